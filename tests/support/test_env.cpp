@@ -1,0 +1,51 @@
+// Test environment helpers (see test_env.h).
+#include "support/test_env.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sstream>
+
+namespace polysim::test {
+namespace fs = std::filesystem;
+
+fs::path fixturesDir() { return fs::path(POLYSIM_FIXTURES_DIR); }
+fs::path sourceDir() { return fs::path(POLYSIM_SOURCE_DIR); }
+fs::path polysimBinary() { return fs::path(POLYSIM_BINARY); }
+
+fs::path scratchDir(const std::string& name) {
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path dir = fs::path(base ? base : "/tmp/polysim-test") / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+namespace {
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+}  // namespace
+
+CommandResult runShell(const std::string& command) {
+    static int counter = 0;
+    fs::path dir = fs::temp_directory_path() / ("polysim-cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(dir);
+    std::string full = "(" + command + ") >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+    int status = std::system(full.c_str());
+    CommandResult r;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir / "out");
+    r.err = slurp(dir / "err");
+    fs::remove_all(dir);
+    return r;
+}
+
+CommandResult runPolysim(const std::string& args) { return runShell(polysimBinary().string() + " " + args); }
+
+}  // namespace polysim::test

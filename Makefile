@@ -10,7 +10,7 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libdcmtk-dev libopenjp2-7-dev libpng-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev \
 	libespeak-ng-dev espeak-ng-data \
 	libgtest-dev libgmock-dev libbenchmark-dev \
-	dcm2niix xvfb xauth chromium imagemagick
+	dcm2niix xvfb xauth chromium fonts-dejavu-core imagemagick
 
 .PHONY: all deps configure build run test bench clean format
 

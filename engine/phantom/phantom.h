@@ -1,0 +1,138 @@
+// The synthetic polytrauma patient: a procedural whole-body CT (head to mid-thigh) with injuries from a library,
+// generated into imaging::Volume in memory and written as a DICOM CT study, plus the ground truth of every injury.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <glm/glm.hpp>
+
+#include "imaging/volume.h"
+
+namespace polysim::phantom {
+
+// A user-caused problem with the options (unknown injury id, impossible matrix, unwritable folder...).
+struct PhantomError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The series a phantom study holds. Names match scenario::SeriesSpec::kind.
+enum class SeriesKind {
+    Scout,         // "scout": AP localizer (topogram), one image, its own series
+    Head,          // "head": non-contrast head, small field of view
+    NonContrast,   // "noncontrast": whole body without contrast
+    Arterial,      // "arterial": whole body, late arterial phase
+    PortalVenous,  // "portal": abdomen and pelvis, portal venous phase
+};
+std::string_view seriesKindName(SeriesKind kind);           // "scout", "head", ...
+bool parseSeriesKind(std::string_view name, SeriesKind& out);  // accepts the names above
+
+struct PhantomOptions {
+    std::uint64_t seed = 1;
+    std::vector<std::string> injuries;  // injury ids (or synonyms) from injuryLibrary(); order does not matter
+    int matrix = 512;                   // columns = rows of every axial series
+    double sliceMm = 1.0;               // slice spacing = thickness of the axial series
+    double fieldOfViewMm = 500.0;       // body field of view; the head series uses min(250, this)
+    // Series written besides the scout and the non-contrast head (a real trauma protocol: arterial body,
+    // optionally portal venous abdomen/pelvis).
+    std::vector<SeriesKind> phases{SeriesKind::Arterial};
+};
+
+// Throws PhantomError naming the bad value (unknown injury with the list of valid ids, matrix out of 16..1024, ...).
+void validate(const PhantomOptions& options);
+
+// ---- the injury library ----
+
+struct InjuryInfo {
+    std::string id;                     // "epidural_hematoma"
+    std::string label;                  // "Epidural haematoma, right temporoparietal, with midline shift"
+    std::vector<std::string> synonyms;  // what a trainee may call it ("EDH", "extradural haematoma", ...)
+    int acrCategory = 1;                // 1: minutes, verbal; 2: hours; 3: days
+    std::string region;                 // airway | chest_lungs | chest_mediastinum | abdomen_pelvis | head | spine | extremities
+    std::string description;            // the expert's one-line description
+    bool subtle = false;                // a deliberately hard-to-see variant
+};
+const std::vector<InjuryInfo>& injuryLibrary();
+// By id or (case-insensitive) synonym; nullptr when unknown.
+const InjuryInfo* findInjury(std::string_view idOrSynonym);
+
+// Ground truth for one placed injury (feeds scenario::Finding).
+struct Finding {
+    std::string id;  // the injury id
+    std::string label;
+    std::vector<std::string> synonyms;
+    int acrCategory = 1;
+    std::string region;
+    glm::dvec3 centreLps{0.0};   // centre of the lesion itself, patient LPS mm
+    glm::dvec3 extentMm{0.0};    // box size around centreLps that holds the lesion
+    std::string expertDescription;
+    std::string series;          // series kind name that shows it best ("head", "arterial", ...)
+    // Box (LPS mm, min and max corners) outside which the injury changes no voxel of any series. Larger than the
+    // lesion box when the injury has remote effects (midline shift, mediastinal shift, collapsed lung).
+    glm::dvec3 affectedMinLps{0.0};
+    glm::dvec3 affectedMaxLps{0.0};
+};
+// One finding per injury in options.injuries, in that order. Independent of matrix and slice spacing.
+std::vector<Finding> groundTruth(const PhantomOptions& options);
+// The findings as JSON (array of objects with the fields above; centre/extent as [x, y, z]).
+std::string findingsJson(const std::vector<Finding>& findings);
+
+// ---- anatomy along the body axis ----
+
+// z in LPS mm (superior is +z). The vertex is at z = 0; the body ends at mid-thigh at about z = -1000.
+struct ZRange {
+    std::string name;  // head, neck, chest, abdomen, pelvis, thighs
+    double zFromMm = 0;  // inferior bound
+    double zToMm = 0;    // superior bound
+};
+struct BodyExtent {
+    double zBottomMm = -1000.0;  // lowest scanned z (mid-thigh)
+    double zTopMm = 0.0;         // vertex
+    std::vector<ZRange> regions;  // head, neck, chest, abdomen, pelvis, thighs (may overlap by a few mm)
+};
+const BodyExtent& bodyExtent();
+const ZRange* findZRange(std::string_view name);
+
+// ---- generating ----
+
+// fraction 0..1 of the whole job, and what is being done ("arterial: slice 310/1000", "writing arterial").
+using Progress = std::function<void(double fraction, std::string_view stage)>;
+
+// Geometry of one series for these options (axial series: identity direction, i = patient left, j = posterior,
+// k = superior; the scout is one coronal image, matrix columns by body-length rows).
+imaging::VolumeGeometry seriesGeometry(const PhantomOptions& options, SeriesKind kind);
+// The series kinds a study with these options holds, in series-number order: scout, head, then options.phases.
+std::vector<SeriesKind> studySeries(const PhantomOptions& options);
+
+// Generates one series in memory, all slices marked ready. Uses every hardware thread. Deterministic:
+// the same options give identical voxels on every machine.
+std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& options, SeriesKind kind,
+                                                const Progress& progress = {});
+
+struct WrittenStudy {
+    std::filesystem::path folder;
+    std::string studyInstanceUid;
+    std::vector<std::string> seriesInstanceUids;  // in studySeries() order
+    std::size_t fileCount = 0;
+};
+// Writes the study as DICOM CT Image Storage files (explicit VR little endian, int16, one file per slice) in
+// folder/<series-number>_<kind>/IM<nnnnn>.dcm. UIDs derive from the options, so the same options give
+// byte-identical files. Throws PhantomError when the folder cannot be written.
+WrittenStudy writeStudy(const PhantomOptions& options, const std::filesystem::path& folder,
+                        const Progress& progress = {});
+
+// Short hex hash of everything that changes the pixels (and the generator version).
+std::string optionsHash(const PhantomOptions& options);
+// The user cache folder: $XDG_CACHE_HOME/polysim or ~/.cache/polysim.
+std::filesystem::path cacheRoot();
+// Generates the study into cacheRoot()/phantom-<optionsHash>/ once (via a temporary folder renamed at the end, so
+// an interrupted generation is never reused) and returns that folder; later calls return it at once.
+std::filesystem::path ensureCachedStudy(const PhantomOptions& options, const Progress& progress = {});
+
+}  // namespace polysim::phantom

@@ -1,0 +1,180 @@
+// Names of trainee commands and their log representation.
+#include <type_traits>
+
+#include "session/event_log.h"
+
+namespace polysim::session {
+
+std::string_view planeName(Plane plane) {
+    switch (plane) {
+        case Plane::Axial: return "axial";
+        case Plane::Coronal: return "coronal";
+        case Plane::Sagittal: return "sagittal";
+    }
+    return "axial";
+}
+
+std::optional<Plane> parsePlane(std::string_view name) {
+    if (name == "axial") return Plane::Axial;
+    if (name == "coronal") return Plane::Coronal;
+    if (name == "sagittal") return Plane::Sagittal;
+    return std::nullopt;
+}
+
+namespace {
+template <class T> constexpr std::string_view nameOf() {
+    if constexpr (std::is_same_v<T, OpenSeries>) return "series";
+    else if constexpr (std::is_same_v<T, SetPlane>) return "plane";
+    else if constexpr (std::is_same_v<T, SetPosition>) return "position";
+    else if constexpr (std::is_same_v<T, SetWindow>) return "window";
+    else if constexpr (std::is_same_v<T, SetZoom>) return "zoom";
+    else if constexpr (std::is_same_v<T, SetPan>) return "pan";
+    else if constexpr (std::is_same_v<T, MarkFinding>) return "mark";
+    else if constexpr (std::is_same_v<T, RemoveMark>) return "unmark";
+    else if constexpr (std::is_same_v<T, AnswerInterruption>) return "answer";
+    else if constexpr (std::is_same_v<T, CallFinding>) return "call";
+    else if constexpr (std::is_same_v<T, DeclarePrimarySurveyComplete>) return "primary_survey_complete";
+    else if constexpr (std::is_same_v<T, WriteConclusion>) return "conclude";
+    else return "end";
+}
+
+Json vec(const glm::dvec3& v) { return Json::array({v.x, v.y, v.z}); }
+Json vec(const glm::dvec2& v) { return Json::array({v.x, v.y}); }
+
+bool readNumber(const Json& j, const char* key, double& out) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return false;
+    out = it->get<double>();
+    return true;
+}
+bool readString(const Json& j, const char* key, std::string& out, bool required = true) {
+    auto it = j.find(key);
+    if (it == j.end()) return !required;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+}
+template <int N> bool readVec(const Json& j, const char* key, glm::vec<N, double>& out) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_array() || it->size() != N) return false;
+    for (int i = 0; i < N; ++i) {
+        if (!(*it)[i].is_number()) return false;
+        out[i] = (*it)[i].get<double>();
+    }
+    return true;
+}
+}  // namespace
+
+std::string_view commandName(const Command& command) {
+    return std::visit([](const auto& c) { return nameOf<std::decay_t<decltype(c)>>(); }, command);
+}
+
+Json commandToJson(const Command& command) {
+    Json j;
+    j["action"] = std::string(commandName(command));
+    std::visit(
+        [&](const auto& c) {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, OpenSeries>) j["series"] = c.series;
+            else if constexpr (std::is_same_v<T, SetPlane>) j["plane"] = std::string(planeName(c.plane));
+            else if constexpr (std::is_same_v<T, SetPosition>) j["mm"] = c.mm;
+            else if constexpr (std::is_same_v<T, SetWindow>) {
+                if (!c.preset.empty()) j["preset"] = c.preset;
+                j["width"] = c.window.width;
+                j["level"] = c.window.level;
+            } else if constexpr (std::is_same_v<T, SetZoom>) j["zoom"] = c.zoom;
+            else if constexpr (std::is_same_v<T, SetPan>) j["centre"] = vec(c.centreMm);
+            else if constexpr (std::is_same_v<T, MarkFinding>) {
+                j["lps"] = vec(c.lps);
+                j["label"] = c.label;
+                if (!c.id.empty()) j["id"] = c.id;
+            } else if constexpr (std::is_same_v<T, RemoveMark>) j["id"] = c.id;
+            else if constexpr (std::is_same_v<T, AnswerInterruption>) {
+                j["interruption"] = c.interruption;
+                if (!c.option.empty()) j["option"] = c.option;
+                if (!c.text.empty()) j["text"] = c.text;
+            } else if constexpr (std::is_same_v<T, CallFinding>) {
+                if (!c.mark.empty()) j["mark"] = c.mark;
+                if (!c.text.empty()) j["text"] = c.text;
+                j["role"] = c.role;
+            } else if constexpr (std::is_same_v<T, WriteConclusion>) j["text"] = c.text;
+        },
+        command);
+    return j;
+}
+
+std::optional<Command> commandFromJson(const Json& j, std::string* error) {
+    auto fail = [&](const std::string& why) -> std::optional<Command> {
+        if (error) *error = why;
+        return std::nullopt;
+    };
+    std::string name;
+    if (!j.is_object() || !readString(j, "action", name)) return fail("no \"action\" name");
+    if (name == "series") {
+        OpenSeries c;
+        if (!readString(j, "series", c.series)) return fail("series: needs \"series\"");
+        return c;
+    }
+    if (name == "plane") {
+        std::string p;
+        if (!readString(j, "plane", p) || !parsePlane(p)) return fail("plane: needs \"plane\" axial|coronal|sagittal");
+        return SetPlane{*parsePlane(p)};
+    }
+    if (name == "position") {
+        SetPosition c;
+        if (!readNumber(j, "mm", c.mm)) return fail("position: needs number \"mm\"");
+        return c;
+    }
+    if (name == "window") {
+        SetWindow c;
+        if (!readString(j, "preset", c.preset, false) || !readNumber(j, "width", c.window.width) ||
+            !readNumber(j, "level", c.window.level))
+            return fail("window: needs \"width\" and \"level\"");
+        return c;
+    }
+    if (name == "zoom") {
+        SetZoom c;
+        if (!readNumber(j, "zoom", c.zoom)) return fail("zoom: needs number \"zoom\"");
+        return c;
+    }
+    if (name == "pan") {
+        SetPan c;
+        if (!readVec<2>(j, "centre", c.centreMm)) return fail("pan: needs \"centre\" [x, y]");
+        return c;
+    }
+    if (name == "mark") {
+        MarkFinding c;
+        if (!readVec<3>(j, "lps", c.lps) || !readString(j, "label", c.label) || !readString(j, "id", c.id, false))
+            return fail("mark: needs \"lps\" [x, y, z] and \"label\"");
+        return c;
+    }
+    if (name == "unmark") {
+        RemoveMark c;
+        if (!readString(j, "id", c.id)) return fail("unmark: needs \"id\"");
+        return c;
+    }
+    if (name == "answer") {
+        AnswerInterruption c;
+        if (!readString(j, "interruption", c.interruption) || !readString(j, "option", c.option, false) ||
+            !readString(j, "text", c.text, false))
+            return fail("answer: needs \"interruption\"");
+        return c;
+    }
+    if (name == "call") {
+        CallFinding c;
+        if (!readString(j, "mark", c.mark, false) || !readString(j, "text", c.text, false) ||
+            !readString(j, "role", c.role))
+            return fail("call: needs \"role\"");
+        return c;
+    }
+    if (name == "primary_survey_complete") return DeclarePrimarySurveyComplete{};
+    if (name == "conclude") {
+        WriteConclusion c;
+        if (!readString(j, "text", c.text)) return fail("conclude: needs \"text\"");
+        return c;
+    }
+    if (name == "end") return EndSession{};
+    return fail("unknown action '" + name + "'");
+}
+
+}  // namespace polysim::session

@@ -1,0 +1,82 @@
+// Trainee actions as named commands. The GUI, the scripted trainee and a log replay all go through these,
+// so every action is logged the same way and a session can be replayed from its log.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <glm/glm.hpp>
+
+#include "imaging/window.h"
+
+namespace polysim::session {
+
+enum class Plane { Axial = 0, Coronal = 1, Sagittal = 2 };
+std::string_view planeName(Plane plane);                    // "axial", "coronal", "sagittal"
+std::optional<Plane> parsePlane(std::string_view name);
+
+// Shows another series (e.g. "head" after the body CT). The cursor stays where it was.
+struct OpenSeries {
+    std::string series;  // scenario SeriesSpec id
+};
+struct SetPlane {
+    Plane plane = Plane::Axial;
+};
+// Moves the slice: the cursor coordinate along the current plane's normal (axial: z, coronal: y, sagittal: x), LPS mm.
+struct SetPosition {
+    double mm = 0;
+};
+// A window preset by name, or a free width/level (preset empty).
+struct SetWindow {
+    std::string preset;
+    imaging::Window window;
+};
+struct SetZoom {
+    double zoom = 1;  // 1 = whole field of view
+};
+// Pans the view: the in-plane centre of what is shown, LPS mm (axial: x, y; coronal: x, z; sagittal: y, z).
+struct SetPan {
+    glm::dvec2 centreMm{0.0};
+};
+struct MarkFinding {
+    glm::dvec3 lps{0.0};
+    std::string label;
+    std::string id;  // empty: the session assigns "m1", "m2", ...
+};
+struct RemoveMark {
+    std::string id;
+};
+// Answers a standing interruption with a quick-answer option id, or with free text (option empty).
+struct AnswerInterruption {
+    std::string interruption;
+    std::string option;
+    std::string text;
+};
+// Tells a team member about a finding: by the trainee's mark id, or in words (text), or both.
+struct CallFinding {
+    std::string mark;
+    std::string text;
+    std::string role;
+};
+struct DeclarePrimarySurveyComplete {};
+struct WriteConclusion {
+    std::string text;
+};
+struct EndSession {};
+
+using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, MarkFinding, RemoveMark,
+                             AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession>;
+
+// The command's name as the log and the trainee script write it ("position", "window", "mark", ...).
+std::string_view commandName(const Command& command);
+
+// What happened to a command. A refused command is still logged (with the reason) so replays stay exact.
+struct ApplyResult {
+    bool accepted = true;
+    std::string reason;  // why it was refused ("series 'portal' has not arrived yet")
+    std::string markId;  // for MarkFinding: the id given to the mark
+};
+
+}  // namespace polysim::session

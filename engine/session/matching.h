@@ -1,0 +1,44 @@
+// How the engine decides what the trainee saw and said: whether a window suits a region or finding, whether a
+// finding is on screen, whether words name a finding. Shared by the session (deteriorations) and scoring.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <glm/glm.hpp>
+
+#include "imaging/window.h"
+#include "scenario/scenario.h"
+#include "session/session.h"
+
+namespace polysim::session {
+
+// Lower case, every run of non-letters/digits as one space, trimmed: "Tension-PTX, right!" -> "tension ptx right".
+std::string normaliseText(std::string_view text);
+// True when normalised `phrase` occurs in normalised `text` as whole words.
+bool containsPhrase(std::string_view text, std::string_view phrase);
+
+// Words name a finding when they contain its label, the label's first clause ("Tension pneumothorax" of
+// "Tension pneumothorax, right"), one of its synonyms or its id (underscores read as spaces).
+bool textNamesFinding(std::string_view text, const scenario::Finding& finding);
+
+// A mark is on a finding when it lies in the finding's box grown by `marginMm` on every side.
+inline constexpr double kMarkMarginMm = 10.0;
+bool markOnFinding(const glm::dvec3& lps, const scenario::Finding& finding, double marginMm = kMarkMarginMm);
+
+// A window suits a list of presets when it is one of them or close to one: width within 25 % and level within a
+// quarter of the preset's width (a lung window nudged to 1400/-550 still shows a pneumothorax).
+bool windowSuits(const imaging::Window& window, const std::vector<std::string>& presets);
+// The windows in which a finding counts as seen (its own list, else its region's).
+std::vector<std::string> findingWindows(const scenario::Scenario& scenario, const scenario::Finding& finding);
+
+// The region's series matches the view's (or the region names none).
+bool seriesShowsRegion(const std::string& series, const scenario::Region& region);
+// The shown slice cuts the finding's box and, when zoomed in, the box is inside the visible part of the image.
+bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, const scenario::Scenario& scenario,
+                     double fieldOfViewMm);
+// An axial slice inside the region's z range, in a series that shows the region.
+bool regionOnScreen(const ViewState& view, const scenario::Region& region);
+
+}  // namespace polysim::session

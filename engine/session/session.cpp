@@ -1,0 +1,580 @@
+// The session engine: a scheduler of scenario events on the session clock plus the trainee's commands.
+#include "session/session.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "session/matching.h"
+
+namespace polysim::session {
+
+namespace {
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round1(double v) { return std::round(v * 10.0) / 10.0; }
+
+Json vitalsJson(const scenario::VitalSigns& v) {
+    Json j;
+    j["hr"] = round1(v.heartRate);
+    j["sys"] = round1(v.systolic);
+    j["dia"] = round1(v.diastolic);
+    j["spo2"] = round1(v.spo2);
+    j["rr"] = round1(v.respiratoryRate);
+    j["gcs"] = v.gcs;
+    return j;
+}
+
+scenario::VitalSigns lerp(const scenario::VitalSigns& a, const scenario::VitalSigns& b, double f) {
+    f = std::clamp(f, 0.0, 1.0);
+    auto mix = [f](double x, double y) { return x + (y - x) * f; };
+    scenario::VitalSigns v;
+    v.heartRate = mix(a.heartRate, b.heartRate);
+    v.systolic = mix(a.systolic, b.systolic);
+    v.diastolic = mix(a.diastolic, b.diastolic);
+    v.spo2 = mix(a.spo2, b.spo2);
+    v.respiratoryRate = mix(a.respiratoryRate, b.respiratoryRate);
+    v.gcs = int(std::lround(mix(a.gcs, b.gcs)));
+    return v;
+}
+
+// Commands carry only values the log can print exactly, so a replay of the log acts on the same numbers.
+Command quantised(Command c) {
+    std::visit(
+        [](auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, SetPosition>) x.mm = round3(x.mm);
+            else if constexpr (std::is_same_v<T, SetWindow>) {
+                x.window.width = round3(x.window.width);
+                x.window.level = round3(x.window.level);
+            } else if constexpr (std::is_same_v<T, SetZoom>) x.zoom = round3(x.zoom);
+            else if constexpr (std::is_same_v<T, SetPan>) x.centreMm = glm::dvec2(round3(x.centreMm.x), round3(x.centreMm.y));
+            else if constexpr (std::is_same_v<T, MarkFinding>)
+                x.lps = glm::dvec3(round3(x.lps.x), round3(x.lps.y), round3(x.lps.z));
+        },
+        c);
+    return c;
+}
+}  // namespace
+
+struct Session::Pending {
+    enum Kind { SeriesArrive, SeriesComplete, Vitals, InterruptionStart, InterruptionRepeat, InterruptionEscalate,
+                InterruptionRingOut, Deadline, TimeUp };
+    double t = 0;
+    long seq = 0;
+    Kind kind = TimeUp;
+    int index = 0;
+};
+
+struct Session::Impl {
+    std::vector<Pending> pending;
+    long nextSeq = 0;
+    std::vector<int> recordOf;  // interruption index -> index in interruptionRecords_ (-1: not started)
+    std::set<int> scheduledStart;
+    std::set<std::string> regionsOpened;
+    std::set<std::string> seriesArrived;
+
+    void schedule(double t, Pending::Kind kind, int index) { pending.push_back({roundToMs(t), nextSeq++, kind, index}); }
+};
+
+Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventLog& log, SessionOptions options)
+    : scenario_(scenario), clock_(clock), log_(log), options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+    if (!options_.defaultSliceMm)
+        options_.defaultSliceMm = scenario_.images.phantom ? scenario_.images.phantom->sliceMm : 1.0;
+    // Reading starts at the top of the first region of the protocol (for a head-first order, the vertex).
+    double top = 0;
+    bool any = false;
+    for (const auto& r : scenario_.regions) {
+        top = any ? std::max(top, r.zToMm) : r.zToMm;
+        any = true;
+    }
+    if (!scenario_.readingOrder.empty())
+        if (const auto* r = scenario_.findRegion(scenario_.readingOrder.front())) top = r->zToMm;
+    view_.cursor = glm::dvec3(0, 0, top);
+
+    impl_->recordOf.assign(scenario_.interruptions.size(), -1);
+    for (std::size_t i = 0; i < scenario_.images.series.size(); ++i) {
+        const auto& s = scenario_.images.series[i];
+        impl_->schedule(s.arrivalSeconds, Pending::SeriesArrive, int(i));
+        impl_->schedule(s.arrivalSeconds + s.arrivalDurationSeconds, Pending::SeriesComplete, int(i));
+    }
+    for (std::size_t i = 0; i < scenario_.patient.vitalsTrend.size(); ++i)
+        impl_->schedule(scenario_.patient.vitalsTrend[i].atSeconds, Pending::Vitals, int(i));
+    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
+        const auto& trig = scenario_.interruptions[i].trigger;
+        if (trig.type == scenario::InterruptionTrigger::Type::AtTime) {
+            impl_->schedule(trig.atSeconds + trig.delaySeconds, Pending::InterruptionStart, int(i));
+            impl_->scheduledStart.insert(int(i));
+        }
+    }
+    for (std::size_t i = 0; i < scenario_.findings.size(); ++i)
+        if (scenario_.findings[i].deadlineSeconds > 0)
+            impl_->schedule(scenario_.findings[i].deadlineSeconds, Pending::Deadline, int(i));
+    if (scenario_.durationSeconds > 0) impl_->schedule(scenario_.durationSeconds, Pending::TimeUp, 0);
+
+    Json start;
+    start["t"] = 0.0;
+    start["event"] = "session_start";
+    start["log_format"] = kLogFormat;
+    start["scenario"] = scenario_.meta.id;
+    start["scenario_version"] = scenario_.meta.version;
+    if (!options_.trainee.empty()) start["trainee"] = options_.trainee;
+    Json slices = Json::object();
+    for (const auto& s : scenario_.images.series) slices[s.id] = round3(sliceMm(s.id));
+    start["slice_mm"] = slices;
+    start["fov_mm"] = round3(options_.fieldOfViewMm);
+    start["vitals"] = vitalsJson(scenario_.patient.vitalsAtStart);
+    log_.append(start);
+    viewChanges_.push_back({0.0, view_});
+}
+
+Session::~Session() = default;
+
+double Session::sliceMm(const std::string& series) const {
+    auto it = options_.sliceMmBySeries.find(series);
+    if (it != options_.sliceMmBySeries.end() && it->second > 0) return it->second;
+    return options_.defaultSliceMm.value_or(1.0);
+}
+
+void Session::logEvent(Json event) {
+    Json line;
+    line["t"] = roundToMs(now_);
+    for (auto it = event.begin(); it != event.end(); ++it) line[it.key()] = it.value();
+    log_.append(line);
+}
+
+void Session::update() { advanceTo(clock_.now()); }
+
+void Session::advanceTo(double seconds) {
+    clock_.advanceTo(seconds);
+    seconds = roundToMs(std::max(seconds, now_));
+    if (ended()) return;
+    fireDue(seconds);
+    if (!ended()) now_ = seconds;
+}
+
+void Session::fireDue(double upTo) {
+    auto& pending = impl_->pending;
+    while (!ended()) {
+        auto next = std::min_element(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+            return a.t != b.t ? a.t < b.t : a.seq < b.seq;
+        });
+        if (next == pending.end() || next->t > upTo) break;
+        Pending p = *next;
+        pending.erase(next);
+        now_ = std::max(now_, p.t);
+        switch (p.kind) {
+            case Pending::SeriesArrive: {
+                const auto& s = scenario_.images.series[std::size_t(p.index)];
+                impl_->seriesArrived.insert(s.id);
+                Json e;
+                e["event"] = "series_arrived";
+                e["series"] = s.id;
+                e["label"] = s.label;
+                // A reading room shows the first images the moment they arrive.
+                bool open = view_.series.empty() && s.kind != "scout";
+                if (open) e["opened"] = true;
+                logEvent(e);
+                if (open) {
+                    view_.series = s.id;
+                    onViewChanged();
+                }
+                break;
+            }
+            case Pending::SeriesComplete: {
+                const auto& s = scenario_.images.series[std::size_t(p.index)];
+                if (s.arrivalDurationSeconds > 0) logEvent({{"event", "series_complete"}, {"series", s.id}});
+                break;
+            }
+            case Pending::Vitals: {
+                const auto& v = scenario_.patient.vitalsTrend[std::size_t(p.index)];
+                Json e;
+                e["event"] = "vitals";
+                e["vitals"] = vitalsJson(vitalsAt(now_));
+                if (!v.note.empty()) e["note"] = v.note;
+                logEvent(e);
+                break;
+            }
+            case Pending::InterruptionStart: {
+                if (impl_->recordOf[std::size_t(p.index)] >= 0) break;
+                const auto& spec = scenario_.interruptions[std::size_t(p.index)];
+                InterruptionRecord rec;
+                rec.id = spec.id;
+                rec.startedAt = now_;
+                rec.viewAtStart = view_;
+                impl_->recordOf[std::size_t(p.index)] = int(interruptionRecords_.size());
+                interruptionRecords_.push_back(rec);
+                Json e;
+                e["event"] = "interruption_start";
+                e["id"] = spec.id;
+                e["role"] = spec.role;
+                if (!spec.name.empty()) e["name"] = spec.name;
+                e["text"] = spec.text;
+                if (!spec.answers.empty()) {
+                    Json opts = Json::array();
+                    for (const auto& a : spec.answers) opts.push_back(a.id);
+                    e["options"] = opts;
+                }
+                logEvent(e);
+                if (spec.kind == scenario::InterruptionKind::Noise) {
+                    if (spec.durationSeconds > 0)
+                        impl_->schedule(now_ + spec.durationSeconds, Pending::InterruptionRingOut, p.index);
+                } else if (spec.patienceSeconds > 0) {
+                    impl_->schedule(now_ + spec.patienceSeconds,
+                                    spec.maxRepeats > 0 ? Pending::InterruptionRepeat : Pending::InterruptionEscalate,
+                                    p.index);
+                }
+                break;
+            }
+            case Pending::InterruptionRepeat: {
+                auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(p.index)])];
+                if (rec.answeredAt) break;
+                const auto& spec = scenario_.interruptions[std::size_t(p.index)];
+                rec.repeatedAt.push_back(now_);
+                logEvent({{"event", "interruption_repeat"},
+                          {"id", spec.id},
+                          {"repeat", int(rec.repeatedAt.size())},
+                          {"text", spec.repeatText.empty() ? spec.text : spec.repeatText}});
+                impl_->schedule(now_ + spec.patienceSeconds,
+                                int(rec.repeatedAt.size()) < spec.maxRepeats ? Pending::InterruptionRepeat
+                                                                             : Pending::InterruptionEscalate,
+                                p.index);
+                break;
+            }
+            case Pending::InterruptionEscalate: {
+                auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(p.index)])];
+                if (rec.answeredAt) break;
+                const auto& spec = scenario_.interruptions[std::size_t(p.index)];
+                rec.escalatedAt = now_;
+                logEvent({{"event", "interruption_escalate"},
+                          {"id", spec.id},
+                          {"text", spec.escalationText.empty() ? spec.text : spec.escalationText}});
+                for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
+                    const auto& trig = scenario_.interruptions[i].trigger;
+                    if (trig.type == scenario::InterruptionTrigger::Type::InterruptionIgnored && trig.target == spec.id &&
+                        impl_->scheduledStart.insert(int(i)).second)
+                        impl_->schedule(now_ + trig.delaySeconds, Pending::InterruptionStart, int(i));
+                }
+                break;
+            }
+            case Pending::InterruptionRingOut: {
+                auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(p.index)])];
+                if (rec.endedAt) break;
+                rec.endedAt = now_;
+                rec.endReason = "rang out";
+                logEvent({{"event", "interruption_end"}, {"id", rec.id}, {"reason", "rang out"}});
+                break;
+            }
+            case Pending::Deadline: {
+                const auto& f = scenario_.findings[std::size_t(p.index)];
+                if (calledInTimeTo(f.id)) break;
+                logEvent({{"event", "deadline_missed"}, {"finding", f.id}});
+                for (const auto& d : scenario_.patient.deteriorations) {
+                    if (d.findingId != f.id || deteriorated_.count(f.id)) continue;
+                    deteriorated_[f.id] = now_;
+                    Json e;
+                    e["event"] = "deterioration";
+                    e["finding"] = f.id;
+                    if (!d.announcement.empty()) e["announcement"] = d.announcement;
+                    e["vitals_target"] = vitalsJson(d.vitals);
+                    e["over_s"] = round3(d.overSeconds);
+                    logEvent(e);
+                }
+                break;
+            }
+            case Pending::TimeUp: endSession("time_up"); break;
+        }
+    }
+}
+
+scenario::VitalSigns Session::vitalsAt(double t) const {
+    scenario::VitalSigns v = scenario_.patient.vitalsAtStart;
+    double from = 0;
+    scenario::VitalSigns fromV = v;
+    for (const auto& change : scenario_.patient.vitalsTrend) {
+        if (t >= change.atSeconds) {
+            v = change.vitals;
+            from = change.atSeconds;
+            fromV = v;
+            continue;
+        }
+        double span = change.atSeconds - from;
+        v = span > 0 ? lerp(fromV, change.vitals, (t - from) / span) : change.vitals;
+        break;
+    }
+    std::vector<std::pair<double, const scenario::Deterioration*>> fired;
+    for (const auto& d : scenario_.patient.deteriorations) {
+        auto it = deteriorated_.find(d.findingId);
+        if (it != deteriorated_.end() && t >= it->second) fired.push_back({it->second, &d});
+    }
+    std::sort(fired.begin(), fired.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [at, d] : fired) v = lerp(v, d->vitals, d->overSeconds > 0 ? (t - at) / d->overSeconds : 1.0);
+    return v;
+}
+
+bool Session::seriesArrived(const std::string& id) const { return impl_->seriesArrived.count(id) > 0; }
+
+std::vector<SeriesState> Session::seriesStates() const {
+    std::vector<SeriesState> out;
+    for (const auto& s : scenario_.images.series) {
+        double f = 0;
+        if (now_ >= s.arrivalSeconds)
+            f = s.arrivalDurationSeconds > 0 ? std::min(1.0, (now_ - s.arrivalSeconds) / s.arrivalDurationSeconds) : 1.0;
+        out.push_back({&s, f});
+    }
+    return out;
+}
+
+std::vector<ActiveInterruption> Session::activeInterruptions() const {
+    std::vector<ActiveInterruption> out;
+    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
+        int r = impl_->recordOf[i];
+        if (r < 0) continue;
+        const auto& rec = interruptionRecords_[std::size_t(r)];
+        if (rec.endedAt) continue;
+        const auto& spec = scenario_.interruptions[i];
+        ActiveInterruption a;
+        a.spec = &spec;
+        a.repeats = int(rec.repeatedAt.size());
+        a.escalated = rec.escalatedAt.has_value();
+        a.startedAt = rec.startedAt;
+        a.saying = a.escalated && !spec.escalationText.empty() ? spec.escalationText
+                   : a.repeats > 0 && !spec.repeatText.empty() ? spec.repeatText
+                                                               : spec.text;
+        out.push_back(a);
+    }
+    return out;
+}
+
+std::vector<Mark> Session::marks() const {
+    std::vector<Mark> out;
+    for (const auto& m : marks_)
+        if (!m.removedAt) out.push_back(m);
+    return out;
+}
+
+std::optional<double> Session::calledInTimeTo(const std::string& findingId, std::string* role) const {
+    const auto* f = scenario_.findFinding(findingId);
+    if (!f) return std::nullopt;
+    for (const auto& c : calls_) {
+        if (std::find(c.findings.begin(), c.findings.end(), findingId) == c.findings.end()) continue;
+        if (!f->tell.empty() && std::find(f->tell.begin(), f->tell.end(), c.role) == f->tell.end()) continue;
+        if (f->deadlineSeconds > 0 && c.t > f->deadlineSeconds) continue;
+        if (role) *role = c.role;
+        return c.t;
+    }
+    return std::nullopt;
+}
+
+void Session::onViewChanged() {
+    if (viewChanges_.empty() || !(viewChanges_.back().view == view_)) {
+        if (!viewChanges_.empty() && viewChanges_.back().t == now_)
+            viewChanges_.back().view = view_;  // several changes at one instant: only the last was on screen
+        else
+            viewChanges_.push_back({now_, view_});
+    }
+    using Type = scenario::InterruptionTrigger::Type;
+    auto trigger = [&](Type type, const std::string& target) {
+        for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
+            const auto& trig = scenario_.interruptions[i].trigger;
+            if (trig.type == type && trig.target == target && impl_->scheduledStart.insert(int(i)).second)
+                impl_->schedule(now_ + trig.delaySeconds, Pending::InterruptionStart, int(i));
+        }
+    };
+    for (const auto& r : scenario_.regions)
+        if (regionOnScreen(view_, r) && impl_->regionsOpened.insert(r.id).second) trigger(Type::RegionOpened, r.id);
+    for (const auto& f : scenario_.findings)
+        if (!findingOnScreen_.count(f.id) && findingOnScreen(view_, f, scenario_, options_.fieldOfViewMm)) {
+            findingOnScreen_[f.id] = now_;
+            trigger(Type::FindingOnScreen, f.id);
+        }
+}
+
+void Session::endSession(const std::string& reason) {
+    if (ended()) return;
+    endedAt_ = now_;
+    endReason_ = reason;
+    for (auto& rec : interruptionRecords_)
+        if (!rec.endedAt) {
+            rec.endedAt = now_;
+            rec.endReason = "session ended";
+        }
+    logEvent({{"event", "session_end"}, {"reason", reason}});
+}
+
+ApplyResult Session::apply(const Command& raw) {
+    update();
+    Command command = quantised(raw);
+    ApplyResult result;
+    if (ended()) {
+        result = {false, "the session has ended", ""};
+        Json line = commandToJson(command);
+        line["refused"] = result.reason;
+        logEvent(line);
+        return result;
+    }
+    result = applyAccepted(command);
+    return result;
+}
+
+ApplyResult Session::applyAccepted(const Command& command) {
+    ApplyResult result;
+    auto refuse = [&](std::string why) {
+        result.accepted = false;
+        result.reason = std::move(why);
+    };
+    Json extra = Json::object();
+    bool viewChanged = false;
+    bool end = false;
+    std::visit(
+        [&](const auto& c) {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, OpenSeries>) {
+                bool known = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
+                                         [&](const auto& s) { return s.id == c.series; });
+                if (!known) return refuse("no series '" + c.series + "' in this scenario");
+                if (!seriesArrived(c.series)) return refuse("series '" + c.series + "' has not arrived yet");
+                view_.series = c.series;
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, SetPlane>) {
+                view_.plane = c.plane;
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, SetPosition>) {
+                if (view_.series.empty()) return refuse("no images have arrived yet");
+                int axis = view_.plane == Plane::Axial ? 2 : view_.plane == Plane::Coronal ? 1 : 0;
+                view_.cursor[axis] = c.mm;
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, SetWindow>) {
+                if (!(c.window.width > 0)) return refuse("window width must be above 0 HU");
+                if (!c.preset.empty() && !imaging::findWindowPreset(c.preset))
+                    return refuse("no window preset '" + c.preset + "'");
+                view_.window = c.window;
+                const auto* p = imaging::presetOf(c.window);
+                view_.preset = !c.preset.empty() ? c.preset : p ? std::string(p->name) : std::string();
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, SetZoom>) {
+                if (!(c.zoom >= 0.1 && c.zoom <= 20)) return refuse("zoom must be between 0.1 and 20");
+                view_.zoom = c.zoom;
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, SetPan>) {
+                view_.panMm = c.centreMm;
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, MarkFinding>) {
+                std::string id = c.id.empty() ? "m" + std::to_string(nextMark_) : c.id;
+                for (const auto& m : marks_)
+                    if (m.id == id) return refuse("there is already a mark '" + id + "'");
+                ++nextMark_;
+                marks_.push_back({id, c.lps, c.label, now_, std::nullopt});
+                result.markId = id;
+                if (c.id.empty()) extra["id"] = id;
+            } else if constexpr (std::is_same_v<T, RemoveMark>) {
+                for (auto& m : marks_)
+                    if (m.id == c.id && !m.removedAt) {
+                        m.removedAt = now_;
+                        return;
+                    }
+                refuse("no mark '" + c.id + "'");
+            } else if constexpr (std::is_same_v<T, AnswerInterruption>) {
+                int index = -1;
+                for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i)
+                    if (scenario_.interruptions[i].id == c.interruption) index = int(i);
+                if (index < 0) return refuse("no interruption '" + c.interruption + "' in this scenario");
+                int r = impl_->recordOf[std::size_t(index)];
+                if (r < 0) return refuse("'" + c.interruption + "' has not happened yet");
+                auto& rec = interruptionRecords_[std::size_t(r)];
+                if (rec.endedAt) return refuse("'" + c.interruption + "' is over");
+                const auto& spec = scenario_.interruptions[std::size_t(index)];
+                std::string words = c.text;
+                bool correct = false;
+                if (!c.option.empty()) {
+                    const scenario::AnswerOption* opt = nullptr;
+                    for (const auto& a : spec.answers)
+                        if (a.id == c.option) opt = &a;
+                    if (!opt) return refuse("'" + c.interruption + "' has no answer '" + c.option + "'");
+                    correct = opt->correct;
+                    words = opt->text + (c.text.empty() ? "" : " " + c.text);
+                } else if (spec.kind == scenario::InterruptionKind::Noise) {
+                    correct = true;  // a phone or a pager only needs to be dealt with
+                } else {
+                    for (const auto& k : spec.keywords)
+                        if (containsPhrase(c.text, k)) correct = true;
+                    for (const auto& fid : spec.relatedFindings)
+                        if (const auto* f = scenario_.findFinding(fid); f && textNamesFinding(c.text, *f)) correct = true;
+                }
+                rec.answeredAt = now_;
+                rec.endedAt = now_;
+                rec.endReason = "answered";
+                rec.option = c.option;
+                rec.text = c.text;
+                rec.correct = correct;
+                extra["correct"] = correct;
+                // Telling the asker about a finding is a call to them.
+                Call call{now_, "", words, spec.role, {}};
+                for (const auto& f : scenario_.findings)
+                    if (textNamesFinding(words, f)) call.findings.push_back(f.id);
+                if (!call.findings.empty() && spec.kind != scenario::InterruptionKind::Noise) {
+                    extra["names"] = call.findings;
+                    calls_.push_back(call);
+                }
+            } else if constexpr (std::is_same_v<T, CallFinding>) {
+                if (c.role.empty()) return refuse("a call needs a role (who is told)");
+                Call call{now_, c.mark, c.text, c.role, {}};
+                std::string words = c.text;
+                if (!c.mark.empty()) {
+                    const Mark* m = nullptr;
+                    for (const auto& x : marks_)
+                        if (x.id == c.mark && !x.removedAt) m = &x;
+                    if (!m) return refuse("no mark '" + c.mark + "'");
+                    words += " " + m->label;
+                }
+                if (normaliseText(words).empty()) return refuse("a call needs a mark or words");
+                for (const auto& f : scenario_.findings)
+                    if (textNamesFinding(words, f)) call.findings.push_back(f.id);
+                extra["names"] = call.findings;
+                calls_.push_back(call);
+            } else if constexpr (std::is_same_v<T, DeclarePrimarySurveyComplete>) {
+                if (primarySurveyAt_) return refuse("the primary survey was already declared complete");
+                primarySurveyAt_ = now_;
+            } else if constexpr (std::is_same_v<T, WriteConclusion>) {
+                conclusion_ = c.text;
+                conclusionAt_ = now_;
+            } else {
+                end = true;
+            }
+        },
+        command);
+    Json line = commandToJson(command);
+    if (!result.accepted) line["refused"] = result.reason;
+    for (auto it = extra.begin(); it != extra.end(); ++it) line[it.key()] = it.value();
+    logEvent(line);
+    if (viewChanged) onViewChanged();
+    if (end) endSession("trainee");
+    return result;
+}
+
+std::vector<std::string> Session::replay(const std::vector<Json>& events) {
+    std::vector<std::string> warnings;
+    double last = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const auto& e = events[i];
+        double t = e.value("t", 0.0);
+        last = std::max(last, t);
+        if (!e.contains("action")) continue;
+        std::string why;
+        auto command = commandFromJson(e, &why);
+        if (!command) {
+            warnings.push_back("event " + std::to_string(i + 1) + ": " + why + "; skipped");
+            continue;
+        }
+        advanceTo(t);
+        auto result = apply(*command);
+        if (result.accepted == e.contains("refused")) {
+            warnings.push_back("event " + std::to_string(i + 1) + " (" + std::string(commandName(*command)) + " at " +
+                               std::to_string(t) + " s): " + (result.accepted ? "accepted now, was refused"
+                                                                              : "refused now: " + result.reason));
+        }
+    }
+    advanceTo(last);
+    return warnings;
+}
+
+}  // namespace polysim::session

@@ -1,0 +1,506 @@
+// The meaning checks of a scenario: ids are unique, references resolve, times fit the session, windows exist,
+// findings lie inside their volume and region, and DICOM data is where the file says.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "imaging/dicom_loader.h"
+#include "imaging/window.h"
+#include "scenario/internal.h"
+
+namespace polysim::scenario::detail {
+namespace {
+
+std::string num(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+std::vector<std::string> presetNames() {
+    std::vector<std::string> out;
+    for (const auto& p : imaging::kWindowPresets) out.emplace_back(p.name);
+    return out;
+}
+
+struct Box {
+    glm::dvec3 lo{0.0}, hi{0.0};
+    bool contains(const glm::dvec3& p, double tolerance = 0) const {
+        for (int a = 0; a < 3; ++a)
+            if (p[a] < lo[a] - tolerance || p[a] > hi[a] + tolerance) return false;
+        return true;
+    }
+};
+
+std::string vec(const glm::dvec3& v) { return "[" + num(v.x) + ", " + num(v.y) + ", " + num(v.z) + "]"; }
+
+class Checker {
+public:
+    Checker(const Scenario& s, const Locations& locs, const LoadOptions& options, Report& report)
+        : s_(s), locs_(locs), options_(options), report_(report) {}
+
+    void run() {
+        checkIds();
+        checkSeries();
+        checkRegions();
+        checkOrder();
+        checkFindings();
+        checkPatient();
+        checkInterruptions();
+        checkConclusion();
+    }
+
+private:
+    SourceLocation at(const std::string& path, const SourceLocation& fallback) const {
+        auto it = locs_.find(path);
+        if (it != locs_.end() && it->second.line > 0) return it->second;
+        if (fallback.line > 0 || !fallback.file.empty()) return fallback;
+        return {report_.file, 0, 0};
+    }
+    SourceLocation top() const {
+        auto it = locs_.find("");
+        return it != locs_.end() ? it->second : SourceLocation{report_.file, 0, 0};
+    }
+
+    template <class T, class IdOf>
+    void unique(const std::vector<T>& items, IdOf idOf, const std::string& prefix, const std::string& what,
+                const std::function<SourceLocation(std::size_t)>& whereOf) {
+        std::map<std::string, std::size_t> first;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const std::string& id = idOf(items[i]);
+            if (id.empty()) continue;
+            auto [it, inserted] = first.emplace(id, i);
+            if (!inserted) {
+                SourceLocation prev = at(prefix + "[" + std::to_string(it->second) + "].id", whereOf(it->second));
+                report_.error(at(prefix + "[" + std::to_string(i) + "].id", whereOf(i)),
+                              "duplicate " + what + " id '" + id + "' (first defined at line " +
+                                  std::to_string(prev.line) + ")");
+            }
+        }
+    }
+
+    void checkIds() {
+        unique(s_.images.series, [](const SeriesSpec& x) -> const std::string& { return x.id; }, "images.series",
+               "series", [&](std::size_t i) { return s_.images.series[i].where; });
+        unique(s_.regions, [](const Region& x) -> const std::string& { return x.id; }, "regions", "region",
+               [&](std::size_t i) { return s_.regions[i].where; });
+        unique(s_.findings, [](const Finding& x) -> const std::string& { return x.id; }, "findings", "finding",
+               [&](std::size_t i) { return s_.findings[i].where; });
+        unique(s_.interruptions, [](const Interruption& x) -> const std::string& { return x.id; }, "interruptions",
+               "interruption", [&](std::size_t i) { return s_.interruptions[i].where; });
+        unique(s_.conclusion.keyPoints, [](const KeyPoint& x) -> const std::string& { return x.id; },
+               "conclusion.key_points", "key point", [&](std::size_t) { return top(); });
+        for (std::size_t i = 0; i < s_.interruptions.size(); ++i) {
+            const auto& in = s_.interruptions[i];
+            unique(in.answers, [](const AnswerOption& x) -> const std::string& { return x.id; },
+                   "interruptions[" + std::to_string(i) + "].answers", "answer", [&](std::size_t) { return in.where; });
+        }
+    }
+
+    std::vector<std::string> ids(const auto& items) const {
+        std::vector<std::string> out;
+        for (const auto& x : items) out.push_back(x.id);
+        return out;
+    }
+
+    // ---- images ----
+
+    void checkSeries() {
+        const bool phantom = s_.images.phantom.has_value();
+        const auto& series = s_.images.series;
+        if (!phantom && series.empty()) {
+            report_.error(at("images", top()),
+                          "[images] needs either [images.phantom] (the built-in patient) or [[images.series]] "
+                          "entries with a DICOM 'folder'");
+            return;
+        }
+        std::map<std::string, std::size_t> kinds;
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            const auto& sp = series[i];
+            const std::string p = "images.series[" + std::to_string(i) + "]";
+            if (sp.arrivalSeconds + sp.arrivalDurationSeconds > s_.durationSeconds)
+                report_.warning(at(p + ".arrival", sp.where),
+                                "series '" + sp.id + "' is still arriving at " +
+                                    num(sp.arrivalSeconds + sp.arrivalDurationSeconds) +
+                                    " s, after the session ends (" + num(s_.durationSeconds) + " s)");
+            if (phantom) {
+                if (!sp.folderText.empty())
+                    report_.error(at(p + ".folder", sp.where),
+                                  "series '" + sp.id + "' has a 'folder', but this scenario runs on the built-in "
+                                  "phantom, which generates its series (remove [images.phantom] to use DICOM)");
+                if (!sp.seriesInstanceUid.empty())
+                    report_.error(at(p + ".series_uid", sp.where),
+                                  "'series_uid' is for DICOM series; the phantom's series are chosen by 'kind'");
+                if (!sp.kind.empty()) {
+                    auto [it, inserted] = kinds.emplace(sp.kind, i);
+                    if (!inserted)
+                        report_.error(at(p + ".kind", sp.where),
+                                      "the phantom makes one series of each kind; '" + sp.kind +
+                                          "' is already series '" + series[it->second].id + "'");
+                }
+            } else {
+                if (sp.folderText.empty()) {
+                    report_.error(sp.where, "series '" + sp.id +
+                                                "' needs a 'folder' (DICOM data, relative to the scenario file or "
+                                                "under an environment variable such as \"${POLYSIM_DATA}/...\")");
+                    continue;
+                }
+                checkDicomSeries(sp, p);
+            }
+        }
+    }
+
+    void dataMissing(const SourceLocation& where, const std::string& message) {
+        if (options_.requireData)
+            report_.error(where, message);
+        else
+            report_.warning(where, message + "; the scenario cannot be played on this machine until the data is "
+                                             "there (checked with --require-data, this is an error)");
+    }
+
+    void checkDicomSeries(const SeriesSpec& sp, const std::string& p) {
+        const SourceLocation where = at(p + ".folder", sp.where);
+        if (sp.folder.empty()) {
+            std::string var = sp.folderText.substr(sp.folderText.size() > 1 && sp.folderText[1] == '{' ? 2 : 1);
+            var = var.substr(0, var.find_first_not_of(
+                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"));
+            dataMissing(where, "DICOM data of series '" + sp.id + "' not found: environment variable " + var +
+                                   " is not set (set it to the folder that holds the dataset)");
+            return;
+        }
+        std::error_code ec;
+        if (!std::filesystem::exists(sp.folder, ec)) {
+            dataMissing(where, "DICOM data of series '" + sp.id + "' not found: no folder " + sp.folder.string());
+            return;
+        }
+        if (!options_.scanDicom) return;
+        const imaging::ScanReport* scan = scanOf(sp.folder, where);
+        if (!scan) return;
+        const imaging::SeriesReport* chosen = nullptr;
+        try {
+            chosen = &imaging::chooseCtSeries(*scan, sp.seriesInstanceUid);
+        } catch (const std::exception& e) {
+            std::vector<std::string> uids;
+            for (const auto& r : scan->series)
+                if (r.isCt && uids.size() < 6) uids.push_back(r.seriesInstanceUid);
+            const SourceLocation uidWhere = sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where);
+            if (!sp.seriesInstanceUid.empty())
+                report_.error(uidWhere, "series UID '" + sp.seriesInstanceUid + "' of series '" + sp.id +
+                                            "' not found in " + sp.folder.string() +
+                                            (uids.empty() ? std::string(" (it holds no CT series)")
+                                                          : " (CT series there: " + joinQuoted(uids) + ")"));
+            else
+                report_.error(uidWhere, "no CT series in " + sp.folder.string() + " for series '" + sp.id + "': " +
+                                            e.what());
+            return;
+        }
+        if (!chosen->loadable) {
+            report_.error(sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where),
+                          "series '" + sp.id + "' (" + chosen->seriesInstanceUid + ") cannot be loaded as a volume: " +
+                              chosen->notLoadableReason);
+            return;
+        }
+        if (sp.kind != "scout" && !chosen->slices.empty()) dicomBoxes_.push_back(boxOf(*chosen));
+    }
+
+    const imaging::ScanReport* scanOf(const std::filesystem::path& folder, const SourceLocation& where) {
+        auto it = scans_.find(folder.string());
+        if (it != scans_.end()) return it->second.get();
+        std::shared_ptr<imaging::ScanReport> scan;
+        try {
+            scan = std::make_shared<imaging::ScanReport>(imaging::scanDicom(folder));
+        } catch (const std::exception& e) {
+            report_.error(where, std::string("cannot read DICOM folder: ") + e.what());
+        }
+        scans_[folder.string()] = scan;
+        return scan.get();
+    }
+
+    static Box boxOf(const imaging::SeriesReport& r) {
+        Box b{glm::dvec3(1e300), glm::dvec3(-1e300)};
+        const glm::dvec3 across = r.rowDirection * (r.pixelSpacing.x * std::max(r.matrix.x - 1, 0));
+        const glm::dvec3 down = r.columnDirection * (r.pixelSpacing.y * std::max(r.matrix.y - 1, 0));
+        for (const auto* sl : {&r.slices.front(), &r.slices.back()}) {
+            for (int c = 0; c < 4; ++c) {
+                glm::dvec3 p = sl->position + (c & 1 ? across : glm::dvec3(0.0)) + (c & 2 ? down : glm::dvec3(0.0));
+                b.lo = glm::min(b.lo, p);
+                b.hi = glm::max(b.hi, p);
+            }
+        }
+        return b;
+    }
+
+    // ---- regions and order ----
+
+    void checkWindows(const std::vector<std::string>& windows, const std::string& path, const SourceLocation& fb) {
+        static const auto names = presetNames();
+        for (std::size_t i = 0; i < windows.size(); ++i)
+            if (!imaging::findWindowPreset(windows[i]))
+                report_.error(at(path + "[" + std::to_string(i) + "]", at(path, fb)),
+                              "unknown window '" + windows[i] + "'" + didYouMean(windows[i], names) +
+                                  " (presets: " + joinQuoted(names) + ")");
+    }
+
+    void checkRegions() {
+        const auto seriesIds = ids(s_.images.series);
+        for (std::size_t i = 0; i < s_.regions.size(); ++i) {
+            const auto& r = s_.regions[i];
+            const std::string p = "regions[" + std::to_string(i) + "]";
+            checkWindows(r.windows, p + ".windows", r.where);
+            if (r.windows.empty())
+                report_.warning(at(p + ".windows", r.where),
+                                "region '" + r.id + "' has no windows, so it can never count as read");
+            if (!r.series.empty() && !s_.images.series.empty() &&
+                std::find(seriesIds.begin(), seriesIds.end(), r.series) == seriesIds.end())
+                report_.error(at(p + ".series", r.where), "region '" + r.id + "' names unknown series '" + r.series +
+                                                              "'" + didYouMean(r.series, seriesIds) +
+                                                              " (series: " + joinQuoted(seriesIds) + ")");
+        }
+    }
+
+    void checkOrder() {
+        const auto regionIds = ids(s_.regions);
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < s_.readingOrder.size(); ++i) {
+            const auto& id = s_.readingOrder[i];
+            const SourceLocation w = at("session.reading_order[" + std::to_string(i) + "]",
+                                        at("session.reading_order", top()));
+            if (!s_.findRegion(id))
+                report_.error(w, "reading order names unknown region '" + id + "'" + didYouMean(id, regionIds) +
+                                     " (regions: " + joinQuoted(regionIds) + ")");
+            else if (!seen.insert(id).second)
+                report_.error(w, "region '" + id + "' appears twice in the reading order");
+        }
+        if (!locs_.count("session.reading_order")) return;
+        for (const auto& r : s_.regions)
+            if (!seen.count(r.id))
+                report_.warning(at("session.reading_order", top()),
+                                "region '" + r.id + "' is not in the reading order, so order scoring ignores it");
+    }
+
+    // ---- findings ----
+
+    std::optional<Box> volumeBox() {
+        if (s_.images.phantom) {
+            std::vector<std::string> kinds;
+            for (const auto& sp : s_.images.series) kinds.push_back(sp.kind);
+            auto [lo, hi] = phantomVolumeBox(*s_.images.phantom, kinds);
+            if (lo.x >= hi.x) return std::nullopt;
+            return Box{lo, hi};
+        }
+        if (dicomBoxes_.empty()) return std::nullopt;
+        Box b = dicomBoxes_.front();
+        for (const auto& o : dicomBoxes_) {
+            b.lo = glm::min(b.lo, o.lo);
+            b.hi = glm::max(b.hi, o.hi);
+        }
+        return b;
+    }
+
+    void checkFindings() {
+        const auto regionIds = ids(s_.regions);
+        const auto volume = volumeBox();
+        const auto& roles = knownRoles();
+        if (s_.findings.empty())
+            report_.warning(at("findings", top()),
+                            "the scenario has no [[findings]]: nothing can be detected, called or scored");
+        for (std::size_t i = 0; i < s_.findings.size(); ++i) {
+            const auto& f = s_.findings[i];
+            const std::string p = "findings[" + std::to_string(i) + "]";
+            const Region* region = f.region.empty() ? nullptr : s_.findRegion(f.region);
+            if (!f.region.empty() && !region)
+                report_.error(at(p + ".region", f.where), "finding '" + f.id + "' is in region '" + f.region +
+                                                              "', which does not exist" +
+                                                              didYouMean(f.region, regionIds) +
+                                                              " (regions: " + joinQuoted(regionIds) + ")");
+            if (f.deadlineSeconds > s_.durationSeconds)
+                report_.error(at(p + ".deadline", f.where),
+                              "deadline of finding '" + f.id + "' (" + num(f.deadlineSeconds) +
+                                  " s) is after the session ends (" + num(s_.durationSeconds) +
+                                  " s, [session] duration)");
+            checkWindows(f.windows, p + ".windows", f.where);
+            for (std::size_t k = 0; k < f.tell.size(); ++k)
+                if (std::find(roles.begin(), roles.end(), f.tell[k]) == roles.end())
+                    report_.warning(at(p + ".tell[" + std::to_string(k) + "]", f.where),
+                                    "finding '" + f.id + "' is to be told to '" + f.tell[k] +
+                                        "', who is not a known role" + didYouMean(f.tell[k], roles) +
+                                        " (roles: " + joinQuoted(roles) + ")");
+            const SourceLocation centreAt = at(p + ".centre", at(p + ".injury", f.where));
+            if (volume && !volume->contains(f.centreLps)) {
+                report_.error(centreAt, "finding '" + f.id + "' at " + vec(f.centreLps) +
+                                            " mm lies outside the volume (" + vec(volume->lo) + " to " +
+                                            vec(volume->hi) + " mm LPS)");
+            } else if (volume) {
+                Box fb{f.centreLps - f.extentMm / 2.0, f.centreLps + f.extentMm / 2.0};
+                if (!volume->contains(fb.lo, 1.0) || !volume->contains(fb.hi, 1.0))
+                    report_.warning(at(p + ".extent", centreAt),
+                                    "finding '" + f.id + "' extends beyond the volume (box " + vec(fb.lo) + " to " +
+                                        vec(fb.hi) + ", volume " + vec(volume->lo) + " to " + vec(volume->hi) + ")");
+            }
+            if (region && (f.centreLps.z < region->zFromMm - 1.0 || f.centreLps.z > region->zToMm + 1.0))
+                report_.warning(centreAt, "finding '" + f.id + "' at z = " + num(f.centreLps.z) +
+                                              " mm is outside its region '" + region->id + "' (z " +
+                                              num(region->zFromMm) + " to " + num(region->zToMm) + " mm)");
+        }
+        if (s_.images.phantom) {
+            for (std::size_t i = 0; i < s_.images.phantom->injuries.size(); ++i) {
+                const auto& inj = s_.images.phantom->injuries[i];
+                bool scored = std::any_of(s_.findings.begin(), s_.findings.end(),
+                                          [&](const Finding& f) { return f.phantomInjury == inj; });
+                if (!scored)
+                    report_.warning(at("images.phantom.injuries[" + std::to_string(i) + "]", top()),
+                                    "injury '" + inj + "' is in the images but no finding scores it (add a "
+                                    "[[findings]] entry with injury = \"" + inj + "\")");
+            }
+        }
+    }
+
+    // ---- patient ----
+
+    void checkVitals(const VitalSigns& v, const SourceLocation& where) {
+        if (v.diastolic >= v.systolic)
+            report_.error(where, "diastolic pressure (" + num(v.diastolic) + ") must be below systolic (" +
+                                     num(v.systolic) + ")");
+    }
+
+    void checkPatient() {
+        const auto& p = s_.patient;
+        checkVitals(p.vitalsAtStart, at("patient.vitals", at("patient", top())));
+        for (std::size_t i = 0; i < p.vitalsTrend.size(); ++i) {
+            const std::string path = "patient.trend[" + std::to_string(i) + "]";
+            checkVitals(p.vitalsTrend[i].vitals, at(path, top()));
+            if (p.vitalsTrend[i].atSeconds > s_.durationSeconds)
+                report_.warning(at(path + ".at", top()), "vitals change at " + num(p.vitalsTrend[i].atSeconds) +
+                                                             " s comes after the session ends (" +
+                                                             num(s_.durationSeconds) + " s)");
+        }
+        const auto findingIds = ids(s_.findings);
+        for (std::size_t i = 0; i < p.deteriorations.size(); ++i) {
+            const auto& d = p.deteriorations[i];
+            const std::string path = "patient.deterioration[" + std::to_string(i) + "]";
+            checkVitals(d.vitals, at(path, top()));
+            const Finding* f = s_.findFinding(d.findingId);
+            if (!d.findingId.empty() && !f)
+                report_.error(at(path + ".finding", at(path, top())),
+                              "deterioration refers to unknown finding '" + d.findingId + "'" +
+                                  didYouMean(d.findingId, findingIds));
+            else if (f && f->acrCategory != 1)
+                report_.warning(at(path + ".finding", at(path, top())),
+                                "deterioration follows finding '" + f->id + "', which is Category " +
+                                    std::to_string(f->acrCategory) + ", not 1: a late call of it would not "
+                                    "normally change the patient within the session");
+        }
+    }
+
+    // ---- interruptions ----
+
+    void checkInterruptions() {
+        const auto regionIds = ids(s_.regions);
+        const auto findingIds = ids(s_.findings);
+        const auto interruptionIds = ids(s_.interruptions);
+        const auto& roles = knownRoles();
+        using T = InterruptionTrigger::Type;
+        for (std::size_t i = 0; i < s_.interruptions.size(); ++i) {
+            const auto& in = s_.interruptions[i];
+            const std::string p = "interruptions[" + std::to_string(i) + "]";
+            const auto& tr = in.trigger;
+            switch (tr.type) {
+                case T::AtTime:
+                    if (tr.atSeconds + tr.delaySeconds > s_.durationSeconds)
+                        report_.warning(at(p + ".at", in.where), "interruption '" + in.id + "' at " +
+                                                                     num(tr.atSeconds + tr.delaySeconds) +
+                                                                     " s comes after the session ends (" +
+                                                                     num(s_.durationSeconds) + " s)");
+                    break;
+                case T::RegionOpened:
+                    if (!tr.target.empty() && !s_.findRegion(tr.target))
+                        report_.error(at(p + ".when_region_opened", in.where),
+                                      "interruption '" + in.id + "' waits for unknown region '" + tr.target + "'" +
+                                          didYouMean(tr.target, regionIds));
+                    break;
+                case T::FindingOnScreen:
+                    if (!tr.target.empty() && !s_.findFinding(tr.target))
+                        report_.error(at(p + ".when_finding_on_screen", in.where),
+                                      "interruption '" + in.id + "' waits for unknown finding '" + tr.target + "'" +
+                                          didYouMean(tr.target, findingIds));
+                    break;
+                case T::InterruptionIgnored:
+                    if (tr.target == in.id)
+                        report_.error(at(p + ".when_ignored", in.where),
+                                      "interruption '" + in.id + "' waits for itself to be ignored");
+                    else if (!tr.target.empty() && !s_.findInterruption(tr.target))
+                        report_.error(at(p + ".when_ignored", in.where),
+                                      "interruption '" + in.id + "' waits for unknown interruption '" + tr.target +
+                                          "'" + didYouMean(tr.target, interruptionIds));
+                    else if (inCycle(i))
+                        report_.error(at(p + ".when_ignored", in.where),
+                                      "interruption '" + in.id + "' is part of a cycle of 'when_ignored' triggers, "
+                                      "so none of them can ever start");
+                    break;
+            }
+            for (std::size_t k = 0; k < in.relatedFindings.size(); ++k)
+                if (!s_.findFinding(in.relatedFindings[k]))
+                    report_.error(at(p + ".findings[" + std::to_string(k) + "]", at(p + ".findings", in.where)),
+                                  "interruption '" + in.id + "' refers to unknown finding '" + in.relatedFindings[k] +
+                                      "'" + didYouMean(in.relatedFindings[k], findingIds));
+            if (!in.role.empty() && std::find(roles.begin(), roles.end(), in.role) == roles.end())
+                report_.warning(at(p + ".role", in.where), "interruption '" + in.id + "' has role '" + in.role +
+                                                               "', which is not a known role" +
+                                                               didYouMean(in.role, roles) +
+                                                               " (roles: " + joinQuoted(roles) + ")");
+            const bool answerable = in.kind != InterruptionKind::Noise;
+            if (answerable && in.answers.empty() && in.keywords.empty())
+                report_.warning(in.where, "interruption '" + in.id +
+                                              "' has neither 'answers' nor 'keywords', so no reply can be scored");
+            if (answerable && !in.answers.empty() &&
+                std::none_of(in.answers.begin(), in.answers.end(), [](const AnswerOption& a) { return a.correct; }))
+                report_.warning(at(p + ".answers", in.where),
+                                "no answer of interruption '" + in.id + "' is marked correct = true");
+            if (in.kind == InterruptionKind::Challenge && in.relatedFindings.empty())
+                report_.warning(in.where, "challenge '" + in.id + "' names no 'findings' it is about, so holding or "
+                                                                   "revising cannot be judged");
+            if (in.kind == InterruptionKind::Noise && !in.answers.empty())
+                report_.warning(at(p + ".answers", in.where),
+                                "noise '" + in.id + "' has answers; noise is only acknowledged");
+        }
+    }
+
+    bool inCycle(std::size_t start) const {
+        std::set<std::size_t> visited;
+        std::size_t cur = start;
+        while (true) {
+            const auto& tr = s_.interruptions[cur].trigger;
+            if (tr.type != InterruptionTrigger::Type::InterruptionIgnored) return false;
+            auto it = std::find_if(s_.interruptions.begin(), s_.interruptions.end(),
+                                   [&](const Interruption& x) { return x.id == tr.target; });
+            if (it == s_.interruptions.end()) return false;
+            cur = std::size_t(it - s_.interruptions.begin());
+            if (cur == start) return true;
+            if (!visited.insert(cur).second) return false;  // a cycle not through `start`: reported there
+        }
+    }
+
+    void checkConclusion() {
+        if (s_.conclusion.keyPoints.empty())
+            report_.warning(at("conclusion", top()),
+                            "no [[conclusion.key_points]]: the trainee's one-sentence conclusion cannot be scored");
+    }
+
+    const Scenario& s_;
+    const Locations& locs_;
+    const LoadOptions& options_;
+    Report& report_;
+    std::map<std::string, std::shared_ptr<imaging::ScanReport>> scans_;
+    std::vector<Box> dicomBoxes_;
+};
+
+}  // namespace
+
+void checkScenario(const Scenario& scenario, const Locations& locations, const LoadOptions& options,
+                   Report& report) {
+    Checker(scenario, locations, options, report).run();
+}
+
+}  // namespace polysim::scenario::detail

@@ -1,0 +1,284 @@
+// What a scenario may leave out: the default regions and reading order (clinical reference, section 2), region z
+// ranges and finding geometry from the built-in phantom, and the small word tools the messages use.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "phantom/phantom.h"
+#include "scenario/internal.h"
+
+namespace polysim::scenario {
+
+namespace {
+Region tmpl(std::string id, std::string label, std::vector<std::string> windows) {
+    Region r;
+    r.id = std::move(id);
+    r.label = std::move(label);
+    r.windows = std::move(windows);
+    return r;
+}
+
+const std::vector<Region>& templates() {
+    static const std::vector<Region> all{
+        tmpl("scout", "Scout / topogram", {"soft_tissue", "lung", "bone"}),
+        tmpl("airway", "Airway and neck", {"soft_tissue", "lung"}),
+        tmpl("chest_lungs", "Chest: lungs and pleura", {"lung", "soft_tissue"}),
+        tmpl("chest_mediastinum", "Chest: mediastinum, heart, aorta", {"mediastinum", "soft_tissue"}),
+        tmpl("abdomen_pelvis", "Abdomen and pelvis", {"soft_tissue", "liver", "bone"}),
+        tmpl("head", "Head", {"brain", "subdural", "bone"}),
+        tmpl("spine", "Cervical and thoracolumbar spine", {"bone"}),
+        tmpl("extremities", "Extremities and the rest", {"bone", "soft_tissue"}),
+    };
+    return all;
+}
+}  // namespace
+
+const std::vector<std::string>& defaultReadingOrder() {
+    static const std::vector<std::string> order = [] {
+        std::vector<std::string> o;
+        for (const auto& r : templates()) o.push_back(r.id);
+        return o;
+    }();
+    return order;
+}
+
+const Region* defaultRegionTemplate(std::string_view id) {
+    for (const auto& r : templates())
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
+std::vector<Region> phantomRegions() {
+    std::vector<Region> out;
+    for (const auto& t : templates()) {
+        Region r = t;
+        if (auto z = detail::phantomRegionZ(r.id)) {
+            r.zFromMm = z->first;
+            r.zToMm = z->second;
+        }
+        out.push_back(r);
+    }
+    return out;
+}
+
+namespace detail {
+
+// ---- the phantom ----
+
+std::vector<std::string> phantomInjuryIds() {
+    std::vector<std::string> ids;
+    for (const auto& i : phantom::injuryLibrary()) ids.push_back(i.id);
+    return ids;
+}
+
+std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& source,
+                                                      const std::vector<std::string>& ids) {
+    std::vector<std::optional<PhantomTruth>> out(ids.size());
+    phantom::PhantomOptions options;
+    options.seed = source.seed;
+    options.matrix = source.matrix;
+    options.sliceMm = source.sliceMm;
+    options.fieldOfViewMm = source.fieldOfViewMm;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto* info = phantom::findInjury(ids[i]);
+        if (!info || info->id != ids[i]) continue;
+        if (std::find(options.injuries.begin(), options.injuries.end(), ids[i]) != options.injuries.end()) continue;
+        options.injuries.push_back(ids[i]);
+        index.push_back(i);
+    }
+    if (options.injuries.empty()) return out;
+    std::vector<phantom::Finding> truth;
+    try {
+        truth = phantom::groundTruth(options);
+    } catch (const std::exception&) {
+        return out;  // the options themselves are reported by the reader
+    }
+    for (std::size_t k = 0; k < truth.size() && k < index.size(); ++k) {
+        const auto& t = truth[k];
+        PhantomTruth p;
+        p.injury = t.id;
+        p.label = t.label;
+        p.region = t.region;
+        p.description = t.expertDescription;
+        p.series = t.series;
+        p.synonyms = t.synonyms;
+        p.acrCategory = t.acrCategory;
+        p.centreLps = t.centreLps;
+        p.extentMm = t.extentMm;
+        out[index[k]] = p;
+    }
+    return out;
+}
+
+std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId) {
+    const auto& body = phantom::bodyExtent();
+    auto range = [](std::string_view name) -> std::optional<std::pair<double, double>> {
+        if (const auto* z = phantom::findZRange(name)) return std::make_pair(z->zFromMm, z->zToMm);
+        return std::nullopt;
+    };
+    auto head = range("head"), neck = range("neck"), chest = range("chest"), abdomen = range("abdomen"),
+         pelvis = range("pelvis"), thighs = range("thighs");
+    if (regionId == "scout") return std::make_pair(body.zBottomMm, body.zTopMm);
+    if (regionId == "head") return head;
+    if (regionId == "chest_lungs" || regionId == "chest_mediastinum") return chest;
+    if (regionId == "airway" && neck && chest)
+        // Larynx to the carina: the neck and the upper third of the chest.
+        return std::make_pair(chest->second - (chest->second - chest->first) / 3.0, neck->second);
+    if (regionId == "abdomen_pelvis" && abdomen && pelvis)
+        return std::make_pair(std::min(pelvis->first, abdomen->first), std::max(pelvis->second, abdomen->second));
+    if (regionId == "spine" && neck && pelvis) return std::make_pair(pelvis->first, neck->second);
+    if (regionId == "extremities") {
+        if (thighs) return std::make_pair(body.zBottomMm, std::max(thighs->second, body.zBottomMm + 1));
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+const std::vector<std::string>& seriesKinds() {
+    static const std::vector<std::string> kinds{"scout", "head", "noncontrast", "arterial", "portal"};
+    return kinds;
+}
+
+std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
+                                                   const std::vector<std::string>& kinds) {
+    phantom::PhantomOptions options;
+    options.seed = source.seed;
+    options.matrix = source.matrix;
+    options.sliceMm = source.sliceMm;
+    options.fieldOfViewMm = source.fieldOfViewMm;
+    glm::dvec3 lo(1e300), hi(-1e300);
+    for (const auto& name : kinds) {
+        phantom::SeriesKind kind;
+        if (!phantom::parseSeriesKind(name, kind) || kind == phantom::SeriesKind::Scout) continue;
+        imaging::VolumeGeometry g;
+        try {
+            g = phantom::seriesGeometry(options, kind);
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (g.dims.x <= 0 || g.dims.y <= 0 || g.dims.z <= 0) continue;
+        for (int c = 0; c < 8; ++c) {
+            glm::dvec3 ijk((c & 1) ? g.dims.x - 1 : 0, (c & 2) ? g.dims.y - 1 : 0, (c & 4) ? g.dims.z - 1 : 0);
+            glm::dvec3 p = g.indexToPatient(ijk);
+            lo = glm::min(lo, p);
+            hi = glm::max(hi, p);
+        }
+    }
+    if (lo.x > hi.x) return {glm::dvec3(0.0), glm::dvec3(0.0)};
+    return {lo, hi};
+}
+
+// ---- words ----
+
+const std::vector<std::string>& knownRoles() {
+    static const std::vector<std::string> roles{
+        "trauma_leader", "neurosurgeon", "anaesthetist",      "vascular_surgeon", "visceral_surgeon",
+        "thoracic_surgeon", "orthopaedic_surgeon", "neurologist", "emergency_physician", "radiographer",
+        "nurse",         "phone",        "pager"};
+    return roles;
+}
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const bool same = std::tolower((unsigned char)a[i - 1]) == std::tolower((unsigned char)b[j - 1]);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+    if (word.empty() || word.size() > 200) return {};
+    std::size_t best = std::string::npos;
+    const std::string* bestWord = nullptr;
+    for (const auto& c : candidates) {
+        std::size_t d = editDistance(word, c);
+        if (d < best) {
+            best = d;
+            bestWord = &c;
+        }
+    }
+    const std::size_t limit = std::max<std::size_t>(2, std::min(word.size(), bestWord ? bestWord->size() : 0) / 3);
+    if (!bestWord || best == 0 || best > limit) return {};
+    return "; did you mean '" + *bestWord + "'?";
+}
+
+std::string joinQuoted(const std::vector<std::string>& words, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i) out += separator;
+        out += "'" + words[i] + "'";
+    }
+    return out;
+}
+
+std::optional<double> parseDurationText(std::string_view text) {
+    auto trim = [](std::string_view s) {
+        while (!s.empty() && std::isspace((unsigned char)s.front())) s.remove_prefix(1);
+        while (!s.empty() && std::isspace((unsigned char)s.back())) s.remove_suffix(1);
+        return s;
+    };
+    text = trim(text);
+    if (text.empty()) return std::nullopt;
+    auto number = [](std::string_view s) -> std::optional<double> {
+        if (s.empty()) return std::nullopt;
+        double v = 0;
+        auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (r.ec != std::errc{} || r.ptr != s.data() + s.size() || v < 0) return std::nullopt;
+        return v;
+    };
+    if (auto colon = text.find(':'); colon != std::string_view::npos) {  // m:ss
+        auto m = number(text.substr(0, colon));
+        auto sec = number(text.substr(colon + 1));
+        if (!m || !sec || *sec >= 60 || text.substr(colon + 1).size() != 2) return std::nullopt;
+        return *m * 60 + *sec;
+    }
+    // Units h, m (min), s; each at most once, in that order.
+    double total = 0;
+    std::string_view rest = text;
+    int lastUnit = -1;
+    bool any = false;
+    while (!rest.empty()) {
+        std::size_t i = 0;
+        while (i < rest.size() && (std::isdigit((unsigned char)rest[i]) || rest[i] == '.')) ++i;
+        auto v = number(rest.substr(0, i));
+        if (!v) return std::nullopt;
+        rest.remove_prefix(i);
+        rest = trim(rest);
+        if (rest.empty()) {
+            if (any) return std::nullopt;  // "4m30" is ambiguous
+            return *v;
+        }
+        std::size_t u = 0;
+        while (u < rest.size() && std::isalpha((unsigned char)rest[u])) ++u;
+        std::string unit(rest.substr(0, u));
+        int idx = unit == "h" ? 0 : (unit == "m" || unit == "min") ? 1 : (unit == "s" || unit == "sec") ? 2 : -1;
+        if (idx < 0 || idx <= lastUnit) return std::nullopt;
+        lastUnit = idx;
+        total += *v * (idx == 0 ? 3600 : idx == 1 ? 60 : 1);
+        any = true;
+        rest.remove_prefix(u);
+        rest = trim(rest);
+    }
+    return total;
+}
+
+void Report::add(Diagnostic::Severity s, const SourceLocation& where, std::string message) {
+    SourceLocation w = where;
+    if (w.file.empty()) w.file = file;
+    diagnostics.push_back({s, w, std::move(message)});
+}
+
+bool Report::hasErrors() const {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; });
+}
+
+}  // namespace detail
+}  // namespace polysim::scenario

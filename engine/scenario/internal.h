@@ -1,0 +1,62 @@
+// Shared between the scenario reader (TOML -> model) and the checker (cross-references, geometry, data on disk).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/loader.h"
+
+
+namespace polysim::scenario::detail {
+
+struct Report {
+    std::string file;
+    std::vector<Diagnostic> diagnostics;
+    void add(Diagnostic::Severity s, const SourceLocation& where, std::string message);
+    void error(const SourceLocation& where, std::string message) {
+        add(Diagnostic::Severity::Error, where, std::move(message));
+    }
+    void warning(const SourceLocation& where, std::string message) {
+        add(Diagnostic::Severity::Warning, where, std::move(message));
+    }
+    bool hasErrors() const;
+};
+
+// Position of every value read, keyed by its path in the model ("findings[2].region", "session.reading_order[1]").
+// Indices are model indices. The checker looks values up here and falls back to the item's `where`.
+using Locations = std::map<std::string, SourceLocation>;
+
+// Checks meaning: references between parts, times against the session end, geometry, windows, data on disk.
+void checkScenario(const Scenario& scenario, const Locations& locations, const LoadOptions& options, Report& report);
+
+// ---- words ----
+std::size_t editDistance(std::string_view a, std::string_view b);
+// "; did you mean 'x'?" for the closest candidate within a small distance, else "".
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates);
+std::string joinQuoted(const std::vector<std::string>& words, std::string_view separator = ", ");
+// Seconds from "90", "90s", "4m", "4m30s", "1:30" (m:ss); nullopt when not a duration.
+std::optional<double> parseDurationText(std::string_view text);
+
+// Roles clinicians and sounds in the room can have; others are accepted with a warning.
+const std::vector<std::string>& knownRoles();
+
+// ---- the built-in phantom, as scenarios see it ----
+std::vector<std::string> phantomInjuryIds();
+struct PhantomTruth {
+    std::string injury, label, region, description, series;
+    std::vector<std::string> synonyms;
+    int acrCategory = 1;
+    glm::dvec3 centreLps{0.0}, extentMm{0.0};
+};
+// Ground truth of the given (known) injuries placed with this seed; nullopt for unknown ids.
+std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& source, const std::vector<std::string>& ids);
+// z range of a default region id in the phantom's anatomy.
+std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId);
+// Box (LPS min, max) covered by the axial series of the phantom with these options and series kinds.
+std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source, const std::vector<std::string>& kinds);
+const std::vector<std::string>& seriesKinds();  // scout, head, noncontrast, arterial, portal
+
+}  // namespace polysim::scenario::detail

@@ -1,0 +1,72 @@
+// Reading and checking scenario files (TOML): every problem is reported at once as `file:line:column: error: ...`,
+// and nothing a file contains can crash the reader. The format is documented in scenarios/README.md.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace polysim::scenario {
+
+struct Diagnostic {
+    enum class Severity { Error, Warning };
+    Severity severity = Severity::Error;
+    SourceLocation where;
+    std::string message;
+    // "file:line:col: error: message" ("file: error: message" when the position is unknown).
+    std::string format() const;
+};
+
+struct LoadResult {
+    std::optional<Scenario> scenario;  // set when there is no error (warnings allowed)
+    std::vector<Diagnostic> diagnostics;  // sorted by position
+    bool ok() const;  // no errors
+    int errorCount() const;
+    int warningCount() const;
+};
+
+struct LoadOptions {
+    // DICOM scenarios whose data is not on this machine (e.g. POLYSIM_DATA unset) load with a warning by default,
+    // so a template can be checked anywhere; with requireData the missing data is an error.
+    bool requireData = false;
+    // Look into DICOM folders (scan headers) to check series UIDs and that findings lie inside the series.
+    bool scanDicom = true;
+};
+
+// Parses and validates a scenario file. Relative DICOM folders resolve against the file's folder.
+LoadResult loadScenario(const std::filesystem::path& file, const LoadOptions& options = {});
+// Same, from text; `nameForMessages` names the file in diagnostics and anchors relative folders.
+LoadResult parseScenario(std::string_view text, const std::filesystem::path& nameForMessages,
+                         const LoadOptions& options = {});
+// Checks a scenario built in code (e.g. by the authoring mode) with the same rules the file reader applies after
+// parsing; positions come from the `where` fields.
+std::vector<Diagnostic> validateScenario(const Scenario& scenario, const LoadOptions& options = {});
+
+// All diagnostics, one per line.
+std::string formatDiagnostics(const std::vector<Diagnostic>& diagnostics);
+
+// ---- defaults the format falls back on ----
+
+// Clinical reference, section 2: scout, airway, chest_lungs, chest_mediastinum, abdomen_pelvis, head, spine,
+// extremities.
+const std::vector<std::string>& defaultReadingOrder();
+// Label and windows of a default region id (z range 0); nullptr for other ids.
+const Region* defaultRegionTemplate(std::string_view id);
+// The default regions with z ranges from the built-in phantom's anatomy.
+std::vector<Region> phantomRegions();
+
+// ---- where scenarios live ----
+
+// The folder of shipped scenarios: $POLYSIM_SCENARIOS if set, else the source tree's scenarios/ (compile-time
+// POLYSIM_SCENARIO_DIR), else the installed share/polysim/scenarios.
+std::filesystem::path scenarioDirectory();
+// The scenario `make run` opens: scenarioDirectory()/motorcyclist.toml.
+std::filesystem::path defaultScenarioPath();
+// Every *.toml in scenarioDirectory(), sorted by file name.
+std::vector<std::filesystem::path> shippedScenarios();
+
+}  // namespace polysim::scenario

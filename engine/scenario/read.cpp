@@ -1,0 +1,899 @@
+// TOML document -> scenario model. Checks the form of every value (known keys, types, ranges, enums) and fills
+// defaults, including finding geometry and region z ranges taken from the built-in phantom's ground truth.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <set>
+
+#include "scenario/read.h"
+
+namespace polysim::scenario::detail {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string typeName(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        default: return "nothing";
+    }
+}
+
+std::string formatNumber(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Reads the keys of one table, remembering which were used, and reports what is wrong with each value.
+class Fields {
+public:
+    Fields(Report& report, Locations& locations, const toml::table& table, std::string context, std::string path,
+           std::vector<std::string> known, SourceLocation fallback)
+        : report_(report),
+          locations_(locations),
+          table_(table),
+          context_(std::move(context)),
+          path_(std::move(path)),
+          known_(std::move(known)) {
+        where_ = locate(table.source(), fallback);
+        locations_[path_] = where_;
+    }
+
+    const SourceLocation& where() const { return where_; }
+    const std::string& context() const { return context_; }
+    const std::string& path() const { return path_; }
+    Report& report() { return report_; }
+    Locations& locations() { return locations_; }
+
+    SourceLocation locate(const toml::source_region& r, const SourceLocation& fallback) const {
+        if (r.begin.line == 0) return fallback;
+        return {report_.file, int(r.begin.line), int(r.begin.column)};
+    }
+
+    // The node for `key`, recording its position; nullptr when absent (reported when required).
+    const toml::node* get(std::string_view key, bool required = false) {
+        used_.insert(std::string(key));
+        const toml::node* n = table_.get(key);
+        if (!n) {
+            if (required) report_.error(where_, "missing required key '" + std::string(key) + "' in " + context_);
+            return nullptr;
+        }
+        locations_[path_ + "." + std::string(key)] = at(*n);
+        return n;
+    }
+    bool has(std::string_view key) const { return table_.get(key) != nullptr; }
+    SourceLocation at(const toml::node& n) const { return locate(n.source(), where_); }
+    SourceLocation keyAt(std::string_view key) const {
+        for (auto&& [k, v] : table_)
+            if (k.str() == key) return locate(k.source(), where_);
+        return where_;
+    }
+
+    void typeError(const toml::node& n, std::string_view key, std::string_view expected) {
+        report_.error(at(n), "'" + std::string(key) + "' must be " + std::string(expected) + ", not " + typeName(n));
+    }
+
+    std::optional<std::string> string(std::string_view key, bool required = false) {
+        const toml::node* n = get(key, required);
+        if (!n) return std::nullopt;
+        if (const auto* s = n->as_string()) return s->get();
+        typeError(*n, key, "a string");
+        return std::nullopt;
+    }
+
+    std::optional<double> number(std::string_view key, bool required = false, double lo = -kInf, double hi = kInf) {
+        const toml::node* n = get(key, required);
+        if (!n) return std::nullopt;
+        std::optional<double> v;
+        if (const auto* i = n->as_integer()) v = double(i->get());
+        if (const auto* f = n->as_floating_point()) v = f->get();
+        if (!v) {
+            typeError(*n, key, "a number");
+            return std::nullopt;
+        }
+        return inRange(*n, key, *v, lo, hi);
+    }
+
+    std::optional<int> integer(std::string_view key, bool required = false, double lo = -kInf, double hi = kInf) {
+        const toml::node* n = get(key, required);
+        if (!n) return std::nullopt;
+        const auto* i = n->as_integer();
+        if (!i) {
+            typeError(*n, key, "an integer");
+            return std::nullopt;
+        }
+        auto v = inRange(*n, key, double(i->get()), lo, hi);
+        if (!v) return std::nullopt;
+        return int(*v);
+    }
+
+    std::optional<bool> boolean(std::string_view key) {
+        const toml::node* n = get(key);
+        if (!n) return std::nullopt;
+        if (const auto* b = n->as_boolean()) return b->get();
+        typeError(*n, key, "true or false");
+        return std::nullopt;
+    }
+
+    // Seconds: a number, or a string such as "90s", "4m", "4m30s", "1:30".
+    std::optional<double> seconds(std::string_view key, bool required = false, double lo = 0) {
+        const toml::node* n = get(key, required);
+        if (!n) return std::nullopt;
+        std::optional<double> v;
+        if (const auto* i = n->as_integer()) v = double(i->get());
+        if (const auto* f = n->as_floating_point()) v = f->get();
+        if (const auto* s = n->as_string()) {
+            v = parseDurationText(s->get());
+            if (!v) {
+                report_.error(at(*n), "'" + std::string(key) + "' is not a duration: '" + s->get() +
+                                          "' (write seconds as a number, or e.g. \"90s\", \"4m\", \"4m30s\", \"1:30\")");
+                return std::nullopt;
+            }
+        }
+        if (!v) {
+            typeError(*n, key, "a number of seconds or a duration such as \"4m30s\"");
+            return std::nullopt;
+        }
+        return inRange(*n, key, *v, lo, kInf);
+    }
+
+    // An array of strings; a single string is taken as a list of one.
+    std::optional<std::vector<std::string>> strings(std::string_view key, bool required = false) {
+        const toml::node* n = get(key, required);
+        if (!n) return std::nullopt;
+        if (const auto* s = n->as_string()) {
+            locations_[path_ + "." + std::string(key) + "[0]"] = at(*n);
+            return std::vector<std::string>{s->get()};
+        }
+        const auto* arr = n->as_array();
+        if (!arr) {
+            typeError(*n, key, "a list of strings");
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        bool good = true;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            if (const auto* s = e.as_string()) {
+                locations_[path_ + "." + std::string(key) + "[" + std::to_string(out.size()) + "]"] = at(e);
+                out.push_back(s->get());
+            } else {
+                report_.error(at(e), "'" + std::string(key) + "' must be a list of strings; item " +
+                                         std::to_string(i + 1) + " is " + typeName(e));
+                good = false;
+            }
+        }
+        if (!good) return std::nullopt;
+        return out;
+    }
+
+    // Three numbers [x, y, z].
+    std::optional<glm::dvec3> vec3(std::string_view key, bool required = false, std::string_view what = "[x, y, z]") {
+        const toml::node* n = get(key, required);
+        if (!n) return std::nullopt;
+        auto nums = numberList(*n, key, what);
+        if (!nums) return std::nullopt;
+        if (nums->size() != 3) {
+            report_.error(at(*n), "'" + std::string(key) + "' must have 3 numbers " + std::string(what) + ", not " +
+                                      std::to_string(nums->size()));
+            return std::nullopt;
+        }
+        return glm::dvec3((*nums)[0], (*nums)[1], (*nums)[2]);
+    }
+
+    std::optional<std::vector<double>> numberList(const toml::node& n, std::string_view key, std::string_view what) {
+        const auto* arr = n.as_array();
+        if (!arr) {
+            typeError(n, key, "a list of numbers " + std::string(what));
+            return std::nullopt;
+        }
+        std::vector<double> out;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            if (const auto* iv = e.as_integer())
+                out.push_back(double(iv->get()));
+            else if (const auto* fv = e.as_floating_point())
+                out.push_back(fv->get());
+            else {
+                report_.error(at(e), "'" + std::string(key) + "' must hold numbers " + std::string(what) + "; item " +
+                                         std::to_string(i + 1) + " is " + typeName(e));
+                return std::nullopt;
+            }
+            if (!std::isfinite(out.back())) {
+                report_.error(at(e), "'" + std::string(key) + "' must hold finite numbers");
+                return std::nullopt;
+            }
+        }
+        return out;
+    }
+
+    // One of `allowed`.
+    std::optional<std::string> choice(std::string_view key, const std::vector<std::string>& allowed,
+                                      bool required = false) {
+        auto s = string(key, required);
+        if (!s) return std::nullopt;
+        if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
+        report_.error(locations_[path_ + "." + std::string(key)],
+                      "'" + std::string(key) + "' must be one of " + joinQuoted(allowed) + ", not '" + *s + "'" +
+                          didYouMean(*s, allowed));
+        return std::nullopt;
+    }
+
+    const toml::table* table(std::string_view key, bool required = false) {
+        const toml::node* n = get(key, required);
+        if (!n) return nullptr;
+        if (const auto* t = n->as_table()) return t;
+        typeError(*n, key, "a table ([" + std::string(key) + "])");
+        return nullptr;
+    }
+
+    // An array of tables ([[key]] sections or a list of inline tables).
+    std::vector<const toml::table*> tables(std::string_view key, bool required = false) {
+        std::vector<const toml::table*> out;
+        const toml::node* n = get(key, required);
+        if (!n) return out;
+        const auto* arr = n->as_array();
+        if (!arr) {
+            typeError(*n, key, "a list of tables ([[" + std::string(key) + "]] sections)");
+            return out;
+        }
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            if (const auto* t = e.as_table())
+                out.push_back(t);
+            else
+                report_.error(at(e), "'" + std::string(key) + "' must hold tables; item " + std::to_string(i + 1) +
+                                         " is " + typeName(e));
+        }
+        return out;
+    }
+
+    // Reports keys that are present but not part of the format at this level.
+    void finish() {
+        for (auto&& [k, v] : table_) {
+            std::string key(k.str());
+            if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+            report_.error(locate(k.source(), where_),
+                          "unknown key '" + key + "' in " + context_ + didYouMean(key, known_));
+        }
+    }
+
+private:
+    std::optional<double> inRange(const toml::node& n, std::string_view key, double v, double lo, double hi) {
+        if (!std::isfinite(v) || v < lo || v > hi) {
+            std::string range = hi == kInf ? "at least " + formatNumber(lo)
+                                : lo == -kInf ? "at most " + formatNumber(hi)
+                                              : "between " + formatNumber(lo) + " and " + formatNumber(hi);
+            report_.error(at(n), "'" + std::string(key) + "' must be " + range + ", not " + formatNumber(v));
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    Report& report_;
+    Locations& locations_;
+    const toml::table& table_;
+    std::string context_;
+    std::string path_;
+    std::vector<std::string> known_;
+    std::set<std::string> used_;
+    SourceLocation where_;
+};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+const std::vector<std::string> kVitalKeys{"heart_rate", "bp", "systolic", "diastolic", "spo2", "respiratory_rate",
+                                          "gcs"};
+
+// Vitals given in this table; what is not given stays as in `base`.
+VitalSigns readVitals(Fields& f, VitalSigns v) {
+    if (auto x = f.number("heart_rate", false, 0, 300)) v.heartRate = *x;
+    if (auto bp = f.string("bp")) {
+        double s = 0, d = 0;
+        char slash = 0;
+        char rest = 0;
+        if (std::sscanf(bp->c_str(), "%lf %c %lf %c", &s, &slash, &d, &rest) == 3 && slash == '/' && s > 0 &&
+            s <= 300 && d > 0 && d <= s) {
+            v.systolic = s;
+            v.diastolic = d;
+        } else {
+            f.report().error(f.locations()[f.path() + ".bp"],
+                             "'bp' must be systolic/diastolic in mmHg such as \"85/50\", not '" + *bp + "'");
+        }
+        if (f.has("systolic") || f.has("diastolic"))
+            f.report().error(f.keyAt(f.has("systolic") ? "systolic" : "diastolic"),
+                             "give the blood pressure either as 'bp' or as 'systolic'/'diastolic', not both");
+    }
+    if (auto x = f.number("systolic", false, 0, 300)) v.systolic = *x;
+    if (auto x = f.number("diastolic", false, 0, 250)) v.diastolic = *x;
+    if (auto x = f.number("spo2", false, 0, 100)) v.spo2 = *x;
+    if (auto x = f.number("respiratory_rate", false, 0, 80)) v.respiratoryRate = *x;
+    if (auto x = f.integer("gcs", false, 3, 15)) v.gcs = *x;
+    return v;
+}
+
+const std::vector<std::string> kDifficulties{"beginner", "intermediate", "advanced"};
+const std::vector<std::string> kSexes{"male", "female", "unknown"};
+const std::vector<std::string> kKinds{"question", "request", "challenge", "noise"};
+const std::vector<std::string> kTriggerKeys{"at", "when_region_opened", "when_finding_on_screen", "when_ignored"};
+
+class ScenarioReader {
+public:
+    ScenarioReader(const toml::table& doc, Scenario& s, Locations& locs, Report& report)
+        : doc_(doc), s_(s), locs_(locs), report_(report) {}
+
+    void read() {
+        SourceLocation top{report_.file, 1, 1};
+        Fields root(report_, locs_, doc_, "the scenario",
+                    "", {"meta", "patient", "images", "session", "regions", "findings", "interruptions",
+                         "conclusion", "debrief", "scoring"},
+                    top);
+        readMeta(root);
+        readSession(root);
+        readPatient(root);
+        readImages(root);
+        readRegions(root);
+        readFindings(root);
+        readDeteriorations();
+        readInterruptions(root);
+        readConclusion(root);
+        readDebrief(root);
+        readScoring(root);
+        root.finish();
+    }
+
+private:
+    SourceLocation loc(const std::string& path, const SourceLocation& fallback) {
+        auto it = locs_.find(path);
+        return it == locs_.end() ? fallback : it->second;
+    }
+
+    void readMeta(Fields& root) {
+        const toml::table* t = root.table("meta", true);
+        if (!t) return;
+        Fields f(report_, locs_, *t, "[meta]", "meta",
+                 {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence"},
+                 root.where());
+        auto& m = s_.meta;
+        if (auto v = f.string("id", true)) {
+            m.id = *v;
+            if (!validId(*v))
+                report_.error(loc("meta.id", f.where()),
+                              "'id' must be lower-case letters, digits, '_' or '-' (it names results), not '" + *v +
+                                  "'");
+        }
+        if (auto v = f.string("title", true)) m.title = *v;
+        if (auto v = f.string("author")) m.author = *v;
+        if (auto v = f.string("version")) m.version = *v;
+        m.difficulty = f.choice("difficulty", kDifficulties).value_or("intermediate");
+        if (auto v = f.strings("learning_objectives")) m.learningObjectives = *v;
+        if (auto v = f.string("image_licence")) m.imageLicence = *v;
+        f.finish();
+    }
+
+    void readSession(Fields& root) {
+        const toml::table* t = root.table("session");
+        if (!t) {
+            s_.readingOrder.clear();
+            return;
+        }
+        Fields f(report_, locs_, *t, "[session]", "session", {"duration", "reading_order"}, root.where());
+        if (auto v = f.seconds("duration", false, 1)) s_.durationSeconds = *v;
+        if (auto v = f.strings("reading_order")) {
+            s_.readingOrder = *v;
+            explicitOrder_ = true;
+        }
+        f.finish();
+    }
+
+    void readPatient(Fields& root) {
+        const toml::table* t = root.table("patient", true);
+        if (!t) return;
+        Fields f(report_, locs_, *t, "[patient]", "patient",
+                 {"age", "sex", "mechanism", "prehospital", "vitals", "trend", "deterioration"}, root.where());
+        auto& p = s_.patient;
+        if (auto v = f.integer("age", true, 0, 120)) p.ageYears = *v;
+        if (auto v = f.choice("sex", kSexes, true)) p.sex = *v;
+        if (auto v = f.string("mechanism", true)) p.mechanism = *v;
+        if (auto v = f.string("prehospital")) p.prehospital = *v;
+        if (const toml::table* vt = f.table("vitals")) {
+            Fields vf(report_, locs_, *vt, "[patient.vitals]", "patient.vitals", kVitalKeys, f.where());
+            p.vitalsAtStart = readVitals(vf, p.vitalsAtStart);
+            vf.finish();
+        }
+        VitalSigns state = p.vitalsAtStart;
+        double lastAt = 0;
+        auto trend = f.tables("trend");
+        for (std::size_t i = 0; i < trend.size(); ++i) {
+            std::string path = "patient.trend[" + std::to_string(p.vitalsTrend.size()) + "]";
+            Fields tf(report_, locs_, *trend[i], "[[patient.trend]]", path, with({"at", "note"}, kVitalKeys),
+                      f.where());
+            VitalsChange c;
+            if (auto at = tf.seconds("at", true)) {
+                c.atSeconds = *at;
+                if (*at < lastAt)
+                    report_.error(loc(path + ".at", tf.where()),
+                                  "vitals trend entries must be in time order; 'at' = " + formatNumber(*at) +
+                                      " s comes after " + formatNumber(lastAt) + " s");
+                lastAt = std::max(lastAt, *at);
+            }
+            if (auto n = tf.string("note")) c.note = *n;
+            c.vitals = state = readVitals(tf, state);
+            tf.finish();
+            p.vitalsTrend.push_back(c);
+        }
+        trendEnd_ = state;
+        deteriorationTables_ = f.tables("deterioration");
+        patientWhere_ = f.where();
+        f.finish();
+    }
+
+    // After the findings, because a deterioration inherits nothing from them but reads after them in the model.
+    void readDeteriorations() {
+        auto& p = s_.patient;
+        for (const toml::table* t : deteriorationTables_) {
+            std::string path = "patient.deterioration[" + std::to_string(p.deteriorations.size()) + "]";
+            Fields f(report_, locs_, *t, "[[patient.deterioration]]", path,
+                     with({"finding", "over", "announcement"}, kVitalKeys), patientWhere_);
+            Deterioration d;
+            if (auto v = f.string("finding", true)) d.findingId = *v;
+            if (auto v = f.seconds("over", false, 0)) d.overSeconds = *v;
+            if (auto v = f.string("announcement")) d.announcement = *v;
+            d.vitals = readVitals(f, trendEnd_);
+            f.finish();
+            p.deteriorations.push_back(d);
+        }
+    }
+
+    void readImages(Fields& root) {
+        const toml::table* t = root.table("images", true);
+        if (!t) return;
+        Fields f(report_, locs_, *t, "[images]", "images", {"phantom", "series"}, root.where());
+        imagesWhere_ = f.where();
+        if (const toml::table* pt = f.table("phantom")) {
+            Fields pf(report_, locs_, *pt, "[images.phantom]", "images.phantom",
+                      {"seed", "injuries", "matrix", "slice_mm", "field_of_view_mm"}, f.where());
+            PhantomSource ph;
+            if (const toml::node* n = pf.get("seed")) {
+                if (const auto* i = n->as_integer(); i && i->get() >= 0)
+                    ph.seed = std::uint64_t(i->get());
+                else
+                    report_.error(pf.at(*n), "'seed' must be a non-negative integer");
+            }
+            if (auto v = pf.strings("injuries")) ph.injuries = *v;
+            if (auto v = pf.integer("matrix", false, 16, 1024)) ph.matrix = *v;
+            if (auto v = pf.number("slice_mm", false, 0.25, 20)) ph.sliceMm = *v;
+            if (auto v = pf.number("field_of_view_mm", false, 100, 1000)) ph.fieldOfViewMm = *v;
+            pf.finish();
+            // Unknown injuries are reported here (once), so that findings do not repeat the message.
+            const auto library = phantomInjuryIds();
+            std::set<std::string> seen;
+            for (std::size_t i = 0; i < ph.injuries.size(); ++i) {
+                const auto& id = ph.injuries[i];
+                SourceLocation w = loc("images.phantom.injuries[" + std::to_string(i) + "]", pf.where());
+                if (std::find(library.begin(), library.end(), id) == library.end())
+                    report_.error(w, "unknown phantom injury '" + id + "'" + didYouMean(id, library) +
+                                         " ('polysim phantom --list-injuries' lists them)");
+                else if (!seen.insert(id).second)
+                    report_.error(w, "injury '" + id + "' is listed twice");
+            }
+            s_.images.phantom = ph;
+        }
+        auto series = f.tables("series");
+        for (const toml::table* st : series) {
+            std::string path = "images.series[" + std::to_string(s_.images.series.size()) + "]";
+            Fields sf(report_, locs_, *st, "[[images.series]]", path,
+                      {"id", "label", "kind", "folder", "series_uid", "arrival", "arrival_duration"}, f.where());
+            SeriesSpec spec;
+            spec.where = sf.where();
+            if (auto v = sf.string("id", true)) spec.id = *v;
+            if (auto v = sf.string("label")) spec.label = *v;
+            spec.kind = sf.choice("kind", seriesKinds(), true).value_or("");
+            if (auto v = sf.string("folder")) {
+                spec.folderText = *v;
+                spec.folder = resolveFolder(*v, sf);
+            }
+            if (auto v = sf.string("series_uid")) spec.seriesInstanceUid = *v;
+            if (auto v = sf.seconds("arrival")) spec.arrivalSeconds = *v;
+            if (auto v = sf.seconds("arrival_duration")) spec.arrivalDurationSeconds = *v;
+            if (spec.label.empty()) spec.label = defaultSeriesLabel(spec.kind);
+            sf.finish();
+            s_.images.series.push_back(spec);
+        }
+        if (s_.images.phantom && series.empty() && !f.has("series")) {
+            // A trauma protocol on the phantom: scout first, the non-contrast head, then the arterial body streaming.
+            s_.images.series = {
+                {"scout", "Scout", "scout", {}, {}, {}, 0, 0, imagesWhere_},
+                {"head", "Non-contrast head", "head", {}, {}, {}, 20, 10, imagesWhere_},
+                {"arterial", "Arterial body", "arterial", {}, {}, {}, 40, 40, imagesWhere_},
+            };
+        }
+        f.finish();
+    }
+
+    static std::string defaultSeriesLabel(const std::string& kind) {
+        if (kind == "scout") return "Scout";
+        if (kind == "head") return "Non-contrast head";
+        if (kind == "noncontrast") return "Non-contrast body";
+        if (kind == "arterial") return "Arterial body";
+        if (kind == "portal") return "Portal venous abdomen";
+        return kind;
+    }
+
+    // "${VAR}/x" or "$VAR/x" take VAR from the environment; relative folders are relative to the scenario file.
+    std::filesystem::path resolveFolder(const std::string& text, Fields& f) {
+        std::string expanded = text;
+        if (!text.empty() && text[0] == '$') {
+            std::size_t nameStart = text.size() > 1 && text[1] == '{' ? 2 : 1;
+            std::size_t nameEnd = nameStart;
+            while (nameEnd < text.size() && (std::isalnum((unsigned char)text[nameEnd]) || text[nameEnd] == '_'))
+                ++nameEnd;
+            std::string var = text.substr(nameStart, nameEnd - nameStart);
+            std::size_t restStart = nameEnd;
+            if (nameStart == 2) {
+                if (nameEnd >= text.size() || text[nameEnd] != '}') {
+                    report_.error(loc(f.path() + ".folder", f.where()),
+                                  "'folder' starts with '${' but the variable name is not closed with '}'");
+                    return {};
+                }
+                restStart = nameEnd + 1;
+            }
+            if (var.empty()) {
+                report_.error(loc(f.path() + ".folder", f.where()), "'folder' names an empty environment variable");
+                return {};
+            }
+            const char* value = std::getenv(var.c_str());
+            if (!value || !*value) return {};  // the checker warns: data not on this machine
+            expanded = std::string(value) + text.substr(restStart);
+        }
+        std::filesystem::path p(expanded);
+        if (p.is_relative()) p = std::filesystem::path(report_.file).parent_path() / p;
+        std::error_code ec;
+        auto abs = std::filesystem::absolute(p, ec);
+        return (ec ? p : abs).lexically_normal();
+    }
+
+    void readRegions(Fields& root) {
+        const bool phantom = s_.images.phantom.has_value();
+        auto tables = root.tables("regions");
+        if (tables.empty() && !root.has("regions")) {
+            if (phantom) {
+                s_.regions = phantomRegions();
+                for (auto& r : s_.regions) {
+                    r.where = imagesWhere_;
+                    if (r.id == "scout" && hasSeriesKind("scout")) r.series = seriesIdOfKind("scout");
+                }
+            } else {
+                report_.error(root.where(),
+                              "a DICOM scenario needs [[regions]] with a z range for each region (only the "
+                              "built-in phantom has default regions)");
+            }
+            return;
+        }
+        for (const toml::table* t : tables) {
+            std::string path = "regions[" + std::to_string(s_.regions.size()) + "]";
+            Fields f(report_, locs_, *t, "[[regions]]", path,
+                     {"id", "label", "z", "windows", "series", "min_coverage"}, root.where());
+            Region r;
+            r.where = f.where();
+            if (auto v = f.string("id", true)) r.id = *v;
+            const Region* tmpl = defaultRegionTemplate(r.id);
+            if (tmpl) {
+                r.label = tmpl->label;
+                r.windows = tmpl->windows;
+                r.minCoverage = tmpl->minCoverage;
+            }
+            if (auto v = f.string("label")) r.label = *v;
+            if (r.label.empty()) r.label = r.id;
+            bool haveZ = false;
+            if (const toml::node* n = f.get("z")) {
+                if (auto nums = f.numberList(*n, "z", "[inferior, superior] in mm")) {
+                    if (nums->size() != 2) {
+                        report_.error(f.at(*n), "'z' must have 2 numbers [inferior, superior] in mm, not " +
+                                                    std::to_string(nums->size()));
+                    } else if ((*nums)[0] >= (*nums)[1]) {
+                        report_.error(f.at(*n), "'z' must be [inferior, superior] with the lower (more negative, "
+                                                "towards the feet) value first, not [" +
+                                                    formatNumber((*nums)[0]) + ", " + formatNumber((*nums)[1]) + "]");
+                    } else {
+                        r.zFromMm = (*nums)[0];
+                        r.zToMm = (*nums)[1];
+                        haveZ = true;
+                    }
+                } 
+            } else if (phantom && tmpl) {
+                if (auto z = phantomRegionZ(r.id)) {
+                    r.zFromMm = z->first;
+                    r.zToMm = z->second;
+                    haveZ = true;
+                }
+            }
+            if (!haveZ && !f.has("z")) {
+                report_.error(f.where(), "missing required key 'z' in [[regions]] '" + r.id + "'" +
+                                             (phantom ? " (only the default region ids " +
+                                                            joinQuoted(defaultReadingOrder()) +
+                                                            " take their z range from the phantom)"
+                                                      : std::string(" (DICOM regions need [inferior, superior] mm)")));
+            }
+            if (auto v = f.strings("windows")) r.windows = *v;
+            if (auto v = f.string("series")) r.series = *v;
+            else if (r.id == "scout" && hasSeriesKind("scout")) r.series = seriesIdOfKind("scout");
+            if (auto v = f.number("min_coverage", false, 0, 1)) r.minCoverage = *v;
+            f.finish();
+            s_.regions.push_back(r);
+        }
+    }
+
+    bool hasSeriesKind(const std::string& kind) const { return !seriesIdOfKind(kind).empty(); }
+    std::string seriesIdOfKind(const std::string& kind) const {
+        for (const auto& sp : s_.images.series)
+            if (sp.kind == kind) return sp.id;
+        return {};
+    }
+
+    void readFindings(Fields& root) {
+        std::vector<std::string> injuryIds;
+        if (s_.images.phantom) injuryIds = s_.images.phantom->injuries;
+        std::vector<std::optional<PhantomTruth>> truths;
+        if (s_.images.phantom) truths = phantomTruth(*s_.images.phantom, injuryIds);
+        const std::string phantomIds = joinQuoted(injuryIds);
+
+        for (const toml::table* t : root.tables("findings")) {
+            std::string path = "findings[" + std::to_string(s_.findings.size()) + "]";
+            Fields f(report_, locs_, *t, "[[findings]]", path,
+                     {"id", "injury", "label", "synonyms", "category", "region", "centre", "extent", "deadline",
+                      "tell", "windows", "teaching_point", "description"},
+                     root.where());
+            Finding fd;
+            fd.where = f.where();
+            const PhantomTruth* truth = nullptr;
+            if (auto inj = f.string("injury")) {
+                fd.phantomInjury = *inj;
+                SourceLocation w = loc(path + ".injury", f.where());
+                if (!s_.images.phantom) {
+                    report_.error(w, "'injury' takes ground truth from the built-in phantom, but this scenario has "
+                                     "no [images.phantom]");
+                } else {
+                    auto it = std::find(injuryIds.begin(), injuryIds.end(), *inj);
+                    if (it == injuryIds.end()) {
+                        const auto library = phantomInjuryIds();
+                        bool known = std::find(library.begin(), library.end(), *inj) != library.end();
+                        report_.error(w, "finding refers to injury '" + *inj + "', which is not in [images.phantom] "
+                                         "injuries" +
+                                             (known ? " (add it there)"
+                                                    : didYouMean(*inj, injuryIds.empty() ? library : injuryIds)));
+                    } else if (auto& tr = truths[std::size_t(it - injuryIds.begin())]) {
+                        truth = &*tr;
+                    }
+                }
+            }
+            const bool inherits = truth != nullptr || !fd.phantomInjury.empty();
+            if (truth) {
+                fd.id = truth->injury;
+                fd.label = truth->label;
+                fd.synonyms = truth->synonyms;
+                fd.acrCategory = truth->acrCategory;
+                fd.region = truth->region;
+                fd.centreLps = truth->centreLps;
+                fd.extentMm = truth->extentMm;
+                fd.expertDescription = truth->description;
+            }
+            // With an injury, geometry and names come from the phantom; a broken injury reference was reported
+            // already, so the rest is optional then to avoid a cascade of "missing" messages.
+            if (auto v = f.string("id", !inherits)) fd.id = *v;
+            if (!fd.id.empty() && !validId(fd.id))
+                report_.error(loc(path + ".id", f.where()),
+                              "'id' must be lower-case letters, digits, '_' or '-', not '" + fd.id + "'");
+            if (auto v = f.string("label", !inherits)) fd.label = *v;
+            if (auto v = f.strings("synonyms")) {
+                // Explicit synonyms add to the phantom's, since both name the same lesion.
+                for (auto& syn : *v)
+                    if (std::find(fd.synonyms.begin(), fd.synonyms.end(), syn) == fd.synonyms.end())
+                        fd.synonyms.push_back(syn);
+            }
+            if (auto v = f.integer("category", !inherits, 1, 3)) fd.acrCategory = *v;
+            if (auto v = f.string("region", !inherits)) fd.region = *v;
+            if (auto v = f.vec3("centre", !inherits, "[x, y, z] in LPS mm")) fd.centreLps = *v;
+            if (auto v = f.vec3("extent", !inherits, "[x, y, z] in mm")) {
+                if (v->x <= 0 || v->y <= 0 || v->z <= 0)
+                    report_.error(loc(path + ".extent", f.where()), "'extent' must be positive sizes in mm");
+                else
+                    fd.extentMm = *v;
+            }
+            const double defaultDeadline = fd.acrCategory == 1 ? std::min(300.0, s_.durationSeconds)
+                                                                : s_.durationSeconds;
+            fd.deadlineSeconds = f.seconds("deadline", false, 1).value_or(defaultDeadline);
+            if (auto v = f.strings("tell")) fd.tell = *v;
+            // A Category 1 finding is always told to someone: the trauma team leader unless the author says whom.
+            if (fd.tell.empty() && fd.acrCategory == 1) fd.tell = {"trauma_leader"};
+            if (auto v = f.strings("windows")) fd.windows = *v;
+            if (auto v = f.string("teaching_point")) fd.teachingPoint = *v;
+            if (auto v = f.string("description")) fd.expertDescription = *v;
+            f.finish();
+            s_.findings.push_back(fd);
+        }
+    }
+
+    void readInterruptions(Fields& root) {
+        for (const toml::table* t : root.tables("interruptions")) {
+            std::string path = "interruptions[" + std::to_string(s_.interruptions.size()) + "]";
+            Fields f(report_, locs_, *t, "[[interruptions]]", path,
+                     with({"id", "kind", "role", "name", "text", "delay", "findings", "answers", "keywords",
+                           "patience", "repeat_text", "max_repeats", "escalation_text", "duration"},
+                          kTriggerKeys),
+                     root.where());
+            Interruption in;
+            in.where = f.where();
+            if (auto v = f.string("id", true)) in.id = *v;
+            if (auto v = f.choice("kind", kKinds, true)) {
+                in.kind = *v == "question"  ? InterruptionKind::Question
+                          : *v == "request" ? InterruptionKind::Request
+                          : *v == "challenge" ? InterruptionKind::Challenge
+                                              : InterruptionKind::Noise;
+            }
+            if (auto v = f.string("role", true)) in.role = *v;
+            if (auto v = f.string("name")) in.name = *v;
+            if (auto v = f.string("text", true)) in.text = *v;
+            readTrigger(f, in);
+            if (auto v = f.strings("findings")) in.relatedFindings = *v;
+            if (auto v = f.strings("keywords")) in.keywords = *v;
+            if (auto v = f.seconds("patience", false, 1)) in.patienceSeconds = *v;
+            if (auto v = f.string("repeat_text")) in.repeatText = *v;
+            if (auto v = f.integer("max_repeats", false, 0, 20)) in.maxRepeats = *v;
+            if (auto v = f.string("escalation_text")) in.escalationText = *v;
+            if (auto v = f.seconds("duration", false, 0)) in.durationSeconds = *v;
+            auto answers = f.tables("answers");
+            for (std::size_t i = 0; i < answers.size(); ++i) {
+                std::string apath = path + ".answers[" + std::to_string(in.answers.size()) + "]";
+                Fields af(report_, locs_, *answers[i], "the answers of interruption '" + in.id + "'", apath,
+                          {"id", "text", "correct", "feedback"}, f.where());
+                AnswerOption a;
+                a.id = af.string("id").value_or(std::to_string(in.answers.size() + 1));
+                if (auto v = af.string("text", true)) a.text = *v;
+                a.correct = af.boolean("correct").value_or(false);
+                if (auto v = af.string("feedback")) a.feedback = *v;
+                af.finish();
+                in.answers.push_back(a);
+            }
+            f.finish();
+            s_.interruptions.push_back(in);
+        }
+    }
+
+    void readTrigger(Fields& f, Interruption& in) {
+        std::vector<std::string> given;
+        for (const auto& k : kTriggerKeys)
+            if (f.has(k)) given.push_back(k);
+        if (given.empty()) {
+            report_.error(f.where(), "interruption '" + in.id + "' needs a trigger: one of " +
+                                         joinQuoted(kTriggerKeys, ", ") + "");
+        } else if (given.size() > 1) {
+            report_.error(f.keyAt(given[1]), "interruption '" + in.id + "' has more than one trigger (" +
+                                                 joinQuoted(given, " and ") + "); give exactly one");
+        }
+        auto& tr = in.trigger;
+        if (auto v = f.seconds("at")) {
+            tr.type = InterruptionTrigger::Type::AtTime;
+            tr.atSeconds = *v;
+        }
+        if (auto v = f.string("when_region_opened")) {
+            tr.type = InterruptionTrigger::Type::RegionOpened;
+            tr.target = *v;
+        }
+        if (auto v = f.string("when_finding_on_screen")) {
+            tr.type = InterruptionTrigger::Type::FindingOnScreen;
+            tr.target = *v;
+        }
+        if (auto v = f.string("when_ignored")) {
+            tr.type = InterruptionTrigger::Type::InterruptionIgnored;
+            tr.target = *v;
+        }
+        if (auto v = f.seconds("delay")) tr.delaySeconds = *v;
+    }
+
+    void readConclusion(Fields& root) {
+        const toml::table* t = root.table("conclusion");
+        if (!t) return;
+        Fields f(report_, locs_, *t, "[conclusion]", "conclusion", {"sentence", "key_points"}, root.where());
+        if (auto v = f.string("sentence")) s_.conclusion.expertSentence = *v;
+        for (const toml::table* kt : f.tables("key_points")) {
+            std::string path = "conclusion.key_points[" + std::to_string(s_.conclusion.keyPoints.size()) + "]";
+            Fields kf(report_, locs_, *kt, "[[conclusion.key_points]]", path, {"id", "label", "keywords"},
+                      f.where());
+            KeyPoint k;
+            if (auto v = kf.string("id", true)) k.id = *v;
+            if (auto v = kf.string("label", true)) k.label = *v;
+            if (auto v = kf.strings("keywords", true)) {
+                k.keywords = *v;
+                if (v->empty())
+                    report_.error(loc(path + ".keywords", kf.where()),
+                                  "'keywords' of key point '" + k.id + "' is empty: nothing could ever name it");
+            }
+            kf.finish();
+            s_.conclusion.keyPoints.push_back(k);
+        }
+        f.finish();
+    }
+
+    void readDebrief(Fields& root) {
+        const toml::table* t = root.table("debrief");
+        if (!t) return;
+        Fields f(report_, locs_, *t, "[debrief]", "debrief", {"expert_report", "teaching_notes"}, root.where());
+        if (auto v = f.string("expert_report")) s_.expertReport = *v;
+        if (auto v = f.string("teaching_notes")) s_.teachingNotes = *v;
+        f.finish();
+    }
+
+    void readScoring(Fields& root) {
+        const toml::table* t = root.table("scoring");
+        if (!t) return;
+        Fields f(report_, locs_, *t, "[scoring]", "scoring", {"weights", "pass_threshold", "min_finding_band"},
+                 root.where());
+        auto& w = s_.weights;
+        if (const toml::table* wt = f.table("weights")) {
+            Fields wf(report_, locs_, *wt, "[scoring.weights]", "scoring.weights",
+                      {"findings", "order", "coverage", "interruptions", "conclusion"}, f.where());
+            if (auto v = wf.number("findings", false, 0)) w.findings = *v;
+            if (auto v = wf.number("order", false, 0)) w.order = *v;
+            if (auto v = wf.number("coverage", false, 0)) w.coverage = *v;
+            if (auto v = wf.number("interruptions", false, 0)) w.interruptions = *v;
+            if (auto v = wf.number("conclusion", false, 0)) w.conclusion = *v;
+            if (w.findings + w.order + w.coverage + w.interruptions + w.conclusion <= 0)
+                report_.error(wf.where(), "the scoring weights are all zero: nothing could be scored");
+            wf.finish();
+        }
+        if (auto v = f.number("pass_threshold", false, 0, 100)) w.passThreshold = *v;
+        if (auto v = f.number("min_finding_band", false, 0, 10)) w.minFindingBand = *v;
+        f.finish();
+    }
+
+    static bool validId(const std::string& id) {
+        if (id.empty()) return false;
+        return std::all_of(id.begin(), id.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+    }
+
+    const toml::table& doc_;
+    Scenario& s_;
+    Locations& locs_;
+    Report& report_;
+    bool explicitOrder_ = false;
+    VitalSigns trendEnd_;
+    std::vector<const toml::table*> deteriorationTables_;
+    SourceLocation patientWhere_, imagesWhere_;
+
+public:
+    bool explicitOrder() const { return explicitOrder_; }
+};
+
+}  // namespace
+
+void readScenario(const toml::table& doc, Scenario& out, Locations& locations, Report& report) {
+    ScenarioReader reader(doc, out, locations, report);
+    reader.read();
+    if (!reader.explicitOrder()) {
+        // The default order, limited to the regions this scenario has.
+        out.readingOrder.clear();
+        for (const auto& id : defaultReadingOrder())
+            if (out.findRegion(id)) out.readingOrder.push_back(id);
+        for (const auto& r : out.regions)
+            if (std::find(out.readingOrder.begin(), out.readingOrder.end(), r.id) == out.readingOrder.end())
+                out.readingOrder.push_back(r.id);
+    }
+}
+
+}  // namespace polysim::scenario::detail

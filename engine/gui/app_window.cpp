@@ -1,0 +1,136 @@
+// SDL2 + OpenGL 3.3 core + Dear ImGui 1.86 set-up, following ImGui's example_sdl2_opengl3.
+#include "gui/app_window.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+#include <SDL.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <backends/imgui_impl_sdl.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include "gui/gl.h"
+
+namespace polysim::gui {
+namespace {
+// Installed by fonts-dejavu-core (make deps); ImGui's built-in font is the fallback so the app never needs a file.
+constexpr const char* kFontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr const char* kBoldFontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+
+void styleForReadingRoom() {
+    ImGui::StyleColorsDark();
+    ImGuiStyle& s = ImGui::GetStyle();
+    s.WindowRounding = 4;
+    s.FrameRounding = 3;
+    s.WindowBorderSize = 1;
+    s.Colors[ImGuiCol_WindowBg] = ImVec4(0.08f, 0.09f, 0.10f, 0.96f);
+}
+}  // namespace
+
+AppWindow::AppWindow(const WindowOptions& o) {
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0)
+        throw std::runtime_error(std::string("cannot open a window: ") + SDL_GetError() +
+                                 " (no display? try: xvfb-run -a -s '-screen 0 1600x900x24' polysim)");
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    flags |= o.hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
+    window_ = SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.width, o.height, flags);
+    if (!window_) throw std::runtime_error(std::string("cannot create the window: ") + SDL_GetError());
+    context_ = SDL_GL_CreateContext(window_);
+    if (!context_) {
+        SDL_DestroyWindow(window_);
+        throw std::runtime_error(std::string("cannot create an OpenGL 3.3 core context: ") + SDL_GetError());
+    }
+    SDL_GL_MakeCurrent(window_, context_);
+    SDL_GL_SetSwapInterval(o.vsync ? 1 : 0);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is the app's, not a file in the working directory
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    styleForReadingRoom();
+    if (std::filesystem::exists(kFontFile)) {
+        io.Fonts->AddFontFromFileTTF(kFontFile, 16.0f);
+        if (std::filesystem::exists(kBoldFontFile)) io.Fonts->AddFontFromFileTTF(kBoldFontFile, 20.0f);
+    } else {
+        io.Fonts->AddFontDefault();
+    }
+    ImGui_ImplSDL2_InitForOpenGL(window_, context_);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+}
+
+AppWindow::~AppWindow() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(context_);
+    SDL_DestroyWindow(window_);
+    SDL_Quit();
+}
+
+int AppWindow::width() const {
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(window_, &w, &h);
+    return w;
+}
+int AppWindow::height() const {
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(window_, &w, &h);
+    return h;
+}
+
+void AppWindow::beginFrame() {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+}
+
+void AppWindow::renderWithoutSwap() {
+    ImGui::Render();
+    glViewport(0, 0, width(), height());
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void AppWindow::swap() { SDL_GL_SwapWindow(window_); }
+
+void AppWindow::endFrame() {
+    renderWithoutSwap();
+    swap();
+}
+
+Screenshot AppWindow::readPixels() const {
+    Screenshot s;
+    s.width = width();
+    s.height = height();
+    s.rgba.resize(std::size_t(s.width) * std::size_t(s.height) * 4);
+    std::vector<uint8_t> flipped(s.rgba.size());
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, s.width, s.height, GL_RGBA, GL_UNSIGNED_BYTE, flipped.data());
+    // OpenGL's rows start at the bottom; PNG's at the top.
+    const std::size_t row = std::size_t(s.width) * 4;
+    for (int y = 0; y < s.height; ++y)
+        std::copy_n(flipped.data() + std::size_t(s.height - 1 - y) * row, row, s.rgba.data() + std::size_t(y) * row);
+    for (std::size_t i = 3; i < s.rgba.size(); i += 4) s.rgba[i] = 255;
+    return s;
+}
+
+void writePng(const std::filesystem::path& file, const Screenshot& shot) {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    if (!stbi_write_png(file.string().c_str(), shot.width, shot.height, 4, shot.rgba.data(), shot.width * 4))
+        throw std::runtime_error(file.string() + ": cannot write the PNG");
+}
+
+}  // namespace polysim::gui

@@ -1,0 +1,59 @@
+// How a Volume is shown in the three linked views: which voxel axes run across and down the screen, in the
+// radiological convention (patient's right on the viewer's left, anterior or superior at the top).
+// Pure geometry, no OpenGL, so it can be tested without a window.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include <glm/glm.hpp>
+
+#include "imaging/volume.h"
+
+namespace polysim::gui {
+
+enum class Plane { Axial = 0, Coronal = 1, Sagittal = 2 };
+std::string_view planeName(Plane p);
+
+// The voxel axis that runs along each patient axis (L, P, S) and whether it runs the same way.
+struct AxisMap {
+    std::array<int, 3> voxelAxis{0, 1, 2};  // for LPS axis a: which of i, j, k
+    std::array<int, 3> sign{1, 1, 1};       // +1 when the voxel index grows towards +L / +P / +S
+    static AxisMap of(const imaging::VolumeGeometry& g);
+};
+
+// One view's mapping between its image (u across, v down, both 0..1 over the whole plane) and voxel indices.
+struct PlaneMapping {
+    Plane plane = Plane::Axial;
+    int normalAxis = 2;         // voxel axis the view cuts across
+    int nextStep = 1;           // index step of "next image": towards the feet, the back, the patient's left
+    int textureAxisX = 0;       // voxel axis stored along the texture's x (the lower-numbered in-plane axis)
+    int textureAxisY = 1;       // voxel axis stored along the texture's y
+    int acrossAxis = 0;         // voxel axis that runs left-to-right on screen
+    bool acrossFlipped = false; // true when the index decreases left-to-right
+    int downAxis = 1;           // voxel axis that runs top-to-bottom on screen
+    bool downFlipped = false;
+    glm::dvec2 sizeMm{0.0};     // physical width and height of the whole plane
+    std::array<std::string_view, 4> labels{};  // orientation letters at left, right, top, bottom
+
+    static PlaneMapping of(Plane plane, const imaging::VolumeGeometry& g);
+
+    // Continuous voxel index (voxel centres at integers) of image point (u, v) on the plane through `cursor`.
+    glm::dvec3 voxelAt(glm::dvec2 uv, const glm::dvec3& cursor, const glm::ivec3& dims) const;
+    // Where voxel index `ijk` falls in this view's image, (u, v) in 0..1.
+    glm::dvec2 uvOf(const glm::dvec3& ijk, const glm::ivec3& dims) const;
+    // Column-major 3x3 matrix for the shader: (u, v, 1) -> texture coordinates.
+    std::array<float, 9> uvToTexture() const;
+};
+
+// The image rectangle of a plane drawn in a view of `viewSize` pixels: fitted with its aspect ratio, then zoomed
+// about the view centre and panned.
+struct ImageRect {
+    glm::dvec2 min{0.0}, max{0.0};
+    glm::dvec2 size() const { return max - min; }
+    glm::dvec2 toUv(glm::dvec2 px) const { return (px - min) / size(); }
+    glm::dvec2 toPixels(glm::dvec2 uv) const { return min + uv * size(); }
+};
+ImageRect fitImage(glm::dvec2 viewMin, glm::dvec2 viewSize, glm::dvec2 planeSizeMm, double zoom, glm::dvec2 panPx);
+
+}  // namespace polysim::gui

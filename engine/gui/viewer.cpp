@@ -1,0 +1,325 @@
+// The reading-room viewer: command handling, layout, texture upload and overlays.
+#include "gui/viewer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace polysim::gui {
+namespace {
+constexpr double kZoomStep = 1.15;
+constexpr ImU32 kCrosshair = IM_COL32(60, 200, 255, 150);
+constexpr ImU32 kLabel = IM_COL32(255, 210, 80, 255);
+constexpr ImU32 kText = IM_COL32(230, 230, 230, 255);
+
+void textWithShadow(ImDrawList* l, ImVec2 p, ImU32 col, const char* s) {
+    l->AddText(ImVec2(p.x + 1, p.y + 1), IM_COL32(0, 0, 0, 220), s);
+    l->AddText(p, col, s);
+}
+}  // namespace
+
+void Viewer::createGl() { program_.create(); }
+void Viewer::destroyGl() {
+    for (auto& v : views_) v.texture.release(), v.uploadedIndex = -1;
+    program_.destroy();
+}
+
+void Viewer::setVolume(std::shared_ptr<const imaging::Volume> volume, std::string seriesLabel) {
+    volume_ = std::move(volume);
+    seriesLabel_ = std::move(seriesLabel);
+    if (!volume_) return;
+    for (int p = 0; p < 3; ++p) {
+        views_[p].mapping = PlaneMapping::of(Plane(p), volume_->geometry());
+        views_[p].uploadedIndex = views_[p].uploadedReady = -1;
+    }
+    const glm::ivec3 d = volume_->dims();
+    // Start at the first image (the top of the axial stack), centred in-plane: where a reader begins.
+    cursor_ = glm::dvec3(d - 1) * 0.5;
+    const auto& ax = views_[int(Plane::Axial)].mapping;
+    cursor_[ax.normalAxis] = ax.nextStep > 0 ? 0 : d[ax.normalAxis] - 1;
+    for (int p = 0; p < 3; ++p) cursor_[p] = std::round(cursor_[p]);
+}
+
+int Viewer::sliceCount(Plane p) const { return volume_ ? volume_->dims()[views_[int(p)].mapping.normalAxis] : 0; }
+
+int Viewer::imageNumber(Plane p) const {
+    const auto& m = views_[int(p)].mapping;
+    int idx = int(std::lround(cursor_[m.normalAxis]));
+    return m.nextStep > 0 ? idx + 1 : sliceCount(p) - idx;
+}
+
+ViewState Viewer::state(Plane p) const {
+    ViewState s;
+    s.plane = p;
+    s.sliceIndex = int(std::lround(cursor_[views_[int(p)].mapping.normalAxis]));
+    s.imageNumber = imageNumber(p);
+    s.window = window_;
+    if (volume_) s.cursorLps = volume_->geometry().indexToPatient(cursor_);
+    return s;
+}
+
+std::string Viewer::regionAt(double z) const {
+    std::string out;
+    for (const auto& r : regions_)
+        if (z >= std::min(r.zFromMm, r.zToMm) && z <= std::max(r.zFromMm, r.zToMm))
+            out += (out.empty() ? "" : " / ") + r.label;
+    return out;
+}
+
+void Viewer::changed(Plane p, std::string_view command) {
+    if (onChange) onChange(state(p), command);
+}
+
+void Viewer::setCursor(glm::dvec3 ijk) {
+    if (!volume_) return;
+    const glm::ivec3 d = volume_->dims();
+    for (int a = 0; a < 3; ++a) cursor_[a] = std::clamp(std::round(ijk[a]), 0.0, double(d[a] - 1));
+}
+
+void Viewer::setWindow(imaging::Window w) {
+    w.width = std::clamp(w.width, 1.0, 8000.0);
+    w.level = std::clamp(w.level, -2000.0, 4000.0);
+    window_ = w;
+}
+
+void Viewer::moveSlice(Plane p, int images) {
+    if (!volume_) return;
+    const auto& m = views_[int(p)].mapping;
+    glm::dvec3 c = cursor_;
+    c[m.normalAxis] += double(images) * m.nextStep;
+    setCursor(c);
+}
+
+void Viewer::zoomAbout(Plane p, double factor, glm::dvec2 px) {
+    View& v = views_[int(p)];
+    double z = std::clamp(v.zoom * factor, 0.25, 32.0);
+    glm::dvec2 centre = v.min + v.size * 0.5;
+    // Keep the point under the mouse where it is.
+    glm::dvec2 rel = (px.x < 0 ? centre : px) - centre - v.pan;
+    v.pan += rel - rel * (z / v.zoom);
+    v.zoom = z;
+}
+
+bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::dvec2 mousePx) {
+    const glm::dvec3 before = cursor_;
+    const imaging::Window wBefore = window_;
+    active_ = p;
+    auto notches = int(std::lround(amount.x));
+    if (command == "slice.next") moveSlice(p, 1);
+    else if (command == "slice.previous") moveSlice(p, -1);
+    else if (command == "slice.next10") moveSlice(p, 10);
+    else if (command == "slice.previous10") moveSlice(p, -10);
+    else if (command == "slice.first") moveSlice(p, -sliceCount(p));
+    else if (command == "slice.last") moveSlice(p, sliceCount(p));
+    else if (command == "slice.scroll") moveSlice(p, -notches);  // wheel towards the user = next image
+    else if (command == "slice.scroll10") moveSlice(p, -10 * notches);
+    else if (command == "view.zoom") zoomAbout(p, std::pow(kZoomStep, amount.x), mousePx);
+    else if (command == "view.zoom_in") zoomAbout(p, kZoomStep, {-1, -1});
+    else if (command == "view.zoom_out") zoomAbout(p, 1.0 / kZoomStep, {-1, -1});
+    else if (command == "view.pan") views_[int(p)].pan += amount;
+    else if (command == "view.reset") {
+        for (auto& v : views_) v.zoom = 1.0, v.pan = {0.0, 0.0};
+        setWindow(defaultWindow_);
+    } else if (command == "window.adjust") {
+        // Finer steps in narrow windows, so a brain window can be tuned as easily as a lung window.
+        double k = std::max(0.5, window_.width / 400.0);
+        setWindow({window_.width + amount.x * 2.0 * k, window_.level - amount.y * 1.0 * k});
+    } else if (command == "crosshair.move") {
+        if (auto probeAt = probe(mousePx); probeAt && probeAt->plane == p) setCursor(glm::dvec3(probeAt->voxel));
+        else return true;
+    } else if (command.starts_with("window.preset.")) {
+        const auto* preset = imaging::findWindowPreset(command.substr(14));
+        if (!preset) return false;
+        setWindow(preset->window);
+    } else {
+        return false;
+    }
+    if (cursor_ != before || !(window_ == wBefore)) changed(p, command);
+    return true;
+}
+
+std::optional<Plane> Viewer::viewAt(glm::dvec2 px) const {
+    for (int p = 0; p < 3; ++p) {
+        const View& v = views_[p];
+        if (px.x >= v.min.x && px.y >= v.min.y && px.x < v.min.x + v.size.x && px.y < v.min.y + v.size.y)
+            return Plane(p);
+    }
+    return std::nullopt;
+}
+
+ImageRect Viewer::imageRect(Plane p) const {
+    const View& v = views_[int(p)];
+    return fitImage(v.min, v.size, v.mapping.sizeMm, v.zoom, v.pan);
+}
+
+std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const {
+    if (!volume_) return std::nullopt;
+    auto p = viewAt(px);
+    if (!p) return std::nullopt;
+    const View& v = views_[int(*p)];
+    glm::dvec2 uv = imageRect(*p).toUv(px);
+    if (uv.x < 0 || uv.y < 0 || uv.x >= 1 || uv.y >= 1) return std::nullopt;
+    glm::dvec3 ijk = v.mapping.voxelAt(uv, cursor_, volume_->dims());
+    glm::ivec3 vox(std::lround(ijk.x), std::lround(ijk.y), std::lround(ijk.z));
+    if (!volume_->contains(vox.x, vox.y, vox.z)) return std::nullopt;
+    int hu = volume_->sliceReady(vox.z) ? volume_->at(vox.x, vox.y, vox.z) : imaging::Volume::kAirHU;
+    return Probe{*p, vox, hu, volume_->geometry().indexToPatient(glm::dvec3(vox))};
+}
+
+std::string Viewer::handleEvent(const SDL_Event& e, const Bindings& bindings, bool wantsMouse, bool wantsKeyboard) {
+    auto run = [&](const std::string* cmd, Plane p, glm::dvec2 amount, glm::dvec2 px) -> std::string {
+        if (cmd && execute(*cmd, p, amount, px)) return *cmd;
+        return {};
+    };
+    switch (e.type) {
+        case SDL_KEYDOWN: {
+            if (wantsKeyboard) return {};
+            Chord c;
+            c.kind = CommandKind::Key;
+            c.key = e.key.keysym.sym;
+            c.mods = modifiersFromSdl(e.key.keysym.mod);
+            return run(bindings.commandFor(c), active_, {1.0, 0.0}, mouse_);
+        }
+        case SDL_MOUSEWHEEL: {
+            if (wantsMouse) return {};
+            auto p = viewAt(mouse_);
+            if (!p || e.wheel.y == 0) return {};
+            Chord c;
+            c.kind = CommandKind::Wheel;
+            c.mods = modifiersFromSdl(uint16_t(SDL_GetModState()));
+            double notches = e.wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e.wheel.y : e.wheel.y;
+            return run(bindings.commandFor(c), *p, {notches, 0.0}, mouse_);
+        }
+        case SDL_MOUSEBUTTONDOWN: {
+            mouse_ = {e.button.x, e.button.y};
+            if (wantsMouse) return {};
+            auto p = viewAt(mouse_);
+            if (!p) return {};
+            Chord c;
+            c.kind = CommandKind::Drag;
+            c.button = e.button.button;
+            c.mods = modifiersFromSdl(uint16_t(SDL_GetModState()));
+            const std::string* cmd = bindings.commandFor(c);
+            if (!cmd) return {};
+            dragCommand_ = *cmd;
+            dragPlane_ = *p;
+            lastMouse_ = mouse_;
+            active_ = *p;
+            // A click with the crosshair tool moves it at once; the other drags act on motion.
+            if (dragCommand_ == "crosshair.move") return run(&dragCommand_, *p, {0.0, 0.0}, mouse_);
+            return {};
+        }
+        case SDL_MOUSEBUTTONUP:
+            dragCommand_.clear();
+            return {};
+        case SDL_MOUSEMOTION: {
+            mouse_ = {e.motion.x, e.motion.y};
+            if (dragCommand_.empty()) return {};
+            glm::dvec2 delta = mouse_ - lastMouse_;
+            lastMouse_ = mouse_;
+            return run(&dragCommand_, dragPlane_, delta, mouse_);
+        }
+        default: return {};
+    }
+}
+
+void Viewer::layout(glm::dvec2 min, glm::dvec2 size) {
+    const double gap = 4.0;
+    double axialW = std::floor(size.x * 0.62);
+    views_[int(Plane::Axial)].min = min;
+    views_[int(Plane::Axial)].size = {axialW, size.y};
+    double rx = min.x + axialW + gap, rw = size.x - axialW - gap, rh = std::floor((size.y - gap) / 2);
+    views_[int(Plane::Coronal)].min = {rx, min.y};
+    views_[int(Plane::Coronal)].size = {rw, rh};
+    views_[int(Plane::Sagittal)].min = {rx, min.y + rh + gap};
+    views_[int(Plane::Sagittal)].size = {rw, size.y - rh - gap};
+}
+
+bool Viewer::prepareFrame() {
+    if (!volume_) return false;
+    const int ready = volume_->slicesReady();
+    for (int p = 0; p < 3; ++p) {
+        View& v = views_[p];
+        int idx = int(std::lround(cursor_[v.mapping.normalAxis]));
+        bool stale = idx != v.uploadedIndex;
+        // Reformats gather from every slice: while a series streams in, refresh them a few times a second,
+        // not on every arriving slice, so scrolling stays smooth during loading.
+        if (!stale && ready != v.uploadedReady) stale = Plane(p) == Plane::Axial || v.framesSinceUpload >= 15;
+        ++v.framesSinceUpload;
+        if (stale) {
+            auto [w, h] = extractPlane(*volume_, v.mapping, idx, scratch_);
+            v.texture.upload(scratch_.data(), w, h);
+            v.uploadedIndex = idx;
+            v.uploadedReady = ready;
+            v.framesSinceUpload = 0;
+        }
+        v.draw.program = &program_;
+        v.draw.texture = &v.texture;
+        v.draw.image = imageRect(Plane(p));
+        v.draw.uvToTexture = v.mapping.uvToTexture();
+        v.draw.window = window_;
+    }
+    const auto& ax = views_[int(Plane::Axial)].mapping;
+    if (ax.normalAxis == 2) return volume_->sliceReady(int(std::lround(cursor_.z)));
+    return ready > 0;
+}
+
+void Viewer::draw(ImDrawList* l) {
+    char buf[256];
+    for (int p = 0; p < 3; ++p) {
+        View& v = views_[p];
+        ImVec2 a(float(v.min.x), float(v.min.y)), b(float(v.min.x + v.size.x), float(v.min.y + v.size.y));
+        l->AddRectFilled(a, b, IM_COL32(0, 0, 0, 255));
+        if (!volume_) continue;
+        l->PushClipRect(a, b, true);
+        l->AddCallback(drawPlaneCallback, &v.draw);
+        l->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+
+        // Crosshair: the other two planes' positions.
+        const glm::ivec3 d = volume_->dims();
+        ImageRect r = imageRect(Plane(p));
+        glm::dvec2 c = r.toPixels(v.mapping.uvOf(cursor_, d));
+        l->AddLine(ImVec2(float(c.x), a.y), ImVec2(float(c.x), b.y), kCrosshair);
+        l->AddLine(ImVec2(a.x, float(c.y)), ImVec2(b.x, float(c.y)), kCrosshair);
+
+        // Orientation letters at the edges of the view.
+        const auto& lab = v.mapping.labels;
+        float midX = (a.x + b.x) / 2, midY = (a.y + b.y) / 2;
+        textWithShadow(l, ImVec2(a.x + 6, midY - 7), kLabel, lab[0].data());
+        textWithShadow(l, ImVec2(b.x - 16, midY - 7), kLabel, lab[1].data());
+        textWithShadow(l, ImVec2(midX - 4, a.y + 4), kLabel, lab[2].data());
+        textWithShadow(l, ImVec2(midX - 4, b.y - 20), kLabel, lab[3].data());
+
+        // Corner annotations.
+        Plane pl = Plane(p);
+        std::snprintf(buf, sizeof buf, "%s  Im %d / %d", std::string(planeName(pl)).c_str(), imageNumber(pl),
+                      sliceCount(pl));
+        textWithShadow(l, ImVec2(a.x + 6, a.y + 4), kText, buf);
+        if (pl == Plane::Axial) {
+            glm::dvec3 lps = volume_->geometry().indexToPatient(cursor_);
+            std::string region = regionAt(lps.z);
+            std::snprintf(buf, sizeof buf, "%s\nz %.1f mm%s%s", seriesLabel_.c_str(), lps.z, region.empty() ? "" : "  ",
+                          region.c_str());
+            textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, buf);
+            const auto* preset = imaging::presetOf(window_);
+            std::snprintf(buf, sizeof buf, "W %.0f  L %.0f%s%s", window_.width, window_.level, preset ? "  " : "",
+                          preset ? std::string(preset->label).c_str() : "");
+            textWithShadow(l, ImVec2(a.x + 6, b.y - 40), kText, buf);
+            if (!volume_->complete()) {
+                std::snprintf(buf, sizeof buf, "receiving images %d / %d", volume_->slicesReady(), d.z);
+                textWithShadow(l, ImVec2(b.x - 220, a.y + 4), kLabel, buf);
+            }
+            int idx = int(std::lround(cursor_.z));
+            if (v.mapping.normalAxis == 2 && !volume_->sliceReady(idx))
+                textWithShadow(l, ImVec2(midX - 60, midY + 20), kLabel, "image not yet arrived");
+        }
+        if (auto pr = probe(mouse_); pr && pr->plane == pl) {
+            std::snprintf(buf, sizeof buf, "%d HU   (%.1f, %.1f, %.1f) mm LPS", pr->hu, pr->lps.x, pr->lps.y, pr->lps.z);
+            textWithShadow(l, ImVec2(a.x + 6, b.y - 22), kText, buf);
+        }
+        l->PopClipRect();
+        l->AddRect(a, b, active_ == pl ? IM_COL32(60, 120, 200, 255) : IM_COL32(50, 50, 50, 255));
+    }
+}
+
+}  // namespace polysim::gui

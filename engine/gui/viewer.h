@@ -1,0 +1,123 @@
+// The image viewer of the reading room: axial view with linked coronal and sagittal reformats, crosshair,
+// window/level, zoom and pan. Every user action arrives as a named command (see bindings.h).
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SDL.h>
+#include <imgui.h>
+
+#include "gui/bindings.h"
+#include "gui/plane_renderer.h"
+#include "gui/view_geometry.h"
+#include "imaging/volume.h"
+#include "imaging/window.h"
+
+namespace polysim::gui {
+
+// What is on screen after a change, for the session's coverage and for the HUD.
+struct ViewState {
+    Plane plane = Plane::Axial;  // the plane that changed (or the one the user is reading)
+    int sliceIndex = 0;          // index along that plane's normal voxel axis
+    int imageNumber = 1;         // 1-based, as the viewer shows it (axial: counted from the head)
+    glm::dvec3 cursorLps{0.0};   // crosshair in patient mm
+    imaging::Window window;
+};
+
+// A labelled band along the patient's S axis ("Chest: lungs"), shown next to the slice number.
+struct RegionBand {
+    std::string label;
+    double zFromMm = 0, zToMm = 0;
+};
+
+class Viewer {
+public:
+    void createGl();   // after the GL context exists
+    void destroyGl();
+
+    void setVolume(std::shared_ptr<const imaging::Volume> volume, std::string seriesLabel);
+    const imaging::Volume* volume() const { return volume_.get(); }
+    void setRegions(std::vector<RegionBand> regions) { regions_ = std::move(regions); }
+    void setDefaultWindow(imaging::Window w) { defaultWindow_ = w; }
+
+    // Runs a named command in `plane` (the hovered view for mouse input, the active view for keys).
+    // `amount` is the wheel notches or drag pixels (dx, dy). Returns false for commands the viewer does not know.
+    bool execute(std::string_view command, Plane plane, glm::dvec2 amount = {1.0, 0.0}, glm::dvec2 mousePx = {});
+    // Feeds one SDL event through the bindings. Ignored when ImGui wants that input.
+    // Returns the command name it ran, or empty.
+    std::string handleEvent(const SDL_Event& e, const Bindings& bindings, bool imguiWantsMouse,
+                            bool imguiWantsKeyboard);
+
+    // Places the three views inside `min`..`min+size` (display pixels): axial left, reformats stacked right.
+    void layout(glm::dvec2 min, glm::dvec2 size);
+    // Adds the planes (as GL callbacks) and overlays (crosshair, labels, HU readout) to `list`.
+    void draw(ImDrawList* list);
+    // Uploads the textures the next draw needs. Returns true when a CT image is on screen.
+    bool prepareFrame();
+
+    // State.
+    glm::dvec3 cursor() const { return cursor_; }  // voxel index of the crosshair
+    void setCursor(glm::dvec3 ijk);
+    imaging::Window window() const { return window_; }
+    void setWindow(imaging::Window w);
+    Plane activePlane() const { return active_; }
+    ViewState state(Plane plane) const;
+    int sliceCount(Plane plane) const;
+    int imageNumber(Plane plane) const;
+    std::string regionAt(double zMm) const;
+    double zoom(Plane p) const { return views_[int(p)].zoom; }
+    glm::dvec2 pan(Plane p) const { return views_[int(p)].pan; }
+
+    // Under the mouse: the view, voxel, HU and patient position (empty when the mouse is off the images).
+    struct Probe {
+        Plane plane;
+        glm::ivec3 voxel;
+        int hu;
+        glm::dvec3 lps;
+    };
+    std::optional<Probe> probe(glm::dvec2 px) const;
+    std::optional<Plane> viewAt(glm::dvec2 px) const;
+    ImageRect imageRect(Plane p) const;
+
+    // Called after every change of slice, crosshair or window (for the session log and coverage).
+    std::function<void(const ViewState&, std::string_view command)> onChange;
+
+private:
+    struct View {
+        PlaneMapping mapping;
+        glm::dvec2 min{0.0}, size{0.0};
+        double zoom = 1.0;
+        glm::dvec2 pan{0.0};
+        PlaneTexture texture;
+        PlaneDraw draw;
+        int uploadedIndex = -1;
+        int uploadedReady = -1;
+        int framesSinceUpload = 0;
+    };
+    void changed(Plane p, std::string_view command);
+    void moveSlice(Plane p, int images);
+    void zoomAbout(Plane p, double factor, glm::dvec2 px);
+
+    std::shared_ptr<const imaging::Volume> volume_;
+    std::string seriesLabel_;
+    std::vector<RegionBand> regions_;
+    PlaneProgram program_;
+    std::array<View, 3> views_;
+    std::vector<int16_t> scratch_;
+    glm::dvec3 cursor_{0.0};
+    imaging::Window window_{400, 40};
+    imaging::Window defaultWindow_{400, 40};
+    Plane active_ = Plane::Axial;
+    // Drag in progress.
+    std::string dragCommand_;
+    Plane dragPlane_ = Plane::Axial;
+    glm::dvec2 lastMouse_{0.0};
+    glm::dvec2 mouse_{-1.0};
+};
+
+}  // namespace polysim::gui

@@ -1,0 +1,150 @@
+// The viewer as a radiologist meets it: radiological orientation, scrolling towards the feet, presets on keys,
+// and real OpenGL rendering (Mesa under Xvfb) of a small procedural volume.
+#include <gtest/gtest.h>
+
+#include <SDL.h>
+
+#include "gui/app_window.h"
+#include "gui/viewer.h"
+#include "support/test_env.h"
+
+using namespace polysim;
+using namespace polysim::gui;
+
+namespace {
+// 128 x 128 x 40, 2 mm voxels, k running superior. A soft-tissue body with a bone block in the patient's right
+// half (negative x in LPS) and a lung-density hole in the left half, so orientation and windows are visible.
+std::shared_ptr<imaging::Volume> testVolume(glm::dmat3 direction = glm::dmat3(1.0)) {
+    imaging::VolumeGeometry g;
+    g.dims = {128, 128, 40};
+    g.spacing = {2.0, 2.0, 2.0};
+    g.direction = direction;
+    g.origin = -(direction * (glm::dvec3(g.dims - 1) * g.spacing)) * 0.5;  // centred on the origin
+    auto v = std::make_shared<imaging::Volume>(g);
+    for (int k = 0; k < g.dims.z; ++k)
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                glm::dvec3 p = g.indexToPatient({i, j, k});
+                int16_t hu = imaging::Volume::kAirHU;
+                if (p.x * p.x / (110.0 * 110.0) + p.y * p.y / (80.0 * 80.0) < 1.0) hu = 40;
+                if (p.x < -30 && p.x > -80 && std::abs(p.y) < 25) hu = 1000;  // patient's right
+                if (p.x > 30 && p.x < 80 && std::abs(p.y) < 25) hu = -850;    // patient's left
+                v->at(i, j, k) = hu;
+            }
+    v->markAllReady();
+    return v;
+}
+
+Viewer laidOutViewer(std::shared_ptr<imaging::Volume> v) {
+    Viewer viewer;
+    viewer.setVolume(v, "test");
+    viewer.layout({0, 0}, {1000, 600});
+    return viewer;
+}
+}  // namespace
+
+TEST(ViewGeometry, PatientRightIsOnTheViewersLeftWhateverTheVoxelOrder) {
+    for (double sx : {1.0, -1.0}) {
+        auto v = testVolume(glm::dmat3(glm::dvec3(sx, 0, 0), glm::dvec3(0, 1, 0), glm::dvec3(0, 0, 1)));
+        auto axial = PlaneMapping::of(Plane::Axial, v->geometry());
+        // A voxel at x = -60 mm (patient's right) must land in the left half of the axial image.
+        glm::dvec3 ijk = v->geometry().patientToIndex({-60, 0, 0});
+        EXPECT_LT(axial.uvOf(ijk, v->dims()).x, 0.5) << "i direction " << sx;
+        EXPECT_EQ(axial.labels[0], "R");
+        auto coronal = PlaneMapping::of(Plane::Coronal, v->geometry());
+        glm::dvec3 top = v->geometry().patientToIndex({0, 0, 30});  // superior
+        EXPECT_LT(coronal.uvOf(top, v->dims()).y, 0.5);
+        auto sagittal = PlaneMapping::of(Plane::Sagittal, v->geometry());
+        glm::dvec3 anterior = v->geometry().patientToIndex({0, -60, 0});
+        EXPECT_LT(sagittal.uvOf(anterior, v->dims()).x, 0.5);
+        EXPECT_EQ(sagittal.labels[0], "A");
+    }
+}
+
+TEST(Viewer, StartsAtTheTopAndNextImageGoesTowardsTheFeet) {
+    Viewer viewer = laidOutViewer(testVolume());
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 1);
+    double z0 = viewer.state(Plane::Axial).cursorLps.z;
+    viewer.execute("slice.next", Plane::Axial);
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 2);
+    EXPECT_LT(viewer.state(Plane::Axial).cursorLps.z, z0);
+    viewer.execute("slice.next10", Plane::Axial);
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 12);
+    viewer.execute("slice.last", Plane::Axial);
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 40);
+    viewer.execute("slice.next", Plane::Axial);  // stays on the last image
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 40);
+    viewer.execute("slice.scroll", Plane::Axial, {3.0, 0.0});  // wheel away from the user: back up
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 37);
+    viewer.execute("slice.first", Plane::Axial);
+    EXPECT_EQ(viewer.imageNumber(Plane::Axial), 1);
+}
+
+TEST(Viewer, NumberKeysSelectPresetsAndSpaceResets) {
+    Viewer viewer = laidOutViewer(testVolume());
+    Bindings b = Bindings::defaults();
+    SDL_Event e{};
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = SDLK_7;
+    EXPECT_EQ(viewer.handleEvent(e, b, false, false), "window.preset.lung");
+    EXPECT_EQ(viewer.window(), (imaging::Window{1500, -600}));
+    // ImGui typing into a text field must not change the window.
+    e.key.keysym.sym = SDLK_8;
+    EXPECT_EQ(viewer.handleEvent(e, b, false, true), "");
+    EXPECT_EQ(viewer.window(), (imaging::Window{1500, -600}));
+    viewer.execute("view.zoom_in", Plane::Axial);
+    EXPECT_GT(viewer.zoom(Plane::Axial), 1.0);
+    e.key.keysym.sym = SDLK_SPACE;
+    EXPECT_EQ(viewer.handleEvent(e, b, false, false), "view.reset");
+    EXPECT_EQ(viewer.zoom(Plane::Axial), 1.0);
+    EXPECT_EQ(viewer.window(), (imaging::Window{400, 40}));
+}
+
+TEST(Viewer, ProbeReportsHounsfieldUnitsAndPatientPositionUnderTheMouse) {
+    auto v = testVolume();
+    Viewer viewer = laidOutViewer(v);
+    ImageRect r = viewer.imageRect(Plane::Axial);
+    // The left third of the axial image is the patient's right: the bone block.
+    glm::dvec2 px = r.toPixels({0.5 - 55.0 / 256.0, 0.5});
+    auto probe = viewer.probe(px);
+    ASSERT_TRUE(probe);
+    EXPECT_EQ(probe->plane, Plane::Axial);
+    EXPECT_EQ(probe->hu, 1000);
+    EXPECT_NEAR(probe->lps.x, -55.0, 2.0);
+    EXPECT_FALSE(viewer.probe({-10, -10}));
+}
+
+TEST(Viewer, RendersTheVolumeWithTheWindowInTheShader) {
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    AppWindow window({.width = 1000, .height = 600, .vsync = false, .hidden = true});
+    auto v = testVolume();
+    Viewer viewer = laidOutViewer(v);
+    viewer.createGl();
+    viewer.execute("slice.next10", Plane::Axial);
+    auto render = [&] {
+        window.beginFrame();
+        bool shown = viewer.prepareFrame();
+        viewer.draw(ImGui::GetBackgroundDrawList());
+        window.renderWithoutSwap();
+        EXPECT_TRUE(shown);
+        return window.readPixels();
+    };
+    auto grey = [](const Screenshot& s, glm::dvec2 px) {
+        return int(s.rgba[(std::size_t(px.y) * s.width + std::size_t(px.x)) * 4]);
+    };
+    ImageRect r = viewer.imageRect(Plane::Axial);
+    glm::dvec2 right = r.toPixels({0.5 - 55.0 / 256.0, 0.5}), left = r.toPixels({0.5 + 55.0 / 256.0, 0.5}),
+               soft = r.toPixels({0.5, 0.5 + 40.0 / 256.0});
+
+    viewer.setWindow({400, 40});
+    auto s1 = render();
+    writePng(polysim::test::scratchDir("viewer") / "soft_tissue.png", s1);  // for a human to look at
+    EXPECT_EQ(grey(s1, right), 255);                  // bone is white in a soft-tissue window
+    EXPECT_LT(grey(s1, left), 10);                    // lung is black
+    EXPECT_NEAR(grey(s1, soft), 127, 6);              // 40 HU sits mid-grey at level 40
+    viewer.setWindow({1500, -600});
+    auto s2 = render();
+    EXPECT_GT(grey(s2, soft), 200);                   // soft tissue is bright in a lung window
+    EXPECT_GT(grey(s2, left), 60);                    // and the lung shows grey
+    viewer.destroyGl();
+}

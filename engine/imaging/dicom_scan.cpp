@@ -1,0 +1,424 @@
+// Finding every series under a path: reading headers on all cores, grouping by SeriesInstanceUID, splitting what
+// cannot form one volume, sorting along the slice normal and describing the spacing, tilt and gaps in plain words.
+#include <dcmtk/config/osconfig.h>
+
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <limits>
+#include <set>
+#include <thread>
+
+#include "imaging/dicom_internal.h"
+
+namespace polysim::imaging {
+namespace fs = std::filesystem;
+using detail::FileHeader;
+
+std::string transferSyntaxName(const std::string& uid) {
+    struct Name {
+        const char* uid;
+        const char* name;
+    };
+    static const Name kNames[] = {
+        {UID_LittleEndianImplicitTransferSyntax, "Implicit VR Little Endian"},
+        {UID_LittleEndianExplicitTransferSyntax, "Explicit VR Little Endian"},
+        {UID_BigEndianExplicitTransferSyntax, "Explicit VR Big Endian"},
+        {UID_DeflatedExplicitVRLittleEndianTransferSyntax, "Deflated Explicit VR Little Endian"},
+        {UID_RLELosslessTransferSyntax, "RLE Lossless"},
+        {UID_JPEGProcess1TransferSyntax, "JPEG Baseline"},
+        {UID_JPEGProcess2_4TransferSyntax, "JPEG Extended"},
+        {UID_JPEGProcess14TransferSyntax, "JPEG Lossless"},
+        {UID_JPEGProcess14SV1TransferSyntax, "JPEG Lossless SV1"},
+        {UID_JPEGLSLosslessTransferSyntax, "JPEG-LS Lossless"},
+        {UID_JPEGLSLossyTransferSyntax, "JPEG-LS Near-Lossless"},
+        {UID_JPEG2000LosslessOnlyTransferSyntax, "JPEG 2000 Lossless"},
+        {UID_JPEG2000TransferSyntax, "JPEG 2000"},
+    };
+    for (const auto& n : kNames)
+        if (uid == n.uid) return n.name;
+    if (const char* name = dcmFindNameOfUID(uid.c_str(), nullptr)) return name;
+    return uid;
+}
+
+namespace {
+
+std::string fmt(double v, int decimals = 2) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+// Rounded values that decide whether two images can sit in one volume.
+struct StackKey {
+    bool localizer = false;
+    bool hasPosition = false;
+    int rows = 0, columns = 0;
+    std::array<long, 6> orientation{};
+    std::array<long, 2> spacing{};
+    long thickness = 0;
+    std::string multiframeFile;  // an enhanced object is its own stack
+    auto operator<=>(const StackKey&) const = default;
+};
+
+StackKey keyOf(const SliceHeader& s) {
+    StackKey k;
+    k.localizer = s.localizer;
+    k.hasPosition = s.hasPosition;
+    k.rows = s.rows;
+    k.columns = s.columns;
+    for (int i = 0; i < 3; ++i) {
+        k.orientation[i] = std::lround(s.rowDirection[i] * 1000.0);
+        k.orientation[3 + i] = std::lround(s.columnDirection[i] * 1000.0);
+    }
+    k.spacing = {std::lround(s.pixelSpacing.x * 1000.0), std::lround(s.pixelSpacing.y * 1000.0)};
+    k.thickness = std::lround(s.sliceThickness * 100.0);
+    if (s.frameCount > 1) k.multiframeFile = s.file.string();
+    return k;
+}
+
+std::string differenceFrom(const StackKey& main, const StackKey& part) {
+    std::vector<std::string> why;
+    if (part.localizer != main.localizer) why.push_back(part.localizer ? "localizer (scout) image" : "not a localizer");
+    if (part.rows != main.rows || part.columns != main.columns) why.push_back("different matrix");
+    if (part.orientation != main.orientation) why.push_back("different orientation");
+    if (part.spacing != main.spacing) why.push_back("different pixel spacing");
+    if (part.thickness != main.thickness) why.push_back("different slice thickness");
+    if (part.hasPosition != main.hasPosition) why.push_back("position missing");
+    if (part.multiframeFile != main.multiframeFile) why.push_back("separate multi-frame object");
+    std::string out;
+    for (const auto& w : why) out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
+std::string orientationName(const glm::dvec3& n) {
+    glm::dvec3 a = glm::abs(n);
+    const double m = std::max({a.x, a.y, a.z});
+    if (m < 0.9) return "oblique";
+    if (m == a.z) return "axial";
+    if (m == a.y) return "coronal";
+    return "sagittal";
+}
+
+void analyse(SeriesReport& r) {
+    auto& slices = r.slices;
+    const SliceHeader& first = slices.front();
+    r.matrix = {first.columns, first.rows};
+    r.pixelSpacing = first.pixelSpacing;
+    r.sliceThickness = first.sliceThickness;
+    r.rowDirection = first.rowDirection;
+    r.columnDirection = first.columnDirection;
+    r.normal = glm::normalize(glm::cross(first.rowDirection, first.columnDirection));
+    r.orientation = orientationName(r.normal);
+    r.localizer = first.localizer;
+    r.multiframe = first.frameCount > 1;
+    r.imageCount = int(slices.size());
+    const glm::dvec3 n = r.normal;
+    std::stable_sort(slices.begin(), slices.end(), [&](const SliceHeader& a, const SliceHeader& b) {
+        double da = glm::dot(a.position, n), db = glm::dot(b.position, n);
+        if (std::abs(da - db) > 1e-4) return da < db;
+        return a.instanceNumber < b.instanceNumber;
+    });
+    r.origin = slices.front().position;
+
+    std::set<std::string> syntaxes;
+    std::set<std::pair<double, double>> rescales;
+    for (const auto& s : slices) {
+        syntaxes.insert(s.transferSyntaxUid);
+        rescales.insert({s.rescaleSlope, s.rescaleIntercept});
+    }
+    for (const auto& s : syntaxes) r.transferSyntaxes.push_back(transferSyntaxName(s));
+    std::set<double> thicknesses;
+    for (const auto& s : slices) thicknesses.insert(s.sliceThickness);
+    if (thicknesses.size() > 1) {
+        std::string list;
+        for (double t : thicknesses) list += (list.empty() ? "" : ", ") + fmt(t) + " mm";
+        r.warnings.push_back("slice thickness varies along the stack (" + list + ")");
+    }
+    if (rescales.size() > 1)
+        r.warnings.push_back("RescaleSlope/RescaleIntercept differ between slices (" + std::to_string(rescales.size()) +
+                             " combinations); each slice is converted to HU with its own");
+
+    if (!first.hasPosition) {
+        r.notLoadableReason = "no ImagePositionPatient/ImageOrientationPatient: the images cannot be placed in the patient";
+        return;
+    }
+    if (r.localizer) {
+        r.notLoadableReason = "localizer (scout) image, not a cross-sectional volume";
+        return;
+    }
+    if (first.samplesPerPixel != 1) {
+        r.notLoadableReason = "colour image (" + first.photometric + "), not a grey-scale CT";
+        return;
+    }
+
+    // Distances along the normal of the distinct positions (duplicates: the lowest InstanceNumber stands).
+    constexpr double kSamePosition = 0.01;  // mm
+    std::vector<double> d;
+    std::vector<glm::dvec3> distinct;
+    for (const auto& s : slices) {
+        double di = glm::dot(s.position, n);
+        if (!d.empty() && di - d.back() < kSamePosition) {
+            ++r.duplicatePositions;
+            continue;
+        }
+        d.push_back(di);
+        distinct.push_back(s.position);
+    }
+    if (r.duplicatePositions > 0)
+        r.warnings.push_back(std::to_string(r.duplicatePositions) +
+                             " image(s) share a position with another image (two phases or repeated slices in one "
+                             "series?); the one with the lowest InstanceNumber is used");
+    if (d.size() >= 2) {
+        std::vector<double> gaps;
+        for (std::size_t i = 1; i < d.size(); ++i) gaps.push_back(d[i] - d[i - 1]);
+        std::vector<double> sorted = gaps;
+        std::sort(sorted.begin(), sorted.end());
+        r.sliceSpacing = sorted[sorted.size() / 2];
+        r.minSliceGap = sorted.front();
+        r.maxSliceGap = sorted.back();
+        const double tolerance = std::max(0.02, 0.01 * r.sliceSpacing);
+        r.uniformSpacing = r.maxSliceGap - r.minSliceGap <= tolerance;
+        if (!r.uniformSpacing) {
+            // Gaps that are whole multiples of the usual spacing are missing slices; anything else is uneven.
+            bool onlyMultiples = true;
+            for (double g : gaps) {
+                double ratio = g / r.sliceSpacing;
+                long whole = std::lround(ratio);
+                if (std::abs(g - whole * r.sliceSpacing) > tolerance * std::max(1L, whole)) onlyMultiples = false;
+                else if (whole >= 2) r.missingSlices += int(whole - 1);
+            }
+            if (!onlyMultiples) r.missingSlices = 0;
+            if (r.missingSlices > 0)
+                r.warnings.push_back("missing images? " + std::to_string(r.missingSlices) +
+                                     " slice position(s) absent in a " + fmt(r.sliceSpacing) + " mm stack");
+            else
+                r.warnings.push_back("slice spacing varies from " + fmt(r.minSliceGap) + " to " + fmt(r.maxSliceGap) +
+                                     " mm (measured along the slice normal)");
+        }
+        glm::dvec3 v = distinct.back() - distinct.front();
+        double cosine = std::clamp(std::abs(glm::dot(glm::normalize(v), n)), 0.0, 1.0);
+        r.gantryTiltDegrees = std::acos(cosine) * 180.0 / M_PI;
+        if (r.gantryTiltDegrees > 0.05)
+            r.warnings.push_back("gantry tilt of " + fmt(r.gantryTiltDegrees, 1) +
+                                 " degrees measured from the slice positions");
+    } else {
+        r.sliceSpacing = r.sliceThickness > 0 ? r.sliceThickness : 1.0;
+        r.minSliceGap = r.maxSliceGap = 0.0;
+    }
+    if (r.statedGantryTiltDegrees && std::abs(std::abs(*r.statedGantryTiltDegrees) - r.gantryTiltDegrees) > 0.5)
+        r.warnings.push_back("GantryDetectorTilt (0018,1120) says " + fmt(*r.statedGantryTiltDegrees, 1) +
+                             " degrees but the positions show " + fmt(r.gantryTiltDegrees, 1) + "; the positions are used");
+    r.needsResampling = r.gantryTiltDegrees > 0.05 || !r.uniformSpacing;
+    if (r.needsResampling)
+        r.warnings.push_back("resampled to a regular orthogonal grid when loaded (as dcm2niix does for tilted or "
+                             "unevenly spaced CT)");
+    r.loadable = true;
+}
+
+void collectFiles(const fs::path& path, std::vector<fs::path>& files, std::vector<SkippedFile>& skipped) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+        if (ec) throw DicomLoadError("cannot read folder " + path.string() + ": " + ec.message());
+        for (; it != end; it.increment(ec)) {
+            if (ec) {
+                skipped.push_back({it->path(), "cannot read: " + ec.message()});
+                ec.clear();
+                continue;
+            }
+            std::error_code e2;
+            if (it->is_regular_file(e2)) files.push_back(it->path());
+        }
+        std::sort(files.begin(), files.end());
+    } else if (fs::exists(path, ec)) {
+        files.push_back(path);
+    } else {
+        throw DicomLoadError(path.string() + ": no such file or folder");
+    }
+}
+
+// Stacks that differ only in slice thickness and cover separate ranges along the normal (a head CT with 4 mm
+// slices through the posterior fossa and 7 mm above) form one volume with uneven spacing, as dcm2niix stacks them;
+// overlapping ones (two reconstructions of the same range) stay apart.
+void mergeThicknessParts(std::map<StackKey, std::vector<SliceHeader>>& stacks) {
+    std::map<StackKey, std::vector<StackKey>> byGeometry;
+    for (const auto& [key, slices] : stacks) {
+        if (!key.hasPosition || key.localizer || !key.multiframeFile.empty()) continue;
+        StackKey general = key;
+        general.thickness = 0;
+        byGeometry[general].push_back(key);
+    }
+    for (auto& [general, keys] : byGeometry) {
+        if (keys.size() < 2) continue;
+        const SliceHeader& any = stacks[keys.front()].front();
+        const glm::dvec3 n = glm::normalize(glm::cross(any.rowDirection, any.columnDirection));
+        std::vector<std::pair<double, double>> ranges;
+        for (const auto& k : keys) {
+            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+            for (const auto& s : stacks[k]) {
+                double d = glm::dot(s.position, n);
+                lo = std::min(lo, d);
+                hi = std::max(hi, d);
+            }
+            ranges.push_back({lo, hi});
+        }
+        std::sort(ranges.begin(), ranges.end());
+        bool disjoint = true;
+        for (std::size_t i = 1; i < ranges.size(); ++i)
+            if (ranges[i].first <= ranges[i - 1].second + 0.01) disjoint = false;
+        if (!disjoint) continue;
+        std::vector<SliceHeader> merged;
+        for (const auto& k : keys) {
+            auto& part = stacks[k];
+            merged.insert(merged.end(), part.begin(), part.end());
+            stacks.erase(k);
+        }
+        stacks[keys.front()] = std::move(merged);
+    }
+}
+
+}  // namespace
+
+ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
+    ScanReport report;
+    report.input = path;
+    std::vector<fs::path> files;
+    collectFiles(path, files, report.skipped);
+
+    auto readAll = [&](const std::vector<fs::path>& list) {
+        std::vector<FileHeader> headers(list.size());
+        std::atomic<std::size_t> next{0}, done{0};
+        auto work = [&] {
+            for (std::size_t i; (i = next.fetch_add(1)) < list.size();) {
+                headers[i] = detail::readFileHeader(list[i]);
+                std::size_t d = done.fetch_add(1) + 1;
+                if (progress) progress(d, list.size());
+            }
+        };
+        unsigned n = std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 16);
+        n = unsigned(std::min<std::size_t>(n, std::max<std::size_t>(list.size(), 1)));
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
+        work();
+        for (auto& t : pool) t.join();
+        return headers;
+    };
+
+    std::vector<FileHeader> headers = readAll(files);
+    // A DICOMDIR given directly: read the files it lists. Inside a folder scan its images are found anyway.
+    if (headers.size() == 1 && headers[0].isDicomdir) {
+        auto listed = headers[0].dicomdirFiles;
+        if (listed.empty()) throw DicomLoadError(path.string() + ": DICOMDIR lists no image files");
+        std::vector<fs::path> present;
+        for (const auto& f : listed) {
+            std::error_code ec;
+            if (fs::is_regular_file(f, ec))
+                present.push_back(f);
+            else
+                report.skipped.push_back({f, "listed in the DICOMDIR but missing"});
+        }
+        headers = readAll(present);
+        files = present;
+    }
+    report.filesExamined = files.size();
+
+    // SeriesInstanceUID -> stacks that can each form one volume.
+    std::map<std::string, std::vector<const FileHeader*>> bySeries;
+    std::vector<std::string> seriesOrder;
+    std::set<std::string> identifying;
+    for (const auto& h : headers) {
+        if (!h.skipReason.empty()) {
+            if (!(h.isDicomdir && headers.size() > 1)) report.skipped.push_back({h.path, h.skipReason});
+            continue;
+        }
+        if (!bySeries.count(h.seriesInstanceUid)) seriesOrder.push_back(h.seriesInstanceUid);
+        bySeries[h.seriesInstanceUid].push_back(&h);
+    }
+    for (const auto& uid : seriesOrder) {
+        const auto& members = bySeries[uid];
+        std::map<StackKey, std::vector<SliceHeader>> stacks;
+        std::set<std::string> seriesIdentifying;
+        std::optional<double> statedTilt;
+        for (const FileHeader* h : members) {
+            for (const auto& img : h->images) stacks[keyOf(img)].push_back(img);
+            seriesIdentifying.insert(h->identifying.begin(), h->identifying.end());
+            if (h->statedGantryTilt) statedTilt = h->statedGantryTilt;
+        }
+        mergeThicknessParts(stacks);
+        std::vector<std::pair<StackKey, std::vector<SliceHeader>>> parts(stacks.begin(), stacks.end());
+        // The main part: most images, non-localizers first.
+        std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) {
+            if (a.first.localizer != b.first.localizer) return !a.first.localizer;
+            return a.second.size() > b.second.size();
+        });
+        const FileHeader& any = *members.front();
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            SeriesReport r;
+            r.seriesInstanceUid = uid;
+            r.id = p == 0 ? uid : uid + "#" + std::to_string(p + 1);
+            r.studyInstanceUid = any.studyInstanceUid;
+            r.description = any.description;
+            r.modality = any.modality;
+            r.seriesNumber = any.seriesNumber;
+            r.statedGantryTiltDegrees = statedTilt;
+            r.slices = std::move(parts[p].second);
+            const std::string sop = r.slices.front().sopClassUid;
+            r.isCt = r.modality == "CT" || sop == UID_CTImageStorage || sop == UID_EnhancedCTImageStorage;
+            if (p > 0) r.splitReason = differenceFrom(parts[0].first, parts[p].first);
+            if (parts.size() > 1)
+                r.warnings.push_back(p == 0 ? "this DICOM series also holds " + std::to_string(parts.size() - 1) +
+                                                  " part(s) that cannot join this volume; listed separately"
+                                            : "split from series " + uid + ": " + r.splitReason);
+            r.identifyingAttributes.assign(seriesIdentifying.begin(), seriesIdentifying.end());
+            analyse(r);
+            report.series.push_back(std::move(r));
+        }
+        identifying.insert(seriesIdentifying.begin(), seriesIdentifying.end());
+    }
+    report.identifyingAttributes.assign(identifying.begin(), identifying.end());
+    return report;
+}
+
+const SeriesReport& chooseCtSeries(const ScanReport& scan, const std::string& uid) {
+    auto describe = [&] {
+        return std::to_string(scan.filesExamined) + " file(s) examined, " + std::to_string(scan.series.size()) +
+               " series, " + std::to_string(scan.skipped.size()) + " skipped";
+    };
+    if (!uid.empty()) {
+        const SeriesReport* best = nullptr;
+        for (const auto& s : scan.series) {
+            if (s.id == uid) return s;  // exact part asked for
+            if (s.seriesInstanceUid == uid && s.loadable && (!best || s.imageCount > best->imageCount)) best = &s;
+        }
+        if (best) return *best;
+        for (const auto& s : scan.series)
+            if (s.seriesInstanceUid == uid)
+                throw SeriesNotLoadableError("series " + uid + " in " + scan.input.string() +
+                                             " cannot be loaded as a volume: " + s.notLoadableReason);
+        throw SeriesNotFoundError("no series " + uid + " in " + scan.input.string() + " (" + describe() +
+                                  "); 'polysim info' lists the series");
+    }
+    const SeriesReport* best = nullptr;
+    auto better = [](const SeriesReport& a, const SeriesReport* b) {
+        if (!b) return true;
+        bool aAxial = a.orientation == "axial", bAxial = b->orientation == "axial";
+        if (aAxial != bAxial) return aAxial;
+        return a.imageCount - a.duplicatePositions > b->imageCount - b->duplicatePositions;
+    };
+    for (const auto& s : scan.series)
+        if (s.isCt && s.loadable && better(s, best)) best = &s;
+    if (!best) {
+        std::string why = "no CT series in " + scan.input.string() + " (" + describe() + ")";
+        if (!scan.skipped.empty())
+            why += "; first skipped: " + scan.skipped.front().path.string() + ": " + scan.skipped.front().reason;
+        throw NoCtSeriesError(why);
+    }
+    return *best;
+}
+
+}  // namespace polysim::imaging

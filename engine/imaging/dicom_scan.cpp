@@ -368,7 +368,8 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
             r.statedGantryTiltDegrees = statedTilt;
             r.slices = std::move(parts[p].second);
             const std::string sop = r.slices.front().sopClassUid;
-            r.isCt = r.modality == "CT" || sop == UID_CTImageStorage || sop == UID_EnhancedCTImageStorage;
+            r.isCt = r.modality == "CT" ||
+                     (r.modality.empty() && (sop == UID_CTImageStorage || sop == UID_EnhancedCTImageStorage));
             if (p > 0) r.splitReason = differenceFrom(parts[0].first, parts[p].first);
             if (parts.size() > 1)
                 r.warnings.push_back(p == 0 ? "this DICOM series also holds " + std::to_string(parts.size() - 1) +

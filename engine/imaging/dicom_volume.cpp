@@ -91,18 +91,32 @@ Plan makePlan(const SeriesReport& series) {
     return plan;
 }
 
-int16_t bilinear(const int16_t* slice, int columns, int rows, double x, double y) {
-    if (x < -0.5 || y < -0.5 || x > columns - 0.5 || y > rows - 0.5) return Volume::kAirHU;
-    x = std::clamp(x, 0.0, double(columns - 1));
-    y = std::clamp(y, 0.0, double(rows - 1));
-    int x0 = std::min(int(x), columns - 2 < 0 ? 0 : columns - 2), y0 = std::min(int(y), rows - 2 < 0 ? 0 : rows - 2);
-    int x1 = std::min(x0 + 1, columns - 1), y1 = std::min(y0 + 1, rows - 1);
-    double fx = x - x0, fy = y - y0;
+// Samples one source slice, shifted in-plane by a constant offset (source index = target index - offset), along
+// one target row into `out`. A shift is constant per slice, so the bilinear weights are too. Outside the slice: air.
+void sampleShiftedRow(const int16_t* slice, int columns, int rows, glm::dvec2 offset, int j, int width, float* out) {
+    const double y = j - offset.y;
+    if (y < -0.5 || y > rows - 0.5) {
+        std::fill(out, out + width, float(Volume::kAirHU));
+        return;
+    }
+    const double yc = std::clamp(y, 0.0, double(rows - 1));
+    const int y0 = std::min(int(yc), std::max(rows - 2, 0)), y1 = std::min(y0 + 1, rows - 1);
+    const float fy = float(yc - y0);
     const int16_t* r0 = slice + std::size_t(y0) * columns;
     const int16_t* r1 = slice + std::size_t(y1) * columns;
-    double top = r0[x0] + (r0[x1] - r0[x0]) * fx;
-    double bottom = r1[x0] + (r1[x1] - r1[x0]) * fx;
-    return int16_t(std::lround(top + (bottom - top) * fy));
+    for (int i = 0; i < width; ++i) {
+        const double x = i - offset.x;
+        if (x < -0.5 || x > columns - 0.5) {
+            out[i] = float(Volume::kAirHU);
+            continue;
+        }
+        const double xc = std::clamp(x, 0.0, double(columns - 1));
+        const int x0 = std::min(int(xc), std::max(columns - 2, 0)), x1 = std::min(x0 + 1, columns - 1);
+        const float fx = float(xc - x0);
+        const float top = r0[x0] + (r0[x1] - r0[x0]) * fx;
+        const float bottom = r1[x0] + (r1[x1] - r1[x0]) * fx;
+        out[i] = top + (bottom - top) * fy;
+    }
 }
 
 }  // namespace
@@ -180,22 +194,35 @@ struct StreamingLoad::State {
         const int columns = plan.sources.front().columns, rows = plan.sources.front().rows;
         const std::size_t sliceVoxels = std::size_t(columns) * rows;
         const std::size_t count = plan.sources.size();
-        for (int k = 0; k < g.dims.z; ++k) {
-            const double d = k * g.spacing.z;
-            std::size_t hi = 1;
-            while (hi < count - 1 && plan.distance[hi] < d) ++hi;
-            const std::size_t lo = hi - 1;
-            const double w = std::clamp((d - plan.distance[lo]) / (plan.distance[hi] - plan.distance[lo]), 0.0, 1.0);
-            const int16_t* a = sourceVoxels.data() + lo * sliceVoxels;
-            const int16_t* b = sourceVoxels.data() + hi * sliceVoxels;
-            int16_t* out = volume->slice(k);
-            for (int j = 0; j < g.dims.y; ++j)
-                for (int i = 0; i < g.dims.x; ++i) {
-                    double va = bilinear(a, columns, rows, i - plan.offset[lo].x, j - plan.offset[lo].y);
-                    double vb = bilinear(b, columns, rows, i - plan.offset[hi].x, j - plan.offset[hi].y);
-                    out[std::size_t(j) * g.dims.x + i] = int16_t(std::lround(va + (vb - va) * w));
+        std::atomic<int> nextSlice{0};
+        auto regrid = [&] {
+            std::vector<float> a(std::size_t(g.dims.x)), b(std::size_t(g.dims.x));
+            for (int k; (k = nextSlice.fetch_add(1)) < g.dims.z;) {
+                const double d = k * g.spacing.z;
+                std::size_t hi = 1;
+                while (hi < count - 1 && plan.distance[hi] < d) ++hi;
+                const std::size_t lo = hi - 1;
+                const float w =
+                    float(std::clamp((d - plan.distance[lo]) / (plan.distance[hi] - plan.distance[lo]), 0.0, 1.0));
+                const int16_t* sa = sourceVoxels.data() + lo * sliceVoxels;
+                const int16_t* sb = sourceVoxels.data() + hi * sliceVoxels;
+                int16_t* out = volume->slice(k);
+                for (int j = 0; j < g.dims.y; ++j) {
+                    sampleShiftedRow(sa, columns, rows, plan.offset[lo], j, g.dims.x, a.data());
+                    sampleShiftedRow(sb, columns, rows, plan.offset[hi], j, g.dims.x, b.data());
+                    int16_t* row = out + std::size_t(j) * g.dims.x;
+                    for (int i = 0; i < g.dims.x; ++i) {
+                        const float v = a[i] + (b[i] - a[i]) * w;
+                        row[i] = int16_t(v >= 0.0f ? v + 0.5f : v - 0.5f);  // round half away, without libm
+                    }
                 }
-        }
+            }
+        };
+        const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+        std::vector<std::thread> helpers;
+        for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(regrid);
+        regrid();
+        for (auto& t : helpers) t.join();
         std::vector<int16_t>().swap(sourceVoxels);
     }
 

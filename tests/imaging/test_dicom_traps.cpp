@@ -1,0 +1,444 @@
+// The traps real CT folders hold, written by the test with DCMTK: the loader must sort, split, rescale, regrid and
+// skip exactly as a radiologist would expect, and say what it did.
+#include <gtest/gtest.h>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <atomic>
+#include <cmath>
+#include <fstream>
+
+#include "imaging/dicom_loader.h"
+#include "support/dicom_writer.h"
+#include "support/test_env.h"
+
+namespace polysim::test {
+namespace {
+using namespace polysim::imaging;
+namespace fs = std::filesystem;
+
+// Writes a stack: one file per z, file names in the given order, HU = stored - 1024 (signed storage).
+struct Stack {
+    fs::path dir;
+    std::string uid = newUid();
+    std::vector<double> z;
+    std::vector<int> instance;  // defaults to 1..n
+    SyntheticSlice base;
+
+    Stack(fs::path folder, std::vector<double> positions) : dir(std::move(folder)), z(std::move(positions)) {
+        base.seriesInstanceUid = uid;
+        base.rescaleIntercept = -1024;
+    }
+    SyntheticSlice slice(std::size_t i) const {
+        SyntheticSlice s = base;
+        s.instanceNumber = instance.empty() ? int(i) + 1 : instance[i];
+        s.position = glm::dvec3(-32, -32, z[i]);
+        // Pattern keyed by position, so the expected content of each z is known whatever the file order.
+        s.stored = testPattern(s.rows, s.columns, int(std::lround(z[i] * 10)));
+        return s;
+    }
+    void write(const std::string& prefix = "img") const {
+        fs::create_directories(dir);
+        for (std::size_t i = 0; i < z.size(); ++i)
+            writeCtSlice(dir / (prefix + std::to_string(1000 + i) + ".dcm"), slice(i));
+    }
+};
+
+// HU a slice of the stack at position z has at (i, j).
+int16_t expectedHu(const SyntheticSlice& base, double z, int i, int j) {
+    auto p = testPattern(base.rows, base.columns, int(std::lround(z * 10)));
+    return int16_t(p[std::size_t(j) * base.columns + i] - 1024);
+}
+
+void expectSliceIs(const Volume& v, int k, const SyntheticSlice& base, double z) {
+    for (int j = 0; j < base.rows; j += 7)
+        for (int i = 0; i < base.columns; i += 5)
+            ASSERT_EQ(v.at(i, j, k), expectedHu(base, z, i, j)) << "slice " << k << " should be z=" << z << " at " << i << "," << j;
+}
+
+TEST(DicomTraps, ReversedInstanceNumbersDoNotChangeTheAnatomicOrder) {
+    Stack s(scratchDir("reversed"), {0, 2, 4, 6});
+    s.instance = {4, 3, 2, 1};
+    s.write();
+    LoadReport report;
+    auto v = loadCtVolume(s.dir, {}, {}, &report);
+    ASSERT_EQ(v->dims(), glm::ivec3(64, 64, 4));
+    for (int k = 0; k < 4; ++k) expectSliceIs(*v, k, s.base, 2.0 * k);
+    EXPECT_DOUBLE_EQ(v->geometry().spacing.z, 2.0);
+    EXPECT_FALSE(report.resampled);
+}
+
+TEST(DicomTraps, EqualInstanceNumbersAreSortedByPosition) {
+    Stack s(scratchDir("equal-instance"), {6, 0, 4, 2});
+    s.instance = {1, 1, 1, 1};
+    s.write();
+    auto v = loadCtVolume(s.dir);
+    ASSERT_EQ(v->dims().z, 4);
+    for (int k = 0; k < 4; ++k) expectSliceIs(*v, k, s.base, 2.0 * k);
+}
+
+TEST(DicomTraps, DescendingPositionsGiveAnAscendingVolumeWithTheRightOrigin) {
+    Stack s(scratchDir("descending"), {30, 27.5, 25, 22.5, 20});
+    s.write();
+    auto v = loadCtVolume(s.dir);
+    const auto& g = v->geometry();
+    EXPECT_NEAR(g.origin.z, 20.0, 1e-6);
+    EXPECT_NEAR(g.spacing.z, 2.5, 1e-6);
+    EXPECT_NEAR(g.indexToPatient({0, 0, 4}).z, 30.0, 1e-6);
+    expectSliceIs(*v, 0, s.base, 20);
+    expectSliceIs(*v, 4, s.base, 30);
+}
+
+TEST(DicomTraps, CoronalSeriesKeepsItsPatientGeometry) {
+    fs::path dir = scratchDir("coronal");
+    SyntheticSlice base;
+    base.seriesInstanceUid = newUid();
+    base.rowDirection = {1, 0, 0};
+    base.columnDirection = {0, 0, -1};
+    base.pixelSpacing = {0.8, 1.5};
+    for (int k = 0; k < 3; ++k) {
+        SyntheticSlice s = base;
+        s.instanceNumber = k + 1;
+        s.position = {-20, 10.0 + 3.0 * k, 50};  // stacked along +y (posterior)
+        writeCtSlice(dir / ("c" + std::to_string(k) + ".dcm"), s);
+    }
+    ScanReport scan = scanDicom(dir);
+    ASSERT_EQ(scan.series.size(), 1u);
+    EXPECT_EQ(scan.series[0].orientation, "coronal");
+    auto v = loadCtVolume(scan);
+    const auto& g = v->geometry();
+    // Voxel (i, j, k) sits at position_k + i * 0.8 * row + j * 1.5 * column.
+    glm::dvec3 p = g.indexToPatient({10, 20, 2});
+    EXPECT_NEAR(p.x, -20 + 10 * 0.8, 1e-6);
+    EXPECT_NEAR(p.y, 16.0, 1e-6);
+    EXPECT_NEAR(p.z, 50 - 20 * 1.5, 1e-6);
+    EXPECT_NEAR(g.spacing.x, 0.8, 1e-9);
+    EXPECT_NEAR(g.spacing.y, 1.5, 1e-9);
+}
+
+TEST(DicomTraps, UnevenSpacingIsReportedAndResampledOntoARegularGrid) {
+    Stack s(scratchDir("uneven"), {0, 2, 4, 7, 9});
+    s.write();
+    ScanReport scan = scanDicom(s.dir);
+    ASSERT_EQ(scan.series.size(), 1u);
+    const auto& r = scan.series[0];
+    EXPECT_FALSE(r.uniformSpacing);
+    EXPECT_EQ(r.missingSlices, 0);
+    EXPECT_NEAR(r.minSliceGap, 2.0, 1e-6);
+    EXPECT_NEAR(r.maxSliceGap, 3.0, 1e-6);
+    EXPECT_TRUE(r.needsResampling);
+    LoadReport report;
+    auto v = loadCtVolume(scan, {}, {}, &report);
+    EXPECT_TRUE(report.resampled);
+    EXPECT_NE(report.resampling.find("regular orthogonal grid"), std::string::npos);
+    const auto& g = v->geometry();
+    ASSERT_EQ(g.dims.z, 6);  // 9 mm at the smallest gap (2 mm) -> 5 intervals of 1.8 mm
+    EXPECT_NEAR(g.spacing.z, 1.8, 1e-9);
+    expectSliceIs(*v, 0, s.base, 0);
+    expectSliceIs(*v, 5, s.base, 9);
+    // z = 5.4 lies between the slices at 4 and 7: 8/15 of the way.
+    const double w = (5.4 - 4.0) / 3.0;
+    double expected = expectedHu(s.base, 4, 10, 10) * (1 - w) + expectedHu(s.base, 7, 10, 10) * w;
+    EXPECT_NEAR(v->at(10, 10, 3), expected, 1.0);
+}
+
+TEST(DicomTraps, AMissingSliceIsNamedAndFilledByInterpolation) {
+    Stack s(scratchDir("missing"), {0, 2, 4, 8, 10});
+    s.write();
+    ScanReport scan = scanDicom(s.dir);
+    const auto& r = scan.series.at(0);
+    EXPECT_EQ(r.missingSlices, 1);
+    bool named = false;
+    for (const auto& w : r.warnings) named |= w.find("missing") != std::string::npos;
+    EXPECT_TRUE(named);
+    auto v = loadCtVolume(scan);
+    ASSERT_EQ(v->dims().z, 6);
+    EXPECT_NEAR(v->geometry().spacing.z, 2.0, 1e-9);
+    expectSliceIs(*v, 4, s.base, 8);
+    double mid = 0.5 * (expectedHu(s.base, 4, 3, 3) + expectedHu(s.base, 8, 3, 3));
+    EXPECT_NEAR(v->at(3, 3, 3), mid, 1.0);
+}
+
+TEST(DicomTraps, DuplicatePositionsAreCountedAndTheFirstPhaseIsUsed) {
+    Stack s(scratchDir("duplicates"), {0, 2, 4, 0, 2, 4});
+    s.instance = {1, 2, 3, 4, 5, 6};
+    s.write();
+    // Make the second phase different: rewrite it with a brighter pattern.
+    for (int i = 3; i < 6; ++i) {
+        SyntheticSlice later = s.slice(std::size_t(i));
+        for (auto& v : later.stored) v = uint16_t(v + 500);
+        writeCtSlice(s.dir / ("img" + std::to_string(1000 + i) + ".dcm"), later);
+    }
+    ScanReport scan = scanDicom(s.dir);
+    EXPECT_EQ(scan.series.at(0).duplicatePositions, 3);
+    auto v = loadCtVolume(scan);
+    ASSERT_EQ(v->dims().z, 3);
+    for (int k = 0; k < 3; ++k) expectSliceIs(*v, k, s.base, 2.0 * k);
+}
+
+TEST(DicomTraps, ALocalizerInsideTheSeriesIsSplitOffAndNotStacked) {
+    Stack s(scratchDir("localizer"), {0, 2, 4, 6, 8});
+    s.write();
+    SyntheticSlice scout = s.base;
+    scout.localizer = true;
+    scout.rows = 80;
+    scout.columns = 40;
+    scout.rowDirection = {1, 0, 0};
+    scout.columnDirection = {0, 0, -1};
+    scout.position = {-100, 0, 200};
+    scout.instanceNumber = 99;
+    writeCtSlice(s.dir / "scout.dcm", scout);
+    ScanReport scan = scanDicom(s.dir);
+    ASSERT_EQ(scan.series.size(), 2u);
+    const SeriesReport* localizer = nullptr;
+    for (const auto& r : scan.series)
+        if (r.localizer) localizer = &r;
+    ASSERT_NE(localizer, nullptr);
+    EXPECT_NE(localizer->splitReason.find("localizer"), std::string::npos);
+    EXPECT_FALSE(localizer->loadable);
+    auto v = loadCtVolume(scan, s.uid);
+    EXPECT_EQ(v->dims(), glm::ivec3(64, 64, 5));
+}
+
+TEST(DicomTraps, TwoSeriesInOneFolderAreBothListedAndTheLargerIsTheDefault) {
+    fs::path dir = scratchDir("two-series");
+    Stack small(dir / "a", {0, 5, 10});
+    Stack large(dir / "b", {0, 1, 2, 3, 4, 5, 6});
+    small.write();
+    large.write();
+    ScanReport scan = scanDicom(dir);
+    ASSERT_EQ(scan.series.size(), 2u);
+    EXPECT_EQ(chooseCtSeries(scan).seriesInstanceUid, large.uid);
+    EXPECT_EQ(loadCtVolume(scan)->dims().z, 7);
+    EXPECT_EQ(loadCtVolume(scan, small.uid)->dims().z, 3);
+    EXPECT_THROW(loadCtVolume(scan, "1.2.3.4.5.6.7"), SeriesNotFoundError);
+}
+
+TEST(DicomTraps, EachSliceUsesItsOwnRescale) {
+    fs::path dir = scratchDir("rescale");
+    SyntheticSlice a;
+    a.seriesInstanceUid = newUid();
+    a.stored.assign(64 * 64, 1100);
+    a.rescaleIntercept = -1024;  // 76 HU
+    SyntheticSlice b = a;
+    b.instanceNumber = 2;
+    b.position.z = 2;
+    b.rescaleSlope = 2.0;
+    b.rescaleIntercept = -2048;  // 2 * 1100 - 2048 = 152 HU
+    SyntheticSlice c = b;
+    c.instanceNumber = 3;
+    c.position.z = 4;
+    c.rescaleSlope = 0.5;
+    c.rescaleIntercept = -500.25;  // 550 - 500.25 = 49.75 -> 50 HU
+    writeCtSlice(dir / "a.dcm", a);
+    writeCtSlice(dir / "b.dcm", b);
+    writeCtSlice(dir / "c.dcm", c);
+    auto v = loadCtVolume(dir);
+    EXPECT_EQ(v->at(5, 5, 0), 76);
+    EXPECT_EQ(v->at(5, 5, 1), 152);
+    EXPECT_EQ(v->at(5, 5, 2), 50);
+}
+
+TEST(DicomTraps, UnsignedStorageWithIntercept1024AndHighBitsOutsideBitsStored) {
+    fs::path dir = scratchDir("unsigned");
+    SyntheticSlice s;
+    s.seriesInstanceUid = newUid();
+    s.pixelSigned = false;
+    s.bitsStored = 12;
+    s.rescaleIntercept = -1024;
+    s.stored = testPattern(64, 64, 3);
+    s.stored[0] = 0;                     // -1024 HU
+    s.stored[1] = 4095;                  // 3071 HU
+    s.stored[2] = uint16_t(0xF000 | 24); // garbage above BitsStored must be ignored: -1000 HU
+    writeCtSlice(dir / "u.dcm", s);
+    auto v = loadCtVolume(dir);
+    EXPECT_EQ(v->at(0, 0, 0), -1024);
+    EXPECT_EQ(v->at(1, 0, 0), 3071);
+    EXPECT_EQ(v->at(2, 0, 0), -1000);
+    EXPECT_EQ(v->at(10, 10, 0), int(testPattern(64, 64, 3)[10 * 64 + 10]) - 1024);
+}
+
+TEST(DicomTraps, SignedTwelveBitStorageIsSignExtended) {
+    fs::path dir = scratchDir("signed12");
+    SyntheticSlice s;
+    s.seriesInstanceUid = newUid();
+    s.bitsStored = 12;
+    s.stored.assign(64 * 64, 0);
+    s.stored[0] = 0x0FFF;  // -1 in 12-bit two's complement
+    s.stored[1] = 0x0800;  // -2048
+    writeCtSlice(dir / "s.dcm", s);
+    auto v = loadCtVolume(dir);
+    EXPECT_EQ(v->at(0, 0, 0), -1);
+    EXPECT_EQ(v->at(1, 0, 0), -2048);
+}
+
+TEST(DicomTraps, PaddingPixelsBecomeAirNotRescaledValues) {
+    fs::path dir = scratchDir("padding");
+    SyntheticSlice s;
+    s.seriesInstanceUid = newUid();
+    s.rescaleIntercept = -1024;
+    s.paddingValue = -2000;
+    s.stored.assign(64 * 64, 1064);  // 40 HU
+    for (int i = 0; i < 64; ++i) s.stored[std::size_t(i)] = uint16_t(int16_t(-2000));  // first row is padding
+    writeCtSlice(dir / "p.dcm", s);
+    auto v = loadCtVolume(dir);
+    EXPECT_EQ(v->at(5, 0, 0), Volume::kAirHU);  // not -3024
+    EXPECT_EQ(v->at(5, 1, 0), 40);
+}
+
+TEST(DicomTraps, JunkTruncatedAndNonImageFilesAreSkippedWithReasons) {
+    Stack s(scratchDir("junk"), {0, 2, 4});
+    s.write();
+    { std::ofstream(s.dir / "notes.txt") << "not an image\n"; }
+    { std::ofstream(s.dir / "empty.dcm"); }
+    {
+        std::ofstream out(s.dir / "random.bin", std::ios::binary);
+        for (int i = 0; i < 5000; ++i) out.put(char((i * 7919) % 251));
+    }
+    // A truncated copy of a good slice.
+    {
+        std::ifstream in(s.dir / "img1000.dcm", std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        std::ofstream(s.dir / "truncated.dcm", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    }
+    // A DICOM object without pixels (a structured report).
+    {
+        DcmFileFormat sr;
+        sr.getDataset()->putAndInsertString(DCM_SOPClassUID, UID_BasicTextSRStorage);
+        sr.getDataset()->putAndInsertString(DCM_SOPInstanceUID, newUid().c_str());
+        sr.getDataset()->putAndInsertString(DCM_SeriesInstanceUID, newUid().c_str());
+        sr.getDataset()->putAndInsertString(DCM_Modality, "SR");
+        ASSERT_TRUE(sr.saveFile((s.dir / "report.dcm").c_str(), EXS_LittleEndianExplicit).good());
+    }
+    ScanReport scan = scanDicom(s.dir);
+    auto reasonFor = [&](const std::string& name) -> std::string {
+        for (const auto& k : scan.skipped)
+            if (k.path.filename() == name) return k.reason;
+        return "(not skipped)";
+    };
+    EXPECT_EQ(reasonFor("notes.txt"), "not a DICOM file");
+    EXPECT_EQ(reasonFor("empty.dcm"), "empty file");
+    EXPECT_NE(reasonFor("random.bin"), "(not skipped)");
+    EXPECT_NE(reasonFor("truncated.dcm").find("truncated"), std::string::npos) << reasonFor("truncated.dcm");
+    EXPECT_NE(reasonFor("report.dcm").find("no image"), std::string::npos) << reasonFor("report.dcm");
+    auto v = loadCtVolume(scan);
+    EXPECT_EQ(v->dims().z, 3);
+    for (int k = 0; k < 3; ++k) expectSliceIs(*v, k, s.base, 2.0 * k);
+}
+
+TEST(DicomTraps, AFolderWithoutCtIsAClearErrorNamingTheFolder) {
+    fs::path dir = scratchDir("no-ct");
+    { std::ofstream(dir / "readme.txt") << "hello"; }
+    SyntheticSlice mr;
+    mr.seriesInstanceUid = newUid();
+    mr.modality = "MR";
+    writeCtSlice(dir / "mr.dcm", mr);
+    try {
+        loadCtVolume(dir);
+        FAIL() << "expected NoCtSeriesError";
+    } catch (const NoCtSeriesError& e) {
+        EXPECT_NE(std::string(e.what()).find(dir.string()), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(scanDicom(dir / "does-not-exist"), DicomLoadError);
+}
+
+TEST(DicomTraps, EveryWrittenTransferSyntaxDecodesToTheSameHu) {
+    fs::path dir = scratchDir("syntaxes");
+    const DicomSyntax syntaxes[] = {DicomSyntax::ExplicitLittle, DicomSyntax::ImplicitLittle, DicomSyntax::ExplicitBig,
+                                    DicomSyntax::Deflated,       DicomSyntax::Rle,            DicomSyntax::JpegLossless,
+                                    DicomSyntax::JpegLsLossless};
+    std::vector<std::shared_ptr<Volume>> volumes;
+    for (DicomSyntax syntax : syntaxes) {
+        SyntheticSlice s;
+        s.seriesInstanceUid = newUid();
+        s.rescaleIntercept = -1024;
+        s.stored = testPattern(64, 64, 9);
+        s.stored[5] = uint16_t(int16_t(-1500));  // negative stored value
+        s.syntax = syntax;
+        fs::path file = dir / ("s" + std::to_string(int(syntax)) + ".dcm");
+        writeCtSlice(file, s);
+        LoadReport report;
+        volumes.push_back(loadCtVolume(file, {}, {}, &report));
+        EXPECT_TRUE(report.skipped.empty()) << int(syntax) << ": " << report.skipped.front().reason;
+    }
+    for (std::size_t n = 1; n < volumes.size(); ++n) {
+        auto a = volumes[0]->voxels(), b = volumes[n]->voxels();
+        ASSERT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << "syntax " << n << " differs";
+    }
+    EXPECT_EQ(volumes[0]->at(5, 0, 0), -1500 - 1024);
+}
+
+TEST(DicomTraps, MeasuredGantryTiltWinsOverTheHeaderAndTheSeriesIsRegridded) {
+    fs::path dir = scratchDir("tilt");
+    SyntheticSlice base;
+    base.seriesInstanceUid = newUid();
+    base.statedGantryTilt = 0.0;  // the header lies
+    const double tilt = 20.0 * M_PI / 180.0;
+    for (int k = 0; k < 6; ++k) {
+        SyntheticSlice s = base;
+        s.instanceNumber = k + 1;
+        s.position = {-32, -32 + std::tan(tilt) * 3.0 * k, 3.0 * k};  // slides along y as z climbs
+        writeCtSlice(dir / ("t" + std::to_string(k) + ".dcm"), s);
+    }
+    ScanReport scan = scanDicom(dir);
+    const auto& r = scan.series.at(0);
+    EXPECT_NEAR(r.gantryTiltDegrees, 20.0, 0.01);
+    EXPECT_TRUE(r.needsResampling);
+    LoadReport report;
+    auto v = loadCtVolume(scan, {}, {}, &report);
+    EXPECT_TRUE(report.resampled);
+    const auto& g = v->geometry();
+    EXPECT_EQ(g.dims.z, 6);
+    EXPECT_NEAR(g.spacing.z, 3.0, 1e-9);
+    EXPECT_GT(g.dims.y, 64);  // widened to hold the shifted slices
+    // The last acquired slice's first pixel is found at its true patient position in the regridded volume.
+    glm::dvec3 lastFirstPixel(-32, -32 + std::tan(tilt) * 15.0, 15.0);
+    glm::dvec3 ijk = g.patientToIndex(lastFirstPixel);
+    EXPECT_NEAR(ijk.z, 5.0, 1e-6);
+    EXPECT_NEAR(ijk.x, 0.0, 1e-6);
+    int j = int(std::lround(ijk.y));
+    auto pattern = testPattern(64, 64, 6);
+    EXPECT_NEAR(v->at(0, j, 5), int(pattern[0]), 12.0);  // bilinear across a sub-pixel shift
+}
+
+TEST(DicomTraps, StreamingLoadShowsSlicesAsTheyArriveAndReportsProgress) {
+    Stack s(scratchDir("streaming"), {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22});
+    s.write();
+    std::atomic<std::size_t> lastDone{0}, total{0};
+    LoadOptions options;
+    options.progress = [&](std::size_t done, std::size_t all) {
+        std::size_t prev = lastDone.load();
+        while (done > prev && !lastDone.compare_exchange_weak(prev, done)) {
+        }
+        total = all;
+    };
+    auto load = StreamingLoad::start(s.dir, {}, options);
+    auto v = load->volume();
+    ASSERT_EQ(v->dims().z, 12);  // geometry known before any pixel is decoded
+    const LoadReport& report = load->report();
+    EXPECT_TRUE(v->complete());
+    EXPECT_EQ(lastDone.load(), 12u);
+    EXPECT_EQ(total.load(), 12u);
+    EXPECT_EQ(load->filesDone(), 12u);
+    EXPECT_TRUE(report.series.hu.measured);
+    for (int k = 0; k < 12; ++k) expectSliceIs(*v, k, s.base, 2.0 * k);
+}
+
+TEST(DicomTraps, IdentifyingAttributesPresentAreReported) {
+    fs::path dir = scratchDir("privacy");
+    SyntheticSlice s;
+    s.seriesInstanceUid = newUid();
+    s.institutionName = "General Hospital";
+    writeCtSlice(dir / "a.dcm", s);
+    ScanReport scan = scanDicom(dir);
+    auto& ids = scan.identifyingAttributes;
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "PatientName"), ids.end());
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "InstitutionName"), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "PatientBirthDate"), ids.end());
+}
+
+}  // namespace
+}  // namespace polysim::test

@@ -36,6 +36,10 @@ void storedToHu(const Sample* src, std::size_t count, const SliceHeader& s, int1
     const int32_t icpt = int32_t(intercept);
     const bool hasPadding = s.paddingValue.has_value();
     const int32_t padding = s.paddingValue.value_or(0);
+    // Padding below air (e.g. -2000 stored, -3024 HU) marks pixels outside the scanned field. A lossy codec
+    // (JPEG-LS near-lossless, JPEG 2000) moves them off the exact padding value, so everything below air is air
+    // then: no real CT pixel is below -1024 HU.
+    const bool paddingBelowAir = hasPadding && padding * slope + intercept < Volume::kAirHU;
 
     auto stored = [&](Sample raw) -> int32_t {
         if constexpr (sizeof(Sample) == 4) {
@@ -62,9 +66,10 @@ void storedToHu(const Sample* src, std::size_t count, const SliceHeader& s, int1
         if (hasPadding && v == padding) {
             out[i] = Volume::kAirHU;
         } else if (integerRescale) {
-            out[i] = int16_t(std::clamp(v + icpt, -32768, 32767));
+            out[i] = int16_t(std::clamp(v + icpt, paddingBelowAir ? int32_t(Volume::kAirHU) : -32768, 32767));
         } else {
-            out[i] = clampHu(std::round(v * slope + intercept));
+            const double hu = std::round(v * slope + intercept);
+            out[i] = clampHu(paddingBelowAir ? std::max(hu, double(Volume::kAirHU)) : hu);
         }
     }
 }

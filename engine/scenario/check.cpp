@@ -328,25 +328,29 @@ private:
                                         "', who is not a known role" + didYouMean(f.tell[k], roles) +
                                         " (roles: " + joinQuoted(roles) + ")");
             const SourceLocation centreAt = at(p + ".centre", at(p + ".injury", f.where));
-            if (volume && !volume->contains(f.centreLps)) {
+            // A finding whose position is missing (reported by the reader) has no geometry to judge.
+            const bool placed = locs_.empty() || locs_.count(p + ".centre") || !f.phantomInjury.empty();
+            if (placed && volume && !volume->contains(f.centreLps)) {
                 report_.error(centreAt, "finding '" + f.id + "' at " + vec(f.centreLps) +
                                             " mm lies outside the volume (" + vec(volume->lo) + " to " +
                                             vec(volume->hi) + " mm LPS)");
-            } else if (volume) {
+            } else if (placed && volume) {
                 Box fb{f.centreLps - f.extentMm / 2.0, f.centreLps + f.extentMm / 2.0};
                 if (!volume->contains(fb.lo, 1.0) || !volume->contains(fb.hi, 1.0))
                     report_.warning(at(p + ".extent", centreAt),
                                     "finding '" + f.id + "' extends beyond the volume (box " + vec(fb.lo) + " to " +
                                         vec(fb.hi) + ", volume " + vec(volume->lo) + " to " + vec(volume->hi) + ")");
             }
-            if (region && (f.centreLps.z < region->zFromMm - 1.0 || f.centreLps.z > region->zToMm + 1.0))
+            if (placed && region && (f.centreLps.z < region->zFromMm - 1.0 || f.centreLps.z > region->zToMm + 1.0))
                 report_.warning(centreAt, "finding '" + f.id + "' at z = " + num(f.centreLps.z) +
                                               " mm is outside its region '" + region->id + "' (z " +
                                               num(region->zFromMm) + " to " + num(region->zToMm) + " mm)");
         }
         if (s_.images.phantom) {
+            const auto library = phantomInjuryIds();
             for (std::size_t i = 0; i < s_.images.phantom->injuries.size(); ++i) {
                 const auto& inj = s_.images.phantom->injuries[i];
+                if (std::find(library.begin(), library.end(), inj) == library.end()) continue;  // reported
                 bool scored = std::any_of(s_.findings.begin(), s_.findings.end(),
                                           [&](const Finding& f) { return f.phantomInjury == inj; });
                 if (!scored)

@@ -32,6 +32,15 @@ using Locations = std::map<std::string, SourceLocation>;
 // Checks meaning: references between parts, times against the session end, geometry, windows, data on disk.
 void checkScenario(const Scenario& scenario, const Locations& locations, const LoadOptions& options, Report& report);
 
+// One level of the format: its keys (the reader accepts exactly these; the guide documents exactly these).
+struct FormatSection {
+    std::string name;  // as the guide and the messages write it: "[meta]", "[[findings]]"
+    std::vector<std::string> keys;
+    bool takesVitals = false;  // also heart_rate, bp, systolic, diastolic, spo2, respiratory_rate, gcs
+    static const std::vector<std::string>& vitalsKeys();
+};
+const std::vector<FormatSection>& formatSections();
+
 // ---- words ----
 std::size_t editDistance(std::string_view a, std::string_view b);
 // "; did you mean 'x'?" for the closest candidate within a small distance, else "".

@@ -290,13 +290,16 @@ private:
     SourceLocation where_;
 };
 
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
+// Every key of the format, by section; the authoring guide (scenarios/README.md) documents exactly these.
+std::vector<std::string> keys(std::string_view section) {
+    for (const auto& s : formatSections())
+        if (s.name == section) {
+            auto k = s.keys;
+            if (s.takesVitals) k.insert(k.end(), s.vitalsKeys().begin(), s.vitalsKeys().end());
+            return k;
+        }
+    return {};
 }
-
-const std::vector<std::string> kVitalKeys{"heart_rate", "bp", "systolic", "diastolic", "spo2", "respiratory_rate",
-                                          "gcs"};
 
 // Vitals given in this table; what is not given stays as in `base`.
 VitalSigns readVitals(Fields& f, VitalSigns v) {
@@ -306,9 +309,12 @@ VitalSigns readVitals(Fields& f, VitalSigns v) {
         char slash = 0;
         char rest = 0;
         if (std::sscanf(bp->c_str(), "%lf %c %lf %c", &s, &slash, &d, &rest) == 3 && slash == '/' && s > 0 &&
-            s <= 300 && d > 0 && d <= s) {
+            s <= 300 && d > 0 && d < s) {
             v.systolic = s;
             v.diastolic = d;
+        } else if (slash == '/' && d >= s) {
+            f.report().error(f.locations()[f.path() + ".bp"],
+                             "'bp' \"" + *bp + "\": the diastolic pressure must be below the systolic");
         } else {
             f.report().error(f.locations()[f.path() + ".bp"],
                              "'bp' must be systolic/diastolic in mmHg such as \"85/50\", not '" + *bp + "'");
@@ -330,6 +336,7 @@ const std::vector<std::string> kSexes{"male", "female", "unknown"};
 const std::vector<std::string> kKinds{"question", "request", "challenge", "noise"};
 const std::vector<std::string> kTriggerKeys{"at", "when_region_opened", "when_finding_on_screen", "when_ignored"};
 
+
 class ScenarioReader {
 public:
     ScenarioReader(const toml::table& doc, Scenario& s, Locations& locs, Report& report)
@@ -337,10 +344,7 @@ public:
 
     void read() {
         SourceLocation top{report_.file, 1, 1};
-        Fields root(report_, locs_, doc_, "the scenario",
-                    "", {"meta", "patient", "images", "session", "regions", "findings", "interruptions",
-                         "conclusion", "debrief", "scoring"},
-                    top);
+        Fields root(report_, locs_, doc_, "the scenario", "", keys("the scenario"), top);
         readMeta(root);
         readSession(root);
         readPatient(root);
@@ -364,9 +368,7 @@ private:
     void readMeta(Fields& root) {
         const toml::table* t = root.table("meta", true);
         if (!t) return;
-        Fields f(report_, locs_, *t, "[meta]", "meta",
-                 {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence"},
-                 root.where());
+        Fields f(report_, locs_, *t, "[meta]", "meta", keys("[meta]"), root.where());
         auto& m = s_.meta;
         if (auto v = f.string("id", true)) {
             m.id = *v;
@@ -390,7 +392,7 @@ private:
             s_.readingOrder.clear();
             return;
         }
-        Fields f(report_, locs_, *t, "[session]", "session", {"duration", "reading_order"}, root.where());
+        Fields f(report_, locs_, *t, "[session]", "session", keys("[session]"), root.where());
         if (auto v = f.seconds("duration", false, 1)) s_.durationSeconds = *v;
         if (auto v = f.strings("reading_order")) {
             s_.readingOrder = *v;
@@ -402,15 +404,15 @@ private:
     void readPatient(Fields& root) {
         const toml::table* t = root.table("patient", true);
         if (!t) return;
-        Fields f(report_, locs_, *t, "[patient]", "patient",
-                 {"age", "sex", "mechanism", "prehospital", "vitals", "trend", "deterioration"}, root.where());
+        Fields f(report_, locs_, *t, "[patient]", "patient", keys("[patient]"), root.where());
         auto& p = s_.patient;
         if (auto v = f.integer("age", true, 0, 120)) p.ageYears = *v;
         if (auto v = f.choice("sex", kSexes, true)) p.sex = *v;
         if (auto v = f.string("mechanism", true)) p.mechanism = *v;
         if (auto v = f.string("prehospital")) p.prehospital = *v;
         if (const toml::table* vt = f.table("vitals")) {
-            Fields vf(report_, locs_, *vt, "[patient.vitals]", "patient.vitals", kVitalKeys, f.where());
+            Fields vf(report_, locs_, *vt, "[patient.vitals]", "patient.vitals", keys("[patient.vitals]"),
+                      f.where());
             p.vitalsAtStart = readVitals(vf, p.vitalsAtStart);
             vf.finish();
         }
@@ -419,8 +421,7 @@ private:
         auto trend = f.tables("trend");
         for (std::size_t i = 0; i < trend.size(); ++i) {
             std::string path = "patient.trend[" + std::to_string(p.vitalsTrend.size()) + "]";
-            Fields tf(report_, locs_, *trend[i], "[[patient.trend]]", path, with({"at", "note"}, kVitalKeys),
-                      f.where());
+            Fields tf(report_, locs_, *trend[i], "[[patient.trend]]", path, keys("[[patient.trend]]"), f.where());
             VitalsChange c;
             if (auto at = tf.seconds("at", true)) {
                 c.atSeconds = *at;
@@ -446,8 +447,8 @@ private:
         auto& p = s_.patient;
         for (const toml::table* t : deteriorationTables_) {
             std::string path = "patient.deterioration[" + std::to_string(p.deteriorations.size()) + "]";
-            Fields f(report_, locs_, *t, "[[patient.deterioration]]", path,
-                     with({"finding", "over", "announcement"}, kVitalKeys), patientWhere_);
+            Fields f(report_, locs_, *t, "[[patient.deterioration]]", path, keys("[[patient.deterioration]]"),
+                     patientWhere_);
             Deterioration d;
             if (auto v = f.string("finding", true)) d.findingId = *v;
             if (auto v = f.seconds("over", false, 0)) d.overSeconds = *v;
@@ -461,11 +462,11 @@ private:
     void readImages(Fields& root) {
         const toml::table* t = root.table("images", true);
         if (!t) return;
-        Fields f(report_, locs_, *t, "[images]", "images", {"phantom", "series"}, root.where());
+        Fields f(report_, locs_, *t, "[images]", "images", keys("[images]"), root.where());
         imagesWhere_ = f.where();
         if (const toml::table* pt = f.table("phantom")) {
-            Fields pf(report_, locs_, *pt, "[images.phantom]", "images.phantom",
-                      {"seed", "injuries", "matrix", "slice_mm", "field_of_view_mm"}, f.where());
+            Fields pf(report_, locs_, *pt, "[images.phantom]", "images.phantom", keys("[images.phantom]"),
+                      f.where());
             PhantomSource ph;
             if (const toml::node* n = pf.get("seed")) {
                 if (const auto* i = n->as_integer(); i && i->get() >= 0)
@@ -495,8 +496,7 @@ private:
         auto series = f.tables("series");
         for (const toml::table* st : series) {
             std::string path = "images.series[" + std::to_string(s_.images.series.size()) + "]";
-            Fields sf(report_, locs_, *st, "[[images.series]]", path,
-                      {"id", "label", "kind", "folder", "series_uid", "arrival", "arrival_duration"}, f.where());
+            Fields sf(report_, locs_, *st, "[[images.series]]", path, keys("[[images.series]]"), f.where());
             SeriesSpec spec;
             spec.where = sf.where();
             if (auto v = sf.string("id", true)) spec.id = *v;
@@ -516,9 +516,9 @@ private:
         if (s_.images.phantom && series.empty() && !f.has("series")) {
             // A trauma protocol on the phantom: scout first, the non-contrast head, then the arterial body streaming.
             s_.images.series = {
-                {"scout", "Scout", "scout", {}, {}, {}, 0, 0, imagesWhere_},
-                {"head", "Non-contrast head", "head", {}, {}, {}, 20, 10, imagesWhere_},
-                {"arterial", "Arterial body", "arterial", {}, {}, {}, 40, 40, imagesWhere_},
+                {"scout", "Scout", "scout", {}, {}, 0, 0, imagesWhere_, {}},
+                {"head", "Non-contrast head", "head", {}, {}, 20, 10, imagesWhere_, {}},
+                {"arterial", "Arterial body", "arterial", {}, {}, 40, 40, imagesWhere_, {}},
             };
         }
         f.finish();
@@ -585,8 +585,7 @@ private:
         }
         for (const toml::table* t : tables) {
             std::string path = "regions[" + std::to_string(s_.regions.size()) + "]";
-            Fields f(report_, locs_, *t, "[[regions]]", path,
-                     {"id", "label", "z", "windows", "series", "min_coverage"}, root.where());
+            Fields f(report_, locs_, *t, "[[regions]]", path, keys("[[regions]]"), root.where());
             Region r;
             r.where = f.where();
             if (auto v = f.string("id", true)) r.id = *v;
@@ -614,7 +613,9 @@ private:
                         haveZ = true;
                     }
                 } 
-            } else if (phantom && tmpl) {
+            }
+            if (!haveZ && phantom && tmpl) {
+                // Also after a broken 'z' (already reported), so that findings are not judged against [0, 0].
                 if (auto z = phantomRegionZ(r.id)) {
                     r.zFromMm = z->first;
                     r.zToMm = z->second;
@@ -653,10 +654,7 @@ private:
 
         for (const toml::table* t : root.tables("findings")) {
             std::string path = "findings[" + std::to_string(s_.findings.size()) + "]";
-            Fields f(report_, locs_, *t, "[[findings]]", path,
-                     {"id", "injury", "label", "synonyms", "category", "region", "centre", "extent", "deadline",
-                      "tell", "windows", "teaching_point", "description"},
-                     root.where());
+            Fields f(report_, locs_, *t, "[[findings]]", path, keys("[[findings]]"), root.where());
             Finding fd;
             fd.where = f.where();
             const PhantomTruth* truth = nullptr;
@@ -730,11 +728,7 @@ private:
     void readInterruptions(Fields& root) {
         for (const toml::table* t : root.tables("interruptions")) {
             std::string path = "interruptions[" + std::to_string(s_.interruptions.size()) + "]";
-            Fields f(report_, locs_, *t, "[[interruptions]]", path,
-                     with({"id", "kind", "role", "name", "text", "delay", "findings", "answers", "keywords",
-                           "patience", "repeat_text", "max_repeats", "escalation_text", "duration"},
-                          kTriggerKeys),
-                     root.where());
+            Fields f(report_, locs_, *t, "[[interruptions]]", path, keys("[[interruptions]]"), root.where());
             Interruption in;
             in.where = f.where();
             if (auto v = f.string("id", true)) in.id = *v;
@@ -759,7 +753,7 @@ private:
             for (std::size_t i = 0; i < answers.size(); ++i) {
                 std::string apath = path + ".answers[" + std::to_string(in.answers.size()) + "]";
                 Fields af(report_, locs_, *answers[i], "the answers of interruption '" + in.id + "'", apath,
-                          {"id", "text", "correct", "feedback"}, f.where());
+                          keys("[[interruptions.answers]]"), f.where());
                 AnswerOption a;
                 a.id = af.string("id").value_or(std::to_string(in.answers.size() + 1));
                 if (auto v = af.string("text", true)) a.text = *v;
@@ -807,11 +801,11 @@ private:
     void readConclusion(Fields& root) {
         const toml::table* t = root.table("conclusion");
         if (!t) return;
-        Fields f(report_, locs_, *t, "[conclusion]", "conclusion", {"sentence", "key_points"}, root.where());
+        Fields f(report_, locs_, *t, "[conclusion]", "conclusion", keys("[conclusion]"), root.where());
         if (auto v = f.string("sentence")) s_.conclusion.expertSentence = *v;
         for (const toml::table* kt : f.tables("key_points")) {
             std::string path = "conclusion.key_points[" + std::to_string(s_.conclusion.keyPoints.size()) + "]";
-            Fields kf(report_, locs_, *kt, "[[conclusion.key_points]]", path, {"id", "label", "keywords"},
+            Fields kf(report_, locs_, *kt, "[[conclusion.key_points]]", path, keys("[[conclusion.key_points]]"),
                       f.where());
             KeyPoint k;
             if (auto v = kf.string("id", true)) k.id = *v;
@@ -831,7 +825,7 @@ private:
     void readDebrief(Fields& root) {
         const toml::table* t = root.table("debrief");
         if (!t) return;
-        Fields f(report_, locs_, *t, "[debrief]", "debrief", {"expert_report", "teaching_notes"}, root.where());
+        Fields f(report_, locs_, *t, "[debrief]", "debrief", keys("[debrief]"), root.where());
         if (auto v = f.string("expert_report")) s_.expertReport = *v;
         if (auto v = f.string("teaching_notes")) s_.teachingNotes = *v;
         f.finish();
@@ -840,12 +834,11 @@ private:
     void readScoring(Fields& root) {
         const toml::table* t = root.table("scoring");
         if (!t) return;
-        Fields f(report_, locs_, *t, "[scoring]", "scoring", {"weights", "pass_threshold", "min_finding_band"},
-                 root.where());
+        Fields f(report_, locs_, *t, "[scoring]", "scoring", keys("[scoring]"), root.where());
         auto& w = s_.weights;
         if (const toml::table* wt = f.table("weights")) {
-            Fields wf(report_, locs_, *wt, "[scoring.weights]", "scoring.weights",
-                      {"findings", "order", "coverage", "interruptions", "conclusion"}, f.where());
+            Fields wf(report_, locs_, *wt, "[scoring.weights]", "scoring.weights", keys("[scoring.weights]"),
+                      f.where());
             if (auto v = wf.number("findings", false, 0)) w.findings = *v;
             if (auto v = wf.number("order", false, 0)) w.order = *v;
             if (auto v = wf.number("coverage", false, 0)) w.coverage = *v;
@@ -881,6 +874,47 @@ public:
 };
 
 }  // namespace
+
+const std::vector<std::string>& FormatSection::vitalsKeys() {
+    static const std::vector<std::string> k{"heart_rate", "bp", "systolic", "diastolic", "spo2", "respiratory_rate",
+                                            "gcs"};
+    return k;
+}
+
+const std::vector<FormatSection>& formatSections() {
+    static const std::vector<FormatSection> all{
+        {"the scenario",
+         {"meta", "session", "patient", "images", "regions", "findings", "interruptions", "conclusion", "debrief",
+          "scoring"},
+         false},
+        {"[meta]", {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence"}, false},
+        {"[session]", {"duration", "reading_order"}, false},
+        {"[patient]", {"age", "sex", "mechanism", "prehospital", "vitals", "trend", "deterioration"}, false},
+        {"[patient.vitals]", {}, true},
+        {"[[patient.trend]]", {"at", "note"}, true},
+        {"[[patient.deterioration]]", {"finding", "over", "announcement"}, true},
+        {"[images]", {"phantom", "series"}, false},
+        {"[images.phantom]", {"seed", "injuries", "matrix", "slice_mm", "field_of_view_mm"}, false},
+        {"[[images.series]]", {"id", "label", "kind", "folder", "series_uid", "arrival", "arrival_duration"}, false},
+        {"[[regions]]", {"id", "label", "z", "windows", "series", "min_coverage"}, false},
+        {"[[findings]]",
+         {"id", "injury", "label", "synonyms", "category", "region", "centre", "extent", "deadline", "tell", "windows",
+          "teaching_point", "description"},
+         false},
+        {"[[interruptions]]",
+         {"id", "kind", "role", "name", "text", "at", "when_region_opened", "when_finding_on_screen", "when_ignored",
+          "delay", "findings", "answers", "keywords", "patience", "repeat_text", "max_repeats", "escalation_text",
+          "duration"},
+         false},
+        {"[[interruptions.answers]]", {"id", "text", "correct", "feedback"}, false},
+        {"[conclusion]", {"sentence", "key_points"}, false},
+        {"[[conclusion.key_points]]", {"id", "label", "keywords"}, false},
+        {"[debrief]", {"expert_report", "teaching_notes"}, false},
+        {"[scoring]", {"weights", "pass_threshold", "min_finding_band"}, false},
+        {"[scoring.weights]", {"findings", "order", "coverage", "interruptions", "conclusion"}, false},
+    };
+    return all;
+}
 
 void readScenario(const toml::table& doc, Scenario& out, Locations& locations, Report& report) {
     ScenarioReader reader(doc, out, locations, report);

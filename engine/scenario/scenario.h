@@ -80,11 +80,11 @@ struct SeriesSpec {
     std::string label;  // shown to the trainee: "Non-contrast head"
     std::string kind;   // "scout" | "head" | "arterial" | "portal" | "noncontrast"
     std::filesystem::path folder;      // resolved absolute path (DICOM only)
-    std::string folderText;            // the folder as written in the file ("${POLYSIM_DATA}/..."), for saving back
     std::string seriesInstanceUid;     // DICOM only; empty = the one CT series in the folder
     double arrivalSeconds = 0;         // when the first image arrives
     double arrivalDurationSeconds = 0; // images stream in over this time (0 = all at once)
     SourceLocation where;
+    std::string folderText;            // the folder as written in the file ("${POLYSIM_DATA}/..."), for saving back
 };
 
 struct Images {

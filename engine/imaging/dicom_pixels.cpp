@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "imaging/dicom_internal.h"
 
@@ -53,13 +54,29 @@ void storedToHu(const Sample* src, std::size_t count, const SliceHeader& s, int1
     };
     auto clampHu = [](double v) -> int16_t { return int16_t(std::clamp(v, -32768.0, 32767.0)); };
 
-    if (integerRescale && !hasPadding && fullWidth && sizeof(Sample) == 2) {
-        // The common CT case: a straight add the compiler can vectorise.
-        for (std::size_t i = 0; i < count; ++i) {
-            int32_t v = stored(src[i]) + icpt;
-            out[i] = int16_t(std::clamp(v, -32768, 32767));
+    if constexpr (sizeof(Sample) == 2) {
+        if (integerRescale) {
+            // The common CT case, written without branches so the compiler vectorises it: shift-based masking
+            // and sign extension of the stored bits, integer rescale, padding by select.
+            const int shift = 16 - bits;
+            const int32_t lowest = paddingBelowAir ? int32_t(Volume::kAirHU) : -32768;
+            const int32_t pad = hasPadding ? padding : std::numeric_limits<int32_t>::min();
+            if (s.pixelSigned) {
+                for (std::size_t i = 0; i < count; ++i) {
+                    const int32_t v = int16_t(uint16_t(src[i] << shift)) >> shift;
+                    int32_t h = std::min(std::max(v + icpt, lowest), 32767);
+                    out[i] = int16_t(v == pad ? int32_t(Volume::kAirHU) : h);
+                }
+            } else {
+                const uint32_t mask = (1u << bits) - 1u;
+                for (std::size_t i = 0; i < count; ++i) {
+                    const int32_t v = int32_t(src[i] & mask);
+                    int32_t h = std::min(std::max(v + icpt, lowest), 32767);
+                    out[i] = int16_t(v == pad ? int32_t(Volume::kAirHU) : h);
+                }
+            }
+            return;
         }
-        return;
     }
     for (std::size_t i = 0; i < count; ++i) {
         int32_t v = stored(src[i]);

@@ -1,0 +1,765 @@
+// The normal anatomy of the synthetic patient (head to mid-thigh) as painted layers, in the order a body is built
+// up: outline, fat, muscle, cavities, organs, vessels, bones. Sizes follow an adult of about 175 cm lying supine.
+#include <cmath>
+#include <numbers>
+
+#include "phantom/model.h"
+
+namespace polysim::phantom::detail {
+namespace {
+
+using glm::dvec3;
+using glm::dvec4;
+using K = Extrusion::Key;
+
+double smoothstep(double a, double b, double x) {
+    const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
+    return t * t * (3 - 2 * t);
+}
+
+struct Builder {
+    Model& m;
+    Contrast c;
+    float H(float nc, float art, float pv) const {
+        return c == Contrast::None ? nc : c == Contrast::Arterial ? art : pv;
+    }
+    Layer& add(ShapePtr s, float hu, Tissue t, TissueMask onto = kAnyTissue, float tex = 0, double freq = 0.1,
+               const WarpSet* warp = nullptr) {
+        Layer l;
+        l.shape = std::move(s);
+        l.hu = hu;
+        l.tissue = t;
+        l.onto = onto;
+        l.texture = tex;
+        l.textureFreq = freq;
+        l.warp = warp;
+        m.layers.push_back(l);
+        return m.layers.back();
+    }
+    // A bone: cortex of the given thickness around cancellous marrow.
+    void bone(ShapePtr s, double cortex = 1.5, float cortexHU = 1100, float marrowHU = 280, const WarpSet* w = nullptr,
+              TissueMask onto = kAnyTissue) {
+        add(s, cortexHU, kBone, onto, 60, 0.4, w);
+        add(offset(s, -cortex), marrowHU, kMarrow, bit(kBone), 70, 0.35, w);
+    }
+    const WarpSet* med() const { return m.mediastinumWarp.empty() ? nullptr : &m.mediastinumWarp; }
+    const WarpSet* brain() const { return m.brainWarp.empty() ? nullptr : &m.brainWarp; }
+};
+
+ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05, std::uint64_t salt = 1) {
+    return std::make_shared<Ellipsoid>(c, r, rot, wob, freq, salt);
+}
+ShapePtr tube(std::vector<dvec4> pts, bool smooth = true, double wob = 0, double freq = 0.1, std::uint64_t salt = 3) {
+    return std::make_shared<Tube>(pts, smooth, wob, freq, salt);
+}
+ShapePtr ext(std::vector<K> keys, double flat = 0, double wob = 0, double freq = 0.03, std::uint64_t salt = 5) {
+    return std::make_shared<Extrusion>(std::move(keys), flat, wob, freq, salt);
+}
+// Half-space z > zf(x, y) (as a shape), used to clip organs at the skull base or below the diaphragm.
+ShapePtr above(std::function<double(double, double)> zf, double zlo, double zhi) {
+    return std::make_shared<Implicit>(
+        [zlo, zhi](double z, Box2& b) {
+            if (z < zlo || z > zhi) return false;
+            b = {-1e4, -1e4, 1e4, 1e4};
+            return true;
+        },
+        [zf](const dvec3& p) { return zf(p.x, p.y) - p.z; });
+}
+ShapePtr below(std::function<double(double, double)> zf, double zlo, double zhi) {
+    return std::make_shared<Implicit>(
+        [zlo, zhi](double z, Box2& b) {
+            if (z < zlo || z > zhi) return false;
+            b = {-1e4, -1e4, 1e4, 1e4};
+            return true;
+        },
+        [zf](const dvec3& p) { return p.z - zf(p.x, p.y); });
+}
+
+// ---- landmarks ----
+
+const std::vector<K>& torsoKeys() {
+    static const std::vector<K> k{{-900, 0, 0, 110, 62},  {-880, 0, 2, 150, 88},  {-840, 0, 4, 166, 100},
+                                  {-780, 0, 6, 168, 104}, {-700, 0, 6, 158, 104}, {-640, 0, 6, 148, 104},
+                                  {-580, 0, 6, 145, 106}, {-500, 0, 8, 152, 112}, {-440, 0, 8, 156, 114},
+                                  {-360, 0, 8, 158, 114}, {-300, 0, 10, 160, 108}, {-278, 0, 14, 150, 92},
+                                  {-262, 0, 14, 95, 72}};
+    return k;
+}
+const std::vector<K>& cavityKeys() {
+    // The thoracic cavity stops short of the back: the spine and paraspinal muscles lie behind it.
+    static const std::vector<K> k{{-860, 0, -5, 62, 40},  {-820, 0, 2, 98, 62},   {-760, 0, 8, 118, 74},
+                                  {-700, 0, 4, 130, 84},  {-640, 0, 0, 126, 84},  {-560, 0, 0, 130, 86},
+                                  {-480, 0, 0, 138, 88},  {-400, 0, -2, 138, 88}, {-340, 0, 0, 128, 86},
+                                  {-300, 0, 6, 108, 78},  {-272, 0, 14, 78, 60},  {-252, 0, 20, 40, 38}};
+    return k;
+}
+// Right and left hemidiaphragm domes; the higher wins (the heart sits on the central tendon).
+double domeZ(double x, double y) {
+    const double rr = (x + 72) * (x + 72) + 0.8 * (y - 10) * (y - 10);
+    const double rl = (x - 72) * (x - 72) + 0.8 * (y - 10) * (y - 10);
+    return std::max(-470.0 - 0.009 * rr, -485.0 - 0.009 * rl);
+}
+
+// Skull base: anterior fossa high, middle fossa dips laterally, posterior fossa lowest.
+double skullBaseZ(double x, double y) {
+    double z = -106.0 + (-150.0 + 106.0) * smoothstep(-25, 35, y);
+    z -= 18.0 * std::exp(-((y + 5) / 18) * ((y + 5) / 18)) * smoothstep(18, 40, std::abs(x));
+    return z;
+}
+
+}  // namespace
+
+double spineY(double z) {
+    static const std::vector<std::pair<double, double>> k{{-800, 84}, {-760, 64}, {-700, 40}, {-669, 28},
+                                                          {-620, 24}, {-540, 34}, {-460, 44}, {-380, 48},
+                                                          {-300, 32}, {-240, 16}, {-180, 8},  {-130, 12}};
+    if (z <= k.front().first) return k.front().second;
+    if (z >= k.back().first) return k.back().second;
+    std::size_t i = 1;
+    while (k[i].first < z) ++i;
+    const double t = smoothstep(k[i - 1].first, k[i].first, z);
+    return k[i - 1].second + (k[i].second - k[i - 1].second) * t;
+}
+
+const std::vector<VertebraLevel>& vertebrae() {
+    static const std::vector<VertebraLevel> v = [] {
+        std::vector<VertebraLevel> out;
+        const char* cn[] = {"C2", "C3", "C4", "C5", "C6", "C7"};
+        for (int i = 0; i < 6; ++i) out.push_back({cn[i], -152.0 - 16.5 * i, 11.0, 9.0 + 0.4 * i, 8.0 + 0.2 * i});
+        const char* tn[] = {"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"};
+        for (int i = 0; i < 12; ++i) out.push_back({tn[i], -252.0 - 23.0 * i, 16.5 + 0.35 * i, 13.0 + 0.45 * i, 11.5 + 0.35 * i});
+        const char* ln[] = {"L1", "L2", "L3", "L4", "L5"};
+        for (int i = 0; i < 5; ++i) out.push_back({ln[i], -537.0 - 33.0 * i, 24.0 + 0.6 * i, 21.0 + 1.0 * i, 16.5 + 0.6 * i});
+        return out;
+    }();
+    return v;
+}
+const VertebraLevel* findVertebra(const char* name) {
+    for (const auto& v : vertebrae())
+        if (std::string_view(v.name) == name) return &v;
+    return nullptr;
+}
+
+std::vector<glm::dvec4> ribPath(int s, int n) {
+    static const Extrusion cavity(cavityKeys());
+    const VertebraLevel* v = findVertebra(("T" + std::to_string(n)).c_str());
+    const double z0 = v->z + 4;
+    const double phiEnd = glm::radians(n <= 7 ? 150.0 : n <= 10 ? 135.0 - (n - 8) * 8 : 105.0 - (n - 11) * 15);
+    const double drop = n == 1 ? 22 : n <= 3 ? 40 : n <= 9 ? 62 : 45;
+    std::vector<dvec4> pts;
+    pts.push_back({s * (v->rx + 4), spineY(v->z) + 4, z0, 4.0});
+    const int N = 12;
+    for (int i = 0; i <= N; ++i) {
+        const double t = double(i) / N;
+        const double phi = glm::radians(12.0) + (phiEnd - glm::radians(12.0)) * t;
+        const double z = z0 - drop * std::pow(t, 1.3);
+        const auto k = cavity.at(z);
+        const double out = 4.0;
+        pts.push_back({k.cx + s * (k.rx + out) * std::sin(phi), k.cy + (k.ry + out) * std::cos(phi), z, n == 1 ? 5.0 : 4.2});
+    }
+    return pts;
+}
+
+namespace {
+
+// ---- the body, region by region ----
+
+void bodyWall(Builder& b) {
+    // Torso, thighs and arms: skin, subcutaneous fat, muscle. Fat is thicker over abdomen and hips.
+    auto torso = ext(torsoKeys(), 0.9, 2.0, 0.02, 11);
+    b.add(torso, 35, kSkin);
+    b.add(offset(torso, -2.5), -98, kFat);
+    std::vector<K> muscleKeys;
+    for (const auto& k : torsoKeys()) {
+        const double fat = k.z < -560 && k.z > -860 ? 20 : 11;
+        muscleKeys.push_back({k.z, k.cx, k.cy, std::max(5.0, k.rx - fat), std::max(5.0, k.ry - fat)});
+    }
+    b.add(ext(muscleKeys, 0.88, 3.0, 0.03, 12), 52, kMuscle);
+    for (int s : {-1, 1}) {
+        auto thigh = ext({{-1010, s * 88.0, -6, 72, 78}, {-930, s * 86.0, -4, 78, 84}, {-870, s * 82.0, -2, 82, 90},
+                          {-840, s * 75.0, 0, 70, 80}},
+                         0.92, 2.0, 0.03, 13 + s);
+        b.add(thigh, 35, kSkin);
+        b.add(offset(thigh, -2.5), -98, kFat);
+        b.add(offset(thigh, -13), 52, kMuscle);
+        // Fascial fat planes between the quadriceps, adductors and hamstrings.
+        b.add(tube({{s * 70.0, -30, -860, 1.4}, {s * 80.0, -20, -1010, 1.4}}, false, 1.0, 0.06, 40 + s), -90, kFat, bit(kMuscle));
+        b.add(tube({{s * 105.0, 30, -860, 1.4}, {s * 110.0, 25, -1010, 1.4}}, false, 1.0, 0.06, 42 + s), -90, kFat, bit(kMuscle));
+        // Arms lying beside the body.
+        auto arm = tube({{s * 178.0, 18, -285, 34}, {s * 198.0, 22, -330, 36}, {s * 202.0, 22, -450, 34},
+                         {s * 200.0, 18, -575, 30}, {s * 188.0, -5, -660, 28}, {s * 172.0, -30, -760, 25},
+                         {s * 160.0, -40, -830, 22}},
+                        true, 1.5, 0.05, 20 + s);
+        b.add(arm, 35, kSkin);
+        b.add(offset(arm, -2.5), -98, kFat);
+        b.add(offset(arm, -8), 52, kMuscle);
+        b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}, true), 3.0);
+        b.bone(tube({{s * 196.0, 12, -590, 8}, {s * 182.0, -15, -680, 7}, {s * 170.0, -35, -770, 7}}, true), 2.0);
+        b.bone(tube({{s * 204.0, 24, -592, 7}, {s * 190.0, -2, -680, 6}, {s * 178.0, -25, -775, 6}}, true), 2.0);
+    }
+}
+
+void brainParts(Builder& b, const ShapePtr& cavity);
+
+void headOutline(Builder& b) {
+    auto scalp = ell({0, 8, -88}, {78, 100, 88}, glm::dmat3(1.0), 1.0, 0.05, 30);
+    auto face = ext({{-222, 0, 10, 52, 58}, {-205, 0, 0, 50, 64}, {-185, 0, -6, 55, 76}, {-160, 0, -2, 62, 84},
+                     {-130, 0, -4, 68, 92}, {-95, 0, -2, 70, 94}},
+                    0, 1.5, 0.05, 31);
+    auto neck = ext({{-272, 0, 14, 70, 66}, {-240, 0, 12, 62, 64}, {-200, 0, 12, 58, 62}, {-150, 0, 15, 56, 60}}, 0.9, 1.0,
+                    0.05, 32);
+    auto outline = smoothUnion(scalp, smoothUnion(face, neck, 10), 10);
+    b.add(outline, 35, kSkin);
+    b.add(offset(outline, -2.5), -95, kFat);
+    b.add(intersect(offset(smoothUnion(face, neck, 10), -8),
+                    below([](double, double) { return -100.0; }, -300, -90)),
+          52, kMuscle);
+    auto nose = tube({{0, -93, -100, 5}, {0, -104, -122, 9}, {0, -97, -138, 9}}, true, 0.8);
+    b.add(nose, 35, kSkin);
+    b.add(offset(nose, -2.5), -20, kFat);
+    for (int s : {-1, 1}) b.add(ell({s * 63.0, -2, -80}, {9, 36, 30}), 50, kMuscle);  // temporalis
+}
+
+void head(Builder& b) {
+
+    // Skull: outer table, diploe, inner table; cut below the skull base where the face takes over.
+    auto skullOuter = intersect(ell({0, 8, -90}, {73, 94, 84}, glm::dmat3(1.0), 0.6, 0.04, 33),
+                                above([](double x, double y) { return skullBaseZ(x, y) - 6; }, -180, 10));
+    auto cavity = intersect(ell({0, 8, -90}, {66.5, 87.5, 77.5}, glm::dmat3(1.0), 0.6, 0.04, 33),
+                            above(skullBaseZ, -180, 10));
+    b.add(skullOuter, 1250, kBone, kAnyTissue, 80, 0.3);
+    b.add(offset(skullOuter, -1.8), 520, kMarrow, bit(kBone), 160, 0.25);
+    b.add(offset(cavity, 1.6), 1250, kBone, bit(kMarrow) | bit(kBone), 80, 0.3);
+    b.m.organs["cranial_cavity"] = cavity;
+    b.m.organs["skull"] = skullOuter;
+    brainParts(b, cavity);
+
+    // Face: orbits, sinuses, nasal cavity, jaw, tongue, airway.
+    for (int s : {-1, 1}) {
+        auto orbit = ell({s * 31.0, -66, -106}, {17, 24, 17}, rotation(0, 0, s * 12.0));
+        b.add(offset(orbit, 1.8), 1000, kBone);
+        b.add(orbit, -85, kFat, kAnyTissue, 5, 0.1);
+        b.add(ell({s * 32.0, -76, -106}, {12, 12, 12}), 12, kFluid);
+        b.add(ell({s * 32.0, -87, -106}, {4.5, 2, 4.5}), 105, kGland);
+        auto maxSinus = ell({s * 30.0, -48, -142}, {17, 20, 18}, glm::dmat3(1.0), 1.0, 0.06, 40 + s);
+        b.add(offset(maxSinus, 1.8), 1000, kBone);
+        b.add(maxSinus, -1000, kAir);
+        auto mastoid = ell({s * 55.0, 32, -135}, {11, 13, 13});
+        b.add(mastoid, -350, kAirway, kAnyTissue, 750, 0.35);
+        b.add(tube({{s * 24.0, 12, -124, 7}, {s * 56.0, 26, -130, 9}}, false), 1450, kBone);  // petrous ridge
+        // Mandible (condyle, ramus, body) and teeth.
+        b.bone(tube({{s * 52.0, 4, -128, 6}, {s * 50.0, 6, -158, 8}, {s * 45.0, -8, -196, 8}, {s * 30.0, -55, -206, 8},
+                     {0, -72, -208, 9}},
+                    true, 0.6),
+               2.5, 1250, 420);
+        b.add(tube({{s * 28.0, -38, -167, 5}, {s * 20.0, -60, -167, 5}, {0, -70, -167, 5}}, true), 1900, kBone);
+        b.add(tube({{s * 27.0, -36, -181, 4.5}, {s * 19.0, -57, -181, 4.5}, {0, -66, -181, 4.5}}, true), 1900, kBone);
+        b.add(tube({{s * 50.0, 30, -138, 8}, {s * 42.0, -18, -212, 10}, {s * 24.0, -52, -266, 7}}, true, 0.6), 55,
+              kMuscle);  // sternocleidomastoid
+        b.add(ell({s * 18.0, -22, -245}, {8, 11, 19}), b.H(105, 190, 150), kGland);  // thyroid lobe
+    }
+    auto sphenoid = ell({0, -14, -118}, {14, 12, 10});
+    b.add(offset(sphenoid, 2), 1000, kBone);
+    b.add(sphenoid, -1000, kAir);
+    b.add(ell({0, -56, -134}, {10, 30, 17}, glm::dmat3(1.0), 1.0, 0.08, 45), -1000, kAir);
+    b.add(ext({{-150, 0, -56, 0.9, 30}, {-115, 0, -56, 0.9, 30}}), 900, kBone);  // nasal septum
+    b.add(ell({0, -32, -182}, {25, 32, 14}), 62, kMuscle);                       // tongue
+    // Pharynx down to the larynx; the trachea continues in chest().
+    b.add(tube({{0, -2, -138, 9}, {0, -6, -165, 7}, {0, -12, -195, 7}, {0, -22, -215, 8}, {0, -22, -232, 8.5}}), -1000,
+          kAirway);
+}
+
+// Brain inside the cranial cavity: CSF rim, cortex with sulci, white matter, deep grey matter, ventricles, falx.
+void brainParts(Builder& b, const ShapePtr& cavity) {
+    const WarpSet* w = b.brain();
+    b.add(cavity, 8, kCsf);
+    auto brain = offset(cavity, -1.6);
+    b.add(brain, 40, kBrain, bit(kCsf), 3, 0.1, w);
+    // Sulci: worm-like CSF clefts in the outer 12 mm.
+    b.add(std::make_shared<Implicit>(
+              [brain](double z, Box2& bx) { return brain->sliceBox(z, bx); },
+              [brain](const dvec3& p) {
+                  const double depth = brain->sdf(p);
+                  if (depth > 0) return depth;
+                  const double r = std::abs(valueNoise(p * 0.085, 71)) * 14.0 - 0.9;
+                  return std::max(r, -depth - 13.0);
+              }),
+          8, kCsf, bit(kBrain), 0, 0.1, w);
+    auto white = intersect(ell({0, 6, -74}, {50, 72, 48}, glm::dmat3(1.0), 7.0, 0.07, 72), offset(cavity, -8));
+    b.add(white, 27, kBrain, bit(kBrain), 2, 0.1, w);
+    for (int s : {-1, 1}) {
+        b.add(ell({s * 19.0, -6, -82}, {9, 17, 11}, rotation(0, 0, s * 15.0)), 38, kBrain, kAnyTissue, 2, 0.1, w);
+        b.add(ell({s * 10.0, 13, -84}, {9, 13, 9}), 37, kBrain, kAnyTissue, 2, 0.1, w);
+        b.add(ell({s * 52.0, -6, -86}, {4, 22, 8}, rotation(0, 0, s * 8.0), 1.0, 0.1, 74), 8, kCsf, bit(kBrain), 0, 0.1,
+              w);  // Sylvian fissure
+        auto lateral = tube({{s * 12.0, -30, -62, 3.5}, {s * 14.0, -12, -58, 5.5}, {s * 16.0, 10, -60, 5.5},
+                             {s * 23.0, 32, -68, 6.5}, {s * 17.0, 52, -68, 2.5}});
+        b.add(lateral, 7, kCsf, bit(kBrain), 0, 0.1, w);
+        b.add(tube({{s * 23.0, 32, -68, 4.5}, {s * 32.0, 18, -86, 3.5}, {s * 33.0, -6, -96, 2.5}}), 7, kCsf, bit(kBrain), 0,
+              0.1, w);
+        b.add(ell({s * 24.0, 48, -131}, {30, 26, 19}, glm::dmat3(1.0), 1.5, 0.1, 75), 42, kBrain,
+              bit(kBrain) | bit(kCsf), 5, 0.45, w);  // cerebellar hemisphere with folia
+    }
+    b.add(ell({0, 5, -80}, {2.2, 13, 8}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // third ventricle
+    // Foramen magnum: the brainstem leaves the skull through the posterior fossa floor.
+    b.add(tube({{0, 24, -138, 14}, {0, 22, -166, 13}}), 8, kCsf, bit(kBone) | bit(kMarrow) | bit(kMuscle), 0, 0.1, w);
+    b.add(tube({{0, 8, -92, 11}, {0, 20, -122, 11}, {0, 24, -150, 9}, {0, 22, -166, 7}}), 33, kBrain,
+          bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    b.add(ell({0, 36, -128}, {7, 4.5, 7}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // fourth ventricle
+    // Interhemispheric fissure and falx, above the corpus callosum.
+    auto fissure = [cavity](double half) {
+        return std::make_shared<Implicit>(
+            [cavity](double z, Box2& bx) { return z > -100 && cavity->sliceBox(z, bx); },
+            [cavity, half](const dvec3& p) {
+                double d = std::abs(p.x) - half;
+                const double callosum = std::max({std::abs(p.y - 2) - 36, -58 - p.z, p.z + 82});
+                d = std::max(d, std::min(callosum, -(p.z + 56)) < 0 ? -callosum : -1e9);
+                d = std::max(d, -(p.z + 100));
+                return std::max(d, cavity->sdf(p) + 0.5);
+            });
+    };
+    b.add(fissure(1.6), 8, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    b.add(fissure(0.55), 75, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
+}
+
+ShapePtr lungShape(int s, bool collapsedSide) {
+    (void)collapsedSide;
+    const double cx = s * 78.0;
+    auto e = ext({{-545, cx, 30, 60, 72},
+                  {-480, cx, 10, 64, 92},
+                  {-420, cx, 6, 64, 92},
+                  {-350, cx, 6, 60, 84},
+                  {-300, s * 64.0, 12, 50, 64},
+                  {-272, s * 50.0, 18, 32, 42},
+                  {-252, s * 36.0, 24, 12, 14}},
+                 0, 2.0, 0.03, 50 + s);
+    auto clipped = intersect(e, offset(ext(cavityKeys()), -1.5));
+    return intersect(clipped, above(domeZ, -560, -240));
+}
+
+// A branching vessel or airway tree grown from a hilum into a lung.
+void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, double len, int depth, std::uint64_t salt,
+              float hu, float lungHU, Tissue t, TissueMask onto, bool airway) {
+    if (depth > 11 || r < 0.35) return;
+    dvec3 end = pos + dir * len;
+    for (int tries = 0; tries < 3 && lung->sdf(end) > -2.5; ++tries) {
+        len *= 0.55;
+        end = pos + dir * len;
+    }
+    if (lung->sdf(end) > -1.0 && depth > 0) return;
+    const double r2 = r * 0.86;
+    if (airway) {
+        b.add(tube({{pos, r + 0.9}, {end, r2 + 0.9}}, false), 20, kAirway, onto);
+        b.add(tube({{pos, r}, {end, r2}}, false), -990, kAirway, bit(kAirway) | onto);
+    } else {
+        const double visible = std::min(1.0, r / 0.9);  // partial volume of sub-millimetre vessels
+        b.add(tube({{pos, r}, {end, r2}}, false), float(lungHU + (hu - lungHU) * visible), t, onto);
+    }
+    for (int child = 0; child < 2; ++child) {
+        const std::uint64_t h = hash3(depth, child, std::int64_t(salt), salt * 31 + 7);
+        dvec3 rnd(unit(h) - 0.5, unit(mix64(h)) - 0.5, unit(mix64(h + 1)) - 0.5);
+        rnd -= dir * glm::dot(rnd, dir);
+        if (glm::length(rnd) < 1e-6) rnd = dvec3(0, 0, 1);
+        rnd = glm::normalize(rnd);
+        const double angle = glm::radians(child == 0 ? 22.0 + 12 * unit(mix64(h + 2)) : -(28.0 + 12 * unit(mix64(h + 3))));
+        dvec3 nd = glm::normalize(dir * std::cos(angle) + rnd * std::sin(std::abs(angle)) * (child == 0 ? 1.0 : -1.0));
+        const double rr = child == 0 ? r * 0.8 : r * 0.68;
+        growTree(b, lung, end, nd, rr, len * (child == 0 ? 0.85 : 0.75), depth + 1, mix64(salt * 2 + child), hu, lungHU, t,
+                 onto, airway);
+    }
+}
+
+void chest(Builder& b) {
+    const WarpSet* mw = b.med();
+    const bool tension = b.m.has("tension_pneumothorax");
+    auto cavity = ext(cavityKeys(), 0, 2.0, 0.03, 60);
+    b.add(cavity, -95, kVisceralFat);
+    // Diaphragm: a 5 mm muscle sheet under the lung bases.
+    b.add(std::make_shared<Implicit>(
+              [cavity](double z, Box2& bx) { return z > -570 && z < -460 && cavity->sliceBox(z, bx); },
+              [cavity](const dvec3& p) {
+                  return std::max(cavity->sdf(p), std::abs(p.z - (domeZ(p.x, p.y) - 2.5)) - 3.0);
+              }),
+          50, kMuscle);
+    for (int s : {-1, 1}) {
+        b.add(ext({{-720, s * 40.0, 72, 30, 22}, {-640, s * 40.0, 74, 34, 26}, {-540, s * 36.0, 84, 30, 22},
+                   {-400, s * 30.0, 88, 24, 15}, {-300, s * 28.0, 78, 26, 18}, {-240, s * 30.0, 55, 26, 22},
+                   {-160, s * 28.0, 48, 24, 20}},
+                  0, 1.5, 0.05, 61 + s),
+              54, kMuscle);  // paraspinal muscles
+        b.add(ell({s * 70.0, -100, -330}, {70, 14, 42}, rotation(0, 0, s * -8.0), 1.5, 0.04, 63 + s), 52, kMuscle);
+    }
+    // Lungs with pulmonary vessels and bronchi.
+    const float lungHU = -870;
+    for (int s : {-1, 1}) {
+        auto lung = lungShape(s, false);
+        b.m.organs[s < 0 ? "lung_right" : "lung_left"] = lung;
+        const bool collapsed = tension && s == -1;
+        if (collapsed) {
+            b.add(lung, -1000, kPleura);  // pleural air filling the right hemithorax
+            auto stump = ell({-42, 18, -385}, {20, 28, 48}, rotation(0, 0, 10), 3.0, 0.08, 66);
+            b.add(stump, -450, kLung, kAnyTissue, 60, 0.15);
+            continue;
+        }
+        b.add(lung, lungHU, kLung);
+    }
+    for (int s : {-1, 1}) {
+        const bool collapsed = tension && s == -1;
+        auto lung = collapsed ? ell({-42, 18, -385}, {20, 28, 48}, rotation(0, 0, 10)) : lungShape(s, false);
+        const TissueMask onto = bit(kLung) | bit(kLungVessel);
+        const dvec3 hilum(s * 48.0, 14, -362);
+        const float paHU = b.H(42, 260, 160), pvHU = b.H(42, 280, 165);
+        const double scale = collapsed ? 0.35 : 1.0;
+        // Trunks fan out from the hilum over the lateral half-sphere, arteries above, veins lower and posterior.
+        auto trunk = [&](int i, std::uint64_t salt) {
+            const std::uint64_t h = hash3(i, s, 0, salt);
+            const double up = unit(h) * 2 - 1, around = (unit(mix64(h)) - 0.5) * 3.0;
+            return glm::normalize(dvec3(s * (0.35 + 0.6 * std::cos(around) * std::sqrt(1 - up * up)),
+                                        std::sin(around) * std::sqrt(1 - up * up), up * 1.2));
+        };
+        for (int i = 0; i < 14; ++i) {
+            growTree(b, lung, hilum + dvec3(0, 0, -3.0 * i + 12), trunk(i, 11), 3.6 * scale + 0.6, 34 * scale,
+                     collapsed ? 5 : 0, 100 + i + s * 10, paHU, lungHU, kLungVessel, onto, false);
+            growTree(b, lung, hilum + dvec3(-s * 2.0, 14, -16.0 - 2 * i), trunk(i, 22), 3.4 * scale + 0.5, 32 * scale,
+                     collapsed ? 5 : 0, 200 + i + s * 10, pvHU, lungHU, kLungVessel, onto, false);
+            if (i < 6)
+                growTree(b, lung, hilum + dvec3(s * 2.0, 6, 6.0 - 6 * i), trunk(i, 33), 3.5 * scale + 0.5, 28 * scale,
+                         collapsed ? 7 : 3, 300 + i + s * 10, 0, lungHU, kAirway, onto | bit(kAirway), true);
+        }
+    }
+    // Mediastinum: fat, heart, great vessels, airway and oesophagus (shifted as a whole by a tension pneumothorax).
+    b.add(ext({{-488, 8, -12, 40, 58}, {-430, 10, -18, 44, 72}, {-360, 4, -12, 32, 64}, {-300, 0, -4, 24, 46},
+               {-268, 0, 6, 16, 26}},
+              0, 2.0, 0.05, 67),
+          -90, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
+    const glm::dmat3 heartRot = rotation(0, 18, -38);
+    b.add(ell({22, -28, -428}, {68, 52, 56}, heartRot, 2.0, 0.05, 68), -85, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
+    b.add(ell({22, -28, -428}, {62, 47, 52}, heartRot, 1.5, 0.05, 69), b.H(45, 115, 105), kHeart, kAnyTissue, 4, 0.1, mw);
+    b.add(ell({40, -22, -432}, {30, 19, 27}, heartRot), b.H(42, 320, 170), kBlood, kAnyTissue, 0, 0.1, mw);   // LV
+    b.add(ell({8, -58, -430}, {34, 13, 30}, heartRot), b.H(42, 210, 160), kBlood, kAnyTissue, 0, 0.1, mw);    // RV
+    b.add(ell({-32, -18, -446}, {22, 24, 27}), b.H(42, 170, 160), kBlood, kAnyTissue, 0, 0.1, mw);           // RA
+    b.add(ell({10, 10, -396}, {27, 16, 17}), b.H(42, 300, 165), kBlood, kAnyTissue, 0, 0.1, mw);              // LA
+    const float aoHU = b.H(45, 330, 175);
+    auto aorta = tube({{-4, -26, -430, 14}, {-8, -26, -380, 15}, {-8, -22, -330, 14}, {-3, -10, -305, 13},
+                       {12, 14, -300, 12.5}, {24, 34, -312, 12}, {27, 45, -345, 11.5}, {24, 48, -400, 11},
+                       {18, 44, -470, 11}, {9, 32, -515, 10.5}, {5, 24, -560, 10}, {5, 22, -620, 9.5}, {5, 24, -655, 9}});
+    b.add(aorta, aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.m.organs["aorta"] = aorta;
+    b.add(tube({{-4, -14, -308, 6}, {-14, -14, -280, 6}, {-22, -8, -262, 5}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{-22, -8, -262, 5}, {-70, 4, -272, 4.5}, {-150, 15, -285, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{6, -2, -302, 4.5}, {18, -8, -272, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{18, 20, -303, 5}, {34, 20, -272, 4.5}, {80, 8, -272, 4.5}, {150, 15, -285, 4}}), aoHU, kBlood,
+          kAnyTissue, 0, 0.1, mw);
+    for (int s : {-1, 1}) {
+        b.add(tube({{s * (s < 0 ? 22.0 : 18.0), -8, -262, 4}, {s * 24.0, -10, -210, 3.6}, {s * 24.0, 2, -160, 3.4},
+                    {s * 21.0, 8, -128, 2.8}}),
+              aoHU, kBlood);  // common / internal carotid
+        b.add(tube({{s * 36.0, 12, -132, 5}, {s * 34.0, -6, -215, 6.5}, {s * 26.0, -14, -272, 7}}), b.H(42, 95, 160),
+              kBlood);  // internal jugular
+    }
+    // Veins: left brachiocephalic (dense contrast from the arm), SVC, IVC.
+    const float svcHU = b.H(42, 420, 170);
+    b.add(tube({{80, -10, -270, 5}, {20, -30, -288, 5.5}, {-30, -24, -298, 7}}), svcHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{-30, -24, -298, 8}, {-32, -20, -360, 9.5}, {-32, -18, -420, 10}}), svcHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    // Pulmonary trunk and arteries.
+    const float paHU = b.H(42, 260, 160);
+    b.add(tube({{10, -58, -410, 13}, {14, -40, -365, 13}, {14, -24, -345, 12}}), paHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{14, -24, -345, 10}, {38, 2, -352, 9}, {50, 14, -362, 7}}), paHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{14, -24, -345, 10}, {-10, -12, -350, 9.5}, {-30, 4, -356, 9}, {-48, 14, -362, 7}}), paHU, kBlood,
+          kAnyTissue, 0, 0.1, mw);
+    for (int s : {-1, 1})
+        b.add(tube({{s * 50.0, 26, -395, 6}, {s * 22.0, 14, -398, 7}}), b.H(42, 280, 165), kBlood, kAnyTissue, 0, 0.1, mw);
+    // Trachea and main bronchi, oesophagus.
+    auto trachea = tube({{0, -22, -232, 9}, {0, -14, -275, 9.5}, {1, 4, -318, 9.5}, {2, 12, -334, 8}});
+    b.add(offset(trachea, 2), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
+    b.add(trachea, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    for (int s : {-1, 1}) {
+        auto bronchus = s < 0 ? tube({{2, 12, -334, 7.5}, {-24, 20, -352, 7}, {-44, 16, -368, 6}})
+                              : tube({{2, 12, -334, 7}, {26, 18, -356, 6.5}, {48, 16, -376, 5.5}});
+        b.add(offset(bronchus, 1.8), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
+        b.add(bronchus, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    }
+    const bool oesoTube = b.m.has("esophageal_intubation");
+    auto oeso = tube({{0, 0, -212, 7}, {3, 8, -260, 7.5}, {4, 24, -320, 7.5}, {8, 32, -380, 7.5}, {13, 32, -450, 7.5},
+                      {26, 18, -500, 8.5}, {42, 10, -512, 10}});
+    b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
+    b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    // Endotracheal tube: in the trachea, or (injury) in the oesophagus.
+    auto ett = oesoTube ? tube({{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -6, -205, 4.6}, {2, 4, -250, 4.6},
+                                {4, 18, -300, 4.6}, {5, 26, -335, 4.6}})
+                        : tube({{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -20, -215, 4.6}, {0, -18, -250, 4.6},
+                                {0, -4, -295, 4.6}});
+    b.add(ett, 160, kDevice, kAnyTissue, 0, 0.1, mw);
+    b.add(offset(ett, -1.2), -1000, kAirway, bit(kDevice), 0, 0.1, mw);
+    // Sternum, clavicles, scapulae, shoulders.
+    b.bone(ext({{-468, 0, -96, 5, 3}, {-450, 0, -100, 12, 5}, {-400, 0, -100, 14, 6}, {-318, 0, -92, 15, 6},
+                {-305, 0, -88, 24, 8}, {-276, 0, -80, 20, 8}},
+               0, 0.5, 0.1, 70),
+           1.5, 900, 260);
+    for (int s : {-1, 1}) {
+        b.bone(tube({{s * 14.0, -80, -270, 8}, {s * 60.0, -88, -263, 7}, {s * 110.0, -62, -262, 6.5},
+                     {s * 148.0, -10, -266, 6.5}}),
+               2.0);
+        b.bone(ell({s * 112.0, 80, -338}, {50, 4, 70}, rotation(0, 0, s * -38.0), 1.0, 0.08, 71 + s), 1.4, 900, 300);
+        b.bone(tube({{s * 85.0, 100, -295, 5}, {s * 135.0, 50, -280, 5}}, false), 1.5);  // scapular spine
+        b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                              // glenoid
+        b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);                    // humeral head
+    }
+}
+
+void ribs(Builder& b) {
+    for (int s : {-1, 1}) {
+        for (int n = 1; n <= 12; ++n) {
+            const VertebraLevel* v = findVertebra(("T" + std::to_string(n)).c_str());
+            const double drop = n == 1 ? 22 : n <= 3 ? 40 : n <= 9 ? 62 : 45;
+            std::vector<dvec4> pts = ribPath(s, n);
+            // Displaced fractures of right ribs 5-8 (injury): the lateral arc is broken and offset.
+            const bool broken = b.m.has("rib_fractures") && s == -1 && n >= 5 && n <= 8;
+            if (broken) {
+                const std::size_t cut = 7;
+                std::vector<dvec4> a(pts.begin(), pts.begin() + cut), c(pts.begin() + cut, pts.end());
+                const dvec3 mid = (dvec3(a.back()) + dvec3(c.front())) * 0.5;
+                const dvec3 dir = glm::normalize(dvec3(c.front()) - dvec3(a.back()));
+                a.push_back(dvec4(mid - dir * 1.0, a.back().w));
+                c.insert(c.begin(), dvec4(mid + dir * 1.0, c.front().w));
+                for (auto& p : c) p = dvec4(dvec3(p) + dvec3(3.5, -2.0, 2.0), p.w);
+                b.bone(tube(a), 1.3, 1000, 300);
+                b.bone(tube(c), 1.3, 1000, 300);
+            } else {
+                b.bone(tube(pts), 1.3, 1000, 300);
+            }
+            if (n <= 10) {
+                const dvec3 end(pts.back());
+                const dvec3 target = n <= 7 ? dvec3(s * 14.0, -96, v->z - drop - 8 - (n - 1) * 2.0)
+                                            : dvec3(s * (40.0 + 10 * (n - 7)), -88, end.z + 12);
+                b.add(tube({{end, 3.6}, {(end + target) * 0.5 + dvec3(0, -4, 0), 3.4}, {target, 3.2}}), 130, kCartilage);
+            }
+        }
+    }
+}
+
+void spine(Builder& b) {
+    const auto& levels = vertebrae();
+    // Spinal canal with CSF and cord following the curvature.
+    std::vector<dvec4> canal, cord;
+    for (double z = -135; z >= -690; z -= 15) {
+        const double y = spineY(z);
+        const double ry = z > -250 ? 8 : z > -520 ? 11 : 16;
+        canal.push_back({0, y + ry + 7.5, z, z > -250 ? 8.5 : z > -520 ? 7.5 : 9.0});
+        if (z > -535) cord.push_back({0, y + ry + 7.5, z, z > -250 ? 5.0 : 4.2});
+    }
+    for (std::size_t i = 0; i + 1 < levels.size(); ++i) {
+        const auto &lo = levels[i + 1], &hi = levels[i];
+        const double top = lo.z + lo.height / 2, bottom = hi.z - hi.height / 2;
+        b.add(ext({{top - 0.5, 0, spineY(lo.z), lo.rx * 0.97, lo.ry * 0.97},
+                   {bottom + 0.5, 0, spineY(hi.z), hi.rx * 0.97, hi.ry * 0.97}}),
+              85, kCartilage);  // disc
+    }
+    for (const auto& v : levels) {
+        const bool burst = b.m.has("vertebral_burst_fracture") && std::string_view(v.name) == "L1";
+        const double h = burst ? v.height * 0.7 : v.height;
+        const double grow = burst ? 3.0 : 0.0;
+        const double y = spineY(v.z);
+        b.bone(ext({{v.z - h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9},
+                    {v.z - h / 2 + 2, 0, y, v.rx + grow, v.ry + grow},
+                    {v.z + h / 2 - 2, 0, y, v.rx + grow, v.ry + grow},
+                    {v.z + h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9}},
+                   0, 0.6, 0.15, 80),
+               1.4, 950, 260);
+        const double cy = y + v.ry + 7.5, cr = v.z > -250 ? 9.0 : v.z > -520 ? 8.0 : 10.0;
+        const double pr = v.z > -250 ? 3.2 : v.z > -520 ? 4.0 : 5.2;
+        // Pedicles and laminae as a ring around the canal, then spinous and transverse processes.
+        std::vector<dvec4> ring;
+        for (int a = 0; a <= 8; ++a) {
+            const double phi = glm::radians(-135.0 + a * 33.75);  // 0 = straight back
+            ring.push_back({(cr + pr * 0.7) * std::sin(phi) * 1.1, cy + (cr + pr * 0.7) * std::cos(phi), v.z + 1, pr});
+        }
+        b.bone(tube(ring, true), 1.2, 950, 280);
+        const double spLen = v.z > -250 ? 22 : v.z > -520 ? 30 : 30;
+        const double spDrop = v.z > -250 ? 6 : v.z > -520 ? 22 : 4;
+        b.bone(tube({{0, cy + cr + pr * 0.5, v.z + 1, pr}, {0, cy + cr + spLen, v.z + 1 - spDrop, pr * 0.8}}, false), 1.2,
+               950, 280);
+        const double tpLen = v.z > -250 ? 14 : v.z > -520 ? 22 : 30;
+        const double tpBack = v.z > -250 ? 0 : v.z > -520 ? 14 : 2;
+        for (int s : {-1, 1})
+            b.bone(tube({{s * (cr * 0.9), cy - 1, v.z + 1, pr * 0.9},
+                         {s * (cr * 0.9 + tpLen), cy + tpBack, v.z + 1, pr * 0.7}},
+                        false),
+                   1.2, 950, 280);
+    }
+    // C1 ring and dens.
+    b.bone(tube({{-10, 4, -134, 4}, {-20, 14, -134, 4}, {-14, 32, -134, 3.5}, {0, 38, -134, 3.5}, {14, 32, -134, 3.5},
+                 {20, 14, -134, 4}, {10, 4, -134, 4}}),
+           1.2);
+    b.bone(tube({{0, 12, -146, 5}, {0, 13, -130, 4.5}}, false), 1.2);
+    b.add(tube(canal), 8, kCsf, bit(kMuscle) | bit(kFat) | bit(kVisceralFat) | bit(kCartilage));
+    b.add(tube(cord), 36, kBrain, bit(kCsf));
+}
+
+void abdomen(Builder& b) {
+    const bool art = b.c == Contrast::Arterial;
+    auto cav = offset(ext(cavityKeys()), -1);
+    auto underDome = below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -250);
+    // Liver: right and left lobes fused, under the right dome.
+    auto liver = intersect(intersect(smoothUnion(ell({-68, 4, -540}, {76, 92, 70}, glm::dmat3(1.0), 4.0, 0.03, 90),
+                                                 ell({10, -42, -505}, {62, 40, 30}, rotation(0, 10, -15), 3.0, 0.04, 91), 22),
+                                     cav),
+                           underDome);
+    b.add(liver, b.H(58, 82, 118), kLiver, kAnyTissue, 5, 0.05);
+    b.m.organs["liver"] = liver;
+    const float hvHU = b.H(42, 70, 160), portalHU = b.H(42, 150, 190);
+    for (int i = 0; i < 3; ++i) {
+        const double a = glm::radians(-60.0 + 55 * i);
+        b.add(tube({{-20, 12, -478, 5}, {-20 + 75 * std::sin(a) * 0.9, 12 - 60 * std::cos(a) * 0.6, -505, 2.2}}), hvHU,
+              kBlood, bit(kLiver));
+    }
+    b.add(tube({{-4, 8, -575, 7}, {-30, -2, -562, 7}, {-55, 0, -545, 5}, {-85, 10, -540, 3}}), portalHU, kBlood);
+    b.add(tube({{-30, -2, -562, 4.5}, {-10, -30, -530, 3.5}, {20, -50, -510, 2.5}}), portalHU, kBlood, bit(kLiver));
+    b.add(ell({-42, -58, -585}, {14, 30, 18}, rotation(30, 0, 30)), 6, kFluid);  // gallbladder
+    // Spleen: a crescent, concave toward the hilum; arterial phase shows the "zebra" pattern.
+    auto spleen = subtract(intersect(ell({98, 50, -525}, {30, 62, 50}, rotation(0, 0, 38), 2.5, 0.05, 92), cav),
+                           ell({62, 30, -530}, {26, 40, 40}, rotation(0, 0, 38)));
+    b.add(spleen, b.H(46, 140, 120), kSpleen, kAnyTissue, art ? 55.0f : 3.0f, art ? 0.09 : 0.05);
+    b.m.organs["spleen"] = spleen;
+    // Stomach with fluid and an anterior air pocket, duodenum, pancreas.
+    auto stomach = tube({{44, 22, -492, 30}, {60, -8, -520, 34}, {46, -46, -552, 27}, {12, -60, -576, 19},
+                         {-18, -46, -585, 13}},
+                        true, 2.0, 0.06, 93);
+    b.add(intersect(stomach, underDome), b.H(40, 95, 85), kBowel);
+    auto lumen = intersect(offset(stomach, -4.5), underDome);
+    b.add(lumen, 12, kBowelContent, kAnyTissue, 6, 0.1);
+    b.add(intersect(lumen, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
+                                                     [](const dvec3& p) { return p.y + 22; })),
+          -1000, kAir, bit(kBowelContent));
+    b.add(tube({{-18, -46, -585, 12}, {-46, -22, -592, 13}, {-52, 10, -612, 12}, {-36, 16, -640, 11}, {0, 10, -650, 10},
+                {32, 0, -640, 10}},
+               true, 1.5, 0.08, 94),
+          b.H(40, 100, 85), kBowel);
+    b.add(tube({{-46, -22, -592, 9}, {-52, 10, -612, 8}, {-36, 16, -640, 7.5}, {0, 10, -650, 7}}), 10, kBowelContent,
+          bit(kBowel));
+    b.add(tube({{-36, -2, -605, 13}, {-5, -8, -592, 10}, {40, 12, -584, 10}, {82, 34, -572, 8}}, true, 2.5, 0.15, 95),
+          b.H(42, 125, 100), kPancreas, kAnyTissue, 6, 0.15);
+    b.add(tube({{78, 36, -574, 4}, {40, 20, -586, 4.5}, {-2, 8, -594, 5.5}, {-4, 8, -575, 7}}), b.H(42, 120, 180), kBlood);
+    // Kidneys: perirenal fat, cortex, medullary pyramids (corticomedullary phase), sinus fat and pelvis.
+    for (int s : {-1, 1}) {
+        const dvec3 kc(s * 72.0, 58, s < 0 ? -600.0 : -585.0);
+        const glm::dmat3 rot = rotation(12, s * 14.0, s * -28.0);
+        b.add(ell(kc, {40, 38, 68}, rot, 3.0, 0.05, 96 + s), -92, kVisceralFat);
+        auto kidney = ell(kc, {27, 23, 54}, rot, 1.0, 0.08, 98 + s);
+        b.add(kidney, b.H(32, 185, 165), kKidney);
+        b.m.organs[s < 0 ? "kidney_right" : "kidney_left"] = kidney;
+        for (int i = 0; i < 8; ++i) {
+            // Pyramids sit between cortex and sinus: a ring on the lateral side, stacked along the long axis.
+            const double a = glm::radians(-70.0 + 140.0 * (i % 2));
+            const double zz = -36 + 72 * ((i / 2) / 3.0);
+            const dvec3 local(s * 11 * std::cos(a), 9 * std::sin(a), zz);
+            b.add(ell(kc + rot * local, {7, 6, 9}, rot), b.H(30, 80, 150), kKidney, bit(kKidney));
+        }
+        auto sinus = ell(kc + rot * dvec3(-s * 16.0, -6, 0), {12, 9, 28}, rot);
+        b.add(sinus, -70, kVisceralFat, bit(kKidney));
+        b.add(ell(kc + rot * dvec3(-s * 18.0, -6, 0), {6, 5, 14}, rot), 8, kFluid, bit(kVisceralFat) | bit(kKidney));
+        b.add(tube({{5, 22, -592, 3.2}, {s * 35.0, 35, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
+              b.H(45, 320, 175), kBlood);  // renal artery
+        b.add(tube({{-20, 14, -596, 4.5}, {s * 35.0, 26, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
+              b.H(42, 170, 170), kBlood);  // renal vein
+        // Psoas and iliacus.
+        b.add(tube({{s * 26.0, 48, -530, 6}, {s * 38.0, 44, -600, 14}, {s * 50.0, 36, -660, 20}, {s * 62.0, 16, -720, 21},
+                    {s * 74.0, -10, -780, 18}, {s * 86.0, -22, -830, 13}},
+                   true, 1.0, 0.06, 97 + s),
+              54, kMuscle);
+        b.add(ell({s * 82.0, 20, -720}, {26, 38, 38}, rotation(0, 0, s * 35.0), 2.0, 0.05, 99 + s), 52, kMuscle);
+    }
+    // IVC (unopacified below the renal veins in the arterial phase), iliac vessels.
+    b.add(tube({{-24, 10, -470, 11}, {-24, 14, -530, 11}, {-22, 18, -596, 11}, {-20, 22, -640, 10}, {-12, 26, -662, 9}}),
+          b.H(42, art ? 95 : 40, 160), kBlood);
+    for (int s : {-1, 1}) {
+        b.add(tube({{5, 24, -655, 7}, {s * 40.0, 32, -700, 6.5}, {s * 68.0, 2, -758, 5.5}, {s * 84.0, -38, -812, 5},
+                    {s * 86.0, -32, -860, 4.5}, {s * 82.0, -24, -1010, 4}}),
+                   b.H(45, 330, 175), kBlood);
+        b.add(tube({{-12, 26, -662, 8}, {s * 36.0, 42, -705, 7.5}, {s * 64.0, 12, -760, 7}, {s * 76.0, -32, -815, 6.5},
+                    {s * 76.0, -26, -870, 6}, {s * 76.0, -18, -1010, 5}}),
+              b.H(42, 50, 160), kBlood);
+    }
+    // Colon (stool with gas), small bowel (fluid-filled, enhancing wall), bladder, rectum.
+    auto colon = tube({{-100, 10, -730, 24}, {-108, 30, -660, 22}, {-92, -10, -600, 22}, {-40, -62, -615, 21},
+                       {40, -62, -610, 21}, {100, 0, -560, 21}, {112, 40, -620, 19}, {108, 30, -700, 18},
+                       {70, 10, -760, 17}, {20, 0, -780, 17}, {0, 56, -790, 18}, {0, 68, -840, 15}, {0, 62, -870, 9}},
+                      true, 2.5, 0.05, 101);
+    b.add(colon, b.H(40, 70, 80), kBowel, bit(kVisceralFat) | bit(kMuscle) | bit(kFat));
+    b.add(offset(colon, -3), -420, kBowelContent, bit(kBowel), 700, 0.12);
+    std::vector<dvec4> sb;
+    dvec3 p(-30, -30, -640), d(1, 0, 0);
+    for (int i = 0; i < 150; ++i) {
+        sb.push_back({p, 11.5});
+        const std::uint64_t h = hash3(i, 5, 7, 4242);
+        dvec3 turn(unit(h) - 0.5, unit(mix64(h)) - 0.5, unit(mix64(h + 9)) - 0.5);
+        const dvec3 centre(0, -28, -690), r(78, 42, 50);
+        const dvec3 q = (p - centre) / r;
+        d = glm::normalize(d + turn * 1.1 - q * 0.6 * std::max(0.0, glm::length(q) - 0.5));
+        p += d * 9.0;
+    }
+    auto smallBowel = tube(sb, true, 1.0, 0.1, 102);
+    b.add(smallBowel, b.H(40, 115, 95), kBowel, bit(kVisceralFat));
+    b.add(offset(smallBowel, -3), 14, kBowelContent, bit(kBowel), 8, 0.1);
+    auto bladder = ell({0, -42, -795}, {42, 34, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
+    b.add(bladder, 40, kBowel);
+    b.add(offset(bladder, -2.5), 7, kFluid);
+}
+
+void pelvis(Builder& b) {
+    // Sacrum (wedge, tilted back), iliac wings, acetabula, femoral heads and shafts, pubic and ischial rami.
+    b.bone(ext({{-805, 0, 90, 10, 7}, {-780, 0, 78, 24, 13}, {-740, 0, 60, 46, 18}, {-705, 0, 44, 54, 21},
+                {-690, 0, 38, 40, 20}},
+               0, 1.5, 0.08, 110),
+           1.6, 900, 250);
+    b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
+    const bool pelvicFx = b.m.has("pelvic_ring_fracture");
+    for (int s : {-1, 1}) {
+        const double th = glm::degrees(std::atan2(-90.0, s * 78.0));
+        b.bone(ell({s * 88.0, 14, -712}, {68, 5.5, 46}, rotation(-8, 0, th), 2.5, 0.05, 111 + s), 1.6, 950, 260);
+        b.bone(ell({s * 86.0, 4, -778}, {26, 34, 30}, glm::dmat3(1.0), 1.0, 0.08, 113 + s), 2.0, 950, 260);
+        b.add(ell({s * 92.0, -6, -792}, {26.5, 26.5, 26.5}), 45, kCartilage);
+        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 240);
+        // Femur: neck, greater and lesser trochanter, shaft with fatty marrow.
+        b.bone(tube({{s * 92.0, -6, -792, 15}, {s * 128.0, 4, -812, 15}}, false), 2.0, 950, 240);
+        b.bone(ell({s * 142.0, 12, -810}, {20, 22, 24}, glm::dmat3(1.0), 1.0, 0.08, 115 + s), 1.6, 950, 240);
+        b.bone(ell({s * 112.0, 22, -842}, {10, 10, 12}), 1.6, 950, 240);
+        const bool femurFx = b.m.has("femur_fracture") && s == 1;
+        if (femurFx) {
+            b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 121.0, -4, -928, 14}}), 6.0, 1300, -20);
+            b.bone(tube({{s * 130.0, 2, -934, 14}, {s * 124.0, -4, -975, 13.5}, {s * 120.0, -6, -1010, 13.5}}), 6.0, 1300,
+                   -20);
+        } else {
+            b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 116.0, -6, -1010, 13.5}}), 6.0, 1300,
+                   -20);
+        }
+        b.bone(tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}}), 2.0, 950, 260);
+        const double symGap = pelvicFx ? 3.0 : 2.0;
+        b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
+        b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
+        b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle, bit(kFat) | bit(kVisceralFat));  // obturator internus
+    }
+    b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
+}
+
+}  // namespace
+
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast) {
+    auto m = std::make_unique<Model>();
+    m->contrast = contrast;
+    m->injuries = injuries;
+    addInjuryWarps(*m);
+    Builder b{*m, contrast};
+    bodyWall(b);
+    headOutline(b);
+    chest(b);
+    abdomen(b);
+    pelvis(b);
+    spine(b);
+    ribs(b);
+    head(b);
+    addInjuryLayers(*m);
+    return m;
+}
+
+}  // namespace polysim::phantom::detail

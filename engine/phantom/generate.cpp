@@ -1,0 +1,272 @@
+// Turns the painted model into voxels: series geometry, the per-slice painter, CT noise, the scout projection, and
+// the threads that share the slices. Deterministic: the numbers depend only on the options, never on timing.
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "phantom/model.h"
+
+namespace polysim::phantom {
+
+namespace detail {
+
+const float* noiseTable() {
+    static const std::vector<float> table = [] {
+        std::vector<float> t(64 * 64 * 64);
+        for (std::size_t i = 0; i < t.size(); ++i) t[i] = float(unit(hash3(std::int64_t(i), 17, 29, 0x5eed)) * 2.0 - 1.0);
+        return t;
+    }();
+    return table.data();
+}
+
+void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t textureSalt) {
+    for (const auto& L : layers) {
+        Box2 b{};
+        if (!L.shape->sliceBox(c.z, b)) continue;
+        if (L.warp) {
+            const double m = L.warp->maxShift() + 1;
+            b = {b.x0 - m, b.y0 - m, b.x1 + m, b.y1 + m};
+        }
+        const int i0 = std::max(0, int(std::floor((b.x0 - c.x0) / c.dx)) - 1);
+        const int i1 = std::min(c.nx - 1, int(std::ceil((b.x1 - c.x0) / c.dx)) + 1);
+        const int j0 = std::max(0, int(std::floor((b.y0 - c.y0) / c.dy)) - 1);
+        const int j1 = std::min(c.ny - 1, int(std::ceil((b.y1 - c.y0) / c.dy)) + 1);
+        if (i0 > i1 || j0 > j1) continue;
+        const double inv = 1.0 / (std::max(c.dx, c.dy) * L.edge);
+        const std::uint64_t salt = mix64(textureSalt ^ (std::uint64_t(L.tissue) << 40) ^
+                                         std::uint64_t(std::int64_t(L.hu * 8.0f)) ^ (std::uint64_t(L.textureFreq * 1000) << 20));
+        for (int j = j0; j <= j1; ++j) {
+            const double y = c.y0 + j * c.dy;
+            float* hu = c.hu + std::size_t(j) * c.nx;
+            std::uint8_t* lab = c.label + std::size_t(j) * c.nx;
+            for (int i = i0; i <= i1; ++i) {
+                if (!(L.onto & bit(Tissue(lab[i])))) continue;
+                glm::dvec3 p(c.x0 + i * c.dx, y, c.z);
+                if (L.warp) p = L.warp->source(p);
+                const double d = L.shape->sdf(p);
+                double a = 0.5 - d * inv;
+                if (a <= 0) continue;
+                if (a > 1) a = 1;
+                double v = L.hu;
+                if (L.texture != 0) v += L.texture * fbm(p * L.textureFreq, salt);
+                hu[i] += float(a * (v - hu[i]));
+                if (a >= 0.5) lab[i] = L.tissue;
+            }
+        }
+    }
+}
+
+namespace {
+
+Contrast contrastOf(SeriesKind k) {
+    switch (k) {
+        case SeriesKind::Arterial: return Contrast::Arterial;
+        case SeriesKind::PortalVenous: return Contrast::Portal;
+        default: return Contrast::None;
+    }
+}
+
+constexpr double kBodyTop = 4.0, kBodyLength = 1000.0;
+constexpr double kHeadBottom = -240.0;
+constexpr double kPortalTop = -440.0, kPortalBottom = -880.0;
+// HU standard deviation: soft-tissue noise of a 120 kVp trauma body protocol; head CT uses a higher dose.
+constexpr double kBodyNoise = 12.0, kHeadNoise = 4.0;
+
+// CT image noise: white noise smoothed by a [1 2 1] kernel (the look of a soft-tissue kernel), then scaled.
+void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma, std::vector<float>& white,
+              std::vector<float>& tmp) {
+    white.resize(std::size_t(nx + 2) * (ny + 2));
+    tmp.resize(white.size());
+    for (int j = -1; j <= ny; ++j)
+        for (int i = -1; i <= nx; i += 1) {
+            const std::uint64_t h = hash3(i, j, k, seed);
+            // Sum of four uniforms: close enough to Gaussian for image noise.
+            const double g = (double(h & 0xffff) + double((h >> 16) & 0xffff) + double((h >> 32) & 0xffff) +
+                              double((h >> 48) & 0xffff)) / 65536.0 - 2.0;
+            white[std::size_t(j + 1) * (nx + 2) + std::size_t(i + 1)] = float(g * 1.7320508);
+        }
+    const int W = nx + 2;
+    for (int j = 0; j < ny + 2; ++j)
+        for (int i = 1; i <= nx; ++i) {
+            const std::size_t o = std::size_t(j) * W + i;
+            tmp[o] = white[o - 1] + 2 * white[o] + white[o + 1];
+        }
+    const float scale = float(sigma / 0.375 / 16.0);
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+            const std::size_t o = std::size_t(j + 1) * W + std::size_t(i + 1);
+            hu[std::size_t(j) * nx + i] += scale * (tmp[o - W] + 2 * tmp[o] + tmp[o + W]);
+        }
+}
+
+int16_t toHU(float v) { return int16_t(std::lround(std::clamp(v, -1024.0f, 3071.0f))); }
+
+// Runs fn(k) for k in [0, n) on every hardware thread; progress reported from the calling thread only.
+void parallelSlices(int n, const std::function<void(int)>& fn, const std::function<void(int)>& onDone) {
+    const int threads = std::max(1u, std::thread::hardware_concurrency());
+    std::atomic<int> next{0}, done{0};
+    auto work = [&](bool reporter) {
+        for (int k; (k = next.fetch_add(1)) < n;) {
+            fn(k);
+            const int d = done.fetch_add(1) + 1;
+            if (reporter && onDone) onDone(d);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, false);
+    work(true);
+    for (auto& t : pool) t.join();
+    if (onDone) onDone(n);
+}
+
+}  // namespace
+}  // namespace detail
+
+using namespace detail;
+
+std::string_view seriesKindName(SeriesKind kind) {
+    switch (kind) {
+        case SeriesKind::Scout: return "scout";
+        case SeriesKind::Head: return "head";
+        case SeriesKind::NonContrast: return "noncontrast";
+        case SeriesKind::Arterial: return "arterial";
+        case SeriesKind::PortalVenous: return "portal";
+    }
+    return "?";
+}
+
+bool parseSeriesKind(std::string_view name, SeriesKind& out) {
+    for (auto k : {SeriesKind::Scout, SeriesKind::Head, SeriesKind::NonContrast, SeriesKind::Arterial,
+                   SeriesKind::PortalVenous})
+        if (seriesKindName(k) == name) {
+            out = k;
+            return true;
+        }
+    return false;
+}
+
+void validate(const PhantomOptions& o) {
+    if (o.matrix < 16 || o.matrix > 1024)
+        throw PhantomError("phantom: matrix " + std::to_string(o.matrix) + " is out of range (16 to 1024)");
+    if (!(o.sliceMm >= 0.25 && o.sliceMm <= 20))
+        throw PhantomError("phantom: slice spacing " + std::to_string(o.sliceMm) + " mm is out of range (0.25 to 20)");
+    if (!(o.fieldOfViewMm >= 200 && o.fieldOfViewMm <= 700))
+        throw PhantomError("phantom: field of view " + std::to_string(o.fieldOfViewMm) + " mm is out of range (200 to 700)");
+    for (auto k : o.phases)
+        if (k == SeriesKind::Scout || k == SeriesKind::Head)
+            throw PhantomError("phantom: phases may only be noncontrast, arterial or portal");
+    canonicalInjuries(o);
+}
+
+const BodyExtent& bodyExtent() {
+    static const BodyExtent e{-996.0, 4.0,
+                              {{"head", -235, 4}, {"neck", -275, -185}, {"chest", -560, -250}, {"abdomen", -720, -465},
+                               {"pelvis", -880, -680}, {"thighs", -996, -860}}};
+    return e;
+}
+
+const ZRange* findZRange(std::string_view name) {
+    for (const auto& r : bodyExtent().regions)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+std::vector<SeriesKind> studySeries(const PhantomOptions& o) {
+    std::vector<SeriesKind> s{SeriesKind::Scout, SeriesKind::Head};
+    for (auto k : o.phases)
+        if (std::find(s.begin(), s.end(), k) == s.end()) s.push_back(k);
+    return s;
+}
+
+imaging::VolumeGeometry seriesGeometry(const PhantomOptions& o, SeriesKind kind) {
+    imaging::VolumeGeometry g;
+    double fov = o.fieldOfViewMm, cy = 0, top = kBodyTop, length = kBodyLength;
+    if (kind == SeriesKind::Head) {
+        fov = std::min(250.0, fov);
+        cy = 8;
+        length = top - kHeadBottom;
+    } else if (kind == SeriesKind::PortalVenous) {
+        top = kPortalTop;
+        length = kPortalTop - kPortalBottom;
+    }
+    const double dx = fov / o.matrix;
+    if (kind == SeriesKind::Scout) {
+        const int rows = int(std::lround(kBodyLength / dx));
+        g.dims = {o.matrix, rows, 1};
+        g.spacing = {dx, dx, 1.0};
+        g.origin = {-fov / 2 + dx / 2, 0.0, kBodyTop - dx / 2};
+        g.direction = glm::dmat3(glm::dvec3(1, 0, 0), glm::dvec3(0, 0, -1), glm::dvec3(0, 1, 0));
+        return g;
+    }
+    const int nz = std::max(1, int(std::lround(length / o.sliceMm)));
+    g.dims = {o.matrix, o.matrix, nz};
+    g.spacing = {dx, dx, o.sliceMm};
+    g.origin = {-fov / 2 + dx / 2, cy - fov / 2 + dx / 2, top - length + o.sliceMm / 2};
+    g.direction = glm::dmat3(1.0);
+    return g;
+}
+
+namespace {
+
+std::unique_ptr<imaging::Volume> generateScout(const PhantomOptions& o, const Progress& progress) {
+    const auto g = seriesGeometry(o, SeriesKind::Scout);
+    auto vol = std::make_unique<imaging::Volume>(g);
+    const auto model = buildModel(canonicalInjuries(o), Contrast::None);
+    const int nx = g.dims.x, rows = g.dims.y, ny = 160;
+    const double fovY = o.fieldOfViewMm, dy = fovY / ny;
+    std::vector<float> out(std::size_t(nx) * rows);
+    parallelSlices(
+        rows,
+        [&](int r) {
+            std::vector<float> hu(std::size_t(nx) * ny, -1000.0f);
+            std::vector<std::uint8_t> lab(hu.size(), kAir);
+            Canvas c{hu.data(), lab.data(), nx, ny, g.origin.x, -fovY / 2 + dy / 2, g.spacing.x, dy,
+                     g.origin.z - r * g.spacing.y};
+            paintLayers(c, model->layers, o.seed);
+            for (int i = 0; i < nx; ++i) {
+                double wel = 0;  // water-equivalent path length, mm
+                for (int j = 0; j < ny; ++j) wel += std::max(0.0, (hu[std::size_t(j) * nx + i] + 1000.0) / 1000.0) * dy;
+                const double noise = (unit(hash3(i, r, 0, o.seed ^ 0x5c0u)) - 0.5) * 20.0;
+                out[std::size_t(r) * nx + i] = float(wel * 7.0 - 1000.0 + noise);
+            }
+        },
+        [&](int d) {
+            if (progress) progress(double(d) / rows, "scout");
+        });
+    for (std::size_t i = 0; i < out.size(); ++i) vol->voxels()[i] = toHU(out[i]);
+    vol->markAllReady();
+    return vol;
+}
+
+}  // namespace
+
+std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesKind kind, const Progress& progress) {
+    validate(o);
+    if (kind == SeriesKind::Scout) return generateScout(o, progress);
+    const auto g = seriesGeometry(o, kind);
+    auto vol = std::make_unique<imaging::Volume>(g);
+    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind));
+    const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
+    const std::string stage(seriesKindName(kind));
+    parallelSlices(
+        nz,
+        [&](int k) {
+            thread_local std::vector<float> hu, white, tmp;
+            thread_local std::vector<std::uint8_t> lab;
+            hu.assign(std::size_t(nx) * ny, -1000.0f);
+            lab.assign(hu.size(), kAir);
+            Canvas c{hu.data(), lab.data(), nx, ny, g.origin.x, g.origin.y, g.spacing.x, g.spacing.y,
+                     g.origin.z + k * g.spacing.z};
+            paintLayers(c, model->layers, o.seed);
+            addNoise(hu.data(), nx, ny, k, o.seed, kind == SeriesKind::Head ? kHeadNoise : kBodyNoise, white, tmp);
+            int16_t* dst = vol->slice(k);
+            for (std::size_t i = 0; i < hu.size(); ++i) dst[i] = toHU(hu[i]);
+            vol->markSliceReady(k);
+        },
+        [&](int d) {
+            if (progress) progress(double(d) / nz, stage);
+        });
+    return vol;
+}
+
+}  // namespace polysim::phantom

@@ -1,0 +1,418 @@
+// The injury library: what each injury is called, how urgent it is, where it sits, and the layers and deformations
+// that paint it. The ground truth is computed from the same geometry as the pixels.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "phantom/model.h"
+
+namespace polysim::phantom {
+
+const std::vector<InjuryInfo>& injuryLibrary() {
+    static const std::vector<InjuryInfo> lib{
+        {"epidural_hematoma", "Epidural haematoma, right temporoparietal, with midline shift",
+         {"EDH", "epidural hematoma", "epidural haematoma", "extradural haematoma", "extradural hematoma", "epidural bleed"},
+         1, "head", "Biconvex hyperdense extra-axial collection over the right convexity with mass effect and midline shift to the left.", false},
+        {"subdural_hematoma", "Acute subdural haematoma, left convexity",
+         {"SDH", "subdural hematoma", "subdural haematoma", "acute subdural", "subdural bleed"},
+         1, "head", "Crescentic hyperdense collection along the left hemispheric convexity, mild mass effect.", false},
+        {"skull_fracture", "Undisplaced linear skull fracture, right parietal (hair-thin)",
+         {"skull fracture", "calvarial fracture", "linear skull fracture", "parietal fracture"},
+         2, "head", "Hair-thin undisplaced linear fracture of the right parietal bone, visible only in the bone window.", true},
+        {"tension_pneumothorax", "Tension pneumothorax, right, with mediastinal shift",
+         {"tension pneumothorax", "pneumothorax", "PTX", "tension PTX", "collapsed lung"},
+         1, "chest_lungs", "Large right pneumothorax with collapsed lung at the hilum and shift of the mediastinum to the left.", false},
+        {"hemothorax", "Haemothorax, left",
+         {"haemothorax", "hemothorax", "pleural haematoma", "blood in the pleural space", "pleural effusion"},
+         1, "chest_lungs", "Dependent left pleural fluid of blood density (about 40 HU) with compressive atelectasis.", false},
+        {"aortic_injury", "Traumatic aortic injury at the isthmus with mediastinal haematoma",
+         {"aortic injury", "aortic transection", "aortic rupture", "pseudoaneurysm", "intimal flap", "mediastinal haematoma",
+          "mediastinal hematoma", "TAI"},
+         1, "chest_mediastinum", "Contained pseudoaneurysm and intimal flap at the aortic isthmus with surrounding mediastinal haematoma.", false},
+        {"splenic_laceration", "Splenic laceration with active extravasation",
+         {"splenic laceration", "spleen laceration", "splenic injury", "ruptured spleen", "active extravasation",
+          "contrast blush", "active bleeding"},
+         1, "abdomen_pelvis", "Deep splenic laceration with an active contrast blush and perisplenic haematoma.", false},
+        {"liver_laceration", "Liver laceration, right lobe (segments 6/7)",
+         {"liver laceration", "hepatic laceration", "liver injury", "hepatic injury"},
+         2, "abdomen_pelvis", "Branching hypodense laceration in the posterior right hepatic lobe.", false},
+        {"liver_laceration_subtle", "Small hypodense liver laceration, left lobe (subtle)",
+         {"liver laceration", "hepatic laceration", "small liver laceration", "liver contusion", "hepatic contusion"},
+         2, "abdomen_pelvis", "Small ill-defined hypodense laceration in the left hepatic lobe, best seen in the liver window.", true},
+        {"hemoperitoneum", "Haemoperitoneum",
+         {"haemoperitoneum", "hemoperitoneum", "free fluid", "intraperitoneal blood", "free intraperitoneal fluid"},
+         1, "abdomen_pelvis", "Free intraperitoneal fluid of blood density in Morison's pouch, the right paracolic gutter and the pelvis.", false},
+        {"kidney_laceration", "Left kidney laceration with perirenal haematoma",
+         {"kidney laceration", "renal laceration", "renal injury", "kidney injury", "perirenal haematoma",
+          "perirenal hematoma"},
+         2, "abdomen_pelvis", "Laceration of the lateral left renal cortex with a perirenal haematoma.", false},
+        {"pelvic_ring_fracture", "Pelvic ring fracture: right pubic rami and left sacral ala",
+         {"pelvic fracture", "pelvic ring fracture", "pubic rami fracture", "sacral fracture", "unstable pelvis"},
+         1, "abdomen_pelvis", "Fractures of the right superior and inferior pubic rami and the left sacral ala with pelvic haematoma.", false},
+        {"vertebral_burst_fracture", "Burst fracture of L1 with retropulsion",
+         {"burst fracture", "vertebral fracture", "L1 fracture", "spine fracture", "retropulsion", "compression fracture"},
+         2, "spine", "L1 burst fracture with loss of height and a retropulsed fragment narrowing the canal.", false},
+        {"rib_fractures", "Displaced fractures of right ribs 5 to 8",
+         {"rib fractures", "rib fracture", "serial rib fractures", "flail chest", "broken ribs"},
+         3, "chest_lungs", "Displaced lateral fractures of the right 5th to 8th ribs.", false},
+        {"rib_fracture_subtle", "Undisplaced fracture of the left 7th rib (hair-thin)",
+         {"rib fracture", "undisplaced rib fracture", "left rib fracture"},
+         3, "chest_lungs", "Hair-thin undisplaced fracture line of the posterolateral left 7th rib.", true},
+        {"esophageal_intubation", "Endotracheal tube in the oesophagus",
+         {"oesophageal intubation", "esophageal intubation", "misplaced tube", "tube in the oesophagus",
+          "tube in the esophagus", "malpositioned endotracheal tube", "ETT malposition"},
+         1, "airway", "The endotracheal tube lies in the oesophagus behind the empty trachea.", false},
+        {"femur_fracture", "Displaced fracture of the left femoral shaft",
+         {"femur fracture", "femoral fracture", "femoral shaft fracture", "broken femur"},
+         2, "extremities", "Transverse displaced fracture of the distal left femoral shaft with thigh haematoma.", false},
+    };
+    return lib;
+}
+
+const InjuryInfo* findInjury(std::string_view idOrSynonym) {
+    auto lower = [](std::string_view s) {
+        std::string out(s);
+        for (auto& ch : out) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+        return out;
+    };
+    const std::string key = lower(idOrSynonym);
+    for (const auto& i : injuryLibrary())
+        if (i.id == key) return &i;
+    for (const auto& i : injuryLibrary())
+        for (const auto& s : i.synonyms)
+            if (lower(s) == key) return &i;
+    return nullptr;
+}
+
+namespace detail {
+namespace {
+using glm::dvec3;
+
+InjuryGeometry box(dvec3 centre, dvec3 extent, dvec3 amin, dvec3 amax, const char* series = "arterial") {
+    return {centre, extent, amin, amax, series};
+}
+InjuryGeometry lesionOnly(dvec3 centre, dvec3 extent, double margin = 4, const char* series = "arterial") {
+    return {centre, extent, centre - extent * 0.5 - margin, centre + extent * 0.5 + margin, series};
+}
+
+// Right ribs 5-8: the break points and the displaced distal arcs.
+void ribBox(int side, int nFrom, int nTo, std::size_t from, dvec3& lo, dvec3& hi) {
+    lo = dvec3(1e9);
+    hi = dvec3(-1e9);
+    for (int n = nFrom; n <= nTo; ++n) {
+        const auto pts = ribPath(side, n);
+        for (std::size_t i = from; i < pts.size(); ++i) {
+            lo = glm::min(lo, dvec3(pts[i]));
+            hi = glm::max(hi, dvec3(pts[i]));
+        }
+    }
+}
+
+dvec3 ribBreakPoint(int side, int n, double t) {
+    const auto pts = ribPath(side, n);
+    const double f = t * double(pts.size() - 1);
+    const std::size_t i = std::min(std::size_t(f), pts.size() - 2);
+    return glm::mix(dvec3(pts[i]), dvec3(pts[i + 1]), f - double(i));
+}
+
+const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {8, 0, 0}};
+const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
+const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {18, 0, 0}};
+
+InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, const char* series) {
+    const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;
+    const dvec3 hi = glm::max(w.centre + w.radius, centre + extent * 0.5) + 4.0;
+    return {centre, extent, lo, hi, series};
+}
+
+}  // namespace
+
+InjuryGeometry injuryGeometry(const std::string& id) {
+    if (id == "epidural_hematoma") return warpBox(kEdhWarp, {-58, 10, -62}, {16, 68, 60}, "head");
+    if (id == "subdural_hematoma") return warpBox(kSdhWarp, {58, 5, -65}, {20, 120, 86}, "head");
+    if (id == "skull_fracture") return lesionOnly({-66, 10, -40}, {20, 50, 56}, 6, "head");
+    if (id == "tension_pneumothorax")
+        return box({-78, 20, -400}, {130, 190, 300}, {-170, -130, -565}, {140, 130, -225});
+    if (id == "hemothorax") return box({80, 64, -420}, {124, 72, 250}, {10, 14, -560}, {150, 110, -290});
+    if (id == "aortic_injury") return box({26, 28, -326}, {44, 44, 50}, {-28, -20, -386}, {60, 66, -274});
+    if (id == "splenic_laceration") return box({98, 48, -525}, {60, 80, 80}, {40, -20, -590}, {150, 125, -460});
+    if (id == "liver_laceration") return lesionOnly({-92, 28, -562}, {72, 52, 56}, 5);
+    if (id == "liver_laceration_subtle") return lesionOnly({-30, -35, -515}, {18, 14, 22}, 4);
+    if (id == "hemoperitoneum") return box({-60, 10, -660}, {150, 110, 270}, {-155, -70, -815}, {65, 80, -500});
+    if (id == "kidney_laceration") return box({88, 58, -588}, {50, 50, 70}, {40, 10, -665}, {135, 110, -510});
+    if (id == "pelvic_ring_fracture") return box({-5, 5, -775}, {90, 140, 180}, {-85, -90, -870}, {70, 100, -675});
+    if (id == "vertebral_burst_fracture") {
+        const double y = spineY(-537);
+        return box({0, y + 6, -537}, {60, 56, 34}, {-40, y - 35, -560}, {40, y + 45, -514});
+    }
+    if (id == "rib_fractures") {
+        dvec3 lo, hi, blo(1e9), bhi(-1e9);
+        ribBox(-1, 5, 8, 6, lo, hi);
+        for (int n = 5; n <= 8; ++n) {
+            const dvec3 p = ribBreakPoint(-1, n, 6.5 / 13.0);
+            blo = glm::min(blo, p);
+            bhi = glm::max(bhi, p);
+        }
+        return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 12.0, hi + 12.0);
+    }
+    if (id == "rib_fracture_subtle") return lesionOnly(ribBreakPoint(1, 7, 0.4), {16, 16, 16}, 4);
+    if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-18, -72, -352}, {22, 48, -168});
+    if (id == "femur_fracture") return box({126, -2, -931}, {56, 56, 60}, {78, -52, -1015}, {178, 48, -872});
+    throw PhantomError("phantom: no geometry for injury '" + id + "'");
+}
+
+void addInjuryWarps(Model& m) {
+    if (m.has("epidural_hematoma")) m.brainWarp.warps.push_back(kEdhWarp);
+    if (m.has("subdural_hematoma")) m.brainWarp.warps.push_back(kSdhWarp);
+    if (m.has("tension_pneumothorax")) m.mediastinumWarp.warps.push_back(kTensionWarp);
+}
+
+namespace {
+using glm::dvec4;
+
+Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex = 0, double freq = 0.1,
+           const WarpSet* w = nullptr) {
+    Layer l;
+    l.shape = std::move(s);
+    l.hu = hu;
+    l.tissue = t;
+    l.onto = onto;
+    l.texture = tex;
+    l.textureFreq = freq;
+    l.warp = w;
+    m.layers.push_back(l);
+    return m.layers.back();
+}
+ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05, std::uint64_t salt = 1) {
+    return std::make_shared<Ellipsoid>(c, r, rot, wob, freq, salt);
+}
+ShapePtr tube(std::vector<dvec4> pts, bool smooth = true, double wob = 0, double freq = 0.1, std::uint64_t salt = 3) {
+    return std::make_shared<Tube>(pts, smooth, wob, freq, salt);
+}
+// A crack: slab of half-width `half` around the plane through c with normal n, limited to a ball of radius r.
+ShapePtr crack(dvec3 c, dvec3 n, double half, double r, double wobble = 0) {
+    n = glm::normalize(n);
+    return std::make_shared<Implicit>(
+        [c, r](double z, Box2& b) {
+            if (std::abs(z - c.z) > r + 1) return false;
+            b = {c.x - r - 1, c.y - r - 1, c.x + r + 1, c.y + r + 1};
+            return true;
+        },
+        [c, n, half, r, wobble](const dvec3& p) {
+            double d = std::abs(glm::dot(p - c, n) + wobble * valueNoise(p * 0.15, 501)) - half;
+            return std::max(d, glm::length(p - c) - r);
+        });
+}
+constexpr TissueMask kBoneMask = bit(kBone) | bit(kMarrow);
+constexpr TissueMask kSoft = bit(kFat) | bit(kVisceralFat) | bit(kMuscle) | bit(kMediastinalFat);
+}  // namespace
+
+void addInjuryLayers(Model& m) {
+    auto H = [&](float nc, float a, float pv) {
+        return m.contrast == Contrast::None ? nc : m.contrast == Contrast::Arterial ? a : pv;
+    };
+    const WarpSet* mw = m.mediastinumWarp.empty() ? nullptr : &m.mediastinumWarp;
+    const TissueMask brainMask = bit(kBrain) | bit(kCsf);
+
+    if (m.has("epidural_hematoma"))
+        add(m, ell({-63, 10, -62}, {10, 34, 30}, glm::dmat3(1.0), 1.0, 0.1, 401), 66, kHaematoma, brainMask, 5, 0.2);
+    if (m.has("subdural_hematoma")) {
+        auto cav = m.organs.at("cranial_cavity");
+        add(m,
+            std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    if (z < -112 || z > -18) return false;
+                    b = {10, -70, 80, 75};
+                    return true;
+                },
+                [cav](const dvec3& p) {
+                    const double inside = cav->sdf(p);
+                    auto win = [](double v, double a, double b) {
+                        const double t = std::clamp((v - a) / (b - a), 0.0, 1.0);
+                        return std::sin(t * 3.14159265358979);
+                    };
+                    const double t = 7.0 * std::sqrt(std::max(0.0, win(p.y, -60, 70) * win(p.z, -110, -20))) *
+                                     std::clamp((p.x - 15) / 20, 0.0, 1.0);
+                    return std::max(inside, -inside - t);
+                }),
+            62, kHaematoma, brainMask, 4, 0.2);
+    }
+    if (m.has("skull_fracture")) add(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask);
+
+    if (m.has("hemothorax")) {
+        auto lung = m.organs.at("lung_left");
+        auto inLung = [lung](double y0) {
+            return std::make_shared<Implicit>([lung](double z, Box2& b) { return lung->sliceBox(z, b); },
+                                              [lung, y0](const dvec3& p) {
+                                                  const double level = y0 + 3.0 * std::sin(p.z * 0.05);
+                                                  return std::max(lung->sdf(p), level - p.y);
+                                              });
+        };
+        const TissueMask lungMask = bit(kLung) | bit(kLungVessel) | bit(kAirway);
+        add(m, inLung(24), -150, kLung, lungMask);  // compressive atelectasis
+        add(m, inLung(32), 42, kFluid, lungMask | bit(kLung), 4, 0.1);
+    }
+    if (m.has("aortic_injury")) {
+        auto aorta = m.organs.at("aorta");
+        add(m, ell({16, 22, -330}, {38, 36, 48}, glm::dmat3(1.0), 4.0, 0.06, 402), 58, kHaematoma,
+            bit(kMediastinalFat) | bit(kVisceralFat), 5, 0.15, mw);
+        add(m, ell({31, 24, -326}, {11, 9, 13}, glm::dmat3(1.0), 1.5, 0.1, 403), H(45, 330, 175), kBlood,
+            bit(kHaematoma) | bit(kMediastinalFat) | bit(kVisceralFat) | bit(kLung), 0, 0.1, mw);
+        auto flap = std::make_shared<Implicit>(
+            [](double z, Box2& b) {
+                if (z < -345 || z > -305) return false;
+                b = {0, 10, 50, 60};
+                return true;
+            },
+            [aorta](const dvec3& p) {
+                const dvec3 n = glm::normalize(dvec3(0.7, -0.7, 0.15));
+                const double d = std::abs(glm::dot(p - dvec3(25, 36, -325), n)) - 0.6;
+                return std::max({d, aorta->sdf(p) + 1.0, std::abs(p.z + 325) - 18});
+            });
+        add(m, flap, 70, kHaematoma, bit(kBlood), 0, 0.1, mw);
+    }
+    if (m.has("splenic_laceration")) {
+        auto spleen = m.organs.at("spleen");
+        add(m,
+            std::make_shared<Implicit>(
+                [spleen](double z, Box2& b) { return spleen->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true); },
+                [spleen](const dvec3& p) {
+                    const double s = spleen->sdf(p);
+                    return std::max({s - 9.0, -s, 70.0 - p.x});
+                }),
+            55, kHaematoma, bit(kVisceralFat) | bit(kFat), 4, 0.15);
+        add(m, std::make_shared<Combine>(Combine::Intersect, spleen, crack({100, 50, -525}, {0.8, -0.5, 0.3}, 2.2, 45, 3.0)),
+            50, kHaematoma, bit(kSpleen), 4, 0.2);
+        const double r = m.contrast == Contrast::Portal ? 1.5 : 1.0;
+        add(m, ell({97, 48, -522}, {6 * r, 7 * r, 6 * r}, glm::dmat3(1.0), 2.0, 0.2, 404), H(52, 260, 230), kBlood,
+            bit(kSpleen) | bit(kHaematoma) | bit(kVisceralFat), 40, 0.3);
+    }
+    if (m.has("liver_laceration")) {
+        add(m, tube({{-124, 42, -548, 2.6}, {-96, 30, -560, 3.4}, {-76, 44, -576, 2.6}, {-60, 30, -586, 1.8}}, false, 1.4, 0.25, 405),
+            H(45, 52, 62), kHaematoma, bit(kLiver), 3, 0.2);
+        add(m, tube({{-96, 30, -560, 2.4}, {-102, 8, -542, 1.8}, {-98, 6, -536, 1.2}}, false, 1.2, 0.25, 406), H(45, 52, 62),
+            kHaematoma, bit(kLiver), 3, 0.2);
+    }
+    if (m.has("liver_laceration_subtle"))
+        add(m, ell({-30, -35, -515}, {7, 3, 9}, rotation(0, 20, 35), 1.0, 0.3, 407), H(40, 62, 96), kHaematoma, bit(kLiver));
+    if (m.has("hemoperitoneum")) {
+        const TissueMask onto = bit(kVisceralFat);
+        auto liver = m.organs.at("liver");
+        add(m, ell({-78, 42, -585}, {30, 20, 35}, glm::dmat3(1.0), 4.0, 0.06, 408), 40, kFluid, onto, 4, 0.1);
+        add(m, tube({{-122, 10, -600, 10}, {-125, 5, -700, 9}}, false, 2.0, 0.08, 409), 40, kFluid, onto, 4, 0.1);
+        add(m, ell({0, -10, -790}, {50, 30, 24}, glm::dmat3(1.0), 4.0, 0.06, 410), 40, kFluid, onto, 4, 0.1);
+        add(m,
+            std::make_shared<Implicit>(
+                [liver](double z, Box2& b) { return liver->sliceBox(z, b) && (b = {b.x0 - 8, b.y0 - 8, b.x1 + 8, b.y1 + 8}, true); },
+                [liver](const dvec3& p) { return std::max({liver->sdf(p) - 5.0, p.x + 40.0, -p.z - 640}); }),
+            40, kFluid, onto, 4, 0.1);
+    }
+    if (m.has("kidney_laceration")) {
+        auto kidney = m.organs.at("kidney_left");
+        add(m,
+            std::make_shared<Implicit>(
+                [kidney](double z, Box2& b) { return kidney->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true); },
+                [kidney](const dvec3& p) { return std::max({kidney->sdf(p) - 10.0, -kidney->sdf(p), 66.0 - p.x}); }),
+            56, kHaematoma, bit(kVisceralFat), 4, 0.15);
+        add(m, std::make_shared<Combine>(Combine::Intersect, kidney, crack({90, 58, -588}, {0.25, 0.3, 0.92}, 2.0, 24, 2.0)),
+            45, kHaematoma, bit(kKidney), 3, 0.2);
+    }
+    if (m.has("pelvic_ring_fracture")) {
+        add(m, ell({-45, -25, -805}, {26, 28, 26}, glm::dmat3(1.0), 3.0, 0.08, 411), 52, kHaematoma,
+            bit(kVisceralFat) | bit(kFat) | bit(kMuscle), 4, 0.15);
+        add(m, crack({-42, -54, -807}, {1, 0.25, 0.1}, 1.3, 16, 1.0), 45, kHaematoma, kBoneMask);
+        add(m, crack({-30, -36, -844}, {0.9, 0.2, 0.5}, 1.2, 14, 1.0), 45, kHaematoma, kBoneMask);
+        add(m, crack({32, 50, -715}, {1, 0.1, 0.1}, 1.0, 30, 1.5), 45, kHaematoma, kBoneMask);
+    }
+    if (m.has("vertebral_burst_fracture")) {
+        const double y = spineY(-537);
+        const auto* l1 = findVertebra("L1");
+        add(m, std::make_shared<Extrusion>(std::vector<Extrusion::Key>{{-552, 0, y, l1->rx + 9, l1->ry + 8},
+                                                                      {-522, 0, y, l1->rx + 9, l1->ry + 8}}),
+            55, kHaematoma, kSoft | bit(kCartilage));
+        add(m, crack({0, y, -536}, {0.1, 0.35, 1.0}, 0.9, 30, 1.0), 60, kHaematoma, kBoneMask);
+        add(m, crack({5, y, -537}, {1, 0.25, 0.05}, 0.8, 30, 1.0), 60, kHaematoma, kBoneMask);
+        add(m, ell({0, y + l1->ry + 5.5, -533}, {9, 3.5, 6}), 950, kBone, bit(kCsf) | bit(kBrain) | kSoft);
+    }
+    if (m.has("rib_fractures")) {
+        for (int n = 5; n <= 8; ++n)
+            add(m, ell(ribBreakPoint(-1, n, 6.5 / 13.0), {8, 8, 8}, glm::dmat3(1.0), 2.0, 0.1, 412 + std::uint64_t(n)), 55,
+                kHaematoma, bit(kMuscle) | bit(kFat), 4, 0.15);
+    }
+    if (m.has("rib_fracture_subtle")) {
+        const auto pts = ribPath(1, 7);
+        const dvec3 p = ribBreakPoint(1, 7, 0.4);
+        const std::size_t i = std::size_t(0.4 * double(pts.size() - 1));
+        add(m, crack(p, dvec3(pts[i + 1]) - dvec3(pts[i]), 0.3, 7), 50, kHaematoma, kBoneMask);
+    }
+    if (m.has("femur_fracture"))
+        add(m, ell({126, -2, -931}, {34, 34, 38}, glm::dmat3(1.0), 4.0, 0.06, 420), 56, kHaematoma, bit(kMuscle) | bit(kFat),
+            5, 0.15);
+}
+
+std::set<std::string> canonicalInjuries(const PhantomOptions& options) {
+    std::set<std::string> out;
+    for (const auto& id : options.injuries) {
+        const InjuryInfo* info = findInjury(id);
+        if (!info) {
+            std::string valid;
+            for (const auto& i : injuryLibrary()) valid += (valid.empty() ? "" : ", ") + i.id;
+            throw PhantomError("phantom: unknown injury '" + id + "' (known: " + valid + ")");
+        }
+        out.insert(info->id);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+std::vector<Finding> groundTruth(const PhantomOptions& options) {
+    detail::canonicalInjuries(options);  // validates
+    std::vector<Finding> out;
+    std::set<std::string> seen;
+    for (const auto& id : options.injuries) {
+        const InjuryInfo* info = findInjury(id);
+        if (!seen.insert(info->id).second) continue;
+        const auto g = detail::injuryGeometry(info->id);
+        Finding f;
+        f.id = info->id;
+        f.label = info->label;
+        f.synonyms = info->synonyms;
+        f.acrCategory = info->acrCategory;
+        f.region = info->region;
+        f.centreLps = g.centre;
+        f.extentMm = g.extent;
+        f.expertDescription = info->description;
+        f.series = g.series;
+        f.affectedMinLps = g.affectedMin;
+        f.affectedMaxLps = g.affectedMax;
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::string findingsJson(const std::vector<Finding>& findings) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    auto v3 = [](const glm::dvec3& v) { return nlohmann::ordered_json::array({v.x, v.y, v.z}); };
+    for (const auto& f : findings) {
+        nlohmann::ordered_json j;
+        j["id"] = f.id;
+        j["label"] = f.label;
+        j["synonyms"] = f.synonyms;
+        j["acr_category"] = f.acrCategory;
+        j["region"] = f.region;
+        j["centre_lps"] = v3(f.centreLps);
+        j["extent_mm"] = v3(f.extentMm);
+        j["series"] = f.series;
+        j["expert_description"] = f.expertDescription;
+        j["phantom_injury"] = f.id;
+        j["affected_min_lps"] = v3(f.affectedMinLps);
+        j["affected_max_lps"] = v3(f.affectedMaxLps);
+        arr.push_back(j);
+    }
+    return arr.dump(2) + "\n";
+}
+
+}  // namespace polysim::phantom

@@ -1,0 +1,64 @@
+// Internal: the phantom as an ordered list of painted layers for one series (phase), and the geometry of each
+// injury shared by the painter and the ground truth so that the findings always match the pixels.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "phantom/phantom.h"
+#include "phantom/shapes.h"
+
+namespace polysim::phantom::detail {
+
+enum class Contrast { None, Arterial, Portal };
+
+struct Model {
+    std::vector<Layer> layers;
+    WarpSet brainWarp;        // midline shift from intracranial haematomas
+    WarpSet mediastinumWarp;  // shift of the mediastinum by a tension pneumothorax
+    Contrast contrast = Contrast::Arterial;
+    std::set<std::string> injuries;  // canonical ids
+    std::map<std::string, ShapePtr> organs;  // shapes the injuries refer to: "cranial_cavity", "liver", "spleen"...
+    bool has(const char* id) const { return injuries.count(id) != 0; }
+    Model() = default;
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
+};
+
+// Builds the whole patient for one contrast phase; injuries by canonical id.
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast);
+
+// Canonical ids of the options' injuries (synonyms resolved); throws PhantomError for unknown ones.
+std::set<std::string> canonicalInjuries(const PhantomOptions& options);
+
+// ---- fixed anatomy landmarks (LPS mm) the injuries and the ground truth refer to ----
+
+// Spine: vertebral body centre y as a function of z (lordosis / kyphosis).
+double spineY(double z);
+struct VertebraLevel {
+    const char* name;
+    double z;       // centre of the body
+    double height;  // body height
+    double rx, ry;  // body radii
+};
+const std::vector<VertebraLevel>& vertebrae();
+const VertebraLevel* findVertebra(const char* name);
+
+// Centre line of rib n (1..12) on side s (-1 right, +1 left), posterior to anterior, with radii in w.
+std::vector<glm::dvec4> ribPath(int side, int n);
+
+// Lesion placement shared by the painter and groundTruth().
+struct InjuryGeometry {
+    glm::dvec3 centre;
+    glm::dvec3 extent;
+    glm::dvec3 affectedMin, affectedMax;
+    const char* series;
+};
+InjuryGeometry injuryGeometry(const std::string& id);
+
+// Adds the lesion layers and warps of every injury in the model (called by buildModel at the right points).
+void addInjuryWarps(Model& m);
+void addInjuryLayers(Model& m);
+
+}  // namespace polysim::phantom::detail

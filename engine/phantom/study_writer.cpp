@@ -1,0 +1,275 @@
+// Writes the phantom as a DICOM CT study (one file per slice, explicit VR little endian, int16) with UIDs derived from
+// the options, and keeps generated studies in the user cache so the app generates each case only once.
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include "phantom/model.h"
+
+namespace polysim::phantom {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kGeneratorVersion = "polysim-phantom-1";
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+std::string canonicalOptions(const PhantomOptions& o) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s|seed=%llu|matrix=%d|slice=%.6g|fov=%.6g|", kGeneratorVersion,
+                  static_cast<unsigned long long>(o.seed), o.matrix, o.sliceMm, o.fieldOfViewMm);
+    std::string s = buf;
+    for (const auto& id : detail::canonicalInjuries(o)) s += id + ",";
+    s += "|";
+    for (auto k : studySeries(o)) s += std::string(seriesKindName(k)) + ",";
+    return s;
+}
+
+// "2.25." followed by a 128-bit number from the options and the purpose: the same options give the same UIDs.
+std::string uid(const std::string& canonical, const std::string& purpose) {
+    const std::uint64_t hi = detail::mix64(fnv1a(canonical + "#" + purpose)), lo = detail::mix64(fnv1a(purpose + "@" + canonical, 0x84222325cbf29ce4ULL));
+    unsigned __int128 v = (static_cast<unsigned __int128>(hi) << 64) | lo;
+    v >>= 1;  // keep well under 2^128 - 1
+    std::string digits;
+    do {
+        digits.insert(digits.begin(), char('0' + int(v % 10)));
+        v /= 10;
+    } while (v != 0);
+    return "2.25." + digits;
+}
+
+std::string ds(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.8g", std::abs(v) < 5e-9 ? 0.0 : v);
+    return buf;
+}
+std::string ds3(const glm::dvec3& v) { return ds(v.x) + "\\" + ds(v.y) + "\\" + ds(v.z); }
+
+struct SeriesText {
+    const char* description;
+    const char* bodyPart;
+    const char* kernel;
+    const char* window;  // centre\width
+    const char* contrast;
+};
+SeriesText seriesText(SeriesKind k) {
+    switch (k) {
+        case SeriesKind::Scout: return {"Topogram AP", "WHOLEBODY", "T20f", "600\\2400", ""};
+        case SeriesKind::Head: return {"Head non-contrast 5 mm brain", "HEAD", "H31s", "40\\80", ""};
+        case SeriesKind::NonContrast: return {"Body non-contrast", "WHOLEBODY", "B31f", "40\\400", ""};
+        case SeriesKind::Arterial: return {"Whole body arterial phase", "WHOLEBODY", "B31f", "40\\400", "Iodinated contrast"};
+        case SeriesKind::PortalVenous: return {"Abdomen pelvis portal venous phase", "ABDOMEN", "B31f", "60\\400", "Iodinated contrast"};
+    }
+    return {"", "", "", "", ""};
+}
+
+void check(const OFCondition& c, const fs::path& file) {
+    if (c.bad()) throw PhantomError(file.string() + ": cannot write DICOM: " + c.text());
+}
+
+struct StudyIds {
+    std::string canonical, study, frame, patientId;
+};
+
+// One image of a series: slice k of the volume.
+void writeImage(const imaging::Volume& vol, int k, SeriesKind kind, int seriesNumber, const std::string& seriesUid,
+                const StudyIds& ids, const fs::path& file) {
+    const auto& g = vol.geometry();
+    const int nz = g.dims.z;
+    const int instance = nz - k;  // instance 1 is the most superior image, as scanners number a head-first scan
+    const SeriesText t = seriesText(kind);
+    DcmFileFormat ff;
+    DcmDataset* d = ff.getDataset();
+    auto put = [&](const DcmTagKey& tag, const std::string& v) { check(d->putAndInsertString(tag, v.c_str()), file); };
+    auto put16 = [&](const DcmTagKey& tag, Uint16 v) { check(d->putAndInsertUint16(tag, v), file); };
+    put(DCM_SpecificCharacterSet, "ISO_IR 100");
+    put(DCM_ImageType, kind == SeriesKind::Scout ? "ORIGINAL\\PRIMARY\\LOCALIZER" : "ORIGINAL\\PRIMARY\\AXIAL");
+    put(DCM_SOPClassUID, UID_CTImageStorage);
+    put(DCM_SOPInstanceUID, uid(ids.canonical, "image/" + std::to_string(seriesNumber) + "/" + std::to_string(instance)));
+    put(DCM_StudyDate, "20000101");
+    put(DCM_SeriesDate, "20000101");
+    put(DCM_ContentDate, "20000101");
+    put(DCM_StudyTime, "120000");
+    put(DCM_SeriesTime, "12" + std::string(seriesNumber < 10 ? "0" : "") + std::to_string(seriesNumber) + "00");
+    put(DCM_ContentTime, "120000");
+    put(DCM_AccessionNumber, "");
+    put(DCM_Modality, "CT");
+    put(DCM_Manufacturer, "polysim synthetic phantom");
+    put(DCM_ReferringPhysicianName, "");
+    put(DCM_StudyDescription, "Polytrauma whole-body CT (synthetic)");
+    put(DCM_SeriesDescription, t.description);
+    put(DCM_PatientName, "POLYSIM^PHANTOM");
+    put(DCM_PatientID, ids.patientId);
+    put(DCM_PatientBirthDate, "");
+    put(DCM_PatientSex, "O");
+    put(DCM_PatientAge, "040Y");
+    put(DCM_BodyPartExamined, t.bodyPart);
+    if (*t.contrast) put(DCM_ContrastBolusAgent, t.contrast);
+    put(DCM_SliceThickness, ds(kind == SeriesKind::Scout ? 1.0 : g.spacing.z));
+    put(DCM_KVP, "120");
+    put(DCM_ConvolutionKernel, t.kernel);
+    put(DCM_PatientPosition, "HFS");
+    put(DCM_StudyInstanceUID, ids.study);
+    put(DCM_SeriesInstanceUID, seriesUid);
+    put(DCM_StudyID, "1");
+    put(DCM_SeriesNumber, std::to_string(seriesNumber));
+    put(DCM_AcquisitionNumber, "1");
+    put(DCM_InstanceNumber, std::to_string(instance));
+    const glm::dvec3 pos = g.indexToPatient(glm::dvec3(0, 0, k));
+    put(DCM_ImagePositionPatient, ds3(pos));
+    put(DCM_ImageOrientationPatient, ds3(g.direction[0]) + "\\" + ds3(g.direction[1]));
+    put(DCM_FrameOfReferenceUID, ids.frame);
+    put(DCM_PositionReferenceIndicator, "");
+    if (kind != SeriesKind::Scout) put(DCM_SliceLocation, ds(pos.z));
+    put16(DCM_SamplesPerPixel, 1);
+    put(DCM_PhotometricInterpretation, "MONOCHROME2");
+    put16(DCM_Rows, Uint16(g.dims.y));
+    put16(DCM_Columns, Uint16(g.dims.x));
+    put(DCM_PixelSpacing, ds(g.spacing.y) + "\\" + ds(g.spacing.x));  // row spacing first
+    put16(DCM_BitsAllocated, 16);
+    put16(DCM_BitsStored, 16);
+    put16(DCM_HighBit, 15);
+    put16(DCM_PixelRepresentation, 1);
+    const std::string window = t.window;
+    put(DCM_WindowCenter, window.substr(0, window.find('\\')));
+    put(DCM_WindowWidth, window.substr(window.find('\\') + 1));
+    put(DCM_RescaleIntercept, "-1024");
+    put(DCM_RescaleSlope, "1");
+    put(DCM_RescaleType, "HU");
+    // Stored value = HU + 1024 (a common scanner convention; the loader must apply the rescale).
+    const std::size_t n = g.sliceVoxelCount();
+    std::vector<Uint16> px(n);
+    const int16_t* src = vol.slice(k);
+    for (std::size_t i = 0; i < n; ++i) px[i] = Uint16(int16_t(src[i] + 1024));
+    check(d->putAndInsertUint16Array(DCM_PixelData, px.data(), unsigned(n)), file);
+    check(ff.saveFile(file.c_str(), EXS_LittleEndianExplicit), file);
+}
+
+// Relative cost of each series for progress reporting (voxels to generate, roughly).
+double cost(const PhantomOptions& o, SeriesKind k) {
+    const auto g = seriesGeometry(o, k);
+    const double v = double(g.dims.x) * g.dims.y * g.dims.z;
+    return k == SeriesKind::Scout ? double(g.dims.x) * 160.0 * g.dims.y : v;  // the scout paints 160 rows deep
+}
+
+}  // namespace
+
+std::string optionsHash(const PhantomOptions& o) {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(canonicalOptions(o))));
+    return buf;
+}
+
+WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const Progress& progress) {
+    validate(o);
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec || !fs::is_directory(folder))
+        throw PhantomError(folder.string() + ": cannot create the study folder (" + ec.message() + ")");
+    StudyIds ids;
+    ids.canonical = canonicalOptions(o);
+    ids.study = uid(ids.canonical, "study");
+    ids.frame = uid(ids.canonical, "frame");
+    ids.patientId = "POLYSIM-" + optionsHash(o).substr(0, 8);
+    WrittenStudy out;
+    out.folder = folder;
+    out.studyInstanceUid = ids.study;
+    const auto series = studySeries(o);
+    double total = 0, done = 0;
+    for (auto k : series) total += 2 * cost(o, k);
+    int number = 0;
+    for (auto kind : series) {
+        ++number;
+        const double c = cost(o, kind);
+        const std::string name(seriesKindName(kind));
+        auto vol = generateSeries(o, kind, [&](double f, std::string_view stage) {
+            if (progress) progress((done + f * c) / total, std::string("generating ") + std::string(stage));
+        });
+        done += c;
+        char dirName[32];
+        std::snprintf(dirName, sizeof dirName, "%02d_%s", number, name.c_str());
+        const fs::path dir = folder / dirName;
+        fs::create_directories(dir, ec);
+        if (ec) throw PhantomError(dir.string() + ": cannot create the series folder (" + ec.message() + ")");
+        const std::string seriesUid = uid(ids.canonical, "series/" + std::to_string(number));
+        out.seriesInstanceUids.push_back(seriesUid);
+        const int nz = vol->dims().z;
+        std::atomic<int> next{0}, written{0};
+        std::string error;
+        std::mutex errorMutex;
+        auto work = [&](bool reporter) {
+            for (int k; (k = next.fetch_add(1)) < nz;) {
+                char fileName[32];
+                std::snprintf(fileName, sizeof fileName, "IM%05d.dcm", nz - k);
+                try {
+                    writeImage(*vol, k, kind, number, seriesUid, ids, dir / fileName);
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(errorMutex);
+                    if (error.empty()) error = e.what();
+                    next = nz;
+                }
+                const int w = written.fetch_add(1) + 1;
+                if (reporter && progress) progress((done + c * w / nz) / total, "writing " + name);
+            }
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) pool.emplace_back(work, false);
+        work(true);
+        for (auto& t : pool) t.join();
+        if (!error.empty()) throw PhantomError(error);
+        done += c;
+        out.fileCount += std::size_t(nz);
+    }
+    if (progress) progress(1.0, "done");
+    return out;
+}
+
+fs::path cacheRoot() {
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "polysim";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "polysim";
+    return fs::temp_directory_path() / "polysim-cache";
+}
+
+fs::path ensureCachedStudy(const PhantomOptions& o, const Progress& progress) {
+    validate(o);
+    const fs::path root = cacheRoot();
+    const fs::path final = root / ("phantom-" + optionsHash(o));
+    if (fs::is_directory(final) && fs::exists(final / "findings.json")) return final;
+    std::error_code ec;
+    fs::create_directories(root, ec);
+    if (ec) throw PhantomError(root.string() + ": cannot create the cache folder (" + ec.message() + ")");
+    // A private temporary folder renamed at the end: an interrupted generation is never mistaken for a study.
+    const fs::path tmp = root / ("phantom-" + optionsHash(o) + ".partial-" + std::to_string(::getpid()));
+    fs::remove_all(tmp, ec);
+    writeStudy(o, tmp, progress);
+    {
+        std::ofstream f(tmp / "findings.json");
+        f << findingsJson(groundTruth(o));
+        if (!f) throw PhantomError((tmp / "findings.json").string() + ": cannot write");
+    }
+    fs::rename(tmp, final, ec);
+    if (ec) {
+        // Another process finished the same study first; use theirs.
+        fs::remove_all(tmp);
+        if (!fs::exists(final / "findings.json"))
+            throw PhantomError(final.string() + ": cannot move the generated study into place (" + ec.message() + ")");
+    }
+    return final;
+}
+
+}  // namespace polysim::phantom

@@ -157,7 +157,7 @@ private:
             report_.error(where, message);
         else
             report_.warning(where, message + "; the scenario cannot be played on this machine until the data is "
-                                             "there (checked with --require-data, this is an error)");
+                                             "there (with --require-data this is an error)");
     }
 
     void checkDicomSeries(const SeriesSpec& sp, const std::string& p) {

@@ -1,0 +1,501 @@
+// Scenario files as an instructor meets them: the shipped cases load, every mistake is reported at its line and
+// column, the authoring guide agrees with the reader, and no input - however broken - crashes the reader.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "imaging/dicom_loader.h"
+#include "phantom/phantom.h"
+#include "scenario/internal.h"
+#include "scenario/loader.h"
+#include "scenario/writer.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using namespace polysim;
+using scenario::Diagnostic;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+fs::path scenariosDir() { return test::sourceDir() / "scenarios"; }
+
+std::vector<fs::path> tomlFiles(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".toml") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Runs with POLYSIM_DATA unset, so that the DICOM template is judged as on a machine without the dataset.
+struct NoDataEnvironment : ::testing::Test {
+    void SetUp() override {
+        if (const char* v = std::getenv("POLYSIM_DATA")) saved_ = v;
+        ::unsetenv("POLYSIM_DATA");
+    }
+    void TearDown() override {
+        if (saved_) ::setenv("POLYSIM_DATA", saved_->c_str(), 1);
+    }
+    std::optional<std::string> saved_;
+};
+
+std::string extractGuideExample() {
+    const std::string guide = slurp(scenariosDir() / "README.md");
+    const std::string begin = "<!-- annotated-example:begin -->", end = "<!-- annotated-example:end -->";
+    auto b = guide.find(begin), e = guide.find(end);
+    if (b == std::string::npos || e == std::string::npos || e < b) return {};
+    std::string block = guide.substr(b + begin.size(), e - b - begin.size());
+    auto fence = block.find("```toml");
+    auto close = block.rfind("```");
+    if (fence == std::string::npos || close == std::string::npos || close <= fence) return {};
+    fence = block.find('\n', fence) + 1;
+    return block.substr(fence, close - fence);
+}
+
+}  // namespace
+
+// ---- the shipped cases ----
+
+using ShippedScenarios = NoDataEnvironment;
+
+TEST_F(ShippedScenarios, EveryFileInScenariosValidatesWithoutErrors) {
+    auto files = tomlFiles(scenariosDir());
+    ASSERT_GE(files.size(), 5u) << "four phantom cases and the RSNA template";
+    for (const auto& f : files) {
+        auto r = scenario::loadScenario(f);
+        EXPECT_TRUE(r.ok()) << f << "\n" << scenario::formatDiagnostics(r.diagnostics);
+        ASSERT_TRUE(r.scenario.has_value()) << f;
+        const auto& s = *r.scenario;
+        if (s.images.phantom) {
+            // Phantom cases are finished work: not even a warning.
+            EXPECT_TRUE(r.diagnostics.empty()) << f << "\n" << scenario::formatDiagnostics(r.diagnostics);
+        } else {
+            // The RSNA template: the only complaint is that the dataset is not on this machine.
+            for (const auto& d : r.diagnostics)
+                EXPECT_NE(d.message.find("POLYSIM_DATA"), std::string::npos) << d.format();
+        }
+    }
+}
+
+TEST_F(ShippedScenarios, PhantomCasesCoverAllInterruptionKindsAndTriggerTypes) {
+    for (const auto& f : tomlFiles(scenariosDir())) {
+        auto r = scenario::loadScenario(f);
+        ASSERT_TRUE(r.scenario) << f;
+        const auto& s = *r.scenario;
+        if (!s.images.phantom) continue;
+        std::set<scenario::InterruptionKind> kinds;
+        std::set<scenario::InterruptionTrigger::Type> triggers;
+        for (const auto& i : s.interruptions) {
+            kinds.insert(i.kind);
+            triggers.insert(i.trigger.type);
+        }
+        EXPECT_EQ(kinds.size(), 4u) << f << ": question, request, challenge and noise";
+        EXPECT_EQ(triggers.size(), 4u) << f << ": at, region opened, finding on screen, interruption ignored";
+        EXPECT_FALSE(s.patient.deteriorations.empty()) << f;
+        EXPECT_FALSE(s.patient.vitalsTrend.empty()) << f;
+        EXPECT_GE(s.conclusion.keyPoints.size(), 2u) << f;
+        EXPECT_FALSE(s.expertReport.empty()) << f;
+        EXPECT_FALSE(s.teachingNotes.empty()) << f;
+        EXPECT_TRUE(std::any_of(s.findings.begin(), s.findings.end(),
+                                [](const scenario::Finding& x) { return x.acrCategory == 1; }))
+            << f;
+    }
+}
+
+TEST(DefaultScenario, IsTheMotorcyclistAndLoads) {
+    auto path = scenario::defaultScenarioPath();
+    EXPECT_EQ(path.filename(), "motorcyclist.toml");
+    auto r = scenario::loadScenario(path);
+    ASSERT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+    EXPECT_EQ(r.scenario->meta.id, "motorcyclist");
+    EXPECT_GE(scenario::shippedScenarios().size(), 5u);
+}
+
+// ---- the phantom fills in what the author leaves out ----
+
+TEST(PhantomDefaults, FindingNamingAnInjuryTakesTheGroundTruthAndExplicitValuesOverride) {
+    const std::string text = R"(
+[meta]
+id = "t"
+title = "t"
+[patient]
+age = 30
+sex = "male"
+mechanism = "m"
+[images.phantom]
+seed = 5
+injuries = ["tension_pneumothorax", "epidural_hematoma"]
+[[findings]]
+injury = "tension_pneumothorax"
+[[findings]]
+injury = "epidural_hematoma"
+id = "edh"
+centre = [10, 20, -60]
+label = "My label"
+)";
+    auto r = scenario::parseScenario(text, "inline.toml");
+    ASSERT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+    phantom::PhantomOptions o;
+    o.seed = 5;
+    o.injuries = {"tension_pneumothorax", "epidural_hematoma"};
+    auto truth = phantom::groundTruth(o);
+    ASSERT_EQ(truth.size(), 2u);
+    const auto& s = *r.scenario;
+    const auto* ptx = s.findFinding("tension_pneumothorax");
+    ASSERT_NE(ptx, nullptr);
+    EXPECT_EQ(ptx->centreLps, truth[0].centreLps);
+    EXPECT_EQ(ptx->extentMm, truth[0].extentMm);
+    EXPECT_EQ(ptx->label, truth[0].label);
+    EXPECT_EQ(ptx->region, truth[0].region);
+    EXPECT_EQ(ptx->acrCategory, truth[0].acrCategory);
+    EXPECT_EQ(ptx->deadlineSeconds, 300) << "Category 1 default: the 5-minute hot report";
+    EXPECT_EQ(ptx->tell, std::vector<std::string>{"trauma_leader"});
+    const auto* edh = s.findFinding("edh");
+    ASSERT_NE(edh, nullptr);
+    EXPECT_EQ(edh->centreLps, glm::dvec3(10, 20, -60));
+    EXPECT_EQ(edh->extentMm, truth[1].extentMm);
+    EXPECT_EQ(edh->label, "My label");
+    EXPECT_EQ(edh->phantomInjury, "epidural_hematoma");
+    // No [[regions]] and no order: the eight default regions from the phantom's anatomy, in the default order.
+    EXPECT_EQ(s.readingOrder, scenario::defaultReadingOrder());
+    const auto* head = s.findRegion("head");
+    ASSERT_NE(head, nullptr);
+    EXPECT_LT(head->zFromMm, head->zToMm);
+    EXPECT_GE(edh->centreLps.z, head->zFromMm);
+    // And the default series: scout, head, arterial.
+    ASSERT_EQ(s.images.series.size(), 3u);
+    EXPECT_EQ(s.images.series[0].kind, "scout");
+}
+
+// ---- the guide ----
+
+TEST(AuthoringGuide, AnnotatedExampleValidatesWithoutAnyDiagnostic) {
+    const std::string example = extractGuideExample();
+    ASSERT_FALSE(example.empty()) << "scenarios/README.md lost its annotated-example markers";
+    auto r = scenario::parseScenario(example, scenariosDir() / "README.md");
+    EXPECT_TRUE(r.ok());
+    EXPECT_TRUE(r.diagnostics.empty()) << scenario::formatDiagnostics(r.diagnostics);
+    ASSERT_TRUE(r.scenario);
+    EXPECT_EQ(r.scenario->interruptions.size(), 4u);
+}
+
+TEST(AuthoringGuide, DocumentsExactlyTheKeysTheReaderAccepts) {
+    const std::string guide = slurp(scenariosDir() / "README.md");
+    std::istringstream in(guide);
+    std::map<std::string, std::set<std::string>> documented;
+    std::string line, section;
+    const std::regex heading(R"(^### `([^`]+)`\s*$)"), row(R"(^\| `([a-z_0-9]+)` \|)");
+    std::smatch m;
+    while (std::getline(in, line)) {
+        if (std::regex_match(line, m, heading))
+            section = m[1];
+        else if (line.rfind("## ", 0) == 0)
+            section.clear();
+        else if (!section.empty() && std::regex_search(line, m, row))
+            documented[section].insert(m[1]);
+    }
+    for (const auto& s : scenario::detail::formatSections()) {
+        if (s.name == "the scenario") {
+            // Every top-level key has its own section in the guide.
+            for (const auto& k : s.keys) {
+                bool found = std::any_of(documented.begin(), documented.end(), [&](const auto& d) {
+                    return d.first == "[" + k + "]" || d.first == "[[" + k + "]]";
+                });
+                EXPECT_TRUE(found) << "top-level '" << k << "' has no section in scenarios/README.md";
+            }
+            continue;
+        }
+        std::set<std::string> keys(s.keys.begin(), s.keys.end());
+        if (s.name == "[patient.vitals]") keys.insert(s.vitalsKeys().begin(), s.vitalsKeys().end());
+        EXPECT_EQ(documented[s.name], keys) << "section " << s.name << " of scenarios/README.md";
+    }
+}
+
+// ---- broken files: the expected diagnostic at the expected place ----
+
+namespace {
+struct Expectation {
+    int line = 0, column = 0;
+    std::string severity, text;
+    std::string raw;
+};
+std::vector<Expectation> expectationsOf(const fs::path& file) {
+    std::vector<Expectation> out;
+    std::istringstream in(slurp(file));
+    std::string line;
+    const std::regex re(R"(^# expect: (\d+):(\d+): (error|warning): (.*)$)");
+    std::smatch m;
+    while (std::getline(in, line))
+        if (std::regex_match(line, m, re))
+            out.push_back({std::stoi(m[1]), std::stoi(m[2]), m[3], m[4], line});
+    return out;
+}
+}  // namespace
+
+class BrokenFile : public ::testing::TestWithParam<fs::path> {
+protected:
+    void SetUp() override {
+        if (const char* v = std::getenv("POLYSIM_DATA")) saved_ = v;
+        ::unsetenv("POLYSIM_DATA");
+    }
+    void TearDown() override {
+        if (saved_) ::setenv("POLYSIM_DATA", saved_->c_str(), 1);
+    }
+    std::optional<std::string> saved_;
+};
+
+TEST_P(BrokenFile, GivesTheExpectedDiagnosticsAtTheExpectedLineAndColumn) {
+    const fs::path file = GetParam();
+    auto expected = expectationsOf(file);
+    ASSERT_FALSE(expected.empty()) << file << " has no '# expect: LINE:COL: error: TEXT' line";
+    auto r = scenario::loadScenario(file);
+    EXPECT_FALSE(r.ok()) << file << " should be invalid";
+    EXPECT_FALSE(r.scenario.has_value());
+    for (const auto& e : expected) {
+        bool found = std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [&](const Diagnostic& d) {
+            const bool sev = (d.severity == Diagnostic::Severity::Error) == (e.severity == "error");
+            return sev && d.where.line == e.line && d.where.column == e.column &&
+                   d.message.find(e.text) != std::string::npos && d.where.file == file.string();
+        });
+        EXPECT_TRUE(found) << file.filename() << ": expected\n  " << e.raw << "\ngot\n"
+                           << scenario::formatDiagnostics(r.diagnostics);
+    }
+    // Only what was expected: every error of a broken file is one the file announces.
+    for (const auto& d : r.diagnostics) {
+        if (d.severity != Diagnostic::Severity::Error) continue;
+        bool announced = std::any_of(expected.begin(), expected.end(), [&](const Expectation& e) {
+            return e.severity == "error" && d.where.line == e.line && d.where.column == e.column &&
+                   d.message.find(e.text) != std::string::npos;
+        });
+        EXPECT_TRUE(announced) << file.filename() << ": unexpected " << d.format();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BrokenFile, ::testing::ValuesIn(tomlFiles(test::sourceDir() / "tests/scenario/broken")),
+                         [](const ::testing::TestParamInfo<fs::path>& info) {
+                             std::string n = info.param.stem().string();
+                             std::replace_if(n.begin(), n.end(), [](char c) { return !std::isalnum((unsigned char)c); }, '_');
+                             return n;
+                         });
+
+// ---- DICOM on disk ----
+
+namespace {
+std::string dicomScenario(const std::string& folder, const std::string& uid, const std::string& centre) {
+    return R"([meta]
+id = "d"
+title = "d"
+[patient]
+age = 30
+sex = "male"
+mechanism = "m"
+[[images.series]]
+id = "head"
+kind = "head"
+folder = ")" + folder + R"("
+)" + (uid.empty() ? std::string() : "series_uid = \"" + uid + "\"\n") +
+           R"([[regions]]
+id = "head"
+z = [-500, 500]
+[[findings]]
+id = "f"
+label = "f"
+category = 1
+region = "head"
+centre = )" + centre + R"(
+extent = [10, 10, 10]
+[[conclusion.key_points]]
+id = "k"
+label = "k"
+keywords = ["k"]
+)";
+}
+}  // namespace
+
+using DicomScenario = NoDataEnvironment;
+
+TEST_F(DicomScenario, MissingDataIsAWarningUnlessDataIsRequired) {
+    const std::string text = dicomScenario("${POLYSIM_DATA}/rsna/train_images/1/2", "", "[0, 0, 0]");
+    auto r = scenario::parseScenario(text, "case.toml");
+    EXPECT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+    ASSERT_EQ(r.diagnostics.size(), 1u) << scenario::formatDiagnostics(r.diagnostics);
+    EXPECT_EQ(r.diagnostics[0].severity, Diagnostic::Severity::Warning);
+    EXPECT_NE(r.diagnostics[0].message.find("POLYSIM_DATA is not set"), std::string::npos);
+    EXPECT_EQ(r.diagnostics[0].where.line, 11) << "the folder line";
+
+    scenario::LoadOptions strict;
+    strict.requireData = true;
+    auto s = scenario::parseScenario(text, "case.toml", strict);
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.diagnostics[0].severity, Diagnostic::Severity::Error);
+}
+
+TEST_F(DicomScenario, FolderUnderTheDataVariableIsFoundWhenTheVariableIsSet) {
+    ::setenv("POLYSIM_DATA", (test::fixturesDir() / "dicom").c_str(), 1);
+    auto scan = imaging::scanDicom(test::fixturesDir() / "dicom/ge-head-tilt");
+    const auto& series = imaging::chooseCtSeries(scan);
+    const glm::dvec3 inside = series.slices[series.slices.size() / 2].position +
+                              series.rowDirection * (series.pixelSpacing.x * series.matrix.x / 2.0) +
+                              series.columnDirection * (series.pixelSpacing.y * series.matrix.y / 2.0);
+    const std::string centre = "[" + std::to_string(inside.x) + ", " + std::to_string(inside.y) + ", " +
+                               std::to_string(inside.z) + "]";
+    auto r = scenario::parseScenario(dicomScenario("${POLYSIM_DATA}/ge-head-tilt", series.seriesInstanceUid, centre),
+                                     "case.toml");
+    EXPECT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+    ASSERT_TRUE(r.scenario);
+    EXPECT_EQ(r.scenario->images.series[0].folder, (test::fixturesDir() / "dicom/ge-head-tilt").lexically_normal());
+    EXPECT_EQ(r.scenario->images.series[0].folderText, "${POLYSIM_DATA}/ge-head-tilt");
+
+    // The same finding 40 cm to the patient's left is outside the scanned head.
+    const std::string outside = "[" + std::to_string(inside.x + 400) + ", " + std::to_string(inside.y) + ", " +
+                                std::to_string(inside.z) + "]";
+    auto o = scenario::parseScenario(dicomScenario("${POLYSIM_DATA}/ge-head-tilt", "", outside), "case.toml");
+    EXPECT_FALSE(o.ok());
+    bool found = std::any_of(o.diagnostics.begin(), o.diagnostics.end(), [](const Diagnostic& d) {
+        return d.message.find("lies outside the volume") != std::string::npos && d.where.line == 20;
+    });
+    EXPECT_TRUE(found) << scenario::formatDiagnostics(o.diagnostics);
+}
+
+// ---- nothing crashes ----
+
+TEST(Robustness, RandomBytesAndMangledScenariosNeverCrashAndAlwaysExplain) {
+    std::mt19937 rng(20261123);
+    const std::string base = slurp(scenariosDir() / "motorcyclist.toml");
+    const std::string alphabet = "[]{}=\"'\\\n #.,-_0123456789abcxyz\t\x01\xff\xc3\xa9";
+    int invalid = 0;
+    for (int round = 0; round < 1500; ++round) {
+        std::string text;
+        if (round % 4 == 0) {
+            // Pure garbage.
+            std::size_t n = rng() % 400;
+            for (std::size_t i = 0; i < n; ++i) text += alphabet[rng() % alphabet.size()];
+        } else {
+            // A real scenario with a few random edits: the kind of damage a hand edit does.
+            text = base;
+            int edits = 1 + int(rng() % 6);
+            for (int e = 0; e < edits; ++e) {
+                std::size_t pos = rng() % text.size();
+                switch (rng() % 4) {
+                    case 0: text.erase(pos, 1 + rng() % 20); break;
+                    case 1: text.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
+                    case 2: text[pos] = alphabet[rng() % alphabet.size()]; break;
+                    case 3: {
+                        std::size_t from = rng() % text.size();
+                        text.insert(pos, text.substr(from, rng() % 80));
+                        break;
+                    }
+                }
+            }
+        }
+        auto r = scenario::parseScenario(text, "fuzz.toml");
+        EXPECT_EQ(r.ok(), r.scenario.has_value());
+        if (!r.ok()) {
+            ++invalid;
+            for (const auto& d : r.diagnostics) {
+                EXPECT_FALSE(d.message.empty());
+                EXPECT_EQ(d.format().rfind("fuzz.toml", 0), 0u) << d.format();
+            }
+        }
+    }
+    EXPECT_GT(invalid, 400) << "most mangled files should be reported as invalid";
+}
+
+TEST(Robustness, UnreadableInputsAreErrorsNamingTheFile) {
+    auto missing = scenario::loadScenario("/nonexistent/case.toml");
+    ASSERT_EQ(missing.diagnostics.size(), 1u);
+    EXPECT_EQ(missing.diagnostics[0].format(), "/nonexistent/case.toml: error: no such file");
+    auto folder = scenario::loadScenario(scenariosDir());
+    EXPECT_FALSE(folder.ok());
+    auto empty = scenario::parseScenario("", "empty.toml");
+    EXPECT_FALSE(empty.ok());
+    EXPECT_NE(scenario::formatDiagnostics(empty.diagnostics).find("empty.toml:1:1: error: missing required key 'meta'"),
+              std::string::npos)
+        << scenario::formatDiagnostics(empty.diagnostics);
+}
+
+TEST(Durations, AcceptTheFormsTheGuideDocuments) {
+    using scenario::detail::parseDurationText;
+    EXPECT_EQ(parseDurationText("90"), 90);
+    EXPECT_EQ(parseDurationText("90s"), 90);
+    EXPECT_EQ(parseDurationText("4m"), 240);
+    EXPECT_EQ(parseDurationText("4m30s"), 270);
+    EXPECT_EQ(parseDurationText("1h"), 3600);
+    EXPECT_EQ(parseDurationText("1:30"), 90);
+    EXPECT_FALSE(parseDurationText("5 minutes"));
+    EXPECT_FALSE(parseDurationText("4m30"));
+    EXPECT_FALSE(parseDurationText("30s4m"));
+    EXPECT_FALSE(parseDurationText("1:3"));
+    EXPECT_FALSE(parseDurationText("-5"));
+}
+
+// ---- the command ----
+
+TEST(ValidateCommand, ExitCodesSayValidInvalidOrUsage) {
+    auto good = test::runPolysim("validate " + (scenariosDir() / "motorcyclist.toml").string());
+    EXPECT_EQ(good.exitCode, 0) << good.err;
+    EXPECT_NE(good.out.find("valid"), std::string::npos);
+
+    const fs::path broken = test::sourceDir() / "tests/scenario/broken/unknown-key.toml";
+    auto bad = test::runPolysim("validate " + (scenariosDir() / "motorcyclist.toml").string() + " " + broken.string());
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.err.find(broken.string() + ":"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find(": error: unknown key"), std::string::npos) << bad.err;
+
+    EXPECT_EQ(test::runPolysim("validate").exitCode, 2);
+    EXPECT_EQ(test::runPolysim("validate --frobnicate x.toml").exitCode, 2);
+    EXPECT_EQ(test::runPolysim("validate /nonexistent.toml").exitCode, 1);
+}
+
+TEST(ValidateCommand, RequireDataTurnsTheMissingDatasetIntoAnError) {
+    const std::string file = (scenariosDir() / "rsna-2023-abdominal-template.toml").string();
+    auto lenient = test::runShell("env -u POLYSIM_DATA " + test::polysimBinary().string() + " validate " + file);
+    EXPECT_EQ(lenient.exitCode, 0) << lenient.err;
+    EXPECT_NE(lenient.err.find("warning: DICOM data"), std::string::npos) << lenient.err;
+    auto strict =
+        test::runShell("env -u POLYSIM_DATA " + test::polysimBinary().string() + " validate --require-data " + file);
+    EXPECT_EQ(strict.exitCode, 1);
+    EXPECT_NE(strict.err.find("error: DICOM data"), std::string::npos) << strict.err;
+}
+
+// ---- saving (the authoring mode) ----
+
+TEST_F(ShippedScenarios, SavedScenarioReadsBackAsTheSameCase) {
+    const fs::path dir = test::scratchDir("scenario-roundtrip");
+    for (const auto& f : tomlFiles(scenariosDir())) {
+        auto original = scenario::loadScenario(f);
+        ASSERT_TRUE(original.scenario) << f;
+        const fs::path saved = dir / f.filename();
+        std::string error;
+        ASSERT_TRUE(scenario::saveScenario(*original.scenario, saved, &error)) << error;
+        auto again = scenario::loadScenario(saved);
+        ASSERT_TRUE(again.ok()) << saved << "\n" << scenario::formatDiagnostics(again.diagnostics);
+        // Every field is written, so writing what was read back gives the same text (a fixed point)...
+        EXPECT_EQ(scenario::toToml(*again.scenario, dir), scenario::toToml(*original.scenario, dir)) << f;
+        // ...and the case is the same one.
+        const auto &a = *original.scenario, &b = *again.scenario;
+        ASSERT_EQ(a.findings.size(), b.findings.size());
+        for (std::size_t i = 0; i < a.findings.size(); ++i) {
+            EXPECT_EQ(a.findings[i].centreLps, b.findings[i].centreLps);
+            EXPECT_EQ(a.findings[i].deadlineSeconds, b.findings[i].deadlineSeconds);
+            EXPECT_EQ(a.findings[i].synonyms, b.findings[i].synonyms);
+        }
+        EXPECT_EQ(a.readingOrder, b.readingOrder);
+        EXPECT_EQ(a.expertReport, b.expertReport);
+        EXPECT_EQ(a.interruptions.size(), b.interruptions.size());
+        EXPECT_EQ(a.images.series.size(), b.images.series.size());
+    }
+}

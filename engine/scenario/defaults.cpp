@@ -6,6 +6,7 @@
 
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
+#include "scenario/phantom_source.h"
 
 namespace polysim::scenario {
 
@@ -46,6 +47,25 @@ const Region* defaultRegionTemplate(std::string_view id) {
     for (const auto& r : templates())
         if (r.id == id) return &r;
     return nullptr;
+}
+
+phantom::PhantomOptions phantomOptionsFor(const Scenario& scenario) {
+    phantom::PhantomOptions o;
+    if (!scenario.images.phantom) return o;
+    const auto& p = *scenario.images.phantom;
+    o.seed = p.seed;
+    o.injuries = p.injuries;
+    o.matrix = p.matrix;
+    o.sliceMm = p.sliceMm;
+    o.fieldOfViewMm = p.fieldOfViewMm;
+    o.phases.clear();
+    for (const auto& spec : scenario.images.series) {
+        phantom::SeriesKind k;
+        if (phantom::parseSeriesKind(spec.kind, k) && k != phantom::SeriesKind::Scout &&
+            k != phantom::SeriesKind::Head && std::find(o.phases.begin(), o.phases.end(), k) == o.phases.end())
+            o.phases.push_back(k);
+    }
+    return o;
 }
 
 std::vector<Region> phantomRegions() {

@@ -14,6 +14,7 @@
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
 #include "scenario/loader.h"
+#include "scenario/phantom_source.h"
 #include "scenario/writer.h"
 #include "support/test_env.h"
 
@@ -112,6 +113,24 @@ TEST_F(ShippedScenarios, PhantomCasesCoverAllInterruptionKindsAndTriggerTypes) {
         EXPECT_TRUE(std::any_of(s.findings.begin(), s.findings.end(),
                                 [](const scenario::Finding& x) { return x.acrCategory == 1; }))
             << f;
+    }
+}
+
+TEST(DefaultScenario, AsksThePhantomForTheSeriesItNames) {
+    auto r = scenario::loadScenario(scenario::defaultScenarioPath());
+    ASSERT_TRUE(r.scenario);
+    auto o = scenario::phantomOptionsFor(*r.scenario);
+    EXPECT_EQ(o.seed, r.scenario->images.phantom->seed);
+    EXPECT_EQ(o.injuries, r.scenario->images.phantom->injuries);
+    // The motorcyclist has an arterial body and a portal venous abdomen (for the growing splenic blush).
+    EXPECT_EQ(o.phases, (std::vector<phantom::SeriesKind>{phantom::SeriesKind::Arterial,
+                                                          phantom::SeriesKind::PortalVenous}));
+    EXPECT_NO_THROW(phantom::validate(o));
+    auto kinds = phantom::studySeries(o);
+    for (const auto& spec : r.scenario->images.series) {
+        phantom::SeriesKind k;
+        ASSERT_TRUE(phantom::parseSeriesKind(spec.kind, k)) << spec.kind;
+        EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << spec.kind << " is not generated";
     }
 }
 

@@ -5,6 +5,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
 #include <atomic>
@@ -438,6 +439,96 @@ TEST(DicomTraps, IdentifyingAttributesPresentAreReported) {
     EXPECT_NE(std::find(ids.begin(), ids.end(), "PatientName"), ids.end());
     EXPECT_NE(std::find(ids.begin(), ids.end(), "InstitutionName"), ids.end());
     EXPECT_EQ(std::find(ids.begin(), ids.end(), "PatientBirthDate"), ids.end());
+}
+
+TEST(DicomTraps, EnhancedMultiFrameCtIsPlacedFromItsPerFramePositions) {
+    fs::path dir = scratchDir("enhanced");
+    DcmFileFormat file;
+    DcmDataset* d = file.getDataset();
+    d->putAndInsertString(DCM_SOPClassUID, UID_EnhancedCTImageStorage);
+    d->putAndInsertString(DCM_SOPInstanceUID, newUid().c_str());
+    d->putAndInsertString(DCM_StudyInstanceUID, newUid().c_str());
+    d->putAndInsertString(DCM_SeriesInstanceUID, newUid().c_str());
+    d->putAndInsertString(DCM_Modality, "CT");
+    d->putAndInsertString(DCM_ImageType, "ORIGINAL\\PRIMARY\\AXIAL\\NONE");
+    d->putAndInsertString(DCM_NumberOfFrames, "4");
+    d->putAndInsertUint16(DCM_Rows, 64);
+    d->putAndInsertUint16(DCM_Columns, 64);
+    d->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+    d->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+    d->putAndInsertUint16(DCM_BitsAllocated, 16);
+    d->putAndInsertUint16(DCM_BitsStored, 16);
+    d->putAndInsertUint16(DCM_HighBit, 15);
+    d->putAndInsertUint16(DCM_PixelRepresentation, 1);
+    DcmItem *shared = nullptr, *group = nullptr;
+    ASSERT_TRUE(d->findOrCreateSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, -2).good());
+    shared->findOrCreateSequenceItem(DCM_PixelMeasuresSequence, group, -2);
+    group->putAndInsertString(DCM_PixelSpacing, "0.5\\0.5");
+    group->putAndInsertString(DCM_SliceThickness, "2");
+    shared->findOrCreateSequenceItem(DCM_PlaneOrientationSequence, group, -2);
+    group->putAndInsertString(DCM_ImageOrientationPatient, "1\\0\\0\\0\\1\\0");
+    shared->findOrCreateSequenceItem(DCM_PixelValueTransformationSequence, group, -2);
+    group->putAndInsertString(DCM_RescaleIntercept, "-1024");
+    group->putAndInsertString(DCM_RescaleSlope, "1");
+    std::vector<uint16_t> pixels;
+    for (int f = 0; f < 4; ++f) {
+        DcmItem *frame = nullptr, *position = nullptr;
+        d->findOrCreateSequenceItem(DCM_PerFrameFunctionalGroupsSequence, frame, -2);
+        frame->findOrCreateSequenceItem(DCM_PlanePositionSequence, position, -2);
+        const double z = (3 - f) * 2.0;  // frames stored top to bottom
+        position->putAndInsertString(DCM_ImagePositionPatient, ("-16\\-16\\" + std::to_string(z)).c_str());
+        auto p = testPattern(64, 64, int(std::lround(z * 10)));
+        pixels.insert(pixels.end(), p.begin(), p.end());
+    }
+    d->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
+    ASSERT_TRUE(file.saveFile((dir / "enhanced.dcm").c_str(), EXS_LittleEndianExplicit).good());
+
+    ScanReport scan = scanDicom(dir);
+    ASSERT_EQ(scan.series.size(), 1u);
+    EXPECT_TRUE(scan.series[0].multiframe);
+    LoadReport report;
+    auto v = loadCtVolume(scan, {}, {}, &report);
+    ASSERT_EQ(v->dims(), glm::ivec3(64, 64, 4));
+    EXPECT_NEAR(v->geometry().spacing.x, 0.5, 1e-9);
+    EXPECT_NEAR(v->geometry().spacing.z, 2.0, 1e-9);
+    SyntheticSlice base;  // same pattern and intercept as the Stack helper
+    for (int k = 0; k < 4; ++k) expectSliceIs(*v, k, base, 2.0 * k);
+
+    // A multi-frame image without per-frame positions cannot be placed: skipped, saying so.
+    d->remove(DCM_PerFrameFunctionalGroupsSequence);
+    ASSERT_TRUE(file.saveFile((dir / "enhanced.dcm").c_str(), EXS_LittleEndianExplicit).good());
+    scan = scanDicom(dir);
+    ASSERT_EQ(scan.skipped.size(), 1u);
+    EXPECT_NE(scan.skipped[0].reason.find("without per-frame positions"), std::string::npos) << scan.skipped[0].reason;
+}
+
+TEST(DicomTraps, ADicomdirLoadsTheFilesItListsAndNamesMissingOnes) {
+    fs::path dir = scratchDir("dicomdir");
+    Stack s(dir / "SUB", {0, 2, 4});
+    fs::create_directories(s.dir);
+    for (std::size_t i = 0; i < 3; ++i) writeCtSlice(s.dir / ("IMG000" + std::to_string(i)), s.slice(i));
+    Stack stray(dir / "OTHER", {0, 1, 2, 3, 4, 5, 6});  // not listed: must not be read
+    stray.write();
+    DcmFileFormat index;
+    DcmDataset* d = index.getDataset();
+    d->putAndInsertString(DCM_FileSetID, "TEST");
+    for (const char* name : {"SUB\\IMG0000", "SUB\\IMG0001", "SUB\\IMG0002", "SUB\\IMG0009"}) {
+        DcmItem* record = nullptr;
+        d->findOrCreateSequenceItem(DCM_DirectoryRecordSequence, record, -2);
+        record->putAndInsertString(DCM_DirectoryRecordType, "IMAGE");
+        record->putAndInsertString(DCM_ReferencedFileID, name);
+    }
+    index.getMetaInfo()->putAndInsertString(DCM_MediaStorageSOPClassUID, UID_MediaStorageDirectoryStorage);
+    ASSERT_TRUE(index.saveFile((dir / "DICOMDIR").c_str(), EXS_LittleEndianExplicit).good());
+    ScanReport scan = scanDicom(dir / "DICOMDIR");
+    ASSERT_EQ(scan.series.size(), 1u);
+    EXPECT_EQ(scan.series[0].seriesInstanceUid, s.uid);
+    ASSERT_EQ(scan.skipped.size(), 1u);
+    EXPECT_EQ(scan.skipped[0].path.filename(), "IMG0009");
+    EXPECT_EQ(scan.skipped[0].reason, "listed in the DICOMDIR but missing");
+    auto v = loadCtVolume(scan);
+    EXPECT_EQ(v->dims().z, 3);
+    expectSliceIs(*v, 2, s.base, 4);
 }
 
 }  // namespace

@@ -92,6 +92,19 @@ LoadResult loadScenario(const std::filesystem::path& file, const LoadOptions& op
                                  "is a folder, not a scenario file (give a .toml file)"});
         return r;
     }
+    // A scenario is a few tens of kilobytes; refuse devices, pipes and huge files rather than read them forever.
+    constexpr std::uintmax_t kMaxBytes = 8u << 20;
+    if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec)) {
+        LoadResult r;
+        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0}, "is not a regular file"});
+        return r;
+    }
+    if (auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxBytes) {
+        LoadResult r;
+        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0},
+                                 "is " + std::to_string(size >> 20) + " MB, too large to be a scenario file"});
+        return r;
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         LoadResult r;

@@ -439,6 +439,9 @@ TEST(Robustness, UnreadableInputsAreErrorsNamingTheFile) {
     EXPECT_EQ(missing.diagnostics[0].format(), "/nonexistent/case.toml: error: no such file");
     auto folder = scenario::loadScenario(scenariosDir());
     EXPECT_FALSE(folder.ok());
+    auto device = scenario::loadScenario("/dev/zero");
+    ASSERT_EQ(device.diagnostics.size(), 1u);
+    EXPECT_EQ(device.diagnostics[0].format(), "/dev/zero: error: is not a regular file");
     auto empty = scenario::parseScenario("", "empty.toml");
     EXPECT_FALSE(empty.ok());
     EXPECT_NE(scenario::formatDiagnostics(empty.diagnostics).find("empty.toml:1:1: error: missing required key 'meta'"),

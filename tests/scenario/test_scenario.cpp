@@ -243,6 +243,20 @@ TEST(AuthoringGuide, DocumentsExactlyTheKeysTheReaderAccepts) {
     }
 }
 
+TEST(AuthoringGuide, ListsExactlyThePhantomsInjuries) {
+    const std::string guide = slurp(scenariosDir() / "README.md");
+    auto row = guide.find("| `injuries` |");
+    ASSERT_NE(row, std::string::npos);
+    const std::string line = guide.substr(row, guide.find('\n', row) - row);
+    std::set<std::string> listed;
+    const std::regex id("`([a-z_]+)`");
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), id); it != std::sregex_iterator(); ++it)
+        if ((*it)[1] != "injuries") listed.insert((*it)[1]);
+    std::set<std::string> library;
+    for (const auto& i : phantom::injuryLibrary()) library.insert(i.id);
+    EXPECT_EQ(listed, library) << "the injuries row of [images.phantom] in scenarios/README.md";
+}
+
 // ---- broken files: the expected diagnostic at the expected place ----
 
 namespace {

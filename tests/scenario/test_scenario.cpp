@@ -535,3 +535,26 @@ TEST_F(ShippedScenarios, SavedScenarioReadsBackAsTheSameCase) {
         EXPECT_EQ(a.images.series.size(), b.images.series.size());
     }
 }
+
+TEST(AuthoringModel, ACaseBuiltInCodeIsCheckedWithTheSameRules) {
+    // What the authoring mode does: edit the model, check it before saving, point at the entry at fault.
+    auto r = scenario::loadScenario(scenario::defaultScenarioPath());
+    ASSERT_TRUE(r.scenario);
+    scenario::Scenario s = *r.scenario;
+    EXPECT_TRUE(scenario::validateScenario(s).empty()) << scenario::formatDiagnostics(scenario::validateScenario(s));
+    s.findings[1].region = "belly";
+    s.findings[1].where = {"edited.toml", 7, 3};
+    s.interruptions[0].trigger = {scenario::InterruptionTrigger::Type::FindingOnScreen, 0, "nothing", 0};
+    s.durationSeconds = 200;  // now the spleen and pelvis deadlines are too late
+    auto d = scenario::validateScenario(s);
+    auto has = [&](const std::string& text, int line) {
+        return std::any_of(d.begin(), d.end(), [&](const Diagnostic& x) {
+            return x.severity == Diagnostic::Severity::Error && x.message.find(text) != std::string::npos &&
+                   (line == 0 || x.where.line == line);
+        });
+    };
+    EXPECT_TRUE(has("region 'belly', which does not exist", 7)) << scenario::formatDiagnostics(d);
+    EXPECT_TRUE(has("waits for unknown finding 'nothing'", 0)) << scenario::formatDiagnostics(d);
+    EXPECT_TRUE(has("deadline of finding 'pelvic_ring_fracture' (420 s) is after the session ends (200 s", 0))
+        << scenario::formatDiagnostics(d);
+}

@@ -263,12 +263,30 @@ public:
         for (auto&& [k, v] : table_) {
             std::string key(k.str());
             if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-            report_.error(locate(k.source(), where_),
-                          "unknown key '" + key + "' in " + context_ + didYouMean(key, known_));
+            std::string hint = didYouMean(key, known_);
+            if (hint.empty()) hint = elsewhere(key);
+            report_.error(locate(k.source(), where_), "unknown key '" + key + "' in " + context_ + hint);
         }
     }
 
 private:
+    // A key put in the wrong section is a common slip: say where it belongs.
+    std::string elsewhere(const std::string& key) const {
+        std::vector<std::string> homes;
+        for (const auto& sec : formatSections()) {
+            if (sec.name == context_ || sec.name == "the scenario") continue;
+            bool has = std::find(sec.keys.begin(), sec.keys.end(), key) != sec.keys.end() ||
+                       (sec.takesVitals && std::find(FormatSection::vitalsKeys().begin(),
+                                                     FormatSection::vitalsKeys().end(), key) !=
+                                               FormatSection::vitalsKeys().end());
+            if (has) homes.push_back(sec.name);
+        }
+        if (homes.empty() || homes.size() > 3) return {};
+        std::string out = " ('" + key + "' belongs in ";
+        for (std::size_t i = 0; i < homes.size(); ++i) out += (i ? i + 1 == homes.size() ? " or " : ", " : "") + homes[i];
+        return out + ")";
+    }
+
     std::optional<double> inRange(const toml::node& n, std::string_view key, double v, double lo, double hi) {
         if (!std::isfinite(v) || v < lo || v > hi) {
             std::string range = hi == kInf ? "at least " + formatNumber(lo)

@@ -349,11 +349,10 @@ void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, 
     if (lung->sdf(end) > -1.0 && depth > 0) return;
     const double r2 = r * 0.86;
     if (airway) {
-        b.add(tube({{pos, r + 0.9}, {end, r2 + 0.9}}, false), 20, kAirway, onto);
-        b.add(tube({{pos, r}, {end, r2}}, false), -990, kAirway, bit(kAirway) | onto);
+        b.add(tube({{pos, r + 0.9}, {end, r2 + 0.9}}, false), 20, kAirway, onto).thin = 2 * r + 1.8;
+        b.add(tube({{pos, r}, {end, r2}}, false), -990, kAirway, bit(kAirway) | onto).thin = 2 * r;
     } else {
-        const double visible = std::min(1.0, r / 0.9);  // partial volume of sub-millimetre vessels
-        b.add(tube({{pos, r}, {end, r2}}, false), float(lungHU + (hu - lungHU) * visible), t, onto);
+        b.add(tube({{pos, r}, {end, r2}}, false), hu, t, onto).thin = 2 * r;
     }
     for (int child = 0; child < 2; ++child) {
         const std::uint64_t h = hash3(depth, child, std::int64_t(salt), salt * 31 + 7);
@@ -713,7 +712,6 @@ void pelvis(Builder& b) {
                0, 1.5, 0.08, 110),
            1.6, 900, 250);
     b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
-    const bool pelvicFx = b.m.has("pelvic_ring_fracture");
     for (int s : {-1, 1}) {
         const double th = glm::degrees(std::atan2(-90.0, s * 78.0));
         b.bone(ell({s * 88.0, 14, -712}, {68, 5.5, 46}, rotation(-8, 0, th), 2.5, 0.05, 111 + s), 1.6, 950, 260);
@@ -734,7 +732,7 @@ void pelvis(Builder& b) {
                    -20);
         }
         b.bone(tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}}), 2.0, 950, 260);
-        const double symGap = pelvicFx ? 3.0 : 2.0;
+        const double symGap = 2.0;
         b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
         b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
         b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle, bit(kFat) | bit(kVisceralFat));  // obturator internus

@@ -33,6 +33,7 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
         const int j1 = std::min(c.ny - 1, int(std::ceil((b.y1 - c.y0) / c.dy)) + 1);
         if (i0 > i1 || j0 > j1) continue;
         const double inv = 1.0 / (std::max(c.dx, c.dy) * L.edge);
+        const double cover = L.thin > 0 ? std::min(1.0, L.thin / std::max(c.dx, c.dy)) : 1.0;
         const std::uint64_t salt = mix64(textureSalt ^ (std::uint64_t(L.tissue) << 40) ^
                                          std::uint64_t(std::int64_t(L.hu * 8.0f)) ^ (std::uint64_t(L.textureFreq * 1000) << 20));
         for (int j = j0; j <= j1; ++j) {
@@ -47,6 +48,7 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
                 double a = 0.5 - d * inv;
                 if (a <= 0) continue;
                 if (a > 1) a = 1;
+                a *= cover;
                 double v = L.hu;
                 if (L.texture != 0) v += L.texture * fbm(p * L.textureFreq, salt);
                 hu[i] += float(a * (v - hu[i]));

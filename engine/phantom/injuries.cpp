@@ -117,7 +117,7 @@ dvec3 ribBreakPoint(int side, int n, double t) {
     return glm::mix(dvec3(pts[i]), dvec3(pts[i + 1]), f - double(i));
 }
 
-const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {8, 0, 0}};
+const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {10, 0, 0}};
 const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
 const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {18, 0, 0}};
 
@@ -132,15 +132,15 @@ InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, const char* se
 InjuryGeometry injuryGeometry(const std::string& id) {
     if (id == "epidural_hematoma") return warpBox(kEdhWarp, {-58, 10, -62}, {16, 68, 60}, "head");
     if (id == "subdural_hematoma") return warpBox(kSdhWarp, {58, 5, -65}, {20, 120, 86}, "head");
-    if (id == "skull_fracture") return lesionOnly({-66, 10, -40}, {20, 50, 56}, 6, "head");
+    if (id == "skull_fracture") return lesionOnly({-58, 10, -40}, {40, 40, 58}, 6, "head");
     if (id == "tension_pneumothorax")
         return box({-78, 20, -400}, {130, 190, 300}, {-170, -130, -565}, {140, 130, -225});
-    if (id == "hemothorax") return box({80, 64, -420}, {124, 72, 250}, {10, 14, -560}, {150, 110, -290});
+    if (id == "hemothorax") return box({80, 64, -420}, {124, 72, 250}, {10, 14, -560}, {150, 110, -245});
     if (id == "aortic_injury") return box({26, 28, -326}, {44, 44, 50}, {-28, -20, -386}, {60, 66, -274});
     if (id == "splenic_laceration") return box({98, 48, -525}, {60, 80, 80}, {40, -20, -590}, {150, 125, -460});
     if (id == "liver_laceration") return lesionOnly({-92, 28, -562}, {72, 52, 56}, 5);
     if (id == "liver_laceration_subtle") return lesionOnly({-30, -35, -515}, {18, 14, 22}, 4);
-    if (id == "hemoperitoneum") return box({-60, 10, -660}, {150, 110, 270}, {-155, -70, -815}, {65, 80, -500});
+    if (id == "hemoperitoneum") return box({-60, 10, -660}, {150, 110, 270}, {-155, -95, -815}, {65, 80, -455});
     if (id == "kidney_laceration") return box({88, 58, -588}, {50, 50, 70}, {40, 10, -665}, {135, 110, -510});
     if (id == "pelvic_ring_fracture") return box({-5, 5, -775}, {90, 140, 180}, {-85, -90, -870}, {70, 100, -675});
     if (id == "vertebral_burst_fracture") {
@@ -158,8 +158,8 @@ InjuryGeometry injuryGeometry(const std::string& id) {
         return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 12.0, hi + 12.0);
     }
     if (id == "rib_fracture_subtle") return lesionOnly(ribBreakPoint(1, 7, 0.4), {16, 16, 16}, 4);
-    if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-18, -72, -352}, {22, 48, -168});
-    if (id == "femur_fracture") return box({126, -2, -931}, {56, 56, 60}, {78, -52, -1015}, {178, 48, -872});
+    if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-18, -72, -530}, {60, 48, -168});
+    if (id == "femur_fracture") return box({126, -2, -931}, {56, 56, 60}, {78, -52, -1015}, {178, 48, -812});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -205,6 +205,11 @@ ShapePtr crack(dvec3 c, dvec3 n, double half, double r, double wobble = 0) {
             return std::max(d, glm::length(p - c) - r);
         });
 }
+Layer& addCrack(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, double width) {
+    Layer& l = add(m, std::move(s), hu, t, onto);
+    l.thin = width;
+    return l;
+}
 constexpr TissueMask kBoneMask = bit(kBone) | bit(kMarrow);
 constexpr TissueMask kSoft = bit(kFat) | bit(kVisceralFat) | bit(kMuscle) | bit(kMediastinalFat);
 }  // namespace
@@ -239,7 +244,7 @@ void addInjuryLayers(Model& m) {
                 }),
             62, kHaematoma, brainMask, 4, 0.2);
     }
-    if (m.has("skull_fracture")) add(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask);
+    if (m.has("skull_fracture")) addCrack(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask, 0.7);
 
     if (m.has("hemothorax")) {
         auto lung = m.organs.at("lung_left");
@@ -345,7 +350,7 @@ void addInjuryLayers(Model& m) {
         const auto pts = ribPath(1, 7);
         const dvec3 p = ribBreakPoint(1, 7, 0.4);
         const std::size_t i = std::size_t(0.4 * double(pts.size() - 1));
-        add(m, crack(p, dvec3(pts[i + 1]) - dvec3(pts[i]), 0.3, 7), 50, kHaematoma, kBoneMask);
+        addCrack(m, crack(p, dvec3(pts[i + 1]) - dvec3(pts[i]), 0.3, 7), 50, kHaematoma, kBoneMask, 0.6);
     }
     if (m.has("femur_fracture"))
         add(m, ell({126, -2, -931}, {34, 34, 38}, glm::dmat3(1.0), 4.0, 0.06, 420), 56, kHaematoma, bit(kMuscle) | bit(kFat),

@@ -353,6 +353,9 @@ struct Layer {
     double textureFreq = 0.1;           // 1/mm
     const WarpSet* warp = nullptr;      // deformation applied before evaluating the shape
     double edge = 1.0;                  // partial-volume ramp width in pixels (larger = softer)
+    // Thickness in mm of a structure that may be thinner than a pixel (small vessels, fracture lines): its
+    // partial-volume contribution is scaled by thickness / pixel size, as a detector would average it. 0 = off.
+    double thin = 0;
 };
 
 // Paints layers in order onto the canvas.

@@ -70,7 +70,7 @@ struct SeriesText {
 SeriesText seriesText(SeriesKind k) {
     switch (k) {
         case SeriesKind::Scout: return {"Topogram AP", "WHOLEBODY", "T20f", "600\\2400", ""};
-        case SeriesKind::Head: return {"Head non-contrast 5 mm brain", "HEAD", "H31s", "40\\80", ""};
+        case SeriesKind::Head: return {"Head non-contrast", "HEAD", "H31s", "40\\80", ""};
         case SeriesKind::NonContrast: return {"Body non-contrast", "WHOLEBODY", "B31f", "40\\400", ""};
         case SeriesKind::Arterial: return {"Whole body arterial phase", "WHOLEBODY", "B31f", "40\\400", "Iodinated contrast"};
         case SeriesKind::PortalVenous: return {"Abdomen pelvis portal venous phase", "ABDOMEN", "B31f", "60\\400", "Iodinated contrast"};

@@ -1,0 +1,122 @@
+// `polysim phantom`: writes the synthetic polytrauma patient as a DICOM CT study, with its ground truth, or lists the
+// injury library.
+#include <charconv>
+#include <fstream>
+#include <iostream>
+
+#include "cli/command.h"
+#include "phantom/phantom.h"
+
+namespace polysim::cli {
+namespace {
+
+template <typename T>
+bool parseNumber(const std::string& s, T& out) {
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc{} && r.ptr == s.data() + s.size();
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        const auto e = s.find(',', start);
+        std::string item = s.substr(start, e == std::string::npos ? std::string::npos : e - start);
+        while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) out.push_back(item);
+        if (e == std::string::npos) break;
+        start = e + 1;
+    }
+    return out;
+}
+
+int listInjuries() {
+    for (const auto& i : phantom::injuryLibrary())
+        std::printf("%-26s cat %d  %-17s %s%s\n", i.id.c_str(), i.acrCategory, i.region.c_str(), i.label.c_str(),
+                    i.subtle ? " [subtle]" : "");
+    return 0;
+}
+
+int phantomCommand(const Args& args) {
+    phantom::PhantomOptions o;
+    std::string out, findingsOut;
+    bool quiet = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        std::string v;
+        auto value = [&]() {
+            if (i + 1 >= args.size()) return false;
+            v = args[++i];
+            return true;
+        };
+        if (a == "--list-injuries") return listInjuries();
+        if (a == "--out") {
+            if (!value()) return usageError("phantom", "--out needs a folder");
+            out = v;
+        } else if (a == "--seed") {
+            if (!value() || !parseNumber(v, o.seed)) return usageError("phantom", "--seed needs a whole number");
+        } else if (a == "--injuries") {
+            if (!value()) return usageError("phantom", "--injuries needs ID,ID,... (see --list-injuries)");
+            o.injuries = splitList(v);
+        } else if (a == "--matrix") {
+            if (!value() || !parseNumber(v, o.matrix)) return usageError("phantom", "--matrix needs a whole number");
+        } else if (a == "--slice-mm") {
+            if (!value() || !parseNumber(v, o.sliceMm)) return usageError("phantom", "--slice-mm needs a number");
+        } else if (a == "--fov-mm") {
+            if (!value() || !parseNumber(v, o.fieldOfViewMm)) return usageError("phantom", "--fov-mm needs a number");
+        } else if (a == "--phases") {
+            if (!value()) return usageError("phantom", "--phases needs a list such as arterial,portal");
+            o.phases.clear();
+            for (const auto& p : splitList(v)) {
+                phantom::SeriesKind k;
+                if (!phantom::parseSeriesKind(p, k) || k == phantom::SeriesKind::Scout || k == phantom::SeriesKind::Head)
+                    return usageError("phantom", "unknown phase '" + p + "' (noncontrast, arterial, portal)");
+                o.phases.push_back(k);
+            }
+        } else if (a == "--findings-out") {
+            if (!value()) return usageError("phantom", "--findings-out needs a file name");
+            findingsOut = v;
+        } else if (a == "--quiet" || a == "-q") {
+            quiet = true;
+        } else {
+            return usageError("phantom", "unknown argument " + a);
+        }
+    }
+    if (out.empty() && findingsOut.empty()) return usageError("phantom", "give --out DIR (and/or --findings-out FILE)");
+    try {
+        phantom::validate(o);
+        if (!out.empty()) {
+            int lastPercent = -1;
+            const auto study = phantom::writeStudy(o, out, [&](double f, std::string_view stage) {
+                const int p = int(f * 100);
+                if (quiet || p == lastPercent) return;
+                lastPercent = p;
+                std::fprintf(stderr, "\r%3d%%  %-40.*s", p, int(stage.size()), stage.data());
+                std::fflush(stderr);
+            });
+            if (!quiet) std::fprintf(stderr, "\n");
+            std::cout << "wrote " << study.fileCount << " images in " << study.seriesInstanceUids.size() << " series to "
+                      << study.folder.string() << "\n";
+        }
+        if (!findingsOut.empty()) {
+            std::ofstream f(findingsOut);
+            f << phantom::findingsJson(phantom::groundTruth(o));
+            if (!f) {
+                std::cerr << "polysim phantom: " << findingsOut << ": cannot write the findings\n";
+                return 1;
+            }
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "polysim phantom: " << e.what() << "\n";
+        return 1;
+    }
+}
+}  // namespace
+POLYSIM_REGISTER_COMMAND({"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
+                          "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--matrix N] [--slice-mm X] "
+                          "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.json] [--quiet]\n"
+                          "       polysim phantom --list-injuries",
+                          phantomCommand});
+}  // namespace polysim::cli

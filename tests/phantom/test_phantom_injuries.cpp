@@ -1,0 +1,183 @@
+// What each injury does to the images: it changes HU where its ground truth says and nowhere else, haematomas push the
+// midline, a tension pneumothorax pushes the mediastinum, and the same seed always gives the same patient.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "phantom/phantom.h"
+
+using namespace polysim;
+
+namespace {
+
+phantom::PhantomOptions testOptions(std::vector<std::string> injuries = {}) {
+    phantom::PhantomOptions o;
+    o.seed = 11;
+    o.matrix = 128;
+    o.sliceMm = 3;
+    o.injuries = std::move(injuries);
+    return o;
+}
+
+phantom::SeriesKind kindOf(const std::string& name) {
+    phantom::SeriesKind k{};
+    EXPECT_TRUE(phantom::parseSeriesKind(name, k)) << name;
+    return k;
+}
+
+bool inBox(const glm::dvec3& p, const glm::dvec3& lo, const glm::dvec3& hi, double margin) {
+    return p.x >= lo.x - margin && p.y >= lo.y - margin && p.z >= lo.z - margin && p.x <= hi.x + margin &&
+           p.y <= hi.y + margin && p.z <= hi.z + margin;
+}
+
+// Mean LPS x of voxels in [lo, hi] whose HU lies in [huLo, huHi].
+double meanX(const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi, int huLo, int huHi, long* count = nullptr) {
+    const auto& g = v.geometry();
+    double sum = 0;
+    long n = 0;
+    for (int k = 0; k < g.dims.z; ++k)
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const glm::dvec3 p = g.indexToPatient({i, j, k});
+                if (!inBox(p, lo, hi, 0)) continue;
+                const int h = v.at(i, j, k);
+                if (h < huLo || h > huHi) continue;
+                sum += p.x;
+                ++n;
+            }
+    if (count) *count = n;
+    return n ? sum / double(n) : 0.0;
+}
+
+class InjuryFootprint : public ::testing::TestWithParam<std::string> {};
+
+}  // namespace
+
+TEST_P(InjuryFootprint, ChangesHuInsideItsFindingAndNowhereOutsideItsAffectedBox) {
+    const auto with = testOptions({GetParam()});
+    const auto findings = phantom::groundTruth(with);
+    ASSERT_EQ(findings.size(), 1u);
+    const auto& f = findings[0];
+    const auto kind = kindOf(f.series);
+    const auto a = phantom::generateSeries(testOptions(), kind);
+    const auto b = phantom::generateSeries(with, kind);
+    const auto& g = a->geometry();
+    const double margin = glm::length(g.spacing);  // partial-volume edge of one voxel
+    long inside = 0, outside = 0;
+    glm::dvec3 worst{0.0};
+    for (int k = 0; k < g.dims.z; ++k)
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                if (a->at(i, j, k) == b->at(i, j, k)) continue;
+                const glm::dvec3 p = g.indexToPatient({i, j, k});
+                if (inBox(p, f.centreLps - f.extentMm * 0.5, f.centreLps + f.extentMm * 0.5, margin)) ++inside;
+                if (!inBox(p, f.affectedMinLps, f.affectedMaxLps, margin)) {
+                    ++outside;
+                    worst = p;
+                }
+            }
+    EXPECT_GT(inside, 0) << f.id << " leaves its lesion box unchanged";
+    EXPECT_EQ(outside, 0) << f.id << " changes voxels outside its affected box, e.g. at " << worst.x << ", " << worst.y
+                          << ", " << worst.z;
+}
+
+INSTANTIATE_TEST_SUITE_P(Library, InjuryFootprint, ::testing::ValuesIn([] {
+                             std::vector<std::string> ids;
+                             for (const auto& i : phantom::injuryLibrary()) ids.push_back(i.id);
+                             return ids;
+                         }()),
+                         [](const auto& info) { return info.param; });
+
+TEST(PhantomInjuries, LibraryHasTheIssuesInjuriesWithSubtleVariantsAndKnownRegions) {
+    const std::set<std::string> regions{"airway", "chest_lungs", "chest_mediastinum", "abdomen_pelvis", "head", "spine",
+                                        "extremities"};
+    int subtle = 0;
+    for (const auto& i : phantom::injuryLibrary()) {
+        EXPECT_TRUE(regions.count(i.region)) << i.id << " has region " << i.region;
+        EXPECT_GE(i.acrCategory, 1);
+        EXPECT_LE(i.acrCategory, 3);
+        EXPECT_FALSE(i.description.empty());
+        subtle += i.subtle;
+    }
+    EXPECT_GE(phantom::injuryLibrary().size(), 12u);
+    EXPECT_GE(subtle, 2);
+    ASSERT_NE(phantom::findInjury("EDH"), nullptr);
+    EXPECT_EQ(phantom::findInjury("EDH")->id, "epidural_hematoma");
+    EXPECT_EQ(phantom::findInjury("no such thing"), nullptr);
+}
+
+TEST(PhantomInjuries, EpiduralHaematomaShiftsTheMidlineAwayFromTheLesion) {
+    // Lateral ventricles (CSF) around the midline at their body level; their centre marks the midline.
+    const glm::dvec3 lo(-40, -40, -72), hi(40, 45, -54);
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Head);
+    const auto edh = phantom::generateSeries(testOptions({"epidural_hematoma"}), phantom::SeriesKind::Head);
+    long n0 = 0, n1 = 0;
+    const double x0 = meanX(*normal, lo, hi, -20, 15, &n0), x1 = meanX(*edh, lo, hi, -20, 15, &n1);
+    ASSERT_GT(n0, 20);
+    ASSERT_GT(n1, 20);
+    EXPECT_NEAR(x0, 0.0, 1.5) << "without injury the ventricles sit on the midline";
+    EXPECT_GT(x1 - x0, 4.0) << "a right epidural haematoma pushes the midline to the patient's left (+x)";
+    // The haematoma itself: hyperdense blood against the right inner table.
+    const auto f = phantom::groundTruth(testOptions({"epidural_hematoma"}))[0];
+    long blood = 0;
+    meanX(*edh, f.centreLps - f.extentMm * 0.5, f.centreLps + f.extentMm * 0.5, 55, 80, &blood);
+    EXPECT_GT(blood, 50);
+    EXPECT_LT(f.centreLps.x, 0) << "right side is -x in LPS";
+}
+
+TEST(PhantomInjuries, TensionPneumothoraxShiftsTheMediastinumAwayAndEmptiesTheRightChest) {
+    const glm::dvec3 heartLo(-80, -90, -450), heartHi(100, 30, -400);
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto ptx = phantom::generateSeries(testOptions({"tension_pneumothorax"}), phantom::SeriesKind::Arterial);
+    // Contrast-filled heart chambers and great vessels (> 150 HU, below bone).
+    const double x0 = meanX(*normal, heartLo, heartHi, 150, 500), x1 = meanX(*ptx, heartLo, heartHi, 150, 500);
+    EXPECT_GT(x1 - x0, 10.0) << "a right tension pneumothorax pushes the mediastinum to the left (+x)";
+    long air0 = 0, air1 = 0;
+    const glm::dvec3 rightLo(-140, -80, -460), rightHi(-30, 80, -320);
+    meanX(*normal, rightLo, rightHi, -1024, -960, &air0);
+    meanX(*ptx, rightLo, rightHi, -1024, -960, &air1);
+    EXPECT_GT(air1, air0 * 3 + 1000) << "the right hemithorax fills with free air";
+}
+
+TEST(PhantomInjuries, SameSeedGivesIdenticalPixelsAndAnotherSeedOnlyOtherNoise) {
+    auto o = testOptions({"liver_laceration"});
+    o.matrix = 64;
+    o.sliceMm = 6;
+    const auto a = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    const auto b = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    EXPECT_TRUE(std::equal(a->voxels().begin(), a->voxels().end(), b->voxels().begin()));
+    o.seed = 12;
+    const auto c = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    long differ = 0;
+    double sumDiff = 0;
+    for (std::size_t i = 0; i < a->voxels().size(); ++i) {
+        const int d = a->voxels()[i] - c->voxels()[i];
+        differ += d != 0;
+        sumDiff += d;
+    }
+    EXPECT_GT(differ, long(a->voxels().size() / 2)) << "the noise follows the seed";
+    EXPECT_LT(std::abs(sumDiff / double(a->voxels().size())), 2.0) << "the anatomy does not";
+}
+
+TEST(PhantomInjuries, TissuesHaveTheirReferenceHounsfieldValues) {
+    auto o = testOptions();
+    const auto v = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    // Median HU in a ball (robust to the vessels that cross lung and liver).
+    auto medianAround = [&](glm::dvec3 p, double r) {
+        const auto& g = v->geometry();
+        std::vector<int> hu;
+        for (int k = 0; k < g.dims.z; ++k)
+            for (int j = 0; j < g.dims.y; ++j)
+                for (int i = 0; i < g.dims.x; ++i)
+                    if (glm::length(g.indexToPatient({i, j, k}) - p) < r) hu.push_back(v->at(i, j, k));
+        if (hu.empty()) return -9999.0;
+        std::nth_element(hu.begin(), hu.begin() + long(hu.size() / 2), hu.end());
+        return double(hu[hu.size() / 2]);
+    };
+    EXPECT_NEAR(medianAround({18, 44, -470}, 6), 330, 30) << "descending aorta, late arterial phase (290-360)";
+    EXPECT_NEAR(medianAround({-110, -20, -400}, 8), -870, 30) << "right lung (-850 to -910)";
+    EXPECT_NEAR(medianAround({-80, 0, -575}, 8), 82, 15) << "liver, late arterial";
+    EXPECT_NEAR(medianAround({-125, -40, -640}, 4), -98, 20) << "subcutaneous fat (-100 to -50)";
+    EXPECT_NEAR(medianAround({-72, 58, -600}, 5), 185, 40) << "renal cortex, arterial (150-200)";
+}

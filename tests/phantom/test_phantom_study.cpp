@@ -1,0 +1,231 @@
+// The phantom as a user gets it on disk: a DICOM study that dcm2niix and our loader read with the same geometry and the
+// exact generated voxels, reproducible from the seed, cached once, and driven from `polysim phantom` / `snapshot`.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+
+#include "imaging/dicom_loader.h"
+#include "phantom/phantom.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using namespace polysim;
+
+namespace {
+
+phantom::PhantomOptions smallOptions() {
+    phantom::PhantomOptions o;
+    o.seed = 7;
+    o.matrix = 64;
+    o.sliceMm = 8;
+    o.injuries = {"epidural_hematoma", "splenic_laceration"};
+    return o;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+template <typename T>
+T field(const std::string& h, std::size_t offset) {
+    T v;
+    std::memcpy(&v, h.data() + offset, sizeof v);
+    return v;
+}
+
+struct Nifti {
+    int dims[3];
+    double srow[3][4];
+    float slope, inter;
+    std::string data;
+    int16_t at(int i, int j, int k) const {
+        int16_t v;
+        std::memcpy(&v, data.data() + 2 * ((std::size_t(k) * dims[1] + j) * dims[0] + i), 2);
+        return v;
+    }
+    glm::dvec3 lps(double i, double j, double k) const {  // NIfTI is RAS
+        glm::dvec3 ras;
+        for (int r = 0; r < 3; ++r) ras[r] = srow[r][0] * i + srow[r][1] * j + srow[r][2] * k + srow[r][3];
+        return {-ras.x, -ras.y, ras.z};
+    }
+};
+
+Nifti readNifti(const fs::path& p) {
+    const std::string h = slurp(p);
+    EXPECT_GE(h.size(), 352u) << p;
+    Nifti n{};
+    for (int a = 0; a < 3; ++a) n.dims[a] = field<int16_t>(h, 42 + 2 * a);
+    EXPECT_EQ(field<int16_t>(h, 70), 4) << "dcm2niix should keep int16 voxels";
+    EXPECT_GT(field<int16_t>(h, 254), 0) << "sform must be set";
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 4; ++c) n.srow[r][c] = field<float>(h, 280 + 16 * r + 4 * c);
+    n.slope = field<float>(h, 112);
+    n.inter = field<float>(h, 116);
+    if (n.slope == 0) n.slope = 1;
+    n.data = h.substr(std::size_t(field<float>(h, 108)));
+    return n;
+}
+
+std::vector<glm::dvec3> corners(const std::function<glm::dvec3(double, double, double)>& f, glm::ivec3 d) {
+    std::vector<glm::dvec3> c;
+    for (int m = 0; m < 8; ++m) c.push_back(f(m & 1 ? d.x - 1 : 0, m & 2 ? d.y - 1 : 0, m & 4 ? d.z - 1 : 0));
+    std::sort(c.begin(), c.end(), [](auto& a, auto& b) { return std::tie(a.x, a.y, a.z) < std::tie(b.x, b.y, b.z); });
+    return c;
+}
+
+}  // namespace
+
+TEST(PhantomStudy, Dcm2niixConvertsEverySeriesWithTheGeometryAndVoxelsOfOurLoader) {
+    const fs::path dir = test::scratchDir("phantom_dcm2niix");
+    const auto o = smallOptions();
+    const auto study = phantom::writeStudy(o, dir / "study");
+    ASSERT_EQ(study.seriesInstanceUids.size(), 3u);  // scout, head, arterial
+    fs::create_directories(dir / "nii");
+    const auto r = test::runShell("dcm2niix -z n -f %s -o " + (dir / "nii").string() + " " + (dir / "study").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_EQ(r.out.find("Error"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find("Error"), std::string::npos) << r.err;
+    // Series numbers: 2 head, 3 arterial. Compare both axial series with our loader voxel by voxel via patient mm.
+    for (int number : {2, 3}) {
+        const Nifti n = readNifti(dir / "nii" / (std::to_string(number) + ".nii"));
+        auto vol = imaging::loadCtVolume(dir / "study", study.seriesInstanceUids[std::size_t(number - 1)]);
+        ASSERT_TRUE(vol);
+        const auto& g = vol->geometry();
+        ASSERT_EQ(std::set<int>(n.dims, n.dims + 3), (std::set<int>{g.dims.x, g.dims.y, g.dims.z})) << number;
+        const auto a = corners([&](double i, double j, double k) { return n.lps(i, j, k); }, {n.dims[0], n.dims[1], n.dims[2]});
+        const auto b = corners([&](double i, double j, double k) { return g.indexToPatient({i, j, k}); }, g.dims);
+        for (int c = 0; c < 8; ++c) EXPECT_NEAR(glm::length(a[std::size_t(c)] - b[std::size_t(c)]), 0.0, 0.05) << number;
+        int compared = 0;
+        for (int k = 0; k < n.dims[2]; k += 3)
+            for (int j = 0; j < n.dims[1]; j += 5)
+                for (int i = 0; i < n.dims[0]; i += 5) {
+                    const glm::dvec3 idx = glm::round(g.patientToIndex(n.lps(i, j, k)));
+                    ASSERT_TRUE(vol->contains(int(idx.x), int(idx.y), int(idx.z)));
+                    ASSERT_EQ(int(std::lround(n.at(i, j, k) * n.slope + n.inter)), vol->at(int(idx.x), int(idx.y), int(idx.z)));
+                    ++compared;
+                }
+        EXPECT_GT(compared, 500);
+    }
+}
+
+TEST(PhantomStudy, LoaderReadsBackExactlyTheGeneratedVoxels) {
+    const fs::path dir = test::scratchDir("phantom_readback");
+    auto o = smallOptions();
+    o.phases = {phantom::SeriesKind::Arterial, phantom::SeriesKind::PortalVenous};
+    const auto study = phantom::writeStudy(o, dir);
+    const auto series = phantom::studySeries(o);
+    ASSERT_EQ(series.size(), study.seriesInstanceUids.size());
+    for (std::size_t s = 1; s < series.size(); ++s) {  // every axial series (the scout is a single localizer)
+        const auto generated = phantom::generateSeries(o, series[s]);
+        const auto loaded = imaging::loadCtVolume(dir, study.seriesInstanceUids[s]);
+        const auto &a = generated->geometry(), &b = loaded->geometry();
+        ASSERT_EQ(a.dims, b.dims) << phantom::seriesKindName(series[s]);
+        EXPECT_NEAR(glm::length(a.origin - b.origin), 0.0, 1e-3);
+        EXPECT_NEAR(glm::length(a.spacing - b.spacing), 0.0, 1e-6);
+        for (int c = 0; c < 3; ++c) EXPECT_NEAR(glm::length(a.direction[c] - b.direction[c]), 0.0, 1e-6);
+        EXPECT_TRUE(std::equal(generated->voxels().begin(), generated->voxels().end(), loaded->voxels().begin()))
+            << "voxels differ in " << phantom::seriesKindName(series[s]);
+    }
+}
+
+TEST(PhantomStudy, SameOptionsWriteByteIdenticalFilesAndCarryNoRealIdentity) {
+    const fs::path dir = test::scratchDir("phantom_identical");
+    auto o = smallOptions();
+    o.phases = {phantom::SeriesKind::Arterial};
+    phantom::writeStudy(o, dir / "a");
+    phantom::writeStudy(o, dir / "b");
+    std::size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir / "a")) {
+        if (!e.is_regular_file()) continue;
+        const auto other = dir / "b" / fs::relative(e.path(), dir / "a");
+        ASSERT_TRUE(fs::exists(other)) << other;
+        ASSERT_EQ(slurp(e.path()), slurp(other)) << e.path();
+        ++files;
+    }
+    EXPECT_GT(files, 100u);
+    const std::string any = slurp(dir / "a" / "03_arterial" / "IM00001.dcm");
+    EXPECT_NE(any.find("POLYSIM^PHANTOM"), std::string::npos);
+    // A different seed gives a different study (UIDs and noise), same layout.
+    o.seed = 8;
+    const auto other = phantom::writeStudy(o, dir / "c");
+    EXPECT_NE(slurp(dir / "c" / "03_arterial" / "IM00001.dcm"), any);
+    EXPECT_EQ(other.fileCount, files);
+}
+
+TEST(PhantomStudy, CachedStudyIsGeneratedOnceAndAnInterruptedOneIsNeverReused) {
+    const fs::path cache = test::scratchDir("phantom_cache");
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    auto o = smallOptions();
+    o.matrix = 32;
+    o.sliceMm = 10;
+    // Leftover of an interrupted run: must be ignored, not mistaken for the study.
+    fs::create_directories(cache / "polysim" / ("phantom-" + phantom::optionsHash(o) + ".partial-1"));
+    int calls = 0;
+    const fs::path first = phantom::ensureCachedStudy(o, [&](double, std::string_view) { ++calls; });
+    EXPECT_GT(calls, 0);
+    EXPECT_EQ(first, cache / "polysim" / ("phantom-" + phantom::optionsHash(o)));
+    EXPECT_TRUE(fs::exists(first / "findings.json"));
+    EXPECT_TRUE(fs::exists(first / "03_arterial" / "IM00001.dcm"));
+    const auto stamp = fs::last_write_time(first / "03_arterial" / "IM00001.dcm");
+    calls = 0;
+    EXPECT_EQ(phantom::ensureCachedStudy(o, [&](double, std::string_view) { ++calls; }), first);
+    EXPECT_EQ(calls, 0) << "the second call must reuse the cached study";
+    EXPECT_EQ(fs::last_write_time(first / "03_arterial" / "IM00001.dcm"), stamp);
+    // Other options, other folder.
+    o.injuries = {"hemothorax"};
+    EXPECT_NE(phantom::ensureCachedStudy(o), first);
+}
+
+TEST(PhantomCli, ListInjuriesShowsTheLibraryWithCategoriesAndRegions) {
+    const auto r = test::runPolysim("phantom --list-injuries");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    int lines = 0;
+    for (const auto& i : phantom::injuryLibrary()) {
+        EXPECT_NE(r.out.find(i.id), std::string::npos) << i.id;
+        ++lines;
+    }
+    EXPECT_GE(lines, 12);
+    EXPECT_NE(r.out.find("cat 1"), std::string::npos);
+    EXPECT_NE(r.out.find("[subtle]"), std::string::npos);
+}
+
+TEST(PhantomCli, UnknownInjuryIsRefusedByName) {
+    const fs::path dir = test::scratchDir("phantom_cli_bad");
+    const auto r = test::runPolysim("phantom --out " + dir.string() + " --injuries epidural_hematoma,broken_toe");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("unknown injury 'broken_toe'"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::is_empty(dir)) << "nothing may be written for bad options";
+}
+
+TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
+    const fs::path dir = test::scratchDir("phantom_cli");
+    auto r = test::runPolysim("phantom --out " + (dir / "study").string() +
+                              " --matrix 64 --slice-mm 8 --seed 3 --injuries EDH,tension_pneumothorax --quiet --findings-out " +
+                              (dir / "findings.json").string());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string findings = slurp(dir / "findings.json");
+    EXPECT_NE(findings.find("\"id\": \"epidural_hematoma\""), std::string::npos) << findings;
+    EXPECT_NE(findings.find("\"centre_lps\""), std::string::npos);
+    EXPECT_NE(findings.find("\"acr_category\": 1"), std::string::npos);
+    // Coronal reformat of 8 mm slices: the image is as tall as the body (1000 mm) at the in-plane pixel size.
+    r = test::runPolysim("snapshot " + (dir / "study").string() + " --plane coronal --z 0 --window bone --out " +
+                         (dir / "cor.png").string());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string png = slurp(dir / "cor.png");
+    ASSERT_GT(png.size(), 24u);
+    auto be32 = [&](std::size_t o) {
+        return (unsigned(uint8_t(png[o])) << 24) | (unsigned(uint8_t(png[o + 1])) << 16) |
+               (unsigned(uint8_t(png[o + 2])) << 8) | unsigned(uint8_t(png[o + 3]));
+    };
+    const double pixel = 500.0 / 64;
+    EXPECT_EQ(be32(16), 64u);                                    // width: the field of view
+    EXPECT_NEAR(double(be32(20) - 1) * pixel, 1000.0 - 8.0, pixel);  // height: first to last slice centre
+    r = test::runPolysim("snapshot " + (dir / "study").string() + " --z 5000 --out " + (dir / "x.png").string());
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("outside"), std::string::npos) << r.err;
+}

@@ -122,25 +122,25 @@ void drawPlaneCallback(const ImDrawList*, const ImDrawCmd* cmd) {
 }
 
 std::array<int, 2> extractPlane(const imaging::Volume& volume, const PlaneMapping& m, int index,
-                                std::vector<int16_t>& out) {
+                                std::vector<int16_t>& out, const std::function<bool(int)>& shown) {
     const glm::ivec3 d = volume.dims();
     const int w = d[m.textureAxisX], h = d[m.textureAxisY];
     out.resize(std::size_t(w) * std::size_t(h));
     index = std::clamp(index, 0, d[m.normalAxis] - 1);
     const std::size_t rowLen = std::size_t(d.x);
     if (m.normalAxis == 2) {  // an acquired slice: one copy
-        if (volume.sliceReady(index)) std::memcpy(out.data(), volume.slice(index), out.size() * sizeof(int16_t));
+        if (shown(index)) std::memcpy(out.data(), volume.slice(index), out.size() * sizeof(int16_t));
         else std::fill(out.begin(), out.end(), imaging::Volume::kAirHU);
     } else if (m.normalAxis == 1) {  // one row from every slice
         for (int k = 0; k < d.z; ++k) {
             int16_t* dst = out.data() + std::size_t(k) * rowLen;
-            if (volume.sliceReady(k)) std::memcpy(dst, volume.slice(k) + std::size_t(index) * rowLen, rowLen * 2);
+            if (shown(k)) std::memcpy(dst, volume.slice(k) + std::size_t(index) * rowLen, rowLen * 2);
             else std::fill(dst, dst + rowLen, imaging::Volume::kAirHU);
         }
     } else {  // one column from every slice
         for (int k = 0; k < d.z; ++k) {
             int16_t* dst = out.data() + std::size_t(k) * std::size_t(d.y);
-            if (!volume.sliceReady(k)) {
+            if (!shown(k)) {
                 std::fill(dst, dst + d.y, imaging::Volume::kAirHU);
                 continue;
             }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <imgui.h>
@@ -54,8 +55,8 @@ struct PlaneDraw {
 void drawPlaneCallback(const ImDrawList* parentList, const ImDrawCmd* cmd);
 
 // Cuts the plane through `index` along `mapping.normalAxis` out of `volume` into `out` (texture layout),
-// using air for slices that have not arrived yet. Returns the width and height.
+// using air for slices `shown` refuses (not decoded or not arrived yet). Returns the width and height.
 std::array<int, 2> extractPlane(const imaging::Volume& volume, const PlaneMapping& mapping, int index,
-                                std::vector<int16_t>& out);
+                                std::vector<int16_t>& out, const std::function<bool(int)>& shown);
 
 }  // namespace polysim::gui

@@ -40,6 +40,16 @@ void Viewer::setVolume(std::shared_ptr<const imaging::Volume> volume, std::strin
     for (int p = 0; p < 3; ++p) cursor_[p] = std::round(cursor_[p]);
 }
 
+bool Viewer::sliceArrived(int k) const {
+    if (!volume_ || !volume_->sliceReady(k)) return false;
+    if (arrivedImages_ < 0) return true;
+    // Images arrive from the top of the axial stack down, as a scanner sends them.
+    const auto& ax = views_[int(Plane::Axial)].mapping;
+    if (ax.normalAxis != 2) return true;
+    int number = ax.nextStep > 0 ? k + 1 : volume_->dims().z - k;
+    return number <= arrivedImages_;
+}
+
 int Viewer::sliceCount(Plane p) const { return volume_ ? volume_->dims()[views_[int(p)].mapping.normalAxis] : 0; }
 
 int Viewer::imageNumber(Plane p) const {
@@ -162,7 +172,7 @@ std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const {
     glm::dvec3 ijk = v.mapping.voxelAt(uv, cursor_, volume_->dims());
     glm::ivec3 vox(std::lround(ijk.x), std::lround(ijk.y), std::lround(ijk.z));
     if (!volume_->contains(vox.x, vox.y, vox.z)) return std::nullopt;
-    int hu = volume_->sliceReady(vox.z) ? volume_->at(vox.x, vox.y, vox.z) : imaging::Volume::kAirHU;
+    int hu = sliceArrived(vox.z) ? volume_->at(vox.x, vox.y, vox.z) : imaging::Volume::kAirHU;
     return Probe{*p, vox, hu, volume_->geometry().indexToPatient(glm::dvec3(vox))};
 }
 
@@ -237,7 +247,8 @@ void Viewer::layout(glm::dvec2 min, glm::dvec2 size) {
 
 bool Viewer::prepareFrame() {
     if (!volume_) return false;
-    const int ready = volume_->slicesReady();
+    // Anything that changes which slices may show: decoding progress and scenario arrival.
+    const int ready = volume_->slicesReady() * 4096 + arrivedImages_;
     for (int p = 0; p < 3; ++p) {
         View& v = views_[p];
         int idx = int(std::lround(cursor_[v.mapping.normalAxis]));
@@ -247,7 +258,7 @@ bool Viewer::prepareFrame() {
         if (!stale && ready != v.uploadedReady) stale = Plane(p) == Plane::Axial || v.framesSinceUpload >= 15;
         ++v.framesSinceUpload;
         if (stale) {
-            auto [w, h] = extractPlane(*volume_, v.mapping, idx, scratch_);
+            auto [w, h] = extractPlane(*volume_, v.mapping, idx, scratch_, [this](int k) { return sliceArrived(k); });
             v.texture.upload(scratch_.data(), w, h);
             v.uploadedIndex = idx;
             v.uploadedReady = ready;
@@ -260,8 +271,8 @@ bool Viewer::prepareFrame() {
         v.draw.window = window_;
     }
     const auto& ax = views_[int(Plane::Axial)].mapping;
-    if (ax.normalAxis == 2) return volume_->sliceReady(int(std::lround(cursor_.z)));
-    return ready > 0;
+    if (ax.normalAxis == 2) return sliceArrived(int(std::lround(cursor_.z)));
+    return volume_->slicesReady() > 0;
 }
 
 void Viewer::draw(ImDrawList* l) {
@@ -310,8 +321,15 @@ void Viewer::draw(ImDrawList* l) {
                 textWithShadow(l, ImVec2(b.x - 220, a.y + 4), kLabel, buf);
             }
             int idx = int(std::lround(cursor_.z));
-            if (v.mapping.normalAxis == 2 && !volume_->sliceReady(idx))
+            if (v.mapping.normalAxis == 2 && !sliceArrived(idx))
                 textWithShadow(l, ImVec2(midX - 60, midY + 20), kLabel, "image not yet arrived");
+        }
+        for (const auto& [lps, label] : marks_) {
+            glm::dvec3 ijk = volume_->geometry().patientToIndex(lps);
+            if (std::abs(ijk[v.mapping.normalAxis] - cursor_[v.mapping.normalAxis]) > 2.5) continue;
+            glm::dvec2 m = r.toPixels(v.mapping.uvOf(ijk, d));
+            l->AddCircle(ImVec2(float(m.x), float(m.y)), 14.f, IM_COL32(255, 80, 80, 255), 24, 2.f);
+            textWithShadow(l, ImVec2(float(m.x) + 16, float(m.y) - 8), IM_COL32(255, 120, 120, 255), label.c_str());
         }
         if (auto pr = probe(mouse_); pr && pr->plane == pl) {
             std::snprintf(buf, sizeof buf, "%d HU   (%.1f, %.1f, %.1f) mm LPS", pr->hu, pr->lps.x, pr->lps.y, pr->lps.z);

@@ -44,6 +44,13 @@ public:
     const imaging::Volume* volume() const { return volume_.get(); }
     void setRegions(std::vector<RegionBand> regions) { regions_ = std::move(regions); }
     void setDefaultWindow(imaging::Window w) { defaultWindow_ = w; }
+    // Trainee's marks (LPS mm + label), drawn where they cut the shown planes.
+    void setMarks(std::vector<std::pair<glm::dvec3, std::string>> marks) { marks_ = std::move(marks); }
+    void setZoom(Plane p, double zoom) { views_[int(p)].zoom = zoom; }
+    // Images of the series that have not "arrived" in the scenario yet are withheld: only the first `count`
+    // images from the top of the axial stack show (-1: all).
+    void setArrivedImages(int count) { arrivedImages_ = count; }
+    bool sliceArrived(int k) const;
 
     // Runs a named command in `plane` (the hovered view for mouse input, the active view for keys).
     // `amount` is the wheel notches or drag pixels (dx, dy). Returns false for commands the viewer does not know.
@@ -106,6 +113,8 @@ private:
     std::shared_ptr<const imaging::Volume> volume_;
     std::string seriesLabel_;
     std::vector<RegionBand> regions_;
+    std::vector<std::pair<glm::dvec3, std::string>> marks_;
+    int arrivedImages_ = -1;
     PlaneProgram program_;
     std::array<View, 3> views_;
     std::vector<int16_t> scratch_;

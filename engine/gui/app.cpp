@@ -1,0 +1,436 @@
+// The app's screens and main loop, and its headless modes (see app.h).
+#include "gui/app.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <SDL.h>
+#include <backends/imgui_impl_sdl.h>
+#include <imgui.h>
+
+#include "gui/app_window.h"
+#include "gui/bindings.h"
+#include "gui/gl.h"
+#include "gui/reading_room.h"
+#include "scenario/loader.h"
+#include "scoring/score.h"
+#include "session/trainee_script.h"
+
+namespace polysim::gui {
+namespace fs = std::filesystem;
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+scenario::Scenario loadOrThrow(const fs::path& file) {
+    auto r = scenario::loadScenario(file);
+    if (!r.scenario) throw std::runtime_error(scenario::formatDiagnostics(r.diagnostics));
+    return std::move(*r.scenario);
+}
+
+fs::path defaultLogFile(const scenario::Scenario& s) {
+    fs::path base;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = fs::path(x) / "polysim";
+    else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local" / "share" / "polysim";
+    else base = fs::temp_directory_path() / "polysim";
+    char stamp[32];
+    std::time_t now = std::time(nullptr);  // names the file only; the session itself runs on its own clock
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    return base / "sessions" / (s.meta.id + "-" + stamp + ".jsonl");
+}
+
+Bindings loadBindings(std::string& warning) {
+    fs::path file = defaultBindingsFile();
+    if (!fs::exists(file)) return Bindings::defaults();
+    try {
+        return Bindings::load(file);
+    } catch (const std::exception& e) {
+        warning = std::string(e.what()) + " (using the default bindings)";
+        return Bindings::defaults();
+    }
+}
+
+void drawPreparing(const ReadingRoom& room) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(520, 0));
+    ImGui::Begin("Preparing the patient", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+    ImGui::TextWrapped("Generating the built-in phantom into the user cache (first use only; later runs reuse it).");
+    auto& images = const_cast<ReadingRoom&>(room).images();
+    ImGui::ProgressBar(float(images.prepareFraction()), ImVec2(-1, 0));
+    ImGui::TextUnformatted(images.prepareStage().c_str());
+    ImGui::End();
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    std::size_t i = std::min(v.size() - 1, std::size_t(std::ceil(p / 100.0 * double(v.size())) - 1));
+    return v[i];
+}
+
+// ---- interactive screens ----
+
+struct LibraryEntry {
+    fs::path file;
+    std::optional<scenario::Scenario> scenario;
+    std::string error;
+};
+
+class SimulatorApp {
+public:
+    SimulatorApp(const RunOptions& o, AppWindow& w) : options_(o), window_(w) {
+        bindings_ = loadBindings(warning_);
+        if (!o.scenario.empty()) {
+            scenario_ = loadOrThrow(o.scenario);
+            screen_ = Screen::Briefing;
+        } else {
+            for (const auto& f : scenario::shippedScenarios()) {
+                LibraryEntry e{f, std::nullopt, ""};
+                auto r = scenario::loadScenario(f);
+                if (r.scenario) e.scenario = std::move(*r.scenario);
+                else e.error = scenario::formatDiagnostics(r.diagnostics);
+                library_.push_back(std::move(e));
+            }
+        }
+    }
+
+    int loop() {
+        Uint64 last = SDL_GetPerformanceCounter();
+        while (running_) {
+            SDL_Event e;
+            while (SDL_PollEvent(&e)) {
+                ImGui_ImplSDL2_ProcessEvent(&e);
+                if (e.type == SDL_QUIT) {
+                    if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = true;
+                    else running_ = false;
+                }
+                if (screen_ == Screen::Reading && room_) room_->handleEvent(e);
+            }
+            Uint64 nowTicks = SDL_GetPerformanceCounter();
+            double dt = double(nowTicks - last) / double(SDL_GetPerformanceFrequency());
+            last = nowTicks;
+            window_.beginFrame();
+            if (screen_ == Screen::Reading && room_) {
+                room_->advanceBy(std::min(dt, 0.25));  // a stalled frame must not skip a scenario event's moment
+                room_->prepareFrame();
+                if (room_->images().preparing()) drawPreparing(*room_);
+                else room_->draw();
+                if (room_->ended()) {
+                    score_ = scoring::scoreSession(*scenario_, room_->log().events());
+                    screen_ = Screen::Debrief;
+                }
+            } else if (screen_ == Screen::Library) {
+                drawLibrary();
+            } else if (screen_ == Screen::Briefing) {
+                drawBriefing();
+            } else if (screen_ == Screen::Debrief) {
+                drawDebrief();
+            }
+            if (confirmQuit_) drawConfirmQuit();
+            if (!warning_.empty()) {
+                ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
+                ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
+                ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", warning_.c_str());
+                ImGui::End();
+            }
+            window_.endFrame();
+        }
+        if (room_) room_->destroyGl();
+        return 0;
+    }
+
+private:
+    enum class Screen { Library, Briefing, Reading, Debrief };
+
+    void startReading() {
+        ReadingRoomOptions ro;
+        ro.log = options_.log.empty() ? defaultLogFile(*scenario_) : options_.log;
+        ro.examMode = options_.examMode;
+        ro.sound = options_.sound;
+        room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
+        room_->createGl();
+        if (!options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
+        screen_ = Screen::Reading;
+    }
+
+    void fullScreenWindow(const char* name) {
+        ImGuiIO& io = ImGui::GetIO();
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(io.DisplaySize);
+        ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
+    }
+
+    void drawLibrary() {
+        fullScreenWindow("##library");
+        ImGui::TextUnformatted("polysim - polytrauma CT reading room");
+        ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
+        ImGui::Separator();
+        if (ImGui::BeginTable("scenarios", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
+            ImGui::TableSetupColumn("Case");
+            ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
+            ImGui::TableSetupColumn("Mechanism");
+            ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
+            ImGui::TableHeadersRow();
+            for (auto& e : library_) {
+                ImGui::TableNextRow();
+                ImGui::PushID(e.file.string().c_str());
+                ImGui::TableNextColumn();
+                if (!e.scenario) {
+                    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", e.file.filename().string().c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TableNextColumn();
+                    ImGui::TextWrapped("%s", e.error.c_str());
+                    ImGui::TableNextColumn();
+                } else {
+                    ImGui::TextUnformatted(e.scenario->meta.title.c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
+                    ImGui::TableNextColumn();
+                    if (ImGui::Button("Open")) {
+                        scenario_ = std::move(*e.scenario);
+                        screen_ = Screen::Briefing;
+                    }
+                }
+                ImGui::PopID();
+                if (screen_ != Screen::Library) break;
+            }
+            ImGui::EndTable();
+        }
+        if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
+        ImGui::End();
+    }
+
+    void drawBriefing() {
+        const auto& s = *scenario_;
+        fullScreenWindow("##briefing");
+        ImGui::TextUnformatted(s.meta.title.c_str());
+        ImGui::Separator();
+        const auto& p = s.patient;
+        ImGui::Text("Patient: %d years, %s", p.ageYears, p.sex.c_str());
+        ImGui::Spacing();
+        ImGui::TextDisabled("Mechanism");
+        ImGui::TextWrapped("%s", p.mechanism.c_str());
+        ImGui::Spacing();
+        ImGui::TextDisabled("Prehospital");
+        ImGui::TextWrapped("%s", p.prehospital.c_str());
+        ImGui::Spacing();
+        const auto& v = p.vitalsAtStart;
+        ImGui::Text("On arrival: HR %.0f, BP %.0f/%.0f, SpO2 %.0f %%, RR %.0f, GCS %d", v.heartRate, v.systolic,
+                    v.diastolic, v.spo2, v.respiratoryRate, v.gcs);
+        ImGui::Spacing();
+        ImGui::TextWrapped(
+            "You are the radiologist at the CT console. Images arrive series by series; the team will ask you "
+            "questions while you read. Keep your reading order, call life-threatening findings at once, then declare "
+            "the primary survey complete and write a one-sentence conclusion.");
+        ImGui::Spacing();
+        if (ImGui::Button("Start reading", ImVec2(200, 40))) startReading();
+        ImGui::SameLine();
+        if (!library_.empty() && ImGui::Button("Back to the library", ImVec2(200, 40))) screen_ = Screen::Library;
+        ImGui::End();
+    }
+
+    void drawDebrief() {
+        fullScreenWindow("##debrief");
+        const auto& sc = *score_;
+        ImGui::Text("Debrief: %s", sc.scenarioTitle.c_str());
+        ImGui::TextColored(sc.passed ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.4f, 0.4f, 1), "Score %.0f / 100  %s",
+                           sc.total, sc.passed ? "passed" : "not passed");
+        ImGui::TextWrapped("%s", sc.why.c_str());
+        for (const auto& c : sc.criticalErrors) ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "Critical: %s", c.c_str());
+        if (ImGui::CollapsingHeader("Findings", ImGuiTreeNodeFlags_DefaultOpen))
+            for (const auto& f : sc.findings.items)
+                ImGui::TextWrapped("[%d/10 %s] %s - %s", f.band, f.bandName.c_str(),
+                                   f.finding ? f.finding->label.c_str() : "?", f.why.c_str());
+        if (ImGui::CollapsingHeader("Reading order")) ImGui::TextWrapped("%s", sc.order.why.c_str());
+        if (ImGui::CollapsingHeader("Coverage"))
+            for (const auto& r : sc.coverage.regions)
+                ImGui::TextWrapped("%s: %.0f %% seen, %s - %s", r.region ? r.region->label.c_str() : "?",
+                                   r.fraction * 100, r.style.c_str(), r.why.c_str());
+        if (ImGui::CollapsingHeader("Interruptions"))
+            for (const auto& i : sc.interruptions.items)
+                ImGui::TextWrapped("%s: %s", i.spec ? i.spec->id.c_str() : "?", i.why.c_str());
+        if (ImGui::CollapsingHeader("Conclusion")) {
+            ImGui::TextWrapped("Yours: %s", sc.conclusion.text.c_str());
+            ImGui::TextWrapped("Expert: %s", scenario_->conclusion.expertSentence.c_str());
+            ImGui::TextWrapped("%s", sc.conclusion.why.c_str());
+        }
+        ImGui::TextDisabled("Event log: %s", room_ ? room_->log().path().string().c_str() : "");
+        if (ImGui::Button("Close")) running_ = false;
+        ImGui::End();
+    }
+
+    void drawConfirmQuit() {
+        ImGuiIO& io = ImGui::GetIO();
+        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
+        ImGui::Begin("Leave the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse);
+        ImGui::TextUnformatted("The session is still running. Everything you did is in its event log:");
+        ImGui::TextDisabled("%s", room_->log().path().string().c_str());
+        if (ImGui::Button("Leave")) running_ = false;
+        ImGui::SameLine();
+        if (ImGui::Button("Keep reading")) confirmQuit_ = false;
+        ImGui::End();
+    }
+
+    const RunOptions& options_;
+    AppWindow& window_;
+    Bindings bindings_;
+    std::string warning_;
+    std::vector<LibraryEntry> library_;
+    std::optional<scenario::Scenario> scenario_;
+    std::unique_ptr<ReadingRoom> room_;
+    std::optional<scoring::Score> score_;
+    Screen screen_ = Screen::Library;
+    bool running_ = true;
+    bool confirmQuit_ = false;
+};
+
+// ---- headless modes ----
+
+// Renders frames until the scenario's images are ready (the phantom generated, every series decoded).
+void waitForImages(AppWindow& w, ReadingRoom& room) {
+    auto deadline = Clock::now() + std::chrono::minutes(30);
+    while (!room.images().allLoaded()) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {}
+        w.beginFrame();
+        room.prepareFrame();
+        if (room.images().preparing()) drawPreparing(room);
+        w.endFrame();
+        if (Clock::now() > deadline) throw std::runtime_error("the images did not load within 30 minutes");
+        SDL_Delay(room.images().preparing() ? 50 : 5);
+    }
+}
+
+int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, const Bindings& bindings) {
+    ReadingRoomOptions ro;
+    ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-run-" + std::to_string(::getpid()) + ".jsonl") : o.log;
+    ro.examMode = o.examMode;
+    ro.sound = o.sound;
+    ReadingRoom room(s, ro, bindings);
+    room.createGl();
+    if (!o.script.empty()) room.setScript(session::loadTraineeScript(o.script));
+    waitForImages(w, room);
+    room.advanceTo(*o.at);
+    room.refreshCoverageNow();
+    // ImGui sizes auto-resizing windows over a couple of frames; the last one is read back before its swap.
+    for (int i = 0; i < 3; ++i) {
+        w.beginFrame();
+        room.prepareFrame();
+        room.draw();
+        if (i < 2) w.endFrame();
+        else w.renderWithoutSwap();
+    }
+    writePng(o.screenshot, w.readPixels());
+    w.swap();
+    std::cout << "screenshot at session time " << room.session().now() << " s: " << o.screenshot.string() << "\n";
+    if (!o.script.empty()) room.finishScripted();
+    for (const auto& r : room.scriptRefusals()) std::cerr << r << "\n";
+    room.destroyGl();
+    return 0;
+}
+
+int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, const Bindings& bindings) {
+    ReadingRoomOptions ro;
+    ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-bench-" + std::to_string(::getpid()) + ".jsonl") : o.log;
+    ro.sound = false;
+    ReadingRoom room(s, ro, bindings);
+    room.createGl();
+    // Time to first image: from the start of the command to the first frame on screen that holds a CT image.
+    // The session clock jumps to the end of the first series' arrival so every image counts as arrived.
+    double firstSeriesDone = 0;
+    for (const auto& spec : s.images.series)
+        if (spec.kind != "scout") {
+            firstSeriesDone = spec.arrivalSeconds + spec.arrivalDurationSeconds;
+            break;
+        }
+    std::optional<double> firstImage;
+    while (!firstImage) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {}
+        w.beginFrame();
+        if (!room.images().preparing()) room.advanceTo(firstSeriesDone);
+        bool shown = room.prepareFrame();
+        if (room.images().preparing()) drawPreparing(room);
+        else room.draw();
+        w.endFrame();
+        glFinish();
+        if (shown) firstImage = std::chrono::duration<double>(Clock::now() - o.started).count();
+        if (room.images().preparing()) SDL_Delay(50);
+    }
+    // Scroll the largest series (the whole-body phase): all series arrived, that one opened as a reader would.
+    waitForImages(w, room);
+    double allArrived = 0;
+    std::string largest;
+    std::size_t largestVoxels = 0;
+    for (const auto& spec : s.images.series) {
+        allArrived = std::max(allArrived, spec.arrivalSeconds + spec.arrivalDurationSeconds);
+        if (auto v = room.images().volume(spec.id); v && v->geometry().voxelCount() > largestVoxels)
+            largest = spec.id, largestVoxels = v->geometry().voxelCount();
+    }
+    room.advanceTo(allArrived);
+    if (!largest.empty() && room.session().view().series != largest) room.session().apply(session::OpenSeries{largest});
+    for (int i = 0; i < 3; ++i) {
+        w.beginFrame();
+        room.prepareFrame();
+        room.draw();
+        w.endFrame();
+    }
+    auto* vol = room.viewer().volume();
+    std::cout << "scrolling " << largest << ": " << vol->dims().x << " x " << vol->dims().y << " x " << vol->dims().z
+              << "\n";
+    std::vector<double> frames;
+    frames.reserve(std::size_t(o.benchFrames));
+    int direction = 1;
+    for (int f = 0; f < o.benchFrames; ++f) {
+        auto t0 = Clock::now();
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {}
+        int number = room.viewer().imageNumber(Plane::Axial);
+        if (number >= room.viewer().sliceCount(Plane::Axial)) direction = -1;
+        if (number <= 1) direction = 1;
+        room.viewer().execute(direction > 0 ? "slice.next" : "slice.previous", Plane::Axial);
+        w.beginFrame();
+        room.prepareFrame();
+        room.draw();
+        w.endFrame();
+        glFinish();
+        frames.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::printf("frames %d (scrolling one image per frame, %d x %d window)\n", o.benchFrames, w.width(), w.height());
+    std::printf("frame time ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(frames, 50),
+                percentile(frames, 90), percentile(frames, 99), percentile(frames, 100));
+    std::printf("time to first image: %.3f s\n", *firstImage);
+    room.destroyGl();
+    return 0;
+}
+}  // namespace
+
+int runApp(const RunOptions& o) {
+    const bool headless = !o.screenshot.empty() || o.benchFrames > 0;
+    std::optional<scenario::Scenario> s;
+    if (headless) s = loadOrThrow(o.scenario.empty() ? scenario::defaultScenarioPath() : o.scenario);
+    WindowOptions wo;
+    wo.width = o.width;
+    wo.height = o.height;
+    wo.vsync = !headless;
+    wo.title = "polysim";
+    AppWindow window(wo);
+    if (headless) {
+        std::string warning;
+        Bindings bindings = loadBindings(warning);
+        if (!warning.empty()) std::cerr << warning << "\n";
+        return o.benchFrames > 0 ? benchRun(o, window, *s, bindings) : screenshotRun(o, window, *s, bindings);
+    }
+    SimulatorApp app(o, window);
+    return app.loop();
+}
+
+}  // namespace polysim::gui

@@ -1,0 +1,525 @@
+// The reading room (see reading_room.h): viewer input becomes session commands; session state becomes the HUD.
+#include "gui/reading_room.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "phantom/phantom.h"
+#include "session/matching.h"
+
+namespace polysim::gui {
+namespace {
+constexpr float kTopBar = 46.f;
+constexpr float kLeftPanel = 340.f;
+const char* kRoles[] = {"trauma_leader", "neurosurgeon", "anaesthetist", "vascular_surgeon", "visceral_surgeon",
+                        "neurologist", "nurse"};
+
+std::string clockText(double seconds) {
+    char b[32];
+    int s = int(seconds);
+    std::snprintf(b, sizeof b, "%02d:%02d", s / 60, s % 60);
+    return b;
+}
+
+// One heartbeat of a stylised ECG (0..1 through the beat) for the monitor trace.
+double ecg(double phase) {
+    auto bump = [&](double c, double w, double h) { return h * std::exp(-std::pow((phase - c) / w, 2)); };
+    return bump(0.12, 0.025, 0.15) - bump(0.22, 0.008, 0.15) + bump(0.24, 0.012, 1.0) - bump(0.27, 0.01, 0.25) +
+           bump(0.5, 0.05, 0.3);
+}
+
+session::Plane toSession(Plane p) { return session::Plane(int(p)); }
+double alongNormal(session::Plane p, const glm::dvec3& lps) {
+    return p == session::Plane::Axial ? lps.z : p == session::Plane::Coronal ? lps.y : lps.x;
+}
+}  // namespace
+
+ImU32 roleColour(const std::string& role) {
+    if (role == "trauma_leader") return IM_COL32(200, 60, 60, 255);
+    if (role == "neurosurgeon") return IM_COL32(120, 80, 200, 255);
+    if (role == "anaesthetist" || role == "anaesthesiologist") return IM_COL32(40, 150, 90, 255);
+    if (role == "vascular_surgeon") return IM_COL32(200, 110, 30, 255);
+    if (role == "visceral_surgeon") return IM_COL32(190, 160, 30, 255);
+    if (role == "neurologist") return IM_COL32(60, 120, 200, 255);
+    if (role == "nurse") return IM_COL32(200, 90, 160, 255);
+    return IM_COL32(110, 110, 120, 255);  // phone, pager
+}
+
+std::string roleTitle(const std::string& role) {
+    if (role == "trauma_leader") return "Trauma team leader";
+    if (role == "neurosurgeon") return "Neurosurgeon";
+    if (role == "anaesthetist" || role == "anaesthesiologist") return "Anaesthetist";
+    if (role == "vascular_surgeon") return "Vascular surgeon";
+    if (role == "visceral_surgeon") return "Visceral surgeon";
+    if (role == "neurologist") return "Neurologist";
+    if (role == "nurse") return "Nurse";
+    if (role == "phone") return "Phone";
+    if (role == "pager") return "Pager";
+    return role;
+}
+
+ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options,
+                         const Bindings& bindings)
+    : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
+    if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
+    log_ = std::make_unique<session::EventLog>(options.log, false);
+    // The same options `polysim play` gives the session, so a scripted run logs identically in both.
+    session::SessionOptions so;
+    so.trainee = options.trainee;
+    if (so.trainee.empty())
+        if (const char* user = std::getenv("USER")) so.trainee = user;
+    if (scenario.images.phantom) so.fieldOfViewMm = scenario.images.phantom->fieldOfViewMm;
+    session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
+    if (options.sound) audio_ = std::make_unique<RoomAudio>();
+    viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
+}
+
+ReadingRoom::~ReadingRoom() = default;
+
+std::vector<std::string> ReadingRoom::scriptRefusals() const {
+    return script_ ? script_->refused() : std::vector<std::string>{};
+}
+
+void ReadingRoom::apply(const session::Command& c) {
+    session_->update();
+    auto r = session_->apply(c);
+    status_ = r.accepted ? "" : std::string(session::commandName(c)) + " refused: " + r.reason;
+}
+
+void ReadingRoom::advanceBy(double seconds) {
+    if (images_.preparing()) return;  // the scan has not started while the phantom is still being made
+    clock_.advanceBy(seconds);
+    if (script_) script_->playUntil(*session_, clock_, clock_.now());
+    session_->update();
+}
+
+void ReadingRoom::advanceTo(double seconds) {
+    if (script_) script_->playUntil(*session_, clock_, seconds);
+    session_->advanceTo(seconds);
+}
+
+void ReadingRoom::finishScripted() {
+    if (script_) script_->playUntil(*session_, clock_, 1e12);
+    if (!session_->ended()) {
+        double end = scenario_.durationSeconds > 0 ? scenario_.durationSeconds : clock_.now();
+        session_->advanceTo(std::max(end, clock_.now()));
+    }
+}
+
+glm::dvec3 ReadingRoom::lpsOf(glm::dvec3 ijk) const {
+    return viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(ijk) : glm::dvec3(0.0);
+}
+
+void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
+    if (syncing_) return;
+    const auto& sv = session_->view();
+    if (command.starts_with("slice.")) {
+        if (sv.plane != toSession(v.plane)) apply(session::SetPlane{toSession(v.plane)});
+        apply(session::SetPosition{alongNormal(toSession(v.plane), v.cursorLps)});
+    } else if (command == "crosshair.move") {
+        double mm = alongNormal(sv.plane, v.cursorLps);
+        if (std::abs(mm - alongNormal(sv.plane, sv.cursor)) > 1e-6) apply(session::SetPosition{mm});
+    } else if (command.starts_with("window.preset.")) {
+        apply(session::SetWindow{std::string(command.substr(14)), v.window});
+    } else if (command == "view.reset") {
+        if (!(sv.window == v.window)) apply(session::SetWindow{"soft_tissue", v.window});
+        if (sv.zoom != 1.0) apply(session::SetZoom{1.0});
+    } else if (command.starts_with("view.zoom")) {
+        apply(session::SetZoom{viewer_.zoom(v.plane)});
+    }
+    // window.adjust and view.pan are dragged: they reach the session when the button is released.
+}
+
+void ReadingRoom::handleEvent(const SDL_Event& e) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT && e.button.clicks == 2 &&
+        !io.WantCaptureMouse) {
+        if (auto p = viewer_.probe({e.button.x, e.button.y})) {
+            pickerOpen_ = true;
+            pickerLps_ = p->lps;
+            pickerSearch_.clear();
+            return;
+        }
+    }
+    std::string cmd = viewer_.handleEvent(e, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard);
+    if (cmd == "finding.mark") {
+        pickerOpen_ = true;
+        pickerLps_ = lpsOf(viewer_.cursor());
+        pickerSearch_.clear();
+    }
+    if (e.type == SDL_MOUSEBUTTONUP) {
+        const auto& sv = session_->view();
+        if (!(viewer_.window() == sv.window)) {
+            const auto* preset = imaging::presetOf(viewer_.window());
+            apply(session::SetWindow{preset ? std::string(preset->name) : "", viewer_.window()});
+        }
+    }
+}
+
+void ReadingRoom::syncViewerFromSession() {
+    syncing_ = true;
+    const auto& sv = session_->view();
+    if (!sv.series.empty() && sv.series != shownSeries_) {
+        if (auto vol = images_.volume(sv.series)) {
+            std::string label = sv.series;
+            for (const auto& s : scenario_.images.series)
+                if (s.id == sv.series) label = s.label;
+            viewer_.setVolume(vol, label);
+            std::vector<RegionBand> bands;
+            for (const auto& r : scenario_.regions)
+                if (session::seriesShowsRegion(sv.series, r)) bands.push_back({r.label, r.zFromMm, r.zToMm});
+            viewer_.setRegions(std::move(bands));
+            shownSeries_ = sv.series;
+        }
+    }
+    if (viewer_.volume() && sv.series == shownSeries_) {
+        // The session's slice (along its plane) and window are the truth; the in-plane crosshair is the viewer's.
+        const auto& g = viewer_.volume()->geometry();
+        glm::dvec3 want = g.patientToIndex(sv.cursor);
+        glm::dvec3 c = viewer_.cursor();
+        int axis = PlaneMapping::of(Plane(int(sv.plane)), g).normalAxis;
+        if (std::abs(c[axis] - want[axis]) > 0.5) {
+            c[axis] = want[axis];
+            viewer_.setCursor(c);
+        }
+        if (!(viewer_.window() == sv.window)) viewer_.setWindow(sv.window);
+        viewer_.setZoom(Plane(int(sv.plane)), sv.zoom);
+        // Scenario arrival: images reach the viewer top-down over the series' arrival time.
+        for (const auto& st : session_->seriesStates())
+            if (st.spec && st.spec->id == shownSeries_)
+                viewer_.setArrivedImages(st.arrivedFraction >= 1.0 ? -1
+                                                                   : int(std::floor(st.arrivedFraction *
+                                                                                    viewer_.sliceCount(Plane::Axial))));
+    }
+    std::vector<std::pair<glm::dvec3, std::string>> marks;
+    for (const auto& m : session_->marks()) marks.emplace_back(m.lps, m.id + " " + m.label);
+    viewer_.setMarks(std::move(marks));
+    syncing_ = false;
+}
+
+bool ReadingRoom::prepareFrame() {
+    images_.poll();
+    syncViewerFromSession();
+    speakNewInterruptions();
+    refreshCoverage(false);
+    ImGuiIO& io = ImGui::GetIO();
+    viewer_.layout({kLeftPanel + 8, kTopBar + 6}, {io.DisplaySize.x - kLeftPanel - 14, io.DisplaySize.y - kTopBar - 12});
+    return viewer_.prepareFrame();
+}
+
+void ReadingRoom::speakNewInterruptions() {
+    for (const auto& a : session_->activeInterruptions()) {
+        if (!a.spec) continue;
+        auto it = spoken_.find(a.spec->id);
+        if (it != spoken_.end() && it->second == std::make_pair(a.repeats, a.escalated)) continue;
+        spoken_[a.spec->id] = {a.repeats, a.escalated};
+        if (!audio_) continue;
+        if (a.spec->role == "phone" || a.spec->role == "pager") audio_->ring(a.spec->role == "pager");
+        if (!a.saying.empty() && a.spec->kind != scenario::InterruptionKind::Noise) audio_->say(a.spec->role, a.saying);
+    }
+}
+
+void ReadingRoom::refreshCoverage(bool force) {
+    if (options_.examMode) return;
+    // Scoring replays the whole log; it runs on a worker thread so scrolling never waits for it.
+    if (pendingCoverage_.valid() &&
+        (force || pendingCoverage_.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+        try {
+            coverage_ = pendingCoverage_.get();
+        } catch (const std::exception& e) {
+            status_ = std::string("coverage: ") + e.what();
+        }
+    }
+    uint32_t now = SDL_GetTicks();
+    std::size_t n = log_->events().size();
+    if (pendingCoverage_.valid() || n == coverageEvents_ || (!force && now - coverageTicks_ < 1000)) return;
+    coverageEvents_ = n;
+    coverageTicks_ = now;
+    pendingCoverage_ = std::async(std::launch::async, [this, events = log_->events()] {
+        return scoring::scoreSession(scenario_, events);
+    });
+    if (force) refreshCoverage(true);
+}
+
+void ReadingRoom::draw() {
+    viewer_.draw(ImGui::GetBackgroundDrawList());
+    drawTopBar();
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, kTopBar));
+    ImGui::SetNextWindowSize(ImVec2(kLeftPanel, io.DisplaySize.y - kTopBar));
+    ImGui::Begin("##hud", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    drawVitals(ImGui::GetCursorScreenPos(), ImVec2(kLeftPanel - 16, 150));
+    drawPresets();
+    if (!options_.examMode) drawChecklist();
+    drawFindings();
+    drawConclusion();
+    ImGui::End();
+    drawBubbles();
+    drawMarkPicker();
+}
+
+void ReadingRoom::drawTopBar() {
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, kTopBar));
+    ImGui::Begin("##top", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+    if (big) ImGui::PushFont(big);
+    ImGui::TextColored(ImVec4(0.4f, 1.0f, 0.5f, 1.0f), "T+ %s", clockText(session_->now()).c_str());
+    if (big) ImGui::PopFont();
+    ImGui::SameLine(130);
+    ImGui::TextUnformatted(scenario_.meta.title.c_str());
+    ImGui::SameLine(0, 24);
+    for (const auto& st : session_->seriesStates()) {
+        if (!st.spec) continue;
+        ImVec4 c = st.arrivedFraction <= 0 ? ImVec4(0.3f, 0.3f, 0.3f, 1) :
+                   st.arrivedFraction < 1 ? ImVec4(0.75f, 0.55f, 0.1f, 1) : ImVec4(0.15f, 0.45f, 0.25f, 1);
+        ImGui::PushStyleColor(ImGuiCol_Button, c);
+        char label[160];
+        if (st.arrivedFraction > 0 && st.arrivedFraction < 1)
+            std::snprintf(label, sizeof label, "%s %d%%##%s", st.spec->label.c_str(), int(st.arrivedFraction * 100),
+                          st.spec->id.c_str());
+        else
+            std::snprintf(label, sizeof label, "%s%s##%s", st.spec->label.c_str(),
+                          st.arrivedFraction <= 0 ? " (awaited)" : "", st.spec->id.c_str());
+        if (ImGui::Button(label) && st.arrivedFraction > 0 && st.spec->kind != "scout")
+            apply(session::OpenSeries{st.spec->id});
+        ImGui::PopStyleColor();
+        ImGui::SameLine();
+    }
+    if (!status_.empty()) {
+        ImGui::SameLine(0, 16);
+        ImGui::TextColored(ImVec4(1, 0.5f, 0.3f, 1), "%s", status_.c_str());
+    }
+    ImGui::End();
+}
+
+void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
+    auto v = session_->vitals();
+    ImDrawList* l = ImGui::GetWindowDrawList();
+    l->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), IM_COL32(0, 0, 0, 255), 4);
+    // ECG trace scrolling with session time.
+    const float traceH = 48, traceY = pos.y + 8 + traceH;
+    const double secondsShown = 3.0, beat = 60.0 / std::max(20.0, v.heartRate);
+    ImVec2 prev;
+    for (int x = 0; x <= int(size.x) - 16; x += 2) {
+        double t = session_->now() - secondsShown * (1.0 - x / (size.x - 16));
+        double phase = std::fmod(std::max(0.0, t), beat) / beat;
+        ImVec2 p(pos.x + 8 + x, traceY - float(ecg(phase) * traceH * 0.8));
+        if (x > 0) l->AddLine(prev, p, IM_COL32(60, 230, 90, 255), 1.5f);
+        prev = p;
+    }
+    char b[64];
+    auto big = [&](float x, float y, ImU32 col, const char* label, const char* value) {
+        l->AddText(ImVec2(pos.x + x, pos.y + y), col, label);
+        ImFont* f = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
+        l->AddText(f, 24.f, ImVec2(pos.x + x, pos.y + y + 14), col, value);
+    };
+    std::snprintf(b, sizeof b, "%.0f", v.heartRate);
+    big(8, 66, IM_COL32(60, 230, 90, 255), "HR", b);
+    std::snprintf(b, sizeof b, "%.0f/%.0f", v.systolic, v.diastolic);
+    big(70, 66, IM_COL32(255, 80, 80, 255), "NIBP mmHg", b);
+    std::snprintf(b, sizeof b, "%.0f", v.spo2);
+    big(200, 66, IM_COL32(80, 200, 255, 255), "SpO2 %", b);
+    std::snprintf(b, sizeof b, "%.0f", v.respiratoryRate);
+    big(8, 110, IM_COL32(255, 220, 80, 255), "RR", b);
+    std::snprintf(b, sizeof b, "%d", v.gcs);
+    big(70, 110, IM_COL32(230, 230, 230, 255), "GCS", b);
+    // Alarm when the patient is shocked: the monitor a trauma room hears.
+    if (v.systolic < 90 || v.heartRate > 120 || v.spo2 < 90)
+        l->AddText(ImVec2(pos.x + 200, pos.y + 118), IM_COL32(255, 60, 60, 255), "ALARM");
+    ImGui::Dummy(size);
+}
+
+void ReadingRoom::drawPresets() {
+    int n = 1;
+    for (const auto& p : imaging::kWindowPresets) {
+        char label[64];
+        std::snprintf(label, sizeof label, "%d %s", n, std::string(p.label).substr(0, 12).c_str());
+        bool on = viewer_.window() == p.window;
+        if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.2f, 0.4f, 0.7f, 1));
+        if (ImGui::Button(label, ImVec2((kLeftPanel - 34) / 4, 0)))
+            viewer_.execute("window.preset." + std::string(p.name), viewer_.activePlane());
+        if (on) ImGui::PopStyleColor();
+        if (n++ % 4 != 0) ImGui::SameLine(0, 4);
+    }
+}
+
+void ReadingRoom::drawChecklist() {
+    ImGui::Separator();
+    ImGui::TextUnformatted("Reading order");
+    for (std::size_t i = 0; i < scenario_.readingOrder.size(); ++i) {
+        const auto* region = scenario_.findRegion(scenario_.readingOrder[i]);
+        if (!region) continue;
+        double fraction = 0;
+        bool done = false;
+        if (coverage_)
+            for (const auto& rc : coverage_->coverage.regions)
+                if (rc.region && rc.region->id == region->id) fraction = rc.fraction, done = rc.completedAt.has_value();
+        ImGui::TextColored(done ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1), "%s %zu %s",
+                           done ? "[x]" : "[ ]", i + 1, region->label.c_str());
+        ImGui::SameLine(kLeftPanel - 52);
+        ImGui::TextDisabled("%3.0f%%", fraction * 100);
+        // The bar fills towards the region's required coverage.
+        ImGui::ProgressBar(float(std::min(1.0, fraction / std::max(0.01, region->minCoverage))), ImVec2(-1, 4), "");
+    }
+}
+
+void ReadingRoom::drawFindings() {
+    ImGui::Separator();
+    ImGui::TextUnformatted("Findings (double-click the image or M to mark)");
+    for (const auto& m : session_->marks()) {
+        ImGui::PushID(m.id.c_str());
+        ImGui::TextColored(ImVec4(1, 0.5f, 0.5f, 1), "%s", m.id.c_str());
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s  (z %.0f)", m.label.c_str(), m.lps.z);
+        if (ImGui::SmallButton("Go")) {
+            if (session_->view().plane != session::Plane::Axial) apply(session::SetPlane{session::Plane::Axial});
+            apply(session::SetPosition{m.lps.z});
+        }
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Call...")) ImGui::OpenPopup("call");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Remove")) apply(session::RemoveMark{m.id});
+        if (ImGui::BeginPopup("call")) {
+            for (const char* r : kRoles)
+                if (ImGui::Selectable(roleTitle(r).c_str())) apply(session::CallFinding{m.id, "", r});
+            ImGui::EndPopup();
+        }
+        ImGui::PopID();
+    }
+    for (const auto& c : session_->calls())
+        ImGui::TextDisabled("%s told %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(), c.text.c_str());
+}
+
+void ReadingRoom::drawConclusion() {
+    ImGui::Separator();
+    ImGui::TextUnformatted("Call out in words");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputText("##callText", &callText_);
+    ImGui::SetNextItemWidth(170);
+    if (ImGui::BeginCombo("##callRole", roleTitle(callRole_).c_str())) {
+        for (const char* r : kRoles)
+            if (ImGui::Selectable(roleTitle(r).c_str(), callRole_ == r)) callRole_ = r;
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Call") && !callText_.empty()) {
+        apply(session::CallFinding{"", callText_, callRole_});
+        callText_.clear();
+    }
+    ImGui::Separator();
+    ImGui::TextUnformatted("Conclusion (one sentence)");
+    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 54));
+    if (ImGui::Button("Submit conclusion") && !conclusion_.empty()) apply(session::WriteConclusion{conclusion_});
+    ImGui::SameLine();
+    bool declared = session_->primarySurveyDeclaredAt().has_value();
+    if (declared) ImGui::BeginDisabled();
+    if (ImGui::Button(declared ? "Primary survey declared" : "Primary survey complete"))
+        apply(session::DeclarePrimarySurveyComplete{});
+    if (declared) ImGui::EndDisabled();
+    if (ImGui::Button("End session")) apply(session::EndSession{});
+}
+
+void ReadingRoom::drawBubbles() {
+    ImGuiIO& io = ImGui::GetIO();
+    float y = kTopBar + 40;
+    const float w = 430;
+    for (const auto& a : session_->activeInterruptions()) {
+        if (!a.spec) continue;
+        const auto& spec = *a.spec;
+        ImU32 col = roleColour(spec.role);
+        ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
+        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.62f - w * 0.5f + kLeftPanel * 0.4f, y), ImGuiCond_Always);
+        ImGui::SetNextWindowSize(ImVec2(w, 0));
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(c.x * 0.35f, c.y * 0.35f, c.z * 0.35f, 0.95f));
+        ImGui::PushStyleColor(ImGuiCol_Border, c);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.f);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.f);
+        std::string title = "##bubble" + spec.id;
+        ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                                                 ImGuiWindowFlags_AlwaysAutoResize);
+        ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
+                           roleTitle(spec.role).c_str());
+        if (a.escalated) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "  (escalating)");
+        } else if (a.repeats > 0) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "  (asks again)");
+        }
+        ImGui::PushTextWrapPos(w - 16);
+        ImGui::TextUnformatted(spec.kind == scenario::InterruptionKind::Noise && a.saying.empty()
+                                   ? (spec.role == "pager" ? "*beep beep beep*" : "*ring ring*")
+                                   : ("\"" + a.saying + "\"").c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PushID(spec.id.c_str());
+        for (const auto& opt : spec.answers) {
+            // Quick answers are sentences: wrap them inside full-width buttons.
+            std::string label;
+            std::size_t col = 0;
+            for (char ch : opt.text) {
+                if (ch == ' ' && col > 52) label += '\n', col = 0;
+                else label += ch, ++col;
+            }
+            label += "##" + opt.id;
+            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt.id, ""});
+        }
+        if (spec.kind != scenario::InterruptionKind::Noise) {
+            auto& typed = typedAnswers_[spec.id];
+            ImGui::SetNextItemWidth(w - 90);
+            bool enter = ImGui::InputText("##typed", &typed, ImGuiInputTextFlags_EnterReturnsTrue);
+            ImGui::SameLine();
+            if ((ImGui::Button("Answer") || enter) && !typed.empty()) {
+                apply(session::AnswerInterruption{spec.id, "", typed});
+                typed.clear();
+            }
+        }
+        ImGui::PopID();
+        y += ImGui::GetWindowHeight() + 10;
+        ImGui::End();
+        ImGui::PopStyleVar(2);
+        ImGui::PopStyleColor(2);
+    }
+}
+
+void ReadingRoom::drawMarkPicker() {
+    if (!pickerOpen_) return;
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(480, 380), ImGuiCond_Appearing);
+    ImGui::Begin("Mark a finding", &pickerOpen_, ImGuiWindowFlags_NoCollapse);
+    ImGui::Text("at (%.0f, %.0f, %.0f) mm LPS", pickerLps_.x, pickerLps_.y, pickerLps_.z);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(-1);
+    bool enter = ImGui::InputTextWithHint("##search", "search or type a label", &pickerSearch_,
+                                          ImGuiInputTextFlags_EnterReturnsTrue);
+    std::string chosen;
+    ImGui::BeginChild("labels", ImVec2(0, -34), true);
+    for (const auto& injury : phantom::injuryLibrary()) {
+        bool match = pickerSearch_.empty() || session::containsPhrase(injury.label, pickerSearch_) ||
+                     std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
+                                 [&](const std::string& s) { return session::containsPhrase(s, pickerSearch_); });
+        if (match && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
+    }
+    ImGui::EndChild();
+    if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) pickerOpen_ = false;
+    ImGui::End();
+    if (!chosen.empty()) {
+        apply(session::MarkFinding{pickerLps_, chosen, ""});
+        pickerOpen_ = false;
+    }
+}
+
+}  // namespace polysim::gui

@@ -1,0 +1,112 @@
+// The reading room: the viewer, the HUD (session time, vitals monitor, series arrival, reading-order checklist,
+// findings) and the team's interruptions as speech bubbles, all over one session::Session. The room never decides
+// anything itself: every trainee action becomes a session command and lands in the event log.
+#pragma once
+
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SDL.h>
+
+#include "gui/bindings.h"
+#include "gui/script_player.h"
+#include "gui/series_source.h"
+#include "gui/viewer.h"
+#include "gui/voice.h"
+#include "scenario/scenario.h"
+#include "scoring/score.h"
+#include "session/session.h"
+
+namespace polysim::gui {
+
+struct ReadingRoomOptions {
+    std::filesystem::path log;     // event log file (required)
+    bool examMode = false;         // hides the reading-order checklist and coverage
+    bool sound = true;             // speak interruptions (espeak-ng through SDL audio)
+    std::string trainee;
+};
+
+class ReadingRoom {
+public:
+    ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, const Bindings& bindings);
+    ~ReadingRoom();  // waits for a coverage computation in flight
+
+    void createGl() { viewer_.createGl(); }
+    void destroyGl() { viewer_.destroyGl(); }
+
+    void handleEvent(const SDL_Event& e);
+    // Real time: the frame's seconds move the session clock (paused while images are still being prepared).
+    void advanceBy(double seconds);
+    // Scripted: plays the script (if any) and the scenario up to `seconds` of session time.
+    void advanceTo(double seconds);
+    void setScript(session::TraineeScript script) { script_.emplace(std::move(script)); }
+    // After a scripted run: the rest of the script and the scenario to its end, as `polysim play` does.
+    void finishScripted();
+
+    // Loads what arrived, pushes the session's view into the viewer. Returns true when a CT image is on screen.
+    bool prepareFrame();
+    void draw();  // ImGui windows + the viewer on the background draw list
+
+    session::Session& session() { return *session_; }
+    session::SessionClock& clock() { return clock_; }
+    Viewer& viewer() { return viewer_; }
+    SeriesSource& images() { return images_; }
+    const session::EventLog& log() const { return *log_; }
+    bool ended() const { return session_->ended(); }
+    std::vector<std::string> scriptRefusals() const;
+    void refreshCoverageNow() { refreshCoverage(true); }
+
+private:
+    void syncViewerFromSession();
+    void onViewerChange(const ViewState& v, std::string_view command);
+    void apply(const session::Command& c);
+    void speakNewInterruptions();
+    void refreshCoverage(bool force);
+    void drawTopBar();
+    void drawVitals(ImVec2 pos, ImVec2 size);
+    void drawPresets();
+    void drawChecklist();
+    void drawFindings();
+    void drawBubbles();
+    void drawMarkPicker();
+    void drawConclusion();
+    glm::dvec3 lpsOf(glm::dvec3 ijk) const;
+
+    const scenario::Scenario& scenario_;
+    ReadingRoomOptions options_;
+    const Bindings& bindings_;
+    session::SessionClock clock_;
+    std::unique_ptr<session::EventLog> log_;
+    std::unique_ptr<session::Session> session_;
+    SeriesSource images_;
+    Viewer viewer_;
+    std::unique_ptr<RoomAudio> audio_;
+    std::optional<ScriptPlayer> script_;
+
+    std::string shownSeries_;
+    bool syncing_ = false;
+    std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
+    std::optional<scoring::Score> coverage_;
+    std::future<scoring::Score> pendingCoverage_;
+    std::size_t coverageEvents_ = 0;
+    uint32_t coverageTicks_ = 0;
+    std::map<std::string, std::string> typedAnswers_;
+    // Mark picker.
+    bool pickerOpen_ = false;
+    glm::dvec3 pickerLps_{0.0};
+    std::string pickerSearch_;
+    std::string conclusion_;
+    std::string callText_, callRole_ = "trauma_leader";
+    std::string status_;  // last refusal, shown in the top bar
+    std::vector<double> hrHistory_;
+};
+
+// Colour of a role in bubbles and the findings list.
+ImU32 roleColour(const std::string& role);
+std::string roleTitle(const std::string& role);
+
+}  // namespace polysim::gui

@@ -1,0 +1,102 @@
+// Loading the scenario's series for the reading room (see series_source.h).
+#include "gui/series_source.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "phantom/phantom.h"
+
+namespace polysim::gui {
+namespace fs = std::filesystem;
+
+namespace {
+phantom::PhantomOptions phantomOptions(const scenario::Scenario& s) {
+    phantom::PhantomOptions o;
+    const auto& p = *s.images.phantom;
+    o.seed = p.seed;
+    o.injuries = p.injuries;
+    o.matrix = p.matrix;
+    o.sliceMm = p.sliceMm;
+    o.phases.clear();
+    for (const auto& spec : s.images.series) {
+        phantom::SeriesKind k;
+        if (phantom::parseSeriesKind(spec.kind, k) && k != phantom::SeriesKind::Scout && k != phantom::SeriesKind::Head &&
+            std::find(o.phases.begin(), o.phases.end(), k) == o.phases.end())
+            o.phases.push_back(k);
+    }
+    return o;
+}
+}  // namespace
+
+SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scenario) {
+    for (const auto& s : scenario.images.series) order_.push_back(&s);
+    std::stable_sort(order_.begin(), order_.end(),
+                     [](auto* a, auto* b) { return a->arrivalSeconds < b->arrivalSeconds; });
+    // The scout is one projection image; the reading room streams the cross-sectional series.
+    std::erase_if(order_, [](auto* s) { return s->kind == "scout"; });
+    if (scenario.images.phantom) {
+        preparing_ = true;
+        auto options = phantomOptions(scenario);
+        generating_ = std::async(std::launch::async, [this, options] {
+            return phantom::ensureCachedStudy(options, [this](double f, std::string_view stage) {
+                fraction_ = f;
+                std::lock_guard lock(stageMutex_);
+                stage_ = std::string(stage);
+            });
+        });
+    }
+}
+
+SeriesSource::~SeriesSource() {
+    if (generating_.valid()) generating_.wait();
+}
+
+std::string SeriesSource::prepareStage() const {
+    std::lock_guard lock(stageMutex_);
+    return stage_;
+}
+
+fs::path SeriesSource::folderOf(const scenario::SeriesSpec& spec) const {
+    if (!scenario_.images.phantom) return spec.folder;
+    // The phantom writes each series to <number>_<kind>/.
+    for (const auto& e : fs::directory_iterator(phantomStudy_)) {
+        std::string name = e.path().filename().string();
+        if (e.is_directory() && name.size() > spec.kind.size() && name.ends_with("_" + spec.kind)) return e.path();
+    }
+    throw std::runtime_error(phantomStudy_.string() + ": the phantom study has no '" + spec.kind + "' series");
+}
+
+void SeriesSource::poll() {
+    if (!error_.empty()) return;
+    try {
+        if (preparing_) {
+            if (generating_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+            phantomStudy_ = generating_.get();
+            preparing_ = false;
+        }
+        if (current_ && current_->finished()) {
+            current_->report();  // rethrows a fatal decoding error
+            finished_.push_back(std::move(current_));
+        }
+        if (!current_ && next_ < order_.size()) startNext();
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        throw;
+    }
+}
+
+void SeriesSource::startNext() {
+    const auto* spec = order_[next_++];
+    current_ = imaging::StreamingLoad::start(folderOf(*spec), scenario_.images.phantom ? "" : spec->seriesInstanceUid);
+    currentId_ = spec->id;
+    volumes_[spec->id] = current_->volume();
+}
+
+std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& id) const {
+    auto it = volumes_.find(id);
+    return it == volumes_.end() ? nullptr : it->second;
+}
+
+bool SeriesSource::allLoaded() const { return !preparing_ && !current_ && next_ >= order_.size(); }
+
+}  // namespace polysim::gui

@@ -1,0 +1,59 @@
+// Where the reading room's images come from: the scenario's DICOM folders, or the built-in phantom generated once
+// into the user cache (in the background, with progress) and streamed from there. Series load one after another
+// in order of arrival, each slice visible as soon as it is decoded.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "imaging/dicom_loader.h"
+#include "imaging/volume.h"
+#include "scenario/scenario.h"
+
+namespace polysim::gui {
+
+class SeriesSource {
+public:
+    explicit SeriesSource(const scenario::Scenario& scenario);
+    ~SeriesSource();
+
+    // Call once per frame: starts the next load when the previous one is done. Throws std::runtime_error with the
+    // reason (phantom generation failed, no CT series in a folder...).
+    void poll();
+
+    // The volume of a scenario series (empty until its load has started). Slices fill in as they are decoded.
+    std::shared_ptr<const imaging::Volume> volume(const std::string& seriesId) const;
+    // Preparing the phantom study (first use only): fraction and stage for a progress bar.
+    bool preparing() const { return preparing_; }
+    double prepareFraction() const { return fraction_.load(); }
+    std::string prepareStage() const;
+    bool allLoaded() const;
+    std::string error() const { return error_; }
+
+private:
+    void startNext();
+    std::filesystem::path folderOf(const scenario::SeriesSpec& spec) const;
+
+    const scenario::Scenario& scenario_;
+    std::vector<const scenario::SeriesSpec*> order_;  // by arrival
+    std::size_t next_ = 0;
+    std::filesystem::path phantomStudy_;
+    std::future<std::filesystem::path> generating_;
+    bool preparing_ = false;
+    std::atomic<double> fraction_{0.0};
+    mutable std::mutex stageMutex_;
+    std::string stage_;
+    std::string error_;
+    std::unique_ptr<imaging::StreamingLoad> current_;
+    std::string currentId_;
+    std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;
+    std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;
+};
+
+}  // namespace polysim::gui

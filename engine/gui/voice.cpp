@@ -1,0 +1,162 @@
+// espeak-ng speech and generated tones mixed through SDL2 audio (see voice.h).
+#include "gui/voice.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <SDL.h>
+#include <espeak-ng/speak_lib.h>
+
+namespace polysim::gui {
+namespace {
+std::mutex& espeakMutex() {  // espeak-ng keeps global state: one synthesis at a time
+    static std::mutex m;
+    return m;
+}
+int espeakRate = 0;  // 0: not initialised, -1: unavailable
+
+int initEspeak() {
+    if (espeakRate == 0) {
+        int r = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, 0);
+        espeakRate = r > 0 ? r : -1;
+    }
+    return espeakRate;
+}
+
+int collect(short* wav, int n, espeak_EVENT* events) {
+    auto* out = static_cast<std::vector<int16_t>*>(events->user_data);
+    if (wav && n > 0) out->insert(out->end(), wav, wav + n);
+    return 0;
+}
+}  // namespace
+
+RoleVoice voiceForRole(const std::string& role) {
+    if (role == "trauma_leader") return {"en-gb+m3", 45, 185};
+    if (role == "neurosurgeon") return {"en+m1", 35, 165};
+    if (role == "anaesthetist" || role == "anaesthesiologist") return {"en+f3", 60, 175};
+    if (role == "vascular_surgeon") return {"en-us+m4", 40, 170};
+    if (role == "visceral_surgeon") return {"en+m7", 55, 180};
+    if (role == "nurse") return {"en+f2", 70, 170};
+    if (role == "neurologist") return {"en+f4", 50, 160};
+    return {"en", 50, 175};
+}
+
+int speechSampleRate() {
+    std::lock_guard lock(espeakMutex());
+    int r = initEspeak();
+    return r > 0 ? r : 22050;
+}
+
+std::vector<int16_t> synthesiseSpeech(const std::string& role, const std::string& text) {
+    std::vector<int16_t> out;
+    std::lock_guard lock(espeakMutex());
+    if (initEspeak() < 0) return out;
+    RoleVoice v = voiceForRole(role);
+    espeak_SetSynthCallback(collect);
+    if (espeak_SetVoiceByName(v.espeakVoice) != EE_OK) espeak_SetVoiceByName("en");
+    espeak_SetParameter(espeakPITCH, v.pitch, 0);
+    espeak_SetParameter(espeakRATE, v.rate, 0);
+    espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &out);
+    return out;
+}
+
+std::vector<int16_t> ringTone(bool pager) {
+    const int rate = speechSampleRate();
+    std::vector<int16_t> s;
+    auto tone = [&](double seconds, double f1, double f2, double amp) {
+        int n = int(seconds * rate);
+        for (int i = 0; i < n; ++i) {
+            double t = double(i) / rate;
+            double env = std::min({1.0, t * 200.0, (seconds - t) * 200.0});  // no clicks at the edges
+            double v = f2 > 0 ? 0.5 * (std::sin(2 * M_PI * f1 * t) + std::sin(2 * M_PI * f2 * t)) : std::sin(2 * M_PI * f1 * t);
+            s.push_back(int16_t(v * env * amp * 32767));
+        }
+    };
+    auto silence = [&](double seconds) { s.insert(s.end(), std::size_t(seconds * rate), 0); };
+    if (pager) {
+        for (int i = 0; i < 3; ++i) tone(0.15, 1000, 0, 0.35), silence(0.1);
+    } else {
+        for (int i = 0; i < 2; ++i) tone(0.4, 440, 480, 0.3), silence(0.2), tone(0.4, 440, 480, 0.3), silence(1.0);
+    }
+    return s;
+}
+
+RoomAudio::RoomAudio() {
+    if (SDL_WasInit(SDL_INIT_AUDIO) == 0 && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) return;
+    SDL_AudioSpec want{}, have{};
+    want.freq = speechSampleRate();
+    want.format = AUDIO_S16SYS;
+    want.channels = 1;
+    want.samples = 1024;
+    want.callback = &RoomAudio::mix;
+    want.userdata = this;
+    device_ = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+    if (device_) SDL_PauseAudioDevice(device_, 0);
+    worker_ = std::thread([this] { work(); });
+}
+
+RoomAudio::~RoomAudio() {
+    {
+        std::lock_guard lock(queueMutex_);
+        stopping_ = true;
+    }
+    queueReady_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    if (device_) SDL_CloseAudioDevice(device_);
+}
+
+void RoomAudio::say(const std::string& role, const std::string& text) {
+    if (!worker_.joinable()) return;
+    {
+        std::lock_guard lock(queueMutex_);
+        queue_.emplace_back(role, text);
+    }
+    queueReady_.notify_one();
+}
+
+void RoomAudio::ring(bool pager) { play(ringTone(pager)); }
+
+int RoomAudio::playing() const {
+    std::lock_guard lock(mixMutex_);
+    return int(sounds_.size());
+}
+
+void RoomAudio::play(std::vector<int16_t> samples) {
+    if (!device_ || samples.empty()) return;
+    std::lock_guard lock(mixMutex_);
+    sounds_.push_back({std::move(samples), 0});
+}
+
+void RoomAudio::work() {
+    while (true) {
+        std::pair<std::string, std::string> item;
+        {
+            std::unique_lock lock(queueMutex_);
+            queueReady_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            item = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        play(synthesiseSpeech(item.first, item.second));
+    }
+}
+
+void RoomAudio::mix(void* self, uint8_t* stream, int len) {
+    auto* a = static_cast<RoomAudio*>(self);
+    auto* out = reinterpret_cast<int16_t*>(stream);
+    const int n = len / 2;
+    std::vector<int32_t> acc(std::size_t(n), 0);
+    {
+        std::lock_guard lock(a->mixMutex_);
+        for (auto& s : a->sounds_) {
+            std::size_t take = std::min<std::size_t>(std::size_t(n), s.samples.size() - s.pos);
+            for (std::size_t i = 0; i < take; ++i) acc[i] += s.samples[s.pos + i];
+            s.pos += take;
+        }
+        std::erase_if(a->sounds_, [](const Sound& s) { return s.pos >= s.samples.size(); });
+    }
+    for (int i = 0; i < n; ++i) out[i] = int16_t(std::clamp(acc[std::size_t(i)], -32768, 32767));
+}
+
+}  // namespace polysim::gui

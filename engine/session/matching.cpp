@@ -68,6 +68,8 @@ bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, co
                      double fieldOfViewMm) {
     const auto* region = scenario.findRegion(finding.region);
     if (view.series.empty() || (region && !seriesShowsRegion(view.series, *region))) return false;
+    // A scout shows only what its own region (tube position, gross pneumothorax...) is about.
+    if (view.projection) return region && region->series == view.series;
     int normal = view.plane == Plane::Axial ? 2 : view.plane == Plane::Coronal ? 1 : 0;
     glm::dvec3 half = finding.extentMm / 2.0;
     if (std::abs(view.cursor[normal] - finding.centreLps[normal]) > half[normal]) return false;
@@ -80,6 +82,7 @@ bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, co
 }
 
 bool regionOnScreen(const ViewState& view, const scenario::Region& region) {
+    if (view.projection) return !view.series.empty() && region.series == view.series;
     return view.plane == Plane::Axial && seriesShowsRegion(view.series, region) && view.cursor.z >= region.zFromMm &&
            view.cursor.z <= region.zToMm;
 }

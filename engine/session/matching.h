@@ -38,7 +38,8 @@ bool seriesShowsRegion(const std::string& series, const scenario::Region& region
 // The shown slice cuts the finding's box and, when zoomed in, the box is inside the visible part of the image.
 bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, const scenario::Scenario& scenario,
                      double fieldOfViewMm);
-// An axial slice inside the region's z range, in a series that shows the region.
+// An axial slice inside the region's z range, in a series that shows the region; or the scout, for a region
+// read on the scout.
 bool regionOnScreen(const ViewState& view, const scenario::Region& region);
 
 }  // namespace polysim::session

@@ -176,6 +176,7 @@ void Session::fireDue(double upTo) {
                 logEvent(e);
                 if (open) {
                     view_.series = s.id;
+                    view_.projection = false;
                     onViewChanged();
                 }
                 break;
@@ -434,6 +435,8 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!known) return refuse("no series '" + c.series + "' in this scenario");
                 if (!seriesArrived(c.series)) return refuse("series '" + c.series + "' has not arrived yet");
                 view_.series = c.series;
+                view_.projection = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
+                                               [&](const auto& s) { return s.id == c.series && s.kind == "scout"; });
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetPlane>) {
                 view_.plane = c.plane;
@@ -525,6 +528,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                         if (x.id == c.mark && !x.removedAt) m = &x;
                     if (!m) return refuse("no mark '" + c.mark + "'");
                     words += " " + m->label;
+                    extra["mark_label"] = m->label;
                 }
                 if (normaliseText(words).empty()) return refuse("a call needs a mark or words");
                 for (const auto& f : scenario_.findings)

@@ -37,6 +37,7 @@ struct SessionOptions {
 // What the trainee looks at.
 struct ViewState {
     std::string series;  // empty until a series is open
+    bool projection = false;  // the open series is a scout (one projection image: the whole body at once)
     Plane plane = Plane::Axial;
     glm::dvec3 cursor{0.0};  // LPS mm; the slice shown passes through it
     imaging::Window window{400, 40};

@@ -1,0 +1,58 @@
+// `polysim cohort DB_OR_JSON... --html FILE`: compares a group of trainees on the same scenarios (for instructors
+// after a simulation session).
+#include <fstream>
+#include <iostream>
+
+#include "cli/command.h"
+#include "scoring/cohort.h"
+
+namespace polysim::cli {
+namespace {
+constexpr std::string_view kUsage =
+    "polysim cohort DB_OR_JSON... [--html FILE]\n"
+    "  inputs: results databases (results.sqlite) and/or score files from 'polysim score --json'\n"
+    "  --html  write the comparison as one self-contained HTML file; a text summary is always printed";
+
+int cohort(const Args& args) {
+    std::vector<std::filesystem::path> sources;
+    std::string html;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--html") {
+            if (i + 1 >= args.size()) return usageError("cohort", "--html needs a file");
+            html = args[++i];
+        } else if (!args[i].empty() && args[i][0] == '-') {
+            return usageError("cohort", "unknown option '" + args[i] + "'");
+        } else {
+            sources.push_back(args[i]);
+        }
+    }
+    if (sources.empty()) return usageError("cohort", "give at least one results database or score JSON file");
+    std::vector<scoring::HistoryEntry> results;
+    try {
+        results = scoring::loadResults(sources);
+    } catch (const scoring::HistoryError& e) {
+        std::cerr << "polysim cohort: " << e.what() << "\n";
+        return 1;
+    }
+    if (results.empty()) {
+        std::cerr << "polysim cohort: no scored sessions in the inputs\n";
+        return 1;
+    }
+    std::cout << scoring::cohortText(results);
+    if (!html.empty()) {
+        std::ofstream out(html, std::ios::binary);
+        out << scoring::cohortHtml(results);
+        out.close();
+        if (!out) {
+            std::cerr << "polysim cohort: cannot write " << html << "\n";
+            return 1;
+        }
+        std::cout << "report: " << html << "\n";
+    }
+    return 0;
+}
+}  // namespace
+
+POLYSIM_REGISTER_COMMAND({"cohort", "compare trainees on the same scenarios (HTML report for instructors)", kUsage, cohort});
+
+}  // namespace polysim::cli

@@ -1,0 +1,130 @@
+// `polysim score SCENARIO LOG`: scores a session log, prints the result with its reasons, writes the JSON and the
+// HTML debrief, and stores the result in the history database.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/command.h"
+#include "scenario/loader.h"
+#include "scoring/debrief.h"
+#include "scoring/history.h"
+#include "scoring/key_images.h"
+#include "scoring/score.h"
+
+namespace polysim::cli {
+namespace {
+constexpr std::string_view kUsage =
+    "polysim score SCENARIO.toml LOG.jsonl [--json FILE|-] [--html FILE] [--no-images] [--trainee NAME] [--db FILE] "
+    "[--no-history]\n"
+    "  --json       write the score as JSON (keys: total, passed, critical_errors, findings, order, coverage,\n"
+    "               interruptions, conclusion); '-' writes it to stdout instead of the summary\n"
+    "  --html       write the debrief: one self-contained HTML file with the depth-time plot and key images\n"
+    "  --no-images  leave the key images out of the debrief (no volume is generated or loaded)\n"
+    "  --trainee    name in the results history (default: the log's trainee, else $USER)\n"
+    "  --db         results database (default: $POLYSIM_DB, else $XDG_DATA_HOME/polysim/results.sqlite)\n"
+    "  --no-history do not store the result\n"
+    "Exit status: 0 passed, 3 not passed, 1 error.";
+
+bool writeFile(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) {
+        std::cerr << "polysim score: cannot write " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+int score(const Args& args) {
+    std::vector<std::string> positional;
+    std::string jsonPath, htmlPath, trainee, dbPath;
+    bool history = true, images = true;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= args.size()) return false;
+            out = args[++i];
+            return true;
+        };
+        if (a == "--json") {
+            if (!value(jsonPath)) return usageError("score", "--json needs a file (or -)");
+        } else if (a == "--html") {
+            if (!value(htmlPath)) return usageError("score", "--html needs a file");
+        } else if (a == "--trainee") {
+            if (!value(trainee)) return usageError("score", "--trainee needs a name");
+        } else if (a == "--db") {
+            if (!value(dbPath)) return usageError("score", "--db needs a file");
+        } else if (a == "--no-history") {
+            history = false;
+        } else if (a == "--no-images") {
+            images = false;
+        } else if (!a.empty() && a[0] == '-' && a != "-") {
+            return usageError("score", "unknown option '" + a + "'");
+        } else {
+            positional.push_back(a);
+        }
+    }
+    if (positional.size() != 2) return usageError("score", "needs SCENARIO.toml and LOG.jsonl");
+    auto loaded = scenario::loadScenario(positional[0]);
+    if (!loaded.diagnostics.empty()) std::cerr << scenario::formatDiagnostics(loaded.diagnostics);
+    if (!loaded.scenario) {
+        std::cerr << "polysim score: " << positional[0] << ": the scenario has errors (above)\n";
+        return 1;
+    }
+    const auto& sc = *loaded.scenario;
+    scoring::Score s;
+    try {
+        s = scoring::scoreLogFile(sc, positional[1]);
+    } catch (const session::LogError& e) {
+        std::cerr << "polysim score: " << e.what() << "\n";
+        return 1;
+    }
+    for (const auto& w : s.warnings) std::cerr << "warning: " << w << "\n";
+    if (!trainee.empty()) s.trainee = trainee;
+    if (s.trainee.empty())
+        if (const char* user = std::getenv("USER")) s.trainee = user;
+
+    auto json = scoring::scoreToJson(s);
+    if (jsonPath == "-") {
+        std::cout << json.dump(2) << "\n";
+    } else {
+        std::cout << sc.meta.title << " — " << (s.trainee.empty() ? "unnamed trainee" : s.trainee) << "\n";
+        std::cout << "total " << json["total"].dump() << " / 100: " << (s.passed ? "PASSED" : "NOT PASSED") << "\n";
+        for (const auto& c : s.criticalErrors) std::cout << "  critical error: " << c << "\n";
+        for (const auto& f : s.findings.items)
+            std::cout << "  finding " << f.finding->id << ": band " << f.band << "/10 (" << f.bandName
+                      << (f.error.empty() ? "" : ", " + f.error) << ") — " << f.why << "\n";
+        std::cout << "  order " << json["order"]["score"].dump() << ": " << s.order.why << "\n";
+        std::cout << "  coverage " << json["coverage"]["score"].dump() << ": " << s.coverage.why << "\n";
+        for (const auto& i : s.interruptions.items)
+            std::cout << "  interruption " << i.spec->id << ": " << i.why << "\n";
+        std::cout << "  conclusion " << json["conclusion"]["score"].dump() << ": " << s.conclusion.why << "\n";
+        std::cout << "  " << s.why << "\n";
+        if (!jsonPath.empty() && !writeFile(jsonPath, json.dump(2) + "\n")) return 1;
+    }
+    if (!htmlPath.empty()) {
+        std::string note;
+        scoring::KeyImages keyImages;
+        if (images) keyImages = scoring::renderKeyImages(sc, &note);
+        else note = "Key images left out (--no-images).";
+        if (!note.empty()) std::cerr << "note: " << note << "\n";
+        if (!writeFile(htmlPath, scoring::debriefHtml(sc, s, keyImages, note))) return 1;
+        if (jsonPath != "-") std::cout << "debrief: " << htmlPath << "\n";
+    }
+    if (history) {
+        try {
+            scoring::History db(dbPath.empty() ? scoring::defaultHistoryPath() : std::filesystem::path(dbPath));
+            db.record(s, s.trainee, positional[1], scoring::fileDigest(positional[1]));
+            if (jsonPath != "-") std::cout << "stored in " << db.path().string() << "\n";
+        } catch (const scoring::HistoryError& e) {
+            std::cerr << "warning: " << e.what() << " (the result was not stored)\n";
+        }
+    }
+    return s.passed ? 0 : 3;
+}
+}  // namespace
+
+POLYSIM_REGISTER_COMMAND({"score", "score a session log: JSON, HTML debrief, results history", kUsage, score});
+
+}  // namespace polysim::cli

@@ -1,0 +1,703 @@
+// The scoring rules (clinical reference, sections 6 to 8), each result explained in words.
+#include "scoring/score.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "session/matching.h"
+#include "session/resume.h"
+
+namespace polysim::scoring {
+
+using session::ViewChange;
+using session::ViewState;
+
+namespace {
+double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+std::string fmt(const char* format, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+std::string pct(double f) { return fmt("%.0f %%", f * 100.0); }
+
+std::string windowName(const ViewState& v) {
+    if (!v.preset.empty()) return v.preset;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g/%g", v.window.width, v.window.level);
+    return buf;
+}
+
+std::string joinList(const std::vector<std::string>& items, const std::string& sep = ", ") {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+    return out;
+}
+
+struct Span {
+    double from, to;
+    const ViewState* view;
+};
+
+std::vector<Span> spansOf(const std::vector<ViewChange>& changes, double end) {
+    std::vector<Span> out;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        double to = i + 1 < changes.size() ? changes[i + 1].t : end;
+        if (to > changes[i].t) out.push_back({changes[i].t, to, &changes[i].view});
+    }
+    return out;
+}
+
+int regionSlices(const scenario::Region& r, double sliceMm) {
+    return std::max(1, int(std::ceil((r.zToMm - r.zFromMm) / sliceMm - 1e-9)));
+}
+int sliceIndex(const scenario::Region& r, double sliceMm, double z) {
+    return std::clamp(int(std::floor((z - r.zFromMm) / sliceMm)), 0, regionSlices(r, sliceMm) - 1);
+}
+}  // namespace
+
+std::string clockText(double seconds) {
+    int s = int(std::lround(std::max(0.0, seconds)));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", s / 60, s % 60);
+    return buf;
+}
+
+namespace {
+
+// ---------------------------------------------------------------- coverage and order
+void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
+                   Score& out) {
+    double sum = 0;
+    for (const auto& region : sc.regions) {
+        RegionCoverage rc;
+        rc.region = &region;
+        // Slices are counted in the spacing of the series that shows the region (the first one, when any shows it).
+        std::string series = region.series;
+        if (series.empty() && !sc.images.series.empty()) {
+            for (const auto& sp : spans)
+                if (session::regionOnScreen(*sp.view, region) && !sp.view->projection) {
+                    series = sp.view->series;
+                    break;
+                }
+        }
+        double sliceMm = s.sliceMm(series);
+        rc.slices = regionSlices(region, sliceMm);
+        std::vector<char> seen(std::size_t(rc.slices), 0);
+        int need = std::max(1, int(std::ceil(region.minCoverage * rc.slices - 1e-9)));
+        int displays = 0;
+        for (const auto& sp : spans) {
+            if (!session::regionOnScreen(*sp.view, region)) continue;
+            rc.seconds += sp.to - sp.from;
+            ++displays;
+            if (!session::windowSuits(sp.view->window, region.windows)) continue;
+            if (sp.view->projection) {  // the scout shows the whole region at once
+                for (auto& b : seen) b = 1;
+                rc.slicesSeen = rc.slices;
+                if (!rc.completedAt) rc.completedAt = sp.from;
+                continue;
+            }
+            double spacing = s.sliceMm(sp.view->series);
+            // A displayed slice stands for its own thickness, which may span several counting slices.
+            double lo = sp.view->cursor.z - spacing / 2, hi = sp.view->cursor.z + spacing / 2 - 1e-6;
+            for (int k = sliceIndex(region, sliceMm, std::max(lo, region.zFromMm));
+                 k <= sliceIndex(region, sliceMm, std::min(hi, region.zToMm)); ++k) {
+                if (seen[std::size_t(k)]) continue;
+                seen[std::size_t(k)] = 1;
+                if (++rc.slicesSeen >= need && !rc.completedAt) rc.completedAt = sp.from;
+            }
+        }
+        rc.fraction = double(rc.slicesSeen) / rc.slices;
+        // Scroll behaviour: consecutive axial positions inside the region.
+        double travelled = 0;
+        int lastDir = 0;
+        bool havePrev = false;
+        double prevZ = 0;
+        for (const auto& sp : spans) {
+            bool inside = session::regionOnScreen(*sp.view, region) && !sp.view->projection;
+            if (!inside) {
+                havePrev = false;
+                lastDir = 0;
+                continue;
+            }
+            double z = sp.view->cursor.z;
+            if (havePrev && z != prevZ) {
+                int dir = z > prevZ ? 1 : -1;
+                travelled += std::abs(z - prevZ);
+                if (dir != lastDir) ++rc.scrollCourses;
+                lastDir = dir;
+            }
+            prevZ = z;
+            havePrev = true;
+        }
+        double length = std::max(1e-6, region.zToMm - region.zFromMm);
+        rc.passes = travelled / length;
+        rc.secondsPerSlice = displays ? rc.seconds / displays : 0;
+        if (rc.seconds <= 0) {
+            rc.style = "not read";
+            rc.why = "never on screen in an axial slice";
+        } else {
+            double drill = 0.5 * std::min(rc.passes / 4.0, 1.0) +
+                           0.5 * std::clamp((0.5 - rc.secondsPerSlice) / 0.45, 0.0, 1.0);
+            rc.drillerIndex = drill;
+            rc.style = drill >= 0.6 ? "driller" : drill <= 0.4 ? "scanner" : "mixed";
+            rc.why = std::to_string(rc.slicesSeen) + " of " + std::to_string(rc.slices) + " slices (" +
+                     fmt("%.3g", sliceMm) + " mm) seen in a " + joinList(region.windows, " or ") + " window = " +
+                     pct(rc.fraction) + " (needs " + pct(region.minCoverage) + ")" +
+                     (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") + "; " +
+                     fmt("%.0f", rc.seconds) + " s on screen in " + std::to_string(rc.scrollCourses) +
+                     " scroll course(s), " + fmt("%.1f", rc.passes) + " pass(es) through its depth, " +
+                     fmt("%.2f", rc.secondsPerSlice) + " s per slice: " + rc.style + " (index " +
+                     fmt("%.2f", drill) + "; drillers scroll fast through depth many times, scanners slowly once)";
+        }
+        sum += std::min(1.0, rc.fraction / std::max(1e-6, region.minCoverage));
+        out.coverage.regions.push_back(rc);
+    }
+    out.coverage.score = sc.regions.empty() ? 1.0 : sum / double(sc.regions.size());
+    int complete = 0;
+    for (const auto& r : out.coverage.regions) complete += r.completedAt ? 1 : 0;
+    out.coverage.why = std::to_string(complete) + " of " + std::to_string(sc.regions.size()) +
+                       " regions read to their required coverage; the part is the mean over regions of "
+                       "coverage / required coverage (capped at 1) = " + fmt("%.2f", out.coverage.score) +
+                       ". Coverage predicts accuracy better than experience (Williams et al. 2021).";
+
+    // Reading order: Kendall's tau between the protocol and the order of completion.
+    auto& order = out.order;
+    order.protocol = sc.readingOrder;
+    std::vector<std::pair<double, int>> done;  // completion time, protocol index
+    for (std::size_t i = 0; i < sc.readingOrder.size(); ++i) {
+        const RegionCoverage* rc = nullptr;
+        for (const auto& r : out.coverage.regions)
+            if (r.region->id == sc.readingOrder[i]) rc = &r;
+        if (rc && rc->completedAt) done.push_back({*rc->completedAt, int(i)});
+        else order.notCompleted.push_back(sc.readingOrder[i]);
+    }
+    std::stable_sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [t, i] : done) order.completed.push_back({sc.readingOrder[std::size_t(i)], t});
+    int maxSoFar = -1;
+    std::string maxName;
+    for (const auto& [t, i] : done) {
+        if (i < maxSoFar)
+            order.outOfOrder.push_back(sc.readingOrder[std::size_t(i)] + " (protocol step " + std::to_string(i + 1) +
+                                       ") was completed at " + clockText(t) + ", after " + maxName + " (step " +
+                                       std::to_string(maxSoFar + 1) + ")");
+        if (i > maxSoFar) {
+            maxSoFar = i;
+            maxName = sc.readingOrder[std::size_t(i)];
+        }
+    }
+    double total = double(sc.readingOrder.size());
+    if (done.size() >= 2) {
+        int concordant = 0, discordant = 0;
+        for (std::size_t a = 0; a < done.size(); ++a)
+            for (std::size_t b = a + 1; b < done.size(); ++b) (done[a].second < done[b].second ? concordant : discordant)++;
+        order.tau = double(concordant - discordant) / double(concordant + discordant);
+        order.score = (*order.tau + 1) / 2 * (double(done.size()) / total);
+        order.why = "Kendall's tau = (concordant " + std::to_string(concordant) + " - discordant " +
+                    std::to_string(discordant) + ") / " + std::to_string(concordant + discordant) + " pairs = " +
+                    fmt("%.2f", *order.tau) + " over the " + std::to_string(done.size()) + " of " +
+                    std::to_string(int(total)) + " protocol regions completed; part = (tau + 1) / 2 x completed share = " +
+                    fmt("%.2f", order.score) + ".";
+    } else {
+        order.score = total > 0 ? double(done.size()) / total : 1.0;
+        order.why = std::to_string(done.size()) + " of " + std::to_string(int(total)) +
+                    " protocol regions completed; an order needs at least two, so the part is the completed share = " +
+                    fmt("%.2f", order.score) + ".";
+    }
+    if (!order.notCompleted.empty()) order.why += " Not completed: " + joinList(order.notCompleted) + ".";
+    if (!order.outOfOrder.empty()) order.why += " Out of order: " + joinList(order.outOfOrder, "; ") + ".";
+}
+
+// ---------------------------------------------------------------- findings
+void scoreFindings(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
+                   Score& out) {
+    double weighted = 0, weights = 0;
+    for (const auto& f : sc.findings) {
+        FindingScore fs;
+        fs.finding = &f;
+        auto windows = session::findingWindows(sc, f);
+        for (const auto& sp : spans) {
+            if (!session::findingOnScreen(*sp.view, f, sc, s.options().fieldOfViewMm)) continue;
+            fs.onScreen = true;
+            std::string w = windowName(*sp.view);
+            if (std::find(fs.onScreenWindows.begin(), fs.onScreenWindows.end(), w) == fs.onScreenWindows.end())
+                fs.onScreenWindows.push_back(w);
+            if (!fs.seen && session::windowSuits(sp.view->window, windows)) {
+                fs.seen = true;
+                fs.seenAt = sp.from;
+            }
+        }
+        for (const auto& m : s.allMarks()) {
+            if (m.removedAt || !session::markOnFinding(m.lps, f)) continue;
+            bool named = session::textNamesFinding(m.label, f);
+            if (!fs.marked || (named && !fs.labelCorrect)) fs.markLabel = m.label;
+            fs.marked = true;
+            if (named) {
+                fs.labelCorrect = true;
+                if (!fs.detectedAt || m.placedAt < *fs.detectedAt) fs.detectedAt = m.placedAt;
+            }
+        }
+        for (const auto& c : s.calls()) {
+            if (std::find(c.findings.begin(), c.findings.end(), f.id) == c.findings.end()) continue;
+            fs.labelCorrect = true;
+            if (!fs.detectedAt || c.t < *fs.detectedAt) fs.detectedAt = c.t;
+            if (!fs.firstToldAt) fs.firstToldAt = c.t;
+            if (std::find(fs.toldRoles.begin(), fs.toldRoles.end(), c.role) == fs.toldRoles.end())
+                fs.toldRoles.push_back(c.role);
+            bool right = f.tell.empty() || std::find(f.tell.begin(), f.tell.end(), c.role) != f.tell.end();
+            if (right && !fs.calledAt) {
+                fs.calledAt = c.t;
+                fs.calledTo = c.role;
+            }
+        }
+        fs.calledInTime = fs.calledAt && (f.deadlineSeconds <= 0 || *fs.calledAt <= f.deadlineSeconds);
+        bool cat1 = f.acrCategory == 1;
+        bool mustCall = cat1 || !f.tell.empty();
+        std::string who = f.tell.empty() ? "the team" : joinList(f.tell, " or ");
+        std::string deadline = f.deadlineSeconds > 0 ? clockText(f.deadlineSeconds) : "the end";
+        std::string seenText = fs.onScreenWindows.empty()
+                                   ? "never on screen"
+                                   : "on screen in " + joinList(fs.onScreenWindows) + " (it shows in " +
+                                         joinList(windows, " or ") + ")";
+        bool identified = fs.labelCorrect;
+        if (!identified) {
+            fs.error = fs.seen ? "interpretive" : "observational";
+            fs.band = cat1 ? (fs.seen ? 1 : 0) : 3;
+            if (!fs.seen)
+                fs.why = "Missed: " + seenText + ", so it was never looked at in a window that shows it (observational error).";
+            else if (fs.marked)
+                fs.why = "Seen at " + clockText(*fs.seenAt) + " and marked, but named '" + fs.markLabel +
+                         "', which does not name it (interpretive error).";
+            else
+                fs.why = "Seen at " + clockText(*fs.seenAt) + " in a suitable window but neither marked nor named (interpretive error).";
+        } else if (!mustCall) {
+            fs.band = fs.marked ? 10 : 9;
+            fs.why = std::string("Found at ") + clockText(*fs.detectedAt) +
+                     (fs.marked ? ", marked and correctly named." : ", named but not marked on the image (-1).");
+        } else if (fs.calledInTime) {
+            fs.band = 10;
+            fs.why = "Found at " + clockText(*fs.detectedAt) + " and told to " + fs.calledTo + " at " +
+                     clockText(*fs.calledAt) + ", before the deadline " + deadline + ".";
+            if (!fs.marked) {
+                fs.band -= 1;
+                fs.why += " Not marked on the image (-1).";
+            }
+            if (f.deadlineSeconds > 0 && *fs.calledAt > 0.75 * f.deadlineSeconds) {
+                fs.band -= 1;
+                fs.why += " Called in the last quarter of the time allowed (-1).";
+            }
+        } else if (fs.calledAt) {
+            fs.band = 5;
+            fs.error = "communication";
+            fs.why = "Found and told to " + fs.calledTo + ", but late: at " + clockText(*fs.calledAt) +
+                     ", the deadline was " + deadline + " (omission).";
+        } else if (!fs.toldRoles.empty()) {
+            fs.band = cat1 ? 2 : 4;
+            fs.error = "communication";
+            fs.why = "Found, but told only " + joinList(fs.toldRoles) + "; " + who + " must hear it.";
+        } else {
+            fs.band = cat1 ? 2 : 4;
+            fs.error = "communication";
+            fs.why = "Found" + (fs.detectedAt ? " at " + clockText(*fs.detectedAt) : std::string()) +
+                     " but never called to " + who + ".";
+        }
+        fs.bandName = fs.band <= 2 ? "critical error" : fs.band <= 6 ? "omission" : "effective";
+        fs.critical = cat1 && fs.band < sc.weights.minFindingBand;
+        if (fs.critical) {
+            std::string what = fs.error == "communication" ? "uncalled" : "missed";
+            out.criticalErrors.push_back("Category 1 finding " + what + ": " + f.label + " — " + fs.why);
+        }
+        double w = std::max(1, 4 - f.acrCategory);
+        weighted += w * fs.band / 10.0;
+        weights += w;
+        out.findings.items.push_back(fs);
+    }
+    for (const auto& m : s.allMarks()) {
+        if (m.removedAt) continue;
+        bool onAny = std::any_of(sc.findings.begin(), sc.findings.end(),
+                                 [&](const auto& f) { return session::markOnFinding(m.lps, f); });
+        if (!onAny) out.findings.extraMarks.push_back(m);
+    }
+    double base = weights > 0 ? weighted / weights : 1.0;
+    double penalty = std::min(0.2, 0.02 * double(out.findings.extraMarks.size()));
+    out.findings.score = std::max(0.0, base - penalty);
+    out.findings.why = "Mean band / 10 weighted by urgency (Category 1 x3, 2 x2, 3 x1) = " + fmt("%.2f", base);
+    if (penalty > 0)
+        out.findings.why += ", minus 0.02 for each of " + std::to_string(out.findings.extraMarks.size()) +
+                            " mark(s) on no injury (at most 0.2)";
+    out.findings.why += " = " + fmt("%.2f", out.findings.score) +
+                        ". Bands follow WIDI SIM: 0-2 critical error, 3-6 omission, 7-10 effective.";
+}
+
+// ---------------------------------------------------------------- interruptions
+void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
+                        const std::vector<Json>& actions, Score& out) {
+    double sum = 0;
+    int counted = 0;
+    for (const auto& rec : s.interruptions()) {
+        const auto* spec = sc.findInterruption(rec.id);
+        if (!spec) continue;
+        InterruptionScore is;
+        is.spec = spec;
+        is.startedAt = rec.startedAt;
+        is.answeredAt = rec.answeredAt;
+        is.repeats = int(rec.repeatedAt.size());
+        is.escalated = rec.escalatedAt.has_value();
+        is.correct = rec.correct;
+        is.answer = rec.option.empty() ? rec.text : rec.option;
+        if (rec.answeredAt) is.responseSeconds = *rec.answeredAt - rec.startedAt;
+        for (const auto& a : spec->answers)
+            if (a.id == rec.option) is.feedback = a.feedback;
+        bool noise = spec->kind == scenario::InterruptionKind::Noise;
+        if (spec->kind == scenario::InterruptionKind::Challenge)
+            is.challenge = !rec.answeredAt ? "unanswered" : rec.correct ? "held" : "revised";
+
+        // Resumption: the first productive action (a slice moved, a mark, a call) after the interruption ended.
+        double end = rec.endedAt.value_or(out.endTime);
+        std::optional<double> resumeAt;
+        std::optional<double> resumeZ;
+        for (const auto& a : actions) {
+            double t = a.value("t", 0.0);
+            if (t <= end || a.contains("refused")) continue;
+            std::string name = a.value("action", "");
+            if (name == "position" || name == "mark" || name == "call") {
+                resumeAt = t;
+                break;
+            }
+        }
+        if (resumeAt) {
+            for (const auto& sp : spans)
+                if (sp.from <= *resumeAt) resumeZ = sp.view->cursor.z;
+        }
+        // Where reading stood when attention came back (the same as at the start unless they scrolled on).
+        double stopZ = rec.viewAtStart.cursor.z;
+        for (const auto& sp : spans)
+            if (sp.from <= end) stopZ = sp.view->cursor.z;
+        is.stoppedAtMm = stopZ;
+        std::string resumptionWhy;
+        double resumePoints = 0;
+        // What was on screen when attention came back: paging axial slices, or something else (the scout, nothing).
+        const ViewState* stopView = &rec.viewAtStart;
+        for (const auto& sp : spans)
+            if (sp.from <= end) stopView = sp.view;
+        bool paging = !stopView->series.empty() && !stopView->projection && stopView->plane == session::Plane::Axial;
+        if (!noise && !rec.answeredAt) {
+            is.resumption = "never answered";
+            resumptionWhy = "it was never answered, so reading went on with the question standing";
+        } else if (rec.endReason == "session ended" || (!resumeAt && s.endedAt() && *s.endedAt() <= end + 1e-9)) {
+            is.resumption = "session ended";
+            resumePoints = 0.25;
+            resumptionWhy = "the session ended before reading resumed";
+        } else if (resumeAt && !paging) {
+            is.resumptionLagSeconds = *resumeAt - end;
+            is.resumption = "was not paging when interrupted";
+            resumePoints = 0.25;
+            resumptionWhy = "no axial series was being read when it began; next action " +
+                            fmt("%.1f", *is.resumptionLagSeconds) + " s after it ended";
+        } else if (!resumeAt) {
+            is.resumption = "did not resume";
+            resumptionWhy = "no slice was moved, nothing marked or called after it";
+        } else {
+            is.resumptionLagSeconds = *resumeAt - end;
+            is.resumedAtMm = resumeZ;
+            double z = resumeZ.value_or(stopZ);
+            double spacing = s.sliceMm(rec.viewAtStart.series);
+            double near = std::max(10.0, 5 * spacing);
+            const ViewState* resumeView = nullptr;
+            for (const auto& sp : spans)
+                if (sp.from <= *resumeAt) resumeView = sp.view;
+            // Axial ground read (any region, in a window suitable for it) before `until`; with `sameWindowAs`, only
+            // what was read in that same window counts (coming back in another window is a new read, not a re-search).
+            auto covered = [&](double zq, double until, const ViewState* sameWindowAs) {
+                for (const auto& sp : spans) {
+                    if (sp.from >= until) break;
+                    const auto& v = *sp.view;
+                    if (v.plane != session::Plane::Axial || v.projection || std::abs(v.cursor.z - zq) > spacing / 2)
+                        continue;
+                    if (sameWindowAs && !(v.preset == sameWindowAs->preset && v.window == sameWindowAs->window)) continue;
+                    for (const auto& r : sc.regions)
+                        if (session::regionOnScreen(v, r) && session::windowSuits(v.window, r.windows)) return true;
+                }
+                return false;
+            };
+            if (std::abs(z - stopZ) <= near) {
+                is.resumption = "resumed where stopped";
+                resumePoints = 0.25;
+            } else if (covered(z, end, resumeView)) {
+                is.resumption = "re-searched covered ground";
+                resumePoints = 0.15;
+            } else {
+                // Ground between the stop and the restart that was still unread when the session ended.
+                double gap = 0;
+                for (double zq = std::min(z, stopZ) + spacing; zq < std::max(z, stopZ) - spacing / 2; zq += spacing)
+                    if (!covered(zq, out.endTime + 1, nullptr)) gap += spacing;
+                if (gap > near) {
+                    is.resumption = "skipped uncovered ground";
+                    resumptionWhy = fmt("%.0f", gap) + " mm between the stop and the restart were never read";
+                } else {
+                    is.resumption = "moved on to new ground";
+                    resumePoints = 0.25;
+                }
+            }
+            resumptionWhy = "stopped at z " + fmt("%.0f", stopZ) + " mm, " + is.resumption + " (z " + fmt("%.0f", z) +
+                            " mm) " + fmt("%.1f", *is.resumptionLagSeconds) + " s after it ended" +
+                            (resumptionWhy.empty() ? "" : "; " + resumptionWhy);
+        }
+        if (noise) {
+            is.score = resumePoints * 4;
+            is.why = std::string(rec.answeredAt ? "Dealt with after " + fmt("%.0f", *is.responseSeconds) + " s"
+                                                : "Left to ring out") +
+                     "; " + resumptionWhy + ".";
+        } else {
+            double answerPts = rec.correct ? 0.5 : 0.0;
+            double promptPts = !rec.answeredAt ? 0.0 : is.escalated ? 0.0 : is.repeats == 0 ? 0.25 : 0.1;
+            is.score = answerPts + promptPts + resumePoints;
+            is.why = (rec.answeredAt ? "Answered after " + fmt("%.0f", *is.responseSeconds) + " s" +
+                                           (is.repeats ? " and " + std::to_string(is.repeats) + " repeat(s)" : "") +
+                                           (is.escalated ? ", after it escalated" : "") +
+                                           (rec.correct ? ", correctly (+0.5)" : ", wrongly (+0)")
+                                     : std::string("Never answered") + (is.escalated ? "; it escalated" : "")) +
+                     "; promptness +" + fmt("%.2f", promptPts) + "; " + resumptionWhy + " (+" +
+                     fmt("%.2f", resumePoints) + ")" + (is.challenge.empty() ? "" : "; challenge " + is.challenge) + ".";
+        }
+        sum += is.score;
+        ++counted;
+        out.interruptions.items.push_back(is);
+    }
+    out.interruptions.score = counted ? sum / counted : 1.0;
+    out.interruptions.why =
+        counted ? "Mean over " + std::to_string(counted) +
+                      " interruptions of: right answer 0.5, answered before they had to repeat 0.25 (after a repeat "
+                      "0.1), resumed where reading stopped 0.25 (re-searched 0.15, skipped 0). Resumption lag is the "
+                      "time from the end of an interruption to the next slice moved, mark or call (Williams and Drew 2017)."
+                : "No interruption happened in this session.";
+}
+
+// ---------------------------------------------------------------- conclusion
+void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Score& out) {
+    auto& c = out.conclusion;
+    c.text = s.conclusion();
+    c.at = s.conclusionAt();
+    int named = 0;
+    std::vector<std::string> missing;
+    for (const auto& kp : sc.conclusion.keyPoints) {
+        bool hit = session::containsPhrase(c.text, kp.label);
+        for (const auto& k : kp.keywords) hit = hit || session::containsPhrase(c.text, k);
+        c.keyPoints.push_back({&kp, hit});
+        if (hit) ++named;
+        else missing.push_back(kp.label);
+    }
+    if (c.text.empty()) {
+        c.score = 0;
+        c.why = "No conclusion was written.";
+    } else if (sc.conclusion.keyPoints.empty()) {
+        c.score = 1;
+        c.why = "A conclusion was written; this scenario lists no key points.";
+    } else {
+        c.score = double(named) / double(sc.conclusion.keyPoints.size());
+        c.why = "Names " + std::to_string(named) + " of " + std::to_string(sc.conclusion.keyPoints.size()) +
+                " key points" + (missing.empty() ? "" : "; missing: " + joinList(missing)) + ".";
+    }
+}
+}  // namespace
+
+Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& events) {
+    session::checkLogMatchesScenario(events, scenario, "log");
+    Score out;
+    out.scenarioId = scenario.meta.id;
+    out.scenarioTitle = scenario.meta.title;
+    session::SessionClock clock;
+    session::EventLog log;
+    auto options = session::optionsFromLog(events.front());
+    out.trainee = options.trainee;
+    session::Session s(scenario, clock, log, options);
+    auto warnings = s.replay(events);
+    out.warnings.insert(out.warnings.end(), warnings.begin(), warnings.end());
+    // A log that was cut off (no session_end) is scored up to its last event.
+    out.endTime = s.endedAt().value_or(s.now());
+    out.endedBy = s.ended() ? s.endReason() : "log ends without session_end";
+    out.primarySurveyAt = s.primarySurveyDeclaredAt();
+    out.views = s.viewChanges();
+    out.marks = s.allMarks();
+    out.events = log.events();
+    auto spans = spansOf(out.views, out.endTime);
+    std::vector<Json> actions;
+    for (const auto& e : log.events())
+        if (e.contains("action")) actions.push_back(e);
+
+    scoreFindings(scenario, s, spans, out);
+    scoreCoverage(scenario, s, spans, out);
+    scoreInterruptions(scenario, s, spans, actions, out);
+    scoreConclusion(scenario, s, out);
+
+    const auto& w = scenario.weights;
+    double wsum = w.findings + w.order + w.coverage + w.interruptions + w.conclusion;
+    double raw = wsum > 0 ? (w.findings * out.findings.score + w.order * out.order.score +
+                             w.coverage * out.coverage.score + w.interruptions * out.interruptions.score +
+                             w.conclusion * out.conclusion.score) / wsum
+                          : 0.0;
+    out.total = std::round(raw * 1000.0) / 10.0;
+    out.passed = out.total >= w.passThreshold && out.criticalErrors.empty();
+    out.why = "findings " + fmt("%.2f", out.findings.score) + " x " + fmt("%.2f", w.findings) + " + order " +
+              fmt("%.2f", out.order.score) + " x " + fmt("%.2f", w.order) + " + coverage " +
+              fmt("%.2f", out.coverage.score) + " x " + fmt("%.2f", w.coverage) + " + interruptions " +
+              fmt("%.2f", out.interruptions.score) + " x " + fmt("%.2f", w.interruptions) + " + conclusion " +
+              fmt("%.2f", out.conclusion.score) + " x " + fmt("%.2f", w.conclusion) + ", over the weights' sum " +
+              fmt("%.2f", wsum) + ", x 100 = " + fmt("%.1f", out.total) + ". Pass needs " +
+              fmt("%.0f", w.passThreshold) + " and no critical error: " +
+              (out.passed ? std::string("passed.")
+                          : out.criticalErrors.empty() ? std::string("failed on the total.")
+                                                       : "failed, " + std::to_string(out.criticalErrors.size()) +
+                                                             " critical error(s).");
+    return out;
+}
+
+Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::path& path) {
+    auto contents = session::readEventLog(path);
+    session::checkLogMatchesScenario(contents.events, scenario, path);
+    Score s = scoreSession(scenario, contents.events);
+    s.warnings.insert(s.warnings.begin(), contents.warnings.begin(), contents.warnings.end());
+    return s;
+}
+
+// ---------------------------------------------------------------- JSON
+namespace {
+Json opt(const std::optional<double>& v) { return v ? Json(r3(*v)) : Json(nullptr); }
+}  // namespace
+
+Json scoreToJson(const Score& s) {
+    Json j;
+    j["total"] = r3(s.total);
+    j["passed"] = s.passed;
+    j["critical_errors"] = s.criticalErrors;
+    j["why"] = s.why;
+
+    Json findings;
+    findings["score"] = r3(s.findings.score);
+    findings["why"] = s.findings.why;
+    Json items = Json::array();
+    for (const auto& f : s.findings.items) {
+        Json x;
+        x["id"] = f.finding->id;
+        x["label"] = f.finding->label;
+        x["category"] = f.finding->acrCategory;
+        x["region"] = f.finding->region;
+        x["on_screen"] = f.onScreen;
+        x["on_screen_windows"] = f.onScreenWindows;
+        x["seen"] = f.seen;
+        x["seen_at"] = opt(f.seenAt);
+        x["marked"] = f.marked;
+        x["mark_label"] = f.markLabel;
+        x["label_correct"] = f.labelCorrect;
+        x["detected_at"] = opt(f.detectedAt);
+        x["told"] = f.toldRoles;
+        x["called_at"] = opt(f.calledAt);
+        x["called_to"] = f.calledTo;
+        x["must_tell"] = f.finding->tell;
+        x["deadline"] = r3(f.finding->deadlineSeconds);
+        x["called_in_time"] = f.calledInTime;
+        x["band"] = f.band;
+        x["band_name"] = f.bandName;
+        x["error"] = f.error.empty() ? Json(nullptr) : Json(f.error);
+        x["critical"] = f.critical;
+        x["why"] = f.why;
+        items.push_back(x);
+    }
+    findings["items"] = items;
+    Json extra = Json::array();
+    for (const auto& m : s.findings.extraMarks)
+        extra.push_back({{"id", m.id}, {"label", m.label}, {"lps", {r3(m.lps.x), r3(m.lps.y), r3(m.lps.z)}}});
+    findings["extra_marks"] = extra;
+    j["findings"] = findings;
+
+    Json order;
+    order["score"] = r3(s.order.score);
+    order["tau"] = opt(s.order.tau);
+    order["why"] = s.order.why;
+    order["protocol"] = s.order.protocol;
+    Json completed = Json::array();
+    for (const auto& [id, t] : s.order.completed) completed.push_back({{"region", id}, {"at", r3(t)}});
+    order["completed"] = completed;
+    order["not_completed"] = s.order.notCompleted;
+    order["out_of_order"] = s.order.outOfOrder;
+    j["order"] = order;
+
+    Json coverage;
+    coverage["score"] = r3(s.coverage.score);
+    coverage["why"] = s.coverage.why;
+    Json regions = Json::array();
+    for (const auto& r : s.coverage.regions) {
+        Json x;
+        x["region"] = r.region->id;
+        x["label"] = r.region->label;
+        x["slices"] = r.slices;
+        x["slices_seen"] = r.slicesSeen;
+        x["fraction"] = r3(r.fraction);
+        x["required"] = r3(r.region->minCoverage);
+        x["completed_at"] = opt(r.completedAt);
+        x["seconds"] = r3(r.seconds);
+        x["scroll_courses"] = r.scrollCourses;
+        x["passes"] = r3(r.passes);
+        x["seconds_per_slice"] = r3(r.secondsPerSlice);
+        x["driller_index"] = r3(r.drillerIndex);
+        x["style"] = r.style;
+        x["why"] = r.why;
+        regions.push_back(x);
+    }
+    coverage["regions"] = regions;
+    j["coverage"] = coverage;
+
+    Json interruptions;
+    interruptions["score"] = r3(s.interruptions.score);
+    interruptions["why"] = s.interruptions.why;
+    Json iitems = Json::array();
+    for (const auto& i : s.interruptions.items) {
+        Json x;
+        x["id"] = i.spec->id;
+        x["role"] = i.spec->role;
+        x["text"] = i.spec->text;
+        x["started_at"] = r3(i.startedAt);
+        x["answered_at"] = opt(i.answeredAt);
+        x["response_seconds"] = opt(i.responseSeconds);
+        x["repeats"] = i.repeats;
+        x["escalated"] = i.escalated;
+        x["answer"] = i.answer;
+        x["correct"] = i.correct;
+        x["feedback"] = i.feedback;
+        x["resumption_lag_seconds"] = opt(i.resumptionLagSeconds);
+        x["resumption"] = i.resumption;
+        x["stopped_at_mm"] = opt(i.stoppedAtMm);
+        x["resumed_at_mm"] = opt(i.resumedAtMm);
+        x["challenge"] = i.challenge.empty() ? Json(nullptr) : Json(i.challenge);
+        x["score"] = r3(i.score);
+        x["why"] = i.why;
+        iitems.push_back(x);
+    }
+    interruptions["items"] = iitems;
+    j["interruptions"] = interruptions;
+
+    Json conclusion;
+    conclusion["score"] = r3(s.conclusion.score);
+    conclusion["why"] = s.conclusion.why;
+    conclusion["text"] = s.conclusion.text;
+    conclusion["at"] = opt(s.conclusion.at);
+    Json kps = Json::array();
+    for (const auto& k : s.conclusion.keyPoints)
+        kps.push_back({{"id", k.point->id}, {"label", k.point->label}, {"named", k.named}});
+    conclusion["key_points"] = kps;
+    j["conclusion"] = conclusion;
+
+    j["scenario"] = {{"id", s.scenarioId}, {"title", s.scenarioTitle}};
+    j["trainee"] = s.trainee;
+    j["session"] = {{"duration_seconds", r3(s.endTime)},
+                    {"ended_by", s.endedBy},
+                    {"primary_survey_declared_at", opt(s.primarySurveyAt)},
+                    {"warnings", s.warnings}};
+    return j;
+}
+
+}  // namespace polysim::scoring

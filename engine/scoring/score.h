@@ -1,0 +1,148 @@
+// Scoring a session from its event log: the log's trainee actions are replayed through the session engine, and
+// what was on screen, marked, said and answered is measured against the scenario. Every number carries a "why".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "session/event_log.h"
+#include "session/session.h"
+
+namespace polysim::scoring {
+
+using session::Json;
+
+struct FindingScore {
+    const scenario::Finding* finding = nullptr;
+    bool onScreen = false;                  // on screen in any window
+    std::vector<std::string> onScreenWindows;  // windows it was on screen in (preset names or W/L)
+    bool seen = false;                      // on screen in a window that shows it
+    std::optional<double> seenAt;
+    bool marked = false;                    // a mark (not removed) on its box
+    std::string markLabel;
+    bool labelCorrect = false;              // a mark on it, or words said, name it
+    std::optional<double> detectedAt;       // first correct mark or first words naming it
+    std::vector<std::string> toldRoles;     // everyone told, in order
+    std::optional<double> firstToldAt;
+    std::optional<double> calledAt;         // first call to a role who must hear it
+    std::string calledTo;
+    bool calledInTime = false;
+    int band = 0;                           // 0..10 (WIDI SIM: 0-2 critical, 3-6 omission, 7-10 effective)
+    std::string bandName;                   // "critical error" | "omission" | "effective"
+    std::string error;                      // "" | "observational" | "interpretive" | "communication"
+    bool critical = false;
+    std::string why;
+};
+
+struct FindingsPart {
+    std::vector<FindingScore> items;
+    std::vector<session::Mark> extraMarks;  // marks on no finding of the case
+    double score = 0;                       // 0..1
+    std::string why;
+};
+
+struct OrderPart {
+    std::vector<std::string> protocol;  // the scenario's reading order
+    std::vector<std::pair<std::string, double>> completed;  // regions in the order they were completed, with times
+    std::vector<std::string> notCompleted;
+    std::optional<double> tau;          // Kendall's tau over completed regions (needs two)
+    std::vector<std::string> outOfOrder;
+    double score = 0;
+    std::string why;
+};
+
+struct RegionCoverage {
+    const scenario::Region* region = nullptr;
+    int slices = 0;
+    int slicesSeen = 0;       // in a suitable window
+    double fraction = 0;
+    std::optional<double> completedAt;  // when fraction reached the region's minCoverage
+    double seconds = 0;       // time with a slice of the region on screen (any window)
+    int scrollCourses = 0;    // runs of scrolling in one direction inside the region
+    double passes = 0;        // distance scrolled inside the region / its length
+    double secondsPerSlice = 0;
+    double drillerIndex = 0;  // 0 = scanner (slow, one pass), 1 = driller (fast, many passes through depth)
+    std::string style;        // "driller" | "scanner" | "mixed" | "not read"
+    std::string why;
+};
+
+struct CoveragePart {
+    std::vector<RegionCoverage> regions;
+    double score = 0;
+    std::string why;
+};
+
+struct InterruptionScore {
+    const scenario::Interruption* spec = nullptr;
+    double startedAt = 0;
+    std::optional<double> answeredAt;
+    std::optional<double> responseSeconds;
+    int repeats = 0;
+    bool escalated = false;
+    bool correct = false;
+    std::string answer;  // option id or free text
+    std::string feedback;
+    std::optional<double> resumptionLagSeconds;  // end of the interruption -> next productive action
+    std::string resumption;  // "resumed where stopped" | "re-searched covered ground" | "skipped uncovered ground" |
+                             // "moved on to new ground" | "did not resume"
+    std::optional<double> stoppedAtMm, resumedAtMm;
+    std::string challenge;   // challenges: "held" | "revised" | "unanswered"
+    double score = 0;
+    std::string why;
+};
+
+struct InterruptionsPart {
+    std::vector<InterruptionScore> items;
+    double score = 0;
+    std::string why;
+};
+
+struct KeyPointScore {
+    const scenario::KeyPoint* point = nullptr;
+    bool named = false;
+};
+
+struct ConclusionPart {
+    std::string text;
+    std::optional<double> at;
+    std::vector<KeyPointScore> keyPoints;
+    double score = 0;
+    std::string why;
+};
+
+struct Score {
+    std::string scenarioId, scenarioTitle, trainee;
+    double total = 0;  // 0..100
+    bool passed = false;
+    std::vector<std::string> criticalErrors;
+    std::string why;
+    FindingsPart findings;
+    OrderPart order;
+    CoveragePart coverage;
+    InterruptionsPart interruptions;
+    ConclusionPart conclusion;
+    // The session as replayed, for the debrief.
+    double endTime = 0;
+    std::string endedBy;
+    std::optional<double> primarySurveyAt;
+    std::vector<session::ViewChange> views;
+    std::vector<session::Mark> marks;
+    std::vector<Json> events;
+    std::vector<std::string> warnings;  // damaged last line, replay differences
+};
+
+// Scores a log's events (as readEventLog gives them). Throws session::LogError when the log is not of this scenario.
+Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& events);
+// Reads and scores a log file; warnings (a damaged last line) go to Score::warnings.
+Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::path& log);
+
+// The score as JSON: top-level keys total, passed, critical_errors, findings, order, coverage, interruptions,
+// conclusion (plus scenario, trainee, why, session). Numbers are rounded so the text is the same every run.
+Json scoreToJson(const Score& score);
+
+// "03:25" for 205 s.
+std::string clockText(double seconds);
+
+}  // namespace polysim::scoring

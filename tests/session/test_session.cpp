@@ -1,0 +1,217 @@
+// The session engine as a trainee meets it: images arrive, people interrupt and insist, an uncalled tension
+// pneumothorax makes the patient deteriorate, and the event log is exact, replayable and survives being cut off.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "session/resume.h"
+#include "session/session.h"
+#include "session/trainee_script.h"
+#include "session/trauma_case.h"
+#include "support/test_env.h"
+
+using namespace polysim;
+using namespace polysim::session;
+
+namespace {
+const Json* firstEvent(const EventLog& log, const std::string& name) {
+    for (const auto& e : log.events())
+        if (e.value("event", "") == name) return &e;
+    return nullptr;
+}
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+void playToFile(const scenario::Scenario& sc, const char* script, const std::filesystem::path& log) {
+    SessionClock clock;
+    EventLog out(log, false);
+    Session s(sc, clock, out);
+    runTraineeScript(s, clock, parseTraineeScript(script, "script.txt"));
+}
+}  // namespace
+
+TEST(Session, ATraineeWhoDoesNothingHearsTheNeurosurgeonAskRepeatAndEscalate) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    runTraineeScript(s, clock, parseTraineeScript("", "empty.txt"));
+    const Json* start = firstEvent(log, "interruption_start");
+    ASSERT_NE(start, nullptr);
+    EXPECT_EQ((*start)["id"], "neuro_q1");
+    EXPECT_EQ((*start)["t"].get<double>(), 120.0);
+    const Json* repeat = firstEvent(log, "interruption_repeat");
+    ASSERT_NE(repeat, nullptr);
+    EXPECT_EQ((*repeat)["t"].get<double>(), 140.0);
+    EXPECT_EQ((*repeat)["text"], "Hello? The head?");
+    const Json* escalate = firstEvent(log, "interruption_escalate");
+    ASSERT_NE(escalate, nullptr);
+    EXPECT_EQ((*escalate)["t"].get<double>(), 160.0);
+    EXPECT_TRUE(s.ended());
+    EXPECT_EQ(s.endReason(), "time_up");
+    EXPECT_EQ(*s.endedAt(), 600.0);
+}
+
+TEST(Session, ImagesArriveAndTheFirstSeriesOpensByItself) {
+    auto sc = test::traumaCase();
+    for (auto& series : sc.images.series) series.arrivalSeconds = 2;
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    EXPECT_FALSE(s.seriesArrived("head"));
+    auto refused = s.apply(SetPosition{-100});
+    EXPECT_FALSE(refused.accepted);  // nothing to scroll before images arrive
+    clock.advanceTo(5);
+    s.update();
+    EXPECT_TRUE(s.seriesArrived("head"));
+    EXPECT_EQ(s.view().series, "head");
+    auto states = s.seriesStates();
+    ASSERT_EQ(states.size(), 2u);
+    EXPECT_DOUBLE_EQ(states[0].arrivedFraction, 0.3);  // head streams in over 10 s from 00:02
+    EXPECT_TRUE(s.apply(SetPosition{-100}).accepted);
+    EXPECT_EQ(s.view().cursor.z, -100.0);
+}
+
+TEST(Session, AnUncalledTensionPneumothoraxMakesThePatientDeteriorateAtItsDeadline) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    s.advanceTo(239);
+    EXPECT_EQ(firstEvent(log, "deterioration"), nullptr);
+    double sysBefore = s.vitals().systolic;
+    s.advanceTo(241);
+    const Json* d = firstEvent(log, "deterioration");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ((*d)["t"].get<double>(), 240.0);
+    EXPECT_EQ((*d)["finding"], "tension_pneumothorax");
+    EXPECT_EQ((*d)["announcement"], "Pressure's dropping, what's going on in the chest?");
+    s.advanceTo(300);
+    EXPECT_LT(s.vitals().systolic, sysBefore - 15);  // drifting to 70 over 60 s
+    EXPECT_NEAR(s.vitals().systolic, 70, 0.5);
+}
+
+TEST(Session, CallingThePneumothoraxToTheTraumaLeaderInTimePreventsTheDeterioration) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    s.advanceTo(30);
+    ASSERT_TRUE(s.apply(MarkFinding{{-80, 0, -360}, "Tension PTX right", ""}).accepted);
+    auto r = s.apply(CallFinding{"m1", "", "trauma_leader"});
+    ASSERT_TRUE(r.accepted);
+    EXPECT_EQ(*s.calledInTimeTo("tension_pneumothorax"), 30.0);
+    s.advanceTo(400);
+    EXPECT_EQ(firstEvent(log, "deterioration"), nullptr);
+    EXPECT_EQ(firstEvent(log, "deadline_missed"), nullptr);
+}
+
+TEST(Session, TellingTheWrongPersonDoesNotCountAsTheCall) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    s.advanceTo(30);
+    ASSERT_TRUE(s.apply(CallFinding{"", "tension pneumothorax on the right", "nurse"}).accepted);
+    s.advanceTo(250);
+    EXPECT_NE(firstEvent(log, "deterioration"), nullptr);
+}
+
+TEST(Session, RefusedActionsAreLoggedWithTheirReason) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    s.advanceTo(10);
+    auto r = s.apply(AnswerInterruption{"neuro_q1", "not_yet", ""});
+    EXPECT_FALSE(r.accepted);
+    EXPECT_NE(r.reason.find("has not happened yet"), std::string::npos);
+    const auto& last = log.events().back();
+    EXPECT_EQ(last["action"], "answer");
+    EXPECT_EQ(last["refused"], r.reason);
+}
+
+TEST(Session, TheSameScriptTwiceGivesAByteIdenticalLog) {
+    auto dir = test::scratchDir("session_identical");
+    auto sc = test::traumaCase();
+    playToFile(sc, test::kExpertScript, dir / "a.jsonl");
+    playToFile(sc, test::kExpertScript, dir / "b.jsonl");
+    std::string a = slurp(dir / "a.jsonl"), b = slurp(dir / "b.jsonl");
+    EXPECT_GT(a.size(), 1000u);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(a.find("wall"), std::string::npos);
+}
+
+TEST(Session, ALogCutMidLineResumesWithNothingLost) {
+    auto dir = test::scratchDir("session_resume");
+    auto sc = test::traumaCase();
+    auto script = parseTraineeScript(test::kExpertScript, "expert.txt");
+    playToFile(sc, test::kExpertScript, dir / "full.jsonl");
+    std::string full = slurp(dir / "full.jsonl");
+    // Kill the session in the middle of writing a line about two thirds through.
+    std::size_t cut = full.find('\n', full.size() * 2 / 3) + 25;
+    ASSERT_LT(cut, full.size());
+    std::ofstream(dir / "cut.jsonl", std::ios::binary) << full.substr(0, cut);
+
+    auto contents = readEventLog(dir / "cut.jsonl");
+    ASSERT_EQ(contents.warnings.size(), 1u);
+    EXPECT_NE(contents.warnings[0].find("damaged last line"), std::string::npos) << contents.warnings[0];
+
+    SessionClock clock;
+    auto resumed = resumeSession(sc, clock, dir / "cut.jsonl");
+    EXPECT_GT(resumed.actionsReplayed, 10u);
+    runTraineeScript(*resumed.session, clock, script, resumed.actionsReplayed);
+    resumed.log.reset();
+    EXPECT_EQ(slurp(dir / "cut.jsonl"), full);  // every event the full run logged, exactly once
+}
+
+TEST(Session, ADamagedLineInTheMiddleIsAnErrorNamingFileAndLine) {
+    auto dir = test::scratchDir("session_damaged");
+    std::ofstream(dir / "bad.jsonl") << "{\"t\":0,\"event\":\"session_start\"}\n{oops\n{\"t\":1,\"event\":\"x\"}\n";
+    try {
+        readEventLog(dir / "bad.jsonl");
+        FAIL() << "expected LogError";
+    } catch (const LogError& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.jsonl:2:"), std::string::npos) << e.what();
+    }
+}
+
+TEST(TraineeScript, MistakesAreReportedWithFileLineAndColumn) {
+    auto expectError = [](const std::string& text, const std::string& where, const std::string& what) {
+        try {
+            parseTraineeScript(text, "run.txt");
+            ADD_FAILURE() << "no error for: " << text;
+        } catch (const ScriptError& e) {
+            std::string m = e.what();
+            EXPECT_EQ(m.rfind(where, 0), 0u) << m;
+            EXPECT_NE(m.find(what), std::string::npos) << m;
+        }
+    };
+    expectError("00:05 window lugn\n", "run.txt:1:14:", "unknown window 'lugn'");
+    expectError("# ok\n00:05 goto -12x\n", "run.txt:2:12:", "expected a position in mm");
+    expectError("00:10 scroll 0 -> -100 over 20s\n00:20 window lung\n", "run.txt:2:1:", "before the previous action");
+    expectError("0:75 end\n", "run.txt:1:1:", "expected a time");
+    expectError("00:01 mark 1,2 \"x\"\n", "run.txt:1:12:", "X,Y,Z");
+    expectError("00:01 conclude \"no end\n", "run.txt:1:16:", "unterminated");
+    expectError("00:01 jump 3\n", "run.txt:1:7:", "unknown action 'jump'");
+}
+
+TEST(TraineeScript, AScrollStepsThroughEverySliceAtAnEvenPace) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    runTraineeScript(s, clock, parseTraineeScript("00:01 series arterial\n00:10 scroll -260 -> -300 over 10s\n00:30 end\n", "s.txt"));
+    std::vector<std::pair<double, double>> positions;
+    for (const auto& e : log.events())
+        if (e.value("action", "") == "position") positions.push_back({e["t"].get<double>(), e["mm"].get<double>()});
+    ASSERT_EQ(positions.size(), 11u);  // 40 mm in 4 mm slices
+    EXPECT_EQ(positions.front(), std::make_pair(10.0, -260.0));
+    EXPECT_EQ(positions[5], std::make_pair(15.0, -280.0));
+    EXPECT_EQ(positions.back(), std::make_pair(20.0, -300.0));
+}

@@ -309,7 +309,7 @@ void waitForImages(AppWindow& w, ReadingRoom& room) {
     }
 }
 
-int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, const Bindings& bindings) {
+int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bindings& bindings) {
     ReadingRoomOptions ro;
     ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-run-" + std::to_string(::getpid()) + ".jsonl") : o.log;
     ro.examMode = o.examMode;
@@ -337,7 +337,7 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     return 0;
 }
 
-int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, const Bindings& bindings) {
+int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bindings& bindings) {
     ReadingRoomOptions ro;
     ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-bench-" + std::to_string(::getpid()) + ".jsonl") : o.log;
     ro.sound = false;
@@ -351,7 +351,9 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, con
             firstSeriesDone = spec.arrivalSeconds + spec.arrivalDurationSeconds;
             break;
         }
-    std::optional<double> firstImage;
+    auto since = [&] { return std::chrono::duration<double>(Clock::now() - o.started).count(); };
+    const double roomReady = since();
+    std::optional<double> firstImage, firstVolume;
     while (!firstImage) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {}
@@ -362,7 +364,8 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, con
         else room.draw();
         w.endFrame();
         glFinish();
-        if (shown) firstImage = std::chrono::duration<double>(Clock::now() - o.started).count();
+        if (!firstVolume && room.viewer().volume()) firstVolume = since();
+        if (shown) firstImage = since();
         if (room.images().preparing()) SDL_Delay(50);
     }
     // Scroll the largest series (the whole-body phase): all series arrived, that one opened as a reader would.
@@ -407,7 +410,8 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, con
     std::printf("frames %d (scrolling one image per frame, %d x %d window)\n", o.benchFrames, w.width(), w.height());
     std::printf("frame time ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(frames, 50),
                 percentile(frames, 90), percentile(frames, 99), percentile(frames, 100));
-    std::printf("time to first image: %.3f s\n", *firstImage);
+    std::printf("time to first image: %.3f s (window and session ready %.3f s, first series' headers read %.3f s)\n",
+                *firstImage, roomReady, firstVolume.value_or(0));
     room.destroyGl();
     return 0;
 }

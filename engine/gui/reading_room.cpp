@@ -63,8 +63,7 @@ std::string roleTitle(const std::string& role) {
     return role;
 }
 
-ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options,
-                         const Bindings& bindings)
+ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings)
     : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
     if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
     log_ = std::make_unique<session::EventLog>(options.log, false);
@@ -136,6 +135,7 @@ void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
 }
 
 void ReadingRoom::handleEvent(const SDL_Event& e) {
+    if (captureChord(e)) return;
     const ImGuiIO& io = ImGui::GetIO();
     if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT && e.button.clicks == 2 &&
         !io.WantCaptureMouse) {
@@ -262,6 +262,82 @@ void ReadingRoom::draw() {
     ImGui::End();
     drawBubbles();
     drawMarkPicker();
+    drawBindings();
+}
+
+bool ReadingRoom::captureChord(const SDL_Event& e) {
+    if (capturing_.empty()) return false;
+    const CommandInfo* info = findBindableCommand(capturing_);
+    Chord c;
+    c.kind = info->kind;
+    if (e.type == SDL_KEYDOWN && info->kind == CommandKind::Key) {
+        SDL_Keycode k = e.key.keysym.sym;
+        if (k == SDLK_LCTRL || k == SDLK_RCTRL || k == SDLK_LSHIFT || k == SDLK_RSHIFT || k == SDLK_LALT ||
+            k == SDLK_RALT)
+            return true;  // wait for the key the modifiers go with
+        if (k == SDLK_ESCAPE) {
+            capturing_.clear();
+            return true;
+        }
+        c.key = k;
+        c.mods = modifiersFromSdl(e.key.keysym.mod);
+    } else if (e.type == SDL_MOUSEWHEEL && info->kind == CommandKind::Wheel) {
+        c.mods = modifiersFromSdl(uint16_t(SDL_GetModState()));
+    } else if (e.type == SDL_MOUSEBUTTONDOWN && info->kind == CommandKind::Drag && !ImGui::GetIO().WantCaptureMouse) {
+        c.button = e.button.button;
+        c.mods = modifiersFromSdl(uint16_t(SDL_GetModState()));
+    } else {
+        return e.type == SDL_KEYDOWN;  // keys do nothing else while capturing
+    }
+    bindings_.set(capturing_, {c});
+    try {
+        bindings_.save(defaultBindingsFile());
+        bindingsStatus_ = capturing_ + " = " + c.toString() + ", saved to " + defaultBindingsFile().string();
+    } catch (const std::exception& ex) {
+        bindingsStatus_ = ex.what();
+    }
+    capturing_.clear();
+    return true;
+}
+
+void ReadingRoom::drawBindings() {
+    if (!bindingsOpen_) return;
+    ImGui::SetNextWindowSize(ImVec2(620, 560), ImGuiCond_Appearing);
+    ImGui::Begin("Keys and mouse", &bindingsOpen_);
+    ImGui::TextWrapped("Every action is a named command. Click a chord to rebind it, then press the key, turn the wheel "
+                       "or press the mouse button over the image (Escape cancels). Saved in %s.",
+                       defaultBindingsFile().string().c_str());
+    if (!bindingsStatus_.empty()) ImGui::TextColored(ImVec4(0.5f, 1, 0.6f, 1), "%s", bindingsStatus_.c_str());
+    if (ImGui::BeginTable("bindings", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, ImVec2(0, -34))) {
+        ImGui::TableSetupColumn("command");
+        ImGui::TableSetupColumn("chords");
+        ImGui::TableSetupColumn("what it does");
+        ImGui::TableHeadersRow();
+        for (const auto& info : bindableCommands()) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(std::string(info.name).c_str());
+            ImGui::TableNextColumn();
+            std::string chords;
+            for (const auto& c : bindings_.chordsOf(info.name)) chords += (chords.empty() ? "" : ", ") + c.toString();
+            if (capturing_ == info.name) chords = "press...";
+            if (chords.empty()) chords = "(none)";
+            if (ImGui::SmallButton((chords + "##" + std::string(info.name)).c_str())) capturing_ = info.name;
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(std::string(info.description).c_str());
+        }
+        ImGui::EndTable();
+    }
+    if (ImGui::Button("Restore the defaults")) {
+        bindings_ = Bindings::defaults();
+        try {
+            bindings_.save(defaultBindingsFile());
+            bindingsStatus_ = "defaults restored";
+        } catch (const std::exception& ex) {
+            bindingsStatus_ = ex.what();
+        }
+    }
+    ImGui::End();
 }
 
 void ReadingRoom::drawTopBar() {
@@ -294,6 +370,8 @@ void ReadingRoom::drawTopBar() {
         ImGui::PopStyleColor();
         ImGui::SameLine();
     }
+    ImGui::SameLine(io.DisplaySize.x - 80);
+    if (ImGui::Button("Keys")) bindingsOpen_ = !bindingsOpen_;
     if (!status_.empty()) {
         ImGui::SameLine(0, 16);
         ImGui::TextColored(ImVec4(1, 0.5f, 0.3f, 1), "%s", status_.c_str());
@@ -396,7 +474,8 @@ void ReadingRoom::drawFindings() {
         ImGui::PopID();
     }
     for (const auto& c : session_->calls())
-        ImGui::TextDisabled("%s told %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(), c.text.c_str());
+        ImGui::TextDisabled("%s told %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(),
+                            c.text.empty() ? c.mark.c_str() : c.text.c_str());
 }
 
 void ReadingRoom::drawConclusion() {

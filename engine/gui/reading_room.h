@@ -32,7 +32,7 @@ struct ReadingRoomOptions {
 
 class ReadingRoom {
 public:
-    ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, const Bindings& bindings);
+    ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings);
     ~ReadingRoom();  // waits for a coverage computation in flight
 
     void createGl() { viewer_.createGl(); }
@@ -73,12 +73,17 @@ private:
     void drawFindings();
     void drawBubbles();
     void drawMarkPicker();
+    void drawBindings();
+    bool captureChord(const SDL_Event& e);
     void drawConclusion();
     glm::dvec3 lpsOf(glm::dvec3 ijk) const;
 
     const scenario::Scenario& scenario_;
     ReadingRoomOptions options_;
-    const Bindings& bindings_;
+    Bindings& bindings_;
+    bool bindingsOpen_ = false;
+    std::string capturing_;  // command waiting for its new chord
+    std::string bindingsStatus_;
     session::SessionClock clock_;
     std::unique_ptr<session::EventLog> log_;
     std::unique_ptr<session::Session> session_;

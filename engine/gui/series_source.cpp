@@ -49,6 +49,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
 
 SeriesSource::~SeriesSource() {
     if (generating_.valid()) generating_.wait();
+    if (starting_.valid()) starting_.wait();
 }
 
 std::string SeriesSource::prepareStage() const {
@@ -74,11 +75,16 @@ void SeriesSource::poll() {
             phantomStudy_ = generating_.get();
             preparing_ = false;
         }
+        if (starting_.valid()) {
+            if (starting_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+            current_ = starting_.get();
+            volumes_[currentId_] = current_->volume();
+        }
         if (current_ && current_->finished()) {
             current_->report();  // rethrows a fatal decoding error
             finished_.push_back(std::move(current_));
         }
-        if (!current_ && next_ < order_.size()) startNext();
+        if (!current_ && !starting_.valid() && next_ < order_.size()) startNext();
     } catch (const std::exception& e) {
         error_ = e.what();
         throw;
@@ -87,9 +93,11 @@ void SeriesSource::poll() {
 
 void SeriesSource::startNext() {
     const auto* spec = order_[next_++];
-    current_ = imaging::StreamingLoad::start(folderOf(*spec), scenario_.images.phantom ? "" : spec->seriesInstanceUid);
     currentId_ = spec->id;
-    volumes_[spec->id] = current_->volume();
+    starting_ = std::async(std::launch::async, [folder = folderOf(*spec),
+                                                uid = scenario_.images.phantom ? std::string() : spec->seriesInstanceUid] {
+        return imaging::StreamingLoad::start(folder, uid);
+    });
 }
 
 std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& id) const {
@@ -97,6 +105,8 @@ std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& i
     return it == volumes_.end() ? nullptr : it->second;
 }
 
-bool SeriesSource::allLoaded() const { return !preparing_ && !current_ && next_ >= order_.size(); }
+bool SeriesSource::allLoaded() const {
+    return !preparing_ && !current_ && !starting_.valid() && next_ >= order_.size();
+}
 
 }  // namespace polysim::gui

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -18,6 +20,9 @@
 #include "gui/gl.h"
 #include "gui/reading_room.h"
 #include "scenario/loader.h"
+#include "scoring/debrief.h"
+#include "scoring/history.h"
+#include "scoring/key_images.h"
 #include "scoring/score.h"
 #include "session/trainee_script.h"
 
@@ -82,6 +87,65 @@ struct LibraryEntry {
     std::string error;
 };
 
+// The debrief: the score with its reasons, part by part. Returns true when the user closes it.
+bool debriefScreen(const scenario::Scenario& scenario, const scoring::Score& sc, const fs::path& log,
+                   std::string& exported) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("##debrief", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
+    ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+    if (big) ImGui::PushFont(big);
+    ImGui::Text("Debrief: %s", sc.scenarioTitle.c_str());
+    ImGui::TextColored(sc.passed ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.4f, 0.4f, 1), "Score %.0f / 100  %s",
+                       sc.total, sc.passed ? "passed" : "not passed");
+    if (big) ImGui::PopFont();
+    ImGui::TextWrapped("%s", sc.why.c_str());
+    for (const auto& c : sc.criticalErrors) ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "Critical: %s", c.c_str());
+    auto part = [](const char* name, double score) {
+        ImGui::Text("%-14s", name);
+        ImGui::SameLine(140);
+        char b[16];
+        std::snprintf(b, sizeof b, "%.0f %%", score * 100);
+        ImGui::ProgressBar(float(score), ImVec2(300, 0), b);
+    };
+    part("Findings", sc.findings.score);
+    part("Reading order", sc.order.score);
+    part("Coverage", sc.coverage.score);
+    part("Interruptions", sc.interruptions.score);
+    part("Conclusion", sc.conclusion.score);
+    if (ImGui::CollapsingHeader("Findings", ImGuiTreeNodeFlags_DefaultOpen))
+        for (const auto& f : sc.findings.items)
+            ImGui::TextWrapped("[%d/10 %s] %s - %s", f.band, f.bandName.c_str(), f.finding ? f.finding->label.c_str() : "?",
+                               f.why.c_str());
+    if (ImGui::CollapsingHeader("Reading order", ImGuiTreeNodeFlags_DefaultOpen)) ImGui::TextWrapped("%s", sc.order.why.c_str());
+    if (ImGui::CollapsingHeader("Coverage"))
+        for (const auto& r : sc.coverage.regions)
+            ImGui::TextWrapped("%s: %.0f %% seen, %s - %s", r.region ? r.region->label.c_str() : "?", r.fraction * 100,
+                               r.style.c_str(), r.why.c_str());
+    if (ImGui::CollapsingHeader("Interruptions"))
+        for (const auto& i : sc.interruptions.items)
+            ImGui::TextWrapped("%s: %s", i.spec ? i.spec->id.c_str() : "?", i.why.c_str());
+    if (ImGui::CollapsingHeader("Conclusion", ImGuiTreeNodeFlags_DefaultOpen)) {
+        ImGui::TextWrapped("Yours: %s", sc.conclusion.text.c_str());
+        ImGui::TextWrapped("Expert: %s", scenario.conclusion.expertSentence.c_str());
+        ImGui::TextWrapped("%s", sc.conclusion.why.c_str());
+    }
+    ImGui::TextDisabled("Event log: %s", log.string().c_str());
+    if (ImGui::Button("Export the HTML report") && !log.empty()) {
+        // The same report `polysim score` writes, next to the log.
+        std::string note;
+        auto images = scoring::renderKeyImages(scenario, &note);
+        fs::path html = fs::path(log).replace_extension(".html");
+        std::ofstream(html) << scoring::debriefHtml(scenario, sc, images, note);
+        exported = "written: " + html.string();
+    }
+    if (!exported.empty()) ImGui::TextColored(ImVec4(0.5f, 1, 0.6f, 1), "%s", exported.c_str());
+    bool close = ImGui::Button("Close");
+    ImGui::End();
+    return close;
+}
+
 class SimulatorApp {
 public:
     SimulatorApp(const RunOptions& o, AppWindow& w) : options_(o), window_(w) {
@@ -90,6 +154,13 @@ public:
             scenario_ = loadOrThrow(o.scenario);
             screen_ = Screen::Briefing;
         } else {
+            try {
+                scoring::History history(scoring::defaultHistoryPath());
+                for (const auto& h : history.entries())
+                    best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
+            } catch (const std::exception& e) {
+                warning_ = e.what();
+            }
             for (const auto& f : scenario::shippedScenarios()) {
                 LibraryEntry e{f, std::nullopt, ""};
                 auto r = scenario::loadScenario(f);
@@ -124,6 +195,13 @@ public:
                 if (room_->ended()) {
                     score_ = scoring::scoreSession(*scenario_, room_->log().events());
                     screen_ = Screen::Debrief;
+                    try {  // the results history, as `polysim score` keeps it
+                        scoring::History history(scoring::defaultHistoryPath());
+                        history.record(*score_, score_->trainee, room_->log().path(),
+                                       scoring::fileDigest(room_->log().path()));
+                    } catch (const std::exception& e) {
+                        warning_ = e.what();
+                    }
                 }
             } else if (screen_ == Screen::Library) {
                 drawLibrary();
@@ -171,9 +249,10 @@ private:
         ImGui::TextUnformatted("polysim - polytrauma CT reading room");
         ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
         ImGui::Separator();
-        if (ImGui::BeginTable("scenarios", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
+        if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
             ImGui::TableSetupColumn("Case");
             ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
+            ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 60);
             ImGui::TableSetupColumn("Mechanism");
             ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
             ImGui::TableHeadersRow();
@@ -185,12 +264,16 @@ private:
                     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", e.file.filename().string().c_str());
                     ImGui::TableNextColumn();
                     ImGui::TableNextColumn();
+                    ImGui::TableNextColumn();
                     ImGui::TextWrapped("%s", e.error.c_str());
                     ImGui::TableNextColumn();
                 } else {
                     ImGui::TextUnformatted(e.scenario->meta.title.c_str());
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
+                    ImGui::TableNextColumn();
+                    if (auto b = best_.find(e.scenario->meta.id); b != best_.end()) ImGui::Text("%.0f", b->second);
+                    else ImGui::TextDisabled("-");
                     ImGui::TableNextColumn();
                     ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
                     ImGui::TableNextColumn();
@@ -238,33 +321,7 @@ private:
     }
 
     void drawDebrief() {
-        fullScreenWindow("##debrief");
-        const auto& sc = *score_;
-        ImGui::Text("Debrief: %s", sc.scenarioTitle.c_str());
-        ImGui::TextColored(sc.passed ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.4f, 0.4f, 1), "Score %.0f / 100  %s",
-                           sc.total, sc.passed ? "passed" : "not passed");
-        ImGui::TextWrapped("%s", sc.why.c_str());
-        for (const auto& c : sc.criticalErrors) ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "Critical: %s", c.c_str());
-        if (ImGui::CollapsingHeader("Findings", ImGuiTreeNodeFlags_DefaultOpen))
-            for (const auto& f : sc.findings.items)
-                ImGui::TextWrapped("[%d/10 %s] %s - %s", f.band, f.bandName.c_str(),
-                                   f.finding ? f.finding->label.c_str() : "?", f.why.c_str());
-        if (ImGui::CollapsingHeader("Reading order")) ImGui::TextWrapped("%s", sc.order.why.c_str());
-        if (ImGui::CollapsingHeader("Coverage"))
-            for (const auto& r : sc.coverage.regions)
-                ImGui::TextWrapped("%s: %.0f %% seen, %s - %s", r.region ? r.region->label.c_str() : "?",
-                                   r.fraction * 100, r.style.c_str(), r.why.c_str());
-        if (ImGui::CollapsingHeader("Interruptions"))
-            for (const auto& i : sc.interruptions.items)
-                ImGui::TextWrapped("%s: %s", i.spec ? i.spec->id.c_str() : "?", i.why.c_str());
-        if (ImGui::CollapsingHeader("Conclusion")) {
-            ImGui::TextWrapped("Yours: %s", sc.conclusion.text.c_str());
-            ImGui::TextWrapped("Expert: %s", scenario_->conclusion.expertSentence.c_str());
-            ImGui::TextWrapped("%s", sc.conclusion.why.c_str());
-        }
-        ImGui::TextDisabled("Event log: %s", room_ ? room_->log().path().string().c_str() : "");
-        if (ImGui::Button("Close")) running_ = false;
-        ImGui::End();
+        if (debriefScreen(*scenario_, *score_, room_ ? room_->log().path() : fs::path(), exported_)) running_ = false;
     }
 
     void drawConfirmQuit() {
@@ -287,6 +344,8 @@ private:
     std::optional<scenario::Scenario> scenario_;
     std::unique_ptr<ReadingRoom> room_;
     std::optional<scoring::Score> score_;
+    std::map<std::string, double> best_;
+    std::string exported_;
     Screen screen_ = Screen::Library;
     bool running_ = true;
     bool confirmQuit_ = false;
@@ -320,11 +379,16 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     waitForImages(w, room);
     room.advanceTo(*o.at);
     room.refreshCoverageNow();
+    // A session over by then shows what the trainee would see: the debrief.
+    std::optional<scoring::Score> score;
+    if (room.ended()) score = scoring::scoreSession(s, room.log().events());
+    std::string exported;
     // ImGui sizes auto-resizing windows over a couple of frames; the last one is read back before its swap.
     for (int i = 0; i < 3; ++i) {
         w.beginFrame();
         room.prepareFrame();
-        room.draw();
+        if (score) debriefScreen(s, *score, room.log().path(), exported);
+        else room.draw();
         if (i < 2) w.endFrame();
         else w.renderWithoutSwap();
     }

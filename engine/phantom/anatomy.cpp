@@ -440,8 +440,8 @@ void chest(Builder& b) {
     b.add(ell({10, 10, -396}, {27, 16, 17}), b.H(42, 300, 165), kBlood, kAnyTissue, 0, 0.1, mw);              // LA
     const float aoHU = b.H(45, 330, 175);
     auto aorta = tube({{-4, -26, -430, 14}, {-8, -26, -380, 15}, {-8, -22, -330, 14}, {-3, -10, -305, 13},
-                       {12, 14, -300, 12.5}, {24, 34, -312, 12}, {27, 45, -345, 11.5}, {24, 48, -400, 11},
-                       {18, 44, -470, 11}, {9, 32, -515, 10.5}, {5, 24, -560, 10}, {5, 22, -620, 9.5}, {5, 24, -655, 9}});
+                       {12, 14, -300, 12.5}, {24, 30, -312, 12}, {28, 38, -345, 11.5}, {28, 42, -400, 11},
+                       {22, 36, -470, 11}, {12, 18, -515, 10.5}, {5, 6, -560, 10}, {4, -2, -620, 9.5}, {4, -4, -655, 9}});
     b.add(aorta, aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
     b.m.organs["aorta"] = aorta;
     b.add(tube({{-4, -14, -308, 6}, {-14, -14, -280, 6}, {-22, -8, -262, 5}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
@@ -479,8 +479,8 @@ void chest(Builder& b) {
         b.add(bronchus, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
     }
     const bool oesoTube = b.m.has("esophageal_intubation");
-    auto oeso = tube({{0, 0, -212, 7}, {3, 8, -260, 7.5}, {4, 24, -320, 7.5}, {8, 32, -380, 7.5}, {13, 32, -450, 7.5},
-                      {26, 18, -500, 8.5}, {42, 10, -512, 10}});
+    auto oeso = tube({{0, 0, -212, 7}, {3, 8, -260, 7.5}, {4, 24, -320, 7.5}, {6, 26, -380, 7.5}, {8, 20, -450, 7.5},
+                      {24, 6, -495, 8.5}, {42, 6, -512, 10}});
     b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
     b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
     // Endotracheal tube: in the trachea, or (injury) in the oesophagus.
@@ -574,8 +574,8 @@ void spine(Builder& b) {
             ring.push_back({(cr + pr * 0.7) * std::sin(phi) * 1.1, cy + (cr + pr * 0.7) * std::cos(phi), v.z + 1, pr});
         }
         b.bone(tube(ring, true), 1.2, 950, 280);
-        const double spLen = v.z > -250 ? 22 : v.z > -520 ? 30 : 30;
-        const double spDrop = v.z > -250 ? 6 : v.z > -520 ? 22 : 4;
+        const double spLen = v.z > -250 ? 18 : v.z > -520 ? 24 : 26;
+        const double spDrop = v.z > -250 ? 5 : v.z > -520 ? 16 : 3;
         b.bone(tube({{0, cy + cr + pr * 0.5, v.z + 1, pr}, {0, cy + cr + spLen, v.z + 1 - spDrop, pr * 0.8}}, false), 1.2,
                950, 280);
         const double tpLen = v.z > -250 ? 14 : v.z > -520 ? 22 : 30;
@@ -600,7 +600,7 @@ void abdomen(Builder& b) {
     auto cav = offset(ext(cavityKeys()), -1);
     auto underDome = below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -250);
     // Liver: right and left lobes fused, under the right dome.
-    auto liver = intersect(intersect(smoothUnion(ell({-68, 4, -540}, {76, 92, 70}, glm::dmat3(1.0), 4.0, 0.03, 90),
+    auto liver = intersect(intersect(smoothUnion(ell({-66, 6, -548}, {78, 92, 80}, glm::dmat3(1.0), 4.0, 0.03, 90),
                                                  ell({10, -42, -505}, {62, 40, 30}, rotation(0, 10, -15), 3.0, 0.04, 91), 22),
                                      cav),
                            underDome);
@@ -643,7 +643,7 @@ void abdomen(Builder& b) {
     for (int s : {-1, 1}) {
         const dvec3 kc(s * 72.0, 58, s < 0 ? -600.0 : -585.0);
         const glm::dmat3 rot = rotation(12, s * 14.0, s * -28.0);
-        b.add(ell(kc, {40, 38, 68}, rot, 3.0, 0.05, 96 + s), -92, kVisceralFat);
+        b.add(ell(kc, {34, 31, 62}, rot, 3.0, 0.05, 96 + s), -92, kVisceralFat);
         auto kidney = ell(kc, {27, 23, 54}, rot, 1.0, 0.08, 98 + s);
         b.add(kidney, b.H(32, 185, 165), kKidney);
         b.m.organs[s < 0 ? "kidney_right" : "kidney_left"] = kidney;
@@ -657,9 +657,9 @@ void abdomen(Builder& b) {
         auto sinus = ell(kc + rot * dvec3(-s * 16.0, -6, 0), {12, 9, 28}, rot);
         b.add(sinus, -70, kVisceralFat, bit(kKidney));
         b.add(ell(kc + rot * dvec3(-s * 18.0, -6, 0), {6, 5, 14}, rot), 8, kFluid, bit(kVisceralFat) | bit(kKidney));
-        b.add(tube({{5, 22, -592, 3.2}, {s * 35.0, 35, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
+        b.add(tube({{4, 2, -592, 3.2}, {s * 35.0, 30, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
               b.H(45, 320, 175), kBlood);  // renal artery
-        b.add(tube({{-20, 14, -596, 4.5}, {s * 35.0, 26, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
+        b.add(tube({{-22, 2, -596, 4.5}, {s * 35.0, 22, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
               b.H(42, 170, 170), kBlood);  // renal vein
         // Psoas and iliacus.
         b.add(tube({{s * 26.0, 48, -530, 6}, {s * 38.0, 44, -600, 14}, {s * 50.0, 36, -660, 20}, {s * 62.0, 16, -720, 21},
@@ -669,13 +669,13 @@ void abdomen(Builder& b) {
         b.add(ell({s * 82.0, 20, -720}, {26, 38, 38}, rotation(0, 0, s * 35.0), 2.0, 0.05, 99 + s), 52, kMuscle);
     }
     // IVC (unopacified below the renal veins in the arterial phase), iliac vessels.
-    b.add(tube({{-24, 10, -470, 11}, {-24, 14, -530, 11}, {-22, 18, -596, 11}, {-20, 22, -640, 10}, {-12, 26, -662, 9}}),
+    b.add(tube({{-24, 10, -470, 11}, {-26, 8, -530, 11}, {-24, 2, -596, 11}, {-20, 0, -640, 10}, {-12, 4, -662, 9}}),
           b.H(42, art ? 95 : 40, 160), kBlood);
     for (int s : {-1, 1}) {
-        b.add(tube({{5, 24, -655, 7}, {s * 40.0, 32, -700, 6.5}, {s * 68.0, 2, -758, 5.5}, {s * 84.0, -38, -812, 5},
+        b.add(tube({{4, -4, -655, 7}, {s * 40.0, 20, -700, 6.5}, {s * 68.0, 2, -758, 5.5}, {s * 84.0, -38, -812, 5},
                     {s * 86.0, -32, -860, 4.5}, {s * 82.0, -24, -1010, 4}}),
                    b.H(45, 330, 175), kBlood);
-        b.add(tube({{-12, 26, -662, 8}, {s * 36.0, 42, -705, 7.5}, {s * 64.0, 12, -760, 7}, {s * 76.0, -32, -815, 6.5},
+        b.add(tube({{-12, 4, -662, 8}, {s * 36.0, 30, -705, 7.5}, {s * 64.0, 12, -760, 7}, {s * 76.0, -32, -815, 6.5},
                     {s * 76.0, -26, -870, 6}, {s * 76.0, -18, -1010, 5}}),
               b.H(42, 50, 160), kBlood);
     }
@@ -688,11 +688,11 @@ void abdomen(Builder& b) {
     b.add(offset(colon, -3), -420, kBowelContent, bit(kBowel), 700, 0.12);
     std::vector<dvec4> sb;
     dvec3 p(-30, -30, -640), d(1, 0, 0);
-    for (int i = 0; i < 150; ++i) {
+    for (int i = 0; i < 230; ++i) {
         sb.push_back({p, 11.5});
         const std::uint64_t h = hash3(i, 5, 7, 4242);
         dvec3 turn(unit(h) - 0.5, unit(mix64(h)) - 0.5, unit(mix64(h + 9)) - 0.5);
-        const dvec3 centre(0, -28, -690), r(78, 42, 50);
+        const dvec3 centre(0, -25, -672), r(88, 46, 72);
         const dvec3 q = (p - centre) / r;
         d = glm::normalize(d + turn * 1.1 - q * 0.6 * std::max(0.0, glm::length(q) - 0.5));
         p += d * 9.0;

@@ -46,17 +46,19 @@ int runSimulator(const Args& args) {
                 return usageError(kName, "--size needs WIDTHxHEIGHT, e.g. 1600x900");
         } else if (a == "--exam") o.examMode = true;
         else if (a == "--mute") o.sound = false;
+        else if (a == "--resume") o.resume = true;
         else if (a.starts_with("--")) return usageError(kName, "unknown option '" + a + "'");
         else if (o.scenario.empty()) o.scenario = a;
         else return usageError(kName, "only one scenario at a time ('" + a + "' is one too many)");
     }
     if (!o.screenshot.empty() && !o.at) return usageError(kName, "--screenshot needs --at SECONDS");
     if (o.at && o.screenshot.empty()) return usageError(kName, "--at is the session time of a --screenshot");
+    if (o.resume && o.log.empty()) return usageError(kName, "--resume needs the --log FILE of the session to continue");
     return gui::runApp(o);
 }
 }  // namespace
 POLYSIM_REGISTER_COMMAND({"run", "open the simulator (the default when no command is given)",
                           "polysim run [SCENARIO.toml] [--script TRAINEE] [--log FILE] [--screenshot FILE.png --at SECONDS] "
-                          "[--bench-frames N] [--exam] [--mute] [--size WxH]",
+                          "[--bench-frames N] [--resume] [--exam] [--mute] [--size WxH]",
                           runSimulator});
 }  // namespace polysim::cli

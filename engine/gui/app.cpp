@@ -38,11 +38,39 @@ scenario::Scenario loadOrThrow(const fs::path& file) {
     return std::move(*r.scenario);
 }
 
-fs::path defaultLogFile(const scenario::Scenario& s) {
+fs::path sessionsFolder() {
     fs::path base;
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = fs::path(x) / "polysim";
     else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local" / "share" / "polysim";
     else base = fs::temp_directory_path() / "polysim";
+    return base / "sessions";
+}
+
+// The newest session log that never reached session_end (the app crashed or was left), with its scenario id.
+std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
+    std::error_code ec;
+    std::optional<std::pair<fs::path, std::string>> found;
+    fs::file_time_type newest;
+    for (const auto& e : fs::directory_iterator(sessionsFolder(), ec)) {
+        if (e.path().extension() != ".jsonl") continue;
+        try {
+            auto log = session::readEventLog(e.path());
+            if (log.events.empty() || log.events.front().value("event", "") != "session_start") continue;
+            bool ended = false;
+            for (const auto& ev : log.events) ended = ended || ev.value("event", "") == "session_end";
+            if (!ended && (!found || e.last_write_time() > newest)) {
+                found = {e.path(), log.events.front().value("scenario", "")};
+                newest = e.last_write_time();
+            }
+        } catch (const std::exception&) {
+            // a log that cannot be read is not offered
+        }
+    }
+    return found;
+}
+
+fs::path defaultLogFile(const scenario::Scenario& s) {
+    fs::path base = sessionsFolder().parent_path();
     char stamp[32];
     std::time_t now = std::time(nullptr);  // names the file only; the session itself runs on its own clock
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
@@ -161,6 +189,7 @@ public:
             } catch (const std::exception& e) {
                 warning_ = e.what();
             }
+            unfinished_ = unfinishedSession();
             for (const auto& f : scenario::shippedScenarios()) {
                 LibraryEntry e{f, std::nullopt, ""};
                 auto r = scenario::loadScenario(f);
@@ -228,7 +257,8 @@ private:
 
     void startReading() {
         ReadingRoomOptions ro;
-        ro.log = options_.log.empty() ? defaultLogFile(*scenario_) : options_.log;
+        ro.log = !resumeLog_.empty() ? resumeLog_ : options_.log.empty() ? defaultLogFile(*scenario_) : options_.log;
+        ro.resume = !resumeLog_.empty() || options_.resume;
         ro.examMode = options_.examMode;
         ro.sound = options_.sound;
         room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
@@ -288,6 +318,20 @@ private:
             ImGui::EndTable();
         }
         if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
+        if (unfinished_) {
+            ImGui::Separator();
+            ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of '%s' was found: %s",
+                               unfinished_->second.c_str(), unfinished_->first.string().c_str());
+            for (auto& e : library_)
+                if (e.scenario && e.scenario->meta.id == unfinished_->second && ImGui::Button("Resume it")) {
+                    scenario_ = std::move(*e.scenario);
+                    resumeLog_ = unfinished_->first;
+                    startReading();
+                    break;
+                }
+            ImGui::SameLine();
+            if (ImGui::Button("Ignore")) unfinished_.reset();
+        }
         ImGui::End();
     }
 
@@ -345,6 +389,8 @@ private:
     std::unique_ptr<ReadingRoom> room_;
     std::optional<scoring::Score> score_;
     std::map<std::string, double> best_;
+    std::optional<std::pair<fs::path, std::string>> unfinished_;
+    fs::path resumeLog_;
     std::string exported_;
     Screen screen_ = Screen::Library;
     bool running_ = true;
@@ -373,6 +419,7 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-run-" + std::to_string(::getpid()) + ".jsonl") : o.log;
     ro.examMode = o.examMode;
     ro.sound = o.sound;
+    ro.resume = o.resume;
     ReadingRoom room(s, ro, bindings);
     room.createGl();
     if (!o.script.empty()) room.setScript(session::loadTraineeScript(o.script));

@@ -16,6 +16,7 @@ struct RunOptions {
     std::filesystem::path screenshot;  // write a PNG of the reading room at `at` seconds, then exit
     std::optional<double> at;
     int benchFrames = 0;               // scroll this many frames and print frame-time percentiles
+    bool resume = false;               // continue the session in `log` instead of starting a new one
     bool examMode = false;
     bool sound = true;
     int width = 1600, height = 900;

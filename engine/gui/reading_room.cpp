@@ -11,6 +11,7 @@
 
 #include "phantom/phantom.h"
 #include "session/matching.h"
+#include "session/resume.h"
 
 namespace polysim::gui {
 namespace {
@@ -66,6 +67,16 @@ std::string roleTitle(const std::string& role) {
 ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings)
     : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
     if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
+    if (options.resume && std::filesystem::exists(options.log)) {
+        // The engine replays the logged actions; the room then carries on from the last logged moment.
+        auto resumed = session::resumeSession(scenario, clock_, options.log);
+        log_ = std::move(resumed.log);
+        session_ = std::move(resumed.session);
+        for (const auto& w : resumed.warnings) status_ += (status_.empty() ? "" : "; ") + w;
+        if (audio_ == nullptr && options.sound) audio_ = std::make_unique<RoomAudio>();
+        viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
+        return;
+    }
     log_ = std::make_unique<session::EventLog>(options.log, false);
     // The same options `polysim play` gives the session, so a scripted run logs identically in both.
     session::SessionOptions so;

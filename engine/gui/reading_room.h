@@ -28,6 +28,7 @@ struct ReadingRoomOptions {
     bool examMode = false;         // hides the reading-order checklist and coverage
     bool sound = true;             // speak interruptions (espeak-ng through SDL audio)
     std::string trainee;
+    bool resume = false;           // continue the session in `log` (a crashed or quit session) instead of a new one
 };
 
 class ReadingRoom {

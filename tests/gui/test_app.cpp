@@ -133,6 +133,37 @@ TEST(App, ScriptedTraineeLogsExactlyWhatPolysimPlayLogs) {
     EXPECT_EQ(a, p);
 }
 
+TEST(App, AnInterruptedSessionResumesFromItsLog) {
+    auto dir = polysim::test::scratchDir("app-resume");
+    fs::path scenario = smallMotorcyclist(dir);
+    std::ofstream(dir / "trainee.txt") << "00:14 answer leader_scout \"right tension pneumothorax\"\n"
+                                          "00:40 window lung\n"
+                                          "00:45 mark 60,0,-300 \"tension pneumothorax\" as ptx\n";
+    auto play = runShell(env() + polysim::test::polysimBinary().string() + " play " + scenario.string() +
+                         " --script " + (dir / "trainee.txt").string() + " --log " + (dir / "full.jsonl").string());
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    // The app "crashed" at 60 s: its log holds everything up to then and no session_end.
+    std::ifstream in(dir / "full.jsonl");
+    std::ofstream cut(dir / "crashed.jsonl");
+    std::string line, kept;
+    while (std::getline(in, line)) {
+        auto t = std::stod(line.substr(line.find(':') + 1));
+        if (t > 60) break;
+        kept += line + "\n";
+    }
+    cut << kept;
+    cut.close();
+    auto r = runShell(env() + polysim::test::polysimBinary().string() + " run " + scenario.string() + " --log " +
+                      (dir / "crashed.jsonl").string() + " --resume --screenshot " + (dir / "shot.png").string() +
+                      " --at 90");
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    std::string after = slurp(dir / "crashed.jsonl");
+    EXPECT_EQ(after.substr(0, kept.size()), kept) << "the logged part must stay as it was";
+    EXPECT_GT(after.size(), kept.size()) << "the resumed session goes on logging";
+    EXPECT_EQ(after.find("\"session_start\"", kept.find('\n')), std::string::npos) << "resuming must not start a new session";
+    EXPECT_NE(after.find("\"mark\""), std::string::npos);  // the mark from before the crash is still in the session
+}
+
 TEST(App, ScreenshotNeedsASessionTime) {
     auto r = runPolysim("run --screenshot x.png");
     EXPECT_EQ(r.exitCode, 2);

@@ -107,7 +107,7 @@ void printText(const ScanReport& scan, const std::vector<LoadedSeries>& loaded, 
                   << (r.localizer ? " (localizer)" : "") << "\n";
         std::cout << "  matrix          " << r.matrix.x << " x " << r.matrix.y << "\n";
         std::cout << "  spacing         " << num(r.pixelSpacing.x, 3) << " x " << num(r.pixelSpacing.y, 3) << " mm, slices "
-                  << num(r.sliceSpacing, 3) << " mm apart (thickness " << num(r.sliceThickness, 2) << " mm)\n";
+                  << num(r.sliceSpacing, 3) << " mm apart (median; thickness " << num(r.sliceThickness, 2) << " mm)\n";
         std::cout << "  spacing uniform " << (r.uniformSpacing ? "yes" : "no")
                   << (r.uniformSpacing ? "" : " (gaps " + num(r.minSliceGap) + " to " + num(r.maxSliceGap) + " mm)") << "\n";
         std::cout << "  orientation     " << r.orientation << ", rows " << triple(r.rowDirection, 3) << ", columns "

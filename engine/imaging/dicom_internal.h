@@ -36,6 +36,7 @@ bool isJpeg2000(const std::string& uid);
 void decodeToHu(const SliceHeader& slice, int16_t* out);
 
 // Decodes a JPEG 2000 codestream (or JP2 file) holding one grey component. Returns an error text on failure.
+// When `image` already holds a width and height, a stream of another size is refused before decoding.
 struct Jpeg2000Image {
     int width = 0, height = 0;
     bool isSigned = false;

@@ -178,8 +178,21 @@ std::optional<std::string> decodeJpeg2000(const uint8_t* data, std::size_t size,
     opj_set_default_decoder_parameters(&parameters);
     opj_image_t* decoded = nullptr;
     std::optional<std::string> result;
-    if (!opj_setup_decoder(codec, &parameters) || !opj_read_header(stream, codec, &decoded) ||
-        !opj_decode(codec, stream, decoded) || !opj_end_decompress(codec, stream)) {
+    bool headerRead = opj_setup_decoder(codec, &parameters) && opj_read_header(stream, codec, &decoded);
+    if (headerRead && (image.width > 0 || image.height > 0)) {
+        // A damaged stream can claim a huge image; OpenJPEG would then allocate and clear it for minutes.
+        const long w = long(decoded->x1) - long(decoded->x0), h = long(decoded->y1) - long(decoded->y0);
+        if (w != image.width || h != image.height || decoded->numcomps < 1 || decoded->numcomps > 4) {
+            result = "JPEG 2000 stream claims a " + std::to_string(w) + "x" + std::to_string(h) + " image with " +
+                     std::to_string(decoded->numcomps) + " component(s) but the DICOM header says " +
+                     std::to_string(image.width) + "x" + std::to_string(image.height);
+            opj_image_destroy(decoded);
+            opj_destroy_codec(codec);
+            opj_stream_destroy(stream);
+            return result;
+        }
+    }
+    if (!headerRead || !opj_decode(codec, stream, decoded) || !opj_end_decompress(codec, stream)) {
         result = "JPEG 2000 decoding failed" + (error.empty() ? std::string() : ": " + error);
     } else if (decoded->numcomps < 1 || !decoded->comps[0].data) {
         result = "JPEG 2000 stream holds no image component";
@@ -208,6 +221,8 @@ void decodeToHu(const SliceHeader& s, int16_t* out) {
     if (isJpeg2000(s.transferSyntaxUid)) {
         std::vector<uint8_t> bytes = encapsulatedFrame(ds, s);
         Jpeg2000Image image;
+        image.width = s.columns;  // expected size: a stream claiming another is refused before decoding
+        image.height = s.rows;
         if (auto error = decodeJpeg2000(bytes.data(), bytes.size(), image))
             fail(s, *error + " (" + transferSyntaxName(s.transferSyntaxUid) + ")");
         if (image.width != s.columns || image.height != s.rows)

@@ -261,5 +261,31 @@ TEST(GeHeadTilt, InfoReportsTiltUnevenSpacingAndResampling) {
     EXPECT_EQ(j["skipped"][0]["reason"], "not a DICOM file");
 }
 
+// Damaged copies of real compressed files (bytes overwritten in the header and in the compressed stream, or cut
+// short) must each either load or be refused with a DicomLoadError, quickly, and never crash or hang.
+TEST(DamagedFiles, AreLoadedOrRefusedButNeverCrashTheLoader) {
+    const fs::path dir = scratchDir("damaged");
+    unsigned seed = 20261123u;
+    auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+    for (const char* name : {"CT1_J2KR.dcm", "CT2_JLSL.dcm", "CT1_RLE.dcm", "CT2_JPLL.dcm"}) {
+        std::ifstream in(wg04(name), std::ios::binary);
+        const std::string good((std::istreambuf_iterator<char>(in)), {});
+        for (int n = 0; n < 12; ++n) {
+            std::string bytes = good;
+            const std::size_t span = n % 2 ? std::min<std::size_t>(bytes.size(), 2000) : bytes.size();
+            for (unsigned f = 0, flips = 1 + next() % 8; f < flips; ++f) bytes[next() % span] = char(next() >> 24);
+            if (n % 4 == 3) bytes.resize(next() % bytes.size());
+            const fs::path file = dir / (std::string(name) + "." + std::to_string(n));
+            std::ofstream(file, std::ios::binary) << bytes;
+            try {
+                auto v = loadCtVolume(file);
+                EXPECT_TRUE(v->complete());
+            } catch (const DicomLoadError& e) {
+                EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace polysim::test

@@ -135,7 +135,7 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     if (id == "skull_fracture") return lesionOnly({-58, 10, -40}, {40, 40, 58}, 6, "head");
     if (id == "tension_pneumothorax")
         return box({-78, 20, -400}, {130, 190, 300}, {-170, -130, -565}, {140, 130, -225});
-    if (id == "hemothorax") return box({80, 64, -420}, {124, 72, 250}, {10, 14, -560}, {150, 110, -245});
+    if (id == "hemothorax") return box({80, 45, -420}, {124, 110, 250}, {10, -45, -560}, {150, 110, -245});
     if (id == "aortic_injury") return box({26, 28, -326}, {44, 44, 50}, {-28, -20, -386}, {60, 66, -274});
     if (id == "splenic_laceration") return box({98, 48, -525}, {60, 80, 80}, {40, -20, -590}, {150, 125, -460});
     if (id == "liver_laceration") return lesionOnly({-92, 28, -562}, {72, 52, 56}, 5);
@@ -251,7 +251,10 @@ void addInjuryLayers(Model& m) {
         auto inLung = [lung](double y0) {
             return std::make_shared<Implicit>([lung](double z, Box2& b) { return lung->sliceBox(z, b); },
                                               [lung, y0](const dvec3& p) {
-                                                  const double level = y0 + 3.0 * std::sin(p.z * 0.05);
+                                                  // Supine: blood lies posteriorly and climbs the lateral
+                                                  // chest wall as a meniscus.
+                                                  const double level = y0 + 3.0 * std::sin(p.z * 0.05) -
+                                                                       0.008 * (p.x - 60) * (p.x - 60);
                                                   return std::max(lung->sdf(p), level - p.y);
                                               });
         };

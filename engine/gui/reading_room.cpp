@@ -376,7 +376,7 @@ void ReadingRoom::drawTopBar() {
         else
             std::snprintf(label, sizeof label, "%s%s##%s", st.spec->label.c_str(),
                           st.arrivedFraction <= 0 ? " (awaited)" : "", st.spec->id.c_str());
-        if (ImGui::Button(label) && st.arrivedFraction > 0 && st.spec->kind != "scout")
+        if (ImGui::Button(label) && st.arrivedFraction > 0)
             apply(session::OpenSeries{st.spec->id});
         ImGui::PopStyleColor();
         ImGui::SameLine();

@@ -32,8 +32,17 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     for (const auto& s : scenario.images.series) order_.push_back(&s);
     std::stable_sort(order_.begin(), order_.end(),
                      [](auto* a, auto* b) { return a->arrivalSeconds < b->arrivalSeconds; });
-    // The scout is one projection image; the reading room streams the cross-sectional series.
-    std::erase_if(order_, [](auto* s) { return s->kind == "scout"; });
+    // The scout is a projection the DICOM loader does not stack into a volume: the phantom's scout is made in
+    // memory alongside; a DICOM case's scout is not shown.
+    std::erase_if(order_, [&](auto* s) {
+        if (s->kind != "scout") return false;
+        if (scenario.images.phantom)
+            scout_ = {s->id, std::async(std::launch::async, [o = phantomOptions(scenario)] {
+                          return std::shared_ptr<const imaging::Volume>(
+                              phantom::generateSeries(o, phantom::SeriesKind::Scout));
+                      })};
+        return true;
+    });
     if (scenario.images.phantom) {
         preparing_ = true;
         auto options = phantomOptions(scenario);
@@ -50,6 +59,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
 SeriesSource::~SeriesSource() {
     if (generating_.valid()) generating_.wait();
     if (starting_.valid()) starting_.wait();
+    if (scout_.second.valid()) scout_.second.wait();
 }
 
 std::string SeriesSource::prepareStage() const {
@@ -75,6 +85,8 @@ void SeriesSource::poll() {
             phantomStudy_ = generating_.get();
             preparing_ = false;
         }
+        if (scout_.second.valid() && scout_.second.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+            volumes_[scout_.first] = scout_.second.get();
         if (starting_.valid()) {
             if (starting_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
             current_ = starting_.get();
@@ -106,7 +118,7 @@ std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& i
 }
 
 bool SeriesSource::allLoaded() const {
-    return !preparing_ && !current_ && !starting_.valid() && next_ >= order_.size();
+    return !preparing_ && !current_ && !starting_.valid() && !scout_.second.valid() && next_ >= order_.size();
 }
 
 }  // namespace polysim::gui

@@ -53,6 +53,7 @@ private:
     std::unique_ptr<imaging::StreamingLoad> current_;
     // Reading a series' headers takes a second or more: done off the UI thread so scrolling never stalls.
     std::future<std::unique_ptr<imaging::StreamingLoad>> starting_;
+    std::pair<std::string, std::future<std::shared_ptr<const imaging::Volume>>> scout_;
     std::string currentId_;
     std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;
     std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;

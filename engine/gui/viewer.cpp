@@ -33,6 +33,11 @@ void Viewer::setVolume(std::shared_ptr<const imaging::Volume> volume, std::strin
         views_[p].uploadedIndex = views_[p].uploadedReady = -1;
     }
     const glm::ivec3 d = volume_->dims();
+    // A projection (the scout) is one image: it gets the whole viewer in the plane it lies in.
+    single_.reset();
+    for (int p = 0; p < 3; ++p)
+        if (d[views_[p].mapping.normalAxis] == 1) single_ = Plane(p);
+    if (lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
     // Start at the first image (the top of the axial stack), centred in-plane: where a reader begins.
     cursor_ = glm::dvec3(d - 1) * 0.5;
     const auto& ax = views_[int(Plane::Axial)].mapping;
@@ -234,6 +239,12 @@ std::string Viewer::handleEvent(const SDL_Event& e, const Bindings& bindings, bo
 }
 
 void Viewer::layout(glm::dvec2 min, glm::dvec2 size) {
+    lastLayoutMin_ = min, lastLayoutSize_ = size;
+    if (single_) {
+        for (auto& v : views_) v.min = min, v.size = {0.0, 0.0};
+        views_[int(*single_)].size = size;
+        return;
+    }
     const double gap = 4.0;
     double axialW = std::floor(size.x * 0.62);
     views_[int(Plane::Axial)].min = min;
@@ -271,7 +282,7 @@ bool Viewer::prepareFrame() {
         v.draw.window = window_;
     }
     const auto& ax = views_[int(Plane::Axial)].mapping;
-    if (ax.normalAxis == 2) return sliceArrived(int(std::lround(cursor_.z)));
+    if (ax.normalAxis == 2 && !single_) return sliceArrived(int(std::lround(cursor_.z)));
     return volume_->slicesReady() > 0;
 }
 
@@ -279,6 +290,7 @@ void Viewer::draw(ImDrawList* l) {
     char buf[256];
     for (int p = 0; p < 3; ++p) {
         View& v = views_[p];
+        if (v.size.x <= 0 || v.size.y <= 0) continue;
         ImVec2 a(float(v.min.x), float(v.min.y)), b(float(v.min.x + v.size.x), float(v.min.y + v.size.y));
         l->AddRectFilled(a, b, IM_COL32(0, 0, 0, 255));
         if (!volume_) continue;

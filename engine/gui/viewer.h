@@ -115,6 +115,8 @@ private:
     std::vector<RegionBand> regions_;
     std::vector<std::pair<glm::dvec3, std::string>> marks_;
     int arrivedImages_ = -1;
+    std::optional<Plane> single_;  // a projection image shown alone
+    glm::dvec2 lastLayoutMin_{0.0}, lastLayoutSize_{0.0};
     PlaneProgram program_;
     std::array<View, 3> views_;
     std::vector<int16_t> scratch_;

@@ -164,6 +164,44 @@ TEST(App, AnInterruptedSessionResumesFromItsLog) {
     EXPECT_NE(after.find("\"mark\""), std::string::npos);  // the mark from before the crash is still in the session
 }
 
+TEST(App, TheScoutOpensAsOneProjectionAcrossTheWholeViewer) {
+    auto dir = polysim::test::scratchDir("app-scout");
+    fs::path scenario = smallMotorcyclist(dir);
+    std::ofstream(dir / "trainee.txt") << "00:05 series scout\n00:06 window bone\n";
+    auto r = runShell(env() + polysim::test::polysimBinary().string() + " run " + scenario.string() + " --script " +
+                      (dir / "trainee.txt").string() + " --screenshot " + (dir / "shot.png").string() +
+                      " --at 10 --log " + (dir / "log.jsonl").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    Png png = readPng(dir / "shot.png");
+    // Down the middle of the viewer runs the body (bright spine and skull), beside it air (black): one tall image,
+    // not three small views.
+    int bright = 0, dark = 0;
+    for (int y = 80; y < 880; y += 4) {
+        if (png.at(975, y)[0] > 120) ++bright;
+        if (png.at(420, y)[0] < 10) ++dark;
+    }
+    EXPECT_GT(bright, 60) << "no body down the middle of the viewer";
+    EXPECT_GT(dark, 180) << "the side of a projection should be air";
+    EXPECT_NE(slurp(dir / "log.jsonl").find("\"series\":\"scout\""), std::string::npos);
+}
+
+TEST(App, AfterTheSessionEndsTheScreenShowsTheDebrief) {
+    auto dir = polysim::test::scratchDir("app-debrief");
+    fs::path scenario = smallMotorcyclist(dir);
+    std::ofstream(dir / "trainee.txt") << "00:20 end\n";
+    auto r = runShell(env() + polysim::test::polysimBinary().string() + " run " + scenario.string() + " --script " +
+                      (dir / "trainee.txt").string() + " --screenshot " + (dir / "shot.png").string() +
+                      " --at 30 --log " + (dir / "log.jsonl").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    Png png = readPng(dir / "shot.png");
+    // A trainee who read nothing fails: the score line is in the debrief's red, at the top left.
+    int red = 0;
+    for (int y = 20; y < 60; ++y)
+        for (int x = 0; x < 400; ++x)
+            if (png.at(x, y) == std::array<int, 3>{255, 102, 102}) ++red;
+    EXPECT_GT(red, 50) << "no failed score at the top of the debrief";
+}
+
 TEST(App, ScreenshotNeedsASessionTime) {
     auto r = runPolysim("run --screenshot x.png");
     EXPECT_EQ(r.exitCode, 2);

@@ -298,9 +298,9 @@ void addInjuryLayers(Model& m) {
             bit(kSpleen) | bit(kHaematoma) | bit(kVisceralFat), 40, 0.3);
     }
     if (m.has("liver_laceration")) {
-        add(m, tube({{-124, 42, -548, 2.6}, {-96, 30, -560, 3.4}, {-76, 44, -576, 2.6}, {-60, 30, -586, 1.8}}, false, 1.4, 0.25, 405),
-            H(45, 52, 62), kHaematoma, bit(kLiver), 3, 0.2);
-        add(m, tube({{-96, 30, -560, 2.4}, {-102, 8, -542, 1.8}, {-98, 6, -536, 1.2}}, false, 1.2, 0.25, 406), H(45, 52, 62),
+        add(m, tube({{-122, 42, -548, 3.5}, {-96, 30, -560, 5.0}, {-76, 42, -576, 4.0}, {-62, 30, -586, 2.5}}, false, 1.6, 0.25, 405),
+            H(42, 45, 55), kHaematoma, bit(kLiver), 3, 0.2);
+        add(m, tube({{-96, 30, -560, 3.5}, {-102, 10, -544, 2.5}, {-98, 8, -538, 1.5}}, false, 1.2, 0.25, 406), H(42, 45, 55),
             kHaematoma, bit(kLiver), 3, 0.2);
     }
     if (m.has("liver_laceration_subtle"))

@@ -100,7 +100,7 @@ void AppWindow::renderWithoutSwap() {
     ImGui::Render();
     glViewport(0, 0, width(), height());
     glDisable(GL_SCISSOR_TEST);
-    glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
+    glClearColor(0.0f, 0.0f, 0.0f, 1.0f);  // the viewer's background: views need no fill of their own
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }

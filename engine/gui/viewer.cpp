@@ -292,7 +292,7 @@ void Viewer::draw(ImDrawList* l) {
         View& v = views_[p];
         if (v.size.x <= 0 || v.size.y <= 0) continue;
         ImVec2 a(float(v.min.x), float(v.min.y)), b(float(v.min.x + v.size.x), float(v.min.y + v.size.y));
-        l->AddRectFilled(a, b, IM_COL32(0, 0, 0, 255));
+        // No fill: the frame is cleared to black, and software rendering pays for every full-view pass.
         if (!volume_) continue;
         l->PushClipRect(a, b, true);
         l->AddCallback(drawPlaneCallback, &v.draw);

@@ -531,5 +531,19 @@ TEST(DicomTraps, ADicomdirLoadsTheFilesItListsAndNamesMissingOnes) {
     expectSliceIs(*v, 2, s.base, 4);
 }
 
+TEST(DicomTraps, InfoOnAFolderWithoutCtListsWhatItFoundAndFails) {
+    fs::path dir = scratchDir("info-no-ct");
+    { std::ofstream(dir / "notes.txt") << "not an image"; }
+    SyntheticSlice mr;
+    mr.seriesInstanceUid = newUid();
+    mr.modality = "MR";
+    writeCtSlice(dir / "mr.dcm", mr);
+    auto r = runPolysim("info " + dir.string());
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("no CT series in " + dir.string()), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("notes.txt: not a DICOM file"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("modality MR"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace polysim::test

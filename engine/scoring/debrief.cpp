@@ -79,13 +79,46 @@ std::string optTime(const std::optional<double>& t) { return t ? clockText(*t) :
 }  // namespace
 
 std::string depthTimeSvg(const scenario::Scenario& sc, const Score& score) {
-    const double W = 1000, H = 420, left = 150, right = 20, top = 20, bottom = 40;
+    // Interruptions get a strip of lanes above the plot (several can stand at once).
+    struct Bar {
+        double t0, t1;
+        std::string label, title;
+        bool answered;
+        int lane = 0;
+    };
+    std::vector<Bar> bars;
+    for (const auto& i : score.interruptions.items) {
+        double t1 = i.answeredAt.value_or(score.endTime);
+        for (const auto& e : score.events)
+            if (e.value("event", "") == "interruption_end" && e.value("id", "") == i.spec->id) t1 = e["t"].get<double>();
+        bars.push_back({i.startedAt, t1, roleText(i.spec->role), roleText(i.spec->role) + ": " + i.spec->text,
+                        i.answeredAt.has_value()});
+    }
+    std::vector<double> laneEnd;
+    for (auto& b : bars) {
+        std::size_t lane = 0;
+        while (lane < laneEnd.size() && laneEnd[lane] > b.t0) ++lane;
+        if (lane == laneEnd.size()) laneEnd.push_back(0);
+        laneEnd[lane] = b.t1 + 1;
+        b.lane = int(lane);
+    }
+    const double laneH = 14;
+    const double W = 1000, left = 170, right = 20, bottom = 40;
+    const double top = 14 + laneH * double(laneEnd.size());
+    const double H = top + 380 + bottom;
     double zMax = -1e9, zMin = 1e9;
+    auto projection = [&](const scenario::Region& r) {
+        for (const auto& s : sc.images.series)
+            if (s.id == r.series && s.kind == "scout") return true;
+        return false;
+    };
     for (const auto& r : sc.regions) {
+        if (projection(r)) continue;
         zMax = std::max(zMax, r.zToMm);
         zMin = std::min(zMin, r.zFromMm);
     }
     for (const auto& v : score.views) {
+        if (v.view.projection || v.view.series.empty()) continue;
         zMax = std::max(zMax, v.view.cursor.z);
         zMin = std::min(zMin, v.view.cursor.z);
     }
@@ -97,27 +130,65 @@ std::string depthTimeSvg(const scenario::Scenario& sc, const Score& score) {
     o << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << W << " " << H
       << "\" width=\"100%\" role=\"img\" aria-label=\"Slice position over time\" font-family=\"sans-serif\" font-size=\"11\">\n";
     o << "<rect x=\"0\" y=\"0\" width=\"" << W << "\" height=\"" << H << "\" fill=\"#ffffff\"/>\n";
-    // Region bands, labelled at the left.
-    int band = 0;
+    // Regions: bands for the body parts that do not overlap much; the long ones (spine) as brackets at the left.
+    std::vector<std::pair<double, double>> drawn;
+    std::vector<std::pair<std::pair<double, double>, std::string>> bands;
+    std::vector<const scenario::Region*> brackets;
     for (const auto& r : sc.regions) {
-        double y1 = Y(r.zToMm), y2 = Y(r.zFromMm);
-        o << "<rect x=\"" << left << "\" y=\"" << num(y1) << "\" width=\"" << (W - left - right) << "\" height=\""
-          << num(std::max(1.0, y2 - y1)) << "\" fill=\"" << (band++ % 2 ? "#f3f3f7" : "#e9edf5")
-          << "\" stroke=\"#ccd\" stroke-width=\"0.5\"/>\n";
-        o << "<text x=\"" << (left - 6) << "\" y=\"" << num((y1 + y2) / 2 + 4) << "\" text-anchor=\"end\" fill=\"#334\">"
-          << htmlEscape(r.label.empty() ? r.id : r.label) << "</text>\n";
+        if (projection(r)) continue;
+        double overlap = 0;
+        for (const auto& [a, b] : drawn) overlap += std::max(0.0, std::min(b, r.zToMm) - std::max(a, r.zFromMm));
+        std::string name = r.label.empty() ? r.id : r.label;
+        bool same = false;
+        for (auto& band : bands)
+            if (band.first == std::make_pair(r.zFromMm, r.zToMm)) {
+                // "Chest: lungs and pleura" + "Chest: mediastinum..." share one band labelled "Chest".
+                auto colon = band.second.find(':');
+                if (colon != std::string::npos && name.compare(0, colon, band.second, 0, colon) == 0)
+                    band.second = band.second.substr(0, colon);
+                else
+                    band.second += " / " + name;
+                same = true;
+            }
+        if (same) continue;
+        if (overlap > 0.5 * (r.zToMm - r.zFromMm)) {
+            brackets.push_back(&r);
+            continue;
+        }
+        drawn.push_back({r.zFromMm, r.zToMm});
+        bands.push_back({{r.zFromMm, r.zToMm}, name});
     }
-    // Interruptions: shaded from start to answer or end.
-    for (const auto& i : score.interruptions.items) {
-        double t0 = i.startedAt;
-        double t1 = i.answeredAt.value_or(score.endTime);
-        for (const auto& e : score.events)
-            if (e.value("event", "") == "interruption_end" && e.value("id", "") == i.spec->id) t1 = e["t"].get<double>();
-        o << "<rect x=\"" << num(X(t0)) << "\" y=\"" << top << "\" width=\"" << num(std::max(2.0, X(t1) - X(t0)))
-          << "\" height=\"" << (H - top - bottom) << "\" fill=\"#f5b041\" fill-opacity=\"0.35\"><title>"
-          << htmlEscape(roleText(i.spec->role) + ": " + i.spec->text) << "</title></rect>\n";
-        o << "<text x=\"" << num(X(t0) + 2) << "\" y=\"" << (top + 12) << "\" fill=\"#8a5a00\">"
-          << htmlEscape(roleText(i.spec->role)) << "</text>\n";
+    int band = 0;
+    double lastLabelY = -1e9;
+    std::sort(bands.begin(), bands.end(), [](const auto& a, const auto& b) { return a.first.second > b.first.second; });
+    for (const auto& [range, name] : bands) {
+        double y1 = Y(range.second), y2 = Y(range.first);
+        o << "<rect x=\"" << left << "\" y=\"" << num(y1) << "\" width=\"" << (W - left - right) << "\" height=\""
+          << num(std::max(1.0, y2 - y1)) << "\" fill=\"" << (band++ % 2 ? "#f3f3f7" : "#e6ebf4")
+          << "\" stroke=\"#ccd\" stroke-width=\"0.5\"/>\n";
+        double ly = std::max((y1 + y2) / 2 + 4, lastLabelY + 12);
+        lastLabelY = ly;
+        std::string shown = name.size() > 26 ? name.substr(0, 25) + "…" : name;
+        o << "<text x=\"" << (left - 30) << "\" y=\"" << num(ly) << "\" text-anchor=\"end\" fill=\"#334\"><title>"
+          << htmlEscape(name) << "</title>" << htmlEscape(shown) << "</text>\n";
+    }
+    for (std::size_t k = 0; k < brackets.size(); ++k) {
+        const auto& r = *brackets[k];
+        double x = left - 10 - 7 * double(k), y1 = Y(r.zToMm), y2 = Y(r.zFromMm);
+        o << "<path d=\"M" << num(x + 3) << " " << num(y1) << " H" << num(x) << " V" << num(y2) << " H" << num(x + 3)
+          << "\" fill=\"none\" stroke=\"#667\" stroke-width=\"1.2\"><title>" << htmlEscape(r.label.empty() ? r.id : r.label)
+          << "</title></path>\n";
+    }
+    // Interruption strip.
+    for (const auto& b : bars) {
+        double y = 8 + laneH * b.lane;
+        o << "<rect x=\"" << num(X(b.t0)) << "\" y=\"" << num(y) << "\" width=\"" << num(std::max(3.0, X(b.t1) - X(b.t0)))
+          << "\" height=\"" << (laneH - 3) << "\" fill=\"" << (b.answered ? "#f5b041" : "#e59866") << "\"><title>"
+          << htmlEscape(b.title) << "</title></rect>\n";
+        o << "<text x=\"" << num(X(b.t0) + 2) << "\" y=\"" << num(y + 9) << "\" font-size=\"9\" fill=\"#5a3a00\">"
+          << htmlEscape(b.label) << "</text>\n";
+        o << "<line x1=\"" << num(X(b.t0)) << "\" x2=\"" << num(X(b.t0)) << "\" y1=\"" << top << "\" y2=\"" << (H - bottom)
+          << "\" stroke=\"#e59866\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n";
     }
     // Findings: their z extent as a red bracket on the left edge of the plot.
     for (const auto& f : sc.findings) {
@@ -137,7 +208,7 @@ std::string depthTimeSvg(const scenario::Scenario& sc, const Score& score) {
     for (std::size_t k = 0; k < score.views.size(); ++k) {
         const auto& v = score.views[k];
         double t1 = k + 1 < score.views.size() ? score.views[k + 1].t : score.endTime;
-        if (v.view.series.empty() || v.view.plane != session::Plane::Axial) {
+        if (v.view.series.empty() || v.view.projection || v.view.plane != session::Plane::Axial) {
             flush();
             continue;
         }
@@ -242,7 +313,8 @@ std::string debriefHtml(const scenario::Scenario& sc, const Score& s, const KeyI
     // ---- What happened
     o << "<h2>2. What happened</h2>\n";
     o << "<p>How you moved through the body: each line is the axial slice on screen over time, coloured by window. "
-         "Orange spans are interruptions, red dashed lines the injuries, circles your marks, black triangles your "
+         "Orange bars above it are interruptions, from when they began until answered (darker: never answered), red "
+         "dashed lines the injuries, circles your marks, black triangles your "
          "calls, a red vertical line a deterioration.</p>\n";
     o << "<div class=\"legend\">";
     for (const auto& p : imaging::kWindowPresets)

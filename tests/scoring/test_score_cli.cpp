@@ -169,3 +169,33 @@ TEST(ScoreCli, HistoryShowsATraineesTrendAndCohortComparesTrainees) {
     EXPECT_EQ(bad.exitCode, 1);
     EXPECT_NE(bad.err.find("novice.jsonl"), std::string::npos) << bad.err;
 }
+
+TEST(ScoreCli, EveryShippedPhantomScenarioHasAnExpertRunThatPassesAndANoviceRunThatFails) {
+    auto dir = polysim::test::scratchDir("cli_all_scripts");
+    auto scripts = polysim::test::sourceDir() / "scenarios" / "scripts";
+    int scenarios = 0;
+    for (const auto& entry : fs::directory_iterator(scripts)) {
+        std::string name = entry.path().filename().string();
+        if (!name.ends_with("-expert.txt")) continue;
+        std::string id = name.substr(0, name.size() - std::string("-expert.txt").size());
+        auto toml = polysim::test::sourceDir() / "scenarios" / (id + ".toml");
+        ASSERT_TRUE(fs::exists(toml)) << toml;
+        ++scenarios;
+        for (const char* who : {"expert", "novice"}) {
+            auto log = dir / (id + "-" + who + ".jsonl");
+            auto play = runPolysim("play " + q(toml) + " --script " + q(scripts / (id + "-" + who + ".txt")) + " --log " + q(log));
+            ASSERT_EQ(play.exitCode, 0) << id << " " << who << ": " << play.err;
+            EXPECT_EQ(play.err.find("refused"), std::string::npos) << id << " " << who << ": " << play.err;
+            auto score = runPolysim("score " + q(toml) + " " + q(log) + " --no-history --json -");
+            auto j = nlohmann::json::parse(score.out);
+            if (std::string(who) == "expert") {
+                EXPECT_EQ(score.exitCode, 0) << id << ": " << j["why"];
+                EXPECT_GE(j["total"].get<double>(), 90.0) << id << ": " << j["why"];
+            } else {
+                EXPECT_EQ(score.exitCode, 3) << id << ": " << j["why"];
+                EXPECT_FALSE(j["critical_errors"].empty()) << id;
+            }
+        }
+    }
+    EXPECT_GE(scenarios, 4);
+}

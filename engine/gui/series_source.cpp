@@ -5,28 +5,10 @@
 #include <stdexcept>
 
 #include "phantom/phantom.h"
+#include "scenario/phantom_source.h"
 
 namespace polysim::gui {
 namespace fs = std::filesystem;
-
-namespace {
-phantom::PhantomOptions phantomOptions(const scenario::Scenario& s) {
-    phantom::PhantomOptions o;
-    const auto& p = *s.images.phantom;
-    o.seed = p.seed;
-    o.injuries = p.injuries;
-    o.matrix = p.matrix;
-    o.sliceMm = p.sliceMm;
-    o.phases.clear();
-    for (const auto& spec : s.images.series) {
-        phantom::SeriesKind k;
-        if (phantom::parseSeriesKind(spec.kind, k) && k != phantom::SeriesKind::Scout && k != phantom::SeriesKind::Head &&
-            std::find(o.phases.begin(), o.phases.end(), k) == o.phases.end())
-            o.phases.push_back(k);
-    }
-    return o;
-}
-}  // namespace
 
 SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scenario) {
     for (const auto& s : scenario.images.series) order_.push_back(&s);
@@ -37,7 +19,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     std::erase_if(order_, [&](auto* s) {
         if (s->kind != "scout") return false;
         if (scenario.images.phantom)
-            scout_ = {s->id, std::async(std::launch::async, [o = phantomOptions(scenario)] {
+            scout_ = {s->id, std::async(std::launch::async, [o = scenario::phantomOptionsFor(scenario)] {
                           return std::shared_ptr<const imaging::Volume>(
                               phantom::generateSeries(o, phantom::SeriesKind::Scout));
                       })};
@@ -45,7 +27,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     });
     if (scenario.images.phantom) {
         preparing_ = true;
-        auto options = phantomOptions(scenario);
+        auto options = scenario::phantomOptionsFor(scenario);
         generating_ = std::async(std::launch::async, [this, options] {
             return phantom::ensureCachedStudy(options, [this](double f, std::string_view stage) {
                 fraction_ = f;

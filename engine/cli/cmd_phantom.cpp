@@ -101,7 +101,9 @@ int phantomCommand(const Args& args) {
         }
         if (!findingsOut.empty()) {
             std::ofstream f(findingsOut);
-            f << phantom::findingsJson(phantom::groundTruth(o));
+            // FILE.toml: the scenario file's [[findings]] syntax, ready to paste into a case; otherwise JSON.
+            const auto truth = phantom::groundTruth(o);
+            f << (findingsOut.ends_with(".toml") ? phantom::findingsToml(truth) : phantom::findingsJson(truth));
             if (!f) {
                 std::cerr << "polysim phantom: " << findingsOut << ": cannot write the findings\n";
                 return 1;
@@ -116,7 +118,7 @@ int phantomCommand(const Args& args) {
 }  // namespace
 POLYSIM_REGISTER_COMMAND({"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
                           "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--matrix N] [--slice-mm X] "
-                          "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.json] [--quiet]\n"
+                          "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
                           "       polysim phantom --list-injuries",
                           phantomCommand});
 }  // namespace polysim::cli

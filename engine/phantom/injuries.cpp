@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -421,6 +422,53 @@ std::string findingsJson(const std::vector<Finding>& findings) {
         arr.push_back(j);
     }
     return arr.dump(2) + "\n";
+}
+
+namespace {
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string tomlString(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+            out += buf;
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string tomlVec(const glm::dvec3& v) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "[%.1f, %.1f, %.1f]", v.x, v.y, v.z);
+    return buf;
+}
+}  // namespace
+
+std::string findingsToml(const std::vector<Finding>& findings) {
+    // Every value is written out, not only `injury`, so the block also serves a scenario that reads this study as
+    // DICOM from disk, where there is no phantom to fill the ground truth in.
+    std::string out = "# Ground truth of the synthetic patient, in the scenario file's [[findings]] syntax\n"
+                      "# (scenarios/README.md). Add deadline, tell, windows and teaching_point per case.\n"
+                      "# In a case that reads this study from disk as DICOM, delete the `injury` lines.\n";
+    for (const auto& f : findings) {
+        out += "\n[[findings]]\n";
+        out += "id = " + tomlString(f.id) + "\n";
+        out += "injury = " + tomlString(f.id) + "\n";
+        out += "label = " + tomlString(f.label) + "\n";
+        out += "synonyms = [";
+        for (std::size_t i = 0; i < f.synonyms.size(); ++i) out += (i ? ", " : "") + tomlString(f.synonyms[i]);
+        out += "]\n";
+        out += "category = " + std::to_string(f.acrCategory) + "\n";
+        out += "region = " + tomlString(f.region) + "\n";
+        out += "centre = " + tomlVec(f.centreLps) + "\n";
+        out += "extent = " + tomlVec(f.extentMm) + "\n";
+        out += "description = " + tomlString(f.expertDescription) + "\n";
+    }
+    return out;
 }
 
 }  // namespace polysim::phantom

@@ -82,6 +82,8 @@ struct Finding {
 std::vector<Finding> groundTruth(const PhantomOptions& options);
 // The findings as JSON (array of objects with the fields above; centre/extent as [x, y, z]).
 std::string findingsJson(const std::vector<Finding>& findings);
+// The same ground truth as `[[findings]]` blocks of a scenario file (every value explicit).
+std::string findingsToml(const std::vector<Finding>& findings);
 
 // ---- anatomy along the body axis ----
 

@@ -558,3 +558,36 @@ TEST(AuthoringModel, ACaseBuiltInCodeIsCheckedWithTheSameRules) {
     EXPECT_TRUE(has("deadline of finding 'pelvic_ring_fracture' (420 s) is after the session ends (200 s", 0))
         << scenario::formatDiagnostics(d);
 }
+
+// ---- the phantom's ground truth, exported for authors ----
+
+TEST(PhantomExport, FindingsWrittenAsTomlValidateInAScenarioAndKeepThePhantomsPositions) {
+    auto dir = polysim::test::scratchDir("findings-toml");
+    auto r = polysim::test::runPolysim("phantom --injuries epidural_hematoma,splenic_laceration --findings-out " +
+                                       (dir / "truth.toml").string());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::ifstream in(dir / "truth.toml");
+    std::stringstream block;
+    block << in.rdbuf();
+    ASSERT_NE(block.str().find("[[findings]]"), std::string::npos) << block.str();
+    const std::string text = "[meta]\nid = \"t\"\ntitle = \"t\"\n[patient]\nage = 30\nsex = \"male\"\nmechanism = \"m\"\n"
+                             "[images.phantom]\nseed = 1\ninjuries = [\"epidural_hematoma\", \"splenic_laceration\"]\n" +
+                             block.str();
+    auto parsed = scenario::parseScenario(text, "exported.toml");
+    ASSERT_TRUE(parsed.ok()) << scenario::formatDiagnostics(parsed.diagnostics) << "\n" << text;
+    for (const auto& d : parsed.diagnostics)  // the excerpt has no conclusion; nothing may be wrong with its findings
+        EXPECT_TRUE(d.message.find("finding") == std::string::npos && d.message.find("injury") == std::string::npos)
+            << d.format();
+    phantom::PhantomOptions o;
+    o.injuries = {"epidural_hematoma", "splenic_laceration"};
+    auto truth = phantom::groundTruth(o);
+    ASSERT_EQ(parsed.scenario->findings.size(), truth.size());
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        const auto& f = parsed.scenario->findings[i];
+        EXPECT_EQ(f.id, truth[i].id);
+        EXPECT_EQ(f.acrCategory, truth[i].acrCategory);
+        EXPECT_EQ(f.region, truth[i].region);
+        EXPECT_NEAR(glm::distance(f.centreLps, truth[i].centreLps), 0.0, 0.1) << f.id;
+        EXPECT_NEAR(glm::distance(f.extentMm, truth[i].extentMm), 0.0, 0.1) << f.id;
+    }
+}

@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
     using namespace polysim::cli;
     std::string name = argc > 1 ? argv[1] : "run";
     Args args(argv + std::min(argc, 2), argv + argc);
+    // Options with no command are the simulator's: `polysim --exam` is `polysim run --exam`.
+    if (name.size() > 1 && name[0] == '-' && name != "--help" && name != "-h" && name != "--version") {
+        args.insert(args.begin(), name);
+        name = "run";
+    }
     if (name == "help" || name == "--help" || name == "-h") {
         if (!args.empty())
             if (const auto* c = findCommand(args[0])) {

@@ -17,3 +17,10 @@ TEST(Cli, UnknownCommandFailsWithAPointerToHelp) {
     EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("polysim help"), std::string::npos) << r.err;
 }
+
+TEST(Cli, OptionsWithoutACommandGoToTheSimulator) {
+    // `polysim --size` with a bad value must be answered by `run` itself, not refused as an unknown command.
+    auto r = runPolysim("--size nonsense");
+    EXPECT_EQ(r.err.find("unknown command"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("polysim run"), std::string::npos) << r.err;
+}

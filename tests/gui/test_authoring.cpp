@@ -1,0 +1,146 @@
+// The instructors' authoring mode: findings placed on the images survive Save and a reload, edits are validated
+// as they happen, and `polysim author --screenshot` shows the case's images beside the findings panel.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <stb_image.h>
+
+#include "gui/authoring.h"
+#include "scenario/loader.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using polysim::gui::AuthoringModel;
+using polysim::scenario::Diagnostic;
+
+namespace {
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The shipped motorcyclist case with a small phantom (128 x 128, 4 mm), so images are made in a few seconds.
+fs::path smallMotorcyclist(const fs::path& dir) {
+    std::string text = slurp(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml");
+    auto at = text.find("[images.phantom]");
+    EXPECT_NE(at, std::string::npos);
+    text.insert(at + std::string("[images.phantom]").size(), "\nmatrix = 128\nslice_mm = 4");
+    fs::path file = dir / "motorcyclist-small.toml";
+    std::ofstream(file) << text;
+    return file;
+}
+
+polysim::scenario::Scenario load(const fs::path& file) {
+    auto r = polysim::scenario::loadScenario(file);
+    EXPECT_TRUE(r.ok()) << polysim::scenario::formatDiagnostics(r.diagnostics);
+    return r.scenario ? *r.scenario : polysim::scenario::Scenario{};
+}
+
+int errors(const std::vector<Diagnostic>& ds) {
+    int n = 0;
+    for (const auto& d : ds) n += d.severity == Diagnostic::Severity::Error;
+    return n;
+}
+}  // namespace
+
+TEST(Authoring, AFindingPlacedAtAPositionSurvivesSaveAndReload) {
+    auto dir = polysim::test::scratchDir("authoring-roundtrip");
+    auto original = load(smallMotorcyclist(dir));
+    const std::size_t before = original.findings.size();
+    AuthoringModel model(original, dir / "edited.toml");
+    auto& f = model.addFindingAt({60, 0, -300});
+    EXPECT_FALSE(f.region.empty()) << "a position inside the body falls in one of the case's regions";
+    f.id = "rib_fracture_right";
+    f.label = "right rib fractures";
+    f.acrCategory = 2;
+    f.extentMm = {30, 20, 40};
+    f.deadlineSeconds = 600;
+    model.scenario().meta.title = "Motorcyclist, edited";
+    model.scenario().expertReport = "Right tension pneumothorax; right rib fractures.";
+    EXPECT_EQ(errors(model.validate()), 0) << polysim::scenario::formatDiagnostics(model.validate());
+    std::string error;
+    ASSERT_TRUE(model.save(&error)) << error;
+
+    auto reloaded = polysim::scenario::loadScenario(dir / "edited.toml");
+    ASSERT_TRUE(reloaded.ok()) << polysim::scenario::formatDiagnostics(reloaded.diagnostics);
+    const auto& s = *reloaded.scenario;
+    ASSERT_EQ(s.findings.size(), before + 1);
+    const auto* g = s.findFinding("rib_fracture_right");
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->label, "right rib fractures");
+    EXPECT_EQ(g->acrCategory, 2);
+    EXPECT_EQ(g->region, f.region);
+    EXPECT_NEAR(g->centreLps.x, 60, 1e-6);
+    EXPECT_NEAR(g->centreLps.z, -300, 1e-6);
+    EXPECT_NEAR(g->extentMm.z, 40, 1e-6);
+    EXPECT_NEAR(g->deadlineSeconds, 600, 1e-6);
+    EXPECT_EQ(s.meta.title, "Motorcyclist, edited");
+    EXPECT_EQ(s.expertReport, "Right tension pneumothorax; right rib fractures.");
+    // The original findings are still there after the round trip.
+    for (const auto& o : original.findings) EXPECT_NE(s.findFinding(o.id), nullptr) << o.id;
+}
+
+TEST(Authoring, EditsAreValidatedAsTheyHappen) {
+    auto dir = polysim::test::scratchDir("authoring-validate");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "out.toml");
+    ASSERT_EQ(errors(model.validate()), 0);
+    auto& f = model.addFindingAt({0, 0, 5000});  // far above the head
+    f.id = "lost";
+    auto ds = model.validate();
+    bool outside = false;
+    for (const auto& d : ds)
+        outside = outside || (d.severity == Diagnostic::Severity::Error && d.message.find("'lost'") != std::string::npos &&
+                              d.message.find("outside the volume") != std::string::npos);
+    EXPECT_TRUE(outside) << polysim::scenario::formatDiagnostics(ds);
+    // Two findings with one id: the loader's duplicate rule fires on the edited model too.
+    model.scenario().findings.back().centreLps = model.scenario().findings.front().centreLps;
+    model.scenario().findings.back().id = model.scenario().findings.front().id;
+    EXPECT_GT(errors(model.validate()), 0);
+}
+
+TEST(Authoring, ScreenshotShowsTheImagesAndTheReopenedFindings) {
+    auto dir = polysim::test::scratchDir("authoring-screenshot");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "edited.toml");
+    model.addFindingAt({60, 0, -300}).label = "placed by the test";
+    const std::size_t count = model.scenario().findings.size();
+    ASSERT_TRUE(model.save());
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";
+    auto r = polysim::test::runShell("XDG_CACHE_HOME=" + cache.string() + " XDG_CONFIG_HOME=" + cache.string() +
+                                     " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() +
+                                     " author " + (dir / "edited.toml").string() + " --screenshot " +
+                                     (dir / "shot.png").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("findings " + std::to_string(count) + ", errors 0"), std::string::npos) << r.out;
+
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load((dir / "shot.png").string().c_str(), &w, &h, &n, 3);
+    ASSERT_NE(px, nullptr);
+    ASSERT_EQ(w, 1600);
+    ASSERT_EQ(h, 900);
+    // The viewer (right of the panel) holds CT images: many grey levels, not one flat colour.
+    std::set<int> greys;
+    double sum = 0, sum2 = 0;
+    int count2 = 0;
+    for (int y = 10; y < 890; y += 3)
+        for (int x = 460; x < 1595; x += 3) {
+            const unsigned char* p = px + (std::size_t(y) * w + x) * 3;
+            if (p[0] == p[1] && p[1] == p[2]) greys.insert(p[0]);
+            sum += p[0], sum2 += double(p[0]) * p[0], ++count2;
+        }
+    // The panel holds text: its pixels are not all one colour.
+    std::set<int> panel;
+    for (int y = 0; y < 400; ++y)
+        for (int x = 0; x < 430; ++x) panel.insert(px[(std::size_t(y) * w + x) * 3 + 0]);
+    stbi_image_free(px);
+    double sd = std::sqrt(sum2 / count2 - (sum / count2) * (sum / count2));
+    EXPECT_GT(greys.size(), 30u) << "the viewer looks flat";
+    EXPECT_GT(sd, 20.0) << "the viewer looks uniform";
+    EXPECT_GT(panel.size(), 10u) << "the findings panel looks empty";
+}

@@ -17,23 +17,9 @@ using polysim::test::runPolysim;
 using polysim::test::runShell;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string slurp(const fs::path& p) { return polysim::test::readFile(p); }
 
-// The shipped motorcyclist case with a small phantom, so a test generates it in a few seconds.
-fs::path smallMotorcyclist(const fs::path& dir) {
-    std::string text = slurp(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml");
-    auto at = text.find("[images.phantom]");
-    EXPECT_NE(at, std::string::npos);
-    text.insert(at + std::string("[images.phantom]").size(), "\nmatrix = 128\nslice_mm = 4");
-    fs::path file = dir / "motorcyclist-small.toml";
-    std::ofstream(file) << text;
-    return file;
-}
+fs::path smallMotorcyclist(const fs::path& dir) { return polysim::test::smallShippedScenario("motorcyclist", dir); }
 
 // Every test shares one phantom cache, so the small phantom is generated once per test run.
 std::string env() {

@@ -18,23 +18,7 @@ using polysim::gui::AuthoringModel;
 using polysim::scenario::Diagnostic;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// The shipped motorcyclist case with a small phantom (128 x 128, 4 mm), so images are made in a few seconds.
-fs::path smallMotorcyclist(const fs::path& dir) {
-    std::string text = slurp(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml");
-    auto at = text.find("[images.phantom]");
-    EXPECT_NE(at, std::string::npos);
-    text.insert(at + std::string("[images.phantom]").size(), "\nmatrix = 128\nslice_mm = 4");
-    fs::path file = dir / "motorcyclist-small.toml";
-    std::ofstream(file) << text;
-    return file;
-}
+fs::path smallMotorcyclist(const fs::path& dir) { return polysim::test::smallShippedScenario("motorcyclist", dir); }
 
 polysim::scenario::Scenario load(const fs::path& file) {
     auto r = polysim::scenario::loadScenario(file);

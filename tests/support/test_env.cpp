@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sstream>
+#include <stdexcept>
 
 namespace polysim::test {
 namespace fs = std::filesystem;
@@ -23,14 +24,23 @@ fs::path scratchDir(const std::string& name) {
     return dir;
 }
 
-namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
+std::string readFile(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
 }
-}  // namespace
+
+fs::path smallShippedScenario(const std::string& name, const fs::path& dir) {
+    std::string text = readFile(sourceDir() / "scenarios" / (name + ".toml"));
+    const std::string section = "[images.phantom]";
+    auto at = text.find(section);
+    if (at == std::string::npos) throw std::runtime_error(name + ".toml has no " + section);
+    text.insert(at + section.size(), "\nmatrix = 128\nslice_mm = 4");
+    fs::path file = dir / (name + "-small.toml");
+    std::ofstream(file) << text;
+    return file;
+}
 
 CommandResult runShell(const std::string& command) {
     static int counter = 0;
@@ -40,8 +50,8 @@ CommandResult runShell(const std::string& command) {
     int status = std::system(full.c_str());
     CommandResult r;
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir / "out");
-    r.err = slurp(dir / "err");
+    r.out = readFile(dir / "out");
+    r.err = readFile(dir / "err");
     fs::remove_all(dir);
     return r;
 }

@@ -11,6 +11,12 @@ std::filesystem::path sourceDir();                    // project root
 std::filesystem::path polysimBinary();                // the built `polysim`
 std::filesystem::path scratchDir(const std::string& name);  // fresh empty folder for this test
 
+// The whole file as bytes (empty when it cannot be read).
+std::string readFile(const std::filesystem::path& file);
+// A shipped scenario (scenarios/NAME.toml) rewritten into `dir` with a small phantom (128 x 128, 4 mm slices),
+// so a test makes its images in a few seconds.
+std::filesystem::path smallShippedScenario(const std::string& name, const std::filesystem::path& dir);
+
 struct CommandResult {
     int exitCode = -1;
     std::string out;  // stdout

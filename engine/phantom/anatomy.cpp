@@ -25,16 +25,7 @@ struct Builder {
     }
     Layer& add(ShapePtr s, float hu, Tissue t, TissueMask onto = kAnyTissue, float tex = 0, double freq = 0.1,
                const WarpSet* warp = nullptr) {
-        Layer l;
-        l.shape = std::move(s);
-        l.hu = hu;
-        l.tissue = t;
-        l.onto = onto;
-        l.texture = tex;
-        l.textureFreq = freq;
-        l.warp = warp;
-        m.layers.push_back(l);
-        return m.layers.back();
+        return detail::add(m, std::move(s), hu, t, onto, tex, freq, warp);
     }
     // A bone: cortex of the given thickness around cancellous marrow.
     void bone(ShapePtr s, double cortex = 1.5, float cortexHU = 1100, float marrowHU = 280, const WarpSet* w = nullptr,

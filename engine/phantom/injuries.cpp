@@ -170,11 +170,7 @@ void addInjuryWarps(Model& m) {
     if (m.has("tension_pneumothorax")) m.mediastinumWarp.warps.push_back(kTensionWarp);
 }
 
-namespace {
-using glm::dvec4;
-
-Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex = 0, double freq = 0.1,
-           const WarpSet* w = nullptr) {
+Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex, double freq, const WarpSet* w) {
     Layer l;
     l.shape = std::move(s);
     l.hu = hu;
@@ -186,6 +182,10 @@ Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex 
     m.layers.push_back(l);
     return m.layers.back();
 }
+
+namespace {
+using glm::dvec4;
+
 ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05, std::uint64_t salt = 1) {
     return std::make_shared<Ellipsoid>(c, r, rot, wob, freq, salt);
 }

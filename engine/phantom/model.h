@@ -26,6 +26,10 @@ struct Model {
     Model& operator=(const Model&) = delete;
 };
 
+// Appends a painted layer to the model (the anatomy and the injuries paint through this one function).
+Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto = kAnyTissue, float tex = 0, double freq = 0.1,
+           const WarpSet* warp = nullptr);
+
 // Builds the whole patient for one contrast phase; injuries by canonical id.
 std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast);
 

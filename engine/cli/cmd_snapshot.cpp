@@ -37,8 +37,9 @@ int snapshot(const Args& args) {
             if (!value(v) || !parseDouble(v, position)) return usageError("snapshot", a + " needs a number of mm");
             havePosition = true;
         } else if (a == "--plane") {
-            if (!value(v) || !imaging::parsePlane(v, plane))
+            if (!value(v) || !imaging::parsePlane(v))
                 return usageError("snapshot", "--plane must be axial, coronal or sagittal");
+            plane = *imaging::parsePlane(v);
         } else if (a == "--window") {
             if (!value(v)) return usageError("snapshot", "--window needs a preset name or W/L");
             auto w = imaging::parseWindow(v);

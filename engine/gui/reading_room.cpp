@@ -34,7 +34,6 @@ double ecg(double phase) {
            bump(0.5, 0.05, 0.3);
 }
 
-session::Plane toSession(Plane p) { return session::Plane(int(p)); }
 double alongNormal(session::Plane p, const glm::dvec3& lps) {
     return p == session::Plane::Axial ? lps.z : p == session::Plane::Coronal ? lps.y : lps.x;
 }
@@ -129,8 +128,8 @@ void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
     if (syncing_) return;
     const auto& sv = session_->view();
     if (command.starts_with("slice.")) {
-        if (sv.plane != toSession(v.plane)) apply(session::SetPlane{toSession(v.plane)});
-        apply(session::SetPosition{alongNormal(toSession(v.plane), v.cursorLps)});
+        if (sv.plane != v.plane) apply(session::SetPlane{v.plane});
+        apply(session::SetPosition{alongNormal(v.plane, v.cursorLps)});
     } else if (command == "crosshair.move") {
         double mm = alongNormal(sv.plane, v.cursorLps);
         if (std::abs(mm - alongNormal(sv.plane, sv.cursor)) > 1e-6) apply(session::SetPosition{mm});
@@ -193,13 +192,13 @@ void ReadingRoom::syncViewerFromSession() {
         const auto& g = viewer_.volume()->geometry();
         glm::dvec3 want = g.patientToIndex(sv.cursor);
         glm::dvec3 c = viewer_.cursor();
-        int axis = PlaneMapping::of(Plane(int(sv.plane)), g).normalAxis;
+        int axis = PlaneMapping::of(sv.plane, g).normalAxis;
         if (std::abs(c[axis] - want[axis]) > 0.5) {
             c[axis] = want[axis];
             viewer_.setCursor(c);
         }
         if (!(viewer_.window() == sv.window)) viewer_.setWindow(sv.window);
-        viewer_.setZoom(Plane(int(sv.plane)), sv.zoom);
+        viewer_.setZoom(sv.plane, sv.zoom);
         // Scenario arrival: images reach the viewer top-down over the series' arrival time.
         for (const auto& st : session_->seriesStates())
             if (st.spec && st.spec->id == shownSeries_)

@@ -6,15 +6,6 @@
 
 namespace polysim::gui {
 
-std::string_view planeName(Plane p) {
-    switch (p) {
-        case Plane::Axial: return "axial";
-        case Plane::Coronal: return "coronal";
-        case Plane::Sagittal: return "sagittal";
-    }
-    return "?";
-}
-
 AxisMap AxisMap::of(const imaging::VolumeGeometry& g) {
     AxisMap m;
     std::array<bool, 3> taken{false, false, false};

@@ -8,12 +8,13 @@
 
 #include <glm/glm.hpp>
 
+#include "imaging/plane.h"
 #include "imaging/volume.h"
 
 namespace polysim::gui {
 
-enum class Plane { Axial = 0, Coronal = 1, Sagittal = 2 };
-std::string_view planeName(Plane p);
+using imaging::Plane;
+using imaging::planeName;
 
 // The voxel axis that runs along each patient axis (L, P, S) and whether it runs the same way.
 struct AxisMap {

@@ -11,24 +11,6 @@
 
 namespace polysim::imaging {
 
-std::string_view planeName(Plane p) {
-    switch (p) {
-        case Plane::Axial: return "axial";
-        case Plane::Coronal: return "coronal";
-        case Plane::Sagittal: return "sagittal";
-    }
-    return "?";
-}
-
-bool parsePlane(std::string_view name, Plane& out) {
-    for (auto p : {Plane::Axial, Plane::Coronal, Plane::Sagittal})
-        if (planeName(p) == name) {
-            out = p;
-            return true;
-        }
-    return false;
-}
-
 namespace {
 
 struct Bounds {

@@ -8,14 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "imaging/plane.h"
 #include "imaging/volume.h"
 #include "imaging/window.h"
 
 namespace polysim::imaging {
 
-enum class Plane { Axial, Coronal, Sagittal };
-std::string_view planeName(Plane p);
-bool parsePlane(std::string_view name, Plane& out);  // "axial" | "coronal" | "sagittal"
 
 struct Image8 {
     int width = 0, height = 0;

@@ -5,22 +5,6 @@
 
 namespace polysim::session {
 
-std::string_view planeName(Plane plane) {
-    switch (plane) {
-        case Plane::Axial: return "axial";
-        case Plane::Coronal: return "coronal";
-        case Plane::Sagittal: return "sagittal";
-    }
-    return "axial";
-}
-
-std::optional<Plane> parsePlane(std::string_view name) {
-    if (name == "axial") return Plane::Axial;
-    if (name == "coronal") return Plane::Coronal;
-    if (name == "sagittal") return Plane::Sagittal;
-    return std::nullopt;
-}
-
 namespace {
 template <class T> constexpr std::string_view nameOf() {
     if constexpr (std::is_same_v<T, OpenSeries>) return "series";

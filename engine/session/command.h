@@ -9,13 +9,14 @@
 
 #include <glm/glm.hpp>
 
+#include "imaging/plane.h"
 #include "imaging/window.h"
 
 namespace polysim::session {
 
-enum class Plane { Axial = 0, Coronal = 1, Sagittal = 2 };
-std::string_view planeName(Plane plane);                    // "axial", "coronal", "sagittal"
-std::optional<Plane> parsePlane(std::string_view name);
+using imaging::Plane;
+using imaging::planeName;
+using imaging::parsePlane;
 
 // Shows another series (e.g. "head" after the body CT). The cursor stays where it was.
 struct OpenSeries {

@@ -13,6 +13,10 @@
 #include <imgui_stdlib.h>
 
 #include "gui/app_window.h"
+#include "gui/authoring_canvas.h"
+#include "gui/authoring_context.h"
+#include "gui/authoring_panels.h"
+#include "gui/authoring_timeline.h"
 #include "gui/bindings.h"
 #include "gui/series_source.h"
 #include "gui/viewer.h"
@@ -49,11 +53,14 @@ scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps) {
                 break;
             }
     scenario_.findings.push_back(std::move(f));
+    touch();
     return scenario_.findings.back();
 }
 
 void AuthoringModel::removeFinding(std::size_t index) {
-    if (index < scenario_.findings.size()) scenario_.findings.erase(scenario_.findings.begin() + long(index));
+    if (index >= scenario_.findings.size()) return;
+    scenario_.findings.erase(scenario_.findings.begin() + long(index));
+    touch();
 }
 
 std::vector<scenario::Diagnostic> AuthoringModel::validate() const {
@@ -62,10 +69,15 @@ std::vector<scenario::Diagnostic> AuthoringModel::validate() const {
     return scenario::validateScenario(scenario_, o);
 }
 
-bool AuthoringModel::save(std::string* error) const { return scenario::saveScenario(scenario_, outFile_, error); }
+bool AuthoringModel::save(std::string* error) {
+    if (!scenario::saveScenario(scenario_, outFile_, error)) return false;
+    savedEdits_ = edits_;
+    return true;
+}
 
 namespace {
-constexpr float kPanel = 440;
+constexpr float kPanel = 460;
+constexpr float kTimeline = 170;
 
 Bindings loadBindingsQuietly() {
     fs::path file = defaultBindingsFile();
@@ -96,6 +108,8 @@ public:
 
     void handleEvent(const SDL_Event& e) {
         ImGuiIO& io = ImGui::GetIO();
+        AuthoringContext ctx = context();
+        if (canvas_.handleEvent(e, ctx, io.WantCaptureMouse)) return;
         viewer_.handleEvent(e, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard);
     }
 
@@ -110,34 +124,38 @@ public:
                 viewer_.setVolume(vol, label);
                 // An author places findings in the body, so the crosshair starts mid-volume, not above the vertex.
                 viewer_.setCursor(glm::round(glm::dvec3(vol->dims() - 1) * 0.5));
-                std::vector<RegionBand> bands;
-                for (const auto& r : model_.scenario().regions) bands.push_back({r.label, r.zFromMm, r.zToMm});
-                viewer_.setRegions(std::move(bands));
                 shown_ = id;
             }
         }
+        std::vector<RegionBand> bands;
+        for (const auto& r : model_.scenario().regions) bands.push_back({r.label, r.zFromMm, r.zToMm});
+        viewer_.setRegions(std::move(bands));
         std::vector<std::pair<glm::dvec3, std::string>> marks;
         for (const auto& f : model_.scenario().findings) marks.emplace_back(f.centreLps, f.id + " " + f.label);
         viewer_.setMarks(std::move(marks));
         ImGuiIO& io = ImGui::GetIO();
-        viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - 12});
+        viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - kTimeline - 16});
         return viewer_.prepareFrame();
     }
 
     // Returns false when the author asks to quit.
     bool draw() {
-        if (dirty_) {
+        if (validatedEdits_ != model_.edits()) {
             diagnostics_ = model_.validate();
-            dirty_ = false;
+            validatedEdits_ = model_.edits();
         }
+        AuthoringContext ctx = context();
         viewer_.draw(ImGui::GetBackgroundDrawList());
+        canvas_.draw(ImGui::GetBackgroundDrawList(), ctx);
         ImGuiIO& io = ImGui::GetIO();
+        drawInterruptionTimeline(ctx, ImVec2(kPanel + 8, io.DisplaySize.y - kTimeline - 6),
+                                 ImVec2(io.DisplaySize.x - kPanel - 14, kTimeline));
+
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(kPanel, io.DisplaySize.y));
         ImGui::Begin("Authoring", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                                ImGuiWindowFlags_NoCollapse);
-        auto& s = model_.scenario();
-        ImGui::TextWrapped("%s", model_.outFile().string().c_str());
+        ImGui::TextWrapped("%s%s", model_.outFile().string().c_str(), model_.unsaved() ? "  (unsaved changes)" : "");
         int errors = 0;
         for (const auto& d : diagnostics_) errors += d.severity == scenario::Diagnostic::Severity::Error;
         if (ImGui::Button("Save")) {
@@ -154,53 +172,84 @@ public:
             for (const auto& id : seriesIds_) names.push_back(id.c_str());
             ImGui::Combo("series", &series_, names.data(), int(names.size()));
         }
+        canvas_.drawTools(ctx);
 
-        if (ImGui::CollapsingHeader("Case texts", ImGuiTreeNodeFlags_DefaultOpen)) {
-            edited(ImGui::InputText("title", &s.meta.title));
-            edited(ImGui::InputTextMultiline("mechanism", &s.patient.mechanism, ImVec2(-90, 60)));
-            edited(ImGui::InputTextMultiline("expert report", &s.expertReport, ImVec2(-90, 80)));
-        }
-        if (ImGui::CollapsingHeader("Findings", ImGuiTreeNodeFlags_DefaultOpen)) drawFindings();
-        if (ImGui::CollapsingHeader("Validation", ImGuiTreeNodeFlags_DefaultOpen)) {
-            if (diagnostics_.empty()) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "no errors, no warnings");
-            for (const auto& d : diagnostics_) {
-                bool error = d.severity == scenario::Diagnostic::Severity::Error;
-                ImGui::PushStyleColor(ImGuiCol_Text, error ? ImVec4(1, 0.4f, 0.4f, 1) : ImVec4(1, 0.8f, 0.3f, 1));
-                ImGui::TextWrapped("%s", d.format().c_str());
-                ImGui::PopStyleColor();
+        // The tabs take what the validation list at the bottom leaves.
+        const float validationHeight = std::min(220.f, 40.f + 34.f * float(diagnostics_.size()));
+        ImGui::BeginChild("tabs", ImVec2(0, -validationHeight));
+        if (ImGui::BeginTabBar("sections")) {
+            if (ImGui::BeginTabItem("Findings")) {
+                drawFindings(ctx);
+                ImGui::EndTabItem();
             }
+            if (ImGui::BeginTabItem("Case")) {
+                auto& s = model_.scenario();
+                edited(ImGui::InputText("title", &s.meta.title));
+                edited(ImGui::InputTextMultiline("mechanism", &s.patient.mechanism, ImVec2(-90, 60)));
+                edited(ImGui::InputTextMultiline("expert report", &s.expertReport, ImVec2(-90, 80)));
+                drawPatientAndVitals(ctx);
+                drawConclusion(ctx);
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Regions")) {
+                drawRegionsAndOrder(ctx);
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Interruptions")) {
+                drawInterruptionEditor(ctx);
+                ImGui::EndTabItem();
+            }
+            ImGui::EndTabBar();
         }
+        ImGui::EndChild();
+        ImGui::Separator();
+        ImGui::BeginChild("validation");
+        if (diagnostics_.empty()) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "no errors, no warnings");
+        for (const auto& d : diagnostics_) {
+            bool error = d.severity == scenario::Diagnostic::Severity::Error;
+            ImGui::PushStyleColor(ImGuiCol_Text, error ? ImVec4(1, 0.4f, 0.4f, 1) : ImVec4(1, 0.8f, 0.3f, 1));
+            ImGui::TextWrapped("%s", d.format().c_str());
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndChild();
         ImGui::End();
         return true;
     }
 
 private:
-    void edited(bool changed) { dirty_ = dirty_ || changed; }
-
-    void drawFindings() {
-        auto& s = model_.scenario();
+    AuthoringContext context() {
         glm::dvec3 lps = viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(viewer_.cursor())
                                           : glm::dvec3(0.0);
+        return AuthoringContext{model_, viewer_, selection_, lps};
+    }
+    void edited(bool changed) {
+        if (changed) model_.touch();
+    }
+
+    void drawFindings(AuthoringContext& ctx) {
+        auto& s = model_.scenario();
+        int& selected = selection_.finding;
+        const glm::dvec3 lps = ctx.crosshairLps;
         ImGui::Text("crosshair %.0f, %.0f, %.0f mm LPS", lps.x, lps.y, lps.z);
         if (!viewer_.volume()) ImGui::BeginDisabled();
         if (ImGui::Button("Place finding at crosshair")) {
             model_.addFindingAt(lps);
-            selected_ = int(s.findings.size()) - 1;
-            dirty_ = true;
+            selected = int(s.findings.size()) - 1;
         }
         if (!viewer_.volume()) ImGui::EndDisabled();
+        ImGui::BeginChild("finding list", ImVec2(0, 130), true);
         for (int i = 0; i < int(s.findings.size()); ++i) {
             const auto& f = s.findings[std::size_t(i)];
             std::string row = f.id + "  (Cat " + std::to_string(f.acrCategory) + ", " + f.region + ")  " + f.label;
-            if (ImGui::Selectable((row + "##f" + std::to_string(i)).c_str(), selected_ == i)) {
-                selected_ = i;
+            if (ImGui::Selectable((row + "##f" + std::to_string(i)).c_str(), selected == i)) {
+                selected = i;
                 if (viewer_.volume()) viewer_.setCursor(glm::round(viewer_.volume()->geometry().patientToIndex(f.centreLps)));
             }
         }
-        if (selected_ < 0 || selected_ >= int(s.findings.size())) return;
-        auto& f = s.findings[std::size_t(selected_)];
-        ImGui::Separator();
-        ImGui::PushID(selected_);
+        ImGui::EndChild();
+        if (selected < 0 || selected >= int(s.findings.size())) return;
+        auto& f = s.findings[std::size_t(selected)];
+        ImGui::PushID(selected);
         edited(ImGui::InputText("id", &f.id));
         edited(ImGui::InputText("label", &f.label));
         edited(ImGui::SliderInt("category", &f.acrCategory, 1, 3));
@@ -212,31 +261,33 @@ private:
         }
         if (ImGui::Combo("region", &current, regionIds.data(), int(regionIds.size())) && current >= 0) {
             f.region = s.regions[std::size_t(current)].id;
-            dirty_ = true;
+            model_.touch();
         }
         edited(ImGui::InputScalarN("centre (mm)", ImGuiDataType_Double, &f.centreLps.x, 3, nullptr, nullptr, "%.0f"));
         edited(ImGui::InputScalarN("extent (mm)", ImGuiDataType_Double, &f.extentMm.x, 3, nullptr, nullptr, "%.0f"));
         edited(ImGui::InputDouble("deadline (s)", &f.deadlineSeconds, 10, 60, "%.0f"));
         edited(ImGui::InputText("expert", &f.expertDescription));
-        if (ImGui::Button("Move to crosshair")) f.centreLps = lps, dirty_ = true;
+        if (ImGui::Button("Move to crosshair")) f.centreLps = lps, model_.touch();
         ImGui::SameLine();
-        if (ImGui::Button("Delete finding")) {
-            model_.removeFinding(std::size_t(selected_));
-            selected_ = -1;
-            dirty_ = true;
-        }
+        bool remove = ImGui::Button("Delete finding");
+        drawFindingDetails(ctx, f);
         ImGui::PopID();
+        if (remove) {
+            model_.removeFinding(std::size_t(selected));
+            selected = -1;
+        }
     }
 
     AuthoringModel& model_;
     Bindings& bindings_;
     SeriesSource images_;
     Viewer viewer_;
+    AuthoringCanvas canvas_;
+    AuthoringSelection selection_;
     std::vector<std::string> seriesIds_;
     int series_ = 0;
     std::string shown_;
-    int selected_ = -1;
-    bool dirty_ = true;
+    std::uint64_t validatedEdits_ = ~std::uint64_t(0);
     std::vector<scenario::Diagnostic> diagnostics_;
     std::string status_;
 };

@@ -2,6 +2,7 @@
 // edited, diagnostics shown live, and the case saved back as TOML that loadScenario reads as the same model.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,11 +32,17 @@ public:
     // The loader's rules on the model as edited (DICOM headers are not rescanned, so this is cheap every edit).
     std::vector<scenario::Diagnostic> validate() const;
     // Writes outFile() with scenario::saveScenario. Returns false with the reason in `error`.
-    bool save(std::string* error = nullptr) const;
+    bool save(std::string* error = nullptr);
+
+    // Every edit ends with touch(): the case then has changes that are not saved yet.
+    void touch() { ++edits_; }
+    std::uint64_t edits() const { return edits_; }
+    bool unsaved() const { return edits_ != savedEdits_; }
 
 private:
     scenario::Scenario scenario_;
     std::filesystem::path outFile_;
+    std::uint64_t edits_ = 0, savedEdits_ = 0;
 };
 
 struct AuthoringOptions {

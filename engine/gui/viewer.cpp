@@ -118,6 +118,8 @@ void Viewer::zoomAbout(Plane p, double factor, glm::dvec2 px) {
 bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::dvec2 mousePx) {
     const glm::dvec3 before = cursor_;
     const imaging::Window wBefore = window_;
+    const double zoomBefore = views_[int(p)].zoom;
+    const glm::dvec2 panBefore = views_[int(p)].pan;
     active_ = p;
     auto notches = int(std::lround(amount.x));
     if (command == "slice.next") moveSlice(p, 1);
@@ -149,7 +151,9 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
     } else {
         return false;
     }
-    if (cursor_ != before || !(window_ == wBefore)) changed(p, command);
+    if (cursor_ != before || !(window_ == wBefore) || views_[int(p)].zoom != zoomBefore ||
+        views_[int(p)].pan != panBefore)
+        changed(p, command);
     return true;
 }
 

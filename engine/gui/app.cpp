@@ -19,6 +19,7 @@
 #include "gui/bindings.h"
 #include "gui/gl.h"
 #include "gui/reading_room.h"
+#include "gui/series_source.h"
 #include "scenario/loader.h"
 #include "scoring/debrief.h"
 #include "scoring/history.h"
@@ -35,6 +36,9 @@ using Clock = std::chrono::steady_clock;
 scenario::Scenario loadOrThrow(const fs::path& file) {
     auto r = scenario::loadScenario(file);
     if (!r.scenario) throw std::runtime_error(scenario::formatDiagnostics(r.diagnostics));
+    // Said before any window opens, not as a failure once the trainee has started reading.
+    if (auto missing = missingImages(*r.scenario); !missing.empty())
+        throw std::runtime_error(file.string() + ": cannot run this case: " + missing);
     return std::move(*r.scenario);
 }
 
@@ -113,6 +117,8 @@ struct LibraryEntry {
     fs::path file;
     std::optional<scenario::Scenario> scenario;
     std::string error;
+    bool isDefault = false;
+    std::string missing;  // the case loads, but its images are not on this machine
 };
 
 // The debrief: the score with its reasons, part by part. Returns true when the user closes it.
@@ -174,12 +180,17 @@ bool debriefScreen(const scenario::Scenario& scenario, const scoring::Score& sc,
     return close;
 }
 
+}  // namespace
+
 class SimulatorApp {
 public:
-    SimulatorApp(const RunOptions& o, AppWindow& w) : options_(o), window_(w) {
+    using Screen = Simulator::Screen;
+
+    SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded = std::nullopt)
+        : options_(o), window_(w) {
         bindings_ = loadBindings(warning_);
         if (!o.scenario.empty()) {
-            scenario_ = loadOrThrow(o.scenario);
+            scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
             screen_ = Screen::Briefing;
         } else {
             try {
@@ -190,70 +201,113 @@ public:
                 warning_ = e.what();
             }
             unfinished_ = unfinishedSession();
+            const fs::path defaultCase = scenario::defaultScenarioPath();
             for (const auto& f : scenario::shippedScenarios()) {
-                LibraryEntry e{f, std::nullopt, ""};
+                LibraryEntry e{f, std::nullopt, "", false, ""};
+                std::error_code ec;
+                e.isDefault = fs::equivalent(f, defaultCase, ec);
                 auto r = scenario::loadScenario(f);
-                if (r.scenario) e.scenario = std::move(*r.scenario);
-                else e.error = scenario::formatDiagnostics(r.diagnostics);
+                if (r.scenario) {
+                    e.scenario = std::move(*r.scenario);
+                    e.missing = missingImages(*e.scenario);
+                } else {
+                    e.error = scenario::formatDiagnostics(r.diagnostics);
+                }
                 library_.push_back(std::move(e));
             }
         }
     }
 
+    ~SimulatorApp() {
+        if (running_ && room_) room_->destroyGl();  // left without quitting (a test): the GL context still exists
+    }
+
     int loop() {
-        Uint64 last = SDL_GetPerformanceCounter();
-        while (running_) {
-            SDL_Event e;
-            while (SDL_PollEvent(&e)) {
-                ImGui_ImplSDL2_ProcessEvent(&e);
-                if (e.type == SDL_QUIT) {
-                    if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = true;
-                    else running_ = false;
-                }
-                if (screen_ == Screen::Reading && room_) room_->handleEvent(e);
-            }
-            Uint64 nowTicks = SDL_GetPerformanceCounter();
-            double dt = double(nowTicks - last) / double(SDL_GetPerformanceFrequency());
-            last = nowTicks;
-            window_.beginFrame();
-            if (screen_ == Screen::Reading && room_) {
-                room_->advanceBy(std::min(dt, 0.25));  // a stalled frame must not skip a scenario event's moment
-                room_->prepareFrame();
-                if (room_->images().preparing()) drawPreparing(*room_);
-                else room_->draw();
-                if (room_->ended()) {
-                    score_ = scoring::scoreSession(*scenario_, room_->log().events());
-                    screen_ = Screen::Debrief;
-                    try {  // the results history, as `polysim score` keeps it
-                        scoring::History history(scoring::defaultHistoryPath());
-                        history.record(*score_, score_->trainee, room_->log().path(),
-                                       scoring::fileDigest(room_->log().path()));
-                    } catch (const std::exception& e) {
-                        warning_ = e.what();
-                    }
-                }
-            } else if (screen_ == Screen::Library) {
-                drawLibrary();
-            } else if (screen_ == Screen::Briefing) {
-                drawBriefing();
-            } else if (screen_ == Screen::Debrief) {
-                drawDebrief();
-            }
-            if (confirmQuit_) drawConfirmQuit();
-            if (!warning_.empty()) {
-                ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
-                ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
-                ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", warning_.c_str());
-                ImGui::End();
-            }
-            window_.endFrame();
-        }
-        if (room_) room_->destroyGl();
+        while (frame(nullptr)) {}
         return 0;
     }
 
+    bool frame(Screenshot* shot) {
+        if (!running_) return false;
+        controls_.clear();
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {
+            ImGui_ImplSDL2_ProcessEvent(&e);
+            if (e.type == SDL_QUIT) {
+                if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = true;
+                else running_ = false;
+            }
+            if (screen_ == Screen::Reading && room_) room_->handleEvent(e);
+        }
+        Uint64 nowTicks = SDL_GetPerformanceCounter();
+        double dt = last_ ? double(nowTicks - last_) / double(SDL_GetPerformanceFrequency()) : 0.0;
+        last_ = nowTicks;
+        window_.beginFrame();
+        if (screen_ == Screen::Reading && room_) {
+            room_->advanceBy(std::min(dt, 0.25));  // a stalled frame must not skip a scenario event's moment
+            imagesShown_ = room_->prepareFrame();
+            if (room_->images().preparing()) drawPreparing(*room_);
+            else room_->draw();
+            if (room_->ended()) {
+                score_ = scoring::scoreSession(*scenario_, room_->log().events());
+                screen_ = Screen::Debrief;
+                try {  // the results history, as `polysim score` keeps it
+                    scoring::History history(scoring::defaultHistoryPath());
+                    history.record(*score_, score_->trainee, room_->log().path(),
+                                   scoring::fileDigest(room_->log().path()));
+                } catch (const std::exception& e) {
+                    warning_ = e.what();
+                }
+            }
+        } else if (screen_ == Screen::Library) {
+            drawLibrary();
+        } else if (screen_ == Screen::Briefing) {
+            drawBriefing();
+        } else if (screen_ == Screen::Debrief) {
+            drawDebrief();
+        }
+        if (confirmQuit_) drawConfirmQuit();
+        if (!warning_.empty()) {
+            ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
+            ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
+            ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", warning_.c_str());
+            ImGui::End();
+        }
+        if (shot) {
+            window_.renderWithoutSwap();
+            *shot = window_.readPixels();
+            window_.swap();
+        } else {
+            window_.endFrame();
+        }
+        if (!running_ && room_) room_->destroyGl();
+        return running_;
+    }
+
+    Screen screen() const { return screen_; }
+    std::string caseId() const { return scenario_ ? scenario_->meta.id : std::string(); }
+    bool imagesShown() const { return imagesShown_; }
+    std::optional<std::pair<float, float>> controlCentre(const std::string& name) const {
+        auto it = controls_.find(name);
+        if (it == controls_.end()) return std::nullopt;
+        return it->second;
+    }
+    std::vector<LibraryCase> library() const {
+        std::vector<LibraryCase> out;
+        for (const auto& e : library_) {
+            LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error};
+            if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
+            out.push_back(std::move(c));
+        }
+        return out;
+    }
+
 private:
-    enum class Screen { Library, Briefing, Reading, Debrief };
+    // Remembers where a control was drawn this frame, for Simulator::controlCentre.
+    void noteControl(const std::string& name) {
+        ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
+    }
 
     void startReading() {
         ReadingRoomOptions ro;
@@ -265,6 +319,11 @@ private:
         room_->createGl();
         if (!options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
         screen_ = Screen::Reading;
+    }
+
+    void backToLibrary() {
+        scenario_.reset();
+        screen_ = Screen::Library;
     }
 
     void fullScreenWindow(const char* name) {
@@ -297,8 +356,24 @@ private:
                     ImGui::TableNextColumn();
                     ImGui::TextWrapped("%s", e.error.c_str());
                     ImGui::TableNextColumn();
+                } else if (!e.missing.empty()) {
+                    // Listed, so the user knows it exists and what it needs, but it cannot be started.
+                    ImGui::TextDisabled("%s", e.scenario->meta.title.c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("%s", e.scenario->meta.difficulty.c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("-");
+                    ImGui::TableNextColumn();
+                    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.7f, 0.35f, 1));
+                    ImGui::TextWrapped("Images not available: %s", e.missing.c_str());
+                    ImGui::PopStyleColor();
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("no images");
+                    noteControl("unavailable:" + e.scenario->meta.id);
                 } else {
+                    if (e.isDefault) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(30, 70, 45, 255));
                     ImGui::TextUnformatted(e.scenario->meta.title.c_str());
+                    if (e.isDefault) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "Default case (polysim run)");
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
                     ImGui::TableNextColumn();
@@ -307,8 +382,10 @@ private:
                     ImGui::TableNextColumn();
                     ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
                     ImGui::TableNextColumn();
-                    if (ImGui::Button("Open")) {
-                        scenario_ = std::move(*e.scenario);
+                    bool open = ImGui::Button("Open");
+                    noteControl("open:" + e.scenario->meta.id);
+                    if (open) {
+                        scenario_ = *e.scenario;  // a copy: the library keeps its entry for "Back"
                         screen_ = Screen::Briefing;
                     }
                 }
@@ -324,7 +401,7 @@ private:
                                unfinished_->second.c_str(), unfinished_->first.string().c_str());
             for (auto& e : library_)
                 if (e.scenario && e.scenario->meta.id == unfinished_->second && ImGui::Button("Resume it")) {
-                    scenario_ = std::move(*e.scenario);
+                    scenario_ = *e.scenario;
                     resumeLog_ = unfinished_->first;
                     startReading();
                     break;
@@ -358,9 +435,15 @@ private:
             "questions while you read. Keep your reading order, call life-threatening findings at once, then declare "
             "the primary survey complete and write a one-sentence conclusion.");
         ImGui::Spacing();
-        if (ImGui::Button("Start reading", ImVec2(200, 40))) startReading();
+        bool start = ImGui::Button("Start reading", ImVec2(200, 40));
+        noteControl("start");
+        if (start) startReading();
         ImGui::SameLine();
-        if (!library_.empty() && ImGui::Button("Back to the library", ImVec2(200, 40))) screen_ = Screen::Library;
+        if (!library_.empty()) {
+            bool back = ImGui::Button("Back to the library", ImVec2(200, 40));
+            noteControl("back");
+            if (back) backToLibrary();
+        }
         ImGui::End();
     }
 
@@ -395,7 +478,12 @@ private:
     Screen screen_ = Screen::Library;
     bool running_ = true;
     bool confirmQuit_ = false;
+    bool imagesShown_ = false;
+    Uint64 last_ = 0;
+    std::map<std::string, std::pair<float, float>> controls_;
 };
+
+namespace {
 
 // ---- headless modes ----
 
@@ -528,10 +616,24 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
 }
 }  // namespace
 
+Simulator::Simulator(const RunOptions& options, AppWindow& window)
+    : app_(std::make_unique<SimulatorApp>(options, window)) {}
+Simulator::~Simulator() = default;
+bool Simulator::frame(Screenshot* shot) { return app_->frame(shot); }
+Simulator::Screen Simulator::screen() const { return app_->screen(); }
+std::vector<LibraryCase> Simulator::library() const { return app_->library(); }
+std::string Simulator::caseId() const { return app_->caseId(); }
+std::optional<std::pair<float, float>> Simulator::controlCentre(const std::string& name) const {
+    return app_->controlCentre(name);
+}
+bool Simulator::imagesShown() const { return app_->imagesShown(); }
+
 int runApp(const RunOptions& o) {
     const bool headless = !o.screenshot.empty() || o.benchFrames > 0;
+    // The case is read (and its images looked for) before a window opens.
     std::optional<scenario::Scenario> s;
-    if (headless) s = loadOrThrow(o.scenario.empty() ? scenario::defaultScenarioPath() : o.scenario);
+    if (headless || !o.scenario.empty())
+        s = loadOrThrow(o.scenario.empty() ? scenario::defaultScenarioPath() : o.scenario);
     WindowOptions wo;
     wo.width = o.width;
     wo.height = o.height;
@@ -544,7 +646,7 @@ int runApp(const RunOptions& o) {
         if (!warning.empty()) std::cerr << warning << "\n";
         return o.benchFrames > 0 ? benchRun(o, window, *s, bindings) : screenshotRun(o, window, *s, bindings);
     }
-    SimulatorApp app(o, window);
+    SimulatorApp app(o, window, std::move(s));
     return app.loop();
 }
 

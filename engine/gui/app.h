@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace polysim::gui {
 
@@ -23,7 +25,41 @@ struct RunOptions {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
-// Returns the process exit status. Throws std::runtime_error for errors a user caused (bad scenario, no display).
+// Returns the process exit status. Throws std::runtime_error for errors a user caused (bad scenario, no display,
+// a case whose images are not on this machine).
 int runApp(const RunOptions& options);
+
+class AppWindow;
+class SimulatorApp;
+struct Screenshot;
+
+// A case in the library as the user sees it.
+struct LibraryCase {
+    std::filesystem::path file;
+    std::string id, title;    // empty when the file does not load
+    bool isDefault = false;   // the case `make run` opens (scenario::defaultScenarioPath)
+    std::string unavailable;  // why it cannot be started (a scenario error, images not on this machine)
+};
+
+// The interactive simulator, one frame at a time: library, briefing, reading room, debrief. runApp loops it until
+// the user leaves; tests drive it with real input (the pointer warped over a control, SDL button events).
+class Simulator {
+public:
+    enum class Screen { Library, Briefing, Reading, Debrief };
+    Simulator(const RunOptions& options, AppWindow& window);  // throws std::runtime_error like runApp
+    ~Simulator();
+    // Handles the queued SDL events and draws and shows one frame (read back into `shot` first when given).
+    // False once the user has left.
+    bool frame(Screenshot* shot = nullptr);
+    Screen screen() const;
+    std::vector<LibraryCase> library() const;
+    std::string caseId() const;  // the case chosen (empty while none is)
+    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back".
+    std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
+    bool imagesShown() const;  // the reading room shows a CT image
+
+private:
+    std::unique_ptr<SimulatorApp> app_;
+};
 
 }  // namespace polysim::gui

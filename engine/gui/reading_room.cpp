@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -124,24 +125,116 @@ glm::dvec3 ReadingRoom::lpsOf(glm::dvec3 ijk) const {
     return viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(ijk) : glm::dvec3(0.0);
 }
 
+std::optional<glm::dvec2> ReadingRoom::panCentreMm(Plane p) const {
+    const auto* vol = viewer_.volume();
+    if (!vol) return std::nullopt;
+    // fitImage zooms about the view's centre and then shifts by the pan: the view's centre is the image rectangle's
+    // centre less the pan.
+    ImageRect rect = viewer_.imageRect(p);
+    glm::dvec2 centrePx = (rect.min + rect.max) * 0.5 - viewer_.pan(p);
+    if (rect.size().x <= 0 || rect.size().y <= 0) return std::nullopt;  // not laid out, or hidden by a projection
+    const auto& g = vol->geometry();
+    glm::dvec3 ijk = PlaneMapping::of(p, g).voxelAt(rect.toUv(centrePx), viewer_.cursor(), vol->dims());
+    glm::dvec3 lps = g.indexToPatient(ijk);
+    return p == Plane::Axial ? glm::dvec2(lps.x, lps.y) : p == Plane::Coronal ? glm::dvec2(lps.x, lps.z)
+                                                                             : glm::dvec2(lps.y, lps.z);
+}
+
+void ReadingRoom::panViewerTo(Plane p, glm::dvec2 centreMm) {
+    const auto* vol = viewer_.volume();
+    if (!vol) return;
+    ImageRect rect = viewer_.imageRect(p);
+    if (rect.size().x <= 0 || rect.size().y <= 0) return;
+    const auto& g = vol->geometry();
+    glm::dvec3 lps = g.indexToPatient(viewer_.cursor());
+    if (p == Plane::Axial) lps.x = centreMm.x, lps.y = centreMm.y;
+    else if (p == Plane::Coronal) lps.x = centreMm.x, lps.z = centreMm.y;
+    else lps.y = centreMm.x, lps.z = centreMm.y;
+    glm::dvec2 at = rect.toPixels(PlaneMapping::of(p, g).uvOf(g.patientToIndex(lps), vol->dims()));
+    glm::dvec2 centrePx = (rect.min + rect.max) * 0.5 - viewer_.pan(p);
+    viewer_.execute("view.pan", p, centrePx - at);  // moves that point to the view's centre
+}
+
+void ReadingRoom::followPlane(Plane p) {
+    if (session_->view().plane != p) apply(session::SetPlane{p});
+    sendZoomAndPan(p);
+}
+
+void ReadingRoom::sendZoomAndPan(Plane p) {
+    const auto& sv = session_->view();
+    double zoom = viewer_.zoom(p);
+    if (std::abs(sv.zoom - zoom) >= 5e-4) apply(session::SetZoom{zoom});
+    lastPanSent_ = clock_.now();
+    // A whole, centred image says nothing about a centre: the pan matters once the view is zoomed or moved.
+    if (zoom <= 1.0 && viewer_.pan(p) == glm::dvec2(0.0)) return;
+    auto centre = panCentreMm(p);
+    if (centre && glm::length(sv.panMm - *centre) >= 5e-4) apply(session::SetPan{*centre});
+}
+
+void ReadingRoom::sendWindow() {
+    lastWindowSent_ = clock_.now();
+    // The session keeps a window to the thousandth of a HU: closer than that it is the same window.
+    const auto w = viewer_.window(), sw = session_->view().window;
+    if (std::abs(w.width - sw.width) >= 5e-4 || std::abs(w.level - sw.level) >= 5e-4) {
+        const auto* preset = imaging::presetOf(w);
+        apply(session::SetWindow{preset ? std::string(preset->name) : "", w});
+    }
+    agreedWindow_ = session_->view().window;
+}
+
+void ReadingRoom::sendPreset(std::string_view preset, const imaging::Window& w) {
+    apply(session::SetWindow{std::string(preset), w});
+    lastWindowSent_ = clock_.now();
+    agreedWindow_ = session_->view().window;
+}
+
+void ReadingRoom::showComputedScout(bool shown) {
+    shown = shown && computedScoutOffered();
+    if (computedScoutShown_ && !shown) {
+        // The session's series, window and all, comes back on the next frame.
+        shownSeries_.clear();
+        agreedWindow_ = {0, 0};
+    }
+    computedScoutShown_ = shown;
+}
+
+bool ReadingRoom::computedScoutOffered() const {
+    return std::none_of(scenario_.images.series.begin(), scenario_.images.series.end(),
+                        [](const auto& s) { return s.kind == "scout"; }) &&
+           images_.volume(kComputedScoutId) != nullptr;
+}
+
 void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
     if (syncing_) return;
     const auto& sv = session_->view();
+    if (computedScoutShown_) {
+        // Not a session series: only its window means something to the session.
+        if (command.starts_with("window.preset.")) sendPreset(command.substr(14), v.window);
+        else if (command == "window.adjust" && clock_.now() - lastWindowSent_ >= kDragLogSeconds) sendWindow();
+        windowDragged_ = windowDragged_ || command == "window.adjust";
+        return;
+    }
     if (command.starts_with("slice.")) {
-        if (sv.plane != v.plane) apply(session::SetPlane{v.plane});
+        followPlane(v.plane);
         apply(session::SetPosition{alongNormal(v.plane, v.cursorLps)});
     } else if (command == "crosshair.move") {
         double mm = alongNormal(sv.plane, v.cursorLps);
         if (std::abs(mm - alongNormal(sv.plane, sv.cursor)) > 1e-6) apply(session::SetPosition{mm});
     } else if (command.starts_with("window.preset.")) {
-        apply(session::SetWindow{std::string(command.substr(14)), v.window});
+        sendPreset(command.substr(14), v.window);
     } else if (command == "view.reset") {
-        if (!(sv.window == v.window)) apply(session::SetWindow{"soft_tissue", v.window});
-        if (sv.zoom != 1.0) apply(session::SetZoom{1.0});
+        if (!(sv.window == v.window)) sendPreset("soft_tissue", v.window);
+        sendZoomAndPan(sv.plane);
     } else if (command.starts_with("view.zoom")) {
-        apply(session::SetZoom{viewer_.zoom(v.plane)});
+        followPlane(v.plane);  // zooming about the mouse moves the centre too
+    } else if (command == "view.pan") {
+        // Dragged: while the button is held, at most every kDragLogSeconds; the release sends the last position.
+        if (sv.plane != v.plane || clock_.now() - lastPanSent_ >= kDragLogSeconds) followPlane(v.plane);
+    } else if (command == "window.adjust") {
+        windowDragged_ = true;
+        if (clock_.now() - lastWindowSent_ >= kDragLogSeconds) sendWindow();
     }
-    // window.adjust and view.pan are dragged: they reach the session when the button is released.
+    agreed_ = {session_->view().plane, session_->view().zoom, session_->view().panMm};
 }
 
 void ReadingRoom::handleEvent(const SDL_Event& e) {
@@ -162,19 +255,32 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
         pickerLps_ = lpsOf(viewer_.cursor());
         pickerSearch_.clear();
     }
-    if (e.type == SDL_MOUSEBUTTONUP) {
-        const auto& sv = session_->view();
-        if (!(viewer_.window() == sv.window)) {
-            const auto* preset = imaging::presetOf(viewer_.window());
-            apply(session::SetWindow{preset ? std::string(preset->name) : "", viewer_.window()});
-        }
+    if (e.type == SDL_MOUSEBUTTONUP && viewer_.volume() && !syncing_) {
+        // The end of a drag: the session gets where it stopped.
+        if (std::exchange(windowDragged_, false)) sendWindow();
+        if (computedScoutShown_) return;
+        sendZoomAndPan(session_->view().plane);
+        agreed_ = {session_->view().plane, session_->view().zoom, session_->view().panMm};
     }
 }
 
 void ReadingRoom::syncViewerFromSession() {
     syncing_ = true;
     const auto& sv = session_->view();
-    if (!sv.series.empty() && sv.series != shownSeries_) {
+    if (computedScoutShown_ && shownSeries_ != kComputedScoutId) {
+        viewer_.setVolume(images_.volume(kComputedScoutId), "Scout (computed from the body series)");
+        std::vector<RegionBand> bands;
+        for (const auto& r : scenario_.regions)
+            if (r.series.empty()) bands.push_back({r.label, r.zFromMm, r.zToMm});
+        viewer_.setRegions(std::move(bands));
+        viewer_.setArrivedImages(-1);
+        // A projection's values run far above a slice's (bone along the whole path): shown in the window the
+        // phantom's scout carries in its DICOM header, not in the soft-tissue window of the slices. Until the
+        // trainee changes it, it is the viewer's alone.
+        viewer_.setWindow(kScoutWindow);
+        shownSeries_ = kComputedScoutId;
+    }
+    if (!computedScoutShown_ && !sv.series.empty() && sv.series != shownSeries_) {
         if (auto vol = images_.volume(sv.series)) {
             std::string label = sv.series;
             for (const auto& s : scenario_.images.series)
@@ -197,8 +303,22 @@ void ReadingRoom::syncViewerFromSession() {
             c[axis] = want[axis];
             viewer_.setCursor(c);
         }
-        if (!(viewer_.window() == sv.window)) viewer_.setWindow(sv.window);
-        viewer_.setZoom(sv.plane, sv.zoom);
+        // Likewise the window: between the throttled updates of a drag the viewer is ahead of the session.
+        if (!(sv.window == agreedWindow_)) {
+            viewer_.setWindow(sv.window);
+            agreedWindow_ = sv.window;
+        }
+        // Zoom and pan follow the session only when the session changed them (a script, a resumed log); the
+        // trainee's own zoom and pan reached the session through onViewerChange and stay as they are.
+        AgreedView now{sv.plane, sv.zoom, sv.panMm};
+        if (!agreedWithVolume_ || !(now == agreed_)) {
+            if (!agreedWithVolume_ || now.zoom != agreed_.zoom || now.plane != agreed_.plane)
+                viewer_.setZoom(sv.plane, sv.zoom);
+            if (!agreedWithVolume_ ? sv.panMm != glm::dvec2(0.0) : now.panMm != agreed_.panMm)
+                panViewerTo(sv.plane, sv.panMm);
+            agreed_ = now;
+            agreedWithVolume_ = true;
+        }
         // Scenario arrival: images reach the viewer top-down over the series' arrival time.
         for (const auto& st : session_->seriesStates())
             if (st.spec && st.spec->id == shownSeries_)
@@ -214,11 +334,13 @@ void ReadingRoom::syncViewerFromSession() {
 
 bool ReadingRoom::prepareFrame() {
     images_.poll();
+    // Laid out before the sync: a pan the session asks for is placed in the views as they are on screen.
+    ImGuiIO& io = ImGui::GetIO();
+    viewer_.layout({kLeftPanel + 8, kTopBar + 6},
+                   {io.DisplaySize.x - kLeftPanel - 14, io.DisplaySize.y - kTopBar - 12});
     syncViewerFromSession();
     speakNewInterruptions();
     refreshCoverage(false);
-    ImGuiIO& io = ImGui::GetIO();
-    viewer_.layout({kLeftPanel + 8, kTopBar + 6}, {io.DisplaySize.x - kLeftPanel - 14, io.DisplaySize.y - kTopBar - 12});
     return viewer_.prepareFrame();
 }
 
@@ -375,8 +497,23 @@ void ReadingRoom::drawTopBar() {
         else
             std::snprintf(label, sizeof label, "%s%s##%s", st.spec->label.c_str(),
                           st.arrivedFraction <= 0 ? " (awaited)" : "", st.spec->id.c_str());
-        if (ImGui::Button(label) && st.arrivedFraction > 0)
-            apply(session::OpenSeries{st.spec->id});
+        if (ImGui::Button(label) && st.arrivedFraction > 0) {
+            if (computedScoutShown_) {
+                showComputedScout(false);  // back from the computed scout, even to the series the session reads
+                if (session_->view().series != st.spec->id) apply(session::OpenSeries{st.spec->id});
+            } else {
+                apply(session::OpenSeries{st.spec->id});
+            }
+        }
+        ImGui::PopStyleColor();
+        ImGui::SameLine();
+    }
+    if (computedScoutOffered()) {
+        ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
+                                                                   : ImVec4(0.15f, 0.45f, 0.25f, 1));
+        if (ImGui::Button("Scout (computed)")) showComputedScout(true);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("This case brings no scout: an AP projection of the body series, like a topogram.");
         ImGui::PopStyleColor();
         ImGui::SameLine();
     }

@@ -60,10 +60,22 @@ public:
     bool ended() const { return session_->ended(); }
     std::vector<std::string> scriptRefusals() const;
     void refreshCoverageNow() { refreshCoverage(true); }
+    // The top bar's "Scout (computed)" button: offered once the projection is ready (DICOM cases without a scout).
+    bool computedScoutOffered() const;
+    void showComputedScout(bool shown);
 
 private:
     void syncViewerFromSession();
     void onViewerChange(const ViewState& v, std::string_view command);
+    // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
+    // with that view's zoom and pan.
+    void followPlane(Plane p);
+    void sendZoomAndPan(Plane p);
+    void sendWindow();
+    void sendPreset(std::string_view preset, const imaging::Window& w);
+    // In-plane centre of what view `p` shows, LPS mm as session::SetPan defines it; and the way back.
+    std::optional<glm::dvec2> panCentreMm(Plane p) const;
+    void panViewerTo(Plane p, glm::dvec2 centreMm);
     void apply(const session::Command& c);
     void speakNewInterruptions();
     void refreshCoverage(bool force);
@@ -95,6 +107,25 @@ private:
 
     std::string shownSeries_;
     bool syncing_ = false;
+    // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
+    // It is not a session series, so while it shows only the window reaches the session.
+    bool computedScoutShown_ = false;
+    // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the
+    // session's changed by other means (a script, a resumed log), so the two never fight over a zoom.
+    struct AgreedView {
+        Plane plane = Plane::Axial;
+        double zoom = 1;
+        glm::dvec2 panMm{0.0};
+        bool operator==(const AgreedView&) const = default;
+    };
+    AgreedView agreed_;
+    imaging::Window agreedWindow_{0, 0};  // likewise for the window: a drag in progress is not pulled back
+    bool agreedWithVolume_ = false;
+    // Drags reach the session while they go on, at most every kDragLogSeconds of session time, and on release.
+    static constexpr double kDragLogSeconds = 0.25;
+    double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
+    bool windowDragged_ = false;  // since the last button release
+    static constexpr imaging::Window kScoutWindow{2400, 600};
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
     std::optional<scoring::Score> coverage_;
     std::future<scoring::Score> pendingCoverage_;

@@ -2,22 +2,90 @@
 #include "gui/series_source.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "phantom/phantom.h"
+#include "gui/view_geometry.h"
 #include "scenario/phantom_source.h"
 
 namespace polysim::gui {
 namespace fs = std::filesystem;
+
+std::string missingImages(const scenario::Scenario& scenario) {
+    if (scenario.images.phantom) return {};
+    for (const auto& spec : scenario.images.series) {
+        const std::string& text = spec.folderText.empty() ? spec.folder.string() : spec.folderText;
+        std::string var;
+        if (text.size() > 1 && text[0] == '$') {
+            std::size_t from = text[1] == '{' ? 2 : 1;
+            std::size_t to = from;
+            while (to < text.size() && (std::isalnum((unsigned char)text[to]) || text[to] == '_')) ++to;
+            var = text.substr(from, to - from);
+        }
+        std::string how = var.empty() ? "put the DICOM series there or change the series' folder in the scenario file"
+                                      : "download the data and point " + var +
+                                            " at the folder that holds it (export " + var + "=/path/to/data)";
+        how += "; see scenarios/README.md, \"A DICOM case\"";
+        if (spec.folder.empty())
+            return "the images of series '" + spec.id + "' are not on this machine: its folder \"" + text +
+                   "\" needs the environment variable " + var + ", which is not set; " + how;
+        std::error_code ec;
+        if (!fs::is_directory(spec.folder, ec))
+            return "the images of series '" + spec.id + "' are not on this machine: no folder " + spec.folder.string() +
+                   (text != spec.folder.string() ? " (\"" + text + "\" in the scenario)" : "") + "; " + how;
+    }
+    return {};
+}
+
+std::shared_ptr<imaging::Volume> projectScout(const imaging::Volume& body) {
+    const auto& g = body.geometry();
+    const AxisMap axes = AxisMap::of(g);
+    const int aL = axes.voxelAxis[0], aP = axes.voxelAxis[1], aS = axes.voxelAxis[2];
+    const glm::ivec3 d = g.dims;
+    const int columns = d[aL], rows = d[aS], depth = d[aP];
+    // The image's first column is the patient's right, its first row the top of the body.
+    glm::dvec3 first(0.0);
+    first[aL] = axes.sign[0] > 0 ? 0 : columns - 1;
+    first[aS] = axes.sign[2] > 0 ? rows - 1 : 0;
+    first[aP] = (depth - 1) * 0.5;
+    imaging::VolumeGeometry sg;
+    sg.dims = {columns, rows, 1};
+    sg.spacing = {g.spacing[aL], g.spacing[aS], 1.0};
+    sg.origin = g.indexToPatient(first);
+    sg.direction = glm::dmat3(glm::dvec3(1, 0, 0), glm::dvec3(0, 0, -1), glm::dvec3(0, 1, 0));
+    auto scout = std::make_shared<imaging::Volume>(sg);
+    const double stepMm = g.spacing[aP];
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < columns; ++c) {
+            glm::ivec3 ijk(0);
+            ijk[aL] = axes.sign[0] > 0 ? c : columns - 1 - c;
+            ijk[aS] = axes.sign[2] > 0 ? rows - 1 - r : r;
+            double wel = 0;  // water-equivalent path length along P, mm
+            for (int p = 0; p < depth; ++p) {
+                ijk[aP] = p;
+                if (!body.sliceReady(ijk.z)) continue;
+                wel += std::max(0.0, (body.at(ijk.x, ijk.y, ijk.z) + 1000.0) / 1000.0) * stepMm;
+            }
+            // The phantom's scout scale: 7 HU per mm of water, air at -1000.
+            scout->at(c, r, 0) = int16_t(std::clamp(wel * 7.0 - 1000.0, -1024.0, 3071.0));
+        }
+    scout->markAllReady();
+    return scout;
+}
 
 SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scenario) {
     for (const auto& s : scenario.images.series) order_.push_back(&s);
     std::stable_sort(order_.begin(), order_.end(),
                      [](auto* a, auto* b) { return a->arrivalSeconds < b->arrivalSeconds; });
     // The scout is a projection the DICOM loader does not stack into a volume: the phantom's scout is made in
-    // memory alongside; a DICOM case's scout is not shown.
+    // memory alongside; a DICOM case's scout is projected from its body series once that has loaded (declared or
+    // not: a case without a scout gets one under kComputedScoutId).
+    std::string declaredScout;
     std::erase_if(order_, [&](auto* s) {
         if (s->kind != "scout") return false;
+        declaredScout = s->id;
         if (scenario.images.phantom)
             scout_ = {s->id, std::async(std::launch::async, [o = scenario::phantomOptionsFor(scenario)] {
                           return std::shared_ptr<const imaging::Volume>(
@@ -25,6 +93,12 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
                       })};
         return true;
     });
+    if (!scenario.images.phantom && !order_.empty()) {
+        // The body series: the first that is not the head (a head-only case projects its head).
+        auto body = std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != "head"; });
+        scoutFrom_ = (body != order_.end() ? *body : order_.front())->id;
+        scout_.first = declaredScout.empty() ? std::string(kComputedScoutId) : declaredScout;
+    }
     if (scenario.images.phantom) {
         preparing_ = true;
         auto options = scenario::phantomOptionsFor(scenario);
@@ -76,6 +150,10 @@ void SeriesSource::poll() {
         }
         if (current_ && current_->finished()) {
             current_->report();  // rethrows a fatal decoding error
+            if (currentId_ == scoutFrom_ && !scout_.second.valid() && !volumes_.count(scout_.first))
+                scout_.second = std::async(std::launch::async, [body = current_->volume()] {
+                    return std::shared_ptr<const imaging::Volume>(projectScout(*body));
+                });
             finished_.push_back(std::move(current_));
         }
         if (!current_ && !starting_.valid() && next_ < order_.size()) startNext();

@@ -18,6 +18,18 @@
 
 namespace polysim::gui {
 
+// Why the scenario's images cannot be shown on this machine (a DICOM folder that is not there, or a folder under an
+// environment variable that is not set), naming the folder and how to provide it; empty when they can.
+std::string missingImages(const scenario::Scenario& scenario);
+
+// An anterior-posterior projection of a CT volume, like a topogram: one image, the patient's right on the left and
+// the head at the top, each pixel the water-equivalent path through the body along P (the same scale as the
+// phantom's scout, so the usual windows show it). Made for DICOM cases, which bring no scout the viewer can show.
+std::shared_ptr<imaging::Volume> projectScout(const imaging::Volume& body);
+
+// The id under which SeriesSource offers a computed scout for a case whose series include none.
+inline constexpr const char* kComputedScoutId = "computed-scout";
+
 class SeriesSource {
 public:
     explicit SeriesSource(const scenario::Scenario& scenario);
@@ -28,6 +40,8 @@ public:
     void poll();
 
     // The volume of a scenario series (empty until its load has started). Slices fill in as they are decoded.
+    // A DICOM case's scout (declared, or kComputedScoutId when none is) is projected from its body series once
+    // that has loaded.
     std::shared_ptr<const imaging::Volume> volume(const std::string& seriesId) const;
     // Preparing the phantom study (first use only): fraction and stage for a progress bar.
     bool preparing() const { return preparing_; }
@@ -54,6 +68,7 @@ private:
     // Reading a series' headers takes a second or more: done off the UI thread so scrolling never stalls.
     std::future<std::unique_ptr<imaging::StreamingLoad>> starting_;
     std::pair<std::string, std::future<std::shared_ptr<const imaging::Volume>>> scout_;
+    std::string scoutFrom_;  // DICOM: the body series the scout is projected from
     std::string currentId_;
     std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;
     std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 #include <SDL.h>
 #include <espeak-ng/speak_lib.h>
@@ -82,17 +83,34 @@ std::vector<int16_t> ringTone(bool pager) {
     return s;
 }
 
-RoomAudio::RoomAudio() {
-    if (SDL_WasInit(SDL_INIT_AUDIO) == 0 && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) return;
-    SDL_AudioSpec want{}, have{};
-    want.freq = speechSampleRate();
-    want.format = AUDIO_S16SYS;
-    want.channels = 1;
-    want.samples = 1024;
-    want.callback = &RoomAudio::mix;
-    want.userdata = this;
-    device_ = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
-    if (device_) SDL_PauseAudioDevice(device_, 0);
+void SoundMix::add(std::vector<int16_t> samples) {
+    if (!samples.empty()) sounds_.push_back({std::move(samples), 0});
+}
+
+void SoundMix::pull(int16_t* out, std::size_t n) {
+    acc_.assign(n, 0);
+    for (auto& s : sounds_) {
+        std::size_t take = std::min(n, s.samples.size() - s.pos);
+        for (std::size_t i = 0; i < take; ++i) acc_[i] += s.samples[s.pos + i];
+        s.pos += take;
+    }
+    std::erase_if(sounds_, [](const Sound& s) { return s.pos >= s.samples.size(); });
+    for (std::size_t i = 0; i < n; ++i) out[i] = int16_t(std::clamp(acc_[i], -32768, 32767));
+}
+
+RoomAudio::RoomAudio(bool openDevice) : offline_(!openDevice) {
+    if (openDevice) {
+        if (SDL_WasInit(SDL_INIT_AUDIO) == 0 && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) return;
+        SDL_AudioSpec want{}, have{};
+        want.freq = speechSampleRate();
+        want.format = AUDIO_S16SYS;
+        want.channels = 1;
+        want.samples = 1024;
+        want.callback = &RoomAudio::mix;
+        want.userdata = this;
+        device_ = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+        if (device_) SDL_PauseAudioDevice(device_, 0);
+    }
     worker_ = std::thread([this] { work(); });
 }
 
@@ -115,48 +133,65 @@ void RoomAudio::say(const std::string& role, const std::string& text) {
     queueReady_.notify_one();
 }
 
-void RoomAudio::ring(bool pager) { play(ringTone(pager)); }
+void RoomAudio::ring(bool pager) { play({ringTone(pager)}); }
 
 int RoomAudio::playing() const {
     std::lock_guard lock(mixMutex_);
-    return int(sounds_.size());
+    return sounds_.playing();
 }
 
-void RoomAudio::play(std::vector<int16_t> samples) {
-    if (!device_ || samples.empty()) return;
+void RoomAudio::waitForSpeech() {
+    std::unique_lock lock(queueMutex_);
+    queueDone_.wait(lock, [&] { return stopping_ || (queue_.empty() && synthesising_ == 0); });
+}
+
+std::vector<int16_t> RoomAudio::pull(std::size_t n) {
+    std::vector<int16_t> out(n);
     std::lock_guard lock(mixMutex_);
-    sounds_.push_back({std::move(samples), 0});
+    sounds_.pull(out.data(), n);
+    return out;
+}
+
+void RoomAudio::play(std::vector<std::vector<int16_t>> together) {
+    if (!device_ && !offline_) return;
+    std::lock_guard lock(mixMutex_);  // one lock: they start on the same sample
+    for (auto& s : together) sounds_.add(std::move(s));
 }
 
 void RoomAudio::work() {
     while (true) {
-        std::pair<std::string, std::string> item;
+        std::vector<std::pair<std::string, std::string>> items;
         {
             std::unique_lock lock(queueMutex_);
             queueReady_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            item = std::move(queue_.front());
-            queue_.pop_front();
         }
-        play(synthesiseSpeech(item.first, item.second));
+        // Everything asked for before the synthesis is done starts together: team members who speak at the same
+        // moment overlap instead of queueing behind each other.
+        std::vector<std::vector<int16_t>> ready;
+        while (true) {
+            {
+                std::lock_guard lock(queueMutex_);
+                if (queue_.empty() || stopping_) break;
+                items.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+                queue_.clear();
+                synthesising_ += int(items.size());
+            }
+            for (const auto& [role, text] : items) ready.push_back(synthesiseSpeech(role, text));
+        }
+        play(std::move(ready));
+        {
+            std::lock_guard lock(queueMutex_);
+            synthesising_ = 0;
+        }
+        queueDone_.notify_all();
     }
 }
 
 void RoomAudio::mix(void* self, uint8_t* stream, int len) {
     auto* a = static_cast<RoomAudio*>(self);
-    auto* out = reinterpret_cast<int16_t*>(stream);
-    const int n = len / 2;
-    std::vector<int32_t> acc(std::size_t(n), 0);
-    {
-        std::lock_guard lock(a->mixMutex_);
-        for (auto& s : a->sounds_) {
-            std::size_t take = std::min<std::size_t>(std::size_t(n), s.samples.size() - s.pos);
-            for (std::size_t i = 0; i < take; ++i) acc[i] += s.samples[s.pos + i];
-            s.pos += take;
-        }
-        std::erase_if(a->sounds_, [](const Sound& s) { return s.pos >= s.samples.size(); });
-    }
-    for (int i = 0; i < n; ++i) out[i] = int16_t(std::clamp(acc[std::size_t(i)], -32768, 32767));
+    std::lock_guard lock(a->mixMutex_);
+    a->sounds_.pull(reinterpret_cast<int16_t*>(stream), std::size_t(len / 2));
 }
 
 }  // namespace polysim::gui

@@ -26,34 +26,58 @@ int speechSampleRate();
 // Phone ring (two 440+480 Hz bursts) or pager (three 1 kHz beeps), at speechSampleRate().
 std::vector<int16_t> ringTone(bool pager);
 
-class RoomAudio {
+// The sounds playing at once, summed sample by sample (clipped to 16 bits): two team members talking at the same
+// moment are heard together, not one after the other.
+class SoundMix {
 public:
-    RoomAudio();  // opens the SDL audio device; silent (but working) when there is none
-    ~RoomAudio();
-    RoomAudio(const RoomAudio&) = delete;
-    RoomAudio& operator=(const RoomAudio&) = delete;
-
-    // Queues speech for synthesis on a worker thread; plays as soon as it is ready, mixed with what is playing.
-    void say(const std::string& role, const std::string& text);
-    void ring(bool pager);
-    bool deviceOpen() const { return device_ != 0; }
-    int playing() const;  // sounds currently mixing
+    void add(std::vector<int16_t> samples);
+    // The next `n` samples of the mix (silence when nothing plays); finished sounds drop out.
+    void pull(int16_t* out, std::size_t n);
+    int playing() const { return int(sounds_.size()); }
 
 private:
     struct Sound {
         std::vector<int16_t> samples;
         std::size_t pos = 0;
     };
+    std::vector<Sound> sounds_;
+    std::vector<int32_t> acc_;
+};
+
+class RoomAudio {
+public:
+    // Opens the SDL audio device; silent (but working) when there is none. With openDevice false nothing is heard:
+    // the mix is pulled with pull() instead (tests, offline rendering).
+    explicit RoomAudio(bool openDevice = true);
+    ~RoomAudio();
+    RoomAudio(const RoomAudio&) = delete;
+    RoomAudio& operator=(const RoomAudio&) = delete;
+
+    // Queues speech for synthesis on a worker thread; plays as soon as it is ready, mixed with what is playing.
+    // Utterances asked for while one is being synthesised start together with it.
+    void say(const std::string& role, const std::string& text);
+    void ring(bool pager);
+    bool deviceOpen() const { return device_ != 0; }
+    int playing() const;  // sounds currently mixing
+    // Blocks until everything said so far is synthesised and in the mix.
+    void waitForSpeech();
+    // The next `n` samples of the mix, as the audio device takes them.
+    std::vector<int16_t> pull(std::size_t n);
+
+private:
     static void mix(void* self, uint8_t* stream, int len);
-    void play(std::vector<int16_t> samples);
+    void play(std::vector<std::vector<int16_t>> together);
     void work();
 
     uint32_t device_ = 0;
+    bool offline_ = false;
     mutable std::mutex mixMutex_;
-    std::vector<Sound> sounds_;
+    SoundMix sounds_;
     std::mutex queueMutex_;
     std::condition_variable queueReady_;
+    std::condition_variable queueDone_;
     std::deque<std::pair<std::string, std::string>> queue_;
+    int synthesising_ = 0;
     bool stopping_ = false;
     std::thread worker_;
 };

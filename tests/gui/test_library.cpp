@@ -1,0 +1,211 @@
+// The simulator's first screens clicked through as a user does, under Xvfb: the real app in this process, the X
+// pointer moved over a control and SDL button events pressed there. And a case whose DICOM images are not on this
+// machine: listed with the reason, impossible to start, refused by `polysim run` with a message that says how to
+// get the data.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include <SDL.h>
+
+#include "gui/app.h"
+#include "gui/app_window.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using polysim::gui::Simulator;
+
+namespace {
+const char* kTemplate = "rsna-2023-abdominal-template";
+
+// A library of two cases: the shipped motorcyclist (small phantom) as the default case, and the RSNA template,
+// whose data is not on this machine.
+fs::path makeLibrary(const fs::path& dir) {
+    fs::path lib = dir / "scenarios";
+    fs::create_directories(lib);
+    fs::rename(polysim::test::smallShippedScenario("motorcyclist", dir), lib / "motorcyclist.toml");
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / (std::string(kTemplate) + ".toml"),
+                  lib / (std::string(kTemplate) + ".toml"));
+    return lib;
+}
+
+void useTestEnvironment(const fs::path& dir) {
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";  // shared with test_app
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    setenv("XDG_CONFIG_HOME", (dir / "config").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1);  // no results history, no unfinished session
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    unsetenv("POLYSIM_DATA");
+}
+
+struct Shot {
+    polysim::gui::Screenshot s;
+    std::array<int, 3> at(int x, int y) const {
+        const uint8_t* p = s.rgba.data() + (std::size_t(y) * s.width + x) * 4;
+        return {p[0], p[1], p[2]};
+    }
+    // Distinct colours over the frame, sampled: a blank frame has one or two.
+    std::size_t colours() const {
+        std::set<int> seen;
+        for (int y = 0; y < s.height; y += 3)
+            for (int x = 0; x < s.width; x += 3) {
+                auto c = at(x, y);
+                seen.insert(c[0] << 16 | c[1] << 8 | c[2]);
+            }
+        return seen.size();
+    }
+    // Pixels of the trauma monitor's ECG green in the HUD's top-left corner.
+    int ecgGreen() const {
+        int n = 0;
+        for (int y = 46; y < 220; ++y)
+            for (int x = 0; x < 340; ++x) {
+                auto c = at(x, y);
+                n += c[1] > 180 && c[0] < 120 && c[2] < 150;
+            }
+        return n;
+    }
+};
+
+class Clicker {
+public:
+    Clicker(Simulator& app, polysim::gui::AppWindow& window) : app_(app), window_(window) {}
+    Shot frame() {
+        Shot shot;
+        app_.frame(&shot.s);
+        return shot;
+    }
+    // Moves the X pointer over the control, then presses and releases the left button there.
+    bool click(const std::string& control) {
+        auto at = app_.controlCentre(control);
+        if (!at) return false;
+        clickAt(int(at->first), int(at->second));
+        return true;
+    }
+    void clickAt(int x, int y) {
+        SDL_WarpMouseInWindow(window_.sdl(), x, y);
+        for (int i = 0; i < 3; ++i) frame();  // the pointer's motion reaches SDL and ImGui hovers the control
+        SDL_Event e{};
+        e.type = SDL_MOUSEBUTTONDOWN;
+        e.button.windowID = SDL_GetWindowID(window_.sdl());
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = SDL_PRESSED;
+        e.button.clicks = 1;
+        e.button.x = x, e.button.y = y;
+        SDL_PushEvent(&e);
+        frame();
+        e.type = SDL_MOUSEBUTTONUP;
+        e.button.state = SDL_RELEASED;
+        SDL_PushEvent(&e);
+        for (int i = 0; i < 2; ++i) frame();
+    }
+
+private:
+    Simulator& app_;
+    polysim::gui::AppWindow& window_;
+};
+}  // namespace
+
+TEST(Library, PickACaseReadTheBriefingAndStartReading) {
+    auto dir = polysim::test::scratchDir("library-click");
+    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
+    useTestEnvironment(dir);
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    polysim::gui::AppWindow window(wo);
+    polysim::gui::RunOptions o;
+    o.sound = false;
+    o.log = dir / "session.jsonl";
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+
+        Shot library = ui.frame();
+        library = ui.frame();
+        polysim::gui::writePng(dir / "1-library.png", library.s);
+        ASSERT_EQ(app.screen(), Simulator::Screen::Library);
+        EXPECT_GT(library.colours(), 20u) << "the library looks blank: " << (dir / "1-library.png");
+        std::string motorcyclist;
+        for (const auto& c : app.library())
+            if (c.isDefault) motorcyclist = c.id;
+        ASSERT_FALSE(motorcyclist.empty()) << "no case marked as the default";
+
+        // The case without its images has no Open button; a click where its row says so starts nothing.
+        EXPECT_FALSE(app.controlCentre(std::string("open:") + kTemplate));
+        ASSERT_TRUE(ui.click(std::string("unavailable:") + kTemplate));
+        EXPECT_EQ(app.screen(), Simulator::Screen::Library);
+        EXPECT_EQ(app.caseId(), "");
+
+        ASSERT_TRUE(ui.click("open:" + motorcyclist));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Briefing);
+        EXPECT_EQ(app.caseId(), motorcyclist);
+        Shot briefing = ui.frame();
+        polysim::gui::writePng(dir / "2-briefing.png", briefing.s);
+        EXPECT_GT(briefing.colours(), 20u) << "the briefing looks blank: " << (dir / "2-briefing.png");
+        EXPECT_NE(briefing.s.rgba, library.s.rgba);
+
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        // The room: the trauma monitor once the (cached, small) phantom is ready.
+        Shot room;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+        do {
+            room = ui.frame();
+        } while (room.ecgGreen() < 100 && std::chrono::steady_clock::now() < deadline);
+        polysim::gui::writePng(dir / "3-reading.png", room.s);
+        EXPECT_GT(room.ecgGreen(), 100) << "no trauma monitor in the reading room: " << (dir / "3-reading.png");
+        EXPECT_NE(polysim::test::readFile(o.log).find("\"session_start\""), std::string::npos)
+            << "the session did not start";
+    }
+}
+
+TEST(Library, ACaseWithoutItsImagesIsListedWithTheReason) {
+    auto dir = polysim::test::scratchDir("library-missing");
+    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
+    useTestEnvironment(dir);
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    wo.hidden = true;
+    polysim::gui::AppWindow window(wo);
+    polysim::gui::RunOptions o;
+    o.sound = false;
+    Simulator app(o, window);
+    app.frame();
+    int listed = 0;
+    for (const auto& c : app.library()) {
+        ++listed;
+        if (c.id == kTemplate) {
+            EXPECT_FALSE(c.isDefault);
+            EXPECT_NE(c.unavailable.find("POLYSIM_DATA"), std::string::npos) << c.unavailable;
+            EXPECT_NE(c.unavailable.find("portal"), std::string::npos) << c.unavailable;
+        } else {
+            EXPECT_TRUE(c.isDefault) << c.id;
+            EXPECT_EQ(c.unavailable, "") << c.id;
+        }
+    }
+    EXPECT_EQ(listed, 2);
+}
+
+TEST(Library, RunningACaseWithoutItsImagesSaysWhereTheyShouldBe) {
+    const std::string scenario =
+        (polysim::test::sourceDir() / "scenarios" / (std::string(kTemplate) + ".toml")).string();
+    // No display: the case is refused before any window opens.
+    auto unset = polysim::test::runShell("env -u POLYSIM_DATA -u DISPLAY " + polysim::test::polysimBinary().string() +
+                                         " run " + scenario);
+    EXPECT_EQ(unset.exitCode, 1) << unset.out << unset.err;
+    EXPECT_NE(unset.err.find("POLYSIM_DATA"), std::string::npos) << unset.err;
+    EXPECT_NE(unset.err.find("not set"), std::string::npos) << unset.err;
+    EXPECT_NE(unset.err.find("scenarios/README.md"), std::string::npos) << unset.err;
+
+    auto elsewhere = polysim::test::runShell("env -u DISPLAY POLYSIM_DATA=/nonexistent/data " +
+                                             polysim::test::polysimBinary().string() + " run " + scenario +
+                                             " --screenshot /tmp/never.png --at 5");
+    EXPECT_EQ(elsewhere.exitCode, 1) << elsewhere.out << elsewhere.err;
+    EXPECT_NE(elsewhere.err.find("/nonexistent/data/rsna-2023-abdominal-trauma-detection/train_images/10004/21057"),
+              std::string::npos)
+        << elsewhere.err;
+    EXPECT_NE(elsewhere.err.find("POLYSIM_DATA"), std::string::npos) << elsewhere.err;
+}

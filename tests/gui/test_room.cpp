@@ -1,0 +1,324 @@
+// The reading room in this process under Xvfb (a hidden window for its GL context), fed the SDL events a user's
+// mouse makes: zoom, pan and window/level reach the session as the trainee does them; the viewer header names only
+// the regions the shown series shows; a DICOM case without a scout gets a computed one.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include <SDL.h>
+#include <imgui.h>
+
+#include "gui/app_window.h"
+#include "gui/reading_room.h"
+#include "phantom/phantom.h"
+#include "scenario/loader.h"
+#include "scenario/phantom_source.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using polysim::gui::ReadingRoom;
+using polysim::imaging::Plane;
+
+namespace {
+void useTestEnvironment(const fs::path& dir) {
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";  // shared with test_app
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    setenv("XDG_CONFIG_HOME", (dir / "config").c_str(), 1);
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+}
+
+polysim::scenario::Scenario load(const fs::path& file) {
+    auto r = polysim::scenario::loadScenario(file);
+    if (!r.scenario) throw std::runtime_error(polysim::scenario::formatDiagnostics(r.diagnostics));
+    return std::move(*r.scenario);
+}
+
+// A hidden window and a room on `scenario`, its images loaded.
+struct Room {
+    polysim::gui::AppWindow window;
+    polysim::gui::Bindings bindings = polysim::gui::Bindings::defaults();
+    std::unique_ptr<ReadingRoom> room;
+
+    Room(const polysim::scenario::Scenario& scenario, const fs::path& log) : window(options()) {
+        polysim::gui::ReadingRoomOptions ro;
+        ro.log = log;
+        ro.sound = false;
+        ro.trainee = "tester";
+        room = std::make_unique<ReadingRoom>(scenario, ro, bindings);
+        room->createGl();
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (!room->images().allLoaded() && std::chrono::steady_clock::now() < deadline) {
+            frame();
+            SDL_Delay(20);
+        }
+        if (!room->images().allLoaded()) throw std::runtime_error("the images did not load");
+    }
+    ~Room() { room->destroyGl(); }
+    static polysim::gui::WindowOptions options() {
+        polysim::gui::WindowOptions o;
+        o.hidden = true;
+        o.vsync = false;
+        return o;
+    }
+    polysim::gui::Screenshot frame(bool shot = false) {
+        window.beginFrame();
+        room->prepareFrame();
+        room->draw();
+        polysim::gui::Screenshot s;
+        window.renderWithoutSwap();
+        if (shot) s = window.readPixels();
+        window.swap();
+        return s;
+    }
+    // The SDL events of the user's mouse, through the room as the app passes them.
+    void move(glm::dvec2 px, uint32_t buttons = 0) {
+        SDL_Event e{};
+        e.type = SDL_MOUSEMOTION;
+        e.motion.x = int(px.x), e.motion.y = int(px.y);
+        e.motion.state = buttons;
+        room->handleEvent(e);
+    }
+    void button(glm::dvec2 px, uint8_t which, bool down) {
+        SDL_Event e{};
+        e.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+        e.button.button = which;
+        e.button.state = down ? SDL_PRESSED : SDL_RELEASED;
+        e.button.clicks = 1;
+        e.button.x = int(px.x), e.button.y = int(px.y);
+        room->handleEvent(e);
+    }
+    void wheel(int notches) {
+        SDL_Event e{};
+        e.type = SDL_MOUSEWHEEL;
+        e.wheel.y = notches;
+        e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+        room->handleEvent(e);
+    }
+    glm::dvec2 centreOf(Plane p) const {
+        auto r = room->viewer().imageRect(p);
+        return (r.min + r.max) * 0.5;
+    }
+    int logged(const std::string& action) const {
+        int n = 0;
+        for (const auto& e : room->log().events()) n += e.value("action", "") == action;
+        return n;
+    }
+};
+
+// The small motorcyclist at 85 s, the arterial body series open (all arrived by 80 s).
+fs::path motorcyclist(const fs::path& dir) {
+    useTestEnvironment(dir);
+    return polysim::test::smallShippedScenario("motorcyclist", dir);
+}
+}  // namespace
+
+TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
+    auto dir = polysim::test::scratchDir("room-zoom-pan");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(85);
+    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
+    for (int i = 0; i < 3; ++i) r.frame();
+    const auto& view = r.room->session().view();
+
+    // Ctrl+wheel over the axial view, off its centre.
+    glm::dvec2 at = r.centreOf(Plane::Axial) + glm::dvec2(80, 40);
+    r.move(at);
+    SDL_SetModState(KMOD_LCTRL);
+    r.wheel(3);
+    SDL_SetModState(KMOD_NONE);
+    const double zoom = r.room->viewer().zoom(Plane::Axial);
+    ASSERT_GT(zoom, 1.2) << "Ctrl+wheel did not zoom";
+    EXPECT_NEAR(view.zoom, zoom, 1e-3);
+    EXPECT_EQ(r.logged("zoom"), 1);
+    // Zooming about the mouse moved the centre of what is seen towards it: to the patient's left (+x, screen right)
+    // and posterior (+y, screen down).
+    EXPECT_EQ(r.logged("pan"), 1);
+    EXPECT_GT(view.panMm.x, 1.0);
+    EXPECT_GT(view.panMm.y, 1.0);
+    // The next frames do not undo the trainee's zoom (the session and the viewer agree).
+    for (int i = 0; i < 5; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), zoom);
+
+    // Middle drag 120 px to the right: the image moves right, so the centre of the view shows what was 120 px to
+    // its left, towards the patient's right (-x).
+    glm::dvec2 before = view.panMm;
+    glm::dvec2 start = r.centreOf(Plane::Axial);
+    r.button(start, SDL_BUTTON_MIDDLE, true);
+    for (int i = 1; i <= 12; ++i) r.move(start + glm::dvec2(10.0 * i, 0), SDL_BUTTON_MMASK);
+    r.button(start + glm::dvec2(120, 0), SDL_BUTTON_MIDDLE, false);
+    auto rect = r.room->viewer().imageRect(Plane::Axial);
+    const double mmPerPx = scenario.images.phantom->fieldOfViewMm / rect.size().x;
+    EXPECT_NEAR(view.panMm.x, before.x - 120 * mmPerPx, 2 * mmPerPx);
+    EXPECT_NEAR(view.panMm.y, before.y, 1e-3);
+    const glm::dvec2 panPx = r.room->viewer().pan(Plane::Axial);
+    for (int i = 0; i < 5; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().pan(Plane::Axial), panPx) << "the frames moved the viewer's pan";
+    EXPECT_NEAR(view.panMm.x, before.x - 120 * mmPerPx, 2 * mmPerPx) << "the frames moved the session's pan";
+
+    // Zooming the coronal view makes it the plane the session reads, with its own zoom; back in the axial view the
+    // axial zoom returns, and neither view's zoom is overwritten by the other's.
+    glm::dvec2 cor = r.centreOf(Plane::Coronal);
+    r.move(cor);
+    SDL_SetModState(KMOD_LCTRL);
+    r.wheel(-2);
+    SDL_SetModState(KMOD_NONE);
+    const double coronalZoom = r.room->viewer().zoom(Plane::Coronal);
+    EXPECT_EQ(view.plane, Plane::Coronal);
+    EXPECT_NEAR(view.zoom, coronalZoom, 1e-3);
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), zoom);
+    r.move(r.centreOf(Plane::Axial));
+    r.wheel(-1);  // scrolling an axial image
+    EXPECT_EQ(view.plane, Plane::Axial);
+    EXPECT_NEAR(view.zoom, zoom, 1e-3);
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Coronal), coronalZoom);
+}
+
+TEST(ReadingRoomView, DraggedWindowReachesTheSessionWhileDragging) {
+    auto dir = polysim::test::scratchDir("room-window-drag");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(85);
+    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
+    r.frame();
+    const int before = r.logged("window");
+    const double widthBefore = r.room->session().view().window.width;
+    // A right drag over 2 s of session time, one motion and one frame every 50 ms.
+    glm::dvec2 start = r.centreOf(Plane::Axial);
+    r.button(start, SDL_BUTTON_RIGHT, true);
+    for (int i = 1; i <= 40; ++i) {
+        r.room->advanceBy(0.05);
+        r.move(start + glm::dvec2(6.0 * i, -2.0 * i), SDL_BUTTON_RMASK);
+        r.frame();
+    }
+    const int whileDragging = r.logged("window") - before;
+    EXPECT_GE(whileDragging, 6) << "the window reached the session only now and then";
+    EXPECT_LE(whileDragging, 9) << "more often than every 0.25 s of session time";
+    auto near = [](const polysim::imaging::Window& a, const polysim::imaging::Window& b) {
+        return std::abs(a.width - b.width) < 1e-3 && std::abs(a.level - b.level) < 1e-3;
+    };
+    EXPECT_FALSE(near(r.room->viewer().window(), r.room->session().view().window)) << "the last motions are sent";
+    r.button(start + glm::dvec2(240, -80), SDL_BUTTON_RIGHT, false);
+    EXPECT_TRUE(near(r.room->viewer().window(), r.room->session().view().window)) << "the release did not send it";
+    // The whole drag counts (2 HU of width per pixel across at a 400 HU window and more above), not only the
+    // motions since the last update: the frames in between must not pull the viewer back to the session's window.
+    EXPECT_GT(r.room->session().view().window.width, widthBefore + 400);
+    r.frame();
+    EXPECT_TRUE(near(r.room->viewer().window(), r.room->session().view().window));
+    r.button(start, SDL_BUTTON_LEFT, true);
+    r.button(start, SDL_BUTTON_LEFT, false);
+    EXPECT_EQ(r.logged("window") - before, whileDragging + 1) << "a click without a drag logs no window";
+    // Each logged window is one the trainee saw: widths grow along the drag.
+    double last = 0;
+    for (const auto& e : r.room->log().events())
+        if (e.value("action", "") == "window" && e.value("t", 0.0) > 84) {
+            EXPECT_GT(e.value("width", 0.0), last);
+            last = e.value("width", 0.0);
+        }
+}
+
+TEST(ReadingRoomView, TheHeaderNamesOnlyRegionsTheShownSeriesShows) {
+    auto dir = polysim::test::scratchDir("room-header");
+    auto scenario = load(motorcyclist(dir));
+    const auto* scout = scenario.findRegion("scout");
+    ASSERT_TRUE(scout);
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(85);
+    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
+    r.frame();
+    // In the chest of the arterial series: chest regions, not the scout (whose z range is the whole body).
+    std::string chest = r.room->viewer().regionAt(-300);
+    EXPECT_NE(chest.find("Chest"), std::string::npos) << chest;
+    EXPECT_EQ(chest.find(scout->label), std::string::npos) << chest;
+    r.room->session().apply(polysim::session::OpenSeries{"scout"});
+    r.frame();
+    EXPECT_NE(r.room->viewer().regionAt(-300).find(scout->label), std::string::npos);
+}
+
+TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
+    auto dir = polysim::test::scratchDir("room-computed-scout");
+    auto small = load(motorcyclist(dir));
+    // A DICOM case: the phantom's arterial series as files on disk, the RSNA template's case around it.
+    fs::path study = polysim::phantom::ensureCachedStudy(polysim::scenario::phantomOptionsFor(small));
+    fs::path arterial;
+    for (const auto& e : fs::directory_iterator(study))
+        if (e.path().filename().string().ends_with("_arterial")) arterial = e.path();
+    ASSERT_FALSE(arterial.empty());
+    std::string text =
+        polysim::test::readFile(polysim::test::sourceDir() / "scenarios/rsna-2023-abdominal-template.toml");
+    const std::string folderLine =
+        "folder = \"${POLYSIM_DATA}/rsna-2023-abdominal-trauma-detection/train_images/10004/21057\"";
+    ASSERT_NE(text.find(folderLine), std::string::npos);
+    text.replace(text.find(folderLine), folderLine.size(), "folder = \"" + arterial.string() + "\"");
+    std::ofstream(dir / "dicom-case.toml") << text;
+    auto scenario = load(dir / "dicom-case.toml");
+    ASSERT_FALSE(scenario.images.phantom);
+
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(40);  // the portal series has arrived and is open
+    auto scoutVolume = r.room->images().volume(polysim::gui::kComputedScoutId);
+    ASSERT_TRUE(scoutVolume) << "no computed scout";
+    auto body = r.room->images().volume("portal");
+    ASSERT_TRUE(body);
+    const auto& g = scoutVolume->geometry();
+    EXPECT_EQ(g.dims.z, 1);
+    EXPECT_EQ(g.dims.x, body->dims().x);
+    EXPECT_EQ(g.dims.y, body->dims().z);
+    EXPECT_GT(g.dims.y * g.spacing.y, 1.5 * g.dims.x * g.spacing.x) << "a whole-body projection is tall and narrow";
+    // Each pixel is the path through the body along P: air at the edge, the trunk bright, the spine brightest
+    // across a row through the chest.
+    auto value = [&](int c, int row) { return int(scoutVolume->at(c, row, 0)); };
+    const int chestRow = int((g.origin.z - -300.0) / g.spacing.y);
+    ASSERT_GT(chestRow, 0);
+    ASSERT_LT(chestRow, g.dims.y);
+    EXPECT_LT(value(0, chestRow), -900) << "the edge of the field should be air";
+    EXPECT_GT(value(g.dims.x / 2, chestRow), value(g.dims.x / 4, chestRow)) << "no spine in the middle";
+    EXPECT_GT(value(g.dims.x / 4, chestRow), 0) << "no body";
+    // The same sum a topogram makes, checked at one pixel against the body series.
+    double wel = 0;
+    const int k = body->dims().z - 1 - chestRow, i = g.dims.x / 2;  // phantom slices run from the feet up
+    for (int j = 0; j < body->dims().y; ++j)
+        wel += std::max(0.0, (body->at(i, j, k) + 1000.0) / 1000.0) * body->geometry().spacing.y;
+    EXPECT_NEAR(value(i, chestRow), wel * 7.0 - 1000.0, 1.0);
+
+    // Offered in the room's top bar, and shown across the viewer like the phantom's scout.
+    ASSERT_TRUE(r.room->computedScoutOffered());
+    r.room->showComputedScout(true);
+    r.frame();
+    auto shot = r.frame(true);
+    polysim::gui::writePng(dir / "computed-scout.png", shot);
+    auto grey = [&](int x, int y) { return int(shot.rgba[(std::size_t(y) * shot.width + x) * 4]); };
+    int bright = 0, dark = 0;
+    const int middle =
+        int((r.room->viewer().imageRect(Plane::Coronal).min.x + r.room->viewer().imageRect(Plane::Coronal).max.x) / 2);
+    for (int y = 120; y < shot.height - 40; y += 4) {
+        bright += grey(middle, y) > 100;
+        dark += grey(360, y) < 10;
+    }
+    EXPECT_GT(bright, 40) << "no body down the middle of the viewer: " << (dir / "computed-scout.png");
+    EXPECT_GT(dark, 100) << "the side of a projection should be air";
+    // Windowed for a projection, not the slices' soft-tissue window that turns the whole trunk white: lungs,
+    // mediastinum, abdomen and pelvis differ in grey down the body.
+    std::set<int> greys;
+    int white = 0, inBody = 0;
+    for (int y = 120; y < shot.height - 40; y += 2)
+        if (grey(middle - 40, y) > 20)
+            ++inBody, white += grey(middle - 40, y) >= 250, greys.insert(grey(middle - 40, y) / 8);
+    EXPECT_GT(greys.size(), 12u) << "the projection looks flat: " << (dir / "computed-scout.png");
+    EXPECT_LT(white, inBody / 4) << "the projection is saturated";
+    const auto soft = r.room->session().view().window;
+    EXPECT_GT(r.room->viewer().window().width, 1500.0);
+    // Not a session series: the session still reads the body series, in its window, which comes back with it.
+    EXPECT_EQ(r.room->session().view().series, "portal");
+    EXPECT_EQ(r.room->session().view().window, soft);
+    r.room->showComputedScout(false);
+    r.frame();
+    EXPECT_EQ(r.room->viewer().window(), soft);
+    EXPECT_EQ(r.room->viewer().sliceCount(Plane::Axial), body->dims().z);
+}

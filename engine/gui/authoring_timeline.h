@@ -2,6 +2,10 @@
 // finding deadlines, vitals changes and the interruptions, which are added, dragged in time and edited.
 #pragma once
 
+#include <cstddef>
+#include <optional>
+#include <string>
+
 #include <imgui.h>
 
 #include "gui/authoring_context.h"
@@ -10,7 +14,51 @@ namespace polysim::gui {
 
 // The strip itself, drawn as a window at `pos` with `size` (display pixels).
 void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size);
-// The selected interruption's fields, shown in the authoring panel.
+// The interruptions as a list and every field of the selected one, shown in the authoring panel's tab.
 void drawInterruptionEditor(AuthoringContext& ctx);
+// True once after a click on the strip selected an interruption, so the panel can bring its tab to the front.
+bool takeInterruptionTabRequest();
 
+// What the strip computes, without any GUI: the tests drive these directly.
+namespace timeline {
+
+// Session time from..to (the whole session, or a zoomed part of it) laid along x from `left` to `right` (pixels).
+struct TimeAxis {
+    float left = 0, right = 1;
+    double fromSeconds = 0, toSeconds = 900;
+    float x(double seconds) const;
+    double seconds(float x) const;
+    double pixelsPerSecond() const;
+};
+
+constexpr double kSnapSeconds = 5;
+
+double snapSeconds(double seconds, double step = kSnapSeconds);
+// "m:ss" (e.g. 150 -> "2:30").
+std::string clock(double seconds);
+// A tick spacing from 5 s, 10 s, 15 s, 30 s, 1, 2, 5, 10 min that keeps labels at least `minPixels` apart.
+double tickStep(const TimeAxis& axis, float minPixels);
+
+// Where an AtTime interruption grabbed at `grabbedSeconds` lands after a drag of `dxPixels`: snapped to 5 s and kept
+// inside the session (its delay included). Returns true when its time changed; other triggers are left alone.
+bool dragAtTime(scenario::Scenario& s, std::size_t index, double grabbedSeconds, float dxPixels, const TimeAxis& axis);
+
+// When an interruption is expected to start. AtTime: exactly. Triggered ones: an estimate with the reason, since they
+// depend on what the trainee does; nullopt seconds when it can never start (e.g. waits for a noise to be ignored).
+struct StartEstimate {
+    std::optional<double> seconds;
+    bool exact = false;   // AtTime
+    std::string trigger;  // "at 0:30", "when chest_lungs opens +4 s", ...
+    std::string reason;   // how the estimate was made
+};
+StartEstimate estimateStart(const scenario::Scenario& s, const scenario::Interruption& in);
+// How long after its start an unanswered interruption escalates (patience per ask); nullopt for noise.
+std::optional<double> escalatesAfter(const scenario::Interruption& in);
+
+// A question at `seconds` (snapped, inside the session) with an unused id, a known role, a name, a text and one right
+// and one wrong quick answer, so it validates without errors or warnings. Returns its index.
+std::size_t addInterruptionAt(AuthoringModel& model, double seconds);
+void removeInterruption(AuthoringModel& model, std::size_t index);
+
+}  // namespace timeline
 }  // namespace polysim::gui

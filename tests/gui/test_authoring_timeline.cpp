@@ -1,0 +1,155 @@
+// The authoring screen's interruption timeline: session time maps to the strip and back, dragging moves a timed
+// interruption in 5 s steps inside the session, an interruption added at a time is valid and survives Save and a
+// reload, and triggered interruptions are estimated no earlier than the images that can trigger them.
+#include <gtest/gtest.h>
+
+#include "gui/authoring.h"
+#include "gui/authoring_timeline.h"
+#include "scenario/loader.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using polysim::gui::AuthoringModel;
+using polysim::scenario::Diagnostic;
+using polysim::scenario::InterruptionTrigger;
+namespace tl = polysim::gui::timeline;
+
+namespace {
+polysim::scenario::Scenario loadMotorcyclist(const std::string& test) {
+    auto dir = polysim::test::scratchDir(test);
+    auto r = polysim::scenario::loadScenario(polysim::test::smallShippedScenario("motorcyclist", dir));
+    EXPECT_TRUE(r.ok()) << polysim::scenario::formatDiagnostics(r.diagnostics);
+    return r.scenario ? *r.scenario : polysim::scenario::Scenario{};
+}
+
+std::size_t indexOf(const polysim::scenario::Scenario& s, const std::string& id) {
+    for (std::size_t i = 0; i < s.interruptions.size(); ++i)
+        if (s.interruptions[i].id == id) return i;
+    ADD_FAILURE() << "no interruption " << id;
+    return 0;
+}
+
+const tl::TimeAxis kAxis{100, 1000, 0, 900};  // 1 px per second
+}  // namespace
+
+TEST(AuthoringTimeline, SessionTimeMapsToTheStripAndBack) {
+    EXPECT_FLOAT_EQ(kAxis.x(0), 100);
+    EXPECT_FLOAT_EQ(kAxis.x(900), 1000);
+    EXPECT_FLOAT_EQ(kAxis.x(450), 550);
+    for (double t : {0.0, 12.5, 300.0, 899.0}) EXPECT_NEAR(kAxis.seconds(kAxis.x(t)), t, 1e-3);
+    // A zoomed view: the first two minutes across the same pixels.
+    const tl::TimeAxis zoomed{100, 1000, 60, 180};
+    EXPECT_FLOAT_EQ(zoomed.x(60), 100);
+    EXPECT_FLOAT_EQ(zoomed.x(120), 550);
+    EXPECT_NEAR(zoomed.seconds(1000), 180, 1e-3);
+}
+
+TEST(AuthoringTimeline, TimesSnapToFiveSecondsAndReadAsMinutesAndSeconds) {
+    EXPECT_EQ(tl::snapSeconds(12), 10);
+    EXPECT_EQ(tl::snapSeconds(13), 15);
+    EXPECT_EQ(tl::snapSeconds(0.4), 0);
+    EXPECT_EQ(tl::clock(0), "0:00");
+    EXPECT_EQ(tl::clock(75), "1:15");
+    EXPECT_EQ(tl::clock(600), "10:00");
+    // Tick labels stay apart: 64 px at 1 px/s is a minute; zoomed in it is finer.
+    EXPECT_EQ(tl::tickStep(kAxis, 64), 120);
+    EXPECT_EQ(tl::tickStep(tl::TimeAxis{0, 900, 0, 90}, 64), 10);
+}
+
+TEST(AuthoringTimeline, DraggingATimedInterruptionMovesItInFiveSecondStepsInsideTheSession) {
+    auto s = loadMotorcyclist("timeline-drag");
+    const std::size_t i = indexOf(s, "surgeon_bleeding");  // at 75 s
+    auto& t = s.interruptions[i].trigger;
+    ASSERT_EQ(t.type, InterruptionTrigger::Type::AtTime);
+    const double grabbed = t.atSeconds;
+
+    EXPECT_TRUE(tl::dragAtTime(s, i, grabbed, 32, kAxis));  // 75 + 32 = 107 -> 105
+    EXPECT_EQ(t.atSeconds, 105);
+    EXPECT_FALSE(tl::dragAtTime(s, i, grabbed, 31, kAxis)) << "106 snaps to the same 105: no change, no edit";
+    EXPECT_TRUE(tl::dragAtTime(s, i, grabbed, -500, kAxis));
+    EXPECT_EQ(t.atSeconds, 0) << "dragged before the start it stays at 0:00";
+    EXPECT_TRUE(tl::dragAtTime(s, i, grabbed, 5000, kAxis));
+    EXPECT_EQ(t.atSeconds, s.durationSeconds) << "dragged past the end it stays at the session's end";
+    t.delaySeconds = 10;
+    tl::dragAtTime(s, i, grabbed, 5000, kAxis);
+    EXPECT_LE(t.atSeconds + t.delaySeconds, s.durationSeconds) << "with its delay it still starts inside the session";
+
+    const std::size_t triggered = indexOf(s, "drain_question");  // when chest_lungs opens
+    const auto before = s.interruptions[triggered].trigger;
+    EXPECT_FALSE(tl::dragAtTime(s, triggered, 0, 100, kAxis)) << "a triggered interruption has no time to drag";
+    EXPECT_EQ(s.interruptions[triggered].trigger.atSeconds, before.atSeconds);
+}
+
+TEST(AuthoringTimeline, AnInterruptionAddedAtATimeValidatesAndSurvivesSaveAndReload) {
+    auto dir = polysim::test::scratchDir("timeline-add");
+    AuthoringModel model(loadMotorcyclist("timeline-add-source"), dir / "edited.toml");
+    const auto editsBefore = model.edits();
+    const std::size_t i = tl::addInterruptionAt(model, 92);
+    EXPECT_GT(model.edits(), editsBefore) << "adding is an unsaved change";
+    const auto added = model.scenario().interruptions[i];
+    EXPECT_EQ(added.trigger.type, InterruptionTrigger::Type::AtTime);
+    EXPECT_EQ(added.trigger.atSeconds, 90) << "added on the 5 s grid";
+    EXPECT_EQ(tl::addInterruptionAt(model, 92), i + 1);
+    EXPECT_NE(model.scenario().interruptions[i + 1].id, added.id) << "a second one gets its own id";
+    tl::removeInterruption(model, i + 1);
+
+    const auto diagnostics = model.validate();
+    for (const auto& d : diagnostics)
+        EXPECT_EQ(d.format().find(added.id), std::string::npos)
+            << "the new interruption draws a diagnostic: " << d.format();
+    for (const auto& d : diagnostics) EXPECT_NE(d.severity, Diagnostic::Severity::Error) << d.format();
+
+    std::string error;
+    ASSERT_TRUE(model.save(&error)) << error;
+    auto reloaded = polysim::scenario::loadScenario(dir / "edited.toml");
+    ASSERT_TRUE(reloaded.ok()) << polysim::scenario::formatDiagnostics(reloaded.diagnostics);
+    const auto* back = reloaded.scenario->findInterruption(added.id);
+    ASSERT_NE(back, nullptr);
+    EXPECT_EQ(back->trigger.type, InterruptionTrigger::Type::AtTime);
+    EXPECT_EQ(back->trigger.atSeconds, 90);
+    EXPECT_EQ(back->role, added.role);
+    EXPECT_EQ(back->name, added.name);
+    EXPECT_EQ(back->text, added.text);
+    ASSERT_EQ(back->answers.size(), 2u);
+    int correct = 0;
+    for (std::size_t k = 0; k < 2; ++k) {
+        EXPECT_EQ(back->answers[k].id, added.answers[k].id);
+        EXPECT_EQ(back->answers[k].text, added.answers[k].text);
+        EXPECT_EQ(back->answers[k].correct, added.answers[k].correct);
+        correct += back->answers[k].correct;
+    }
+    EXPECT_EQ(correct, 1) << "one right and one wrong quick answer";
+}
+
+TEST(AuthoringTimeline, ATriggeredInterruptionIsEstimatedNoEarlierThanTheImagesThatTriggerIt) {
+    auto s = loadMotorcyclist("timeline-estimate");
+    auto& drain = s.interruptions[indexOf(s, "drain_question")];
+    ASSERT_EQ(drain.trigger.type, InterruptionTrigger::Type::RegionOpened);
+    double firstChestSeries = 1e9;  // chest_lungs is in every series but the scout and the head CT
+    for (const auto& series : s.images.series)
+        if (series.kind != "scout" && series.kind != "head")
+            firstChestSeries = std::min(firstChestSeries, series.arrivalSeconds);
+    auto e = tl::estimateStart(s, drain);
+    ASSERT_TRUE(e.seconds.has_value()) << e.reason;
+    EXPECT_FALSE(e.exact);
+    EXPECT_GE(*e.seconds, firstChestSeries + drain.trigger.delaySeconds);
+    EXPECT_NE(e.trigger.find("chest_lungs"), std::string::npos) << "the strip writes what it waits for";
+
+    // A region shown only by the portal series waits for that series, which arrives later.
+    for (auto& r : s.regions)
+        if (r.id == "chest_lungs") r.series = "portal";
+    double portal = 0;
+    for (const auto& series : s.images.series)
+        if (series.id == "portal") portal = series.arrivalSeconds;
+    ASSERT_GT(portal, firstChestSeries);
+    e = tl::estimateStart(s, drain);
+    ASSERT_TRUE(e.seconds.has_value());
+    EXPECT_GE(*e.seconds, portal);
+
+    // Ignored: after the other one has asked, repeated and escalated, plus the delay.
+    const auto& escalates = s.interruptions[indexOf(s, "leader_escalates")];
+    const auto after = tl::estimateStart(s, escalates);
+    ASSERT_TRUE(after.seconds.has_value()) << after.reason;
+    EXPECT_DOUBLE_EQ(*after.seconds,
+                     *e.seconds + drain.patienceSeconds * (drain.maxRepeats + 1) + escalates.trigger.delaySeconds);
+}

@@ -210,7 +210,7 @@ StripState& state() {
 }
 
 constexpr float kGutter = 96;     // lane names
-constexpr float kRowHeight = 18;  // one interruption row
+constexpr float kRowHeight = 16;  // one interruption row
 const ImU32 kText = IM_COL32(225, 225, 230, 255);
 const ImU32 kDim = IM_COL32(150, 150, 160, 255);
 
@@ -487,7 +487,7 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                      ImGuiWindowFlags_NoSavedSettings);
     ImGui::PopStyleVar();
-    ImGui::SetWindowFontScale(0.875f);
+    ImGui::SetWindowFontScale(0.8125f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const float bottom = pos.y + size.y - 5;
@@ -497,11 +497,11 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     if (st.to > st.from) axis.fromSeconds = st.from, axis.toSeconds = std::min(st.to, duration);
 
     const float font = ImGui::GetFontSize();
-    const Lane series{"series", top.y + font + 2, 2 * (font + 2),
+    const Lane series{"series", top.y + font + 2, 2 * (font + 1),
                       "series arrivals: bars from the first to the last image"};
-    const Lane deadlines{"deadlines", series.top + series.height + 2, font + 4,
+    const Lane deadlines{"deadlines", series.top + series.height + 2, font + 3,
                          "finding deadlines: red Category 1, amber 2, grey 3"};
-    const Lane vitals{"vitals", deadlines.top + deadlines.height + 2, font + 2, "changes of the patient's vitals"};
+    const Lane vitals{"vitals", deadlines.top + deadlines.height + 2, font + 1, "changes of the patient's vitals"};
     const Lane interruptions{"interruptions", vitals.top + vitals.height + 2, bottom - (vitals.top + vitals.height + 2),
                              "filled: at a fixed time (drag to move, 5 s steps); outlined: triggered, at an estimate "
                              "(hover for how it was made). Bar length: until they escalate unanswered.\n"

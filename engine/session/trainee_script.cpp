@@ -1,9 +1,11 @@
 // Parser and runner of trainee scripts (format in trainee_script.h).
 #include "session/trainee_script.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -245,43 +247,61 @@ TraineeScript loadTraineeScript(const std::filesystem::path& file) {
     return parseTraineeScript(buffer.str(), file);
 }
 
-ScriptRun runTraineeScript(Session& session, SessionClock& clock, const TraineeScript& script,
-                           std::size_t alreadyApplied) {
-    ScriptRun run;
-    std::size_t seen = 0;
-    auto applyAt = [&](double t, const Command& c, int line) {
-        if (session.ended()) return;
-        if (seen++ < alreadyApplied) return;
-        clock.advanceTo(t);
-        session.update();
-        if (session.ended()) return;
-        auto r = session.apply(c);
-        ++run.actions;
-        if (!r.accepted)
-            run.refused.push_back(script.file.string() + ":" + std::to_string(line) + ": " +
-                                  std::string(commandName(c)) + " refused: " + r.reason);
-    };
-    for (const auto& a : script.actions) {
-        if (session.ended()) break;
+void ScriptRunner::applyAt(Session& session, SessionClock& clock, double t, const Command& command, int line) {
+    if (skip_ > 0) {
+        --skip_;
+        return;
+    }
+    clock.advanceTo(t);
+    session.update();
+    if (session.ended()) return;
+    auto r = session.apply(command);
+    ++applied_;
+    if (!r.accepted)
+        refused_.push_back(script_.file.string() + ":" + std::to_string(line) + ": " +
+                           std::string(commandName(command)) + " refused: " + r.reason);
+}
+
+void ScriptRunner::runUntil(Session& session, SessionClock& clock, double seconds) {
+    while (next_ < script_.actions.size() && !session.ended()) {
+        const auto& a = script_.actions[next_];
         if (const auto* c = std::get_if<Command>(&a.what)) {
-            applyAt(a.t, *c, a.line);
+            if (a.t > seconds) return;
+            applyAt(session, clock, a.t, *c, a.line);
+            ++next_;
             continue;
         }
         const auto& s = std::get<Scroll>(a.what);
-        clock.advanceTo(a.t);
-        session.update();
-        double step = s.stepMm > 0 ? s.stepMm : session.sliceMm(session.view().series);
-        int n = std::max(1, int(std::ceil(std::abs(s.toMm - s.fromMm) / step - 1e-9)));
-        for (int i = 0; i <= n; ++i) {
-            double f = double(i) / n;
-            applyAt(a.t + s.overSeconds * f, SetPosition{s.fromMm + (s.toMm - s.fromMm) * f}, a.line);
+        if (scrollStep_ < 0) {
+            if (a.t > seconds) return;
+            // The slice spacing is the open series' when the scroll starts.
+            clock.advanceTo(a.t);
+            session.update();
+            double step = s.stepMm > 0 ? s.stepMm : session.sliceMm(session.view().series);
+            scrollSteps_ = std::max(1, int(std::ceil(std::abs(s.toMm - s.fromMm) / step - 1e-9)));
+            scrollStep_ = 0;
         }
+        while (scrollStep_ <= scrollSteps_ && !session.ended()) {
+            double f = double(scrollStep_) / scrollSteps_;
+            double t = a.t + s.overSeconds * f;
+            if (t > seconds) return;
+            applyAt(session, clock, t, SetPosition{s.fromMm + (s.toMm - s.fromMm) * f}, a.line);
+            ++scrollStep_;
+        }
+        scrollStep_ = -1;
+        ++next_;
     }
+}
+
+ScriptRun runTraineeScript(Session& session, SessionClock& clock, const TraineeScript& script,
+                           std::size_t alreadyApplied) {
+    ScriptRunner runner(script, alreadyApplied);
+    runner.runUntil(session, clock, std::numeric_limits<double>::infinity());
     if (!session.ended()) {
         double end = session.scenario().durationSeconds > 0 ? session.scenario().durationSeconds : clock.now();
         session.advanceTo(std::max(end, clock.now()));
     }
-    return run;
+    return {runner.applied(), runner.refused()};
 }
 
 }  // namespace polysim::session

@@ -18,6 +18,7 @@
 //   05:20 end
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -56,9 +57,38 @@ struct TraineeScript {
 TraineeScript parseTraineeScript(const std::string& text, const std::filesystem::path& file);
 TraineeScript loadTraineeScript(const std::filesystem::path& file);  // throws ScriptError (unreadable file too)
 
+// Steps a script through a session: applies every command due up to a session time, a scroll expanded into one
+// SetPosition per slice at evenly spaced times. `polysim play` runs it to the end in one call, the app once a frame,
+// so both log the same commands at the same times (the expansion lives only here).
+class ScriptRunner {
+public:
+    // `alreadyApplied` skips that many commands (a resumed session whose log already holds them).
+    explicit ScriptRunner(TraineeScript script, std::size_t alreadyApplied = 0)
+        : script_(std::move(script)), skip_(alreadyApplied) {}
+    // Applies every command due at or before `seconds`, moving the clock to each command's time. Stops early when
+    // the session ends.
+    void runUntil(Session& session, SessionClock& clock, double seconds);
+    bool finished() const { return next_ >= script_.actions.size(); }
+    int applied() const { return applied_; }  // commands applied (a scroll counts each slice)
+    // "trainee.txt:12: answer refused: 'neuro_q1' has not happened yet"
+    const std::vector<std::string>& refused() const { return refused_; }
+    const TraineeScript& script() const { return script_; }
+
+private:
+    void applyAt(Session& session, SessionClock& clock, double t, const Command& command, int line);
+
+    TraineeScript script_;
+    std::size_t skip_ = 0;     // commands still to skip (resume)
+    std::size_t next_ = 0;     // next action
+    int scrollStep_ = -1;      // slice reached inside the scroll being played (-1: not started)
+    int scrollSteps_ = 0;      // slices of that scroll after its first
+    int applied_ = 0;
+    std::vector<std::string> refused_;
+};
+
 struct ScriptRun {
-    int actions = 0;               // commands applied (a scroll counts each slice)
-    std::vector<std::string> refused;  // "trainee.txt:12: answer refused: 'neuro_q1' has not happened yet"
+    int actions = 0;                   // commands applied (a scroll counts each slice)
+    std::vector<std::string> refused;  // as ScriptRunner::refused()
 };
 // Plays the script at its times, then lets the scenario run to its end (time up) unless the script ended it.
 // `alreadyApplied` skips that many commands (a resumed session whose log already holds them).

@@ -2,7 +2,9 @@
 // pneumothorax makes the patient deteriorate, and the event log is exact, replayable and survives being cut off.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -214,4 +216,52 @@ TEST(TraineeScript, AScrollStepsThroughEverySliceAtAnEvenPace) {
     EXPECT_EQ(positions.front(), std::make_pair(10.0, -260.0));
     EXPECT_EQ(positions[5], std::make_pair(15.0, -280.0));
     EXPECT_EQ(positions.back(), std::make_pair(20.0, -300.0));
+}
+
+TEST(TraineeScript, PlayedFrameByFrameItLogsExactlyWhatOneRunLogs) {
+    // The app steps a script to each frame's time (ScriptPlayer), `polysim play` runs it in one go: same log.
+    auto sc = test::traumaCase();
+    auto script = parseTraineeScript(test::kExpertScript, "expert.txt");
+    SessionClock wholeClock;
+    EventLog whole;
+    Session wholeRun(sc, wholeClock, whole);
+    runTraineeScript(wholeRun, wholeClock, script);
+
+    SessionClock clock;
+    EventLog framed;
+    Session s(sc, clock, framed);
+    ScriptRunner runner(script);
+    int frames = 0;
+    for (double t = 0; !runner.finished() && !s.ended(); t += 1.0 / 30.0, ++frames) {
+        runner.runUntil(s, clock, t);
+        s.advanceTo(t);
+    }
+    runner.runUntil(s, clock, std::numeric_limits<double>::infinity());
+    if (!s.ended()) s.advanceTo(std::max(sc.durationSeconds, clock.now()));
+    EXPECT_GT(frames, 100);
+    ASSERT_EQ(framed.events().size(), whole.events().size());
+    for (std::size_t i = 0; i < whole.events().size(); ++i) EXPECT_EQ(framed.events()[i], whole.events()[i]) << i;
+}
+
+TEST(TraineeScript, AScrollStoppedHalfwayHasShownOnlyTheSlicesDueSoFar) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    ScriptRunner runner(parseTraineeScript("00:01 series arterial\n00:10 scroll -260 -> -300 over 10s\n", "s.txt"));
+    auto positions = [&] {
+        std::vector<double> mm;
+        for (const auto& e : log.events())
+            if (e.value("action", "") == "position") mm.push_back(e["mm"].get<double>());
+        return mm;
+    };
+    runner.runUntil(s, clock, 15.5);  // 4 mm slices every second from 10 s: 10, 11, ... 15 s are due
+    EXPECT_EQ(positions(), (std::vector<double>{-260, -264, -268, -272, -276, -280}));
+    EXPECT_FALSE(runner.finished());
+    EXPECT_EQ(clock.now(), 15.0);
+    runner.runUntil(s, clock, 30);
+    EXPECT_TRUE(runner.finished());
+    EXPECT_EQ(positions().size(), 11u);
+    EXPECT_EQ(positions().back(), -300);
+    EXPECT_EQ(runner.applied(), 12);  // the series and eleven slices
 }

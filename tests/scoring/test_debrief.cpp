@@ -1,12 +1,20 @@
 // The debrief a resident opens after a run, and the results history and cohort report an instructor uses.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
+#include "imaging/dicom_loader.h"
+#include "phantom/phantom.h"
+#include "scenario/loader.h"
+#include "scenario/phantom_source.h"
 #include "scoring/cohort.h"
 #include "scoring/debrief.h"
 #include "scoring/history.h"
+#include "scoring/key_images.h"
 #include "scoring/score.h"
 #include "session/session.h"
 #include "session/trainee_script.h"
@@ -118,4 +126,58 @@ TEST(Cohort, ComparesTraineesFromADatabaseAndScoreFiles) {
     EXPECT_NE(text.find("NOT passed"), std::string::npos);
     writeText(dir / "junk.json", "{not json");
     EXPECT_THROW(loadResults({dir / "junk.json"}), HistoryError);
+}
+
+namespace {
+// Points the phantom cache at a folder of the test's own for as long as it lives.
+struct ScratchCache {
+    explicit ScratchCache(const std::filesystem::path& dir) {
+        if (const char* old = std::getenv("XDG_CACHE_HOME")) previous = old;
+        setenv("XDG_CACHE_HOME", dir.c_str(), 1);
+    }
+    ~ScratchCache() {
+        if (previous) setenv("XDG_CACHE_HOME", previous->c_str(), 1);
+        else unsetenv("XDG_CACHE_HOME");
+    }
+    std::optional<std::string> previous;
+};
+}  // namespace
+
+TEST(KeyImages, ComeFromTheCachedStudyWhenItIsThereAndLookAsFromTheWholeSeries) {
+    auto dir = test::scratchDir("key_images_cache");
+    auto loaded = scenario::loadScenario(test::smallShippedScenario("motorcyclist", dir));
+    ASSERT_TRUE(loaded.scenario);
+    const auto& sc = *loaded.scenario;
+    ScratchCache cache(dir / "cache");
+
+    // No cached study: the series are generated, and no study is written for it.
+    KeyImageSources sources;
+    std::string note;
+    auto generated = renderKeyImages(sc, &note, &sources);
+    EXPECT_EQ(note, "");
+    ASSERT_EQ(generated.size(), sc.findings.size());
+    for (const auto& [id, source] : sources) EXPECT_EQ(source, KeyImageSource::Generated) << id;
+    EXPECT_FALSE(std::filesystem::exists(dir / "cache" / "polysim"));
+
+    // With the study the reading room caches, each image is read from it and equals the one rendered from the whole
+    // series as the DICOM loader loads it.
+    const auto study = phantom::ensureCachedStudy(scenario::phantomOptionsFor(sc));
+    sources.clear();
+    auto cached = renderKeyImages(sc, &note, &sources);
+    EXPECT_EQ(note, "");
+    ASSERT_EQ(cached.size(), sc.findings.size());
+    std::map<std::string, std::shared_ptr<imaging::Volume>> whole;
+    for (const auto& f : sc.findings) {
+        EXPECT_EQ(sources[f.id], KeyImageSource::CachedStudy) << f.id;
+        const auto* spec = keyImageSeries(sc, f);
+        ASSERT_NE(spec, nullptr);
+        if (!whole.count(spec->kind))
+            for (const auto& e : std::filesystem::directory_iterator(study))
+                if (e.path().filename().string().ends_with("_" + spec->kind))
+                    whole[spec->kind] = imaging::loadCtVolume(e.path());
+        ASSERT_TRUE(whole[spec->kind]) << spec->kind;
+        EXPECT_EQ(cached[f.id], keyImagePng(sc, f, *whole[spec->kind])) << f.id;
+        // At this small matrix the generated series and the cached one are the same pixels.
+        EXPECT_EQ(cached[f.id], generated[f.id]) << f.id;
+    }
 }

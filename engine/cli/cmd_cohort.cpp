@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "scoring/cohort.h"
 
@@ -14,18 +15,12 @@ constexpr std::string_view kUsage =
     "  --html  write the comparison as one self-contained HTML file; a text summary is always printed";
 
 int cohort(const Args& args) {
-    std::vector<std::filesystem::path> sources;
+    std::vector<std::string> inputs;
     std::string html;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--html") {
-            if (i + 1 >= args.size()) return usageError("cohort", "--html needs a file");
-            html = args[++i];
-        } else if (!args[i].empty() && args[i][0] == '-') {
-            return usageError("cohort", "unknown option '" + args[i] + "'");
-        } else {
-            sources.push_back(args[i]);
-        }
-    }
+    ArgReader in("cohort");
+    in.value("--html", html, "--html needs a file").positionals(inputs);
+    if (auto status = in.read(args)) return *status;
+    const std::vector<std::filesystem::path> sources(inputs.begin(), inputs.end());
     if (sources.empty()) return usageError("cohort", "give at least one results database or score JSON file");
     std::vector<scoring::HistoryEntry> results;
     try {

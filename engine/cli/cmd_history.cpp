@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "scoring/history.h"
 
@@ -26,24 +27,13 @@ std::string sparkline(const std::vector<double>& totals) {
 int history(const Args& args) {
     std::string trainee, scenario, dbPath;
     bool all = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        auto value = [&](std::string& out) {
-            if (i + 1 >= args.size()) return false;
-            out = args[++i];
-            return true;
-        };
-        if (args[i] == "--trainee") {
-            if (!value(trainee)) return usageError("history", "--trainee needs a name");
-        } else if (args[i] == "--scenario") {
-            if (!value(scenario)) return usageError("history", "--scenario needs an id");
-        } else if (args[i] == "--db") {
-            if (!value(dbPath)) return usageError("history", "--db needs a file");
-        } else if (args[i] == "--all") {
-            all = true;
-        } else {
-            return usageError("history", "unexpected argument '" + args[i] + "'");
-        }
-    }
+    ArgReader in("history");
+    in.value("--trainee", trainee, "--trainee needs a name")
+        .value("--scenario", scenario, "--scenario needs an id")
+        .value("--db", dbPath, "--db needs a file")
+        .flag("--all", all)
+        .unknown("unexpected argument 'ARG'");
+    if (auto status = in.read(args)) return *status;
     if (trainee.empty() && !all)
         if (const char* user = std::getenv("USER")) trainee = user;
     std::filesystem::path path = dbPath.empty() ? scoring::defaultHistoryPath() : std::filesystem::path(dbPath);

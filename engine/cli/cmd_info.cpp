@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "imaging/dicom_loader.h"
 
@@ -142,18 +143,12 @@ void printText(const ScanReport& scan, const std::vector<LoadedSeries>& loaded, 
 int info(const Args& args) {
     std::string path;
     bool asJson = false, headersOnly = false;
-    for (const auto& a : args) {
-        if (a == "--json")
-            asJson = true;
-        else if (a == "--headers-only")
-            headersOnly = true;
-        else if (!a.empty() && a[0] == '-')
-            return usageError("info", "unknown option '" + a + "'");
-        else if (path.empty())
-            path = a;
-        else
-            return usageError("info", "one PATH only (a folder, a DICOMDIR or a file)");
-    }
+    ArgReader in("info");
+    in.flag("--json", asJson)
+        .flag("--headers-only", headersOnly)
+        .positional(path)
+        .tooMany("one PATH only (a folder, a DICOMDIR or a file)");
+    if (auto status = in.read(args)) return *status;
     if (path.empty()) return usageError("info", "missing PATH");
 
     ScanReport scan = scanDicom(path);

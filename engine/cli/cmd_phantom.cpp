@@ -1,20 +1,15 @@
 // `polysim phantom`: writes the synthetic polytrauma patient as a DICOM CT study, with its ground truth, or lists the
 // injury library.
-#include <charconv>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "phantom/phantom.h"
 
 namespace polysim::cli {
 namespace {
-
-template <typename T>
-bool parseNumber(const std::string& s, T& out) {
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc{} && r.ptr == s.data() + s.size();
-}
 
 std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
@@ -41,46 +36,32 @@ int listInjuries() {
 int phantomCommand(const Args& args) {
     phantom::PhantomOptions o;
     std::string out, findingsOut;
-    bool quiet = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        std::string v;
-        auto value = [&]() {
-            if (i + 1 >= args.size()) return false;
-            v = args[++i];
-            return true;
-        };
-        if (a == "--list-injuries") return listInjuries();
-        if (a == "--out") {
-            if (!value()) return usageError("phantom", "--out needs a folder");
-            out = v;
-        } else if (a == "--seed") {
-            if (!value() || !parseNumber(v, o.seed)) return usageError("phantom", "--seed needs a whole number");
-        } else if (a == "--injuries") {
-            if (!value()) return usageError("phantom", "--injuries needs ID,ID,... (see --list-injuries)");
-            o.injuries = splitList(v);
-        } else if (a == "--matrix") {
-            if (!value() || !parseNumber(v, o.matrix)) return usageError("phantom", "--matrix needs a whole number");
-        } else if (a == "--slice-mm") {
-            if (!value() || !parseNumber(v, o.sliceMm)) return usageError("phantom", "--slice-mm needs a number");
-        } else if (a == "--fov-mm") {
-            if (!value() || !parseNumber(v, o.fieldOfViewMm)) return usageError("phantom", "--fov-mm needs a number");
-        } else if (a == "--phases") {
-            if (!value()) return usageError("phantom", "--phases needs a list such as arterial,portal");
-            o.phases.clear();
-            for (const auto& p : splitList(v)) {
-                phantom::SeriesKind k;
-                if (!phantom::parseSeriesKind(p, k) || k == phantom::SeriesKind::Scout || k == phantom::SeriesKind::Head)
-                    return usageError("phantom", "unknown phase '" + p + "' (noncontrast, arterial, portal)");
-                o.phases.push_back(k);
-            }
-        } else if (a == "--findings-out") {
-            if (!value()) return usageError("phantom", "--findings-out needs a file name");
-            findingsOut = v;
-        } else if (a == "--quiet" || a == "-q") {
-            quiet = true;
-        } else {
-            return usageError("phantom", "unknown argument " + a);
+    std::optional<std::string> injuries, phases;
+    bool quiet = false, list = false;
+    ArgReader in("phantom");
+    in.flag("--list-injuries", list)
+        .value("--out", out, "--out needs a folder")
+        .number("--seed", o.seed, "--seed needs a whole number")
+        .value("--injuries", injuries, "--injuries needs ID,ID,... (see --list-injuries)")
+        .number("--matrix", o.matrix, "--matrix needs a whole number")
+        .number("--slice-mm", o.sliceMm, "--slice-mm needs a number")
+        .number("--fov-mm", o.fieldOfViewMm, "--fov-mm needs a number")
+        .value("--phases", phases, "--phases needs a list such as arterial,portal")
+        .value("--findings-out", findingsOut, "--findings-out needs a file name")
+        .flag("--quiet", quiet)
+        .flag("-q", quiet)
+        .unknown("unknown argument ARG")
+        .tooMany("unknown argument ARG");
+    if (auto status = in.read(args)) return *status;
+    if (list) return listInjuries();
+    if (injuries) o.injuries = splitList(*injuries);
+    if (phases) {
+        o.phases.clear();
+        for (const auto& p : splitList(*phases)) {
+            phantom::SeriesKind k;
+            if (!phantom::parseSeriesKind(p, k) || k == phantom::SeriesKind::Scout || k == phantom::SeriesKind::Head)
+                return usageError("phantom", "unknown phase '" + p + "' (noncontrast, arterial, portal)");
+            o.phases.push_back(k);
         }
     }
     if (out.empty() && findingsOut.empty()) return usageError("phantom", "give --out DIR (and/or --findings-out FILE)");

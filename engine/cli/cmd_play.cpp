@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "scenario/loader.h"
 #include "session/resume.h"
@@ -22,34 +23,24 @@ constexpr std::string_view kUsage =
 int play(const Args& args) {
     std::string scenarioPath, scriptPath, logPath, trainee, sliceText;
     bool resume = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= args.size()) return false;
-            out = args[++i];
-            return true;
-        };
-        if (a == "--script") {
-            if (!value(scriptPath)) return usageError("play", "--script needs a file");
-        } else if (a == "--log") {
-            if (!value(logPath)) return usageError("play", "--log needs a file");
-        } else if (a == "--trainee") {
-            if (!value(trainee)) return usageError("play", "--trainee needs a name");
-        } else if (a == "--slice-mm") {
-            if (!value(sliceText)) return usageError("play", "--slice-mm needs a number");
-        } else if (a == "--resume") {
-            resume = true;
-        } else if (!a.empty() && a[0] == '-') {
-            return usageError("play", "unknown option '" + a + "'");
-        } else if (scenarioPath.empty()) {
-            scenarioPath = a;
-        } else {
-            return usageError("play", "unexpected argument '" + a + "'");
-        }
-    }
+    ArgReader in("play");
+    in.value("--script", scriptPath, "--script needs a file")
+        .value("--log", logPath, "--log needs a file")
+        .value("--trainee", trainee, "--trainee needs a name")
+        .value("--slice-mm", sliceText, "--slice-mm needs a number")
+        .flag("--resume", resume)
+        .positional(scenarioPath);
+    if (auto status = in.read(args)) return *status;
     if (scenarioPath.empty()) return usageError("play", "which scenario? (a .toml file)");
     if (scriptPath.empty()) return usageError("play", "--script TRAINEE is required");
     if (logPath.empty()) return usageError("play", "--log FILE is required");
+    session::SessionOptions options;
+    if (!sliceText.empty()) {
+        char* end = nullptr;
+        double mm = std::strtod(sliceText.c_str(), &end);
+        if (!end || *end || !(mm > 0)) return usageError("play", "--slice-mm needs a number above 0, not '" + sliceText + "'");
+        options.defaultSliceMm = mm;
+    }
 
     auto loaded = scenario::loadScenario(scenarioPath);
     if (!loaded.diagnostics.empty()) std::cerr << scenario::formatDiagnostics(loaded.diagnostics);
@@ -66,16 +57,9 @@ int play(const Args& args) {
         return 1;
     }
 
-    session::SessionOptions options;
     if (trainee.empty())
         if (const char* user = std::getenv("USER")) trainee = user;
     options.trainee = trainee;
-    if (!sliceText.empty()) {
-        char* end = nullptr;
-        double mm = std::strtod(sliceText.c_str(), &end);
-        if (!end || *end || !(mm > 0)) return usageError("play", "--slice-mm needs a number above 0, not '" + sliceText + "'");
-        options.defaultSliceMm = mm;
-    }
     if (sc.images.phantom) options.fieldOfViewMm = sc.images.phantom->fieldOfViewMm;
 
     session::SessionClock clock;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "scenario/loader.h"
 #include "scoring/debrief.h"
@@ -40,31 +41,15 @@ int score(const Args& args) {
     std::vector<std::string> positional;
     std::string jsonPath, htmlPath, trainee, dbPath;
     bool history = true, images = true;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= args.size()) return false;
-            out = args[++i];
-            return true;
-        };
-        if (a == "--json") {
-            if (!value(jsonPath)) return usageError("score", "--json needs a file (or -)");
-        } else if (a == "--html") {
-            if (!value(htmlPath)) return usageError("score", "--html needs a file");
-        } else if (a == "--trainee") {
-            if (!value(trainee)) return usageError("score", "--trainee needs a name");
-        } else if (a == "--db") {
-            if (!value(dbPath)) return usageError("score", "--db needs a file");
-        } else if (a == "--no-history") {
-            history = false;
-        } else if (a == "--no-images") {
-            images = false;
-        } else if (!a.empty() && a[0] == '-' && a != "-") {
-            return usageError("score", "unknown option '" + a + "'");
-        } else {
-            positional.push_back(a);
-        }
-    }
+    ArgReader in("score");
+    in.value("--json", jsonPath, "--json needs a file (or -)")
+        .value("--html", htmlPath, "--html needs a file")
+        .value("--trainee", trainee, "--trainee needs a name")
+        .value("--db", dbPath, "--db needs a file")
+        .flag("--no-history", history, false)
+        .flag("--no-images", images, false)
+        .positionals(positional);
+    if (auto status = in.read(args)) return *status;
     if (positional.size() != 2) return usageError("score", "needs SCENARIO.toml and LOG.jsonl");
     auto loaded = scenario::loadScenario(positional[0]);
     if (!loaded.diagnostics.empty()) std::cerr << scenario::formatDiagnostics(loaded.diagnostics);

@@ -1,8 +1,9 @@
 // `polysim snapshot PATH --z MM ...`: one windowed plane of a DICOM series (or the built-in phantom) to PNG, without a
 // window. For authoring scenarios, reports and tests.
-#include <charconv>
 #include <iostream>
+#include <optional>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "imaging/dicom_loader.h"
 #include "imaging/render.h"
@@ -11,56 +12,42 @@
 namespace polysim::cli {
 namespace {
 
-bool parseDouble(const std::string& s, double& out) {
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc{} && r.ptr == s.data() + s.size();
-}
-
 // "phantom" or "phantom:KIND" where KIND is a series kind (head, arterial, ...).
 bool isPhantomPath(const std::string& p) { return p == "phantom" || p.rfind("phantom:", 0) == 0; }
 
 int snapshot(const Args& args) {
     std::string path, out, series, injuries;
-    double position = 0, seed = 1, matrix = 256, sliceMm = 2;
-    bool havePosition = false;
+    std::optional<std::string> windowText;
+    std::optional<double> position;
+    double seed = 1, matrix = 256, sliceMm = 2;
     imaging::Plane plane = imaging::Plane::Axial;
     imaging::Window window{400, 40};
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& v) {
-            if (i + 1 >= args.size()) return false;
-            v = args[++i];
-            return true;
-        };
-        std::string v;
-        if (a == "--z" || a == "--position" || a == "--at") {
-            if (!value(v) || !parseDouble(v, position)) return usageError("snapshot", a + " needs a number of mm");
-            havePosition = true;
-        } else if (a == "--plane") {
-            if (!value(v) || !imaging::parsePlane(v))
-                return usageError("snapshot", "--plane must be axial, coronal or sagittal");
-            plane = *imaging::parsePlane(v);
-        } else if (a == "--window") {
-            if (!value(v)) return usageError("snapshot", "--window needs a preset name or W/L");
-            auto w = imaging::parseWindow(v);
-            if (!w) return usageError("snapshot", "unknown window '" + v + "' (a preset such as lung, or W/L like 1500/-600)");
-            window = *w;
-        } else if (a == "--out") {
-            if (!value(out)) return usageError("snapshot", "--out needs a file name");
-        } else if (a == "--series") {
-            if (!value(series)) return usageError("snapshot", "--series needs a SeriesInstanceUID");
-        } else if (a == "--seed" || a == "--matrix" || a == "--slice-mm") {
-            double* dst = a == "--seed" ? &seed : a == "--matrix" ? &matrix : &sliceMm;
-            if (!value(v) || !parseDouble(v, *dst)) return usageError("snapshot", a + " needs a number");
-        } else if (a == "--injuries") {
-            if (!value(injuries)) return usageError("snapshot", "--injuries needs ID,ID,...");
-        } else if (!a.empty() && a[0] == '-') {
-            return usageError("snapshot", "unknown option " + a);
-        } else if (path.empty()) {
-            path = a;
-        } else {
-            return usageError("snapshot", "more than one PATH given");
-        }
+    auto setPlane = [&](const std::string& v) {
+        auto p = imaging::parsePlane(v);
+        if (p) plane = *p;
+        return p.has_value();
+    };
+    ArgReader in("snapshot");
+    for (const char* name : {"--z", "--position", "--at"})
+        in.number(name, position, std::string(name) + " needs a number of mm");
+    in.check("--plane", "--plane must be axial, coronal or sagittal", setPlane)
+        .value("--window", windowText, "--window needs a preset name or W/L")
+        .value("--out", out, "--out needs a file name")
+        .value("--series", series, "--series needs a SeriesInstanceUID")
+        .number("--seed", seed, "--seed needs a number")
+        .number("--matrix", matrix, "--matrix needs a number")
+        .number("--slice-mm", sliceMm, "--slice-mm needs a number")
+        .value("--injuries", injuries, "--injuries needs ID,ID,...")
+        .positional(path)
+        .unknown("unknown option ARG")
+        .tooMany("more than one PATH given");
+    if (auto status = in.read(args)) return *status;
+    if (windowText) {
+        auto w = imaging::parseWindow(*windowText);
+        if (!w)
+            return usageError("snapshot",
+                              "unknown window '" + *windowText + "' (a preset such as lung, or W/L like 1500/-600)");
+        window = *w;
     }
     if (path.empty()) return usageError("snapshot", "missing PATH (a DICOM folder or file, or 'phantom[:KIND]')");
     if (out.empty()) return usageError("snapshot", "missing --out FILE.png");
@@ -87,13 +74,13 @@ int snapshot(const Args& args) {
             volume = imaging::loadCtVolume(path, series);
         }
         const auto range = imaging::planeRange(*volume, plane);
-        if (!havePosition) position = (range.from + range.to) / 2;
-        if (position < range.from - 1e-6 || position > range.to + 1e-6) {
-            std::cerr << "polysim snapshot: " << imaging::planeName(plane) << " position " << position
+        if (!position) position = (range.from + range.to) / 2;
+        if (*position < range.from - 1e-6 || *position > range.to + 1e-6) {
+            std::cerr << "polysim snapshot: " << imaging::planeName(plane) << " position " << *position
                       << " mm is outside " << path << " (" << range.from << " to " << range.to << " mm)\n";
             return 1;
         }
-        imaging::writePng(out, imaging::renderPlane(*volume, plane, position, window));
+        imaging::writePng(out, imaging::renderPlane(*volume, plane, *position, window));
         std::cout << out << "\n";
         return 0;
     } catch (const std::exception& e) {

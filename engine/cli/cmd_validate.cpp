@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "scenario/loader.h"
 
@@ -12,19 +13,19 @@ namespace {
 int validate(const Args& args) {
     scenario::LoadOptions options;
     bool quiet = false, werror = false;
+    std::vector<std::string> inputs;
+    ArgReader in("validate");
+    in.flag("--require-data", options.requireData)
+        .flag("--no-scan", options.scanDicom, false)
+        .flag("--quiet", quiet)
+        .flag("-q", quiet)
+        .flag("--warnings-as-errors", werror)
+        .flag("-Werror", werror)
+        .positionals(inputs);
+    if (auto status = in.read(args)) return *status;
     std::vector<std::string> files;
-    for (const auto& a : args) {
-        if (a == "--require-data")
-            options.requireData = true;
-        else if (a == "--no-scan")
-            options.scanDicom = false;
-        else if (a == "--quiet" || a == "-q")
-            quiet = true;
-        else if (a == "--warnings-as-errors" || a == "-Werror")
-            werror = true;
-        else if (a.size() > 1 && a[0] == '-')
-            return usageError("validate", "unknown option '" + a + "'");
-        else if (std::error_code ec; std::filesystem::is_directory(a, ec)) {
+    for (const auto& a : inputs) {
+        if (std::error_code ec; std::filesystem::is_directory(a, ec)) {
             // A folder stands for every scenario in it, e.g. `polysim validate scenarios/`.
             std::vector<std::string> inside;
             for (const auto& e : std::filesystem::directory_iterator(a, ec))
@@ -32,8 +33,9 @@ int validate(const Args& args) {
             std::sort(inside.begin(), inside.end());
             if (inside.empty()) return usageError("validate", "no .toml files in folder '" + a + "'");
             files.insert(files.end(), inside.begin(), inside.end());
-        } else
+        } else {
             files.push_back(a);
+        }
     }
     if (files.empty()) return usageError("validate", "no scenario file given");
     int invalid = 0;

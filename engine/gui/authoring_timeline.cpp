@@ -210,6 +210,7 @@ StripState& state() {
 }
 
 constexpr float kGutter = 96;     // lane names
+const ImVec2 kPadding(6, 5);      // the strip window's padding
 constexpr float kRowHeight = 16;  // one interruption row
 const ImU32 kText = IM_COL32(225, 225, 230, 255);
 const ImU32 kDim = IM_COL32(150, 150, 160, 255);
@@ -473,6 +474,10 @@ void zoomAndPan(TimeAxis& axis, double duration) {
 }
 }  // namespace
 
+TimeAxis timeline::stripAxis(ImVec2 pos, ImVec2 size, double durationSeconds) {
+    return TimeAxis{pos.x + kPadding.x + kGutter, pos.x + size.x - 14, 0, std::max(1.0, durationSeconds)};
+}
+
 bool takeInterruptionTabRequest() {
     return std::exchange(state().tabRequest, false);
 }
@@ -481,7 +486,7 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const auto& s = ctx.model.scenario();
     ImGui::SetNextWindowPos(pos);
     ImGui::SetNextWindowSize(size);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 5));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, kPadding);
     ImGui::Begin("##interruption timeline", nullptr,
                  ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
@@ -493,7 +498,7 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const float bottom = pos.y + size.y - 5;
     const double duration = std::max(1.0, s.durationSeconds);
     auto& st = state();
-    TimeAxis axis{top.x + kGutter, pos.x + size.x - 14, 0, duration};
+    TimeAxis axis = stripAxis(pos, size, duration);
     if (st.to > st.from) axis.fromSeconds = st.from, axis.toSeconds = std::min(st.to, duration);
 
     const float font = ImGui::GetFontSize();

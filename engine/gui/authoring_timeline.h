@@ -31,6 +31,9 @@ struct TimeAxis {
     double pixelsPerSecond() const;
 };
 
+// The whole session across a strip drawn at `pos` with `size` (what the strip shows before any zoom).
+TimeAxis stripAxis(ImVec2 pos, ImVec2 size, double durationSeconds);
+
 constexpr double kSnapSeconds = 5;
 
 double snapSeconds(double seconds, double step = kSnapSeconds);

@@ -1,10 +1,16 @@
 // The authoring screen's interruption timeline: session time maps to the strip and back, dragging moves a timed
 // interruption in 5 s steps inside the session, an interruption added at a time is valid and survives Save and a
-// reload, and triggered interruptions are estimated no earlier than the images that can trigger them.
+// reload, triggered interruptions are estimated no earlier than the images that can trigger them, and the strip
+// itself answers the mouse (drag, double-click).
 #include <gtest/gtest.h>
+
+#include <functional>
+
+#include <imgui.h>
 
 #include "gui/authoring.h"
 #include "gui/authoring_timeline.h"
+#include "gui/viewer.h"
 #include "scenario/loader.h"
 #include "support/test_env.h"
 
@@ -152,4 +158,70 @@ TEST(AuthoringTimeline, ATriggeredInterruptionIsEstimatedNoEarlierThanTheImagesT
     ASSERT_TRUE(after.seconds.has_value()) << after.reason;
     EXPECT_DOUBLE_EQ(*after.seconds,
                      *e.seconds + drain.patienceSeconds * (drain.maxRepeats + 1) + escalates.trigger.delaySeconds);
+}
+
+namespace {
+// ImGui frames without a window or GPU: the strip's widgets see the mouse exactly as the test sets it.
+struct HeadlessImGui {
+    ImGuiContext* context = ImGui::CreateContext();
+    HeadlessImGui() {
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(1600, 900);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
+    ~HeadlessImGui() { ImGui::DestroyContext(context); }
+    // One frame with the mouse at `at`, the left button down or not; returns whether an item was under the mouse.
+    bool frame(ImVec2 at, bool down, const std::function<void()>& draw) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.DeltaTime = 1.f / 60;
+        io.MousePos = at;
+        io.MouseDown[0] = down;
+        ImGui::NewFrame();
+        draw();
+        const bool hovered = ImGui::IsAnyItemHovered();
+        ImGui::Render();
+        return hovered;
+    }
+};
+}  // namespace
+
+TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAndAddsOneOnDoubleClick) {
+    auto dir = polysim::test::scratchDir("timeline-mouse");
+    auto s = loadMotorcyclist("timeline-mouse-source");
+    const auto keep = s.interruptions[indexOf(s, "surgeon_bleeding")];  // at 75 s, alone in its lane
+    s.interruptions = {keep};
+    AuthoringModel model(s, dir / "edited.toml");
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    const ImVec2 pos(468, 724), size(1118, 170);
+    const auto axis = tl::stripAxis(pos, size, s.durationSeconds);
+    auto draw = [&] { polysim::gui::drawInterruptionTimeline(ctx, pos, size); };
+    HeadlessImGui imgui;
+
+    // Find the block's row: the first height at which its start is under the mouse.
+    const float x = axis.x(75) + 3;
+    float y = -1;
+    for (float probe = pos.y; probe < pos.y + size.y && y < 0; probe += 2)
+        if (imgui.frame(ImVec2(x, probe), false, draw) && imgui.frame(ImVec2(x, probe), false, draw)) y = probe;
+    ASSERT_GE(y, 0) << "the interruption at 1:15 is drawn where the axis puts 1:15";
+
+    const auto edits = model.edits();
+    const float dx = float(60 * axis.pixelsPerSecond());  // one minute later
+    imgui.frame(ImVec2(x, y), true, draw);
+    for (int step = 1; step <= 6; ++step) imgui.frame(ImVec2(x + dx * float(step) / 6, y), true, draw);
+    imgui.frame(ImVec2(x + dx, y), false, draw);
+    EXPECT_EQ(selection.interruption, 0) << "clicking a block selects it";
+    EXPECT_EQ(model.scenario().interruptions[0].trigger.atSeconds, 135) << "dragged one minute: 1:15 -> 2:15";
+    EXPECT_GT(model.edits(), edits) << "the drag is an unsaved change";
+
+    // A double-click on free space of the same lane at 5:00 adds an interruption there and selects it.
+    const ImVec2 free(axis.x(300), y);
+    for (bool down : {false, true, false, true, false}) imgui.frame(free, down, draw);
+    ASSERT_EQ(model.scenario().interruptions.size(), 2u);
+    EXPECT_EQ(model.scenario().interruptions[1].trigger.atSeconds, 300);
+    EXPECT_EQ(selection.interruption, 1);
 }

@@ -567,6 +567,91 @@ Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::pa
 // ---------------------------------------------------------------- JSON
 namespace {
 Json opt(const std::optional<double>& v) { return v ? Json(r3(*v)) : Json(nullptr); }
+
+// Each part of the score starts with its score and why.
+Json partJson(double score, const std::string& why) {
+    Json part;
+    part["score"] = r3(score);
+    part["why"] = why;
+    return part;
+}
+
+template <typename Item, typename ToJson>
+Json arrayOf(const std::vector<Item>& items, ToJson toJson) {
+    Json out = Json::array();
+    for (const auto& item : items) out.push_back(toJson(item));
+    return out;
+}
+
+Json findingJson(const FindingScore& f) {
+    Json x;
+    x["id"] = f.finding->id;
+    x["label"] = f.finding->label;
+    x["category"] = f.finding->acrCategory;
+    x["region"] = f.finding->region;
+    x["on_screen"] = f.onScreen;
+    x["on_screen_windows"] = f.onScreenWindows;
+    x["seen"] = f.seen;
+    x["seen_at"] = opt(f.seenAt);
+    x["marked"] = f.marked;
+    x["mark_label"] = f.markLabel;
+    x["label_correct"] = f.labelCorrect;
+    x["detected_at"] = opt(f.detectedAt);
+    x["told"] = f.toldRoles;
+    x["called_at"] = opt(f.calledAt);
+    x["called_to"] = f.calledTo;
+    x["must_tell"] = f.finding->tell;
+    x["deadline"] = r3(f.finding->deadlineSeconds);
+    x["called_in_time"] = f.calledInTime;
+    x["band"] = f.band;
+    x["band_name"] = f.bandName;
+    x["error"] = f.error.empty() ? Json(nullptr) : Json(f.error);
+    x["critical"] = f.critical;
+    x["why"] = f.why;
+    return x;
+}
+
+Json regionJson(const RegionCoverage& r) {
+    Json x;
+    x["region"] = r.region->id;
+    x["label"] = r.region->label;
+    x["slices"] = r.slices;
+    x["slices_seen"] = r.slicesSeen;
+    x["fraction"] = r3(r.fraction);
+    x["required"] = r3(r.region->minCoverage);
+    x["completed_at"] = opt(r.completedAt);
+    x["seconds"] = r3(r.seconds);
+    x["scroll_courses"] = r.scrollCourses;
+    x["passes"] = r3(r.passes);
+    x["seconds_per_slice"] = r3(r.secondsPerSlice);
+    x["driller_index"] = r3(r.drillerIndex);
+    x["style"] = r.style;
+    x["why"] = r.why;
+    return x;
+}
+
+Json interruptionJson(const InterruptionScore& i) {
+    Json x;
+    x["id"] = i.spec->id;
+    x["role"] = i.spec->role;
+    x["text"] = i.spec->text;
+    x["started_at"] = r3(i.startedAt);
+    x["answered_at"] = opt(i.answeredAt);
+    x["response_seconds"] = opt(i.responseSeconds);
+    x["repeats"] = i.repeats;
+    x["escalated"] = i.escalated;
+    x["answer"] = i.answer;
+    x["correct"] = i.correct;
+    x["feedback"] = i.feedback;
+    x["resumption_lag_seconds"] = opt(i.resumptionLagSeconds);
+    x["resumption"] = i.resumption;
+    x["stopped_at_mm"] = opt(i.stoppedAtMm);
+    x["resumed_at_mm"] = opt(i.resumedAtMm);
+    x["challenge"] = i.challenge.empty() ? Json(nullptr) : Json(i.challenge);
+    x["score"] = r3(i.score);
+    x["why"] = i.why;
+    return x;
+}
 }  // namespace
 
 Json scoreToJson(const Score& s) {
@@ -576,119 +661,39 @@ Json scoreToJson(const Score& s) {
     j["critical_errors"] = s.criticalErrors;
     j["why"] = s.why;
 
-    Json findings;
-    findings["score"] = r3(s.findings.score);
-    findings["why"] = s.findings.why;
-    Json items = Json::array();
-    for (const auto& f : s.findings.items) {
-        Json x;
-        x["id"] = f.finding->id;
-        x["label"] = f.finding->label;
-        x["category"] = f.finding->acrCategory;
-        x["region"] = f.finding->region;
-        x["on_screen"] = f.onScreen;
-        x["on_screen_windows"] = f.onScreenWindows;
-        x["seen"] = f.seen;
-        x["seen_at"] = opt(f.seenAt);
-        x["marked"] = f.marked;
-        x["mark_label"] = f.markLabel;
-        x["label_correct"] = f.labelCorrect;
-        x["detected_at"] = opt(f.detectedAt);
-        x["told"] = f.toldRoles;
-        x["called_at"] = opt(f.calledAt);
-        x["called_to"] = f.calledTo;
-        x["must_tell"] = f.finding->tell;
-        x["deadline"] = r3(f.finding->deadlineSeconds);
-        x["called_in_time"] = f.calledInTime;
-        x["band"] = f.band;
-        x["band_name"] = f.bandName;
-        x["error"] = f.error.empty() ? Json(nullptr) : Json(f.error);
-        x["critical"] = f.critical;
-        x["why"] = f.why;
-        items.push_back(x);
-    }
-    findings["items"] = items;
-    Json extra = Json::array();
-    for (const auto& m : s.findings.extraMarks)
-        extra.push_back({{"id", m.id}, {"label", m.label}, {"lps", {r3(m.lps.x), r3(m.lps.y), r3(m.lps.z)}}});
-    findings["extra_marks"] = extra;
+    Json findings = partJson(s.findings.score, s.findings.why);
+    findings["items"] = arrayOf(s.findings.items, findingJson);
+    findings["extra_marks"] = arrayOf(s.findings.extraMarks, [](const auto& m) {
+        return Json{{"id", m.id}, {"label", m.label}, {"lps", {r3(m.lps.x), r3(m.lps.y), r3(m.lps.z)}}};
+    });
     j["findings"] = findings;
 
+    // The order part has tau between its score and why (keys keep the order the JSON has always had).
     Json order;
     order["score"] = r3(s.order.score);
     order["tau"] = opt(s.order.tau);
     order["why"] = s.order.why;
     order["protocol"] = s.order.protocol;
-    Json completed = Json::array();
-    for (const auto& [id, t] : s.order.completed) completed.push_back({{"region", id}, {"at", r3(t)}});
-    order["completed"] = completed;
+    order["completed"] =
+        arrayOf(s.order.completed, [](const auto& c) { return Json{{"region", c.first}, {"at", r3(c.second)}}; });
     order["not_completed"] = s.order.notCompleted;
     order["out_of_order"] = s.order.outOfOrder;
     j["order"] = order;
 
-    Json coverage;
-    coverage["score"] = r3(s.coverage.score);
-    coverage["why"] = s.coverage.why;
-    Json regions = Json::array();
-    for (const auto& r : s.coverage.regions) {
-        Json x;
-        x["region"] = r.region->id;
-        x["label"] = r.region->label;
-        x["slices"] = r.slices;
-        x["slices_seen"] = r.slicesSeen;
-        x["fraction"] = r3(r.fraction);
-        x["required"] = r3(r.region->minCoverage);
-        x["completed_at"] = opt(r.completedAt);
-        x["seconds"] = r3(r.seconds);
-        x["scroll_courses"] = r.scrollCourses;
-        x["passes"] = r3(r.passes);
-        x["seconds_per_slice"] = r3(r.secondsPerSlice);
-        x["driller_index"] = r3(r.drillerIndex);
-        x["style"] = r.style;
-        x["why"] = r.why;
-        regions.push_back(x);
-    }
-    coverage["regions"] = regions;
+    Json coverage = partJson(s.coverage.score, s.coverage.why);
+    coverage["regions"] = arrayOf(s.coverage.regions, regionJson);
     j["coverage"] = coverage;
 
-    Json interruptions;
-    interruptions["score"] = r3(s.interruptions.score);
-    interruptions["why"] = s.interruptions.why;
-    Json iitems = Json::array();
-    for (const auto& i : s.interruptions.items) {
-        Json x;
-        x["id"] = i.spec->id;
-        x["role"] = i.spec->role;
-        x["text"] = i.spec->text;
-        x["started_at"] = r3(i.startedAt);
-        x["answered_at"] = opt(i.answeredAt);
-        x["response_seconds"] = opt(i.responseSeconds);
-        x["repeats"] = i.repeats;
-        x["escalated"] = i.escalated;
-        x["answer"] = i.answer;
-        x["correct"] = i.correct;
-        x["feedback"] = i.feedback;
-        x["resumption_lag_seconds"] = opt(i.resumptionLagSeconds);
-        x["resumption"] = i.resumption;
-        x["stopped_at_mm"] = opt(i.stoppedAtMm);
-        x["resumed_at_mm"] = opt(i.resumedAtMm);
-        x["challenge"] = i.challenge.empty() ? Json(nullptr) : Json(i.challenge);
-        x["score"] = r3(i.score);
-        x["why"] = i.why;
-        iitems.push_back(x);
-    }
-    interruptions["items"] = iitems;
+    Json interruptions = partJson(s.interruptions.score, s.interruptions.why);
+    interruptions["items"] = arrayOf(s.interruptions.items, interruptionJson);
     j["interruptions"] = interruptions;
 
-    Json conclusion;
-    conclusion["score"] = r3(s.conclusion.score);
-    conclusion["why"] = s.conclusion.why;
+    Json conclusion = partJson(s.conclusion.score, s.conclusion.why);
     conclusion["text"] = s.conclusion.text;
     conclusion["at"] = opt(s.conclusion.at);
-    Json kps = Json::array();
-    for (const auto& k : s.conclusion.keyPoints)
-        kps.push_back({{"id", k.point->id}, {"label", k.point->label}, {"named", k.named}});
-    conclusion["key_points"] = kps;
+    conclusion["key_points"] = arrayOf(s.conclusion.keyPoints, [](const auto& k) {
+        return Json{{"id", k.point->id}, {"label", k.point->label}, {"named", k.named}};
+    });
     j["conclusion"] = conclusion;
 
     j["scenario"] = {{"id", s.scenarioId}, {"title", s.scenarioTitle}};

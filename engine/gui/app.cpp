@@ -289,8 +289,9 @@ public:
     bool imagesShown() const { return imagesShown_; }
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const {
         auto it = controls_.find(name);
-        if (it == controls_.end()) return std::nullopt;
-        return it->second;
+        if (it != controls_.end()) return it->second;
+        if (screen_ == Screen::Reading && room_) return room_->controlCentre(name);
+        return std::nullopt;
     }
     std::vector<LibraryCase> library() const {
         std::vector<LibraryCase> out;

@@ -54,7 +54,8 @@ public:
     Screen screen() const;
     std::vector<LibraryCase> library() const;
     std::string caseId() const;  // the case chosen (empty while none is)
-    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back".
+    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back"; in the reading
+    // room its top bar's "series:<id>".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     bool imagesShown() const;  // the reading room shows a CT image
 

@@ -198,6 +198,17 @@ void ReadingRoom::showComputedScout(bool shown) {
     computedScoutShown_ = shown;
 }
 
+void ReadingRoom::noteControl(const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
+}
+
+std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::string& name) const {
+    auto it = controls_.find(name);
+    if (it == controls_.end()) return std::nullopt;
+    return it->second;
+}
+
 bool ReadingRoom::computedScoutOffered() const {
     return std::none_of(scenario_.images.series.begin(), scenario_.images.series.end(),
                         [](const auto& s) { return s.kind == "scout"; }) &&
@@ -497,7 +508,9 @@ void ReadingRoom::drawTopBar() {
         else
             std::snprintf(label, sizeof label, "%s%s##%s", st.spec->label.c_str(),
                           st.arrivedFraction <= 0 ? " (awaited)" : "", st.spec->id.c_str());
-        if (ImGui::Button(label) && st.arrivedFraction > 0) {
+        bool open = ImGui::Button(label);
+        noteControl("series:" + st.spec->id);
+        if (open && st.arrivedFraction > 0) {
             if (computedScoutShown_) {
                 showComputedScout(false);  // back from the computed scout, even to the series the session reads
                 if (session_->view().series != st.spec->id) apply(session::OpenSeries{st.spec->id});
@@ -512,6 +525,7 @@ void ReadingRoom::drawTopBar() {
         ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
                                                                    : ImVec4(0.15f, 0.45f, 0.25f, 1));
         if (ImGui::Button("Scout (computed)")) showComputedScout(true);
+        noteControl(std::string("series:") + kComputedScoutId);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("This case brings no scout: an AP projection of the body series, like a topogram.");
         ImGui::PopStyleColor();

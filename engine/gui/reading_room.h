@@ -63,6 +63,8 @@ public:
     // The top bar's "Scout (computed)" button: offered once the projection is ready (DICOM cases without a scout).
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);
+    // Where a top-bar control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout".
+    std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
 
 private:
     void syncViewerFromSession();
@@ -110,6 +112,8 @@ private:
     // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
     // It is not a session series, so while it shows only the window reaches the session.
     bool computedScoutShown_ = false;
+    std::map<std::string, std::pair<float, float>> controls_;
+    void noteControl(const std::string& name);
     // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the
     // session's changed by other means (a script, a resumed log), so the two never fight over a zoom.
     struct AgreedView {

@@ -159,6 +159,17 @@ TEST(Library, PickACaseReadTheBriefingAndStartReading) {
         EXPECT_GT(room.ecgGreen(), 100) << "no trauma monitor in the reading room: " << (dir / "3-reading.png");
         EXPECT_NE(polysim::test::readFile(o.log).find("\"session_start\""), std::string::npos)
             << "the session did not start";
+
+        // The scout has arrived (at 0 s): open it from the top bar, and it fills the viewer.
+        ASSERT_TRUE(ui.click("series:scout"));
+        Shot scout = ui.frame();
+        polysim::gui::writePng(dir / "4-scout.png", scout.s);
+        EXPECT_TRUE(app.imagesShown()) << "no image after opening the scout: " << (dir / "4-scout.png");
+        EXPECT_NE(polysim::test::readFile(o.log).find("\"series\":\"scout\""), std::string::npos)
+            << "opening the scout is not in the session log";
+        int body = 0;
+        for (int y = 100; y < scout.s.height - 40; y += 4) body += scout.at(975, y)[0] > 60;
+        EXPECT_GT(body, 40) << "no body down the middle of the viewer: " << (dir / "4-scout.png");
     }
 }
 

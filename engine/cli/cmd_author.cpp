@@ -1,34 +1,105 @@
 // `polysim author SCENARIO.toml [--out FILE.toml]`: the instructors' authoring screen on a case's images.
+// `--new phantom|DICOM_FOLDER --out FILE.toml` first writes a new case's skeleton (scenario/new_case.h), then opens it.
 // --screenshot FILE.png renders it once the images are loaded and exits (for tests and the README).
 #include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
 
 #include "cli/command.h"
 #include "gui/authoring.h"
+#include "scenario/loader.h"
+#include "scenario/new_case.h"
+#include "scenario/writer.h"
 
 namespace polysim::cli {
 namespace {
 constexpr std::string_view kName = "author";
 
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
 int runAuthor(const Args& args) {
     gui::AuthoringOptions o;
+    std::string newFrom, injuries, seed, matrix, sliceMm;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "--out" || a == "--screenshot" || a == "--size") {
+        if (a == "--out" || a == "--screenshot" || a == "--size" || a == "--new" || a == "--injuries" ||
+            a == "--seed" || a == "--matrix" || a == "--slice-mm") {
             if (i + 1 >= args.size()) return usageError(kName, a + " needs a value");
             const std::string& v = args[++i];
             if (a == "--out") o.out = v;
             else if (a == "--screenshot") o.screenshot = v;
+            else if (a == "--new") newFrom = v;
+            else if (a == "--injuries") injuries = v;
+            else if (a == "--seed") seed = v;
+            else if (a == "--matrix") matrix = v;
+            else if (a == "--slice-mm") sliceMm = v;
             else if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
                 return usageError(kName, "--size needs WIDTHxHEIGHT, e.g. 1600x900");
         } else if (a.starts_with("--")) return usageError(kName, "unknown option '" + a + "'");
         else if (o.scenario.empty()) o.scenario = a;
         else return usageError(kName, "only one scenario at a time ('" + a + "' is one too many)");
     }
-    if (o.scenario.empty()) return usageError(kName, "which scenario? (polysim author SCENARIO.toml)");
+    const bool phantomOnly = !injuries.empty() || !seed.empty() || !matrix.empty() || !sliceMm.empty();
+    if (newFrom.empty()) {
+        if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
+        if (o.scenario.empty()) return usageError(kName, "which scenario? (polysim author SCENARIO.toml)");
+        return gui::runAuthoring(o);
+    }
+
+    // A new case: never onto someone's existing file, and always somewhere named.
+    if (!o.scenario.empty())
+        return usageError(kName, "--new makes a new case; give either --new or a scenario ('" + o.scenario.string() +
+                                     "'), not both");
+    if (o.out.empty()) return usageError(kName, "--new needs --out FILE.toml: where the new case is written");
+    std::error_code ec;
+    if (std::filesystem::exists(o.out, ec))
+        return usageError(kName, o.out.string() + " already exists: not overwriting it (open it with 'polysim author " +
+                                     o.out.string() + "', or choose another --out)");
+    scenario::NewCase made;
+    if (newFrom == "phantom") {
+        scenario::NewPhantomCaseOptions po;
+        po.injuries = splitList(injuries);
+        try {
+            if (!seed.empty()) po.seed = std::stoull(seed);
+            if (!matrix.empty()) po.matrix = std::stoi(matrix);
+            if (!sliceMm.empty()) po.sliceMm = std::stod(sliceMm);
+        } catch (const std::exception&) {
+            return usageError(kName, "--seed, --matrix and --slice-mm need numbers");
+        }
+        made = scenario::newPhantomCase(o.out, po);
+    } else {
+        if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
+        made = scenario::newDicomCase(newFrom, o.out);
+    }
+    std::string error;
+    if (!scenario::saveScenario(made.scenario, o.out, &error)) throw std::runtime_error(error);
+    // The skeleton is checked as the loader reads it: a skeleton that does not load would be a bug here.
+    auto check = scenario::loadScenario(o.out);
+    std::cout << "new case written to " << o.out.string() << " (" << made.scenario.findings.size() << " finding(s), "
+              << check.errorCount() << " error(s), " << check.warningCount() << " warning(s))\n";
+    for (const auto& d : check.diagnostics) std::cout << "  " << d.format() << "\n";
+    std::cout << "next:\n";
+    for (const auto& n : made.notes) std::cout << "  - " << n << "\n";
+    if (!check.ok()) return 1;
+    o.scenario = o.out;
+    o.out.clear();
+    o.notes = made.notes;
     return gui::runAuthoring(o);
 }
 }  // namespace
-POLYSIM_REGISTER_COMMAND({"author", "edit a scenario: place findings on its images, edit texts, save TOML",
-                          "polysim author SCENARIO.toml [--out FILE.toml] [--screenshot FILE.png] [--size WxH]",
-                          runAuthor});
+POLYSIM_REGISTER_COMMAND(
+    {"author", "edit a scenario, or start a new one: place findings on its images, edit texts, save TOML",
+     "polysim author SCENARIO.toml [--out FILE.toml] [--screenshot FILE.png] [--size WxH]\n"
+     "       polysim author --new phantom [--injuries ID,ID,...] [--seed N] [--matrix N] [--slice-mm MM] --out "
+     "FILE.toml [...]\n"
+     "       polysim author --new DICOM_FOLDER --out FILE.toml [...]\n"
+     "  Ctrl+S saves; closing the window, Ctrl+Q or Escape with unsaved changes asks first.",
+     runAuthor});
 }  // namespace polysim::cli

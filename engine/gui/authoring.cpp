@@ -6,6 +6,8 @@
 #include <chrono>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
+#include <tuple>
 
 #include <SDL.h>
 #include <backends/imgui_impl_sdl.h>
@@ -28,7 +30,29 @@ namespace fs = std::filesystem;
 AuthoringModel::AuthoringModel(scenario::Scenario scenario, fs::path outFile)
     : scenario_(std::move(scenario)), outFile_(std::move(outFile)) {}
 
-scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps) {
+namespace {
+// Windows that suit the tissue under a point, most telling first: the lung window for air and lung, the bone window
+// for bone; for everything else the organ windows (brain before the rest: soft tissue at the head's z is the brain)
+// before the plain soft-tissue window.
+std::vector<std::string_view> windowsForTissue(double hu) {
+    if (hu < -300) return {"lung"};
+    if (hu >= 300) return {"bone"};
+    return {"brain", "subdural", "mediastinum", "liver", "soft_tissue"};
+}
+
+// How well a region's windows suit the tissue: (rank of the best suiting window in the tissue's list, position of
+// that window in the region's own list); lower is better, and a region with no suiting window comes last.
+std::pair<std::size_t, std::size_t> suitability(const scenario::Region& r, const std::vector<std::string_view>& want) {
+    std::pair<std::size_t, std::size_t> best{want.size(), 0};
+    for (std::size_t i = 0; i < r.windows.size(); ++i) {
+        auto it = std::find(want.begin(), want.end(), r.windows[i]);
+        if (it != want.end()) best = std::min(best, std::make_pair(std::size_t(it - want.begin()), i));
+    }
+    return best;
+}
+}  // namespace
+
+scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps, std::optional<double> hu) {
     scenario::Finding f;
     for (int n = int(scenario_.findings.size()) + 1;; ++n) {
         f.id = "finding_" + std::to_string(n);
@@ -37,21 +61,20 @@ scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps) {
     f.label = "new finding";
     f.centreLps = lps;
     f.deadlineSeconds = std::min(300.0, scenario_.durationSeconds);
-    auto holds = [&](const scenario::Region& r) {
-        return r.id != "scout" && lps.z >= r.zFromMm && lps.z <= r.zToMm;
+    auto orderOf = [&](const std::string& id) {
+        auto it = std::find(scenario_.readingOrder.begin(), scenario_.readingOrder.end(), id);
+        return std::size_t(it - scenario_.readingOrder.begin());
     };
-    // Reading order first: the region a reader reaches first is the one a trainee would find it in.
-    for (const auto& id : scenario_.readingOrder)
-        if (const auto* r = scenario_.findRegion(id); r && holds(*r)) {
-            f.region = r->id;
-            break;
-        }
-    if (f.region.empty())
-        for (const auto& r : scenario_.regions)
-            if (holds(r)) {
-                f.region = r.id;
-                break;
-            }
+    const auto want = hu ? windowsForTissue(*hu) : std::vector<std::string_view>{};
+    const scenario::Region* chosen = nullptr;
+    auto key = [&](const scenario::Region& r) {
+        return std::make_tuple(suitability(r, want), r.zToMm - r.zFromMm, orderOf(r.id));
+    };
+    for (const auto& r : scenario_.regions) {
+        if (r.id == "scout" || lps.z < r.zFromMm || lps.z > r.zToMm) continue;
+        if (!chosen || key(r) < key(*chosen)) chosen = &r;
+    }
+    if (chosen) f.region = chosen->id;
     scenario_.findings.push_back(std::move(f));
     touch();
     return scenario_.findings.back();
@@ -75,6 +98,25 @@ bool AuthoringModel::save(std::string* error) {
     return true;
 }
 
+void QuitGuard::request(const AuthoringModel& model) {
+    if (model.unsaved()) asking_ = true;
+    else quit_ = true;
+}
+
+void QuitGuard::answer(Answer answer, AuthoringModel& model) {
+    if (!asking_) return;
+    error_.clear();
+    switch (answer) {
+        case Answer::SaveAndQuit:
+            if (!model.save(&error_)) return;  // the question stays open with the reason
+            quit_ = true;
+            break;
+        case Answer::QuitWithoutSaving: quit_ = true; break;
+        case Answer::Cancel: break;
+    }
+    asking_ = false;
+}
+
 namespace {
 constexpr float kPanel = 460;
 constexpr float kTimeline = 170;
@@ -92,8 +134,8 @@ Bindings loadBindingsQuietly() {
 
 class AuthoringScreen {
 public:
-    AuthoringScreen(AuthoringModel& model, Bindings& bindings)
-        : model_(model), bindings_(bindings), images_(model.scenario()) {
+    AuthoringScreen(AuthoringModel& model, Bindings& bindings, std::vector<std::string> notes)
+        : model_(model), bindings_(bindings), images_(model.scenario()), notes_(std::move(notes)) {
         // Whole-body series first: most findings of a polytrauma case lie below the head.
         for (const auto& s : model.scenario().images.series)
             if (s.kind != "scout" && s.kind != "head") seriesIds_.push_back(s.id);
@@ -105,9 +147,20 @@ public:
     void createGl() { viewer_.createGl(); }
     void destroyGl() { viewer_.destroyGl(); }
     SeriesSource& images() { return images_; }
+    QuitGuard& quitGuard() { return quit_; }
 
     void handleEvent(const SDL_Event& e) {
         ImGuiIO& io = ImGui::GetIO();
+        if (e.type == SDL_KEYDOWN) {
+            const SDL_Keycode key = e.key.keysym.sym;
+            const bool ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+            if (ctrl && key == SDLK_s) return save();
+            if (key == SDLK_ESCAPE && quit_.asking()) return quit_.answer(QuitGuard::Answer::Cancel, model_);
+            // Escape in a text field only leaves the field.
+            if ((ctrl && key == SDLK_q) || (key == SDLK_ESCAPE && !io.WantCaptureKeyboard))
+                return quit_.request(model_);
+        }
+        if (quit_.asking()) return;  // the question is modal: nothing reaches the images meanwhile
         AuthoringContext ctx = context();
         if (canvas_.handleEvent(e, ctx, io.WantCaptureMouse)) return;
         viewer_.handleEvent(e, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard);
@@ -155,16 +208,13 @@ public:
         ImGui::SetNextWindowSize(ImVec2(kPanel, io.DisplaySize.y));
         ImGui::Begin("Authoring", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                                ImGuiWindowFlags_NoCollapse);
-        ImGui::TextWrapped("%s%s", model_.outFile().string().c_str(), model_.unsaved() ? "  (unsaved changes)" : "");
-        int errors = 0;
-        for (const auto& d : diagnostics_) errors += d.severity == scenario::Diagnostic::Severity::Error;
-        if (ImGui::Button("Save")) {
-            std::string error;
-            if (model_.save(&error)) status_ = "saved" + std::string(errors ? " (with errors: fix before use)" : "");
-            else status_ = error;
-        }
+        ImGui::TextWrapped("%s", model_.outFile().string().c_str());
+        if (ImGui::Button("Save (Ctrl+S)")) save();
         ImGui::SameLine();
-        ImGui::TextUnformatted(status_.c_str());
+        // Unsaved edits outrank the last save's message, which they make stale.
+        if (model_.unsaved()) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "unsaved changes");
+        else ImGui::TextUnformatted(status_.c_str());
+        drawNotes();
         if (images_.preparing())
             ImGui::ProgressBar(float(images_.prepareFraction()), ImVec2(-1, 0), images_.prepareStage().c_str());
         if (seriesIds_.size() > 1) {
@@ -213,7 +263,8 @@ public:
         }
         ImGui::EndChild();
         ImGui::End();
-        return true;
+        drawQuitQuestion();
+        return !quit_.quit();
     }
 
 private:
@@ -226,6 +277,57 @@ private:
         if (changed) model_.touch();
     }
 
+    void save() {
+        std::string error;
+        if (!model_.save(&error)) {
+            status_ = error;
+            return;
+        }
+        int errors = 0;
+        for (const auto& d : model_.validate()) errors += d.severity == scenario::Diagnostic::Severity::Error;
+        status_ = "saved" + std::string(errors ? " (with errors: fix before use)" : "");
+    }
+
+    // The HU under the crosshair, when its slice has arrived.
+    std::optional<double> huAtCrosshair() const {
+        const auto vol = viewer_.volume();
+        if (!vol) return std::nullopt;
+        const glm::ivec3 ijk(glm::round(viewer_.cursor()));
+        const glm::ivec3 dims = vol->dims();
+        if (glm::any(glm::lessThan(ijk, glm::ivec3(0))) || glm::any(glm::greaterThanEqual(ijk, dims)) ||
+            !vol->sliceReady(ijk.z))
+            return std::nullopt;
+        return double(vol->at(ijk.x, ijk.y, ijk.z));
+    }
+
+    // A new case's next steps, until the author has read them.
+    void drawNotes() {
+        if (notes_.empty()) return;
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.85f, 1, 1));
+        for (const auto& n : notes_) ImGui::TextWrapped("- %s", n.c_str());
+        ImGui::PopStyleColor();
+        if (ImGui::SmallButton("Got it")) notes_.clear();
+    }
+
+    void drawQuitQuestion() {
+        const char* title = "Unsaved changes";
+        if (quit_.asking() && !ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
+        const ImVec2 centre(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f);
+        ImGui::SetNextWindowPos(centre, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
+            return;
+        ImGui::Text("%s has changes that are not saved.", model_.outFile().filename().string().c_str());
+        if (!quit_.error().empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", quit_.error().c_str());
+        ImGui::Spacing();
+        if (ImGui::Button("Save and quit")) quit_.answer(QuitGuard::Answer::SaveAndQuit, model_);
+        ImGui::SameLine();
+        if (ImGui::Button("Quit without saving")) quit_.answer(QuitGuard::Answer::QuitWithoutSaving, model_);
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel")) quit_.answer(QuitGuard::Answer::Cancel, model_);
+        if (!quit_.asking()) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+
     void drawFindings(AuthoringContext& ctx) {
         auto& s = model_.scenario();
         int& selected = selection_.finding;
@@ -233,7 +335,7 @@ private:
         ImGui::Text("crosshair %.0f, %.0f, %.0f mm LPS", lps.x, lps.y, lps.z);
         if (!viewer_.volume()) ImGui::BeginDisabled();
         if (ImGui::Button("Place finding at crosshair")) {
-            model_.addFindingAt(lps);
+            model_.addFindingAt(lps, huAtCrosshair());
             selected = int(s.findings.size()) - 1;
         }
         if (!viewer_.volume()) ImGui::EndDisabled();
@@ -290,6 +392,8 @@ private:
     std::uint64_t validatedEdits_ = ~std::uint64_t(0);
     std::vector<scenario::Diagnostic> diagnostics_;
     std::string status_;
+    std::vector<std::string> notes_;
+    QuitGuard quit_;
 };
 }  // namespace
 
@@ -305,7 +409,7 @@ int runAuthoring(const AuthoringOptions& o) {
     wo.title = "polysim authoring: " + o.scenario.filename().string();
     AppWindow window(wo);
     Bindings bindings = loadBindingsQuietly();
-    AuthoringScreen screen(model, bindings);
+    AuthoringScreen screen(model, bindings, o.notes);
     screen.createGl();
     if (headless) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
@@ -339,17 +443,21 @@ int runAuthoring(const AuthoringOptions& o) {
         screen.destroyGl();
         return 0;
     }
-    bool running = true;
+    bool running = true, titleUnsaved = false;
     while (running) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             ImGui_ImplSDL2_ProcessEvent(&e);
-            if (e.type == SDL_QUIT) running = false;
+            if (e.type == SDL_QUIT) screen.quitGuard().request(model);
             else screen.handleEvent(e);
+        }
+        if (model.unsaved() != titleUnsaved) {
+            titleUnsaved = model.unsaved();
+            SDL_SetWindowTitle(window.sdl(), ((titleUnsaved ? "* " : "") + wo.title).c_str());
         }
         window.beginFrame();
         screen.prepareFrame();
-        running = screen.draw() && running;
+        running = screen.draw();
         window.endFrame();
     }
     screen.destroyGl();

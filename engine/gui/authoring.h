@@ -24,9 +24,12 @@ public:
     const scenario::Scenario& scenario() const { return scenario_; }
     const std::filesystem::path& outFile() const { return outFile_; }
 
-    // A new Category 1 finding centred at `lps` (patient mm), with an id not yet used and the region whose z range
-    // holds the position (the first such region in reading order). Returns the new finding.
-    scenario::Finding& addFindingAt(glm::dvec3 lps);
+    // A new Category 1 finding centred at `lps` (patient mm), with an id not yet used and the region an author
+    // means there: among the regions whose z range holds the position, one whose windows suit the tissue under the
+    // point (`hu`: lung window for air and lung, bone window for bone, brain for the head, soft tissue otherwise;
+    // a region's first window counts more than its others), then the narrowest, then the first in reading order.
+    // Without `hu`, the narrowest holding region. Returns the new finding.
+    scenario::Finding& addFindingAt(glm::dvec3 lps, std::optional<double> hu = std::nullopt);
     void removeFinding(std::size_t index);
 
     // The loader's rules on the model as edited (DICOM headers are not rescanned, so this is cheap every edit).
@@ -45,11 +48,31 @@ private:
     std::uint64_t edits_ = 0, savedEdits_ = 0;
 };
 
+// Quitting never loses edits: with unsaved changes, closing the window, Ctrl+Q or Escape asks "Save and quit /
+// Quit without saving / Cancel" first. Pure state, so the tests drive the decision without a window.
+class QuitGuard {
+public:
+    enum class Answer { SaveAndQuit, QuitWithoutSaving, Cancel };
+    // The author asked to quit: quits at once when nothing is unsaved, else asks (asking twice still asks once).
+    void request(const AuthoringModel& model);
+    // The author's answer. SaveAndQuit quits only when the save worked; otherwise the question stays open with the
+    // reason in error().
+    void answer(Answer answer, AuthoringModel& model);
+    bool asking() const { return asking_; }
+    bool quit() const { return quit_; }
+    const std::string& error() const { return error_; }
+
+private:
+    bool asking_ = false, quit_ = false;
+    std::string error_;
+};
+
 struct AuthoringOptions {
     std::filesystem::path scenario;
     std::filesystem::path out;         // empty: save over the scenario file
     std::filesystem::path screenshot;  // render the authoring screen once the images are loaded, write a PNG, exit
     int width = 1600, height = 900;
+    std::vector<std::string> notes;    // what the author must do next (a new case's skeleton), shown in the panel
 };
 
 // Returns the exit status; throws std::runtime_error for a scenario that does not load or no display.

@@ -196,6 +196,8 @@ private:
                                             e.what());
             return;
         }
+        // A scout is a localizer, a projection never stacked into a volume: it only has to be there.
+        if (sp.kind == "scout" && chosen->localizer) return;
         if (!chosen->loadable) {
             report_.error(sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where),
                           "series '" + sp.id + "' (" + chosen->seriesInstanceUid + ") cannot be loaded as a volume: " +

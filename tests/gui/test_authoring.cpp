@@ -128,3 +128,120 @@ TEST(Authoring, ScreenshotShowsTheImagesAndTheReopenedFindings) {
     EXPECT_GT(sd, 20.0) << "the viewer looks uniform";
     EXPECT_GT(panel.size(), 10u) << "the findings panel looks empty";
 }
+
+TEST(Authoring, AFindingInTheLungWhereAirwayAndChestOverlapGoesToTheLungRegion) {
+    auto dir = polysim::test::scratchDir("authoring-region-choice");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "out.toml");
+    const auto& s = model.scenario();
+    const auto* airway = s.findRegion("airway");
+    const auto* lungs = s.findRegion("chest_lungs");
+    ASSERT_TRUE(airway && lungs);
+    const double lo = std::max(airway->zFromMm, lungs->zFromMm), hi = std::min(airway->zToMm, lungs->zToMm);
+    ASSERT_LT(lo, hi) << "the shipped regions overlap at the top of the chest";
+    const double z = (lo + hi) / 2;
+    // Lung parenchyma (about -850 HU, clinical reference section 5), right upper lobe.
+    EXPECT_EQ(model.addFindingAt({-80, 0, z}, -850.0).region, "chest_lungs");
+    // Soft tissue at the same z (a mediastinal haematoma) belongs to the mediastinum.
+    EXPECT_EQ(model.addFindingAt({0, 0, z}, 55.0).region, "chest_mediastinum");
+    // Blood in the head is read in the brain window.
+    const auto* head = s.findRegion("head");
+    ASSERT_NE(head, nullptr);
+    EXPECT_EQ(model.addFindingAt({0, 0, (head->zFromMm + head->zToMm) / 2}, 60.0).region, "head");
+    // Bone at the chest's z: the only region read in the bone window there is the spine.
+    EXPECT_EQ(model.addFindingAt({0, 60, z}, 700.0).region, "spine");
+    // Free air in the mid-abdomen: no region there is read in the lung window, so the narrower one holding it.
+    const auto* abdomen = s.findRegion("abdomen_pelvis");
+    ASSERT_NE(abdomen, nullptr);
+    EXPECT_EQ(model.addFindingAt({0, -80, (abdomen->zFromMm + abdomen->zToMm) / 2}, -900.0).region, "abdomen_pelvis");
+}
+
+TEST(Authoring, QuittingWithUnsavedChangesAsksFirst) {
+    using polysim::gui::QuitGuard;
+    auto dir = polysim::test::scratchDir("authoring-quit");
+    const fs::path out = dir / "out.toml";
+    AuthoringModel model(load(smallMotorcyclist(dir)), out);
+
+    QuitGuard clean;
+    clean.request(model);
+    EXPECT_TRUE(clean.quit()) << "nothing unsaved: quit at once";
+    EXPECT_FALSE(clean.asking());
+
+    model.addFindingAt({60, 0, -300});
+    ASSERT_TRUE(model.unsaved());
+    QuitGuard guard;
+    guard.request(model);
+    EXPECT_TRUE(guard.asking());
+    EXPECT_FALSE(guard.quit());
+    guard.request(model);  // the window closed again while asking: still one question
+    EXPECT_TRUE(guard.asking());
+    guard.answer(QuitGuard::Answer::Cancel, model);
+    EXPECT_FALSE(guard.asking());
+    EXPECT_FALSE(guard.quit()) << "Cancel goes back to editing";
+    EXPECT_TRUE(model.unsaved());
+
+    guard.request(model);
+    guard.answer(QuitGuard::Answer::QuitWithoutSaving, model);
+    EXPECT_TRUE(guard.quit());
+    EXPECT_FALSE(fs::exists(out)) << "quit without saving writes nothing";
+
+    QuitGuard saving;
+    saving.request(model);
+    saving.answer(QuitGuard::Answer::SaveAndQuit, model);
+    EXPECT_TRUE(saving.quit());
+    EXPECT_FALSE(model.unsaved());
+    auto reloaded = polysim::scenario::loadScenario(out);
+    ASSERT_TRUE(reloaded.ok());
+    EXPECT_EQ(reloaded.scenario->findings.size(), model.scenario().findings.size());
+
+    // A save that fails keeps the question open with the reason, so the edits are not lost either.
+    AuthoringModel stuck(load(smallMotorcyclist(dir)), dir / "no such folder" / "out.toml");
+    stuck.touch();
+    QuitGuard failing;
+    failing.request(stuck);
+    failing.answer(QuitGuard::Answer::SaveAndQuit, stuck);
+    EXPECT_FALSE(failing.quit());
+    EXPECT_TRUE(failing.asking());
+    EXPECT_NE(failing.error().find("no such folder"), std::string::npos) << failing.error();
+}
+
+TEST(Authoring, NewPhantomCaseFromTheCommandLineOpensAndReloads) {
+    auto dir = polysim::test::scratchDir("authoring-new-phantom");
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";
+    const fs::path out = dir / "new-case.toml";
+    auto r = polysim::test::runShell("XDG_CACHE_HOME=" + cache.string() + " XDG_CONFIG_HOME=" + cache.string() +
+                                     " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() +
+                                     " author --new phantom --injuries tension_pneumothorax,splenic_laceration"
+                                     " --seed 7 --matrix 128 --slice-mm 4 --out " + out.string() + " --screenshot " +
+                                     (dir / "shot.png").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("findings 2, errors 0"), std::string::npos) << r.out;
+    ASSERT_TRUE(fs::exists(dir / "shot.png"));
+    auto s = load(out);
+    EXPECT_EQ(s.meta.id, "new-case");
+    ASSERT_EQ(s.findings.size(), 2u);
+    EXPECT_EQ(s.findings[0].phantomInjury, "tension_pneumothorax");
+    EXPECT_EQ(s.images.phantom->seed, 7u);
+}
+
+TEST(Authoring, NewCaseRefusesToOverwriteAnExistingFile) {
+    auto dir = polysim::test::scratchDir("authoring-new-exists");
+    const fs::path out = dir / "someones-case.toml";
+    std::ofstream(out) << "# an instructor's work\n";
+    const std::string before = polysim::test::readFile(out);
+    auto r = polysim::test::runPolysim("author --new phantom --out " + out.string());
+    EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
+    EXPECT_EQ(polysim::test::readFile(out), before);
+
+    auto noOut = polysim::test::runPolysim("author --new phantom");
+    EXPECT_EQ(noOut.exitCode, 2);
+    EXPECT_NE(noOut.err.find("--out"), std::string::npos) << noOut.err;
+
+    fs::create_directories(dir / "empty");
+    auto noCt = polysim::test::runPolysim("author --new " + (dir / "empty").string() + " --out " +
+                                          (dir / "x.toml").string());
+    EXPECT_EQ(noCt.exitCode, 1);
+    EXPECT_NE(noCt.err.find((dir / "empty").string()), std::string::npos) << noCt.err;
+    EXPECT_FALSE(fs::exists(dir / "x.toml"));
+}

@@ -1,0 +1,49 @@
+// A new case without a scenario file: a skeleton on the built-in phantom (findings from the injuries' ground truth)
+// or on a folder of DICOM CT series, that loads without errors and that the author then edits (`polysim author --new`).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace polysim::scenario {
+
+// What the author asked for cannot become a case (unknown injury, a folder without CT series...); the message names
+// the injury or the folder.
+struct NewCaseError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct NewCase {
+    Scenario scenario;
+    // What the author must do next, in plain words (shown on stdout and in the authoring panel).
+    std::vector<std::string> notes;
+};
+
+struct NewPhantomCaseOptions {
+    std::uint64_t seed = 1;
+    std::vector<std::string> injuries;  // phantom injury ids or synonyms (polysim phantom --list-injuries)
+    int matrix = 512;                   // a smaller matrix / thicker slices make a quicker draft study
+    double sliceMm = 1.0;
+};
+
+// A case on the built-in phantom, shaped like scenarios/motorcyclist.toml: scout, non-contrast head and arterial
+// body series, the default regions with the phantom's z ranges and the default reading order, one finding per
+// injury from the ground truth (Category 1: 5 min deadline, tell the trauma leader), a conclusion key point per
+// finding. `outFile` names the case (meta.id from its file name). Throws NewCaseError for an unknown injury.
+NewCase newPhantomCase(const std::filesystem::path& outFile, const NewPhantomCaseOptions& options = {});
+
+// A case on the CT series found under `dicomFolder`: each series with the folder that holds its files (relative to
+// outFile's folder, or under ${POLYSIM_DATA} when that variable is set and holds it) and its SeriesInstanceUID,
+// a localizer as the scout, arrivals staggered, the default regions spread over the series' z range as a first
+// guess. Throws NewCaseError naming the folder when it does not exist or holds no loadable CT series.
+NewCase newDicomCase(const std::filesystem::path& dicomFolder, const std::filesystem::path& outFile);
+
+// A valid scenario id from a file name: "Fall from height.toml" -> "fall_from_height".
+std::string caseIdFromFile(const std::filesystem::path& file);
+
+}  // namespace polysim::scenario

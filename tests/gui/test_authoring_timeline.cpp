@@ -168,6 +168,9 @@ struct HeadlessImGui {
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;
         io.DisplaySize = ImVec2(1600, 900);
+        // The app's font and size (app_window.cpp), so widths are as on screen.
+        const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        if (fs::exists(font)) io.Fonts->AddFontFromFileTTF(font, 16.0f);
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
@@ -224,4 +227,31 @@ TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAndAddsOneOnDoubleClick) 
     ASSERT_EQ(model.scenario().interruptions.size(), 2u);
     EXPECT_EQ(model.scenario().interruptions[1].trigger.atSeconds, 300);
     EXPECT_EQ(selection.interruption, 1);
+}
+
+TEST(AuthoringTimeline, TheInterruptionsTabFitsThePanelAndDrawingIsNoEdit) {
+    // The authoring panel is 460 px wide at 1600 x 900; every interruption of the case, whatever its trigger, shows
+    // its fields without sideways scrolling, and showing them changes nothing.
+    auto dir = polysim::test::scratchDir("timeline-editor");
+    AuthoringModel model(loadMotorcyclist("timeline-editor-source"), dir / "edited.toml");
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    HeadlessImGui imgui;
+    const auto edits = model.edits();
+    for (int i = 0; i < int(model.scenario().interruptions.size()); ++i) {
+        selection.interruption = i;
+        float overflow = -1;
+        for (int frame = 0; frame < 3; ++frame)  // ImGui settles window sizes over a few frames
+            imgui.frame(ImVec2(-1, -1), false, [&] {
+                ImGui::SetNextWindowPos(ImVec2(0, 0));
+                ImGui::SetNextWindowSize(ImVec2(460, 900));
+                ImGui::Begin("Authoring", nullptr, ImGuiWindowFlags_HorizontalScrollbar);
+                polysim::gui::drawInterruptionEditor(ctx);
+                overflow = ImGui::GetScrollMaxX();
+                ImGui::End();
+            });
+        EXPECT_EQ(overflow, 0) << model.scenario().interruptions[std::size_t(i)].id << " is wider than the panel";
+    }
+    EXPECT_EQ(model.edits(), edits) << "drawing alone does not count as an edit";
 }

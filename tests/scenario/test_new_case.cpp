@@ -272,3 +272,17 @@ TEST_F(NewDicomCase, AStudyWithSeveralSeriesGetsEachInItsFolderAndTheLocalizerAs
     ASSERT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
     EXPECT_EQ(r.scenario->images.series.size(), 3u);
 }
+
+TEST(NewPhantomCase, EveryInjuryOfTheLibraryMakesAValidCaseWithItsFindingInsideItsRegion) {
+    for (const auto& injury : phantom::injuryLibrary()) {
+        auto made = scenario::newPhantomCase("x.toml", {3, {injury.id}});
+        ASSERT_EQ(made.scenario.findings.size(), 1u) << injury.id;
+        const auto& f = made.scenario.findings[0];
+        const auto* region = made.scenario.findRegion(f.region);
+        ASSERT_NE(region, nullptr) << injury.id;
+        EXPECT_GE(f.centreLps.z, region->zFromMm) << injury.id << " in " << f.region;
+        EXPECT_LE(f.centreLps.z, region->zToMm) << injury.id << " in " << f.region;
+        const auto ds = scenario::validateScenario(made.scenario);
+        EXPECT_EQ(errors(ds), 0) << injury.id << "\n" << scenario::formatDiagnostics(ds);
+    }
+}

@@ -160,6 +160,21 @@ TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
     EXPECT_EQ(r.room->viewer().pan(Plane::Axial), panPx) << "the frames moved the viewer's pan";
     EXPECT_NEAR(view.panMm.x, before.x - 120 * mmPerPx, 2 * mmPerPx) << "the frames moved the session's pan";
 
+    // A slow drag over 1 s of session time reaches the session while it goes on, about every 0.25 s.
+    const int pansBefore = r.logged("pan");
+    r.button(start, SDL_BUTTON_MIDDLE, true);
+    for (int i = 1; i <= 20; ++i) {
+        r.room->advanceBy(0.05);
+        r.move(start + glm::dvec2(0, -3.0 * i), SDL_BUTTON_MMASK);
+        r.frame();
+    }
+    const int whileDragging = r.logged("pan") - pansBefore;
+    EXPECT_GE(whileDragging, 3);
+    EXPECT_LE(whileDragging, 5);
+    r.button(start + glm::dvec2(0, -60), SDL_BUTTON_MIDDLE, false);
+    EXPECT_EQ(r.logged("pan") - pansBefore, whileDragging + 1) << "the release did not send the last position";
+    EXPECT_NEAR(view.panMm.y, before.y + 60 * mmPerPx, 2 * mmPerPx) << "dragging up shows what is further back";
+
     // Zooming the coronal view makes it the plane the session reads, with its own zoom; back in the axial view the
     // axial zoom returns, and neither view's zoom is overwritten by the other's.
     glm::dvec2 cor = r.centreOf(Plane::Coronal);

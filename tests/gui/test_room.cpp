@@ -337,3 +337,44 @@ TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
     EXPECT_EQ(r.room->viewer().window(), soft);
     EXPECT_EQ(r.room->viewer().sliceCount(Plane::Axial), body->dims().z);
 }
+
+TEST(ReadingRoomView, AResumedSessionShowsItsZoomAndPan) {
+    auto dir = polysim::test::scratchDir("room-resume-zoom");
+    auto file = motorcyclist(dir);
+    std::ofstream(dir / "trainee.txt") << "00:41 series arterial\n00:42 position -300\n00:43 zoom 3\n00:44 pan 60,0\n";
+    auto play =
+        polysim::test::runShell(polysim::test::polysimBinary().string() + " play " + file.string() + " --script " +
+                                (dir / "trainee.txt").string() + " --log " + (dir / "full.jsonl").string());
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    // The app stopped at 50 s: its log has no session_end.
+    std::ifstream in(dir / "full.jsonl");
+    std::ofstream cut(dir / "resumed.jsonl");
+    for (std::string line; std::getline(in, line);)
+        if (std::stod(line.substr(line.find(':') + 1)) <= 50) cut << line << "\n";
+    cut.close();
+
+    auto scenario = load(file);
+    polysim::gui::AppWindow window(Room::options());
+    polysim::gui::Bindings bindings = polysim::gui::Bindings::defaults();
+    polysim::gui::ReadingRoomOptions ro;
+    ro.log = dir / "resumed.jsonl";
+    ro.sound = false;
+    ro.resume = true;
+    ReadingRoom room(scenario, ro, bindings);
+    room.createGl();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!room.images().allLoaded() && std::chrono::steady_clock::now() < deadline) {
+        window.beginFrame();
+        room.prepareFrame();
+        room.draw();
+        window.endFrame();
+    }
+    ASSERT_NEAR(room.session().view().zoom, 3.0, 1e-9);
+    EXPECT_NEAR(room.viewer().zoom(Plane::Axial), 3.0, 1e-9) << "the resumed zoom is not on screen";
+    // Centred on x = +60 mm (the patient's left): the image is moved left on the screen.
+    auto rect = room.viewer().imageRect(Plane::Axial);
+    const double mmPerPx = scenario.images.phantom->fieldOfViewMm / rect.size().x;
+    EXPECT_NEAR(room.viewer().pan(Plane::Axial).x, -60.0 / mmPerPx, 2.0);
+    EXPECT_NEAR(room.viewer().pan(Plane::Axial).y, 0.0, 2.0);
+    room.destroyGl();
+}

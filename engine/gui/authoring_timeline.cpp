@@ -404,6 +404,18 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
     }
     const auto rows = packRows(spans, rowCount);
     const auto limits = labelLimits(xs, rows, axis.right + 40);
+    auto rowMiddle = [&](std::size_t i) { return lane.top + rowHeight * (float(rows[i]) + 0.5f); };
+    // "When ignored" hangs on the other one's escalation (the end of its bar): a thread from there to its start.
+    for (std::size_t i = 0; i < s.interruptions.size(); ++i) {
+        const auto& t = s.interruptions[i].trigger;
+        if (t.type != Trigger::InterruptionIgnored || !estimates[i].seconds) continue;
+        for (std::size_t j = 0; j < s.interruptions.size(); ++j)
+            if (s.interruptions[j].id == t.target) {
+                const ImU32 colour = scaled(roleColour(s.interruptions[i].role), 1.2f, 190);
+                dl->AddLine(ImVec2(ends[j], rowMiddle(j)), ImVec2(xs[i], rowMiddle(i)), colour, 1.5f);
+                dl->AddCircleFilled(ImVec2(ends[j], rowMiddle(j)), 3, colour);
+            }
+    }
     for (std::size_t i = 0; i < s.interruptions.size(); ++i) {
         const auto& in = s.interruptions[i];
         const auto& e = estimates[i];
@@ -440,6 +452,13 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
         } else if (ImGui::IsItemActive() && e.exact) {
             ImGui::SetTooltip("%s", e.trigger.c_str());
         }
+    }
+    // Delete removes the selected one while the strip has the keyboard.
+    int& selected = ctx.selection.interruption;
+    if (ImGui::IsWindowFocused() && !ImGui::GetIO().WantTextInput && selected >= 0 &&
+        selected < int(s.interruptions.size()) && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete), false)) {
+        removeInterruption(ctx.model, std::size_t(selected));
+        selected = -1;
     }
     // Double-click on free space of the lane: a new interruption at that time.
     const ImVec2 mouse = ImGui::GetMousePos();
@@ -510,7 +529,8 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const Lane interruptions{"interruptions", vitals.top + vitals.height + 2, bottom - (vitals.top + vitals.height + 2),
                              "filled: at a fixed time (drag to move, 5 s steps); outlined: triggered, at an estimate "
                              "(hover for how it was made). Bar length: until they escalate unanswered.\n"
-                             "Double-click free space to add one; mouse wheel zooms, right-drag pans, right "
+                             "Click to select, Delete removes the selected one. Double-click free space to add one; "
+                             "mouse wheel zooms, right-drag pans, right "
                              "double-click shows the whole session.",
                              "wheel: zoom\ndouble-click:\n  add one"};
     dl->PushClipRect(ImVec2(pos.x, top.y), ImVec2(pos.x + size.x, bottom + 2), true);

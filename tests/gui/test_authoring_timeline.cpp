@@ -191,7 +191,7 @@ struct HeadlessImGui {
 };
 }  // namespace
 
-TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAndAddsOneOnDoubleClick) {
+TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDeletesTheSelected) {
     auto dir = polysim::test::scratchDir("timeline-mouse");
     auto s = loadMotorcyclist("timeline-mouse-source");
     const auto keep = s.interruptions[indexOf(s, "surgeon_bleeding")];  // at 75 s, alone in its lane
@@ -227,6 +227,17 @@ TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAndAddsOneOnDoubleClick) 
     ASSERT_EQ(model.scenario().interruptions.size(), 2u);
     EXPECT_EQ(model.scenario().interruptions[1].trigger.atSeconds, 300);
     EXPECT_EQ(selection.interruption, 1);
+
+    // Delete, with the strip holding the keyboard after those clicks, removes the selected one.
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyMap[ImGuiKey_Delete] = 127;
+    io.KeysDown[127] = true;
+    imgui.frame(free, false, draw);
+    io.KeysDown[127] = false;
+    imgui.frame(free, false, draw);
+    ASSERT_EQ(model.scenario().interruptions.size(), 1u);
+    EXPECT_EQ(model.scenario().interruptions[0].id, keep.id);
+    EXPECT_EQ(selection.interruption, -1);
 }
 
 TEST(AuthoringTimeline, TheInterruptionsTabFitsThePanelAndDrawingIsNoEdit) {

@@ -146,6 +146,12 @@ TEST(Library, PickACaseReadTheBriefingAndStartReading) {
         polysim::gui::writePng(dir / "2-briefing.png", briefing.s);
         EXPECT_GT(briefing.colours(), 20u) << "the briefing looks blank: " << (dir / "2-briefing.png");
         EXPECT_NE(briefing.s.rgba, library.s.rgba);
+        // Back to the library and in again: the case is still there to open.
+        ASSERT_TRUE(ui.click("back"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Library);
+        ASSERT_TRUE(ui.click("open:" + motorcyclist));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Briefing);
+        EXPECT_EQ(app.caseId(), motorcyclist);
 
         ASSERT_TRUE(ui.click("start"));
         ASSERT_EQ(app.screen(), Simulator::Screen::Reading);

@@ -336,7 +336,11 @@ void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& 
         if (f.acrCategory == 1)
             dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
         dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h), colour);
-        label(dl, ImVec2(x + 7, lane.top + (lane.height - ImGui::GetFontSize()) * 0.5f), limits[i], colour, f.id);
+        // A deadline at the session's end is labelled on its left, where there is room.
+        const float w = ImGui::CalcTextSize(f.id.c_str()).x;
+        const float labelX = x + 7 + w > axis.right && limits[i] >= axis.right ? x - 7 - w : x + 7;
+        label(dl, ImVec2(labelX, lane.top + (lane.height - ImGui::GetFontSize()) * 0.5f),
+              labelX < x ? x - 6 : limits[i], colour, f.id);
         hoverTip(ImVec2(x - 6, lane.top), ImVec2(x + 6, lane.top + lane.height),
                  f.id + ": " + f.label + "\nCategory " + std::to_string(f.acrCategory) + ", to be called by " +
                      clock(f.deadlineSeconds));

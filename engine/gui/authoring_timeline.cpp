@@ -522,7 +522,7 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const double duration = std::max(1.0, s.durationSeconds);
     auto& st = state();
     TimeAxis axis = stripAxis(pos, size, duration);
-    if (st.to > st.from) axis.fromSeconds = st.from, axis.toSeconds = std::min(st.to, duration);
+    if (st.to > st.from && st.from < duration) axis.fromSeconds = st.from, axis.toSeconds = std::min(st.to, duration);
 
     const float font = ImGui::GetFontSize();
     const Lane series{"series", top.y + font + 2, 2 * (font + 1),
@@ -656,24 +656,24 @@ void drawTrigger(AuthoringContext& ctx, Interruption& in) {
     const auto& s = ctx.model.scenario();
     auto& t = in.trigger;
     int type = int(t.type);
-    if (touched(ctx, enumCombo("trigger", type,
-                               {"at a time", "when a region opens", "when a finding is on screen",
-                                "when another is ignored"})))
-        t.type = Trigger(type), t.target.clear();
-    switch (t.type) {
-        case Trigger::AtTime:
-            touched(ctx, secondsField("at", t.atSeconds, 0));
-            break;
-        case Trigger::RegionOpened:
-            touched(ctx, pickFrom("region", t.target, idsOf(s.regions), "(choose)"));
-            break;
-        case Trigger::FindingOnScreen:
-            touched(ctx, pickFrom("finding", t.target, idsOf(s.findings), "(choose)"));
-            break;
-        case Trigger::InterruptionIgnored:
-            touched(ctx, pickFrom("ignored", t.target, idsOf(s.interruptions, in.id), "(choose)"));
-            break;
-    }
+    const bool retyped = touched(
+        ctx, enumCombo("trigger", type,
+                       {"at a time", "when a region opens", "when a finding is on screen", "when another is ignored"}));
+    t.type = Trigger(type);
+    std::vector<std::string> targets;
+    const char* what = t.type == Trigger::RegionOpened      ? "region"
+                       : t.type == Trigger::FindingOnScreen ? "finding"
+                       : t.type == Trigger::AtTime          ? nullptr
+                                                            : "ignored";
+    if (t.type == Trigger::RegionOpened) targets = idsOf(s.regions);
+    if (t.type == Trigger::FindingOnScreen) targets = idsOf(s.findings);
+    if (t.type == Trigger::InterruptionIgnored) targets = idsOf(s.interruptions, in.id);
+    // A new trigger type starts on the first target it can have, so the case never holds a trigger without one.
+    if (retyped) t.target = targets.empty() ? "" : targets.front();
+    if (what)
+        touched(ctx, pickFrom(what, t.target, targets, nullptr));
+    else
+        touched(ctx, secondsField("at", t.atSeconds, 0));
     touched(ctx, secondsField("delay", t.delaySeconds, 0));
     const auto e = estimateStart(s, in);
     ImGui::TextDisabled("%s %s", e.seconds ? (e.exact ? "starts" : "about") : "never starts:",

@@ -182,6 +182,11 @@ void ReadingRoom::sendWindow() {
     agreedWindow_ = session_->view().window;
 }
 
+bool ReadingRoom::showingProjection() const {
+    const auto* vol = viewer_.volume();
+    return vol && (vol->dims().x == 1 || vol->dims().y == 1 || vol->dims().z == 1);
+}
+
 void ReadingRoom::sendPreset(std::string_view preset, const imaging::Window& w) {
     apply(session::SetWindow{std::string(preset), w});
     lastWindowSent_ = clock_.now();
@@ -236,6 +241,8 @@ void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
     } else if (command == "view.reset") {
         if (!(sv.window == v.window)) sendPreset("soft_tissue", v.window);
         sendZoomAndPan(sv.plane);
+    } else if (showingProjection() && (command.starts_with("view.zoom") || command == "view.pan")) {
+        // A scout is one image the session does not read by plane or zoom: its zoom stays the viewer's.
     } else if (command.starts_with("view.zoom")) {
         followPlane(v.plane);  // zooming about the mouse moves the centre too
     } else if (command == "view.pan") {
@@ -269,7 +276,7 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
     if (e.type == SDL_MOUSEBUTTONUP && viewer_.volume() && !syncing_) {
         // The end of a drag: the session gets where it stopped.
         if (std::exchange(windowDragged_, false)) sendWindow();
-        if (computedScoutShown_) return;
+        if (computedScoutShown_ || showingProjection()) return;
         sendZoomAndPan(session_->view().plane);
         agreed_ = {session_->view().plane, session_->view().zoom, session_->view().panMm};
     }

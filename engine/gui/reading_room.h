@@ -75,6 +75,7 @@ private:
     void sendZoomAndPan(Plane p);
     void sendWindow();
     void sendPreset(std::string_view preset, const imaging::Window& w);
+    bool showingProjection() const;
     // In-plane centre of what view `p` shows, LPS mm as session::SetPan defines it; and the way back.
     std::optional<glm::dvec2> panCentreMm(Plane p) const;
     void panViewerTo(Plane p, glm::dvec2 centreMm);

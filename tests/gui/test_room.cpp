@@ -256,6 +256,29 @@ TEST(ReadingRoomView, TheHeaderNamesOnlyRegionsTheShownSeriesShows) {
     EXPECT_NE(r.room->viewer().regionAt(-300).find(scout->label), std::string::npos);
 }
 
+TEST(ReadingRoomView, ZoomingTheScoutLeavesTheSessionsPlaneAndZoomAlone) {
+    auto dir = polysim::test::scratchDir("room-scout-zoom");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(5);
+    r.room->session().apply(polysim::session::OpenSeries{"scout"});
+    for (int i = 0; i < 2; ++i) r.frame();
+    // The scout lies in the coronal plane and fills the viewer; the session reads axially at zoom 1.
+    r.move(r.centreOf(Plane::Coronal));
+    SDL_SetModState(KMOD_LCTRL);
+    r.wheel(2);
+    SDL_SetModState(KMOD_NONE);
+    r.button(r.centreOf(Plane::Coronal), SDL_BUTTON_LEFT, true);
+    r.button(r.centreOf(Plane::Coronal), SDL_BUTTON_LEFT, false);
+    const double zoom = r.room->viewer().zoom(Plane::Coronal);
+    EXPECT_GT(zoom, 1.1);
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Coronal), zoom) << "the scout's zoom was pulled back";
+    EXPECT_EQ(r.room->session().view().plane, Plane::Axial);
+    EXPECT_EQ(r.room->session().view().zoom, 1.0);
+    EXPECT_EQ(r.logged("zoom") + r.logged("plane") + r.logged("pan"), 0);
+}
+
 TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
     auto dir = polysim::test::scratchDir("room-computed-scout");
     auto small = load(motorcyclist(dir));

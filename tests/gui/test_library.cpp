@@ -86,8 +86,15 @@ public:
         return true;
     }
     void clickAt(int x, int y) {
-        SDL_WarpMouseInWindow(window_.sdl(), x, y);
-        for (int i = 0; i < 3; ++i) frame();  // the pointer's motion reaches SDL and ImGui hovers the control
+        // Other tests' windows may open on the same display (ctest -j under one Xvfb): ours goes on top, and the
+        // pointer is moved until SDL sees it over our window.
+        for (int attempt = 0; attempt < 10; ++attempt) {
+            SDL_RaiseWindow(window_.sdl());
+            SDL_WarpMouseInWindow(window_.sdl(), x, y);
+            for (int i = 0; i < 3; ++i) frame();  // the pointer's motion reaches SDL and ImGui hovers the control
+            if (SDL_GetMouseFocus() == window_.sdl()) break;
+            SDL_Delay(50);
+        }
         SDL_Event e{};
         e.type = SDL_MOUSEBUTTONDOWN;
         e.button.windowID = SDL_GetWindowID(window_.sdl());

@@ -1,7 +1,14 @@
 // Authoring panels for everything of a case that is not placed on the images: a finding's synonyms, roles to tell,
 // windows and teaching point; regions and the reading order; the patient, vitals and deteriorations; the
-// conclusion's key points.
+// conclusion's key points. The edit operations behind the panels are plain functions on the model, so tests can
+// drive them without a window.
 #pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "gui/authoring_context.h"
 
@@ -11,5 +18,41 @@ void drawFindingDetails(AuthoringContext& ctx, scenario::Finding& finding);
 void drawRegionsAndOrder(AuthoringContext& ctx);
 void drawPatientAndVitals(AuthoringContext& ctx);
 void drawConclusion(AuthoringContext& ctx);
+
+// ---- edit operations (no GUI) ----
+
+// "a, b ,c" -> {"a", "b", "c"}: items trimmed, empty ones dropped.
+std::vector<std::string> splitCommaList(std::string_view text);
+// {"a", "b"} -> "a, b".
+std::string joinCommaList(const std::vector<std::string>& items);
+
+// `stem` + "_N" with the smallest N >= 1 not in `taken`.
+std::string uniqueId(std::string_view stem, const std::vector<std::string>& taken);
+
+// Adds `name` to `chosen` (at the end) or removes every copy of it; other entries keep their order.
+void setChosen(std::vector<std::string>& chosen, const std::string& name, bool on);
+
+// Moves the region at `index` of the reading order by `delta` places (-1: read earlier). Returns false when it
+// cannot move (out of range).
+bool moveInReadingOrder(scenario::Scenario& s, std::size_t index, int delta);
+// Ids of the case's regions that the reading order leaves out (order scoring ignores them), in region order.
+std::vector<std::string> regionsNotInOrder(const scenario::Scenario& s);
+// A new region spanning 100 mm around `zCentreMm`, with a unique id, appended to the reading order.
+scenario::Region& addRegion(scenario::Scenario& s, double zCentreMm);
+// Removes the region and its place in the reading order (findings that name it are left for validation to flag).
+void removeRegion(scenario::Scenario& s, std::size_t index);
+// Renames a region everywhere the case refers to it: reading order, findings, "when region opened" triggers.
+void renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to);
+
+// The vitals the monitor shows once the trend has played out (the last change, else the start).
+scenario::VitalSigns vitalsAtEndOfTrend(const scenario::Patient& p);
+// Inserts the change after every change at the same or an earlier time; returns its index.
+std::size_t addVitalsChange(scenario::Patient& p, scenario::VitalsChange change);
+// Restores time order after an edit of a change's time (stable: equal times keep their order).
+void sortVitalsTrend(scenario::Patient& p);
+
+// A deterioration for the first Category 1 finding that has none yet: the vitals at the end of the trend made
+// worse (tachycardia, falling pressure and saturation) over 60 s. Empty when there is no such finding.
+std::optional<scenario::Deterioration> defaultDeterioration(const scenario::Scenario& s);
 
 }  // namespace polysim::gui

@@ -1,0 +1,252 @@
+// The authoring panels' edits of what is not placed on the images: the reading order, the vitals trend,
+// deteriorations, the conclusion's keywords and a finding's synonyms and teaching point all survive Save and a
+// reload, and leave a case that validates.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+
+#include <imgui.h>
+
+#include "gui/app_window.h"
+#include "gui/authoring.h"
+#include "gui/authoring_panels.h"
+#include "gui/viewer.h"
+#include "scenario/loader.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using polysim::gui::AuthoringModel;
+using polysim::scenario::Diagnostic;
+using polysim::scenario::Scenario;
+
+namespace {
+Scenario load(const fs::path& file) {
+    auto r = polysim::scenario::loadScenario(file);
+    EXPECT_TRUE(r.ok()) << polysim::scenario::formatDiagnostics(r.diagnostics);
+    return r.scenario ? *r.scenario : Scenario{};
+}
+
+int errors(const std::vector<Diagnostic>& ds) {
+    return int(std::count_if(ds.begin(), ds.end(),
+                             [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; }));
+}
+
+// The small motorcyclist case in a fresh folder, and a model that saves next to it.
+struct Case {
+    fs::path dir;
+    AuthoringModel model;
+    explicit Case(const std::string& name)
+        : dir(polysim::test::scratchDir(name)),
+          model(load(polysim::test::smallShippedScenario("motorcyclist", dir)), dir / "edited.toml") {}
+
+    // Save, then read the file back the way a session would.
+    Scenario saveAndReload() {
+        std::string error;
+        EXPECT_TRUE(model.save(&error)) << error;
+        return load(dir / "edited.toml");
+    }
+};
+}  // namespace
+
+TEST(AuthoringPanels, MovingARegionUpTheReadingOrderChangesTheProtocolOrderAfterSaveAndReload) {
+    Case c("panels-order");
+    auto& s = c.model.scenario();
+    const auto before = s.readingOrder;
+    ASSERT_GE(before.size(), 3u);
+    ASSERT_TRUE(polysim::gui::moveInReadingOrder(s, 2, -1));
+    EXPECT_FALSE(polysim::gui::moveInReadingOrder(s, 0, -1)) << "the first region cannot be read earlier";
+    c.model.touch();
+
+    const auto reloaded = c.saveAndReload();
+    auto expected = before;
+    std::swap(expected[1], expected[2]);
+    // The session's start position and the order score both follow Scenario::readingOrder as loaded.
+    EXPECT_EQ(reloaded.readingOrder, expected);
+    EXPECT_EQ(errors(c.model.validate()), 0);
+}
+
+TEST(AuthoringPanels, AVitalsChangeAddedOutOfOrderLandsInTimeOrder) {
+    Case c("panels-trend");
+    auto& p = c.model.scenario().patient;
+    p.vitalsTrend.clear();
+    polysim::scenario::VitalsChange late, early, middle;
+    late.atSeconds = 300, late.note = "late";
+    early.atSeconds = 60, early.note = "early";
+    middle.atSeconds = 180, middle.note = "middle";
+    middle.vitals.heartRate = 130;
+    polysim::gui::addVitalsChange(p, late);
+    polysim::gui::addVitalsChange(p, early);
+    EXPECT_EQ(polysim::gui::addVitalsChange(p, middle), 1u);
+    c.model.touch();
+    EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+
+    const auto reloaded = c.saveAndReload();  // the loader rejects a trend out of time order
+    const auto& trend = reloaded.patient.vitalsTrend;
+    ASSERT_EQ(trend.size(), 3u);
+    EXPECT_EQ(trend[0].note, "early");
+    EXPECT_EQ(trend[1].note, "middle");
+    EXPECT_EQ(trend[2].note, "late");
+    EXPECT_DOUBLE_EQ(trend[1].vitals.heartRate, 130);
+
+    // A time edited in place is put back in order.
+    p.vitalsTrend[0].atSeconds = 400;
+    polysim::gui::sortVitalsTrend(p);
+    EXPECT_EQ(p.vitalsTrend.back().note, "early");
+}
+
+TEST(AuthoringPanels, ADefaultDeteriorationFollowsACategory1FindingAndTheCaseStillValidates) {
+    Case c("panels-deterioration");
+    auto& s = c.model.scenario();
+    // A new finding is Category 1 and has no deterioration yet.
+    c.model.addFindingAt({60, 0, -300});
+    std::vector<std::string> followedBefore;
+    for (const auto& d : s.patient.deteriorations) followedBefore.push_back(d.findingId);
+
+    auto d = polysim::gui::defaultDeterioration(s);
+    ASSERT_TRUE(d.has_value());
+    const auto* f = s.findFinding(d->findingId);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->acrCategory, 1);
+    EXPECT_EQ(std::count(followedBefore.begin(), followedBefore.end(), f->id), 0)
+        << "the default goes to a Category 1 finding that has no deterioration yet";
+    const auto end = polysim::gui::vitalsAtEndOfTrend(s.patient);
+    EXPECT_GT(d->vitals.heartRate, end.heartRate);
+    EXPECT_LT(d->vitals.systolic, end.systolic);
+    EXPECT_FALSE(d->announcement.empty());
+
+    s.patient.deteriorations.push_back(*d);
+    c.model.touch();
+    const auto ds = c.model.validate();
+    EXPECT_EQ(errors(ds), 0) << polysim::scenario::formatDiagnostics(ds);
+    const auto reloaded = c.saveAndReload();
+    ASSERT_EQ(reloaded.patient.deteriorations.size(), s.patient.deteriorations.size());
+    EXPECT_EQ(reloaded.patient.deteriorations.back().findingId, d->findingId);
+
+    // Once every Category 1 finding has one, there is no default to add.
+    while (auto next = polysim::gui::defaultDeterioration(s)) s.patient.deteriorations.push_back(*next);
+    for (const auto& g : s.findings) {
+        if (g.acrCategory != 1) continue;
+        EXPECT_TRUE(std::any_of(s.patient.deteriorations.begin(), s.patient.deteriorations.end(), [&](const auto& x) {
+            return x.findingId == g.id;
+        })) << g.id;
+    }
+}
+
+TEST(AuthoringPanels, KeywordsTypedWithCommasBecomeSeparateKeywordsAndRoundTrip) {
+    Case c("panels-keywords");
+    auto& conclusion = c.model.scenario().conclusion;
+    std::vector<std::string> ids;
+    for (const auto& k : conclusion.keyPoints) ids.push_back(k.id);
+    polysim::scenario::KeyPoint k;
+    k.id = polysim::gui::uniqueId("point", ids);
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), k.id), 0);
+    k.label = "rib fractures";
+    k.keywords = polysim::gui::splitCommaList("a, b ,c");
+    EXPECT_EQ(k.keywords, (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_TRUE(polysim::gui::splitCommaList(" , ,").empty()) << "empty items are dropped";
+    conclusion.keyPoints.push_back(k);
+    conclusion.expertSentence = "Right tension pneumothorax: decompress now.";
+    c.model.touch();
+
+    const auto reloaded = c.saveAndReload();
+    const auto& points = reloaded.conclusion.keyPoints;
+    auto it = std::find_if(points.begin(), points.end(), [&](const auto& p) { return p.id == k.id; });
+    ASSERT_NE(it, points.end());
+    EXPECT_EQ(it->keywords, (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(polysim::gui::joinCommaList(it->keywords), "a, b, c");
+    EXPECT_EQ(reloaded.conclusion.expertSentence, "Right tension pneumothorax: decompress now.");
+}
+
+TEST(AuthoringPanels, AnEditedSynonymTeachingPointRolesAndWindowsRoundTrip) {
+    Case c("panels-finding");
+    auto& f = c.model.addFindingAt({60, 0, -300});
+    f.id = "rib_fractures_right";
+    f.label = "right rib fractures";
+    f.synonyms = {"rib fx", "broken ribs"};
+    f.synonyms[0] = "fractured ribs";  // edited in place, as the synonym list does
+    f.teachingPoint = "Count the ribs on the bone window.\nLook for a pneumothorax under each fracture.";
+    f.tell.clear();
+    polysim::gui::setChosen(f.tell, "trauma_leader", true);
+    polysim::gui::setChosen(f.tell, "thoracic_surgeon", true);
+    polysim::gui::setChosen(f.tell, "trauma_leader", false);
+    polysim::gui::setChosen(f.windows, "bone", true);
+    c.model.touch();
+    EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+
+    const auto reloaded = c.saveAndReload();
+    const auto* g = reloaded.findFinding("rib_fractures_right");
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->synonyms, (std::vector<std::string>{"fractured ribs", "broken ribs"}));
+    EXPECT_EQ(g->teachingPoint, f.teachingPoint);
+    EXPECT_EQ(g->tell, std::vector<std::string>{"thoracic_surgeon"});
+    EXPECT_EQ(g->windows, std::vector<std::string>{"bone"});
+}
+
+TEST(AuthoringPanels, RenamingARegionKeepsTheFindingsAndOrderThatNameIt) {
+    Case c("panels-rename");
+    auto& s = c.model.scenario();
+    const auto& f = s.findings.front();
+    const std::string old = f.region;
+    ASSERT_FALSE(old.empty());
+    polysim::gui::renameRegion(s, old, "renamed_region");
+    for (auto& r : s.regions)
+        if (r.id == old) r.id = "renamed_region";
+    c.model.touch();
+    EXPECT_EQ(s.findings.front().region, "renamed_region");
+    EXPECT_NE(std::find(s.readingOrder.begin(), s.readingOrder.end(), "renamed_region"), s.readingOrder.end());
+    EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+
+    // A removed region leaves the reading order too; a new one joins it at the end.
+    polysim::gui::removeRegion(s, 0);
+    EXPECT_TRUE(polysim::gui::regionsNotInOrder(s).empty());
+    const auto& added = polysim::gui::addRegion(s, -400);
+    EXPECT_EQ(s.readingOrder.back(), added.id);
+    EXPECT_LT(added.zFromMm, added.zToMm);
+}
+
+TEST(AuthoringPanels, EveryPanelFitsTheAuthoringPanelWidth) {
+    // The authoring screen gives the panels 460 px at 1600 x 900; a panel wider than that would need sideways
+    // scrolling for every field. The PNGs are written for a human to look at.
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    Case c("panels-render");
+    auto& s = c.model.scenario();
+    ASSERT_FALSE(s.findings.empty());
+    polysim::gui::AppWindow window({.width = 1600, .height = 900, .vsync = false, .hidden = true});
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    selection.region = 1;
+    polysim::gui::AuthoringContext ctx{c.model, viewer, selection};
+    const std::pair<const char*, std::function<void()>> panels[] = {
+        {"finding", [&] { polysim::gui::drawFindingDetails(ctx, s.findings.front()); }},
+        {"case",
+         [&] {
+             polysim::gui::drawPatientAndVitals(ctx);
+             polysim::gui::drawConclusion(ctx);
+         }},
+        {"regions", [&] { polysim::gui::drawRegionsAndOrder(ctx); }},
+    };
+    const auto edits = c.model.edits();
+    for (const auto& [name, draw] : panels) {
+        float overflow = -1;
+        for (int frame = 0; frame < 4; ++frame) {  // ImGui settles window and table sizes over a few frames
+            window.beginFrame();
+            ImGui::SetNextWindowPos(ImVec2(0, 0));
+            ImGui::SetNextWindowSize(ImVec2(460, 900));
+            ImGui::Begin(name, nullptr,
+                         ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_HorizontalScrollbar);
+            draw();
+            overflow = ImGui::GetScrollMaxX();
+            ImGui::End();
+            if (frame < 3)
+                window.endFrame();
+            else
+                window.renderWithoutSwap();
+        }
+        polysim::gui::writePng(c.dir / (std::string("panel-") + name + ".png"), window.readPixels());
+        window.swap();
+        EXPECT_EQ(overflow, 0) << name << " is wider than the panel by " << overflow << " px";
+    }
+    EXPECT_EQ(c.model.edits(), edits) << "drawing alone does not count as an edit";
+}

@@ -168,13 +168,23 @@ bool removeButton(const char* tooltip) {
     return pressed;
 }
 
-// One text per row with a remove button, and an add button below.
-bool stringListEditor(const char* id, std::vector<std::string>& items, const char* addLabel) {
+// One text per row with a remove button, and an add button below. Items in `fixed` are shown but not editable
+// (`why` says so when hovered).
+bool stringListEditor(const char* id, std::vector<std::string>& items, const char* addLabel,
+                      const std::vector<std::string>& fixed = {}, const char* why = "") {
     bool changed = false;
     ImGui::PushID(id);
     for (std::size_t i = 0; i < items.size(); ++i) {
         ImGui::PushID(int(i));
         ImGui::SetNextItemWidth(kLabelRoom);
+        if (std::find(fixed.begin(), fixed.end(), items[i]) != fixed.end()) {
+            ImGui::BeginDisabled();
+            ImGui::InputText("##item", &items[i], ImGuiInputTextFlags_ReadOnly);
+            ImGui::EndDisabled();
+            if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why);
+            ImGui::PopID();
+            continue;
+        }
         changed |= ImGui::InputText("##item", &items[i]);
         ImGui::SameLine();
         if (removeButton("remove")) {
@@ -333,7 +343,11 @@ void drawPhantomInjury(AuthoringContext& ctx, scenario::Finding& f) {
 void drawFindingDetails(AuthoringContext& ctx, scenario::Finding& f) {
     ImGui::Separator();
     heading("synonyms (other names a trainee may use)");
-    touched(ctx, stringListEditor("synonyms", f.synonyms, "+ synonym"));
+    // The loader always adds the phantom injury's own synonyms back, so editing those would not last.
+    const auto* injury = f.phantomInjury.empty() ? nullptr : phantom::findInjury(f.phantomInjury);
+    touched(ctx, stringListEditor("synonyms", f.synonyms, "+ synonym",
+                                  injury ? injury->synonyms : std::vector<std::string>{},
+                                  "from the phantom injury: always counts"));
 
     heading("tell (who must hear it)");
     touched(ctx, choiceBoxes("tell", f.tell, tellableRoles(), 2, "other roles"));

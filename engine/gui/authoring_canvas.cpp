@@ -1,10 +1,449 @@
-// Authoring on the images (see authoring_canvas.h).
+// Authoring on the images (see authoring_canvas.h): the pure geometry first, then the canvas that draws the boxes
+// and region limits over the viewer and turns mouse drags into edits of the model.
 #include "gui/authoring_canvas.h"
 
-namespace polysim::gui {
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
 
-bool AuthoringCanvas::handleEvent(const SDL_Event&, AuthoringContext&, bool) { return false; }
-void AuthoringCanvas::draw(ImDrawList*, AuthoringContext&) {}
-void AuthoringCanvas::drawTools(AuthoringContext&) {}
+namespace polysim::gui {
+namespace {
+constexpr double kGripPx = 6;       // how close to an edge of the selected box grabs it
+constexpr double kOtherGripPx = 4;  // the same for the outline of a box that is not selected
+constexpr double kLimitGripPx = 5;  // how close to a region limit line grabs it
+constexpr double kClickPx = 3;      // a press that moves less than this is a click, not a drag
+constexpr double kLabelCharPx = 7;  // width of one character of the default font, for hit tests without ImGui
+constexpr double kLabelHeightPx = 15;
+
+constexpr ImU32 kBox = IM_COL32(255, 150, 30, 255);          // a finding's box
+constexpr ImU32 kBoxSelected = IM_COL32(255, 240, 70, 255);  // the selected finding's box and handles
+constexpr ImU32 kBoxFill = IM_COL32(255, 240, 70, 28);
+constexpr ImU32 kDrawing = IM_COL32(120, 230, 255, 255);  // the box being drawn
+constexpr ImU32 kRegion = IM_COL32(70, 200, 110, 255);    // region limit lines
+constexpr ImU32 kRegionSelected = IM_COL32(150, 255, 170, 255);
+constexpr ImU32 kRegionLabel = IM_COL32(110, 210, 140, 200);
+constexpr ImU32 kShadow = IM_COL32(0, 0, 0, 220);
+
+FindingBox boxOf(const scenario::Finding& f) {
+    return {f.centreLps, f.extentMm};
+}
+
+void textWithShadow(ImDrawList* l, ImVec2 p, ImU32 col, const std::string& s) {
+    l->AddText(ImVec2(p.x + 1, p.y + 1), kShadow, s.c_str());
+    l->AddText(p, col, s.c_str());
+}
+
+// Whole pixels, so one-pixel outlines stay crisp.
+ImVec2 snapped(glm::dvec2 p) {
+    return ImVec2(std::floor(float(p.x)), std::floor(float(p.y)));
+}
+
+glm::dvec2 clampTo(const ImageRect& r, glm::dvec2 p) {
+    return glm::clamp(p, r.min, r.max);
+}
+
+// Box of a finding in one view, ignoring whether the plane cuts it (for dragging from where it was).
+PixelRect pixelRectOf(const FindingBox& box, const PlaneFrame& f) {
+    glm::dvec2 a = f.toPixels(box.centreLps - box.extentMm * 0.5), b = f.toPixels(box.centreLps + box.extentMm * 0.5);
+    return {glm::min(a, b), glm::max(a, b)};
+}
+}  // namespace
+
+std::optional<PixelRect> boxInView(const FindingBox& box, const PlaneFrame& f) {
+    const double reach = std::max(box.extentMm[f.normalAxis] * 0.5, f.sliceThicknessMm * 0.5);
+    if (std::abs(f.sliceMm - box.centreLps[f.normalAxis]) > reach + 1e-6) return std::nullopt;
+    return pixelRectOf(box, f);
+}
+
+BoxGrip gripAt(const PixelRect& r, glm::dvec2 px, double tol) {
+    BoxGrip g;
+    if (px.x < r.min.x - tol || px.x > r.max.x + tol || px.y < r.min.y - tol || px.y > r.max.y + tol) return g;
+    // Inwards an edge reaches at most a quarter of the box, so a small box can still be moved from its middle.
+    const glm::dvec2 in = glm::min(glm::dvec2(tol), r.size() * 0.25);
+    g.left = px.x <= r.min.x + in.x;
+    g.right = px.x >= r.max.x - in.x;
+    g.top = px.y <= r.min.y + in.y;
+    g.bottom = px.y >= r.max.y - in.y;
+    if (g.left && g.right) (std::abs(px.x - r.min.x) <= std::abs(px.x - r.max.x) ? g.right : g.left) = false;
+    if (g.top && g.bottom) (std::abs(px.y - r.min.y) <= std::abs(px.y - r.max.y) ? g.bottom : g.top) = false;
+    g.inside = !g.edge() && r.contains(px);
+    return g;
+}
+
+FindingBox dragBox(const FindingBox& start, const PlaneFrame& f, BoxGrip grip, glm::dvec2 fromPx, glm::dvec2 toPx) {
+    FindingBox b = start;
+    const glm::dvec2 d = toPx - fromPx;
+    if (!grip.edge()) {
+        if (grip.inside) {
+            b.centreLps[f.acrossAxis] += std::round(d.x / f.pxPerMm.x);
+            b.centreLps[f.downAxis] += std::round(d.y / f.pxPerMm.y);
+        }
+        return b;
+    }
+    // One patient axis: the screen's low side (left or top) is the low mm bound when mm grow along the screen.
+    auto resize = [&](int axis, double pxPerMm, bool lowSide, bool highSide, double dPx) {
+        double lo = start.centreLps[axis] - start.extentMm[axis] * 0.5;
+        double hi = start.centreLps[axis] + start.extentMm[axis] * 0.5;
+        const double dMm = dPx / pxPerMm;
+        const bool moveLo = pxPerMm > 0 ? lowSide : highSide;
+        const bool moveHi = pxPerMm > 0 ? highSide : lowSide;
+        if (moveLo) lo = std::min(std::round(lo + dMm), hi - 1.0);
+        if (moveHi) hi = std::max(std::round(hi + dMm), lo + 1.0);
+        b.centreLps[axis] = (lo + hi) * 0.5;
+        b.extentMm[axis] = hi - lo;
+    };
+    resize(f.acrossAxis, f.pxPerMm.x, grip.left, grip.right, d.x);
+    resize(f.downAxis, f.pxPerMm.y, grip.top, grip.bottom, d.y);
+    return b;
+}
+
+FindingBox boxFromDrawnRect(const PlaneFrame& f, glm::dvec2 aPx, glm::dvec2 bPx) {
+    const glm::dvec3 a = f.toLps(aPx), b = f.toLps(bPx);
+    FindingBox box;
+    for (int axis : {f.acrossAxis, f.downAxis}) {
+        double lo = std::round(std::min(a[axis], b[axis])), hi = std::round(std::max(a[axis], b[axis]));
+        if (hi - lo < 1.0) hi = lo + 1.0;
+        box.centreLps[axis] = (lo + hi) * 0.5;
+        box.extentMm[axis] = hi - lo;
+    }
+    box.centreLps[f.normalAxis] = f.sliceMm;
+    box.extentMm[f.normalAxis] = std::min(box.extentMm[f.acrossAxis], box.extentMm[f.downAxis]);
+    return box;
+}
+
+LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& f, glm::dvec2 px, double tol,
+                  int preferred) {
+    LimitGrip best;
+    if (f.downAxis != 2) return best;
+    double bestDistance = 0;
+    bool bestPreferred = false;
+    for (int i = 0; i < int(regions.size()); ++i)
+        for (bool upper : {true, false}) {
+            const double y =
+                f.pxAtZero.y + f.pxPerMm.y * (upper ? regions[std::size_t(i)].zToMm : regions[std::size_t(i)].zFromMm);
+            const double distance = std::abs(px.y - y);
+            if (distance > tol) continue;
+            const bool isPreferred = i == preferred;
+            if (best.any() && (bestPreferred && !isPreferred)) continue;
+            if (best.any() && bestPreferred == isPreferred && distance >= bestDistance) continue;
+            best = {i, upper};
+            bestDistance = distance;
+            bestPreferred = isPreferred;
+        }
+    return best;
+}
+
+void moveLimit(scenario::Region& r, bool upper, double zMm) {
+    const double z = std::round(zMm);
+    if (upper)
+        r.zToMm = std::max(z, r.zFromMm);
+    else
+        r.zFromMm = std::min(z, r.zToMm);
+}
+
+ImGuiMouseCursor cursorFor(BoxGrip g) {
+    if ((g.left && g.top) || (g.right && g.bottom)) return ImGuiMouseCursor_ResizeNWSE;
+    if ((g.right && g.top) || (g.left && g.bottom)) return ImGuiMouseCursor_ResizeNESW;
+    if (g.left || g.right) return ImGuiMouseCursor_ResizeEW;
+    if (g.top || g.bottom) return ImGuiMouseCursor_ResizeNS;
+    if (g.inside) return ImGuiMouseCursor_ResizeAll;
+    return ImGuiMouseCursor_Arrow;
+}
+
+AuthoringCanvas::Hit AuthoringCanvas::hitAt(AuthoringContext& ctx, Plane plane, glm::dvec2 px) const {
+    Hit hit;
+    const auto& s = ctx.model.scenario();
+    const PlaneFrame frame = ctx.viewer.frame(plane);
+    const int selected = ctx.selection.finding;
+    if (selected >= 0 && selected < int(s.findings.size()))
+        if (auto r = boxInView(boxOf(s.findings[std::size_t(selected)]), frame)) {
+            BoxGrip g = gripAt(*r, px, kGripPx);
+            if (g.any()) return {Drag::Box, selected, g, {}};
+        }
+    if (showRegions_ && plane != Plane::Axial)
+        if (LimitGrip l = limitAt(s.regions, frame, px, kLimitGripPx, ctx.selection.region); l.any())
+            return {Drag::Limit, -1, {}, l};
+    // Other boxes are picked by their outline or their label; inside them a click still moves the crosshair.
+    for (int i = int(s.findings.size()) - 1; i >= 0; --i) {
+        if (i == selected) continue;
+        const auto& f = s.findings[std::size_t(i)];
+        auto r = boxInView(boxOf(f), frame);
+        if (!r) continue;
+        if (BoxGrip g = gripAt(*r, px, kOtherGripPx); g.edge()) return {Drag::Box, i, g, {}};
+        PixelRect label{{r->min.x, r->min.y - kLabelHeightPx},
+                        {r->min.x + kLabelCharPx * double(f.id.size()), r->min.y}};
+        if (label.contains(px)) {
+            BoxGrip move;
+            move.inside = true;
+            return {Drag::Box, i, move, {}};
+        }
+    }
+    return hit;
+}
+
+ImGuiMouseCursor AuthoringCanvas::hoverCursor(AuthoringContext& ctx) const {
+    if (drag_ == Drag::Box) return cursorFor(dragGrip_);
+    if (drag_ == Drag::Limit) return ImGuiMouseCursor_ResizeNS;
+    if (drag_ == Drag::Draw || tool_ == Tool::DrawBox || !ctx.viewer.volume()) return ImGuiMouseCursor_Arrow;
+    auto plane = ctx.viewer.viewAt(mouse_);
+    if (!plane) return ImGuiMouseCursor_Arrow;
+    Hit hit = hitAt(ctx, *plane, mouse_);
+    if (hit.kind == Drag::Box) return cursorFor(hit.grip);
+    if (hit.kind == Drag::Limit) return ImGuiMouseCursor_ResizeNS;
+    return ImGuiMouseCursor_Arrow;
+}
+
+bool AuthoringCanvas::handleEvent(const SDL_Event& e, AuthoringContext& ctx, bool imguiWantsMouse) {
+    auto& s = ctx.model.scenario();
+    switch (e.type) {
+        case SDL_MOUSEMOTION: {
+            mouse_ = {e.motion.x, e.motion.y};
+            if (drag_ == Drag::None) return false;
+            if (!moved_ && glm::length(mouse_ - pressPx_) >= kClickPx) moved_ = true;
+            if (moved_) applyDrag(ctx, mouse_);
+            return true;
+        }
+        case SDL_MOUSEBUTTONDOWN: {
+            mouse_ = {e.button.x, e.button.y};
+            if (e.button.button != SDL_BUTTON_LEFT || imguiWantsMouse || !ctx.viewer.volume() || drag_ != Drag::None)
+                return false;
+            auto plane = ctx.viewer.viewAt(mouse_);
+            if (!plane) return false;
+            Hit hit;
+            if (tool_ == Tool::DrawBox) {
+                const ImageRect image = ctx.viewer.imageRect(*plane);
+                if (mouse_ != clampTo(image, mouse_)) return false;  // off the image: the viewer's business
+                hit.kind = Drag::Draw;
+            } else {
+                hit = hitAt(ctx, *plane, mouse_);
+                if (hit.kind == Drag::None) return false;
+            }
+            drag_ = hit.kind;
+            dragPlane_ = *plane;
+            dragFrame_ = ctx.viewer.frame(*plane);
+            pressPx_ = mouse_;
+            moved_ = false;
+            if (hit.kind == Drag::Box) {
+                ctx.selection.finding = dragFinding_ = hit.finding;
+                dragGrip_ = hit.grip;
+                startBox_ = boxOf(s.findings[std::size_t(hit.finding)]);
+            } else if (hit.kind == Drag::Limit) {
+                ctx.selection.region = hit.limit.region;
+                dragLimit_ = hit.limit;
+                const auto& r = s.regions[std::size_t(hit.limit.region)];
+                startLimitMm_ = hit.limit.upper ? r.zToMm : r.zFromMm;
+            }
+            return true;
+        }
+        case SDL_MOUSEBUTTONUP: {
+            mouse_ = {e.button.x, e.button.y};
+            if (e.button.button != SDL_BUTTON_LEFT || drag_ == Drag::None) return false;
+            finishDrag(ctx, mouse_);
+            return true;
+        }
+        case SDL_KEYDOWN: {
+            // Escape puts back what the drag changed.
+            if (drag_ == Drag::None || e.key.keysym.sym != SDLK_ESCAPE) return false;
+            if (drag_ == Drag::Box && dragFinding_ < int(s.findings.size())) {
+                auto& f = s.findings[std::size_t(dragFinding_)];
+                f.centreLps = startBox_.centreLps, f.extentMm = startBox_.extentMm;
+                ctx.model.touch();
+            } else if (drag_ == Drag::Limit && dragLimit_.region < int(s.regions.size())) {
+                auto& r = s.regions[std::size_t(dragLimit_.region)];
+                (dragLimit_.upper ? r.zToMm : r.zFromMm) = startLimitMm_;
+                ctx.model.touch();
+            }
+            drag_ = Drag::None;
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+
+void AuthoringCanvas::applyDrag(AuthoringContext& ctx, glm::dvec2 px) {
+    auto& s = ctx.model.scenario();
+    if (drag_ == Drag::Box && dragFinding_ < int(s.findings.size())) {
+        auto& f = s.findings[std::size_t(dragFinding_)];
+        FindingBox b = dragBox(startBox_, dragFrame_, dragGrip_, pressPx_, px);
+        if (b.centreLps != f.centreLps || b.extentMm != f.extentMm) {
+            f.centreLps = b.centreLps, f.extentMm = b.extentMm;
+            ctx.model.touch();
+        }
+    } else if (drag_ == Drag::Limit && dragLimit_.region < int(s.regions.size())) {
+        auto& r = s.regions[std::size_t(dragLimit_.region)];
+        const double before = dragLimit_.upper ? r.zToMm : r.zFromMm;
+        moveLimit(r, dragLimit_.upper, dragFrame_.toLps(px)[2]);
+        if ((dragLimit_.upper ? r.zToMm : r.zFromMm) != before) ctx.model.touch();
+    }
+}
+
+void AuthoringCanvas::finishDrag(AuthoringContext& ctx, glm::dvec2 px) {
+    const Drag kind = drag_;
+    drag_ = Drag::None;
+    if (moved_) applyDrag(ctx, px);
+    if (kind == Drag::Draw && moved_) {
+        const ImageRect image = ctx.viewer.imageRect(dragPlane_);
+        const glm::dvec2 a = clampTo(image, pressPx_), b = clampTo(image, px);
+        if (std::abs(a.x - b.x) >= kClickPx && std::abs(a.y - b.y) >= kClickPx) {
+            FindingBox box = boxFromDrawnRect(dragFrame_, a, b);
+            auto& f = ctx.model.addFindingAt(box.centreLps);
+            f.extentMm = box.extentMm;
+            ctx.model.touch();
+            ctx.selection.finding = int(ctx.model.scenario().findings.size()) - 1;
+            tool_ = Tool::Edit;  // the new box is ready to be adjusted
+        }
+        return;
+    }
+    // A click on a box (or with the draw tool) is still the viewer's click: it moves the crosshair there.
+    if (!moved_ && kind != Drag::Limit) ctx.viewer.execute("crosshair.move", dragPlane_, {0.0, 0.0}, px);
+}
+
+void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Plane plane) const {
+    const auto& regions = ctx.model.scenario().regions;
+    const ImageRect bounds = ctx.viewer.viewBounds(plane);
+    const PlaneFrame frame = ctx.viewer.frame(plane);
+    // Limits at the same height (a region ending where the next begins, regions sharing a range) get one label.
+    struct Line {
+        float y;
+        bool upper, selected;
+        std::string ids;
+        double zMm;
+    };
+    std::vector<Line> lines;
+    for (int i = 0; i < int(regions.size()); ++i) {
+        const auto& r = regions[std::size_t(i)];
+        for (bool upper : {true, false}) {
+            const double z = upper ? r.zToMm : r.zFromMm;
+            const float y = std::floor(float(frame.pxAtZero.y + frame.pxPerMm.y * z));
+            if (y < bounds.min.y - 20 || y > bounds.max.y + 20) continue;
+            lines.push_back({y, upper, i == ctx.selection.region, r.id, z});
+        }
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.selected < b.selected; });
+    std::vector<Line> labelled;
+    for (const Line& line : lines) {
+        // Dashed, so a limit is not mistaken for the crosshair; the selected region's lines drawn last, on top.
+        const ImU32 col = line.selected ? kRegionSelected : kRegion;
+        for (float x = float(bounds.min.x); x < float(bounds.max.x); x += 14.f)
+            l->AddLine(ImVec2(x, line.y), ImVec2(std::min(x + 9.f, float(bounds.max.x)), line.y), col,
+                       line.selected ? 2.f : 1.f);
+        auto same = std::find_if(labelled.begin(), labelled.end(), [&](const Line& o) {
+            return o.upper == line.upper && std::abs(o.y - line.y) < 2.f && !o.selected && !line.selected;
+        });
+        if (same != labelled.end())
+            same->ids += ", " + line.ids;
+        else
+            labelled.push_back(line);
+    }
+    // Labels sit inside their region (below a top limit, above a bottom one) at the right edge of the view, where
+    // the body seldom reaches; one that would cover another goes to the left edge, then inwards.
+    std::vector<PixelRect> placed;
+    auto overlaps = [&](const PixelRect& a) {
+        for (const auto& o : placed)
+            if (a.min.x < o.max.x + 6 && a.max.x > o.min.x - 6 && a.min.y < o.max.y && a.max.y > o.min.y) return true;
+        return false;
+    };
+    std::stable_sort(labelled.begin(), labelled.end(),
+                     [](const Line& a, const Line& b) { return a.selected > b.selected; });
+    for (const Line& line : labelled) {
+        std::string text = line.ids + (line.upper ? " top" : " bottom");
+        if (line.selected) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "  z %.0f mm", line.zMm);
+            text += buf;
+        }
+        const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+        const double y = line.upper ? line.y + 3 : line.y - size.y - 2;
+        const glm::dvec2 extent(size.x, size.y);
+        PixelRect at{{bounds.max.x - size.x - 8, y}, {}};
+        at.max = at.min + extent;
+        if (overlaps(at)) {
+            PixelRect left{{bounds.min.x + 22, y}, {}};  // clear of the orientation letter
+            left.max = left.min + extent;
+            if (!overlaps(left))
+                at = left;
+            else
+                while (overlaps(at) && at.min.x > bounds.min.x) at.min.x -= 12, at.max.x -= 12;
+        }
+        placed.push_back(at);
+        textWithShadow(l, snapped(at.min), line.selected ? kRegionSelected : kRegionLabel, text);
+    }
+}
+
+void AuthoringCanvas::draw(ImDrawList* l, AuthoringContext& ctx) {
+    const Viewer& viewer = ctx.viewer;
+    if (!viewer.volume()) return;
+    // The boxes carry the findings' ids: the viewer's marks shrink to a dot at each centre (from the next frame).
+    ctx.viewer.setMarkLabels(false);
+    if (ImGuiMouseCursor c = hoverCursor(ctx); c != ImGuiMouseCursor_Arrow && !ImGui::GetIO().WantCaptureMouse)
+        ImGui::SetMouseCursor(c);
+    const auto& s = ctx.model.scenario();
+    const int selectedFinding = ctx.selection.finding;
+    for (int p = 0; p < 3; ++p) {
+        const Plane plane = Plane(p);
+        const ImageRect bounds = viewer.viewBounds(plane);
+        if (bounds.size().x <= 0 || bounds.size().y <= 0) continue;
+        const PlaneFrame frame = viewer.frame(plane);
+        l->PushClipRect(snapped(bounds.min), snapped(bounds.max), true);
+
+        if (showRegions_ && plane != Plane::Axial && frame.downAxis == 2) drawRegionLimits(l, ctx, plane);
+
+        auto drawBox = [&](int i) {
+            const auto& f = s.findings[std::size_t(i)];
+            auto r = boxInView(boxOf(f), frame);
+            if (!r) return;
+            const bool selected = i == selectedFinding;
+            const ImVec2 a = snapped(r->min), b = snapped(r->max);
+            if (selected) l->AddRectFilled(a, b, kBoxFill);
+            l->AddRect(a, b, selected ? kBoxSelected : kBox, 0.f, 0, selected ? 2.f : 1.5f);
+            textWithShadow(l, ImVec2(a.x, a.y - 16), selected ? kBoxSelected : kBox, f.id);
+            if (!selected) return;
+            const float mx = std::floor((a.x + b.x) / 2), my = std::floor((a.y + b.y) / 2);
+            for (ImVec2 h : {a, ImVec2(mx, a.y), ImVec2(b.x, a.y), ImVec2(a.x, my), ImVec2(b.x, my), ImVec2(a.x, b.y),
+                             ImVec2(mx, b.y), b}) {
+                l->AddRectFilled(ImVec2(h.x - 4, h.y - 4), ImVec2(h.x + 4, h.y + 4), IM_COL32(0, 0, 0, 255));
+                l->AddRectFilled(ImVec2(h.x - 3, h.y - 3), ImVec2(h.x + 3, h.y + 3), kBoxSelected);
+            }
+        };
+        for (int i = 0; i < int(s.findings.size()); ++i)
+            if (i != selectedFinding) drawBox(i);
+        if (selectedFinding >= 0 && selectedFinding < int(s.findings.size())) drawBox(selectedFinding);
+
+        if (drag_ == Drag::Draw && dragPlane_ == plane && moved_) {
+            const ImageRect image = viewer.imageRect(plane);
+            const glm::dvec2 a = clampTo(image, pressPx_), b = clampTo(image, mouse_);
+            const FindingBox box = boxFromDrawnRect(frame, a, b);
+            l->AddRect(snapped(glm::min(a, b)), snapped(glm::max(a, b)), kDrawing, 0.f, 0, 2.f);
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.0f x %.0f mm", box.extentMm[frame.acrossAxis],
+                          box.extentMm[frame.downAxis]);
+            textWithShadow(l, snapped(glm::max(a, b) + glm::dvec2(6, 2)), kDrawing, buf);
+        }
+        l->PopClipRect();
+    }
+}
+
+void AuthoringCanvas::drawTools(AuthoringContext& ctx) {
+    ImGui::Separator();
+    int tool = int(tool_);
+    if (!ctx.viewer.volume()) ImGui::BeginDisabled();
+    ImGui::RadioButton("Edit", &tool, int(Tool::Edit));
+    ImGui::SameLine();
+    ImGui::RadioButton("Draw box", &tool, int(Tool::DrawBox));
+    if (!ctx.viewer.volume()) ImGui::EndDisabled();
+    tool_ = Tool(tool);
+    ImGui::SameLine(0, 24);
+    ImGui::Checkbox("Region limits", &showRegions_);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    if (tool_ == Tool::DrawBox)
+        ImGui::TextWrapped("Left-drag on any view: a new finding spanning the rectangle, centred on the shown slice.");
+    else
+        ImGui::TextWrapped("Drag the selected box to move it, its edges to resize; click an outline to select. %s",
+                           showRegions_ ? "Drag region lines (coronal, sagittal) to move limits." : "");
+    ImGui::PopStyleColor();
+    ImGui::Separator();
+}
 
 }  // namespace polysim::gui

@@ -1,22 +1,115 @@
 // Authoring on the images: findings' extent boxes drawn and dragged in the three views, region limits dragged on
-// the coronal view.
+// the coronal and sagittal views. The geometry is in small pure functions (patient mm <-> view pixels through a
+// PlaneFrame) so it is tested without a window; AuthoringCanvas turns mouse events into edits of the model.
 #pragma once
+
+#include <optional>
+#include <vector>
 
 #include <SDL.h>
 #include <imgui.h>
 
 #include "gui/authoring_context.h"
+#include "gui/view_geometry.h"
+#include "scenario/scenario.h"
 
 namespace polysim::gui {
 
+// A finding's extent: an axis-aligned box in patient mm.
+struct FindingBox {
+    glm::dvec3 centreLps{0.0};
+    glm::dvec3 extentMm{10.0};
+};
+
+// A rectangle in display pixels, min at the top left.
+struct PixelRect {
+    glm::dvec2 min{0.0}, max{0.0};
+    glm::dvec2 size() const { return max - min; }
+    bool contains(glm::dvec2 p) const { return p.x >= min.x && p.y >= min.y && p.x <= max.x && p.y <= max.y; }
+};
+
+// Where the box cuts the shown plane, in view pixels; empty when the plane misses the box. A box thinner than a
+// slice shows on the slice nearest to it.
+std::optional<PixelRect> boxInView(const FindingBox& box, const PlaneFrame& frame);
+
+// What part of a box outline the mouse holds: edges (screen left/right/top/bottom, two at a corner) resize,
+// `inside` moves.
+struct BoxGrip {
+    bool left = false, right = false, top = false, bottom = false, inside = false;
+    bool edge() const { return left || right || top || bottom; }
+    bool any() const { return edge() || inside; }
+};
+BoxGrip gripAt(const PixelRect& rect, glm::dvec2 px, double tolerancePx);
+
+// The box after dragging `grip` from `fromPx` to `toPx` in the view of `frame`: moving shifts the centre in the
+// view's two axes; an edge moves that side of the box. Edges snap to whole mm; a box never gets thinner than 1 mm.
+FindingBox dragBox(const FindingBox& start, const PlaneFrame& frame, BoxGrip grip, glm::dvec2 fromPx, glm::dvec2 toPx);
+
+// A new finding's box from a rectangle dragged between `aPx` and `bPx`: the rectangle in the view's two axes
+// (snapped to whole mm), centred on the shown slice in the third, as deep as the smaller drawn side.
+FindingBox boxFromDrawnRect(const PlaneFrame& frame, glm::dvec2 aPx, glm::dvec2 bPx);
+
+// A region limit line under the mouse: region index and which limit (upper = zTo, the superior one).
+struct LimitGrip {
+    int region = -1;
+    bool upper = false;
+    bool any() const { return region >= 0; }
+};
+// The limit line within `tolerancePx` of `px` (nearest first; the `preferred` region's lines win a tie, so the
+// selected region can be pulled off a limit it shares with a neighbour). Only for views where S runs down.
+LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& frame, glm::dvec2 px,
+                  double tolerancePx, int preferred = -1);
+// Moves one limit to `zMm`, snapped to whole mm, never past the region's other limit.
+void moveLimit(scenario::Region& region, bool upper, double zMm);
+
+// The mouse cursor that says what a drag would do.
+ImGuiMouseCursor cursorFor(BoxGrip grip);
+
 class AuthoringCanvas {
 public:
+    enum class Tool { Edit, DrawBox };
+
     // Returns true when the canvas used the event (the viewer then does not see it).
     bool handleEvent(const SDL_Event& e, AuthoringContext& ctx, bool imguiWantsMouse);
     // Overlays on top of the viewer's images.
     void draw(ImDrawList* list, AuthoringContext& ctx);
     // The canvas tools, shown in the authoring panel.
     void drawTools(AuthoringContext& ctx);
+
+    Tool tool() const { return tool_; }
+    void setTool(Tool t) { tool_ = t; }
+    bool regionLinesShown() const { return showRegions_; }
+    void showRegionLines(bool show) { showRegions_ = show; }
+    // The cursor for what lies under the mouse now (Arrow when nothing there can be dragged).
+    ImGuiMouseCursor hoverCursor(AuthoringContext& ctx) const;
+
+private:
+    enum class Drag { None, Draw, Box, Limit };
+    struct Hit {
+        Drag kind = Drag::None;
+        int finding = -1;
+        BoxGrip grip;
+        LimitGrip limit;
+    };
+    Hit hitAt(AuthoringContext& ctx, Plane plane, glm::dvec2 px) const;
+    void applyDrag(AuthoringContext& ctx, glm::dvec2 px);
+    void finishDrag(AuthoringContext& ctx, glm::dvec2 px);
+    void drawRegionLimits(ImDrawList* list, AuthoringContext& ctx, Plane plane) const;
+
+    Tool tool_ = Tool::Edit;
+    bool showRegions_ = true;
+    glm::dvec2 mouse_{-1.0};
+    // Drag in progress.
+    Drag drag_ = Drag::None;
+    Plane dragPlane_ = Plane::Axial;
+    PlaneFrame dragFrame_;  // the frame at the press: the box follows the mouse even when the view changes
+    glm::dvec2 pressPx_{0.0};
+    bool moved_ = false;  // past the few pixels that tell a drag from a click
+    int dragFinding_ = -1;
+    BoxGrip dragGrip_;
+    FindingBox startBox_;
+    LimitGrip dragLimit_;
+    double startLimitMm_ = 0;
 };
 
 }  // namespace polysim::gui

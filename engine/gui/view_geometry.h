@@ -57,4 +57,28 @@ struct ImageRect {
 };
 ImageRect fitImage(glm::dvec2 viewMin, glm::dvec2 viewSize, glm::dvec2 planeSizeMm, double zoom, glm::dvec2 panPx);
 
+// A shown plane as a map between view pixels and patient mm: which patient axis (0 L, 1 P, 2 S) runs across the
+// view, which runs down, which is the plane's normal, and where the plane lies along it. Exact for volumes acquired
+// along the patient axes; for oblique ones it uses the nearest patient axes, as the view labels do.
+struct PlaneFrame {
+    Plane plane = Plane::Axial;
+    int acrossAxis = 0, downAxis = 1, normalAxis = 2;  // patient axes
+    glm::dvec2 pxPerMm{1.0};   // signed: pixels per mm of acrossAxis along x and of downAxis along y
+    glm::dvec2 pxAtZero{0.0};  // pixel where acrossAxis and downAxis are both 0 mm
+    double sliceMm = 0;        // position of the shown plane along normalAxis
+    double sliceThicknessMm = 1;
+
+    glm::dvec2 toPixels(const glm::dvec3& lps) const {
+        return pxAtZero + pxPerMm * glm::dvec2(lps[acrossAxis], lps[downAxis]);
+    }
+    // The patient position under pixel `px` on the shown plane.
+    glm::dvec3 toLps(glm::dvec2 px) const {
+        glm::dvec3 lps(0.0);
+        lps[acrossAxis] = (px.x - pxAtZero.x) / pxPerMm.x;
+        lps[downAxis] = (px.y - pxAtZero.y) / pxPerMm.y;
+        lps[normalAxis] = sliceMm;
+        return lps;
+    }
+};
+
 }  // namespace polysim::gui

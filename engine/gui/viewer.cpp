@@ -171,6 +171,35 @@ ImageRect Viewer::imageRect(Plane p) const {
     return fitImage(v.min, v.size, v.mapping.sizeMm, v.zoom, v.pan);
 }
 
+PlaneFrame Viewer::frame(Plane p) const {
+    PlaneFrame f;
+    f.plane = p;
+    if (!volume_) return f;
+    const View& v = views_[int(p)];
+    const auto& g = volume_->geometry();
+    const AxisMap axes = AxisMap::of(g);
+    auto patientAxisOf = [&](int voxelAxis) {
+        for (int a = 0; a < 3; ++a)
+            if (axes.voxelAxis[a] == voxelAxis) return a;
+        return voxelAxis;
+    };
+    f.acrossAxis = patientAxisOf(v.mapping.acrossAxis);
+    f.downAxis = patientAxisOf(v.mapping.downAxis);
+    f.normalAxis = patientAxisOf(v.mapping.normalAxis);
+    f.sliceThicknessMm = g.spacing[v.mapping.normalAxis];
+    const ImageRect r = imageRect(p);
+    auto pixelOf = [&](const glm::dvec3& lps) { return r.toPixels(v.mapping.uvOf(g.patientToIndex(lps), g.dims)); };
+    const glm::dvec3 at = g.indexToPatient(cursor_);
+    glm::dvec3 across = at, down = at;
+    across[f.acrossAxis] += 1.0;
+    down[f.downAxis] += 1.0;
+    const glm::dvec2 pAt = pixelOf(at);
+    f.pxPerMm = {pixelOf(across).x - pAt.x, pixelOf(down).y - pAt.y};
+    f.pxAtZero = pAt - f.pxPerMm * glm::dvec2(at[f.acrossAxis], at[f.downAxis]);
+    f.sliceMm = at[f.normalAxis];
+    return f;
+}
+
 std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const {
     if (!volume_) return std::nullopt;
     auto p = viewAt(px);
@@ -344,6 +373,10 @@ void Viewer::draw(ImDrawList* l) {
             glm::dvec3 ijk = volume_->geometry().patientToIndex(lps);
             if (std::abs(ijk[v.mapping.normalAxis] - cursor_[v.mapping.normalAxis]) > 2.5) continue;
             glm::dvec2 m = r.toPixels(v.mapping.uvOf(ijk, d));
+            if (!markLabels_) {
+                l->AddCircle(ImVec2(float(m.x), float(m.y)), 4.f, IM_COL32(255, 80, 80, 255), 12, 2.f);
+                continue;
+            }
             l->AddCircle(ImVec2(float(m.x), float(m.y)), 14.f, IM_COL32(255, 80, 80, 255), 24, 2.f);
             textWithShadow(l, ImVec2(float(m.x) + 16, float(m.y) - 8), IM_COL32(255, 120, 120, 255), label.c_str());
         }

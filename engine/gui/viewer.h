@@ -46,6 +46,8 @@ public:
     void setDefaultWindow(imaging::Window w) { defaultWindow_ = w; }
     // Trainee's marks (LPS mm + label), drawn where they cut the shown planes.
     void setMarks(std::vector<std::pair<glm::dvec3, std::string>> marks) { marks_ = std::move(marks); }
+    // Without labels, marks are small rings at their positions (for screens that label them some other way).
+    void setMarkLabels(bool shown) { markLabels_ = shown; }
     void setZoom(Plane p, double zoom) { views_[int(p)].zoom = zoom; }
     // Images of the series that have not "arrived" in the scenario yet are withheld: only the first `count`
     // images from the top of the axial stack show (-1: all).
@@ -90,6 +92,12 @@ public:
     std::optional<Probe> probe(glm::dvec2 px) const;
     std::optional<Plane> viewAt(glm::dvec2 px) const;
     ImageRect imageRect(Plane p) const;
+    // The view's own rectangle in display pixels (empty for a view that is not shown).
+    ImageRect viewBounds(Plane p) const { return {views_[int(p)].min, views_[int(p)].min + views_[int(p)].size}; }
+    // Pixels <-> patient mm on the plane `p` shows now (through the crosshair), for overlays drawn in patient terms.
+    PlaneFrame frame(Plane p) const;
+    // Last mouse position the viewer saw, in display pixels.
+    glm::dvec2 mouse() const { return mouse_; }
 
     // Called after every change of slice, crosshair or window (for the session log and coverage).
     std::function<void(const ViewState&, std::string_view command)> onChange;
@@ -114,6 +122,7 @@ private:
     std::string seriesLabel_;
     std::vector<RegionBand> regions_;
     std::vector<std::pair<glm::dvec3, std::string>> marks_;
+    bool markLabels_ = true;
     int arrivedImages_ = -1;
     std::optional<Plane> single_;  // a projection image shown alone
     glm::dvec2 lastLayoutMin_{0.0}, lastLayoutSize_{0.0};

@@ -365,7 +365,7 @@ void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Pla
             if (!overlaps(left))
                 at = left;
             else
-                while (overlaps(at) && at.min.x > bounds.min.x) at.min.x -= 12, at.max.x -= 12;
+                while (overlaps(at) && at.min.x - 12 >= bounds.min.x + 4) at.min.x -= 12, at.max.x -= 12;
         }
         placed.push_back(at);
         textWithShadow(l, snapped(at.min), line.selected ? kRegionSelected : kRegionLabel, text);

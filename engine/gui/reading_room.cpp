@@ -309,6 +309,11 @@ void ReadingRoom::syncViewerFromSession() {
                 if (session::seriesShowsRegion(sv.series, r)) bands.push_back({r.label, r.zFromMm, r.zToMm});
             viewer_.setRegions(std::move(bands));
             shownSeries_ = sv.series;
+        } else if (viewer_.volume()) {
+            // The session has opened a series whose images are still being read: the viewer must not go on
+            // showing the previous one as if it were this one.
+            viewer_.setVolume(nullptr, "");
+            shownSeries_.clear();
         }
     }
     if (viewer_.volume() && sv.series == shownSeries_) {
@@ -396,8 +401,35 @@ void ReadingRoom::refreshCoverage(bool force) {
     if (force) refreshCoverage(true);
 }
 
+void ReadingRoom::drawViewerPlaceholder() {
+    if (viewer_.volume()) return;
+    // No image yet: say why, in the middle of the viewer, rather than leave a black screen.
+    const auto& sv = session_->view();
+    std::string line1, line2;
+    if (!sv.series.empty()) {
+        std::string label = sv.series;
+        for (const auto& s : scenario_.images.series)
+            if (s.id == sv.series) label = s.label;
+        line1 = "Loading " + label + " ...";
+        line2 = "The images show as soon as they are read.";
+    } else {
+        line1 = "Waiting for the scanner";
+        bool arrived = false;
+        for (const auto& st : session_->seriesStates()) arrived = arrived || (st.spec && st.arrivedFraction > 0);
+        line2 = arrived ? "Open an arrived series from the top bar."
+                        : "The first series opens by itself when it arrives.";
+    }
+    ImGuiIO& io = ImGui::GetIO();
+    ImDrawList* l = ImGui::GetBackgroundDrawList();
+    ImVec2 centre((kLeftPanel + io.DisplaySize.x) * 0.5f, (kTopBar + io.DisplaySize.y) * 0.5f);
+    ImVec2 s1 = ImGui::CalcTextSize(line1.c_str()), s2 = ImGui::CalcTextSize(line2.c_str());
+    l->AddText(ImVec2(centre.x - s1.x * 0.5f, centre.y - s1.y - 2), IM_COL32(230, 200, 120, 255), line1.c_str());
+    l->AddText(ImVec2(centre.x - s2.x * 0.5f, centre.y + 4), IM_COL32(170, 170, 170, 255), line2.c_str());
+}
+
 void ReadingRoom::draw() {
     viewer_.draw(ImGui::GetBackgroundDrawList());
+    drawViewerPlaceholder();
     drawTopBar();
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, kTopBar));

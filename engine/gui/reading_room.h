@@ -83,6 +83,7 @@ private:
     void speakNewInterruptions();
     void refreshCoverage(bool force);
     void drawTopBar();
+    void drawViewerPlaceholder();
     void drawVitals(ImVec2 pos, ImVec2 size);
     void drawPresets();
     void drawChecklist();

@@ -68,6 +68,18 @@ struct Shot {
             }
         return n;
     }
+    // Pixels of the viewer's amber message text ("Waiting for the scanner", "Loading ...") around the middle of
+    // the viewer area.
+    int viewerMessage() const {
+        int n = 0;
+        const int cx = (340 + s.width) / 2, cy = (46 + s.height) / 2;
+        for (int y = cy - 40; y < cy + 10; ++y)
+            for (int x = cx - 200; x < cx + 200; ++x) {
+                auto c = at(x, y);
+                n += c[0] > 180 && c[1] > 140 && c[1] < 220 && c[2] < 140;
+            }
+        return n;
+    }
 };
 
 class Clicker {
@@ -172,10 +184,17 @@ TEST(Library, PickACaseReadTheBriefingAndStartReading) {
         EXPECT_GT(room.ecgGreen(), 100) << "no trauma monitor in the reading room: " << (dir / "3-reading.png");
         EXPECT_NE(polysim::test::readFile(o.log).find("\"session_start\""), std::string::npos)
             << "the session did not start";
+        // Only the scout has arrived and nothing is open yet: the viewer says so instead of staying black.
+        EXPECT_FALSE(app.imagesShown());
+        EXPECT_GT(room.viewerMessage(), 30) << "a black viewer with no word of why: " << (dir / "3-reading.png");
 
         // The scout has arrived (at 0 s): open it from the top bar, and it fills the viewer.
+        // Until its one image is read the viewer says it is loading; then the image fills the viewer.
         ASSERT_TRUE(ui.click("series:scout"));
         Shot scout = ui.frame();
+        deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!app.imagesShown() && std::chrono::steady_clock::now() < deadline) scout = ui.frame();
+        scout = ui.frame();
         polysim::gui::writePng(dir / "4-scout.png", scout.s);
         EXPECT_TRUE(app.imagesShown()) << "no image after opening the scout: " << (dir / "4-scout.png");
         EXPECT_NE(polysim::test::readFile(o.log).find("\"series\":\"scout\""), std::string::npos)

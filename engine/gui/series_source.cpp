@@ -79,25 +79,22 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     for (const auto& s : scenario.images.series) order_.push_back(&s);
     std::stable_sort(order_.begin(), order_.end(),
                      [](auto* a, auto* b) { return a->arrivalSeconds < b->arrivalSeconds; });
-    // The scout is a projection the DICOM loader does not stack into a volume: the phantom's scout is made in
-    // memory alongside; a DICOM case's scout is projected from its body series once that has loaded (declared or
-    // not: a case without a scout gets one under kComputedScoutId).
-    std::string declaredScout;
+    // The scout is one localizer image, not a stack: it is read on its own (the phantom's from its cached study
+    // once that is ready, a DICOM case's from its folder at once). A DICOM case without a scout, or whose scout
+    // cannot be read, gets an AP projection of its body series once that has loaded (kComputedScoutId when none
+    // is declared).
     std::erase_if(order_, [&](auto* s) {
         if (s->kind != "scout") return false;
-        declaredScout = s->id;
-        if (scenario.images.phantom)
-            scout_ = {s->id, std::async(std::launch::async, [o = scenario::phantomOptionsFor(scenario)] {
-                          return std::shared_ptr<const imaging::Volume>(
-                              phantom::generateSeries(o, phantom::SeriesKind::Scout));
-                      })};
+        scoutSpec_ = s;
         return true;
     });
     if (!scenario.images.phantom && !order_.empty()) {
         // The body series: the first that is not the head (a head-only case projects its head).
         auto body = std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != "head"; });
         scoutFrom_ = (body != order_.end() ? *body : order_.front())->id;
-        scout_.first = declaredScout.empty() ? std::string(kComputedScoutId) : declaredScout;
+        scout_.first = scoutSpec_ ? scoutSpec_->id : std::string(kComputedScoutId);
+        if (scoutSpec_) startScout();
+        else projectScout_ = true;
     }
     if (scenario.images.phantom) {
         preparing_ = true;
@@ -140,9 +137,19 @@ void SeriesSource::poll() {
             if (generating_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
             phantomStudy_ = generating_.get();
             preparing_ = false;
+            if (scoutSpec_) {
+                scout_.first = scoutSpec_->id;
+                startScout();
+            }
         }
-        if (scout_.second.valid() && scout_.second.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
-            volumes_[scout_.first] = scout_.second.get();
+        if (scout_.second.valid() && scout_.second.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+            try {
+                volumes_[scout_.first] = scout_.second.get();
+            } catch (const std::exception&) {
+                if (scoutFrom_.empty()) throw;  // the phantom's own scout must read
+                projectScout_ = true;           // a DICOM case: its body series stands in
+            }
+        }
         if (starting_.valid()) {
             if (starting_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
             current_ = starting_.get();
@@ -150,17 +157,26 @@ void SeriesSource::poll() {
         }
         if (current_ && current_->finished()) {
             current_->report();  // rethrows a fatal decoding error
-            if (currentId_ == scoutFrom_ && !scout_.second.valid() && !volumes_.count(scout_.first))
-                scout_.second = std::async(std::launch::async, [body = current_->volume()] {
-                    return std::shared_ptr<const imaging::Volume>(projectScout(*body));
-                });
             finished_.push_back(std::move(current_));
         }
+        if (projectScout_ && !scout_.second.valid() && !volumes_.count(scout_.first))
+            if (auto body = volume(scoutFrom_); body && body->complete())
+                scout_.second = std::async(std::launch::async, [body] {
+                    return std::shared_ptr<const imaging::Volume>(projectScout(*body));
+                });
         if (!current_ && !starting_.valid() && next_ < order_.size()) startNext();
     } catch (const std::exception& e) {
         error_ = e.what();
         throw;
     }
+}
+
+void SeriesSource::startScout() {
+    scout_.second = std::async(std::launch::async, [folder = folderOf(*scoutSpec_),
+                                                    uid = scenario_.images.phantom ? std::string()
+                                                                                   : scoutSpec_->seriesInstanceUid] {
+        return std::shared_ptr<const imaging::Volume>(imaging::loadLocalizer(folder, uid));
+    });
 }
 
 void SeriesSource::startNext() {
@@ -178,7 +194,8 @@ std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& i
 }
 
 bool SeriesSource::allLoaded() const {
-    return !preparing_ && !current_ && !starting_.valid() && !scout_.second.valid() && next_ >= order_.size();
+    return !preparing_ && !current_ && !starting_.valid() && !scout_.second.valid() && next_ >= order_.size() &&
+           (!projectScout_ || volumes_.count(scout_.first));
 }
 
 }  // namespace polysim::gui

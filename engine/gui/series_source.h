@@ -52,6 +52,7 @@ public:
 
 private:
     void startNext();
+    void startScout();
     std::filesystem::path folderOf(const scenario::SeriesSpec& spec) const;
 
     const scenario::Scenario& scenario_;
@@ -68,7 +69,9 @@ private:
     // Reading a series' headers takes a second or more: done off the UI thread so scrolling never stalls.
     std::future<std::unique_ptr<imaging::StreamingLoad>> starting_;
     std::pair<std::string, std::future<std::shared_ptr<const imaging::Volume>>> scout_;
-    std::string scoutFrom_;  // DICOM: the body series the scout is projected from
+    const scenario::SeriesSpec* scoutSpec_ = nullptr;  // the case's scout series, if it has one
+    std::string scoutFrom_;      // DICOM: the body series a scout is projected from
+    bool projectScout_ = false;  // DICOM: no scout of its own (or it did not read): project the body series
     std::string currentId_;
     std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;
     std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;

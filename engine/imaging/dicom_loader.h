@@ -184,6 +184,14 @@ private:
     std::shared_ptr<State> state_;
 };
 
+// A localizer (scout, topogram) as a one-image Volume in HU, placed in the patient by its own header (a coronal AP
+// topogram has the normal along P). `uid` picks the series by id or SeriesInstanceUID; without it, the localizer
+// series with the most images. A series of several localizer images of one orientation gives its first.
+// Throws SeriesNotFoundError when there is no such localizer, SeriesNotLoadableError when it cannot be placed or
+// decoded; messages name the path.
+std::shared_ptr<Volume> loadLocalizer(const ScanReport& scan, const std::string& uid = {});
+std::shared_ptr<Volume> loadLocalizer(const std::filesystem::path& path, const std::string& uid = {});
+
 // Readable name of a transfer syntax UID ("JPEG-LS Lossless" ...), or the UID itself when unknown.
 std::string transferSyntaxName(const std::string& uid);
 

@@ -335,4 +335,42 @@ std::shared_ptr<Volume> loadCtVolume(const std::filesystem::path& path, const st
     return loadCtVolume(scan, uid, options, report);
 }
 
+std::shared_ptr<Volume> loadLocalizer(const ScanReport& scan, const std::string& uid) {
+    const SeriesReport* chosen = nullptr;
+    for (const auto& s : scan.series) {
+        if (!s.localizer || s.slices.empty()) continue;
+        if (!uid.empty() && s.id != uid && s.seriesInstanceUid != uid) continue;
+        if (!chosen || s.imageCount > chosen->imageCount) chosen = &s;
+    }
+    if (!chosen)
+        throw SeriesNotFoundError(
+            (uid.empty() ? std::string("no localizer (scout) image") : "no localizer (scout) image in series " + uid) +
+            " in " + scan.input.string() + "; 'polysim info' lists the series");
+    const SliceHeader& image = chosen->slices.front();
+    if (!image.hasPosition)
+        throw SeriesNotLoadableError("the localizer " + image.file.string() +
+                                     " has no ImagePositionPatient/ImageOrientationPatient: it cannot be placed");
+    if (image.samplesPerPixel != 1)
+        throw SeriesNotLoadableError("the localizer " + image.file.string() + " is a colour image (" +
+                                     image.photometric + "), not a grey-scale topogram");
+    VolumeGeometry g;
+    g.dims = {image.columns, image.rows, 1};
+    g.spacing = {image.pixelSpacing.x, image.pixelSpacing.y, image.sliceThickness > 0 ? image.sliceThickness : 1.0};
+    g.origin = image.position;
+    g.direction = glm::dmat3(image.rowDirection, image.columnDirection,
+                             glm::normalize(glm::cross(image.rowDirection, image.columnDirection)));
+    auto volume = std::make_shared<Volume>(g, Volume::Unfilled{});
+    try {
+        detail::decodeToHu(image, volume->slice(0));
+    } catch (const DicomLoadError& e) {
+        throw SeriesNotLoadableError(std::string("the localizer could not be decoded: ") + e.what());
+    }
+    volume->markAllReady();
+    return volume;
+}
+
+std::shared_ptr<Volume> loadLocalizer(const std::filesystem::path& path, const std::string& uid) {
+    return loadLocalizer(scanDicom(path), uid);
+}
+
 }  // namespace polysim::imaging

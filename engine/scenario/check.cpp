@@ -178,6 +178,19 @@ private:
         if (!options_.scanDicom) return;
         const imaging::ScanReport* scan = scanOf(sp.folder, where);
         if (!scan) return;
+        if (sp.kind == "scout") {
+            // A scout is a localizer, a projection never stacked into a volume: it only has to be there.
+            for (const auto& r : scan->series)
+                if (r.localizer && (sp.seriesInstanceUid.empty() || r.id == sp.seriesInstanceUid ||
+                                    r.seriesInstanceUid == sp.seriesInstanceUid))
+                    return;
+            if (sp.seriesInstanceUid.empty()) {
+                report_.error(where, "no localizer (scout) image in " + sp.folder.string() + " for series '" + sp.id +
+                                         "'; without a scout series the reading room projects one from the body "
+                                         "series");
+                return;
+            }
+        }
         const imaging::SeriesReport* chosen = nullptr;
         try {
             chosen = &imaging::chooseCtSeries(*scan, sp.seriesInstanceUid);
@@ -196,8 +209,6 @@ private:
                                             e.what());
             return;
         }
-        // A scout is a localizer, a projection never stacked into a volume: it only has to be there.
-        if (sp.kind == "scout" && chosen->localizer) return;
         if (!chosen->loadable) {
             report_.error(sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where),
                           "series '" + sp.id + "' (" + chosen->seriesInstanceUid + ") cannot be loaded as a volume: " +

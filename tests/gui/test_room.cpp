@@ -279,6 +279,22 @@ TEST(ReadingRoomView, ZoomingTheScoutLeavesTheSessionsPlaneAndZoomAlone) {
     EXPECT_EQ(r.logged("zoom") + r.logged("plane") + r.logged("pan"), 0);
 }
 
+// A DICOM case: the RSNA template's case around `body` (a folder of axial CT) as its portal series, with
+// `moreSeries` (TOML [[images.series]] tables) before it.
+fs::path dicomCase(const fs::path& dir, const fs::path& body, const std::string& moreSeries = "") {
+    std::string text =
+        polysim::test::readFile(polysim::test::sourceDir() / "scenarios/rsna-2023-abdominal-template.toml");
+    const std::string folderLine =
+        "folder = \"${POLYSIM_DATA}/rsna-2023-abdominal-trauma-detection/train_images/10004/21057\"";
+    const std::string firstSeries = "[[images.series]]\n";
+    EXPECT_NE(text.find(folderLine), std::string::npos);
+    EXPECT_NE(text.find(firstSeries), std::string::npos);
+    text.replace(text.find(folderLine), folderLine.size(), "folder = \"" + body.string() + "\"");
+    text.insert(text.find(firstSeries), moreSeries);
+    std::ofstream(dir / "dicom-case.toml") << text;
+    return dir / "dicom-case.toml";
+}
+
 TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
     auto dir = polysim::test::scratchDir("room-computed-scout");
     auto small = load(motorcyclist(dir));
@@ -288,14 +304,7 @@ TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
     for (const auto& e : fs::directory_iterator(study))
         if (e.path().filename().string().ends_with("_arterial")) arterial = e.path();
     ASSERT_FALSE(arterial.empty());
-    std::string text =
-        polysim::test::readFile(polysim::test::sourceDir() / "scenarios/rsna-2023-abdominal-template.toml");
-    const std::string folderLine =
-        "folder = \"${POLYSIM_DATA}/rsna-2023-abdominal-trauma-detection/train_images/10004/21057\"";
-    ASSERT_NE(text.find(folderLine), std::string::npos);
-    text.replace(text.find(folderLine), folderLine.size(), "folder = \"" + arterial.string() + "\"");
-    std::ofstream(dir / "dicom-case.toml") << text;
-    auto scenario = load(dir / "dicom-case.toml");
+    auto scenario = load(dicomCase(dir, arterial));
     ASSERT_FALSE(scenario.images.phantom);
 
     Room r(scenario, dir / "log.jsonl");
@@ -359,6 +368,42 @@ TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
     r.frame();
     EXPECT_EQ(r.room->viewer().window(), soft);
     EXPECT_EQ(r.room->viewer().sliceCount(Plane::Axial), body->dims().z);
+}
+
+TEST(DicomScout, ADicomCaseShowsItsOwnLocalizerNotAProjection) {
+    auto dir = polysim::test::scratchDir("room-dicom-scout");
+    auto small = load(motorcyclist(dir));
+    // A DICOM case made of the phantom's files: its topogram as the scout, its arterial series as the body.
+    fs::path study = polysim::phantom::ensureCachedStudy(polysim::scenario::phantomOptionsFor(small));
+    fs::path arterial, scoutFolder;
+    for (const auto& e : fs::directory_iterator(study)) {
+        if (e.path().filename().string().ends_with("_arterial")) arterial = e.path();
+        if (e.path().filename().string().ends_with("_scout")) scoutFolder = e.path();
+    }
+    ASSERT_FALSE(arterial.empty());
+    ASSERT_FALSE(scoutFolder.empty());
+    auto scenario = load(dicomCase(dir, arterial, "[[images.series]]\nid = \"topogram\"\nkind = \"scout\"\nfolder = \"" +
+                                                       scoutFolder.string() + "\"\narrival = 0\n\n"));
+    ASSERT_FALSE(scenario.images.phantom);
+
+    Room r(scenario, dir / "log.jsonl");
+    EXPECT_FALSE(r.room->computedScoutOffered()) << "the case has a scout of its own";
+    EXPECT_FALSE(r.room->images().volume(polysim::gui::kComputedScoutId));
+    auto shown = r.room->images().volume("topogram");
+    ASSERT_TRUE(shown) << "the case's scout was not read";
+    // Exactly the topogram on disk (its noise and all), not a projection of the body series.
+    auto file = polysim::imaging::loadLocalizer(scoutFolder);
+    ASSERT_EQ(shown->dims(), file->dims());
+    EXPECT_TRUE(std::equal(shown->voxels().begin(), shown->voxels().end(), file->voxels().begin()));
+    auto projected = polysim::gui::projectScout(*r.room->images().volume("portal"));
+    EXPECT_TRUE(shown->dims() != projected->dims() ||
+                !std::equal(shown->voxels().begin(), shown->voxels().end(), projected->voxels().begin()))
+        << "the scout shown is the projection of the body series";
+
+    r.room->session().apply(polysim::session::OpenSeries{"topogram"});
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().volume(), shown.get());
+    EXPECT_EQ(r.room->viewer().sliceCount(Plane::Coronal), 1) << "the topogram is one coronal image";
 }
 
 TEST(ReadingRoomView, AResumedSessionShowsItsZoomAndPan) {

@@ -180,16 +180,22 @@ TEST(DicomTraps, DuplicatePositionsAreCountedAndTheFirstPhaseIsUsed) {
     for (int k = 0; k < 3; ++k) expectSliceIs(*v, k, s.base, 2.0 * k);
 }
 
-TEST(DicomTraps, ALocalizerInsideTheSeriesIsSplitOffAndNotStacked) {
-    Stack s(scratchDir("localizer"), {0, 2, 4, 6, 8});
-    s.write();
-    SyntheticSlice scout = s.base;
+// An AP topogram of 40 columns by 80 rows (rows run from head to feet) with the rest of `base`'s header.
+SyntheticSlice apScout(const SyntheticSlice& base) {
+    SyntheticSlice scout = base;
     scout.localizer = true;
     scout.rows = 80;
     scout.columns = 40;
     scout.rowDirection = {1, 0, 0};
     scout.columnDirection = {0, 0, -1};
     scout.position = {-100, 0, 200};
+    return scout;
+}
+
+TEST(DicomTraps, ALocalizerInsideTheSeriesIsSplitOffAndNotStacked) {
+    Stack s(scratchDir("localizer"), {0, 2, 4, 6, 8});
+    s.write();
+    SyntheticSlice scout = apScout(s.base);
     scout.instanceNumber = 99;
     writeCtSlice(s.dir / "scout.dcm", scout);
     ScanReport scan = scanDicom(s.dir);
@@ -202,6 +208,39 @@ TEST(DicomTraps, ALocalizerInsideTheSeriesIsSplitOffAndNotStacked) {
     EXPECT_FALSE(localizer->loadable);
     auto v = loadCtVolume(scan, s.uid);
     EXPECT_EQ(v->dims(), glm::ivec3(64, 64, 5));
+}
+
+TEST(DicomTraps, AScoutImageLoadsOnItsOwnPlacedByItsHeader) {
+    Stack s(scratchDir("localizer-alone"), {0, 2, 4});
+    s.write();
+    SyntheticSlice scout = apScout(s.base);
+    scout.seriesInstanceUid = newUid();
+    scout.pixelSpacing = {0.5, 1.5};  // between columns, between rows
+    scout.stored = testPattern(scout.rows, scout.columns, 7);
+    writeCtSlice(s.dir / "scout.dcm", scout);
+
+    // Asked for by its series, or found as the folder's only localizer: one coronal image, not the stack.
+    for (const std::string& uid : {scout.seriesInstanceUid, std::string()}) {
+        auto v = loadLocalizer(s.dir, uid);
+        ASSERT_EQ(v->dims(), glm::ivec3(40, 80, 1));
+        EXPECT_TRUE(v->complete());
+        const auto& g = v->geometry();
+        EXPECT_NEAR(glm::length(g.indexToPatient({0, 0, 0}) - glm::dvec3(-100, 0, 200)), 0.0, 1e-9);
+        // Column index runs along the row direction (patient left), row index down the patient (S to I).
+        EXPECT_NEAR(glm::length(g.indexToPatient({39, 79, 0}) - glm::dvec3(-100 + 39 * 0.5, 0, 200 - 79 * 1.5)), 0.0,
+                    1e-9);
+        EXPECT_NEAR(std::abs(g.direction[2].y), 1.0, 1e-12) << "an AP topogram looks along P";
+        for (int j = 0; j < 80; j += 9)
+            for (int i = 0; i < 40; i += 7)
+                ASSERT_EQ(v->at(i, j, 0), int16_t(scout.stored[std::size_t(j) * 40 + i] - 1024)) << i << "," << j;
+    }
+    // The stack is no localizer: asking for it by its UID says so and names the folder.
+    try {
+        loadLocalizer(s.dir, s.uid);
+        FAIL() << "the axial stack was loaded as a scout";
+    } catch (const SeriesNotFoundError& e) {
+        EXPECT_NE(std::string(e.what()).find(s.dir.string()), std::string::npos) << e.what();
+    }
 }
 
 TEST(DicomTraps, TwoSeriesInOneFolderAreBothListedAndTheLargerIsTheDefault) {

@@ -120,9 +120,11 @@ TEST(PhantomStudy, LoaderReadsBackExactlyTheGeneratedVoxels) {
     const auto study = phantom::writeStudy(o, dir);
     const auto series = phantom::studySeries(o);
     ASSERT_EQ(series.size(), study.seriesInstanceUids.size());
-    for (std::size_t s = 1; s < series.size(); ++s) {  // every axial series (the scout is a single localizer)
+    for (std::size_t s = 0; s < series.size(); ++s) {  // the scout (one localizer image) and every axial series
         const auto generated = phantom::generateSeries(o, series[s]);
-        const auto loaded = imaging::loadCtVolume(dir, study.seriesInstanceUids[s]);
+        const auto loaded = series[s] == phantom::SeriesKind::Scout
+                                ? imaging::loadLocalizer(dir, study.seriesInstanceUids[s])
+                                : imaging::loadCtVolume(dir, study.seriesInstanceUids[s]);
         const auto &a = generated->geometry(), &b = loaded->geometry();
         ASSERT_EQ(a.dims, b.dims) << phantom::seriesKindName(series[s]);
         EXPECT_NEAR(glm::length(a.origin - b.origin), 0.0, 1e-3);

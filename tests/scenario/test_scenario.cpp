@@ -403,6 +403,25 @@ TEST_F(DicomScenario, FolderUnderTheDataVariableIsFoundWhenTheVariableIsSet) {
     EXPECT_TRUE(found) << scenario::formatDiagnostics(o.diagnostics);
 }
 
+TEST_F(DicomScenario, AScoutSeriesMustBeALocalizerImage) {
+    // The head CT folder holds axial slices only: as a scout it is an error on its folder line that says what to
+    // do; the same folder with the axial series as the body is fine.
+    const std::string folder = (test::fixturesDir() / "dicom/ge-head-tilt").string();
+    std::string text = dicomScenario(folder, "", "[0, 0, 0]");
+    const std::string series = "[[images.series]]\n";
+    text.insert(text.find(series), series + "id = \"scout\"\nkind = \"scout\"\nfolder = \"" + folder + "\"\n");
+    auto r = scenario::parseScenario(text, "case.toml");
+    EXPECT_FALSE(r.ok());
+    auto d = std::find_if(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& x) {
+        return x.message.find("no localizer (scout) image") != std::string::npos;
+    });
+    ASSERT_NE(d, r.diagnostics.end()) << scenario::formatDiagnostics(r.diagnostics);
+    EXPECT_EQ(d->severity, Diagnostic::Severity::Error);
+    EXPECT_EQ(d->where.line, 11) << "the scout's folder line";
+    EXPECT_NE(d->message.find(fs::path(folder).lexically_normal().string()), std::string::npos) << d->message;
+    EXPECT_NE(d->message.find("projects one from the body series"), std::string::npos) << d->message;
+}
+
 // ---- nothing crashes ----
 
 TEST(Robustness, RandomBytesAndMangledScenariosNeverCrashAndAlwaysExplain) {

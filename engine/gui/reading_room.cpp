@@ -428,6 +428,7 @@ void ReadingRoom::drawViewerPlaceholder() {
 }
 
 void ReadingRoom::draw() {
+    controls_.clear();
     viewer_.draw(ImGui::GetBackgroundDrawList());
     drawViewerPlaceholder();
     drawTopBar();
@@ -703,8 +704,27 @@ void ReadingRoom::drawConclusion() {
     if (declared) ImGui::BeginDisabled();
     if (ImGui::Button(declared ? "Primary survey declared" : "Primary survey complete"))
         apply(session::DeclarePrimarySurveyComplete{});
+    noteControl("primary-survey");
     if (declared) ImGui::EndDisabled();
-    if (ImGui::Button("End session")) apply(session::EndSession{});
+    // Ending early cannot be undone: the room asks first.
+    if (ImGui::Button("End session")) ImGui::OpenPopup("End the session?");
+    noteControl("end-session");
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("End the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextUnformatted("The session ends now and is scored; it cannot be taken up again.");
+        ImGui::TextDisabled("The clock keeps running while this question is open.");
+        if (ImGui::Button("End session and score")) {
+            apply(session::EndSession{});
+            ImGui::CloseCurrentPopup();
+        }
+        noteControl("end-session:confirm");
+        ImGui::SameLine();
+        if (ImGui::Button("Keep reading")) ImGui::CloseCurrentPopup();
+        noteControl("end-session:keep-reading");
+        ImGui::EndPopup();
+    }
 }
 
 void ReadingRoom::drawBubbles() {
@@ -723,9 +743,11 @@ void ReadingRoom::drawBubbles() {
         ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.f);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.f);
         std::string title = "##bubble" + spec.id;
+        // A bubble that appears takes no focus: the keys stay with the viewer or the field being typed in.
         ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                                                 ImGuiWindowFlags_AlwaysAutoResize);
+                                                 ImGuiWindowFlags_AlwaysAutoResize |
+                                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
         ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
                            roleTitle(spec.role).c_str());
         if (a.escalated) {

@@ -63,7 +63,9 @@ public:
     // The top bar's "Scout (computed)" button: offered once the projection is ready (DICOM cases without a scout).
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);
-    // Where a top-bar control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout".
+    bool markPickerOpen() const { return pickerOpen_; }
+    // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
+    // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
 
 private:

@@ -9,6 +9,7 @@
 #include <set>
 
 #include <SDL.h>
+#include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
 
 #include "gui/app_window.h"
@@ -16,6 +17,7 @@
 #include "phantom/phantom.h"
 #include "scenario/loader.h"
 #include "scenario/phantom_source.h"
+#include "support/sdl_input.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -43,7 +45,12 @@ struct Room {
     polysim::gui::Bindings bindings = polysim::gui::Bindings::defaults();
     std::unique_ptr<ReadingRoom> room;
 
-    Room(const polysim::scenario::Scenario& scenario, const fs::path& log) : window(options()) {
+    // `live`: a shown window whose SDL events (the X pointer, pushed keys) go through ImGui and the room each frame,
+    // as the app's event loop passes them.
+    bool live = false;
+
+    Room(const polysim::scenario::Scenario& scenario, const fs::path& log, bool shown = false)
+        : window(options(shown)), live(shown) {
         polysim::gui::ReadingRoomOptions ro;
         ro.log = log;
         ro.sound = false;
@@ -58,13 +65,20 @@ struct Room {
         if (!room->images().allLoaded()) throw std::runtime_error("the images did not load");
     }
     ~Room() { room->destroyGl(); }
-    static polysim::gui::WindowOptions options() {
+    static polysim::gui::WindowOptions options(bool shown = false) {
         polysim::gui::WindowOptions o;
-        o.hidden = true;
+        o.hidden = !shown;
         o.vsync = false;
         return o;
     }
     polysim::gui::Screenshot frame(bool shot = false) {
+        if (live) {
+            SDL_Event e;
+            while (SDL_PollEvent(&e)) {
+                ImGui_ImplSDL2_ProcessEvent(&e);
+                room->handleEvent(e);
+            }
+        }
         window.beginFrame();
         room->prepareFrame();
         room->draw();
@@ -102,6 +116,17 @@ struct Room {
         auto r = room->viewer().imageRect(p);
         return (r.min + r.max) * 0.5;
     }
+    // Real input (live rooms): a click on a control the room drew, a key press, typing.
+    bool click(const std::string& control) {
+        auto at = room->controlCentre(control);
+        if (!at) return false;
+        polysim::test::clickInWindow(window.sdl(), int(at->first), int(at->second), [this] { frame(); });
+        return true;
+    }
+    void key(SDL_Keycode k, Uint16 mods = KMOD_NONE) {
+        polysim::test::pressKey(window.sdl(), k, [this] { frame(); }, mods);
+    }
+    void type(const std::string& text) { polysim::test::typeText(window.sdl(), text, [this] { frame(); }); }
     int logged(const std::string& action) const {
         int n = 0;
         for (const auto& e : room->log().events()) n += e.value("action", "") == action;
@@ -400,4 +425,133 @@ TEST(ReadingRoomView, AResumedSessionShowsItsZoomAndPan) {
     EXPECT_NEAR(room.viewer().pan(Plane::Axial).x, -60.0 / mmPerPx, 2.0);
     EXPECT_NEAR(room.viewer().pan(Plane::Axial).y, 0.0, 2.0);
     room.destroyGl();
+}
+
+// ---- The keyboard belongs to the viewer, unless a text field is being typed in ----
+
+namespace {
+// The motorcyclist room, live (a shown window, real SDL events), at `at` seconds with the arterial series open.
+struct LiveRoom : Room {
+    LiveRoom(const polysim::scenario::Scenario& scenario, const fs::path& log, double at) : Room(scenario, log, true) {
+        room->advanceTo(at);
+        room->session().apply(polysim::session::OpenSeries{"arterial"});
+        for (int i = 0; i < 3; ++i) frame();
+    }
+    double z() const { return room->session().view().cursor.z; }
+    // Presses Down twice: true when the viewer went on to the next images.
+    bool downReachesTheViewer() {
+        const double before = z();
+        key(SDLK_DOWN);
+        key(SDLK_DOWN);
+        return z() < before - 1;
+    }
+    // Space and Enter, which a focused button would take for a press.
+    void spaceAndEnter() {
+        key(SDLK_SPACE);
+        key(SDLK_RETURN);
+    }
+    bool asking(const std::string& id) const {
+        for (const auto& a : room->session().activeInterruptions())
+            if (a.spec && a.spec->id == id) return true;
+        return false;
+    }
+    std::vector<polysim::session::Mark> marks() const { return room->session().marks(); }
+};
+}  // namespace
+
+TEST(ReadingRoomKeys, AfterClickingAHudButtonTheArrowsStillScrollAndSpaceDoesNotEndTheSession) {
+    auto dir = polysim::test::scratchDir("room-keys-after-click");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    // "Primary survey complete" sits just above "End session" in the HUD.
+    ASSERT_TRUE(r.click("primary-survey"));
+    ASSERT_TRUE(r.room->session().primarySurveyDeclaredAt()) << "the click did not reach the button";
+    EXPECT_TRUE(r.downReachesTheViewer()) << "Down no longer reaches the viewer after a click on the HUD";
+    r.spaceAndEnter();
+    EXPECT_FALSE(r.room->ended()) << "a key ended the session";
+    EXPECT_EQ(r.logged("end"), 0);
+    EXPECT_EQ(r.logged("primary_survey_complete"), 1) << "a key pressed the button again";
+}
+
+TEST(ReadingRoomKeys, EndSessionAsksFirst) {
+    auto dir = polysim::test::scratchDir("room-end-asks");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    ASSERT_TRUE(r.click("end-session"));
+    EXPECT_FALSE(r.room->ended()) << "ending early cannot be undone: the room must ask first";
+    ASSERT_TRUE(r.click("end-session:keep-reading")) << "no question asked";
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_FALSE(r.room->ended());
+    EXPECT_FALSE(r.room->controlCentre("end-session:confirm")) << "the question stayed open";
+    EXPECT_TRUE(r.downReachesTheViewer()) << "the keys did not come back to the viewer";
+    ASSERT_TRUE(r.click("end-session"));
+    ASSERT_TRUE(r.click("end-session:confirm"));
+    EXPECT_TRUE(r.room->ended());
+    EXPECT_EQ(r.logged("end"), 1);
+}
+
+TEST(ReadingRoomKeys, ABubbleThatAppearsDoesNotTakeTheKeys) {
+    auto dir = polysim::test::scratchDir("room-keys-bubble");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 70);
+    r.room->advanceTo(76);  // the visceral surgeon asks at 75 s
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("surgeon_bleeding"));
+    EXPECT_TRUE(r.downReachesTheViewer()) << "Down no longer reaches the viewer once a bubble shows";
+    r.spaceAndEnter();
+    EXPECT_EQ(r.logged("answer"), 0) << "a key answered for the trainee";
+    EXPECT_TRUE(r.asking("surgeon_bleeding"));
+}
+
+TEST(ReadingRoomKeys, MOpensTheMarkPickerAtTheCrosshair) {
+    auto dir = polysim::test::scratchDir("room-keys-mark");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    r.key(SDLK_DOWN);
+    const glm::dvec3 crosshair = r.room->session().view().cursor;
+    r.key(SDLK_m);
+    ASSERT_TRUE(r.room->markPickerOpen()) << "M did not open the mark picker";
+    // The search field has the keyboard: the letters are the label, not viewer keys.
+    r.type("spleen");
+    r.key(SDLK_RETURN);
+    EXPECT_FALSE(r.room->markPickerOpen());
+    auto marks = r.marks();
+    ASSERT_EQ(marks.size(), 1u) << "Enter did not mark";
+    EXPECT_EQ(marks[0].label, "spleen");
+    EXPECT_NEAR(marks[0].lps.z, crosshair.z, 1e-6) << "not marked on the image shown";
+}
+
+TEST(ReadingRoomKeys, ABubbleThatAppearsWhileTypingALabelLeavesTheTypingAlone) {
+    auto dir = polysim::test::scratchDir("room-keys-typing");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 70);
+    r.key(SDLK_m);
+    ASSERT_TRUE(r.room->markPickerOpen());
+    r.type("splenic");
+    r.room->advanceTo(76);  // the visceral surgeon's bubble appears mid-word
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("surgeon_bleeding"));
+    r.type(" laceration");
+    r.key(SDLK_RETURN);
+    auto marks = r.marks();
+    ASSERT_EQ(marks.size(), 1u) << "the bubble took the keyboard from the search field";
+    EXPECT_EQ(marks[0].label, "splenic laceration");
+}
+
+TEST(ReadingRoomBubbles, PhoneAndPagerCanBeDealtWith) {
+    auto dir = polysim::test::scratchDir("room-noise");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 56);  // the phone rings at 55 s
+    ASSERT_TRUE(r.asking("phone_ed"));
+    ASSERT_TRUE(r.click("answer:phone_ed")) << "the phone's bubble has no control";
+    EXPECT_FALSE(r.asking("phone_ed"));
+    r.room->advanceTo(151);  // the pager at 150 s
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("pager_ward"));
+    ASSERT_TRUE(r.click("answer:pager_ward")) << "the pager's bubble has no control";
+    EXPECT_FALSE(r.asking("pager_ward"));
+    std::vector<std::string> answered;
+    for (const auto& e : r.room->log().events())
+        if (e.value("action", "") == "answer" && !e.contains("refused")) answered.push_back(e.value("interruption", ""));
+    EXPECT_EQ(answered, (std::vector<std::string>{"phone_ed", "pager_ward"}));
 }

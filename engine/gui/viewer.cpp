@@ -148,6 +148,8 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
         const auto* preset = imaging::findWindowPreset(command.substr(14));
         if (!preset) return false;
         setWindow(preset->window);
+    } else if (command == "finding.mark") {
+        // Changes nothing on screen: whoever shows the viewer asks for a label at the crosshair.
     } else {
         return false;
     }

@@ -100,6 +100,24 @@ TEST(Viewer, NumberKeysSelectPresetsAndSpaceResets) {
     EXPECT_EQ(viewer.window(), (imaging::Window{400, 40}));
 }
 
+TEST(Viewer, EveryDefaultKeyRunsItsCommand) {
+    Viewer viewer = laidOutViewer(testVolume());
+    Bindings b = Bindings::defaults();
+    for (const auto& info : bindableCommands()) {
+        if (info.kind != CommandKind::Key) continue;
+        for (const Chord& chord : b.chordsOf(info.name)) {
+            viewer.execute("slice.first", Plane::Axial);
+            viewer.execute("slice.next10", Plane::Axial);  // room to move either way
+            SDL_Event e{};
+            e.type = SDL_KEYDOWN;
+            e.key.keysym.sym = chord.key;
+            e.key.keysym.mod = Uint16((chord.mods & kShift ? KMOD_LSHIFT : 0) | (chord.mods & kCtrl ? KMOD_LCTRL : 0) |
+                                      (chord.mods & kAlt ? KMOD_LALT : 0));
+            EXPECT_EQ(viewer.handleEvent(e, b, false, false), info.name) << chord.toString() << " does nothing";
+        }
+    }
+}
+
 TEST(Viewer, ProbeReportsHounsfieldUnitsAndPatientPositionUnderTheMouse) {
     auto v = testVolume();
     Viewer viewer = laidOutViewer(v);

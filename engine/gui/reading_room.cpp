@@ -773,9 +773,10 @@ void ReadingRoom::drawBubbles() {
             }
             label += "##" + opt.id;
             if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt.id, ""});
+            noteControl("answer:" + spec.id + ":" + opt.id);
         }
+        auto& typed = typedAnswers_[spec.id];
         if (spec.kind != scenario::InterruptionKind::Noise) {
-            auto& typed = typedAnswers_[spec.id];
             ImGui::SetNextItemWidth(w - 90);
             bool enter = ImGui::InputText("##typed", &typed, ImGuiInputTextFlags_EnterReturnsTrue);
             ImGui::SameLine();
@@ -783,6 +784,23 @@ void ReadingRoom::drawBubbles() {
                 apply(session::AnswerInterruption{spec.id, "", typed});
                 typed.clear();
             }
+            noteControl("answer:" + spec.id);
+        } else {
+            // A phone or a pager only needs dealing with (the session counts any answer); on the phone the trainee
+            // may say something, which the log keeps.
+            const bool pager = spec.role == "pager";
+            bool enter = false;
+            if (!pager) {
+                ImGui::SetNextItemWidth(w - 170);
+                enter = ImGui::InputTextWithHint("##typed", "what you tell them (optional)", &typed,
+                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+                ImGui::SameLine();
+            }
+            if (ImGui::Button(pager ? "Dismiss the pager" : "Answer the phone", ImVec2(pager ? -1 : 0, 0)) || enter) {
+                apply(session::AnswerInterruption{spec.id, "", typed});
+                typed.clear();
+            }
+            noteControl("answer:" + spec.id);
         }
         ImGui::PopID();
         y += ImGui::GetWindowHeight() + 10;

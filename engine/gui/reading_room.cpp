@@ -2,6 +2,7 @@
 #include "gui/reading_room.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <imgui_stdlib.h>
 
 #include "phantom/phantom.h"
+#include "scenario/internal.h"
 #include "session/matching.h"
 #include "session/resume.h"
 
@@ -18,8 +20,6 @@ namespace polysim::gui {
 namespace {
 constexpr float kTopBar = 46.f;
 constexpr float kLeftPanel = 340.f;
-const char* kRoles[] = {"trauma_leader", "neurosurgeon", "anaesthetist", "vascular_surgeon", "visceral_surgeon",
-                        "neurologist", "nurse"};
 
 std::string clockText(double seconds) {
     char b[32];
@@ -40,32 +40,72 @@ double alongNormal(session::Plane p, const glm::dvec3& lps) {
 }
 }  // namespace
 
+namespace {
+// How each role the scenario reader knows (scenario::detail::knownRoles) looks in the room.
+struct RoleLook {
+    std::string_view role, title;
+    ImU32 colour;
+};
+constexpr RoleLook kRoleLooks[] = {
+    {"trauma_leader", "Trauma team leader", IM_COL32(200, 60, 60, 255)},
+    {"neurosurgeon", "Neurosurgeon", IM_COL32(120, 80, 200, 255)},
+    {"anaesthetist", "Anaesthetist", IM_COL32(40, 150, 90, 255)},
+    {"vascular_surgeon", "Vascular surgeon", IM_COL32(200, 110, 30, 255)},
+    {"visceral_surgeon", "Visceral surgeon", IM_COL32(190, 160, 30, 255)},
+    {"thoracic_surgeon", "Thoracic surgeon", IM_COL32(30, 160, 170, 255)},
+    {"orthopaedic_surgeon", "Orthopaedic surgeon", IM_COL32(120, 170, 40, 255)},
+    {"neurologist", "Neurologist", IM_COL32(60, 120, 200, 255)},
+    {"emergency_physician", "Emergency physician", IM_COL32(170, 60, 170, 255)},
+    {"radiographer", "Radiographer", IM_COL32(110, 170, 230, 255)},
+    {"nurse", "Nurse", IM_COL32(200, 90, 160, 255)},
+    {"phone", "Phone", IM_COL32(100, 130, 160, 255)},
+    {"pager", "Pager", IM_COL32(170, 140, 100, 255)},
+};
+
+const RoleLook* lookOf(std::string_view role) {
+    if (role == "anaesthesiologist") role = "anaesthetist";
+    for (const auto& l : kRoleLooks)
+        if (l.role == role) return &l;
+    return nullptr;
+}
+}  // namespace
+
 ImU32 roleColour(const std::string& role) {
-    if (role == "trauma_leader") return IM_COL32(200, 60, 60, 255);
-    if (role == "neurosurgeon") return IM_COL32(120, 80, 200, 255);
-    if (role == "anaesthetist" || role == "anaesthesiologist") return IM_COL32(40, 150, 90, 255);
-    if (role == "vascular_surgeon") return IM_COL32(200, 110, 30, 255);
-    if (role == "visceral_surgeon") return IM_COL32(190, 160, 30, 255);
-    if (role == "neurologist") return IM_COL32(60, 120, 200, 255);
-    if (role == "nurse") return IM_COL32(200, 90, 160, 255);
-    return IM_COL32(110, 110, 120, 255);  // phone, pager
+    if (const auto* l = lookOf(role)) return l->colour;
+    // A role the scenario reader only warns about: a colour of its own from its name, never the grey of nothing.
+    const float hue = float(std::hash<std::string>{}(role) % 360) / 360.f;
+    float r, g, b;
+    ImGui::ColorConvertHSVtoRGB(hue, 0.6f, 0.75f, r, g, b);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, 1));
 }
 
 std::string roleTitle(const std::string& role) {
-    if (role == "trauma_leader") return "Trauma team leader";
-    if (role == "neurosurgeon") return "Neurosurgeon";
-    if (role == "anaesthetist" || role == "anaesthesiologist") return "Anaesthetist";
-    if (role == "vascular_surgeon") return "Vascular surgeon";
-    if (role == "visceral_surgeon") return "Visceral surgeon";
-    if (role == "neurologist") return "Neurologist";
-    if (role == "nurse") return "Nurse";
-    if (role == "phone") return "Phone";
-    if (role == "pager") return "Pager";
-    return role;
+    if (const auto* l = lookOf(role)) return std::string(l->title);
+    // "ward_registrar" -> "Ward registrar".
+    std::string title = role;
+    std::replace(title.begin(), title.end(), '_', ' ');
+    if (!title.empty()) title[0] = char(std::toupper(static_cast<unsigned char>(title[0])));
+    return title;
+}
+
+std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles) {
+    std::vector<std::string> roles;
+    auto add = [&](const std::string& r) {
+        if (!r.empty() && r != "phone" && r != "pager" && std::find(roles.begin(), roles.end(), r) == roles.end())
+            roles.push_back(r);
+    };
+    for (const auto& f : scenario.findings)
+        for (const auto& r : f.tell) add(r);
+    for (const auto& in : scenario.interruptions) add(in.role);
+    if (caseRoles) *caseRoles = roles.size();
+    for (const auto& r : scenario::detail::knownRoles()) add(r);
+    return roles;
 }
 
 ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings)
     : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
+    callRoles_ = callRoles(scenario, &caseRoles_);
+    callRole_ = callRoles_.front();
     if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
     if (options.resume && std::filesystem::exists(options.log)) {
         // The engine replays the logged actions; the room then carries on from the last logged moment.
@@ -668,8 +708,7 @@ void ReadingRoom::drawFindings() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Remove")) apply(session::RemoveMark{m.id});
         if (ImGui::BeginPopup("call")) {
-            for (const char* r : kRoles)
-                if (ImGui::Selectable(roleTitle(r).c_str())) apply(session::CallFinding{m.id, "", r});
+            if (auto r = pickCallRole(""); !r.empty()) apply(session::CallFinding{m.id, "", r});
             ImGui::EndPopup();
         }
         ImGui::PopID();
@@ -679,6 +718,16 @@ void ReadingRoom::drawFindings() {
                             c.text.empty() ? c.mark.c_str() : c.text.c_str());
 }
 
+std::string ReadingRoom::pickCallRole(const std::string& current) {
+    std::string chosen;
+    for (std::size_t i = 0; i < callRoles_.size(); ++i) {
+        if (i == caseRoles_ && i > 0) ImGui::Separator();  // the case's roles above, the rest of the team below
+        const std::string& r = callRoles_[i];
+        if (ImGui::Selectable(roleTitle(r).c_str(), r == current)) chosen = r;
+    }
+    return chosen;
+}
+
 void ReadingRoom::drawConclusion() {
     ImGui::Separator();
     ImGui::TextUnformatted("Call out in words");
@@ -686,8 +735,7 @@ void ReadingRoom::drawConclusion() {
     ImGui::InputText("##callText", &callText_);
     ImGui::SetNextItemWidth(170);
     if (ImGui::BeginCombo("##callRole", roleTitle(callRole_).c_str())) {
-        for (const char* r : kRoles)
-            if (ImGui::Selectable(roleTitle(r).c_str(), callRole_ == r)) callRole_ = r;
+        if (auto r = pickCallRole(callRole_); !r.empty()) callRole_ = r;
         ImGui::EndCombo();
     }
     ImGui::SameLine();

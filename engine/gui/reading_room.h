@@ -95,6 +95,8 @@ private:
     void drawBindings();
     bool captureChord(const SDL_Event& e);
     void drawConclusion();
+    // The call pickers' role list (case roles, a separator, the others); returns the role chosen, or empty.
+    std::string pickCallRole(const std::string& current);
     glm::dvec3 lpsOf(glm::dvec3 ijk) const;
 
     const scenario::Scenario& scenario_;
@@ -145,13 +147,20 @@ private:
     glm::dvec3 pickerLps_{0.0};
     std::string pickerSearch_;
     std::string conclusion_;
+    std::vector<std::string> callRoles_;  // callRoles(scenario_)
+    std::size_t caseRoles_ = 0;           // how many of them the case itself names
     std::string callText_, callRole_ = "trauma_leader";
     std::string status_;  // last refusal, shown in the top bar
     std::vector<double> hrHistory_;
 };
 
-// Colour of a role in bubbles and the findings list.
+// Colour of a role in bubbles and the findings list, and its title ("Orthopaedic surgeon"): every role the scenario
+// reader knows has its own; another role gets a title from its name and a colour of its own.
 ImU32 roleColour(const std::string& role);
 std::string roleTitle(const std::string& role);
+// Who can be told of a finding, in the order the call pickers offer them: the case's roles first (the findings'
+// `tell` lists, then the people who interrupt), then every other team role; phones and pagers are no one to call.
+// `caseRoles`: how many of them the case names.
+std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles = nullptr);
 
 }  // namespace polysim::gui

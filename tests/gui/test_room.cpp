@@ -3,6 +3,8 @@
 // the regions the shown series shows; a DICOM case without a scout gets a computed one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -15,6 +17,7 @@
 #include "gui/app_window.h"
 #include "gui/reading_room.h"
 #include "phantom/phantom.h"
+#include "scenario/internal.h"
 #include "scenario/loader.h"
 #include "scenario/phantom_source.h"
 #include "support/sdl_input.h"
@@ -554,4 +557,48 @@ TEST(ReadingRoomBubbles, PhoneAndPagerCanBeDealtWith) {
     for (const auto& e : r.room->log().events())
         if (e.value("action", "") == "answer" && !e.contains("refused")) answered.push_back(e.value("interruption", ""));
     EXPECT_EQ(answered, (std::vector<std::string>{"phone_ed", "pager_ward"}));
+}
+
+// ---- Who is who ----
+
+TEST(RoomRoles, EveryRoleTheScenarioReaderKnowsHasATitleAndAColourOfItsOwn) {
+    const auto& roles = polysim::scenario::detail::knownRoles();
+    std::set<std::string> titles;
+    std::set<ImU32> colours;
+    for (const auto& role : roles) {
+        const std::string title = polysim::gui::roleTitle(role);
+        ASSERT_FALSE(title.empty()) << role;
+        EXPECT_EQ(title.find('_'), std::string::npos) << role << " is shown as '" << title << "'";
+        EXPECT_TRUE(std::isupper(static_cast<unsigned char>(title[0]))) << title;
+        titles.insert(title);
+        const ImU32 c = polysim::gui::roleColour(role);
+        const int red = int(c >> IM_COL32_R_SHIFT & 0xff), green = int(c >> IM_COL32_G_SHIFT & 0xff),
+                  blue = int(c >> IM_COL32_B_SHIFT & 0xff);
+        EXPECT_GE(std::max({red, green, blue}) - std::min({red, green, blue}), 40) << role << " is shown in grey";
+        colours.insert(c);
+    }
+    EXPECT_EQ(titles.size(), roles.size()) << "two roles share a title";
+    EXPECT_EQ(colours.size(), roles.size()) << "two roles share a colour";
+}
+
+TEST(RoomRoles, EveryoneAShippedCaseSaysMustBeToldCanBeCalledAndComesFirst) {
+    const auto shipped = polysim::scenario::shippedScenarios();
+    ASSERT_GE(shipped.size(), 4u);
+    for (const auto& file : shipped) {
+        auto loaded = polysim::scenario::loadScenario(file);
+        ASSERT_TRUE(loaded.scenario) << file << ": " << polysim::scenario::formatDiagnostics(loaded.diagnostics);
+        std::size_t caseRoles = 0;
+        const auto roles = polysim::gui::callRoles(*loaded.scenario, &caseRoles);
+        for (const auto& f : loaded.scenario->findings)
+            for (const auto& role : f.tell) {
+                auto at = std::find(roles.begin(), roles.end(), role);
+                ASSERT_NE(at, roles.end()) << file.filename() << ": " << f.id << " must be told to " << role
+                                           << ", who is not in the call picker";
+                EXPECT_LT(std::size_t(at - roles.begin()), caseRoles) << role << " is not among the case's roles";
+            }
+        for (const auto& role : polysim::scenario::detail::knownRoles())
+            EXPECT_TRUE(role == "phone" || role == "pager" || std::count(roles.begin(), roles.end(), role) == 1)
+                << role << " cannot be called";
+        EXPECT_EQ(std::count(roles.begin(), roles.end(), "phone") + std::count(roles.begin(), roles.end(), "pager"), 0);
+    }
 }

@@ -20,6 +20,7 @@ namespace polysim::gui {
 namespace {
 constexpr float kTopBar = 46.f;
 constexpr float kLeftPanel = 340.f;
+constexpr ImU32 kAlertBackground = IM_COL32(150, 20, 20, 255);
 
 std::string clockText(double seconds) {
     char b[32];
@@ -33,6 +34,13 @@ double ecg(double phase) {
     auto bump = [&](double c, double w, double h) { return h * std::exp(-std::pow((phase - c) / w, 2)); };
     return bump(0.12, 0.025, 0.15) - bump(0.22, 0.008, 0.15) + bump(0.24, 0.012, 1.0) - bump(0.27, 0.01, 0.25) +
            bump(0.5, 0.05, 0.3);
+}
+
+// The deterioration the session fired for a finding: the first one the scenario gives it.
+const scenario::Deterioration* deteriorationOf(const scenario::Scenario& s, const std::string& finding) {
+    for (const auto& d : s.patient.deteriorations)
+        if (d.findingId == finding) return &d;
+    return nullptr;
 }
 
 double alongNormal(session::Plane p, const glm::dvec3& lps) {
@@ -86,6 +94,26 @@ std::string roleTitle(const std::string& role) {
     std::replace(title.begin(), title.end(), '_', ' ');
     if (!title.empty()) title[0] = char(std::toupper(static_cast<unsigned char>(title[0])));
     return title;
+}
+
+Announcement splitAnnouncement(const std::string& text) {
+    Announcement a{"", text};
+    const auto colon = text.find(": ");
+    if (colon == std::string::npos || colon > 40) return a;
+    std::string speaker = text.substr(0, colon), id;
+    for (char c : speaker) id += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& r : scenario::detail::knownRoles()) {
+        std::string title;
+        for (char c : roleTitle(r)) title += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
+        if (id == r || id == title) a.role = r;
+    }
+    if (a.role.empty() && id == "anaesthesiologist") a.role = "anaesthetist";
+    if (a.role.empty()) return a;
+    std::string words = text.substr(colon + 2);
+    if (words.size() >= 2 && (words.front() == '\'' || words.front() == '"') && words.back() == words.front())
+        words = words.substr(1, words.size() - 2);
+    a.words = words;
+    return a;
 }
 
 std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles) {
@@ -416,6 +444,14 @@ void ReadingRoom::speakNewInterruptions() {
         if (!audio_) continue;
         if (a.spec->role == "phone" || a.spec->role == "pager") audio_->ring(a.spec->role == "pager");
         if (!a.saying.empty() && a.spec->kind != scenario::InterruptionKind::Noise) audio_->say(a.spec->role, a.saying);
+    }
+    for (const auto& [finding, at] : session_->deteriorationsFired()) {
+        if (!announced_.emplace(finding, at).second || session_->now() - at > kAlertSeconds) continue;
+        const auto* d = deteriorationOf(scenario_, finding);
+        if (audio_ && d && !d->announcement.empty()) {
+            auto a = splitAnnouncement(d->announcement);
+            audio_->say(a.role.empty() ? "trauma_leader" : a.role, a.words);
+        }
     }
 }
 
@@ -775,10 +811,46 @@ void ReadingRoom::drawConclusion() {
     }
 }
 
+float ReadingRoom::drawAlert(const std::string& finding, const std::string& announcement, ImVec2 at, float width) {
+    const auto a = splitAnnouncement(announcement);
+    ImGui::SetNextWindowPos(at, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(width, 0));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(kAlertBackground));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(1, 0.25f, 0.25f, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 4.f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 6.f);
+    // Shown, never in the way: no focus, no input, clicks go through to the images.
+    ImGui::Begin(("##alert" + finding).c_str(), nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings);
+    ImFont* big = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
+    if (big) ImGui::PushFont(big);
+    ImGui::TextColored(ImVec4(1, 0.9f, 0.3f, 1), "PATIENT DETERIORATING");
+    if (big) ImGui::PopFont();
+    if (!a.role.empty()) ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s:", roleTitle(a.role).c_str());
+    ImGui::PushTextWrapPos(width - 16);
+    ImGui::TextUnformatted(a.role.empty() ? a.words.c_str() : ("\"" + a.words + "\"").c_str());
+    ImGui::PopTextWrapPos();
+    noteControl("alert:" + finding);
+    const float h = ImGui::GetWindowHeight();
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor(2);
+    alertsShown_.push_back(announcement);
+    return h;
+}
+
 void ReadingRoom::drawBubbles() {
     ImGuiIO& io = ImGui::GetIO();
     float y = kTopBar + 40;
     const float w = 430;
+    alertsShown_.clear();
+    for (const auto& [finding, at] : session_->deteriorationsFired()) {
+        const auto* d = deteriorationOf(scenario_, finding);
+        if (session_->now() - at <= kAlertSeconds && d && !d->announcement.empty())
+            y += drawAlert(finding, d->announcement, ImVec2(io.DisplaySize.x * 0.62f - w * 0.5f + kLeftPanel * 0.4f, y),
+                           w) + 10;
+    }
     for (const auto& a : session_->activeInterruptions()) {
         if (!a.spec) continue;
         const auto& spec = *a.spec;

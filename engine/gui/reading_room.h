@@ -64,8 +64,11 @@ public:
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);
     bool markPickerOpen() const { return pickerOpen_; }
+    // The deterioration announcements on screen in the last frame.
+    const std::vector<std::string>& alertsShown() const { return alertsShown_; }
     // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
-    // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>".
+    // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
+    // "alert:<finding>" (a deterioration's announcement).
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
 
 private:
@@ -82,7 +85,7 @@ private:
     std::optional<glm::dvec2> panCentreMm(Plane p) const;
     void panViewerTo(Plane p, glm::dvec2 centreMm);
     void apply(const session::Command& c);
-    void speakNewInterruptions();
+    void speakNewInterruptions();  // and the announcements of deteriorations
     void refreshCoverage(bool force);
     void drawTopBar();
     void drawViewerPlaceholder();
@@ -91,6 +94,9 @@ private:
     void drawChecklist();
     void drawFindings();
     void drawBubbles();
+    // A deterioration's announcement, in an alarm bubble for kAlertSeconds of session time after it. Returns its
+    // height.
+    float drawAlert(const std::string& finding, const std::string& announcement, ImVec2 at, float width);
     void drawMarkPicker();
     void drawBindings();
     bool captureChord(const SDL_Event& e);
@@ -137,6 +143,9 @@ private:
     bool windowDragged_ = false;  // since the last button release
     static constexpr imaging::Window kScoutWindow{2400, 600};
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
+    std::map<std::string, double> announced_;             // deteriorations spoken (finding id -> when)
+    static constexpr double kAlertSeconds = 30;
+    std::vector<std::string> alertsShown_;  // announcements on screen in the last frame
     std::optional<scoring::Score> coverage_;
     std::future<scoring::Score> pendingCoverage_;
     std::size_t coverageEvents_ = 0;
@@ -158,6 +167,13 @@ private:
 // reader knows has its own; another role gets a title from its name and a colour of its own.
 ImU32 roleColour(const std::string& role);
 std::string roleTitle(const std::string& role);
+// A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
+// role, empty when the text names none the room knows) and the words, without the quotes.
+struct Announcement {
+    std::string role, words;
+};
+Announcement splitAnnouncement(const std::string& text);
+
 // Who can be told of a finding, in the order the call pickers offer them: the case's roles first (the findings'
 // `tell` lists, then the people who interrupt), then every other team role; phones and pagers are no one to call.
 // `caseRoles`: how many of them the case names.

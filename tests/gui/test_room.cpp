@@ -602,3 +602,52 @@ TEST(RoomRoles, EveryoneAShippedCaseSaysMustBeToldCanBeCalledAndComesFirst) {
         EXPECT_EQ(std::count(roles.begin(), roles.end(), "phone") + std::count(roles.begin(), roles.end(), "pager"), 0);
     }
 }
+
+// ---- The patient ----
+
+TEST(RoomAlerts, AnnouncementsNameTheirSpeaker) {
+    auto a = polysim::gui::splitAnnouncement("Anaesthetist: 'Sats seventy-four, pressure sixty.'");
+    EXPECT_EQ(a.role, "anaesthetist");
+    EXPECT_EQ(a.words, "Sats seventy-four, pressure sixty.");
+    a = polysim::gui::splitAnnouncement("Trauma leader: 'Where is he bleeding from?'");
+    EXPECT_EQ(a.role, "trauma_leader");
+    EXPECT_EQ(a.words, "Where is he bleeding from?");
+    a = polysim::gui::splitAnnouncement("Orthopaedic surgeon: \"The pelvis is opening up.\"");
+    EXPECT_EQ(a.role, "orthopaedic_surgeon");
+    EXPECT_EQ(a.words, "The pelvis is opening up.");
+    a = polysim::gui::splitAnnouncement("The monitor alarms: pressure 60/40");  // no one the room knows
+    EXPECT_EQ(a.role, "");
+    EXPECT_EQ(a.words, "The monitor alarms: pressure 60/40");
+}
+
+TEST(RoomAlerts, AMissedDeadlineIsAnnouncedOnScreen) {
+    auto dir = polysim::test::scratchDir("room-deterioration");
+    auto scenario = load(motorcyclist(dir));
+    const auto& ptx = scenario.patient.deteriorations.front();
+    ASSERT_FALSE(ptx.announcement.empty());
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(145);
+    r.frame();
+    EXPECT_TRUE(r.room->alertsShown().empty());
+    auto alarm = [](const polysim::gui::Screenshot& s) {
+        int n = 0;
+        for (std::size_t i = 0; i + 3 < s.rgba.size(); i += 4)
+            n += s.rgba[i] == 150 && s.rgba[i + 1] == 20 && s.rgba[i + 2] == 20;
+        return n;
+    };
+    const int before = alarm(r.frame(true));
+    // The tension pneumothorax is due at 2:30 and nobody has been told.
+    r.room->advanceTo(152);
+    r.frame();
+    auto shot = r.frame(true);
+    polysim::gui::writePng(dir / "deterioration.png", shot);
+    ASSERT_EQ(r.room->alertsShown(), std::vector<std::string>{ptx.announcement}) << (dir / "deterioration.png");
+    EXPECT_GT(alarm(shot), before + 5000) << "no alarm bubble on screen: " << (dir / "deterioration.png");
+    // It stays a while, then leaves the screen to the images.
+    r.room->advanceTo(175);
+    r.frame();
+    EXPECT_EQ(r.room->alertsShown().size(), 1u);
+    r.room->advanceTo(185);
+    r.frame();
+    EXPECT_TRUE(r.room->alertsShown().empty());
+}

@@ -140,7 +140,9 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
         auto resumed = session::resumeSession(scenario, clock_, options.log);
         log_ = std::move(resumed.log);
         session_ = std::move(resumed.session);
-        for (const auto& w : resumed.warnings) status_ += (status_.empty() ? "" : "; ") + w;
+        std::string warnings;
+        for (const auto& w : resumed.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
+        setStatus(warnings);
         if (audio_ == nullptr && options.sound) audio_ = std::make_unique<RoomAudio>();
         viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
         return;
@@ -166,7 +168,37 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
 void ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
-    status_ = r.accepted ? "" : std::string(session::commandName(c)) + " refused: " + r.reason;
+    if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
+}
+
+void ReadingRoom::setStatus(std::string text) {
+    status_ = std::move(text);
+    statusAt_ = clock_.now();
+}
+
+void ReadingRoom::drawStatus() {
+    const double age = clock_.now() - statusAt_;
+    if (status_.empty() || age > kStatusSeconds) return;
+    // Over the foot of the axial view, above its window and HU lines; fading out in its last two seconds.
+    const ImageRect axial = viewer_.viewBounds(Plane::Axial);
+    const bool laidOut = axial.size().x > 0;
+    ImGuiIO& io = ImGui::GetIO();
+    const float width = laidOut ? float(axial.size().x) - 40 : io.DisplaySize.x - kLeftPanel - 40;
+    const float centreX = laidOut ? float(axial.min.x + axial.max.x) * 0.5f : (kLeftPanel + io.DisplaySize.x) * 0.5f;
+    ImGui::SetNextWindowPos(ImVec2(centreX, io.DisplaySize.y - 60), ImGuiCond_Always, ImVec2(0.5f, 1));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(width, io.DisplaySize.y * 0.5f));
+    ImGui::PushStyleVar(ImGuiStyleVar_Alpha, float(std::clamp((kStatusSeconds - age) / 2.0, 0.0, 1.0)));
+    ImGui::Begin("##status", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+    ImGui::PushTextWrapPos(width - 16);
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", status_.c_str());
+    ImGui::PopTextWrapPos();
+    controls_["status"] = {ImGui::GetWindowPos(),
+                           ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
+                                  ImGui::GetWindowPos().y + ImGui::GetWindowHeight())};
+    ImGui::End();
+    ImGui::PopStyleVar();
 }
 
 void ReadingRoom::advanceBy(double seconds) {
@@ -273,13 +305,19 @@ void ReadingRoom::showComputedScout(bool shown) {
 
 void ReadingRoom::noteControl(const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
+    controls_[name] = {a, b};
 }
 
-std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::string& name) const {
+std::optional<std::pair<ImVec2, ImVec2>> ReadingRoom::controlRect(const std::string& name) const {
     auto it = controls_.find(name);
     if (it == controls_.end()) return std::nullopt;
     return it->second;
+}
+
+std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::string& name) const {
+    auto r = controlRect(name);
+    if (!r) return std::nullopt;
+    return std::make_pair((r->first.x + r->second.x) * 0.5f, (r->first.y + r->second.y) * 0.5f);
 }
 
 bool ReadingRoom::computedScoutOffered() const {
@@ -463,7 +501,7 @@ void ReadingRoom::refreshCoverage(bool force) {
         try {
             coverage_ = pendingCoverage_.get();
         } catch (const std::exception& e) {
-            status_ = std::string("coverage: ") + e.what();
+            setStatus(std::string("coverage: ") + e.what());
         }
     }
     uint32_t now = SDL_GetTicks();
@@ -520,6 +558,7 @@ void ReadingRoom::draw() {
     drawConclusion();
     ImGui::End();
     drawBubbles();
+    drawStatus();
     drawMarkPicker();
     drawBindings();
 }
@@ -649,10 +688,6 @@ void ReadingRoom::drawTopBar() {
     }
     ImGui::SameLine(io.DisplaySize.x - 80);
     if (ImGui::Button("Keys")) bindingsOpen_ = !bindingsOpen_;
-    if (!status_.empty()) {
-        ImGui::SameLine(0, 16);
-        ImGui::TextColored(ImVec4(1, 0.5f, 0.3f, 1), "%s", status_.c_str());
-    }
     ImGui::End();
 }
 

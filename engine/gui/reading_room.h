@@ -70,6 +70,9 @@ public:
     // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
     // "alert:<finding>" (a deterioration's announcement).
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
+    // Its rectangle (min, max), e.g. "status": the last refusal or resume warning while it shows.
+    std::optional<std::pair<ImVec2, ImVec2>> controlRect(const std::string& name) const;
+    const std::string& status() const { return status_; }
 
 private:
     void syncViewerFromSession();
@@ -124,7 +127,7 @@ private:
     // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
     // It is not a session series, so while it shows only the window reaches the session.
     bool computedScoutShown_ = false;
-    std::map<std::string, std::pair<float, float>> controls_;
+    std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
     // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the
     // session's changed by other means (a script, a resumed log), so the two never fight over a zoom.
@@ -159,7 +162,12 @@ private:
     std::vector<std::string> callRoles_;  // callRoles(scenario_)
     std::size_t caseRoles_ = 0;           // how many of them the case itself names
     std::string callText_, callRole_ = "trauma_leader";
-    std::string status_;  // last refusal, shown in the top bar
+    // The last refusal or resume warning, shown for kStatusSeconds of session time from statusAt_, then fading.
+    std::string status_;
+    double statusAt_ = 0;
+    static constexpr double kStatusSeconds = 10;
+    void setStatus(std::string text);
+    void drawStatus();
     std::vector<double> hrHistory_;
 };
 

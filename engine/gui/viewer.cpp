@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "session/command.h"
+
 namespace polysim::gui {
 namespace {
 constexpr double kZoomStep = 1.15;
@@ -107,7 +109,7 @@ void Viewer::moveSlice(Plane p, int images) {
 
 void Viewer::zoomAbout(Plane p, double factor, glm::dvec2 px) {
     View& v = views_[int(p)];
-    double z = std::clamp(v.zoom * factor, 0.25, 32.0);
+    double z = std::clamp(v.zoom * factor, session::kMinZoom, session::kMaxZoom);  // what the session accepts
     glm::dvec2 centre = v.min + v.size * 0.5;
     // Keep the point under the mouse where it is.
     glm::dvec2 rel = (px.x < 0 ? centre : px) - centre - v.pan;

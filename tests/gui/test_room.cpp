@@ -52,10 +52,11 @@ struct Room {
     // as the app's event loop passes them.
     bool live = false;
 
-    Room(const polysim::scenario::Scenario& scenario, const fs::path& log, bool shown = false)
+    Room(const polysim::scenario::Scenario& scenario, const fs::path& log, bool shown = false, bool resume = false)
         : window(options(shown)), live(shown) {
         polysim::gui::ReadingRoomOptions ro;
         ro.log = log;
+        ro.resume = resume;
         ro.sound = false;
         ro.trainee = "tester";
         room = std::make_unique<ReadingRoom>(scenario, ro, bindings);
@@ -650,4 +651,58 @@ TEST(RoomAlerts, AMissedDeadlineIsAnnouncedOnScreen) {
     r.room->advanceTo(185);
     r.frame();
     EXPECT_TRUE(r.room->alertsShown().empty());
+}
+
+// ---- What the room says back ----
+
+TEST(ReadingRoomView, ZoomingFarInOrOutStaysWithinWhatTheSessionAccepts) {
+    auto dir = polysim::test::scratchDir("room-zoom-limits");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(85);
+    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
+    r.frame();
+    r.move(r.centreOf(Plane::Axial));
+    SDL_SetModState(KMOD_LCTRL);
+    for (int i = 0; i < 40; ++i) r.wheel(1), r.frame();
+    SDL_SetModState(KMOD_NONE);
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), polysim::session::kMaxZoom);
+    EXPECT_EQ(r.room->session().view().zoom, polysim::session::kMaxZoom);
+    SDL_SetModState(KMOD_LCTRL);
+    for (int i = 0; i < 60; ++i) r.wheel(-1), r.frame();
+    SDL_SetModState(KMOD_NONE);
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), polysim::session::kMinZoom);
+    EXPECT_EQ(r.room->session().view().zoom, polysim::session::kMinZoom);
+    int refused = 0;
+    for (const auto& e : r.room->log().events()) refused += e.contains("refused");
+    EXPECT_EQ(refused, 0) << "the viewer zoomed where the session would not follow";
+    EXPECT_EQ(r.room->status(), "");
+}
+
+TEST(ReadingRoomView, AResumeWarningShowsOnScreenThenFades) {
+    auto dir = polysim::test::scratchDir("room-status");
+    auto scenario = load(motorcyclist(dir));
+    const fs::path log = dir / "log.jsonl";
+    {
+        Room first(scenario, log);
+        first.room->advanceTo(30);
+    }
+    std::ofstream(log, std::ios::app) << "{\"t\":31.0,\"act";  // killed mid-line
+    Room r(scenario, log, false, true);
+    r.frame();
+    polysim::gui::writePng(dir / "status.png", r.frame(true));
+    EXPECT_NE(r.room->status().find("damaged last line"), std::string::npos) << r.room->status();
+    auto shown = r.room->controlRect("status");
+    ASSERT_TRUE(shown) << "the warning is not on screen";
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    EXPECT_GE(shown->first.x, 0);
+    EXPECT_GE(shown->first.y, 0);
+    EXPECT_LE(shown->second.x, display.x) << "the warning runs off the right edge";
+    EXPECT_LE(shown->second.y, display.y) << "the warning runs off the bottom";
+    r.room->advanceTo(r.room->session().now() + 5);
+    r.frame();
+    EXPECT_TRUE(r.room->controlRect("status"));
+    r.room->advanceTo(r.room->session().now() + 6);
+    r.frame();
+    EXPECT_FALSE(r.room->controlRect("status")) << "the warning stays for good";
 }

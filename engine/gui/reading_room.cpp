@@ -96,6 +96,24 @@ std::string roleTitle(const std::string& role) {
     return title;
 }
 
+std::string wrapToWidth(const std::string& text, float width) {
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    std::string out;
+    const char *s = text.c_str(), *end = s + text.size();
+    while (s < end) {
+        const char* wrap = font->CalcWordWrapPositionA(scale, s, end, width);
+        if (wrap <= s) wrap = s + 1;  // always on, even past a word wider than the line
+        const char* lineEnd = wrap;
+        while (lineEnd > s && lineEnd[-1] == ' ') --lineEnd;
+        out.append(s, lineEnd);
+        s = wrap;
+        while (s < end && *s == ' ') ++s;  // the spaces at a break go
+        if (s < end && out.back() != '\n') out += '\n';
+    }
+    return out;
+}
+
 Announcement splitAnnouncement(const std::string& text) {
     Announcement a{"", text};
     const auto colon = text.find(": ");
@@ -919,14 +937,9 @@ void ReadingRoom::drawBubbles() {
         ImGui::PopTextWrapPos();
         ImGui::PushID(spec.id.c_str());
         for (const auto& opt : spec.answers) {
-            // Quick answers are sentences: wrap them inside full-width buttons.
-            std::string label;
-            std::size_t col = 0;
-            for (char ch : opt.text) {
-                if (ch == ' ' && col > 52) label += '\n', col = 0;
-                else label += ch, ++col;
-            }
-            label += "##" + opt.id;
+            // Quick answers are sentences: wrapped inside full-width buttons, by the width the text has there.
+            const float textWidth = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
+            std::string label = wrapToWidth(opt.text, textWidth) + "##" + opt.id;
             if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt.id, ""});
             noteControl("answer:" + spec.id + ":" + opt.id);
         }

@@ -175,6 +175,10 @@ private:
 // reader knows has its own; another role gets a title from its name and a colour of its own.
 ImU32 roleColour(const std::string& role);
 std::string roleTitle(const std::string& role);
+// `text` with a line break wherever the current ImGui font needs one to keep lines within `width` pixels (between
+// words; inside a word only when it is wider than a line). For labels ImGui does not wrap itself, such as buttons.
+std::string wrapToWidth(const std::string& text, float width);
+
 // A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
 // role, empty when the text names none the room knows) and the words, without the quotes.
 struct Announcement {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <SDL.h>
 #include <backends/imgui_impl_sdl.h>
@@ -120,6 +121,12 @@ struct Room {
         auto r = room->viewer().imageRect(p);
         return (r.min + r.max) * 0.5;
     }
+    // The session at `at` seconds with the arterial series open (it has arrived by 80 s) and on screen.
+    void readArterialAt(double at) {
+        room->advanceTo(at);
+        room->session().apply(polysim::session::OpenSeries{"arterial"});
+        for (int i = 0; i < 3; ++i) frame();
+    }
     // Real input (live rooms): a click on a control the room drew, a key press, typing.
     bool click(const std::string& control) {
         auto at = room->controlCentre(control);
@@ -149,9 +156,7 @@ TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
     auto dir = polysim::test::scratchDir("room-zoom-pan");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    for (int i = 0; i < 3; ++i) r.frame();
+    r.readArterialAt(85);
     const auto& view = r.room->session().view();
 
     // Ctrl+wheel over the axial view, off its centre.
@@ -228,9 +233,7 @@ TEST(ReadingRoomView, DraggedWindowReachesTheSessionWhileDragging) {
     auto dir = polysim::test::scratchDir("room-window-drag");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    r.frame();
+    r.readArterialAt(85);
     const int before = r.logged("window");
     const double widthBefore = r.room->session().view().window.width;
     // A right drag over 2 s of session time, one motion and one frame every 50 ms.
@@ -273,9 +276,7 @@ TEST(ReadingRoomView, TheHeaderNamesOnlyRegionsTheShownSeriesShows) {
     const auto* scout = scenario.findRegion("scout");
     ASSERT_TRUE(scout);
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    r.frame();
+    r.readArterialAt(85);
     // In the chest of the arterial series: chest regions, not the scout (whose z range is the whole body).
     std::string chest = r.room->viewer().regionAt(-300);
     EXPECT_NE(chest.find("Chest"), std::string::npos) << chest;
@@ -437,9 +438,7 @@ namespace {
 // The motorcyclist room, live (a shown window, real SDL events), at `at` seconds with the arterial series open.
 struct LiveRoom : Room {
     LiveRoom(const polysim::scenario::Scenario& scenario, const fs::path& log, double at) : Room(scenario, log, true) {
-        room->advanceTo(at);
-        room->session().apply(polysim::session::OpenSeries{"arterial"});
-        for (int i = 0; i < 3; ++i) frame();
+        readArterialAt(at);
     }
     double z() const { return room->session().view().cursor.z; }
     // Presses Down twice: true when the viewer went on to the next images.
@@ -659,9 +658,7 @@ TEST(ReadingRoomView, ZoomingFarInOrOutStaysWithinWhatTheSessionAccepts) {
     auto dir = polysim::test::scratchDir("room-zoom-limits");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    r.frame();
+    r.readArterialAt(85);
     r.move(r.centreOf(Plane::Axial));
     SDL_SetModState(KMOD_LCTRL);
     for (int i = 0; i < 40; ++i) r.wheel(1), r.frame();
@@ -705,4 +702,32 @@ TEST(ReadingRoomView, AResumeWarningShowsOnScreenThenFades) {
     r.room->advanceTo(r.room->session().now() + 6);
     r.frame();
     EXPECT_FALSE(r.room->controlRect("status")) << "the warning stays for good";
+}
+
+TEST(ReadingRoomBubbles, QuickAnswersWrapByTheirWidthWithoutLosingAWord) {
+    auto dir = polysim::test::scratchDir("room-wrap");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(14);  // the trauma leader asks about the scout at 12 s
+    r.frame();
+    r.window.beginFrame();
+    for (float width : {180.f, 300.f, 398.f})
+        for (const auto& in : scenario.interruptions)
+            for (const auto& answer : in.answers) {
+                const std::string wrapped = polysim::gui::wrapToWidth(answer.text, width);
+                std::string joined;
+                std::istringstream lines(wrapped);
+                for (std::string line; std::getline(lines, line);) {
+                    EXPECT_LE(ImGui::CalcTextSize(line.c_str()).x, width) << "'" << line << "' is clipped";
+                    joined += (joined.empty() ? "" : " ") + line;
+                }
+                EXPECT_EQ(joined, answer.text);
+            }
+    r.window.endFrame();
+    // In the bubble: the longest answer takes two lines, inside the bubble.
+    auto shot = r.frame(true);
+    polysim::gui::writePng(dir / "bubble.png", shot);
+    auto button = r.room->controlRect("answer:leader_scout:tension");
+    ASSERT_TRUE(button);
+    EXPECT_GT(button->second.y - button->first.y, 1.8f * ImGui::GetFontSize()) << (dir / "bubble.png");
 }

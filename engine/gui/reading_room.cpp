@@ -96,6 +96,19 @@ std::string roleTitle(const std::string& role) {
     return title;
 }
 
+std::string fitText(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const char* ellipsis = "\u2026";
+    std::string cut = text;
+    while (!cut.empty() && ImGui::CalcTextSize((cut + ellipsis).c_str()).x > width) {
+        cut.pop_back();
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // UTF-8
+        if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
+    }
+    while (!cut.empty() && cut.back() == ' ') cut.pop_back();
+    return cut + ellipsis;
+}
+
 std::string wrapToWidth(const std::string& text, float width) {
     ImFont* font = ImGui::GetFont();
     const float scale = ImGui::GetFontSize() / font->FontSize;
@@ -568,12 +581,26 @@ void ReadingRoom::draw() {
     ImGui::SetNextWindowPos(ImVec2(0, kTopBar));
     ImGui::SetNextWindowSize(ImVec2(kLeftPanel, io.DisplaySize.y - kTopBar));
     ImGui::Begin("##hud", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
-    drawVitals(ImGui::GetCursorScreenPos(), ImVec2(kLeftPanel - 16, 150));
+                                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    // The monitor, the presets and the actions at the foot keep their places at any window height; the reading
+    // order and the findings and calls share what is left, each scrolling inside its own region.
+    drawVitals(ImGui::GetCursorScreenPos(), ImVec2(kLeftPanel - 16, io.DisplaySize.y >= 800 ? 150.f : 132.f));
     drawPresets();
-    if (!options_.examMode) drawChecklist();
-    drawFindings();
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float lists = std::max(3 * ImGui::GetFrameHeightWithSpacing(),
+                                 ImGui::GetContentRegionAvail().y - actionsHeight_ - spacing);
+    float findings = lists;
+    if (!options_.examMode) {
+        // The checklist at its full height while the findings keep at least 150 px (or half of the room).
+        const float checklist = std::min(checklistHeight_, std::max(lists - 150.f, lists * 0.5f));
+        drawChecklist(checklist);
+        findings = lists - checklist - spacing;
+    }
+    drawFindings(findings);
+    const float actionsTop = ImGui::GetCursorPosY();
     drawConclusion();
+    actionsHeight_ = ImGui::GetCursorPosY() - actionsTop;
     ImGui::End();
     drawBubbles();
     drawStatus();
@@ -666,23 +693,72 @@ void ReadingRoom::drawTopBar() {
     if (big) ImGui::PushFont(big);
     ImGui::TextColored(ImVec4(0.4f, 1.0f, 0.5f, 1.0f), "T+ %s", clockText(session_->now()).c_str());
     if (big) ImGui::PopFont();
+    // Laid out by the widths things have: the Keys button at the right edge, the title and the series buttons
+    // shortened (full text in a tooltip) when they would not fit before it.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float keysWidth = ImGui::CalcTextSize("Keys").x + 2 * style.FramePadding.x;
+    const float keysX = io.DisplaySize.x - keysWidth - style.WindowPadding.x;
     ImGui::SameLine(130);
-    ImGui::TextUnformatted(scenario_.meta.title.c_str());
+    const std::string title = fitText(scenario_.meta.title, (keysX - 130) * 0.3f);
+    ImGui::TextUnformatted(title.c_str());
+    if (title != scenario_.meta.title && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", scenario_.meta.title.c_str());
     ImGui::SameLine(0, 24);
-    for (const auto& st : session_->seriesStates()) {
+    struct SeriesButton {
+        const session::SeriesState* state;
+        std::string label, tip;
+    };
+    std::vector<SeriesButton> buttons;
+    const auto states = session_->seriesStates();
+    for (const auto& st : states) {
         if (!st.spec) continue;
+        char progress[32] = "";
+        if (st.arrivedFraction > 0 && st.arrivedFraction < 1)
+            std::snprintf(progress, sizeof progress, " %d%%", int(st.arrivedFraction * 100));
+        const char* state = st.arrivedFraction <= 0 ? " (awaited)" : st.arrivedFraction < 1 ? " (arriving)" : "";
+        buttons.push_back({&st, st.spec->label + (st.arrivedFraction <= 0 ? state : progress), st.spec->label + state});
+    }
+    if (computedScoutOffered()) buttons.push_back({nullptr, "Scout (computed)", ""});
+    const float gap = style.ItemSpacing.x, pad = 2 * style.FramePadding.x;
+    const float room = keysX - gap - ImGui::GetCursorPosX();
+    auto total = [&] {
+        float sum = 0;
+        for (const auto& b : buttons) sum += ImGui::CalcTextSize(b.label.c_str()).x + pad + gap;
+        return sum;
+    };
+    // Short of room, "(awaited)" goes first (the grey says it), then every label is cut to an equal share.
+    if (total() > room)
+        for (auto& b : buttons)
+            if (b.state && b.state->arrivedFraction <= 0) b.label = b.state->spec->label;
+    if (total() > room && !buttons.empty()) {
+        // Each button gets an equal share, a short label keeping its arrival percentage.
+        const float share = room / float(buttons.size()) - pad - gap;
+        for (auto& b : buttons) {
+            const auto cut = b.label.rfind('%') == b.label.size() - 1 ? b.label.rfind(' ') : std::string::npos;
+            const std::string suffix = cut == std::string::npos ? "" : b.label.substr(cut);
+            b.label = fitText(b.label.substr(0, cut), share - ImGui::CalcTextSize(suffix.c_str()).x) + suffix;
+        }
+    }
+    for (const auto& b : buttons) {
+        if (!b.state) {
+            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
+                                                                       : ImVec4(0.15f, 0.45f, 0.25f, 1));
+            if (ImGui::Button(b.label.c_str())) showComputedScout(true);
+            noteControl(std::string("series:") + kComputedScoutId);
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("This case brings no scout: an AP projection of the body series, like a topogram.");
+            ImGui::PopStyleColor();
+            ImGui::SameLine();
+            continue;
+        }
+        const auto& st = *b.state;
         ImVec4 c = st.arrivedFraction <= 0 ? ImVec4(0.3f, 0.3f, 0.3f, 1) :
                    st.arrivedFraction < 1 ? ImVec4(0.75f, 0.55f, 0.1f, 1) : ImVec4(0.15f, 0.45f, 0.25f, 1);
         ImGui::PushStyleColor(ImGuiCol_Button, c);
-        char label[160];
-        if (st.arrivedFraction > 0 && st.arrivedFraction < 1)
-            std::snprintf(label, sizeof label, "%s %d%%##%s", st.spec->label.c_str(), int(st.arrivedFraction * 100),
-                          st.spec->id.c_str());
-        else
-            std::snprintf(label, sizeof label, "%s%s##%s", st.spec->label.c_str(),
-                          st.arrivedFraction <= 0 ? " (awaited)" : "", st.spec->id.c_str());
-        bool open = ImGui::Button(label);
+        if (st.arrivedFraction <= 0) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.7f, 0.7f, 1));
+        bool open = ImGui::Button((b.label + "##" + st.spec->id).c_str());
+        if (st.arrivedFraction <= 0) ImGui::PopStyleColor();
         noteControl("series:" + st.spec->id);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", b.tip.c_str());
         if (open && st.arrivedFraction > 0) {
             if (computedScoutShown_) {
                 showComputedScout(false);  // back from the computed scout, even to the series the session reads
@@ -694,18 +770,9 @@ void ReadingRoom::drawTopBar() {
         ImGui::PopStyleColor();
         ImGui::SameLine();
     }
-    if (computedScoutOffered()) {
-        ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
-                                                                   : ImVec4(0.15f, 0.45f, 0.25f, 1));
-        if (ImGui::Button("Scout (computed)")) showComputedScout(true);
-        noteControl(std::string("series:") + kComputedScoutId);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("This case brings no scout: an AP projection of the body series, like a topogram.");
-        ImGui::PopStyleColor();
-        ImGui::SameLine();
-    }
-    ImGui::SameLine(io.DisplaySize.x - 80);
+    ImGui::SameLine(keysX);
     if (ImGui::Button("Keys")) bindingsOpen_ = !bindingsOpen_;
+    noteControl("keys");
     ImGui::End();
 }
 
@@ -713,8 +780,8 @@ void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
     auto v = session_->vitals();
     ImDrawList* l = ImGui::GetWindowDrawList();
     l->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), IM_COL32(0, 0, 0, 255), 4);
-    // ECG trace scrolling with session time.
-    const float traceH = 48, traceY = pos.y + 8 + traceH;
+    // ECG trace scrolling with session time, over two rows of numbers (the trace gives way in a small window).
+    const float traceH = size.y - 102, traceY = pos.y + 8 + traceH, row1 = traceH + 18, row2 = traceH + 62;
     const double secondsShown = 3.0, beat = 60.0 / std::max(20.0, v.heartRate);
     ImVec2 prev;
     for (int x = 0; x <= int(size.x) - 16; x += 2) {
@@ -731,38 +798,50 @@ void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
         l->AddText(f, 24.f, ImVec2(pos.x + x, pos.y + y + 14), col, value);
     };
     std::snprintf(b, sizeof b, "%.0f", v.heartRate);
-    big(8, 66, IM_COL32(60, 230, 90, 255), "HR", b);
+    big(8, row1, IM_COL32(60, 230, 90, 255), "HR", b);
     std::snprintf(b, sizeof b, "%.0f/%.0f", v.systolic, v.diastolic);
-    big(70, 66, IM_COL32(255, 80, 80, 255), "NIBP mmHg", b);
+    big(70, row1, IM_COL32(255, 80, 80, 255), "NIBP mmHg", b);
     std::snprintf(b, sizeof b, "%.0f", v.spo2);
-    big(200, 66, IM_COL32(80, 200, 255, 255), "SpO2 %", b);
+    big(200, row1, IM_COL32(80, 200, 255, 255), "SpO2 %", b);
     std::snprintf(b, sizeof b, "%.0f", v.respiratoryRate);
-    big(8, 110, IM_COL32(255, 220, 80, 255), "RR", b);
+    big(8, row2, IM_COL32(255, 220, 80, 255), "RR", b);
     std::snprintf(b, sizeof b, "%d", v.gcs);
-    big(70, 110, IM_COL32(230, 230, 230, 255), "GCS", b);
+    big(70, row2, IM_COL32(230, 230, 230, 255), "GCS", b);
     // Alarm when the patient is shocked: the monitor a trauma room hears.
     if (v.systolic < 90 || v.heartRate > 120 || v.spo2 < 90)
-        l->AddText(ImVec2(pos.x + 200, pos.y + 118), IM_COL32(255, 60, 60, 255), "ALARM");
+        l->AddText(ImVec2(pos.x + 200, pos.y + row2 + 8), IM_COL32(255, 60, 60, 255), "ALARM");
     ImGui::Dummy(size);
 }
 
 void ReadingRoom::drawPresets() {
     int n = 1;
+    const float width = (kLeftPanel - 34) / 4;
     for (const auto& p : imaging::kWindowPresets) {
-        char label[64];
-        std::snprintf(label, sizeof label, "%d %s", n, std::string(p.label).substr(0, 12).c_str());
+        // "6 Mediast…": the key it is on (when a short one) and the label's first word, as it fits.
+        const std::string command = "window.preset." + std::string(p.name);
+        const auto chords = bindings_.chordsOf(command);
+        const std::string key = chords.empty() ? "" : chords.front().toString();
+        const std::string label(p.label);
+        const std::string word = label.substr(0, label.find_first_of(" /"));
+        const std::string shown =
+            fitText((key.size() <= 2 ? key + " " : "") + word, width - 2 * ImGui::GetStyle().FramePadding.x);
         bool on = viewer_.window() == p.window;
         if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.2f, 0.4f, 0.7f, 1));
-        if (ImGui::Button(label, ImVec2((kLeftPanel - 34) / 4, 0)))
-            viewer_.execute("window.preset." + std::string(p.name), viewer_.activePlane());
+        if (ImGui::Button((shown + "##" + command).c_str(), ImVec2(width, 0)))
+            viewer_.execute(command, viewer_.activePlane());
         if (on) ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s: W %.0f  L %.0f%s%s", label.c_str(), p.window.width, p.window.level,
+                              key.empty() ? "" : "  (key ", key.empty() ? "" : (key + ")").c_str());
         if (n++ % 4 != 0) ImGui::SameLine(0, 4);
     }
 }
 
-void ReadingRoom::drawChecklist() {
-    ImGui::Separator();
+void ReadingRoom::drawChecklist(float height) {
+    ImGui::BeginChild("##checklist", ImVec2(0, height), false);
     ImGui::TextUnformatted("Reading order");
+    const float right = ImGui::GetContentRegionMax().x;  // left of the scrollbar when there is one
+    const float percentWidth = ImGui::CalcTextSize("100%").x;
     for (std::size_t i = 0; i < scenario_.readingOrder.size(); ++i) {
         const auto* region = scenario_.findRegion(scenario_.readingOrder[i]);
         if (!region) continue;
@@ -771,24 +850,42 @@ void ReadingRoom::drawChecklist() {
         if (coverage_)
             for (const auto& rc : coverage_->coverage.regions)
                 if (rc.region && rc.region->id == region->id) fraction = rc.fraction, done = rc.completedAt.has_value();
-        ImGui::TextColored(done ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1), "%s %zu %s",
-                           done ? "[x]" : "[ ]", i + 1, region->label.c_str());
-        ImGui::SameLine(kLeftPanel - 52);
-        ImGui::TextDisabled("%3.0f%%", fraction * 100);
-        // The bar fills towards the region's required coverage.
-        ImGui::ProgressBar(float(std::min(1.0, fraction / std::max(0.01, region->minCoverage))), ImVec2(-1, 4), "");
+        char line[200];
+        std::snprintf(line, sizeof line, "%s %zu %s", done ? "[x]" : "[ ]", i + 1, region->label.c_str());
+        const std::string text = fitText(line, right - percentWidth - 12 - ImGui::GetCursorPosX());
+        ImGui::TextColored(done ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1), "%s", text.c_str());
+        if (text != line && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", region->label.c_str());
+        const ImVec2 rowMin = ImGui::GetItemRectMin();
+        const float rowBottom = ImGui::GetItemRectMax().y;
+        char percent[16];
+        std::snprintf(percent, sizeof percent, "%.0f%%", fraction * 100);
+        ImGui::SameLine(right - ImGui::CalcTextSize(percent).x);
+        ImGui::TextDisabled("%s", percent);
+        // A thin bar under the row fills towards the region's required coverage.
+        const float full = ImGui::GetWindowPos().x + right - rowMin.x;
+        const float filled = full * float(std::min(1.0, fraction / std::max(0.01, region->minCoverage)));
+        ImDrawList* l = ImGui::GetWindowDrawList();
+        l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + full, rowBottom + 3),
+                         IM_COL32(50, 60, 80, 255));
+        l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + filled, rowBottom + 3),
+                         done ? IM_COL32(90, 220, 120, 255) : IM_COL32(230, 180, 40, 255));
     }
+    checklistHeight_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    ImGui::EndChild();
 }
 
-void ReadingRoom::drawFindings() {
-    ImGui::Separator();
-    ImGui::TextUnformatted("Findings (double-click the image or M to mark)");
-    for (const auto& m : session_->marks()) {
+void ReadingRoom::drawFindings(float height) {
+    ImGui::BeginChild("##findings", ImVec2(0, height), true);
+    ImGui::TextDisabled("Findings: double-click the image, or M");
+    const auto marks = session_->marks();
+    for (const auto& m : marks) {
         ImGui::PushID(m.id.c_str());
         ImGui::TextColored(ImVec4(1, 0.5f, 0.5f, 1), "%s", m.id.c_str());
         ImGui::SameLine();
-        ImGui::TextWrapped("%s  (z %.0f)", m.label.c_str(), m.lps.z);
-        if (ImGui::SmallButton("Go")) {
+        ImGui::TextWrapped("%s", m.label.c_str());
+        char go[48];
+        std::snprintf(go, sizeof go, "Go to z %.0f", m.lps.z);
+        if (ImGui::SmallButton(go)) {
             if (session_->view().plane != session::Plane::Axial) apply(session::SetPlane{session::Plane::Axial});
             apply(session::SetPosition{m.lps.z});
         }
@@ -802,9 +899,24 @@ void ReadingRoom::drawFindings() {
         }
         ImGui::PopID();
     }
-    for (const auto& c : session_->calls())
-        ImGui::TextDisabled("%s told %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(),
-                            c.text.empty() ? c.mark.c_str() : c.text.c_str());
+    const auto& calls = session_->calls();
+    if (!calls.empty()) ImGui::TextDisabled("Calls");
+    for (const auto& c : calls) {
+        // A call by mark names the mark's label, as the trainee chose it.
+        std::string what = c.text;
+        if (!c.mark.empty())
+            for (const auto& m : session_->allMarks())
+                if (m.id == c.mark) what = m.label + (c.text.empty() ? "" : " - " + c.text);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s to %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(), what.c_str());
+        ImGui::PopStyleColor();
+    }
+    // A new mark or call scrolls into view.
+    if (marks.size() + calls.size() != listedItems_) {
+        listedItems_ = marks.size() + calls.size();
+        ImGui::SetScrollHereY(1.0f);
+    }
+    ImGui::EndChild();
 }
 
 std::string ReadingRoom::pickCallRole(const std::string& current) {
@@ -819,23 +931,37 @@ std::string ReadingRoom::pickCallRole(const std::string& current) {
 
 void ReadingRoom::drawConclusion() {
     ImGui::Separator();
-    ImGui::TextUnformatted("Call out in words");
     ImGui::SetNextItemWidth(-1);
-    ImGui::InputText("##callText", &callText_);
+    const bool enter = ImGui::InputTextWithHint("##callText", "call out in words, then the role", &callText_,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    noteControl("call-text");
     ImGui::SetNextItemWidth(170);
     if (ImGui::BeginCombo("##callRole", roleTitle(callRole_).c_str())) {
         if (auto r = pickCallRole(callRole_); !r.empty()) callRole_ = r;
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Call") && !callText_.empty()) {
+    if ((ImGui::Button("Call") || enter) && !callText_.empty()) {
         apply(session::CallFinding{"", callText_, callRole_});
         callText_.clear();
     }
     ImGui::Separator();
     ImGui::TextUnformatted("Conclusion (one sentence)");
-    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 54));
+    // The session's conclusion is the one that counts: shown when the room has none of its own (a script, a
+    // resumed log), and said to be in once submitted, or changed since.
+    const auto submittedAt = session_->conclusionAt();
+    if (conclusion_.empty() && submittedAt) conclusion_ = session_->conclusion();
+    if (submittedAt) {
+        const bool same = conclusion_ == session_->conclusion();
+        const std::string note = same ? "submitted at " + clockText(*submittedAt) : "changed: submit again";
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(note.c_str()).x);
+        ImGui::TextColored(same ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.8f, 0.3f, 1), "%s", note.c_str());
+        noteControl("conclusion:state");
+    }
+    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 2 * ImGui::GetTextLineHeight() + 10));
+    noteControl("conclusion");
     if (ImGui::Button("Submit conclusion") && !conclusion_.empty()) apply(session::WriteConclusion{conclusion_});
+    noteControl("submit-conclusion");
     ImGui::SameLine();
     bool declared = session_->primarySurveyDeclaredAt().has_value();
     if (declared) ImGui::BeginDisabled();

@@ -68,7 +68,8 @@ public:
     const std::vector<std::string>& alertsShown() const { return alertsShown_; }
     // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
     // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
-    // "alert:<finding>" (a deterioration's announcement).
+    // "alert:<finding>" (a deterioration's announcement), "keys", "call-text", "conclusion", "conclusion:state",
+    // "submit-conclusion".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     // Its rectangle (min, max), e.g. "status": the last refusal or resume warning while it shows.
     std::optional<std::pair<ImVec2, ImVec2>> controlRect(const std::string& name) const;
@@ -94,8 +95,8 @@ private:
     void drawViewerPlaceholder();
     void drawVitals(ImVec2 pos, ImVec2 size);
     void drawPresets();
-    void drawChecklist();
-    void drawFindings();
+    void drawChecklist(float height);
+    void drawFindings(float height);
     void drawBubbles();
     // A deterioration's announcement, in an alarm bubble for kAlertSeconds of session time after it. Returns its
     // height.
@@ -169,6 +170,10 @@ private:
     void setStatus(std::string text);
     void drawStatus();
     std::vector<double> hrHistory_;
+    // The left panel's layout, measured in the last frame: the actions at its foot, the checklist's full height,
+    // how many marks and calls the findings list showed.
+    float actionsHeight_ = 260, checklistHeight_ = 200;
+    std::size_t listedItems_ = 0;
 };
 
 // Colour of a role in bubbles and the findings list, and its title ("Orthopaedic surgeon"): every role the scenario
@@ -178,6 +183,8 @@ std::string roleTitle(const std::string& role);
 // `text` with a line break wherever the current ImGui font needs one to keep lines within `width` pixels (between
 // words; inside a word only when it is wider than a line). For labels ImGui does not wrap itself, such as buttons.
 std::string wrapToWidth(const std::string& text, float width);
+// `text` as it fits in `width` pixels of the current font: whole, or cut with an ellipsis.
+std::string fitText(const std::string& text, float width);
 
 // A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
 // role, empty when the text names none the room knows) and the words, without the quotes.

@@ -21,6 +21,7 @@
 #include "scenario/internal.h"
 #include "scenario/loader.h"
 #include "scenario/phantom_source.h"
+#include "session/trainee_script.h"
 #include "support/sdl_input.h"
 #include "support/test_env.h"
 
@@ -53,8 +54,9 @@ struct Room {
     // as the app's event loop passes them.
     bool live = false;
 
-    Room(const polysim::scenario::Scenario& scenario, const fs::path& log, bool shown = false, bool resume = false)
-        : window(options(shown)), live(shown) {
+    Room(const polysim::scenario::Scenario& scenario, const fs::path& log, bool shown = false, bool resume = false,
+         glm::ivec2 size = {1600, 900})
+        : window(options(shown, size)), live(shown) {
         polysim::gui::ReadingRoomOptions ro;
         ro.log = log;
         ro.resume = resume;
@@ -70,8 +72,9 @@ struct Room {
         if (!room->images().allLoaded()) throw std::runtime_error("the images did not load");
     }
     ~Room() { room->destroyGl(); }
-    static polysim::gui::WindowOptions options(bool shown = false) {
+    static polysim::gui::WindowOptions options(bool shown = false, glm::ivec2 size = {1600, 900}) {
         polysim::gui::WindowOptions o;
+        o.width = size.x, o.height = size.y;
         o.hidden = !shown;
         o.vsync = false;
         return o;
@@ -730,4 +733,54 @@ TEST(ReadingRoomBubbles, QuickAnswersWrapByTheirWidthWithoutLosingAWord) {
     auto button = r.room->controlRect("answer:leader_scout:tension");
     ASSERT_TRUE(button);
     EXPECT_GT(button->second.y - button->first.y, 1.8f * ImGui::GetFontSize()) << (dir / "bubble.png");
+}
+
+// ---- The HUD at any window size ----
+
+TEST(ReadingRoomLayout, LateInTheSessionTheConclusionAndTheButtonsStayInTheWindow) {
+    auto dir = polysim::test::scratchDir("room-layout");
+    auto file = motorcyclist(dir);
+    auto scenario = load(file);
+    for (glm::ivec2 size : {glm::ivec2(1600, 900), glm::ivec2(1280, 720)}) {
+        const std::string name = std::to_string(size.x) + "x" + std::to_string(size.y);
+        Room r(scenario, dir / (name + ".jsonl"), false, false, size);
+        // The expert's run to 03:04: three marks, seven calls, the primary survey declared.
+        r.room->setScript(polysim::session::loadTraineeScript(polysim::test::sourceDir() /
+                                                              "scenarios/scripts/motorcyclist-expert.txt"));
+        r.room->advanceTo(184);
+        ASSERT_GE(r.room->session().calls().size(), 6u);
+        for (int i = 0; i < 3; ++i) r.frame();
+        auto shot = r.frame(true);
+        polysim::gui::writePng(dir / (name + ".png"), shot);
+        for (const char* control : {"call-text", "conclusion", "submit-conclusion", "primary-survey", "end-session"}) {
+            auto rect = r.room->controlRect(control);
+            ASSERT_TRUE(rect) << control;
+            EXPECT_GE(rect->first.y, 46) << name << ": " << control << " is under the top bar";
+            EXPECT_LE(rect->second.y, float(size.y)) << name << ": " << control << " is below the window's edge";
+            EXPECT_LE(rect->second.x, 340) << name << ": " << control << " runs out of the panel";
+        }
+    }
+}
+
+TEST(ReadingRoomLayout, TheTopBarFitsItsButtonsBeforeKeys) {
+    auto dir = polysim::test::scratchDir("room-top-bar");
+    auto scenario = load(motorcyclist(dir));
+    for (int width : {1600, 1280, 1024}) {
+        Room r(scenario, dir / ("log-" + std::to_string(width) + ".jsonl"), false, false, {width, 720});
+        for (double at : {5.0, 60.0}) {  // long "(awaited)" labels, then percentages while the series arrive
+            r.room->advanceTo(at);
+            r.frame();
+            auto keys = r.room->controlRect("keys");
+            ASSERT_TRUE(keys);
+            EXPECT_LE(keys->second.x, float(width)) << width << ": Keys is off the window";
+            float right = 0;
+            for (const auto& s : scenario.images.series) {
+                auto button = r.room->controlRect("series:" + s.id);
+                ASSERT_TRUE(button) << s.id;
+                EXPECT_GT(button->first.x, right) << width << " at " << at << " s: " << s.id << " overlaps the one before";
+                right = button->second.x;
+            }
+            EXPECT_LT(right, keys->first.x) << width << " at " << at << " s: the series buttons run under Keys";
+        }
+    }
 }

@@ -96,37 +96,6 @@ std::string roleTitle(const std::string& role) {
     return title;
 }
 
-std::string fitText(const std::string& text, float width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-    const char* ellipsis = "\u2026";
-    std::string cut = text;
-    while (!cut.empty() && ImGui::CalcTextSize((cut + ellipsis).c_str()).x > width) {
-        cut.pop_back();
-        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // UTF-8
-        if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
-    }
-    while (!cut.empty() && cut.back() == ' ') cut.pop_back();
-    return cut + ellipsis;
-}
-
-std::string wrapToWidth(const std::string& text, float width) {
-    ImFont* font = ImGui::GetFont();
-    const float scale = ImGui::GetFontSize() / font->FontSize;
-    std::string out;
-    const char *s = text.c_str(), *end = s + text.size();
-    while (s < end) {
-        const char* wrap = font->CalcWordWrapPositionA(scale, s, end, width);
-        if (wrap <= s) wrap = s + 1;  // always on, even past a word wider than the line
-        const char* lineEnd = wrap;
-        while (lineEnd > s && lineEnd[-1] == ' ') --lineEnd;
-        out.append(s, lineEnd);
-        s = wrap;
-        while (s < end && *s == ' ') ++s;  // the spaces at a break go
-        if (s < end && out.back() != '\n') out += '\n';
-    }
-    return out;
-}
-
 Announcement splitAnnouncement(const std::string& text) {
     Announcement a{"", text};
     const auto colon = text.find(": ");
@@ -1021,21 +990,25 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
 
 void ReadingRoom::drawBubbles() {
     ImGuiIO& io = ImGui::GetIO();
-    float y = kTopBar + 40;
-    const float w = 430;
+    // The bubbles stack at the viewer's right edge: over the reformats column, below its corner text, so the axial
+    // image and its annotations stay free; over a scout filling the viewer, beside the body.
+    const ImageRect coronal = viewer_.viewBounds(Plane::Coronal), sagittal = viewer_.viewBounds(Plane::Sagittal);
+    const bool column = coronal.size().x > 0 && sagittal.size().x > 0;
+    const float w = column ? std::clamp(float(coronal.size().x) - 40, 300.f, 430.f) : 430.f;
+    const float x = io.DisplaySize.x - 14 - w;
+    float y = column ? float(coronal.min.y) + 26 : kTopBar + 32;
     alertsShown_.clear();
     for (const auto& [finding, at] : session_->deteriorationsFired()) {
         const auto* d = deteriorationOf(scenario_, finding);
         if (session_->now() - at <= kAlertSeconds && d && !d->announcement.empty())
-            y += drawAlert(finding, d->announcement, ImVec2(io.DisplaySize.x * 0.62f - w * 0.5f + kLeftPanel * 0.4f, y),
-                           w) + 10;
+            y += drawAlert(finding, d->announcement, ImVec2(x, y), w) + 10;
     }
     for (const auto& a : session_->activeInterruptions()) {
         if (!a.spec) continue;
         const auto& spec = *a.spec;
         ImU32 col = roleColour(spec.role);
         ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
-        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.62f - w * 0.5f + kLeftPanel * 0.4f, y), ImGuiCond_Always);
+        ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
         ImGui::SetNextWindowSize(ImVec2(w, 0));
         ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(c.x * 0.35f, c.y * 0.35f, c.z * 0.35f, 0.95f));
         ImGui::PushStyleColor(ImGuiCol_Border, c);

@@ -15,6 +15,7 @@
 #include "gui/bindings.h"
 #include "gui/script_player.h"
 #include "gui/series_source.h"
+#include "gui/text_fit.h"
 #include "gui/viewer.h"
 #include "gui/voice.h"
 #include "scenario/scenario.h"
@@ -180,12 +181,6 @@ private:
 // reader knows has its own; another role gets a title from its name and a colour of its own.
 ImU32 roleColour(const std::string& role);
 std::string roleTitle(const std::string& role);
-// `text` with a line break wherever the current ImGui font needs one to keep lines within `width` pixels (between
-// words; inside a word only when it is wider than a line). For labels ImGui does not wrap itself, such as buttons.
-std::string wrapToWidth(const std::string& text, float width);
-// `text` as it fits in `width` pixels of the current font: whole, or cut with an ellipsis.
-std::string fitText(const std::string& text, float width);
-
 // A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
 // role, empty when the text names none the room knows) and the words, without the quotes.
 struct Announcement {

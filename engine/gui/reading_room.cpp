@@ -96,6 +96,12 @@ std::string roleTitle(const std::string& role) {
     return title;
 }
 
+bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) {
+    return session::matchesSearch(injury.label, search) ||
+           std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
+                       [&](const std::string& s) { return session::matchesSearch(s, search); });
+}
+
 Announcement splitAnnouncement(const std::string& text) {
     Announcement a{"", text};
     const auto colon = text.find(": ");
@@ -1092,10 +1098,7 @@ void ReadingRoom::drawMarkPicker() {
     std::string chosen;
     ImGui::BeginChild("labels", ImVec2(0, -34), true);
     for (const auto& injury : phantom::injuryLibrary()) {
-        bool match = pickerSearch_.empty() || session::containsPhrase(injury.label, pickerSearch_) ||
-                     std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
-                                 [&](const std::string& s) { return session::containsPhrase(s, pickerSearch_); });
-        if (match && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
+        if (pickerOffers(injury, pickerSearch_) && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
     }
     ImGui::EndChild();
     if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;

@@ -18,6 +18,7 @@
 #include "gui/text_fit.h"
 #include "gui/viewer.h"
 #include "gui/voice.h"
+#include "phantom/phantom.h"
 #include "scenario/scenario.h"
 #include "scoring/score.h"
 #include "session/session.h"
@@ -181,6 +182,10 @@ private:
 // reader knows has its own; another role gets a title from its name and a colour of its own.
 ImU32 roleColour(const std::string& role);
 std::string roleTitle(const std::string& role);
+// Whether the mark picker lists an injury for what is typed in its search: the label or a synonym has every word
+// typed, whole or begun ("sple" finds "Splenic laceration").
+bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search);
+
 // A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
 // role, empty when the text names none the room knows) and the words, without the quotes.
 struct Announcement {

@@ -21,6 +21,7 @@
 #include "scenario/internal.h"
 #include "scenario/loader.h"
 #include "scenario/phantom_source.h"
+#include "session/matching.h"
 #include "session/trainee_script.h"
 #include "support/sdl_input.h"
 #include "support/test_env.h"
@@ -525,6 +526,25 @@ TEST(ReadingRoomKeys, MOpensTheMarkPickerAtTheCrosshair) {
     ASSERT_EQ(marks.size(), 1u) << "Enter did not mark";
     EXPECT_EQ(marks[0].label, "spleen");
     EXPECT_NEAR(marks[0].lps.z, crosshair.z, 1e-6) << "not marked on the image shown";
+}
+
+TEST(ReadingRoomMarks, ThePickerFindsAnInjuryFromTheFirstLettersTyped) {
+    auto offered = [](const std::string& search) {
+        std::vector<std::string> labels;
+        for (const auto& injury : polysim::phantom::injuryLibrary())
+            if (polysim::gui::pickerOffers(injury, search)) labels.push_back(injury.label);
+        return labels;
+    };
+    auto has = [](const std::vector<std::string>& labels, const std::string& word) {
+        return std::any_of(labels.begin(), labels.end(),
+                           [&](const std::string& l) { return polysim::session::containsPhrase(l, word); });
+    };
+    EXPECT_TRUE(has(offered("sple"), "splenic")) << "the first letters of a word find it";
+    EXPECT_TRUE(has(offered("Sple lac"), "splenic laceration"));
+    EXPECT_TRUE(has(offered("pneumo"), "pneumothorax"));
+    EXPECT_LT(offered("sple").size(), offered("").size()) << "typing narrows the list";
+    EXPECT_EQ(offered("").size(), polysim::phantom::injuryLibrary().size());
+    EXPECT_TRUE(offered("xyzzy").empty());
 }
 
 TEST(ReadingRoomKeys, ABubbleThatAppearsWhileTypingALabelLeavesTheTypingAlone) {

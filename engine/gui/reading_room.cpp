@@ -309,6 +309,19 @@ void ReadingRoom::showComputedScout(bool shown) {
     computedScoutShown_ = shown;
 }
 
+void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
+    const bool wasScout = session_->view().projection;
+    if (!wasScout) windowBeforeScout_ = {session_->view().preset, session_->view().window};
+    apply(session::OpenSeries{spec.id});
+    const auto& sv = session_->view();
+    // A scout opens in the window its DICOM header carries (a projection's values run far above a slice's); back on
+    // the slices, the window they had returns, unless the trainee chose another on the scout. Both are windows the
+    // trainee sees, so both reach the session as window actions.
+    if (sv.projection && !wasScout && !(sv.window == kScoutWindow)) apply(session::SetWindow{"", kScoutWindow});
+    else if (!sv.projection && wasScout && sv.window == kScoutWindow && windowBeforeScout_)
+        apply(session::SetWindow{windowBeforeScout_->first, windowBeforeScout_->second});
+}
+
 void ReadingRoom::noteControl(const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     controls_[name] = {a, b};
@@ -733,13 +746,13 @@ void ReadingRoom::drawTopBar() {
         bool open = ImGui::Button((b.label + "##" + st.spec->id).c_str());
         if (st.arrivedFraction <= 0) ImGui::PopStyleColor();
         noteControl("series:" + st.spec->id);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", b.tip.c_str());
+        if (b.tip != b.label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", b.tip.c_str());
         if (open && st.arrivedFraction > 0) {
             if (computedScoutShown_) {
                 showComputedScout(false);  // back from the computed scout, even to the series the session reads
-                if (session_->view().series != st.spec->id) apply(session::OpenSeries{st.spec->id});
+                if (session_->view().series != st.spec->id) openSeries(*st.spec);
             } else {
-                apply(session::OpenSeries{st.spec->id});
+                openSeries(*st.spec);
             }
         }
         ImGui::PopStyleColor();

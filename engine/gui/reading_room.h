@@ -35,6 +35,9 @@ struct ReadingRoomOptions {
 
 class ReadingRoom {
 public:
+    // The window a scout opens in: the one the phantom's scout carries in its DICOM header.
+    static constexpr imaging::Window kScoutWindow{2400, 600};
+
     ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings);
     ~ReadingRoom();  // waits for a coverage computation in flight
 
@@ -79,6 +82,8 @@ public:
 
 private:
     void syncViewerFromSession();
+    // The trainee opens a series from the top bar: a scout in its own window, and back (see the definition).
+    void openSeries(const scenario::SeriesSpec& spec);
     void onViewerChange(const ViewState& v, std::string_view command);
     // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
     // with that view's zoom and pan.
@@ -147,7 +152,7 @@ private:
     static constexpr double kDragLogSeconds = 0.25;
     double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
     bool windowDragged_ = false;  // since the last button release
-    static constexpr imaging::Window kScoutWindow{2400, 600};
+    std::optional<std::pair<std::string, imaging::Window>> windowBeforeScout_;  // preset name, window
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
     std::map<std::string, double> announced_;             // deteriorations spoken (finding id -> when)
     static constexpr double kAlertSeconds = 30;

@@ -804,3 +804,26 @@ TEST(ReadingRoomLayout, TheTopBarFitsItsButtonsBeforeKeys) {
         }
     }
 }
+
+TEST(ReadingRoomView, TheScoutOpensInItsOwnWindowAndTheSlicesGetTheirsBack) {
+    auto dir = polysim::test::scratchDir("room-scout-window");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    const auto& view = r.room->session().view();
+    r.room->session().apply(polysim::session::SetWindow{"lung", {1500, -600}});
+    for (int i = 0; i < 2; ++i) r.frame();
+    const std::size_t logged = r.room->log().events().size();
+    ASSERT_TRUE(r.click("series:scout"));
+    ASSERT_EQ(view.series, "scout");
+    EXPECT_EQ(view.window, ReadingRoom::kScoutWindow) << "the scout opened in the slices' window";
+    EXPECT_EQ(r.room->viewer().window(), ReadingRoom::kScoutWindow);
+    ASSERT_TRUE(r.click("series:arterial"));
+    ASSERT_EQ(view.series, "arterial");
+    EXPECT_EQ(view.window, (polysim::imaging::Window{1500, -600})) << "the lung window did not come back";
+    EXPECT_EQ(view.preset, "lung");
+    // Both changes are in the log as the trainee's window actions, right after each series.
+    std::vector<std::string> actions;
+    for (std::size_t i = logged; i < r.room->log().events().size(); ++i)
+        if (r.room->log().events()[i].contains("action")) actions.push_back(r.room->log().events()[i].value("action", ""));
+    EXPECT_EQ(actions, (std::vector<std::string>{"series", "window", "series", "window"}));
+}

@@ -827,3 +827,15 @@ TEST(ReadingRoomView, TheScoutOpensInItsOwnWindowAndTheSlicesGetTheirsBack) {
         if (r.room->log().events()[i].contains("action")) actions.push_back(r.room->log().events()[i].value("action", ""));
     EXPECT_EQ(actions, (std::vector<std::string>{"series", "window", "series", "window"}));
 }
+
+TEST(ReadingRoomKeys, ASubmittedConclusionSaysSo) {
+    auto dir = polysim::test::scratchDir("room-conclusion");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    ASSERT_TRUE(r.click("conclusion"));
+    r.type("Right tension pneumothorax.");
+    EXPECT_FALSE(r.room->controlCentre("conclusion:state"));
+    ASSERT_TRUE(r.click("submit-conclusion"));
+    EXPECT_EQ(r.room->session().conclusion(), "Right tension pneumothorax.");
+    EXPECT_TRUE(r.room->controlCentre("conclusion:state")) << "no word that the conclusion is in";
+}

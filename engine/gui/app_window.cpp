@@ -56,7 +56,9 @@ AppWindow::AppWindow(const WindowOptions& o) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is the app's, not a file in the working directory
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    // No keyboard navigation: the arrows, Space, Home/End and the number keys are the viewer's (see bindings.h),
+    // and a focused button must never take them (Space on "End session"). Only a text field being typed in takes
+    // the keyboard (io.WantCaptureKeyboard).
     styleForReadingRoom();
     // Latin plus the punctuation, arrows and maths signs the scenario and debrief texts use (dashes, "<=", "->").
     static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};

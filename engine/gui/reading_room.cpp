@@ -2,6 +2,7 @@
 #include "gui/reading_room.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <imgui_stdlib.h>
 
 #include "phantom/phantom.h"
+#include "scenario/internal.h"
 #include "session/matching.h"
 #include "session/resume.h"
 
@@ -18,8 +20,7 @@ namespace polysim::gui {
 namespace {
 constexpr float kTopBar = 46.f;
 constexpr float kLeftPanel = 340.f;
-const char* kRoles[] = {"trauma_leader", "neurosurgeon", "anaesthetist", "vascular_surgeon", "visceral_surgeon",
-                        "neurologist", "nurse"};
+constexpr ImU32 kAlertBackground = IM_COL32(150, 20, 20, 255);
 
 std::string clockText(double seconds) {
     char b[32];
@@ -35,44 +36,119 @@ double ecg(double phase) {
            bump(0.5, 0.05, 0.3);
 }
 
+// The deterioration the session fired for a finding: the first one the scenario gives it.
+const scenario::Deterioration* deteriorationOf(const scenario::Scenario& s, const std::string& finding) {
+    for (const auto& d : s.patient.deteriorations)
+        if (d.findingId == finding) return &d;
+    return nullptr;
+}
+
 double alongNormal(session::Plane p, const glm::dvec3& lps) {
     return p == session::Plane::Axial ? lps.z : p == session::Plane::Coronal ? lps.y : lps.x;
 }
 }  // namespace
 
+namespace {
+// How each role the scenario reader knows (scenario::detail::knownRoles) looks in the room.
+struct RoleLook {
+    std::string_view role, title;
+    ImU32 colour;
+};
+constexpr RoleLook kRoleLooks[] = {
+    {"trauma_leader", "Trauma team leader", IM_COL32(200, 60, 60, 255)},
+    {"neurosurgeon", "Neurosurgeon", IM_COL32(120, 80, 200, 255)},
+    {"anaesthetist", "Anaesthetist", IM_COL32(40, 150, 90, 255)},
+    {"vascular_surgeon", "Vascular surgeon", IM_COL32(200, 110, 30, 255)},
+    {"visceral_surgeon", "Visceral surgeon", IM_COL32(190, 160, 30, 255)},
+    {"thoracic_surgeon", "Thoracic surgeon", IM_COL32(30, 160, 170, 255)},
+    {"orthopaedic_surgeon", "Orthopaedic surgeon", IM_COL32(120, 170, 40, 255)},
+    {"neurologist", "Neurologist", IM_COL32(60, 120, 200, 255)},
+    {"emergency_physician", "Emergency physician", IM_COL32(170, 60, 170, 255)},
+    {"radiographer", "Radiographer", IM_COL32(110, 170, 230, 255)},
+    {"nurse", "Nurse", IM_COL32(200, 90, 160, 255)},
+    {"phone", "Phone", IM_COL32(100, 130, 160, 255)},
+    {"pager", "Pager", IM_COL32(170, 140, 100, 255)},
+};
+
+const RoleLook* lookOf(std::string_view role) {
+    if (role == "anaesthesiologist") role = "anaesthetist";
+    for (const auto& l : kRoleLooks)
+        if (l.role == role) return &l;
+    return nullptr;
+}
+}  // namespace
+
 ImU32 roleColour(const std::string& role) {
-    if (role == "trauma_leader") return IM_COL32(200, 60, 60, 255);
-    if (role == "neurosurgeon") return IM_COL32(120, 80, 200, 255);
-    if (role == "anaesthetist" || role == "anaesthesiologist") return IM_COL32(40, 150, 90, 255);
-    if (role == "vascular_surgeon") return IM_COL32(200, 110, 30, 255);
-    if (role == "visceral_surgeon") return IM_COL32(190, 160, 30, 255);
-    if (role == "neurologist") return IM_COL32(60, 120, 200, 255);
-    if (role == "nurse") return IM_COL32(200, 90, 160, 255);
-    return IM_COL32(110, 110, 120, 255);  // phone, pager
+    if (const auto* l = lookOf(role)) return l->colour;
+    // A role the scenario reader only warns about: a colour of its own from its name, never the grey of nothing.
+    const float hue = float(std::hash<std::string>{}(role) % 360) / 360.f;
+    float r, g, b;
+    ImGui::ColorConvertHSVtoRGB(hue, 0.6f, 0.75f, r, g, b);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, 1));
 }
 
 std::string roleTitle(const std::string& role) {
-    if (role == "trauma_leader") return "Trauma team leader";
-    if (role == "neurosurgeon") return "Neurosurgeon";
-    if (role == "anaesthetist" || role == "anaesthesiologist") return "Anaesthetist";
-    if (role == "vascular_surgeon") return "Vascular surgeon";
-    if (role == "visceral_surgeon") return "Visceral surgeon";
-    if (role == "neurologist") return "Neurologist";
-    if (role == "nurse") return "Nurse";
-    if (role == "phone") return "Phone";
-    if (role == "pager") return "Pager";
-    return role;
+    if (const auto* l = lookOf(role)) return std::string(l->title);
+    // "ward_registrar" -> "Ward registrar".
+    std::string title = role;
+    std::replace(title.begin(), title.end(), '_', ' ');
+    if (!title.empty()) title[0] = char(std::toupper(static_cast<unsigned char>(title[0])));
+    return title;
+}
+
+bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) {
+    return session::matchesSearch(injury.label, search) ||
+           std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
+                       [&](const std::string& s) { return session::matchesSearch(s, search); });
+}
+
+Announcement splitAnnouncement(const std::string& text) {
+    Announcement a{"", text};
+    const auto colon = text.find(": ");
+    if (colon == std::string::npos || colon > 40) return a;
+    std::string speaker = text.substr(0, colon), id;
+    for (char c : speaker) id += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& r : scenario::detail::knownRoles()) {
+        std::string title;
+        for (char c : roleTitle(r)) title += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
+        if (id == r || id == title) a.role = r;
+    }
+    if (a.role.empty() && id == "anaesthesiologist") a.role = "anaesthetist";
+    if (a.role.empty()) return a;
+    std::string words = text.substr(colon + 2);
+    if (words.size() >= 2 && (words.front() == '\'' || words.front() == '"') && words.back() == words.front())
+        words = words.substr(1, words.size() - 2);
+    a.words = words;
+    return a;
+}
+
+std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles) {
+    std::vector<std::string> roles;
+    auto add = [&](const std::string& r) {
+        if (!r.empty() && r != "phone" && r != "pager" && std::find(roles.begin(), roles.end(), r) == roles.end())
+            roles.push_back(r);
+    };
+    for (const auto& f : scenario.findings)
+        for (const auto& r : f.tell) add(r);
+    for (const auto& in : scenario.interruptions) add(in.role);
+    if (caseRoles) *caseRoles = roles.size();
+    for (const auto& r : scenario::detail::knownRoles()) add(r);
+    return roles;
 }
 
 ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings)
     : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
+    callRoles_ = callRoles(scenario, &caseRoles_);
+    callRole_ = callRoles_.front();
     if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
     if (options.resume && std::filesystem::exists(options.log)) {
         // The engine replays the logged actions; the room then carries on from the last logged moment.
         auto resumed = session::resumeSession(scenario, clock_, options.log);
         log_ = std::move(resumed.log);
         session_ = std::move(resumed.session);
-        for (const auto& w : resumed.warnings) status_ += (status_.empty() ? "" : "; ") + w;
+        std::string warnings;
+        for (const auto& w : resumed.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
+        setStatus(warnings);
         if (audio_ == nullptr && options.sound) audio_ = std::make_unique<RoomAudio>();
         viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
         return;
@@ -98,7 +174,37 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
 void ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
-    status_ = r.accepted ? "" : std::string(session::commandName(c)) + " refused: " + r.reason;
+    if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
+}
+
+void ReadingRoom::setStatus(std::string text) {
+    status_ = std::move(text);
+    statusAt_ = clock_.now();
+}
+
+void ReadingRoom::drawStatus() {
+    const double age = clock_.now() - statusAt_;
+    if (status_.empty() || age > kStatusSeconds) return;
+    // Over the foot of the axial view, above its window and HU lines; fading out in its last two seconds.
+    const ImageRect axial = viewer_.viewBounds(Plane::Axial);
+    const bool laidOut = axial.size().x > 0;
+    ImGuiIO& io = ImGui::GetIO();
+    const float width = laidOut ? float(axial.size().x) - 40 : io.DisplaySize.x - kLeftPanel - 40;
+    const float centreX = laidOut ? float(axial.min.x + axial.max.x) * 0.5f : (kLeftPanel + io.DisplaySize.x) * 0.5f;
+    ImGui::SetNextWindowPos(ImVec2(centreX, io.DisplaySize.y - 60), ImGuiCond_Always, ImVec2(0.5f, 1));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(width, io.DisplaySize.y * 0.5f));
+    ImGui::PushStyleVar(ImGuiStyleVar_Alpha, float(std::clamp((kStatusSeconds - age) / 2.0, 0.0, 1.0)));
+    ImGui::Begin("##status", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+    ImGui::PushTextWrapPos(width - 16);
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", status_.c_str());
+    ImGui::PopTextWrapPos();
+    controls_["status"] = {ImGui::GetWindowPos(),
+                           ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
+                                  ImGui::GetWindowPos().y + ImGui::GetWindowHeight())};
+    ImGui::End();
+    ImGui::PopStyleVar();
 }
 
 void ReadingRoom::advanceBy(double seconds) {
@@ -203,15 +309,34 @@ void ReadingRoom::showComputedScout(bool shown) {
     computedScoutShown_ = shown;
 }
 
-void ReadingRoom::noteControl(const std::string& name) {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
+void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
+    const bool wasScout = session_->view().projection;
+    if (!wasScout) windowBeforeScout_ = {session_->view().preset, session_->view().window};
+    apply(session::OpenSeries{spec.id});
+    const auto& sv = session_->view();
+    // A scout opens in the window its DICOM header carries (a projection's values run far above a slice's); back on
+    // the slices, the window they had returns, unless the trainee chose another on the scout. Both are windows the
+    // trainee sees, so both reach the session as window actions.
+    if (sv.projection && !wasScout && !(sv.window == kScoutWindow)) apply(session::SetWindow{"", kScoutWindow});
+    else if (!sv.projection && wasScout && sv.window == kScoutWindow && windowBeforeScout_)
+        apply(session::SetWindow{windowBeforeScout_->first, windowBeforeScout_->second});
 }
 
-std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::string& name) const {
+void ReadingRoom::noteControl(const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    controls_[name] = {a, b};
+}
+
+std::optional<std::pair<ImVec2, ImVec2>> ReadingRoom::controlRect(const std::string& name) const {
     auto it = controls_.find(name);
     if (it == controls_.end()) return std::nullopt;
     return it->second;
+}
+
+std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::string& name) const {
+    auto r = controlRect(name);
+    if (!r) return std::nullopt;
+    return std::make_pair((r->first.x + r->second.x) * 0.5f, (r->first.y + r->second.y) * 0.5f);
 }
 
 bool ReadingRoom::computedScoutOffered() const {
@@ -377,6 +502,14 @@ void ReadingRoom::speakNewInterruptions() {
         if (a.spec->role == "phone" || a.spec->role == "pager") audio_->ring(a.spec->role == "pager");
         if (!a.saying.empty() && a.spec->kind != scenario::InterruptionKind::Noise) audio_->say(a.spec->role, a.saying);
     }
+    for (const auto& [finding, at] : session_->deteriorationsFired()) {
+        if (!announced_.emplace(finding, at).second || session_->now() - at > kAlertSeconds) continue;
+        const auto* d = deteriorationOf(scenario_, finding);
+        if (audio_ && d && !d->announcement.empty()) {
+            auto a = splitAnnouncement(d->announcement);
+            audio_->say(a.role.empty() ? "trauma_leader" : a.role, a.words);
+        }
+    }
 }
 
 void ReadingRoom::refreshCoverage(bool force) {
@@ -387,7 +520,7 @@ void ReadingRoom::refreshCoverage(bool force) {
         try {
             coverage_ = pendingCoverage_.get();
         } catch (const std::exception& e) {
-            status_ = std::string("coverage: ") + e.what();
+            setStatus(std::string("coverage: ") + e.what());
         }
     }
     uint32_t now = SDL_GetTicks();
@@ -428,6 +561,7 @@ void ReadingRoom::drawViewerPlaceholder() {
 }
 
 void ReadingRoom::draw() {
+    controls_.clear();
     viewer_.draw(ImGui::GetBackgroundDrawList());
     drawViewerPlaceholder();
     drawTopBar();
@@ -435,14 +569,29 @@ void ReadingRoom::draw() {
     ImGui::SetNextWindowPos(ImVec2(0, kTopBar));
     ImGui::SetNextWindowSize(ImVec2(kLeftPanel, io.DisplaySize.y - kTopBar));
     ImGui::Begin("##hud", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
-    drawVitals(ImGui::GetCursorScreenPos(), ImVec2(kLeftPanel - 16, 150));
+                                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    // The monitor, the presets and the actions at the foot keep their places at any window height; the reading
+    // order and the findings and calls share what is left, each scrolling inside its own region.
+    drawVitals(ImGui::GetCursorScreenPos(), ImVec2(kLeftPanel - 16, io.DisplaySize.y >= 800 ? 150.f : 132.f));
     drawPresets();
-    if (!options_.examMode) drawChecklist();
-    drawFindings();
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float lists = std::max(3 * ImGui::GetFrameHeightWithSpacing(),
+                                 ImGui::GetContentRegionAvail().y - actionsHeight_ - spacing);
+    float findings = lists;
+    if (!options_.examMode) {
+        // The checklist at its full height while the findings keep at least 150 px (or half of the room).
+        const float checklist = std::min(checklistHeight_, std::max(lists - 150.f, lists * 0.5f));
+        drawChecklist(checklist);
+        findings = lists - checklist - spacing;
+    }
+    drawFindings(findings);
+    const float actionsTop = ImGui::GetCursorPosY();
     drawConclusion();
+    actionsHeight_ = ImGui::GetCursorPosY() - actionsTop;
     ImGui::End();
     drawBubbles();
+    drawStatus();
     drawMarkPicker();
     drawBindings();
 }
@@ -532,50 +681,86 @@ void ReadingRoom::drawTopBar() {
     if (big) ImGui::PushFont(big);
     ImGui::TextColored(ImVec4(0.4f, 1.0f, 0.5f, 1.0f), "T+ %s", clockText(session_->now()).c_str());
     if (big) ImGui::PopFont();
+    // Laid out by the widths things have: the Keys button at the right edge, the title and the series buttons
+    // shortened (full text in a tooltip) when they would not fit before it.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float keysWidth = ImGui::CalcTextSize("Keys").x + 2 * style.FramePadding.x;
+    const float keysX = io.DisplaySize.x - keysWidth - style.WindowPadding.x;
     ImGui::SameLine(130);
-    ImGui::TextUnformatted(scenario_.meta.title.c_str());
+    const std::string title = fitText(scenario_.meta.title, (keysX - 130) * 0.3f);
+    ImGui::TextUnformatted(title.c_str());
+    if (title != scenario_.meta.title && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", scenario_.meta.title.c_str());
     ImGui::SameLine(0, 24);
-    for (const auto& st : session_->seriesStates()) {
+    struct SeriesButton {
+        const session::SeriesState* state;
+        std::string label, tip;
+    };
+    std::vector<SeriesButton> buttons;
+    const auto states = session_->seriesStates();
+    for (const auto& st : states) {
         if (!st.spec) continue;
+        char progress[32] = "";
+        if (st.arrivedFraction > 0 && st.arrivedFraction < 1)
+            std::snprintf(progress, sizeof progress, " %d%%", int(st.arrivedFraction * 100));
+        const char* state = st.arrivedFraction <= 0 ? " (awaited)" : st.arrivedFraction < 1 ? " (arriving)" : "";
+        buttons.push_back({&st, st.spec->label + (st.arrivedFraction <= 0 ? state : progress), st.spec->label + state});
+    }
+    if (computedScoutOffered()) buttons.push_back({nullptr, "Scout (computed)", ""});
+    const float gap = style.ItemSpacing.x, pad = 2 * style.FramePadding.x;
+    const float room = keysX - gap - ImGui::GetCursorPosX();
+    auto total = [&] {
+        float sum = 0;
+        for (const auto& b : buttons) sum += ImGui::CalcTextSize(b.label.c_str()).x + pad + gap;
+        return sum;
+    };
+    // Short of room, "(awaited)" goes first (the grey says it), then every label is cut to an equal share.
+    if (total() > room)
+        for (auto& b : buttons)
+            if (b.state && b.state->arrivedFraction <= 0) b.label = b.state->spec->label;
+    if (total() > room && !buttons.empty()) {
+        // Each button gets an equal share, a short label keeping its arrival percentage.
+        const float share = room / float(buttons.size()) - pad - gap;
+        for (auto& b : buttons) {
+            const auto cut = b.label.rfind('%') == b.label.size() - 1 ? b.label.rfind(' ') : std::string::npos;
+            const std::string suffix = cut == std::string::npos ? "" : b.label.substr(cut);
+            b.label = fitText(b.label.substr(0, cut), share - ImGui::CalcTextSize(suffix.c_str()).x) + suffix;
+        }
+    }
+    for (const auto& b : buttons) {
+        if (!b.state) {
+            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
+                                                                       : ImVec4(0.15f, 0.45f, 0.25f, 1));
+            if (ImGui::Button(b.label.c_str())) showComputedScout(true);
+            noteControl(std::string("series:") + kComputedScoutId);
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("This case brings no scout: an AP projection of the body series, like a topogram.");
+            ImGui::PopStyleColor();
+            ImGui::SameLine();
+            continue;
+        }
+        const auto& st = *b.state;
         ImVec4 c = st.arrivedFraction <= 0 ? ImVec4(0.3f, 0.3f, 0.3f, 1) :
                    st.arrivedFraction < 1 ? ImVec4(0.75f, 0.55f, 0.1f, 1) : ImVec4(0.15f, 0.45f, 0.25f, 1);
         ImGui::PushStyleColor(ImGuiCol_Button, c);
-        char label[160];
-        if (st.arrivedFraction > 0 && st.arrivedFraction < 1)
-            std::snprintf(label, sizeof label, "%s %d%%##%s", st.spec->label.c_str(), int(st.arrivedFraction * 100),
-                          st.spec->id.c_str());
-        else
-            std::snprintf(label, sizeof label, "%s%s##%s", st.spec->label.c_str(),
-                          st.arrivedFraction <= 0 ? " (awaited)" : "", st.spec->id.c_str());
-        bool open = ImGui::Button(label);
+        if (st.arrivedFraction <= 0) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.7f, 0.7f, 1));
+        bool open = ImGui::Button((b.label + "##" + st.spec->id).c_str());
+        if (st.arrivedFraction <= 0) ImGui::PopStyleColor();
         noteControl("series:" + st.spec->id);
+        if (b.tip != b.label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", b.tip.c_str());
         if (open && st.arrivedFraction > 0) {
             if (computedScoutShown_) {
                 showComputedScout(false);  // back from the computed scout, even to the series the session reads
-                if (session_->view().series != st.spec->id) apply(session::OpenSeries{st.spec->id});
+                if (session_->view().series != st.spec->id) openSeries(*st.spec);
             } else {
-                apply(session::OpenSeries{st.spec->id});
+                openSeries(*st.spec);
             }
         }
         ImGui::PopStyleColor();
         ImGui::SameLine();
     }
-    if (computedScoutOffered()) {
-        ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
-                                                                   : ImVec4(0.15f, 0.45f, 0.25f, 1));
-        if (ImGui::Button("Scout (computed)")) showComputedScout(true);
-        noteControl(std::string("series:") + kComputedScoutId);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("This case brings no scout: an AP projection of the body series, like a topogram.");
-        ImGui::PopStyleColor();
-        ImGui::SameLine();
-    }
-    ImGui::SameLine(io.DisplaySize.x - 80);
+    ImGui::SameLine(keysX);
     if (ImGui::Button("Keys")) bindingsOpen_ = !bindingsOpen_;
-    if (!status_.empty()) {
-        ImGui::SameLine(0, 16);
-        ImGui::TextColored(ImVec4(1, 0.5f, 0.3f, 1), "%s", status_.c_str());
-    }
+    noteControl("keys");
     ImGui::End();
 }
 
@@ -583,8 +768,8 @@ void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
     auto v = session_->vitals();
     ImDrawList* l = ImGui::GetWindowDrawList();
     l->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), IM_COL32(0, 0, 0, 255), 4);
-    // ECG trace scrolling with session time.
-    const float traceH = 48, traceY = pos.y + 8 + traceH;
+    // ECG trace scrolling with session time, over two rows of numbers (the trace gives way in a small window).
+    const float traceH = size.y - 102, traceY = pos.y + 8 + traceH, row1 = traceH + 18, row2 = traceH + 62;
     const double secondsShown = 3.0, beat = 60.0 / std::max(20.0, v.heartRate);
     ImVec2 prev;
     for (int x = 0; x <= int(size.x) - 16; x += 2) {
@@ -601,38 +786,50 @@ void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
         l->AddText(f, 24.f, ImVec2(pos.x + x, pos.y + y + 14), col, value);
     };
     std::snprintf(b, sizeof b, "%.0f", v.heartRate);
-    big(8, 66, IM_COL32(60, 230, 90, 255), "HR", b);
+    big(8, row1, IM_COL32(60, 230, 90, 255), "HR", b);
     std::snprintf(b, sizeof b, "%.0f/%.0f", v.systolic, v.diastolic);
-    big(70, 66, IM_COL32(255, 80, 80, 255), "NIBP mmHg", b);
+    big(70, row1, IM_COL32(255, 80, 80, 255), "NIBP mmHg", b);
     std::snprintf(b, sizeof b, "%.0f", v.spo2);
-    big(200, 66, IM_COL32(80, 200, 255, 255), "SpO2 %", b);
+    big(200, row1, IM_COL32(80, 200, 255, 255), "SpO2 %", b);
     std::snprintf(b, sizeof b, "%.0f", v.respiratoryRate);
-    big(8, 110, IM_COL32(255, 220, 80, 255), "RR", b);
+    big(8, row2, IM_COL32(255, 220, 80, 255), "RR", b);
     std::snprintf(b, sizeof b, "%d", v.gcs);
-    big(70, 110, IM_COL32(230, 230, 230, 255), "GCS", b);
+    big(70, row2, IM_COL32(230, 230, 230, 255), "GCS", b);
     // Alarm when the patient is shocked: the monitor a trauma room hears.
     if (v.systolic < 90 || v.heartRate > 120 || v.spo2 < 90)
-        l->AddText(ImVec2(pos.x + 200, pos.y + 118), IM_COL32(255, 60, 60, 255), "ALARM");
+        l->AddText(ImVec2(pos.x + 200, pos.y + row2 + 8), IM_COL32(255, 60, 60, 255), "ALARM");
     ImGui::Dummy(size);
 }
 
 void ReadingRoom::drawPresets() {
     int n = 1;
+    const float width = (kLeftPanel - 34) / 4;
     for (const auto& p : imaging::kWindowPresets) {
-        char label[64];
-        std::snprintf(label, sizeof label, "%d %s", n, std::string(p.label).substr(0, 12).c_str());
+        // "6 Mediast…": the key it is on (when a short one) and the label's first word, as it fits.
+        const std::string command = "window.preset." + std::string(p.name);
+        const auto chords = bindings_.chordsOf(command);
+        const std::string key = chords.empty() ? "" : chords.front().toString();
+        const std::string label(p.label);
+        const std::string word = label.substr(0, label.find_first_of(" /"));
+        const std::string shown =
+            fitText((key.size() <= 2 ? key + " " : "") + word, width - 2 * ImGui::GetStyle().FramePadding.x);
         bool on = viewer_.window() == p.window;
         if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.2f, 0.4f, 0.7f, 1));
-        if (ImGui::Button(label, ImVec2((kLeftPanel - 34) / 4, 0)))
-            viewer_.execute("window.preset." + std::string(p.name), viewer_.activePlane());
+        if (ImGui::Button((shown + "##" + command).c_str(), ImVec2(width, 0)))
+            viewer_.execute(command, viewer_.activePlane());
         if (on) ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s: W %.0f  L %.0f%s%s", label.c_str(), p.window.width, p.window.level,
+                              key.empty() ? "" : "  (key ", key.empty() ? "" : (key + ")").c_str());
         if (n++ % 4 != 0) ImGui::SameLine(0, 4);
     }
 }
 
-void ReadingRoom::drawChecklist() {
-    ImGui::Separator();
+void ReadingRoom::drawChecklist(float height) {
+    ImGui::BeginChild("##checklist", ImVec2(0, height), false);
     ImGui::TextUnformatted("Reading order");
+    const float right = ImGui::GetContentRegionMax().x;  // left of the scrollbar when there is one
+    const float percentWidth = ImGui::CalcTextSize("100%").x;
     for (std::size_t i = 0; i < scenario_.readingOrder.size(); ++i) {
         const auto* region = scenario_.findRegion(scenario_.readingOrder[i]);
         if (!region) continue;
@@ -641,24 +838,42 @@ void ReadingRoom::drawChecklist() {
         if (coverage_)
             for (const auto& rc : coverage_->coverage.regions)
                 if (rc.region && rc.region->id == region->id) fraction = rc.fraction, done = rc.completedAt.has_value();
-        ImGui::TextColored(done ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1), "%s %zu %s",
-                           done ? "[x]" : "[ ]", i + 1, region->label.c_str());
-        ImGui::SameLine(kLeftPanel - 52);
-        ImGui::TextDisabled("%3.0f%%", fraction * 100);
-        // The bar fills towards the region's required coverage.
-        ImGui::ProgressBar(float(std::min(1.0, fraction / std::max(0.01, region->minCoverage))), ImVec2(-1, 4), "");
+        char line[200];
+        std::snprintf(line, sizeof line, "%s %zu %s", done ? "[x]" : "[ ]", i + 1, region->label.c_str());
+        const std::string text = fitText(line, right - percentWidth - 12 - ImGui::GetCursorPosX());
+        ImGui::TextColored(done ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1), "%s", text.c_str());
+        if (text != line && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", region->label.c_str());
+        const ImVec2 rowMin = ImGui::GetItemRectMin();
+        const float rowBottom = ImGui::GetItemRectMax().y;
+        char percent[16];
+        std::snprintf(percent, sizeof percent, "%.0f%%", fraction * 100);
+        ImGui::SameLine(right - ImGui::CalcTextSize(percent).x);
+        ImGui::TextDisabled("%s", percent);
+        // A thin bar under the row fills towards the region's required coverage.
+        const float full = ImGui::GetWindowPos().x + right - rowMin.x;
+        const float filled = full * float(std::min(1.0, fraction / std::max(0.01, region->minCoverage)));
+        ImDrawList* l = ImGui::GetWindowDrawList();
+        l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + full, rowBottom + 3),
+                         IM_COL32(50, 60, 80, 255));
+        l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + filled, rowBottom + 3),
+                         done ? IM_COL32(90, 220, 120, 255) : IM_COL32(230, 180, 40, 255));
     }
+    checklistHeight_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    ImGui::EndChild();
 }
 
-void ReadingRoom::drawFindings() {
-    ImGui::Separator();
-    ImGui::TextUnformatted("Findings (double-click the image or M to mark)");
-    for (const auto& m : session_->marks()) {
+void ReadingRoom::drawFindings(float height) {
+    ImGui::BeginChild("##findings", ImVec2(0, height), true);
+    ImGui::TextDisabled("Findings: double-click the image, or M");
+    const auto marks = session_->marks();
+    for (const auto& m : marks) {
         ImGui::PushID(m.id.c_str());
         ImGui::TextColored(ImVec4(1, 0.5f, 0.5f, 1), "%s", m.id.c_str());
         ImGui::SameLine();
-        ImGui::TextWrapped("%s  (z %.0f)", m.label.c_str(), m.lps.z);
-        if (ImGui::SmallButton("Go")) {
+        ImGui::TextWrapped("%s", m.label.c_str());
+        char go[48];
+        std::snprintf(go, sizeof go, "Go to z %.0f", m.lps.z);
+        if (ImGui::SmallButton(go)) {
             if (session_->view().plane != session::Plane::Axial) apply(session::SetPlane{session::Plane::Axial});
             apply(session::SetPosition{m.lps.z});
         }
@@ -667,65 +882,163 @@ void ReadingRoom::drawFindings() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Remove")) apply(session::RemoveMark{m.id});
         if (ImGui::BeginPopup("call")) {
-            for (const char* r : kRoles)
-                if (ImGui::Selectable(roleTitle(r).c_str())) apply(session::CallFinding{m.id, "", r});
+            if (auto r = pickCallRole(""); !r.empty()) apply(session::CallFinding{m.id, "", r});
             ImGui::EndPopup();
         }
         ImGui::PopID();
     }
-    for (const auto& c : session_->calls())
-        ImGui::TextDisabled("%s told %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(),
-                            c.text.empty() ? c.mark.c_str() : c.text.c_str());
+    const auto& calls = session_->calls();
+    if (!calls.empty()) ImGui::TextDisabled("Calls");
+    for (const auto& c : calls) {
+        // A call by mark names the mark's label, as the trainee chose it.
+        std::string what = c.text;
+        if (!c.mark.empty())
+            for (const auto& m : session_->allMarks())
+                if (m.id == c.mark) what = m.label + (c.text.empty() ? "" : " - " + c.text);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s to %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(), what.c_str());
+        ImGui::PopStyleColor();
+    }
+    // A new mark or call scrolls into view.
+    if (marks.size() + calls.size() != listedItems_) {
+        listedItems_ = marks.size() + calls.size();
+        ImGui::SetScrollHereY(1.0f);
+    }
+    ImGui::EndChild();
+}
+
+std::string ReadingRoom::pickCallRole(const std::string& current) {
+    std::string chosen;
+    for (std::size_t i = 0; i < callRoles_.size(); ++i) {
+        if (i == caseRoles_ && i > 0) ImGui::Separator();  // the case's roles above, the rest of the team below
+        const std::string& r = callRoles_[i];
+        if (ImGui::Selectable(roleTitle(r).c_str(), r == current)) chosen = r;
+    }
+    return chosen;
 }
 
 void ReadingRoom::drawConclusion() {
     ImGui::Separator();
-    ImGui::TextUnformatted("Call out in words");
     ImGui::SetNextItemWidth(-1);
-    ImGui::InputText("##callText", &callText_);
+    const bool enter = ImGui::InputTextWithHint("##callText", "call out in words, then the role", &callText_,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    noteControl("call-text");
     ImGui::SetNextItemWidth(170);
     if (ImGui::BeginCombo("##callRole", roleTitle(callRole_).c_str())) {
-        for (const char* r : kRoles)
-            if (ImGui::Selectable(roleTitle(r).c_str(), callRole_ == r)) callRole_ = r;
+        if (auto r = pickCallRole(callRole_); !r.empty()) callRole_ = r;
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Call") && !callText_.empty()) {
+    if ((ImGui::Button("Call") || enter) && !callText_.empty()) {
         apply(session::CallFinding{"", callText_, callRole_});
         callText_.clear();
     }
     ImGui::Separator();
     ImGui::TextUnformatted("Conclusion (one sentence)");
-    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 54));
+    // The session's conclusion is the one that counts: shown when the room has none of its own (a script, a
+    // resumed log), and said to be in once submitted, or changed since.
+    const auto submittedAt = session_->conclusionAt();
+    if (conclusion_.empty() && submittedAt) conclusion_ = session_->conclusion();
+    if (submittedAt) {
+        const bool same = conclusion_ == session_->conclusion();
+        const std::string note = same ? "submitted at " + clockText(*submittedAt) : "changed: submit again";
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(note.c_str()).x);
+        ImGui::TextColored(same ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.8f, 0.3f, 1), "%s", note.c_str());
+        noteControl("conclusion:state");
+    }
+    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 2 * ImGui::GetTextLineHeight() + 10));
+    noteControl("conclusion");
     if (ImGui::Button("Submit conclusion") && !conclusion_.empty()) apply(session::WriteConclusion{conclusion_});
+    noteControl("submit-conclusion");
     ImGui::SameLine();
     bool declared = session_->primarySurveyDeclaredAt().has_value();
     if (declared) ImGui::BeginDisabled();
     if (ImGui::Button(declared ? "Primary survey declared" : "Primary survey complete"))
         apply(session::DeclarePrimarySurveyComplete{});
+    noteControl("primary-survey");
     if (declared) ImGui::EndDisabled();
-    if (ImGui::Button("End session")) apply(session::EndSession{});
+    // Ending early cannot be undone: the room asks first.
+    if (ImGui::Button("End session")) ImGui::OpenPopup("End the session?");
+    noteControl("end-session");
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("End the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextUnformatted("The session ends now and is scored; it cannot be taken up again.");
+        ImGui::TextDisabled("The clock keeps running while this question is open.");
+        if (ImGui::Button("End session and score")) {
+            apply(session::EndSession{});
+            ImGui::CloseCurrentPopup();
+        }
+        noteControl("end-session:confirm");
+        ImGui::SameLine();
+        if (ImGui::Button("Keep reading")) ImGui::CloseCurrentPopup();
+        noteControl("end-session:keep-reading");
+        ImGui::EndPopup();
+    }
+}
+
+float ReadingRoom::drawAlert(const std::string& finding, const std::string& announcement, ImVec2 at, float width) {
+    const auto a = splitAnnouncement(announcement);
+    ImGui::SetNextWindowPos(at, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(width, 0));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(kAlertBackground));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(1, 0.25f, 0.25f, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 4.f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 6.f);
+    // Shown, never in the way: no focus, no input, clicks go through to the images.
+    ImGui::Begin(("##alert" + finding).c_str(), nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings);
+    ImFont* big = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
+    if (big) ImGui::PushFont(big);
+    ImGui::TextColored(ImVec4(1, 0.9f, 0.3f, 1), "PATIENT DETERIORATING");
+    if (big) ImGui::PopFont();
+    if (!a.role.empty()) ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s:", roleTitle(a.role).c_str());
+    ImGui::PushTextWrapPos(width - 16);
+    ImGui::TextUnformatted(a.role.empty() ? a.words.c_str() : ("\"" + a.words + "\"").c_str());
+    ImGui::PopTextWrapPos();
+    noteControl("alert:" + finding);
+    const float h = ImGui::GetWindowHeight();
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor(2);
+    alertsShown_.push_back(announcement);
+    return h;
 }
 
 void ReadingRoom::drawBubbles() {
     ImGuiIO& io = ImGui::GetIO();
-    float y = kTopBar + 40;
-    const float w = 430;
+    // The bubbles stack at the viewer's right edge: over the reformats column, below its corner text, so the axial
+    // image and its annotations stay free; over a scout filling the viewer, beside the body.
+    const ImageRect coronal = viewer_.viewBounds(Plane::Coronal), sagittal = viewer_.viewBounds(Plane::Sagittal);
+    const bool column = coronal.size().x > 0 && sagittal.size().x > 0;
+    const float w = column ? std::clamp(float(coronal.size().x) - 40, 300.f, 430.f) : 430.f;
+    const float x = io.DisplaySize.x - 14 - w;
+    float y = column ? float(coronal.min.y) + 26 : kTopBar + 32;
+    alertsShown_.clear();
+    for (const auto& [finding, at] : session_->deteriorationsFired()) {
+        const auto* d = deteriorationOf(scenario_, finding);
+        if (session_->now() - at <= kAlertSeconds && d && !d->announcement.empty())
+            y += drawAlert(finding, d->announcement, ImVec2(x, y), w) + 10;
+    }
     for (const auto& a : session_->activeInterruptions()) {
         if (!a.spec) continue;
         const auto& spec = *a.spec;
         ImU32 col = roleColour(spec.role);
         ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
-        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.62f - w * 0.5f + kLeftPanel * 0.4f, y), ImGuiCond_Always);
+        ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
         ImGui::SetNextWindowSize(ImVec2(w, 0));
         ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(c.x * 0.35f, c.y * 0.35f, c.z * 0.35f, 0.95f));
         ImGui::PushStyleColor(ImGuiCol_Border, c);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.f);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.f);
         std::string title = "##bubble" + spec.id;
+        // A bubble that appears takes no focus: the keys stay with the viewer or the field being typed in.
         ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                                                 ImGuiWindowFlags_AlwaysAutoResize);
+                                                 ImGuiWindowFlags_AlwaysAutoResize |
+                                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
         ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
                            roleTitle(spec.role).c_str());
         if (a.escalated) {
@@ -742,18 +1055,14 @@ void ReadingRoom::drawBubbles() {
         ImGui::PopTextWrapPos();
         ImGui::PushID(spec.id.c_str());
         for (const auto& opt : spec.answers) {
-            // Quick answers are sentences: wrap them inside full-width buttons.
-            std::string label;
-            std::size_t col = 0;
-            for (char ch : opt.text) {
-                if (ch == ' ' && col > 52) label += '\n', col = 0;
-                else label += ch, ++col;
-            }
-            label += "##" + opt.id;
+            // Quick answers are sentences: wrapped inside full-width buttons, by the width the text has there.
+            const float textWidth = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
+            std::string label = wrapToWidth(opt.text, textWidth) + "##" + opt.id;
             if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt.id, ""});
+            noteControl("answer:" + spec.id + ":" + opt.id);
         }
+        auto& typed = typedAnswers_[spec.id];
         if (spec.kind != scenario::InterruptionKind::Noise) {
-            auto& typed = typedAnswers_[spec.id];
             ImGui::SetNextItemWidth(w - 90);
             bool enter = ImGui::InputText("##typed", &typed, ImGuiInputTextFlags_EnterReturnsTrue);
             ImGui::SameLine();
@@ -761,6 +1070,23 @@ void ReadingRoom::drawBubbles() {
                 apply(session::AnswerInterruption{spec.id, "", typed});
                 typed.clear();
             }
+            noteControl("answer:" + spec.id);
+        } else {
+            // A phone or a pager only needs dealing with (the session counts any answer); on the phone the trainee
+            // may say something, which the log keeps.
+            const bool pager = spec.role == "pager";
+            bool enter = false;
+            if (!pager) {
+                ImGui::SetNextItemWidth(w - 170);
+                enter = ImGui::InputTextWithHint("##typed", "what you tell them (optional)", &typed,
+                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+                ImGui::SameLine();
+            }
+            if (ImGui::Button(pager ? "Dismiss the pager" : "Answer the phone", ImVec2(pager ? -1 : 0, 0)) || enter) {
+                apply(session::AnswerInterruption{spec.id, "", typed});
+                typed.clear();
+            }
+            noteControl("answer:" + spec.id);
         }
         ImGui::PopID();
         y += ImGui::GetWindowHeight() + 10;
@@ -785,10 +1111,7 @@ void ReadingRoom::drawMarkPicker() {
     std::string chosen;
     ImGui::BeginChild("labels", ImVec2(0, -34), true);
     for (const auto& injury : phantom::injuryLibrary()) {
-        bool match = pickerSearch_.empty() || session::containsPhrase(injury.label, pickerSearch_) ||
-                     std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
-                                 [&](const std::string& s) { return session::containsPhrase(s, pickerSearch_); });
-        if (match && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
+        if (pickerOffers(injury, pickerSearch_) && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
     }
     ImGui::EndChild();
     if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;

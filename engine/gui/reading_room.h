@@ -15,8 +15,10 @@
 #include "gui/bindings.h"
 #include "gui/script_player.h"
 #include "gui/series_source.h"
+#include "gui/text_fit.h"
 #include "gui/viewer.h"
 #include "gui/voice.h"
+#include "phantom/phantom.h"
 #include "scenario/scenario.h"
 #include "scoring/score.h"
 #include "session/session.h"
@@ -33,6 +35,9 @@ struct ReadingRoomOptions {
 
 class ReadingRoom {
 public:
+    // The window a scout opens in: the one the phantom's scout carries in its DICOM header.
+    static constexpr imaging::Window kScoutWindow{2400, 600};
+
     ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings);
     ~ReadingRoom();  // waits for a coverage computation in flight
 
@@ -63,11 +68,22 @@ public:
     // The top bar's "Scout (computed)" button: offered once the projection is ready (DICOM cases without a scout).
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);
-    // Where a top-bar control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout".
+    bool markPickerOpen() const { return pickerOpen_; }
+    // The deterioration announcements on screen in the last frame.
+    const std::vector<std::string>& alertsShown() const { return alertsShown_; }
+    // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
+    // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
+    // "alert:<finding>" (a deterioration's announcement), "keys", "call-text", "conclusion", "conclusion:state",
+    // "submit-conclusion".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
+    // Its rectangle (min, max), e.g. "status": the last refusal or resume warning while it shows.
+    std::optional<std::pair<ImVec2, ImVec2>> controlRect(const std::string& name) const;
+    const std::string& status() const { return status_; }
 
 private:
     void syncViewerFromSession();
+    // The trainee opens a series from the top bar: a scout in its own window, and back (see the definition).
+    void openSeries(const scenario::SeriesSpec& spec);
     void onViewerChange(const ViewState& v, std::string_view command);
     // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
     // with that view's zoom and pan.
@@ -80,19 +96,24 @@ private:
     std::optional<glm::dvec2> panCentreMm(Plane p) const;
     void panViewerTo(Plane p, glm::dvec2 centreMm);
     void apply(const session::Command& c);
-    void speakNewInterruptions();
+    void speakNewInterruptions();  // and the announcements of deteriorations
     void refreshCoverage(bool force);
     void drawTopBar();
     void drawViewerPlaceholder();
     void drawVitals(ImVec2 pos, ImVec2 size);
     void drawPresets();
-    void drawChecklist();
-    void drawFindings();
+    void drawChecklist(float height);
+    void drawFindings(float height);
     void drawBubbles();
+    // A deterioration's announcement, in an alarm bubble for kAlertSeconds of session time after it. Returns its
+    // height.
+    float drawAlert(const std::string& finding, const std::string& announcement, ImVec2 at, float width);
     void drawMarkPicker();
     void drawBindings();
     bool captureChord(const SDL_Event& e);
     void drawConclusion();
+    // The call pickers' role list (case roles, a separator, the others); returns the role chosen, or empty.
+    std::string pickCallRole(const std::string& current);
     glm::dvec3 lpsOf(glm::dvec3 ijk) const;
 
     const scenario::Scenario& scenario_;
@@ -114,7 +135,7 @@ private:
     // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
     // It is not a session series, so while it shows only the window reaches the session.
     bool computedScoutShown_ = false;
-    std::map<std::string, std::pair<float, float>> controls_;
+    std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
     // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the
     // session's changed by other means (a script, a resumed log), so the two never fight over a zoom.
@@ -131,8 +152,11 @@ private:
     static constexpr double kDragLogSeconds = 0.25;
     double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
     bool windowDragged_ = false;  // since the last button release
-    static constexpr imaging::Window kScoutWindow{2400, 600};
+    std::optional<std::pair<std::string, imaging::Window>> windowBeforeScout_;  // preset name, window
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
+    std::map<std::string, double> announced_;             // deteriorations spoken (finding id -> when)
+    static constexpr double kAlertSeconds = 30;
+    std::vector<std::string> alertsShown_;  // announcements on screen in the last frame
     std::optional<scoring::Score> coverage_;
     std::future<scoring::Score> pendingCoverage_;
     std::size_t coverageEvents_ = 0;
@@ -143,13 +167,40 @@ private:
     glm::dvec3 pickerLps_{0.0};
     std::string pickerSearch_;
     std::string conclusion_;
+    std::vector<std::string> callRoles_;  // callRoles(scenario_)
+    std::size_t caseRoles_ = 0;           // how many of them the case itself names
     std::string callText_, callRole_ = "trauma_leader";
-    std::string status_;  // last refusal, shown in the top bar
+    // The last refusal or resume warning, shown for kStatusSeconds of session time from statusAt_, then fading.
+    std::string status_;
+    double statusAt_ = 0;
+    static constexpr double kStatusSeconds = 10;
+    void setStatus(std::string text);
+    void drawStatus();
     std::vector<double> hrHistory_;
+    // The left panel's layout, measured in the last frame: the actions at its foot, the checklist's full height,
+    // how many marks and calls the findings list showed.
+    float actionsHeight_ = 260, checklistHeight_ = 200;
+    std::size_t listedItems_ = 0;
 };
 
-// Colour of a role in bubbles and the findings list.
+// Colour of a role in bubbles and the findings list, and its title ("Orthopaedic surgeon"): every role the scenario
+// reader knows has its own; another role gets a title from its name and a colour of its own.
 ImU32 roleColour(const std::string& role);
 std::string roleTitle(const std::string& role);
+// Whether the mark picker lists an injury for what is typed in its search: the label or a synonym has every word
+// typed, whole or begun ("sple" finds "Splenic laceration").
+bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search);
+
+// A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
+// role, empty when the text names none the room knows) and the words, without the quotes.
+struct Announcement {
+    std::string role, words;
+};
+Announcement splitAnnouncement(const std::string& text);
+
+// Who can be told of a finding, in the order the call pickers offer them: the case's roles first (the findings'
+// `tell` lists, then the people who interrupt), then every other team role; phones and pagers are no one to call.
+// `caseRoles`: how many of them the case names.
+std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles = nullptr);
 
 }  // namespace polysim::gui

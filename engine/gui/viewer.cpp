@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
+
+#include "gui/text_fit.h"
+#include "session/command.h"
 
 namespace polysim::gui {
 namespace {
@@ -73,12 +77,74 @@ ViewState Viewer::state(Plane p) const {
     return s;
 }
 
+std::vector<std::string> Viewer::regionsAt(double z) const {
+    std::vector<std::string> out;
+    for (const auto& r : regions_)
+        if (z >= std::min(r.zFromMm, r.zToMm) && z <= std::max(r.zFromMm, r.zToMm)) out.push_back(r.label);
+    return out;
+}
+
 std::string Viewer::regionAt(double z) const {
     std::string out;
-    for (const auto& r : regions_)
-        if (z >= std::min(r.zFromMm, r.zToMm) && z <= std::max(r.zFromMm, r.zToMm))
-            out += (out.empty() ? "" : " / ") + r.label;
+    for (const auto& r : regionsAt(z)) out += (out.empty() ? "" : " / ") + r;
     return out;
+}
+
+void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) const {
+    const View& v = views_[int(p)];
+    const glm::ivec3 d = volume_->dims();
+    auto hatch = [&](glm::dvec2 a, glm::dvec2 b) {
+        const ImVec2 lo(float(std::min(a.x, b.x)), float(std::min(a.y, b.y)));
+        const ImVec2 hi(float(std::max(a.x, b.x)), float(std::max(a.y, b.y)));
+        l->AddRectFilled(lo, hi, IM_COL32(10, 25, 80, 215));
+        l->PushClipRect(lo, hi, true);
+        for (float t = lo.x - (hi.y - lo.y); t < hi.x; t += 14)
+            l->AddLine(ImVec2(t, hi.y), ImVec2(t + (hi.y - lo.y), lo.y), IM_COL32(50, 80, 170, 200), 1.5f);
+        l->PopClipRect();
+    };
+    if (v.mapping.normalAxis == 2) {  // one image of the stack: all there or not
+        if (!sliceArrived(int(std::lround(cursor_.z)))) hatch(image.min, image.max);
+        return;
+    }
+    // A reformat crosses every image of the stack: a band for each run of missing ones.
+    for (int k = 0; k < d.z;) {
+        if (sliceArrived(k)) {
+            ++k;
+            continue;
+        }
+        int last = k;
+        while (last + 1 < d.z && !sliceArrived(last + 1)) ++last;
+        glm::dvec3 from = cursor_, to = cursor_;
+        from.z = k - 0.5, to.z = last + 0.5;
+        const glm::dvec2 a = image.toPixels(v.mapping.uvOf(from, d)), b = image.toPixels(v.mapping.uvOf(to, d));
+        if (v.mapping.downAxis == 2) hatch({image.min.x, a.y}, {image.max.x, b.y});
+        else hatch({a.x, image.min.y}, {b.x, image.max.y});
+        k = last + 1;
+    }
+}
+
+std::vector<std::string> Viewer::axialHeader() const {
+    std::vector<std::string> lines{seriesLabel_};
+    if (!volume_) return lines;
+    const double z = volume_->geometry().indexToPatient(cursor_).z;
+    const float width = float(views_[int(Plane::Axial)].size.x) - 12;
+    char at[48];
+    std::snprintf(at, sizeof at, "z %.1f mm", z);
+    const std::vector<std::string> names = regionsAt(z);
+    // Where regions overlap their names follow the position, or go one to a line when that is too wide.
+    std::string oneLine = at;
+    for (std::size_t i = 0; i < names.size(); ++i) oneLine += (i == 0 ? "  " : " / ") + names[i];
+    if (names.size() <= 1 || ImGui::CalcTextSize(oneLine.c_str()).x <= width) {
+        std::istringstream wrapped(wrapToWidth(oneLine, width));
+        for (std::string line; std::getline(wrapped, line);) lines.push_back(line);
+        return lines;
+    }
+    lines.push_back(at);
+    for (const auto& name : names) {
+        std::istringstream wrapped(wrapToWidth(name, width));
+        for (std::string line; std::getline(wrapped, line);) lines.push_back(line);
+    }
+    return lines;
 }
 
 void Viewer::changed(Plane p, std::string_view command) {
@@ -107,7 +173,7 @@ void Viewer::moveSlice(Plane p, int images) {
 
 void Viewer::zoomAbout(Plane p, double factor, glm::dvec2 px) {
     View& v = views_[int(p)];
-    double z = std::clamp(v.zoom * factor, 0.25, 32.0);
+    double z = std::clamp(v.zoom * factor, session::kMinZoom, session::kMaxZoom);  // what the session accepts
     glm::dvec2 centre = v.min + v.size * 0.5;
     // Keep the point under the mouse where it is.
     glm::dvec2 rel = (px.x < 0 ? centre : px) - centre - v.pan;
@@ -148,6 +214,8 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
         const auto* preset = imaging::findWindowPreset(command.substr(14));
         if (!preset) return false;
         setWindow(preset->window);
+    } else if (command == "finding.mark") {
+        // Changes nothing on screen: whoever shows the viewer asks for a label at the crosshair.
     } else {
         return false;
     }
@@ -210,8 +278,9 @@ std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const {
     glm::dvec3 ijk = v.mapping.voxelAt(uv, cursor_, volume_->dims());
     glm::ivec3 vox(std::lround(ijk.x), std::lround(ijk.y), std::lround(ijk.z));
     if (!volume_->contains(vox.x, vox.y, vox.z)) return std::nullopt;
-    int hu = sliceArrived(vox.z) ? volume_->at(vox.x, vox.y, vox.z) : imaging::Volume::kAirHU;
-    return Probe{*p, vox, hu, volume_->geometry().indexToPatient(glm::dvec3(vox))};
+    const bool arrived = sliceArrived(vox.z);
+    int hu = arrived ? volume_->at(vox.x, vox.y, vox.z) : imaging::Volume::kAirHU;
+    return Probe{*p, vox, hu, volume_->geometry().indexToPatient(glm::dvec3(vox)), arrived};
 }
 
 std::string Viewer::handleEvent(const SDL_Event& e, const Bindings& bindings, bool wantsMouse, bool wantsKeyboard) {
@@ -334,6 +403,7 @@ void Viewer::draw(ImDrawList* l) {
         // Crosshair: the other two planes' positions.
         const glm::ivec3 d = volume_->dims();
         ImageRect r = imageRect(Plane(p));
+        drawNotArrived(l, Plane(p), r);
         glm::dvec2 c = r.toPixels(v.mapping.uvOf(cursor_, d));
         l->AddLine(ImVec2(float(c.x), a.y), ImVec2(float(c.x), b.y), kCrosshair);
         l->AddLine(ImVec2(a.x, float(c.y)), ImVec2(b.x, float(c.y)), kCrosshair);
@@ -352,11 +422,9 @@ void Viewer::draw(ImDrawList* l) {
                       sliceCount(pl));
         textWithShadow(l, ImVec2(a.x + 6, a.y + 4), kText, buf);
         if (pl == Plane::Axial) {
-            glm::dvec3 lps = volume_->geometry().indexToPatient(cursor_);
-            std::string region = regionAt(lps.z);
-            std::snprintf(buf, sizeof buf, "%s\nz %.1f mm%s%s", seriesLabel_.c_str(), lps.z, region.empty() ? "" : "  ",
-                          region.c_str());
-            textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, buf);
+            std::string header;
+            for (const auto& line : axialHeader()) header += (header.empty() ? "" : "\n") + line;
+            textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, header.c_str());
             const auto* preset = imaging::presetOf(window_);
             std::snprintf(buf, sizeof buf, "W %.0f  L %.0f%s%s", window_.width, window_.level, preset ? "  " : "",
                           preset ? std::string(preset->label).c_str() : "");
@@ -381,7 +449,9 @@ void Viewer::draw(ImDrawList* l) {
             textWithShadow(l, ImVec2(float(m.x) + 16, float(m.y) - 8), IM_COL32(255, 120, 120, 255), label.c_str());
         }
         if (auto pr = probe(mouse_); pr && pr->plane == pl) {
-            std::snprintf(buf, sizeof buf, "%d HU   (%.1f, %.1f, %.1f) mm LPS", pr->hu, pr->lps.x, pr->lps.y, pr->lps.z);
+            char hu[16] = "\u2014";  // no value where no image has arrived
+            if (pr->arrived) std::snprintf(hu, sizeof hu, "%d", pr->hu);
+            std::snprintf(buf, sizeof buf, "%s HU   (%.1f, %.1f, %.1f) mm LPS", hu, pr->lps.x, pr->lps.y, pr->lps.z);
             textWithShadow(l, ImVec2(a.x + 6, b.y - 22), kText, buf);
         }
         l->PopClipRect();

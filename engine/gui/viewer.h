@@ -78,7 +78,11 @@ public:
     ViewState state(Plane plane) const;
     int sliceCount(Plane plane) const;
     int imageNumber(Plane plane) const;
-    std::string regionAt(double zMm) const;
+    std::vector<std::string> regionsAt(double zMm) const;
+    std::string regionAt(double zMm) const;  // the regions' labels, " / " between them
+    // The axial view's header under its first line, as drawn: the series, the z position and the regions there,
+    // each line within the view's width (in the current ImGui font; call inside a frame).
+    std::vector<std::string> axialHeader() const;
     double zoom(Plane p) const { return views_[int(p)].zoom; }
     glm::dvec2 pan(Plane p) const { return views_[int(p)].pan; }
 
@@ -86,8 +90,9 @@ public:
     struct Probe {
         Plane plane;
         glm::ivec3 voxel;
-        int hu;
+        int hu;  // meaningless where the image has not arrived
         glm::dvec3 lps;
+        bool arrived = true;  // the image under the mouse has arrived (and been read)
     };
     std::optional<Probe> probe(glm::dvec2 px) const;
     std::optional<Plane> viewAt(glm::dvec2 px) const;
@@ -115,6 +120,8 @@ private:
         int framesSinceUpload = 0;
     };
     void changed(Plane p, std::string_view command);
+    // Where view `p` would show images that have not arrived yet: a dark blue hatch, so they never pass for air.
+    void drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) const;
     void moveSlice(Plane p, int images);
     void zoomAbout(Plane p, double factor, glm::dvec2 px);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <iterator>
 
 #include <SDL.h>
@@ -33,14 +34,39 @@ int collect(short* wav, int n, espeak_EVENT* events) {
 }  // namespace
 
 RoleVoice voiceForRole(const std::string& role) {
-    if (role == "trauma_leader") return {"en-gb+m3", 45, 185};
-    if (role == "neurosurgeon") return {"en+m1", 35, 165};
-    if (role == "anaesthetist" || role == "anaesthesiologist") return {"en+f3", 60, 175};
-    if (role == "vascular_surgeon") return {"en-us+m4", 40, 170};
-    if (role == "visceral_surgeon") return {"en+m7", 55, 180};
-    if (role == "nurse") return {"en+f2", 70, 170};
-    if (role == "neurologist") return {"en+f4", 50, 160};
-    return {"en", 50, 175};
+    // One voice per role the scenario reader knows (scenario::detail::knownRoles), each an espeak-ng language and
+    // variant that exists, so no two team members sound alike.
+    struct Entry {
+        std::string_view role;
+        RoleVoice voice;
+    };
+    static constexpr Entry kVoices[] = {
+        {"trauma_leader", {"en-gb-x-rp+m3", 45, 185}},
+        {"neurosurgeon", {"en+m1", 35, 165}},
+        {"anaesthetist", {"en+f3", 60, 175}},
+        {"vascular_surgeon", {"en-us+m4", 40, 170}},
+        {"visceral_surgeon", {"en+m7", 55, 180}},
+        {"thoracic_surgeon", {"en-gb-scotland+m2", 45, 170}},
+        {"orthopaedic_surgeon", {"en-us-nyc+m5", 40, 175}},
+        {"neurologist", {"en+f4", 50, 160}},
+        {"emergency_physician", {"en-029+m6", 50, 180}},
+        {"radiographer", {"en-gb-x-gbclan+f2", 55, 170}},
+        {"nurse", {"en+f2", 70, 170}},
+        {"phone", {"en-us+f1", 50, 175}},  // the caller at the other end
+        {"pager", {"en+m2", 50, 175}},
+    };
+    std::string_view r = role == "anaesthesiologist" ? std::string_view("anaesthetist") : std::string_view(role);
+    for (const auto& e : kVoices)
+        if (e.role == r) return e.voice;
+    // Another role: a variant and pitch of its own from its name.
+    static constexpr const char* kVariants[] = {"en+m4", "en+m6", "en+f1", "en+f5", "en-us+m2", "en-us+f4"};
+    const std::size_t h = std::hash<std::string>{}(role);
+    return {kVariants[h % std::size(kVariants)], int(30 + h / 7 % 40), 170};
+}
+
+bool espeakHasVoice(const char* espeakVoice) {
+    std::lock_guard lock(espeakMutex());
+    return initEspeak() > 0 && espeak_SetVoiceByName(espeakVoice) == EE_OK;
 }
 
 int speechSampleRate() {

@@ -19,6 +19,8 @@ struct RoleVoice {
     int rate;                 // words per minute
 };
 RoleVoice voiceForRole(const std::string& role);
+// Whether espeak-ng has that voice (language and variant); speech in a voice it lacks falls back to plain English.
+bool espeakHasVoice(const char* espeakVoice);
 
 // Synthesises speech into 16-bit mono samples at `sampleRate()` (blocking). Empty when espeak-ng is unavailable.
 std::vector<int16_t> synthesiseSpeech(const std::string& role, const std::string& text);

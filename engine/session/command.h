@@ -37,6 +37,8 @@ struct SetWindow {
 struct SetZoom {
     double zoom = 1;  // 1 = whole field of view
 };
+// The zoom factors the session accepts (others are refused); the reading room's viewer keeps to them.
+inline constexpr double kMinZoom = 0.1, kMaxZoom = 20;
 // Pans the view: the in-plane centre of what is shown, LPS mm (axial: x, y; coronal: x, z; sagittal: y, z).
 struct SetPan {
     glm::dvec2 centreMm{0.0};

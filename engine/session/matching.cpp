@@ -21,6 +21,17 @@ std::string normaliseText(std::string_view text) {
     return out;
 }
 
+bool matchesSearch(std::string_view text, std::string_view query) {
+    const std::string t = normaliseText(text), q = normaliseText(query);
+    for (std::size_t at = 0; at < q.size();) {
+        std::size_t end = q.find(' ', at);
+        if (end == std::string::npos) end = q.size();
+        if (t.find(q.substr(at, end - at)) == std::string::npos) return false;
+        at = end + 1;
+    }
+    return true;
+}
+
 bool containsPhrase(std::string_view text, std::string_view phrase) {
     std::string t = " " + normaliseText(text) + " ";
     std::string p = normaliseText(phrase);

@@ -18,6 +18,9 @@ namespace polysim::session {
 std::string normaliseText(std::string_view text);
 // True when normalised `phrase` occurs in normalised `text` as whole words.
 bool containsPhrase(std::string_view text, std::string_view phrase);
+// A search box's looser rule (the mark picker; never scoring): every word typed occurs somewhere in `text`, whole
+// or as part of a word ("sple lac" finds "Splenic laceration"). An empty query finds everything.
+bool matchesSearch(std::string_view text, std::string_view query);
 
 // Words name a finding when they contain its label, the label's first clause ("Tension pneumothorax" of
 // "Tension pneumothorax, right"), one of its synonyms or its id (underscores read as spaces).

@@ -455,7 +455,8 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 view_.preset = !c.preset.empty() ? c.preset : p ? std::string(p->name) : std::string();
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetZoom>) {
-                if (!(c.zoom >= 0.1 && c.zoom <= 20)) return refuse("zoom must be between 0.1 and 20");
+                static_assert(kMinZoom == 0.1 && kMaxZoom == 20, "the refusal names the limits");
+                if (!(c.zoom >= kMinZoom && c.zoom <= kMaxZoom)) return refuse("zoom must be between 0.1 and 20");
                 view_.zoom = c.zoom;
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetPan>) {

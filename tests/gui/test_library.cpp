@@ -13,6 +13,7 @@
 
 #include "gui/app.h"
 #include "gui/app_window.h"
+#include "support/sdl_input.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -98,28 +99,7 @@ public:
         return true;
     }
     void clickAt(int x, int y) {
-        // Other tests' windows may open on the same display (ctest -j under one Xvfb): ours goes on top, and the
-        // pointer is moved until SDL sees it over our window.
-        for (int attempt = 0; attempt < 10; ++attempt) {
-            SDL_RaiseWindow(window_.sdl());
-            SDL_WarpMouseInWindow(window_.sdl(), x, y);
-            for (int i = 0; i < 3; ++i) frame();  // the pointer's motion reaches SDL and ImGui hovers the control
-            if (SDL_GetMouseFocus() == window_.sdl()) break;
-            SDL_Delay(50);
-        }
-        SDL_Event e{};
-        e.type = SDL_MOUSEBUTTONDOWN;
-        e.button.windowID = SDL_GetWindowID(window_.sdl());
-        e.button.button = SDL_BUTTON_LEFT;
-        e.button.state = SDL_PRESSED;
-        e.button.clicks = 1;
-        e.button.x = x, e.button.y = y;
-        SDL_PushEvent(&e);
-        frame();
-        e.type = SDL_MOUSEBUTTONUP;
-        e.button.state = SDL_RELEASED;
-        SDL_PushEvent(&e);
-        for (int i = 0; i < 2; ++i) frame();
+        polysim::test::clickInWindow(window_.sdl(), x, y, [this] { frame(); });
     }
 
 private:

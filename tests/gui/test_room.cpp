@@ -3,19 +3,27 @@
 // the regions the shown series shows; a DICOM case without a scout gets a computed one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <SDL.h>
+#include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
 
 #include "gui/app_window.h"
 #include "gui/reading_room.h"
 #include "phantom/phantom.h"
+#include "scenario/internal.h"
 #include "scenario/loader.h"
 #include "scenario/phantom_source.h"
+#include "session/matching.h"
+#include "session/trainee_script.h"
+#include "support/sdl_input.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -43,9 +51,16 @@ struct Room {
     polysim::gui::Bindings bindings = polysim::gui::Bindings::defaults();
     std::unique_ptr<ReadingRoom> room;
 
-    Room(const polysim::scenario::Scenario& scenario, const fs::path& log) : window(options()) {
+    // `live`: a shown window whose SDL events (the X pointer, pushed keys) go through ImGui and the room each frame,
+    // as the app's event loop passes them.
+    bool live = false;
+
+    Room(const polysim::scenario::Scenario& scenario, const fs::path& log, bool shown = false, bool resume = false,
+         glm::ivec2 size = {1600, 900})
+        : window(options(shown, size)), live(shown) {
         polysim::gui::ReadingRoomOptions ro;
         ro.log = log;
+        ro.resume = resume;
         ro.sound = false;
         ro.trainee = "tester";
         room = std::make_unique<ReadingRoom>(scenario, ro, bindings);
@@ -58,13 +73,21 @@ struct Room {
         if (!room->images().allLoaded()) throw std::runtime_error("the images did not load");
     }
     ~Room() { room->destroyGl(); }
-    static polysim::gui::WindowOptions options() {
+    static polysim::gui::WindowOptions options(bool shown = false, glm::ivec2 size = {1600, 900}) {
         polysim::gui::WindowOptions o;
-        o.hidden = true;
+        o.width = size.x, o.height = size.y;
+        o.hidden = !shown;
         o.vsync = false;
         return o;
     }
     polysim::gui::Screenshot frame(bool shot = false) {
+        if (live) {
+            SDL_Event e;
+            while (SDL_PollEvent(&e)) {
+                ImGui_ImplSDL2_ProcessEvent(&e);
+                room->handleEvent(e);
+            }
+        }
         window.beginFrame();
         room->prepareFrame();
         room->draw();
@@ -102,6 +125,23 @@ struct Room {
         auto r = room->viewer().imageRect(p);
         return (r.min + r.max) * 0.5;
     }
+    // The session at `at` seconds with the arterial series open (it has arrived by 80 s) and on screen.
+    void readArterialAt(double at) {
+        room->advanceTo(at);
+        room->session().apply(polysim::session::OpenSeries{"arterial"});
+        for (int i = 0; i < 3; ++i) frame();
+    }
+    // Real input (live rooms): a click on a control the room drew, a key press, typing.
+    bool click(const std::string& control) {
+        auto at = room->controlCentre(control);
+        if (!at) return false;
+        polysim::test::clickInWindow(window.sdl(), int(at->first), int(at->second), [this] { frame(); });
+        return true;
+    }
+    void key(SDL_Keycode k, Uint16 mods = KMOD_NONE) {
+        polysim::test::pressKey(window.sdl(), k, [this] { frame(); }, mods);
+    }
+    void type(const std::string& text) { polysim::test::typeText(window.sdl(), text, [this] { frame(); }); }
     int logged(const std::string& action) const {
         int n = 0;
         for (const auto& e : room->log().events()) n += e.value("action", "") == action;
@@ -120,9 +160,7 @@ TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
     auto dir = polysim::test::scratchDir("room-zoom-pan");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    for (int i = 0; i < 3; ++i) r.frame();
+    r.readArterialAt(85);
     const auto& view = r.room->session().view();
 
     // Ctrl+wheel over the axial view, off its centre.
@@ -199,9 +237,7 @@ TEST(ReadingRoomView, DraggedWindowReachesTheSessionWhileDragging) {
     auto dir = polysim::test::scratchDir("room-window-drag");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    r.frame();
+    r.readArterialAt(85);
     const int before = r.logged("window");
     const double widthBefore = r.room->session().view().window.width;
     // A right drag over 2 s of session time, one motion and one frame every 50 ms.
@@ -244,9 +280,7 @@ TEST(ReadingRoomView, TheHeaderNamesOnlyRegionsTheShownSeriesShows) {
     const auto* scout = scenario.findRegion("scout");
     ASSERT_TRUE(scout);
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(85);
-    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
-    r.frame();
+    r.readArterialAt(85);
     // In the chest of the arterial series: chest regions, not the scout (whose z range is the whole body).
     std::string chest = r.room->viewer().regionAt(-300);
     EXPECT_NE(chest.find("Chest"), std::string::npos) << chest;
@@ -445,4 +479,408 @@ TEST(ReadingRoomView, AResumedSessionShowsItsZoomAndPan) {
     EXPECT_NEAR(room.viewer().pan(Plane::Axial).x, -60.0 / mmPerPx, 2.0);
     EXPECT_NEAR(room.viewer().pan(Plane::Axial).y, 0.0, 2.0);
     room.destroyGl();
+}
+
+// ---- The keyboard belongs to the viewer, unless a text field is being typed in ----
+
+namespace {
+// The motorcyclist room, live (a shown window, real SDL events), at `at` seconds with the arterial series open.
+struct LiveRoom : Room {
+    LiveRoom(const polysim::scenario::Scenario& scenario, const fs::path& log, double at) : Room(scenario, log, true) {
+        readArterialAt(at);
+    }
+    double z() const { return room->session().view().cursor.z; }
+    // Presses Down twice: true when the viewer went on to the next images.
+    bool downReachesTheViewer() {
+        const double before = z();
+        key(SDLK_DOWN);
+        key(SDLK_DOWN);
+        return z() < before - 1;
+    }
+    // Space and Enter, which a focused button would take for a press.
+    void spaceAndEnter() {
+        key(SDLK_SPACE);
+        key(SDLK_RETURN);
+    }
+    bool asking(const std::string& id) const {
+        for (const auto& a : room->session().activeInterruptions())
+            if (a.spec && a.spec->id == id) return true;
+        return false;
+    }
+    std::vector<polysim::session::Mark> marks() const { return room->session().marks(); }
+};
+}  // namespace
+
+TEST(ReadingRoomKeys, AfterClickingAHudButtonTheArrowsStillScrollAndSpaceDoesNotEndTheSession) {
+    auto dir = polysim::test::scratchDir("room-keys-after-click");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    // "Primary survey complete" sits just above "End session" in the HUD.
+    ASSERT_TRUE(r.click("primary-survey"));
+    ASSERT_TRUE(r.room->session().primarySurveyDeclaredAt()) << "the click did not reach the button";
+    EXPECT_TRUE(r.downReachesTheViewer()) << "Down no longer reaches the viewer after a click on the HUD";
+    r.spaceAndEnter();
+    EXPECT_FALSE(r.room->ended()) << "a key ended the session";
+    EXPECT_EQ(r.logged("end"), 0);
+    EXPECT_EQ(r.logged("primary_survey_complete"), 1) << "a key pressed the button again";
+}
+
+TEST(ReadingRoomKeys, EndSessionAsksFirst) {
+    auto dir = polysim::test::scratchDir("room-end-asks");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    ASSERT_TRUE(r.click("end-session"));
+    EXPECT_FALSE(r.room->ended()) << "ending early cannot be undone: the room must ask first";
+    ASSERT_TRUE(r.click("end-session:keep-reading")) << "no question asked";
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_FALSE(r.room->ended());
+    EXPECT_FALSE(r.room->controlCentre("end-session:confirm")) << "the question stayed open";
+    EXPECT_TRUE(r.downReachesTheViewer()) << "the keys did not come back to the viewer";
+    ASSERT_TRUE(r.click("end-session"));
+    ASSERT_TRUE(r.click("end-session:confirm"));
+    EXPECT_TRUE(r.room->ended());
+    EXPECT_EQ(r.logged("end"), 1);
+}
+
+TEST(ReadingRoomKeys, ABubbleThatAppearsDoesNotTakeTheKeys) {
+    auto dir = polysim::test::scratchDir("room-keys-bubble");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 70);
+    r.room->advanceTo(76);  // the visceral surgeon asks at 75 s
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("surgeon_bleeding"));
+    EXPECT_TRUE(r.downReachesTheViewer()) << "Down no longer reaches the viewer once a bubble shows";
+    r.spaceAndEnter();
+    EXPECT_EQ(r.logged("answer"), 0) << "a key answered for the trainee";
+    EXPECT_TRUE(r.asking("surgeon_bleeding"));
+}
+
+TEST(ReadingRoomKeys, MOpensTheMarkPickerAtTheCrosshair) {
+    auto dir = polysim::test::scratchDir("room-keys-mark");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    r.key(SDLK_DOWN);
+    const glm::dvec3 crosshair = r.room->session().view().cursor;
+    r.key(SDLK_m);
+    ASSERT_TRUE(r.room->markPickerOpen()) << "M did not open the mark picker";
+    // The search field has the keyboard: the letters are the label, not viewer keys.
+    r.type("spleen");
+    r.key(SDLK_RETURN);
+    EXPECT_FALSE(r.room->markPickerOpen());
+    auto marks = r.marks();
+    ASSERT_EQ(marks.size(), 1u) << "Enter did not mark";
+    EXPECT_EQ(marks[0].label, "spleen");
+    EXPECT_NEAR(marks[0].lps.z, crosshair.z, 1e-6) << "not marked on the image shown";
+}
+
+TEST(ReadingRoomMarks, ThePickerFindsAnInjuryFromTheFirstLettersTyped) {
+    auto offered = [](const std::string& search) {
+        std::vector<std::string> labels;
+        for (const auto& injury : polysim::phantom::injuryLibrary())
+            if (polysim::gui::pickerOffers(injury, search)) labels.push_back(injury.label);
+        return labels;
+    };
+    auto has = [](const std::vector<std::string>& labels, const std::string& word) {
+        return std::any_of(labels.begin(), labels.end(),
+                           [&](const std::string& l) { return polysim::session::containsPhrase(l, word); });
+    };
+    EXPECT_TRUE(has(offered("sple"), "splenic")) << "the first letters of a word find it";
+    EXPECT_TRUE(has(offered("Sple lac"), "splenic laceration"));
+    EXPECT_TRUE(has(offered("pneumo"), "pneumothorax"));
+    EXPECT_LT(offered("sple").size(), offered("").size()) << "typing narrows the list";
+    EXPECT_EQ(offered("").size(), polysim::phantom::injuryLibrary().size());
+    EXPECT_TRUE(offered("xyzzy").empty());
+}
+
+TEST(ReadingRoomKeys, ABubbleThatAppearsWhileTypingALabelLeavesTheTypingAlone) {
+    auto dir = polysim::test::scratchDir("room-keys-typing");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 70);
+    r.key(SDLK_m);
+    ASSERT_TRUE(r.room->markPickerOpen());
+    r.type("splenic");
+    r.room->advanceTo(76);  // the visceral surgeon's bubble appears mid-word
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("surgeon_bleeding"));
+    r.type(" laceration");
+    r.key(SDLK_RETURN);
+    auto marks = r.marks();
+    ASSERT_EQ(marks.size(), 1u) << "the bubble took the keyboard from the search field";
+    EXPECT_EQ(marks[0].label, "splenic laceration");
+}
+
+TEST(ReadingRoomBubbles, PhoneAndPagerCanBeDealtWith) {
+    auto dir = polysim::test::scratchDir("room-noise");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 56);  // the phone rings at 55 s
+    ASSERT_TRUE(r.asking("phone_ed"));
+    ASSERT_TRUE(r.click("answer:phone_ed")) << "the phone's bubble has no control";
+    EXPECT_FALSE(r.asking("phone_ed"));
+    r.room->advanceTo(151);  // the pager at 150 s
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("pager_ward"));
+    ASSERT_TRUE(r.click("answer:pager_ward")) << "the pager's bubble has no control";
+    EXPECT_FALSE(r.asking("pager_ward"));
+    std::vector<std::string> answered;
+    for (const auto& e : r.room->log().events())
+        if (e.value("action", "") == "answer" && !e.contains("refused")) answered.push_back(e.value("interruption", ""));
+    EXPECT_EQ(answered, (std::vector<std::string>{"phone_ed", "pager_ward"}));
+}
+
+// ---- Who is who ----
+
+TEST(RoomRoles, EveryRoleTheScenarioReaderKnowsHasATitleAndAColourOfItsOwn) {
+    const auto& roles = polysim::scenario::detail::knownRoles();
+    std::set<std::string> titles;
+    std::set<ImU32> colours;
+    for (const auto& role : roles) {
+        const std::string title = polysim::gui::roleTitle(role);
+        ASSERT_FALSE(title.empty()) << role;
+        EXPECT_EQ(title.find('_'), std::string::npos) << role << " is shown as '" << title << "'";
+        EXPECT_TRUE(std::isupper(static_cast<unsigned char>(title[0]))) << title;
+        titles.insert(title);
+        const ImU32 c = polysim::gui::roleColour(role);
+        const int red = int(c >> IM_COL32_R_SHIFT & 0xff), green = int(c >> IM_COL32_G_SHIFT & 0xff),
+                  blue = int(c >> IM_COL32_B_SHIFT & 0xff);
+        EXPECT_GE(std::max({red, green, blue}) - std::min({red, green, blue}), 40) << role << " is shown in grey";
+        colours.insert(c);
+    }
+    EXPECT_EQ(titles.size(), roles.size()) << "two roles share a title";
+    EXPECT_EQ(colours.size(), roles.size()) << "two roles share a colour";
+}
+
+TEST(RoomRoles, EveryoneAShippedCaseSaysMustBeToldCanBeCalledAndComesFirst) {
+    const auto shipped = polysim::scenario::shippedScenarios();
+    ASSERT_GE(shipped.size(), 4u);
+    for (const auto& file : shipped) {
+        auto loaded = polysim::scenario::loadScenario(file);
+        ASSERT_TRUE(loaded.scenario) << file << ": " << polysim::scenario::formatDiagnostics(loaded.diagnostics);
+        std::size_t caseRoles = 0;
+        const auto roles = polysim::gui::callRoles(*loaded.scenario, &caseRoles);
+        for (const auto& f : loaded.scenario->findings)
+            for (const auto& role : f.tell) {
+                auto at = std::find(roles.begin(), roles.end(), role);
+                ASSERT_NE(at, roles.end()) << file.filename() << ": " << f.id << " must be told to " << role
+                                           << ", who is not in the call picker";
+                EXPECT_LT(std::size_t(at - roles.begin()), caseRoles) << role << " is not among the case's roles";
+            }
+        for (const auto& role : polysim::scenario::detail::knownRoles())
+            EXPECT_TRUE(role == "phone" || role == "pager" || std::count(roles.begin(), roles.end(), role) == 1)
+                << role << " cannot be called";
+        EXPECT_EQ(std::count(roles.begin(), roles.end(), "phone") + std::count(roles.begin(), roles.end(), "pager"), 0);
+    }
+}
+
+// ---- The patient ----
+
+TEST(RoomAlerts, AnnouncementsNameTheirSpeaker) {
+    auto a = polysim::gui::splitAnnouncement("Anaesthetist: 'Sats seventy-four, pressure sixty.'");
+    EXPECT_EQ(a.role, "anaesthetist");
+    EXPECT_EQ(a.words, "Sats seventy-four, pressure sixty.");
+    a = polysim::gui::splitAnnouncement("Trauma leader: 'Where is he bleeding from?'");
+    EXPECT_EQ(a.role, "trauma_leader");
+    EXPECT_EQ(a.words, "Where is he bleeding from?");
+    a = polysim::gui::splitAnnouncement("Orthopaedic surgeon: \"The pelvis is opening up.\"");
+    EXPECT_EQ(a.role, "orthopaedic_surgeon");
+    EXPECT_EQ(a.words, "The pelvis is opening up.");
+    a = polysim::gui::splitAnnouncement("The monitor alarms: pressure 60/40");  // no one the room knows
+    EXPECT_EQ(a.role, "");
+    EXPECT_EQ(a.words, "The monitor alarms: pressure 60/40");
+}
+
+TEST(RoomAlerts, AMissedDeadlineIsAnnouncedOnScreen) {
+    auto dir = polysim::test::scratchDir("room-deterioration");
+    auto scenario = load(motorcyclist(dir));
+    const auto& ptx = scenario.patient.deteriorations.front();
+    ASSERT_FALSE(ptx.announcement.empty());
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(145);
+    r.frame();
+    EXPECT_TRUE(r.room->alertsShown().empty());
+    auto alarm = [](const polysim::gui::Screenshot& s) {
+        int n = 0;
+        for (std::size_t i = 0; i + 3 < s.rgba.size(); i += 4)
+            n += s.rgba[i] == 150 && s.rgba[i + 1] == 20 && s.rgba[i + 2] == 20;
+        return n;
+    };
+    const int before = alarm(r.frame(true));
+    // The tension pneumothorax is due at 2:30 and nobody has been told.
+    r.room->advanceTo(152);
+    r.frame();
+    auto shot = r.frame(true);
+    polysim::gui::writePng(dir / "deterioration.png", shot);
+    ASSERT_EQ(r.room->alertsShown(), std::vector<std::string>{ptx.announcement}) << (dir / "deterioration.png");
+    EXPECT_GT(alarm(shot), before + 5000) << "no alarm bubble on screen: " << (dir / "deterioration.png");
+    // It stays a while, then leaves the screen to the images.
+    r.room->advanceTo(175);
+    r.frame();
+    EXPECT_EQ(r.room->alertsShown().size(), 1u);
+    r.room->advanceTo(185);
+    r.frame();
+    EXPECT_TRUE(r.room->alertsShown().empty());
+}
+
+// ---- What the room says back ----
+
+TEST(ReadingRoomView, ZoomingFarInOrOutStaysWithinWhatTheSessionAccepts) {
+    auto dir = polysim::test::scratchDir("room-zoom-limits");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.readArterialAt(85);
+    r.move(r.centreOf(Plane::Axial));
+    SDL_SetModState(KMOD_LCTRL);
+    for (int i = 0; i < 40; ++i) r.wheel(1), r.frame();
+    SDL_SetModState(KMOD_NONE);
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), polysim::session::kMaxZoom);
+    EXPECT_EQ(r.room->session().view().zoom, polysim::session::kMaxZoom);
+    SDL_SetModState(KMOD_LCTRL);
+    for (int i = 0; i < 60; ++i) r.wheel(-1), r.frame();
+    SDL_SetModState(KMOD_NONE);
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), polysim::session::kMinZoom);
+    EXPECT_EQ(r.room->session().view().zoom, polysim::session::kMinZoom);
+    int refused = 0;
+    for (const auto& e : r.room->log().events()) refused += e.contains("refused");
+    EXPECT_EQ(refused, 0) << "the viewer zoomed where the session would not follow";
+    EXPECT_EQ(r.room->status(), "");
+}
+
+TEST(ReadingRoomView, AResumeWarningShowsOnScreenThenFades) {
+    auto dir = polysim::test::scratchDir("room-status");
+    auto scenario = load(motorcyclist(dir));
+    const fs::path log = dir / "log.jsonl";
+    {
+        Room first(scenario, log);
+        first.room->advanceTo(30);
+    }
+    std::ofstream(log, std::ios::app) << "{\"t\":31.0,\"act";  // killed mid-line
+    Room r(scenario, log, false, true);
+    r.frame();
+    polysim::gui::writePng(dir / "status.png", r.frame(true));
+    EXPECT_NE(r.room->status().find("damaged last line"), std::string::npos) << r.room->status();
+    auto shown = r.room->controlRect("status");
+    ASSERT_TRUE(shown) << "the warning is not on screen";
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    EXPECT_GE(shown->first.x, 0);
+    EXPECT_GE(shown->first.y, 0);
+    EXPECT_LE(shown->second.x, display.x) << "the warning runs off the right edge";
+    EXPECT_LE(shown->second.y, display.y) << "the warning runs off the bottom";
+    r.room->advanceTo(r.room->session().now() + 5);
+    r.frame();
+    EXPECT_TRUE(r.room->controlRect("status"));
+    r.room->advanceTo(r.room->session().now() + 6);
+    r.frame();
+    EXPECT_FALSE(r.room->controlRect("status")) << "the warning stays for good";
+}
+
+TEST(ReadingRoomBubbles, QuickAnswersWrapByTheirWidthWithoutLosingAWord) {
+    auto dir = polysim::test::scratchDir("room-wrap");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.room->advanceTo(14);  // the trauma leader asks about the scout at 12 s
+    r.frame();
+    r.window.beginFrame();
+    for (float width : {180.f, 300.f, 398.f})
+        for (const auto& in : scenario.interruptions)
+            for (const auto& answer : in.answers) {
+                const std::string wrapped = polysim::gui::wrapToWidth(answer.text, width);
+                std::string joined;
+                std::istringstream lines(wrapped);
+                for (std::string line; std::getline(lines, line);) {
+                    EXPECT_LE(ImGui::CalcTextSize(line.c_str()).x, width) << "'" << line << "' is clipped";
+                    joined += (joined.empty() ? "" : " ") + line;
+                }
+                EXPECT_EQ(joined, answer.text);
+            }
+    r.window.endFrame();
+    // In the bubble: the longest answer takes two lines, inside the bubble.
+    auto shot = r.frame(true);
+    polysim::gui::writePng(dir / "bubble.png", shot);
+    auto button = r.room->controlRect("answer:leader_scout:tension");
+    ASSERT_TRUE(button);
+    EXPECT_GT(button->second.y - button->first.y, 1.8f * ImGui::GetFontSize()) << (dir / "bubble.png");
+}
+
+// ---- The HUD at any window size ----
+
+TEST(ReadingRoomLayout, LateInTheSessionTheConclusionAndTheButtonsStayInTheWindow) {
+    auto dir = polysim::test::scratchDir("room-layout");
+    auto file = motorcyclist(dir);
+    auto scenario = load(file);
+    for (glm::ivec2 size : {glm::ivec2(1600, 900), glm::ivec2(1280, 720)}) {
+        const std::string name = std::to_string(size.x) + "x" + std::to_string(size.y);
+        Room r(scenario, dir / (name + ".jsonl"), false, false, size);
+        // The expert's run to 03:04: three marks, seven calls, the primary survey declared.
+        r.room->setScript(polysim::session::loadTraineeScript(polysim::test::sourceDir() /
+                                                              "scenarios/scripts/motorcyclist-expert.txt"));
+        r.room->advanceTo(184);
+        ASSERT_GE(r.room->session().calls().size(), 6u);
+        for (int i = 0; i < 3; ++i) r.frame();
+        auto shot = r.frame(true);
+        polysim::gui::writePng(dir / (name + ".png"), shot);
+        for (const char* control : {"call-text", "conclusion", "submit-conclusion", "primary-survey", "end-session"}) {
+            auto rect = r.room->controlRect(control);
+            ASSERT_TRUE(rect) << control;
+            EXPECT_GE(rect->first.y, 46) << name << ": " << control << " is under the top bar";
+            EXPECT_LE(rect->second.y, float(size.y)) << name << ": " << control << " is below the window's edge";
+            EXPECT_LE(rect->second.x, 340) << name << ": " << control << " runs out of the panel";
+        }
+    }
+}
+
+TEST(ReadingRoomLayout, TheTopBarFitsItsButtonsBeforeKeys) {
+    auto dir = polysim::test::scratchDir("room-top-bar");
+    auto scenario = load(motorcyclist(dir));
+    for (int width : {1600, 1280, 1024}) {
+        Room r(scenario, dir / ("log-" + std::to_string(width) + ".jsonl"), false, false, {width, 720});
+        for (double at : {5.0, 60.0}) {  // long "(awaited)" labels, then percentages while the series arrive
+            r.room->advanceTo(at);
+            r.frame();
+            auto keys = r.room->controlRect("keys");
+            ASSERT_TRUE(keys);
+            EXPECT_LE(keys->second.x, float(width)) << width << ": Keys is off the window";
+            float right = 0;
+            for (const auto& s : scenario.images.series) {
+                auto button = r.room->controlRect("series:" + s.id);
+                ASSERT_TRUE(button) << s.id;
+                EXPECT_GT(button->first.x, right) << width << " at " << at << " s: " << s.id << " overlaps the one before";
+                right = button->second.x;
+            }
+            EXPECT_LT(right, keys->first.x) << width << " at " << at << " s: the series buttons run under Keys";
+        }
+    }
+}
+
+TEST(ReadingRoomView, TheScoutOpensInItsOwnWindowAndTheSlicesGetTheirsBack) {
+    auto dir = polysim::test::scratchDir("room-scout-window");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    const auto& view = r.room->session().view();
+    r.room->session().apply(polysim::session::SetWindow{"lung", {1500, -600}});
+    for (int i = 0; i < 2; ++i) r.frame();
+    const std::size_t logged = r.room->log().events().size();
+    ASSERT_TRUE(r.click("series:scout"));
+    ASSERT_EQ(view.series, "scout");
+    EXPECT_EQ(view.window, ReadingRoom::kScoutWindow) << "the scout opened in the slices' window";
+    EXPECT_EQ(r.room->viewer().window(), ReadingRoom::kScoutWindow);
+    ASSERT_TRUE(r.click("series:arterial"));
+    ASSERT_EQ(view.series, "arterial");
+    EXPECT_EQ(view.window, (polysim::imaging::Window{1500, -600})) << "the lung window did not come back";
+    EXPECT_EQ(view.preset, "lung");
+    // Both changes are in the log as the trainee's window actions, right after each series.
+    std::vector<std::string> actions;
+    for (std::size_t i = logged; i < r.room->log().events().size(); ++i)
+        if (r.room->log().events()[i].contains("action")) actions.push_back(r.room->log().events()[i].value("action", ""));
+    EXPECT_EQ(actions, (std::vector<std::string>{"series", "window", "series", "window"}));
+}
+
+TEST(ReadingRoomKeys, ASubmittedConclusionSaysSo) {
+    auto dir = polysim::test::scratchDir("room-conclusion");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    ASSERT_TRUE(r.click("conclusion"));
+    r.type("Right tension pneumothorax.");
+    EXPECT_FALSE(r.room->controlCentre("conclusion:state"));
+    ASSERT_TRUE(r.click("submit-conclusion"));
+    EXPECT_EQ(r.room->session().conclusion(), "Right tension pneumothorax.");
+    EXPECT_TRUE(r.room->controlCentre("conclusion:state")) << "no word that the conclusion is in";
 }

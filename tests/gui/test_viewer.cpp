@@ -100,6 +100,24 @@ TEST(Viewer, NumberKeysSelectPresetsAndSpaceResets) {
     EXPECT_EQ(viewer.window(), (imaging::Window{400, 40}));
 }
 
+TEST(Viewer, EveryDefaultKeyRunsItsCommand) {
+    Viewer viewer = laidOutViewer(testVolume());
+    Bindings b = Bindings::defaults();
+    for (const auto& info : bindableCommands()) {
+        if (info.kind != CommandKind::Key) continue;
+        for (const Chord& chord : b.chordsOf(info.name)) {
+            viewer.execute("slice.first", Plane::Axial);
+            viewer.execute("slice.next10", Plane::Axial);  // room to move either way
+            SDL_Event e{};
+            e.type = SDL_KEYDOWN;
+            e.key.keysym.sym = chord.key;
+            e.key.keysym.mod = Uint16((chord.mods & kShift ? KMOD_LSHIFT : 0) | (chord.mods & kCtrl ? KMOD_LCTRL : 0) |
+                                      (chord.mods & kAlt ? KMOD_LALT : 0));
+            EXPECT_EQ(viewer.handleEvent(e, b, false, false), info.name) << chord.toString() << " does nothing";
+        }
+    }
+}
+
 TEST(Viewer, ProbeReportsHounsfieldUnitsAndPatientPositionUnderTheMouse) {
     auto v = testVolume();
     Viewer viewer = laidOutViewer(v);
@@ -146,5 +164,66 @@ TEST(Viewer, RendersTheVolumeWithTheWindowInTheShader) {
     auto s2 = render();
     EXPECT_GT(grey(s2, soft), 200);                   // soft tissue is bright in a lung window
     EXPECT_GT(grey(s2, left), 60);                    // and the lung shows grey
+    viewer.destroyGl();
+}
+
+TEST(Viewer, TheAxialHeaderFitsTheViewWhereRegionsOverlap) {
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    AppWindow window({.width = 1000, .height = 600, .vsync = false, .hidden = true});
+    Viewer viewer;
+    viewer.setVolume(testVolume(), "Arterial phase, vertex to thighs");
+    const std::vector<std::string> labels{"Chest: lungs and pleura", "Chest: mediastinum, heart, aorta",
+                                          "Cervical and thoracolumbar spine"};
+    viewer.setRegions({{labels[0], -100, 100}, {labels[1], -100, 100}, {labels[2], -100, 100}});
+    viewer.layout({0, 0}, {560, 400});
+    const float width = float(viewer.viewBounds(Plane::Axial).size().x) - 12;
+    window.beginFrame();
+    const auto lines = viewer.axialHeader();
+    std::string all;
+    for (const auto& line : lines) {
+        EXPECT_LE(ImGui::CalcTextSize(line.c_str()).x, width) << "'" << line << "' runs out of the view";
+        all += line + " ";
+    }
+    window.endFrame();
+    for (const auto& label : labels) EXPECT_NE(all.find(label), std::string::npos) << label << " is not shown";
+    EXPECT_NE(all.find("z "), std::string::npos);
+}
+
+TEST(Viewer, ImagesNotYetArrivedAreHatchedNotShownAsAir) {
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    AppWindow window({.width = 1000, .height = 600, .vsync = false, .hidden = true});
+    Viewer viewer = laidOutViewer(testVolume());
+    viewer.createGl();
+    viewer.setArrivedImages(10);  // the top 10 of 40 images
+    viewer.setWindow({1500, -600});  // a lung window, where air is grey
+    auto render = [&] {
+        window.beginFrame();
+        viewer.prepareFrame();
+        viewer.draw(ImGui::GetBackgroundDrawList());
+        window.renderWithoutSwap();
+        return window.readPixels();
+    };
+    auto rgb = [](const Screenshot& s, glm::dvec2 px) {
+        const uint8_t* p = s.rgba.data() + (std::size_t(px.y) * s.width + std::size_t(px.x)) * 4;
+        return glm::ivec3(p[0], p[1], p[2]);
+    };
+    auto blue = [](glm::ivec3 c) { return c.b > c.r + 30 && c.b > c.g + 20; };
+    // The coronal reformat: its upper quarter arrived, the rest is hatched blue, even outside the body.
+    viewer.execute("slice.first", Plane::Axial);
+    auto shot = render();
+    writePng(polysim::test::scratchDir("viewer-arrival") / "arriving.png", shot);
+    const ImageRect cor = viewer.imageRect(Plane::Coronal);
+    auto at = [&](double u, double v) { return cor.toPixels({u, v}); };
+    EXPECT_FALSE(blue(rgb(shot, at(0.5, 0.1)))) << "an arrived image is hatched";
+    EXPECT_TRUE(blue(rgb(shot, at(0.5, 0.7)))) << "a missing image inside the body looks like air";
+    EXPECT_TRUE(blue(rgb(shot, at(0.05, 0.9)))) << "a missing image outside the body shows as air";
+    // An axial image that has not arrived: hatched, and no HU under the mouse.
+    for (int i = 0; i < 30; ++i) viewer.execute("slice.next", Plane::Axial);
+    shot = render();
+    const ImageRect ax = viewer.imageRect(Plane::Axial);
+    EXPECT_TRUE(blue(rgb(shot, ax.toPixels({0.05, 0.05}))));
+    auto probe = viewer.probe(ax.toPixels({0.5, 0.5}));
+    ASSERT_TRUE(probe);
+    EXPECT_FALSE(probe->arrived);
     viewer.destroyGl();
 }

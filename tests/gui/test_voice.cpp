@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <tuple>
 
 #include "gui/voice.h"
+#include "scenario/internal.h"
 
 using polysim::gui::RoomAudio;
 using polysim::gui::synthesiseSpeech;
@@ -84,4 +87,16 @@ TEST(RoomAudio, APhoneRingsOverSpeech) {
     const auto speech = trimmed(synthesiseSpeech("anaesthetist", "I'm going in on the right."));
     ASSERT_GT(ring.size(), speech.size());
     EXPECT_EQ(mix.size(), ring.size());
+}
+
+TEST(RoomAudio, EveryRoleTheScenarioReaderKnowsSpeaksInAVoiceOfItsOwn) {
+    const auto& roles = polysim::scenario::detail::knownRoles();
+    std::set<std::tuple<std::string, int, int>> voices;
+    for (const auto& role : roles) {
+        const auto v = polysim::gui::voiceForRole(role);
+        // A voice espeak-ng lacks falls back to plain English: that role would sound like the others.
+        EXPECT_TRUE(polysim::gui::espeakHasVoice(v.espeakVoice)) << role << ": no espeak-ng voice " << v.espeakVoice;
+        voices.insert({v.espeakVoice, v.pitch, v.rate});
+    }
+    EXPECT_EQ(voices.size(), roles.size()) << "two roles share a voice";
 }

@@ -17,13 +17,12 @@
 
 #include "gui/app_window.h"
 #include "gui/bindings.h"
+#include "gui/debrief_view.h"
 #include "gui/gl.h"
 #include "gui/reading_room.h"
 #include "gui/series_source.h"
 #include "scenario/loader.h"
-#include "scoring/debrief.h"
 #include "scoring/history.h"
-#include "scoring/key_images.h"
 #include "scoring/score.h"
 #include "session/trainee_script.h"
 
@@ -121,65 +120,6 @@ struct LibraryEntry {
     std::string missing;  // the case loads, but its images are not on this machine
 };
 
-// The debrief: the score with its reasons, part by part. Returns true when the user closes it.
-bool debriefScreen(const scenario::Scenario& scenario, const scoring::Score& sc, const fs::path& log,
-                   std::string& exported) {
-    ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("##debrief", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
-    ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
-    if (big) ImGui::PushFont(big);
-    ImGui::Text("Debrief: %s", sc.scenarioTitle.c_str());
-    ImGui::TextColored(sc.passed ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.4f, 0.4f, 1), "Score %.0f / 100  %s",
-                       sc.total, sc.passed ? "passed" : "not passed");
-    if (big) ImGui::PopFont();
-    ImGui::TextWrapped("%s", sc.why.c_str());
-    for (const auto& c : sc.criticalErrors) ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "Critical: %s", c.c_str());
-    auto part = [](const char* name, double score) {
-        ImGui::Text("%-14s", name);
-        ImGui::SameLine(140);
-        char b[16];
-        std::snprintf(b, sizeof b, "%.0f %%", score * 100);
-        ImGui::ProgressBar(float(score), ImVec2(300, 0), b);
-    };
-    part("Findings", sc.findings.score);
-    part("Reading order", sc.order.score);
-    part("Coverage", sc.coverage.score);
-    part("Interruptions", sc.interruptions.score);
-    part("Conclusion", sc.conclusion.score);
-    if (ImGui::CollapsingHeader("Findings", ImGuiTreeNodeFlags_DefaultOpen))
-        for (const auto& f : sc.findings.items)
-            ImGui::TextWrapped("[%d/10 %s] %s - %s", f.band, f.bandName.c_str(), f.finding ? f.finding->label.c_str() : "?",
-                               f.why.c_str());
-    if (ImGui::CollapsingHeader("Reading order", ImGuiTreeNodeFlags_DefaultOpen)) ImGui::TextWrapped("%s", sc.order.why.c_str());
-    if (ImGui::CollapsingHeader("Coverage"))
-        for (const auto& r : sc.coverage.regions)
-            ImGui::TextWrapped("%s: %.0f %% seen, %s - %s", r.region ? r.region->label.c_str() : "?", r.fraction * 100,
-                               r.style.c_str(), r.why.c_str());
-    if (ImGui::CollapsingHeader("Interruptions"))
-        for (const auto& i : sc.interruptions.items)
-            ImGui::TextWrapped("%s: %s", i.spec ? i.spec->id.c_str() : "?", i.why.c_str());
-    if (ImGui::CollapsingHeader("Conclusion", ImGuiTreeNodeFlags_DefaultOpen)) {
-        ImGui::TextWrapped("Yours: %s", sc.conclusion.text.c_str());
-        ImGui::TextWrapped("Expert: %s", scenario.conclusion.expertSentence.c_str());
-        ImGui::TextWrapped("%s", sc.conclusion.why.c_str());
-    }
-    ImGui::TextDisabled("Event log: %s", log.string().c_str());
-    if (ImGui::Button("Export the HTML report") && !log.empty()) {
-        // The same report `polysim score` writes, next to the log.
-        std::string note;
-        auto images = scoring::renderKeyImages(scenario, &note);
-        fs::path html = fs::path(log).replace_extension(".html");
-        std::ofstream(html) << scoring::debriefHtml(scenario, sc, images, note);
-        exported = "written: " + html.string();
-    }
-    if (!exported.empty()) ImGui::TextColored(ImVec4(0.5f, 1, 0.6f, 1), "%s", exported.c_str());
-    bool close = ImGui::Button("Close");
-    ImGui::End();
-    return close;
-}
-
 }  // namespace
 
 class SimulatorApp {
@@ -250,6 +190,7 @@ public:
             else room_->draw();
             if (room_->ended()) {
                 score_ = scoring::scoreSession(*scenario_, room_->log().events());
+                debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
                 screen_ = Screen::Debrief;
                 try {  // the results history, as `polysim score` keeps it
                     scoring::History history(scoring::defaultHistoryPath());
@@ -287,10 +228,12 @@ public:
     Screen screen() const { return screen_; }
     std::string caseId() const { return scenario_ ? scenario_->meta.id : std::string(); }
     bool imagesShown() const { return imagesShown_; }
+    const DebriefView* debrief() const { return screen_ == Screen::Debrief ? debrief_.get() : nullptr; }
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const {
         auto it = controls_.find(name);
         if (it != controls_.end()) return it->second;
         if (screen_ == Screen::Reading && room_) return room_->controlCentre(name);
+        if (screen_ == Screen::Debrief && debrief_) return debrief_->controlCentre(name);
         return std::nullopt;
     }
     std::vector<LibraryCase> library() const {
@@ -449,7 +392,7 @@ private:
     }
 
     void drawDebrief() {
-        if (debriefScreen(*scenario_, *score_, room_ ? room_->log().path() : fs::path(), exported_)) running_ = false;
+        if (debrief_->draw() == DebriefView::Action::Close) running_ = false;
     }
 
     void drawConfirmQuit() {
@@ -472,10 +415,10 @@ private:
     std::optional<scenario::Scenario> scenario_;
     std::unique_ptr<ReadingRoom> room_;
     std::optional<scoring::Score> score_;
+    std::unique_ptr<DebriefView> debrief_;  // after score_: it refers to it
     std::map<std::string, double> best_;
     std::optional<std::pair<fs::path, std::string>> unfinished_;
     fs::path resumeLog_;
-    std::string exported_;
     Screen screen_ = Screen::Library;
     bool running_ = true;
     bool confirmQuit_ = false;
@@ -515,15 +458,25 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     waitForImages(w, room);
     room.advanceTo(*o.at);
     room.refreshCoverageNow();
-    // A session over by then shows what the trainee would see: the debrief.
+    // A session over by then shows what the trainee would see: the debrief, once its key images are made.
     std::optional<scoring::Score> score;
-    if (room.ended()) score = scoring::scoreSession(s, room.log().events());
-    std::string exported;
+    std::unique_ptr<DebriefView> debrief;
+    if (room.ended()) {
+        score = scoring::scoreSession(s, room.log().events());
+        debrief = std::make_unique<DebriefView>(s, *score, room.log().path());
+        auto deadline = Clock::now() + std::chrono::minutes(5);
+        while (!debrief->keyImagesReady() && Clock::now() < deadline) {
+            w.beginFrame();
+            debrief->draw();
+            w.endFrame();
+            SDL_Delay(20);
+        }
+    }
     // ImGui sizes auto-resizing windows over a couple of frames; the last one is read back before its swap.
     for (int i = 0; i < 3; ++i) {
         w.beginFrame();
         room.prepareFrame();
-        if (score) debriefScreen(s, *score, room.log().path(), exported);
+        if (debrief) debrief->draw();
         else room.draw();
         if (i < 2) w.endFrame();
         else w.renderWithoutSwap();
@@ -628,6 +581,7 @@ std::optional<std::pair<float, float>> Simulator::controlCentre(const std::strin
     return app_->controlCentre(name);
 }
 bool Simulator::imagesShown() const { return app_->imagesShown(); }
+const DebriefView* Simulator::debrief() const { return app_->debrief(); }
 
 int runApp(const RunOptions& o) {
     const bool headless = !o.screenshot.empty() || o.benchFrames > 0;

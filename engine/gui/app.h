@@ -30,6 +30,7 @@ struct RunOptions {
 int runApp(const RunOptions& options);
 
 class AppWindow;
+class DebriefView;
 class SimulatorApp;
 struct Screenshot;
 
@@ -58,6 +59,7 @@ public:
     // room its top bar's "series:<id>".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     bool imagesShown() const;  // the reading room shows a CT image
+    const DebriefView* debrief() const;  // the debrief screen, while it shows
 
 private:
     std::unique_ptr<SimulatorApp> app_;

@@ -77,7 +77,10 @@ fs::path defaultLogFile(const scenario::Scenario& s) {
     char stamp[32];
     std::time_t now = std::time(nullptr);  // names the file only; the session itself runs on its own clock
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    return base / "sessions" / (s.meta.id + "-" + stamp + ".jsonl");
+    fs::path file = base / "sessions" / (s.meta.id + "-" + stamp + ".jsonl");
+    for (int n = 2; fs::exists(file); ++n)  // a second session of the case within the same second
+        file = base / "sessions" / (s.meta.id + "-" + stamp + "-" + std::to_string(n) + ".jsonl");
+    return file;
 }
 
 Bindings loadBindings(std::string& warning) {
@@ -129,32 +132,12 @@ public:
     SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded = std::nullopt)
         : options_(o), window_(w) {
         bindings_ = loadBindings(warning_);
+        if (const char* user = std::getenv("USER")) trainee_ = user;  // as the reading room names the trainee
         if (!o.scenario.empty()) {
             scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
             screen_ = Screen::Briefing;
         } else {
-            try {
-                scoring::History history(scoring::defaultHistoryPath());
-                for (const auto& h : history.entries())
-                    best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
-            } catch (const std::exception& e) {
-                warning_ = e.what();
-            }
-            unfinished_ = unfinishedSession();
-            const fs::path defaultCase = scenario::defaultScenarioPath();
-            for (const auto& f : scenario::shippedScenarios()) {
-                LibraryEntry e{f, std::nullopt, "", false, ""};
-                std::error_code ec;
-                e.isDefault = fs::equivalent(f, defaultCase, ec);
-                auto r = scenario::loadScenario(f);
-                if (r.scenario) {
-                    e.scenario = std::move(*r.scenario);
-                    e.missing = missingImages(*e.scenario);
-                } else {
-                    e.error = scenario::formatDiagnostics(r.diagnostics);
-                }
-                library_.push_back(std::move(e));
-            }
+            loadLibrary();
         }
     }
 
@@ -190,6 +173,7 @@ public:
             else room_->draw();
             if (room_->ended()) {
                 score_ = scoring::scoreSession(*scenario_, room_->log().events());
+                if (!score_->trainee.empty()) trainee_ = score_->trainee;
                 debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
                 screen_ = Screen::Debrief;
                 try {  // the results history, as `polysim score` keeps it
@@ -239,8 +223,9 @@ public:
     std::vector<LibraryCase> library() const {
         std::vector<LibraryCase> out;
         for (const auto& e : library_) {
-            LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error};
+            LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt};
             if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
+            if (auto b = best_.find(c.id); b != best_.end()) c.best = b->second;
             out.push_back(std::move(c));
         }
         return out;
@@ -254,20 +239,77 @@ private:
     }
 
     void startReading() {
+        // --log, --resume and --script are for the first session; later ones (from the library after a debrief)
+        // get a log of their own, so the first one's is never written over.
+        const bool first = !sessionStarted_;
+        sessionStarted_ = true;
         ReadingRoomOptions ro;
-        ro.log = !resumeLog_.empty() ? resumeLog_ : options_.log.empty() ? defaultLogFile(*scenario_) : options_.log;
-        ro.resume = !resumeLog_.empty() || options_.resume;
+        ro.log = !resumeLog_.empty()                ? resumeLog_
+                 : first && !options_.log.empty() ? options_.log
+                                                    : defaultLogFile(*scenario_);
+        ro.resume = !resumeLog_.empty() || (first && options_.resume);
         ro.examMode = options_.examMode;
         ro.sound = options_.sound;
         room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
         room_->createGl();
-        if (!options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
+        if (first && !options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
         screen_ = Screen::Reading;
     }
 
     void backToLibrary() {
         scenario_.reset();
         screen_ = Screen::Library;
+    }
+
+    // The shipped cases, and the case given on the command line when it is not one of them (so it can be run again
+    // after its debrief); each with the trainee's best score and the unfinished session, if any.
+    void loadLibrary() {
+        library_.clear();
+        const fs::path defaultCase = scenario::defaultScenarioPath();
+        auto files = scenario::shippedScenarios();
+        std::error_code ec;
+        if (!options_.scenario.empty() &&
+            std::none_of(files.begin(), files.end(), [&](const fs::path& f) { return fs::equivalent(f, options_.scenario, ec); }))
+            files.insert(files.begin(), options_.scenario);
+        for (const auto& f : files) {
+            LibraryEntry e{f, std::nullopt, "", false, ""};
+            e.isDefault = fs::equivalent(f, defaultCase, ec);
+            auto r = scenario::loadScenario(f);
+            if (r.scenario) {
+                e.scenario = std::move(*r.scenario);
+                e.missing = missingImages(*e.scenario);
+            } else {
+                e.error = scenario::formatDiagnostics(r.diagnostics);
+            }
+            library_.push_back(std::move(e));
+        }
+        refreshLibraryState();
+    }
+
+    // Best scores (this trainee's, from the results history) and the session left unfinished, read again after
+    // each session so the library shows the one just recorded.
+    void refreshLibraryState() {
+        best_.clear();
+        try {
+            scoring::History history(scoring::defaultHistoryPath());
+            for (const auto& h : history.entries(trainee_))
+                best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
+        } catch (const std::exception& e) {
+            warning_ = e.what();
+        }
+        unfinished_ = unfinishedSession();
+    }
+
+    // The debrief's "Close": back to the library, the session's room, score and debrief gone.
+    void closeDebrief() {
+        debrief_.reset();
+        if (room_) room_->destroyGl();
+        room_.reset();
+        score_.reset();
+        resumeLog_.clear();
+        if (library_.empty()) loadLibrary();
+        else refreshLibraryState();
+        backToLibrary();
     }
 
     void fullScreenWindow(const char* name) {
@@ -281,11 +323,13 @@ private:
         fullScreenWindow("##library");
         ImGui::TextUnformatted("polysim - polytrauma CT reading room");
         ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
+        ImGui::TextDisabled("Best: %s's best total in the results history.",
+                            trainee_.empty() ? "the unnamed trainee" : trainee_.c_str());
         ImGui::Separator();
         if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
             ImGui::TableSetupColumn("Case");
             ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
-            ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 60);
+            ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 70);
             ImGui::TableSetupColumn("Mechanism");
             ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
             ImGui::TableHeadersRow();
@@ -392,7 +436,7 @@ private:
     }
 
     void drawDebrief() {
-        if (debrief_->draw() == DebriefView::Action::Close) running_ = false;
+        if (debrief_->draw() == DebriefView::Action::Close) closeDebrief();
     }
 
     void drawConfirmQuit() {
@@ -419,6 +463,8 @@ private:
     std::map<std::string, double> best_;
     std::optional<std::pair<fs::path, std::string>> unfinished_;
     fs::path resumeLog_;
+    std::string trainee_;  // whose best scores the library shows
+    bool sessionStarted_ = false;
     Screen screen_ = Screen::Library;
     bool running_ = true;
     bool confirmQuit_ = false;

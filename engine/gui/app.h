@@ -40,6 +40,7 @@ struct LibraryCase {
     std::string id, title;    // empty when the file does not load
     bool isDefault = false;   // the case `make run` opens (scenario::defaultScenarioPath)
     std::string unavailable;  // why it cannot be started (a scenario error, images not on this machine)
+    std::optional<double> best;  // the trainee's best total in the results history
 };
 
 // The interactive simulator, one frame at a time: library, briefing, reading room, debrief. runApp loops it until

@@ -13,6 +13,7 @@
 
 #include "gui/app.h"
 #include "gui/app_window.h"
+#include "gui/debrief_view.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -40,6 +41,14 @@ void useTestEnvironment(const fs::path& dir) {
     setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1);  // no results history, no unfinished session
     setenv("SDL_AUDIODRIVER", "dummy", 1);
     unsetenv("POLYSIM_DATA");
+}
+
+// The app without sound, its session log in the test's folder.
+polysim::gui::RunOptions quietRun(const fs::path& dir) {
+    polysim::gui::RunOptions o;
+    o.sound = false;
+    o.log = dir / "session.jsonl";
+    return o;
 }
 
 struct Shot {
@@ -135,9 +144,7 @@ TEST(Library, PickACaseReadTheBriefingAndStartReading) {
     polysim::gui::WindowOptions wo;
     wo.vsync = false;
     polysim::gui::AppWindow window(wo);
-    polysim::gui::RunOptions o;
-    o.sound = false;
-    o.log = dir / "session.jsonl";
+    auto o = quietRun(dir);
     {
         Simulator app(o, window);
         Clicker ui(app, window);
@@ -251,4 +258,85 @@ TEST(Library, RunningACaseWithoutItsImagesSaysWhereTheyShouldBe) {
               std::string::npos)
         << elsewhere.err;
     EXPECT_NE(elsewhere.err.find("POLYSIM_DATA"), std::string::npos) << elsewhere.err;
+}
+
+TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibraryWithTheNewBest) {
+    auto dir = polysim::test::scratchDir("library-debrief");
+    const fs::path lib = makeLibrary(dir);
+    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
+    useTestEnvironment(dir);
+    setenv("USER", "tester", 1);
+    unsetenv("POLYSIM_DB");
+    // Someone else's expert run is in the results history already; the library shows this trainee's best only.
+    const std::string polysim = polysim::test::polysimBinary().string();
+    const std::string scenario = (lib / "motorcyclist.toml").string();
+    auto other = polysim::test::runShell(
+        polysim + " play " + scenario + " --script " +
+        (polysim::test::sourceDir() / "scenarios" / "scripts" / "motorcyclist-expert.txt").string() + " --log " +
+        (dir / "other.jsonl").string() + " --trainee other && " + polysim + " score " + scenario + " " +
+        (dir / "other.jsonl").string() + " --db " + (dir / "data" / "polysim" / "results.sqlite").string());
+    ASSERT_EQ(other.exitCode, 0) << other.out << other.err;
+    // A short session that the trainee ends: the scout in a bone window, then End.
+    std::ofstream(dir / "trainee.txt") << "00:01 series scout\n00:02 window bone\n00:04 end\n";
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    polysim::gui::AppWindow window(wo);
+    auto o = quietRun(dir);
+    o.script = dir / "trainee.txt";
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        std::string motorcyclist;
+        for (const auto& c : app.library())
+            if (c.isDefault) {
+                motorcyclist = c.id;
+                EXPECT_FALSE(c.best) << "another trainee's score shown as this one's best";
+            }
+        ASSERT_TRUE(ui.click("open:" + motorcyclist));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        // The script ends the session at 00:04 of session time: the app switches to the debrief by itself.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (app.screen() == Simulator::Screen::Reading && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_EQ(app.screen(), Simulator::Screen::Debrief);
+        // Export is offered once the key images are made.
+        while (!app.controlCentre("export") && std::chrono::steady_clock::now() < deadline) ui.frame();
+        polysim::gui::writePng(dir / "5-debrief.png", ui.frame().s);
+        ASSERT_TRUE(ui.click("export"));
+        ASSERT_NE(app.debrief(), nullptr);
+        const fs::path report = dir / "session.html";
+        EXPECT_EQ(app.debrief()->status(), "Written: " + report.string());
+        auto cli = polysim::test::runShell("XDG_CACHE_HOME=" + std::string(std::getenv("XDG_CACHE_HOME")) + " " +
+                                           polysim + " score " + scenario + " " + o.log.string() +
+                                           " --no-history --html " + (dir / "cli.html").string());
+        ASSERT_EQ(cli.exitCode, 3) << cli.out << cli.err;  // not passed
+        const std::string exported = polysim::test::readFile(report);
+        EXPECT_GT(exported.size(), 10000u);
+        EXPECT_TRUE(exported == polysim::test::readFile(dir / "cli.html"))
+            << "the app's export differs from `polysim score --html`: " << report << " vs " << (dir / "cli.html");
+        // A second export says it replaced the first.
+        ASSERT_TRUE(ui.click("export"));
+        EXPECT_EQ(app.debrief()->status().rfind("Updated: " + report.string(), 0), 0u) << app.debrief()->status();
+
+        ASSERT_TRUE(ui.click("close"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Library);
+        EXPECT_EQ(app.caseId(), "");
+        Shot library = ui.frame();
+        polysim::gui::writePng(dir / "6-library-after.png", library.s);
+        // The total in the history (as `polysim score` prints it) is the library's best for this trainee.
+        const auto total = cli.out.substr(cli.out.find("total ") + 6);
+        for (const auto& c : app.library())
+            if (c.id == motorcyclist) {
+                ASSERT_TRUE(c.best) << "the session just recorded is not the best";
+                EXPECT_NEAR(*c.best, std::stod(total), 1e-9) << cli.out;
+            }
+        // Another session from the library gets a log of its own: the first one's is kept.
+        const std::string firstLog = polysim::test::readFile(o.log);
+        ASSERT_TRUE(ui.click("open:" + motorcyclist));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        for (int i = 0; i < 5; ++i) ui.frame();
+        EXPECT_EQ(polysim::test::readFile(o.log), firstLog);
+    }
 }

@@ -32,6 +32,12 @@ scoring::Score playNovice(const scenario::Scenario& sc) {
     return scoring::scoreSession(sc, log.events());
 }
 
+// The small phantom every GUI test shares (made once per test run).
+void useSharedPhantomCache() {
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    setenv("XDG_CACHE_HOME", (fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache").c_str(), 1);
+}
+
 gui::Screenshot frame(gui::AppWindow& window, gui::DebriefView& view) {
     SDL_Event e;
     while (SDL_PollEvent(&e)) {}
@@ -53,12 +59,23 @@ int pixels(const gui::Screenshot& s, float x0, float y0, float x1, float y1, std
         }
     return n;
 }
+
+// The longest vertical run of exactly this colour in columns [x0, x1), rows above y1: a scrollbar's grab.
+int verticalRun(const gui::Screenshot& s, int x0, int x1, int y1, std::array<int, 3> rgb) {
+    int best = 0;
+    for (int x = std::max(0, x0); x < std::min(s.width, x1); ++x)
+        for (int y = 0, run = 0; y < std::min(s.height, y1); ++y) {
+            const uint8_t* p = s.rgba.data() + (std::size_t(y) * s.width + x) * 4;
+            run = p[0] == rgb[0] && p[1] == rgb[1] && p[2] == rgb[2] ? run + 1 : 0;
+            best = std::max(best, run);
+        }
+    return best;
+}
 }  // namespace
 
 TEST(DebriefScreen, DrawsEverySectionTextPlotElementAndKeyImageOfTheReport) {
     auto dir = test::scratchDir("debrief-screen");
-    const char* base = std::getenv("POLYSIM_TEST_TMP");
-    setenv("XDG_CACHE_HOME", (fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache").c_str(), 1);
+    useSharedPhantomCache();
     auto loaded = scenario::loadScenario(test::smallShippedScenario("motorcyclist", dir));
     ASSERT_TRUE(loaded.scenario);
     const auto& sc = *loaded.scenario;
@@ -85,6 +102,17 @@ TEST(DebriefScreen, DrawsEverySectionTextPlotElementAndKeyImageOfTheReport) {
     for (const auto& t : scoring::debriefTexts(content))
         EXPECT_GT(shown[t]--, 0) << "not drawn: " << t;
     EXPECT_EQ(drawn.keyImages, int(sc.findings.size()));
+    // With every section open the content is far taller than the window, yet the actions stay on screen, in the
+    // footer below the scrolling content, whose scrollbar shows at the right edge.
+    for (const char* control : {"export", "close", "section:1", "section:4"}) {
+        auto at = view.controlCentre(control);
+        ASSERT_TRUE(at) << control;
+        EXPECT_GT(at->second, float(summary.height) * 0.8f) << control;
+        EXPECT_LT(at->second, float(summary.height)) << control;
+    }
+    EXPECT_GT(verticalRun(summary, summary.width - 16, summary.width, int(float(summary.height) * 0.8f), {79, 79, 79}),
+              30)
+        << "no scrollbar: " << (dir / "1-summary.png");
     // Each plot element once: bands and their labels, brackets, lanes with label and start line, injuries with their
     // centre line, paths, marks, calls, deteriorations, the axis, ticks with labels, the axis label.
     const auto& p = content.plot;
@@ -111,4 +139,31 @@ TEST(DebriefScreen, DrawsEverySectionTextPlotElementAndKeyImageOfTheReport) {
     view.jumpToSection(3);
     frame(window, view);
     gui::writePng(dir / "4-take-home.png", frame(window, view));
+}
+
+TEST(DebriefScreen, AReportThatCannotBeWrittenSaysSoAndLeavesNothingBehind) {
+    auto dir = test::scratchDir("debrief-export-error");
+    useSharedPhantomCache();
+    auto loaded = scenario::loadScenario(test::smallShippedScenario("motorcyclist", dir));
+    ASSERT_TRUE(loaded.scenario);
+    const auto score = playNovice(*loaded.scenario);
+    gui::WindowOptions wo;
+    wo.vsync = false;
+    wo.hidden = true;
+    gui::AppWindow window(wo);
+    gui::DebriefView view(*loaded.scenario, score, dir / "session.jsonl");
+    // Where the report should go there is a folder of that name.
+    fs::create_directories(dir / "session.html" / "keep");
+    EXPECT_FALSE(view.exportReport());
+    EXPECT_TRUE(view.statusIsError());
+    EXPECT_EQ(view.status().rfind("Could not write the report " + (dir / "session.html").string() + ": ", 0), 0u)
+        << view.status();
+    EXPECT_TRUE(fs::is_directory(dir / "session.html" / "keep"));
+    EXPECT_FALSE(fs::exists(dir / "session.html.partial"));
+    // Once the way is clear, the same button writes it and says where.
+    fs::remove_all(dir / "session.html");
+    EXPECT_TRUE(view.exportReport());
+    EXPECT_FALSE(view.statusIsError());
+    EXPECT_EQ(view.status(), "Written: " + (dir / "session.html").string());
+    EXPECT_GT(fs::file_size(dir / "session.html"), 10000u);
 }

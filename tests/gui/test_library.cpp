@@ -276,6 +276,12 @@ TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibr
         (dir / "other.jsonl").string() + " --trainee other && " + polysim + " score " + scenario + " " +
         (dir / "other.jsonl").string() + " --db " + (dir / "data" / "polysim" / "results.sqlite").string());
     ASSERT_EQ(other.exitCode, 0) << other.out << other.err;
+    // The desktop's opener, standing in for the browser: it notes what it was asked to open.
+    fs::create_directories(dir / "bin");
+    std::ofstream(dir / "bin" / "xdg-open") << "#!/bin/sh\necho \"$1\" > " << (dir / "opened.txt") << "\n";
+    fs::permissions(dir / "bin" / "xdg-open", fs::perms::owner_all);
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    setenv("PATH", ((dir / "bin").string() + ":" + path).c_str(), 1);
     // A short session that the trainee ends: the scout in a bone window, then End.
     std::ofstream(dir / "trainee.txt") << "00:01 series scout\n00:02 window bone\n00:04 end\n";
     polysim::gui::WindowOptions wo;
@@ -315,6 +321,12 @@ TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibr
         EXPECT_GT(exported.size(), 10000u);
         EXPECT_TRUE(exported == polysim::test::readFile(dir / "cli.html"))
             << "the app's export differs from `polysim score --html`: " << report << " vs " << (dir / "cli.html");
+        // Once written, it can be opened from the debrief.
+        ASSERT_TRUE(ui.click("open-report"));
+        for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+             !fs::exists(dir / "opened.txt") && std::chrono::steady_clock::now() < until;)
+            SDL_Delay(50);
+        EXPECT_EQ(polysim::test::readFile(dir / "opened.txt"), report.string() + "\n");
         // A second export says it replaced the first.
         ASSERT_TRUE(ui.click("export"));
         EXPECT_EQ(app.debrief()->status().rfind("Updated: " + report.string(), 0), 0u) << app.debrief()->status();
@@ -339,4 +351,5 @@ TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibr
         for (int i = 0; i < 5; ++i) ui.frame();
         EXPECT_EQ(polysim::test::readFile(o.log), firstLog);
     }
+    setenv("PATH", path.c_str(), 1);
 }

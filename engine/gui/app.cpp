@@ -365,7 +365,9 @@ private:
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
                     ImGui::TableNextColumn();
-                    if (auto b = best_.find(e.scenario->meta.id); b != best_.end()) ImGui::Text("%.0f", b->second);
+                    // One decimal, as the debrief shows it: 69.6 must not read as the pass mark of 70.
+                    if (auto b = best_.find(e.scenario->meta.id); b != best_.end())
+                        ImGui::TextUnformatted(scoring::totalText(b->second).c_str());
                     else ImGui::TextDisabled("-");
                     ImGui::TableNextColumn();
                     ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());

@@ -108,6 +108,25 @@ TEST(Debrief, TheHtmlReportHoldsEveryTextOfTheDebriefContentOfTheShippedNoviceRu
     EXPECT_LT(verdict, formula);
 }
 
+TEST(Debrief, ATotalJustUnderThePassMarkIsNotRoundedUpToIt) {
+    auto sc = test::traumaCase();
+    auto s = scored(sc, test::kExpertScript, "expert");
+    // As a session scored 69.6 with no critical error would be.
+    s.total = 69.6;
+    s.passed = s.total >= sc.weights.passThreshold && s.criticalErrors.empty();
+    ASSERT_FALSE(s.passed);
+    ASSERT_EQ(sc.weights.passThreshold, 70);
+    auto content = buildDebrief(sc, s);
+    const auto& score = content.sections.front().blocks.front();
+    ASSERT_EQ(score.kind, DebriefBlock::Kind::Score);
+    EXPECT_EQ(score.text, "69.6 / 100");
+    EXPECT_EQ(score.label, "NOT PASSED");
+    EXPECT_EQ(content.sections.front().blocks[1].text,
+              "Not passed: the total 69.6 is below the pass mark of 70, though there was no critical error.");
+    EXPECT_EQ(totalText(69.96), "70.0");
+    EXPECT_EQ(totalText(100), "100.0");
+}
+
 TEST(Debrief, RendersInHeadlessChromium) {
     auto dir = test::scratchDir("debrief_chromium");
     auto sc = test::traumaCase();

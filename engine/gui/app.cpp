@@ -49,7 +49,8 @@ fs::path sessionsFolder() {
     return base / "sessions";
 }
 
-// The newest session log that never reached session_end (the app crashed or was left), with its scenario id.
+// The newest session log that never reached session_end (the app crashed or was left), with its scenario id. A log
+// in which nothing happened (left while the patient was being prepared: no action, the clock never ran) is not one.
 std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
     std::error_code ec;
     std::optional<std::pair<fs::path, std::string>> found;
@@ -59,9 +60,12 @@ std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
         try {
             auto log = session::readEventLog(e.path());
             if (log.events.empty() || log.events.front().value("event", "") != "session_start") continue;
-            bool ended = false;
-            for (const auto& ev : log.events) ended = ended || ev.value("event", "") == "session_end";
-            if (!ended && (!found || e.last_write_time() > newest)) {
+            bool ended = false, happened = false;
+            for (const auto& ev : log.events) {
+                ended = ended || ev.value("event", "") == "session_end";
+                happened = happened || ev.contains("action") || ev.value("t", 0.0) > 0;
+            }
+            if (!ended && happened && (!found || e.last_write_time() > newest)) {
                 found = {e.path(), log.events.front().value("scenario", "")};
                 newest = e.last_write_time();
             }
@@ -389,13 +393,17 @@ private:
             ImGui::Separator();
             ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of '%s' was found: %s",
                                unfinished_->second.c_str(), unfinished_->first.string().c_str());
-            for (auto& e : library_)
-                if (e.scenario && e.scenario->meta.id == unfinished_->second && ImGui::Button("Resume it")) {
+            for (auto& e : library_) {
+                if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;
+                bool resume = ImGui::Button("Resume it");
+                noteControl("resume");
+                if (resume) {
                     scenario_ = *e.scenario;
                     resumeLog_ = unfinished_->first;
                     startReading();
                     break;
                 }
+            }
             ImGui::SameLine();
             if (ImGui::Button("Ignore")) unfinished_.reset();
         }
@@ -445,11 +453,22 @@ private:
         ImGuiIO& io = ImGui::GetIO();
         ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
         ImGui::Begin("Leave the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse);
-        ImGui::TextUnformatted("The session is still running. Everything you did is in its event log:");
-        ImGui::TextDisabled("%s", room_->log().path().string().c_str());
-        if (ImGui::Button("Leave")) running_ = false;
+        const bool preparing = room_->images().preparing();
+        if (preparing) {
+            // Nothing has started: the scan begins once the patient is ready.
+            ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");
+            ImGui::TextUnformatted("Leaving stops preparing the images; they are made again next time.");
+        } else {
+            ImGui::TextUnformatted("The session is still running. Everything you did is in its event log:");
+            ImGui::TextDisabled("%s", room_->log().path().string().c_str());
+        }
+        bool leave = ImGui::Button("Leave");
+        noteControl("leave");
+        if (leave) running_ = false;
         ImGui::SameLine();
-        if (ImGui::Button("Keep reading")) confirmQuit_ = false;
+        bool stay = ImGui::Button(preparing ? "Keep waiting" : "Keep reading");
+        noteControl("stay");
+        if (stay) confirmQuit_ = false;
         ImGui::End();
     }
 

@@ -56,8 +56,9 @@ public:
     Screen screen() const;
     std::vector<LibraryCase> library() const;
     std::string caseId() const;  // the case chosen (empty while none is)
-    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back"; in the reading
-    // room its top bar's "series:<id>".
+    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back", "resume"; in the
+    // reading room its top bar's "series:<id>", and "leave" / "stay" while it asks before leaving; on the debrief
+    // "export", "open-report", "close", "section:<n>".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     bool imagesShown() const;  // the reading room shows a CT image
     const DebriefView* debrief() const;  // the debrief screen, while it shows

@@ -353,3 +353,72 @@ TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibr
     }
     setenv("PATH", path.c_str(), 1);
 }
+
+namespace {
+std::vector<fs::path> phantomFolders(const fs::path& cache) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(cache / "polysim", ec))
+        if (e.path().filename().string().starts_with("phantom-")) out.push_back(e.path());
+    return out;
+}
+}  // namespace
+
+TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothingToResume) {
+    auto dir = polysim::test::scratchDir("library-leave-preparing");
+    // The full-size case in a cache of its own: its phantom takes long enough to make that the user leaves first.
+    fs::path lib = dir / "scenarios";
+    fs::create_directories(lib);
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml", lib / "motorcyclist.toml");
+    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
+    useTestEnvironment(dir);
+    const fs::path cache = dir / "cache";
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    polysim::gui::AppWindow window(wo);
+    polysim::gui::RunOptions o;
+    o.sound = false;  // the log goes where the library looks for unfinished sessions
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ASSERT_TRUE(ui.click("open:motorcyclist"));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (phantomFolders(cache).empty() && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_EQ(phantomFolders(cache).size(), 1u) << "the phantom is not being made";
+        // The window is closed: the app asks first, in words for a session that has not started.
+        SDL_Event quit{};
+        quit.type = SDL_QUIT;
+        SDL_PushEvent(&quit);
+        while (!app.controlCentre("leave") && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_TRUE(app.controlCentre("leave"));
+        polysim::gui::writePng(dir / "leave-while-preparing.png", ui.frame().s);
+        ASSERT_TRUE(ui.click("leave"));
+        EXPECT_FALSE(app.frame()) << "the app did not leave";
+    }
+    // Left before the patient was ready: the generation stopped (no study was finished after all) and took its
+    // partial folder with it.
+    EXPECT_TRUE(phantomFolders(cache).empty()) << phantomFolders(cache).front();
+
+    // The session log holds only its start: nothing to resume.
+    std::vector<fs::path> logs;
+    for (const auto& e : fs::directory_iterator(dir / "data" / "polysim" / "sessions")) logs.push_back(e.path());
+    ASSERT_EQ(logs.size(), 1u);
+    {
+        Simulator app(o, window);
+        app.frame();
+        app.frame();
+        EXPECT_FALSE(app.controlCentre("resume")) << "a session in which nothing happened is offered for resume";
+    }
+    // Once something happened in it, it is offered.
+    std::ofstream(logs.front(), std::ios::app) << "{\"t\":3.0,\"action\":\"series\",\"series\":\"scout\"}\n";
+    {
+        Simulator app(o, window);
+        app.frame();
+        app.frame();
+        EXPECT_TRUE(app.controlCentre("resume"));
+    }
+}

@@ -161,17 +161,21 @@ public:
         while (SDL_PollEvent(&e)) {
             ImGui_ImplSDL2_ProcessEvent(&e);
             if (e.type == SDL_QUIT) {
-                if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = true;
+                if (confirmQuit_) running_ = false;  // closed again while the app asks: that is the answer
+                else if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = openQuit_ = true;
                 else running_ = false;
             }
-            if (screen_ == Screen::Reading && room_) room_->handleEvent(e);
+            // While the app asks before leaving, the room behind the dialog takes no input.
+            if (screen_ == Screen::Reading && room_ && !confirmQuit_) room_->handleEvent(e);
         }
         Uint64 nowTicks = SDL_GetPerformanceCounter();
         double dt = last_ ? double(nowTicks - last_) / double(SDL_GetPerformanceFrequency()) : 0.0;
         last_ = nowTicks;
         window_.beginFrame();
         if (screen_ == Screen::Reading && room_) {
-            room_->advanceBy(std::min(dt, 0.25));  // a stalled frame must not skip a scenario event's moment
+            // A stalled frame must not skip a scenario event's moment. The session clock stands still while the app
+            // asks before leaving: only real time passes then, so a scripted run logs the same session times.
+            room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
             imagesShown_ = room_->prepareFrame();
             if (room_->images().preparing()) drawPreparing(*room_);
             else room_->draw();
@@ -195,6 +199,7 @@ public:
         } else if (screen_ == Screen::Debrief) {
             drawDebrief();
         }
+        if (screen_ != Screen::Reading) confirmQuit_ = false;
         if (confirmQuit_) drawConfirmQuit();
         if (!warning_.empty()) {
             ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
@@ -217,6 +222,9 @@ public:
     std::string caseId() const { return scenario_ ? scenario_->meta.id : std::string(); }
     bool imagesShown() const { return imagesShown_; }
     const DebriefView* debrief() const { return screen_ == Screen::Debrief ? debrief_.get() : nullptr; }
+    std::optional<double> sessionTime() const {
+        return screen_ == Screen::Reading && room_ ? std::optional<double>(room_->clock().now()) : std::nullopt;
+    }
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const {
         auto it = controls_.find(name);
         if (it != controls_.end()) return it->second;
@@ -449,27 +457,38 @@ private:
         if (debrief_->draw() == DebriefView::Action::Close) closeDebrief();
     }
 
+    // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
     void drawConfirmQuit() {
+        if (openQuit_) {
+            ImGui::OpenPopup("###leave");
+            openQuit_ = false;
+        }
         ImGuiIO& io = ImGui::GetIO();
-        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
-        ImGui::Begin("Leave the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse);
+        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
+                                ImVec2(0.5f, 0.5f));
         const bool preparing = room_->images().preparing();
+        const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
+        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
         if (preparing) {
             // Nothing has started: the scan begins once the patient is ready.
             ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");
             ImGui::TextUnformatted("Leaving stops preparing the images; they are made again next time.");
         } else {
-            ImGui::TextUnformatted("The session is still running. Everything you did is in its event log:");
+            ImGui::TextUnformatted("The session is paused. Everything you did is in its event log:");
             ImGui::TextDisabled("%s", room_->log().path().string().c_str());
         }
+        ImGui::TextDisabled("Closing the window again leaves too.");
         bool leave = ImGui::Button("Leave");
         noteControl("leave");
         if (leave) running_ = false;
         ImGui::SameLine();
         bool stay = ImGui::Button(preparing ? "Keep waiting" : "Keep reading");
         noteControl("stay");
-        if (stay) confirmQuit_ = false;
-        ImGui::End();
+        if (stay) {
+            confirmQuit_ = false;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
     }
 
     const RunOptions& options_;
@@ -488,7 +507,8 @@ private:
     bool sessionStarted_ = false;
     Screen screen_ = Screen::Library;
     bool running_ = true;
-    bool confirmQuit_ = false;
+    bool confirmQuit_ = false;  // asking before leaving the reading room
+    bool openQuit_ = false;     // ... from this frame on
     bool imagesShown_ = false;
     Uint64 last_ = 0;
     std::map<std::string, std::pair<float, float>> controls_;
@@ -649,6 +669,7 @@ std::optional<std::pair<float, float>> Simulator::controlCentre(const std::strin
 }
 bool Simulator::imagesShown() const { return app_->imagesShown(); }
 const DebriefView* Simulator::debrief() const { return app_->debrief(); }
+std::optional<double> Simulator::sessionTime() const { return app_->sessionTime(); }
 
 int runApp(const RunOptions& o) {
     const bool headless = !o.screenshot.empty() || o.benchFrames > 0;

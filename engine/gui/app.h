@@ -62,6 +62,7 @@ public:
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     bool imagesShown() const;  // the reading room shows a CT image
     const DebriefView* debrief() const;  // the debrief screen, while it shows
+    std::optional<double> sessionTime() const;  // the reading room's session clock, while it shows
 
 private:
     std::unique_ptr<SimulatorApp> app_;

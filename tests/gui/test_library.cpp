@@ -422,3 +422,56 @@ TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothin
         EXPECT_TRUE(app.controlCentre("resume"));
     }
 }
+
+TEST(Library, AskingBeforeLeavingPausesTheSessionKeepsTheRoomFromInputAndASecondCloseLeaves) {
+    auto dir = polysim::test::scratchDir("library-ask-leave");
+    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
+    useTestEnvironment(dir);
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    polysim::gui::AppWindow window(wo);
+    auto o = quietRun(dir);
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ASSERT_TRUE(ui.click("open:motorcyclist"));
+        ASSERT_TRUE(ui.click("start"));
+        // The session clock runs once the (cached, small) phantom is ready.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (app.sessionTime().value_or(0) < 1.0 && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_GE(app.sessionTime().value_or(0), 1.0) << "the session did not start";
+        auto quit = [] {
+            SDL_Event e{};
+            e.type = SDL_QUIT;
+            SDL_PushEvent(&e);
+        };
+        quit();
+        ui.frame();
+        ASSERT_TRUE(app.controlCentre("leave")) << "closing the window does not ask first";
+        const double asked = *app.sessionTime();
+        const std::string logged = polysim::test::readFile(o.log);
+        // Behind the dialog the room takes no clicks: opening the scout from the top bar does nothing.
+        auto scout = app.controlCentre("series:scout");
+        ASSERT_TRUE(scout);
+        ui.clickAt(int(scout->first), int(scout->second));
+        for (int i = 0; i < 10; ++i) {
+            SDL_Delay(100);
+            ui.frame();
+        }
+        polysim::gui::writePng(dir / "asking.png", ui.frame().s);
+        EXPECT_EQ(*app.sessionTime(), asked) << "the session went on while the app asked";
+        EXPECT_EQ(polysim::test::readFile(o.log), logged) << "something reached the session behind the dialog";
+        // Keep reading: the clock runs again.
+        ASSERT_TRUE(ui.click("stay"));
+        while (*app.sessionTime() <= asked && std::chrono::steady_clock::now() < deadline) ui.frame();
+        EXPECT_GT(*app.sessionTime(), asked);
+        EXPECT_FALSE(app.controlCentre("leave"));
+        // Closed twice: the second close is the answer.
+        quit();
+        ui.frame();
+        ASSERT_TRUE(app.controlCentre("leave"));
+        quit();
+        EXPECT_FALSE(app.frame()) << "a second close while asked did not leave";
+    }
+}

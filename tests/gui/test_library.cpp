@@ -43,6 +43,20 @@ void useTestEnvironment(const fs::path& dir) {
     unsetenv("POLYSIM_DATA");
 }
 
+// A fresh folder for the test with the two-case library, the app's environment pointed at it.
+fs::path libraryFolder(const std::string& name) {
+    auto dir = polysim::test::scratchDir(name);
+    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
+    useTestEnvironment(dir);
+    return dir;
+}
+
+polysim::gui::WindowOptions shownWindow() {
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    return wo;
+}
+
 // The app without sound, its session log in the test's folder.
 polysim::gui::RunOptions quietRun(const fs::path& dir) {
     polysim::gui::RunOptions o;
@@ -138,12 +152,8 @@ private:
 }  // namespace
 
 TEST(Library, PickACaseReadTheBriefingAndStartReading) {
-    auto dir = polysim::test::scratchDir("library-click");
-    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
-    useTestEnvironment(dir);
-    polysim::gui::WindowOptions wo;
-    wo.vsync = false;
-    polysim::gui::AppWindow window(wo);
+    auto dir = libraryFolder("library-click");
+    polysim::gui::AppWindow window(shownWindow());
     auto o = quietRun(dir);
     {
         Simulator app(o, window);
@@ -284,9 +294,7 @@ TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibr
     setenv("PATH", ((dir / "bin").string() + ":" + path).c_str(), 1);
     // A short session that the trainee ends: the scout in a bone window, then End.
     std::ofstream(dir / "trainee.txt") << "00:01 series scout\n00:02 window bone\n00:04 end\n";
-    polysim::gui::WindowOptions wo;
-    wo.vsync = false;
-    polysim::gui::AppWindow window(wo);
+    polysim::gui::AppWindow window(shownWindow());
     auto o = quietRun(dir);
     o.script = dir / "trainee.txt";
     {
@@ -374,9 +382,7 @@ TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothin
     useTestEnvironment(dir);
     const fs::path cache = dir / "cache";
     setenv("XDG_CACHE_HOME", cache.c_str(), 1);
-    polysim::gui::WindowOptions wo;
-    wo.vsync = false;
-    polysim::gui::AppWindow window(wo);
+    polysim::gui::AppWindow window(shownWindow());
     polysim::gui::RunOptions o;
     o.sound = false;  // the log goes where the library looks for unfinished sessions
     {
@@ -424,12 +430,8 @@ TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothin
 }
 
 TEST(Library, AskingBeforeLeavingPausesTheSessionKeepsTheRoomFromInputAndASecondCloseLeaves) {
-    auto dir = polysim::test::scratchDir("library-ask-leave");
-    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
-    useTestEnvironment(dir);
-    polysim::gui::WindowOptions wo;
-    wo.vsync = false;
-    polysim::gui::AppWindow window(wo);
+    auto dir = libraryFolder("library-ask-leave");
+    polysim::gui::AppWindow window(shownWindow());
     auto o = quietRun(dir);
     {
         Simulator app(o, window);

@@ -2,6 +2,7 @@
 #include "gui/app.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -108,6 +109,20 @@ void drawPreparing(const ReadingRoom& room) {
     ImGui::ProgressBar(float(images.prepareFraction()), ImVec2(-1, 0));
     ImGui::TextUnformatted(images.prepareStage().c_str());
     ImGui::End();
+}
+
+// What the prehospital story says was done that lowers the GCS on arrival ("intubation", "sedation"), from its own
+// words; empty when it says nothing of the kind.
+std::string sedationInStory(const std::string& story) {
+    std::string lower = story;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const bool intubated = lower.find("intubated") != std::string::npos || lower.find("intubation") != std::string::npos;
+    const bool sedated = lower.find("sedat") != std::string::npos || lower.find("anaesthetis") != std::string::npos ||
+                         lower.find("anesthetiz") != std::string::npos;
+    if (intubated && sedated) return "intubation and sedation";
+    if (intubated) return "intubation";
+    if (sedated) return "sedation";
+    return "";
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -295,6 +310,8 @@ private:
             }
             library_.push_back(std::move(e));
         }
+        // The default case (the one `make run` opens) first, the others in file-name order.
+        std::stable_partition(library_.begin(), library_.end(), [](const LibraryEntry& e) { return e.isDefault; });
         refreshLibraryState();
     }
 
@@ -421,7 +438,11 @@ private:
     void drawBriefing() {
         const auto& s = *scenario_;
         fullScreenWindow("##briefing");
+        ImGuiIO& io = ImGui::GetIO();
+        ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+        if (big) ImGui::PushFont(big);
         ImGui::TextUnformatted(s.meta.title.c_str());
+        if (big) ImGui::PopFont();
         ImGui::Separator();
         const auto& p = s.patient;
         ImGui::Text("Patient: %d years, %s", p.ageYears, p.sex.c_str());
@@ -435,6 +456,11 @@ private:
         const auto& v = p.vitalsAtStart;
         ImGui::Text("On arrival: HR %.0f, BP %.0f/%.0f, SpO2 %.0f %%, RR %.0f, GCS %d", v.heartRate, v.systolic,
                     v.diastolic, v.spo2, v.respiratoryRate, v.gcs);
+        if (const std::string what = sedationInStory(p.prehospital); !what.empty() && v.gcs < 15)
+            ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1),
+                               "The prehospital story mentions %s: a GCS taken after it reflects the drugs, not the "
+                               "neurological state.",
+                               what.c_str());
         ImGui::Spacing();
         ImGui::TextWrapped(
             "You are the radiologist at the CT console. Images arrive series by series; the team will ask you "

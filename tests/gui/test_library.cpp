@@ -477,3 +477,21 @@ TEST(Library, AskingBeforeLeavingPausesTheSessionKeepsTheRoomFromInputAndASecond
         EXPECT_FALSE(app.frame()) << "a second close while asked did not leave";
     }
 }
+
+TEST(Library, TheDefaultCaseComesFirstThenTheOthersByFileName) {
+    auto dir = libraryFolder("library-order");
+    // A case whose file name sorts before the default's.
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "fall-from-height.toml",
+                  dir / "scenarios" / "fall-from-height.toml");
+    polysim::gui::WindowOptions wo = shownWindow();
+    wo.hidden = true;
+    polysim::gui::AppWindow window(wo);
+    auto o = quietRun(dir);  // the app keeps a reference to its options
+    Simulator app(o, window);
+    app.frame();
+    std::vector<std::string> files;
+    for (const auto& c : app.library()) files.push_back(c.file.filename().string());
+    EXPECT_EQ(files, (std::vector<std::string>{"motorcyclist.toml", "fall-from-height.toml",
+                                               std::string(kTemplate) + ".toml"}));
+    EXPECT_TRUE(app.library().front().isDefault);
+}

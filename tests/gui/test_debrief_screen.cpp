@@ -83,6 +83,7 @@ TEST(DebriefScreen, DrawsEverySectionTextPlotElementAndKeyImageOfTheReport) {
 
     gui::WindowOptions wo;
     wo.vsync = false;
+    wo.hidden = true;  // drawn and read back without showing: no other test's clicks land on it
     gui::AppWindow window(wo);
     gui::DebriefView view(sc, score, dir / "novice.jsonl");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);

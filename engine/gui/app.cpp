@@ -2,6 +2,7 @@
 #include "gui/app.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -17,13 +18,12 @@
 
 #include "gui/app_window.h"
 #include "gui/bindings.h"
+#include "gui/debrief_view.h"
 #include "gui/gl.h"
 #include "gui/reading_room.h"
 #include "gui/series_source.h"
 #include "scenario/loader.h"
-#include "scoring/debrief.h"
 #include "scoring/history.h"
-#include "scoring/key_images.h"
 #include "scoring/score.h"
 #include "session/trainee_script.h"
 
@@ -50,7 +50,8 @@ fs::path sessionsFolder() {
     return base / "sessions";
 }
 
-// The newest session log that never reached session_end (the app crashed or was left), with its scenario id.
+// The newest session log that never reached session_end (the app crashed or was left), with its scenario id. A log
+// in which nothing happened (left while the patient was being prepared: no action, the clock never ran) is not one.
 std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
     std::error_code ec;
     std::optional<std::pair<fs::path, std::string>> found;
@@ -60,9 +61,12 @@ std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
         try {
             auto log = session::readEventLog(e.path());
             if (log.events.empty() || log.events.front().value("event", "") != "session_start") continue;
-            bool ended = false;
-            for (const auto& ev : log.events) ended = ended || ev.value("event", "") == "session_end";
-            if (!ended && (!found || e.last_write_time() > newest)) {
+            bool ended = false, happened = false;
+            for (const auto& ev : log.events) {
+                ended = ended || ev.value("event", "") == "session_end";
+                happened = happened || ev.contains("action") || ev.value("t", 0.0) > 0;
+            }
+            if (!ended && happened && (!found || e.last_write_time() > newest)) {
                 found = {e.path(), log.events.front().value("scenario", "")};
                 newest = e.last_write_time();
             }
@@ -78,7 +82,10 @@ fs::path defaultLogFile(const scenario::Scenario& s) {
     char stamp[32];
     std::time_t now = std::time(nullptr);  // names the file only; the session itself runs on its own clock
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    return base / "sessions" / (s.meta.id + "-" + stamp + ".jsonl");
+    fs::path file = base / "sessions" / (s.meta.id + "-" + stamp + ".jsonl");
+    for (int n = 2; fs::exists(file); ++n)  // a second session of the case within the same second
+        file = base / "sessions" / (s.meta.id + "-" + stamp + "-" + std::to_string(n) + ".jsonl");
+    return file;
 }
 
 Bindings loadBindings(std::string& warning) {
@@ -104,6 +111,20 @@ void drawPreparing(const ReadingRoom& room) {
     ImGui::End();
 }
 
+// What the prehospital story says was done that lowers the GCS on arrival ("intubation", "sedation"), from its own
+// words; empty when it says nothing of the kind.
+std::string sedationInStory(const std::string& story) {
+    std::string lower = story;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const bool intubated = lower.find("intubated") != std::string::npos || lower.find("intubation") != std::string::npos;
+    const bool sedated = lower.find("sedat") != std::string::npos || lower.find("anaesthetis") != std::string::npos ||
+                         lower.find("anesthetiz") != std::string::npos;
+    if (intubated && sedated) return "intubation and sedation";
+    if (intubated) return "intubation";
+    if (sedated) return "sedation";
+    return "";
+}
+
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -121,65 +142,6 @@ struct LibraryEntry {
     std::string missing;  // the case loads, but its images are not on this machine
 };
 
-// The debrief: the score with its reasons, part by part. Returns true when the user closes it.
-bool debriefScreen(const scenario::Scenario& scenario, const scoring::Score& sc, const fs::path& log,
-                   std::string& exported) {
-    ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("##debrief", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
-    ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
-    if (big) ImGui::PushFont(big);
-    ImGui::Text("Debrief: %s", sc.scenarioTitle.c_str());
-    ImGui::TextColored(sc.passed ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.4f, 0.4f, 1), "Score %.0f / 100  %s",
-                       sc.total, sc.passed ? "passed" : "not passed");
-    if (big) ImGui::PopFont();
-    ImGui::TextWrapped("%s", sc.why.c_str());
-    for (const auto& c : sc.criticalErrors) ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "Critical: %s", c.c_str());
-    auto part = [](const char* name, double score) {
-        ImGui::Text("%-14s", name);
-        ImGui::SameLine(140);
-        char b[16];
-        std::snprintf(b, sizeof b, "%.0f %%", score * 100);
-        ImGui::ProgressBar(float(score), ImVec2(300, 0), b);
-    };
-    part("Findings", sc.findings.score);
-    part("Reading order", sc.order.score);
-    part("Coverage", sc.coverage.score);
-    part("Interruptions", sc.interruptions.score);
-    part("Conclusion", sc.conclusion.score);
-    if (ImGui::CollapsingHeader("Findings", ImGuiTreeNodeFlags_DefaultOpen))
-        for (const auto& f : sc.findings.items)
-            ImGui::TextWrapped("[%d/10 %s] %s - %s", f.band, f.bandName.c_str(), f.finding ? f.finding->label.c_str() : "?",
-                               f.why.c_str());
-    if (ImGui::CollapsingHeader("Reading order", ImGuiTreeNodeFlags_DefaultOpen)) ImGui::TextWrapped("%s", sc.order.why.c_str());
-    if (ImGui::CollapsingHeader("Coverage"))
-        for (const auto& r : sc.coverage.regions)
-            ImGui::TextWrapped("%s: %.0f %% seen, %s - %s", r.region ? r.region->label.c_str() : "?", r.fraction * 100,
-                               r.style.c_str(), r.why.c_str());
-    if (ImGui::CollapsingHeader("Interruptions"))
-        for (const auto& i : sc.interruptions.items)
-            ImGui::TextWrapped("%s: %s", i.spec ? i.spec->id.c_str() : "?", i.why.c_str());
-    if (ImGui::CollapsingHeader("Conclusion", ImGuiTreeNodeFlags_DefaultOpen)) {
-        ImGui::TextWrapped("Yours: %s", sc.conclusion.text.c_str());
-        ImGui::TextWrapped("Expert: %s", scenario.conclusion.expertSentence.c_str());
-        ImGui::TextWrapped("%s", sc.conclusion.why.c_str());
-    }
-    ImGui::TextDisabled("Event log: %s", log.string().c_str());
-    if (ImGui::Button("Export the HTML report") && !log.empty()) {
-        // The same report `polysim score` writes, next to the log.
-        std::string note;
-        auto images = scoring::renderKeyImages(scenario, &note);
-        fs::path html = fs::path(log).replace_extension(".html");
-        std::ofstream(html) << scoring::debriefHtml(scenario, sc, images, note);
-        exported = "written: " + html.string();
-    }
-    if (!exported.empty()) ImGui::TextColored(ImVec4(0.5f, 1, 0.6f, 1), "%s", exported.c_str());
-    bool close = ImGui::Button("Close");
-    ImGui::End();
-    return close;
-}
-
 }  // namespace
 
 class SimulatorApp {
@@ -189,32 +151,12 @@ public:
     SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded = std::nullopt)
         : options_(o), window_(w) {
         bindings_ = loadBindings(warning_);
+        if (const char* user = std::getenv("USER")) trainee_ = user;  // as the reading room names the trainee
         if (!o.scenario.empty()) {
             scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
             screen_ = Screen::Briefing;
         } else {
-            try {
-                scoring::History history(scoring::defaultHistoryPath());
-                for (const auto& h : history.entries())
-                    best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
-            } catch (const std::exception& e) {
-                warning_ = e.what();
-            }
-            unfinished_ = unfinishedSession();
-            const fs::path defaultCase = scenario::defaultScenarioPath();
-            for (const auto& f : scenario::shippedScenarios()) {
-                LibraryEntry e{f, std::nullopt, "", false, ""};
-                std::error_code ec;
-                e.isDefault = fs::equivalent(f, defaultCase, ec);
-                auto r = scenario::loadScenario(f);
-                if (r.scenario) {
-                    e.scenario = std::move(*r.scenario);
-                    e.missing = missingImages(*e.scenario);
-                } else {
-                    e.error = scenario::formatDiagnostics(r.diagnostics);
-                }
-                library_.push_back(std::move(e));
-            }
+            loadLibrary();
         }
     }
 
@@ -234,22 +176,28 @@ public:
         while (SDL_PollEvent(&e)) {
             ImGui_ImplSDL2_ProcessEvent(&e);
             if (e.type == SDL_QUIT) {
-                if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = true;
+                if (confirmQuit_) running_ = false;  // closed again while the app asks: that is the answer
+                else if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = openQuit_ = true;
                 else running_ = false;
             }
-            if (screen_ == Screen::Reading && room_) room_->handleEvent(e);
+            // While the app asks before leaving, the room behind the dialog takes no input.
+            if (screen_ == Screen::Reading && room_ && !confirmQuit_) room_->handleEvent(e);
         }
         Uint64 nowTicks = SDL_GetPerformanceCounter();
         double dt = last_ ? double(nowTicks - last_) / double(SDL_GetPerformanceFrequency()) : 0.0;
         last_ = nowTicks;
         window_.beginFrame();
         if (screen_ == Screen::Reading && room_) {
-            room_->advanceBy(std::min(dt, 0.25));  // a stalled frame must not skip a scenario event's moment
+            // A stalled frame must not skip a scenario event's moment. The session clock stands still while the app
+            // asks before leaving: only real time passes then, so a scripted run logs the same session times.
+            room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
             imagesShown_ = room_->prepareFrame();
             if (room_->images().preparing()) drawPreparing(*room_);
             else room_->draw();
             if (room_->ended()) {
                 score_ = scoring::scoreSession(*scenario_, room_->log().events());
+                if (!score_->trainee.empty()) trainee_ = score_->trainee;
+                debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
                 screen_ = Screen::Debrief;
                 try {  // the results history, as `polysim score` keeps it
                     scoring::History history(scoring::defaultHistoryPath());
@@ -266,6 +214,7 @@ public:
         } else if (screen_ == Screen::Debrief) {
             drawDebrief();
         }
+        if (screen_ != Screen::Reading) confirmQuit_ = false;
         if (confirmQuit_) drawConfirmQuit();
         if (!warning_.empty()) {
             ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
@@ -287,17 +236,23 @@ public:
     Screen screen() const { return screen_; }
     std::string caseId() const { return scenario_ ? scenario_->meta.id : std::string(); }
     bool imagesShown() const { return imagesShown_; }
+    const DebriefView* debrief() const { return screen_ == Screen::Debrief ? debrief_.get() : nullptr; }
+    std::optional<double> sessionTime() const {
+        return screen_ == Screen::Reading && room_ ? std::optional<double>(room_->clock().now()) : std::nullopt;
+    }
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const {
         auto it = controls_.find(name);
         if (it != controls_.end()) return it->second;
         if (screen_ == Screen::Reading && room_) return room_->controlCentre(name);
+        if (screen_ == Screen::Debrief && debrief_) return debrief_->controlCentre(name);
         return std::nullopt;
     }
     std::vector<LibraryCase> library() const {
         std::vector<LibraryCase> out;
         for (const auto& e : library_) {
-            LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error};
+            LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt};
             if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
+            if (auto b = best_.find(c.id); b != best_.end()) c.best = b->second;
             out.push_back(std::move(c));
         }
         return out;
@@ -311,20 +266,79 @@ private:
     }
 
     void startReading() {
+        // --log, --resume and --script are for the first session; later ones (from the library after a debrief)
+        // get a log of their own, so the first one's is never written over.
+        const bool first = !sessionStarted_;
+        sessionStarted_ = true;
         ReadingRoomOptions ro;
-        ro.log = !resumeLog_.empty() ? resumeLog_ : options_.log.empty() ? defaultLogFile(*scenario_) : options_.log;
-        ro.resume = !resumeLog_.empty() || options_.resume;
+        ro.log = !resumeLog_.empty()                ? resumeLog_
+                 : first && !options_.log.empty() ? options_.log
+                                                    : defaultLogFile(*scenario_);
+        ro.resume = !resumeLog_.empty() || (first && options_.resume);
         ro.examMode = options_.examMode;
         ro.sound = options_.sound;
         room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
         room_->createGl();
-        if (!options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
+        if (first && !options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
         screen_ = Screen::Reading;
     }
 
     void backToLibrary() {
         scenario_.reset();
         screen_ = Screen::Library;
+    }
+
+    // The shipped cases, and the case given on the command line when it is not one of them (so it can be run again
+    // after its debrief); each with the trainee's best score and the unfinished session, if any.
+    void loadLibrary() {
+        library_.clear();
+        const fs::path defaultCase = scenario::defaultScenarioPath();
+        auto files = scenario::shippedScenarios();
+        std::error_code ec;
+        if (!options_.scenario.empty() &&
+            std::none_of(files.begin(), files.end(), [&](const fs::path& f) { return fs::equivalent(f, options_.scenario, ec); }))
+            files.insert(files.begin(), options_.scenario);
+        for (const auto& f : files) {
+            LibraryEntry e{f, std::nullopt, "", false, ""};
+            e.isDefault = fs::equivalent(f, defaultCase, ec);
+            auto r = scenario::loadScenario(f);
+            if (r.scenario) {
+                e.scenario = std::move(*r.scenario);
+                e.missing = missingImages(*e.scenario);
+            } else {
+                e.error = scenario::formatDiagnostics(r.diagnostics);
+            }
+            library_.push_back(std::move(e));
+        }
+        // The default case (the one `make run` opens) first, the others in file-name order.
+        std::stable_partition(library_.begin(), library_.end(), [](const LibraryEntry& e) { return e.isDefault; });
+        refreshLibraryState();
+    }
+
+    // Best scores (this trainee's, from the results history) and the session left unfinished, read again after
+    // each session so the library shows the one just recorded.
+    void refreshLibraryState() {
+        best_.clear();
+        try {
+            scoring::History history(scoring::defaultHistoryPath());
+            for (const auto& h : history.entries(trainee_))
+                best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
+        } catch (const std::exception& e) {
+            warning_ = e.what();
+        }
+        unfinished_ = unfinishedSession();
+    }
+
+    // The debrief's "Close": back to the library, the session's room, score and debrief gone.
+    void closeDebrief() {
+        debrief_.reset();
+        if (room_) room_->destroyGl();
+        room_.reset();
+        score_.reset();
+        resumeLog_.clear();
+        if (library_.empty()) loadLibrary();
+        else refreshLibraryState();
+        backToLibrary();
     }
 
     void fullScreenWindow(const char* name) {
@@ -338,11 +352,13 @@ private:
         fullScreenWindow("##library");
         ImGui::TextUnformatted("polysim - polytrauma CT reading room");
         ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
+        ImGui::TextDisabled("Best: %s's best total in the results history.",
+                            trainee_.empty() ? "the unnamed trainee" : trainee_.c_str());
         ImGui::Separator();
         if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
             ImGui::TableSetupColumn("Case");
             ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
-            ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 60);
+            ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 70);
             ImGui::TableSetupColumn("Mechanism");
             ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
             ImGui::TableHeadersRow();
@@ -378,7 +394,9 @@ private:
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
                     ImGui::TableNextColumn();
-                    if (auto b = best_.find(e.scenario->meta.id); b != best_.end()) ImGui::Text("%.0f", b->second);
+                    // One decimal, as the debrief shows it: 69.6 must not read as the pass mark of 70.
+                    if (auto b = best_.find(e.scenario->meta.id); b != best_.end())
+                        ImGui::TextUnformatted(scoring::totalText(b->second).c_str());
                     else ImGui::TextDisabled("-");
                     ImGui::TableNextColumn();
                     ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
@@ -400,13 +418,17 @@ private:
             ImGui::Separator();
             ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of '%s' was found: %s",
                                unfinished_->second.c_str(), unfinished_->first.string().c_str());
-            for (auto& e : library_)
-                if (e.scenario && e.scenario->meta.id == unfinished_->second && ImGui::Button("Resume it")) {
+            for (auto& e : library_) {
+                if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;
+                bool resume = ImGui::Button("Resume it");
+                noteControl("resume");
+                if (resume) {
                     scenario_ = *e.scenario;
                     resumeLog_ = unfinished_->first;
                     startReading();
                     break;
                 }
+            }
             ImGui::SameLine();
             if (ImGui::Button("Ignore")) unfinished_.reset();
         }
@@ -416,7 +438,11 @@ private:
     void drawBriefing() {
         const auto& s = *scenario_;
         fullScreenWindow("##briefing");
+        ImGuiIO& io = ImGui::GetIO();
+        ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+        if (big) ImGui::PushFont(big);
         ImGui::TextUnformatted(s.meta.title.c_str());
+        if (big) ImGui::PopFont();
         ImGui::Separator();
         const auto& p = s.patient;
         ImGui::Text("Patient: %d years, %s", p.ageYears, p.sex.c_str());
@@ -430,6 +456,11 @@ private:
         const auto& v = p.vitalsAtStart;
         ImGui::Text("On arrival: HR %.0f, BP %.0f/%.0f, SpO2 %.0f %%, RR %.0f, GCS %d", v.heartRate, v.systolic,
                     v.diastolic, v.spo2, v.respiratoryRate, v.gcs);
+        if (const std::string what = sedationInStory(p.prehospital); !what.empty() && v.gcs < 15)
+            ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1),
+                               "The prehospital story mentions %s: a GCS taken after it reflects the drugs, not the "
+                               "neurological state.",
+                               what.c_str());
         ImGui::Spacing();
         ImGui::TextWrapped(
             "You are the radiologist at the CT console. Images arrive series by series; the team will ask you "
@@ -449,19 +480,41 @@ private:
     }
 
     void drawDebrief() {
-        if (debriefScreen(*scenario_, *score_, room_ ? room_->log().path() : fs::path(), exported_)) running_ = false;
+        if (debrief_->draw() == DebriefView::Action::Close) closeDebrief();
     }
 
+    // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
     void drawConfirmQuit() {
+        if (openQuit_) {
+            ImGui::OpenPopup("###leave");
+            openQuit_ = false;
+        }
         ImGuiIO& io = ImGui::GetIO();
-        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
-        ImGui::Begin("Leave the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse);
-        ImGui::TextUnformatted("The session is still running. Everything you did is in its event log:");
-        ImGui::TextDisabled("%s", room_->log().path().string().c_str());
-        if (ImGui::Button("Leave")) running_ = false;
+        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
+                                ImVec2(0.5f, 0.5f));
+        const bool preparing = room_->images().preparing();
+        const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
+        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+        if (preparing) {
+            // Nothing has started: the scan begins once the patient is ready.
+            ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");
+            ImGui::TextUnformatted("Leaving stops preparing the images; they are made again next time.");
+        } else {
+            ImGui::TextUnformatted("The session is paused. Everything you did is in its event log:");
+            ImGui::TextDisabled("%s", room_->log().path().string().c_str());
+        }
+        ImGui::TextDisabled("Closing the window again leaves too.");
+        bool leave = ImGui::Button("Leave");
+        noteControl("leave");
+        if (leave) running_ = false;
         ImGui::SameLine();
-        if (ImGui::Button("Keep reading")) confirmQuit_ = false;
-        ImGui::End();
+        bool stay = ImGui::Button(preparing ? "Keep waiting" : "Keep reading");
+        noteControl("stay");
+        if (stay) {
+            confirmQuit_ = false;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
     }
 
     const RunOptions& options_;
@@ -472,13 +525,16 @@ private:
     std::optional<scenario::Scenario> scenario_;
     std::unique_ptr<ReadingRoom> room_;
     std::optional<scoring::Score> score_;
+    std::unique_ptr<DebriefView> debrief_;  // after score_: it refers to it
     std::map<std::string, double> best_;
     std::optional<std::pair<fs::path, std::string>> unfinished_;
     fs::path resumeLog_;
-    std::string exported_;
+    std::string trainee_;  // whose best scores the library shows
+    bool sessionStarted_ = false;
     Screen screen_ = Screen::Library;
     bool running_ = true;
-    bool confirmQuit_ = false;
+    bool confirmQuit_ = false;  // asking before leaving the reading room
+    bool openQuit_ = false;     // ... from this frame on
     bool imagesShown_ = false;
     Uint64 last_ = 0;
     std::map<std::string, std::pair<float, float>> controls_;
@@ -515,15 +571,25 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     waitForImages(w, room);
     room.advanceTo(*o.at);
     room.refreshCoverageNow();
-    // A session over by then shows what the trainee would see: the debrief.
+    // A session over by then shows what the trainee would see: the debrief, once its key images are made.
     std::optional<scoring::Score> score;
-    if (room.ended()) score = scoring::scoreSession(s, room.log().events());
-    std::string exported;
+    std::unique_ptr<DebriefView> debrief;
+    if (room.ended()) {
+        score = scoring::scoreSession(s, room.log().events());
+        debrief = std::make_unique<DebriefView>(s, *score, room.log().path());
+        auto deadline = Clock::now() + std::chrono::minutes(5);
+        while (!debrief->keyImagesReady() && Clock::now() < deadline) {
+            w.beginFrame();
+            debrief->draw();
+            w.endFrame();
+            SDL_Delay(20);
+        }
+    }
     // ImGui sizes auto-resizing windows over a couple of frames; the last one is read back before its swap.
     for (int i = 0; i < 3; ++i) {
         w.beginFrame();
         room.prepareFrame();
-        if (score) debriefScreen(s, *score, room.log().path(), exported);
+        if (debrief) debrief->draw();
         else room.draw();
         if (i < 2) w.endFrame();
         else w.renderWithoutSwap();
@@ -628,6 +694,8 @@ std::optional<std::pair<float, float>> Simulator::controlCentre(const std::strin
     return app_->controlCentre(name);
 }
 bool Simulator::imagesShown() const { return app_->imagesShown(); }
+const DebriefView* Simulator::debrief() const { return app_->debrief(); }
+std::optional<double> Simulator::sessionTime() const { return app_->sessionTime(); }
 
 int runApp(const RunOptions& o) {
     const bool headless = !o.screenshot.empty() || o.benchFrames > 0;

@@ -30,6 +30,7 @@ struct RunOptions {
 int runApp(const RunOptions& options);
 
 class AppWindow;
+class DebriefView;
 class SimulatorApp;
 struct Screenshot;
 
@@ -39,6 +40,7 @@ struct LibraryCase {
     std::string id, title;    // empty when the file does not load
     bool isDefault = false;   // the case `make run` opens (scenario::defaultScenarioPath)
     std::string unavailable;  // why it cannot be started (a scenario error, images not on this machine)
+    std::optional<double> best;  // the trainee's best total in the results history
 };
 
 // The interactive simulator, one frame at a time: library, briefing, reading room, debrief. runApp loops it until
@@ -54,10 +56,13 @@ public:
     Screen screen() const;
     std::vector<LibraryCase> library() const;
     std::string caseId() const;  // the case chosen (empty while none is)
-    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back"; in the reading
-    // room its top bar's "series:<id>".
+    // Where a control was drawn in the last frame, window pixels: "open:<case id>", "start", "back", "resume"; in the
+    // reading room its top bar's "series:<id>", and "leave" / "stay" while it asks before leaving; on the debrief
+    // "export", "open-report", "close", "section:<n>".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     bool imagesShown() const;  // the reading room shows a CT image
+    const DebriefView* debrief() const;  // the debrief screen, while it shows
+    std::optional<double> sessionTime() const;  // the reading room's session clock, while it shows
 
 private:
     std::unique_ptr<SimulatorApp> app_;

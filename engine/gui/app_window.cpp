@@ -60,8 +60,9 @@ AppWindow::AppWindow(const WindowOptions& o) {
     // and a focused button must never take them (Space on "End session"). Only a text field being typed in takes
     // the keyboard (io.WantCaptureKeyboard).
     styleForReadingRoom();
-    // Latin plus the punctuation, arrows and maths signs the scenario and debrief texts use (dashes, "<=", "->").
-    static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+    // Latin plus the punctuation, arrows, maths signs and ticks the scenario and debrief texts use (dashes, "<=",
+    // "->", the debrief's check and cross marks).
+    static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2700, 0x27BF, 0};
     if (std::filesystem::exists(kFontFile)) {
         io.Fonts->AddFontFromFileTTF(kFontFile, 16.0f, nullptr, ranges);
         if (std::filesystem::exists(kBoldFontFile)) io.Fonts->AddFontFromFileTTF(kBoldFontFile, 20.0f, nullptr, ranges);

@@ -101,6 +101,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
         auto options = scenario::phantomOptionsFor(scenario);
         generating_ = std::async(std::launch::async, [this, options] {
             return phantom::ensureCachedStudy(options, [this](double f, std::string_view stage) {
+                stopIfCancelled();
                 fraction_ = f;
                 std::lock_guard lock(stageMutex_);
                 stage_ = std::string(stage);
@@ -109,7 +110,14 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     }
 }
 
+void SeriesSource::stopIfCancelled() const {
+    if (cancelled_) throw Cancelled();
+}
+
 SeriesSource::~SeriesSource() {
+    // A room left while the phantom is being made does not wait for it: the generation stops at its next slice and
+    // takes its partial folder with it (the next run starts it again).
+    cancelled_ = true;
     if (generating_.valid()) generating_.wait();
     if (starting_.valid()) starting_.wait();
     if (scout_.second.valid()) scout_.second.wait();

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ public:
     std::string error() const { return error_; }
 
 private:
+    struct Cancelled : std::runtime_error {
+        Cancelled() : std::runtime_error("the images are no longer needed") {}
+    };
+    void stopIfCancelled() const;  // throws Cancelled once the source is being destroyed
     void startNext();
     void startScout();
     std::filesystem::path folderOf(const scenario::SeriesSpec& spec) const;
@@ -61,6 +66,7 @@ private:
     std::filesystem::path phantomStudy_;
     std::future<std::filesystem::path> generating_;
     bool preparing_ = false;
+    std::atomic<bool> cancelled_{false};
     std::atomic<double> fraction_{0.0};
     mutable std::mutex stageMutex_;
     std::string stage_;

@@ -1,6 +1,7 @@
 // Turns the painted model into voxels: series geometry, the per-slice painter, CT noise, the scout projection, and
 // the threads that share the slices. Deterministic: the numbers depend only on the options, never on timing.
 #include <atomic>
+#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -103,7 +104,8 @@ void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma
 
 int16_t toHU(float v) { return int16_t(std::lround(std::clamp(v, -1024.0f, 3071.0f))); }
 
-// Runs fn(k) for k in [0, n) on every hardware thread; progress reported from the calling thread only.
+// Runs fn(k) for k in [0, n) on every hardware thread; progress reported from the calling thread only. When
+// onDone throws (the caller stopping the work), the other threads stop after their slice and the exception goes on.
 void parallelSlices(int n, const std::function<void(int)>& fn, const std::function<void(int)>& onDone) {
     const int threads = std::max(1u, std::thread::hardware_concurrency());
     std::atomic<int> next{0}, done{0};
@@ -116,8 +118,15 @@ void parallelSlices(int n, const std::function<void(int)>& fn, const std::functi
     };
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t) pool.emplace_back(work, false);
-    work(true);
+    std::exception_ptr stopped;
+    try {
+        work(true);
+    } catch (...) {
+        stopped = std::current_exception();
+        next = n;
+    }
     for (auto& t : pool) t.join();
+    if (stopped) std::rethrow_exception(stopped);
     if (onDone) onDone(n);
 }
 

@@ -104,6 +104,8 @@ const ZRange* findZRange(std::string_view name);
 // ---- generating ----
 
 // fraction 0..1 of the whole job, and what is being done ("arterial: slice 310/1000", "writing arterial").
+// A callback may throw to stop the work (a user who leaves): the worker threads stop after their current slice and
+// the exception reaches the caller; ensureCachedStudy then removes its partial folder.
 using Progress = std::function<void(double fraction, std::string_view stage)>;
 
 // Geometry of one series for these options (axial series: identity direction, i = patient left, j = posterior,
@@ -134,7 +136,8 @@ std::string optionsHash(const PhantomOptions& options);
 // The user cache folder: $XDG_CACHE_HOME/polysim or ~/.cache/polysim.
 std::filesystem::path cacheRoot();
 // Generates the study into cacheRoot()/phantom-<optionsHash>/ once (via a temporary folder renamed at the end, so
-// an interrupted generation is never reused) and returns that folder; later calls return it at once.
+// an interrupted generation is never reused) and returns that folder; later calls return it at once. Before
+// generating, the temporary folders of processes that no longer exist are removed.
 std::filesystem::path ensureCachedStudy(const PhantomOptions& options, const Progress& progress = {});
 
 }  // namespace polysim::phantom

@@ -1,8 +1,12 @@
 // Writes the phantom as a DICOM CT study (one file per slice, explicit VR little endian, int16) with UIDs derived from
 // the options, and keeps generated studies in the user cache so the app generates each case only once.
+#include <signal.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -229,8 +233,15 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
         };
         std::vector<std::thread> pool;
         for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) pool.emplace_back(work, false);
-        work(true);
+        std::exception_ptr stopped;  // the progress callback stopping the work
+        try {
+            work(true);
+        } catch (...) {
+            stopped = std::current_exception();
+            next = nz;
+        }
         for (auto& t : pool) t.join();
+        if (stopped) std::rethrow_exception(stopped);
         if (!error.empty()) throw PhantomError(error);
         done += c;
         out.fileCount += std::size_t(nz);
@@ -238,6 +249,24 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
     if (progress) progress(1.0, "done");
     return out;
 }
+
+namespace {
+// Partial folders (phantom-<hash>.partial-<pid>) of generations whose process no longer exists: killed or crashed
+// mid-way, never completed, never to be reused.
+void removeStalePartials(const fs::path& root) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(root, ec)) {
+        const std::string name = e.path().filename().string();
+        const auto at = name.find(".partial-");
+        if (!name.starts_with("phantom-") || at == std::string::npos) continue;
+        const std::string digits = name.substr(at + 9);
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        const long pid = std::stol(digits);
+        if (pid <= 0 || pid == long(::getpid())) continue;
+        if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+    }
+}
+}  // namespace
 
 fs::path cacheRoot() {
     if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "polysim";
@@ -253,14 +282,18 @@ fs::path ensureCachedStudy(const PhantomOptions& o, const Progress& progress) {
     std::error_code ec;
     fs::create_directories(root, ec);
     if (ec) throw PhantomError(root.string() + ": cannot create the cache folder (" + ec.message() + ")");
+    removeStalePartials(root);
     // A private temporary folder renamed at the end: an interrupted generation is never mistaken for a study.
     const fs::path tmp = root / ("phantom-" + optionsHash(o) + ".partial-" + std::to_string(::getpid()));
     fs::remove_all(tmp, ec);
-    writeStudy(o, tmp, progress);
-    {
+    try {
+        writeStudy(o, tmp, progress);
         std::ofstream f(tmp / "findings.json");
         f << findingsJson(groundTruth(o));
         if (!f) throw PhantomError((tmp / "findings.json").string() + ": cannot write");
+    } catch (...) {
+        fs::remove_all(tmp, ec);  // stopped or failed: nothing half-written stays in the cache
+        throw;
     }
     fs::rename(tmp, final, ec);
     if (ec) {

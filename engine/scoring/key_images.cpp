@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cmath>
 #include <fstream>
@@ -100,7 +101,7 @@ std::shared_ptr<imaging::Volume> cachedSlicesAround(const fs::path& folder, cons
 }
 
 std::string pngBytes(const imaging::Image8& image) {
-    static int counter = 0;
+    static std::atomic<int> counter{0};  // the app makes key images on a thread of their own
     auto path = std::filesystem::temp_directory_path() /
                 ("polysim-keyimage-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".png");
     imaging::writePng(path, image);

@@ -2,11 +2,13 @@
 #include "scoring/score.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 
+#include "imaging/window.h"
 #include "session/matching.h"
 #include "session/resume.h"
 
@@ -25,7 +27,8 @@ std::string fmt(const char* format, double v) {
 }
 std::string pct(double f) { return fmt("%.0f %%", f * 100.0); }
 
-std::string windowName(const ViewState& v) {
+// The window a view shows, by preset name or as width/level (the JSON's on_screen_windows).
+std::string viewWindow(const ViewState& v) {
     if (!v.preset.empty()) return v.preset;
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g/%g", v.window.width, v.window.level);
@@ -65,6 +68,57 @@ std::string clockText(double seconds) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%02d:%02d", s / 60, s % 60);
     return buf;
+}
+
+std::string totalText(double total) { return fmt("%.1f", total); }
+
+std::string roleTitle(const std::string& role) {
+    static const std::map<std::string, std::string> titles{
+        {"trauma_leader", "Trauma team leader"},   {"neurosurgeon", "Neurosurgeon"},
+        {"anaesthetist", "Anaesthetist"},          {"anaesthesiologist", "Anaesthetist"},
+        {"vascular_surgeon", "Vascular surgeon"},  {"visceral_surgeon", "Visceral surgeon"},
+        {"thoracic_surgeon", "Thoracic surgeon"},  {"orthopaedic_surgeon", "Orthopaedic surgeon"},
+        {"neurologist", "Neurologist"},            {"emergency_physician", "Emergency physician"},
+        {"radiographer", "Radiographer"},          {"nurse", "Nurse"},
+        {"phone", "Phone"},                        {"pager", "Pager"}};
+    if (auto it = titles.find(role); it != titles.end()) return it->second;
+    std::string t = role;
+    std::replace(t.begin(), t.end(), '_', ' ');
+    if (!t.empty()) t[0] = char(std::toupper(static_cast<unsigned char>(t[0])));
+    return t;
+}
+
+std::string roleName(const std::string& role) {
+    std::string t = roleTitle(role);
+    if (!t.empty()) t[0] = char(std::tolower(static_cast<unsigned char>(t[0])));
+    return t;
+}
+
+std::string windowName(const std::string& preset) {
+    if (const auto* p = imaging::findWindowPreset(preset)) {
+        std::string label(p->label);
+        label[0] = char(std::tolower(static_cast<unsigned char>(label[0])));
+        return label;
+    }
+    return "W/L " + preset;
+}
+
+std::string windowsPhrase(const std::vector<std::string>& presets, const std::string& conjunction) {
+    std::string out = "the ";
+    for (std::size_t i = 0; i < presets.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == presets.size() ? " " + conjunction + " " : ", ") + windowName(presets[i]);
+    return out + (presets.size() > 1 && conjunction == "and" ? " windows" : " window");
+}
+
+std::string regionName(const scenario::Scenario& sc, const std::string& id) {
+    const auto* r = sc.findRegion(id);
+    return r && !r->label.empty() ? r->label : id;
+}
+
+bool projectionRegion(const scenario::Scenario& sc, const scenario::Region& region) {
+    for (const auto& s : sc.images.series)
+        if (s.id == region.series && s.kind == "scout") return true;
+    return false;
 }
 
 namespace {
@@ -137,7 +191,15 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
         double length = std::max(1e-6, region.zToMm - region.zFromMm);
         rc.passes = travelled / length;
         rc.secondsPerSlice = displays ? rc.seconds / displays : 0;
-        if (rc.seconds <= 0) {
+        if (projectionRegion(sc, region)) {
+            // One image: there is nothing to page through, only whether and how long it was looked at.
+            rc.style = rc.seconds > 0 ? "projection" : "not read";
+            rc.why = rc.seconds <= 0 ? "the projection image was never on screen"
+                                     : "one projection image, on screen for " + fmt("%.0f", rc.seconds) + " s; " +
+                                           (rc.completedAt ? "viewed in " + windowsPhrase(region.windows) + " from " +
+                                                                 clockText(*rc.completedAt)
+                                                           : "never in " + windowsPhrase(region.windows));
+        } else if (rc.seconds <= 0) {
             rc.style = "not read";
             rc.why = "never on screen in an axial slice";
         } else {
@@ -146,7 +208,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             rc.drillerIndex = drill;
             rc.style = drill >= 0.6 ? "driller" : drill <= 0.4 ? "scanner" : "mixed";
             rc.why = std::to_string(rc.slicesSeen) + " of " + std::to_string(rc.slices) + " slices (" +
-                     fmt("%.3g", sliceMm) + " mm) seen in a " + joinList(region.windows, " or ") + " window = " +
+                     fmt("%.3g", sliceMm) + " mm) seen in " + windowsPhrase(region.windows) + " = " +
                      pct(rc.fraction) + " (needs " + pct(region.minCoverage) + ")" +
                      (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") + "; " +
                      fmt("%.0f", rc.seconds) + " s on screen in " + std::to_string(rc.scrollCourses) +
@@ -182,9 +244,9 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
     std::string maxName;
     for (const auto& [t, i] : done) {
         if (i < maxSoFar)
-            order.outOfOrder.push_back(sc.readingOrder[std::size_t(i)] + " (protocol step " + std::to_string(i + 1) +
-                                       ") was completed at " + clockText(t) + ", after " + maxName + " (step " +
-                                       std::to_string(maxSoFar + 1) + ")");
+            order.outOfOrder.push_back(regionName(sc, sc.readingOrder[std::size_t(i)]) + " (protocol step " +
+                                       std::to_string(i + 1) + ") was completed at " + clockText(t) + ", after " +
+                                       regionName(sc, maxName) + " (step " + std::to_string(maxSoFar + 1) + ")");
         if (i > maxSoFar) {
             maxSoFar = i;
             maxName = sc.readingOrder[std::size_t(i)];
@@ -208,7 +270,11 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                     " protocol regions completed; an order needs at least two, so the part is the completed share = " +
                     fmt("%.2f", order.score) + ".";
     }
-    if (!order.notCompleted.empty()) order.why += " Not completed: " + joinList(order.notCompleted) + ".";
+    if (!order.notCompleted.empty()) {
+        std::vector<std::string> names;
+        for (const auto& id : order.notCompleted) names.push_back(regionName(sc, id));
+        order.why += " Not completed: " + joinList(names, "; ") + ".";
+    }
     if (!order.outOfOrder.empty()) order.why += " Out of order: " + joinList(order.outOfOrder, "; ") + ".";
 }
 
@@ -223,7 +289,7 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         for (const auto& sp : spans) {
             if (!session::findingOnScreen(*sp.view, f, sc, s.options().fieldOfViewMm)) continue;
             fs.onScreen = true;
-            std::string w = windowName(*sp.view);
+            std::string w = viewWindow(*sp.view);
             if (std::find(fs.onScreenWindows.begin(), fs.onScreenWindows.end(), w) == fs.onScreenWindows.end())
                 fs.onScreenWindows.push_back(w);
             if (!fs.seen && session::windowSuits(sp.view->window, windows)) {
@@ -257,12 +323,17 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         fs.calledInTime = fs.calledAt && (f.deadlineSeconds <= 0 || *fs.calledAt <= f.deadlineSeconds);
         bool cat1 = f.acrCategory == 1;
         bool mustCall = cat1 || !f.tell.empty();
-        std::string who = f.tell.empty() ? "the team" : joinList(f.tell, " or ");
+        auto roles = [](const std::vector<std::string>& ids, const std::string& sep) {
+            std::vector<std::string> names;
+            for (const auto& id : ids) names.push_back("the " + roleName(id));
+            return joinList(names, sep);
+        };
+        std::string who = f.tell.empty() ? "the team" : roles(f.tell, " or ");
         std::string deadline = f.deadlineSeconds > 0 ? clockText(f.deadlineSeconds) : "the end";
         std::string seenText = fs.onScreenWindows.empty()
                                    ? "never on screen"
-                                   : "on screen in " + joinList(fs.onScreenWindows) + " (it shows in " +
-                                         joinList(windows, " or ") + ")";
+                                   : "on screen in " + windowsPhrase(fs.onScreenWindows, "and") + " (it shows in " +
+                                         windowsPhrase(windows) + ")";
         bool identified = fs.labelCorrect;
         if (!identified) {
             fs.error = fs.seen ? "interpretive" : "observational";
@@ -280,7 +351,7 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                      (fs.marked ? ", marked and correctly named." : ", named but not marked on the image (-1).");
         } else if (fs.calledInTime) {
             fs.band = 10;
-            fs.why = "Found at " + clockText(*fs.detectedAt) + " and told to " + fs.calledTo + " at " +
+            fs.why = "Found at " + clockText(*fs.detectedAt) + " and told to the " + roleName(fs.calledTo) + " at " +
                      clockText(*fs.calledAt) + ", before the deadline " + deadline + ".";
             if (!fs.marked) {
                 fs.band -= 1;
@@ -293,12 +364,12 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         } else if (fs.calledAt) {
             fs.band = 5;
             fs.error = "communication";
-            fs.why = "Found and told to " + fs.calledTo + ", but late: at " + clockText(*fs.calledAt) +
+            fs.why = "Found and told to the " + roleName(fs.calledTo) + ", but late: at " + clockText(*fs.calledAt) +
                      ", the deadline was " + deadline + " (omission).";
         } else if (!fs.toldRoles.empty()) {
             fs.band = cat1 ? 2 : 4;
             fs.error = "communication";
-            fs.why = "Found, but told only " + joinList(fs.toldRoles) + "; " + who + " must hear it.";
+            fs.why = "Found, but told only " + roles(fs.toldRoles, ", ") + "; " + who + " must hear it.";
         } else {
             fs.band = cat1 ? 2 : 4;
             fs.error = "communication";

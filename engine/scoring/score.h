@@ -144,5 +144,19 @@ Json scoreToJson(const Score& score);
 
 // "03:25" for 205 s.
 std::string clockText(double seconds);
+// A total as the debrief, the library and `polysim score` show it: one decimal ("69.6"), the precision the pass rule
+// compares.
+std::string totalText(double total);
+
+// Words for the ids scenarios use, as a reader wants them: "Trauma team leader" / "trauma team leader" for
+// trauma_leader, "soft tissue" for the soft_tissue window, a region's or series' label.
+std::string roleTitle(const std::string& role);
+std::string roleName(const std::string& role);  // mid-sentence form
+std::string windowName(const std::string& preset);  // "soft tissue", "lung"; a free width/level as "W/L 1500/-600"
+// "the lung window", "the soft tissue or liver window" (`conjunction` joins the last two of several).
+std::string windowsPhrase(const std::vector<std::string>& presets, const std::string& conjunction = "or");
+std::string regionName(const scenario::Scenario& scenario, const std::string& regionId);
+// A region shown by a projection series (the scout): read in one image, not slice by slice.
+bool projectionRegion(const scenario::Scenario& scenario, const scenario::Region& region);
 
 }  // namespace polysim::scoring

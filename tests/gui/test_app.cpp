@@ -180,12 +180,13 @@ TEST(App, AfterTheSessionEndsTheScreenShowsTheDebrief) {
                       " --at 30 --log " + (dir / "log.jsonl").string());
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     Png png = readPng(dir / "shot.png");
-    // A trainee who read nothing fails: the score line is in the debrief's red, at the top left.
+    // A trainee who read nothing fails: the "NOT PASSED" badge in the debrief's red, at the top left under the
+    // case title and the summary's header.
     int red = 0;
-    for (int y = 20; y < 60; ++y)
+    for (int y = 60; y < 140; ++y)
         for (int x = 0; x < 400; ++x)
-            if (png.at(x, y) == std::array<int, 3>{255, 102, 102}) ++red;
-    EXPECT_GT(red, 50) << "no failed score at the top of the debrief";
+            if (png.at(x, y) == std::array<int, 3>{192, 57, 43}) ++red;
+    EXPECT_GT(red, 500) << "no failed score at the top of the debrief";
 }
 
 TEST(App, ScreenshotNeedsASessionTime) {

@@ -13,6 +13,7 @@
 
 #include "gui/app.h"
 #include "gui/app_window.h"
+#include "gui/debrief_view.h"
 #include "support/sdl_input.h"
 #include "support/test_env.h"
 
@@ -41,6 +42,28 @@ void useTestEnvironment(const fs::path& dir) {
     setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1);  // no results history, no unfinished session
     setenv("SDL_AUDIODRIVER", "dummy", 1);
     unsetenv("POLYSIM_DATA");
+}
+
+// A fresh folder for the test with the two-case library, the app's environment pointed at it.
+fs::path libraryFolder(const std::string& name) {
+    auto dir = polysim::test::scratchDir(name);
+    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
+    useTestEnvironment(dir);
+    return dir;
+}
+
+polysim::gui::WindowOptions shownWindow() {
+    polysim::gui::WindowOptions wo;
+    wo.vsync = false;
+    return wo;
+}
+
+// The app without sound, its session log in the test's folder.
+polysim::gui::RunOptions quietRun(const fs::path& dir) {
+    polysim::gui::RunOptions o;
+    o.sound = false;
+    o.log = dir / "session.jsonl";
+    return o;
 }
 
 struct Shot {
@@ -109,15 +132,9 @@ private:
 }  // namespace
 
 TEST(Library, PickACaseReadTheBriefingAndStartReading) {
-    auto dir = polysim::test::scratchDir("library-click");
-    setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);
-    useTestEnvironment(dir);
-    polysim::gui::WindowOptions wo;
-    wo.vsync = false;
-    polysim::gui::AppWindow window(wo);
-    polysim::gui::RunOptions o;
-    o.sound = false;
-    o.log = dir / "session.jsonl";
+    auto dir = libraryFolder("library-click");
+    polysim::gui::AppWindow window(shownWindow());
+    auto o = quietRun(dir);
     {
         Simulator app(o, window);
         Clicker ui(app, window);
@@ -231,4 +248,230 @@ TEST(Library, RunningACaseWithoutItsImagesSaysWhereTheyShouldBe) {
               std::string::npos)
         << elsewhere.err;
     EXPECT_NE(elsewhere.err.find("POLYSIM_DATA"), std::string::npos) << elsewhere.err;
+}
+
+TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibraryWithTheNewBest) {
+    auto dir = polysim::test::scratchDir("library-debrief");
+    const fs::path lib = makeLibrary(dir);
+    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
+    useTestEnvironment(dir);
+    setenv("USER", "tester", 1);
+    unsetenv("POLYSIM_DB");
+    // Someone else's expert run is in the results history already; the library shows this trainee's best only.
+    const std::string polysim = polysim::test::polysimBinary().string();
+    const std::string scenario = (lib / "motorcyclist.toml").string();
+    auto other = polysim::test::runShell(
+        polysim + " play " + scenario + " --script " +
+        (polysim::test::sourceDir() / "scenarios" / "scripts" / "motorcyclist-expert.txt").string() + " --log " +
+        (dir / "other.jsonl").string() + " --trainee other && " + polysim + " score " + scenario + " " +
+        (dir / "other.jsonl").string() + " --db " + (dir / "data" / "polysim" / "results.sqlite").string());
+    ASSERT_EQ(other.exitCode, 0) << other.out << other.err;
+    // The desktop's opener, standing in for the browser: it notes what it was asked to open.
+    fs::create_directories(dir / "bin");
+    std::ofstream(dir / "bin" / "xdg-open") << "#!/bin/sh\necho \"$1\" > " << (dir / "opened.txt") << "\n";
+    fs::permissions(dir / "bin" / "xdg-open", fs::perms::owner_all);
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    setenv("PATH", ((dir / "bin").string() + ":" + path).c_str(), 1);
+    // A short session that the trainee ends: the scout in a bone window, then End.
+    std::ofstream(dir / "trainee.txt") << "00:01 series scout\n00:02 window bone\n00:04 end\n";
+    polysim::gui::AppWindow window(shownWindow());
+    auto o = quietRun(dir);
+    o.script = dir / "trainee.txt";
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        std::string motorcyclist;
+        for (const auto& c : app.library())
+            if (c.isDefault) {
+                motorcyclist = c.id;
+                EXPECT_FALSE(c.best) << "another trainee's score shown as this one's best";
+            }
+        ASSERT_TRUE(ui.click("open:" + motorcyclist));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        // The script ends the session at 00:04 of session time: the app switches to the debrief by itself.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (app.screen() == Simulator::Screen::Reading && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_EQ(app.screen(), Simulator::Screen::Debrief);
+        // Export is offered once the key images are made.
+        while (!app.controlCentre("export") && std::chrono::steady_clock::now() < deadline) ui.frame();
+        polysim::gui::writePng(dir / "5-debrief.png", ui.frame().s);
+        ASSERT_TRUE(ui.click("export"));
+        ASSERT_NE(app.debrief(), nullptr);
+        const fs::path report = dir / "session.html";
+        EXPECT_EQ(app.debrief()->status(), "Written: " + report.string());
+        auto cli = polysim::test::runShell("XDG_CACHE_HOME=" + std::string(std::getenv("XDG_CACHE_HOME")) + " " +
+                                           polysim + " score " + scenario + " " + o.log.string() +
+                                           " --no-history --html " + (dir / "cli.html").string());
+        ASSERT_EQ(cli.exitCode, 3) << cli.out << cli.err;  // not passed
+        const std::string exported = polysim::test::readFile(report);
+        EXPECT_GT(exported.size(), 10000u);
+        EXPECT_TRUE(exported == polysim::test::readFile(dir / "cli.html"))
+            << "the app's export differs from `polysim score --html`: " << report << " vs " << (dir / "cli.html");
+        // Once written, it can be opened from the debrief.
+        ASSERT_TRUE(ui.click("open-report"));
+        for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+             !fs::exists(dir / "opened.txt") && std::chrono::steady_clock::now() < until;)
+            SDL_Delay(50);
+        EXPECT_EQ(polysim::test::readFile(dir / "opened.txt"), report.string() + "\n");
+        // A second export says it replaced the first.
+        ASSERT_TRUE(ui.click("export"));
+        EXPECT_EQ(app.debrief()->status().rfind("Updated: " + report.string(), 0), 0u) << app.debrief()->status();
+
+        ASSERT_TRUE(ui.click("close"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Library);
+        EXPECT_EQ(app.caseId(), "");
+        Shot library = ui.frame();
+        polysim::gui::writePng(dir / "6-library-after.png", library.s);
+        // The total in the history (as `polysim score` prints it) is the library's best for this trainee.
+        const auto total = cli.out.substr(cli.out.find("total ") + 6);
+        for (const auto& c : app.library())
+            if (c.id == motorcyclist) {
+                ASSERT_TRUE(c.best) << "the session just recorded is not the best";
+                EXPECT_NEAR(*c.best, std::stod(total), 1e-9) << cli.out;
+            }
+        // Another session from the library gets a log of its own: the first one's is kept.
+        const std::string firstLog = polysim::test::readFile(o.log);
+        ASSERT_TRUE(ui.click("open:" + motorcyclist));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        for (int i = 0; i < 5; ++i) ui.frame();
+        EXPECT_EQ(polysim::test::readFile(o.log), firstLog);
+    }
+    setenv("PATH", path.c_str(), 1);
+}
+
+namespace {
+std::vector<fs::path> phantomFolders(const fs::path& cache) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(cache / "polysim", ec))
+        if (e.path().filename().string().starts_with("phantom-")) out.push_back(e.path());
+    return out;
+}
+}  // namespace
+
+TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothingToResume) {
+    auto dir = polysim::test::scratchDir("library-leave-preparing");
+    // The full-size case in a cache of its own: its phantom takes long enough to make that the user leaves first.
+    fs::path lib = dir / "scenarios";
+    fs::create_directories(lib);
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml", lib / "motorcyclist.toml");
+    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
+    useTestEnvironment(dir);
+    const fs::path cache = dir / "cache";
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    polysim::gui::AppWindow window(shownWindow());
+    polysim::gui::RunOptions o;
+    o.sound = false;  // the log goes where the library looks for unfinished sessions
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ASSERT_TRUE(ui.click("open:motorcyclist"));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (phantomFolders(cache).empty() && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_EQ(phantomFolders(cache).size(), 1u) << "the phantom is not being made";
+        // The window is closed: the app asks first, in words for a session that has not started.
+        SDL_Event quit{};
+        quit.type = SDL_QUIT;
+        SDL_PushEvent(&quit);
+        while (!app.controlCentre("leave") && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_TRUE(app.controlCentre("leave"));
+        polysim::gui::writePng(dir / "leave-while-preparing.png", ui.frame().s);
+        ASSERT_TRUE(ui.click("leave"));
+        EXPECT_FALSE(app.frame()) << "the app did not leave";
+    }
+    // Left before the patient was ready: the generation stopped (no study was finished after all) and took its
+    // partial folder with it.
+    EXPECT_TRUE(phantomFolders(cache).empty()) << phantomFolders(cache).front();
+
+    // The session log holds only its start: nothing to resume.
+    std::vector<fs::path> logs;
+    for (const auto& e : fs::directory_iterator(dir / "data" / "polysim" / "sessions")) logs.push_back(e.path());
+    ASSERT_EQ(logs.size(), 1u);
+    {
+        Simulator app(o, window);
+        app.frame();
+        app.frame();
+        EXPECT_FALSE(app.controlCentre("resume")) << "a session in which nothing happened is offered for resume";
+    }
+    // Once something happened in it, it is offered.
+    std::ofstream(logs.front(), std::ios::app) << "{\"t\":3.0,\"action\":\"series\",\"series\":\"scout\"}\n";
+    {
+        Simulator app(o, window);
+        app.frame();
+        app.frame();
+        EXPECT_TRUE(app.controlCentre("resume"));
+    }
+}
+
+TEST(Library, AskingBeforeLeavingPausesTheSessionKeepsTheRoomFromInputAndASecondCloseLeaves) {
+    auto dir = libraryFolder("library-ask-leave");
+    polysim::gui::AppWindow window(shownWindow());
+    auto o = quietRun(dir);
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ASSERT_TRUE(ui.click("open:motorcyclist"));
+        ASSERT_TRUE(ui.click("start"));
+        // The session clock runs once the (cached, small) phantom is ready.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (app.sessionTime().value_or(0) < 1.0 && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_GE(app.sessionTime().value_or(0), 1.0) << "the session did not start";
+        auto quit = [] {
+            SDL_Event e{};
+            e.type = SDL_QUIT;
+            SDL_PushEvent(&e);
+        };
+        quit();
+        ui.frame();
+        ASSERT_TRUE(app.controlCentre("leave")) << "closing the window does not ask first";
+        const double asked = *app.sessionTime();
+        const std::string logged = polysim::test::readFile(o.log);
+        // Behind the dialog the room takes no clicks: opening the scout from the top bar does nothing.
+        auto scout = app.controlCentre("series:scout");
+        ASSERT_TRUE(scout);
+        ui.clickAt(int(scout->first), int(scout->second));
+        for (int i = 0; i < 10; ++i) {
+            SDL_Delay(100);
+            ui.frame();
+        }
+        polysim::gui::writePng(dir / "asking.png", ui.frame().s);
+        EXPECT_EQ(*app.sessionTime(), asked) << "the session went on while the app asked";
+        EXPECT_EQ(polysim::test::readFile(o.log), logged) << "something reached the session behind the dialog";
+        // Keep reading: the clock runs again.
+        ASSERT_TRUE(ui.click("stay"));
+        while (*app.sessionTime() <= asked && std::chrono::steady_clock::now() < deadline) ui.frame();
+        EXPECT_GT(*app.sessionTime(), asked);
+        EXPECT_FALSE(app.controlCentre("leave"));
+        // Closed twice: the second close is the answer.
+        quit();
+        ui.frame();
+        ASSERT_TRUE(app.controlCentre("leave"));
+        quit();
+        EXPECT_FALSE(app.frame()) << "a second close while asked did not leave";
+    }
+}
+
+TEST(Library, TheDefaultCaseComesFirstThenTheOthersByFileName) {
+    auto dir = libraryFolder("library-order");
+    // A case whose file name sorts before the default's.
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "fall-from-height.toml",
+                  dir / "scenarios" / "fall-from-height.toml");
+    polysim::gui::WindowOptions wo = shownWindow();
+    wo.hidden = true;
+    polysim::gui::AppWindow window(wo);
+    auto o = quietRun(dir);  // the app keeps a reference to its options
+    Simulator app(o, window);
+    app.frame();
+    std::vector<std::string> files;
+    for (const auto& c : app.library()) files.push_back(c.file.filename().string());
+    EXPECT_EQ(files, (std::vector<std::string>{"motorcyclist.toml", "fall-from-height.toml",
+                                               std::string(kTemplate) + ".toml"}));
+    EXPECT_TRUE(app.library().front().isDefault);
 }

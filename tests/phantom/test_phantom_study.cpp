@@ -8,6 +8,9 @@
 #include <fstream>
 #include <set>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "imaging/dicom_loader.h"
 #include "phantom/phantom.h"
 #include "support/test_env.h"
@@ -181,6 +184,62 @@ TEST(PhantomStudy, CachedStudyIsGeneratedOnceAndAnInterruptedOneIsNeverReused) {
     // Other options, other folder.
     o.injuries = {"hemothorax"};
     EXPECT_NE(phantom::ensureCachedStudy(o), first);
+}
+
+namespace {
+struct Stop {};  // what a caller throws from the progress callback to stop the work
+
+std::vector<std::string> cacheEntries(const fs::path& cache) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(cache / "polysim", ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+}  // namespace
+
+TEST(PhantomStudy, AGenerationStoppedByItsCallerLeavesNothingInTheCache) {
+    const fs::path cache = test::scratchDir("phantom_stopped");
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    auto o = smallOptions();
+    // Stopped while generating a series, then while writing one (the two stages run on a pool of threads).
+    for (const std::string stage : {"generating", "writing"}) {
+        int calls = 0;
+        EXPECT_THROW(phantom::ensureCachedStudy(o,
+                                                [&](double, std::string_view now) {
+                                                    if (now.starts_with(stage) && ++calls == 3) throw Stop{};
+                                                }),
+                     Stop)
+            << stage;
+        EXPECT_EQ(calls, 3) << stage;
+        EXPECT_EQ(cacheEntries(cache), std::vector<std::string>{}) << "left behind after stopping while " << stage;
+    }
+    // And the next run makes the whole study.
+    const auto study = phantom::ensureCachedStudy(o);
+    EXPECT_TRUE(fs::exists(study / "findings.json"));
+}
+
+TEST(PhantomStudy, PartialFoldersOfProcessesThatNoLongerExistAreRemovedWhenGenerating) {
+    const fs::path cache = test::scratchDir("phantom_stale");
+    ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    // A process that has exited: its pid names a generation that will never finish.
+    pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ASSERT_GT(dead, 0);
+    ::waitpid(dead, nullptr, 0);
+    const fs::path root = cache / "polysim";
+    const std::string stale = "phantom-0123456789abcdef.partial-" + std::to_string(dead);
+    const std::string alive = "phantom-0123456789abcdef.partial-" + std::to_string(::getppid());
+    fs::create_directories(root / stale / "01_scout");
+    std::ofstream(root / stale / "01_scout" / "IM00001.dcm") << "half a file";
+    fs::create_directories(root / alive);
+    fs::create_directories(root / ("notes.partial-" + std::to_string(dead)));  // not a phantom folder
+    const auto study = phantom::ensureCachedStudy(smallOptions());
+    auto names = cacheEntries(cache);
+    EXPECT_EQ(std::count(names.begin(), names.end(), stale), 0) << "the dead process's partial study is still there";
+    EXPECT_EQ(std::count(names.begin(), names.end(), alive), 1) << "a running generation's folder was removed";
+    EXPECT_EQ(std::count(names.begin(), names.end(), "notes.partial-" + std::to_string(dead)), 1);
+    EXPECT_EQ(std::count(names.begin(), names.end(), study.filename().string()), 1);
 }
 
 TEST(PhantomCli, ListInjuriesShowsTheLibraryWithCategoriesAndRegions) {

@@ -1,6 +1,7 @@
 // The debrief a resident opens after a run, and the results history and cohort report an instructor uses.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include "scenario/phantom_source.h"
 #include "scoring/cohort.h"
 #include "scoring/debrief.h"
+#include "scoring/debrief_model.h"
 #include "scoring/history.h"
 #include "scoring/key_images.h"
 #include "scoring/score.h"
@@ -53,6 +55,76 @@ TEST(Debrief, IsOneSelfContainedFileWithThePearlsPartsAndTheDepthTimePlot) {
     EXPECT_NE(html.find("NOT PASSED"), std::string::npos);
     EXPECT_NE(html.find("observational error"), std::string::npos);
     EXPECT_NE(html.find(htmlEscape(sc.findings[0].teachingPoint)), std::string::npos);
+}
+
+TEST(Debrief, TheHtmlReportHoldsEveryTextOfTheDebriefContentOfTheShippedNoviceRun) {
+    auto loaded = scenario::loadScenario(test::sourceDir() / "scenarios" / "motorcyclist.toml");
+    ASSERT_TRUE(loaded.scenario);
+    const auto& sc = *loaded.scenario;
+    auto script = test::readFile(test::sourceDir() / "scenarios" / "scripts" / "motorcyclist-novice.txt");
+    auto s = scored(sc, script, "novice");
+    auto content = buildDebrief(sc, s);
+    // The PEARLS parts, each with something in it, and the parts of a debrief a resident reads.
+    std::vector<std::string> titles;
+    for (const auto& sec : content.sections) {
+        titles.push_back(sec.title);
+        EXPECT_FALSE(sec.blocks.empty()) << sec.title;
+    }
+    EXPECT_EQ(titles, (std::vector<std::string>{"1. Summary", "2. What happened", "3. Analysis", "4. Take-home points"}));
+    auto texts = debriefTexts(content);
+    EXPECT_GT(texts.size(), 150u);
+    auto html = debriefHtml(sc, s, {});
+    for (const auto& t : texts) EXPECT_NE(html.find(htmlEscape(t)), std::string::npos) << "not in the HTML: " << t;
+    // Words, not ids: the roles, the answer given, the windows.
+    auto all = [&] {
+        std::string joined;
+        for (const auto& t : texts) joined += t + "\n";
+        return joined;
+    }();
+    for (const char* id : {"trauma_leader", "soft_tissue", "chest_mediastinum", "leader_scout", "ortho_pelvis"})
+        EXPECT_EQ(all.find(id), std::string::npos) << id << " shown as an id";
+    EXPECT_NE(all.find("You answered the orthopaedic surgeon: “The pelvis looks fine with the binder.”"),
+              std::string::npos);
+    EXPECT_NE(all.find("Trauma team leader (Dr Okafor) at 00:12"), std::string::npos);
+    // The plot: the reading path in the soft-tissue window, the deterioration at 02:30, a lane per interruption.
+    const auto& plot = content.plot;
+    EXPECT_EQ(plot.lanes.size(), s.interruptions.items.size());
+    EXPECT_EQ(plot.deteriorations.size(), 1u);
+    EXPECT_EQ(plot.injuries.size(), sc.findings.size());
+    EXPECT_TRUE(std::any_of(plot.paths.begin(), plot.paths.end(),
+                            [](const auto& p) { return p.colour == windowColour("soft_tissue") && p.points.size() > 10; }));
+    for (const auto& p : plot.paths)
+        for (const auto& q : p.points) {
+            EXPECT_GE(q.x, plot.area.x0 - 1e-6);
+            EXPECT_LE(q.x, plot.area.x1 + 1e-6);
+            EXPECT_GE(q.y, plot.area.y0 - 1e-6);
+            EXPECT_LE(q.y, plot.area.y1 + 1e-6);
+        }
+    // The plain-language verdict comes before the formula.
+    auto verdict = html.find("Not passed: 3 critical errors");
+    auto formula = html.find("How the total is computed:");
+    ASSERT_NE(verdict, std::string::npos);
+    ASSERT_NE(formula, std::string::npos);
+    EXPECT_LT(verdict, formula);
+}
+
+TEST(Debrief, ATotalJustUnderThePassMarkIsNotRoundedUpToIt) {
+    auto sc = test::traumaCase();
+    auto s = scored(sc, test::kExpertScript, "expert");
+    // As a session scored 69.6 with no critical error would be.
+    s.total = 69.6;
+    s.passed = s.total >= sc.weights.passThreshold && s.criticalErrors.empty();
+    ASSERT_FALSE(s.passed);
+    ASSERT_EQ(sc.weights.passThreshold, 70);
+    auto content = buildDebrief(sc, s);
+    const auto& score = content.sections.front().blocks.front();
+    ASSERT_EQ(score.kind, DebriefBlock::Kind::Score);
+    EXPECT_EQ(score.text, "69.6 / 100");
+    EXPECT_EQ(score.label, "NOT PASSED");
+    EXPECT_EQ(content.sections.front().blocks[1].text,
+              "Not passed: the total 69.6 is below the pass mark of 70, though there was no critical error.");
+    EXPECT_EQ(totalText(69.96), "70.0");
+    EXPECT_EQ(totalText(100), "100.0");
 }
 
 TEST(Debrief, RendersInHeadlessChromium) {

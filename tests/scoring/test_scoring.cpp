@@ -123,7 +123,9 @@ TEST(Scoring, ReadingTheHeadFirstPutsTheChestOutOfOrder) {
     ASSERT_TRUE(s.order.tau.has_value());
     EXPECT_DOUBLE_EQ(*s.order.tau, -1.0);  // head (protocol step 3) completed before chest (step 1)
     ASSERT_EQ(s.order.outOfOrder.size(), 1u);
-    EXPECT_NE(s.order.outOfOrder[0].find("chest_lungs"), std::string::npos) << s.order.outOfOrder[0];
+    // Said with the region's label, as the debrief shows it.
+    EXPECT_NE(s.order.outOfOrder[0].find("Chest: lungs and pleura (protocol step 1)"), std::string::npos)
+        << s.order.outOfOrder[0];
     EXPECT_EQ(s.order.notCompleted, std::vector<std::string>{"abdomen_pelvis"});
 }
 

@@ -134,8 +134,16 @@ Bindings loadBindingsQuietly() {
 
 class AuthoringScreen {
 public:
-    AuthoringScreen(AuthoringModel& model, Bindings& bindings, std::vector<std::string> notes)
-        : model_(model), bindings_(bindings), images_(model.scenario()), notes_(std::move(notes)) {
+    // `opened`: what the loader said of the file, shown until the first edit (it also names what only the file's
+    // text can show, such as a missing key).
+    AuthoringScreen(AuthoringModel& model, Bindings& bindings, std::vector<std::string> notes,
+                    std::vector<scenario::Diagnostic> opened)
+        : model_(model),
+          bindings_(bindings),
+          images_(model.scenario()),
+          validatedEdits_(model.edits()),
+          diagnostics_(std::move(opened)),
+          notes_(std::move(notes)) {
         // Whole-body series first: most findings of a polytrauma case lie below the head.
         for (const auto& s : model.scenario().images.series)
             if (s.kind != "scout" && s.kind != "head") seriesIds_.push_back(s.id);
@@ -147,6 +155,7 @@ public:
     void createGl() { viewer_.createGl(); }
     void destroyGl() { viewer_.destroyGl(); }
     SeriesSource& images() { return images_; }
+    const std::vector<scenario::Diagnostic>& diagnostics() const { return diagnostics_; }
     QuitGuard& quitGuard() { return quit_; }
 
     void handleEvent(const SDL_Event& e) {
@@ -389,7 +398,7 @@ private:
     std::vector<std::string> seriesIds_;
     int series_ = 0;
     std::string shown_;
-    std::uint64_t validatedEdits_ = ~std::uint64_t(0);
+    std::uint64_t validatedEdits_;
     std::vector<scenario::Diagnostic> diagnostics_;
     std::string status_;
     std::vector<std::string> notes_;
@@ -398,9 +407,17 @@ private:
 }  // namespace
 
 int runAuthoring(const AuthoringOptions& o) {
+    // A case with errors of meaning opens, so that they can be fixed here; only a file the reader could not turn into
+    // a model (TOML syntax, a value of the wrong type or out of range) is refused, since saving would lose that value.
     auto loaded = scenario::loadScenario(o.scenario);
-    if (!loaded.scenario) throw std::runtime_error(scenario::formatDiagnostics(loaded.diagnostics));
-    AuthoringModel model(std::move(*loaded.scenario), o.out.empty() ? o.scenario : o.out);
+    if (!loaded.draft) {
+        const auto blocking = loaded.unreadable();
+        std::string list = scenario::formatDiagnostics(blocking.empty() ? loaded.diagnostics : blocking);
+        if (!list.empty() && list.back() == '\n') list.pop_back();
+        throw std::runtime_error(o.scenario.string() +
+                                 " cannot be opened for editing until these are fixed in a text editor:\n" + list);
+    }
+    AuthoringModel model(std::move(*loaded.draft), o.out.empty() ? o.scenario : o.out);
     const bool headless = !o.screenshot.empty();
     WindowOptions wo;
     wo.width = o.width;
@@ -409,7 +426,7 @@ int runAuthoring(const AuthoringOptions& o) {
     wo.title = "polysim authoring: " + o.scenario.filename().string();
     AppWindow window(wo);
     Bindings bindings = loadBindingsQuietly();
-    AuthoringScreen screen(model, bindings, o.notes);
+    AuthoringScreen screen(model, bindings, o.notes, loaded.diagnostics);
     screen.createGl();
     if (headless) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
@@ -435,7 +452,7 @@ int runAuthoring(const AuthoringOptions& o) {
         }
         writePng(o.screenshot, window.readPixels());
         window.swap();
-        auto diagnostics = model.validate();
+        const auto& diagnostics = screen.diagnostics();
         int errors = 0;
         for (const auto& d : diagnostics) errors += d.severity == scenario::Diagnostic::Severity::Error;
         std::cout << "authoring screenshot: " << o.screenshot.string() << "\nfindings " << model.scenario().findings.size()

@@ -191,6 +191,12 @@ std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
 
 // ---- words ----
 
+bool validId(std::string_view id) {
+    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
 const std::vector<std::string>& knownRoles() {
     static const std::vector<std::string> roles{
         "trauma_leader", "neurosurgeon", "anaesthetist",      "vascular_surgeon", "visceral_surgeon",
@@ -292,7 +298,7 @@ std::optional<double> parseDurationText(std::string_view text) {
 void Report::add(Diagnostic::Severity s, const SourceLocation& where, std::string message) {
     SourceLocation w = where;
     if (w.file.empty()) w.file = file;
-    diagnostics.push_back({s, w, std::move(message)});
+    diagnostics.push_back({s, w, std::move(message), false});
 }
 
 bool Report::hasErrors() const {

@@ -22,6 +22,12 @@ struct Report {
     void warning(const SourceLocation& where, std::string message) {
         add(Diagnostic::Severity::Warning, where, std::move(message));
     }
+    // An error about a value the model cannot hold (wrong type, out of range, unknown key): see
+    // Diagnostic::unreadable.
+    void unreadable(const SourceLocation& where, std::string message) {
+        add(Diagnostic::Severity::Error, where, std::move(message));
+        diagnostics.back().unreadable = true;
+    }
     bool hasErrors() const;
 };
 
@@ -48,6 +54,9 @@ std::string didYouMean(std::string_view word, const std::vector<std::string>& ca
 std::string joinQuoted(const std::vector<std::string>& words, std::string_view separator = ", ");
 // Seconds from "90", "90s", "4m", "4m30s", "1:30" (m:ss); nullopt when not a duration.
 std::optional<double> parseDurationText(std::string_view text);
+
+// Ids are lower-case letters, digits, '_' and '-' (scenarios/README.md, "Units and conventions").
+bool validId(std::string_view id);
 
 // Roles clinicians and sounds in the room can have; others are accepted with a warning.
 const std::vector<std::string>& knownRoles();

@@ -2,6 +2,7 @@
 // as they happen, and `polysim author --screenshot` shows the case's images beside the findings panel.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -202,6 +203,56 @@ TEST(Authoring, QuittingWithUnsavedChangesAsksFirst) {
     EXPECT_FALSE(failing.quit());
     EXPECT_TRUE(failing.asking());
     EXPECT_NE(failing.error().find("no such folder"), std::string::npos) << failing.error();
+}
+
+TEST(Authoring, ACaseSavedWithErrorsReopensWithTheErrorsShown) {
+    auto dir = polysim::test::scratchDir("authoring-reopen-errors");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "bad.toml");
+    model.scenario().findings[0].deadlineSeconds = model.scenario().durationSeconds + 300;  // after the session ends
+    model.touch();
+    ASSERT_EQ(errors(model.validate()), 1) << polysim::scenario::formatDiagnostics(model.validate());
+    ASSERT_TRUE(model.save());
+
+    // `validate` and `run` still refuse the file...
+    auto v = polysim::test::runPolysim("validate " + (dir / "bad.toml").string());
+    EXPECT_EQ(v.exitCode, 1) << v.out << v.err;
+    EXPECT_NE(v.err.find("is after the session ends"), std::string::npos) << v.err;
+    // ...but the authoring mode opens it, shows the error, and saves it again.
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";
+    auto r = polysim::test::runShell("XDG_CACHE_HOME=" + cache.string() + " XDG_CONFIG_HOME=" + cache.string() +
+                                     " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() + " author " +
+                                     (dir / "bad.toml").string() + " --out " + (dir / "again.toml").string() +
+                                     " --screenshot " + (dir / "shot.png").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("errors 1"), std::string::npos) << r.out;
+    EXPECT_TRUE(fs::exists(dir / "shot.png"));
+}
+
+TEST(Authoring, AFileThatCannotBeReadIsRefusedSayingWhere) {
+    auto dir = polysim::test::scratchDir("authoring-unreadable");
+    const fs::path file = dir / "typo.toml";
+    std::string text = polysim::test::readFile(smallMotorcyclist(dir));
+    text.replace(text.find("[meta]"), 6, "[meta");  // a TOML syntax error on line of [meta]
+    std::ofstream(file) << text;
+    auto r = polysim::test::runPolysim("author " + file.string() + " --screenshot " + (dir / "shot.png").string());
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(file.string() + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("TOML syntax"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "shot.png"));
+
+    // A value of the wrong type would be lost by saving: refused too, naming its line and column.
+    std::string typed = polysim::test::readFile(smallMotorcyclist(dir));
+    const auto age = typed.find("age = ");
+    ASSERT_NE(age, std::string::npos);
+    typed.replace(age, typed.find('\n', age) - age, "age = \"forty\"");
+    std::ofstream(file) << typed;
+    const int line = int(std::count(typed.begin(), typed.begin() + long(age), '\n')) + 1;
+    r = polysim::test::runPolysim("author " + file.string() + " --screenshot " + (dir / "shot.png").string());
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(file.string() + ":" + std::to_string(line) + ":7: error: 'age' must be an integer"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST(Authoring, NewPhantomCaseFromTheCommandLineOpensAndReloads) {

@@ -361,7 +361,8 @@ private:
         if (selected < 0 || selected >= int(s.findings.size())) return;
         auto& f = s.findings[std::size_t(selected)];
         ImGui::PushID(selected);
-        edited(ImGui::InputText("id", &f.id));
+        edited(idField("id", f.id,
+                       [&](const std::string& from, const std::string& to) { return renameFinding(s, from, to); }));
         edited(ImGui::InputText("label", &f.label));
         edited(ImGui::SliderInt("category", &f.acrCategory, 1, 3));
         std::vector<const char*> regionIds;

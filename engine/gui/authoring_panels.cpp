@@ -91,15 +91,99 @@ void removeRegion(scenario::Scenario& s, std::size_t index) {
     s.readingOrder.erase(std::remove(s.readingOrder.begin(), s.readingOrder.end(), id), s.readingOrder.end());
 }
 
-void renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to) {
-    if (from == to) return;
-    for (auto& id : s.readingOrder)
-        if (id == from) id = to;
-    for (auto& f : s.findings)
-        if (f.region == from) f.region = to;
+std::string idProblem(const std::string& id, const std::vector<std::string>& taken, std::string_view what) {
+    if (id.empty()) return "a " + std::string(what) + " needs an id";
+    if (!scenario::detail::validId(id)) return "'" + id + "' is not an id: use lower-case letters, digits, '_' or '-'";
+    if (std::find(taken.begin(), taken.end(), id) != taken.end())
+        return "another " + std::string(what) + " is already called '" + id + "'";
+    return {};
+}
+
+namespace {
+using Trigger = scenario::InterruptionTrigger::Type;
+
+// The item called `from` in `items`, renamed to `to` after the checks; `follow` then updates the references.
+template <class T, class Follow>
+std::string renameIn(std::vector<T>& items, std::string_view what, const std::string& from, const std::string& to,
+                     Follow follow) {
+    if (from == to) return {};
+    T* item = nullptr;
+    std::vector<std::string> others;
+    for (auto& x : items) {
+        if (x.id == from && !item)
+            item = &x;
+        else
+            others.push_back(x.id);
+    }
+    if (!item) return "no " + std::string(what) + " is called '" + from + "'";
+    if (auto problem = idProblem(to, others, what); !problem.empty()) return problem;
+    item->id = to;
+    follow();
+    return {};
+}
+
+void replaceIn(std::vector<std::string>& ids, const std::string& from, const std::string& to) {
+    std::replace(ids.begin(), ids.end(), from, to);
+}
+
+void retarget(scenario::Scenario& s, Trigger type, const std::string& from, const std::string& to) {
     for (auto& in : s.interruptions)
-        if (in.trigger.type == scenario::InterruptionTrigger::Type::RegionOpened && in.trigger.target == from)
-            in.trigger.target = to;
+        if (in.trigger.type == type && in.trigger.target == from) in.trigger.target = to;
+}
+}  // namespace
+
+std::string renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to) {
+    return renameIn(s.regions, "region", from, to, [&] {
+        replaceIn(s.readingOrder, from, to);
+        for (auto& f : s.findings)
+            if (f.region == from) f.region = to;
+        retarget(s, Trigger::RegionOpened, from, to);
+    });
+}
+
+std::string renameFinding(scenario::Scenario& s, const std::string& from, const std::string& to) {
+    return renameIn(s.findings, "finding", from, to, [&] {
+        for (auto& d : s.patient.deteriorations)
+            if (d.findingId == from) d.findingId = to;
+        for (auto& in : s.interruptions) replaceIn(in.relatedFindings, from, to);
+        retarget(s, Trigger::FindingOnScreen, from, to);
+    });
+}
+
+std::string renameInterruption(scenario::Scenario& s, const std::string& from, const std::string& to) {
+    return renameIn(s.interruptions, "interruption", from, to,
+                    [&] { retarget(s, Trigger::InterruptionIgnored, from, to); });
+}
+
+bool idField(const char* label, const std::string& id,
+             const std::function<std::string(const std::string&, const std::string&)>& rename, float width) {
+    // One field is typed in at a time: what it holds, the id it had when the typing began, and the last refusal.
+    static struct {
+        ImGuiID typing = 0, refused = 0;
+        std::string text, from, why;
+    } field;
+    const ImGuiID self = ImGui::GetID(label);
+    std::string text = field.typing == self ? field.text : id;
+    if (width != 0) ImGui::SetNextItemWidth(width);
+    ImGui::InputText(label, &text);
+    if (ImGui::IsItemActivated()) field.typing = self, field.from = id;
+    if (field.typing == self) field.text = text;
+    bool renamed = false;
+    if (ImGui::IsItemDeactivated() && field.typing == self) {
+        field.typing = 0;
+        if (ImGui::IsItemDeactivatedAfterEdit() && text != field.from) {
+            field.why = rename(field.from, text);
+            field.refused = field.why.empty() ? 0 : self;
+            renamed = field.why.empty();
+        }
+    }
+    if (field.refused == self && field.typing != self) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+        ImGui::TextWrapped("not renamed: %s", field.why.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (field.typing == self && field.refused == self) field.refused = 0;
+    return renamed;
 }
 
 scenario::VitalSigns vitalsAtEndOfTrend(const scenario::Patient& p) {
@@ -368,9 +452,8 @@ namespace {
 
 void drawRegionEditor(AuthoringContext& ctx, scenario::Region& r) {
     auto& s = ctx.model.scenario();
-    const std::string before = r.id;
-    ImGui::SetNextItemWidth(kLabelRoom);
-    if (touched(ctx, ImGui::InputText("id", &r.id))) renameRegion(s, before, r.id);
+    auto rename = [&](const std::string& from, const std::string& to) { return renameRegion(s, from, to); };
+    touched(ctx, idField("id", r.id, rename, kLabelRoom));
     ImGui::SetNextItemWidth(kLabelRoom);
     touched(ctx, ImGui::InputText("label", &r.label));
     ImGui::SetNextItemWidth(kLabelRoom);

@@ -11,6 +11,7 @@
 
 #include <imgui_stdlib.h>
 
+#include "gui/authoring_panels.h"
 #include "gui/reading_room.h"
 #include "scenario/internal.h"
 
@@ -705,7 +706,9 @@ void drawAnswers(AuthoringContext& ctx, Interruption& in) {
 
 void drawFields(AuthoringContext& ctx, Interruption& in) {
     const auto& s = ctx.model.scenario();
-    touched(ctx, ImGui::InputText("id", &in.id));
+    touched(ctx, idField("id", in.id, [&](const std::string& from, const std::string& to) {
+                return renameInterruption(ctx.model.scenario(), from, to);
+            }));
     touched(ctx, textWithChoices("role", in.role, scenario::detail::knownRoles()));
     touched(ctx, ImGui::InputText("name", &in.name));
     touched(ctx, ImGui::InputTextMultiline("text", &in.text, ImVec2(ImGui::CalcItemWidth(), 54)));

@@ -12,6 +12,7 @@
 #include "gui/authoring_timeline.h"
 #include "gui/viewer.h"
 #include "scenario/loader.h"
+#include "support/headless_imgui.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -160,36 +161,7 @@ TEST(AuthoringTimeline, ATriggeredInterruptionIsEstimatedNoEarlierThanTheImagesT
                      *e.seconds + drain.patienceSeconds * (drain.maxRepeats + 1) + escalates.trigger.delaySeconds);
 }
 
-namespace {
-// ImGui frames without a window or GPU: the strip's widgets see the mouse exactly as the test sets it.
-struct HeadlessImGui {
-    ImGuiContext* context = ImGui::CreateContext();
-    HeadlessImGui() {
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1600, 900);
-        // The app's font and size (app_window.cpp), so widths are as on screen.
-        const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-        if (fs::exists(font)) io.Fonts->AddFontFromFileTTF(font, 16.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    }
-    ~HeadlessImGui() { ImGui::DestroyContext(context); }
-    // One frame with the mouse at `at`, the left button down or not; returns whether an item was under the mouse.
-    bool frame(ImVec2 at, bool down, const std::function<void()>& draw) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.DeltaTime = 1.f / 60;
-        io.MousePos = at;
-        io.MouseDown[0] = down;
-        ImGui::NewFrame();
-        draw();
-        const bool hovered = ImGui::IsAnyItemHovered();
-        ImGui::Render();
-        return hovered;
-    }
-};
-}  // namespace
+using polysim::test::HeadlessImGui;
 
 TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDeletesTheSelected) {
     auto dir = polysim::test::scratchDir("timeline-mouse");

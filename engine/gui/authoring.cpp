@@ -60,7 +60,8 @@ scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps, std::optional<do
     }
     f.label = "new finding";
     f.centreLps = lps;
-    f.deadlineSeconds = std::min(300.0, scenario_.durationSeconds);
+    f.deadlineSeconds = scenario::defaultDeadlineSeconds(f.acrCategory, scenario_.durationSeconds);
+    f.tell = scenario::defaultTell(f.acrCategory);
     auto orderOf = [&](const std::string& id) {
         auto it = std::find(scenario_.readingOrder.begin(), scenario_.readingOrder.end(), id);
         return std::size_t(it - scenario_.readingOrder.begin());
@@ -83,6 +84,17 @@ scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps, std::optional<do
 void AuthoringModel::removeFinding(std::size_t index) {
     if (index >= scenario_.findings.size()) return;
     scenario_.findings.erase(scenario_.findings.begin() + long(index));
+    touch();
+}
+
+void AuthoringModel::setCategory(scenario::Finding& f, int acrCategory) {
+    acrCategory = std::clamp(acrCategory, 1, 3);
+    if (acrCategory == f.acrCategory) return;
+    const double duration = scenario_.durationSeconds;
+    if (f.deadlineSeconds == scenario::defaultDeadlineSeconds(f.acrCategory, duration))
+        f.deadlineSeconds = scenario::defaultDeadlineSeconds(acrCategory, duration);
+    if (f.tell == scenario::defaultTell(f.acrCategory)) f.tell = scenario::defaultTell(acrCategory);
+    f.acrCategory = acrCategory;
     touch();
 }
 
@@ -364,7 +376,13 @@ private:
         edited(idField("id", f.id,
                        [&](const std::string& from, const std::string& to) { return renameFinding(s, from, to); }));
         edited(ImGui::InputText("label", &f.label));
-        edited(ImGui::SliderInt("category", &f.acrCategory, 1, 3));
+        int category = f.acrCategory;
+        if (ImGui::SliderInt("category", &category, 1, 3, "%d", ImGuiSliderFlags_AlwaysClamp))
+            model_.setCategory(f, category);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "ACR actionable finding: 1 minutes and verbal (default deadline 5 min, tell the trauma "
+                "leader), 2 hours, 3 days (default deadline: the session end)");
         std::vector<const char*> regionIds;
         int current = -1;
         for (std::size_t k = 0; k < s.regions.size(); ++k) {
@@ -376,8 +394,11 @@ private:
             model_.touch();
         }
         edited(ImGui::InputScalarN("centre (mm)", ImGuiDataType_Double, &f.centreLps.x, 3, nullptr, nullptr, "%.0f"));
-        edited(ImGui::InputScalarN("extent (mm)", ImGuiDataType_Double, &f.extentMm.x, 3, nullptr, nullptr, "%.0f"));
-        edited(ImGui::InputDouble("deadline (s)", &f.deadlineSeconds, 10, 60, "%.0f"));
+        // Values the file format refuses are kept out, so the case saved always opens again.
+        if (ImGui::InputScalarN("extent (mm)", ImGuiDataType_Double, &f.extentMm.x, 3, nullptr, nullptr, "%.0f"))
+            f.extentMm = glm::max(f.extentMm, glm::dvec3(1.0)), model_.touch();
+        if (ImGui::InputDouble("deadline (s)", &f.deadlineSeconds, 10, 60, "%.0f"))
+            f.deadlineSeconds = std::max(1.0, f.deadlineSeconds), model_.touch();
         edited(ImGui::InputText("expert", &f.expertDescription));
         if (ImGui::Button("Move to crosshair")) f.centreLps = lps, model_.touch();
         ImGui::SameLine();

@@ -29,8 +29,13 @@ public:
     // point (`hu`: lung window for air and lung, bone window for bone, brain for the head, soft tissue otherwise;
     // a region's first window counts more than its others), then the narrowest, then the first in reading order.
     // Without `hu`, the narrowest holding region. Returns the new finding.
+    // It gets the format's defaults for Category 1: the deadline (5 min, or the session end if sooner) and the trauma
+    // team leader to tell.
     scenario::Finding& addFindingAt(glm::dvec3 lps, std::optional<double> hu = std::nullopt);
     void removeFinding(std::size_t index);
+    // A new category for the finding; its deadline and who to tell follow the category's defaults while they are
+    // still the old category's defaults (a deadline or a list the author chose stays).
+    void setCategory(scenario::Finding& finding, int acrCategory);
 
     // The loader's rules on the model as edited (DICOM headers are not rescanned, so this is cheap every edit).
     std::vector<scenario::Diagnostic> validate() const;

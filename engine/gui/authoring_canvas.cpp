@@ -135,11 +135,12 @@ LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame
 }
 
 void moveLimit(scenario::Region& r, bool upper, double zMm) {
+    // A region keeps at least 1 mm: the format wants the lower limit below the upper one.
     const double z = std::round(zMm);
     if (upper)
-        r.zToMm = std::max(z, r.zFromMm);
+        r.zToMm = std::max(z, r.zFromMm + 1);
     else
-        r.zFromMm = std::min(z, r.zToMm);
+        r.zFromMm = std::min(z, r.zToMm - 1);
 }
 
 ImGuiMouseCursor cursorFor(BoxGrip g) {

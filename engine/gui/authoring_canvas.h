@@ -59,7 +59,7 @@ struct LimitGrip {
 // selected region can be pulled off a limit it shares with a neighbour). Only for views where S runs down.
 LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& frame, glm::dvec2 px,
                   double tolerancePx, int preferred = -1);
-// Moves one limit to `zMm`, snapped to whole mm, never past the region's other limit.
+// Moves one limit to `zMm`, snapped to whole mm, never closer than 1 mm to the region's other limit.
 void moveLimit(scenario::Region& region, bool upper, double zMm);
 
 // The mouse cursor that says what a drag would do.

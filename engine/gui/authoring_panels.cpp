@@ -457,7 +457,8 @@ void drawRegionEditor(AuthoringContext& ctx, scenario::Region& r) {
     ImGui::SetNextItemWidth(kLabelRoom);
     touched(ctx, ImGui::InputText("label", &r.label));
     ImGui::SetNextItemWidth(kLabelRoom);
-    touched(ctx, ImGui::InputScalarN("z (mm)", ImGuiDataType_Double, &r.zFromMm, 2, nullptr, nullptr, "%.0f"));
+    if (touched(ctx, ImGui::InputScalarN("z (mm)", ImGuiDataType_Double, &r.zFromMm, 2, nullptr, nullptr, "%.0f")))
+        r.zToMm = std::max(r.zToMm, r.zFromMm + 1);  // the format wants the lower limit first
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("from (inferior, lower value) to (superior): the head is at higher z");
     touched(ctx, windowBoxes("region windows", r.windows));
@@ -604,7 +605,7 @@ void drawTrend(AuthoringContext& ctx) {
     editRows(ctx, p.vitalsTrend, [&](scenario::VitalsChange& c) {
         leadingLabel("at");
         ImGui::SetNextItemWidth(60);
-        touched(ctx, ImGui::InputDouble("s", &c.atSeconds, 0, 0, "%.0f"));
+        if (touched(ctx, ImGui::InputDouble("s", &c.atSeconds, 0, 0, "%.0f"))) c.atSeconds = std::max(0.0, c.atSeconds);
         // Re-sorting while the time is typed would move the row under the cursor; sort once it is left.
         resort |= ImGui::IsItemDeactivatedAfterEdit();
         ImGui::SameLine();

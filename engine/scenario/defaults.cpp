@@ -81,6 +81,15 @@ std::vector<Region> phantomRegions() {
     return out;
 }
 
+double defaultDeadlineSeconds(int acrCategory, double sessionSeconds) {
+    return acrCategory == 1 ? std::min(300.0, sessionSeconds) : sessionSeconds;
+}
+
+std::vector<std::string> defaultTell(int acrCategory) {
+    if (acrCategory == 1) return {"trauma_leader"};
+    return {};
+}
+
 namespace detail {
 
 // ---- the phantom ----

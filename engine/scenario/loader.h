@@ -67,6 +67,11 @@ const std::vector<std::string>& defaultReadingOrder();
 const Region* defaultRegionTemplate(std::string_view id);
 // The default regions with z ranges from the built-in phantom's anatomy.
 std::vector<Region> phantomRegions();
+// A finding's deadline when the file gives none: Category 1 five minutes (or the session end if sooner), others the
+// session end.
+double defaultDeadlineSeconds(int acrCategory, double sessionSeconds);
+// Who must hear a finding when the file says nobody: the trauma team leader for Category 1, else nobody.
+std::vector<std::string> defaultTell(int acrCategory);
 
 // ---- where scenarios live ----
 

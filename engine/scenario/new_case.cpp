@@ -19,7 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr double kDuration = 900;
-constexpr double kCategory1Deadline = 300;
 
 std::string spaced(std::string id) {
     std::replace(id.begin(), id.end(), '_', ' ');
@@ -238,8 +237,8 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
         f.centreLps = t.centreLps;
         f.extentMm = t.extentMm;
         f.expertDescription = t.expertDescription;
-        f.deadlineSeconds = t.acrCategory == 1 ? std::min(kCategory1Deadline, kDuration) : kDuration;
-        if (t.acrCategory == 1) f.tell = {"trauma_leader"};
+        f.deadlineSeconds = defaultDeadlineSeconds(t.acrCategory, kDuration);
+        f.tell = defaultTell(t.acrCategory);
         s.findings.push_back(std::move(f));
     }
     conclusionSkeleton(s);

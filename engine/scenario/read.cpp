@@ -689,12 +689,11 @@ private:
                 else
                     fd.extentMm = *v;
             }
-            const double defaultDeadline = fd.acrCategory == 1 ? std::min(300.0, s_.durationSeconds)
-                                                                : s_.durationSeconds;
-            fd.deadlineSeconds = f.seconds("deadline", false, 1).value_or(defaultDeadline);
+            fd.deadlineSeconds =
+                f.seconds("deadline", false, 1).value_or(defaultDeadlineSeconds(fd.acrCategory, s_.durationSeconds));
             if (auto v = f.strings("tell")) fd.tell = *v;
             // A Category 1 finding is always told to someone: the trauma team leader unless the author says whom.
-            if (fd.tell.empty() && fd.acrCategory == 1) fd.tell = {"trauma_leader"};
+            if (fd.tell.empty()) fd.tell = defaultTell(fd.acrCategory);
             if (auto v = f.strings("windows")) fd.windows = *v;
             if (auto v = f.string("teaching_point")) fd.teachingPoint = *v;
             if (auto v = f.string("description")) fd.expertDescription = *v;

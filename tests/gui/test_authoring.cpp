@@ -156,6 +156,32 @@ TEST(Authoring, AFindingInTheLungWhereAirwayAndChestOverlapGoesToTheLungRegion) 
     EXPECT_EQ(model.addFindingAt({0, -80, (abdomen->zFromMm + abdomen->zToMm) / 2}, -900.0).region, "abdomen_pelvis");
 }
 
+TEST(Authoring, APlacedFindingAndACategoryChangeFollowTheGuidesDefaults) {
+    auto dir = polysim::test::scratchDir("authoring-category");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "out.toml");
+    const double session = model.scenario().durationSeconds;
+    ASSERT_GT(session, 300);
+    auto& f = model.addFindingAt({60, 0, -300});
+    EXPECT_EQ(f.acrCategory, 1);
+    EXPECT_EQ(f.deadlineSeconds, 300) << "Category 1: 5 minutes";
+    EXPECT_EQ(f.tell, std::vector<std::string>{"trauma_leader"});
+    model.setCategory(f, 3);
+    EXPECT_EQ(f.deadlineSeconds, session) << "Category 3: the session end";
+    EXPECT_TRUE(f.tell.empty());
+    f.deadlineSeconds = 400;  // the author's own deadline
+    f.tell = {"orthopaedic_surgeon"};
+    model.setCategory(f, 1);
+    EXPECT_EQ(f.deadlineSeconds, 400) << "a deadline the author chose stays";
+    EXPECT_EQ(f.tell, std::vector<std::string>{"orthopaedic_surgeon"});
+    const auto placed = f;
+    ASSERT_TRUE(model.save());
+    const auto again = load(dir / "out.toml");
+    const auto* g = again.findFinding(placed.id);
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->deadlineSeconds, 400);
+    EXPECT_EQ(g->tell, placed.tell);
+}
+
 TEST(Authoring, QuittingWithUnsavedChangesAsksFirst) {
     using polysim::gui::QuitGuard;
     auto dir = polysim::test::scratchDir("authoring-quit");

@@ -168,23 +168,13 @@ public:
     void destroyGl() { viewer_.destroyGl(); }
     SeriesSource& images() { return images_; }
     const std::vector<scenario::Diagnostic>& diagnostics() const { return diagnostics_; }
-    QuitGuard& quitGuard() { return quit_; }
 
     void handleEvent(const SDL_Event& e) {
-        ImGuiIO& io = ImGui::GetIO();
-        if (e.type == SDL_KEYDOWN) {
-            const SDL_Keycode key = e.key.keysym.sym;
-            const bool ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
-            if (ctrl && key == SDLK_s) return save();
-            if (key == SDLK_ESCAPE && quit_.asking()) return quit_.answer(QuitGuard::Answer::Cancel, model_);
-            // Escape in a text field only leaves the field.
-            if ((ctrl && key == SDLK_q) || (key == SDLK_ESCAPE && !io.WantCaptureKeyboard))
-                return quit_.request(model_);
-        }
-        if (quit_.asking()) return;  // the question is modal: nothing reaches the images meanwhile
+        const ImGuiIO& io = ImGui::GetIO();
         AuthoringContext ctx = context();
-        if (canvas_.handleEvent(e, ctx, io.WantCaptureMouse)) return;
-        viewer_.handleEvent(e, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard);
+        if (routeAuthoringEvent(e, ctx, canvas_, quit_, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard) ==
+            AuthoringRequest::Save)
+            save();
     }
 
     bool prepareFrame() {
@@ -487,8 +477,7 @@ int runAuthoring(const AuthoringOptions& o) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             ImGui_ImplSDL2_ProcessEvent(&e);
-            if (e.type == SDL_QUIT) screen.quitGuard().request(model);
-            else screen.handleEvent(e);
+            screen.handleEvent(e);
         }
         if (model.unsaved() != titleUnsaved) {
             titleUnsaved = model.unsaved();

@@ -53,7 +53,7 @@ private:
     std::uint64_t edits_ = 0, savedEdits_ = 0;
 };
 
-// Quitting never loses edits: with unsaved changes, closing the window, Ctrl+Q or Escape asks "Save and quit /
+// Quitting never loses edits: with unsaved changes, closing the window or Ctrl+Q asks "Save and quit /
 // Quit without saving / Cancel" first. Pure state, so the tests drive the decision without a window.
 class QuitGuard {
 public:

@@ -246,21 +246,26 @@ bool AuthoringCanvas::handleEvent(const SDL_Event& e, AuthoringContext& ctx, boo
         case SDL_KEYDOWN: {
             // Escape puts back what the drag changed.
             if (drag_ == Drag::None || e.key.keysym.sym != SDLK_ESCAPE) return false;
-            if (drag_ == Drag::Box && dragFinding_ < int(s.findings.size())) {
-                auto& f = s.findings[std::size_t(dragFinding_)];
-                f.centreLps = startBox_.centreLps, f.extentMm = startBox_.extentMm;
-                ctx.model.touch();
-            } else if (drag_ == Drag::Limit && dragLimit_.region < int(s.regions.size())) {
-                auto& r = s.regions[std::size_t(dragLimit_.region)];
-                (dragLimit_.upper ? r.zToMm : r.zFromMm) = startLimitMm_;
-                ctx.model.touch();
-            }
-            drag_ = Drag::None;
+            cancelDrag(ctx);
             return true;
         }
         default:
             return false;
     }
+}
+
+void AuthoringCanvas::cancelDrag(AuthoringContext& ctx) {
+    auto& s = ctx.model.scenario();
+    if (drag_ == Drag::Box && moved_ && dragFinding_ < int(s.findings.size())) {
+        auto& f = s.findings[std::size_t(dragFinding_)];
+        f.centreLps = startBox_.centreLps, f.extentMm = startBox_.extentMm;
+        ctx.model.touch();
+    } else if (drag_ == Drag::Limit && moved_ && dragLimit_.region < int(s.regions.size())) {
+        auto& r = s.regions[std::size_t(dragLimit_.region)];
+        (dragLimit_.upper ? r.zToMm : r.zFromMm) = startLimitMm_;
+        ctx.model.touch();
+    }
+    drag_ = Drag::None;
 }
 
 void AuthoringCanvas::applyDrag(AuthoringContext& ctx, glm::dvec2 px) {
@@ -445,6 +450,37 @@ void AuthoringCanvas::drawTools(AuthoringContext& ctx) {
                            showRegions_ ? "Drag region lines (coronal, sagittal) to move limits." : "");
     ImGui::PopStyleColor();
     ImGui::Separator();
+}
+
+AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
+                                     QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
+                                     bool imguiWantsKeyboard) {
+    if (e.type == SDL_QUIT) {
+        canvas.cancelDrag(ctx);
+        quit.request(ctx.model);
+        return AuthoringRequest::None;
+    }
+    if (e.type == SDL_KEYDOWN) {
+        const SDL_Keycode key = e.key.keysym.sym;
+        const bool ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+        if (key == SDLK_ESCAPE) {
+            if (canvas.dragging())
+                canvas.cancelDrag(ctx);
+            else if (quit.asking())
+                quit.answer(QuitGuard::Answer::Cancel, ctx.model);
+            return AuthoringRequest::None;
+        }
+        if (ctrl && (key == SDLK_s || key == SDLK_q)) {
+            canvas.cancelDrag(ctx);
+            if (key == SDLK_s) return AuthoringRequest::Save;
+            quit.request(ctx.model);
+            return AuthoringRequest::None;
+        }
+    }
+    if (quit.asking()) return AuthoringRequest::None;  // the question is modal: nothing reaches the images meanwhile
+    if (!canvas.handleEvent(e, ctx, imguiWantsMouse))
+        ctx.viewer.handleEvent(e, bindings, imguiWantsMouse, imguiWantsKeyboard);
+    return AuthoringRequest::None;
 }
 
 }  // namespace polysim::gui

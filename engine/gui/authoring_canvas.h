@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "gui/authoring_context.h"
+#include "gui/bindings.h"
 #include "gui/view_geometry.h"
 #include "scenario/scenario.h"
 
@@ -83,6 +84,10 @@ public:
     // The cursor for what lies under the mouse now (Arrow when nothing there can be dragged).
     ImGuiMouseCursor hoverCursor(AuthoringContext& ctx) const;
 
+    bool dragging() const { return drag_ != Drag::None; }
+    // Puts back what the drag in progress changed and ends it (Escape, or a question that takes the mouse away).
+    void cancelDrag(AuthoringContext& ctx);
+
 private:
     enum class Drag { None, Draw, Box, Limit };
     struct Hit {
@@ -111,5 +116,16 @@ private:
     LimitGrip dragLimit_;
     double startLimitMm_ = 0;
 };
+
+// What the authoring screen is asked to do after an event it cannot do itself.
+enum class AuthoringRequest { None, Save };
+
+// Routes one event of the authoring screen. Escape goes to the canvas first, where it cancels a drag, then closes the
+// quit question; it never quits, since an author presses it to leave a field or a menu. Ctrl+Q and closing the window
+// ask to quit, and Ctrl+S to save; both cancel a drag first, so a question cannot swallow the drag's mouse-up. While
+// the quit question is open nothing reaches the images; otherwise the canvas sees the event, then the viewer.
+AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
+                                     QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
+                                     bool imguiWantsKeyboard);
 
 }  // namespace polysim::gui

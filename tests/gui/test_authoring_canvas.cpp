@@ -331,6 +331,92 @@ TEST(AuthoringCanvas, ClickingAnotherBoxsOutlineSelectsItAndEscapeUndoesADrag) {
     EXPECT_EQ(s.model.scenario().findings[1].centreLps, glm::dvec3(40, 0, 0));
 }
 
+namespace {
+// Events through SDL's own queue, routed as the authoring screen routes them (keys first, then canvas, then viewer).
+struct RoutedScreen : Screen {
+    QuitGuard quit;
+    RoutedScreen() { SDL_InitSubSystem(SDL_INIT_EVENTS); }
+    ~RoutedScreen() { SDL_QuitSubSystem(SDL_INIT_EVENTS); }
+    AuthoringRequest pump(SDL_Event e) {
+        SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+        EXPECT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
+        AuthoringRequest last = AuthoringRequest::None;
+        for (SDL_Event got; SDL_PollEvent(&got);) {
+            auto c = ctx();
+            last = routeAuthoringEvent(got, c, canvas, quit, Bindings::defaults(), false, false);
+        }
+        return last;
+    }
+    AuthoringRequest key(SDL_Keycode sym, Uint16 mod = KMOD_NONE) {
+        SDL_Event e{};
+        e.type = SDL_KEYDOWN;
+        e.key.keysym.sym = sym;
+        e.key.keysym.mod = mod;
+        return pump(e);
+    }
+    void mouse(Uint32 type, glm::dvec2 p) {
+        if (type == SDL_MOUSEMOTION) {
+            SDL_Event e{};
+            e.type = SDL_MOUSEMOTION;
+            e.motion.x = int(p.x), e.motion.y = int(p.y);
+            pump(e);
+        } else {
+            pump(buttonEvent(type, p, SDL_BUTTON_LEFT));
+        }
+    }
+};
+}  // namespace
+
+TEST(AuthoringCanvas, EscapeDuringADragPutsTheLimitBackAndNeverQuits) {
+    RoutedScreen s;
+    const auto& chest = s.model.scenario().regions[0];
+    const glm::dvec2 line = s.viewer.frame(Plane::Coronal).toPixels({20, 0, 30});  // the chest's top limit
+    s.mouse(SDL_MOUSEBUTTONDOWN, line);
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 40));
+    ASSERT_LT(chest.zToMm, 30) << "the drag moves the limit";
+    ASSERT_TRUE(s.canvas.dragging());
+    s.key(SDLK_ESCAPE);
+    EXPECT_EQ(chest.zToMm, 30) << "Escape puts the limit back";
+    EXPECT_FALSE(s.canvas.dragging());
+    EXPECT_FALSE(s.quit.quit()) << "Escape during a drag does not quit";
+    EXPECT_FALSE(s.quit.asking());
+    s.mouse(SDL_MOUSEBUTTONUP, line + glm::dvec2(0, 40));
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 80));
+    EXPECT_EQ(chest.zToMm, 30) << "the mouse-up and later moves change nothing";
+
+    // Nor does Escape quit when nothing is dragged, with or without unsaved changes.
+    RoutedScreen clean;
+    clean.key(SDLK_ESCAPE);
+    EXPECT_FALSE(clean.quit.quit());
+    EXPECT_FALSE(clean.quit.asking());
+}
+
+TEST(AuthoringCanvas, QuittingDuringADragCancelsItSoNoDragIsLeftStuck) {
+    RoutedScreen s;
+    const auto& chest = s.model.scenario().regions[0];
+    const glm::dvec2 line = s.viewer.frame(Plane::Coronal).toPixels({20, 0, 30});
+    s.mouse(SDL_MOUSEBUTTONDOWN, line);
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 40));
+    ASSERT_TRUE(s.model.unsaved());
+    s.key(SDLK_q, KMOD_LCTRL);
+    EXPECT_TRUE(s.quit.asking()) << "unsaved changes: the question comes";
+    EXPECT_FALSE(s.canvas.dragging()) << "the question cancelled the drag";
+    EXPECT_EQ(chest.zToMm, 30);
+    s.mouse(SDL_MOUSEBUTTONUP, line + glm::dvec2(0, 40));  // swallowed by the question
+    s.key(SDLK_ESCAPE);                                    // closes the question
+    EXPECT_FALSE(s.quit.asking());
+    EXPECT_FALSE(s.quit.quit());
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 90));
+    EXPECT_EQ(chest.zToMm, 30) << "moving the mouse afterwards drags nothing";
+
+    // Ctrl+S asks the screen to save; closing the window asks to quit.
+    EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::Save);
+    SDL_Event close{};
+    close.type = SDL_QUIT;
+    s.pump(close);
+    EXPECT_TRUE(s.quit.asking());
+}
+
 TEST(AuthoringCanvas, ScreenshotShowsFindingBoxesAndRegionLimits) {
     auto dir = polysim::test::scratchDir("authoring-canvas-screenshot");
     auto loaded = scenario::loadScenario(polysim::test::smallShippedScenario("motorcyclist", dir));

@@ -63,6 +63,18 @@ bool dragAtTime(Scenario& s, std::size_t index, double grabbedSeconds, float dxP
     return true;
 }
 
+std::vector<std::vector<std::size_t>> groupMarks(const std::vector<float>& xs, float minPixels) {
+    std::vector<std::size_t> order(xs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i : order) {
+        if (groups.empty() || xs[i] - xs[groups.back().front()] >= minPixels) groups.emplace_back();
+        groups.back().push_back(i);
+    }
+    return groups;
+}
+
 std::optional<double> escalatesAfter(const Interruption& in) {
     // The session repeats after each `patience` and escalates one patience after the last repeat.
     if (in.kind == InterruptionKind::Noise || in.patienceSeconds <= 0) return std::nullopt;
@@ -328,23 +340,35 @@ void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& 
                    float gridBottom) {
     std::vector<float> xs;
     for (const auto& f : s.findings) xs.push_back(axis.x(f.deadlineSeconds));
-    const auto limits = labelLimits(xs, std::vector<int>(xs.size(), 0), axis.right);
-    for (std::size_t i = 0; i < s.findings.size(); ++i) {
-        const auto& f = s.findings[i];
-        const ImU32 colour = categoryColour(f.acrCategory);
-        const float x = xs[i], y = lane.top + 2, h = lane.height - 4;
+    // Deadlines that would draw on top of each other share one marker, in the colour of the most urgent.
+    const auto groups = groupMarks(xs, 12);
+    std::vector<float> groupXs;
+    for (const auto& g : groups) groupXs.push_back(xs[g.front()]);
+    const auto limits = labelLimits(groupXs, std::vector<int>(groups.size(), 0), axis.right);
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        const auto& group = groups[k];
+        int category = 3;
+        std::string tip;
+        for (std::size_t i : group) {
+            const auto& f = s.findings[i];
+            category = std::min(category, f.acrCategory);
+            tip += (tip.empty() ? "" : "\n") + f.id + ": " + f.label + "\nCategory " + std::to_string(f.acrCategory) +
+                   ", to be called by " + clock(f.deadlineSeconds);
+        }
+        const ImU32 colour = categoryColour(category);
+        const float x = groupXs[k], y = lane.top + 2, h = lane.height - 4;
         // The Category 1 deadlines reach down through the interruptions: what stands in the way of calling them.
-        if (f.acrCategory == 1)
-            dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
+        if (category == 1) dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
         dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h), colour);
+        const std::string text =
+            group.size() == 1 ? s.findings[group.front()].id : std::to_string(group.size()) + " findings";
         // A deadline at the session's end is labelled on its left, where there is room.
-        const float w = ImGui::CalcTextSize(f.id.c_str()).x;
-        const float labelX = x + 7 + w > axis.right && limits[i] >= axis.right ? x - 7 - w : x + 7;
+        const float w = ImGui::CalcTextSize(text.c_str()).x;
+        const float labelX = x + 7 + w > axis.right && limits[k] >= axis.right ? x - 7 - w : x + 7;
         label(dl, ImVec2(labelX, lane.top + (lane.height - ImGui::GetFontSize()) * 0.5f),
-              labelX < x ? x - 6 : limits[i], colour, f.id);
-        hoverTip(ImVec2(x - 6, lane.top), ImVec2(x + 6, lane.top + lane.height),
-                 f.id + ": " + f.label + "\nCategory " + std::to_string(f.acrCategory) + ", to be called by " +
-                     clock(f.deadlineSeconds));
+              labelX < x ? x - 6 : limits[k], colour, text);
+        hoverTip(ImVec2(std::min(x - 6, labelX), lane.top),
+                 ImVec2(std::max(x + 6, std::min(labelX + w, limits[k])), lane.top + lane.height), tip);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -45,6 +46,10 @@ double tickStep(const TimeAxis& axis, float minPixels);
 // Where an AtTime interruption grabbed at `grabbedSeconds` lands after a drag of `dxPixels`: snapped to 5 s and kept
 // inside the session (its delay included). Returns true when its time changed; other triggers are left alone.
 bool dragAtTime(scenario::Scenario& s, std::size_t index, double grabbedSeconds, float dxPixels, const TimeAxis& axis);
+
+// Marks less than `minPixels` apart along the strip, grouped from the left (each group in order of x, starting at its
+// leftmost mark): deadlines at the same time share one marker, labelled "N findings", the tooltip naming each.
+std::vector<std::vector<std::size_t>> groupMarks(const std::vector<float>& xs, float minPixels);
 
 // When an interruption is expected to start. AtTime: exactly. Triggered ones: an estimate with the reason, since they
 // depend on what the trainee does; nullopt seconds when it can never start (e.g. waits for a noise to be ignored).

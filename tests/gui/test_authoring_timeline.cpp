@@ -63,6 +63,29 @@ TEST(AuthoringTimeline, TimesSnapToFiveSecondsAndReadAsMinutesAndSeconds) {
     EXPECT_EQ(tl::tickStep(tl::TimeAxis{0, 900, 0, 90}, 64), 10);
 }
 
+TEST(AuthoringTimeline, DeadlinesAtTheSameTimeShareOneMarkerInsteadOfOverlapping) {
+    // Five Category 1 findings due at 5:00: one marker ("5 findings"), not five labels drawn over each other.
+    auto s = loadMotorcyclist("timeline-deadlines");
+    s.findings.resize(1);
+    for (int i = 2; i <= 5; ++i) {
+        s.findings.push_back(s.findings.front());
+        s.findings.back().id = "finding_" + std::to_string(i);
+    }
+    for (auto& f : s.findings) f.deadlineSeconds = 300;
+    const auto axis = tl::stripAxis(ImVec2(468, 724), ImVec2(1118, 170), s.durationSeconds);
+    std::vector<float> xs;
+    for (const auto& f : s.findings) xs.push_back(axis.x(f.deadlineSeconds));
+    const auto together = tl::groupMarks(xs, 12);
+    ASSERT_EQ(together.size(), 1u);
+    EXPECT_EQ(together[0].size(), 5u);
+    // Marks further apart keep markers of their own; a group starts at its leftmost mark.
+    const auto groups = tl::groupMarks({150, 100, 104, 400, 400, 111}, 12);
+    ASSERT_EQ(groups.size(), 3u);
+    EXPECT_EQ(groups[0], (std::vector<std::size_t>{1, 2, 5}));
+    EXPECT_EQ(groups[1], (std::vector<std::size_t>{0}));
+    EXPECT_EQ(groups[2], (std::vector<std::size_t>{3, 4}));
+}
+
 TEST(AuthoringTimeline, DraggingATimedInterruptionMovesItInFiveSecondStepsInsideTheSession) {
     auto s = loadMotorcyclist("timeline-drag");
     const std::size_t i = indexOf(s, "surgeon_bleeding");  // at 75 s

@@ -244,12 +244,10 @@ public:
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Case")) {
-                auto& s = model_.scenario();
-                edited(ImGui::InputText("title", &s.meta.title));
-                edited(ImGui::InputTextMultiline("mechanism", &s.patient.mechanism, ImVec2(-90, 60)));
-                edited(ImGui::InputTextMultiline("expert report", &s.expertReport, ImVec2(-90, 80)));
+                drawCaseAndSession(ctx);
                 drawPatientAndVitals(ctx);
                 drawConclusion(ctx);
+                drawDebriefTexts(ctx);
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Regions")) {

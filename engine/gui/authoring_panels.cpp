@@ -12,6 +12,7 @@
 #include "imaging/window.h"
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
+#include "scenario/loader.h"
 
 namespace polysim::gui {
 
@@ -184,6 +185,14 @@ bool idField(const char* label, const std::string& id,
     }
     if (field.typing == self && field.refused == self) field.refused = 0;
     return renamed;
+}
+
+void setSessionDuration(scenario::Scenario& s, double seconds) {
+    seconds = std::max(1.0, seconds);
+    for (auto& f : s.findings)
+        if (f.deadlineSeconds == scenario::defaultDeadlineSeconds(f.acrCategory, s.durationSeconds))
+            f.deadlineSeconds = scenario::defaultDeadlineSeconds(f.acrCategory, seconds);
+    s.durationSeconds = seconds;
 }
 
 scenario::VitalSigns vitalsAtEndOfTrend(const scenario::Patient& p) {
@@ -656,6 +665,87 @@ void drawDeteriorations(AuthoringContext& ctx) {
 
 }  // namespace
 
+void drawCaseAndSession(AuthoringContext& ctx) {
+    auto& s = ctx.model.scenario();
+    auto& m = s.meta;
+    if (ImGui::CollapsingHeader("Case", ImGuiTreeNodeFlags_DefaultOpen)) {
+        ImGui::PushID("case");
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("title", &m.title));
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("author", &m.author));
+        ImGui::SetNextItemWidth(100);
+        touched(ctx, ImGui::InputText("version", &m.version));
+        ImGui::SameLine(0, 24);
+        static const std::vector<std::string> difficulties{"beginner", "intermediate", "advanced"};
+        touched(ctx, idCombo("difficulty", m.difficulty, difficulties, nullptr, 130));
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("image licence", &m.imageLicence));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("licence or citation of the images; required in spirit for public datasets");
+        heading("learning objectives (briefing and debrief)");
+        touched(ctx, stringListEditor("objectives", m.learningObjectives, "+ objective"));
+        ImGui::PopID();
+    }
+    if (ImGui::CollapsingHeader("Session and series arrival", ImGuiTreeNodeFlags_DefaultOpen)) {
+        ImGui::PushID("session");
+        double duration = s.durationSeconds;
+        ImGui::SetNextItemWidth(140);
+        if (ImGui::InputDouble("session length (s)", &duration, 30, 60, "%.0f")) {
+            setSessionDuration(s, duration);
+            ctx.model.touch();
+        }
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("the session ends then at the latest; default deadlines follow it");
+        const float tableWidth = ImGui::GetContentRegionAvail().x - 4;
+        if (ImGui::BeginTable("series", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp,
+                              ImVec2(tableWidth, 0))) {
+            ImGui::TableSetupColumn("series", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+            ImGui::TableSetupColumn("arrives (s)", ImGuiTableColumnFlags_WidthFixed, 76);
+            ImGui::TableSetupColumn("over (s)", ImGuiTableColumnFlags_WidthFixed, 64);
+            ImGui::TableHeadersRow();
+            for (std::size_t i = 0; i < s.images.series.size(); ++i) {
+                auto& sp = s.images.series[i];
+                ImGui::PushID(int(i));
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextUnformatted(sp.id.c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("kind: %s", sp.kind.c_str());
+                ImGui::TableNextColumn();
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+                touched(ctx, ImGui::InputText("##label", &sp.label));
+                ImGui::TableNextColumn();
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+                if (touched(ctx, ImGui::InputDouble("##arrival", &sp.arrivalSeconds, 0, 0, "%.0f")))
+                    sp.arrivalSeconds = std::max(0.0, sp.arrivalSeconds);
+                ImGui::TableNextColumn();
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+                if (touched(ctx, ImGui::InputDouble("##duration", &sp.arrivalDurationSeconds, 0, 0, "%.0f")))
+                    sp.arrivalDurationSeconds = std::max(0.0, sp.arrivalDurationSeconds);
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + tableWidth);
+        ImGui::TextWrapped("arrives: the first image; over: how long the images stream in (0: all at once)");
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+        ImGui::PopID();
+    }
+}
+
+void drawDebriefTexts(AuthoringContext& ctx) {
+    auto& s = ctx.model.scenario();
+    if (!ImGui::CollapsingHeader("Debrief", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    ImGui::PushID("debrief");
+    touched(ctx, ImGui::InputTextMultiline("expert report", &s.expertReport, ImVec2(kLabelRoom, 100)));
+    touched(ctx, ImGui::InputTextMultiline("teaching notes", &s.teachingNotes, ImVec2(kLabelRoom, 80)));
+    ImGui::PopID();
+}
+
 void drawPatientAndVitals(AuthoringContext& ctx) {
     auto& p = ctx.model.scenario().patient;
     if (ImGui::CollapsingHeader("Patient", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -664,6 +754,7 @@ void drawPatientAndVitals(AuthoringContext& ctx) {
         ImGui::SameLine(0, 24);
         static const std::vector<std::string> sexes{"male", "female", "unknown"};
         touched(ctx, idCombo("sex", p.sex, sexes, nullptr, 100));
+        touched(ctx, ImGui::InputTextMultiline("mechanism", &p.mechanism, ImVec2(kLabelRoom, 60)));
         touched(ctx, ImGui::InputTextMultiline("prehospital", &p.prehospital, ImVec2(kLabelRoom, 60)));
         heading("vitals at the start");
         touched(ctx, vitalsEditor("start", p.vitalsAtStart));

@@ -16,6 +16,11 @@
 namespace polysim::gui {
 
 void drawFindingDetails(AuthoringContext& ctx, scenario::Finding& finding);
+// The case's description ([meta]: title, author, version, difficulty, learning objectives, image licence), the
+// session's length and when each series arrives.
+void drawCaseAndSession(AuthoringContext& ctx);
+// The expert report and teaching notes of the debrief.
+void drawDebriefTexts(AuthoringContext& ctx);
 void drawRegionsAndOrder(AuthoringContext& ctx);
 void drawPatientAndVitals(AuthoringContext& ctx);
 void drawConclusion(AuthoringContext& ctx);
@@ -59,6 +64,10 @@ std::string renameInterruption(scenario::Scenario& s, const std::string& from, c
 // to)` returns why it refused (shown under the field until the next edit of it) or "". True when it renamed.
 bool idField(const char* label, const std::string& id,
              const std::function<std::string(const std::string& from, const std::string& to)>& rename, float width = 0);
+
+// A new session length (at least 1 s). Deadlines that were the old length's defaults (a Category 1 finding's 5 min
+// or session end, the session end for the others) follow to the new length's; deadlines the author chose stay.
+void setSessionDuration(scenario::Scenario& s, double seconds);
 
 // The vitals the monitor shows once the trend has played out (the last change, else the start).
 scenario::VitalSigns vitalsAtEndOfTrend(const scenario::Patient& p);

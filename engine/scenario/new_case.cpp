@@ -253,7 +253,9 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
         out.notes.push_back(
             "Findings come from the phantom's ground truth; add deadlines, who to tell and teaching "
             "points, and the interruptions of the room.");
-    out.notes.push_back("Edit the title, the patient (age, sex, mechanism, handover, vitals) and the expert report.");
+    out.notes.push_back(
+        "Edit the title, author and learning objectives, the patient (age, sex, mechanism, handover, vitals) and the "
+        "expert report in the Case tab.");
     return out;
 }
 
@@ -351,7 +353,9 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
             "The DICOM folder is written relative to the case file; with POLYSIM_DATA set to the "
             "dataset's folder it would be written as ${POLYSIM_DATA}/..., which works on any machine.");
     out.notes.push_back("No findings yet: place them at the crosshair in the Findings tab.");
-    out.notes.push_back("Fill in the image licence or citation, the patient and the expert report.");
+    out.notes.push_back(
+        "Fill in the image licence or citation, the author and the learning objectives (Case tab), the patient and "
+        "the expert report.");
     return out;
 }
 

@@ -343,6 +343,40 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
     EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
 }
 
+TEST(AuthoringPanels, ALongerSessionMovesTheDefaultDeadlinesAndKeepsTheChosenOnes) {
+    Case c("panels-session");
+    auto& s = c.model.scenario();
+    polysim::gui::setSessionDuration(s, 240);  // 4 minutes: shorter than a Category 1 finding's 5
+    auto& a = c.model.addFindingAt({60, 0, -300});
+    EXPECT_EQ(a.deadlineSeconds, 240) << "Category 1 in a 4 min session: the session end";
+    c.model.setCategory(a, 2);
+    auto& b = c.model.addFindingAt({40, 0, -300});
+    b.deadlineSeconds = 200;  // the author's own
+    const std::string ids[] = {a.id, b.id};
+    polysim::gui::setSessionDuration(s, 1200);
+    c.model.touch();
+    EXPECT_EQ(s.findFinding(ids[0])->deadlineSeconds, 1200) << "Category 2: the session end, wherever it is";
+    EXPECT_EQ(s.findFinding(ids[1])->deadlineSeconds, 200);
+    polysim::gui::setSessionDuration(s, -5);
+    EXPECT_EQ(s.durationSeconds, 1) << "a session lasts at least a second";
+    polysim::gui::setSessionDuration(s, 1200);
+
+    // Texts of the case written in the Case tab reach the file.
+    s.meta.imageLicence = "CC BY 4.0, the RSNA 2023 Abdominal Trauma dataset";
+    s.meta.learningObjectives = {"Call the spleen", "Read the pelvis"};
+    s.meta.difficulty = "advanced";
+    s.teachingNotes = "Spleen first.";
+    s.images.series[1].arrivalSeconds = 25;
+    c.model.touch();
+    const Scenario again = c.saveAndReload();
+    EXPECT_EQ(again.durationSeconds, 1200);
+    EXPECT_EQ(again.meta.imageLicence, s.meta.imageLicence);
+    EXPECT_EQ(again.meta.learningObjectives, s.meta.learningObjectives);
+    EXPECT_EQ(again.meta.difficulty, "advanced");
+    EXPECT_EQ(again.teachingNotes, "Spleen first.");
+    EXPECT_EQ(again.images.series[1].arrivalSeconds, 25);
+}
+
 TEST(AuthoringPanels, EveryPanelFitsTheAuthoringPanelWidth) {
     // The authoring screen gives the panels 460 px at 1600 x 900; a panel wider than that would need sideways
     // scrolling for every field. The PNGs are written for a human to look at.
@@ -359,8 +393,10 @@ TEST(AuthoringPanels, EveryPanelFitsTheAuthoringPanelWidth) {
         {"finding", [&] { polysim::gui::drawFindingDetails(ctx, s.findings.front()); }},
         {"case",
          [&] {
+             polysim::gui::drawCaseAndSession(ctx);
              polysim::gui::drawPatientAndVitals(ctx);
              polysim::gui::drawConclusion(ctx);
+             polysim::gui::drawDebriefTexts(ctx);
          }},
         {"regions", [&] { polysim::gui::drawRegionsAndOrder(ctx); }},
     };

@@ -94,6 +94,17 @@ const char* kindName(InterruptionKind k) {
 
 }  // namespace
 
+std::string dicomFolderText(const std::filesystem::path& folder, const std::filesystem::path& caseFolder) {
+    std::error_code ec;
+    const auto target = std::filesystem::absolute(folder, ec).lexically_normal();
+    const auto base = std::filesystem::absolute(caseFolder, ec).lexically_normal();
+    const auto rel = target.lexically_relative(base);
+    int up = 0;
+    for (const auto& part : rel) up += part == "..";
+    if (rel.empty() || up > 2) return target.generic_string();
+    return rel.generic_string();
+}
+
 std::string toToml(const Scenario& s, const std::filesystem::path& folderBase) {
     Writer w;
     w.raw() << "# " << (s.meta.title.empty() ? std::string("Scenario") : s.meta.title)
@@ -147,13 +158,16 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase) {
         w.key("id", quote(sp.id));
         w.text("label", sp.label);
         w.key("kind", quote(sp.kind));
+        // A folder written relative to the case file is written relative to where the case is saved now (or
+        // absolute when that is far from it); "${VAR}/..." and absolute folders stay as written.
         std::string folder = !sp.folderText.empty() ? sp.folderText : sp.folder.string();
         const bool relative = !folder.empty() && folder[0] != '$' && std::filesystem::path(folder).is_relative();
         if (relative && !folderBase.empty() && !sp.folder.empty()) {
             std::error_code ec;
-            auto base = std::filesystem::absolute(folderBase, ec).lexically_normal();
-            auto rel = sp.folder.lexically_relative(base);
-            if (!ec && !rel.empty()) folder = rel.string();
+            const auto base = std::filesystem::absolute(folderBase, ec).lexically_normal();
+            // Saved where it was read, the author's own text stays.
+            if (sp.folder.lexically_relative(base) != std::filesystem::path(folder).lexically_normal())
+                folder = dicomFolderText(sp.folder, base);
         }
         w.text("folder", folder);
         w.text("series_uid", sp.seriesInstanceUid);

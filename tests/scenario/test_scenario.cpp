@@ -578,6 +578,24 @@ TEST_F(ShippedScenarios, SavedScenarioReadsBackAsTheSameCase) {
     }
 }
 
+TEST(Saving, ADicomFolderIsWrittenRelativeNearTheCaseAndAbsoluteFarFromIt) {
+    const fs::path dir = test::scratchDir("scenario-folder-text");
+    auto r = scenario::parseScenario(dicomScenario("../data/ct", "", "[0, 0, 0]"), dir / "cases" / "case.toml");
+    ASSERT_TRUE(r.draft) << scenario::formatDiagnostics(r.diagnostics);
+    const auto& s = *r.draft;
+    ASSERT_EQ(s.images.series[0].folder, dir / "data" / "ct");
+    auto folderIn = [&](const fs::path& base) {
+        const std::string text = scenario::toToml(s, base);
+        const auto at = text.find("folder = \"");
+        return at == std::string::npos ? std::string() : text.substr(at + 10, text.find('"', at + 10) - at - 10);
+    };
+    EXPECT_EQ(folderIn(dir / "cases"), "../data/ct") << "saved where it was read: as the author wrote it";
+    EXPECT_EQ(folderIn(dir / "other"), "../data/ct");
+    EXPECT_EQ(folderIn(dir / "data"), "ct");
+    EXPECT_EQ(folderIn(dir / "a" / "b" / "c"), (dir / "data" / "ct").string()) << "three levels up: absolute";
+    EXPECT_EQ(folderIn("/"), (dir / "data" / "ct").string().substr(1)) << "below the folder: relative";
+}
+
 TEST(AuthoringModel, ACaseBuiltInCodeIsCheckedWithTheSameRules) {
     // What the authoring mode does: edit the model, check it before saving, point at the entry at fault.
     auto r = scenario::loadScenario(scenario::defaultScenarioPath());

@@ -169,6 +169,23 @@ const std::vector<std::string>& seriesKinds() {
     return kinds;
 }
 
+std::string defaultSeriesLabel(const std::string& kind) {
+    if (kind == "scout") return "Scout";
+    if (kind == "head") return "Non-contrast head";
+    if (kind == "noncontrast") return "Non-contrast body";
+    if (kind == "arterial") return "Arterial body";
+    if (kind == "portal") return "Portal venous abdomen";
+    return kind;
+}
+
+std::vector<SeriesSpec> defaultPhantomSeries() {
+    return {
+        {"scout", "Scout", "scout", {}, {}, 0, 0, {}, {}},
+        {"head", "Non-contrast head", "head", {}, {}, 20, 10, {}, {}},
+        {"arterial", "Arterial body", "arterial", {}, {}, 40, 40, {}, {}},
+    };
+}
+
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
                                                    const std::vector<std::string>& kinds) {
     phantom::PhantomOptions options;

@@ -12,6 +12,7 @@
 
 #include "imaging/dicom_loader.h"
 #include "phantom/phantom.h"
+#include "scenario/internal.h"
 #include "scenario/loader.h"
 #include "scenario/writer.h"
 
@@ -151,14 +152,6 @@ std::string guessKind(const imaging::SeriesReport& r) {
     const auto [lo, hi] = zRange(r);
     if (fov > 0 && fov <= 260 && hi - lo <= 300) return "head";
     return "noncontrast";
-}
-
-std::string kindLabel(const std::string& kind) {
-    if (kind == "scout") return "Scout";
-    if (kind == "head") return "Non-contrast head";
-    if (kind == "arterial") return "Arterial body";
-    if (kind == "portal") return "Portal venous abdomen";
-    return "Non-contrast body";
 }
 
 double round1(double v) {
@@ -302,7 +295,7 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
         SeriesSpec sp;
         sp.id = uniqueId(kind);
         sp.kind = kind;
-        sp.label = r.description.empty() ? kindLabel(kind) : r.description;
+        sp.label = r.description.empty() ? detail::defaultSeriesLabel(kind) : r.description;
         sp.folder = seriesFolder(r, root);
         sp.folderText = folderText(sp.folder, outFile);
         sp.seriesInstanceUid = r.seriesInstanceUid;

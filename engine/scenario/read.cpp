@@ -509,22 +509,10 @@ private:
         }
         if (s_.images.phantom && series.empty() && !f.has("series")) {
             // A trauma protocol on the phantom: scout first, the non-contrast head, then the arterial body streaming.
-            s_.images.series = {
-                {"scout", "Scout", "scout", {}, {}, 0, 0, imagesWhere_, {}},
-                {"head", "Non-contrast head", "head", {}, {}, 20, 10, imagesWhere_, {}},
-                {"arterial", "Arterial body", "arterial", {}, {}, 40, 40, imagesWhere_, {}},
-            };
+            s_.images.series = defaultPhantomSeries();
+            for (auto& sp : s_.images.series) sp.where = imagesWhere_;
         }
         f.finish();
-    }
-
-    static std::string defaultSeriesLabel(const std::string& kind) {
-        if (kind == "scout") return "Scout";
-        if (kind == "head") return "Non-contrast head";
-        if (kind == "noncontrast") return "Non-contrast body";
-        if (kind == "arterial") return "Arterial body";
-        if (kind == "portal") return "Portal venous abdomen";
-        return kind;
     }
 
     // "${VAR}/x" or "$VAR/x" take VAR from the environment; relative folders are relative to the scenario file.

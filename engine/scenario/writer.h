@@ -1,5 +1,5 @@
 // Writing a scenario back to TOML (the authoring mode saves with this): what loadScenario reads from the output
-// is the same model, with every value explicit.
+// is the same model, and the text holds what the author wrote or changed, not every default.
 #pragma once
 
 #include <filesystem>
@@ -9,9 +9,12 @@
 
 namespace polysim::scenario {
 
-// The scenario in the format of scenarios/README.md, sections in the guide's order, every value explicit (phantom
-// findings keep their `injury` so the link to the ground truth survives). A DICOM folder written relative in the
-// source file is written relative to `folderBase` (the folder the text will be saved in) when that is given.
+// The scenario in the format of scenarios/README.md, sections in the guide's order. A value the reader would take
+// anyway is left out: the default regions, series and reading order, a phantom finding's ground truth (label,
+// synonyms, category, region, centre, extent, description: the finding keeps its `injury` and follows the phantom),
+// vitals carried over from the entry before, default weights, zero delays. Deadlines are always written. Millimetres
+// are written to a tenth. A DICOM folder written relative in the source file is written relative to `folderBase`
+// (the folder the text will be saved in) when that is given (see dicomFolderText).
 std::string toToml(const Scenario& scenario, const std::filesystem::path& folderBase = {});
 
 // How a DICOM folder is written in a case file saved in `caseFolder`: relative to it when the folder lies at most two

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
@@ -104,7 +106,28 @@ std::vector<scenario::Diagnostic> AuthoringModel::validate() const {
     return scenario::validateScenario(scenario_, o);
 }
 
+int AuthoringModel::commentsLostBySaving() const {
+    // Asked every frame while a question shows: worked out again only after an edit, a save or Save as.
+    if (lostFor_ && lostFor_->first == edits_ && lostFor_->second == outFile_) return lost_;
+    lost_ = 0;
+    if (std::ifstream in(outFile_, std::ios::binary); in) {
+        std::stringstream before;
+        before << in.rdbuf();
+        lost_ = scenario::commentsLost(before.str(), scenario::scenarioText(scenario_, outFile_));
+    }
+    lostFor_ = {edits_, outFile_};
+    return lost_;
+}
+
 bool AuthoringModel::save(std::string* error) {
+    if (acceptedLoss_ != outFile_)
+        if (const int lost = commentsLostBySaving(); lost > 0) {
+            if (error)
+                *error = outFile_.string() + " has " + std::to_string(lost) +
+                         " comment(s) that saving would drop: " + "save as another file, or overwrite";
+            return false;
+        }
+    lostFor_.reset();  // the file changes
     if (!scenario::saveScenario(scenario_, outFile_, error)) return false;
     savedEdits_ = edits_;
     return true;
@@ -222,6 +245,8 @@ public:
         ImGui::TextWrapped("%s", model_.outFile().string().c_str());
         if (ImGui::Button("Save (Ctrl+S)")) save();
         ImGui::SameLine();
+        if (ImGui::Button("Save as...")) askWhereToSave(false);
+        ImGui::SameLine();
         // Unsaved edits outrank the last save's message, which they make stale.
         if (model_.unsaved()) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "unsaved changes");
         else ImGui::TextUnformatted(status_.c_str());
@@ -273,6 +298,7 @@ public:
         ImGui::EndChild();
         ImGui::End();
         drawQuitQuestion();
+        drawSaveQuestion();
         return !quit_.quit();
     }
 
@@ -286,15 +312,88 @@ private:
         if (changed) model_.touch();
     }
 
+    // Saving over a file whose comments would be lost asks first (Overwrite / Save as / Cancel).
     void save() {
-        std::string error;
-        if (!model_.save(&error)) {
-            status_ = error;
-            return;
+        if (model_.commentsLostBySaving() > 0) {
+            std::string refused;
+            if (!model_.save(&refused)) return askWhereToSave(true);
+        } else {
+            std::string error;
+            if (!model_.save(&error)) {
+                status_ = error;
+                return;
+            }
         }
         int errors = 0;
         for (const auto& d : model_.validate()) errors += d.severity == scenario::Diagnostic::Severity::Error;
         status_ = "saved" + std::string(errors ? " (with errors: fix before use)" : "");
+    }
+
+    void askWhereToSave(bool commentsAtRisk) {
+        AuthoringContext ctx = context();
+        canvas_.cancelDrag(ctx);  // the question takes the mouse: no drag may wait for a mouse-up behind it
+        saveQuestion_ = commentsAtRisk ? SaveQuestion::Comments : SaveQuestion::SaveAs;
+        const fs::path out = model_.outFile();
+        saveAsPath_ = (out.parent_path() / (out.stem().string() + "-edited.toml")).string();
+        saveAsError_.clear();
+    }
+
+    // A path field and a button that saves the case there (a new file only, so nothing is overwritten unasked).
+    // True when it saved.
+    bool saveAsField(const char* button) {
+        ImGui::SetNextItemWidth(420);
+        ImGui::InputText("##save as", &saveAsPath_);
+        ImGui::SameLine();
+        if (!ImGui::Button(button)) return false;
+        const fs::path to(saveAsPath_);
+        std::error_code ec;
+        if (saveAsPath_.empty()) {
+            saveAsError_ = "give a file name";
+        } else if (fs::exists(to, ec) && fs::absolute(to, ec) != fs::absolute(model_.outFile(), ec)) {
+            saveAsError_ = saveAsPath_ + " already exists: choose a new file name";
+        } else {
+            const fs::path before = model_.outFile();
+            model_.setOutFile(to);
+            std::string error;
+            if (model_.save(&error)) return true;
+            model_.setOutFile(before);
+            saveAsError_ = error;
+        }
+        return false;
+    }
+
+    void drawSaveQuestion() {
+        const char* title = "Save";
+        if (saveQuestion_ != SaveQuestion::None && !ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
+        const ImVec2 centre(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f);
+        ImGui::SetNextWindowPos(centre, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
+            return;
+        bool done = false;
+        if (saveQuestion_ == SaveQuestion::Comments) {
+            ImGui::Text("%s has %d comment(s) that saving over it would drop", model_.outFile().filename().c_str(),
+                        model_.commentsLostBySaving());
+            ImGui::TextDisabled("(the comments that open the file are kept; those further down are not)");
+            if (ImGui::Button("Overwrite")) {
+                model_.acceptCommentLoss();
+                save();
+                done = true;
+            }
+            ImGui::TextUnformatted("or save the edited case as a new file:");
+        } else {
+            ImGui::TextUnformatted("Save the case as a new file:");
+        }
+        if (saveAsField("Save as")) {
+            status_ = "saved as " + model_.outFile().filename().string();
+            done = true;
+        }
+        if (!saveAsError_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", saveAsError_.c_str());
+        if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) done = true;
+        if (done) {
+            saveQuestion_ = SaveQuestion::None;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
     }
 
     // The HU under the crosshair, when its slice has arrived.
@@ -328,11 +427,24 @@ private:
         ImGui::Text("%s has changes that are not saved.", model_.outFile().filename().string().c_str());
         if (!quit_.error().empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", quit_.error().c_str());
         ImGui::Spacing();
-        if (ImGui::Button("Save and quit")) quit_.answer(QuitGuard::Answer::SaveAndQuit, model_);
+        const bool commentsAtRisk = model_.commentsLostBySaving() > 0;
+        if (ImGui::Button(commentsAtRisk ? "Overwrite and quit" : "Save and quit")) {
+            if (commentsAtRisk) model_.acceptCommentLoss();
+            quit_.answer(QuitGuard::Answer::SaveAndQuit, model_);
+        }
         ImGui::SameLine();
         if (ImGui::Button("Quit without saving")) quit_.answer(QuitGuard::Answer::QuitWithoutSaving, model_);
         ImGui::SameLine();
         if (ImGui::Button("Cancel")) quit_.answer(QuitGuard::Answer::Cancel, model_);
+        if (commentsAtRisk) {
+            ImGui::Text("Saving over it drops %d comment(s); or save as a new file and quit:",
+                        model_.commentsLostBySaving());
+            if (saveAsPath_.empty())
+                saveAsPath_ =
+                    (model_.outFile().parent_path() / (model_.outFile().stem().string() + "-edited.toml")).string();
+            if (saveAsField("Save as and quit")) quit_.answer(QuitGuard::Answer::QuitWithoutSaving, model_);
+            if (!saveAsError_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", saveAsError_.c_str());
+        }
         if (!quit_.asking()) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
@@ -413,6 +525,8 @@ private:
     std::string status_;
     std::vector<std::string> notes_;
     QuitGuard quit_;
+    enum class SaveQuestion { None, Comments, SaveAs } saveQuestion_ = SaveQuestion::None;
+    std::string saveAsPath_, saveAsError_;
 };
 }  // namespace
 

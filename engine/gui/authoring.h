@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <glm/glm.hpp>
@@ -39,8 +40,16 @@ public:
 
     // The loader's rules on the model as edited (DICOM headers are not rescanned, so this is cheap every edit).
     std::vector<scenario::Diagnostic> validate() const;
-    // Writes outFile() with scenario::saveScenario. Returns false with the reason in `error`.
+    // Writes outFile() with scenario::saveScenario. Returns false with the reason in `error`; also while saving would
+    // drop comments of the file there (commentsLostBySaving) that the author has not agreed to lose.
     bool save(std::string* error = nullptr);
+    // Comments of the file at outFile() that a save would not keep: the ones opening the file are kept, those further
+    // down (on keys, between sections) are not. 0 when there is no such file.
+    int commentsLostBySaving() const;
+    // The author chose Overwrite: the next saves to outFile() go ahead despite the lost comments.
+    void acceptCommentLoss() { acceptedLoss_ = outFile_; }
+    // Save as: from now on the case is saved to `file`.
+    void setOutFile(std::filesystem::path file) { outFile_ = std::move(file); }
 
     // Every edit ends with touch(): the case then has changes that are not saved yet.
     void touch() { ++edits_; }
@@ -49,8 +58,10 @@ public:
 
 private:
     scenario::Scenario scenario_;
-    std::filesystem::path outFile_;
+    std::filesystem::path outFile_, acceptedLoss_;
     std::uint64_t edits_ = 0, savedEdits_ = 0;
+    mutable std::optional<std::pair<std::uint64_t, std::filesystem::path>> lostFor_;  // what lost_ was counted for
+    mutable int lost_ = 0;
 };
 
 // Quitting never loses edits: with unsaved changes, closing the window or Ctrl+Q asks "Save and quit /

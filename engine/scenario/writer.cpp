@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "scenario/internal.h"
 
@@ -325,10 +326,13 @@ std::string dicomFolderText(const std::filesystem::path& folder, const std::file
     return rel.generic_string();
 }
 
-std::string toToml(const Scenario& s, const std::filesystem::path& folderBase) {
+std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, const std::string& header) {
     Writer w;
-    w.raw() << "# " << (s.meta.title.empty() ? std::string("Scenario") : s.meta.title)
-            << "\n# Format: scenarios/README.md. Check with: polysim validate FILE\n";
+    if (!header.empty())
+        w.raw() << header << (header.back() == '\n' ? "" : "\n");
+    else
+        w.raw() << "# " << (s.meta.title.empty() ? std::string("Scenario") : s.meta.title)
+                << "\n# Format: scenarios/README.md. Check with: polysim validate FILE\n";
     const bool phantom = s.images.phantom.has_value();
     // A phantom case without regions or series says so, or the reader would give it the default ones (top-level keys
     // come before the first table).
@@ -464,8 +468,95 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase) {
     return w.str();
 }
 
+std::vector<std::string> tomlComments(std::string_view text) {
+    std::vector<std::string> out;
+    enum class In { Code, Basic, Literal, MultiBasic, MultiLiteral } in = In::Code;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const bool triple = text.compare(i, 3, c == '\'' ? "\'\'\'" : "\"\"\"") == 0;
+        switch (in) {
+            case In::Code:
+                if (c == '#') {
+                    const std::size_t end = std::min(text.find('\n', i), text.size());
+                    std::string_view comment = text.substr(i + 1, end - i - 1);
+                    while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\r'))
+                        comment.remove_suffix(1);
+                    while (!comment.empty() && comment.front() == ' ') comment.remove_prefix(1);
+                    if (!comment.empty()) out.emplace_back(comment);
+                    i = end;
+                } else if (c == '"' || c == '\'') {
+                    in = triple ? (c == '"' ? In::MultiBasic : In::MultiLiteral) : (c == '"' ? In::Basic : In::Literal);
+                    if (triple) i += 2;
+                }
+                break;
+            case In::Basic:
+                if (c == '\\')
+                    ++i;
+                else if (c == '"' || c == '\n')
+                    in = In::Code;
+                break;
+            case In::Literal:
+                if (c == '\'' || c == '\n') in = In::Code;
+                break;
+            case In::MultiBasic:
+                if (c == '\\')
+                    ++i;
+                else if (triple && c == '"')
+                    in = In::Code, i += 2;
+                break;
+            case In::MultiLiteral:
+                if (triple && c == '\'') in = In::Code, i += 2;
+                break;
+        }
+    }
+    return out;
+}
+
+std::string leadingComments(std::string_view text) {
+    std::size_t end = 0, keep = 0;
+    while (end < text.size()) {
+        const std::size_t next = std::min(text.find('\n', end), text.size());
+        std::string_view line = text.substr(end, next - end);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (!line.empty() && line.front() != '#' && line.front() != '\r') break;
+        end = next + 1;
+        if (!line.empty() && line.front() == '#') keep = std::min(end, text.size());
+    }
+    return std::string(text.substr(0, keep));
+}
+
+int commentsLost(std::string_view before, std::string_view after) {
+    auto kept = tomlComments(after);
+    int lost = 0;
+    for (const auto& c : tomlComments(before)) {
+        auto it = std::find(kept.begin(), kept.end(), c);
+        if (it == kept.end())
+            ++lost;
+        else
+            kept.erase(it);
+    }
+    return lost;
+}
+
+namespace {
+std::string fileText(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (file.empty() || !std::filesystem::is_regular_file(file, ec)) return {};
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+}  // namespace
+
+std::string scenarioText(const Scenario& scenario, const std::filesystem::path& file) {
+    std::string header = leadingComments(fileText(file));
+    if (header.empty()) header = leadingComments(fileText(scenario.sourceFile));
+    return toToml(scenario, file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path(), header);
+}
+
 bool saveScenario(const Scenario& scenario, const std::filesystem::path& file, std::string* error) {
-    const std::string text = toToml(scenario, file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path());
+    const std::string text = scenarioText(scenario, file);
     std::filesystem::path tmp = file;
     tmp += ".saving";
     {

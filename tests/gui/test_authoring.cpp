@@ -12,6 +12,7 @@
 
 #include "gui/authoring.h"
 #include "scenario/loader.h"
+#include "scenario/writer.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -180,6 +181,42 @@ TEST(Authoring, APlacedFindingAndACategoryChangeFollowTheGuidesDefaults) {
     ASSERT_NE(g, nullptr);
     EXPECT_EQ(g->deadlineSeconds, 400);
     EXPECT_EQ(g->tell, placed.tell);
+}
+
+TEST(Authoring, SavingOverAHandWrittenFileThatWouldLoseCommentsAsksAndSaveAsKeepsIt) {
+    auto dir = polysim::test::scratchDir("authoring-comments");
+    const fs::path file = smallMotorcyclist(dir);
+    const std::string hand = polysim::test::readFile(file);
+    const int comments = int(polysim::scenario::tomlComments(hand).size());
+    const int opening = int(polysim::scenario::tomlComments(polysim::scenario::leadingComments(hand)).size());
+    ASSERT_GT(comments, opening) << "the motorcyclist has comments below its introduction";
+    AuthoringModel model(load(file), file);
+    model.scenario().meta.title = "Motorcyclist, edited";
+    model.touch();
+    EXPECT_EQ(model.commentsLostBySaving(), comments - opening);
+    std::string error;
+    EXPECT_FALSE(model.save(&error)) << "not without asking";
+    EXPECT_NE(error.find(std::to_string(comments - opening) + " comment(s)"), std::string::npos) << error;
+    EXPECT_EQ(polysim::test::readFile(file), hand) << "the file is untouched";
+    EXPECT_TRUE(model.unsaved());
+
+    // Save as: a new file; the hand-written one stays as it was.
+    model.setOutFile(dir / "edited.toml");
+    EXPECT_EQ(model.commentsLostBySaving(), 0);
+    ASSERT_TRUE(model.save(&error)) << error;
+    EXPECT_EQ(polysim::test::readFile(file), hand);
+    EXPECT_EQ(load(dir / "edited.toml").meta.title, "Motorcyclist, edited");
+    EXPECT_EQ(polysim::test::readFile(dir / "edited.toml").rfind(polysim::scenario::leadingComments(hand), 0), 0u)
+        << "the introduction comes along";
+
+    // Overwrite, once agreed to: the opening comments stay, the case is the edited one.
+    model.setOutFile(file);
+    model.acceptCommentLoss();
+    ASSERT_TRUE(model.save(&error)) << error;
+    const std::string now = polysim::test::readFile(file);
+    EXPECT_EQ(now.rfind(polysim::scenario::leadingComments(hand), 0), 0u);
+    EXPECT_EQ(load(file).meta.title, "Motorcyclist, edited");
+    EXPECT_EQ(model.commentsLostBySaving(), 0) << "nothing left to lose";
 }
 
 TEST(Authoring, QuittingWithUnsavedChangesAsksFirst) {

@@ -751,6 +751,32 @@ TEST_F(ShippedScenarios, SavedScenarioScoresTheShippedScriptsAsTheOriginal) {
     EXPECT_GE(compared, 8) << "an expert and a novice script for each shipped phantom case";
 }
 
+TEST(Saving, CommentsAreFoundOutsideStringsAndTheOpeningOnesAreKept) {
+    const std::string text =
+        "# A case\n#\n# by hand\n\n[meta]  # the metadata\nid = \"a#b\"   # not 'a'\n"
+        "title = 'x # y'\nnote = \"\"\"\n# inside a text\n\"\"\"\n# before findings\n";
+    EXPECT_EQ(scenario::tomlComments(text),
+              (std::vector<std::string>{"A case", "by hand", "the metadata", "not 'a'", "before findings"}));
+    EXPECT_EQ(scenario::leadingComments(text), "# A case\n#\n# by hand\n");
+    EXPECT_EQ(scenario::leadingComments("[meta]\n# late\n"), "");
+    EXPECT_EQ(scenario::commentsLost(text, "# A case\n# by hand\n[meta]\n"), 3);
+    EXPECT_EQ(scenario::commentsLost(text, text), 0);
+
+    // Saved over a hand-written file, the comments that open it stay; the text says how many others would go.
+    const fs::path dir = test::scratchDir("scenario-comments");
+    const fs::path file = dir / "rsna.toml";
+    fs::copy_file(scenariosDir() / "rsna-2023-abdominal-template.toml", file);
+    const std::string hand = test::readFile(file);
+    auto r = scenario::loadScenario(file);
+    ASSERT_TRUE(r.scenario) << scenario::formatDiagnostics(r.diagnostics);
+    const std::string saved = scenario::scenarioText(*r.scenario, file);
+    EXPECT_EQ(saved.rfind(scenario::leadingComments(hand), 0), 0u) << "the introduction opens the saved file";
+    EXPECT_GE(scenario::tomlComments(scenario::leadingComments(hand)).size(), 10u);
+    EXPECT_EQ(
+        scenario::commentsLost(hand, saved),
+        int(scenario::tomlComments(hand).size()) - int(scenario::tomlComments(scenario::leadingComments(hand)).size()));
+}
+
 TEST(Saving, ADicomFolderIsWrittenRelativeNearTheCaseAndAbsoluteFarFromIt) {
     const fs::path dir = test::scratchDir("scenario-folder-text");
     auto r = scenario::parseScenario(dicomScenario("../data/ct", "", "[0, 0, 0]"), dir / "cases" / "case.toml");

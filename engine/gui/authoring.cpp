@@ -214,8 +214,10 @@ public:
                 shown_ = id;
             }
         }
+        // The axial header names the regions at its z, shortly; the scout's region is a projection, not a level.
         std::vector<RegionBand> bands;
-        for (const auto& r : model_.scenario().regions) bands.push_back({r.label, r.zFromMm, r.zToMm});
+        for (const auto& r : model_.scenario().regions)
+            if (r.id != "scout") bands.push_back({regionShortName(r), r.zFromMm, r.zToMm});
         viewer_.setRegions(std::move(bands));
         std::vector<std::pair<glm::dvec3, std::string>> marks;
         for (const auto& f : model_.scenario().findings) marks.emplace_back(f.centreLps, f.id + " " + f.label);

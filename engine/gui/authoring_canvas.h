@@ -56,10 +56,27 @@ struct LimitGrip {
     bool upper = false;
     bool any() const { return region >= 0; }
 };
-// The limit line within `tolerancePx` of `px` (nearest first; the `preferred` region's lines win a tie, so the
-// selected region can be pulled off a limit it shares with a neighbour). Only for views where S runs down.
+// Every limit line within `tolerancePx` of `px`, nearest first (region order among lines at the same height). Only
+// for views where S runs down.
+std::vector<LimitGrip> limitsAt(const std::vector<scenario::Region>& regions, const PlaneFrame& frame, glm::dvec2 px,
+                                double tolerancePx);
+// The limit a press at `px` takes: the `preferred` (selected) region's when it has one there, so the selected region
+// can be pulled off a limit it shares with a neighbour; else the nearest.
 LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& frame, glm::dvec2 px,
                   double tolerancePx, int preferred = -1);
+// The region a click on a limit line selects: where several limits lie under the mouse, each click takes the next
+// one after the region selected (`selected`), so repeated clicks go round them; else the one the press took.
+int regionAfterClick(const std::vector<LimitGrip>& underMouse, int selected, int pressed);
+
+// A region's name where room is short (limit labels, the axial view's header): its label when that is short
+// ("Head"), else its id in words ("Chest lungs" for chest_lungs, labelled "Chest: lungs and pleura").
+std::string regionShortName(const scenario::Region& region);
+
+// Vertical places (top y) for labels `height` tall wished at `wishes` (top y each), inside [top, bottom]: none
+// overlapping, in the order of their wishes, each as near its wish as the others allow. A label that cannot fit
+// (more labels than room) gets nullopt.
+std::vector<std::optional<double>> stackLabels(const std::vector<double>& wishes, double height, double top,
+                                               double bottom);
 // Moves one limit to `zMm`, snapped to whole mm, never closer than 1 mm to the region's other limit.
 void moveLimit(scenario::Region& region, bool upper, double zMm);
 
@@ -100,6 +117,7 @@ private:
     void applyDrag(AuthoringContext& ctx, glm::dvec2 px);
     void finishDrag(AuthoringContext& ctx, glm::dvec2 px);
     void drawRegionLimits(ImDrawList* list, AuthoringContext& ctx, Plane plane) const;
+    int selectedBeforePress_ = -1;  // the selected region when a limit was pressed, for clicks that go round
 
     Tool tool_ = Tool::Edit;
     bool showRegions_ = true;

@@ -285,6 +285,60 @@ TEST(AuthoringCanvas, TheSelectedRegionsLimitWinsWhereTwoRegionsMeet) {
     EXPECT_EQ(r[0].zFromMm, -10) << "the chest's bottom did not";
 }
 
+TEST(AuthoringCanvas, ClickingWhereTwoLimitsMeetGoesRoundTheirRegions) {
+    Screen s;
+    const glm::dvec2 shared = s.viewer.frame(Plane::Coronal).toPixels({0, 0, -10});  // chest bottom = abdomen top
+    auto click = [&] {
+        s.press(shared);
+        s.release(shared);
+    };
+    ASSERT_EQ(s.selection.region, -1);
+    click();
+    EXPECT_EQ(s.selection.region, 0) << "the first click takes the chest";
+    click();
+    EXPECT_EQ(s.selection.region, 1) << "the next one the abdomen, which shares the line";
+    click();
+    EXPECT_EQ(s.selection.region, 0) << "and round again";
+    click();
+    // Now a drag takes the abdomen's top, not the chest's bottom.
+    s.drag(shared, shared + glm::dvec2(0, -12));
+    const auto& r = s.model.scenario().regions;
+    EXPECT_GT(r[1].zToMm, -10);
+    EXPECT_EQ(r[0].zFromMm, -10);
+    EXPECT_EQ(regionAfterClick({}, 3, 2), 2) << "nothing under the mouse: the pressed one";
+}
+
+TEST(AuthoringCanvas, LimitLabelsAreStackedWithoutOverlapAndNamedShortly) {
+    // Six limits within 20 px, labels 14 px high, in a view 200 px high.
+    const std::vector<double> wishes{100, 96, 104, 110, 101, 98};
+    const auto at = stackLabels(wishes, 14, 0, 200);
+    std::vector<double> placed;
+    for (std::size_t i = 0; i < at.size(); ++i) {
+        ASSERT_TRUE(at[i]) << "room for all six";
+        EXPECT_GE(*at[i], 0);
+        EXPECT_LE(*at[i] + 14, 200);
+        placed.push_back(*at[i]);
+    }
+    std::vector<std::size_t> order(wishes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return wishes[a] < wishes[b]; });
+    for (std::size_t k = 1; k < order.size(); ++k)
+        EXPECT_GE(placed[order[k]] - placed[order[k - 1]], 14 - 1e-9) << "in order of their lines, none overlapping";
+    // At the bottom edge they are pushed up, not out; with no room for all, the lowest are left out.
+    const auto low = stackLabels({190, 195, 199}, 14, 0, 200);
+    ASSERT_TRUE(low[2]);
+    EXPECT_LE(*low[2] + 14, 200);
+    const auto crowded = stackLabels({10, 20, 30, 40}, 14, 0, 30);
+    EXPECT_TRUE(crowded[0] && crowded[1]);
+    EXPECT_FALSE(crowded[2] || crowded[3]);
+
+    scenario::Region head, lungs;
+    head.id = "head", head.label = "Head";
+    lungs.id = "chest_lungs", lungs.label = "Chest: lungs and pleura";
+    EXPECT_EQ(regionShortName(head), "Head");
+    EXPECT_EQ(regionShortName(lungs), "Chest lungs");
+}
+
 TEST(AuthoringCanvas, ClicksAwayFromBoxesAndLinesStillReachTheViewer) {
     Screen s;
     auto& f = s.model.addFindingAt({0, 0, 0});

@@ -154,7 +154,7 @@ void QuitGuard::answer(Answer answer, AuthoringModel& model) {
 
 namespace {
 constexpr float kPanel = 460;
-constexpr float kTimeline = 170;
+constexpr float kTimeline = 170;  // the strip's height at least; it grows with its rows up to 40% of the window
 
 Bindings loadBindingsQuietly() {
     fs::path file = defaultBindingsFile();
@@ -223,7 +223,9 @@ public:
         for (const auto& f : model_.scenario().findings) marks.emplace_back(f.centreLps, f.id + " " + f.label);
         viewer_.setMarks(std::move(marks));
         ImGuiIO& io = ImGui::GetIO();
-        viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - kTimeline - 16});
+        timelineHeight_ =
+            std::clamp(timeline::wantedStripHeight(), kTimeline, std::max(kTimeline, io.DisplaySize.y * 0.4f));
+        viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - timelineHeight_ - 16});
         return viewer_.prepareFrame();
     }
 
@@ -237,8 +239,8 @@ public:
         viewer_.draw(ImGui::GetBackgroundDrawList());
         canvas_.draw(ImGui::GetBackgroundDrawList(), ctx);
         ImGuiIO& io = ImGui::GetIO();
-        drawInterruptionTimeline(ctx, ImVec2(kPanel + 8, io.DisplaySize.y - kTimeline - 6),
-                                 ImVec2(io.DisplaySize.x - kPanel - 14, kTimeline));
+        drawInterruptionTimeline(ctx, ImVec2(kPanel + 8, io.DisplaySize.y - timelineHeight_ - 6),
+                                 ImVec2(io.DisplaySize.x - kPanel - 14, timelineHeight_));
 
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(kPanel, io.DisplaySize.y));
@@ -523,6 +525,7 @@ private:
     int series_ = 0;
     std::string shown_;
     std::uint64_t validatedEdits_;
+    float timelineHeight_ = kTimeline;
     std::vector<scenario::Diagnostic> diagnostics_;
     std::string status_;
     std::vector<std::string> notes_;

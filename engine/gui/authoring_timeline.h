@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -46,6 +47,20 @@ double tickStep(const TimeAxis& axis, float minPixels);
 // Where an AtTime interruption grabbed at `grabbedSeconds` lands after a drag of `dxPixels`: snapped to 5 s and kept
 // inside the session (its delay included). Returns true when its time changed; other triggers are left alone.
 bool dragAtTime(scenario::Scenario& s, std::size_t index, double grabbedSeconds, float dxPixels, const TimeAxis& axis);
+
+// Rows for spans [from, to) along the strip: each goes to the first row free at its start, else a new row, so no two
+// spans of a row overlap. Returns each span's row.
+std::vector<int> packRows(const std::vector<std::pair<float, float>>& spans);
+
+// The strip's height that shows every row of its lanes, as the last frame found it (0 before the first).
+float wantedStripHeight();
+// The interruptions' blocks as the last frame drew them, each the rectangle (display pixels) that selects it; blocks
+// scrolled out of the lane are not there.
+struct DrawnBlock {
+    std::size_t interruption = 0;
+    ImVec2 min, max;
+};
+const std::vector<DrawnBlock>& drawnBlocks();
 
 // Marks less than `minPixels` apart along the strip, grouped from the left (each group in order of x, starting at its
 // leftmost mark): deadlines at the same time share one marker, labelled "N findings", the tooltip naming each.

@@ -235,6 +235,52 @@ TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDe
     EXPECT_EQ(selection.interruption, -1);
 }
 
+TEST(AuthoringTimeline, RowsNeverOverlapAndEachBlockIsClickedWhereItIsSeen) {
+    // Packing: whatever the spans, no two in a row overlap, and a span goes to the first row free at its start.
+    const std::vector<std::pair<float, float>> spans{{0, 50},  {10, 30}, {20, 90}, {30, 40},
+                                                     {45, 60}, {50, 70}, {95, 99}};
+    const auto rows = tl::packRows(spans);
+    for (std::size_t i = 0; i < spans.size(); ++i)
+        for (std::size_t j = i + 1; j < spans.size(); ++j) {
+            if (rows[i] != rows[j]) continue;
+            EXPECT_TRUE(spans[i].second <= spans[j].first || spans[j].second <= spans[i].first) << i << " " << j;
+        }
+    EXPECT_EQ(rows[6], 0) << "row 0 is free again at 95";
+
+    // The motorcyclist's room on the strip of a 1280 x 720 window: a busy first minute.
+    auto dir = polysim::test::scratchDir("timeline-rows");
+    AuthoringModel model(loadMotorcyclist("timeline-rows-source"), dir / "edited.toml");
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    HeadlessImGui imgui;
+    ImVec2 pos(468, 440), size(806, 170);
+    auto draw = [&] { polysim::gui::drawInterruptionTimeline(ctx, pos, size); };
+    imgui.frame(ImVec2(-1, -1), false, draw);
+    // The strip asks for the height that shows every row; given it, every block is drawn.
+    ASSERT_GT(tl::wantedStripHeight(), 0);
+    size.y = std::max(size.y, tl::wantedStripHeight());
+    imgui.frame(ImVec2(-1, -1), false, draw);
+    const auto blocks = tl::drawnBlocks();
+    ASSERT_EQ(blocks.size(), model.scenario().interruptions.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+        for (std::size_t j = i + 1; j < blocks.size(); ++j) {
+            const auto &a = blocks[i], &b = blocks[j];
+            const bool apart = a.max.x <= b.min.x || b.max.x <= a.min.x || a.max.y <= b.min.y || b.max.y <= a.min.y;
+            EXPECT_TRUE(apart) << model.scenario().interruptions[a.interruption].id << " and "
+                               << model.scenario().interruptions[b.interruption].id << " overlap";
+        }
+    // A click on each block, where it shows, selects that one.
+    for (const auto& b : blocks) {
+        const ImVec2 at(b.min.x + 3, (b.min.y + b.max.y) / 2);
+        imgui.frame(at, false, draw);
+        imgui.frame(at, true, draw);
+        imgui.frame(at, false, draw);
+        EXPECT_EQ(selection.interruption, int(b.interruption)) << model.scenario().interruptions[b.interruption].id;
+    }
+    EXPECT_EQ(model.scenario().interruptions.size(), blocks.size()) << "clicking adds nothing";
+}
+
 TEST(AuthoringTimeline, TheInterruptionsTabFitsThePanelAndDrawingIsNoEdit) {
     // The authoring panel is 460 px wide at 1600 x 900; every interruption of the case, whatever its trigger, shows
     // its fields without sideways scrolling, and showing them changes nothing.

@@ -464,11 +464,14 @@ private:
             selected = int(s.findings.size()) - 1;
         }
         if (!viewer_.volume()) ImGui::EndDisabled();
-        ImGui::BeginChild("finding list", ImVec2(0, 130), true);
+        // Rows as long as they are: the list scrolls sideways, and a row's tooltip has it all.
+        ImGui::BeginChild("finding list", ImVec2(0, 130), true, ImGuiWindowFlags_HorizontalScrollbar);
         for (int i = 0; i < int(s.findings.size()); ++i) {
             const auto& f = s.findings[std::size_t(i)];
             std::string row = f.id + "  (Cat " + std::to_string(f.acrCategory) + ", " + f.region + ")  " + f.label;
-            if (ImGui::Selectable((row + "##f" + std::to_string(i)).c_str(), selected == i)) {
+            const bool clicked = ImGui::Selectable((row + "##f" + std::to_string(i)).c_str(), selected == i);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", row.c_str());
+            if (clicked) {
                 selected = i;
                 if (viewer_.volume()) viewer_.setCursor(glm::round(viewer_.volume()->geometry().patientToIndex(f.centreLps)));
             }
@@ -558,6 +561,9 @@ int runAuthoring(const AuthoringOptions& o) {
     AuthoringScreen screen(model, bindings, o.notes, loaded.diagnostics);
     screen.createGl();
     if (headless) {
+        // The screenshot shows the screen as it opens: the pointer of whoever else uses the display (a pressed button
+        // over the series list opened it) has no say.
+        ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
         auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
         while (!screen.images().allLoaded()) {
             SDL_Event e;

@@ -213,6 +213,16 @@ std::size_t addInterruptionAt(AuthoringModel& model, double seconds) {
     return s.interruptions.size() - 1;
 }
 
+scenario::AnswerOption& addAnswer(Interruption& in) {
+    std::vector<std::string> taken;
+    for (const auto& a : in.answers) taken.push_back(a.id);
+    // The smallest number not taken: after a removal, the next answer does not repeat a remaining one's id.
+    int n = 1;
+    while (std::find(taken.begin(), taken.end(), std::to_string(n)) != taken.end()) ++n;
+    in.answers.push_back({std::to_string(n), "new answer", false, ""});
+    return in.answers.back();
+}
+
 void removeInterruption(AuthoringModel& model, std::size_t index) {
     auto& list = model.scenario().interruptions;
     if (index >= list.size()) return;
@@ -788,7 +798,7 @@ void drawAnswers(AuthoringContext& ctx, Interruption& in) {
     }
     if (remove >= 0) in.answers.erase(in.answers.begin() + remove), ctx.model.touch();
     if (ImGui::SmallButton("Add answer")) {
-        in.answers.push_back({std::to_string(in.answers.size() + 1), "new answer", false, ""});
+        addAnswer(in);
         ctx.model.touch();
     }
 }

@@ -82,6 +82,8 @@ std::optional<double> escalatesAfter(const scenario::Interruption& in);
 // and one wrong quick answer, so it validates without errors or warnings. Returns its index.
 std::size_t addInterruptionAt(AuthoringModel& model, double seconds);
 void removeInterruption(AuthoringModel& model, std::size_t index);
+// A quick answer "new answer", not correct, with the smallest number as id that no answer of `in` has.
+scenario::AnswerOption& addAnswer(scenario::Interruption& in);
 
 }  // namespace timeline
 }  // namespace polysim::gui

@@ -86,6 +86,24 @@ TEST(AuthoringTimeline, DeadlinesAtTheSameTimeShareOneMarkerInsteadOfOverlapping
     EXPECT_EQ(groups[2], (std::vector<std::size_t>{3, 4}));
 }
 
+TEST(AuthoringTimeline, AnAnswerAddedAfterARemovalGetsAnIdNoOtherAnswerHas) {
+    auto dir = polysim::test::scratchDir("timeline-answers");
+    AuthoringModel model(loadMotorcyclist("timeline-answers-source"), dir / "edited.toml");
+    auto& in = model.scenario().interruptions[tl::addInterruptionAt(model, 120)];
+    in.answers.clear();
+    for (int i = 0; i < 3; ++i) tl::addAnswer(in);
+    EXPECT_EQ(in.answers[2].id, "3");
+    in.answers.erase(in.answers.begin() + 1);  // "1", "3" are left
+    const std::string added = tl::addAnswer(in).id;
+    EXPECT_NE(added, "1");
+    EXPECT_NE(added, "3");
+    in.answers.back().correct = true;
+    model.touch();
+    int duplicates = 0;
+    for (const auto& d : model.validate()) duplicates += d.message.find("duplicate answer id") != std::string::npos;
+    EXPECT_EQ(duplicates, 0) << polysim::scenario::formatDiagnostics(model.validate());
+}
+
 TEST(AuthoringTimeline, DraggingATimedInterruptionMovesItInFiveSecondStepsInsideTheSession) {
     auto s = loadMotorcyclist("timeline-drag");
     const std::size_t i = indexOf(s, "surgeon_bleeding");  // at 75 s

@@ -161,14 +161,17 @@ bool idField(const char* label, const std::string& id,
     // One field is typed in at a time: what it holds, the id it had when the typing began, and the last refusal.
     static struct {
         ImGuiID typing = 0, refused = 0;
+        int frame = 0;  // when the field typed in was last drawn
         std::string text, from, why;
     } field;
     const ImGuiID self = ImGui::GetID(label);
+    // A field that went away while typed in (another item selected) starts again from the case's id.
+    if (field.typing == self && field.frame < ImGui::GetFrameCount() - 1) field.typing = 0;
     std::string text = field.typing == self ? field.text : id;
     if (width != 0) ImGui::SetNextItemWidth(width);
     ImGui::InputText(label, &text);
     if (ImGui::IsItemActivated()) field.typing = self, field.from = id;
-    if (field.typing == self) field.text = text;
+    if (field.typing == self) field.text = text, field.frame = ImGui::GetFrameCount();
     bool renamed = false;
     if (ImGui::IsItemDeactivated() && field.typing == self) {
         field.typing = 0;
@@ -689,12 +692,24 @@ void drawCaseAndSession(AuthoringContext& ctx) {
     }
     if (ImGui::CollapsingHeader("Session and series arrival", ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::PushID("session");
+        // While the length is typed, each value is applied to the deadlines as they were when typing began, so the
+        // lengths passed on the way (1, 12, 120 on the way to 1200) do not pull a chosen deadline along.
+        static std::optional<std::pair<double, std::vector<double>>> typing;
         double duration = s.durationSeconds;
         ImGui::SetNextItemWidth(140);
         if (ImGui::InputDouble("session length (s)", &duration, 30, 60, "%.0f")) {
+            if (!typing) {
+                typing.emplace(s.durationSeconds, std::vector<double>{});
+                for (const auto& f : s.findings) typing->second.push_back(f.deadlineSeconds);
+            }
+            if (typing->second.size() == s.findings.size()) {
+                s.durationSeconds = typing->first;
+                for (std::size_t i = 0; i < s.findings.size(); ++i) s.findings[i].deadlineSeconds = typing->second[i];
+            }
             setSessionDuration(s, duration);
             ctx.model.touch();
         }
+        if (!ImGui::IsItemActive()) typing.reset();
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("the session ends then at the latest; default deadlines follow it");
         const float tableWidth = ImGui::GetContentRegionAvail().x - 4;

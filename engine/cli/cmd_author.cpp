@@ -100,6 +100,6 @@ POLYSIM_REGISTER_COMMAND(
      "       polysim author --new phantom [--injuries ID,ID,...] [--seed N] [--matrix N] [--slice-mm MM] --out "
      "FILE.toml [...]\n"
      "       polysim author --new DICOM_FOLDER --out FILE.toml [...]\n"
-     "  Ctrl+S saves; closing the window, Ctrl+Q or Escape with unsaved changes asks first.",
+     "  Ctrl+S saves; closing the window or Ctrl+Q with unsaved changes asks first; Escape cancels a drag.",
      runAuthor});
 }  // namespace polysim::cli

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
@@ -60,7 +62,8 @@ scenario::Finding& AuthoringModel::addFindingAt(glm::dvec3 lps, std::optional<do
     }
     f.label = "new finding";
     f.centreLps = lps;
-    f.deadlineSeconds = std::min(300.0, scenario_.durationSeconds);
+    f.deadlineSeconds = scenario::defaultDeadlineSeconds(f.acrCategory, scenario_.durationSeconds);
+    f.tell = scenario::defaultTell(f.acrCategory);
     auto orderOf = [&](const std::string& id) {
         auto it = std::find(scenario_.readingOrder.begin(), scenario_.readingOrder.end(), id);
         return std::size_t(it - scenario_.readingOrder.begin());
@@ -86,13 +89,45 @@ void AuthoringModel::removeFinding(std::size_t index) {
     touch();
 }
 
+void AuthoringModel::setCategory(scenario::Finding& f, int acrCategory) {
+    acrCategory = std::clamp(acrCategory, 1, 3);
+    if (acrCategory == f.acrCategory) return;
+    const double duration = scenario_.durationSeconds;
+    if (f.deadlineSeconds == scenario::defaultDeadlineSeconds(f.acrCategory, duration))
+        f.deadlineSeconds = scenario::defaultDeadlineSeconds(acrCategory, duration);
+    if (f.tell == scenario::defaultTell(f.acrCategory)) f.tell = scenario::defaultTell(acrCategory);
+    f.acrCategory = acrCategory;
+    touch();
+}
+
 std::vector<scenario::Diagnostic> AuthoringModel::validate() const {
     scenario::LoadOptions o;
     o.scanDicom = false;
     return scenario::validateScenario(scenario_, o);
 }
 
+int AuthoringModel::commentsLostBySaving() const {
+    // Asked every frame while a question shows: worked out again only after an edit, a save or Save as.
+    if (lostFor_ && lostFor_->first == edits_ && lostFor_->second == outFile_) return lost_;
+    lost_ = 0;
+    if (std::ifstream in(outFile_, std::ios::binary); in) {
+        std::stringstream before;
+        before << in.rdbuf();
+        lost_ = scenario::commentsLost(before.str(), scenario::scenarioText(scenario_, outFile_));
+    }
+    lostFor_ = {edits_, outFile_};
+    return lost_;
+}
+
 bool AuthoringModel::save(std::string* error) {
+    if (acceptedLoss_ != outFile_)
+        if (const int lost = commentsLostBySaving(); lost > 0) {
+            if (error)
+                *error = outFile_.string() + " has " + std::to_string(lost) +
+                         " comment(s) that saving would drop: " + "save as another file, or overwrite";
+            return false;
+        }
+    lostFor_.reset();  // the file changes
     if (!scenario::saveScenario(scenario_, outFile_, error)) return false;
     savedEdits_ = edits_;
     return true;
@@ -119,7 +154,7 @@ void QuitGuard::answer(Answer answer, AuthoringModel& model) {
 
 namespace {
 constexpr float kPanel = 460;
-constexpr float kTimeline = 170;
+constexpr float kTimeline = 170;  // the strip's height at least; it grows with its rows up to 40% of the window
 
 Bindings loadBindingsQuietly() {
     fs::path file = defaultBindingsFile();
@@ -134,8 +169,16 @@ Bindings loadBindingsQuietly() {
 
 class AuthoringScreen {
 public:
-    AuthoringScreen(AuthoringModel& model, Bindings& bindings, std::vector<std::string> notes)
-        : model_(model), bindings_(bindings), images_(model.scenario()), notes_(std::move(notes)) {
+    // `opened`: what the loader said of the file, shown until the first edit (it also names what only the file's
+    // text can show, such as a missing key).
+    AuthoringScreen(AuthoringModel& model, Bindings& bindings, std::vector<std::string> notes,
+                    std::vector<scenario::Diagnostic> opened)
+        : model_(model),
+          bindings_(bindings),
+          images_(model.scenario()),
+          validatedEdits_(model.edits()),
+          diagnostics_(std::move(opened)),
+          notes_(std::move(notes)) {
         // Whole-body series first: most findings of a polytrauma case lie below the head.
         for (const auto& s : model.scenario().images.series)
             if (s.kind != "scout" && s.kind != "head") seriesIds_.push_back(s.id);
@@ -147,23 +190,14 @@ public:
     void createGl() { viewer_.createGl(); }
     void destroyGl() { viewer_.destroyGl(); }
     SeriesSource& images() { return images_; }
-    QuitGuard& quitGuard() { return quit_; }
+    const std::vector<scenario::Diagnostic>& diagnostics() const { return diagnostics_; }
 
     void handleEvent(const SDL_Event& e) {
-        ImGuiIO& io = ImGui::GetIO();
-        if (e.type == SDL_KEYDOWN) {
-            const SDL_Keycode key = e.key.keysym.sym;
-            const bool ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
-            if (ctrl && key == SDLK_s) return save();
-            if (key == SDLK_ESCAPE && quit_.asking()) return quit_.answer(QuitGuard::Answer::Cancel, model_);
-            // Escape in a text field only leaves the field.
-            if ((ctrl && key == SDLK_q) || (key == SDLK_ESCAPE && !io.WantCaptureKeyboard))
-                return quit_.request(model_);
-        }
-        if (quit_.asking()) return;  // the question is modal: nothing reaches the images meanwhile
+        const ImGuiIO& io = ImGui::GetIO();
         AuthoringContext ctx = context();
-        if (canvas_.handleEvent(e, ctx, io.WantCaptureMouse)) return;
-        viewer_.handleEvent(e, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard);
+        if (routeAuthoringEvent(e, ctx, canvas_, quit_, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard) ==
+            AuthoringRequest::Save)
+            save();
     }
 
     bool prepareFrame() {
@@ -180,14 +214,18 @@ public:
                 shown_ = id;
             }
         }
+        // The axial header names the regions at its z, shortly; the scout's region is a projection, not a level.
         std::vector<RegionBand> bands;
-        for (const auto& r : model_.scenario().regions) bands.push_back({r.label, r.zFromMm, r.zToMm});
+        for (const auto& r : model_.scenario().regions)
+            if (r.id != "scout") bands.push_back({regionShortName(r), r.zFromMm, r.zToMm});
         viewer_.setRegions(std::move(bands));
         std::vector<std::pair<glm::dvec3, std::string>> marks;
         for (const auto& f : model_.scenario().findings) marks.emplace_back(f.centreLps, f.id + " " + f.label);
         viewer_.setMarks(std::move(marks));
         ImGuiIO& io = ImGui::GetIO();
-        viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - kTimeline - 16});
+        timelineHeight_ =
+            std::clamp(timeline::wantedStripHeight(), kTimeline, std::max(kTimeline, io.DisplaySize.y * 0.4f));
+        viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - timelineHeight_ - 16});
         return viewer_.prepareFrame();
     }
 
@@ -201,8 +239,8 @@ public:
         viewer_.draw(ImGui::GetBackgroundDrawList());
         canvas_.draw(ImGui::GetBackgroundDrawList(), ctx);
         ImGuiIO& io = ImGui::GetIO();
-        drawInterruptionTimeline(ctx, ImVec2(kPanel + 8, io.DisplaySize.y - kTimeline - 6),
-                                 ImVec2(io.DisplaySize.x - kPanel - 14, kTimeline));
+        drawInterruptionTimeline(ctx, ImVec2(kPanel + 8, io.DisplaySize.y - timelineHeight_ - 6),
+                                 ImVec2(io.DisplaySize.x - kPanel - 14, timelineHeight_));
 
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(kPanel, io.DisplaySize.y));
@@ -210,6 +248,8 @@ public:
                                                ImGuiWindowFlags_NoCollapse);
         ImGui::TextWrapped("%s", model_.outFile().string().c_str());
         if (ImGui::Button("Save (Ctrl+S)")) save();
+        ImGui::SameLine();
+        if (ImGui::Button("Save as...")) askWhereToSave(false);
         ImGui::SameLine();
         // Unsaved edits outrank the last save's message, which they make stale.
         if (model_.unsaved()) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "unsaved changes");
@@ -233,12 +273,10 @@ public:
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Case")) {
-                auto& s = model_.scenario();
-                edited(ImGui::InputText("title", &s.meta.title));
-                edited(ImGui::InputTextMultiline("mechanism", &s.patient.mechanism, ImVec2(-90, 60)));
-                edited(ImGui::InputTextMultiline("expert report", &s.expertReport, ImVec2(-90, 80)));
+                drawCaseAndSession(ctx);
                 drawPatientAndVitals(ctx);
                 drawConclusion(ctx);
+                drawDebriefTexts(ctx);
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Regions")) {
@@ -264,6 +302,7 @@ public:
         ImGui::EndChild();
         ImGui::End();
         drawQuitQuestion();
+        drawSaveQuestion();
         return !quit_.quit();
     }
 
@@ -277,15 +316,88 @@ private:
         if (changed) model_.touch();
     }
 
+    // Saving over a file whose comments would be lost asks first (Overwrite / Save as / Cancel).
     void save() {
-        std::string error;
-        if (!model_.save(&error)) {
-            status_ = error;
-            return;
+        if (model_.commentsLostBySaving() > 0) {
+            std::string refused;
+            if (!model_.save(&refused)) return askWhereToSave(true);
+        } else {
+            std::string error;
+            if (!model_.save(&error)) {
+                status_ = error;
+                return;
+            }
         }
         int errors = 0;
         for (const auto& d : model_.validate()) errors += d.severity == scenario::Diagnostic::Severity::Error;
         status_ = "saved" + std::string(errors ? " (with errors: fix before use)" : "");
+    }
+
+    void askWhereToSave(bool commentsAtRisk) {
+        AuthoringContext ctx = context();
+        canvas_.cancelDrag(ctx);  // the question takes the mouse: no drag may wait for a mouse-up behind it
+        saveQuestion_ = commentsAtRisk ? SaveQuestion::Comments : SaveQuestion::SaveAs;
+        const fs::path out = model_.outFile();
+        saveAsPath_ = (out.parent_path() / (out.stem().string() + "-edited.toml")).string();
+        saveAsError_.clear();
+    }
+
+    // A path field and a button that saves the case there (a new file only, so nothing is overwritten unasked).
+    // True when it saved.
+    bool saveAsField(const char* button) {
+        ImGui::SetNextItemWidth(420);
+        ImGui::InputText("##save as", &saveAsPath_);
+        ImGui::SameLine();
+        if (!ImGui::Button(button)) return false;
+        const fs::path to(saveAsPath_);
+        std::error_code ec;
+        if (saveAsPath_.empty()) {
+            saveAsError_ = "give a file name";
+        } else if (fs::exists(to, ec) && fs::absolute(to, ec) != fs::absolute(model_.outFile(), ec)) {
+            saveAsError_ = saveAsPath_ + " already exists: choose a new file name";
+        } else {
+            const fs::path before = model_.outFile();
+            model_.setOutFile(to);
+            std::string error;
+            if (model_.save(&error)) return true;
+            model_.setOutFile(before);
+            saveAsError_ = error;
+        }
+        return false;
+    }
+
+    void drawSaveQuestion() {
+        const char* title = "Save";
+        if (saveQuestion_ != SaveQuestion::None && !ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
+        const ImVec2 centre(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f);
+        ImGui::SetNextWindowPos(centre, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
+            return;
+        bool done = false;
+        if (saveQuestion_ == SaveQuestion::Comments) {
+            ImGui::Text("%s has %d comment(s) that saving over it would drop", model_.outFile().filename().c_str(),
+                        model_.commentsLostBySaving());
+            ImGui::TextDisabled("(the comments that open the file are kept; those further down are not)");
+            if (ImGui::Button("Overwrite")) {
+                model_.acceptCommentLoss();
+                save();
+                done = true;
+            }
+            ImGui::TextUnformatted("or save the edited case as a new file:");
+        } else {
+            ImGui::TextUnformatted("Save the case as a new file:");
+        }
+        if (saveAsField("Save as")) {
+            status_ = "saved as " + model_.outFile().filename().string();
+            done = true;
+        }
+        if (!saveAsError_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", saveAsError_.c_str());
+        if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) done = true;
+        if (done) {
+            saveQuestion_ = SaveQuestion::None;
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
     }
 
     // The HU under the crosshair, when its slice has arrived.
@@ -319,11 +431,24 @@ private:
         ImGui::Text("%s has changes that are not saved.", model_.outFile().filename().string().c_str());
         if (!quit_.error().empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", quit_.error().c_str());
         ImGui::Spacing();
-        if (ImGui::Button("Save and quit")) quit_.answer(QuitGuard::Answer::SaveAndQuit, model_);
+        const bool commentsAtRisk = model_.commentsLostBySaving() > 0;
+        if (ImGui::Button(commentsAtRisk ? "Overwrite and quit" : "Save and quit")) {
+            if (commentsAtRisk) model_.acceptCommentLoss();
+            quit_.answer(QuitGuard::Answer::SaveAndQuit, model_);
+        }
         ImGui::SameLine();
         if (ImGui::Button("Quit without saving")) quit_.answer(QuitGuard::Answer::QuitWithoutSaving, model_);
         ImGui::SameLine();
         if (ImGui::Button("Cancel")) quit_.answer(QuitGuard::Answer::Cancel, model_);
+        if (commentsAtRisk) {
+            ImGui::Text("Saving over it drops %d comment(s); or save as a new file and quit:",
+                        model_.commentsLostBySaving());
+            if (saveAsPath_.empty())
+                saveAsPath_ =
+                    (model_.outFile().parent_path() / (model_.outFile().stem().string() + "-edited.toml")).string();
+            if (saveAsField("Save as and quit")) quit_.answer(QuitGuard::Answer::QuitWithoutSaving, model_);
+            if (!saveAsError_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", saveAsError_.c_str());
+        }
         if (!quit_.asking()) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
@@ -339,11 +464,14 @@ private:
             selected = int(s.findings.size()) - 1;
         }
         if (!viewer_.volume()) ImGui::EndDisabled();
-        ImGui::BeginChild("finding list", ImVec2(0, 130), true);
+        // Rows as long as they are: the list scrolls sideways, and a row's tooltip has it all.
+        ImGui::BeginChild("finding list", ImVec2(0, 130), true, ImGuiWindowFlags_HorizontalScrollbar);
         for (int i = 0; i < int(s.findings.size()); ++i) {
             const auto& f = s.findings[std::size_t(i)];
             std::string row = f.id + "  (Cat " + std::to_string(f.acrCategory) + ", " + f.region + ")  " + f.label;
-            if (ImGui::Selectable((row + "##f" + std::to_string(i)).c_str(), selected == i)) {
+            const bool clicked = ImGui::Selectable((row + "##f" + std::to_string(i)).c_str(), selected == i);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", row.c_str());
+            if (clicked) {
                 selected = i;
                 if (viewer_.volume()) viewer_.setCursor(glm::round(viewer_.volume()->geometry().patientToIndex(f.centreLps)));
             }
@@ -352,9 +480,16 @@ private:
         if (selected < 0 || selected >= int(s.findings.size())) return;
         auto& f = s.findings[std::size_t(selected)];
         ImGui::PushID(selected);
-        edited(ImGui::InputText("id", &f.id));
+        edited(idField("id", f.id,
+                       [&](const std::string& from, const std::string& to) { return renameFinding(s, from, to); }));
         edited(ImGui::InputText("label", &f.label));
-        edited(ImGui::SliderInt("category", &f.acrCategory, 1, 3));
+        int category = f.acrCategory;
+        if (ImGui::SliderInt("category", &category, 1, 3, "%d", ImGuiSliderFlags_AlwaysClamp))
+            model_.setCategory(f, category);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "ACR actionable finding: 1 minutes and verbal (default deadline 5 min, tell the trauma "
+                "leader), 2 hours, 3 days (default deadline: the session end)");
         std::vector<const char*> regionIds;
         int current = -1;
         for (std::size_t k = 0; k < s.regions.size(); ++k) {
@@ -366,8 +501,11 @@ private:
             model_.touch();
         }
         edited(ImGui::InputScalarN("centre (mm)", ImGuiDataType_Double, &f.centreLps.x, 3, nullptr, nullptr, "%.0f"));
-        edited(ImGui::InputScalarN("extent (mm)", ImGuiDataType_Double, &f.extentMm.x, 3, nullptr, nullptr, "%.0f"));
-        edited(ImGui::InputDouble("deadline (s)", &f.deadlineSeconds, 10, 60, "%.0f"));
+        // Values the file format refuses are kept out, so the case saved always opens again.
+        if (ImGui::InputScalarN("extent (mm)", ImGuiDataType_Double, &f.extentMm.x, 3, nullptr, nullptr, "%.0f"))
+            f.extentMm = glm::max(f.extentMm, glm::dvec3(1.0)), model_.touch();
+        if (ImGui::InputDouble("deadline (s)", &f.deadlineSeconds, 10, 60, "%.0f"))
+            f.deadlineSeconds = std::max(1.0, f.deadlineSeconds), model_.touch();
         edited(ImGui::InputText("expert", &f.expertDescription));
         if (ImGui::Button("Move to crosshair")) f.centreLps = lps, model_.touch();
         ImGui::SameLine();
@@ -389,18 +527,29 @@ private:
     std::vector<std::string> seriesIds_;
     int series_ = 0;
     std::string shown_;
-    std::uint64_t validatedEdits_ = ~std::uint64_t(0);
+    std::uint64_t validatedEdits_;
+    float timelineHeight_ = kTimeline;
     std::vector<scenario::Diagnostic> diagnostics_;
     std::string status_;
     std::vector<std::string> notes_;
     QuitGuard quit_;
+    enum class SaveQuestion { None, Comments, SaveAs } saveQuestion_ = SaveQuestion::None;
+    std::string saveAsPath_, saveAsError_;
 };
 }  // namespace
 
 int runAuthoring(const AuthoringOptions& o) {
+    // A case with errors of meaning opens, so that they can be fixed here; only a file the reader could not turn into
+    // a model (TOML syntax, a value of the wrong type or out of range) is refused, since saving would lose that value.
     auto loaded = scenario::loadScenario(o.scenario);
-    if (!loaded.scenario) throw std::runtime_error(scenario::formatDiagnostics(loaded.diagnostics));
-    AuthoringModel model(std::move(*loaded.scenario), o.out.empty() ? o.scenario : o.out);
+    if (!loaded.draft) {
+        const auto blocking = loaded.unreadable();
+        std::string list = scenario::formatDiagnostics(blocking.empty() ? loaded.diagnostics : blocking);
+        if (!list.empty() && list.back() == '\n') list.pop_back();
+        throw std::runtime_error(o.scenario.string() +
+                                 " cannot be opened for editing until these are fixed in a text editor:\n" + list);
+    }
+    AuthoringModel model(std::move(*loaded.draft), o.out.empty() ? o.scenario : o.out);
     const bool headless = !o.screenshot.empty();
     WindowOptions wo;
     wo.width = o.width;
@@ -409,9 +558,12 @@ int runAuthoring(const AuthoringOptions& o) {
     wo.title = "polysim authoring: " + o.scenario.filename().string();
     AppWindow window(wo);
     Bindings bindings = loadBindingsQuietly();
-    AuthoringScreen screen(model, bindings, o.notes);
+    AuthoringScreen screen(model, bindings, o.notes, loaded.diagnostics);
     screen.createGl();
     if (headless) {
+        // The screenshot shows the screen as it opens: the pointer of whoever else uses the display (a pressed button
+        // over the series list opened it) has no say.
+        ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
         auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
         while (!screen.images().allLoaded()) {
             SDL_Event e;
@@ -435,7 +587,7 @@ int runAuthoring(const AuthoringOptions& o) {
         }
         writePng(o.screenshot, window.readPixels());
         window.swap();
-        auto diagnostics = model.validate();
+        const auto& diagnostics = screen.diagnostics();
         int errors = 0;
         for (const auto& d : diagnostics) errors += d.severity == scenario::Diagnostic::Severity::Error;
         std::cout << "authoring screenshot: " << o.screenshot.string() << "\nfindings " << model.scenario().findings.size()
@@ -448,8 +600,7 @@ int runAuthoring(const AuthoringOptions& o) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             ImGui_ImplSDL2_ProcessEvent(&e);
-            if (e.type == SDL_QUIT) screen.quitGuard().request(model);
-            else screen.handleEvent(e);
+            screen.handleEvent(e);
         }
         if (model.unsaved() != titleUnsaved) {
             titleUnsaved = model.unsaved();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <glm/glm.hpp>
@@ -29,13 +30,26 @@ public:
     // point (`hu`: lung window for air and lung, bone window for bone, brain for the head, soft tissue otherwise;
     // a region's first window counts more than its others), then the narrowest, then the first in reading order.
     // Without `hu`, the narrowest holding region. Returns the new finding.
+    // It gets the format's defaults for Category 1: the deadline (5 min, or the session end if sooner) and the trauma
+    // team leader to tell.
     scenario::Finding& addFindingAt(glm::dvec3 lps, std::optional<double> hu = std::nullopt);
     void removeFinding(std::size_t index);
+    // A new category for the finding; its deadline and who to tell follow the category's defaults while they are
+    // still the old category's defaults (a deadline or a list the author chose stays).
+    void setCategory(scenario::Finding& finding, int acrCategory);
 
     // The loader's rules on the model as edited (DICOM headers are not rescanned, so this is cheap every edit).
     std::vector<scenario::Diagnostic> validate() const;
-    // Writes outFile() with scenario::saveScenario. Returns false with the reason in `error`.
+    // Writes outFile() with scenario::saveScenario. Returns false with the reason in `error`; also while saving would
+    // drop comments of the file there (commentsLostBySaving) that the author has not agreed to lose.
     bool save(std::string* error = nullptr);
+    // Comments of the file at outFile() that a save would not keep: the ones opening the file are kept, those further
+    // down (on keys, between sections) are not. 0 when there is no such file.
+    int commentsLostBySaving() const;
+    // The author chose Overwrite: the next saves to outFile() go ahead despite the lost comments.
+    void acceptCommentLoss() { acceptedLoss_ = outFile_; }
+    // Save as: from now on the case is saved to `file`.
+    void setOutFile(std::filesystem::path file) { outFile_ = std::move(file); }
 
     // Every edit ends with touch(): the case then has changes that are not saved yet.
     void touch() { ++edits_; }
@@ -44,11 +58,13 @@ public:
 
 private:
     scenario::Scenario scenario_;
-    std::filesystem::path outFile_;
+    std::filesystem::path outFile_, acceptedLoss_;
     std::uint64_t edits_ = 0, savedEdits_ = 0;
+    mutable std::optional<std::pair<std::uint64_t, std::filesystem::path>> lostFor_;  // what lost_ was counted for
+    mutable int lost_ = 0;
 };
 
-// Quitting never loses edits: with unsaved changes, closing the window, Ctrl+Q or Escape asks "Save and quit /
+// Quitting never loses edits: with unsaved changes, closing the window or Ctrl+Q asks "Save and quit /
 // Quit without saving / Cancel" first. Pure state, so the tests drive the decision without a window.
 class QuitGuard {
 public:

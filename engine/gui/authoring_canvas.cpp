@@ -3,6 +3,8 @@
 #include "gui/authoring_canvas.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -29,9 +31,10 @@ FindingBox boxOf(const scenario::Finding& f) {
     return {f.centreLps, f.extentMm};
 }
 
-void textWithShadow(ImDrawList* l, ImVec2 p, ImU32 col, const std::string& s) {
-    l->AddText(ImVec2(p.x + 1, p.y + 1), kShadow, s.c_str());
-    l->AddText(p, col, s.c_str());
+void textWithShadow(ImDrawList* l, ImVec2 p, ImU32 col, const std::string& s, float size = 0) {
+    if (size <= 0) size = ImGui::GetFontSize();
+    l->AddText(ImGui::GetFont(), size, ImVec2(p.x + 1, p.y + 1), kShadow, s.c_str());
+    l->AddText(ImGui::GetFont(), size, p, col, s.c_str());
 }
 
 // Whole pixels, so one-pixel outlines stay crisp.
@@ -112,34 +115,73 @@ FindingBox boxFromDrawnRect(const PlaneFrame& f, glm::dvec2 aPx, glm::dvec2 bPx)
     return box;
 }
 
-LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& f, glm::dvec2 px, double tol,
-                  int preferred) {
-    LimitGrip best;
-    if (f.downAxis != 2) return best;
-    double bestDistance = 0;
-    bool bestPreferred = false;
+std::vector<LimitGrip> limitsAt(const std::vector<scenario::Region>& regions, const PlaneFrame& f, glm::dvec2 px,
+                                double tol) {
+    std::vector<std::pair<double, LimitGrip>> near;
+    if (f.downAxis != 2) return {};
     for (int i = 0; i < int(regions.size()); ++i)
         for (bool upper : {true, false}) {
-            const double y =
-                f.pxAtZero.y + f.pxPerMm.y * (upper ? regions[std::size_t(i)].zToMm : regions[std::size_t(i)].zFromMm);
-            const double distance = std::abs(px.y - y);
-            if (distance > tol) continue;
-            const bool isPreferred = i == preferred;
-            if (best.any() && (bestPreferred && !isPreferred)) continue;
-            if (best.any() && bestPreferred == isPreferred && distance >= bestDistance) continue;
-            best = {i, upper};
-            bestDistance = distance;
-            bestPreferred = isPreferred;
+            const auto& r = regions[std::size_t(i)];
+            const double distance = std::abs(px.y - (f.pxAtZero.y + f.pxPerMm.y * (upper ? r.zToMm : r.zFromMm)));
+            // Lines less than a pixel apart count as the same height: the one region order puts first leads.
+            if (distance <= tol) near.push_back({std::floor(distance), LimitGrip{i, upper}});
         }
-    return best;
+    std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<LimitGrip> out;
+    for (const auto& n : near) out.push_back(n.second);
+    return out;
+}
+
+LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& f, glm::dvec2 px, double tol,
+                  int preferred) {
+    const auto all = limitsAt(regions, f, px, tol);
+    for (const auto& g : all)
+        if (g.region == preferred) return g;
+    return all.empty() ? LimitGrip{} : all.front();
+}
+
+int regionAfterClick(const std::vector<LimitGrip>& underMouse, int selected, int pressed) {
+    std::vector<int> regions;
+    for (const auto& g : underMouse)
+        if (std::find(regions.begin(), regions.end(), g.region) == regions.end()) regions.push_back(g.region);
+    const auto at = std::find(regions.begin(), regions.end(), selected);
+    if (at == regions.end()) return pressed;
+    return *(std::next(at) == regions.end() ? regions.begin() : std::next(at));
+}
+
+std::string regionShortName(const scenario::Region& r) {
+    if (!r.label.empty() && r.label.size() <= 14) return r.label;
+    std::string name = r.id;
+    std::replace(name.begin(), name.end(), '_', ' ');
+    if (!name.empty()) name[0] = char(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
+}
+
+std::vector<std::optional<double>> stackLabels(const std::vector<double>& wishes, double height, double top,
+                                               double bottom) {
+    std::vector<std::size_t> order(wishes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return wishes[a] < wishes[b]; });
+    // Without room for all, the lowest are left out: the head end, read first, stays labelled.
+    const std::size_t fit = height > 0 ? std::size_t(std::max(0.0, std::floor((bottom - top) / height))) : 0;
+    if (order.size() > fit) order.resize(fit);
+    std::vector<double> y(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k)  // downwards: below the one above
+        y[k] = std::max(std::max(wishes[order[k]], top), k ? y[k - 1] + height : top);
+    for (std::size_t k = order.size(); k-- > 0;)  // upwards: above the one below and the bottom
+        y[k] = std::min(y[k], (k + 1 < order.size() ? y[k + 1] : bottom) - height);
+    std::vector<std::optional<double>> out(wishes.size());
+    for (std::size_t k = 0; k < order.size(); ++k) out[order[k]] = y[k];
+    return out;
 }
 
 void moveLimit(scenario::Region& r, bool upper, double zMm) {
+    // A region keeps at least 1 mm: the format wants the lower limit below the upper one.
     const double z = std::round(zMm);
     if (upper)
-        r.zToMm = std::max(z, r.zFromMm);
+        r.zToMm = std::max(z, r.zFromMm + 1);
     else
-        r.zFromMm = std::min(z, r.zToMm);
+        r.zFromMm = std::min(z, r.zToMm - 1);
 }
 
 ImGuiMouseCursor cursorFor(BoxGrip g) {
@@ -229,6 +271,7 @@ bool AuthoringCanvas::handleEvent(const SDL_Event& e, AuthoringContext& ctx, boo
                 dragGrip_ = hit.grip;
                 startBox_ = boxOf(s.findings[std::size_t(hit.finding)]);
             } else if (hit.kind == Drag::Limit) {
+                selectedBeforePress_ = ctx.selection.region;
                 ctx.selection.region = hit.limit.region;
                 dragLimit_ = hit.limit;
                 const auto& r = s.regions[std::size_t(hit.limit.region)];
@@ -245,21 +288,26 @@ bool AuthoringCanvas::handleEvent(const SDL_Event& e, AuthoringContext& ctx, boo
         case SDL_KEYDOWN: {
             // Escape puts back what the drag changed.
             if (drag_ == Drag::None || e.key.keysym.sym != SDLK_ESCAPE) return false;
-            if (drag_ == Drag::Box && dragFinding_ < int(s.findings.size())) {
-                auto& f = s.findings[std::size_t(dragFinding_)];
-                f.centreLps = startBox_.centreLps, f.extentMm = startBox_.extentMm;
-                ctx.model.touch();
-            } else if (drag_ == Drag::Limit && dragLimit_.region < int(s.regions.size())) {
-                auto& r = s.regions[std::size_t(dragLimit_.region)];
-                (dragLimit_.upper ? r.zToMm : r.zFromMm) = startLimitMm_;
-                ctx.model.touch();
-            }
-            drag_ = Drag::None;
+            cancelDrag(ctx);
             return true;
         }
         default:
             return false;
     }
+}
+
+void AuthoringCanvas::cancelDrag(AuthoringContext& ctx) {
+    auto& s = ctx.model.scenario();
+    if (drag_ == Drag::Box && moved_ && dragFinding_ < int(s.findings.size())) {
+        auto& f = s.findings[std::size_t(dragFinding_)];
+        f.centreLps = startBox_.centreLps, f.extentMm = startBox_.extentMm;
+        ctx.model.touch();
+    } else if (drag_ == Drag::Limit && moved_ && dragLimit_.region < int(s.regions.size())) {
+        auto& r = s.regions[std::size_t(dragLimit_.region)];
+        (dragLimit_.upper ? r.zToMm : r.zFromMm) = startLimitMm_;
+        ctx.model.touch();
+    }
+    drag_ = Drag::None;
 }
 
 void AuthoringCanvas::applyDrag(AuthoringContext& ctx, glm::dvec2 px) {
@@ -296,79 +344,116 @@ void AuthoringCanvas::finishDrag(AuthoringContext& ctx, glm::dvec2 px) {
         }
         return;
     }
+    // Clicks on limits that lie on one another go round their regions.
+    if (!moved_ && kind == Drag::Limit)
+        ctx.selection.region =
+            regionAfterClick(limitsAt(ctx.model.scenario().regions, dragFrame_, pressPx_, kLimitGripPx),
+                             selectedBeforePress_, dragLimit_.region);
     // A click on a box (or with the draw tool) is still the viewer's click: it moves the crosshair there.
     if (!moved_ && kind != Drag::Limit) ctx.viewer.execute("crosshair.move", dragPlane_, {0.0, 0.0}, px);
 }
+
+namespace {
+// Text as room allows, at `size` pixels: cut with "..." to `width` pixels.
+std::string fitted(const std::string& text, float width, float size = 0) {
+    if (size <= 0) size = ImGui::GetFontSize();
+    auto widthOf = [&](const std::string& t) {
+        return ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.f, t.c_str()).x;
+    };
+    if (widthOf(text) <= width) return text;
+    std::string cut = text;
+    while (!cut.empty() && widthOf(cut + "...") > width) cut.pop_back();
+    while (!cut.empty() && (cut.back() == ' ' || cut.back() == ':' || cut.back() == ',')) cut.pop_back();
+    return cut.empty() ? std::string() : cut + "...";
+}
+}  // namespace
 
 void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Plane plane) const {
     const auto& regions = ctx.model.scenario().regions;
     const ImageRect bounds = ctx.viewer.viewBounds(plane);
     const PlaneFrame frame = ctx.viewer.frame(plane);
-    // Limits at the same height (a region ending where the next begins, regions sharing a range) get one label.
-    struct Line {
+    const int selected = ctx.selection.region;
+    // Every limit gets a tick and a short name in a strip along the view's right edge (inside the orientation
+    // letter), pushed apart so the names never pile up; limits at one height share one name. The selected region's
+    // two limits are drawn bright, with its full name and z beside the line.
+    struct Tick {
         float y;
-        bool upper, selected;
-        std::string ids;
-        double zMm;
+        std::vector<std::pair<int, bool>> limits;  // region, upper
     };
-    std::vector<Line> lines;
-    for (int i = 0; i < int(regions.size()); ++i) {
-        const auto& r = regions[std::size_t(i)];
+    std::vector<Tick> ticks;
+    auto yOf = [&](const scenario::Region& r, bool upper) {
+        return std::floor(float(frame.pxAtZero.y + frame.pxPerMm.y * (upper ? r.zToMm : r.zFromMm)));
+    };
+    for (int i = 0; i < int(regions.size()); ++i)
         for (bool upper : {true, false}) {
-            const double z = upper ? r.zToMm : r.zFromMm;
-            const float y = std::floor(float(frame.pxAtZero.y + frame.pxPerMm.y * z));
-            if (y < bounds.min.y - 20 || y > bounds.max.y + 20) continue;
-            lines.push_back({y, upper, i == ctx.selection.region, r.id, z});
-        }
-    }
-    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.selected < b.selected; });
-    std::vector<Line> labelled;
-    for (const Line& line : lines) {
-        // Dashed, so a limit is not mistaken for the crosshair; the selected region's lines drawn last, on top.
-        const ImU32 col = line.selected ? kRegionSelected : kRegion;
-        for (float x = float(bounds.min.x); x < float(bounds.max.x); x += 14.f)
-            l->AddLine(ImVec2(x, line.y), ImVec2(std::min(x + 9.f, float(bounds.max.x)), line.y), col,
-                       line.selected ? 2.f : 1.f);
-        auto same = std::find_if(labelled.begin(), labelled.end(), [&](const Line& o) {
-            return o.upper == line.upper && std::abs(o.y - line.y) < 2.f && !o.selected && !line.selected;
-        });
-        if (same != labelled.end())
-            same->ids += ", " + line.ids;
-        else
-            labelled.push_back(line);
-    }
-    // Labels sit inside their region (below a top limit, above a bottom one) at the right edge of the view, where
-    // the body seldom reaches; one that would cover another goes to the left edge, then inwards.
-    std::vector<PixelRect> placed;
-    auto overlaps = [&](const PixelRect& a) {
-        for (const auto& o : placed)
-            if (a.min.x < o.max.x + 6 && a.max.x > o.min.x - 6 && a.min.y < o.max.y && a.max.y > o.min.y) return true;
-        return false;
-    };
-    std::stable_sort(labelled.begin(), labelled.end(),
-                     [](const Line& a, const Line& b) { return a.selected > b.selected; });
-    for (const Line& line : labelled) {
-        std::string text = line.ids + (line.upper ? " top" : " bottom");
-        if (line.selected) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "  z %.0f mm", line.zMm);
-            text += buf;
-        }
-        const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-        const double y = line.upper ? line.y + 3 : line.y - size.y - 2;
-        const glm::dvec2 extent(size.x, size.y);
-        PixelRect at{{bounds.max.x - size.x - 8, y}, {}};
-        at.max = at.min + extent;
-        if (overlaps(at)) {
-            PixelRect left{{bounds.min.x + 22, y}, {}};  // clear of the orientation letter
-            left.max = left.min + extent;
-            if (!overlaps(left))
-                at = left;
+            const float y = yOf(regions[std::size_t(i)], upper);
+            if (y < bounds.min.y || y > bounds.max.y) continue;
+            // Dashed, so a limit is not mistaken for the crosshair.
+            if (i != selected)
+                for (float x = float(bounds.min.x); x < float(bounds.max.x); x += 14.f)
+                    l->AddLine(ImVec2(x, y), ImVec2(std::min(x + 9.f, float(bounds.max.x)), y), kRegion, 1.f);
+            auto same =
+                std::find_if(ticks.begin(), ticks.end(), [&](const Tick& t) { return std::abs(t.y - y) < 2.f; });
+            if (same == ticks.end())
+                ticks.push_back({y, {{i, upper}}});
             else
-                while (overlaps(at) && at.min.x - 12 >= bounds.min.x + 4) at.min.x -= 12, at.max.x -= 12;
+                same->limits.push_back({i, upper});
         }
-        placed.push_back(at);
-        textWithShadow(l, snapped(at.min), line.selected ? kRegionSelected : kRegionLabel, text);
+    std::sort(ticks.begin(), ticks.end(), [](const Tick& a, const Tick& b) { return a.y < b.y; });
+
+    const float font = std::round(ImGui::GetFontSize() * 0.8125f);  // the timeline's size: names, not reading matter
+    const float stripRight = float(bounds.max.x) - 16,
+                stripWidth = std::clamp(float(bounds.size().x) * 0.3f, 60.f, 130.f);
+    const float stripLeft = stripRight - stripWidth;
+    l->AddRectFilled(ImVec2(stripLeft - 2, float(bounds.min.y)), ImVec2(stripRight + 2, float(bounds.max.y)),
+                     IM_COL32(0, 0, 0, 110));
+    std::vector<double> wishes;
+    for (const auto& t : ticks) wishes.push_back(t.y - font * 0.5);
+    const auto places = stackLabels(wishes, font + 1, bounds.min.y + 2, bounds.max.y - 2);
+    for (std::size_t k = 0; k < ticks.size(); ++k) {
+        const Tick& t = ticks[k];
+        bool isSelected = false;
+        std::string names;
+        for (const auto& [region, upper] : t.limits) {
+            isSelected = isSelected || region == selected;
+            names += (names.empty() ? "" : " / ") + regionShortName(regions[std::size_t(region)]);
+        }
+        const ImU32 col = isSelected ? kRegionSelected : kRegionLabel;
+        // The tick: a short bracket into the region (down from a top limit, up from a bottom one).
+        l->AddLine(ImVec2(stripLeft - 6, t.y), ImVec2(stripLeft + 2, t.y), col, 1.5f);
+        for (const auto& [region, upper] : t.limits)
+            l->AddLine(ImVec2(stripLeft - 6, t.y), ImVec2(stripLeft - 6, t.y + (upper ? 4.f : -4.f)), col, 1.5f);
+        if (!places[k]) continue;
+        const float y = float(*places[k]);
+        if (std::abs(y + font * 0.5f - t.y) > 2) {  // pushed off its line: a leader from the tick
+            l->AddLine(ImVec2(stripLeft + 2, t.y), ImVec2(stripLeft + 6, y + font * 0.5f), col, 1.f);
+        }
+        textWithShadow(l, snapped({stripLeft + 8, y}), col, fitted(names, stripWidth - 10, font), font);
+    }
+
+    // The selected region: solid lines, and its full name with top/bottom and z inside the region, left of the strip.
+    if (selected < 0 || selected >= int(regions.size())) return;
+    const auto& r = regions[std::size_t(selected)];
+    const float top = yOf(r, true), bottom = yOf(r, false);
+    for (float y : {top, bottom})
+        if (y >= bounds.min.y && y <= bounds.max.y)
+            l->AddLine(ImVec2(float(bounds.min.x), y), ImVec2(stripLeft - 6, y), kRegionSelected, 2.f);
+    const bool roomInside = bottom - top >= 2 * font + 6;  // else the labels go outside the region
+    for (bool upper : {true, false}) {
+        char z[48];
+        std::snprintf(z, sizeof z, " %s z %.0f mm", upper ? "top" : "bottom", upper ? r.zToMm : r.zFromMm);
+        // The name gives way to the room (the label, else the short name, else cut); which limit and where do not.
+        const float room = stripLeft - float(bounds.min.x) - 16 - ImGui::CalcTextSize(z).x;
+        const std::string label = r.label.empty() ? r.id : r.label;
+        const std::string name =
+            ImGui::CalcTextSize(label.c_str()).x <= room ? label : fitted(regionShortName(r), room);
+        const std::string shown = name + z;
+        const float w = ImGui::CalcTextSize(shown.c_str()).x;
+        const float line = upper ? top : bottom;
+        float y = upper == roomInside ? line + 3 : line - font - 2;
+        // Below the view's own header line, above its bottom edge.
+        y = std::clamp(y, float(bounds.min.y) + ImGui::GetFontSize() + 4, float(bounds.max.y) - font - 1);
+        textWithShadow(l, snapped({stripLeft - 10 - w, y}), kRegionSelected, shown);
     }
 }
 
@@ -388,7 +473,23 @@ void AuthoringCanvas::draw(ImDrawList* l, AuthoringContext& ctx) {
         const PlaneFrame frame = viewer.frame(plane);
         l->PushClipRect(snapped(bounds.min), snapped(bounds.max), true);
 
-        if (showRegions_ && plane != Plane::Axial && frame.downAxis == 2) drawRegionLimits(l, ctx, plane);
+        if (showRegions_ && plane != Plane::Axial && frame.downAxis == 2) {
+            drawRegionLimits(l, ctx, plane);
+            // Under the mouse, which limits those are (several may lie on one line).
+            const auto under = drag_ == Drag::None && viewer.viewAt(mouse_) == plane && !ImGui::GetIO().WantCaptureMouse
+                                   ? limitsAt(s.regions, frame, mouse_, kLimitGripPx)
+                                   : std::vector<LimitGrip>{};
+            std::string tip;
+            for (const auto& g : under) {
+                const auto& r = s.regions[std::size_t(g.region)];
+                char z[32];
+                std::snprintf(z, sizeof z, ", z %.0f mm", g.upper ? r.zToMm : r.zFromMm);
+                tip += (tip.empty() ? "" : "\n") + (r.label.empty() ? r.id : r.label) + " (" + r.id +
+                       "): " + (g.upper ? "top" : "bottom") + z;
+            }
+            if (under.size() > 1) tip += "\n\ndrag: the selected region's limit; click again: the next region";
+            if (!tip.empty()) ImGui::SetTooltip("%s", tip.c_str());
+        }
 
         auto drawBox = [&](int i) {
             const auto& f = s.findings[std::size_t(i)];
@@ -444,6 +545,37 @@ void AuthoringCanvas::drawTools(AuthoringContext& ctx) {
                            showRegions_ ? "Drag region lines (coronal, sagittal) to move limits." : "");
     ImGui::PopStyleColor();
     ImGui::Separator();
+}
+
+AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
+                                     QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
+                                     bool imguiWantsKeyboard) {
+    if (e.type == SDL_QUIT) {
+        canvas.cancelDrag(ctx);
+        quit.request(ctx.model);
+        return AuthoringRequest::None;
+    }
+    if (e.type == SDL_KEYDOWN) {
+        const SDL_Keycode key = e.key.keysym.sym;
+        const bool ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+        if (key == SDLK_ESCAPE) {
+            if (canvas.dragging())
+                canvas.cancelDrag(ctx);
+            else if (quit.asking())
+                quit.answer(QuitGuard::Answer::Cancel, ctx.model);
+            return AuthoringRequest::None;
+        }
+        if (ctrl && (key == SDLK_s || key == SDLK_q)) {
+            canvas.cancelDrag(ctx);
+            if (key == SDLK_s) return AuthoringRequest::Save;
+            quit.request(ctx.model);
+            return AuthoringRequest::None;
+        }
+    }
+    if (quit.asking()) return AuthoringRequest::None;  // the question is modal: nothing reaches the images meanwhile
+    if (!canvas.handleEvent(e, ctx, imguiWantsMouse))
+        ctx.viewer.handleEvent(e, bindings, imguiWantsMouse, imguiWantsKeyboard);
+    return AuthoringRequest::None;
 }
 
 }  // namespace polysim::gui

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "gui/authoring_context.h"
+#include "gui/bindings.h"
 #include "gui/view_geometry.h"
 #include "scenario/scenario.h"
 
@@ -55,11 +56,28 @@ struct LimitGrip {
     bool upper = false;
     bool any() const { return region >= 0; }
 };
-// The limit line within `tolerancePx` of `px` (nearest first; the `preferred` region's lines win a tie, so the
-// selected region can be pulled off a limit it shares with a neighbour). Only for views where S runs down.
+// Every limit line within `tolerancePx` of `px`, nearest first (region order among lines at the same height). Only
+// for views where S runs down.
+std::vector<LimitGrip> limitsAt(const std::vector<scenario::Region>& regions, const PlaneFrame& frame, glm::dvec2 px,
+                                double tolerancePx);
+// The limit a press at `px` takes: the `preferred` (selected) region's when it has one there, so the selected region
+// can be pulled off a limit it shares with a neighbour; else the nearest.
 LimitGrip limitAt(const std::vector<scenario::Region>& regions, const PlaneFrame& frame, glm::dvec2 px,
                   double tolerancePx, int preferred = -1);
-// Moves one limit to `zMm`, snapped to whole mm, never past the region's other limit.
+// The region a click on a limit line selects: where several limits lie under the mouse, each click takes the next
+// one after the region selected (`selected`), so repeated clicks go round them; else the one the press took.
+int regionAfterClick(const std::vector<LimitGrip>& underMouse, int selected, int pressed);
+
+// A region's name where room is short (limit labels, the axial view's header): its label when that is short
+// ("Head"), else its id in words ("Chest lungs" for chest_lungs, labelled "Chest: lungs and pleura").
+std::string regionShortName(const scenario::Region& region);
+
+// Vertical places (top y) for labels `height` tall wished at `wishes` (top y each), inside [top, bottom]: none
+// overlapping, in the order of their wishes, each as near its wish as the others allow. A label that cannot fit
+// (more labels than room) gets nullopt.
+std::vector<std::optional<double>> stackLabels(const std::vector<double>& wishes, double height, double top,
+                                               double bottom);
+// Moves one limit to `zMm`, snapped to whole mm, never closer than 1 mm to the region's other limit.
 void moveLimit(scenario::Region& region, bool upper, double zMm);
 
 // The mouse cursor that says what a drag would do.
@@ -83,6 +101,10 @@ public:
     // The cursor for what lies under the mouse now (Arrow when nothing there can be dragged).
     ImGuiMouseCursor hoverCursor(AuthoringContext& ctx) const;
 
+    bool dragging() const { return drag_ != Drag::None; }
+    // Puts back what the drag in progress changed and ends it (Escape, or a question that takes the mouse away).
+    void cancelDrag(AuthoringContext& ctx);
+
 private:
     enum class Drag { None, Draw, Box, Limit };
     struct Hit {
@@ -95,6 +117,7 @@ private:
     void applyDrag(AuthoringContext& ctx, glm::dvec2 px);
     void finishDrag(AuthoringContext& ctx, glm::dvec2 px);
     void drawRegionLimits(ImDrawList* list, AuthoringContext& ctx, Plane plane) const;
+    int selectedBeforePress_ = -1;  // the selected region when a limit was pressed, for clicks that go round
 
     Tool tool_ = Tool::Edit;
     bool showRegions_ = true;
@@ -111,5 +134,16 @@ private:
     LimitGrip dragLimit_;
     double startLimitMm_ = 0;
 };
+
+// What the authoring screen is asked to do after an event it cannot do itself.
+enum class AuthoringRequest { None, Save };
+
+// Routes one event of the authoring screen. Escape goes to the canvas first, where it cancels a drag, then closes the
+// quit question; it never quits, since an author presses it to leave a field or a menu. Ctrl+Q and closing the window
+// ask to quit, and Ctrl+S to save; both cancel a drag first, so a question cannot swallow the drag's mouse-up. While
+// the quit question is open nothing reaches the images; otherwise the canvas sees the event, then the viewer.
+AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
+                                     QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
+                                     bool imguiWantsKeyboard);
 
 }  // namespace polysim::gui

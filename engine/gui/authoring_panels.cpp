@@ -12,6 +12,7 @@
 #include "imaging/window.h"
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
+#include "scenario/loader.h"
 
 namespace polysim::gui {
 
@@ -91,15 +92,110 @@ void removeRegion(scenario::Scenario& s, std::size_t index) {
     s.readingOrder.erase(std::remove(s.readingOrder.begin(), s.readingOrder.end(), id), s.readingOrder.end());
 }
 
-void renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to) {
-    if (from == to) return;
-    for (auto& id : s.readingOrder)
-        if (id == from) id = to;
-    for (auto& f : s.findings)
-        if (f.region == from) f.region = to;
+std::string idProblem(const std::string& id, const std::vector<std::string>& taken, std::string_view what) {
+    if (id.empty()) return "a " + std::string(what) + " needs an id";
+    if (!scenario::detail::validId(id)) return "'" + id + "' is not an id: use lower-case letters, digits, '_' or '-'";
+    if (std::find(taken.begin(), taken.end(), id) != taken.end())
+        return "another " + std::string(what) + " is already called '" + id + "'";
+    return {};
+}
+
+namespace {
+using Trigger = scenario::InterruptionTrigger::Type;
+
+// The item called `from` in `items`, renamed to `to` after the checks; `follow` then updates the references.
+template <class T, class Follow>
+std::string renameIn(std::vector<T>& items, std::string_view what, const std::string& from, const std::string& to,
+                     Follow follow) {
+    if (from == to) return {};
+    T* item = nullptr;
+    std::vector<std::string> others;
+    for (auto& x : items) {
+        if (x.id == from && !item)
+            item = &x;
+        else
+            others.push_back(x.id);
+    }
+    if (!item) return "no " + std::string(what) + " is called '" + from + "'";
+    if (auto problem = idProblem(to, others, what); !problem.empty()) return problem;
+    item->id = to;
+    follow();
+    return {};
+}
+
+void replaceIn(std::vector<std::string>& ids, const std::string& from, const std::string& to) {
+    std::replace(ids.begin(), ids.end(), from, to);
+}
+
+void retarget(scenario::Scenario& s, Trigger type, const std::string& from, const std::string& to) {
     for (auto& in : s.interruptions)
-        if (in.trigger.type == scenario::InterruptionTrigger::Type::RegionOpened && in.trigger.target == from)
-            in.trigger.target = to;
+        if (in.trigger.type == type && in.trigger.target == from) in.trigger.target = to;
+}
+}  // namespace
+
+std::string renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to) {
+    return renameIn(s.regions, "region", from, to, [&] {
+        replaceIn(s.readingOrder, from, to);
+        for (auto& f : s.findings)
+            if (f.region == from) f.region = to;
+        retarget(s, Trigger::RegionOpened, from, to);
+    });
+}
+
+std::string renameFinding(scenario::Scenario& s, const std::string& from, const std::string& to) {
+    return renameIn(s.findings, "finding", from, to, [&] {
+        for (auto& d : s.patient.deteriorations)
+            if (d.findingId == from) d.findingId = to;
+        for (auto& in : s.interruptions) replaceIn(in.relatedFindings, from, to);
+        retarget(s, Trigger::FindingOnScreen, from, to);
+    });
+}
+
+std::string renameInterruption(scenario::Scenario& s, const std::string& from, const std::string& to) {
+    return renameIn(s.interruptions, "interruption", from, to,
+                    [&] { retarget(s, Trigger::InterruptionIgnored, from, to); });
+}
+
+bool idField(const char* label, const std::string& id,
+             const std::function<std::string(const std::string&, const std::string&)>& rename, float width) {
+    // One field is typed in at a time: what it holds, the id it had when the typing began, and the last refusal.
+    static struct {
+        ImGuiID typing = 0, refused = 0;
+        int frame = 0;  // when the field typed in was last drawn
+        std::string text, from, why;
+    } field;
+    const ImGuiID self = ImGui::GetID(label);
+    // A field that went away while typed in (another item selected) starts again from the case's id.
+    if (field.typing == self && field.frame < ImGui::GetFrameCount() - 1) field.typing = 0;
+    std::string text = field.typing == self ? field.text : id;
+    if (width != 0) ImGui::SetNextItemWidth(width);
+    ImGui::InputText(label, &text);
+    if (ImGui::IsItemActivated()) field.typing = self, field.from = id;
+    if (field.typing == self) field.text = text, field.frame = ImGui::GetFrameCount();
+    bool renamed = false;
+    if (ImGui::IsItemDeactivated() && field.typing == self) {
+        field.typing = 0;
+        if (ImGui::IsItemDeactivatedAfterEdit() && text != field.from) {
+            field.why = rename(field.from, text);
+            field.refused = field.why.empty() ? 0 : self;
+            renamed = field.why.empty();
+        }
+    }
+    if (field.refused == self && field.typing != self) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+        ImGui::TextWrapped("not renamed: %s", field.why.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (field.typing == self && field.refused == self) field.refused = 0;
+    return renamed;
+}
+
+void setSessionDuration(scenario::Scenario& s, double seconds) {
+    seconds = std::max(1.0, seconds);
+    for (auto& f : s.findings)
+        if (f.deadlineSeconds == scenario::defaultDeadlineSeconds(f.acrCategory, s.durationSeconds))
+            f.deadlineSeconds = scenario::defaultDeadlineSeconds(f.acrCategory, seconds);
+    s.durationSeconds = seconds;
 }
 
 scenario::VitalSigns vitalsAtEndOfTrend(const scenario::Patient& p) {
@@ -368,13 +464,13 @@ namespace {
 
 void drawRegionEditor(AuthoringContext& ctx, scenario::Region& r) {
     auto& s = ctx.model.scenario();
-    const std::string before = r.id;
-    ImGui::SetNextItemWidth(kLabelRoom);
-    if (touched(ctx, ImGui::InputText("id", &r.id))) renameRegion(s, before, r.id);
+    auto rename = [&](const std::string& from, const std::string& to) { return renameRegion(s, from, to); };
+    touched(ctx, idField("id", r.id, rename, kLabelRoom));
     ImGui::SetNextItemWidth(kLabelRoom);
     touched(ctx, ImGui::InputText("label", &r.label));
     ImGui::SetNextItemWidth(kLabelRoom);
-    touched(ctx, ImGui::InputScalarN("z (mm)", ImGuiDataType_Double, &r.zFromMm, 2, nullptr, nullptr, "%.0f"));
+    if (touched(ctx, ImGui::InputScalarN("z (mm)", ImGuiDataType_Double, &r.zFromMm, 2, nullptr, nullptr, "%.0f")))
+        r.zToMm = std::max(r.zToMm, r.zFromMm + 1);  // the format wants the lower limit first
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("from (inferior, lower value) to (superior): the head is at higher z");
     touched(ctx, windowBoxes("region windows", r.windows));
@@ -521,7 +617,7 @@ void drawTrend(AuthoringContext& ctx) {
     editRows(ctx, p.vitalsTrend, [&](scenario::VitalsChange& c) {
         leadingLabel("at");
         ImGui::SetNextItemWidth(60);
-        touched(ctx, ImGui::InputDouble("s", &c.atSeconds, 0, 0, "%.0f"));
+        if (touched(ctx, ImGui::InputDouble("s", &c.atSeconds, 0, 0, "%.0f"))) c.atSeconds = std::max(0.0, c.atSeconds);
         // Re-sorting while the time is typed would move the row under the cursor; sort once it is left.
         resort |= ImGui::IsItemDeactivatedAfterEdit();
         ImGui::SameLine();
@@ -572,6 +668,99 @@ void drawDeteriorations(AuthoringContext& ctx) {
 
 }  // namespace
 
+void drawCaseAndSession(AuthoringContext& ctx) {
+    auto& s = ctx.model.scenario();
+    auto& m = s.meta;
+    if (ImGui::CollapsingHeader("Case", ImGuiTreeNodeFlags_DefaultOpen)) {
+        ImGui::PushID("case");
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("title", &m.title));
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("author", &m.author));
+        ImGui::SetNextItemWidth(100);
+        touched(ctx, ImGui::InputText("version", &m.version));
+        ImGui::SameLine(0, 24);
+        static const std::vector<std::string> difficulties{"beginner", "intermediate", "advanced"};
+        touched(ctx, idCombo("difficulty", m.difficulty, difficulties, nullptr, 130));
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("image licence", &m.imageLicence));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("licence or citation of the images; required in spirit for public datasets");
+        heading("learning objectives (briefing and debrief)");
+        touched(ctx, stringListEditor("objectives", m.learningObjectives, "+ objective"));
+        ImGui::PopID();
+    }
+    if (ImGui::CollapsingHeader("Session and series arrival", ImGuiTreeNodeFlags_DefaultOpen)) {
+        ImGui::PushID("session");
+        // While the length is typed, each value is applied to the deadlines as they were when typing began, so the
+        // lengths passed on the way (1, 12, 120 on the way to 1200) do not pull a chosen deadline along.
+        static std::optional<std::pair<double, std::vector<double>>> typing;
+        double duration = s.durationSeconds;
+        ImGui::SetNextItemWidth(140);
+        if (ImGui::InputDouble("session length (s)", &duration, 30, 60, "%.0f")) {
+            if (!typing) {
+                typing.emplace(s.durationSeconds, std::vector<double>{});
+                for (const auto& f : s.findings) typing->second.push_back(f.deadlineSeconds);
+            }
+            if (typing->second.size() == s.findings.size()) {
+                s.durationSeconds = typing->first;
+                for (std::size_t i = 0; i < s.findings.size(); ++i) s.findings[i].deadlineSeconds = typing->second[i];
+            }
+            setSessionDuration(s, duration);
+            ctx.model.touch();
+        }
+        if (!ImGui::IsItemActive()) typing.reset();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("the session ends then at the latest; default deadlines follow it");
+        const float tableWidth = ImGui::GetContentRegionAvail().x - 4;
+        if (ImGui::BeginTable("series", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp,
+                              ImVec2(tableWidth, 0))) {
+            ImGui::TableSetupColumn("series", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+            ImGui::TableSetupColumn("arrives (s)", ImGuiTableColumnFlags_WidthFixed, 76);
+            ImGui::TableSetupColumn("over (s)", ImGuiTableColumnFlags_WidthFixed, 64);
+            ImGui::TableHeadersRow();
+            for (std::size_t i = 0; i < s.images.series.size(); ++i) {
+                auto& sp = s.images.series[i];
+                ImGui::PushID(int(i));
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextUnformatted(sp.id.c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("kind: %s", sp.kind.c_str());
+                ImGui::TableNextColumn();
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+                touched(ctx, ImGui::InputText("##label", &sp.label));
+                ImGui::TableNextColumn();
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+                if (touched(ctx, ImGui::InputDouble("##arrival", &sp.arrivalSeconds, 0, 0, "%.0f")))
+                    sp.arrivalSeconds = std::max(0.0, sp.arrivalSeconds);
+                ImGui::TableNextColumn();
+                ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+                if (touched(ctx, ImGui::InputDouble("##duration", &sp.arrivalDurationSeconds, 0, 0, "%.0f")))
+                    sp.arrivalDurationSeconds = std::max(0.0, sp.arrivalDurationSeconds);
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + tableWidth);
+        ImGui::TextWrapped("arrives: the first image; over: how long the images stream in (0: all at once)");
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+        ImGui::PopID();
+    }
+}
+
+void drawDebriefTexts(AuthoringContext& ctx) {
+    auto& s = ctx.model.scenario();
+    if (!ImGui::CollapsingHeader("Debrief", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    ImGui::PushID("debrief");
+    touched(ctx, ImGui::InputTextMultiline("expert report", &s.expertReport, ImVec2(kLabelRoom, 100)));
+    touched(ctx, ImGui::InputTextMultiline("teaching notes", &s.teachingNotes, ImVec2(kLabelRoom, 80)));
+    ImGui::PopID();
+}
+
 void drawPatientAndVitals(AuthoringContext& ctx) {
     auto& p = ctx.model.scenario().patient;
     if (ImGui::CollapsingHeader("Patient", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -580,6 +769,7 @@ void drawPatientAndVitals(AuthoringContext& ctx) {
         ImGui::SameLine(0, 24);
         static const std::vector<std::string> sexes{"male", "female", "unknown"};
         touched(ctx, idCombo("sex", p.sex, sexes, nullptr, 100));
+        touched(ctx, ImGui::InputTextMultiline("mechanism", &p.mechanism, ImVec2(kLabelRoom, 60)));
         touched(ctx, ImGui::InputTextMultiline("prehospital", &p.prehospital, ImVec2(kLabelRoom, 60)));
         heading("vitals at the start");
         touched(ctx, vitalsEditor("start", p.vitalsAtStart));

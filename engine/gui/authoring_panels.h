@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,11 @@
 namespace polysim::gui {
 
 void drawFindingDetails(AuthoringContext& ctx, scenario::Finding& finding);
+// The case's description ([meta]: title, author, version, difficulty, learning objectives, image licence), the
+// session's length and when each series arrives.
+void drawCaseAndSession(AuthoringContext& ctx);
+// The expert report and teaching notes of the debrief.
+void drawDebriefTexts(AuthoringContext& ctx);
 void drawRegionsAndOrder(AuthoringContext& ctx);
 void drawPatientAndVitals(AuthoringContext& ctx);
 void drawConclusion(AuthoringContext& ctx);
@@ -41,8 +47,27 @@ std::vector<std::string> regionsNotInOrder(const scenario::Scenario& s);
 scenario::Region& addRegion(scenario::Scenario& s, double zCentreMm);
 // Removes the region and its place in the reading order (findings that name it are left for validation to flag).
 void removeRegion(scenario::Scenario& s, std::size_t index);
-// Renames a region everywhere the case refers to it: reading order, findings, "when region opened" triggers.
-void renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to);
+// Why `id` cannot be the new id of a `what` ("region", "finding", ...) whose siblings have the ids `taken` (its own
+// old id left out): empty, not lower-case letters, digits, '_' and '-', or already used. Empty when it can.
+std::string idProblem(const std::string& id, const std::vector<std::string>& taken, std::string_view what);
+// Renames an item and everything in the case that refers to it. Each returns why it refused (idProblem, or no item
+// with id `from`), with nothing changed, or "" when done (also when `to` is `from`).
+// A region: the reading order, findings, "when region opened" triggers.
+std::string renameRegion(scenario::Scenario& s, const std::string& from, const std::string& to);
+// A finding: deteriorations, the findings an interruption is about, "when finding on screen" triggers.
+std::string renameFinding(scenario::Scenario& s, const std::string& from, const std::string& to);
+// An interruption: "when ignored" triggers of the others.
+std::string renameInterruption(scenario::Scenario& s, const std::string& from, const std::string& to);
+
+// An id field that renames only when the author leaves it (Enter, Tab, a click elsewhere): while the field is being
+// typed in, the case keeps the id it had, so typing "head_neck" never passes through region "head". `rename(from,
+// to)` returns why it refused (shown under the field until the next edit of it) or "". True when it renamed.
+bool idField(const char* label, const std::string& id,
+             const std::function<std::string(const std::string& from, const std::string& to)>& rename, float width = 0);
+
+// A new session length (at least 1 s). Deadlines that were the old length's defaults (a Category 1 finding's 5 min
+// or session end, the session end for the others) follow to the new length's; deadlines the author chose stay.
+void setSessionDuration(scenario::Scenario& s, double seconds);
 
 // The vitals the monitor shows once the trend has played out (the last change, else the start).
 scenario::VitalSigns vitalsAtEndOfTrend(const scenario::Patient& p);

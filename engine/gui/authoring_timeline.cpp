@@ -11,6 +11,7 @@
 
 #include <imgui_stdlib.h>
 
+#include "gui/authoring_panels.h"
 #include "gui/reading_room.h"
 #include "scenario/internal.h"
 
@@ -60,6 +61,35 @@ bool dragAtTime(Scenario& s, std::size_t index, double grabbedSeconds, float dxP
     if (moved == trigger.atSeconds) return false;
     trigger.atSeconds = moved;
     return true;
+}
+
+std::vector<int> packRows(const std::vector<std::pair<float, float>>& spans) {
+    std::vector<float> freeFrom;  // per row: where its last span ends
+    std::vector<std::size_t> order(spans.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return spans[a].first < spans[b].first; });
+    std::vector<int> row(spans.size(), 0);
+    for (auto i : order) {
+        auto it = std::find_if(freeFrom.begin(), freeFrom.end(), [&](float f) { return f <= spans[i].first; });
+        if (it == freeFrom.end())
+            it = freeFrom.insert(freeFrom.end(), spans[i].second);
+        else
+            *it = spans[i].second;
+        row[i] = int(it - freeFrom.begin());
+    }
+    return row;
+}
+
+std::vector<std::vector<std::size_t>> groupMarks(const std::vector<float>& xs, float minPixels) {
+    std::vector<std::size_t> order(xs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i : order) {
+        if (groups.empty() || xs[i] - xs[groups.back().front()] >= minPixels) groups.emplace_back();
+        groups.back().push_back(i);
+    }
+    return groups;
 }
 
 std::optional<double> escalatesAfter(const Interruption& in) {
@@ -183,6 +213,16 @@ std::size_t addInterruptionAt(AuthoringModel& model, double seconds) {
     return s.interruptions.size() - 1;
 }
 
+scenario::AnswerOption& addAnswer(Interruption& in) {
+    std::vector<std::string> taken;
+    for (const auto& a : in.answers) taken.push_back(a.id);
+    // The smallest number not taken: after a removal, the next answer does not repeat a remaining one's id.
+    int n = 1;
+    while (std::find(taken.begin(), taken.end(), std::to_string(n)) != taken.end()) ++n;
+    in.answers.push_back({std::to_string(n), "new answer", false, ""});
+    return in.answers.back();
+}
+
 void removeInterruption(AuthoringModel& model, std::size_t index) {
     auto& list = model.scenario().interruptions;
     if (index >= list.size()) return;
@@ -203,6 +243,9 @@ struct StripState {
     double from = 0, to = 0;  // to <= from: the whole session
     double grabbedSeconds = 0;
     bool tabRequest = false;
+    float wantedHeight = 0;  // what shows every row, from the last frame
+    int firstRow = 0;        // of the interruptions, when they have more rows than fit
+    std::vector<timeline::DrawnBlock> blocks;
 };
 StripState& state() {
     static StripState s;
@@ -236,23 +279,6 @@ void hoverTip(ImVec2 lo, ImVec2 hi, const std::string& text) {
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
-}
-
-// Rows for overlapping spans: each span goes to the first row free at its start; when none is, to the one that frees
-// first. Returns each span's row.
-std::vector<int> packRows(const std::vector<std::pair<float, float>>& spans, int rows) {
-    std::vector<float> freeFrom(std::size_t(std::max(1, rows)), -1e9f);
-    std::vector<std::size_t> order(spans.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return spans[a].first < spans[b].first; });
-    std::vector<int> row(spans.size(), 0);
-    for (auto i : order) {
-        auto it = std::find_if(freeFrom.begin(), freeFrom.end(), [&](float f) { return f <= spans[i].first; });
-        if (it == freeFrom.end()) it = std::min_element(freeFrom.begin(), freeFrom.end());
-        row[i] = int(it - freeFrom.begin());
-        *it = spans[i].second;
-    }
-    return row;
 }
 
 // Where each mark's label may run to: the next mark's x in the same row (or the strip's end).
@@ -293,16 +319,25 @@ void drawTicks(ImDrawList* dl, const TimeAxis& axis, float top, float bottom) {
     }
 }
 
-void drawSeries(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axis, const Lane& lane) {
-    const auto& all = s.images.series;
+// The series' bars and where each row is: a series' row is free again after its bar and its id.
+std::vector<int> seriesRows(const scenario::Scenario& s, const TimeAxis& axis) {
     std::vector<std::pair<float, float>> spans;
-    for (const auto& series : all) {
+    for (const auto& series : s.images.series) {
         const float x0 = axis.x(series.arrivalSeconds);
         const float bar = axis.x(series.arrivalSeconds + series.arrivalDurationSeconds) - x0;
         spans.emplace_back(x0, x0 + std::max(bar, ImGui::CalcTextSize(series.id.c_str()).x + 10));
     }
-    const auto rows = packRows(spans, 2);
-    const float h = lane.height / 2;
+    return packRows(spans);
+}
+
+int rowCount(const std::vector<int>& rows) {
+    return rows.empty() ? 1 : *std::max_element(rows.begin(), rows.end()) + 1;
+}
+
+void drawSeries(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axis, const Lane& lane,
+                const std::vector<int>& rows) {
+    const auto& all = s.images.series;
+    const float h = lane.height / float(std::max(2, rowCount(rows)));
     for (std::size_t i = 0; i < all.size(); ++i) {
         const auto& series = all[i];
         const float y = lane.top + h * float(rows[i]);
@@ -327,23 +362,35 @@ void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& 
                    float gridBottom) {
     std::vector<float> xs;
     for (const auto& f : s.findings) xs.push_back(axis.x(f.deadlineSeconds));
-    const auto limits = labelLimits(xs, std::vector<int>(xs.size(), 0), axis.right);
-    for (std::size_t i = 0; i < s.findings.size(); ++i) {
-        const auto& f = s.findings[i];
-        const ImU32 colour = categoryColour(f.acrCategory);
-        const float x = xs[i], y = lane.top + 2, h = lane.height - 4;
+    // Deadlines that would draw on top of each other share one marker, in the colour of the most urgent.
+    const auto groups = groupMarks(xs, 12);
+    std::vector<float> groupXs;
+    for (const auto& g : groups) groupXs.push_back(xs[g.front()]);
+    const auto limits = labelLimits(groupXs, std::vector<int>(groups.size(), 0), axis.right);
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        const auto& group = groups[k];
+        int category = 3;
+        std::string tip;
+        for (std::size_t i : group) {
+            const auto& f = s.findings[i];
+            category = std::min(category, f.acrCategory);
+            tip += (tip.empty() ? "" : "\n") + f.id + ": " + f.label + "\nCategory " + std::to_string(f.acrCategory) +
+                   ", to be called by " + clock(f.deadlineSeconds);
+        }
+        const ImU32 colour = categoryColour(category);
+        const float x = groupXs[k], y = lane.top + 2, h = lane.height - 4;
         // The Category 1 deadlines reach down through the interruptions: what stands in the way of calling them.
-        if (f.acrCategory == 1)
-            dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
+        if (category == 1) dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
         dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h), colour);
+        const std::string text =
+            group.size() == 1 ? s.findings[group.front()].id : std::to_string(group.size()) + " findings";
         // A deadline at the session's end is labelled on its left, where there is room.
-        const float w = ImGui::CalcTextSize(f.id.c_str()).x;
-        const float labelX = x + 7 + w > axis.right && limits[i] >= axis.right ? x - 7 - w : x + 7;
+        const float w = ImGui::CalcTextSize(text.c_str()).x;
+        const float labelX = x + 7 + w > axis.right && limits[k] >= axis.right ? x - 7 - w : x + 7;
         label(dl, ImVec2(labelX, lane.top + (lane.height - ImGui::GetFontSize()) * 0.5f),
-              labelX < x ? x - 6 : limits[i], colour, f.id);
-        hoverTip(ImVec2(x - 6, lane.top), ImVec2(x + 6, lane.top + lane.height),
-                 f.id + ": " + f.label + "\nCategory " + std::to_string(f.acrCategory) + ", to be called by " +
-                     clock(f.deadlineSeconds));
+              labelX < x ? x - 6 : limits[k], colour, text);
+        hoverTip(ImVec2(std::min(x - 6, labelX), lane.top),
+                 ImVec2(std::max(x + 6, std::min(labelX + w, limits[k])), lane.top + lane.height), tip);
     }
 }
 
@@ -387,43 +434,68 @@ void selectInterruption(AuthoringContext& ctx, int index) {
     ctx.selection.interruption = index;
 }
 
-void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& axis, const Lane& lane) {
-    auto& s = ctx.model.scenario();
-    const int rowCount = std::max(1, int(lane.height / kRowHeight));
-    const float rowHeight = lane.height / float(rowCount);
+// Where each interruption's block goes: its start, the end of its bar, and its row, which it holds until the bar
+// ends or its name is written out, whichever is later (the trigger's words after the name may be cut by the next
+// block of the row).
+struct InterruptionLayout {
     std::vector<StartEstimate> estimates;
+    std::vector<float> xs, ends, spanEnds;
+    std::vector<int> rows;
+};
+
+InterruptionLayout layoutInterruptions(const scenario::Scenario& s, const TimeAxis& axis) {
+    InterruptionLayout out;
     std::vector<std::pair<float, float>> spans;
-    std::vector<float> xs, ends;
     for (const auto& in : s.interruptions) {
-        estimates.push_back(estimateStart(s, in));
+        out.estimates.push_back(estimateStart(s, in));
         // One that never starts stands at the end of the session, flagged.
-        const double start = estimates.back().seconds.value_or(s.durationSeconds);
+        const double start = out.estimates.back().seconds.value_or(s.durationSeconds);
         const double length = in.kind == InterruptionKind::Noise ? in.durationSeconds : escalatesAfter(in).value_or(0);
-        xs.push_back(axis.x(start));
-        // A row is taken until the bar ends or the name is written out, whichever is later; the trigger's words
-        // after the name may be cut by the next block.
+        const float x = axis.x(start);
         const float name = ImGui::CalcTextSize((in.name.empty() ? in.id : in.name).c_str()).x + 14;
-        ends.push_back(std::max(axis.x(start + length), xs.back() + 8));
-        spans.emplace_back(xs.back(), std::max(ends.back(), xs.back() + std::max(24.f, name)));
+        out.xs.push_back(x);
+        out.ends.push_back(std::max(axis.x(start + length), x + 8));
+        out.spanEnds.push_back(std::max(out.ends.back(), x + std::max(24.f, name)));
+        spans.emplace_back(x, out.spanEnds.back() + 2);
     }
-    const auto rows = packRows(spans, rowCount);
-    const auto limits = labelLimits(xs, rows, axis.right + 40);
-    auto rowMiddle = [&](std::size_t i) { return lane.top + rowHeight * (float(rows[i]) + 0.5f); };
+    out.rows = packRows(spans);
+    return out;
+}
+
+void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& axis, const Lane& lane,
+                       const InterruptionLayout& layout) {
+    auto& s = ctx.model.scenario();
+    auto& st = state();
+    // Rows as tall as they fit, down to the font's height; below that the lane shows some rows at a time.
+    const int rows = rowCount(layout.rows);
+    const float rowHeight = std::clamp(lane.height / float(rows), ImGui::GetFontSize() + 2, kRowHeight);
+    const int visible = std::max(1, int(lane.height / rowHeight));
+    st.firstRow = std::clamp(st.firstRow, 0, std::max(0, rows - visible));
+    const auto& estimates = layout.estimates;
+    const auto& xs = layout.xs;
+    const auto& ends = layout.ends;
+    std::vector<int> shownRows(layout.rows.size());
+    for (std::size_t i = 0; i < shownRows.size(); ++i) shownRows[i] = layout.rows[i] - st.firstRow;
+    auto shown = [&](std::size_t i) { return shownRows[i] >= 0 && shownRows[i] < visible; };
+    const auto limits = labelLimits(xs, layout.rows, axis.right + 40);
+    auto rowMiddle = [&](std::size_t i) { return lane.top + rowHeight * (float(shownRows[i]) + 0.5f); };
     // "When ignored" hangs on the other one's escalation (the end of its bar): a thread from there to its start.
     for (std::size_t i = 0; i < s.interruptions.size(); ++i) {
         const auto& t = s.interruptions[i].trigger;
-        if (t.type != Trigger::InterruptionIgnored || !estimates[i].seconds) continue;
+        if (t.type != Trigger::InterruptionIgnored || !estimates[i].seconds || !shown(i)) continue;
         for (std::size_t j = 0; j < s.interruptions.size(); ++j)
-            if (s.interruptions[j].id == t.target) {
+            if (s.interruptions[j].id == t.target && shown(j)) {
                 const ImU32 colour = scaled(roleColour(s.interruptions[i].role), 1.2f, 190);
                 dl->AddLine(ImVec2(ends[j], rowMiddle(j)), ImVec2(xs[i], rowMiddle(i)), colour, 1.5f);
                 dl->AddCircleFilled(ImVec2(ends[j], rowMiddle(j)), 3, colour);
             }
     }
+    st.blocks.clear();
     for (std::size_t i = 0; i < s.interruptions.size(); ++i) {
+        if (!shown(i)) continue;
         const auto& in = s.interruptions[i];
         const auto& e = estimates[i];
-        const float y = lane.top + rowHeight * float(rows[i]);
+        const float y = lane.top + rowHeight * float(shownRows[i]);
         const ImVec2 lo(xs[i], y + 1), hi(ends[i], y + rowHeight - 1);
         const ImU32 role = e.seconds ? roleColour(in.role) : kDim;
         const bool selected = ctx.selection.interruption == int(i);
@@ -436,10 +508,13 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
         label(dl, ImVec2(lo.x + 4, y + (rowHeight - ImGui::GetFontSize()) * 0.5f), limits[i] - 2,
               e.exact ? IM_COL32_WHITE : scaled(role, 1.6f), text);
 
+        // The block answers the mouse over its bar and its name, which no other block of the row covers.
+        const ImVec2 hit(std::max(hi.x, std::min(layout.spanEnds[i], axis.right + 12)), hi.y);
         ImGui::SetCursorScreenPos(lo);
         ImGui::PushID(int(i));
-        ImGui::InvisibleButton("block", ImVec2(hi.x - lo.x, hi.y - lo.y));
+        ImGui::InvisibleButton("block", ImVec2(std::max(1.f, hit.x - lo.x), hit.y - lo.y));
         ImGui::PopID();
+        st.blocks.push_back({i, lo, hit});
         if (ImGui::IsItemActivated()) {
             selectInterruption(ctx, int(i));
             state().grabbedSeconds = in.trigger.atSeconds;
@@ -456,6 +531,18 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
         } else if (ImGui::IsItemActive() && e.exact) {
             ImGui::SetTooltip("%s", e.trigger.c_str());
         }
+    }
+    if (rows > visible) {
+        const std::string more = "rows " + std::to_string(st.firstRow + 1) + "-" +
+                                 std::to_string(st.firstRow + visible) + " of " + std::to_string(rows) +
+                                 "\nShift+wheel";
+        dl->AddText(ImVec2(axis.left - kGutter + 4, lane.top + lane.height - 2 * ImGui::GetFontSize() - 4),
+                    IM_COL32(230, 190, 90, 255), more.c_str());
+        const ImGuiIO& io = ImGui::GetIO();
+        if (ImGui::IsWindowHovered() && io.KeyShift && io.MouseWheel != 0 &&
+            ImGui::IsMouseHoveringRect(ImVec2(axis.left - kGutter, lane.top),
+                                       ImVec2(axis.right, lane.top + lane.height)))
+            st.firstRow = std::clamp(st.firstRow - int(io.MouseWheel), 0, rows - visible);
     }
     // Delete removes the selected one while the strip has the keyboard.
     int& selected = ctx.selection.interruption;
@@ -477,7 +564,7 @@ void zoomAndPan(TimeAxis& axis, double duration) {
     if (!ImGui::IsWindowHovered()) return;
     const ImGuiIO& io = ImGui::GetIO();
     double from = axis.fromSeconds, to = axis.toSeconds;
-    if (io.MouseWheel != 0) {
+    if (io.MouseWheel != 0 && !io.KeyShift) {  // Shift+wheel scrolls the interruptions' rows
         const double at = std::clamp(axis.seconds(io.MousePos.x), from, to);
         const double f = std::pow(0.8, double(io.MouseWheel));
         const double span = std::clamp((to - from) * f, std::min(30.0, duration), duration);
@@ -505,6 +592,14 @@ bool takeInterruptionTabRequest() {
     return std::exchange(state().tabRequest, false);
 }
 
+float timeline::wantedStripHeight() {
+    return state().wantedHeight;
+}
+
+const std::vector<timeline::DrawnBlock>& timeline::drawnBlocks() {
+    return state().blocks;
+}
+
 void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const auto& s = ctx.model.scenario();
     ImGui::SetNextWindowPos(pos);
@@ -525,7 +620,11 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     if (st.to > st.from && st.from < duration) axis.fromSeconds = st.from, axis.toSeconds = std::min(st.to, duration);
 
     const float font = ImGui::GetFontSize();
-    const Lane series{"series", top.y + font + 2, 2 * (font + 1),
+    // Lanes grow with their rows, so no two blocks ever overlap: the series lane as it needs, the interruptions'
+    // as the strip allows; the strip asks the screen for the height that shows every row.
+    const auto seriesRowOf = seriesRows(s, axis);
+    const auto layout = layoutInterruptions(s, axis);
+    const Lane series{"series", top.y + font + 2, float(std::max(2, rowCount(seriesRowOf))) * (font + 1),
                       "series arrivals: bars from the first to the last image"};
     const Lane deadlines{"deadlines", series.top + series.height + 2, font + 3,
                          "finding deadlines: red Category 1, amber 2, grey 3"};
@@ -537,16 +636,17 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
                              "mouse wheel zooms, right-drag pans, right "
                              "double-click shows the whole session.",
                              "wheel: zoom\ndouble-click:\n  add one"};
+    st.wantedHeight = (interruptions.top - pos.y) + float(rowCount(layout.rows)) * kRowHeight + 6;
     dl->PushClipRect(ImVec2(pos.x, top.y), ImVec2(pos.x + size.x, bottom + 2), true);
     int index = 0;
     for (const Lane* lane : {&series, &deadlines, &vitals, &interruptions})
         drawLaneFrame(dl, *lane, axis.left, axis.right, index++);
     drawTicks(dl, axis, top.y, bottom);
     dl->PushClipRect(ImVec2(axis.left - 1, top.y), ImVec2(axis.right + 12, bottom + 2), true);
-    drawSeries(dl, s, axis, series);
+    drawSeries(dl, s, axis, series, seriesRowOf);
     drawVitals(dl, s, axis, vitals);
     drawDeadlines(dl, s, axis, deadlines, bottom);
-    drawInterruptions(dl, ctx, axis, interruptions);
+    drawInterruptions(dl, ctx, axis, interruptions, layout);
     dl->PopClipRect();
     dl->PopClipRect();
     zoomAndPan(axis, duration);
@@ -698,14 +798,16 @@ void drawAnswers(AuthoringContext& ctx, Interruption& in) {
     }
     if (remove >= 0) in.answers.erase(in.answers.begin() + remove), ctx.model.touch();
     if (ImGui::SmallButton("Add answer")) {
-        in.answers.push_back({std::to_string(in.answers.size() + 1), "new answer", false, ""});
+        addAnswer(in);
         ctx.model.touch();
     }
 }
 
 void drawFields(AuthoringContext& ctx, Interruption& in) {
     const auto& s = ctx.model.scenario();
-    touched(ctx, ImGui::InputText("id", &in.id));
+    touched(ctx, idField("id", in.id, [&](const std::string& from, const std::string& to) {
+                return renameInterruption(ctx.model.scenario(), from, to);
+            }));
     touched(ctx, textWithChoices("role", in.role, scenario::detail::knownRoles()));
     touched(ctx, ImGui::InputText("name", &in.name));
     touched(ctx, ImGui::InputTextMultiline("text", &in.text, ImVec2(ImGui::CalcItemWidth(), 54)));

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 
@@ -46,6 +48,24 @@ double tickStep(const TimeAxis& axis, float minPixels);
 // inside the session (its delay included). Returns true when its time changed; other triggers are left alone.
 bool dragAtTime(scenario::Scenario& s, std::size_t index, double grabbedSeconds, float dxPixels, const TimeAxis& axis);
 
+// Rows for spans [from, to) along the strip: each goes to the first row free at its start, else a new row, so no two
+// spans of a row overlap. Returns each span's row.
+std::vector<int> packRows(const std::vector<std::pair<float, float>>& spans);
+
+// The strip's height that shows every row of its lanes, as the last frame found it (0 before the first).
+float wantedStripHeight();
+// The interruptions' blocks as the last frame drew them, each the rectangle (display pixels) that selects it; blocks
+// scrolled out of the lane are not there.
+struct DrawnBlock {
+    std::size_t interruption = 0;
+    ImVec2 min, max;
+};
+const std::vector<DrawnBlock>& drawnBlocks();
+
+// Marks less than `minPixels` apart along the strip, grouped from the left (each group in order of x, starting at its
+// leftmost mark): deadlines at the same time share one marker, labelled "N findings", the tooltip naming each.
+std::vector<std::vector<std::size_t>> groupMarks(const std::vector<float>& xs, float minPixels);
+
 // When an interruption is expected to start. AtTime: exactly. Triggered ones: an estimate with the reason, since they
 // depend on what the trainee does; nullopt seconds when it can never start (e.g. waits for a noise to be ignored).
 struct StartEstimate {
@@ -62,6 +82,8 @@ std::optional<double> escalatesAfter(const scenario::Interruption& in);
 // and one wrong quick answer, so it validates without errors or warnings. Returns its index.
 std::size_t addInterruptionAt(AuthoringModel& model, double seconds);
 void removeInterruption(AuthoringModel& model, std::size_t index);
+// A quick answer "new answer", not correct, with the smallest number as id that no answer of `in` has.
+scenario::AnswerOption& addAnswer(scenario::Interruption& in);
 
 }  // namespace timeline
 }  // namespace polysim::gui

@@ -59,6 +59,14 @@ private:
         if (fallback.line > 0 || !fallback.file.empty()) return fallback;
         return {report_.file, 0, 0};
     }
+    // False when the reader could not read the value at `path` (reported there), so that its default is not judged.
+    bool readable(const std::string& path) const {
+        auto it = locs_.find(path);
+        if (it == locs_.end()) return true;
+        return std::none_of(report_.diagnostics.begin(), report_.diagnostics.end(), [&](const Diagnostic& d) {
+            return d.unreadable && d.where.line == it->second.line && d.where.column == it->second.column;
+        });
+    }
     SourceLocation top() const {
         auto it = locs_.find("");
         return it != locs_.end() ? it->second : SourceLocation{report_.file, 0, 0};
@@ -74,14 +82,24 @@ private:
             auto [it, inserted] = first.emplace(id, i);
             if (!inserted) {
                 SourceLocation prev = at(prefix + "[" + std::to_string(it->second) + "].id", whereOf(it->second));
-                report_.error(at(prefix + "[" + std::to_string(i) + "].id", whereOf(i)),
-                              "duplicate " + what + " id '" + id + "' (first defined at line " +
-                                  std::to_string(prev.line) + ")");
+                report_.error(
+                    at(prefix + "[" + std::to_string(i) + "].id", whereOf(i)),
+                    "duplicate " + what + " id '" + id + "'" +
+                        (prev.line > 0 ? " (first defined at line " + std::to_string(prev.line) + ")" : std::string()));
             }
         }
     }
 
     void checkIds() {
+        // Where the file has no 'id' at all, the reader said so already.
+        if ((locs_.empty() || locs_.count("meta.id")) && readable("meta.id") && !validId(s_.meta.id))
+            report_.error(at("meta.id", top()),
+                          "'id' must be lower-case letters, digits, '_' or '-' (it names results), not '" +
+                              s_.meta.id + "'");
+        for (std::size_t i = 0; i < s_.findings.size(); ++i)
+            if (!s_.findings[i].id.empty() && !validId(s_.findings[i].id))
+                report_.error(at("findings[" + std::to_string(i) + "].id", s_.findings[i].where),
+                              "'id' must be lower-case letters, digits, '_' or '-', not '" + s_.findings[i].id + "'");
         unique(s_.images.series, [](const SeriesSpec& x) -> const std::string& { return x.id; }, "images.series",
                "series", [&](std::size_t i) { return s_.images.series[i].where; });
         unique(s_.regions, [](const Region& x) -> const std::string& { return x.id; }, "regions", "region",
@@ -312,7 +330,45 @@ private:
         return b;
     }
 
+    // The phantom's injuries exist and are listed once; findings name injuries of these images.
+    void checkInjuries() {
+        const auto library = phantomInjuryIds();
+        if (s_.images.phantom) {
+            std::set<std::string> seen;
+            const auto& injuries = s_.images.phantom->injuries;
+            for (std::size_t i = 0; i < injuries.size(); ++i) {
+                const auto& id = injuries[i];
+                const SourceLocation w =
+                    at("images.phantom.injuries[" + std::to_string(i) + "]", at("images.phantom", top()));
+                if (std::find(library.begin(), library.end(), id) == library.end())
+                    report_.error(w, "unknown phantom injury '" + id + "'" + didYouMean(id, library) +
+                                         " ('polysim phantom --list-injuries' lists them)");
+                else if (!seen.insert(id).second)
+                    report_.error(w, "injury '" + id + "' is listed twice");
+            }
+        }
+        for (std::size_t i = 0; i < s_.findings.size(); ++i) {
+            const auto& f = s_.findings[i];
+            if (f.phantomInjury.empty()) continue;
+            const SourceLocation w = at("findings[" + std::to_string(i) + "].injury", f.where);
+            if (!s_.images.phantom) {
+                report_.error(w,
+                              "'injury' takes ground truth from the built-in phantom, but this scenario has no "
+                              "[images.phantom]");
+                continue;
+            }
+            const auto& injuries = s_.images.phantom->injuries;
+            if (std::find(injuries.begin(), injuries.end(), f.phantomInjury) != injuries.end()) continue;
+            const bool known = std::find(library.begin(), library.end(), f.phantomInjury) != library.end();
+            report_.error(
+                w,
+                "finding refers to injury '" + f.phantomInjury + "', which is not in [images.phantom] injuries" +
+                    (known ? " (add it there)" : didYouMean(f.phantomInjury, injuries.empty() ? library : injuries)));
+        }
+    }
+
     void checkFindings() {
+        checkInjuries();
         const auto regionIds = ids(s_.regions);
         const auto volume = volumeBox();
         const auto& roles = knownRoles();
@@ -363,7 +419,7 @@ private:
             const auto library = phantomInjuryIds();
             for (std::size_t i = 0; i < s_.images.phantom->injuries.size(); ++i) {
                 const auto& inj = s_.images.phantom->injuries[i];
-                if (std::find(library.begin(), library.end(), inj) == library.end()) continue;  // reported
+                if (std::find(library.begin(), library.end(), inj) == library.end()) continue;  // reported above
                 bool scored = std::any_of(s_.findings.begin(), s_.findings.end(),
                                           [&](const Finding& f) { return f.phantomInjury == inj; });
                 if (!scored)
@@ -385,9 +441,15 @@ private:
     void checkPatient() {
         const auto& p = s_.patient;
         checkVitals(p.vitalsAtStart, at("patient.vitals", at("patient", top())));
+        double lastAt = 0;
         for (std::size_t i = 0; i < p.vitalsTrend.size(); ++i) {
             const std::string path = "patient.trend[" + std::to_string(i) + "]";
             checkVitals(p.vitalsTrend[i].vitals, at(path, top()));
+            const double t = p.vitalsTrend[i].atSeconds;
+            if (t < lastAt && readable(path + ".at"))
+                report_.error(at(path + ".at", at(path, top())), "vitals trend entries must be in time order; 'at' = " +
+                                                                     num(t) + " s comes after " + num(lastAt) + " s");
+            lastAt = std::max(lastAt, t);
             if (p.vitalsTrend[i].atSeconds > s_.durationSeconds)
                 report_.warning(at(path + ".at", top()), "vitals change at " + num(p.vitalsTrend[i].atSeconds) +
                                                              " s comes after the session ends (" +
@@ -500,6 +562,18 @@ private:
     }
 
     void checkConclusion() {
+        for (std::size_t i = 0; i < s_.conclusion.keyPoints.size(); ++i) {
+            const auto& k = s_.conclusion.keyPoints[i];
+            const std::string path = "conclusion.key_points[" + std::to_string(i) + "]";
+            // Where the file has no 'keywords' at all, the reader said so already.
+            if (k.keywords.empty() && (locs_.empty() || locs_.count(path + ".keywords")) &&
+                readable(path + ".keywords"))
+                report_.error(at(path + ".keywords", at(path, top())),
+                              "'keywords' of key point '" + k.id + "' is empty: nothing could ever name it");
+        }
+        const auto& w = s_.weights;
+        if (w.findings + w.order + w.coverage + w.interruptions + w.conclusion <= 0)
+            report_.error(at("scoring.weights", top()), "the scoring weights are all zero: nothing could be scored");
         if (s_.conclusion.keyPoints.empty())
             report_.warning(at("conclusion", top()),
                             "no [[conclusion.key_points]]: the trainee's one-sentence conclusion cannot be scored");

@@ -81,6 +81,15 @@ std::vector<Region> phantomRegions() {
     return out;
 }
 
+double defaultDeadlineSeconds(int acrCategory, double sessionSeconds) {
+    return acrCategory == 1 ? std::min(300.0, sessionSeconds) : sessionSeconds;
+}
+
+std::vector<std::string> defaultTell(int acrCategory) {
+    if (acrCategory == 1) return {"trauma_leader"};
+    return {};
+}
+
 namespace detail {
 
 // ---- the phantom ----
@@ -160,6 +169,23 @@ const std::vector<std::string>& seriesKinds() {
     return kinds;
 }
 
+std::string defaultSeriesLabel(const std::string& kind) {
+    if (kind == "scout") return "Scout";
+    if (kind == "head") return "Non-contrast head";
+    if (kind == "noncontrast") return "Non-contrast body";
+    if (kind == "arterial") return "Arterial body";
+    if (kind == "portal") return "Portal venous abdomen";
+    return kind;
+}
+
+std::vector<SeriesSpec> defaultPhantomSeries() {
+    return {
+        {"scout", "Scout", "scout", {}, {}, 0, 0, {}, {}},
+        {"head", "Non-contrast head", "head", {}, {}, 20, 10, {}, {}},
+        {"arterial", "Arterial body", "arterial", {}, {}, 40, 40, {}, {}},
+    };
+}
+
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
                                                    const std::vector<std::string>& kinds) {
     phantom::PhantomOptions options;
@@ -190,6 +216,12 @@ std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
 }
 
 // ---- words ----
+
+bool validId(std::string_view id) {
+    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
 
 const std::vector<std::string>& knownRoles() {
     static const std::vector<std::string> roles{
@@ -292,7 +324,7 @@ std::optional<double> parseDurationText(std::string_view text) {
 void Report::add(Diagnostic::Severity s, const SourceLocation& where, std::string message) {
     SourceLocation w = where;
     if (w.file.empty()) w.file = file;
-    diagnostics.push_back({s, w, std::move(message)});
+    diagnostics.push_back({s, w, std::move(message), false});
 }
 
 bool Report::hasErrors() const {

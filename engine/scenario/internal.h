@@ -22,6 +22,12 @@ struct Report {
     void warning(const SourceLocation& where, std::string message) {
         add(Diagnostic::Severity::Warning, where, std::move(message));
     }
+    // An error about a value the model cannot hold (wrong type, out of range, unknown key): see
+    // Diagnostic::unreadable.
+    void unreadable(const SourceLocation& where, std::string message) {
+        add(Diagnostic::Severity::Error, where, std::move(message));
+        diagnostics.back().unreadable = true;
+    }
     bool hasErrors() const;
 };
 
@@ -49,6 +55,9 @@ std::string joinQuoted(const std::vector<std::string>& words, std::string_view s
 // Seconds from "90", "90s", "4m", "4m30s", "1:30" (m:ss); nullopt when not a duration.
 std::optional<double> parseDurationText(std::string_view text);
 
+// Ids are lower-case letters, digits, '_' and '-' (scenarios/README.md, "Units and conventions").
+bool validId(std::string_view id);
+
 // Roles clinicians and sounds in the room can have; others are accepted with a warning.
 const std::vector<std::string>& knownRoles();
 
@@ -67,5 +76,10 @@ std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionI
 // Box (LPS min, max) covered by the axial series of the phantom with these options and series kinds.
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source, const std::vector<std::string>& kinds);
 const std::vector<std::string>& seriesKinds();  // scout, head, noncontrast, arterial, portal
+// The label a series of this kind gets when the file gives none ("Non-contrast head").
+std::string defaultSeriesLabel(const std::string& kind);
+// The phantom's series when the file lists none: the scout at 0 s, the non-contrast head at 20 s (over 10 s), the
+// arterial body at 40 s (over 40 s).
+std::vector<SeriesSpec> defaultPhantomSeries();
 
 }  // namespace polysim::scenario::detail

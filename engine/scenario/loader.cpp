@@ -29,6 +29,12 @@ int LoadResult::errorCount() const {
 }
 int LoadResult::warningCount() const { return int(diagnostics.size()) - errorCount(); }
 bool LoadResult::ok() const { return errorCount() == 0; }
+std::vector<Diagnostic> LoadResult::unreadable() const {
+    std::vector<Diagnostic> out;
+    for (const auto& d : diagnostics)
+        if (d.unreadable) out.push_back(d);
+    return out;
+}
 
 std::string formatDiagnostics(const std::vector<Diagnostic>& diagnostics) {
     std::string out;
@@ -64,7 +70,7 @@ LoadResult parseScenario(std::string_view text, const std::filesystem::path& nam
     } catch (const toml::parse_error& e) {
         const auto& src = e.source();
         std::string what(e.description());
-        report.error({report.file, int(src.begin.line), int(src.begin.column)}, "TOML syntax: " + what);
+        report.unreadable({report.file, int(src.begin.line), int(src.begin.column)}, "TOML syntax: " + what);
         result.diagnostics = std::move(report.diagnostics);
         return result;
     }
@@ -76,10 +82,11 @@ LoadResult parseScenario(std::string_view text, const std::filesystem::path& nam
         detail::checkScenario(s, locations, options, report);
     } catch (const std::exception& e) {
         // A bug of ours must still not take the user's program down; say where it happened.
-        report.error({report.file, 0, 0}, std::string("internal error while checking the scenario: ") + e.what());
+        report.unreadable({report.file, 0, 0}, std::string("internal error while checking the scenario: ") + e.what());
     }
     sortDiagnostics(report.diagnostics);
     result.diagnostics = std::move(report.diagnostics);
+    if (result.unreadable().empty()) result.draft = s;
     if (result.ok()) result.scenario = std::move(s);
     return result;
 }
@@ -88,29 +95,34 @@ LoadResult loadScenario(const std::filesystem::path& file, const LoadOptions& op
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec)) {
         LoadResult r;
-        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0},
-                                 "is a folder, not a scenario file (give a .toml file)"});
+        r.diagnostics.push_back({Diagnostic::Severity::Error,
+                                 {file.string(), 0, 0},
+                                 "is a folder, not a scenario file (give a .toml file)",
+                                 true});
         return r;
     }
     // A scenario is a few tens of kilobytes; refuse devices, pipes and huge files rather than read them forever.
     constexpr std::uintmax_t kMaxBytes = 8u << 20;
     if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec)) {
         LoadResult r;
-        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0}, "is not a regular file"});
+        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0}, "is not a regular file", true});
         return r;
     }
     if (auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxBytes) {
         LoadResult r;
-        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0},
-                                 "is " + std::to_string(size >> 20) + " MB, too large to be a scenario file"});
+        r.diagnostics.push_back({Diagnostic::Severity::Error,
+                                 {file.string(), 0, 0},
+                                 "is " + std::to_string(size >> 20) + " MB, too large to be a scenario file",
+                                 true});
         return r;
     }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
         LoadResult r;
-        r.diagnostics.push_back({Diagnostic::Severity::Error, {file.string(), 0, 0},
-                                 std::filesystem::exists(file, ec) ? "cannot be read (permissions?)"
-                                                                   : "no such file"});
+        r.diagnostics.push_back({Diagnostic::Severity::Error,
+                                 {file.string(), 0, 0},
+                                 std::filesystem::exists(file, ec) ? "cannot be read (permissions?)" : "no such file",
+                                 true});
         return r;
     }
     std::stringstream ss;

@@ -17,14 +17,23 @@ struct Diagnostic {
     Severity severity = Severity::Error;
     SourceLocation where;
     std::string message;
+    // The value at `where` could not be read into the model at all: TOML syntax, a wrong type, a value out of range,
+    // an unknown key. A model built from the file lacks that value, so it is fixed in a text editor.
+    bool unreadable = false;
     // "file:line:col: error: message" ("file: error: message" when the position is unknown).
     std::string format() const;
 };
 
 struct LoadResult {
     std::optional<Scenario> scenario;  // set when there is no error (warnings allowed)
+    // The case as read, also when it has errors of meaning (an unknown region, a deadline after the end, a duplicate
+    // id...): set whenever every value of the file was read into the model, so the authoring mode can open the file,
+    // show its errors and save it without losing anything. Unset when a diagnostic is `unreadable`.
+    std::optional<Scenario> draft;
     std::vector<Diagnostic> diagnostics;  // sorted by position
     bool ok() const;  // no errors
+    // The diagnostics that keep a model from being built (see Diagnostic::unreadable).
+    std::vector<Diagnostic> unreadable() const;
     int errorCount() const;
     int warningCount() const;
 };
@@ -58,6 +67,11 @@ const std::vector<std::string>& defaultReadingOrder();
 const Region* defaultRegionTemplate(std::string_view id);
 // The default regions with z ranges from the built-in phantom's anatomy.
 std::vector<Region> phantomRegions();
+// A finding's deadline when the file gives none: Category 1 five minutes (or the session end if sooner), others the
+// session end.
+double defaultDeadlineSeconds(int acrCategory, double sessionSeconds);
+// Who must hear a finding when the file says nobody: the trauma team leader for Category 1, else nobody.
+std::vector<std::string> defaultTell(int acrCategory);
 
 // ---- where scenarios live ----
 

@@ -12,14 +12,15 @@
 
 #include "imaging/dicom_loader.h"
 #include "phantom/phantom.h"
+#include "scenario/internal.h"
 #include "scenario/loader.h"
+#include "scenario/writer.h"
 
 namespace polysim::scenario {
 namespace fs = std::filesystem;
 
 namespace {
 constexpr double kDuration = 900;
-constexpr double kCategory1Deadline = 300;
 
 std::string spaced(std::string id) {
     std::replace(id.begin(), id.end(), '_', ' ');
@@ -92,7 +93,7 @@ void conclusionSkeleton(Scenario& s) {
 }
 
 // Where a DICOM folder is written in the file: under ${POLYSIM_DATA} when set and holding it (the file then works
-// on any machine with the dataset), otherwise relative to the scenario file's folder.
+// on any machine with the dataset), otherwise relative to the scenario file's folder when near it, else absolute.
 std::string folderText(const fs::path& folder, const fs::path& outFile) {
     if (const char* data = std::getenv("POLYSIM_DATA"); data && *data) {
         auto base = fs::absolute(data).lexically_normal();
@@ -102,10 +103,7 @@ std::string folderText(const fs::path& folder, const fs::path& outFile) {
             return r == "." ? "${POLYSIM_DATA}" : "${POLYSIM_DATA}/" + r;
         }
     }
-    auto outDir = fs::absolute(outFile).lexically_normal().parent_path();
-    auto rel = folder.lexically_relative(outDir);
-    if (rel.empty()) return folder.string();
-    return rel.generic_string();
+    return dicomFolderText(folder, fs::absolute(outFile).lexically_normal().parent_path());
 }
 
 // The deepest folder holding every file of the series (not above the folder the author gave).
@@ -154,14 +152,6 @@ std::string guessKind(const imaging::SeriesReport& r) {
     const auto [lo, hi] = zRange(r);
     if (fov > 0 && fov <= 260 && hi - lo <= 300) return "head";
     return "noncontrast";
-}
-
-std::string kindLabel(const std::string& kind) {
-    if (kind == "scout") return "Scout";
-    if (kind == "head") return "Non-contrast head";
-    if (kind == "arterial") return "Arterial body";
-    if (kind == "portal") return "Portal venous abdomen";
-    return "Non-contrast body";
 }
 
 double round1(double v) {
@@ -238,8 +228,8 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
         f.centreLps = t.centreLps;
         f.extentMm = t.extentMm;
         f.expertDescription = t.expertDescription;
-        f.deadlineSeconds = t.acrCategory == 1 ? std::min(kCategory1Deadline, kDuration) : kDuration;
-        if (t.acrCategory == 1) f.tell = {"trauma_leader"};
+        f.deadlineSeconds = defaultDeadlineSeconds(t.acrCategory, kDuration);
+        f.tell = defaultTell(t.acrCategory);
         s.findings.push_back(std::move(f));
     }
     conclusionSkeleton(s);
@@ -254,7 +244,9 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
         out.notes.push_back(
             "Findings come from the phantom's ground truth; add deadlines, who to tell and teaching "
             "points, and the interruptions of the room.");
-    out.notes.push_back("Edit the title, the patient (age, sex, mechanism, handover, vitals) and the expert report.");
+    out.notes.push_back(
+        "Edit the title, author and learning objectives, the patient (age, sex, mechanism, handover, vitals) and the "
+        "expert report in the Case tab.");
     return out;
 }
 
@@ -303,7 +295,7 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
         SeriesSpec sp;
         sp.id = uniqueId(kind);
         sp.kind = kind;
-        sp.label = r.description.empty() ? kindLabel(kind) : r.description;
+        sp.label = r.description.empty() ? detail::defaultSeriesLabel(kind) : r.description;
         sp.folder = seriesFolder(r, root);
         sp.folderText = folderText(sp.folder, outFile);
         sp.seriesInstanceUid = r.seriesInstanceUid;
@@ -314,24 +306,34 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
     if (localizer) s.images.series.push_back(spec(*localizer, "scout", 0, 0));
     // The first volume 20 s after the scout, the next ones 30 s apart, each streaming in over 20 s.
     double zLo = 1e300, zHi = -1e300;
+    bool headOnly = true;
     for (std::size_t i = 0; i < volumes.size(); ++i) {
-        s.images.series.push_back(spec(*volumes[i], guessKind(*volumes[i]), 20.0 + 30.0 * double(i), 20));
+        const std::string kind = guessKind(*volumes[i]);
+        headOnly = headOnly && kind == "head";
+        s.images.series.push_back(spec(*volumes[i], kind, 20.0 + 30.0 * double(i), 20));
         auto [lo, hi] = zRange(*volumes[i]);
         zLo = std::min(zLo, lo);
         zHi = std::max(zHi, hi);
     }
 
-    // The default regions with the phantom's proportions squeezed onto the series' z range: a first guess that
-    // keeps every region inside the images, and the order head-to-feet right.
     const auto& body = phantom::bodyExtent();
     const double scale = (zHi - zLo) / (body.zTopMm - body.zBottomMm);
     for (Region r : phantomRegions()) {
         if (r.id == "scout" && !localizer) continue;
-        const double from = zLo + (r.zFromMm - body.zBottomMm) * scale;
-        const double to = zLo + (r.zToMm - body.zBottomMm) * scale;
-        r.zFromMm = std::clamp(round1(from), zLo, zHi);
-        r.zToMm = std::clamp(round1(to), zLo, zHi);
-        if (r.zFromMm > r.zToMm) std::swap(r.zFromMm, r.zToMm);
+        if (headOnly) {
+            // A head CT holds no chest or abdomen: the head region spans the series (and the scout its own images).
+            if (r.id != "head" && r.id != "scout") continue;
+            r.zFromMm = round1(zLo);
+            r.zToMm = round1(zHi);
+        } else {
+            // The default regions with the phantom's proportions squeezed onto the series' z range: a first guess
+            // that keeps every region inside the images, and the order head-to-feet right.
+            const double from = zLo + (r.zFromMm - body.zBottomMm) * scale;
+            const double to = zLo + (r.zToMm - body.zBottomMm) * scale;
+            r.zFromMm = std::clamp(round1(from), zLo, zHi);
+            r.zToMm = std::clamp(round1(to), zLo, zHi);
+            if (r.zFromMm > r.zToMm) std::swap(r.zFromMm, r.zToMm);
+        }
         if (r.id == "scout") r.series = s.images.series.front().id;
         s.regions.push_back(r);
     }
@@ -343,16 +345,24 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
     NewCase out{std::move(s), {}};
     char range[96];
     std::snprintf(range, sizeof range, "%.0f to %.0f mm", zLo, zHi);
-    out.notes.push_back(std::string("Region z limits are only a first guess, spread over the series' z range (") +
-                        range + "): drag them into place on the coronal view (Regions tab).");
+    if (headOnly)
+        out.notes.push_back(std::string("Every series is a head CT, so the case has the head region only (z ") + range +
+                            "); add regions in the Regions tab if the images reach further.");
+    else
+        out.notes.push_back(std::string("Region z limits are only a first guess, spread over the series' z range (") +
+                            range + "): drag them into place on the coronal view (Regions tab).");
     out.notes.push_back("Series kinds were guessed from the series descriptions: check them in the file.");
     if (!localizer) out.notes.push_back("No localizer in the folder: the case has no scout.");
-    if (out.scenario.images.series.front().folderText.rfind("${POLYSIM_DATA}", 0) != 0)
-        out.notes.push_back(
-            "The DICOM folder is written relative to the case file; with POLYSIM_DATA set to the "
-            "dataset's folder it would be written as ${POLYSIM_DATA}/..., which works on any machine.");
+    if (const std::string& text = out.scenario.images.series.front().folderText; text.rfind("${POLYSIM_DATA}", 0) != 0)
+        out.notes.push_back(std::string("The DICOM folder is written ") +
+                            (fs::path(text).is_absolute() ? "as an absolute path (it is far from the case file)"
+                                                          : "relative to the case file") +
+                            "; with POLYSIM_DATA set to the dataset's folder it would be written as "
+                            "${POLYSIM_DATA}/..., which works on any machine.");
     out.notes.push_back("No findings yet: place them at the crosshair in the Findings tab.");
-    out.notes.push_back("Fill in the image licence or citation, the patient and the expert report.");
+    out.notes.push_back(
+        "Fill in the image licence or citation, the author and the learning objectives (Case tab), the patient and "
+        "the expert report.");
     return out;
 }
 

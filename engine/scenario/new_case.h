@@ -40,7 +40,8 @@ NewCase newPhantomCase(const std::filesystem::path& outFile, const NewPhantomCas
 // A case on the CT series found under `dicomFolder`: each series with the folder that holds its files (relative to
 // outFile's folder, or under ${POLYSIM_DATA} when that variable is set and holds it) and its SeriesInstanceUID,
 // a localizer as the scout, arrivals staggered, the default regions spread over the series' z range as a first
-// guess. Throws NewCaseError naming the folder when it does not exist or holds no loadable CT series.
+// guess; when every series is a head CT, only the head region (and the scout's) over the series' z range. Throws
+// NewCaseError naming the folder when it does not exist or holds no loadable CT series.
 NewCase newDicomCase(const std::filesystem::path& dicomFolder, const std::filesystem::path& outFile);
 
 // A valid scenario id from a file name: "Fall from height.toml" -> "fall_from_height".

@@ -80,7 +80,8 @@ public:
     }
 
     void typeError(const toml::node& n, std::string_view key, std::string_view expected) {
-        report_.error(at(n), "'" + std::string(key) + "' must be " + std::string(expected) + ", not " + typeName(n));
+        report_.unreadable(at(n),
+                           "'" + std::string(key) + "' must be " + std::string(expected) + ", not " + typeName(n));
     }
 
     std::optional<std::string> string(std::string_view key, bool required = false) {
@@ -135,8 +136,9 @@ public:
         if (const auto* s = n->as_string()) {
             v = parseDurationText(s->get());
             if (!v) {
-                report_.error(at(*n), "'" + std::string(key) + "' is not a duration: '" + s->get() +
-                                          "' (write seconds as a number, or e.g. \"90s\", \"4m\", \"4m30s\", \"1:30\")");
+                report_.unreadable(at(*n),
+                                   "'" + std::string(key) + "' is not a duration: '" + s->get() +
+                                       "' (write seconds as a number, or e.g. \"90s\", \"4m\", \"4m30s\", \"1:30\")");
                 return std::nullopt;
             }
         }
@@ -168,8 +170,8 @@ public:
                 locations_[path_ + "." + std::string(key) + "[" + std::to_string(out.size()) + "]"] = at(e);
                 out.push_back(s->get());
             } else {
-                report_.error(at(e), "'" + std::string(key) + "' must be a list of strings; item " +
-                                         std::to_string(i + 1) + " is " + typeName(e));
+                report_.unreadable(at(e), "'" + std::string(key) + "' must be a list of strings; item " +
+                                              std::to_string(i + 1) + " is " + typeName(e));
                 good = false;
             }
         }
@@ -184,8 +186,8 @@ public:
         auto nums = numberList(*n, key, what);
         if (!nums) return std::nullopt;
         if (nums->size() != 3) {
-            report_.error(at(*n), "'" + std::string(key) + "' must have 3 numbers " + std::string(what) + ", not " +
-                                      std::to_string(nums->size()));
+            report_.unreadable(at(*n), "'" + std::string(key) + "' must have 3 numbers " + std::string(what) +
+                                           ", not " + std::to_string(nums->size()));
             return std::nullopt;
         }
         return glm::dvec3((*nums)[0], (*nums)[1], (*nums)[2]);
@@ -205,12 +207,12 @@ public:
             else if (const auto* fv = e.as_floating_point())
                 out.push_back(fv->get());
             else {
-                report_.error(at(e), "'" + std::string(key) + "' must hold numbers " + std::string(what) + "; item " +
-                                         std::to_string(i + 1) + " is " + typeName(e));
+                report_.unreadable(at(e), "'" + std::string(key) + "' must hold numbers " + std::string(what) +
+                                              "; item " + std::to_string(i + 1) + " is " + typeName(e));
                 return std::nullopt;
             }
             if (!std::isfinite(out.back())) {
-                report_.error(at(e), "'" + std::string(key) + "' must hold finite numbers");
+                report_.unreadable(at(e), "'" + std::string(key) + "' must hold finite numbers");
                 return std::nullopt;
             }
         }
@@ -223,9 +225,9 @@ public:
         auto s = string(key, required);
         if (!s) return std::nullopt;
         if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
-        report_.error(locations_[path_ + "." + std::string(key)],
-                      "'" + std::string(key) + "' must be one of " + joinQuoted(allowed) + ", not '" + *s + "'" +
-                          didYouMean(*s, allowed));
+        report_.unreadable(locations_[path_ + "." + std::string(key)], "'" + std::string(key) + "' must be one of " +
+                                                                           joinQuoted(allowed) + ", not '" + *s + "'" +
+                                                                           didYouMean(*s, allowed));
         return std::nullopt;
     }
 
@@ -252,8 +254,8 @@ public:
             if (const auto* t = e.as_table())
                 out.push_back(t);
             else
-                report_.error(at(e), "'" + std::string(key) + "' must hold tables; item " + std::to_string(i + 1) +
-                                         " is " + typeName(e));
+                report_.unreadable(at(e), "'" + std::string(key) + "' must hold tables; item " + std::to_string(i + 1) +
+                                              " is " + typeName(e));
         }
         return out;
     }
@@ -265,7 +267,7 @@ public:
             if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
             std::string hint = didYouMean(key, known_);
             if (hint.empty()) hint = elsewhere(key);
-            report_.error(locate(k.source(), where_), "unknown key '" + key + "' in " + context_ + hint);
+            report_.unreadable(locate(k.source(), where_), "unknown key '" + key + "' in " + context_ + hint);
         }
     }
 
@@ -292,7 +294,7 @@ private:
             std::string range = hi == kInf ? "at least " + formatNumber(lo)
                                 : lo == -kInf ? "at most " + formatNumber(hi)
                                               : "between " + formatNumber(lo) + " and " + formatNumber(hi);
-            report_.error(at(n), "'" + std::string(key) + "' must be " + range + ", not " + formatNumber(v));
+            report_.unreadable(at(n), "'" + std::string(key) + "' must be " + range + ", not " + formatNumber(v));
             return std::nullopt;
         }
         return v;
@@ -331,11 +333,11 @@ VitalSigns readVitals(Fields& f, VitalSigns v) {
             v.systolic = s;
             v.diastolic = d;
         } else if (slash == '/' && d >= s) {
-            f.report().error(f.locations()[f.path() + ".bp"],
-                             "'bp' \"" + *bp + "\": the diastolic pressure must be below the systolic");
+            f.report().unreadable(f.locations()[f.path() + ".bp"],
+                                  "'bp' \"" + *bp + "\": the diastolic pressure must be below the systolic");
         } else {
-            f.report().error(f.locations()[f.path() + ".bp"],
-                             "'bp' must be systolic/diastolic in mmHg such as \"85/50\", not '" + *bp + "'");
+            f.report().unreadable(f.locations()[f.path() + ".bp"],
+                                  "'bp' must be systolic/diastolic in mmHg such as \"85/50\", not '" + *bp + "'");
         }
         if (f.has("systolic") || f.has("diastolic"))
             f.report().error(f.keyAt(f.has("systolic") ? "systolic" : "diastolic"),
@@ -388,13 +390,7 @@ private:
         if (!t) return;
         Fields f(report_, locs_, *t, "[meta]", "meta", keys("[meta]"), root.where());
         auto& m = s_.meta;
-        if (auto v = f.string("id", true)) {
-            m.id = *v;
-            if (!validId(*v))
-                report_.error(loc("meta.id", f.where()),
-                              "'id' must be lower-case letters, digits, '_' or '-' (it names results), not '" + *v +
-                                  "'");
-        }
+        if (auto v = f.string("id", true)) m.id = *v;
         if (auto v = f.string("title", true)) m.title = *v;
         if (auto v = f.string("author")) m.author = *v;
         if (auto v = f.string("version")) m.version = *v;
@@ -435,20 +431,12 @@ private:
             vf.finish();
         }
         VitalSigns state = p.vitalsAtStart;
-        double lastAt = 0;
         auto trend = f.tables("trend");
         for (std::size_t i = 0; i < trend.size(); ++i) {
             std::string path = "patient.trend[" + std::to_string(p.vitalsTrend.size()) + "]";
             Fields tf(report_, locs_, *trend[i], "[[patient.trend]]", path, keys("[[patient.trend]]"), f.where());
             VitalsChange c;
-            if (auto at = tf.seconds("at", true)) {
-                c.atSeconds = *at;
-                if (*at < lastAt)
-                    report_.error(loc(path + ".at", tf.where()),
-                                  "vitals trend entries must be in time order; 'at' = " + formatNumber(*at) +
-                                      " s comes after " + formatNumber(lastAt) + " s");
-                lastAt = std::max(lastAt, *at);
-            }
+            if (auto at = tf.seconds("at", true)) c.atSeconds = *at;
             if (auto n = tf.string("note")) c.note = *n;
             c.vitals = state = readVitals(tf, state);
             tf.finish();
@@ -490,25 +478,13 @@ private:
                 if (const auto* i = n->as_integer(); i && i->get() >= 0)
                     ph.seed = std::uint64_t(i->get());
                 else
-                    report_.error(pf.at(*n), "'seed' must be a non-negative integer");
+                    report_.unreadable(pf.at(*n), "'seed' must be a non-negative integer");
             }
             if (auto v = pf.strings("injuries")) ph.injuries = *v;
             if (auto v = pf.integer("matrix", false, 16, 1024)) ph.matrix = *v;
             if (auto v = pf.number("slice_mm", false, 0.25, 20)) ph.sliceMm = *v;
             if (auto v = pf.number("field_of_view_mm", false, 100, 1000)) ph.fieldOfViewMm = *v;
             pf.finish();
-            // Unknown injuries are reported here (once), so that findings do not repeat the message.
-            const auto library = phantomInjuryIds();
-            std::set<std::string> seen;
-            for (std::size_t i = 0; i < ph.injuries.size(); ++i) {
-                const auto& id = ph.injuries[i];
-                SourceLocation w = loc("images.phantom.injuries[" + std::to_string(i) + "]", pf.where());
-                if (std::find(library.begin(), library.end(), id) == library.end())
-                    report_.error(w, "unknown phantom injury '" + id + "'" + didYouMean(id, library) +
-                                         " ('polysim phantom --list-injuries' lists them)");
-                else if (!seen.insert(id).second)
-                    report_.error(w, "injury '" + id + "' is listed twice");
-            }
             s_.images.phantom = ph;
         }
         auto series = f.tables("series");
@@ -533,22 +509,10 @@ private:
         }
         if (s_.images.phantom && series.empty() && !f.has("series")) {
             // A trauma protocol on the phantom: scout first, the non-contrast head, then the arterial body streaming.
-            s_.images.series = {
-                {"scout", "Scout", "scout", {}, {}, 0, 0, imagesWhere_, {}},
-                {"head", "Non-contrast head", "head", {}, {}, 20, 10, imagesWhere_, {}},
-                {"arterial", "Arterial body", "arterial", {}, {}, 40, 40, imagesWhere_, {}},
-            };
+            s_.images.series = defaultPhantomSeries();
+            for (auto& sp : s_.images.series) sp.where = imagesWhere_;
         }
         f.finish();
-    }
-
-    static std::string defaultSeriesLabel(const std::string& kind) {
-        if (kind == "scout") return "Scout";
-        if (kind == "head") return "Non-contrast head";
-        if (kind == "noncontrast") return "Non-contrast body";
-        if (kind == "arterial") return "Arterial body";
-        if (kind == "portal") return "Portal venous abdomen";
-        return kind;
     }
 
     // "${VAR}/x" or "$VAR/x" take VAR from the environment; relative folders are relative to the scenario file.
@@ -619,12 +583,13 @@ private:
             if (const toml::node* n = f.get("z")) {
                 if (auto nums = f.numberList(*n, "z", "[inferior, superior] in mm")) {
                     if (nums->size() != 2) {
-                        report_.error(f.at(*n), "'z' must have 2 numbers [inferior, superior] in mm, not " +
-                                                    std::to_string(nums->size()));
+                        report_.unreadable(f.at(*n), "'z' must have 2 numbers [inferior, superior] in mm, not " +
+                                                         std::to_string(nums->size()));
                     } else if ((*nums)[0] >= (*nums)[1]) {
-                        report_.error(f.at(*n), "'z' must be [inferior, superior] with the lower (more negative, "
-                                                "towards the feet) value first, not [" +
-                                                    formatNumber((*nums)[0]) + ", " + formatNumber((*nums)[1]) + "]");
+                        report_.unreadable(f.at(*n),
+                                           "'z' must be [inferior, superior] with the lower (more negative, "
+                                           "towards the feet) value first, not [" +
+                                               formatNumber((*nums)[0]) + ", " + formatNumber((*nums)[1]) + "]");
                     } else {
                         r.zFromMm = (*nums)[0];
                         r.zToMm = (*nums)[1];
@@ -668,7 +633,6 @@ private:
         if (s_.images.phantom) injuryIds = s_.images.phantom->injuries;
         std::vector<std::optional<PhantomTruth>> truths;
         if (s_.images.phantom) truths = phantomTruth(*s_.images.phantom, injuryIds);
-        const std::string phantomIds = joinQuoted(injuryIds);
 
         for (const toml::table* t : root.tables("findings")) {
             std::string path = "findings[" + std::to_string(s_.findings.size()) + "]";
@@ -676,25 +640,12 @@ private:
             Finding fd;
             fd.where = f.where();
             const PhantomTruth* truth = nullptr;
+            // A broken injury reference is reported by the checker, which sees the authoring mode's edits too.
             if (auto inj = f.string("injury")) {
                 fd.phantomInjury = *inj;
-                SourceLocation w = loc(path + ".injury", f.where());
-                if (!s_.images.phantom) {
-                    report_.error(w, "'injury' takes ground truth from the built-in phantom, but this scenario has "
-                                     "no [images.phantom]");
-                } else {
-                    auto it = std::find(injuryIds.begin(), injuryIds.end(), *inj);
-                    if (it == injuryIds.end()) {
-                        const auto library = phantomInjuryIds();
-                        bool known = std::find(library.begin(), library.end(), *inj) != library.end();
-                        report_.error(w, "finding refers to injury '" + *inj + "', which is not in [images.phantom] "
-                                         "injuries" +
-                                             (known ? " (add it there)"
-                                                    : didYouMean(*inj, injuryIds.empty() ? library : injuryIds)));
-                    } else if (auto& tr = truths[std::size_t(it - injuryIds.begin())]) {
-                        truth = &*tr;
-                    }
-                }
+                auto it = std::find(injuryIds.begin(), injuryIds.end(), *inj);
+                if (it != injuryIds.end())
+                    if (auto& tr = truths[std::size_t(it - injuryIds.begin())]) truth = &*tr;
             }
             const bool inherits = truth != nullptr || !fd.phantomInjury.empty();
             if (truth) {
@@ -710,9 +661,6 @@ private:
             // With an injury, geometry and names come from the phantom; a broken injury reference was reported
             // already, so the rest is optional then to avoid a cascade of "missing" messages.
             if (auto v = f.string("id", !inherits)) fd.id = *v;
-            if (!fd.id.empty() && !validId(fd.id))
-                report_.error(loc(path + ".id", f.where()),
-                              "'id' must be lower-case letters, digits, '_' or '-', not '" + fd.id + "'");
             if (auto v = f.string("label", !inherits)) fd.label = *v;
             if (auto v = f.strings("synonyms")) {
                 // Explicit synonyms add to the phantom's, since both name the same lesion.
@@ -725,16 +673,15 @@ private:
             if (auto v = f.vec3("centre", !inherits, "[x, y, z] in LPS mm")) fd.centreLps = *v;
             if (auto v = f.vec3("extent", !inherits, "[x, y, z] in mm")) {
                 if (v->x <= 0 || v->y <= 0 || v->z <= 0)
-                    report_.error(loc(path + ".extent", f.where()), "'extent' must be positive sizes in mm");
+                    report_.unreadable(loc(path + ".extent", f.where()), "'extent' must be positive sizes in mm");
                 else
                     fd.extentMm = *v;
             }
-            const double defaultDeadline = fd.acrCategory == 1 ? std::min(300.0, s_.durationSeconds)
-                                                                : s_.durationSeconds;
-            fd.deadlineSeconds = f.seconds("deadline", false, 1).value_or(defaultDeadline);
+            fd.deadlineSeconds =
+                f.seconds("deadline", false, 1).value_or(defaultDeadlineSeconds(fd.acrCategory, s_.durationSeconds));
             if (auto v = f.strings("tell")) fd.tell = *v;
             // A Category 1 finding is always told to someone: the trauma team leader unless the author says whom.
-            if (fd.tell.empty() && fd.acrCategory == 1) fd.tell = {"trauma_leader"};
+            if (fd.tell.empty()) fd.tell = defaultTell(fd.acrCategory);
             if (auto v = f.strings("windows")) fd.windows = *v;
             if (auto v = f.string("teaching_point")) fd.teachingPoint = *v;
             if (auto v = f.string("description")) fd.expertDescription = *v;
@@ -793,8 +740,8 @@ private:
             report_.error(f.where(), "interruption '" + in.id + "' needs a trigger: one of " +
                                          joinQuoted(kTriggerKeys, ", ") + "");
         } else if (given.size() > 1) {
-            report_.error(f.keyAt(given[1]), "interruption '" + in.id + "' has more than one trigger (" +
-                                                 joinQuoted(given, " and ") + "); give exactly one");
+            report_.unreadable(f.keyAt(given[1]), "interruption '" + in.id + "' has more than one trigger (" +
+                                                      joinQuoted(given, " and ") + "); give exactly one");
         }
         auto& tr = in.trigger;
         if (auto v = f.seconds("at")) {
@@ -828,12 +775,7 @@ private:
             KeyPoint k;
             if (auto v = kf.string("id", true)) k.id = *v;
             if (auto v = kf.string("label", true)) k.label = *v;
-            if (auto v = kf.strings("keywords", true)) {
-                k.keywords = *v;
-                if (v->empty())
-                    report_.error(loc(path + ".keywords", kf.where()),
-                                  "'keywords' of key point '" + k.id + "' is empty: nothing could ever name it");
-            }
+            if (auto v = kf.strings("keywords", true)) k.keywords = *v;
             kf.finish();
             s_.conclusion.keyPoints.push_back(k);
         }
@@ -862,20 +804,11 @@ private:
             if (auto v = wf.number("coverage", false, 0)) w.coverage = *v;
             if (auto v = wf.number("interruptions", false, 0)) w.interruptions = *v;
             if (auto v = wf.number("conclusion", false, 0)) w.conclusion = *v;
-            if (w.findings + w.order + w.coverage + w.interruptions + w.conclusion <= 0)
-                report_.error(wf.where(), "the scoring weights are all zero: nothing could be scored");
             wf.finish();
         }
         if (auto v = f.number("pass_threshold", false, 0, 100)) w.passThreshold = *v;
         if (auto v = f.number("min_finding_band", false, 0, 10)) w.minFindingBand = *v;
         f.finish();
-    }
-
-    static bool validId(const std::string& id) {
-        if (id.empty()) return false;
-        return std::all_of(id.begin(), id.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-        });
     }
 
     const toml::table& doc_;

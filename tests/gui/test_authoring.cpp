@@ -2,6 +2,7 @@
 // as they happen, and `polysim author --screenshot` shows the case's images beside the findings panel.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -11,6 +12,7 @@
 
 #include "gui/authoring.h"
 #include "scenario/loader.h"
+#include "scenario/writer.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -155,6 +157,68 @@ TEST(Authoring, AFindingInTheLungWhereAirwayAndChestOverlapGoesToTheLungRegion) 
     EXPECT_EQ(model.addFindingAt({0, -80, (abdomen->zFromMm + abdomen->zToMm) / 2}, -900.0).region, "abdomen_pelvis");
 }
 
+TEST(Authoring, APlacedFindingAndACategoryChangeFollowTheGuidesDefaults) {
+    auto dir = polysim::test::scratchDir("authoring-category");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "out.toml");
+    const double session = model.scenario().durationSeconds;
+    ASSERT_GT(session, 300);
+    auto& f = model.addFindingAt({60, 0, -300});
+    EXPECT_EQ(f.acrCategory, 1);
+    EXPECT_EQ(f.deadlineSeconds, 300) << "Category 1: 5 minutes";
+    EXPECT_EQ(f.tell, std::vector<std::string>{"trauma_leader"});
+    model.setCategory(f, 3);
+    EXPECT_EQ(f.deadlineSeconds, session) << "Category 3: the session end";
+    EXPECT_TRUE(f.tell.empty());
+    f.deadlineSeconds = 400;  // the author's own deadline
+    f.tell = {"orthopaedic_surgeon"};
+    model.setCategory(f, 1);
+    EXPECT_EQ(f.deadlineSeconds, 400) << "a deadline the author chose stays";
+    EXPECT_EQ(f.tell, std::vector<std::string>{"orthopaedic_surgeon"});
+    const auto placed = f;
+    ASSERT_TRUE(model.save());
+    const auto again = load(dir / "out.toml");
+    const auto* g = again.findFinding(placed.id);
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->deadlineSeconds, 400);
+    EXPECT_EQ(g->tell, placed.tell);
+}
+
+TEST(Authoring, SavingOverAHandWrittenFileThatWouldLoseCommentsAsksAndSaveAsKeepsIt) {
+    auto dir = polysim::test::scratchDir("authoring-comments");
+    const fs::path file = smallMotorcyclist(dir);
+    const std::string hand = polysim::test::readFile(file);
+    const int comments = int(polysim::scenario::tomlComments(hand).size());
+    const int opening = int(polysim::scenario::tomlComments(polysim::scenario::leadingComments(hand)).size());
+    ASSERT_GT(comments, opening) << "the motorcyclist has comments below its introduction";
+    AuthoringModel model(load(file), file);
+    model.scenario().meta.title = "Motorcyclist, edited";
+    model.touch();
+    EXPECT_EQ(model.commentsLostBySaving(), comments - opening);
+    std::string error;
+    EXPECT_FALSE(model.save(&error)) << "not without asking";
+    EXPECT_NE(error.find(std::to_string(comments - opening) + " comment(s)"), std::string::npos) << error;
+    EXPECT_EQ(polysim::test::readFile(file), hand) << "the file is untouched";
+    EXPECT_TRUE(model.unsaved());
+
+    // Save as: a new file; the hand-written one stays as it was.
+    model.setOutFile(dir / "edited.toml");
+    EXPECT_EQ(model.commentsLostBySaving(), 0);
+    ASSERT_TRUE(model.save(&error)) << error;
+    EXPECT_EQ(polysim::test::readFile(file), hand);
+    EXPECT_EQ(load(dir / "edited.toml").meta.title, "Motorcyclist, edited");
+    EXPECT_EQ(polysim::test::readFile(dir / "edited.toml").rfind(polysim::scenario::leadingComments(hand), 0), 0u)
+        << "the introduction comes along";
+
+    // Overwrite, once agreed to: the opening comments stay, the case is the edited one.
+    model.setOutFile(file);
+    model.acceptCommentLoss();
+    ASSERT_TRUE(model.save(&error)) << error;
+    const std::string now = polysim::test::readFile(file);
+    EXPECT_EQ(now.rfind(polysim::scenario::leadingComments(hand), 0), 0u);
+    EXPECT_EQ(load(file).meta.title, "Motorcyclist, edited");
+    EXPECT_EQ(model.commentsLostBySaving(), 0) << "nothing left to lose";
+}
+
 TEST(Authoring, QuittingWithUnsavedChangesAsksFirst) {
     using polysim::gui::QuitGuard;
     auto dir = polysim::test::scratchDir("authoring-quit");
@@ -202,6 +266,56 @@ TEST(Authoring, QuittingWithUnsavedChangesAsksFirst) {
     EXPECT_FALSE(failing.quit());
     EXPECT_TRUE(failing.asking());
     EXPECT_NE(failing.error().find("no such folder"), std::string::npos) << failing.error();
+}
+
+TEST(Authoring, ACaseSavedWithErrorsReopensWithTheErrorsShown) {
+    auto dir = polysim::test::scratchDir("authoring-reopen-errors");
+    AuthoringModel model(load(smallMotorcyclist(dir)), dir / "bad.toml");
+    model.scenario().findings[0].deadlineSeconds = model.scenario().durationSeconds + 300;  // after the session ends
+    model.touch();
+    ASSERT_EQ(errors(model.validate()), 1) << polysim::scenario::formatDiagnostics(model.validate());
+    ASSERT_TRUE(model.save());
+
+    // `validate` and `run` still refuse the file...
+    auto v = polysim::test::runPolysim("validate " + (dir / "bad.toml").string());
+    EXPECT_EQ(v.exitCode, 1) << v.out << v.err;
+    EXPECT_NE(v.err.find("is after the session ends"), std::string::npos) << v.err;
+    // ...but the authoring mode opens it, shows the error, and saves it again.
+    const char* base = std::getenv("POLYSIM_TEST_TMP");
+    fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";
+    auto r = polysim::test::runShell("XDG_CACHE_HOME=" + cache.string() + " XDG_CONFIG_HOME=" + cache.string() +
+                                     " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() + " author " +
+                                     (dir / "bad.toml").string() + " --out " + (dir / "again.toml").string() +
+                                     " --screenshot " + (dir / "shot.png").string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("errors 1"), std::string::npos) << r.out;
+    EXPECT_TRUE(fs::exists(dir / "shot.png"));
+}
+
+TEST(Authoring, AFileThatCannotBeReadIsRefusedSayingWhere) {
+    auto dir = polysim::test::scratchDir("authoring-unreadable");
+    const fs::path file = dir / "typo.toml";
+    std::string text = polysim::test::readFile(smallMotorcyclist(dir));
+    text.replace(text.find("[meta]"), 6, "[meta");  // a TOML syntax error on line of [meta]
+    std::ofstream(file) << text;
+    auto r = polysim::test::runPolysim("author " + file.string() + " --screenshot " + (dir / "shot.png").string());
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(file.string() + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("TOML syntax"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "shot.png"));
+
+    // A value of the wrong type would be lost by saving: refused too, naming its line and column.
+    std::string typed = polysim::test::readFile(smallMotorcyclist(dir));
+    const auto age = typed.find("age = ");
+    ASSERT_NE(age, std::string::npos);
+    typed.replace(age, typed.find('\n', age) - age, "age = \"forty\"");
+    std::ofstream(file) << typed;
+    const int line = int(std::count(typed.begin(), typed.begin() + long(age), '\n')) + 1;
+    r = polysim::test::runPolysim("author " + file.string() + " --screenshot " + (dir / "shot.png").string());
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(file.string() + ":" + std::to_string(line) + ":7: error: 'age' must be an integer"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST(Authoring, NewPhantomCaseFromTheCommandLineOpensAndReloads) {

@@ -269,11 +269,10 @@ TEST(AuthoringCanvas, DraggingARegionLimitOnTheCoronalViewMovesItToTheMouse) {
     EXPECT_EQ(chest.zToMm, std::round(chest.zToMm)) << "snapped to whole mm";
     EXPECT_EQ(chest.zFromMm, -10) << "the other limit stays";
 
-    // Pulled below its own lower limit, the top stops there: the region stays ordered.
+    // Pulled below its own lower limit, the top stops 1 mm above it: the region stays ordered, as the file wants.
     const glm::dvec2 now = s.viewer.frame(Plane::Coronal).toPixels({20, 0, chest.zToMm});
     s.drag(now, now + glm::dvec2(0, 200));
-    EXPECT_EQ(chest.zToMm, chest.zFromMm);
-    EXPECT_LE(chest.zFromMm, chest.zToMm);
+    EXPECT_EQ(chest.zToMm, chest.zFromMm + 1);
 }
 
 TEST(AuthoringCanvas, TheSelectedRegionsLimitWinsWhereTwoRegionsMeet) {
@@ -284,6 +283,60 @@ TEST(AuthoringCanvas, TheSelectedRegionsLimitWinsWhereTwoRegionsMeet) {
     const auto& r = s.model.scenario().regions;
     EXPECT_GT(r[1].zToMm, -10) << "the abdomen's top moved";
     EXPECT_EQ(r[0].zFromMm, -10) << "the chest's bottom did not";
+}
+
+TEST(AuthoringCanvas, ClickingWhereTwoLimitsMeetGoesRoundTheirRegions) {
+    Screen s;
+    const glm::dvec2 shared = s.viewer.frame(Plane::Coronal).toPixels({0, 0, -10});  // chest bottom = abdomen top
+    auto click = [&] {
+        s.press(shared);
+        s.release(shared);
+    };
+    ASSERT_EQ(s.selection.region, -1);
+    click();
+    EXPECT_EQ(s.selection.region, 0) << "the first click takes the chest";
+    click();
+    EXPECT_EQ(s.selection.region, 1) << "the next one the abdomen, which shares the line";
+    click();
+    EXPECT_EQ(s.selection.region, 0) << "and round again";
+    click();
+    // Now a drag takes the abdomen's top, not the chest's bottom.
+    s.drag(shared, shared + glm::dvec2(0, -12));
+    const auto& r = s.model.scenario().regions;
+    EXPECT_GT(r[1].zToMm, -10);
+    EXPECT_EQ(r[0].zFromMm, -10);
+    EXPECT_EQ(regionAfterClick({}, 3, 2), 2) << "nothing under the mouse: the pressed one";
+}
+
+TEST(AuthoringCanvas, LimitLabelsAreStackedWithoutOverlapAndNamedShortly) {
+    // Six limits within 20 px, labels 14 px high, in a view 200 px high.
+    const std::vector<double> wishes{100, 96, 104, 110, 101, 98};
+    const auto at = stackLabels(wishes, 14, 0, 200);
+    std::vector<double> placed;
+    for (std::size_t i = 0; i < at.size(); ++i) {
+        ASSERT_TRUE(at[i]) << "room for all six";
+        EXPECT_GE(*at[i], 0);
+        EXPECT_LE(*at[i] + 14, 200);
+        placed.push_back(*at[i]);
+    }
+    std::vector<std::size_t> order(wishes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return wishes[a] < wishes[b]; });
+    for (std::size_t k = 1; k < order.size(); ++k)
+        EXPECT_GE(placed[order[k]] - placed[order[k - 1]], 14 - 1e-9) << "in order of their lines, none overlapping";
+    // At the bottom edge they are pushed up, not out; with no room for all, the lowest are left out.
+    const auto low = stackLabels({190, 195, 199}, 14, 0, 200);
+    ASSERT_TRUE(low[2]);
+    EXPECT_LE(*low[2] + 14, 200);
+    const auto crowded = stackLabels({10, 20, 30, 40}, 14, 0, 30);
+    EXPECT_TRUE(crowded[0] && crowded[1]);
+    EXPECT_FALSE(crowded[2] || crowded[3]);
+
+    scenario::Region head, lungs;
+    head.id = "head", head.label = "Head";
+    lungs.id = "chest_lungs", lungs.label = "Chest: lungs and pleura";
+    EXPECT_EQ(regionShortName(head), "Head");
+    EXPECT_EQ(regionShortName(lungs), "Chest lungs");
 }
 
 TEST(AuthoringCanvas, ClicksAwayFromBoxesAndLinesStillReachTheViewer) {
@@ -330,6 +383,92 @@ TEST(AuthoringCanvas, ClickingAnotherBoxsOutlineSelectsItAndEscapeUndoesADrag) {
     s.release(edge + glm::dvec2(30, 0));
     EXPECT_EQ(s.model.scenario().findings[1].extentMm, glm::dvec3(20));
     EXPECT_EQ(s.model.scenario().findings[1].centreLps, glm::dvec3(40, 0, 0));
+}
+
+namespace {
+// Events through SDL's own queue, routed as the authoring screen routes them (keys first, then canvas, then viewer).
+struct RoutedScreen : Screen {
+    QuitGuard quit;
+    RoutedScreen() { SDL_InitSubSystem(SDL_INIT_EVENTS); }
+    ~RoutedScreen() { SDL_QuitSubSystem(SDL_INIT_EVENTS); }
+    AuthoringRequest pump(SDL_Event e) {
+        SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+        EXPECT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
+        AuthoringRequest last = AuthoringRequest::None;
+        for (SDL_Event got; SDL_PollEvent(&got);) {
+            auto c = ctx();
+            last = routeAuthoringEvent(got, c, canvas, quit, Bindings::defaults(), false, false);
+        }
+        return last;
+    }
+    AuthoringRequest key(SDL_Keycode sym, Uint16 mod = KMOD_NONE) {
+        SDL_Event e{};
+        e.type = SDL_KEYDOWN;
+        e.key.keysym.sym = sym;
+        e.key.keysym.mod = mod;
+        return pump(e);
+    }
+    void mouse(Uint32 type, glm::dvec2 p) {
+        if (type == SDL_MOUSEMOTION) {
+            SDL_Event e{};
+            e.type = SDL_MOUSEMOTION;
+            e.motion.x = int(p.x), e.motion.y = int(p.y);
+            pump(e);
+        } else {
+            pump(buttonEvent(type, p, SDL_BUTTON_LEFT));
+        }
+    }
+};
+}  // namespace
+
+TEST(AuthoringCanvas, EscapeDuringADragPutsTheLimitBackAndNeverQuits) {
+    RoutedScreen s;
+    const auto& chest = s.model.scenario().regions[0];
+    const glm::dvec2 line = s.viewer.frame(Plane::Coronal).toPixels({20, 0, 30});  // the chest's top limit
+    s.mouse(SDL_MOUSEBUTTONDOWN, line);
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 40));
+    ASSERT_LT(chest.zToMm, 30) << "the drag moves the limit";
+    ASSERT_TRUE(s.canvas.dragging());
+    s.key(SDLK_ESCAPE);
+    EXPECT_EQ(chest.zToMm, 30) << "Escape puts the limit back";
+    EXPECT_FALSE(s.canvas.dragging());
+    EXPECT_FALSE(s.quit.quit()) << "Escape during a drag does not quit";
+    EXPECT_FALSE(s.quit.asking());
+    s.mouse(SDL_MOUSEBUTTONUP, line + glm::dvec2(0, 40));
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 80));
+    EXPECT_EQ(chest.zToMm, 30) << "the mouse-up and later moves change nothing";
+
+    // Nor does Escape quit when nothing is dragged, with or without unsaved changes.
+    RoutedScreen clean;
+    clean.key(SDLK_ESCAPE);
+    EXPECT_FALSE(clean.quit.quit());
+    EXPECT_FALSE(clean.quit.asking());
+}
+
+TEST(AuthoringCanvas, QuittingDuringADragCancelsItSoNoDragIsLeftStuck) {
+    RoutedScreen s;
+    const auto& chest = s.model.scenario().regions[0];
+    const glm::dvec2 line = s.viewer.frame(Plane::Coronal).toPixels({20, 0, 30});
+    s.mouse(SDL_MOUSEBUTTONDOWN, line);
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 40));
+    ASSERT_TRUE(s.model.unsaved());
+    s.key(SDLK_q, KMOD_LCTRL);
+    EXPECT_TRUE(s.quit.asking()) << "unsaved changes: the question comes";
+    EXPECT_FALSE(s.canvas.dragging()) << "the question cancelled the drag";
+    EXPECT_EQ(chest.zToMm, 30);
+    s.mouse(SDL_MOUSEBUTTONUP, line + glm::dvec2(0, 40));  // swallowed by the question
+    s.key(SDLK_ESCAPE);                                    // closes the question
+    EXPECT_FALSE(s.quit.asking());
+    EXPECT_FALSE(s.quit.quit());
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 90));
+    EXPECT_EQ(chest.zToMm, 30) << "moving the mouse afterwards drags nothing";
+
+    // Ctrl+S asks the screen to save; closing the window asks to quit.
+    EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::Save);
+    SDL_Event close{};
+    close.type = SDL_QUIT;
+    s.pump(close);
+    EXPECT_TRUE(s.quit.asking());
 }
 
 TEST(AuthoringCanvas, ScreenshotShowsFindingBoxesAndRegionLimits) {

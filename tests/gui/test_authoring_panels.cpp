@@ -14,6 +14,7 @@
 #include "gui/authoring_panels.h"
 #include "gui/viewer.h"
 #include "scenario/loader.h"
+#include "support/headless_imgui.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -190,10 +191,9 @@ TEST(AuthoringPanels, RenamingARegionKeepsTheFindingsAndOrderThatNameIt) {
     const auto& f = s.findings.front();
     const std::string old = f.region;
     ASSERT_FALSE(old.empty());
-    polysim::gui::renameRegion(s, old, "renamed_region");
-    for (auto& r : s.regions)
-        if (r.id == old) r.id = "renamed_region";
+    EXPECT_EQ(polysim::gui::renameRegion(s, old, "renamed_region"), "");
     c.model.touch();
+    EXPECT_EQ(s.findRegion(old), nullptr);
     EXPECT_EQ(s.findings.front().region, "renamed_region");
     EXPECT_NE(std::find(s.readingOrder.begin(), s.readingOrder.end(), "renamed_region"), s.readingOrder.end());
     EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
@@ -204,6 +204,177 @@ TEST(AuthoringPanels, RenamingARegionKeepsTheFindingsAndOrderThatNameIt) {
     const auto& added = polysim::gui::addRegion(s, -400);
     EXPECT_EQ(s.readingOrder.back(), added.id);
     EXPECT_LT(added.zFromMm, added.zToMm);
+}
+
+TEST(AuthoringPanels, ARenameToAnIdInUseEmptyOrInvalidIsRefusedAndChangesNothing) {
+    Case c("panels-rename-refused");
+    auto& s = c.model.scenario();
+    const Scenario before = s;
+    const std::string lungs = "chest_lungs";
+    ASSERT_NE(s.findRegion(lungs), nullptr);
+    ASSERT_NE(s.findRegion("head"), nullptr);
+    EXPECT_NE(polysim::gui::renameRegion(s, lungs, "head").find("already called 'head'"), std::string::npos);
+    EXPECT_NE(polysim::gui::renameRegion(s, lungs, "").find("needs an id"), std::string::npos);
+    EXPECT_NE(polysim::gui::renameRegion(s, lungs, "Chest Lungs").find("lower-case"), std::string::npos);
+    EXPECT_NE(polysim::gui::renameRegion(s, "no_such_region", "x").find("no region"), std::string::npos);
+    const auto& f0 = s.findings[0];
+    EXPECT_FALSE(polysim::gui::renameFinding(s, f0.id, s.findings[1].id).empty());
+    EXPECT_FALSE(polysim::gui::renameInterruption(s, s.interruptions[0].id, s.interruptions[1].id).empty());
+    EXPECT_EQ(polysim::gui::renameRegion(s, lungs, lungs), "") << "keeping the id is no error";
+    // Nothing moved: every region keeps its findings, the order is the same.
+    EXPECT_EQ(s.readingOrder, before.readingOrder);
+    for (std::size_t i = 0; i < s.findings.size(); ++i) {
+        EXPECT_EQ(s.findings[i].id, before.findings[i].id);
+        EXPECT_EQ(s.findings[i].region, before.findings[i].region);
+    }
+    for (std::size_t i = 0; i < s.regions.size(); ++i) EXPECT_EQ(s.regions[i].id, before.regions[i].id);
+}
+
+TEST(AuthoringPanels, RenamingAFindingOrAnInterruptionCarriesEveryReferenceAlong) {
+    Case c("panels-rename-references");
+    auto& s = c.model.scenario();
+    using Trigger = polysim::scenario::InterruptionTrigger::Type;
+    // The motorcyclist's tension pneumothorax has a deterioration, is what interruptions ask about, and a challenge
+    // waits for it on screen.
+    const std::string ptx = "tension_pneumothorax";
+    auto refersTo = [&](const std::string& id) {
+        int n = 0;
+        for (const auto& d : s.patient.deteriorations) n += d.findingId == id;
+        for (const auto& in : s.interruptions) {
+            n += int(std::count(in.relatedFindings.begin(), in.relatedFindings.end(), id));
+            n += in.trigger.type == Trigger::FindingOnScreen && in.trigger.target == id;
+        }
+        return n;
+    };
+    const int references = refersTo(ptx);
+    ASSERT_GE(references, 2) << "the shipped case refers to its pneumothorax";
+    EXPECT_EQ(polysim::gui::renameFinding(s, ptx, "right_tension_ptx"), "");
+    c.model.touch();
+    EXPECT_EQ(refersTo(ptx), 0);
+    EXPECT_EQ(refersTo("right_tension_ptx"), references);
+    EXPECT_NE(s.findFinding("right_tension_ptx"), nullptr);
+
+    // An interruption another waits for (when ignored).
+    std::string waitedFor;
+    for (const auto& in : s.interruptions)
+        if (in.trigger.type == Trigger::InterruptionIgnored) waitedFor = in.trigger.target;
+    ASSERT_FALSE(waitedFor.empty()) << "the shipped case has a 'when_ignored' trigger";
+    EXPECT_EQ(polysim::gui::renameInterruption(s, waitedFor, "renamed_question"), "");
+    c.model.touch();
+    for (const auto& in : s.interruptions) {
+        if (in.trigger.type == Trigger::InterruptionIgnored) {
+            EXPECT_NE(in.trigger.target, waitedFor);
+        }
+    }
+    EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+
+    // What the session reads back from the file is the renamed case.
+    const Scenario again = c.saveAndReload();
+    ASSERT_NE(again.findFinding("right_tension_ptx"), nullptr);
+    EXPECT_NE(again.findFinding("right_tension_ptx")->phantomInjury, "") << "still the phantom's injury";
+    EXPECT_NE(again.findInterruption("renamed_question"), nullptr);
+}
+
+TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
+    Case c("panels-rename-typing");
+    auto& s = c.model.scenario();
+    const auto* head = s.findRegion("head");
+    ASSERT_NE(head, nullptr);
+    std::vector<std::string> inHead;
+    for (const auto& f : s.findings)
+        if (f.region == "head") inHead.push_back(f.id);
+    int airway = -1;
+    for (std::size_t i = 0; i < s.regions.size(); ++i)
+        if (s.regions[i].id == "airway") airway = int(i);
+    ASSERT_GE(airway, 0);
+    polysim::test::HeadlessImGui imgui;
+    ImVec2 field(0, 0);
+    auto draw = [&] {
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(460, 300));
+        ImGui::Begin("region");
+        auto& r = s.regions[std::size_t(airway)];
+        if (polysim::gui::idField("id", r.id, [&](const std::string& from, const std::string& to) {
+                return polysim::gui::renameRegion(s, from, to);
+            }))
+            c.model.touch();
+        field = ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2, ImGui::GetItemRectMin().y + 4);
+        ImGui::End();
+    };
+    auto retype = [&](const std::string& text, const std::function<void()>& eachFrame) {
+        imgui.frame(ImVec2(-1, -1), false, draw);
+        imgui.frame(field, true, draw);  // click into the field
+        imgui.frame(field, false, draw);
+        ImGui::GetIO().KeyCtrl = true;  // select what it holds
+        imgui.key(ImGuiKey_A, true);
+        imgui.frame(field, false, draw);
+        imgui.key(ImGuiKey_A, false);
+        ImGui::GetIO().KeyCtrl = false;
+        imgui.frame(field, false, draw);
+        for (char ch : text) {
+            imgui.type(std::string(1, ch));
+            imgui.frame(field, false, draw);
+            eachFrame();
+        }
+        imgui.key(ImGuiKey_Enter, true);  // leave the field
+        imgui.frame(field, false, draw);
+        imgui.key(ImGuiKey_Enter, false);
+        imgui.frame(field, false, draw);
+    };
+    const auto edits = c.model.edits();
+    // On the way to "head_neck" the field holds "head": the head region must not take over airway's references.
+    retype("head_neck", [&] {
+        EXPECT_EQ(s.regions[std::size_t(airway)].id, "airway") << "nothing is renamed while typing";
+        EXPECT_EQ(c.model.edits(), edits);
+    });
+    EXPECT_EQ(s.regions[std::size_t(airway)].id, "head_neck");
+    EXPECT_NE(std::find(s.readingOrder.begin(), s.readingOrder.end(), "head_neck"), s.readingOrder.end());
+    EXPECT_EQ(std::count(s.readingOrder.begin(), s.readingOrder.end(), "head"), 1);
+    std::vector<std::string> stillInHead;
+    for (const auto& f : s.findings)
+        if (f.region == "head") stillInHead.push_back(f.id);
+    EXPECT_EQ(stillInHead, inHead) << "the head region keeps its findings and gains none";
+    EXPECT_GT(c.model.edits(), edits);
+
+    // Leaving the field with the id of another region is refused: the id stays.
+    retype("head", [] {});
+    EXPECT_EQ(s.regions[std::size_t(airway)].id, "head_neck");
+    EXPECT_EQ(std::count(s.readingOrder.begin(), s.readingOrder.end(), "head"), 1);
+    EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+}
+
+TEST(AuthoringPanels, ALongerSessionMovesTheDefaultDeadlinesAndKeepsTheChosenOnes) {
+    Case c("panels-session");
+    auto& s = c.model.scenario();
+    polysim::gui::setSessionDuration(s, 240);  // 4 minutes: shorter than a Category 1 finding's 5
+    auto& a = c.model.addFindingAt({60, 0, -300});
+    EXPECT_EQ(a.deadlineSeconds, 240) << "Category 1 in a 4 min session: the session end";
+    c.model.setCategory(a, 2);
+    auto& b = c.model.addFindingAt({40, 0, -300});
+    b.deadlineSeconds = 200;  // the author's own
+    const std::string ids[] = {a.id, b.id};
+    polysim::gui::setSessionDuration(s, 1200);
+    c.model.touch();
+    EXPECT_EQ(s.findFinding(ids[0])->deadlineSeconds, 1200) << "Category 2: the session end, wherever it is";
+    EXPECT_EQ(s.findFinding(ids[1])->deadlineSeconds, 200);
+    polysim::gui::setSessionDuration(s, -5);
+    EXPECT_EQ(s.durationSeconds, 1) << "a session lasts at least a second";
+    polysim::gui::setSessionDuration(s, 1200);
+
+    // Texts of the case written in the Case tab reach the file.
+    s.meta.imageLicence = "CC BY 4.0, the RSNA 2023 Abdominal Trauma dataset";
+    s.meta.learningObjectives = {"Call the spleen", "Read the pelvis"};
+    s.meta.difficulty = "advanced";
+    s.teachingNotes = "Spleen first.";
+    s.images.series[1].arrivalSeconds = 25;
+    c.model.touch();
+    const Scenario again = c.saveAndReload();
+    EXPECT_EQ(again.durationSeconds, 1200);
+    EXPECT_EQ(again.meta.imageLicence, s.meta.imageLicence);
+    EXPECT_EQ(again.meta.learningObjectives, s.meta.learningObjectives);
+    EXPECT_EQ(again.meta.difficulty, "advanced");
+    EXPECT_EQ(again.teachingNotes, "Spleen first.");
+    EXPECT_EQ(again.images.series[1].arrivalSeconds, 25);
 }
 
 TEST(AuthoringPanels, EveryPanelFitsTheAuthoringPanelWidth) {
@@ -222,8 +393,10 @@ TEST(AuthoringPanels, EveryPanelFitsTheAuthoringPanelWidth) {
         {"finding", [&] { polysim::gui::drawFindingDetails(ctx, s.findings.front()); }},
         {"case",
          [&] {
+             polysim::gui::drawCaseAndSession(ctx);
              polysim::gui::drawPatientAndVitals(ctx);
              polysim::gui::drawConclusion(ctx);
+             polysim::gui::drawDebriefTexts(ctx);
          }},
         {"regions", [&] { polysim::gui::drawRegionsAndOrder(ctx); }},
     };

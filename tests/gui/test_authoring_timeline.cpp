@@ -12,6 +12,7 @@
 #include "gui/authoring_timeline.h"
 #include "gui/viewer.h"
 #include "scenario/loader.h"
+#include "support/headless_imgui.h"
 #include "support/test_env.h"
 
 namespace fs = std::filesystem;
@@ -60,6 +61,47 @@ TEST(AuthoringTimeline, TimesSnapToFiveSecondsAndReadAsMinutesAndSeconds) {
     // Tick labels stay apart: 64 px at 1 px/s is a minute; zoomed in it is finer.
     EXPECT_EQ(tl::tickStep(kAxis, 64), 120);
     EXPECT_EQ(tl::tickStep(tl::TimeAxis{0, 900, 0, 90}, 64), 10);
+}
+
+TEST(AuthoringTimeline, DeadlinesAtTheSameTimeShareOneMarkerInsteadOfOverlapping) {
+    // Five Category 1 findings due at 5:00: one marker ("5 findings"), not five labels drawn over each other.
+    auto s = loadMotorcyclist("timeline-deadlines");
+    s.findings.resize(1);
+    for (int i = 2; i <= 5; ++i) {
+        s.findings.push_back(s.findings.front());
+        s.findings.back().id = "finding_" + std::to_string(i);
+    }
+    for (auto& f : s.findings) f.deadlineSeconds = 300;
+    const auto axis = tl::stripAxis(ImVec2(468, 724), ImVec2(1118, 170), s.durationSeconds);
+    std::vector<float> xs;
+    for (const auto& f : s.findings) xs.push_back(axis.x(f.deadlineSeconds));
+    const auto together = tl::groupMarks(xs, 12);
+    ASSERT_EQ(together.size(), 1u);
+    EXPECT_EQ(together[0].size(), 5u);
+    // Marks further apart keep markers of their own; a group starts at its leftmost mark.
+    const auto groups = tl::groupMarks({150, 100, 104, 400, 400, 111}, 12);
+    ASSERT_EQ(groups.size(), 3u);
+    EXPECT_EQ(groups[0], (std::vector<std::size_t>{1, 2, 5}));
+    EXPECT_EQ(groups[1], (std::vector<std::size_t>{0}));
+    EXPECT_EQ(groups[2], (std::vector<std::size_t>{3, 4}));
+}
+
+TEST(AuthoringTimeline, AnAnswerAddedAfterARemovalGetsAnIdNoOtherAnswerHas) {
+    auto dir = polysim::test::scratchDir("timeline-answers");
+    AuthoringModel model(loadMotorcyclist("timeline-answers-source"), dir / "edited.toml");
+    auto& in = model.scenario().interruptions[tl::addInterruptionAt(model, 120)];
+    in.answers.clear();
+    for (int i = 0; i < 3; ++i) tl::addAnswer(in);
+    EXPECT_EQ(in.answers[2].id, "3");
+    in.answers.erase(in.answers.begin() + 1);  // "1", "3" are left
+    const std::string added = tl::addAnswer(in).id;
+    EXPECT_NE(added, "1");
+    EXPECT_NE(added, "3");
+    in.answers.back().correct = true;
+    model.touch();
+    int duplicates = 0;
+    for (const auto& d : model.validate()) duplicates += d.message.find("duplicate answer id") != std::string::npos;
+    EXPECT_EQ(duplicates, 0) << polysim::scenario::formatDiagnostics(model.validate());
 }
 
 TEST(AuthoringTimeline, DraggingATimedInterruptionMovesItInFiveSecondStepsInsideTheSession) {
@@ -160,36 +202,7 @@ TEST(AuthoringTimeline, ATriggeredInterruptionIsEstimatedNoEarlierThanTheImagesT
                      *e.seconds + drain.patienceSeconds * (drain.maxRepeats + 1) + escalates.trigger.delaySeconds);
 }
 
-namespace {
-// ImGui frames without a window or GPU: the strip's widgets see the mouse exactly as the test sets it.
-struct HeadlessImGui {
-    ImGuiContext* context = ImGui::CreateContext();
-    HeadlessImGui() {
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DisplaySize = ImVec2(1600, 900);
-        // The app's font and size (app_window.cpp), so widths are as on screen.
-        const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-        if (fs::exists(font)) io.Fonts->AddFontFromFileTTF(font, 16.0f);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    }
-    ~HeadlessImGui() { ImGui::DestroyContext(context); }
-    // One frame with the mouse at `at`, the left button down or not; returns whether an item was under the mouse.
-    bool frame(ImVec2 at, bool down, const std::function<void()>& draw) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.DeltaTime = 1.f / 60;
-        io.MousePos = at;
-        io.MouseDown[0] = down;
-        ImGui::NewFrame();
-        draw();
-        const bool hovered = ImGui::IsAnyItemHovered();
-        ImGui::Render();
-        return hovered;
-    }
-};
-}  // namespace
+using polysim::test::HeadlessImGui;
 
 TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDeletesTheSelected) {
     auto dir = polysim::test::scratchDir("timeline-mouse");
@@ -238,6 +251,52 @@ TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDe
     ASSERT_EQ(model.scenario().interruptions.size(), 1u);
     EXPECT_EQ(model.scenario().interruptions[0].id, keep.id);
     EXPECT_EQ(selection.interruption, -1);
+}
+
+TEST(AuthoringTimeline, RowsNeverOverlapAndEachBlockIsClickedWhereItIsSeen) {
+    // Packing: whatever the spans, no two in a row overlap, and a span goes to the first row free at its start.
+    const std::vector<std::pair<float, float>> spans{{0, 50},  {10, 30}, {20, 90}, {30, 40},
+                                                     {45, 60}, {50, 70}, {95, 99}};
+    const auto rows = tl::packRows(spans);
+    for (std::size_t i = 0; i < spans.size(); ++i)
+        for (std::size_t j = i + 1; j < spans.size(); ++j) {
+            if (rows[i] != rows[j]) continue;
+            EXPECT_TRUE(spans[i].second <= spans[j].first || spans[j].second <= spans[i].first) << i << " " << j;
+        }
+    EXPECT_EQ(rows[6], 0) << "row 0 is free again at 95";
+
+    // The motorcyclist's room on the strip of a 1280 x 720 window: a busy first minute.
+    auto dir = polysim::test::scratchDir("timeline-rows");
+    AuthoringModel model(loadMotorcyclist("timeline-rows-source"), dir / "edited.toml");
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    HeadlessImGui imgui;
+    ImVec2 pos(468, 440), size(806, 170);
+    auto draw = [&] { polysim::gui::drawInterruptionTimeline(ctx, pos, size); };
+    imgui.frame(ImVec2(-1, -1), false, draw);
+    // The strip asks for the height that shows every row; given it, every block is drawn.
+    ASSERT_GT(tl::wantedStripHeight(), 0);
+    size.y = std::max(size.y, tl::wantedStripHeight());
+    imgui.frame(ImVec2(-1, -1), false, draw);
+    const auto blocks = tl::drawnBlocks();
+    ASSERT_EQ(blocks.size(), model.scenario().interruptions.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+        for (std::size_t j = i + 1; j < blocks.size(); ++j) {
+            const auto &a = blocks[i], &b = blocks[j];
+            const bool apart = a.max.x <= b.min.x || b.max.x <= a.min.x || a.max.y <= b.min.y || b.max.y <= a.min.y;
+            EXPECT_TRUE(apart) << model.scenario().interruptions[a.interruption].id << " and "
+                               << model.scenario().interruptions[b.interruption].id << " overlap";
+        }
+    // A click on each block, where it shows, selects that one.
+    for (const auto& b : blocks) {
+        const ImVec2 at(b.min.x + 3, (b.min.y + b.max.y) / 2);
+        imgui.frame(at, false, draw);
+        imgui.frame(at, true, draw);
+        imgui.frame(at, false, draw);
+        EXPECT_EQ(selection.interruption, int(b.interruption)) << model.scenario().interruptions[b.interruption].id;
+    }
+    EXPECT_EQ(model.scenario().interruptions.size(), blocks.size()) << "clicking adds nothing";
 }
 
 TEST(AuthoringTimeline, TheInterruptionsTabFitsThePanelAndDrawingIsNoEdit) {

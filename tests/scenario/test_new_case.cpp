@@ -8,6 +8,7 @@
 #include <fstream>
 #include <optional>
 
+#include "gui/authoring.h"
 #include "imaging/dicom_loader.h"
 #include "phantom/phantom.h"
 #include "scenario/loader.h"
@@ -150,7 +151,8 @@ TEST_F(NewDicomCase, ListsTheSeriesWithItsUidAndRegionsInsideItAndValidates) {
     EXPECT_EQ(sp.seriesInstanceUid, ct.seriesInstanceUid);
     EXPECT_EQ(sp.kind, "head") << "no description, but a 250 mm field of view and a short stack";
     EXPECT_TRUE(fs::equivalent(sp.folder, headCtFolder()));
-    EXPECT_FALSE(fs::path(sp.folderText).is_absolute()) << "written relative to the scenario file: " << sp.folderText;
+    // The fixtures lie far from the scratch folder (more than two levels up): written absolute, not "../../../..".
+    EXPECT_TRUE(fs::path(sp.folderText).is_absolute()) << sp.folderText;
 
     // Every region lies inside the z range the slices cover (corners of the tilted slices included).
     double lo = 1e300, hi = -1e300;
@@ -170,9 +172,22 @@ TEST_F(NewDicomCase, ListsTheSeriesWithItsUidAndRegionsInsideItAndValidates) {
         EXPECT_FALSE(r.windows.empty()) << r.id;
     }
     EXPECT_EQ(s.findRegion("scout"), nullptr) << "no localizer, so no scout region to read";
-    const bool saysDrag = std::any_of(made.notes.begin(), made.notes.end(),
-                                      [](const std::string& n) { return n.find("drag") != std::string::npos; });
-    EXPECT_TRUE(saysDrag) << "the author is told the limits are a first guess";
+    // A head CT holds no chest, abdomen or limbs: the head region alone, over the whole series.
+    ASSERT_EQ(s.regions.size(), 1u);
+    EXPECT_EQ(s.regions[0].id, "head");
+    EXPECT_NEAR(s.regions[0].zFromMm, lo, 0.1);
+    EXPECT_NEAR(s.regions[0].zToMm, hi, 0.1);
+    EXPECT_EQ(s.readingOrder, std::vector<std::string>{"head"});
+    for (const char* body : {"Chest", "Abdomen", "Extremities", "Airway"})
+        EXPECT_EQ(s.expertReport.find(body), std::string::npos) << body << " in\n" << s.expertReport;
+    EXPECT_NE(s.expertReport.find("Head:"), std::string::npos) << s.expertReport;
+    const bool saysHead = std::any_of(made.notes.begin(), made.notes.end(), [](const std::string& n) {
+        return n.find("head region only") != std::string::npos;
+    });
+    EXPECT_TRUE(saysHead) << "the author is told why there is one region";
+    // A finding placed in the brain belongs to the head.
+    gui::AuthoringModel model(s, out);
+    EXPECT_EQ(model.addFindingAt({0, 0, (lo + hi) / 2}, 40.0).region, "head");
 
     // The file loads with the headers scanned: the UID is found and nothing is an error.
     std::string error;

@@ -419,7 +419,7 @@ void drawVitals(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axi
 }
 
 std::string interruptionTip(const Interruption& in, const StartEstimate& e) {
-    std::string tip = (in.name.empty() ? roleTitle(in.role) : in.name + " - " + roleTitle(in.role)) + " (" + in.id +
+    std::string tip = (in.name.empty() ? scenario::roleTitle(in.role) : in.name + " - " + scenario::roleTitle(in.role)) + " (" + in.id +
                       ")\n\"" + in.text + "\"\n\n" + e.trigger + ": " + e.reason;
     if (const auto after = escalatesAfter(in))
         tip += "\nunanswered, escalates " + number(*after) + " s after it starts (bar length)";

@@ -49,51 +49,27 @@ double alongNormal(session::Plane p, const glm::dvec3& lps) {
 }  // namespace
 
 namespace {
-// How each role the scenario reader knows (scenario::detail::knownRoles) looks in the room.
-struct RoleLook {
-    std::string_view role, title;
-    ImU32 colour;
+// The colour of each role the scenario reader knows (scenario::detail::knownRoles) in the room.
+constexpr std::pair<std::string_view, ImU32> kRoleColours[] = {
+    {"trauma_leader", IM_COL32(200, 60, 60, 255)},      {"neurosurgeon", IM_COL32(120, 80, 200, 255)},
+    {"anaesthetist", IM_COL32(40, 150, 90, 255)},       {"vascular_surgeon", IM_COL32(200, 110, 30, 255)},
+    {"visceral_surgeon", IM_COL32(190, 160, 30, 255)},  {"thoracic_surgeon", IM_COL32(30, 160, 170, 255)},
+    {"orthopaedic_surgeon", IM_COL32(120, 170, 40, 255)}, {"neurologist", IM_COL32(60, 120, 200, 255)},
+    {"emergency_physician", IM_COL32(170, 60, 170, 255)}, {"radiographer", IM_COL32(110, 170, 230, 255)},
+    {"nurse", IM_COL32(200, 90, 160, 255)},             {"phone", IM_COL32(100, 130, 160, 255)},
+    {"pager", IM_COL32(170, 140, 100, 255)},
 };
-constexpr RoleLook kRoleLooks[] = {
-    {"trauma_leader", "Trauma team leader", IM_COL32(200, 60, 60, 255)},
-    {"neurosurgeon", "Neurosurgeon", IM_COL32(120, 80, 200, 255)},
-    {"anaesthetist", "Anaesthetist", IM_COL32(40, 150, 90, 255)},
-    {"vascular_surgeon", "Vascular surgeon", IM_COL32(200, 110, 30, 255)},
-    {"visceral_surgeon", "Visceral surgeon", IM_COL32(190, 160, 30, 255)},
-    {"thoracic_surgeon", "Thoracic surgeon", IM_COL32(30, 160, 170, 255)},
-    {"orthopaedic_surgeon", "Orthopaedic surgeon", IM_COL32(120, 170, 40, 255)},
-    {"neurologist", "Neurologist", IM_COL32(60, 120, 200, 255)},
-    {"emergency_physician", "Emergency physician", IM_COL32(170, 60, 170, 255)},
-    {"radiographer", "Radiographer", IM_COL32(110, 170, 230, 255)},
-    {"nurse", "Nurse", IM_COL32(200, 90, 160, 255)},
-    {"phone", "Phone", IM_COL32(100, 130, 160, 255)},
-    {"pager", "Pager", IM_COL32(170, 140, 100, 255)},
-};
-
-const RoleLook* lookOf(std::string_view role) {
-    if (role == "anaesthesiologist") role = "anaesthetist";
-    for (const auto& l : kRoleLooks)
-        if (l.role == role) return &l;
-    return nullptr;
-}
 }  // namespace
 
 ImU32 roleColour(const std::string& role) {
-    if (const auto* l = lookOf(role)) return l->colour;
+    const std::string_view r = role == "anaesthesiologist" ? std::string_view("anaesthetist") : std::string_view(role);
+    for (const auto& [id, colour] : kRoleColours)
+        if (id == r) return colour;
     // A role the scenario reader only warns about: a colour of its own from its name, never the grey of nothing.
     const float hue = float(std::hash<std::string>{}(role) % 360) / 360.f;
-    float r, g, b;
-    ImGui::ColorConvertHSVtoRGB(hue, 0.6f, 0.75f, r, g, b);
-    return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, 1));
-}
-
-std::string roleTitle(const std::string& role) {
-    if (const auto* l = lookOf(role)) return std::string(l->title);
-    // "ward_registrar" -> "Ward registrar".
-    std::string title = role;
-    std::replace(title.begin(), title.end(), '_', ' ');
-    if (!title.empty()) title[0] = char(std::toupper(static_cast<unsigned char>(title[0])));
-    return title;
+    float red, green, blue;
+    ImGui::ColorConvertHSVtoRGB(hue, 0.6f, 0.75f, red, green, blue);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(red, green, blue, 1));
 }
 
 bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) {
@@ -110,7 +86,7 @@ Announcement splitAnnouncement(const std::string& text) {
     for (char c : speaker) id += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
     for (const auto& r : scenario::detail::knownRoles()) {
         std::string title;
-        for (char c : roleTitle(r)) title += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
+        for (char c : scenario::roleTitle(r)) title += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
         if (id == r || id == title) a.role = r;
     }
     if (a.role.empty() && id == "anaesthesiologist") a.role = "anaesthetist";
@@ -896,7 +872,7 @@ void ReadingRoom::drawFindings(float height) {
             for (const auto& m : session_->allMarks())
                 if (m.id == c.mark) what = m.label + (c.text.empty() ? "" : " - " + c.text);
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s to %s: %s", clockText(c.t).c_str(), roleTitle(c.role).c_str(), what.c_str());
+        ImGui::TextWrapped("%s to %s: %s", clockText(c.t).c_str(), scenario::roleTitle(c.role).c_str(), what.c_str());
         ImGui::PopStyleColor();
     }
     // A new mark or call scrolls into view.
@@ -912,7 +888,7 @@ std::string ReadingRoom::pickCallRole(const std::string& current) {
     for (std::size_t i = 0; i < callRoles_.size(); ++i) {
         if (i == caseRoles_ && i > 0) ImGui::Separator();  // the case's roles above, the rest of the team below
         const std::string& r = callRoles_[i];
-        if (ImGui::Selectable(roleTitle(r).c_str(), r == current)) chosen = r;
+        if (ImGui::Selectable(scenario::roleTitle(r).c_str(), r == current)) chosen = r;
     }
     return chosen;
 }
@@ -924,7 +900,7 @@ void ReadingRoom::drawConclusion() {
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
     noteControl("call-text");
     ImGui::SetNextItemWidth(170);
-    if (ImGui::BeginCombo("##callRole", roleTitle(callRole_).c_str())) {
+    if (ImGui::BeginCombo("##callRole", scenario::roleTitle(callRole_).c_str())) {
         if (auto r = pickCallRole(callRole_); !r.empty()) callRole_ = r;
         ImGui::EndCombo();
     }
@@ -994,7 +970,7 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
     if (big) ImGui::PushFont(big);
     ImGui::TextColored(ImVec4(1, 0.9f, 0.3f, 1), "PATIENT DETERIORATING");
     if (big) ImGui::PopFont();
-    if (!a.role.empty()) ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s:", roleTitle(a.role).c_str());
+    if (!a.role.empty()) ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s:", scenario::roleTitle(a.role).c_str());
     ImGui::PushTextWrapPos(width - 16);
     ImGui::TextUnformatted(a.role.empty() ? a.words.c_str() : ("\"" + a.words + "\"").c_str());
     ImGui::PopTextWrapPos();
@@ -1040,7 +1016,7 @@ void ReadingRoom::drawBubbles() {
                                                  ImGuiWindowFlags_AlwaysAutoResize |
                                                  ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
         ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
-                           roleTitle(spec.role).c_str());
+                           scenario::roleTitle(spec.role).c_str());
         if (a.escalated) {
             ImGui::SameLine();
             ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "  (escalating)");

@@ -183,10 +183,9 @@ private:
     std::size_t listedItems_ = 0;
 };
 
-// Colour of a role in bubbles and the findings list, and its title ("Orthopaedic surgeon"): every role the scenario
-// reader knows has its own; another role gets a title from its name and a colour of its own.
+// Colour of a role in bubbles and the findings list (its title is scenario::roleTitle): every role the scenario
+// reader knows has its own; another role gets a colour of its own from its name.
 ImU32 roleColour(const std::string& role);
-std::string roleTitle(const std::string& role);
 // Whether the mark picker lists an injury for what is typed in its search: the label or a synonym has every word
 // typed, whole or begun ("sple" finds "Splenic laceration").
 bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search);

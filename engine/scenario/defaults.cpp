@@ -223,11 +223,24 @@ bool validId(std::string_view id) {
     });
 }
 
+namespace {
+// The roles scenarios know, with how people read them.
+constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
+    {"trauma_leader", "Trauma team leader"},   {"neurosurgeon", "Neurosurgeon"},
+    {"anaesthetist", "Anaesthetist"},          {"vascular_surgeon", "Vascular surgeon"},
+    {"visceral_surgeon", "Visceral surgeon"},  {"thoracic_surgeon", "Thoracic surgeon"},
+    {"orthopaedic_surgeon", "Orthopaedic surgeon"}, {"neurologist", "Neurologist"},
+    {"emergency_physician", "Emergency physician"}, {"radiographer", "Radiographer"},
+    {"nurse", "Nurse"},                        {"phone", "Phone"},
+    {"pager", "Pager"}};
+}  // namespace
+
 const std::vector<std::string>& knownRoles() {
-    static const std::vector<std::string> roles{
-        "trauma_leader", "neurosurgeon", "anaesthetist",      "vascular_surgeon", "visceral_surgeon",
-        "thoracic_surgeon", "orthopaedic_surgeon", "neurologist", "emergency_physician", "radiographer",
-        "nurse",         "phone",        "pager"};
+    static const std::vector<std::string> roles = [] {
+        std::vector<std::string> r;
+        for (const auto& [id, title] : kRoles) r.emplace_back(id);
+        return r;
+    }();
     return roles;
 }
 
@@ -333,4 +346,16 @@ bool Report::hasErrors() const {
 }
 
 }  // namespace detail
+
+std::string roleTitle(std::string_view role) {
+    if (role == "anaesthesiologist") role = "anaesthetist";
+    for (const auto& [id, title] : detail::kRoles)
+        if (id == role) return std::string(title);
+    // A role the reader only warns about, in words: "ward_registrar" -> "Ward registrar".
+    std::string t(role);
+    std::replace(t.begin(), t.end(), '_', ' ');
+    if (!t.empty()) t[0] = char(std::toupper(static_cast<unsigned char>(t[0])));
+    return t;
+}
+
 }  // namespace polysim::scenario

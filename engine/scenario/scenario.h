@@ -218,4 +218,8 @@ struct Scenario {
     }
 };
 
+// How a role id reads to people: "Trauma team leader" for trauma_leader; a role the reader does not know, in words
+// ("ward_registrar" -> "Ward registrar").
+std::string roleTitle(std::string_view role);
+
 }  // namespace polysim::scenario

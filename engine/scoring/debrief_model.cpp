@@ -101,7 +101,7 @@ std::string timelineLine(const scenario::Scenario& sc, const Json& e) {
     std::string refused = e.contains("refused") ? " (refused: " + e.value("refused", "") + ")" : std::string();
     if (ev == "series_arrived") return "Images arrived: " + e.value("label", seriesLabel(sc, e.value("series", "")));
     if (ev == "interruption_start") {
-        std::string who = roleTitle(e.value("role", ""));
+        std::string who = scenario::roleTitle(e.value("role", ""));
         if (!e.value("name", "").empty()) who += " (" + e.value("name", "") + ")";
         return who + ": " + quoted(e.value("text", ""));
     }
@@ -279,7 +279,7 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
     } else {
         DebriefTable t{{"Who, when", "They said", "Your answer", "Back to reading", "Why"}, {}};
         for (const auto& i : s.interruptions.items) {
-            std::string who = roleTitle(i.spec->role) + (i.spec->name.empty() ? "" : " (" + i.spec->name + ")") +
+            std::string who = scenario::roleTitle(i.spec->role) + (i.spec->name.empty() ? "" : " (" + i.spec->name + ")") +
                               " at " + clockText(i.startedAt);
             std::string answer = i.answeredAt ? answerText(i.spec, i.answer) + (i.correct ? " ✔" : " ✘") + " after " +
                                                     num(*i.responseSeconds, "%.0f") + " s"
@@ -460,8 +460,8 @@ DepthTimePlot buildDepthTimePlot(const scenario::Scenario& sc, const Score& scor
         double x0 = X(spans[k].first);
         lane.rect = {x0, y, x0 + std::max(3.0, X(spans[k].second) - x0), y + laneH - 3};
         lane.fill = i.answeredAt ? 0xf5b041 : 0xe59866;
-        lane.label = roleTitle(i.spec->role);
-        lane.title = roleTitle(i.spec->role) + ": " + i.spec->text;
+        lane.label = scenario::roleTitle(i.spec->role);
+        lane.title = scenario::roleTitle(i.spec->role) + ": " + i.spec->text;
         lane.startX = x0;
         p.lanes.push_back(std::move(lane));
     }

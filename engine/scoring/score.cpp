@@ -72,24 +72,8 @@ std::string clockText(double seconds) {
 
 std::string totalText(double total) { return fmt("%.1f", total); }
 
-std::string roleTitle(const std::string& role) {
-    static const std::map<std::string, std::string> titles{
-        {"trauma_leader", "Trauma team leader"},   {"neurosurgeon", "Neurosurgeon"},
-        {"anaesthetist", "Anaesthetist"},          {"anaesthesiologist", "Anaesthetist"},
-        {"vascular_surgeon", "Vascular surgeon"},  {"visceral_surgeon", "Visceral surgeon"},
-        {"thoracic_surgeon", "Thoracic surgeon"},  {"orthopaedic_surgeon", "Orthopaedic surgeon"},
-        {"neurologist", "Neurologist"},            {"emergency_physician", "Emergency physician"},
-        {"radiographer", "Radiographer"},          {"nurse", "Nurse"},
-        {"phone", "Phone"},                        {"pager", "Pager"}};
-    if (auto it = titles.find(role); it != titles.end()) return it->second;
-    std::string t = role;
-    std::replace(t.begin(), t.end(), '_', ' ');
-    if (!t.empty()) t[0] = char(std::toupper(static_cast<unsigned char>(t[0])));
-    return t;
-}
-
 std::string roleName(const std::string& role) {
-    std::string t = roleTitle(role);
+    std::string t = scenario::roleTitle(role);
     if (!t.empty()) t[0] = char(std::tolower(static_cast<unsigned char>(t[0])));
     return t;
 }

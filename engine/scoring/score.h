@@ -148,10 +148,9 @@ std::string clockText(double seconds);
 // compares.
 std::string totalText(double total);
 
-// Words for the ids scenarios use, as a reader wants them: "Trauma team leader" / "trauma team leader" for
-// trauma_leader, "soft tissue" for the soft_tissue window, a region's or series' label.
-std::string roleTitle(const std::string& role);
-std::string roleName(const std::string& role);  // mid-sentence form
+// Words for the ids scenarios use, as a reader wants them: "trauma team leader" for trauma_leader (the title,
+// scenario::roleTitle, mid-sentence), "soft tissue" for the soft_tissue window, a region's or series' label.
+std::string roleName(const std::string& role);
 std::string windowName(const std::string& preset);  // "soft tissue", "lung"; a free width/level as "W/L 1500/-600"
 // "the lung window", "the soft tissue or liver window" (`conjunction` joins the last two of several).
 std::string windowsPhrase(const std::vector<std::string>& presets, const std::string& conjunction = "or");

@@ -634,7 +634,7 @@ TEST(RoomRoles, EveryRoleTheScenarioReaderKnowsHasATitleAndAColourOfItsOwn) {
     std::set<std::string> titles;
     std::set<ImU32> colours;
     for (const auto& role : roles) {
-        const std::string title = polysim::gui::roleTitle(role);
+        const std::string title = polysim::scenario::roleTitle(role);
         ASSERT_FALSE(title.empty()) << role;
         EXPECT_EQ(title.find('_'), std::string::npos) << role << " is shown as '" << title << "'";
         EXPECT_TRUE(std::isupper(static_cast<unsigned char>(title[0]))) << title;

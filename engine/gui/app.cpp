@@ -155,6 +155,7 @@ public:
         if (!o.scenario.empty()) {
             scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
             screen_ = Screen::Briefing;
+            if (!o.resume) unfinished_ = unfinishedSession();  // offered on the briefing when it is this case's
         } else {
             loadLibrary();
         }
@@ -467,7 +468,23 @@ private:
             "questions while you read. Keep your reading order, call life-threatening findings at once, then declare "
             "the primary survey complete and write a one-sentence conclusion.");
         ImGui::Spacing();
-        bool start = ImGui::Button("Start reading", ImVec2(200, 40));
+        // `polysim run CASE` after a crash: the case's session that never ended is offered here too.
+        const bool offerResume = unfinished_ && unfinished_->second == s.meta.id && !sessionStarted_;
+        if (offerResume) {
+            ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of this case was found: %s",
+                               unfinished_->first.string().c_str());
+            ImGui::TextDisabled("Resume it to carry on where it stopped, or start a new session.");
+            bool resume = ImGui::Button("Resume it", ImVec2(200, 40));
+            noteControl("resume");
+            if (resume) {
+                resumeLog_ = unfinished_->first;
+                startReading();
+                ImGui::End();
+                return;
+            }
+            ImGui::SameLine();
+        }
+        bool start = ImGui::Button(offerResume ? "Start a new session" : "Start reading", ImVec2(200, 40));
         noteControl("start");
         if (start) startReading();
         ImGui::SameLine();

@@ -409,6 +409,60 @@ TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothin
     }
 }
 
+TEST(Library, RunningACaseWithAnUnfinishedSessionOffersToResumeItOnTheBriefing) {
+    auto dir = libraryFolder("library-run-resume");
+    const fs::path file = dir / "scenarios" / "motorcyclist.toml";
+    const fs::path sessions = dir / "data" / "polysim" / "sessions";
+    fs::create_directories(sessions);
+    // A session that crashed at 50 s: the log `polysim play` writes, cut before its end.
+    std::ofstream(dir / "trainee.txt") << "00:41 series arterial\n00:42 position -300\n";
+    auto play = polysim::test::runShell(polysim::test::polysimBinary().string() + " play " + file.string() +
+                                        " --script " + (dir / "trainee.txt").string() + " --log " +
+                                        (dir / "full.jsonl").string());
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    const fs::path crashed = sessions / "motorcyclist-crashed.jsonl";
+    {
+        std::ifstream in(dir / "full.jsonl");
+        std::ofstream cut(crashed);
+        for (std::string line; std::getline(in, line);)
+            if (std::stod(line.substr(line.find(':') + 1)) <= 50) cut << line << "\n";
+    }
+    auto logs = [&] {
+        std::size_t n = 0;
+        for (const auto& e : fs::directory_iterator(sessions)) n += e.path().extension() == ".jsonl";
+        return n;
+    };
+    polysim::gui::AppWindow window(shownWindow());
+    polysim::gui::RunOptions o;
+    o.sound = false;
+    o.scenario = file;
+    {
+        // Resumed from the briefing: the crashed log carries on, no new one is started.
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ASSERT_EQ(app.screen(), Simulator::Screen::Briefing);
+        polysim::gui::writePng(dir / "briefing-resume.png", ui.frame().s);
+        ASSERT_TRUE(app.controlCentre("resume"))
+            << "the unfinished session is not offered: " << (dir / "briefing-resume.png");
+        ASSERT_TRUE(ui.click("resume"));
+        EXPECT_EQ(app.screen(), Simulator::Screen::Reading);
+        for (int i = 0; i < 5; ++i) ui.frame();
+        EXPECT_EQ(logs(), 1u) << "resuming started a new log";
+    }
+    {
+        // Or a new session beside it.
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ASSERT_TRUE(app.controlCentre("resume"));
+        ASSERT_TRUE(ui.click("start"));
+        EXPECT_EQ(app.screen(), Simulator::Screen::Reading);
+        for (int i = 0; i < 5; ++i) ui.frame();
+        EXPECT_EQ(logs(), 2u) << "a new session did not get a log of its own";
+    }
+}
+
 TEST(Library, AskingBeforeLeavingPausesTheSessionKeepsTheRoomFromInputAndASecondCloseLeaves) {
     auto dir = libraryFolder("library-ask-leave");
     polysim::gui::AppWindow window(shownWindow());

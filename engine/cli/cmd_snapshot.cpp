@@ -1,5 +1,6 @@
 // `polysim snapshot PATH --z MM ...`: one windowed plane of a DICOM series (or the built-in phantom) to PNG, without a
 // window. For authoring scenarios, reports and tests.
+#include <exception>
 #include <iostream>
 #include <optional>
 
@@ -71,7 +72,19 @@ int snapshot(const Args& args) {
             if (kind != phantom::SeriesKind::Scout && kind != phantom::SeriesKind::Head) o.phases = {kind};
             volume = phantom::generateSeries(o, kind);
         } else {
-            volume = imaging::loadCtVolume(path, series);
+            const auto scan = imaging::scanDicom(path);
+            try {
+                volume = imaging::loadCtVolume(scan, series);
+            } catch (const imaging::DicomLoadError&) {
+                // A topogram (the folder's only image, or the series asked for) is one image, not a stack; with no
+                // topogram there either, the reason the stack did not load is the one to tell.
+                const auto stackError = std::current_exception();
+                try {
+                    volume = imaging::loadLocalizer(scan, series);
+                } catch (const imaging::SeriesNotFoundError&) {
+                    std::rethrow_exception(stackError);
+                }
+            }
         }
         const auto range = imaging::planeRange(*volume, plane);
         if (!position) position = (range.from + range.to) / 2;

@@ -421,10 +421,9 @@ void Viewer::draw(ImDrawList* l) {
         std::snprintf(buf, sizeof buf, "%s  Im %d / %d", std::string(planeName(pl)).c_str(), imageNumber(pl),
                       sliceCount(pl));
         textWithShadow(l, ImVec2(a.x + 6, a.y + 4), kText, buf);
-        if (pl == Plane::Axial) {
-            std::string header;
-            for (const auto& line : axialHeader()) header += (header.empty() ? "" : "\n") + line;
-            textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, header.c_str());
+        // The main view (the axial, or a projection shown alone) carries the series, the window and loading.
+        const bool mainView = single_ ? pl == *single_ : pl == Plane::Axial;
+        if (mainView) {
             const auto* preset = imaging::presetOf(window_);
             std::snprintf(buf, sizeof buf, "W %.0f  L %.0f%s%s", window_.width, window_.level, preset ? "  " : "",
                           preset ? std::string(preset->label).c_str() : "");
@@ -433,6 +432,12 @@ void Viewer::draw(ImDrawList* l) {
                 std::snprintf(buf, sizeof buf, "receiving images %d / %d", volume_->slicesReady(), d.z);
                 textWithShadow(l, ImVec2(b.x - 220, a.y + 4), kLabel, buf);
             }
+        }
+        if (mainView && pl != Plane::Axial) textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, seriesLabel_.c_str());
+        if (pl == Plane::Axial) {
+            std::string header;
+            for (const auto& line : axialHeader()) header += (header.empty() ? "" : "\n") + line;
+            textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, header.c_str());
             int idx = int(std::lround(cursor_.z));
             if (v.mapping.normalAxis == 2 && !sliceArrived(idx))
                 textWithShadow(l, ImVec2(midX - 60, midY + 20), kLabel, "image not yet arrived");

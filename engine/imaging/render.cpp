@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -69,8 +70,13 @@ PlaneRange planeRange(const Volume& v, Plane plane) {
 Image8 renderPlane(const Volume& v, Plane plane, double positionMm, const Window& w, double pixelMm) {
     const auto& g = v.geometry();
     if (pixelMm <= 0) {
-        pixelMm = std::min(g.spacing.x, g.spacing.y);
-        if (v.dims().z == 1) pixelMm = std::min(pixelMm, g.spacing.z);
+        // The finest sampling among the volume's axes that lie in the plane: a reformat keeps the in-plane pixel,
+        // a topogram (one coronal image) its own pixels.
+        pixelMm = std::numeric_limits<double>::infinity();
+        for (int k = 0; k < 3; ++k)
+            if (v.dims()[k] > 1 && std::abs(g.direction[k][axisOf(plane)]) < 0.9)
+                pixelMm = std::min(pixelMm, g.spacing[k]);
+        if (!std::isfinite(pixelMm)) pixelMm = std::min(g.spacing.x, g.spacing.y);
     }
     const Bounds b = bounds(v);
     // Horizontal and vertical LPS axes of the image, and the sign of vertical (superior up on reformats).

@@ -289,4 +289,19 @@ TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     r = test::runPolysim("snapshot " + (dir / "study").string() + " --z 5000 --out " + (dir / "x.png").string());
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("outside"), std::string::npos) << r.err;
+    // The topogram's folder holds one localizer image: rendered as it is, the field of view wide and the body long.
+    fs::path scout;
+    for (const auto& e : fs::directory_iterator(dir / "study"))
+        if (e.path().filename().string().ends_with("_scout")) scout = e.path();
+    r = test::runPolysim("snapshot " + scout.string() + " --plane coronal --window 2400/600 --out " +
+                         (dir / "scout.png").string());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string scoutPng = slurp(dir / "scout.png");
+    ASSERT_GT(scoutPng.size(), 24u);
+    auto be32s = [&](std::size_t o) {
+        return (unsigned(uint8_t(scoutPng[o])) << 24) | (unsigned(uint8_t(scoutPng[o + 1])) << 16) |
+               (unsigned(uint8_t(scoutPng[o + 2])) << 8) | unsigned(uint8_t(scoutPng[o + 3]));
+    };
+    EXPECT_EQ(be32s(16), 64u);
+    EXPECT_NEAR(double(be32s(20)) * pixel, 1000.0, 2 * pixel);
 }

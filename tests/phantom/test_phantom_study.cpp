@@ -263,6 +263,17 @@ TEST(PhantomCli, UnknownInjuryIsRefusedByName) {
     EXPECT_TRUE(fs::is_empty(dir)) << "nothing may be written for bad options";
 }
 
+// Width and height a PNG file's header gives (0 x 0 for a file too short to be one).
+std::pair<unsigned, unsigned> pngSize(const fs::path& file) {
+    const std::string png = slurp(file);
+    if (png.size() < 24) return {0, 0};
+    auto be32 = [&](std::size_t o) {
+        return (unsigned(uint8_t(png[o])) << 24) | (unsigned(uint8_t(png[o + 1])) << 16) |
+               (unsigned(uint8_t(png[o + 2])) << 8) | unsigned(uint8_t(png[o + 3]));
+    };
+    return {be32(16), be32(20)};
+}
+
 TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     const fs::path dir = test::scratchDir("phantom_cli");
     auto r = test::runPolysim("phantom --out " + (dir / "study").string() +
@@ -277,15 +288,10 @@ TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     r = test::runPolysim("snapshot " + (dir / "study").string() + " --plane coronal --z 0 --window bone --out " +
                          (dir / "cor.png").string());
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    const std::string png = slurp(dir / "cor.png");
-    ASSERT_GT(png.size(), 24u);
-    auto be32 = [&](std::size_t o) {
-        return (unsigned(uint8_t(png[o])) << 24) | (unsigned(uint8_t(png[o + 1])) << 16) |
-               (unsigned(uint8_t(png[o + 2])) << 8) | unsigned(uint8_t(png[o + 3]));
-    };
+    const auto cor = pngSize(dir / "cor.png");
     const double pixel = 500.0 / 64;
-    EXPECT_EQ(be32(16), 64u);                                    // width: the field of view
-    EXPECT_NEAR(double(be32(20) - 1) * pixel, 1000.0 - 8.0, pixel);  // height: first to last slice centre
+    EXPECT_EQ(cor.first, 64u);                                           // width: the field of view
+    EXPECT_NEAR(double(cor.second - 1) * pixel, 1000.0 - 8.0, pixel);  // height: first to last slice centre
     r = test::runPolysim("snapshot " + (dir / "study").string() + " --z 5000 --out " + (dir / "x.png").string());
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("outside"), std::string::npos) << r.err;
@@ -296,12 +302,7 @@ TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     r = test::runPolysim("snapshot " + scout.string() + " --plane coronal --window 2400/600 --out " +
                          (dir / "scout.png").string());
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    const std::string scoutPng = slurp(dir / "scout.png");
-    ASSERT_GT(scoutPng.size(), 24u);
-    auto be32s = [&](std::size_t o) {
-        return (unsigned(uint8_t(scoutPng[o])) << 24) | (unsigned(uint8_t(scoutPng[o + 1])) << 16) |
-               (unsigned(uint8_t(scoutPng[o + 2])) << 8) | unsigned(uint8_t(scoutPng[o + 3]));
-    };
-    EXPECT_EQ(be32s(16), 64u);
-    EXPECT_NEAR(double(be32s(20)) * pixel, 1000.0, 2 * pixel);
+    const auto topogram = pngSize(dir / "scout.png");
+    EXPECT_EQ(topogram.first, 64u);
+    EXPECT_NEAR(double(topogram.second) * pixel, 1000.0, 2 * pixel);
 }

@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/command.h"
 #include "scoring/history.h"
+#include "session/session.h"
 
 namespace polysim::cli {
 namespace {
@@ -34,8 +35,7 @@ int history(const Args& args) {
         .flag("--all", all)
         .unknown("unexpected argument 'ARG'");
     if (auto status = in.read(args)) return *status;
-    if (trainee.empty() && !all)
-        if (const char* user = std::getenv("USER")) trainee = user;
+    if (trainee.empty() && !all) trainee = session::defaultTrainee();
     std::filesystem::path path = dbPath.empty() ? scoring::defaultHistoryPath() : std::filesystem::path(dbPath);
     if (!std::filesystem::exists(path)) {
         std::cout << "No results yet (" << path.string() << " does not exist). Score a session with 'polysim score'.\n";

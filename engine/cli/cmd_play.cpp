@@ -57,8 +57,7 @@ int play(const Args& args) {
         return 1;
     }
 
-    if (trainee.empty())
-        if (const char* user = std::getenv("USER")) trainee = user;
+    if (trainee.empty()) trainee = session::defaultTrainee();
     options.trainee = trainee;
     if (sc.images.phantom) options.fieldOfViewMm = sc.images.phantom->fieldOfViewMm;
 

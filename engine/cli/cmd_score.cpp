@@ -11,6 +11,7 @@
 #include "scoring/history.h"
 #include "scoring/key_images.h"
 #include "scoring/score.h"
+#include "session/session.h"
 
 namespace polysim::cli {
 namespace {
@@ -67,8 +68,7 @@ int score(const Args& args) {
     }
     for (const auto& w : s.warnings) std::cerr << "warning: " << w << "\n";
     if (!trainee.empty()) s.trainee = trainee;
-    if (s.trainee.empty())
-        if (const char* user = std::getenv("USER")) s.trainee = user;
+    if (s.trainee.empty()) s.trainee = session::defaultTrainee();
 
     auto json = scoring::scoreToJson(s);
     if (jsonPath == "-") {

@@ -151,7 +151,7 @@ public:
     SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded = std::nullopt)
         : options_(o), window_(w) {
         bindings_ = loadBindings(warning_);
-        if (const char* user = std::getenv("USER")) trainee_ = user;  // as the reading room names the trainee
+        trainee_ = session::defaultTrainee();  // as the reading room names the trainee
         if (!o.scenario.empty()) {
             scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
             screen_ = Screen::Briefing;

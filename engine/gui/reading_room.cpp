@@ -133,8 +133,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     // The same options `polysim play` gives the session, so a scripted run logs identically in both.
     session::SessionOptions so;
     so.trainee = options.trainee;
-    if (so.trainee.empty())
-        if (const char* user = std::getenv("USER")) so.trainee = user;
+    if (so.trainee.empty()) so.trainee = session::defaultTrainee();
     if (scenario.images.phantom) so.fieldOfViewMm = scenario.images.phantom->fieldOfViewMm;
     session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
     if (options.sound) audio_ = std::make_unique<RoomAudio>();

@@ -1,13 +1,24 @@
 // The session engine: a scheduler of scenario events on the session clock plus the trainee's commands.
 #include "session/session.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "session/matching.h"
 
 namespace polysim::session {
+
+std::string defaultTrainee() {
+    if (const char* user = std::getenv("USER"); user && *user) return user;
+    if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+    return {};
+}
+
 
 namespace {
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }

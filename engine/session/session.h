@@ -25,6 +25,9 @@ namespace polysim::session {
 // The log format version written in the session_start event.
 inline constexpr int kLogFormat = 1;
 
+// Who is reading, when nobody says: the login name ($USER, else the account's name), empty when neither is known.
+std::string defaultTrainee();
+
 struct SessionOptions {
     // Slice spacing of each series (mm) as the viewer shows it; coverage counts slices of this size. Series not
     // listed use defaultSliceMm (the phantom's slice spacing for phantom cases, else 1 mm).

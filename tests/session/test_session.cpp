@@ -2,6 +2,9 @@
 // pneumothorax makes the patient deteriorate, and the event log is exact, replayable and survives being cut off.
 #include <gtest/gtest.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -264,4 +267,18 @@ TEST(TraineeScript, AScrollStoppedHalfwayHasShownOnlyTheSlicesDueSoFar) {
     EXPECT_EQ(positions().size(), 11u);
     EXPECT_EQ(positions().back(), -300);
     EXPECT_EQ(runner.applied(), 12);  // the series and eleven slices
+}
+
+TEST(Trainee, WithoutUserInTheEnvironmentTheAccountsNameIsUsed) {
+    // A desktop launcher or a service may start the app without $USER: the results history still knows who read.
+    const char* saved = std::getenv("USER");
+    const std::string before = saved ? saved : "";
+    ::setenv("USER", "ana", 1);
+    EXPECT_EQ(polysim::session::defaultTrainee(), "ana");
+    ::unsetenv("USER");
+    const passwd* pw = ::getpwuid(::getuid());
+    ASSERT_NE(pw, nullptr);
+    EXPECT_EQ(polysim::session::defaultTrainee(), pw->pw_name);
+    EXPECT_FALSE(polysim::session::defaultTrainee().empty());
+    if (saved) ::setenv("USER", before.c_str(), 1);
 }

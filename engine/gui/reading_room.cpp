@@ -120,6 +120,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     if (options.resume && std::filesystem::exists(options.log)) {
         // The engine replays the logged actions; the room then carries on from the last logged moment.
         auto resumed = session::resumeSession(scenario, clock_, options.log);
+        actionsReplayed_ = resumed.actionsReplayed;
         log_ = std::move(resumed.log);
         session_ = std::move(resumed.session);
         std::string warnings;

@@ -49,7 +49,8 @@ public:
     void advanceBy(double seconds);
     // Scripted: plays the script (if any) and the scenario up to `seconds` of session time.
     void advanceTo(double seconds);
-    void setScript(session::TraineeScript script) { script_.emplace(std::move(script)); }
+    // A resumed session's script carries on after the actions its log already holds, as `polysim play --resume`.
+    void setScript(session::TraineeScript script) { script_.emplace(std::move(script), actionsReplayed_); }
     // After a scripted run: the rest of the script and the scenario to its end, as `polysim play` does.
     void finishScripted();
 
@@ -129,6 +130,7 @@ private:
     Viewer viewer_;
     std::unique_ptr<RoomAudio> audio_;
     std::optional<ScriptPlayer> script_;
+    std::size_t actionsReplayed_ = 0;  // trainee actions a resumed log already held
 
     std::string shownSeries_;
     bool syncing_ = false;

@@ -3,6 +3,7 @@
 // between and still log exactly what `polysim play` logs. tests/gui checks the two logs are identical.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +15,9 @@ namespace polysim::gui {
 
 class ScriptPlayer {
 public:
-    explicit ScriptPlayer(session::TraineeScript script) : runner_(std::move(script)) {}
+    // `alreadyApplied`: commands a resumed session's log already holds, which are not played again.
+    explicit ScriptPlayer(session::TraineeScript script, std::size_t alreadyApplied = 0)
+        : runner_(std::move(script), alreadyApplied) {}
     // Applies every scripted command due at or before `seconds` (moving the clock to each command's time).
     void playUntil(session::Session& session, session::SessionClock& clock, double seconds) {
         runner_.runUntil(session, clock, seconds);

@@ -65,7 +65,8 @@ public:
         used_.insert(std::string(key));
         const toml::node* n = table_.get(key);
         if (!n) {
-            if (required) report_.error(where_, "missing required key '" + std::string(key) + "' in " + context_);
+            // Unreadable: a model has no "not given", so a draft saved would write a made-up value in its place.
+            if (required) report_.unreadable(where_, "missing required key '" + std::string(key) + "' in " + context_);
             return nullptr;
         }
         locations_[path_ + "." + std::string(key)] = at(*n);
@@ -340,8 +341,9 @@ VitalSigns readVitals(Fields& f, VitalSigns v) {
                                   "'bp' must be systolic/diastolic in mmHg such as \"85/50\", not '" + *bp + "'");
         }
         if (f.has("systolic") || f.has("diastolic"))
-            f.report().error(f.keyAt(f.has("systolic") ? "systolic" : "diastolic"),
-                             "give the blood pressure either as 'bp' or as 'systolic'/'diastolic', not both");
+            // Unreadable: a model holds one pressure, so an edit and save would drop one of the two silently.
+            f.report().unreadable(f.keyAt(f.has("systolic") ? "systolic" : "diastolic"),
+                                  "give the blood pressure either as 'bp' or as 'systolic'/'diastolic', not both");
     }
     if (auto x = f.number("systolic", false, 0, 300)) v.systolic = *x;
     if (auto x = f.number("diastolic", false, 0, 250)) v.diastolic = *x;
@@ -606,7 +608,7 @@ private:
                 }
             }
             if (!haveZ && !f.has("z")) {
-                report_.error(f.where(), "missing required key 'z' in [[regions]] '" + r.id + "'" +
+                report_.unreadable(f.where(), "missing required key 'z' in [[regions]] '" + r.id + "'" +
                                              (phantom ? " (only the default region ids " +
                                                             joinQuoted(defaultReadingOrder()) +
                                                             " take their z range from the phantom)"
@@ -737,8 +739,9 @@ private:
         for (const auto& k : kTriggerKeys)
             if (f.has(k)) given.push_back(k);
         if (given.empty()) {
-            report_.error(f.where(), "interruption '" + in.id + "' needs a trigger: one of " +
-                                         joinQuoted(kTriggerKeys, ", ") + "");
+            // Unreadable: the model has no interruption without a trigger, so a save would make it fire at 0 s.
+            report_.unreadable(f.where(), "interruption '" + in.id + "' needs a trigger: one of " +
+                                              joinQuoted(kTriggerKeys, ", ") + "");
         } else if (given.size() > 1) {
             report_.unreadable(f.keyAt(given[1]), "interruption '" + in.id + "' has more than one trigger (" +
                                                       joinQuoted(given, " and ") + "); give exactly one");

@@ -150,6 +150,35 @@ TEST(App, AnInterruptedSessionResumesFromItsLog) {
     EXPECT_NE(after.find("\"mark\""), std::string::npos);  // the mark from before the crash is still in the session
 }
 
+TEST(App, AScriptedSessionResumedInTheAppLogsWhatPlayResumedLogs) {
+    // The same crashed scripted session carried on by `polysim play --resume` and by the app with the same script:
+    // the script goes on after the actions the log holds, so both logs end up identical (and equal the whole run).
+    auto dir = polysim::test::scratchDir("app-resume-script");
+    fs::path scenario = smallMotorcyclist(dir);
+    const std::string script = (polysim::test::sourceDir() / "scenarios/scripts/motorcyclist-expert.txt").string();
+    const std::string polysim = env() + polysim::test::polysimBinary().string();
+    auto full = runShell(polysim + " play " + scenario.string() + " --script " + script + " --log " +
+                         (dir / "full.jsonl").string());
+    ASSERT_EQ(full.exitCode, 0) << full.err;
+    std::ifstream in(dir / "full.jsonl");
+    std::string kept;
+    for (std::string line; std::getline(in, line);)
+        if (std::stod(line.substr(line.find(':') + 1)) <= 90) kept += line + "\n";
+    std::ofstream(dir / "play.jsonl") << kept;
+    std::ofstream(dir / "app.jsonl") << kept;
+    auto play = runShell(polysim + " play " + scenario.string() + " --script " + script + " --log " +
+                         (dir / "play.jsonl").string() + " --resume");
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    auto app = runShell(polysim + " run " + scenario.string() + " --script " + script + " --log " +
+                        (dir / "app.jsonl").string() + " --resume --screenshot " + (dir / "shot.png").string() +
+                        " --at 120");
+    ASSERT_EQ(app.exitCode, 0) << app.out << app.err;
+    EXPECT_EQ(app.err.find("refused"), std::string::npos) << "the app played the script again: " << app.err;
+    const std::string played = slurp(dir / "play.jsonl"), run = slurp(dir / "app.jsonl");
+    EXPECT_EQ(run, played) << "the app's resumed log differs from polysim play's";
+    EXPECT_EQ(played, slurp(dir / "full.jsonl")) << "resuming changed what the session logged";
+}
+
 TEST(App, TheScoutOpensAsOneProjectionAcrossTheWholeViewer) {
     auto dir = polysim::test::scratchDir("app-scout");
     fs::path scenario = smallMotorcyclist(dir);

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <SDL.h>
 #include <backends/imgui_impl_sdl.h>
@@ -194,10 +196,7 @@ public:
 
     void handleEvent(const SDL_Event& e) {
         const ImGuiIO& io = ImGui::GetIO();
-        AuthoringContext ctx = context();
-        if (routeAuthoringEvent(e, ctx, canvas_, quit_, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard) ==
-            AuthoringRequest::Save)
-            save();
+        route(e, io.WantTextInput && !finishingTyping_);
     }
 
     bool prepareFrame() {
@@ -231,6 +230,12 @@ public:
 
     // Returns false when the author asks to quit.
     bool draw() {
+        // A save or quit that came while a field was typed in: the field is left in this frame (before it is drawn,
+        // so it sees itself left and applies what was typed), and the event runs once the frame is drawn.
+        if (!waitingForTyping_.empty() && !finishingTyping_) {
+            endTyping();
+            finishingTyping_ = true;
+        }
         if (validatedEdits_ != model_.edits()) {
             diagnostics_ = model_.validate();
             validatedEdits_ = model_.edits();
@@ -303,10 +308,25 @@ public:
         ImGui::End();
         drawQuitQuestion();
         drawSaveQuestion();
+        if (finishingTyping_) {
+            finishingTyping_ = false;
+            for (const SDL_Event& e : std::exchange(waitingForTyping_, {})) route(e, false);
+        }
         return !quit_.quit();
     }
 
 private:
+    void route(const SDL_Event& e, bool typing) {
+        const ImGuiIO& io = ImGui::GetIO();
+        AuthoringContext ctx = context();
+        switch (routeAuthoringEvent(e, ctx, canvas_, quit_, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard,
+                                    typing)) {
+            case AuthoringRequest::Save: save(); break;
+            case AuthoringRequest::FinishTypingFirst: waitingForTyping_.push_back(e); break;
+            case AuthoringRequest::None: break;
+        }
+    }
+
     AuthoringContext context() {
         glm::dvec3 lps = viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(viewer_.cursor())
                                           : glm::dvec3(0.0);
@@ -533,6 +553,8 @@ private:
     std::string status_;
     std::vector<std::string> notes_;
     QuitGuard quit_;
+    std::vector<SDL_Event> waitingForTyping_;  // saves and quits that wait for the typing to end
+    bool finishingTyping_ = false;
     enum class SaveQuestion { None, Comments, SaveAs } saveQuestion_ = SaveQuestion::None;
     std::string saveAsPath_, saveAsError_;
 };

@@ -549,7 +549,10 @@ void AuthoringCanvas::drawTools(AuthoringContext& ctx) {
 
 AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
                                      QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
-                                     bool imguiWantsKeyboard) {
+                                     bool imguiWantsKeyboard, bool imguiWantsText) {
+    const bool savesOrQuits = e.type == SDL_QUIT || (e.type == SDL_KEYDOWN && (e.key.keysym.mod & KMOD_CTRL) != 0 &&
+                                                     (e.key.keysym.sym == SDLK_s || e.key.keysym.sym == SDLK_q));
+    if (imguiWantsText && savesOrQuits) return AuthoringRequest::FinishTypingFirst;
     if (e.type == SDL_QUIT) {
         canvas.cancelDrag(ctx);
         quit.request(ctx.model);

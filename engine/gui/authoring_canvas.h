@@ -135,8 +135,10 @@ private:
     double startLimitMm_ = 0;
 };
 
-// What the authoring screen is asked to do after an event it cannot do itself.
-enum class AuthoringRequest { None, Save };
+// What the authoring screen is asked to do after an event it cannot do itself. FinishTypingFirst: the event saves
+// or quits while a field is typed in; the screen ends the typing (an id is renamed when its field is left) and
+// routes the event again after the next frame, so what is saved, or asked about, holds what was typed.
+enum class AuthoringRequest { None, Save, FinishTypingFirst };
 
 // Routes one event of the authoring screen. Escape goes to the canvas first, where it cancels a drag, then closes the
 // quit question; it never quits, since an author presses it to leave a field or a menu. Ctrl+Q and closing the window
@@ -144,6 +146,6 @@ enum class AuthoringRequest { None, Save };
 // the quit question is open nothing reaches the images; otherwise the canvas sees the event, then the viewer.
 AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
                                      QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
-                                     bool imguiWantsKeyboard);
+                                     bool imguiWantsKeyboard, bool imguiWantsText = false);
 
 }  // namespace polysim::gui

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include "imaging/window.h"
@@ -189,6 +190,8 @@ bool idField(const char* label, const std::string& id,
     if (field.typing == self && field.refused == self) field.refused = 0;
     return renamed;
 }
+
+void endTyping() { ImGui::ClearActiveID(); }
 
 void setSessionDuration(scenario::Scenario& s, double seconds) {
     seconds = std::max(1.0, seconds);

@@ -25,6 +25,11 @@ void drawRegionsAndOrder(AuthoringContext& ctx);
 void drawPatientAndVitals(AuthoringContext& ctx);
 void drawConclusion(AuthoringContext& ctx);
 
+// Leaves the field being typed in, as a click elsewhere would. Called at the start of a frame, before the widgets:
+// the field then sees itself left in that frame, so an id field renames (the screen does this before a save or a
+// quit that comes while typing).
+void endTyping();
+
 // ---- edit operations (no GUI) ----
 
 // "a, b ,c" -> {"a", "b", "c"}: items trimmed, empty ones dropped.

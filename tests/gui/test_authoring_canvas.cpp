@@ -391,13 +391,14 @@ struct RoutedScreen : Screen {
     QuitGuard quit;
     RoutedScreen() { SDL_InitSubSystem(SDL_INIT_EVENTS); }
     ~RoutedScreen() { SDL_QuitSubSystem(SDL_INIT_EVENTS); }
+    bool typing = false;  // a text field has the keyboard
     AuthoringRequest pump(SDL_Event e) {
         SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
         EXPECT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
         AuthoringRequest last = AuthoringRequest::None;
         for (SDL_Event got; SDL_PollEvent(&got);) {
             auto c = ctx();
-            last = routeAuthoringEvent(got, c, canvas, quit, Bindings::defaults(), false, false);
+            last = routeAuthoringEvent(got, c, canvas, quit, Bindings::defaults(), false, typing, typing);
         }
         return last;
     }
@@ -407,6 +408,11 @@ struct RoutedScreen : Screen {
         e.key.keysym.sym = sym;
         e.key.keysym.mod = mod;
         return pump(e);
+    }
+    AuthoringRequest closeWindow() {
+        SDL_Event close{};
+        close.type = SDL_QUIT;
+        return pump(close);
     }
     void mouse(Uint32 type, glm::dvec2 p) {
         if (type == SDL_MOUSEMOTION) {
@@ -465,10 +471,27 @@ TEST(AuthoringCanvas, QuittingDuringADragCancelsItSoNoDragIsLeftStuck) {
 
     // Ctrl+S asks the screen to save; closing the window asks to quit.
     EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::Save);
-    SDL_Event close{};
-    close.type = SDL_QUIT;
-    s.pump(close);
+    s.closeWindow();
     EXPECT_TRUE(s.quit.asking());
+}
+
+TEST(AuthoringCanvas, SavingOrQuittingWhileTypingWaitsForTheTypingToEnd) {
+    // An id typed but not yet left is renamed when its field is left: a save or a quit that comes first waits, so
+    // the file (or the question about unsaved changes) holds what was typed.
+    RoutedScreen s;
+    s.typing = true;
+    EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::FinishTypingFirst);
+    EXPECT_EQ(s.key(SDLK_q, KMOD_LCTRL), AuthoringRequest::FinishTypingFirst);
+    EXPECT_EQ(s.closeWindow(), AuthoringRequest::FinishTypingFirst);
+    EXPECT_FALSE(s.quit.asking());
+    EXPECT_FALSE(s.quit.quit()) << "quit before the typed id was taken";
+    // Typing 's' or 'q' in a field is typing, not a save.
+    EXPECT_EQ(s.key(SDLK_s), AuthoringRequest::None);
+    // Once the typing has ended, the same events do their work.
+    s.typing = false;
+    EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::Save);
+    s.closeWindow();
+    EXPECT_TRUE(s.quit.quit()) << "nothing unsaved: closing the window quits";
 }
 
 TEST(AuthoringCanvas, ScreenshotShowsFindingBoxesAndRegionLimits) {

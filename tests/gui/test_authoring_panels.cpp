@@ -294,14 +294,15 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
         ImGui::SetNextWindowSize(ImVec2(460, 300));
         ImGui::Begin("region");
         auto& r = s.regions[std::size_t(airway)];
+        // Where the field is drawn (a refusal is written under it, so it is not the last item).
+        field = ImVec2(ImGui::GetCursorScreenPos().x + 60, ImGui::GetCursorScreenPos().y + 6);
         if (polysim::gui::idField("id", r.id, [&](const std::string& from, const std::string& to) {
                 return polysim::gui::renameRegion(s, from, to);
             }))
             c.model.touch();
-        field = ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2, ImGui::GetItemRectMin().y + 4);
         ImGui::End();
     };
-    auto retype = [&](const std::string& text, const std::function<void()>& eachFrame) {
+    auto retype = [&](const std::string& text, const std::function<void()>& eachFrame, bool leave = true) {
         imgui.frame(ImVec2(-1, -1), false, draw);
         imgui.frame(field, true, draw);  // click into the field
         imgui.frame(field, false, draw);
@@ -316,6 +317,7 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
             imgui.frame(field, false, draw);
             eachFrame();
         }
+        if (!leave) return;
         imgui.key(ImGuiKey_Enter, true);  // leave the field
         imgui.frame(field, false, draw);
         imgui.key(ImGuiKey_Enter, false);
@@ -341,6 +343,17 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
     EXPECT_EQ(s.regions[std::size_t(airway)].id, "head_neck");
     EXPECT_EQ(std::count(s.readingOrder.begin(), s.readingOrder.end(), "head"), 1);
     EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+
+    // Ctrl+S or Ctrl+Q while the field is still typed in: the screen leaves the field before the next frame's
+    // widgets, so the typed id is renamed before the save writes the case or the quit asks about unsaved changes.
+    retype("neck", [] {}, false);
+    EXPECT_EQ(s.regions[std::size_t(airway)].id, "head_neck") << "typing alone renames nothing";
+    imgui.frame(field, false, [&] {
+        polysim::gui::endTyping();
+        draw();
+    });
+    EXPECT_EQ(s.regions[std::size_t(airway)].id, "neck") << "the typed id was lost when the field was left";
+    EXPECT_NE(std::find(s.readingOrder.begin(), s.readingOrder.end(), "neck"), s.readingOrder.end());
 }
 
 TEST(AuthoringPanels, ALongerSessionMovesTheDefaultDeadlinesAndKeepsTheChosenOnes) {

@@ -29,6 +29,16 @@ polysim::scenario::Scenario loadMotorcyclist(const std::string& test) {
     return r.scenario ? *r.scenario : polysim::scenario::Scenario{};
 }
 
+// The motorcyclist in an authoring model with the context the timeline and the Interruptions tab draw from.
+struct TimelineCase {
+    explicit TimelineCase(const std::string& test)
+        : model(loadMotorcyclist(test + "-source"), polysim::test::scratchDir(test) / "edited.toml") {}
+    AuthoringModel model;
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+};
+
 std::size_t indexOf(const polysim::scenario::Scenario& s, const std::string& id) {
     for (std::size_t i = 0; i < s.interruptions.size(); ++i)
         if (s.interruptions[i].id == id) return i;
@@ -266,11 +276,10 @@ TEST(AuthoringTimeline, RowsNeverOverlapAndEachBlockIsClickedWhereItIsSeen) {
     EXPECT_EQ(rows[6], 0) << "row 0 is free again at 95";
 
     // The motorcyclist's room on the strip of a 1280 x 720 window: a busy first minute.
-    auto dir = polysim::test::scratchDir("timeline-rows");
-    AuthoringModel model(loadMotorcyclist("timeline-rows-source"), dir / "edited.toml");
-    polysim::gui::Viewer viewer;
-    polysim::gui::AuthoringSelection selection;
-    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    TimelineCase c("timeline-rows");
+    auto& model = c.model;
+    auto& selection = c.selection;
+    auto& ctx = c.ctx;
     HeadlessImGui imgui;
     ImVec2 pos(468, 440), size(806, 170);
     auto draw = [&] { polysim::gui::drawInterruptionTimeline(ctx, pos, size); };
@@ -302,11 +311,10 @@ TEST(AuthoringTimeline, RowsNeverOverlapAndEachBlockIsClickedWhereItIsSeen) {
 TEST(AuthoringTimeline, TheInterruptionsTabFitsThePanelAndDrawingIsNoEdit) {
     // The authoring panel is 460 px wide at 1600 x 900; every interruption of the case, whatever its trigger, shows
     // its fields without sideways scrolling, and showing them changes nothing.
-    auto dir = polysim::test::scratchDir("timeline-editor");
-    AuthoringModel model(loadMotorcyclist("timeline-editor-source"), dir / "edited.toml");
-    polysim::gui::Viewer viewer;
-    polysim::gui::AuthoringSelection selection;
-    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    TimelineCase c("timeline-editor");
+    auto& model = c.model;
+    auto& selection = c.selection;
+    auto& ctx = c.ctx;
     HeadlessImGui imgui;
     const auto edits = model.edits();
     for (int i = 0; i < int(model.scenario().interruptions.size()); ++i) {

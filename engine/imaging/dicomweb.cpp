@@ -288,8 +288,11 @@ std::string firstLine(const std::string& body) {
 // One GET. Returns the head of a 2xx response after its body went to `sink`; throws DicomWebError otherwise.
 Head get(const Server& server, const std::string& url, const std::string& accept, const BodySink& sink) {
     initCurlOnce();
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    // One handle per thread, reset between requests: its connection cache lets a fetch of many single instances
+    // reuse one (TLS) connection instead of opening one per instance.
+    thread_local std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) throw DicomWebError(FailureKind::Connection, url, 0, "cannot start an HTTP transfer (libcurl)");
+    curl_easy_reset(curl.get());
     TransferState t;
     t.curl = curl.get();
     t.sink = &sink;

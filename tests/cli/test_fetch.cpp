@@ -112,6 +112,20 @@ TEST_F(Fetch, AFetchedStudyIsTheSourceStudyFileForFileAndVoxelForVoxel) {
     ASSERT_FALSE(line(info.out).empty()) << info.out;
     EXPECT_EQ(line(r.out), line(info.out));
     EXPECT_NE(r.out.find("polysim anonymize"), std::string::npos);
+    EXPECT_EQ(r.err.find('\r'), std::string::npos) << "no progress bar drawn into a file";
+}
+
+TEST_F(Fetch, OnATerminalAProgressBarCountsTheInstances) {
+    startServer();
+    // script(1) gives the command a terminal and records what it drew.
+    fs::path typescript = dir_ / "typescript";
+    CommandResult r = runShell("script -qec '" + polysimBinary().string() + " fetch " + server_->dicomWebUrl() +
+                               " --study " + study_ + " --out " + out().string() + "' " + typescript.string());
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    std::string drawn = readFile(typescript);
+    EXPECT_NE(drawn.find("\rseries 1/1 [##############################] 28/28 instances"), std::string::npos)
+        << drawn.substr(0, 2000);
+    EXPECT_NE(drawn.find("/28 instances"), std::string::npos);
 }
 
 TEST_F(Fetch, AUrlEndingInTheStudyNeedsNoStudyOptionAndListingDownloadsNothing) {

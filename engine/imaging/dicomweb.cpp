@@ -698,20 +698,37 @@ FetchReport fetchStudy(const Server& server, const std::string& studyUid, const 
         fs::create_directories(dir, ec);
         if (ec) throw DicomWebError(FailureKind::LocalFile, {}, 0, "cannot create " + dir.string() + ": " + ec.message());
         std::set<std::string> present = completeInstances(dir);
-        std::vector<InstanceInfo> instances = listInstances(server, studyUid, s.uid);
-
-        std::size_t listedPresent = 0;
-        for (const auto& inst : instances) listedPresent += present.count(inst.sopInstanceUid);
-        report.alreadyPresent += listedPresent;
+        const std::set<std::string> before = present;  // complete before this run
+        const std::string url = seriesUrl(server, studyUid, s.uid);
         ctx.progress.seriesUid = s.uid;
         ctx.progress.seriesIndex = i + 1;
+
+        // A series with nothing on disk whose size the server stated comes in one request, and is listed
+        // instance by instance only when fewer instances arrive (listing costs the server more than the series).
+        bool retrievedWhole = false;
+        if (before.empty() && s.instancesStated > 0) {
+            ctx.progress.instancesTotal = std::size_t(s.instancesStated);
+            ctx.progress.instancesDone = 0;
+            ctx.tell();
+            retrieve(ctx, url, dir, s.uid, present);
+            retrievedWhole = true;
+            if (present.size() >= std::size_t(s.instancesStated)) {
+                report.instancesTotal += present.size();
+                continue;
+            }
+        }
+        std::vector<InstanceInfo> instances = listInstances(server, studyUid, s.uid);
+        std::size_t listedPresent = 0;
+        for (const auto& inst : instances) {
+            listedPresent += present.count(inst.sopInstanceUid);
+            report.alreadyPresent += before.count(inst.sopInstanceUid);
+        }
         ctx.progress.instancesTotal = instances.size();
         ctx.progress.instancesDone = listedPresent;
         ctx.tell();
 
-        const std::string url = seriesUrl(server, studyUid, s.uid);
-        // A series with nothing on disk comes in one request; after an interruption only the missing instances.
-        if (listedPresent == 0 && !instances.empty()) retrieve(ctx, url, dir, s.uid, present);
+        // After an interruption only the missing instances come, one by one.
+        if (listedPresent == 0 && !instances.empty() && !retrievedWhole) retrieve(ctx, url, dir, s.uid, present);
         for (const auto& inst : instances)
             if (!present.count(inst.sopInstanceUid))
                 retrieve(ctx, url + "/instances/" + inst.sopInstanceUid, dir, s.uid, present);

@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "imaging/dicom_internal.h"
+
 namespace polysim::imaging::dicomweb {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -667,6 +669,7 @@ FetchReport fetchStudy(const Server& server, const std::string& studyUid, const 
                        const FetchOptions& options) {
     if (!plausibleUid(studyUid))
         throw std::invalid_argument("'" + studyUid + "' is not a StudyInstanceUID (digits and dots, at most 64)");
+    detail::registerCodecsOnce();  // also quiets DCMTK's log: a part that is not DICOM is reported here, by URL
     FetchReport report;
     report.folder = folder;
 

@@ -61,7 +61,7 @@ int runImport(const Args& args) {
     if (list && root.empty() && !source.empty() && source != "segmented" && source != "rsna-abdominal" &&
         source != "rsna-cspine")
         std::swap(source, root);
-    if (source.empty()) return usageError(kName, "which source? rsna-abdominal, rsna-cspine or segmented");
+    if (source.empty() && !list) return usageError(kName, "which source? rsna-abdominal, rsna-cspine or segmented");
     if (source != "rsna-abdominal" && source != "rsna-cspine" && source != "segmented" && !source.empty())
         return usageError(kName, "unknown source '" + source + "' (rsna-abdominal, rsna-cspine or segmented)");
     try {

@@ -2,6 +2,7 @@
 #include "importers/case_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -78,6 +79,13 @@ std::string listInWords(const std::vector<std::string>& items) {
     return out;
 }
 
+std::string inSentence(std::string label) {
+    // "Active extravasation" inside a sentence; "C2 fracture" keeps its capital.
+    if (label.size() > 1 && std::isupper((unsigned char)label[0]) && std::islower((unsigned char)label[1]))
+        label[0] = char(std::tolower((unsigned char)label[0]));
+    return label;
+}
+
 std::vector<Region> regionsFromSegmentation(const imaging::LabelMap& map, double zLo, double zHi) {
     const auto counts = imaging::labelCounts(map);
     std::vector<Region> out;
@@ -144,6 +152,17 @@ ImportedCase buildCase(const CaseRequest& req) {
             sp.kind = *req.seriesKind;
         if (sp.kind != before && sp.label == scenario::detail::defaultSeriesLabel(before))
             sp.label = scenario::detail::defaultSeriesLabel(sp.kind);
+        // The series id was made from the guessed kind ("noncontrast_2"): made again from the real one.
+        if (sp.kind != before && sp.id.rfind(before, 0) == 0) {
+            std::string id = sp.kind;
+            for (int n = 2; std::any_of(s.images.series.begin(), s.images.series.end(),
+                                        [&](const scenario::SeriesSpec& o) { return &o != &sp && o.id == id; });
+                 ++n)
+                id = sp.kind + "_" + std::to_string(n);
+            for (auto& r : s.regions)
+                if (r.series == sp.id) r.series = id;
+            sp.id = id;
+        }
     }
 
     // z range of the images: the regions newDicomCase spread over it give it.
@@ -231,7 +250,7 @@ ImportedCase buildCase(const CaseRequest& req) {
                                   : std::find(f.tell.begin(), f.tell.end(), role) != f.tell.end();
             if (!mine) continue;
             in.relatedFindings.push_back(f.id);
-            labels.push_back(f.label);
+            labels.push_back(inSentence(f.label));
             if (region.empty()) region = f.region;
             for (const auto& w : f.synonyms)
                 if (std::find(in.keywords.begin(), in.keywords.end(), w) == in.keywords.end() && in.keywords.size() < 12)

@@ -78,5 +78,7 @@ std::optional<std::string> phaseFromSegmentation(const imaging::Volume& ct, cons
 
 // "a, b and c"
 std::string listInWords(const std::vector<std::string>& items);
+// A label as it reads inside a sentence: "Active extravasation" -> "active extravasation" ("C2 fracture" stays).
+std::string inSentence(std::string label);
 
 }  // namespace polysim::importers

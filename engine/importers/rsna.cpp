@@ -382,7 +382,7 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
     req.dicomFolder = study;
     req.outFile = outFile;
     std::vector<std::string> names;
-    for (const auto& t : injuries) names.push_back(t.label);
+    for (const auto& t : injuries) names.push_back(names.empty() ? t.label : inSentence(t.label));
     req.title = "RSNA abdominal trauma, patient " + patientId + ": " +
                 (names.empty() ? std::string("no injury (a normal study)") : listInWords(names));
     req.licence = kRaticLicence;

@@ -95,7 +95,9 @@ TEST(ImportSegmented, InjuriesArePaintedInsideTheirStructures) {
     EXPECT_EQ(inside[3], total[3]);
     // Only bone was broken: every fracture voxel was denser than soft tissue before.
     for (std::size_t i = 0; i < before.size(); ++i) {
-        if (p.truth.labels[i] == 3) ASSERT_GE(before[i], 120);
+        if (p.truth.labels[i] == 3) {
+            ASSERT_GE(before[i], 120);
+        }
     }
 
     const auto loaded = scenario::loadScenario(dir / "spleen.toml");

@@ -44,18 +44,20 @@ bool inRegion(std::string_view region, const std::string& name) {
 
 struct RoleQuestion {
     std::string_view role, name, text, escalation;
+    std::string_view falseReassurance;  // the plausible wrong answer beside "nothing acute"
 };
 // What each specialist asks the radiologist when their region comes up.
 constexpr RoleQuestion kQuestions[] = {
     {"visceral_surgeon", "Dr Brandt", "Anything in the abdomen I need to take to theatre?",
-     "I need an answer to book theatre."},
+     "I need an answer to book theatre.", "Solid organs look intact; only a trace of free fluid."},
     {"vascular_surgeon", "Dr Okafor", "Is anything actively bleeding? Do I call interventional radiology?",
-     "If he's bleeding I need to know now."},
+     "If he's bleeding I need to know now.", "No contrast outside the vessels."},
     {"neurosurgeon", "Dr Weber", "How is the cervical spine? Can the collar come off?",
-     "I can't clear the spine without your read."},
-    {"orthopaedic_surgeon", "Dr Lindqvist", "Any fractures I need to fix today?", "Theatre is asking me now."},
+     "I can't clear the spine without your read.", "Alignment is normal and the cortex is intact."},
+    {"orthopaedic_surgeon", "Dr Lindqvist", "Any fractures I need to fix today?", "Theatre is asking me now.",
+     "Only old, healed changes in the bones."},
     {"trauma_leader", "Dr Mensah", "Give me the headline: anything life-threatening?",
-     "I need the headline before we move him."},
+     "I need the headline before we move him.", "Nothing immediately life-threatening."},
 };
 const RoleQuestion& questionFor(const std::string& role) {
     for (const auto& q : kQuestions)
@@ -267,9 +269,17 @@ ImportedCase buildCase(const CaseRequest& req) {
         }
         std::string yes = listInWords(labels);
         if (!yes.empty()) yes[0] = char(std::toupper((unsigned char)yes[0]));
-        in.answers.push_back({"yes", yes + ".", true, "Named what is there."});
-        in.answers.push_back({"nothing", "Nothing acute so far.", false,
-                              "There is " + listInWords(labels) + " in this case."});
+        const std::string missed = "There is " + listInWords(labels) + " in this case.";
+        std::vector<scenario::AnswerOption> answers{
+            {"yes", yes + ".", true, "Named what is there."},
+            {"reassure", std::string(q.falseReassurance), false, missed},
+            {"nothing", "Nothing acute so far.", false, missed},
+        };
+        // The right answer is not always the first button: its place follows the interruption's id.
+        std::size_t h = 0;
+        for (char c : in.id) h = h * 31 + std::size_t((unsigned char)c);
+        std::rotate(answers.begin(), answers.begin() + std::ptrdiff_t(h % answers.size()), answers.end());
+        in.answers = answers;
         s.interruptions.push_back(std::move(in));
     }
     // A missed Category 1 finding makes the patient worse, as bleeding does.

@@ -307,7 +307,9 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
     return t;
 }
 
+// A structure's name as a radiologist says it: "vertebrae_L1" -> "L1", "rib_left_10" -> "rib left 10".
 std::string words(std::string s) {
+    if (s.rfind("vertebrae_", 0) == 0) s = s.substr(10);
     std::replace(s.begin(), s.end(), '_', ' ');
     return s;
 }
@@ -522,7 +524,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
                     if (P.label(idx) == *bone && x.y < c.y) sum += x, ++nb;
                 });
                 if (nb) point = sum / double(nb);
-                normal = glm::normalize(glm::dvec3(0.15, 0.45, 1.0));
+                normal = glm::normalize(glm::dvec3(0.1, 0.25, 1.0));
             } else {
                 // Ribs at their outermost arc, the pelvis at its most anterior point (the pubic rami); the cut runs
                 // across the bone's local axis.
@@ -538,14 +540,16 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
                 radius = id == "rib_fracture" ? 14.0 : 22.0;
             }
             const glm::dvec3 sp = P.geometry().spacing;
-            const double half = std::max(1.1, 0.6 * std::min({sp.x, sp.y, sp.z}));
+            const double half = std::max(1.2, 0.75 * std::min({sp.x, sp.y, sp.z}));
+            const bool bodyOnly = id == "vertebral_fracture";
             P.forEachNear(bb, 2, [&](int i, int j, int k, std::size_t idx) {
                 if (P.label(idx) != *bone) return;
                 const glm::dvec3 x = P.at(i, j, k);
                 if (glm::length(x - point) > radius) return;
+                if (bodyOnly && x.y > c.y) return;  // the body, in front of the pedicles
                 const double u = glm::dot(x - point, normal) - 0.8 * P.smooth(x, 2.5, 8);
                 if (std::abs(u) > half) return;
-                if (P.hu(idx) < 120) return;  // marrow fat or soft tissue already
+                if (P.hu(idx) < 60) return;  // fatty marrow or soft tissue already: nothing to break
                 P.paint(idx, i, j, k, 35 + 10 * P.n(i, j, k, 9), injury, painted);
             });
         }

@@ -16,11 +16,11 @@ namespace {
 constexpr const char* kRaticLicence =
     "RSNA Abdominal Traumatic Injury CT (RATIC) Dataset, Copyright RSNA, 2023. Non-commercial use only (research "
     "and education). Cite: Rudie JD et al., The RSNA Abdominal Traumatic Injury CT (RATIC) Dataset, Radiology: "
-    "Artificial Intelligence 2024, doi 10.1148/ryai.240101.";
+    "Artificial Intelligence 2024 (arXiv:2405.19595).";
 constexpr const char* kCspineLicence =
-    "RSNA 2022 Cervical Spine Fracture Detection dataset, Copyright RSNA. Non-commercial use only (research and "
-    "education). Cite: Lin HM et al., The RSNA Cervical Spine Fracture CT Dataset, Radiology: Artificial "
-    "Intelligence 2023, doi 10.1148/ryai.230034.";
+    "RSNA Cervical Spine Fracture CT Dataset, Copyright RSNA, 2022 (RSNA 2022 Cervical Spine Fracture Detection). "
+    "Non-commercial use only (research and education). Cite: Lin HM et al., The RSNA Cervical Spine Fracture CT "
+    "Dataset, Radiology: Artificial Intelligence 2023.";
 
 // A CSV file read whole: a header and rows, cells by column name. Errors name the file and line.
 struct Csv {

@@ -200,32 +200,54 @@ std::string LabelMap::nameOf(int label) const {
 }
 
 StructureExtent structureExtent(const LabelMap& map, int label) {
-    StructureExtent e;
+    LabelMap one;
+    one.geometry = map.geometry;
+    one.labels.resize(map.labels.size());
+    std::transform(map.labels.begin(), map.labels.end(), one.labels.begin(),
+                   [label](uint16_t v) { return uint16_t(v == label ? 1 : 0); });
+    auto all = structureExtents(one);
+    return all.empty() ? StructureExtent{} : all.begin()->second;
+}
+
+std::map<int, StructureExtent> structureExtents(const LabelMap& map) {
+    struct Acc {
+        std::size_t n = 0;
+        glm::ivec3 lo{std::numeric_limits<int>::max()}, hi{std::numeric_limits<int>::min()};
+        glm::dvec3 sum{0.0};
+    };
+    std::map<int, Acc> acc;
     const auto& g = map.geometry;
-    glm::dvec3 sum(0.0);
-    glm::ivec3 lo(std::numeric_limits<int>::max()), hi(std::numeric_limits<int>::min());
     std::size_t idx = 0;
+    Acc* last = nullptr;
+    int lastLabel = -1;
     for (int k = 0; k < g.dims.z; ++k)
         for (int j = 0; j < g.dims.y; ++j)
             for (int i = 0; i < g.dims.x; ++i, ++idx) {
-                if (map.labels[idx] != label) continue;
-                ++e.voxels;
-                lo = glm::min(lo, glm::ivec3(i, j, k));
-                hi = glm::max(hi, glm::ivec3(i, j, k));
-                sum += glm::dvec3(i, j, k);
+                const int l = map.labels[idx];
+                if (!l) continue;
+                if (l != lastLabel) last = &acc[l], lastLabel = l;
+                ++last->n;
+                last->lo = glm::min(last->lo, glm::ivec3(i, j, k));
+                last->hi = glm::max(last->hi, glm::ivec3(i, j, k));
+                last->sum += glm::dvec3(i, j, k);
             }
-    if (!e.voxels) return e;
-    e.centroid = g.indexToPatient(sum / double(e.voxels));
-    e.lo = glm::dvec3(1e300);
-    e.hi = glm::dvec3(-1e300);
-    for (int c = 0; c < 8; ++c) {
-        const glm::dvec3 ijk((c & 1) ? hi.x + 0.5 : lo.x - 0.5, (c & 2) ? hi.y + 0.5 : lo.y - 0.5,
-                             (c & 4) ? hi.z + 0.5 : lo.z - 0.5);
-        const glm::dvec3 p = g.indexToPatient(ijk);
-        e.lo = glm::min(e.lo, p);
-        e.hi = glm::max(e.hi, p);
+    std::map<int, StructureExtent> out;
+    for (const auto& [l, a] : acc) {
+        StructureExtent e;
+        e.voxels = a.n;
+        e.centroid = g.indexToPatient(a.sum / double(a.n));
+        e.lo = glm::dvec3(1e300);
+        e.hi = glm::dvec3(-1e300);
+        for (int c = 0; c < 8; ++c) {
+            const glm::dvec3 p = g.indexToPatient(glm::dvec3((c & 1) ? a.hi.x + 0.5 : a.lo.x - 0.5,
+                                                             (c & 2) ? a.hi.y + 0.5 : a.lo.y - 0.5,
+                                                             (c & 4) ? a.hi.z + 0.5 : a.lo.z - 0.5));
+            e.lo = glm::min(e.lo, p);
+            e.hi = glm::max(e.hi, p);
+        }
+        out[l] = e;
     }
-    return e;
+    return out;
 }
 
 std::map<int, std::size_t> labelCounts(const LabelMap& map) {

@@ -49,6 +49,8 @@ struct StructureExtent {
     glm::dvec3 centre() const { return (lo + hi) / 2.0; }
 };
 StructureExtent structureExtent(const LabelMap& map, int label);
+// Every structure's extent in one pass over the map (a whole-body map has over a hundred).
+std::map<int, StructureExtent> structureExtents(const LabelMap& map);
 // Every label present with its voxel count.
 std::map<int, std::size_t> labelCounts(const LabelMap& map);
 

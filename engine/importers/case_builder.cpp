@@ -89,14 +89,13 @@ std::string inSentence(std::string label) {
 }
 
 std::vector<Region> regionsFromSegmentation(const imaging::LabelMap& map, double zLo, double zHi) {
-    const auto counts = imaging::labelCounts(map);
+    const auto extents = imaging::structureExtents(map);
     std::vector<Region> out;
     for (const auto& id : scenario::defaultReadingOrder()) {
         if (id == "scout") continue;
         double lo = 1e300, hi = -1e300;
-        for (const auto& [label, n] : counts) {
-            if (n < 20 || !inRegion(id, map.nameOf(label))) continue;
-            const auto e = imaging::structureExtent(map, label);
+        for (const auto& [label, e] : extents) {
+            if (e.voxels < 20 || !inRegion(id, map.nameOf(label))) continue;
             lo = std::min(lo, e.lo.z);
             hi = std::max(hi, e.hi.z);
         }

@@ -466,6 +466,8 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
     // Which fractured vertebra each box belongs to: the mask under its centre, else the nearest fractured vertebra
     // by height (masks), else by order from the top.
     std::map<int, std::vector<PatientBox>> boxesOf;
+    const std::map<int, imaging::StructureExtent> levelExtents = seg ? imaging::structureExtents(*seg)
+                                                               : std::map<int, imaging::StructureExtent>{};
     auto [slo, shi] = seriesBox(*main);
     for (const auto& b : boxes) {
         int owner = 0;
@@ -480,8 +482,8 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
             if (!owner) {
                 double best = 1e300;
                 for (int v : fractured)
-                    if (auto e = imaging::structureExtent(*seg, v); e.voxels) {
-                        const double dz = std::abs(e.centroid.z - centre.z);
+                    if (auto e = levelExtents.find(v); e != levelExtents.end()) {
+                        const double dz = std::abs(e->second.centroid.z - centre.z);
                         if (dz < best) best = dz, owner = v;
                     }
             }
@@ -516,8 +518,8 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
             for (const auto& b : boxesOf[v]) t.lo = glm::min(t.lo, b.lo), t.hi = glm::max(t.hi, b.hi);
             t.source = "train.csv " + name + "; " + std::to_string(boxesOf[v].size()) +
                        " box(es) in train_bounding_boxes.csv";
-        } else if (seg && imaging::structureExtent(*seg, v).voxels) {
-            const auto e = imaging::structureExtent(*seg, v);
+        } else if (levelExtents.count(v)) {
+            const auto& e = levelExtents.at(v);
             t.lo = e.lo;
             t.hi = e.hi;
             t.source = "train.csv " + name + "; no box, located by the " + name + " mask";

@@ -4,6 +4,7 @@
 
 #include "imaging/dicom_loader.h"
 #include "imaging/segmentation.h"
+#include "scenario/loader.h"
 #include "support/test_env.h"
 
 using namespace polysim;
@@ -56,5 +57,25 @@ TEST(SegmentationOnDicom, ExampleMaskLandsOnItsSeries) {
         spleen && liver && counts.count(*spleen) && counts.count(*liver)) {
         EXPECT_GT(imaging::structureExtent(placed, *spleen).centroid.x,
                   imaging::structureExtent(placed, *liver).centroid.x);
+    }
+}
+
+// The whole import on the example's DICOM series: the laceration's ground truth lies in the spleen of the mask.
+TEST(SegmentationOnDicom, InjuriesInsertedIntoTheExampleSeries) {
+    if (!exampleDicom()) GTEST_SKIP() << "the loader does not yet group example_ct_dicom (no SeriesInstanceUID)";
+    const fs::path dir = test::scratchDir("seg_dicom_import");
+    auto r = test::runPolysim("import segmented '" + (tsDir() / "example_ct_dicom").string() + "' --masks '" +
+                              (tsDir() / "example_seg_dicom.nii.gz").string() +
+                              "' --insert splenic_laceration,rib_fracture --out '" + (dir / "case.toml").string() + "'");
+    ASSERT_EQ(r.exitCode, 0) << r.err << r.out;
+    const auto loaded = scenario::loadScenario(dir / "case.toml");
+    ASSERT_TRUE(loaded.ok()) << scenario::formatDiagnostics(loaded.diagnostics);
+    const auto seg = imaging::readSegmentation(tsDir() / "example_seg_dicom.nii.gz");
+    const auto spleen = imaging::structureExtent(seg, *seg.labelOf("spleen"));
+    const auto* lac = loaded.scenario->findFinding("splenic_laceration");
+    ASSERT_TRUE(lac);
+    for (int a = 0; a < 3; ++a) {
+        EXPECT_GT(lac->centreLps[a], spleen.lo[a] - 5) << a;
+        EXPECT_LT(lac->centreLps[a], spleen.hi[a] + 5) << a;
     }
 }

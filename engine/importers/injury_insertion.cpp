@@ -462,12 +462,15 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
                 const double a = glm::dot(x, axis);
                 const glm::dvec3 across = x - axis * a;
                 const double r2 = (a / stretch) * (a / stretch) + glm::dot(across, across);
-                const double edge = radius * (1.0 + 0.25 * P.smooth(P.at(i, j, k), 3.0, 4));
+                // Ragged at two scales, as contrast spreading through clot is, not a smooth egg.
+                const glm::dvec3 at = P.at(i, j, k);
+                const double edge = radius * (1.0 + 0.25 * P.smooth(at, 3.0, 4) + 0.18 * P.smooth(at, 1.3, 10));
                 if (r2 > edge * edge) return;
                 const int16_t v = P.hu(idx);
                 if (v < -250 || v > 600) return;
                 const double core = 1.0 - std::sqrt(r2) / edge;
-                P.paint(idx, i, j, k, value * (0.75 + 0.35 * core) + 15 * P.n(i, j, k, 5), injury, painted);
+                P.paint(idx, i, j, k, value * (0.7 + 0.4 * core + 0.12 * P.smooth(at, 2.0, 11)) + 15 * P.n(i, j, k, 5),
+                        injury, painted);
             });
         } else if (id == "hemoperitoneum") {
             // Around each of liver and spleen on its dependent (posterior) and outer side, and behind the bladder.

@@ -159,6 +159,12 @@ double round1(double v) {
 }
 }  // namespace
 
+void fillConclusionAndReport(Scenario& s) {
+    s.conclusion = {};
+    conclusionSkeleton(s);
+    s.expertReport = reportSkeleton(s);
+}
+
 std::string caseIdFromFile(const fs::path& file) {
     std::string id;
     for (char c : file.stem().string()) {

@@ -44,6 +44,10 @@ NewCase newPhantomCase(const std::filesystem::path& outFile, const NewPhantomCas
 // NewCaseError naming the folder when it does not exist or holds no loadable CT series.
 NewCase newDicomCase(const std::filesystem::path& dicomFolder, const std::filesystem::path& outFile);
 
+// The conclusion's key points (one per finding, Category 1 first) and the expert report's skeleton in reading order,
+// made again from the case's findings (after an importer has added them).
+void fillConclusionAndReport(Scenario& scenario);
+
 // A valid scenario id from a file name: "Fall from height.toml" -> "fall_from_height".
 std::string caseIdFromFile(const std::filesystem::path& file);
 

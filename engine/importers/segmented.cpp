@@ -1,0 +1,122 @@
+// `polysim import segmented`: a real normal CT and its segmentation, injuries painted in, written as a derived
+// series and a case with the ground truth.
+#include <algorithm>
+
+#include "imaging/dicom_loader.h"
+#include "imaging/segmentation.h"
+#include "importers/derived_series.h"
+#include "importers/importers.h"
+#include "importers/injury_insertion.h"
+
+namespace polysim::importers {
+namespace fs = std::filesystem;
+
+namespace {
+bool isNifti(const fs::path& p) {
+    std::string n = p.filename().string();
+    std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return n.ends_with(".nii") || n.ends_with(".nii.gz");
+}
+
+std::string words(std::string s) {
+    std::replace(s.begin(), s.end(), '_', ' ');
+    return s;
+}
+}  // namespace
+
+ImportedCase importSegmented(const SegmentedImport& r) {
+    if (r.injuries.empty()) throw ImportError("which injuries? (--insert splenic_laceration,hemoperitoneum,...)");
+    for (const auto& id : r.injuries) {
+        const auto& all = insertableInjuries();
+        if (std::none_of(all.begin(), all.end(), [&](const InsertableInjury& k) { return k.id == id; })) {
+            std::vector<std::string> ids;
+            for (const auto& k : all) ids.push_back(k.id);
+            throw ImportError("unknown injury '" + id + "' (injuries that can be inserted: " + listInWords(ids) + ")");
+        }
+    }
+    const fs::path images = r.imagesFolder.empty()
+                                ? fs::absolute(r.outFile).parent_path() / (r.outFile.stem().string() + "_images")
+                                : fs::absolute(r.imagesFolder);
+    std::error_code ec;
+    if (fs::exists(images, ec) && !fs::is_empty(images, ec))
+        throw ImportError(images.string() + " already exists and is not empty: not writing the derived series over "
+                                            "it (remove it or choose another --images)");
+
+    std::shared_ptr<imaging::Volume> ct;
+    try {
+        if (isNifti(r.ct) && !fs::is_directory(r.ct, ec))
+            ct = imaging::readNiftiCt(r.ct);
+        else
+            ct = imaging::loadCtVolume(r.ct, r.seriesUid);
+    } catch (const std::exception& e) {
+        throw ImportError(std::string("the CT cannot be read: ") + e.what());
+    }
+    imaging::LabelMap seg;
+    try {
+        std::optional<std::map<int, std::string>> names;
+        if (r.labelNames) names = imaging::readLabelNames(*r.labelNames);
+        seg = imaging::placeOnGeometry(imaging::readSegmentation(r.masks, names), ct->geometry());
+    } catch (const imaging::SegmentationError& e) {
+        throw ImportError(std::string("the masks do not fit the CT: ") + e.what());
+    }
+    InsertionOptions io;
+    io.injuries = r.injuries;
+    io.seed = r.seed;
+    std::vector<std::string> notes;
+    if (r.phase) {
+        io.phase = *r.phase;
+    } else if (auto p = phaseFromSegmentation(*ct, seg)) {
+        io.phase = *p;
+        notes.push_back("Contrast phase '" + io.phase + "' from the HU of the aorta and the portal vein in the masks.");
+    } else {
+        notes.push_back("The masks have no aorta and portal vein to tell the phase: taken as portal venous "
+                        "(--phase to say otherwise).");
+    }
+    InsertionResult inserted = insertInjuries(*ct, seg, io);
+
+    std::vector<std::string> names;
+    for (const auto& t : inserted.truths) names.push_back(words(t.id));
+    const std::string list = listInWords(names);
+    DerivedSeriesText text;
+    const std::string phaseWords = io.phase == "arterial" ? "Arterial" : io.phase == "noncontrast" ? "Non-contrast"
+                                                                                                  : "Portal venous";
+    text.seriesDescription = phaseWords + " CT, injuries inserted";
+    text.derivationDescription = "Injuries painted into a real CT by polysim import segmented (" + list +
+                                 "), inside the structures of its segmentation; not an original acquisition. "
+                                 "Source images: " + r.ct.filename().string() + "; masks: " +
+                                 r.masks.filename().string() + "; seed " + std::to_string(r.seed) + ".";
+    text.imageComments = "SIMULATED INJURIES for teaching: " + list + ". Ground truth in " +
+                         r.outFile.filename().string() + ".";
+    text.contrast = io.phase == "noncontrast" ? "" : "IV contrast";
+    text.seriesNumber = 2;
+    try {
+        writeDerivedSeries(*ct, images, text);
+        imaging::writeNiftiLabels(inserted.truthMap, images.parent_path() / (r.outFile.stem().string() + "_truth.nii.gz"));
+    } catch (const std::exception& e) {
+        throw ImportError(e.what());
+    }
+
+    CaseRequest req;
+    req.dicomFolder = images;
+    req.outFile = r.outFile;
+    std::string title = list;
+    if (!title.empty()) title[0] = char(std::toupper((unsigned char)title[0]));
+    req.title = title + " (inserted into a real CT)";
+    req.licence = r.licence.empty()
+                      ? "Derived from the CT " + r.ct.filename().string() +
+                            " with injuries painted in by polysim; the source images' licence and citation apply "
+                            "(state them here)."
+                      : r.licence + " Injuries painted in by polysim (derived images).";
+    req.mechanism = "Blunt trauma (simulated): " + list + " were painted into a real CT of a patient without "
+                                                        "these injuries.";
+    req.learningObjectives = {"Find and call " + list + " on real anatomy"};
+    req.injuries = inserted.truths;
+    req.seriesKind = io.phase;
+    req.segmentation = seg;
+    req.notes = notes;
+    req.notes.push_back("Derived series (new UIDs) in " + images.string() + "; the changed voxels, labelled by "
+                        "injury, in " + (r.outFile.stem().string() + "_truth.nii.gz") + " beside it.");
+    return buildCase(req);
+}
+
+}  // namespace polysim::importers

@@ -270,9 +270,9 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
             if (!localizer) localizer = &r;
             continue;
         }
-        if (!r.loadable || r.slices.empty() || !seen.insert(r.seriesInstanceUid).second) continue;
+        if (!r.loadable || r.slices.empty() || !seen.insert(imaging::seriesKey(r)).second) continue;
         try {
-            volumes.push_back(&imaging::chooseCtSeries(scan, r.seriesInstanceUid));
+            volumes.push_back(&imaging::chooseCtSeries(scan, imaging::seriesKey(r)));
         } catch (const imaging::DicomLoadError&) {
         }
     }
@@ -298,7 +298,7 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
         sp.label = r.description.empty() ? detail::defaultSeriesLabel(kind) : r.description;
         sp.folder = seriesFolder(r, root);
         sp.folderText = folderText(sp.folder, outFile);
-        sp.seriesInstanceUid = r.seriesInstanceUid;
+        sp.seriesInstanceUid = imaging::seriesKey(r);
         sp.arrivalSeconds = arrival;
         sp.arrivalDurationSeconds = duration;
         return sp;

@@ -239,5 +239,35 @@ TEST(BodyLandmarks, ASegmentationDrivesTheLandmarksByItsStructureNames) {
     EXPECT_THROW(findLandmarks(labels), std::invalid_argument) << "a segmentation off the CT's grid is refused";
 }
 
+TEST(BodyLandmarks, TheLandmarksCommandPrintsRegionsAndRefusesBadInputClearly) {
+    const fs::path chest = fixturesDir() / "real/lidc-idri-0001-chest";
+    auto r = runPolysim("landmarks --json '" + chest.string() + "'");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("\"id\": \"chest_lungs\""), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("\"id\": \"head\""), std::string::npos) << "no head region on a chest CT";
+    EXPECT_NE(r.out.find("\"phase\": \"arterial\""), std::string::npos);
+
+    auto missing = runPolysim("landmarks /no/such/folder");
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_NE(missing.err.find("/no/such/folder"), std::string::npos) << missing.err;
+    auto none = runPolysim("landmarks");
+    EXPECT_EQ(none.exitCode, 2) << "a usage error";
+    EXPECT_NE(none.err.find("missing PATH"), std::string::npos) << none.err;
+}
+
+TEST(BodyLandmarks, ACoronalSeriesGetsNoInventedLandmarks) {
+    VolumeGeometry g;
+    g.dims = {64, 64, 40};
+    g.spacing = {2, 2, 2};
+    g.direction = glm::dmat3(glm::dvec3(1, 0, 0), glm::dvec3(0, 0, -1), glm::dvec3(0, 1, 0));  // slices along y
+    Volume v(g, 40);
+    v.markAllReady();
+    const auto L = findLandmarks(v);
+    EXPECT_FALSE(L.body || L.lungs || L.cranium || L.spine);
+    ASSERT_FALSE(L.notes.empty());
+    EXPECT_NE(L.notes.front().find("not axial"), std::string::npos) << L.notes.front();
+    EXPECT_TRUE(scenario::regionsFromLandmarks(L).empty()) << "no region is placed without landmarks";
+}
+
 }  // namespace
 }  // namespace polysim::test

@@ -43,7 +43,7 @@ json seriesJson(const SeriesReport& s, const LoadedSeries& loaded) {
     const SeriesReport& r = loaded.attempted && loaded.error.empty() ? loaded.report.series : s;
     json j;
     j["id"] = r.id;
-    j["series_instance_uid"] = r.seriesInstanceUid;
+    j["series_instance_uid"] = r.seriesInstanceUid.empty() ? json(nullptr) : json(r.seriesInstanceUid);
     j["study_instance_uid"] = r.studyInstanceUid;
     j["description"] = r.description;
     j["modality"] = r.modality;

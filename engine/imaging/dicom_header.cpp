@@ -256,10 +256,9 @@ FileHeader readFileHeader(const fs::path& path) {
     h.statedGantryTilt = getDouble(ds, DCM_GantryDetectorTilt);
     for (const auto& a : kIdentifying)
         if (!getString(ds, a.key).empty()) h.identifying.push_back(a.name);
-    if (h.seriesInstanceUid.empty()) {
-        h.skipReason = "image without SeriesInstanceUID (0020,000E)";
-        return h;
-    }
+    // Images without a SeriesInstanceUID are kept: the scan groups them by what else they say (dicom_scan.cpp).
+    h.hasSeriesNumber = getInt(ds, DCM_SeriesNumber).has_value();
+    h.convolutionKernel = getString(ds, DCM_ConvolutionKernel);
 
     SliceHeader base;
     base.file = path;

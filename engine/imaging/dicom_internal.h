@@ -23,6 +23,8 @@ struct FileHeader {
     std::vector<SliceHeader> images;                    // one per frame
     std::string seriesInstanceUid, studyInstanceUid, description, modality;
     int seriesNumber = 0;
+    bool hasSeriesNumber = false;
+    std::string convolutionKernel;  // tells two reconstructions apart when the SeriesInstanceUID is missing
     std::optional<double> statedGantryTilt;
     std::vector<std::string> identifying;
 };

@@ -134,7 +134,11 @@ struct LoadOptions {
 // does not exist or cannot be read.
 ScanReport scanDicom(const std::filesystem::path& path, const ProgressCallback& progress = {});
 
-// Chooses the series to load: by id or SeriesInstanceUID if given, else the largest axial CT series that is not a
+// What names a whole DICOM series (all its parts): its SeriesInstanceUID, or for images that carry none, the id the
+// scan derived from their study, series number, orientation and geometry ("nouid-3-1a2b3c4d").
+std::string seriesKey(const SeriesReport& series);
+
+// Chooses the series to load: by id or SeriesInstanceUID (or seriesKey) if given, else the largest axial CT series that is not a
 // localizer (falling back to the largest other CT volume). Throws NoCtSeriesError / SeriesNotFoundError.
 const SeriesReport& chooseCtSeries(const ScanReport& scan, const std::string& seriesInstanceUid = {});
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <limits>
@@ -282,6 +283,38 @@ void mergeThicknessParts(std::map<StackKey, std::vector<SliceHeader>>& stacks) {
     }
 }
 
+// Images without a SeriesInstanceUID are grouped as dcm2niix groups them: by study, series number, orientation and
+// geometry (matrix, pixel spacing), and also by modality, description and reconstruction kernel, so that two
+// reconstructions of one acquisition stay apart. The id is derived from these values, so it is the same on every scan
+// of the folder and a case file can name it.
+std::string groupIdWithoutSeriesUid(const FileHeader& h) {
+    const SliceHeader& s = h.images.front();
+    std::string key = h.studyInstanceUid + '|' + (h.hasSeriesNumber ? std::to_string(h.seriesNumber) : "-") + '|' +
+                      h.modality + '|' + h.description + '|' + h.convolutionKernel + '|' + std::to_string(s.rows) +
+                      'x' + std::to_string(s.columns) + '|' + (s.localizer ? "L" : "");
+    char buf[32];
+    for (double v : {s.rowDirection.x, s.rowDirection.y, s.rowDirection.z, s.columnDirection.x, s.columnDirection.y,
+                     s.columnDirection.z, s.pixelSpacing.x, s.pixelSpacing.y}) {
+        std::snprintf(buf, sizeof buf, "|%.3f", v + 0.0);  // + 0.0: -0.000 and 0.000 are one orientation
+        key += buf;
+    }
+    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a: stable across runs and machines
+    for (unsigned char c : key) hash = (hash ^ c) * 1099511628211ull;
+    std::snprintf(buf, sizeof buf, "%08x", unsigned(hash ^ (hash >> 32)));
+    return "nouid-" + (h.hasSeriesNumber ? std::to_string(h.seriesNumber) : std::string("x")) + "-" + buf;
+}
+
+// The plain-words warning for a series grouped without a SeriesInstanceUID: what was missing and what stood in.
+std::string groupedWithoutUidWarning(const FileHeader& h, std::size_t files) {
+    std::string missing = "SeriesInstanceUID (0020,000E)";
+    if (h.studyInstanceUid.empty()) missing += ", StudyInstanceUID (0020,000D)";
+    if (!h.hasSeriesNumber) missing += ", SeriesNumber (0020,0011)";
+    return std::to_string(files) + " file(s) without " + missing + ": grouped into one series by " +
+           (h.studyInstanceUid.empty() ? std::string("") : "study, ") +
+           (h.hasSeriesNumber ? "series number " + std::to_string(h.seriesNumber) + ", " : std::string("")) +
+           "orientation, matrix, pixel spacing, description and kernel (as dcm2niix does); the id is made from them";
+}
+
 }  // namespace
 
 ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
@@ -336,8 +369,9 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
             if (!(h.isDicomdir && headers.size() > 1)) report.skipped.push_back({h.path, h.skipReason});
             continue;
         }
-        if (!bySeries.count(h.seriesInstanceUid)) seriesOrder.push_back(h.seriesInstanceUid);
-        bySeries[h.seriesInstanceUid].push_back(&h);
+        const std::string key = h.seriesInstanceUid.empty() ? groupIdWithoutSeriesUid(h) : h.seriesInstanceUid;
+        if (!bySeries.count(key)) seriesOrder.push_back(key);
+        bySeries[key].push_back(&h);
     }
     for (const auto& uid : seriesOrder) {
         const auto& members = bySeries[uid];
@@ -359,7 +393,7 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
         const FileHeader& any = *members.front();
         for (std::size_t p = 0; p < parts.size(); ++p) {
             SeriesReport r;
-            r.seriesInstanceUid = uid;
+            r.seriesInstanceUid = members.front()->seriesInstanceUid;  // empty for a group made without one
             r.id = p == 0 ? uid : uid + "#" + std::to_string(p + 1);
             r.studyInstanceUid = any.studyInstanceUid;
             r.description = any.description;
@@ -375,6 +409,7 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
                 r.warnings.push_back(p == 0 ? "this DICOM series also holds " + std::to_string(parts.size() - 1) +
                                                   " part(s) that cannot join this volume; listed separately"
                                             : "split from series " + uid + ": " + r.splitReason);
+            if (r.seriesInstanceUid.empty()) r.warnings.push_back(groupedWithoutUidWarning(any, members.size()));
             r.identifyingAttributes.assign(seriesIdentifying.begin(), seriesIdentifying.end());
             analyse(r);
             report.series.push_back(std::move(r));
@@ -383,6 +418,11 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
     }
     report.identifyingAttributes.assign(identifying.begin(), identifying.end());
     return report;
+}
+
+std::string seriesKey(const SeriesReport& series) {
+    if (!series.seriesInstanceUid.empty()) return series.seriesInstanceUid;
+    return series.id.substr(0, series.id.find('#'));
 }
 
 const SeriesReport& chooseCtSeries(const ScanReport& scan, const std::string& uid) {
@@ -394,11 +434,11 @@ const SeriesReport& chooseCtSeries(const ScanReport& scan, const std::string& ui
         const SeriesReport* best = nullptr;
         for (const auto& s : scan.series) {
             if (s.id == uid) return s;  // exact part asked for
-            if (s.seriesInstanceUid == uid && s.loadable && (!best || s.imageCount > best->imageCount)) best = &s;
+            if (seriesKey(s) == uid && s.loadable && (!best || s.imageCount > best->imageCount)) best = &s;
         }
         if (best) return *best;
         for (const auto& s : scan.series)
-            if (s.seriesInstanceUid == uid)
+            if (seriesKey(s) == uid)
                 throw SeriesNotLoadableError("series " + uid + " in " + scan.input.string() +
                                              " cannot be loaded as a volume: " + s.notLoadableReason);
         throw SeriesNotFoundError("no series " + uid + " in " + scan.input.string() + " (" + describe() +

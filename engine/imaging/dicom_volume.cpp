@@ -339,7 +339,7 @@ std::shared_ptr<Volume> loadLocalizer(const ScanReport& scan, const std::string&
     const SeriesReport* chosen = nullptr;
     for (const auto& s : scan.series) {
         if (!s.localizer || s.slices.empty()) continue;
-        if (!uid.empty() && s.id != uid && s.seriesInstanceUid != uid) continue;
+        if (!uid.empty() && s.id != uid && seriesKey(s) != uid) continue;
         if (!chosen || s.imageCount > chosen->imageCount) chosen = &s;
     }
     if (!chosen)

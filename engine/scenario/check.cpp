@@ -200,7 +200,7 @@ private:
             // A scout is a localizer, a projection never stacked into a volume: it only has to be there.
             for (const auto& r : scan->series)
                 if (r.localizer && (sp.seriesInstanceUid.empty() || r.id == sp.seriesInstanceUid ||
-                                    r.seriesInstanceUid == sp.seriesInstanceUid))
+                                    imaging::seriesKey(r) == sp.seriesInstanceUid))
                     return;
             if (sp.seriesInstanceUid.empty()) {
                 report_.error(where, "no localizer (scout) image in " + sp.folder.string() + " for series '" + sp.id +
@@ -215,7 +215,7 @@ private:
         } catch (const std::exception& e) {
             std::vector<std::string> uids;
             for (const auto& r : scan->series)
-                if (r.isCt && uids.size() < 6) uids.push_back(r.seriesInstanceUid);
+                if (r.isCt && uids.size() < 6) uids.push_back(imaging::seriesKey(r));
             const SourceLocation uidWhere = sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where);
             if (!sp.seriesInstanceUid.empty())
                 report_.error(uidWhere, "series UID '" + sp.seriesInstanceUid + "' of series '" + sp.id +
@@ -229,7 +229,7 @@ private:
         }
         if (!chosen->loadable) {
             report_.error(sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where),
-                          "series '" + sp.id + "' (" + chosen->seriesInstanceUid + ") cannot be loaded as a volume: " +
+                          "series '" + sp.id + "' (" + chosen->id + ") cannot be loaded as a volume: " +
                               chosen->notLoadableReason);
             return;
         }

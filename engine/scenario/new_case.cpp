@@ -10,8 +10,10 @@
 #include <map>
 #include <set>
 
+#include "imaging/body_landmarks.h"
 #include "imaging/dicom_loader.h"
 #include "phantom/phantom.h"
+#include "scenario/image_regions.h"
 #include "scenario/internal.h"
 #include "scenario/loader.h"
 #include "scenario/writer.h"
@@ -138,7 +140,8 @@ std::pair<double, double> zRange(const imaging::SeriesReport& r) {
 }
 
 // A first guess at what a series is, from its description; the author corrects it in the file.
-std::string guessKind(const imaging::SeriesReport& r) {
+// The kind the description names ("head", "arterial", "portal"), or empty when it names none.
+std::string kindFromDescription(const imaging::SeriesReport& r) {
     const std::string d = lower(r.description);
     auto has = [&](std::initializer_list<const char*> words) {
         return std::any_of(words.begin(), words.end(), [&](const char* w) { return d.find(w) != std::string::npos; });
@@ -146,6 +149,12 @@ std::string guessKind(const imaging::SeriesReport& r) {
     if (has({"head", "brain", "skull", "cran", "cerebr", "schaedel", "cct"})) return "head";
     if (has({"arter", "angio", "cta", "polytrauma"})) return "arterial";
     if (has({"portal", "venous", "pv "})) return "portal";
+    return {};
+}
+
+// A first guess from the description, else from the field of view and the stack's length.
+std::string guessKind(const imaging::SeriesReport& r) {
+    if (auto kind = kindFromDescription(r); !kind.empty()) return kind;
     // No telling words: a head CT is reconstructed in a small field of view (about 250 mm against 350 to 500 for
     // the body) and its stack is short.
     const double fov = std::max(r.pixelSpacing.x * r.matrix.x, r.pixelSpacing.y * r.matrix.y);
@@ -276,9 +285,9 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
             if (!localizer) localizer = &r;
             continue;
         }
-        if (!r.loadable || r.slices.empty() || !seen.insert(r.seriesInstanceUid).second) continue;
+        if (!r.loadable || r.slices.empty() || !seen.insert(imaging::seriesKey(r)).second) continue;
         try {
-            volumes.push_back(&imaging::chooseCtSeries(scan, r.seriesInstanceUid));
+            volumes.push_back(&imaging::chooseCtSeries(scan, imaging::seriesKey(r)));
         } catch (const imaging::DicomLoadError&) {
         }
     }
@@ -304,43 +313,80 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
         sp.label = r.description.empty() ? detail::defaultSeriesLabel(kind) : r.description;
         sp.folder = seriesFolder(r, root);
         sp.folderText = folderText(sp.folder, outFile);
-        sp.seriesInstanceUid = r.seriesInstanceUid;
+        sp.seriesInstanceUid = imaging::seriesKey(r);
         sp.arrivalSeconds = arrival;
         sp.arrivalDurationSeconds = duration;
         return sp;
     };
     if (localizer) s.images.series.push_back(spec(*localizer, "scout", 0, 0));
-    // The first volume 20 s after the scout, the next ones 30 s apart, each streaming in over 20 s.
+    // Each volume is read once: its landmarks give the regions it shows, its aorta and liver the contrast phase.
     double zLo = 1e300, zHi = -1e300;
-    bool headOnly = true;
+    std::vector<std::vector<Region>> perSeries;
+    std::vector<std::string> found;
     for (std::size_t i = 0; i < volumes.size(); ++i) {
-        const std::string kind = guessKind(*volumes[i]);
-        headOnly = headOnly && kind == "head";
-        s.images.series.push_back(spec(*volumes[i], kind, 20.0 + 30.0 * double(i), 20));
-        auto [lo, hi] = zRange(*volumes[i]);
+        const imaging::SeriesReport& r = *volumes[i];
+        std::string kind;
+        std::string what = r.description.empty() ? imaging::seriesKey(r) : r.description;
+        try {
+            imaging::LoadOptions lo;
+            lo.computeStatistics = false;
+            const auto volume = imaging::loadCtVolume(scan, r.id, lo);
+            const auto landmarks = imaging::findLandmarks(*volume);
+            const auto contrast = imaging::estimateContrastPhase(*volume, landmarks);
+            // A phase the description names is what the radiographer recorded; the images decide when it is silent.
+            const std::string fromImages = seriesKindFromImages(landmarks, contrast);
+            kind = kindFromDescription(r);
+            std::string said = kind.empty() ? std::string() : " (named in the description";
+            if (!kind.empty() && !fromImages.empty() && fromImages != kind)
+                said += "; the images look " + fromImages + ": check it";
+            if (!said.empty()) said += ")";
+            if (kind.empty()) kind = fromImages;
+            std::vector<std::string> why;
+            auto regions = regionsFromLandmarks(landmarks, &why);
+            const auto [zLow, zHigh] = zRange(r);
+            for (auto& region : regions) {
+                region.zFromMm = std::max(region.zFromMm, round1(zLow));
+                region.zToMm = std::min(region.zToMm, round1(zHigh));
+            }
+            perSeries.push_back(std::move(regions));
+            found.push_back("Series '" + what + "': " + (kind.empty() ? guessKind(r) + " (guessed)" : kind) + said +
+                            "; contrast from the images: " + imaging::contrastPhaseName(contrast.phase) + " (" +
+                            contrast.reason + ")");
+            for (const auto& w : why) found.push_back("Region " + w);
+        } catch (const std::exception& e) {
+            found.push_back("Series '" + what + "' could not be read for landmarks: " + e.what());
+        }
+        if (kind.empty()) kind = guessKind(r);
+        s.images.series.push_back(spec(r, kind, 20.0 + 30.0 * double(i), 20));
+        auto [lo, hi] = zRange(r);
         zLo = std::min(zLo, lo);
         zHi = std::max(zHi, hi);
     }
+    const std::vector<Region> detected = mergeRegions(perSeries);
 
     const auto& body = phantom::bodyExtent();
     const double scale = (zHi - zLo) / (body.zTopMm - body.zBottomMm);
     for (Region r : phantomRegions()) {
-        if (r.id == "scout" && !localizer) continue;
-        if (headOnly) {
-            // A head CT holds no chest or abdomen: the head region spans the series (and the scout its own images).
-            if (r.id != "head" && r.id != "scout") continue;
+        if (r.id == "scout") {
+            if (!localizer) continue;
             r.zFromMm = round1(zLo);
             r.zToMm = round1(zHi);
-        } else {
-            // The default regions with the phantom's proportions squeezed onto the series' z range: a first guess
-            // that keeps every region inside the images, and the order head-to-feet right.
-            const double from = zLo + (r.zFromMm - body.zBottomMm) * scale;
-            const double to = zLo + (r.zToMm - body.zBottomMm) * scale;
-            r.zFromMm = std::clamp(round1(from), zLo, zHi);
-            r.zToMm = std::clamp(round1(to), zLo, zHi);
-            if (r.zFromMm > r.zToMm) std::swap(r.zFromMm, r.zToMm);
+            r.series = s.images.series.front().id;
+            s.regions.push_back(r);
+            continue;
         }
-        if (r.id == "scout") r.series = s.images.series.front().id;
+        if (!detected.empty()) {
+            auto it = std::find_if(detected.begin(), detected.end(), [&](const Region& d) { return d.id == r.id; });
+            if (it != detected.end()) s.regions.push_back(*it);
+            continue;
+        }
+        // Nothing found in the images (no axial series): the default regions with the phantom's proportions
+        // squeezed onto the series' z range, a first guess that keeps every region inside the images.
+        const double from = zLo + (r.zFromMm - body.zBottomMm) * scale;
+        const double to = zLo + (r.zToMm - body.zBottomMm) * scale;
+        r.zFromMm = std::clamp(round1(from), zLo, zHi);
+        r.zToMm = std::clamp(round1(to), zLo, zHi);
+        if (r.zFromMm > r.zToMm) std::swap(r.zFromMm, r.zToMm);
         s.regions.push_back(r);
     }
     for (const auto& id : defaultReadingOrder())
@@ -351,13 +397,15 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
     NewCase out{std::move(s), {}};
     char range[96];
     std::snprintf(range, sizeof range, "%.0f to %.0f mm", zLo, zHi);
-    if (headOnly)
-        out.notes.push_back(std::string("Every series is a head CT, so the case has the head region only (z ") + range +
-                            "); add regions in the Regions tab if the images reach further.");
+    if (!detected.empty())
+        out.notes.push_back(std::string("Regions and series kinds come from the images (z ") + range +
+                            "): each region spans the landmarks that bound it, and regions the images do not hold are "
+                            "left out; check them on the coronal view (Regions tab).");
     else
-        out.notes.push_back(std::string("Region z limits are only a first guess, spread over the series' z range (") +
+        out.notes.push_back(std::string("No landmarks found (no axial CT volume): region z limits are only a first "
+                                        "guess, spread over the series' z range (") +
                             range + "): drag them into place on the coronal view (Regions tab).");
-    out.notes.push_back("Series kinds were guessed from the series descriptions: check them in the file.");
+    for (const auto& f : found) out.notes.push_back(f);
     if (!localizer) out.notes.push_back("No localizer in the folder: the case has no scout.");
     if (const std::string& text = out.scenario.images.series.front().folderText; text.rfind("${POLYSIM_DATA}", 0) != 0)
         out.notes.push_back(std::string("The DICOM folder is written ") +

@@ -39,9 +39,11 @@ NewCase newPhantomCase(const std::filesystem::path& outFile, const NewPhantomCas
 
 // A case on the CT series found under `dicomFolder`: each series with the folder that holds its files (relative to
 // outFile's folder, or under ${POLYSIM_DATA} when that variable is set and holds it) and its SeriesInstanceUID,
-// a localizer as the scout, arrivals staggered, the default regions spread over the series' z range as a first
-// guess; when every series is a head CT, only the head region (and the scout's) over the series' z range. Throws
-// NewCaseError naming the folder when it does not exist or holds no loadable CT series.
+// a localizer as the scout, arrivals staggered. Each volume is loaded once: its landmarks (imaging/body_landmarks.h)
+// give the regions it shows with their real z ranges (regions no series holds are left out), its contrast phase the
+// series kind ("head", "noncontrast", "arterial", "portal"; the description only when the images cannot tell). When
+// no landmark can be found (no axial series), the default regions are spread over the series' z range as a first
+// guess. Throws NewCaseError naming the folder when it does not exist or holds no loadable CT series.
 NewCase newDicomCase(const std::filesystem::path& dicomFolder, const std::filesystem::path& outFile);
 
 // The conclusion's key points (one per finding, Category 1 first) and the expert report's skeleton in reading order,

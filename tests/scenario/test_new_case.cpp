@@ -172,19 +172,23 @@ TEST_F(NewDicomCase, ListsTheSeriesWithItsUidAndRegionsInsideItAndValidates) {
         EXPECT_FALSE(r.windows.empty()) << r.id;
     }
     EXPECT_EQ(s.findRegion("scout"), nullptr) << "no localizer, so no scout region to read";
-    // A head CT holds no chest, abdomen or limbs: the head region alone, over the whole series.
+    // A head CT (posterior fossa to vertex) holds no neck, chest, abdomen or limbs: the head region alone, found
+    // from the skull in the images, over most of the series.
     ASSERT_EQ(s.regions.size(), 1u);
     EXPECT_EQ(s.regions[0].id, "head");
-    EXPECT_NEAR(s.regions[0].zFromMm, lo, 0.1);
-    EXPECT_NEAR(s.regions[0].zToMm, hi, 0.1);
+    EXPECT_GT(s.regions[0].zToMm - s.regions[0].zFromMm, 0.5 * (hi - lo));  // the corners of tilted slices reach far
     EXPECT_EQ(s.readingOrder, std::vector<std::string>{"head"});
     for (const char* body : {"Chest", "Abdomen", "Extremities", "Airway"})
         EXPECT_EQ(s.expertReport.find(body), std::string::npos) << body << " in\n" << s.expertReport;
     EXPECT_NE(s.expertReport.find("Head:"), std::string::npos) << s.expertReport;
     const bool saysHead = std::any_of(made.notes.begin(), made.notes.end(), [](const std::string& n) {
-        return n.find("head region only") != std::string::npos;
+        return n.find("Region head:") != std::string::npos && n.find("vertex") != std::string::npos;
     });
-    EXPECT_TRUE(saysHead) << "the author is told why there is one region";
+    EXPECT_TRUE(saysHead) << "the author is told where the head region comes from";
+    const bool saysNoChest = std::any_of(made.notes.begin(), made.notes.end(), [](const std::string& n) {
+        return n.find("Region chest_lungs: left out") != std::string::npos;
+    });
+    EXPECT_TRUE(saysNoChest) << "and why there is no chest";
     // A finding placed in the brain belongs to the head.
     gui::AuthoringModel model(s, out);
     EXPECT_EQ(model.addFindingAt({0, 0, (lo + hi) / 2}, 40.0).region, "head");
@@ -300,4 +304,52 @@ TEST(NewPhantomCase, EveryInjuryOfTheLibraryMakesAValidCaseWithItsFindingInsideI
         const auto ds = scenario::validateScenario(made.scenario);
         EXPECT_EQ(errors(ds), 0) << injury.id << "\n" << scenario::formatDiagnostics(ds);
     }
+}
+
+// A real case saved and loaded back as the reading room would load it (the data required).
+scenario::LoadResult saveAndLoad(const scenario::Scenario& s, const fs::path& out) {
+    std::string error;
+    EXPECT_TRUE(scenario::saveScenario(s, out, &error)) << error;
+    scenario::LoadOptions o;
+    o.requireData = true;
+    return scenario::loadScenario(out, o);
+}
+
+TEST_F(NewDicomCase, AContrastChestCtWithoutDescriptionGetsChestRegionsFromItsImagesAndAContrastKind) {
+    auto dir = test::scratchDir("new-case-lidc");
+    auto made = scenario::newDicomCase(test::fixturesDir() / "real/lidc-idri-0001-chest", dir / "lidc.toml");
+    const auto& s = made.scenario;
+    ASSERT_EQ(s.images.series.size(), 1u);
+    EXPECT_NE(s.images.series[0].kind, "noncontrast") << "the aorta is bright: a contrast CT";
+    EXPECT_NE(s.images.series[0].kind, "head");
+    EXPECT_EQ(s.findRegion("head"), nullptr) << "no head on a chest CT";
+    EXPECT_EQ(s.findRegion("extremities"), nullptr);
+    const auto* lungs = s.findRegion("chest_lungs");
+    const auto* mediastinum = s.findRegion("chest_mediastinum");
+    ASSERT_TRUE(lungs && mediastinum);
+    // The lungs fill most of this chest CT (neck base to upper abdomen, -340 to -10 mm).
+    EXPECT_GT(lungs->zToMm - lungs->zFromMm, 200);
+    if (const auto* abdomen = s.findRegion("abdomen_pelvis")) {
+        EXPECT_LT(abdomen->zToMm, mediastinum->zToMm - 100) << "the abdomen starts at the diaphragm, not in the chest";
+        EXPECT_GE(abdomen->zToMm, lungs->zFromMm);
+    }
+    auto r = saveAndLoad(s, dir / "lidc.toml");
+    EXPECT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+}
+
+TEST_F(NewDicomCase, ASeriesWithoutSeriesUidBecomesACaseThatNamesItByItsDerivedId) {
+    auto dir = test::scratchDir("new-case-totalseg");
+    const fs::path folder = test::fixturesDir() / "real/totalsegmentator-example/example_ct_dicom";
+    auto made = scenario::newDicomCase(folder, dir / "ts.toml");
+    const auto& s = made.scenario;
+    ASSERT_EQ(s.images.series.size(), 1u);
+    EXPECT_EQ(s.images.series[0].seriesInstanceUid.rfind("nouid-", 0), 0u) << s.images.series[0].seriesInstanceUid;
+    EXPECT_EQ(s.images.series[0].kind, "portal") << "a venous-phase abdomen";
+    std::vector<std::string> ids;
+    for (const auto& r : s.regions) ids.push_back(r.id);
+    EXPECT_EQ(ids, (std::vector<std::string>{"abdomen_pelvis", "spine"}));
+    auto r = saveAndLoad(s, dir / "ts.toml");
+    ASSERT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+    EXPECT_EQ(r.scenario->images.series[0].seriesInstanceUid, s.images.series[0].seriesInstanceUid);
+    EXPECT_EQ(imaging::loadCtVolume(folder, r.scenario->images.series[0].seriesInstanceUid)->dims().z, 20);
 }

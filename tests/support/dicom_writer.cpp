@@ -58,7 +58,7 @@ void writeCtSlice(const std::filesystem::path& file, const SyntheticSlice& s) {
     check(d->putAndInsertString(DCM_SOPInstanceUID, sop.c_str()), "SOPInstanceUID");
     d->putAndInsertString(DCM_StudyInstanceUID,
                           s.studyInstanceUid.empty() ? "1.2.826.0.1.3680043.2.1125.999.1" : s.studyInstanceUid.c_str());
-    d->putAndInsertString(DCM_SeriesInstanceUID, s.seriesInstanceUid.c_str());
+    if (!s.seriesInstanceUid.empty()) d->putAndInsertString(DCM_SeriesInstanceUID, s.seriesInstanceUid.c_str());
     d->putAndInsertString(DCM_Modality, s.modality.c_str());
     d->putAndInsertString(DCM_SeriesDescription, s.seriesDescription.c_str());
     d->putAndInsertString(DCM_SeriesNumber, std::to_string(s.seriesNumber).c_str());

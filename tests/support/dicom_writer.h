@@ -16,7 +16,7 @@ enum class DicomSyntax { ExplicitLittle, ImplicitLittle, ExplicitBig, Deflated, 
 
 struct SyntheticSlice {
     std::string studyInstanceUid;     // empty: one fixed test study
-    std::string seriesInstanceUid;    // required
+    std::string seriesInstanceUid;    // empty: attribute absent (as in some exported series)
     std::string sopInstanceUid;       // empty: a fresh UID
     std::string modality = "CT";
     std::string seriesDescription = "synthetic";

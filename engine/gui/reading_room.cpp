@@ -15,12 +15,6 @@
 #include "session/resume.h"
 
 namespace polysim::gui {
-namespace {
-double alongNormal(session::Plane p, const glm::dvec3& lps) {
-    return p == session::Plane::Axial ? lps.z : p == session::Plane::Coronal ? lps.y : lps.x;
-}
-}  // namespace
-
 
 ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings)
     : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
@@ -218,10 +212,10 @@ void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
     }
     if (command.starts_with("slice.")) {
         followPlane(v.plane);
-        apply(session::SetPosition{alongNormal(v.plane, v.cursorLps)});
+        apply(session::SetPosition{v.cursorLps[imaging::normalAxis(v.plane)]});
     } else if (command == "crosshair.move") {
-        double mm = alongNormal(sv.plane, v.cursorLps);
-        if (std::abs(mm - alongNormal(sv.plane, sv.cursor)) > 1e-6) apply(session::SetPosition{mm});
+        double mm = v.cursorLps[imaging::normalAxis(sv.plane)];
+        if (std::abs(mm - sv.cursor[imaging::normalAxis(sv.plane)]) > 1e-6) apply(session::SetPosition{mm});
     } else if (command.starts_with("window.preset.")) {
         sendPreset(command.substr(14), v.window);
     } else if (command == "view.reset") {

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <SDL.h>
@@ -21,6 +22,8 @@
 #include "gui/bindings.h"
 #include "gui/debrief_view.h"
 #include "gui/gl.h"
+#include "gui/modal.h"
+#include "gui/palette.h"
 #include "gui/reading_room.h"
 #include "gui/series_source.h"
 #include "gui/simulator_app.h"
@@ -167,7 +170,7 @@ bool SimulatorApp::frame(Screenshot* shot) {
     if (!warning_.empty()) {
         ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
         ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
-        ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", warning_.c_str());
+        ImGui::TextColored(palette::kStatus, "%s", warning_.c_str());
         ImGui::End();
     }
     if (shot) {
@@ -247,16 +250,9 @@ void SimulatorApp::drawDebrief() {
 
 // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
 void SimulatorApp::drawConfirmQuit() {
-    if (openQuit_) {
-        ImGui::OpenPopup("###leave");
-        openQuit_ = false;
-    }
-    ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
-                            ImVec2(0.5f, 0.5f));
     const bool preparing = room_->images().preparing();
     const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
-    if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    if (!beginModal(title, std::exchange(openQuit_, false))) return;
     if (preparing) {
         // Nothing has started: the scan begins once the patient is ready.
         ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");

@@ -2,6 +2,8 @@
 // then Start reading (or Resume the case's unfinished session).
 #include "gui/simulator_app.h"
 
+#include "gui/palette.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -46,7 +48,7 @@ void SimulatorApp::drawBriefing() {
     ImGui::Text("On arrival: HR %.0f, BP %.0f/%.0f, SpO2 %.0f %%, RR %.0f, GCS %d", v.heartRate, v.systolic,
                 v.diastolic, v.spo2, v.respiratoryRate, v.gcs);
     if (const std::string what = sedationInStory(p.prehospital); !what.empty() && v.gcs < 15)
-        ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1),
+        ImGui::TextColored(palette::kCaution,
                            "The prehospital story mentions %s: a GCS taken after it reflects the drugs, not the "
                            "neurological state.",
                            what.c_str());
@@ -59,7 +61,7 @@ void SimulatorApp::drawBriefing() {
     // `polysim run CASE` after a crash: the case's session that never ended is offered here too.
     const bool offerResume = unfinished_ && unfinished_->second == s.meta.id && !sessionStarted_;
     if (offerResume) {
-        ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of this case was found: %s",
+        ImGui::TextColored(palette::kAttention, "An unfinished session of this case was found: %s",
                            unfinished_->first.string().c_str());
         ImGui::TextDisabled("Resume it to carry on where it stopped, or start a new session.");
         bool resume = ImGui::Button("Resume it", ImVec2(200, 40));

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "gui/palette.h"
 #include "gui/series_source.h"
 #include "scenario/loader.h"
 #include "scoring/history.h"
@@ -109,7 +110,7 @@ void SimulatorApp::drawLibrary() {
             ImGui::PushID(e.file.string().c_str());
             ImGui::TableNextColumn();
             if (!e.scenario) {
-                ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", e.file.filename().string().c_str());
+                ImGui::TextColored(palette::kError, "%s", e.file.filename().string().c_str());
                 ImGui::TableNextColumn();
                 ImGui::TableNextColumn();
                 ImGui::TableNextColumn();
@@ -123,16 +124,16 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TableNextColumn();
                 ImGui::TextDisabled("-");
                 ImGui::TableNextColumn();
-                ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.7f, 0.35f, 1));
+                ImGui::PushStyleColor(ImGuiCol_Text, palette::kUnavailable);
                 ImGui::TextWrapped("Images not available: %s", e.missing.c_str());
                 ImGui::PopStyleColor();
                 ImGui::TableNextColumn();
                 ImGui::TextDisabled("no images");
                 noteControl("unavailable:" + e.scenario->meta.id);
             } else {
-                if (e.isDefault) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(30, 70, 45, 255));
+                if (e.isDefault) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette::kDefaultCaseRow);
                 ImGui::TextUnformatted(e.scenario->meta.title.c_str());
-                if (e.isDefault) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "Default case (polysim run)");
+                if (e.isDefault) ImGui::TextColored(palette::kDone, "Default case (polysim run)");
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
                 ImGui::TableNextColumn();
@@ -158,7 +159,7 @@ void SimulatorApp::drawLibrary() {
     if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
     if (unfinished_) {
         ImGui::Separator();
-        ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of '%s' was found: %s",
+        ImGui::TextColored(palette::kAttention, "An unfinished session of '%s' was found: %s",
                            unfinished_->second.c_str(), unfinished_->first.string().c_str());
         for (auto& e : library_) {
             if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;

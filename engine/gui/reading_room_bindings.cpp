@@ -2,6 +2,8 @@
 // new key, wheel or button, saved to the user's bindings file.
 #include "gui/reading_room.h"
 
+#include "gui/palette.h"
+
 #include <imgui.h>
 
 namespace polysim::gui {
@@ -48,7 +50,7 @@ void ReadingRoom::drawBindings() {
     ImGui::TextWrapped("Every action is a named command. Click a chord to rebind it, then press the key, turn the wheel "
                        "or press the mouse button over the image (Escape cancels). Saved in %s.",
                        defaultBindingsFile().string().c_str());
-    if (!bindingsStatus_.empty()) ImGui::TextColored(ImVec4(0.5f, 1, 0.6f, 1), "%s", bindingsStatus_.c_str());
+    if (!bindingsStatus_.empty()) ImGui::TextColored(palette::kSaved, "%s", bindingsStatus_.c_str());
     if (ImGui::BeginTable("bindings", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, ImVec2(0, -34))) {
         ImGui::TableSetupColumn("command");
         ImGui::TableSetupColumn("chords");

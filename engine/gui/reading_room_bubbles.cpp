@@ -1,6 +1,7 @@
 // The reading room's speech bubbles (see reading_room.h): the team's interruptions in their role colours, with the
 // quick answers and the typed answer, and the deterioration announcements above them.
 #include "gui/reading_room.h"
+#include "gui/palette.h"
 #include "gui/reading_room_layout.h"
 
 #include <algorithm>
@@ -12,10 +13,6 @@
 #include "scenario/internal.h"
 
 namespace polysim::gui {
-namespace {
-constexpr ImU32 kAlertBackground = IM_COL32(150, 20, 20, 255);
-}  // namespace
-
 namespace {
 // The colour of each role the scenario reader knows (scenario::detail::knownRoles) in the room.
 constexpr std::pair<std::string_view, ImU32> kRoleColours[] = {
@@ -64,8 +61,8 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
     const auto a = splitAnnouncement(announcement);
     ImGui::SetNextWindowPos(at, ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(width, 0));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(kAlertBackground));
-    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(1, 0.25f, 0.25f, 1));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(palette::kAlarmBackground));
+    ImGui::PushStyleColor(ImGuiCol_Border, palette::kAlarmBorder);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 4.f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 6.f);
     // Shown, never in the way: no focus, no input, clicks go through to the images.
@@ -74,9 +71,9 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings);
     ImFont* big = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
     if (big) ImGui::PushFont(big);
-    ImGui::TextColored(ImVec4(1, 0.9f, 0.3f, 1), "PATIENT DETERIORATING");
+    ImGui::TextColored(palette::kAlarmTitle, "PATIENT DETERIORATING");
     if (big) ImGui::PopFont();
-    if (!a.role.empty()) ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s:", scenario::roleTitle(a.role).c_str());
+    if (!a.role.empty()) ImGui::TextColored(palette::kWhite, "%s:", scenario::roleTitle(a.role).c_str());
     ImGui::PushTextWrapPos(width - 16);
     ImGui::TextUnformatted(a.role.empty() ? a.words.c_str() : ("\"" + a.words + "\"").c_str());
     ImGui::PopTextWrapPos();
@@ -121,14 +118,14 @@ void ReadingRoom::drawBubbles() {
                                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                                  ImGuiWindowFlags_AlwaysAutoResize |
                                                  ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
-        ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
+        ImGui::TextColored(palette::kWhite, "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
                            scenario::roleTitle(spec.role).c_str());
         if (a.escalated) {
             ImGui::SameLine();
-            ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "  (escalating)");
+            ImGui::TextColored(palette::kEscalating, "  (escalating)");
         } else if (a.repeats > 0) {
             ImGui::SameLine();
-            ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "  (asks again)");
+            ImGui::TextColored(palette::kAttention, "  (asks again)");
         }
         ImGui::PushTextWrapPos(w - 16);
         ImGui::TextUnformatted(spec.kind == scenario::InterruptionKind::Noise && a.saying.empty()

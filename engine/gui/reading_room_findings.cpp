@@ -1,6 +1,9 @@
 // The reading room's findings and calls panel (see reading_room.h): the marks and calls made, the call pickers, the
 // free-text call, the conclusion and the session's end; and the mark picker.
 #include "gui/reading_room.h"
+
+#include "gui/modal.h"
+#include "gui/palette.h"
 #include "gui/reading_room_layout.h"
 
 #include <algorithm>
@@ -41,7 +44,7 @@ void ReadingRoom::drawFindings(float height) {
     const auto marks = session_->marks();
     for (const auto& m : marks) {
         ImGui::PushID(m.id.c_str());
-        ImGui::TextColored(ImVec4(1, 0.5f, 0.5f, 1), "%s", m.id.c_str());
+        ImGui::TextColored(palette::kMarkId, "%s", m.id.c_str());
         ImGui::SameLine();
         ImGui::TextWrapped("%s", m.label.c_str());
         char go[48];
@@ -116,7 +119,7 @@ void ReadingRoom::drawConclusion() {
         const bool same = conclusion_ == session_->conclusion();
         const std::string note = same ? "submitted at " + clockText(*submittedAt) : "changed: submit again";
         ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(note.c_str()).x);
-        ImGui::TextColored(same ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(1, 0.8f, 0.3f, 1), "%s", note.c_str());
+        ImGui::TextColored(same ? palette::kDone : palette::kAttention, "%s", note.c_str());
         noteControl("conclusion:state");
     }
     ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 2 * ImGui::GetTextLineHeight() + 10));
@@ -133,10 +136,7 @@ void ReadingRoom::drawConclusion() {
     // Ending early cannot be undone: the room asks first.
     if (ImGui::Button("End session")) ImGui::OpenPopup("End the session?");
     noteControl("end-session");
-    ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing,
-                            ImVec2(0.5f, 0.5f));
-    if (ImGui::BeginPopupModal("End the session?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (beginModal("End the session?", false, ImVec2(0.5f, 0.4f))) {
         ImGui::TextUnformatted("The session ends now and is scored; it cannot be taken up again.");
         ImGui::TextDisabled("The clock keeps running while this question is open.");
         if (ImGui::Button("End session and score")) {

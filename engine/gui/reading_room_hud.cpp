@@ -1,6 +1,7 @@
 // The reading room's HUD (see reading_room.h): the top bar with the session clock and the series, the vitals monitor,
 // the window presets, the reading-order checklist, the status line and the placeholder before the first image.
 #include "gui/reading_room.h"
+#include "gui/palette.h"
 #include "gui/reading_room_layout.h"
 
 #include <algorithm>
@@ -36,7 +37,7 @@ void ReadingRoom::drawStatus() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
     ImGui::PushTextWrapPos(width - 16);
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", status_.c_str());
+    ImGui::TextColored(palette::kStatus, "%s", status_.c_str());
     ImGui::PopTextWrapPos();
     controls_["status"] = {ImGui::GetWindowPos(),
                            ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
@@ -67,8 +68,8 @@ void ReadingRoom::drawViewerPlaceholder() {
     ImDrawList* l = ImGui::GetBackgroundDrawList();
     ImVec2 centre((kLeftPanel + io.DisplaySize.x) * 0.5f, (kTopBar + io.DisplaySize.y) * 0.5f);
     ImVec2 s1 = ImGui::CalcTextSize(line1.c_str()), s2 = ImGui::CalcTextSize(line2.c_str());
-    l->AddText(ImVec2(centre.x - s1.x * 0.5f, centre.y - s1.y - 2), IM_COL32(230, 200, 120, 255), line1.c_str());
-    l->AddText(ImVec2(centre.x - s2.x * 0.5f, centre.y + 4), IM_COL32(170, 170, 170, 255), line2.c_str());
+    l->AddText(ImVec2(centre.x - s1.x * 0.5f, centre.y - s1.y - 2), palette::kWaitingTitle, line1.c_str());
+    l->AddText(ImVec2(centre.x - s2.x * 0.5f, centre.y + 4), palette::kWaitingLine, line2.c_str());
 }
 
 void ReadingRoom::drawTopBar() {
@@ -79,7 +80,7 @@ void ReadingRoom::drawTopBar() {
                                        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
     ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
     if (big) ImGui::PushFont(big);
-    ImGui::TextColored(ImVec4(0.4f, 1.0f, 0.5f, 1.0f), "T+ %s", clockText(session_->now()).c_str());
+    ImGui::TextColored(palette::kDone, "T+ %s", clockText(session_->now()).c_str());
     if (big) ImGui::PopFont();
     // Laid out by the widths things have: the Keys button at the right edge, the title and the series buttons
     // shortened (full text in a tooltip) when they would not fit before it.
@@ -128,8 +129,8 @@ void ReadingRoom::drawTopBar() {
     }
     for (const auto& b : buttons) {
         if (!b.state) {
-            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? ImVec4(0.2f, 0.4f, 0.7f, 1)
-                                                                       : ImVec4(0.15f, 0.45f, 0.25f, 1));
+            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? palette::kSelected
+                                                                       : palette::kArrived);
             if (ImGui::Button(b.label.c_str())) showComputedScout(true);
             noteControl(std::string("series:") + kComputedScoutId);
             if (ImGui::IsItemHovered())
@@ -139,10 +140,10 @@ void ReadingRoom::drawTopBar() {
             continue;
         }
         const auto& st = *b.state;
-        ImVec4 c = st.arrivedFraction <= 0 ? ImVec4(0.3f, 0.3f, 0.3f, 1) :
-                   st.arrivedFraction < 1 ? ImVec4(0.75f, 0.55f, 0.1f, 1) : ImVec4(0.15f, 0.45f, 0.25f, 1);
+        ImVec4 c = st.arrivedFraction <= 0 ? palette::kAwaited :
+                   st.arrivedFraction < 1 ? palette::kArriving : palette::kArrived;
         ImGui::PushStyleColor(ImGuiCol_Button, c);
-        if (st.arrivedFraction <= 0) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.7f, 0.7f, 1));
+        if (st.arrivedFraction <= 0) ImGui::PushStyleColor(ImGuiCol_Text, palette::kAwaitedText);
         bool open = ImGui::Button((b.label + "##" + st.spec->id).c_str());
         if (st.arrivedFraction <= 0) ImGui::PopStyleColor();
         noteControl("series:" + st.spec->id);
@@ -167,7 +168,7 @@ void ReadingRoom::drawTopBar() {
 void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
     auto v = session_->vitals();
     ImDrawList* l = ImGui::GetWindowDrawList();
-    l->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), IM_COL32(0, 0, 0, 255), 4);
+    l->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), palette::kMonitorBackground, 4);
     // ECG trace scrolling with session time, over two rows of numbers (the trace gives way in a small window).
     const float traceH = size.y - 102, traceY = pos.y + 8 + traceH, row1 = traceH + 18, row2 = traceH + 62;
     const double secondsShown = 3.0, beat = 60.0 / std::max(20.0, v.heartRate);
@@ -176,7 +177,7 @@ void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
         double t = session_->now() - secondsShown * (1.0 - x / (size.x - 16));
         double phase = std::fmod(std::max(0.0, t), beat) / beat;
         ImVec2 p(pos.x + 8 + x, traceY - float(ecg(phase) * traceH * 0.8));
-        if (x > 0) l->AddLine(prev, p, IM_COL32(60, 230, 90, 255), 1.5f);
+        if (x > 0) l->AddLine(prev, p, palette::kHeartRate, 1.5f);
         prev = p;
     }
     char b[64];
@@ -186,18 +187,18 @@ void ReadingRoom::drawVitals(ImVec2 pos, ImVec2 size) {
         l->AddText(f, 24.f, ImVec2(pos.x + x, pos.y + y + 14), col, value);
     };
     std::snprintf(b, sizeof b, "%.0f", v.heartRate);
-    big(8, row1, IM_COL32(60, 230, 90, 255), "HR", b);
+    big(8, row1, palette::kHeartRate, "HR", b);
     std::snprintf(b, sizeof b, "%.0f/%.0f", v.systolic, v.diastolic);
-    big(70, row1, IM_COL32(255, 80, 80, 255), "NIBP mmHg", b);
+    big(70, row1, palette::kBloodPressure, "NIBP mmHg", b);
     std::snprintf(b, sizeof b, "%.0f", v.spo2);
-    big(200, row1, IM_COL32(80, 200, 255, 255), "SpO2 %", b);
+    big(200, row1, palette::kSaturation, "SpO2 %", b);
     std::snprintf(b, sizeof b, "%.0f", v.respiratoryRate);
-    big(8, row2, IM_COL32(255, 220, 80, 255), "RR", b);
+    big(8, row2, palette::kRespiratoryRate, "RR", b);
     std::snprintf(b, sizeof b, "%d", v.gcs);
-    big(70, row2, IM_COL32(230, 230, 230, 255), "GCS", b);
+    big(70, row2, palette::kGcs, "GCS", b);
     // Alarm when the patient is shocked: the monitor a trauma room hears.
     if (v.systolic < 90 || v.heartRate > 120 || v.spo2 < 90)
-        l->AddText(ImVec2(pos.x + 200, pos.y + row2 + 8), IM_COL32(255, 60, 60, 255), "ALARM");
+        l->AddText(ImVec2(pos.x + 200, pos.y + row2 + 8), palette::kAlarm, "ALARM");
     ImGui::Dummy(size);
 }
 
@@ -214,7 +215,7 @@ void ReadingRoom::drawPresets() {
         const std::string shown =
             fitText((key.size() <= 2 ? key + " " : "") + word, width - 2 * ImGui::GetStyle().FramePadding.x);
         bool on = viewer_.window() == p.window;
-        if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.2f, 0.4f, 0.7f, 1));
+        if (on) ImGui::PushStyleColor(ImGuiCol_Button, palette::kSelected);
         if (ImGui::Button((shown + "##" + command).c_str(), ImVec2(width, 0)))
             viewer_.execute(command, viewer_.activePlane());
         if (on) ImGui::PopStyleColor();
@@ -241,7 +242,7 @@ void ReadingRoom::drawChecklist(float height) {
         char line[200];
         std::snprintf(line, sizeof line, "%s %zu %s", done ? "[x]" : "[ ]", i + 1, region->label.c_str());
         const std::string text = fitText(line, right - percentWidth - 12 - ImGui::GetCursorPosX());
-        ImGui::TextColored(done ? ImVec4(0.4f, 1, 0.5f, 1) : ImVec4(0.85f, 0.85f, 0.85f, 1), "%s", text.c_str());
+        ImGui::TextColored(done ? palette::kDone : palette::kPending, "%s", text.c_str());
         if (text != line && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", region->label.c_str());
         const ImVec2 rowMin = ImGui::GetItemRectMin();
         const float rowBottom = ImGui::GetItemRectMax().y;
@@ -254,9 +255,9 @@ void ReadingRoom::drawChecklist(float height) {
         const float filled = full * float(std::min(1.0, fraction / std::max(0.01, region->minCoverage)));
         ImDrawList* l = ImGui::GetWindowDrawList();
         l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + full, rowBottom + 3),
-                         IM_COL32(50, 60, 80, 255));
+                         palette::kBarTrack);
         l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + filled, rowBottom + 3),
-                         done ? IM_COL32(90, 220, 120, 255) : IM_COL32(230, 180, 40, 255));
+                         done ? palette::kBarDone : palette::kBarGoing);
     }
     checklistHeight_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     ImGui::EndChild();

@@ -34,6 +34,19 @@ ArgReader& ArgReader::value(std::string name, std::optional<std::string>& out, s
     });
 }
 
+ArgReader& ArgReader::windowSize(int& width, int& height) {
+    return check("--size", "--size needs WIDTHxHEIGHT, at least 320x240, e.g. 1600x900",
+                 [&width, &height](const std::string& v) {
+                     int w = 0, h = 0;
+                     const auto x = v.find('x');
+                     if (x == std::string::npos || !parseNumber(v.substr(0, x), w) || !parseNumber(v.substr(x + 1), h) ||
+                         w < 320 || h < 240)
+                         return false;
+                     width = w, height = h;
+                     return true;
+                 });
+}
+
 ArgReader& ArgReader::flag(std::string name, bool& out, bool set) {
     return add(std::move(name), {}, false, [&out, set](const std::string&) {
         out = set;

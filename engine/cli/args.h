@@ -42,6 +42,8 @@ public:
     // `NAME VALUE` where `accept` takes the value or refuses it (returns false); `bad` is the usage error for a
     // refused or missing value.
     ArgReader& check(std::string name, std::string bad, std::function<bool(const std::string&)> accept);
+    // `--size WIDTHxHEIGHT`: a window's size in pixels, at least 320x240.
+    ArgReader& windowSize(int& width, int& height);
     // `NAME` alone sets `out` to `set`.
     ArgReader& flag(std::string name, bool& out, bool set = true);
     // The next positional argument goes to `out` (declare them in order).

@@ -69,11 +69,6 @@ ArgReader& ArgReader::tooMany(std::string message) {
     return *this;
 }
 
-ArgReader& ArgReader::unknown(std::string message) {
-    unknown_ = std::move(message);
-    return *this;
-}
-
 std::optional<int> ArgReader::read(const Args& args) const {
     std::size_t slot = 0;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -82,7 +77,7 @@ std::optional<int> ArgReader::read(const Args& args) const {
             const Option* option = nullptr;
             for (const auto& o : options_)
                 if (o.name == a) option = &o;
-            if (!option) return usageError(command_, naming(unknown_, a));
+            if (!option) return usageError(command_, "unknown option '" + a + "'");
             if (option->takesValue && i + 1 >= args.size()) return usageError(command_, option->error);
             if (!option->accept(option->takesValue ? args[++i] : a)) return usageError(command_, option->error);
         } else if (slot < slots_.size()) {

@@ -52,8 +52,6 @@ public:
     ArgReader& positionals(std::vector<std::string>& out);
     // The usage error for a positional argument with nowhere to go (default: "unexpected argument 'ARG'").
     ArgReader& tooMany(std::string message);
-    // The usage error for an unknown option; ARG in it stands for the option (default: "unknown option 'ARG'").
-    ArgReader& unknown(std::string message);
 
     // Reads `args` in order and stops at the first problem: returns usageError's exit status then (2, with the
     // command's usage on stderr), nothing when every argument found its place. A lone "-" is positional (stdin or
@@ -84,7 +82,6 @@ private:
     std::vector<std::string*> slots_;
     std::vector<std::string>* rest_ = nullptr;
     std::string tooMany_ = "unexpected argument 'ARG'";
-    std::string unknown_ = "unknown option 'ARG'";
 };
 
 }  // namespace polysim::cli

@@ -34,6 +34,19 @@ ArgReader& ArgReader::value(std::string name, std::optional<std::string>& out, s
     });
 }
 
+ArgReader& ArgReader::windowSize(int& width, int& height) {
+    return check("--size", "--size needs WIDTHxHEIGHT, at least 320x240, e.g. 1600x900",
+                 [&width, &height](const std::string& v) {
+                     int w = 0, h = 0;
+                     const auto x = v.find('x');
+                     if (x == std::string::npos || !parseNumber(v.substr(0, x), w) || !parseNumber(v.substr(x + 1), h) ||
+                         w < 320 || h < 240)
+                         return false;
+                     width = w, height = h;
+                     return true;
+                 });
+}
+
 ArgReader& ArgReader::flag(std::string name, bool& out, bool set) {
     return add(std::move(name), {}, false, [&out, set](const std::string&) {
         out = set;
@@ -56,11 +69,6 @@ ArgReader& ArgReader::tooMany(std::string message) {
     return *this;
 }
 
-ArgReader& ArgReader::unknown(std::string message) {
-    unknown_ = std::move(message);
-    return *this;
-}
-
 std::optional<int> ArgReader::read(const Args& args) const {
     std::size_t slot = 0;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -69,7 +77,7 @@ std::optional<int> ArgReader::read(const Args& args) const {
             const Option* option = nullptr;
             for (const auto& o : options_)
                 if (o.name == a) option = &o;
-            if (!option) return usageError(command_, naming(unknown_, a));
+            if (!option) return usageError(command_, "unknown option '" + a + "'");
             if (option->takesValue && i + 1 >= args.size()) return usageError(command_, option->error);
             if (!option->accept(option->takesValue ? args[++i] : a)) return usageError(command_, option->error);
         } else if (slot < slots_.size()) {

@@ -42,6 +42,8 @@ public:
     // `NAME VALUE` where `accept` takes the value or refuses it (returns false); `bad` is the usage error for a
     // refused or missing value.
     ArgReader& check(std::string name, std::string bad, std::function<bool(const std::string&)> accept);
+    // `--size WIDTHxHEIGHT`: a window's size in pixels, at least 320x240.
+    ArgReader& windowSize(int& width, int& height);
     // `NAME` alone sets `out` to `set`.
     ArgReader& flag(std::string name, bool& out, bool set = true);
     // The next positional argument goes to `out` (declare them in order).
@@ -50,8 +52,6 @@ public:
     ArgReader& positionals(std::vector<std::string>& out);
     // The usage error for a positional argument with nowhere to go (default: "unexpected argument 'ARG'").
     ArgReader& tooMany(std::string message);
-    // The usage error for an unknown option; ARG in it stands for the option (default: "unknown option 'ARG'").
-    ArgReader& unknown(std::string message);
 
     // Reads `args` in order and stops at the first problem: returns usageError's exit status then (2, with the
     // command's usage on stderr), nothing when every argument found its place. A lone "-" is positional (stdin or
@@ -82,7 +82,6 @@ private:
     std::vector<std::string*> slots_;
     std::vector<std::string>* rest_ = nullptr;
     std::string tooMany_ = "unexpected argument 'ARG'";
-    std::string unknown_ = "unknown option 'ARG'";
 };
 
 }  // namespace polysim::cli

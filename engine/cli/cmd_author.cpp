@@ -1,11 +1,11 @@
 // `polysim author SCENARIO.toml [--out FILE.toml]`: the instructors' authoring screen on a case's images.
 // `--new phantom|DICOM_FOLDER --out FILE.toml` first writes a new case's skeleton (scenario/new_case.h), then opens it.
 // --screenshot FILE.png renders it once the images are loaded and exits (for tests and the README).
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "gui/authoring.h"
 #include "scenario/loader.h"
@@ -26,26 +26,20 @@ std::vector<std::string> splitList(const std::string& text) {
 
 int runAuthor(const Args& args) {
     gui::AuthoringOptions o;
-    std::string newFrom, injuries, seed, matrix, sliceMm;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--out" || a == "--screenshot" || a == "--size" || a == "--new" || a == "--injuries" ||
-            a == "--seed" || a == "--matrix" || a == "--slice-mm") {
-            if (i + 1 >= args.size()) return usageError(kName, a + " needs a value");
-            const std::string& v = args[++i];
-            if (a == "--out") o.out = v;
-            else if (a == "--screenshot") o.screenshot = v;
-            else if (a == "--new") newFrom = v;
-            else if (a == "--injuries") injuries = v;
-            else if (a == "--seed") seed = v;
-            else if (a == "--matrix") matrix = v;
-            else if (a == "--slice-mm") sliceMm = v;
-            else if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
-                return usageError(kName, "--size needs WIDTHxHEIGHT, e.g. 1600x900");
-        } else if (a.starts_with("--")) return usageError(kName, "unknown option '" + a + "'");
-        else if (o.scenario.empty()) o.scenario = a;
-        else return usageError(kName, "only one scenario at a time ('" + a + "' is one too many)");
-    }
+    std::string scenario, out, screenshot, newFrom, injuries, seed, matrix, sliceMm;
+    ArgReader in{std::string(kName)};
+    in.value("--out", out, "--out needs a file")
+        .value("--screenshot", screenshot, "--screenshot needs a file")
+        .windowSize(o.width, o.height)
+        .value("--new", newFrom, "--new needs 'phantom' or a DICOM folder")
+        .value("--injuries", injuries, "--injuries needs ID,ID,...")
+        .value("--seed", seed, "--seed needs a number")
+        .value("--matrix", matrix, "--matrix needs a number")
+        .value("--slice-mm", sliceMm, "--slice-mm needs a number")
+        .positional(scenario)
+        .tooMany("only one scenario at a time ('ARG' is one too many)");
+    if (auto status = in.read(args)) return *status;
+    o.scenario = scenario, o.out = out, o.screenshot = screenshot;
     const bool phantomOnly = !injuries.empty() || !seed.empty() || !matrix.empty() || !sliceMm.empty();
     if (newFrom.empty()) {
         if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");

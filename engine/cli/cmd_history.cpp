@@ -32,8 +32,7 @@ int history(const Args& args) {
     in.value("--trainee", trainee, "--trainee needs a name")
         .value("--scenario", scenario, "--scenario needs an id")
         .value("--db", dbPath, "--db needs a file")
-        .flag("--all", all)
-        .unknown("unexpected argument 'ARG'");
+        .flag("--all", all);
     if (auto status = in.read(args)) return *status;
     if (trainee.empty() && !all) trainee = session::defaultTrainee();
     std::filesystem::path path = dbPath.empty() ? scoring::defaultHistoryPath() : std::filesystem::path(dbPath);

@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/command.h"
+#include "common/format.h"
 #include "imaging/dicom_loader.h"
 
 namespace polysim::cli {
@@ -17,14 +18,8 @@ using nlohmann::json;
 
 json vec(const glm::dvec3& v) { return json::array({v.x, v.y, v.z}); }
 json vec(const glm::dvec2& v) { return json::array({v.x, v.y}); }
-
-std::string num(double v, int decimals = 2) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 std::string triple(const glm::dvec3& v, int decimals = 2) {
-    return "(" + num(v.x, decimals) + ", " + num(v.y, decimals) + ", " + num(v.z, decimals) + ")";
+    return "(" + fixed(v.x, decimals) + ", " + fixed(v.y, decimals) + ", " + fixed(v.z, decimals) + ")";
 }
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
     std::string out;
@@ -107,22 +102,22 @@ void printText(const ScanReport& scan, const std::vector<LoadedSeries>& loaded, 
         std::cout << "  images          " << r.imageCount << (r.multiframe ? " frames of one multi-frame object" : "")
                   << (r.localizer ? " (localizer)" : "") << "\n";
         std::cout << "  matrix          " << r.matrix.x << " x " << r.matrix.y << "\n";
-        std::cout << "  spacing         " << num(r.pixelSpacing.x, 3) << " x " << num(r.pixelSpacing.y, 3) << " mm, slices "
-                  << num(r.sliceSpacing, 3) << " mm apart (median; thickness " << num(r.sliceThickness, 2) << " mm)\n";
+        std::cout << "  spacing         " << fixed(r.pixelSpacing.x, 3) << " x " << fixed(r.pixelSpacing.y, 3) << " mm, slices "
+                  << fixed(r.sliceSpacing, 3) << " mm apart (median; thickness " << fixed(r.sliceThickness, 2) << " mm)\n";
         std::cout << "  spacing uniform " << (r.uniformSpacing ? "yes" : "no")
-                  << (r.uniformSpacing ? "" : " (gaps " + num(r.minSliceGap) + " to " + num(r.maxSliceGap) + " mm)") << "\n";
+                  << (r.uniformSpacing ? "" : " (gaps " + fixed(r.minSliceGap, 2) + " to " + fixed(r.maxSliceGap, 2) + " mm)") << "\n";
         std::cout << "  orientation     " << r.orientation << ", rows " << triple(r.rowDirection, 3) << ", columns "
                   << triple(r.columnDirection, 3) << "\n";
         std::cout << "  origin          " << triple(r.origin) << " mm LPS\n";
-        std::cout << "  gantry tilt     " << num(r.gantryTiltDegrees, 2) << " degrees (measured from positions)"
-                  << (r.statedGantryTiltDegrees ? ", header says " + num(*r.statedGantryTiltDegrees, 1) : "") << "\n";
+        std::cout << "  gantry tilt     " << fixed(r.gantryTiltDegrees, 2) << " degrees (measured from positions)"
+                  << (r.statedGantryTiltDegrees ? ", header says " + fixed(*r.statedGantryTiltDegrees, 1) : "") << "\n";
         std::cout << "  transfer syntax " << join(r.transferSyntaxes) << "\n";
         if (r.hu.measured)
-            std::cout << "  HU              min " << r.hu.min << ", max " << r.hu.max << ", mean " << num(r.hu.mean, 1) << "\n";
+            std::cout << "  HU              min " << r.hu.min << ", max " << r.hu.max << ", mean " << fixed(r.hu.mean, 1) << "\n";
         if (l.attempted && l.error.empty()) {
             const auto& g = l.geometry;
             std::cout << "  volume          " << g.dims.x << " x " << g.dims.y << " x " << g.dims.z << " voxels of "
-                      << num(g.spacing.x, 3) << " x " << num(g.spacing.y, 3) << " x " << num(g.spacing.z, 3) << " mm\n";
+                      << fixed(g.spacing.x, 3) << " x " << fixed(g.spacing.y, 3) << " x " << fixed(g.spacing.z, 3) << " mm\n";
             if (l.report.resampled) std::cout << "  resampling      " << l.report.resampling << "\n";
         }
         if (!r.loadable) std::cout << "  not loadable    " << r.notLoadableReason << "\n";

@@ -27,7 +27,6 @@ int run(const Args& args) {
     in.value("--series", series, "--series needs a series id or SeriesInstanceUID")
         .flag("--json", asJson)
         .positional(path)
-        .unknown("unknown option ARG")
         .tooMany("more than one PATH given");
     if (auto status = in.read(args)) return *status;
     if (path.empty()) return usageError("landmarks", "missing PATH (a DICOM folder or file, or 'phantom[:KIND]')");

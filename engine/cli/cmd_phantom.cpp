@@ -49,9 +49,7 @@ int phantomCommand(const Args& args) {
         .value("--phases", phases, "--phases needs a list such as arterial,portal")
         .value("--findings-out", findingsOut, "--findings-out needs a file name")
         .flag("--quiet", quiet)
-        .flag("-q", quiet)
-        .unknown("unknown argument ARG")
-        .tooMany("unknown argument ARG");
+        .flag("-q", quiet);
     if (auto status = in.read(args)) return *status;
     if (list) return listInjuries();
     if (injuries) o.injuries = splitList(*injuries);

@@ -40,7 +40,6 @@ int snapshot(const Args& args) {
         .number("--slice-mm", sliceMm, "--slice-mm needs a number")
         .value("--injuries", injuries, "--injuries needs ID,ID,...")
         .positional(path)
-        .unknown("unknown option ARG")
         .tooMany("more than one PATH given");
     if (auto status = in.read(args)) return *status;
     if (windowText) {

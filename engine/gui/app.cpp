@@ -1,4 +1,5 @@
-// The app's screens and main loop, and its headless modes (see app.h).
+// The app's main loop and its hand-over between screens, and its headless modes (see app.h). The library and the
+// briefing screens are drawn in library_screen.cpp and briefing_screen.cpp.
 #include "gui/app.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <SDL.h>
@@ -20,8 +22,11 @@
 #include "gui/bindings.h"
 #include "gui/debrief_view.h"
 #include "gui/gl.h"
+#include "gui/modal.h"
+#include "gui/palette.h"
 #include "gui/reading_room.h"
 #include "gui/series_source.h"
+#include "gui/simulator_app.h"
 #include "scenario/loader.h"
 #include "scoring/history.h"
 #include "scoring/score.h"
@@ -40,41 +45,6 @@ scenario::Scenario loadOrThrow(const fs::path& file) {
     if (auto missing = missingImages(*r.scenario); !missing.empty())
         throw std::runtime_error(file.string() + ": cannot run this case: " + missing);
     return std::move(*r.scenario);
-}
-
-fs::path sessionsFolder() {
-    fs::path base;
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = fs::path(x) / "polysim";
-    else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local" / "share" / "polysim";
-    else base = fs::temp_directory_path() / "polysim";
-    return base / "sessions";
-}
-
-// The newest session log that never reached session_end (the app crashed or was left), with its scenario id. A log
-// in which nothing happened (left while the patient was being prepared: no action, the clock never ran) is not one.
-std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
-    std::error_code ec;
-    std::optional<std::pair<fs::path, std::string>> found;
-    fs::file_time_type newest;
-    for (const auto& e : fs::directory_iterator(sessionsFolder(), ec)) {
-        if (e.path().extension() != ".jsonl") continue;
-        try {
-            auto log = session::readEventLog(e.path());
-            if (log.events.empty() || log.events.front().value("event", "") != "session_start") continue;
-            bool ended = false, happened = false;
-            for (const auto& ev : log.events) {
-                ended = ended || ev.value("event", "") == "session_end";
-                happened = happened || ev.contains("action") || ev.value("t", 0.0) > 0;
-            }
-            if (!ended && happened && (!found || e.last_write_time() > newest)) {
-                found = {e.path(), log.events.front().value("scenario", "")};
-                newest = e.last_write_time();
-            }
-        } catch (const std::exception&) {
-            // a log that cannot be read is not offered
-        }
-    }
-    return found;
 }
 
 fs::path defaultLogFile(const scenario::Scenario& s) {
@@ -111,20 +81,6 @@ void drawPreparing(const ReadingRoom& room) {
     ImGui::End();
 }
 
-// What the prehospital story says was done that lowers the GCS on arrival ("intubation", "sedation"), from its own
-// words; empty when it says nothing of the kind.
-std::string sedationInStory(const std::string& story) {
-    std::string lower = story;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    const bool intubated = lower.find("intubated") != std::string::npos || lower.find("intubation") != std::string::npos;
-    const bool sedated = lower.find("sedat") != std::string::npos || lower.find("anaesthetis") != std::string::npos ||
-                         lower.find("anesthetiz") != std::string::npos;
-    if (intubated && sedated) return "intubation and sedation";
-    if (intubated) return "intubation";
-    if (sedated) return "sedation";
-    return "";
-}
-
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -132,430 +88,192 @@ double percentile(std::vector<double> v, double p) {
     return v[i];
 }
 
-// ---- interactive screens ----
-
-struct LibraryEntry {
-    fs::path file;
-    std::optional<scenario::Scenario> scenario;
-    std::string error;
-    bool isDefault = false;
-    std::string missing;  // the case loads, but its images are not on this machine
-};
-
 }  // namespace
 
-class SimulatorApp {
-public:
-    using Screen = Simulator::Screen;
+fs::path sessionsFolder() {
+    fs::path base;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = fs::path(x) / "polysim";
+    else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local" / "share" / "polysim";
+    else base = fs::temp_directory_path() / "polysim";
+    return base / "sessions";
+}
 
-    SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded = std::nullopt)
-        : options_(o), window_(w) {
-        bindings_ = loadBindings(warning_);
-        trainee_ = session::defaultTrainee();  // as the reading room names the trainee
-        if (!o.scenario.empty()) {
-            scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
-            screen_ = Screen::Briefing;
-            if (!o.resume) unfinished_ = unfinishedSession();  // offered on the briefing when it is this case's
-        } else {
-            loadLibrary();
+SimulatorApp::SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded)
+    : options_(o), window_(w) {
+    bindings_ = loadBindings(warning_);
+    trainee_ = session::defaultTrainee();  // as the reading room names the trainee
+    if (!o.scenario.empty()) {
+        scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
+        screen_ = Screen::Briefing;
+        if (!o.resume) unfinished_ = unfinishedSession();  // offered on the briefing when it is this case's
+    } else {
+        loadLibrary();
+    }
+}
+
+SimulatorApp::~SimulatorApp() {
+    if (running_ && room_) room_->destroyGl();  // left without quitting (a test): the GL context still exists
+}
+
+int SimulatorApp::loop() {
+    while (frame(nullptr)) {}
+    return 0;
+}
+
+bool SimulatorApp::frame(Screenshot* shot) {
+    if (!running_) return false;
+    controls_.clear();
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        ImGui_ImplSDL2_ProcessEvent(&e);
+        if (e.type == SDL_QUIT) {
+            if (confirmQuit_) running_ = false;  // closed again while the app asks: that is the answer
+            else if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = openQuit_ = true;
+            else running_ = false;
         }
+        // While the app asks before leaving, the room behind the dialog takes no input.
+        if (screen_ == Screen::Reading && room_ && !confirmQuit_) room_->handleEvent(e);
     }
-
-    ~SimulatorApp() {
-        if (running_ && room_) room_->destroyGl();  // left without quitting (a test): the GL context still exists
-    }
-
-    int loop() {
-        while (frame(nullptr)) {}
-        return 0;
-    }
-
-    bool frame(Screenshot* shot) {
-        if (!running_) return false;
-        controls_.clear();
-        SDL_Event e;
-        while (SDL_PollEvent(&e)) {
-            ImGui_ImplSDL2_ProcessEvent(&e);
-            if (e.type == SDL_QUIT) {
-                if (confirmQuit_) running_ = false;  // closed again while the app asks: that is the answer
-                else if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = openQuit_ = true;
-                else running_ = false;
+    Uint64 nowTicks = SDL_GetPerformanceCounter();
+    double dt = last_ ? double(nowTicks - last_) / double(SDL_GetPerformanceFrequency()) : 0.0;
+    last_ = nowTicks;
+    window_.beginFrame();
+    if (screen_ == Screen::Reading && room_) {
+        // A stalled frame must not skip a scenario event's moment. The session clock stands still while the app
+        // asks before leaving: only real time passes then, so a scripted run logs the same session times.
+        room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
+        imagesShown_ = room_->prepareFrame();
+        if (room_->images().preparing()) drawPreparing(*room_);
+        else room_->draw();
+        if (room_->ended()) {
+            score_ = scoring::scoreSession(*scenario_, room_->log().events());
+            if (!score_->trainee.empty()) trainee_ = score_->trainee;
+            debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
+            screen_ = Screen::Debrief;
+            try {  // the results history, as `polysim score` keeps it
+                scoring::History history(scoring::defaultHistoryPath());
+                history.record(*score_, score_->trainee, room_->log().path(),
+                               scoring::fileDigest(room_->log().path()));
+            } catch (const std::exception& e) {
+                warning_ = e.what();
             }
-            // While the app asks before leaving, the room behind the dialog takes no input.
-            if (screen_ == Screen::Reading && room_ && !confirmQuit_) room_->handleEvent(e);
         }
-        Uint64 nowTicks = SDL_GetPerformanceCounter();
-        double dt = last_ ? double(nowTicks - last_) / double(SDL_GetPerformanceFrequency()) : 0.0;
-        last_ = nowTicks;
-        window_.beginFrame();
-        if (screen_ == Screen::Reading && room_) {
-            // A stalled frame must not skip a scenario event's moment. The session clock stands still while the app
-            // asks before leaving: only real time passes then, so a scripted run logs the same session times.
-            room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
-            imagesShown_ = room_->prepareFrame();
-            if (room_->images().preparing()) drawPreparing(*room_);
-            else room_->draw();
-            if (room_->ended()) {
-                score_ = scoring::scoreSession(*scenario_, room_->log().events());
-                if (!score_->trainee.empty()) trainee_ = score_->trainee;
-                debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
-                screen_ = Screen::Debrief;
-                try {  // the results history, as `polysim score` keeps it
-                    scoring::History history(scoring::defaultHistoryPath());
-                    history.record(*score_, score_->trainee, room_->log().path(),
-                                   scoring::fileDigest(room_->log().path()));
-                } catch (const std::exception& e) {
-                    warning_ = e.what();
-                }
-            }
-        } else if (screen_ == Screen::Library) {
-            drawLibrary();
-        } else if (screen_ == Screen::Briefing) {
-            drawBriefing();
-        } else if (screen_ == Screen::Debrief) {
-            drawDebrief();
-        }
-        if (screen_ != Screen::Reading) confirmQuit_ = false;
-        if (confirmQuit_) drawConfirmQuit();
-        if (!warning_.empty()) {
-            ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
-            ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
-            ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", warning_.c_str());
-            ImGui::End();
-        }
-        if (shot) {
-            window_.renderWithoutSwap();
-            *shot = window_.readPixels();
-            window_.swap();
-        } else {
-            window_.endFrame();
-        }
-        if (!running_ && room_) room_->destroyGl();
-        return running_;
+    } else if (screen_ == Screen::Library) {
+        drawLibrary();
+    } else if (screen_ == Screen::Briefing) {
+        drawBriefing();
+    } else if (screen_ == Screen::Debrief) {
+        drawDebrief();
     }
-
-    Screen screen() const { return screen_; }
-    std::string caseId() const { return scenario_ ? scenario_->meta.id : std::string(); }
-    bool imagesShown() const { return imagesShown_; }
-    const DebriefView* debrief() const { return screen_ == Screen::Debrief ? debrief_.get() : nullptr; }
-    std::optional<double> sessionTime() const {
-        return screen_ == Screen::Reading && room_ ? std::optional<double>(room_->clock().now()) : std::nullopt;
-    }
-    std::optional<std::pair<float, float>> controlCentre(const std::string& name) const {
-        auto it = controls_.find(name);
-        if (it != controls_.end()) return it->second;
-        if (screen_ == Screen::Reading && room_) return room_->controlCentre(name);
-        if (screen_ == Screen::Debrief && debrief_) return debrief_->controlCentre(name);
-        return std::nullopt;
-    }
-    std::vector<LibraryCase> library() const {
-        std::vector<LibraryCase> out;
-        for (const auto& e : library_) {
-            LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt};
-            if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
-            if (auto b = best_.find(c.id); b != best_.end()) c.best = b->second;
-            out.push_back(std::move(c));
-        }
-        return out;
-    }
-
-private:
-    // Remembers where a control was drawn this frame, for Simulator::controlCentre.
-    void noteControl(const std::string& name) {
-        ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-        controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
-    }
-
-    void startReading() {
-        // --log, --resume and --script are for the first session; later ones (from the library after a debrief)
-        // get a log of their own, so the first one's is never written over.
-        const bool first = !sessionStarted_;
-        sessionStarted_ = true;
-        ReadingRoomOptions ro;
-        ro.log = !resumeLog_.empty()                ? resumeLog_
-                 : first && !options_.log.empty() ? options_.log
-                                                    : defaultLogFile(*scenario_);
-        ro.resume = !resumeLog_.empty() || (first && options_.resume);
-        ro.examMode = options_.examMode;
-        ro.sound = options_.sound;
-        room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
-        room_->createGl();
-        if (first && !options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
-        screen_ = Screen::Reading;
-    }
-
-    void backToLibrary() {
-        scenario_.reset();
-        screen_ = Screen::Library;
-    }
-
-    // The shipped cases, and the case given on the command line when it is not one of them (so it can be run again
-    // after its debrief); each with the trainee's best score and the unfinished session, if any.
-    void loadLibrary() {
-        library_.clear();
-        const fs::path defaultCase = scenario::defaultScenarioPath();
-        auto files = scenario::shippedScenarios();
-        std::error_code ec;
-        if (!options_.scenario.empty() &&
-            std::none_of(files.begin(), files.end(), [&](const fs::path& f) { return fs::equivalent(f, options_.scenario, ec); }))
-            files.insert(files.begin(), options_.scenario);
-        for (const auto& f : files) {
-            LibraryEntry e{f, std::nullopt, "", false, ""};
-            e.isDefault = fs::equivalent(f, defaultCase, ec);
-            auto r = scenario::loadScenario(f);
-            if (r.scenario) {
-                e.scenario = std::move(*r.scenario);
-                e.missing = missingImages(*e.scenario);
-            } else {
-                e.error = scenario::formatDiagnostics(r.diagnostics);
-            }
-            library_.push_back(std::move(e));
-        }
-        // The default case (the one `make run` opens) first, the others in file-name order.
-        std::stable_partition(library_.begin(), library_.end(), [](const LibraryEntry& e) { return e.isDefault; });
-        refreshLibraryState();
-    }
-
-    // Best scores (this trainee's, from the results history) and the session left unfinished, read again after
-    // each session so the library shows the one just recorded.
-    void refreshLibraryState() {
-        best_.clear();
-        try {
-            scoring::History history(scoring::defaultHistoryPath());
-            for (const auto& h : history.entries(trainee_))
-                best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
-        } catch (const std::exception& e) {
-            warning_ = e.what();
-        }
-        unfinished_ = unfinishedSession();
-    }
-
-    // The debrief's "Close": back to the library, the session's room, score and debrief gone.
-    void closeDebrief() {
-        debrief_.reset();
-        if (room_) room_->destroyGl();
-        room_.reset();
-        score_.reset();
-        resumeLog_.clear();
-        if (library_.empty()) loadLibrary();
-        else refreshLibraryState();
-        backToLibrary();
-    }
-
-    void fullScreenWindow(const char* name) {
-        ImGuiIO& io = ImGui::GetIO();
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(io.DisplaySize);
-        ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
-    }
-
-    void drawLibrary() {
-        fullScreenWindow("##library");
-        ImGui::TextUnformatted("polysim - polytrauma CT reading room");
-        ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
-        ImGui::TextDisabled("Best: %s's best total in the results history.",
-                            trainee_.empty() ? "the unnamed trainee" : trainee_.c_str());
-        ImGui::Separator();
-        if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
-            ImGui::TableSetupColumn("Case");
-            ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
-            ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 70);
-            ImGui::TableSetupColumn("Mechanism");
-            ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
-            ImGui::TableHeadersRow();
-            for (auto& e : library_) {
-                ImGui::TableNextRow();
-                ImGui::PushID(e.file.string().c_str());
-                ImGui::TableNextColumn();
-                if (!e.scenario) {
-                    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", e.file.filename().string().c_str());
-                    ImGui::TableNextColumn();
-                    ImGui::TableNextColumn();
-                    ImGui::TableNextColumn();
-                    ImGui::TextWrapped("%s", e.error.c_str());
-                    ImGui::TableNextColumn();
-                } else if (!e.missing.empty()) {
-                    // Listed, so the user knows it exists and what it needs, but it cannot be started.
-                    ImGui::TextDisabled("%s", e.scenario->meta.title.c_str());
-                    ImGui::TableNextColumn();
-                    ImGui::TextDisabled("%s", e.scenario->meta.difficulty.c_str());
-                    ImGui::TableNextColumn();
-                    ImGui::TextDisabled("-");
-                    ImGui::TableNextColumn();
-                    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.7f, 0.35f, 1));
-                    ImGui::TextWrapped("Images not available: %s", e.missing.c_str());
-                    ImGui::PopStyleColor();
-                    ImGui::TableNextColumn();
-                    ImGui::TextDisabled("no images");
-                    noteControl("unavailable:" + e.scenario->meta.id);
-                } else {
-                    if (e.isDefault) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(30, 70, 45, 255));
-                    ImGui::TextUnformatted(e.scenario->meta.title.c_str());
-                    if (e.isDefault) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "Default case (polysim run)");
-                    ImGui::TableNextColumn();
-                    ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
-                    ImGui::TableNextColumn();
-                    // One decimal, as the debrief shows it: 69.6 must not read as the pass mark of 70.
-                    if (auto b = best_.find(e.scenario->meta.id); b != best_.end())
-                        ImGui::TextUnformatted(scoring::totalText(b->second).c_str());
-                    else ImGui::TextDisabled("-");
-                    ImGui::TableNextColumn();
-                    ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
-                    ImGui::TableNextColumn();
-                    bool open = ImGui::Button("Open");
-                    noteControl("open:" + e.scenario->meta.id);
-                    if (open) {
-                        scenario_ = *e.scenario;  // a copy: the library keeps its entry for "Back"
-                        screen_ = Screen::Briefing;
-                    }
-                }
-                ImGui::PopID();
-                if (screen_ != Screen::Library) break;
-            }
-            ImGui::EndTable();
-        }
-        if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
-        if (unfinished_) {
-            ImGui::Separator();
-            ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of '%s' was found: %s",
-                               unfinished_->second.c_str(), unfinished_->first.string().c_str());
-            for (auto& e : library_) {
-                if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;
-                bool resume = ImGui::Button("Resume it");
-                noteControl("resume");
-                if (resume) {
-                    scenario_ = *e.scenario;
-                    resumeLog_ = unfinished_->first;
-                    startReading();
-                    break;
-                }
-            }
-            ImGui::SameLine();
-            if (ImGui::Button("Ignore")) unfinished_.reset();
-        }
+    if (screen_ != Screen::Reading) confirmQuit_ = false;
+    if (confirmQuit_) drawConfirmQuit();
+    if (!warning_.empty()) {
+        ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
+        ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
+        ImGui::TextColored(palette::kStatus, "%s", warning_.c_str());
         ImGui::End();
     }
-
-    void drawBriefing() {
-        const auto& s = *scenario_;
-        fullScreenWindow("##briefing");
-        ImGuiIO& io = ImGui::GetIO();
-        ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
-        if (big) ImGui::PushFont(big);
-        ImGui::TextUnformatted(s.meta.title.c_str());
-        if (big) ImGui::PopFont();
-        ImGui::Separator();
-        const auto& p = s.patient;
-        ImGui::Text("Patient: %d years, %s", p.ageYears, p.sex.c_str());
-        ImGui::Spacing();
-        ImGui::TextDisabled("Mechanism");
-        ImGui::TextWrapped("%s", p.mechanism.c_str());
-        ImGui::Spacing();
-        ImGui::TextDisabled("Prehospital");
-        ImGui::TextWrapped("%s", p.prehospital.c_str());
-        ImGui::Spacing();
-        const auto& v = p.vitalsAtStart;
-        ImGui::Text("On arrival: HR %.0f, BP %.0f/%.0f, SpO2 %.0f %%, RR %.0f, GCS %d", v.heartRate, v.systolic,
-                    v.diastolic, v.spo2, v.respiratoryRate, v.gcs);
-        if (const std::string what = sedationInStory(p.prehospital); !what.empty() && v.gcs < 15)
-            ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1),
-                               "The prehospital story mentions %s: a GCS taken after it reflects the drugs, not the "
-                               "neurological state.",
-                               what.c_str());
-        ImGui::Spacing();
-        ImGui::TextWrapped(
-            "You are the radiologist at the CT console. Images arrive series by series; the team will ask you "
-            "questions while you read. Keep your reading order, call life-threatening findings at once, then declare "
-            "the primary survey complete and write a one-sentence conclusion.");
-        ImGui::Spacing();
-        // `polysim run CASE` after a crash: the case's session that never ended is offered here too.
-        const bool offerResume = unfinished_ && unfinished_->second == s.meta.id && !sessionStarted_;
-        if (offerResume) {
-            ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "An unfinished session of this case was found: %s",
-                               unfinished_->first.string().c_str());
-            ImGui::TextDisabled("Resume it to carry on where it stopped, or start a new session.");
-            bool resume = ImGui::Button("Resume it", ImVec2(200, 40));
-            noteControl("resume");
-            if (resume) {
-                resumeLog_ = unfinished_->first;
-                startReading();
-                ImGui::End();
-                return;
-            }
-            ImGui::SameLine();
-        }
-        bool start = ImGui::Button(offerResume ? "Start a new session" : "Start reading", ImVec2(200, 40));
-        noteControl("start");
-        if (start) startReading();
-        ImGui::SameLine();
-        if (!library_.empty()) {
-            bool back = ImGui::Button("Back to the library", ImVec2(200, 40));
-            noteControl("back");
-            if (back) backToLibrary();
-        }
-        ImGui::End();
+    if (shot) {
+        window_.renderWithoutSwap();
+        *shot = window_.readPixels();
+        window_.swap();
+    } else {
+        window_.endFrame();
     }
+    if (!running_ && room_) room_->destroyGl();
+    return running_;
+}
 
-    void drawDebrief() {
-        if (debrief_->draw() == DebriefView::Action::Close) closeDebrief();
+std::optional<double> SimulatorApp::sessionTime() const {
+    return screen_ == Screen::Reading && room_ ? std::optional<double>(room_->clock().now()) : std::nullopt;
+}
+
+std::optional<std::pair<float, float>> SimulatorApp::controlCentre(const std::string& name) const {
+    auto it = controls_.find(name);
+    if (it != controls_.end()) return it->second;
+    if (screen_ == Screen::Reading && room_) return room_->controlCentre(name);
+    if (screen_ == Screen::Debrief && debrief_) return debrief_->controlCentre(name);
+    return std::nullopt;
+}
+
+// Remembers where a control was drawn this frame, for Simulator::controlCentre.
+void SimulatorApp::noteControl(const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
+}
+
+void SimulatorApp::startReading() {
+    // --log, --resume and --script are for the first session; later ones (from the library after a debrief)
+    // get a log of their own, so the first one's is never written over.
+    const bool first = !sessionStarted_;
+    sessionStarted_ = true;
+    ReadingRoomOptions ro;
+    ro.log = !resumeLog_.empty()                ? resumeLog_
+             : first && !options_.log.empty() ? options_.log
+                                                : defaultLogFile(*scenario_);
+    ro.resume = !resumeLog_.empty() || (first && options_.resume);
+    ro.examMode = options_.examMode;
+    ro.sound = options_.sound;
+    room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
+    room_->createGl();
+    if (first && !options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
+    screen_ = Screen::Reading;
+}
+
+void SimulatorApp::backToLibrary() {
+    scenario_.reset();
+    screen_ = Screen::Library;
+}
+
+// The debrief's "Close": back to the library, the session's room, score and debrief gone.
+void SimulatorApp::closeDebrief() {
+    debrief_.reset();
+    if (room_) room_->destroyGl();
+    room_.reset();
+    score_.reset();
+    resumeLog_.clear();
+    if (library_.empty()) loadLibrary();
+    else refreshLibraryState();
+    backToLibrary();
+}
+
+void SimulatorApp::fullScreenWindow(const char* name) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
+}
+
+void SimulatorApp::drawDebrief() {
+    if (debrief_->draw() == DebriefView::Action::Close) closeDebrief();
+}
+
+// Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
+void SimulatorApp::drawConfirmQuit() {
+    const bool preparing = room_->images().preparing();
+    const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
+    if (!beginModal(title, std::exchange(openQuit_, false))) return;
+    if (preparing) {
+        // Nothing has started: the scan begins once the patient is ready.
+        ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");
+        ImGui::TextUnformatted("Leaving stops preparing the images; they are made again next time.");
+    } else {
+        ImGui::TextUnformatted("The session is paused. Everything you did is in its event log:");
+        ImGui::TextDisabled("%s", room_->log().path().string().c_str());
     }
-
-    // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
-    void drawConfirmQuit() {
-        if (openQuit_) {
-            ImGui::OpenPopup("###leave");
-            openQuit_ = false;
-        }
-        ImGuiIO& io = ImGui::GetIO();
-        ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
-                                ImVec2(0.5f, 0.5f));
-        const bool preparing = room_->images().preparing();
-        const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
-        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-        if (preparing) {
-            // Nothing has started: the scan begins once the patient is ready.
-            ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");
-            ImGui::TextUnformatted("Leaving stops preparing the images; they are made again next time.");
-        } else {
-            ImGui::TextUnformatted("The session is paused. Everything you did is in its event log:");
-            ImGui::TextDisabled("%s", room_->log().path().string().c_str());
-        }
-        ImGui::TextDisabled("Closing the window again leaves too.");
-        bool leave = ImGui::Button("Leave");
-        noteControl("leave");
-        if (leave) running_ = false;
-        ImGui::SameLine();
-        bool stay = ImGui::Button(preparing ? "Keep waiting" : "Keep reading");
-        noteControl("stay");
-        if (stay) {
-            confirmQuit_ = false;
-            ImGui::CloseCurrentPopup();
-        }
-        ImGui::EndPopup();
+    ImGui::TextDisabled("Closing the window again leaves too.");
+    bool leave = ImGui::Button("Leave");
+    noteControl("leave");
+    if (leave) running_ = false;
+    ImGui::SameLine();
+    bool stay = ImGui::Button(preparing ? "Keep waiting" : "Keep reading");
+    noteControl("stay");
+    if (stay) {
+        confirmQuit_ = false;
+        ImGui::CloseCurrentPopup();
     }
-
-    const RunOptions& options_;
-    AppWindow& window_;
-    Bindings bindings_;
-    std::string warning_;
-    std::vector<LibraryEntry> library_;
-    std::optional<scenario::Scenario> scenario_;
-    std::unique_ptr<ReadingRoom> room_;
-    std::optional<scoring::Score> score_;
-    std::unique_ptr<DebriefView> debrief_;  // after score_: it refers to it
-    std::map<std::string, double> best_;
-    std::optional<std::pair<fs::path, std::string>> unfinished_;
-    fs::path resumeLog_;
-    std::string trainee_;  // whose best scores the library shows
-    bool sessionStarted_ = false;
-    Screen screen_ = Screen::Library;
-    bool running_ = true;
-    bool confirmQuit_ = false;  // asking before leaving the reading room
-    bool openQuit_ = false;     // ... from this frame on
-    bool imagesShown_ = false;
-    Uint64 last_ = 0;
-    std::map<std::string, std::pair<float, float>> controls_;
-};
+    ImGui::EndPopup();
+}
 
 namespace {
 

@@ -9,9 +9,9 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
-#include <stb_image_write.h>
 
 #include "gui/gl.h"
+#include "imaging/render.h"
 
 namespace polysim::gui {
 namespace {
@@ -134,8 +134,15 @@ Screenshot AppWindow::readPixels() const {
 
 void writePng(const std::filesystem::path& file, const Screenshot& shot) {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-    if (!stbi_write_png(file.string().c_str(), shot.width, shot.height, 4, shot.rgba.data(), shot.width * 4))
-        throw std::runtime_error(file.string() + ": cannot write the PNG");
+    // The window is opaque (readPixels sets alpha to 255): written as RGB by the one PNG writer.
+    imaging::Image8 image;
+    image.width = shot.width;
+    image.height = shot.height;
+    image.channels = 3;
+    image.pixels.resize(shot.rgba.size() / 4 * 3);
+    for (std::size_t i = 0, o = 0; i + 3 < shot.rgba.size(); i += 4, o += 3)
+        std::copy_n(shot.rgba.data() + i, 3, image.pixels.data() + o);
+    imaging::writePng(file, image);
 }
 
 }  // namespace polysim::gui

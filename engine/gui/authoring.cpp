@@ -24,6 +24,8 @@
 #include "gui/authoring_panels.h"
 #include "gui/authoring_timeline.h"
 #include "gui/bindings.h"
+#include "gui/modal.h"
+#include "gui/palette.h"
 #include "gui/series_source.h"
 #include "gui/viewer.h"
 #include "scenario/writer.h"
@@ -257,7 +259,7 @@ public:
         if (ImGui::Button("Save as...")) askWhereToSave(false);
         ImGui::SameLine();
         // Unsaved edits outrank the last save's message, which they make stale.
-        if (model_.unsaved()) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "unsaved changes");
+        if (model_.unsaved()) ImGui::TextColored(palette::kAttention, "unsaved changes");
         else ImGui::TextUnformatted(status_.c_str());
         drawNotes();
         if (images_.preparing())
@@ -297,10 +299,10 @@ public:
         ImGui::EndChild();
         ImGui::Separator();
         ImGui::BeginChild("validation");
-        if (diagnostics_.empty()) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "no errors, no warnings");
+        if (diagnostics_.empty()) ImGui::TextColored(palette::kDone, "no errors, no warnings");
         for (const auto& d : diagnostics_) {
             bool error = d.severity == scenario::Diagnostic::Severity::Error;
-            ImGui::PushStyleColor(ImGuiCol_Text, error ? ImVec4(1, 0.4f, 0.4f, 1) : ImVec4(1, 0.8f, 0.3f, 1));
+            ImGui::PushStyleColor(ImGuiCol_Text, error ? palette::kError : palette::kAttention);
             ImGui::TextWrapped("%s", d.format().c_str());
             ImGui::PopStyleColor();
         }
@@ -388,10 +390,8 @@ private:
 
     void drawSaveQuestion() {
         const char* title = "Save";
-        if (saveQuestion_ != SaveQuestion::None && !ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
-        const ImVec2 centre(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f);
-        ImGui::SetNextWindowPos(centre, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
+        if (!beginModal(title, saveQuestion_ != SaveQuestion::None, ImVec2(0.5f, 0.5f),
+                        ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
             return;
         bool done = false;
         if (saveQuestion_ == SaveQuestion::Comments) {
@@ -411,7 +411,7 @@ private:
             status_ = "saved as " + model_.outFile().filename().string();
             done = true;
         }
-        if (!saveAsError_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", saveAsError_.c_str());
+        if (!saveAsError_.empty()) ImGui::TextColored(palette::kError, "%s", saveAsError_.c_str());
         if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) done = true;
         if (done) {
             saveQuestion_ = SaveQuestion::None;
@@ -435,7 +435,7 @@ private:
     // A new case's next steps, until the author has read them.
     void drawNotes() {
         if (notes_.empty()) return;
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.85f, 1, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::kNote);
         for (const auto& n : notes_) ImGui::TextWrapped("- %s", n.c_str());
         ImGui::PopStyleColor();
         if (ImGui::SmallButton("Got it")) notes_.clear();
@@ -443,13 +443,11 @@ private:
 
     void drawQuitQuestion() {
         const char* title = "Unsaved changes";
-        if (quit_.asking() && !ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
-        const ImVec2 centre(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f);
-        ImGui::SetNextWindowPos(centre, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-        if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
+        if (!beginModal(title, quit_.asking(), ImVec2(0.5f, 0.5f),
+                        ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove))
             return;
         ImGui::Text("%s has changes that are not saved.", model_.outFile().filename().string().c_str());
-        if (!quit_.error().empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", quit_.error().c_str());
+        if (!quit_.error().empty()) ImGui::TextColored(palette::kError, "%s", quit_.error().c_str());
         ImGui::Spacing();
         const bool commentsAtRisk = model_.commentsLostBySaving() > 0;
         if (ImGui::Button(commentsAtRisk ? "Overwrite and quit" : "Save and quit")) {
@@ -467,7 +465,7 @@ private:
                 saveAsPath_ =
                     (model_.outFile().parent_path() / (model_.outFile().stem().string() + "-edited.toml")).string();
             if (saveAsField("Save as and quit")) quit_.answer(QuitGuard::Answer::QuitWithoutSaving, model_);
-            if (!saveAsError_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", saveAsError_.c_str());
+            if (!saveAsError_.empty()) ImGui::TextColored(palette::kError, "%s", saveAsError_.c_str());
         }
         if (!quit_.asking()) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();

@@ -11,6 +11,7 @@
 
 #include <imgui_stdlib.h>
 
+#include "common/format.h"
 #include "gui/authoring_panels.h"
 #include "gui/reading_room.h"
 #include "scenario/internal.h"
@@ -98,14 +99,8 @@ std::optional<double> escalatesAfter(const Interruption& in) {
     return in.patienceSeconds * double(in.maxRepeats + 1);
 }
 
-namespace {
-std::string number(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", v);
-    return text;
-}
-std::string delayText(double delay) {
-    return delay > 0 ? " +" + number(delay) + " s" : "";
+namespace {std::string delayText(double delay) {
+    return delay > 0 ? " +" + shortNumber(delay) + " s" : "";
 }
 
 // The first series to arrive that can show `region`: its own series when it names one; otherwise any cross-sectional
@@ -131,7 +126,7 @@ StartEstimate fromRegion(const Scenario& s, const scenario::Region* region, cons
     e.seconds = series->arrivalSeconds + delay;
     e.reason = "estimate: series '" + series->id + "' shows " + what + " and starts arriving at " +
                clock(series->arrivalSeconds) + "; it fires when the trainee first has it on screen, so at that time" +
-               " at the earliest" + (delay > 0 ? ", then " + number(delay) + " s delay" : "");
+               " at the earliest" + (delay > 0 ? ", then " + shortNumber(delay) + " s delay" : "");
     return e;
 }
 
@@ -177,9 +172,9 @@ StartEstimate estimate(const Scenario& s, const Interruption& in, int depth) {
             e.seconds = *before.seconds + *after + t.delaySeconds;
             e.reason = "estimate: '" + t.target + "' starts " + (before.exact ? "at " : "at about ") +
                        clock(*before.seconds) + ", asks " + std::to_string(target->maxRepeats + 1) + " time(s) " +
-                       number(target->patienceSeconds) + " s apart and escalates unanswered at " +
+                       shortNumber(target->patienceSeconds) + " s apart and escalates unanswered at " +
                        clock(*before.seconds + *after) +
-                       (t.delaySeconds > 0 ? ", then " + number(t.delaySeconds) + " s delay" : "");
+                       (t.delaySeconds > 0 ? ", then " + shortNumber(t.delaySeconds) + " s delay" : "");
             return e;
         }
     }
@@ -422,9 +417,9 @@ std::string interruptionTip(const Interruption& in, const StartEstimate& e) {
     std::string tip = (in.name.empty() ? scenario::roleTitle(in.role) : in.name + " - " + scenario::roleTitle(in.role)) + " (" + in.id +
                       ")\n\"" + in.text + "\"\n\n" + e.trigger + ": " + e.reason;
     if (const auto after = escalatesAfter(in))
-        tip += "\nunanswered, escalates " + number(*after) + " s after it starts (bar length)";
+        tip += "\nunanswered, escalates " + shortNumber(*after) + " s after it starts (bar length)";
     else if (in.kind == InterruptionKind::Noise)
-        tip += "\nrings for " + number(in.durationSeconds) + " s";
+        tip += "\nrings for " + shortNumber(in.durationSeconds) + " s";
     if (e.exact) tip += "\n\ndrag to move it (5 s steps)";
     return tip;
 }

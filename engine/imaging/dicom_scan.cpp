@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "common/format.h"
 #include "imaging/dicom_internal.h"
 
 namespace polysim::imaging {
@@ -47,12 +48,6 @@ std::string transferSyntaxName(const std::string& uid) {
 }
 
 namespace {
-
-std::string fmt(double v, int decimals = 2) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 // Rounded values that decide whether two images can sit in one volume.
 struct StackKey {
@@ -137,7 +132,7 @@ void analyse(SeriesReport& r) {
     for (const auto& s : slices) thicknesses.insert(s.sliceThickness);
     if (thicknesses.size() > 1) {
         std::string list;
-        for (double t : thicknesses) list += (list.empty() ? "" : ", ") + fmt(t) + " mm";
+        for (double t : thicknesses) list += (list.empty() ? "" : ", ") + fixed(t, 2) + " mm";
         r.warnings.push_back("slice thickness varies along the stack (" + list + ")");
     }
     if (rescales.size() > 1)
@@ -196,24 +191,24 @@ void analyse(SeriesReport& r) {
             if (!onlyMultiples) r.missingSlices = 0;
             if (r.missingSlices > 0)
                 r.warnings.push_back("missing images? " + std::to_string(r.missingSlices) +
-                                     " slice position(s) absent in a " + fmt(r.sliceSpacing) + " mm stack");
+                                     " slice position(s) absent in a " + fixed(r.sliceSpacing, 2) + " mm stack");
             else
-                r.warnings.push_back("slice spacing varies from " + fmt(r.minSliceGap) + " to " + fmt(r.maxSliceGap) +
+                r.warnings.push_back("slice spacing varies from " + fixed(r.minSliceGap, 2) + " to " + fixed(r.maxSliceGap, 2) +
                                      " mm (measured along the slice normal)");
         }
         glm::dvec3 v = distinct.back() - distinct.front();
         double cosine = std::clamp(std::abs(glm::dot(glm::normalize(v), n)), 0.0, 1.0);
         r.gantryTiltDegrees = std::acos(cosine) * 180.0 / M_PI;
         if (r.gantryTiltDegrees > 0.05)
-            r.warnings.push_back("gantry tilt of " + fmt(r.gantryTiltDegrees, 1) +
+            r.warnings.push_back("gantry tilt of " + fixed(r.gantryTiltDegrees, 1) +
                                  " degrees measured from the slice positions");
     } else {
         r.sliceSpacing = r.sliceThickness > 0 ? r.sliceThickness : 1.0;
         r.minSliceGap = r.maxSliceGap = 0.0;
     }
     if (r.statedGantryTiltDegrees && std::abs(std::abs(*r.statedGantryTiltDegrees) - r.gantryTiltDegrees) > 0.5)
-        r.warnings.push_back("GantryDetectorTilt (0018,1120) says " + fmt(*r.statedGantryTiltDegrees, 1) +
-                             " degrees but the positions show " + fmt(r.gantryTiltDegrees, 1) + "; the positions are used");
+        r.warnings.push_back("GantryDetectorTilt (0018,1120) says " + fixed(*r.statedGantryTiltDegrees, 1) +
+                             " degrees but the positions show " + fixed(r.gantryTiltDegrees, 1) + "; the positions are used");
     r.needsResampling = r.gantryTiltDegrees > 0.05 || !r.uniformSpacing;
     if (r.needsResampling)
         r.warnings.push_back("resampled to a regular orthogonal grid when loaded (as dcm2niix does for tilted or "

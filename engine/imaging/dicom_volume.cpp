@@ -11,14 +11,10 @@
 
 #include "imaging/dicom_internal.h"
 
+#include "common/format.h"
+
 namespace polysim::imaging {
 namespace {
-
-std::string fmt(double v, int decimals = 2) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 // Where each decoded source slice goes and how the target grid is made from them.
 struct Plan {
@@ -79,14 +75,14 @@ Plan makePlan(const SeriesReport& series) {
     g.spacing.z = spacing;
     g.origin = first.position + double(i0) * g.spacing.x * r + double(j0) * g.spacing.y * c;
     std::string why;
-    if (series.gantryTiltDegrees > 0.05) why = "gantry tilt " + fmt(series.gantryTiltDegrees, 1) + " degrees";
+    if (series.gantryTiltDegrees > 0.05) why = "gantry tilt " + fixed(series.gantryTiltDegrees, 1) + " degrees";
     if (!series.uniformSpacing)
         why += std::string(why.empty() ? "" : ", ") +
                (series.missingSlices > 0 ? std::to_string(series.missingSlices) + " missing slice(s)"
-                                         : "slice gaps " + fmt(series.minSliceGap) + "-" + fmt(series.maxSliceGap) + " mm");
+                                         : "slice gaps " + fixed(series.minSliceGap, 2) + "-" + fixed(series.maxSliceGap, 2) + " mm");
     plan.resampling = "resampled (" + why + ") from " + std::to_string(count) + " slices onto a regular orthogonal grid of " +
                       std::to_string(g.dims.x) + "x" + std::to_string(g.dims.y) + "x" + std::to_string(g.dims.z) +
-                      " voxels, " + fmt(g.spacing.x, 3) + " x " + fmt(g.spacing.y, 3) + " x " + fmt(spacing, 3) +
+                      " voxels, " + fixed(g.spacing.x, 3) + " x " + fixed(g.spacing.y, 3) + " x " + fixed(spacing, 3) +
                       " mm, by linear interpolation along the slice normal and within each slice";
     return plan;
 }

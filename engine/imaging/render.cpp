@@ -30,8 +30,6 @@ Bounds bounds(const Volume& v) {
     return b;
 }
 
-int axisOf(Plane p) { return p == Plane::Axial ? 2 : p == Plane::Coronal ? 1 : 0; }
-
 // Trilinear sample in voxel index space; outside the volume is air. Thin axes (one voxel) use that voxel.
 double sample(const Volume& v, const glm::dvec3& ijk) {
     const glm::ivec3 d = v.dims();
@@ -63,7 +61,7 @@ double sample(const Volume& v, const glm::dvec3& ijk) {
 
 PlaneRange planeRange(const Volume& v, Plane plane) {
     const Bounds b = bounds(v);
-    const int a = axisOf(plane);
+    const int a = normalAxis(plane);
     return {b.lo[a], b.hi[a]};
 }
 
@@ -74,7 +72,7 @@ Image8 renderPlane(const Volume& v, Plane plane, double positionMm, const Window
         // a topogram (one coronal image) its own pixels.
         pixelMm = std::numeric_limits<double>::infinity();
         for (int k = 0; k < 3; ++k)
-            if (v.dims()[k] > 1 && std::abs(g.direction[k][axisOf(plane)]) < 0.9)
+            if (v.dims()[k] > 1 && std::abs(g.direction[k][normalAxis(plane)]) < 0.9)
                 pixelMm = std::min(pixelMm, g.spacing[k]);
         if (!std::isfinite(pixelMm)) pixelMm = std::min(g.spacing.x, g.spacing.y);
     }
@@ -84,7 +82,7 @@ Image8 renderPlane(const Volume& v, Plane plane, double positionMm, const Window
     bool vDown = false;  // true: image row 0 is the highest coordinate (superior on top)
     if (plane == Plane::Coronal) va = 2, vDown = true;
     if (plane == Plane::Sagittal) ha = 1, va = 2, vDown = true;
-    const int na = axisOf(plane);
+    const int na = normalAxis(plane);
     Image8 img;
     img.width = std::max(1, int(std::lround((b.hi[ha] - b.lo[ha]) / pixelMm)) + 1);
     img.height = std::max(1, int(std::lround((b.hi[va] - b.lo[va]) / pixelMm)) + 1);

@@ -6,18 +6,13 @@
 #include <memory>
 #include <set>
 
+#include "common/format.h"
 #include "imaging/dicom_loader.h"
 #include "imaging/window.h"
 #include "scenario/internal.h"
 
 namespace polysim::scenario::detail {
 namespace {
-
-std::string num(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
 
 std::vector<std::string> presetNames() {
     std::vector<std::string> out;
@@ -34,7 +29,7 @@ struct Box {
     }
 };
 
-std::string vec(const glm::dvec3& v) { return "[" + num(v.x) + ", " + num(v.y) + ", " + num(v.z) + "]"; }
+std::string vec(const glm::dvec3& v) { return "[" + shortNumber(v.x) + ", " + shortNumber(v.y) + ", " + shortNumber(v.z) + "]"; }
 
 class Checker {
 public:
@@ -141,8 +136,8 @@ private:
             if (sp.arrivalSeconds + sp.arrivalDurationSeconds > s_.durationSeconds)
                 report_.warning(at(p + ".arrival", sp.where),
                                 "series '" + sp.id + "' is still arriving at " +
-                                    num(sp.arrivalSeconds + sp.arrivalDurationSeconds) +
-                                    " s, after the session ends (" + num(s_.durationSeconds) + " s)");
+                                    shortNumber(sp.arrivalSeconds + sp.arrivalDurationSeconds) +
+                                    " s, after the session ends (" + shortNumber(s_.durationSeconds) + " s)");
             if (phantom) {
                 if (!sp.folderText.empty())
                     report_.error(at(p + ".folder", sp.where),
@@ -386,8 +381,8 @@ private:
                                                               " (regions: " + joinQuoted(regionIds) + ")");
             if (f.deadlineSeconds > s_.durationSeconds)
                 report_.error(at(p + ".deadline", f.where),
-                              "deadline of finding '" + f.id + "' (" + num(f.deadlineSeconds) +
-                                  " s) is after the session ends (" + num(s_.durationSeconds) +
+                              "deadline of finding '" + f.id + "' (" + shortNumber(f.deadlineSeconds) +
+                                  " s) is after the session ends (" + shortNumber(s_.durationSeconds) +
                                   " s, [session] duration)");
             checkWindows(f.windows, p + ".windows", f.where);
             for (std::size_t k = 0; k < f.tell.size(); ++k)
@@ -411,9 +406,9 @@ private:
                                         vec(fb.hi) + ", volume " + vec(volume->lo) + " to " + vec(volume->hi) + ")");
             }
             if (placed && region && (f.centreLps.z < region->zFromMm - 1.0 || f.centreLps.z > region->zToMm + 1.0))
-                report_.warning(centreAt, "finding '" + f.id + "' at z = " + num(f.centreLps.z) +
+                report_.warning(centreAt, "finding '" + f.id + "' at z = " + shortNumber(f.centreLps.z) +
                                               " mm is outside its region '" + region->id + "' (z " +
-                                              num(region->zFromMm) + " to " + num(region->zToMm) + " mm)");
+                                              shortNumber(region->zFromMm) + " to " + shortNumber(region->zToMm) + " mm)");
         }
         if (s_.images.phantom) {
             const auto library = phantomInjuryIds();
@@ -434,8 +429,8 @@ private:
 
     void checkVitals(const VitalSigns& v, const SourceLocation& where) {
         if (v.diastolic >= v.systolic)
-            report_.error(where, "diastolic pressure (" + num(v.diastolic) + ") must be below systolic (" +
-                                     num(v.systolic) + ")");
+            report_.error(where, "diastolic pressure (" + shortNumber(v.diastolic) + ") must be below systolic (" +
+                                     shortNumber(v.systolic) + ")");
     }
 
     void checkPatient() {
@@ -448,12 +443,12 @@ private:
             const double t = p.vitalsTrend[i].atSeconds;
             if (t < lastAt && readable(path + ".at"))
                 report_.error(at(path + ".at", at(path, top())), "vitals trend entries must be in time order; 'at' = " +
-                                                                     num(t) + " s comes after " + num(lastAt) + " s");
+                                                                     shortNumber(t) + " s comes after " + shortNumber(lastAt) + " s");
             lastAt = std::max(lastAt, t);
             if (p.vitalsTrend[i].atSeconds > s_.durationSeconds)
-                report_.warning(at(path + ".at", top()), "vitals change at " + num(p.vitalsTrend[i].atSeconds) +
+                report_.warning(at(path + ".at", top()), "vitals change at " + shortNumber(p.vitalsTrend[i].atSeconds) +
                                                              " s comes after the session ends (" +
-                                                             num(s_.durationSeconds) + " s)");
+                                                             shortNumber(s_.durationSeconds) + " s)");
         }
         const auto findingIds = ids(s_.findings);
         for (std::size_t i = 0; i < p.deteriorations.size(); ++i) {
@@ -489,9 +484,9 @@ private:
                 case T::AtTime:
                     if (tr.atSeconds + tr.delaySeconds > s_.durationSeconds)
                         report_.warning(at(p + ".at", in.where), "interruption '" + in.id + "' at " +
-                                                                     num(tr.atSeconds + tr.delaySeconds) +
+                                                                     shortNumber(tr.atSeconds + tr.delaySeconds) +
                                                                      " s comes after the session ends (" +
-                                                                     num(s_.durationSeconds) + " s)");
+                                                                     shortNumber(s_.durationSeconds) + " s)");
                     break;
                 case T::RegionOpened:
                     if (!tr.target.empty() && !s_.findRegion(tr.target))

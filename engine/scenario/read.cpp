@@ -8,6 +8,8 @@
 
 #include "scenario/read.h"
 
+#include "common/format.h"
+
 namespace polysim::scenario::detail {
 namespace {
 
@@ -26,12 +28,6 @@ std::string typeName(const toml::node& n) {
         case toml::node_type::date_time: return "a date-time";
         default: return "nothing";
     }
-}
-
-std::string formatNumber(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
 }
 
 // Reads the keys of one table, remembering which were used, and reports what is wrong with each value.
@@ -292,10 +288,10 @@ private:
 
     std::optional<double> inRange(const toml::node& n, std::string_view key, double v, double lo, double hi) {
         if (!std::isfinite(v) || v < lo || v > hi) {
-            std::string range = hi == kInf ? "at least " + formatNumber(lo)
-                                : lo == -kInf ? "at most " + formatNumber(hi)
-                                              : "between " + formatNumber(lo) + " and " + formatNumber(hi);
-            report_.unreadable(at(n), "'" + std::string(key) + "' must be " + range + ", not " + formatNumber(v));
+            std::string range = hi == kInf ? "at least " + shortNumber(lo)
+                                : lo == -kInf ? "at most " + shortNumber(hi)
+                                              : "between " + shortNumber(lo) + " and " + shortNumber(hi);
+            report_.unreadable(at(n), "'" + std::string(key) + "' must be " + range + ", not " + shortNumber(v));
             return std::nullopt;
         }
         return v;
@@ -591,7 +587,7 @@ private:
                         report_.unreadable(f.at(*n),
                                            "'z' must be [inferior, superior] with the lower (more negative, "
                                            "towards the feet) value first, not [" +
-                                               formatNumber((*nums)[0]) + ", " + formatNumber((*nums)[1]) + "]");
+                                               shortNumber((*nums)[0]) + ", " + shortNumber((*nums)[1]) + "]");
                     } else {
                         r.zFromMm = (*nums)[0];
                         r.zToMm = (*nums)[1];

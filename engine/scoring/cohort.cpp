@@ -8,17 +8,12 @@
 #include <set>
 #include <sstream>
 
+#include "common/format.h"
 #include "scoring/debrief.h"
 
 namespace polysim::scoring {
 
 namespace {
-std::string num(double v, const char* f = "%.1f") {
-    char b[64];
-    std::snprintf(b, sizeof b, f, v);
-    return b;
-}
-
 HistoryEntry fromScoreJson(const Json& j, const std::filesystem::path& file) {
     if (!j.is_object() || !j.contains("total") || !j.contains("findings") || !j.contains("scenario"))
         throw HistoryError(file.string() + ": not a polysim score (needs total, findings, scenario)");
@@ -99,9 +94,9 @@ std::string cohortText(const std::vector<HistoryEntry>& results) {
     for (const auto& [scenario, trainees] : latestBy(results)) {
         o << "scenario " << scenario << ": " << trainees.size() << " trainee(s)\n";
         for (const auto& [name, l] : trainees)
-            o << "  " << name << ": " << num(l.entry->total) << " " << (l.entry->passed ? "passed" : "NOT passed")
+            o << "  " << name << ": " << fixed(l.entry->total, 1) << " " << (l.entry->passed ? "passed" : "NOT passed")
               << ", " << l.entry->criticalErrors << " critical error(s), " << l.attempts << " attempt(s), best "
-              << num(l.best) << "\n";
+              << fixed(l.best, 1) << "\n";
     }
     return o.str();
 }
@@ -133,10 +128,10 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
         for (const auto& [name, l] : trainees) {
             double y = 10 + rowH * row++;
             o << "<text x=\"" << (left - 6) << "\" y=\"" << (y + 14) << "\" text-anchor=\"end\">" << htmlEscape(name) << "</text>\n";
-            o << "<rect x=\"" << left << "\" y=\"" << y << "\" height=\"16\" width=\"" << num(width * l.entry->total / 100.0)
+            o << "<rect x=\"" << left << "\" y=\"" << y << "\" height=\"16\" width=\"" << fixed(width * l.entry->total / 100.0, 1)
               << "\" fill=\"" << (l.entry->passed ? "#1e8449" : "#c0392b") << "\"/>\n";
-            o << "<text x=\"" << num(left + width * l.entry->total / 100.0 + 4) << "\" y=\"" << (y + 13) << "\">"
-              << num(l.entry->total) << "</text>\n";
+            o << "<text x=\"" << fixed(left + width * l.entry->total / 100.0 + 4, 1) << "\" y=\"" << (y + 13) << "\">"
+              << fixed(l.entry->total, 1) << "</text>\n";
         }
         o << "<line x1=\"" << left << "\" x2=\"" << (left + width) << "\" y1=\"" << (h - 14) << "\" y2=\"" << (h - 14)
           << "\" stroke=\"#333\"/><text x=\"" << left << "\" y=\"" << (h - 2) << "\">0</text><text x=\"" << (left + width)
@@ -149,11 +144,11 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
         int wrongAnswers = 0, answers = 0;
         for (const auto& [name, l] : trainees) {
             const auto& e = *l.entry;
-            o << "<tr class=\"" << (e.passed ? "pass" : "fail") << "\"><td>" << htmlEscape(name) << "</td><td>" << num(e.total)
+            o << "<tr class=\"" << (e.passed ? "pass" : "fail") << "\"><td>" << htmlEscape(name) << "</td><td>" << fixed(e.total, 1)
               << "</td><td>" << (e.passed ? "yes" : "no") << "</td><td>" << e.criticalErrors << "</td><td>"
-              << num(e.findings * 100, "%.0f") << " %</td><td>" << num(e.order * 100, "%.0f") << " %</td><td>"
-              << num(e.coverage * 100, "%.0f") << " %</td><td>" << num(e.interruptions * 100, "%.0f") << " %</td><td>"
-              << num(e.conclusion * 100, "%.0f") << " %</td><td>" << l.attempts << " (" << num(l.best) << ")</td></tr>\n";
+              << fixed(e.findings * 100, 0) << " %</td><td>" << fixed(e.order * 100, 0) << " %</td><td>"
+              << fixed(e.coverage * 100, 0) << " %</td><td>" << fixed(e.interruptions * 100, 0) << " %</td><td>"
+              << fixed(e.conclusion * 100, 0) << " %</td><td>" << l.attempts << " (" << fixed(l.best, 1) << ")</td></tr>\n";
             Json j = Json::parse(e.scoreJson, nullptr, false);
             if (j.is_discarded()) continue;
             for (const auto& f : j["findings"].value("items", Json::array())) {
@@ -179,14 +174,14 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
              "<th>Never looked (observational)</th><th>Looked, missed or misnamed (interpretive)</th><th>Not told in time (communication)</th></tr>\n";
         for (const auto& [id, st] : findings)
             o << "<tr><td>" << htmlEscape(st.label.empty() ? id : st.label) << "</td><td>" << st.found << " of " << st.total
-              << "</td><td>" << num(st.bandSum / std::max(1, st.total)) << "</td><td>" << st.observational << "</td><td>"
+              << "</td><td>" << fixed(st.bandSum / std::max(1, st.total), 1) << "</td><td>" << st.observational << "</td><td>"
               << st.interpretive << "</td><td>" << st.communication << "</td></tr>\n";
         o << "</table>\n";
         double lagMean = 0;
         for (double l : lags) lagMean += l;
         if (!lags.empty()) lagMean /= double(lags.size());
         o << "<p>Interruptions: " << answers << " answered, " << wrongAnswers << " wrongly; mean resumption lag "
-          << (lags.empty() ? std::string("—") : num(lagMean) + " s") << " over " << lags.size() << " resumption(s).</p>\n";
+          << (lags.empty() ? std::string("—") : fixed(lagMean, 1) + " s") << " over " << lags.size() << " resumption(s).</p>\n";
     }
     o << "<p class=\"why\">Scores as `polysim score` explains them; sources: ";
     std::set<std::string> sources;

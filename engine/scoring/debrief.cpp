@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/format.h"
 #include "scoring/debrief_model.h"
 
 namespace polysim::scoring {
@@ -51,12 +52,6 @@ std::string base64(const std::string& bytes) {
 }
 
 namespace {
-std::string num(double v, const char* format = "%.1f") {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
-}
-
 std::string hex(Rgb c) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "#%06x", unsigned(c & 0xffffff));
@@ -84,14 +79,14 @@ std::string pathData(const std::vector<DepthTimePlot::Point>& points) {
     for (std::size_t i = 0; i < points.size(); ++i) {
         const auto& a = points[i];
         if (i == 0) {
-            d += "M" + num(a.x) + " " + num(a.y);
+            d += "M" + fixed(a.x, 1) + " " + fixed(a.y, 1);
             continue;
         }
         const auto& b = points[i - 1];
         // Steps: horizontal and vertical runs written as H and V.
-        if (a.y == b.y) d += " H" + num(a.x);
-        else if (a.x == b.x) d += " V" + num(a.y);
-        else d += " L" + num(a.x) + " " + num(a.y);
+        if (a.y == b.y) d += " H" + fixed(a.x, 1);
+        else if (a.x == b.x) d += " V" + fixed(a.y, 1);
+        else d += " L" + fixed(a.x, 1) + " " + fixed(a.y, 1);
     }
     return d;
 }
@@ -99,59 +94,59 @@ std::string pathData(const std::vector<DepthTimePlot::Point>& points) {
 std::string plotSvg(const DepthTimePlot& p) {
     const auto& a = p.area;
     std::ostringstream o;
-    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << p.width << " " << num(p.height)
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << p.width << " " << fixed(p.height, 1)
       << "\" width=\"100%\" role=\"img\" aria-label=\"Slice position over time\" font-family=\"sans-serif\" "
          "font-size=\"11\">\n";
-    o << "<rect x=\"0\" y=\"0\" width=\"" << p.width << "\" height=\"" << num(p.height) << "\" fill=\"#ffffff\"/>\n";
+    o << "<rect x=\"0\" y=\"0\" width=\"" << p.width << "\" height=\"" << fixed(p.height, 1) << "\" fill=\"#ffffff\"/>\n";
     for (const auto& b : p.bands) {
-        o << "<rect x=\"" << num(b.rect.x0) << "\" y=\"" << num(b.rect.y0) << "\" width=\"" << num(b.rect.x1 - b.rect.x0)
-          << "\" height=\"" << num(b.rect.y1 - b.rect.y0) << "\" fill=\"" << hex(b.fill)
+        o << "<rect x=\"" << fixed(b.rect.x0, 1) << "\" y=\"" << fixed(b.rect.y0, 1) << "\" width=\"" << fixed(b.rect.x1 - b.rect.x0, 1)
+          << "\" height=\"" << fixed(b.rect.y1 - b.rect.y0, 1) << "\" fill=\"" << hex(b.fill)
           << "\" stroke=\"#ccd\" stroke-width=\"0.5\"/>\n";
-        o << "<text x=\"" << num(p.labelX) << "\" y=\"" << num(b.labelY) << "\" text-anchor=\"end\" fill=\"#334\"><title>"
+        o << "<text x=\"" << fixed(p.labelX, 1) << "\" y=\"" << fixed(b.labelY, 1) << "\" text-anchor=\"end\" fill=\"#334\"><title>"
           << htmlEscape(b.label) << "</title>" << htmlEscape(b.shownLabel) << "</text>\n";
     }
     for (const auto& b : p.brackets)
-        o << "<path d=\"M" << num(b.x + 3) << " " << num(b.y0) << " H" << num(b.x) << " V" << num(b.y1) << " H"
-          << num(b.x + 3) << "\" fill=\"none\" stroke=\"#667\" stroke-width=\"1.2\"><title>" << htmlEscape(b.label)
+        o << "<path d=\"M" << fixed(b.x + 3, 1) << " " << fixed(b.y0, 1) << " H" << fixed(b.x, 1) << " V" << fixed(b.y1, 1) << " H"
+          << fixed(b.x + 3, 1) << "\" fill=\"none\" stroke=\"#667\" stroke-width=\"1.2\"><title>" << htmlEscape(b.label)
           << "</title></path>\n";
     for (const auto& l : p.lanes) {
-        o << "<rect x=\"" << num(l.rect.x0) << "\" y=\"" << num(l.rect.y0) << "\" width=\"" << num(l.rect.x1 - l.rect.x0)
-          << "\" height=\"" << num(l.rect.y1 - l.rect.y0) << "\" fill=\"" << hex(l.fill) << "\"><title>"
+        o << "<rect x=\"" << fixed(l.rect.x0, 1) << "\" y=\"" << fixed(l.rect.y0, 1) << "\" width=\"" << fixed(l.rect.x1 - l.rect.x0, 1)
+          << "\" height=\"" << fixed(l.rect.y1 - l.rect.y0, 1) << "\" fill=\"" << hex(l.fill) << "\"><title>"
           << htmlEscape(l.title) << "</title></rect>\n";
-        o << "<text x=\"" << num(l.rect.x0 + 2) << "\" y=\"" << num(l.rect.y0 + 9)
+        o << "<text x=\"" << fixed(l.rect.x0 + 2, 1) << "\" y=\"" << fixed(l.rect.y0 + 9, 1)
           << "\" font-size=\"9\" fill=\"#5a3a00\">" << htmlEscape(l.label) << "</text>\n";
-        o << "<line x1=\"" << num(l.startX) << "\" x2=\"" << num(l.startX) << "\" y1=\"" << num(a.y0) << "\" y2=\""
-          << num(a.y1) << "\" stroke=\"#e59866\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n";
+        o << "<line x1=\"" << fixed(l.startX, 1) << "\" x2=\"" << fixed(l.startX, 1) << "\" y1=\"" << fixed(a.y0, 1) << "\" y2=\""
+          << fixed(a.y1, 1) << "\" stroke=\"#e59866\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n";
     }
     for (const auto& f : p.injuries) {
-        o << "<rect x=\"" << num(f.bar.x0) << "\" y=\"" << num(f.bar.y0) << "\" width=\"" << num(f.bar.x1 - f.bar.x0)
-          << "\" height=\"" << num(f.bar.y1 - f.bar.y0) << "\" fill=\"#c0392b\"><title>" << htmlEscape(f.label)
+        o << "<rect x=\"" << fixed(f.bar.x0, 1) << "\" y=\"" << fixed(f.bar.y0, 1) << "\" width=\"" << fixed(f.bar.x1 - f.bar.x0, 1)
+          << "\" height=\"" << fixed(f.bar.y1 - f.bar.y0, 1) << "\" fill=\"#c0392b\"><title>" << htmlEscape(f.label)
           << "</title></rect>\n";
-        o << "<line x1=\"" << num(a.x0) << "\" x2=\"" << num(a.x1) << "\" y1=\"" << num(f.centreY) << "\" y2=\""
-          << num(f.centreY) << "\" stroke=\"#c0392b\" stroke-width=\"0.6\" stroke-dasharray=\"4 4\"/>\n";
+        o << "<line x1=\"" << fixed(a.x0, 1) << "\" x2=\"" << fixed(a.x1, 1) << "\" y1=\"" << fixed(f.centreY, 1) << "\" y2=\""
+          << fixed(f.centreY, 1) << "\" stroke=\"#c0392b\" stroke-width=\"0.6\" stroke-dasharray=\"4 4\"/>\n";
     }
     for (const auto& path : p.paths)
         o << "<path d=\"" << pathData(path.points) << "\" fill=\"none\" stroke=\"" << hex(path.colour)
           << "\" stroke-width=\"1.8\"/>\n";
     for (const auto& m : p.marks)
-        o << "<circle cx=\"" << num(m.at.x) << "\" cy=\"" << num(m.at.y)
+        o << "<circle cx=\"" << fixed(m.at.x, 1) << "\" cy=\"" << fixed(m.at.y, 1)
           << "\" r=\"5\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"><title>" << htmlEscape(m.title)
           << "</title></circle>\n";
     for (const auto& c : p.calls)
-        o << "<path d=\"M" << num(c.at.x - 5) << " " << num(c.at.y) << " L" << num(c.at.x + 5) << " " << num(c.at.y)
-          << " L" << num(c.at.x) << " " << num(c.at.y + 9) << " Z\" fill=\"#000\"><title>" << htmlEscape(c.title)
+        o << "<path d=\"M" << fixed(c.at.x - 5, 1) << " " << fixed(c.at.y, 1) << " L" << fixed(c.at.x + 5, 1) << " " << fixed(c.at.y, 1)
+          << " L" << fixed(c.at.x, 1) << " " << fixed(c.at.y + 9, 1) << " Z\" fill=\"#000\"><title>" << htmlEscape(c.title)
           << "</title></path>\n";
     for (const auto& d : p.deteriorations)
-        o << "<line x1=\"" << num(d.at.x) << "\" x2=\"" << num(d.at.x) << "\" y1=\"" << num(a.y0) << "\" y2=\""
-          << num(a.y1) << "\" stroke=\"#c0392b\" stroke-width=\"2\"><title>" << htmlEscape(d.title)
+        o << "<line x1=\"" << fixed(d.at.x, 1) << "\" x2=\"" << fixed(d.at.x, 1) << "\" y1=\"" << fixed(a.y0, 1) << "\" y2=\""
+          << fixed(a.y1, 1) << "\" stroke=\"#c0392b\" stroke-width=\"2\"><title>" << htmlEscape(d.title)
           << "</title></line>\n";
-    o << "<line x1=\"" << num(a.x0) << "\" x2=\"" << num(a.x1) << "\" y1=\"" << num(a.y1) << "\" y2=\"" << num(a.y1)
+    o << "<line x1=\"" << fixed(a.x0, 1) << "\" x2=\"" << fixed(a.x1, 1) << "\" y1=\"" << fixed(a.y1, 1) << "\" y2=\"" << fixed(a.y1, 1)
       << "\" stroke=\"#333\"/>\n";
     for (const auto& t : p.ticks)
-        o << "<line x1=\"" << num(t.x) << "\" x2=\"" << num(t.x) << "\" y1=\"" << num(a.y1) << "\" y2=\""
-          << num(a.y1 + 4) << "\" stroke=\"#333\"/><text x=\"" << num(t.x) << "\" y=\"" << num(a.y1 + 16)
+        o << "<line x1=\"" << fixed(t.x, 1) << "\" x2=\"" << fixed(t.x, 1) << "\" y1=\"" << fixed(a.y1, 1) << "\" y2=\""
+          << fixed(a.y1 + 4, 1) << "\" stroke=\"#333\"/><text x=\"" << fixed(t.x, 1) << "\" y=\"" << fixed(a.y1 + 16, 1)
           << "\" text-anchor=\"middle\">" << htmlEscape(t.label) << "</text>\n";
-    o << "<text x=\"" << num((p.width + a.x0) / 2) << "\" y=\"" << num(p.height - 4)
+    o << "<text x=\"" << fixed((p.width + a.x0) / 2, 1) << "\" y=\"" << fixed(p.height - 4, 1)
       << "\" text-anchor=\"middle\" fill=\"#555\">" << htmlEscape(p.axisLabel) << "</text>\n";
     o << "</svg>\n";
     return o.str();
@@ -171,7 +166,7 @@ std::string tableHtml(const DebriefTable& t) {
         for (const auto& c : r.cells) {
             o << "<td" << classAttr(c.tone) << ">";
             if (c.bar)
-                o << "<div class=\"bar\"><span style=\"width:" << num(std::clamp(*c.bar, 0.0, 1.0) * 100, "%.0f")
+                o << "<div class=\"bar\"><span style=\"width:" << fixed(std::clamp(*c.bar, 0.0, 1.0) * 100, 0)
                   << "%\"></span></div>";
             o << htmlEscape(c.text);
             if (!c.note.empty()) o << "<br><span class=\"why\">" << htmlEscape(c.note) << "</span>";

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/format.h"
 #include "imaging/window.h"
 
 namespace polysim::scoring {
@@ -12,12 +13,6 @@ namespace polysim::scoring {
 namespace {
 using Block = DebriefBlock;
 using Plot = DepthTimePlot;
-
-std::string num(double v, const char* format = "%.1f") {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
-}
 
 std::string optTime(const std::optional<double>& t) { return t ? clockText(*t) : "—"; }
 
@@ -132,7 +127,7 @@ std::string timelineLine(const scenario::Scenario& sc, const Json& e) {
 
 // "Not passed: ..." in words, before the formula.
 std::string plainSummary(const scenario::Scenario& sc, const Score& s) {
-    const std::string mark = num(sc.weights.passThreshold, "%.0f");
+    const std::string mark = fixed(sc.weights.passThreshold, 0);
     if (s.passed)
         return "Passed: " + totalText(s.total) + " of 100 reaches the pass mark of " + mark +
                ", with no critical error.";
@@ -163,13 +158,13 @@ DebriefSection summary(const scenario::Scenario& sc, const Score& s) {
         "You identified " + std::to_string(found) + " of " + std::to_string(s.findings.items.size()) +
         " injuries, completed " + std::to_string(s.order.completed.size()) + " of " +
         std::to_string(s.order.protocol.size()) + " regions of the reading order" +
-        (s.order.tau ? " (order agreement tau " + num(*s.order.tau, "%.2f") + ")" : std::string()) + ", and handled " +
+        (s.order.tau ? " (order agreement tau " + fixed(*s.order.tau, 2) + ")" : std::string()) + ", and handled " +
         std::to_string(s.interruptions.items.size()) + " interruption(s)."));
     DebriefTable parts{{"Part", "Score", "Weight", "Why"}, {}};
     auto part = [&](const char* name, double score, double weight, const std::string& why) {
         parts.rows.push_back({{{name},
-                               {num(score * 100, "%.0f") + " %", "", score},
-                               {num(weight, "%.2f")},
+                               {fixed(score * 100, 0) + " %", "", score},
+                               {fixed(weight, 2)},
                                {why, "", std::nullopt, Tone::Muted}},
                               Tone::Plain});
     };
@@ -262,10 +257,10 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
     for (const auto& r : s.coverage.regions) {
         const bool projection = projectionRegion(sc, *r.region);
         std::string seen = projection ? (r.completedAt ? "viewed" : "not viewed") + std::string(" (one image)")
-                                      : num(r.fraction * 100, "%.0f") + " % of " + std::to_string(r.slices) + " slices";
+                                      : fixed(r.fraction * 100, 0) + " % of " + std::to_string(r.slices) + " slices";
         coverage.rows.push_back({{{r.region->label.empty() ? r.region->id : r.region->label},
                                   {seen, "", std::min(1.0, r.fraction)},
-                                  {num(r.seconds, "%.0f") + " s"},
+                                  {fixed(r.seconds, 0) + " s"},
                                   {projection ? std::string("—") : std::to_string(r.scrollCourses)},
                                   {r.style},
                                   {r.why, "", std::nullopt, Tone::Muted}},
@@ -282,9 +277,9 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
             std::string who = scenario::roleTitle(i.spec->role) + (i.spec->name.empty() ? "" : " (" + i.spec->name + ")") +
                               " at " + clockText(i.startedAt);
             std::string answer = i.answeredAt ? answerText(i.spec, i.answer) + (i.correct ? " ✔" : " ✘") + " after " +
-                                                    num(*i.responseSeconds, "%.0f") + " s"
+                                                    fixed(*i.responseSeconds, 0) + " s"
                                               : std::string("—");
-            std::string back = i.resumption + (i.resumptionLagSeconds ? ", lag " + num(*i.resumptionLagSeconds) + " s"
+            std::string back = i.resumption + (i.resumptionLagSeconds ? ", lag " + fixed(*i.resumptionLagSeconds, 1) + " s"
                                                                       : std::string());
             t.rows.push_back({{{who}, {i.spec->text}, {answer, i.feedback}, {back}, {i.why, "", std::nullopt, Tone::Muted}},
                               i.score >= 0.75 ? Tone::Plain : Tone::Omission});
@@ -318,7 +313,7 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
             points.push_back(r.region->label + " was not viewed in " + windowsPhrase(r.region->windows) +
                              ": open it first, it shows the whole body at once.");
         else
-            points.push_back(r.region->label + " was read to " + num(r.fraction * 100, "%.0f") + " % in " +
+            points.push_back(r.region->label + " was read to " + fixed(r.fraction * 100, 0) + " % in " +
                              windowsPhrase(r.region->windows) + ": page through all of it.");
     }
     for (const auto& i : s.interruptions.items)

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "common/format.h"
 #include "imaging/window.h"
 #include "session/matching.h"
 #include "session/resume.h"
@@ -19,13 +20,7 @@ using session::ViewState;
 
 namespace {
 double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
-std::string fmt(const char* format, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
-}
-std::string pct(double f) { return fmt("%.0f %%", f * 100.0); }
+std::string pct(double f) { return fixed(f * 100.0, 0) + " %"; }
 
 // The window a view shows, by preset name or as width/level (the JSON's on_screen_windows).
 std::string viewWindow(const ViewState& v) {
@@ -63,14 +58,7 @@ int sliceIndex(const scenario::Region& r, double sliceMm, double z) {
 }
 }  // namespace
 
-std::string clockText(double seconds) {
-    int s = int(std::lround(std::max(0.0, seconds)));
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%02d:%02d", s / 60, s % 60);
-    return buf;
-}
-
-std::string totalText(double total) { return fmt("%.1f", total); }
+std::string totalText(double total) { return fixed(total, 1); }
 
 std::string roleName(const std::string& role) {
     std::string t = scenario::roleTitle(role);
@@ -179,7 +167,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             // One image: there is nothing to page through, only whether and how long it was looked at.
             rc.style = rc.seconds > 0 ? "projection" : "not read";
             rc.why = rc.seconds <= 0 ? "the projection image was never on screen"
-                                     : "one projection image, on screen for " + fmt("%.0f", rc.seconds) + " s; " +
+                                     : "one projection image, on screen for " + fixed(rc.seconds, 0) + " s; " +
                                            (rc.completedAt ? "viewed in " + windowsPhrase(region.windows) + " from " +
                                                                  clockText(*rc.completedAt)
                                                            : "never in " + windowsPhrase(region.windows));
@@ -192,13 +180,13 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             rc.drillerIndex = drill;
             rc.style = drill >= 0.6 ? "driller" : drill <= 0.4 ? "scanner" : "mixed";
             rc.why = std::to_string(rc.slicesSeen) + " of " + std::to_string(rc.slices) + " slices (" +
-                     fmt("%.3g", sliceMm) + " mm) seen in " + windowsPhrase(region.windows) + " = " +
+                     shortNumber(sliceMm, 3) + " mm) seen in " + windowsPhrase(region.windows) + " = " +
                      pct(rc.fraction) + " (needs " + pct(region.minCoverage) + ")" +
                      (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") + "; " +
-                     fmt("%.0f", rc.seconds) + " s on screen in " + std::to_string(rc.scrollCourses) +
-                     " scroll course(s), " + fmt("%.1f", rc.passes) + " pass(es) through its depth, " +
-                     fmt("%.2f", rc.secondsPerSlice) + " s per slice: " + rc.style + " (index " +
-                     fmt("%.2f", drill) + "; drillers scroll fast through depth many times, scanners slowly once)";
+                     fixed(rc.seconds, 0) + " s on screen in " + std::to_string(rc.scrollCourses) +
+                     " scroll course(s), " + fixed(rc.passes, 1) + " pass(es) through its depth, " +
+                     fixed(rc.secondsPerSlice, 2) + " s per slice: " + rc.style + " (index " +
+                     fixed(drill, 2) + "; drillers scroll fast through depth many times, scanners slowly once)";
         }
         sum += std::min(1.0, rc.fraction / std::max(1e-6, region.minCoverage));
         out.coverage.regions.push_back(rc);
@@ -208,7 +196,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
     for (const auto& r : out.coverage.regions) complete += r.completedAt ? 1 : 0;
     out.coverage.why = std::to_string(complete) + " of " + std::to_string(sc.regions.size()) +
                        " regions read to their required coverage; the part is the mean over regions of "
-                       "coverage / required coverage (capped at 1) = " + fmt("%.2f", out.coverage.score) +
+                       "coverage / required coverage (capped at 1) = " + fixed(out.coverage.score, 2) +
                        ". Coverage predicts accuracy better than experience (Williams et al. 2021).";
 
     // Reading order: Kendall's tau between the protocol and the order of completion.
@@ -245,14 +233,14 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
         order.score = (*order.tau + 1) / 2 * (double(done.size()) / total);
         order.why = "Kendall's tau = (concordant " + std::to_string(concordant) + " - discordant " +
                     std::to_string(discordant) + ") / " + std::to_string(concordant + discordant) + " pairs = " +
-                    fmt("%.2f", *order.tau) + " over the " + std::to_string(done.size()) + " of " +
+                    fixed(*order.tau, 2) + " over the " + std::to_string(done.size()) + " of " +
                     std::to_string(int(total)) + " protocol regions completed; part = (tau + 1) / 2 x completed share = " +
-                    fmt("%.2f", order.score) + ".";
+                    fixed(order.score, 2) + ".";
     } else {
         order.score = total > 0 ? double(done.size()) / total : 1.0;
         order.why = std::to_string(done.size()) + " of " + std::to_string(int(total)) +
                     " protocol regions completed; an order needs at least two, so the part is the completed share = " +
-                    fmt("%.2f", order.score) + ".";
+                    fixed(order.score, 2) + ".";
     }
     if (!order.notCompleted.empty()) {
         std::vector<std::string> names;
@@ -380,11 +368,11 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
     double base = weights > 0 ? weighted / weights : 1.0;
     double penalty = std::min(0.2, 0.02 * double(out.findings.extraMarks.size()));
     out.findings.score = std::max(0.0, base - penalty);
-    out.findings.why = "Mean band / 10 weighted by urgency (Category 1 x3, 2 x2, 3 x1) = " + fmt("%.2f", base);
+    out.findings.why = "Mean band / 10 weighted by urgency (Category 1 x3, 2 x2, 3 x1) = " + fixed(base, 2);
     if (penalty > 0)
         out.findings.why += ", minus 0.02 for each of " + std::to_string(out.findings.extraMarks.size()) +
                             " mark(s) on no injury (at most 0.2)";
-    out.findings.why += " = " + fmt("%.2f", out.findings.score) +
+    out.findings.why += " = " + fixed(out.findings.score, 2) +
                         ". Bands follow WIDI SIM: 0-2 critical error, 3-6 omission, 7-10 effective.";
 }
 
@@ -452,7 +440,7 @@ void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s,
             is.resumption = "was not paging when interrupted";
             resumePoints = 0.25;
             resumptionWhy = "no axial series was being read when it began; next action " +
-                            fmt("%.1f", *is.resumptionLagSeconds) + " s after it ended";
+                            fixed(*is.resumptionLagSeconds, 1) + " s after it ended";
         } else if (!resumeAt) {
             is.resumption = "did not resume";
             resumptionWhy = "no slice was moved, nothing marked or called after it";
@@ -492,32 +480,32 @@ void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s,
                     if (!covered(zq, out.endTime + 1, nullptr)) gap += spacing;
                 if (gap > near) {
                     is.resumption = "skipped uncovered ground";
-                    resumptionWhy = fmt("%.0f", gap) + " mm between the stop and the restart were never read";
+                    resumptionWhy = fixed(gap, 0) + " mm between the stop and the restart were never read";
                 } else {
                     is.resumption = "moved on to new ground";
                     resumePoints = 0.25;
                 }
             }
-            resumptionWhy = "stopped at z " + fmt("%.0f", stopZ) + " mm, " + is.resumption + " (z " + fmt("%.0f", z) +
-                            " mm) " + fmt("%.1f", *is.resumptionLagSeconds) + " s after it ended" +
+            resumptionWhy = "stopped at z " + fixed(stopZ, 0) + " mm, " + is.resumption + " (z " + fixed(z, 0) +
+                            " mm) " + fixed(*is.resumptionLagSeconds, 1) + " s after it ended" +
                             (resumptionWhy.empty() ? "" : "; " + resumptionWhy);
         }
         if (noise) {
             is.score = resumePoints * 4;
-            is.why = std::string(rec.answeredAt ? "Dealt with after " + fmt("%.0f", *is.responseSeconds) + " s"
+            is.why = std::string(rec.answeredAt ? "Dealt with after " + fixed(*is.responseSeconds, 0) + " s"
                                                 : "Left to ring out") +
                      "; " + resumptionWhy + ".";
         } else {
             double answerPts = rec.correct ? 0.5 : 0.0;
             double promptPts = !rec.answeredAt ? 0.0 : is.escalated ? 0.0 : is.repeats == 0 ? 0.25 : 0.1;
             is.score = answerPts + promptPts + resumePoints;
-            is.why = (rec.answeredAt ? "Answered after " + fmt("%.0f", *is.responseSeconds) + " s" +
+            is.why = (rec.answeredAt ? "Answered after " + fixed(*is.responseSeconds, 0) + " s" +
                                            (is.repeats ? " and " + std::to_string(is.repeats) + " repeat(s)" : "") +
                                            (is.escalated ? ", after it escalated" : "") +
                                            (rec.correct ? ", correctly (+0.5)" : ", wrongly (+0)")
                                      : std::string("Never answered") + (is.escalated ? "; it escalated" : "")) +
-                     "; promptness +" + fmt("%.2f", promptPts) + "; " + resumptionWhy + " (+" +
-                     fmt("%.2f", resumePoints) + ")" + (is.challenge.empty() ? "" : "; challenge " + is.challenge) + ".";
+                     "; promptness +" + fixed(promptPts, 2) + "; " + resumptionWhy + " (+" +
+                     fixed(resumePoints, 2) + ")" + (is.challenge.empty() ? "" : "; challenge " + is.challenge) + ".";
         }
         sum += is.score;
         ++counted;
@@ -597,13 +585,13 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
                           : 0.0;
     out.total = std::round(raw * 1000.0) / 10.0;
     out.passed = out.total >= w.passThreshold && out.criticalErrors.empty();
-    out.why = "findings " + fmt("%.2f", out.findings.score) + " x " + fmt("%.2f", w.findings) + " + order " +
-              fmt("%.2f", out.order.score) + " x " + fmt("%.2f", w.order) + " + coverage " +
-              fmt("%.2f", out.coverage.score) + " x " + fmt("%.2f", w.coverage) + " + interruptions " +
-              fmt("%.2f", out.interruptions.score) + " x " + fmt("%.2f", w.interruptions) + " + conclusion " +
-              fmt("%.2f", out.conclusion.score) + " x " + fmt("%.2f", w.conclusion) + ", over the weights' sum " +
-              fmt("%.2f", wsum) + ", x 100 = " + fmt("%.1f", out.total) + ". Pass needs " +
-              fmt("%.0f", w.passThreshold) + " and no critical error: " +
+    out.why = "findings " + fixed(out.findings.score, 2) + " x " + fixed(w.findings, 2) + " + order " +
+              fixed(out.order.score, 2) + " x " + fixed(w.order, 2) + " + coverage " +
+              fixed(out.coverage.score, 2) + " x " + fixed(w.coverage, 2) + " + interruptions " +
+              fixed(out.interruptions.score, 2) + " x " + fixed(w.interruptions, 2) + " + conclusion " +
+              fixed(out.conclusion.score, 2) + " x " + fixed(w.conclusion, 2) + ", over the weights' sum " +
+              fixed(wsum, 2) + ", x 100 = " + fixed(out.total, 1) + ". Pass needs " +
+              fixed(w.passThreshold, 0) + " and no critical error: " +
               (out.passed ? std::string("passed.")
                           : out.criticalErrors.empty() ? std::string("failed on the total.")
                                                        : "failed, " + std::to_string(out.criticalErrors.size()) +

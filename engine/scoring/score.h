@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/format.h"
 #include "scenario/scenario.h"
 #include "session/event_log.h"
 #include "session/session.h"
@@ -142,8 +143,8 @@ Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::pa
 // conclusion (plus scenario, trainee, why, session). Numbers are rounded so the text is the same every run.
 Json scoreToJson(const Score& score);
 
-// "03:25" for 205 s.
-std::string clockText(double seconds);
+// "03:25" for 205 s, as the reading room's clock shows it.
+using polysim::clockText;
 // A total as the debrief, the library and `polysim score` show it: one decimal ("69.6"), the precision the pass rule
 // compares.
 std::string totalText(double total);

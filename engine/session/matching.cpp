@@ -81,7 +81,7 @@ bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, co
     if (view.series.empty() || (region && !seriesShowsRegion(view.series, *region))) return false;
     // A scout shows only what its own region (tube position, gross pneumothorax...) is about.
     if (view.projection) return region && region->series == view.series;
-    int normal = view.plane == Plane::Axial ? 2 : view.plane == Plane::Coronal ? 1 : 0;
+    const int normal = imaging::normalAxis(view.plane);
     glm::dvec3 half = finding.extentMm / 2.0;
     if (std::abs(view.cursor[normal] - finding.centreLps[normal]) > half[normal]) return false;
     if (view.zoom <= 1.0) return true;

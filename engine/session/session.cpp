@@ -454,8 +454,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetPosition>) {
                 if (view_.series.empty()) return refuse("no images have arrived yet");
-                int axis = view_.plane == Plane::Axial ? 2 : view_.plane == Plane::Coronal ? 1 : 0;
-                view_.cursor[axis] = c.mm;
+                view_.cursor[imaging::normalAxis(view_.plane)] = c.mm;
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetWindow>) {
                 if (!(c.window.width > 0)) return refuse("window width must be above 0 HU");

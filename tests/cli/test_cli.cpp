@@ -43,9 +43,22 @@ TEST(Cli, AnUnknownOptionIsAUsageErrorOfThatCommand) {
     expectUsageError("cohort results.sqlite --frobnicate", "unknown option '--frobnicate'");
     expectUsageError("info /tmp --frobnicate", "unknown option '--frobnicate'");
     expectUsageError("validate --frobnicate s.toml", "unknown option '--frobnicate'");
-    expectUsageError("history --frobnicate", "unexpected argument '--frobnicate'");
-    expectUsageError("phantom --frobnicate", "unknown argument --frobnicate");
-    expectUsageError("snapshot phantom --frobnicate", "unknown option --frobnicate");
+    expectUsageError("history --frobnicate", "unknown option '--frobnicate'");
+    expectUsageError("phantom --frobnicate", "unknown option '--frobnicate'");
+    expectUsageError("snapshot phantom --frobnicate", "unknown option '--frobnicate'");
+    expectUsageError("run --frobnicate", "unknown option '--frobnicate'");
+    expectUsageError("author s.toml --frobnicate", "unknown option '--frobnicate'");
+}
+
+TEST(Cli, RunAndAuthorCheckTheirOptionsAsEveryCommandDoes) {
+    expectUsageError("run s.toml --log", "--log needs a file");
+    expectUsageError("run s.toml --size 100x100", "--size needs WIDTHxHEIGHT, at least 320x240, e.g. 1600x900");
+    expectUsageError("author s.toml --size 1600", "--size needs WIDTHxHEIGHT, at least 320x240, e.g. 1600x900");
+    expectUsageError("run s.toml --at -1 --screenshot x.png", "--at needs a session time in seconds (0 or more)");
+    expectUsageError("run s.toml --bench-frames 0", "--bench-frames needs a positive number of frames");
+    expectUsageError("run a.toml b.toml", "only one scenario at a time ('b.toml' is one too many)");
+    expectUsageError("author a.toml b.toml", "only one scenario at a time ('b.toml' is one too many)");
+    expectUsageError("author s.toml --out", "--out needs a file");
 }
 
 TEST(Cli, AnOptionWithoutItsValueSaysWhatItNeeds) {
@@ -75,7 +88,7 @@ TEST(Cli, PositionalArgumentsBeyondWhatACommandTakesAreRefused) {
     expectUsageError("info a b", "one PATH only (a folder, a DICOMDIR or a file)");
     expectUsageError("snapshot a b --out x.png", "more than one PATH given");
     expectUsageError("history someone", "unexpected argument 'someone'");
-    expectUsageError("phantom extra", "unknown argument extra");
+    expectUsageError("phantom extra", "unexpected argument 'extra'");
     expectUsageError("play --script t.txt --log l.jsonl", "which scenario? (a .toml file)");
     expectUsageError("cohort", "give at least one results database or score JSON file");
     expectUsageError("validate", "no scenario file given");

@@ -1,0 +1,89 @@
+// The briefing screen (see simulator_app.h): the case's patient, mechanism, prehospital story and vitals on arrival,
+// then Start reading (or Resume the case's unfinished session).
+#include "gui/simulator_app.h"
+
+#include "gui/palette.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <imgui.h>
+
+namespace polysim::gui {
+namespace {
+// What the prehospital story says was done that lowers the GCS on arrival ("intubation", "sedation"), from its own
+// words; empty when it says nothing of the kind.
+std::string sedationInStory(const std::string& story) {
+    std::string lower = story;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const bool intubated = lower.find("intubated") != std::string::npos || lower.find("intubation") != std::string::npos;
+    const bool sedated = lower.find("sedat") != std::string::npos || lower.find("anaesthetis") != std::string::npos ||
+                         lower.find("anesthetiz") != std::string::npos;
+    if (intubated && sedated) return "intubation and sedation";
+    if (intubated) return "intubation";
+    if (sedated) return "sedation";
+    return "";
+}
+}  // namespace
+
+void SimulatorApp::drawBriefing() {
+    const auto& s = *scenario_;
+    fullScreenWindow("##briefing");
+    ImGuiIO& io = ImGui::GetIO();
+    ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+    if (big) ImGui::PushFont(big);
+    ImGui::TextUnformatted(s.meta.title.c_str());
+    if (big) ImGui::PopFont();
+    ImGui::Separator();
+    const auto& p = s.patient;
+    ImGui::Text("Patient: %d years, %s", p.ageYears, p.sex.c_str());
+    ImGui::Spacing();
+    ImGui::TextDisabled("Mechanism");
+    ImGui::TextWrapped("%s", p.mechanism.c_str());
+    ImGui::Spacing();
+    ImGui::TextDisabled("Prehospital");
+    ImGui::TextWrapped("%s", p.prehospital.c_str());
+    ImGui::Spacing();
+    const auto& v = p.vitalsAtStart;
+    ImGui::Text("On arrival: HR %.0f, BP %.0f/%.0f, SpO2 %.0f %%, RR %.0f, GCS %d", v.heartRate, v.systolic,
+                v.diastolic, v.spo2, v.respiratoryRate, v.gcs);
+    if (const std::string what = sedationInStory(p.prehospital); !what.empty() && v.gcs < 15)
+        ImGui::TextColored(palette::kCaution,
+                           "The prehospital story mentions %s: a GCS taken after it reflects the drugs, not the "
+                           "neurological state.",
+                           what.c_str());
+    ImGui::Spacing();
+    ImGui::TextWrapped(
+        "You are the radiologist at the CT console. Images arrive series by series; the team will ask you "
+        "questions while you read. Keep your reading order, call life-threatening findings at once, then declare "
+        "the primary survey complete and write a one-sentence conclusion.");
+    ImGui::Spacing();
+    // `polysim run CASE` after a crash: the case's session that never ended is offered here too.
+    const bool offerResume = unfinished_ && unfinished_->second == s.meta.id && !sessionStarted_;
+    if (offerResume) {
+        ImGui::TextColored(palette::kAttention, "An unfinished session of this case was found: %s",
+                           unfinished_->first.string().c_str());
+        ImGui::TextDisabled("Resume it to carry on where it stopped, or start a new session.");
+        bool resume = ImGui::Button("Resume it", ImVec2(200, 40));
+        noteControl("resume");
+        if (resume) {
+            resumeLog_ = unfinished_->first;
+            startReading();
+            ImGui::End();
+            return;
+        }
+        ImGui::SameLine();
+    }
+    bool start = ImGui::Button(offerResume ? "Start a new session" : "Start reading", ImVec2(200, 40));
+    noteControl("start");
+    if (start) startReading();
+    ImGui::SameLine();
+    if (!library_.empty()) {
+        bool back = ImGui::Button("Back to the library", ImVec2(200, 40));
+        noteControl("back");
+        if (back) backToLibrary();
+    }
+    ImGui::End();
+}
+
+}  // namespace polysim::gui

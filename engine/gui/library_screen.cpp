@@ -1,0 +1,181 @@
+// The scenario library screen (see simulator_app.h): the cases with their difficulty, mechanism and the trainee's
+// best total, the unfinished session offered for resuming.
+#include "gui/simulator_app.h"
+
+#include <algorithm>
+
+#include <imgui.h>
+
+#include "gui/palette.h"
+#include "gui/series_source.h"
+#include "scenario/loader.h"
+#include "scoring/history.h"
+#include "session/event_log.h"
+
+namespace polysim::gui {
+
+std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
+    std::error_code ec;
+    std::optional<std::pair<fs::path, std::string>> found;
+    fs::file_time_type newest;
+    for (const auto& e : fs::directory_iterator(sessionsFolder(), ec)) {
+        if (e.path().extension() != ".jsonl") continue;
+        try {
+            auto log = session::readEventLog(e.path());
+            if (log.events.empty() || log.events.front().value("event", "") != "session_start") continue;
+            bool ended = false, happened = false;
+            for (const auto& ev : log.events) {
+                ended = ended || ev.value("event", "") == "session_end";
+                happened = happened || ev.contains("action") || ev.value("t", 0.0) > 0;
+            }
+            if (!ended && happened && (!found || e.last_write_time() > newest)) {
+                found = {e.path(), log.events.front().value("scenario", "")};
+                newest = e.last_write_time();
+            }
+        } catch (const std::exception&) {
+            // a log that cannot be read is not offered
+        }
+    }
+    return found;
+}
+
+std::vector<LibraryCase> SimulatorApp::library() const {
+    std::vector<LibraryCase> out;
+    for (const auto& e : library_) {
+        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt};
+        if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
+        if (auto b = best_.find(c.id); b != best_.end()) c.best = b->second;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+// The shipped cases, and the case given on the command line when it is not one of them (so it can be run again
+// after its debrief); each with the trainee's best score and the unfinished session, if any.
+void SimulatorApp::loadLibrary() {
+    library_.clear();
+    const fs::path defaultCase = scenario::defaultScenarioPath();
+    auto files = scenario::shippedScenarios();
+    std::error_code ec;
+    if (!options_.scenario.empty() &&
+        std::none_of(files.begin(), files.end(), [&](const fs::path& f) { return fs::equivalent(f, options_.scenario, ec); }))
+        files.insert(files.begin(), options_.scenario);
+    for (const auto& f : files) {
+        LibraryEntry e{f, std::nullopt, "", false, ""};
+        e.isDefault = fs::equivalent(f, defaultCase, ec);
+        auto r = scenario::loadScenario(f);
+        if (r.scenario) {
+            e.scenario = std::move(*r.scenario);
+            e.missing = missingImages(*e.scenario);
+        } else {
+            e.error = scenario::formatDiagnostics(r.diagnostics);
+        }
+        library_.push_back(std::move(e));
+    }
+    // The default case (the one `make run` opens) first, the others in file-name order.
+    std::stable_partition(library_.begin(), library_.end(), [](const LibraryEntry& e) { return e.isDefault; });
+    refreshLibraryState();
+}
+
+// Best scores (this trainee's, from the results history) and the session left unfinished, read again after
+// each session so the library shows the one just recorded.
+void SimulatorApp::refreshLibraryState() {
+    best_.clear();
+    try {
+        scoring::History history(scoring::defaultHistoryPath());
+        for (const auto& h : history.entries(trainee_))
+            best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
+    } catch (const std::exception& e) {
+        warning_ = e.what();
+    }
+    unfinished_ = unfinishedSession();
+}
+
+void SimulatorApp::drawLibrary() {
+    fullScreenWindow("##library");
+    ImGui::TextUnformatted("polysim - polytrauma CT reading room");
+    ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
+    ImGui::TextDisabled("Best: %s's best total in the results history.",
+                        trainee_.empty() ? "the unnamed trainee" : trainee_.c_str());
+    ImGui::Separator();
+    if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
+        ImGui::TableSetupColumn("Case");
+        ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
+        ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 70);
+        ImGui::TableSetupColumn("Mechanism");
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
+        ImGui::TableHeadersRow();
+        for (auto& e : library_) {
+            ImGui::TableNextRow();
+            ImGui::PushID(e.file.string().c_str());
+            ImGui::TableNextColumn();
+            if (!e.scenario) {
+                ImGui::TextColored(palette::kError, "%s", e.file.filename().string().c_str());
+                ImGui::TableNextColumn();
+                ImGui::TableNextColumn();
+                ImGui::TableNextColumn();
+                ImGui::TextWrapped("%s", e.error.c_str());
+                ImGui::TableNextColumn();
+            } else if (!e.missing.empty()) {
+                // Listed, so the user knows it exists and what it needs, but it cannot be started.
+                ImGui::TextDisabled("%s", e.scenario->meta.title.c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("%s", e.scenario->meta.difficulty.c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("-");
+                ImGui::TableNextColumn();
+                ImGui::PushStyleColor(ImGuiCol_Text, palette::kUnavailable);
+                ImGui::TextWrapped("Images not available: %s", e.missing.c_str());
+                ImGui::PopStyleColor();
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("no images");
+                noteControl("unavailable:" + e.scenario->meta.id);
+            } else {
+                if (e.isDefault) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette::kDefaultCaseRow);
+                ImGui::TextUnformatted(e.scenario->meta.title.c_str());
+                if (e.isDefault) ImGui::TextColored(palette::kDone, "Default case (polysim run)");
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
+                ImGui::TableNextColumn();
+                // One decimal, as the debrief shows it: 69.6 must not read as the pass mark of 70.
+                if (auto b = best_.find(e.scenario->meta.id); b != best_.end())
+                    ImGui::TextUnformatted(scoring::totalText(b->second).c_str());
+                else ImGui::TextDisabled("-");
+                ImGui::TableNextColumn();
+                ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
+                ImGui::TableNextColumn();
+                bool open = ImGui::Button("Open");
+                noteControl("open:" + e.scenario->meta.id);
+                if (open) {
+                    scenario_ = *e.scenario;  // a copy: the library keeps its entry for "Back"
+                    screen_ = Screen::Briefing;
+                }
+            }
+            ImGui::PopID();
+            if (screen_ != Screen::Library) break;
+        }
+        ImGui::EndTable();
+    }
+    if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
+    if (unfinished_) {
+        ImGui::Separator();
+        ImGui::TextColored(palette::kAttention, "An unfinished session of '%s' was found: %s",
+                           unfinished_->second.c_str(), unfinished_->first.string().c_str());
+        for (auto& e : library_) {
+            if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;
+            bool resume = ImGui::Button("Resume it");
+            noteControl("resume");
+            if (resume) {
+                scenario_ = *e.scenario;
+                resumeLog_ = unfinished_->first;
+                startReading();
+                break;
+            }
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Ignore")) unfinished_.reset();
+    }
+    ImGui::End();
+}
+
+}  // namespace polysim::gui

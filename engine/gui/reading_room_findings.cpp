@@ -1,0 +1,182 @@
+// The reading room's findings and calls panel (see reading_room.h): the marks and calls made, the call pickers, the
+// free-text call, the conclusion and the session's end; and the mark picker.
+#include "gui/reading_room.h"
+
+#include "gui/modal.h"
+#include "gui/palette.h"
+#include "gui/reading_room_layout.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "phantom/phantom.h"
+#include "scenario/internal.h"
+#include "session/matching.h"
+
+namespace polysim::gui {
+
+bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) {
+    return session::matchesSearch(injury.label, search) ||
+           std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
+                       [&](const std::string& s) { return session::matchesSearch(s, search); });
+}
+
+std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles) {
+    std::vector<std::string> roles;
+    auto add = [&](const std::string& r) {
+        if (!r.empty() && r != "phone" && r != "pager" && std::find(roles.begin(), roles.end(), r) == roles.end())
+            roles.push_back(r);
+    };
+    for (const auto& f : scenario.findings)
+        for (const auto& r : f.tell) add(r);
+    for (const auto& in : scenario.interruptions) add(in.role);
+    if (caseRoles) *caseRoles = roles.size();
+    for (const auto& r : scenario::detail::knownRoles()) add(r);
+    return roles;
+}
+
+void ReadingRoom::drawFindings(float height) {
+    ImGui::BeginChild("##findings", ImVec2(0, height), true);
+    ImGui::TextDisabled("Findings: double-click the image, or M");
+    const auto marks = session_->marks();
+    for (const auto& m : marks) {
+        ImGui::PushID(m.id.c_str());
+        ImGui::TextColored(palette::kMarkId, "%s", m.id.c_str());
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s", m.label.c_str());
+        char go[48];
+        std::snprintf(go, sizeof go, "Go to z %.0f", m.lps.z);
+        if (ImGui::SmallButton(go)) {
+            if (session_->view().plane != session::Plane::Axial) apply(session::SetPlane{session::Plane::Axial});
+            apply(session::SetPosition{m.lps.z});
+        }
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Call...")) ImGui::OpenPopup("call");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Remove")) apply(session::RemoveMark{m.id});
+        if (ImGui::BeginPopup("call")) {
+            if (auto r = pickCallRole(""); !r.empty()) apply(session::CallFinding{m.id, "", r});
+            ImGui::EndPopup();
+        }
+        ImGui::PopID();
+    }
+    const auto& calls = session_->calls();
+    if (!calls.empty()) ImGui::TextDisabled("Calls");
+    for (const auto& c : calls) {
+        // A call by mark names the mark's label, as the trainee chose it.
+        std::string what = c.text;
+        if (!c.mark.empty())
+            for (const auto& m : session_->allMarks())
+                if (m.id == c.mark) what = m.label + (c.text.empty() ? "" : " - " + c.text);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s to %s: %s", clockText(c.t).c_str(), scenario::roleTitle(c.role).c_str(), what.c_str());
+        ImGui::PopStyleColor();
+    }
+    // A new mark or call scrolls into view.
+    if (marks.size() + calls.size() != listedItems_) {
+        listedItems_ = marks.size() + calls.size();
+        ImGui::SetScrollHereY(1.0f);
+    }
+    ImGui::EndChild();
+}
+
+std::string ReadingRoom::pickCallRole(const std::string& current) {
+    std::string chosen;
+    for (std::size_t i = 0; i < callRoles_.size(); ++i) {
+        if (i == caseRoles_ && i > 0) ImGui::Separator();  // the case's roles above, the rest of the team below
+        const std::string& r = callRoles_[i];
+        if (ImGui::Selectable(scenario::roleTitle(r).c_str(), r == current)) chosen = r;
+    }
+    return chosen;
+}
+
+void ReadingRoom::drawConclusion() {
+    ImGui::Separator();
+    ImGui::SetNextItemWidth(-1);
+    const bool enter = ImGui::InputTextWithHint("##callText", "call out in words, then the role", &callText_,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    noteControl("call-text");
+    ImGui::SetNextItemWidth(170);
+    if (ImGui::BeginCombo("##callRole", scenario::roleTitle(callRole_).c_str())) {
+        if (auto r = pickCallRole(callRole_); !r.empty()) callRole_ = r;
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if ((ImGui::Button("Call") || enter) && !callText_.empty()) {
+        apply(session::CallFinding{"", callText_, callRole_});
+        callText_.clear();
+    }
+    ImGui::Separator();
+    ImGui::TextUnformatted("Conclusion (one sentence)");
+    // The session's conclusion is the one that counts: shown when the room has none of its own (a script, a
+    // resumed log), and said to be in once submitted, or changed since.
+    const auto submittedAt = session_->conclusionAt();
+    if (conclusion_.empty() && submittedAt) conclusion_ = session_->conclusion();
+    if (submittedAt) {
+        const bool same = conclusion_ == session_->conclusion();
+        const std::string note = same ? "submitted at " + clockText(*submittedAt) : "changed: submit again";
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(note.c_str()).x);
+        ImGui::TextColored(same ? palette::kDone : palette::kAttention, "%s", note.c_str());
+        noteControl("conclusion:state");
+    }
+    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 2 * ImGui::GetTextLineHeight() + 10));
+    noteControl("conclusion");
+    if (ImGui::Button("Submit conclusion") && !conclusion_.empty()) apply(session::WriteConclusion{conclusion_});
+    noteControl("submit-conclusion");
+    ImGui::SameLine();
+    bool declared = session_->primarySurveyDeclaredAt().has_value();
+    if (declared) ImGui::BeginDisabled();
+    if (ImGui::Button(declared ? "Primary survey declared" : "Primary survey complete"))
+        apply(session::DeclarePrimarySurveyComplete{});
+    noteControl("primary-survey");
+    if (declared) ImGui::EndDisabled();
+    // Ending early cannot be undone: the room asks first.
+    if (ImGui::Button("End session")) ImGui::OpenPopup("End the session?");
+    noteControl("end-session");
+    if (beginModal("End the session?", false, ImVec2(0.5f, 0.4f))) {
+        ImGui::TextUnformatted("The session ends now and is scored; it cannot be taken up again.");
+        ImGui::TextDisabled("The clock keeps running while this question is open.");
+        if (ImGui::Button("End session and score")) {
+            apply(session::EndSession{});
+            ImGui::CloseCurrentPopup();
+        }
+        noteControl("end-session:confirm");
+        ImGui::SameLine();
+        if (ImGui::Button("Keep reading")) ImGui::CloseCurrentPopup();
+        noteControl("end-session:keep-reading");
+        ImGui::EndPopup();
+    }
+}
+
+void ReadingRoom::drawMarkPicker() {
+    if (!pickerOpen_) return;
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(480, 380), ImGuiCond_Appearing);
+    ImGui::Begin("Mark a finding", &pickerOpen_, ImGuiWindowFlags_NoCollapse);
+    ImGui::Text("at (%.0f, %.0f, %.0f) mm LPS", pickerLps_.x, pickerLps_.y, pickerLps_.z);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(-1);
+    bool enter = ImGui::InputTextWithHint("##search", "search or type a label", &pickerSearch_,
+                                          ImGuiInputTextFlags_EnterReturnsTrue);
+    std::string chosen;
+    ImGui::BeginChild("labels", ImVec2(0, -34), true);
+    for (const auto& injury : phantom::injuryLibrary()) {
+        if (pickerOffers(injury, pickerSearch_) && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
+    }
+    ImGui::EndChild();
+    if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) pickerOpen_ = false;
+    ImGui::End();
+    if (!chosen.empty()) {
+        apply(session::MarkFinding{pickerLps_, chosen, ""});
+        pickerOpen_ = false;
+    }
+}
+
+}  // namespace polysim::gui

@@ -201,9 +201,9 @@ public:
                 debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
                 screen_ = Screen::Debrief;
                 try {  // the results history, as `polysim score` keeps it
-                    scoring::History history(scoring::defaultHistoryPath());
-                    history.record(*score_, score_->trainee, room_->log().path(),
-                                   scoring::fileDigest(room_->log().path()));
+                    auto stored = scoring::recordScore(scoring::defaultResultsLocation(), *score_, score_->trainee,
+                                                       room_->log().path());
+                    if (!stored.problem.empty()) warning_ = stored.problem;
                 } catch (const std::exception& e) {
                     warning_ = e.what();
                 }
@@ -321,7 +321,7 @@ private:
     void refreshLibraryState() {
         best_.clear();
         try {
-            scoring::History history(scoring::defaultHistoryPath());
+            scoring::History history(scoring::defaultResultsLocation());
             for (const auto& h : history.entries(trainee_))
                 best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
         } catch (const std::exception& e) {

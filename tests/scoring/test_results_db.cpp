@@ -61,6 +61,10 @@ TEST(ResultsDatabase, ScoresGoToPostgresAndHistoryAndCohortReadThemBack) {
     EXPECT_EQ(h.exitCode, 0) << h.err;
     EXPECT_NE(h.out.find("ana on motorcyclist"), std::string::npos) << h.out;
     EXPECT_NE(h.out.find("ben on motorcyclist"), std::string::npos) << h.out;
+    // The same server through its unix socket (a folder as the host).
+    auto socket = runPolysim("history --all --db " + q(pg.socketUrl()));
+    EXPECT_EQ(socket.exitCode, 0) << socket.err;
+    EXPECT_NE(socket.out.find("ana on motorcyclist"), std::string::npos) << socket.out << socket.err;
     // $POLYSIM_DB holding the URL is the default for history and cohort.
     auto mine = runShell("POLYSIM_DB=" + q(pg.url()) + " " + test::polysimBinary().string() + " history --trainee ben");
     EXPECT_NE(mine.out.find("ben on motorcyclist"), std::string::npos) << mine.out << mine.err;

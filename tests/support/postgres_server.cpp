@@ -136,6 +136,12 @@ std::string ThrowawayPostgres::url(const std::string& database) const {
     return "postgresql://polysim@127.0.0.1:" + std::to_string(port_) + "/" + database;
 }
 
+std::string ThrowawayPostgres::socketUrl(const std::string& database) const {
+    std::string folder;
+    for (char c : dir_.string()) folder += c == '/' ? std::string("%2F") : std::string(1, c);
+    return "postgresql://polysim@" + folder + ":" + std::to_string(port_) + "/" + database;
+}
+
 std::string ThrowawayPostgres::sql(const std::string& statements, const std::string& database) const {
     auto r = runShell(quoted((bin_ / "psql").string()) + " -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
                       std::to_string(port_) + " -U polysim -d " + quoted(database) + " -c " + quoted(statements));

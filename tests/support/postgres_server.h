@@ -20,6 +20,8 @@ public:
 
     // postgresql://polysim@127.0.0.1:PORT/DATABASE (role polysim, trusted: no password on this private server).
     std::string url(const std::string& database = "results") const;
+    // The same database through the server's unix socket: postgresql://polysim@%2Ftmp%2Fpolysim-pg-...:PORT/DATABASE
+    std::string socketUrl(const std::string& database = "results") const;
     int port() const { return port_; }
     // Runs SQL with psql as the superuser; returns its output (unaligned, tuples only), throws on an SQL error.
     std::string sql(const std::string& statements, const std::string& database = "results") const;

@@ -70,7 +70,7 @@ int schemaVersionOf(SqlConnection& db) {
 void migrate(SqlConnection& db) {
     int version = schemaVersionOf(db);
     refuseNewer(db, version);
-    if (version == latestSchemaVersion()) return;
+    if (version == latestSchemaVersion() || db.readOnly()) return;
     inTransaction(db, true, [&] {
         if (*db.dialect().lockForMigration) db.query(db.dialect().lockForMigration);
         db.script(

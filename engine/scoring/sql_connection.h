@@ -42,6 +42,8 @@ public:
     virtual std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params = {}) = 0;
     // Statements without parameters or results, separated by ';' (schema changes).
     virtual void script(const std::string& sql) = 0;
+    // Opened for reading only (a write-protected file): it is read as it is, never migrated.
+    virtual bool readOnly() const { return false; }
 };
 
 // Throw HistoryError naming the database when it cannot be opened or reached.

@@ -4,6 +4,8 @@
 // which inTransaction runs it again.
 #include <sqlite3.h>
 
+#include <cstdio>
+
 #include "scoring/sql_connection.h"
 
 namespace polysim::scoring {
@@ -33,6 +35,10 @@ public:
         // Switching to WAL needs a moment alone with the file; once switched, the file stays in WAL mode. This is also
         // the first read of the file: a file that is not SQLite is refused here.
         try {
+            if (readOnly()) {  // a write-protected copy (handed in for a cohort report): read it as it is
+                openImmutableIfNeeded();
+                return;
+            }
             for (int attempt = 0;; ++attempt) {
                 int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
                 if (rc == SQLITE_OK) break;
@@ -94,8 +100,35 @@ public:
     }
 
     void script(const std::string& sql) override { run(sql.c_str()); }
+    bool readOnly() const override { return sqlite3_db_readonly(db_, "main") == 1; }
 
 private:
+    // A write-protected file in WAL mode cannot be read where its shared-memory file cannot be made (a folder
+    // without write access); it was closed cleanly, so it is complete in itself: read it as immutable.
+    void openImmutableIfNeeded() {
+        try {
+            query("SELECT count(*) FROM sqlite_master", {});
+            return;
+        } catch (const HistoryError& e) {
+            if (std::string(e.what()).find("not a polysim results database") != std::string::npos) throw;
+        }
+        sqlite3_close(db_);
+        db_ = nullptr;
+        std::string uri = "file:";
+        for (char c : std::filesystem::absolute(file_).string()) {
+            if (c == '?' || c == '#' || c == '%') {
+                char b[4];
+                std::snprintf(b, sizeof b, "%%%02X", static_cast<unsigned char>(c));
+                uri += b;
+            } else {
+                uri += c;
+            }
+        }
+        uri += "?immutable=1";
+        if (sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK)
+            fail("cannot open the results database", sqlite3_errcode(db_));
+        query("SELECT count(*) FROM sqlite_master", {});
+    }
     void run(const char* sql) {
         int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
         if (rc != SQLITE_OK) fail("cannot run a query", rc);

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "scoring/history.h"
@@ -303,4 +305,27 @@ TEST(ResultsDatabase, FiftyLaptopsScoringAtOnceLoseNothing) {
     EXPECT_FALSE(fs::exists(dir / "xdg-pg" / "polysim" / "results.sqlite"));
     std::printf("50 parallel scores: no storing %.2f s, one SQLite file %.2f s (%.2fx), PostgreSQL %.2f s (%.2fx)\n",
                 none, sqlite, sqlite / none, postgres, postgres / none);
+}
+
+// A resident hands in a copy of their results on read-only media (here: a write-protected file in a folder that
+// cannot be written, read by another user): the cohort report reads it as it is.
+TEST(ResultsDatabase, AWriteProtectedResultsFileIsReadForTheCohortReport) {
+    auto dir = test::scratchDir("resultsdb_readonly");
+    auto log = playedLog(dir, "expert", "ana");
+    score(dir, log, (dir / "ana.sqlite").string());
+    std::string pattern = (fs::temp_directory_path() / "polysim-ro-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    fs::path media = pattern;
+    fs::copy_file(dir / "ana.sqlite", media / "ana.sqlite");
+    fs::permissions(media / "ana.sqlite", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(media, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                               fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+    // root may write anywhere: read as the unprivileged user nobody then.
+    std::string as = ::geteuid() == 0 ? "setpriv --reuid=nobody --regid=nogroup --clear-groups " : "";
+    auto c = runShell("cd / && " + as + test::polysimBinary().string() + " cohort " + q(media / "ana.sqlite"));
+    EXPECT_EQ(c.exitCode, 0) << c.err;
+    EXPECT_NE(c.out.find("ana: 100.0 passed"), std::string::npos) << c.out << c.err;
+    EXPECT_EQ(runShell("ls " + q(media)).out, "ana.sqlite\n");  // nothing written beside it
+    fs::permissions(media, fs::perms::owner_all);
+    fs::remove_all(media);
 }

@@ -1,5 +1,6 @@
 // `polysim cohort DB_OR_JSON... --html FILE`: compares a group of trainees on the same scenarios (for instructors
 // after a simulation session).
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -13,8 +14,7 @@ namespace {
 constexpr std::string_view kUsage =
     "polysim cohort [DB_OR_JSON...] [--html FILE]\n"
     "  inputs: results databases (results.sqlite files or postgresql://USER@HOST[:PORT]/DB URLs) and/or score\n"
-    "          files from 'polysim score --json'; none: the default results database ($POLYSIM_DB, else this\n"
-    "          computer's results.sqlite)\n"
+    "          files from 'polysim score --json'; none: the database $POLYSIM_DB names\n"
     "  --html  write the comparison as one self-contained HTML file; a text summary is always printed";
 
 int cohort(const Args& args) {
@@ -27,7 +27,10 @@ int cohort(const Args& args) {
     std::vector<scoring::HistoryEntry> results;
     try {
         if (sources.empty()) {
-            auto where = scoring::defaultResultsLocation();
+            const char* db = std::getenv("POLYSIM_DB");
+            if (!db || !*db)
+                return usageError("cohort", "give at least one results database or score JSON file");
+            auto where = scoring::ResultsLocation::parse(db);
             sources.push_back(where.sqlite() ? where.sqlite()->file.string() : where.postgres()->url);
         }
         results = scoring::loadResults(sources);

@@ -147,6 +147,14 @@ TEST(ResultsDatabase, PushingALaptopsResultsTwiceAddsNoDuplicates) {
     auto third = runPolysim("history --db " + q(laptop) + " --push " + q(pg.url()));
     EXPECT_NE(third.out.find("0 added, 1 updated, 2 already there"), std::string::npos) << third.out;
     EXPECT_EQ(rows(pg), 4);
+    // A copy on the server scored after the laptop's (on another machine) is kept, not overwritten by the older one.
+    pg.sql("UPDATE sessions SET scored_at = '2099-01-01 00:00:00', total = 12.5 WHERE trainee = 'cy'");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    score(dir, i, laptop.string());
+    auto fourth = runPolysim("history --db " + q(laptop) + " --push " + q(pg.url()));
+    EXPECT_NE(fourth.out.find("0 added, 0 updated, 2 already there, 1 kept as scored later there"), std::string::npos)
+        << fourth.out;
+    EXPECT_EQ(pg.sql("SELECT total FROM sessions WHERE trainee = 'cy'"), "12.5\n");
 }
 
 TEST(ResultsDatabase, AFailedPushLosesNothingAndAddsNothing) {

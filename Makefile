@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := cmake g++ make pkg-config \
 	libsdl2-dev libimgui-dev libstb-dev libglm-dev libgl-dev libgl1-mesa-dri \
-	libdcmtk-dev libopenjp2-7-dev libnifti2-dev libcurl4-openssl-dev libpng-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev \
+	libdcmtk-dev libopenjp2-7-dev libnifti2-dev libcurl4-openssl-dev libpng-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev postgresql sqlite3 \
 	libespeak-ng-dev espeak-ng-data \
 	libgtest-dev libgmock-dev libbenchmark-dev \
 	dcm2niix orthanc orthanc-dicomweb xvfb xauth chromium fonts-dejavu-core imagemagick

@@ -1,17 +1,20 @@
 // `polysim cohort DB_OR_JSON... --html FILE`: compares a group of trainees on the same scenarios (for instructors
 // after a simulation session).
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "cli/args.h"
 #include "cli/command.h"
 #include "scoring/cohort.h"
+#include "scoring/history.h"
 
 namespace polysim::cli {
 namespace {
 constexpr std::string_view kUsage =
-    "polysim cohort DB_OR_JSON... [--html FILE]\n"
-    "  inputs: results databases (results.sqlite) and/or score files from 'polysim score --json'\n"
+    "polysim cohort [DB_OR_JSON...] [--html FILE]\n"
+    "  inputs: results databases (results.sqlite files or postgresql://USER@HOST[:PORT]/DB URLs) and/or score\n"
+    "          files from 'polysim score --json'; none: the database $POLYSIM_DB names\n"
     "  --html  write the comparison as one self-contained HTML file; a text summary is always printed";
 
 int cohort(const Args& args) {
@@ -20,10 +23,16 @@ int cohort(const Args& args) {
     ArgReader in("cohort");
     in.value("--html", html, "--html needs a file").positionals(inputs);
     if (auto status = in.read(args)) return *status;
-    const std::vector<std::filesystem::path> sources(inputs.begin(), inputs.end());
-    if (sources.empty()) return usageError("cohort", "give at least one results database or score JSON file");
+    std::vector<std::filesystem::path> sources(inputs.begin(), inputs.end());
     std::vector<scoring::HistoryEntry> results;
     try {
+        if (sources.empty()) {
+            const char* db = std::getenv("POLYSIM_DB");
+            if (!db || !*db)
+                return usageError("cohort", "give at least one results database or score JSON file");
+            auto where = scoring::ResultsLocation::parse(db);
+            sources.push_back(where.sqlite() ? where.sqlite()->file.string() : where.postgres()->url);
+        }
         results = scoring::loadResults(sources);
     } catch (const scoring::HistoryError& e) {
         std::cerr << "polysim cohort: " << e.what() << "\n";

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "cli/args.h"
 #include "cli/command.h"
@@ -12,10 +13,13 @@
 namespace polysim::cli {
 namespace {
 constexpr std::string_view kUsage =
-    "polysim history [--trainee NAME | --all] [--scenario ID] [--db FILE]\n"
+    "polysim history [--trainee NAME | --all] [--scenario ID] [--db FILE|URL] [--push URL]\n"
     "  --trainee  whose results (default: $USER); --all: everyone\n"
     "  --scenario only this scenario id\n"
-    "  --db       results database (default: $POLYSIM_DB, else $XDG_DATA_HOME/polysim/results.sqlite)";
+    "  --db       results database: an SQLite file or postgresql://USER@HOST[:PORT]/DB (default: $POLYSIM_DB,\n"
+    "             else $XDG_DATA_HOME/polysim/results.sqlite)\n"
+    "  --push     upload every result of --db to this database (a programme's server) in one transaction;\n"
+    "             results already there are not added again";
 
 // One character per session, height by total: the trend at a glance.
 std::string sparkline(const std::vector<double>& totals) {
@@ -25,24 +29,57 @@ std::string sparkline(const std::vector<double>& totals) {
     return out;
 }
 
+// Uploads every result of `from` to `to`: all or nothing; `from` is only read.
+int push(const scoring::ResultsLocation& from, const std::string& toText) {
+    try {
+        auto to = scoring::ResultsLocation::parse(toText);
+        if (from.sqlite() && !std::filesystem::exists(from.sqlite()->file)) {
+            std::cout << "Nothing to push (" << from.describe() << " does not exist).\n";
+            return 0;
+        }
+        scoring::History source(from);
+        scoring::History target(to);
+        auto r = source.pushTo(target);
+        std::cout << "Pushed " << from.describe() << " to " << target.describe() << ": " << r.added << " added, "
+                  << r.updated << " updated, " << r.unchanged << " already there";
+        if (r.keptNewer) std::cout << ", " << r.keptNewer << " kept as scored later there";
+        std::cout << "\n";
+        return 0;
+    } catch (const scoring::HistoryError& e) {
+        std::cerr << "polysim history: the push failed; nothing was added to the target and the local results are "
+                     "unchanged: "
+                  << e.what() << "\n";
+        return 1;
+    }
+}
+
 int history(const Args& args) {
-    std::string trainee, scenario, dbPath;
+    std::string trainee, scenario, dbPath, pushTo;
     bool all = false;
     ArgReader in("history");
     in.value("--trainee", trainee, "--trainee needs a name")
         .value("--scenario", scenario, "--scenario needs an id")
-        .value("--db", dbPath, "--db needs a file")
+        .value("--db", dbPath, "--db needs a file or a postgresql:// URL")
+        .value("--push", pushTo, "--push needs a postgresql:// URL (or a file)")
         .flag("--all", all);
     if (auto status = in.read(args)) return *status;
     if (trainee.empty() && !all) trainee = session::defaultTrainee();
-    std::filesystem::path path = dbPath.empty() ? scoring::defaultHistoryPath() : std::filesystem::path(dbPath);
-    if (!std::filesystem::exists(path)) {
-        std::cout << "No results yet (" << path.string() << " does not exist). Score a session with 'polysim score'.\n";
+    std::optional<scoring::ResultsLocation> where;
+    try {
+        where = dbPath.empty() ? scoring::defaultResultsLocation() : scoring::ResultsLocation::parse(dbPath);
+    } catch (const scoring::HistoryError& e) {
+        std::cerr << "polysim history: " << e.what() << "\n";
+        return 1;
+    }
+    if (!pushTo.empty()) return push(*where, pushTo);
+    if (where->sqlite() && !std::filesystem::exists(where->sqlite()->file)) {
+        std::cout << "No results yet (" << where->describe()
+                  << " does not exist). Score a session with 'polysim score'.\n";
         return 0;
     }
     std::vector<scoring::HistoryEntry> entries;
     try {
-        scoring::History db(path);
+        scoring::History db(*where);
         entries = db.entries(all ? "" : trainee);
     } catch (const scoring::HistoryError& e) {
         std::cerr << "polysim history: " << e.what() << "\n";
@@ -50,7 +87,7 @@ int history(const Args& args) {
     }
     if (!scenario.empty())
         std::erase_if(entries, [&](const auto& e) { return e.scenarioId != scenario; });
-    std::cout << "Results of " << (all ? std::string("everyone") : trainee) << " in " << path.string() << "\n";
+    std::cout << "Results of " << (all ? std::string("everyone") : trainee) << " in " << where->describe() << "\n";
     if (entries.empty()) {
         std::cout << "  none yet\n";
         return 0;

@@ -16,14 +16,15 @@
 namespace polysim::cli {
 namespace {
 constexpr std::string_view kUsage =
-    "polysim score SCENARIO.toml LOG.jsonl [--json FILE|-] [--html FILE] [--no-images] [--trainee NAME] [--db FILE] "
-    "[--no-history]\n"
+    "polysim score SCENARIO.toml LOG.jsonl [--json FILE|-] [--html FILE] [--no-images] [--trainee NAME] "
+    "[--db FILE|URL] [--no-history]\n"
     "  --json       write the score as JSON (keys: total, passed, critical_errors, findings, order, coverage,\n"
     "               interruptions, conclusion); '-' writes it to stdout instead of the summary\n"
     "  --html       write the debrief: one self-contained HTML file with the depth-time plot and key images\n"
     "  --no-images  leave the key images out of the debrief (no volume is generated or loaded)\n"
     "  --trainee    name in the results history (default: the log's trainee, else $USER)\n"
-    "  --db         results database (default: $POLYSIM_DB, else $XDG_DATA_HOME/polysim/results.sqlite)\n"
+    "  --db         results database: an SQLite file or postgresql://USER@HOST[:PORT]/DB (default: $POLYSIM_DB,\n"
+    "               else $XDG_DATA_HOME/polysim/results.sqlite); a server out of reach: stored locally instead\n"
     "  --no-history do not store the result\n"
     "Exit status: 0 passed, 3 not passed, 1 error.";
 
@@ -46,7 +47,7 @@ int score(const Args& args) {
     in.value("--json", jsonPath, "--json needs a file (or -)")
         .value("--html", htmlPath, "--html needs a file")
         .value("--trainee", trainee, "--trainee needs a name")
-        .value("--db", dbPath, "--db needs a file")
+        .value("--db", dbPath, "--db needs a file or a postgresql:// URL")
         .flag("--no-history", history, false)
         .flag("--no-images", images, false)
         .positionals(positional);
@@ -99,9 +100,12 @@ int score(const Args& args) {
     }
     if (history) {
         try {
-            scoring::History db(dbPath.empty() ? scoring::defaultHistoryPath() : std::filesystem::path(dbPath));
-            db.record(s, s.trainee, positional[1], scoring::fileDigest(positional[1]));
-            if (jsonPath != "-") std::cout << "stored in " << db.path().string() << "\n";
+            auto where = dbPath.empty() ? scoring::defaultResultsLocation() : scoring::ResultsLocation::parse(dbPath);
+            auto stored = scoring::recordScore(where, s, s.trainee, positional[1]);
+            if (!stored.problem.empty())
+                std::cerr << "warning: " << stored.problem << (stored.storedIn.empty() ? " (the result was not stored)" : "")
+                          << "\n";
+            if (!stored.storedIn.empty() && jsonPath != "-") std::cout << "stored in " << stored.storedIn << "\n";
         } catch (const scoring::HistoryError& e) {
             std::cerr << "warning: " << e.what() << " (the result was not stored)\n";
         }

@@ -151,9 +151,9 @@ bool SimulatorApp::frame(Screenshot* shot) {
             debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
             screen_ = Screen::Debrief;
             try {  // the results history, as `polysim score` keeps it
-                scoring::History history(scoring::defaultHistoryPath());
-                history.record(*score_, score_->trainee, room_->log().path(),
-                               scoring::fileDigest(room_->log().path()));
+                auto stored = scoring::recordScore(scoring::defaultResultsLocation(), *score_, score_->trainee,
+                                                   room_->log().path());
+                if (!stored.problem.empty()) warning_ = stored.problem;
             } catch (const std::exception& e) {
                 warning_ = e.what();
             }

@@ -82,7 +82,7 @@ void SimulatorApp::loadLibrary() {
 void SimulatorApp::refreshLibraryState() {
     best_.clear();
     try {
-        scoring::History history(scoring::defaultHistoryPath());
+        scoring::History history(scoring::defaultResultsLocation());
         for (const auto& h : history.entries(trainee_))
             best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
     } catch (const std::exception& e) {

@@ -64,6 +64,11 @@ struct FindingStats {
 std::vector<HistoryEntry> loadResults(const std::vector<std::filesystem::path>& sources) {
     std::vector<HistoryEntry> out;
     for (const auto& src : sources) {
+        if (auto where = ResultsLocation::parse(src.string()); where.postgres()) {
+            auto e = History(where).entries();
+            out.insert(out.end(), e.begin(), e.end());
+            continue;
+        }
         if (!std::filesystem::exists(src)) throw HistoryError(src.string() + ": no such file");
         std::ifstream in(src, std::ios::binary);
         char head[16] = {};

@@ -10,8 +10,8 @@
 
 namespace polysim::scoring {
 
-// Reads results from SQLite databases and `polysim score --json` files. Throws HistoryError naming a file that is
-// neither.
+// Reads results from SQLite databases, PostgreSQL results databases (a postgresql:// URL as the "path") and
+// `polysim score --json` files. Throws HistoryError naming a file that is neither, or a server out of reach.
 std::vector<HistoryEntry> loadResults(const std::vector<std::filesystem::path>& sources);
 
 // The HTML report (self-contained): per scenario, each trainee's latest total with pass/fail and attempts, a bar

@@ -314,11 +314,11 @@ const std::vector<RealReference>& realReferences() {
     static const std::string lidc = "LIDC-IDRI-0001 (TCIA, CC BY 3.0)", cptac = "CPTAC-GBM C3N-01192 (TCIA, CC BY 3.0)";
     // Levels matched by landmarks: the real chest runs from the aortic arch (z -100) through the heart (-200) to the
     // kidneys (-300); the phantom has the arch at -305, the heart at -430 and the renal hila at -600. The real head's
-    // ventricles lie at z -20..0, the phantom's at -70..-55.
+    // lateral ventricles lie at z 0..20, the phantom's at -75..-50.
     static const std::vector<RealReference> r{
         {"chest", "lidc-idri-0001-chest", lidc, SeriesKind::Arterial, -440, -310, -195, -95},
         {"upper abdomen", "lidc-idri-0001-chest", lidc, SeriesKind::Arterial, -610, -540, -305, -255},
-        {"head", "cptac-gbm-head", cptac, SeriesKind::Head, -85, -35, -30, 10},
+        {"head", "cptac-gbm-head", cptac, SeriesKind::Head, -80, -45, -5, 20},
     };
     return r;
 }
@@ -332,7 +332,7 @@ const std::vector<SideBySideView>& sideBySideViews() {
         {"compare-upper-abdomen.png", "upper abdomen at the pancreas, soft-tissue window", "lidc-idri-0001-chest",
          SeriesKind::Arterial, -565, -275, imaging::findWindowPreset("soft_tissue")->window},
         {"compare-head-brain.png", "head at the lateral ventricles, brain window", "cptac-gbm-head", SeriesKind::Head, -62,
-         -12, imaging::findWindowPreset("brain")->window},
+         10, imaging::findWindowPreset("brain")->window},
     };
     return v;
 }

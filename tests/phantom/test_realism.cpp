@@ -3,6 +3,7 @@
 // answer is known.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -75,4 +76,94 @@ TEST(RealismStatistics, RealCtHoldsMoreGreysThanAFlatDrawingOfIt) {
     EXPECT_NEAR(f.noiseHu, s.noiseHu, 0.2 * s.noiseHu);
 }
 
+// The acceptance band around the real series: each real reference is one patient on one scanner, so the phantom
+// may differ from the nearest real value by a quarter of it.
+constexpr double kTolerance = 0.25;
+
+struct Band {
+    double lo = 1e300, hi = -1e300;
+    void add(double v) { lo = std::min(lo, v), hi = std::max(hi, v); }
+    bool holds(double v) const { return v >= lo * (1 - kTolerance) && v <= hi * (1 + kTolerance); }
+};
+
+TEST(PhantomRealism, BodyAndHeadSeriesFallWithinTheRangeOfRealCtAtTheSameAnatomy) {
+    if (!fs::exists(realFolder() / "lidc-idri-0001-chest") || !fs::exists(realFolder() / "cptac-gbm-head"))
+        GTEST_SKIP() << "no real CT fixtures";
+    phantom::PhantomOptions o;  // the default patient at full resolution; 5 mm apart is enough for per-slice numbers
+    o.sliceMm = 5;
+    const auto regions = phantom::compareWithReal(realFolder(), o);
+    ASSERT_EQ(regions.size(), phantom::realReferences().size());
+    using Metric = double phantom::ImageStatistics::*;
+    const std::pair<const char*, Metric> metrics[] = {
+        {"soft-tissue noise", &phantom::ImageStatistics::noiseHu},
+        {"noise grain (NPS mean frequency)", &phantom::ImageStatistics::noiseFrequency},
+        {"skin edge width", &phantom::ImageStatistics::skinEdgeMm},
+        {"soft-tissue levels", &phantom::ImageStatistics::softTissueLevels},
+        {"edge density", &phantom::ImageStatistics::edgeDensity},
+    };
+    for (const auto& [name, metric] : metrics) {
+        // Body regions are held to the range of all real body series, the head to the real head.
+        Band body, head;
+        for (const auto& r : regions) (r.reference.region == "head" ? head : body).add(r.real.*metric);
+        for (const auto& r : regions) {
+            const Band& band = r.reference.region == "head" ? head : body;
+            EXPECT_GE(r.phantom.slices, 3) << r.reference.region;
+            EXPECT_TRUE(band.holds(r.phantom.*metric))
+                << "phantom " << r.reference.region << ": " << name << " " << r.phantom.*metric << " is outside the real "
+                << band.lo << " .. " << band.hi << " (+-" << kTolerance * 100 << " %)";
+        }
+    }
+}
+
 }  // namespace
+
+namespace {
+
+// Widths (mm) of the runs of body (> -400 HU) along the row through the body's centre at height z.
+std::vector<double> bodyRuns(const imaging::Volume& v, double z) {
+    const auto& g = v.geometry();
+    const int k = int(std::lround(g.patientToIndex({0, 0, z}).z));
+    const int j = int(std::lround(g.patientToIndex({0, 10, z}).y));
+    std::vector<double> runs;
+    int start = -1;
+    for (int i = 0; i <= g.dims.x; ++i) {
+        const bool in = i < g.dims.x && v.at(i, j, k) > -400;
+        if (in && start < 0) start = i;
+        if (!in && start >= 0) runs.push_back((i - start) * g.spacing.x), start = -1;
+    }
+    return runs;
+}
+
+}  // namespace
+
+TEST(PhantomPatients, DifferentSeedsGiveDifferentBuildsAndArmPositionsAroundTheSameOrgans) {
+    double narrowest = 1e9, widest = 0;
+    bool armsDown = false, armsUp = false;
+    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+        phantom::PhantomOptions o;
+        o.seed = seed;
+        o.matrix = 128;
+        o.sliceMm = 10;
+        const auto v = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+        const auto belly = bodyRuns(*v, -645);
+        ASSERT_FALSE(belly.empty());
+        const double trunk = *std::max_element(belly.begin(), belly.end());
+        narrowest = std::min(narrowest, trunk), widest = std::max(widest, trunk);
+        // Arms at the patient's sides reach beyond 195 mm from the midline at the level of the kidneys; the trunk of
+        // even the heaviest build does not.
+        double reach = 0;
+        const auto& gv = v->geometry();
+        const int kk = int(std::lround(gv.patientToIndex({0, 0, -575}).z)), jj = int(std::lround(gv.patientToIndex({0, 10, -575}).y));
+        for (int i = 0; i < gv.dims.x; ++i)
+            if (v->at(i, jj, kk) > -400) reach = std::max(reach, std::abs(gv.indexToPatient({i, jj, kk}).x));
+        (reach > 195 ? armsDown : armsUp) = true;
+        // Whatever the build, the liver stays where the findings expect it.
+        const auto& g = v->geometry();
+        const auto p = g.patientToIndex({-80, 0, -575});
+        const int h = v->at(int(std::lround(p.x)), int(std::lround(p.y)), int(std::lround(p.z)));
+        EXPECT_NEAR(h, 82, 60) << "seed " << seed << ": liver";
+    }
+    EXPECT_GT(widest - narrowest, 15.0) << "abdominal width varies with the subcutaneous fat";
+    EXPECT_TRUE(armsDown) << "some patients have their arms beside the body";
+    EXPECT_TRUE(armsUp) << "some patients have their arms raised for the body scan";
+}

@@ -456,6 +456,8 @@ void chest(Builder& b) {
             continue;
         }
         b.add(lung, lungHU, kLung);
+        // The fine peripheral vessels the trees below do not reach: a sparse tangle of sub-millimetre branches.
+        b.add(noiseCurves(lung, 0.035, 0.7, 221 + s), 40, kLungVessel, bit(kLung)).thin = 1.4;
     }
     for (int s : {-1, 1}) {
         const bool collapsed = tension && s == -1;

@@ -1,5 +1,6 @@
 // `polysim phantom`: writes the synthetic polytrauma patient as a DICOM CT study, with its ground truth, or lists the
 // injury library.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -7,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/command.h"
 #include "phantom/phantom.h"
+#include "phantom/realism.h"
 
 namespace polysim::cli {
 namespace {
@@ -33,9 +35,33 @@ int listInjuries() {
     return 0;
 }
 
+// The phantom measured against real CT (and, with --images-out, pictured beside it). The slice spacing defaults to
+// 5 mm here: the statistics are per slice, and a coarser series is made in a fraction of the time.
+int compareRealism(phantom::PhantomOptions o, const Args& args, const std::string& realFolder,
+                   const std::string& imagesOut) {
+    if (std::find(args.begin(), args.end(), "--slice-mm") == args.end()) o.sliceMm = 5;
+    try {
+        phantom::validate(o);
+        const auto regions = phantom::compareWithReal(realFolder, o, imagesOut);
+        std::vector<phantom::StatisticsRow> rows;
+        for (const auto& r : regions) {
+            rows.push_back({"phantom " + r.reference.region + " (" + std::string(phantom::seriesKindName(r.reference.phantomSeries)) + ")", r.phantom});
+            rows.push_back({"real " + r.reference.region + " (" + r.reference.folder + ")", r.real});
+        }
+        std::cout << phantom::statisticsTable(rows);
+        if (!imagesOut.empty())
+            for (const auto& v : phantom::sideBySideViews())
+                std::cout << "wrote " << (std::filesystem::path(imagesOut) / v.file).string() << ": " << v.what << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "polysim phantom: " << e.what() << "\n";
+        return 1;
+    }
+}
+
 int phantomCommand(const Args& args) {
     phantom::PhantomOptions o;
-    std::string out, findingsOut;
+    std::string out, findingsOut, realism, imagesOut;
     std::optional<std::string> injuries, phases;
     bool quiet = false, list = false;
     ArgReader in("phantom");
@@ -48,6 +74,8 @@ int phantomCommand(const Args& args) {
         .number("--fov-mm", o.fieldOfViewMm, "--fov-mm needs a number")
         .value("--phases", phases, "--phases needs a list such as arterial,portal")
         .value("--findings-out", findingsOut, "--findings-out needs a file name")
+        .value("--realism", realism, "--realism needs the folder of the real CT references")
+        .value("--images-out", imagesOut, "--images-out needs a folder")
         .flag("--quiet", quiet)
         .flag("-q", quiet);
     if (auto status = in.read(args)) return *status;
@@ -62,6 +90,7 @@ int phantomCommand(const Args& args) {
             o.phases.push_back(k);
         }
     }
+    if (!realism.empty()) return compareRealism(o, args, realism, imagesOut);
     if (out.empty() && findingsOut.empty()) return usageError("phantom", "give --out DIR (and/or --findings-out FILE)");
     try {
         phantom::validate(o);
@@ -98,6 +127,7 @@ int phantomCommand(const Args& args) {
 POLYSIM_REGISTER_COMMAND({"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
                           "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--matrix N] [--slice-mm X] "
                           "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
+                          "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"
                           "       polysim phantom --list-injuries",
                           phantomCommand});
 }  // namespace polysim::cli

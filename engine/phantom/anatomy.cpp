@@ -31,7 +31,8 @@ struct Builder {
     void bone(ShapePtr s, double cortex = 1.5, float cortexHU = 1100, float marrowHU = 280, const WarpSet* w = nullptr,
               TissueMask onto = kAnyTissue) {
         add(s, cortexHU, kBone, onto, 60, 0.4, w);
-        add(offset(s, -cortex), marrowHU, kMarrow, bit(kBone), 70, 0.35, w);
+        // Cancellous bone: trabeculae against red marrow give a coarse, high-contrast texture; fatty marrow is calm.
+        add(offset(s, -cortex), marrowHU, kMarrow, bit(kBone), marrowHU > 100 ? 90.0f : 30.0f, 0.55, w);
     }
     const WarpSet* med() const { return m.mediastinumWarp.empty() ? nullptr : &m.mediastinumWarp; }
     const WarpSet* brain() const { return m.brainWarp.empty() ? nullptr : &m.brainWarp; }
@@ -66,6 +67,23 @@ ShapePtr below(std::function<double(double, double)> zf, double zlo, double zhi)
         [zf](const dvec3& p) { return p.z - zf(p.x, p.y); });
 }
 
+// Zero sets of seeded noise fields: a network of thin sheets (one field: fascial septa in fat, fat between muscle
+// bundles) or of branching curves (two fields: small vessels). Painted only onto the tissues a layer names, within the
+// box of `within`; the distance is the noise value over its typical gradient, so the widths are in mm.
+ShapePtr noiseSheets(ShapePtr within, double freq, double widthMm, std::uint64_t salt) {
+    return std::make_shared<Implicit>([within](double z, Box2& bx) { return within->sliceBox(z, bx); },
+                                      [freq, widthMm, salt](const dvec3& p) {
+                                          return std::abs(valueNoise(p * freq, salt)) / (1.2 * freq) - widthMm / 2;
+                                      });
+}
+ShapePtr noiseCurves(ShapePtr within, double freq, double radiusMm, std::uint64_t salt) {
+    return std::make_shared<Implicit>([within](double z, Box2& bx) { return within->sliceBox(z, bx); },
+                                      [freq, radiusMm, salt](const dvec3& p) {
+                                          const double a = valueNoise(p * freq, salt), c = valueNoise(p * freq, salt + 7);
+                                          return std::sqrt(a * a + c * c) / (1.2 * freq) - radiusMm;
+                                      });
+}
+
 // ---- landmarks ----
 
 const std::vector<K>& torsoKeys() {
@@ -75,6 +93,18 @@ const std::vector<K>& torsoKeys() {
                                   {-360, 0, 8, 158, 114}, {-300, 0, 10, 160, 108}, {-278, 0, 14, 150, 92},
                                   {-262, 0, 14, 95, 72}};
     return k;
+}
+// The skin outline of the trunk for a habitus: the reference outline with the extra subcutaneous fat, most over the
+// abdomen and hips, least at the neck. Muscles and organs keep the reference positions.
+std::vector<K> outlineKeys(const Habitus& h) {
+    std::vector<K> out;
+    for (auto k : torsoKeys()) {
+        const double w = k.z < -480 && k.z > -880 ? 1.0 : k.z <= -880 ? 0.6 : k.z > -280 ? 0.3 : 0.55;
+        k.rx = std::max(5.0, k.rx + h.extraFatMm * w);
+        k.ry = std::max(5.0, k.ry + h.extraFatMm * w * 0.8);
+        out.push_back(k);
+    }
+    return out;
 }
 const std::vector<K>& cavityKeys() {
     // The thoracic cavity stops short of the back: the spine and paraspinal muscles lie behind it.
@@ -157,15 +187,15 @@ namespace {
 
 void bodyWall(Builder& b) {
     // Torso, thighs and arms: skin, subcutaneous fat, muscle. Fat is thicker over abdomen and hips.
-    auto torso = ext(torsoKeys(), 0.9, 2.0, 0.02, 11);
+    auto torso = ext(outlineKeys(b.m.habitus), 0.9, 2.0, 0.02, 11);
     b.add(torso, 35, kSkin);
-    b.add(offset(torso, -2.5), -98, kFat);
+    b.add(offset(torso, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
     std::vector<K> muscleKeys;
     for (const auto& k : torsoKeys()) {
         const double fat = k.z < -560 && k.z > -860 ? 20 : 11;
         muscleKeys.push_back({k.z, k.cx, k.cy, std::max(5.0, k.rx - fat), std::max(5.0, k.ry - fat)});
     }
-    b.add(ext(muscleKeys, 0.88, 3.0, 0.03, 12), 52, kMuscle);
+    b.add(ext(muscleKeys, 0.88, 3.0, 0.03, 12), 52, kMuscle, kAnyTissue, 10, 0.15);
     for (int s : {-1, 1}) {
         auto thigh = ext({{-1010, s * 88.0, -6, 72, 78}, {-930, s * 86.0, -4, 78, 84}, {-870, s * 82.0, -2, 82, 90},
                           {-840, s * 75.0, 0, 70, 80}},
@@ -176,14 +206,24 @@ void bodyWall(Builder& b) {
         // Fascial fat planes between the quadriceps, adductors and hamstrings.
         b.add(tube({{s * 70.0, -30, -860, 1.4}, {s * 80.0, -20, -1010, 1.4}}, false, 1.0, 0.06, 40 + s), -90, kFat, bit(kMuscle));
         b.add(tube({{s * 105.0, 30, -860, 1.4}, {s * 110.0, 25, -1010, 1.4}}, false, 1.0, 0.06, 42 + s), -90, kFat, bit(kMuscle));
-        // Arms lying beside the body.
-        auto arm = tube({{s * 178.0, 18, -285, 34}, {s * 198.0, 22, -330, 36}, {s * 202.0, 22, -450, 34},
-                         {s * 200.0, 18, -575, 30}, {s * 188.0, -5, -660, 28}, {s * 172.0, -30, -760, 25},
-                         {s * 160.0, -40, -830, 22}},
-                        true, 1.5, 0.05, 20 + s);
+        // Arms beside the body, or raised above the head (out of the head's field of view) for the body scan.
+        const bool up = b.m.habitus.armsUp;
+        auto arm = up ? tube({{s * 178.0, 18, -285, 34}, {s * 184.0, 26, -230, 33}, {s * 188.0, 34, -150, 31},
+                              {s * 182.0, 24, -80, 27}, {s * 172.0, 6, -10, 24}},
+                             true, 1.5, 0.05, 20 + s)
+                      : tube({{s * 178.0, 18, -285, 34}, {s * 198.0, 22, -330, 36}, {s * 202.0, 22, -450, 34},
+                              {s * 200.0, 18, -575, 30}, {s * 188.0, -5, -660, 28}, {s * 172.0, -30, -760, 25},
+                              {s * 160.0, -40, -830, 22}},
+                             true, 1.5, 0.05, 20 + s);
         b.add(arm, 35, kSkin);
-        b.add(offset(arm, -2.5), -98, kFat);
-        b.add(offset(arm, -8), 52, kMuscle);
+        b.add(offset(arm, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
+        b.add(offset(arm, -8), 52, kMuscle, kAnyTissue, 10, 0.15);
+        if (up) {
+            b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 184.0, 28, -240, 10}, {s * 188.0, 34, -150, 11}}, true), 3.0);
+            b.bone(tube({{s * 192.0, 36, -140, 8}, {s * 184.0, 26, -80, 7}, {s * 176.0, 12, -15, 7}}, true), 2.0);
+            b.bone(tube({{s * 182.0, 40, -140, 7}, {s * 174.0, 20, -80, 6}, {s * 166.0, 4, -15, 6}}, true), 2.0);
+            continue;
+        }
         b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}, true), 3.0);
         b.bone(tube({{s * 196.0, 12, -590, 8}, {s * 182.0, -15, -680, 7}, {s * 170.0, -35, -770, 7}}, true), 2.0);
         b.bone(tube({{s * 204.0, 24, -592, 7}, {s * 190.0, -2, -680, 6}, {s * 178.0, -25, -775, 6}}, true), 2.0);
@@ -193,7 +233,7 @@ void bodyWall(Builder& b) {
 void brainParts(Builder& b, const ShapePtr& cavity);
 
 void headOutline(Builder& b) {
-    auto scalp = ell({0, 8, -88}, {78, 100, 88}, glm::dmat3(1.0), 1.0, 0.05, 30);
+    auto scalp = ell({0, 8, -88}, {80, 102, 90}, glm::dmat3(1.0), 1.0, 0.05, 30);
     auto face = ext({{-222, 0, 10, 52, 58}, {-205, 0, 0, 50, 64}, {-185, 0, -6, 55, 76}, {-160, 0, -2, 62, 84},
                      {-130, 0, -4, 68, 92}, {-95, 0, -2, 70, 94}},
                     0, 1.5, 0.05, 31);
@@ -265,7 +305,7 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
     const WarpSet* w = b.brain();
     b.add(cavity, 8, kCsf);
     auto brain = offset(cavity, -1.6);
-    b.add(brain, 40, kBrain, bit(kCsf), 3, 0.1, w);
+    b.add(brain, 39, kBrain, bit(kCsf), 6, 0.05, w);
     // Sulci: worm-like CSF clefts in the outer 12 mm.
     b.add(std::make_shared<Implicit>(
               [brain](double z, Box2& bx) { return brain->sliceBox(z, bx); },
@@ -276,8 +316,15 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
                   return std::max(r, -depth - 13.0);
               }),
           8, kCsf, bit(kBrain), 0, 0.1, w);
-    auto white = intersect(ell({0, 6, -74}, {50, 72, 48}, glm::dmat3(1.0), 7.0, 0.07, 72), offset(cavity, -8));
-    b.add(white, 27, kBrain, bit(kBrain), 2, 0.1, w);
+    // White matter: the deep core, and a finger into every gyrus under a 3 mm cortical ribbon that follows the sulci.
+    auto core = intersect(ell({0, 6, -74}, {50, 72, 48}, glm::dmat3(1.0), 7.0, 0.07, 72), offset(cavity, -8));
+    auto gyral = std::make_shared<Implicit>([brain](double z, Box2& bx) { return brain->sliceBox(z, bx); },
+                                            [brain](const dvec3& p) {
+                                                const double depth = -brain->sdf(p);
+                                                const double sulcus = std::abs(valueNoise(p * 0.085, 71)) * 14.0;
+                                                return std::max(3.2 - depth, 3.0 - sulcus);
+                                            });
+    b.add(smoothUnion(core, gyral, 4), 28, kBrain, bit(kBrain), 5, 0.07, w);
     for (int s : {-1, 1}) {
         b.add(ell({s * 19.0, -6, -82}, {9, 17, 11}, rotation(0, 0, s * 15.0)), 38, kBrain, kAnyTissue, 2, 0.1, w);
         b.add(ell({s * 10.0, 13, -84}, {9, 13, 9}), 37, kBrain, kAnyTissue, 2, 0.1, w);
@@ -359,11 +406,25 @@ void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, 
     }
 }
 
+// Calcified atherosclerotic plaques on the wall of a vessel, more and larger with age (none before about 55).
+void plaques(Builder& b, const ShapePtr& vessel) {
+    const double load = std::clamp((b.m.habitus.age - 52) / 30.0, 0.0, 1.0);
+    if (load <= 0) return;
+    const double threshold = 0.72 - 0.3 * load;
+    auto shell = subtract(offset(vessel, 1.2), offset(vessel, -0.8));
+    auto spots = std::make_shared<Implicit>([shell](double z, Box2& bx) { return shell->sliceBox(z, bx); },
+                                            [shell, threshold](const dvec3& p) {
+                                                const double n = valueNoise(p * 0.12, 231);
+                                                return std::max(shell->sdf(p), (threshold - n) / (1.2 * 0.12));
+                                            });
+    b.add(spots, 750, kBone, kAnyTissue, 150, 0.4, b.med());
+}
+
 void chest(Builder& b) {
     const WarpSet* mw = b.med();
     const bool tension = b.m.has("tension_pneumothorax");
     auto cavity = ext(cavityKeys(), 0, 2.0, 0.03, 60);
-    b.add(cavity, -95, kVisceralFat);
+    b.add(cavity, -95, kVisceralFat, kAnyTissue, 14, 0.1);
     // Diaphragm: a 5 mm muscle sheet under the lung bases.
     b.add(std::make_shared<Implicit>(
               [cavity](double z, Box2& bx) { return z > -570 && z < -460 && cavity->sliceBox(z, bx); },
@@ -377,7 +438,10 @@ void chest(Builder& b) {
                    {-160, s * 28.0, 48, 24, 20}},
                   0, 1.5, 0.05, 61 + s),
               54, kMuscle);  // paraspinal muscles
-        b.add(ell({s * 70.0, -100, -330}, {70, 14, 42}, rotation(0, 0, s * -8.0), 1.5, 0.04, 63 + s), 52, kMuscle);
+        // Pectoralis major, inside the chest wall's fat.
+        b.add(intersect(ell({s * 70.0, -100, -330}, {70, 14, 42}, rotation(0, 0, s * -8.0), 1.5, 0.04, 63 + s),
+                        offset(ext(torsoKeys(), 0.9), -6)),
+              52, kMuscle, kAnyTissue, 10, 0.15);
     }
     // Lungs with pulmonary vessels and bronchi.
     const float lungHU = -870;
@@ -392,6 +456,8 @@ void chest(Builder& b) {
             continue;
         }
         b.add(lung, lungHU, kLung);
+        // The fine peripheral vessels the trees below do not reach: a sparse tangle of sub-millimetre branches.
+        b.add(noiseCurves(lung, 0.035, 0.7, 221 + s), 40, kLungVessel, bit(kLung)).thin = 1.4;
     }
     for (int s : {-1, 1}) {
         const bool collapsed = tension && s == -1;
@@ -421,7 +487,7 @@ void chest(Builder& b) {
     b.add(ext({{-488, 8, -12, 40, 58}, {-430, 10, -18, 44, 72}, {-360, 4, -12, 32, 64}, {-300, 0, -4, 24, 46},
                {-268, 0, 6, 16, 26}},
               0, 2.0, 0.05, 67),
-          -90, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
+          -90, kMediastinalFat, kAnyTissue, 12, 0.1, mw);
     const glm::dmat3 heartRot = rotation(0, 18, -38);
     b.add(ell({22, -28, -428}, {68, 52, 56}, heartRot, 2.0, 0.05, 68), -85, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
     b.add(ell({22, -28, -428}, {62, 47, 52}, heartRot, 1.5, 0.05, 69), b.H(45, 115, 105), kHeart, kAnyTissue, 4, 0.1, mw);
@@ -435,6 +501,7 @@ void chest(Builder& b) {
                        {22, 36, -470, 11}, {12, 18, -515, 10.5}, {5, 6, -560, 10}, {4, -2, -620, 9.5}, {4, -4, -655, 9}});
     b.add(aorta, aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
     b.m.organs["aorta"] = aorta;
+    plaques(b, aorta);
     b.add(tube({{-4, -14, -308, 6}, {-14, -14, -280, 6}, {-22, -8, -262, 5}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
     b.add(tube({{-22, -8, -262, 5}, {-70, 4, -272, 4.5}, {-150, 15, -285, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
     b.add(tube({{6, -2, -302, 4.5}, {18, -8, -272, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
@@ -490,7 +557,9 @@ void chest(Builder& b) {
         b.bone(tube({{s * 14.0, -80, -270, 8}, {s * 60.0, -88, -263, 7}, {s * 110.0, -62, -262, 6.5},
                      {s * 148.0, -10, -266, 6.5}}),
                2.0);
-        b.bone(ell({s * 112.0, 80, -338}, {50, 4, 70}, rotation(0, 0, s * -38.0), 1.0, 0.08, 71 + s), 1.4, 900, 300);
+        b.bone(intersect(ell({s * 112.0, 80, -338}, {50, 4, 70}, rotation(0, 0, s * -38.0), 1.0, 0.08, 71 + s),
+                         offset(ext(torsoKeys(), 0.9), -14)),
+               1.4, 900, 300);
         b.bone(tube({{s * 85.0, 100, -295, 5}, {s * 135.0, 50, -280, 5}}, false), 1.5);  // scapular spine
         b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                              // glenoid
         b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);                    // humeral head
@@ -555,7 +624,7 @@ void spine(Builder& b) {
                     {v.z + h / 2 - 2, 0, y, v.rx + grow, v.ry + grow},
                     {v.z + h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9}},
                    0, 0.6, 0.15, 80),
-               1.4, 950, 260);
+               1.4, 950, 200);
         const double cy = y + v.ry + 7.5, cr = v.z > -250 ? 9.0 : v.z > -520 ? 8.0 : 10.0;
         const double pr = v.z > -250 ? 3.2 : v.z > -520 ? 4.0 : 5.2;
         // Pedicles and laminae as a ring around the canal, then spinous and transverse processes.
@@ -595,7 +664,7 @@ void abdomen(Builder& b) {
                                                  ell({10, -42, -505}, {62, 40, 30}, rotation(0, 10, -15), 3.0, 0.04, 91), 22),
                                      cav),
                            underDome);
-    b.add(liver, b.H(58, 82, 118), kLiver, kAnyTissue, 5, 0.05);
+    b.add(liver, b.H(58, 82, 118), kLiver, kAnyTissue, 7, 0.07);
     b.m.organs["liver"] = liver;
     const float hvHU = b.H(42, 70, 160), portalHU = b.H(42, 150, 190);
     for (int i = 0; i < 3; ++i) {
@@ -619,7 +688,7 @@ void abdomen(Builder& b) {
     auto lumen = intersect(offset(stomach, -4.5), underDome);
     b.add(lumen, 12, kBowelContent, kAnyTissue, 6, 0.1);
     b.add(intersect(lumen, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
-                                                     [](const dvec3& p) { return p.y + 22; })),
+                                                     [](const dvec3& p) { return p.y + 42; })),
           -1000, kAir, bit(kBowelContent));
     b.add(tube({{-18, -46, -585, 12}, {-46, -22, -592, 13}, {-52, 10, -612, 12}, {-36, 16, -640, 11}, {0, 10, -650, 10},
                 {32, 0, -640, 10}},
@@ -694,6 +763,39 @@ void abdomen(Builder& b) {
     auto bladder = ell({0, -42, -795}, {42, 34, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
     b.add(bladder, 40, kBowel);
     b.add(offset(bladder, -2.5), 7, kFluid);
+    if (b.m.habitus.female) {
+        // Uterus behind and above the bladder (enhancing myometrium, a thin endometrial stripe), ovaries beside it.
+        auto uterus = ell({0, 2, -770}, {32, 24, 42}, rotation(-35, 0, 0), 2.0, 0.06, 104);
+        b.add(uterus, b.H(45, 95, 120), kGland, bit(kVisceralFat) | bit(kBowel) | bit(kBowelContent), 6, 0.12);
+        b.add(ell({0, 2, -770}, {16, 3, 28}, rotation(-35, 0, 0)), b.H(30, 45, 60), kGland, bit(kGland));
+        for (int s : {-1, 1})
+            b.add(ell({s * 52.0, 10, -775}, {12, 9, 15}, glm::dmat3(1.0), 1.5, 0.1, 105 + s), b.H(35, 60, 75), kGland,
+                  bit(kVisceralFat) | bit(kBowel) | bit(kBowelContent), 10, 0.2);
+    } else {
+        // Prostate below the bladder, with the central gland a little darker than the peripheral zone.
+        auto prostate = ell({0, -34, -842}, {21, 16, 18}, glm::dmat3(1.0), 1.0, 0.08, 106);
+        b.add(prostate, b.H(40, 70, 85), kGland, bit(kVisceralFat) | bit(kFat) | bit(kMuscle), 5, 0.15);
+        b.add(ell({0, -38, -840}, {11, 8, 12}), b.H(36, 60, 72), kGland, bit(kGland), 5, 0.2);
+    }
+}
+
+// What makes soft tissue look like a body rather than a drawing: septa through the subcutaneous fat, fat between
+// muscle bundles, small vessels and septa in the visceral and mediastinal fat, vessels inside the liver.
+void fineDetail(Builder& b) {
+    auto torso = ext(outlineKeys(b.m.habitus));
+    const float vesselHU = b.H(42, 210, 170);
+    b.add(noiseSheets(torso, 0.045, 0.7, 201), -15, kFat, bit(kFat)).thin = 0.7;
+    b.add(noiseSheets(torso, 0.06, 0.6, 203), -10, kFat, bit(kFat)).thin = 0.6;
+    b.add(noiseSheets(torso, 0.07, 0.8, 205), -60, kMuscle, bit(kMuscle)).thin = 0.8;
+    b.add(noiseSheets(torso, 0.05, 0.7, 207), -20, kVisceralFat, bit(kVisceralFat) | bit(kMediastinalFat)).thin = 0.7;
+    // Mesenteric and retroperitoneal vessels: below the diaphragm only (the mediastinum has its own named vessels).
+    auto belly = intersect(torso, below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -440));
+    b.add(noiseCurves(belly, 0.035, 1.2, 209), vesselHU, kBlood, bit(kVisceralFat)).thin = 2.4;
+    b.add(noiseCurves(belly, 0.06, 0.7, 211), vesselHU, kBlood, bit(kVisceralFat)).thin = 1.4;
+    if (auto liver = b.m.organs["liver"])
+        b.add(noiseCurves(liver, 0.03, 1.6, 213), b.H(42, 120, 175), kBlood, bit(kLiver)).thin = 3.2;
+    if (auto spleen = b.m.organs["spleen"])
+        b.add(noiseCurves(spleen, 0.05, 0.9, 215), b.H(42, 200, 150), kBlood, bit(kSpleen)).thin = 1.8;
 }
 
 void pelvis(Builder& b) {
@@ -733,9 +835,21 @@ void pelvis(Builder& b) {
 
 }  // namespace
 
-std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast) {
+Habitus habitusOf(std::uint64_t seed) {
+    if (seed == 1) return {};
+    Habitus h;
+    const std::uint64_t r = mix64(seed * 0x9e3779b97f4a7c15ULL + 0xbad);
+    h.extraFatMm = -6.0 + 34.0 * std::pow(unit(r), 1.6);  // most patients average, a few obese
+    h.female = (mix64(r + 1) & 1) != 0;
+    h.age = 18 + int(unit(mix64(r + 2)) * 70);
+    h.armsUp = unit(mix64(r + 3)) < 0.5;
+    return h;
+}
+
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus) {
     auto m = std::make_unique<Model>();
     m->contrast = contrast;
+    m->habitus = habitus;
     m->injuries = injuries;
     addInjuryWarps(*m);
     Builder b{*m, contrast};
@@ -744,6 +858,7 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     chest(b);
     abdomen(b);
     pelvis(b);
+    fineDetail(b);
     spine(b);
     ribs(b);
     head(b);

@@ -33,7 +33,7 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
         const int j0 = std::max(0, int(std::floor((b.y0 - c.y0) / c.dy)) - 1);
         const int j1 = std::min(c.ny - 1, int(std::ceil((b.y1 - c.y0) / c.dy)) + 1);
         if (i0 > i1 || j0 > j1) continue;
-        const double inv = 1.0 / (std::max(c.dx, c.dy) * L.edge);
+        const double inv = 1.0 / (std::max(c.dx, c.dy) * L.edge * c.edgeScale);
         const double cover = L.thin > 0 ? std::min(1.0, L.thin / std::max(c.dx, c.dy)) : 1.0;
         const std::uint64_t salt = mix64(textureSalt ^ (std::uint64_t(L.tissue) << 40) ^
                                          std::uint64_t(std::int64_t(L.hu * 8.0f)) ^ (std::uint64_t(L.textureFreq * 1000) << 20));
@@ -72,11 +72,36 @@ Contrast contrastOf(SeriesKind k) {
 constexpr double kBodyTop = 4.0, kBodyLength = 1000.0;
 constexpr double kHeadBottom = -240.0;
 constexpr double kPortalTop = -440.0, kPortalBottom = -880.0;
-// HU standard deviation: soft-tissue noise of a 120 kVp trauma body protocol; head CT uses a higher dose.
-constexpr double kBodyNoise = 12.0, kHeadNoise = 4.0;
+// HU standard deviation and grain of the noise, as measured on real series (polysim phantom --realism): a 120 kVp
+// trauma body protocol with a standard kernel at 0.7-1 mm pixels, and a head protocol at about 0.5 mm pixels.
+constexpr double kBodyNoise = 14.0, kHeadNoise = 7.5;
+constexpr float kBodyGrain = 20.0f, kHeadGrain = 2.0f;  // centre weight of the [1 c 1] noise kernel: larger is finer
+// Centre weight of the head series' [1 c 1] point-spread blur: its 0.5 mm pixels are finer than the scanner's
+// resolution. The body's 1 mm pixels already hold the blur in the one-pixel partial-volume ramp of every edge.
+constexpr float kHeadBlur = 2.0f;
 
-// CT image noise: white noise smoothed by a [1 2 1] kernel (the look of a soft-tissue kernel), then scaled.
-void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma, std::vector<float>& white,
+// The scanner's point-spread function: a separable [1 c 1] / (c + 2) blur of the painted slice (edges, small
+// vessels); a smaller centre weight blurs more.
+void blurSlice(float* hu, int nx, int ny, float c, std::vector<float>& tmp) {
+    const float n = 1.0f / (c + 2.0f);
+    tmp.resize(std::size_t(nx) * ny);
+    for (int j = 0; j < ny; ++j) {
+        const float* r = hu + std::size_t(j) * nx;
+        float* o = tmp.data() + std::size_t(j) * nx;
+        for (int i = 0; i < nx; ++i) o[i] = n * (r[std::max(0, i - 1)] + c * r[i] + r[std::min(nx - 1, i + 1)]);
+    }
+    for (int j = 0; j < ny; ++j) {
+        const float* a = tmp.data() + std::size_t(std::max(0, j - 1)) * nx;
+        const float* b = tmp.data() + std::size_t(j) * nx;
+        const float* d = tmp.data() + std::size_t(std::min(ny - 1, j + 1)) * nx;
+        float* o = hu + std::size_t(j) * nx;
+        for (int i = 0; i < nx; ++i) o[i] = n * (a[i] + c * b[i] + d[i]);
+    }
+}
+
+// CT image noise: white noise smoothed by a separable [1 c 1] kernel (the grain of the reconstruction kernel), then
+// scaled to `sigma`.
+void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma, float grain, std::vector<float>& white,
               std::vector<float>& tmp) {
     white.resize(std::size_t(nx + 2) * (ny + 2));
     tmp.resize(white.size());
@@ -92,13 +117,14 @@ void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma
     for (int j = 0; j < ny + 2; ++j)
         for (int i = 1; i <= nx; ++i) {
             const std::size_t o = std::size_t(j) * W + i;
-            tmp[o] = white[o - 1] + 2 * white[o] + white[o + 1];
+            tmp[o] = white[o - 1] + grain * white[o] + white[o + 1];
         }
-    const float scale = float(sigma / 0.375 / 16.0);
+    // The white samples have unit variance; the separable kernel's gain is (2 + grain^2).
+    const float scale = float(sigma / (2.0 + double(grain) * grain));
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
             const std::size_t o = std::size_t(j + 1) * W + std::size_t(i + 1);
-            hu[std::size_t(j) * nx + i] += scale * (tmp[o - W] + 2 * tmp[o] + tmp[o + W]);
+            hu[std::size_t(j) * nx + i] += scale * (tmp[o - W] + grain * tmp[o] + tmp[o + W]);
         }
 }
 
@@ -222,7 +248,7 @@ namespace {
 std::unique_ptr<imaging::Volume> generateScout(const PhantomOptions& o, const Progress& progress) {
     const auto g = seriesGeometry(o, SeriesKind::Scout);
     auto vol = std::make_unique<imaging::Volume>(g);
-    const auto model = buildModel(canonicalInjuries(o), Contrast::None);
+    const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o.seed));
     const int nx = g.dims.x, rows = g.dims.y, ny = 160;
     const double fovY = o.fieldOfViewMm, dy = fovY / ny;
     std::vector<float> out(std::size_t(nx) * rows);
@@ -256,7 +282,7 @@ std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesK
     if (kind == SeriesKind::Scout) return generateScout(o, progress);
     const auto g = seriesGeometry(o, kind);
     auto vol = std::make_unique<imaging::Volume>(g);
-    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind));
+    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed));
     const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
     const std::string stage(seriesKindName(kind));
     parallelSlices(
@@ -266,10 +292,13 @@ std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesK
             thread_local std::vector<std::uint8_t> lab;
             hu.assign(std::size_t(nx) * ny, -1000.0f);
             lab.assign(hu.size(), kAir);
+            const bool head = kind == SeriesKind::Head;
             Canvas c{hu.data(), lab.data(), nx, ny, g.origin.x, g.origin.y, g.spacing.x, g.spacing.y,
-                     g.origin.z + k * g.spacing.z};
+                     g.origin.z + k * g.spacing.z, head ? 1.5 : 1.0};
             paintLayers(c, model->layers, o.seed);
-            addNoise(hu.data(), nx, ny, k, o.seed, kind == SeriesKind::Head ? kHeadNoise : kBodyNoise, white, tmp);
+            if (head) blurSlice(hu.data(), nx, ny, kHeadBlur, tmp);
+            addNoise(hu.data(), nx, ny, k, o.seed, head ? kHeadNoise : kBodyNoise, head ? kHeadGrain : kBodyGrain, white,
+                     tmp);
             int16_t* dst = vol->slice(k);
             for (std::size_t i = 0; i < hu.size(); ++i) dst[i] = toHU(hu[i]);
             vol->markSliceReady(k);

@@ -156,7 +156,8 @@ InjuryGeometry injuryGeometry(const std::string& id) {
             blo = glm::min(blo, p);
             bhi = glm::max(bhi, p);
         }
-        return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 12.0, hi + 12.0);
+        // The re-drawn rib ends change a few mm beyond the arcs' box once the scanner's blur is added.
+        return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 16.0, hi + 16.0);
     }
     if (id == "rib_fracture_subtle") return lesionOnly(ribBreakPoint(1, 7, 0.4), {16, 16, 16}, 4);
     if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-18, -72, -530}, {60, 48, -168});

@@ -13,11 +13,25 @@ namespace polysim::phantom::detail {
 
 enum class Contrast { None, Arterial, Portal };
 
+// What makes one patient differ from the next (from the seed), around fixed organ positions so that injuries and
+// findings sit in the same place for every seed: the thickness of subcutaneous fat, sex (prostate or uterus and
+// ovaries), age (calcified plaques in the aorta and iliac arteries) and whether the arms lie beside the body or are
+// raised above the head for the body scan.
+struct Habitus {
+    double extraFatMm = 0;  // added to the subcutaneous fat of the trunk (-6 = lean .. +28 = obese)
+    bool female = false;
+    int age = 45;           // years; plaques from about 55
+    bool armsUp = false;
+};
+// Seed 1 is the reference patient (45-year-old man of average build, arms at his sides); other seeds vary.
+Habitus habitusOf(std::uint64_t seed);
+
 struct Model {
     std::vector<Layer> layers;
     WarpSet brainWarp;        // midline shift from intracranial haematomas
     WarpSet mediastinumWarp;  // shift of the mediastinum by a tension pneumothorax
     Contrast contrast = Contrast::Arterial;
+    Habitus habitus;
     std::set<std::string> injuries;  // canonical ids
     std::map<std::string, ShapePtr> organs;  // shapes the injuries refer to: "cranial_cavity", "liver", "spleen"...
     bool has(const char* id) const { return injuries.count(id) != 0; }
@@ -31,7 +45,7 @@ Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto = kAnyTissu
            const WarpSet* warp = nullptr);
 
 // Builds the whole patient for one contrast phase; injuries by canonical id.
-std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast);
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus = {});
 
 // Canonical ids of the options' injuries (synonyms resolved); throws PhantomError for unknown ones.
 std::set<std::string> canonicalInjuries(const PhantomOptions& options);

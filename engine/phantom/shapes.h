@@ -75,6 +75,7 @@ struct Canvas {
     double x0 = 0, y0 = 0;  // LPS x, y of pixel (0, 0)
     double dx = 1, dy = 1;  // mm per pixel
     double z = 0;           // LPS z of the slice
+    double edgeScale = 1;   // width of every partial-volume ramp, in pixels (the scanner's blur at this pixel size)
 };
 
 struct Box2 {

@@ -113,7 +113,8 @@ TEST(PhantomInjuries, EpiduralHaematomaShiftsTheMidlineAwayFromTheLesion) {
     const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Head);
     const auto edh = phantom::generateSeries(testOptions({"epidural_hematoma"}), phantom::SeriesKind::Head);
     long n0 = 0, n1 = 0;
-    const double x0 = meanX(*normal, lo, hi, -20, 15, &n0), x1 = meanX(*edh, lo, hi, -20, 15, &n1);
+    // CSF (about 8 HU) below 10 HU, which head-CT noise rarely gives grey or white matter.
+    const double x0 = meanX(*normal, lo, hi, -20, 10, &n0), x1 = meanX(*edh, lo, hi, -20, 10, &n1);
     ASSERT_GT(n0, 20);
     ASSERT_GT(n1, 20);
     EXPECT_NEAR(x0, 0.0, 1.5) << "without injury the ventricles sit on the midline";
@@ -140,7 +141,7 @@ TEST(PhantomInjuries, TensionPneumothoraxShiftsTheMediastinumAwayAndEmptiesTheRi
     EXPECT_GT(air1, air0 * 3 + 1000) << "the right hemithorax fills with free air";
 }
 
-TEST(PhantomInjuries, SameSeedGivesIdenticalPixelsAndAnotherSeedOnlyOtherNoise) {
+TEST(PhantomInjuries, SameSeedGivesIdenticalPixelsAndAnotherSeedAnotherPatientAroundTheSameOrgans) {
     auto o = testOptions({"liver_laceration"});
     o.matrix = 64;
     o.sliceMm = 6;
@@ -150,14 +151,21 @@ TEST(PhantomInjuries, SameSeedGivesIdenticalPixelsAndAnotherSeedOnlyOtherNoise) 
     o.seed = 12;
     const auto c = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
     long differ = 0;
-    double sumDiff = 0;
-    for (std::size_t i = 0; i < a->voxels().size(); ++i) {
-        const int d = a->voxels()[i] - c->voxels()[i];
-        differ += d != 0;
-        sumDiff += d;
-    }
+    for (std::size_t i = 0; i < a->voxels().size(); ++i) differ += a->voxels()[i] != c->voxels()[i];
     EXPECT_GT(differ, long(a->voxels().size() / 2)) << "the noise follows the seed";
-    EXPECT_LT(std::abs(sumDiff / double(a->voxels().size())), 2.0) << "the anatomy does not";
+    // The build varies with the seed, the organs do not move: the liver holds the same mean HU in both patients.
+    const auto& g = a->geometry();
+    double sumA = 0, sumC = 0;
+    long n = 0;
+    for (int k = 0; k < g.dims.z; ++k)
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const glm::dvec3 p = g.indexToPatient({i, j, k});
+                if (glm::length(p - glm::dvec3(-90, 10, -560)) > 30) continue;
+                sumA += a->at(i, j, k), sumC += c->at(i, j, k), ++n;
+            }
+    ASSERT_GT(n, 10);
+    EXPECT_NEAR(sumA / double(n), sumC / double(n), 4.0) << "the liver stays where it is";
 }
 
 TEST(PhantomInjuries, TissuesHaveTheirReferenceHounsfieldValues) {

@@ -1,0 +1,169 @@
+// Does the built-in patient look like CT? The realism statistics measured on the phantom's series and on the real
+// series in ../shared/fixtures/real at the same anatomy, and the statistics themselves checked on images whose
+// answer is known.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "imaging/dicom_loader.h"
+#include "phantom/realism.h"
+#include "support/test_env.h"
+
+namespace fs = std::filesystem;
+using namespace polysim;
+
+namespace {
+
+fs::path realFolder() { return test::fixturesDir() / "real"; }
+
+// A 256 x 256 x 4 slice "patient": a 180 mm disc of `hu` in air, with Gaussian white noise of `sigma`.
+std::unique_ptr<imaging::Volume> noisyDisc(double hu, double sigma, double pixelMm) {
+    imaging::VolumeGeometry g;
+    g.dims = {256, 256, 4};
+    g.spacing = {pixelMm, pixelMm, 2.0};
+    auto v = std::make_unique<imaging::Volume>(g);
+    std::mt19937 rng(5);
+    std::normal_distribution<double> noise(0.0, sigma);
+    for (int k = 0; k < 4; ++k)
+        for (int j = 0; j < 256; ++j)
+            for (int i = 0; i < 256; ++i) {
+                const double r = std::hypot(i - 127.5, j - 127.5) * pixelMm;
+                v->at(i, j, k) = int16_t(std::lround((r < 90 ? hu : -1000.0) + noise(rng)));
+            }
+    v->markAllReady();
+    return v;
+}
+
+TEST(RealismStatistics, MeasuresTheNoisePutIntoAnImage) {
+    const auto v = noisyDisc(40, 10, 0.8);
+    const auto s = phantom::measureSlices(*v, {0, 1, 2, 3});
+    EXPECT_NEAR(s.noiseHu, 10.0, 0.6);
+    // White noise spreads its power evenly up to the Nyquist frequency: mean 0.38 cycles per pixel.
+    EXPECT_NEAR(s.noiseFrequency * 0.8, 0.38, 0.03);
+    // An ideal edge blurred by nothing: the 10-90 % width is below one pixel.
+    EXPECT_LT(s.skinEdgeMm, 0.8);
+    // One tissue: its noise fills a few 5-HU levels, and nothing but the skin line is an edge.
+    EXPECT_LT(s.softTissueLevels, 8);
+    EXPECT_LT(s.edgeDensity, 0.05);
+}
+
+TEST(RealismStatistics, RealCtHoldsMoreGreysThanAFlatDrawingOfIt) {
+    if (!fs::exists(realFolder() / "lidc-idri-0001-chest")) GTEST_SKIP() << "no real chest fixture";
+    const auto real = imaging::loadCtVolume(realFolder() / "lidc-idri-0001-chest");
+    const auto s = phantom::measureZRange(*real, -195, -95);
+    // The same slices painted as a cartoon: each pixel set to the nearest of air, lung, fat, soft tissue, contrast
+    // and bone, plus the same amount of noise.
+    imaging::Volume flat(real->geometry());
+    std::mt19937 rng(9);
+    std::normal_distribution<double> noise(0.0, s.noiseHu);
+    const double levels[] = {-1000, -850, -100, 45, 250, 700};
+    for (std::size_t i = 0; i < flat.voxels().size(); ++i) {
+        const double h = real->voxels()[i];
+        double best = levels[0];
+        for (double l : levels)
+            if (std::abs(h - l) < std::abs(h - best)) best = l;
+        flat.voxels()[i] = int16_t(std::lround(best + noise(rng)));
+    }
+    flat.markAllReady();
+    const auto f = phantom::measureZRange(flat, -195, -95);
+    EXPECT_EQ(s.slices, 10);
+    EXPECT_GT(s.softTissueLevels, 35);
+    EXPECT_GT(s.softTissueLevels, f.softTissueLevels * 1.3);
+    EXPECT_GT(s.edgeDensity, 0.15);
+    EXPECT_LT(s.edgeDensity, 0.5);
+    EXPECT_NEAR(f.noiseHu, s.noiseHu, 0.2 * s.noiseHu);
+}
+
+// The acceptance band around the real series: each real reference is one patient on one scanner, so the phantom
+// may differ from the nearest real value by a quarter of it.
+constexpr double kTolerance = 0.25;
+
+struct Band {
+    double lo = 1e300, hi = -1e300;
+    void add(double v) { lo = std::min(lo, v), hi = std::max(hi, v); }
+    bool holds(double v) const { return v >= lo * (1 - kTolerance) && v <= hi * (1 + kTolerance); }
+};
+
+TEST(PhantomRealism, BodyAndHeadSeriesFallWithinTheRangeOfRealCtAtTheSameAnatomy) {
+    if (!fs::exists(realFolder() / "lidc-idri-0001-chest") || !fs::exists(realFolder() / "cptac-gbm-head"))
+        GTEST_SKIP() << "no real CT fixtures";
+    phantom::PhantomOptions o;  // the default patient at full resolution; 5 mm apart is enough for per-slice numbers
+    o.sliceMm = 5;
+    const auto regions = phantom::compareWithReal(realFolder(), o);
+    ASSERT_EQ(regions.size(), phantom::realReferences().size());
+    using Metric = double phantom::ImageStatistics::*;
+    const std::pair<const char*, Metric> metrics[] = {
+        {"soft-tissue noise", &phantom::ImageStatistics::noiseHu},
+        {"noise grain (NPS mean frequency)", &phantom::ImageStatistics::noiseFrequency},
+        {"skin edge width", &phantom::ImageStatistics::skinEdgeMm},
+        {"soft-tissue levels", &phantom::ImageStatistics::softTissueLevels},
+        {"edge density", &phantom::ImageStatistics::edgeDensity},
+    };
+    for (const auto& [name, metric] : metrics) {
+        // Body regions are held to the range of all real body series, the head to the real head.
+        Band body, head;
+        for (const auto& r : regions) (r.reference.region == "head" ? head : body).add(r.real.*metric);
+        for (const auto& r : regions) {
+            const Band& band = r.reference.region == "head" ? head : body;
+            EXPECT_GE(r.phantom.slices, 3) << r.reference.region;
+            EXPECT_TRUE(band.holds(r.phantom.*metric))
+                << "phantom " << r.reference.region << ": " << name << " " << r.phantom.*metric << " is outside the real "
+                << band.lo << " .. " << band.hi << " (+-" << kTolerance * 100 << " %)";
+        }
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// Widths (mm) of the runs of body (> -400 HU) along the row through the body's centre at height z.
+std::vector<double> bodyRuns(const imaging::Volume& v, double z) {
+    const auto& g = v.geometry();
+    const int k = int(std::lround(g.patientToIndex({0, 0, z}).z));
+    const int j = int(std::lround(g.patientToIndex({0, 10, z}).y));
+    std::vector<double> runs;
+    int start = -1;
+    for (int i = 0; i <= g.dims.x; ++i) {
+        const bool in = i < g.dims.x && v.at(i, j, k) > -400;
+        if (in && start < 0) start = i;
+        if (!in && start >= 0) runs.push_back((i - start) * g.spacing.x), start = -1;
+    }
+    return runs;
+}
+
+}  // namespace
+
+TEST(PhantomPatients, DifferentSeedsGiveDifferentBuildsAndArmPositionsAroundTheSameOrgans) {
+    double narrowest = 1e9, widest = 0;
+    bool armsDown = false, armsUp = false;
+    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+        phantom::PhantomOptions o;
+        o.seed = seed;
+        o.matrix = 128;
+        o.sliceMm = 10;
+        const auto v = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+        const auto belly = bodyRuns(*v, -645);
+        ASSERT_FALSE(belly.empty());
+        const double trunk = *std::max_element(belly.begin(), belly.end());
+        narrowest = std::min(narrowest, trunk), widest = std::max(widest, trunk);
+        // Arms at the patient's sides reach beyond 195 mm from the midline at the level of the kidneys; the trunk of
+        // even the heaviest build does not.
+        double reach = 0;
+        const auto& gv = v->geometry();
+        const int kk = int(std::lround(gv.patientToIndex({0, 0, -575}).z)), jj = int(std::lround(gv.patientToIndex({0, 10, -575}).y));
+        for (int i = 0; i < gv.dims.x; ++i)
+            if (v->at(i, jj, kk) > -400) reach = std::max(reach, std::abs(gv.indexToPatient({i, jj, kk}).x));
+        (reach > 195 ? armsDown : armsUp) = true;
+        // Whatever the build, the liver stays where the findings expect it.
+        const auto& g = v->geometry();
+        const auto p = g.patientToIndex({-80, 0, -575});
+        const int h = v->at(int(std::lround(p.x)), int(std::lround(p.y)), int(std::lround(p.z)));
+        EXPECT_NEAR(h, 82, 60) << "seed " << seed << ": liver";
+    }
+    EXPECT_GT(widest - narrowest, 15.0) << "abdominal width varies with the subcutaneous fat";
+    EXPECT_TRUE(armsDown) << "some patients have their arms beside the body";
+    EXPECT_TRUE(armsUp) << "some patients have their arms raised for the body scan";
+}

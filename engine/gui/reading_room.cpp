@@ -13,6 +13,7 @@
 
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
+#include "session/lexicon.h"
 #include "session/matching.h"
 #include "session/resume.h"
 
@@ -78,6 +79,12 @@ bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) 
                        [&](const std::string& s) { return session::matchesSearch(s, search); });
 }
 
+bool pickerOffers(const session::Diagnosis& diagnosis, const std::string& search) {
+    return session::matchesSearch(diagnosis.label, search) ||
+           std::any_of(diagnosis.names.begin(), diagnosis.names.end(),
+                       [&](const std::string& s) { return session::matchesSearch(s, search); });
+}
+
 Announcement splitAnnouncement(const std::string& text) {
     Announcement a{"", text};
     const auto colon = text.find(": ");
@@ -135,6 +142,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     session::SessionOptions so;
     so.trainee = options.trainee;
     if (so.trainee.empty()) so.trainee = session::defaultTrainee();
+    so.exam = options.examMode;  // no quick answers: every answer in the trainee's own words
     if (scenario.images.phantom) so.fieldOfViewMm = scenario.images.phantom->fieldOfViewMm;
     session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
     if (options.sound) audio_ = std::make_unique<RoomAudio>();
@@ -151,6 +159,7 @@ void ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
     if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
+    else if (!r.notice.empty()) setStatus(r.notice);  // a call or answer the session could not link to a finding
 }
 
 void ReadingRoom::setStatus(std::string text) {
@@ -1030,12 +1039,14 @@ void ReadingRoom::drawBubbles() {
                                    : ("\"" + a.saying + "\"").c_str());
         ImGui::PopTextWrapPos();
         ImGui::PushID(spec.id.c_str());
-        for (const auto& opt : spec.answers) {
+        // Quick answers only once the session offers them (after a while, or after an answer they did not
+        // understand; never in exam mode), shuffled: the buttons must not give the diagnosis away.
+        for (const auto* opt : session_->offeredChoices(spec.id)) {
             // Quick answers are sentences: wrapped inside full-width buttons, by the width the text has there.
             const float textWidth = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
-            std::string label = wrapToWidth(opt.text, textWidth) + "##" + opt.id;
-            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt.id, ""});
-            noteControl("answer:" + spec.id + ":" + opt.id);
+            std::string label = wrapToWidth(opt->text, textWidth) + "##" + opt->id;
+            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt->id, ""});
+            noteControl("answer:" + spec.id + ":" + opt->id);
         }
         auto& typed = typedAnswers_[spec.id];
         if (spec.kind != scenario::InterruptionKind::Noise) {
@@ -1086,8 +1097,9 @@ void ReadingRoom::drawMarkPicker() {
                                           ImGuiInputTextFlags_EnterReturnsTrue);
     std::string chosen;
     ImGui::BeginChild("labels", ImVec2(0, -34), true);
-    for (const auto& injury : phantom::injuryLibrary()) {
-        if (pickerOffers(injury, pickerSearch_) && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
+    // The whole trauma lexicon (injuries, normal variants, mimics), the same for every case.
+    for (const auto& d : session::traumaLexicon()) {
+        if (pickerOffers(d, pickerSearch_) && ImGui::Selectable(d.label.c_str())) chosen = d.label;
     }
     ImGui::EndChild();
     if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;

@@ -379,6 +379,17 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         for (const auto& m : s.allMarks()) {
             if (m.removedAt || !session::markOnFinding(m.lps, f)) continue;
             auto n = session::nameFinding(m.label, f);
+            // A label that also names another finding of this case, which lies elsewhere, says nothing about this
+            // one: a list of every diagnosis on every mark is not a reading.
+            if (n.level == Naming::Full)
+                for (const auto& g : sc.findings)
+                    if (&g != &f && !session::markOnFinding(m.lps, g) &&
+                        session::nameFinding(m.label, g).level == Naming::Full &&
+                        session::nameFinding(g.label, f).level != Naming::Full) {
+                        n.level = Naming::Other;
+                        n.other = g.label;
+                        break;
+                    }
             FindingStatement st{m.placedAt, "mark", m.label, "", n.level, n.other, false};
             fs.statements.push_back(st);
             if (!fs.marked || n.level == Naming::Full) fs.markLabel = m.label;
@@ -767,9 +778,30 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
         c.score = 1;
         c.why = "A conclusion was written; this scenario lists no key points.";
     } else {
-        c.score = double(named) / double(sc.conclusion.keyPoints.size());
+        // Injuries named that this patient does not have (overcalls) cost a quarter of a key point each, so that a
+        // list of every diagnosis is not a conclusion.
+        std::vector<std::string> overcalls;
+        for (const auto& d : session::traumaLexicon()) {
+            if (d.variant) continue;
+            scenario::Finding probe;
+            probe.id = d.id;
+            probe.label = d.label;
+            probe.phantomInjury = d.id;
+            if (session::nameFinding(c.text, probe).level != session::Naming::Full) continue;
+            bool inCase = std::any_of(sc.findings.begin(), sc.findings.end(), [&](const scenario::Finding& f) {
+                auto level = session::nameFinding(d.label, f).level;
+                return level == session::Naming::Full || level == session::Naming::Partial;
+            });
+            if (!inCase) overcalls.push_back(d.label);
+        }
+        c.score = std::max(0.0, (double(named) - 0.25 * double(overcalls.size())) /
+                                    double(sc.conclusion.keyPoints.size()));
         c.why = "Names " + std::to_string(named) + " of " + std::to_string(sc.conclusion.keyPoints.size()) +
-                " key points" + (missing.empty() ? "" : "; missing: " + joinList(missing)) + ".";
+                " key points" + (missing.empty() ? "" : "; missing: " + joinList(missing)) +
+                (overcalls.empty() ? std::string()
+                                   : "; names injuries this patient does not have (-0.25 of a point each): " +
+                                         joinList(overcalls)) +
+                ".";
     }
 }
 }  // namespace

@@ -4,6 +4,8 @@
 // human pace, a correct label in other words, a corrected label) is not punished.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "scoring/score.h"
@@ -408,4 +410,53 @@ TEST(Unfoolable, AShortKeywordLikePelvisNeverCreditsAKeyPoint) {
                                           {{"Right tension pneumothorax, active splenic bleeding and an unstable pelvic ring fracture: decompress the chest now, then haemorrhage control.",
                                             "Pneumothorax, spleen, pelvis."}}));
     for (const auto& k : s.conclusion.keyPoints) EXPECT_FALSE(k.named) << k.point->label;
+}
+
+// ---------------------------------------------------------------- history and cohort
+TEST(Unfoolable, HistoryAndCohortShowTheRuleThatCostEachFinding) {
+    auto dir = test::scratchDir("unfoolable_history");
+    auto q = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
+    auto scenarioFile = test::sourceDir() / "scenarios" / "motorcyclist.toml";
+    {
+        std::ofstream(dir / "wrong-name.txt")
+            << edited(shippedScript("motorcyclist-expert"),
+                      {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}});
+    }
+    auto play = test::runPolysim("play " + q(scenarioFile) + " --script " + q(dir / "wrong-name.txt") + " --log " +
+                                 q(dir / "run.jsonl") + " --trainee ana");
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    auto db = dir / "results.sqlite";
+    auto scored = test::runPolysim("score " + q(scenarioFile) + " " + q(dir / "run.jsonl") + " --db " + q(db) +
+                                   " --json " + q(dir / "run.json"));
+    EXPECT_EQ(scored.exitCode, 3) << scored.err;
+    auto history = test::runPolysim("history --all --db " + q(db));
+    EXPECT_NE(history.out.find("splenic_laceration: misidentified"), std::string::npos) << history.out;
+    auto cohort = test::runPolysim("cohort " + q(db) + " --html " + q(dir / "cohort.html"));
+    ASSERT_EQ(cohort.exitCode, 0) << cohort.err;
+    auto html = test::readFile(dir / "cohort.html");
+    EXPECT_NE(html.find("Rules that decided"), std::string::npos);
+    EXPECT_NE(html.find("misidentified 1"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- lists of every diagnosis
+TEST(Unfoolable, AMarkLabelListingEveryInjuryOfTheCaseNamesNone) {
+    const std::string all = "\"tension pneumothorax, active splenic bleeding, unstable pelvic ring fracture\"";
+    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                          {{"\"tension pneumothorax, right\" as ptx", all + " as ptx"},
+                                           {"\"splenic laceration with active extravasation\" as spleen", all + " as spleen"},
+                                           {"\"pelvic ring fracture, unstable\" as pelvis", all + " as pelvis"}}));
+    for (const std::string id : {"splenic_laceration", "pelvic_ring_fracture"}) {
+        EXPECT_EQ(finding(s, id).rule, "misidentified") << finding(s, id).why;
+    }
+    EXPECT_FALSE(s.passed);
+}
+
+TEST(Unfoolable, AConclusionListingInjuriesThePatientDoesNotHaveLosesPoints) {
+    auto s = score("pedestrian",
+                   edited(shippedScript("pedestrian-expert"),
+                          {{"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
+                            "Traumatic aortic isthmus injury, a small liver laceration, epidural haematoma, tension "
+                            "pneumothorax, splenic laceration with active extravasation and a femoral shaft fracture."}}));
+    EXPECT_LT(s.conclusion.score, 0.6) << s.conclusion.why;
+    EXPECT_NE(s.conclusion.why.find("does not have"), std::string::npos) << s.conclusion.why;
 }

@@ -92,12 +92,16 @@ int history(const Args& args) {
         std::cout << "  none yet\n";
         return 0;
     }
-    std::printf("  %-19s %-14s %-24s %6s %-4s %4s %5s %5s %5s %5s %5s\n", "scored (UTC)", "trainee", "scenario",
-                "total", "pass", "crit", "find", "order", "cover", "intr", "concl");
-    for (const auto& e : entries)
-        std::printf("  %-19s %-14.14s %-24.24s %6.1f %-4s %4d %5.2f %5.2f %5.2f %5.2f %5.2f\n", e.scoredAt.c_str(),
+    std::printf("  %-19s %-14s %-24s %6s %-4s %4s %5s %5s %5s %5s %5s  %s\n", "scored (UTC)", "trainee", "scenario",
+                "total", "pass", "crit", "find", "order", "cover", "intr", "concl", "errors (finding: rule)");
+    for (const auto& e : entries) {
+        std::string errors;
+        for (const auto& [id, rule] : scoring::findingErrors(e.scoreJson))
+            errors += (errors.empty() ? "" : ", ") + id + ": " + rule;
+        std::printf("  %-19s %-14.14s %-24.24s %6.1f %-4s %4d %5.2f %5.2f %5.2f %5.2f %5.2f  %s\n", e.scoredAt.c_str(),
                     e.trainee.c_str(), e.scenarioId.c_str(), e.total, e.passed ? "yes" : "no", e.criticalErrors,
-                    e.findings, e.order, e.coverage, e.interruptions, e.conclusion);
+                    e.findings, e.order, e.coverage, e.interruptions, e.conclusion, errors.empty() ? "-" : errors.c_str());
+    }
     std::map<std::pair<std::string, std::string>, std::vector<const scoring::HistoryEntry*>> groups;
     for (const auto& e : entries) groups[{e.trainee, e.scenarioId}].push_back(&e);
     std::cout << "Trend:\n";

@@ -14,27 +14,30 @@
 namespace polysim::cli {
 namespace {
 constexpr std::string_view kUsage =
-    "polysim play SCENARIO.toml --script TRAINEE.txt --log FILE.jsonl [--trainee NAME] [--resume] [--slice-mm MM]\n"
+    "polysim play SCENARIO.toml --script TRAINEE.txt --log FILE.jsonl [--trainee NAME] [--resume] [--exam] [--slice-mm MM]\n"
     "  --script   timed trainee actions (format: README, 'Trainee scripts'); an empty file is a trainee who does nothing\n"
     "  --log      the event log to write (JSON Lines); with --resume, a killed session's log to continue\n"
     "  --trainee  name stored in the log (default: $USER)\n"
-    "  --slice-mm slice spacing the coverage counts in (default: the phantom's, or 1 mm for DICOM cases)";
+    "  --slice-mm slice spacing the coverage counts in (default: the phantom's, or 1 mm for DICOM cases)\n"
+    "  --exam     exam mode: no quick answers are offered, every answer is in the trainee's own words";
 
 int play(const Args& args) {
     std::string scenarioPath, scriptPath, logPath, trainee, sliceText;
-    bool resume = false;
+    bool resume = false, exam = false;
     ArgReader in("play");
     in.value("--script", scriptPath, "--script needs a file")
         .value("--log", logPath, "--log needs a file")
         .value("--trainee", trainee, "--trainee needs a name")
         .value("--slice-mm", sliceText, "--slice-mm needs a number")
         .flag("--resume", resume)
+        .flag("--exam", exam)
         .positional(scenarioPath);
     if (auto status = in.read(args)) return *status;
     if (scenarioPath.empty()) return usageError("play", "which scenario? (a .toml file)");
     if (scriptPath.empty()) return usageError("play", "--script TRAINEE is required");
     if (logPath.empty()) return usageError("play", "--log FILE is required");
     session::SessionOptions options;
+    options.exam = exam;
     if (!sliceText.empty()) {
         char* end = nullptr;
         double mm = std::strtod(sliceText.c_str(), &end);

@@ -39,6 +39,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     session::SessionOptions so;
     so.trainee = options.trainee;
     if (so.trainee.empty()) so.trainee = session::defaultTrainee();
+    so.exam = options.examMode;  // no quick answers: every answer in the trainee's own words
     if (scenario.images.phantom) so.fieldOfViewMm = scenario.images.phantom->fieldOfViewMm;
     session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
     if (options.sound) audio_ = std::make_unique<RoomAudio>();
@@ -55,6 +56,7 @@ void ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
     if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
+    else if (!r.notice.empty()) setStatus(r.notice);  // a call or answer the session could not link to a finding
 }
 
 void ReadingRoom::setStatus(std::string text) {

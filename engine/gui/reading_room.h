@@ -21,6 +21,7 @@
 #include "phantom/phantom.h"
 #include "scenario/scenario.h"
 #include "scoring/score.h"
+#include "session/lexicon.h"
 #include "session/session.h"
 
 namespace polysim::gui {
@@ -191,6 +192,8 @@ ImU32 roleColour(const std::string& role);
 // Whether the mark picker lists an injury for what is typed in its search: the label or a synonym has every word
 // typed, whole or begun ("sple" finds "Splenic laceration").
 bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search);
+// The mark picker's rows: a lexicon diagnosis is offered when the search matches its label or one of its names.
+bool pickerOffers(const session::Diagnosis& diagnosis, const std::string& search);
 
 // A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a
 // role, empty when the text names none the room knows) and the words, without the quotes.

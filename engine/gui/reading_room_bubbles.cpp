@@ -133,12 +133,14 @@ void ReadingRoom::drawBubbles() {
                                    : ("\"" + a.saying + "\"").c_str());
         ImGui::PopTextWrapPos();
         ImGui::PushID(spec.id.c_str());
-        for (const auto& opt : spec.answers) {
+        // Quick answers only once the session offers them (after a while, or after an answer they did not
+        // understand; never in exam mode), shuffled: the buttons must not give the diagnosis away.
+        for (const auto* opt : session_->offeredChoices(spec.id)) {
             // Quick answers are sentences: wrapped inside full-width buttons, by the width the text has there.
             const float textWidth = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
-            std::string label = wrapToWidth(opt.text, textWidth) + "##" + opt.id;
-            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt.id, ""});
-            noteControl("answer:" + spec.id + ":" + opt.id);
+            std::string label = wrapToWidth(opt->text, textWidth) + "##" + opt->id;
+            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt->id, ""});
+            noteControl("answer:" + spec.id + ":" + opt->id);
         }
         auto& typed = typedAnswers_[spec.id];
         if (spec.kind != scenario::InterruptionKind::Noise) {

@@ -24,6 +24,12 @@ bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) 
                        [&](const std::string& s) { return session::matchesSearch(s, search); });
 }
 
+bool pickerOffers(const session::Diagnosis& diagnosis, const std::string& search) {
+    return session::matchesSearch(diagnosis.label, search) ||
+           std::any_of(diagnosis.names.begin(), diagnosis.names.end(),
+                       [&](const std::string& s) { return session::matchesSearch(s, search); });
+}
+
 std::vector<std::string> callRoles(const scenario::Scenario& scenario, std::size_t* caseRoles) {
     std::vector<std::string> roles;
     auto add = [&](const std::string& r) {
@@ -165,8 +171,9 @@ void ReadingRoom::drawMarkPicker() {
                                           ImGuiInputTextFlags_EnterReturnsTrue);
     std::string chosen;
     ImGui::BeginChild("labels", ImVec2(0, -34), true);
-    for (const auto& injury : phantom::injuryLibrary()) {
-        if (pickerOffers(injury, pickerSearch_) && ImGui::Selectable(injury.label.c_str())) chosen = injury.label;
+    // The whole trauma lexicon (injuries, normal variants, mimics), the same for every case.
+    for (const auto& d : session::traumaLexicon()) {
+        if (pickerOffers(d, pickerSearch_) && ImGui::Selectable(d.label.c_str())) chosen = d.label;
     }
     ImGui::EndChild();
     if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;

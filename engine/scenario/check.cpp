@@ -1,6 +1,7 @@
 // The meaning checks of a scenario: ids are unique, references resolve, times fit the session, windows exist,
 // findings lie inside their volume and region, and DICOM data is where the file says.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <memory>
@@ -362,6 +363,31 @@ private:
         }
     }
 
+    // The trainee reads the title before the case: it says what happened, not what is to be found.
+    void checkTitle() {
+        auto words = [](const std::string& text) {
+            std::string out = " ";
+            for (unsigned char c : text) out += std::isalnum(c) ? char(std::tolower(c)) : ' ';
+            std::string squeezed;
+            for (char c : out + " ")
+                if (!(c == ' ' && !squeezed.empty() && squeezed.back() == ' ')) squeezed += c;
+            return squeezed;
+        };
+        const std::string title = words(s_.meta.title);
+        for (const auto& f : s_.findings) {
+            std::vector<std::string> names = f.synonyms;
+            names.push_back(f.label.substr(0, f.label.find_first_of(",:(")));
+            for (const auto& n : names) {
+                std::string w = words(n);
+                if (w.size() > 2 && title.find(w) != std::string::npos) {
+                    report_.warning(at("meta.title", top()), "the title names finding '" + f.id + "' ('" + n +
+                                                                  "'): say what happened, not what is to be found");
+                    break;
+                }
+            }
+        }
+    }
+
     void checkFindings() {
         checkInjuries();
         const auto regionIds = ids(s_.regions);
@@ -370,6 +396,7 @@ private:
         if (s_.findings.empty())
             report_.warning(at("findings", top()),
                             "the scenario has no [[findings]]: nothing can be detected, called or scored");
+        checkTitle();
         for (std::size_t i = 0; i < s_.findings.size(); ++i) {
             const auto& f = s_.findings[i];
             const std::string p = "findings[" + std::to_string(i) + "]";

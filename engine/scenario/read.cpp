@@ -683,6 +683,9 @@ private:
             if (auto v = f.strings("windows")) fd.windows = *v;
             if (auto v = f.string("teaching_point")) fd.teachingPoint = *v;
             if (auto v = f.string("description")) fd.expertDescription = *v;
+            if (auto v = f.strings("essential")) fd.essential = *v;
+            if (auto v = f.boolean("late_call_critical")) fd.lateCallCritical = *v;
+            if (auto v = f.boolean("on_scout")) fd.onScout = *v;
             f.finish();
             s_.findings.push_back(fd);
         }
@@ -712,6 +715,7 @@ private:
             if (auto v = f.integer("max_repeats", false, 0, 20)) in.maxRepeats = *v;
             if (auto v = f.string("escalation_text")) in.escalationText = *v;
             if (auto v = f.seconds("duration", false, 0)) in.durationSeconds = *v;
+            if (auto v = f.seconds("choices_after", false, 0)) in.choicesAfterSeconds = *v;
             auto answers = f.tables("answers");
             for (std::size_t i = 0; i < answers.size(); ++i) {
                 std::string apath = path + ".answers[" + std::to_string(in.answers.size()) + "]";
@@ -807,6 +811,7 @@ private:
         }
         if (auto v = f.number("pass_threshold", false, 0, 100)) w.passThreshold = *v;
         if (auto v = f.number("min_finding_band", false, 0, 10)) w.minFindingBand = *v;
+        if (auto v = f.number("min_dwell_ms", false, 0, 2000)) w.minDwellSeconds = *v / 1000.0;
         f.finish();
     }
 
@@ -849,18 +854,18 @@ const std::vector<FormatSection>& formatSections() {
         {"[[regions]]", {"id", "label", "z", "windows", "series", "min_coverage"}, false},
         {"[[findings]]",
          {"id", "injury", "label", "synonyms", "category", "region", "centre", "extent", "deadline", "tell", "windows",
-          "teaching_point", "description"},
+          "teaching_point", "description", "essential", "late_call_critical", "on_scout"},
          false},
         {"[[interruptions]]",
          {"id", "kind", "role", "name", "text", "at", "when_region_opened", "when_finding_on_screen", "when_ignored",
           "delay", "findings", "answers", "keywords", "patience", "repeat_text", "max_repeats", "escalation_text",
-          "duration"},
+          "duration", "choices_after"},
          false},
         {"[[interruptions.answers]]", {"id", "text", "correct", "feedback"}, false},
         {"[conclusion]", {"sentence", "key_points"}, false},
         {"[[conclusion.key_points]]", {"id", "label", "keywords"}, false},
         {"[debrief]", {"expert_report", "teaching_notes"}, false},
-        {"[scoring]", {"weights", "pass_threshold", "min_finding_band"}, false},
+        {"[scoring]", {"weights", "pass_threshold", "min_finding_band", "min_dwell_ms"}, false},
         {"[scoring.weights]", {"findings", "order", "coverage", "interruptions", "conclusion"}, false},
     };
     return all;

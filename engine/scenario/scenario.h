@@ -119,6 +119,11 @@ struct Finding {
     std::string teachingPoint;
     std::string expertDescription;   // the expert's one-line description
     std::string phantomInjury;       // the phantom injury that produces it (phantom cases)
+    // Words of which one must be said with its name for the full diagnosis ("tension", "active"), besides those
+    // the trauma lexicon knows for its injury; without them a name earns partial credit.
+    std::vector<std::string> essential;
+    bool lateCallCritical = true;     // Category 1 called after its deadline is a critical error
+    std::optional<bool> onScout;      // shows on the scout; unset: as the trauma lexicon says for its injury
     SourceLocation where;
 };
 
@@ -161,6 +166,9 @@ struct Interruption {
     int maxRepeats = 1;                        // after this many repeats they escalate
     std::string escalationText;                // said when escalating
     double durationSeconds = 0;                // noise: how long it rings
+    // The quick answers are offered this long after the question (or at once after a free-text answer that was
+    // not right); unset: when they first repeat it (patience). Never in exam mode.
+    std::optional<double> choicesAfterSeconds;
     SourceLocation where;
 };
 
@@ -184,6 +192,10 @@ struct ScoringWeights {
     double conclusion = 0.10;
     double passThreshold = 70;  // total (0..100) needed to pass, besides having no critical error
     double minFindingBand = 3;  // any finding scored below this band (0..10) is a critical error if Category 1
+    // The perceptual floor: an image on screen for less than this is not read (coverage, "seen"). The default is
+    // 30 ms, about the fastest paging through thin slices that readers use (3 cm/s over 1 mm slices).
+    double minDwellSeconds = kDefaultMinDwellSeconds;
+    static constexpr double kDefaultMinDwellSeconds = 0.030;
 };
 
 struct Scenario {

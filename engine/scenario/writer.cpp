@@ -270,6 +270,9 @@ void writeFinding(Writer& w, const Finding& f, const detail::PhantomTruth* truth
     w.strings("windows", f.windows);
     w.text("teaching_point", f.teachingPoint);
     if (!truth || f.expertDescription != truth->description) w.text("description", f.expertDescription);
+    w.strings("essential", f.essential);
+    if (!f.lateCallCritical) w.key("late_call_critical", "false");
+    if (f.onScout) w.key("on_scout", *f.onScout ? "true" : "false");
 }
 
 void writeInterruption(Writer& w, const Interruption& in) {
@@ -303,6 +306,7 @@ void writeInterruption(Writer& w, const Interruption& in) {
     if (in.maxRepeats != implicit.maxRepeats) w.key("max_repeats", std::to_string(in.maxRepeats));
     w.text("escalation_text", in.escalationText);
     w.numUnless("duration", in.durationSeconds, 0);
+    if (in.choicesAfterSeconds) w.num("choices_after", *in.choicesAfterSeconds);
     for (std::size_t i = 0; i < in.answers.size(); ++i) {
         const auto& a = in.answers[i];
         w.section("[[interruptions.answers]]");
@@ -450,10 +454,12 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
 
     const auto& sw = s.weights;
     const ScoringWeights implicit;
-    if (sw.passThreshold != implicit.passThreshold || sw.minFindingBand != implicit.minFindingBand) {
+    if (sw.passThreshold != implicit.passThreshold || sw.minFindingBand != implicit.minFindingBand ||
+        sw.minDwellSeconds != implicit.minDwellSeconds) {
         w.section("[scoring]");
         w.numUnless("pass_threshold", sw.passThreshold, implicit.passThreshold);
         w.numUnless("min_finding_band", sw.minFindingBand, implicit.minFindingBand);
+        w.numUnless("min_dwell_ms", std::round(sw.minDwellSeconds * 1e6) / 1e3, std::round(implicit.minDwellSeconds * 1e6) / 1e3);
     }
     if (sw.findings != implicit.findings || sw.order != implicit.order || sw.coverage != implicit.coverage ||
         sw.interruptions != implicit.interruptions || sw.conclusion != implicit.conclusion) {

@@ -58,7 +58,18 @@ struct FindingStats {
     std::string label;
     int found = 0, observational = 0, interpretive = 0, communication = 0, total = 0;
     double bandSum = 0;
+    std::map<std::string, int> rules;  // "too_fast" -> how many trainees lost points on it by that rule
 };
+
+// "misidentified 2, too_fast 1" (most frequent first), "-" when none.
+std::string rulesText(const std::map<std::string, int>& rules) {
+    std::vector<std::pair<int, std::string>> sorted;
+    for (const auto& [rule, n] : rules) sorted.push_back({-n, rule});
+    std::sort(sorted.begin(), sorted.end());
+    std::string out;
+    for (const auto& [n, rule] : sorted) out += (out.empty() ? "" : ", ") + rule + " " + std::to_string(-n);
+    return out.empty() ? "-" : out;
+}
 }  // namespace
 
 std::vector<HistoryEntry> loadResults(const std::vector<std::filesystem::path>& sources) {
@@ -162,7 +173,11 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
                 ++st.total;
                 st.bandSum += f.value("band", 0);
                 if (f.value("label_correct", false)) ++st.found;
-                std::string err = f["error"].is_string() ? f["error"].get<std::string>() : "";
+                // The error class (older scores keep it under "error", newer ones under "error_class") and the rule.
+                std::string err = f["error_class"].is_string() ? f["error_class"].get<std::string>()
+                                  : f["error"].is_string()     ? f["error"].get<std::string>()
+                                                               : "";
+                if (f["error_class"].is_string() && f["error"].is_string()) ++st.rules[f["error"].get<std::string>()];
                 if (err == "observational") ++st.observational;
                 if (err == "interpretive") ++st.interpretive;
                 if (err == "communication") ++st.communication;
@@ -176,11 +191,13 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
             }
         }
         o << "</table>\n<h3>Injuries</h3>\n<table><tr><th>Injury</th><th>Found by</th><th>Mean band</th>"
-             "<th>Never looked (observational)</th><th>Looked, missed or misnamed (interpretive)</th><th>Not told in time (communication)</th></tr>\n";
+             "<th>Never looked (observational)</th><th>Looked, missed or misnamed (interpretive)</th><th>Not told in time (communication)</th>"
+             "<th>Rules that decided</th></tr>\n";
         for (const auto& [id, st] : findings)
             o << "<tr><td>" << htmlEscape(st.label.empty() ? id : st.label) << "</td><td>" << st.found << " of " << st.total
               << "</td><td>" << fixed(st.bandSum / std::max(1, st.total), 1) << "</td><td>" << st.observational << "</td><td>"
-              << st.interpretive << "</td><td>" << st.communication << "</td></tr>\n";
+              << st.interpretive << "</td><td>" << st.communication << "</td><td>" << htmlEscape(rulesText(st.rules))
+              << "</td></tr>\n";
         o << "</table>\n";
         double lagMean = 0;
         for (double l : lags) lagMean += l;

@@ -201,7 +201,8 @@ DebriefFinding findingCard(const FindingScore& f) {
     DebriefFinding card;
     card.findingId = f.finding->id;
     card.heading = f.finding->label + " — band " + std::to_string(f.band) + "/10 (" + f.bandName +
-                   (f.error.empty() ? "" : ", " + f.error + " error") + ")";
+                   (f.error.empty() ? "" : ", " + f.error + " error") + (f.rule.empty() ? "" : ": " + ruleTitle(f.rule)) +
+                   ")";
     card.tone = bandTone(f.band);
     card.why = f.why;
     std::vector<std::string> windows;
@@ -217,6 +218,14 @@ DebriefFinding findingCard(const FindingScore& f) {
     row("Called", (f.calledAt ? clockText(*f.calledAt) + " to the " + roleName(f.calledTo) : std::string("—")) +
                       (f.finding->deadlineSeconds > 0 ? " (deadline " + clockText(f.finding->deadlineSeconds) + ")"
                                                       : std::string()));
+    if (!f.rule.empty()) card.notes.push_back({"The rule:", ruleExplanation(f.rule)});
+    std::vector<std::string> said;
+    for (const auto& st : f.statements)
+        said.push_back(clockText(st.t) + " " + statementText(st) + (st.counted ? "" : ", before it was seen: not counted"));
+    if (!said.empty())
+        card.notes.push_back({f.contradictions.empty() ? "What was said about it:"
+                                                       : "Contradictory statements (the last word counts):",
+                              joined(said, "; ")});
     if (!f.finding->expertDescription.empty()) card.notes.push_back({"Expert:", f.finding->expertDescription});
     if (!f.finding->teachingPoint.empty()) card.notes.push_back({"Teaching point:", f.finding->teachingPoint});
     return card;

@@ -293,4 +293,17 @@ Recorded recordScore(const ResultsLocation& where, const Score& score, const std
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> findingErrors(const std::string& scoreJson) {
+    std::vector<std::pair<std::string, std::string>> out;
+    Json j = Json::parse(scoreJson, nullptr, false);
+    if (j.is_discarded() || !j.contains("findings")) return out;
+    for (const auto& f : j["findings"].value("items", Json::array()))
+        if (f.contains("error") && f["error"].is_string()) {
+            std::string rule = f["error"].get<std::string>();
+            // Scores stored before the rules were named carry the error class there instead.
+            out.push_back({f.value("id", ""), rule});
+        }
+    return out;
+}
+
 }  // namespace polysim::scoring

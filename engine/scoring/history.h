@@ -116,6 +116,10 @@ struct Recorded {
 Recorded recordScore(const ResultsLocation& where, const Score& score, const std::string& trainee,
                      const std::filesystem::path& log);
 
+// The rule that cost each finding its points in a stored score (scoreToJson's findings[].error): pairs of finding
+// id and rule ("too_fast", "misidentified", "late_critical", ...), findings without an error left out.
+std::vector<std::pair<std::string, std::string>> findingErrors(const std::string& scoreJson);
+
 // FNV-1a 64-bit of a file's bytes, as 16 hex digits.
 std::string fileDigest(const std::filesystem::path& file);
 

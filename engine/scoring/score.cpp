@@ -10,6 +10,7 @@
 
 #include "common/format.h"
 #include "imaging/window.h"
+#include "session/lexicon.h"
 #include "session/matching.h"
 #include "session/resume.h"
 
@@ -60,6 +61,47 @@ int sliceIndex(const scenario::Region& r, double sliceMm, double z) {
 
 std::string totalText(double total) { return fixed(total, 1); }
 
+namespace {
+struct RuleWords {
+    const char* rule;
+    const char* title;
+    const char* explanation;
+};
+constexpr RuleWords kRules[] = {
+    {"missed", "missed", "It was never on screen in a window that shows it: nobody can find what they never look at."},
+    {"too_fast", "too fast to see",
+     "Its images went by faster than a reader can take an image in (the perceptual floor, 30 ms an image unless the "
+     "case sets another): paging that fast is not reading, so the images do not count as seen."},
+    {"not_seen", "named but never seen",
+     "It was marked or named before (or without) ever being on screen long enough to see: a name without a look is "
+     "a guess and earns nothing."},
+    {"unnamed", "seen, not named", "It was on screen in a suitable window, but never marked or named."},
+    {"misidentified", "misidentified",
+     "A mark on it names a different diagnosis, or the last word on it called it something else or said it is not "
+     "there. For a Category 1 finding this is a critical error, whatever else was said."},
+    {"incomplete", "named only in part",
+     "It was named by its organ or a lesser diagnosis only, without its essential element (tension, active bleeding, "
+     "burst...): partial credit."},
+    {"late_critical", "Category 1 called late",
+     "A Category 1 finding was told after its deadline: a critical error, unless the case relaxes it for this finding."},
+    {"late", "called late", "It was told after its deadline."},
+    {"told_wrong_person", "told the wrong people", "It was told only to people who cannot act on it."},
+    {"not_called", "never called", "It was found but never told to who must hear it."},
+};
+}  // namespace
+
+std::string ruleTitle(const std::string& rule) {
+    for (const auto& r : kRules)
+        if (rule == r.rule) return r.title;
+    return rule;
+}
+
+std::string ruleExplanation(const std::string& rule) {
+    for (const auto& r : kRules)
+        if (rule == r.rule) return r.explanation;
+    return {};
+}
+
 std::string roleName(const std::string& role) {
     std::string t = scenario::roleTitle(role);
     if (!t.empty()) t[0] = char(std::tolower(static_cast<unsigned char>(t[0])));
@@ -93,6 +135,19 @@ bool projectionRegion(const scenario::Scenario& sc, const scenario::Region& regi
     return false;
 }
 
+std::string statementText(const FindingStatement& st) {
+    std::string how = st.kind == "mark"         ? "mark '" + st.text + "'"
+                      : st.kind == "conclusion" ? "conclusion '" + st.text + "'"
+                      : st.kind == "choice"     ? "picked answer to the " + roleName(st.role) + " '" + st.text + "'"
+                                                : "told the " + roleName(st.role) + " '" + st.text + "'";
+    std::string verdict = st.level == session::Naming::Full      ? "names it"
+                          : st.level == session::Naming::Partial ? "names it in part"
+                          : st.level == session::Naming::Denied  ? "says it is not there"
+                          : st.level == session::Naming::Other   ? "names " + st.other
+                                                                 : "";
+    return how + " (" + verdict + ")";
+}
+
 namespace {
 
 // ---------------------------------------------------------------- coverage and order
@@ -106,22 +161,27 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
         std::string series = region.series;
         if (series.empty() && !sc.images.series.empty()) {
             for (const auto& sp : spans)
-                if (session::regionOnScreen(*sp.view, region) && !sp.view->projection) {
+                if (session::regionOnScreen(*sp.view, region, &s.options().seriesZMm) && !sp.view->projection) {
                     series = sp.view->series;
                     break;
                 }
         }
         double sliceMm = s.sliceMm(series);
         rc.slices = regionSlices(region, sliceMm);
-        std::vector<char> seen(std::size_t(rc.slices), 0);
+        std::vector<char> seen(std::size_t(rc.slices), 0), glimpsed(std::size_t(rc.slices), 0);
         int need = std::max(1, int(std::ceil(region.minCoverage * rc.slices - 1e-9)));
         int displays = 0;
+        const double floor = sc.weights.minDwellSeconds;
+        const auto* zRanges = &s.options().seriesZMm;
         for (const auto& sp : spans) {
-            if (!session::regionOnScreen(*sp.view, region)) continue;
+            if (!session::regionOnScreen(*sp.view, region, zRanges)) continue;
             rc.seconds += sp.to - sp.from;
             ++displays;
             if (!session::windowSuits(sp.view->window, region.windows)) continue;
+            // The perceptual floor: an image on screen for less than a reader needs to take it in is not read.
+            bool read = sp.to - sp.from + 1e-9 >= floor;
             if (sp.view->projection) {  // the scout shows the whole region at once
+                if (!read) continue;
                 for (auto& b : seen) b = 1;
                 rc.slicesSeen = rc.slices;
                 if (!rc.completedAt) rc.completedAt = sp.from;
@@ -132,11 +192,16 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             double lo = sp.view->cursor.z - spacing / 2, hi = sp.view->cursor.z + spacing / 2 - 1e-6;
             for (int k = sliceIndex(region, sliceMm, std::max(lo, region.zFromMm));
                  k <= sliceIndex(region, sliceMm, std::min(hi, region.zToMm)); ++k) {
+                if (!read) {
+                    glimpsed[std::size_t(k)] = 1;
+                    continue;
+                }
                 if (seen[std::size_t(k)]) continue;
                 seen[std::size_t(k)] = 1;
                 if (++rc.slicesSeen >= need && !rc.completedAt) rc.completedAt = sp.from;
             }
         }
+        for (std::size_t k = 0; k < seen.size(); ++k) rc.slicesTooFast += glimpsed[k] && !seen[k] ? 1 : 0;
         rc.fraction = double(rc.slicesSeen) / rc.slices;
         // Scroll behaviour: consecutive axial positions inside the region.
         double travelled = 0;
@@ -144,7 +209,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
         bool havePrev = false;
         double prevZ = 0;
         for (const auto& sp : spans) {
-            bool inside = session::regionOnScreen(*sp.view, region) && !sp.view->projection;
+            bool inside = session::regionOnScreen(*sp.view, region, &s.options().seriesZMm) && !sp.view->projection;
             if (!inside) {
                 havePrev = false;
                 lastDir = 0;
@@ -182,7 +247,12 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             rc.why = std::to_string(rc.slicesSeen) + " of " + std::to_string(rc.slices) + " slices (" +
                      shortNumber(sliceMm, 3) + " mm) seen in " + windowsPhrase(region.windows) + " = " +
                      pct(rc.fraction) + " (needs " + pct(region.minCoverage) + ")" +
-                     (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") + "; " +
+                     (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") +
+                     (rc.slicesTooFast > 0 ? "; " + std::to_string(rc.slicesTooFast) + " slice(s) went by in under " +
+                                                 fixed(sc.weights.minDwellSeconds * 1000, 0) +
+                                                 " ms an image, too fast to read, and do not count (too fast)"
+                                           : std::string()) +
+                     "; " +
                      fixed(rc.seconds, 0) + " s on screen in " + std::to_string(rc.scrollCourses) +
                      " scroll course(s), " + fixed(rc.passes, 1) + " pass(es) through its depth, " +
                      fixed(rc.secondsPerSlice, 2) + " s per slice: " + rc.style + " (index " +
@@ -253,70 +323,203 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
 // ---------------------------------------------------------------- findings
 void scoreFindings(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
                    Score& out) {
+    using session::Naming;
+    const double floor = sc.weights.minDwellSeconds;
+    const auto* zRanges = &s.options().seriesZMm;
     double weighted = 0, weights = 0;
+    auto roles = [](const std::vector<std::string>& ids, const std::string& sep) {
+        std::vector<std::string> names;
+        for (const auto& id : ids) names.push_back("the " + roleName(id));
+        return joinList(names, sep);
+    };
     for (const auto& f : sc.findings) {
         FindingScore fs;
         fs.finding = &f;
         auto windows = session::findingWindows(sc, f);
+        // Looked at: on screen, in a window that shows it, for at least the perceptual floor in one image.
         for (const auto& sp : spans) {
-            if (!session::findingOnScreen(*sp.view, f, sc, s.options().fieldOfViewMm)) continue;
+            if (!session::findingOnScreen(*sp.view, f, sc, s.options().fieldOfViewMm, zRanges)) continue;
             fs.onScreen = true;
             std::string w = viewWindow(*sp.view);
             if (std::find(fs.onScreenWindows.begin(), fs.onScreenWindows.end(), w) == fs.onScreenWindows.end())
                 fs.onScreenWindows.push_back(w);
-            if (!fs.seen && session::windowSuits(sp.view->window, windows)) {
-                fs.seen = true;
-                fs.seenAt = sp.from;
+            if (!session::windowSuits(sp.view->window, session::findingWindowsIn(*sp.view, sc, f))) continue;
+            double dwell = sp.to - sp.from;
+            fs.longestLookSeconds = std::max(fs.longestLookSeconds, dwell);
+            if (dwell + 1e-9 >= floor) {
+                if (!fs.seen) {
+                    fs.seen = true;
+                    fs.seenAt = sp.from;
+                    fs.seenSeries = sp.view->series;
+                }
+            } else {
+                fs.tooFast = true;
             }
         }
+        if (fs.seen) fs.tooFast = false;
+
+        // Everything the trainee said about it, in time order: marks on it, calls and answers, the conclusion.
+        auto markOf = [&](const std::string& id) -> const session::Mark* {
+            for (const auto& m : s.allMarks())
+                if (m.id == id) return &m;
+            return nullptr;
+        };
         for (const auto& m : s.allMarks()) {
             if (m.removedAt || !session::markOnFinding(m.lps, f)) continue;
-            bool named = session::textNamesFinding(m.label, f);
-            if (!fs.marked || (named && !fs.labelCorrect)) fs.markLabel = m.label;
+            auto n = session::nameFinding(m.label, f);
+            // A label that also names another finding of this case, which lies elsewhere, says nothing about this
+            // one: a list of every diagnosis on every mark is not a reading.
+            if (n.level == Naming::Full)
+                for (const auto& g : sc.findings)
+                    if (&g != &f && !session::markOnFinding(m.lps, g) &&
+                        session::nameFinding(m.label, g).level == Naming::Full &&
+                        session::nameFinding(g.label, f).level != Naming::Full) {
+                        n.level = Naming::Other;
+                        n.other = g.label;
+                        break;
+                    }
+            FindingStatement st{m.placedAt, "mark", m.label, "", n.level, n.other, false};
+            fs.statements.push_back(st);
+            if (!fs.marked || n.level == Naming::Full) fs.markLabel = m.label;
             fs.marked = true;
-            if (named) {
-                fs.labelCorrect = true;
-                if (!fs.detectedAt || m.placedAt < *fs.detectedAt) fs.detectedAt = m.placedAt;
-            }
         }
         for (const auto& c : s.calls()) {
-            if (std::find(c.findings.begin(), c.findings.end(), f.id) == c.findings.end()) continue;
-            fs.labelCorrect = true;
-            if (!fs.detectedAt || c.t < *fs.detectedAt) fs.detectedAt = c.t;
-            if (!fs.firstToldAt) fs.firstToldAt = c.t;
-            if (std::find(fs.toldRoles.begin(), fs.toldRoles.end(), c.role) == fs.toldRoles.end())
-                fs.toldRoles.push_back(c.role);
-            bool right = f.tell.empty() || std::find(f.tell.begin(), f.tell.end(), c.role) != f.tell.end();
-            if (right && !fs.calledAt) {
-                fs.calledAt = c.t;
-                fs.calledTo = c.role;
+            auto has = [&](const std::vector<std::string>& ids) {
+                return std::find(ids.begin(), ids.end(), f.id) != ids.end();
+            };
+            Naming level = has(c.findings) ? Naming::Full : has(c.partly) ? Naming::Partial
+                                                          : has(c.denied) ? Naming::Denied
+                                                                          : Naming::None;
+            std::string other;
+            if (level == Naming::None && !c.mark.empty()) {
+                // A call by a mark on it that names something else.
+                if (const auto* m = markOf(c.mark); m && session::markOnFinding(m->lps, f)) {
+                    auto n = session::nameFinding(m->label, f);
+                    if (n.level == Naming::Other) {
+                        level = Naming::Other;
+                        other = n.other;
+                    }
+                }
+            }
+            if (level == Naming::None) continue;
+            fs.statements.push_back({c.t, c.choice ? "choice" : "call", c.text, c.role, level, other, false});
+        }
+        if (s.conclusionAt()) {
+            // The conclusion speaks of the whole case: another diagnosis named there is about another finding.
+            auto n = session::nameFinding(s.conclusion(), f);
+            if (n.level != Naming::None && n.level != Naming::Other)
+                fs.statements.push_back({*s.conclusionAt(), "conclusion", s.conclusion(), "", n.level, n.other, false});
+        }
+        std::stable_sort(fs.statements.begin(), fs.statements.end(),
+                         [](const FindingStatement& a, const FindingStatement& b) { return a.t < b.t; });
+        // Only what was said after it had been seen counts: before that, a name is a guess.
+        const FindingStatement* lastWord = nullptr;
+        bool standingOther = false;
+        std::string standingOtherLabel;
+        bool sawFull = false, sawContrary = false;
+        for (auto& st : fs.statements) {
+            // Seen means one image on screen for the floor: what is said before that much time has passed is a guess.
+            st.counted = fs.seenAt && st.t + 1e-9 >= *fs.seenAt + floor;
+            if (st.kind == "mark" && st.level == Naming::Other) {
+                standingOther = true;
+                standingOtherLabel = st.text;
+            }
+            if (!st.counted) {
+                if (st.level == Naming::Full || st.level == Naming::Partial) fs.unseenNames.push_back(st.t);
+                continue;
+            }
+            lastWord = &st;
+            sawFull = sawFull || st.level == Naming::Full;
+            sawContrary = sawContrary || st.level == Naming::Other || st.level == Naming::Denied;
+            if (st.level == Naming::Full && !fs.detectedAt) fs.detectedAt = st.t;
+            if (st.level == Naming::Full || st.level == Naming::Partial) {
+                if (!st.role.empty()) {
+                    if (!fs.firstToldAt) fs.firstToldAt = st.t;
+                    if (std::find(fs.toldRoles.begin(), fs.toldRoles.end(), st.role) == fs.toldRoles.end())
+                        fs.toldRoles.push_back(st.role);
+                    bool right = f.tell.empty() || std::find(f.tell.begin(), f.tell.end(), st.role) != f.tell.end();
+                    if (right && st.level == Naming::Full && !fs.calledAt) {
+                        fs.calledAt = st.t;
+                        fs.calledTo = st.role;
+                    }
+                    if (right && !fs.partlyCalledAt) fs.partlyCalledAt = st.t;
+                }
             }
         }
+        if (sawFull && sawContrary) {
+            for (const auto& st : fs.statements)
+                if (st.counted && st.level != Naming::None)
+                    fs.contradictions.push_back(clockText(st.t) + " " + statementText(st));
+        }
+        fs.labelCorrect = lastWord && lastWord->level == Naming::Full && !standingOther;
         fs.calledInTime = fs.calledAt && (f.deadlineSeconds <= 0 || *fs.calledAt <= f.deadlineSeconds);
+
         bool cat1 = f.acrCategory == 1;
         bool mustCall = cat1 || !f.tell.empty();
-        auto roles = [](const std::vector<std::string>& ids, const std::string& sep) {
-            std::vector<std::string> names;
-            for (const auto& id : ids) names.push_back("the " + roleName(id));
-            return joinList(names, sep);
-        };
         std::string who = f.tell.empty() ? "the team" : roles(f.tell, " or ");
         std::string deadline = f.deadlineSeconds > 0 ? clockText(f.deadlineSeconds) : "the end";
         std::string seenText = fs.onScreenWindows.empty()
                                    ? "never on screen"
                                    : "on screen in " + windowsPhrase(fs.onScreenWindows, "and") + " (it shows in " +
                                          windowsPhrase(windows) + ")";
-        bool identified = fs.labelCorrect;
-        if (!identified) {
-            fs.error = fs.seen ? "interpretive" : "observational";
-            fs.band = cat1 ? (fs.seen ? 1 : 0) : 3;
-            if (!fs.seen)
+        auto guesses = [&] {
+            if (fs.unseenNames.empty()) return std::string();
+            return " It was named at " + clockText(fs.unseenNames.front()) +
+                   ", before it had been on screen long enough to see: a name without a look is a guess and earns "
+                   "nothing.";
+        };
+        if (!fs.seen) {
+            fs.error = "observational";
+            fs.band = cat1 ? 0 : 3;
+            if (fs.tooFast) {
+                fs.rule = "too_fast";
+                fs.why = "Too fast to see: " + seenText + ", but in a window that shows it for at most " +
+                         fixed(fs.longestLookSeconds * 1000, 0) + " ms an image, below the " +
+                         fixed(floor * 1000, 0) + " ms a reader needs to take an image in (observational error)." +
+                         guesses();
+            } else if (!fs.unseenNames.empty()) {
+                fs.rule = "not_seen";
+                fs.why = "Named but never seen: " + seenText + ", so it was never looked at in a window that shows it "
+                         "(observational error)." + guesses();
+            } else {
+                fs.rule = "missed";
                 fs.why = "Missed: " + seenText + ", so it was never looked at in a window that shows it (observational error).";
-            else if (fs.marked)
-                fs.why = "Seen at " + clockText(*fs.seenAt) + " and marked, but named '" + fs.markLabel +
-                         "', which does not name it (interpretive error).";
+            }
+        } else if (standingOther || (lastWord && (lastWord->level == Naming::Other || lastWord->level == Naming::Denied))) {
+            fs.rule = "misidentified";
+            fs.error = "interpretive";
+            fs.band = cat1 ? 1 : 3;
+            if (standingOther)
+                fs.why = "Misidentified: seen at " + clockText(*fs.seenAt) + ", but the mark on it says '" +
+                         standingOtherLabel + "', which names a different diagnosis (interpretive error).";
+            else if (lastWord->level == Naming::Denied)
+                fs.why = "Misidentified: seen at " + clockText(*fs.seenAt) + ", but the last word on it, at " +
+                         clockText(lastWord->t) + ", says it is not there: '" + lastWord->text + "' (interpretive error).";
             else
-                fs.why = "Seen at " + clockText(*fs.seenAt) + " in a suitable window but neither marked nor named (interpretive error).";
+                fs.why = "Misidentified: seen at " + clockText(*fs.seenAt) + ", but the last word on it, at " +
+                         clockText(lastWord->t) + ", calls it " + lastWord->other + ": '" + lastWord->text +
+                         "' (interpretive error).";
+            if (!fs.contradictions.empty()) fs.why += " Contradictory statements: " + joinList(fs.contradictions, "; ") + ".";
+        } else if (!lastWord) {
+            fs.rule = "unnamed";
+            fs.error = "interpretive";
+            fs.band = cat1 ? 1 : 3;
+            fs.why = "Seen at " + clockText(*fs.seenAt) + " in a suitable window but neither marked nor named (interpretive error)." +
+                     guesses();
+        } else if (!fs.labelCorrect) {
+            // Named only in part: the organ, a lesser diagnosis, or the name without its essential element.
+            fs.rule = "incomplete";
+            fs.error = "interpretive";
+            bool toldInTime = fs.partlyCalledAt && (f.deadlineSeconds <= 0 || *fs.partlyCalledAt <= f.deadlineSeconds);
+            fs.band = toldInTime || !mustCall ? 5 : 4;
+            std::string essential;
+            if (const auto* d = session::diagnosisOf(f); d && !d->essential.empty()) essential = d->essential.front();
+            if (!f.essential.empty()) essential = f.essential.front();
+            fs.why = "Named only in part: the last word on it, at " + clockText(lastWord->t) + ", was '" +
+                     lastWord->text + "', which names the organ or a lesser diagnosis" +
+                     (essential.empty() ? std::string() : " without its essential element ('" + essential + "')") +
+                     " (interpretive error, partial credit)." +
+                     (toldInTime ? " Told in part to " + who + " in time." : std::string());
         } else if (!mustCall) {
             fs.band = fs.marked ? 10 : 9;
             fs.why = std::string("Found at ") + clockText(*fs.detectedAt) +
@@ -336,22 +539,34 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         } else if (fs.calledAt) {
             fs.band = 5;
             fs.error = "communication";
+            bool critical = cat1 && f.lateCallCritical;
+            fs.rule = critical ? "late_critical" : "late";
             fs.why = "Found and told to the " + roleName(fs.calledTo) + ", but late: at " + clockText(*fs.calledAt) +
-                     ", the deadline was " + deadline + " (omission).";
+                     ", the deadline was " + deadline +
+                     (critical ? "; a Category 1 finding told after its deadline is a critical error, whatever the rest "
+                                 "of the read (communication error)."
+                               : " (omission).");
         } else if (!fs.toldRoles.empty()) {
             fs.band = cat1 ? 2 : 4;
             fs.error = "communication";
+            fs.rule = "told_wrong_person";
             fs.why = "Found, but told only " + roles(fs.toldRoles, ", ") + "; " + who + " must hear it.";
         } else {
             fs.band = cat1 ? 2 : 4;
             fs.error = "communication";
+            fs.rule = "not_called";
             fs.why = "Found" + (fs.detectedAt ? " at " + clockText(*fs.detectedAt) : std::string()) +
                      " but never called to " + who + ".";
         }
+        if (fs.rule != "misidentified" && !fs.contradictions.empty())
+            fs.why += " Contradictory statements (the last word counts): " + joinList(fs.contradictions, "; ") + ".";
         fs.bandName = fs.band <= 2 ? "critical error" : fs.band <= 6 ? "omission" : "effective";
-        fs.critical = cat1 && fs.band < sc.weights.minFindingBand;
+        fs.critical = cat1 && (fs.band < sc.weights.minFindingBand || fs.rule == "late_critical");
         if (fs.critical) {
-            std::string what = fs.error == "communication" ? "uncalled" : "missed";
+            std::string what = fs.rule == "late_critical"   ? "called late"
+                               : fs.rule == "misidentified" ? "misidentified"
+                               : fs.error == "communication" ? "uncalled"
+                                                             : "missed";
             out.criticalErrors.push_back("Category 1 finding " + what + ": " + f.label + " — " + fs.why);
         }
         double w = std::max(1, 4 - f.acrCategory);
@@ -373,7 +588,9 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         out.findings.why += ", minus 0.02 for each of " + std::to_string(out.findings.extraMarks.size()) +
                             " mark(s) on no injury (at most 0.2)";
     out.findings.why += " = " + fixed(out.findings.score, 2) +
-                        ". Bands follow WIDI SIM: 0-2 critical error, 3-6 omission, 7-10 effective.";
+                        ". Bands follow WIDI SIM: 0-2 critical error, 3-6 omission, 7-10 effective. A finding counts "
+                        "as seen when one image of it was on screen in a suitable window for at least " +
+                        fixed(floor * 1000, 0) + " ms; only what was said after that counts.";
 }
 
 // ---------------------------------------------------------------- interruptions
@@ -528,8 +745,16 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
     int named = 0;
     std::vector<std::string> missing;
     for (const auto& kp : sc.conclusion.keyPoints) {
-        bool hit = session::containsPhrase(c.text, kp.label);
-        for (const auto& k : kp.keywords) hit = hit || session::containsPhrase(c.text, k);
+        // A key point about a finding is named when the finding is named in full (with its essential element, not
+        // negated); other key points by their label or a keyword that says more than an organ ("pelvis" is not
+        // "unstable pelvic fracture").
+        const scenario::Finding* about = nullptr;
+        for (const auto& f : sc.findings)
+            if (!about && session::nameFinding(kp.label, f).level == session::Naming::Full) about = &f;
+        bool hit = session::saysPhrase(c.text, kp.label);
+        if (about) hit = hit || session::nameFinding(c.text, *about).level == session::Naming::Full;
+        else
+            for (const auto& k : kp.keywords) hit = hit || (!session::anatomyOnly(k) && session::saysPhrase(c.text, k));
         c.keyPoints.push_back({&kp, hit});
         if (hit) ++named;
         else missing.push_back(kp.label);
@@ -541,9 +766,30 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
         c.score = 1;
         c.why = "A conclusion was written; this scenario lists no key points.";
     } else {
-        c.score = double(named) / double(sc.conclusion.keyPoints.size());
+        // Injuries named that this patient does not have (overcalls) cost a quarter of a key point each, so that a
+        // list of every diagnosis is not a conclusion.
+        std::vector<std::string> overcalls;
+        for (const auto& d : session::traumaLexicon()) {
+            if (d.variant) continue;
+            scenario::Finding probe;
+            probe.id = d.id;
+            probe.label = d.label;
+            probe.phantomInjury = d.id;
+            if (session::nameFinding(c.text, probe).level != session::Naming::Full) continue;
+            bool inCase = std::any_of(sc.findings.begin(), sc.findings.end(), [&](const scenario::Finding& f) {
+                auto level = session::nameFinding(d.label, f).level;
+                return level == session::Naming::Full || level == session::Naming::Partial;
+            });
+            if (!inCase) overcalls.push_back(d.label);
+        }
+        c.score = std::max(0.0, (double(named) - 0.25 * double(overcalls.size())) /
+                                    double(sc.conclusion.keyPoints.size()));
         c.why = "Names " + std::to_string(named) + " of " + std::to_string(sc.conclusion.keyPoints.size()) +
-                " key points" + (missing.empty() ? "" : "; missing: " + joinList(missing)) + ".";
+                " key points" + (missing.empty() ? "" : "; missing: " + joinList(missing)) +
+                (overcalls.empty() ? std::string()
+                                   : "; names injuries this patient does not have (-0.25 of a point each): " +
+                                         joinList(overcalls)) +
+                ".";
     }
 }
 }  // namespace
@@ -553,6 +799,7 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
     Score out;
     out.scenarioId = scenario.meta.id;
     out.scenarioTitle = scenario.meta.title;
+    out.minDwellSeconds = scenario.weights.minDwellSeconds;
     session::SessionClock clock;
     session::EventLog log;
     auto options = session::optionsFromLog(events.front());
@@ -636,6 +883,9 @@ Json findingJson(const FindingScore& f) {
     x["on_screen_windows"] = f.onScreenWindows;
     x["seen"] = f.seen;
     x["seen_at"] = opt(f.seenAt);
+    x["seen_series"] = f.seenSeries.empty() ? Json(nullptr) : Json(f.seenSeries);
+    x["too_fast"] = f.tooFast;
+    x["longest_look_seconds"] = r3(f.longestLookSeconds);
     x["marked"] = f.marked;
     x["mark_label"] = f.markLabel;
     x["label_correct"] = f.labelCorrect;
@@ -648,7 +898,18 @@ Json findingJson(const FindingScore& f) {
     x["called_in_time"] = f.calledInTime;
     x["band"] = f.band;
     x["band_name"] = f.bandName;
-    x["error"] = f.error.empty() ? Json(nullptr) : Json(f.error);
+    x["error"] = f.rule.empty() ? Json(nullptr) : Json(f.rule);
+    x["error_class"] = f.error.empty() ? Json(nullptr) : Json(f.error);
+    x["statements"] = arrayOf(f.statements, [](const FindingStatement& st) {
+        return Json{{"t", r3(st.t)},
+                    {"kind", st.kind},
+                    {"text", st.text},
+                    {"role", st.role},
+                    {"names", std::string(session::namingName(st.level))},
+                    {"other", st.other},
+                    {"counted", st.counted}};
+    });
+    x["contradictions"] = f.contradictions;
     x["critical"] = f.critical;
     x["why"] = f.why;
     return x;
@@ -660,6 +921,7 @@ Json regionJson(const RegionCoverage& r) {
     x["label"] = r.region->label;
     x["slices"] = r.slices;
     x["slices_seen"] = r.slicesSeen;
+    x["slices_too_fast"] = r.slicesTooFast;
     x["fraction"] = r3(r.fraction);
     x["required"] = r3(r.region->minCoverage);
     x["completed_at"] = opt(r.completedAt);
@@ -702,6 +964,7 @@ Json scoreToJson(const Score& s) {
     j["total"] = r3(s.total);
     j["passed"] = s.passed;
     j["critical_errors"] = s.criticalErrors;
+    j["min_dwell_ms"] = r3(s.minDwellSeconds * 1000);
     j["why"] = s.why;
 
     Json findings = partJson(s.findings.score, s.findings.why);

@@ -9,18 +9,39 @@
 #include "common/format.h"
 #include "scenario/scenario.h"
 #include "session/event_log.h"
+#include "session/lexicon.h"
 #include "session/session.h"
 
 namespace polysim::scoring {
 
 using session::Json;
 
+// One thing the trainee said about a finding: a mark on it, a call or answer naming it, the conclusion.
+struct FindingStatement {
+    double t = 0;
+    std::string kind;  // "mark" | "call" | "choice" (a picked quick answer) | "conclusion"
+    std::string text;
+    std::string role;  // who was told (calls)
+    session::Naming level = session::Naming::None;
+    std::string other;      // for Naming::Other: the diagnosis named instead
+    bool counted = false;   // said after the finding had been seen (before that it is a guess)
+};
+// "mark 'liver laceration' (names Liver laceration)", as the debrief lists contradictions.
+std::string statementText(const FindingStatement& statement);
+
 struct FindingScore {
     const scenario::Finding* finding = nullptr;
     bool onScreen = false;                  // on screen in any window
     std::vector<std::string> onScreenWindows;  // windows it was on screen in (preset names or W/L)
-    bool seen = false;                      // on screen in a window that shows it
+    bool seen = false;                      // on screen in a window that shows it, one image for the floor or longer
     std::optional<double> seenAt;
+    std::string seenSeries;                 // the series it was seen on
+    bool tooFast = false;                   // in a suitable window only for less than the perceptual floor
+    double longestLookSeconds = 0;          // longest time one image of it was on screen in a suitable window
+    std::vector<FindingStatement> statements;      // everything said about it, in time order
+    std::vector<std::string> contradictions;  // statements that disagree, as text ("01:20 mark '...' (names ...)")
+    std::vector<double> unseenNames;        // times it was named before it had been seen (guesses, not counted)
+    std::optional<double> partlyCalledAt;   // first call to a required role naming it at least in part
     bool marked = false;                    // a mark (not removed) on its box
     std::string markLabel;
     bool labelCorrect = false;              // a mark on it, or words said, name it
@@ -33,6 +54,9 @@ struct FindingScore {
     int band = 0;                           // 0..10 (WIDI SIM: 0-2 critical, 3-6 omission, 7-10 effective)
     std::string bandName;                   // "critical error" | "omission" | "effective"
     std::string error;                      // "" | "observational" | "interpretive" | "communication"
+    // The rule that decided (JSON "error"): "" | "missed" | "too_fast" | "not_seen" | "unnamed" | "misidentified" |
+    // "incomplete" | "late_critical" | "late" | "told_wrong_person" | "not_called".
+    std::string rule;
     bool critical = false;
     std::string why;
 };
@@ -57,7 +81,8 @@ struct OrderPart {
 struct RegionCoverage {
     const scenario::Region* region = nullptr;
     int slices = 0;
-    int slicesSeen = 0;       // in a suitable window
+    int slicesSeen = 0;       // in a suitable window, each for at least the perceptual floor
+    int slicesTooFast = 0;    // shown in a suitable window, but only for less than the floor
     double fraction = 0;
     std::optional<double> completedAt;  // when fraction reached the region's minCoverage
     double seconds = 0;       // time with a slice of the region on screen (any window)
@@ -119,6 +144,7 @@ struct Score {
     bool passed = false;
     std::vector<std::string> criticalErrors;
     std::string why;
+    double minDwellSeconds = 0;  // the perceptual floor the score used
     FindingsPart findings;
     OrderPart order;
     CoveragePart coverage;
@@ -142,6 +168,10 @@ Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::pa
 // The score as JSON: top-level keys total, passed, critical_errors, findings, order, coverage, interruptions,
 // conclusion (plus scenario, trainee, why, session). Numbers are rounded so the text is the same every run.
 Json scoreToJson(const Score& score);
+
+// A scoring rule in a few words ("too fast to see") and in a sentence a trainee can act on.
+std::string ruleTitle(const std::string& rule);
+std::string ruleExplanation(const std::string& rule);
 
 // "03:25" for 205 s, as the reading room's clock shows it.
 using polysim::clockText;

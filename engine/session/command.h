@@ -80,6 +80,10 @@ struct ApplyResult {
     bool accepted = true;
     std::string reason;  // why it was refused ("series 'portal' has not arrived yet")
     std::string markId;  // for MarkFinding: the id given to the mark
+    // For calls and answers: the findings the words name (fully or in part). Empty with a notice when they name
+    // nothing, so the reading room can ask the trainee to name the finding.
+    std::vector<std::string> linkedFindings;
+    std::string notice;  // "not linked to a finding - name the finding"; an answer they did not understand
 };
 
 }  // namespace polysim::session

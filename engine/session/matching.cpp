@@ -1,6 +1,8 @@
 // Matching rules between what the trainee did and the scenario's ground truth.
 #include "session/matching.h"
 
+#include "session/lexicon.h"
+
 #include <cctype>
 #include <cmath>
 
@@ -40,13 +42,7 @@ bool containsPhrase(std::string_view text, std::string_view phrase) {
 }
 
 bool textNamesFinding(std::string_view text, const scenario::Finding& finding) {
-    if (normaliseText(text).empty()) return false;
-    if (containsPhrase(text, finding.label)) return true;
-    auto comma = finding.label.find(',');
-    if (comma != std::string::npos && containsPhrase(text, finding.label.substr(0, comma))) return true;
-    for (const auto& s : finding.synonyms)
-        if (containsPhrase(text, s)) return true;
-    return containsPhrase(text, finding.id);  // normalising turns '_' into a space
+    return nameFinding(text, finding).level == Naming::Full;
 }
 
 bool markOnFinding(const glm::dvec3& lps, const scenario::Finding& finding, double marginMm) {
@@ -75,12 +71,38 @@ bool seriesShowsRegion(const std::string& series, const scenario::Region& region
     return !series.empty() && (region.series.empty() || region.series == series);
 }
 
+namespace {
+bool seriesCovers(const std::map<std::string, std::pair<double, double>>* seriesZMm, const std::string& series,
+                  double z) {
+    if (!seriesZMm) return true;
+    auto it = seriesZMm->find(series);
+    return it == seriesZMm->end() || (z >= it->second.first - 0.5 && z <= it->second.second + 0.5);
+}
+}  // namespace
+
+bool findingOnScout(const scenario::Finding& finding) {
+    if (finding.onScout) return *finding.onScout;
+    const auto* d = diagnosisOf(finding);
+    return d && d->onScout;
+}
+
+std::vector<std::string> findingWindowsIn(const ViewState& view, const scenario::Scenario& scenario,
+                                          const scenario::Finding& finding) {
+    if (view.projection)
+        for (const auto& r : scenario.regions)
+            if (r.series == view.series && !r.windows.empty()) return r.windows;
+    return findingWindows(scenario, finding);
+}
+
 bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, const scenario::Scenario& scenario,
-                     double fieldOfViewMm) {
+                     double fieldOfViewMm, const std::map<std::string, std::pair<double, double>>* seriesZMm) {
     const auto* region = scenario.findRegion(finding.region);
-    if (view.series.empty() || (region && !seriesShowsRegion(view.series, *region))) return false;
-    // A scout shows only what its own region (tube position, gross pneumothorax...) is about.
-    if (view.projection) return region && region->series == view.series;
+    if (view.series.empty()) return false;
+    // A scout shows only what its own region (tube position, gross pneumothorax...) is about, and what is gross
+    // enough to show on a projection.
+    if (view.projection) return (region && region->series == view.series) || findingOnScout(finding);
+    if (region && !seriesShowsRegion(view.series, *region)) return false;
+    if (!seriesCovers(seriesZMm, view.series, finding.centreLps.z)) return false;
     const int normal = imaging::normalAxis(view.plane);
     glm::dvec3 half = finding.extentMm / 2.0;
     if (std::abs(view.cursor[normal] - finding.centreLps[normal]) > half[normal]) return false;
@@ -92,10 +114,11 @@ bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, co
            std::abs(view.panMm.y - finding.centreLps[b]) <= visibleHalf + half[b];
 }
 
-bool regionOnScreen(const ViewState& view, const scenario::Region& region) {
+bool regionOnScreen(const ViewState& view, const scenario::Region& region,
+                    const std::map<std::string, std::pair<double, double>>* seriesZMm) {
     if (view.projection) return !view.series.empty() && region.series == view.series;
     return view.plane == Plane::Axial && seriesShowsRegion(view.series, region) && view.cursor.z >= region.zFromMm &&
-           view.cursor.z <= region.zToMm;
+           view.cursor.z <= region.zToMm && seriesCovers(seriesZMm, view.series, view.cursor.z);
 }
 
 }  // namespace polysim::session

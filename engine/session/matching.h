@@ -2,7 +2,9 @@
 // finding is on screen, whether words name a finding. Shared by the session (deteriorations) and scoring.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -22,8 +24,8 @@ bool containsPhrase(std::string_view text, std::string_view phrase);
 // or as part of a word ("sple lac" finds "Splenic laceration"). An empty query finds everything.
 bool matchesSearch(std::string_view text, std::string_view query);
 
-// Words name a finding when they contain its label, the label's first clause ("Tension pneumothorax" of
-// "Tension pneumothorax, right"), one of its synonyms or its id (underscores read as spaces).
+// Words name a finding when they name its diagnosis in full, with its essential element (session/lexicon.h): its
+// label's first clause, a synonym, its id or a name the trauma lexicon knows, words in any order, not negated.
 bool textNamesFinding(std::string_view text, const scenario::Finding& finding);
 
 // A mark is on a finding when it lies in the finding's box grown by `marginMm` on every side.
@@ -39,10 +41,19 @@ std::vector<std::string> findingWindows(const scenario::Scenario& scenario, cons
 // The region's series matches the view's (or the region names none).
 bool seriesShowsRegion(const std::string& series, const scenario::Region& region);
 // The shown slice cuts the finding's box and, when zoomed in, the box is inside the visible part of the image.
+// The view's series must cover the finding's level (SessionOptions::seriesZMm, when given): a coronal or sagittal
+// reformat shows only the z range of its series. A scout shows the findings of its own region and those that show
+// on a scout (Finding::onScout, else the lexicon).
 bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, const scenario::Scenario& scenario,
-                     double fieldOfViewMm);
-// An axial slice inside the region's z range, in a series that shows the region; or the scout, for a region
-// read on the scout.
-bool regionOnScreen(const ViewState& view, const scenario::Region& region);
+                     double fieldOfViewMm, const std::map<std::string, std::pair<double, double>>* seriesZMm = nullptr);
+// An axial slice inside the region's z range (and inside the series' z range, when given), in a series that shows
+// the region; or the scout, for a region read on the scout.
+bool regionOnScreen(const ViewState& view, const scenario::Region& region,
+                    const std::map<std::string, std::pair<double, double>>* seriesZMm = nullptr);
+// The finding shows on a scout image.
+bool findingOnScout(const scenario::Finding& finding);
+// The windows in which the view shows the finding: on a scout, those of the region the scout is read for.
+std::vector<std::string> findingWindowsIn(const ViewState& view, const scenario::Scenario& scenario,
+                                          const scenario::Finding& finding);
 
 }  // namespace polysim::session

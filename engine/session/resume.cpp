@@ -12,6 +12,7 @@ SessionOptions optionsFromLog(const Json& start) {
             if (s->is_number()) o.sliceMmBySeries[s.key()] = s->get<double>();
     if (auto it = start.find("fov_mm"); it != start.end() && it->is_number()) o.fieldOfViewMm = it->get<double>();
     if (auto it = start.find("trainee"); it != start.end() && it->is_string()) o.trainee = it->get<std::string>();
+    if (auto it = start.find("exam"); it != start.end() && it->is_boolean()) o.exam = it->get<bool>();
     return o;
 }
 

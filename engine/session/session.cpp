@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "scenario/phantom_source.h"
+#include "session/lexicon.h"
 #include "session/matching.h"
 
 namespace polysim::session {
@@ -65,6 +67,15 @@ Command quantised(Command c) {
         c);
     return c;
 }
+// Sorts the findings the words name into fully, in part and denied.
+void nameFindings(const scenario::Scenario& scenario, const std::string& words, Call& call) {
+    for (const auto& f : scenario.findings) {
+        auto n = nameFinding(words, f);
+        if (n.level == Naming::Full) call.findings.push_back(f.id);
+        else if (n.level == Naming::Partial) call.partly.push_back(f.id);
+        else if (n.level == Naming::Denied) call.denied.push_back(f.id);
+    }
+}
 }  // namespace
 
 struct Session::Pending {
@@ -102,6 +113,22 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
         if (const auto* r = scenario_.findRegion(scenario_.readingOrder.front())) top = r->zToMm;
     view_.cursor = glm::dvec3(0, 0, top);
 
+    if (options_.seriesZMm.empty() && scenario_.images.phantom) {
+        // What each generated series covers: the head series stops at the skull base, the body CT at the thighs.
+        auto phantomOptions = scenario::phantomOptionsFor(scenario_);
+        for (const auto& spec : scenario_.images.series) {
+            phantom::SeriesKind kind;
+            if (!phantom::parseSeriesKind(spec.kind, kind) || kind == phantom::SeriesKind::Scout) continue;
+            try {
+                auto g = phantom::seriesGeometry(phantomOptions, kind);
+                if (g.dims.z <= 0) continue;
+                double a = g.indexToPatient(glm::dvec3(0, 0, 0)).z, b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
+                options_.seriesZMm[spec.id] = {std::min(a, b), std::max(a, b)};
+            } catch (const std::exception&) {
+                // The validator reports a phantom it cannot make; the series is then not limited.
+            }
+        }
+    }
     impl_->recordOf.assign(scenario_.interruptions.size(), -1);
     for (std::size_t i = 0; i < scenario_.images.series.size(); ++i) {
         const auto& s = scenario_.images.series[i];
@@ -129,6 +156,7 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
     start["scenario"] = scenario_.meta.id;
     start["scenario_version"] = scenario_.meta.version;
     if (!options_.trainee.empty()) start["trainee"] = options_.trainee;
+    if (options_.exam) start["exam"] = true;
     Json slices = Json::object();
     for (const auto& s : scenario_.images.series) slices[s.id] = round3(sliceMm(s.id));
     start["slice_mm"] = slices;
@@ -325,6 +353,42 @@ scenario::VitalSigns Session::vitalsAt(double t) const {
 
 bool Session::seriesArrived(const std::string& id) const { return impl_->seriesArrived.count(id) > 0; }
 
+std::vector<const scenario::AnswerOption*> Session::offeredChoices(const std::string& interruptionId) const {
+    std::vector<const scenario::AnswerOption*> out;
+    if (options_.exam) return out;
+    int index = -1;
+    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i)
+        if (scenario_.interruptions[i].id == interruptionId) index = int(i);
+    if (index < 0 || impl_->recordOf[std::size_t(index)] < 0) return out;
+    const auto& spec = scenario_.interruptions[std::size_t(index)];
+    const auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(index)])];
+    if (rec.endedAt) return out;
+    double after = spec.choicesAfterSeconds.value_or(spec.patienceSeconds);
+    bool due = now_ >= rec.startedAt + after - 1e-9 || rec.choicesAt.has_value();
+    if (!due) return out;
+    // A choice must not tell the trainee what is in a region they have not opened.
+    for (const auto& a : spec.answers)
+        for (const auto& f : scenario_.findings) {
+            auto level = nameFinding(a.text, f).level;
+            if ((level == Naming::Full || level == Naming::Partial) && !impl_->regionsOpened.count(f.region) &&
+                !findingOnScreen_.count(f.id))
+                return {};
+        }
+    for (const auto& a : spec.answers) out.push_back(&a);
+    // Shuffled by a hash of the case, the question and the answer: the right one is not always first, and a
+    // replay shows the same order.
+    auto key = [&](const scenario::AnswerOption* a) {
+        std::uint64_t h = 1469598103934665603ull;
+        for (char ch : scenario_.meta.id + "/" + spec.id + "/" + a->id + a->text) {
+            h ^= static_cast<unsigned char>(ch);
+            h *= 1099511628211ull;
+        }
+        return h;
+    };
+    std::sort(out.begin(), out.end(), [&](const auto* a, const auto* b) { return key(a) < key(b); });
+    return out;
+}
+
 std::vector<SeriesState> Session::seriesStates() const {
     std::vector<SeriesState> out;
     for (const auto& s : scenario_.images.series) {
@@ -393,9 +457,11 @@ void Session::onViewChanged() {
         }
     };
     for (const auto& r : scenario_.regions)
-        if (regionOnScreen(view_, r) && impl_->regionsOpened.insert(r.id).second) trigger(Type::RegionOpened, r.id);
+        if (regionOnScreen(view_, r, &options_.seriesZMm) && impl_->regionsOpened.insert(r.id).second)
+            trigger(Type::RegionOpened, r.id);
     for (const auto& f : scenario_.findings)
-        if (!findingOnScreen_.count(f.id) && findingOnScreen(view_, f, scenario_, options_.fieldOfViewMm)) {
+        if (!findingOnScreen_.count(f.id) &&
+            findingOnScreen(view_, f, scenario_, options_.fieldOfViewMm, &options_.seriesZMm)) {
             findingOnScreen_[f.id] = now_;
             trigger(Type::FindingOnScreen, f.id);
         }
@@ -418,7 +484,7 @@ ApplyResult Session::apply(const Command& raw) {
     Command command = quantised(raw);
     ApplyResult result;
     if (ended()) {
-        result = {false, "the session has ended", ""};
+        result = {false, "the session has ended", "", {}, {}};
         Json line = commandToJson(command);
         line["refused"] = result.reason;
         logEvent(line);
@@ -499,20 +565,47 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 const auto& spec = scenario_.interruptions[std::size_t(index)];
                 std::string words = c.text;
                 bool correct = false;
+                bool choice = false;
+                Call call{now_, "", words, spec.role, {}, {}, {}, false};
                 if (!c.option.empty()) {
                     const scenario::AnswerOption* opt = nullptr;
                     for (const auto& a : spec.answers)
                         if (a.id == c.option) opt = &a;
                     if (!opt) return refuse("'" + c.interruption + "' has no answer '" + c.option + "'");
+                    auto offered = offeredChoices(c.interruption);
+                    if (std::find(offered.begin(), offered.end(), opt) == offered.end())
+                        return refuse(options_.exam ? "exam mode: answer in your own words"
+                                                    : "the quick answers are not offered yet: answer in your own words");
                     correct = opt->correct;
+                    choice = true;
                     words = opt->text + (c.text.empty() ? "" : " " + c.text);
                 } else if (spec.kind == scenario::InterruptionKind::Noise) {
                     correct = true;  // a phone or a pager only needs to be dealt with
                 } else {
+                    // Free text: right when it says one of the answer's keywords or names a finding the question is
+                    // about, and denies none of them; not understood (they wait, and the choices are offered) when
+                    // it names nothing at all.
+                    bool understood = false, wrong = false;
                     for (const auto& k : spec.keywords)
-                        if (containsPhrase(c.text, k)) correct = true;
-                    for (const auto& fid : spec.relatedFindings)
-                        if (const auto* f = scenario_.findFinding(fid); f && textNamesFinding(c.text, *f)) correct = true;
+                        if (saysPhrase(c.text, k)) correct = understood = true;
+                    for (const auto& f : scenario_.findings) {
+                        auto n = nameFinding(c.text, f);
+                        if (n.level == Naming::None) continue;
+                        understood = true;
+                        bool related = std::find(spec.relatedFindings.begin(), spec.relatedFindings.end(), f.id) !=
+                                       spec.relatedFindings.end();
+                        if (related && n.level == Naming::Full) correct = true;
+                        if (related && (n.level == Naming::Denied || n.level == Naming::Other)) wrong = true;
+                    }
+                    if (wrong) correct = false;
+                    understood = understood || saysAnAnswer(c.text);
+                    if (!understood) {
+                        rec.attempts.push_back({now_, c.text});
+                        if (!rec.choicesAt && !options_.exam) rec.choicesAt = now_;
+                        result.notice = "not understood: they still wait for an answer - name the finding";
+                        extra["understood"] = false;
+                        return;
+                    }
                 }
                 rec.answeredAt = now_;
                 rec.endedAt = now_;
@@ -521,30 +614,41 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 rec.text = c.text;
                 rec.correct = correct;
                 extra["correct"] = correct;
-                // Telling the asker about a finding is a call to them.
-                Call call{now_, "", words, spec.role, {}};
-                for (const auto& f : scenario_.findings)
-                    if (textNamesFinding(words, f)) call.findings.push_back(f.id);
-                if (!call.findings.empty() && spec.kind != scenario::InterruptionKind::Noise) {
-                    extra["names"] = call.findings;
+                // Telling the asker about a finding is a call to them; a wrong answer tells them nothing.
+                call.text = words;
+                call.choice = choice;
+                nameFindings(scenario_, words, call);
+                result.linkedFindings = call.findings;
+                result.linkedFindings.insert(result.linkedFindings.end(), call.partly.begin(), call.partly.end());
+                if (!call.findings.empty()) extra["names"] = call.findings;
+                if (!call.partly.empty()) extra["partly_names"] = call.partly;
+                if (!call.denied.empty()) extra["denies"] = call.denied;
+                if (correct && spec.kind != scenario::InterruptionKind::Noise &&
+                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty()))
                     calls_.push_back(call);
-                }
             } else if constexpr (std::is_same_v<T, CallFinding>) {
                 if (c.role.empty()) return refuse("a call needs a role (who is told)");
-                Call call{now_, c.mark, c.text, c.role, {}};
+                Call call{now_, c.mark, c.text, c.role, {}, {}, {}, false};
                 std::string words = c.text;
                 if (!c.mark.empty()) {
                     const Mark* m = nullptr;
                     for (const auto& x : marks_)
                         if (x.id == c.mark && !x.removedAt) m = &x;
                     if (!m) return refuse("no mark '" + c.mark + "'");
-                    words += " " + m->label;
+                    words += ". " + m->label;
                     extra["mark_label"] = m->label;
                 }
                 if (normaliseText(words).empty()) return refuse("a call needs a mark or words");
-                for (const auto& f : scenario_.findings)
-                    if (textNamesFinding(words, f)) call.findings.push_back(f.id);
+                nameFindings(scenario_, words, call);
                 extra["names"] = call.findings;
+                if (!call.partly.empty()) extra["partly_names"] = call.partly;
+                if (!call.denied.empty()) extra["denies"] = call.denied;
+                result.linkedFindings = call.findings;
+                result.linkedFindings.insert(result.linkedFindings.end(), call.partly.begin(), call.partly.end());
+                if (result.linkedFindings.empty() && call.denied.empty()) {
+                    result.notice = "not linked to a finding - name the finding";
+                    extra["linked"] = false;
+                }
                 calls_.push_back(call);
             } else if constexpr (std::is_same_v<T, DeclarePrimarySurveyComplete>) {
                 if (primarySurveyAt_) return refuse("the primary survey was already declared complete");

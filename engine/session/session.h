@@ -35,6 +35,11 @@ struct SessionOptions {
     std::optional<double> defaultSliceMm;
     double fieldOfViewMm = 500;  // in-plane size of the whole image; decides what a zoomed view still shows
     std::string trainee;         // written to session_start (results history)
+    // Exam mode: no quick answers are offered; every answer is in the trainee's own words.
+    bool exam = false;
+    // The z range (LPS mm, low to high) each series covers; a series shows nothing outside it (the head series at
+    // the level of the spleen shows no spleen). Filled from the phantom for phantom cases; unlisted series: no limit.
+    std::map<std::string, std::pair<double, double>> seriesZMm;
 };
 
 // What the trainee looks at.
@@ -69,6 +74,9 @@ struct Call {
     std::string text;   // the words used (the mark's label when called by mark)
     std::string role;
     std::vector<std::string> findings;  // scenario findings this call names (by words or by a mark on them)
+    std::vector<std::string> partly;    // findings it names only in part (the organ, a lesser diagnosis)
+    std::vector<std::string> denied;    // findings it says are not there ("no pneumothorax")
+    bool choice = false;                // a quick answer picked from the offered choices, not the trainee's words
 };
 
 // One interruption as it played out.
@@ -80,6 +88,8 @@ struct InterruptionRecord {
     std::optional<double> answeredAt;
     std::string option;  // chosen quick answer
     std::string text;    // free text answer
+    std::vector<std::pair<double, std::string>> attempts;  // free-text answers not understood (they still wait)
+    std::optional<double> choicesAt;  // when the quick answers were first offered
     bool correct = false;
     std::optional<double> endedAt;
     std::string endReason;  // "answered", "rang out", "session ended"
@@ -134,6 +144,10 @@ public:
     std::vector<ActiveInterruption> activeInterruptions() const;
     std::vector<SeriesState> seriesStates() const;
     bool seriesArrived(const std::string& id) const;
+    // The quick answers offered now for a standing interruption, in the order to show them (shuffled, the same for
+    // every run of the case); empty before they are offered (see Interruption::choicesAfterSeconds), in exam mode,
+    // and while one of them would name a finding in a region the trainee has not yet opened.
+    std::vector<const scenario::AnswerOption*> offeredChoices(const std::string& interruptionId) const;
     std::vector<Mark> marks() const;  // current marks (not removed)
     double sliceMm(const std::string& series) const;
 

@@ -776,7 +776,10 @@ TEST(ReadingRoomBubbles, QuickAnswersWrapByTheirWidthWithoutLosingAWord) {
     auto dir = polysim::test::scratchDir("room-wrap");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
-    r.room->advanceTo(14);  // the trauma leader asks about the scout at 12 s
+    // The trauma leader asks about the scout at 12 s and again at 32 s; with the scout on screen, the quick
+    // answers are offered from then on.
+    r.room->setScript(polysim::session::parseTraineeScript("00:01 series scout\n", "scout.txt"));
+    r.room->advanceTo(33);
     r.frame();
     r.window.beginFrame();
     for (float width : {180.f, 300.f, 398.f})

@@ -59,7 +59,8 @@ TEST(ScoreCli, TheNoviceMissesTheTensionPneumothoraxObservationallyAndFails) {
     auto j = playAndScore(dir, "novice", 3);
     EXPECT_FALSE(j["passed"].get<bool>());
     const auto& ptx = item(j["findings"]["items"], "tension_pneumothorax");
-    EXPECT_EQ(ptx["error"], "observational") << ptx["why"];
+    EXPECT_EQ(ptx["error"], "missed") << ptx["why"];
+    EXPECT_EQ(ptx["error_class"], "observational") << ptx["why"];
     EXPECT_TRUE(ptx["critical"].get<bool>());
     EXPECT_FALSE(ptx["seen"].get<bool>());
     EXPECT_EQ(ptx["on_screen_windows"], nlohmann::json::array({"soft_tissue"}));

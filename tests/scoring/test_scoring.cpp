@@ -145,19 +145,27 @@ TEST(Scoring, AMarkWithTheWrongNameIsAnInterpretiveError) {
     EXPECT_TRUE(ptx.critical);
 }
 
-TEST(Scoring, ACallAfterTheDeadlineIsAnOmissionNotACriticalError) {
+TEST(Scoring, ACategory1CallAfterTheDeadlineIsACriticalErrorUnlessTheCaseRelaxesIt) {
     auto sc = test::traumaCase();
-    auto s = scoreSession(sc, play(sc, R"(00:01 series arterial
+    const char* script = R"(00:01 series arterial
 00:02 window lung
 00:03 scroll -260 -> -480 over 20s
 00:30 mark -80,0,-360 "tension pneumothorax" as ptx
 04:30 call ptx trauma_leader
 04:40 end
-)"));
+)";
+    auto s = scoreSession(sc, play(sc, script));
     const auto& ptx = finding(s, "tension_pneumothorax");
     EXPECT_EQ(ptx.band, 5) << ptx.why;
     EXPECT_EQ(ptx.error, "communication");
-    EXPECT_FALSE(ptx.critical);
+    EXPECT_EQ(ptx.rule, "late_critical");
+    EXPECT_TRUE(ptx.critical);
+    sc.findings[0].lateCallCritical = false;
+    auto relaxed = scoreSession(sc, play(sc, script));
+    const auto& late = finding(relaxed, "tension_pneumothorax");
+    EXPECT_EQ(late.band, 5) << late.why;
+    EXPECT_EQ(late.rule, "late");
+    EXPECT_FALSE(late.critical);
 }
 
 TEST(Scoring, TheSameRunAlwaysGetsTheSameScore) {

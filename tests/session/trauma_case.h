@@ -76,6 +76,7 @@ inline scenario::Scenario traumaCase() {
     neuro.answers = {{"not_yet", "I have not read the head yet, you will hear in two minutes.", true, ""},
                      {"no_bleed", "No bleed.", false, "The head had not been read yet: never answer for unread images."}};
     neuro.patienceSeconds = 20;
+    neuro.choicesAfterSeconds = 0;  // the quick answers at once: these scripts pick them
     neuro.repeatText = "Hello? The head?";
     neuro.maxRepeats = 1;
     neuro.escalationText = "I'm going to ring your consultant.";

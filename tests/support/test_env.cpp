@@ -1,9 +1,12 @@
 // Test environment helpers (see test_env.h).
 #include "support/test_env.h"
 
+#include "scenario/loader.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sstream>
@@ -29,6 +32,15 @@ std::string readFile(const fs::path& file) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+const scenario::Scenario& shippedScenario(const std::string& name) {
+    static std::map<std::string, scenario::Scenario> loaded;
+    auto it = loaded.find(name);
+    if (it != loaded.end()) return it->second;
+    auto result = scenario::loadScenario(sourceDir() / "scenarios" / (name + ".toml"));
+    if (!result.scenario) throw std::runtime_error(scenario::formatDiagnostics(result.diagnostics));
+    return loaded.emplace(name, *result.scenario).first->second;
 }
 
 fs::path smallShippedScenario(const std::string& name, const fs::path& dir) {

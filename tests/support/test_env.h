@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "scenario/scenario.h"
+
 namespace polysim::test {
 
 std::filesystem::path fixturesDir();                  // ../shared/fixtures next to the project
@@ -16,6 +18,10 @@ std::string readFile(const std::filesystem::path& file);
 // A shipped scenario (scenarios/NAME.toml) rewritten into `dir` with a small phantom (128 x 128, 4 mm slices),
 // so a test makes its images in a few seconds.
 std::filesystem::path smallShippedScenario(const std::string& name, const std::filesystem::path& dir);
+
+// A shipped scenario (scenarios/NAME.toml) as loaded, once per test process; throws with the diagnostics when it
+// does not load.
+const scenario::Scenario& shippedScenario(const std::string& name);
 
 struct CommandResult {
     int exitCode = -1;

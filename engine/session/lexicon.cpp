@@ -1,0 +1,639 @@
+// The trauma lexicon and the free-text reader (see lexicon.h).
+#include "session/lexicon.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace polysim::session {
+
+namespace {
+
+// ---------------------------------------------------------------- words
+// Abbreviations people type, as the words they stand for.
+const std::map<std::string, std::string>& abbreviations() {
+    static const std::map<std::string, std::string> m{
+        {"ptx", "pneumothorax"}, {"tptx", "tension pneumothorax"}, {"pneumo", "pneumothorax"},
+        {"htx", "hemothorax"},   {"edh", "epidural hematoma"},     {"sdh", "subdural hematoma"},
+        {"sah", "subarachnoid hemorrhage"}, {"dai", "diffuse axonal injury"}, {"ett", "endotracheal tube"},
+        {"et", "endotracheal"},  {"fx", "fracture"},  {"fxs", "fracture"}, {"tai", "traumatic aortic injury"},
+        {"bai", "blunt aortic injury"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
+    };
+    return m;
+}
+
+// Words that mean the same concept, after British spelling is made American (ae, oe -> e).
+const std::map<std::string, std::string>& concepts() {
+    static const std::map<std::string, std::string> m = [] {
+        std::map<std::string, std::string> c;
+        auto add = [&](const std::string& to, std::initializer_list<const char*> from) {
+            for (const char* f : from) c[f] = to;
+            c[to] = to;
+        };
+        add("spleen", {"splenic", "spleens"});
+        add("liver", {"hepatic", "livers"});
+        add("kidney", {"renal", "kidneys"});
+        add("lung", {"pulmonary", "lungs"});
+        add("aorta", {"aortic"});
+        add("pelvis", {"pelvic"});
+        add("rib", {"ribs", "costal"});
+        add("spine", {"spinal", "vertebra", "vertebre", "vertebral", "vertebrae", "vertebras", "spines"});
+        add("skull", {"calvarial", "calvarium", "cranial", "calvaria"});
+        add("hematoma", {"hematomas", "hematomata", "clot", "clots"});
+        add("bleeding", {"hemorrhage", "hemorrhages", "hemorrhaging", "hemorrhagic", "bleed", "bleeds", "bled",
+                         "bleeder"});
+        add("extravasation", {"extravasating", "extravasated", "extravasations", "blush", "blushes", "jet"});
+        add("pneumothorax", {"pneumothoraces", "pneumothoraxes"});
+        add("hemothorax", {"hemothoraces", "hemothoraxes"});
+        add("fracture", {"fractures", "fractured", "broken", "break", "breaks", "fracturing"});
+        add("laceration", {"lacerations", "lacerated", "tear", "tears", "torn"});
+        add("rupture", {"ruptured", "ruptures"});
+        add("esophagus", {"esophageal", "gullet"});
+        add("trachea", {"tracheal"});
+        add("tube", {"tubes", "intubation", "intubated"});
+        add("epidural", {"extradural"});
+        add("mediastinum", {"mediastinal"});
+        add("active", {"actively", "ongoing", "live"});
+        add("tension", {"tensioning", "tensioned"});
+        add("pleura", {"pleural"});
+        add("shift", {"shifted", "deviation", "deviated", "displacement"});
+        add("femur", {"femoral"});
+        add("pubis", {"pubic", "rami", "ramus"});
+        add("sacrum", {"sacral"});
+        add("injury", {"injuries", "injured", "trauma", "traumatic", "damage", "damaged"});
+        add("contusion", {"contusions", "bruise", "bruising", "contused"});
+        add("collapse", {"collapsed"});
+        add("retropulsion", {"retropulsed", "retropulsive"});
+        add("compression", {"compressed", "wedge", "wedging"});
+        add("unstable", {"instability"});
+        add("undisplaced", {"nondisplaced", "non", "hairline"});
+        add("effusion", {"effusions"});
+        add("fluid", {"fluids"});
+        add("brain", {"cerebral", "intracranial"});
+        add("head", {"heads"});
+        add("chest", {"thorax", "thoracic", "chests"});
+        add("abdomen", {"abdominal", "belly", "tummy"});
+        add("heart", {"cardiac"});
+        add("pseudoaneurysm", {"pseudoaneurysms", "pseudo"});
+        add("dissection", {"dissected"});
+        add("transection", {"transected"});
+        add("free", {});
+        return c;
+    }();
+    return m;
+}
+
+// Words that carry no meaning for naming a finding (articles, prepositions, sides, sizes, hedges).
+const std::set<std::string>& stopWords() {
+    static const std::set<std::string> s{
+        "a",     "an",    "the",   "of",     "in",     "on",    "at",     "to",    "is",     "are",   "was",
+        "were",  "be",    "been",  "with",   "there",  "this",  "that",   "it",    "its",    "from",  "for",
+        "by",    "has",   "have",  "right",  "left",   "bilateral", "side", "large", "small", "big",  "massive",
+        "some",  "i",     "we",    "you",    "he",     "she",   "his",    "her",   "patient", "pt",  "looks",
+        "look",  "like",  "think", "probably", "possible", "possibly", "likely", "definite", "definitely",
+        "clear", "clearly", "obvious", "seen", "see", "visible", "present", "also", "as", "into", "just",
+        "very",  "quite", "significant", "acute", "new", "here", "please", "so", "do", "does", "one", "two",
+        "my",    "your",  "our",   "their",  "them",   "they",  "me",     "us",    "now",   "go",    "going",
+        "will",  "can",   "could", "would",  "should", "might", "may",    "let",   "well",  "ok",    "okay",
+        "yes",   "sure",  "what",  "about",  "which",  "who",   "an",     "any",   "all",   "both",  "up",
+        "down",  "out",   "over",  "under",  "behind", "level", "lobe",   "segment", "segments", "mm", "cm",
+        "other", "same",  "only", "t", "s", "d", "ll",  "evident", "identified", "showing", "shows", "show", "area", "region"};
+    return s;
+}
+
+// Cues that say something is absent. Before the words they cover...
+const std::set<std::string>& negationsBefore() {
+    static const std::set<std::string> s{"no", "not", "without", "negative", "nil", "never", "neither", "nor",
+                                         "absence", "isn", "aren", "doesn", "don", "cannot", "exclude", "excluding"};
+    return s;
+}
+// ...and after them ("pneumothorax excluded", "the liver is normal").
+const std::set<std::string>& negationsAfter() {
+    static const std::set<std::string> s{"excluded", "absent", "unlikely", "normal", "unremarkable", "intact",
+                                         "ruled", "fine", "ok", "okay", "clear", "negative", "stable"};
+    return s;
+}
+// Words that close a clause: what follows is a new statement.
+const std::set<std::string>& clauseBreaks() {
+    static const std::set<std::string> s{"and", "but", "however", "although", "though", "whereas", "while",
+                                         "yet", "then", "plus", "also", "except", "apart", "which", "so"};
+    return s;
+}
+
+std::string americanSpelling(std::string w) {
+    // haem- -> hem-, oesoph- -> esoph-, anaest- -> anest-, orthopaed- -> orthoped-.
+    for (const char* pair : {"ae", "oe"}) {
+        std::size_t at;
+        while ((at = w.find(pair)) != std::string::npos) w.erase(at, 1);
+    }
+    return w;
+}
+
+std::string stem(const std::string& w) {
+    auto ends = [&](const char* suf) {
+        std::string s(suf);
+        return w.size() > s.size() + 2 && w.compare(w.size() - s.size(), s.size(), s) == 0;
+    };
+    if (ends("ies")) return w.substr(0, w.size() - 3) + "y";
+    if (ends("ing")) return w.substr(0, w.size() - 3);
+    if (ends("ed")) return w.substr(0, w.size() - 2);
+    if (ends("es") && (ends("ses") || ends("xes") || ends("ches"))) return w.substr(0, w.size() - 2);
+    if (ends("s") && !ends("ss") && !ends("us") && !ends("is") && !ends("ax")) return w.substr(0, w.size() - 1);
+    return w;
+}
+
+// One word as the reader compares it; empty for a word that carries no meaning.
+std::vector<std::string> canonical(std::string w) {
+    if (auto it = abbreviations().find(w); it != abbreviations().end()) {
+        std::vector<std::string> out;
+        std::string rest = it->second;
+        std::size_t at = 0;
+        while (at < rest.size()) {
+            std::size_t end = rest.find(' ', at);
+            if (end == std::string::npos) end = rest.size();
+            for (auto& c : canonical(rest.substr(at, end - at))) out.push_back(c);
+            at = end + 1;
+        }
+        return out;
+    }
+    w = americanSpelling(w);
+    if (auto it = concepts().find(w); it != concepts().end()) return {it->second};
+    if (stopWords().count(w)) return {};
+    std::string s = stem(w);
+    if (auto it = concepts().find(s); it != concepts().end()) return {it->second};
+    if (stopWords().count(s)) return {};
+    return {s};
+}
+
+struct Word {
+    std::string raw;            // lower case, as typed
+    bool breakBefore = false;   // punctuation before it ends a clause
+    bool sentenceBefore = false;  // ... or a sentence
+};
+
+std::vector<Word> splitWords(std::string_view text) {
+    std::vector<Word> out;
+    std::string cur;
+    bool pendingBreak = false, pendingSentence = false;
+    auto flush = [&] {
+        if (cur.empty()) return;
+        out.push_back({cur, pendingBreak, pendingSentence});
+        cur.clear();
+        pendingBreak = pendingSentence = false;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (std::isalnum(c)) {
+            cur += char(std::tolower(c));
+            continue;
+        }
+        bool wasWord = !cur.empty();
+        flush();
+        if (c == '.' || c == ';' || c == '!' || c == '?' || c == '\n') {
+            pendingBreak = pendingSentence = true;
+        } else if (c == ',' || c == ':' || c == '(' || c == ')' || c == '/') {
+            pendingBreak = true;
+        } else if (c == '-') {
+            // A dash between words ("No - active bleeding") ends a clause; a hyphen inside one ("Tension-PTX") does not.
+            bool hyphen = wasWord && i + 1 < text.size() && std::isalnum(static_cast<unsigned char>(text[i + 1]));
+            if (!hyphen) pendingBreak = true;
+        } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80) {
+            unsigned char d = static_cast<unsigned char>(text[i + 2]);
+            if (d == 0x93 || d == 0x94) pendingBreak = true;  // en and em dashes; a typographic apostrophe is not
+            i += 2;
+        }
+    }
+    flush();
+    return out;
+}
+
+// A sentence as sets of meaning words said positively and said to be absent.
+struct Sentence {
+    std::set<std::string> positive, negated;
+};
+
+// Negation inside one clause: words after a "no" are absent; a clause with "excluded", "normal" or a "not" that
+// nothing meaningful follows ("tension pneumothorax is not present") is absent as a whole.
+void readClause(const std::vector<std::string>& raw, Sentence& s) {
+    std::size_t negFrom = raw.size();
+    bool negAll = false;
+    static const std::set<std::string> anywhere{"normal", "unremarkable", "intact"};
+    for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (negationsBefore().count(raw[k])) {
+            bool meaningAfter = false;
+            for (std::size_t j = k + 1; j < raw.size(); ++j)
+                if (!canonical(raw[j]).empty() && !negationsAfter().count(raw[j])) meaningAfter = true;
+            if (meaningAfter) negFrom = std::min(negFrom, k + 1);
+            else if (k > 0) negAll = true;
+        }
+        if ((negationsAfter().count(raw[k]) && k > 0) || anywhere.count(raw[k])) negAll = true;
+        if (raw[k] == "out" && k > 0 && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
+    }
+    for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (negationsBefore().count(raw[k]) || negationsAfter().count(raw[k])) continue;
+        for (auto& c : canonical(raw[k])) (negAll || k >= negFrom ? s.negated : s.positive).insert(c);
+    }
+}
+
+std::vector<Sentence> readSentences(std::string_view text) {
+    std::vector<Sentence> out;
+    Sentence cur;
+    std::vector<std::string> clause;
+    auto endClause = [&] {
+        readClause(clause, cur);
+        clause.clear();
+    };
+    auto endSentence = [&] {
+        endClause();
+        if (!cur.positive.empty() || !cur.negated.empty()) out.push_back(cur);
+        cur = {};
+    };
+    for (const auto& w : splitWords(text)) {
+        if (w.sentenceBefore) endSentence();
+        else if (w.breakBefore) endClause();
+        if (clauseBreaks().count(w.raw)) {
+            endClause();
+            continue;
+        }
+        clause.push_back(w.raw);
+    }
+    endSentence();
+    return out;
+}
+
+using Bag = std::set<std::string>;
+
+Bag bagOf(std::string_view phrase) {
+    Bag b;
+    for (const auto& w : splitWords(phrase))
+        for (auto& c : canonical(w.raw)) b.insert(c);
+    return b;
+}
+
+bool within(const Bag& bag, const std::set<std::string>& words) {
+    if (bag.empty()) return false;
+    return std::all_of(bag.begin(), bag.end(), [&](const std::string& w) { return words.count(w) > 0; });
+}
+bool anyOf(const Bag& bag, const std::set<std::string>& words) {
+    return std::any_of(bag.begin(), bag.end(), [&](const std::string& w) { return words.count(w) > 0; });
+}
+
+const std::set<std::string>& anatomyWords() {
+    static const std::set<std::string> s{"spleen",  "liver",   "kidney", "lung",  "aorta",  "pelvis",  "rib",
+                                         "spine",   "skull",   "esophagus", "trachea", "mediastinum", "pleura",
+                                         "femur",   "pubis",   "sacrum", "brain", "head",   "chest",   "abdomen",
+                                         "heart",   "neck",    "bone",   "isthmus", "ring",  "l1",      "lumbar",
+                                         "thoracolumbar", "temporoparietal", "parietal", "convexity", "hilum",
+                                         "bowel", "pancrea", "bladder", "diaphragm", "airway", "tube", "hip",
+                                         "shoulder", "face", "facial", "orbit", "scapula", "clavicle", "sternum",
+                                         "leg", "arm", "thigh", "vessel", "artery", "vein", "endotracheal"};
+    return s;
+}
+
+Diagnosis dx(std::string id, std::string label, std::vector<std::string> names, std::vector<std::string> essential = {},
+             std::vector<std::string> lesser = {}, std::vector<std::string> organs = {}) {
+    Diagnosis d;
+    d.id = std::move(id);
+    d.label = std::move(label);
+    d.names = std::move(names);
+    d.essential = std::move(essential);
+    d.lesser = std::move(lesser);
+    d.organs = std::move(organs);
+    return d;
+}
+Diagnosis variant(std::string id, std::string label, std::vector<std::string> names) {
+    Diagnosis d = dx(std::move(id), std::move(label), std::move(names));
+    d.variant = true;
+    return d;
+}
+Diagnosis organ(Diagnosis d) {
+    d.organRequired = true;
+    return d;
+}
+Diagnosis scout(Diagnosis d) {
+    d.onScout = true;
+    return d;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the lexicon
+const std::vector<Diagnosis>& traumaLexicon() {
+    static const std::vector<Diagnosis> all{
+        // Injuries the simulator makes (ids are the phantom's).
+        dx("epidural_hematoma", "Epidural haematoma", {"epidural hematoma", "epidural bleeding", "epidural collection"},
+           {}, {"intracranial bleeding", "intracranial hematoma", "extra axial hematoma", "extra axial collection"},
+           {"brain", "head", "skull"}),
+        dx("subdural_hematoma", "Acute subdural haematoma", {"subdural hematoma", "subdural bleeding", "subdural"}, {},
+           {"intracranial bleeding", "intracranial hematoma", "extra axial collection"}, {"brain", "head"}),
+        dx("skull_fracture", "Skull fracture", {"skull fracture", "parietal fracture", "temporal fracture"}, {}, {},
+           {"skull"}),
+        scout(dx("tension_pneumothorax", "Tension pneumothorax",
+                 {"tension pneumothorax", "pneumothorax mediastinum shift", "pneumothorax shift"}, {"tension", "shift"},
+                 {"pneumothorax", "collapse lung", "air pleura"}, {"lung", "pleura"})),
+        dx("hemothorax", "Haemothorax", {"hemothorax", "pleura bleeding", "pleura hematoma", "blood pleura",
+                                         "blood chest"},
+           {"hemothorax", "blood", "bleeding", "hematoma"}, {"pleura effusion", "pleura fluid", "fluid chest"}, {"pleura"}),
+        dx("aortic_injury", "Traumatic aortic injury",
+           {"aorta injury", "aorta transection", "aorta rupture", "aorta pseudoaneurysm", "aorta intimal flap",
+            "aorta laceration", "aorta dissection", "isthmus injury", "isthmus pseudoaneurysm", "aorta tear"},
+           {"aorta", "isthmus"}, {"mediastinum hematoma", "mediastinum bleeding", "periaortic hematoma", "mediastinum widening"},
+           {"aorta"}),
+        organ(dx("splenic_laceration", "Splenic laceration with active extravasation",
+           {"spleen laceration", "spleen injury", "spleen rupture", "spleen bleeding", "spleen extravasation",
+            "spleen fracture", "spleen hematoma"},
+           {"active", "extravasation"}, {"perisplenic hematoma", "spleen contusion"}, {"spleen"})),
+        organ(dx("liver_laceration", "Liver laceration", {"liver laceration", "liver injury", "liver rupture",
+                                                    "liver fracture"},
+           {}, {"liver contusion", "liver hematoma", "subcapsular hematoma"}, {"liver"})),
+        dx("hemoperitoneum", "Haemoperitoneum", {"hemoperitoneum", "intraperitoneal blood", "blood abdomen",
+                                                  "intraperitoneal bleeding"},
+           {}, {"free fluid", "intraperitoneal fluid", "ascites"}, {"abdomen"}),
+        organ(dx("kidney_laceration", "Kidney laceration", {"kidney laceration", "kidney injury", "kidney rupture",
+                                                      "perirenal hematoma"},
+           {}, {"kidney contusion"}, {"kidney"})),
+        organ(dx("pelvic_ring_fracture", "Pelvic ring fracture",
+           {"pelvis fracture", "pelvis ring fracture", "pubis fracture", "sacrum fracture", "unstable pelvis",
+            "sacrum ala fracture", "pelvis ring disruption"},
+           {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum"})),
+        dx("vertebral_burst_fracture", "Vertebral burst fracture", {"burst fracture", "spine burst",
+                                                                    "fracture retropulsion"},
+           {"burst", "retropulsion"}, {"compression fracture", "spine fracture", "l1 fracture", "lumbar fracture",
+                                       "spine injury"},
+           {"spine", "l1"}),
+        dx("rib_fractures", "Rib fractures", {"rib fracture"}, {}, {"flail chest", "flail segment", "flail"}, {"rib"}),
+        dx("rib_fracture_subtle", "Undisplaced rib fracture", {"rib fracture"}, {}, {}, {"rib"}),
+        dx("esophageal_intubation", "Oesophageal intubation",
+                 {"esophagus tube", "tube esophagus", "esophagus intubation", "misplaced tube", "malpositioned tube",
+                  "tube malposition"},
+                 {"esophagus", "misplaced", "malpositioned", "malposition"}, {"tube"}, {"tube"}),
+        dx("femur_fracture", "Femoral shaft fracture", {"femur fracture", "femur shaft fracture"}, {}, {}, {"femur"}),
+        // Other trauma injuries a reader may name.
+        dx("simple_pneumothorax", "Pneumothorax (simple)", {"pneumothorax"}),
+        dx("pneumomediastinum", "Pneumomediastinum", {"pneumomediastinum"}),
+        dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
+        dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
+        dx("flail_chest", "Flail chest", {"flail chest", "flail segment", "flail"}),
+        dx("sternal_fracture", "Sternal fracture", {"sternal fracture", "sternum fracture"}),
+        dx("pericardial_effusion", "Haemopericardium / tamponade", {"hemopericardium", "pericardial effusion",
+                                                                   "tamponade"}),
+        dx("diaphragm_rupture", "Diaphragmatic rupture", {"diaphragm rupture", "diaphragmatic rupture",
+                                                          "diaphragmatic hernia"}),
+        dx("tracheobronchial_injury", "Tracheobronchial injury", {"trachea injury", "bronchial injury",
+                                                                  "trachea tear"}),
+        dx("esophageal_injury", "Oesophageal rupture", {"esophagus rupture", "esophagus injury"}),
+        dx("subarachnoid_hemorrhage", "Traumatic subarachnoid haemorrhage", {"subarachnoid bleeding"}),
+        dx("cerebral_contusion", "Cerebral contusion", {"brain contusion", "haemorrhagic contusion"}),
+        dx("diffuse_axonal_injury", "Diffuse axonal injury", {"diffuse axonal injury", "shear injury"}),
+        dx("facial_fracture", "Facial fractures", {"facial fracture", "orbital fracture", "le fort fracture",
+                                                   "mandible fracture"}),
+        dx("cervical_spine_fracture", "Cervical spine fracture", {"cervical fracture", "c2 fracture",
+                                                                  "odontoid fracture"}),
+        dx("vertebral_compression_fracture", "Vertebral compression fracture", {"compression fracture"}),
+        dx("chance_fracture", "Chance fracture", {"chance fracture", "flexion distraction"}),
+        dx("pancreatic_injury", "Pancreatic injury", {"pancreatic injury", "pancreatic laceration",
+                                                      "pancreatic transection"}),
+        dx("bowel_injury", "Bowel or mesenteric injury", {"bowel injury", "mesenteric injury", "bowel perforation",
+                                                          "mesenteric hematoma", "pneumoperitoneum"}),
+        dx("adrenal_hematoma", "Adrenal haematoma", {"adrenal hematoma", "adrenal bleeding"}),
+        dx("bladder_rupture", "Bladder rupture", {"bladder rupture", "bladder injury"}),
+        dx("urethral_injury", "Urethral injury", {"urethral injury"}),
+        dx("hip_dislocation", "Hip dislocation", {"hip dislocation", "dislocated hip"}),
+        dx("acetabular_fracture", "Acetabular fracture", {"acetabular fracture", "acetabulum fracture"}),
+        dx("tibial_fracture", "Tibial fracture", {"tibia fracture", "tibial fracture", "tibial plateau fracture"}),
+        dx("scapular_fracture", "Scapular fracture", {"scapula fracture", "scapular fracture"}),
+        dx("clavicle_fracture", "Clavicle fracture", {"clavicle fracture", "clavicular fracture"}),
+        dx("humeral_fracture", "Humeral fracture", {"humerus fracture", "humeral fracture"}),
+        dx("carotid_dissection", "Carotid or vertebral artery dissection", {"carotid dissection",
+                                                                           "vertebral artery dissection"}),
+        dx("mainstem_intubation", "Endobronchial (right main bronchus) intubation", {"mainstem intubation",
+                                                                                     "endobronchial intubation",
+                                                                                     "tube bronchus"}),
+        // Normal variants and mimics.
+        variant("splenic_cleft", "Splenic cleft (normal variant)", {"spleen cleft", "spleen lobulation"}),
+        variant("arterial_phase_spleen", "Arterial-phase splenic heterogeneity (zebra spleen)",
+                {"zebra spleen", "arterial phase heterogeneity", "arterial phase spleen", "heterogeneous spleen",
+                 "moire spleen"}),
+        variant("ductus_diverticulum", "Ductus diverticulum (normal variant)", {"ductus diverticulum", "diverticulum"}),
+        variant("pericardial_recess", "Pericardial recess", {"pericardial recess", "superior recess"}),
+        variant("azygos_lobe", "Azygos lobe", {"azygos lobe", "azygos fissure"}),
+        variant("skin_fold", "Skin fold (pneumothorax mimic)", {"skin fold"}),
+        variant("bulla", "Bulla (pneumothorax mimic)", {"bulla", "bullae", "emphysema"}),
+        variant("mach_band", "Mach band", {"mach band"}),
+        variant("motion_artefact", "Motion or breathing artefact", {"motion artefact", "breathing artefact",
+                                                                    "motion artifact", "artefact", "artifact"}),
+        variant("streak_artefact", "Streak or beam-hardening artefact", {"streak artefact", "beam hardening",
+                                                                         "streak artifact"}),
+        variant("vascular_channel", "Vascular channel or suture (fracture mimic)",
+                {"vascular channel", "vascular groove", "suture line", "cranial suture", "nutrient foramen"}),
+        variant("accessory_ossicle", "Accessory ossicle or unfused apophysis", {"accessory ossicle",
+                                                                                "unfused apophysis", "os acromiale"}),
+        variant("limbus_vertebra", "Limbus vertebra or Schmorl node", {"limbus vertebra", "schmorl node"}),
+        variant("old_fracture", "Old healed fracture", {"old fracture", "healed fracture", "old wedge"}),
+        variant("focal_fatty_sparing", "Focal fat or fatty sparing (liver)", {"fatty sparing", "focal fat",
+                                                                              "fatty infiltration"}),
+        variant("hepatic_cyst", "Simple cyst", {"cyst", "cysts"}),
+        variant("atelectasis", "Atelectasis", {"atelectasis", "dependent atelectasis"}),
+        variant("bowel_gas", "Bowel gas", {"bowel gas"}),
+        variant("mixing_artefact", "Contrast mixing artefact", {"mixing artefact", "mixing artifact", "inflow artefact"}),
+    };
+    return all;
+}
+
+std::vector<std::string> markLabelLexicon() {
+    std::vector<std::string> out;
+    for (const auto& d : traumaLexicon()) out.push_back(d.label);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+const Diagnosis* diagnosisOf(const scenario::Finding& finding) {
+    for (const auto& d : traumaLexicon())
+        if ((!finding.phantomInjury.empty() && d.id == finding.phantomInjury) || d.id == finding.id) return &d;
+    // A finding of real CT: the injury its label names, the longest name that fits.
+    const Diagnosis* best = nullptr;
+    std::size_t bestSize = 0;
+    auto sentences = readSentences(finding.label);
+    for (const auto& d : traumaLexicon()) {
+        if (d.variant) continue;
+        for (const auto& n : d.names) {
+            Bag b = bagOf(n);
+            for (const auto& s : sentences)
+                if (within(b, s.positive) && b.size() > bestSize) {
+                    best = &d;
+                    bestSize = b.size();
+                }
+        }
+    }
+    return best;
+}
+
+std::string_view namingName(Naming n) {
+    switch (n) {
+        case Naming::None: return "none";
+        case Naming::Denied: return "denied";
+        case Naming::Other: return "other";
+        case Naming::Partial: return "partial";
+        case Naming::Full: return "full";
+    }
+    return "none";
+}
+
+// ---------------------------------------------------------------- reading text against a finding
+namespace {
+struct FindingWords {
+    std::vector<Bag> names;    // full names (label, first clause, synonyms, the lexicon's names)
+    Bag essential;             // one of these must be said as well
+    std::vector<Bag> lesser;   // partly right
+    Bag organs;
+    bool organRequired = false;
+    const Diagnosis* diagnosis = nullptr;
+};
+
+FindingWords wordsOf(const scenario::Finding& f) {
+    FindingWords w;
+    w.diagnosis = diagnosisOf(f);
+    auto addName = [&](std::string_view phrase) {
+        Bag b = bagOf(phrase);
+        if (!b.empty() && std::find(w.names.begin(), w.names.end(), b) == w.names.end()) w.names.push_back(b);
+    };
+    std::string label = f.label;
+    std::size_t cut = label.find_first_of(",:(");
+    addName(label.substr(0, cut));
+    for (const auto& s : f.synonyms) addName(s);
+    std::string id = f.id;
+    std::replace(id.begin(), id.end(), '_', ' ');
+    addName(id);
+    if (w.diagnosis) {
+        for (const auto& n : w.diagnosis->names) addName(n);
+        // The lexicon's essential element applies when the finding is that diagnosis in full: a case whose finding
+        // is a plain "Splenic laceration" does not ask for active bleeding.
+        Bag label = bagOf(f.label);
+        for (const auto& e : w.diagnosis->essential)
+            for (auto& c : bagOf(e)) w.essential.insert(c);
+        if (!anyOf(w.essential, label)) w.essential.clear();
+        for (const auto& l : w.diagnosis->lesser) w.lesser.push_back(bagOf(l));
+        for (const auto& o : w.diagnosis->organs)
+            for (auto& c : bagOf(o)) w.organs.insert(c);
+        w.organRequired = w.diagnosis->organRequired;
+    }
+    // A loose synonym that the lexicon knows as a lesser diagnosis ("flail chest" for rib fractures, "pneumothorax"
+    // for a tension pneumothorax) stays a lesser one, whatever the case's synonym list says.
+    std::erase_if(w.names, [&](const Bag& b) { return std::find(w.lesser.begin(), w.lesser.end(), b) != w.lesser.end(); });
+    if (w.organRequired) {
+        // A name that does not say the organ ("active bleeding") names a lesser thing: where is it bleeding?
+        std::vector<Bag> keep;
+        for (auto& b : w.names) (anyOf(b, w.organs) ? keep : w.lesser).push_back(b);
+        w.names = std::move(keep);
+    }
+    for (const auto& e : f.essential)
+        for (auto& c : bagOf(e)) w.essential.insert(c);
+    // The essential element itself never counts as an organ or a lesser name.
+    return w;
+}
+}  // namespace
+
+TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) {
+    TextNaming out;
+    auto sentences = readSentences(text);
+    if (sentences.empty()) return out;
+    FindingWords w = wordsOf(finding);
+    bool full = false, partial = false, denied = false;
+    std::string other;
+    for (const auto& s : sentences) {
+        bool named = false, namedNoEssential = false;
+        for (const auto& b : w.names)
+            if (within(b, s.positive)) {
+                if (w.essential.empty() || anyOf(w.essential, s.positive)) named = true;
+                else namedNoEssential = true;
+            }
+        if (named) {
+            full = true;
+            continue;
+        }
+        // Said to be absent: a name (or a lesser name, or the essential element) in the negated words of a sentence
+        // that does not also name it.
+        std::set<std::string> all = s.positive;
+        all.insert(s.negated.begin(), s.negated.end());
+        bool deny = false;
+        for (const auto& b : w.names)
+            if (within(b, all) && anyOf(b, s.negated)) deny = true;
+        for (const auto& b : w.lesser)
+            if (within(b, all) && anyOf(b, s.negated)) deny = true;
+        if (namedNoEssential && anyOf(w.essential, s.negated)) deny = true;
+        if (deny) {
+            denied = true;
+            continue;
+        }
+        bool lesser = namedNoEssential;
+        for (const auto& b : w.lesser)
+            if (within(b, s.positive)) lesser = true;
+        if (lesser) {
+            partial = true;
+            continue;
+        }
+        // Another diagnosis named in its place.
+        for (const auto& d : traumaLexicon()) {
+            if (&d == w.diagnosis) continue;
+            for (const auto& n : d.names) {
+                Bag b = bagOf(n);
+                if (within(b, s.positive) && other.empty()) other = d.label;
+            }
+        }
+        if (!other.empty()) continue;
+        if (anyOf(w.organs, s.positive)) partial = true;
+    }
+    if (full) out.level = Naming::Full;
+    else if (denied) out.level = Naming::Denied;
+    else if (partial) out.level = Naming::Partial;
+    else if (!other.empty()) {
+        out.level = Naming::Other;
+        out.other = other;
+    }
+    return out;
+}
+
+bool saysPhrase(std::string_view text, std::string_view phrase) {
+    Bag b = bagOf(phrase);
+    if (b.empty()) {
+        // A phrase of meaningless words only ("will do", "yes", "now"): said when its words are, not negated.
+        std::set<std::string> want;
+        for (const auto& w : splitWords(phrase)) want.insert(americanSpelling(w.raw));
+        if (want.empty()) return false;
+        auto words = splitWords(text);
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            std::size_t k = 0;
+            auto pw = splitWords(phrase);
+            while (k < pw.size() && i + k < words.size() && americanSpelling(words[i + k].raw) == americanSpelling(pw[k].raw))
+                ++k;
+            if (k == pw.size()) {
+                bool negated = i > 0 && negationsBefore().count(words[i - 1].raw) > 0 && !words[i].breakBefore;
+                if (!negated) return true;
+            }
+        }
+        return false;
+    }
+    for (const auto& s : readSentences(text))
+        if (within(b, s.positive)) return true;
+    return false;
+}
+
+bool saysAnAnswer(std::string_view text) {
+    static const std::set<std::string> answers{"yes",    "yeah",   "yep",      "no",     "nope",  "fine",  "ok",
+                                               "okay",   "normal", "clear",    "stable", "unstable", "now", "later",
+                                               "wait",   "agree",  "disagree", "correct", "wrong", "sure", "negative",
+                                               "positive", "immediately", "urgent"};
+    for (const auto& w : splitWords(text))
+        if (answers.count(w.raw)) return true;
+    return false;
+}
+
+bool anatomyOnly(std::string_view phrase) {
+    Bag b = bagOf(phrase);
+    if (b.empty()) return true;
+    return std::all_of(b.begin(), b.end(), [](const std::string& w) { return anatomyWords().count(w) > 0; });
+}
+
+}  // namespace polysim::session

@@ -1,0 +1,59 @@
+// How people name trauma findings: the trauma lexicon (every injury the simulator knows, common normal variants and
+// mimics) and the reading of free text against it: words in any order, British and American spelling, stems and
+// plurals, abbreviations, negation ("no pneumothorax"), and the essential element of a diagnosis (tension, active
+// bleeding, burst) without which a name is only partly right.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace polysim::session {
+
+// One diagnosis of the lexicon.
+struct Diagnosis {
+    std::string id;                      // the phantom injury id when the simulator makes it; else a lexicon id
+    std::string label;                   // as the mark picker lists it: "Tension pneumothorax"
+    std::vector<std::string> names;      // phrases that name it, words in any order ("splenic laceration")
+    std::vector<std::string> essential;  // one of these words must be said as well for the full diagnosis
+    std::vector<std::string> lesser;     // a lesser or neighbouring diagnosis: partly right ("pneumothorax")
+    std::vector<std::string> organs;     // the organ alone: partly right ("spleen")
+    bool organRequired = false;          // a name must say the organ too ("active bleeding" alone is not the spleen)
+    bool variant = false;                // a normal variant or a mimic, not an injury
+    bool onScout = false;                // shows on a scout (topogram) when present
+};
+
+// Every diagnosis the lexicon knows, injuries first, then normal variants and mimics.
+const std::vector<Diagnosis>& traumaLexicon();
+// The lexicon entry of a scenario finding: by its phantom injury, its id, or the entry its label names.
+const Diagnosis* diagnosisOf(const scenario::Finding& finding);
+// The labels the mark picker offers: the whole lexicon, alphabetical, the same for every case.
+std::vector<std::string> markLabelLexicon();
+
+// How far words name a finding.
+enum class Naming {
+    None,     // not about it
+    Denied,   // said to be absent ("no pneumothorax", "splenic laceration, no active bleeding")
+    Other,    // names a different diagnosis ("liver laceration" for the splenic injury; "splenic cleft")
+    Partial,  // the organ only, a lesser diagnosis, or the name without its essential element
+    Full,     // the diagnosis with its essential element
+};
+std::string_view namingName(Naming n);  // "none", "denied", "other", "partial", "full"
+
+struct TextNaming {
+    Naming level = Naming::None;
+    std::string other;  // for Other: the label of the diagnosis named instead
+};
+
+// Reads `text` against a finding (its label, synonyms, the lexicon's names, the scenario's `essential` words).
+TextNaming nameFinding(std::string_view text, const scenario::Finding& finding);
+// A phrase (a quick-answer keyword, a key point's keyword) said positively, its words in any order in one sentence.
+bool saysPhrase(std::string_view text, std::string_view phrase);
+// The words give an answer a person can act on without naming anything: yes, no, fine, now, later...
+bool saysAnAnswer(std::string_view text);
+// The phrase only names anatomy ("pelvis", "spleen", "the chest"): too short to credit a finding.
+bool anatomyOnly(std::string_view phrase);
+
+}  // namespace polysim::session

@@ -1,0 +1,462 @@
+// Trainees who try to game the score, on the shipped cases: marks where they never looked, paging faster than anyone
+// can see, a wrong name at the right place, a Category 1 finding told after its deadline, answers that only pick the
+// right-sounding button, negations and loose synonyms. Each is caught by its rule, and each near miss (a brisk but
+// human pace, a correct label in other words, a corrected label) is not punished.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "scoring/score.h"
+#include "session/session.h"
+#include "session/trainee_script.h"
+#include "support/test_env.h"
+
+using namespace polysim;
+using namespace polysim::scoring;
+
+namespace {
+const scenario::Scenario& shipped(const std::string& name) { return test::shippedScenario(name); }
+std::string shippedScript(const std::string& name) {
+    return test::readFile(test::sourceDir() / "scenarios" / "scripts" / (name + ".txt"));
+}
+std::vector<Json> play(const scenario::Scenario& sc, const std::string& script, session::SessionOptions options = {}) {
+    session::SessionClock clock;
+    session::EventLog log;
+    if (sc.images.phantom) options.fieldOfViewMm = sc.images.phantom->fieldOfViewMm;
+    session::Session s(sc, clock, log, options);
+    session::runTraineeScript(s, clock, session::parseTraineeScript(script, "probe.txt"));
+    return log.events();
+}
+Score score(const std::string& scenarioName, const std::string& script, session::SessionOptions options = {}) {
+    const auto& sc = shipped(scenarioName);
+    return scoreSession(sc, play(sc, script, options));
+}
+const FindingScore& finding(const Score& s, const std::string& id) {
+    for (const auto& f : s.findings.items)
+        if (f.finding->id == id) return f;
+    throw std::runtime_error("no finding " + id);
+}
+// A shipped script with some lines replaced (exact text) and others added at the end (before `end`).
+std::string edited(std::string script, const std::vector<std::pair<std::string, std::string>>& replacements) {
+    for (const auto& [from, to] : replacements) {
+        auto at = script.find(from);
+        if (at == std::string::npos) throw std::runtime_error("script has no '" + from + "'");
+        script.replace(at, from.size(), to);
+    }
+    return script;
+}
+}  // namespace
+
+// ---------------------------------------------------------------- the shipped scripts
+TEST(Unfoolable, ShippedExpertsStillPassAt95AndNovicesStillFail) {
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"}) {
+        auto expert = score(name, shippedScript(name + "-expert"));
+        EXPECT_TRUE(expert.passed) << name << ": " << expert.why;
+        EXPECT_GE(expert.total, 95.0) << name << ": " << expert.why;
+        for (const auto& f : expert.findings.items) EXPECT_TRUE(f.rule.empty()) << name << " " << f.why;
+        auto novice = score(name, shippedScript(name + "-novice"));
+        EXPECT_FALSE(novice.passed) << name << ": " << novice.why;
+        EXPECT_FALSE(novice.criticalErrors.empty()) << name;
+    }
+}
+
+// ---------------------------------------------------------------- marks where the trainee never looked
+TEST(Unfoolable, MarksAndCallsOnFindingsNeverOnScreenEarnNothing) {
+    auto s = score("motorcyclist", R"(
+00:40 mark -78,20,-400 "tension pneumothorax, right" as ptx
+00:41 call ptx trauma_leader
+00:42 mark 98,48,-525 "splenic laceration with active extravasation" as spleen
+00:43 call spleen visceral_surgeon
+00:44 mark -5,5,-775 "pelvic ring fracture, unstable" as pelvis
+00:45 call pelvis orthopaedic_surgeon
+00:46 conclude "Right tension pneumothorax, active splenic bleeding and an unstable pelvic ring fracture."
+00:50 end
+)");
+    for (const std::string id : {"tension_pneumothorax", "splenic_laceration", "pelvic_ring_fracture"}) {
+        const auto& f = finding(s, id);
+        EXPECT_EQ(f.rule, "not_seen") << f.why;
+        EXPECT_EQ(f.error, "observational");
+        EXPECT_FALSE(f.labelCorrect);
+        EXPECT_FALSE(f.calledAt.has_value());
+        EXPECT_TRUE(f.critical) << f.why;
+    }
+    EXPECT_FALSE(s.passed);
+    auto json = scoreToJson(s);
+    EXPECT_EQ(json["findings"]["items"][0]["error"], "not_seen");
+    EXPECT_EQ(json["findings"]["items"][0]["error_class"], "observational");
+}
+
+TEST(Unfoolable, ANameGuessedBeforeTheLookCountsOnlyOnceTheFindingHasBeenSeen) {
+    // Pedestrian: the aorta is named at once, then actually read; only the call after the look counts.
+    auto s = score("pedestrian", R"(
+00:41 series arterial
+00:42 call "aortic isthmus injury" vascular_surgeon
+00:43 scroll -185 -> -354 over 8s
+00:52 call "aortic isthmus injury" trauma_leader
+00:53 mark 26,28,-326 "aortic isthmus injury" as aorta
+01:00 end
+)");
+    const auto& f = finding(s, "aortic_injury");
+    ASSERT_TRUE(f.seenAt.has_value()) << f.why;
+    EXPECT_GT(*f.seenAt, 42.0);
+    ASSERT_TRUE(f.calledAt.has_value()) << f.why;
+    EXPECT_DOUBLE_EQ(*f.calledAt, 52.0) << "the guess at 00:42 does not count";
+    EXPECT_EQ(f.calledTo, "trauma_leader");
+    EXPECT_EQ(f.unseenNames.size(), 1u);
+}
+
+// ---------------------------------------------------------------- paging faster than anyone can see
+TEST(Unfoolable, PagingAtTwoMillisecondsAnImageIsNotReading) {
+    auto s = score("motorcyclist", R"(
+00:01 series scout
+00:36 series arterial
+00:37 window lung
+00:38 scroll -185 -> -880 over 1.4s
+00:40 window soft_tissue
+00:41 scroll -185 -> -880 over 1.4s
+00:43 window bone
+00:44 scroll -185 -> -1000 over 1.6s
+00:46 mark -78,20,-400 "tension pneumothorax" as ptx
+00:47 call ptx trauma_leader
+00:48 mark 98,48,-525 "splenic laceration with active extravasation" as spleen
+00:49 call spleen visceral_surgeon
+00:50 mark -5,5,-775 "pelvic ring fracture" as pelvis
+00:51 call pelvis orthopaedic_surgeon
+01:00 end
+)");
+    for (const std::string id : {"splenic_laceration", "pelvic_ring_fracture"}) {
+        const auto& f = finding(s, id);
+        EXPECT_EQ(f.rule, "too_fast") << f.why;
+        EXPECT_TRUE(f.tooFast);
+        EXPECT_TRUE(f.critical);
+    }
+    for (const auto& r : s.coverage.regions) {
+        if (r.region->id == "scout" || r.region->id == "head") continue;
+        EXPECT_FALSE(r.completedAt.has_value()) << r.region->id << ": " << r.why;
+        EXPECT_GT(r.slicesTooFast, 0) << r.region->id;
+    }
+    EXPECT_FALSE(s.passed);
+}
+
+TEST(Unfoolable, APerceptualFloorSetByTheCaseIsUsed) {
+    // Fall from height: paging at 20 ms an image is too fast by default (30 ms) and fine for a case that sets 10 ms.
+    auto sc = shipped("fall-from-height");
+    const std::string script = R"(
+00:41 series arterial
+00:42 window bone
+00:43 scroll -185 -> -1000 over 16.3s
+01:00 mark 0,40,-537 "L1 burst fracture" as l1
+01:01 call l1 trauma_leader
+01:10 end
+)";
+    auto byDefault = scoreSession(sc, play(sc, script));
+    EXPECT_EQ(finding(byDefault, "vertebral_burst_fracture").rule, "too_fast");
+    sc.weights.minDwellSeconds = 0.010;
+    auto relaxed = scoreSession(sc, play(sc, script));
+    EXPECT_TRUE(finding(relaxed, "vertebral_burst_fracture").rule.empty()) << finding(relaxed, "vertebral_burst_fracture").why;
+}
+
+TEST(Unfoolable, ABriskButHumanPaceKeepsFullCoverage) {
+    // 40 ms an image (25 images a second), faster than the shipped experts, still reads every slice.
+    for (const std::string name : {"motorcyclist", "oesophageal-intubation"}) {
+        auto s = score(name, edited(shippedScript(name + "-expert"), {{"scroll -185 -> -1000 over 40s",
+                                                                          "scroll -185 -> -1000 over 32.6s"}}));
+        for (const auto& r : s.coverage.regions) EXPECT_TRUE(r.completedAt.has_value()) << name << " " << r.why;
+        EXPECT_GE(s.total, 95.0) << name << ": " << s.why;
+    }
+}
+
+// ---------------------------------------------------------------- seen only on what was on screen
+TEST(Unfoolable, TheHeadSeriesAtTheLevelOfTheSpleenDoesNotShowTheSpleen) {
+    auto s = score("motorcyclist", R"(
+00:21 series head
+00:22 goto -525
+00:23 window soft_tissue
+01:05 goto -526
+01:30 end
+)");
+    const auto& f = finding(s, "splenic_laceration");
+    EXPECT_FALSE(f.onScreen) << f.why;
+    EXPECT_FALSE(f.seen);
+    for (const auto& r : s.coverage.regions)
+        if (r.region->id == "abdomen_pelvis") {
+            EXPECT_EQ(r.slicesSeen, 0) << r.why;
+        }
+}
+
+TEST(Unfoolable, AReformatShowsAFindingOnlyWhereItLiesInTheDisplayedPlane) {
+    // A coronal reformat of the body in a lung window: the plane through the back of the chest misses the
+    // pneumothorax; the plane through it shows it.
+    auto s = score("motorcyclist", R"(
+00:36 series arterial
+00:37 window lung
+00:38 plane coronal
+00:38 goto 200
+00:50 goto 20
+01:00 end
+)");
+    const auto& f = finding(s, "tension_pneumothorax");
+    ASSERT_TRUE(f.seenAt.has_value()) << f.why;
+    EXPECT_DOUBLE_EQ(*f.seenAt, 50.0);
+}
+
+// ---------------------------------------------------------------- a wrong name at the right place
+TEST(Unfoolable, AMarkNamingADifferentInjuryIsAMisidentificationWhateverElseWasSaid) {
+    auto s = score("motorcyclist",
+                   edited(shippedScript("motorcyclist-expert"),
+                          {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}}));
+    const auto& f = finding(s, "splenic_laceration");
+    EXPECT_EQ(f.rule, "misidentified") << f.why;
+    EXPECT_EQ(f.error, "interpretive");
+    EXPECT_TRUE(f.critical);
+    EXPECT_FALSE(s.passed);
+    EXPECT_NE(f.why.find("liver laceration"), std::string::npos) << f.why;
+
+    auto p = score("pedestrian", edited(shippedScript("pedestrian-expert"),
+                                        {{"\"aortic isthmus injury with mediastinal haematoma\" as aorta",
+                                          "\"ductus diverticulum\" as aorta"}}));
+    EXPECT_EQ(finding(p, "aortic_injury").rule, "misidentified") << finding(p, "aortic_injury").why;
+    EXPECT_FALSE(p.passed);
+}
+
+TEST(Unfoolable, TheLastWordCountsAndContradictionsAreShown) {
+    // Called right, then taken back: "no active bleeding from the spleen" is the last word.
+    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                          {{"03:10 end", "03:08 call \"no active bleeding from the spleen, only a laceration\" trauma_leader\n03:10 end"}}));
+    const auto& f = finding(s, "splenic_laceration");
+    EXPECT_EQ(f.rule, "misidentified") << f.why;
+    EXPECT_FALSE(f.contradictions.empty());
+    // A wrong label removed and marked again correctly: the last word is right, nothing is lost.
+    auto fixed = score("motorcyclist",
+                       edited(shippedScript("motorcyclist-expert"),
+                              {{"01:54 mark 98,48,-525 \"splenic laceration with active extravasation\" as spleen",
+                                "01:53.5 mark 98,48,-525 \"liver laceration\" as wrong\n01:53.8 unmark wrong\n"
+                                "01:54 mark 98,48,-525 \"splenic laceration with active extravasation\" as spleen"}}));
+    EXPECT_TRUE(finding(fixed, "splenic_laceration").rule.empty()) << finding(fixed, "splenic_laceration").why;
+}
+
+TEST(Unfoolable, ACorrectLabelInOtherWordsStillCounts) {
+    auto s = score("motorcyclist",
+                   edited(shippedScript("motorcyclist-expert"),
+                          {{"\"splenic laceration with active extravasation\" as spleen",
+                            "\"lacerated spleen, actively bleeding (arterial blush)\" as spleen"},
+                           {"\"pelvic ring fracture, unstable\" as pelvis", "\"fractured pubic rami and sacral ala\" as pelvis"}}));
+    EXPECT_TRUE(finding(s, "splenic_laceration").rule.empty()) << finding(s, "splenic_laceration").why;
+    EXPECT_TRUE(finding(s, "pelvic_ring_fracture").rule.empty()) << finding(s, "pelvic_ring_fracture").why;
+    EXPECT_GE(s.total, 95.0);
+}
+
+// ---------------------------------------------------------------- late Category 1 calls
+TEST(Unfoolable, ACategory1FindingCalledAfterItsDeadlineIsACriticalError) {
+    // The tension pneumothorax, seen on the scout, told only at 04:30 (deadline 02:30).
+    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                          {{"00:15 answer leader_scout \"Right tension pneumothorax with mediastinal shift - decompress now.\"", ""},
+                                           {"00:17 call \"tension pneumothorax, right\" anaesthetist", ""},
+                                           {"00:47 answer drain_question \"Now: tension pneumothorax on the right.\"", ""},
+                                           {"03:10 end", "04:30 call ptx trauma_leader\n04:40 end"}}));
+    const auto& f = finding(s, "tension_pneumothorax");
+    EXPECT_EQ(f.rule, "late_critical") << f.why;
+    EXPECT_TRUE(f.critical);
+    EXPECT_FALSE(s.passed);
+
+    auto o = score("oesophageal-intubation",
+                   edited(shippedScript("oesophageal-intubation-expert"),
+                          {{"00:13 answer anaesthetist_tube \"The tube is in the oesophagus - re-intubate now.\"", ""},
+                           {"00:14 call \"oesophageal intubation\" trauma_leader", ""},
+                           {"00:51 answer leader_etco2 \"No: the tube is behind an empty trachea, in the oesophagus. It's the tube.\"", ""},
+                           {"03:00 end", "02:59 call tube anaesthetist\n03:00 end"}}));
+    EXPECT_EQ(finding(o, "esophageal_intubation").rule, "late_critical") << finding(o, "esophageal_intubation").why;
+    EXPECT_FALSE(o.passed);
+}
+
+TEST(Unfoolable, ACaseMayRelaxTheLateCallRuleForOneFinding) {
+    auto sc = shipped("motorcyclist");
+    for (auto& f : sc.findings)
+        if (f.id == "tension_pneumothorax") f.lateCallCritical = false;
+    auto s = scoreSession(sc, play(sc, edited(shippedScript("motorcyclist-expert"),
+                                              {{"00:15 answer leader_scout \"Right tension pneumothorax with mediastinal shift - decompress now.\"", ""},
+                                               {"00:17 call \"tension pneumothorax, right\" anaesthetist", ""},
+                                               {"00:47 answer drain_question \"Now: tension pneumothorax on the right.\"", ""},
+                                               {"03:10 end", "04:30 call ptx trauma_leader\n04:40 end"}})));
+    const auto& f = finding(s, "tension_pneumothorax");
+    EXPECT_EQ(f.rule, "late") << f.why;
+    EXPECT_FALSE(f.critical);
+}
+
+// ---------------------------------------------------------------- answers and free text
+TEST(Unfoolable, QuickAnswersAreNotOfferedUntilAskedForAndNeverInExamMode) {
+    const auto& sc = shipped("motorcyclist");
+    session::SessionClock clock;
+    session::EventLog log;
+    session::Session s(sc, clock, log);
+    s.advanceTo(1);
+    s.apply(session::OpenSeries{"scout"});
+    s.advanceTo(13);
+    EXPECT_TRUE(s.offeredChoices("leader_scout").empty()) << "just asked: free text first";
+    auto picked = s.apply(session::AnswerInterruption{"leader_scout", "tension", ""});
+    EXPECT_FALSE(picked.accepted);
+    // A free-text answer they cannot make sense of: they still wait, and the choices are offered now.
+    auto vague = s.apply(session::AnswerInterruption{"leader_scout", "", "hmm, let me see"});
+    EXPECT_TRUE(vague.accepted);
+    EXPECT_FALSE(vague.notice.empty());
+    EXPECT_EQ(s.activeInterruptions().size(), 1u);
+    auto offered = s.offeredChoices("leader_scout");
+    ASSERT_EQ(offered.size(), 2u);
+
+    session::SessionOptions exam;
+    exam.exam = true;
+    session::EventLog log2;
+    session::SessionClock clock2;
+    session::Session e(sc, clock2, log2, exam);
+    e.advanceTo(1);
+    e.apply(session::OpenSeries{"scout"});
+    e.advanceTo(200);
+    EXPECT_TRUE(e.offeredChoices("leader_scout").empty()) << "exam mode shows no choices";
+}
+
+TEST(Unfoolable, ChoicesNeverRevealAFindingInARegionNotYetRead) {
+    const auto& sc = shipped("motorcyclist");
+    session::SessionClock clock;
+    session::EventLog log;
+    session::Session s(sc, clock, log);
+    s.advanceTo(40);  // asked at 00:12, repeated at 00:32; the scout was never opened
+    EXPECT_TRUE(s.offeredChoices("leader_scout").empty());
+    s.apply(session::OpenSeries{"scout"});
+    EXPECT_EQ(s.offeredChoices("leader_scout").size(), 2u);
+}
+
+TEST(Unfoolable, APickedChoiceIsNotADetectionOnItsOwn) {
+    // The right-sounding button picked (after they asked again) without ever looking at the chest.
+    auto s = score("motorcyclist", R"(
+00:33 answer leader_scout tension
+01:00 end
+)");
+    // The scout was never opened, so the choice that names the chest is not even offered.
+    EXPECT_FALSE(finding(s, "tension_pneumothorax").calledAt.has_value());
+    auto withScout = score("motorcyclist", R"(
+00:33 series scout
+00:33.01 answer leader_scout tension
+01:00 end
+)");
+    const auto& f = finding(withScout, "tension_pneumothorax");
+    EXPECT_FALSE(f.labelCorrect) << "picked 10 ms after the scout appeared: a guess, not a detection";
+    EXPECT_FALSE(f.calledAt.has_value());
+    EXPECT_EQ(f.unseenNames.size(), 1u);
+    EXPECT_EQ(f.rule, "unnamed") << f.why;
+    EXPECT_TRUE(f.critical);
+}
+
+TEST(Unfoolable, ACorrectCallInTheTraineesOwnWordsCounts) {
+    auto s = score("motorcyclist",
+                   edited(shippedScript("motorcyclist-expert"),
+                          {{"01:16 answer surgeon_bleeding \"Will do - I'll call you as soon as I'm in the abdomen.\"",
+                            "01:16 answer surgeon_bleeding \"Will call you\""},
+                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels and it grows on the portal phase: active bleeding.\"",
+                            "01:17 answer zebra_challenge \"No, active splenic bleeding\""},
+                           {"01:55 call spleen visceral_surgeon", "01:55 call \"Active splenic bleeding, go to theatre\" visceral_surgeon"}}));
+    const auto& f = finding(s, "splenic_laceration");
+    EXPECT_TRUE(f.rule.empty()) << f.why;
+    EXPECT_EQ(f.calledTo, "visceral_surgeon");
+    for (const auto& i : s.interruptions.items)
+        if (i.spec->id == "surgeon_bleeding" || i.spec->id == "zebra_challenge") {
+            EXPECT_TRUE(i.correct) << i.why;
+        }
+}
+
+TEST(Unfoolable, ACallThatNamesNothingIsReportedAtOnce) {
+    const auto& sc = shipped("motorcyclist");
+    session::SessionClock clock;
+    session::EventLog log;
+    session::Session s(sc, clock, log);
+    s.advanceTo(40);
+    auto vague = s.apply(session::CallFinding{"", "something is wrong in the chest", "trauma_leader"});
+    EXPECT_TRUE(vague.accepted);
+    EXPECT_TRUE(vague.linkedFindings.empty());
+    EXPECT_NE(vague.notice.find("not linked"), std::string::npos);
+    auto named = s.apply(session::CallFinding{"", "right tension pneumothorax", "trauma_leader"});
+    EXPECT_EQ(named.linkedFindings, std::vector<std::string>{"tension_pneumothorax"});
+    EXPECT_TRUE(named.notice.empty());
+}
+
+TEST(Unfoolable, NegationsAndWrongAnswersNeverCountAsDetectionOrCall) {
+    // Pedestrian: "no aortic injury, no haematoma" to "the chest is clear, isn't it?" is wrong and tells nothing.
+    auto s = score("pedestrian", edited(shippedScript("pedestrian-expert"),
+                                        {{"01:03 answer leader_allclear \"No - there is an aortic isthmus injury with mediastinal haematoma. Keep her here, call vascular.\"",
+                                          "01:03 answer leader_allclear \"no aortic injury, no haematoma\""},
+                                         {"01:22 mark 26,28,-326 \"aortic isthmus injury with mediastinal haematoma\" as aorta", ""},
+                                         {"01:23 call aorta vascular_surgeon", ""},
+                                         {"01:24 call aorta trauma_leader", ""},
+                                         {"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
+                                          "No aortic injury and a normal liver."}}));
+    const auto& f = finding(s, "aortic_injury");
+    EXPECT_FALSE(f.labelCorrect) << f.why;
+    EXPECT_TRUE(f.critical);
+    for (const auto& i : s.interruptions.items)
+        if (i.spec->id == "leader_allclear") {
+            EXPECT_FALSE(i.correct);
+        }
+    EXPECT_DOUBLE_EQ(s.conclusion.score, 0.0) << s.conclusion.why;
+
+    // Oesophageal intubation: the novice's wrong answer names the haemothorax, but a wrong answer tells nothing.
+    auto o = score("oesophageal-intubation", shippedScript("oesophageal-intubation-novice"));
+    EXPECT_NE(finding(o, "hemothorax").band, 9) << finding(o, "hemothorax").why;
+    EXPECT_FALSE(finding(o, "hemothorax").calledAt.has_value());
+}
+
+TEST(Unfoolable, AShortKeywordLikePelvisNeverCreditsAKeyPoint) {
+    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                          {{"Right tension pneumothorax, active splenic bleeding and an unstable pelvic ring fracture: decompress the chest now, then haemorrhage control.",
+                                            "Pneumothorax, spleen, pelvis."}}));
+    for (const auto& k : s.conclusion.keyPoints) EXPECT_FALSE(k.named) << k.point->label;
+}
+
+// ---------------------------------------------------------------- history and cohort
+TEST(Unfoolable, HistoryAndCohortShowTheRuleThatCostEachFinding) {
+    auto dir = test::scratchDir("unfoolable_history");
+    auto q = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
+    auto scenarioFile = test::sourceDir() / "scenarios" / "motorcyclist.toml";
+    {
+        std::ofstream(dir / "wrong-name.txt")
+            << edited(shippedScript("motorcyclist-expert"),
+                      {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}});
+    }
+    auto play = test::runPolysim("play " + q(scenarioFile) + " --script " + q(dir / "wrong-name.txt") + " --log " +
+                                 q(dir / "run.jsonl") + " --trainee ana");
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    auto db = dir / "results.sqlite";
+    auto scored = test::runPolysim("score " + q(scenarioFile) + " " + q(dir / "run.jsonl") + " --db " + q(db) +
+                                   " --json " + q(dir / "run.json"));
+    EXPECT_EQ(scored.exitCode, 3) << scored.err;
+    auto history = test::runPolysim("history --all --db " + q(db));
+    EXPECT_NE(history.out.find("splenic_laceration: misidentified"), std::string::npos) << history.out;
+    auto cohort = test::runPolysim("cohort " + q(db) + " --html " + q(dir / "cohort.html"));
+    ASSERT_EQ(cohort.exitCode, 0) << cohort.err;
+    auto html = test::readFile(dir / "cohort.html");
+    EXPECT_NE(html.find("Rules that decided"), std::string::npos);
+    EXPECT_NE(html.find("misidentified 1"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- lists of every diagnosis
+TEST(Unfoolable, AMarkLabelListingEveryInjuryOfTheCaseNamesNone) {
+    const std::string all = "\"tension pneumothorax, active splenic bleeding, unstable pelvic ring fracture\"";
+    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                          {{"\"tension pneumothorax, right\" as ptx", all + " as ptx"},
+                                           {"\"splenic laceration with active extravasation\" as spleen", all + " as spleen"},
+                                           {"\"pelvic ring fracture, unstable\" as pelvis", all + " as pelvis"}}));
+    for (const std::string id : {"splenic_laceration", "pelvic_ring_fracture"}) {
+        EXPECT_EQ(finding(s, id).rule, "misidentified") << finding(s, id).why;
+    }
+    EXPECT_FALSE(s.passed);
+}
+
+TEST(Unfoolable, AConclusionListingInjuriesThePatientDoesNotHaveLosesPoints) {
+    auto s = score("pedestrian",
+                   edited(shippedScript("pedestrian-expert"),
+                          {{"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
+                            "Traumatic aortic isthmus injury, a small liver laceration, epidural haematoma, tension "
+                            "pneumothorax, splenic laceration with active extravasation and a femoral shaft fracture."}}));
+    EXPECT_LT(s.conclusion.score, 0.6) << s.conclusion.why;
+    EXPECT_NE(s.conclusion.why.find("does not have"), std::string::npos) << s.conclusion.why;
+}

@@ -1,0 +1,137 @@
+// Free text as trainees type it: a call in their own words counts, "no pneumothorax" does not, a loose synonym
+// ("pneumothorax" for a tension pneumothorax, "pleural effusion" for a haemothorax) earns partial credit at most,
+// and the phrasing corpus (tests/session/phrasing_corpus.tsv) is read with a measured precision and recall.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "session/lexicon.h"
+#include "support/test_env.h"
+
+using namespace polysim;
+using session::Naming;
+
+namespace {
+const scenario::Scenario& shipped(const std::string& name) { return test::shippedScenario(name); }
+const scenario::Finding& finding(const std::string& scenarioName, const std::string& id) {
+    const auto* f = shipped(scenarioName).findFinding(id);
+    if (!f) throw std::runtime_error("no finding " + id + " in " + scenarioName);
+    return *f;
+}
+Naming level(const std::string& scenarioName, const std::string& id, const std::string& text) {
+    return session::nameFinding(text, finding(scenarioName, id)).level;
+}
+std::string name(Naming n) { return std::string(session::namingName(n)); }
+}  // namespace
+
+TEST(Lexicon, NegatedWordsNeverNameAFinding) {
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "no pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "no aortic injury, no haematoma"), Naming::Denied);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "No aortic injury and a normal liver"), Naming::Denied);
+    EXPECT_EQ(level("pedestrian", "liver_laceration_subtle", "No aortic injury and a normal liver"), Naming::Denied);
+    // A "no" that answers the question is not a negation of what follows it.
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "No, active splenic bleeding"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "No - active bleeding from the spleen"), Naming::Full);
+}
+
+TEST(Lexicon, ASynonymWithoutTheEssentialElementEarnsPartialCreditAtMost) {
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "pneumothorax"), Naming::Partial);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "collapsed lung"), Naming::Partial);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "compression fracture of L1"), Naming::Partial);
+    EXPECT_EQ(level("oesophageal-intubation", "rib_fractures", "flail chest"), Naming::Partial);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "mediastinal haematoma"), Naming::Partial);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "pleural effusion"), Naming::Partial);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "splenic laceration"), Naming::Partial);
+    // ... while the same diagnosis with its essential element is a full call.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax"), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "burst fracture of L1"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "splenic laceration with active extravasation"),
+              Naming::Full);
+}
+
+TEST(Lexicon, WordsInAnyOrderStemsPluralsAndSpellingsNameTheFinding) {
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "Active splenic bleeding, go to theatre"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "the spleen is actively bleeding"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "fractures of the pelvis"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "hemothoraces"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "ETT in the esophagus"), Naming::Full);
+}
+
+TEST(Lexicon, AnOrganAloneNeverCreditsAFindingAndNamesAnotherDiagnosisAsOther) {
+    EXPECT_TRUE(session::anatomyOnly("pelvis"));
+    EXPECT_TRUE(session::anatomyOnly("the chest"));
+    EXPECT_FALSE(session::anatomyOnly("pelvic fracture"));
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "pelvis"), Naming::Partial);
+    auto other = session::nameFinding("liver laceration", finding("motorcyclist", "splenic_laceration"));
+    EXPECT_EQ(other.level, Naming::Other);
+    EXPECT_EQ(other.other, "Liver laceration");
+}
+
+TEST(Lexicon, ThePickerOffersTheWholeLexiconNotTheCaseAndNoDifficultyTag) {
+    auto labels = session::markLabelLexicon();
+    EXPECT_GE(labels.size(), 50u);
+    for (const auto& l : labels) EXPECT_EQ(l.find("subtle"), std::string::npos) << l;
+    auto has = [&](const std::string& l) { return std::find(labels.begin(), labels.end(), l) != labels.end(); };
+    EXPECT_TRUE(has("Tension pneumothorax"));
+    EXPECT_TRUE(has("Femoral shaft fracture")) << "injuries that are in no shipped case are offered too";
+    EXPECT_TRUE(has("Splenic cleft (normal variant)")) << "and normal variants and mimics";
+}
+
+// Reads the corpus, prints the confusion of expected against read levels, and holds precision and recall of
+// "counts as a call" (full) to the figures the README quotes.
+TEST(Lexicon, ThePhrasingCorpusIsReadWithHighPrecisionAndRecall) {
+    std::ifstream in(test::sourceDir() / "tests" / "session" / "phrasing_corpus.tsv");
+    ASSERT_TRUE(in) << "phrasing_corpus.tsv";
+    std::string line;
+    int tp = 0, fp = 0, fn = 0, tn = 0, exact = 0, lines = 0;
+    std::map<std::string, int> perFinding, positives, negatives;
+    std::map<std::pair<std::string, std::string>, int> confusion;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::stringstream ss(line);
+        std::string sc, id, expect, text;
+        std::getline(ss, sc, '\t');
+        std::getline(ss, id, '\t');
+        std::getline(ss, expect, '\t');
+        std::getline(ss, text);
+        auto got = name(level(sc, id, text));
+        ++lines;
+        ++perFinding[sc + "/" + id];
+        (expect == "full" ? positives : negatives)[sc + "/" + id]++;
+        ++confusion[{expect, got}];
+        if (got == expect) ++exact;
+        bool want = expect == "full", have = got == "full";
+        if (want && have) {
+            ++tp;
+        } else if (!want && have) {
+            ++fp;
+        } else if (want && !have) {
+            ++fn;
+        } else {
+            ++tn;
+        }
+        EXPECT_TRUE(want == have || (expect != "full" && got != "full"))
+            << sc << " " << id << ": '" << text << "' expected " << expect << ", read " << got;
+        if (expect == "partial") {
+            EXPECT_NE(got, "full") << "'" << text << "' must not be a full call";
+        }
+    }
+    double precision = tp + fp ? double(tp) / (tp + fp) : 0, recall = tp + fn ? double(tp) / (tp + fn) : 0;
+    std::printf("phrasing corpus: %d phrasings, %d calls (full), %d near misses; precision %.3f, recall %.3f; "
+                "level exactly as expected %d of %d\n",
+                lines, tp + fn, fp + tn, precision, recall, exact, lines);
+    for (const auto& [k, n] : confusion) std::printf("  expected %-8s read %-8s %d\n", k.first.c_str(), k.second.c_str(), n);
+    EXPECT_GE(precision, 0.98);
+    EXPECT_GE(recall, 0.95);
+    // At least 20 phrasings, with positives and near misses, for every shipped Category 1 finding.
+    for (const std::string sc : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"})
+        for (const auto& f : shipped(sc).findings) {
+            if (f.acrCategory != 1) continue;
+            std::string key = sc + "/" + f.id;
+            EXPECT_GE(perFinding[key], 20) << key;
+            EXPECT_GE(positives[key], 8) << key;
+            EXPECT_GE(negatives[key], 8) << key;
+        }
+}

@@ -29,6 +29,9 @@ struct FileHeader {
 
 FileHeader readFileHeader(const std::filesystem::path& path);
 
+// CT images are 512 or 1024 pixels a side; microscopy-sized claims come from damaged headers.
+inline constexpr int kMaxImageSide = 8192;
+
 bool transferSyntaxSupported(const std::string& uid);
 bool isJpeg2000(const std::string& uid);
 

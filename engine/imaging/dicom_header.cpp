@@ -169,6 +169,11 @@ bool isJpeg2000(const std::string& uid) {
     return uid == UID_JPEG2000LosslessOnlyTransferSyntax || uid == UID_JPEG2000TransferSyntax;
 }
 
+bool isEncapsulated(const std::string& uid) {
+    return uid != UID_LittleEndianImplicitTransferSyntax && uid != UID_LittleEndianExplicitTransferSyntax &&
+           uid != UID_BigEndianExplicitTransferSyntax && uid != UID_DeflatedExplicitVRLittleEndianTransferSyntax;
+}
+
 bool transferSyntaxSupported(const std::string& uid) {
     static const char* kSupported[] = {
         UID_LittleEndianImplicitTransferSyntax, UID_LittleEndianExplicitTransferSyntax,
@@ -274,6 +279,10 @@ FileHeader readFileHeader(const fs::path& path) {
 
     SliceHeader base;
     base.file = path;
+    if (probe.littleEndian && !isEncapsulated(xfer)) {
+        base.pixelDataOffset = probe.pixelDataOffset;
+        base.pixelDataLength = probe.pixelDataLength;
+    }
     base.sopClassUid = sopClass;
     base.transferSyntaxUid = xfer;
     base.instanceNumber = int(getInt(ds, DCM_InstanceNumber).value_or(0));

@@ -16,6 +16,10 @@
 #include <cstring>
 #include <limits>
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <cerrno>
+
 #include "imaging/dicom_internal.h"
 
 namespace polysim::imaging::detail {
@@ -259,8 +263,39 @@ std::optional<std::string> decodeJpeg2000(const uint8_t* data, std::size_t size,
     return result;
 }
 
+// Native little-endian pixels whose place in the file the scan found: one pread of the frame, no second parse.
+bool readNativeFrame(const SliceHeader& s, int16_t* out) {
+    const std::size_t count = std::size_t(s.rows) * std::size_t(s.columns);
+    const std::size_t bytes = count * std::size_t(s.bitsAllocated / 8);
+    if (s.pixelDataOffset == 0 || s.samplesPerPixel != 1 || bytes == 0 ||
+        (s.bitsAllocated != 8 && s.bitsAllocated != 16 && s.bitsAllocated != 32))
+        return false;
+    const std::uint64_t start = s.pixelDataOffset + std::uint64_t(s.frame) * bytes;
+    if (std::uint64_t(s.frame + 1) * bytes > s.pixelDataLength) fail(s, "pixel data shorter than Rows x Columns x frames");
+    const int fd = ::open(s.file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;  // let the full reader say why
+    thread_local std::vector<uint8_t> buffer;
+    buffer.resize(bytes + 8);
+    std::size_t got = 0;
+    while (got < bytes) {
+        ssize_t r = ::pread(fd, buffer.data() + got, bytes - got, off_t(start + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += std::size_t(r);
+    }
+    ::close(fd);
+    if (got < bytes) fail(s, "file ends inside its pixel data (truncated)");
+    switch (s.bitsAllocated) {
+        case 8: storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out); break;
+        case 16: storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out); break;
+        default: storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out); break;
+    }
+    return true;
+}
+
 void decodeToHu(const SliceHeader& s, int16_t* out) {
     registerCodecsOnce();
+    if (readNativeFrame(s, out)) return;
     DcmFileFormat file;
     OFCondition status = file.loadFile(s.file.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
     if (status.bad()) fail(s, std::string("unreadable DICOM: ") + status.text());

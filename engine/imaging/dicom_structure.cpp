@@ -101,7 +101,8 @@ struct Frame {
 };
 
 // Walks a data set that starts at `pos`; fills maxDepth, and problem when the limit is passed.
-void walkDataSet(Bytes& bytes, std::uint64_t pos, bool implicit, bool little, int limit, FileProbe& probe) {
+void walkDataSet(Bytes& bytes, std::uint64_t pos, bool implicit, bool little, int limit, FileProbe& probe,
+                 bool recordPixels = true) {
     constexpr std::uint64_t kOpen = ~std::uint64_t(0);
     std::vector<Frame> stack{{Frame::Dataset, bytes.size(), implicit}};
     auto push = [&](Frame f) {
@@ -170,6 +171,10 @@ void walkDataSet(Bytes& bytes, std::uint64_t pos, bool implicit, bool little, in
         } else if (sequence) {
             if (!push({Frame::Sequence, pos + length, f.implicit})) return;
         } else {
+            if (group == 0x7FE0 && element == 0x0010 && stack.size() == 1 && recordPixels) {
+                probe.pixelDataOffset = pos;
+                probe.pixelDataLength = length;
+            }
             pos += length;
         }
     }
@@ -235,7 +240,7 @@ void probe(Bytes& bytes, int limit, FileProbe& out) {
             std::vector<uint8_t> plain;
             if (!compressed || !inflateAll(compressed, std::size_t(rest), plain)) return;
             MemoryBytes inflated(plain.data(), plain.size());
-            walkDataSet(inflated, 0, false, true, limit, out);
+            walkDataSet(inflated, 0, false, true, limit, out, false);  // offsets of the inflated stream, not the file
             return;
         }
     } else if (const uint8_t* h = bytes.at(pos, 6)) {
@@ -243,6 +248,7 @@ void probe(Bytes& bytes, int limit, FileProbe& out) {
         implicit = !isVr(h + 4);
         little = !(h[0] == 0 && h[1] != 0);
     }
+    out.littleEndian = little;
     walkDataSet(bytes, pos, implicit, little, limit, out);
 }
 

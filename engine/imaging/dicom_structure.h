@@ -15,6 +15,9 @@ struct FileProbe {
     bool part10 = false;     // 128-byte preamble followed by "DICM"
     int maxDepth = 0;        // deepest nesting of sequences and items seen
     std::string problem;     // non-empty: the file must not be handed to the parser (the reason names it)
+    // The data set's own PixelData when it has a defined length (native pixels): where its value starts, how long.
+    std::uint64_t pixelDataOffset = 0, pixelDataLength = 0;
+    bool littleEndian = true;
 };
 
 // Sequences in real CT nest a few levels (enhanced CT: about 4).

@@ -8,8 +8,6 @@ fixtures="${POLYSIM_FIXTURES_DIR:-$root/../shared/fixtures}"
 mkdir -p "$out"/{dicom,scenario,script,event_log}
 if [ -d "$fixtures/dicom" ]; then
   find "$fixtures/dicom" -type f -name '*.dcm' -size -1024k -exec cp -t "$out/dicom" {} +
-  # Files without an extension (scanner output) are DICOM too.
-  find "$fixtures/dicom/ge-head-tilt" -type f ! -name LICENSE -exec sh -c 'cp "$1" "$2/gehead-$(basename "$1")"' _ {} "$out/dicom" \;
 fi
 cp "$root"/scenarios/*.toml "$out/scenario/"
 cp "$root"/tests/scenario/broken/*.toml "$out/scenario/" 2>/dev/null || true

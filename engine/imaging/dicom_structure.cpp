@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -101,8 +102,10 @@ struct Frame {
 };
 
 // Walks a data set that starts at `pos`; fills maxDepth, and problem when the limit is passed.
+// `looksDicom`: the file has the preamble or a meta header, or starts as a data set does; only then is a value that
+// claims more bytes than the file holds a damaged DICOM file (otherwise it is text or junk, for the parser to name).
 void walkDataSet(Bytes& bytes, std::uint64_t pos, bool implicit, bool little, int limit, FileProbe& probe,
-                 bool recordPixels = true) {
+                 bool looksDicom, bool recordPixels = true) {
     constexpr std::uint64_t kOpen = ~std::uint64_t(0);
     std::vector<Frame> stack{{Frame::Dataset, bytes.size(), implicit}};
     auto push = [&](Frame f) {
@@ -131,6 +134,12 @@ void walkDataSet(Bytes& bytes, std::uint64_t pos, bool implicit, bool little, in
             if (element == 0xE000) {
                 if (f.kind == Frame::Fragments) {
                     if (length == kUndefined) return;
+                    if (pos + length > bytes.size()) {
+                        if (!looksDicom) return;
+                        probe.problem = "unreadable DICOM (truncated or corrupt): a pixel data fragment claims " +
+                                        std::to_string(length) + " bytes past the end of the file";
+                        return;
+                    }
                     pos += length;
                 } else if (!push({Frame::Item, length == kUndefined ? kOpen : pos + length, f.implicit})) {
                     return;
@@ -171,6 +180,16 @@ void walkDataSet(Bytes& bytes, std::uint64_t pos, bool implicit, bool little, in
         } else if (sequence) {
             if (!push({Frame::Sequence, pos + length, f.implicit})) return;
         } else {
+            if (pos + length > bytes.size()) {
+                if (!looksDicom) return;
+                // DCMTK would allocate the claimed length (up to 4 GB) when the value is first asked for.
+                char tag[16];
+                std::snprintf(tag, sizeof tag, "(%04X,%04X)", group, element);
+                probe.problem = std::string("unreadable DICOM (truncated or corrupt): element ") + tag + " claims " +
+                                std::to_string(length) + " bytes but only " +
+                                std::to_string(pos < bytes.size() ? bytes.size() - pos : 0) + " remain in the file";
+                return;
+            }
             if (group == 0x7FE0 && element == 0x0010 && stack.size() == 1 && recordPixels) {
                 probe.pixelDataOffset = pos;
                 probe.pixelDataLength = length;
@@ -240,16 +259,21 @@ void probe(Bytes& bytes, int limit, FileProbe& out) {
             std::vector<uint8_t> plain;
             if (!compressed || !inflateAll(compressed, std::size_t(rest), plain)) return;
             MemoryBytes inflated(plain.data(), plain.size());
-            walkDataSet(inflated, 0, false, true, limit, out, false);  // offsets of the inflated stream, not the file
+            walkDataSet(inflated, 0, false, true, limit, out, true, false);  // offsets of the inflated stream, not the file
             return;
         }
-    } else if (const uint8_t* h = bytes.at(pos, 6)) {
-        // No meta header: guess as the parser does, from the first element.
-        implicit = !isVr(h + 4);
-        little = !(h[0] == 0 && h[1] != 0);
+    }
+    bool looksDicom = out.part10 || hadMeta;
+    if (!hadMeta || syntax.empty()) {
+        if (const uint8_t* h = bytes.at(pos, 6)) {
+            // No meta header: guess as the parser does, from the first element.
+            implicit = !isVr(h + 4);
+            little = !(h[0] == 0 && h[1] != 0);
+            looksDicom = looksDicom || u16(h, little) == 0x0008;
+        }
     }
     out.littleEndian = little;
-    walkDataSet(bytes, pos, implicit, little, limit, out);
+    walkDataSet(bytes, pos, implicit, little, limit, out, looksDicom);
 }
 
 }  // namespace

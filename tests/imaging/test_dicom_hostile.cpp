@@ -96,6 +96,24 @@ TEST(DicomHostile, TenThousandNestedSequencesAreRefusedAndTheFortyGoodSlicesBesi
     EXPECT_EQ(volume->geometry().dims.z, 40);
 }
 
+TEST(DicomHostile, AValueClaimingGigabytesBeyondTheEndOfTheFileIsRefusedBeforeAllocating) {
+    // Found by fuzz_dicom: a 426-byte file whose string element claims 4 GB; DCMTK allocated the claim on first use.
+    const fs::path dir = scratchDir("claims_4gb");
+    const std::string uid = writeStack(dir, 3);
+    std::string bytes = bytesOf(dir / "slice001.dcm");
+    // A private LO element of the data set's first group, claiming (in the long form of UN) 4,294,967,127 bytes.
+    bytes.insert(dataSetStart(bytes), std::string("\x09\x00\x10\x10UN\x00\x00\x57\xff\xff\xff", 12));
+    writeBytes(dir / "slice001.dcm", bytes);
+    ScanReport scan = scanDicom(dir);
+    const SkippedFile* out = skippedEntry(scan, dir / "slice001.dcm");
+    ASSERT_NE(out, nullptr);
+    EXPECT_NE(out->reason.find("claims 4294967127 bytes"), std::string::npos) << out->reason;
+    EXPECT_EQ(loadCtVolume(scan, uid)->geometry().dims.z, 2);
+    const ScanReport corpus = scanDicom(sourceDir() / "tests/fuzz/corpus/dicom/string-value-claims-4gb.dcm");
+    ASSERT_EQ(corpus.skipped.size(), 1u);
+    EXPECT_NE(corpus.skipped[0].reason.find("claims"), std::string::npos) << corpus.skipped[0].reason;
+}
+
 TEST(DicomHostile, ShallowNestingAsRealFilesHaveItIsStillRead) {
     // Five levels, as enhanced CT has: read as before.
     const fs::path dir = scratchDir("shallow_sequences");

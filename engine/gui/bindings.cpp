@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "imaging/window.h"
+#include "scenario/toml_depth.h"
 
 namespace polysim::gui {
 namespace fs = std::filesystem;
@@ -135,7 +136,14 @@ Bindings Bindings::load(const fs::path& file) {
     Bindings b = defaults();
     toml::table root;
     try {
-        root = toml::parse_file(file.string());
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw std::runtime_error(file.string() + ": cannot be read");
+        std::stringstream text;
+        text << in.rdbuf();
+        if (auto deep = scenario::findTomlNestingProblem(text.str()))
+            throw std::runtime_error(file.string() + ":" + std::to_string(deep->line) + ":" +
+                                     std::to_string(deep->column) + ": " + deep->message);
+        root = toml::parse(text.str(), file.string());
     } catch (const toml::parse_error& e) {
         fail(file, e.source(), std::string(e.description()));
     }

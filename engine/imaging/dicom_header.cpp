@@ -13,10 +13,10 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include <cmath>
-#include <fstream>
 #include <mutex>
 
 #include "imaging/dicom_internal.h"
+#include "imaging/dicom_structure.h"
 
 namespace polysim::imaging::detail {
 namespace fs = std::filesystem;
@@ -59,6 +59,25 @@ std::optional<double> getDouble(DcmItem* item, const DcmTagKey& key) {
     double v = 0;
     if (getDoubles(item, key, &v, 1)) return v;
     return std::nullopt;
+}
+
+// Why a numeric attribute that is present cannot be used (not a number, infinite, zero or negative where a size is
+// meant), or empty when it is absent or fine. An absent attribute keeps its default; a broken one is never guessed.
+std::string unusableNumbers(DcmItem* item, const DcmTagKey& key, const char* name, int count, bool positive) {
+    if (!item) return {};
+    DcmElement* element = nullptr;
+    if (item->findAndGetElement(key, element).bad() || !element || element->getLength() == 0) return {};
+    OFString text;
+    element->getOFStringArray(text);
+    for (int i = 0; i < count; ++i) {
+        Float64 v = 0;
+        if (item->findAndGetFloat64(key, v, static_cast<unsigned long>(i)).bad() || !std::isfinite(v) ||
+            (positive && v <= 0))
+            return std::string(name) + " '" + text.c_str() + "' is not " +
+                   (positive ? "a positive finite number" : "a finite number") +
+                   (count > 1 ? " pair" : "") + (positive ? "; its size in mm would be a guess" : "; its HU would be a guess");
+    }
+    return {};
 }
 
 std::optional<long> getInt(DcmItem* item, const DcmTagKey& key) {
@@ -138,13 +157,6 @@ const IdentifyingAttribute kIdentifying[] = {
     {"StudyTime", DCM_StudyTime},
 };
 
-bool startsWithDicmPreamble(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    char buf[132] = {};
-    if (!in.read(buf, sizeof buf)) return false;
-    return buf[128] == 'D' && buf[129] == 'I' && buf[130] == 'C' && buf[131] == 'M';
-}
-
 std::string sopClassName(const std::string& uid) {
     if (uid.empty()) return "no SOP class";
     const char* name = dcmFindNameOfUID(uid.c_str(), nullptr);
@@ -155,6 +167,11 @@ std::string sopClassName(const std::string& uid) {
 
 bool isJpeg2000(const std::string& uid) {
     return uid == UID_JPEG2000LosslessOnlyTransferSyntax || uid == UID_JPEG2000TransferSyntax;
+}
+
+bool isEncapsulated(const std::string& uid) {
+    return uid != UID_LittleEndianImplicitTransferSyntax && uid != UID_LittleEndianExplicitTransferSyntax &&
+           uid != UID_BigEndianExplicitTransferSyntax && uid != UID_DeflatedExplicitVRLittleEndianTransferSyntax;
 }
 
 bool transferSyntaxSupported(const std::string& uid) {
@@ -176,17 +193,16 @@ FileHeader readFileHeader(const fs::path& path) {
     registerCodecsOnce();
     FileHeader h;
     h.path = path;
-    std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec) {
-        h.skipReason = "cannot read file: " + ec.message();
-        return h;
-    }
-    if (size == 0) {
+    const FileProbe probe = probeDicomFile(path);
+    if (probe.size == 0 && probe.problem.empty()) {
         h.skipReason = "empty file";
         return h;
     }
-    const bool part10 = startsWithDicmPreamble(path);
+    if (!probe.problem.empty()) {
+        h.skipReason = probe.problem;
+        return h;
+    }
+    const bool part10 = probe.part10;
     DcmFileFormat file;
     // Values above 4 KB (the pixels) stay on disk until decoding; the structure is still parsed to the end, so a
     // truncated file is caught here rather than half-way through a volume.
@@ -262,6 +278,10 @@ FileHeader readFileHeader(const fs::path& path) {
 
     SliceHeader base;
     base.file = path;
+    if (probe.littleEndian && !isEncapsulated(xfer)) {
+        base.pixelDataOffset = probe.pixelDataOffset;
+        base.pixelDataLength = probe.pixelDataLength;
+    }
     base.sopClassUid = sopClass;
     base.transferSyntaxUid = xfer;
     base.instanceNumber = int(getInt(ds, DCM_InstanceNumber).value_or(0));
@@ -279,13 +299,20 @@ FileHeader readFileHeader(const fs::path& path) {
         h.skipReason = "image without Rows/Columns";
         return h;
     }
+    if (base.rows > kMaxImageSide || base.columns > kMaxImageSide) {
+        // A damaged header would otherwise make the decoder allocate gigabytes before it fails.
+        h.skipReason = "Rows x Columns " + std::to_string(base.rows) + " x " + std::to_string(base.columns) +
+                       " is larger than any CT image (at most " + std::to_string(kMaxImageSide) + " a side)";
+        return h;
+    }
     if (base.bitsAllocated != 8 && base.bitsAllocated != 16 && base.bitsAllocated != 32) {
         h.skipReason = "unsupported BitsAllocated " + std::to_string(base.bitsAllocated);
         return h;
     }
     if (base.bitsStored <= 0 || base.bitsStored > base.bitsAllocated) base.bitsStored = base.bitsAllocated;
 
-    auto readGeometry = [](DcmItem* positionItem, DcmItem* orientationItem, DcmItem* measuresItem,
+    std::string invalid;  // a value present but unusable: the file is skipped, naming it
+    auto readGeometry = [&invalid](DcmItem* positionItem, DcmItem* orientationItem, DcmItem* measuresItem,
                            DcmItem* rescaleItem, SliceHeader& s) {
         double pos[3], iop[6], ps[2];
         if (getDoubles(positionItem, DCM_ImagePositionPatient, pos, 3) &&
@@ -301,9 +328,15 @@ FileHeader readFileHeader(const fs::path& path) {
         }
         if (getDoubles(measuresItem, DCM_PixelSpacing, ps, 2) && ps[0] > 0 && ps[1] > 0)
             s.pixelSpacing = glm::dvec2(ps[1], ps[0]);  // DICOM: row spacing (between rows) first
+        else if (invalid.empty())
+            invalid = unusableNumbers(measuresItem, DCM_PixelSpacing, "PixelSpacing", 2, true);
         if (auto t = getDouble(measuresItem, DCM_SliceThickness)) s.sliceThickness = *t;
         if (auto slope = getDouble(rescaleItem, DCM_RescaleSlope); slope && *slope != 0.0) s.rescaleSlope = *slope;
+        else if (invalid.empty())
+            invalid = unusableNumbers(rescaleItem, DCM_RescaleSlope, "RescaleSlope", 1, false);
         if (auto icpt = getDouble(rescaleItem, DCM_RescaleIntercept)) s.rescaleIntercept = *icpt;
+        else if (invalid.empty())
+            invalid = unusableNumbers(rescaleItem, DCM_RescaleIntercept, "RescaleIntercept", 1, false);
     };
 
     const long frames = getInt(ds, DCM_NumberOfFrames).value_or(1);
@@ -334,6 +367,10 @@ FileHeader readFileHeader(const fs::path& path) {
         SliceHeader s = base;
         readGeometry(ds, ds, ds, ds, s);
         h.images.push_back(std::move(s));
+    }
+    if (!invalid.empty()) {
+        h.images.clear();
+        h.skipReason = invalid;
     }
     return h;
 }

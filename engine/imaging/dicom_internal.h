@@ -31,8 +31,12 @@ struct FileHeader {
 
 FileHeader readFileHeader(const std::filesystem::path& path);
 
+// CT images are 512 or 1024 pixels a side; microscopy-sized claims come from damaged headers.
+inline constexpr int kMaxImageSide = 8192;
+
 bool transferSyntaxSupported(const std::string& uid);
 bool isJpeg2000(const std::string& uid);
+bool isEncapsulated(const std::string& uid);  // compressed: pixel data in fragments
 
 // Decodes one frame to HU into `out` (columns * rows values). Throws DicomLoadError naming the file on failure.
 void decodeToHu(const SliceHeader& slice, int16_t* out);

@@ -67,6 +67,9 @@ struct SliceHeader {
     std::string sopClassUid;
     bool localizer = false;              // ImageType contains LOCALIZER (scout / topogram)
     bool hasPosition = false;            // ImagePositionPatient and ImageOrientationPatient present
+    // Where native (uncompressed) pixel data lies in the file, found while scanning; 0 when unknown or encapsulated.
+    // The decoder then reads a frame with one pread instead of parsing the file again.
+    std::uint64_t pixelDataOffset = 0, pixelDataLength = 0;
 };
 
 struct HuStatistics {

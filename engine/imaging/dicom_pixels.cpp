@@ -16,6 +16,10 @@
 #include <cstring>
 #include <limits>
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <cerrno>
+
 #include "imaging/dicom_internal.h"
 
 namespace polysim::imaging::detail {
@@ -156,6 +160,55 @@ std::vector<uint8_t> encapsulatedFrame(DcmDataset* ds, const SliceHeader& s) {
     return bytes;
 }
 
+bool isJpegFamily(const std::string& uid) {
+    return uid.rfind("1.2.840.10008.1.2.4.5", 0) == 0 || uid.rfind("1.2.840.10008.1.2.4.7", 0) == 0 ||
+           uid.rfind("1.2.840.10008.1.2.4.8", 0) == 0;  // JPEG baseline/extended/lossless, JPEG-LS
+}
+
+// The width and height a JPEG or JPEG-LS stream declares in its frame header (SOFn / SOF55), read before the
+// decoder allocates anything; nothing when the stream has none before its scan.
+std::optional<std::pair<int, int>> jpegFrameSize(const uint8_t* data, std::size_t size) {
+    if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) return std::nullopt;
+    std::size_t pos = 2;
+    while (pos + 4 <= size) {
+        if (data[pos] != 0xFF) return std::nullopt;
+        const uint8_t marker = data[pos + 1];
+        if (marker == 0xFF) {
+            ++pos;
+            continue;
+        }
+        const std::size_t length = std::size_t(data[pos + 2]) << 8 | data[pos + 3];
+        const bool sof = (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) ||
+                         marker == 0xF7;
+        if (sof) {
+            if (pos + 9 > size || length < 7) return std::nullopt;
+            const int height = data[pos + 5] << 8 | data[pos + 6];
+            const int width = data[pos + 7] << 8 | data[pos + 8];
+            return std::make_pair(width, height);
+        }
+        if (marker == 0xDA) return std::nullopt;
+        pos += 2 + length;
+    }
+    return std::nullopt;
+}
+
+// Refuses a JPEG or JPEG-LS frame whose stream declares another size than Rows/Columns.
+void checkJpegFrameSize(DcmElement* element, const SliceHeader& s) {
+    auto* pixel = OFdynamic_cast(DcmPixelData*, element);
+    DcmPixelSequence* sequence = nullptr;
+    E_TransferSyntax xfer = DcmXfer(s.transferSyntaxUid.c_str()).getXfer();
+    if (!pixel || pixel->getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || !sequence) return;
+    DcmPixelItem* item = nullptr;
+    Uint8* data = nullptr;
+    if (sequence->card() < 2 || sequence->getItem(item, 1).bad() || !item || item->getUint8Array(data).bad() || !data)
+        return;
+    auto declared = jpegFrameSize(data, item->getLength());
+    if (declared && declared->second != 0 && (declared->first != s.columns || declared->second != s.rows))
+        fail(s, transferSyntaxName(s.transferSyntaxUid) + " stream is " + std::to_string(declared->first) + "x" +
+                    std::to_string(declared->second) + " but the header says " + std::to_string(s.columns) + "x" +
+                    std::to_string(s.rows) + " (Columns x Rows)");
+}
+
 }  // namespace
 
 std::optional<std::string> decodeJpeg2000(const uint8_t* data, std::size_t size, Jpeg2000Image& image) {
@@ -210,8 +263,39 @@ std::optional<std::string> decodeJpeg2000(const uint8_t* data, std::size_t size,
     return result;
 }
 
+// Native little-endian pixels whose place in the file the scan found: one pread of the frame, no second parse.
+bool readNativeFrame(const SliceHeader& s, int16_t* out) {
+    const std::size_t count = std::size_t(s.rows) * std::size_t(s.columns);
+    const std::size_t bytes = count * std::size_t(s.bitsAllocated / 8);
+    if (s.pixelDataOffset == 0 || s.samplesPerPixel != 1 || bytes == 0 ||
+        (s.bitsAllocated != 8 && s.bitsAllocated != 16 && s.bitsAllocated != 32))
+        return false;
+    const std::uint64_t start = s.pixelDataOffset + std::uint64_t(s.frame) * bytes;
+    if (std::uint64_t(s.frame + 1) * bytes > s.pixelDataLength) fail(s, "pixel data shorter than Rows x Columns x frames");
+    const int fd = ::open(s.file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;  // let the full reader say why
+    thread_local std::vector<uint8_t> buffer;
+    buffer.resize(bytes + 8);
+    std::size_t got = 0;
+    while (got < bytes) {
+        ssize_t r = ::pread(fd, buffer.data() + got, bytes - got, off_t(start + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += std::size_t(r);
+    }
+    ::close(fd);
+    if (got < bytes) fail(s, "file ends inside its pixel data (truncated)");
+    switch (s.bitsAllocated) {
+        case 8: storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out); break;
+        case 16: storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out); break;
+        default: storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out); break;
+    }
+    return true;
+}
+
 void decodeToHu(const SliceHeader& s, int16_t* out) {
     registerCodecsOnce();
+    if (readNativeFrame(s, out)) return;
     DcmFileFormat file;
     OFCondition status = file.loadFile(s.file.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
     if (status.bad()) fail(s, std::string("unreadable DICOM: ") + status.text());
@@ -234,6 +318,7 @@ void decodeToHu(const SliceHeader& s, int16_t* out) {
 
     DcmElement* pixel = nullptr;
     if (ds->findAndGetElement(DCM_PixelData, pixel).bad() || !pixel) fail(s, "no pixel data");
+    if (isJpegFamily(s.transferSyntaxUid)) checkJpegFrameSize(pixel, s);
     Uint32 frameSize = 0;
     if (pixel->getUncompressedFrameSize(ds, frameSize).bad() || frameSize == 0)
         fail(s, "cannot work out the size of a frame from Rows/Columns/BitsAllocated");

@@ -241,6 +241,24 @@ void collectFiles(const fs::path& path, std::vector<fs::path>& files, std::vecto
 // Stacks that differ only in slice thickness and cover separate ranges along the normal (a head CT with 4 mm
 // slices through the posterior fossa and 7 mm above) form one volume with uneven spacing, as dcm2niix stacks them;
 // overlapping ones (two reconstructions of the same range) stay apart.
+bool rangesDisjoint(std::map<StackKey, std::vector<SliceHeader>>& stacks, const std::vector<StackKey>& keys,
+                    const glm::dvec3& n) {
+    std::vector<std::pair<double, double>> ranges;
+    for (const auto& k : keys) {
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (const auto& s : stacks[k]) {
+            double d = glm::dot(s.position, n);
+            lo = std::min(lo, d);
+            hi = std::max(hi, d);
+        }
+        ranges.push_back({lo, hi});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    for (std::size_t i = 1; i < ranges.size(); ++i)
+        if (ranges[i].first <= ranges[i - 1].second + 0.01) return false;
+    return true;
+}
+
 void mergeThicknessParts(std::map<StackKey, std::vector<SliceHeader>>& stacks) {
     std::map<StackKey, std::vector<StackKey>> byGeometry;
     for (const auto& [key, slices] : stacks) {
@@ -253,21 +271,12 @@ void mergeThicknessParts(std::map<StackKey, std::vector<SliceHeader>>& stacks) {
         if (keys.size() < 2) continue;
         const SliceHeader& any = stacks[keys.front()].front();
         const glm::dvec3 n = glm::normalize(glm::cross(any.rowDirection, any.columnDirection));
-        std::vector<std::pair<double, double>> ranges;
-        for (const auto& k : keys) {
-            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-            for (const auto& s : stacks[k]) {
-                double d = glm::dot(s.position, n);
-                lo = std::min(lo, d);
-                hi = std::max(hi, d);
-            }
-            ranges.push_back({lo, hi});
+        if (!rangesDisjoint(stacks, keys, n)) {
+            // Images without SliceThickness (a damaged copy of one slice, say) must not keep the parts that state
+            // theirs apart: they stay a part of their own and the rest is judged without them.
+            std::erase_if(keys, [](const StackKey& k) { return k.thickness == 0; });
+            if (keys.size() < 2 || !rangesDisjoint(stacks, keys, n)) continue;
         }
-        std::sort(ranges.begin(), ranges.end());
-        bool disjoint = true;
-        for (std::size_t i = 1; i < ranges.size(); ++i)
-            if (ranges[i].first <= ranges[i - 1].second + 0.01) disjoint = false;
-        if (!disjoint) continue;
         std::vector<SliceHeader> merged;
         for (const auto& k : keys) {
             auto& part = stacks[k];
@@ -308,6 +317,115 @@ std::string groupedWithoutUidWarning(const FileHeader& h, std::size_t files) {
            (h.studyInstanceUid.empty() ? std::string("") : "study, ") +
            (h.hasSeriesNumber ? "series number " + std::to_string(h.seriesNumber) + ", " : std::string("")) +
            "orientation, matrix, pixel spacing, description and kernel (as dcm2niix does); the id is made from them";
+}
+
+std::string imageName(const SliceHeader& s) {
+    std::string out = s.file.string();
+    if (s.frameCount > 1) out += " (frame " + std::to_string(s.frame + 1) + ")";
+    return out;
+}
+
+// Images whose ImagePositionPatient lies far from the rest of their stack (a damaged header: 30 m off, or 1e308)
+// would stretch the volume over metres of empty space; they are left out, each named in the skipped files.
+// Returns the warning for the series, or empty.
+std::string leaveOutDistantImages(std::vector<SliceHeader>& slices, std::vector<SkippedFile>& skipped) {
+    if (slices.empty() || !slices.front().hasPosition) return {};
+    constexpr double kBeyondAnyScanner = 1e5;  // mm from the scanner's origin
+    std::vector<bool> out(slices.size(), false);
+    std::vector<std::string> reasons(slices.size());
+    auto fmtPos = [](const glm::dvec3& p) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "(%.6g, %.6g, %.6g)", p.x, p.y, p.z);
+        return std::string(buf);
+    };
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+        const glm::dvec3& p = slices[i].position;
+        if (!(std::abs(p.x) < kBeyondAnyScanner && std::abs(p.y) < kBeyondAnyScanner &&
+              std::abs(p.z) < kBeyondAnyScanner)) {
+            out[i] = true;
+            reasons[i] = "ImagePositionPatient " + fmtPos(p) + " mm is not a place inside a scanner; left out of the volume";
+        }
+    }
+    // Sideways: a stack drifts in-plane only as far as its gantry tilt makes it (under 2 mm per mm along the
+    // normal even at 60 degrees); an image far off that line is out.
+    const glm::dvec3 r = slices.front().rowDirection, c = slices.front().columnDirection;
+    const glm::dvec3 n = glm::normalize(glm::cross(r, c));
+    auto median = [](std::vector<double> v) {
+        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+        return v[v.size() / 2];
+    };
+    std::vector<double> along, across1, across2;
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+        if (out[i]) continue;
+        along.push_back(glm::dot(slices[i].position, n));
+        across1.push_back(glm::dot(slices[i].position, r));
+        across2.push_back(glm::dot(slices[i].position, c));
+    }
+    if (along.size() >= 3) {
+        const double d0 = median(along), x0 = median(across1), y0 = median(across2);
+        for (std::size_t i = 0; i < slices.size(); ++i) {
+            if (out[i]) continue;
+            const glm::dvec3& p = slices[i].position;
+            const double sideways = std::hypot(glm::dot(p, r) - x0, glm::dot(p, c) - y0);
+            if (sideways > 300.0 + 2.0 * std::abs(glm::dot(p, n) - d0)) {
+                out[i] = true;
+                reasons[i] = "ImagePositionPatient " + fmtPos(p) + " lies " + fixed(sideways / 1000.0, 1) +
+                             " m sideways of the rest of its series; left out of the volume";
+            }
+        }
+    }
+    // Along the normal: runs of images separated by a jump far larger than the usual gap; the largest run stays.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < slices.size(); ++i)
+        if (!out[i]) order.push_back(i);
+    auto depth = [&](std::size_t i) { return glm::dot(slices[i].position, n); };
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return depth(a) < depth(b); });
+    if (order.size() >= 3) {
+        std::vector<double> steps, real;
+        for (std::size_t k = 1; k < order.size(); ++k) steps.push_back(depth(order[k]) - depth(order[k - 1]));
+        for (double d : steps)
+            if (d > 0.01) real.push_back(d);
+        const double usual = real.empty() ? 0.0 : median(real);
+        const double jump = std::max(200.0, 20.0 * usual);
+        std::vector<std::pair<std::size_t, std::size_t>> runs{{0, 1}};  // [first, end) in `order`
+        for (std::size_t k = 1; k < order.size(); ++k) {
+            if (steps[k - 1] > jump) runs.push_back({k, k});
+            runs.back().second = k + 1;
+        }
+        if (runs.size() > 1) {
+            auto keep = std::max_element(runs.begin(), runs.end(), [](const auto& a, const auto& b) {
+                return a.second - a.first < b.second - b.first;
+            });
+            const double centre = depth(order[(keep->first + keep->second) / 2]);
+            for (const auto& run : runs) {
+                if (&run == &*keep) continue;
+                for (std::size_t k = run.first; k < run.second; ++k) {
+                    out[order[k]] = true;
+                    reasons[order[k]] = "ImagePositionPatient " + fmtPos(slices[order[k]].position) + " lies " +
+                                        fixed(std::abs(depth(order[k]) - centre) / 1000.0, 1) +
+                                        " m along the slice normal from the rest of its series; left out of the volume";
+                }
+            }
+        }
+    }
+    std::vector<SliceHeader> kept;
+    int left = 0;
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+        if (!out[i]) {
+            kept.push_back(std::move(slices[i]));
+            continue;
+        }
+        skipped.push_back({slices[i].file, (slices[i].frameCount > 1 ? imageName(slices[i]) + ": " : "") + reasons[i]});
+        ++left;
+    }
+    if (kept.empty()) {  // nothing sensible to keep: leave the stack as it was, makePlan refuses it with a reason
+        for (int i = 0; i < left; ++i) skipped.pop_back();
+        return {};
+    }
+    slices = std::move(kept);
+    if (left == 0) return {};
+    return std::to_string(left) + " image(s) left out: their position lies far from the rest of the series "
+                                  "(each is listed with the skipped files)";
 }
 
 }  // namespace
@@ -378,6 +496,9 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
             seriesIdentifying.insert(h->identifying.begin(), h->identifying.end());
             if (h->statedGantryTilt) statedTilt = h->statedGantryTilt;
         }
+        std::vector<std::string> leftOut;
+        for (auto& [key, slices] : stacks)
+            if (auto w = leaveOutDistantImages(slices, report.skipped); !w.empty()) leftOut.push_back(w);
         mergeThicknessParts(stacks);
         std::vector<std::pair<StackKey, std::vector<SliceHeader>>> parts(stacks.begin(), stacks.end());
         // The main part: most images, non-localizers first.
@@ -406,6 +527,7 @@ ScanReport scanDicom(const fs::path& path, const ProgressCallback& progress) {
                                             : "split from series " + uid + ": " + r.splitReason);
             if (r.seriesInstanceUid.empty()) r.warnings.push_back(groupedWithoutUidWarning(any, members.size()));
             r.identifyingAttributes.assign(seriesIdentifying.begin(), seriesIdentifying.end());
+            if (p == 0) r.warnings.insert(r.warnings.end(), leftOut.begin(), leftOut.end());
             analyse(r);
             report.series.push_back(std::move(r));
         }

@@ -60,14 +60,21 @@ Plan makePlan(const SeriesReport& series) {
         maxY = std::max(maxY, shift[s].y);
         if (s > 0) minGap = std::min(minGap, plan.distance[s] - plan.distance[s - 1]);
     }
+    // Positions a damaged header put metres away would make a grid of gigabytes (or overflow the conversions
+    // below); the scan leaves such images out, and anything that still spreads this far is refused here.
+    const double span = plan.distance.back();
+    const double widest = std::max({maxX - minX, maxY - minY});
+    if (!(widest < 2.0 * detail::kMaxImageSide) || !std::isfinite(span) || !(minGap > 0))
+        throw DicomLoadError(series.id + " (" + first.file.string() + "...): slice positions spread " +
+                             fmt(span) + " mm along the normal and " + fmt(widest) +
+                             " pixels sideways; they cannot form one volume");
     // Widen the grid so that every shifted slice fits (a tilted stack slides sideways as it climbs).
     const double eps = 1e-3;
     const int i0 = int(std::floor(minX + eps)), j0 = int(std::floor(minY + eps));
     const int i1 = int(std::ceil(maxX - eps)) + first.columns - 1, j1 = int(std::ceil(maxY - eps)) + first.rows - 1;
     // Slice spacing: the smallest gap (so no acquired detail is lost), at most twice the acquired slice count,
     // the same rule as dcm2niix's equalisation; a merely tilted stack keeps its own spacing.
-    const double span = plan.distance.back();
-    int slices = int(std::floor(span / minGap + 0.5)) + 1;
+    int slices = int(std::floor(std::min(span / minGap, 1e9) + 0.5)) + 1;
     slices = std::clamp(slices, 2, int(2 * count));
     const double spacing = span / (slices - 1);
     for (std::size_t s = 0; s < count; ++s) plan.offset.push_back(shift[s] - glm::dvec2(i0, j0));

@@ -568,18 +568,37 @@ private:
         }
     }
 
-    bool inCycle(std::size_t start) const {
-        std::set<std::size_t> visited;
-        std::size_t cur = start;
-        while (true) {
-            const auto& tr = s_.interruptions[cur].trigger;
-            if (tr.type != InterruptionTrigger::Type::InterruptionIgnored) return false;
-            auto it = std::find_if(s_.interruptions.begin(), s_.interruptions.end(),
-                                   [&](const Interruption& x) { return x.id == tr.target; });
-            if (it == s_.interruptions.end()) return false;
-            cur = std::size_t(it - s_.interruptions.begin());
-            if (cur == start) return true;
-            if (!visited.insert(cur).second) return false;  // a cycle not through `start`: reported there
+    // Whether interruption `start` lies on a cycle of 'when_ignored' triggers. Each interruption waits for at most
+    // one other, so the triggers form chains; every chain is walked once, whatever its length.
+    bool inCycle(std::size_t start) {
+        if (onCycle_.empty()) markCycles();
+        return onCycle_[start] != 0;
+    }
+    void markCycles() {
+        const std::size_t n = s_.interruptions.size();
+        std::map<std::string, std::size_t> byId;
+        for (std::size_t i = 0; i < n; ++i) byId.emplace(s_.interruptions[i].id, i);
+        constexpr std::size_t kNone = ~std::size_t(0);
+        std::vector<std::size_t> next(n, kNone);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& tr = s_.interruptions[i].trigger;
+            if (tr.type != InterruptionTrigger::Type::InterruptionIgnored) continue;
+            if (auto it = byId.find(tr.target); it != byId.end()) next[i] = it->second;
+        }
+        onCycle_.assign(n, 0);
+        std::vector<std::size_t> walk(n, kNone);  // which walk first reached each interruption
+        for (std::size_t start = 0; start < n; ++start) {
+            std::size_t cur = start;
+            while (cur != kNone && walk[cur] == kNone) {
+                walk[cur] = start;
+                cur = next[cur];
+            }
+            if (cur == kNone || walk[cur] != start) continue;  // ran out, or into a chain already walked
+            for (std::size_t c = cur;;) {  // `cur` closed a loop in this walk: mark the loop
+                onCycle_[c] = 1;
+                c = next[c];
+                if (c == cur) break;
+            }
         }
     }
 
@@ -605,6 +624,7 @@ private:
     const Locations& locs_;
     const LoadOptions& options_;
     Report& report_;
+    std::vector<char> onCycle_;  // per interruption: on a cycle of when_ignored triggers (filled on first use)
     std::map<std::string, std::shared_ptr<imaging::ScanReport>> scans_;
     std::vector<Box> dicomBoxes_;
 };

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "scenario/read.h"
+#include "scenario/toml_depth.h"
 
 namespace polysim::scenario {
 
@@ -64,6 +65,11 @@ LoadResult parseScenario(std::string_view text, const std::filesystem::path& nam
     LoadResult result;
     detail::Report report;
     report.file = nameForMessages.string();
+    if (auto deep = findTomlNestingProblem(text)) {
+        report.unreadable({report.file, deep->line, deep->column}, deep->message);
+        result.diagnostics = std::move(report.diagnostics);
+        return result;
+    }
     toml::table doc;
     try {
         doc = toml::parse(text, std::string_view(report.file));

@@ -794,7 +794,8 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
 }
 }  // namespace
 
-Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& events) {
+Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& events,
+                   const session::EventPlaces* places) {
     session::checkLogMatchesScenario(events, scenario, "log");
     Score out;
     out.scenarioId = scenario.meta.id;
@@ -805,7 +806,7 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
     auto options = session::optionsFromLog(events.front());
     out.trainee = options.trainee;
     session::Session s(scenario, clock, log, options);
-    auto warnings = s.replay(events);
+    auto warnings = s.replay(events, places);
     out.warnings.insert(out.warnings.end(), warnings.begin(), warnings.end());
     // A log that was cut off (no session_end) is scored up to its last event.
     out.endTime = s.endedAt().value_or(s.now());
@@ -849,7 +850,7 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
 Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::path& path) {
     auto contents = session::readEventLog(path);
     session::checkLogMatchesScenario(contents.events, scenario, path);
-    Score s = scoreSession(scenario, contents.events);
+    Score s = scoreSession(scenario, contents.events, &contents.places);
     s.warnings.insert(s.warnings.begin(), contents.warnings.begin(), contents.warnings.end());
     return s;
 }

@@ -161,7 +161,9 @@ struct Score {
 };
 
 // Scores a log's events (as readEventLog gives them). Throws session::LogError when the log is not of this scenario.
-Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& events);
+// `places` (from readEventLog) lets warnings about an event name its file and line.
+Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& events,
+                   const session::EventPlaces* places = nullptr);
 // Reads and scores a log file; warnings (a damaged last line) go to Score::warnings.
 Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::path& log);
 

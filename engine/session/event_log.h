@@ -66,14 +66,25 @@ private:
     std::vector<std::string> divergences_;
 };
 
+// Where each event of a log came from, so a warning about one event names its file and line.
+struct EventPlaces {
+    std::filesystem::path file;
+    std::vector<int> lines;  // 1-based line of each event
+    // "log.jsonl:12", or "event 5" for events held only in memory.
+    std::string at(std::size_t eventIndex) const;
+};
+
 struct LogContents {
     std::vector<Json> events;
+    EventPlaces places;
     std::vector<std::string> warnings;  // "log.jsonl:57: damaged last line (cut off mid-write), skipped"
     std::uintmax_t validBytes = 0;      // length of the file up to the end of the last good line
     bool missingNewline = false;        // the last good line lacks its newline
 };
 // Reads a log. A damaged last line (a session killed mid-write) is reported in warnings and skipped; a damaged
-// line anywhere else throws LogError naming file and line.
+// line anywhere else throws LogError naming file and line, as do times that go backwards, a log_format this version
+// does not know, and a second session_start of another scenario. Unknown event kinds are warned about and kept.
+// Only a regular file is read (a FIFO or a device is refused at once).
 LogContents readEventLog(const std::filesystem::path& path);
 
 }  // namespace polysim::session

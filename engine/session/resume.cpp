@@ -40,7 +40,7 @@ ResumedSession resumeSession(const scenario::Scenario& scenario, SessionClock& c
     out.log = std::make_unique<EventLog>(path, true);
     out.log->expect(contents.events);
     out.session = std::make_unique<Session>(scenario, clock, *out.log, optionsFromLog(contents.events.front()));
-    auto replayWarnings = out.session->replay(contents.events);
+    auto replayWarnings = out.session->replay(contents.events, &contents.places);
     out.warnings.insert(out.warnings.end(), replayWarnings.begin(), replayWarnings.end());
     for (const auto& d : out.log->divergences()) out.warnings.push_back(path.string() + ": " + d);
     for (const auto& e : contents.events)

@@ -670,7 +670,9 @@ ApplyResult Session::applyAccepted(const Command& command) {
     return result;
 }
 
-std::vector<std::string> Session::replay(const std::vector<Json>& events) {
+std::vector<std::string> Session::replay(const std::vector<Json>& events, const EventPlaces* places) {
+    const EventPlaces inMemory;
+    const EventPlaces& where = places ? *places : inMemory;
     std::vector<std::string> warnings;
     double last = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -681,13 +683,13 @@ std::vector<std::string> Session::replay(const std::vector<Json>& events) {
         std::string why;
         auto command = commandFromJson(e, &why);
         if (!command) {
-            warnings.push_back("event " + std::to_string(i + 1) + ": " + why + "; skipped");
+            warnings.push_back(where.at(i) + ": " + why + "; skipped");
             continue;
         }
         advanceTo(t);
         auto result = apply(*command);
         if (result.accepted == e.contains("refused")) {
-            warnings.push_back("event " + std::to_string(i + 1) + " (" + std::string(commandName(*command)) + " at " +
+            warnings.push_back(where.at(i) + " (" + std::string(commandName(*command)) + " at " +
                                std::to_string(t) + " s): " + (result.accepted ? "accepted now, was refused"
                                                                               : "refused now: " + result.reason));
         }

@@ -128,7 +128,7 @@ public:
 
     // Replays a log's trainee actions at their times (resume, scoring). Scenario events are regenerated, not read.
     // Returns warnings (a refused action that had been accepted, say).
-    std::vector<std::string> replay(const std::vector<Json>& events);
+    std::vector<std::string> replay(const std::vector<Json>& events, const EventPlaces* places = nullptr);
 
     // ---- state ----
     const scenario::Scenario& scenario() const { return scenario_; }

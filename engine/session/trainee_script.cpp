@@ -1,6 +1,8 @@
 // Parser and runner of trainee scripts (format in trainee_script.h).
 #include "session/trainee_script.h"
 
+#include "session/text_file.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -240,11 +242,10 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
 }
 
 TraineeScript loadTraineeScript(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScriptError(file.string() + ": cannot read the trainee script");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parseTraineeScript(buffer.str(), file);
+    // The shipped scripts are tens of kilobytes.
+    auto read = readRegularTextFile(file, std::uintmax_t(64) << 20);
+    if (!read.error.empty()) throw ScriptError(file.string() + ": trainee script " + read.error);
+    return parseTraineeScript(read.text, file);
 }
 
 void ScriptRunner::applyAt(Session& session, SessionClock& clock, double t, const Command& command, int line) {

@@ -66,7 +66,7 @@ Plan makePlan(const SeriesReport& series) {
     const double widest = std::max({maxX - minX, maxY - minY});
     if (!(widest < 2.0 * detail::kMaxImageSide) || !std::isfinite(span) || !(minGap > 0))
         throw DicomLoadError(series.id + " (" + first.file.string() + "...): slice positions spread " +
-                             fmt(span) + " mm along the normal and " + fmt(widest) +
+                             fixed(span, 2) + " mm along the normal and " + fixed(widest, 2) +
                              " pixels sideways; they cannot form one volume");
     // Widen the grid so that every shifted slice fits (a tilted stack slides sideways as it climbs).
     const double eps = 1e-3;

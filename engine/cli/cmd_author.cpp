@@ -1,5 +1,6 @@
 // `polysim author SCENARIO.toml [--out FILE.toml]`: the instructors' authoring screen on a case's images.
-// `--new phantom|DICOM_FOLDER --out FILE.toml` first writes a new case's skeleton (scenario/new_case.h), then opens it.
+// `--new phantom|DICOM_FOLDER --out FILE.toml` first writes a new case's skeleton (scenario/new_case.h), then opens it;
+// `--masks SEG` gives the DICOM folder's segmentation, whose structures then place the regions.
 // --screenshot FILE.png renders it once the images are loaded and exits (for tests and the README).
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "cli/command.h"
 #include "gui/authoring.h"
+#include "imaging/segmentation.h"
 #include "scenario/loader.h"
 #include "scenario/new_case.h"
 #include "scenario/writer.h"
@@ -26,11 +28,11 @@ std::vector<std::string> splitList(const std::string& text) {
 
 int runAuthor(const Args& args) {
     gui::AuthoringOptions o;
-    std::string newFrom, injuries, seed, matrix, sliceMm;
+    std::string newFrom, injuries, seed, matrix, sliceMm, masks, labels;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--out" || a == "--screenshot" || a == "--size" || a == "--new" || a == "--injuries" ||
-            a == "--seed" || a == "--matrix" || a == "--slice-mm") {
+            a == "--seed" || a == "--matrix" || a == "--slice-mm" || a == "--masks" || a == "--labels") {
             if (i + 1 >= args.size()) return usageError(kName, a + " needs a value");
             const std::string& v = args[++i];
             if (a == "--out") o.out = v;
@@ -40,6 +42,8 @@ int runAuthor(const Args& args) {
             else if (a == "--seed") seed = v;
             else if (a == "--matrix") matrix = v;
             else if (a == "--slice-mm") sliceMm = v;
+            else if (a == "--masks") masks = v;
+            else if (a == "--labels") labels = v;
             else if (std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240)
                 return usageError(kName, "--size needs WIDTHxHEIGHT, e.g. 1600x900");
         } else if (a.starts_with("--")) return usageError(kName, "unknown option '" + a + "'");
@@ -47,6 +51,10 @@ int runAuthor(const Args& args) {
         else return usageError(kName, "only one scenario at a time ('" + a + "' is one too many)");
     }
     const bool phantomOnly = !injuries.empty() || !seed.empty() || !matrix.empty() || !sliceMm.empty();
+    const bool dicomOnly = !masks.empty() || !labels.empty();
+    if (dicomOnly && (newFrom.empty() || newFrom == "phantom"))
+        return usageError(kName, "--masks and --labels go with --new DICOM_FOLDER (the segmentation of its CT)");
+    if (!labels.empty() && masks.empty()) return usageError(kName, "--labels names the labels of --masks SEG: give --masks");
     if (newFrom.empty()) {
         if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
         if (o.scenario.empty()) return usageError(kName, "which scenario? (polysim author SCENARIO.toml)");
@@ -76,7 +84,13 @@ int runAuthor(const Args& args) {
         made = scenario::newPhantomCase(o.out, po);
     } else {
         if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
-        made = scenario::newDicomCase(newFrom, o.out);
+        scenario::NewDicomCaseOptions dicom;
+        if (!masks.empty()) {
+            std::optional<std::map<int, std::string>> names;
+            if (!labels.empty()) names = imaging::readLabelNames(labels);
+            dicom.segmentation = imaging::readSegmentation(masks, names);
+        }
+        made = scenario::newDicomCase(newFrom, o.out, dicom);
     }
     std::string error;
     if (!scenario::saveScenario(made.scenario, o.out, &error)) throw std::runtime_error(error);
@@ -99,7 +113,9 @@ POLYSIM_REGISTER_COMMAND(
      "polysim author SCENARIO.toml [--out FILE.toml] [--screenshot FILE.png] [--size WxH]\n"
      "       polysim author --new phantom [--injuries ID,ID,...] [--seed N] [--matrix N] [--slice-mm MM] --out "
      "FILE.toml [...]\n"
-     "       polysim author --new DICOM_FOLDER --out FILE.toml [...]\n"
+     "       polysim author --new DICOM_FOLDER [--masks SEG [--labels labels.csv]] --out FILE.toml [...]\n"
+     "  SEG: the CT's segmentation, as for 'polysim import segmented' (a multilabel NIfTI with TotalSegmentator\n"
+     "  names or labels.csv, or a folder of one mask per structure); its structures then place the regions.\n"
      "  Ctrl+S saves; closing the window or Ctrl+Q with unsaved changes asks first; Escape cancels a drag.",
      runAuthor});
 }  // namespace polysim::cli

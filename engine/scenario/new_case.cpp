@@ -420,7 +420,8 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
     char range[96];
     std::snprintf(range, sizeof range, "%.0f to %.0f mm", zLo, zHi);
     if (!detected.empty())
-        out.notes.push_back(std::string("Regions and series kinds come from the images (z ") + range +
+        out.notes.push_back(std::string("Regions and series kinds come from the images") +
+                            (maskHits ? " and the segmentation's structures" : "") + " (z " + range +
                             "): each region spans the landmarks that bound it, and regions the images do not hold are "
                             "left out; check them on the coronal view (Regions tab).");
     else

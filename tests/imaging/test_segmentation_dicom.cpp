@@ -98,3 +98,25 @@ TEST(SegmentationOnDicom, AuthorNewRefusesAMaskOffTheSeriesNamingIt) {
     EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
     EXPECT_NE(r.err.find("--masks and --labels go with --new DICOM_FOLDER"), std::string::npos) << r.err;
 }
+
+// `landmarks --masks`: the example's own mask gives the landmarks it has and the output says where they came from; a
+// mask beside the series is a clear error naming it.
+TEST(SegmentationOnDicom, LandmarksWithTheMaskSayWhereTheyCameFrom) {
+    const std::string ct = "'" + (tsDir() / "example_ct_dicom").string() + "'";
+    auto r = test::runPolysim("landmarks " + ct + " --masks '" + (tsDir() / "example_seg_dicom.nii.gz").string() +
+                              "' --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("\"source\": \"segmentation and images\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"id\": \"spine\""), std::string::npos) << r.out;
+    const fs::path dir = test::scratchDir("seg_dicom_landmarks_off");
+    auto seg = imaging::readSegmentation(tsDir() / "example_seg_dicom.nii.gz");
+    seg.geometry.origin.x += 600;
+    imaging::writeNiftiLabels(seg, dir / "beside_seg.nii.gz");
+    r = test::runPolysim("landmarks " + ct + " --masks '" + (dir / "beside_seg.nii.gz").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.out;
+    EXPECT_NE(r.err.find("beside_seg.nii.gz"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("does not overlap"), std::string::npos) << r.err;
+    r = test::runPolysim("landmarks " + ct);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("(landmarks from the images)"), std::string::npos) << r.out;
+}

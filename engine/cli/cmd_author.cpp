@@ -1,5 +1,6 @@
 // `polysim author SCENARIO.toml [--out FILE.toml]`: the instructors' authoring screen on a case's images.
-// `--new phantom|DICOM_FOLDER --out FILE.toml` first writes a new case's skeleton (scenario/new_case.h), then opens it.
+// `--new phantom|DICOM_FOLDER --out FILE.toml` first writes a new case's skeleton (scenario/new_case.h), then opens it;
+// `--masks SEG` gives the DICOM folder's segmentation, whose structures then place the regions.
 // --screenshot FILE.png renders it once the images are loaded and exits (for tests and the README).
 #include <filesystem>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/command.h"
 #include "gui/authoring.h"
+#include "imaging/segmentation.h"
 #include "scenario/loader.h"
 #include "scenario/new_case.h"
 #include "scenario/writer.h"
@@ -26,7 +28,7 @@ std::vector<std::string> splitList(const std::string& text) {
 
 int runAuthor(const Args& args) {
     gui::AuthoringOptions o;
-    std::string scenario, out, screenshot, newFrom, injuries, seed, matrix, sliceMm;
+    std::string scenario, out, screenshot, newFrom, injuries, seed, matrix, sliceMm, masks, labels;
     ArgReader in{std::string(kName)};
     in.value("--out", out, "--out needs a file")
         .value("--screenshot", screenshot, "--screenshot needs a file")
@@ -36,11 +38,17 @@ int runAuthor(const Args& args) {
         .value("--seed", seed, "--seed needs a number")
         .value("--matrix", matrix, "--matrix needs a number")
         .value("--slice-mm", sliceMm, "--slice-mm needs a number")
+        .value("--masks", masks, "--masks needs a segmentation (a NIfTI file or a folder of masks)")
+        .value("--labels", labels, "--labels needs a labels.csv")
         .positional(scenario)
         .tooMany("only one scenario at a time ('ARG' is one too many)");
     if (auto status = in.read(args)) return *status;
     o.scenario = scenario, o.out = out, o.screenshot = screenshot;
     const bool phantomOnly = !injuries.empty() || !seed.empty() || !matrix.empty() || !sliceMm.empty();
+    const bool dicomOnly = !masks.empty() || !labels.empty();
+    if (dicomOnly && (newFrom.empty() || newFrom == "phantom"))
+        return usageError(kName, "--masks and --labels go with --new DICOM_FOLDER (the segmentation of its CT)");
+    if (!labels.empty() && masks.empty()) return usageError(kName, "--labels names the labels of --masks SEG: give --masks");
     if (newFrom.empty()) {
         if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
         if (o.scenario.empty()) return usageError(kName, "which scenario? (polysim author SCENARIO.toml)");
@@ -70,7 +78,13 @@ int runAuthor(const Args& args) {
         made = scenario::newPhantomCase(o.out, po);
     } else {
         if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
-        made = scenario::newDicomCase(newFrom, o.out);
+        scenario::NewDicomCaseOptions dicom;
+        if (!masks.empty()) {
+            std::optional<std::map<int, std::string>> names;
+            if (!labels.empty()) names = imaging::readLabelNames(labels);
+            dicom.segmentation = imaging::readSegmentation(masks, names);
+        }
+        made = scenario::newDicomCase(newFrom, o.out, dicom);
     }
     std::string error;
     if (!scenario::saveScenario(made.scenario, o.out, &error)) throw std::runtime_error(error);
@@ -93,7 +107,9 @@ POLYSIM_REGISTER_COMMAND(
      "polysim author SCENARIO.toml [--out FILE.toml] [--screenshot FILE.png] [--size WxH]\n"
      "       polysim author --new phantom [--injuries ID,ID,...] [--seed N] [--matrix N] [--slice-mm MM] --out "
      "FILE.toml [...]\n"
-     "       polysim author --new DICOM_FOLDER --out FILE.toml [...]\n"
+     "       polysim author --new DICOM_FOLDER [--masks SEG [--labels labels.csv]] --out FILE.toml [...]\n"
+     "  SEG: the CT's segmentation, as for 'polysim import segmented' (a multilabel NIfTI with TotalSegmentator\n"
+     "  names or labels.csv, or a folder of one mask per structure); its structures then place the regions.\n"
      "  Ctrl+S saves; closing the window or Ctrl+Q with unsaved changes asks first; Escape cancels a drag.",
      runAuthor});
 }  // namespace polysim::cli

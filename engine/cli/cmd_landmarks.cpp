@@ -1,5 +1,5 @@
-// `polysim landmarks PATH [--series ID] [--json]`: the body landmarks, the contrast phase and the reading-order
-// regions found in a CT series (or the phantom), as `author --new` would use them.
+// `polysim landmarks PATH [--series ID] [--masks SEG [--labels CSV]] [--json]`: the body landmarks, the contrast phase
+// and the reading-order regions found in a CT series (or the phantom), as `author --new` would use them.
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "imaging/body_landmarks.h"
 #include "imaging/dicom_loader.h"
+#include "imaging/segmentation.h"
 #include "phantom/phantom.h"
 #include "scenario/image_regions.h"
 
@@ -21,15 +22,18 @@ json interval(const std::optional<imaging::ZInterval>& z) {
 json value(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 int run(const Args& args) {
-    std::string path, series;
+    std::string path, series, masks, labels;
     bool asJson = false;
     ArgReader in("landmarks");
     in.value("--series", series, "--series needs a series id or SeriesInstanceUID")
+        .value("--masks", masks, "--masks needs a NIfTI label map or a folder of masks")
+        .value("--labels", labels, "--labels needs a labels.csv")
         .flag("--json", asJson)
         .positional(path)
         .tooMany("more than one PATH given");
     if (auto status = in.read(args)) return *status;
     if (path.empty()) return usageError("landmarks", "missing PATH (a DICOM folder or file, or 'phantom[:KIND]')");
+    if (!labels.empty() && masks.empty()) return usageError("landmarks", "--labels names the labels of --masks SEG");
     try {
         std::shared_ptr<const imaging::Volume> volume;
         if (path == "phantom" || path.rfind("phantom:", 0) == 0) {
@@ -44,7 +48,16 @@ int run(const Args& args) {
         } else {
             volume = imaging::loadCtVolume(path, series);
         }
-        const auto L = imaging::findLandmarks(*volume);
+        // With a segmentation, as author --new --masks: its structures first, the images for what it lacks.
+        imaging::BodyLandmarks L = imaging::findLandmarks(*volume);
+        if (!masks.empty()) {
+            std::optional<std::map<int, std::string>> names;
+            if (!labels.empty()) names = imaging::readLabelNames(labels);
+            auto placed = imaging::placeOnGeometry(imaging::readSegmentation(masks, names), volume->geometry());
+            L = imaging::combineLandmarks(
+                imaging::findLandmarks(imaging::StructureLabels{placed.geometry, std::move(placed.labels), placed.names}),
+                L);
+        }
         const auto contrast = imaging::estimateContrastPhase(*volume, L);
         std::vector<std::string> why;
         const auto regions = scenario::regionsFromLandmarks(L, &why);
@@ -52,6 +65,7 @@ int run(const Args& args) {
         if (asJson) {
             json j;
             j["input"] = path;
+            j["source"] = L.source;
             j["volume"] = interval(L.volume);
             j["body"] = interval(L.body);
             j["cranium"] = interval(L.cranium);
@@ -91,7 +105,8 @@ int run(const Args& args) {
             if (v) std::cout << *v << " mm\n";
             else std::cout << "not in the images\n";
         };
-        std::cout << path << ": z " << L.volume.fromMm << " to " << L.volume.toMm << " mm\n";
+        std::cout << path << ": z " << L.volume.fromMm << " to " << L.volume.toMm << " mm (landmarks from the "
+                  << L.source << ")\n";
         line("body             ", L.body);
         line("cranial cavity   ", L.cranium);
         at("skull base       ", L.skullBase);
@@ -117,9 +132,11 @@ int run(const Args& args) {
 }
 }  // namespace
 POLYSIM_REGISTER_COMMAND({"landmarks", "find body landmarks, contrast phase and reading-order regions in a CT series",
-                          "polysim landmarks PATH [--series ID] [--json]\n"
+                          "polysim landmarks PATH [--series ID] [--masks SEG [--labels labels.csv]] [--json]\n"
                           "  PATH: a DICOM folder or file, or phantom[:noncontrast|arterial|portal|head] (256 matrix, "
                           "2 mm)\n"
+                          "  SEG: the CT's segmentation (as for 'polysim import segmented'); its structures give the "
+                          "landmarks they can, the images the rest\n"
                           "  Prints the z (LPS mm) of the lungs, diaphragm domes, cranial cavity and skull base, "
                           "spine, iliac crests, femoral heads, pubic symphysis and thighs, the contrast phase from "
                           "the aorta and liver HU, and each region's limits as 'polysim author --new' sets them.",

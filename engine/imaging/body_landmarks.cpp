@@ -608,11 +608,18 @@ BodyLandmarks findLandmarks(const StructureLabels& labels) {
         auto [it, inserted] = extent.try_emplace(id, ZInterval{z, z});
         if (!inserted) it->second = {std::min(it->second.fromMm, z), std::max(it->second.toMm, z)};
     }
+    // Vertebrae as datasets name them ("C2", "T12", "L1") read as TotalSegmentator's ("vertebrae_C2").
+    std::map<int, std::string> names;
+    for (const auto& [id, n] : labels.names) {
+        const bool vertebra = n.size() >= 2 && n.size() <= 3 && (n[0] == 'C' || n[0] == 'T' || n[0] == 'L') &&
+                              std::all_of(n.begin() + 1, n.end(), [](char c) { return c >= '0' && c <= '9'; });
+        names[id] = vertebra ? "vertebrae_" + n : n;
+    }
     auto join = [&](const std::function<bool(const std::string&)>& match) -> std::optional<ZInterval> {
         std::optional<ZInterval> out;
         for (const auto& [id, z] : extent) {
-            auto name = labels.names.find(id);
-            if (name == labels.names.end() || !match(name->second)) continue;
+            auto name = names.find(id);
+            if (name == names.end() || !match(name->second)) continue;
             out = out ? ZInterval{std::min(out->fromMm, z.fromMm), std::max(out->toMm, z.toMm)} : z;
         }
         return out;
@@ -620,8 +627,7 @@ BodyLandmarks findLandmarks(const StructureLabels& labels) {
     auto starts = [](const char* prefix) { return [prefix](const std::string& n) { return n.rfind(prefix, 0) == 0; }; };
     auto is = [](const char* name) { return [name](const std::string& n) { return n == name; }; };
     for (const auto& [id, z] : extent) {
-        auto name = labels.names.find(id);
-        if (name == labels.names.end()) continue;
+        if (!names.count(id)) continue;
         L.body = L.body ? ZInterval{std::min(L.body->fromMm, z.fromMm), std::max(L.body->toMm, z.toMm)} : z;
     }
     L.lungs = join(starts("lung"));
@@ -645,6 +651,34 @@ BodyLandmarks findLandmarks(const StructureLabels& labels) {
             L.thighs = ZInterval{std::max(r->fromMm, l->fromMm), *L.pelvisBottom};
     }
     L.notes.push_back("landmarks from the segmentation's structures");
+    return L;
+}
+
+BodyLandmarks combineLandmarks(const BodyLandmarks& fromSegmentation, const BodyLandmarks& fromImages) {
+    BodyLandmarks L = fromSegmentation;
+    auto fill = [](auto& mine, const auto& other) {
+        if (!mine) mine = other;
+    };
+    L.body = fromImages.body ? fromImages.body : fromSegmentation.body;  // the images show the whole body
+    fill(L.cranium, fromImages.cranium);
+    fill(L.skullBase, fromImages.skullBase);
+    fill(L.vertex, fromImages.vertex);
+    if (L.spine && fromImages.spine)
+        L.spine = ZInterval{std::min(L.spine->fromMm, fromImages.spine->fromMm),
+                            std::max(L.spine->toMm, fromImages.spine->toMm)};
+    fill(L.spine, fromImages.spine);
+    fill(L.cervicalSpine, fromImages.cervicalSpine);
+    fill(L.lungs, fromImages.lungs);
+    fill(L.carina, fromImages.carina);
+    fill(L.diaphragmDomeRight, fromImages.diaphragmDomeRight);
+    fill(L.diaphragmDomeLeft, fromImages.diaphragmDomeLeft);
+    fill(L.iliacCrests, fromImages.iliacCrests);
+    fill(L.femoralHeads, fromImages.femoralHeads);
+    fill(L.pubicSymphysis, fromImages.pubicSymphysis);
+    fill(L.pelvisBottom, fromImages.pelvisBottom);
+    fill(L.thighs, fromImages.thighs);
+    L.source = "segmentation and images";
+    L.notes.push_back("landmarks the segmentation lacks from the images");
     return L;
 }
 

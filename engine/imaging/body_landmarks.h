@@ -50,7 +50,8 @@ BodyLandmarks findLandmarks(const Volume& volume);
 
 // A segmentation on the CT's grid: one label per voxel (0 = background; same order as Volume's voxels) and the name
 // of each label. Names follow TotalSegmentator's "total" task ("lung_upper_lobe_left", "liver", "spleen", "brain",
-// "skull", "vertebrae_C3", "sacrum", "hip_left", "femur_right", ...); unknown names are ignored.
+// "skull", "vertebrae_C3", "sacrum", "hip_left", "femur_right", ...), vertebrae also as datasets name them ("C3",
+// "T12", "L1"); unknown names are ignored.
 struct StructureLabels {
     VolumeGeometry geometry;
     std::vector<std::uint16_t> voxels;
@@ -60,6 +61,10 @@ struct StructureLabels {
 // The same landmarks read from a segmentation (more exact where it has the structures). Throws std::invalid_argument
 // when the label array does not match the geometry.
 BodyLandmarks findLandmarks(const StructureLabels& labels);
+
+// A partial segmentation (a dataset's organ or vertebra masks) completed by the landmarks found in the images: each
+// landmark from the segmentation where it has the structures, else from the images; the spine spans both.
+BodyLandmarks combineLandmarks(const BodyLandmarks& fromSegmentation, const BodyLandmarks& fromImages);
 
 // What the contrast medium shows: no enhancement, arterial (bright aorta, liver barely enhanced) or portal venous.
 enum class ContrastPhase { Unknown, NonContrast, Arterial, PortalVenous };

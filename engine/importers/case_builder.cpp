@@ -19,29 +19,6 @@ using scenario::Region;
 namespace {
 double round1(double v) { return std::round(v * 10.0) / 10.0; }
 
-bool startsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
-
-// Which structures of a segmentation tell where each region lies.
-bool inRegion(std::string_view region, const std::string& name) {
-    if (region == "head") return name == "brain" || name == "skull";
-    if (region == "airway") return name == "trachea" || name == "thyroid_gland" || startsWith(name, "vertebrae_C");
-    if (region == "chest_lungs") return startsWith(name, "lung_");
-    if (region == "chest_mediastinum")
-        return name == "heart" || name == "esophagus" || name == "pulmonary_vein" || name == "superior_vena_cava" ||
-               name == "atrial_appendage_left";
-    if (region == "abdomen_pelvis")
-        return name == "liver" || name == "spleen" || startsWith(name, "kidney") || name == "stomach" ||
-               name == "pancreas" || name == "gallbladder" || name == "small_bowel" || name == "duodenum" ||
-               name == "colon" || name == "bowel" || name == "urinary_bladder" || name == "prostate" ||
-               startsWith(name, "hip_") || name == "sacrum" || startsWith(name, "adrenal");
-    if (region == "spine")
-        return startsWith(name, "vertebrae_") || name == "sacrum" || name == "spinal_cord" ||
-               (name.size() <= 3 && (name[0] == 'C' || name[0] == 'T' || name[0] == 'L'));
-    if (region == "extremities")
-        return startsWith(name, "femur") || startsWith(name, "humerus") || startsWith(name, "gluteus");
-    return false;
-}
-
 struct RoleQuestion {
     std::string_view role, name, text, escalation;
     std::string_view falseReassurance;  // the plausible wrong answer beside "nothing acute"
@@ -88,51 +65,12 @@ std::string inSentence(std::string label) {
     return label;
 }
 
-std::vector<Region> regionsFromSegmentation(const imaging::LabelMap& map, double zLo, double zHi) {
-    const auto extents = imaging::structureExtents(map);
-    std::vector<Region> out;
-    for (const auto& id : scenario::defaultReadingOrder()) {
-        if (id == "scout") continue;
-        double lo = 1e300, hi = -1e300;
-        for (const auto& [label, e] : extents) {
-            if (e.voxels < 20 || !inRegion(id, map.nameOf(label))) continue;
-            lo = std::min(lo, e.lo.z);
-            hi = std::max(hi, e.hi.z);
-        }
-        if (lo > hi) continue;
-        lo = std::max(lo, zLo);
-        hi = std::min(hi, zHi);
-        if (hi - lo < 1.0) continue;
-        Region r = *scenario::defaultRegionTemplate(id);
-        r.zFromMm = round1(lo);
-        r.zToMm = round1(hi);
-        out.push_back(r);
-    }
-    return out;
-}
-
-std::optional<std::string> phaseFromSegmentation(const imaging::Volume& ct, const imaging::LabelMap& map) {
-    const auto aorta = map.labelOf("aorta");
-    const auto portal = map.labelOf("portal_vein_and_splenic_vein");
-    if (!aorta || !portal || map.labels.size() != ct.voxels().size()) return std::nullopt;
-    double sum[2] = {0, 0};
-    std::size_t n[2] = {0, 0};
-    auto v = ct.voxels();
-    for (std::size_t i = 0; i < map.labels.size(); ++i) {
-        if (map.labels[i] == *aorta) sum[0] += v[i], ++n[0];
-        else if (map.labels[i] == *portal) sum[1] += v[i], ++n[1];
-    }
-    if (n[0] < 50 || n[1] < 50) return std::nullopt;
-    const double a = sum[0] / double(n[0]), p = sum[1] / double(n[1]);
-    if (a < 100 && p < 100) return "noncontrast";
-    if (a > 200 && a - p > 80) return "arterial";
-    return "portal";
-}
-
 ImportedCase buildCase(const CaseRequest& req) {
     scenario::NewCase made;
     try {
-        made = scenario::newDicomCase(req.dicomFolder, req.outFile);
+        scenario::NewDicomCaseOptions options;
+        options.segmentation = req.segmentation;
+        made = scenario::newDicomCase(req.dicomFolder, req.outFile, options);
     } catch (const scenario::NewCaseError& e) {
         throw ImportError(e.what());
     }
@@ -166,19 +104,9 @@ ImportedCase buildCase(const CaseRequest& req) {
         }
     }
 
-    // z range of the images: the regions newDicomCase spread over it give it.
-    double zLo = 1e300, zHi = -1e300;
-    for (const auto& r : s.regions) zLo = std::min(zLo, r.zFromMm), zHi = std::max(zHi, r.zToMm);
-    if (req.segmentation) {
-        auto regions = regionsFromSegmentation(*req.segmentation, zLo, zHi);
-        if (!regions.empty()) {
-            for (const auto& r : s.regions)
-                if (r.id == "scout") regions.insert(regions.begin(), r);
-            s.regions = regions;
-            out.notes.push_back("Region limits come from the segmentation's structures (" +
-                                std::to_string(s.regions.size()) + " regions); regions it does not show are left out.");
-        }
-    }
+    // Regions and their z limits come from the landmarks (from the segmentation's structures when there is one);
+    // findings are kept inside what the images cover.
+    const double zLo = made.zFromMm, zHi = made.zToMm;
 
     std::set<std::string> roles;
     for (const auto& t : req.injuries) {

@@ -49,7 +49,7 @@ struct CaseRequest {
     std::vector<InjuryTruth> injuries;
     std::optional<std::string> seriesKind;          // the body series' kind when known (arterial, portal ...)
     std::map<std::string, std::string> seriesKindByUid;  // per SeriesInstanceUID, before seriesKind
-    std::optional<imaging::LabelMap> segmentation;  // on the main series' grid, for region limits
+    std::optional<imaging::LabelMap> segmentation;  // for the landmarks (region limits) of the series it lies on
     std::vector<std::string> notes;                 // what the importer wants the author to know
 };
 
@@ -64,17 +64,6 @@ ImportedCase buildCase(const CaseRequest& request);
 // Writes the case to request.outFile and checks it with the scenario loader; throws ImportError (with the
 // diagnostics) if the written file has errors, which would be a fault of the importer.
 void writeCase(const ImportedCase& imported);
-
-// Region z limits from a segmentation's structures (TotalSegmentator or dataset names): head from brain and skull,
-// chest from the lungs, abdomen from the abdominal organs to the pelvis, spine from the vertebrae. Regions whose
-// structures are not in the map are left out; the ranges are clipped to [zLo, zHi]. A stand-in until the imaging
-// part detects regions from the images themselves.
-std::vector<scenario::Region> regionsFromSegmentation(const imaging::LabelMap& map, double zLo, double zHi);
-
-// The contrast phase from the mean HU of the aorta and the portal vein where the segmentation has both:
-// "arterial" when the aorta is far brighter than the portal vein, "portal" when both are enhanced alike,
-// "noncontrast" when neither is. nullopt when the map lacks the vessels.
-std::optional<std::string> phaseFromSegmentation(const imaging::Volume& ct, const imaging::LabelMap& map);
 
 // "a, b and c"
 std::string listInWords(const std::vector<std::string>& items);

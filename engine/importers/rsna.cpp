@@ -222,7 +222,8 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
                 incomplete.insert(meta.cell(r, "series_id"));
         }
     } else {
-        notes.push_back("No train_series_meta.csv: series kinds are guessed, not read from the aortic HU.");
+        notes.push_back("No train_series_meta.csv: series kinds come from the images (aorta and liver), not from "
+                        "the dataset's aortic HU.");
     }
 
     const fs::path study = root / "train_images" / patientId;
@@ -395,7 +396,6 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
     for (const auto& [sid, s] : bySeriesId)
         if (auto it = aorticHu.find(sid); it != aorticHu.end())
             req.seriesKindByUid[s->seriesInstanceUid] = it->second >= 250 ? "arterial" : "portal";
-    if (aorticHu.empty()) req.seriesKind = "portal";
     req.segmentation = seg;
     req.notes = notes;
     if (injuries.empty()) req.notes.push_back("The patient has no injury in train.csv: the case is a normal study.");

@@ -2,11 +2,13 @@
 // series and a case with the ground truth.
 #include <algorithm>
 
+#include "imaging/body_landmarks.h"
 #include "imaging/dicom_loader.h"
 #include "imaging/segmentation.h"
 #include "importers/derived_series.h"
 #include "importers/importers.h"
 #include "importers/injury_insertion.h"
+#include "scenario/image_regions.h"
 
 namespace polysim::importers {
 namespace fs = std::filesystem;
@@ -65,12 +67,20 @@ ImportedCase importSegmented(const SegmentedImport& r) {
     std::vector<std::string> notes;
     if (r.phase) {
         io.phase = *r.phase;
-    } else if (auto p = phaseFromSegmentation(*ct, seg)) {
-        io.phase = *p;
-        notes.push_back("Contrast phase '" + io.phase + "' from the HU of the aorta and the portal vein in the masks.");
     } else {
-        notes.push_back("The masks have no aorta and portal vein to tell the phase: taken as portal venous "
-                        "(--phase to say otherwise).");
+        // The phase as for any CT (imaging/body_landmarks.h), with the landmarks read from the masks.
+        const auto landmarks = imaging::combineLandmarks(
+            imaging::findLandmarks(imaging::StructureLabels{seg.geometry, seg.labels, seg.names}),
+            imaging::findLandmarks(*ct));
+        const auto contrast = imaging::estimateContrastPhase(*ct, landmarks);
+        const std::string kind = scenario::seriesKindFromImages(landmarks, contrast);
+        if (kind == "noncontrast" || kind == "arterial" || kind == "portal") {
+            io.phase = kind;
+            notes.push_back("Contrast phase '" + io.phase + "' from the images: " + contrast.reason + ".");
+        } else {
+            notes.push_back("The images do not tell the contrast phase (" + contrast.reason +
+                            "): taken as portal venous (--phase to say otherwise).");
+        }
     }
     InsertionResult inserted = insertInjuries(*ct, seg, io);
 

@@ -265,7 +265,7 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
     return out;
 }
 
-NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
+NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const NewDicomCaseOptions& options) {
     const fs::path root = fs::absolute(dicomFolder).lexically_normal();
     std::error_code ec;
     if (!fs::is_directory(root, ec)) throw NewCaseError(dicomFolder.string() + ": no such folder");
@@ -322,7 +322,8 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
     // Each volume is read once: its landmarks give the regions it shows, its aorta and liver the contrast phase.
     double zLo = 1e300, zHi = -1e300;
     std::vector<std::vector<Region>> perSeries;
-    std::vector<std::string> found;
+    std::vector<std::string> found, maskMisses;
+    int maskHits = 0;
     for (std::size_t i = 0; i < volumes.size(); ++i) {
         const imaging::SeriesReport& r = *volumes[i];
         std::string kind;
@@ -331,7 +332,21 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
             imaging::LoadOptions lo;
             lo.computeStatistics = false;
             const auto volume = imaging::loadCtVolume(scan, r.id, lo);
-            const auto landmarks = imaging::findLandmarks(*volume);
+            std::optional<imaging::BodyLandmarks> fromMasks;
+            if (options.segmentation) {
+                try {
+                    auto placed = imaging::placeOnGeometry(*options.segmentation, volume->geometry());
+                    fromMasks = imaging::findLandmarks(
+                        imaging::StructureLabels{placed.geometry, std::move(placed.labels), placed.names});
+                    ++maskHits;
+                    found.push_back("Series '" + what + "': landmarks from the segmentation " +
+                                    options.segmentation->source.filename().string());
+                } catch (const imaging::SegmentationError& e) {
+                    maskMisses.push_back("series '" + what + "': " + e.what());
+                }
+            }
+            const auto hu = imaging::findLandmarks(*volume);
+            const auto landmarks = fromMasks ? imaging::combineLandmarks(*fromMasks, hu) : hu;
             const auto contrast = imaging::estimateContrastPhase(*volume, landmarks);
             // A phase the description names is what the radiographer recorded; the images decide when it is silent.
             const std::string fromImages = seriesKindFromImages(landmarks, contrast);
@@ -362,6 +377,13 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
         zLo = std::min(zLo, lo);
         zHi = std::max(zHi, hi);
     }
+    if (options.segmentation && maskHits == 0 && !maskMisses.empty()) {
+        std::string why;
+        for (const auto& m : maskMisses) why += "\n  " + m;
+        throw NewCaseError("the segmentation " + options.segmentation->source.string() + " lies on none of the " +
+                           std::to_string(maskMisses.size()) + " CT series in " + dicomFolder.string() + ":" + why);
+    }
+    for (const auto& m : maskMisses) found.push_back("The segmentation does not lie on " + m + " (landmarks from HU)");
     const std::vector<Region> detected = mergeRegions(perSeries);
 
     const auto& body = phantom::bodyExtent();
@@ -394,11 +416,12 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile) {
     conclusionSkeleton(s);
     s.expertReport = reportSkeleton(s);
 
-    NewCase out{std::move(s), {}};
+    NewCase out{std::move(s), {}, zLo, zHi};
     char range[96];
     std::snprintf(range, sizeof range, "%.0f to %.0f mm", zLo, zHi);
     if (!detected.empty())
-        out.notes.push_back(std::string("Regions and series kinds come from the images (z ") + range +
+        out.notes.push_back(std::string("Regions and series kinds come from the images") +
+                            (maskHits ? " and the segmentation's structures" : "") + " (z " + range +
                             "): each region spans the landmarks that bound it, and regions the images do not hold are "
                             "left out; check them on the coronal view (Regions tab).");
     else

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "imaging/segmentation.h"
 #include "scenario/scenario.h"
 
 namespace polysim::scenario {
@@ -22,6 +24,8 @@ struct NewCase {
     Scenario scenario;
     // What the author must do next, in plain words (shown on stdout and in the authoring panel).
     std::vector<std::string> notes;
+    // What the CT series cover along z (LPS mm), for placing findings inside the images.
+    double zFromMm = 0, zToMm = 0;
 };
 
 struct NewPhantomCaseOptions {
@@ -44,7 +48,15 @@ NewCase newPhantomCase(const std::filesystem::path& outFile, const NewPhantomCas
 // series kind ("head", "noncontrast", "arterial", "portal"; the description only when the images cannot tell). When
 // no landmark can be found (no axial series), the default regions are spread over the series' z range as a first
 // guess. Throws NewCaseError naming the folder when it does not exist or holds no loadable CT series.
-NewCase newDicomCase(const std::filesystem::path& dicomFolder, const std::filesystem::path& outFile);
+struct NewDicomCaseOptions {
+    // A segmentation of the study (imaging/segmentation.h: a multilabel NIfTI or a folder of masks, with TotalSegmentator
+    // names). Each series it lies on takes its landmarks from the structures (findLandmarks(StructureLabels)) instead
+    // of from HU; series it does not lie on keep the HU landmarks and a note says why.
+    std::optional<imaging::LabelMap> segmentation;
+};
+// With a segmentation: throws NewCaseError naming the mask and each series' reason when it lies on none of them.
+NewCase newDicomCase(const std::filesystem::path& dicomFolder, const std::filesystem::path& outFile,
+                     const NewDicomCaseOptions& options = {});
 
 // The conclusion's key points (one per finding, Category 1 first) and the expert report's skeleton in reading order,
 // made again from the case's findings (after an importer has added them).

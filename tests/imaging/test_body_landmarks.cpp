@@ -269,5 +269,40 @@ TEST(BodyLandmarks, ACoronalSeriesGetsNoInventedLandmarks) {
     EXPECT_TRUE(scenario::regionsFromLandmarks(L).empty()) << "no region is placed without landmarks";
 }
 
+// The cervical spine dataset names its vertebra masks C1..C7 and T1..T12: they count as vertebrae; and a partial
+// segmentation (vertebrae only) keeps the landmarks the images found for the rest.
+TEST(BodyLandmarks, DatasetVertebraNamesCountAndAPartialSegmentationIsCompletedByTheImages) {
+    StructureLabels labels;
+    labels.geometry.dims = {4, 4, 100};
+    labels.geometry.origin = {0, 0, -50};
+    labels.voxels.assign(labels.geometry.voxelCount(), 0);
+    labels.names = {{2, "C2"}, {8, "T1"}, {20, "C2x"}};
+    auto slab = [&](int label, int zFrom, int zTo) {
+        for (int z = zFrom; z <= zTo; ++z) labels.voxels[std::size_t(z + 50) * 16 + 5] = uint16_t(label);
+    };
+    slab(2, 30, 40);
+    slab(8, -10, 0);
+    slab(20, -50, -40);  // not a vertebra's name
+    const auto fromMasks = findLandmarks(labels);
+    ASSERT_TRUE(fromMasks.spine && fromMasks.cervicalSpine);
+    EXPECT_DOUBLE_EQ(fromMasks.spine->fromMm, -10);
+    EXPECT_DOUBLE_EQ(fromMasks.spine->toMm, 40);
+    EXPECT_DOUBLE_EQ(fromMasks.cervicalSpine->fromMm, 30);
+    EXPECT_FALSE(fromMasks.lungs);
+
+    BodyLandmarks fromImages;
+    fromImages.volume = fromMasks.volume;
+    fromImages.lungs = ZInterval{-40, 20};
+    fromImages.spine = ZInterval{-50, 10};
+    fromImages.cervicalSpine = ZInterval{25, 45};
+    const auto both = combineLandmarks(fromMasks, fromImages);
+    ASSERT_TRUE(both.lungs && both.spine && both.cervicalSpine);
+    EXPECT_DOUBLE_EQ(both.lungs->fromMm, -40) << "the images' lungs, which the masks lack";
+    EXPECT_DOUBLE_EQ(both.spine->fromMm, -50) << "the spine spans both";
+    EXPECT_DOUBLE_EQ(both.spine->toMm, 40);
+    EXPECT_DOUBLE_EQ(both.cervicalSpine->fromMm, 30) << "the masks' vertebrae before the images'";
+    EXPECT_EQ(both.source, "segmentation and images");
+}
+
 }  // namespace
 }  // namespace polysim::test

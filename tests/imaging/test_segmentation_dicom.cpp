@@ -1,5 +1,5 @@
-// The TotalSegmentator example's DICOM series with its own segmentation. Its files carry no SeriesInstanceUID: until
-// the loader groups such files these tests are skipped with the reason, and from then on they check the placement.
+// The TotalSegmentator example's DICOM series with its own segmentation. Its files carry no SeriesInstanceUID: the
+// loader groups them into one series (as dcm2niix does), and the mask must land on that series.
 #include <gtest/gtest.h>
 
 #include "imaging/dicom_loader.h"
@@ -33,7 +33,7 @@ double meanHu(const imaging::Volume& ct, const imaging::LabelMap& map, int label
 // The mask lands on the series' own tissue: organs on soft tissue, vertebrae on bone, the spleen on the left.
 TEST(SegmentationOnDicom, ExampleMaskLandsOnItsSeries) {
     const auto ct = exampleDicom();
-    if (!ct) GTEST_SKIP() << "the loader does not yet group example_ct_dicom (no SeriesInstanceUID)";
+    ASSERT_TRUE(ct) << "example_ct_dicom (files without a SeriesInstanceUID) did not load as one series";
     const auto seg = imaging::readSegmentation(tsDir() / "example_seg_dicom.nii.gz");
     const auto placed = imaging::placeOnGeometry(seg, ct->geometry());
     const auto counts = imaging::labelCounts(placed);
@@ -62,7 +62,7 @@ TEST(SegmentationOnDicom, ExampleMaskLandsOnItsSeries) {
 
 // The whole import on the example's DICOM series: the laceration's ground truth lies in the spleen of the mask.
 TEST(SegmentationOnDicom, InjuriesInsertedIntoTheExampleSeries) {
-    if (!exampleDicom()) GTEST_SKIP() << "the loader does not yet group example_ct_dicom (no SeriesInstanceUID)";
+    ASSERT_TRUE(exampleDicom()) << "example_ct_dicom (files without a SeriesInstanceUID) did not load as one series";
     const fs::path dir = test::scratchDir("seg_dicom_import");
     auto r = test::runPolysim("import segmented '" + (tsDir() / "example_ct_dicom").string() + "' --masks '" +
                               (tsDir() / "example_seg_dicom.nii.gz").string() +
@@ -78,4 +78,45 @@ TEST(SegmentationOnDicom, InjuriesInsertedIntoTheExampleSeries) {
         EXPECT_GT(lac->centreLps[a], spleen.lo[a] - 5) << a;
         EXPECT_LT(lac->centreLps[a], spleen.hi[a] + 5) << a;
     }
+}
+
+// `author --new FOLDER --masks SEG`: a mask that does not lie on the folder's series is refused before anything is
+// written, naming the mask and the reason; --masks makes no sense on the phantom.
+TEST(SegmentationOnDicom, AuthorNewRefusesAMaskOffTheSeriesNamingIt) {
+    const fs::path dir = test::scratchDir("seg_dicom_author_off");
+    auto seg = imaging::readSegmentation(tsDir() / "example_seg_dicom.nii.gz");
+    seg.geometry.origin.z += 500;
+    imaging::writeNiftiLabels(seg, dir / "shifted_seg.nii.gz");
+    auto r = test::runPolysim("author --new '" + (tsDir() / "example_ct_dicom").string() + "' --masks '" +
+                              (dir / "shifted_seg.nii.gz").string() + "' --out '" + (dir / "case.toml").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("shifted_seg.nii.gz"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("does not overlap"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "case.toml"));
+    r = test::runPolysim("author --new phantom --masks '" + (dir / "shifted_seg.nii.gz").string() + "' --out '" +
+                         (dir / "p.toml").string() + "'");
+    EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("--masks and --labels go with --new DICOM_FOLDER"), std::string::npos) << r.err;
+}
+
+// `landmarks --masks`: the example's own mask gives the landmarks it has and the output says where they came from; a
+// mask beside the series is a clear error naming it.
+TEST(SegmentationOnDicom, LandmarksWithTheMaskSayWhereTheyCameFrom) {
+    const std::string ct = "'" + (tsDir() / "example_ct_dicom").string() + "'";
+    auto r = test::runPolysim("landmarks " + ct + " --masks '" + (tsDir() / "example_seg_dicom.nii.gz").string() +
+                              "' --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("\"source\": \"segmentation and images\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"id\": \"spine\""), std::string::npos) << r.out;
+    const fs::path dir = test::scratchDir("seg_dicom_landmarks_off");
+    auto seg = imaging::readSegmentation(tsDir() / "example_seg_dicom.nii.gz");
+    seg.geometry.origin.x += 600;
+    imaging::writeNiftiLabels(seg, dir / "beside_seg.nii.gz");
+    r = test::runPolysim("landmarks " + ct + " --masks '" + (dir / "beside_seg.nii.gz").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.out;
+    EXPECT_NE(r.err.find("beside_seg.nii.gz"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("does not overlap"), std::string::npos) << r.err;
+    r = test::runPolysim("landmarks " + ct);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("(landmarks from the images)"), std::string::npos) << r.out;
 }

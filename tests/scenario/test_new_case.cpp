@@ -353,3 +353,44 @@ TEST_F(NewDicomCase, ASeriesWithoutSeriesUidBecomesACaseThatNamesItByItsDerivedI
     EXPECT_EQ(r.scenario->images.series[0].seriesInstanceUid, s.images.series[0].seriesInstanceUid);
     EXPECT_EQ(imaging::loadCtVolume(folder, r.scenario->images.series[0].seriesInstanceUid)->dims().z, 20);
 }
+
+// With its segmentation the regions come from the structures: the spine region spans the masks' vertebrae (within the
+// images), and a mask of another position is refused, naming the mask and why.
+TEST_F(NewDicomCase, ASegmentationGivenPlacesTheRegionsByItsStructures) {
+    auto dir = test::scratchDir("new-case-totalseg-masks");
+    const fs::path ts = test::fixturesDir() / "real/totalsegmentator-example";
+    scenario::NewDicomCaseOptions options;
+    options.segmentation = imaging::readSegmentation(ts / "example_seg_dicom.nii.gz");
+    auto made = scenario::newDicomCase(ts / "example_ct_dicom", dir / "ts.toml", options);
+    const auto& s = made.scenario;
+    ASSERT_EQ(s.images.series.size(), 1u);
+    EXPECT_EQ(s.images.series[0].kind, "portal") << "a venous-phase abdomen";
+    EXPECT_EQ(s.findRegion("head"), nullptr);
+    const auto* spine = s.findRegion("spine");
+    const auto* abdomen = s.findRegion("abdomen_pelvis");
+    ASSERT_TRUE(spine && abdomen);
+    const auto placed = imaging::placeOnGeometry(*options.segmentation,
+                                                 imaging::loadCtVolume(ts / "example_ct_dicom")->geometry());
+    double lo = 1e300, hi = -1e300;
+    for (const auto& [label, e] : imaging::structureExtents(placed))
+        if (placed.nameOf(label).rfind("vertebrae_", 0) == 0) lo = std::min(lo, e.lo.z), hi = std::max(hi, e.hi.z);
+    ASSERT_LT(lo, hi);
+    EXPECT_NEAR(spine->zFromMm, std::max(lo, made.zFromMm), 3.0);
+    EXPECT_NEAR(spine->zToMm, std::min(hi, made.zToMm), 3.0);
+    EXPECT_TRUE(std::any_of(made.notes.begin(), made.notes.end(), [](const std::string& n) {
+        return n.find("landmarks from the segmentation example_seg_dicom.nii.gz") != std::string::npos;
+    }));
+    auto r = saveAndLoad(s, dir / "ts.toml");
+    EXPECT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+
+    // The same mask half a metre away lies on no series: an error naming it and the reason, no case.
+    options.segmentation->geometry.origin.z += 500;
+    try {
+        scenario::newDicomCase(ts / "example_ct_dicom", dir / "off.toml", options);
+        ADD_FAILURE() << "a mask off the series was accepted";
+    } catch (const scenario::NewCaseError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("example_seg_dicom.nii.gz"), std::string::npos) << what;
+        EXPECT_NE(what.find("does not overlap"), std::string::npos) << what;
+    }
+}

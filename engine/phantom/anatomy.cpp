@@ -917,6 +917,22 @@ void pelvis(Builder& b) {
         b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
         b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
         b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle, bit(kFat) | bit(kVisceralFat));  // obturator internus
+        // Fat planes that part gluteus maximus from medius and minimus behind the hip, and the anterior thigh
+        // muscles (sartorius, rectus femoris, tensor fasciae latae) from each other in front of it.
+        auto glutealPlane = ell({s * 92.0, 18, -790}, {64, 58, 80}, rotation(0, 0, s * -15.0), 2.0, 0.05, 117 + s);
+        b.add(intersect(subtract(offset(glutealPlane, 1.2), offset(glutealPlane, -1.2)),
+                        std::make_shared<Implicit>([](double z, Box2& bx) {
+                                                       bx = {-1e4, -1e4, 1e4, 1e4};
+                                                       return z < -720 && z > -900;
+                                                   },
+                                                   [](const dvec3& p) { return 20 - p.y; })),
+              -85, kFat, bit(kMuscle));
+        for (double a : {-35.0, 10.0})
+            b.add(tube({{s * (100.0 + a * 0.6), -58, -800, 0.9}, {s * (96.0 + a), -62, -860, 0.9},
+                        {s * (88.0 + a), -70, -1000, 0.9}},
+                       true, 1.0, 0.06, 119 + s),
+                  -85, kFat, bit(kMuscle))
+                .thin = 1.8;
     }
     b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
 }

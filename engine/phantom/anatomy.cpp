@@ -655,6 +655,86 @@ void spine(Builder& b) {
     b.add(tube(cord), 36, kBrain, bit(kCsf));
 }
 
+// The anterolateral abdominal wall inside the cavity's margin, below the costal margin: external oblique, internal
+// oblique and transversus as three sheets with fat planes between them laterally, the two recti either side of the
+// linea alba in front, and quadratus lumborum beside the spine behind the kidneys.
+void abdominalWall(Builder& b) {
+    auto cav = ext(cavityKeys(), 0, 2.0, 0.03, 60);
+    auto band = [](double zTop, double zBottom, double yMax) {
+        return std::make_shared<Implicit>(
+            [zTop, zBottom](double z, Box2& bx) {
+                if (z > zTop + 20 || z < zBottom - 20) return false;
+                bx = {-1e4, -1e4, 1e4, 1e4};
+                return true;
+            },
+            [zTop, zBottom, yMax](const dvec3& p) { return std::max({p.z - zTop, zBottom - p.z, p.y - yMax}); });
+    };
+    // Under the costal margin laterally (z -520) and the xiphoid in front (z -500), down to the pelvic brim.
+    auto region = band(-515, -800, 40);
+    const TissueMask soft = bit(kVisceralFat) | bit(kFat);
+    b.add(intersect(subtract(cav, offset(cav, -14)), region), 54, kMuscle, soft, 8, 0.12);
+    for (double d : {-4.5, -9.0})
+        b.add(intersect(intersect(subtract(offset(cav, d + 0.7), offset(cav, d - 0.7)), region),
+                        std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
+                                                   [](const dvec3& p) { return 62 - std::abs(p.x); })),
+              -85, kFat, bit(kMuscle))
+            .thin = 1.4;
+    // Linea alba between the recti.
+    b.add(intersect(region, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
+                                                      [](const dvec3& p) { return std::abs(p.x) - 0.8; })),
+          -60, kFat, bit(kMuscle))
+        .thin = 1.6;
+    for (int s : {-1, 1}) {
+        // Rectus abdominis: a flat oval in its fatty sheath just inside the subcutaneous fat, xiphoid to pubis.
+        std::vector<K> keys;
+        for (const auto& k : cavityKeys())
+            if (k.z <= -480 && k.z >= -840)
+                keys.push_back({k.z, s * (k.rx * 0.28 + 2), k.cy - k.ry + 8.5, k.rx * 0.24, k.z > -520 ? 4.5 : 6.5});
+        auto rectus = ext(keys, 0, 1.0, 0.05, 120 + s);
+        b.add(offset(rectus, 1.3), -80, kFat, soft | bit(kMuscle));
+        b.add(rectus, 56, kMuscle, bit(kFat), 8, 0.15);
+        // Quadratus lumborum beside the spine, behind the kidneys.
+        b.add(tube({{s * 48.0, 72, -560, 9}, {s * 56.0, 70, -620, 13}, {s * 62.0, 60, -690, 14}}, true, 1.0, 0.08, 124 + s),
+              52, kMuscle, soft, 8, 0.15);
+    }
+}
+
+// Loops of small bowel packed in an ellipsoid of the mesentery: several short seeded random walks, each turned back
+// as it nears the edge, with an enhancing wall, fluid, the folds of the valvulae conniventes (`folds`, feathery in the
+// jejunum) and a little gas in a few loops. Painted only into the visceral fat, so they pack around the organs.
+void bowelLoops(Builder& b, dvec3 centre, dvec3 radii, int walks, int steps, double radius, double folds,
+                std::uint64_t salt, const std::vector<ShapePtr>& avoid) {
+    for (int w = 0; w < walks; ++w) {
+        const std::uint64_t h0 = hash3(w, 0, 0, salt);
+        dvec3 p = centre + radii * 0.6 * dvec3(unit(h0) * 2 - 1, unit(mix64(h0)) * 2 - 1, unit(mix64(h0 + 1)) * 2 - 1);
+        dvec3 d = glm::normalize(dvec3(unit(mix64(h0 + 2)) - 0.5, unit(mix64(h0 + 3)) - 0.5, 0.3));
+        std::vector<dvec4> path;
+        for (int i = 0; i < steps; ++i) {
+            path.push_back({p, radius * (0.85 + 0.3 * unit(hash3(w, i, 1, salt)))});
+            const std::uint64_t h = hash3(w, i, 2, salt);
+            const dvec3 turn(unit(h) - 0.5, unit(mix64(h)) - 0.5, unit(mix64(h + 5)) - 0.5);
+            const dvec3 q = (p - centre) / radii;
+            d = glm::normalize(d + turn * 1.3 - q * 1.2 * std::max(0.0, glm::length(q) - 0.7));
+            p += d * 7.0;
+        }
+        // Kept clear of the other hollow organs (their walls and contents are the same tissues as the loops').
+        ShapePtr loops = tube(path, true, 1.0, 0.12, salt + 10 + w);
+        for (const auto& a : avoid) loops = subtract(loops, offset(a, 1.5));
+        b.add(loops, b.H(40, 115, 95), kBowel, bit(kVisceralFat), 6, 0.15);
+        auto lumen = offset(loops, -2.2);
+        b.add(lumen, 16, kBowelContent, bit(kBowel), 6, 0.1);
+        if (folds > 0)
+            b.add(intersect(lumen, noiseSheets(lumen, folds, 1.2, salt + 100 + w)), b.H(40, 105, 90), kBowel,
+                  bit(kBowelContent))
+                .thin = 1.2;
+        if (unit(mix64(h0 + 4)) < 0.35)
+            b.add(intersect(offset(loops, -3.5),
+                            std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
+                                                       [salt](const dvec3& q) { return 3.0 - 10.0 * valueNoise(q * 0.04, salt + 200); })),
+                  -1000, kAir, bit(kBowelContent) | bit(kBowel));
+    }
+}
+
 void abdomen(Builder& b) {
     const bool art = b.c == Contrast::Arterial;
     auto cav = offset(ext(cavityKeys()), -1);
@@ -690,10 +770,10 @@ void abdomen(Builder& b) {
     b.add(intersect(lumen, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
                                                      [](const dvec3& p) { return p.y + 42; })),
           -1000, kAir, bit(kBowelContent));
-    b.add(tube({{-18, -46, -585, 12}, {-46, -22, -592, 13}, {-52, 10, -612, 12}, {-36, 16, -640, 11}, {0, 10, -650, 10},
-                {32, 0, -640, 10}},
-               true, 1.5, 0.08, 94),
-          b.H(40, 100, 85), kBowel);
+    auto duodenum = tube({{-18, -46, -585, 12}, {-46, -22, -592, 13}, {-52, 10, -612, 12}, {-36, 16, -640, 11},
+                          {0, 10, -650, 10}, {32, 0, -640, 10}},
+                         true, 1.5, 0.08, 94);
+    b.add(duodenum, b.H(40, 100, 85), kBowel);
     b.add(tube({{-46, -22, -592, 9}, {-52, 10, -612, 8}, {-36, 16, -640, 7.5}, {0, 10, -650, 7}}), 10, kBowelContent,
           bit(kBowel));
     b.add(tube({{-36, -2, -605, 13}, {-5, -8, -592, 10}, {40, 12, -584, 10}, {82, 34, -572, 8}}, true, 2.5, 0.15, 95),
@@ -745,22 +825,30 @@ void abdomen(Builder& b) {
                        {70, 10, -760, 17}, {20, 0, -780, 17}, {0, 56, -790, 18}, {0, 68, -840, 15}, {0, 62, -870, 9}},
                       true, 2.5, 0.05, 101);
     b.add(colon, b.H(40, 70, 80), kBowel, bit(kVisceralFat) | bit(kMuscle) | bit(kFat));
-    b.add(offset(colon, -3), -420, kBowelContent, bit(kBowel), 700, 0.12);
-    std::vector<dvec4> sb;
-    dvec3 p(-30, -30, -640), d(1, 0, 0);
-    for (int i = 0; i < 230; ++i) {
-        sb.push_back({p, 11.5});
-        const std::uint64_t h = hash3(i, 5, 7, 4242);
-        dvec3 turn(unit(h) - 0.5, unit(mix64(h)) - 0.5, unit(mix64(h + 9)) - 0.5);
-        const dvec3 centre(0, -25, -672), r(88, 46, 72);
-        const dvec3 q = (p - centre) / r;
-        d = glm::normalize(d + turn * 1.1 - q * 0.6 * std::max(0.0, glm::length(q) - 0.5));
-        p += d * 9.0;
-    }
-    auto smallBowel = tube(sb, true, 1.0, 0.1, 102);
-    b.add(smallBowel, b.H(40, 115, 95), kBowel, bit(kVisceralFat));
-    b.add(offset(smallBowel, -3), 14, kBowelContent, bit(kBowel), 8, 0.1);
+    // Stool: mottled faecal matter with gas bubbles of every size, and larger gas pockets in some segments.
+    auto colonLumen = offset(colon, -3);
+    b.add(colonLumen, -40, kBowelContent, bit(kBowel), 90, 0.3);
+    auto everywhere = [](double, Box2& bx) {
+        bx = {-1e4, -1e4, 1e4, 1e4};
+        return true;
+    };
+    b.add(intersect(colonLumen, std::make_shared<Implicit>(everywhere,
+                                                           [](const dvec3& q) {
+                                                               const double v = valueNoise(q * 0.15, 140);
+                                                               return (0.45 - v) / (1.2 * 0.15);
+                                                           })),
+          -950, kAir, bit(kBowelContent));
+    b.add(intersect(colonLumen, std::make_shared<Implicit>(everywhere,
+                                                           [](const dvec3& q) {
+                                                               const double v = valueNoise(q * 0.025, 142);
+                                                               return (0.5 - v) / (1.2 * 0.025);
+                                                           })),
+          -1000, kAir, bit(kBowelContent));
+    // Jejunum in the left upper quadrant below the stomach, ileum filling the rest of the mesentery down to the pelvis.
     auto bladder = ell({0, -42, -795}, {42, 34, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
+    const std::vector<ShapePtr> hollow{stomach, duodenum, colon, bladder};
+    bowelLoops(b, {50, -18, -590}, {55, 40, 36}, 7, 26, 9.5, 0.16, 4343, hollow);
+    bowelLoops(b, {-5, -22, -680}, {92, 50, 70}, 14, 34, 11.0, 0.09, 4242, hollow);
     b.add(bladder, 40, kBowel);
     b.add(offset(bladder, -2.5), 7, kFluid);
     if (b.m.habitus.female) {
@@ -829,6 +917,22 @@ void pelvis(Builder& b) {
         b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
         b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
         b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle, bit(kFat) | bit(kVisceralFat));  // obturator internus
+        // Fat planes that part gluteus maximus from medius and minimus behind the hip, and the anterior thigh
+        // muscles (sartorius, rectus femoris, tensor fasciae latae) from each other in front of it.
+        auto glutealPlane = ell({s * 92.0, 18, -790}, {64, 58, 80}, rotation(0, 0, s * -15.0), 2.0, 0.05, 117 + s);
+        b.add(intersect(subtract(offset(glutealPlane, 1.2), offset(glutealPlane, -1.2)),
+                        std::make_shared<Implicit>([](double z, Box2& bx) {
+                                                       bx = {-1e4, -1e4, 1e4, 1e4};
+                                                       return z < -720 && z > -900;
+                                                   },
+                                                   [](const dvec3& p) { return 20 - p.y; })),
+              -85, kFat, bit(kMuscle));
+        for (double a : {-35.0, 10.0})
+            b.add(tube({{s * (100.0 + a * 0.6), -58, -800, 0.9}, {s * (96.0 + a), -62, -860, 0.9},
+                        {s * (88.0 + a), -70, -1000, 0.9}},
+                       true, 1.0, 0.06, 119 + s),
+                  -85, kFat, bit(kMuscle))
+                .thin = 1.8;
     }
     b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
 }
@@ -856,6 +960,7 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     bodyWall(b);
     headOutline(b);
     chest(b);
+    abdominalWall(b);
     abdomen(b);
     pelvis(b);
     fineDetail(b);

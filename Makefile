@@ -60,7 +60,9 @@ test: build
 
 # The sanitizer build leaves out the GUI tests and the benchmarks; a sanitizer report fails the test that caused it.
 test-sanitize: deps
-	cmake -S . -B $(ASAN_BUILD) -DPOLYSIM_WERROR=$(WERROR) -DPOLYSIM_SANITIZE=ON -DPOLYSIM_BENCH=OFF $(CMAKE_FLAGS)
+	cmake -S . -B $(ASAN_BUILD) -DPOLYSIM_WERROR=$(WERROR) -DPOLYSIM_SANITIZE=ON -DPOLYSIM_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo '-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG' \
+	  '-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG' $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  xvfb-run -a -s '-screen 0 1600x900x24' ctest --output-on-failure -j $(JOBS)

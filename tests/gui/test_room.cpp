@@ -884,3 +884,59 @@ TEST(ReadingRoomKeys, ASubmittedConclusionSaysSo) {
     EXPECT_EQ(r.room->session().conclusion(), "Right tension pneumothorax.");
     EXPECT_TRUE(r.room->controlCentre("conclusion:state")) << "no word that the conclusion is in";
 }
+
+// ---- Input goes where it was aimed ----
+
+namespace {
+// A quick hand: the pointer rests at `from`, then moves to `to` and clicks there before the next frame begins (the
+// motion and the click reach the app in one batch of events, as they do when a frame is slow).
+void quickClick(Room& r, glm::dvec2 from, glm::dvec2 to) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        SDL_RaiseWindow(r.window.sdl());
+        SDL_WarpMouseInWindow(r.window.sdl(), int(from.x), int(from.y));
+        for (int i = 0; i < 3; ++i) r.frame();
+        if (SDL_GetMouseFocus() == r.window.sdl()) break;
+        SDL_Delay(50);
+    }
+    SDL_WarpMouseInWindow(r.window.sdl(), int(to.x), int(to.y));
+    SDL_Event e{};
+    e.type = SDL_MOUSEBUTTONDOWN;
+    e.button.windowID = SDL_GetWindowID(r.window.sdl());
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = SDL_PRESSED;
+    e.button.clicks = 1;
+    e.button.x = int(to.x), e.button.y = int(to.y);
+    SDL_PushEvent(&e);
+    r.frame();
+    e.type = SDL_MOUSEBUTTONUP;
+    e.button.state = SDL_RELEASED;
+    SDL_PushEvent(&e);
+    for (int i = 0; i < 3; ++i) r.frame();
+}
+
+bool inside(const polysim::gui::ImageRect& rect, std::pair<float, float> p) {
+    return p.first > rect.min.x && p.first < rect.max.x && p.second > rect.min.y && p.second < rect.max.y;
+}
+}  // namespace
+
+TEST(ReadingRoomInput, AClickOnABubbleOverTheCoronalNeverMovesTheCrosshairOrTheKeyboardsView) {
+    auto dir = polysim::test::scratchDir("room-click-through");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    std::string id, option;
+    for (const auto& a : r.room->session().activeInterruptions())
+        if (a.spec && !a.spec->answers.empty() && id.empty()) id = a.spec->id, option = a.spec->answers.front().id;
+    ASSERT_FALSE(id.empty()) << "no question on screen at 85 s";
+    const auto button = r.room->controlCentre("answer:" + id + ":" + option);
+    ASSERT_TRUE(button);
+    ASSERT_TRUE(inside(r.room->viewer().imageRect(Plane::Coronal), *button)) << "the bubble is not over the coronal";
+    const double z = r.z();
+    const auto plane = r.room->session().view().plane;
+    const int positions = r.logged("position");
+    quickClick(r, r.centreOf(Plane::Axial), {button->first, button->second});
+    EXPECT_FALSE(r.asking(id)) << "the click did not answer";
+    EXPECT_EQ(r.z(), z) << "the click also moved the crosshair in the coronal under the bubble";
+    EXPECT_EQ(r.logged("position"), positions);
+    EXPECT_EQ(r.room->session().view().plane, plane);
+    EXPECT_TRUE(r.downReachesTheViewer()) << "after the click the arrows scroll another view than the axial";
+}

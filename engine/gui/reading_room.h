@@ -168,6 +168,7 @@ private:
     bool pickerOpen_ = false;
     glm::dvec3 pickerLps_{0.0};
     std::string pickerSearch_;
+    int pickerHighlight_ = 0;  // the match Enter takes
     std::string conclusion_;
     std::vector<std::string> callRoles_;  // callRoles(scenario_)
     std::size_t caseRoles_ = 0;           // how many of them the case itself names

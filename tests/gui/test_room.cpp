@@ -603,7 +603,7 @@ TEST(ReadingRoomKeys, ABubbleThatAppearsWhileTypingALabelLeavesTheTypingAlone) {
     for (int i = 0; i < 3; ++i) r.frame();
     ASSERT_TRUE(r.asking("surgeon_bleeding"));
     r.type(" laceration");
-    r.key(SDLK_RETURN);
+    r.key(SDLK_RETURN, KMOD_LSHIFT);  // the typed text, as typed
     auto marks = r.marks();
     ASSERT_EQ(marks.size(), 1u) << "the bubble took the keyboard from the search field";
     EXPECT_EQ(marks[0].label, "splenic laceration");
@@ -939,4 +939,40 @@ TEST(ReadingRoomInput, AClickOnABubbleOverTheCoronalNeverMovesTheCrosshairOrTheK
     EXPECT_EQ(r.logged("position"), positions);
     EXPECT_EQ(r.room->session().view().plane, plane);
     EXPECT_TRUE(r.downReachesTheViewer()) << "after the click the arrows scroll another view than the axial";
+}
+
+TEST(ReadingRoomInput, EnterInTheMarkPickerTakesTheHighlightedMatchAndShiftEnterTheTypedText) {
+    auto dir = polysim::test::scratchDir("room-picker-enter");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    std::vector<std::string> offered;
+    for (const auto& injury : polysim::phantom::injuryLibrary())
+        if (polysim::gui::pickerOffers(injury, "tens pneu")) offered.push_back(injury.label);
+    ASSERT_FALSE(offered.empty());
+
+    r.key(SDLK_m);
+    ASSERT_TRUE(r.room->markPickerOpen());
+    r.type("tens pneu");
+    r.key(SDLK_RETURN);
+    ASSERT_EQ(r.marks().size(), 1u) << "Enter marked nothing";
+    EXPECT_EQ(r.marks()[0].label, offered.front()) << "Enter kept the typed text, not the highlighted match";
+    EXPECT_FALSE(r.room->markPickerOpen());
+
+    r.key(SDLK_m);
+    r.type("tens pneu");
+    r.key(SDLK_RETURN, KMOD_LSHIFT);
+    ASSERT_EQ(r.marks().size(), 2u);
+    EXPECT_EQ(r.marks()[1].label, "tens pneu") << "Shift+Enter did not keep the typed text";
+
+    // Down moves the highlight: with one match it stays on it, with more it takes the next.
+    r.key(SDLK_m);
+    r.type("fracture");
+    std::vector<std::string> fractures;
+    for (const auto& injury : polysim::phantom::injuryLibrary())
+        if (polysim::gui::pickerOffers(injury, "fracture")) fractures.push_back(injury.label);
+    ASSERT_GE(fractures.size(), 2u);
+    r.key(SDLK_DOWN);
+    r.key(SDLK_RETURN);
+    ASSERT_EQ(r.marks().size(), 3u);
+    EXPECT_EQ(r.marks()[2].label, fractures[1]);
 }

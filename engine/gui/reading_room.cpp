@@ -52,10 +52,11 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
     return script_ ? script_->refused() : std::vector<std::string>{};
 }
 
-void ReadingRoom::apply(const session::Command& c) {
+bool ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
     if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
+    return r.accepted;
 }
 
 void ReadingRoom::setStatus(std::string text) {
@@ -243,6 +244,7 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
     // never also moves the crosshair (or the keyboard's view) under it.
     const glm::dvec2 pointer = viewer_.mouse();
     const bool imguiMouse = imguiTakesMouse(e, ImVec2(float(pointer.x), float(pointer.y)));
+    if (e.type == SDL_MOUSEBUTTONDOWN) bubbleLayout_.clicked(clock_.now());
     if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT && e.button.clicks == 2 && !imguiMouse) {
         if (auto p = viewer_.probe({e.button.x, e.button.y})) {
             pickerOpen_ = true;

@@ -565,7 +565,7 @@ TEST(ReadingRoomKeys, MOpensTheMarkPickerAtTheCrosshair) {
     ASSERT_TRUE(r.room->markPickerOpen()) << "M did not open the mark picker";
     // The search field has the keyboard: the letters are the label, not viewer keys.
     r.type("spleen");
-    r.key(SDLK_RETURN);
+    r.key(SDLK_RETURN, KMOD_LSHIFT);  // the typed text
     EXPECT_FALSE(r.room->markPickerOpen());
     auto marks = r.marks();
     ASSERT_EQ(marks.size(), 1u) << "Enter did not mark";
@@ -975,4 +975,59 @@ TEST(ReadingRoomInput, EnterInTheMarkPickerTakesTheHighlightedMatchAndShiftEnter
     r.key(SDLK_RETURN);
     ASSERT_EQ(r.marks().size(), 3u);
     EXPECT_EQ(r.marks()[2].label, fractures[1]);
+}
+
+TEST(ReadingRoomInput, ABubblesButtonsStayUnderThePointerWhenTheQuestionIsRepeated) {
+    auto dir = polysim::test::scratchDir("room-bubble-steady");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    // The anaesthetist asks 4 s after the chest is first on screen, and asks again, shorter, 15 s later.
+    const auto region = std::find_if(scenario.regions.begin(), scenario.regions.end(),
+                                     [](const auto& g) { return g.id == "chest_lungs"; });
+    ASSERT_NE(region, scenario.regions.end());
+    r.room->session().apply(polysim::session::SetPosition{(region->zFromMm + region->zToMm) / 2});
+    r.frame();
+    r.room->advanceTo(90);
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("drain_question"));
+    auto saying = [&] {
+        for (const auto& a : r.room->session().activeInterruptions())
+            if (a.spec && a.spec->id == "drain_question") return a.saying;
+        return std::string();
+    };
+    const std::string first = saying();
+    const auto before = r.room->controlRect("answer:drain_question:now");
+    ASSERT_TRUE(before);
+    const ImVec2 at((before->first.x + before->second.x) / 2, (before->first.y + before->second.y) / 2);
+    // The hand comes to rest on "Now", and the question is repeated before it clicks.
+    for (int attempt = 0; attempt < 10 && SDL_GetMouseFocus() != r.window.sdl(); ++attempt) {
+        SDL_RaiseWindow(r.window.sdl());
+        SDL_WarpMouseInWindow(r.window.sdl(), int(at.x), int(at.y));
+        for (int i = 0; i < 3; ++i) r.frame();
+    }
+    SDL_WarpMouseInWindow(r.window.sdl(), int(at.x), int(at.y));
+    for (int i = 0; i < 3; ++i) r.frame();
+    for (double t = 91; t < 120 && saying() == first && r.asking("drain_question"); t += 1) {
+        r.room->advanceTo(t);
+        r.frame();
+    }
+    ASSERT_NE(saying(), first) << "the question was not repeated";
+    for (int i = 0; i < 3; ++i) r.frame();
+    const auto after = r.room->controlRect("answer:drain_question:now");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->first.y, before->first.y) << "the answer moved under the pointer";
+    EXPECT_EQ(after->second.y, before->second.y);
+
+    polysim::test::clickInWindow(r.window.sdl(), int(at.x), int(at.y), [&] { r.frame(); });
+    std::string answered;
+    for (const auto& e : r.room->log().events())
+        if (e.value("action", "") == "answer" && e.value("interruption", "") == "drain_question")
+            answered = e.value("option", "");
+    EXPECT_EQ(answered, "now") << "the click meant for 'Now' was logged as another answer";
+    // The answer given shows for a moment in the bubble's place, then goes.
+    const auto farewell = r.room->controlRect("answered:drain_question");
+    ASSERT_TRUE(farewell) << "the bubble closed without showing what was recorded";
+    r.room->advanceTo(r.room->session().now() + 2);
+    r.frame();
+    EXPECT_FALSE(r.room->controlRect("answered:drain_question"));
 }

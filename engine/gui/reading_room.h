@@ -200,6 +200,11 @@ private:
     std::size_t listedItems_ = 0;
 };
 
+// What a region's percentage in the reading order counts: the windows its images must be seen in, and how much of
+// it makes it read ("Counts the images of this region seen in the lung or soft tissue window; it is read at 80% of
+// them.").
+std::string coverageHint(const scenario::Region& region);
+
 // Colour of a role in bubbles and the findings list (its title is scenario::roleTitle): every role the scenario
 // reader knows has its own; another role gets a colour of its own from its name.
 ImU32 roleColour(const std::string& role);

@@ -1031,3 +1031,19 @@ TEST(ReadingRoomInput, ABubblesButtonsStayUnderThePointerWhenTheQuestionIsRepeat
     r.frame();
     EXPECT_FALSE(r.room->controlRect("answered:drain_question"));
 }
+
+TEST(ReadingRoomChecklist, EachRegionsPercentageNamesTheWindowsThatCountForIt) {
+    auto dir = polysim::test::scratchDir("room-coverage-hint");
+    auto scenario = load(motorcyclist(dir));
+    bool someWindows = false;
+    for (const auto& region : scenario.regions) {
+        const std::string hint = polysim::gui::coverageHint(region);
+        for (const auto& w : region.windows) {
+            someWindows = true;
+            EXPECT_NE(hint.find(polysim::scoring::windowName(w)), std::string::npos) << region.id << ": " << hint;
+        }
+        EXPECT_NE(hint.find(std::to_string(int(std::lround(region.minCoverage * 100))) + "%"), std::string::npos)
+            << hint;
+    }
+    EXPECT_TRUE(someWindows);
+}

@@ -16,6 +16,7 @@
 #include <imgui.h>
 
 #include "gui/app_window.h"
+#include "gui/pointer_guard.h"
 #include "gui/reading_room.h"
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
@@ -215,7 +216,15 @@ TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
 
     // Zooming the coronal view makes it the plane the session reads, with its own zoom; back in the axial view the
     // axial zoom returns, and neither view's zoom is overwritten by the other's.
+    // Where no bubble covers it (the wheel over a bubble is the bubble's).
     glm::dvec2 cor = r.centreOf(Plane::Coronal);
+    const auto coronal = r.room->viewer().viewBounds(Plane::Coronal);
+    for (double y = coronal.max.y - 10; y > coronal.min.y; y -= 10)
+        if (!polysim::gui::imguiWindowAt(ImVec2(float(cor.x), float(y)))) {
+            cor.y = y;
+            break;
+        }
+    ASSERT_FALSE(polysim::gui::imguiWindowAt(ImVec2(float(cor.x), float(cor.y))));
     r.move(cor);
     SDL_SetModState(KMOD_LCTRL);
     r.wheel(-2);

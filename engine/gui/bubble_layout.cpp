@@ -46,4 +46,12 @@ void BubbleLayout::drawn(const std::string& id, ImVec2 min, ImVec2 max) {
     bottom_ = std::max(bottom_, max.y);
 }
 
+void BubbleLayout::drawnInPlace(const std::string& id, ImVec2 min, ImVec2 max) {
+    if (const auto before = last_.find(id); before != last_.end()) {
+        min = ImVec2(std::min(min.x, before->second.min.x), std::min(min.y, before->second.min.y));
+        max = ImVec2(std::max(max.x, before->second.max.x), std::max(max.y, before->second.max.y));
+    }
+    drawn(id, min, max);
+}
+
 }  // namespace polysim::gui

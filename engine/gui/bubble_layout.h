@@ -30,6 +30,9 @@ public:
     std::optional<float> place(const std::string& id, float x, float width, float flowY);
     // Where bubble `id` was drawn this frame. Bubbles not drawn in a frame are forgotten at the next beginFrame.
     void drawn(const std::string& id, ImVec2 min, ImVec2 max);
+    // The same for what stands in a bubble's place (the answer just given): it keeps the whole of the place the bubble
+    // had, so the pointer still rests there and nothing slides into it.
+    void drawnInPlace(const std::string& id, ImVec2 min, ImVec2 max);
     // The lowest bottom of the bubbles placed so far this frame (0 before any).
     float bottom() const { return bottom_; }
 

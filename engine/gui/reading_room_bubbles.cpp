@@ -216,8 +216,8 @@ void ReadingRoom::drawBubbles() {
         ImGui::TextColored(c, "%s", farewell.text.c_str());
         ImGui::PopTextWrapPos();
         noteControl("answered:" + id);
-        bubbleLayout_.drawn(id, ImVec2(x, *top), ImVec2(x + w, *top + ImGui::GetWindowHeight()));
-        y = *top + ImGui::GetWindowHeight() + 10;
+        bubbleLayout_.drawnInPlace(id, ImVec2(x, *top), ImVec2(x + w, *top + ImGui::GetWindowHeight()));
+        y = bubbleLayout_.bottom() + 10;
         ImGui::End();
         ImGui::PopStyleVar(2);
         ImGui::PopStyleColor(2);

@@ -1036,6 +1036,11 @@ TEST(ReadingRoomInput, ABubblesButtonsStayUnderThePointerWhenTheQuestionIsRepeat
     // The answer given shows for a moment in the bubble's place, then goes.
     const auto farewell = r.room->controlRect("answered:drain_question");
     ASSERT_TRUE(farewell) << "the bubble closed without showing what was recorded";
+    EXPECT_NEAR(farewell->first.y, before->first.y, 200) << "the answer given is not in the bubble's place";
+    for (int i = 0; i < 3; ++i) r.frame();
+    const auto stays = r.room->controlRect("answered:drain_question");
+    ASSERT_TRUE(stays);
+    EXPECT_EQ(stays->first.y, farewell->first.y) << "the answer given moved while the pointer rested on its place";
     r.room->advanceTo(r.room->session().now() + 2);
     r.frame();
     EXPECT_FALSE(r.room->controlRect("answered:drain_question"));

@@ -2,6 +2,7 @@
 // The panels are drawn in reading_room_hud.cpp, reading_room_bubbles.cpp, reading_room_findings.cpp and
 // reading_room_bindings.cpp.
 #include "gui/reading_room.h"
+#include "gui/pointer_guard.h"
 #include "gui/reading_room_layout.h"
 
 #include <algorithm>
@@ -52,11 +53,12 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
     return script_ ? script_->refused() : std::vector<std::string>{};
 }
 
-void ReadingRoom::apply(const session::Command& c) {
+bool ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
     if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
     else if (!r.notice.empty()) setStatus(r.notice);  // a call or answer the session could not link to a finding
+    return r.accepted;
 }
 
 void ReadingRoom::setStatus(std::string text) {
@@ -240,8 +242,12 @@ void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
 void ReadingRoom::handleEvent(const SDL_Event& e) {
     if (captureChord(e)) return;
     const ImGuiIO& io = ImGui::GetIO();
-    if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT && e.button.clicks == 2 &&
-        !io.WantCaptureMouse) {
+    // Decided by where this event happened, not by where the pointer was when the frame began: a click on a bubble
+    // never also moves the crosshair (or the keyboard's view) under it.
+    const glm::dvec2 pointer = viewer_.mouse();
+    const bool imguiMouse = imguiTakesMouse(e, ImVec2(float(pointer.x), float(pointer.y)));
+    if (e.type == SDL_MOUSEBUTTONDOWN) bubbleLayout_.clicked(clock_.now());
+    if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT && e.button.clicks == 2 && !imguiMouse) {
         if (auto p = viewer_.probe({e.button.x, e.button.y})) {
             pickerOpen_ = true;
             pickerLps_ = p->lps;
@@ -249,7 +255,7 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
             return;
         }
     }
-    std::string cmd = viewer_.handleEvent(e, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard);
+    std::string cmd = viewer_.handleEvent(e, bindings_, imguiMouse, io.WantCaptureKeyboard);
     if (cmd == "finding.mark") {
         pickerOpen_ = true;
         pickerLps_ = lpsOf(viewer_.cursor());

@@ -13,6 +13,7 @@
 #include <SDL.h>
 
 #include "gui/bindings.h"
+#include "gui/bubble_layout.h"
 #include "gui/script_player.h"
 #include "gui/series_source.h"
 #include "gui/text_fit.h"
@@ -97,7 +98,7 @@ private:
     // In-plane centre of what view `p` shows, LPS mm as session::SetPan defines it; and the way back.
     std::optional<glm::dvec2> panCentreMm(Plane p) const;
     void panViewerTo(Plane p, glm::dvec2 centreMm);
-    void apply(const session::Command& c);
+    bool apply(const session::Command& c);  // true when the session accepted it
     void speakNewInterruptions();  // and the announcements of deteriorations
     void refreshCoverage(bool force);
     void drawTopBar();
@@ -165,10 +166,24 @@ private:
     std::size_t coverageEvents_ = 0;
     uint32_t coverageTicks_ = 0;
     std::map<std::string, std::string> typedAnswers_;
+    // The bubbles' places, the words each showed while the pointer rested on them, and the answers just given.
+    BubbleLayout bubbleLayout_;
+    std::map<std::string, session::ActiveInterruption> bubbleWords_;
+    struct Farewell {
+        std::string text;  // "You: <the answer>"
+        ImU32 colour;
+        double until;  // session time
+    };
+    std::map<std::string, Farewell> farewells_;
+    static constexpr double kFarewellSeconds = 1.5;
+    // Answers an interruption; once it goes, its bubble shows `shown` for kFarewellSeconds.
+    void answer(const scenario::Interruption& spec, const std::string& option, const std::string& typed,
+                const std::string& shown);
     // Mark picker.
     bool pickerOpen_ = false;
     glm::dvec3 pickerLps_{0.0};
     std::string pickerSearch_;
+    int pickerHighlight_ = 0;  // the match Enter takes
     std::string conclusion_;
     std::vector<std::string> callRoles_;  // callRoles(scenario_)
     std::size_t caseRoles_ = 0;           // how many of them the case itself names
@@ -185,6 +200,11 @@ private:
     float actionsHeight_ = 260, checklistHeight_ = 200;
     std::size_t listedItems_ = 0;
 };
+
+// What a region's percentage in the reading order counts: the windows its images must be seen in, and how much of
+// it makes it read ("Counts the images of this region seen in the lung or soft tissue window; it is read at 80% of
+// them.").
+std::string coverageHint(const scenario::Region& region);
 
 // Colour of a role in bubbles and the findings list (its title is scenario::roleTitle): every role the scenario
 // reader knows has its own; another role gets a colour of its own from its name.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -96,14 +97,29 @@ void ReadingRoom::drawBubbles() {
     const float x = io.DisplaySize.x - 14 - w;
     float y = column ? float(coronal.min.y) + 26 : kTopBar + 32;
     alertsShown_.clear();
+    bubbleLayout_.beginFrame(io.MousePos, session_->now());
     for (const auto& [finding, at] : session_->deteriorationsFired()) {
         const auto* d = deteriorationOf(scenario_, finding);
-        if (session_->now() - at <= kAlertSeconds && d && !d->announcement.empty())
-            y += drawAlert(finding, d->announcement, ImVec2(x, y), w) + 10;
+        if (session_->now() - at > kAlertSeconds || !d || d->announcement.empty()) continue;
+        const std::string id = "alert:" + finding;
+        const auto top = bubbleLayout_.place(id, x, w, y);
+        if (!top) continue;
+        const float h = drawAlert(finding, d->announcement, ImVec2(x, *top), w);
+        bubbleLayout_.drawn(id, ImVec2(x, *top), ImVec2(x + w, *top + h));
+        y = *top + h + 10;
     }
-    for (const auto& a : session_->activeInterruptions()) {
-        if (!a.spec) continue;
-        const auto& spec = *a.spec;
+    std::set<std::string> asking;
+    for (const auto& live : session_->activeInterruptions()) {
+        if (!live.spec) continue;
+        const auto& spec = *live.spec;
+        asking.insert(spec.id);
+        // While the pointer rests on the bubbles, a bubble keeps the words it had (a repeat reflows them later).
+        auto kept = bubbleWords_.find(spec.id);
+        if (kept == bubbleWords_.end() || !bubbleLayout_.holding()) kept = bubbleWords_.insert_or_assign(spec.id, live).first;
+        const session::ActiveInterruption& a = kept->second;
+        const auto top = bubbleLayout_.place(spec.id, x, w, y);
+        if (!top) continue;
+        y = *top;
         ImU32 col = roleColour(spec.role);
         ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
         ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
@@ -139,7 +155,7 @@ void ReadingRoom::drawBubbles() {
             // Quick answers are sentences: wrapped inside full-width buttons, by the width the text has there.
             const float textWidth = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
             std::string label = wrapToWidth(opt->text, textWidth) + "##" + opt->id;
-            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) apply(session::AnswerInterruption{spec.id, opt->id, ""});
+            if (ImGui::Button(label.c_str(), ImVec2(-1, 0))) answer(spec, opt->id, "", opt->text);
             noteControl("answer:" + spec.id + ":" + opt->id);
         }
         auto& typed = typedAnswers_[spec.id];
@@ -148,7 +164,7 @@ void ReadingRoom::drawBubbles() {
             bool enter = ImGui::InputText("##typed", &typed, ImGuiInputTextFlags_EnterReturnsTrue);
             ImGui::SameLine();
             if ((ImGui::Button("Answer") || enter) && !typed.empty()) {
-                apply(session::AnswerInterruption{spec.id, "", typed});
+                answer(spec, "", typed, typed);
                 typed.clear();
             }
             noteControl("answer:" + spec.id);
@@ -164,17 +180,57 @@ void ReadingRoom::drawBubbles() {
                 ImGui::SameLine();
             }
             if (ImGui::Button(pager ? "Dismiss the pager" : "Answer the phone", ImVec2(pager ? -1 : 0, 0)) || enter) {
-                apply(session::AnswerInterruption{spec.id, "", typed});
+                answer(spec, "", typed, typed.empty() ? (pager ? "pager dismissed" : "phone answered") : typed);
                 typed.clear();
             }
             noteControl("answer:" + spec.id);
         }
         ImGui::PopID();
+        bubbleLayout_.drawn(spec.id, ImGui::GetWindowPos(),
+                            ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(), y + ImGui::GetWindowHeight()));
         y += ImGui::GetWindowHeight() + 10;
         ImGui::End();
         ImGui::PopStyleVar(2);
         ImGui::PopStyleColor(2);
     }
+    std::erase_if(bubbleWords_, [&](const auto& entry) { return !asking.contains(entry.first); });
+    // The answer just given, in the bubble's colour and place, for a moment after the question goes.
+    asking.clear();  // an answer given in this frame has ended its question
+    for (const auto& live : session_->activeInterruptions())
+        if (live.spec) asking.insert(live.spec->id);
+    std::erase_if(farewells_, [&](const auto& entry) {
+        return session_->now() >= entry.second.until || asking.contains(entry.first);
+    });
+    for (const auto& [id, farewell] : farewells_) {
+        const auto top = bubbleLayout_.place(id, x, w, y);
+        if (!top) continue;
+        const ImVec4 c = ImGui::ColorConvertU32ToFloat4(farewell.colour);
+        ImGui::SetNextWindowPos(ImVec2(x, *top), ImGuiCond_Always);
+        ImGui::SetNextWindowSize(ImVec2(w, 0));
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(c.x * 0.35f, c.y * 0.35f, c.z * 0.35f, 0.95f));
+        ImGui::PushStyleColor(ImGuiCol_Border, c);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.f);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.f);
+        ImGui::Begin(("##answered" + id).c_str(), nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoNav |
+                         ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoSavedSettings);
+        ImGui::PushTextWrapPos(w - 16);
+        ImGui::TextColored(c, "%s", farewell.text.c_str());
+        ImGui::PopTextWrapPos();
+        noteControl("answered:" + id);
+        bubbleLayout_.drawnInPlace(id, ImVec2(x, *top), ImVec2(x + w, *top + ImGui::GetWindowHeight()));
+        y = bubbleLayout_.bottom() + 10;
+        ImGui::End();
+        ImGui::PopStyleVar(2);
+        ImGui::PopStyleColor(2);
+    }
+}
+
+void ReadingRoom::answer(const scenario::Interruption& spec, const std::string& option, const std::string& typed,
+                         const std::string& shown) {
+    // Shown once the question has gone (while it is still asked, its bubble is shown instead).
+    if (apply(session::AnswerInterruption{spec.id, option, typed}))
+        farewells_[spec.id] = {"You: " + shown, roleColour(spec.role), session_->now() + kFarewellSeconds};
 }
 
 }  // namespace polysim::gui

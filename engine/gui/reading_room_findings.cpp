@@ -167,16 +167,30 @@ void ReadingRoom::drawMarkPicker() {
     ImGui::Text("at (%.0f, %.0f, %.0f) mm LPS", pickerLps_.x, pickerLps_.y, pickerLps_.z);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(-1);
+    const std::string searchBefore = pickerSearch_;
     bool enter = ImGui::InputTextWithHint("##search", "search or type a label", &pickerSearch_,
                                           ImGuiInputTextFlags_EnterReturnsTrue);
+    // One match is highlighted (the first, Up and Down move it): Enter takes it, Shift+Enter keeps the typed text.
+    std::vector<const session::Diagnosis*> offered;
+    for (const auto& d : session::traumaLexicon())
+        if (pickerOffers(d, pickerSearch_)) offered.push_back(&d);
+    const int up = ImGui::GetKeyIndex(ImGuiKey_UpArrow), down = ImGui::GetKeyIndex(ImGuiKey_DownArrow);
+    const bool moved = pickerSearch_ != searchBefore || ImGui::IsKeyPressed(up) || ImGui::IsKeyPressed(down);
+    if (pickerSearch_ != searchBefore || ImGui::IsWindowAppearing()) pickerHighlight_ = 0;
+    pickerHighlight_ += int(ImGui::IsKeyPressed(down)) - int(ImGui::IsKeyPressed(up));
+    pickerHighlight_ = std::clamp(pickerHighlight_, 0, std::max(0, int(offered.size()) - 1));
     std::string chosen;
+    if (enter && !ImGui::GetIO().KeyShift && !offered.empty()) chosen = offered[std::size_t(pickerHighlight_)]->label;
     ImGui::BeginChild("labels", ImVec2(0, -34), true);
     // The whole trauma lexicon (injuries, normal variants, mimics), the same for every case.
-    for (const auto& d : session::traumaLexicon()) {
-        if (pickerOffers(d, pickerSearch_) && ImGui::Selectable(d.label.c_str())) chosen = d.label;
+    for (std::size_t i = 0; i < offered.size(); ++i) {
+        const bool highlighted = int(i) == pickerHighlight_;
+        if (ImGui::Selectable(offered[i]->label.c_str(), highlighted)) chosen = offered[i]->label;
+        if (highlighted && moved) ImGui::SetScrollHereY();
     }
     ImGui::EndChild();
-    if ((ImGui::Button("Mark with the typed text") || enter) && !pickerSearch_.empty()) chosen = pickerSearch_;
+    if (chosen.empty() && (ImGui::Button("Mark with the typed text (Shift+Enter)") || enter) && !pickerSearch_.empty())
+        chosen = pickerSearch_;
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) pickerOpen_ = false;
     ImGui::End();

@@ -243,13 +243,17 @@ void ReadingRoom::drawChecklist(float height) {
         std::snprintf(line, sizeof line, "%s %zu %s", done ? "[x]" : "[ ]", i + 1, region->label.c_str());
         const std::string text = fitText(line, right - percentWidth - 12 - ImGui::GetCursorPosX());
         ImGui::TextColored(done ? palette::kDone : palette::kPending, "%s", text.c_str());
-        if (text != line && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", region->label.c_str());
+        const std::string hint = coverageHint(*region);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s%s%s", text != line ? region->label.c_str() : "", text != line ? "\n" : "", hint.c_str());
         const ImVec2 rowMin = ImGui::GetItemRectMin();
         const float rowBottom = ImGui::GetItemRectMax().y;
         char percent[16];
         std::snprintf(percent, sizeof percent, "%.0f%%", fraction * 100);
         ImGui::SameLine(right - ImGui::CalcTextSize(percent).x);
         ImGui::TextDisabled("%s", percent);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hint.c_str());
+        noteControl("coverage:" + region->id);
         // A thin bar under the row fills towards the region's required coverage.
         const float full = ImGui::GetWindowPos().x + right - rowMin.x;
         const float filled = full * float(std::min(1.0, fraction / std::max(0.01, region->minCoverage)));
@@ -263,4 +267,12 @@ void ReadingRoom::drawChecklist(float height) {
     ImGui::EndChild();
 }
 
+}  // namespace polysim::gui
+
+namespace polysim::gui {
+std::string coverageHint(const scenario::Region& region) {
+    return "Counts the images of this region seen in " +
+           (region.windows.empty() ? std::string("any window") : scoring::windowsPhrase(region.windows)) +
+           "; it is read at " + fixed(region.minCoverage * 100, 0) + "% of them.";
+}
 }  // namespace polysim::gui

@@ -24,10 +24,13 @@ double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
 std::string pct(double f) { return fixed(f * 100.0, 0) + " %"; }
 
 // The window a view shows, by preset name or as width/level (the JSON's on_screen_windows).
+// A window as the debrief names it: its preset (also a dragged window that landed on one), else W/L to the whole HU, so
+// a right-drag lists the few windows seen, not every thousandth of a HU it passed through.
 std::string viewWindow(const ViewState& v) {
     if (!v.preset.empty()) return v.preset;
+    if (const auto* preset = imaging::presetOf(v.window)) return std::string(preset->name);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%g/%g", v.window.width, v.window.level);
+    std::snprintf(buf, sizeof buf, "%.0f/%.0f", v.window.width, v.window.level);
     return buf;
 }
 

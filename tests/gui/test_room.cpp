@@ -16,6 +16,7 @@
 #include <imgui.h>
 
 #include "gui/app_window.h"
+#include "gui/pointer_guard.h"
 #include "gui/reading_room.h"
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
@@ -215,7 +216,15 @@ TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
 
     // Zooming the coronal view makes it the plane the session reads, with its own zoom; back in the axial view the
     // axial zoom returns, and neither view's zoom is overwritten by the other's.
+    // Where no bubble covers it (the wheel over a bubble is the bubble's).
     glm::dvec2 cor = r.centreOf(Plane::Coronal);
+    const auto coronal = r.room->viewer().viewBounds(Plane::Coronal);
+    for (double y = coronal.max.y - 10; y > coronal.min.y; y -= 10)
+        if (!polysim::gui::imguiWindowAt(ImVec2(float(cor.x), float(y)))) {
+            cor.y = y;
+            break;
+        }
+    ASSERT_FALSE(polysim::gui::imguiWindowAt(ImVec2(float(cor.x), float(cor.y))));
     r.move(cor);
     SDL_SetModState(KMOD_LCTRL);
     r.wheel(-2);
@@ -565,7 +574,7 @@ TEST(ReadingRoomKeys, MOpensTheMarkPickerAtTheCrosshair) {
     ASSERT_TRUE(r.room->markPickerOpen()) << "M did not open the mark picker";
     // The search field has the keyboard: the letters are the label, not viewer keys.
     r.type("spleen");
-    r.key(SDLK_RETURN);
+    r.key(SDLK_RETURN, KMOD_LSHIFT);  // the typed text
     EXPECT_FALSE(r.room->markPickerOpen());
     auto marks = r.marks();
     ASSERT_EQ(marks.size(), 1u) << "Enter did not mark";
@@ -603,7 +612,7 @@ TEST(ReadingRoomKeys, ABubbleThatAppearsWhileTypingALabelLeavesTheTypingAlone) {
     for (int i = 0; i < 3; ++i) r.frame();
     ASSERT_TRUE(r.asking("surgeon_bleeding"));
     r.type(" laceration");
-    r.key(SDLK_RETURN);
+    r.key(SDLK_RETURN, KMOD_LSHIFT);  // the typed text, as typed
     auto marks = r.marks();
     ASSERT_EQ(marks.size(), 1u) << "the bubble took the keyboard from the search field";
     EXPECT_EQ(marks[0].label, "splenic laceration");
@@ -886,4 +895,172 @@ TEST(ReadingRoomKeys, ASubmittedConclusionSaysSo) {
     ASSERT_TRUE(r.click("submit-conclusion"));
     EXPECT_EQ(r.room->session().conclusion(), "Right tension pneumothorax.");
     EXPECT_TRUE(r.room->controlCentre("conclusion:state")) << "no word that the conclusion is in";
+}
+
+// ---- Input goes where it was aimed ----
+
+namespace {
+// A quick hand: the pointer rests at `from`, then moves to `to` and clicks there before the next frame begins (the
+// motion and the click reach the app in one batch of events, as they do when a frame is slow).
+void quickClick(Room& r, glm::dvec2 from, glm::dvec2 to) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        SDL_RaiseWindow(r.window.sdl());
+        SDL_WarpMouseInWindow(r.window.sdl(), int(from.x), int(from.y));
+        for (int i = 0; i < 3; ++i) r.frame();
+        if (SDL_GetMouseFocus() == r.window.sdl()) break;
+        SDL_Delay(50);
+    }
+    SDL_WarpMouseInWindow(r.window.sdl(), int(to.x), int(to.y));
+    SDL_Event e{};
+    e.type = SDL_MOUSEBUTTONDOWN;
+    e.button.windowID = SDL_GetWindowID(r.window.sdl());
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = SDL_PRESSED;
+    e.button.clicks = 1;
+    e.button.x = int(to.x), e.button.y = int(to.y);
+    SDL_PushEvent(&e);
+    r.frame();
+    e.type = SDL_MOUSEBUTTONUP;
+    e.button.state = SDL_RELEASED;
+    SDL_PushEvent(&e);
+    for (int i = 0; i < 3; ++i) r.frame();
+}
+
+bool inside(const polysim::gui::ImageRect& rect, std::pair<float, float> p) {
+    return p.first > rect.min.x && p.first < rect.max.x && p.second > rect.min.y && p.second < rect.max.y;
+}
+}  // namespace
+
+TEST(ReadingRoomInput, AClickOnABubbleOverTheCoronalNeverMovesTheCrosshairOrTheKeyboardsView) {
+    auto dir = polysim::test::scratchDir("room-click-through");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    std::string id, option;
+    for (const auto& a : r.room->session().activeInterruptions())
+        if (a.spec && !a.spec->answers.empty() && id.empty()) id = a.spec->id, option = a.spec->answers.front().id;
+    ASSERT_FALSE(id.empty()) << "no question on screen at 85 s";
+    const auto button = r.room->controlCentre("answer:" + id + ":" + option);
+    ASSERT_TRUE(button);
+    ASSERT_TRUE(inside(r.room->viewer().imageRect(Plane::Coronal), *button)) << "the bubble is not over the coronal";
+    const double z = r.z();
+    const auto plane = r.room->session().view().plane;
+    const int positions = r.logged("position");
+    quickClick(r, r.centreOf(Plane::Axial), {button->first, button->second});
+    EXPECT_FALSE(r.asking(id)) << "the click did not answer";
+    EXPECT_EQ(r.z(), z) << "the click also moved the crosshair in the coronal under the bubble";
+    EXPECT_EQ(r.logged("position"), positions);
+    EXPECT_EQ(r.room->session().view().plane, plane);
+    EXPECT_TRUE(r.downReachesTheViewer()) << "after the click the arrows scroll another view than the axial";
+}
+
+TEST(ReadingRoomInput, EnterInTheMarkPickerTakesTheHighlightedMatchAndShiftEnterTheTypedText) {
+    auto dir = polysim::test::scratchDir("room-picker-enter");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    std::vector<std::string> offered;
+    for (const auto& injury : polysim::phantom::injuryLibrary())
+        if (polysim::gui::pickerOffers(injury, "tens pneu")) offered.push_back(injury.label);
+    ASSERT_FALSE(offered.empty());
+
+    r.key(SDLK_m);
+    ASSERT_TRUE(r.room->markPickerOpen());
+    r.type("tens pneu");
+    r.key(SDLK_RETURN);
+    ASSERT_EQ(r.marks().size(), 1u) << "Enter marked nothing";
+    EXPECT_EQ(r.marks()[0].label, offered.front()) << "Enter kept the typed text, not the highlighted match";
+    EXPECT_FALSE(r.room->markPickerOpen());
+
+    r.key(SDLK_m);
+    r.type("tens pneu");
+    r.key(SDLK_RETURN, KMOD_LSHIFT);
+    ASSERT_EQ(r.marks().size(), 2u);
+    EXPECT_EQ(r.marks()[1].label, "tens pneu") << "Shift+Enter did not keep the typed text";
+
+    // Down moves the highlight: with one match it stays on it, with more it takes the next.
+    r.key(SDLK_m);
+    r.type("fracture");
+    std::vector<std::string> fractures;
+    for (const auto& injury : polysim::phantom::injuryLibrary())
+        if (polysim::gui::pickerOffers(injury, "fracture")) fractures.push_back(injury.label);
+    ASSERT_GE(fractures.size(), 2u);
+    r.key(SDLK_DOWN);
+    r.key(SDLK_RETURN);
+    ASSERT_EQ(r.marks().size(), 3u);
+    EXPECT_EQ(r.marks()[2].label, fractures[1]);
+}
+
+TEST(ReadingRoomInput, ABubblesButtonsStayUnderThePointerWhenTheQuestionIsRepeated) {
+    auto dir = polysim::test::scratchDir("room-bubble-steady");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    // The anaesthetist asks 4 s after the chest is first on screen, and asks again, shorter, 15 s later.
+    const auto region = std::find_if(scenario.regions.begin(), scenario.regions.end(),
+                                     [](const auto& g) { return g.id == "chest_lungs"; });
+    ASSERT_NE(region, scenario.regions.end());
+    r.room->session().apply(polysim::session::SetPosition{(region->zFromMm + region->zToMm) / 2});
+    r.frame();
+    r.room->advanceTo(90);
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_TRUE(r.asking("drain_question"));
+    auto saying = [&] {
+        for (const auto& a : r.room->session().activeInterruptions())
+            if (a.spec && a.spec->id == "drain_question") return a.saying;
+        return std::string();
+    };
+    const std::string first = saying();
+    const auto before = r.room->controlRect("answer:drain_question:now");
+    ASSERT_TRUE(before);
+    const ImVec2 at((before->first.x + before->second.x) / 2, (before->first.y + before->second.y) / 2);
+    // The hand comes to rest on "Now", and the question is repeated before it clicks.
+    for (int attempt = 0; attempt < 10 && SDL_GetMouseFocus() != r.window.sdl(); ++attempt) {
+        SDL_RaiseWindow(r.window.sdl());
+        SDL_WarpMouseInWindow(r.window.sdl(), int(at.x), int(at.y));
+        for (int i = 0; i < 3; ++i) r.frame();
+    }
+    SDL_WarpMouseInWindow(r.window.sdl(), int(at.x), int(at.y));
+    for (int i = 0; i < 3; ++i) r.frame();
+    for (double t = 91; t < 120 && saying() == first && r.asking("drain_question"); t += 1) {
+        r.room->advanceTo(t);
+        r.frame();
+    }
+    ASSERT_NE(saying(), first) << "the question was not repeated";
+    for (int i = 0; i < 3; ++i) r.frame();
+    const auto after = r.room->controlRect("answer:drain_question:now");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->first.y, before->first.y) << "the answer moved under the pointer";
+    EXPECT_EQ(after->second.y, before->second.y);
+
+    polysim::test::clickInWindow(r.window.sdl(), int(at.x), int(at.y), [&] { r.frame(); });
+    std::string answered;
+    for (const auto& e : r.room->log().events())
+        if (e.value("action", "") == "answer" && e.value("interruption", "") == "drain_question")
+            answered = e.value("option", "");
+    EXPECT_EQ(answered, "now") << "the click meant for 'Now' was logged as another answer";
+    // The answer given shows for a moment in the bubble's place, then goes.
+    const auto farewell = r.room->controlRect("answered:drain_question");
+    ASSERT_TRUE(farewell) << "the bubble closed without showing what was recorded";
+    EXPECT_NEAR(farewell->first.y, before->first.y, 200) << "the answer given is not in the bubble's place";
+    for (int i = 0; i < 3; ++i) r.frame();
+    const auto stays = r.room->controlRect("answered:drain_question");
+    ASSERT_TRUE(stays);
+    EXPECT_EQ(stays->first.y, farewell->first.y) << "the answer given moved while the pointer rested on its place";
+    r.room->advanceTo(r.room->session().now() + 2);
+    r.frame();
+    EXPECT_FALSE(r.room->controlRect("answered:drain_question"));
+}
+
+TEST(ReadingRoomChecklist, EachRegionsPercentageNamesTheWindowsThatCountForIt) {
+    auto dir = polysim::test::scratchDir("room-coverage-hint");
+    auto scenario = load(motorcyclist(dir));
+    bool someWindows = false;
+    for (const auto& region : scenario.regions) {
+        const std::string hint = polysim::gui::coverageHint(region);
+        for (const auto& w : region.windows) {
+            someWindows = true;
+            EXPECT_NE(hint.find(polysim::scoring::windowName(w)), std::string::npos) << region.id << ": " << hint;
+        }
+        EXPECT_NE(hint.find(std::to_string(int(std::lround(region.minCoverage * 100))) + "%"), std::string::npos)
+            << hint;
+    }
+    EXPECT_TRUE(someWindows);
 }

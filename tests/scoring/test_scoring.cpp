@@ -200,3 +200,17 @@ TEST(Scoring, ALogOfAnotherScenarioIsRefusedWithAClearMessage) {
         EXPECT_NE(std::string(e.what()).find("test_chest_case"), std::string::npos) << e.what();
     }
 }
+
+TEST(Scoring, TheWindowsOnScreenAreNamedByPresetOrByWholeHounsfieldUnits) {
+    auto sc = test::traumaCase();
+    auto s = scoreSession(sc, play(sc, R"(00:01 series arterial
+00:02 window 1523.456/-600.123
+00:03 scroll -260 -> -480 over 20s
+00:30 window 1500/-600
+00:31 scroll -480 -> -260 over 20s
+)"));
+    const auto& ptx = finding(s, "tension_pneumothorax");
+    // A dragged window is given to the whole HU; one that lands on a preset's values is that preset.
+    EXPECT_EQ(ptx.onScreenWindows, (std::vector<std::string>{"1523/-600", "lung"}));
+    EXPECT_EQ(windowName(ptx.onScreenWindows.front()), "W/L 1523/-600");
+}

@@ -686,6 +686,15 @@ private:
             if (auto v = f.strings("essential")) fd.essential = *v;
             if (auto v = f.boolean("late_call_critical")) fd.lateCallCritical = *v;
             if (auto v = f.boolean("on_scout")) fd.onScout = *v;
+            if (auto v = f.string("side")) {
+                if (*v == "left") fd.side = Side::Left;
+                else if (*v == "right") fd.side = Side::Right;
+                else if (*v == "bilateral") fd.side = Side::Bilateral;
+                else if (*v == "none") fd.side = Side::None;
+                else
+                    report_.unreadable(loc(path + ".side", f.where()),
+                                       "'side' must be \"left\", \"right\", \"bilateral\" or \"none\", not \"" + *v + "\"");
+            }
             f.finish();
             s_.findings.push_back(fd);
         }
@@ -854,7 +863,7 @@ const std::vector<FormatSection>& formatSections() {
         {"[[regions]]", {"id", "label", "z", "windows", "series", "min_coverage"}, false},
         {"[[findings]]",
          {"id", "injury", "label", "synonyms", "category", "region", "centre", "extent", "deadline", "tell", "windows",
-          "teaching_point", "description", "essential", "late_call_critical", "on_scout"},
+          "teaching_point", "description", "essential", "late_call_critical", "on_scout", "side"},
          false},
         {"[[interruptions]]",
          {"id", "kind", "role", "name", "text", "at", "when_region_opened", "when_finding_on_screen", "when_ignored",

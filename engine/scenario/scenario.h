@@ -105,6 +105,9 @@ struct Region {
     SourceLocation where;
 };
 
+// The side of a lateralised finding, in the patient's terms (patient left is +x in LPS).
+enum class Side { None, Left, Right, Bilateral };
+
 struct Finding {
     std::string id;
     std::string label;
@@ -124,6 +127,9 @@ struct Finding {
     std::vector<std::string> essential;
     bool lateCallCritical = true;     // Category 1 called after its deadline is a critical error
     std::optional<bool> onScout;      // shows on the scout; unset: as the trauma lexicon says for its injury
+    // The side a reader must name, if any: unset, from the label's words, else from the centre for an injury the
+    // trauma lexicon knows to be lateralised (session::findingSide).
+    std::optional<Side> side;
     SourceLocation where;
 };
 

@@ -273,6 +273,10 @@ void writeFinding(Writer& w, const Finding& f, const detail::PhantomTruth* truth
     w.strings("essential", f.essential);
     if (!f.lateCallCritical) w.key("late_call_critical", "false");
     if (f.onScout) w.key("on_scout", *f.onScout ? "true" : "false");
+    if (f.side) {
+        static const char* names[] = {"none", "left", "right", "bilateral"};
+        w.str("side", names[static_cast<int>(*f.side)]);
+    }
 }
 
 void writeInterruption(Writer& w, const Interruption& in) {

@@ -367,9 +367,21 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                 if (m.id == id) return &m;
             return nullptr;
         };
+        // A mark lying on this finding and on another (a laceration inside its haematoma, a bleed in the free
+        // fluid around it) is about the one its label names: naming the other says nothing about this one.
+        auto aboutAnother = [&](const session::Mark& m, Naming level) {
+            if (level != Naming::Other && level != Naming::None) return false;
+            for (const auto& g : sc.findings) {
+                if (&g == &f || !session::markOnFinding(m.lps, g)) continue;
+                auto ng = session::nameFinding(m.label, g).level;
+                if (ng == Naming::Full || ng == Naming::Partial) return true;
+            }
+            return false;
+        };
         for (const auto& m : s.allMarks()) {
             if (m.removedAt || !session::markOnFinding(m.lps, f)) continue;
             auto n = session::nameFinding(m.label, f);
+            if (aboutAnother(m, n.level)) continue;
             // A label that also names another finding of this case, which lies elsewhere, says nothing about this
             // one: a list of every diagnosis on every mark is not a reading.
             if (n.level == Naming::Full)
@@ -392,13 +404,14 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             };
             Naming level = has(c.findings) ? Naming::Full : has(c.partly) ? Naming::Partial
                                                           : has(c.denied) ? Naming::Denied
+                                                          : has(c.wrongSide) ? Naming::Other
                                                                           : Naming::None;
-            std::string other;
+            std::string other = level == Naming::Other ? "it on the other side" : "";
             if (level == Naming::None && !c.mark.empty()) {
                 // A call by a mark on it that names something else.
                 if (const auto* m = markOf(c.mark); m && session::markOnFinding(m->lps, f)) {
                     auto n = session::nameFinding(m->label, f);
-                    if (n.level == Naming::Other) {
+                    if (n.level == Naming::Other && !aboutAnother(*m, n.level)) {
                         level = Naming::Other;
                         other = n.other;
                     }
@@ -410,7 +423,7 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         if (s.conclusionAt()) {
             // The conclusion speaks of the whole case: another diagnosis named there is about another finding.
             auto n = session::nameFinding(s.conclusion(), f);
-            if (n.level != Naming::None && n.level != Naming::Other)
+            if (n.level != Naming::None && (n.level != Naming::Other || n.wrongSide))
                 fs.statements.push_back({*s.conclusionAt(), "conclusion", s.conclusion(), "", n.level, n.other, false});
         }
         std::stable_sort(fs.statements.begin(), fs.statements.end(),

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace polysim::session {
@@ -98,7 +99,8 @@ const std::set<std::string>& stopWords() {
         "will",  "can",   "could", "would",  "should", "might", "may",    "let",   "well",  "ok",    "okay",
         "yes",   "sure",  "what",  "about",  "which",  "who",   "an",     "any",   "all",   "both",  "up",
         "down",  "out",   "over",  "under",  "behind", "level", "lobe",   "segment", "segments", "mm", "cm",
-        "other", "same",  "only", "t", "s", "d", "ll",  "evident", "identified", "showing", "shows", "show", "area", "region"};
+        "other", "same",  "only", "t", "s", "d", "ll",  "evident", "identified", "showing", "shows", "show", "area", "region",
+        "rt", "lt", "r", "l", "sided", "bilaterally", "dextral", "sinistral", "unilateral", "ipsilateral"};
     return s;
 }
 
@@ -208,10 +210,34 @@ std::vector<Word> splitWords(std::string_view text) {
     return out;
 }
 
-// A sentence as sets of meaning words said positively and said to be absent.
+// The sides a clause names positively, with its meaning words, to tell which finding a side is said of.
+struct ClauseSides {
+    std::set<std::string> words;
+    std::set<scenario::Side> sides;
+};
+// A sentence as sets of meaning words said positively and said to be absent, and the sides its clauses name.
 struct Sentence {
     std::set<std::string> positive, negated;
+    std::vector<ClauseSides> clauses;
 };
+
+// "right", "rt", "R"... as a side; "right now", "all right", "that's right" are not.
+std::optional<scenario::Side> sideWord(const std::vector<std::string>& raw, std::size_t k) {
+    static const std::set<std::string> right{"right", "rt", "r", "dextral"}, left{"left", "lt", "l", "sinistral"},
+        both{"bilateral", "bilaterally", "both"};
+    static const std::set<std::string> notSideAfter{"now", "away", "there", "then", "here", "after", "on", "ahead"},
+        notSideBefore{"all", "that", "s", "is", "you", "re", "thats", "alright", "quite"};
+    const std::string& w = raw[k];
+    if (both.count(w)) return scenario::Side::Bilateral;
+    if (!right.count(w) && !left.count(w)) return std::nullopt;
+    if (k + 1 < raw.size() && notSideAfter.count(raw[k + 1])) return std::nullopt;
+    if (k > 0 && notSideBefore.count(raw[k - 1])) return std::nullopt;
+    // A direction, not a side: "shifted to the left", "deviated towards the right".
+    static const std::set<std::string> toward{"to", "towards", "toward"};
+    if ((k > 0 && toward.count(raw[k - 1])) || (k > 1 && raw[k - 1] == "the" && toward.count(raw[k - 2])))
+        return std::nullopt;
+    return right.count(w) ? scenario::Side::Right : scenario::Side::Left;
+}
 
 // Negation inside one clause: words after a "no" are absent; a clause with "excluded", "normal" or a "not" that
 // nothing meaningful follows ("tension pneumothorax is not present") is absent as a whole.
@@ -230,10 +256,30 @@ void readClause(const std::vector<std::string>& raw, Sentence& s) {
         if ((negationsAfter().count(raw[k]) && k > 0) || anywhere.count(raw[k])) negAll = true;
         if (raw[k] == "out" && k > 0 && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
     }
+    ClauseSides cs;
     for (std::size_t k = 0; k < raw.size(); ++k) {
         if (negationsBefore().count(raw[k]) || negationsAfter().count(raw[k])) continue;
-        for (auto& c : canonical(raw[k])) (negAll || k >= negFrom ? s.negated : s.positive).insert(c);
+        bool negated = negAll || k >= negFrom;
+        for (auto& c : canonical(raw[k])) {
+            (negated ? s.negated : s.positive).insert(c);
+            if (!negated) cs.words.insert(c);
+        }
+        if (auto side = sideWord(raw, k); side && !negated) cs.sides.insert(*side);
     }
+    if (!raw.empty()) s.clauses.push_back(std::move(cs));
+}
+
+// A clause that names only a side ("on the right, tension pneumothorax"; "left and right pneumothorax") gives it to
+// the clauses beside it.
+void shareSides(Sentence& s) {
+    auto& c = s.clauses;
+    std::vector<std::set<scenario::Side>> given(c.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        if (!c[i].words.empty() || c[i].sides.empty()) continue;
+        if (i > 0) given[i - 1].insert(c[i].sides.begin(), c[i].sides.end());
+        if (i + 1 < c.size()) given[i + 1].insert(c[i].sides.begin(), c[i].sides.end());
+    }
+    for (std::size_t i = 0; i < c.size(); ++i) c[i].sides.insert(given[i].begin(), given[i].end());
 }
 
 std::vector<Sentence> readSentences(std::string_view text) {
@@ -246,6 +292,7 @@ std::vector<Sentence> readSentences(std::string_view text) {
     };
     auto endSentence = [&] {
         endClause();
+        shareSides(cur);
         if (!cur.positive.empty() || !cur.negated.empty()) out.push_back(cur);
         cur = {};
     };
@@ -320,7 +367,8 @@ Diagnosis scout(Diagnosis d) {
 
 // ---------------------------------------------------------------- the lexicon
 const std::vector<Diagnosis>& traumaLexicon() {
-    static const std::vector<Diagnosis> all{
+    static const std::vector<Diagnosis> all = [] {
+    std::vector<Diagnosis> all{
         // Injuries the simulator makes (ids are the phantom's).
         dx("epidural_hematoma", "Epidural haematoma", {"epidural hematoma", "epidural bleeding", "epidural collection"},
            {}, {"intracranial bleeding", "intracranial hematoma", "extra axial hematoma", "extra axial collection"},
@@ -438,7 +486,97 @@ const std::vector<Diagnosis>& traumaLexicon() {
         variant("bowel_gas", "Bowel gas", {"bowel gas"}),
         variant("mixing_artefact", "Contrast mixing artefact", {"mixing artefact", "mixing artifact", "inflow artefact"}),
     };
+    // Injuries of paired organs or of one side of the body: a reader names their side.
+    static const std::set<std::string> lateral{
+        "epidural_hematoma", "subdural_hematoma", "skull_fracture", "tension_pneumothorax", "hemothorax",
+        "kidney_laceration", "rib_fractures", "rib_fracture_subtle", "femur_fracture", "simple_pneumothorax",
+        "pulmonary_contusion", "pulmonary_laceration", "flail_chest", "cerebral_contusion", "adrenal_hematoma",
+        "hip_dislocation", "acetabular_fracture", "tibial_fracture", "scapular_fracture", "clavicle_fracture",
+        "humeral_fracture", "carotid_dissection"};
+    for (auto& d : all) d.lateral = lateral.count(d.id) > 0;
     return all;
+    }();
+    return all;
+}
+
+scenario::Side findingSide(const scenario::Finding& finding) {
+    if (finding.side) return *finding.side;
+    // The label's own words: "Right tension pneumothorax", "Bilateral rib fractures".
+    std::set<scenario::Side> said;
+    for (const auto& s : readSentences(finding.label))
+        for (const auto& c : s.clauses) said.insert(c.sides.begin(), c.sides.end());
+    if (said.count(scenario::Side::Bilateral) || (said.count(scenario::Side::Left) && said.count(scenario::Side::Right)))
+        return scenario::Side::Bilateral;
+    if (said.size() == 1) return *said.begin();
+    // Else where it lies, for an injury with a side: patient left is +x in LPS.
+    const auto* d = diagnosisOf(finding);
+    if (!d || !d->lateral) return scenario::Side::None;
+    if (finding.centreLps.x >= kSideFromMidlineMm) return scenario::Side::Left;
+    if (finding.centreLps.x <= -kSideFromMidlineMm) return scenario::Side::Right;
+    return scenario::Side::None;
+}
+
+std::string_view bodyPartOf(const Diagnosis& d) {
+    static const std::map<std::string, std::string_view> part{
+        {"epidural_hematoma", "head"}, {"subdural_hematoma", "head"}, {"skull_fracture", "head"},
+        {"subarachnoid_hemorrhage", "head"}, {"cerebral_contusion", "head"}, {"diffuse_axonal_injury", "head"},
+        {"facial_fracture", "head"}, {"carotid_dissection", "head"},
+        {"tension_pneumothorax", "chest"}, {"hemothorax", "chest"}, {"aortic_injury", "chest"},
+        {"rib_fractures", "chest"}, {"rib_fracture_subtle", "chest"}, {"esophageal_intubation", "chest"},
+        {"simple_pneumothorax", "chest"}, {"pneumomediastinum", "chest"}, {"pulmonary_contusion", "chest"},
+        {"pulmonary_laceration", "chest"}, {"flail_chest", "chest"}, {"sternal_fracture", "chest"},
+        {"pericardial_effusion", "chest"}, {"diaphragm_rupture", "chest"}, {"tracheobronchial_injury", "chest"},
+        {"esophageal_injury", "chest"}, {"mainstem_intubation", "chest"}, {"scapular_fracture", "chest"},
+        {"clavicle_fracture", "chest"},
+        {"splenic_laceration", "abdomen"}, {"liver_laceration", "abdomen"}, {"hemoperitoneum", "abdomen"},
+        {"kidney_laceration", "abdomen"}, {"pancreatic_injury", "abdomen"}, {"bowel_injury", "abdomen"},
+        {"adrenal_hematoma", "abdomen"},
+        {"pelvic_ring_fracture", "pelvis"}, {"bladder_rupture", "pelvis"}, {"urethral_injury", "pelvis"},
+        {"hip_dislocation", "pelvis"}, {"acetabular_fracture", "pelvis"},
+        {"vertebral_burst_fracture", "spine"}, {"cervical_spine_fracture", "spine"},
+        {"vertebral_compression_fracture", "spine"}, {"chance_fracture", "spine"},
+        {"femur_fracture", "limbs"}, {"tibial_fracture", "limbs"}, {"humeral_fracture", "limbs"}};
+    auto it = part.find(d.id);
+    return it == part.end() ? std::string_view() : it->second;
+}
+
+std::vector<const Diagnosis*> plausibleDistractors(const scenario::Finding& about, const scenario::Scenario& scenario,
+                                                   std::uint64_t seed, std::size_t count) {
+    std::vector<const Diagnosis*> out;
+    const Diagnosis* own = diagnosisOf(about);
+    if (!own || bodyPartOf(*own).empty()) return out;
+    for (const auto& d : traumaLexicon()) {
+        if (&d == own || d.variant || bodyPartOf(d) != bodyPartOf(*own)) continue;
+        // Never an injury this patient has (a right answer among the wrong ones), nor one that names it in part.
+        bool inCase = false;
+        for (const auto& f : scenario.findings) {
+            auto level = nameFinding(d.label, f).level;
+            const Diagnosis* fd = diagnosisOf(f);
+            if (fd == &d || level == Naming::Full || level == Naming::Partial) inCase = true;
+        }
+        if (!inCase) out.push_back(&d);
+    }
+    auto key = [&](const Diagnosis* d) {
+        std::uint64_t h = 1469598103934665603ull ^ seed;
+        for (char ch : d->id) {
+            h ^= static_cast<unsigned char>(ch);
+            h *= 1099511628211ull;
+        }
+        return h;
+    };
+    std::sort(out.begin(), out.end(), [&](const Diagnosis* a, const Diagnosis* b) { return key(a) < key(b); });
+    if (out.size() > count) out.resize(count);
+    return out;
+}
+
+std::string_view sideName(scenario::Side side) {
+    switch (side) {
+        case scenario::Side::Left: return "left";
+        case scenario::Side::Right: return "right";
+        case scenario::Side::Bilateral: return "bilateral";
+        case scenario::Side::None: break;
+    }
+    return "";
 }
 
 std::vector<std::string> markLabelLexicon() {
@@ -541,7 +679,21 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     if (sentences.empty()) return out;
     FindingWords w = wordsOf(finding);
     bool full = false, partial = false, denied = false;
-    std::string other;
+    std::string other, wrongSide;
+    const scenario::Side side = findingSide(finding);
+    // The words that say a clause speaks of this finding, to find the side said of it.
+    std::set<std::string> topic(w.essential.begin(), w.essential.end());
+    topic.insert(w.organs.begin(), w.organs.end());
+    for (const auto* list : {&w.names, &w.lesser})
+        for (const auto& b : *list) topic.insert(b.begin(), b.end());
+    // A sentence that names it on the other side only (no "bilateral", not both sides) names another lesion.
+    auto otherSide = [&](const Sentence& s) {
+        if (side != scenario::Side::Left && side != scenario::Side::Right) return false;
+        std::set<scenario::Side> said;
+        for (const auto& c : s.clauses)
+            if (anyOf(c.words, topic)) said.insert(c.sides.begin(), c.sides.end());
+        return !said.empty() && !said.count(side) && !said.count(scenario::Side::Bilateral);
+    };
     for (const auto& s : sentences) {
         bool named = false, namedNoEssential = false;
         for (const auto& b : w.names)
@@ -549,6 +701,12 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
                 if (w.essential.empty() || anyOf(w.essential, s.positive)) named = true;
                 else namedNoEssential = true;
             }
+        if (named || namedNoEssential) {
+            if (otherSide(s)) {
+                wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
+                continue;
+            }
+        }
         if (named) {
             full = true;
             continue;
@@ -570,6 +728,10 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
         bool lesser = namedNoEssential;
         for (const auto& b : w.lesser)
             if (within(b, s.positive)) lesser = true;
+        if ((lesser || anyOf(w.organs, s.positive)) && otherSide(s)) {
+            wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
+            continue;
+        }
         if (lesser) {
             partial = true;
             continue;
@@ -588,7 +750,11 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     if (full) out.level = Naming::Full;
     else if (denied) out.level = Naming::Denied;
     else if (partial) out.level = Naming::Partial;
-    else if (!other.empty()) {
+    else if (!wrongSide.empty()) {
+        out.level = Naming::Other;
+        out.other = wrongSide;
+        out.wrongSide = true;
+    } else if (!other.empty()) {
         out.level = Naming::Other;
         out.other = other;
     }

@@ -4,6 +4,7 @@
 // bleeding, burst) without which a name is only partly right.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,12 +24,25 @@ struct Diagnosis {
     bool organRequired = false;          // a name must say the organ too ("active bleeding" alone is not the spleen)
     bool variant = false;                // a normal variant or a mimic, not an injury
     bool onScout = false;                // shows on a scout (topogram) when present
+    bool lateral = false;                // an injury of one side: a reader names it ("right", "left")
 };
 
 // Every diagnosis the lexicon knows, injuries first, then normal variants and mimics.
 const std::vector<Diagnosis>& traumaLexicon();
 // The lexicon entry of a scenario finding: by its phantom injury, its id, or the entry its label names.
 const Diagnosis* diagnosisOf(const scenario::Finding& finding);
+// A finding lies on one side when its centre is this far from the midline (x = 0 in LPS).
+inline constexpr double kSideFromMidlineMm = 15.0;
+// The side a reader must name: the finding's `side`, else its label's side word, else its position for an injury
+// the lexicon knows to be lateralised. None: any side, or none, is right.
+scenario::Side findingSide(const scenario::Finding& finding);
+std::string_view sideName(scenario::Side side);  // "left", "right", "bilateral", "" for none
+// The part of the body a diagnosis is in ("head", "chest", "abdomen", "pelvis", "spine", "limbs"), empty if none.
+std::string_view bodyPartOf(const Diagnosis& d);
+// Injuries a reader could plausibly name instead of `about` (the same part of the body) that name no finding of
+// `scenario`: wrong answers to offer beside the right one. Ordered by `seed`, at most `count`.
+std::vector<const Diagnosis*> plausibleDistractors(const scenario::Finding& about, const scenario::Scenario& scenario,
+                                                   std::uint64_t seed, std::size_t count);
 // The labels the mark picker offers: the whole lexicon, alphabetical, the same for every case.
 std::vector<std::string> markLabelLexicon();
 
@@ -45,6 +59,7 @@ std::string_view namingName(Naming n);  // "none", "denied", "other", "partial",
 struct TextNaming {
     Naming level = Naming::None;
     std::string other;  // for Other: the label of the diagnosis named instead
+    bool wrongSide = false;  // Other because the words name the finding on the other side only
 };
 
 // Reads `text` against a finding (its label, synonyms, the lexicon's names, the scenario's `essential` words).

@@ -74,6 +74,7 @@ void nameFindings(const scenario::Scenario& scenario, const std::string& words, 
         if (n.level == Naming::Full) call.findings.push_back(f.id);
         else if (n.level == Naming::Partial) call.partly.push_back(f.id);
         else if (n.level == Naming::Denied) call.denied.push_back(f.id);
+        else if (n.wrongSide) call.wrongSide.push_back(f.id);
     }
 }
 }  // namespace
@@ -94,6 +95,8 @@ struct Session::Impl {
     std::set<int> scheduledStart;
     std::set<std::string> regionsOpened;
     std::set<std::string> seriesArrived;
+    // Wrong answers from the lexicon offered beside each question's own (interruption index -> answers).
+    std::map<int, std::vector<scenario::AnswerOption>> distractors;
 
     void schedule(double t, Pending::Kind kind, int index) { pending.push_back({roundToMs(t), nextSeq++, kind, index}); }
 };
@@ -112,6 +115,26 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
     if (!scenario_.readingOrder.empty())
         if (const auto* r = scenario_.findRegion(scenario_.readingOrder.front())) top = r->zToMm;
     view_.cursor = glm::dvec3(0, 0, top);
+
+    // Two plausible wrong diagnoses of the same part of the body beside each question's own answers, so that the
+    // right one is not the only diagnosis on offer. Chosen by the case's seed: a replay offers the same.
+    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
+        const auto& spec = scenario_.interruptions[i];
+        if (spec.kind == scenario::InterruptionKind::Noise || spec.answers.empty() || spec.relatedFindings.empty())
+            continue;
+        const auto* about = scenario_.findFinding(spec.relatedFindings.front());
+        if (!about) continue;
+        std::uint64_t seed = scenario_.images.phantom ? scenario_.images.phantom->seed : 1;
+        for (char ch : scenario_.meta.id + "/" + spec.id) seed = (seed ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+        for (const auto* d : plausibleDistractors(*about, scenario_, seed, kDistractorsPerQuestion)) {
+            scenario::AnswerOption a;
+            a.id = "lexicon:" + d->id;
+            a.text = d->label + ".";
+            a.correct = false;
+            a.feedback = "Not in this patient: " + d->label + ".";
+            impl_->distractors[int(i)].push_back(std::move(a));
+        }
+    }
 
     if (options_.seriesZMm.empty() && scenario_.images.phantom) {
         // What each generated series covers: the head series stops at the skull base, the body CT at the thighs.
@@ -375,6 +398,8 @@ std::vector<const scenario::AnswerOption*> Session::offeredChoices(const std::st
                 return {};
         }
     for (const auto& a : spec.answers) out.push_back(&a);
+    if (auto it = impl_->distractors.find(index); it != impl_->distractors.end())
+        for (const auto& a : it->second) out.push_back(&a);
     // Shuffled by a hash of the case, the question and the answer: the right one is not always first, and a
     // replay shows the same order.
     auto key = [&](const scenario::AnswerOption* a) {
@@ -566,11 +591,14 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 std::string words = c.text;
                 bool correct = false;
                 bool choice = false;
-                Call call{now_, "", words, spec.role, {}, {}, {}, false};
+                Call call{now_, "", words, spec.role, {}, {}, {}, false, {}};
                 if (!c.option.empty()) {
                     const scenario::AnswerOption* opt = nullptr;
                     for (const auto& a : spec.answers)
                         if (a.id == c.option) opt = &a;
+                    if (auto it = impl_->distractors.find(index); !opt && it != impl_->distractors.end())
+                        for (const auto& a : it->second)
+                            if (a.id == c.option) opt = &a;
                     if (!opt) return refuse("'" + c.interruption + "' has no answer '" + c.option + "'");
                     auto offered = offeredChoices(c.interruption);
                     if (std::find(offered.begin(), offered.end(), opt) == offered.end())
@@ -624,11 +652,12 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!call.partly.empty()) extra["partly_names"] = call.partly;
                 if (!call.denied.empty()) extra["denies"] = call.denied;
                 if (correct && spec.kind != scenario::InterruptionKind::Noise &&
-                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty()))
+                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty() ||
+                     !call.wrongSide.empty()))
                     calls_.push_back(call);
             } else if constexpr (std::is_same_v<T, CallFinding>) {
                 if (c.role.empty()) return refuse("a call needs a role (who is told)");
-                Call call{now_, c.mark, c.text, c.role, {}, {}, {}, false};
+                Call call{now_, c.mark, c.text, c.role, {}, {}, {}, false, {}};
                 std::string words = c.text;
                 if (!c.mark.empty()) {
                     const Mark* m = nullptr;
@@ -645,7 +674,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!call.denied.empty()) extra["denies"] = call.denied;
                 result.linkedFindings = call.findings;
                 result.linkedFindings.insert(result.linkedFindings.end(), call.partly.begin(), call.partly.end());
-                if (result.linkedFindings.empty() && call.denied.empty()) {
+                if (result.linkedFindings.empty() && call.denied.empty() && call.wrongSide.empty()) {
                     result.notice = "not linked to a finding - name the finding";
                     extra["linked"] = false;
                 }

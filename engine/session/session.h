@@ -42,6 +42,9 @@ struct SessionOptions {
     std::map<std::string, std::pair<double, double>> seriesZMm;
 };
 
+// Wrong answers from the trauma lexicon offered beside a question's own quick answers.
+inline constexpr std::size_t kDistractorsPerQuestion = 2;
+
 // What the trainee looks at.
 struct ViewState {
     std::string series;  // empty until a series is open
@@ -77,6 +80,7 @@ struct Call {
     std::vector<std::string> partly;    // findings it names only in part (the organ, a lesser diagnosis)
     std::vector<std::string> denied;    // findings it says are not there ("no pneumothorax")
     bool choice = false;                // a quick answer picked from the offered choices, not the trainee's words
+    std::vector<std::string> wrongSide; // findings it names on the other side only (a misidentification)
 };
 
 // One interruption as it played out.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "scoring/score.h"
 #include "session/session.h"
@@ -303,7 +304,7 @@ TEST(Unfoolable, QuickAnswersAreNotOfferedUntilAskedForAndNeverInExamMode) {
     EXPECT_FALSE(vague.notice.empty());
     EXPECT_EQ(s.activeInterruptions().size(), 1u);
     auto offered = s.offeredChoices("leader_scout");
-    ASSERT_EQ(offered.size(), 2u);
+    ASSERT_EQ(offered.size(), 2u + session::kDistractorsPerQuestion);
 
     session::SessionOptions exam;
     exam.exam = true;
@@ -324,7 +325,7 @@ TEST(Unfoolable, ChoicesNeverRevealAFindingInARegionNotYetRead) {
     s.advanceTo(40);  // asked at 00:12, repeated at 00:32; the scout was never opened
     EXPECT_TRUE(s.offeredChoices("leader_scout").empty());
     s.apply(session::OpenSeries{"scout"});
-    EXPECT_EQ(s.offeredChoices("leader_scout").size(), 2u);
+    EXPECT_EQ(s.offeredChoices("leader_scout").size(), 2u + session::kDistractorsPerQuestion);
 }
 
 TEST(Unfoolable, APickedChoiceIsNotADetectionOnItsOwn) {
@@ -459,4 +460,136 @@ TEST(Unfoolable, AConclusionListingInjuriesThePatientDoesNotHaveLosesPoints) {
                             "pneumothorax, splenic laceration with active extravasation and a femoral shaft fracture."}}));
     EXPECT_LT(s.conclusion.score, 0.6) << s.conclusion.why;
     EXPECT_NE(s.conclusion.why.find("does not have"), std::string::npos) << s.conclusion.why;
+}
+
+// ---------------------------------------------------------------- the side of a lateralised finding
+TEST(Unfoolable, TheWrongSideOfALateralisedFindingIsAMisidentification) {
+    // A mark on the right tension pneumothorax labelled as a left one.
+    auto mark = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                             {{"\"tension pneumothorax, right\" as ptx", "\"left tension pneumothorax\" as ptx"}}));
+    const auto& m = finding(mark, "tension_pneumothorax");
+    EXPECT_EQ(m.rule, "misidentified") << m.why;
+    EXPECT_EQ(m.error, "interpretive");
+    EXPECT_TRUE(m.critical);
+    EXPECT_FALSE(mark.passed);
+    EXPECT_NE(m.why.find("left"), std::string::npos) << m.why;
+
+    // The last word to the team names the wrong side.
+    auto call = score("motorcyclist",
+                      edited(shippedScript("motorcyclist-expert"),
+                             {{"03:10 end", "03:08 call \"sorry: the tension pneumothorax is on the left\" trauma_leader\n03:10 end"}}));
+    EXPECT_EQ(finding(call, "tension_pneumothorax").rule, "misidentified") << finding(call, "tension_pneumothorax").why;
+    EXPECT_FALSE(call.passed);
+
+    // The epidural haematoma called on the left to the neurosurgeon.
+    auto script = shippedScript("fall-from-height-expert");
+    const auto endAt = script.rfind(" end");
+    const auto lineStart = script.rfind('\n', endAt) + 1;
+    const std::string endLine = script.substr(lineStart, endAt + 4 - lineStart);
+    const std::string time = endLine.substr(0, endLine.find(' '));
+    auto left = score("fall-from-height",
+                      edited(script, {{endLine, time + " call \"left epidural haematoma\" neurosurgeon\n" + endLine}}));
+    EXPECT_EQ(finding(left, "epidural_hematoma").rule, "misidentified") << finding(left, "epidural_hematoma").why;
+
+    // No side, or the right one in other words, loses nothing.
+    auto fine = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                             {{"\"tension pneumothorax, right\" as ptx", "\"tension PTX\" as ptx"}}));
+    EXPECT_TRUE(finding(fine, "tension_pneumothorax").rule.empty()) << finding(fine, "tension_pneumothorax").why;
+    EXPECT_GE(fine.total, 95.0);
+}
+
+// A mark on the bleeding spleen also lies in the haemoperitoneum around it: it is about the spleen, whose name it
+// bears, and says nothing (neither right nor wrong) about the free fluid.
+TEST(Unfoolable, AMarkOnTwoFindingsIsAboutTheOneItNames) {
+    scenario::Scenario sc = shipped("motorcyclist");
+    const auto* spleen = sc.findFinding("splenic_laceration");
+    ASSERT_NE(spleen, nullptr);
+    scenario::Finding fluid;
+    fluid.id = "hemoperitoneum";
+    fluid.label = "Haemoperitoneum";
+    fluid.acrCategory = 2;
+    fluid.region = spleen->region;
+    fluid.centreLps = spleen->centreLps + glm::dvec3(0, 0, -10);
+    fluid.extentMm = glm::dvec3(120, 120, 120);
+    fluid.deadlineSeconds = 0;
+    sc.findings.push_back(fluid);
+    auto s = scoreSession(sc, play(sc, shippedScript("motorcyclist-expert")));
+    for (const auto& f : s.findings.items)
+        if (f.finding->id == "hemoperitoneum") {
+            EXPECT_NE(f.rule, "misidentified") << f.why;
+            EXPECT_NE(f.error, "interpretive") << f.why;
+        }
+    EXPECT_TRUE(finding(s, "splenic_laceration").rule.empty()) << finding(s, "splenic_laceration").why;
+    // A label naming neither is still a misidentification of each.
+    auto wrong = scoreSession(sc, play(sc, edited(shippedScript("motorcyclist-expert"),
+                                                  {{"\"splenic laceration with active extravasation\" as spleen",
+                                                    "\"liver laceration\" as spleen"}})));
+    EXPECT_EQ(finding(wrong, "splenic_laceration").rule, "misidentified");
+}
+
+// ---------------------------------------------------------------- plausible wrong answers
+TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection) {
+    int questions = 0;
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"}) {
+        const auto& sc = shipped(name);
+        session::SessionClock clock;
+        session::EventLog log;
+        session::Session s(sc, clock, log);
+        std::set<std::string> checked;
+        for (double t = 1; t < sc.durationSeconds && !s.ended(); t += 2) {
+          s.advanceTo(t);
+          for (const auto& r : sc.regions)
+              if (!r.series.empty() && s.seriesArrived(r.series) && !checked.count("open " + r.series)) {
+                  checked.insert("open " + r.series);
+                  s.apply(session::OpenSeries{r.series});
+              }
+          for (const auto& in : s.activeInterruptions()) {
+            const auto& spec = *in.spec;
+            if (checked.count(spec.id)) continue;
+            s.apply(session::AnswerInterruption{spec.id, "", "hmm"});  // not understood: the choices are offered
+            auto offered = s.offeredChoices(spec.id);
+            if (offered.empty() || spec.relatedFindings.empty()) continue;
+            checked.insert(spec.id);
+            ++questions;
+            int lexicon = 0;
+            for (const auto* a : offered) {
+                if (a->id.rfind("lexicon:", 0) != 0) continue;
+                ++lexicon;
+                EXPECT_FALSE(a->correct);
+                // Never an injury of this patient: none of its findings is named by it, even in part.
+                for (const auto& f : sc.findings) {
+                    auto level = session::nameFinding(a->text, f).level;
+                    EXPECT_TRUE(level != session::Naming::Full && level != session::Naming::Partial)
+                        << name << ": '" << a->text << "' names " << f.id;
+                }
+            }
+            EXPECT_EQ(lexicon, int(session::kDistractorsPerQuestion)) << name << " " << spec.id;
+          }
+        }
+    }
+    EXPECT_GE(questions, 4) << "questions with choices checked on the shipped cases";
+    // The same case offers the same wrong answers in the same order, run after run.
+    auto order = [] {
+        const auto& sc = shipped("motorcyclist");
+        session::SessionClock clock;
+        session::EventLog log;
+        session::Session s(sc, clock, log);
+        s.advanceTo(1);
+        s.apply(session::OpenSeries{"scout"});
+        s.advanceTo(40);
+        std::vector<std::string> ids;
+        for (const auto* a : s.offeredChoices("leader_scout")) ids.push_back(a->id);
+        return ids;
+    };
+    EXPECT_EQ(order(), order());
+    const auto ids = order();
+    const auto wrongId = *std::find_if(ids.begin(), ids.end(), [](const std::string& id) { return id.rfind("lexicon:", 0) == 0; });
+
+    // Picking one is a wrong answer that tells nothing.
+    auto s = score("motorcyclist", "00:01 series scout\n00:40 answer leader_scout " + wrongId + "\n01:00 end\n");
+    ASSERT_EQ(s.interruptions.size() > 0, true);
+    for (const auto& i : s.interruptions)
+        if (i.spec && i.spec->id == "leader_scout") EXPECT_FALSE(i.correct) << i.answer;
+    EXPECT_FALSE(finding(s, "tension_pneumothorax").calledAt.has_value());
+    EXPECT_FALSE(finding(s, "tension_pneumothorax").detectedAt.has_value());
 }

@@ -135,3 +135,71 @@ TEST(Lexicon, ThePhrasingCorpusIsReadWithHighPrecisionAndRecall) {
             EXPECT_GE(negatives[key], 8) << key;
         }
 }
+
+// A lateralised finding named on the wrong side is another lesion: the reader called the side the surgeon will open.
+TEST(Lexicon, TheWrongSideOfALateralisedFindingNamesAnotherLesion) {
+    // The shipped findings take their side from the phantom's label or position.
+    EXPECT_EQ(session::findingSide(finding("motorcyclist", "tension_pneumothorax")), scenario::Side::Right);
+    EXPECT_EQ(session::findingSide(finding("fall-from-height", "epidural_hematoma")), scenario::Side::Right);
+    EXPECT_EQ(session::findingSide(finding("oesophageal-intubation", "hemothorax")), scenario::Side::Left);
+    EXPECT_EQ(session::findingSide(finding("pedestrian", "aortic_injury")), scenario::Side::None);
+
+    auto wrong = session::nameFinding("left tension pneumothorax", finding("motorcyclist", "tension_pneumothorax"));
+    EXPECT_EQ(wrong.level, Naming::Other);
+    EXPECT_TRUE(wrong.wrongSide);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "Tension PTX on the left, decompress"), Naming::Other);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "lt tension pneumothorax"), Naming::Other);
+    EXPECT_EQ(level("fall-from-height", "epidural_hematoma", "Left EDH, theatre now"), Naming::Other);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "right haemothorax"), Naming::Other);
+    // A lesser name on the wrong side is no partial credit either.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "left pneumothorax"), Naming::Other);
+
+    // No side, the right side, both sides or "bilateral" keep the name.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "On the right, tension pneumothorax"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "bilateral tension pneumothoraces"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "left and right tension pneumothorax"), Naming::Full);
+    // A direction is not a side: the mediastinum shifts away from a tension pneumothorax.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax, mediastinum shifted to the left"),
+              Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "right pneumothorax with mediastinal shift to the left"),
+              Naming::Full);
+    // A side said of another finding in the same sentence is not said of this one.
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "right rib fractures and a haemothorax"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "Left haemothorax and right rib fractures"), Naming::Full);
+    // "Right now" and "all right" are not sides.
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "haemothorax, drain it right now"), Naming::Full);
+
+    // A finding that is not lateralised ignores sides; an explicit side overrides the position.
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "aortic injury on the left"), Naming::Full);
+    scenario::Finding f = finding("motorcyclist", "tension_pneumothorax");
+    f.label = "Tension pneumothorax";
+    f.centreLps.x = 60;  // patient left
+    EXPECT_EQ(session::findingSide(f), scenario::Side::Left);
+    EXPECT_EQ(session::nameFinding("right tension pneumothorax", f).level, Naming::Other);
+    f.side = scenario::Side::Bilateral;
+    EXPECT_EQ(session::nameFinding("right tension pneumothorax", f).level, Naming::Full);
+    f.side = scenario::Side::None;
+    EXPECT_EQ(session::nameFinding("right tension pneumothorax", f).level, Naming::Full);
+}
+
+// Coordinated plurals and lists name each of their diagnoses: "splenic and liver lacerations" says a splenic
+// laceration and a liver laceration.
+TEST(Lexicon, ACoordinatedListNamesEachOfItsDiagnoses) {
+    scenario::Finding spleen;
+    spleen.id = "spleen_injury";
+    spleen.label = "Splenic laceration";
+    scenario::Finding liver;
+    liver.id = "liver_injury";
+    liver.label = "Liver laceration";
+    for (const char* text : {"splenic and liver lacerations", "liver and splenic lacerations",
+                             "lacerations of the spleen and liver", "splenic, hepatic and renal lacerations",
+                             "spleen and liver are lacerated"}) {
+        EXPECT_EQ(session::nameFinding(text, spleen).level, Naming::Full) << text;
+        EXPECT_EQ(session::nameFinding(text, liver).level, Naming::Full) << text;
+        EXPECT_TRUE(session::saysPhrase(text, "splenic laceration")) << text;
+    }
+    // ... but a negated member of the list is not said.
+    EXPECT_NE(session::nameFinding("liver laceration, no splenic laceration", spleen).level, Naming::Full);
+    EXPECT_FALSE(session::saysPhrase("liver laceration, no splenic laceration", "splenic laceration"));
+}

@@ -41,6 +41,9 @@ struct LibraryCase {
     bool isDefault = false;   // the case `make run` opens (scenario::defaultScenarioPath)
     std::string unavailable;  // why it cannot be started (a scenario error, images not on this machine)
     std::optional<double> best;  // the trainee's best total in the results history
+    bool bestPassed = false;     // ... and whether that session passed
+    std::string bestShown;       // the Best column as shown: "82.4 passed", "58.3 - not passed", "-"
+    std::string availability;    // what the row says when it cannot be started, in the trainee's words
 };
 
 // The interactive simulator, one frame at a time: library, briefing, reading room, debrief. runApp loops it until

@@ -30,6 +30,7 @@ const std::vector<CommandInfo>& bindableCommands() {
             {"view.zoom_in", "zoom in", CommandKind::Key},
             {"view.zoom_out", "zoom out", CommandKind::Key},
             {"view.reset", "reset zoom, pan and window", CommandKind::Key},
+            {"view.swap", "swap the big view: axial, coronal, sagittal in turn", CommandKind::Key},
             {"view.pan", "pan", CommandKind::Drag},
             {"window.adjust", "window/level (across: width, down: level)", CommandKind::Drag},
             {"crosshair.move", "move the crosshair (links the three views)", CommandKind::Drag},
@@ -115,6 +116,7 @@ Bindings Bindings::defaults() {
     add("view.zoom_in", "=");
     add("view.zoom_out", "-");
     add("view.reset", "Space");
+    add("view.swap", "V");
     add("view.pan", "MiddleDrag");
     add("window.adjust", "RightDrag");
     add("crosshair.move", "LeftDrag");

@@ -3,11 +3,13 @@
 #include "gui/simulator_app.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <imgui.h>
 
 #include "gui/palette.h"
 #include "gui/series_source.h"
+#include "gui/text_fit.h"
 #include "scenario/loader.h"
 #include "scoring/history.h"
 #include "session/event_log.h"
@@ -39,12 +41,56 @@ std::optional<std::pair<fs::path, std::string>> unfinishedSession() {
     return found;
 }
 
+namespace {
+// The Best column: the total as the debrief shows it (one decimal: 69.6 must not read as the pass mark of 70), and
+// plainly whether it passed.
+std::string bestText(const std::optional<std::pair<double, bool>>& best) {
+    if (!best) return "-";
+    return scoring::totalText(best->first) + (best->second ? " passed" : " - not passed");
+}
+
+// What a case whose images are not on this machine says to the trainee: that it needs its dataset, which one, and
+// where to get it; the exact folder and variable stay in the tooltip (LibraryEntry::missing).
+std::string availabilityText(const scenario::Scenario& s) {
+    std::string dataset = s.meta.imageLicence;
+    while (!dataset.empty() && std::isspace((unsigned char)dataset.front())) dataset.erase(dataset.begin());
+    if (auto end = dataset.find(". "); end != std::string::npos) dataset.resize(end);
+    if (auto end = dataset.find(';'); end != std::string::npos) dataset.resize(end);
+    // The dataset's own folder, the first one under the variable in "${POLYSIM_DATA}/rsna-.../train_images/...".
+    std::string var, folder;
+    for (const auto& spec : s.images.series) {
+        const std::string& text = spec.folderText;
+        if (text.size() < 2 || text[0] != '$') continue;
+        std::size_t from = text[1] == '{' ? 2 : 1, to = from;
+        while (to < text.size() && (std::isalnum((unsigned char)text[to]) || text[to] == '_')) ++to;
+        var = text.substr(from, to - from);
+        std::size_t start = text.find('/', to);
+        if (start != std::string::npos) folder = text.substr(start + 1, text.find('/', start + 1) - start - 1);
+        break;
+    }
+    std::string out = "This case needs the images of its dataset";
+    out += dataset.empty() ? "" : " (" + dataset + ")";
+    out += ", which polysim cannot ship.";
+    // The RSNA challenge datasets are published on Kaggle under the name of the folder they unpack to.
+    if (folder.rfind("rsna-", 0) == 0) out += " Download it from kaggle.com/competitions/" + folder + ".";
+    else out += " Get it from its publisher (see the case's image licence).";
+    if (!var.empty())
+        out += " Then start polysim with " + var + " set to the folder that holds " +
+               (folder.empty() ? std::string("it") : folder + "/") + ".";
+    return out;
+}
+}  // namespace
+
 std::vector<LibraryCase> SimulatorApp::library() const {
     std::vector<LibraryCase> out;
     for (const auto& e : library_) {
-        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt};
+        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt, false, "-", ""};
         if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
-        if (auto b = best_.find(c.id); b != best_.end()) c.best = b->second;
+        if (auto b = best_.find(c.id); b != best_.end()) {
+            c.best = b->second.first, c.bestPassed = b->second.second;
+            c.bestShown = bestText(b->second);
+        }
+        if (e.scenario && !e.missing.empty()) c.availability = availabilityText(*e.scenario);
         out.push_back(std::move(c));
     }
     return out;
@@ -84,7 +130,8 @@ void SimulatorApp::refreshLibraryState() {
     try {
         scoring::History history(scoring::defaultResultsLocation());
         for (const auto& h : history.entries(trainee_))
-            best_[h.scenarioId] = std::max(best_.count(h.scenarioId) ? best_[h.scenarioId] : 0.0, h.total);
+            if (auto b = best_.find(h.scenarioId); b == best_.end() || h.total > b->second.first)
+                best_[h.scenarioId] = {h.total, h.passed};
     } catch (const std::exception& e) {
         warning_ = e.what();
     }
@@ -101,7 +148,7 @@ void SimulatorApp::drawLibrary() {
     if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
         ImGui::TableSetupColumn("Case");
         ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
-        ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 70);
+        ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 140);
         ImGui::TableSetupColumn("Mechanism");
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
         ImGui::TableHeadersRow();
@@ -114,7 +161,7 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TableNextColumn();
                 ImGui::TableNextColumn();
                 ImGui::TableNextColumn();
-                ImGui::TextWrapped("%s", e.error.c_str());
+                wrappedText(e.error);
                 ImGui::TableNextColumn();
             } else if (!e.missing.empty()) {
                 // Listed, so the user knows it exists and what it needs, but it cannot be started.
@@ -125,8 +172,9 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TextDisabled("-");
                 ImGui::TableNextColumn();
                 ImGui::PushStyleColor(ImGuiCol_Text, palette::kUnavailable);
-                ImGui::TextWrapped("Images not available: %s", e.missing.c_str());
+                wrappedText(availabilityText(*e.scenario));
                 ImGui::PopStyleColor();
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.missing.c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextDisabled("no images");
                 noteControl("unavailable:" + e.scenario->meta.id);
@@ -137,10 +185,9 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
                 ImGui::TableNextColumn();
-                // One decimal, as the debrief shows it: 69.6 must not read as the pass mark of 70.
-                if (auto b = best_.find(e.scenario->meta.id); b != best_.end())
-                    ImGui::TextUnformatted(scoring::totalText(b->second).c_str());
-                else ImGui::TextDisabled("-");
+                if (auto b = best_.find(e.scenario->meta.id); b == best_.end()) ImGui::TextDisabled("-");
+                else if (b->second.second) ImGui::TextColored(palette::kDone, "%s", bestText(b->second).c_str());
+                else ImGui::TextColored(palette::kError, "%s", bestText(b->second).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
                 ImGui::TableNextColumn();
@@ -159,8 +206,10 @@ void SimulatorApp::drawLibrary() {
     if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
     if (unfinished_) {
         ImGui::Separator();
-        ImGui::TextColored(palette::kAttention, "An unfinished session of '%s' was found: %s",
-                           unfinished_->second.c_str(), unfinished_->first.string().c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::kAttention);
+        wrappedText("An unfinished session of '" + unfinished_->second + "' was found: " +
+                    unfinished_->first.string());
+        ImGui::PopStyleColor();
         for (auto& e : library_) {
             if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;
             bool resume = ImGui::Button("Resume it");

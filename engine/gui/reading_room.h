@@ -115,6 +115,7 @@ private:
     void drawBindings();
     bool captureChord(const SDL_Event& e);
     void drawConclusion();
+    void drawConclusionBox();
     // The call pickers' role list (case roles, a separator, the others); returns the role chosen, or empty.
     std::string pickCallRole(const std::string& current);
     glm::dvec3 lpsOf(glm::dvec3 ijk) const;
@@ -185,6 +186,9 @@ private:
     std::string pickerSearch_;
     int pickerHighlight_ = 0;  // the match Enter takes
     std::string conclusion_;
+    bool editingConclusion_ = false;  // the box is the text field; otherwise it shows the whole sentence wrapped
+    bool focusConclusion_ = false;    // ... and takes the keyboard on the next frame (a click on the sentence),
+    bool caretToEnd_ = false;         // ... its caret at the end of the sentence
     std::vector<std::string> callRoles_;  // callRoles(scenario_)
     std::size_t caseRoles_ = 0;           // how many of them the case itself names
     std::string callText_, callRole_ = "trauma_leader";

@@ -75,9 +75,9 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
     ImGui::TextColored(palette::kAlarmTitle, "PATIENT DETERIORATING");
     if (big) ImGui::PopFont();
     if (!a.role.empty()) ImGui::TextColored(palette::kWhite, "%s:", scenario::roleTitle(a.role).c_str());
-    ImGui::PushTextWrapPos(width - 16);
-    ImGui::TextUnformatted(a.role.empty() ? a.words.c_str() : ("\"" + a.words + "\"").c_str());
-    ImGui::PopTextWrapPos();
+    // Wrapped between words: the closing quote stays on the last word's line.
+    const std::string words = a.role.empty() ? a.words : "\"" + a.words + "\"";
+    ImGui::TextUnformatted(wrapToWidth(words, width - 16 - 2 * ImGui::GetStyle().WindowPadding.x).c_str());
     noteControl("alert:" + finding);
     const float h = ImGui::GetWindowHeight();
     ImGui::End();
@@ -89,9 +89,10 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
 
 void ReadingRoom::drawBubbles() {
     ImGuiIO& io = ImGui::GetIO();
-    // The bubbles stack at the viewer's right edge: over the reformats column, below its corner text, so the axial
-    // image and its annotations stay free; over a scout filling the viewer, beside the body.
-    const ImageRect coronal = viewer_.viewBounds(Plane::Coronal), sagittal = viewer_.viewBounds(Plane::Sagittal);
+    // The bubbles stack at the viewer's right edge: over the column beside the big view, below its corner text, so
+    // the big image and its annotations stay free; over a scout filling the viewer, beside the body.
+    const auto side = viewer_.sidePlanes();
+    const ImageRect coronal = viewer_.viewBounds(side[0]), sagittal = viewer_.viewBounds(side[1]);
     const bool column = coronal.size().x > 0 && sagittal.size().x > 0;
     const float w = column ? std::clamp(float(coronal.size().x) - 40, 300.f, 430.f) : 430.f;
     const float x = io.DisplaySize.x - 14 - w;

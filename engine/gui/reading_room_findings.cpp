@@ -99,6 +99,46 @@ std::string ReadingRoom::pickCallRole(const std::string& current) {
     return chosen;
 }
 
+// The conclusion box grows with the sentence (two to six lines, then it scrolls). While the trainee types in it, it
+// is the text field; otherwise it shows the whole sentence wrapped, so a submitted conclusion can be read back, and
+// a click on it edits it again.
+void ReadingRoom::drawConclusionBox() {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float lineHeight = ImGui::GetTextLineHeight();
+    const float wrapWidth = ImGui::GetContentRegionAvail().x - 2 * style.FramePadding.x - style.ScrollbarSize;
+    const float textHeight =
+        conclusion_.empty() ? 0.0f : ImGui::CalcTextSize(conclusion_.c_str(), nullptr, false, wrapWidth).y;
+    const ImVec2 size(-1, std::clamp(textHeight, 2 * lineHeight, 6 * lineHeight) + 2 * style.FramePadding.y + 2);
+    if (editingConclusion_ || conclusion_.empty()) {
+        if (focusConclusion_) ImGui::SetKeyboardFocusHere();
+        focusConclusion_ = false;
+        // Taken up again from a click on the sentence: the caret goes to its end, to add to it.
+        auto caretToEnd = [](ImGuiInputTextCallbackData* data) {
+            bool& pending = *static_cast<bool*>(data->UserData);
+            if (pending) data->CursorPos = data->SelectionStart = data->SelectionEnd = data->BufTextLen;
+            pending = false;
+            return 0;
+        };
+        ImGui::InputTextMultiline("##conclusion", &conclusion_, size, ImGuiInputTextFlags_CallbackAlways, caretToEnd,
+                                  &caretToEnd_);
+        if (ImGui::IsItemActive()) editingConclusion_ = true;
+        else if (ImGui::IsItemDeactivated()) editingConclusion_ = false;
+        return;
+    }
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, style.Colors[ImGuiCol_FrameBg]);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, style.FramePadding);
+    ImGui::BeginChild("##conclusionText", size, false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(conclusion_.c_str());
+    ImGui::PopTextWrapPos();
+    const bool hovered = ImGui::IsWindowHovered();
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_TextInput);
+    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) editingConclusion_ = focusConclusion_ = caretToEnd_ = true;
+}
+
 void ReadingRoom::drawConclusion() {
     ImGui::Separator();
     ImGui::SetNextItemWidth(-1);
@@ -128,7 +168,7 @@ void ReadingRoom::drawConclusion() {
         ImGui::TextColored(same ? palette::kDone : palette::kAttention, "%s", note.c_str());
         noteControl("conclusion:state");
     }
-    ImGui::InputTextMultiline("##conclusion", &conclusion_, ImVec2(-1, 2 * ImGui::GetTextLineHeight() + 10));
+    drawConclusionBox();
     noteControl("conclusion");
     if (ImGui::Button("Submit conclusion") && !conclusion_.empty()) apply(session::WriteConclusion{conclusion_});
     noteControl("submit-conclusion");

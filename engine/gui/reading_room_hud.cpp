@@ -2,6 +2,7 @@
 // the window presets, the reading-order checklist, the status line and the placeholder before the first image.
 #include "gui/reading_room.h"
 #include "gui/palette.h"
+#include "gui/text_fit.h"
 #include "gui/reading_room_layout.h"
 
 #include <algorithm>
@@ -24,8 +25,8 @@ double ecg(double phase) {
 void ReadingRoom::drawStatus() {
     const double age = clock_.now() - statusAt_;
     if (status_.empty() || age > kStatusSeconds) return;
-    // Over the foot of the axial view, above its window and HU lines; fading out in its last two seconds.
-    const ImageRect axial = viewer_.viewBounds(Plane::Axial);
+    // Over the foot of the big view, above its window and HU lines; fading out in its last two seconds.
+    const ImageRect axial = viewer_.viewBounds(viewer_.bigPlane());
     const bool laidOut = axial.size().x > 0;
     ImGuiIO& io = ImGui::GetIO();
     const float width = laidOut ? float(axial.size().x) - 40 : io.DisplaySize.x - kLeftPanel - 40;
@@ -36,9 +37,8 @@ void ReadingRoom::drawStatus() {
     ImGui::Begin("##status", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
-    ImGui::PushTextWrapPos(width - 16);
-    ImGui::TextColored(palette::kStatus, "%s", status_.c_str());
-    ImGui::PopTextWrapPos();
+    ImGui::TextColored(palette::kStatus, "%s",
+                       wrapToWidth(status_, width - 16 - 2 * ImGui::GetStyle().WindowPadding.x).c_str());
     controls_["status"] = {ImGui::GetWindowPos(),
                            ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
                                   ImGui::GetWindowPos().y + ImGui::GetWindowHeight())};

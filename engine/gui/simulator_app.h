@@ -86,7 +86,7 @@ private:
     std::unique_ptr<ReadingRoom> room_;
     std::optional<scoring::Score> score_;
     std::unique_ptr<DebriefView> debrief_;  // after score_: it refers to it
-    std::map<std::string, double> best_;
+    std::map<std::string, std::pair<double, bool>> best_;  // best total, and whether that session passed
     std::optional<std::pair<fs::path, std::string>> unfinished_;
     fs::path resumeLog_;
     std::string trainee_;  // whose best scores the library shows

@@ -214,6 +214,10 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
         const auto* preset = imaging::findWindowPreset(command.substr(14));
         if (!preset) return false;
         setWindow(preset->window);
+    } else if (command == "view.swap") {
+        big_ = big_ == Plane::Axial ? Plane::Coronal : big_ == Plane::Coronal ? Plane::Sagittal : Plane::Axial;
+        if (lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
+        return true;
     } else if (command == "finding.mark") {
         // Changes nothing on screen: whoever shows the viewer asks for a label at the crosshair.
     } else {
@@ -347,15 +351,17 @@ void Viewer::layout(glm::dvec2 min, glm::dvec2 size) {
         views_[int(*single_)].size = size;
         return;
     }
+    // The big plane on the left, the other two stacked on the right in axial, coronal, sagittal order.
     const double gap = 4.0;
-    double axialW = std::floor(size.x * 0.62);
-    views_[int(Plane::Axial)].min = min;
-    views_[int(Plane::Axial)].size = {axialW, size.y};
-    double rx = min.x + axialW + gap, rw = size.x - axialW - gap, rh = std::floor((size.y - gap) / 2);
-    views_[int(Plane::Coronal)].min = {rx, min.y};
-    views_[int(Plane::Coronal)].size = {rw, rh};
-    views_[int(Plane::Sagittal)].min = {rx, min.y + rh + gap};
-    views_[int(Plane::Sagittal)].size = {rw, size.y - rh - gap};
+    double bigW = std::floor(size.x * 0.62);
+    views_[int(big_)].min = min;
+    views_[int(big_)].size = {bigW, size.y};
+    double rx = min.x + bigW + gap, rw = size.x - bigW - gap, rh = std::floor((size.y - gap) / 2);
+    const auto [upper, lower] = sidePlanes();
+    views_[int(upper)].min = {rx, min.y};
+    views_[int(upper)].size = {rw, rh};
+    views_[int(lower)].min = {rx, min.y + rh + gap};
+    views_[int(lower)].size = {rw, size.y - rh - gap};
 }
 
 bool Viewer::prepareFrame() {

@@ -75,6 +75,13 @@ public:
     imaging::Window window() const { return window_; }
     void setWindow(imaging::Window w);
     Plane activePlane() const { return active_; }
+    // The plane in the big view (the others stacked beside it); "view.swap" turns it axial, coronal, sagittal.
+    Plane bigPlane() const { return big_; }
+    // The two planes beside it, upper then lower.
+    std::array<Plane, 2> sidePlanes() const {
+        return {big_ == Plane::Axial ? Plane::Coronal : Plane::Axial,
+                big_ == Plane::Sagittal ? Plane::Coronal : Plane::Sagittal};
+    }
     ViewState state(Plane plane) const;
     int sliceCount(Plane plane) const;
     int imageNumber(Plane plane) const;
@@ -132,6 +139,7 @@ private:
     bool markLabels_ = true;
     int arrivedImages_ = -1;
     std::optional<Plane> single_;  // a projection image shown alone
+    Plane big_ = Plane::Axial;     // the plane in the big view
     glm::dvec2 lastLayoutMin_{0.0}, lastLayoutSize_{0.0};
     PlaneProgram program_;
     std::array<View, 3> views_;

@@ -14,6 +14,7 @@
 #include "gui/app.h"
 #include "gui/app_window.h"
 #include "gui/debrief_view.h"
+#include "scoring/score.h"
 #include "support/sdl_input.h"
 #include "support/test_env.h"
 
@@ -221,6 +222,15 @@ TEST(Library, ACaseWithoutItsImagesIsListedWithTheReason) {
             EXPECT_FALSE(c.isDefault);
             EXPECT_NE(c.unavailable.find("POLYSIM_DATA"), std::string::npos) << c.unavailable;
             EXPECT_NE(c.unavailable.find("portal"), std::string::npos) << c.unavailable;
+            // The row says in plain words that the case needs its dataset and where to get it, not which
+            // environment variable is unset.
+            EXPECT_NE(c.availability.find("needs the images of its dataset"), std::string::npos) << c.availability;
+            EXPECT_NE(c.availability.find("RSNA 2023 Abdominal Trauma Detection"), std::string::npos) << c.availability;
+            EXPECT_NE(c.availability.find("kaggle.com/competitions/rsna-2023-abdominal-trauma-detection"),
+                      std::string::npos)
+                << c.availability;
+            EXPECT_EQ(c.availability.find("environment variable"), std::string::npos) << c.availability;
+            EXPECT_EQ(c.availability.find("not set"), std::string::npos) << c.availability;
         } else {
             EXPECT_TRUE(c.isDefault) << c.id;
             EXPECT_EQ(c.unavailable, "") << c.id;
@@ -330,6 +340,9 @@ TEST(Library, TheDebriefExportsTheReportPolysimScoreWritesAndClosesBackToTheLibr
             if (c.id == motorcyclist) {
                 ASSERT_TRUE(c.best) << "the session just recorded is not the best";
                 EXPECT_NEAR(*c.best, std::stod(total), 1e-9) << cli.out;
+                // It did not pass, and the library says so next to the number.
+                EXPECT_FALSE(c.bestPassed);
+                EXPECT_EQ(c.bestShown, polysim::scoring::totalText(*c.best) + " - not passed");
             }
         // Another session from the library gets a log of its own: the first one's is kept.
         const std::string firstLog = polysim::test::readFile(o.log);

@@ -897,6 +897,40 @@ TEST(ReadingRoomKeys, ASubmittedConclusionSaysSo) {
     EXPECT_TRUE(r.room->controlCentre("conclusion:state")) << "no word that the conclusion is in";
 }
 
+TEST(ReadingRoomKeys, TheConclusionBoxGrowsToShowTheWholeSubmittedSentence) {
+    auto dir = polysim::test::scratchDir("room-conclusion-long");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    const std::string sentence =
+        "Right tension pneumothorax with mediastinal shift, needs immediate decompression; grade III splenic "
+        "laceration without active extravasation; no intracranial haemorrhage.";
+    auto empty = r.room->controlRect("conclusion");
+    ASSERT_TRUE(empty);
+    ASSERT_TRUE(r.click("conclusion"));
+    r.type(sentence);
+    ASSERT_TRUE(r.click("submit-conclusion"));
+    ASSERT_EQ(r.room->session().conclusion(), sentence);
+    for (int i = 0; i < 2; ++i) r.frame();
+    auto shot = r.frame(true);
+    polysim::gui::writePng(dir / "conclusion.png", shot);
+    auto box = r.room->controlRect("conclusion");
+    ASSERT_TRUE(box);
+    const float width = box->second.x - box->first.x;
+    const float lines = ImGui::CalcTextSize(sentence.c_str(), nullptr, false, width - 30).y / ImGui::GetTextLineHeight();
+    ASSERT_GE(lines, 3.0f) << "the sentence is too short for the test";
+    // The box is as tall as the wrapped sentence, and still in the panel with the buttons below it in the window.
+    EXPECT_GE(box->second.y - box->first.y, lines * ImGui::GetTextLineHeight()) << (dir / "conclusion.png");
+    EXPECT_GT(box->second.y - box->first.y, (empty->second.y - empty->first.y) * 1.4f) << (dir / "conclusion.png");
+    auto end = r.room->controlRect("end-session");
+    ASSERT_TRUE(end);
+    EXPECT_LE(end->second.y, float(r.window.height())) << (dir / "conclusion.png");
+    // A click on the sentence edits it again.
+    ASSERT_TRUE(r.click("conclusion"));
+    r.type(" Pelvis stable.");
+    ASSERT_TRUE(r.click("submit-conclusion"));
+    EXPECT_EQ(r.room->session().conclusion(), sentence + " Pelvis stable.");
+}
+
 // ---- Input goes where it was aimed ----
 
 namespace {

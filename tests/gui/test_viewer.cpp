@@ -100,6 +100,34 @@ TEST(Viewer, NumberKeysSelectPresetsAndSpaceResets) {
     EXPECT_EQ(viewer.window(), (imaging::Window{400, 40}));
 }
 
+TEST(Viewer, VSwapsTheBigViewBetweenAxialCoronalAndSagittal) {
+    Viewer viewer = laidOutViewer(testVolume());
+    Bindings b = Bindings::defaults();
+    auto width = [&](Plane p) { return viewer.viewBounds(p).max.x - viewer.viewBounds(p).min.x; };
+    auto height = [&](Plane p) { return viewer.viewBounds(p).max.y - viewer.viewBounds(p).min.y; };
+    const double bigW = width(Plane::Axial), bigH = height(Plane::Axial), smallW = width(Plane::Coronal);
+    ASSERT_GT(bigW, smallW);
+    SDL_Event e{};
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = SDLK_v;
+    for (Plane big : {Plane::Coronal, Plane::Sagittal, Plane::Axial}) {
+        EXPECT_EQ(viewer.handleEvent(e, b, false, false), "view.swap");
+        EXPECT_EQ(viewer.bigPlane(), big);
+        EXPECT_EQ(width(big), bigW);
+        EXPECT_EQ(height(big), bigH);
+        // The two others share the column beside it, one above the other, and no view covers another.
+        for (Plane other : {Plane::Axial, Plane::Coronal, Plane::Sagittal}) {
+            if (other == big) continue;
+            EXPECT_EQ(width(other), smallW);
+            EXPECT_LT(height(other), bigH * 0.55);
+            EXPECT_GE(viewer.viewBounds(other).min.x, viewer.viewBounds(big).max.x);
+        }
+        // The view under a pixel is the one drawn there: a click in the big view acts on the big plane.
+        const auto r = viewer.viewBounds(big);
+        EXPECT_EQ(viewer.viewAt((r.min + r.max) * 0.5), big);
+    }
+}
+
 TEST(Viewer, EveryDefaultKeyRunsItsCommand) {
     Viewer viewer = laidOutViewer(testVolume());
     Bindings b = Bindings::defaults();

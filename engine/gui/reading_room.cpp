@@ -68,8 +68,31 @@ void ReadingRoom::setStatus(std::string text) {
 
 void ReadingRoom::advanceBy(double seconds) {
     if (images_.preparing()) return;  // the scan has not started while the phantom is still being made
-    clock_.advanceBy(seconds);
-    if (script_) script_->playUntil(*session_, clock_, clock_.now());
+    if (script_) {
+        // A scripted run logs what `polysim play` logs: the room adds nothing of its own.
+        clock_.advanceBy(seconds);
+        script_->playUntil(*session_, clock_, clock_.now());
+        session_->update();
+        return;
+    }
+    const double to = clock_.paused() || !(seconds > 0) ? clock_.now() : clock_.now() + seconds;
+    if (!scoutDecided_) {
+        // The scout is first in the reading order and arrives first: it is on screen the moment it arrives, before
+        // the session opens the next series by itself, so the first minute never shows an empty viewer beside an
+        // arrived scout. It is the trainee's view, so it is opened as the trainee would open it.
+        const auto scout = std::find_if(scenario_.images.series.begin(), scenario_.images.series.end(),
+                                        [](const auto& s) { return s.kind == "scout"; });
+        if (scout == scenario_.images.series.end()) {
+            scoutDecided_ = true;
+        } else if (scout->arrivalSeconds <= to) {
+            clock_.advanceTo(std::max(clock_.now(), scout->arrivalSeconds));
+            session_->update();
+            scoutDecided_ = true;
+            if (!session_->ended() && session_->view().series.empty() && session_->seriesArrived(scout->id))
+                openSeries(*scout);
+        }
+    }
+    clock_.advanceTo(to);
     session_->update();
 }
 

@@ -47,9 +47,11 @@ public:
     void destroyGl() { viewer_.destroyGl(); }
 
     void handleEvent(const SDL_Event& e);
-    // Real time: the frame's seconds move the session clock (paused while images are still being prepared).
+    // Real time: the frame's seconds move the session clock (paused while images are still being prepared). Unless a
+    // script drives the room, the scout shows the moment it arrives while nothing else is open (the trainee's first
+    // look, logged as opening it).
     void advanceBy(double seconds);
-    // Scripted: plays the script (if any) and the scenario up to `seconds` of session time.
+    // Scripted: plays the script (if any) and the scenario up to `seconds` of session time; the room adds nothing.
     void advanceTo(double seconds);
     // A resumed session's script carries on after the actions its log already holds, as `polysim play --resume`.
     void setScript(session::TraineeScript script) { script_.emplace(std::move(script), actionsReplayed_); }
@@ -158,6 +160,7 @@ private:
     double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
     bool windowDragged_ = false;  // since the last button release
     std::optional<std::pair<std::string, imaging::Window>> windowBeforeScout_;  // preset name, window
+    bool scoutDecided_ = false;  // the scout was shown first, or something else was open when it arrived
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
     std::map<std::string, double> announced_;             // deteriorations spoken (finding id -> when)
     static constexpr double kAlertSeconds = 30;

@@ -1098,3 +1098,53 @@ TEST(ReadingRoomChecklist, EachRegionsPercentageNamesTheWindowsThatCountForIt) {
     }
     EXPECT_TRUE(someWindows);
 }
+
+namespace {
+// Actions in the log: name and the series or preset they name.
+std::vector<std::string> loggedActions(const polysim::session::EventLog& log) {
+    std::vector<std::string> out;
+    for (const auto& e : log.events())
+        if (e.contains("action"))
+            out.push_back(e.value("action", "") + (e.contains("series") ? " " + e.value("series", "") : ""));
+    return out;
+}
+}  // namespace
+
+TEST(ReadingRoomFirstMinute, TheArrivedScoutShowsAtOnceAndTheHeadDoesNotOpenByItselfOverIt) {
+    auto dir = polysim::test::scratchDir("room-first-minute");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl", false, false, {1280, 720});
+    const auto& view = r.room->session().view();
+    // The first frame of the session as the app runs it: real time moves the clock. The scout arrived at 0 s.
+    r.room->advanceBy(0.05);
+    r.frame();
+    ASSERT_EQ(view.series, "scout") << "an empty viewer beside an arrived scout";
+    EXPECT_TRUE(view.projection);
+    ASSERT_NE(r.room->viewer().volume(), nullptr) << "the scout is not in the viewer";
+    EXPECT_EQ(r.room->viewer().volume()->dims().z, 1);
+    EXPECT_EQ(view.window, ReadingRoom::kScoutWindow);
+    // The head arrives at 20 s; a frame of a whole second at a time, to 40 s: the scout stays.
+    for (int i = 0; i < 40; ++i) {
+        r.room->advanceBy(1.0);
+        r.frame();
+    }
+    EXPECT_EQ(view.series, "scout") << "the head opened by itself over the scout";
+    for (const auto& e : r.room->log().events()) {
+        if (e.value("event", "") == "series_arrived") {
+            EXPECT_FALSE(e.contains("opened")) << e.dump();
+        }
+    }
+    // Showing it was one session command, the trainee's: the scout opened, then its window.
+    EXPECT_EQ(loggedActions(r.room->log()), (std::vector<std::string>{"series scout", "window"}));
+}
+
+TEST(ReadingRoomFirstMinute, AHeadJumpInTimeStillShowsTheScoutFirst) {
+    auto dir = polysim::test::scratchDir("room-first-minute-jump");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    // A long first frame (a slow start) passes the head's arrival: the scout still came first.
+    r.room->advanceBy(25);
+    r.frame();
+    EXPECT_EQ(r.room->session().view().series, "scout");
+    EXPECT_NEAR(r.room->session().now(), 25, 1e-3);
+}

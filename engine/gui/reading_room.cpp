@@ -76,6 +76,8 @@ void ReadingRoom::advanceBy(double seconds) {
         return;
     }
     const double to = clock_.paused() || !(seconds > 0) ? clock_.now() : clock_.now() + seconds;
+    const session::ViewState before = session_->view();
+    const bool seen = sliceSeriesSeen();
     if (!scoutDecided_) {
         // The scout is first in the reading order and arrives first: it is on screen the moment it arrives, before
         // the session opens the next series by itself, so the first minute never shows an empty viewer beside an
@@ -94,6 +96,14 @@ void ReadingRoom::advanceBy(double seconds) {
     }
     clock_.advanceTo(to);
     session_->update();
+    // A series the session opened by itself on its arrival opens as one the trainee opened would.
+    const auto& sv = session_->view();
+    if (before.series.empty() && !sv.series.empty() && !sv.projection && !session_->ended())
+        for (const auto& spec : scenario_.images.series)
+            if (spec.id == sv.series) {
+                settleOpenedSeries(spec, before, !seen);
+                break;
+            }
 }
 
 void ReadingRoom::advanceTo(double seconds) {
@@ -192,16 +202,105 @@ void ReadingRoom::showComputedScout(bool shown) {
 }
 
 void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
-    const bool wasScout = session_->view().projection;
-    if (!wasScout) windowBeforeScout_ = {session_->view().preset, session_->view().window};
-    apply(session::OpenSeries{spec.id});
+    const session::ViewState before = session_->view();
+    const bool firstLook = !sliceSeriesSeen();
+    if (!before.projection) {
+        windowBeforeScout_ = {before.preset, before.window};
+        seriesBeforeScout_ = before.series;
+    }
+    if (!apply(session::OpenSeries{spec.id})) return;
     const auto& sv = session_->view();
-    // A scout opens in the window its DICOM header carries (a projection's values run far above a slice's); back on
-    // the slices, the window they had returns, unless the trainee chose another on the scout. Both are windows the
-    // trainee sees, so both reach the session as window actions.
-    if (sv.projection && !wasScout && !(sv.window == kScoutWindow)) apply(session::SetWindow{"", kScoutWindow});
-    else if (!sv.projection && wasScout && sv.window == kScoutWindow && windowBeforeScout_)
-        apply(session::SetWindow{windowBeforeScout_->first, windowBeforeScout_->second});
+    // A scout opens in the window its DICOM header carries (a projection's values run far above a slice's). It is
+    // a window the trainee sees, so it reaches the session as a window action.
+    if (sv.projection) {
+        if (!before.projection && !(sv.window == kScoutWindow)) apply(session::SetWindow{"", kScoutWindow});
+        return;
+    }
+    settleOpenedSeries(spec, before, firstLook);
+}
+
+std::string defaultPresetOf(const std::string& kind) { return kind == "head" ? "brain" : "soft_tissue"; }
+
+bool ReadingRoom::sliceSeriesSeen() const {
+    return std::any_of(session_->viewChanges().begin(), session_->viewChanges().end(),
+                       [](const auto& c) { return !c.view.series.empty() && !c.view.projection; });
+}
+
+std::optional<std::pair<double, double>> ReadingRoom::seriesZRange(const std::string& series) const {
+    const auto& known = session_->options().seriesZMm;
+    if (auto it = known.find(series); it != known.end()) return it->second;
+    const auto vol = images_.volume(series);
+    if (!vol || vol->dims().z < 1) return std::nullopt;
+    const auto& g = vol->geometry();
+    const double a = g.indexToPatient(glm::dvec3(0.0)).z, b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
+    return std::make_pair(std::min(a, b), std::max(a, b));
+}
+
+std::optional<double> ReadingRoom::usefulFirstZ(const scenario::SeriesSpec& spec) const {
+    const auto range = seriesZRange(spec.id);
+    std::optional<double> top;
+    for (const auto& id : scenario_.readingOrder) {
+        const auto* r = scenario_.findRegion(id);
+        if (!r || !session::seriesShowsRegion(spec.id, *r) || !(r->zToMm > r->zFromMm)) continue;
+        double high = r->zToMm;
+        if (range) {
+            // A region the series shows only the edge of (the neck in a head series) is not where it starts.
+            const double inside = std::min(r->zToMm, range->second) - std::max(r->zFromMm, range->first);
+            if (inside < 0.5 * (r->zToMm - r->zFromMm)) continue;
+            high = std::min(high, range->second);
+        }
+        top = high;
+        break;
+    }
+    if (!top) return std::nullopt;
+    // From there down to the first image that holds the body: a region that starts at the vertex starts in air.
+    // Only the middle of the image counts, where the patient lies and the table does not.
+    const auto vol = images_.volume(spec.id);
+    if (!vol || vol->dims().z < 2) return top;
+    const auto& g = vol->geometry();
+    const auto d = vol->dims();
+    const int step = g.indexToPatient(glm::dvec3(0, 0, 1)).z > g.indexToPatient(glm::dvec3(0.0)).z ? -1 : 1;
+    int k = int(std::lround(g.patientToIndex(glm::dvec3(0, 0, *top)).z));
+    k = std::clamp(k, 0, d.z - 1);
+    for (; k >= 0 && k < d.z; k += step) {
+        if (!vol->sliceReady(k)) break;  // not read yet: the region's top will do
+        int body = 0, sampled = 0;
+        for (int j = d.y / 4; j < d.y * 3 / 4; j += 4)
+            for (int i = d.x / 4; i < d.x * 3 / 4; i += 4, ++sampled) body += vol->at(i, j, k) > -500;
+        if (sampled > 0 && body * 50 >= sampled) return g.indexToPatient(glm::dvec3(0, 0, k)).z;
+    }
+    return top;
+}
+
+void ReadingRoom::settleOpenedSeries(const scenario::SeriesSpec& spec, const session::ViewState& before,
+                                     bool firstLook) {
+    const auto& sv = session_->view();
+    // Where: the cursor stays where it was while the series shows it (the same level in another phase). The first
+    // slice series of the session, or one the cursor lies outside of, opens at a useful image, not at the air above
+    // the head.
+    const auto range = seriesZRange(spec.id);
+    const double margin = session_->sliceMm(spec.id);  // within a slice of its edge, the edge image shows it
+    const bool outside = range && (sv.cursor.z < range->first - margin || sv.cursor.z > range->second + margin);
+    if ((firstLook || outside) && sv.plane == Plane::Axial)
+        if (auto z = usefulFirstZ(spec); z && std::abs(*z - sv.cursor.z) >= 5e-4) apply(session::SetPosition{*z});
+    // Which window: the series' own kind's default (brain for the head, soft tissue for the body), unless the
+    // window on screen was chosen on a series of the same kind (arterial and portal compare in one window). Back
+    // from the scout, the window the slices had returns on the same terms, unless the trainee chose another on it.
+    std::string from = before.series, keptPreset = before.preset;
+    imaging::Window kept = before.window;
+    if (before.projection) {
+        if (!(before.window == kScoutWindow)) return;
+        from = seriesBeforeScout_;
+        if (windowBeforeScout_) keptPreset = windowBeforeScout_->first, kept = windowBeforeScout_->second;
+    }
+    const std::string wanted = defaultPresetOf(spec.kind);
+    for (const auto& s : scenario_.images.series)
+        if (s.id == from && s.kind != "scout" && defaultPresetOf(s.kind) == wanted) {
+            if (!(sv.window == kept)) apply(session::SetWindow{keptPreset, kept});
+            return;
+        }
+    const auto* preset = imaging::findWindowPreset(wanted);
+    if (preset && !(sv.window == preset->window)) apply(session::SetWindow{wanted, preset->window});
 }
 
 void ReadingRoom::noteControl(const std::string& name) {

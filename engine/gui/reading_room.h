@@ -49,7 +49,8 @@ public:
     void handleEvent(const SDL_Event& e);
     // Real time: the frame's seconds move the session clock (paused while images are still being prepared). Unless a
     // script drives the room, the scout shows the moment it arrives while nothing else is open (the trainee's first
-    // look, logged as opening it).
+    // look, logged as opening it), and a series the session opens by itself opens as one the trainee opened would
+    // (see openSeries).
     void advanceBy(double seconds);
     // Scripted: plays the script (if any) and the scenario up to `seconds` of session time; the room adds nothing.
     void advanceTo(double seconds);
@@ -89,6 +90,16 @@ private:
     void syncViewerFromSession();
     // The trainee opens a series from the top bar: a scout in its own window, and back (see the definition).
     void openSeries(const scenario::SeriesSpec& spec);
+    // A slice series just opened (after `before`): at a useful image when the cursor has nothing of it to show or
+    // this is the first slice series of the session, in its kind's default window unless the trainee's window was
+    // chosen on a series of the same kind (see the definition). Each change is a session command.
+    void settleOpenedSeries(const scenario::SeriesSpec& spec, const session::ViewState& before, bool firstLook);
+    // z (LPS mm) of the image a series opens at: from the top of the first region in the reading order that lies
+    // mostly within the series, down to the first image that holds the body. None when no region does.
+    std::optional<double> usefulFirstZ(const scenario::SeriesSpec& spec) const;
+    // The z range a series covers (low, high), when the session or its images say.
+    std::optional<std::pair<double, double>> seriesZRange(const std::string& series) const;
+    bool sliceSeriesSeen() const;  // a slice series has been on screen in this session
     void onViewerChange(const ViewState& v, std::string_view command);
     // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
     // with that view's zoom and pan.
@@ -160,7 +171,8 @@ private:
     double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
     bool windowDragged_ = false;  // since the last button release
     std::optional<std::pair<std::string, imaging::Window>> windowBeforeScout_;  // preset name, window
-    bool scoutDecided_ = false;  // the scout was shown first, or something else was open when it arrived
+    std::string seriesBeforeScout_;  // the slice series on screen when the scout was opened
+    bool scoutDecided_ = false;      // the scout was shown first, or something else was open when it arrived
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
     std::map<std::string, double> announced_;             // deteriorations spoken (finding id -> when)
     static constexpr double kAlertSeconds = 30;
@@ -207,6 +219,9 @@ private:
     float actionsHeight_ = 260, checklistHeight_ = 200;
     std::size_t listedItems_ = 0;
 };
+
+// The window preset a series of this kind opens in: "brain" for the head, "soft_tissue" for a body series.
+std::string defaultPresetOf(const std::string& kind);
 
 // What a region's percentage in the reading order counts: the windows its images must be seen in, and how much of
 // it makes it read ("Counts the images of this region seen in the lung or soft tissue window; it is read at 80% of

@@ -1100,6 +1100,17 @@ TEST(ReadingRoomChecklist, EachRegionsPercentageNamesTheWindowsThatCountForIt) {
 }
 
 namespace {
+// Voxels above -500 HU in the middle of the axial image at the viewer's crosshair, one in 16 counted.
+int bodyAtCrosshair(ReadingRoom& room) {
+    const auto* vol = room.viewer().volume();
+    if (!vol) return 0;
+    const int k = int(std::lround(room.viewer().cursor().z));
+    int n = 0;
+    for (int j = vol->dims().y / 4; j < vol->dims().y * 3 / 4; j += 4)
+        for (int i = vol->dims().x / 4; i < vol->dims().x * 3 / 4; i += 4) n += vol->at(i, j, k) > -500;
+    return n;
+}
+
 // Actions in the log: name and the series or preset they name.
 std::vector<std::string> loggedActions(const polysim::session::EventLog& log) {
     std::vector<std::string> out;
@@ -1147,4 +1158,48 @@ TEST(ReadingRoomFirstMinute, AHeadJumpInTimeStillShowsTheScoutFirst) {
     r.frame();
     EXPECT_EQ(r.room->session().view().series, "scout");
     EXPECT_NEAR(r.room->session().now(), 25, 1e-3);
+}
+
+TEST(ReadingRoomFirstMinute, ASeriesOpensAtTheBodyInItsOwnKindsWindow) {
+    auto dir = polysim::test::scratchDir("room-series-opens");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl", true, false, {1280, 720});
+    const auto& view = r.room->session().view();
+    auto runTo = [&](double t) {
+        while (r.room->session().now() < t - 1e-6) {
+            r.room->advanceBy(std::min(1.0, t - r.room->session().now()));
+            r.frame();
+        }
+    };
+    runTo(31);  // the head has arrived (20 s to 30 s)
+    ASSERT_EQ(view.series, "scout");
+    ASSERT_TRUE(r.click("series:head"));
+    ASSERT_EQ(view.series, "head");
+    // Not image 1, the air above the vertex: the first image that holds the head.
+    EXPECT_GT(r.room->viewer().imageNumber(Plane::Axial), 1);
+    EXPECT_GT(bodyAtCrosshair(*r.room), 5) << "the head opened in air, at image "
+                                            << r.room->viewer().imageNumber(Plane::Axial);
+    EXPECT_LT(r.room->viewer().imageNumber(Plane::Axial), 20) << "not at the top of the head";
+    EXPECT_EQ(view.preset, "brain") << "the head opened in the scout's or the soft-tissue window";
+    // The trainee reads the head in the subdural window, then opens the body: soft tissue, not subdural.
+    r.key(SDLK_2);
+    ASSERT_EQ(view.preset, "subdural");
+    runTo(81);  // the arterial body series is complete at 80 s
+    ASSERT_TRUE(r.click("series:arterial"));
+    ASSERT_EQ(view.series, "arterial");
+    EXPECT_EQ(view.preset, "soft_tissue") << "the body series inherited the head's " << view.preset << " window";
+    EXPECT_EQ(view.window, (polysim::imaging::Window{400, 40}));
+    // The arterial and portal phases compare in the window the trainee chose; the portal series, which starts in
+    // the abdomen, opens at the top of the abdomen when the crosshair is above it.
+    r.key(SDLK_5);
+    ASSERT_EQ(view.preset, "liver");
+    runTo(171);  // the portal series is complete at 170 s
+    ASSERT_GT(view.cursor.z, -440);
+    ASSERT_TRUE(r.click("series:portal"));
+    ASSERT_EQ(view.series, "portal");
+    EXPECT_EQ(view.preset, "liver");
+    const auto* abdomen = scenario.findRegion("abdomen_pelvis");
+    ASSERT_TRUE(abdomen);
+    EXPECT_NEAR(view.cursor.z, abdomen->zToMm, 5) << "the portal series did not open at the top of the abdomen";
+    EXPECT_GT(bodyAtCrosshair(*r.room), 50);
 }

@@ -320,6 +320,10 @@ std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::str
     return std::make_pair((r->first.x + r->second.x) * 0.5f, (r->first.y + r->second.y) * 0.5f);
 }
 
+bool ReadingRoom::bubbleLane() const {
+    return bubbleLane_.value_or(ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.x < kLaneBelowWidth);
+}
+
 bool ReadingRoom::computedScoutOffered() const {
     return std::none_of(scenario_.images.series.begin(), scenario_.images.series.end(),
                         [](const auto& s) { return s.kind == "scout"; }) &&
@@ -378,6 +382,7 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
         }
     }
     std::string cmd = viewer_.handleEvent(e, bindings_, imguiMouse, io.WantCaptureKeyboard);
+    if (cmd == "view.bubble_lane") bubbleLane_ = !bubbleLane();
     if (cmd == "finding.mark") {
         pickerOpen_ = true;
         pickerLps_ = lpsOf(viewer_.cursor());
@@ -469,8 +474,12 @@ bool ReadingRoom::prepareFrame() {
     images_.poll();
     // Laid out before the sync: a pan the session asks for is placed in the views as they are on screen.
     ImGuiIO& io = ImGui::GetIO();
+    // With the bubbles in their lane the viewer is narrower: the big view takes more of it, since the vertex-to-thigh
+    // reformats beside it are twice as tall as wide and fill a narrower column as well.
+    const bool lane = bubbleLane();
+    viewer_.setBigShare(lane ? kLaneBigShare : 0.62);
     viewer_.layout({kLeftPanel + 8, kTopBar + 6},
-                   {io.DisplaySize.x - kLeftPanel - 14, io.DisplaySize.y - kTopBar - 12});
+                   {io.DisplaySize.x - kLeftPanel - 14 - (lane ? kLaneWidth : 0), io.DisplaySize.y - kTopBar - 12});
     syncViewerFromSession();
     speakNewInterruptions();
     refreshCoverage(false);

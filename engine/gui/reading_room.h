@@ -75,11 +75,17 @@ public:
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);
     bool markPickerOpen() const { return pickerOpen_; }
+    // Where the speech bubbles go: in a lane of their own at the right, beside the images and covering none (the
+    // viewer narrows for it), or over the column of reformats. By default the lane below kLaneBelowWidth pixels of
+    // window width, where bubbles over the narrow reformats would cover them; B (view.bubble_lane) swaps.
+    static constexpr float kLaneBelowWidth = 1500, kLaneWidth = 300, kLaneBigShare = 0.72f;
+    bool bubbleLane() const;
+    void setBubbleLane(bool lane) { bubbleLane_ = lane; }
     // The deterioration announcements on screen in the last frame.
     const std::vector<std::string>& alertsShown() const { return alertsShown_; }
     // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
     // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
-    // "alert:<finding>" (a deterioration's announcement), "keys", "call-text", "conclusion", "conclusion:state",
+    // "alert:<finding>" (a deterioration's announcement), "bubble:<interruption>" (a whole bubble), "keys", "call-text", "conclusion", "conclusion:state",
     // "submit-conclusion".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     // Its rectangle (min, max), e.g. "status": the last refusal or resume warning while it shows.
@@ -153,6 +159,7 @@ private:
     // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
     // It is not a session series, so while it shows only the window reaches the session.
     bool computedScoutShown_ = false;
+    std::optional<bool> bubbleLane_;  // the trainee's choice; none: by the window's width
     std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
     // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the

@@ -1203,3 +1203,46 @@ TEST(ReadingRoomFirstMinute, ASeriesOpensAtTheBodyInItsOwnKindsWindow) {
     EXPECT_NEAR(view.cursor.z, abdomen->zToMm, 5) << "the portal series did not open at the top of the abdomen";
     EXPECT_GT(bodyAtCrosshair(*r.room), 50);
 }
+
+TEST(ReadingRoomLayout, AtTheSmallestWindowTheBubblesStandInALaneThatCoversNoImageAndBSwapsIt) {
+    auto dir = polysim::test::scratchDir("room-bubble-lane");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl", true, false, {1280, 720});
+    r.readArterialAt(150);  // the trauma leader, the anaesthetist and the surgeon have asked by now
+    auto bubbles = [&] {
+        std::vector<std::pair<std::string, std::pair<ImVec2, ImVec2>>> out;
+        for (const auto& a : r.room->session().activeInterruptions())
+            if (a.spec)
+                if (auto rect = r.room->controlRect("bubble:" + a.spec->id)) out.push_back({a.spec->id, *rect});
+        return out;
+    };
+    auto covered = [&](const std::pair<ImVec2, ImVec2>& b) -> std::string {
+        for (Plane p : {Plane::Axial, Plane::Coronal, Plane::Sagittal}) {
+            const auto v = r.room->viewer().viewBounds(p);
+            if (v.size().x <= 0) continue;
+            if (b.first.x < v.max.x && b.second.x > v.min.x && b.first.y < v.max.y && b.second.y > v.min.y)
+                return std::string(polysim::imaging::planeName(p));
+        }
+        return "";
+    };
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_TRUE(r.room->bubbleLane()) << "no lane by default at 1280 x 720";
+    ASSERT_GE(bubbles().size(), 3u) << "fewer than three bubbles at 150 s";
+    polysim::gui::writePng(dir / "lane.png", r.frame(true));
+    for (const auto& [id, rect] : bubbles())
+        EXPECT_EQ(covered(rect), "") << id << " covers the " << covered(rect) << " view: " << (dir / "lane.png");
+    // The big view keeps most of the room beside the lane.
+    EXPECT_GE(r.room->viewer().viewBounds(Plane::Axial).size().x, 440);
+    // B puts them back over the reformats, and again into the lane.
+    r.key(SDLK_b);
+    for (int i = 0; i < 2; ++i) r.frame();
+    EXPECT_FALSE(r.room->bubbleLane());
+    bool over = false;
+    for (const auto& b : bubbles()) over = over || !covered(b.second).empty();
+    EXPECT_TRUE(over) << "B did not put the bubbles over the reformats";
+    r.key(SDLK_b);
+    for (int i = 0; i < 2; ++i) r.frame();
+    EXPECT_TRUE(r.room->bubbleLane());
+    for (const auto& [id, rect] : bubbles()) EXPECT_EQ(covered(rect), "") << id;
+    EXPECT_EQ(r.logged("window") + r.logged("position") + r.logged("zoom"), 0) << "B reached the session";
+}

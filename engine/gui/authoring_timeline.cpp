@@ -407,8 +407,11 @@ void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& 
         // The Category 1 deadlines reach down through the interruptions: what stands in the way of calling them.
         if (category == 1) dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
         dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h), colour);
-        const std::string text = group.size() == 1 ? findingName(s, s.findings[group.front()].id)
-                                                   : std::to_string(group.size()) + " findings";
+        // The label's first words ("Tension pneumothorax", not the side and the signs): the tooltip has it whole.
+        std::string name = findingName(s, s.findings[group.front()].id);
+        if (const auto cut = name.find_first_of(",:("); cut != std::string::npos && cut > 0) name = name.substr(0, cut);
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        const std::string text = group.size() == 1 ? name : std::to_string(group.size()) + " findings";
         // A deadline at the session's end is labelled on its left, where there is room.
         const float w = ImGui::CalcTextSize(text.c_str()).x;
         const float labelX = x + 7 + w > axis.right && limits[k] >= axis.right ? x - 7 - w : x + 7;

@@ -304,7 +304,10 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     room.createGl();
     if (!o.script.empty()) room.setScript(session::loadTraineeScript(o.script));
     waitForImages(w, room);
-    room.advanceTo(*o.at);
+    // A script plays as `polysim play` does; without one, the room runs as for a trainee who has done nothing yet
+    // (the scout on screen the moment it arrived), in one step of real time.
+    if (o.script.empty() && !o.resume) room.advanceBy(*o.at);
+    else room.advanceTo(*o.at);
     room.refreshCoverageNow();
     // A session over by then shows what the trainee would see: the debrief, once its key images are made.
     std::optional<scoring::Score> score;

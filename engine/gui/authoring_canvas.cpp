@@ -402,33 +402,60 @@ void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Pla
     std::sort(ticks.begin(), ticks.end(), [](const Tick& a, const Tick& b) { return a.y < b.y; });
 
     const float font = std::round(ImGui::GetFontSize() * 0.8125f);  // the timeline's size: names, not reading matter
+    auto widthOf = [&](const std::string& t) { return ImGui::GetFont()->CalcTextSizeA(font, FLT_MAX, 0.f, t.c_str()).x; };
+    // Each region at a tick has a line of its own (limits at one height share the tick, not a line), so no name is
+    // cut to make room for another; the strip is as wide as the longest name, up to almost half the view.
+    struct Line {
+        std::size_t tick;
+        int region;
+        std::string name;
+    };
+    std::vector<Line> lines;
+    float widest = 0;
+    for (std::size_t k = 0; k < ticks.size(); ++k) {
+        std::vector<std::string> named;
+        for (const auto& limit : ticks[k].limits) {
+            std::string name = regionShortName(regions[std::size_t(limit.first)]);
+            if (std::find(named.begin(), named.end(), name) != named.end()) continue;
+            named.push_back(name);
+            widest = std::max(widest, widthOf(name));
+            lines.push_back({k, limit.first, std::move(name)});
+        }
+    }
     const float stripRight = float(bounds.max.x) - 16,
-                stripWidth = std::clamp(float(bounds.size().x) * 0.3f, 60.f, 130.f);
+                stripWidth = std::clamp(widest + 12, 60.f, std::max(60.f, float(bounds.size().x) * 0.45f));
     const float stripLeft = stripRight - stripWidth;
     l->AddRectFilled(ImVec2(stripLeft - 2, float(bounds.min.y)), ImVec2(stripRight + 2, float(bounds.max.y)),
                      IM_COL32(0, 0, 0, 110));
-    std::vector<double> wishes;
-    for (const auto& t : ticks) wishes.push_back(t.y - font * 0.5);
-    const auto places = stackLabels(wishes, font + 1, bounds.min.y + 2, bounds.max.y - 2);
-    for (std::size_t k = 0; k < ticks.size(); ++k) {
-        const Tick& t = ticks[k];
+    for (const auto& t : ticks) {
         bool isSelected = false;
-        std::string names;
-        for (const auto& [region, upper] : t.limits) {
-            isSelected = isSelected || region == selected;
-            names += (names.empty() ? "" : " / ") + regionShortName(regions[std::size_t(region)]);
-        }
+        for (const auto& limit : t.limits) isSelected = isSelected || limit.first == selected;
         const ImU32 col = isSelected ? kRegionSelected : kRegionLabel;
         // The tick: a short bracket into the region (down from a top limit, up from a bottom one).
         l->AddLine(ImVec2(stripLeft - 6, t.y), ImVec2(stripLeft + 2, t.y), col, 1.5f);
         for (const auto& [region, upper] : t.limits)
             l->AddLine(ImVec2(stripLeft - 6, t.y), ImVec2(stripLeft - 6, t.y + (upper ? 4.f : -4.f)), col, 1.5f);
-        if (!places[k]) continue;
-        const float y = float(*places[k]);
-        if (std::abs(y + font * 0.5f - t.y) > 2) {  // pushed off its line: a leader from the tick
-            l->AddLine(ImVec2(stripLeft + 2, t.y), ImVec2(stripLeft + 6, y + font * 0.5f), col, 1.f);
-        }
-        textWithShadow(l, snapped({stripLeft + 8, y}), col, fitted(names, stripWidth - 10, font), font);
+    }
+    // The names of one tick centred on it, one under the other; then all pushed apart so none overlaps another.
+    const float lineHeight = font + 1;
+    std::vector<double> wishes;
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        std::size_t first = n, count = 0;
+        while (first > 0 && lines[first - 1].tick == lines[n].tick) --first;
+        for (const auto& line : lines) count += line.tick == lines[n].tick;
+        wishes.push_back(ticks[lines[n].tick].y - lineHeight * float(count) * 0.5f + lineHeight * float(n - first));
+    }
+    const auto places = stackLabels(wishes, lineHeight, bounds.min.y + 2, bounds.max.y - 2);
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        if (!places[n]) continue;
+        const float tickY = ticks[lines[n].tick].y, y = float(*places[n]);
+        const ImU32 col = lines[n].region == selected ? kRegionSelected : kRegionLabel;
+        if (std::abs(y + font * 0.5f - tickY) > 2)  // away from its line: a leader from the tick
+            l->AddLine(ImVec2(stripLeft + 2, tickY), ImVec2(stripLeft + 6, y + font * 0.5f), col, 1.f);
+        const std::string shown = fitted(lines[n].name, stripWidth - 10, font);
+        const ImVec2 at = snapped({stripLeft + 8, y});
+        textWithShadow(l, at, col, shown, font);
+        limitLabels_.push_back({lines[n].region, shown, at, ImVec2(at.x + widthOf(shown), at.y + font)});
     }
 
     // The selected region: solid lines, and its full name with top/bottom and z inside the region, left of the strip.
@@ -458,6 +485,7 @@ void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Pla
 }
 
 void AuthoringCanvas::draw(ImDrawList* l, AuthoringContext& ctx) {
+    limitLabels_.clear();
     const Viewer& viewer = ctx.viewer;
     if (!viewer.volume()) return;
     // The boxes carry the findings' ids: the viewer's marks shrink to a dot at each centre (from the next frame).

@@ -102,6 +102,13 @@ public:
     ImGuiMouseCursor hoverCursor(AuthoringContext& ctx) const;
 
     bool dragging() const { return drag_ != Drag::None; }
+    // The names beside the region limits as the last draw wrote them (display pixels), for the tests.
+    struct LimitLabel {
+        int region = -1;
+        std::string text;
+        ImVec2 min, max;
+    };
+    const std::vector<LimitLabel>& limitLabels() const { return limitLabels_; }
     // Puts back what the drag in progress changed and ends it (Escape, or a question that takes the mouse away).
     void cancelDrag(AuthoringContext& ctx);
 
@@ -117,6 +124,7 @@ private:
     void applyDrag(AuthoringContext& ctx, glm::dvec2 px);
     void finishDrag(AuthoringContext& ctx, glm::dvec2 px);
     void drawRegionLimits(ImDrawList* list, AuthoringContext& ctx, Plane plane) const;
+    mutable std::vector<LimitLabel> limitLabels_;
     int selectedBeforePress_ = -1;  // the selected region when a limit was pressed, for clicks that go round
 
     Tool tool_ = Tool::Edit;

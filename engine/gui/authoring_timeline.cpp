@@ -99,8 +99,26 @@ std::optional<double> escalatesAfter(const Interruption& in) {
     return in.patienceSeconds * double(in.maxRepeats + 1);
 }
 
-namespace {std::string delayText(double delay) {
+namespace {
+std::string delayText(double delay) {
     return delay > 0 ? " +" + shortNumber(delay) + " s" : "";
+}
+
+// What the strip calls a region, a finding and an interruption: the words the case gives them, not their ids (an id
+// the case does not know stays as it is, so a broken reference still shows).
+std::string regionName(const Scenario& s, const std::string& id) {
+    const auto* r = s.findRegion(id);
+    return r && !r->label.empty() ? r->label : id;
+}
+
+std::string findingName(const Scenario& s, const std::string& id) {
+    const auto* f = s.findFinding(id);
+    return f && !f->label.empty() ? f->label : id;
+}
+
+std::string interruptionName(const Scenario& s, const std::string& id) {
+    const auto* in = s.findInterruption(id);
+    return in ? interruptionWho(*in) : id;
 }
 
 // The first series to arrive that can show `region`: its own series when it names one; otherwise any cross-sectional
@@ -124,7 +142,8 @@ StartEstimate fromRegion(const Scenario& s, const scenario::Region* region, cons
         return e;
     }
     e.seconds = series->arrivalSeconds + delay;
-    e.reason = "estimate: series '" + series->id + "' shows " + what + " and starts arriving at " +
+    e.reason = "estimate: the series " + (series->label.empty() ? series->id : series->label) + " shows " + what +
+               " and starts arriving at " +
                clock(series->arrivalSeconds) + "; it fires when the trainee first has it on screen, so at that time" +
                " at the earliest" + (delay > 0 ? ", then " + shortNumber(delay) + " s delay" : "");
     return e;
@@ -142,20 +161,20 @@ StartEstimate estimate(const Scenario& s, const Interruption& in, int depth) {
             return e;
         case Trigger::RegionOpened: {
             const auto* region = s.findRegion(t.target);
-            e = region ? fromRegion(s, region, "region " + t.target, t.delaySeconds)
+            e = region ? fromRegion(s, region, regionName(s, t.target), t.delaySeconds)
                        : StartEstimate{std::nullopt, false, "", "the region '" + t.target + "' does not exist"};
-            e.trigger = "when " + t.target + " opens" + delayText(t.delaySeconds);
+            e.trigger = "when " + regionName(s, t.target) + " opens" + delayText(t.delaySeconds);
             return e;
         }
         case Trigger::FindingOnScreen: {
             const auto* finding = s.findFinding(t.target);
-            e = finding ? fromRegion(s, s.findRegion(finding->region), "finding " + t.target, t.delaySeconds)
+            e = finding ? fromRegion(s, s.findRegion(finding->region), findingName(s, t.target), t.delaySeconds)
                         : StartEstimate{std::nullopt, false, "", "the finding '" + t.target + "' does not exist"};
-            e.trigger = "when " + t.target + " is on screen" + delayText(t.delaySeconds);
+            e.trigger = "when " + findingName(s, t.target) + " is on screen" + delayText(t.delaySeconds);
             return e;
         }
         case Trigger::InterruptionIgnored: {
-            e.trigger = "when " + t.target + " is ignored" + delayText(t.delaySeconds);
+            e.trigger = "when " + interruptionName(s, t.target) + " is ignored" + delayText(t.delaySeconds);
             const auto* target = s.findInterruption(t.target);
             if (!target || depth > int(s.interruptions.size())) {
                 e.reason = target ? "the 'when_ignored' triggers form a cycle, so it never starts"
@@ -170,7 +189,7 @@ StartEstimate estimate(const Scenario& s, const Interruption& in, int depth) {
                 return e;
             }
             e.seconds = *before.seconds + *after + t.delaySeconds;
-            e.reason = "estimate: '" + t.target + "' starts " + (before.exact ? "at " : "at about ") +
+            e.reason = "estimate: " + interruptionName(s, t.target) + " starts " + (before.exact ? "at " : "at about ") +
                        clock(*before.seconds) + ", asks " + std::to_string(target->maxRepeats + 1) + " time(s) " +
                        shortNumber(target->patienceSeconds) + " s apart and escalates unanswered at " +
                        clock(*before.seconds + *after) +
@@ -185,6 +204,17 @@ StartEstimate estimate(const Scenario& s, const Interruption& in, int depth) {
 StartEstimate estimateStart(const Scenario& s, const Interruption& in) {
     return estimate(s, in, 0);
 }
+
+std::string interruptionWho(const Interruption& in) {
+    return in.name.empty() ? scenario::roleTitle(in.role) : in.name;
+}
+
+std::string blockLabel(const Interruption& in, const StartEstimate& e) {
+    const std::string who = interruptionWho(in);
+    return e.exact ? who : (e.seconds ? "~" : "? ") + who + "  " + e.trigger;
+}
+
+std::string seriesName(const scenario::SeriesSpec& series) { return series.label.empty() ? series.id : series.label; }
 
 std::size_t addInterruptionAt(AuthoringModel& model, double seconds) {
     auto& s = model.scenario();
@@ -320,7 +350,7 @@ std::vector<int> seriesRows(const scenario::Scenario& s, const TimeAxis& axis) {
     for (const auto& series : s.images.series) {
         const float x0 = axis.x(series.arrivalSeconds);
         const float bar = axis.x(series.arrivalSeconds + series.arrivalDurationSeconds) - x0;
-        spans.emplace_back(x0, x0 + std::max(bar, ImGui::CalcTextSize(series.id.c_str()).x + 10));
+        spans.emplace_back(x0, x0 + std::max(bar, ImGui::CalcTextSize(seriesName(series).c_str()).x + 10));
     }
     return packRows(spans);
 }
@@ -339,7 +369,7 @@ void drawSeries(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axi
         const ImVec2 lo(axis.x(series.arrivalSeconds), y + 2);
         const ImVec2 hi(std::max(lo.x + 3, axis.x(series.arrivalSeconds + series.arrivalDurationSeconds)), y + h - 1);
         dl->AddRectFilled(lo, hi, IM_COL32(70, 110, 160, 200), 2);
-        label(dl, ImVec2(lo.x + 4, y + (h - ImGui::GetFontSize()) * 0.5f), axis.right, kText, series.id);
+        label(dl, ImVec2(lo.x + 4, y + (h - ImGui::GetFontSize()) * 0.5f), axis.right, kText, seriesName(series));
         hoverTip(ImVec2(lo.x, y), ImVec2(std::max(hi.x, lo.x + 40), y + h),
                  "series " + series.id + (series.label.empty() ? "" : " (" + series.label + ")") + "\narrives " +
                      clock(series.arrivalSeconds) +
@@ -369,7 +399,7 @@ void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& 
         for (std::size_t i : group) {
             const auto& f = s.findings[i];
             category = std::min(category, f.acrCategory);
-            tip += (tip.empty() ? "" : "\n") + f.id + ": " + f.label + "\nCategory " + std::to_string(f.acrCategory) +
+            tip += (tip.empty() ? "" : "\n") + f.label + " (" + f.id + ")\nCategory " + std::to_string(f.acrCategory) +
                    ", to be called by " + clock(f.deadlineSeconds);
         }
         const ImU32 colour = categoryColour(category);
@@ -377,8 +407,11 @@ void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& 
         // The Category 1 deadlines reach down through the interruptions: what stands in the way of calling them.
         if (category == 1) dl->AddLine(ImVec2(x, lane.top + lane.height), ImVec2(x, gridBottom), scaled(colour, 1, 70));
         dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h), colour);
-        const std::string text =
-            group.size() == 1 ? s.findings[group.front()].id : std::to_string(group.size()) + " findings";
+        // The label's first words ("Tension pneumothorax", not the side and the signs): the tooltip has it whole.
+        std::string name = findingName(s, s.findings[group.front()].id);
+        if (const auto cut = name.find_first_of(",:("); cut != std::string::npos && cut > 0) name = name.substr(0, cut);
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        const std::string text = group.size() == 1 ? name : std::to_string(group.size()) + " findings";
         // A deadline at the session's end is labelled on its left, where there is room.
         const float w = ImGui::CalcTextSize(text.c_str()).x;
         const float labelX = x + 7 + w > axis.right && limits[k] >= axis.right ? x - 7 - w : x + 7;
@@ -447,7 +480,7 @@ InterruptionLayout layoutInterruptions(const scenario::Scenario& s, const TimeAx
         const double start = out.estimates.back().seconds.value_or(s.durationSeconds);
         const double length = in.kind == InterruptionKind::Noise ? in.durationSeconds : escalatesAfter(in).value_or(0);
         const float x = axis.x(start);
-        const float name = ImGui::CalcTextSize((in.name.empty() ? in.id : in.name).c_str()).x + 14;
+        const float name = ImGui::CalcTextSize(interruptionWho(in).c_str()).x + 14;
         out.xs.push_back(x);
         out.ends.push_back(std::max(axis.x(start + length), x + 8));
         out.spanEnds.push_back(std::max(out.ends.back(), x + std::max(24.f, name)));
@@ -498,8 +531,7 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
         dl->AddRectFilled(lo, hi, e.exact ? role : scaled(role, 0.45f, 150), 3);
         if (!e.exact) dl->AddRect(lo, hi, role, 3, 0, 1.5f);
         if (selected) dl->AddRect(ImVec2(lo.x - 1, lo.y - 1), ImVec2(hi.x + 1, hi.y + 1), IM_COL32_WHITE, 3, 0, 2);
-        const std::string who = in.name.empty() ? in.id : in.name;
-        const std::string text = e.exact ? who : (e.seconds ? "~" : "? ") + who + "  " + e.trigger;
+        const std::string text = blockLabel(in, e);
         label(dl, ImVec2(lo.x + 4, y + (rowHeight - ImGui::GetFontSize()) * 0.5f), limits[i] - 2,
               e.exact ? IM_COL32_WHITE : scaled(role, 1.6f), text);
 

@@ -71,10 +71,18 @@ std::vector<std::vector<std::size_t>> groupMarks(const std::vector<float>& xs, f
 struct StartEstimate {
     std::optional<double> seconds;
     bool exact = false;   // AtTime
-    std::string trigger;  // "at 0:30", "when chest_lungs opens +4 s", ...
+    std::string trigger;  // "at 0:30", "when Chest: lungs and pleura opens +4 s", ...
     std::string reason;   // how the estimate was made
 };
 StartEstimate estimateStart(const scenario::Scenario& s, const scenario::Interruption& in);
+// Who an interruption is on the strip: its name ("Dr Brandt"), else its role's title ("Visceral surgeon"); the colour
+// says the role.
+std::string interruptionWho(const scenario::Interruption& in);
+// The words on an interruption's block: who, and for a triggered one what it waits for, in the case's words
+// ("~Visceral surgeon  when Chest: mediastinum, heart, aorta opens"), never an id.
+std::string blockLabel(const scenario::Interruption& in, const StartEstimate& e);
+// A series on the strip: its label, else its id.
+std::string seriesName(const scenario::SeriesSpec& series);
 // How long after its start an unanswered interruption escalates (patience per ask); nullopt for noise.
 std::optional<double> escalatesAfter(const scenario::Interruption& in);
 

@@ -31,6 +31,8 @@ const std::vector<CommandInfo>& bindableCommands() {
             {"view.zoom_out", "zoom out", CommandKind::Key},
             {"view.reset", "reset zoom, pan and window", CommandKind::Key},
             {"view.swap", "swap the big view: axial, coronal, sagittal in turn", CommandKind::Key},
+            {"view.bubble_lane", "speech bubbles in a lane of their own beside the images, or over the reformats",
+             CommandKind::Key},
             {"view.pan", "pan", CommandKind::Drag},
             {"window.adjust", "window/level (across: width, down: level)", CommandKind::Drag},
             {"crosshair.move", "move the crosshair (links the three views)", CommandKind::Drag},
@@ -117,6 +119,7 @@ Bindings Bindings::defaults() {
     add("view.zoom_out", "-");
     add("view.reset", "Space");
     add("view.swap", "V");
+    add("view.bubble_lane", "B");
     add("view.pan", "MiddleDrag");
     add("window.adjust", "RightDrag");
     add("crosshair.move", "LeftDrag");

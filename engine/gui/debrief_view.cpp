@@ -198,6 +198,7 @@ DebriefView::Action DebriefView::draw() {
                          ImGui::GetStyle().ItemSpacing.y * 2;
     ImGui::BeginChild("##debrief-content", ImVec2(0, -footer), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     drawContent();
+    openMethods_ = false;  // once opened, a fold keeps its state as a click leaves it
     ImGui::EndChild();
     ImGui::Separator();
     Action action = drawFooter();
@@ -344,6 +345,15 @@ void DebriefView::drawBlock(const DebriefBlock& b, int index) {
             else if (!imagesNote_.empty()) ImGui::TextColored(toneColour(Tone::Muted), "%s", imagesNote_.c_str());
             break;
         case DebriefBlock::Kind::Plot: drawPlot(); break;
+        case DebriefBlock::Kind::Method:
+            // The formulas behind the words: there for whoever asks, shut until then.
+            drawn_.texts.push_back(b.label);
+            if (openMethods_) ImGui::SetNextItemOpen(true);
+            if (ImGui::TreeNode("##method", "%s", b.label.c_str())) {
+                drawTable(b.table, "##how", false);
+                ImGui::TreePop();
+            }
+            break;
     }
     ImGui::PopID();
 }
@@ -431,6 +441,19 @@ void DebriefView::drawFinding(const scoring::DebriefFinding& f, int index) {
         drawn_.texts.push_back(label);
         ImGui::SameLine();
         text(note);
+    }
+    if (!f.method.empty()) {
+        // The band and its scale: the method, folded shut as the summary's.
+        drawn_.texts.push_back("How is this computed");
+        ImGui::PushID(index);
+        if (openMethods_) ImGui::SetNextItemOpen(true);
+        if (ImGui::TreeNode("##method", "How is this computed")) {
+            ImGui::PushStyleColor(ImGuiCol_Text, toneColour(Tone::Muted));
+            text(f.method);
+            ImGui::PopStyleColor();
+            ImGui::TreePop();
+        }
+        ImGui::PopID();
     }
     ImGui::EndTable();
 }

@@ -51,6 +51,8 @@ public:
     std::filesystem::path reportPath() const;
     // Scrolls the content to a section (0: the summary) on the next draw, as the footer's "Go to" buttons do.
     void jumpToSection(std::size_t index) { jumpTo_ = index; }
+    // Opens every "How is this computed" fold on the next draw, as a click on each would.
+    void openMethods() { openMethods_ = true; }
     // Where a control was drawn in the last frame, window pixels: "export", "open-report", "close", "section:N".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
 
@@ -87,6 +89,7 @@ private:
     bool statusError_ = false;
     bool exported_ = false;
     std::optional<std::size_t> jumpTo_;
+    bool openMethods_ = false;
     std::string opener_;  // xdg-open, when on PATH
     Drawn drawn_;
     std::map<std::string, std::pair<float, float>> controls_;

@@ -68,9 +68,42 @@ void ReadingRoom::setStatus(std::string text) {
 
 void ReadingRoom::advanceBy(double seconds) {
     if (images_.preparing()) return;  // the scan has not started while the phantom is still being made
-    clock_.advanceBy(seconds);
-    if (script_) script_->playUntil(*session_, clock_, clock_.now());
+    if (script_) {
+        // A scripted run logs what `polysim play` logs: the room adds nothing of its own.
+        clock_.advanceBy(seconds);
+        script_->playUntil(*session_, clock_, clock_.now());
+        session_->update();
+        return;
+    }
+    const double to = clock_.paused() || !(seconds > 0) ? clock_.now() : clock_.now() + seconds;
+    const session::ViewState before = session_->view();
+    const bool seen = sliceSeriesSeen();
+    if (!scoutDecided_) {
+        // The scout is first in the reading order and arrives first: it is on screen the moment it arrives, before
+        // the session opens the next series by itself, so the first minute never shows an empty viewer beside an
+        // arrived scout. It is the trainee's view, so it is opened as the trainee would open it.
+        const auto scout = std::find_if(scenario_.images.series.begin(), scenario_.images.series.end(),
+                                        [](const auto& s) { return s.kind == "scout"; });
+        if (scout == scenario_.images.series.end()) {
+            scoutDecided_ = true;
+        } else if (scout->arrivalSeconds <= to) {
+            clock_.advanceTo(std::max(clock_.now(), scout->arrivalSeconds));
+            session_->update();
+            scoutDecided_ = true;
+            if (!session_->ended() && session_->view().series.empty() && session_->seriesArrived(scout->id))
+                openSeries(*scout);
+        }
+    }
+    clock_.advanceTo(to);
     session_->update();
+    // A series the session opened by itself on its arrival opens as one the trainee opened would.
+    const auto& sv = session_->view();
+    if (before.series.empty() && !sv.series.empty() && !sv.projection && !session_->ended())
+        for (const auto& spec : scenario_.images.series)
+            if (spec.id == sv.series) {
+                settleOpenedSeries(spec, before, !seen);
+                break;
+            }
 }
 
 void ReadingRoom::advanceTo(double seconds) {
@@ -169,16 +202,105 @@ void ReadingRoom::showComputedScout(bool shown) {
 }
 
 void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
-    const bool wasScout = session_->view().projection;
-    if (!wasScout) windowBeforeScout_ = {session_->view().preset, session_->view().window};
-    apply(session::OpenSeries{spec.id});
+    const session::ViewState before = session_->view();
+    const bool firstLook = !sliceSeriesSeen();
+    if (!before.projection) {
+        windowBeforeScout_ = {before.preset, before.window};
+        seriesBeforeScout_ = before.series;
+    }
+    if (!apply(session::OpenSeries{spec.id})) return;
     const auto& sv = session_->view();
-    // A scout opens in the window its DICOM header carries (a projection's values run far above a slice's); back on
-    // the slices, the window they had returns, unless the trainee chose another on the scout. Both are windows the
-    // trainee sees, so both reach the session as window actions.
-    if (sv.projection && !wasScout && !(sv.window == kScoutWindow)) apply(session::SetWindow{"", kScoutWindow});
-    else if (!sv.projection && wasScout && sv.window == kScoutWindow && windowBeforeScout_)
-        apply(session::SetWindow{windowBeforeScout_->first, windowBeforeScout_->second});
+    // A scout opens in the window its DICOM header carries (a projection's values run far above a slice's). It is
+    // a window the trainee sees, so it reaches the session as a window action.
+    if (sv.projection) {
+        if (!before.projection && !(sv.window == kScoutWindow)) apply(session::SetWindow{"", kScoutWindow});
+        return;
+    }
+    settleOpenedSeries(spec, before, firstLook);
+}
+
+std::string defaultPresetOf(const std::string& kind) { return kind == "head" ? "brain" : "soft_tissue"; }
+
+bool ReadingRoom::sliceSeriesSeen() const {
+    return std::any_of(session_->viewChanges().begin(), session_->viewChanges().end(),
+                       [](const auto& c) { return !c.view.series.empty() && !c.view.projection; });
+}
+
+std::optional<std::pair<double, double>> ReadingRoom::seriesZRange(const std::string& series) const {
+    const auto& known = session_->options().seriesZMm;
+    if (auto it = known.find(series); it != known.end()) return it->second;
+    const auto vol = images_.volume(series);
+    if (!vol || vol->dims().z < 1) return std::nullopt;
+    const auto& g = vol->geometry();
+    const double a = g.indexToPatient(glm::dvec3(0.0)).z, b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
+    return std::make_pair(std::min(a, b), std::max(a, b));
+}
+
+std::optional<double> ReadingRoom::usefulFirstZ(const scenario::SeriesSpec& spec) const {
+    const auto range = seriesZRange(spec.id);
+    std::optional<double> top;
+    for (const auto& id : scenario_.readingOrder) {
+        const auto* r = scenario_.findRegion(id);
+        if (!r || !session::seriesShowsRegion(spec.id, *r) || !(r->zToMm > r->zFromMm)) continue;
+        double high = r->zToMm;
+        if (range) {
+            // A region the series shows only the edge of (the neck in a head series) is not where it starts.
+            const double inside = std::min(r->zToMm, range->second) - std::max(r->zFromMm, range->first);
+            if (inside < 0.5 * (r->zToMm - r->zFromMm)) continue;
+            high = std::min(high, range->second);
+        }
+        top = high;
+        break;
+    }
+    if (!top) return std::nullopt;
+    // From there down to the first image that holds the body: a region that starts at the vertex starts in air.
+    // Only the middle of the image counts, where the patient lies and the table does not.
+    const auto vol = images_.volume(spec.id);
+    if (!vol || vol->dims().z < 2) return top;
+    const auto& g = vol->geometry();
+    const auto d = vol->dims();
+    const int step = g.indexToPatient(glm::dvec3(0, 0, 1)).z > g.indexToPatient(glm::dvec3(0.0)).z ? -1 : 1;
+    int k = int(std::lround(g.patientToIndex(glm::dvec3(0, 0, *top)).z));
+    k = std::clamp(k, 0, d.z - 1);
+    for (; k >= 0 && k < d.z; k += step) {
+        if (!vol->sliceReady(k)) break;  // not read yet: the region's top will do
+        int body = 0, sampled = 0;
+        for (int j = d.y / 4; j < d.y * 3 / 4; j += 4)
+            for (int i = d.x / 4; i < d.x * 3 / 4; i += 4, ++sampled) body += vol->at(i, j, k) > -500;
+        if (sampled > 0 && body * 50 >= sampled) return g.indexToPatient(glm::dvec3(0, 0, k)).z;
+    }
+    return top;
+}
+
+void ReadingRoom::settleOpenedSeries(const scenario::SeriesSpec& spec, const session::ViewState& before,
+                                     bool firstLook) {
+    const auto& sv = session_->view();
+    // Where: the cursor stays where it was while the series shows it (the same level in another phase). The first
+    // slice series of the session, or one the cursor lies outside of, opens at a useful image, not at the air above
+    // the head.
+    const auto range = seriesZRange(spec.id);
+    const double margin = session_->sliceMm(spec.id);  // within a slice of its edge, the edge image shows it
+    const bool outside = range && (sv.cursor.z < range->first - margin || sv.cursor.z > range->second + margin);
+    if ((firstLook || outside) && sv.plane == Plane::Axial)
+        if (auto z = usefulFirstZ(spec); z && std::abs(*z - sv.cursor.z) >= 5e-4) apply(session::SetPosition{*z});
+    // Which window: the series' own kind's default (brain for the head, soft tissue for the body), unless the
+    // window on screen was chosen on a series of the same kind (arterial and portal compare in one window). Back
+    // from the scout, the window the slices had returns on the same terms, unless the trainee chose another on it.
+    std::string from = before.series, keptPreset = before.preset;
+    imaging::Window kept = before.window;
+    if (before.projection) {
+        if (!(before.window == kScoutWindow)) return;
+        from = seriesBeforeScout_;
+        if (windowBeforeScout_) keptPreset = windowBeforeScout_->first, kept = windowBeforeScout_->second;
+    }
+    const std::string wanted = defaultPresetOf(spec.kind);
+    for (const auto& s : scenario_.images.series)
+        if (s.id == from && s.kind != "scout" && defaultPresetOf(s.kind) == wanted) {
+            if (!(sv.window == kept)) apply(session::SetWindow{keptPreset, kept});
+            return;
+        }
+    const auto* preset = imaging::findWindowPreset(wanted);
+    if (preset && !(sv.window == preset->window)) apply(session::SetWindow{wanted, preset->window});
 }
 
 void ReadingRoom::noteControl(const std::string& name) {
@@ -196,6 +318,10 @@ std::optional<std::pair<float, float>> ReadingRoom::controlCentre(const std::str
     auto r = controlRect(name);
     if (!r) return std::nullopt;
     return std::make_pair((r->first.x + r->second.x) * 0.5f, (r->first.y + r->second.y) * 0.5f);
+}
+
+bool ReadingRoom::bubbleLane() const {
+    return bubbleLane_.value_or(ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.x < kLaneBelowWidth);
 }
 
 bool ReadingRoom::computedScoutOffered() const {
@@ -256,6 +382,7 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
         }
     }
     std::string cmd = viewer_.handleEvent(e, bindings_, imguiMouse, io.WantCaptureKeyboard);
+    if (cmd == "view.bubble_lane") bubbleLane_ = !bubbleLane();
     if (cmd == "finding.mark") {
         pickerOpen_ = true;
         pickerLps_ = lpsOf(viewer_.cursor());
@@ -347,8 +474,12 @@ bool ReadingRoom::prepareFrame() {
     images_.poll();
     // Laid out before the sync: a pan the session asks for is placed in the views as they are on screen.
     ImGuiIO& io = ImGui::GetIO();
+    // With the bubbles in their lane the viewer is narrower: the big view takes more of it, since the vertex-to-thigh
+    // reformats beside it are twice as tall as wide and fill a narrower column as well.
+    const bool lane = bubbleLane();
+    viewer_.setBigShare(lane ? kLaneBigShare : 0.62);
     viewer_.layout({kLeftPanel + 8, kTopBar + 6},
-                   {io.DisplaySize.x - kLeftPanel - 14, io.DisplaySize.y - kTopBar - 12});
+                   {io.DisplaySize.x - kLeftPanel - 14 - (lane ? kLaneWidth : 0), io.DisplaySize.y - kTopBar - 12});
     syncViewerFromSession();
     speakNewInterruptions();
     refreshCoverage(false);

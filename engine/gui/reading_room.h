@@ -47,9 +47,12 @@ public:
     void destroyGl() { viewer_.destroyGl(); }
 
     void handleEvent(const SDL_Event& e);
-    // Real time: the frame's seconds move the session clock (paused while images are still being prepared).
+    // Real time: the frame's seconds move the session clock (paused while images are still being prepared). Unless a
+    // script drives the room, the scout shows the moment it arrives while nothing else is open (the trainee's first
+    // look, logged as opening it), and a series the session opens by itself opens as one the trainee opened would
+    // (see openSeries).
     void advanceBy(double seconds);
-    // Scripted: plays the script (if any) and the scenario up to `seconds` of session time.
+    // Scripted: plays the script (if any) and the scenario up to `seconds` of session time; the room adds nothing.
     void advanceTo(double seconds);
     // A resumed session's script carries on after the actions its log already holds, as `polysim play --resume`.
     void setScript(session::TraineeScript script) { script_.emplace(std::move(script), actionsReplayed_); }
@@ -72,11 +75,17 @@ public:
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);
     bool markPickerOpen() const { return pickerOpen_; }
+    // Where the speech bubbles go: in a lane of their own at the right, beside the images and covering none (the
+    // viewer narrows for it), or over the column of reformats. By default the lane below kLaneBelowWidth pixels of
+    // window width, where bubbles over the narrow reformats would cover them; B (view.bubble_lane) swaps.
+    static constexpr float kLaneBelowWidth = 1500, kLaneWidth = 300, kLaneBigShare = 0.72f;
+    bool bubbleLane() const;
+    void setBubbleLane(bool lane) { bubbleLane_ = lane; }
     // The deterioration announcements on screen in the last frame.
     const std::vector<std::string>& alertsShown() const { return alertsShown_; }
     // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
     // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
-    // "alert:<finding>" (a deterioration's announcement), "keys", "call-text", "conclusion", "conclusion:state",
+    // "alert:<finding>" (a deterioration's announcement), "bubble:<interruption>" (a whole bubble), "keys", "call-text", "conclusion", "conclusion:state",
     // "submit-conclusion".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     // Its rectangle (min, max), e.g. "status": the last refusal or resume warning while it shows.
@@ -87,6 +96,16 @@ private:
     void syncViewerFromSession();
     // The trainee opens a series from the top bar: a scout in its own window, and back (see the definition).
     void openSeries(const scenario::SeriesSpec& spec);
+    // A slice series just opened (after `before`): at a useful image when the cursor has nothing of it to show or
+    // this is the first slice series of the session, in its kind's default window unless the trainee's window was
+    // chosen on a series of the same kind (see the definition). Each change is a session command.
+    void settleOpenedSeries(const scenario::SeriesSpec& spec, const session::ViewState& before, bool firstLook);
+    // z (LPS mm) of the image a series opens at: from the top of the first region in the reading order that lies
+    // mostly within the series, down to the first image that holds the body. None when no region does.
+    std::optional<double> usefulFirstZ(const scenario::SeriesSpec& spec) const;
+    // The z range a series covers (low, high), when the session or its images say.
+    std::optional<std::pair<double, double>> seriesZRange(const std::string& series) const;
+    bool sliceSeriesSeen() const;  // a slice series has been on screen in this session
     void onViewerChange(const ViewState& v, std::string_view command);
     // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
     // with that view's zoom and pan.
@@ -140,6 +159,7 @@ private:
     // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
     // It is not a session series, so while it shows only the window reaches the session.
     bool computedScoutShown_ = false;
+    std::optional<bool> bubbleLane_;  // the trainee's choice; none: by the window's width
     std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
     // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the
@@ -158,6 +178,8 @@ private:
     double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
     bool windowDragged_ = false;  // since the last button release
     std::optional<std::pair<std::string, imaging::Window>> windowBeforeScout_;  // preset name, window
+    std::string seriesBeforeScout_;  // the slice series on screen when the scout was opened
+    bool scoutDecided_ = false;      // the scout was shown first, or something else was open when it arrived
     std::map<std::string, std::pair<int, bool>> spoken_;  // interruption id -> repeats, escalated already spoken
     std::map<std::string, double> announced_;             // deteriorations spoken (finding id -> when)
     static constexpr double kAlertSeconds = 30;
@@ -204,6 +226,9 @@ private:
     float actionsHeight_ = 260, checklistHeight_ = 200;
     std::size_t listedItems_ = 0;
 };
+
+// The window preset a series of this kind opens in: "brain" for the head, "soft_tissue" for a body series.
+std::string defaultPresetOf(const std::string& kind);
 
 // What a region's percentage in the reading order counts: the windows its images must be seen in, and how much of
 // it makes it read ("Counts the images of this region seen in the lung or soft tissue window; it is read at 80% of

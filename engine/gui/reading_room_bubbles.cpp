@@ -89,14 +89,16 @@ float ReadingRoom::drawAlert(const std::string& finding, const std::string& anno
 
 void ReadingRoom::drawBubbles() {
     ImGuiIO& io = ImGui::GetIO();
-    // The bubbles stack at the viewer's right edge: over the column beside the big view, below its corner text, so
-    // the big image and its annotations stay free; over a scout filling the viewer, beside the body.
+    // The bubbles stack at the viewer's right edge: in their own lane beside the images when the room has one (it
+    // covers no image), else over the column beside the big view, below its corner text, so the big image and its
+    // annotations stay free; over a scout filling the viewer, beside the body.
     const auto side = viewer_.sidePlanes();
     const ImageRect coronal = viewer_.viewBounds(side[0]), sagittal = viewer_.viewBounds(side[1]);
     const bool column = coronal.size().x > 0 && sagittal.size().x > 0;
-    const float w = column ? std::clamp(float(coronal.size().x) - 40, 300.f, 430.f) : 430.f;
-    const float x = io.DisplaySize.x - 14 - w;
-    float y = column ? float(coronal.min.y) + 26 : kTopBar + 32;
+    const bool lane = bubbleLane();
+    const float w = lane ? kLaneWidth - 16 : column ? std::clamp(float(coronal.size().x) - 40, 300.f, 430.f) : 430.f;
+    const float x = io.DisplaySize.x - (lane ? 8 : 14) - w;
+    float y = lane ? kTopBar + 6 : column ? float(coronal.min.y) + 26 : kTopBar + 32;
     alertsShown_.clear();
     bubbleLayout_.beginFrame(io.MousePos, session_->now());
     for (const auto& [finding, at] : session_->deteriorationsFired()) {
@@ -135,14 +137,16 @@ void ReadingRoom::drawBubbles() {
                                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                                  ImGuiWindowFlags_AlwaysAutoResize |
                                                  ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
-        ImGui::TextColored(palette::kWhite, "%s%s%s", spec.name.c_str(), spec.name.empty() ? "" : " - ",
-                           scenario::roleTitle(spec.role).c_str());
-        if (a.escalated) {
-            ImGui::SameLine();
-            ImGui::TextColored(palette::kEscalating, "  (escalating)");
-        } else if (a.repeats > 0) {
-            ImGui::SameLine();
-            ImGui::TextColored(palette::kAttention, "  (asks again)");
+        const std::string who = spec.name + (spec.name.empty() ? "" : " - ") + scenario::roleTitle(spec.role);
+        ImGui::TextColored(palette::kWhite, "%s", who.c_str());
+        // The state beside the name when it fits, else on a line of its own: never cut off.
+        const char* state = a.escalated ? "(escalating)" : a.repeats > 0 ? "(asks again)" : nullptr;
+        if (state) {
+            const float gap = ImGui::CalcTextSize("  ").x;
+            if (ImGui::CalcTextSize(who.c_str()).x + gap + ImGui::CalcTextSize(state).x <=
+                ImGui::GetContentRegionAvail().x)
+                ImGui::SameLine(0, gap);
+            ImGui::TextColored(a.escalated ? palette::kEscalating : palette::kAttention, "%s", state);
         }
         ImGui::PushTextWrapPos(w - 16);
         ImGui::TextUnformatted(spec.kind == scenario::InterruptionKind::Noise && a.saying.empty()
@@ -189,6 +193,8 @@ void ReadingRoom::drawBubbles() {
         ImGui::PopID();
         bubbleLayout_.drawn(spec.id, ImGui::GetWindowPos(),
                             ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(), y + ImGui::GetWindowHeight()));
+        controls_["bubble:" + spec.id] = {ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
+                                                                        y + ImGui::GetWindowHeight())};
         y += ImGui::GetWindowHeight() + 10;
         ImGui::End();
         ImGui::PopStyleVar(2);

@@ -62,7 +62,7 @@ void ReadingRoom::drawViewerPlaceholder() {
         bool arrived = false;
         for (const auto& st : session_->seriesStates()) arrived = arrived || (st.spec && st.arrivedFraction > 0);
         line2 = arrived ? "Open an arrived series from the top bar."
-                        : "The first series opens by itself when it arrives.";
+                        : "The first images open by themselves when they arrive.";
     }
     ImGuiIO& io = ImGui::GetIO();
     ImDrawList* l = ImGui::GetBackgroundDrawList();

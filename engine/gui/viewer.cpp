@@ -218,8 +218,8 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
         big_ = big_ == Plane::Axial ? Plane::Coronal : big_ == Plane::Coronal ? Plane::Sagittal : Plane::Axial;
         if (lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
         return true;
-    } else if (command == "finding.mark") {
-        // Changes nothing on screen: whoever shows the viewer asks for a label at the crosshair.
+    } else if (command == "finding.mark" || command == "view.bubble_lane") {
+        // Changes nothing in the viewer: whoever shows it asks for a label at the crosshair, or lays out the room.
     } else {
         return false;
     }
@@ -353,7 +353,7 @@ void Viewer::layout(glm::dvec2 min, glm::dvec2 size) {
     }
     // The big plane on the left, the other two stacked on the right in axial, coronal, sagittal order.
     const double gap = 4.0;
-    double bigW = std::floor(size.x * 0.62);
+    double bigW = std::floor(size.x * bigShare_);
     views_[int(big_)].min = min;
     views_[int(big_)].size = {bigW, size.y};
     double rx = min.x + bigW + gap, rw = size.x - bigW - gap, rh = std::floor((size.y - gap) / 2);

@@ -44,6 +44,8 @@ public:
     const imaging::Volume* volume() const { return volume_.get(); }
     void setRegions(std::vector<RegionBand> regions) { regions_ = std::move(regions); }
     void setDefaultWindow(imaging::Window w) { defaultWindow_ = w; }
+    // The big view's share of the viewer's width (the reformats stack in the rest); takes effect at the next layout.
+    void setBigShare(double share) { bigShare_ = share; }
     // Trainee's marks (LPS mm + label), drawn where they cut the shown planes.
     void setMarks(std::vector<std::pair<glm::dvec3, std::string>> marks) { marks_ = std::move(marks); }
     // Without labels, marks are small rings at their positions (for screens that label them some other way).
@@ -147,6 +149,7 @@ private:
     glm::dvec3 cursor_{0.0};
     imaging::Window window_{400, 40};
     imaging::Window defaultWindow_{400, 40};
+    double bigShare_ = 0.62;
     Plane active_ = Plane::Axial;
     // Drag in progress.
     std::string dragCommand_;

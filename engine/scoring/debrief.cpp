@@ -241,9 +241,16 @@ std::string debriefHtml(const scenario::Scenario& sc, const Score& s, const KeyI
                       << tableHtml(f.details);
                     for (const auto& [label, text] : f.notes)
                         o << "<p><b>" << htmlEscape(label) << "</b> " << htmlEscape(text) << "</p>\n";
+                    if (!f.method.empty())
+                        o << "<details><summary>How is this computed</summary><p class=\"why\">"
+                          << htmlEscape(f.method) << "</p></details>\n";
                     o << "</div></div>\n";
                     break;
                 }
+                case DebriefBlock::Kind::Method:
+                    o << "<details><summary>" << htmlEscape(b.label) << "</summary>\n" << tableHtml(b.table)
+                      << "</details>\n";
+                    break;
                 case DebriefBlock::Kind::Plot:
                     o << "<div class=\"legend\">";
                     for (const auto& l : d.plot.legend)

@@ -58,6 +58,89 @@ Block table(DebriefTable t) {
     b.table = std::move(t);
     return b;
 }
+// The formulas behind the words, each row a part and how it is computed, folded shut until asked for.
+Block method(DebriefTable rows) {
+    Block b;
+    b.kind = Block::Kind::Method;
+    b.label = "How is this computed";
+    b.table = std::move(rows);
+    return b;
+}
+
+std::string plural(std::size_t n, const std::string& one, const std::string& many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// What each part's score says, in the words of the reading room: what was found, read, answered. The formulas are
+// in the part's own `why`, which the debrief keeps under "How is this computed".
+std::string findingsInWords(const FindingsPart& p) {
+    std::size_t found = 0, urgent = 0;
+    std::vector<std::string> missed;
+    for (const auto& f : p.items) {
+        if (f.labelCorrect) ++found;
+        else if (f.finding) missed.push_back(f.finding->label);
+        if (f.critical) ++urgent;
+    }
+    std::string out = "You identified " + std::to_string(found) + " of " + plural(p.items.size(), "injury", "injuries");
+    if (!missed.empty()) out += "; not identified: " + joined(missed, ", ");
+    if (urgent > 0)
+        out += ". " + plural(urgent, "urgent injury was", "urgent injuries were") +
+               " missed or not called in time, and that alone fails the session";
+    if (!p.extraMarks.empty())
+        out += ". " + plural(p.extraMarks.size(), "mark", "marks") + " on something that is not an injury cost a little";
+    return out + ".";
+}
+
+std::string orderInWords(const scenario::Scenario& sc, const OrderPart& p) {
+    std::string out = "You finished " + std::to_string(p.completed.size()) + " of " +
+                      plural(p.protocol.size(), "region", "regions") + " of the reading order";
+    if (p.completed.size() >= 2)
+        out += p.outOfOrder.empty() ? ", in the order the protocol reads them"
+                                    : ", " + plural(p.outOfOrder.size(), "of them", "of them") +
+                                          " after a region the protocol reads later";
+    std::vector<std::string> open;
+    for (const auto& id : p.notCompleted) open.push_back(regionName(sc, id));
+    if (!open.empty()) out += ". Not finished: " + joined(open, "; ");
+    return out + ".";
+}
+
+std::string coverageInWords(const CoveragePart& p) {
+    std::size_t full = 0;
+    std::vector<std::string> partly;
+    for (const auto& r : p.regions) {
+        if (r.completedAt) {
+            ++full;
+        } else if (r.region) {
+            partly.push_back(r.region->label + " " + fixed(r.fraction * 100, 0) + " % (needs " +
+                             fixed(r.region->minCoverage * 100, 0) + " %)");
+        }
+    }
+    std::string out = "You read " + std::to_string(full) + " of " + plural(p.regions.size(), "region", "regions") +
+                      " far enough: enough of their images, each long enough, in a window that shows them";
+    if (!partly.empty()) out += ". Not far enough: " + joined(partly, "; ");
+    return out + ".";
+}
+
+std::string interruptionsInWords(const InterruptionsPart& p) {
+    if (p.items.empty()) return "No one interrupted you.";
+    std::size_t questions = 0, right = 0, atOnce = 0, back = 0;
+    for (const auto& i : p.items) {
+        const bool noise = i.spec && i.spec->kind == scenario::InterruptionKind::Noise;
+        if (!noise) {
+            ++questions;
+            right += i.correct ? 1 : 0;
+            atOnce += i.answeredAt && i.repeats == 0 && !i.escalated ? 1 : 0;
+        }
+        back += i.resumption == "resumed where stopped" || i.resumption == "moved on to new ground" ? 1 : 0;
+    }
+    std::string out;
+    if (questions > 0)
+        out = "You answered " + std::to_string(right) + " of " + plural(questions, "question", "questions") +
+              " right, " + std::to_string(atOnce) + " before they had to ask again. ";
+    return out + "After " + std::to_string(back) + " of " + plural(p.items.size(), "interruption", "interruptions") +
+           " you went back to where you had stopped.";
+}
+
 Block ofKind(Block::Kind kind) {
     Block b;
     b.kind = kind;
@@ -157,8 +240,7 @@ DebriefSection summary(const scenario::Scenario& sc, const Score& s) {
     sec.blocks.push_back(paragraph(
         "You identified " + std::to_string(found) + " of " + std::to_string(s.findings.items.size()) +
         " injuries, completed " + std::to_string(s.order.completed.size()) + " of " +
-        std::to_string(s.order.protocol.size()) + " regions of the reading order" +
-        (s.order.tau ? " (order agreement tau " + fixed(*s.order.tau, 2) + ")" : std::string()) + ", and handled " +
+        std::to_string(s.order.protocol.size()) + " regions of the reading order, and handled " +
         std::to_string(s.interruptions.items.size()) + " interruption(s)."));
     DebriefTable parts{{"Part", "Score", "Weight", "Why"}, {}};
     auto part = [&](const char* name, double score, double weight, const std::string& why) {
@@ -168,13 +250,22 @@ DebriefSection summary(const scenario::Scenario& sc, const Score& s) {
                                {why, "", std::nullopt, Tone::Muted}},
                               Tone::Plain});
     };
-    part("Findings", s.findings.score, sc.weights.findings, s.findings.why);
-    part("Reading order", s.order.score, sc.weights.order, s.order.why);
-    part("Coverage", s.coverage.score, sc.weights.coverage, s.coverage.why);
-    part("Interruptions", s.interruptions.score, sc.weights.interruptions, s.interruptions.why);
+    part("Findings", s.findings.score, sc.weights.findings, findingsInWords(s.findings));
+    part("Reading order", s.order.score, sc.weights.order, orderInWords(sc, s.order));
+    part("Coverage", s.coverage.score, sc.weights.coverage, coverageInWords(s.coverage));
+    part("Interruptions", s.interruptions.score, sc.weights.interruptions, interruptionsInWords(s.interruptions));
     part("Conclusion", s.conclusion.score, sc.weights.conclusion, s.conclusion.why);
     sec.blocks.push_back(table(std::move(parts)));
-    sec.blocks.push_back(paragraph(s.why, Tone::Muted, "How the total is computed:"));
+    DebriefTable how{{}, {}};
+    auto row = [&](const std::string& name, const std::string& text) {
+        how.rows.push_back({{{name}, {text, "", std::nullopt, Tone::Muted}}, Tone::Plain});
+    };
+    row("Findings", s.findings.why);
+    row("Reading order", s.order.why);
+    row("Coverage", s.coverage.why);
+    row("Interruptions", s.interruptions.why);
+    row("The total", s.why);
+    sec.blocks.push_back(method(std::move(how)));
     return sec;
 }
 
@@ -200,9 +291,14 @@ DebriefSection whatHappened(const scenario::Scenario& sc, const Score& s) {
 DebriefFinding findingCard(const FindingScore& f) {
     DebriefFinding card;
     card.findingId = f.finding->id;
-    card.heading = f.finding->label + " — band " + std::to_string(f.band) + "/10 (" + f.bandName +
-                   (f.error.empty() ? "" : ", " + f.error + " error") + (f.rule.empty() ? "" : ": " + ruleTitle(f.rule)) +
-                   ")";
+    card.heading = f.finding->label + " — " + f.bandName +
+                   (f.error.empty() && f.rule.empty()
+                        ? std::string()
+                        : " (" + (f.error.empty() ? std::string() : f.error + " error") +
+                              (f.rule.empty() ? "" : (f.error.empty() ? "" : ": ") + ruleTitle(f.rule)) + ")");
+    card.method = "Band " + std::to_string(f.band) + " of 10 on the WIDI SIM scale: 0 to 2 is a critical error, 3 to "
+                  "6 an omission, 7 to 10 effective. The findings part is the mean band over the injuries, weighted "
+                  "by how urgent each is (Category 1 three times, Category 2 twice).";
     card.tone = bandTone(f.band);
     card.why = f.why;
     std::vector<std::string> windows;
@@ -248,7 +344,7 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
     }
 
     sec.blocks.push_back(heading("Reading order"));
-    sec.blocks.push_back(paragraph(s.order.why, Tone::Muted));
+    sec.blocks.push_back(paragraph(orderInWords(sc, s.order), Tone::Muted));
     DebriefTable order{{"Protocol step", "Region", "Completed at"}, {}};
     for (std::size_t i = 0; i < s.order.protocol.size(); ++i) {
         std::optional<double> at;
@@ -260,9 +356,11 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
                               at ? Tone::Plain : Tone::Omission});
     }
     sec.blocks.push_back(table(std::move(order)));
+    sec.blocks.push_back(method({{}, {{{{"Reading order"}, {s.order.why, "", std::nullopt, Tone::Muted}}, Tone::Plain}}}));
 
     sec.blocks.push_back(heading("Coverage per region"));
-    DebriefTable coverage{{"Region", "Seen in a suitable window", "Time", "Scroll courses", "Style", "Why"}, {}};
+    DebriefTable coverage{{"Region", "Seen in a suitable window", "Time", "Scroll courses", "Style"}, {}};
+    DebriefTable coverageHow{{}, {}};
     for (const auto& r : s.coverage.regions) {
         const bool projection = projectionRegion(sc, *r.region);
         std::string seen = projection ? (r.completedAt ? "viewed" : "not viewed") + std::string(" (one image)")
@@ -271,17 +369,21 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
                                   {seen, "", std::min(1.0, r.fraction)},
                                   {fixed(r.seconds, 0) + " s"},
                                   {projection ? std::string("—") : std::to_string(r.scrollCourses)},
-                                  {r.style},
-                                  {r.why, "", std::nullopt, Tone::Muted}},
+                                  {r.style}},
                                  r.completedAt ? Tone::Plain : Tone::Omission});
+        coverageHow.rows.push_back({{{r.region->label.empty() ? r.region->id : r.region->label},
+                                     {r.why, "", std::nullopt, Tone::Muted}},
+                                    Tone::Plain});
     }
     sec.blocks.push_back(table(std::move(coverage)));
+    sec.blocks.push_back(method(std::move(coverageHow)));
 
     sec.blocks.push_back(heading("Interruptions"));
     if (s.interruptions.items.empty()) {
         sec.blocks.push_back(paragraph("None happened."));
     } else {
-        DebriefTable t{{"Who, when", "They said", "Your answer", "Back to reading", "Why"}, {}};
+        DebriefTable t{{"Who, when", "They said", "Your answer", "Back to reading"}, {}};
+        DebriefTable how{{}, {}};
         for (const auto& i : s.interruptions.items) {
             std::string who = scenario::roleTitle(i.spec->role) + (i.spec->name.empty() ? "" : " (" + i.spec->name + ")") +
                               " at " + clockText(i.startedAt);
@@ -290,10 +392,13 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
                                               : std::string("—");
             std::string back = i.resumption + (i.resumptionLagSeconds ? ", lag " + fixed(*i.resumptionLagSeconds, 1) + " s"
                                                                       : std::string());
-            t.rows.push_back({{{who}, {i.spec->text}, {answer, i.feedback}, {back}, {i.why, "", std::nullopt, Tone::Muted}},
+            t.rows.push_back({{{who}, {i.spec->text}, {answer, i.feedback}, {back}},
                               i.score >= 0.75 ? Tone::Plain : Tone::Omission});
+            how.rows.push_back({{{who}, {i.why, "", std::nullopt, Tone::Muted}}, Tone::Plain});
         }
         sec.blocks.push_back(table(std::move(t)));
+        how.rows.push_back({{{"All interruptions"}, {s.interruptions.why, "", std::nullopt, Tone::Muted}}, Tone::Plain});
+        sec.blocks.push_back(method(std::move(how)));
     }
 
     sec.blocks.push_back(heading("Your conclusion"));
@@ -351,9 +456,14 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
         sec.blocks.push_back(heading("Notes on the log"));
         sec.blocks.push_back(bullets(s.warnings, Tone::Muted));
     }
-    sec.blocks.push_back(paragraph("Scoring: WIDI SIM bands, Kendall's tau for order, coverage in a suitable window, "
-                                   "resumption lag after interruptions (clinical reference, sections 6 to 8).",
-                                   Tone::Muted));
+    DebriefTable how{{}, {}};
+    how.rows.push_back({{{"Scoring"},
+                         {"WIDI SIM bands for each injury, Kendall's tau between the protocol's order and yours, "
+                          "coverage in a suitable window, resumption lag after interruptions (clinical reference, "
+                          "sections 6 to 8).",
+                          "", std::nullopt, Tone::Muted}},
+                        Tone::Plain});
+    sec.blocks.push_back(method(std::move(how)));
     return sec;
 }
 }  // namespace
@@ -529,7 +639,7 @@ Debrief buildDebrief(const scenario::Scenario& sc, const Score& s) {
     return d;
 }
 
-std::vector<std::string> debriefTexts(const Debrief& d) {
+std::vector<std::string> debriefTexts(const Debrief& d, bool folded) {
     std::vector<std::string> out{d.title, d.facts};
     auto add = [&](const std::string& t) {
         if (!t.empty()) out.push_back(t);
@@ -545,12 +655,16 @@ std::vector<std::string> debriefTexts(const Debrief& d) {
             add(b.label);
             add(b.text);
             for (const auto& i : b.items) add(i);
-            addTable(b.table);
+            if (b.kind != Block::Kind::Method || folded) addTable(b.table);
             if (b.kind == Block::Kind::Finding) {
                 add(b.finding.heading);
                 add(b.finding.why);
                 addTable(b.finding.details);
                 for (const auto& [label, text] : b.finding.notes) add(label), add(text);
+                if (!b.finding.method.empty()) {
+                    add("How is this computed");
+                    if (folded) add(b.finding.method);
+                }
             }
             if (b.kind == Block::Kind::Plot) {
                 for (const auto& l : d.plot.legend) add(l.label);

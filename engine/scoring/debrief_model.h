@@ -42,9 +42,10 @@ struct DebriefTable {
 // One finding of the case: its key image (by finding id), what the trainee did and what the expert says.
 struct DebriefFinding {
     std::string findingId;
-    std::string heading;  // "Tension pneumothorax, right — band 0/10 (critical error, observational error)"
+    std::string heading;  // "Tension pneumothorax, right — critical error (observational error: missed)"
     Tone tone = Tone::Plain;
     std::string why;
+    std::string method;  // how its band was reached (WIDI SIM), shown folded under "How is this computed"
     DebriefTable details;  // ACR category, on screen, seen, marked, identified, called
     std::vector<std::pair<std::string, std::string>> notes;  // {"Expert", ...}, {"Teaching point", ...}
 };
@@ -60,6 +61,7 @@ struct DebriefBlock {
         Finding,        // finding
         KeyImagesNote,  // where the renderer says why key images are missing (the note comes with the images)
         Plot,           // the Debrief's plot, with its legend
+        Method,         // label ("How is this computed") + table: the formulas behind the words, folded shut
     };
     Kind kind = Kind::Paragraph;
     Tone tone = Tone::Plain;
@@ -151,7 +153,9 @@ DepthTimePlot buildDepthTimePlot(const scenario::Scenario& scenario, const Score
 // Every text a reader sees, in reading order: title, facts, section titles, headings, paragraphs, list items,
 // table headers and cells, finding headings, details and notes, and the plot's labels, ticks and legend. Both
 // renderers must show each of them.
-std::vector<std::string> debriefTexts(const Debrief& debrief);
+// `folded`: also the texts behind the "How is this computed" folds (the HTML holds them; the app shows them once the
+// fold is opened).
+std::vector<std::string> debriefTexts(const Debrief& debrief, bool folded = true);
 
 // The colour the plot draws a window preset in ("#333333"-grey for a free width/level).
 Rgb windowColour(const std::string& preset);

@@ -58,7 +58,7 @@ TEST(App, ScreenshotShowsTheCtImageTheHudAndTheSpeakingTeamMember) {
     ASSERT_EQ(png.h, 900);
 
     // The viewer holds CT images: many grey levels, not one flat colour. (A trainee who does nothing looks at
-    // the first axial image, above the vertex; the reformats show the head.)
+    // the scout, which showed the moment it arrived.)
     std::set<int> greys;
     double sum = 0, sum2 = 0;
     int n = 0;
@@ -91,6 +91,7 @@ TEST(App, ScreenshotShowsTheCtImageTheHudAndTheSpeakingTeamMember) {
     EXPECT_GT(bubble, 500) << "no trauma-leader bubble";
     std::string log = slurp(dir / "log.jsonl");
     EXPECT_NE(log.find("\"interruption_start\""), std::string::npos) << log;
+    EXPECT_NE(log.find("{\"t\":0.0,\"action\":\"series\",\"series\":\"scout\"}"), std::string::npos) << log;
 }
 
 TEST(App, ScriptedTraineeLogsExactlyWhatPolysimPlayLogs) {

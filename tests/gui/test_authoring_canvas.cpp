@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include <SDL.h>
+#include <imgui.h>
 #include <stb_image.h>
 
 #include "gui/authoring_canvas.h"
@@ -533,4 +535,59 @@ TEST(AuthoringCanvas, ScreenshotShowsFindingBoxesAndRegionLimits) {
     EXPECT_GT(boxReformats, 200) << "the box outline on the coronal and sagittal views";
     EXPECT_GT(regionLines, 300) << "region limit lines on the coronal and sagittal views";
     EXPECT_LT(regionLinesAxial, 20) << "no region lines on the axial view";
+}
+
+TEST(AuthoringCanvas, EveryRegionAtALimitIsNamedWholeOnALineOfItsOwn) {
+    // The phantom's regions on a whole-body coronal view as the authoring screen lays it out at 1600 x 900: the two
+    // chest regions share both limits, the airway and the spine start in the neck. Each name is drawn whole, none
+    // over another ("Chest lungs / Ches..." was one cut line).
+    imaging::VolumeGeometry g;
+    g.dims = {64, 64, 250};
+    g.spacing = {8.0, 8.0, 4.0};
+    g.origin = {-252.0, -252.0, -996.0};
+    auto volume = std::make_shared<imaging::Volume>(g, int16_t(40));
+    volume->markAllReady();
+    scenario::Scenario s;
+    s.regions = scenario::phantomRegions();
+    for (const auto& r : s.regions) s.readingOrder.push_back(r.id);
+    Viewer viewer;
+    viewer.setVolume(volume, "test");
+    viewer.layout({460, 40}, {1130, 640});
+    viewer.setCursor({32, 32, 125});
+    AuthoringModel model{s, "unused.toml"};
+    AuthoringSelection selection;
+    AuthoringCanvas canvas;
+
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1600, 900);
+    io.DeltaTime = 1.f / 60;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ImGui::NewFrame();
+    AuthoringContext ctx{model, viewer, selection, viewer.volume()->geometry().indexToPatient(viewer.cursor())};
+    canvas.draw(ImGui::GetBackgroundDrawList(), ctx);
+    const auto labels = canvas.limitLabels();
+    ImGui::EndFrame();
+    ImGui::DestroyContext();
+
+    ASSERT_FALSE(labels.empty());
+    std::set<int> named;
+    for (const auto& a : labels) {
+        named.insert(a.region);
+        EXPECT_EQ(a.text.find("..."), std::string::npos) << "cut: " << a.text;
+        EXPECT_EQ(a.text.find(" / "), std::string::npos) << "two names on one line: " << a.text;
+        EXPECT_EQ(a.text, regionShortName(s.regions[std::size_t(a.region)]));
+        for (const auto& b : labels) {
+            if (&a == &b) continue;
+            const bool apart = a.max.x <= b.min.x || b.max.x <= a.min.x || a.max.y <= b.min.y || b.max.y <= a.min.y;
+            EXPECT_TRUE(apart) << a.text << " at y " << a.min.y << " overlaps " << b.text << " at y " << b.min.y;
+        }
+    }
+    for (int i = 0; i < int(s.regions.size()); ++i) {
+        if (s.regions[std::size_t(i)].id != "scout") {
+            EXPECT_TRUE(named.count(i)) << s.regions[std::size_t(i)].id;
+        }
+    }
 }

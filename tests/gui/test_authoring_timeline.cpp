@@ -191,7 +191,7 @@ TEST(AuthoringTimeline, ATriggeredInterruptionIsEstimatedNoEarlierThanTheImagesT
     ASSERT_TRUE(e.seconds.has_value()) << e.reason;
     EXPECT_FALSE(e.exact);
     EXPECT_GE(*e.seconds, firstChestSeries + drain.trigger.delaySeconds);
-    EXPECT_NE(e.trigger.find("chest_lungs"), std::string::npos) << "the strip writes what it waits for";
+    EXPECT_NE(e.trigger.find("Chest: lungs and pleura"), std::string::npos) << "the strip writes what it waits for";
 
     // A region shown only by the portal series waits for that series, which arrives later.
     for (auto& r : s.regions)
@@ -332,4 +332,34 @@ TEST(AuthoringTimeline, TheInterruptionsTabFitsThePanelAndDrawingIsNoEdit) {
         EXPECT_EQ(overflow, 0) << model.scenario().interruptions[std::size_t(i)].id << " is wider than the panel";
     }
     EXPECT_EQ(model.edits(), edits) << "drawing alone does not count as an edit";
+}
+
+TEST(AuthoringTimeline, BlocksSpeakInTheCasesWordsNotItsIds) {
+    // "when chest_mediastinum opens", "visceral_request": the trainer reads names, roles and regions as the case
+    // words them; ids are for the file.
+    auto s = loadMotorcyclist("timeline-words");
+    for (const auto& in : s.interruptions) {
+        const auto e = tl::estimateStart(s, in);
+        const std::string text = tl::blockLabel(in, e);
+        EXPECT_EQ(text.find('_'), std::string::npos) << in.id << ": " << text;
+        EXPECT_EQ(text.find(in.id), std::string::npos) << in.id << ": " << text;
+        const std::string who = in.name.empty() ? polysim::scenario::roleTitle(in.role) : in.name;
+        EXPECT_NE(text.find(who), std::string::npos) << text;
+        if (in.trigger.type == InterruptionTrigger::Type::RegionOpened) {
+            const auto* region = s.findRegion(in.trigger.target);
+            ASSERT_TRUE(region);
+            EXPECT_NE(e.trigger.find(region->label), std::string::npos) << e.trigger;
+            EXPECT_EQ(e.reason.find(in.trigger.target), std::string::npos) << e.reason;
+        }
+    }
+    // A question with no name is its role's title.
+    polysim::scenario::Interruption nameless;
+    nameless.id = "visceral_request";
+    nameless.role = "visceral_surgeon";
+    EXPECT_EQ(tl::interruptionWho(nameless), "Visceral surgeon");
+    for (const auto& series : s.images.series) {
+        if (!series.label.empty()) {
+            EXPECT_EQ(tl::seriesName(series), series.label);
+        }
+    }
 }

@@ -1108,3 +1108,151 @@ TEST(ReadingRoomChecklist, EachRegionsPercentageNamesTheWindowsThatCountForIt) {
     }
     EXPECT_TRUE(someWindows);
 }
+
+namespace {
+// Voxels above -500 HU in the middle of the axial image at the viewer's crosshair, one in 16 counted.
+int bodyAtCrosshair(ReadingRoom& room) {
+    const auto* vol = room.viewer().volume();
+    if (!vol) return 0;
+    const int k = int(std::lround(room.viewer().cursor().z));
+    int n = 0;
+    for (int j = vol->dims().y / 4; j < vol->dims().y * 3 / 4; j += 4)
+        for (int i = vol->dims().x / 4; i < vol->dims().x * 3 / 4; i += 4) n += vol->at(i, j, k) > -500;
+    return n;
+}
+
+// Actions in the log: name and the series or preset they name.
+std::vector<std::string> loggedActions(const polysim::session::EventLog& log) {
+    std::vector<std::string> out;
+    for (const auto& e : log.events())
+        if (e.contains("action"))
+            out.push_back(e.value("action", "") + (e.contains("series") ? " " + e.value("series", "") : ""));
+    return out;
+}
+}  // namespace
+
+TEST(ReadingRoomFirstMinute, TheArrivedScoutShowsAtOnceAndTheHeadDoesNotOpenByItselfOverIt) {
+    auto dir = polysim::test::scratchDir("room-first-minute");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl", false, false, {1280, 720});
+    const auto& view = r.room->session().view();
+    // The first frame of the session as the app runs it: real time moves the clock. The scout arrived at 0 s.
+    r.room->advanceBy(0.05);
+    r.frame();
+    ASSERT_EQ(view.series, "scout") << "an empty viewer beside an arrived scout";
+    EXPECT_TRUE(view.projection);
+    ASSERT_NE(r.room->viewer().volume(), nullptr) << "the scout is not in the viewer";
+    EXPECT_EQ(r.room->viewer().volume()->dims().z, 1);
+    EXPECT_EQ(view.window, ReadingRoom::kScoutWindow);
+    // The head arrives at 20 s; a frame of a whole second at a time, to 40 s: the scout stays.
+    for (int i = 0; i < 40; ++i) {
+        r.room->advanceBy(1.0);
+        r.frame();
+    }
+    EXPECT_EQ(view.series, "scout") << "the head opened by itself over the scout";
+    for (const auto& e : r.room->log().events()) {
+        if (e.value("event", "") == "series_arrived") {
+            EXPECT_FALSE(e.contains("opened")) << e.dump();
+        }
+    }
+    // Showing it was one session command, the trainee's: the scout opened, then its window.
+    EXPECT_EQ(loggedActions(r.room->log()), (std::vector<std::string>{"series scout", "window"}));
+}
+
+TEST(ReadingRoomFirstMinute, AHeadJumpInTimeStillShowsTheScoutFirst) {
+    auto dir = polysim::test::scratchDir("room-first-minute-jump");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    // A long first frame (a slow start) passes the head's arrival: the scout still came first.
+    r.room->advanceBy(25);
+    r.frame();
+    EXPECT_EQ(r.room->session().view().series, "scout");
+    EXPECT_NEAR(r.room->session().now(), 25, 1e-3);
+}
+
+TEST(ReadingRoomFirstMinute, ASeriesOpensAtTheBodyInItsOwnKindsWindow) {
+    auto dir = polysim::test::scratchDir("room-series-opens");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl", true, false, {1280, 720});
+    const auto& view = r.room->session().view();
+    auto runTo = [&](double t) {
+        while (r.room->session().now() < t - 1e-6) {
+            r.room->advanceBy(std::min(1.0, t - r.room->session().now()));
+            r.frame();
+        }
+    };
+    runTo(31);  // the head has arrived (20 s to 30 s)
+    ASSERT_EQ(view.series, "scout");
+    ASSERT_TRUE(r.click("series:head"));
+    ASSERT_EQ(view.series, "head");
+    // Not image 1, the air above the vertex: the first image that holds the head.
+    EXPECT_GT(r.room->viewer().imageNumber(Plane::Axial), 1);
+    EXPECT_GT(bodyAtCrosshair(*r.room), 5) << "the head opened in air, at image "
+                                            << r.room->viewer().imageNumber(Plane::Axial);
+    EXPECT_LT(r.room->viewer().imageNumber(Plane::Axial), 20) << "not at the top of the head";
+    EXPECT_EQ(view.preset, "brain") << "the head opened in the scout's or the soft-tissue window";
+    // The trainee reads the head in the subdural window, then opens the body: soft tissue, not subdural.
+    r.key(SDLK_2);
+    ASSERT_EQ(view.preset, "subdural");
+    runTo(81);  // the arterial body series is complete at 80 s
+    ASSERT_TRUE(r.click("series:arterial"));
+    ASSERT_EQ(view.series, "arterial");
+    EXPECT_EQ(view.preset, "soft_tissue") << "the body series inherited the head's " << view.preset << " window";
+    EXPECT_EQ(view.window, (polysim::imaging::Window{400, 40}));
+    // The arterial and portal phases compare in the window the trainee chose; the portal series, which starts in
+    // the abdomen, opens at the top of the abdomen when the crosshair is above it.
+    r.key(SDLK_5);
+    ASSERT_EQ(view.preset, "liver");
+    runTo(171);  // the portal series is complete at 170 s
+    ASSERT_GT(view.cursor.z, -440);
+    ASSERT_TRUE(r.click("series:portal"));
+    ASSERT_EQ(view.series, "portal");
+    EXPECT_EQ(view.preset, "liver");
+    const auto* abdomen = scenario.findRegion("abdomen_pelvis");
+    ASSERT_TRUE(abdomen);
+    EXPECT_NEAR(view.cursor.z, abdomen->zToMm, 5) << "the portal series did not open at the top of the abdomen";
+    EXPECT_GT(bodyAtCrosshair(*r.room), 50);
+}
+
+TEST(ReadingRoomLayout, AtTheSmallestWindowTheBubblesStandInALaneThatCoversNoImageAndBSwapsIt) {
+    auto dir = polysim::test::scratchDir("room-bubble-lane");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl", true, false, {1280, 720});
+    r.readArterialAt(150);  // the trauma leader, the anaesthetist and the surgeon have asked by now
+    auto bubbles = [&] {
+        std::vector<std::pair<std::string, std::pair<ImVec2, ImVec2>>> out;
+        for (const auto& a : r.room->session().activeInterruptions())
+            if (a.spec)
+                if (auto rect = r.room->controlRect("bubble:" + a.spec->id)) out.push_back({a.spec->id, *rect});
+        return out;
+    };
+    auto covered = [&](const std::pair<ImVec2, ImVec2>& b) -> std::string {
+        for (Plane p : {Plane::Axial, Plane::Coronal, Plane::Sagittal}) {
+            const auto v = r.room->viewer().viewBounds(p);
+            if (v.size().x <= 0) continue;
+            if (b.first.x < v.max.x && b.second.x > v.min.x && b.first.y < v.max.y && b.second.y > v.min.y)
+                return std::string(polysim::imaging::planeName(p));
+        }
+        return "";
+    };
+    for (int i = 0; i < 3; ++i) r.frame();
+    EXPECT_TRUE(r.room->bubbleLane()) << "no lane by default at 1280 x 720";
+    ASSERT_GE(bubbles().size(), 3u) << "fewer than three bubbles at 150 s";
+    polysim::gui::writePng(dir / "lane.png", r.frame(true));
+    for (const auto& [id, rect] : bubbles())
+        EXPECT_EQ(covered(rect), "") << id << " covers the " << covered(rect) << " view: " << (dir / "lane.png");
+    // The big view keeps most of the room beside the lane.
+    EXPECT_GE(r.room->viewer().viewBounds(Plane::Axial).size().x, 440);
+    // B puts them back over the reformats, and again into the lane.
+    r.key(SDLK_b);
+    for (int i = 0; i < 2; ++i) r.frame();
+    EXPECT_FALSE(r.room->bubbleLane());
+    bool over = false;
+    for (const auto& b : bubbles()) over = over || !covered(b.second).empty();
+    EXPECT_TRUE(over) << "B did not put the bubbles over the reformats";
+    r.key(SDLK_b);
+    for (int i = 0; i < 2; ++i) r.frame();
+    EXPECT_TRUE(r.room->bubbleLane());
+    for (const auto& [id, rect] : bubbles()) EXPECT_EQ(covered(rect), "") << id;
+    EXPECT_EQ(r.logged("window") + r.logged("position") + r.logged("zoom"), 0) << "B reached the session";
+}

@@ -102,10 +102,55 @@ TEST(Debrief, TheHtmlReportHoldsEveryTextOfTheDebriefContentOfTheShippedNoviceRu
         }
     // The plain-language verdict comes before the formula.
     auto verdict = html.find("Not passed: 2 critical errors");
-    auto formula = html.find("How the total is computed:");
+    auto formula = html.find("<summary>How is this computed</summary>");
     ASSERT_NE(verdict, std::string::npos);
     ASSERT_NE(formula, std::string::npos);
     EXPECT_LT(verdict, formula);
+}
+
+TEST(Debrief, TheWhysSpeakAsAResidentAndTheMethodIsFoldedBehindHowIsThisComputed) {
+    auto loaded = scenario::loadScenario(test::sourceDir() / "scenarios" / "motorcyclist.toml");
+    ASSERT_TRUE(loaded.scenario);
+    const auto& sc = *loaded.scenario;
+    auto s = scored(sc, test::readFile(test::sourceDir() / "scenarios" / "scripts" / "motorcyclist-novice.txt"),
+                    "novice");
+    auto content = buildDebrief(sc, s);
+    // What is shown unfolded: no formula, no scale, no statistic.
+    std::string shown;
+    for (const auto& t : debriefTexts(content, false)) shown += t + "\n";
+    for (const char* method : {"Kendall", "tau", "band", "Band", "WIDI", "concordant", "weighted", " = ", "capped"})
+        EXPECT_EQ(shown.find(method), std::string::npos) << "'" << method << "' outside the fold";
+    // The parts table says what happened in words.
+    const auto& summary = content.sections.front();
+    const DebriefTable* parts = nullptr;
+    const DebriefBlock* how = nullptr;
+    for (const auto& b : summary.blocks) {
+        if (b.kind == DebriefBlock::Kind::Table && !b.table.columns.empty() && b.table.columns.back() == "Why")
+            parts = &b.table;
+        if (b.kind == DebriefBlock::Kind::Method) how = &b;
+    }
+    ASSERT_TRUE(parts);
+    ASSERT_EQ(parts->rows.size(), 5u);
+    EXPECT_EQ(parts->rows[0].cells.back().text.rfind("You identified ", 0), 0u) << parts->rows[0].cells.back().text;
+    EXPECT_EQ(parts->rows[1].cells.back().text.rfind("You finished ", 0), 0u) << parts->rows[1].cells.back().text;
+    EXPECT_EQ(parts->rows[2].cells.back().text.rfind("You read ", 0), 0u) << parts->rows[2].cells.back().text;
+    // The method is all there, behind the fold: each part's formula and the total's.
+    ASSERT_TRUE(how) << "no How is this computed fold in the summary";
+    EXPECT_EQ(how->label, "How is this computed");
+    std::string method;
+    for (const auto& r : how->table.rows)
+        for (const auto& c : r.cells) method += c.text + "\n";
+    EXPECT_NE(method.find(s.order.why), std::string::npos);
+    EXPECT_NE(method.find(s.findings.why), std::string::npos);
+    EXPECT_NE(method.find(s.why), std::string::npos);
+    std::string all;
+    for (const auto& t : debriefTexts(content)) all += t + "\n";
+    EXPECT_NE(all.find("Kendall's tau"), std::string::npos);
+    EXPECT_NE(all.find("Band 0 of 10"), std::string::npos) << "a finding's band is not behind its fold";
+    // In the HTML report, the same folds, shut.
+    const auto html = debriefHtml(sc, s, {});
+    EXPECT_NE(html.find("<details><summary>How is this computed</summary>"), std::string::npos);
+    EXPECT_EQ(html.find("<details open"), std::string::npos);
 }
 
 TEST(Debrief, ATotalJustUnderThePassMarkIsNotRoundedUpToIt) {

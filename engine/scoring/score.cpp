@@ -609,6 +609,67 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                         fixed(floor * 1000, 0) + " ms; only what was said after that counts.";
 }
 
+// ---------------------------------------------------------------- false Category 1 calls
+// Everything told to the team: calls, answers to questions (typed, not understood, or picked), the conclusion. A
+// Category 1 diagnosis named in full there that names no finding of this patient, even in part, is a false alarm
+// that sends a team to theatre or angiography: a major discrepancy in departmental review, scored as a critical
+// error. Saying it is absent ("no tension pneumothorax") is not a call of it.
+void scoreFalseCalls(const scenario::Scenario& sc, const session::Session& s, Score& out) {
+    std::vector<const session::Diagnosis*> absent;
+    for (const auto& d : session::traumaLexicon()) {
+        if (!d.category1 || d.variant) continue;
+        const bool inCase = std::any_of(sc.findings.begin(), sc.findings.end(), [&](const scenario::Finding& f) {
+            auto level = session::nameFinding(d.label, f).level;
+            return level == session::Naming::Full || level == session::Naming::Partial;
+        });
+        if (!inCase) absent.push_back(&d);
+    }
+    if (absent.empty()) return;
+    auto check = [&](double t, const std::string& kind, const std::string& role, const std::string& text) {
+        for (const auto* d : absent) {
+            scenario::Finding probe;
+            probe.id = d->id;
+            probe.label = d->label;
+            probe.phantomInjury = d->id;
+            if (session::nameFinding(text, probe).level != session::Naming::Full) continue;
+            out.findings.falseCalls.push_back({t, kind, role, text, d->label});
+            out.criticalErrors.push_back("False Category 1 call: " + d->label + " " +
+                                         (role.empty() ? std::string("in the conclusion") : "told to the " + roleName(role)) +
+                                         " at " + clockText(t) + " ('" + text +
+                                         "'), but this patient has none (a major discrepancy)");
+        }
+    };
+    // Answers, from the questions as they played out (a wrong or not-understood answer was still said).
+    std::set<std::pair<double, std::string>> answered;
+    for (const auto& rec : s.interruptions()) {
+        const auto* spec = sc.findInterruption(rec.id);
+        if (!spec || spec->kind == scenario::InterruptionKind::Noise) continue;
+        for (const auto& [t, text] : rec.attempts) check(t, "answer", spec->role, text);
+        if (!rec.answeredAt) continue;
+        answered.insert({*rec.answeredAt, spec->role});
+        std::string words = rec.text;
+        if (!rec.option.empty()) {
+            std::string picked;
+            for (const auto& a : spec->answers)
+                if (a.id == rec.option) picked = a.text;
+            if (picked.empty() && rec.option.rfind("lexicon:", 0) == 0)
+                for (const auto& d : session::traumaLexicon())
+                    if ("lexicon:" + d.id == rec.option) picked = d.label;
+            words = picked + (rec.text.empty() ? "" : " " + rec.text);
+        }
+        check(*rec.answeredAt, rec.option.empty() ? "answer" : "choice", spec->role, words);
+    }
+    // Calls (an answer's call is the answer above).
+    for (const auto& c : s.calls()) {
+        if (answered.count({c.t, c.role})) continue;
+        std::string words = c.text;
+        for (const auto& m : s.allMarks())
+            if (!c.mark.empty() && m.id == c.mark) words += ". " + m.label;
+        check(c.t, "call", c.role, words);
+    }
+    if (s.conclusionAt()) check(*s.conclusionAt(), "conclusion", "", s.conclusion());
+}
+
 // ---------------------------------------------------------------- interruptions
 void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
                         const std::vector<Json>& actions, Score& out) {
@@ -840,6 +901,7 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
     scoreCoverage(scenario, s, spans, out);
     scoreInterruptions(scenario, s, spans, actions, out);
     scoreConclusion(scenario, s, out);
+    scoreFalseCalls(scenario, s, out);
 
     const auto& w = scenario.weights;
     double wsum = w.findings + w.order + w.coverage + w.interruptions + w.conclusion;
@@ -988,6 +1050,9 @@ Json scoreToJson(const Score& s) {
     findings["items"] = arrayOf(s.findings.items, findingJson);
     findings["extra_marks"] = arrayOf(s.findings.extraMarks, [](const auto& m) {
         return Json{{"id", m.id}, {"label", m.label}, {"lps", {r3(m.lps.x), r3(m.lps.y), r3(m.lps.z)}}};
+    });
+    findings["false_calls"] = arrayOf(s.findings.falseCalls, [](const FalseCall& c) {
+        return Json{{"t", r3(c.t)}, {"kind", c.kind}, {"role", c.role}, {"text", c.text}, {"diagnosis", c.diagnosis}};
     });
     j["findings"] = findings;
 

@@ -61,8 +61,19 @@ struct FindingScore {
     std::string why;
 };
 
+// A Category 1 diagnosis told to the team (a call, an answer, the conclusion) that this patient does not have: a
+// major discrepancy, scored as a critical error.
+struct FalseCall {
+    double t = 0;
+    std::string kind;       // "call", "answer", "choice", "conclusion"
+    std::string role;       // who was told (empty for the conclusion)
+    std::string text;       // the words said
+    std::string diagnosis;  // the lexicon label of the Category 1 diagnosis named
+};
+
 struct FindingsPart {
     std::vector<FindingScore> items;
+    std::vector<FalseCall> falseCalls;
     std::vector<session::Mark> extraMarks;  // marks on no finding of the case
     double score = 0;                       // 0..1
     std::string why;

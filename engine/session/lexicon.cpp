@@ -494,6 +494,13 @@ const std::vector<Diagnosis>& traumaLexicon() {
         "hip_dislocation", "acetabular_fracture", "tibial_fracture", "scapular_fracture", "clavicle_fracture",
         "humeral_fracture", "carotid_dissection"};
     for (auto& d : all) d.lateral = lateral.count(d.id) > 0;
+    // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
+    // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
+    // imminent death.
+    static const std::set<std::string> category1{"tension_pneumothorax", "aortic_injury", "epidural_hematoma",
+                                                 "subdural_hematoma", "splenic_laceration", "esophageal_intubation",
+                                                 "pericardial_effusion"};
+    for (auto& d : all) d.category1 = category1.count(d.id) > 0;
     return all;
     }();
     return all;

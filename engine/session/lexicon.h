@@ -25,6 +25,7 @@ struct Diagnosis {
     bool variant = false;                // a normal variant or a mimic, not an injury
     bool onScout = false;                // shows on a scout (topogram) when present
     bool lateral = false;                // an injury of one side: a reader names it ("right", "left")
+    bool category1 = false;              // an ACR Category 1 diagnosis: told at once, and a major discrepancy if false
 };
 
 // Every diagnosis the lexicon knows, injuries first, then normal variants and mimics.

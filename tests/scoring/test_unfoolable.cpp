@@ -597,3 +597,52 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
     EXPECT_FALSE(finding(s, "tension_pneumothorax").calledAt.has_value());
     EXPECT_FALSE(finding(s, "tension_pneumothorax").detectedAt.has_value());
 }
+
+// ---------------------------------------------------------------- false Category 1 calls
+// Telling the team of a Category 1 injury the patient does not have sends them to theatre or angiography for
+// nothing: a major discrepancy, scored as a critical error, in a call, an answer or the conclusion.
+TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
+    auto withLine = [](const std::string& name, const std::string& line) {
+        auto script = shippedScript(name + "-expert");
+        const auto endAt = script.rfind(" end");
+        const auto lineStart = script.rfind('\n', endAt) + 1;
+        const std::string endLine = script.substr(lineStart, endAt + 4 - lineStart);
+        const std::string time = endLine.substr(0, endLine.find(' '));
+        return edited(script, {{endLine, time + " " + line + "\n" + endLine}});
+    };
+    // The pedestrian has an aortic injury and a liver laceration, no pneumothorax.
+    auto ptx = score("pedestrian", withLine("pedestrian", "call \"right tension pneumothorax, decompress now\" trauma_leader"));
+    ASSERT_EQ(ptx.findings.falseCalls.size(), 1u);
+    EXPECT_EQ(ptx.findings.falseCalls[0].diagnosis, "Tension pneumothorax");
+    EXPECT_EQ(ptx.findings.falseCalls[0].kind, "call");
+    EXPECT_FALSE(ptx.passed);
+    ASSERT_FALSE(ptx.criticalErrors.empty());
+    EXPECT_NE(ptx.criticalErrors.back().find("False Category 1 call"), std::string::npos) << ptx.criticalErrors.back();
+    EXPECT_NE(scoreToJson(ptx)["findings"]["false_calls"].dump().find("Tension pneumothorax"), std::string::npos);
+
+    // The motorcyclist has a tension pneumothorax, a bleeding spleen and a pelvic fracture: an aortic injury told to
+    // the vascular surgeon is false; the one he has, told again, is not.
+    auto aorta = score("motorcyclist", withLine("motorcyclist", "call \"traumatic aortic injury\" vascular_surgeon"));
+    EXPECT_EQ(aorta.findings.falseCalls.size(), 1u);
+    EXPECT_FALSE(aorta.passed);
+    auto again = score("motorcyclist", withLine("motorcyclist", "call \"tension pneumothorax\" trauma_leader"));
+    EXPECT_TRUE(again.findings.falseCalls.empty());
+    EXPECT_TRUE(again.passed) << again.why;
+
+    // Saying it is absent is not a call of it; a lesser diagnosis the patient lacks is not Category 1.
+    auto denied = score("pedestrian", withLine("pedestrian", "call \"no pneumothorax, no tension\" trauma_leader"));
+    EXPECT_TRUE(denied.findings.falseCalls.empty());
+    EXPECT_TRUE(denied.passed) << denied.why;
+    auto lesser = score("pedestrian", withLine("pedestrian", "call \"left clavicle fracture\" trauma_leader"));
+    EXPECT_TRUE(lesser.findings.falseCalls.empty());
+
+    // In the conclusion, too.
+    auto conclusion = score("pedestrian", withLine("pedestrian", "conclude \"Aortic isthmus injury, liver laceration and an epidural haematoma.\""));
+    ASSERT_EQ(conclusion.findings.falseCalls.size(), 1u);
+    EXPECT_EQ(conclusion.findings.falseCalls[0].kind, "conclusion");
+    EXPECT_FALSE(conclusion.passed);
+
+    // The shipped experts make no false call on any case.
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"})
+        EXPECT_TRUE(score(name, shippedScript(name + "-expert")).findings.falseCalls.empty()) << name;
+}

@@ -243,7 +243,7 @@ TEST(Unfoolable, ACorrectLabelInOtherWordsStillCounts) {
                    edited(shippedScript("motorcyclist-expert"),
                           {{"\"splenic laceration with active extravasation\" as spleen",
                             "\"lacerated spleen, actively bleeding (arterial blush)\" as spleen"},
-                           {"\"pelvic ring fracture, unstable\" as pelvis", "\"fractured pubic rami and sacral ala\" as pelvis"}}));
+                           {"\"pelvic ring fracture, lateral compression\" as pelvis", "\"fractured pubic rami and sacral ala\" as pelvis"}}));
     EXPECT_TRUE(finding(s, "splenic_laceration").rule.empty()) << finding(s, "splenic_laceration").why;
     EXPECT_TRUE(finding(s, "pelvic_ring_fracture").rule.empty()) << finding(s, "pelvic_ring_fracture").why;
     EXPECT_GE(s.total, 95.0);
@@ -354,7 +354,8 @@ TEST(Unfoolable, ACorrectCallInTheTraineesOwnWordsCounts) {
                    edited(shippedScript("motorcyclist-expert"),
                           {{"01:16 answer surgeon_bleeding \"Will do - I'll call you as soon as I'm in the abdomen.\"",
                             "01:16 answer surgeon_bleeding \"Will call you\""},
-                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels and it grows on the portal phase: active bleeding.\"",
+                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels, as dense as the aorta in this phase and far "
+                            "denser than clot: active bleeding.\"",
                             "01:17 answer zebra_challenge \"No, active splenic bleeding\""},
                            {"01:55 call spleen visceral_surgeon", "01:55 call \"Active splenic bleeding, go to theatre\" visceral_surgeon"}}));
     const auto& f = finding(s, "splenic_laceration");
@@ -408,7 +409,7 @@ TEST(Unfoolable, NegationsAndWrongAnswersNeverCountAsDetectionOrCall) {
 
 TEST(Unfoolable, AShortKeywordLikePelvisNeverCreditsAKeyPoint) {
     auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                          {{"Right tension pneumothorax, active splenic bleeding and an unstable pelvic ring fracture: decompress the chest now, then haemorrhage control.",
+                                          {{"Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC pelvic ring fracture: decompress the chest now, then haemorrhage control.",
                                             "Pneumothorax, spleen, pelvis."}}));
     for (const auto& k : s.conclusion.keyPoints) EXPECT_FALSE(k.named) << k.point->label;
 }
@@ -445,7 +446,7 @@ TEST(Unfoolable, AMarkLabelListingEveryInjuryOfTheCaseNamesNone) {
     auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
                                           {{"\"tension pneumothorax, right\" as ptx", all + " as ptx"},
                                            {"\"splenic laceration with active extravasation\" as spleen", all + " as spleen"},
-                                           {"\"pelvic ring fracture, unstable\" as pelvis", all + " as pelvis"}}));
+                                           {"\"pelvic ring fracture, lateral compression\" as pelvis", all + " as pelvis"}}));
     for (const std::string id : {"splenic_laceration", "pelvic_ring_fracture"}) {
         EXPECT_EQ(finding(s, id).rule, "misidentified") << finding(s, id).why;
     }

@@ -4,12 +4,15 @@
 // human pace, a correct label in other words, a corrected label) is not punished.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 
 #include "scoring/score.h"
+#include "session/lexicon.h"
 #include "session/session.h"
 #include "session/trainee_script.h"
 #include "support/test_env.h"
@@ -243,7 +246,7 @@ TEST(Unfoolable, ACorrectLabelInOtherWordsStillCounts) {
                    edited(shippedScript("motorcyclist-expert"),
                           {{"\"splenic laceration with active extravasation\" as spleen",
                             "\"lacerated spleen, actively bleeding (arterial blush)\" as spleen"},
-                           {"\"pelvic ring fracture, unstable\" as pelvis", "\"fractured pubic rami and sacral ala\" as pelvis"}}));
+                           {"\"pelvic ring fracture, lateral compression\" as pelvis", "\"fractured pubic rami and sacral ala\" as pelvis"}}));
     EXPECT_TRUE(finding(s, "splenic_laceration").rule.empty()) << finding(s, "splenic_laceration").why;
     EXPECT_TRUE(finding(s, "pelvic_ring_fracture").rule.empty()) << finding(s, "pelvic_ring_fracture").why;
     EXPECT_GE(s.total, 95.0);
@@ -264,9 +267,9 @@ TEST(Unfoolable, ACategory1FindingCalledAfterItsDeadlineIsACriticalError) {
 
     auto o = score("oesophageal-intubation",
                    edited(shippedScript("oesophageal-intubation-expert"),
-                          {{"00:13 answer anaesthetist_tube \"The tube is in the oesophagus - re-intubate now.\"", ""},
-                           {"00:14 call \"oesophageal intubation\" trauma_leader", ""},
-                           {"00:51 answer leader_etco2 \"No: the tube is behind an empty trachea, in the oesophagus. It's the tube.\"", ""},
+                          {{"00:51 answer leader_etco2 \"No: the tube is behind an empty trachea, in the oesophagus. It's the tube.\"", ""},
+                           {"00:53 call tube anaesthetist\n", ""},
+                           {"00:53 call tube trauma_leader\n", ""},
                            {"03:00 end", "02:59 call tube anaesthetist\n03:00 end"}}));
     EXPECT_EQ(finding(o, "esophageal_intubation").rule, "late_critical") << finding(o, "esophageal_intubation").why;
     EXPECT_FALSE(o.passed);
@@ -354,7 +357,8 @@ TEST(Unfoolable, ACorrectCallInTheTraineesOwnWordsCounts) {
                    edited(shippedScript("motorcyclist-expert"),
                           {{"01:16 answer surgeon_bleeding \"Will do - I'll call you as soon as I'm in the abdomen.\"",
                             "01:16 answer surgeon_bleeding \"Will call you\""},
-                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels and it grows on the portal phase: active bleeding.\"",
+                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels, as dense as the aorta in this phase and far "
+                            "denser than clot: active bleeding.\"",
                             "01:17 answer zebra_challenge \"No, active splenic bleeding\""},
                            {"01:55 call spleen visceral_surgeon", "01:55 call \"Active splenic bleeding, go to theatre\" visceral_surgeon"}}));
     const auto& f = finding(s, "splenic_laceration");
@@ -408,7 +412,7 @@ TEST(Unfoolable, NegationsAndWrongAnswersNeverCountAsDetectionOrCall) {
 
 TEST(Unfoolable, AShortKeywordLikePelvisNeverCreditsAKeyPoint) {
     auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                          {{"Right tension pneumothorax, active splenic bleeding and an unstable pelvic ring fracture: decompress the chest now, then haemorrhage control.",
+                                          {{"Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC pelvic ring fracture: decompress the chest now, then haemorrhage control.",
                                             "Pneumothorax, spleen, pelvis."}}));
     for (const auto& k : s.conclusion.keyPoints) EXPECT_FALSE(k.named) << k.point->label;
 }
@@ -445,7 +449,7 @@ TEST(Unfoolable, AMarkLabelListingEveryInjuryOfTheCaseNamesNone) {
     auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
                                           {{"\"tension pneumothorax, right\" as ptx", all + " as ptx"},
                                            {"\"splenic laceration with active extravasation\" as spleen", all + " as spleen"},
-                                           {"\"pelvic ring fracture, unstable\" as pelvis", all + " as pelvis"}}));
+                                           {"\"pelvic ring fracture, lateral compression\" as pelvis", all + " as pelvis"}}));
     for (const std::string id : {"splenic_laceration", "pelvic_ring_fracture"}) {
         EXPECT_EQ(finding(s, id).rule, "misidentified") << finding(s, id).why;
     }
@@ -645,4 +649,99 @@ TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
     // The shipped experts make no false call on any case.
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"})
         EXPECT_TRUE(score(name, shippedScript(name + "-expert")).findings.falseCalls.empty()) << name;
+
+// ---------------------------------------------------------------- experts who know before they look
+// A shipped expert script acts only on what has been shown: it opens a series only once the series has arrived;
+// it answers about a finding, or marks one, only once a series that shows the finding has arrived; and no answer,
+// mark, call or conclusion cites a phase ("portal", "arterial", ...) before that series has arrived, unless it
+// promises to look ("I'll look at the liver in the portal phase").
+namespace {
+std::string lowered(std::string s) {
+    for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+std::vector<std::string> phaseWords(const std::string& kind) {
+    if (kind == "scout") return {"scout", "topogram"};
+    if (kind == "head" || kind == "noncontrast") return {"non-contrast", "noncontrast", "unenhanced"};
+    if (kind == "arterial") return {"arterial"};
+    if (kind == "portal") return {"portal", "venous phase"};
+    return {};
+}
+bool promises(const std::string& text) {
+    const std::string t = lowered(text);
+    for (const char* w : {"i'll ", "i will ", "will look", "not read yet", "once it arrives", "when it arrives"})
+        if (t.find(w) != std::string::npos) return true;
+    return false;
+}
+// When the first series that shows the finding arrives: its region's series, else any axial series, or the scout
+// for a finding that shows on a scout.
+double knowableAt(const scenario::Scenario& sc, const scenario::Finding& f) {
+    std::string only;
+    for (const auto& r : sc.regions)
+        if (r.id == f.region) only = r.series;
+    const auto* dx = session::diagnosisOf(f);
+    const bool onScout = f.onScout.value_or(dx && dx->onScout);
+    double at = 1e9;
+    for (const auto& s : sc.images.series) {
+        const bool shows = !only.empty() ? s.id == only : s.kind != "scout" || onScout;
+        if (shows) at = std::min(at, s.arrivalSeconds);
+    }
+    return at;
+}
+}  // namespace
+
+TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"}) {
+        const auto& sc = shipped(name);
+        auto script = session::parseTraineeScript(shippedScript(name + "-expert"), name + "-expert.txt");
+        auto arrival = [&](const std::string& id) {
+            for (const auto& s : sc.images.series)
+                if (s.id == id) return s.arrivalSeconds;
+            ADD_FAILURE() << name << ": no series " << id;
+            return 0.0;
+        };
+        auto findingAt = [&](const glm::dvec3& p) -> const scenario::Finding* {
+            for (const auto& f : sc.findings) {
+                const glm::dvec3 d = glm::abs(p - f.centreLps);
+                if (d.x <= f.extentMm.x / 2 && d.y <= f.extentMm.y / 2 && d.z <= f.extentMm.z / 2) return &f;
+            }
+            return nullptr;
+        };
+        for (const auto& a : script.actions) {
+            const auto* c = std::get_if<session::Command>(&a.what);
+            if (!c) continue;
+            const std::string where = name + "-expert.txt:" + std::to_string(a.line) + ": ";
+            std::string text;
+            std::vector<const scenario::Finding*> about;
+            if (const auto* o = std::get_if<session::OpenSeries>(c)) {
+                EXPECT_GE(a.t, arrival(o->series)) << where << "opens '" << o->series << "' before it arrives";
+            } else if (const auto* m = std::get_if<session::MarkFinding>(c)) {
+                text = m->label;
+                if (const auto* f = findingAt(m->lps)) about.push_back(f);
+            } else if (const auto* ans = std::get_if<session::AnswerInterruption>(c)) {
+                text = ans->text;
+                for (const auto& i : sc.interruptions)
+                    if (i.id == ans->interruption) {
+                        for (const auto& o : i.answers)
+                            if (!ans->option.empty() && o.id == ans->option) text = o.text;
+                        for (const auto& id : i.relatedFindings)
+                            for (const auto& f : sc.findings)
+                                if (f.id == id) about.push_back(&f);
+                    }
+            } else if (const auto* call = std::get_if<session::CallFinding>(c)) {
+                text = call->text;
+            } else if (const auto* w = std::get_if<session::WriteConclusion>(c)) {
+                text = w->text;
+            }
+            if (text.empty() || promises(text)) continue;
+            for (const auto* f : about)
+                EXPECT_GE(a.t, knowableAt(sc, *f)) << where << "speaks of '" << f->id << "' before any series that shows it has arrived";
+            for (const auto& s : sc.images.series) {
+                if (a.t >= s.arrivalSeconds) continue;
+                for (const auto& word : phaseWords(s.kind))
+                    EXPECT_EQ(lowered(text).find(word), std::string::npos)
+                        << where << "'" << text << "' cites the " << s.id << " series before it arrives";
+            }
+        }
+    }
 }

@@ -649,6 +649,7 @@ TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
     // The shipped experts make no false call on any case.
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"})
         EXPECT_TRUE(score(name, shippedScript(name + "-expert")).findings.falseCalls.empty()) << name;
+}
 
 // ---------------------------------------------------------------- experts who know before they look
 // A shipped expert script acts only on what has been shown: it opens a series only once the series has arrived;

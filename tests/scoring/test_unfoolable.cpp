@@ -51,6 +51,15 @@ std::string edited(std::string script, const std::vector<std::pair<std::string, 
     }
     return script;
 }
+// A shipped expert's script with one more action just before its `end`, at the same time.
+std::string expertWith(const std::string& scenarioName, const std::string& action) {
+    auto script = shippedScript(scenarioName + "-expert");
+    const auto endAt = script.rfind(" end");
+    const auto lineStart = script.rfind('\n', endAt) + 1;
+    const std::string endLine = script.substr(lineStart, endAt + 4 - lineStart);
+    const std::string time = endLine.substr(0, endLine.find(' '));
+    return edited(script, {{endLine, time + " " + action + "\n" + endLine}});
+}
 }  // namespace
 
 // ---------------------------------------------------------------- the shipped scripts
@@ -486,13 +495,7 @@ TEST(Unfoolable, TheWrongSideOfALateralisedFindingIsAMisidentification) {
     EXPECT_FALSE(call.passed);
 
     // The epidural haematoma called on the left to the neurosurgeon.
-    auto script = shippedScript("fall-from-height-expert");
-    const auto endAt = script.rfind(" end");
-    const auto lineStart = script.rfind('\n', endAt) + 1;
-    const std::string endLine = script.substr(lineStart, endAt + 4 - lineStart);
-    const std::string time = endLine.substr(0, endLine.find(' '));
-    auto left = score("fall-from-height",
-                      edited(script, {{endLine, time + " call \"left epidural haematoma\" neurosurgeon\n" + endLine}}));
+    auto left = score("fall-from-height", expertWith("fall-from-height", "call \"left epidural haematoma\" neurosurgeon"));
     EXPECT_EQ(finding(left, "epidural_hematoma").rule, "misidentified") << finding(left, "epidural_hematoma").why;
 
     // No side, or the right one in other words, loses nothing.
@@ -606,16 +609,8 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
 // Telling the team of a Category 1 injury the patient does not have sends them to theatre or angiography for
 // nothing: a major discrepancy, scored as a critical error, in a call, an answer or the conclusion.
 TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
-    auto withLine = [](const std::string& name, const std::string& line) {
-        auto script = shippedScript(name + "-expert");
-        const auto endAt = script.rfind(" end");
-        const auto lineStart = script.rfind('\n', endAt) + 1;
-        const std::string endLine = script.substr(lineStart, endAt + 4 - lineStart);
-        const std::string time = endLine.substr(0, endLine.find(' '));
-        return edited(script, {{endLine, time + " " + line + "\n" + endLine}});
-    };
     // The pedestrian has an aortic injury and a liver laceration, no pneumothorax.
-    auto ptx = score("pedestrian", withLine("pedestrian", "call \"right tension pneumothorax, decompress now\" trauma_leader"));
+    auto ptx = score("pedestrian", expertWith("pedestrian", "call \"right tension pneumothorax, decompress now\" trauma_leader"));
     ASSERT_EQ(ptx.findings.falseCalls.size(), 1u);
     EXPECT_EQ(ptx.findings.falseCalls[0].diagnosis, "Tension pneumothorax");
     EXPECT_EQ(ptx.findings.falseCalls[0].kind, "call");
@@ -626,22 +621,22 @@ TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
 
     // The motorcyclist has a tension pneumothorax, a bleeding spleen and a pelvic fracture: an aortic injury told to
     // the vascular surgeon is false; the one he has, told again, is not.
-    auto aorta = score("motorcyclist", withLine("motorcyclist", "call \"traumatic aortic injury\" vascular_surgeon"));
+    auto aorta = score("motorcyclist", expertWith("motorcyclist", "call \"traumatic aortic injury\" vascular_surgeon"));
     EXPECT_EQ(aorta.findings.falseCalls.size(), 1u);
     EXPECT_FALSE(aorta.passed);
-    auto again = score("motorcyclist", withLine("motorcyclist", "call \"tension pneumothorax\" trauma_leader"));
+    auto again = score("motorcyclist", expertWith("motorcyclist", "call \"tension pneumothorax\" trauma_leader"));
     EXPECT_TRUE(again.findings.falseCalls.empty());
     EXPECT_TRUE(again.passed) << again.why;
 
     // Saying it is absent is not a call of it; a lesser diagnosis the patient lacks is not Category 1.
-    auto denied = score("pedestrian", withLine("pedestrian", "call \"no pneumothorax, no tension\" trauma_leader"));
+    auto denied = score("pedestrian", expertWith("pedestrian", "call \"no pneumothorax, no tension\" trauma_leader"));
     EXPECT_TRUE(denied.findings.falseCalls.empty());
     EXPECT_TRUE(denied.passed) << denied.why;
-    auto lesser = score("pedestrian", withLine("pedestrian", "call \"left clavicle fracture\" trauma_leader"));
+    auto lesser = score("pedestrian", expertWith("pedestrian", "call \"left clavicle fracture\" trauma_leader"));
     EXPECT_TRUE(lesser.findings.falseCalls.empty());
 
     // In the conclusion, too.
-    auto conclusion = score("pedestrian", withLine("pedestrian", "conclude \"Aortic isthmus injury, liver laceration and an epidural haematoma.\""));
+    auto conclusion = score("pedestrian", expertWith("pedestrian", "conclude \"Aortic isthmus injury, liver laceration and an epidural haematoma.\""));
     ASSERT_EQ(conclusion.findings.falseCalls.size(), 1u);
     EXPECT_EQ(conclusion.findings.falseCalls[0].kind, "conclusion");
     EXPECT_FALSE(conclusion.passed);

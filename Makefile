@@ -14,7 +14,7 @@ FUZZ_TARGETS := dicom scenario script event_log
 DEB_PACKAGES := cmake g++ make pkg-config \
 	libsdl2-dev libimgui-dev libstb-dev libglm-dev libgl-dev libgl1-mesa-dri \
 	libdcmtk-dev libopenjp2-7-dev libnifti2-dev libcurl4-openssl-dev libpng-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev postgresql sqlite3 \
-	libespeak-ng-dev espeak-ng-data libcivetweb-dev \
+	libespeak-ng-dev espeak-ng-data libcivetweb-dev libqrencode-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev \
 	dcm2niix orthanc orthanc-dicomweb xvfb xauth chromium nodejs fonts-dejavu-core imagemagick
 

@@ -74,6 +74,7 @@ private:
     void fullScreenWindow(const char* name);
     void drawLibrary();
     void drawBriefing();
+    void drawConsoleCode(const std::string& url);
     void drawDebrief();
 
     // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).

@@ -14,11 +14,11 @@ FUZZ_TARGETS := dicom scenario script event_log
 DEB_PACKAGES := cmake g++ make pkg-config \
 	libsdl2-dev libimgui-dev libstb-dev libglm-dev libgl-dev libgl1-mesa-dri \
 	libdcmtk-dev libopenjp2-7-dev libnifti2-dev libcurl4-openssl-dev libpng-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev postgresql sqlite3 \
-	libespeak-ng-dev espeak-ng-data \
+	libespeak-ng-dev espeak-ng-data libcivetweb-dev libqrencode-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev \
-	dcm2niix orthanc orthanc-dicomweb xvfb xauth chromium fonts-dejavu-core imagemagick
+	dcm2niix orthanc orthanc-dicomweb xvfb xauth chromium nodejs fonts-dejavu-core imagemagick
 
-.PHONY: all deps configure build run test test-sanitize bench clean format format-check fuzz deb deb-check
+.PHONY: all deps configure build run test browser-deps test-sanitize bench clean format format-check fuzz deb deb-check
 
 all: build
 
@@ -54,9 +54,16 @@ run: build
 
 # Every test, each in its own process under ctest, inside a virtual X display for the OpenGL tests; then the engine
 # and command-line tests again under AddressSanitizer + UndefinedBehaviorSanitizer (test-sanitize).
-test: build
+test: build browser-deps
 	cd $(BUILD) && xvfb-run -a -s '-screen 0 1600x900x24' ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-sanitize
+
+# puppeteer-core for the browser test (test tooling only), from the npm registry once; without npm the test is skipped.
+browser-deps:
+	@if [ ! -d tests/browser/node_modules ]; then \
+	  if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund; \
+	  else echo "npm not found: the browser test of the instructor's console will be skipped"; fi; \
+	fi
 
 # The sanitizer build leaves out the GUI tests and the benchmarks; a sanitizer report fails the test that caused it.
 # It also skips the tests that only repeat, at length, code the others already run under it: 50 scoring processes at

@@ -109,6 +109,19 @@ SimulatorApp::SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scen
     } else {
         loadLibrary();
     }
+    if (!o.serve.empty()) {
+        std::string why;
+        auto address = console::parseConsoleAddress(o.serve, &why);
+        if (!address) throw std::runtime_error("--serve " + o.serve + ": " + why);
+        console_ = std::make_unique<console::ConsoleServer>(*address);
+        consoleLink_ = std::make_unique<console::ConsoleLink>(*console_);
+        // The one line an instructor (or a script) looks for; everything else the app says goes to stderr.
+        std::cout << "instructor console: " << console_->url() << std::endl;
+        if (scenario_)  // --serve comes with a case, so the app opens on its briefing
+            console_->publish(session::Json{{"waiting", true},
+                                            {"scenario", {{"id", scenario_->meta.id}, {"title", scenario_->meta.title}}}}
+                                  .dump());
+    }
 }
 
 SimulatorApp::~SimulatorApp() {
@@ -142,11 +155,13 @@ bool SimulatorApp::frame(Screenshot* shot) {
         // A stalled frame must not skip a scenario event's moment. The session clock stands still while the app
         // asks before leaving: only real time passes then, so a scripted run logs the same session times.
         room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
+        if (consoleLink_) consoleLink_->frame(room_->session(), room_->log(), room_->coverage(), dt);
         imagesShown_ = room_->prepareFrame();
         if (room_->images().preparing()) drawPreparing(*room_);
         else room_->draw();
         if (room_->ended()) {
             score_ = scoring::scoreSession(*scenario_, room_->log().events());
+            if (consoleLink_) consoleLink_->publishNow(room_->session(), room_->log(), &*score_);
             if (!score_->trainee.empty()) trainee_ = score_->trainee;
             debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
             screen_ = Screen::Debrief;
@@ -162,6 +177,12 @@ bool SimulatorApp::frame(Screenshot* shot) {
         drawLibrary();
     } else if (screen_ == Screen::Briefing) {
         drawBriefing();
+        if (console_ && screen_ == Screen::Briefing) {
+            // Before the session there is nothing to command but its start: the instructor may give it.
+            bool start = false;
+            for (const auto& c : console_->takeCommands()) start = start || c.value("action", "") == "start";
+            if (start) startReading();
+        }
     } else if (screen_ == Screen::Debrief) {
         drawDebrief();
     }

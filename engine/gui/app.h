@@ -21,6 +21,8 @@ struct RunOptions {
     bool resume = false;               // continue the session in `log` instead of starting a new one
     bool examMode = false;
     bool sound = true;
+    // The instructor's console ([ADDR:]PORT, empty: none): its address is printed on stdout as one line.
+    std::string serve;
     int width = 1600, height = 900;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };

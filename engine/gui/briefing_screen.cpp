@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include <imgui.h>
+#include <qrencode.h>
 
 namespace polysim::gui {
 namespace {
@@ -83,7 +84,33 @@ void SimulatorApp::drawBriefing() {
         noteControl("back");
         if (back) backToLibrary();
     }
+    if (console_) drawConsoleCode(console_->url());
     ImGui::End();
+}
+
+// The console's address as a QR code for the instructor's phone. Only here, before the session: the page shows the
+// ground truth, so the code is gone once the trainee reads.
+void SimulatorApp::drawConsoleCode(const std::string& url) {
+    QRcode* code = QRcode_encodeString(url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!code) return;
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::TextDisabled("Instructor's console (for the instructor only: it shows the answers). Scan, or open:");
+    ImGui::TextUnformatted(url.c_str());
+    const float module = 5, quiet = 4 * module;
+    const float side = float(code->width) * module + 2 * quiet;
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(at, ImVec2(at.x + side, at.y + side), IM_COL32(255, 255, 255, 255));
+    for (int y = 0; y < code->width; ++y)
+        for (int x = 0; x < code->width; ++x)
+            if (code->data[y * code->width + x] & 1) {
+                ImVec2 a(at.x + quiet + float(x) * module, at.y + quiet + float(y) * module);
+                dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32(0, 0, 0, 255));
+            }
+    ImGui::Dummy(ImVec2(side, side));
+    noteControl("console-code");
+    QRcode_free(code);
 }
 
 }  // namespace polysim::gui

@@ -494,7 +494,7 @@ void ReadingRoom::speakNewInterruptions() {
         spoken_[a.spec->id] = {a.repeats, a.escalated};
         if (!audio_) continue;
         if (a.spec->role == "phone" || a.spec->role == "pager") audio_->ring(a.spec->role == "pager");
-        if (!a.saying.empty() && a.spec->kind != scenario::InterruptionKind::Noise) audio_->say(a.spec->role, a.saying);
+        if (!a.saying.empty() && a.spec->role != "phone" && a.spec->role != "pager") audio_->say(a.spec->role, a.saying);
     }
     for (const auto& [finding, at] : session_->deteriorationsFired()) {
         if (!announced_.emplace(finding, at).second || session_->now() - at > kAlertSeconds) continue;
@@ -559,6 +559,17 @@ void ReadingRoom::draw() {
     actionsHeight_ = ImGui::GetCursorPosY() - actionsTop;
     ImGui::End();
     drawBubbles();
+    if (session_->paused()) {
+        // The instructor has stopped the clock to teach: the trainee sees why nothing moves.
+        const char* text = "PAUSED BY THE INSTRUCTOR - the clock stands still";
+        ImDrawList* dl = ImGui::GetForegroundDrawList();
+        ImVec2 size = ImGui::CalcTextSize(text);
+        ImVec2 at((kLeftPanel + io.DisplaySize.x - size.x) * 0.5f, kTopBar + 12);
+        dl->AddRectFilled(ImVec2(at.x - 12, at.y - 6), ImVec2(at.x + size.x + 12, at.y + size.y + 6),
+                          IM_COL32(20, 40, 90, 230), 4);
+        dl->AddText(at, IM_COL32(255, 255, 255, 255), text);
+        controls_["paused"] = {ImVec2(at.x - 12, at.y - 6), ImVec2(at.x + size.x + 12, at.y + size.y + 6)};
+    }
     drawStatus();
     drawMarkPicker();
     drawBindings();

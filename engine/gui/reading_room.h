@@ -71,6 +71,9 @@ public:
     bool ended() const { return session_->ended(); }
     std::vector<std::string> scriptRefusals() const;
     void refreshCoverageNow() { refreshCoverage(true); }
+    // The latest score of the log so far (coverage, findings seen), computed in the background; null before the
+    // first one and in exam mode.
+    const scoring::Score* coverage() const { return coverage_ ? &*coverage_ : nullptr; }
     // The top bar's "Scout (computed)" button: offered once the projection is ready (DICOM cases without a scout).
     bool computedScoutOffered() const;
     void showComputedScout(bool shown);

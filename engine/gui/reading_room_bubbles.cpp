@@ -177,18 +177,24 @@ void ReadingRoom::drawBubbles() {
             // A phone or a pager only needs dealing with (the session counts any answer); on the phone the trainee
             // may say something, which the log keeps.
             const bool pager = spec.role == "pager";
+            // An instructor's remark in a team member's voice: it goes by itself, or with a nod.
+            const bool remark = !pager && spec.role != "phone";
             bool enter = false;
-            if (!pager) {
+            if (remark) {
+                if (ImGui::Button("OK", ImVec2(-1, 0))) answer(spec, "", "", "OK");
+                noteControl("answer:" + spec.id);
+            } else if (!pager) {
                 ImGui::SetNextItemWidth(w - 170);
                 enter = ImGui::InputTextWithHint("##typed", "what you tell them (optional)", &typed,
                                                  ImGuiInputTextFlags_EnterReturnsTrue);
                 ImGui::SameLine();
             }
-            if (ImGui::Button(pager ? "Dismiss the pager" : "Answer the phone", ImVec2(pager ? -1 : 0, 0)) || enter) {
+            if (!remark &&
+                (ImGui::Button(pager ? "Dismiss the pager" : "Answer the phone", ImVec2(pager ? -1 : 0, 0)) || enter)) {
                 answer(spec, "", typed, typed.empty() ? (pager ? "pager dismissed" : "phone answered") : typed);
                 typed.clear();
             }
-            noteControl("answer:" + spec.id);
+            if (!remark) noteControl("answer:" + spec.id);
         }
         ImGui::PopID();
         bubbleLayout_.drawn(spec.id, ImGui::GetWindowPos(),

@@ -13,6 +13,8 @@
 
 #include <SDL.h>
 
+#include "console/link.h"
+#include "console/server.h"
 #include "gui/app.h"
 #include "gui/bindings.h"
 #include "gui/debrief_view.h"
@@ -72,6 +74,7 @@ private:
     void fullScreenWindow(const char* name);
     void drawLibrary();
     void drawBriefing();
+    void drawConsoleCode(const std::string& url);
     void drawDebrief();
 
     // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
@@ -84,6 +87,9 @@ private:
     std::vector<LibraryEntry> library_;
     std::optional<scenario::Scenario> scenario_;
     std::unique_ptr<ReadingRoom> room_;
+    // The instructor's console (--serve): commands from the page are applied in frame(), on the session clock.
+    std::unique_ptr<console::ConsoleServer> console_;
+    std::unique_ptr<console::ConsoleLink> consoleLink_;
     std::optional<scoring::Score> score_;
     std::unique_ptr<DebriefView> debrief_;  // after score_: it refers to it
     std::map<std::string, std::pair<double, bool>> best_;  // best total, and whether that session passed

@@ -181,7 +181,9 @@ std::string timelineLine(const scenario::Scenario& sc, const Json& e) {
     if (ev == "interruption_start") {
         std::string who = scenario::roleTitle(e.value("role", ""));
         if (!e.value("name", "").empty()) who += " (" + e.value("name", "") + ")";
-        return who + ": " + quoted(e.value("text", ""));
+        if (e.value("said_by", "") == "instructor") who = "Instructor, as " + who;
+        std::string words = e.value("text", "").empty() ? std::string("(rings)") : quoted(e.value("text", ""));
+        return who + ": " + words + (e.value("by", "") == "instructor" ? " (brought in by the instructor)" : "");
     }
     if (ev == "interruption_repeat") return "Repeated: " + quoted(e.value("text", ""));
     if (ev == "interruption_escalate") return "Escalated: " + quoted(e.value("text", ""));
@@ -191,6 +193,14 @@ std::string timelineLine(const scenario::Scenario& sc, const Json& e) {
     if (ev == "deterioration")
         return "DETERIORATION: " + e.value("announcement", findingLabel(sc, e.value("finding", "")));
     if (ev == "session_end") return "Session ended (" + e.value("reason", "") + ")";
+    if (act == "pause") return "Instructor stopped the clock" + refused;
+    if (act == "resume") {
+        double held = e.value("held_s", 0.0);
+        return "Instructor restarted the clock" + (held > 0 ? " after " + fixed(held, 0) + " s" : std::string()) + refused;
+    }
+    if (act == "hold") return "Instructor held back " + quoted(e.value("interruption", "")) + refused;
+    if (act == "note") return "Instructor's note: " + quoted(e.value("text", ""));
+    if (act == "end" && e.value("by", "") == "instructor") return "Instructor ended the session";
     if (act == "mark") return "You marked " + quoted(e.value("label", ""));
     if (act == "call")
         return "You told the " + roleName(e.value("role", "")) + ": " +

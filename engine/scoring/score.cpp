@@ -676,8 +676,16 @@ void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s,
     double sum = 0;
     int counted = 0;
     for (const auto& rec : s.interruptions()) {
+        // The scenario's, or a question the instructor asked (kept in the score: the session is gone after it).
         const auto* spec = sc.findInterruption(rec.id);
-        if (!spec) continue;
+        if (rec.instructor) {
+            spec = s.findInterruption(rec.id);
+            if (spec) {
+                out.saidByInstructor.push_back(std::make_shared<const scenario::Interruption>(*spec));
+                spec = out.saidByInstructor.back().get();
+            }
+        }
+        if (!spec || !rec.scored) continue;
         InterruptionScore is;
         is.spec = spec;
         is.startedAt = rec.startedAt;

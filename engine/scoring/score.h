@@ -2,6 +2,7 @@
 // what was on screen, marked, said and answered is measured against the scenario. Every number carries a "why".
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -168,6 +169,8 @@ struct Score {
     std::vector<session::ViewChange> views;
     std::vector<session::Mark> marks;
     std::vector<Json> events;
+    // The questions the instructor asked (Say): the interruption items point at these (the scenario has them not).
+    std::vector<std::shared_ptr<const scenario::Interruption>> saidByInstructor;
     std::vector<std::string> warnings;  // damaged last line, replay differences
 };
 

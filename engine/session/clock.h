@@ -17,8 +17,10 @@ public:
     void advanceBy(double seconds) {
         if (!paused_ && seconds > 0) now_ += seconds;
     }
-    // Scripted driving: jump to a session time (never backwards).
-    void advanceTo(double seconds) { now_ = std::max(now_, seconds); }
+    // Scripted driving: jump to a session time (never backwards; ignored while paused).
+    void advanceTo(double seconds) {
+        if (!paused_) now_ = std::max(now_, seconds);
+    }
     void setPaused(bool paused) { paused_ = paused; }
     bool paused() const { return paused_; }
 

@@ -19,7 +19,13 @@ template <class T> constexpr std::string_view nameOf() {
     else if constexpr (std::is_same_v<T, CallFinding>) return "call";
     else if constexpr (std::is_same_v<T, DeclarePrimarySurveyComplete>) return "primary_survey_complete";
     else if constexpr (std::is_same_v<T, WriteConclusion>) return "conclude";
-    else return "end";
+    else if constexpr (std::is_same_v<T, EndSession>) return "end";
+    else if constexpr (std::is_same_v<T, PauseClock>) return "pause";
+    else if constexpr (std::is_same_v<T, ResumeClock>) return "resume";
+    else if constexpr (std::is_same_v<T, InjectInterruption>) return "inject";
+    else if constexpr (std::is_same_v<T, HoldInterruption>) return "hold";
+    else if constexpr (std::is_same_v<T, Say>) return "say";
+    else return "note";
 }
 
 Json vec(const glm::dvec3& v) { return Json::array({v.x, v.y, v.z}); }
@@ -29,6 +35,16 @@ bool readNumber(const Json& j, const char* key, double& out) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_number()) return false;
     out = it->get<double>();
+    return true;
+}
+bool readStrings(const Json& j, const char* key, std::vector<std::string>& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return true;
+    if (!it->is_array()) return false;
+    for (const auto& x : *it) {
+        if (!x.is_string()) return false;
+        out.push_back(x.get<std::string>());
+    }
     return true;
 }
 bool readString(const Json& j, const char* key, std::string& out, bool required = true) {
@@ -48,6 +64,13 @@ template <int N> bool readVec(const Json& j, const char* key, glm::vec<N, double
     return true;
 }
 }  // namespace
+
+bool isInstructorCommand(const Command& command) {
+    if (const auto* end = std::get_if<EndSession>(&command)) return !end->by.empty();
+    return std::holds_alternative<PauseClock>(command) || std::holds_alternative<ResumeClock>(command) ||
+           std::holds_alternative<InjectInterruption>(command) || std::holds_alternative<HoldInterruption>(command) ||
+           std::holds_alternative<Say>(command) || std::holds_alternative<InstructorNote>(command);
+}
 
 std::string_view commandName(const Command& command) {
     return std::visit([](const auto& c) { return nameOf<std::decay_t<decltype(c)>>(); }, command);
@@ -82,6 +105,19 @@ Json commandToJson(const Command& command) {
                 if (!c.text.empty()) j["text"] = c.text;
                 j["role"] = c.role;
             } else if constexpr (std::is_same_v<T, WriteConclusion>) j["text"] = c.text;
+            else if constexpr (std::is_same_v<T, EndSession>) {
+                if (!c.by.empty()) j["by"] = c.by;
+            } else if constexpr (std::is_same_v<T, ResumeClock>) {
+                if (c.heldSeconds > 0) j["held_s"] = c.heldSeconds;
+            } else if constexpr (std::is_same_v<T, InjectInterruption> || std::is_same_v<T, HoldInterruption>)
+                j["interruption"] = c.interruption;
+            else if constexpr (std::is_same_v<T, Say>) {
+                j["role"] = c.role;
+                j["text"] = c.text;
+                if (!c.findings.empty()) j["findings"] = c.findings;
+                if (!c.keywords.empty()) j["keywords"] = c.keywords;
+                if (!c.id.empty()) j["id"] = c.id;
+            } else if constexpr (std::is_same_v<T, InstructorNote>) j["text"] = c.text;
         },
         command);
     return j;
@@ -157,7 +193,36 @@ std::optional<Command> commandFromJson(const Json& j, std::string* error) {
         if (!readString(j, "text", c.text)) return fail("conclude: needs \"text\"");
         return c;
     }
-    if (name == "end") return EndSession{};
+    if (name == "end") {
+        EndSession c;
+        if (!readString(j, "by", c.by, false)) return fail("end: \"by\" must be text");
+        return c;
+    }
+    if (name == "pause") return PauseClock{};
+    if (name == "resume") {
+        ResumeClock c;
+        if (j.contains("held_s") && (!readNumber(j, "held_s", c.heldSeconds) || c.heldSeconds < 0))
+            return fail("resume: \"held_s\" must be a number of seconds");
+        return c;
+    }
+    if (name == "inject" || name == "hold") {
+        std::string id;
+        if (!readString(j, "interruption", id)) return fail(name + ": needs \"interruption\"");
+        if (name == "inject") return InjectInterruption{id};
+        return HoldInterruption{id};
+    }
+    if (name == "say") {
+        Say c;
+        if (!readString(j, "role", c.role) || !readString(j, "text", c.text) || !readStrings(j, "findings", c.findings) ||
+            !readStrings(j, "keywords", c.keywords) || !readString(j, "id", c.id, false))
+            return fail("say: needs \"role\" and \"text\" (\"findings\" and \"keywords\": lists of text)");
+        return c;
+    }
+    if (name == "note") {
+        InstructorNote c;
+        if (!readString(j, "text", c.text)) return fail("note: needs \"text\"");
+        return c;
+    }
     return fail("unknown action '" + name + "'");
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <glm/glm.hpp>
 
@@ -67,10 +68,46 @@ struct DeclarePrimarySurveyComplete {};
 struct WriteConclusion {
     std::string text;
 };
-struct EndSession {};
+// Ends the session; `by` is "instructor" when the instructor ends it from the console (empty: the trainee).
+struct EndSession {
+    std::string by;
+};
+
+// ---- the instructor's commands (the console, or a taught session's script) ----
+// The session clock stops: nothing scenario-driven happens, no deadline or patience runs, and the trainee may look
+// but not mark, call, answer or conclude until it resumes. Time held is therefore outside every timing score.
+struct PauseClock {};
+// `heldSeconds`: how long the pause lasted in real time (the app measures it; the log records it for the debrief).
+struct ResumeClock {
+    double heldSeconds = 0;
+};
+// A scripted interruption starts now (if it has not started), or is held back from starting at all.
+struct InjectInterruption {
+    std::string interruption;
+};
+struct HoldInterruption {
+    std::string interruption;
+};
+// The instructor speaks as a role. It plays out like a scripted interruption; with findings or keywords it is a
+// question scored like one, without them a remark (a phone or pager with no words rings) that needs no answer.
+struct Say {
+    std::string role;
+    std::string text;
+    std::vector<std::string> findings;  // the findings the right answer names
+    std::vector<std::string> keywords;  // free-text answers saying these count as right
+    std::string id;                     // empty: the session assigns "say1", "say2", ...
+};
+// A timestamped note for the debrief timeline; it changes nothing in the session.
+struct InstructorNote {
+    std::string text;
+};
 
 using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, MarkFinding, RemoveMark,
-                             AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession>;
+                             AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession,
+                             PauseClock, ResumeClock, InjectInterruption, HoldInterruption, Say, InstructorNote>;
+
+// True for the instructor's commands (and an EndSession by the instructor): they are not the trainee's actions.
+bool isInstructorCommand(const Command& command);
 
 // The command's name as the log and the trainee script write it ("position", "window", "mark", ...).
 std::string_view commandName(const Command& command);
@@ -79,7 +116,7 @@ std::string_view commandName(const Command& command);
 struct ApplyResult {
     bool accepted = true;
     std::string reason;  // why it was refused ("series 'portal' has not arrived yet")
-    std::string markId;  // for MarkFinding: the id given to the mark
+    std::string markId;  // for MarkFinding: the id given to the mark; for Say: the id of the interruption
     // For calls and answers: the findings the words name (fully or in part). Empty with a notice when they name
     // nothing, so the reading room can ask the trainee to name the finding.
     std::vector<std::string> linkedFindings;

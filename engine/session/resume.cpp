@@ -43,6 +43,12 @@ ResumedSession resumeSession(const scenario::Scenario& scenario, SessionClock& c
     auto replayWarnings = out.session->replay(contents.events, &contents.places);
     out.warnings.insert(out.warnings.end(), replayWarnings.begin(), replayWarnings.end());
     for (const auto& d : out.log->divergences()) out.warnings.push_back(path.string() + ": " + d);
+    if (out.session->paused() && !out.log->expecting()) {
+        // Nobody may be there to resume it (the console is gone with the process that stopped).
+        out.session->apply(ResumeClock{});
+        out.warnings.push_back(path.string() + ": the instructor had paused the clock when the session stopped; it "
+                                               "runs again");
+    }
     for (const auto& e : contents.events)
         if (e.contains("action")) ++out.actionsReplayed;
     return out;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <set>
 
 #include "scenario/phantom_source.h"
@@ -89,6 +90,13 @@ struct Session::Pending {
 };
 
 struct Session::Impl {
+    // The scenario's interruptions, then the ones the instructor said (a deque: ActiveInterruption keeps pointers).
+    std::deque<scenario::Interruption> specs;
+    std::set<int> held;      // held back by the instructor
+    std::set<int> injected;  // brought in now by the instructor
+    std::set<int> instructorSaid;
+    int nextSay = 1;
+    bool paused = false;
     std::vector<Pending> pending;
     long nextSeq = 0;
     std::vector<int> recordOf;  // interruption index -> index in interruptionRecords_ (-1: not started)
@@ -103,6 +111,7 @@ struct Session::Impl {
 
 Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventLog& log, SessionOptions options)
     : scenario_(scenario), clock_(clock), log_(log), options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+    impl_->specs.assign(scenario_.interruptions.begin(), scenario_.interruptions.end());
     if (!options_.defaultSliceMm)
         options_.defaultSliceMm = scenario_.images.phantom ? scenario_.images.phantom->sliceMm : 1.0;
     // Reading starts at the top of the first region of the protocol (for a head-first order, the vertex).
@@ -118,8 +127,8 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
 
     // Two plausible wrong diagnoses of the same part of the body beside each question's own answers, so that the
     // right one is not the only diagnosis on offer. Chosen by the case's seed: a replay offers the same.
-    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
-        const auto& spec = scenario_.interruptions[i];
+    for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
+        const auto& spec = impl_->specs[i];
         if (spec.kind == scenario::InterruptionKind::Noise || spec.answers.empty() || spec.relatedFindings.empty())
             continue;
         const auto* about = scenario_.findFinding(spec.relatedFindings.front());
@@ -152,7 +161,7 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
             }
         }
     }
-    impl_->recordOf.assign(scenario_.interruptions.size(), -1);
+    impl_->recordOf.assign(impl_->specs.size(), -1);
     for (std::size_t i = 0; i < scenario_.images.series.size(); ++i) {
         const auto& s = scenario_.images.series[i];
         impl_->schedule(s.arrivalSeconds, Pending::SeriesArrive, int(i));
@@ -160,8 +169,8 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
     }
     for (std::size_t i = 0; i < scenario_.patient.vitalsTrend.size(); ++i)
         impl_->schedule(scenario_.patient.vitalsTrend[i].atSeconds, Pending::Vitals, int(i));
-    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
-        const auto& trig = scenario_.interruptions[i].trigger;
+    for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
+        const auto& trig = impl_->specs[i].trigger;
         if (trig.type == scenario::InterruptionTrigger::Type::AtTime) {
             impl_->schedule(trig.atSeconds + trig.delaySeconds, Pending::InterruptionStart, int(i));
             impl_->scheduledStart.insert(int(i));
@@ -207,6 +216,7 @@ void Session::logEvent(Json event) {
 void Session::update() { advanceTo(clock_.now()); }
 
 void Session::advanceTo(double seconds) {
+    if (impl_->paused) return;  // the instructor holds the clock: nothing happens until it resumes
     clock_.advanceTo(seconds);
     seconds = roundToMs(std::max(seconds, now_));
     if (ended()) return;
@@ -258,12 +268,16 @@ void Session::fireDue(double upTo) {
                 break;
             }
             case Pending::InterruptionStart: {
-                if (impl_->recordOf[std::size_t(p.index)] >= 0) break;
-                const auto& spec = scenario_.interruptions[std::size_t(p.index)];
+                if (impl_->recordOf[std::size_t(p.index)] >= 0 || impl_->held.count(p.index)) break;
+                const auto& spec = impl_->specs[std::size_t(p.index)];
                 InterruptionRecord rec;
                 rec.id = spec.id;
                 rec.startedAt = now_;
                 rec.viewAtStart = view_;
+                rec.injected = impl_->injected.count(p.index) > 0;
+                rec.instructor = impl_->instructorSaid.count(p.index) > 0;
+                rec.scored = !rec.instructor || (spec.kind != scenario::InterruptionKind::Noise &&
+                                                 (!spec.relatedFindings.empty() || !spec.keywords.empty()));
                 impl_->recordOf[std::size_t(p.index)] = int(interruptionRecords_.size());
                 interruptionRecords_.push_back(rec);
                 Json e;
@@ -272,6 +286,8 @@ void Session::fireDue(double upTo) {
                 e["role"] = spec.role;
                 if (!spec.name.empty()) e["name"] = spec.name;
                 e["text"] = spec.text;
+                if (rec.injected) e["by"] = "instructor";
+                if (rec.instructor) e["said_by"] = "instructor";
                 if (!spec.answers.empty()) {
                     Json opts = Json::array();
                     for (const auto& a : spec.answers) opts.push_back(a.id);
@@ -291,7 +307,7 @@ void Session::fireDue(double upTo) {
             case Pending::InterruptionRepeat: {
                 auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(p.index)])];
                 if (rec.answeredAt) break;
-                const auto& spec = scenario_.interruptions[std::size_t(p.index)];
+                const auto& spec = impl_->specs[std::size_t(p.index)];
                 rec.repeatedAt.push_back(now_);
                 logEvent({{"event", "interruption_repeat"},
                           {"id", spec.id},
@@ -306,13 +322,13 @@ void Session::fireDue(double upTo) {
             case Pending::InterruptionEscalate: {
                 auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(p.index)])];
                 if (rec.answeredAt) break;
-                const auto& spec = scenario_.interruptions[std::size_t(p.index)];
+                const auto& spec = impl_->specs[std::size_t(p.index)];
                 rec.escalatedAt = now_;
                 logEvent({{"event", "interruption_escalate"},
                           {"id", spec.id},
                           {"text", spec.escalationText.empty() ? spec.text : spec.escalationText}});
-                for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
-                    const auto& trig = scenario_.interruptions[i].trigger;
+                for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
+                    const auto& trig = impl_->specs[i].trigger;
                     if (trig.type == scenario::InterruptionTrigger::Type::InterruptionIgnored && trig.target == spec.id &&
                         impl_->scheduledStart.insert(int(i)).second)
                         impl_->schedule(now_ + trig.delaySeconds, Pending::InterruptionStart, int(i));
@@ -380,10 +396,10 @@ std::vector<const scenario::AnswerOption*> Session::offeredChoices(const std::st
     std::vector<const scenario::AnswerOption*> out;
     if (options_.exam) return out;
     int index = -1;
-    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i)
-        if (scenario_.interruptions[i].id == interruptionId) index = int(i);
+    for (std::size_t i = 0; i < impl_->specs.size(); ++i)
+        if (impl_->specs[i].id == interruptionId) index = int(i);
     if (index < 0 || impl_->recordOf[std::size_t(index)] < 0) return out;
-    const auto& spec = scenario_.interruptions[std::size_t(index)];
+    const auto& spec = impl_->specs[std::size_t(index)];
     const auto& rec = interruptionRecords_[std::size_t(impl_->recordOf[std::size_t(index)])];
     if (rec.endedAt) return out;
     double after = spec.choicesAfterSeconds.value_or(spec.patienceSeconds);
@@ -427,12 +443,12 @@ std::vector<SeriesState> Session::seriesStates() const {
 
 std::vector<ActiveInterruption> Session::activeInterruptions() const {
     std::vector<ActiveInterruption> out;
-    for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
+    for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
         int r = impl_->recordOf[i];
         if (r < 0) continue;
         const auto& rec = interruptionRecords_[std::size_t(r)];
         if (rec.endedAt) continue;
-        const auto& spec = scenario_.interruptions[i];
+        const auto& spec = impl_->specs[i];
         ActiveInterruption a;
         a.spec = &spec;
         a.repeats = int(rec.repeatedAt.size());
@@ -443,6 +459,20 @@ std::vector<ActiveInterruption> Session::activeInterruptions() const {
                                                                : spec.text;
         out.push_back(a);
     }
+    return out;
+}
+
+bool Session::paused() const { return impl_->paused; }
+
+const scenario::Interruption* Session::findInterruption(const std::string& id) const {
+    for (const auto& spec : impl_->specs)
+        if (spec.id == id) return &spec;
+    return nullptr;
+}
+
+std::vector<std::string> Session::heldInterruptions() const {
+    std::vector<std::string> out;
+    for (int i : impl_->held) out.push_back(impl_->specs[std::size_t(i)].id);
     return out;
 }
 
@@ -475,8 +505,8 @@ void Session::onViewChanged() {
     }
     using Type = scenario::InterruptionTrigger::Type;
     auto trigger = [&](Type type, const std::string& target) {
-        for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i) {
-            const auto& trig = scenario_.interruptions[i].trigger;
+        for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
+            const auto& trig = impl_->specs[i].trigger;
             if (trig.type == type && trig.target == target && impl_->scheduledStart.insert(int(i)).second)
                 impl_->schedule(now_ + trig.delaySeconds, Pending::InterruptionStart, int(i));
         }
@@ -528,9 +558,25 @@ ApplyResult Session::applyAccepted(const Command& command) {
     Json extra = Json::object();
     bool viewChanged = false;
     bool end = false;
+    std::string endReason = "trainee";
+    bool startNow = false;  // an interruption the instructor brought in starts right after the command's line
+    // While the instructor holds the clock the trainee may look around, but nothing they say or mark counts.
+    const bool heldByPause =
+        impl_->paused && (std::holds_alternative<MarkFinding>(command) || std::holds_alternative<RemoveMark>(command) ||
+                          std::holds_alternative<AnswerInterruption>(command) ||
+                          std::holds_alternative<CallFinding>(command) ||
+                          std::holds_alternative<DeclarePrimarySurveyComplete>(command) ||
+                          std::holds_alternative<WriteConclusion>(command) ||
+                          (std::holds_alternative<EndSession>(command) && !isInstructorCommand(command)));
+    auto findSpec = [&](const std::string& id) {
+        for (std::size_t i = 0; i < impl_->specs.size(); ++i)
+            if (impl_->specs[i].id == id) return int(i);
+        return -1;
+    };
     std::visit(
         [&](const auto& c) {
             using T = std::decay_t<decltype(c)>;
+            if (heldByPause) return refuse("the instructor has paused the session");
             if constexpr (std::is_same_v<T, OpenSeries>) {
                 bool known = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
                                          [&](const auto& s) { return s.id == c.series; });
@@ -580,14 +626,14 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 refuse("no mark '" + c.id + "'");
             } else if constexpr (std::is_same_v<T, AnswerInterruption>) {
                 int index = -1;
-                for (std::size_t i = 0; i < scenario_.interruptions.size(); ++i)
-                    if (scenario_.interruptions[i].id == c.interruption) index = int(i);
+                for (std::size_t i = 0; i < impl_->specs.size(); ++i)
+                    if (impl_->specs[i].id == c.interruption) index = int(i);
                 if (index < 0) return refuse("no interruption '" + c.interruption + "' in this scenario");
                 int r = impl_->recordOf[std::size_t(index)];
                 if (r < 0) return refuse("'" + c.interruption + "' has not happened yet");
                 auto& rec = interruptionRecords_[std::size_t(r)];
                 if (rec.endedAt) return refuse("'" + c.interruption + "' is over");
-                const auto& spec = scenario_.interruptions[std::size_t(index)];
+                const auto& spec = impl_->specs[std::size_t(index)];
                 std::string words = c.text;
                 bool correct = false;
                 bool choice = false;
@@ -685,8 +731,74 @@ ApplyResult Session::applyAccepted(const Command& command) {
             } else if constexpr (std::is_same_v<T, WriteConclusion>) {
                 conclusion_ = c.text;
                 conclusionAt_ = now_;
-            } else {
+            } else if constexpr (std::is_same_v<T, EndSession>) {
                 end = true;
+                if (!c.by.empty()) endReason = c.by;
+            } else if constexpr (std::is_same_v<T, PauseClock>) {
+                if (impl_->paused) return refuse("the clock is already paused");
+                impl_->paused = true;
+                clock_.setPaused(true);
+                pauses_.push_back({now_, 0, false});
+            } else if constexpr (std::is_same_v<T, ResumeClock>) {
+                if (!impl_->paused) return refuse("the clock is not paused");
+                impl_->paused = false;
+                clock_.setPaused(false);
+                pauses_.back().heldSeconds = c.heldSeconds;
+                pauses_.back().resumed = true;
+            } else if constexpr (std::is_same_v<T, InjectInterruption>) {
+                int i = findSpec(c.interruption);
+                if (i < 0) return refuse("no interruption '" + c.interruption + "' in this session");
+                if (impl_->recordOf[std::size_t(i)] >= 0) return refuse("'" + c.interruption + "' has already begun");
+                impl_->held.erase(i);
+                impl_->injected.insert(i);
+                impl_->scheduledStart.insert(i);  // its own trigger no longer starts it a second time
+                impl_->schedule(now_, Pending::InterruptionStart, i);
+                startNow = true;
+            } else if constexpr (std::is_same_v<T, HoldInterruption>) {
+                int i = findSpec(c.interruption);
+                if (i < 0) return refuse("no interruption '" + c.interruption + "' in this session");
+                if (impl_->recordOf[std::size_t(i)] >= 0)
+                    return refuse("'" + c.interruption + "' has already begun; it can no longer be held back");
+                if (!impl_->held.insert(i).second) return refuse("'" + c.interruption + "' is already held back");
+            } else if constexpr (std::is_same_v<T, Say>) {
+                const bool noise = c.role == "phone" || c.role == "pager";
+                if (c.role.empty()) return refuse("say: who says it (a role)");
+                if (!noise && normaliseText(c.text).empty()) return refuse("say: what they say");
+                for (const auto& f : c.findings)
+                    if (!scenario_.findFinding(f)) return refuse("no finding '" + f + "' in this scenario");
+                std::string id = c.id;
+                if (id.empty())
+                    do id = "say" + std::to_string(impl_->nextSay++);
+                    while (findSpec(id) >= 0);
+                else if (findSpec(id) >= 0)
+                    return refuse("there is already an interruption '" + id + "'");
+                scenario::Interruption spec;
+                spec.id = id;
+                spec.role = c.role;
+                spec.text = c.text;
+                spec.trigger.type = scenario::InterruptionTrigger::Type::AtTime;
+                spec.trigger.atSeconds = now_;
+                if (noise || (c.findings.empty() && c.keywords.empty())) {
+                    // A remark, a phone or a pager: it stands for a while and needs no answer.
+                    spec.kind = scenario::InterruptionKind::Noise;
+                    spec.durationSeconds = kRemarkSeconds;
+                } else {
+                    spec.kind = scenario::InterruptionKind::Question;
+                    spec.relatedFindings = c.findings;
+                    spec.keywords = c.keywords;
+                }
+                int i = int(impl_->specs.size());
+                impl_->specs.push_back(std::move(spec));
+                impl_->recordOf.push_back(-1);
+                impl_->instructorSaid.insert(i);
+                impl_->scheduledStart.insert(i);
+                impl_->schedule(now_, Pending::InterruptionStart, i);
+                startNow = true;
+                result.markId = id;
+                if (c.id.empty()) extra["id"] = id;
+            } else if constexpr (std::is_same_v<T, InstructorNote>) {
+                if (normaliseText(c.text).empty()) return refuse("a note needs words");
+                notes_.push_back({now_, c.text});
             }
         },
         command);
@@ -694,8 +806,9 @@ ApplyResult Session::applyAccepted(const Command& command) {
     if (!result.accepted) line["refused"] = result.reason;
     for (auto it = extra.begin(); it != extra.end(); ++it) line[it.key()] = it.value();
     logEvent(line);
+    if (result.accepted && startNow) fireDue(now_);
     if (viewChanged) onViewChanged();
-    if (end) endSession("trainee");
+    if (end && result.accepted) endSession(endReason);
     return result;
 }
 

@@ -42,6 +42,9 @@ struct SessionOptions {
     std::map<std::string, std::pair<double, double>> seriesZMm;
 };
 
+// How long an instructor's remark (a Say with no findings or keywords) or a phone they ring stands, session seconds.
+inline constexpr double kRemarkSeconds = 20;
+
 // Wrong answers from the trauma lexicon offered beside a question's own quick answers.
 inline constexpr std::size_t kDistractorsPerQuestion = 2;
 
@@ -98,6 +101,20 @@ struct InterruptionRecord {
     std::optional<double> endedAt;
     std::string endReason;  // "answered", "rang out", "session ended"
     ViewState viewAtStart;  // where reading stood when it began
+    bool injected = false;    // the instructor brought it in (inject), not the script's trigger
+    bool instructor = false;  // the instructor said it (say): not in the scenario file
+    bool scored = true;       // counts in the interruptions part (an instructor's remark does not)
+};
+
+// A stop of the session clock by the instructor.
+struct ClockPause {
+    double at = 0;           // session time (it stands still until resumed)
+    double heldSeconds = 0;  // real seconds it lasted, as the app measured them (0: unknown or still paused)
+    bool resumed = false;
+};
+struct InstructorNoteRecord {
+    double t = 0;
+    std::string text;
 };
 
 // An interruption standing now, for the GUI to show.
@@ -153,6 +170,12 @@ public:
     // and while one of them would name a finding in a region the trainee has not yet opened.
     std::vector<const scenario::AnswerOption*> offeredChoices(const std::string& interruptionId) const;
     std::vector<Mark> marks() const;  // current marks (not removed)
+    // The instructor has stopped the clock (PauseClock): update() and advanceTo() do not move time.
+    bool paused() const;
+    // A scripted interruption, or one the instructor said (Say).
+    const scenario::Interruption* findInterruption(const std::string& id) const;
+    // Scripted interruptions the instructor held back (they do not start until injected).
+    std::vector<std::string> heldInterruptions() const;
     double sliceMm(const std::string& series) const;
 
     // ---- history (scoring, debrief) ----
@@ -165,6 +188,8 @@ public:
     std::optional<double> conclusionAt() const { return conclusionAt_; }
     const std::map<std::string, double>& deteriorationsFired() const { return deteriorated_; }
     const std::map<std::string, double>& findingsFirstOnScreen() const { return findingOnScreen_; }
+    const std::vector<ClockPause>& pauses() const { return pauses_; }
+    const std::vector<InstructorNoteRecord>& instructorNotes() const { return notes_; }
 
     // The first call naming a finding to one of the roles who must hear it (any role when the finding names none).
     std::optional<double> calledInTimeTo(const std::string& findingId, std::string* role = nullptr) const;
@@ -197,6 +222,8 @@ private:
     std::string endReason_;
     std::map<std::string, double> deteriorated_;
     std::map<std::string, double> findingOnScreen_;
+    std::vector<ClockPause> pauses_;
+    std::vector<InstructorNoteRecord> notes_;
     std::unique_ptr<Impl> impl_;
 };
 

@@ -227,12 +227,56 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             p.expectCount(args, 2, 2, "conclude \"one sentence\"");
             a.what = Command{WriteConclusion{args[1].text}};
         } else if (verb == "end") {
-            p.expectCount(args, 1, 1, "end");
-            a.what = Command{EndSession{}};
+            p.expectCount(args, 1, 2, "end [instructor]");
+            if (args.size() == 2 && args[1].text != "instructor")
+                p.fail(args[1].column, "expected 'instructor' (the instructor ends the session); usage: end [instructor]");
+            a.what = Command{EndSession{args.size() == 2 ? "instructor" : ""}};
+        } else if (verb == "pause") {
+            p.expectCount(args, 1, 1, "pause");
+            a.what = Command{PauseClock{}};
+        } else if (verb == "resume") {
+            p.expectCount(args, 1, 2, "resume [HELD_SECONDSs]");
+            ResumeClock r;
+            if (args.size() == 2) {
+                std::string secs = args[1].text;
+                if (!secs.empty() && secs.back() == 's') secs.pop_back();
+                r.heldSeconds = p.number({secs, args[1].column, false}, "the seconds the pause lasted (e.g. 45s)");
+                if (r.heldSeconds < 0) p.fail(args[1].column, "the seconds held cannot be negative");
+            }
+            a.what = Command{r};
+        } else if (verb == "inject" || verb == "hold") {
+            p.expectCount(args, 2, 2, verb + " INTERRUPTION");
+            if (verb == "inject") a.what = Command{InjectInterruption{args[1].text}};
+            else a.what = Command{HoldInterruption{args[1].text}};
+        } else if (verb == "say") {
+            const std::string usage = "say ROLE \"words\" [about FINDING,...] [keywords \"word, word\"]";
+            p.expectCount(args, 3, 7, usage);
+            Say say{args[1].text, args[2].text, {}, {}, ""};
+            auto split = [](const std::string& text) {
+                std::vector<std::string> out;
+                std::stringstream in(text);
+                std::string item;
+                while (std::getline(in, item, ',')) {
+                    auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+                    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+                }
+                return out;
+            };
+            for (std::size_t k = 3; k < args.size(); k += 2) {
+                if (k + 1 >= args.size()) p.fail(args[k].column, "missing argument; usage: " + usage);
+                if (args[k].text == "about") say.findings = split(args[k + 1].text);
+                else if (args[k].text == "keywords") say.keywords = split(args[k + 1].text);
+                else p.fail(args[k].column, "expected 'about' or 'keywords'; usage: " + usage);
+            }
+            a.what = Command{say};
+        } else if (verb == "note") {
+            p.expectCount(args, 2, 2, "note \"words\"");
+            a.what = Command{InstructorNote{args[1].text}};
         } else {
             p.fail(tok[1].column, "unknown action '" + verb +
                                       "' (series, plane, goto, scroll, window, zoom, pan, mark, unmark, answer, call, "
-                                      "primary-survey-complete, conclude, end)");
+                                      "primary-survey-complete, conclude, end; the instructor's: pause, resume, "
+                                      "inject, hold, say, note)");
         }
         busyUntil = a.t + (std::holds_alternative<Scroll>(a.what) ? std::get<Scroll>(a.what).overSeconds : 0.0);
         busyLine = lineNo;

@@ -16,6 +16,12 @@
 //   05:00 primary-survey-complete
 //   05:10 conclude "Right tension pneumothorax, decompress now."
 //   05:20 end
+// A taught session's script may also hold the instructor's commands (see session/command.h):
+//   01:00 pause | 01:00 resume 45s              the clock stops: the lines between read the same session time
+//   01:00 inject ortho_pelvis | hold zebra_challenge
+//   01:05 say trauma_leader "Any free air?" [about bowel_perf] [keywords "free air, perforation"]
+//   01:06 note "Good: lung window before the abdomen."
+//   05:20 end instructor
 #pragma once
 
 #include <cstddef>

@@ -537,3 +537,25 @@ TEST(Library, TheDefaultCaseComesFirstThenTheOthersByFileName) {
                                                std::string(kTemplate) + ".toml"}));
     EXPECT_TRUE(app.library().front().isDefault);
 }
+
+TEST(Library, WithTheInstructorsConsoleTheBriefingShowsItsCodeAndTheReadingRoomNever) {
+    auto dir = libraryFolder("library-console");
+    polysim::gui::AppWindow window(shownWindow());
+    auto o = quietRun(dir);
+    o.scenario = dir / "scenarios" / "motorcyclist.toml";
+    o.serve = "0";
+    {
+        Simulator app(o, window);
+        Clicker ui(app, window);
+        ui.frame();
+        ui.frame();
+        ASSERT_EQ(app.screen(), Simulator::Screen::Briefing);
+        // The QR code of the console's address, for the instructor's phone before the session.
+        EXPECT_TRUE(app.controlCentre("console-code"));
+        ASSERT_TRUE(ui.click("start"));
+        ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+        ui.frame();
+        // The page shows the ground truth: once the trainee reads, its address is nowhere on their screen.
+        EXPECT_FALSE(app.controlCentre("console-code"));
+    }
+}

@@ -58,11 +58,17 @@ test: build browser-deps
 	cd $(BUILD) && xvfb-run -a -s '-screen 0 1600x900x24' ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-sanitize
 
-# puppeteer-core for the browser test (test tooling only), from the npm registry once; without npm the test is skipped.
+# puppeteer-core for the browser test (test tooling only), from the npm registry once. Where Node.js came without
+# npm (Debian's nodejs), Debian's npm is installed first.
 browser-deps:
 	@if [ ! -d tests/browser/node_modules ]; then \
+	  if ! command -v npm >/dev/null; then \
+	    echo "Installing Debian's npm for the browser test's tooling"; \
+	    if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm || true; \
+	  fi; \
 	  if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund; \
-	  else echo "npm not found: the browser test of the instructor's console will be skipped"; fi; \
+	  else echo "npm could not be installed: the browser test of the instructor's console will be skipped"; fi; \
 	fi
 
 # The sanitizer build leaves out the GUI tests and the benchmarks; a sanitizer report fails the test that caused it.

@@ -2,7 +2,7 @@
 // (under the X display ctest runs in). It starts the session from the page, speaks as the trauma team leader and
 // checks that the question stands in the reading room's session and in the event log, then ends the session.
 // Usage: node console.test.mjs POLYSIM_BINARY SCENARIO WORK_DIR   (exit 77: puppeteer-core is not installed)
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -77,6 +77,13 @@ try {
     await page.evaluate(() => window.scrollTo(0, 0));
     await sleep(500);
     await page.screenshot({ path: process.env.POLYSIM_CONSOLE_SCREENSHOT });
+    // The reading room at the same moment (the X display the app draws on), and the two side by side.
+    const shot = process.env.POLYSIM_CONSOLE_SCREENSHOT;
+    const room = shot.replace(/\.png$/, "") + "-room.png";
+    const beside = shot.replace(/\.png$/, "") + "-beside-room.png";
+    const run = (cmd, args) => { const r = spawnSync(cmd, args, { stdio: "inherit" }); check(r.status === 0, cmd + " " + args.join(" ")); };
+    run("import", ["-window", "root", room]);
+    run("convert", ["(", room, "-resize", "x1180", ")", shot, "-background", "#101418", "-gravity", "north", "+append", beside]);
   }
   const said = events().find((e) => e.action === "say");
   check(said && said.role === "trauma_leader" && said.findings?.includes("tension_pneumothorax"), "the log has the say command");

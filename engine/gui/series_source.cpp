@@ -100,12 +100,18 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
         preparing_ = true;
         auto options = scenario::phantomOptionsFor(scenario);
         generating_ = std::async(std::launch::async, [this, options] {
-            return phantom::ensureCachedStudy(options, [this](double f, std::string_view stage) {
-                stopIfCancelled();
-                fraction_ = f;
-                std::lock_guard lock(stageMutex_);
-                stage_ = std::string(stage);
-            });
+            return phantom::ensureCachedStudy(
+                options,
+                [this](double f, std::string_view stage) {
+                    stopIfCancelled();
+                    fraction_ = f;
+                    std::lock_guard lock(stageMutex_);
+                    stage_ = std::string(stage);
+                },
+                [this](phantom::SeriesKind kind, std::shared_ptr<const imaging::Volume> volume) {
+                    std::lock_guard lock(streamedMutex_);
+                    streamed_[std::string(phantom::seriesKindName(kind))] = std::move(volume);
+                });
         });
     }
 }
@@ -145,7 +151,17 @@ void SeriesSource::poll() {
             if (generating_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
             phantomStudy_ = generating_.get();
             preparing_ = false;
-            if (scoutSpec_) {
+            // The series generated in this run are complete in memory: kept, not read again from the cache.
+            {
+                std::lock_guard lock(streamedMutex_);
+                for (const auto& [kind, vol] : streamed_)
+                    if (vol->complete())
+                        for (const auto& spec : scenario_.images.series)
+                            if (spec.kind == kind) volumes_[spec.id] = vol;
+                streamed_.clear();
+            }
+            std::erase_if(order_, [&](auto* spec) { return volumes_.count(spec->id) > 0; });
+            if (scoutSpec_ && !volumes_.count(scoutSpec_->id)) {
                 scout_.first = scoutSpec_->id;
                 startScout();
             }
@@ -198,7 +214,13 @@ void SeriesSource::startNext() {
 
 std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& id) const {
     auto it = volumes_.find(id);
-    return it == volumes_.end() ? nullptr : it->second;
+    if (it != volumes_.end()) return it->second;
+    if (!preparing_) return nullptr;
+    std::lock_guard lock(streamedMutex_);
+    for (const auto& spec : scenario_.images.series)
+        if (spec.id == id)
+            if (auto s = streamed_.find(spec.kind); s != streamed_.end()) return s->second;
+    return nullptr;
 }
 
 bool SeriesSource::allLoaded() const {

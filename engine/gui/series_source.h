@@ -44,7 +44,9 @@ public:
     // A DICOM case's scout (declared, or kComputedScoutId when none is) is projected from its body series once
     // that has loaded.
     std::shared_ptr<const imaging::Volume> volume(const std::string& seriesId) const;
-    // Preparing the phantom study (first use only): fraction and stage for a progress bar.
+    // Preparing the phantom study (first use only): fraction and stage for a progress bar. Meanwhile volume() gives
+    // each series as it is generated, its slices filling in; once the study is in the cache those volumes are kept
+    // (they hold exactly the voxels the files hold), and only what was not generated here is read from disk.
     bool preparing() const { return preparing_; }
     double prepareFraction() const { return fraction_.load(); }
     std::string prepareStage() const;
@@ -80,6 +82,9 @@ private:
     bool projectScout_ = false;  // DICOM: no scout of its own (or it did not read): project the body series
     std::string currentId_;
     std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;
+    // The phantom's series by kind name, as they are being generated (filled from the generating thread).
+    mutable std::mutex streamedMutex_;
+    std::map<std::string, std::shared_ptr<const imaging::Volume>> streamed_;
     std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;
 };
 

@@ -245,9 +245,8 @@ imaging::VolumeGeometry seriesGeometry(const PhantomOptions& o, SeriesKind kind)
 
 namespace {
 
-std::unique_ptr<imaging::Volume> generateScout(const PhantomOptions& o, const Progress& progress) {
-    const auto g = seriesGeometry(o, SeriesKind::Scout);
-    auto vol = std::make_unique<imaging::Volume>(g);
+void generateScout(const PhantomOptions& o, imaging::Volume& vol, const Progress& progress) {
+    const auto g = vol.geometry();
     const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o.seed));
     const int nx = g.dims.x, rows = g.dims.y, ny = 160;
     const double fovY = o.fieldOfViewMm, dy = fovY / ny;
@@ -270,18 +269,26 @@ std::unique_ptr<imaging::Volume> generateScout(const PhantomOptions& o, const Pr
         [&](int d) {
             if (progress) progress(double(d) / rows, "scout");
         });
-    for (std::size_t i = 0; i < out.size(); ++i) vol->voxels()[i] = toHU(out[i]);
-    vol->markAllReady();
-    return vol;
+    for (std::size_t i = 0; i < out.size(); ++i) vol.voxels()[i] = toHU(out[i]);
+    vol.markAllReady();
 }
 
 }  // namespace
 
 std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesKind kind, const Progress& progress) {
+    auto vol = std::make_unique<imaging::Volume>(seriesGeometry(o, kind));
+    generateSeriesInto(o, kind, *vol, progress);
+    return vol;
+}
+
+void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volume& out, const Progress& progress) {
     validate(o);
-    if (kind == SeriesKind::Scout) return generateScout(o, progress);
     const auto g = seriesGeometry(o, kind);
-    auto vol = std::make_unique<imaging::Volume>(g);
+    if (out.dims() != g.dims)
+        throw PhantomError("the volume for the " + std::string(seriesKindName(kind)) +
+                           " series does not have that series' dimensions");
+    if (kind == SeriesKind::Scout) return generateScout(o, out, progress);
+    imaging::Volume* vol = &out;
     const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed));
     const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
     const std::string stage(seriesKindName(kind));
@@ -306,7 +313,6 @@ std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesK
         [&](int d) {
             if (progress) progress(double(d) / nz, stage);
         });
-    return vol;
 }
 
 }  // namespace polysim::phantom

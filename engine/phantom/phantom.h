@@ -118,6 +118,12 @@ std::vector<SeriesKind> studySeries(const PhantomOptions& options);
 // the same options give identical voxels on every machine.
 std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& options, SeriesKind kind,
                                                 const Progress& progress = {});
+// The same into a volume made with seriesGeometry(options, kind), each slice marked ready as soon as it is made, so a
+// viewer holding the volume shows the series as it is generated.
+void generateSeriesInto(const PhantomOptions& options, SeriesKind kind, imaging::Volume& volume,
+                        const Progress& progress = {});
+// Called as a series starts being generated, with the volume its slices fill in (from the generating thread).
+using SeriesStarted = std::function<void(SeriesKind kind, std::shared_ptr<const imaging::Volume> volume)>;
 
 struct WrittenStudy {
     std::filesystem::path folder;
@@ -128,8 +134,9 @@ struct WrittenStudy {
 // Writes the study as DICOM CT Image Storage files (explicit VR little endian, int16, one file per slice) in
 // folder/<series-number>_<kind>/IM<nnnnn>.dcm. UIDs derive from the options, so the same options give
 // byte-identical files. Throws PhantomError when the folder cannot be written.
+// `started` sees each series' volume as its generation starts.
 WrittenStudy writeStudy(const PhantomOptions& options, const std::filesystem::path& folder,
-                        const Progress& progress = {});
+                        const Progress& progress = {}, const SeriesStarted& started = {});
 
 // Short hex hash of everything that changes the pixels (and the generator version).
 std::string optionsHash(const PhantomOptions& options);
@@ -138,6 +145,8 @@ std::filesystem::path cacheRoot();
 // Generates the study into cacheRoot()/phantom-<optionsHash>/ once (via a temporary folder renamed at the end, so
 // an interrupted generation is never reused) and returns that folder; later calls return it at once. Before
 // generating, the temporary folders of processes that no longer exist are removed.
-std::filesystem::path ensureCachedStudy(const PhantomOptions& options, const Progress& progress = {});
+// While generating, `started` sees each series' volume as its generation starts (not called when the study is cached).
+std::filesystem::path ensureCachedStudy(const PhantomOptions& options, const Progress& progress = {},
+                                        const SeriesStarted& started = {});
 
 }  // namespace polysim::phantom

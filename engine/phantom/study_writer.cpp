@@ -179,7 +179,8 @@ std::string optionsHash(const PhantomOptions& o) {
     return buf;
 }
 
-WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const Progress& progress) {
+WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const Progress& progress,
+                        const SeriesStarted& started) {
     validate(o);
     std::error_code ec;
     fs::create_directories(folder, ec);
@@ -201,7 +202,9 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
         ++number;
         const double c = cost(o, kind);
         const std::string name(seriesKindName(kind));
-        auto vol = generateSeries(o, kind, [&](double f, std::string_view stage) {
+        auto vol = std::make_shared<imaging::Volume>(seriesGeometry(o, kind));
+        if (started) started(kind, vol);
+        generateSeriesInto(o, kind, *vol, [&](double f, std::string_view stage) {
             if (progress) progress((done + f * c) / total, std::string("generating ") + std::string(stage));
         });
         done += c;
@@ -274,7 +277,7 @@ fs::path cacheRoot() {
     return fs::temp_directory_path() / "polysim-cache";
 }
 
-fs::path ensureCachedStudy(const PhantomOptions& o, const Progress& progress) {
+fs::path ensureCachedStudy(const PhantomOptions& o, const Progress& progress, const SeriesStarted& started) {
     validate(o);
     const fs::path root = cacheRoot();
     const fs::path final = root / ("phantom-" + optionsHash(o));
@@ -287,7 +290,7 @@ fs::path ensureCachedStudy(const PhantomOptions& o, const Progress& progress) {
     const fs::path tmp = root / ("phantom-" + optionsHash(o) + ".partial-" + std::to_string(::getpid()));
     fs::remove_all(tmp, ec);
     try {
-        writeStudy(o, tmp, progress);
+        writeStudy(o, tmp, progress, started);
         std::ofstream f(tmp / "findings.json");
         f << findingsJson(groundTruth(o));
         if (!f) throw PhantomError((tmp / "findings.json").string() + ": cannot write");

@@ -3,15 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <stb_image.h>
 
 #include "gui/authoring.h"
+#include "gui/series_source.h"
+#include "phantom/phantom.h"
 #include "scenario/loader.h"
+#include "scenario/phantom_source.h"
 #include "scenario/writer.h"
 #include "support/test_env.h"
 
@@ -358,4 +363,53 @@ TEST(Authoring, NewCaseRefusesToOverwriteAnExistingFile) {
     EXPECT_EQ(noCt.exitCode, 1);
     EXPECT_NE(noCt.err.find((dir / "empty").string()), std::string::npos) << noCt.err;
     EXPECT_FALSE(fs::exists(dir / "x.toml"));
+}
+
+// The first use of a phantom case builds its patient (a minute or more at full size). The author, and the room,
+// see each series as it is made, its images filling in, instead of a black image area and a bar; and the series made
+// are the ones kept, not read back from the cache afterwards.
+TEST(Authoring, ThePhantomsImagesShowAsTheyAreMadeOnFirstUse) {
+    auto dir = polysim::test::scratchDir("authoring-streamed");
+    setenv("XDG_CACHE_HOME", (dir / "empty-cache").c_str(), 1);
+    const auto scenario = load(smallMotorcyclist(dir));
+    std::string body;
+    for (const auto& spec : scenario.images.series)
+        if (spec.kind == "arterial") body = spec.id;
+    ASSERT_FALSE(body.empty());
+    polysim::gui::SeriesSource images(scenario);
+    ASSERT_TRUE(images.preparing()) << "the cache is empty: the patient is being made";
+    std::shared_ptr<const polysim::imaging::Volume> partial;
+    int readyThen = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    while (!images.allLoaded() && std::chrono::steady_clock::now() < deadline) {
+        images.poll();
+        if (images.preparing() && !partial)
+            if (auto v = images.volume(body); v && v->slicesReady() > 0 && !v->complete()) {
+                partial = v;
+                readyThen = v->slicesReady();
+            }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ASSERT_TRUE(images.allLoaded());
+    ASSERT_NE(partial, nullptr) << "the body series was never shown while it was being made";
+    EXPECT_LT(readyThen, partial->dims().z);
+    EXPECT_EQ(images.volume(body), partial) << "the series made here is kept, not read again from the cache";
+    EXPECT_TRUE(partial->complete());
+    const auto made = polysim::phantom::generateSeries(polysim::scenario::phantomOptionsFor(scenario),
+                                                       polysim::phantom::SeriesKind::Arterial);
+    EXPECT_TRUE(std::equal(made->voxels().begin(), made->voxels().end(), partial->voxels().begin()))
+        << "what was shown while it was made is the series itself";
+    for (const auto& spec : scenario.images.series) EXPECT_NE(images.volume(spec.id), nullptr) << spec.id;
+
+    // The next use reads the cached study: nothing is made again, and the images are the same.
+    polysim::gui::SeriesSource again(scenario);
+    while (!again.allLoaded() && std::chrono::steady_clock::now() < deadline) {
+        again.poll();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ASSERT_TRUE(again.allLoaded());
+    auto cached = again.volume(body);
+    ASSERT_NE(cached, nullptr);
+    EXPECT_NE(cached, partial);
+    EXPECT_TRUE(std::equal(made->voxels().begin(), made->voxels().end(), cached->voxels().begin()));
 }

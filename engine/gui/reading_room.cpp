@@ -21,6 +21,9 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
     callRoles_ = callRoles(scenario, &caseRoles_);
     callRole_ = callRoles_.front();
+    computedScout_.id = std::string(session::kComputedScout);
+    computedScout_.kind = "scout";
+    computedScout_.label = "Scout (computed from the body series)";
     if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
     if (options.resume && std::filesystem::exists(options.log)) {
         // The engine replays the logged actions; the room then carries on from the last logged moment.
@@ -33,6 +36,8 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
         setStatus(warnings);
         if (audio_ == nullptr && options.sound) audio_ = std::make_unique<RoomAudio>();
         viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
+        // Where a session's crosshair starts (x = y = 0): a logged crosshair elsewhere is put back on screen.
+        agreedCursor_ = glm::dvec3(0.0, 0.0, session_->view().cursor.z);
         return;
     }
     log_ = std::make_unique<session::EventLog>(options.log, false);
@@ -45,6 +50,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
     if (options.sound) audio_ = std::make_unique<RoomAudio>();
     viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
+    agreedCursor_ = session_->view().cursor;
 }
 
 ReadingRoom::~ReadingRoom() = default;
@@ -56,6 +62,7 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
 bool ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
+    agreedCursor_ = session_->view().cursor;
     if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
     else if (!r.notice.empty()) setStatus(r.notice);  // a call or answer the session could not link to a finding
     return r.accepted;
@@ -191,14 +198,23 @@ void ReadingRoom::sendPreset(std::string_view preset, const imaging::Window& w) 
     agreedWindow_ = session_->view().window;
 }
 
+bool ReadingRoom::computedScoutShown() const { return session_->view().series == session::kComputedScout; }
+
 void ReadingRoom::showComputedScout(bool shown) {
-    shown = shown && computedScoutOffered();
-    if (computedScoutShown_ && !shown) {
-        // The session's series, window and all, comes back on the next frame.
-        shownSeries_.clear();
-        agreedWindow_ = {0, 0};
+    if (shown == computedScoutShown()) return;
+    if (shown) {
+        if (computedScoutOffered()) openSeries(computedScout_);
+        return;
     }
-    computedScoutShown_ = shown;
+    // Back to the series read before it, in the window it had.
+    for (const auto& s : scenario_.images.series)
+        if (s.id == seriesBeforeScout_) return openSeries(s);
+}
+
+void ReadingRoom::sendCrosshair(const glm::dvec3& lps) {
+    crosshairPending_ = false;
+    lastCrosshairSent_ = clock_.now();
+    if (glm::length(lps - session_->view().cursor) > 5e-4) apply(session::SetCrosshair{lps});
 }
 
 void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
@@ -333,19 +349,17 @@ bool ReadingRoom::computedScoutOffered() const {
 void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
     if (syncing_) return;
     const auto& sv = session_->view();
-    if (computedScoutShown_) {
-        // Not a session series: only its window means something to the session.
-        if (command.starts_with("window.preset.")) sendPreset(command.substr(14), v.window);
-        else if (command == "window.adjust" && clock_.now() - lastWindowSent_ >= kDragLogSeconds) sendWindow();
-        windowDragged_ = windowDragged_ || command == "window.adjust";
-        return;
-    }
     if (command.starts_with("slice.")) {
         followPlane(v.plane);
         apply(session::SetPosition{v.cursorLps[imaging::normalAxis(v.plane)]});
     } else if (command == "crosshair.move") {
-        double mm = v.cursorLps[imaging::normalAxis(sv.plane)];
-        if (std::abs(mm - sv.cursor[imaging::normalAxis(sv.plane)]) > 1e-6) apply(session::SetPosition{mm});
+        // A move that changes the slice on screen reaches the session at once; one within the image (the levels of
+        // the other two views), while dragged, at most every kDragLogSeconds and on release.
+        const int n = imaging::normalAxis(sv.plane);
+        if (std::abs(v.cursorLps[n] - sv.cursor[n]) > 1e-6 || clock_.now() - lastCrosshairSent_ >= kDragLogSeconds)
+            sendCrosshair(v.cursorLps);
+        else
+            crosshairPending_ = true;
     } else if (command.starts_with("window.preset.")) {
         sendPreset(command.substr(14), v.window);
     } else if (command == "view.reset") {
@@ -391,7 +405,8 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
     if (e.type == SDL_MOUSEBUTTONUP && viewer_.volume() && !syncing_) {
         // The end of a drag: the session gets where it stopped.
         if (std::exchange(windowDragged_, false)) sendWindow();
-        if (computedScoutShown_ || showingProjection()) return;
+        if (crosshairPending_) sendCrosshair(lpsOf(viewer_.cursor()));
+        if (showingProjection()) return;
         sendZoomAndPan(session_->view().plane);
         agreed_ = {session_->view().plane, session_->view().zoom, session_->view().panMm};
     }
@@ -400,25 +415,13 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
 void ReadingRoom::syncViewerFromSession() {
     syncing_ = true;
     const auto& sv = session_->view();
-    if (computedScoutShown_ && shownSeries_ != kComputedScoutId) {
-        viewer_.setVolume(images_.volume(kComputedScoutId), "Scout (computed from the body series)");
-        std::vector<RegionBand> bands;
-        for (const auto& r : scenario_.regions)
-            if (r.series.empty()) bands.push_back({r.label, r.zFromMm, r.zToMm});
-        viewer_.setRegions(std::move(bands));
-        viewer_.setArrivedImages(-1);
-        // A projection's values run far above a slice's (bone along the whole path): shown in the window the
-        // phantom's scout carries in its DICOM header, not in the soft-tissue window of the slices. Until the
-        // trainee changes it, it is the viewer's alone.
-        viewer_.setWindow(kScoutWindow);
-        shownSeries_ = kComputedScoutId;
-    }
-    if (!computedScoutShown_ && !sv.series.empty() && sv.series != shownSeries_) {
+    if (!sv.series.empty() && sv.series != shownSeries_) {
         if (auto vol = images_.volume(sv.series)) {
-            std::string label = sv.series;
+            std::string label = sv.series == computedScout_.id ? computedScout_.label : sv.series;
             for (const auto& s : scenario_.images.series)
                 if (s.id == sv.series) label = s.label;
             viewer_.setVolume(vol, label);
+            if (sv.series == computedScout_.id) viewer_.setArrivedImages(-1);  // made once its source had arrived
             std::vector<RegionBand> bands;
             for (const auto& r : scenario_.regions)
                 if (session::seriesShowsRegion(sv.series, r)) bands.push_back({r.label, r.zFromMm, r.zToMm});
@@ -440,6 +443,14 @@ void ReadingRoom::syncViewerFromSession() {
         if (std::abs(c[axis] - want[axis]) > 0.5) {
             c[axis] = want[axis];
             viewer_.setCursor(c);
+        }
+        // A crosshair the session moved itself (a script, a resumed log): the coordinates it changed.
+        if (sv.cursor != agreedCursor_) {
+            glm::dvec3 lps = g.indexToPatient(viewer_.cursor());
+            for (int a = 0; a < 3; ++a)
+                if (std::abs(sv.cursor[a] - agreedCursor_[a]) > 5e-4) lps[a] = sv.cursor[a];
+            viewer_.setCursor(g.patientToIndex(lps));
+            agreedCursor_ = sv.cursor;
         }
         // Likewise the window: between the throttled updates of a drag the viewer is ahead of the session.
         if (!(sv.window == agreedWindow_)) {

@@ -159,9 +159,10 @@ private:
 
     std::string shownSeries_;
     bool syncing_ = false;
-    // A DICOM case without a scout: the projection computed from its body series, shown in the viewer on request.
-    // It is not a session series, so while it shows only the window reaches the session.
-    bool computedScoutShown_ = false;
+    // A DICOM case without a scout: the projection computed from its body series, shown on request. The session
+    // opens it as a series (kComputedScout) like any scout: it is logged and scored as what was on screen.
+    scenario::SeriesSpec computedScout_;
+    bool computedScoutShown() const;
     std::optional<bool> bubbleLane_;  // the trainee's choice; none: by the window's width
     std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
@@ -174,6 +175,12 @@ private:
         bool operator==(const AgreedView&) const = default;
     };
     AgreedView agreed_;
+    // The crosshair likewise: each LPS coordinate the session changed by other means (a script's crosshair or slice)
+    // moves the viewer's; the viewer's own moves reach the session as crosshair commands.
+    glm::dvec3 agreedCursor_{0.0};
+    double lastCrosshairSent_ = -1e9;
+    bool crosshairPending_ = false;  // a drag's last crosshair not yet sent (sent on release)
+    void sendCrosshair(const glm::dvec3& lps);
     imaging::Window agreedWindow_{0, 0};  // likewise for the window: a drag in progress is not pulled back
     bool agreedWithVolume_ = false;
     // Drags reach the session while they go on, at most every kDragLogSeconds of session time, and on release.

@@ -129,7 +129,7 @@ void ReadingRoom::drawTopBar() {
     }
     for (const auto& b : buttons) {
         if (!b.state) {
-            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown_ ? palette::kSelected
+            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown() ? palette::kSelected
                                                                        : palette::kArrived);
             if (ImGui::Button(b.label.c_str())) showComputedScout(true);
             noteControl(std::string("series:") + kComputedScoutId);
@@ -148,14 +148,7 @@ void ReadingRoom::drawTopBar() {
         if (st.arrivedFraction <= 0) ImGui::PopStyleColor();
         noteControl("series:" + st.spec->id);
         if (b.tip != b.label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", b.tip.c_str());
-        if (open && st.arrivedFraction > 0) {
-            if (computedScoutShown_) {
-                showComputedScout(false);  // back from the computed scout, even to the series the session reads
-                if (session_->view().series != st.spec->id) openSeries(*st.spec);
-            } else {
-                openSeries(*st.spec);
-            }
-        }
+        if (open && st.arrivedFraction > 0) openSeries(*st.spec);
         ImGui::PopStyleColor();
         ImGui::SameLine();
     }

@@ -92,6 +92,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
         // The body series: the first that is not the head (a head-only case projects its head).
         auto body = std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != "head"; });
         scoutFrom_ = (body != order_.end() ? *body : order_.front())->id;
+        if (const auto* source = session::computedScoutSource(scenario)) scoutFrom_ = source->id;  // the session's rule
         scout_.first = scoutSpec_ ? scoutSpec_->id : std::string(kComputedScoutId);
         if (scoutSpec_) startScout();
         else projectScout_ = true;

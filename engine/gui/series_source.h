@@ -16,6 +16,7 @@
 #include "imaging/dicom_loader.h"
 #include "imaging/volume.h"
 #include "scenario/scenario.h"
+#include "session/session.h"
 
 namespace polysim::gui {
 
@@ -30,6 +31,7 @@ std::shared_ptr<imaging::Volume> projectScout(const imaging::Volume& body);
 
 // The id under which SeriesSource offers a computed scout for a case whose series include none.
 inline constexpr const char* kComputedScoutId = "computed-scout";
+static_assert(session::kComputedScout == kComputedScoutId, "the session opens it under the same id");
 
 class SeriesSource {
 public:

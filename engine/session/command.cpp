@@ -13,6 +13,7 @@ template <class T> constexpr std::string_view nameOf() {
     else if constexpr (std::is_same_v<T, SetWindow>) return "window";
     else if constexpr (std::is_same_v<T, SetZoom>) return "zoom";
     else if constexpr (std::is_same_v<T, SetPan>) return "pan";
+    else if constexpr (std::is_same_v<T, SetCrosshair>) return "crosshair";
     else if constexpr (std::is_same_v<T, MarkFinding>) return "mark";
     else if constexpr (std::is_same_v<T, RemoveMark>) return "unmark";
     else if constexpr (std::is_same_v<T, AnswerInterruption>) return "answer";
@@ -91,6 +92,7 @@ Json commandToJson(const Command& command) {
                 j["level"] = c.window.level;
             } else if constexpr (std::is_same_v<T, SetZoom>) j["zoom"] = c.zoom;
             else if constexpr (std::is_same_v<T, SetPan>) j["centre"] = vec(c.centreMm);
+            else if constexpr (std::is_same_v<T, SetCrosshair>) j["lps"] = vec(c.lps);
             else if constexpr (std::is_same_v<T, MarkFinding>) {
                 j["lps"] = vec(c.lps);
                 j["label"] = c.label;
@@ -160,6 +162,11 @@ std::optional<Command> commandFromJson(const Json& j, std::string* error) {
     if (name == "pan") {
         SetPan c;
         if (!readVec<2>(j, "centre", c.centreMm)) return fail("pan: needs \"centre\" [x, y]");
+        return c;
+    }
+    if (name == "crosshair") {
+        SetCrosshair c;
+        if (!readVec<3>(j, "lps", c.lps)) return fail("crosshair: needs \"lps\" [x, y, z]");
         return c;
     }
     if (name == "mark") {

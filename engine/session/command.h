@@ -21,8 +21,11 @@ using imaging::parsePlane;
 
 // Shows another series (e.g. "head" after the body CT). The cursor stays where it was.
 struct OpenSeries {
-    std::string series;  // scenario SeriesSpec id
+    std::string series;  // scenario SeriesSpec id, or kComputedScout
 };
+// The series id of the scout a case without one gets: an AP projection of its body series (see
+// computedScoutSource in session.h), shown once that series has arrived in full.
+inline constexpr std::string_view kComputedScout = "computed-scout";
 struct SetPlane {
     Plane plane = Plane::Axial;
 };
@@ -43,6 +46,11 @@ inline constexpr double kMinZoom = 0.1, kMaxZoom = 20;
 // Pans the view: the in-plane centre of what is shown, LPS mm (axial: x, y; coronal: x, z; sagittal: y, z).
 struct SetPan {
     glm::dvec2 centreMm{0.0};
+};
+// Moves the crosshair, LPS mm: the point the three views pass through (a click or drag within an image). Along the
+// current plane's normal it moves the slice as SetPosition does; across it, the levels of the other two views.
+struct SetCrosshair {
+    glm::dvec3 lps{0.0};
 };
 struct MarkFinding {
     glm::dvec3 lps{0.0};
@@ -102,7 +110,7 @@ struct InstructorNote {
     std::string text;
 };
 
-using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, MarkFinding, RemoveMark,
+using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, SetCrosshair, MarkFinding, RemoveMark,
                              AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession,
                              PauseClock, ResumeClock, InjectInterruption, HoldInterruption, Say, InstructorNote>;
 

@@ -22,6 +22,17 @@ std::string defaultTrainee() {
     return {};
 }
 
+const scenario::SeriesSpec* computedScoutSource(const scenario::Scenario& scenario) {
+    const scenario::SeriesSpec* first = nullptr;
+    const scenario::SeriesSpec* body = nullptr;
+    for (const auto& s : scenario.images.series) {
+        if (s.kind == "scout") return nullptr;
+        auto earlier = [&](const scenario::SeriesSpec* x) { return !x || s.arrivalSeconds < x->arrivalSeconds; };
+        if (earlier(first)) first = &s;
+        if (s.kind != "head" && earlier(body)) body = &s;
+    }
+    return body ? body : first;
+}
 
 namespace {
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
@@ -62,7 +73,7 @@ Command quantised(Command c) {
                 x.window.level = round3(x.window.level);
             } else if constexpr (std::is_same_v<T, SetZoom>) x.zoom = round3(x.zoom);
             else if constexpr (std::is_same_v<T, SetPan>) x.centreMm = glm::dvec2(round3(x.centreMm.x), round3(x.centreMm.y));
-            else if constexpr (std::is_same_v<T, MarkFinding>)
+            else if constexpr (std::is_same_v<T, MarkFinding> || std::is_same_v<T, SetCrosshair>)
                 x.lps = glm::dvec3(round3(x.lps.x), round3(x.lps.y), round3(x.lps.z));
         },
         c);
@@ -103,6 +114,7 @@ struct Session::Impl {
     std::set<int> scheduledStart;
     std::set<std::string> regionsOpened;
     std::set<std::string> seriesArrived;
+    std::set<std::string> seriesComplete;  // every image of the series has arrived
     // Wrong answers from the lexicon offered beside each question's own (interruption index -> answers).
     std::map<int, std::vector<scenario::AnswerOption>> distractors;
 
@@ -255,6 +267,7 @@ void Session::fireDue(double upTo) {
             }
             case Pending::SeriesComplete: {
                 const auto& s = scenario_.images.series[std::size_t(p.index)];
+                impl_->seriesComplete.insert(s.id);
                 if (s.arrivalDurationSeconds > 0) logEvent({{"event", "series_complete"}, {"series", s.id}});
                 break;
             }
@@ -578,6 +591,17 @@ ApplyResult Session::applyAccepted(const Command& command) {
             using T = std::decay_t<decltype(c)>;
             if (heldByPause) return refuse("the instructor has paused the session");
             if constexpr (std::is_same_v<T, OpenSeries>) {
+                if (c.series == kComputedScout) {
+                    const auto* source = computedScoutSource(scenario_);
+                    if (!source) return refuse("this case has a scout of its own");
+                    if (!impl_->seriesComplete.count(source->id))
+                        return refuse("the scout is computed from series '" + source->id +
+                                      "', which has not arrived in full yet");
+                    view_.series = std::string(kComputedScout);
+                    view_.projection = true;
+                    viewChanged = true;
+                    return;
+                }
                 bool known = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
                                          [&](const auto& s) { return s.id == c.series; });
                 if (!known) return refuse("no series '" + c.series + "' in this scenario");
@@ -608,6 +632,10 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetPan>) {
                 view_.panMm = c.centreMm;
+                viewChanged = true;
+            } else if constexpr (std::is_same_v<T, SetCrosshair>) {
+                if (view_.series.empty()) return refuse("no images have arrived yet");
+                view_.cursor = c.lps;
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, MarkFinding>) {
                 std::string id = c.id.empty() ? "m" + std::to_string(nextMark_) : c.id;

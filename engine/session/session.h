@@ -28,6 +28,10 @@ inline constexpr int kLogFormat = 1;
 // Who is reading, when nobody says: the login name ($USER, else the account's name), empty when neither is known.
 std::string defaultTrainee();
 
+// The series a case without a scout of its own projects its computed scout from (OpenSeries{kComputedScout}): the
+// first to arrive that is not the head, else the first; null when the case has a scout, or no series.
+const scenario::SeriesSpec* computedScoutSource(const scenario::Scenario& scenario);
+
 struct SessionOptions {
     // Slice spacing of each series (mm) as the viewer shows it; coverage counts slices of this size. Series not
     // listed use defaultSliceMm (the phantom's slice spacing for phantom cases, else 1 mm).

@@ -189,6 +189,10 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             p.expectCount(args, 2, 2, "pan X,Y");
             auto v = p.numbers(args[1], 2, "X,Y in mm");
             a.what = Command{SetPan{{v[0], v[1]}}};
+        } else if (verb == "crosshair") {
+            p.expectCount(args, 2, 2, "crosshair X,Y,Z");
+            auto v = p.numbers(args[1], 3, "X,Y,Z in mm (LPS)");
+            a.what = Command{SetCrosshair{{v[0], v[1], v[2]}}};
         } else if (verb == "mark") {
             const std::string usage = "mark X,Y,Z \"label\" [as ID]";
             p.expectCount(args, 3, 5, usage);
@@ -274,7 +278,7 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             a.what = Command{InstructorNote{args[1].text}};
         } else {
             p.fail(tok[1].column, "unknown action '" + verb +
-                                      "' (series, plane, goto, scroll, window, zoom, pan, mark, unmark, answer, call, "
+                                      "' (series, plane, goto, scroll, window, zoom, pan, crosshair, mark, unmark, answer, call, "
                                       "primary-survey-complete, conclude, end; the instructor's: pause, resume, "
                                       "inject, hold, say, note)");
         }

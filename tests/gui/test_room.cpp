@@ -386,6 +386,7 @@ TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
 
     // Offered in the room's top bar, and shown across the viewer like the phantom's scout.
     ASSERT_TRUE(r.room->computedScoutOffered());
+    const auto soft = r.room->session().view().window;
     r.room->showComputedScout(true);
     r.frame();
     auto shot = r.frame(true);
@@ -409,13 +410,18 @@ TEST(ComputedScout, ADicomCaseWithoutAScoutGetsAnApProjectionOfItsBodySeries) {
             ++inBody, white += grey(middle - 40, y) >= 250, greys.insert(grey(middle - 40, y) / 8);
     EXPECT_GT(greys.size(), 12u) << "the projection looks flat: " << (dir / "computed-scout.png");
     EXPECT_LT(white, inBody / 4) << "the projection is saturated";
-    const auto soft = r.room->session().view().window;
     EXPECT_GT(r.room->viewer().window().width, 1500.0);
-    // Not a session series: the session still reads the body series, in its window, which comes back with it.
-    EXPECT_EQ(r.room->session().view().series, "portal");
-    EXPECT_EQ(r.room->session().view().window, soft);
+    // The session reads it like a scout: opened (and logged) as a series of its own, in the scout's window, so the
+    // time on it is not counted as reading the body series' slice underneath.
+    EXPECT_EQ(r.room->session().view().series, polysim::gui::kComputedScoutId);
+    EXPECT_TRUE(r.room->session().view().projection);
+    EXPECT_EQ(r.room->session().view().window, r.room->viewer().window());
+    const auto logText = polysim::test::readFile(dir / "log.jsonl");
+    EXPECT_NE(logText.find("\"series\":\"computed-scout\""), std::string::npos) << "showing it is not logged";
     r.room->showComputedScout(false);
     r.frame();
+    EXPECT_EQ(r.room->session().view().series, "portal");
+    EXPECT_EQ(r.room->session().view().window, soft) << "the body series' window comes back with it";
     EXPECT_EQ(r.room->viewer().window(), soft);
     EXPECT_EQ(r.room->viewer().sliceCount(Plane::Axial), body->dims().z);
 }
@@ -1255,4 +1261,53 @@ TEST(ReadingRoomLayout, AtTheSmallestWindowTheBubblesStandInALaneThatCoversNoIma
     EXPECT_TRUE(r.room->bubbleLane());
     for (const auto& [id, rect] : bubbles()) EXPECT_EQ(covered(rect), "") << id;
     EXPECT_EQ(r.logged("window") + r.logged("position") + r.logged("zoom"), 0) << "B reached the session";
+}
+
+// ---- The crosshair is a trainee action like any other ----
+
+// A click within the axial image moves the crosshair there: the coronal and sagittal views go to that point's levels.
+// What the trainee then sees in them is part of the session, so the move is logged (and replayed) with where it went.
+TEST(ReadingRoomView, AClickWithinTheImageLogsTheCrosshairWhereItLanded) {
+    auto dir = polysim::test::scratchDir("room-crosshair-click");
+    auto scenario = load(motorcyclist(dir));
+    LiveRoom r(scenario, dir / "log.jsonl", 85);
+    const double zBefore = r.z();
+    const glm::dvec2 at = r.centreOf(Plane::Axial) + glm::dvec2(70, -45);
+    const auto probe = r.room->viewer().probe(at);
+    ASSERT_TRUE(probe);
+    ASSERT_EQ(r.logged("crosshair"), 0);
+    polysim::test::clickInWindow(r.window.sdl(), int(at.x), int(at.y), [&] { r.frame(); });
+    ASSERT_GE(r.logged("crosshair"), 1) << "the crosshair move is not in the log";
+    const auto& cursor = r.room->session().view().cursor;
+    EXPECT_NEAR(cursor.x, probe->lps.x, 2.0);
+    EXPECT_NEAR(cursor.y, probe->lps.y, 2.0);
+    EXPECT_NEAR(cursor.z, zBefore, r.room->viewer().volume()->geometry().spacing.z / 2 + 1e-6)
+        << "a click within the axial image does not change its slice";
+    const auto viewer = r.room->viewer().volume()->geometry().indexToPatient(r.room->viewer().cursor());
+    EXPECT_NEAR(glm::length(viewer - cursor), 0.0, 1e-2) << "the session and the screen disagree on the crosshair";
+}
+
+// A log or script that moved the crosshair puts it back where it was when the session is resumed.
+TEST(ReadingRoomView, AResumedSessionShowsItsCrosshair) {
+    auto dir = polysim::test::scratchDir("room-resume-crosshair");
+    auto file = motorcyclist(dir);
+    std::ofstream(dir / "trainee.txt") << "00:41 series arterial\n00:42 position -300\n00:43 crosshair 60,-20,-300\n";
+    auto play =
+        polysim::test::runShell(polysim::test::polysimBinary().string() + " play " + file.string() + " --script " +
+                                (dir / "trainee.txt").string() + " --log " + (dir / "full.jsonl").string());
+    ASSERT_EQ(play.exitCode, 0) << play.err;
+    std::ifstream in(dir / "full.jsonl");
+    std::ofstream cut(dir / "resumed.jsonl");
+    for (std::string line; std::getline(in, line);)
+        if (std::stod(line.substr(line.find(':') + 1)) <= 50) cut << line << "\n";
+    cut.close();
+    auto scenario = load(file);
+    Room r(scenario, dir / "resumed.jsonl", false, true);
+    for (int i = 0; i < 3; ++i) r.frame();
+    ASSERT_NEAR(r.room->session().view().cursor.x, 60.0, 1e-9);
+    const auto& g = r.room->viewer().volume()->geometry();
+    const auto shown = g.indexToPatient(r.room->viewer().cursor());
+    EXPECT_NEAR(shown.x, 60.0, g.spacing.x) << "the resumed crosshair is not on screen";
+    EXPECT_NEAR(shown.y, -20.0, g.spacing.y);
+    EXPECT_NEAR(shown.z, -300.0, g.spacing.z);
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "session/matching.h"
 #include "session/resume.h"
 #include "session/session.h"
 #include "session/trainee_script.h"
@@ -281,4 +282,78 @@ TEST(Trainee, WithoutUserInTheEnvironmentTheAccountsNameIsUsed) {
     EXPECT_EQ(polysim::session::defaultTrainee(), pw->pw_name);
     EXPECT_FALSE(polysim::session::defaultTrainee().empty());
     if (saved) ::setenv("USER", before.c_str(), 1);
+}
+
+// A case that brings no scout gets one computed from its body series. Showing it is opening a series like any other:
+// logged, replayed, and read as one projection image, so the minutes spent on it are not counted as reading the body
+// series' slice that was open before.
+TEST(Session, TheComputedScoutOpensOnceItsBodySeriesHasArrivedAndIsReadAsAProjection) {
+    auto sc = test::traumaCase();  // a head and an arterial body series, no scout
+    ASSERT_NE(computedScoutSource(sc), nullptr);
+    EXPECT_EQ(computedScoutSource(sc)->id, "arterial") << "projected from the body, not the head";
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    clock.advanceTo(5);
+    s.advanceTo(5);
+    auto early = s.apply(OpenSeries{std::string(kComputedScout)});
+    EXPECT_FALSE(early.accepted) << "the arterial series is still arriving";
+    EXPECT_NE(early.reason.find("arterial"), std::string::npos) << early.reason;
+    clock.advanceTo(25);
+    s.advanceTo(25);
+    ASSERT_TRUE(s.apply(OpenSeries{"arterial"}).accepted);
+    ASSERT_TRUE(s.apply(SetPosition{-200}).accepted);
+    ASSERT_TRUE(s.apply(OpenSeries{std::string(kComputedScout)}).accepted);
+    EXPECT_EQ(s.view().series, kComputedScout);
+    EXPECT_TRUE(s.view().projection);
+    for (const auto& region : sc.regions)
+        EXPECT_FALSE(regionOnScreen(s.view(), region)) << region.id << " counted as read on the computed scout";
+    bool logged = false;
+    for (const auto& e : log.events())
+        logged = logged || (e.value("action", "") == "series" && e.value("series", "") == kComputedScout);
+    EXPECT_TRUE(logged) << "showing the computed scout is not in the log";
+
+    // A case with a scout of its own shows that one.
+    auto withScout = sc;
+    scenario::SeriesSpec scout;
+    scout.id = "topogram";
+    scout.kind = "scout";
+    scout.label = "Topogram";
+    withScout.images.series.insert(withScout.images.series.begin(), scout);
+    EXPECT_EQ(computedScoutSource(withScout), nullptr);
+    SessionClock clock2;
+    EventLog log2;
+    Session s2(withScout, clock2, log2);
+    clock2.advanceTo(25);
+    s2.advanceTo(25);
+    auto refused = s2.apply(OpenSeries{std::string(kComputedScout)});
+    EXPECT_FALSE(refused.accepted);
+    EXPECT_NE(refused.reason.find("scout of its own"), std::string::npos) << refused.reason;
+}
+
+// Moving the crosshair within an image changes what the other two views show: it is a logged action, replayed to the
+// same point.
+TEST(Session, ACrosshairMoveIsLoggedAndReplayedToTheSamePoint) {
+    auto sc = test::traumaCase();
+    const auto dir = test::scratchDir("session-crosshair");
+    playToFile(sc, "00:21 series arterial\n00:22 crosshair 12.3456,-40,-250\n00:23 end\n", dir / "log.jsonl");
+    const std::string text = slurp(dir / "log.jsonl");
+    EXPECT_NE(text.find("\"action\":\"crosshair\""), std::string::npos) << text;
+    EXPECT_NE(text.find("[12.346,-40.0,-250.0]"), std::string::npos) << "kept to the micrometre the log prints: " << text;
+    // Replayed from the log (a resumed session) to the same point.
+    std::ifstream in(dir / "log.jsonl");
+    std::ofstream cut(dir / "cut.jsonl");
+    for (std::string line; std::getline(in, line);)
+        if (line.find("session_end") == std::string::npos && line.find("\"end\"") == std::string::npos) cut << line << "\n";
+    cut.close();
+    SessionClock clock;
+    auto resumed = resumeSession(sc, clock, dir / "cut.jsonl");
+    EXPECT_EQ(resumed.session->view().cursor, glm::dvec3(12.346, -40, -250));
+    // Refused before any image has arrived.
+    auto later = sc;
+    for (auto& series : later.images.series) series.arrivalSeconds = 30;
+    SessionClock clock2;
+    EventLog log2;
+    Session s2(later, clock2, log2);
+    EXPECT_FALSE(s2.apply(SetCrosshair{{1, 2, 3}}).accepted);
 }

@@ -48,7 +48,7 @@ std::vector<std::string> speakingRoles(const scenario::Scenario& sc) {
     for (const auto& f : sc.findings)
         for (const auto& r : f.tell) add(r);
     for (const char* r : {"trauma_leader", "anaesthetist", "neurosurgeon", "visceral_surgeon", "vascular_surgeon",
-                          "orthopaedic_surgeon", "nurse", "phone", "pager"})
+                          "orthopaedic_surgeon", "interventional_radiologist", "nurse", "phone", "pager"})
         add(r);
     return out;
 }

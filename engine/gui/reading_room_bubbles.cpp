@@ -22,6 +22,7 @@ constexpr std::pair<std::string_view, ImU32> kRoleColours[] = {
     {"visceral_surgeon", IM_COL32(190, 160, 30, 255)},  {"thoracic_surgeon", IM_COL32(30, 160, 170, 255)},
     {"orthopaedic_surgeon", IM_COL32(120, 170, 40, 255)}, {"neurologist", IM_COL32(60, 120, 200, 255)},
     {"emergency_physician", IM_COL32(170, 60, 170, 255)}, {"radiographer", IM_COL32(110, 170, 230, 255)},
+    {"interventional_radiologist", IM_COL32(230, 120, 120, 255)},
     {"nurse", IM_COL32(200, 90, 160, 255)},             {"phone", IM_COL32(100, 130, 160, 255)},
     {"pager", IM_COL32(170, 140, 100, 255)},
 };

@@ -231,6 +231,7 @@ constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
     {"visceral_surgeon", "Visceral surgeon"},  {"thoracic_surgeon", "Thoracic surgeon"},
     {"orthopaedic_surgeon", "Orthopaedic surgeon"}, {"neurologist", "Neurologist"},
     {"emergency_physician", "Emergency physician"}, {"radiographer", "Radiographer"},
+    {"interventional_radiologist", "Interventional radiologist"},
     {"nurse", "Nurse"},                        {"phone", "Phone"},
     {"pager", "Pager"}};
 }  // namespace

@@ -35,7 +35,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
         for (const auto& w : resumed.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
         setStatus(warnings);
         if (audio_ == nullptr && options.sound) audio_ = std::make_unique<RoomAudio>();
-        viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
+        viewer_.onChange = [this](const ViewerChange& v, std::string_view command) { onViewerChange(v, command); };
         // Where a session's crosshair starts (x = y = 0): a logged crosshair elsewhere is put back on screen.
         agreedCursor_ = glm::dvec3(0.0, 0.0, session_->view().cursor.z);
         return;
@@ -49,7 +49,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     if (scenario.images.phantom) so.fieldOfViewMm = scenario.images.phantom->fieldOfViewMm;
     session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
     if (options.sound) audio_ = std::make_unique<RoomAudio>();
-    viewer_.onChange = [this](const ViewState& v, std::string_view command) { onViewerChange(v, command); };
+    viewer_.onChange = [this](const ViewerChange& v, std::string_view command) { onViewerChange(v, command); };
     agreedCursor_ = session_->view().cursor;
 }
 
@@ -346,7 +346,7 @@ bool ReadingRoom::computedScoutOffered() const {
            images_.volume(kComputedScoutId) != nullptr;
 }
 
-void ReadingRoom::onViewerChange(const ViewState& v, std::string_view command) {
+void ReadingRoom::onViewerChange(const ViewerChange& v, std::string_view command) {
     if (syncing_) return;
     const auto& sv = session_->view();
     if (command.starts_with("slice.")) {

@@ -109,7 +109,7 @@ private:
     // The z range a series covers (low, high), when the session or its images say.
     std::optional<std::pair<double, double>> seriesZRange(const std::string& series) const;
     bool sliceSeriesSeen() const;  // a slice series has been on screen in this session
-    void onViewerChange(const ViewState& v, std::string_view command);
+    void onViewerChange(const ViewerChange& v, std::string_view command);
     // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
     // with that view's zoom and pan.
     void followPlane(Plane p);

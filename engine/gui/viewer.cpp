@@ -67,8 +67,8 @@ int Viewer::imageNumber(Plane p) const {
     return m.nextStep > 0 ? idx + 1 : sliceCount(p) - idx;
 }
 
-ViewState Viewer::state(Plane p) const {
-    ViewState s;
+ViewerChange Viewer::state(Plane p) const {
+    ViewerChange s;
     s.plane = p;
     s.sliceIndex = int(std::lround(cursor_[views_[int(p)].mapping.normalAxis]));
     s.imageNumber = imageNumber(p);

@@ -20,8 +20,9 @@
 
 namespace polysim::gui {
 
-// What is on screen after a change, for the session's coverage and for the HUD.
-struct ViewState {
+// What the viewer shows after a change it made, reported to its owner (the reading room turns it into session
+// commands; the session's own session::ViewState is the view as the trainee's record has it).
+struct ViewerChange {
     Plane plane = Plane::Axial;  // the plane that changed (or the one the user is reading)
     int sliceIndex = 0;          // index along that plane's normal voxel axis
     int imageNumber = 1;         // 1-based, as the viewer shows it (axial: counted from the head)
@@ -84,7 +85,7 @@ public:
         return {big_ == Plane::Axial ? Plane::Coronal : Plane::Axial,
                 big_ == Plane::Sagittal ? Plane::Coronal : Plane::Sagittal};
     }
-    ViewState state(Plane plane) const;
+    ViewerChange state(Plane plane) const;
     int sliceCount(Plane plane) const;
     int imageNumber(Plane plane) const;
     std::vector<std::string> regionsAt(double zMm) const;
@@ -114,7 +115,7 @@ public:
     glm::dvec2 mouse() const { return mouse_; }
 
     // Called after every change of slice, crosshair or window (for the session log and coverage).
-    std::function<void(const ViewState&, std::string_view command)> onChange;
+    std::function<void(const ViewerChange&, std::string_view command)> onChange;
 
 private:
     struct View {

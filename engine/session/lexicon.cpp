@@ -19,7 +19,8 @@ const std::map<std::string, std::string>& abbreviations() {
         {"htx", "hemothorax"},   {"edh", "epidural hematoma"},     {"sdh", "subdural hematoma"},
         {"sah", "subarachnoid hemorrhage"}, {"dai", "diffuse axonal injury"}, {"ett", "endotracheal tube"},
         {"et", "endotracheal"},  {"fx", "fracture"},  {"fxs", "fracture"}, {"tai", "traumatic aortic injury"},
-        {"bai", "blunt aortic injury"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
+        {"bai", "blunt aortic injury"},
+        {"si", "sacroiliac"}, {"sij", "sacroiliac"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
     };
     return m;
 }
@@ -68,6 +69,9 @@ const std::map<std::string, std::string>& concepts() {
         add("retropulsion", {"retropulsed", "retropulsive"});
         add("compression", {"compressed", "wedge", "wedging"});
         add("unstable", {"instability"});
+        add("disruption", {"disrupted", "disruptions", "disrupting"});
+        add("symphysis", {"symphyseal", "symphyses"});
+        add("diastasis", {"diastases", "diastatic", "diastased"});
         add("undisplaced", {"nondisplaced", "non", "hairline"});
         add("effusion", {"effusions"});
         add("fluid", {"fluids"});
@@ -210,6 +214,108 @@ std::vector<Word> splitWords(std::string_view text) {
     return out;
 }
 
+// ---------------------------------------------------------------- phrases read as one word
+// Phrases whose words mean something else together than apart: a pelvic ring pattern is not a vertebral compression
+// ("lateral compression"), and a vertical shear is not a shear injury of the brain. Read before negation and clauses,
+// as the words in `as`.
+struct Idiom {
+    std::vector<std::string> words;  // American spelling, lower case, as splitWords gives them
+    std::vector<std::string> as;
+    bool loose = false;              // "means", "=", "is", "the" may stand between its words
+    bool notOfSpine = false;         // not in a sentence about the spine ("lateral compression fracture of L1")
+};
+const std::vector<Idiom>& idioms() {
+    static const std::vector<Idiom> v = [] {
+        std::vector<Idiom> out;
+        auto add = [&](std::vector<std::string> words, std::vector<std::string> as, bool loose = false,
+                       bool notOfSpine = false) {
+            out.push_back({std::move(words), std::move(as), loose, notOfSpine});
+        };
+        // Young-Burgess pelvic ring patterns.
+        for (const char* w : {"lc", "lc1", "lc2", "lc3", "lci", "lcii", "lciii"})
+            add({w}, {"lateralcompression", "pelvis"});
+        add({"lateral", "compression"}, {"lateralcompression", "pelvis"}, false, true);
+        for (const char* w : {"apc", "apc1", "apc2", "apc3", "apci", "apcii", "apciii"})
+            add({w}, {"apcompression", "pelvis"});
+        add({"anteroposterior", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"antero", "posterior", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"anterior", "posterior", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"ap", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"open", "book"}, {"openbook", "pelvis"});
+        add({"vertical", "shear"}, {"verticalshear", "pelvis"});
+        // Longest first.
+        std::stable_sort(out.begin(), out.end(),
+                         [](const Idiom& a, const Idiom& b) { return a.words.size() > b.words.size(); });
+        return out;
+    }();
+    return v;
+}
+
+// A word that puts a sentence on the spine: "spine", "vertebral", "lumbar", a level ("L1", "T12", "C2").
+bool spineWord(const std::string& w) {
+    static const std::set<std::string> s{"spine",  "spinal", "vertebra", "vertebral", "vertebrae", "vertebre",
+                                         "lumbar", "thoracolumbar", "endplate", "endplates", "cervical"};
+    if (s.count(w)) return true;
+    return w.size() >= 2 && w.size() <= 3 && (w[0] == 'c' || w[0] == 't' || w[0] == 'l') &&
+           std::all_of(w.begin() + 1, w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// A word that names a part of the pelvic ring.
+bool pelvisWord(const std::string& w) {
+    static const std::set<std::string> s{"pelvis", "pelvic", "ring", "pubic", "pubis", "rami", "ramus", "sacral",
+                                         "sacrum", "ala", "alar", "symphysis", "symphyseal", "sacroiliac", "si",
+                                         "iliac"};
+    return s.count(w) > 0;
+}
+
+std::vector<Word> readIdioms(const std::vector<Word>& in) {
+    static const std::set<std::string> fillers{"means", "mean", "equals", "is", "the", "a"};
+    std::vector<Word> out;
+    std::size_t sentenceStart = 0;
+    for (std::size_t i = 0; i < in.size();) {
+        if (in[i].sentenceBefore) sentenceStart = i;
+        bool matched = false;
+        for (const auto& idiom : idioms()) {
+            std::size_t j = i, k = 0;
+            while (k < idiom.words.size() && j < in.size() && (j == i || !in[j].sentenceBefore)) {
+                std::string w = americanSpelling(in[j].raw);
+                if (w == idiom.words[k]) {
+                    ++k;
+                    ++j;
+                } else if (idiom.loose && k > 0 && fillers.count(w)) {
+                    ++j;
+                } else {
+                    break;
+                }
+            }
+            if (k < idiom.words.size()) continue;
+            if (idiom.notOfSpine) {
+                // Of the spine when its clause names the spine, or its sentence does and the clause names no part
+                // of the pelvis: "lateral compression fracture of L1", "L1 and T12: lateral compression fractures";
+                // not "LC pelvic fracture and an L1 burst".
+                std::size_t from = i, to = j;
+                while (from > sentenceStart && !in[from].breakBefore && !clauseBreaks().count(in[from - 1].raw)) --from;
+                while (to < in.size() && !in[to].breakBefore && !clauseBreaks().count(in[to].raw)) ++to;
+                bool spineClause = false, pelvisClause = false, spineSentence = false;
+                for (std::size_t m = from; m < to; ++m) {
+                    spineClause = spineClause || spineWord(americanSpelling(in[m].raw));
+                    pelvisClause = pelvisClause || pelvisWord(americanSpelling(in[m].raw));
+                }
+                for (std::size_t m = sentenceStart; m < in.size() && (m == sentenceStart || !in[m].sentenceBefore); ++m)
+                    spineSentence = spineSentence || spineWord(americanSpelling(in[m].raw));
+                if (spineClause || (spineSentence && !pelvisClause)) continue;
+            }
+            for (std::size_t a = 0; a < idiom.as.size(); ++a)
+                out.push_back({idiom.as[a], a == 0 && in[i].breakBefore, a == 0 && in[i].sentenceBefore});
+            i = j;
+            matched = true;
+            break;
+        }
+        if (!matched) out.push_back(in[i++]);
+    }
+    return out;
+}
+
 // The sides a clause names positively, with its meaning words, to tell which finding a side is said of.
 struct ClauseSides {
     std::set<std::string> words;
@@ -296,7 +402,7 @@ std::vector<Sentence> readSentences(std::string_view text) {
         if (!cur.positive.empty() || !cur.negated.empty()) out.push_back(cur);
         cur = {};
     };
-    for (const auto& w : splitWords(text)) {
+    for (const auto& w : readIdioms(splitWords(text))) {
         if (w.sentenceBefore) endSentence();
         else if (w.breakBefore) endClause();
         if (clauseBreaks().count(w.raw)) {
@@ -313,7 +419,7 @@ using Bag = std::set<std::string>;
 
 Bag bagOf(std::string_view phrase) {
     Bag b;
-    for (const auto& w : splitWords(phrase))
+    for (const auto& w : readIdioms(splitWords(phrase)))
         for (auto& c : canonical(w.raw)) b.insert(c);
     return b;
 }
@@ -334,7 +440,8 @@ const std::set<std::string>& anatomyWords() {
                                          "thoracolumbar", "temporoparietal", "parietal", "convexity", "hilum",
                                          "bowel", "pancrea", "bladder", "diaphragm", "airway", "tube", "hip",
                                          "shoulder", "face", "facial", "orbit", "scapula", "clavicle", "sternum",
-                                         "leg", "arm", "thigh", "vessel", "artery", "vein", "endotracheal"};
+                                         "leg", "arm", "thigh", "vessel", "artery", "vein", "endotracheal",
+                                         "symphysis", "sacroiliac"};
     return s;
 }
 
@@ -403,8 +510,11 @@ const std::vector<Diagnosis>& traumaLexicon() {
            {}, {"kidney contusion"}, {"kidney"})),
         organ(dx("pelvic_ring_fracture", "Pelvic ring fracture",
            {"pelvis fracture", "pelvis ring fracture", "pubis fracture", "sacrum fracture", "unstable pelvis",
-            "sacrum ala fracture", "pelvis ring disruption"},
-           {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum"})),
+            "sacrum ala fracture", "pelvis ring disruption", "pelvis ring injury", "lateral compression",
+            "anteroposterior compression", "open book", "vertical shear", "symphysis diastasis",
+            "sacroiliac diastasis", "symphysis widening", "sacroiliac widening", "symphysis disruption",
+            "sacroiliac disruption"},
+           {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum", "symphysis", "sacroiliac"})),
         dx("vertebral_burst_fracture", "Vertebral burst fracture", {"burst fracture", "spine burst",
                                                                     "fracture retropulsion"},
            {"burst", "retropulsion"}, {"compression fracture", "spine fracture", "l1 fracture", "lumbar fracture",
@@ -735,7 +845,8 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
         bool lesser = namedNoEssential;
         for (const auto& b : w.lesser)
             if (within(b, s.positive)) lesser = true;
-        if ((lesser || anyOf(w.organs, s.positive)) && otherSide(s)) {
+        const bool organ = anyOf(w.organs, s.positive);
+        if ((lesser || organ) && otherSide(s)) {
             wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
             continue;
         }
@@ -752,7 +863,7 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             }
         }
         if (!other.empty()) continue;
-        if (anyOf(w.organs, s.positive)) partial = true;
+        if (organ) partial = true;
     }
     if (full) out.level = Naming::Full;
     else if (denied) out.level = Naming::Denied;

@@ -741,3 +741,23 @@ TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
         }
     }
 }
+
+// ---------------------------------------------------------------- pelvic patterns and negation scope, scored
+// A conclusion that calls the pelvis "lateral compression" names the pelvic ring fracture and overcalls nothing: it
+// is not a vertebral compression fracture this patient does not have.
+TEST(Unfoolable, ALateralCompressionPelvisInTheConclusionIsThePelvicFractureNotASpineOvercall) {
+    const std::string expertConclusion =
+        "Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC pelvic ring fracture: decompress "
+        "the chest now, then haemorrhage control.";
+    auto expert = score("motorcyclist", shippedScript("motorcyclist-expert"));
+    for (const std::string pelvis : {"a lateral compression pelvic fracture", "an LC type pelvic ring injury",
+                                     "lateral compression of the pelvis, right rami and left sacral ala"}) {
+        auto s = score("motorcyclist",
+                       edited(shippedScript("motorcyclist-expert"),
+                              {{expertConclusion, "Right tension pneumothorax, active splenic bleeding and " + pelvis +
+                                                      ": decompress the chest now, then haemorrhage control."}}));
+        EXPECT_EQ(s.conclusion.why.find("does not have"), std::string::npos) << pelvis << ": " << s.conclusion.why;
+        EXPECT_DOUBLE_EQ(s.conclusion.score, expert.conclusion.score) << pelvis << ": " << s.conclusion.why;
+        EXPECT_DOUBLE_EQ(s.total, expert.total) << pelvis;
+    }
+}

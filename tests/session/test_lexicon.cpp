@@ -203,3 +203,51 @@ TEST(Lexicon, ACoordinatedListNamesEachOfItsDiagnoses) {
     EXPECT_NE(session::nameFinding("liver laceration, no splenic laceration", spleen).level, Naming::Full);
     EXPECT_FALSE(session::saysPhrase("liver laceration, no splenic laceration", "splenic laceration"));
 }
+
+namespace {
+// Words name a lexicon diagnosis in full, as the conclusion's overcalls and false Category 1 calls read them.
+bool namesDiagnosis(const std::string& text, const std::string& id) {
+    for (const auto& d : session::traumaLexicon())
+        if (d.id == id) {
+            scenario::Finding probe;
+            probe.id = d.id;
+            probe.label = d.label;
+            probe.phantomInjury = d.id;
+            return session::nameFinding(text, probe).level == Naming::Full;
+        }
+    throw std::runtime_error("no diagnosis " + id);
+}
+}  // namespace
+
+// Young-Burgess patterns are pelvic ring fractures: "lateral compression" is not a vertebral compression fracture, and
+// a vertical shear is not a shear injury of the brain.
+TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {
+    for (const char* text : {"lateral compression pelvic fracture", "LC type pelvic ring injury",
+                             "pelvis: lateral compression, right rami and left sacral ala",
+                             "lateral compression injury",
+                             "Lateral-compression ring fracture (right rami, left sacral ala)", "LC-II pelvic fracture",
+                             "anteroposterior compression pelvic injury", "APC injury of the pelvis",
+                             "antero-posterior compression fracture", "open book pelvis", "open-book injury",
+                             "vertical shear injury", "pelvic ring injury", "symphyseal diastasis",
+                             "widened SI joint with symphysis diastasis"}) {
+        EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Full) << text;
+        EXPECT_FALSE(namesDiagnosis(text, "vertebral_compression_fracture")) << text;
+        EXPECT_FALSE(namesDiagnosis(text, "diffuse_axonal_injury")) << text;
+        const auto spine = level("fall-from-height", "vertebral_burst_fracture", text);
+        EXPECT_TRUE(spine == Naming::None || spine == Naming::Other) << text << ": " << name(spine);
+    }
+    // A compression fracture of the spine stays one, even when called lateral.
+    for (const char* text : {"L1 compression fracture", "lateral compression fracture of L1",
+                             "lumbar wedge compression fracture"}) {
+        EXPECT_TRUE(namesDiagnosis(text, "vertebral_compression_fracture")) << text;
+        EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Other) << text;
+        EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", text), Naming::Partial) << text;
+    }
+    EXPECT_TRUE(namesDiagnosis("L1 and T12: lateral compression fractures", "vertebral_compression_fracture"));
+    // ... and a spine fracture beside a pelvic one in the same sentence leaves the pelvis its pattern.
+    const std::string both = "lateral compression pelvic fracture and an L1 burst fracture";
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", both), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", both), Naming::Full);
+    EXPECT_FALSE(namesDiagnosis(both, "vertebral_compression_fracture"));
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "no lateral compression injury"), Naming::Denied);
+}

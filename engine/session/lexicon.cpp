@@ -196,6 +196,11 @@ std::vector<Word> splitWords(std::string_view text) {
         }
         bool wasWord = !cur.empty();
         flush();
+        if (c == '=') {
+            out.push_back({"equals", pendingBreak, pendingSentence});  // "no trace = wrong place"
+            pendingBreak = pendingSentence = false;
+            continue;
+        }
         if (c == '.' || c == ';' || c == '!' || c == '?' || c == '\n') {
             pendingBreak = pendingSentence = true;
         } else if (c == ',' || c == ':' || c == '(' || c == ')' || c == '/') {
@@ -216,8 +221,9 @@ std::vector<Word> splitWords(std::string_view text) {
 
 // ---------------------------------------------------------------- phrases read as one word
 // Phrases whose words mean something else together than apart: a pelvic ring pattern is not a vertebral compression
-// ("lateral compression"), and a vertical shear is not a shear injury of the brain. Read before negation and clauses,
-// as the words in `as`.
+// ("lateral compression"), a vertical shear is not a shear injury of the brain, a chest tube is not the endotracheal
+// tube, spinal precautions say nothing about the spine, and "no trace = wrong place" says the tube is misplaced
+// rather than denying something. Read before negation and clauses, as the words in `as`.
 struct Idiom {
     std::vector<std::string> words;  // American spelling, lower case, as splitWords gives them
     std::vector<std::string> as;
@@ -243,6 +249,20 @@ const std::vector<Idiom>& idioms() {
         add({"ap", "compression"}, {"apcompression", "pelvis"}, false, true);
         add({"open", "book"}, {"openbook", "pelvis"});
         add({"vertical", "shear"}, {"verticalshear", "pelvis"});
+        // The capnography rule for a tube: no trace, wrong place.
+        add({"no", "trace", "wrong", "place"}, {"misplaced", "tube"}, true);
+        for (const char* w : {"place", "position", "hole"}) add({"wrong", w}, {"misplaced"});
+        // Treatment, not anatomy.
+        for (const char* w : {"tube", "drain", "drains", "tubes"}) {
+            add({"chest", w}, {"chestdrain"});
+            add({"pleural", w}, {"chestdrain"});
+            add({"intercostal", w}, {"chestdrain"});
+        }
+        for (const char* w : {"pelvic", "pelvis"}) add({w, "binder"}, {"binder"});
+        for (const char* w : {"spinal", "spine", "cervical"})
+            for (const char* x : {"precautions", "precaution", "immobilization", "immobilisation", "board"})
+                add({w, x}, {"precautions"});
+        add({"c", "spine", "precautions"}, {"precautions"});
         // Longest first.
         std::stable_sort(out.begin(), out.end(),
                          [](const Idiom& a, const Idiom& b) { return a.words.size() > b.words.size(); });
@@ -325,6 +345,7 @@ struct ClauseSides {
 struct Sentence {
     std::set<std::string> positive, negated;
     std::vector<ClauseSides> clauses;
+    bool deferred = false;  // says a part is not read yet ("spine not read yet, I'll tell you"): names no organ
 };
 
 // "right", "rt", "R"... as a side; "right now", "all right", "that's right" are not.
@@ -345,32 +366,70 @@ std::optional<scenario::Side> sideWord(const std::vector<std::string>& raw, std:
     return right.count(w) ? scenario::Side::Right : scenario::Side::Left;
 }
 
+// Words after which what a negation said stops and a new statement about it starts: "no trace means wrong place",
+// "no capnography trace, so the tube is in the oesophagus". They end a negation's reach, not the clause.
+const std::set<std::string>& negationEnds() {
+    static const std::set<std::string> s{"means", "mean", "meaning", "equals", "implies", "imply", "indicates",
+                                         "indicate", "suggests", "suggesting", "therefore", "thus", "hence",
+                                         "because", "until", "unless", "otherwise", "confirms", "confirming"};
+    return s;
+}
+
+// A word that negates what follows it: "no", "not", "without"... and the "t" of "can't".
+bool negatesAfter(const std::vector<std::string>& raw, std::size_t k) {
+    if (negationsBefore().count(raw[k])) return true;
+    return raw[k] == "t" && k > 0 && (raw[k - 1] == "can" || raw[k - 1] == "won");
+}
+
 // Negation inside one clause: words after a "no" are absent; a clause with "excluded", "normal" or a "not" that
-// nothing meaningful follows ("tension pneumothorax is not present") is absent as a whole.
+// nothing meaningful follows ("tension pneumothorax is not present") is absent as a whole. A negation reaches to the
+// end of its clause or to a word that starts a new statement ("no trace means wrong place": only the trace is
+// absent). A negated exclusion is a suspicion, not an absence: "cannot exclude a tension pneumothorax", "not ruled
+// out".
 void readClause(const std::vector<std::string>& raw, Sentence& s) {
-    std::size_t negFrom = raw.size();
-    bool negAll = false;
+    std::vector<char> negated(raw.size(), 0), skip(raw.size(), 0);
     static const std::set<std::string> anywhere{"normal", "unremarkable", "intact"};
+    static const std::set<std::string> exclusions{"exclude", "excluded", "excluding", "rule", "ruled", "excludable"};
+    // A negated exclusion: both words say nothing.
     for (std::size_t k = 0; k < raw.size(); ++k) {
-        if (negationsBefore().count(raw[k])) {
-            bool meaningAfter = false;
-            for (std::size_t j = k + 1; j < raw.size(); ++j)
-                if (!canonical(raw[j]).empty() && !negationsAfter().count(raw[j])) meaningAfter = true;
-            if (meaningAfter) negFrom = std::min(negFrom, k + 1);
-            else if (k > 0) negAll = true;
+        if (!negatesAfter(raw, k)) continue;
+        std::size_t j = k + 1;
+        while (j < raw.size() && canonical(raw[j]).empty() && !exclusions.count(raw[j]) && !negatesAfter(raw, j)) ++j;
+        if (j < raw.size() && exclusions.count(raw[j])) {
+            skip[k] = skip[j] = 1;
+            if (j + 1 < raw.size() && raw[j + 1] == "out") skip[j + 1] = 1;
         }
-        if ((negationsAfter().count(raw[k]) && k > 0) || anywhere.count(raw[k])) negAll = true;
-        if (raw[k] == "out" && k > 0 && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
+    }
+    for (std::size_t a = 0; a < raw.size();) {
+        std::size_t b = a;
+        while (b < raw.size() && !negationEnds().count(raw[b])) ++b;
+        // The stretch [a, b) is one statement.
+        std::size_t negFrom = b;
+        bool negAll = false;
+        for (std::size_t k = a; k < b; ++k) {
+            if (skip[k]) continue;
+            if (negatesAfter(raw, k)) {
+                bool meaningAfter = false;
+                for (std::size_t j = k + 1; j < b; ++j)
+                    if (!skip[j] && !canonical(raw[j]).empty() && !negationsAfter().count(raw[j])) meaningAfter = true;
+                if (meaningAfter) negFrom = std::min(negFrom, k + 1);
+                else if (k > a) negAll = true;
+            }
+            if ((negationsAfter().count(raw[k]) && k > a) || anywhere.count(raw[k])) negAll = true;
+            if (raw[k] == "out" && k > a && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
+        }
+        for (std::size_t k = a; k < b; ++k) negated[k] = negAll || k >= negFrom;
+        a = b + 1;
     }
     ClauseSides cs;
     for (std::size_t k = 0; k < raw.size(); ++k) {
-        if (negationsBefore().count(raw[k]) || negationsAfter().count(raw[k])) continue;
-        bool negated = negAll || k >= negFrom;
+        if (skip[k] || negatesAfter(raw, k) || negationsAfter().count(raw[k]) || negationEnds().count(raw[k]))
+            continue;
         for (auto& c : canonical(raw[k])) {
-            (negated ? s.negated : s.positive).insert(c);
-            if (!negated) cs.words.insert(c);
+            (negated[k] ? s.negated : s.positive).insert(c);
+            if (!negated[k]) cs.words.insert(c);
         }
-        if (auto side = sideWord(raw, k); side && !negated) cs.sides.insert(*side);
+        if (auto side = sideWord(raw, k); side && !negated[k]) cs.sides.insert(*side);
     }
     if (!raw.empty()) s.clauses.push_back(std::move(cs));
 }
@@ -388,6 +447,24 @@ void shareSides(Sentence& s) {
     for (std::size_t i = 0; i < c.size(); ++i) c[i].sides.insert(given[i].begin(), given[i].end());
 }
 
+// The words say a part has not been read yet, or promise to tell later: "not read yet", "haven't looked at the
+// spine", "I'll tell you before you move him". Such a sentence names an organ without saying anything about it.
+bool defersReading(const std::vector<std::string>& w) {
+    static const std::vector<std::vector<std::string>> cues{
+        {"not", "read"},   {"not", "yet", "read"}, {"yet", "to", "read"}, {"yet", "to", "look"},
+        {"not", "looked"}, {"haven", "t", "read"}, {"haven", "t", "looked"}, {"havent", "read"},
+        {"havent", "looked"}, {"not", "got", "to"}, {"not", "reached"}, {"not", "yet", "looked"},
+        {"ll", "tell", "you"}, {"will", "tell", "you"}, {"ll", "let", "you", "know"}, {"will", "let", "you", "know"},
+        {"once", "it", "arrives"}, {"when", "it", "arrives"}, {"not", "arrived"}, {"not", "in", "yet"}};
+    for (std::size_t i = 0; i < w.size(); ++i)
+        for (const auto& c : cues) {
+            std::size_t k = 0;
+            while (k < c.size() && i + k < w.size() && w[i + k] == c[k]) ++k;
+            if (k == c.size()) return true;
+        }
+    return false;
+}
+
 std::vector<Sentence> readSentences(std::string_view text) {
     std::vector<Sentence> out;
     Sentence cur;
@@ -396,15 +473,19 @@ std::vector<Sentence> readSentences(std::string_view text) {
         readClause(clause, cur);
         clause.clear();
     };
+    std::vector<std::string> words;  // the sentence's words, for the cues that defer a reading
     auto endSentence = [&] {
         endClause();
         shareSides(cur);
+        cur.deferred = defersReading(words);
+        words.clear();
         if (!cur.positive.empty() || !cur.negated.empty()) out.push_back(cur);
         cur = {};
     };
     for (const auto& w : readIdioms(splitWords(text))) {
         if (w.sentenceBefore) endSentence();
         else if (w.breakBefore) endClause();
+        words.push_back(w.raw);
         if (clauseBreaks().count(w.raw)) {
             endClause();
             continue;
@@ -845,7 +926,7 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
         bool lesser = namedNoEssential;
         for (const auto& b : w.lesser)
             if (within(b, s.positive)) lesser = true;
-        const bool organ = anyOf(w.organs, s.positive);
+        const bool organ = !s.deferred && anyOf(w.organs, s.positive);
         if ((lesser || organ) && otherSide(s)) {
             wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
             continue;
@@ -881,7 +962,13 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
 
 bool saysPhrase(std::string_view text, std::string_view phrase) {
     Bag b = bagOf(phrase);
-    if (b.empty()) {
+    // A phrase that is itself a negation or spans a clause ("not read yet", "no flail", "vertically stable", "then
+    // the head") is said when its words are, in its order.
+    bool literal = b.empty();
+    for (const auto& w : splitWords(phrase))
+        if (negationsBefore().count(w.raw) || negationsAfter().count(w.raw) || clauseBreaks().count(w.raw))
+            literal = true;
+    if (literal) {
         // A phrase of meaningless words only ("will do", "yes", "now"): said when its words are, not negated.
         std::set<std::string> want;
         for (const auto& w : splitWords(phrase)) want.insert(americanSpelling(w.raw));

@@ -251,3 +251,49 @@ TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {
     EXPECT_FALSE(namesDiagnosis(both, "vertebral_compression_fracture"));
     EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "no lateral compression injury"), Naming::Denied);
 }
+
+// A negation word negates what it governs, not everything after it in the clause.
+TEST(Lexicon, ANegationReachesOnlyTheDiagnosisItGoverns) {
+    // The capnography rule names the misplaced tube.
+    for (const char* text : {"no trace means wrong place", "No trace = wrong place",
+                             "no trace means wrong place, tube in the oesophagus",
+                             "No trace, wrong place: reintubate"}) {
+        EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", text), Naming::Full) << text;
+        EXPECT_TRUE(session::saysPhrase(text, "wrong place")) << text;
+    }
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation",
+                    "no capnography trace means the tube is in the oesophagus"),
+              Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "Not read yet, but there is a tension pneumothorax"),
+              Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax",
+                    "not read yet - I'll tell you before you move him, tension pneumothorax on the right"),
+              Naming::Full);
+    // A negated exclusion is a suspicion, not an absence.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "can't exclude a tension pneumothorax"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax cannot be excluded"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax not ruled out"), Naming::Full);
+    // Every negation still denies.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "no pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "pneumothorax excluded"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "no evidence of tension pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax ruled out"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "I can't see a tension pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "without active extravasation"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "pelvic fracture ruled out"), Naming::Denied);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "the tube is not in the oesophagus"),
+              Naming::Denied);
+}
+
+// "Not read yet" answers a question without naming anything: it neither denies nor names a finding of the part not
+// read, and a keyword that is itself a negation ("not read yet", "no flail") is said when its words are.
+TEST(Lexicon, NotReadYetNamesAndDeniesNothing) {
+    const std::string answer = "Not read yet - keep full spinal precautions, I'll tell you before you move him.";
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", answer), Naming::None);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "spine not read yet, I'll tell you"), Naming::None);
+    EXPECT_TRUE(session::saysPhrase(answer, "not read yet"));
+    EXPECT_TRUE(session::saysPhrase("Not read yet.", "not read yet"));
+    EXPECT_FALSE(session::saysPhrase("I have read it", "not read yet"));
+    EXPECT_TRUE(session::saysPhrase("Left haemothorax, no flail", "no flail"));
+    EXPECT_FALSE(session::saysPhrase("Left haemothorax, flail segment", "no flail"));
+}

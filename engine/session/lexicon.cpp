@@ -19,7 +19,8 @@ const std::map<std::string, std::string>& abbreviations() {
         {"htx", "hemothorax"},   {"edh", "epidural hematoma"},     {"sdh", "subdural hematoma"},
         {"sah", "subarachnoid hemorrhage"}, {"dai", "diffuse axonal injury"}, {"ett", "endotracheal tube"},
         {"et", "endotracheal"},  {"fx", "fracture"},  {"fxs", "fracture"}, {"tai", "traumatic aortic injury"},
-        {"bai", "blunt aortic injury"},
+        {"bai", "blunt aortic injury"}, {"btai", "blunt traumatic aortic injury"},
+        {"hemopneumothorax", "hemothorax pneumothorax"}, {"hemopneumothoraces", "hemothorax pneumothorax"},
         {"si", "sacroiliac"}, {"sij", "sacroiliac"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
     };
     return m;
@@ -164,6 +165,7 @@ std::vector<std::string> canonical(std::string w) {
         return out;
     }
     w = americanSpelling(w);
+    if (abbreviations().count(w)) return canonical(w);
     if (auto it = concepts().find(w); it != concepts().end()) return {it->second};
     if (stopWords().count(w)) return {};
     std::string s = stem(w);
@@ -177,6 +179,13 @@ struct Word {
     bool breakBefore = false;   // punctuation before it ends a clause
     bool sentenceBefore = false;  // ... or a sentence
 };
+
+// Prefixes written with a hyphen that make one word with what follows.
+const std::set<std::string>& hyphenPrefixes() {
+    static const std::set<std::string> s{"extra", "intra", "sub", "retro", "peri", "pseudo", "hemo", "pneumo", "non",
+                                         "re", "antero", "postero", "trans", "para", "infra", "supra"};
+    return s;
+}
 
 std::vector<Word> splitWords(std::string_view text) {
     std::vector<Word> out;
@@ -195,9 +204,18 @@ std::vector<Word> splitWords(std::string_view text) {
             continue;
         }
         bool wasWord = !cur.empty();
+        // A prefix joined by a hyphen is one word with it: "extra-dural", "pseudo-aneurysm", "re-intubate".
+        if (c == '-' && wasWord && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i + 1])) &&
+            hyphenPrefixes().count(americanSpelling(cur)))
+            continue;
         flush();
         if (c == '=') {
             out.push_back({"equals", pendingBreak, pendingSentence});  // "no trace = wrong place"
+            pendingBreak = pendingSentence = false;
+            continue;
+        }
+        if (c == '#' && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i + 1]))) {
+            out.push_back({"fracture", pendingBreak, pendingSentence});  // "#ribs", "#NOF": the clinical shorthand
             pendingBreak = pendingSentence = false;
             continue;
         }
@@ -677,6 +695,13 @@ const std::vector<Diagnosis>& traumaLexicon() {
         variant("bowel_gas", "Bowel gas", {"bowel gas"}),
         variant("mixing_artefact", "Contrast mixing artefact", {"mixing artefact", "mixing artifact", "inflow artefact"}),
     };
+    // A burst named by its level alone: "L1 burst", "T12 burst".
+    for (auto& d : all)
+        if (d.id == "vertebral_burst_fracture") {
+            for (int i = 1; i <= 12; ++i) d.names.push_back("t" + std::to_string(i) + " burst");
+            for (int i = 1; i <= 5; ++i) d.names.push_back("l" + std::to_string(i) + " burst");
+            for (int i = 3; i <= 7; ++i) d.names.push_back("c" + std::to_string(i) + " burst");
+        }
     // Injuries of paired organs or of one side of the body: a reader names their side.
     static const std::set<std::string> lateral{
         "epidural_hematoma", "subdural_hematoma", "skull_fracture", "tension_pneumothorax", "hemothorax",
@@ -869,6 +894,29 @@ FindingWords wordsOf(const scenario::Finding& f) {
     // The essential element itself never counts as an organ or a lesser name.
     return w;
 }
+
+// The words name the organ of another diagnosis that needs its organ said (the liver, a kidney).
+bool inAnotherOrgan(const std::set<std::string>& words, const Diagnosis* own) {
+    for (const auto& d : traumaLexicon()) {
+        if (&d == own || !d.organRequired) continue;
+        for (const auto& o : d.organs)
+            if (anyOf(bagOf(o), words) &&
+                !(own && std::find(own->organs.begin(), own->organs.end(), o) != own->organs.end()))
+                return true;
+    }
+    return false;
+}
+// The words name another diagnosis in full by a name that holds `part` and says more.
+bool partOfAnother(const Bag& part, const std::set<std::string>& words, const Diagnosis* own) {
+    for (const auto& d : traumaLexicon()) {
+        if (&d == own) continue;
+        for (const auto& n : d.names) {
+            Bag b = bagOf(n);
+            if (b.size() > part.size() && within(part, b) && within(b, words)) return true;
+        }
+    }
+    return false;
+}
 }  // namespace
 
 TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) {
@@ -924,8 +972,14 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             continue;
         }
         bool lesser = namedNoEssential;
+        // A lesser name is not said of this finding when the sentence puts it in another organ ("hepatic laceration
+        // with active extravasation" is not the spleen's bleeding) or when it is part of another diagnosis named in
+        // full ("right mainstem intubation" says the tube, but of another diagnosis).
+        const bool elsewhere = !anyOf(w.organs, s.positive) && inAnotherOrgan(s.positive, w.diagnosis);
         for (const auto& b : w.lesser)
-            if (within(b, s.positive)) lesser = true;
+            if (within(b, s.positive) && !(elsewhere && !anyOf(b, w.organs)) &&
+                !partOfAnother(b, s.positive, w.diagnosis))
+                lesser = true;
         const bool organ = !s.deferred && anyOf(w.organs, s.positive);
         if ((lesser || organ) && otherSide(s)) {
             wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");

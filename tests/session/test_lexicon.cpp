@@ -297,3 +297,29 @@ TEST(Lexicon, NotReadYetNamesAndDeniesNothing) {
     EXPECT_TRUE(session::saysPhrase("Left haemothorax, no flail", "no flail"));
     EXPECT_FALSE(session::saysPhrase("Left haemothorax, flail segment", "no flail"));
 }
+
+// Treatment words name the treatment: a chest tube is not the endotracheal tube, a pelvic binder is not a pelvic
+// injury. A lesser name said of another organ or inside another diagnosis is that other diagnosis.
+TEST(Lexicon, TreatmentAndAnotherOrgansBleedingAreNotPartlyThisFinding) {
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "put in a chest tube on the left"),
+              Naming::None);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "left haemothorax, put in a chest tube"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "keep the pelvic binder on"), Naming::None);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "hepatic laceration with active extravasation"),
+              Naming::Other);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "renal laceration with active bleeding"), Naming::Other);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "active bleeding"), Naming::Partial);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "right mainstem intubation"), Naming::Other);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "check the tube"), Naming::Partial);
+}
+
+// Spellings and shorthand radiologists write.
+TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
+    EXPECT_EQ(level("fall-from-height", "epidural_hematoma", "extra-dural haematoma on the right"), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "AO A3 L1 burst"), Naming::Full);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "BTAI at the isthmus"), Naming::Full);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "pseudo-aneurysm at the isthmus"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "rib_fractures", "#ribs on the right"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "left haemopneumothorax"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "right haemopneumothorax"), Naming::Partial);
+}

@@ -19,7 +19,9 @@ const std::map<std::string, std::string>& abbreviations() {
         {"htx", "hemothorax"},   {"edh", "epidural hematoma"},     {"sdh", "subdural hematoma"},
         {"sah", "subarachnoid hemorrhage"}, {"dai", "diffuse axonal injury"}, {"ett", "endotracheal tube"},
         {"et", "endotracheal"},  {"fx", "fracture"},  {"fxs", "fracture"}, {"tai", "traumatic aortic injury"},
-        {"bai", "blunt aortic injury"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
+        {"bai", "blunt aortic injury"}, {"btai", "blunt traumatic aortic injury"},
+        {"hemopneumothorax", "hemothorax pneumothorax"}, {"hemopneumothoraces", "hemothorax pneumothorax"},
+        {"si", "sacroiliac"}, {"sij", "sacroiliac"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
     };
     return m;
 }
@@ -68,6 +70,9 @@ const std::map<std::string, std::string>& concepts() {
         add("retropulsion", {"retropulsed", "retropulsive"});
         add("compression", {"compressed", "wedge", "wedging"});
         add("unstable", {"instability"});
+        add("disruption", {"disrupted", "disruptions", "disrupting"});
+        add("symphysis", {"symphyseal", "symphyses"});
+        add("diastasis", {"diastases", "diastatic", "diastased"});
         add("undisplaced", {"nondisplaced", "non", "hairline"});
         add("effusion", {"effusions"});
         add("fluid", {"fluids"});
@@ -160,6 +165,7 @@ std::vector<std::string> canonical(std::string w) {
         return out;
     }
     w = americanSpelling(w);
+    if (abbreviations().count(w)) return canonical(w);
     if (auto it = concepts().find(w); it != concepts().end()) return {it->second};
     if (stopWords().count(w)) return {};
     std::string s = stem(w);
@@ -173,6 +179,13 @@ struct Word {
     bool breakBefore = false;   // punctuation before it ends a clause
     bool sentenceBefore = false;  // ... or a sentence
 };
+
+// Prefixes written with a hyphen that make one word with what follows.
+const std::set<std::string>& hyphenPrefixes() {
+    static const std::set<std::string> s{"extra", "intra", "sub", "retro", "peri", "pseudo", "hemo", "pneumo", "non",
+                                         "re", "antero", "postero", "trans", "para", "infra", "supra"};
+    return s;
+}
 
 std::vector<Word> splitWords(std::string_view text) {
     std::vector<Word> out;
@@ -191,7 +204,21 @@ std::vector<Word> splitWords(std::string_view text) {
             continue;
         }
         bool wasWord = !cur.empty();
+        // A prefix joined by a hyphen is one word with it: "extra-dural", "pseudo-aneurysm", "re-intubate".
+        if (c == '-' && wasWord && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i + 1])) &&
+            hyphenPrefixes().count(americanSpelling(cur)))
+            continue;
         flush();
+        if (c == '=') {
+            out.push_back({"equals", pendingBreak, pendingSentence});  // "no trace = wrong place"
+            pendingBreak = pendingSentence = false;
+            continue;
+        }
+        if (c == '#' && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i + 1]))) {
+            out.push_back({"fracture", pendingBreak, pendingSentence});  // "#ribs", "#NOF": the clinical shorthand
+            pendingBreak = pendingSentence = false;
+            continue;
+        }
         if (c == '.' || c == ';' || c == '!' || c == '?' || c == '\n') {
             pendingBreak = pendingSentence = true;
         } else if (c == ',' || c == ':' || c == '(' || c == ')' || c == '/') {
@@ -210,6 +237,123 @@ std::vector<Word> splitWords(std::string_view text) {
     return out;
 }
 
+// ---------------------------------------------------------------- phrases read as one word
+// Phrases whose words mean something else together than apart: a pelvic ring pattern is not a vertebral compression
+// ("lateral compression"), a vertical shear is not a shear injury of the brain, a chest tube is not the endotracheal
+// tube, spinal precautions say nothing about the spine, and "no trace = wrong place" says the tube is misplaced
+// rather than denying something. Read before negation and clauses, as the words in `as`.
+struct Idiom {
+    std::vector<std::string> words;  // American spelling, lower case, as splitWords gives them
+    std::vector<std::string> as;
+    bool loose = false;              // "means", "=", "is", "the" may stand between its words
+    bool notOfSpine = false;         // not in a sentence about the spine ("lateral compression fracture of L1")
+};
+const std::vector<Idiom>& idioms() {
+    static const std::vector<Idiom> v = [] {
+        std::vector<Idiom> out;
+        auto add = [&](std::vector<std::string> words, std::vector<std::string> as, bool loose = false,
+                       bool notOfSpine = false) {
+            out.push_back({std::move(words), std::move(as), loose, notOfSpine});
+        };
+        // Young-Burgess pelvic ring patterns.
+        for (const char* w : {"lc", "lc1", "lc2", "lc3", "lci", "lcii", "lciii"})
+            add({w}, {"lateralcompression", "pelvis"});
+        add({"lateral", "compression"}, {"lateralcompression", "pelvis"}, false, true);
+        for (const char* w : {"apc", "apc1", "apc2", "apc3", "apci", "apcii", "apciii"})
+            add({w}, {"apcompression", "pelvis"});
+        add({"anteroposterior", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"antero", "posterior", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"anterior", "posterior", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"ap", "compression"}, {"apcompression", "pelvis"}, false, true);
+        add({"open", "book"}, {"openbook", "pelvis"});
+        add({"vertical", "shear"}, {"verticalshear", "pelvis"});
+        // The capnography rule for a tube: no trace, wrong place.
+        add({"no", "trace", "wrong", "place"}, {"misplaced", "tube"}, true);
+        for (const char* w : {"place", "position", "hole"}) add({"wrong", w}, {"misplaced"});
+        // Treatment, not anatomy.
+        for (const char* w : {"tube", "drain", "drains", "tubes"}) {
+            add({"chest", w}, {"chestdrain"});
+            add({"pleural", w}, {"chestdrain"});
+            add({"intercostal", w}, {"chestdrain"});
+        }
+        for (const char* w : {"pelvic", "pelvis"}) add({w, "binder"}, {"binder"});
+        for (const char* w : {"spinal", "spine", "cervical"})
+            for (const char* x : {"precautions", "precaution", "immobilization", "immobilisation", "board"})
+                add({w, x}, {"precautions"});
+        add({"c", "spine", "precautions"}, {"precautions"});
+        // Longest first.
+        std::stable_sort(out.begin(), out.end(),
+                         [](const Idiom& a, const Idiom& b) { return a.words.size() > b.words.size(); });
+        return out;
+    }();
+    return v;
+}
+
+// A word that puts a sentence on the spine: "spine", "vertebral", "lumbar", a level ("L1", "T12", "C2").
+bool spineWord(const std::string& w) {
+    static const std::set<std::string> s{"spine",  "spinal", "vertebra", "vertebral", "vertebrae", "vertebre",
+                                         "lumbar", "thoracolumbar", "endplate", "endplates", "cervical"};
+    if (s.count(w)) return true;
+    return w.size() >= 2 && w.size() <= 3 && (w[0] == 'c' || w[0] == 't' || w[0] == 'l') &&
+           std::all_of(w.begin() + 1, w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// A word that names a part of the pelvic ring.
+bool pelvisWord(const std::string& w) {
+    static const std::set<std::string> s{"pelvis", "pelvic", "ring", "pubic", "pubis", "rami", "ramus", "sacral",
+                                         "sacrum", "ala", "alar", "symphysis", "symphyseal", "sacroiliac", "si",
+                                         "iliac"};
+    return s.count(w) > 0;
+}
+
+std::vector<Word> readIdioms(const std::vector<Word>& in) {
+    static const std::set<std::string> fillers{"means", "mean", "equals", "is", "the", "a"};
+    std::vector<Word> out;
+    std::size_t sentenceStart = 0;
+    for (std::size_t i = 0; i < in.size();) {
+        if (in[i].sentenceBefore) sentenceStart = i;
+        bool matched = false;
+        for (const auto& idiom : idioms()) {
+            std::size_t j = i, k = 0;
+            while (k < idiom.words.size() && j < in.size() && (j == i || !in[j].sentenceBefore)) {
+                std::string w = americanSpelling(in[j].raw);
+                if (w == idiom.words[k]) {
+                    ++k;
+                    ++j;
+                } else if (idiom.loose && k > 0 && fillers.count(w)) {
+                    ++j;
+                } else {
+                    break;
+                }
+            }
+            if (k < idiom.words.size()) continue;
+            if (idiom.notOfSpine) {
+                // Of the spine when its clause names the spine, or its sentence does and the clause names no part
+                // of the pelvis: "lateral compression fracture of L1", "L1 and T12: lateral compression fractures";
+                // not "LC pelvic fracture and an L1 burst".
+                std::size_t from = i, to = j;
+                while (from > sentenceStart && !in[from].breakBefore && !clauseBreaks().count(in[from - 1].raw)) --from;
+                while (to < in.size() && !in[to].breakBefore && !clauseBreaks().count(in[to].raw)) ++to;
+                bool spineClause = false, pelvisClause = false, spineSentence = false;
+                for (std::size_t m = from; m < to; ++m) {
+                    spineClause = spineClause || spineWord(americanSpelling(in[m].raw));
+                    pelvisClause = pelvisClause || pelvisWord(americanSpelling(in[m].raw));
+                }
+                for (std::size_t m = sentenceStart; m < in.size() && (m == sentenceStart || !in[m].sentenceBefore); ++m)
+                    spineSentence = spineSentence || spineWord(americanSpelling(in[m].raw));
+                if (spineClause || (spineSentence && !pelvisClause)) continue;
+            }
+            for (std::size_t a = 0; a < idiom.as.size(); ++a)
+                out.push_back({idiom.as[a], a == 0 && in[i].breakBefore, a == 0 && in[i].sentenceBefore});
+            i = j;
+            matched = true;
+            break;
+        }
+        if (!matched) out.push_back(in[i++]);
+    }
+    return out;
+}
+
 // The sides a clause names positively, with its meaning words, to tell which finding a side is said of.
 struct ClauseSides {
     std::set<std::string> words;
@@ -219,6 +363,7 @@ struct ClauseSides {
 struct Sentence {
     std::set<std::string> positive, negated;
     std::vector<ClauseSides> clauses;
+    bool deferred = false;  // says a part is not read yet ("spine not read yet, I'll tell you"): names no organ
 };
 
 // "right", "rt", "R"... as a side; "right now", "all right", "that's right" are not.
@@ -239,32 +384,70 @@ std::optional<scenario::Side> sideWord(const std::vector<std::string>& raw, std:
     return right.count(w) ? scenario::Side::Right : scenario::Side::Left;
 }
 
+// Words after which what a negation said stops and a new statement about it starts: "no trace means wrong place",
+// "no capnography trace, so the tube is in the oesophagus". They end a negation's reach, not the clause.
+const std::set<std::string>& negationEnds() {
+    static const std::set<std::string> s{"means", "mean", "meaning", "equals", "implies", "imply", "indicates",
+                                         "indicate", "suggests", "suggesting", "therefore", "thus", "hence",
+                                         "because", "until", "unless", "otherwise", "confirms", "confirming"};
+    return s;
+}
+
+// A word that negates what follows it: "no", "not", "without"... and the "t" of "can't".
+bool negatesAfter(const std::vector<std::string>& raw, std::size_t k) {
+    if (negationsBefore().count(raw[k])) return true;
+    return raw[k] == "t" && k > 0 && (raw[k - 1] == "can" || raw[k - 1] == "won");
+}
+
 // Negation inside one clause: words after a "no" are absent; a clause with "excluded", "normal" or a "not" that
-// nothing meaningful follows ("tension pneumothorax is not present") is absent as a whole.
+// nothing meaningful follows ("tension pneumothorax is not present") is absent as a whole. A negation reaches to the
+// end of its clause or to a word that starts a new statement ("no trace means wrong place": only the trace is
+// absent). A negated exclusion is a suspicion, not an absence: "cannot exclude a tension pneumothorax", "not ruled
+// out".
 void readClause(const std::vector<std::string>& raw, Sentence& s) {
-    std::size_t negFrom = raw.size();
-    bool negAll = false;
+    std::vector<char> negated(raw.size(), 0), skip(raw.size(), 0);
     static const std::set<std::string> anywhere{"normal", "unremarkable", "intact"};
+    static const std::set<std::string> exclusions{"exclude", "excluded", "excluding", "rule", "ruled", "excludable"};
+    // A negated exclusion: both words say nothing.
     for (std::size_t k = 0; k < raw.size(); ++k) {
-        if (negationsBefore().count(raw[k])) {
-            bool meaningAfter = false;
-            for (std::size_t j = k + 1; j < raw.size(); ++j)
-                if (!canonical(raw[j]).empty() && !negationsAfter().count(raw[j])) meaningAfter = true;
-            if (meaningAfter) negFrom = std::min(negFrom, k + 1);
-            else if (k > 0) negAll = true;
+        if (!negatesAfter(raw, k)) continue;
+        std::size_t j = k + 1;
+        while (j < raw.size() && canonical(raw[j]).empty() && !exclusions.count(raw[j]) && !negatesAfter(raw, j)) ++j;
+        if (j < raw.size() && exclusions.count(raw[j])) {
+            skip[k] = skip[j] = 1;
+            if (j + 1 < raw.size() && raw[j + 1] == "out") skip[j + 1] = 1;
         }
-        if ((negationsAfter().count(raw[k]) && k > 0) || anywhere.count(raw[k])) negAll = true;
-        if (raw[k] == "out" && k > 0 && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
+    }
+    for (std::size_t a = 0; a < raw.size();) {
+        std::size_t b = a;
+        while (b < raw.size() && !negationEnds().count(raw[b])) ++b;
+        // The stretch [a, b) is one statement.
+        std::size_t negFrom = b;
+        bool negAll = false;
+        for (std::size_t k = a; k < b; ++k) {
+            if (skip[k]) continue;
+            if (negatesAfter(raw, k)) {
+                bool meaningAfter = false;
+                for (std::size_t j = k + 1; j < b; ++j)
+                    if (!skip[j] && !canonical(raw[j]).empty() && !negationsAfter().count(raw[j])) meaningAfter = true;
+                if (meaningAfter) negFrom = std::min(negFrom, k + 1);
+                else if (k > a) negAll = true;
+            }
+            if ((negationsAfter().count(raw[k]) && k > a) || anywhere.count(raw[k])) negAll = true;
+            if (raw[k] == "out" && k > a && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
+        }
+        for (std::size_t k = a; k < b; ++k) negated[k] = negAll || k >= negFrom;
+        a = b + 1;
     }
     ClauseSides cs;
     for (std::size_t k = 0; k < raw.size(); ++k) {
-        if (negationsBefore().count(raw[k]) || negationsAfter().count(raw[k])) continue;
-        bool negated = negAll || k >= negFrom;
+        if (skip[k] || negatesAfter(raw, k) || negationsAfter().count(raw[k]) || negationEnds().count(raw[k]))
+            continue;
         for (auto& c : canonical(raw[k])) {
-            (negated ? s.negated : s.positive).insert(c);
-            if (!negated) cs.words.insert(c);
+            (negated[k] ? s.negated : s.positive).insert(c);
+            if (!negated[k]) cs.words.insert(c);
         }
-        if (auto side = sideWord(raw, k); side && !negated) cs.sides.insert(*side);
+        if (auto side = sideWord(raw, k); side && !negated[k]) cs.sides.insert(*side);
     }
     if (!raw.empty()) s.clauses.push_back(std::move(cs));
 }
@@ -282,6 +465,24 @@ void shareSides(Sentence& s) {
     for (std::size_t i = 0; i < c.size(); ++i) c[i].sides.insert(given[i].begin(), given[i].end());
 }
 
+// The words say a part has not been read yet, or promise to tell later: "not read yet", "haven't looked at the
+// spine", "I'll tell you before you move him". Such a sentence names an organ without saying anything about it.
+bool defersReading(const std::vector<std::string>& w) {
+    static const std::vector<std::vector<std::string>> cues{
+        {"not", "read"},   {"not", "yet", "read"}, {"yet", "to", "read"}, {"yet", "to", "look"},
+        {"not", "looked"}, {"haven", "t", "read"}, {"haven", "t", "looked"}, {"havent", "read"},
+        {"havent", "looked"}, {"not", "got", "to"}, {"not", "reached"}, {"not", "yet", "looked"},
+        {"ll", "tell", "you"}, {"will", "tell", "you"}, {"ll", "let", "you", "know"}, {"will", "let", "you", "know"},
+        {"once", "it", "arrives"}, {"when", "it", "arrives"}, {"not", "arrived"}, {"not", "in", "yet"}};
+    for (std::size_t i = 0; i < w.size(); ++i)
+        for (const auto& c : cues) {
+            std::size_t k = 0;
+            while (k < c.size() && i + k < w.size() && w[i + k] == c[k]) ++k;
+            if (k == c.size()) return true;
+        }
+    return false;
+}
+
 std::vector<Sentence> readSentences(std::string_view text) {
     std::vector<Sentence> out;
     Sentence cur;
@@ -290,15 +491,19 @@ std::vector<Sentence> readSentences(std::string_view text) {
         readClause(clause, cur);
         clause.clear();
     };
+    std::vector<std::string> words;  // the sentence's words, for the cues that defer a reading
     auto endSentence = [&] {
         endClause();
         shareSides(cur);
+        cur.deferred = defersReading(words);
+        words.clear();
         if (!cur.positive.empty() || !cur.negated.empty()) out.push_back(cur);
         cur = {};
     };
-    for (const auto& w : splitWords(text)) {
+    for (const auto& w : readIdioms(splitWords(text))) {
         if (w.sentenceBefore) endSentence();
         else if (w.breakBefore) endClause();
+        words.push_back(w.raw);
         if (clauseBreaks().count(w.raw)) {
             endClause();
             continue;
@@ -313,7 +518,7 @@ using Bag = std::set<std::string>;
 
 Bag bagOf(std::string_view phrase) {
     Bag b;
-    for (const auto& w : splitWords(phrase))
+    for (const auto& w : readIdioms(splitWords(phrase)))
         for (auto& c : canonical(w.raw)) b.insert(c);
     return b;
 }
@@ -334,7 +539,8 @@ const std::set<std::string>& anatomyWords() {
                                          "thoracolumbar", "temporoparietal", "parietal", "convexity", "hilum",
                                          "bowel", "pancrea", "bladder", "diaphragm", "airway", "tube", "hip",
                                          "shoulder", "face", "facial", "orbit", "scapula", "clavicle", "sternum",
-                                         "leg", "arm", "thigh", "vessel", "artery", "vein", "endotracheal"};
+                                         "leg", "arm", "thigh", "vessel", "artery", "vein", "endotracheal",
+                                         "symphysis", "sacroiliac"};
     return s;
 }
 
@@ -403,8 +609,11 @@ const std::vector<Diagnosis>& traumaLexicon() {
            {}, {"kidney contusion"}, {"kidney"})),
         organ(dx("pelvic_ring_fracture", "Pelvic ring fracture",
            {"pelvis fracture", "pelvis ring fracture", "pubis fracture", "sacrum fracture", "unstable pelvis",
-            "sacrum ala fracture", "pelvis ring disruption"},
-           {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum"})),
+            "sacrum ala fracture", "pelvis ring disruption", "pelvis ring injury", "lateral compression",
+            "anteroposterior compression", "open book", "vertical shear", "symphysis diastasis",
+            "sacroiliac diastasis", "symphysis widening", "sacroiliac widening", "symphysis disruption",
+            "sacroiliac disruption"},
+           {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum", "symphysis", "sacroiliac"})),
         dx("vertebral_burst_fracture", "Vertebral burst fracture", {"burst fracture", "spine burst",
                                                                     "fracture retropulsion"},
            {"burst", "retropulsion"}, {"compression fracture", "spine fracture", "l1 fracture", "lumbar fracture",
@@ -486,6 +695,13 @@ const std::vector<Diagnosis>& traumaLexicon() {
         variant("bowel_gas", "Bowel gas", {"bowel gas"}),
         variant("mixing_artefact", "Contrast mixing artefact", {"mixing artefact", "mixing artifact", "inflow artefact"}),
     };
+    // A burst named by its level alone: "L1 burst", "T12 burst".
+    for (auto& d : all)
+        if (d.id == "vertebral_burst_fracture") {
+            for (int i = 1; i <= 12; ++i) d.names.push_back("t" + std::to_string(i) + " burst");
+            for (int i = 1; i <= 5; ++i) d.names.push_back("l" + std::to_string(i) + " burst");
+            for (int i = 3; i <= 7; ++i) d.names.push_back("c" + std::to_string(i) + " burst");
+        }
     // Injuries of paired organs or of one side of the body: a reader names their side.
     static const std::set<std::string> lateral{
         "epidural_hematoma", "subdural_hematoma", "skull_fracture", "tension_pneumothorax", "hemothorax",
@@ -678,6 +894,29 @@ FindingWords wordsOf(const scenario::Finding& f) {
     // The essential element itself never counts as an organ or a lesser name.
     return w;
 }
+
+// The words name the organ of another diagnosis that needs its organ said (the liver, a kidney).
+bool inAnotherOrgan(const std::set<std::string>& words, const Diagnosis* own) {
+    for (const auto& d : traumaLexicon()) {
+        if (&d == own || !d.organRequired) continue;
+        for (const auto& o : d.organs)
+            if (anyOf(bagOf(o), words) &&
+                !(own && std::find(own->organs.begin(), own->organs.end(), o) != own->organs.end()))
+                return true;
+    }
+    return false;
+}
+// The words name another diagnosis in full by a name that holds `part` and says more.
+bool partOfAnother(const Bag& part, const std::set<std::string>& words, const Diagnosis* own) {
+    for (const auto& d : traumaLexicon()) {
+        if (&d == own) continue;
+        for (const auto& n : d.names) {
+            Bag b = bagOf(n);
+            if (b.size() > part.size() && within(part, b) && within(b, words)) return true;
+        }
+    }
+    return false;
+}
 }  // namespace
 
 TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) {
@@ -733,9 +972,16 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             continue;
         }
         bool lesser = namedNoEssential;
+        // A lesser name is not said of this finding when the sentence puts it in another organ ("hepatic laceration
+        // with active extravasation" is not the spleen's bleeding) or when it is part of another diagnosis named in
+        // full ("right mainstem intubation" says the tube, but of another diagnosis).
+        const bool elsewhere = !anyOf(w.organs, s.positive) && inAnotherOrgan(s.positive, w.diagnosis);
         for (const auto& b : w.lesser)
-            if (within(b, s.positive)) lesser = true;
-        if ((lesser || anyOf(w.organs, s.positive)) && otherSide(s)) {
+            if (within(b, s.positive) && !(elsewhere && !anyOf(b, w.organs)) &&
+                !partOfAnother(b, s.positive, w.diagnosis))
+                lesser = true;
+        const bool organ = !s.deferred && anyOf(w.organs, s.positive);
+        if ((lesser || organ) && otherSide(s)) {
             wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
             continue;
         }
@@ -752,7 +998,7 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             }
         }
         if (!other.empty()) continue;
-        if (anyOf(w.organs, s.positive)) partial = true;
+        if (organ) partial = true;
     }
     if (full) out.level = Naming::Full;
     else if (denied) out.level = Naming::Denied;
@@ -770,7 +1016,13 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
 
 bool saysPhrase(std::string_view text, std::string_view phrase) {
     Bag b = bagOf(phrase);
-    if (b.empty()) {
+    // A phrase that is itself a negation or spans a clause ("not read yet", "no flail", "vertically stable", "then
+    // the head") is said when its words are, in its order.
+    bool literal = b.empty();
+    for (const auto& w : splitWords(phrase))
+        if (negationsBefore().count(w.raw) || negationsAfter().count(w.raw) || clauseBreaks().count(w.raw))
+            literal = true;
+    if (literal) {
         // A phrase of meaningless words only ("will do", "yes", "now"): said when its words are, not negated.
         std::set<std::string> want;
         for (const auto& w : splitWords(phrase)) want.insert(americanSpelling(w.raw));

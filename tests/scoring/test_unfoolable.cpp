@@ -741,3 +741,55 @@ TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
         }
     }
 }
+
+// ---------------------------------------------------------------- pelvic patterns and negation scope, scored
+// A conclusion that calls the pelvis "lateral compression" names the pelvic ring fracture and overcalls nothing: it
+// is not a vertebral compression fracture this patient does not have.
+TEST(Unfoolable, ALateralCompressionPelvisInTheConclusionIsThePelvicFractureNotASpineOvercall) {
+    const std::string expertConclusion =
+        "Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC pelvic ring fracture: decompress "
+        "the chest now, then haemorrhage control.";
+    auto expert = score("motorcyclist", shippedScript("motorcyclist-expert"));
+    for (const std::string pelvis : {"a lateral compression pelvic fracture", "an LC type pelvic ring injury",
+                                     "lateral compression of the pelvis, right rami and left sacral ala"}) {
+        auto s = score("motorcyclist",
+                       edited(shippedScript("motorcyclist-expert"),
+                              {{expertConclusion, "Right tension pneumothorax, active splenic bleeding and " + pelvis +
+                                                      ": decompress the chest now, then haemorrhage control."}}));
+        EXPECT_EQ(s.conclusion.why.find("does not have"), std::string::npos) << pelvis << ": " << s.conclusion.why;
+        EXPECT_DOUBLE_EQ(s.conclusion.score, expert.conclusion.score) << pelvis << ": " << s.conclusion.why;
+        EXPECT_DOUBLE_EQ(s.total, expert.total) << pelvis;
+    }
+}
+
+// "No trace = wrong place" to the anaesthetist is the right answer and tells them the tube is misplaced; "Not read
+// yet" to the orthopaedic surgeon is a right answer that names nothing.
+TEST(Unfoolable, TeachingPhrasesWithNegationWordsAreRightAnswers) {
+    auto o = score("oesophageal-intubation",
+                   edited(shippedScript("oesophageal-intubation-expert"),
+                          {{"\"The scout cannot settle it. Wrong place until proven otherwise: check the capnograph now "
+                            "- I'll confirm on the axials in thirty seconds.\"",
+                            "\"No trace = wrong place: check the capnograph now.\""}}));
+    bool asked = false;
+    for (const auto& i : o.interruptions.items)
+        if (i.spec->id == "anaesthetist_tube") {
+            asked = true;
+            EXPECT_TRUE(i.correct) << i.answer;
+        }
+    EXPECT_TRUE(asked);
+
+    auto f = score("fall-from-height",
+                   edited(shippedScript("fall-from-height-expert"),
+                          {{"\"Not read yet - keep full spinal precautions, I'll tell you before you move him.\"",
+                            "\"Not read yet.\""}}));
+    asked = false;
+    for (const auto& i : f.interruptions.items)
+        if (i.spec->id == "ortho_calcaneus") {
+            asked = true;
+            EXPECT_TRUE(i.correct) << i.answer;
+        }
+    EXPECT_TRUE(asked);
+    auto expert = score("fall-from-height", shippedScript("fall-from-height-expert"));
+    for (const auto& st : finding(expert, "vertebral_burst_fracture").statements)
+        EXPECT_EQ(st.text.find("Not read yet"), std::string::npos) << "the deferral names the fracture: " << st.text;
+}

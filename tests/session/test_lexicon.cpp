@@ -203,3 +203,123 @@ TEST(Lexicon, ACoordinatedListNamesEachOfItsDiagnoses) {
     EXPECT_NE(session::nameFinding("liver laceration, no splenic laceration", spleen).level, Naming::Full);
     EXPECT_FALSE(session::saysPhrase("liver laceration, no splenic laceration", "splenic laceration"));
 }
+
+namespace {
+// Words name a lexicon diagnosis in full, as the conclusion's overcalls and false Category 1 calls read them.
+bool namesDiagnosis(const std::string& text, const std::string& id) {
+    for (const auto& d : session::traumaLexicon())
+        if (d.id == id) {
+            scenario::Finding probe;
+            probe.id = d.id;
+            probe.label = d.label;
+            probe.phantomInjury = d.id;
+            return session::nameFinding(text, probe).level == Naming::Full;
+        }
+    throw std::runtime_error("no diagnosis " + id);
+}
+}  // namespace
+
+// Young-Burgess patterns are pelvic ring fractures: "lateral compression" is not a vertebral compression fracture, and
+// a vertical shear is not a shear injury of the brain.
+TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {
+    for (const char* text : {"lateral compression pelvic fracture", "LC type pelvic ring injury",
+                             "pelvis: lateral compression, right rami and left sacral ala",
+                             "lateral compression injury",
+                             "Lateral-compression ring fracture (right rami, left sacral ala)", "LC-II pelvic fracture",
+                             "anteroposterior compression pelvic injury", "APC injury of the pelvis",
+                             "antero-posterior compression fracture", "open book pelvis", "open-book injury",
+                             "vertical shear injury", "pelvic ring injury", "symphyseal diastasis",
+                             "widened SI joint with symphysis diastasis"}) {
+        EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Full) << text;
+        EXPECT_FALSE(namesDiagnosis(text, "vertebral_compression_fracture")) << text;
+        EXPECT_FALSE(namesDiagnosis(text, "diffuse_axonal_injury")) << text;
+        const auto spine = level("fall-from-height", "vertebral_burst_fracture", text);
+        EXPECT_TRUE(spine == Naming::None || spine == Naming::Other) << text << ": " << name(spine);
+    }
+    // A compression fracture of the spine stays one, even when called lateral.
+    for (const char* text : {"L1 compression fracture", "lateral compression fracture of L1",
+                             "lumbar wedge compression fracture"}) {
+        EXPECT_TRUE(namesDiagnosis(text, "vertebral_compression_fracture")) << text;
+        EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Other) << text;
+        EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", text), Naming::Partial) << text;
+    }
+    EXPECT_TRUE(namesDiagnosis("L1 and T12: lateral compression fractures", "vertebral_compression_fracture"));
+    // ... and a spine fracture beside a pelvic one in the same sentence leaves the pelvis its pattern.
+    const std::string both = "lateral compression pelvic fracture and an L1 burst fracture";
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", both), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", both), Naming::Full);
+    EXPECT_FALSE(namesDiagnosis(both, "vertebral_compression_fracture"));
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "no lateral compression injury"), Naming::Denied);
+}
+
+// A negation word negates what it governs, not everything after it in the clause.
+TEST(Lexicon, ANegationReachesOnlyTheDiagnosisItGoverns) {
+    // The capnography rule names the misplaced tube.
+    for (const char* text : {"no trace means wrong place", "No trace = wrong place",
+                             "no trace means wrong place, tube in the oesophagus",
+                             "No trace, wrong place: reintubate"}) {
+        EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", text), Naming::Full) << text;
+        EXPECT_TRUE(session::saysPhrase(text, "wrong place")) << text;
+    }
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation",
+                    "no capnography trace means the tube is in the oesophagus"),
+              Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "Not read yet, but there is a tension pneumothorax"),
+              Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax",
+                    "not read yet - I'll tell you before you move him, tension pneumothorax on the right"),
+              Naming::Full);
+    // A negated exclusion is a suspicion, not an absence.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "can't exclude a tension pneumothorax"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax cannot be excluded"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax not ruled out"), Naming::Full);
+    // Every negation still denies.
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "no pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "pneumothorax excluded"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "no evidence of tension pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "tension pneumothorax ruled out"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "I can't see a tension pneumothorax"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "without active extravasation"), Naming::Denied);
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "pelvic fracture ruled out"), Naming::Denied);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "the tube is not in the oesophagus"),
+              Naming::Denied);
+}
+
+// "Not read yet" answers a question without naming anything: it neither denies nor names a finding of the part not
+// read, and a keyword that is itself a negation ("not read yet", "no flail") is said when its words are.
+TEST(Lexicon, NotReadYetNamesAndDeniesNothing) {
+    const std::string answer = "Not read yet - keep full spinal precautions, I'll tell you before you move him.";
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", answer), Naming::None);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "spine not read yet, I'll tell you"), Naming::None);
+    EXPECT_TRUE(session::saysPhrase(answer, "not read yet"));
+    EXPECT_TRUE(session::saysPhrase("Not read yet.", "not read yet"));
+    EXPECT_FALSE(session::saysPhrase("I have read it", "not read yet"));
+    EXPECT_TRUE(session::saysPhrase("Left haemothorax, no flail", "no flail"));
+    EXPECT_FALSE(session::saysPhrase("Left haemothorax, flail segment", "no flail"));
+}
+
+// Treatment words name the treatment: a chest tube is not the endotracheal tube, a pelvic binder is not a pelvic
+// injury. A lesser name said of another organ or inside another diagnosis is that other diagnosis.
+TEST(Lexicon, TreatmentAndAnotherOrgansBleedingAreNotPartlyThisFinding) {
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "put in a chest tube on the left"),
+              Naming::None);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "left haemothorax, put in a chest tube"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", "keep the pelvic binder on"), Naming::None);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "hepatic laceration with active extravasation"),
+              Naming::Other);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "renal laceration with active bleeding"), Naming::Other);
+    EXPECT_EQ(level("motorcyclist", "splenic_laceration", "active bleeding"), Naming::Partial);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "right mainstem intubation"), Naming::Other);
+    EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", "check the tube"), Naming::Partial);
+}
+
+// Spellings and shorthand radiologists write.
+TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
+    EXPECT_EQ(level("fall-from-height", "epidural_hematoma", "extra-dural haematoma on the right"), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "AO A3 L1 burst"), Naming::Full);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "BTAI at the isthmus"), Naming::Full);
+    EXPECT_EQ(level("pedestrian", "aortic_injury", "pseudo-aneurysm at the isthmus"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "rib_fractures", "#ribs on the right"), Naming::Full);
+    EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "left haemopneumothorax"), Naming::Full);
+    EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "right haemopneumothorax"), Naming::Partial);
+}

@@ -46,6 +46,8 @@ struct LibraryCase {
     bool bestPassed = false;     // ... and whether that session passed
     std::string bestShown;       // the Best column as shown: "82.4 passed", "58.3 - not passed", "-"
     std::string availability;    // what the row says when it cannot be started, in the trainee's words
+    std::string level;           // "intermediate, PGY-3": the difficulty and the training level it is for
+    std::string review;          // "version 1.2, draft" or "version 1.2, reviewed by ... on YYYY-MM-DD"
 };
 
 // The interactive simulator, one frame at a time: library, briefing, reading room, debrief. runApp loops it until

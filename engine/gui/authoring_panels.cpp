@@ -691,6 +691,19 @@ void drawCaseAndSession(AuthoringContext& ctx) {
             ImGui::SetTooltip("licence or citation of the images; required in spirit for public datasets");
         heading("learning objectives (briefing and debrief)");
         touched(ctx, stringListEditor("objectives", m.learningObjectives, "+ objective"));
+        heading("for the programme: level, milestones, sign-off");
+        static const std::vector<std::string> levels{"PGY-1", "PGY-2", "PGY-3", "PGY-4", "PGY-5", "PGY-6", "PGY-7",
+                                                     "ESR-1", "ESR-2", "ESR-3", "ESR-4", "ESR-5"};
+        touched(ctx, idCombo("level", m.level, levels, "not stated", 130));
+        heading("ACGME milestones (PC2, MK2, ICS1, ...)");
+        touched(ctx, stringListEditor("milestones", m.milestones, "+ milestone"));
+        heading("ESR European Training Curriculum items");
+        touched(ctx, stringListEditor("esr", m.esrCurriculum, "+ curriculum item"));
+        ImGui::SetNextItemWidth(kLabelRoom);
+        touched(ctx, ImGui::InputText("reviewed by", &m.reviewedBy));
+        ImGui::SetNextItemWidth(130);
+        touched(ctx, ImGui::InputText("reviewed on", &m.reviewedOn));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("YYYY-MM-DD; without a sign-off the library shows a draft");
         ImGui::PopID();
     }
     if (ImGui::CollapsingHeader("Session and series arrival", ImGuiTreeNodeFlags_DefaultOpen)) {

@@ -79,18 +79,47 @@ std::string availabilityText(const scenario::Scenario& s) {
                (folder.empty() ? std::string("it") : folder + "/") + ".";
     return out;
 }
+
+// The Level column: the difficulty, and the training level when the case states one.
+std::string levelText(const scenario::Metadata& m) { return m.difficulty + (m.level.empty() ? "" : ", " + m.level); }
+
+// Under it: the case's version and whether faculty have signed this version off.
+std::string reviewText(const scenario::Metadata& m) {
+    std::string v = m.version.empty() ? "no version" : "version " + m.version;
+    return v + (m.signedOff() ? ", reviewed by " + m.reviewedBy + " on " + m.reviewedOn : ", draft");
+}
+
+// The difficulty ladder: beginner cases first, then by training level.
+int ladderRank(const scenario::Metadata& m) {
+    const int difficulty = m.difficulty == "beginner" ? 0 : m.difficulty == "advanced" ? 2 : 1;
+    const int level = m.level.empty() ? 0 : m.level.back() - '0';  // not stated: first within its difficulty
+    return difficulty * 100 + level;
+}
+
+// The review line under the level: a draft stands out; a signed-off case names who and when on hover.
+void drawReview(const scenario::Metadata& m) {
+    if (m.signedOff()) {
+        ImGui::TextDisabled("%s", ("version " + m.version + ", reviewed").c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", reviewText(m).c_str());
+    } else {
+        ImGui::TextColored(palette::kAttention, "%s", reviewText(m).c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("No faculty member has signed this version of the case off (reviewed_by, reviewed_on).");
+    }
+}
 }  // namespace
 
 std::vector<LibraryCase> SimulatorApp::library() const {
     std::vector<LibraryCase> out;
     for (const auto& e : library_) {
-        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt, false, "-", ""};
+        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt, false, "-", "", "", ""};
         if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
         if (auto b = best_.find(c.id); b != best_.end()) {
             c.best = b->second.first, c.bestPassed = b->second.second;
             c.bestShown = bestText(b->second);
         }
         if (e.scenario && !e.missing.empty()) c.availability = availabilityText(*e.scenario);
+        if (e.scenario) c.level = levelText(e.scenario->meta), c.review = reviewText(e.scenario->meta);
         out.push_back(std::move(c));
     }
     return out;
@@ -118,8 +147,12 @@ void SimulatorApp::loadLibrary() {
         }
         library_.push_back(std::move(e));
     }
-    // The default case (the one `make run` opens) first, the others in file-name order.
+    // The default case (the one `make run` opens) first, the others up the difficulty ladder (beginner to advanced,
+    // then by training level), in file-name order within a step; files that do not load last.
     std::stable_partition(library_.begin(), library_.end(), [](const LibraryEntry& e) { return e.isDefault; });
+    auto rank = [](const LibraryEntry& e) { return e.scenario ? ladderRank(e.scenario->meta) : 1000; };
+    std::stable_sort(library_.begin() + (library_.empty() || !library_.front().isDefault ? 0 : 1), library_.end(),
+                     [&](const LibraryEntry& a, const LibraryEntry& b) { return rank(a) < rank(b); });
     refreshLibraryState();
 }
 
@@ -147,7 +180,7 @@ void SimulatorApp::drawLibrary() {
     ImGui::Separator();
     if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
         ImGui::TableSetupColumn("Case");
-        ImGui::TableSetupColumn("Difficulty", ImGuiTableColumnFlags_WidthFixed, 120);
+        ImGui::TableSetupColumn("Level", ImGuiTableColumnFlags_WidthFixed, 190);
         ImGui::TableSetupColumn("Best", ImGuiTableColumnFlags_WidthFixed, 140);
         ImGui::TableSetupColumn("Mechanism");
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
@@ -167,7 +200,8 @@ void SimulatorApp::drawLibrary() {
                 // Listed, so the user knows it exists and what it needs, but it cannot be started.
                 ImGui::TextDisabled("%s", e.scenario->meta.title.c_str());
                 ImGui::TableNextColumn();
-                ImGui::TextDisabled("%s", e.scenario->meta.difficulty.c_str());
+                ImGui::TextDisabled("%s", levelText(e.scenario->meta).c_str());
+                ImGui::TextDisabled("%s", reviewText(e.scenario->meta).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextDisabled("-");
                 ImGui::TableNextColumn();
@@ -183,7 +217,8 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TextUnformatted(e.scenario->meta.title.c_str());
                 if (e.isDefault) ImGui::TextColored(palette::kDone, "Default case (polysim run)");
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(e.scenario->meta.difficulty.c_str());
+                ImGui::TextUnformatted(levelText(e.scenario->meta).c_str());
+                drawReview(e.scenario->meta);
                 ImGui::TableNextColumn();
                 if (auto b = best_.find(e.scenario->meta.id); b == best_.end()) ImGui::TextDisabled("-");
                 else if (b->second.second) ImGui::TextColored(palette::kDone, "%s", bestText(b->second).c_str());

@@ -39,6 +39,7 @@ public:
 
     void run() {
         checkIds();
+        checkProgramme();
         checkSeries();
         checkRegions();
         checkOrder();
@@ -49,6 +50,24 @@ public:
     }
 
 private:
+    // What a programme reads off the case: its level, milestones and faculty sign-off.
+    void checkProgramme() {
+        const auto& m = s_.meta;
+        if (!validLevel(m.level))
+            report_.error(at("meta.level", top()), "level '" + m.level +
+                                                       "' is not one polysim knows: PGY-1 to PGY-7 (ACGME), or ESR-1 "
+                                                       "to ESR-5 (year of the ESR European Training Curriculum)");
+        for (std::size_t i = 0; i < m.milestones.size(); ++i)
+            if (!validMilestone(m.milestones[i]))
+                report_.error(at("meta.milestones[" + std::to_string(i) + "]", top()),
+                              "milestone '" + m.milestones[i] +
+                                  "' is not an ACGME subcompetency id (PC, MK, SBP, PBLI, PROF or ICS and its number, "
+                                  "e.g. PC2)");
+        if (m.reviewedBy.empty() != m.reviewedOn.empty())
+            report_.error(at(m.reviewedBy.empty() ? "meta.reviewed_on" : "meta.reviewed_by", top()),
+                          "a sign-off needs both reviewed_by (who) and reviewed_on (when, YYYY-MM-DD)");
+    }
+
     SourceLocation at(const std::string& path, const SourceLocation& fallback) const {
         auto it = locs_.find(path);
         if (it != locs_.end() && it->second.line > 0) return it->second;

@@ -359,4 +359,38 @@ std::string roleTitle(std::string_view role) {
     return t;
 }
 
+namespace {
+// `text` is `prefix` then a whole number in [lo, hi].
+bool prefixedNumber(std::string_view text, std::string_view prefix, int lo, int hi) {
+    if (!text.starts_with(prefix) || text.size() == prefix.size() || text.size() > prefix.size() + 2) return false;
+    int n = 0;
+    for (char c : text.substr(prefix.size())) {
+        if (c < '0' || c > '9') return false;
+        n = n * 10 + (c - '0');
+    }
+    return n >= lo && n <= hi;
+}
+}  // namespace
+
+bool validLevel(std::string_view level) {
+    return level.empty() || prefixedNumber(level, "PGY-", 1, 7) || prefixedNumber(level, "ESR-", 1, 5);
+}
+
+bool validMilestone(std::string_view id) {
+    for (std::string_view p : {"PBLI", "PROF", "SBP", "ICS", "PC", "MK"})
+        if (id.starts_with(p)) return prefixedNumber(id, p, 1, 20);
+    return false;
+}
+
+bool validDate(std::string_view d) {
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (d[std::size_t(i)] < '0' || d[std::size_t(i)] > '9') return false;
+    const int y = std::stoi(std::string(d.substr(0, 4))), m = std::stoi(std::string(d.substr(5, 2))),
+              day = std::stoi(std::string(d.substr(8, 2)));
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || day < 1 || day > kDays[m - 1]) return false;
+    return m != 2 || day < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 }  // namespace polysim::scenario

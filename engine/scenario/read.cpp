@@ -216,6 +216,28 @@ public:
         return out;
     }
 
+    // A date: a TOML date (2026-11-20) or the same as a string; kept as YYYY-MM-DD.
+    std::optional<std::string> date(std::string_view key) {
+        const toml::node* n = get(key);
+        if (!n) return std::nullopt;
+        std::string text;
+        if (const auto* d = n->as_date()) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(d->get().year), int(d->get().month), int(d->get().day));
+            text = buf;
+        } else if (const auto* s = n->as_string()) {
+            text = s->get();
+        } else {
+            typeError(*n, key, "a date (YYYY-MM-DD)");
+            return std::nullopt;
+        }
+        if (!validDate(text)) {
+            report_.unreadable(at(*n), "'" + std::string(key) + "' must be a date written YYYY-MM-DD, not '" + text + "'");
+            return std::nullopt;
+        }
+        return text;
+    }
+
     // One of `allowed`.
     std::optional<std::string> choice(std::string_view key, const std::vector<std::string>& allowed,
                                       bool required = false) {
@@ -395,6 +417,11 @@ private:
         m.difficulty = f.choice("difficulty", kDifficulties).value_or("intermediate");
         if (auto v = f.strings("learning_objectives")) m.learningObjectives = *v;
         if (auto v = f.string("image_licence")) m.imageLicence = *v;
+        if (auto v = f.string("level")) m.level = *v;
+        if (auto v = f.strings("milestones")) m.milestones = *v;
+        if (auto v = f.strings("esr_curriculum")) m.esrCurriculum = *v;
+        if (auto v = f.string("reviewed_by")) m.reviewedBy = *v;
+        m.reviewedOn = f.date("reviewed_on").value_or("");
         f.finish();
     }
 
@@ -851,7 +878,10 @@ const std::vector<FormatSection>& formatSections() {
          {"meta", "session", "patient", "images", "regions", "findings", "interruptions", "conclusion", "debrief",
           "scoring"},
          false},
-        {"[meta]", {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence"}, false},
+        {"[meta]",
+         {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence", "level", "milestones",
+          "esr_curriculum", "reviewed_by", "reviewed_on"},
+         false},
         {"[session]", {"duration", "reading_order"}, false},
         {"[patient]", {"age", "sex", "mechanism", "prehospital", "vitals", "trend", "deterioration"}, false},
         {"[patient.vitals]", {}, true},

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <glm/glm.hpp>
@@ -28,7 +29,23 @@ struct Metadata {
     std::string difficulty;  // "beginner" | "intermediate" | "advanced"
     std::vector<std::string> learningObjectives;
     std::string imageLicence;  // licence / citation of the images
+    // For a programme: the training level the case is for ("PGY-2".."PGY-7", or "ESR-1".."ESR-5" for the year of the
+    // ESR European Training Curriculum), the ACGME Diagnostic Radiology milestone subcompetencies it assesses
+    // ("PC1", "MK2", "ICS1"...) and the ESR curriculum items it covers (free text).
+    std::string level;
+    std::vector<std::string> milestones;
+    std::vector<std::string> esrCurriculum;
+    // Faculty sign-off: who reviewed this version of the case and when (YYYY-MM-DD). Without it the case is a draft.
+    std::string reviewedBy;
+    std::string reviewedOn;
+    bool signedOff() const { return !reviewedBy.empty() && !reviewedOn.empty(); }
 };
+// Whether `level` is one polysim knows ("PGY-1".."PGY-7", "ESR-1".."ESR-5"); empty is allowed (not stated).
+bool validLevel(std::string_view level);
+// Whether `id` names an ACGME milestone subcompetency: PC, MK, SBP, PBLI, PROF or ICS followed by its number.
+bool validMilestone(std::string_view id);
+// A calendar date written YYYY-MM-DD.
+bool validDate(std::string_view date);
 
 struct VitalSigns {
     double heartRate = 80;   // beats/min

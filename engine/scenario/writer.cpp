@@ -354,6 +354,11 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
     if (s.meta.difficulty != "intermediate") w.text("difficulty", s.meta.difficulty);
     w.strings("learning_objectives", s.meta.learningObjectives);
     w.text("image_licence", s.meta.imageLicence);
+    w.text("level", s.meta.level);
+    w.strings("milestones", s.meta.milestones);
+    w.strings("esr_curriculum", s.meta.esrCurriculum);
+    w.text("reviewed_by", s.meta.reviewedBy);
+    w.text("reviewed_on", s.meta.reviewedOn);
 
     w.section("[session]");
     w.key("duration", minutes(s.durationSeconds));

@@ -37,6 +37,28 @@ HistoryEntry fromScoreJson(const Json& j, const std::filesystem::path& file) {
     return e;
 }
 
+// The case as its latest scored sessions saw it: level, milestones, version and sign-off (a draft says so).
+template <class Trainees> std::string caseLine(const Trainees& trainees) {
+    Json scenario;
+    for (const auto& [name, l] : trainees) {
+        Json j = Json::parse(l.entry->scoreJson, nullptr, false);
+        if (j.is_object() && j.contains("scenario") && j["scenario"].is_object()) scenario = j["scenario"];
+    }
+    std::string out = "Level: " + (scenario.contains("level") ? scenario["level"].get<std::string>() : "not stated");
+    if (scenario.contains("milestones") && scenario["milestones"].is_array() && !scenario["milestones"].empty()) {
+        out += "; ACGME milestones: ";
+        for (std::size_t i = 0; i < scenario["milestones"].size(); ++i)
+            out += (i ? ", " : "") + scenario["milestones"][i].get<std::string>();
+    }
+    out += "; " + (scenario.contains("version") ? "version " + scenario["version"].get<std::string>() : "no version");
+    const Json reviewed = scenario.value("reviewed", Json(nullptr));
+    if (reviewed.is_object())
+        out += ", reviewed by " + reviewed.value("by", "") + " on " + reviewed.value("on", "");
+    else
+        out += ", draft (no faculty sign-off)";
+    return out;
+}
+
 // Latest attempt per trainee and scenario, with the number of attempts.
 struct Latest {
     const HistoryEntry* entry = nullptr;
@@ -108,7 +130,7 @@ std::vector<HistoryEntry> loadResults(const std::vector<std::filesystem::path>& 
 std::string cohortText(const std::vector<HistoryEntry>& results) {
     std::ostringstream o;
     for (const auto& [scenario, trainees] : latestBy(results)) {
-        o << "scenario " << scenario << ": " << trainees.size() << " trainee(s)\n";
+        o << "scenario " << scenario << ": " << trainees.size() << " trainee(s)\n  " << caseLine(trainees) << "\n";
         for (const auto& [name, l] : trainees)
             o << "  " << name << ": " << fixed(l.entry->total, 1) << " " << (l.entry->passed ? "passed" : "NOT passed")
               << ", " << l.entry->criticalErrors << " critical error(s), " << l.attempts << " attempt(s), best "
@@ -135,6 +157,7 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
     for (const auto& [scenarioId, trainees] : latest) {
         std::string title = trainees.begin()->second.entry->scenarioTitle;
         o << "<h2>" << htmlEscape(title.empty() ? scenarioId : title) << " <small>(" << htmlEscape(scenarioId) << ")</small></h2>\n";
+        o << "<p class=\"case\">" << htmlEscape(caseLine(trainees)) << "</p>\n";
         // Bar chart of latest totals with the pass line.
         const double rowH = 22, left = 160, width = 700;
         double h = rowH * double(trainees.size()) + 30;

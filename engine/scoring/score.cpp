@@ -885,6 +885,10 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
     Score out;
     out.scenarioId = scenario.meta.id;
     out.scenarioTitle = scenario.meta.title;
+    out.scenarioVersion = scenario.meta.version;
+    out.scenarioLevel = scenario.meta.level;
+    out.milestones = scenario.meta.milestones;
+    if (scenario.meta.signedOff()) out.reviewedBy = scenario.meta.reviewedBy, out.reviewedOn = scenario.meta.reviewedOn;
     out.minDwellSeconds = scenario.weights.minDwellSeconds;
     session::SessionClock clock;
     session::EventLog log;
@@ -1093,6 +1097,10 @@ Json scoreToJson(const Score& s) {
     j["conclusion"] = conclusion;
 
     j["scenario"] = {{"id", s.scenarioId}, {"title", s.scenarioTitle}};
+    if (!s.scenarioVersion.empty()) j["scenario"]["version"] = s.scenarioVersion;
+    if (!s.scenarioLevel.empty()) j["scenario"]["level"] = s.scenarioLevel;
+    if (!s.milestones.empty()) j["scenario"]["milestones"] = s.milestones;
+    j["scenario"]["reviewed"] = s.reviewedBy.empty() ? Json(nullptr) : Json{{"by", s.reviewedBy}, {"on", s.reviewedOn}};
     j["trainee"] = s.trainee;
     j["session"] = {{"duration_seconds", r3(s.endTime)},
                     {"ended_by", s.endedBy},

@@ -152,6 +152,9 @@ struct ConclusionPart {
 
 struct Score {
     std::string scenarioId, scenarioTitle, trainee;
+    // The case as a programme files it: version, training level, ACGME milestones, faculty sign-off (empty: draft).
+    std::string scenarioVersion, scenarioLevel, reviewedBy, reviewedOn;
+    std::vector<std::string> milestones;
     double total = 0;  // 0..100
     bool passed = false;
     std::vector<std::string> criticalErrors;

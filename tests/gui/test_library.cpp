@@ -520,11 +520,13 @@ TEST(Library, AskingBeforeLeavingPausesTheSessionKeepsTheRoomFromInputAndASecond
     }
 }
 
-TEST(Library, TheDefaultCaseComesFirstThenTheOthersByFileName) {
+TEST(Library, TheDefaultCaseComesFirstThenTheOthersUpTheDifficultyLadder) {
     auto dir = libraryFolder("library-order");
-    // A case whose file name sorts before the default's.
+    // A case whose file name sorts before the default's, and a beginner's case whose name sorts last.
     fs::copy_file(polysim::test::sourceDir() / "scenarios" / "fall-from-height.toml",
                   dir / "scenarios" / "fall-from-height.toml");
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "oesophageal-intubation.toml",
+                  dir / "scenarios" / "zz-oesophageal-intubation.toml");
     polysim::gui::WindowOptions wo = shownWindow();
     wo.hidden = true;
     polysim::gui::AppWindow window(wo);
@@ -533,9 +535,43 @@ TEST(Library, TheDefaultCaseComesFirstThenTheOthersByFileName) {
     app.frame();
     std::vector<std::string> files;
     for (const auto& c : app.library()) files.push_back(c.file.filename().string());
-    EXPECT_EQ(files, (std::vector<std::string>{"motorcyclist.toml", "fall-from-height.toml",
-                                               std::string(kTemplate) + ".toml"}));
+    // The default; then beginner, intermediate, advanced; by file name within a step.
+    EXPECT_EQ(files, (std::vector<std::string>{"motorcyclist.toml", "zz-oesophageal-intubation.toml",
+                                               "fall-from-height.toml", std::string(kTemplate) + ".toml"}));
     EXPECT_TRUE(app.library().front().isDefault);
+}
+
+// A programme director sees what each case is for and whether faculty have signed its version off: an unsigned case
+// says "draft" in the library; a signed-off one names the reviewer and the date.
+TEST(Library, EachCaseShowsItsLevelVersionAndWhetherFacultySignedItOff) {
+    auto dir = libraryFolder("library-signoff");
+    std::string text = polysim::test::readFile(polysim::test::sourceDir() / "scenarios" / "fall-from-height.toml");
+    const std::string licence = "image_licence = ";
+    const auto at = text.find(licence);
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at, "level = \"PGY-3\"\nmilestones = [\"PC2\", \"MK2\"]\nreviewed_by = \"Dr A. Faculty\"\n"
+                    "reviewed_on = 2026-11-20\n");
+    std::ofstream(dir / "scenarios" / "fall-from-height.toml") << text;
+    polysim::gui::WindowOptions wo = shownWindow();
+    wo.hidden = true;
+    polysim::gui::AppWindow window(wo);
+    auto o = quietRun(dir);
+    Simulator app(o, window);
+    app.frame();
+    bool sawSigned = false, sawDraft = false;
+    for (const auto& c : app.library()) {
+        if (c.id == "fall_from_height" || c.file.filename() == "fall-from-height.toml") {
+            sawSigned = true;
+            EXPECT_NE(c.level.find("PGY-3"), std::string::npos) << c.level;
+            EXPECT_NE(c.review.find("reviewed by Dr A. Faculty on 2026-11-20"), std::string::npos) << c.review;
+            EXPECT_EQ(c.review.find("draft"), std::string::npos) << c.review;
+        } else if (c.file.filename() == "motorcyclist.toml") {
+            sawDraft = true;
+            EXPECT_NE(c.review.find("version 1.2, draft"), std::string::npos) << c.review;
+        }
+    }
+    EXPECT_TRUE(sawSigned);
+    EXPECT_TRUE(sawDraft);
 }
 
 TEST(Library, WithTheInstructorsConsoleTheBriefingShowsItsCodeAndTheReadingRoomNever) {

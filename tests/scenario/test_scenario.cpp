@@ -878,3 +878,70 @@ TEST(PhantomExport, FindingsWrittenAsTomlValidateInAScenarioAndKeepThePhantomsPo
         EXPECT_NEAR(glm::distance(f.extentMm, truth[i].extentMm), 0.0, 0.1) << f.id;
     }
 }
+
+// ---- What a programme reads off a case: level, milestones, faculty sign-off ----
+
+namespace {
+// The fall-from-height case with `lines` added to its [meta] table; and the line number of the first one.
+std::pair<std::string, int> withMeta(const std::string& lines) {
+    std::string text = slurp(scenariosDir() / "fall-from-height.toml");
+    const auto at = text.find("image_licence = ");
+    const int line = int(std::count(text.begin(), text.begin() + std::ptrdiff_t(at), '\n')) + 1;
+    text.insert(at, lines);
+    return {text, line};
+}
+}  // namespace
+
+TEST(Programme, LevelMilestonesAndSignOffAreReadAndSavedAsWritten) {
+    auto [text, line] = withMeta(
+        "level = \"PGY-3\"\nmilestones = [\"PC2\", \"MK2\"]\nesr_curriculum = [\"Emergency radiology: polytrauma\"]\n"
+        "reviewed_by = \"Dr A. Faculty\"\nreviewed_on = 2026-11-20\n");
+    auto r = scenario::parseScenario(text, "case.toml");
+    ASSERT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
+    const auto& m = r.scenario->meta;
+    EXPECT_EQ(m.level, "PGY-3");
+    EXPECT_EQ(m.milestones, (std::vector<std::string>{"PC2", "MK2"}));
+    EXPECT_EQ(m.esrCurriculum, (std::vector<std::string>{"Emergency radiology: polytrauma"}));
+    EXPECT_EQ(m.reviewedOn, "2026-11-20");
+    EXPECT_TRUE(m.signedOff());
+    // Saved by the authoring mode and read again: the same.
+    auto saved = scenario::parseScenario(scenario::toToml(*r.scenario), "saved.toml");
+    ASSERT_TRUE(saved.ok()) << scenario::formatDiagnostics(saved.diagnostics);
+    EXPECT_EQ(saved.scenario->meta.level, "PGY-3");
+    EXPECT_EQ(saved.scenario->meta.milestones, m.milestones);
+    EXPECT_EQ(saved.scenario->meta.reviewedBy, "Dr A. Faculty");
+    EXPECT_EQ(saved.scenario->meta.reviewedOn, "2026-11-20");
+    // Without a sign-off the case is a draft, which is no error: the library says so.
+    auto shipped = scenario::parseScenario(slurp(scenariosDir() / "fall-from-height.toml"), "case.toml");
+    ASSERT_TRUE(shipped.ok());
+    EXPECT_FALSE(shipped.scenario->meta.signedOff());
+}
+
+TEST(Programme, AWrongLevelMilestoneOrSignOffIsAnErrorAtItsLine) {
+    struct Case {
+        std::string lines, says;
+        int lineOffset;  // which added line the error is on
+    };
+    const std::vector<Case> cases = {
+        {"level = \"PGY-9\"\n", "level 'PGY-9'", 0},
+        {"level = \"third year\"\n", "PGY-1 to PGY-7", 0},
+        {"milestones = [\"PC2\", \"XY1\"]\n", "milestone 'XY1'", 0},
+        {"reviewed_by = \"Dr A. Faculty\"\n", "both reviewed_by", 0},
+        {"reviewed_on = 2026-11-20\n", "both reviewed_by", 0},
+        {"reviewed_by = \"Dr A. Faculty\"\nreviewed_on = \"2026-02-30\"\n", "YYYY-MM-DD, not '2026-02-30'", 1},
+        {"reviewed_by = \"Dr A. Faculty\"\nreviewed_on = 20261120\n", "must be a date", 1},
+    };
+    for (const auto& c : cases) {
+        auto [text, line] = withMeta(c.lines);
+        auto r = scenario::parseScenario(text, "case.toml");
+        EXPECT_FALSE(r.ok()) << c.lines;
+        bool found = false;
+        for (const auto& d : r.diagnostics)
+            if (d.severity == Diagnostic::Severity::Error && d.message.find(c.says) != std::string::npos) {
+                found = true;
+                EXPECT_EQ(d.where.line, line + c.lineOffset) << c.lines << ": " << d.message;
+                EXPECT_GT(d.where.column, 0);
+            }
+        EXPECT_TRUE(found) << c.lines << " -> " << scenario::formatDiagnostics(r.diagnostics);
+    }
+}

@@ -245,6 +245,28 @@ TEST(Cohort, ComparesTraineesFromADatabaseAndScoreFiles) {
     EXPECT_THROW(loadResults({dir / "junk.json"}), HistoryError);
 }
 
+// The programme director reads off the cohort report which level a case is for, which milestones it assesses, and
+// whether the version the residents played was signed off by faculty (a draft says so).
+TEST(Cohort, NamesEachCasesLevelMilestonesAndSignOffOrDraft) {
+    auto dir = test::scratchDir("cohort-signoff");
+    auto signedCase = test::traumaCase();
+    signedCase.meta.version = "2.0";
+    signedCase.meta.level = "PGY-3";
+    signedCase.meta.milestones = {"PC2", "MK2"};
+    signedCase.meta.reviewedBy = "Dr A. Faculty";
+    signedCase.meta.reviewedOn = "2026-11-20";
+    writeText(dir / "ana.json", scoreToJson(scored(signedCase, test::kExpertScript, "ana")).dump(2));
+    auto text = cohortText(loadResults({dir / "ana.json"}));
+    EXPECT_NE(text.find("Level: PGY-3; ACGME milestones: PC2, MK2; version 2.0, reviewed by Dr A. Faculty on 2026-11-20"),
+              std::string::npos)
+        << text;
+    auto draft = test::traumaCase();
+    draft.meta.version = "2.1";
+    writeText(dir / "ben.json", scoreToJson(scored(draft, test::kExpertScript, "ben")).dump(2));
+    auto html = cohortHtml(loadResults({dir / "ben.json"}));
+    EXPECT_NE(html.find("Level: not stated; version 2.1, draft (no faculty sign-off)"), std::string::npos) << html;
+}
+
 namespace {
 // Points the phantom cache at a folder of the test's own for as long as it lives.
 struct ScratchCache {

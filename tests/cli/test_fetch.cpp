@@ -189,15 +189,15 @@ TEST_F(Fetch, AResetConnectionIsReportedAndNothingAlreadyThereIsLost) {
     fs::create_directories(out());
     std::ofstream(out() / "notes.txt") << "my notes";
     // A reset also discards what the client's system had received but not yet read, so fewer instances than the
-    // relayed bytes would hold may arrive whole.
+    // relayed bytes would hold may arrive whole; a slow client (the sanitizer build, a loaded machine) may keep none.
     CuttingRelay relay(server_->port(), 4'000'000, true);
     CommandResult r = fetch("http://127.0.0.1:" + std::to_string(relay.port()) + "/dicom-web");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("broke during the transfer"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("/series/"), std::string::npos) << "names the series request: " << r.err;
     EXPECT_EQ(readFile(out() / "notes.txt"), "my notes");
+    // Whatever arrived before the reset is a whole instance; nothing half-written stays.
     auto kept = filesWithExtension(out(), ".dcm");
-    EXPECT_GE(kept.size(), 1u);
     auto source = sourceContents(headCt());
     for (const auto& f : kept) EXPECT_TRUE(source.count(readFile(f))) << f;
     EXPECT_TRUE(filesWithExtension(out(), ".part").empty());

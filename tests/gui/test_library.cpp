@@ -549,8 +549,7 @@ TEST(Library, EachCaseShowsItsLevelVersionAndWhetherFacultySignedItOff) {
     const std::string licence = "image_licence = ";
     const auto at = text.find(licence);
     ASSERT_NE(at, std::string::npos);
-    text.insert(at, "level = \"PGY-3\"\nmilestones = [\"PC2\", \"MK2\"]\nreviewed_by = \"Dr A. Faculty\"\n"
-                    "reviewed_on = 2026-11-20\n");
+    text.insert(at, "reviewed_by = \"Dr A. Faculty\"\nreviewed_on = 2026-11-20\n");
     std::ofstream(dir / "scenarios" / "fall-from-height.toml") << text;
     polysim::gui::WindowOptions wo = shownWindow();
     wo.hidden = true;

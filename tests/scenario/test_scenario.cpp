@@ -91,6 +91,9 @@ TEST_F(ShippedScenarios, EveryFileInScenariosValidatesWithoutErrors) {
             for (const auto& d : r.diagnostics)
                 EXPECT_NE(d.message.find("POLYSIM_DATA"), std::string::npos) << d.format();
         }
+        // A programme can place every shipped case: the level it is for and the milestones it assesses.
+        EXPECT_FALSE(s.meta.level.empty()) << f << " states no level";
+        EXPECT_FALSE(s.meta.milestones.empty()) << f << " names no milestone";
     }
 }
 
@@ -882,9 +885,14 @@ TEST(PhantomExport, FindingsWrittenAsTomlValidateInAScenarioAndKeepThePhantomsPo
 // ---- What a programme reads off a case: level, milestones, faculty sign-off ----
 
 namespace {
-// The fall-from-height case with `lines` added to its [meta] table; and the line number of the first one.
+// The fall-from-height case, its level, milestones and curriculum items taken out and `lines` added to its [meta]
+// table; and the line number of the first one.
 std::pair<std::string, int> withMeta(const std::string& lines) {
-    std::string text = slurp(scenariosDir() / "fall-from-height.toml");
+    std::string text;
+    std::istringstream in(slurp(scenariosDir() / "fall-from-height.toml"));
+    for (std::string l; std::getline(in, l);)
+        if (!l.starts_with("level = ") && !l.starts_with("milestones = ") && !l.starts_with("esr_curriculum = "))
+            text += l + "\n";
     const auto at = text.find("image_licence = ");
     const int line = int(std::count(text.begin(), text.begin() + std::ptrdiff_t(at), '\n')) + 1;
     text.insert(at, lines);

@@ -120,7 +120,7 @@ dvec3 ribBreakPoint(int side, int n, double t) {
 
 const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {10, 0, 0}};
 const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
-const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {18, 0, 0}};
+const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {40, 0, 0}};
 
 InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, const char* series) {
     const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;

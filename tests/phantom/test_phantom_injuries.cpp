@@ -141,6 +141,63 @@ TEST(PhantomInjuries, TensionPneumothoraxShiftsTheMediastinumAwayAndEmptiesTheRi
     EXPECT_GT(air1, air0 * 3 + 1000) << "the right hemithorax fills with free air";
 }
 
+// The shipped texts say "the scout already shows the shift": the scout must show it. On the AP projection the band of
+// the mediastinum between the lungs moves to the patient's left by a centimetre or more, and the right chest is darker
+// (more air along each ray) than the left.
+TEST(PhantomInjuries, TensionPneumothoraxShowsOnTheScoutAsAShiftedMediastinumAndADarkRightChest) {
+    auto options = [](std::vector<std::string> injuries) {
+        auto o = testOptions(std::move(injuries));
+        o.seed = 1307;  // the motorcyclist's patient
+        o.matrix = 256;
+        return o;
+    };
+    const auto normal = phantom::generateSeries(options({}), phantom::SeriesKind::Scout);
+    const auto ptx = phantom::generateSeries(options({"tension_pneumothorax"}), phantom::SeriesKind::Scout);
+    const auto& g = normal->geometry();
+    ASSERT_EQ(g.dims.z, 1);
+    // Per row through the heart: the mediastinum is the run of columns around the middle brighter than the row's mean
+    // inside the body; its centre in LPS x.
+    auto centreX = [&](const imaging::Volume& v, int row) {
+        std::vector<double> s(std::size_t(g.dims.x));
+        for (int i = 2; i < g.dims.x - 2; ++i) {
+            double sum = 0;
+            for (int d = -2; d <= 2; ++d) sum += v.at(i + d, row, 0);
+            s[std::size_t(i)] = sum / 5;
+        }
+        int a = 2, b = g.dims.x - 3;
+        while (a < b && s[std::size_t(a)] < -800) ++a;  // air beside the body
+        while (b > a && s[std::size_t(b)] < -800) --b;
+        double mean = 0;
+        for (int i = a + 10; i < b - 10; ++i) mean += s[std::size_t(i)];
+        mean /= double(b - a - 20);
+        const int mid = (a + b) / 2;
+        int l = mid, r = mid;
+        while (l > a && s[std::size_t(l)] >= mean) --l;
+        while (r < b && s[std::size_t(r)] >= mean) ++r;
+        return g.indexToPatient(glm::dvec3((l + r) * 0.5, row, 0)).x;
+    };
+    double shift = 0, darker = 0;
+    int rows = 0;
+    for (int row = 0; row < g.dims.y; ++row) {
+        const double z = g.indexToPatient(glm::dvec3(0, row, 0)).z;
+        if (z > -360 || z < -440) continue;  // the heart's levels
+        shift += centreX(*ptx, row) - centreX(*normal, row);
+        // Mean value of each lung field (30 to 110 mm from the midline) on the pneumothorax scout.
+        double right = 0, left = 0;
+        int nr = 0, nl = 0;
+        for (int i = 0; i < g.dims.x; ++i) {
+            const double x = g.indexToPatient(glm::dvec3(i, row, 0)).x;
+            if (x < -30 && x > -110) right += ptx->at(i, row, 0), ++nr;
+            if (x > 30 && x < 110) left += ptx->at(i, row, 0), ++nl;
+        }
+        darker += left / nl - right / nr;
+        ++rows;
+    }
+    ASSERT_GT(rows, 10);
+    EXPECT_GE(shift / rows, 10.0) << "the mediastinum moves " << shift / rows << " mm to the left on the scout";
+    EXPECT_GE(darker / rows, 40.0) << "the right chest is not darker than the left on the scout";
+}
+
 TEST(PhantomInjuries, SameSeedGivesIdenticalPixelsAndAnotherSeedAnotherPatientAroundTheSameOrgans) {
     auto o = testOptions({"liver_laceration"});
     o.matrix = 64;

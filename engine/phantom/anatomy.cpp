@@ -541,13 +541,6 @@ void chest(Builder& b) {
                       {24, 6, -495, 8.5}, {42, 6, -512, 10}});
     b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
     b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
-    // Endotracheal tube: in the trachea, or (injury) in the oesophagus.
-    auto ett = oesoTube ? tube({{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -6, -205, 4.6}, {2, 4, -250, 4.6},
-                                {4, 18, -300, 4.6}, {5, 26, -335, 4.6}})
-                        : tube({{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -20, -215, 4.6}, {0, -18, -250, 4.6},
-                                {0, -4, -295, 4.6}});
-    b.add(ett, 160, kDevice, kAnyTissue, 0, 0.1, mw);
-    b.add(offset(ett, -1.2), -1000, kAirway, bit(kDevice), 0, 0.1, mw);
     // Sternum, clavicles, scapulae, shoulders.
     b.bone(ext({{-468, 0, -96, 5, 3}, {-450, 0, -100, 12, 5}, {-400, 0, -100, 14, 6}, {-318, 0, -92, 15, 6},
                 {-305, 0, -88, 24, 8}, {-276, 0, -80, 20, 8}},
@@ -564,6 +557,26 @@ void chest(Builder& b) {
         b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                              // glenoid
         b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);                    // humeral head
     }
+}
+
+// Endotracheal tube: in the trachea, or (injury) in the oesophagus. Painted after the head and neck so that the
+// pharynx and tongue do not erase it on its way from the mouth.
+void endotrachealTube(Builder& b) {
+    const WarpSet* mw = b.med();
+    const bool oesoTube = b.m.has("esophageal_intubation");
+    const std::vector<dvec4> ettPath =
+        oesoTube ? std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -6, -205, 4.6}, {2, 4, -250, 4.6},
+                                      {4, 18, -300, 4.6}, {5, 26, -335, 4.6}}
+                 : std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -20, -215, 4.6}, {0, -18, -250, 4.6},
+                                      {0, -4, -295, 4.6}};
+    auto ett = tube(ettPath);
+    b.add(ett, 160, kDevice, kAnyTissue, 0, 0.1, mw);
+    b.add(offset(ett, -1.2), -1000, kAirway, bit(kDevice), 0, 0.1, mw);
+    // The radio-opaque line in the tube's left wall: it draws the tube on the scout as on a chest film (a line over the
+    // tracheal air column wherever the tube really lies) and shows as a bright dot in the wall on the axials.
+    std::vector<dvec4> stripe;
+    for (const auto& k : ettPath) stripe.push_back({k.x + 3.6, k.y, k.z, 0.8});
+    b.add(tube(stripe), 12000, kDevice, kAnyTissue, 0, 0.1, mw);
 }
 
 void ribs(Builder& b) {
@@ -760,15 +773,19 @@ void abdomen(Builder& b) {
                            ell({62, 30, -530}, {26, 40, 40}, rotation(0, 0, 38)));
     b.add(spleen, b.H(46, 140, 120), kSpleen, kAnyTissue, art ? 55.0f : 3.0f, art ? 0.09 : 0.05);
     b.m.organs["spleen"] = spleen;
-    // Stomach with fluid and an anterior air pocket, duodenum, pancreas.
-    auto stomach = tube({{44, 22, -492, 30}, {60, -8, -520, 34}, {46, -46, -552, 27}, {12, -60, -576, 19},
-                         {-18, -46, -585, 13}},
+    // Stomach with fluid and an anterior air pocket, duodenum, pancreas. Bagging through a tube in the oesophagus blows
+    // the stomach up with air: a large gastric bubble under the left dome with a thin dependent fluid layer, the sign
+    // the scout can show before the axials settle where the tube lies.
+    const double inflate = b.m.has("esophageal_intubation") ? 1.4 : 1.0;
+    auto stomach = tube({{44, 22, -492, 30 * inflate}, {60, -8, -520, 34 * inflate}, {46, -46, -552, 27 * inflate},
+                         {12, -60, -576, 19 * (1 + (inflate - 1) / 2)}, {-18, -46, -585, 13}},
                         true, 2.0, 0.06, 93);
     b.add(intersect(stomach, underDome), b.H(40, 95, 85), kBowel);
-    auto lumen = intersect(offset(stomach, -4.5), underDome);
+    auto lumen = intersect(offset(stomach, inflate > 1 ? -3.0 : -4.5), underDome);
     b.add(lumen, 12, kBowelContent, kAnyTissue, 6, 0.1);
+    const double airLevel = inflate > 1 ? 28.0 : -42.0;  // y of the air-fluid level (supine: air lies anterior)
     b.add(intersect(lumen, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
-                                                     [](const dvec3& p) { return p.y + 42; })),
+                                                     [airLevel](const dvec3& p) { return p.y - airLevel; })),
           -1000, kAir, bit(kBowelContent));
     auto duodenum = tube({{-18, -46, -585, 12}, {-46, -22, -592, 13}, {-52, 10, -612, 12}, {-36, 16, -640, 11},
                           {0, 10, -650, 10}, {32, 0, -640, 10}},
@@ -967,6 +984,7 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     spine(b);
     ribs(b);
     head(b);
+    endotrachealTube(b);
     addInjuryLayers(*m);
     return m;
 }

@@ -160,7 +160,8 @@ InjuryGeometry injuryGeometry(const std::string& id) {
         return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 16.0, hi + 16.0);
     }
     if (id == "rib_fracture_subtle") return lesionOnly(ribBreakPoint(1, 7, 0.4), {16, 16, 16}, 4);
-    if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-18, -72, -530}, {60, 48, -168});
+    // The tube and the oesophagus around it, and the stomach it blows up with air.
+    if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-45, -110, -615}, {120, 80, -168});
     if (id == "femur_fracture") return box({126, -2, -931}, {56, 56, 60}, {78, -52, -1015}, {178, 48, -812});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }

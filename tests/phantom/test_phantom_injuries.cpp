@@ -198,6 +198,46 @@ TEST(PhantomInjuries, TensionPneumothoraxShowsOnTheScoutAsAShiftedMediastinumAnd
     EXPECT_GE(darker / rows, 40.0) << "the right chest is not darker than the left on the scout";
 }
 
+// The oesophageal-intubation case practises "projection is not position" on the scout: the tube's radio-opaque line
+// shows over the airway wherever the tube lies, and bagging into the oesophagus blows the stomach up with air, a dark
+// bubble under the left dome that the normal patient does not have.
+TEST(PhantomInjuries, OesophagealIntubationShowsOnTheScoutAsTheTubesLineOverTheAirwayAndAStomachFullOfAir) {
+    auto options = [](std::vector<std::string> injuries) {
+        auto o = testOptions(std::move(injuries));
+        o.seed = 77;  // the oesophageal-intubation case's patient
+        o.matrix = 512;  // the cases' matrix: the line is 1.6 mm wide
+        return o;
+    };
+    const auto normal = phantom::generateSeries(options({}), phantom::SeriesKind::Scout);
+    const auto oeso = phantom::generateSeries(options({"esophageal_intubation"}), phantom::SeriesKind::Scout);
+    const auto& g = normal->geometry();
+    auto column = [&](double x) { return int(std::lround(g.patientToIndex(glm::dvec3(x, 0, 0)).x)); };
+    auto row = [&](double z) { return int(std::lround(g.patientToIndex(glm::dvec3(0, 0, z)).y)); };
+    // The line: down the neck, the brightest column near the tube's left wall stands above the columns 3 mm either
+    // side of it (the air of the pharynx and trachea, or of the distended oesophagus).
+    const int side = int(std::lround(3.0 / g.spacing.x));
+    for (const auto* scout : {normal.get(), oeso.get()}) {
+        double contrast = 0;
+        int n = 0;
+        for (int r = row(-200); r <= row(-280); ++r, ++n) {
+            int peak = column(1);
+            for (int i = column(1); i <= column(9); ++i)
+                if (scout->at(i, r, 0) > scout->at(peak, r, 0)) peak = i;
+            contrast += scout->at(peak, r, 0) - 0.5 * (scout->at(peak - side, r, 0) + scout->at(peak + side, r, 0));
+        }
+        ASSERT_GT(n, 40);
+        EXPECT_GE(contrast / n, 60.0) << (scout == oeso.get() ? "oesophageal" : "tracheal")
+                                      << " tube: its line does not show on the scout";
+    }
+    // The stomach under the left dome: darker by a wide margin on the oesophageal intubation's scout.
+    double gain = 0;
+    int n = 0;
+    for (int r = row(-480); r <= row(-560); ++r)
+        for (int i = column(30); i <= column(100); ++i, ++n) gain += normal->at(i, r, 0) - oeso->at(i, r, 0);
+    ASSERT_GT(n, 100);
+    EXPECT_GE(gain / n, 60.0) << "the stomach full of air does not show under the left dome";
+}
+
 TEST(PhantomInjuries, SameSeedGivesIdenticalPixelsAndAnotherSeedAnotherPatientAroundTheSameOrgans) {
     auto o = testOptions({"liver_laceration"});
     o.matrix = 64;

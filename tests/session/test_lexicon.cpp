@@ -323,3 +323,31 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
     EXPECT_EQ(level("oesophageal-intubation", "hemothorax", "left haemopneumothorax"), Naming::Full);
     EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "right haemopneumothorax"), Naming::Partial);
 }
+
+// A finding's synonyms are what the case accepts as its name: none may name another diagnosis ("flail chest" for
+// single rib fractures, "compression fracture" for a burst fracture, "pleural effusion" for a haemothorax), and each
+// must name the finding at least in part.
+TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"}) {
+        for (const auto& f : shipped(name).findings) {
+            const auto* own = session::diagnosisOf(f);
+            for (const auto& s : f.synonyms) {
+                const auto level = session::nameFinding(s, f).level;
+                EXPECT_TRUE(level == Naming::Full || level == Naming::Partial)
+                    << name << ": '" << s << "' for " << f.id << " reads as " << std::string(session::namingName(level));
+                for (const auto& d : session::traumaLexicon()) {
+                    if (&d == own) continue;
+                    scenario::Finding other;
+                    other.id = d.id;
+                    other.label = d.label;
+                    // Another entry that this finding's own label also names is the same diagnosis under another
+                    // heading (a subtle variant); one it does not name is a different diagnosis.
+                    if (session::nameFinding(s, other).level != Naming::Full ||
+                        session::nameFinding(f.label, other).level == Naming::Full)
+                        continue;
+                    ADD_FAILURE() << name << ": '" << s << "', a synonym of " << f.id << ", names " << d.label;
+                }
+            }
+        }
+    }
+}

@@ -260,9 +260,10 @@ std::optional<double> ReadingRoom::usefulFirstZ(const scenario::SeriesSpec& spec
         if (!r || !session::seriesShowsRegion(spec.id, *r) || !(r->zToMm > r->zFromMm)) continue;
         double high = r->zToMm;
         if (range) {
-            // A region the series shows only the edge of (the neck in a head series) is not where it starts.
+            // A region the series shows only part of (the neck and the upper cervical spine in a head series) is
+            // not where it starts: it starts at the first region it holds most of.
             const double inside = std::min(r->zToMm, range->second) - std::max(r->zFromMm, range->first);
-            if (inside < 0.5 * (r->zToMm - r->zFromMm)) continue;
+            if (inside < (2.0 / 3.0) * (r->zToMm - r->zFromMm)) continue;
             high = std::min(high, range->second);
         }
         top = high;

@@ -129,6 +129,10 @@ ImportedCase buildCase(const CaseRequest& req) {
         Region* region = nullptr;
         for (auto& r : s.regions)
             if (r.id == t.region) region = &r;
+        // A vertebra the images do not place in the neck is read with the rest of the column.
+        if (!region && t.region == "cervical_spine")
+            for (auto& r : s.regions)
+                if (r.id == "spine") region = &r;
         if (!region) {
             double best = 1e300;
             for (auto& r : s.regions) {

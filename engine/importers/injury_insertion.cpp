@@ -4,6 +4,7 @@
 #include "importers/injury_insertion.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -279,7 +280,10 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
         t.synonyms = {"vertebral fracture", "spine fracture", "spinal fracture", "vertebral body fracture",
                       "burst fracture"};
         t.acrCategory = 2;
-        t.region = "spine";
+        // A cervical vertebra is read early, with the airway; the rest of the column later.
+        t.region = organ.size() > 1 && organ[0] == 'C' && std::isdigit(static_cast<unsigned char>(organ[1]))
+                       ? "cervical_spine"
+                       : "spine";
         t.role = "orthopaedic_surgeon";
         t.windows = {"bone"};
         t.description = "Fracture line through the body of " + organ + ".";

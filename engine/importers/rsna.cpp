@@ -503,7 +503,7 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
         t.synonyms = {name + " fracture", "cervical spine fracture", "cervical fracture", "c-spine fracture",
                       "fracture of " + name};
         t.acrCategory = 1;
-        t.region = "spine";
+        t.region = "cervical_spine";
         t.windows = {"bone"};
         t.role = "neurosurgeon";
         t.description = "Fracture of " + name + ".";

@@ -23,11 +23,14 @@ const std::vector<Region>& templates() {
     static const std::vector<Region> all{
         tmpl("scout", "Scout / topogram", {"soft_tissue", "lung", "bone"}),
         tmpl("airway", "Airway and neck", {"soft_tissue", "lung"}),
+        // With the airway (ATLS: airway with cervical spine protection): an unstable neck changes how the airway is
+        // handled and how the patient is moved, so it is read before the chest, in a bone window.
+        tmpl("cervical_spine", "Cervical spine", {"bone"}),
         tmpl("chest_lungs", "Chest: lungs and pleura", {"lung", "soft_tissue"}),
         tmpl("chest_mediastinum", "Chest: mediastinum, heart, aorta", {"mediastinum", "soft_tissue"}),
         tmpl("abdomen_pelvis", "Abdomen and pelvis", {"soft_tissue", "liver", "bone"}),
         tmpl("head", "Head", {"brain", "subdural", "bone"}),
-        tmpl("spine", "Cervical and thoracolumbar spine", {"bone"}),
+        tmpl("spine", "Thoracolumbar spine", {"bone"}),
         tmpl("extremities", "Extremities and the rest", {"bone", "soft_tissue"}),
     };
     return all;
@@ -156,7 +159,8 @@ std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionI
         return std::make_pair(chest->second - (chest->second - chest->first) / 3.0, neck->second);
     if (regionId == "abdomen_pelvis" && abdomen && pelvis)
         return std::make_pair(std::min(pelvis->first, abdomen->first), std::max(pelvis->second, abdomen->second));
-    if (regionId == "spine" && neck && pelvis) return std::make_pair(pelvis->first, neck->second);
+    if (regionId == "cervical_spine") return neck;  // skull base to the thoracic inlet
+    if (regionId == "spine" && neck && pelvis) return std::make_pair(pelvis->first, neck->first);
     if (regionId == "extremities") {
         if (thighs) return std::make_pair(body.zBottomMm, std::max(thighs->second, body.zBottomMm + 1));
         return std::nullopt;

@@ -104,8 +104,18 @@ std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& L, std::v
         else say("abdomen_pelvis", L.cranium ? "left out: a head and neck study" : "left out: the images end above the lung bases");
     }
 
-    if (L.spine) put("spine", L.spine->fromMm, L.spine->toMm, "vertebrae in the posterior midline");
-    else say("spine", "left out: no vertebrae in the images");
+    // The cervical spine is read early, with the airway; the thoracolumbar spine is the rest of the column below it.
+    if (L.cervicalSpine)
+        put("cervical_spine", L.cervicalSpine->fromMm, L.cervicalSpine->toMm,
+            std::string("vertebrae in the posterior midline from ") + (L.lungs ? "the lung apices" : "the lowest slice") +
+                " to " + (L.skullBase ? "the skull base" : "the top of the spine"));
+    else say("cervical_spine", L.spine ? "left out: no vertebrae between the lung apices and the skull base"
+                                       : "left out: no vertebrae in the images");
+    if (L.spine)
+        put("spine", L.spine->fromMm, L.cervicalSpine ? std::min(L.spine->toMm, L.cervicalSpine->fromMm) : L.spine->toMm,
+            std::string("vertebrae in the posterior midline") + (L.cervicalSpine ? " below the cervical spine" : ""));
+    else
+        say("spine", "left out: no vertebrae in the images");
     if (L.thighs) put("extremities", L.thighs->fromMm, L.thighs->toMm, "the thighs apart below the pelvis");
     else say("extremities", "left out: no thighs in the images");
 

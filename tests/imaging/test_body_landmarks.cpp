@@ -126,7 +126,8 @@ TEST(BodyLandmarks, TheHeadCtHasTheSkullAndTheUpperNeckOnly) {
     ASSERT_TRUE(L.cervicalSpine);
     EXPECT_LE(L.cervicalSpine->toMm, *L.skullBase + 3);
     for (const auto& r : f.regions)
-        EXPECT_TRUE(r.id == "head" || r.id == "airway" || r.id == "spine") << r.id << " in a head CT";
+        EXPECT_TRUE(r.id == "head" || r.id == "airway" || r.id == "cervical_spine" || r.id == "spine")
+            << r.id << " in a head CT";
     ASSERT_NE(f.region("head"), nullptr);
     EXPECT_NEAR(f.region("head")->zToMm, L.volume.toMm, 5);
     EXPECT_EQ(f.contrast.phase, ContrastPhase::Unknown) << "no aorta in a head CT";
@@ -164,8 +165,12 @@ TEST(BodyLandmarks, ThePhantomsLandmarksLieWhereItsAnatomyIsBuilt) {
     ASSERT_TRUE(L.spine);
     EXPECT_GT(L.spine->length(), 500) << "from the neck to the sacrum";
     // Every region in its order down the body, each inside the phantom's own ranges.
-    for (const char* id : {"head", "airway", "chest_lungs", "chest_mediastinum", "abdomen_pelvis", "spine", "extremities"})
+    for (const char* id : {"head", "airway", "cervical_spine", "chest_lungs", "chest_mediastinum", "abdomen_pelvis",
+                           "spine", "extremities"})
         EXPECT_NE(f.region(id), nullptr) << id;
+    // The cervical spine is its own region, above the thoracolumbar spine and down to about the lung apices.
+    EXPECT_GE(f.region("cervical_spine")->zFromMm, f.region("spine")->zToMm - 1);
+    EXPECT_NEAR(f.region("cervical_spine")->zFromMm, L.lungs->toMm, 25);
     EXPECT_GT(f.region("head")->zFromMm, f.region("chest_lungs")->zToMm);
     EXPECT_GT(f.region("chest_lungs")->zToMm, f.region("abdomen_pelvis")->zToMm);
     EXPECT_GT(f.region("abdomen_pelvis")->zFromMm, f.region("extremities")->zFromMm);

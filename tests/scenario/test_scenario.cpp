@@ -194,7 +194,7 @@ label = "My label"
     EXPECT_EQ(edh->extentMm, truth[1].extentMm);
     EXPECT_EQ(edh->label, "My label");
     EXPECT_EQ(edh->phantomInjury, "epidural_hematoma");
-    // No [[regions]] and no order: the eight default regions from the phantom's anatomy, in the default order.
+    // No [[regions]] and no order: the nine default regions from the phantom's anatomy, in the default order.
     EXPECT_EQ(s.readingOrder, scenario::defaultReadingOrder());
     const auto* head = s.findRegion("head");
     ASSERT_NE(head, nullptr);

@@ -793,3 +793,36 @@ TEST(Unfoolable, TeachingPhrasesWithNegationWordsAreRightAnswers) {
     for (const auto& st : finding(expert, "vertebral_burst_fracture").statements)
         EXPECT_EQ(st.text.find("Not read yet"), std::string::npos) << "the deferral names the fracture: " << st.text;
 }
+
+// ---------------------------------------------------------------- the cervical spine with the airway
+// The cervical spine is its own region, read early with the airway in a bone window: an expert who reads it there
+// keeps the order; the same read with the neck's bone window left to the final sweep of the whole spine is out of
+// order, and the debrief says which region came late.
+TEST(Unfoolable, TheCervicalSpineIsReadWithTheAirwayNotLeftToTheEnd) {
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"}) {
+        const auto& sc = shipped(name);
+        ASSERT_NE(sc.findRegion("cervical_spine"), nullptr) << name;
+        const auto order = sc.readingOrder;
+        const auto airway = std::find(order.begin(), order.end(), "airway");
+        ASSERT_NE(airway, order.end()) << name;
+        ASSERT_NE(airway + 1, order.end());
+        EXPECT_EQ(*(airway + 1), "cervical_spine") << name << ": the cervical spine comes straight after the airway";
+        EXPECT_EQ(sc.findRegion("cervical_spine")->windows, std::vector<std::string>{"bone"});
+
+        const auto script = shippedScript(name + "-expert");
+        auto expert = score(name, script);
+        EXPECT_DOUBLE_EQ(expert.order.score, 1.0) << name << ": " << expert.order.why;
+        // The same read without the early bone-window pass of the neck.
+        const auto pass = script.find(" window bone\n", script.find("series arterial"));
+        ASSERT_NE(pass, std::string::npos) << name;
+        const auto lineStart = script.rfind('\n', pass) + 1;
+        const auto scrollEnd = script.find('\n', script.find('\n', pass) + 1) + 1;
+        const std::string early = script.substr(lineStart, scrollEnd - lineStart);
+        ASSERT_NE(early.find("scroll -275 -> -185"), std::string::npos) << name << ": " << early;
+        auto late = score(name, edited(script, {{early, ""}}));
+        EXPECT_LT(late.order.score, expert.order.score) << name;
+        bool named = false;
+        for (const auto& o : late.order.outOfOrder) named = named || o.find("Cervical spine") != std::string::npos;
+        EXPECT_TRUE(named) << name << ": the debrief does not say the cervical spine came late";
+    }
+}

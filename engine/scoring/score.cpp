@@ -536,6 +536,22 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                      (essential.empty() ? std::string() : " without its essential element ('" + essential + "')") +
                      " (interpretive error, partial credit)." +
                      (toldInTime ? " Told in part to " + who + " in time." : std::string());
+            // Partial credit for the name is for a finding that reached the people who act on it. A Category 1
+            // finding named in part and not told in time is the communication failure that harms the patient.
+            if (cat1 && !toldInTime) {
+                fs.error = "communication";
+                if (fs.partlyCalledAt && f.lateCallCritical) {
+                    fs.rule = "late_critical";
+                    fs.band = 4;
+                    fs.why += " Told to " + who + " only at " + clockText(*fs.partlyCalledAt) + ", after the deadline " +
+                              deadline + ": a Category 1 finding told late is a critical error (communication error).";
+                } else if (!fs.partlyCalledAt) {
+                    fs.rule = "not_called";
+                    fs.band = 2;
+                    fs.why += " Never told to " + who + ": a Category 1 finding must be told at once (communication "
+                              "error).";
+                }
+            }
         } else if (!mustCall) {
             fs.band = fs.marked ? 10 : 9;
             fs.why = std::string("Found at ") + clockText(*fs.detectedAt) +

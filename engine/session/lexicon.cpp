@@ -576,11 +576,16 @@ const std::vector<Diagnosis>& traumaLexicon() {
     static const std::vector<Diagnosis> all = [] {
     std::vector<Diagnosis> all{
         // Injuries the simulator makes (ids are the phantom's).
+        // Extradural called subdural (and the reverse) is the wrong name for a collection that goes to theatre all
+        // the same: partly right, not a different diagnosis.
         dx("epidural_hematoma", "Epidural haematoma", {"epidural hematoma", "epidural bleeding", "epidural collection"},
-           {}, {"intracranial bleeding", "intracranial hematoma", "extra axial hematoma", "extra axial collection"},
+           {}, {"intracranial bleeding", "intracranial hematoma", "extra axial hematoma", "extra axial collection",
+                "subdural hematoma", "subdural bleeding", "subdural"},
            {"brain", "head", "skull"}),
         dx("subdural_hematoma", "Acute subdural haematoma", {"subdural hematoma", "subdural bleeding", "subdural"}, {},
-           {"intracranial bleeding", "intracranial hematoma", "extra axial collection"}, {"brain", "head"}),
+           {"intracranial bleeding", "intracranial hematoma", "extra axial collection", "epidural hematoma",
+            "epidural bleeding", "epidural"},
+           {"brain", "head"}),
         dx("skull_fracture", "Skull fracture", {"skull fracture", "parietal fracture", "temporal fracture"}, {}, {},
            {"skull"}),
         scout(dx("tension_pneumothorax", "Tension pneumothorax",

@@ -826,3 +826,33 @@ TEST(Unfoolable, TheCervicalSpineIsReadWithTheAirwayNotLeftToTheEnd) {
         EXPECT_TRUE(named) << name << ": the debrief does not say the cervical spine came late";
     }
 }
+
+// ---------------------------------------------------------------- extradural called subdural
+// An extradural haematoma called "subdural" still goes to theatre: partial credit when it is told in time, not the
+// misidentification critical error of a different diagnosis, and not a false Category 1 call. Not told at all, the
+// same partly right name is a critical communication error.
+TEST(Unfoolable, ExtraduralCalledSubduralEarnsPartialCreditWhenToldInTime) {
+    const auto expertScript = shippedScript("fall-from-height-expert");
+    auto expert = score("fall-from-height", expertScript);
+    const auto subdural = edited(expertScript, {{"Right temporoparietal epidural haematoma", "Right acute subdural haematoma"},
+                                                {"\"epidural haematoma with midline shift\"", "\"subdural haematoma with midline shift\""},
+                                                {"Right epidural haematoma", "Right acute subdural haematoma"}});
+    auto s = score("fall-from-height", subdural);
+    const auto& edh = finding(s, "epidural_hematoma");
+    EXPECT_EQ(edh.rule, "incomplete") << edh.why;
+    EXPECT_EQ(edh.band, 5) << edh.why;
+    EXPECT_FALSE(edh.critical) << edh.why;
+    EXPECT_TRUE(s.findings.falseCalls.empty()) << "a subdural called for an extradural is not a false Category 1 call";
+    EXPECT_LT(s.total, expert.total);
+    EXPECT_TRUE(s.criticalErrors.empty()) << s.criticalErrors.front();
+
+    // The same partly right name, never told to anyone (no call, and no answer to the neurosurgeon): critical.
+    const auto untold = edited(subdural, {{"01:47 call edh trauma_leader\n", ""},
+                                          {"Right acute subdural haematoma with mass effect and midline shift to the left: theatre now.",
+                                           "Give me a moment."}});
+    auto u = score("fall-from-height", untold);
+    const auto& edhUntold = finding(u, "epidural_hematoma");
+    EXPECT_EQ(edhUntold.rule, "not_called") << edhUntold.why;
+    EXPECT_TRUE(edhUntold.critical) << edhUntold.why;
+    EXPECT_FALSE(u.criticalErrors.empty());
+}

@@ -319,6 +319,35 @@ private:
             else if (!seen.insert(id).second)
                 report_.error(w, "region '" + id + "' appears twice in the reading order");
         }
+        // Each accepted alternative is the same regions in another order.
+        const std::set<std::string> protocol(s_.readingOrder.begin(), s_.readingOrder.end());
+        for (std::size_t a = 0; a < s_.alternativeOrders.size(); ++a) {
+            const std::string path = "session.alternative_orders[" + std::to_string(a) + "]";
+            const SourceLocation whole = at(path, at("session.alternative_orders", top()));
+            std::set<std::string> mine;
+            bool known = true;
+            for (std::size_t i = 0; i < s_.alternativeOrders[a].size(); ++i) {
+                const auto& id = s_.alternativeOrders[a][i];
+                const SourceLocation w = at(path + "[" + std::to_string(i) + "]", whole);
+                if (!s_.findRegion(id)) {
+                    report_.error(w, "alternative order " + std::to_string(a + 1) + " names unknown region '" + id +
+                                         "'" + didYouMean(id, regionIds) + " (regions: " + joinQuoted(regionIds) + ")");
+                    known = false;
+                } else if (!mine.insert(id).second) {
+                    report_.error(w, "region '" + id + "' appears twice in alternative order " + std::to_string(a + 1));
+                }
+            }
+            if (!known || mine == protocol) continue;
+            std::vector<std::string> missing, extra;
+            for (const auto& id : protocol)
+                if (!mine.count(id)) missing.push_back(id);
+            for (const auto& id : mine)
+                if (!protocol.count(id)) extra.push_back(id);
+            report_.error(whole, "alternative order " + std::to_string(a + 1) +
+                                     " must hold the reading order's regions in another order" +
+                                     (missing.empty() ? std::string() : "; it leaves out " + joinQuoted(missing)) +
+                                     (extra.empty() ? std::string() : "; it adds " + joinQuoted(extra)));
+        }
         if (!locs_.count("session.reading_order")) return;
         for (const auto& r : s_.regions)
             if (!seen.count(r.id))

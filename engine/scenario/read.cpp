@@ -176,6 +176,43 @@ public:
         return out;
     }
 
+    // An array of arrays of strings ([["a", "b"], ["b", "a"]]); an item that is not one is reported and left out.
+    std::optional<std::vector<std::vector<std::string>>> stringLists(std::string_view key) {
+        const toml::node* n = get(key);
+        if (!n) return std::nullopt;
+        const auto* arr = n->as_array();
+        if (!arr) {
+            typeError(*n, key, "a list of lists of strings");
+            return std::nullopt;
+        }
+        std::vector<std::vector<std::string>> out;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            const auto* inner = e.as_array();
+            if (!inner) {
+                report_.unreadable(at(e), "'" + std::string(key) + "' must be a list of lists of region ids; item " +
+                                              std::to_string(i + 1) + " is " + typeName(e));
+                continue;
+            }
+            const std::string here = path_ + "." + std::string(key) + "[" + std::to_string(out.size()) + "]";
+            locations_[here] = at(e);
+            std::vector<std::string> one;
+            for (std::size_t j = 0; j < inner->size(); ++j) {
+                const toml::node& x = *inner->get(j);
+                if (const auto* s = x.as_string()) {
+                    locations_[here + "[" + std::to_string(one.size()) + "]"] = at(x);
+                    one.push_back(s->get());
+                } else {
+                    report_.unreadable(at(x), "'" + std::string(key) + "' item " + std::to_string(i + 1) +
+                                                  " must hold region ids (strings); its item " + std::to_string(j + 1) +
+                                                  " is " + typeName(x));
+                }
+            }
+            out.push_back(std::move(one));
+        }
+        return out;
+    }
+
     // Three numbers [x, y, z].
     std::optional<glm::dvec3> vec3(std::string_view key, bool required = false, std::string_view what = "[x, y, z]") {
         const toml::node* n = get(key, required);
@@ -437,6 +474,7 @@ private:
             s_.readingOrder = *v;
             explicitOrder_ = true;
         }
+        if (auto v = f.stringLists("alternative_orders")) s_.alternativeOrders = *v;
         f.finish();
     }
 
@@ -882,7 +920,7 @@ const std::vector<FormatSection>& formatSections() {
          {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence", "level", "milestones",
           "esr_curriculum", "reviewed_by", "reviewed_on"},
          false},
-        {"[session]", {"duration", "reading_order"}, false},
+        {"[session]", {"duration", "reading_order", "alternative_orders"}, false},
         {"[patient]", {"age", "sex", "mechanism", "prehospital", "vitals", "trend", "deterioration"}, false},
         {"[patient.vitals]", {}, true},
         {"[[patient.trend]]", {"at", "note"}, true},

@@ -228,6 +228,9 @@ struct Scenario {
     Images images;
     std::vector<Region> regions;
     std::vector<std::string> readingOrder;  // region ids in priority order
+    // Other orders faculty accept ([session] alternative_orders), e.g. the head first where it arrives first: the
+    // order part is scored against whichever of these and the reading order the read fits best.
+    std::vector<std::vector<std::string>> alternativeOrders;
     std::vector<Finding> findings;
     std::vector<Interruption> interruptions;
     Conclusion conclusion;

@@ -363,6 +363,25 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
     w.section("[session]");
     w.key("duration", minutes(s.durationSeconds));
     if (s.readingOrder != implicitReadingOrder(s)) w.list("reading_order", s.readingOrder);
+    if (!s.alternativeOrders.empty()) {
+        // One order per line, wrapped between its ids as a person writes it.
+        std::string v = "[\n";
+        for (const auto& o : s.alternativeOrders) {
+            std::string line = "  [";
+            for (std::size_t i = 0; i < o.size(); ++i) {
+                const std::string item = quote(o[i]) + (i + 1 < o.size() ? "," : "],");
+                if (i > 0 && line.size() + 1 + item.size() > kWidth) {
+                    v += line + "\n";
+                    line = "   " + item;
+                } else {
+                    line += (i > 0 ? " " : "") + item;
+                }
+            }
+            if (o.empty()) line += "],";
+            v += line + "\n";
+        }
+        w.key("alternative_orders", v + "]");
+    }
 
     const auto& p = s.patient;
     w.section("[patient]");

@@ -154,6 +154,60 @@ std::string statementText(const FindingStatement& st) {
 namespace {
 
 // ---------------------------------------------------------------- coverage and order
+// Reading order: Kendall's tau between one accepted order and the order in which regions were completed.
+OrderPart orderAgainst(const scenario::Scenario& sc, const std::vector<std::string>& protocol,
+                       const std::vector<RegionCoverage>& coverage) {
+    OrderPart order;
+    order.protocol = protocol;
+    std::vector<std::pair<double, int>> done;  // completion time, protocol index
+    for (std::size_t i = 0; i < protocol.size(); ++i) {
+        const RegionCoverage* rc = nullptr;
+        for (const auto& r : coverage)
+            if (r.region->id == protocol[i]) rc = &r;
+        if (rc && rc->completedAt) done.push_back({*rc->completedAt, int(i)});
+        else order.notCompleted.push_back(protocol[i]);
+    }
+    std::stable_sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [t, i] : done) order.completed.push_back({protocol[std::size_t(i)], t});
+    int maxSoFar = -1;
+    std::string maxName;
+    for (const auto& [t, i] : done) {
+        if (i < maxSoFar)
+            order.outOfOrder.push_back(regionName(sc, protocol[std::size_t(i)]) + " (protocol step " +
+                                       std::to_string(i + 1) + ") was completed at " + clockText(t) + ", after " +
+                                       regionName(sc, maxName) + " (step " + std::to_string(maxSoFar + 1) + ")");
+        if (i > maxSoFar) {
+            maxSoFar = i;
+            maxName = protocol[std::size_t(i)];
+        }
+    }
+    double total = double(protocol.size());
+    if (done.size() >= 2) {
+        int concordant = 0, discordant = 0;
+        for (std::size_t a = 0; a < done.size(); ++a)
+            for (std::size_t b = a + 1; b < done.size(); ++b) (done[a].second < done[b].second ? concordant : discordant)++;
+        order.tau = double(concordant - discordant) / double(concordant + discordant);
+        order.score = (*order.tau + 1) / 2 * (double(done.size()) / total);
+        order.why = "Kendall's tau = (concordant " + std::to_string(concordant) + " - discordant " +
+                    std::to_string(discordant) + ") / " + std::to_string(concordant + discordant) + " pairs = " +
+                    fixed(*order.tau, 2) + " over the " + std::to_string(done.size()) + " of " +
+                    std::to_string(int(total)) + " protocol regions completed; part = (tau + 1) / 2 x completed share = " +
+                    fixed(order.score, 2) + ".";
+    } else {
+        order.score = total > 0 ? double(done.size()) / total : 1.0;
+        order.why = std::to_string(done.size()) + " of " + std::to_string(int(total)) +
+                    " protocol regions completed; an order needs at least two, so the part is the completed share = " +
+                    fixed(order.score, 2) + ".";
+    }
+    if (!order.notCompleted.empty()) {
+        std::vector<std::string> names;
+        for (const auto& id : order.notCompleted) names.push_back(regionName(sc, id));
+        order.why += " Not completed: " + joinList(names, "; ") + ".";
+    }
+    if (!order.outOfOrder.empty()) order.why += " Out of order: " + joinList(order.outOfOrder, "; ") + ".";
+    return order;
+}
+
 void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
                    Score& out) {
     double sum = 0;
@@ -272,55 +326,19 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                        "coverage / required coverage (capped at 1) = " + fixed(out.coverage.score, 2) +
                        ". Coverage predicts accuracy better than experience (Williams et al. 2021).";
 
-    // Reading order: Kendall's tau between the protocol and the order of completion.
-    auto& order = out.order;
-    order.protocol = sc.readingOrder;
-    std::vector<std::pair<double, int>> done;  // completion time, protocol index
-    for (std::size_t i = 0; i < sc.readingOrder.size(); ++i) {
-        const RegionCoverage* rc = nullptr;
-        for (const auto& r : out.coverage.regions)
-            if (r.region->id == sc.readingOrder[i]) rc = &r;
-        if (rc && rc->completedAt) done.push_back({*rc->completedAt, int(i)});
-        else order.notCompleted.push_back(sc.readingOrder[i]);
-    }
-    std::stable_sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [t, i] : done) order.completed.push_back({sc.readingOrder[std::size_t(i)], t});
-    int maxSoFar = -1;
-    std::string maxName;
-    for (const auto& [t, i] : done) {
-        if (i < maxSoFar)
-            order.outOfOrder.push_back(regionName(sc, sc.readingOrder[std::size_t(i)]) + " (protocol step " +
-                                       std::to_string(i + 1) + ") was completed at " + clockText(t) + ", after " +
-                                       regionName(sc, maxName) + " (step " + std::to_string(maxSoFar + 1) + ")");
-        if (i > maxSoFar) {
-            maxSoFar = i;
-            maxName = sc.readingOrder[std::size_t(i)];
-        }
-    }
-    double total = double(sc.readingOrder.size());
-    if (done.size() >= 2) {
-        int concordant = 0, discordant = 0;
-        for (std::size_t a = 0; a < done.size(); ++a)
-            for (std::size_t b = a + 1; b < done.size(); ++b) (done[a].second < done[b].second ? concordant : discordant)++;
-        order.tau = double(concordant - discordant) / double(concordant + discordant);
-        order.score = (*order.tau + 1) / 2 * (double(done.size()) / total);
-        order.why = "Kendall's tau = (concordant " + std::to_string(concordant) + " - discordant " +
-                    std::to_string(discordant) + ") / " + std::to_string(concordant + discordant) + " pairs = " +
-                    fixed(*order.tau, 2) + " over the " + std::to_string(done.size()) + " of " +
-                    std::to_string(int(total)) + " protocol regions completed; part = (tau + 1) / 2 x completed share = " +
-                    fixed(order.score, 2) + ".";
-    } else {
-        order.score = total > 0 ? double(done.size()) / total : 1.0;
-        order.why = std::to_string(done.size()) + " of " + std::to_string(int(total)) +
-                    " protocol regions completed; an order needs at least two, so the part is the completed share = " +
-                    fixed(order.score, 2) + ".";
-    }
-    if (!order.notCompleted.empty()) {
+    // Reading order: scored against the reading order and each alternative order the case accepts; the one the
+    // read fits best counts (the reading order on a tie).
+    out.order = orderAgainst(sc, sc.readingOrder, out.coverage.regions);
+    for (std::size_t a = 0; a < sc.alternativeOrders.size(); ++a) {
+        auto alt = orderAgainst(sc, sc.alternativeOrders[a], out.coverage.regions);
+        if (alt.score <= out.order.score + 1e-12) continue;
         std::vector<std::string> names;
-        for (const auto& id : order.notCompleted) names.push_back(regionName(sc, id));
-        order.why += " Not completed: " + joinList(names, "; ") + ".";
+        for (const auto& id : alt.protocol) names.push_back(regionName(sc, id));
+        alt.followed = int(a) + 1;
+        alt.why = "Scored against alternative order " + std::to_string(a + 1) + " that this case accepts (" +
+                  joinList(names, ", ") + "), which the read follows better than the reading order. " + alt.why;
+        out.order = std::move(alt);
     }
-    if (!order.outOfOrder.empty()) order.why += " Out of order: " + joinList(order.outOfOrder, "; ") + ".";
 }
 
 // ---------------------------------------------------------------- findings
@@ -1094,6 +1112,7 @@ Json scoreToJson(const Score& s) {
         arrayOf(s.order.completed, [](const auto& c) { return Json{{"region", c.first}, {"at", r3(c.second)}}; });
     order["not_completed"] = s.order.notCompleted;
     order["out_of_order"] = s.order.outOfOrder;
+    order["followed"] = s.order.followed;
     j["order"] = order;
 
     Json coverage = partJson(s.coverage.score, s.coverage.why);

@@ -86,6 +86,7 @@ struct OrderPart {
     std::vector<std::string> notCompleted;
     std::optional<double> tau;          // Kendall's tau over completed regions (needs two)
     std::vector<std::string> outOfOrder;
+    int followed = 0;  // the order scored against: 0 the reading order, k the case's alternative order k
     double score = 0;
     std::string why;
 };

@@ -601,6 +601,7 @@ void expectSameCase(const scenario::Scenario& a, const scenario::Scenario& b, co
     EXPECT_EQ(a.meta.imageLicence, b.meta.imageLicence);
     EXPECT_EQ(a.durationSeconds, b.durationSeconds);
     EXPECT_EQ(a.readingOrder, b.readingOrder);
+    EXPECT_EQ(a.alternativeOrders, b.alternativeOrders);
     EXPECT_EQ(a.patient.ageYears, b.patient.ageYears);
     EXPECT_EQ(a.patient.sex, b.patient.sex);
     EXPECT_EQ(a.patient.mechanism, b.patient.mechanism);

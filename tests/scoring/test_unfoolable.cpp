@@ -856,3 +856,35 @@ TEST(Unfoolable, ExtraduralCalledSubduralEarnsPartialCreditWhenToldInTime) {
     EXPECT_TRUE(edhUntold.critical) << edhUntold.why;
     EXPECT_FALSE(u.criticalErrors.empty());
 }
+
+// ---------------------------------------------------------------- accepted alternative orders
+// The pedestrian case accepts the head first, as it arrives first: a read that takes the head straight after the
+// scout keeps the whole order part, and the debrief says which order it followed. Without that alternative the same
+// read is out of order; the expert's read follows the reading order itself.
+TEST(Unfoolable, AnAlternativeOrderTheCaseAcceptsKeepsTheOrderPart) {
+    const auto& sc = shipped("pedestrian");
+    ASSERT_EQ(sc.alternativeOrders.size(), 1u);
+    const auto expertScript = shippedScript("pedestrian-expert");
+    auto expert = score("pedestrian", expertScript);
+    EXPECT_EQ(expert.order.followed, 0);
+    EXPECT_DOUBLE_EQ(expert.order.score, 1.0) << expert.order.why;
+
+    const auto headFirst = edited(expertScript, {{"00:41 series arterial\n", "00:31 series head\n00:32 window brain\n"
+                                                                             "00:32 scroll 4 -> -235 over 8s\n"
+                                                                             "00:41 series arterial\n00:41 window soft_tissue\n"}});
+    auto accepted = scoreSession(sc, play(sc, headFirst));
+    EXPECT_EQ(accepted.order.followed, 1) << accepted.order.why;
+    EXPECT_DOUBLE_EQ(accepted.order.score, 1.0) << accepted.order.why;
+    EXPECT_NE(accepted.order.why.find("alternative order 1"), std::string::npos) << accepted.order.why;
+    ASSERT_GE(accepted.order.completed.size(), 2u);
+    EXPECT_EQ(accepted.order.completed[1].first, "head");
+
+    auto strict = sc;
+    strict.alternativeOrders.clear();
+    auto notAccepted = scoreSession(strict, play(strict, headFirst));
+    EXPECT_EQ(notAccepted.order.followed, 0);
+    EXPECT_LT(notAccepted.order.score, 1.0) << notAccepted.order.why;
+    EXPECT_FALSE(notAccepted.order.outOfOrder.empty());
+    // The order does not buy time: the findings part is the same for both.
+    EXPECT_DOUBLE_EQ(accepted.findings.score, notAccepted.findings.score);
+}

@@ -332,7 +332,7 @@ private:
     AuthoringContext context() {
         glm::dvec3 lps = viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(viewer_.cursor())
                                           : glm::dvec3(0.0);
-        return AuthoringContext{model_, viewer_, selection_, lps};
+        return AuthoringContext{model_, viewer_, selection_, lps, &bindings_};
     }
     void edited(bool changed) {
         if (changed) model_.touch();

@@ -285,13 +285,8 @@ bool AuthoringCanvas::handleEvent(const SDL_Event& e, AuthoringContext& ctx, boo
             finishDrag(ctx, mouse_);
             return true;
         }
-        case SDL_KEYDOWN: {
-            // Escape puts back what the drag changed.
-            if (drag_ == Drag::None || e.key.keysym.sym != SDLK_ESCAPE) return false;
-            cancelDrag(ctx);
-            return true;
-        }
-        default:
+        default:  // keys are bound commands: routeAuthoringEvent cancels a drag on authoring.cancel
+
             return false;
     }
 }
@@ -578,30 +573,31 @@ void AuthoringCanvas::drawTools(AuthoringContext& ctx) {
 AuthoringRequest routeAuthoringEvent(const SDL_Event& e, AuthoringContext& ctx, AuthoringCanvas& canvas,
                                      QuitGuard& quit, const Bindings& bindings, bool imguiWantsMouse,
                                      bool imguiWantsKeyboard, bool imguiWantsText) {
-    const bool savesOrQuits = e.type == SDL_QUIT || (e.type == SDL_KEYDOWN && (e.key.keysym.mod & KMOD_CTRL) != 0 &&
-                                                     (e.key.keysym.sym == SDLK_s || e.key.keysym.sym == SDLK_q));
+    // Save, quit and cancel are bound keys like every other (Ctrl+S, Ctrl+Q and Escape by default).
+    std::string_view command;
+    if (e.type == SDL_KEYDOWN) {
+        const Chord chord{CommandKind::Key, e.key.keysym.sym, 0, modifiersFromSdl(e.key.keysym.mod)};
+        if (const std::string* c = bindings.commandFor(chord)) command = *c;
+    }
+    const bool savesOrQuits = e.type == SDL_QUIT || command == "authoring.save" || command == "authoring.quit";
     if (imguiWantsText && savesOrQuits) return AuthoringRequest::FinishTypingFirst;
     if (e.type == SDL_QUIT) {
         canvas.cancelDrag(ctx);
         quit.request(ctx.model);
         return AuthoringRequest::None;
     }
-    if (e.type == SDL_KEYDOWN) {
-        const SDL_Keycode key = e.key.keysym.sym;
-        const bool ctrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
-        if (key == SDLK_ESCAPE) {
-            if (canvas.dragging())
-                canvas.cancelDrag(ctx);
-            else if (quit.asking())
-                quit.answer(QuitGuard::Answer::Cancel, ctx.model);
-            return AuthoringRequest::None;
-        }
-        if (ctrl && (key == SDLK_s || key == SDLK_q)) {
+    if (command == "authoring.cancel") {
+        if (canvas.dragging())
             canvas.cancelDrag(ctx);
-            if (key == SDLK_s) return AuthoringRequest::Save;
-            quit.request(ctx.model);
-            return AuthoringRequest::None;
-        }
+        else if (quit.asking())
+            quit.answer(QuitGuard::Answer::Cancel, ctx.model);
+        return AuthoringRequest::None;
+    }
+    if (command == "authoring.save" || command == "authoring.quit") {
+        canvas.cancelDrag(ctx);
+        if (command == "authoring.save") return AuthoringRequest::Save;
+        quit.request(ctx.model);
+        return AuthoringRequest::None;
     }
     if (quit.asking()) return AuthoringRequest::None;  // the question is modal: nothing reaches the images meanwhile
     if (!canvas.handleEvent(e, ctx, imguiWantsMouse))

@@ -21,6 +21,7 @@ struct AuthoringContext {
     Viewer& viewer;
     AuthoringSelection& selection;
     glm::dvec3 crosshairLps{0.0};  // the viewer's crosshair in patient mm (zero before the images load)
+    const Bindings* bindings = nullptr;  // the user's key bindings (the defaults when none are given)
 };
 
 }  // namespace polysim::gui

@@ -571,10 +571,12 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
                                        ImVec2(axis.right, lane.top + lane.height)))
             st.firstRow = std::clamp(st.firstRow - int(io.MouseWheel), 0, rows - visible);
     }
-    // Delete removes the selected one while the strip has the keyboard.
+    // Delete (authoring.delete) removes the selected one while the strip has the keyboard.
     int& selected = ctx.selection.interruption;
+    static const Bindings defaultKeys = Bindings::defaults();
     if (ImGui::IsWindowFocused() && !ImGui::GetIO().WantTextInput && selected >= 0 &&
-        selected < int(s.interruptions.size()) && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete), false)) {
+        selected < int(s.interruptions.size()) &&
+        commandPressed(ctx.bindings ? *ctx.bindings : defaultKeys, "authoring.delete")) {
         removeInterruption(ctx.model, std::size_t(selected));
         selected = -1;
     }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <SDL.h>
+#include <imgui.h>
 #include <toml++/toml.h>
 
 #include "imaging/window.h"
@@ -37,6 +38,10 @@ const std::vector<CommandInfo>& bindableCommands() {
             {"window.adjust", "window/level (across: width, down: level)", CommandKind::Drag},
             {"crosshair.move", "move the crosshair (links the three views)", CommandKind::Drag},
             {"finding.mark", "mark a finding at the crosshair", CommandKind::Key},
+            {"authoring.save", "authoring: save the case", CommandKind::Key},
+            {"authoring.quit", "authoring: quit (asks first when there are unsaved changes)", CommandKind::Key},
+            {"authoring.cancel", "authoring: put back what a drag changed, or cancel the quit question", CommandKind::Key},
+            {"authoring.delete", "authoring: delete the selected interruption on the timeline", CommandKind::Key},
         };
         // Preset commands come from the shared preset table, so a new preset is bindable without code here.
         static std::vector<std::string> names, descriptions;
@@ -124,6 +129,10 @@ Bindings Bindings::defaults() {
     add("window.adjust", "RightDrag");
     add("crosshair.move", "LeftDrag");
     add("finding.mark", "M");
+    add("authoring.save", "Ctrl+S");
+    add("authoring.quit", "Ctrl+Q");
+    add("authoring.cancel", "Escape");
+    add("authoring.delete", "Delete");
     int n = 1;
     for (const auto& p : imaging::kWindowPresets) add("window.preset." + std::string(p.name), std::to_string(n++));
     return b;
@@ -233,6 +242,20 @@ uint8_t modifiersFromSdl(uint16_t m) {
     if (m & KMOD_SHIFT) r |= kShift;
     if (m & KMOD_ALT) r |= kAlt;
     return r;
+}
+
+bool commandPressed(const Bindings& bindings, std::string_view command) {
+    const ImGuiIO& io = ImGui::GetIO();
+    const uint8_t mods = uint8_t((io.KeyCtrl ? kCtrl : 0) | (io.KeyShift ? kShift : 0) | (io.KeyAlt ? kAlt : 0));
+    for (const auto& c : bindings.chordsOf(command)) {
+        if (c.kind != CommandKind::Key || c.mods != mods) continue;
+        // The SDL backend of Dear ImGui 1.86 keeps io.KeysDown by scancode. Before SDL's keyboard is set up (no
+        // video yet), the key's name finds its scancode on a US layout.
+        SDL_Scancode sc = SDL_GetScancodeFromKey(SDL_Keycode(c.key));
+        if (sc == SDL_SCANCODE_UNKNOWN) sc = SDL_GetScancodeFromName(SDL_GetKeyName(SDL_Keycode(c.key)));
+        if (sc != SDL_SCANCODE_UNKNOWN && ImGui::IsKeyPressed(int(sc), false)) return true;
+    }
+    return false;
 }
 
 }  // namespace polysim::gui

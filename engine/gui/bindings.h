@@ -67,4 +67,8 @@ std::filesystem::path defaultBindingsFile();
 // Modifier bits from SDL's KMOD_* state.
 uint8_t modifiersFromSdl(uint16_t sdlMods);
 
+// Whether a key command's chord was pressed this frame, as Dear ImGui saw the keyboard: for panels that read keys
+// through ImGui (the authoring timeline's Delete) rather than through SDL events.
+bool commandPressed(const Bindings& bindings, std::string_view command);
+
 }  // namespace polysim::gui

@@ -381,7 +381,11 @@ TEST(AuthoringCanvas, ClickingAnotherBoxsOutlineSelectsItAndEscapeUndoesADrag) {
     SDL_Event esc{};
     esc.type = SDL_KEYDOWN;
     esc.key.keysym.sym = SDLK_ESCAPE;
-    EXPECT_TRUE(s.send(esc));
+    QuitGuard quit;
+    auto c = s.ctx();
+    EXPECT_EQ(routeAuthoringEvent(esc, c, s.canvas, quit, Bindings::defaults(), false, false, false),
+              AuthoringRequest::None);
+    EXPECT_FALSE(s.canvas.dragging()) << "Escape (authoring.cancel) ends the drag";
     s.release(edge + glm::dvec2(30, 0));
     EXPECT_EQ(s.model.scenario().findings[1].extentMm, glm::dvec3(20));
     EXPECT_EQ(s.model.scenario().findings[1].centreLps, glm::dvec3(40, 0, 0));
@@ -394,13 +398,14 @@ struct RoutedScreen : Screen {
     RoutedScreen() { SDL_InitSubSystem(SDL_INIT_EVENTS); }
     ~RoutedScreen() { SDL_QuitSubSystem(SDL_INIT_EVENTS); }
     bool typing = false;  // a text field has the keyboard
+    Bindings bindings = Bindings::defaults();
     AuthoringRequest pump(SDL_Event e) {
         SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
         EXPECT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
         AuthoringRequest last = AuthoringRequest::None;
         for (SDL_Event got; SDL_PollEvent(&got);) {
             auto c = ctx();
-            last = routeAuthoringEvent(got, c, canvas, quit, Bindings::defaults(), false, typing, typing);
+            last = routeAuthoringEvent(got, c, canvas, quit, bindings, false, typing, typing);
         }
         return last;
     }
@@ -494,6 +499,30 @@ TEST(AuthoringCanvas, SavingOrQuittingWhileTypingWaitsForTheTypingToEnd) {
     EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::Save);
     s.closeWindow();
     EXPECT_TRUE(s.quit.quit()) << "nothing unsaved: closing the window quits";
+}
+
+// Authoring's save, quit and cancel keys are bindings like every other key: rebound, the old keys do nothing and the
+// new ones do the work.
+TEST(AuthoringCanvas, SaveQuitAndCancelAreBoundKeysThatCanBeRebound) {
+    RoutedScreen s;
+    EXPECT_EQ(s.bindings.chordsOf("authoring.save"), std::vector<Chord>{*Chord::parse("Ctrl+S")});
+    EXPECT_EQ(s.bindings.chordsOf("authoring.quit"), std::vector<Chord>{*Chord::parse("Ctrl+Q")});
+    EXPECT_EQ(s.bindings.chordsOf("authoring.cancel"), std::vector<Chord>{*Chord::parse("Escape")});
+    EXPECT_EQ(s.bindings.chordsOf("authoring.delete"), std::vector<Chord>{*Chord::parse("Delete")});
+    s.bindings.set("authoring.save", {*Chord::parse("Ctrl+W")});
+    s.bindings.set("authoring.cancel", {*Chord::parse("F2")});
+    EXPECT_EQ(s.key(SDLK_s, KMOD_LCTRL), AuthoringRequest::None) << "Ctrl+S is no longer save";
+    EXPECT_EQ(s.key(SDLK_w, KMOD_LCTRL), AuthoringRequest::Save);
+    const auto& chest = s.model.scenario().regions[0];
+    const glm::dvec2 line = s.viewer.frame(Plane::Coronal).toPixels({20, 0, 30});
+    s.mouse(SDL_MOUSEBUTTONDOWN, line);
+    s.mouse(SDL_MOUSEMOTION, line + glm::dvec2(0, 40));
+    ASSERT_TRUE(s.canvas.dragging());
+    s.key(SDLK_ESCAPE);
+    EXPECT_TRUE(s.canvas.dragging()) << "Escape is no longer cancel";
+    s.key(SDLK_F2);
+    EXPECT_FALSE(s.canvas.dragging());
+    EXPECT_EQ(chest.zToMm, 30) << "F2 put the limit back";
 }
 
 TEST(AuthoringCanvas, ScreenshotShowsFindingBoxesAndRegionLimits) {

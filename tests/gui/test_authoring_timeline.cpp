@@ -251,12 +251,12 @@ TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDe
     EXPECT_EQ(model.scenario().interruptions[1].trigger.atSeconds, 300);
     EXPECT_EQ(selection.interruption, 1);
 
-    // Delete, with the strip holding the keyboard after those clicks, removes the selected one.
+    // Delete (authoring.delete), with the strip holding the keyboard after those clicks, removes the selected one.
+    // The key arrives as Dear ImGui's SDL backend reports it: by scancode.
     ImGuiIO& io = ImGui::GetIO();
-    io.KeyMap[ImGuiKey_Delete] = 127;
-    io.KeysDown[127] = true;
+    io.KeysDown[SDL_SCANCODE_DELETE] = true;
     imgui.frame(free, false, draw);
-    io.KeysDown[127] = false;
+    io.KeysDown[SDL_SCANCODE_DELETE] = false;
     imgui.frame(free, false, draw);
     ASSERT_EQ(model.scenario().interruptions.size(), 1u);
     EXPECT_EQ(model.scenario().interruptions[0].id, keep.id);

@@ -555,6 +555,33 @@ std::vector<std::string> listDataset(const fs::path& root) {
     if (train.column("spleen_high") >= 0) {
         train.require({"patient_id", "bowel_injury", "extravasation_injury", "kidney_low", "kidney_high", "liver_low",
                        "liver_high", "spleen_low", "spleen_high"});
+        // The phases of each patient's series, from the aortic HU the dataset measured: telling a pseudoaneurysm
+        // from active bleeding needs two.
+        std::map<std::string, std::vector<std::string>> phases;
+        if (std::error_code ec; fs::is_regular_file(root / "train_series_meta.csv", ec)) {
+            const Csv meta = readCsv(root / "train_series_meta.csv", "the per-series metadata");
+            meta.require({"patient_id", "series_id", "aortic_hu"});
+            for (std::size_t r = 0; r < meta.rows.size(); ++r) {
+                try {
+                    const double hu = std::stod(meta.cell(r, "aortic_hu"));
+                    phases[meta.cell(r, "patient_id")].push_back(hu >= 250 ? "arterial" : "portal venous");
+                } catch (const std::exception&) {
+                    phases[meta.cell(r, "patient_id")].push_back("unknown phase");
+                }
+            }
+        }
+        auto phaseText = [&](const std::string& id) -> std::string {
+            auto it = phases.find(id);
+            if (it == phases.end()) return {};
+            auto p = it->second;
+            std::sort(p.begin(), p.end());
+            return " (" + std::to_string(p.size()) + " series: " + listInWords(p) + ")";
+        };
+        int twoPhases = 0;
+        for (const auto& [id, p] : phases) {
+            const std::set<std::string> kinds(p.begin(), p.end());
+            twoPhases += kinds.count("arterial") && kinds.count("portal venous") ? 1 : 0;
+        }
         for (std::size_t r = 0; r < train.rows.size(); ++r) {
             std::vector<std::string> what;
             for (const char* organ : {"spleen", "liver", "kidney"}) {
@@ -565,12 +592,17 @@ std::vector<std::string> listDataset(const fs::path& root) {
             if (train.integer(r, "bowel_injury") == 1) what.push_back("bowel injury");
             const std::string id = train.cell(r, "patient_id");
             if (what.empty()) healthy.push_back(id);
-            else injured.push_back("patient " + id + ": " + listInWords(what));
+            else injured.push_back("patient " + id + ": " + listInWords(what) + phaseText(id));
         }
         std::vector<std::string> out = injured;
         out.push_back(std::to_string(injured.size()) + " of " + std::to_string(train.rows.size()) +
                       " patients injured; " + std::to_string(healthy.size()) + " without injury" +
                       (healthy.empty() ? "" : " (e.g. " + healthy.front() + ")"));
+        if (!phases.empty())
+            out.push_back(std::to_string(twoPhases) + (twoPhases == 1 ? " patient has" : " patients have") +
+                          " an arterial and a portal venous series: the "
+                          "cases that can teach a pseudoaneurysm (same shape in both) apart from active bleeding "
+                          "(grows in the later phase); the import takes every series of a patient");
         out.push_back("Import one: polysim import rsna-abdominal " + root.string() + " --patient ID --out CASE.toml");
         return out;
     }

@@ -128,9 +128,15 @@ TEST(ImportRsnaAbdominal, GradesMasksAndImageLabelsBecomeFindings) {
 
 TEST(ImportRsnaAbdominal, ListSaysWhoIsInjuredAndHow) {
     const fs::path root = ratic("rsna_abd_list");
+    // A second, arterial series of patient 10004: the list says which patients have both phases.
+    std::ofstream(root / "train_series_meta.csv", std::ios::app) << "10004,21058,412.0,0\n";
     auto r = test::runPolysim("import " + q(root) + " --list");
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_NE(r.out.find("patient 10004: spleen high, liver low and active extravasation"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("patient 10004: spleen high, liver low and active extravasation (2 series: arterial and "
+                         "portal venous)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("1 patient has an arterial and a portal venous series"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("patient 10005:"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("1 of 2 patients injured"), std::string::npos) << r.out;
 }

@@ -185,6 +185,31 @@ namespace {
 
 // ---- the body, region by region ----
 
+// What an upper arm holds besides its bone, placed along the humerus (points from the shoulder to the elbow) and the
+// side s: the medial and lateral intermuscular septa that part the flexors (biceps, brachialis) in front from the
+// triceps behind, the brachial artery with its paired veins in the medial groove, and the cephalic vein in the
+// lateral subcutaneous fat.
+void upperArmDetail(Builder& b, int s, const std::vector<dvec3>& humerus, double armRadius) {
+    auto along = [&](dvec3 offsetMm, double r) {
+        std::vector<dvec4> pts;
+        for (const auto& p : humerus) pts.push_back({p.x + s * offsetMm.x, p.y + offsetMm.y, p.z, r});
+        return tube(pts, true, 0.8, 0.08, 60 + std::uint64_t(s + 1) + std::uint64_t(r * 10));
+    };
+    // Each septum a thin sheet from the humerus out to the skin, medially and laterally.
+    for (double side : {-1.0, 1.0}) {
+        std::vector<K> sheet;
+        for (auto it = humerus.rbegin(); it != humerus.rend(); ++it)  // ascending z
+            sheet.push_back({it->z, it->x + s * side * 0.55 * armRadius, it->y, 0.5 * armRadius, 0.9});
+        b.add(ext(sheet, 0, 0.8, 0.08, 64 + std::uint64_t(s + 1) * 2 + std::uint64_t(side > 0)), -90, kFat,
+              bit(kMuscle));
+    }
+    b.add(along({-16, -6, 0}, 5.5), -90, kFat, bit(kMuscle));               // fat round the bundle
+    b.add(along({-16, -6, 0}, 2.4), b.H(42, 320, 170), kBlood, bit(kFat));  // brachial artery
+    for (double dy : {-3.5, 3.5})
+        b.add(along({-18.5, -6 + dy, 0}, 1.8), b.H(42, 70, 150), kBlood, bit(kFat));  // brachial veins
+    b.add(along({0.9 * armRadius, -0.45 * armRadius, 0}, 2.2), b.H(42, 70, 150), kBlood, bit(kFat));  // cephalic vein
+}
+
 void bodyWall(Builder& b) {
     // Torso, thighs and arms: skin, subcutaneous fat, muscle. Fat is thicker over abdomen and hips.
     auto torso = ext(outlineKeys(b.m.habitus), 0.9, 2.0, 0.02, 11);
@@ -218,6 +243,10 @@ void bodyWall(Builder& b) {
         b.add(arm, 35, kSkin);
         b.add(offset(arm, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
         b.add(offset(arm, -8), 52, kMuscle, kAnyTissue, 10, 0.15);
+        upperArmDetail(b, s,
+                       up ? std::vector<dvec3>{{s * 178.0, 22, -300}, {s * 184.0, 28, -240}, {s * 188.0, 34, -160}}
+                          : std::vector<dvec3>{{s * 180.0, 22, -320}, {s * 200.0, 24, -400}, {s * 200.0, 22, -560}},
+                       30);
         if (up) {
             b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 184.0, 28, -240, 10}, {s * 188.0, 34, -150, 11}}, true), 3.0);
             b.bone(tube({{s * 192.0, 36, -140, 8}, {s * 184.0, 26, -80, 7}, {s * 176.0, 12, -15, 7}}, true), 2.0);

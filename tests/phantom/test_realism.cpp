@@ -167,3 +167,36 @@ TEST(PhantomPatients, DifferentSeedsGiveDifferentBuildsAndArmPositionsAroundTheS
     EXPECT_TRUE(armsDown) << "some patients have their arms beside the body";
     EXPECT_TRUE(armsUp) << "some patients have their arms raised for the body scan";
 }
+
+// An arm beside the chest is not a rod of muscle round a bone: in the arterial phase its brachial artery enhances in
+// the fat of the medial neurovascular bundle, and a fat septum parts the flexors in front from the triceps behind.
+TEST(PhantomPatients, AnArmBesideTheBodyHoldsItsArteryAndItsMuscleCompartments) {
+    phantom::PhantomOptions o;
+    o.seed = 3;  // arms beside the body
+    o.matrix = 512;
+    o.sliceMm = 5;
+    const auto v = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    const auto& g = v->geometry();
+    const double z = -450;
+    const int k = int(std::lround(g.patientToIndex({0, 0, z}).z));
+    for (int s : {-1, 1}) {
+        const glm::dvec2 humerus(s * 200.0, 23.0);
+        int artery = 0, septum = 0, muscle = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const glm::dvec3 p = g.indexToPatient({i, j, k});
+                const glm::dvec2 d(p.x - humerus.x, p.y - humerus.y);
+                const double r = glm::length(d);
+                const int hu = v->at(i, j, k);
+                const bool medial = s * d.x < 0;
+                // Contrast-filled artery: medial to the bone, outside its cortex.
+                if (medial && r > 13 && r < 24 && hu > 200 && hu < 500) ++artery;
+                // Fat within the muscle lateral to the bone, along the line of the septum.
+                if (!medial && std::abs(d.y) < 2 && r > 13 && r < 20 && hu < -40) ++septum;
+                if (r > 13 && r < 20 && hu > 20 && hu < 90) ++muscle;
+            }
+        EXPECT_GT(artery, 4) << (s < 0 ? "right" : "left") << " arm: no enhancing brachial artery";
+        EXPECT_GT(septum, 2) << (s < 0 ? "right" : "left") << " arm: no intermuscular septum";
+        EXPECT_GT(muscle, 100) << (s < 0 ? "right" : "left") << " arm: no muscle round the humerus";
+    }
+}

@@ -95,9 +95,16 @@ std::string orderInWords(const scenario::Scenario& sc, const OrderPart& p) {
     std::string out = "You finished " + std::to_string(p.completed.size()) + " of " +
                       plural(p.protocol.size(), "region", "regions") + " of the reading order";
     if (p.completed.size() >= 2)
-        out += p.outOfOrder.empty() ? ", in the order the protocol reads them"
-                                    : ", " + plural(p.outOfOrder.size(), "of them", "of them") +
-                                          " after a region the protocol reads later";
+        out += p.outOfOrder.empty()
+                   ? (p.followed > 0 ? ", in an order this case accepts instead of the protocol's (" +
+                                           [&] {
+                                               std::vector<std::string> first;
+                                               for (std::size_t i = 0; i < p.protocol.size() && i < 3; ++i)
+                                                   first.push_back(regionName(sc, p.protocol[i]));
+                                               return joined(first, ", ") + (p.protocol.size() > 3 ? ", ..." : "");
+                                           }() + ")"
+                                     : ", in the order the protocol reads them")
+                   : ", " + plural(p.outOfOrder.size(), "of them", "of them") + " after a region the protocol reads later";
     std::vector<std::string> open;
     for (const auto& id : p.notCompleted) open.push_back(regionName(sc, id));
     if (!open.empty()) out += ". Not finished: " + joined(open, "; ");

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "scoring/debrief_model.h"
 #include "scoring/score.h"
 #include "session/lexicon.h"
 #include "session/session.h"
@@ -878,6 +879,11 @@ TEST(Unfoolable, AnAlternativeOrderTheCaseAcceptsKeepsTheOrderPart) {
     EXPECT_NE(accepted.order.why.find("alternative order 1"), std::string::npos) << accepted.order.why;
     ASSERT_GE(accepted.order.completed.size(), 2u);
     EXPECT_EQ(accepted.order.completed[1].first, "head");
+    std::string words;
+    for (const auto& t : debriefTexts(buildDebrief(sc, accepted))) words += t + "\n";
+    EXPECT_NE(words.find("in an order this case accepts instead of the protocol's (Scout / topogram, Head"),
+              std::string::npos)
+        << "the debrief does not say in words which order was followed";
 
     auto strict = sc;
     strict.alternativeOrders.clear();

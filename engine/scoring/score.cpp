@@ -557,13 +557,14 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             // Partial credit for the name is for a finding that reached the people who act on it. A Category 1
             // finding named in part and not told in time is the communication failure that harms the patient.
             if (cat1 && !toldInTime) {
-                fs.error = "communication";
                 if (fs.partlyCalledAt && f.lateCallCritical) {
+                    fs.error = "communication";
                     fs.rule = "late_critical";
                     fs.band = 4;
                     fs.why += " Told to " + who + " only at " + clockText(*fs.partlyCalledAt) + ", after the deadline " +
                               deadline + ": a Category 1 finding told late is a critical error (communication error).";
                 } else if (!fs.partlyCalledAt) {
+                    fs.error = "communication";
                     fs.rule = "not_called";
                     fs.band = 2;
                     fs.why += " Never told to " + who + ": a Category 1 finding must be told at once (communication "

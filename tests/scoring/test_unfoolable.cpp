@@ -841,6 +841,7 @@ TEST(Unfoolable, ExtraduralCalledSubduralEarnsPartialCreditWhenToldInTime) {
     auto s = score("fall-from-height", subdural);
     const auto& edh = finding(s, "epidural_hematoma");
     EXPECT_EQ(edh.rule, "incomplete") << edh.why;
+    EXPECT_EQ(edh.error, "interpretive") << edh.why;
     EXPECT_EQ(edh.band, 5) << edh.why;
     EXPECT_FALSE(edh.critical) << edh.why;
     EXPECT_TRUE(s.findings.falseCalls.empty()) << "a subdural called for an extradural is not a false Category 1 call";
@@ -854,6 +855,7 @@ TEST(Unfoolable, ExtraduralCalledSubduralEarnsPartialCreditWhenToldInTime) {
     auto u = score("fall-from-height", untold);
     const auto& edhUntold = finding(u, "epidural_hematoma");
     EXPECT_EQ(edhUntold.rule, "not_called") << edhUntold.why;
+    EXPECT_EQ(edhUntold.error, "communication") << edhUntold.why;
     EXPECT_TRUE(edhUntold.critical) << edhUntold.why;
     EXPECT_FALSE(u.criticalErrors.empty());
 }

@@ -144,7 +144,8 @@ std::string statementText(const FindingStatement& st) {
                       : st.kind == "choice"     ? "picked answer to the " + roleName(st.role) + " '" + st.text + "'"
                                                 : "told the " + roleName(st.role) + " '" + st.text + "'";
     std::string verdict = st.level == session::Naming::Full      ? "names it"
-                          : st.level == session::Naming::Partial ? "names it in part"
+                          : st.level == session::Naming::Partial
+                              ? (st.other.empty() ? "names it in part" : "hedges between it and " + st.other + ": in part")
                           : st.level == session::Naming::Denied  ? "says it is not there"
                           : st.level == session::Naming::Other   ? "names " + st.other
                                                                  : "";
@@ -411,7 +412,8 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                         n.other = g.label;
                         break;
                     }
-            FindingStatement st{m.placedAt, "mark", m.label, "", n.level, n.other, false};
+            FindingStatement st{m.placedAt, "mark", m.label, "", n.level,
+                                n.level == Naming::Partial ? n.hedgedWith : n.other, false};
             fs.statements.push_back(st);
             if (!fs.marked || n.level == Naming::Full) fs.markLabel = m.label;
             fs.marked = true;
@@ -424,7 +426,9 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                                                           : has(c.denied) ? Naming::Denied
                                                           : has(c.wrongSide) ? Naming::Other
                                                                           : Naming::None;
-            std::string other = level == Naming::Other ? "it on the other side" : "";
+            std::string other = level == Naming::Other     ? "it on the other side"
+                                : level == Naming::Partial ? session::nameFinding(c.text, f).hedgedWith
+                                                           : "";
             if (level == Naming::None && !c.mark.empty()) {
                 // A call by a mark on it that names something else.
                 if (const auto* m = markOf(c.mark); m && session::markOnFinding(m->lps, f)) {
@@ -442,7 +446,8 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             // The conclusion speaks of the whole case: another diagnosis named there is about another finding.
             auto n = session::nameFinding(s.conclusion(), f);
             if (n.level != Naming::None && (n.level != Naming::Other || n.wrongSide))
-                fs.statements.push_back({*s.conclusionAt(), "conclusion", s.conclusion(), "", n.level, n.other, false});
+                fs.statements.push_back({*s.conclusionAt(), "conclusion", s.conclusion(), "", n.level,
+                                         n.level == Naming::Partial ? n.hedgedWith : n.other, false});
         }
         std::stable_sort(fs.statements.begin(), fs.statements.end(),
                          [](const FindingStatement& a, const FindingStatement& b) { return a.t < b.t; });
@@ -549,9 +554,13 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             std::string essential;
             if (const auto* d = session::diagnosisOf(f); d && !d->essential.empty()) essential = d->essential.front();
             if (!f.essential.empty()) essential = f.essential.front();
+            const bool hedge = lastWord->level == session::Naming::Partial && !lastWord->other.empty();
             fs.why = "Named only in part: the last word on it, at " + clockText(lastWord->t) + ", was '" +
-                     lastWord->text + "', which names the organ or a lesser diagnosis" +
-                     (essential.empty() ? std::string() : " without its essential element ('" + essential + "')") +
+                     lastWord->text + "', which " +
+                     (hedge ? "hedges between it and " + lastWord->other + " instead of committing to one"
+                            : "names the organ or a lesser diagnosis" +
+                                  (essential.empty() ? std::string()
+                                                     : " without its essential element ('" + essential + "')")) +
                      " (interpretive error, partial credit)." +
                      (toldInTime ? " Told in part to " + who + " in time." : std::string());
             // Partial credit for the name is for a finding that reached the people who act on it. A Category 1

@@ -178,6 +178,7 @@ struct Word {
     std::string raw;            // lower case, as typed
     bool breakBefore = false;   // punctuation before it ends a clause
     bool sentenceBefore = false;  // ... or a sentence
+    bool slashBefore = false;   // a slash between it and the word before: "EDH/SDH" offers two diagnoses
 };
 
 // Prefixes written with a hyphen that make one word with what follows.
@@ -190,12 +191,12 @@ const std::set<std::string>& hyphenPrefixes() {
 std::vector<Word> splitWords(std::string_view text) {
     std::vector<Word> out;
     std::string cur;
-    bool pendingBreak = false, pendingSentence = false;
+    bool pendingBreak = false, pendingSentence = false, pendingSlash = false;
     auto flush = [&] {
         if (cur.empty()) return;
-        out.push_back({cur, pendingBreak, pendingSentence});
+        out.push_back({cur, pendingBreak, pendingSentence, pendingSlash && !pendingSentence});
         cur.clear();
-        pendingBreak = pendingSentence = false;
+        pendingBreak = pendingSentence = pendingSlash = false;
     };
     for (std::size_t i = 0; i < text.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
@@ -223,6 +224,7 @@ std::vector<Word> splitWords(std::string_view text) {
             pendingBreak = pendingSentence = true;
         } else if (c == ',' || c == ':' || c == '(' || c == ')' || c == '/') {
             pendingBreak = true;
+            if (c == '/') pendingSlash = true;
         } else if (c == '-') {
             // A dash between words ("No - active bleeding") ends a clause; a hyphen inside one ("Tension-PTX") does not.
             bool hyphen = wasWord && i + 1 < text.size() && std::isalnum(static_cast<unsigned char>(text[i + 1]));
@@ -364,6 +366,13 @@ struct Sentence {
     std::set<std::string> positive, negated;
     std::vector<ClauseSides> clauses;
     bool deferred = false;  // says a part is not read yet ("spine not read yet, I'll tell you"): names no organ
+    // The sentence's words in order, for telling a hedge between two diagnoses ("epidural or subdural haematoma").
+    struct Token {
+        std::vector<std::string> words;  // its meaning words (canonical); empty for a hedge
+        bool hedge = false;              // "or", "versus", "vs", "either", "differential", a slash
+        int stretch = 0;                 // words in one stretch have no clause break between them except at a hedge
+    };
+    std::vector<Token> tokens;
 };
 
 // "right", "rt", "R"... as a side; "right now", "all right", "that's right" are not.
@@ -492,6 +501,8 @@ std::vector<Sentence> readSentences(std::string_view text) {
         clause.clear();
     };
     std::vector<std::string> words;  // the sentence's words, for the cues that defer a reading
+    static const std::set<std::string> hedges{"or", "versus", "vs", "either", "differential", "ddx", "alternatively"};
+    int stretch = 0;
     auto endSentence = [&] {
         endClause();
         shareSides(cur);
@@ -503,6 +514,12 @@ std::vector<Sentence> readSentences(std::string_view text) {
     for (const auto& w : readIdioms(splitWords(text))) {
         if (w.sentenceBefore) endSentence();
         else if (w.breakBefore) endClause();
+        // A clause break ends a stretch, except where the break comes with the hedge itself ("EDH, or SDH",
+        // "EDH/SDH").
+        const bool hedge = hedges.count(w.raw) > 0;
+        if ((w.breakBefore || w.sentenceBefore || clauseBreaks().count(w.raw)) && !hedge && !w.slashBefore) ++stretch;
+        if (w.slashBefore) cur.tokens.push_back({{}, true, stretch});
+        cur.tokens.push_back({hedge ? std::vector<std::string>{} : canonical(w.raw), hedge, stretch});
         words.push_back(w.raw);
         if (clauseBreaks().count(w.raw)) {
             endClause();
@@ -922,6 +939,44 @@ bool partOfAnother(const Bag& part, const std::set<std::string>& words, const Di
     }
     return false;
 }
+// The sentence offers the finding's name as one of two diagnoses ("epidural or subdural haematoma", "EDH/SDH",
+// "splenic laceration versus cleft"): a hedge between them, which names neither in full. A hedge word stands between
+// a word only the finding's name has and a word only the other's name has, with no clause break between them.
+// Returns the other diagnosis's label, or empty.
+std::string hedgedWith(const Sentence& s, const std::vector<Bag>& own, const Diagnosis* ownDx) {
+    const auto& t = s.tokens;
+    if (std::none_of(t.begin(), t.end(), [](const Sentence::Token& k) { return k.hedge; })) return {};
+    // A word of `only` in the hedge's stretch on one side of it.
+    auto beside = [&](std::size_t h, const Bag& only, bool before) {
+        for (std::size_t k = 0; k < t.size(); ++k) {
+            if (t[k].stretch != t[h].stretch || (before ? k >= h : k <= h)) continue;
+            for (const auto& w : t[k].words)
+                if (only.count(w)) return true;
+        }
+        return false;
+    };
+    for (const auto& d : traumaLexicon()) {
+        if (&d == ownDx) continue;
+        for (const auto& n : d.names) {
+            Bag theirs = bagOf(n);
+            if (theirs.empty() || !within(theirs, s.positive)) continue;
+            for (const auto& mine : own) {
+                if (!within(mine, s.positive) || within(theirs, mine)) continue;
+                Bag mineOnly, theirsOnly;
+                for (const auto& w : mine)
+                    if (!theirs.count(w)) mineOnly.insert(w);
+                for (const auto& w : theirs)
+                    if (!mine.count(w)) theirsOnly.insert(w);
+                if (mineOnly.empty()) continue;
+                for (std::size_t h = 0; h < t.size(); ++h)
+                    if (t[h].hedge && ((beside(h, mineOnly, true) && beside(h, theirsOnly, false)) ||
+                                       (beside(h, theirsOnly, true) && beside(h, mineOnly, false))))
+                        return d.label;
+            }
+        }
+    }
+    return {};
+}
 }  // namespace
 
 TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) {
@@ -930,7 +985,7 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     if (sentences.empty()) return out;
     FindingWords w = wordsOf(finding);
     bool full = false, partial = false, denied = false;
-    std::string other, wrongSide;
+    std::string other, wrongSide, hedged;
     const scenario::Side side = findingSide(finding);
     // The words that say a clause speaks of this finding, to find the side said of it.
     std::set<std::string> topic(w.essential.begin(), w.essential.end());
@@ -959,6 +1014,11 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             }
         }
         if (named) {
+            if (auto with = hedgedWith(s, w.names, w.diagnosis); !with.empty()) {
+                partial = true;
+                if (hedged.empty()) hedged = with;
+                continue;
+            }
             full = true;
             continue;
         }
@@ -1007,8 +1067,10 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     }
     if (full) out.level = Naming::Full;
     else if (denied) out.level = Naming::Denied;
-    else if (partial) out.level = Naming::Partial;
-    else if (!wrongSide.empty()) {
+    else if (partial) {
+        out.level = Naming::Partial;
+        out.hedgedWith = hedged;
+    } else if (!wrongSide.empty()) {
         out.level = Naming::Other;
         out.other = wrongSide;
         out.wrongSide = true;

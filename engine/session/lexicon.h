@@ -52,7 +52,7 @@ enum class Naming {
     None,     // not about it
     Denied,   // said to be absent ("no pneumothorax", "splenic laceration, no active bleeding")
     Other,    // names a different diagnosis ("liver laceration" for the splenic injury; "splenic cleft")
-    Partial,  // the organ only, a lesser diagnosis, or the name without its essential element
+    Partial,  // the organ only, a lesser diagnosis, the name without its essential element, or a hedge ("A or B")
     Full,     // the diagnosis with its essential element
 };
 std::string_view namingName(Naming n);  // "none", "denied", "other", "partial", "full"
@@ -61,6 +61,7 @@ struct TextNaming {
     Naming level = Naming::None;
     std::string other;  // for Other: the label of the diagnosis named instead
     bool wrongSide = false;  // Other because the words name the finding on the other side only
+    std::string hedgedWith;  // Partial because the words offer it or another diagnosis: that one's label
 };
 
 // Reads `text` against a finding (its label, synonyms, the lexicon's names, the scenario's `essential` words).

@@ -121,6 +121,31 @@ TEST(Unfoolable, ANameGuessedBeforeTheLookCountsOnlyOnceTheFindingHasBeenSeen) {
     EXPECT_EQ(f.unseenNames.size(), 1u);
 }
 
+// ---------------------------------------------------------------- hedging between two diagnoses
+// A reader who looked and says "epidural or subdural" everywhere has not committed to the diagnosis the surgeon
+// acts on: it is the partial credit of the wrong one of the pair, never the full credit of the right one, and the
+// debrief says it was a hedge.
+TEST(Unfoolable, AHedgeBetweenTwoDiagnosesEarnsPartialCreditNotTheDiagnosis) {
+    const auto expert = score("fall-from-height", shippedScript("fall-from-height-expert"));
+    auto hedged = score("fall-from-height",
+                        edited(shippedScript("fall-from-height-expert"),
+                               {{"Right temporoparietal epidural haematoma", "Right temporoparietal epidural or subdural haematoma"},
+                                {"\"epidural haematoma with midline shift\"", "\"EDH/SDH with midline shift\""},
+                                {"conclude \"Right epidural haematoma", "conclude \"Right extradural or subdural haematoma"}}));
+    const auto& f = finding(hedged, "epidural_hematoma");
+    EXPECT_FALSE(f.labelCorrect) << f.why;
+    EXPECT_EQ(f.rule, "incomplete") << f.why;
+    EXPECT_NE(f.why.find("hedges between it and"), std::string::npos) << f.why;
+    EXPECT_TRUE(finding(expert, "epidural_hematoma").labelCorrect);
+    EXPECT_LT(hedged.total, expert.total - 10) << hedged.why;
+    // Named plainly somewhere else in the same words, it is the expert's call again.
+    auto settled = score("fall-from-height",
+                         edited(shippedScript("fall-from-height-expert"),
+                                {{"Right temporoparietal epidural haematoma",
+                                  "Epidural or subdural? Epidural: right temporoparietal epidural haematoma"}}));
+    EXPECT_TRUE(finding(settled, "epidural_hematoma").labelCorrect) << finding(settled, "epidural_hematoma").why;
+}
+
 // ---------------------------------------------------------------- paging faster than anyone can see
 TEST(Unfoolable, PagingAtTwoMillisecondsAnImageIsNotReading) {
     auto s = score("motorcyclist", R"(

@@ -204,6 +204,33 @@ TEST(Lexicon, ACoordinatedListNamesEachOfItsDiagnoses) {
     EXPECT_FALSE(session::saysPhrase("liver laceration, no splenic laceration", "splenic laceration"));
 }
 
+// A hedge between two diagnoses is not a call of either: "epidural or subdural haematoma" earns partial credit at most
+// for each, and the debrief says what it hedged with. A choice of treatment ("theatre or IR") and a list of what is
+// absent ("no haemothorax or pneumothorax") are not hedges.
+TEST(Lexicon, AHedgeBetweenTwoDiagnosesNamesNeitherInFull) {
+    scenario::Finding edh;
+    edh.id = "epidural_hematoma";
+    edh.label = "Right epidural haematoma";
+    edh.phantomInjury = "epidural_hematoma";
+    scenario::Finding sdh;
+    sdh.id = "subdural_hematoma";
+    sdh.label = "Subdural haematoma";
+    sdh.phantomInjury = "subdural_hematoma";
+    for (const char* text : {"epidural or subdural haematoma", "EDH/SDH", "EDH / SDH right", "either an EDH or an SDH",
+                             "subdural vs epidural hematoma", "extradural haematoma, differential subdural"}) {
+        auto n = session::nameFinding(text, edh);
+        EXPECT_EQ(n.level, Naming::Partial) << text;
+        EXPECT_FALSE(n.hedgedWith.empty()) << text;
+        EXPECT_NE(session::nameFinding(text, sdh).level, Naming::Full) << text;
+    }
+    // Said plainly, or with a choice of treatment, it is a call.
+    for (const char* text : {"epidural haematoma", "EDH, theatre or IR now", "EDH. Subdural or not, it needs theatre",
+                             "epidural haematoma and a small subdural haematoma"})
+        EXPECT_EQ(session::nameFinding(text, edh).level, Naming::Full) << text;
+    // The plain statement after a hedge settles it.
+    EXPECT_EQ(session::nameFinding("EDH or SDH? EDH, definitely.", edh).level, Naming::Full);
+}
+
 namespace {
 // Words name a lexicon diagnosis in full, as the conclusion's overcalls and false Category 1 calls read them.
 bool namesDiagnosis(const std::string& text, const std::string& id) {

@@ -518,6 +518,10 @@ std::vector<Sentence> readSentences(std::string_view text) {
         // "EDH/SDH").
         const bool hedge = hedges.count(w.raw) > 0;
         if ((w.breakBefore || w.sentenceBefore || clauseBreaks().count(w.raw)) && !hedge && !w.slashBefore) ++stretch;
+        // "and/or" is a hedge: the "and" before it does not end the stretch.
+        if ((hedge || w.slashBefore) && !cur.tokens.empty() && !words.empty() && clauseBreaks().count(words.back()) &&
+            cur.tokens.size() >= 2)
+            cur.tokens.back().stretch = stretch = cur.tokens[cur.tokens.size() - 2].stretch;
         if (w.slashBefore) cur.tokens.push_back({{}, true, stretch});
         cur.tokens.push_back({hedge ? std::vector<std::string>{} : canonical(w.raw), hedge, stretch});
         words.push_back(w.raw);

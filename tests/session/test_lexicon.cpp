@@ -216,7 +216,7 @@ TEST(Lexicon, AHedgeBetweenTwoDiagnosesNamesNeitherInFull) {
     sdh.id = "subdural_hematoma";
     sdh.label = "Subdural haematoma";
     sdh.phantomInjury = "subdural_hematoma";
-    for (const char* text : {"epidural or subdural haematoma", "EDH/SDH", "EDH / SDH right", "either an EDH or an SDH",
+    for (const char* text : {"epidural or subdural haematoma", "EDH/SDH", "EDH / SDH right", "either an EDH or an SDH", "EDH and/or SDH",
                              "subdural vs epidural hematoma", "extradural haematoma, differential subdural"}) {
         auto n = session::nameFinding(text, edh);
         EXPECT_EQ(n.level, Naming::Partial) << text;

@@ -108,7 +108,21 @@ std::string orderInWords(const scenario::Scenario& sc, const OrderPart& p) {
     std::vector<std::string> open;
     for (const auto& id : p.notCompleted) open.push_back(regionName(sc, id));
     if (!open.empty()) out += ". Not finished: " + joined(open, "; ");
-    return out + ".";
+    out += ".";
+    // What kills first, told first: the part's main measure.
+    std::vector<std::string> prompt, slow;
+    for (const auto& q : p.priorities) {
+        const std::string& name = q.finding->label;
+        if (!q.toldAt) slow.push_back(name + " was never told");
+        else if (q.score >= 1.0) prompt.push_back(name + " at " + clockText(*q.toldAt));
+        else
+            slow.push_back(name + " was told at " + clockText(*q.toldAt) + ", " +
+                           clockText(*q.toldAt - q.availableAt) + " after its images arrived (deadline " +
+                           clockText(q.finding->deadlineSeconds) + ")");
+    }
+    if (!prompt.empty()) out += " What kills first, told first: " + joined(prompt, "; ") + ".";
+    if (!slow.empty()) out += " Told late in the read: " + joined(slow, "; ") + ".";
+    return out;
 }
 
 std::string coverageInWords(const CoveragePart& p) {
@@ -475,7 +489,8 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
     }
     DebriefTable how{{}, {}};
     how.rows.push_back({{{"Scoring"},
-                         {"WIDI SIM bands for each injury, Kendall's tau between the protocol's order and yours, "
+                         {"WIDI SIM bands for each injury, how soon each Category 1 finding was told once its images had arrived "
+                          "and Kendall's tau between the protocol's order and yours, "
                           "coverage in a suitable window, resumption lag after interruptions (clinical reference, "
                           "sections 6 to 8).",
                           "", std::nullopt, Tone::Muted}},

@@ -209,6 +209,59 @@ OrderPart orderAgainst(const scenario::Scenario& sc, const std::vector<std::stri
     return order;
 }
 
+// What kills first, told first. Each Category 1 finding is available once the first series that can show it has
+// arrived (the scout for a finding the scout shows); the team hearing of it in the first half of the time from
+// then to its deadline earns full credit, falling to half at the deadline and to none after it or never. The order
+// part is two thirds this and one third the sequence of regions (tau), so a read that takes an accepted variant
+// (the head when it arrives first, a life-threat sweep before the full read) loses little as long as what kills is
+// told first.
+void scorePriority(const scenario::Scenario& sc, const session::Session& s, Score& out) {
+    auto& order = out.order;
+    order.sequence = order.score;
+    const auto& zRanges = s.options().seriesZMm;
+    for (const auto& fs : out.findings.items) {
+        const auto& f = *fs.finding;
+        if (f.acrCategory != 1) continue;
+        std::optional<double> available;
+        for (const auto& series : sc.images.series) {
+            const bool scout = series.kind == "scout";
+            if (scout && !session::findingOnScout(f)) continue;
+            if (!scout)
+                if (auto it = zRanges.find(series.id);
+                    it != zRanges.end() && (f.centreLps.z < it->second.first || f.centreLps.z > it->second.second))
+                    continue;
+            if (!available || series.arrivalSeconds < *available) available = series.arrivalSeconds;
+        }
+        OrderPart::Priority p;
+        p.finding = &f;
+        p.availableAt = available.value_or(0.0);
+        p.toldAt = fs.calledAt;
+        if (fs.partlyCalledAt && (!p.toldAt || *fs.partlyCalledAt < *p.toldAt)) p.toldAt = fs.partlyCalledAt;
+        if (p.toldAt) {
+            const double span = std::max(1.0, f.deadlineSeconds - p.availableAt);
+            const double r = std::max(0.0, *p.toldAt - p.availableAt) / span;
+            p.score = r <= 0.5 ? 1.0 : r <= 1.0 ? 1.0 - (r - 0.5) : 0.0;
+        }
+        order.priorities.push_back(p);
+    }
+    if (order.priorities.empty()) return;
+    double sum = 0;
+    std::vector<std::string> parts;
+    for (const auto& p : order.priorities) {
+        sum += p.score;
+        parts.push_back(p.finding->label + ": images from " + clockText(p.availableAt) + ", " +
+                        (p.toldAt ? "told at " + clockText(*p.toldAt) : std::string("never told")) + ", deadline " +
+                        clockText(p.finding->deadlineSeconds) + " -> " + fixed(p.score, 2));
+    }
+    order.priority = sum / double(order.priorities.size());
+    order.score = 2.0 / 3.0 * *order.priority + 1.0 / 3.0 * *order.sequence;
+    order.why = "What kills first, told first (two thirds of the part): each Category 1 finding earns full credit when "
+                "the team hears of it in the first half of the time from its images' arrival to its deadline, half at "
+                "the deadline, none after it (" + joinList(parts, "; ") + "); mean " + fixed(*order.priority, 2) +
+                ". Sequence of regions (one third): " + order.why + " Part = 2/3 x " + fixed(*order.priority, 2) +
+                " + 1/3 x " + fixed(*order.sequence, 2) + " = " + fixed(order.score, 2) + ".";
+}
+
 void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
                    Score& out) {
     double sum = 0;
@@ -340,6 +393,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                   joinList(names, ", ") + "), which the read follows better than the reading order. " + alt.why;
         out.order = std::move(alt);
     }
+    scorePriority(sc, s, out);
 }
 
 // ---------------------------------------------------------------- findings
@@ -1123,6 +1177,12 @@ Json scoreToJson(const Score& s) {
     order["not_completed"] = s.order.notCompleted;
     order["out_of_order"] = s.order.outOfOrder;
     order["followed"] = s.order.followed;
+    order["priority"] = opt(s.order.priority);
+    order["sequence"] = opt(s.order.sequence);
+    order["priorities"] = arrayOf(s.order.priorities, [](const OrderPart::Priority& p) {
+        return Json{{"finding", p.finding->id}, {"available_at", r3(p.availableAt)}, {"told_at", opt(p.toldAt)},
+                    {"score", r3(p.score)}};
+    });
     j["order"] = order;
 
     Json coverage = partJson(s.coverage.score, s.coverage.why);

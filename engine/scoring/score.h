@@ -87,6 +87,17 @@ struct OrderPart {
     std::optional<double> tau;          // Kendall's tau over completed regions (needs two)
     std::vector<std::string> outOfOrder;
     int followed = 0;  // the order scored against: 0 the reading order, k the case's alternative order k
+    // What kills first, told first: for each Category 1 finding, how soon the team heard of it once its images had
+    // arrived, against its deadline. The main measure of the part when the case has Category 1 findings.
+    struct Priority {
+        const scenario::Finding* finding = nullptr;
+        double availableAt = 0;             // the first image that can show it arrived
+        std::optional<double> toldAt;       // first call naming it, at least in part, to a role who must hear it
+        double score = 0;                   // 0..1
+    };
+    std::vector<Priority> priorities;
+    std::optional<double> priority;     // mean of the priorities' scores; none without Category 1 findings
+    std::optional<double> sequence;     // the part from tau alone (the score when there is no priority)
     double score = 0;
     std::string why;
 };

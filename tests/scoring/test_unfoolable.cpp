@@ -121,6 +121,36 @@ TEST(Unfoolable, ANameGuessedBeforeTheLookCountsOnlyOnceTheFindingHasBeenSeen) {
     EXPECT_EQ(f.unseenNames.size(), 1u);
 }
 
+// ---------------------------------------------------------------- the right sequence, told late
+// Reading the regions in the protocol's sequence is not the point; telling what kills first is. The expert's read
+// with the splenic bleeding kept back until near its deadline keeps a perfect sequence, and loses the order part's
+// main measure for that finding.
+TEST(Unfoolable, APerfectSequenceThatTellsACategory1FindingLateLosesTheOrderPart) {
+    const auto expert = score("motorcyclist", shippedScript("motorcyclist-expert"));
+    auto late = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                             {{"01:55 call spleen visceral_surgeon\n01:56 call spleen trauma_leader\n", ""},
+                                              {"03:05 conclude", "04:30 call spleen visceral_surgeon\n"
+                                                                 "04:31 call spleen trauma_leader\n04:35 conclude"},
+                                              {"03:10 end", "04:40 end"}}));
+    ASSERT_TRUE(expert.order.priority.has_value());
+    EXPECT_DOUBLE_EQ(*expert.order.priority, 1.0) << expert.order.why;
+    ASSERT_TRUE(late.order.sequence.has_value());
+    EXPECT_DOUBLE_EQ(*late.order.sequence, *expert.order.sequence) << "the same sequence of regions";
+    ASSERT_TRUE(late.order.priority.has_value());
+    EXPECT_LT(*late.order.priority, 0.9) << late.order.why;
+    EXPECT_LT(late.order.score, expert.order.score - 0.05) << late.order.why;
+    const auto spleen = std::find_if(late.order.priorities.begin(), late.order.priorities.end(),
+                                     [](const auto& p) { return p.finding->id == "splenic_laceration"; });
+    ASSERT_NE(spleen, late.order.priorities.end());
+    ASSERT_TRUE(spleen->toldAt.has_value());
+    EXPECT_DOUBLE_EQ(*spleen->toldAt, 270.0);
+    EXPECT_NE(late.order.why.find("What kills first"), std::string::npos) << late.order.why;
+    // Never told at all: that finding earns nothing in the order part.
+    auto never = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                              {{"01:55 call spleen visceral_surgeon\n01:56 call spleen trauma_leader\n", ""}}));
+    EXPECT_LT(*never.order.priority, *late.order.priority) << never.order.why;
+}
+
 // ---------------------------------------------------------------- hedging between two diagnoses
 // A reader who looked and says "epidural or subdural" everywhere has not committed to the diagnosis the surgeon
 // acts on: it is the partial credit of the wrong one of the pair, never the full credit of the right one, and the

@@ -179,6 +179,7 @@ struct Word {
     bool breakBefore = false;   // punctuation before it ends a clause
     bool sentenceBefore = false;  // ... or a sentence
     bool slashBefore = false;   // a slash between it and the word before: "EDH/SDH" offers two diagnoses
+    bool question = false;      // a question mark follows it
 };
 
 // Prefixes written with a hyphen that make one word with what follows.
@@ -220,6 +221,14 @@ std::vector<Word> splitWords(std::string_view text) {
             pendingBreak = pendingSentence = false;
             continue;
         }
+        if (c == '/' && wasWord && out.back().raw == "r" && i + 1 < text.size() && std::tolower(text[i + 1]) == 'o' &&
+            (i + 2 >= text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 2])))) {
+            out.back().raw = "rule";  // "r/o": rule out
+            out.push_back({"out", false, false});
+            ++i;
+            continue;
+        }
+        if (c == '?' && !out.empty()) out.back().question = true;
         if (c == '.' || c == ';' || c == '!' || c == '?' || c == '\n') {
             pendingBreak = pendingSentence = true;
         } else if (c == ',' || c == ':' || c == '(' || c == ')' || c == '/') {
@@ -413,8 +422,26 @@ bool negatesAfter(const std::vector<std::string>& raw, std::size_t k) {
 // end of its clause or to a word that starts a new statement ("no trace means wrong place": only the trace is
 // absent). A negated exclusion is a suspicion, not an absence: "cannot exclude a tension pneumothorax", "not ruled
 // out".
+// Words that say what the reader is about to look for, not what is there: "rule out a tension pneumothorax",
+// "looking for active bleeding", "assess for EDH". What follows them in the clause names nothing and denies nothing.
+bool searchesAt(const std::vector<std::string>& raw, std::size_t k) {
+    static const std::set<std::string> verbs{"look",     "looking",  "check",    "checking",  "evaluate", "evaluating",
+                                             "assess",   "assessing", "search",  "searching", "screen",   "screening",
+                                             "hunt",     "hunting",  "scan",     "scanning",  "examine",  "examining"};
+    if (k + 1 < raw.size() && raw[k] == "rule" && raw[k + 1] == "out") return true;
+    if (k + 1 < raw.size() && verbs.count(raw[k]) && raw[k + 1] == "for") return true;
+    // "need to exclude", "have to exclude", "to exclude": an intention, not a statement of absence.
+    if (k + 1 < raw.size() && raw[k] == "to" && (raw[k + 1] == "exclude" || raw[k + 1] == "rule")) return true;
+    return false;
+}
+
 void readClause(const std::vector<std::string>& raw, Sentence& s) {
     std::vector<char> negated(raw.size(), 0), skip(raw.size(), 0);
+    for (std::size_t k = 0; k < raw.size(); ++k)
+        if (searchesAt(raw, k)) {
+            std::fill(skip.begin() + std::ptrdiff_t(k), skip.end(), 1);
+            break;
+        }
     static const std::set<std::string> anywhere{"normal", "unremarkable", "intact"};
     static const std::set<std::string> exclusions{"exclude", "excluded", "excluding", "rule", "ruled", "excludable"};
     // A negated exclusion: both words say nothing.
@@ -503,12 +530,20 @@ std::vector<Sentence> readSentences(std::string_view text) {
     std::vector<std::string> words;  // the sentence's words, for the cues that defer a reading
     static const std::set<std::string> hedges{"or", "versus", "vs", "either", "differential", "ddx", "alternatively"};
     int stretch = 0;
+    // A question ("is there a tension pneumothorax?", "could it be an EDH?") asks; it names and denies nothing.
+    static const std::set<std::string> interrogatives{"is",   "are",  "any",   "could", "can",   "do",   "does",
+                                                      "did",  "was",  "were",  "should", "has",  "have", "might",
+                                                      "may",  "would", "will", "shall", "isn",  "aren", "what",
+                                                      "where", "which", "how",  "why"};
+    bool question = false;
     auto endSentence = [&] {
         endClause();
         shareSides(cur);
         cur.deferred = defersReading(words);
+        const bool asks = question && !words.empty() && interrogatives.count(words.front());
         words.clear();
-        if (!cur.positive.empty() || !cur.negated.empty()) out.push_back(cur);
+        question = false;
+        if (!asks && (!cur.positive.empty() || !cur.negated.empty())) out.push_back(cur);
         cur = {};
     };
     for (const auto& w : readIdioms(splitWords(text))) {
@@ -523,6 +558,7 @@ std::vector<Sentence> readSentences(std::string_view text) {
             cur.tokens.size() >= 2)
             cur.tokens.back().stretch = stretch = cur.tokens[cur.tokens.size() - 2].stretch;
         if (w.slashBefore) cur.tokens.push_back({{}, true, stretch});
+        if (w.question) question = true;
         cur.tokens.push_back({hedge ? std::vector<std::string>{} : canonical(w.raw), hedge, stretch});
         words.push_back(w.raw);
         if (clauseBreaks().count(w.raw)) {

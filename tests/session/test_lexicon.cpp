@@ -246,6 +246,19 @@ bool namesDiagnosis(const std::string& text, const std::string& id) {
 }
 }  // namespace
 
+// Saying what one is about to look for, or asking, is neither a call nor a false Category 1 call: "rule out aortic
+// injury", "looking for active bleeding", "r/o tension PTX", "is there an EDH?". Said as a finding after it, it is.
+TEST(Lexicon, ASearchOrAQuestionNamesNothing) {
+    for (const char* text : {"rule out aortic injury", "r/o traumatic aortic injury", "looking for aortic injury now",
+                             "checking for a tension pneumothorax", "assess for EDH", "I need to exclude active splenic bleeding",
+                             "is there a tension pneumothorax?", "Could this be an epidural haematoma?"})
+        for (const char* id : {"aortic_injury", "tension_pneumothorax", "epidural_hematoma", "splenic_laceration"})
+            EXPECT_FALSE(namesDiagnosis(text, id)) << text << " / " << id;
+    EXPECT_TRUE(namesDiagnosis("Looked for it: traumatic aortic injury at the isthmus", "aortic_injury"));
+    EXPECT_TRUE(namesDiagnosis("Is he stable? Right tension pneumothorax, decompress now", "tension_pneumothorax"));
+    EXPECT_TRUE(namesDiagnosis("EDH on the right; rule out a skull fracture next", "epidural_hematoma"));
+}
+
 // Young-Burgess patterns are pelvic ring fractures: "lateral compression" is not a vertebral compression fracture, and
 // a vertical shear is not a shear injury of the brain.
 TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {

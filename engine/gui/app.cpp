@@ -372,7 +372,7 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
     // The session clock jumps to the end of the first series' arrival so every image counts as arrived.
     double firstSeriesDone = 0;
     for (const auto& spec : s.images.series)
-        if (spec.kind != "scout") {
+        if (spec.kind != phantom::SeriesKind::Scout) {
             firstSeriesDone = spec.arrivalSeconds + spec.arrivalDurationSeconds;
             break;
         }

@@ -62,9 +62,9 @@ public:
           notes_(std::move(notes)) {
         // Whole-body series first: most findings of a polytrauma case lie below the head.
         for (const auto& s : model.scenario().images.series)
-            if (s.kind != "scout" && s.kind != "head") seriesIds_.push_back(s.id);
+            if (s.kind != phantom::SeriesKind::Scout && s.kind != phantom::SeriesKind::Head) seriesIds_.push_back(s.id);
         for (const auto& s : model.scenario().images.series)
-            if (s.kind == "head") seriesIds_.push_back(s.id);
+            if (s.kind == phantom::SeriesKind::Head) seriesIds_.push_back(s.id);
         if (seriesIds_.empty())
             for (const auto& s : model.scenario().images.series) seriesIds_.push_back(s.id);
     }

@@ -743,7 +743,7 @@ void drawCaseAndSession(AuthoringContext& ctx) {
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
                 ImGui::TextUnformatted(sp.id.c_str());
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("kind: %s", sp.kind.c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("kind: %s", std::string(scenario::seriesKindText(sp.kind)).c_str());
                 ImGui::TableNextColumn();
                 ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
                 touched(ctx, ImGui::InputText("##label", &sp.label));

@@ -128,7 +128,7 @@ const scenario::SeriesSpec* firstSeriesShowing(const Scenario& s, const scenario
     for (const auto& series : s.images.series) {
         const bool shows = region && !region->series.empty()
                                ? series.id == region->series
-                               : series.kind != "scout" && (series.kind != "head" || (region && region->id == "head"));
+                               : series.kind != phantom::SeriesKind::Scout && (series.kind != phantom::SeriesKind::Head || (region && region->id == "head"));
         if (shows && (!first || series.arrivalSeconds < first->arrivalSeconds)) first = &series;
     }
     return first;

@@ -22,7 +22,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     callRoles_ = callRoles(scenario, &caseRoles_);
     callRole_ = callRoles_.front();
     computedScout_.id = std::string(session::kComputedScout);
-    computedScout_.kind = "scout";
+    computedScout_.kind = phantom::SeriesKind::Scout;
     computedScout_.label = "Scout (computed from the body series)";
     if (options.log.has_parent_path()) std::filesystem::create_directories(options.log.parent_path());
     if (options.resume && std::filesystem::exists(options.log)) {
@@ -90,7 +90,7 @@ void ReadingRoom::advanceBy(double seconds) {
         // the session opens the next series by itself, so the first minute never shows an empty viewer beside an
         // arrived scout. It is the trainee's view, so it is opened as the trainee would open it.
         const auto scout = std::find_if(scenario_.images.series.begin(), scenario_.images.series.end(),
-                                        [](const auto& s) { return s.kind == "scout"; });
+                                        [](const auto& s) { return s.kind == phantom::SeriesKind::Scout; });
         if (scout == scenario_.images.series.end()) {
             scoutDecided_ = true;
         } else if (scout->arrivalSeconds <= to) {
@@ -235,7 +235,9 @@ void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
     settleOpenedSeries(spec, before, firstLook);
 }
 
-std::string defaultPresetOf(const std::string& kind) { return kind == "head" ? "brain" : "soft_tissue"; }
+std::string defaultPresetOf(const std::optional<phantom::SeriesKind>& kind) {
+    return kind == phantom::SeriesKind::Head ? "brain" : "soft_tissue";
+}
 
 bool ReadingRoom::sliceSeriesSeen() const {
     return std::any_of(session_->viewChanges().begin(), session_->viewChanges().end(),
@@ -312,7 +314,7 @@ void ReadingRoom::settleOpenedSeries(const scenario::SeriesSpec& spec, const ses
     }
     const std::string wanted = defaultPresetOf(spec.kind);
     for (const auto& s : scenario_.images.series)
-        if (s.id == from && s.kind != "scout" && defaultPresetOf(s.kind) == wanted) {
+        if (s.id == from && s.kind != phantom::SeriesKind::Scout && defaultPresetOf(s.kind) == wanted) {
             if (!(sv.window == kept)) apply(session::SetWindow{keptPreset, kept});
             return;
         }
@@ -343,7 +345,7 @@ bool ReadingRoom::bubbleLane() const {
 
 bool ReadingRoom::computedScoutOffered() const {
     return std::none_of(scenario_.images.series.begin(), scenario_.images.series.end(),
-                        [](const auto& s) { return s.kind == "scout"; }) &&
+                        [](const auto& s) { return s.kind == phantom::SeriesKind::Scout; }) &&
            images_.volume(kComputedScoutId) != nullptr;
 }
 

@@ -84,13 +84,13 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     // cannot be read, gets an AP projection of its body series once that has loaded (kComputedScoutId when none
     // is declared).
     std::erase_if(order_, [&](auto* s) {
-        if (s->kind != "scout") return false;
+        if (s->kind != phantom::SeriesKind::Scout) return false;
         scoutSpec_ = s;
         return true;
     });
     if (!scenario.images.phantom && !order_.empty()) {
         // The body series: the first that is not the head (a head-only case projects its head).
-        auto body = std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != "head"; });
+        auto body = std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != phantom::SeriesKind::Head; });
         scoutFrom_ = (body != order_.end() ? *body : order_.front())->id;
         if (const auto* source = session::computedScoutSource(scenario)) scoutFrom_ = source->id;  // the session's rule
         scout_.first = scoutSpec_ ? scoutSpec_->id : std::string(kComputedScoutId);
@@ -111,7 +111,7 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
                 },
                 [this](phantom::SeriesKind kind, std::shared_ptr<const imaging::Volume> volume) {
                     std::lock_guard lock(streamedMutex_);
-                    streamed_[std::string(phantom::seriesKindName(kind))] = std::move(volume);
+                    streamed_[kind] = std::move(volume);
                 });
         });
     }
@@ -137,12 +137,10 @@ std::string SeriesSource::prepareStage() const {
 
 fs::path SeriesSource::folderOf(const scenario::SeriesSpec& spec) const {
     if (!scenario_.images.phantom) return spec.folder;
-    // The phantom writes each series to <number>_<kind>/.
-    for (const auto& e : fs::directory_iterator(phantomStudy_)) {
-        std::string name = e.path().filename().string();
-        if (e.is_directory() && name.size() > spec.kind.size() && name.ends_with("_" + spec.kind)) return e.path();
-    }
-    throw std::runtime_error(phantomStudy_.string() + ": the phantom study has no '" + spec.kind + "' series");
+    if (spec.kind)
+        if (auto folder = phantom::studySeriesFolder(phantomStudy_, *spec.kind); !folder.empty()) return folder;
+    throw std::runtime_error(phantomStudy_.string() + ": the phantom study has no '" +
+                             std::string(scenario::seriesKindText(spec.kind)) + "' series");
 }
 
 void SeriesSource::poll() {
@@ -220,7 +218,7 @@ std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& i
     std::lock_guard lock(streamedMutex_);
     for (const auto& spec : scenario_.images.series)
         if (spec.id == id)
-            if (auto s = streamed_.find(spec.kind); s != streamed_.end()) return s->second;
+            if (auto s = spec.kind ? streamed_.find(*spec.kind) : streamed_.end(); s != streamed_.end()) return s->second;
     return nullptr;
 }
 

@@ -86,7 +86,7 @@ private:
     std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;
     // The phantom's series by kind name, as they are being generated (filled from the generating thread).
     mutable std::mutex streamedMutex_;
-    std::map<std::string, std::shared_ptr<const imaging::Volume>> streamed_;
+    std::map<phantom::SeriesKind, std::shared_ptr<const imaging::Volume>> streamed_;
     std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;
 };
 

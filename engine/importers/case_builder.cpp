@@ -83,21 +83,23 @@ ImportedCase buildCase(const CaseRequest& req) {
     if (!req.mechanism.empty()) s.patient.mechanism = req.mechanism;
     if (!req.prehospital.empty()) s.patient.prehospital = req.prehospital;
     for (auto& sp : s.images.series) {
-        if (sp.kind == "scout") continue;
-        const std::string before = sp.kind;
+        if (sp.kind == phantom::SeriesKind::Scout) continue;
+        const auto before = sp.kind;
+        const std::string beforeName(scenario::seriesKindText(before));
         if (auto it = req.seriesKindByUid.find(sp.seriesInstanceUid); it != req.seriesKindByUid.end())
-            sp.kind = it->second;
-        else if (req.seriesKind && sp.kind != "head")
-            sp.kind = *req.seriesKind;
+            sp.kind = scenario::seriesKindNamed(it->second);
+        else if (req.seriesKind && sp.kind != phantom::SeriesKind::Head)
+            sp.kind = scenario::seriesKindNamed(*req.seriesKind);
+        const std::string kindName(scenario::seriesKindText(sp.kind));
         if (sp.kind != before && sp.label == scenario::detail::defaultSeriesLabel(before))
             sp.label = scenario::detail::defaultSeriesLabel(sp.kind);
         // The series id was made from the guessed kind ("noncontrast_2"): made again from the real one.
-        if (sp.kind != before && sp.id.rfind(before, 0) == 0) {
-            std::string id = sp.kind;
+        if (sp.kind != before && !beforeName.empty() && sp.id.rfind(beforeName, 0) == 0) {
+            std::string id = kindName;
             for (int n = 2; std::any_of(s.images.series.begin(), s.images.series.end(),
                                         [&](const scenario::SeriesSpec& o) { return &o != &sp && o.id == id; });
                  ++n)
-                id = sp.kind + "_" + std::to_string(n);
+                id = kindName + "_" + std::to_string(n);
             for (auto& r : s.regions)
                 if (r.series == sp.id) r.series = id;
             sp.id = id;

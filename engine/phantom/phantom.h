@@ -137,6 +137,8 @@ struct WrittenStudy {
 // `started` sees each series' volume as its generation starts.
 WrittenStudy writeStudy(const PhantomOptions& options, const std::filesystem::path& folder,
                         const Progress& progress = {}, const SeriesStarted& started = {});
+// The folder a written study holds the series of this kind in (<number>_<kind>/); empty when it has none.
+std::filesystem::path studySeriesFolder(const std::filesystem::path& study, SeriesKind kind);
 
 // Short hex hash of everything that changes the pixels (and the generator version).
 std::string optionsHash(const PhantomOptions& options);

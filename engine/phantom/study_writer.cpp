@@ -179,6 +179,16 @@ std::string optionsHash(const PhantomOptions& o) {
     return buf;
 }
 
+std::filesystem::path studySeriesFolder(const std::filesystem::path& study, SeriesKind kind) {
+    const std::string suffix = "_" + std::string(seriesKindName(kind));
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(study, ec)) {
+        const std::string name = e.path().filename().string();
+        if (e.is_directory(ec) && name.size() > suffix.size() && name.ends_with(suffix)) return e.path();
+    }
+    return {};
+}
+
 WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const Progress& progress,
                         const SeriesStarted& started) {
     validate(o);

@@ -149,7 +149,7 @@ private:
                           "entries with a DICOM 'folder'");
             return;
         }
-        std::map<std::string, std::size_t> kinds;
+        std::map<phantom::SeriesKind, std::size_t> kinds;
         for (std::size_t i = 0; i < series.size(); ++i) {
             const auto& sp = series[i];
             const std::string p = "images.series[" + std::to_string(i) + "]";
@@ -166,11 +166,12 @@ private:
                 if (!sp.seriesInstanceUid.empty())
                     report_.error(at(p + ".series_uid", sp.where),
                                   "'series_uid' is for DICOM series; the phantom's series are chosen by 'kind'");
-                if (!sp.kind.empty()) {
-                    auto [it, inserted] = kinds.emplace(sp.kind, i);
+                if (sp.kind) {
+                    auto [it, inserted] = kinds.emplace(*sp.kind, i);
                     if (!inserted)
                         report_.error(at(p + ".kind", sp.where),
-                                      "the phantom makes one series of each kind; '" + sp.kind +
+                                      "the phantom makes one series of each kind; '" +
+                                          std::string(seriesKindText(sp.kind)) +
                                           "' is already series '" + series[it->second].id + "'");
                 }
             } else {
@@ -211,7 +212,7 @@ private:
         if (!options_.scanDicom) return;
         const imaging::ScanReport* scan = scanOf(sp.folder, where);
         if (!scan) return;
-        if (sp.kind == "scout") {
+        if (sp.kind == phantom::SeriesKind::Scout) {
             // A scout is a localizer, a projection never stacked into a volume: it only has to be there.
             for (const auto& r : scan->series)
                 if (r.localizer && (sp.seriesInstanceUid.empty() || r.id == sp.seriesInstanceUid ||
@@ -248,7 +249,7 @@ private:
                               chosen->notLoadableReason);
             return;
         }
-        if (sp.kind != "scout" && !chosen->slices.empty()) dicomBoxes_.push_back(boxOf(*chosen));
+        if (sp.kind != phantom::SeriesKind::Scout && !chosen->slices.empty()) dicomBoxes_.push_back(boxOf(*chosen));
     }
 
     const imaging::ScanReport* scanOf(const std::filesystem::path& folder, const SourceLocation& where) {
@@ -359,8 +360,9 @@ private:
 
     std::optional<Box> volumeBox() {
         if (s_.images.phantom) {
-            std::vector<std::string> kinds;
-            for (const auto& sp : s_.images.series) kinds.push_back(sp.kind);
+            std::vector<phantom::SeriesKind> kinds;
+            for (const auto& sp : s_.images.series)
+                if (sp.kind) kinds.push_back(*sp.kind);
             auto [lo, hi] = phantomVolumeBox(*s_.images.phantom, kinds);
             if (lo.x >= hi.x) return std::nullopt;
             return Box{lo, hi};

@@ -63,10 +63,9 @@ phantom::PhantomOptions phantomOptionsFor(const Scenario& scenario) {
     o.fieldOfViewMm = p.fieldOfViewMm;
     o.phases.clear();
     for (const auto& spec : scenario.images.series) {
-        phantom::SeriesKind k;
-        if (phantom::parseSeriesKind(spec.kind, k) && k != phantom::SeriesKind::Scout &&
-            k != phantom::SeriesKind::Head && std::find(o.phases.begin(), o.phases.end(), k) == o.phases.end())
-            o.phases.push_back(k);
+        if (spec.kind && spec.kind != phantom::SeriesKind::Scout && spec.kind != phantom::SeriesKind::Head &&
+            std::find(o.phases.begin(), o.phases.end(), *spec.kind) == o.phases.end())
+            o.phases.push_back(*spec.kind);
     }
     return o;
 }
@@ -173,34 +172,36 @@ const std::vector<std::string>& seriesKinds() {
     return kinds;
 }
 
-std::string defaultSeriesLabel(const std::string& kind) {
-    if (kind == "scout") return "Scout";
-    if (kind == "head") return "Non-contrast head";
-    if (kind == "noncontrast") return "Non-contrast body";
-    if (kind == "arterial") return "Arterial body";
-    if (kind == "portal") return "Portal venous abdomen";
-    return kind;
+std::string defaultSeriesLabel(const std::optional<phantom::SeriesKind>& kind) {
+    if (!kind) return {};
+    switch (*kind) {
+    case phantom::SeriesKind::Scout: return "Scout";
+    case phantom::SeriesKind::Head: return "Non-contrast head";
+    case phantom::SeriesKind::NonContrast: return "Non-contrast body";
+    case phantom::SeriesKind::Arterial: return "Arterial body";
+    case phantom::SeriesKind::PortalVenous: return "Portal venous abdomen";
+    }
+    return {};
 }
 
 std::vector<SeriesSpec> defaultPhantomSeries() {
     return {
-        {"scout", "Scout", "scout", {}, {}, 0, 0, {}, {}},
-        {"head", "Non-contrast head", "head", {}, {}, 20, 10, {}, {}},
-        {"arterial", "Arterial body", "arterial", {}, {}, 40, 40, {}, {}},
+        {"scout", "Scout", phantom::SeriesKind::Scout, {}, {}, 0, 0, {}, {}},
+        {"head", "Non-contrast head", phantom::SeriesKind::Head, {}, {}, 20, 10, {}, {}},
+        {"arterial", "Arterial body", phantom::SeriesKind::Arterial, {}, {}, 40, 40, {}, {}},
     };
 }
 
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
-                                                   const std::vector<std::string>& kinds) {
+                                                   const std::vector<phantom::SeriesKind>& kinds) {
     phantom::PhantomOptions options;
     options.seed = source.seed;
     options.matrix = source.matrix;
     options.sliceMm = source.sliceMm;
     options.fieldOfViewMm = source.fieldOfViewMm;
     glm::dvec3 lo(1e300), hi(-1e300);
-    for (const auto& name : kinds) {
-        phantom::SeriesKind kind;
-        if (!phantom::parseSeriesKind(name, kind) || kind == phantom::SeriesKind::Scout) continue;
+    for (const auto kind : kinds) {
+        if (kind == phantom::SeriesKind::Scout) continue;
         imaging::VolumeGeometry g;
         try {
             g = phantom::seriesGeometry(options, kind);

@@ -74,10 +74,11 @@ std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& sourc
 // z range of a default region id in the phantom's anatomy.
 std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId);
 // Box (LPS min, max) covered by the axial series of the phantom with these options and series kinds.
-std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source, const std::vector<std::string>& kinds);
+std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
+                                                   const std::vector<phantom::SeriesKind>& kinds);
 const std::vector<std::string>& seriesKinds();  // scout, head, noncontrast, arterial, portal
 // The label a series of this kind gets when the file gives none ("Non-contrast head").
-std::string defaultSeriesLabel(const std::string& kind);
+std::string defaultSeriesLabel(const std::optional<phantom::SeriesKind>& kind);
 // The phantom's series when the file lists none: the scout at 0 s, the non-contrast head at 20 s (over 10 s), the
 // arterial body at 40 s (over 40 s).
 std::vector<SeriesSpec> defaultPhantomSeries();

@@ -215,9 +215,9 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
     s.images.phantom = ph;
     // The trauma protocol of the shipped phantom cases: scout at once, head, then the arterial body streaming in.
     s.images.series = {
-        {"scout", "Scout", "scout", {}, {}, 0, 0, {}, {}},
-        {"head", "Non-contrast head", "head", {}, {}, 20, 10, {}, {}},
-        {"arterial", "Arterial phase, vertex to thighs", "arterial", {}, {}, 35, 45, {}, {}},
+        {"scout", "Scout", phantom::SeriesKind::Scout, {}, {}, 0, 0, {}, {}},
+        {"head", "Non-contrast head", phantom::SeriesKind::Head, {}, {}, 20, 10, {}, {}},
+        {"arterial", "Arterial phase, vertex to thighs", phantom::SeriesKind::Arterial, {}, {}, 35, 45, {}, {}},
     };
     s.regions = phantomRegions();
     s.readingOrder = defaultReadingOrder();
@@ -309,8 +309,8 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
     auto spec = [&](const imaging::SeriesReport& r, const std::string& kind, double arrival, double duration) {
         SeriesSpec sp;
         sp.id = uniqueId(kind);
-        sp.kind = kind;
-        sp.label = r.description.empty() ? detail::defaultSeriesLabel(kind) : r.description;
+        sp.kind = seriesKindNamed(kind);
+        sp.label = r.description.empty() ? detail::defaultSeriesLabel(sp.kind) : r.description;
         sp.folder = seriesFolder(r, root);
         sp.folderText = folderText(sp.folder, outFile);
         sp.seriesInstanceUid = imaging::seriesKey(r);

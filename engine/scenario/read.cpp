@@ -558,7 +558,10 @@ private:
             spec.where = sf.where();
             if (auto v = sf.string("id", true)) spec.id = *v;
             if (auto v = sf.string("label")) spec.label = *v;
-            spec.kind = sf.choice("kind", seriesKinds(), true).value_or("");
+            if (auto v = sf.choice("kind", seriesKinds(), true)) {
+                phantom::SeriesKind k;
+                if (phantom::parseSeriesKind(*v, k)) spec.kind = k;
+            }
             if (auto v = sf.string("folder")) {
                 spec.folderText = *v;
                 spec.folder = resolveFolder(*v, sf);
@@ -619,7 +622,7 @@ private:
                 s_.regions = phantomRegions();
                 for (auto& r : s_.regions) {
                     r.where = imagesWhere_;
-                    if (r.id == "scout" && hasSeriesKind("scout")) r.series = seriesIdOfKind("scout");
+                    if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout)) r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
                 }
             } else {
                 report_.error(root.where(),
@@ -677,15 +680,15 @@ private:
             }
             if (auto v = f.strings("windows")) r.windows = *v;
             if (auto v = f.string("series")) r.series = *v;
-            else if (r.id == "scout" && hasSeriesKind("scout")) r.series = seriesIdOfKind("scout");
+            else if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout)) r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
             if (auto v = f.number("min_coverage", false, 0, 1)) r.minCoverage = *v;
             f.finish();
             s_.regions.push_back(r);
         }
     }
 
-    bool hasSeriesKind(const std::string& kind) const { return !seriesIdOfKind(kind).empty(); }
-    std::string seriesIdOfKind(const std::string& kind) const {
+    bool hasSeriesKind(phantom::SeriesKind kind) const { return !seriesIdOfKind(kind).empty(); }
+    std::string seriesIdOfKind(phantom::SeriesKind kind) const {
         for (const auto& sp : s_.images.series)
             if (sp.kind == kind) return sp.id;
         return {};

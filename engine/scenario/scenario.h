@@ -12,6 +12,8 @@
 
 #include <glm/glm.hpp>
 
+#include "phantom/phantom.h"
+
 namespace polysim::scenario {
 
 // Where a value came from in the scenario file, so later checks (and the debrief) can point at it.
@@ -92,10 +94,23 @@ struct PhantomSource {
 
 // One series the trainee receives. For the phantom, `kind` selects which generated series it is;
 // for DICOM on disk, `folder` (+ `seriesInstanceUid` when the folder holds several) says where it is.
+// A series kind as the scenario file writes it ("scout", "head", "noncontrast", "arterial", "portal"); empty when unset.
+inline std::string_view seriesKindText(const std::optional<phantom::SeriesKind>& kind) {
+    return kind ? phantom::seriesKindName(*kind) : std::string_view();
+}
+// The kind a name gives ("arterial"), unset for a name that is no kind.
+inline std::optional<phantom::SeriesKind> seriesKindNamed(std::string_view name) {
+    phantom::SeriesKind kind;
+    if (phantom::parseSeriesKind(name, kind)) return kind;
+    return std::nullopt;
+}
+
 struct SeriesSpec {
     std::string id;     // scenario-local name: "scout", "head", "arterial", "portal"
     std::string label;  // shown to the trainee: "Non-contrast head"
-    std::string kind;   // "scout" | "head" | "arterial" | "portal" | "noncontrast"
+    // What the series is: scout, head, noncontrast, arterial, portal (as the scenario file names them); unset for a
+    // DICOM series the file does not say.
+    std::optional<phantom::SeriesKind> kind;
     std::filesystem::path folder;      // resolved absolute path (DICOM only)
     std::string seriesInstanceUid;     // DICOM only; empty = the one CT series in the folder
     double arrivalSeconds = 0;         // when the first image arrives

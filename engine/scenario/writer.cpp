@@ -162,7 +162,7 @@ const char* kindName(InterruptionKind k) {
     return "question";
 }
 
-std::string seriesIdOfKind(const Scenario& s, const std::string& kind) {
+std::string seriesIdOfKind(const Scenario& s, phantom::SeriesKind kind) {
     for (const auto& sp : s.images.series)
         if (sp.kind == kind) return sp.id;
     return {};
@@ -192,7 +192,7 @@ Region implicitRegion(const Scenario& s, const std::string& id) {
     }
     if (s.images.phantom && defaultRegionTemplate(id))
         if (auto z = detail::phantomRegionZ(id)) r.zFromMm = z->first, r.zToMm = z->second;
-    if (id == "scout") r.series = seriesIdOfKind(s, "scout");
+    if (id == "scout") r.series = seriesIdOfKind(s, phantom::SeriesKind::Scout);
     return r;
 }
 
@@ -428,7 +428,7 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
             w.section("[[images.series]]");
             w.str("id", sp.id);
             if (sp.label != detail::defaultSeriesLabel(sp.kind)) w.str("label", sp.label);
-            w.str("kind", sp.kind);
+            if (sp.kind) w.str("kind", std::string(seriesKindText(sp.kind)));
             // A folder written relative to the case file is written relative to where the case is saved now (or
             // absolute when that is far from it); "${VAR}/..." and absolute folders stay as written.
             std::string folder = !sp.folderText.empty() ? sp.folderText : sp.folder.string();

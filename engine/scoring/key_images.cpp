@@ -35,8 +35,8 @@ std::shared_ptr<imaging::Volume> volumeFor(const scenario::Scenario& sc, const s
         o.matrix = std::min(ph.matrix, 256);
         o.sliceMm = std::max(ph.sliceMm, 2.0);
         o.fieldOfViewMm = ph.fieldOfViewMm;
-        phantom::SeriesKind kind;
-        if (!phantom::parseSeriesKind(spec.kind, kind)) throw std::runtime_error("unknown phantom series '" + spec.kind + "'");
+        if (!spec.kind) throw std::runtime_error("phantom series '" + spec.id + "' has no kind");
+        const phantom::SeriesKind kind = *spec.kind;
         o.phases = {kind == phantom::SeriesKind::Head || kind == phantom::SeriesKind::Scout ? phantom::SeriesKind::Arterial
                                                                                               : kind};
         return std::shared_ptr<imaging::Volume>(phantom::generateSeries(o, kind).release());
@@ -47,15 +47,12 @@ std::shared_ptr<imaging::Volume> volumeFor(const scenario::Scenario& sc, const s
 // The series' folder in the phantom study the reading room cached for this scenario, when that study is complete on
 // this machine (ensureCachedStudy writes findings.json last and renames the folder into place at the end).
 std::optional<fs::path> cachedSeriesFolder(const scenario::Scenario& sc, const scenario::SeriesSpec& spec) {
-    if (!sc.images.phantom || spec.kind == "scout") return std::nullopt;  // the scout is a projection, not a stack
+    if (!sc.images.phantom || spec.kind == phantom::SeriesKind::Scout) return std::nullopt;  // the scout is a projection, not a stack
     const fs::path study = phantom::cacheRoot() / ("phantom-" + phantom::optionsHash(scenario::phantomOptionsFor(sc)));
     std::error_code ec;
     if (!fs::exists(study / "findings.json", ec)) return std::nullopt;
-    // writeStudy names series folders <number>_<kind>.
-    for (const auto& e : fs::directory_iterator(study, ec)) {
-        const std::string name = e.path().filename().string();
-        if (e.is_directory() && name.ends_with("_" + spec.kind)) return e.path();
-    }
+    if (!spec.kind) return std::nullopt;
+    if (auto folder = phantom::studySeriesFolder(study, *spec.kind); !folder.empty()) return folder;
     return std::nullopt;
 }
 
@@ -64,8 +61,8 @@ std::optional<fs::path> cachedSeriesFolder(const scenario::Scenario& sc, const s
 // reading the other files of a 1000-slice study. Throws when the files are not what the study writer writes.
 std::shared_ptr<imaging::Volume> cachedSlicesAround(const fs::path& folder, const scenario::Scenario& sc,
                                                     const scenario::SeriesSpec& spec, double z) {
-    phantom::SeriesKind kind;
-    if (!phantom::parseSeriesKind(spec.kind, kind)) throw std::runtime_error("unknown phantom series '" + spec.kind + "'");
+    if (!spec.kind) throw std::runtime_error("phantom series '" + spec.id + "' has no kind");
+    const phantom::SeriesKind kind = *spec.kind;
     const auto g = phantom::seriesGeometry(scenario::phantomOptionsFor(sc), kind);
     const int nz = g.dims.z;
     if (nz < 2) throw std::runtime_error(folder.string() + ": fewer than two slices");
@@ -119,7 +116,7 @@ const scenario::SeriesSpec* keyImageSeries(const scenario::Scenario& sc, const s
     for (const auto& s : sc.images.series)
         if (region && !region->series.empty() && s.id == region->series) return &s;
     for (const auto& s : sc.images.series)
-        if (s.kind != "scout" && s.kind != "head") return &s;
+        if (s.kind != phantom::SeriesKind::Scout && s.kind != phantom::SeriesKind::Head) return &s;
     return sc.images.series.empty() ? nullptr : &sc.images.series.front();
 }
 

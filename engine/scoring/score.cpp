@@ -134,7 +134,7 @@ std::string regionName(const scenario::Scenario& sc, const std::string& id) {
 
 bool projectionRegion(const scenario::Scenario& sc, const scenario::Region& region) {
     for (const auto& s : sc.images.series)
-        if (s.id == region.series && s.kind == "scout") return true;
+        if (s.id == region.series && s.kind == phantom::SeriesKind::Scout) return true;
     return false;
 }
 
@@ -224,7 +224,7 @@ void scorePriority(const scenario::Scenario& sc, const session::Session& s, Scor
         if (f.acrCategory != 1) continue;
         std::optional<double> available;
         for (const auto& series : sc.images.series) {
-            const bool scout = series.kind == "scout";
+            const bool scout = series.kind == phantom::SeriesKind::Scout;
             if (scout && !session::findingOnScout(f)) continue;
             if (!scout)
                 if (auto it = zRanges.find(series.id);

@@ -26,10 +26,10 @@ const scenario::SeriesSpec* computedScoutSource(const scenario::Scenario& scenar
     const scenario::SeriesSpec* first = nullptr;
     const scenario::SeriesSpec* body = nullptr;
     for (const auto& s : scenario.images.series) {
-        if (s.kind == "scout") return nullptr;
+        if (s.kind == phantom::SeriesKind::Scout) return nullptr;
         auto earlier = [&](const scenario::SeriesSpec* x) { return !x || s.arrivalSeconds < x->arrivalSeconds; };
         if (earlier(first)) first = &s;
-        if (s.kind != "head" && earlier(body)) body = &s;
+        if (s.kind != phantom::SeriesKind::Head && earlier(body)) body = &s;
     }
     return body ? body : first;
 }
@@ -161,10 +161,9 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
         // What each generated series covers: the head series stops at the skull base, the body CT at the thighs.
         auto phantomOptions = scenario::phantomOptionsFor(scenario_);
         for (const auto& spec : scenario_.images.series) {
-            phantom::SeriesKind kind;
-            if (!phantom::parseSeriesKind(spec.kind, kind) || kind == phantom::SeriesKind::Scout) continue;
+            if (!spec.kind || spec.kind == phantom::SeriesKind::Scout) continue;
             try {
-                auto g = phantom::seriesGeometry(phantomOptions, kind);
+                auto g = phantom::seriesGeometry(phantomOptions, *spec.kind);
                 if (g.dims.z <= 0) continue;
                 double a = g.indexToPatient(glm::dvec3(0, 0, 0)).z, b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
                 options_.seriesZMm[spec.id] = {std::min(a, b), std::max(a, b)};
@@ -255,7 +254,7 @@ void Session::fireDue(double upTo) {
                 e["series"] = s.id;
                 e["label"] = s.label;
                 // A reading room shows the first images the moment they arrive.
-                bool open = view_.series.empty() && s.kind != "scout";
+                bool open = view_.series.empty() && s.kind != phantom::SeriesKind::Scout;
                 if (open) e["opened"] = true;
                 logEvent(e);
                 if (open) {
@@ -608,7 +607,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!seriesArrived(c.series)) return refuse("series '" + c.series + "' has not arrived yet");
                 view_.series = c.series;
                 view_.projection = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
-                                               [&](const auto& s) { return s.id == c.series && s.kind == "scout"; });
+                                               [&](const auto& s) { return s.id == c.series && s.kind == phantom::SeriesKind::Scout; });
                 viewChanged = true;
             } else if constexpr (std::is_same_v<T, SetPlane>) {
                 view_.plane = c.plane;

@@ -116,7 +116,7 @@ TEST(ImportRsnaAbdominal, GradesMasksAndImageLabelsBecomeFindings) {
     EXPECT_NEAR(ex->centreLps.z, (z17 + z18) / 2, 0.01);
     EXPECT_NEAR(ex->extentMm.z, std::abs(z18 - z17) + 3.0, 0.01);
 
-    EXPECT_EQ(s.images.series.front().kind, "portal");  // aortic_hu 146
+    EXPECT_EQ(s.images.series.front().kind, phantom::SeriesKind::PortalVenous);  // aortic_hu 146
     EXPECT_NE(s.meta.imageLicence.find("RATIC"), std::string::npos);
     EXPECT_NE(s.meta.imageLicence.find("Non-commercial"), std::string::npos);
     EXPECT_TRUE(s.findRegion("abdomen_pelvis"));

@@ -374,7 +374,7 @@ TEST(Authoring, ThePhantomsImagesShowAsTheyAreMadeOnFirstUse) {
     const auto scenario = load(smallMotorcyclist(dir));
     std::string body;
     for (const auto& spec : scenario.images.series)
-        if (spec.kind == "arterial") body = spec.id;
+        if (spec.kind == polysim::phantom::SeriesKind::Arterial) body = spec.id;
     ASSERT_FALSE(body.empty());
     polysim::gui::SeriesSource images(scenario);
     ASSERT_TRUE(images.preparing()) << "the cache is empty: the patient is being made";

@@ -185,7 +185,7 @@ TEST(AuthoringTimeline, ATriggeredInterruptionIsEstimatedNoEarlierThanTheImagesT
     ASSERT_EQ(drain.trigger.type, InterruptionTrigger::Type::RegionOpened);
     double firstChestSeries = 1e9;  // chest_lungs is in every series but the scout and the head CT
     for (const auto& series : s.images.series)
-        if (series.kind != "scout" && series.kind != "head")
+        if (series.kind != polysim::phantom::SeriesKind::Scout && series.kind != polysim::phantom::SeriesKind::Head)
             firstChestSeries = std::min(firstChestSeries, series.arrivalSeconds);
     auto e = tl::estimateStart(s, drain);
     ASSERT_TRUE(e.seconds.has_value()) << e.reason;

@@ -106,7 +106,7 @@ TEST(NewPhantomCase, HasOneFindingPerInjuryInTheRegionHoldingItAndLoadsWithoutEr
         EXPECT_NEAR(back.regions[i].zToMm, s.regions[i].zToMm, 1e-6);
     }
     ASSERT_EQ(back.images.series.size(), 3u);
-    EXPECT_EQ(back.images.series[0].kind, "scout");
+    EXPECT_EQ(back.images.series[0].kind, phantom::SeriesKind::Scout);
     EXPECT_LT(back.images.series[1].arrivalSeconds, back.images.series[2].arrivalSeconds);
 }
 
@@ -149,7 +149,7 @@ TEST_F(NewDicomCase, ListsTheSeriesWithItsUidAndRegionsInsideItAndValidates) {
     ASSERT_EQ(s.images.series.size(), 1u) << "one CT series, no localizer";
     const auto& sp = s.images.series[0];
     EXPECT_EQ(sp.seriesInstanceUid, ct.seriesInstanceUid);
-    EXPECT_EQ(sp.kind, "head") << "no description, but a 250 mm field of view and a short stack";
+    EXPECT_EQ(sp.kind, phantom::SeriesKind::Head) << "no description, but a 250 mm field of view and a short stack";
     EXPECT_TRUE(fs::equivalent(sp.folder, headCtFolder()));
     // The fixtures lie far from the scratch folder (more than two levels up): written absolute, not "../../../..".
     EXPECT_TRUE(fs::path(sp.folderText).is_absolute()) << sp.folderText;
@@ -267,13 +267,13 @@ TEST_F(NewDicomCase, AStudyWithSeveralSeriesGetsEachInItsFolderAndTheLocalizerAs
     auto made = scenario::newDicomCase(study, out);
     const auto& s = made.scenario;
     ASSERT_EQ(s.images.series.size(), 3u);
-    EXPECT_EQ(s.images.series[0].kind, "scout");
+    EXPECT_EQ(s.images.series[0].kind, phantom::SeriesKind::Scout);
     EXPECT_EQ(s.images.series[0].seriesInstanceUid, scoutUid);
     EXPECT_EQ(s.images.series[0].arrivalSeconds, 0);
-    EXPECT_EQ(s.images.series[1].kind, "head");
+    EXPECT_EQ(s.images.series[1].kind, phantom::SeriesKind::Head);
     EXPECT_EQ(s.images.series[1].seriesInstanceUid, headUid);
     EXPECT_EQ(s.images.series[1].folderText, "../study/2_head") << "the series' own folder, relative to the case";
-    EXPECT_EQ(s.images.series[2].kind, "arterial");
+    EXPECT_EQ(s.images.series[2].kind, phantom::SeriesKind::Arterial);
     EXPECT_EQ(s.images.series[2].seriesInstanceUid, bodyUid);
     EXPECT_EQ(s.images.series[2].folderText, "../study/3_body");
     EXPECT_LT(s.images.series[1].arrivalSeconds, s.images.series[2].arrivalSeconds) << "arrivals are staggered";
@@ -320,8 +320,8 @@ TEST_F(NewDicomCase, AContrastChestCtWithoutDescriptionGetsChestRegionsFromItsIm
     auto made = scenario::newDicomCase(test::fixturesDir() / "real/lidc-idri-0001-chest", dir / "lidc.toml");
     const auto& s = made.scenario;
     ASSERT_EQ(s.images.series.size(), 1u);
-    EXPECT_NE(s.images.series[0].kind, "noncontrast") << "the aorta is bright: a contrast CT";
-    EXPECT_NE(s.images.series[0].kind, "head");
+    EXPECT_NE(s.images.series[0].kind, phantom::SeriesKind::NonContrast) << "the aorta is bright: a contrast CT";
+    EXPECT_NE(s.images.series[0].kind, phantom::SeriesKind::Head);
     EXPECT_EQ(s.findRegion("head"), nullptr) << "no head on a chest CT";
     EXPECT_EQ(s.findRegion("extremities"), nullptr);
     const auto* lungs = s.findRegion("chest_lungs");
@@ -344,7 +344,7 @@ TEST_F(NewDicomCase, ASeriesWithoutSeriesUidBecomesACaseThatNamesItByItsDerivedI
     const auto& s = made.scenario;
     ASSERT_EQ(s.images.series.size(), 1u);
     EXPECT_EQ(s.images.series[0].seriesInstanceUid.rfind("nouid-", 0), 0u) << s.images.series[0].seriesInstanceUid;
-    EXPECT_EQ(s.images.series[0].kind, "portal") << "a venous-phase abdomen";
+    EXPECT_EQ(s.images.series[0].kind, phantom::SeriesKind::PortalVenous) << "a venous-phase abdomen";
     std::vector<std::string> ids;
     for (const auto& r : s.regions) ids.push_back(r.id);
     EXPECT_EQ(ids, (std::vector<std::string>{"abdomen_pelvis", "spine"}));
@@ -364,7 +364,7 @@ TEST_F(NewDicomCase, ASegmentationGivenPlacesTheRegionsByItsStructures) {
     auto made = scenario::newDicomCase(ts / "example_ct_dicom", dir / "ts.toml", options);
     const auto& s = made.scenario;
     ASSERT_EQ(s.images.series.size(), 1u);
-    EXPECT_EQ(s.images.series[0].kind, "portal") << "a venous-phase abdomen";
+    EXPECT_EQ(s.images.series[0].kind, phantom::SeriesKind::PortalVenous) << "a venous-phase abdomen";
     EXPECT_EQ(s.findRegion("head"), nullptr);
     const auto* spine = s.findRegion("spine");
     const auto* abdomen = s.findRegion("abdomen_pelvis");

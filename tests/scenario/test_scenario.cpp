@@ -134,9 +134,9 @@ TEST(DefaultScenario, AsksThePhantomForTheSeriesItNames) {
     EXPECT_NO_THROW(phantom::validate(o));
     auto kinds = phantom::studySeries(o);
     for (const auto& spec : r.scenario->images.series) {
-        phantom::SeriesKind k;
-        ASSERT_TRUE(phantom::parseSeriesKind(spec.kind, k)) << spec.kind;
-        EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << spec.kind << " is not generated";
+        ASSERT_TRUE(spec.kind.has_value()) << spec.id;
+        EXPECT_NE(std::find(kinds.begin(), kinds.end(), *spec.kind), kinds.end())
+            << scenario::seriesKindText(spec.kind) << " is not generated";
     }
 }
 
@@ -202,7 +202,7 @@ label = "My label"
     EXPECT_GE(edh->centreLps.z, head->zFromMm);
     // And the default series: scout, head, arterial.
     ASSERT_EQ(s.images.series.size(), 3u);
-    EXPECT_EQ(s.images.series[0].kind, "scout");
+    EXPECT_EQ(s.images.series[0].kind, phantom::SeriesKind::Scout);
 }
 
 // ---- the guide ----

@@ -306,17 +306,19 @@ TEST(KeyImages, ComeFromTheCachedStudyWhenItIsThereAndLookAsFromTheWholeSeries) 
     auto cached = renderKeyImages(sc, &note, &sources);
     EXPECT_EQ(note, "");
     ASSERT_EQ(cached.size(), sc.findings.size());
-    std::map<std::string, std::shared_ptr<imaging::Volume>> whole;
+    std::map<phantom::SeriesKind, std::shared_ptr<imaging::Volume>> whole;
     for (const auto& f : sc.findings) {
         EXPECT_EQ(sources[f.id], KeyImageSource::CachedStudy) << f.id;
         const auto* spec = keyImageSeries(sc, f);
         ASSERT_NE(spec, nullptr);
-        if (!whole.count(spec->kind))
+        ASSERT_TRUE(spec->kind.has_value()) << spec->id;
+        const auto kind = *spec->kind;
+        if (!whole.count(kind))
             for (const auto& e : std::filesystem::directory_iterator(study))
-                if (e.path().filename().string().ends_with("_" + spec->kind))
-                    whole[spec->kind] = imaging::loadCtVolume(e.path());
-        ASSERT_TRUE(whole[spec->kind]) << spec->kind;
-        EXPECT_EQ(cached[f.id], keyImagePng(sc, f, *whole[spec->kind])) << f.id;
+                if (e.path().filename().string().ends_with("_" + std::string(phantom::seriesKindName(kind))))
+                    whole[kind] = imaging::loadCtVolume(e.path());
+        ASSERT_TRUE(whole[kind]) << spec->id;
+        EXPECT_EQ(cached[f.id], keyImagePng(sc, f, *whole[kind])) << f.id;
         // At this small matrix the generated series and the cached one are the same pixels.
         EXPECT_EQ(cached[f.id], generated[f.id]) << f.id;
     }

@@ -712,11 +712,15 @@ std::string lowered(std::string s) {
     for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
-std::vector<std::string> phaseWords(const std::string& kind) {
-    if (kind == "scout") return {"scout", "topogram"};
-    if (kind == "head" || kind == "noncontrast") return {"non-contrast", "noncontrast", "unenhanced"};
-    if (kind == "arterial") return {"arterial"};
-    if (kind == "portal") return {"portal", "venous phase"};
+std::vector<std::string> phaseWords(const std::optional<phantom::SeriesKind>& kind) {
+    if (!kind) return {};
+    switch (*kind) {
+    case phantom::SeriesKind::Scout: return {"scout", "topogram"};
+    case phantom::SeriesKind::Head:
+    case phantom::SeriesKind::NonContrast: return {"non-contrast", "noncontrast", "unenhanced"};
+    case phantom::SeriesKind::Arterial: return {"arterial"};
+    case phantom::SeriesKind::PortalVenous: return {"portal", "venous phase"};
+    }
     return {};
 }
 bool promises(const std::string& text) {
@@ -735,7 +739,7 @@ double knowableAt(const scenario::Scenario& sc, const scenario::Finding& f) {
     const bool onScout = f.onScout.value_or(dx && dx->onScout);
     double at = 1e9;
     for (const auto& s : sc.images.series) {
-        const bool shows = !only.empty() ? s.id == only : s.kind != "scout" || onScout;
+        const bool shows = !only.empty() ? s.id == only : s.kind != phantom::SeriesKind::Scout || onScout;
         if (shows) at = std::min(at, s.arrivalSeconds);
     }
     return at;

@@ -317,7 +317,7 @@ TEST(Session, TheComputedScoutOpensOnceItsBodySeriesHasArrivedAndIsReadAsAProjec
     auto withScout = sc;
     scenario::SeriesSpec scout;
     scout.id = "topogram";
-    scout.kind = "scout";
+    scout.kind = phantom::SeriesKind::Scout;
     scout.label = "Topogram";
     withScout.images.series.insert(withScout.images.series.begin(), scout);
     EXPECT_EQ(computedScoutSource(withScout), nullptr);

@@ -21,7 +21,7 @@ inline scenario::Scenario traumaCase() {
         SeriesSpec sp;
         sp.id = id;
         sp.label = label;
-        sp.kind = id;
+        sp.kind = seriesKindNamed(id);
         sp.arrivalSeconds = 0;
         sp.arrivalDurationSeconds = duration;
         return sp;

@@ -24,11 +24,6 @@ namespace polysim::gui {
 // environment variable that is not set), naming the folder and how to provide it; empty when they can.
 std::string missingImages(const scenario::Scenario& scenario);
 
-// An anterior-posterior projection of a CT volume, like a topogram: one image, the patient's right on the left and
-// the head at the top, each pixel the water-equivalent path through the body along P (the same scale as the
-// phantom's scout, so the usual windows show it). Made for DICOM cases, which bring no scout the viewer can show.
-std::shared_ptr<imaging::Volume> projectScout(const imaging::Volume& body);
-
 // The id under which SeriesSource offers a computed scout for a case whose series include none.
 inline constexpr const char* kComputedScoutId = "computed-scout";
 static_assert(session::kComputedScout == kComputedScoutId, "the session opens it under the same id");

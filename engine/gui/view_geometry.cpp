@@ -6,22 +6,6 @@
 
 namespace polysim::gui {
 
-AxisMap AxisMap::of(const imaging::VolumeGeometry& g) {
-    AxisMap m;
-    std::array<bool, 3> taken{false, false, false};
-    // Each voxel axis is assigned to the patient axis it runs most closely along; oblique acquisitions are shown
-    // in their own voxel planes, labelled by the nearest patient axis.
-    for (int c = 0; c < 3; ++c) {
-        int best = -1;
-        for (int a = 0; a < 3; ++a)
-            if (!taken[a] && (best < 0 || std::abs(g.direction[c][a]) > std::abs(g.direction[c][best]))) best = a;
-        taken[best] = true;
-        m.voxelAxis[best] = c;
-        m.sign[best] = g.direction[c][best] < 0 ? -1 : 1;
-    }
-    return m;
-}
-
 PlaneMapping PlaneMapping::of(Plane plane, const imaging::VolumeGeometry& g) {
     const AxisMap a = AxisMap::of(g);
     PlaneMapping m;

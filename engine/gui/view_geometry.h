@@ -8,6 +8,7 @@
 
 #include <glm/glm.hpp>
 
+#include "imaging/axis_map.h"
 #include "imaging/plane.h"
 #include "imaging/volume.h"
 
@@ -16,12 +17,7 @@ namespace polysim::gui {
 using imaging::Plane;
 using imaging::planeName;
 
-// The voxel axis that runs along each patient axis (L, P, S) and whether it runs the same way.
-struct AxisMap {
-    std::array<int, 3> voxelAxis{0, 1, 2};  // for LPS axis a: which of i, j, k
-    std::array<int, 3> sign{1, 1, 1};       // +1 when the voxel index grows towards +L / +P / +S
-    static AxisMap of(const imaging::VolumeGeometry& g);
-};
+using imaging::AxisMap;
 
 // One view's mapping between its image (u across, v down, both 0..1 over the whole plane) and voxel indices.
 struct PlaneMapping {

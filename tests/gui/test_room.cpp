@@ -18,6 +18,7 @@
 #include "gui/app_window.h"
 #include "gui/pointer_guard.h"
 #include "gui/reading_room.h"
+#include "imaging/scout.h"
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
 #include "scenario/loader.h"
@@ -451,7 +452,7 @@ TEST(DicomScout, ADicomCaseShowsItsOwnLocalizerNotAProjection) {
     auto file = polysim::imaging::loadLocalizer(scoutFolder);
     ASSERT_EQ(shown->dims(), file->dims());
     EXPECT_TRUE(std::equal(shown->voxels().begin(), shown->voxels().end(), file->voxels().begin()));
-    auto projected = polysim::gui::projectScout(*r.room->images().volume("portal"));
+    auto projected = polysim::imaging::projectScout(*r.room->images().volume("portal"));
     EXPECT_TRUE(shown->dims() != projected->dims() ||
                 !std::equal(shown->voxels().begin(), shown->voxels().end(), projected->voxels().begin()))
         << "the scout shown is the projection of the body series";

@@ -355,7 +355,8 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
 // single rib fractures, "compression fracture" for a burst fracture, "pleural effusion" for a haemothorax), and each
 // must name the finding at least in part.
 TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
-    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation"}) {
+    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
+                                   "elderly-fall-anticoagulated"}) {
         for (const auto& f : shipped(name).findings) {
             const auto* own = session::diagnosisOf(f);
             for (const auto& s : f.synonyms) {

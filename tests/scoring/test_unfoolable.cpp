@@ -66,7 +66,8 @@ std::string expertWith(const std::string& scenarioName, const std::string& actio
 // ---------------------------------------------------------------- the shipped scripts
 TEST(Unfoolable, ShippedExpertsStillPassAt95AndNovicesStillFail) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
+                                   "car-rollover"}) {
         auto expert = score(name, shippedScript(name + "-expert"));
         EXPECT_TRUE(expert.passed) << name << ": " << expert.why;
         EXPECT_GE(expert.total, 95.0) << name << ": " << expert.why;
@@ -595,7 +596,8 @@ TEST(Unfoolable, AMarkOnTwoFindingsIsAboutTheOneItNames) {
 TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection) {
     int questions = 0;
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
+                                   "car-rollover"}) {
         const auto& sc = shipped(name);
         session::SessionClock clock;
         session::EventLog log;
@@ -701,7 +703,8 @@ TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
 
     // The shipped experts make no false call on any case.
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall"})
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
+                                   "car-rollover"})
         EXPECT_TRUE(score(name, shippedScript(name + "-expert")).findings.falseCalls.empty()) << name;
 }
 
@@ -747,7 +750,8 @@ double knowableAt(const scenario::Scenario& sc, const scenario::Finding& f) {
 
 TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
+                                   "car-rollover"}) {
         const auto& sc = shipped(name);
         auto script = session::parseTraineeScript(shippedScript(name + "-expert"), name + "-expert.txt");
         auto arrival = [&](const std::string& id) {
@@ -860,7 +864,8 @@ TEST(Unfoolable, TeachingPhrasesWithNegationWordsAreRightAnswers) {
 // order, and the debrief says which region came late.
 TEST(Unfoolable, TheCervicalSpineIsReadWithTheAirwayNotLeftToTheEnd) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
+                                   "car-rollover"}) {
         const auto& sc = shipped(name);
         ASSERT_NE(sc.findRegion("cervical_spine"), nullptr) << name;
         const auto order = sc.readingOrder;

@@ -356,7 +356,8 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
 // must name the finding at least in part.
 TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
+                                   "car-rollover"}) {
         for (const auto& f : shipped(name).findings) {
             const auto* own = session::diagnosisOf(f);
             for (const auto& s : f.synonyms) {

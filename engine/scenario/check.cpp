@@ -443,7 +443,9 @@ private:
         const auto regionIds = ids(s_.regions);
         const auto volume = volumeBox();
         const auto& roles = knownRoles();
-        if (s_.findings.empty())
+        // A negative scan has no finding on purpose: it is scored on the read, the answers, the conclusion's key
+        // points ("no acute injury") and any false Category 1 call. Without key points nothing would be scored.
+        if (s_.findings.empty() && s_.conclusion.keyPoints.empty())
             report_.warning(at("findings", top()),
                             "the scenario has no [[findings]]: nothing can be detected, called or scored");
         checkTitle();
@@ -609,7 +611,8 @@ private:
                 std::none_of(in.answers.begin(), in.answers.end(), [](const AnswerOption& a) { return a.correct; }))
                 report_.warning(at(p + ".answers", in.where),
                                 "no answer of interruption '" + in.id + "' is marked correct = true");
-            if (in.kind == InterruptionKind::Challenge && in.relatedFindings.empty())
+            // In a negative scan a challenge pushes an overcall: holding is the right answer, with no finding to name.
+            if (in.kind == InterruptionKind::Challenge && in.relatedFindings.empty() && !s_.findings.empty())
                 report_.warning(in.where, "challenge '" + in.id + "' names no 'findings' it is about, so holding or "
                                                                    "revising cannot be judged");
             if (in.kind == InterruptionKind::Noise && !in.answers.empty())

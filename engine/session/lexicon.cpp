@@ -375,6 +375,7 @@ struct Sentence {
     std::set<std::string> positive, negated;
     std::vector<ClauseSides> clauses;
     bool deferred = false;  // says a part is not read yet ("spine not read yet, I'll tell you"): names no organ
+    bool chronic = false;   // calls something old ("chronic subdural", "old fracture", "healed"): not an acute injury
     // The sentence's words in order, for telling a hedge between two diagnoses ("epidural or subdural haematoma").
     struct Token {
         std::vector<std::string> words;  // its meaning words (canonical); empty for a hedge
@@ -484,6 +485,13 @@ void readClause(const std::vector<std::string>& raw, Sentence& s) {
             if (!negated[k]) cs.words.insert(c);
         }
         if (auto side = sideWord(raw, k); side && !negated[k]) cs.sides.insert(*side);
+        // "chronic", "healed", "old" (not "81-year-old") said of what is named: a finding of another age.
+        static const std::set<std::string> chronic{"chronic", "healed", "healing", "longstanding", "preexisting",
+                                                   "remote", "old", "ancient", "established"};
+        static const std::set<std::string> ages{"year", "years", "yr", "yrs", "month", "months", "week", "weeks",
+                                                "day", "days", "yo"};
+        if (!negated[k] && chronic.count(raw[k]) && !(raw[k] == "old" && k > 0 && ages.count(raw[k - 1])))
+            s.chronic = true;
     }
     if (!raw.empty()) s.clauses.push_back(std::move(cs));
 }
@@ -1052,6 +1060,12 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
                 wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
                 continue;
             }
+        }
+        if (named && s.chronic && !(w.diagnosis && w.diagnosis->variant)) {
+            // An acute injury called old ("small chronic subdural", "old L1 fracture") is not the diagnosis the
+            // team acts on now: partly right.
+            partial = true;
+            continue;
         }
         if (named) {
             if (auto with = hedgedWith(s, w.names, w.diagnosis); !with.empty()) {

@@ -247,6 +247,28 @@ bool namesDiagnosis(const std::string& text, const std::string& id) {
 }
 }  // namespace
 
+// Every injury of the lexicon is acute: called old ("small chronic subdural", "old L1 burst fracture", "healed rib
+// fractures") it is not the diagnosis the team acts on now, and earns partial credit at most. A patient's age is not
+// the injury's ("81-year-old with an acute subdural").
+TEST(Lexicon, AnAcuteInjuryCalledOldIsOnlyPartlyNamed) {
+    scenario::Finding sdh;
+    sdh.id = "subdural_hematoma";
+    sdh.label = "Acute subdural haematoma";
+    sdh.phantomInjury = "subdural_hematoma";
+    for (const char* text : {"small chronic subdural collection", "old subdural haematoma", "chronic SDH",
+                             "subdural haematoma, probably longstanding"})
+        EXPECT_EQ(session::nameFinding(text, sdh).level, Naming::Partial) << text;
+    for (const char* text : {"81-year-old with an acute subdural haematoma", "acute SDH, not a chronic one",
+                             "subdural haematoma, no old injury"})
+        EXPECT_EQ(session::nameFinding(text, sdh).level, Naming::Full) << text;
+    scenario::Finding burst;
+    burst.id = "vertebral_burst_fracture";
+    burst.label = "L1 burst fracture";
+    burst.phantomInjury = "vertebral_burst_fracture";
+    EXPECT_EQ(session::nameFinding("old L1 burst fracture", burst).level, Naming::Partial);
+    EXPECT_EQ(session::nameFinding("L1 burst fracture", burst).level, Naming::Full);
+}
+
 // Saying what one is about to look for, or asking, is neither a call nor a false Category 1 call: "rule out aortic
 // injury", "looking for active bleeding", "r/o tension PTX", "is there an EDH?". Said as a finding after it, it is.
 TEST(Lexicon, ASearchOrAQuestionNamesNothing) {

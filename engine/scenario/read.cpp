@@ -787,6 +787,7 @@ private:
             readTrigger(f, in);
             if (auto v = f.strings("findings")) in.relatedFindings = *v;
             if (auto v = f.strings("keywords")) in.keywords = *v;
+            if (auto v = f.strings("wrong_keywords")) in.wrongKeywords = *v;
             if (auto v = f.seconds("patience", false, 1)) in.patienceSeconds = *v;
             if (auto v = f.string("repeat_text")) in.repeatText = *v;
             if (auto v = f.integer("max_repeats", false, 0, 20)) in.maxRepeats = *v;
@@ -938,7 +939,7 @@ const std::vector<FormatSection>& formatSections() {
          false},
         {"[[interruptions]]",
          {"id", "kind", "role", "name", "text", "at", "when_region_opened", "when_finding_on_screen", "when_ignored",
-          "delay", "findings", "answers", "keywords", "patience", "repeat_text", "max_repeats", "escalation_text",
+          "delay", "findings", "answers", "keywords", "wrong_keywords", "patience", "repeat_text", "max_repeats", "escalation_text",
           "duration", "choices_after"},
          false},
         {"[[interruptions.answers]]", {"id", "text", "correct", "feedback"}, false},

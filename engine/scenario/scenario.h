@@ -199,6 +199,9 @@ struct Interruption {
     std::vector<std::string> relatedFindings;  // findings the right answer depends on / the challenge is about
     std::vector<AnswerOption> answers;         // quick answers (free text is always possible)
     std::vector<std::string> keywords;         // free-text answers naming these count as right
+    // Free-text answers saying any of these (not negated) are wrong whatever else they name: the action the wrong
+    // answer takes ("wait", "later") when the question is what to do about a finding the answer may name right.
+    std::vector<std::string> wrongKeywords;
     double patienceSeconds = 30;               // before they repeat
     std::string repeatText;                    // said on repeat (empty = text again)
     int maxRepeats = 1;                        // after this many repeats they escalate

@@ -305,6 +305,7 @@ void writeInterruption(Writer& w, const Interruption& in) {
     w.str("text", in.text);
     w.strings("findings", in.relatedFindings);
     w.strings("keywords", in.keywords);
+    w.strings("wrong_keywords", in.wrongKeywords);
     w.numUnless("patience", in.patienceSeconds, implicit.patienceSeconds);
     w.text("repeat_text", in.repeatText);
     if (in.maxRepeats != implicit.maxRepeats) w.key("max_repeats", std::to_string(in.maxRepeats));

@@ -691,6 +691,7 @@ void expectSameCase(const scenario::Scenario& a, const scenario::Scenario& b, co
         EXPECT_EQ(x.kind, y.kind) << x.id;
         EXPECT_EQ(x.relatedFindings, y.relatedFindings) << x.id;
         EXPECT_EQ(x.keywords, y.keywords) << x.id;
+        EXPECT_EQ(x.wrongKeywords, y.wrongKeywords) << x.id;
         EXPECT_EQ(x.patienceSeconds, y.patienceSeconds) << x.id;
         EXPECT_EQ(x.repeatText, y.repeatText) << x.id;
         EXPECT_EQ(x.maxRepeats, y.maxRepeats) << x.id;

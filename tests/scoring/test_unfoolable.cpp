@@ -153,6 +153,26 @@ TEST(Unfoolable, APerfectSequenceThatTellsACategory1FindingLateLosesTheOrderPart
     EXPECT_LT(*never.order.priority, *late.order.priority) << never.order.why;
 }
 
+// ---------------------------------------------------------------- the right name with the wrong action
+// "Drain now or can it wait?": naming the tension pneumothorax while saying it can wait is the wrong answer the
+// question is about, not a right one; "don't wait" is not "wait".
+TEST(Unfoolable, TheRightNameWithTheWrongActionIsAWrongAnswer) {
+    auto answered = [](const std::string& words) {
+        auto s = score("motorcyclist",
+                       edited(shippedScript("motorcyclist-expert"),
+                              {{"answer drain_question \"Now: tension pneumothorax on the right.\"",
+                                "answer drain_question \"" + words + "\""}}));
+        for (const auto& i : s.interruptions.items)
+            if (i.spec->id == "drain_question") return i.correct;
+        throw std::runtime_error("no drain_question");
+    };
+    EXPECT_FALSE(answered("It can wait until I am done, tension pneumothorax on the right"));
+    EXPECT_FALSE(answered("Tension pneumothorax, but drain it later"));
+    EXPECT_TRUE(answered("Tension pneumothorax on the right, don't wait"));
+    EXPECT_TRUE(answered("Tension pneumothorax on the right"));
+    EXPECT_TRUE(answered("Now: tension pneumothorax on the right."));
+}
+
 // ---------------------------------------------------------------- hedging between two diagnoses
 // A reader who looked and says "epidural or subdural" everywhere has not committed to the diagnosis the surgeon
 // acts on: it is the partial credit of the wrong one of the pair, never the full credit of the right one, and the

@@ -303,6 +303,25 @@ private:
                 report_.error(at(p + ".series", r.where), "region '" + r.id + "' names unknown series '" + r.series +
                                                               "'" + didYouMean(r.series, seriesIds) +
                                                               " (series: " + joinQuoted(seriesIds) + ")");
+            checkPlaneSpans(r, p);
+        }
+    }
+
+    // A reformat plane's span must lie inside the images, or no sweep of them could cross it.
+    void checkPlaneSpans(const Region& r, const std::string& p) {
+        const auto box = volumeBox();
+        if (!box) return;
+        for (auto plane : {imaging::Plane::Sagittal, imaging::Plane::Coronal}) {
+            const auto span = r.sweep(plane);
+            if (!r.readIn(plane) || !span) continue;
+            const int axis = imaging::normalAxis(plane);
+            const std::string key = axis == 0 ? "x" : "y";
+            if (span->first >= box->lo[axis] - 1.0 && span->second <= box->hi[axis] + 1.0) continue;
+            report_.error(at(p + "." + key, r.where),
+                          "'" + key + "' of region '" + r.id + "' [" + shortNumber(span->first) + ", " +
+                              shortNumber(span->second) + "] mm runs outside the images (" + key + " " +
+                              shortNumber(box->lo[axis]) + " to " + shortNumber(box->hi[axis]) + " mm), so no sweep of " +
+                              std::string(imaging::planeName(plane)) + " slices could cross it");
         }
     }
 

@@ -341,7 +341,8 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
         const double sliceMm = s.sliceMm(series);
         const bool projection = projectionRegion(sc, region);
         // Each plane the region is read in is scored on its own; the region counts as read in the plane that
-        // completed first (else the one read furthest, else the first listed): a sweep is read in one plane.
+        // completed first (else the one read furthest, else the one longest on screen, else the first listed): a
+        // sweep is read in one plane.
         PlaneCoverage best;
         bool haveBest = false;
         for (auto plane : projection ? std::vector<imaging::Plane>{imaging::Plane::Axial} : region.planes) {
@@ -349,7 +350,8 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             auto pc = coverIn(sc, s, spans, region, plane, series);
             const bool better =
                 !haveBest || (pc.completedAt && (!best.completedAt || *pc.completedAt < *best.completedAt)) ||
-                (!pc.completedAt && !best.completedAt && pc.fraction > best.fraction);
+                (!pc.completedAt && !best.completedAt &&
+                 (pc.fraction > best.fraction || (pc.fraction == best.fraction && pc.seconds > best.seconds)));
             if (better) best = pc, haveBest = true;
             if (!projection) rc.planes.push_back(pc);
         }

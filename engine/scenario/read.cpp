@@ -730,9 +730,6 @@ private:
                 }
                 planes.push_back(*p);
             }
-            if (v->empty())
-                report_.unreadable(loc(f.path() + ".planes", f.where()),
-                                   "'planes' of region '" + r.id + "' is empty, so it could never count as read");
             r.planes = planes;
         }
         r.xMm = span(f, "x", "[right, left] in mm (LPS x: the patient's right is negative)");

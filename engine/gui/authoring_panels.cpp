@@ -93,6 +93,22 @@ void removeRegion(scenario::Scenario& s, std::size_t index) {
     s.readingOrder.erase(std::remove(s.readingOrder.begin(), s.readingOrder.end(), id), s.readingOrder.end());
 }
 
+bool setRegionPlane(const scenario::Scenario& s, scenario::Region& r, imaging::Plane plane, bool on) {
+    if (on == r.readIn(plane)) return true;
+    if (!on) {
+        if (r.planes.size() <= 1) return false;
+        std::erase(r.planes, plane);
+        return true;
+    }
+    r.planes.push_back(plane);
+    std::sort(r.planes.begin(), r.planes.end(), [](auto a, auto b) { return int(a) < int(b); });
+    if (plane == imaging::Plane::Axial || r.sweep(plane)) return true;
+    auto& span = plane == imaging::Plane::Sagittal ? r.xMm : r.yMm;
+    if (s.images.phantom && scenario::defaultRegionTemplate(r.id)) span = scenario::detail::phantomRegionSpan(r.id, plane);
+    if (!span) span = plane == imaging::Plane::Sagittal ? std::make_pair(-25.0, 25.0) : std::make_pair(-100.0, 100.0);
+    return true;
+}
+
 std::string idProblem(const std::string& id, const std::vector<std::string>& taken, std::string_view what) {
     if (id.empty()) return "a " + std::string(what) + " needs an id";
     if (!scenario::detail::validId(id)) return "'" + id + "' is not an id: use lower-case letters, digits, '_' or '-'";
@@ -483,6 +499,28 @@ void drawRegionEditor(AuthoringContext& ctx, scenario::Region& r) {
     ImGui::SetNextItemWidth(kLabelRoom);
     touched(ctx, ImGui::SliderScalar("min coverage", ImGuiDataType_Double, &r.minCoverage, &kZero, &kOne, "%.2f",
                                      ImGuiSliderFlags_AlwaysClamp));
+    heading("read in the planes (its coverage is that of the plane read best)");
+    for (auto plane : {imaging::Plane::Axial, imaging::Plane::Coronal, imaging::Plane::Sagittal}) {
+        bool on = r.readIn(plane);
+        const std::string name(imaging::planeName(plane));
+        if (plane != imaging::Plane::Axial) ImGui::SameLine();
+        if (ImGui::Checkbox(name.c_str(), &on)) touched(ctx, setRegionPlane(s, r, plane, on));
+    }
+    // The span a reformat sweep must cross, for each reformat plane the region is read in.
+    for (auto plane : {imaging::Plane::Sagittal, imaging::Plane::Coronal}) {
+        auto& span = plane == imaging::Plane::Sagittal ? r.xMm : r.yMm;
+        if (!r.readIn(plane) || !span) continue;
+        const bool sagittal = plane == imaging::Plane::Sagittal;
+        double mm[2] = {span->first, span->second};
+        ImGui::SetNextItemWidth(kLabelRoom);
+        if (touched(ctx, ImGui::InputScalarN(sagittal ? "x (mm)" : "y (mm)", ImGuiDataType_Double, mm, 2, nullptr,
+                                             nullptr, "%.0f")))
+            span = std::make_pair(mm[0], std::max(mm[1], mm[0] + 1));  // the format wants the lower limit first
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(sagittal ? "right to left (the patient's right is lower): what a sweep of sagittal "
+                                         "slices must cross"
+                                       : "front to back (anterior is lower): what a sweep of coronal slices must cross");
+    }
 }
 
 void drawReadingOrder(AuthoringContext& ctx) {

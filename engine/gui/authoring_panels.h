@@ -52,6 +52,10 @@ std::vector<std::string> regionsNotInOrder(const scenario::Scenario& s);
 scenario::Region& addRegion(scenario::Scenario& s, double zCentreMm);
 // Removes the region and its place in the reading order (findings that name it are left for validation to flag).
 void removeRegion(scenario::Scenario& s, std::size_t index);
+// Reads the region in `plane` or not. A reformat plane ticked on gets a span to sweep if it has none: the phantom's
+// for a default region of a phantom case, else the body's midline +-25 mm (sagittal) or +-100 mm (coronal) for the
+// author to set. The last plane cannot be ticked off (the region could never count as read): returns false then.
+bool setRegionPlane(const scenario::Scenario& s, scenario::Region& r, imaging::Plane plane, bool on);
 // Why `id` cannot be the new id of a `what` ("region", "finding", ...) whose siblings have the ids `taken` (its own
 // old id left out): empty, not lower-case letters, digits, '_' and '-', or already used. Empty when it can.
 std::string idProblem(const std::string& id, const std::vector<std::string>& taken, std::string_view what);

@@ -242,7 +242,7 @@ std::string defaultPresetOf(const std::string& kind);
 
 // What a region's percentage in the reading order counts: the windows its images must be seen in, and how much of
 // it makes it read ("Counts the images of this region seen in the lung or soft tissue window; it is read at 80% of
-// them.").
+// them."), and the planes, for a region read in more than one ("..., on axial or sagittal slices ...").
 std::string coverageHint(const scenario::Region& region);
 
 // Colour of a role in bubbles and the findings list (its title is scenario::roleTitle): every role the scenario

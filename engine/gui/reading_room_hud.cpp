@@ -264,8 +264,13 @@ void ReadingRoom::drawChecklist(float height) {
 
 namespace polysim::gui {
 std::string coverageHint(const scenario::Region& region) {
+    std::string planes;
+    for (std::size_t i = 0; i < region.planes.size(); ++i)
+        planes += (i == 0 ? "" : i + 1 == region.planes.size() ? " or " : ", ") +
+                  std::string(imaging::planeName(region.planes[i]));
     return "Counts the images of this region seen in " +
            (region.windows.empty() ? std::string("any window") : scoring::windowsPhrase(region.windows)) +
+           (region.planes.size() > 1 ? ", on " + planes + " slices (the plane read best counts)" : std::string()) +
            "; it is read at " + fixed(region.minCoverage * 100, 0) + "% of them.";
 }
 }  // namespace polysim::gui

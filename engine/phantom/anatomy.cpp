@@ -142,6 +142,39 @@ double spineY(double z) {
     return k[i - 1].second + (k[i].second - k[i - 1].second) * t;
 }
 
+namespace {
+// The spinal canal's and the pedicles' radii at level z (cervical, thoracic, lumbar), and how much wider than round
+// the ring of pedicles and laminae is.
+double canalRadius(double z) { return z > -250 ? 9.0 : z > -520 ? 8.0 : 10.0; }
+double pedicleRadius(double z) { return z > -250 ? 3.2 : z > -520 ? 4.0 : 5.2; }
+constexpr double kRingWiden = 1.1;
+// The sacrum: a wedge tilted back.
+const std::vector<K>& sacrumKeys() {
+    static const std::vector<K> k{{-805, 0, 90, 10, 7}, {-780, 0, 78, 24, 13}, {-740, 0, 60, 46, 18},
+                                  {-705, 0, 44, 54, 21}, {-690, 0, 38, 40, 20}};
+    return k;
+}
+}  // namespace
+
+double vertebraHalfWidth(const VertebraLevel& v) {
+    const double cr = canalRadius(v.z), pr = pedicleRadius(v.z);
+    return std::max(v.rx, (cr + pr * 0.7) * kRingWiden + pr);
+}
+
+std::pair<double, double> abdominopelvicYSpan(double zFromMm, double zToMm) {
+    double front = 1e9, back = -1e9;
+    auto take = [&](const std::vector<K>& keys) {
+        for (const auto& k : keys)
+            if (k.z >= zFromMm && k.z <= zToMm) {
+                front = std::min(front, k.cy - k.ry);
+                back = std::max(back, k.cy + k.ry);
+            }
+    };
+    take(cavityKeys());
+    take(sacrumKeys());
+    return {front, back};
+}
+
 const std::vector<VertebraLevel>& vertebrae() {
     static const std::vector<VertebraLevel> v = [] {
         std::vector<VertebraLevel> out;
@@ -667,13 +700,12 @@ void spine(Builder& b) {
                     {v.z + h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9}},
                    0, 0.6, 0.15, 80),
                1.4, 950, 200);
-        const double cy = y + v.ry + 7.5, cr = v.z > -250 ? 9.0 : v.z > -520 ? 8.0 : 10.0;
-        const double pr = v.z > -250 ? 3.2 : v.z > -520 ? 4.0 : 5.2;
+        const double cy = y + v.ry + 7.5, cr = canalRadius(v.z), pr = pedicleRadius(v.z);
         // Pedicles and laminae as a ring around the canal, then spinous and transverse processes.
         std::vector<dvec4> ring;
         for (int a = 0; a <= 8; ++a) {
             const double phi = glm::radians(-135.0 + a * 33.75);  // 0 = straight back
-            ring.push_back({(cr + pr * 0.7) * std::sin(phi) * 1.1, cy + (cr + pr * 0.7) * std::cos(phi), v.z + 1, pr});
+            ring.push_back({(cr + pr * 0.7) * std::sin(phi) * kRingWiden, cy + (cr + pr * 0.7) * std::cos(phi), v.z + 1, pr});
         }
         b.bone(tube(ring, true), 1.2, 950, 280);
         const double spLen = v.z > -250 ? 18 : v.z > -520 ? 24 : 26;
@@ -934,10 +966,7 @@ void fineDetail(Builder& b) {
 
 void pelvis(Builder& b) {
     // Sacrum (wedge, tilted back), iliac wings, acetabula, femoral heads and shafts, pubic and ischial rami.
-    b.bone(ext({{-805, 0, 90, 10, 7}, {-780, 0, 78, 24, 13}, {-740, 0, 60, 46, 18}, {-705, 0, 44, 54, 21},
-                {-690, 0, 38, 40, 20}},
-               0, 1.5, 0.08, 110),
-           1.6, 900, 250);
+    b.bone(ext(sacrumKeys(), 0, 1.5, 0.08, 110), 1.6, 900, 250);
     b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
     for (int s : {-1, 1}) {
         const double th = glm::degrees(std::atan2(-90.0, s * 78.0));

@@ -1,6 +1,8 @@
 // Turns the painted model into voxels: series geometry, the per-slice painter, CT noise, the scout projection, and
 // the threads that share the slices. Deterministic: the numbers depend only on the options, never on timing.
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -205,6 +207,41 @@ const BodyExtent& bodyExtent() {
 const ZRange* findZRange(std::string_view name) {
     for (const auto& r : bodyExtent().regions)
         if (r.name == name) return &r;
+    return nullptr;
+}
+
+const CrossSpan* findCrossSpan(std::string_view name) {
+    static const std::vector<CrossSpan> all = [] {
+        std::vector<CrossSpan> out;
+        // Whole millimetres outwards, so that a sweep over the span shows all of every level.
+        auto spine = [&](const char* id, char first) {
+            CrossSpan c{id};
+            double half = 0, front = 1e9, back = -1e9;
+            for (const auto& v : detail::vertebrae()) {
+                if (v.name[0] != first && !(first == 'T' && v.name[0] == 'L')) continue;
+                half = std::max(half, detail::vertebraHalfWidth(v));
+                front = std::min(front, detail::spineY(v.z) - v.ry);
+                back = std::max(back, detail::spineY(v.z) + v.ry);
+            }
+            c.xFromMm = -std::ceil(half);
+            c.xToMm = std::ceil(half);
+            c.yFromMm = std::floor(front);
+            c.yToMm = std::ceil(back);
+            out.push_back(c);
+        };
+        spine("cervical_spine", 'C');
+        spine("thoracolumbar_spine", 'T');
+        const auto *abdomen = findZRange("abdomen"), *pelvis = findZRange("pelvis");
+        const auto [front, back] = detail::abdominopelvicYSpan(std::min(abdomen->zFromMm, pelvis->zFromMm),
+                                                               std::max(abdomen->zToMm, pelvis->zToMm));
+        CrossSpan ap{"abdomen_pelvis"};
+        ap.yFromMm = std::floor(front);
+        ap.yToMm = std::ceil(back);
+        out.push_back(ap);
+        return out;
+    }();
+    for (const auto& c : all)
+        if (c.name == name) return &c;
     return nullptr;
 }
 

@@ -62,6 +62,12 @@ struct VertebraLevel {
 };
 const std::vector<VertebraLevel>& vertebrae();
 const VertebraLevel* findVertebra(const char* name);
+// Half the left-right width of a vertebra's body, pedicles and facets (the transverse processes left out): what a
+// sagittal sweep of the spine crosses.
+double vertebraHalfWidth(const VertebraLevel& v);
+// Front (low) and back (high) LPS y of the abdominal and pelvic cavity and the sacrum between two levels: what a
+// coronal sweep of the abdomen and pelvis crosses.
+std::pair<double, double> abdominopelvicYSpan(double zFromMm, double zToMm);
 
 // Centre line of rib n (1..12) on side s (-1 right, +1 left), posterior to anterior, with radii in w.
 std::vector<glm::dvec4> ribPath(int side, int n);

@@ -101,6 +101,19 @@ struct BodyExtent {
 const BodyExtent& bodyExtent();
 const ZRange* findZRange(std::string_view name);
 
+// ---- anatomy across the body ----
+
+// What a sweep of reformats must cross to read a part read on them, LPS mm, low to high: left-right (x, for sagittal
+// slices) and front-back (y, for coronal slices). "cervical_spine" (C2 to C7) and "thoracolumbar_spine" (T1 to L5):
+// the vertebral bodies, pedicles and facets, transverse processes left out; "abdomen_pelvis": the abdominal and
+// pelvic cavity from the front to the back of the sacrum, over the abdomen's and pelvis' z range.
+struct CrossSpan {
+    std::string name;
+    double xFromMm = 0, xToMm = 0;
+    double yFromMm = 0, yToMm = 0;
+};
+const CrossSpan* findCrossSpan(std::string_view name);
+
 // ---- generating ----
 
 // fraction 0..1 of the whole job, and what is being done ("arterial: slice 310/1000", "writing arterial").

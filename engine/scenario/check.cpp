@@ -304,6 +304,32 @@ private:
                 report_.error(at(p + ".series", r.where), "region '" + r.id + "' names unknown series '" + r.series +
                                                               "'" + didYouMean(r.series, seriesIds) +
                                                               " (series: " + joinQuoted(seriesIds) + ")");
+            checkPlaneSpans(r, p);
+        }
+    }
+
+    // A reformat plane's span must lie inside the images, or no sweep of them could cross it.
+    void checkPlaneSpans(const Region& r, const std::string& p) {
+        if (r.planes.empty())
+            report_.error(at(p + ".planes", r.where), "region '" + r.id + "' is read in no plane, so it can never count "
+                                                                           "as read");
+        const auto box = volumeBox();
+        for (auto plane : {imaging::Plane::Sagittal, imaging::Plane::Coronal}) {
+            const auto span = r.sweep(plane);
+            const int axis = imaging::normalAxis(plane);
+            const std::string key = axis == 0 ? "x" : "y";
+            // The reader drops a plane without its span; a case built in code (the authoring mode) may hold one.
+            if (r.readIn(plane) && !span)
+                report_.error(at(p + ".planes", r.where), "region '" + r.id + "' is read in the " +
+                                                              std::string(imaging::planeName(plane)) +
+                                                              " plane but has no '" + key + "' span to sweep");
+            if (!box || !r.readIn(plane) || !span) continue;
+            if (span->first >= box->lo[axis] - 1.0 && span->second <= box->hi[axis] + 1.0) continue;
+            report_.error(at(p + "." + key, r.where),
+                          "'" + key + "' of region '" + r.id + "' [" + shortNumber(span->first) + ", " +
+                              shortNumber(span->second) + "] mm runs outside the images (" + key + " " +
+                              shortNumber(box->lo[axis]) + " to " + shortNumber(box->hi[axis]) + " mm), so no sweep of " +
+                              std::string(imaging::planeName(plane)) + " slices could cross it");
         }
     }
 

@@ -11,13 +11,16 @@
 namespace polysim::scenario {
 
 namespace {
-Region tmpl(std::string id, std::string label, std::vector<std::string> windows) {
+Region tmpl(std::string id, std::string label, std::vector<std::string> windows,
+            std::vector<imaging::Plane> planes = {imaging::Plane::Axial}) {
     Region r;
     r.id = std::move(id);
     r.label = std::move(label);
     r.windows = std::move(windows);
+    r.planes = std::move(planes);
     return r;
 }
+using imaging::Plane;
 
 const std::vector<Region>& templates() {
     static const std::vector<Region> all{
@@ -25,12 +28,15 @@ const std::vector<Region>& templates() {
         tmpl("airway", "Airway and neck", {"soft_tissue", "lung"}),
         // With the airway (ATLS: airway with cervical spine protection): an unstable neck changes how the airway is
         // handled and how the patient is moved, so it is read before the chest, in a bone window.
-        tmpl("cervical_spine", "Cervical spine", {"bone"}),
+        // The spine is read on sagittal reformats as well as axial slices: alignment, vertebral height and the
+        // posterior wall show on them (and a fracture in the axial plane hides between axial slices). The abdomen
+        // and pelvis also on coronal ones: the pelvic ring, sacrum and acetabula, the diaphragm, free fluid.
+        tmpl("cervical_spine", "Cervical spine", {"bone"}, {Plane::Axial, Plane::Sagittal}),
         tmpl("chest_lungs", "Chest: lungs and pleura", {"lung", "soft_tissue"}),
         tmpl("chest_mediastinum", "Chest: mediastinum, heart, aorta", {"mediastinum", "soft_tissue"}),
-        tmpl("abdomen_pelvis", "Abdomen and pelvis", {"soft_tissue", "liver", "bone"}),
+        tmpl("abdomen_pelvis", "Abdomen and pelvis", {"soft_tissue", "liver", "bone"}, {Plane::Axial, Plane::Coronal}),
         tmpl("head", "Head", {"brain", "subdural", "bone"}),
-        tmpl("spine", "Thoracolumbar spine", {"bone"}),
+        tmpl("spine", "Thoracolumbar spine", {"bone"}, {Plane::Axial, Plane::Sagittal}),
         tmpl("extremities", "Extremities and the rest", {"bone", "soft_tissue"}),
     };
     return all;
@@ -70,6 +76,27 @@ phantom::PhantomOptions phantomOptionsFor(const Scenario& scenario) {
     return o;
 }
 
+bool Region::readIn(imaging::Plane plane) const {
+    return std::find(planes.begin(), planes.end(), plane) != planes.end();
+}
+
+std::optional<std::pair<double, double>> Region::sweep(imaging::Plane plane) const {
+    switch (plane) {
+        case Plane::Axial: return std::make_pair(zFromMm, zToMm);
+        case Plane::Coronal: return yMm;
+        case Plane::Sagittal: return xMm;
+    }
+    return std::nullopt;
+}
+
+void fillPlaneSpans(Region& r, bool phantom) {
+    for (Plane p : {Plane::Sagittal, Plane::Coronal}) {
+        auto& span = p == Plane::Sagittal ? r.xMm : r.yMm;
+        if (!span && phantom && r.readIn(p)) span = detail::phantomRegionSpan(r.id, p);
+    }
+    std::erase_if(r.planes, [&](Plane p) { return !r.sweep(p); });
+}
+
 std::vector<Region> phantomRegions() {
     std::vector<Region> out;
     for (const auto& t : templates()) {
@@ -78,6 +105,7 @@ std::vector<Region> phantomRegions() {
             r.zFromMm = z->first;
             r.zToMm = z->second;
         }
+        fillPlaneSpans(r, true);
         out.push_back(r);
     }
     return out;
@@ -140,6 +168,20 @@ std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& sourc
         out[index[k]] = p;
     }
     return out;
+}
+
+std::optional<std::pair<double, double>> phantomRegionSpan(std::string_view regionId, imaging::Plane plane) {
+    const char* part = regionId == "cervical_spine" ? "cervical_spine"
+                       : regionId == "spine"        ? "thoracolumbar_spine"
+                       : regionId == "abdomen_pelvis" ? "abdomen_pelvis"
+                                                      : nullptr;
+    const auto* c = part ? phantom::findCrossSpan(part) : nullptr;
+    if (!c) return std::nullopt;
+    auto span = plane == Plane::Sagittal ? std::make_pair(c->xFromMm, c->xToMm)
+                : plane == Plane::Coronal ? std::make_pair(c->yFromMm, c->yToMm)
+                                          : std::make_pair(0.0, 0.0);
+    if (!(span.first < span.second)) return std::nullopt;
+    return span;
 }
 
 std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId) {

@@ -129,6 +129,7 @@ std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& L, std::v
         Region r = *t;
         r.zFromMm = round1(it->second.fromMm);
         r.zToMm = round1(it->second.toMm);
+        fillPlaneSpans(r, false);  // where the spine lies across the images is not known: axial slices only
         out.push_back(r);
     }
     return out;

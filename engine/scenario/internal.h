@@ -73,6 +73,9 @@ struct PhantomTruth {
 std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& source, const std::vector<std::string>& ids);
 // z range of a default region id in the phantom's anatomy.
 std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId);
+// The span a sweep of `plane` reformats crosses in a default region of the phantom (x for sagittal, y for coronal,
+// LPS mm, low to high); empty for other regions and planes.
+std::optional<std::pair<double, double>> phantomRegionSpan(std::string_view regionId, imaging::Plane plane);
 // Box (LPS min, max) covered by the axial series of the phantom with these options and series kinds.
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
                                                    const std::vector<phantom::SeriesKind>& kinds);

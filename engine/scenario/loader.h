@@ -63,10 +63,14 @@ std::string formatDiagnostics(const std::vector<Diagnostic>& diagnostics);
 // Clinical reference, section 2: scout, airway, chest_lungs, chest_mediastinum, abdomen_pelvis, head, spine,
 // extremities.
 const std::vector<std::string>& defaultReadingOrder();
-// Label and windows of a default region id (z range 0); nullptr for other ids.
+// Label, windows and planes of a default region id (z range 0, no reformat spans); nullptr for other ids.
 const Region* defaultRegionTemplate(std::string_view id);
-// The default regions with z ranges from the built-in phantom's anatomy.
+// The default regions with z ranges, and the spans their reformat planes sweep, from the built-in phantom's anatomy.
 std::vector<Region> phantomRegions();
+// Gives a region the phantom's span for each reformat plane it lists without one (a default region id of a phantom
+// case), then leaves out the reformat planes that still have none: a DICOM region read in the sagittal or coronal
+// plane by default is read axially only until its file gives 'x' or 'y'.
+void fillPlaneSpans(Region& region, bool phantom);
 // A finding's deadline when the file gives none: Category 1 five minutes (or the session end if sooner), others the
 // session end.
 double defaultDeadlineSeconds(int acrCategory, double sessionSeconds);

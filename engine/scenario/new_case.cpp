@@ -409,6 +409,10 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
         r.zFromMm = std::clamp(round1(from), zLo, zHi);
         r.zToMm = std::clamp(round1(to), zLo, zHi);
         if (r.zFromMm > r.zToMm) std::swap(r.zFromMm, r.zToMm);
+        // The phantom's spans across the body say nothing of where this patient lies: axial slices only.
+        r.xMm.reset();
+        r.yMm.reset();
+        fillPlaneSpans(r, false);
         s.regions.push_back(r);
     }
     for (const auto& id : defaultReadingOrder())

@@ -642,6 +642,7 @@ private:
                 r.label = tmpl->label;
                 r.windows = tmpl->windows;
                 r.minCoverage = tmpl->minCoverage;
+                r.planes = tmpl->planes;
             }
             if (auto v = f.string("label")) r.label = *v;
             if (r.label.empty()) r.label = r.id;
@@ -682,13 +683,81 @@ private:
             if (auto v = f.string("series")) r.series = *v;
             else if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout)) r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
             if (auto v = f.number("min_coverage", false, 0, 1)) r.minCoverage = *v;
+            readPlanes(f, r, phantom && tmpl);
             f.finish();
             s_.regions.push_back(r);
         }
     }
 
+    // A span across the body, [low, high] LPS mm: 'x' right to left, 'y' front to back.
+    std::optional<std::pair<double, double>> span(Fields& f, std::string_view key, std::string_view what) {
+        const toml::node* n = f.get(key);
+        if (!n) return std::nullopt;
+        auto nums = f.numberList(*n, key, what);
+        if (!nums) return std::nullopt;
+        if (nums->size() != 2) {
+            report_.unreadable(f.at(*n), "'" + std::string(key) + "' must have 2 numbers " + std::string(what) +
+                                             ", not " + std::to_string(nums->size()));
+            return std::nullopt;
+        }
+        if ((*nums)[0] >= (*nums)[1]) {
+            report_.unreadable(f.at(*n), "'" + std::string(key) + "' must be " + std::string(what) +
+                                             " with the lower value first, not [" + shortNumber((*nums)[0]) + ", " +
+                                             shortNumber((*nums)[1]) + "]");
+            return std::nullopt;
+        }
+        return std::make_pair((*nums)[0], (*nums)[1]);
+    }
+
+    // The planes the region is read in, and the span each reformat plane sweeps: given, else the phantom's for a
+    // default region of a phantom case. A plane the file lists without its span is an error; one the region only
+    // inherits from its default is left out (a DICOM region is read axially until its file gives the span).
+    void readPlanes(Fields& f, Region& r, bool phantomDefault) {
+        bool listed = false;
+        if (auto v = f.strings("planes")) {
+            listed = true;
+            std::vector<imaging::Plane> planes;
+            const std::vector<std::string> names{"axial", "coronal", "sagittal"};
+            for (std::size_t k = 0; k < v->size(); ++k) {
+                const std::string& name = (*v)[k];
+                const SourceLocation at = loc(f.path() + ".planes[" + std::to_string(k) + "]", f.where());
+                auto p = imaging::parsePlane(name);
+                if (!p) {
+                    report_.unreadable(at, "unknown plane '" + name + "' in 'planes' of region '" + r.id +
+                                               "': must be one of " + joinQuoted(names) + didYouMean(name, names));
+                    continue;
+                }
+                if (std::find(planes.begin(), planes.end(), *p) != planes.end()) {
+                    report_.unreadable(at, "plane '" + name + "' appears twice in 'planes' of region '" + r.id + "'");
+                    continue;
+                }
+                planes.push_back(*p);
+            }
+            r.planes = planes;
+        }
+        r.xMm = span(f, "x", "[right, left] in mm (LPS x: the patient's right is negative)");
+        r.yMm = span(f, "y", "[front, back] in mm (LPS y: anterior is negative)");
+        if (phantomDefault) fillPlaneSpans(r, true);
+        for (auto p : {imaging::Plane::Sagittal, imaging::Plane::Coronal}) {
+            const bool sagittal = p == imaging::Plane::Sagittal;
+            const std::string key = sagittal ? "x" : "y";
+            if (r.readIn(p) && !r.sweep(p) && listed && !f.has(key))
+                report_.unreadable(loc(f.path() + ".planes", f.where()),
+                                   "region '" + r.id + "' is read in the " + std::string(imaging::planeName(p)) +
+                                       " plane but gives no '" + key + "': the " +
+                                       (sagittal ? "left-right span [right, left]" : "front-back span [front, back]") +
+                                       " in mm that a sweep of " + std::string(imaging::planeName(p)) +
+                                       " slices must cross");
+            if (f.has(key) && !r.readIn(p))
+                report_.warning(f.keyAt(key), "'" + key + "' of region '" + r.id + "' is used only when 'planes' lists '" +
+                                                  std::string(imaging::planeName(p)) + "'");
+        }
+        fillPlaneSpans(r, false);
+    }
+
     bool hasSeriesKind(phantom::SeriesKind kind) const { return !seriesIdOfKind(kind).empty(); }
     std::string seriesIdOfKind(phantom::SeriesKind kind) const {
+
         for (const auto& sp : s_.images.series)
             if (sp.kind == kind) return sp.id;
         return {};
@@ -932,7 +1001,7 @@ const std::vector<FormatSection>& formatSections() {
         {"[images]", {"phantom", "series"}, false},
         {"[images.phantom]", {"seed", "injuries", "matrix", "slice_mm", "field_of_view_mm"}, false},
         {"[[images.series]]", {"id", "label", "kind", "folder", "series_uid", "arrival", "arrival_duration"}, false},
-        {"[[regions]]", {"id", "label", "z", "windows", "series", "min_coverage"}, false},
+        {"[[regions]]", {"id", "label", "z", "windows", "series", "min_coverage", "planes", "x", "y"}, false},
         {"[[findings]]",
          {"id", "injury", "label", "synonyms", "category", "region", "centre", "extent", "deadline", "tell", "windows",
           "teaching_point", "description", "essential", "late_call_critical", "on_scout", "side"},

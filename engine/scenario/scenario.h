@@ -12,6 +12,7 @@
 
 #include <glm/glm.hpp>
 
+#include "imaging/plane.h"
 #include "phantom/phantom.h"
 
 namespace polysim::scenario {
@@ -134,7 +135,18 @@ struct Region {
     std::vector<std::string> windows;  // window preset names in which the region counts as read
     std::string series;  // SeriesSpec id that shows this region (empty = any)
     double minCoverage = 0.8;  // fraction of the region's slices to see in a suitable window to count as read
+    // The planes the region counts as read in (clinical reference, section 2: the spine on sagittal reformats, the
+    // pelvis on coronal ones): axial slices sweep its z range, sagittal slices its left-right span `xMm`, coronal
+    // slices its front-back span `yMm`. Its coverage is that of the plane read best.
+    std::vector<imaging::Plane> planes{imaging::Plane::Axial};
+    std::optional<std::pair<double, double>> xMm;  // LPS x, right (low) to left (high): what a sagittal sweep crosses
+    std::optional<std::pair<double, double>> yMm;  // LPS y, front (low) to back (high): what a coronal sweep crosses
     SourceLocation where;
+
+    bool readIn(imaging::Plane plane) const;
+    // The span a sweep in `plane` must cross, along the plane's normal (z, y or x, LPS mm, low to high); empty for a
+    // reformat plane whose span the region does not give.
+    std::optional<std::pair<double, double>> sweep(imaging::Plane plane) const;
 };
 
 // The side of a lateralised finding, in the patient's terms (patient left is +x in LPS).

@@ -187,18 +187,29 @@ Region implicitRegion(const Scenario& s, const std::string& id) {
         r.label = t->label;
         r.windows = t->windows;
         r.minCoverage = t->minCoverage;
+        r.planes = t->planes;
     } else {
         r.label = id;
     }
     if (s.images.phantom && defaultRegionTemplate(id))
         if (auto z = detail::phantomRegionZ(id)) r.zFromMm = z->first, r.zToMm = z->second;
+    fillPlaneSpans(r, s.images.phantom && defaultRegionTemplate(id));
     if (id == "scout") r.series = seriesIdOfKind(s, phantom::SeriesKind::Scout);
     return r;
 }
 
+bool sameSpan(const std::optional<std::pair<double, double>>& a, const std::optional<std::pair<double, double>>& b) {
+    return a.has_value() == b.has_value() && (!a || (sameMm(a->first, b->first) && sameMm(a->second, b->second)));
+}
+
 bool sameRegion(const Region& a, const Region& b) {
     return a.id == b.id && a.label == b.label && sameMm(a.zFromMm, b.zFromMm) && sameMm(a.zToMm, b.zToMm) &&
-           a.windows == b.windows && a.series == b.series && a.minCoverage == b.minCoverage;
+           a.windows == b.windows && a.series == b.series && a.minCoverage == b.minCoverage && a.planes == b.planes &&
+           sameSpan(a.xMm, b.xMm) && sameSpan(a.yMm, b.yMm);
+}
+
+std::string span(const std::pair<double, double>& mm) {
+    return "[" + number(tenth(mm.first)) + ", " + number(tenth(mm.second)) + "]";
 }
 
 // The phantom's regions exactly as the reader makes them when the file has no [[regions]].
@@ -235,6 +246,14 @@ void writeRegion(Writer& w, const Scenario& s, const Region& r) {
     if (r.windows != implicit.windows) w.list("windows", r.windows);
     if (r.series != implicit.series) w.str("series", r.series);
     w.numUnless("min_coverage", r.minCoverage, implicit.minCoverage);
+    if (r.planes != implicit.planes) {
+        std::vector<std::string> names;
+        for (auto p : r.planes) names.emplace_back(imaging::planeName(p));
+        w.list("planes", names);
+    }
+    // A span is written when the region reads that plane and the reader would not take the same one without it.
+    if (r.xMm && r.readIn(imaging::Plane::Sagittal) && !sameSpan(r.xMm, implicit.xMm)) w.key("x", span(*r.xMm));
+    if (r.yMm && r.readIn(imaging::Plane::Coronal) && !sameSpan(r.yMm, implicit.yMm)) w.key("y", span(*r.yMm));
 }
 
 // A finding: with a phantom injury whose ground truth is known, only what differs from that truth.

@@ -125,12 +125,23 @@ std::string orderInWords(const scenario::Scenario& sc, const OrderPart& p) {
     return out;
 }
 
+// The planes a region is read in, as a reader says them: "axial or sagittal slices".
+std::string planesPhrase(const RegionCoverage& r) {
+    std::vector<std::string> names;
+    for (const auto& pc : r.planes) names.emplace_back(imaging::planeName(pc.plane));
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return out + " slices";
+}
+
 std::string coverageInWords(const CoveragePart& p) {
     std::size_t full = 0;
-    std::vector<std::string> partly;
+    std::vector<std::string> partly, reformats;
     for (const auto& r : p.regions) {
         if (r.completedAt) {
             ++full;
+            if (!r.planes.empty() && r.plane != imaging::Plane::Axial)
+                reformats.push_back(r.region->label + " on " + std::string(imaging::planeName(r.plane)) + " slices");
         } else if (r.region) {
             partly.push_back(r.region->label + " " + fixed(r.fraction * 100, 0) + " % (needs " +
                              fixed(r.region->minCoverage * 100, 0) + " %)");
@@ -138,6 +149,7 @@ std::string coverageInWords(const CoveragePart& p) {
     }
     std::string out = "You read " + std::to_string(full) + " of " + plural(p.regions.size(), "region", "regions") +
                       " far enough: enough of their images, each long enough, in a window that shows them";
+    if (!reformats.empty()) out += ". Read on reformats: " + joined(reformats, "; ");
     if (!partly.empty()) out += ". Not far enough: " + joined(partly, "; ");
     return out + ".";
 }
@@ -394,8 +406,11 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
     DebriefTable coverageHow{{}, {}};
     for (const auto& r : s.coverage.regions) {
         const bool projection = projectionRegion(sc, *r.region);
+        // The plane is named where the region can be read in more than one.
         std::string seen = projection ? (r.completedAt ? "viewed" : "not viewed") + std::string(" (one image)")
-                                      : fixed(r.fraction * 100, 0) + " % of " + std::to_string(r.slices) + " slices";
+                                      : fixed(r.fraction * 100, 0) + " % of " + std::to_string(r.slices) +
+                                            (r.planes.size() > 1 ? " " + std::string(imaging::planeName(r.plane)) : "") +
+                                            " slices";
         coverage.rows.push_back({{{r.region->label.empty() ? r.region->id : r.region->label},
                                   {seen, "", std::min(1.0, r.fraction)},
                                   {fixed(r.seconds, 0) + " s"},
@@ -459,7 +474,8 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
                              ": open it first, it shows the whole body at once.");
         else
             points.push_back(r.region->label + " was read to " + fixed(r.fraction * 100, 0) + " % in " +
-                             windowsPhrase(r.region->windows) + ": page through all of it.");
+                             windowsPhrase(r.region->windows) + ": page through all of it" +
+                             (r.planes.size() > 1 ? ", in " + planesPhrase(r) : std::string()) + ".");
     }
     for (const auto& i : s.interruptions.items)
         if (i.resumption == "skipped uncovered ground" || i.resumption == "did not resume" || !i.correct)

@@ -54,12 +54,6 @@ std::vector<Span> spansOf(const std::vector<ViewChange>& changes, double end) {
     return out;
 }
 
-int regionSlices(const scenario::Region& r, double sliceMm) {
-    return std::max(1, int(std::ceil((r.zToMm - r.zFromMm) / sliceMm - 1e-9)));
-}
-int sliceIndex(const scenario::Region& r, double sliceMm, double z) {
-    return std::clamp(int(std::floor((z - r.zFromMm) / sliceMm)), 0, regionSlices(r, sliceMm) - 1);
-}
 }  // namespace
 
 std::string totalText(double total) { return fixed(total, 1); }
@@ -262,6 +256,73 @@ void scorePriority(const scenario::Scenario& sc, const session::Session& s, Scor
                 " + 1/3 x " + fixed(*order.sequence, 2) + " = " + fixed(order.score, 2) + ".";
 }
 
+// The slices of one sweep plane across a region: those seen in a suitable window for the floor, and those that went
+// by faster (the scout is one projection image that shows the whole region).
+PlaneCoverage coverIn(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
+                      const scenario::Region& region, imaging::Plane plane, const std::string& countingSeries) {
+    PlaneCoverage pc;
+    pc.plane = plane;
+    const auto sweep = region.sweep(plane).value_or(std::make_pair(region.zFromMm, region.zToMm));
+    pc.fromMm = sweep.first;
+    pc.toMm = sweep.second;
+    const int axis = imaging::normalAxis(plane);
+    // Slices are counted in the spacing of the series that shows the region (a reformat in the same spacing).
+    const double sliceMm = s.sliceMm(countingSeries);
+    auto count = [&](double mm) {
+        return std::max(1, int(std::ceil((mm - pc.fromMm) / sliceMm - 1e-9)));
+    };
+    pc.slices = count(pc.toMm);
+    auto index = [&](double mm) { return std::clamp(int(std::floor((mm - pc.fromMm) / sliceMm)), 0, pc.slices - 1); };
+    std::vector<char> seen(std::size_t(pc.slices), 0), glimpsed(std::size_t(pc.slices), 0);
+    const int need = std::max(1, int(std::ceil(region.minCoverage * pc.slices - 1e-9)));
+    const double floor = sc.weights.minDwellSeconds;
+    const auto* zRanges = &s.options().seriesZMm;
+    for (const auto& sp : spans) {
+        if (!session::regionOnScreen(*sp.view, region, zRanges)) continue;
+        if (!sp.view->projection && sp.view->plane != plane) continue;
+        pc.seconds += sp.to - sp.from;
+        if (!session::windowSuits(sp.view->window, region.windows)) continue;
+        // The perceptual floor: an image on screen for less than a reader needs to take it in is not read.
+        const bool read = sp.to - sp.from + 1e-9 >= floor;
+        if (sp.view->projection) {  // the scout shows the whole region at once
+            if (!read) continue;
+            for (auto& b : seen) b = 1;
+            pc.slicesSeen = pc.slices;
+            if (!pc.completedAt) pc.completedAt = sp.from;
+            continue;
+        }
+        const double spacing = s.sliceMm(sp.view->series);
+        // A displayed slice stands for its own thickness, which may span several counting slices.
+        const double at = sp.view->cursor[axis];
+        const double lo = at - spacing / 2, hi = at + spacing / 2 - 1e-6;
+        for (int k = index(std::max(lo, pc.fromMm)); k <= index(std::min(hi, pc.toMm)); ++k) {
+            if (!read) {
+                glimpsed[std::size_t(k)] = 1;
+                continue;
+            }
+            if (seen[std::size_t(k)]) continue;
+            seen[std::size_t(k)] = 1;
+            if (++pc.slicesSeen >= need && !pc.completedAt) pc.completedAt = sp.from;
+        }
+    }
+    for (std::size_t k = 0; k < seen.size(); ++k) pc.slicesTooFast += glimpsed[k] && !seen[k] ? 1 : 0;
+    pc.fraction = double(pc.slicesSeen) / pc.slices;
+    return pc;
+}
+
+std::string planeWord(imaging::Plane p) { return std::string(imaging::planeName(p)); }
+
+// How a sweep plane runs across the body, for the debrief's words.
+std::string sweepWords(const PlaneCoverage& pc) {
+    const std::string span = shortNumber(pc.fromMm) + " to " + shortNumber(pc.toMm) + " mm";
+    switch (pc.plane) {
+        case imaging::Plane::Sagittal: return "right to left across x " + span;
+        case imaging::Plane::Coronal: return "front to back across y " + span;
+        case imaging::Plane::Axial: break;
+    }
+    return "feet to head across z " + span;
+}
+
 void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
                    Score& out) {
     double sum = 0;
@@ -277,69 +338,63 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                     break;
                 }
         }
-        double sliceMm = s.sliceMm(series);
-        rc.slices = regionSlices(region, sliceMm);
-        std::vector<char> seen(std::size_t(rc.slices), 0), glimpsed(std::size_t(rc.slices), 0);
-        int need = std::max(1, int(std::ceil(region.minCoverage * rc.slices - 1e-9)));
-        int displays = 0;
-        const double floor = sc.weights.minDwellSeconds;
-        const auto* zRanges = &s.options().seriesZMm;
-        for (const auto& sp : spans) {
-            if (!session::regionOnScreen(*sp.view, region, zRanges)) continue;
-            rc.seconds += sp.to - sp.from;
-            ++displays;
-            if (!session::windowSuits(sp.view->window, region.windows)) continue;
-            // The perceptual floor: an image on screen for less than a reader needs to take it in is not read.
-            bool read = sp.to - sp.from + 1e-9 >= floor;
-            if (sp.view->projection) {  // the scout shows the whole region at once
-                if (!read) continue;
-                for (auto& b : seen) b = 1;
-                rc.slicesSeen = rc.slices;
-                if (!rc.completedAt) rc.completedAt = sp.from;
-                continue;
-            }
-            double spacing = s.sliceMm(sp.view->series);
-            // A displayed slice stands for its own thickness, which may span several counting slices.
-            double lo = sp.view->cursor.z - spacing / 2, hi = sp.view->cursor.z + spacing / 2 - 1e-6;
-            for (int k = sliceIndex(region, sliceMm, std::max(lo, region.zFromMm));
-                 k <= sliceIndex(region, sliceMm, std::min(hi, region.zToMm)); ++k) {
-                if (!read) {
-                    glimpsed[std::size_t(k)] = 1;
-                    continue;
-                }
-                if (seen[std::size_t(k)]) continue;
-                seen[std::size_t(k)] = 1;
-                if (++rc.slicesSeen >= need && !rc.completedAt) rc.completedAt = sp.from;
-            }
+        const double sliceMm = s.sliceMm(series);
+        const bool projection = projectionRegion(sc, region);
+        // Each plane the region is read in is scored on its own; the region counts as read in the plane that
+        // completed first (else the one read furthest, else the one longest on screen, else the first listed): a
+        // sweep is read in one plane.
+        PlaneCoverage best;
+        bool haveBest = false;
+        for (auto plane : projection ? std::vector<imaging::Plane>{imaging::Plane::Axial} : region.planes) {
+            if (!region.sweep(plane)) continue;
+            auto pc = coverIn(sc, s, spans, region, plane, series);
+            const bool better =
+                !haveBest || (pc.completedAt && (!best.completedAt || *pc.completedAt < *best.completedAt)) ||
+                (!pc.completedAt && !best.completedAt &&
+                 (pc.fraction > best.fraction || (pc.fraction == best.fraction && pc.seconds > best.seconds)));
+            if (better) best = pc, haveBest = true;
+            if (!projection) rc.planes.push_back(pc);
         }
-        for (std::size_t k = 0; k < seen.size(); ++k) rc.slicesTooFast += glimpsed[k] && !seen[k] ? 1 : 0;
-        rc.fraction = double(rc.slicesSeen) / rc.slices;
-        // Scroll behaviour: consecutive axial positions inside the region.
+        if (!haveBest) best = coverIn(sc, s, spans, region, imaging::Plane::Axial, series);
+        rc.plane = best.plane;
+        rc.slices = best.slices;
+        rc.slicesSeen = best.slicesSeen;
+        rc.slicesTooFast = best.slicesTooFast;
+        rc.fraction = best.fraction;
+        rc.completedAt = best.completedAt;
+        rc.seconds = best.seconds;
+        // Scroll behaviour: consecutive positions along the normal of the plane read in, inside the region.
+        const int axis = imaging::normalAxis(best.plane);
+        int displays = 0;
         double travelled = 0;
         int lastDir = 0;
         bool havePrev = false;
-        double prevZ = 0;
+        double prevAt = 0;
         for (const auto& sp : spans) {
-            bool inside = session::regionOnScreen(*sp.view, region, &s.options().seriesZMm) && !sp.view->projection;
+            bool inside = session::regionOnScreen(*sp.view, region, &s.options().seriesZMm) && !sp.view->projection &&
+                          sp.view->plane == best.plane;
+            if (session::regionOnScreen(*sp.view, region, &s.options().seriesZMm) &&
+                (sp.view->projection || sp.view->plane == best.plane))
+                ++displays;
             if (!inside) {
                 havePrev = false;
                 lastDir = 0;
                 continue;
             }
-            double z = sp.view->cursor.z;
-            if (havePrev && z != prevZ) {
-                int dir = z > prevZ ? 1 : -1;
-                travelled += std::abs(z - prevZ);
+            double at = sp.view->cursor[axis];
+            if (havePrev && at != prevAt) {
+                int dir = at > prevAt ? 1 : -1;
+                travelled += std::abs(at - prevAt);
                 if (dir != lastDir) ++rc.scrollCourses;
                 lastDir = dir;
             }
-            prevZ = z;
+            prevAt = at;
             havePrev = true;
         }
-        double length = std::max(1e-6, region.zToMm - region.zFromMm);
+        double length = std::max(1e-6, best.toMm - best.fromMm);
         rc.passes = travelled / length;
         rc.secondsPerSlice = displays ? rc.seconds / displays : 0;
-        if (projectionRegion(sc, region)) {
+        if (projection) {
             // One image: there is nothing to page through, only whether and how long it was looked at.
             rc.style = rc.seconds > 0 ? "projection" : "not read";
             rc.why = rc.seconds <= 0 ? "the projection image was never on screen"
@@ -348,26 +403,41 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                                                                  clockText(*rc.completedAt)
                                                            : "never in " + windowsPhrase(region.windows));
         } else if (rc.seconds <= 0) {
+            std::vector<std::string> names;
+            for (const auto& pc : rc.planes) names.push_back(planeWord(pc.plane));
             rc.style = "not read";
-            rc.why = "never on screen in an axial slice";
+            rc.why = "never on screen in " + (names.empty() ? std::string("an axial") : "a " + joinList(names, " or ")) +
+                     " slice";
         } else {
             double drill = 0.5 * std::min(rc.passes / 4.0, 1.0) +
                            0.5 * std::clamp((0.5 - rc.secondsPerSlice) / 0.45, 0.0, 1.0);
             rc.drillerIndex = drill;
             rc.style = drill >= 0.6 ? "driller" : drill <= 0.4 ? "scanner" : "mixed";
-            rc.why = std::to_string(rc.slicesSeen) + " of " + std::to_string(rc.slices) + " slices (" +
-                     shortNumber(sliceMm, 3) + " mm) seen in " + windowsPhrase(region.windows) + " = " +
-                     pct(rc.fraction) + " (needs " + pct(region.minCoverage) + ")" +
-                     (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") +
+            const std::string plane = planeWord(best.plane);
+            rc.why = (rc.planes.size() > 1 ? "read in the " + plane + " plane: " : std::string()) +
+                     std::to_string(rc.slicesSeen) + " of " + std::to_string(rc.slices) + " " + plane + " slices (" +
+                     shortNumber(sliceMm, 3) + " mm, " + sweepWords(best) + ") seen in " +
+                     windowsPhrase(region.windows) + " = " + pct(rc.fraction) + " (needs " + pct(region.minCoverage) +
+                     ")" + (rc.completedAt ? ", complete at " + clockText(*rc.completedAt) : ", never complete") +
                      (rc.slicesTooFast > 0 ? "; " + std::to_string(rc.slicesTooFast) + " slice(s) went by in under " +
                                                  fixed(sc.weights.minDwellSeconds * 1000, 0) +
                                                  " ms an image, too fast to read, and do not count (too fast)"
                                            : std::string()) +
                      "; " +
                      fixed(rc.seconds, 0) + " s on screen in " + std::to_string(rc.scrollCourses) +
-                     " scroll course(s), " + fixed(rc.passes, 1) + " pass(es) through its depth, " +
+                     " scroll course(s), " + fixed(rc.passes, 1) + " pass(es) through its " +
+                     (best.plane == imaging::Plane::Axial ? "depth" : "width") + ", " +
                      fixed(rc.secondsPerSlice, 2) + " s per slice: " + rc.style + " (index " +
                      fixed(drill, 2) + "; drillers scroll fast through depth many times, scanners slowly once)";
+            std::vector<std::string> others;
+            for (const auto& pc : rc.planes)
+                if (pc.plane != best.plane)
+                    others.push_back(planeWord(pc.plane) + " slices " + std::to_string(pc.slicesSeen) + " of " +
+                                     std::to_string(pc.slices) + " = " + pct(pc.fraction) +
+                                     (pc.slicesTooFast > 0 ? " (" + std::to_string(pc.slicesTooFast) + " too fast)"
+                                                           : std::string()));
+            if (!others.empty())
+                rc.why += "; " + joinList(others, ", ") + " (a region counts in the plane read best)";
         }
         sum += std::min(1.0, rc.fraction / std::max(1e-6, region.minCoverage));
         out.coverage.regions.push_back(rc);
@@ -1108,6 +1178,20 @@ Json regionJson(const RegionCoverage& r) {
     Json x;
     x["region"] = r.region->id;
     x["label"] = r.region->label;
+    // The plane the region was read in (its best), and each plane it is read in; none for a projection image.
+    x["plane"] = r.planes.empty() ? Json() : Json(std::string(imaging::planeName(r.plane)));
+    Json planes = Json::array();
+    for (const auto& pc : r.planes)
+        planes.push_back({{"plane", std::string(imaging::planeName(pc.plane))},
+                          {"from_mm", r3(pc.fromMm)},
+                          {"to_mm", r3(pc.toMm)},
+                          {"slices", pc.slices},
+                          {"slices_seen", pc.slicesSeen},
+                          {"slices_too_fast", pc.slicesTooFast},
+                          {"fraction", r3(pc.fraction)},
+                          {"completed_at", opt(pc.completedAt)},
+                          {"seconds", r3(pc.seconds)}});
+    x["planes"] = planes;
     x["slices"] = r.slices;
     x["slices_seen"] = r.slicesSeen;
     x["slices_too_fast"] = r.slicesTooFast;

@@ -102,8 +102,24 @@ struct OrderPart {
     std::string why;
 };
 
+// How much of a region one sweep plane showed: the slices across the span it must cross (scenario::Region::sweep).
+struct PlaneCoverage {
+    imaging::Plane plane = imaging::Plane::Axial;
+    double fromMm = 0, toMm = 0;  // the span along the plane's normal, LPS mm
+    int slices = 0;
+    int slicesSeen = 0;
+    int slicesTooFast = 0;
+    double fraction = 0;
+    std::optional<double> completedAt;
+    double seconds = 0;  // time with a slice of the region in this plane on screen (any window)
+};
+
+// The numbers below are those of the plane the region was read best in (`plane`); `planes` has each plane it is read
+// in. A projection region (the scout) has no planes.
 struct RegionCoverage {
     const scenario::Region* region = nullptr;
+    imaging::Plane plane = imaging::Plane::Axial;
+    std::vector<PlaneCoverage> planes;
     int slices = 0;
     int slicesSeen = 0;       // in a suitable window, each for at least the perceptual floor
     int slicesTooFast = 0;    // shown in a suitable window, but only for less than the floor
@@ -111,7 +127,7 @@ struct RegionCoverage {
     std::optional<double> completedAt;  // when fraction reached the region's minCoverage
     double seconds = 0;       // time with a slice of the region on screen (any window)
     int scrollCourses = 0;    // runs of scrolling in one direction inside the region
-    double passes = 0;        // distance scrolled inside the region / its length
+    double passes = 0;        // distance scrolled inside the region / the span it sweeps
     double secondsPerSlice = 0;
     double drillerIndex = 0;  // 0 = scanner (slow, one pass), 1 = driller (fast, many passes through depth)
     std::string style;        // "driller" | "scanner" | "mixed" | "not read"

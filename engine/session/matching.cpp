@@ -117,8 +117,14 @@ bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, co
 bool regionOnScreen(const ViewState& view, const scenario::Region& region,
                     const std::map<std::string, std::pair<double, double>>* seriesZMm) {
     if (view.projection) return !view.series.empty() && region.series == view.series;
-    return view.plane == Plane::Axial && seriesShowsRegion(view.series, region) && view.cursor.z >= region.zFromMm &&
-           view.cursor.z <= region.zToMm && seriesCovers(seriesZMm, view.series, view.cursor.z);
+    if (!seriesShowsRegion(view.series, region) || !region.readIn(view.plane)) return false;
+    const auto span = region.sweep(view.plane);
+    if (!span) return false;
+    const double at = view.cursor[imaging::normalAxis(view.plane)];
+    if (at < span->first || at > span->second) return false;
+    if (view.plane == Plane::Axial) return seriesCovers(seriesZMm, view.series, at);
+    // A reformat shows its series' whole z range at once: the region, when the series holds all of its z range.
+    return seriesCovers(seriesZMm, view.series, region.zFromMm) && seriesCovers(seriesZMm, view.series, region.zToMm);
 }
 
 }  // namespace polysim::session

@@ -46,8 +46,10 @@ bool seriesShowsRegion(const std::string& series, const scenario::Region& region
 // on a scout (Finding::onScout, else the lexicon).
 bool findingOnScreen(const ViewState& view, const scenario::Finding& finding, const scenario::Scenario& scenario,
                      double fieldOfViewMm, const std::map<std::string, std::pair<double, double>>* seriesZMm = nullptr);
-// An axial slice inside the region's z range (and inside the series' z range, when given), in a series that shows
-// the region; or the scout, for a region read on the scout.
+// A slice of a plane the region is read in (Region::planes), inside the span a sweep of that plane crosses: an axial
+// slice inside the region's z range (and inside the series' z range, when given), a sagittal one inside its x span, a
+// coronal one inside its y span, in a series that holds the region's whole z range; in a series that shows the
+// region. Or the scout, for a region read on the scout.
 bool regionOnScreen(const ViewState& view, const scenario::Region& region,
                     const std::map<std::string, std::pair<double, double>>* seriesZMm = nullptr);
 // The finding shows on a scout image.

@@ -206,6 +206,43 @@ TEST(AuthoringPanels, RenamingARegionKeepsTheFindingsAndOrderThatNameIt) {
     EXPECT_LT(added.zFromMm, added.zToMm);
 }
 
+TEST(AuthoringPanels, APlaneTickedOnARegionGetsASpanAndSurvivesSaveAndReload) {
+    using polysim::imaging::Plane;
+    Case c("panels-planes");
+    auto& s = c.model.scenario();
+    auto* lungs = const_cast<polysim::scenario::Region*>(s.findRegion("chest_lungs"));
+    auto* spine = const_cast<polysim::scenario::Region*>(s.findRegion("spine"));
+    ASSERT_TRUE(lungs && spine);
+    // Coronal lungs: a first guess across the body for the author to set.
+    ASSERT_TRUE(polysim::gui::setRegionPlane(s, *lungs, Plane::Coronal, true));
+    ASSERT_TRUE(lungs->sweep(Plane::Coronal));
+    EXPECT_EQ(*lungs->sweep(Plane::Coronal), std::make_pair(-100.0, 100.0));
+    lungs->yMm = std::make_pair(-110.0, 120.0);
+    // The spine off sagittal and on again: the phantom's span comes back.
+    ASSERT_TRUE(polysim::gui::setRegionPlane(s, *spine, Plane::Sagittal, false));
+    spine->xMm.reset();
+    ASSERT_TRUE(polysim::gui::setRegionPlane(s, *spine, Plane::Sagittal, true));
+    EXPECT_EQ(*spine->sweep(Plane::Sagittal), std::make_pair(-25.0, 25.0));
+    ASSERT_TRUE(polysim::gui::setRegionPlane(s, *spine, Plane::Axial, false));
+    EXPECT_FALSE(polysim::gui::setRegionPlane(s, *spine, Plane::Sagittal, false)) << "the last plane stays";
+    EXPECT_EQ(spine->planes, std::vector<Plane>{Plane::Sagittal});
+    c.model.touch();
+    EXPECT_EQ(errors(c.model.validate()), 0) << polysim::scenario::formatDiagnostics(c.model.validate());
+    const auto reloaded = c.saveAndReload();
+    EXPECT_EQ(reloaded.findRegion("chest_lungs")->planes, (std::vector<Plane>{Plane::Axial, Plane::Coronal}));
+    EXPECT_EQ(*reloaded.findRegion("chest_lungs")->sweep(Plane::Coronal), std::make_pair(-110.0, 120.0));
+    EXPECT_EQ(reloaded.findRegion("spine")->planes, std::vector<Plane>{Plane::Sagittal});
+
+    // A reformat plane without a span (only a case built in code can hold one) is an error of the case.
+    lungs->planes.push_back(Plane::Sagittal);
+    lungs->xMm.reset();
+    c.model.touch();
+    const auto ds = c.model.validate();
+    EXPECT_TRUE(std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) {
+        return d.message.find("'chest_lungs' is read in the sagittal plane but has no 'x'") != std::string::npos;
+    })) << polysim::scenario::formatDiagnostics(ds);
+}
+
 TEST(AuthoringPanels, ARenameToAnIdInUseEmptyOrInvalidIsRefusedAndChangesNothing) {
     Case c("panels-rename-refused");
     auto& s = c.model.scenario();

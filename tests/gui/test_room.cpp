@@ -1112,6 +1112,12 @@ TEST(ReadingRoomChecklist, EachRegionsPercentageNamesTheWindowsThatCountForIt) {
         }
         EXPECT_NE(hint.find(std::to_string(int(std::lround(region.minCoverage * 100))) + "%"), std::string::npos)
             << hint;
+        if (region.id == "spine") {
+            EXPECT_NE(hint.find("on axial or sagittal slices"), std::string::npos) << hint;
+        }
+        if (region.id == "chest_lungs") {
+            EXPECT_EQ(hint.find("slices"), std::string::npos) << "axial only: " << hint;
+        }
     }
     EXPECT_TRUE(someWindows);
 }

@@ -659,6 +659,14 @@ void expectSameCase(const scenario::Scenario& a, const scenario::Scenario& b, co
         EXPECT_EQ(x.windows, y.windows) << x.id;
         EXPECT_EQ(x.series, y.series) << x.id;
         EXPECT_EQ(x.minCoverage, y.minCoverage) << x.id;
+        EXPECT_EQ(x.planes, y.planes) << x.id;
+        for (auto plane : {imaging::Plane::Sagittal, imaging::Plane::Coronal}) {
+            if (!x.readIn(plane)) continue;  // a span the region does not sweep is not part of the case
+            ASSERT_EQ(x.sweep(plane).has_value(), y.sweep(plane).has_value()) << x.id;
+            if (!x.sweep(plane)) continue;
+            EXPECT_NEAR(x.sweep(plane)->first, y.sweep(plane)->first, 0.05) << x.id;
+            EXPECT_NEAR(x.sweep(plane)->second, y.sweep(plane)->second, 0.05) << x.id;
+        }
     }
     ASSERT_EQ(a.findings.size(), b.findings.size());
     for (std::size_t i = 0; i < a.findings.size(); ++i) {
@@ -963,4 +971,112 @@ TEST(Programme, AWrongLevelMilestoneOrSignOffIsAnErrorAtItsLine) {
             }
         EXPECT_TRUE(found) << c.lines << " -> " << scenario::formatDiagnostics(r.diagnostics);
     }
+}
+
+// ---------------------------------------------------------------- the planes a region is read in
+namespace {
+using imaging::Plane;
+const scenario::Region& regionOf(const scenario::Scenario& s, const std::string& id) {
+    const auto* r = s.findRegion(id);
+    if (!r) throw std::runtime_error("no region " + id);
+    return *r;
+}
+}  // namespace
+
+TEST(RegionPlanes, TheSpineReadsSagittalAndTheAbdomenCoronalByDefaultAcrossThePhantomsAnatomy) {
+    auto r = scenario::loadScenario(scenariosDir() / "motorcyclist.toml");
+    ASSERT_TRUE(r.scenario) << scenario::formatDiagnostics(r.diagnostics);
+    const auto& s = *r.scenario;
+    const auto* lumbar = phantom::findCrossSpan("thoracolumbar_spine");
+    const auto* neck = phantom::findCrossSpan("cervical_spine");
+    ASSERT_TRUE(lumbar && neck);
+    // Vertebral bodies, pedicles and facets: the L5 body is the widest, the cervical facets wider than its bodies.
+    EXPECT_EQ(lumbar->xFromMm, -25);
+    EXPECT_EQ(lumbar->xToMm, 25);
+    EXPECT_EQ(neck->xFromMm, -16);
+    EXPECT_EQ(neck->xToMm, 16);
+    const auto& spine = regionOf(s, "spine");
+    EXPECT_EQ(spine.planes, (std::vector<Plane>{Plane::Axial, Plane::Sagittal}));
+    ASSERT_TRUE(spine.sweep(Plane::Sagittal));
+    EXPECT_EQ(*spine.sweep(Plane::Sagittal), std::make_pair(-25.0, 25.0));
+    EXPECT_FALSE(spine.sweep(Plane::Coronal)) << "not read coronally, so no span";
+    EXPECT_EQ(regionOf(s, "cervical_spine").planes, (std::vector<Plane>{Plane::Axial, Plane::Sagittal}));
+    const auto& abdomen = regionOf(s, "abdomen_pelvis");
+    EXPECT_EQ(abdomen.planes, (std::vector<Plane>{Plane::Axial, Plane::Coronal}));
+    ASSERT_TRUE(abdomen.sweep(Plane::Coronal));
+    EXPECT_LT(abdomen.sweep(Plane::Coronal)->first, -60) << "from the front of the cavity";
+    EXPECT_GT(abdomen.sweep(Plane::Coronal)->second, 90) << "to the back of the sacrum";
+    for (const char* id : {"airway", "chest_lungs", "chest_mediastinum", "head", "extremities"})
+        EXPECT_EQ(regionOf(s, id).planes, std::vector<Plane>{Plane::Axial}) << id;
+}
+
+TEST(RegionPlanes, ADicomRegionIsReadAxiallyUntilItsFileGivesTheSpan) {
+    // Where the spine lies across a real patient's images is not the phantom's: the default sagittal reading of
+    // 'spine' needs the file's 'x'.
+    const std::string base = dicomScenario("nowhere", "", "[0, 0, 0]") + "[[regions]]\nid = \"spine\"\nz = [-500, 0]\n";
+    scenario::LoadOptions noScan;
+    noScan.scanDicom = false;
+    auto plain = scenario::parseScenario(base, "case.toml", noScan);
+    ASSERT_TRUE(plain.draft) << scenario::formatDiagnostics(plain.diagnostics);
+    EXPECT_EQ(regionOf(*plain.draft, "spine").planes, std::vector<Plane>{Plane::Axial});
+    auto withX = scenario::parseScenario(base + "x = [-30, 34]\n", "case.toml", noScan);
+    ASSERT_TRUE(withX.draft) << scenario::formatDiagnostics(withX.diagnostics);
+    const auto& spine = regionOf(*withX.draft, "spine");
+    EXPECT_EQ(spine.planes, (std::vector<Plane>{Plane::Axial, Plane::Sagittal}));
+    EXPECT_EQ(*spine.sweep(Plane::Sagittal), std::make_pair(-30.0, 34.0));
+    // Saved and read back: the same planes and span.
+    auto again = scenario::parseScenario(scenario::toToml(*withX.draft), "case.toml", noScan);
+    ASSERT_TRUE(again.draft) << scenario::formatDiagnostics(again.diagnostics);
+    EXPECT_EQ(regionOf(*again.draft, "spine").planes, spine.planes);
+    EXPECT_EQ(regionOf(*again.draft, "spine").sweep(Plane::Sagittal), spine.sweep(Plane::Sagittal));
+}
+
+TEST(RegionPlanes, AnUnknownPlaneIsAnErrorAtItsFileLineAndColumn) {
+    const fs::path dir = test::scratchDir("region-planes");
+    const fs::path file = dir / "planes.toml";
+    std::ofstream(file) << R"([meta]
+id = "p"
+title = "p"
+[patient]
+age = 30
+sex = "male"
+mechanism = "m"
+[images.phantom]
+seed = 3
+[[regions]]
+id = "spine"
+planes = ["axial", "oblique"]
+)";
+    auto r = scenario::loadScenario(file);
+    EXPECT_FALSE(r.ok());
+    const auto it = std::find_if(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& d) {
+        return d.message.find("unknown plane 'oblique'") != std::string::npos;
+    });
+    ASSERT_NE(it, r.diagnostics.end()) << scenario::formatDiagnostics(r.diagnostics);
+    EXPECT_EQ(it->severity, Diagnostic::Severity::Error);
+    EXPECT_EQ(it->where.file, file.string());
+    EXPECT_EQ(it->where.line, 12);
+    EXPECT_EQ(it->where.column, 20) << "at the plane's own name in the list";
+    EXPECT_NE(it->format().find(file.string() + ":12:20: error:"), std::string::npos) << it->format();
+}
+
+TEST(RegionPlanes, PlanesAndSpansAnAuthorChangesAreSavedAndReadBack) {
+    auto r = scenario::loadScenario(scenariosDir() / "motorcyclist.toml");
+    ASSERT_TRUE(r.scenario);
+    auto s = *r.scenario;
+    const std::string untouched = scenario::toToml(s);
+    EXPECT_EQ(untouched.find("planes ="), std::string::npos) << "the defaults are not written";
+    for (auto& region : s.regions) {
+        if (region.id == "spine") region.planes = {Plane::Axial};  // no sagittal credit in this case
+        if (region.id == "chest_lungs") {
+            region.planes = {Plane::Axial, Plane::Coronal};
+            region.yMm = std::make_pair(-120.0, 110.0);
+        }
+    }
+    const std::string text = scenario::toToml(s);
+    EXPECT_NE(text.find("planes = [\"axial\"]"), std::string::npos) << text;
+    EXPECT_NE(text.find("y = [-120, 110]"), std::string::npos) << text;
+    auto again = scenario::parseScenario(text, scenariosDir() / "saved.toml");
+    ASSERT_TRUE(again.ok()) << scenario::formatDiagnostics(again.diagnostics);
+    expectSameCase(s, *again.scenario, "edited planes");
 }

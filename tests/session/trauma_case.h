@@ -36,9 +36,9 @@ inline scenario::Scenario traumaCase() {
     d.announcement = "Pressure's dropping, what's going on in the chest?";
     s.patient.deteriorations = {d};
 
-    s.regions = {{"head", "Head", -200, 0, {"brain", "subdural", "bone"}, "head", 0.8, {}},
-                 {"chest_lungs", "Chest: lungs and pleura", -480, -260, {"lung"}, "arterial", 0.8, {}},
-                 {"abdomen_pelvis", "Abdomen and pelvis", -800, -480, {"soft_tissue", "liver"}, "arterial", 0.8, {}}};
+    s.regions = {{"head", "Head", -200, 0, {"brain", "subdural", "bone"}, "head", 0.8, {imaging::Plane::Axial}, {}, {}, {}},
+                 {"chest_lungs", "Chest: lungs and pleura", -480, -260, {"lung"}, "arterial", 0.8, {imaging::Plane::Axial}, {}, {}, {}},
+                 {"abdomen_pelvis", "Abdomen and pelvis", -800, -480, {"soft_tissue", "liver"}, "arterial", 0.8, {imaging::Plane::Axial}, {}, {}, {}}};
     s.readingOrder = {"chest_lungs", "abdomen_pelvis", "head"};
 
     Finding ptx;

@@ -119,9 +119,9 @@ void addScannerTable(Model& m) {
     add(m, sheet(pad, [pad](double x, double z) { return pad(x, z) + 0.6; }, kHalfWidth - 15, yLo, cradle), 250, kCouch,
         bit(kCouch))
         .thin = 0.6;
-    // Cradle: carbon-fibre skins of 1 and 2.5 mm around 15 mm of structural foam.
+    // Cradle: a thin upper carbon-fibre skin and a 2.5 mm lower one around 15 mm of structural foam.
     add(m, sheet(shell(0), shell(18.5), kHalfWidth, yLo, yHi), -960, kCouch, air | bit(kCouch));
-    add(m, sheet(shell(0), shell(1.0), kHalfWidth, yLo, yHi), 600, kCouch, bit(kCouch)).thin = 1.0;
+    add(m, sheet(shell(0), shell(1.0), kHalfWidth, yLo, yHi), 300, kCouch, bit(kCouch)).thin = 0.6;
     add(m, sheet(shell(16), shell(18.5), kHalfWidth, yLo, yHi), 420, kCouch, bit(kCouch));
 }
 

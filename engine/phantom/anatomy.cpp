@@ -246,6 +246,8 @@ void upperArmDetail(Builder& b, int s, const std::vector<dvec3>& humerus, double
 void bodyWall(Builder& b) {
     // Torso, thighs and arms: skin, subcutaneous fat, muscle. Fat is thicker over abdomen and hips.
     auto torso = ext(outlineKeys(b.m.habitus), 0.9, 2.0, 0.02, 11);
+    b.m.organs["trunk_skin"] = torso;
+    b.m.skin.push_back(torso);
     b.add(torso, 35, kSkin);
     b.add(offset(torso, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
     std::vector<K> muscleKeys;
@@ -258,6 +260,7 @@ void bodyWall(Builder& b) {
         auto thigh = ext({{-1010, s * 88.0, -6, 72, 78}, {-930, s * 86.0, -4, 78, 84}, {-870, s * 82.0, -2, 82, 90},
                           {-840, s * 75.0, 0, 70, 80}},
                          0.92, 2.0, 0.03, 13 + s);
+        b.m.skin.push_back(thigh);
         b.add(thigh, 35, kSkin);
         b.add(offset(thigh, -2.5), -98, kFat);
         b.add(offset(thigh, -13), 52, kMuscle);
@@ -273,6 +276,7 @@ void bodyWall(Builder& b) {
                               {s * 200.0, 18, -575, 30}, {s * 188.0, -5, -660, 28}, {s * 172.0, -30, -760, 25},
                               {s * 160.0, -40, -830, 22}},
                              true, 1.5, 0.05, 20 + s);
+        b.m.skin.push_back(arm);
         b.add(arm, 35, kSkin);
         b.add(offset(arm, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
         b.add(offset(arm, -8), 52, kMuscle, kAnyTissue, 10, 0.15);
@@ -302,6 +306,7 @@ void headOutline(Builder& b) {
     auto neck = ext({{-272, 0, 14, 70, 66}, {-240, 0, 12, 62, 64}, {-200, 0, 12, 58, 62}, {-150, 0, 15, 56, 60}}, 0.9, 1.0,
                     0.05, 32);
     auto outline = smoothUnion(scalp, smoothUnion(face, neck, 10), 10);
+    b.m.skin.push_back(outline);
     b.add(outline, 35, kSkin);
     b.add(offset(outline, -2.5), -95, kFat);
     b.add(intersect(offset(smoothUnion(face, neck, 10), -8),
@@ -518,6 +523,7 @@ void chest(Builder& b) {
             continue;
         }
         b.add(lung, lungHU, kLung);
+        addDependentAtelectasis(b.m, lung);
         // The fine peripheral vessels the trees below do not reach: a sparse tangle of sub-millimetre branches.
         b.add(noiseCurves(lung, 0.035, 0.7, 221 + s), 40, kLungVessel, bit(kLung)).thin = 1.4;
     }
@@ -1044,6 +1050,8 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     head(b);
     endotrachealTube(b);
     addInjuryLayers(*m);
+    addEcgElectrodes(*m);
+    addScannerTable(*m);
     return m;
 }
 

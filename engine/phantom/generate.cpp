@@ -327,6 +327,10 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
     if (kind == SeriesKind::Scout) return generateScout(o, out, progress);
     imaging::Volume* vol = &out;
     const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed));
+    // The scanner's streaks follow the beam's path through the patient without the injuries, so that an injury changes
+    // the pixels of its own finding only (the ground truth's promise).
+    const auto plain = model->injuries.empty() ? nullptr : buildModel({}, contrastOf(kind), habitusOf(o.seed));
+    const std::vector<Layer> beamPath = beamPathLayers(plain ? plain->layers : model->layers);
     const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
     const std::string stage(seriesKindName(kind));
     parallelSlices(
@@ -341,6 +345,8 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
                      g.origin.z + k * g.spacing.z, head ? 1.5 : 1.0};
             paintLayers(c, model->layers, o.seed);
             if (head) blurSlice(hu.data(), nx, ny, kHeadBlur, tmp);
+            // The head protocol's reconstruction corrects beam hardening by bone (iteratively), leaving a trace.
+            addScanArtefacts(beamPath, c, k, o.seed, hu.data(), 1.0, head ? 0.15 : 1.0);
             addNoise(hu.data(), nx, ny, k, o.seed, head ? kHeadNoise : kBodyNoise, head ? kHeadGrain : kBodyGrain, white,
                      tmp);
             int16_t* dst = vol->slice(k);

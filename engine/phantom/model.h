@@ -34,6 +34,7 @@ struct Model {
     Habitus habitus;
     std::set<std::string> injuries;  // canonical ids
     std::map<std::string, ShapePtr> organs;  // shapes the injuries refer to: "cranial_cavity", "liver", "spleen"...
+    std::vector<ShapePtr> skin;              // outer outlines of the body (trunk, head and neck, thighs, arms)
     bool has(const char* id) const { return injuries.count(id) != 0; }
     Model() = default;
     Model(const Model&) = delete;
@@ -80,6 +81,24 @@ struct InjuryGeometry {
     const char* series;
 };
 InjuryGeometry injuryGeometry(const std::string& id);
+
+// What the scanner adds around the patient, outside the body (scanner.cpp): the couch under the patient (pad, carbon
+// cradle with a foam core) following the habitus, and ECG electrodes with their leads on the chest skin.
+void addScannerTable(Model& m);
+void addEcgElectrodes(Model& m);
+// Dependent atelectasis: a subpleural band of denser lung along the posterior (dependent) pleura of the bases.
+void addDependentAtelectasis(Model& m, const ShapePtr& lung);
+
+// The scanner's artefacts in one axial slice, from the path of the beam through the patient (layers painted at low
+// resolution on the slice's field of view, so they do not depend on detail): photon-starvation streaks, noise of the
+// rays whose attenuation exceeds the slice's typical longest path, growing with exp(line integral); and beam hardening,
+// a projection error that grows with the square of the bone in the ray (dark bands between dense bones). Both are
+// filtered and back-projected at low resolution and added to `hu` (slice.nx x slice.ny, slice's geometry) with
+// weights `starvation` and `hardening` (1 = the scanner's). `k` and `seed` choose the noise.
+void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int k, std::uint64_t seed, float* hu,
+                      double starvation = 1.0, double hardening = 1.0);
+// The layers addScanArtefacts needs for the beam's path: the model's, without sub-pixel structures or texture.
+std::vector<Layer> beamPathLayers(const std::vector<Layer>& layers);
 
 // Adds the lesion layers and warps of every injury in the model (called by buildModel at the right points).
 void addInjuryWarps(Model& m);

@@ -60,7 +60,7 @@ inline double fbm(const glm::dvec3& p, std::uint64_t salt) {
 enum Tissue : std::uint8_t {
     kAir = 0, kSkin, kFat, kMuscle, kVisceralFat, kMediastinalFat, kLung, kLungVessel, kAirway, kBlood, kHeart,
     kLiver, kSpleen, kKidney, kPancreas, kBowel, kBowelContent, kFluid, kBrain, kCsf, kBone, kMarrow, kCartilage,
-    kDevice, kHaematoma, kPleura, kGland, kTissueCount
+    kDevice, kHaematoma, kPleura, kGland, kCouch, kTissueCount
 };
 using TissueMask = std::uint64_t;
 constexpr TissueMask bit(Tissue t) { return TissueMask(1) << t; }

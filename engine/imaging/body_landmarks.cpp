@@ -276,8 +276,8 @@ SliceFacts describe(const WorkGrid& g, const WorkSlice& s) {
     std::vector<uint8_t> right(n, 0), left(n, 0);
     double spx = 0, spy = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        // Cortex (a block reaching kBoneHu) or cancellous bone (a block averaging 180 HU or more).
-        if (!f.body[i] || s.mean[i] < 150 || (s.max[i] < kBoneHu && s.mean[i] < 180)) continue;
+        // Cortex (a block reaching kBoneHu) or cancellous bone (a block averaging 160 HU or more).
+        if (!f.body[i] || s.mean[i] < 150 || (s.max[i] < kBoneHu && s.mean[i] < 160)) continue;
         const double dx = g.x[i] - f.bodyCx, dy = g.y[i] - f.bodyCy;  // +x: patient left, +y: posterior
         if (std::abs(dx) < 25 && dy > 0) {
             f.spineBone += g.pixelArea();

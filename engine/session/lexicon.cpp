@@ -1143,26 +1143,31 @@ bool saysPhrase(std::string_view text, std::string_view phrase) {
     for (const auto& w : splitWords(phrase))
         if (negationsBefore().count(w.raw) || negationsAfter().count(w.raw) || clauseBreaks().count(w.raw))
             literal = true;
-    if (literal) {
-        // A phrase of meaningless words only ("will do", "yes", "now"): said when its words are, not negated.
-        std::set<std::string> want;
-        for (const auto& w : splitWords(phrase)) want.insert(americanSpelling(w.raw));
-        if (want.empty()) return false;
-        auto words = splitWords(text);
-        for (std::size_t i = 0; i < words.size(); ++i) {
-            std::size_t k = 0;
-            auto pw = splitWords(phrase);
-            while (k < pw.size() && i + k < words.size() && americanSpelling(words[i + k].raw) == americanSpelling(pw[k].raw))
-                ++k;
-            if (k == pw.size()) {
-                bool negated = i > 0 && negationsBefore().count(words[i - 1].raw) > 0 && !words[i].breakBefore;
-                if (!negated) return true;
-            }
-        }
-        return false;
-    }
+    if (literal) return saysWords(text, phrase);
     for (const auto& s : readSentences(text))
         if (within(b, s.positive)) return true;
+    return false;
+}
+
+bool saysWords(std::string_view text, std::string_view phrase) {
+    const auto pw = splitWords(phrase);
+    if (pw.empty()) return false;
+    const auto words = splitWords(text);
+    static const std::set<std::string> contracted{"don", "can", "won", "doesn", "didn", "shouldn", "isn", "aren", "mustn"};
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        std::size_t k = 0;
+        while (k < pw.size() && i + k < words.size() && americanSpelling(words[i + k].raw) == americanSpelling(pw[k].raw))
+            ++k;
+        if (k != pw.size()) continue;
+        // Not negated just before it, within three words of its clause: "no drain", "not an old fracture", "don't
+        // wait", "no need to get the fixator".
+        bool negated = false;
+        for (std::size_t j = i, back = 0; j > 0 && back < 3 && !words[j].breakBefore; --j, ++back)
+            if (negationsBefore().count(words[j - 1].raw) ||
+                (words[j - 1].raw == "t" && j > 1 && contracted.count(words[j - 2].raw)))
+                negated = true;
+        if (!negated) return true;
+    }
     return false;
 }
 

@@ -68,6 +68,9 @@ struct TextNaming {
 TextNaming nameFinding(std::string_view text, const scenario::Finding& finding);
 // A phrase (a quick-answer keyword, a key point's keyword) said positively, its words in any order in one sentence.
 bool saysPhrase(std::string_view text, std::string_view phrase);
+// The phrase's words, in its order and next to each other, not negated just before ("it can wait" in "it can wait
+// until the scan is done", not in "it can't wait"): for phrases that must be said as written.
+bool saysWords(std::string_view text, std::string_view phrase);
 // The words give an answer a person can act on without naming anything: yes, no, fine, now, later...
 bool saysAnAnswer(std::string_view text);
 // The phrase only names anatomy ("pelvis", "spleen", "the chest"): too short to credit a finding.

@@ -691,7 +691,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                         if (saysPhrase(c.text, k)) correct = understood = true;
                     // The wrong action said ("it can wait"), even beside the right name, makes the answer wrong.
                     for (const auto& k : spec.wrongKeywords)
-                        if (saysPhrase(c.text, k)) wrong = understood = true;
+                        if (saysWords(c.text, k)) wrong = understood = true;
                     for (const auto& f : scenario_.findings) {
                         auto n = nameFinding(c.text, f);
                         if (n.level == Naming::None) continue;

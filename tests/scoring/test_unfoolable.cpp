@@ -168,9 +168,23 @@ TEST(Unfoolable, TheRightNameWithTheWrongActionIsAWrongAnswer) {
     };
     EXPECT_FALSE(answered("It can wait until I am done, tension pneumothorax on the right"));
     EXPECT_FALSE(answered("Tension pneumothorax, but drain it later"));
-    EXPECT_TRUE(answered("Tension pneumothorax on the right, don't wait"));
+    EXPECT_TRUE(answered("Tension pneumothorax on the right, don't wait until the scan is done"));
+    EXPECT_TRUE(answered("Tension pneumothorax on the right: it can't wait, decompress now rather than later"));
     EXPECT_TRUE(answered("Tension pneumothorax on the right"));
     EXPECT_TRUE(answered("Now: tension pneumothorax on the right."));
+    // "That L1 is an old wedge fracture, isn't it?": agreeing that it is old while naming the burst is wrong.
+    auto l1 = [](const std::string& words) {
+        auto s = score("fall-from-height",
+                       edited(shippedScript("fall-from-height-expert"),
+                              {{"answer leader_old_fracture \"No - the posterior wall is broken and a fragment is pushed "
+                                "into the canal: an acute burst fracture.\"",
+                                "answer leader_old_fracture \"" + words + "\""}}));
+        for (const auto& i : s.interruptions.items)
+            if (i.spec->id == "leader_old_fracture") return i.correct;
+        throw std::runtime_error("no leader_old_fracture");
+    };
+    EXPECT_FALSE(l1("Yes, an old fracture: L1 burst with retropulsion"));
+    EXPECT_TRUE(l1("Not an old fracture: an acute L1 burst with retropulsion"));
 }
 
 // ---------------------------------------------------------------- hedging between two diagnoses

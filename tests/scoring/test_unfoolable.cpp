@@ -156,32 +156,35 @@ TEST(Unfoolable, APerfectSequenceThatTellsACategory1FindingLateLosesTheOrderPart
 // ---------------------------------------------------------------- the right name with the wrong action
 // "Drain now or can it wait?": naming the tension pneumothorax while saying it can wait is the wrong answer the
 // question is about, not a right one; "don't wait" is not "wait".
+namespace {
+// Whether the expert's run with one answer put in other words answers that question right.
+bool answeredRight(const std::string& scenarioName, const std::string& interruption, const std::string& expertWords,
+                   const std::string& words) {
+    auto s = score(scenarioName, edited(shippedScript(scenarioName + "-expert"),
+                                        {{"answer " + interruption + " \"" + expertWords + "\"",
+                                          "answer " + interruption + " \"" + words + "\""}}));
+    for (const auto& i : s.interruptions.items)
+        if (i.spec->id == interruption) return i.correct;
+    throw std::runtime_error("no " + interruption);
+}
+}  // namespace
+
 TEST(Unfoolable, TheRightNameWithTheWrongActionIsAWrongAnswer) {
-    auto answered = [](const std::string& words) {
-        auto s = score("motorcyclist",
-                       edited(shippedScript("motorcyclist-expert"),
-                              {{"answer drain_question \"Now: tension pneumothorax on the right.\"",
-                                "answer drain_question \"" + words + "\""}}));
-        for (const auto& i : s.interruptions.items)
-            if (i.spec->id == "drain_question") return i.correct;
-        throw std::runtime_error("no drain_question");
+    auto drain = [](const std::string& words) {
+        return answeredRight("motorcyclist", "drain_question", "Now: tension pneumothorax on the right.", words);
     };
-    EXPECT_FALSE(answered("It can wait until I am done, tension pneumothorax on the right"));
-    EXPECT_FALSE(answered("Tension pneumothorax, but drain it later"));
-    EXPECT_TRUE(answered("Tension pneumothorax on the right, don't wait until the scan is done"));
-    EXPECT_TRUE(answered("Tension pneumothorax on the right: it can't wait, decompress now rather than later"));
-    EXPECT_TRUE(answered("Tension pneumothorax on the right"));
-    EXPECT_TRUE(answered("Now: tension pneumothorax on the right."));
+    EXPECT_FALSE(drain("It can wait until I am done, tension pneumothorax on the right"));
+    EXPECT_FALSE(drain("Tension pneumothorax, but drain it later"));
+    EXPECT_TRUE(drain("Tension pneumothorax on the right, don't wait until the scan is done"));
+    EXPECT_TRUE(drain("Tension pneumothorax on the right: it can't wait, decompress now rather than later"));
+    EXPECT_TRUE(drain("Tension pneumothorax on the right"));
+    EXPECT_TRUE(drain("Now: tension pneumothorax on the right."));
     // "That L1 is an old wedge fracture, isn't it?": agreeing that it is old while naming the burst is wrong.
     auto l1 = [](const std::string& words) {
-        auto s = score("fall-from-height",
-                       edited(shippedScript("fall-from-height-expert"),
-                              {{"answer leader_old_fracture \"No - the posterior wall is broken and a fragment is pushed "
-                                "into the canal: an acute burst fracture.\"",
-                                "answer leader_old_fracture \"" + words + "\""}}));
-        for (const auto& i : s.interruptions.items)
-            if (i.spec->id == "leader_old_fracture") return i.correct;
-        throw std::runtime_error("no leader_old_fracture");
+        return answeredRight("fall-from-height", "leader_old_fracture",
+                             "No - the posterior wall is broken and a fragment is pushed into the canal: an acute "
+                             "burst fracture.",
+                             words);
     };
     EXPECT_FALSE(l1("Yes, an old fracture: L1 burst with retropulsion"));
     EXPECT_TRUE(l1("Not an old fracture: an acute L1 burst with retropulsion"));

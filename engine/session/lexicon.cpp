@@ -486,8 +486,7 @@ void readClause(const std::vector<std::string>& raw, Sentence& s) {
         }
         if (auto side = sideWord(raw, k); side && !negated[k]) cs.sides.insert(*side);
         // "chronic", "healed", "old" (not "81-year-old") said of what is named: a finding of another age.
-        static const std::set<std::string> chronic{"chronic", "healed", "healing", "longstanding", "preexisting",
-                                                   "remote", "old", "ancient", "established"};
+        static const std::set<std::string> chronic{"chronic", "healed", "healing", "longstanding", "preexisting", "old"};
         static const std::set<std::string> ages{"year", "years", "yr", "yrs", "month", "months", "week", "weeks",
                                                 "day", "days", "yo"};
         if (!negated[k] && chronic.count(raw[k]) && !(raw[k] == "old" && k > 0 && ages.count(raw[k - 1])))

@@ -35,9 +35,7 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
         for (const auto& w : resumed.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
         setStatus(warnings);
         if (audio_ == nullptr && options.sound) audio_ = std::make_unique<RoomAudio>();
-        viewer_.onChange = [this](const ViewerChange& v, std::string_view command) { onViewerChange(v, command); };
-        // Where a session's crosshair starts (x = y = 0): a logged crosshair elsewhere is put back on screen.
-        agreedCursor_ = glm::dvec3(0.0, 0.0, session_->view().cursor.z);
+        followSession();
         return;
     }
     log_ = std::make_unique<session::EventLog>(options.log, false);
@@ -49,8 +47,28 @@ ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOp
     if (scenario.images.phantom) so.fieldOfViewMm = scenario.images.phantom->fieldOfViewMm;
     session_ = std::make_unique<session::Session>(scenario, clock_, *log_, so);
     if (options.sound) audio_ = std::make_unique<RoomAudio>();
+    followSession();
+}
+
+void ReadingRoom::followSession() {
+    // The views show the session's view (as the trainee sees it, a drag in progress included); every change the
+    // trainee makes in them goes to the session.
+    viewer_.lookSource = [this] { return lookOfSession(); };
     viewer_.onChange = [this](const ViewerChange& v, std::string_view command) { onViewerChange(v, command); };
-    agreedCursor_ = session_->view().cursor;
+}
+
+ViewerLook ReadingRoom::lookOfSession() const {
+    ViewerLook k;
+    const auto& sv = session_->shownView();
+    k.window = sv.window;
+    const auto* vol = viewer_.volume();
+    if (vol && sv.series == shownSeries_) k.cursor = vol->geometry().patientToIndex(sv.cursor);
+    for (int p = 0; p < 3; ++p) {
+        const auto& f = sv.projection ? session_->shownProjectionFraming() : session_->shownFraming(Plane(p));
+        k.zoom[std::size_t(p)] = f.zoom;
+        k.centreMm[std::size_t(p)] = f.centreMm;
+    }
+    return k;
 }
 
 ReadingRoom::~ReadingRoom() = default;
@@ -62,7 +80,6 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
 bool ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
-    agreedCursor_ = session_->view().cursor;
     if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
     else if (!r.notice.empty()) setStatus(r.notice);  // a call or answer the session could not link to a finding
     return r.accepted;
@@ -130,72 +147,29 @@ glm::dvec3 ReadingRoom::lpsOf(glm::dvec3 ijk) const {
     return viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(ijk) : glm::dvec3(0.0);
 }
 
-std::optional<glm::dvec2> ReadingRoom::panCentreMm(Plane p) const {
-    const auto* vol = viewer_.volume();
-    if (!vol) return std::nullopt;
-    // fitImage zooms about the view's centre and then shifts by the pan: the view's centre is the image rectangle's
-    // centre less the pan.
-    ImageRect rect = viewer_.imageRect(p);
-    glm::dvec2 centrePx = (rect.min + rect.max) * 0.5 - viewer_.pan(p);
-    if (rect.size().x <= 0 || rect.size().y <= 0) return std::nullopt;  // not laid out, or hidden by a projection
-    const auto& g = vol->geometry();
-    glm::dvec3 ijk = PlaneMapping::of(p, g).voxelAt(rect.toUv(centrePx), viewer_.cursor(), vol->dims());
-    glm::dvec3 lps = g.indexToPatient(ijk);
-    return p == Plane::Axial ? glm::dvec2(lps.x, lps.y) : p == Plane::Coronal ? glm::dvec2(lps.x, lps.z)
-                                                                             : glm::dvec2(lps.y, lps.z);
-}
-
-void ReadingRoom::panViewerTo(Plane p, glm::dvec2 centreMm) {
-    const auto* vol = viewer_.volume();
-    if (!vol) return;
-    ImageRect rect = viewer_.imageRect(p);
-    if (rect.size().x <= 0 || rect.size().y <= 0) return;
-    const auto& g = vol->geometry();
-    glm::dvec3 lps = g.indexToPatient(viewer_.cursor());
-    if (p == Plane::Axial) lps.x = centreMm.x, lps.y = centreMm.y;
-    else if (p == Plane::Coronal) lps.x = centreMm.x, lps.z = centreMm.y;
-    else lps.y = centreMm.x, lps.z = centreMm.y;
-    glm::dvec2 at = rect.toPixels(PlaneMapping::of(p, g).uvOf(g.patientToIndex(lps), vol->dims()));
-    glm::dvec2 centrePx = (rect.min + rect.max) * 0.5 - viewer_.pan(p);
-    viewer_.execute("view.pan", p, centrePx - at);  // moves that point to the view's centre
-}
-
-void ReadingRoom::followPlane(Plane p) {
-    if (session_->view().plane != p) apply(session::SetPlane{p});
-    sendZoomAndPan(p);
-}
-
-void ReadingRoom::sendZoomAndPan(Plane p) {
-    const auto& sv = session_->view();
-    double zoom = viewer_.zoom(p);
-    if (std::abs(sv.zoom - zoom) >= 5e-4) apply(session::SetZoom{zoom});
+void ReadingRoom::followPlane(Plane p, double zoom, const std::optional<glm::dvec2>& centreMm) {
+    const bool projection = session_->view().projection;
+    // A scout is one image the session does not read by plane: its zoom and pan are its own.
+    if (!projection && session_->view().plane != p) apply(session::SetPlane{p});  // with that view's own framing
+    const auto& f = projection ? session_->projectionFraming() : session_->framing(p);
+    if (std::abs(f.zoom - zoom) >= 5e-4) apply(session::SetZoom{zoom});
     lastPanSent_ = clock_.now();
-    // A whole, centred image says nothing about a centre: the pan matters once the view is zoomed or moved.
-    if (zoom <= 1.0 && viewer_.pan(p) == glm::dvec2(0.0)) return;
-    auto centre = panCentreMm(p);
-    if (centre && glm::length(sv.panMm - *centre) >= 5e-4) apply(session::SetPan{*centre});
+    if (centreMm && (!f.centreMm || glm::length(*f.centreMm - *centreMm) >= 5e-4)) apply(session::SetPan{*centreMm});
 }
 
-void ReadingRoom::sendWindow() {
+void ReadingRoom::sendWindow(const imaging::Window& w) {
     lastWindowSent_ = clock_.now();
     // The session keeps a window to the thousandth of a HU: closer than that it is the same window.
-    const auto w = viewer_.window(), sw = session_->view().window;
+    const auto sw = session_->view().window;
     if (std::abs(w.width - sw.width) >= 5e-4 || std::abs(w.level - sw.level) >= 5e-4) {
         const auto* preset = imaging::presetOf(w);
         apply(session::SetWindow{preset ? std::string(preset->name) : "", w});
     }
-    agreedWindow_ = session_->view().window;
-}
-
-bool ReadingRoom::showingProjection() const {
-    const auto* vol = viewer_.volume();
-    return vol && (vol->dims().x == 1 || vol->dims().y == 1 || vol->dims().z == 1);
 }
 
 void ReadingRoom::sendPreset(std::string_view preset, const imaging::Window& w) {
     apply(session::SetWindow{std::string(preset), w});
     lastWindowSent_ = clock_.now();
-    agreedWindow_ = session_->view().window;
 }
 
 bool ReadingRoom::computedScoutShown() const { return session_->view().series == session::kComputedScout; }
@@ -212,9 +186,22 @@ void ReadingRoom::showComputedScout(bool shown) {
 }
 
 void ReadingRoom::sendCrosshair(const glm::dvec3& lps) {
-    crosshairPending_ = false;
     lastCrosshairSent_ = clock_.now();
     if (glm::length(lps - session_->view().cursor) > 5e-4) apply(session::SetCrosshair{lps});
+}
+
+void ReadingRoom::finishGesture() {
+    // The end of a drag: the session logs where it stopped.
+    if (!session_->shownView().series.empty() && session_->shownView().series == session_->view().series) {
+        const auto shown = session_->shownView();
+        const auto& sv = session_->view();
+        if (!(shown.window == sv.window)) sendWindow(shown.window);
+        if (shown.cursor != sv.cursor) sendCrosshair(shown.cursor);
+        const auto& f = shown.projection ? session_->shownProjectionFraming() : session_->shownFraming(shown.plane);
+        const auto& logged = shown.projection ? session_->projectionFraming() : session_->framing(shown.plane);
+        if (!(f == logged)) followPlane(shown.plane, f.zoom, f.centreMm);
+    }
+    session_->dropPreview();
 }
 
 void ReadingRoom::openSeries(const scenario::SeriesSpec& spec) {
@@ -350,10 +337,12 @@ bool ReadingRoom::computedScoutOffered() const {
 }
 
 void ReadingRoom::onViewerChange(const ViewerChange& v, std::string_view command) {
-    if (syncing_) return;
     const auto& sv = session_->view();
+    const bool projection = sv.projection;
+    // Drags reach the session while they go on, at most every kDragLogSeconds of session time (between those the
+    // session shows them without logging them), and where they stop (finishGesture).
     if (command.starts_with("slice.")) {
-        followPlane(v.plane);
+        followPlane(v.plane, v.zoom, v.centreMm);
         apply(session::SetPosition{v.cursorLps[imaging::normalAxis(v.plane)]});
     } else if (command == "crosshair.move") {
         // A move that changes the slice on screen reaches the session at once; one within the image (the levels of
@@ -362,24 +351,26 @@ void ReadingRoom::onViewerChange(const ViewerChange& v, std::string_view command
         if (std::abs(v.cursorLps[n] - sv.cursor[n]) > 1e-6 || clock_.now() - lastCrosshairSent_ >= kDragLogSeconds)
             sendCrosshair(v.cursorLps);
         else
-            crosshairPending_ = true;
+            session_->preview(session::SetCrosshair{v.cursorLps});
     } else if (command.starts_with("window.preset.")) {
         sendPreset(command.substr(14), v.window);
     } else if (command == "view.reset") {
+        bool framed = sv.zoom != 1 || !(session_->projectionFraming() == session::Framing{});
+        for (int p = 0; p < 3; ++p) framed = framed || !(session_->framing(Plane(p)) == session::Framing{});
+        if (framed) apply(session::ResetView{});
         if (!(sv.window == v.window)) sendPreset("soft_tissue", v.window);
-        sendZoomAndPan(sv.plane);
-    } else if (showingProjection() && (command.starts_with("view.zoom") || command == "view.pan")) {
-        // A scout is one image the session does not read by plane or zoom: its zoom stays the viewer's.
     } else if (command.starts_with("view.zoom")) {
-        followPlane(v.plane);  // zooming about the mouse moves the centre too
+        followPlane(v.plane, v.zoom, v.centreMm);  // zooming about the mouse moves the centre too
     } else if (command == "view.pan") {
         // Dragged: while the button is held, at most every kDragLogSeconds; the release sends the last position.
-        if (sv.plane != v.plane || clock_.now() - lastPanSent_ >= kDragLogSeconds) followPlane(v.plane);
+        if ((!projection && sv.plane != v.plane) || clock_.now() - lastPanSent_ >= kDragLogSeconds)
+            followPlane(v.plane, v.zoom, v.centreMm);
+        else if (v.centreMm)
+            session_->preview(session::SetPan{*v.centreMm});
     } else if (command == "window.adjust") {
-        windowDragged_ = true;
-        if (clock_.now() - lastWindowSent_ >= kDragLogSeconds) sendWindow();
+        if (clock_.now() - lastWindowSent_ >= kDragLogSeconds) sendWindow(v.window);
+        else session_->preview(session::SetWindow{"", v.window});
     }
-    agreed_ = {session_->view().plane, session_->view().zoom, session_->view().panMm};
 }
 
 void ReadingRoom::handleEvent(const SDL_Event& e) {
@@ -405,18 +396,10 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
         pickerLps_ = lpsOf(viewer_.cursor());
         pickerSearch_.clear();
     }
-    if (e.type == SDL_MOUSEBUTTONUP && viewer_.volume() && !syncing_) {
-        // The end of a drag: the session gets where it stopped.
-        if (std::exchange(windowDragged_, false)) sendWindow();
-        if (crosshairPending_) sendCrosshair(lpsOf(viewer_.cursor()));
-        if (showingProjection()) return;
-        sendZoomAndPan(session_->view().plane);
-        agreed_ = {session_->view().plane, session_->view().zoom, session_->view().panMm};
-    }
+    if (e.type == SDL_MOUSEBUTTONUP && viewer_.volume()) finishGesture();
 }
 
-void ReadingRoom::syncViewerFromSession() {
-    syncing_ = true;
+void ReadingRoom::showSessionSeries() {
     const auto& sv = session_->view();
     if (!sv.series.empty() && sv.series != shownSeries_) {
         if (auto vol = images_.volume(sv.series)) {
@@ -430,6 +413,19 @@ void ReadingRoom::syncViewerFromSession() {
                 if (session::seriesShowsRegion(sv.series, r)) bands.push_back({r.label, r.zFromMm, r.zToMm});
             viewer_.setRegions(std::move(bands));
             shownSeries_ = sv.series;
+            // A crosshair beside the images (a session starts it at x = y = 0, which a scanner's images need not
+            // hold) goes to their middle, at the same level: the reformats show the patient, not an edge.
+            const auto& g = vol->geometry();
+            glm::dvec3 ijk = g.patientToIndex(sv.cursor);
+            const int along = PlaneMapping::of(Plane::Axial, g).normalAxis;
+            bool outside = false;
+            for (int a = 0; a < 3; ++a)
+                if (a != along && (ijk[a] < -0.5 || ijk[a] > vol->dims()[a] - 0.5)) {
+                    ijk[a] = std::round((vol->dims()[a] - 1) * 0.5);
+                    outside = true;
+                }
+            if (outside && !script_ && !sv.projection && !session_->ended())
+                apply(session::SetCrosshair{g.indexToPatient(ijk)});
         } else if (viewer_.volume()) {
             // The session has opened a series whose images are still being read: the viewer must not go on
             // showing the previous one as if it were this one.
@@ -438,39 +434,6 @@ void ReadingRoom::syncViewerFromSession() {
         }
     }
     if (viewer_.volume() && sv.series == shownSeries_) {
-        // The session's slice (along its plane) and window are the truth; the in-plane crosshair is the viewer's.
-        const auto& g = viewer_.volume()->geometry();
-        glm::dvec3 want = g.patientToIndex(sv.cursor);
-        glm::dvec3 c = viewer_.cursor();
-        int axis = PlaneMapping::of(sv.plane, g).normalAxis;
-        if (std::abs(c[axis] - want[axis]) > 0.5) {
-            c[axis] = want[axis];
-            viewer_.setCursor(c);
-        }
-        // A crosshair the session moved itself (a script, a resumed log): the coordinates it changed.
-        if (sv.cursor != agreedCursor_) {
-            glm::dvec3 lps = g.indexToPatient(viewer_.cursor());
-            for (int a = 0; a < 3; ++a)
-                if (std::abs(sv.cursor[a] - agreedCursor_[a]) > 5e-4) lps[a] = sv.cursor[a];
-            viewer_.setCursor(g.patientToIndex(lps));
-            agreedCursor_ = sv.cursor;
-        }
-        // Likewise the window: between the throttled updates of a drag the viewer is ahead of the session.
-        if (!(sv.window == agreedWindow_)) {
-            viewer_.setWindow(sv.window);
-            agreedWindow_ = sv.window;
-        }
-        // Zoom and pan follow the session only when the session changed them (a script, a resumed log); the
-        // trainee's own zoom and pan reached the session through onViewerChange and stay as they are.
-        AgreedView now{sv.plane, sv.zoom, sv.panMm};
-        if (!agreedWithVolume_ || !(now == agreed_)) {
-            if (!agreedWithVolume_ || now.zoom != agreed_.zoom || now.plane != agreed_.plane)
-                viewer_.setZoom(sv.plane, sv.zoom);
-            if (!agreedWithVolume_ ? sv.panMm != glm::dvec2(0.0) : now.panMm != agreed_.panMm)
-                panViewerTo(sv.plane, sv.panMm);
-            agreed_ = now;
-            agreedWithVolume_ = true;
-        }
         // Scenario arrival: images reach the viewer top-down over the series' arrival time.
         for (const auto& st : session_->seriesStates())
             if (st.spec && st.spec->id == shownSeries_)
@@ -481,7 +444,6 @@ void ReadingRoom::syncViewerFromSession() {
     std::vector<std::pair<glm::dvec3, std::string>> marks;
     for (const auto& m : session_->marks()) marks.emplace_back(m.lps, m.id + " " + m.label);
     viewer_.setMarks(std::move(marks));
-    syncing_ = false;
 }
 
 bool ReadingRoom::prepareFrame() {
@@ -494,7 +456,7 @@ bool ReadingRoom::prepareFrame() {
     viewer_.setBigShare(lane ? kLaneBigShare : 0.62);
     viewer_.layout({kLeftPanel + 8, kTopBar + 6},
                    {io.DisplaySize.x - kLeftPanel - 14 - (lane ? kLaneWidth : 0), io.DisplaySize.y - kTopBar - 12});
-    syncViewerFromSession();
+    showSessionSeries();
     speakNewInterruptions();
     refreshCoverage(false);
     return viewer_.prepareFrame();

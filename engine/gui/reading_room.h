@@ -96,7 +96,10 @@ public:
     const std::string& status() const { return status_; }
 
 private:
-    void syncViewerFromSession();
+    // The viewer draws the session's view; the images of the session's series, the regions and marks go to it here.
+    void followSession();
+    ViewerLook lookOfSession() const;
+    void showSessionSeries();
     // The trainee opens a series from the top bar: a scout in its own window, and back (see the definition).
     void openSeries(const scenario::SeriesSpec& spec);
     // A slice series just opened (after `before`): at a useful image when the cursor has nothing of it to show or
@@ -110,16 +113,13 @@ private:
     std::optional<std::pair<double, double>> seriesZRange(const std::string& series) const;
     bool sliceSeriesSeen() const;  // a slice series has been on screen in this session
     void onViewerChange(const ViewerChange& v, std::string_view command);
-    // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's,
-    // with that view's zoom and pan.
-    void followPlane(Plane p);
-    void sendZoomAndPan(Plane p);
-    void sendWindow();
+    // The session reads one plane at a time: a zoom, pan or scroll in another view makes that view the session's
+    // (with its own framing), then the zoom and centre the trainee gave it are logged where they differ.
+    void followPlane(Plane p, double zoom, const std::optional<glm::dvec2>& centreMm);
+    void sendWindow(const imaging::Window& w);
     void sendPreset(std::string_view preset, const imaging::Window& w);
-    bool showingProjection() const;
-    // In-plane centre of what view `p` shows, LPS mm as session::SetPan defines it; and the way back.
-    std::optional<glm::dvec2> panCentreMm(Plane p) const;
-    void panViewerTo(Plane p, glm::dvec2 centreMm);
+    // A drag ended: what the session showed of it and had not logged yet is logged.
+    void finishGesture();
     bool apply(const session::Command& c);  // true when the session accepted it
     void speakNewInterruptions();  // and the announcements of deteriorations
     void refreshCoverage(bool force);
@@ -158,7 +158,6 @@ private:
     std::size_t actionsReplayed_ = 0;  // trainee actions a resumed log already held
 
     std::string shownSeries_;
-    bool syncing_ = false;
     // A DICOM case without a scout: the projection computed from its body series, shown on request. The session
     // opens it as a series (kComputedScout) like any scout: it is logged and scored as what was on screen.
     scenario::SeriesSpec computedScout_;
@@ -166,27 +165,11 @@ private:
     std::optional<bool> bubbleLane_;  // the trainee's choice; none: by the window's width
     std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
-    // The session's zoom and pan as last agreed with the viewer: the viewer follows the session only when the
-    // session's changed by other means (a script, a resumed log), so the two never fight over a zoom.
-    struct AgreedView {
-        Plane plane = Plane::Axial;
-        double zoom = 1;
-        glm::dvec2 panMm{0.0};
-        bool operator==(const AgreedView&) const = default;
-    };
-    AgreedView agreed_;
-    // The crosshair likewise: each LPS coordinate the session changed by other means (a script's crosshair or slice)
-    // moves the viewer's; the viewer's own moves reach the session as crosshair commands.
-    glm::dvec3 agreedCursor_{0.0};
     double lastCrosshairSent_ = -1e9;
-    bool crosshairPending_ = false;  // a drag's last crosshair not yet sent (sent on release)
     void sendCrosshair(const glm::dvec3& lps);
-    imaging::Window agreedWindow_{0, 0};  // likewise for the window: a drag in progress is not pulled back
-    bool agreedWithVolume_ = false;
     // Drags reach the session while they go on, at most every kDragLogSeconds of session time, and on release.
     static constexpr double kDragLogSeconds = 0.25;
     double lastWindowSent_ = -1e9, lastPanSent_ = -1e9;
-    bool windowDragged_ = false;  // since the last button release
     std::optional<std::pair<std::string, imaging::Window>> windowBeforeScout_;  // preset name, window
     std::string seriesBeforeScout_;  // the slice series on screen when the scout was opened
     bool scoutDecided_ = false;      // the scout was shown first, or something else was open when it arrived

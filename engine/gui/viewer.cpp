@@ -42,11 +42,25 @@ void Viewer::setVolume(std::shared_ptr<const imaging::Volume> volume, std::strin
     for (int p = 0; p < 3; ++p)
         if (d[views_[p].mapping.normalAxis] == 1) single_ = Plane(p);
     if (lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
-    // Start at the first image (the top of the axial stack), centred in-plane: where a reader begins.
-    cursor_ = glm::dvec3(d - 1) * 0.5;
+    // Its own look starts at the first image (the top of the axial stack), centred in-plane: where a reader begins.
+    glm::dvec3 c = glm::dvec3(d - 1) * 0.5;
     const auto& ax = views_[int(Plane::Axial)].mapping;
-    cursor_[ax.normalAxis] = ax.nextStep > 0 ? 0 : d[ax.normalAxis] - 1;
-    for (int p = 0; p < 3; ++p) cursor_[p] = std::round(cursor_[p]);
+    c[ax.normalAxis] = ax.nextStep > 0 ? 0 : d[ax.normalAxis] - 1;
+    for (int p = 0; p < 3; ++p) c[p] = std::round(c[p]);
+    own_.cursor = c;
+}
+
+glm::dvec3 Viewer::clampedCursor(glm::dvec3 ijk) const {
+    if (!volume_) return ijk;
+    const glm::ivec3 d = volume_->dims();
+    for (int a = 0; a < 3; ++a) ijk[a] = std::clamp(std::round(ijk[a]), 0.0, double(std::max(d[a] - 1, 0)));
+    return ijk;
+}
+
+ViewerLook Viewer::look() const {
+    ViewerLook k = lookSource ? lookSource() : own_;
+    k.cursor = clampedCursor(k.cursor);
+    return k;
 }
 
 bool Viewer::sliceArrived(int k) const {
@@ -61,19 +75,25 @@ bool Viewer::sliceArrived(int k) const {
 
 int Viewer::sliceCount(Plane p) const { return volume_ ? volume_->dims()[views_[int(p)].mapping.normalAxis] : 0; }
 
-int Viewer::imageNumber(Plane p) const {
+int Viewer::imageNumber(Plane p) const { return imageNumber(p, look()); }
+
+int Viewer::imageNumber(Plane p, const ViewerLook& k) const {
     const auto& m = views_[int(p)].mapping;
-    int idx = int(std::lround(cursor_[m.normalAxis]));
+    int idx = int(std::lround(k.cursor[m.normalAxis]));
     return m.nextStep > 0 ? idx + 1 : sliceCount(p) - idx;
 }
 
-ViewerChange Viewer::state(Plane p) const {
+ViewerChange Viewer::state(Plane p) const { return changeOf(p, look()); }
+
+ViewerChange Viewer::changeOf(Plane p, const ViewerLook& k) const {
     ViewerChange s;
     s.plane = p;
-    s.sliceIndex = int(std::lround(cursor_[views_[int(p)].mapping.normalAxis]));
-    s.imageNumber = imageNumber(p);
-    s.window = window_;
-    if (volume_) s.cursorLps = volume_->geometry().indexToPatient(cursor_);
+    s.sliceIndex = int(std::lround(k.cursor[views_[int(p)].mapping.normalAxis]));
+    s.imageNumber = imageNumber(p, k);
+    s.window = k.window;
+    s.zoom = k.zoom[int(p)];
+    s.centreMm = k.centreMm[int(p)];
+    if (volume_) s.cursorLps = volume_->geometry().indexToPatient(k.cursor);
     return s;
 }
 
@@ -90,7 +110,7 @@ std::string Viewer::regionAt(double z) const {
     return out;
 }
 
-void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) const {
+void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image, const ViewerLook& look) const {
     const View& v = views_[int(p)];
     const glm::ivec3 d = volume_->dims();
     auto hatch = [&](glm::dvec2 a, glm::dvec2 b) {
@@ -103,7 +123,7 @@ void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) cons
         l->PopClipRect();
     };
     if (v.mapping.normalAxis == 2) {  // one image of the stack: all there or not
-        if (!sliceArrived(int(std::lround(cursor_.z)))) hatch(image.min, image.max);
+        if (!sliceArrived(int(std::lround(look.cursor.z)))) hatch(image.min, image.max);
         return;
     }
     // A reformat crosses every image of the stack: a band for each run of missing ones.
@@ -114,7 +134,7 @@ void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) cons
         }
         int last = k;
         while (last + 1 < d.z && !sliceArrived(last + 1)) ++last;
-        glm::dvec3 from = cursor_, to = cursor_;
+        glm::dvec3 from = look.cursor, to = look.cursor;
         from.z = k - 0.5, to.z = last + 0.5;
         const glm::dvec2 a = image.toPixels(v.mapping.uvOf(from, d)), b = image.toPixels(v.mapping.uvOf(to, d));
         if (v.mapping.downAxis == 2) hatch({image.min.x, a.y}, {image.max.x, b.y});
@@ -126,7 +146,7 @@ void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) cons
 std::vector<std::string> Viewer::axialHeader() const {
     std::vector<std::string> lines{seriesLabel_};
     if (!volume_) return lines;
-    const double z = volume_->geometry().indexToPatient(cursor_).z;
+    const double z = volume_->geometry().indexToPatient(cursor()).z;
     const float width = float(views_[int(Plane::Axial)].size.x) - 12;
     char at[48];
     std::snprintf(at, sizeof at, "z %.1f mm", z);
@@ -147,73 +167,72 @@ std::vector<std::string> Viewer::axialHeader() const {
     return lines;
 }
 
-void Viewer::changed(Plane p, std::string_view command) {
-    if (onChange) onChange(state(p), command);
-}
-
 void Viewer::setCursor(glm::dvec3 ijk) {
-    if (!volume_) return;
-    const glm::ivec3 d = volume_->dims();
-    for (int a = 0; a < 3; ++a) cursor_[a] = std::clamp(std::round(ijk[a]), 0.0, double(d[a] - 1));
+    if (volume_) own_.cursor = clampedCursor(ijk);
 }
 
-void Viewer::setWindow(imaging::Window w) {
+namespace {
+imaging::Window clampedWindow(imaging::Window w) {
     w.width = std::clamp(w.width, 1.0, 8000.0);
     w.level = std::clamp(w.level, -2000.0, 4000.0);
-    window_ = w;
+    return w;
 }
+}  // namespace
 
-void Viewer::moveSlice(Plane p, int images) {
+void Viewer::setWindow(imaging::Window w) { own_.window = clampedWindow(w); }
+
+void Viewer::moveSlice(ViewerLook& k, Plane p, int images) const {
     if (!volume_) return;
     const auto& m = views_[int(p)].mapping;
-    glm::dvec3 c = cursor_;
-    c[m.normalAxis] += double(images) * m.nextStep;
-    setCursor(c);
+    k.cursor[m.normalAxis] += double(images) * m.nextStep;
+    k.cursor = clampedCursor(k.cursor);
 }
 
-void Viewer::zoomAbout(Plane p, double factor, glm::dvec2 px) {
-    View& v = views_[int(p)];
-    double z = std::clamp(v.zoom * factor, session::kMinZoom, session::kMaxZoom);  // what the session accepts
+void Viewer::zoomAbout(ViewerLook& k, Plane p, double factor, glm::dvec2 px) const {
+    const View& v = views_[int(p)];
+    const double from = k.zoom[int(p)];
+    const double z = std::clamp(from * factor, session::kMinZoom, session::kMaxZoom);  // what the session accepts
     glm::dvec2 centre = v.min + v.size * 0.5;
     // Keep the point under the mouse where it is.
-    glm::dvec2 rel = (px.x < 0 ? centre : px) - centre - v.pan;
-    v.pan += rel - rel * (z / v.zoom);
-    v.zoom = z;
+    glm::dvec2 pan = panPx(p, k);
+    glm::dvec2 rel = (px.x < 0 ? centre : px) - centre - pan;
+    pan += rel - rel * (z / from);
+    k.centreMm[int(p)] = centreOf(p, k, z, pan);
+    k.zoom[int(p)] = z;
 }
 
 bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::dvec2 mousePx) {
-    const glm::dvec3 before = cursor_;
-    const imaging::Window wBefore = window_;
-    const double zoomBefore = views_[int(p)].zoom;
-    const glm::dvec2 panBefore = views_[int(p)].pan;
+    const ViewerLook before = look();
+    ViewerLook k = before;
     active_ = p;
     auto notches = int(std::lround(amount.x));
-    if (command == "slice.next") moveSlice(p, 1);
-    else if (command == "slice.previous") moveSlice(p, -1);
-    else if (command == "slice.next10") moveSlice(p, 10);
-    else if (command == "slice.previous10") moveSlice(p, -10);
-    else if (command == "slice.first") moveSlice(p, -sliceCount(p));
-    else if (command == "slice.last") moveSlice(p, sliceCount(p));
-    else if (command == "slice.scroll") moveSlice(p, -notches);  // wheel towards the user = next image
-    else if (command == "slice.scroll10") moveSlice(p, -10 * notches);
-    else if (command == "view.zoom") zoomAbout(p, std::pow(kZoomStep, amount.x), mousePx);
-    else if (command == "view.zoom_in") zoomAbout(p, kZoomStep, {-1, -1});
-    else if (command == "view.zoom_out") zoomAbout(p, 1.0 / kZoomStep, {-1, -1});
-    else if (command == "view.pan") views_[int(p)].pan += amount;
+    if (command == "slice.next") moveSlice(k, p, 1);
+    else if (command == "slice.previous") moveSlice(k, p, -1);
+    else if (command == "slice.next10") moveSlice(k, p, 10);
+    else if (command == "slice.previous10") moveSlice(k, p, -10);
+    else if (command == "slice.first") moveSlice(k, p, -sliceCount(p));
+    else if (command == "slice.last") moveSlice(k, p, sliceCount(p));
+    else if (command == "slice.scroll") moveSlice(k, p, -notches);  // wheel towards the user = next image
+    else if (command == "slice.scroll10") moveSlice(k, p, -10 * notches);
+    else if (command == "view.zoom") zoomAbout(k, p, std::pow(kZoomStep, amount.x), mousePx);
+    else if (command == "view.zoom_in") zoomAbout(k, p, kZoomStep, {-1, -1});
+    else if (command == "view.zoom_out") zoomAbout(k, p, 1.0 / kZoomStep, {-1, -1});
+    else if (command == "view.pan") k.centreMm[int(p)] = centreOf(p, k, k.zoom[int(p)], panPx(p, k) + amount);
     else if (command == "view.reset") {
-        for (auto& v : views_) v.zoom = 1.0, v.pan = {0.0, 0.0};
-        setWindow(defaultWindow_);
+        k.zoom = {1.0, 1.0, 1.0};
+        k.centreMm = {};
+        k.window = defaultWindow_;
     } else if (command == "window.adjust") {
         // Finer steps in narrow windows, so a brain window can be tuned as easily as a lung window.
-        double k = std::max(0.5, window_.width / 400.0);
-        setWindow({window_.width + amount.x * 2.0 * k, window_.level - amount.y * 1.0 * k});
+        double f = std::max(0.5, k.window.width / 400.0);
+        k.window = clampedWindow({k.window.width + amount.x * 2.0 * f, k.window.level - amount.y * 1.0 * f});
     } else if (command == "crosshair.move") {
-        if (auto probeAt = probe(mousePx); probeAt && probeAt->plane == p) setCursor(glm::dvec3(probeAt->voxel));
+        if (auto probeAt = probe(mousePx, before); probeAt && probeAt->plane == p) k.cursor = glm::dvec3(probeAt->voxel);
         else return true;
     } else if (command.starts_with("window.preset.")) {
         const auto* preset = imaging::findWindowPreset(command.substr(14));
         if (!preset) return false;
-        setWindow(preset->window);
+        k.window = preset->window;
     } else if (command == "view.swap") {
         big_ = big_ == Plane::Axial ? Plane::Coronal : big_ == Plane::Coronal ? Plane::Sagittal : Plane::Axial;
         if (lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
@@ -223,9 +242,9 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
     } else {
         return false;
     }
-    if (cursor_ != before || !(window_ == wBefore) || views_[int(p)].zoom != zoomBefore ||
-        views_[int(p)].pan != panBefore)
-        changed(p, command);
+    if (k == before) return true;
+    if (!lookSource) own_ = k;
+    if (onChange) onChange(changeOf(p, k), command);
     return true;
 }
 
@@ -238,9 +257,46 @@ std::optional<Plane> Viewer::viewAt(glm::dvec2 px) const {
     return std::nullopt;
 }
 
-ImageRect Viewer::imageRect(Plane p) const {
+ImageRect Viewer::imageRect(Plane p) const { return imageRect(p, look()); }
+
+ImageRect Viewer::imageRect(Plane p, const ViewerLook& k) const {
     const View& v = views_[int(p)];
-    return fitImage(v.min, v.size, v.mapping.sizeMm, v.zoom, v.pan);
+    return fitImage(v.min, v.size, v.mapping.sizeMm, k.zoom[int(p)], panPx(p, k));
+}
+
+namespace {
+// The two LPS coordinates in the plane (axial: x, y; coronal: x, z; sagittal: y, z), as session::SetPan has them.
+glm::ivec2 inPlaneAxes(Plane p) {
+    return p == Plane::Axial ? glm::ivec2(0, 1) : p == Plane::Coronal ? glm::ivec2(0, 2) : glm::ivec2(1, 2);
+}
+}  // namespace
+
+glm::dvec2 Viewer::panPx(Plane p, const ViewerLook& k) const {
+    const auto& centre = k.centreMm[int(p)];
+    if (!centre || !volume_) return glm::dvec2(0.0);
+    const View& v = views_[int(p)];
+    const ImageRect centred = fitImage(v.min, v.size, v.mapping.sizeMm, k.zoom[int(p)], glm::dvec2(0.0));
+    if (centred.size().x <= 0 || centred.size().y <= 0) return glm::dvec2(0.0);
+    const auto& g = volume_->geometry();
+    glm::dvec3 lps = g.indexToPatient(k.cursor);
+    const glm::ivec2 axes = inPlaneAxes(p);
+    lps[axes.x] = centre->x, lps[axes.y] = centre->y;
+    const glm::dvec2 at = centred.toPixels(v.mapping.uvOf(g.patientToIndex(lps), volume_->dims()));
+    return v.min + v.size * 0.5 - at;  // moves that point to the view's centre
+}
+
+std::optional<glm::dvec2> Viewer::centreOf(Plane p, const ViewerLook& k, double zoom, glm::dvec2 pan) const {
+    // A whole, centred image says nothing about a centre: it matters once the view is zoomed or moved.
+    if (zoom <= 1.0 && pan == glm::dvec2(0.0)) return std::nullopt;
+    if (!volume_) return k.centreMm[int(p)];
+    const View& v = views_[int(p)];
+    const ImageRect rect = fitImage(v.min, v.size, v.mapping.sizeMm, zoom, pan);
+    if (rect.size().x <= 0 || rect.size().y <= 0) return k.centreMm[int(p)];  // not laid out
+    const auto& g = volume_->geometry();
+    const glm::dvec3 ijk = v.mapping.voxelAt(rect.toUv(v.min + v.size * 0.5), k.cursor, volume_->dims());
+    const glm::dvec3 lps = g.indexToPatient(ijk);
+    const glm::ivec2 axes = inPlaneAxes(p);
+    return glm::dvec2(lps[axes.x], lps[axes.y]);
 }
 
 PlaneFrame Viewer::frame(Plane p) const {
@@ -259,9 +315,10 @@ PlaneFrame Viewer::frame(Plane p) const {
     f.downAxis = patientAxisOf(v.mapping.downAxis);
     f.normalAxis = patientAxisOf(v.mapping.normalAxis);
     f.sliceThicknessMm = g.spacing[v.mapping.normalAxis];
+    const glm::dvec3 cursorIjk = cursor();
     const ImageRect r = imageRect(p);
     auto pixelOf = [&](const glm::dvec3& lps) { return r.toPixels(v.mapping.uvOf(g.patientToIndex(lps), g.dims)); };
-    const glm::dvec3 at = g.indexToPatient(cursor_);
+    const glm::dvec3 at = g.indexToPatient(cursorIjk);
     glm::dvec3 across = at, down = at;
     across[f.acrossAxis] += 1.0;
     down[f.downAxis] += 1.0;
@@ -272,14 +329,16 @@ PlaneFrame Viewer::frame(Plane p) const {
     return f;
 }
 
-std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const {
+std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const { return probe(px, look()); }
+
+std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px, const ViewerLook& k) const {
     if (!volume_) return std::nullopt;
     auto p = viewAt(px);
     if (!p) return std::nullopt;
     const View& v = views_[int(*p)];
-    glm::dvec2 uv = imageRect(*p).toUv(px);
+    glm::dvec2 uv = imageRect(*p, k).toUv(px);
     if (uv.x < 0 || uv.y < 0 || uv.x >= 1 || uv.y >= 1) return std::nullopt;
-    glm::dvec3 ijk = v.mapping.voxelAt(uv, cursor_, volume_->dims());
+    glm::dvec3 ijk = v.mapping.voxelAt(uv, k.cursor, volume_->dims());
     glm::ivec3 vox(std::lround(ijk.x), std::lround(ijk.y), std::lround(ijk.z));
     if (!volume_->contains(vox.x, vox.y, vox.z)) return std::nullopt;
     const bool arrived = sliceArrived(vox.z);
@@ -368,9 +427,10 @@ bool Viewer::prepareFrame() {
     if (!volume_) return false;
     // Anything that changes which slices may show: decoding progress and scenario arrival.
     const int ready = volume_->slicesReady() * 4096 + arrivedImages_;
+    const ViewerLook k = look();
     for (int p = 0; p < 3; ++p) {
         View& v = views_[p];
-        int idx = int(std::lround(cursor_[v.mapping.normalAxis]));
+        int idx = int(std::lround(k.cursor[v.mapping.normalAxis]));
         bool stale = idx != v.uploadedIndex;
         // Reformats gather from every slice: while a series streams in, refresh them a few times a second,
         // not on every arriving slice, so scrolling stays smooth during loading.
@@ -385,17 +445,18 @@ bool Viewer::prepareFrame() {
         }
         v.draw.program = &program_;
         v.draw.texture = &v.texture;
-        v.draw.image = imageRect(Plane(p));
+        v.draw.image = imageRect(Plane(p), k);
         v.draw.uvToTexture = v.mapping.uvToTexture();
-        v.draw.window = window_;
+        v.draw.window = k.window;
     }
     const auto& ax = views_[int(Plane::Axial)].mapping;
-    if (ax.normalAxis == 2 && !single_) return sliceArrived(int(std::lround(cursor_.z)));
+    if (ax.normalAxis == 2 && !single_) return sliceArrived(int(std::lround(k.cursor.z)));
     return volume_->slicesReady() > 0;
 }
 
 void Viewer::draw(ImDrawList* l) {
     char buf[256];
+    const ViewerLook k = look();
     for (int p = 0; p < 3; ++p) {
         View& v = views_[p];
         if (v.size.x <= 0 || v.size.y <= 0) continue;
@@ -408,9 +469,9 @@ void Viewer::draw(ImDrawList* l) {
 
         // Crosshair: the other two planes' positions.
         const glm::ivec3 d = volume_->dims();
-        ImageRect r = imageRect(Plane(p));
-        drawNotArrived(l, Plane(p), r);
-        glm::dvec2 c = r.toPixels(v.mapping.uvOf(cursor_, d));
+        ImageRect r = imageRect(Plane(p), k);
+        drawNotArrived(l, Plane(p), r, k);
+        glm::dvec2 c = r.toPixels(v.mapping.uvOf(k.cursor, d));
         l->AddLine(ImVec2(float(c.x), a.y), ImVec2(float(c.x), b.y), kCrosshair);
         l->AddLine(ImVec2(a.x, float(c.y)), ImVec2(b.x, float(c.y)), kCrosshair);
 
@@ -424,14 +485,14 @@ void Viewer::draw(ImDrawList* l) {
 
         // Corner annotations.
         Plane pl = Plane(p);
-        std::snprintf(buf, sizeof buf, "%s  Im %d / %d", std::string(planeName(pl)).c_str(), imageNumber(pl),
+        std::snprintf(buf, sizeof buf, "%s  Im %d / %d", std::string(planeName(pl)).c_str(), imageNumber(pl, k),
                       sliceCount(pl));
         textWithShadow(l, ImVec2(a.x + 6, a.y + 4), kText, buf);
         // The main view (the axial, or a projection shown alone) carries the series, the window and loading.
         const bool mainView = single_ ? pl == *single_ : pl == Plane::Axial;
         if (mainView) {
-            const auto* preset = imaging::presetOf(window_);
-            std::snprintf(buf, sizeof buf, "W %.0f  L %.0f%s%s", window_.width, window_.level, preset ? "  " : "",
+            const auto* preset = imaging::presetOf(k.window);
+            std::snprintf(buf, sizeof buf, "W %.0f  L %.0f%s%s", k.window.width, k.window.level, preset ? "  " : "",
                           preset ? std::string(preset->label).c_str() : "");
             textWithShadow(l, ImVec2(a.x + 6, b.y - 40), kText, buf);
             if (!volume_->complete()) {
@@ -444,13 +505,13 @@ void Viewer::draw(ImDrawList* l) {
             std::string header;
             for (const auto& line : axialHeader()) header += (header.empty() ? "" : "\n") + line;
             textWithShadow(l, ImVec2(a.x + 6, a.y + 22), kText, header.c_str());
-            int idx = int(std::lround(cursor_.z));
+            int idx = int(std::lround(k.cursor.z));
             if (v.mapping.normalAxis == 2 && !sliceArrived(idx))
                 textWithShadow(l, ImVec2(midX - 60, midY + 20), kLabel, "image not yet arrived");
         }
         for (const auto& [lps, label] : marks_) {
             glm::dvec3 ijk = volume_->geometry().patientToIndex(lps);
-            if (std::abs(ijk[v.mapping.normalAxis] - cursor_[v.mapping.normalAxis]) > 2.5) continue;
+            if (std::abs(ijk[v.mapping.normalAxis] - k.cursor[v.mapping.normalAxis]) > 2.5) continue;
             glm::dvec2 m = r.toPixels(v.mapping.uvOf(ijk, d));
             if (!markLabels_) {
                 l->AddCircle(ImVec2(float(m.x), float(m.y)), 4.f, IM_COL32(255, 80, 80, 255), 12, 2.f);
@@ -459,7 +520,7 @@ void Viewer::draw(ImDrawList* l) {
             l->AddCircle(ImVec2(float(m.x), float(m.y)), 14.f, IM_COL32(255, 80, 80, 255), 24, 2.f);
             textWithShadow(l, ImVec2(float(m.x) + 16, float(m.y) - 8), IM_COL32(255, 120, 120, 255), label.c_str());
         }
-        if (auto pr = probe(mouse_); pr && pr->plane == pl) {
+        if (auto pr = probe(mouse_, k); pr && pr->plane == pl) {
             char hu[16] = "\u2014";  // no value where no image has arrived
             if (pr->arrived) std::snprintf(hu, sizeof hu, "%d", pr->hu);
             std::snprintf(buf, sizeof buf, "%s HU   (%.1f, %.1f, %.1f) mm LPS", hu, pr->lps.x, pr->lps.y, pr->lps.z);

@@ -20,14 +20,28 @@
 
 namespace polysim::gui {
 
-// What the viewer shows after a change it made, reported to its owner (the reading room turns it into session
-// commands; the session's own session::ViewState is the view as the trainee's record has it).
+// What the three views show: the crosshair (voxel index; the slice each view shows passes through it), the window,
+// and each view's framing (zoom, and the in-plane point at the view's centre, LPS mm as session::SetPan has it; none:
+// the image centred). In the reading room it is the session's view (the viewer keeps no copy of it); the authoring
+// screen, which has no session, lets the viewer keep its own.
+struct ViewerLook {
+    glm::dvec3 cursor{0.0};
+    imaging::Window window{400, 40};
+    std::array<double, 3> zoom{1.0, 1.0, 1.0};
+    std::array<std::optional<glm::dvec2>, 3> centreMm{};
+    bool operator==(const ViewerLook&) const = default;
+};
+
+// A change the trainee made in one view, as the viewer would show it: its owner turns it into session commands (the
+// reading room) or the viewer keeps it (authoring).
 struct ViewerChange {
     Plane plane = Plane::Axial;  // the plane that changed (or the one the user is reading)
     int sliceIndex = 0;          // index along that plane's normal voxel axis
     int imageNumber = 1;         // 1-based, as the viewer shows it (axial: counted from the head)
     glm::dvec3 cursorLps{0.0};   // crosshair in patient mm
     imaging::Window window;
+    double zoom = 1;                      // that plane's framing
+    std::optional<glm::dvec2> centreMm;
 };
 
 // A labelled band along the patient's S axis ("Chest: lungs"), shown next to the slice number.
@@ -45,13 +59,16 @@ public:
     const imaging::Volume* volume() const { return volume_.get(); }
     void setRegions(std::vector<RegionBand> regions) { regions_ = std::move(regions); }
     void setDefaultWindow(imaging::Window w) { defaultWindow_ = w; }
+    // Where the views' look comes from: the reading room's session. Without a source the viewer keeps its own look.
+    std::function<ViewerLook()> lookSource;
+    // The look the views show now, its crosshair rounded to a voxel of the volume.
+    ViewerLook look() const;
     // The big view's share of the viewer's width (the reformats stack in the rest); takes effect at the next layout.
     void setBigShare(double share) { bigShare_ = share; }
     // Trainee's marks (LPS mm + label), drawn where they cut the shown planes.
     void setMarks(std::vector<std::pair<glm::dvec3, std::string>> marks) { marks_ = std::move(marks); }
     // Without labels, marks are small rings at their positions (for screens that label them some other way).
     void setMarkLabels(bool shown) { markLabels_ = shown; }
-    void setZoom(Plane p, double zoom) { views_[int(p)].zoom = zoom; }
     // Images of the series that have not "arrived" in the scenario yet are withheld: only the first `count`
     // images from the top of the axial stack show (-1: all).
     void setArrivedImages(int count) { arrivedImages_ = count; }
@@ -72,10 +89,10 @@ public:
     // Uploads the textures the next draw needs. Returns true when a CT image is on screen.
     bool prepareFrame();
 
-    // State.
-    glm::dvec3 cursor() const { return cursor_; }  // voxel index of the crosshair
+    // The look, part by part. setCursor and setWindow change the viewer's own look (a viewer without a source).
+    glm::dvec3 cursor() const { return look().cursor; }  // voxel index of the crosshair
     void setCursor(glm::dvec3 ijk);
-    imaging::Window window() const { return window_; }
+    imaging::Window window() const { return look().window; }
     void setWindow(imaging::Window w);
     Plane activePlane() const { return active_; }
     // The plane in the big view (the others stacked beside it); "view.swap" turns it axial, coronal, sagittal.
@@ -93,8 +110,9 @@ public:
     // The axial view's header under its first line, as drawn: the series, the z position and the regions there,
     // each line within the view's width (in the current ImGui font; call inside a frame).
     std::vector<std::string> axialHeader() const;
-    double zoom(Plane p) const { return views_[int(p)].zoom; }
-    glm::dvec2 pan(Plane p) const { return views_[int(p)].pan; }
+    double zoom(Plane p) const { return look().zoom[int(p)]; }
+    // How far the image of view `p` is moved from centred, display pixels.
+    glm::dvec2 pan(Plane p) const { return panPx(p, look()); }
 
     // Under the mouse: the view, voxel, HU and patient position (empty when the mouse is off the images).
     struct Probe {
@@ -114,26 +132,32 @@ public:
     // Last mouse position the viewer saw, in display pixels.
     glm::dvec2 mouse() const { return mouse_; }
 
-    // Called after every change of slice, crosshair or window (for the session log and coverage).
+    // Called for every change of slice, crosshair, window, zoom or pan the trainee makes (with a source, the change
+    // shows once the source has it).
     std::function<void(const ViewerChange&, std::string_view command)> onChange;
 
 private:
     struct View {
         PlaneMapping mapping;
         glm::dvec2 min{0.0}, size{0.0};
-        double zoom = 1.0;
-        glm::dvec2 pan{0.0};
         PlaneTexture texture;
         PlaneDraw draw;
         int uploadedIndex = -1;
         int uploadedReady = -1;
         int framesSinceUpload = 0;
     };
-    void changed(Plane p, std::string_view command);
+    ViewerChange changeOf(Plane p, const ViewerLook& k) const;
     // Where view `p` would show images that have not arrived yet: a dark blue hatch, so they never pass for air.
-    void drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image) const;
-    void moveSlice(Plane p, int images);
-    void zoomAbout(Plane p, double factor, glm::dvec2 px);
+    void drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image, const ViewerLook& look) const;
+    void moveSlice(ViewerLook& k, Plane p, int images) const;
+    void zoomAbout(ViewerLook& k, Plane p, double factor, glm::dvec2 px) const;
+    glm::dvec3 clampedCursor(glm::dvec3 ijk) const;
+    ImageRect imageRect(Plane p, const ViewerLook& k) const;
+    glm::dvec2 panPx(Plane p, const ViewerLook& k) const;
+    // The framing centre of view `p` shown at `zoom` moved `panPx` from centred (none: whole and centred).
+    std::optional<glm::dvec2> centreOf(Plane p, const ViewerLook& k, double zoom, glm::dvec2 panPx) const;
+    int imageNumber(Plane p, const ViewerLook& k) const;
+    std::optional<Probe> probe(glm::dvec2 px, const ViewerLook& k) const;
 
     std::shared_ptr<const imaging::Volume> volume_;
     std::string seriesLabel_;
@@ -147,8 +171,7 @@ private:
     PlaneProgram program_;
     std::array<View, 3> views_;
     std::vector<int16_t> scratch_;
-    glm::dvec3 cursor_{0.0};
-    imaging::Window window_{400, 40};
+    ViewerLook own_;  // the look without a source
     imaging::Window defaultWindow_{400, 40};
     double bigShare_ = 0.62;
     Plane active_ = Plane::Axial;

@@ -13,6 +13,7 @@ template <class T> constexpr std::string_view nameOf() {
     else if constexpr (std::is_same_v<T, SetWindow>) return "window";
     else if constexpr (std::is_same_v<T, SetZoom>) return "zoom";
     else if constexpr (std::is_same_v<T, SetPan>) return "pan";
+    else if constexpr (std::is_same_v<T, ResetView>) return "reset_view";
     else if constexpr (std::is_same_v<T, SetCrosshair>) return "crosshair";
     else if constexpr (std::is_same_v<T, MarkFinding>) return "mark";
     else if constexpr (std::is_same_v<T, RemoveMark>) return "unmark";
@@ -75,6 +76,48 @@ bool isInstructorCommand(const Command& command) {
 
 std::string_view commandName(const Command& command) {
     return std::visit([](const auto& c) { return nameOf<std::decay_t<decltype(c)>>(); }, command);
+}
+
+const std::vector<ActionName>& actionNames() {
+    static const std::vector<ActionName> all = {
+        {"series", "series", "series ID"},
+        {"plane", "plane", "plane axial|coronal|sagittal"},
+        {"position", "goto", "goto MM"},
+        {"position", "scroll", "scroll FROM -> TO over SECONDSs [step MM]"},
+        {"window", "window", "window PRESET | window WIDTH/LEVEL"},
+        {"zoom", "zoom", "zoom FACTOR"},
+        {"pan", "pan", "pan X,Y"},
+        {"reset_view", "reset", "reset"},
+        {"crosshair", "crosshair", "crosshair X,Y,Z"},
+        {"mark", "mark", "mark X,Y,Z \"label\" [as ID]"},
+        {"unmark", "unmark", "unmark ID"},
+        {"answer", "answer", "answer INTERRUPTION OPTION | answer INTERRUPTION \"free text\""},
+        {"call", "call", "call MARK_ID|\"words\" ROLE"},
+        {"primary_survey_complete", "primary-survey-complete", "primary-survey-complete"},
+        {"conclude", "conclude", "conclude \"one sentence\""},
+        {"end", "end", "end [instructor]"},
+        {"pause", "pause", "pause", true},
+        {"resume", "resume", "resume [HELD_SECONDSs]", true},
+        {"inject", "inject", "inject INTERRUPTION", true},
+        {"hold", "hold", "hold INTERRUPTION", true},
+        {"say", "say", "say ROLE \"words\" [about FINDING,...] [keywords \"word, word\"]", true},
+        {"note", "note", "note \"words\"", true},
+    };
+    return all;
+}
+
+const ActionName* actionForScriptVerb(std::string_view verb) {
+    if (verb == "slice" || verb == "position") verb = "goto";
+    if (verb == "primary_survey_complete") verb = "primary-survey-complete";
+    for (const auto& a : actionNames())
+        if (a.script == verb) return &a;
+    return nullptr;
+}
+
+bool isActionName(std::string_view log) {
+    for (const auto& a : actionNames())
+        if (a.log == log) return true;
+    return false;
 }
 
 Json commandToJson(const Command& command) {
@@ -164,6 +207,7 @@ std::optional<Command> commandFromJson(const Json& j, std::string* error) {
         if (!readVec<2>(j, "centre", c.centreMm)) return fail("pan: needs \"centre\" [x, y]");
         return c;
     }
+    if (name == "reset_view") return ResetView{};
     if (name == "crosshair") {
         SetCrosshair c;
         if (!readVec<3>(j, "lps", c.lps)) return fail("crosshair: needs \"lps\" [x, y, z]");

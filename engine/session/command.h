@@ -47,6 +47,9 @@ inline constexpr double kMinZoom = 0.1, kMaxZoom = 20;
 struct SetPan {
     glm::dvec2 centreMm{0.0};
 };
+// Every view back to the whole image, centred (zoom 1, no pan): the reading room's "reset zoom, pan and window" (the
+// window goes back as a SetWindow of its own).
+struct ResetView {};
 // Moves the crosshair, LPS mm: the point the three views pass through (a click or drag within an image). Along the
 // current plane's normal it moves the slice as SetPosition does; across it, the levels of the other two views.
 struct SetCrosshair {
@@ -110,9 +113,24 @@ struct InstructorNote {
     std::string text;
 };
 
-using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, SetCrosshair, MarkFinding, RemoveMark,
+using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, ResetView, SetCrosshair, MarkFinding, RemoveMark,
                              AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession,
                              PauseClock, ResumeClock, InjectInterruption, HoldInterruption, Say, InstructorNote>;
+
+// The one vocabulary of actions: each command's name in the event log (commandName), the trainee script's verb for
+// it and the script's usage. A script's `scroll` is a run of logged positions; `goto` also reads as `slice` or
+// `position`. The reading room's key and mouse bindings say which of these names each binding logs (gui/bindings.h).
+struct ActionName {
+    std::string_view log;     // "position"
+    std::string_view script;  // "goto"
+    std::string_view usage;   // "goto MM"
+    bool instructor = false;  // an instructor's action (console, taught script), not the trainee's
+};
+const std::vector<ActionName>& actionNames();
+// The row for a script verb (aliases included), or null.
+const ActionName* actionForScriptVerb(std::string_view verb);
+// True when `log` is a command's name in the event log.
+bool isActionName(std::string_view log);
 
 // True for the instructor's commands (and an EndSession by the instructor): they are not the trainee's actions.
 bool isInstructorCommand(const Command& command);

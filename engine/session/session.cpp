@@ -62,6 +62,50 @@ scenario::VitalSigns lerp(const scenario::VitalSigns& a, const scenario::VitalSi
     return v;
 }
 
+// The commands that change only what is on screen (and so may be shown before they are logged, see preview()).
+template <class T>
+constexpr bool kViewCommand = std::is_same_v<T, SetPlane> || std::is_same_v<T, SetPosition> ||
+                              std::is_same_v<T, SetWindow> || std::is_same_v<T, SetZoom> || std::is_same_v<T, SetPan> ||
+                              std::is_same_v<T, ResetView> || std::is_same_v<T, SetCrosshair>;
+
+// A view command's effect on a view and its framings (the session's and a preview's alike); the reason when it is
+// refused.
+template <class T>
+std::optional<std::string> changeView(ViewState& view, std::array<Framing, 4>& framing, const T& c) {
+    Framing& f = view.projection ? framing[3] : framing[std::size_t(view.plane)];
+    if constexpr (std::is_same_v<T, SetPlane>) {
+        // Each plane's view keeps its own framing: reading another plane shows (and scores) that plane's.
+        view.plane = c.plane;
+        const Framing& own = framing[std::size_t(c.plane)];
+        view.zoom = own.zoom;
+        view.panMm = own.centreMm.value_or(view.panMm);
+    } else if constexpr (std::is_same_v<T, SetPosition>) {
+        if (view.series.empty()) return "no images have arrived yet";
+        view.cursor[imaging::normalAxis(view.plane)] = c.mm;
+    } else if constexpr (std::is_same_v<T, SetWindow>) {
+        if (!(c.window.width > 0)) return "window width must be above 0 HU";
+        if (!c.preset.empty() && !imaging::findWindowPreset(c.preset)) return "no window preset '" + c.preset + "'";
+        view.window = c.window;
+        const auto* p = imaging::presetOf(c.window);
+        view.preset = !c.preset.empty() ? c.preset : p ? std::string(p->name) : std::string();
+    } else if constexpr (std::is_same_v<T, SetZoom>) {
+        static_assert(kMinZoom == 0.1 && kMaxZoom == 20, "the refusal names the limits");
+        if (!(c.zoom >= kMinZoom && c.zoom <= kMaxZoom)) return "zoom must be between 0.1 and 20";
+        f.zoom = c.zoom;
+        if (!view.projection) view.zoom = c.zoom;
+    } else if constexpr (std::is_same_v<T, SetPan>) {
+        f.centreMm = c.centreMm;
+        if (!view.projection) view.panMm = c.centreMm;
+    } else if constexpr (std::is_same_v<T, ResetView>) {
+        framing = {};
+        view.zoom = 1;
+    } else if constexpr (std::is_same_v<T, SetCrosshair>) {
+        if (view.series.empty()) return "no images have arrived yet";
+        view.cursor = c.lps;
+    }
+    return std::nullopt;
+}
+
 // Commands carry only values the log can print exactly, so a replay of the log acts on the same numbers.
 Command quantised(Command c) {
     std::visit(
@@ -558,8 +602,55 @@ ApplyResult Session::apply(const Command& raw) {
         return result;
     }
     result = applyAccepted(command);
+    if (preview_ && result.accepted) {
+        // A gesture in progress keeps what it has not logged yet over what the command changed.
+        const bool kept = std::visit(
+            [&](const auto& c) {
+                using T = std::decay_t<decltype(c)>;
+                if constexpr (std::is_same_v<T, OpenSeries>) return false;
+                else if constexpr (kViewCommand<T>)
+                    return !changeView(preview_->view, preview_->framing, c).has_value();
+                else return true;
+            },
+            command);
+        if (!kept || (preview_->view == view_ && preview_->framing == framing_)) preview_.reset();
+    }
     return result;
 }
+
+const Framing& Session::framing(Plane plane) const { return framing_[std::size_t(plane)]; }
+const Framing& Session::projectionFraming() const { return framing_[3]; }
+const ViewState& Session::shownView() const { return preview_ ? preview_->view : view_; }
+const Framing& Session::shownFraming(Plane plane) const {
+    return preview_ ? preview_->framing[std::size_t(plane)] : framing(plane);
+}
+const Framing& Session::shownProjectionFraming() const { return preview_ ? preview_->framing[3] : framing_[3]; }
+
+ApplyResult Session::preview(const Command& raw) {
+    update();
+    const Command command = quantised(raw);
+    ApplyResult result;
+    auto refuse = [&](std::string why) {
+        result.accepted = false;
+        result.reason = std::move(why);
+        return result;
+    };
+    if (ended()) return refuse("the session has ended");
+    Preview next = preview_ ? *preview_ : Preview{view_, framing_};
+    std::optional<std::string> why = std::visit(
+        [&](const auto& c) -> std::optional<std::string> {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (kViewCommand<T>)
+                return changeView(next.view, next.framing, c);
+            else return std::string("only a change of view can be shown before it is logged");
+        },
+        command);
+    if (why) return refuse(*why);
+    preview_ = std::move(next);
+    return result;
+}
+
+void Session::dropPreview() { preview_.reset(); }
 
 ApplyResult Session::applyAccepted(const Command& command) {
     ApplyResult result;
@@ -609,33 +700,10 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 view_.projection = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
                                                [&](const auto& s) { return s.id == c.series && s.kind == phantom::SeriesKind::Scout; });
                 viewChanged = true;
-            } else if constexpr (std::is_same_v<T, SetPlane>) {
-                view_.plane = c.plane;
-                viewChanged = true;
-            } else if constexpr (std::is_same_v<T, SetPosition>) {
-                if (view_.series.empty()) return refuse("no images have arrived yet");
-                view_.cursor[imaging::normalAxis(view_.plane)] = c.mm;
-                viewChanged = true;
-            } else if constexpr (std::is_same_v<T, SetWindow>) {
-                if (!(c.window.width > 0)) return refuse("window width must be above 0 HU");
-                if (!c.preset.empty() && !imaging::findWindowPreset(c.preset))
-                    return refuse("no window preset '" + c.preset + "'");
-                view_.window = c.window;
-                const auto* p = imaging::presetOf(c.window);
-                view_.preset = !c.preset.empty() ? c.preset : p ? std::string(p->name) : std::string();
-                viewChanged = true;
-            } else if constexpr (std::is_same_v<T, SetZoom>) {
-                static_assert(kMinZoom == 0.1 && kMaxZoom == 20, "the refusal names the limits");
-                if (!(c.zoom >= kMinZoom && c.zoom <= kMaxZoom)) return refuse("zoom must be between 0.1 and 20");
-                view_.zoom = c.zoom;
-                viewChanged = true;
-            } else if constexpr (std::is_same_v<T, SetPan>) {
-                view_.panMm = c.centreMm;
-                viewChanged = true;
-            } else if constexpr (std::is_same_v<T, SetCrosshair>) {
-                if (view_.series.empty()) return refuse("no images have arrived yet");
-                view_.cursor = c.lps;
-                viewChanged = true;
+            } else if constexpr (kViewCommand<T>) {
+                if (auto why = changeView(view_, framing_, c)) return refuse(*why);
+                // A scout's own zoom and pan are not the slices' view.
+                viewChanged = !(view_.projection && (std::is_same_v<T, SetZoom> || std::is_same_v<T, SetPan>));
             } else if constexpr (std::is_same_v<T, MarkFinding>) {
                 std::string id = c.id.empty() ? "m" + std::to_string(nextMark_) : c.id;
                 for (const auto& m : marks_)

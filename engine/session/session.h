@@ -6,6 +6,7 @@
 // Driving it (tests): clock.advanceTo(35.0); session.update(); session.apply(SetWindow{"lung", ...});
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,6 +64,14 @@ struct ViewState {
     double zoom = 1;
     glm::dvec2 panMm{0.0};  // in-plane centre of the view
     bool operator==(const ViewState&) const = default;
+};
+
+// How one view frames its image: the zoom and, once the trainee has moved it, the in-plane point at the view's
+// centre (LPS mm as SetPan has it); none: the image centred.
+struct Framing {
+    double zoom = 1;
+    std::optional<glm::dvec2> centreMm;
+    bool operator==(const Framing&) const = default;
 };
 
 struct ViewChange {
@@ -164,6 +173,20 @@ public:
     const std::string& endReason() const { return endReason_; }
 
     const ViewState& view() const { return view_; }
+    // The framing of each plane's view (the session's plane has view().zoom, and view().panMm once panned): a view
+    // keeps its own while another is read. A projection (the scout) has one framing of its own: zooming a scout
+    // changes nothing of the slices' view.
+    const Framing& framing(Plane plane) const;
+    const Framing& projectionFraming() const;
+    // What the trainee sees now: the view as the log has it, with a gesture in progress laid over it (a drag between
+    // its logged steps). preview() takes a view command (plane, position, window, zoom, pan, crosshair, reset) the
+    // trainee is in the middle of: checked as apply() checks it, shown at once, and logged only when the room applies
+    // it (at most every few tenths of a second, and where the drag ends). Scoring never sees a preview.
+    const ViewState& shownView() const;
+    const Framing& shownFraming(Plane plane) const;
+    const Framing& shownProjectionFraming() const;
+    ApplyResult preview(const Command& command);
+    void dropPreview();
     scenario::VitalSigns vitals() const { return vitalsAt(now_); }
     scenario::VitalSigns vitalsAt(double t) const;
     std::vector<ActiveInterruption> activeInterruptions() const;
@@ -214,6 +237,13 @@ private:
     SessionOptions options_;
     double now_ = 0;
     ViewState view_;
+    // Per plane (axial, coronal, sagittal), then the projection's.
+    std::array<Framing, 4> framing_{};
+    struct Preview {
+        ViewState view;
+        std::array<Framing, 4> framing;
+    };
+    std::optional<Preview> preview_;
     std::vector<ViewChange> viewChanges_;
     std::vector<Mark> marks_;
     int nextMark_ = 1;

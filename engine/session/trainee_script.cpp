@@ -145,21 +145,32 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
                                       std::to_string(busyLine) + " ends (" + std::to_string(busyUntil) +
                                       " s); actions must be in time order");
         if (tok.size() < 2) p.fail(tok[0].column + int(tok[0].text.size()), "missing action after the time");
-        const std::string& verb = tok[1].text;
+        // The verb is looked up in the one vocabulary of actions (session/command.h), which also gives its usage.
+        const ActionName* action = actionForScriptVerb(tok[1].text);
+        if (!action) {
+            std::string trainee, instructor;
+            for (const auto& n : actionNames()) {
+                std::string& list = n.instructor ? instructor : trainee;
+                list += (list.empty() ? "" : ", ") + std::string(n.script);
+            }
+            p.fail(tok[1].column, "unknown action '" + tok[1].text + "' (" + trainee + "; the instructor's: " +
+                                      instructor + ")");
+        }
+        const std::string verb(action->script);
+        const std::string usage(action->usage);
         std::vector<Token> args(tok.begin() + 1, tok.end());  // args[0] is the verb
         if (verb == "series") {
-            p.expectCount(args, 2, 2, "series ID");
+            p.expectCount(args, 2, 2, usage);
             a.what = Command{OpenSeries{args[1].text}};
         } else if (verb == "plane") {
-            p.expectCount(args, 2, 2, "plane axial|coronal|sagittal");
+            p.expectCount(args, 2, 2, usage);
             auto plane = parsePlane(args[1].text);
             if (!plane) p.fail(args[1].column, "unknown plane '" + args[1].text + "' (axial, coronal or sagittal)");
             a.what = Command{SetPlane{*plane}};
-        } else if (verb == "goto" || verb == "slice" || verb == "position") {
-            p.expectCount(args, 2, 2, "goto MM");
+        } else if (verb == "goto") {
+            p.expectCount(args, 2, 2, usage);
             a.what = Command{SetPosition{p.number(args[1], "a position in mm")}};
         } else if (verb == "scroll") {
-            const std::string usage = "scroll FROM -> TO over SECONDSs [step MM]";
             p.expectCount(args, 6, 8, usage);
             Scroll s;
             s.fromMm = p.number(args[1], "a position in mm");
@@ -177,24 +188,26 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             }
             a.what = s;
         } else if (verb == "window") {
-            p.expectCount(args, 2, 2, "window PRESET | window WIDTH/LEVEL");
+            p.expectCount(args, 2, 2, usage);
             auto w = imaging::parseWindow(args[1].text);
             if (!w) p.fail(args[1].column, "unknown window '" + args[1].text + "' (a preset such as lung, or 1500/-600)");
             const auto* preset = imaging::findWindowPreset(args[1].text);
             a.what = Command{SetWindow{preset ? std::string(preset->name) : std::string(), *w}};
         } else if (verb == "zoom") {
-            p.expectCount(args, 2, 2, "zoom FACTOR");
+            p.expectCount(args, 2, 2, usage);
             a.what = Command{SetZoom{p.number(args[1], "a zoom factor")}};
         } else if (verb == "pan") {
-            p.expectCount(args, 2, 2, "pan X,Y");
+            p.expectCount(args, 2, 2, usage);
             auto v = p.numbers(args[1], 2, "X,Y in mm");
             a.what = Command{SetPan{{v[0], v[1]}}};
+        } else if (verb == "reset") {
+            p.expectCount(args, 1, 1, usage);
+            a.what = Command{ResetView{}};
         } else if (verb == "crosshair") {
-            p.expectCount(args, 2, 2, "crosshair X,Y,Z");
+            p.expectCount(args, 2, 2, usage);
             auto v = p.numbers(args[1], 3, "X,Y,Z in mm (LPS)");
             a.what = Command{SetCrosshair{{v[0], v[1], v[2]}}};
         } else if (verb == "mark") {
-            const std::string usage = "mark X,Y,Z \"label\" [as ID]";
             p.expectCount(args, 3, 5, usage);
             auto v = p.numbers(args[1], 3, "X,Y,Z in mm (LPS)");
             MarkFinding m{{v[0], v[1], v[2]}, args[2].text, ""};
@@ -209,37 +222,37 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             // Scripts name marks themselves so a later 'call' can refer to them; the log keeps the same id.
             a.what = Command{m};
         } else if (verb == "unmark") {
-            p.expectCount(args, 2, 2, "unmark ID");
+            p.expectCount(args, 2, 2, usage);
             a.what = Command{RemoveMark{args[1].text}};
         } else if (verb == "answer") {
-            p.expectCount(args, 3, 3, "answer INTERRUPTION OPTION | answer INTERRUPTION \"free text\"");
+            p.expectCount(args, 3, 3, usage);
             AnswerInterruption ans{args[1].text, "", ""};
             if (args[2].quoted) ans.text = args[2].text;
             else ans.option = args[2].text;
             a.what = Command{ans};
         } else if (verb == "call") {
-            p.expectCount(args, 3, 3, "call MARK_ID|\"words\" ROLE");
+            p.expectCount(args, 3, 3, usage);
             CallFinding c;
             if (!args[1].quoted && markIds.count(args[1].text)) c.mark = args[1].text;
             else c.text = args[1].text;
             c.role = args[2].text;
             a.what = Command{c};
-        } else if (verb == "primary-survey-complete" || verb == "primary_survey_complete") {
-            p.expectCount(args, 1, 1, "primary-survey-complete");
+        } else if (verb == "primary-survey-complete") {
+            p.expectCount(args, 1, 1, usage);
             a.what = Command{DeclarePrimarySurveyComplete{}};
         } else if (verb == "conclude") {
-            p.expectCount(args, 2, 2, "conclude \"one sentence\"");
+            p.expectCount(args, 2, 2, usage);
             a.what = Command{WriteConclusion{args[1].text}};
         } else if (verb == "end") {
-            p.expectCount(args, 1, 2, "end [instructor]");
+            p.expectCount(args, 1, 2, usage);
             if (args.size() == 2 && args[1].text != "instructor")
                 p.fail(args[1].column, "expected 'instructor' (the instructor ends the session); usage: end [instructor]");
             a.what = Command{EndSession{args.size() == 2 ? "instructor" : ""}};
         } else if (verb == "pause") {
-            p.expectCount(args, 1, 1, "pause");
+            p.expectCount(args, 1, 1, usage);
             a.what = Command{PauseClock{}};
         } else if (verb == "resume") {
-            p.expectCount(args, 1, 2, "resume [HELD_SECONDSs]");
+            p.expectCount(args, 1, 2, usage);
             ResumeClock r;
             if (args.size() == 2) {
                 std::string secs = args[1].text;
@@ -249,11 +262,10 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             }
             a.what = Command{r};
         } else if (verb == "inject" || verb == "hold") {
-            p.expectCount(args, 2, 2, verb + " INTERRUPTION");
+            p.expectCount(args, 2, 2, usage);
             if (verb == "inject") a.what = Command{InjectInterruption{args[1].text}};
             else a.what = Command{HoldInterruption{args[1].text}};
         } else if (verb == "say") {
-            const std::string usage = "say ROLE \"words\" [about FINDING,...] [keywords \"word, word\"]";
             p.expectCount(args, 3, 7, usage);
             Say say{args[1].text, args[2].text, {}, {}, ""};
             auto split = [](const std::string& text) {
@@ -274,13 +286,8 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             }
             a.what = Command{say};
         } else if (verb == "note") {
-            p.expectCount(args, 2, 2, "note \"words\"");
+            p.expectCount(args, 2, 2, usage);
             a.what = Command{InstructorNote{args[1].text}};
-        } else {
-            p.fail(tok[1].column, "unknown action '" + verb +
-                                      "' (series, plane, goto, scroll, window, zoom, pan, crosshair, mark, unmark, answer, call, "
-                                      "primary-survey-complete, conclude, end; the instructor's: pause, resume, "
-                                      "inject, hold, say, note)");
         }
         busyUntil = a.t + (std::holds_alternative<Scroll>(a.what) ? std::get<Scroll>(a.what).overSeconds : 0.0);
         busyLine = lineNo;

@@ -250,6 +250,76 @@ TEST(ReadingRoomView, CtrlWheelZoomAndMiddleDragPanReachTheSessionAndStay) {
     EXPECT_EQ(r.room->viewer().zoom(Plane::Coronal), coronalZoom);
 }
 
+TEST(ReadingRoomView, TheViewerShowsTheSessionsViewWithNoCopyOfItsOwn) {
+    auto dir = polysim::test::scratchDir("room-one-holder");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.readArterialAt(85);
+    auto& session = r.room->session();
+    const auto& g = r.room->viewer().volume()->geometry();
+    // Whatever changes the session's view (a script, the console, a replay) is what the viewer shows, at once and
+    // without a frame in between to copy it over.
+    ASSERT_TRUE(session.apply(polysim::session::SetWindow{"lung", {1500, -600}}).accepted);
+    EXPECT_EQ(r.room->viewer().window(), (polysim::imaging::Window{1500, -600}));
+    ASSERT_TRUE(session.apply(polysim::session::SetCrosshair{{20, -10, -400}}).accepted);
+    EXPECT_EQ(r.room->viewer().cursor(), glm::round(g.patientToIndex({20, -10, -400})));
+    ASSERT_TRUE(session.apply(polysim::session::SetZoom{2.5}).accepted);
+    ASSERT_TRUE(session.apply(polysim::session::SetPan{{30, 40}}).accepted);
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), 2.5);
+    // The centre the session names is at the middle of the axial view.
+    const auto bounds = r.room->viewer().viewBounds(Plane::Axial);
+    const auto probe = r.room->viewer().probe((bounds.min + bounds.max) * 0.5);
+    ASSERT_TRUE(probe);
+    EXPECT_NEAR(probe->lps.x, 30, g.spacing.x);
+    EXPECT_NEAR(probe->lps.y, 40, g.spacing.y);
+
+    // Space (view.reset) is one logged action: every view whole and centred, the soft-tissue window back.
+    r.room->viewer().execute("view.reset", Plane::Axial);
+    EXPECT_EQ(r.logged("reset_view"), 1);
+    EXPECT_EQ(session.view().zoom, 1.0);
+    for (Plane p : {Plane::Axial, Plane::Coronal, Plane::Sagittal}) {
+        EXPECT_EQ(r.room->viewer().zoom(p), 1.0);
+        EXPECT_EQ(r.room->viewer().pan(p), glm::dvec2(0.0));
+    }
+    EXPECT_EQ(session.view().preset, "soft_tissue");
+}
+
+TEST(ReadingRoomView, EveryBindingLogsOnlyTheActionsItsRowInTheBindingsTableNames) {
+    auto dir = polysim::test::scratchDir("room-vocabulary");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.readArterialAt(85);
+    int checked = 0;
+    for (const auto& info : polysim::gui::bindableCommands()) {
+        if (info.name.starts_with("authoring.")) continue;
+        std::set<std::string> named;
+        std::stringstream list{std::string(info.logs)};
+        for (std::string item; std::getline(list, item, ',');) {
+            item.erase(0, item.find_first_not_of(' '));
+            EXPECT_TRUE(polysim::session::isActionName(item)) << info.name << " names no action: " << item;
+            named.insert(item);
+        }
+        // In the sagittal view (not the session's plane), off its centre, so a scroll or zoom there changes plane.
+        for (Plane p : {Plane::Sagittal, Plane::Axial}) {
+            const auto before = r.room->log().events().size();
+            const glm::dvec2 at = r.centreOf(p) + glm::dvec2(15, 10);
+            r.room->viewer().execute(info.name, p, {1.0, 0.0}, at);
+            r.room->viewer().execute(info.name, p, {5.0, -3.0}, at + glm::dvec2(5, -3));
+            const auto& events = r.room->log().events();
+            for (std::size_t i = before; i < events.size(); ++i) {
+                const std::string action = events[i].value("action", "");
+                if (!action.empty()) {
+                    EXPECT_TRUE(named.count(action)) << info.name << " logged '" << action << "', which its row ("
+                                                     << info.logs << ") does not name";
+                    ++checked;
+                }
+            }
+            r.frame();
+        }
+    }
+    EXPECT_GT(checked, 20) << "the bindings logged next to nothing";
+}
+
 TEST(ReadingRoomView, DraggedWindowReachesTheSessionWhileDragging) {
     auto dir = polysim::test::scratchDir("room-window-drag");
     auto scenario = load(motorcyclist(dir));
@@ -307,7 +377,7 @@ TEST(ReadingRoomView, TheHeaderNamesOnlyRegionsTheShownSeriesShows) {
     EXPECT_NE(r.room->viewer().regionAt(-300).find(scout->label), std::string::npos);
 }
 
-TEST(ReadingRoomView, ZoomingTheScoutLeavesTheSessionsPlaneAndZoomAlone) {
+TEST(ReadingRoomView, TheScoutsZoomIsLoggedAsItsOwnAndLeavesTheSlicesPlaneAndZoomAlone) {
     auto dir = polysim::test::scratchDir("room-scout-zoom");
     auto scenario = load(motorcyclist(dir));
     Room r(scenario, dir / "log.jsonl");
@@ -327,7 +397,16 @@ TEST(ReadingRoomView, ZoomingTheScoutLeavesTheSessionsPlaneAndZoomAlone) {
     EXPECT_EQ(r.room->viewer().zoom(Plane::Coronal), zoom) << "the scout's zoom was pulled back";
     EXPECT_EQ(r.room->session().view().plane, Plane::Axial);
     EXPECT_EQ(r.room->session().view().zoom, 1.0);
-    EXPECT_EQ(r.logged("zoom") + r.logged("plane") + r.logged("pan"), 0);
+    // The session holds the scout's framing (the viewer keeps none of its own), logged as the trainee zoomed it.
+    EXPECT_NEAR(r.room->session().projectionFraming().zoom, zoom, 1e-3);
+    EXPECT_EQ(r.logged("zoom"), 1);
+    EXPECT_EQ(r.logged("plane"), 0);
+    // Back on the slices, the axial view is as it was: whole and centred.
+    r.room->advanceTo(85);
+    r.room->session().apply(polysim::session::OpenSeries{"arterial"});
+    for (int i = 0; i < 2; ++i) r.frame();
+    EXPECT_EQ(r.room->viewer().zoom(Plane::Axial), 1.0);
+    EXPECT_EQ(r.room->viewer().pan(Plane::Axial), glm::dvec2(0.0));
 }
 
 // A DICOM case: the RSNA template's case around `body` (a folder of axial CT) as its portal series, with

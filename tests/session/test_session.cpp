@@ -357,3 +357,61 @@ TEST(Session, ACrosshairMoveIsLoggedAndReplayedToTheSamePoint) {
     Session s2(later, clock2, log2);
     EXPECT_FALSE(s2.apply(SetCrosshair{{1, 2, 3}}).accepted);
 }
+
+TEST(SessionView, EachPlaneKeepsItsOwnZoomAndPanAndAResetLogsOneActionThatReplays) {
+    auto sc = test::traumaCase();
+    const auto dir = test::scratchDir("session-framing");
+    playToFile(sc,
+               "00:21 series arterial\n00:22 zoom 2\n00:22 pan 10,-20\n00:23 plane coronal\n00:24 zoom 3\n"
+               "00:25 plane axial\n",
+               dir / "log.jsonl");
+    SessionClock clock;
+    auto resumed = resumeSession(sc, clock, dir / "log.jsonl");
+    const Session& s = *resumed.session;
+    // Back in the axial plane the axial zoom and centre return (shown and scored alike), and the coronal keeps its own.
+    EXPECT_EQ(s.view().plane, Plane::Axial);
+    EXPECT_EQ(s.view().zoom, 2.0);
+    EXPECT_EQ(s.view().panMm, glm::dvec2(10, -20));
+    EXPECT_EQ(s.framing(Plane::Axial), (Framing{2.0, glm::dvec2(10, -20)}));
+    EXPECT_EQ(s.framing(Plane::Coronal).zoom, 3.0);
+    EXPECT_FALSE(s.framing(Plane::Sagittal).centreMm);
+
+    // "reset" puts every view back whole and centred, as one logged action a replay repeats.
+    playToFile(sc, "00:21 series arterial\n00:22 zoom 2\n00:22 pan 10,-20\n00:23 plane coronal\n00:24 zoom 3\n00:25 reset\n",
+               dir / "reset.jsonl");
+    EXPECT_NE(slurp(dir / "reset.jsonl").find("\"action\":\"reset_view\""), std::string::npos);
+    SessionClock clock2;
+    auto reset = resumeSession(sc, clock2, dir / "reset.jsonl");
+    for (Plane p : {Plane::Axial, Plane::Coronal, Plane::Sagittal}) EXPECT_EQ(reset.session->framing(p), Framing{});
+    EXPECT_EQ(reset.session->view().zoom, 1.0);
+}
+
+TEST(SessionView, ADragInProgressShowsAtOnceButIsLoggedOnlyWhenApplied) {
+    auto sc = test::traumaCase();
+    SessionClock clock;
+    EventLog log;
+    Session s(sc, clock, log);
+    clock.advanceTo(21);
+    ASSERT_TRUE(s.apply(OpenSeries{"arterial"}).accepted);
+    const auto logged = log.events().size();
+    const auto before = s.view();
+    ASSERT_TRUE(s.preview(SetWindow{"", {900, 120}}).accepted);
+    ASSERT_TRUE(s.preview(SetPan{{5, 6}}).accepted);
+    EXPECT_EQ(s.shownView().window, (imaging::Window{900, 120}));
+    EXPECT_EQ(s.shownFraming(Plane::Axial).centreMm, glm::dvec2(5, 6));
+    EXPECT_EQ(s.view(), before) << "a preview changed the view the log and the score have";
+    EXPECT_EQ(log.events().size(), logged) << "a preview was logged";
+    EXPECT_FALSE(s.preview(MarkFinding{{0, 0, 0}, "x", ""}).accepted) << "only a change of view can be previewed";
+    EXPECT_FALSE(s.preview(SetZoom{50}).accepted) << "a preview is checked as apply checks it";
+    // A command applied meanwhile (the scenario moves the slice) shows under the drag, which keeps its own changes.
+    ASSERT_TRUE(s.apply(SetPosition{-300}).accepted);
+    EXPECT_EQ(s.shownView().cursor.z, -300);
+    EXPECT_EQ(s.shownView().window, (imaging::Window{900, 120}));
+    // Logged where the drag stops: the preview is then what the session has.
+    ASSERT_TRUE(s.apply(SetWindow{"", {900, 120}}).accepted);
+    ASSERT_TRUE(s.apply(SetPan{{5, 6}}).accepted);
+    EXPECT_EQ(s.shownView(), s.view());
+    ASSERT_TRUE(s.preview(SetWindow{"", {100, 10}}).accepted);
+    s.dropPreview();
+    EXPECT_EQ(s.shownView(), s.view());
+}

@@ -19,25 +19,25 @@ namespace fs = std::filesystem;
 const std::vector<CommandInfo>& bindableCommands() {
     static const std::vector<CommandInfo> all = [] {
         std::vector<CommandInfo> c = {
-            {"slice.next", "next image (towards the feet in the axial view)", CommandKind::Key},
-            {"slice.previous", "previous image (towards the head)", CommandKind::Key},
-            {"slice.next10", "10 images on", CommandKind::Key},
-            {"slice.previous10", "10 images back", CommandKind::Key},
-            {"slice.first", "first image", CommandKind::Key},
-            {"slice.last", "last image", CommandKind::Key},
-            {"slice.scroll", "scroll through images", CommandKind::Wheel},
-            {"slice.scroll10", "scroll 10 images per notch", CommandKind::Wheel},
-            {"view.zoom", "zoom", CommandKind::Wheel},
-            {"view.zoom_in", "zoom in", CommandKind::Key},
-            {"view.zoom_out", "zoom out", CommandKind::Key},
-            {"view.reset", "reset zoom, pan and window", CommandKind::Key},
+            {"slice.next", "next image (towards the feet in the axial view)", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.previous", "previous image (towards the head)", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.next10", "10 images on", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.previous10", "10 images back", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.first", "first image", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.last", "last image", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.scroll", "scroll through images", CommandKind::Wheel, "plane, zoom, pan, position"},
+            {"slice.scroll10", "scroll 10 images per notch", CommandKind::Wheel, "plane, zoom, pan, position"},
+            {"view.zoom", "zoom", CommandKind::Wheel, "plane, zoom, pan"},
+            {"view.zoom_in", "zoom in", CommandKind::Key, "plane, zoom, pan"},
+            {"view.zoom_out", "zoom out", CommandKind::Key, "plane, zoom, pan"},
+            {"view.reset", "reset zoom, pan and window", CommandKind::Key, "reset_view, window"},
             {"view.swap", "swap the big view: axial, coronal, sagittal in turn", CommandKind::Key},
             {"view.bubble_lane", "speech bubbles in a lane of their own beside the images, or over the reformats",
              CommandKind::Key},
-            {"view.pan", "pan", CommandKind::Drag},
-            {"window.adjust", "window/level (across: width, down: level)", CommandKind::Drag},
-            {"crosshair.move", "move the crosshair (links the three views)", CommandKind::Drag},
-            {"finding.mark", "mark a finding at the crosshair", CommandKind::Key},
+            {"view.pan", "pan", CommandKind::Drag, "plane, zoom, pan"},
+            {"window.adjust", "window/level (across: width, down: level)", CommandKind::Drag, "window"},
+            {"crosshair.move", "move the crosshair (links the three views)", CommandKind::Drag, "crosshair"},
+            {"finding.mark", "mark a finding at the crosshair", CommandKind::Key, "mark"},
             {"authoring.save", "authoring: save the case", CommandKind::Key},
             {"authoring.quit", "authoring: quit (asks first when there are unsaved changes)", CommandKind::Key},
             {"authoring.cancel", "authoring: put back what a drag changed, or cancel the quit question", CommandKind::Key},
@@ -51,7 +51,8 @@ const std::vector<CommandInfo>& bindableCommands() {
             names.push_back("window.preset." + std::string(p.name));
             descriptions.push_back("window preset: " + std::string(p.label));
         }
-        for (std::size_t i = 0; i < names.size(); ++i) c.push_back({names[i], descriptions[i], CommandKind::Key});
+        for (std::size_t i = 0; i < names.size(); ++i)
+            c.push_back({names[i], descriptions[i], CommandKind::Key, "window"});
         return c;
     }();
     return all;

@@ -14,9 +14,12 @@ namespace polysim::gui {
 enum class CommandKind { Key, Wheel, Drag };
 
 struct CommandInfo {
-    std::string_view name;         // "slice.next": what the bindings file and the event log call it
+    std::string_view name;         // "slice.next": what the bindings file calls it
     std::string_view description;  // shown in the bindings table
     CommandKind kind;
+    // The session actions it is logged as, by their names in the event log and the vocabulary of actions
+    // (session::actionNames: "position" is the script's `goto`), comma-separated; empty: it changes only the screen.
+    std::string_view logs = {};
 };
 // Every bindable command, in the order the bindings table shows them.
 const std::vector<CommandInfo>& bindableCommands();

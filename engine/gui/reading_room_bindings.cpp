@@ -51,10 +51,11 @@ void ReadingRoom::drawBindings() {
                        "or press the mouse button over the image (Escape cancels). Saved in %s.",
                        defaultBindingsFile().string().c_str());
     if (!bindingsStatus_.empty()) ImGui::TextColored(palette::kSaved, "%s", bindingsStatus_.c_str());
-    if (ImGui::BeginTable("bindings", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, ImVec2(0, -34))) {
+    if (ImGui::BeginTable("bindings", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, ImVec2(0, -34))) {
         ImGui::TableSetupColumn("command");
         ImGui::TableSetupColumn("chords");
         ImGui::TableSetupColumn("what it does");
+        ImGui::TableSetupColumn("logged as");
         ImGui::TableHeadersRow();
         for (const auto& info : bindableCommands()) {
             ImGui::TableNextRow();
@@ -68,6 +69,8 @@ void ReadingRoom::drawBindings() {
             if (ImGui::SmallButton((chords + "##" + std::string(info.name)).c_str())) capturing_ = info.name;
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(std::string(info.description).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(info.logs.empty() ? "-" : std::string(info.logs).c_str());
         }
         ImGui::EndTable();
     }

@@ -210,7 +210,13 @@ std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionI
 }
 
 const std::vector<std::string>& seriesKinds() {
-    static const std::vector<std::string> kinds{"scout", "head", "noncontrast", "arterial", "portal"};
+    static const std::vector<std::string> kinds = [] {
+        std::vector<std::string> names;
+        for (auto k : {phantom::SeriesKind::Scout, phantom::SeriesKind::Head, phantom::SeriesKind::NonContrast,
+                       phantom::SeriesKind::Arterial, phantom::SeriesKind::PortalVenous})
+            names.emplace_back(phantom::seriesKindName(k));
+        return names;
+    }();
     return kinds;
 }
 

@@ -79,7 +79,8 @@ std::optional<std::pair<double, double>> phantomRegionSpan(std::string_view regi
 // Box (LPS min, max) covered by the axial series of the phantom with these options and series kinds.
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
                                                    const std::vector<phantom::SeriesKind>& kinds);
-const std::vector<std::string>& seriesKinds();  // scout, head, noncontrast, arterial, portal
+// The names a scenario file may give a series kind (scout, head, noncontrast, arterial, portal), from the enum.
+const std::vector<std::string>& seriesKinds();
 // The label a series of this kind gets when the file gives none ("Non-contrast head").
 std::string defaultSeriesLabel(const std::optional<phantom::SeriesKind>& kind);
 // The phantom's series when the file lists none: the scout at 0 s, the non-contrast head at 20 s (over 10 s), the

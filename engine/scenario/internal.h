@@ -63,14 +63,12 @@ const std::vector<std::string>& knownRoles();
 
 // ---- the built-in phantom, as scenarios see it ----
 std::vector<std::string> phantomInjuryIds();
-struct PhantomTruth {
-    std::string injury, label, region, description, series;
-    std::vector<std::string> synonyms;
-    int acrCategory = 1;
-    glm::dvec3 centreLps{0.0}, extentMm{0.0};
-};
 // Ground truth of the given (known) injuries placed with this seed; nullopt for unknown ids.
-std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& source, const std::vector<std::string>& ids);
+std::vector<std::optional<phantom::Finding>> phantomTruth(const PhantomSource& source,
+                                                          const std::vector<std::string>& ids);
+// A finding as the phantom's ground truth of its injury says: id, names, category, region, geometry and the expert's
+// description. The rest of `f` is left as it is.
+void setFromPhantomTruth(Finding& f, const phantom::Finding& truth);
 // z range of a default region id in the phantom's anatomy.
 std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId);
 // The span a sweep of `plane` reformats crosses in a default region of the phantom (x for sagittal, y for coronal,

@@ -235,15 +235,8 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
     }
     for (const auto& t : phantom::groundTruth(po)) {
         Finding f;
-        f.id = t.id;
+        detail::setFromPhantomTruth(f, t);
         f.phantomInjury = t.id;
-        f.label = t.label;
-        f.synonyms = t.synonyms;
-        f.acrCategory = t.acrCategory;
-        f.region = t.region;
-        f.centreLps = t.centreLps;
-        f.extentMm = t.extentMm;
-        f.expertDescription = t.expertDescription;
         f.deadlineSeconds = defaultDeadlineSeconds(t.acrCategory, kDuration);
         f.tell = defaultTell(t.acrCategory);
         s.findings.push_back(std::move(f));

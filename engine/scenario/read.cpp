@@ -766,7 +766,7 @@ private:
     void readFindings(Fields& root) {
         std::vector<std::string> injuryIds;
         if (s_.images.phantom) injuryIds = s_.images.phantom->injuries;
-        std::vector<std::optional<PhantomTruth>> truths;
+        std::vector<std::optional<phantom::Finding>> truths;
         if (s_.images.phantom) truths = phantomTruth(*s_.images.phantom, injuryIds);
 
         for (const toml::table* t : root.tables("findings")) {
@@ -774,7 +774,7 @@ private:
             Fields f(report_, locs_, *t, "[[findings]]", path, keys("[[findings]]"), root.where());
             Finding fd;
             fd.where = f.where();
-            const PhantomTruth* truth = nullptr;
+            const phantom::Finding* truth = nullptr;
             // A broken injury reference is reported by the checker, which sees the authoring mode's edits too.
             if (auto inj = f.string("injury")) {
                 fd.phantomInjury = *inj;
@@ -783,16 +783,7 @@ private:
                     if (auto& tr = truths[std::size_t(it - injuryIds.begin())]) truth = &*tr;
             }
             const bool inherits = truth != nullptr || !fd.phantomInjury.empty();
-            if (truth) {
-                fd.id = truth->injury;
-                fd.label = truth->label;
-                fd.synonyms = truth->synonyms;
-                fd.acrCategory = truth->acrCategory;
-                fd.region = truth->region;
-                fd.centreLps = truth->centreLps;
-                fd.extentMm = truth->extentMm;
-                fd.expertDescription = truth->description;
-            }
+            if (truth) setFromPhantomTruth(fd, *truth);
             // With an injury, geometry and names come from the phantom; a broken injury reference was reported
             // already, so the rest is optional then to avoid a cascade of "missing" messages.
             if (auto v = f.string("id", !inherits)) fd.id = *v;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "scenario/read.h"
 
@@ -889,18 +890,14 @@ private:
             tr.type = InterruptionTrigger::Type::AtTime;
             tr.atSeconds = *v;
         }
-        if (auto v = f.string("when_region_opened")) {
-            tr.type = InterruptionTrigger::Type::RegionOpened;
-            tr.target = *v;
-        }
-        if (auto v = f.string("when_finding_on_screen")) {
-            tr.type = InterruptionTrigger::Type::FindingOnScreen;
-            tr.target = *v;
-        }
-        if (auto v = f.string("when_ignored")) {
-            tr.type = InterruptionTrigger::Type::InterruptionIgnored;
-            tr.target = *v;
-        }
+        using Type = InterruptionTrigger::Type;
+        for (const auto& [key, type] : {std::pair{"when_region_opened", Type::RegionOpened},
+                                        std::pair{"when_finding_on_screen", Type::FindingOnScreen},
+                                        std::pair{"when_ignored", Type::InterruptionIgnored}})
+            if (auto v = f.string(key)) {
+                tr.type = type;
+                tr.target = *v;
+            }
         if (auto v = f.seconds("delay")) tr.delaySeconds = *v;
     }
 

@@ -89,7 +89,9 @@ int runImport(const Args& args) {
             made = importers::importRsnaCspine(root, study, out);
         } else {
             if (masks.empty()) return usageError(kName, "--masks SEG: the CT's segmentation");
-            if (phase && *phase != "arterial" && *phase != "portal" && *phase != "noncontrast")
+            const auto phaseKind = phase ? scenario::seriesKindNamed(*phase) : std::nullopt;
+            if (phase && phaseKind != phantom::SeriesKind::Arterial && phaseKind != phantom::SeriesKind::PortalVenous &&
+                phaseKind != phantom::SeriesKind::NonContrast)
                 return usageError(kName, "--phase is arterial, portal or noncontrast");
             importers::SegmentedImport r;
             r.ct = root;
@@ -99,7 +101,7 @@ int runImport(const Args& args) {
             r.injuries = splitList(insert);
             r.outFile = out;
             r.imagesFolder = images;
-            r.phase = phase;
+            r.phase = phaseKind;
             r.seed = seed;
             r.licence = licence;
             made = importers::importSegmented(r);

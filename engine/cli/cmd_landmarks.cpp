@@ -61,7 +61,7 @@ int run(const Args& args) {
         const auto contrast = imaging::estimateContrastPhase(*volume, L);
         std::vector<std::string> why;
         const auto regions = scenario::regionsFromLandmarks(L, &why);
-        const std::string kind = scenario::seriesKindFromImages(L, contrast);
+        const std::string kind(scenario::seriesKindText(scenario::seriesKindFromImages(L, contrast)));
         if (asJson) {
             json j;
             j["input"] = path;

@@ -102,7 +102,7 @@ public:
         viewer_.setMarks(std::move(marks));
         ImGuiIO& io = ImGui::GetIO();
         timelineHeight_ =
-            std::clamp(timeline::wantedStripHeight(), kTimeline, std::max(kTimeline, io.DisplaySize.y * 0.4f));
+            std::clamp(widgets_.strip.wantedHeight, kTimeline, std::max(kTimeline, io.DisplaySize.y * 0.4f));
         viewer_.layout({kPanel + 8, 6}, {io.DisplaySize.x - kPanel - 14, io.DisplaySize.y - timelineHeight_ - 16});
         return viewer_.prepareFrame();
     }
@@ -209,7 +209,7 @@ private:
     AuthoringContext context() {
         glm::dvec3 lps = viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(viewer_.cursor())
                                           : glm::dvec3(0.0);
-        return AuthoringContext{model_, viewer_, selection_, lps, &bindings_};
+        return AuthoringContext{model_, viewer_, selection_, widgets_, lps, &bindings_};
     }
     void edited(bool changed) {
         if (changed) model_.touch();
@@ -375,7 +375,7 @@ private:
         if (selected < 0 || selected >= int(s.findings.size())) return;
         auto& f = s.findings[std::size_t(selected)];
         ImGui::PushID(selected);
-        edited(idField("id", f.id,
+        edited(idField(ctx, "id", f.id,
                        [&](const std::string& from, const std::string& to) { return renameFinding(s, from, to); }));
         edited(ImGui::InputText("label", &f.label));
         int category = f.acrCategory;
@@ -419,6 +419,7 @@ private:
     Viewer viewer_;
     AuthoringCanvas canvas_;
     AuthoringSelection selection_;
+    AuthoringWidgetState widgets_;
     std::vector<std::string> seriesIds_;
     int series_ = 0;
     std::string shown_;

@@ -173,14 +173,10 @@ std::string renameInterruption(scenario::Scenario& s, const std::string& from, c
                     [&] { retarget(s, Trigger::InterruptionIgnored, from, to); });
 }
 
-bool idField(const char* label, const std::string& id,
+bool idField(AuthoringContext& ctx, const char* label, const std::string& id,
              const std::function<std::string(const std::string&, const std::string&)>& rename, float width) {
     // One field is typed in at a time: what it holds, the id it had when the typing began, and the last refusal.
-    static struct {
-        ImGuiID typing = 0, refused = 0;
-        int frame = 0;  // when the field typed in was last drawn
-        std::string text, from, why;
-    } field;
+    auto& field = ctx.widgets.idField;
     const ImGuiID self = ImGui::GetID(label);
     // A field that went away while typed in (another item selected) starts again from the case's id.
     if (field.typing == self && field.frame < ImGui::GetFrameCount() - 1) field.typing = 0;
@@ -484,7 +480,7 @@ namespace {
 void drawRegionEditor(AuthoringContext& ctx, scenario::Region& r) {
     auto& s = ctx.model.scenario();
     auto rename = [&](const std::string& from, const std::string& to) { return renameRegion(s, from, to); };
-    touched(ctx, idField("id", r.id, rename, kLabelRoom));
+    touched(ctx, idField(ctx, "id", r.id, rename, kLabelRoom));
     ImGui::SetNextItemWidth(kLabelRoom);
     touched(ctx, ImGui::InputText("label", &r.label));
     ImGui::SetNextItemWidth(kLabelRoom);
@@ -748,7 +744,7 @@ void drawCaseAndSession(AuthoringContext& ctx) {
         ImGui::PushID("session");
         // While the length is typed, each value is applied to the deadlines as they were when typing began, so the
         // lengths passed on the way (1, 12, 120 on the way to 1200) do not pull a chosen deadline along.
-        static std::optional<std::pair<double, std::vector<double>>> typing;
+        auto& typing = ctx.widgets.sessionLengthTyping;
         double duration = s.durationSeconds;
         ImGui::SetNextItemWidth(140);
         if (ImGui::InputDouble("session length (s)", &duration, 30, 60, "%.0f")) {

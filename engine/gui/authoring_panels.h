@@ -70,9 +70,11 @@ std::string renameInterruption(scenario::Scenario& s, const std::string& from, c
 
 // An id field that renames only when the author leaves it (Enter, Tab, a click elsewhere): while the field is being
 // typed in, the case keeps the id it had, so typing "head_neck" never passes through region "head". `rename(from,
-// to)` returns why it refused (shown under the field until the next edit of it) or "". True when it renamed.
-bool idField(const char* label, const std::string& id,
-             const std::function<std::string(const std::string& from, const std::string& to)>& rename, float width = 0);
+// to)` returns why it refused (shown under the field until the next edit of it) or "". True when it renamed. What
+// is typed lives in ctx.widgets.idField.
+bool idField(AuthoringContext& ctx, const char* label, const std::string& id,
+             const std::function<std::string(const std::string& from, const std::string& to)>& rename,
+             float width = 0);
 
 // A new session length (at least 1 s). Deadlines that were the old length's defaults (a Category 1 finding's 5 min
 // or session end, the session end for the others) follow to the new length's; deadlines the author chose stay.

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -263,20 +262,6 @@ using scenario::Interruption;
 using scenario::InterruptionKind;
 using Trigger = scenario::InterruptionTrigger::Type;
 
-// What the strip remembers between frames: the visible time range (wheel zooms, right-drag pans) and the drag.
-struct StripState {
-    double from = 0, to = 0;  // to <= from: the whole session
-    double grabbedSeconds = 0;
-    bool tabRequest = false;
-    float wantedHeight = 0;  // what shows every row, from the last frame
-    int firstRow = 0;        // of the interruptions, when they have more rows than fit
-    std::vector<timeline::DrawnBlock> blocks;
-};
-StripState& state() {
-    static StripState s;
-    return s;
-}
-
 constexpr float kGutter = 96;     // lane names
 const ImVec2 kPadding(6, 5);      // the strip window's padding
 constexpr float kRowHeight = 16;  // one interruption row
@@ -457,11 +442,6 @@ std::string interruptionTip(const Interruption& in, const StartEstimate& e) {
     return tip;
 }
 
-void selectInterruption(AuthoringContext& ctx, int index) {
-    if (ctx.selection.interruption != index) state().tabRequest = true;
-    ctx.selection.interruption = index;
-}
-
 // Where each interruption's block goes: its start, the end of its bar, and its row, which it holds until the bar
 // ends or its name is written out, whichever is later (the trigger's words after the name may be cut by the next
 // block of the row).
@@ -493,7 +473,7 @@ InterruptionLayout layoutInterruptions(const scenario::Scenario& s, const TimeAx
 void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& axis, const Lane& lane,
                        const InterruptionLayout& layout) {
     auto& s = ctx.model.scenario();
-    auto& st = state();
+    auto& st = ctx.widgets.strip;
     // Rows as tall as they fit, down to the font's height; below that the lane shows some rows at a time.
     const int rows = rowCount(layout.rows);
     const float rowHeight = std::clamp(lane.height / float(rows), ImGui::GetFontSize() + 2, kRowHeight);
@@ -543,11 +523,11 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
         ImGui::PopID();
         st.blocks.push_back({i, lo, hit});
         if (ImGui::IsItemActivated()) {
-            selectInterruption(ctx, int(i));
-            state().grabbedSeconds = in.trigger.atSeconds;
+            ctx.selection.interruption = int(i);
+            st.grabbedSeconds = in.trigger.atSeconds;
         }
         if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2) &&
-            dragAtTime(s, i, state().grabbedSeconds, ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x, axis))
+            dragAtTime(s, i, st.grabbedSeconds, ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x, axis))
             ctx.model.touch();
         if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) {
             ImGui::BeginTooltip();
@@ -584,12 +564,11 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
     const ImVec2 mouse = ImGui::GetMousePos();
     if (ImGui::IsWindowHovered() && !ImGui::IsAnyItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) &&
         mouse.x >= axis.left && mouse.x <= axis.right && mouse.y >= lane.top && mouse.y <= lane.top + lane.height)
-        selectInterruption(ctx, int(addInterruptionAt(ctx.model, axis.seconds(mouse.x))));
+        ctx.selection.interruption = int(addInterruptionAt(ctx.model, axis.seconds(mouse.x)));
 }
 
 // Mouse wheel zooms around the mouse, right-drag pans, right double-click shows the whole session again.
-void zoomAndPan(TimeAxis& axis, double duration) {
-    auto& st = state();
+void zoomAndPan(AuthoringWidgetState::Strip& st, TimeAxis& axis, double duration) {
     if (!ImGui::IsWindowHovered()) return;
     const ImGuiIO& io = ImGui::GetIO();
     double from = axis.fromSeconds, to = axis.toSeconds;
@@ -617,18 +596,6 @@ TimeAxis timeline::stripAxis(ImVec2 pos, ImVec2 size, double durationSeconds) {
     return TimeAxis{pos.x + kPadding.x + kGutter, pos.x + size.x - 14, 0, std::max(1.0, durationSeconds)};
 }
 
-bool takeInterruptionTabRequest() {
-    return std::exchange(state().tabRequest, false);
-}
-
-float timeline::wantedStripHeight() {
-    return state().wantedHeight;
-}
-
-const std::vector<timeline::DrawnBlock>& timeline::drawnBlocks() {
-    return state().blocks;
-}
-
 void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const auto& s = ctx.model.scenario();
     ImGui::SetNextWindowPos(pos);
@@ -644,7 +611,7 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const float bottom = pos.y + size.y - 5;
     const double duration = std::max(1.0, s.durationSeconds);
-    auto& st = state();
+    auto& st = ctx.widgets.strip;
     TimeAxis axis = stripAxis(pos, size, duration);
     if (st.to > st.from && st.from < duration) axis.fromSeconds = st.from, axis.toSeconds = std::min(st.to, duration);
 
@@ -678,7 +645,7 @@ void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size) {
     drawInterruptions(dl, ctx, axis, interruptions, layout);
     dl->PopClipRect();
     dl->PopClipRect();
-    zoomAndPan(axis, duration);
+    zoomAndPan(st, axis, duration);
     ImGui::End();
 }
 
@@ -734,8 +701,8 @@ std::string joined(const std::vector<std::string>& words) {
 }
 
 // Comma-separated words. The text being typed is kept as typed (a trailing ", " included) until the field is left.
-bool commaList(const char* name, std::vector<std::string>& words) {
-    static std::map<ImGuiID, std::string> typing;
+bool commaList(AuthoringContext& ctx, const char* name, std::vector<std::string>& words) {
+    auto& typing = ctx.widgets.commaLists;
     const ImGuiID id = ImGui::GetID(name);
     auto found = typing.find(id);
     std::string text = found != typing.end() ? found->second : joined(words);
@@ -834,7 +801,7 @@ void drawAnswers(AuthoringContext& ctx, Interruption& in) {
 
 void drawFields(AuthoringContext& ctx, Interruption& in) {
     const auto& s = ctx.model.scenario();
-    touched(ctx, idField("id", in.id, [&](const std::string& from, const std::string& to) {
+    touched(ctx, idField(ctx, "id", in.id, [&](const std::string& from, const std::string& to) {
                 return renameInterruption(ctx.model.scenario(), from, to);
             }));
     touched(ctx, textWithChoices("role", in.role, scenario::detail::knownRoles()));
@@ -849,7 +816,7 @@ void drawFields(AuthoringContext& ctx, Interruption& in) {
         touched(ctx, checkboxes(idsOf(s.findings), in.relatedFindings));
     if (ImGui::CollapsingHeader("answers", ImGuiTreeNodeFlags_DefaultOpen)) {
         drawAnswers(ctx, in);
-        touched(ctx, commaList("keywords", in.keywords));
+        touched(ctx, commaList(ctx, "keywords", in.keywords));
     }
     if (in.kind != InterruptionKind::Noise &&
         ImGui::CollapsingHeader("when nobody answers", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -884,7 +851,7 @@ void drawList(AuthoringContext& ctx) {
 void drawInterruptionEditor(AuthoringContext& ctx) {
     auto& s = ctx.model.scenario();
     int& selected = ctx.selection.interruption;
-    static double addAt = 60;
+    double& addAt = ctx.widgets.addInterruptionAt;
     if (ImGui::Button("Add interruption at")) selected = int(addInterruptionAt(ctx.model, addAt));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90);

@@ -14,12 +14,12 @@
 
 namespace polysim::gui {
 
-// The strip itself, drawn as a window at `pos` with `size` (display pixels).
+// The strip itself, drawn as a window at `pos` with `size` (display pixels). It keeps its zoom and drag in
+// ctx.widgets.strip, with the height that shows every row of its lanes (0 before the first frame) and the
+// interruptions' blocks as drawn (those scrolled out of the lane are not there).
 void drawInterruptionTimeline(AuthoringContext& ctx, ImVec2 pos, ImVec2 size);
 // The interruptions as a list and every field of the selected one, shown in the authoring panel's tab.
 void drawInterruptionEditor(AuthoringContext& ctx);
-// True once after a click on the strip selected an interruption, so the panel can bring its tab to the front.
-bool takeInterruptionTabRequest();
 
 // What the strip computes, without any GUI: the tests drive these directly.
 namespace timeline {
@@ -51,16 +51,6 @@ bool dragAtTime(scenario::Scenario& s, std::size_t index, double grabbedSeconds,
 // Rows for spans [from, to) along the strip: each goes to the first row free at its start, else a new row, so no two
 // spans of a row overlap. Returns each span's row.
 std::vector<int> packRows(const std::vector<std::pair<float, float>>& spans);
-
-// The strip's height that shows every row of its lanes, as the last frame found it (0 before the first).
-float wantedStripHeight();
-// The interruptions' blocks as the last frame drew them, each the rectangle (display pixels) that selects it; blocks
-// scrolled out of the lane are not there.
-struct DrawnBlock {
-    std::size_t interruption = 0;
-    ImVec2 min, max;
-};
-const std::vector<DrawnBlock>& drawnBlocks();
 
 // Marks less than `minPixels` apart along the strip, grouped from the left (each group in order of x, starting at its
 // leftmost mark): deadlines at the same time share one marker, labelled "N findings", the tooltip naming each.

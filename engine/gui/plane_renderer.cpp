@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -11,17 +12,25 @@
 
 namespace polysim::gui {
 namespace {
+// The driver's log when a shader failed to compile or a program to link; nothing when it worked.
+std::optional<std::string> failure(GLuint id, bool program) {
+    GLint ok = 0;
+    if (program) glGetProgramiv(id, GL_LINK_STATUS, &ok);
+    else glGetShaderiv(id, GL_COMPILE_STATUS, &ok);
+    if (ok) return std::nullopt;
+    char log[2048] = {};
+    if (program) glGetProgramInfoLog(id, sizeof log, nullptr, log);
+    else glGetShaderInfoLog(id, sizeof log, nullptr, log);
+    return std::string(log);
+}
+
 GLuint compile(GLenum type, const char* source, const char* name) {
     GLuint s = glCreateShader(type);
     glShaderSource(s, 1, &source, nullptr);
     glCompileShader(s);
-    GLint ok = 0;
-    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {};
-        glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    if (auto log = failure(s, false)) {
         glDeleteShader(s);
-        throw std::runtime_error(std::string("shaders/") + name + ": " + log);
+        throw std::runtime_error(std::string("shaders/") + name + ": " + *log);
     }
     return s;
 }
@@ -36,13 +45,8 @@ void PlaneProgram::create() {
     glLinkProgram(program_);
     glDeleteShader(vs);
     glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(program_, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {};
-        glGetProgramInfoLog(program_, sizeof log, nullptr, log);
-        throw std::runtime_error(std::string("shaders/plane.*.glsl: link failed: ") + log);
-    }
+    if (auto log = failure(program_, true))
+        throw std::runtime_error("shaders/plane.*.glsl: link failed: " + *log);
     uDisplaySize = glGetUniformLocation(program_, "uDisplaySize");
     uImageRect = glGetUniformLocation(program_, "uImageRect");
     uUvToTexture = glGetUniformLocation(program_, "uUvToTexture");

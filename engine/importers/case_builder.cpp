@@ -87,9 +87,9 @@ ImportedCase buildCase(const CaseRequest& req) {
         const auto before = sp.kind;
         const std::string beforeName(scenario::seriesKindText(before));
         if (auto it = req.seriesKindByUid.find(sp.seriesInstanceUid); it != req.seriesKindByUid.end())
-            sp.kind = scenario::seriesKindNamed(it->second);
+            sp.kind = it->second;
         else if (req.seriesKind && sp.kind != phantom::SeriesKind::Head)
-            sp.kind = scenario::seriesKindNamed(*req.seriesKind);
+            sp.kind = req.seriesKind;
         const std::string kindName(scenario::seriesKindText(sp.kind));
         if (sp.kind != before && sp.label == scenario::detail::defaultSeriesLabel(before))
             sp.label = scenario::detail::defaultSeriesLabel(sp.kind);

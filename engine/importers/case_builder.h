@@ -47,8 +47,8 @@ struct CaseRequest {
     std::string mechanism, prehospital;  // what the dataset says (or that it says nothing)
     std::vector<std::string> learningObjectives;
     std::vector<InjuryTruth> injuries;
-    std::optional<std::string> seriesKind;          // the body series' kind when known (arterial, portal ...)
-    std::map<std::string, std::string> seriesKindByUid;  // per SeriesInstanceUID, before seriesKind
+    std::optional<phantom::SeriesKind> seriesKind;  // the body series' kind when known (arterial, portal ...)
+    std::map<std::string, phantom::SeriesKind> seriesKindByUid;  // per SeriesInstanceUID, before seriesKind
     std::optional<imaging::LabelMap> segmentation;  // for the landmarks (region limits) of the series it lies on
     std::vector<std::string> notes;                 // what the importer wants the author to know
 };

@@ -40,7 +40,8 @@ struct SegmentedImport {
     std::vector<std::string> injuries;
     std::filesystem::path outFile;
     std::filesystem::path imagesFolder;  // the derived series; default: <case name>_images beside the case
-    std::optional<std::string> phase;    // default: from the aorta and portal vein, else portal
+    // NonContrast, Arterial or PortalVenous; default: from the aorta and portal vein, else portal
+    std::optional<phantom::SeriesKind> phase;
     std::uint64_t seed = 1;
     std::string licence;                 // the source images' licence and citation
 };

@@ -347,7 +347,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
     Painter P(ct, seg, o.seed);
     InsertionResult result;
     std::map<std::string, Laceration> lacerations;  // by organ name
-    const bool arterial = o.phase == "arterial";
+    const bool arterial = o.phase == phantom::SeriesKind::Arterial;
 
     // Lacerations first, so extravasation can sit in one and free fluid comes from it.
     std::vector<std::string> order;
@@ -402,7 +402,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             const double halfHeight = 0.5 * (P.mm(ob).second.z - P.mm(ob).first.z) * 0.7;
             // Unclotted blood and clot in the cleft: darker than enhanced parenchyma, a little brighter than
             // unenhanced parenchyma (the sentinel clot of a non-contrast scan).
-            const double clot = o.phase == "noncontrast" ? 66 : id == "kidney_laceration" ? 42 : 48;
+            const double clot = o.phase == phantom::SeriesKind::NonContrast ? 66 : id == "kidney_laceration" ? 42 : 48;
             P.forEachNear(ob, 0, [&](int i, int j, int k, std::size_t idx) {
                 if (P.label(idx) != *organ) return;
                 const glm::dvec3 x = P.at(i, j, k);
@@ -430,7 +430,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             });
             lacerations[id] = {*organ, surface, -d, surface - d * (0.7 * depth)};
         } else if (id == "active_extravasation") {
-            if (o.phase == "noncontrast")
+            if (o.phase == phantom::SeriesKind::NonContrast)
                 throw ImportError("cannot insert active_extravasation: it shows only on a contrast-enhanced CT, and "
                                   "this CT is non-contrast (give --phase arterial or portal if that is wrong)");
             // In a laceration asked for together, else at the edge of the first solid organ the map has.

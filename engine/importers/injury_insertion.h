@@ -23,7 +23,8 @@ const std::vector<InsertableInjury>& insertableInjuries();
 
 struct InsertionOptions {
     std::vector<std::string> injuries;  // ids from insertableInjuries(), in any order
-    std::string phase = "portal";       // "arterial", "portal" or "noncontrast": how extravasation looks
+    // NonContrast, Arterial or PortalVenous: how extravasation looks
+    phantom::SeriesKind phase = phantom::SeriesKind::PortalVenous;
     std::uint64_t seed = 1;             // same seed, same CT, same masks: same voxels
 };
 

@@ -393,7 +393,8 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
     req.injuries = injuries;
     for (const auto& [sid, s] : bySeriesId)
         if (auto it = aorticHu.find(sid); it != aorticHu.end())
-            req.seriesKindByUid[s->seriesInstanceUid] = it->second >= 250 ? "arterial" : "portal";
+            req.seriesKindByUid[s->seriesInstanceUid] =
+                it->second >= 250 ? phantom::SeriesKind::Arterial : phantom::SeriesKind::PortalVenous;
     req.segmentation = seg;
     req.notes = notes;
     if (injuries.empty()) req.notes.push_back("The patient has no injury in train.csv: the case is a normal study.");
@@ -541,7 +542,7 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
     req.prehospital = "Immobilised in a cervical collar; CT of the cervical spine.";
     req.learningObjectives = {"Find and call cervical spine fractures on a real CT, level by level"};
     req.injuries = injuries;
-    req.seriesKind = "noncontrast";
+    req.seriesKind = phantom::SeriesKind::NonContrast;
     req.segmentation = seg;
     req.notes = notes;
     if (fractured.empty() && train.integer(row, "patient_overall") == 1)

@@ -73,10 +73,12 @@ ImportedCase importSegmented(const SegmentedImport& r) {
             imaging::findLandmarks(imaging::StructureLabels{seg.geometry, seg.labels, seg.names}),
             imaging::findLandmarks(*ct));
         const auto contrast = imaging::estimateContrastPhase(*ct, landmarks);
-        const std::string kind = scenario::seriesKindFromImages(landmarks, contrast);
-        if (kind == "noncontrast" || kind == "arterial" || kind == "portal") {
-            io.phase = kind;
-            notes.push_back("Contrast phase '" + io.phase + "' from the images: " + contrast.reason + ".");
+        const auto kind = scenario::seriesKindFromImages(landmarks, contrast);
+        if (kind == phantom::SeriesKind::NonContrast || kind == phantom::SeriesKind::Arterial ||
+            kind == phantom::SeriesKind::PortalVenous) {
+            io.phase = *kind;
+            notes.push_back("Contrast phase '" + std::string(phantom::seriesKindName(io.phase)) +
+                            "' from the images: " + contrast.reason + ".");
         } else {
             notes.push_back("The images do not tell the contrast phase (" + contrast.reason +
                             "): taken as portal venous (--phase to say otherwise).");
@@ -88,8 +90,9 @@ ImportedCase importSegmented(const SegmentedImport& r) {
     for (const auto& t : inserted.truths) names.push_back(words(t.id));
     const std::string list = listInWords(names);
     DerivedSeriesText text;
-    const std::string phaseWords = io.phase == "arterial" ? "Arterial" : io.phase == "noncontrast" ? "Non-contrast"
-                                                                                                  : "Portal venous";
+    const std::string phaseWords = io.phase == phantom::SeriesKind::Arterial      ? "Arterial"
+                                   : io.phase == phantom::SeriesKind::NonContrast ? "Non-contrast"
+                                                                                  : "Portal venous";
     text.seriesDescription = phaseWords + " CT, injuries inserted";
     text.derivationDescription = "Injuries painted into a real CT by polysim import segmented (" + list +
                                  "), inside the structures of its segmentation; not an original acquisition. "
@@ -97,7 +100,7 @@ ImportedCase importSegmented(const SegmentedImport& r) {
                                  r.masks.filename().string() + "; seed " + std::to_string(r.seed) + ".";
     text.imageComments = "SIMULATED INJURIES for teaching: " + list + ". Ground truth in " +
                          r.outFile.filename().string() + ".";
-    text.contrast = io.phase == "noncontrast" ? "" : "IV contrast";
+    text.contrast = io.phase == phantom::SeriesKind::NonContrast ? "" : "IV contrast";
     text.seriesNumber = 2;
     try {
         writeDerivedSeries(*ct, images, text);

@@ -91,10 +91,10 @@ namespace detail {
 namespace {
 using glm::dvec3;
 
-InjuryGeometry box(dvec3 centre, dvec3 extent, dvec3 amin, dvec3 amax, const char* series = "arterial") {
+InjuryGeometry box(dvec3 centre, dvec3 extent, dvec3 amin, dvec3 amax, SeriesKind series = SeriesKind::Arterial) {
     return {centre, extent, amin, amax, series};
 }
-InjuryGeometry lesionOnly(dvec3 centre, dvec3 extent, double margin = 4, const char* series = "arterial") {
+InjuryGeometry lesionOnly(dvec3 centre, dvec3 extent, double margin = 4, SeriesKind series = SeriesKind::Arterial) {
     return {centre, extent, centre - extent * 0.5 - margin, centre + extent * 0.5 + margin, series};
 }
 
@@ -122,7 +122,7 @@ const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {10, 0, 0}};
 const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
 const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {40, 0, 0}};
 
-InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, const char* series) {
+InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, SeriesKind series) {
     const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;
     const dvec3 hi = glm::max(w.centre + w.radius, centre + extent * 0.5) + 4.0;
     return {centre, extent, lo, hi, series};
@@ -131,9 +131,9 @@ InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, const char* se
 }  // namespace
 
 InjuryGeometry injuryGeometry(const std::string& id) {
-    if (id == "epidural_hematoma") return warpBox(kEdhWarp, {-58, 10, -62}, {16, 68, 60}, "head");
-    if (id == "subdural_hematoma") return warpBox(kSdhWarp, {58, 5, -65}, {20, 120, 86}, "head");
-    if (id == "skull_fracture") return lesionOnly({-58, 10, -40}, {40, 40, 58}, 6, "head");
+    if (id == "epidural_hematoma") return warpBox(kEdhWarp, {-58, 10, -62}, {16, 68, 60}, SeriesKind::Head);
+    if (id == "subdural_hematoma") return warpBox(kSdhWarp, {58, 5, -65}, {20, 120, 86}, SeriesKind::Head);
+    if (id == "skull_fracture") return lesionOnly({-58, 10, -40}, {40, 40, 58}, 6, SeriesKind::Head);
     if (id == "tension_pneumothorax")
         return box({-78, 20, -400}, {130, 190, 300}, {-170, -130, -565}, {140, 130, -225});
     if (id == "hemothorax") return box({80, 45, -420}, {124, 110, 250}, {10, -45, -560}, {150, 110, -245});
@@ -416,7 +416,7 @@ std::string findingsJson(const std::vector<Finding>& findings) {
         j["region"] = f.region;
         j["centre_lps"] = v3(f.centreLps);
         j["extent_mm"] = v3(f.extentMm);
-        j["series"] = f.series;
+        j["series"] = std::string(seriesKindName(f.series));
         j["expert_description"] = f.expertDescription;
         j["phantom_injury"] = f.id;
         j["affected_min_lps"] = v3(f.affectedMinLps);

@@ -78,7 +78,7 @@ struct InjuryGeometry {
     glm::dvec3 centre;
     glm::dvec3 extent;
     glm::dvec3 affectedMin, affectedMax;
-    const char* series;
+    SeriesKind series;
 };
 InjuryGeometry injuryGeometry(const std::string& id);
 

@@ -72,7 +72,7 @@ struct Finding {
     glm::dvec3 centreLps{0.0};   // centre of the lesion itself, patient LPS mm
     glm::dvec3 extentMm{0.0};    // box size around centreLps that holds the lesion
     std::string expertDescription;
-    std::string series;          // series kind name that shows it best ("head", "arterial", ...)
+    SeriesKind series = SeriesKind::Arterial;  // the series that shows it best
     // Box (LPS mm, min and max corners) outside which the injury changes no voxel of any series. Larger than the
     // lesion box when the injury has remote effects (midline shift, mediastinal shift, collapsed lung).
     glm::dvec3 affectedMinLps{0.0};

@@ -130,9 +130,9 @@ std::vector<std::string> phantomInjuryIds() {
     return ids;
 }
 
-std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& source,
-                                                      const std::vector<std::string>& ids) {
-    std::vector<std::optional<PhantomTruth>> out(ids.size());
+std::vector<std::optional<phantom::Finding>> phantomTruth(const PhantomSource& source,
+                                                          const std::vector<std::string>& ids) {
+    std::vector<std::optional<phantom::Finding>> out(ids.size());
     phantom::PhantomOptions options;
     options.seed = source.seed;
     options.matrix = source.matrix;
@@ -153,21 +153,19 @@ std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& sourc
     } catch (const std::exception&) {
         return out;  // the options themselves are reported by the reader
     }
-    for (std::size_t k = 0; k < truth.size() && k < index.size(); ++k) {
-        const auto& t = truth[k];
-        PhantomTruth p;
-        p.injury = t.id;
-        p.label = t.label;
-        p.region = t.region;
-        p.description = t.expertDescription;
-        p.series = t.series;
-        p.synonyms = t.synonyms;
-        p.acrCategory = t.acrCategory;
-        p.centreLps = t.centreLps;
-        p.extentMm = t.extentMm;
-        out[index[k]] = p;
-    }
+    for (std::size_t k = 0; k < truth.size() && k < index.size(); ++k) out[index[k]] = std::move(truth[k]);
     return out;
+}
+
+void setFromPhantomTruth(Finding& f, const phantom::Finding& truth) {
+    f.id = truth.id;
+    f.label = truth.label;
+    f.synonyms = truth.synonyms;
+    f.acrCategory = truth.acrCategory;
+    f.region = truth.region;
+    f.centreLps = truth.centreLps;
+    f.extentMm = truth.extentMm;
+    f.expertDescription = truth.expertDescription;
 }
 
 std::optional<std::pair<double, double>> phantomRegionSpan(std::string_view regionId, imaging::Plane plane) {
@@ -210,7 +208,13 @@ std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionI
 }
 
 const std::vector<std::string>& seriesKinds() {
-    static const std::vector<std::string> kinds{"scout", "head", "noncontrast", "arterial", "portal"};
+    static const std::vector<std::string> kinds = [] {
+        std::vector<std::string> names;
+        for (auto k : {phantom::SeriesKind::Scout, phantom::SeriesKind::Head, phantom::SeriesKind::NonContrast,
+                       phantom::SeriesKind::Arterial, phantom::SeriesKind::PortalVenous})
+            names.emplace_back(phantom::seriesKindName(k));
+        return names;
+    }();
     return kinds;
 }
 

@@ -151,15 +151,16 @@ std::vector<Region> mergeRegions(const std::vector<std::vector<Region>>& perSeri
     return out;
 }
 
-std::string seriesKindFromImages(const imaging::BodyLandmarks& L, const imaging::ContrastEstimate& c) {
-    if (L.cranium && !L.lungs && c.phase == imaging::ContrastPhase::Unknown) return "head";
+std::optional<phantom::SeriesKind> seriesKindFromImages(const imaging::BodyLandmarks& L,
+                                                        const imaging::ContrastEstimate& c) {
+    if (L.cranium && !L.lungs && c.phase == imaging::ContrastPhase::Unknown) return phantom::SeriesKind::Head;
     switch (c.phase) {
-        case imaging::ContrastPhase::NonContrast: return "noncontrast";
-        case imaging::ContrastPhase::Arterial: return "arterial";
-        case imaging::ContrastPhase::PortalVenous: return "portal";
+        case imaging::ContrastPhase::NonContrast: return phantom::SeriesKind::NonContrast;
+        case imaging::ContrastPhase::Arterial: return phantom::SeriesKind::Arterial;
+        case imaging::ContrastPhase::PortalVenous: return phantom::SeriesKind::PortalVenous;
         case imaging::ContrastPhase::Unknown: break;
     }
-    return {};
+    return std::nullopt;
 }
 
 }  // namespace polysim::scenario

@@ -2,6 +2,7 @@
 // images (imaging/body_landmarks.h), and only the regions the images contain; the series kind from the contrast phase.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,9 @@ std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& landmarks
 // Regions of several series of one patient: each region over the union of its ranges in the series that show it.
 std::vector<Region> mergeRegions(const std::vector<std::vector<Region>>& perSeries);
 
-// The scenario series kind for a CT series: "head" for a head CT (skull, no trunk), else the contrast phase's kind
-// ("noncontrast", "arterial", "portal"); empty when the images cannot tell.
-std::string seriesKindFromImages(const imaging::BodyLandmarks& landmarks, const imaging::ContrastEstimate& contrast);
+// The scenario series kind for a CT series: Head for a head CT (skull, no trunk), else the contrast phase's kind
+// (NonContrast, Arterial, PortalVenous); none when the images cannot tell.
+std::optional<phantom::SeriesKind> seriesKindFromImages(const imaging::BodyLandmarks& landmarks,
+                                                        const imaging::ContrastEstimate& contrast);
 
 }  // namespace polysim::scenario

@@ -63,14 +63,12 @@ const std::vector<std::string>& knownRoles();
 
 // ---- the built-in phantom, as scenarios see it ----
 std::vector<std::string> phantomInjuryIds();
-struct PhantomTruth {
-    std::string injury, label, region, description, series;
-    std::vector<std::string> synonyms;
-    int acrCategory = 1;
-    glm::dvec3 centreLps{0.0}, extentMm{0.0};
-};
 // Ground truth of the given (known) injuries placed with this seed; nullopt for unknown ids.
-std::vector<std::optional<PhantomTruth>> phantomTruth(const PhantomSource& source, const std::vector<std::string>& ids);
+std::vector<std::optional<phantom::Finding>> phantomTruth(const PhantomSource& source,
+                                                          const std::vector<std::string>& ids);
+// A finding as the phantom's ground truth of its injury says: id, names, category, region, geometry and the expert's
+// description. The rest of `f` is left as it is.
+void setFromPhantomTruth(Finding& f, const phantom::Finding& truth);
 // z range of a default region id in the phantom's anatomy.
 std::optional<std::pair<double, double>> phantomRegionZ(std::string_view regionId);
 // The span a sweep of `plane` reformats crosses in a default region of the phantom (x for sagittal, y for coronal,
@@ -79,7 +77,8 @@ std::optional<std::pair<double, double>> phantomRegionSpan(std::string_view regi
 // Box (LPS min, max) covered by the axial series of the phantom with these options and series kinds.
 std::pair<glm::dvec3, glm::dvec3> phantomVolumeBox(const PhantomSource& source,
                                                    const std::vector<phantom::SeriesKind>& kinds);
-const std::vector<std::string>& seriesKinds();  // scout, head, noncontrast, arterial, portal
+// The names a scenario file may give a series kind (scout, head, noncontrast, arterial, portal), from the enum.
+const std::vector<std::string>& seriesKinds();
 // The label a series of this kind gets when the file gives none ("Non-contrast head").
 std::string defaultSeriesLabel(const std::optional<phantom::SeriesKind>& kind);
 // The phantom's series when the file lists none: the scout at 0 s, the non-contrast head at 20 s (over 10 s), the

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "imaging/body_landmarks.h"
@@ -140,27 +141,27 @@ std::pair<double, double> zRange(const imaging::SeriesReport& r) {
 }
 
 // A first guess at what a series is, from its description; the author corrects it in the file.
-// The kind the description names ("head", "arterial", "portal"), or empty when it names none.
-std::string kindFromDescription(const imaging::SeriesReport& r) {
+// The kind the description names (head, arterial, portal), or none when it names none.
+std::optional<phantom::SeriesKind> kindFromDescription(const imaging::SeriesReport& r) {
     const std::string d = lower(r.description);
     auto has = [&](std::initializer_list<const char*> words) {
         return std::any_of(words.begin(), words.end(), [&](const char* w) { return d.find(w) != std::string::npos; });
     };
-    if (has({"head", "brain", "skull", "cran", "cerebr", "schaedel", "cct"})) return "head";
-    if (has({"arter", "angio", "cta", "polytrauma"})) return "arterial";
-    if (has({"portal", "venous", "pv "})) return "portal";
-    return {};
+    if (has({"head", "brain", "skull", "cran", "cerebr", "schaedel", "cct"})) return phantom::SeriesKind::Head;
+    if (has({"arter", "angio", "cta", "polytrauma"})) return phantom::SeriesKind::Arterial;
+    if (has({"portal", "venous", "pv "})) return phantom::SeriesKind::PortalVenous;
+    return std::nullopt;
 }
 
 // A first guess from the description, else from the field of view and the stack's length.
-std::string guessKind(const imaging::SeriesReport& r) {
-    if (auto kind = kindFromDescription(r); !kind.empty()) return kind;
+phantom::SeriesKind guessKind(const imaging::SeriesReport& r) {
+    if (auto kind = kindFromDescription(r)) return *kind;
     // No telling words: a head CT is reconstructed in a small field of view (about 250 mm against 350 to 500 for
     // the body) and its stack is short.
     const double fov = std::max(r.pixelSpacing.x * r.matrix.x, r.pixelSpacing.y * r.matrix.y);
     const auto [lo, hi] = zRange(r);
-    if (fov > 0 && fov <= 260 && hi - lo <= 300) return "head";
-    return "noncontrast";
+    if (fov > 0 && fov <= 260 && hi - lo <= 300) return phantom::SeriesKind::Head;
+    return phantom::SeriesKind::NonContrast;
 }
 
 double round1(double v) {
@@ -234,15 +235,8 @@ NewCase newPhantomCase(const fs::path& outFile, const NewPhantomCaseOptions& o) 
     }
     for (const auto& t : phantom::groundTruth(po)) {
         Finding f;
-        f.id = t.id;
+        detail::setFromPhantomTruth(f, t);
         f.phantomInjury = t.id;
-        f.label = t.label;
-        f.synonyms = t.synonyms;
-        f.acrCategory = t.acrCategory;
-        f.region = t.region;
-        f.centreLps = t.centreLps;
-        f.extentMm = t.extentMm;
-        f.expertDescription = t.expertDescription;
         f.deadlineSeconds = defaultDeadlineSeconds(t.acrCategory, kDuration);
         f.tell = defaultTell(t.acrCategory);
         s.findings.push_back(std::move(f));
@@ -306,10 +300,10 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
         int n = ++used[kind];
         return n == 1 ? kind : kind + "_" + std::to_string(n);
     };
-    auto spec = [&](const imaging::SeriesReport& r, const std::string& kind, double arrival, double duration) {
+    auto spec = [&](const imaging::SeriesReport& r, phantom::SeriesKind kind, double arrival, double duration) {
         SeriesSpec sp;
-        sp.id = uniqueId(kind);
-        sp.kind = seriesKindNamed(kind);
+        sp.id = uniqueId(std::string(phantom::seriesKindName(kind)));
+        sp.kind = kind;
         sp.label = r.description.empty() ? detail::defaultSeriesLabel(sp.kind) : r.description;
         sp.folder = seriesFolder(r, root);
         sp.folderText = folderText(sp.folder, outFile);
@@ -318,7 +312,7 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
         sp.arrivalDurationSeconds = duration;
         return sp;
     };
-    if (localizer) s.images.series.push_back(spec(*localizer, "scout", 0, 0));
+    if (localizer) s.images.series.push_back(spec(*localizer, phantom::SeriesKind::Scout, 0, 0));
     // Each volume is read once: its landmarks give the regions it shows, its aorta and liver the contrast phase.
     double zLo = 1e300, zHi = -1e300;
     std::vector<std::vector<Region>> perSeries;
@@ -326,7 +320,7 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
     int maskHits = 0;
     for (std::size_t i = 0; i < volumes.size(); ++i) {
         const imaging::SeriesReport& r = *volumes[i];
-        std::string kind;
+        std::optional<phantom::SeriesKind> kind;
         std::string what = r.description.empty() ? imaging::seriesKey(r) : r.description;
         try {
             imaging::LoadOptions lo;
@@ -349,13 +343,13 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
             const auto landmarks = fromMasks ? imaging::combineLandmarks(*fromMasks, hu) : hu;
             const auto contrast = imaging::estimateContrastPhase(*volume, landmarks);
             // A phase the description names is what the radiographer recorded; the images decide when it is silent.
-            const std::string fromImages = seriesKindFromImages(landmarks, contrast);
+            const auto fromImages = seriesKindFromImages(landmarks, contrast);
             kind = kindFromDescription(r);
-            std::string said = kind.empty() ? std::string() : " (named in the description";
-            if (!kind.empty() && !fromImages.empty() && fromImages != kind)
-                said += "; the images look " + fromImages + ": check it";
+            std::string said = kind ? " (named in the description" : "";
+            if (kind && fromImages && fromImages != kind)
+                said += "; the images look " + std::string(seriesKindText(fromImages)) + ": check it";
             if (!said.empty()) said += ")";
-            if (kind.empty()) kind = fromImages;
+            if (!kind) kind = fromImages;
             std::vector<std::string> why;
             auto regions = regionsFromLandmarks(landmarks, &why);
             const auto [zLow, zHigh] = zRange(r);
@@ -364,15 +358,16 @@ NewCase newDicomCase(const fs::path& dicomFolder, const fs::path& outFile, const
                 region.zToMm = std::min(region.zToMm, round1(zHigh));
             }
             perSeries.push_back(std::move(regions));
-            found.push_back("Series '" + what + "': " + (kind.empty() ? guessKind(r) + " (guessed)" : kind) + said +
-                            "; contrast from the images: " + imaging::contrastPhaseName(contrast.phase) + " (" +
-                            contrast.reason + ")");
+            const std::string named = kind ? std::string(seriesKindText(kind))
+                                           : std::string(phantom::seriesKindName(guessKind(r))) + " (guessed)";
+            found.push_back("Series '" + what + "': " + named + said + "; contrast from the images: " +
+                            imaging::contrastPhaseName(contrast.phase) + " (" + contrast.reason + ")");
             for (const auto& w : why) found.push_back("Region " + w);
         } catch (const std::exception& e) {
             found.push_back("Series '" + what + "' could not be read for landmarks: " + e.what());
         }
-        if (kind.empty()) kind = guessKind(r);
-        s.images.series.push_back(spec(r, kind, 20.0 + 30.0 * double(i), 20));
+        if (!kind) kind = guessKind(r);
+        s.images.series.push_back(spec(r, *kind, 20.0 + 30.0 * double(i), 20));
         auto [lo, hi] = zRange(r);
         zLo = std::min(zLo, lo);
         zHi = std::max(zHi, hi);

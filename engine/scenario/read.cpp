@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "scenario/read.h"
 
@@ -766,7 +767,7 @@ private:
     void readFindings(Fields& root) {
         std::vector<std::string> injuryIds;
         if (s_.images.phantom) injuryIds = s_.images.phantom->injuries;
-        std::vector<std::optional<PhantomTruth>> truths;
+        std::vector<std::optional<phantom::Finding>> truths;
         if (s_.images.phantom) truths = phantomTruth(*s_.images.phantom, injuryIds);
 
         for (const toml::table* t : root.tables("findings")) {
@@ -774,7 +775,7 @@ private:
             Fields f(report_, locs_, *t, "[[findings]]", path, keys("[[findings]]"), root.where());
             Finding fd;
             fd.where = f.where();
-            const PhantomTruth* truth = nullptr;
+            const phantom::Finding* truth = nullptr;
             // A broken injury reference is reported by the checker, which sees the authoring mode's edits too.
             if (auto inj = f.string("injury")) {
                 fd.phantomInjury = *inj;
@@ -783,16 +784,7 @@ private:
                     if (auto& tr = truths[std::size_t(it - injuryIds.begin())]) truth = &*tr;
             }
             const bool inherits = truth != nullptr || !fd.phantomInjury.empty();
-            if (truth) {
-                fd.id = truth->injury;
-                fd.label = truth->label;
-                fd.synonyms = truth->synonyms;
-                fd.acrCategory = truth->acrCategory;
-                fd.region = truth->region;
-                fd.centreLps = truth->centreLps;
-                fd.extentMm = truth->extentMm;
-                fd.expertDescription = truth->description;
-            }
+            if (truth) setFromPhantomTruth(fd, *truth);
             // With an injury, geometry and names come from the phantom; a broken injury reference was reported
             // already, so the rest is optional then to avoid a cascade of "missing" messages.
             if (auto v = f.string("id", !inherits)) fd.id = *v;
@@ -898,18 +890,14 @@ private:
             tr.type = InterruptionTrigger::Type::AtTime;
             tr.atSeconds = *v;
         }
-        if (auto v = f.string("when_region_opened")) {
-            tr.type = InterruptionTrigger::Type::RegionOpened;
-            tr.target = *v;
-        }
-        if (auto v = f.string("when_finding_on_screen")) {
-            tr.type = InterruptionTrigger::Type::FindingOnScreen;
-            tr.target = *v;
-        }
-        if (auto v = f.string("when_ignored")) {
-            tr.type = InterruptionTrigger::Type::InterruptionIgnored;
-            tr.target = *v;
-        }
+        using Type = InterruptionTrigger::Type;
+        for (const auto& [key, type] : {std::pair{"when_region_opened", Type::RegionOpened},
+                                        std::pair{"when_finding_on_screen", Type::FindingOnScreen},
+                                        std::pair{"when_ignored", Type::InterruptionIgnored}})
+            if (auto v = f.string(key)) {
+                tr.type = type;
+                tr.target = *v;
+            }
         if (auto v = f.seconds("delay")) tr.delaySeconds = *v;
     }
 

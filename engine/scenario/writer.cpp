@@ -257,10 +257,10 @@ void writeRegion(Writer& w, const Scenario& s, const Region& r) {
 }
 
 // A finding: with a phantom injury whose ground truth is known, only what differs from that truth.
-void writeFinding(Writer& w, const Finding& f, const detail::PhantomTruth* truth) {
+void writeFinding(Writer& w, const Finding& f, const phantom::Finding* truth) {
     w.section("[[findings]]");
     if (truth) {
-        if (f.id != truth->injury) w.str("id", f.id);
+        if (f.id != truth->id) w.str("id", f.id);
         w.str("injury", f.phantomInjury);
         if (f.label != truth->label) w.str("label", f.label);
         // The reader adds the phantom's synonyms to those written: write only the others.
@@ -288,7 +288,7 @@ void writeFinding(Writer& w, const Finding& f, const detail::PhantomTruth* truth
     if (f.tell != defaultTell(f.acrCategory) && !f.tell.empty()) w.list("tell", f.tell);
     w.strings("windows", f.windows);
     w.text("teaching_point", f.teachingPoint);
-    if (!truth || f.expertDescription != truth->description) w.text("description", f.expertDescription);
+    if (!truth || f.expertDescription != truth->expertDescription) w.text("description", f.expertDescription);
     w.strings("essential", f.essential);
     if (!f.lateCallCritical) w.key("late_call_critical", "false");
     if (f.onScout) w.key("on_scout", *f.onScout ? "true" : "false");
@@ -472,7 +472,7 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
     // The ground truth as the reader computes it: for the phantom's list of injuries, which a finding names.
     const std::vector<std::string> listed = phantom ? s.images.phantom->injuries : std::vector<std::string>{};
     const auto truths =
-        phantom ? detail::phantomTruth(*s.images.phantom, listed) : std::vector<std::optional<detail::PhantomTruth>>{};
+        phantom ? detail::phantomTruth(*s.images.phantom, listed) : std::vector<std::optional<phantom::Finding>>{};
     for (const auto& f : s.findings) {
         const auto it = std::find(listed.begin(), listed.end(), f.phantomInjury);
         const auto* truth = it == listed.end() || !truths[std::size_t(it - listed.begin())]

@@ -47,6 +47,7 @@ struct Screen {
     Viewer viewer;
     AuthoringModel model{twoRegions(), "unused.toml"};
     AuthoringSelection selection;
+    AuthoringWidgetState widgets;
     AuthoringCanvas canvas;
     Screen() {
         viewer.setVolume(testVolume(), "test");
@@ -54,7 +55,7 @@ struct Screen {
         viewer.setCursor({64, 64, 20});  // mid-volume, as the authoring screen starts
     }
     AuthoringContext ctx() {
-        return {model, viewer, selection, viewer.volume()->geometry().indexToPatient(viewer.cursor())};
+        return {model, viewer, selection, widgets, viewer.volume()->geometry().indexToPatient(viewer.cursor())};
     }
     // Events go to the canvas first; what it does not use goes to the viewer, as in the authoring screen.
     bool send(const SDL_Event& e) {
@@ -585,6 +586,7 @@ TEST(AuthoringCanvas, EveryRegionAtALimitIsNamedWholeOnALineOfItsOwn) {
     viewer.setCursor({32, 32, 125});
     AuthoringModel model{s, "unused.toml"};
     AuthoringSelection selection;
+    AuthoringWidgetState widgets;
     AuthoringCanvas canvas;
 
     ImGui::CreateContext();
@@ -595,7 +597,8 @@ TEST(AuthoringCanvas, EveryRegionAtALimitIsNamedWholeOnALineOfItsOwn) {
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
     ImGui::NewFrame();
-    AuthoringContext ctx{model, viewer, selection, viewer.volume()->geometry().indexToPatient(viewer.cursor())};
+    AuthoringContext ctx{model, viewer, selection, widgets,
+                         viewer.volume()->geometry().indexToPatient(viewer.cursor())};
     canvas.draw(ImGui::GetBackgroundDrawList(), ctx);
     const auto labels = canvas.limitLabels();
     ImGui::EndFrame();

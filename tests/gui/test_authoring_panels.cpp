@@ -324,6 +324,10 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
     for (std::size_t i = 0; i < s.regions.size(); ++i)
         if (s.regions[i].id == "airway") airway = int(i);
     ASSERT_GE(airway, 0);
+    polysim::gui::Viewer viewer;
+    polysim::gui::AuthoringSelection selection;
+    polysim::gui::AuthoringWidgetState widgets;
+    polysim::gui::AuthoringContext ctx{c.model, viewer, selection, widgets};
     polysim::test::HeadlessImGui imgui;
     ImVec2 field(0, 0);
     auto draw = [&] {
@@ -333,7 +337,7 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
         auto& r = s.regions[std::size_t(airway)];
         // Where the field is drawn (a refusal is written under it, so it is not the last item).
         field = ImVec2(ImGui::GetCursorScreenPos().x + 60, ImGui::GetCursorScreenPos().y + 6);
-        if (polysim::gui::idField("id", r.id, [&](const std::string& from, const std::string& to) {
+        if (polysim::gui::idField(ctx, "id", r.id, [&](const std::string& from, const std::string& to) {
                 return polysim::gui::renameRegion(s, from, to);
             }))
             c.model.touch();
@@ -438,7 +442,8 @@ TEST(AuthoringPanels, EveryPanelFitsTheAuthoringPanelWidth) {
     polysim::gui::Viewer viewer;
     polysim::gui::AuthoringSelection selection;
     selection.region = 1;
-    polysim::gui::AuthoringContext ctx{c.model, viewer, selection};
+    polysim::gui::AuthoringWidgetState widgets;
+    polysim::gui::AuthoringContext ctx{c.model, viewer, selection, widgets};
     const std::pair<const char*, std::function<void()>> panels[] = {
         {"finding", [&] { polysim::gui::drawFindingDetails(ctx, s.findings.front()); }},
         {"case",

@@ -36,7 +36,8 @@ struct TimelineCase {
     AuthoringModel model;
     polysim::gui::Viewer viewer;
     polysim::gui::AuthoringSelection selection;
-    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    polysim::gui::AuthoringWidgetState widgets;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection, widgets};
 };
 
 std::size_t indexOf(const polysim::scenario::Scenario& s, const std::string& id) {
@@ -222,7 +223,8 @@ TEST(AuthoringTimeline, TheStripDragsATimedInterruptionAddsOneOnDoubleClickAndDe
     AuthoringModel model(s, dir / "edited.toml");
     polysim::gui::Viewer viewer;
     polysim::gui::AuthoringSelection selection;
-    polysim::gui::AuthoringContext ctx{model, viewer, selection};
+    polysim::gui::AuthoringWidgetState widgets;
+    polysim::gui::AuthoringContext ctx{model, viewer, selection, widgets};
     const ImVec2 pos(468, 724), size(1118, 170);
     const auto axis = tl::stripAxis(pos, size, s.durationSeconds);
     auto draw = [&] { polysim::gui::drawInterruptionTimeline(ctx, pos, size); };
@@ -285,10 +287,10 @@ TEST(AuthoringTimeline, RowsNeverOverlapAndEachBlockIsClickedWhereItIsSeen) {
     auto draw = [&] { polysim::gui::drawInterruptionTimeline(ctx, pos, size); };
     imgui.frame(ImVec2(-1, -1), false, draw);
     // The strip asks for the height that shows every row; given it, every block is drawn.
-    ASSERT_GT(tl::wantedStripHeight(), 0);
-    size.y = std::max(size.y, tl::wantedStripHeight());
+    ASSERT_GT(c.widgets.strip.wantedHeight, 0);
+    size.y = std::max(size.y, c.widgets.strip.wantedHeight);
     imgui.frame(ImVec2(-1, -1), false, draw);
-    const auto blocks = tl::drawnBlocks();
+    const auto blocks = c.widgets.strip.blocks;
     ASSERT_EQ(blocks.size(), model.scenario().interruptions.size());
     for (std::size_t i = 0; i < blocks.size(); ++i)
         for (std::size_t j = i + 1; j < blocks.size(); ++j) {

@@ -131,7 +131,7 @@ TEST(BodyLandmarks, TheHeadCtHasTheSkullAndTheUpperNeckOnly) {
     ASSERT_NE(f.region("head"), nullptr);
     EXPECT_NEAR(f.region("head")->zToMm, L.volume.toMm, 5);
     EXPECT_EQ(f.contrast.phase, ContrastPhase::Unknown) << "no aorta in a head CT";
-    EXPECT_EQ(scenario::seriesKindFromImages(L, f.contrast), "head");
+    EXPECT_EQ(scenario::seriesKindFromImages(L, f.contrast), polysim::phantom::SeriesKind::Head);
 }
 
 TEST(BodyLandmarks, TheTotalSegmentatorSliceStackIsAbdomenAndSpineInThePortalPhase) {

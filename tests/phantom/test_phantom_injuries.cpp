@@ -20,12 +20,6 @@ phantom::PhantomOptions testOptions(std::vector<std::string> injuries = {}) {
     return o;
 }
 
-phantom::SeriesKind kindOf(const std::string& name) {
-    phantom::SeriesKind k{};
-    EXPECT_TRUE(phantom::parseSeriesKind(name, k)) << name;
-    return k;
-}
-
 bool inBox(const glm::dvec3& p, const glm::dvec3& lo, const glm::dvec3& hi, double margin) {
     return p.x >= lo.x - margin && p.y >= lo.y - margin && p.z >= lo.z - margin && p.x <= hi.x + margin &&
            p.y <= hi.y + margin && p.z <= hi.z + margin;
@@ -59,7 +53,7 @@ TEST_P(InjuryFootprint, ChangesHuInsideItsFindingAndNowhereOutsideItsAffectedBox
     const auto findings = phantom::groundTruth(with);
     ASSERT_EQ(findings.size(), 1u);
     const auto& f = findings[0];
-    const auto kind = kindOf(f.series);
+    const auto kind = f.series;
     const auto a = phantom::generateSeries(testOptions(), kind);
     const auto b = phantom::generateSeries(with, kind);
     const auto& g = a->geometry();

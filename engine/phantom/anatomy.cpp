@@ -781,10 +781,10 @@ void spine(Builder& b) {
         // lines in red marrow, and the basivertebral vein's channel entering from the back at mid-height.
         b.bone(body, 1.1, 950, 150);
         b.add(intersect(offset(body, -1.5), noiseSheets(body, 0.55, 0.4, 81)), 420, kMarrow, bit(kMarrow)).thin = 0.4;
-        b.add(plate({{0, y + v.ry, 0, 1.6}, {0, y + v.ry * 0.35, 0, 1.4}, {-v.rx * 0.3, y - v.ry * 0.1, 0, 1.0}}, v.z,
-                    h * 0.16),
-              45, kMarrow, bit(kMarrow));
-        b.add(plate({{0, y + v.ry * 0.35, 0, 1.4}, {v.rx * 0.3, y - v.ry * 0.1, 0, 1.0}}, v.z, h * 0.16), 45, kMarrow,
+        b.add(plate({{0, y + v.ry, 0, 1.2}, {0, y + v.ry * 0.45, 0, 0.9}, {-v.rx * 0.25, y + v.ry * 0.05, 0, 0.6}}, v.z,
+                    h * 0.12),
+              80, kMarrow, bit(kMarrow));
+        b.add(plate({{0, y + v.ry * 0.45, 0, 0.9}, {v.rx * 0.25, y + v.ry * 0.05, 0, 0.6}}, v.z, h * 0.12), 80, kMarrow,
               bit(kMarrow));
         const double cy = y + v.ry + 7.5, cr = canalRadius(v.z), pr = pedicleRadius(v.z);
         // The arch springs from the upper half of the body; a burst fracture crushes the body, not the arch.

@@ -84,6 +84,34 @@ ShapePtr noiseCurves(ShapePtr within, double freq, double radiusMm, std::uint64_
                                       });
 }
 
+// A plate of bone or tissue of half height `halfHeight` about z = zc whose cross-section is a path in the plane (the
+// points' z ignored, radii in w): pedicles and laminae, channels in a vertebral body.
+ShapePtr plate(std::vector<dvec4> pts, double zc, double halfHeight) {
+    for (auto& q : pts) q.z = zc;
+    auto path = tube(pts, pts.size() > 2);
+    return std::make_shared<Implicit>(
+        [path, zc, halfHeight](double z, Box2& bx) { return std::abs(z - zc) <= halfHeight + 1 && path->sliceBox(zc, bx); },
+        [path, zc, halfHeight](const dvec3& p) {
+            const double d = path->sdf({p.x, p.y, zc}), dz = std::abs(p.z - zc) - halfHeight;
+            return d > 0 && dz > 0 ? std::hypot(d, dz) : std::max(d, dz);
+        });
+}
+// A spinous process: a midline plate `thick` wide from y0 back to y1, its axis sloping from zc down by `drop`, half
+// height `halfHeight` at its root and two thirds of that at its tip.
+ShapePtr spinous(double y0, double y1, double zc, double drop, double thick, double halfHeight) {
+    return std::make_shared<Implicit>(
+        [=](double z, Box2& bx) {
+            if (z > zc + halfHeight + 1 || z < zc - drop - halfHeight - 1) return false;
+            bx = {-thick - 1, y0 - 1, thick + 1, y1 + 1};
+            return true;
+        },
+        [=](const dvec3& p) {
+            const double t = std::clamp((p.y - y0) / (y1 - y0), 0.0, 1.0);
+            const double zl = zc - drop * t, hh = halfHeight * (1.0 - 0.35 * t);
+            return std::max({std::abs(p.x) - thick / 2, std::abs(p.z - zl) - hh, y0 - p.y, p.y - y1});
+        });
+}
+
 // ---- landmarks ----
 
 const std::vector<K>& torsoKeys() {
@@ -320,14 +348,33 @@ void headOutline(Builder& b) {
 
 void head(Builder& b) {
 
-    // Skull: outer table, diploe, inner table; cut below the skull base where the face takes over.
-    auto skullOuter = intersect(ell({0, 8, -90}, {73, 94, 84}, glm::dmat3(1.0), 0.6, 0.04, 33),
-                                above([](double x, double y) { return skullBaseZ(x, y) - 6; }, -180, 10));
+    // Skull: outer table, diploe, inner table; cut below the skull base where the face takes over. The vault is about
+    // 7 mm thick over the frontal and occipital bones and thins to 3-4 mm over the temporal squama, where the diploe
+    // between the tables all but vanishes.
     auto cavity = intersect(ell({0, 8, -90}, {66.5, 87.5, 77.5}, glm::dmat3(1.0), 0.6, 0.04, 33),
                             above(skullBaseZ, -180, 10));
+    auto vault = std::make_shared<Implicit>(
+        [cavity](double z, Box2& bx) {
+            if (!cavity->sliceBox(z, bx)) return false;
+            bx = {bx.x0 - 9, bx.y0 - 9, bx.x1 + 9, bx.y1 + 9};
+            return true;
+        },
+        [cavity](const dvec3& p) {
+            const double temporal = std::exp(-((p.y - 2) / 34) * ((p.y - 2) / 34)) *
+                                    std::exp(-((p.z + 100) / 30) * ((p.z + 100) / 30)) * smoothstep(35, 62, std::abs(p.x));
+            const double thick = 7.0 - 3.4 * temporal + 0.8 * valueNoise(p * 0.03, 34);
+            return cavity->sdf(p) - thick;
+        });
+    auto skullOuter = intersect(vault, above([](double x, double y) { return skullBaseZ(x, y) - 6; }, -180, 10));
+    // Scalp over the vault: skin, a dense fibro-fatty subcutaneous layer (greyer than body fat) and the galea on the
+    // bone, rather than a band of pure fat.
+    auto scalpZone = intersect(offset(skullOuter, 9), above([](double, double) { return -112.0; }, -180, 10));
+    b.add(scalpZone, -20, kFat, bit(kFat), 75, 0.3);
+    b.add(intersect(offset(skullOuter, 1.3), above([](double, double) { return -112.0; }, -180, 10)), 42, kSkin,
+          bit(kFat));
     b.add(skullOuter, 1250, kBone, kAnyTissue, 80, 0.3);
-    b.add(offset(skullOuter, -1.8), 520, kMarrow, bit(kBone), 160, 0.25);
-    b.add(offset(cavity, 1.6), 1250, kBone, bit(kMarrow) | bit(kBone), 80, 0.3);
+    b.add(offset(skullOuter, -1.7), 430, kMarrow, bit(kBone), 190, 0.35);
+    b.add(offset(cavity, 1.3), 1250, kBone, bit(kMarrow) | bit(kBone), 80, 0.3);
     b.m.organs["cranial_cavity"] = cavity;
     b.m.organs["skull"] = skullOuter;
     brainParts(b, cavity);
@@ -372,29 +419,53 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
     const WarpSet* w = b.brain();
     b.add(cavity, 8, kCsf);
     auto brain = offset(cavity, -1.6);
-    b.add(brain, 39, kBrain, bit(kCsf), 6, 0.05, w);
-    // Sulci: worm-like CSF clefts in the outer 12 mm.
-    b.add(std::make_shared<Implicit>(
-              [brain](double z, Box2& bx) { return brain->sliceBox(z, bx); },
-              [brain](const dvec3& p) {
-                  const double depth = brain->sdf(p);
-                  if (depth > 0) return depth;
-                  const double r = std::abs(valueNoise(p * 0.085, 71)) * 14.0 - 0.9;
-                  return std::max(r, -depth - 13.0);
-              }),
+    b.add(brain, 39, kBrain, bit(kCsf), 4, 0.05, w);
+    // Sulci: CSF clefts running in from the surface between the gyri, wider at the surface and closing towards their
+    // fundus 5-21 mm deep. Their pattern lives on the brain's surface (a noise field sampled at the point's direction
+    // from the centre, drifting a little with depth), so each cleft is a sheet standing on the surface, not a tube.
+    struct Gyri {
+        ShapePtr brain;
+        // Distance along the surface to the nearest sulcus (mm), the sulcus's depth and its half width at this depth.
+        void at(const dvec3& p, double& depth, double& toSulcus, double& sulcusDepth, double& halfWidth) const {
+            depth = -brain->sdf(p);
+            // The medial surfaces of the hemispheres face each other across the interhemispheric fissure above the
+            // corpus callosum: their sulci run in from the midline.
+            if (p.z > -58 && std::abs(p.y - 2) < 80) depth = std::min(depth, std::abs(p.x) - 1.3);
+            const dvec3 q = (p - dvec3(0, 8, -90)) / dvec3(66.5, 87.5, 77.5);
+            const double len = std::max(1e-6, glm::length(q));
+            const dvec3 onSurface = dvec3(0, 8, -90) + q / len * dvec3(66.5, 87.5, 77.5);
+            constexpr double f = 0.11;
+            const double drift = std::max(0.0, depth) * 0.35;
+            toSulcus = std::abs(valueNoise(onSurface * f + dvec3(drift * f, 0, drift * f * 0.5), 71)) / (1.2 * f);
+            sulcusDepth = 13.0 + 8.0 * valueNoise(onSurface * 0.035, 73);
+            halfWidth = 0.5 + 1.3 * std::clamp(1.0 - depth / std::max(1.0, sulcusDepth), 0.0, 1.0);
+        }
+    };
+    const Gyri gyri{brain};
+    auto inBrain = [brain](double z, Box2& bx) { return brain->sliceBox(z, bx); };
+    b.add(std::make_shared<Implicit>(inBrain,
+                                     [gyri](const dvec3& p) {
+                                         double depth, to, sd, hw;
+                                         gyri.at(p, depth, to, sd, hw);
+                                         if (depth < -2) return -depth;
+                                         return std::max(to - hw, depth - sd);
+                                     }),
           8, kCsf, bit(kBrain), 0, 0.1, w);
-    // White matter: the deep core, and a finger into every gyrus under a 3 mm cortical ribbon that follows the sulci.
+    // White matter: the deep core (centrum semiovale), and a finger into every gyrus under a 2.8 mm cortical ribbon
+    // that lines both banks and the fundus of each sulcus.
     auto core = intersect(ell({0, 6, -74}, {50, 72, 48}, glm::dmat3(1.0), 7.0, 0.07, 72), offset(cavity, -8));
-    auto gyral = std::make_shared<Implicit>([brain](double z, Box2& bx) { return brain->sliceBox(z, bx); },
-                                            [brain](const dvec3& p) {
-                                                const double depth = -brain->sdf(p);
-                                                const double sulcus = std::abs(valueNoise(p * 0.085, 71)) * 14.0;
-                                                return std::max(3.2 - depth, 3.0 - sulcus);
-                                            });
-    b.add(smoothUnion(core, gyral, 4), 28, kBrain, bit(kBrain), 5, 0.07, w);
+    auto gyral = std::make_shared<Implicit>(inBrain, [gyri](const dvec3& p) {
+        double depth, to, sd, hw;
+        gyri.at(p, depth, to, sd, hw);
+        return std::max(3.0 - depth, std::min(hw + 2.8 - to, sd + 2.8 - depth));
+    });
+    b.add(smoothUnion(core, gyral, 4), 28, kBrain, bit(kBrain), 4, 0.07, w);
     for (int s : {-1, 1}) {
         b.add(ell({s * 19.0, -6, -82}, {9, 17, 11}, rotation(0, 0, s * 15.0)), 38, kBrain, kAnyTissue, 2, 0.1, w);
         b.add(ell({s * 10.0, 13, -84}, {9, 13, 9}), 37, kBrain, kAnyTissue, 2, 0.1, w);
+        // Caudate: its head bulges into the frontal horn, its body tapers along the ventricle's lateral wall.
+        b.add(tube({{s * 17.0, -20, -66, 8}, {s * 19.0, -4, -60, 5}, {s * 22.0, 16, -60, 3}}, true, 0.8, 0.1, 76 + s), 37,
+              kBrain, bit(kBrain), 2, 0.1, w);
         b.add(ell({s * 52.0, -6, -86}, {4, 22, 8}, rotation(0, 0, s * 8.0), 1.0, 0.1, 74), 8, kCsf, bit(kBrain), 0, 0.1,
               w);  // Sylvian fissure
         auto lateral = tube({{s * 12.0, -30, -62, 3.5}, {s * 14.0, -12, -58, 5.5}, {s * 16.0, 10, -60, 5.5},
@@ -423,8 +494,9 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
                 return std::max(d, cavity->sdf(p) + 0.5);
             });
     };
-    b.add(fissure(1.6), 8, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
-    b.add(fissure(0.55), 75, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    // The falx is a dural sheet under a millimetre thick: a little denser than brain, seen best where CSF borders it.
+    b.add(fissure(1.3), 8, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    b.add(fissure(0.35), 55, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
 }
 
 ShapePtr lungShape(int s, bool collapsedSide) {
@@ -700,31 +772,57 @@ void spine(Builder& b) {
         const double h = burst ? v.height * 0.7 : v.height;
         const double grow = burst ? 3.0 : 0.0;
         const double y = spineY(v.z);
-        b.bone(ext({{v.z - h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9},
-                    {v.z - h / 2 + 2, 0, y, v.rx + grow, v.ry + grow},
-                    {v.z + h / 2 - 2, 0, y, v.rx + grow, v.ry + grow},
-                    {v.z + h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9}},
-                   0, 0.6, 0.15, 80),
-               1.4, 950, 200);
+        auto body = ext({{v.z - h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9},
+                         {v.z - h / 2 + 2, 0, y, v.rx + grow, v.ry + grow},
+                         {v.z + h / 2 - 2, 0, y, v.rx + grow, v.ry + grow},
+                         {v.z + h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9}},
+                        0, 0.6, 0.15, 80);
+        // The body: a thin cortical shell round cancellous bone, whose trabeculae show as a coarse lattice of brighter
+        // lines in red marrow, and the basivertebral vein's channel entering from the back at mid-height.
+        b.bone(body, 1.1, 950, 150);
+        b.add(intersect(offset(body, -1.5), noiseSheets(body, 0.55, 0.4, 81)), 420, kMarrow, bit(kMarrow)).thin = 0.4;
+        b.add(plate({{0, y + v.ry, 0, 1.2}, {0, y + v.ry * 0.45, 0, 0.9}, {-v.rx * 0.25, y + v.ry * 0.05, 0, 0.6}}, v.z,
+                    h * 0.12),
+              80, kMarrow, bit(kMarrow));
+        b.add(plate({{0, y + v.ry * 0.45, 0, 0.9}, {v.rx * 0.25, y + v.ry * 0.05, 0, 0.6}}, v.z, h * 0.12), 80, kMarrow,
+              bit(kMarrow));
         const double cy = y + v.ry + 7.5, cr = canalRadius(v.z), pr = pedicleRadius(v.z);
-        // Pedicles and laminae as a ring around the canal, then spinous and transverse processes.
+        // The arch springs from the upper half of the body; a burst fracture crushes the body, not the arch.
+        const double zc = v.z + v.height * 0.12;
+        const double archHalf = v.z > -250 ? 0.25 * v.height : 0.32 * v.height;
+        // Pedicles and laminae as a ring around the canal, then spinous and transverse processes, all as plates of
+        // bone as tall as a real arch (an axial slice through the body shows its arch, not a ring of tube).
         std::vector<dvec4> ring;
         for (int a = 0; a <= 8; ++a) {
             const double phi = glm::radians(-135.0 + a * 33.75);  // 0 = straight back
-            ring.push_back({(cr + pr * 0.7) * std::sin(phi) * kRingWiden, cy + (cr + pr * 0.7) * std::cos(phi), v.z + 1, pr});
+            // Pedicles (at the front of the ring) thicker than the laminae behind.
+            const double r = pr * (0.72 + 0.28 * smoothstep(60, 120, std::abs(glm::degrees(phi))));
+            ring.push_back({(cr + pr * 0.7) * std::sin(phi) * kRingWiden, cy + (cr + pr * 0.7) * std::cos(phi), 0, r});
         }
-        b.bone(tube(ring, true), 1.2, 950, 280);
+        b.bone(plate(ring, zc, archHalf), 1.2, 950, 200);
         const double spLen = v.z > -250 ? 18 : v.z > -520 ? 24 : 26;
         const double spDrop = v.z > -250 ? 5 : v.z > -520 ? 16 : 3;
-        b.bone(tube({{0, cy + cr + pr * 0.5, v.z + 1, pr}, {0, cy + cr + spLen, v.z + 1 - spDrop, pr * 0.8}}, false), 1.2,
-               950, 280);
+        b.bone(spinous(cy + cr + pr * 0.3, cy + cr + spLen, zc, spDrop, pr * 1.1,
+                       v.z > -520 ? 0.22 * v.height : 0.36 * v.height), 1.2,
+               950, 200);
         const double tpLen = v.z > -250 ? 14 : v.z > -520 ? 22 : 30;
         const double tpBack = v.z > -250 ? 0 : v.z > -520 ? 14 : 2;
-        for (int s : {-1, 1})
+        for (int s : {-1, 1}) {
             b.bone(tube({{s * (cr * 0.9), cy - 1, v.z + 1, pr * 0.9},
                          {s * (cr * 0.9 + tpLen), cy + tpBack, v.z + 1, pr * 0.7}},
                         false),
-                   1.2, 950, 280);
+                   1.2, 950, 260);
+            // Articular processes: the inferior ones of this vertebra behind the superior ones of the one below, the
+            // facet joint a thin gap between them at the level of the disc.
+            const double fx = s * ((cr + pr * 0.7) * std::sin(glm::radians(80.0)) * kRingWiden + pr * 0.4);
+            const double fy = cy + (cr + pr * 0.7) * std::cos(glm::radians(80.0));
+            b.bone(ell({fx, fy + pr * 0.9, v.z - v.height * 0.5}, {pr * 0.75, pr * 0.8, v.height * 0.32},
+                       rotation(0, 0, s * 25.0)),
+                   1.0, 950, 260);
+            b.bone(ell({fx + s * pr * 0.5, fy - pr * 0.9, v.z + v.height * 0.45}, {pr * 0.75, pr * 0.8, v.height * 0.3},
+                       rotation(0, 0, s * 25.0)),
+                   1.0, 950, 260);
+        }
     }
     // C1 ring and dens.
     b.bone(tube({{-10, 4, -134, 4}, {-20, 14, -134, 4}, {-14, 32, -134, 3.5}, {0, 38, -134, 3.5}, {14, 32, -134, 3.5},
@@ -834,6 +932,26 @@ void abdomen(Builder& b) {
     }
     b.add(tube({{-4, 8, -575, 7}, {-30, -2, -562, 7}, {-55, 0, -545, 5}, {-85, 10, -540, 3}}), portalHU, kBlood);
     b.add(tube({{-30, -2, -562, 4.5}, {-10, -30, -530, 3.5}, {20, -50, -510, 2.5}}), portalHU, kBlood, bit(kLiver));
+    // Portal branches fanning out from the hilum to the periphery, each dividing as it goes (seen as dots and short
+    // branching lines in any slice), and the fissure of the ligamentum teres parting the left lobe's segments.
+    const std::vector<std::pair<dvec3, dvec3>> portalTrunks{
+        {{-55, 0, -545}, {-0.9, 0.2, 0.4}},  {{-55, 0, -545}, {-0.7, 0.7, -0.1}}, {{-55, 0, -545}, {-0.7, -0.6, 0.2}},
+        {{-55, 0, -545}, {-0.4, 0.3, -0.85}}, {{-10, -30, -530}, {0.6, -0.6, 0.35}}, {{-10, -30, -530}, {0.8, -0.1, -0.2}},
+        {{-30, -2, -562}, {-0.2, -0.8, -0.5}}};
+    for (std::size_t i = 0; i < portalTrunks.size(); ++i)
+        growTree(b, liver, portalTrunks[i].first, glm::normalize(portalTrunks[i].second), 3.0, 24, 3, 500 + i, portalHU,
+                 0, kBlood, bit(kLiver), false);
+    b.add(std::make_shared<Implicit>(
+              [](double z, Box2& bx) {
+                  if (z < -575 || z > -500) return false;
+                  bx = {-20, -110, 40, -20};
+                  return true;
+              },
+              [](const dvec3& p) {
+                  return std::max({std::abs(p.x - 8 - 0.3 * (p.y + 40)) - 1.6 - 0.04 * (-30 - p.y), p.y + 28,
+                                   std::abs(p.z + 537) - 32});
+              }),
+          -70, kVisceralFat, bit(kLiver));
     b.add(ell({-42, -58, -585}, {14, 30, 18}, rotation(30, 0, 30)), 6, kFluid);  // gallbladder
     // Spleen: a crescent, concave toward the hilum; arterial phase shows the "zebra" pattern.
     auto spleen = subtract(intersect(ell({98, 50, -525}, {30, 62, 50}, rotation(0, 0, 38), 2.5, 0.05, 92), cav),
@@ -867,20 +985,43 @@ void abdomen(Builder& b) {
     for (int s : {-1, 1}) {
         const dvec3 kc(s * 72.0, 58, s < 0 ? -600.0 : -585.0);
         const glm::dmat3 rot = rotation(12, s * 14.0, s * -28.0);
-        b.add(ell(kc, {34, 31, 62}, rot, 3.0, 0.05, 96 + s), -92, kVisceralFat);
-        auto kidney = ell(kc, {27, 23, 54}, rot, 1.0, 0.08, 98 + s);
-        b.add(kidney, b.H(32, 185, 165), kKidney);
+        auto perirenal = ell(kc, {34, 31, 62}, rot, 3.0, 0.05, 96 + s);
+        b.add(perirenal, -92, kVisceralFat);
+        // Gerota's fascia round the perirenal fat.
+        b.add(subtract(offset(perirenal, 0.5), offset(perirenal, -0.5)), 30, kVisceralFat, bit(kVisceralFat)).thin = 1.0;
+        // A bean: the hilum a notch in its medial border, where the sinus fat opens to the perirenal fat.
+        const glm::dmat3 inv = glm::transpose(rot);
+        auto kidney = subtract(ell(kc, {27, 23, 54}, rot, 1.0, 0.08, 98 + s),
+                               ell(kc + rot * dvec3(-s * 30.0, -4, 0), {10, 8, 20}, rot, 1.0, 0.1, 94 + s));
+        b.add(kidney, b.H(32, 185, 165), kKidney, kAnyTissue, 4, 0.1);
         b.m.organs[s < 0 ? "kidney_right" : "kidney_left"] = kidney;
-        for (int i = 0; i < 8; ++i) {
-            // Pyramids sit between cortex and sinus: a ring on the lateral side, stacked along the long axis.
-            const double a = glm::radians(-70.0 + 140.0 * (i % 2));
-            const double zz = -36 + 72 * ((i / 2) / 3.0);
-            const dvec3 local(s * 11 * std::cos(a), 9 * std::sin(a), zz);
-            b.add(ell(kc + rot * local, {7, 6, 9}, rot), b.H(30, 80, 150), kKidney, bit(kKidney));
-        }
-        auto sinus = ell(kc + rot * dvec3(-s * 16.0, -6, 0), {12, 9, 28}, rot);
-        b.add(sinus, -70, kVisceralFat, bit(kKidney));
-        b.add(ell(kc + rot * dvec3(-s * 18.0, -6, 0), {6, 5, 14}, rot), 8, kFluid, bit(kVisceralFat) | bit(kKidney));
+        // Medullary pyramids (dark in the corticomedullary phase): everything deeper than the 5 mm cortex and short of
+        // the sinus, parted into lobes by the columns of Bertin, cortex reaching in between them to the sinus.
+        const dvec3 sinusC(-s * 15.0, -5, 0);
+        auto sinus = ell(kc + rot * sinusC, {13, 9, 32}, rot, 1.5, 0.12, 92 + s);
+        b.add(std::make_shared<Implicit>([kidney](double z, Box2& bx) { return kidney->sliceBox(z, bx); },
+                                         [kidney, sinus, kc, inv, sinusC, s](const dvec3& p) {
+                                             const double depth = -kidney->sdf(p);
+                                             if (depth < 2) return 5.5 - depth;
+                                             const dvec3 q = inv * (p - kc) - sinusC;
+                                             const double th = std::atan2(q.y, s * q.x);
+                                             constexpr double f = 0.085, R = 16;
+                                             const double column =
+                                                 std::abs(valueNoise(dvec3(R * std::cos(th), R * std::sin(th), q.z) * f,
+                                                                     90 + std::uint64_t(s + 1))) /
+                                                 (1.2 * f);
+                                             // Pyramids narrow to their papillae: the columns widen towards the sinus.
+                                             const double toSinus = sinus->sdf(p);
+                                             const double half = 1.6 + 0.3 * std::clamp(12.0 - toSinus, 0.0, 12.0);
+                                             return std::max({5.5 - depth, half - column, 1.5 - toSinus});
+                                         }),
+              b.H(30, 80, 150), kKidney, bit(kKidney), 4, 0.15);
+        b.add(sinus, -75, kVisceralFat, bit(kKidney), 12, 0.2);
+        // Renal pelvis (unopacified urine) leaving through the hilum, with calyces reaching towards the pyramids.
+        b.add(ell(kc + rot * dvec3(-s * 22.0, -5, -4), {7, 5, 13}, rot), 8, kFluid, bit(kVisceralFat) | bit(kKidney));
+        for (double zz : {-18.0, 0.0, 18.0})
+            b.add(tube({{kc + rot * dvec3(-s * 19.0, -5, -4), 2.2}, {kc + rot * dvec3(-s * 6.0, -4, zz), 2.0}}, false), 8,
+                  kFluid, bit(kVisceralFat));
         b.add(tube({{4, 2, -592, 3.2}, {s * 35.0, 30, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
               b.H(45, 320, 175), kBlood);  // renal artery
         b.add(tube({{-22, 2, -596, 4.5}, {s * 35.0, 22, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
@@ -903,6 +1044,14 @@ void abdomen(Builder& b) {
                     {s * 76.0, -26, -870, 6}, {s * 76.0, -18, -1010, 5}}),
               b.H(42, 50, 160), kBlood);
     }
+    // Crura of the diaphragm: muscular bands from the front of the upper lumbar bodies arching forward round the aorta
+    // to the oesophageal hiatus, the right one thicker; only into the fat, so the vessels pass through.
+    b.add(tube({{-12, 28, -625, 4}, {-16, 16, -585, 6.5}, {-16, 2, -550, 6.5}, {-10, -8, -520, 5.5}, {0, -12, -500, 4}},
+               true, 1.0, 0.08, 126),
+          52, kMuscle, bit(kVisceralFat), 6, 0.15);
+    b.add(tube({{12, 26, -612, 3.5}, {18, 16, -578, 5.5}, {18, 0, -545, 5.5}, {10, -8, -518, 4.5}, {2, -12, -502, 3.5}},
+               true, 1.0, 0.08, 127),
+          52, kMuscle, bit(kVisceralFat), 6, 0.15);
     // Colon (stool with gas), small bowel (fluid-filled, enhancing wall), bladder, rectum.
     auto colon = tube({{-100, 10, -730, 24}, {-108, 30, -660, 22}, {-92, -10, -600, 22}, {-40, -62, -615, 21},
                        {40, -62, -610, 21}, {100, 0, -560, 21}, {112, 40, -620, 19}, {108, 30, -700, 18},

@@ -187,14 +187,18 @@ void addDependentAtelectasis(Model& m, const ShapePtr& lung) {
 namespace {
 
 constexpr int kGrid = 128;              // cells per axis of the low-resolution slice the rays are traced through
-constexpr int kAngles = 48;             // projection angles over 180 degrees
+constexpr int kAngles = 48;             // projection angles over 180 degrees for the (smooth) beam-hardening error
+constexpr int kViewsPerAngle = 4;       // the starvation noise's views per angle: each view's rays are starved alone
 constexpr int kTaps = 16;               // half-length of the ramp filter
 constexpr double kMuWater = 0.0192;     // attenuation of water, 1/mm, at the beam's effective energy (~70 keV)
 constexpr double kStreakHu = 45.0;      // SD of the streak noise where a ray's excess exp(p - p_ref) - 1 is 1
 constexpr double kHardening = 1.2;      // projection error per (bone line integral)^2
 constexpr double kMaxExcess = 7.0;      // the detector's floor: no ray is starved beyond exp(7)
 constexpr double kBoneCorrected = 0.2;  // bone line integral the scanner's beam-hardening correction handles
-constexpr double kTolerated = 1.0;      // excess the scanner's adaptive filtering of the projections absorbs
+constexpr double kTolerated = 1.5;      // excess the scanner's adaptive filtering of the projections absorbs
+// Bone takes the low-energy photons out of the beam far beyond its share of the (mean-energy) attenuation: a ray
+// through two bones starves more than its line integral says, so the worst streaks run between dense bones.
+constexpr double kBoneStarvation = 2.0;
 
 // Gaussian-ish unit noise from a hash (sum of four uniforms).
 double gauss(std::uint64_t h) {
@@ -243,14 +247,16 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
     for (int j = 0; j < n; ++j)
         for (int i = 0; i < n; ++i)
             if (mask[std::size_t(j) * n + i]) bi0 = std::min(bi0, i), bi1 = std::max(bi1, i), bj0 = std::min(bj0, j), bj1 = std::max(bj1, j);
-    // Line integrals: kAngles x n rays, sampled once per cell along the ray.
-    const int D = n;
-    proj.assign(std::size_t(kAngles) * D, 0.0f);
+    // Line integrals: NA views x n rays, sampled once per cell along the ray. The photon-starvation noise of every
+    // view is independent, so that the streaks of neighbouring views fan out across each other from the dense
+    // structures that starve them instead of lying side by side as a few parallel lines.
+    const int D = n, NA = kAngles * kViewsPerAngle;
+    proj.assign(std::size_t(NA) * D, 0.0f);
     boneProj.assign(proj.size(), 0.0f);
-    std::vector<double> cosT(kAngles), sinT(kAngles);
+    std::vector<double> cosT(NA), sinT(NA);
     const double bx0 = bi0 - 0.49, bx1 = bi1 + 0.49, by0 = bj0 - 0.49, by1 = bj1 + 0.49;
-    for (int a = 0; a < kAngles; ++a) {
-        const double th = std::numbers::pi * a / kAngles;
+    for (int a = 0; a < NA; ++a) {
+        const double th = std::numbers::pi * a / NA;
         const double ux = std::cos(th), uy = std::sin(th);
         cosT[a] = ux;
         sinT[a] = uy;
@@ -286,52 +292,23 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
     // The slice's reference path: the longest ray of each angle, averaged over the angles (the tube current the
     // scanner's modulation chose for this slice).
     double pRef = 0;
-    for (int a = 0; a < kAngles; ++a)
+    for (int a = 0; a < NA; ++a)
         pRef += *std::max_element(proj.begin() + std::ptrdiff_t(a) * D, proj.begin() + std::ptrdiff_t(a + 1) * D);
-    pRef /= kAngles;
+    pRef /= NA;
     // Per ray: the noise of the photons missing beyond the reference, and the beam-hardening error; then the ramp
     // filter along the detector (which turns a noisy ray into a bright-and-dark streak).
     // The rays are filtered and back-projected at twice the tracing resolution (detector bins and grid of d / 2), so
     // that a streak is as fine as a real one; each fine bin takes the line integral of its place on the coarse detector.
     const int F = 2, D2 = D * F, n2 = n * F;
     const double d2 = d / F, fx0 = cx - n * d / 2 + d2 / 2, fy0 = cy - n * d / 2 + d2 / 2;
-    // SD in projection units that back-projects to kStreakHu over all angles (ramp filter power 1/12 per d^2).
-    const double sigma0 = kStreakHu * kMuWater / 1000.0 * d2 * std::sqrt(double(kAngles)) /
+    // SD in projection units that back-projects to kStreakHu over all views (ramp filter power 1/12 per d^2).
+    const double sigma0 = kStreakHu * kMuWater / 1000.0 * d2 * std::sqrt(double(NA)) /
                           (std::numbers::pi * std::sqrt(1.0 / 12.0));
     ray.resize(std::size_t(D2));
-    q.assign(std::size_t(kAngles) * D2, 0.0f);
     std::vector<double> h(kTaps + 1, 0.0);
     h[0] = 0.25;
     for (int t = 1; t <= kTaps; t += 2) h[std::size_t(t)] = -1.0 / (std::numbers::pi * std::numbers::pi * t * t);
-    for (int a = 0; a < kAngles; ++a) {
-        const float* p = proj.data() + std::size_t(a) * D;
-        const float* pb = boneProj.data() + std::size_t(a) * D;
-        // The beam-hardening error is smooth (its own ramp-filtered edges would ring through the few angles traced).
-        hard.assign(std::size_t(D), 0.0f);
-        for (int b = 0; b < D; ++b) {
-            const double over = std::max(0.0, double(pb[b]) - kBoneCorrected);
-            hard[std::size_t(b)] = float(-hardening * kHardening * over * over);
-        }
-        for (int pass = 0; pass < 4; ++pass) {
-            float prev = hard[0];
-            for (int b = 0; b < D; ++b) {
-                const float cur = hard[std::size_t(b)], next = b + 1 < D ? hard[std::size_t(b + 1)] : cur;
-                hard[std::size_t(b)] = 0.25f * prev + 0.5f * cur + 0.25f * next;
-                prev = cur;
-            }
-        }
-        for (int b2 = 0; b2 < D2; ++b2) {
-            const double bc = std::clamp((b2 + 0.5) / F - 0.5, 0.0, D - 1.001);
-            const int b = int(bc);
-            const double w = bc - b;
-            const double pp = p[b] * (1 - w) + p[b + 1] * w;
-            const double excess = std::min(kMaxExcess, pp - pRef - kTolerated);
-            double r = hard[std::size_t(b)] * (1 - w) + hard[std::size_t(b + 1)] * w;
-            if (excess > 0 && starvation != 0)
-                r += starvation * sigma0 * std::sqrt(std::exp(excess) - 1.0) * gauss(hash3(a, b2, k, seed ^ 0x57ea4ULL));
-            ray[std::size_t(b2)] = float(r);
-        }
-        float* out = q.data() + std::size_t(a) * D2;
+    auto rampFilter = [&](float* out) {
         for (int b = 0; b < D2; ++b) {
             double v = h[0] * ray[std::size_t(b)];
             for (int t = 1; t <= kTaps; t += 2) {
@@ -340,22 +317,80 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
             }
             out[b] = float(v / d2);  // ramp filter: d * sum(h / d^2)
         }
+    };
+    // The filtered views to back-project and their weights: every kViewsPerAngle-th view carries the beam-hardening
+    // error (weight of one of kAngles views); every view whose rays are starved carries its own noise.
+    std::vector<int> views;
+    std::vector<double> weights;
+    q.clear();
+    for (int a = 0; a < NA; ++a) {
+        const float* p = proj.data() + std::size_t(a) * D;
+        const bool hardView = a % kViewsPerAngle == 0 && hardening != 0;
+        if (hardView) {
+            // The beam-hardening error is smooth (its own ramp-filtered edges would ring through the few angles traced).
+            const float* pb = boneProj.data() + std::size_t(a) * D;
+            hard.assign(std::size_t(D), 0.0f);
+            for (int b = 0; b < D; ++b) {
+                const double over = std::max(0.0, double(pb[b]) - kBoneCorrected);
+                hard[std::size_t(b)] = float(-hardening * kHardening * over * over);
+            }
+            for (int pass = 0; pass < 4; ++pass) {
+                float prev = hard[0];
+                for (int b = 0; b < D; ++b) {
+                    const float cur = hard[std::size_t(b)], next = b + 1 < D ? hard[std::size_t(b + 1)] : cur;
+                    hard[std::size_t(b)] = 0.25f * prev + 0.5f * cur + 0.25f * next;
+                    prev = cur;
+                }
+            }
+            for (int b2 = 0; b2 < D2; ++b2) {
+                const double bc = std::clamp((b2 + 0.5) / F - 0.5, 0.0, D - 1.001);
+                const int b = int(bc);
+                const double w = bc - b;
+                ray[std::size_t(b2)] = hard[std::size_t(b)] * float(1 - w) + hard[std::size_t(b + 1)] * float(w);
+            }
+            q.resize(q.size() + std::size_t(D2));
+            rampFilter(q.data() + q.size() - std::size_t(D2));
+            views.push_back(a);
+            weights.push_back(1.0 / kAngles);
+        }
+        if (starvation == 0) continue;
+        bool starved = false;
+        for (int b2 = 0; b2 < D2; ++b2) {
+            const double bc = std::clamp((b2 + 0.5) / F - 0.5, 0.0, D - 1.001);
+            const int b = int(bc);
+            const double w = bc - b;
+            const float* pb = boneProj.data() + std::size_t(a) * D;
+            const double pp = (p[b] + kBoneStarvation * pb[b]) * (1 - w) + (p[b + 1] + kBoneStarvation * pb[b + 1]) * w;
+            const double excess = std::min(kMaxExcess, pp - pRef - kTolerated);
+            double r = 0;
+            if (excess > 0) {
+                r = starvation * sigma0 * std::sqrt(std::exp(excess) - 1.0) * gauss(hash3(a, b2, k, seed ^ 0x57ea4ULL));
+                starved = true;
+            }
+            ray[std::size_t(b2)] = float(r);
+        }
+        if (!starved) continue;
+        q.resize(q.size() + std::size_t(D2));
+        rampFilter(q.data() + q.size() - std::size_t(D2));
+        views.push_back(a);
+        weights.push_back(1.0 / NA);
     }
     // Back-projection onto the fine grid, in HU, over the body.
     field.assign(std::size_t(n2) * n2, 0.0f);
-    const double toHu = std::numbers::pi / kAngles * 1000.0 / kMuWater;
+    const double toHu = std::numbers::pi * 1000.0 / kMuWater;
     for (int j = 0; j < n2; ++j)
         for (int i = 0; i < n2; ++i) {
             if (!mask[std::size_t(j / F) * n + i / F]) continue;
             const double x = fx0 + i * d2 - cx, y = fy0 + j * d2 - cy;
             double f = 0;
-            for (int a = 0; a < kAngles; ++a) {
-                const double t = (-sinT[a] * x + cosT[a] * y) / d2 + (D2 - 1) / 2.0;
+            for (std::size_t v = 0; v < views.size(); ++v) {
+                const int a = views[v];
+                const double t = (-sinT[std::size_t(a)] * x + cosT[std::size_t(a)] * y) / d2 + (D2 - 1) / 2.0;
                 const int b = int(t);
                 if (b < 0 || b + 1 >= D2) continue;
                 const double w = t - b;
-                const float* qa = q.data() + std::size_t(a) * D2;
-                f += qa[b] * (1 - w) + qa[b + 1] * w;
+                const float* qa = q.data() + v * std::size_t(D2);
+                f += weights[v] * (qa[b] * (1 - w) + qa[b + 1] * w);
             }
             field[std::size_t(j) * n2 + i] = float(f * toHu);
         }

@@ -16,7 +16,7 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libdcmtk-dev libopenjp2-7-dev libnifti2-dev libcurl4-openssl-dev libpng-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev postgresql sqlite3 \
 	libespeak-ng-dev espeak-ng-data libcivetweb-dev libqrencode-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev \
-	dcm2niix orthanc orthanc-dicomweb xvfb xauth chromium nodejs fonts-dejavu-core imagemagick
+	dcm2niix orthanc orthanc-dicomweb xvfb xauth chromium nodejs fonts-dejavu-core imagemagick clang-format
 
 .PHONY: all deps configure build run test browser-deps test-sanitize bench clean format format-check fuzz deb deb-check
 
@@ -52,9 +52,10 @@ run: build
 	  $(BUILD)/polysim; \
 	fi
 
-# Every test, each in its own process under ctest, inside a virtual X display for the OpenGL tests; then the engine
-# and command-line tests again under AddressSanitizer + UndefinedBehaviorSanitizer (test-sanitize).
-test: build browser-deps
+# The layout check first (seconds; fails on any file that differs from .clang-format), then every test, each in its
+# own process under ctest, inside a virtual X display for the OpenGL tests; then the engine and command-line tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer (test-sanitize).
+test: format-check build browser-deps
 	cd $(BUILD) && xvfb-run -a -s '-screen 0 1600x900x24' ctest --output-on-failure -j $(JOBS)
 	$(MAKE) test-sanitize
 
@@ -104,12 +105,15 @@ fuzz: deps
 bench: build
 	$(BUILD)/tests/polysim_bench
 
-format:
-	find engine tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+# Every C++ source and header of the project (the browser test's npm tooling is not ours).
+FORMAT_FILES = find engine tests -path tests/browser/node_modules -prune -o \( -name '*.cpp' -o -name '*.h' \) -print
 
-# Lists the files that differ from .clang-format (fails if any); not part of `make test`.
-format-check:
-	@out=$$(find engine tests -name '*.cpp' -o -name '*.h' | sort | xargs clang-format --dry-run 2>&1 | \
+format: deps
+	$(FORMAT_FILES) | xargs clang-format -i
+
+# Lists the files that differ from .clang-format and fails if any do; `make test` runs it first.
+format-check: deps
+	@out=$$($(FORMAT_FILES) | sort | xargs clang-format --dry-run 2>&1 | \
 	  grep -o '^[^:]*:[0-9]*:[0-9]*: warning' | cut -d: -f1 | sort | uniq -c); \
 	if [ -n "$$out" ]; then echo "$$out"; echo "clang-format: $$(echo "$$out" | wc -l) file(s) differ; run make format"; exit 1; \
 	else echo "clang-format: every file matches .clang-format"; fi

@@ -118,8 +118,10 @@ bool AuthoringModel::save(std::string* error) {
 }
 
 void QuitGuard::request(const AuthoringModel& model) {
-    if (model.unsaved()) asking_ = true;
-    else quit_ = true;
+    if (model.unsaved())
+        asking_ = true;
+    else
+        quit_ = true;
 }
 
 void QuitGuard::answer(Answer answer, AuthoringModel& model) {
@@ -130,8 +132,11 @@ void QuitGuard::answer(Answer answer, AuthoringModel& model) {
             if (!model.save(&error_)) return;  // the question stays open with the reason
             quit_ = true;
             break;
-        case Answer::QuitWithoutSaving: quit_ = true; break;
-        case Answer::Cancel: break;
+        case Answer::QuitWithoutSaving:
+            quit_ = true;
+            break;
+        case Answer::Cancel:
+            break;
     }
     asking_ = false;
 }

@@ -39,8 +39,8 @@ ArgReader& ArgReader::windowSize(int& width, int& height) {
                  [&width, &height](const std::string& v) {
                      int w = 0, h = 0;
                      const auto x = v.find('x');
-                     if (x == std::string::npos || !parseNumber(v.substr(0, x), w) || !parseNumber(v.substr(x + 1), h) ||
-                         w < 320 || h < 240)
+                     if (x == std::string::npos || !parseNumber(v.substr(0, x), w) ||
+                         !parseNumber(v.substr(x + 1), h) || w < 320 || h < 240)
                          return false;
                      width = w, height = h;
                      return true;

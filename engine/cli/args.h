@@ -75,7 +75,8 @@ private:
         bool takesValue = false;
         std::function<bool(const std::string&)> accept;
     };
-    ArgReader& add(std::string name, std::string error, bool takesValue, std::function<bool(const std::string&)> accept);
+    ArgReader& add(std::string name, std::string error, bool takesValue,
+                   std::function<bool(const std::string&)> accept);
 
     std::string command_;
     std::vector<Option> options_;

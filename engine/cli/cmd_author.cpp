@@ -48,7 +48,8 @@ int runAuthor(const Args& args) {
     const bool dicomOnly = !masks.empty() || !labels.empty();
     if (dicomOnly && (newFrom.empty() || newFrom == "phantom"))
         return usageError(kName, "--masks and --labels go with --new DICOM_FOLDER (the segmentation of its CT)");
-    if (!labels.empty() && masks.empty()) return usageError(kName, "--labels names the labels of --masks SEG: give --masks");
+    if (!labels.empty() && masks.empty())
+        return usageError(kName, "--labels names the labels of --masks SEG: give --masks");
     if (newFrom.empty()) {
         if (phantomOnly) return usageError(kName, "--injuries, --seed, --matrix and --slice-mm go with --new phantom");
         if (o.scenario.empty()) return usageError(kName, "which scenario? (polysim author SCENARIO.toml)");
@@ -57,8 +58,8 @@ int runAuthor(const Args& args) {
 
     // A new case: never onto someone's existing file, and always somewhere named.
     if (!o.scenario.empty())
-        return usageError(kName, "--new makes a new case; give either --new or a scenario ('" + o.scenario.string() +
-                                     "'), not both");
+        return usageError(
+            kName, "--new makes a new case; give either --new or a scenario ('" + o.scenario.string() + "'), not both");
     if (o.out.empty()) return usageError(kName, "--new needs --out FILE.toml: where the new case is written");
     std::error_code ec;
     if (std::filesystem::exists(o.out, ec))

@@ -28,8 +28,7 @@ int cohort(const Args& args) {
     try {
         if (sources.empty()) {
             const char* db = std::getenv("POLYSIM_DB");
-            if (!db || !*db)
-                return usageError("cohort", "give at least one results database or score JSON file");
+            if (!db || !*db) return usageError("cohort", "give at least one results database or score JSON file");
             auto where = scoring::ResultsLocation::parse(db);
             sources.push_back(where.sqlite() ? where.sqlite()->file.string() : where.postgres()->url);
         }
@@ -57,6 +56,7 @@ int cohort(const Args& args) {
 }
 }  // namespace
 
-POLYSIM_REGISTER_COMMAND({"cohort", "compare trainees on the same scenarios (HTML report for instructors)", kUsage, cohort});
+POLYSIM_REGISTER_COMMAND({"cohort", "compare trainees on the same scenarios (HTML report for instructors)", kUsage,
+                          cohort});
 
 }  // namespace polysim::cli

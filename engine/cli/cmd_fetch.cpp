@@ -169,8 +169,9 @@ int fetch(const Args& args) {
         if (!out.empty() && !list && fs::exists(out)) {
             std::size_t kept = completeFiles(out);
             std::cerr << "  " << kept << " complete instance(s) kept in " << out
-                      << (kept && e.kind() == web::FailureKind::Dropped ? "; the same command fetches only what is missing"
-                                                                         : "")
+                      << (kept && e.kind() == web::FailureKind::Dropped
+                              ? "; the same command fetches only what is missing"
+                              : "")
                       << "\n";
         }
         return 1;

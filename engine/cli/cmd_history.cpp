@@ -85,8 +85,7 @@ int history(const Args& args) {
         std::cerr << "polysim history: " << e.what() << "\n";
         return 1;
     }
-    if (!scenario.empty())
-        std::erase_if(entries, [&](const auto& e) { return e.scenarioId != scenario; });
+    if (!scenario.empty()) std::erase_if(entries, [&](const auto& e) { return e.scenarioId != scenario; });
     std::cout << "Results of " << (all ? std::string("everyone") : trainee) << " in " << where->describe() << "\n";
     if (entries.empty()) {
         std::cout << "  none yet\n";
@@ -100,7 +99,8 @@ int history(const Args& args) {
             errors += (errors.empty() ? "" : ", ") + id + ": " + rule;
         std::printf("  %-19s %-14.14s %-24.24s %6.1f %-4s %4d %5.2f %5.2f %5.2f %5.2f %5.2f  %s\n", e.scoredAt.c_str(),
                     e.trainee.c_str(), e.scenarioId.c_str(), e.total, e.passed ? "yes" : "no", e.criticalErrors,
-                    e.findings, e.order, e.coverage, e.interruptions, e.conclusion, errors.empty() ? "-" : errors.c_str());
+                    e.findings, e.order, e.coverage, e.interruptions, e.conclusion,
+                    errors.empty() ? "-" : errors.c_str());
     }
     std::map<std::pair<std::string, std::string>, std::vector<const scoring::HistoryEntry*>> groups;
     for (const auto& e : entries) groups[{e.trainee, e.scenarioId}].push_back(&e);

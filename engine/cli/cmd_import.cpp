@@ -26,8 +26,8 @@ std::vector<std::string> splitList(const std::string& text) {
 void printCase(const importers::ImportedCase& c) {
     const auto& s = c.scenario;
     std::cout << "wrote " << s.sourceFile.string() << ": " << s.findings.size() << " finding(s), "
-              << s.images.series.size() << " series, " << s.regions.size() << " region(s), "
-              << s.interruptions.size() << " interruption(s)\n";
+              << s.images.series.size() << " series, " << s.regions.size() << " region(s), " << s.interruptions.size()
+              << " interruption(s)\n";
     for (const auto& f : s.findings)
         std::cout << "  finding " << f.id << " (Category " << f.acrCategory << ", " << f.region << "): " << f.label
                   << "\n";
@@ -67,8 +67,7 @@ int runImport(const Args& args) {
     try {
         if (list) {
             if (source == "segmented") {
-                for (const auto& k : importers::insertableInjuries())
-                    std::cout << k.id << ": " << k.summary << "\n";
+                for (const auto& k : importers::insertableInjuries()) std::cout << k.id << ": " << k.summary << "\n";
                 return 0;
             }
             if (root.empty()) return usageError(kName, "--list needs the dataset's folder");
@@ -115,20 +114,21 @@ int runImport(const Args& args) {
     }
 }
 
-POLYSIM_REGISTER_COMMAND({kName, "Make a case from a public trauma dataset or by inserting injuries into a real CT",
-                          "polysim import rsna-abdominal ROOT --patient ID --out CASE.toml\n"
-                          "polysim import rsna-cspine ROOT --study UID --out CASE.toml\n"
-                          "polysim import segmented CT_FOLDER_OR_NIFTI --masks SEG --insert INJURY,... --out CASE.toml\n"
-                          "        [--labels labels.csv] [--images FOLDER] [--phase arterial|portal|noncontrast]\n"
-                          "        [--seed N] [--licence TEXT] [--series UID]\n"
-                          "polysim import ROOT --list            which patients or studies have injuries, and what\n"
-                          "polysim import segmented --list       the injuries that can be inserted\n"
-                          "\n"
-                          "ROOT is the dataset's folder as published (train.csv, train_images/, segmentations/ ...).\n"
-                          "SEG is a multilabel NIfTI (names from labels.csv beside it or --labels, else\n"
-                          "TotalSegmentator v2's) or a folder of one mask per structure (spleen.nii.gz ...).\n"
-                          "The derived series goes to CASE_images/ beside the case (new UIDs), the changed voxels to\n"
-                          "CASE_truth.nii.gz; the case is checked as 'polysim validate' would before it is kept.",
-                          runImport});
+POLYSIM_REGISTER_COMMAND(
+    {kName, "Make a case from a public trauma dataset or by inserting injuries into a real CT",
+     "polysim import rsna-abdominal ROOT --patient ID --out CASE.toml\n"
+     "polysim import rsna-cspine ROOT --study UID --out CASE.toml\n"
+     "polysim import segmented CT_FOLDER_OR_NIFTI --masks SEG --insert INJURY,... --out CASE.toml\n"
+     "        [--labels labels.csv] [--images FOLDER] [--phase arterial|portal|noncontrast]\n"
+     "        [--seed N] [--licence TEXT] [--series UID]\n"
+     "polysim import ROOT --list            which patients or studies have injuries, and what\n"
+     "polysim import segmented --list       the injuries that can be inserted\n"
+     "\n"
+     "ROOT is the dataset's folder as published (train.csv, train_images/, segmentations/ ...).\n"
+     "SEG is a multilabel NIfTI (names from labels.csv beside it or --labels, else\n"
+     "TotalSegmentator v2's) or a folder of one mask per structure (spleen.nii.gz ...).\n"
+     "The derived series goes to CASE_images/ beside the case (new UIDs), the changed voxels to\n"
+     "CASE_truth.nii.gz; the case is checked as 'polysim validate' would before it is kept.",
+     runImport});
 }  // namespace
 }  // namespace polysim::cli

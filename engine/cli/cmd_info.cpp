@@ -16,8 +16,12 @@ namespace {
 using namespace polysim::imaging;
 using nlohmann::json;
 
-json vec(const glm::dvec3& v) { return json::array({v.x, v.y, v.z}); }
-json vec(const glm::dvec2& v) { return json::array({v.x, v.y}); }
+json vec(const glm::dvec3& v) {
+    return json::array({v.x, v.y, v.z});
+}
+json vec(const glm::dvec2& v) {
+    return json::array({v.x, v.y});
+}
 std::string triple(const glm::dvec3& v, int decimals = 2) {
     return "(" + fixed(v.x, decimals) + ", " + fixed(v.y, decimals) + ", " + fixed(v.z, decimals) + ")";
 }
@@ -90,8 +94,8 @@ json seriesJson(const SeriesReport& s, const LoadedSeries& loaded) {
 }
 
 void printText(const ScanReport& scan, const std::vector<LoadedSeries>& loaded, const std::string& chosen) {
-    std::cout << scan.input.string() << ": " << scan.filesExamined << " file(s), " << scan.series.size()
-              << " series, " << scan.skipped.size() << " skipped\n";
+    std::cout << scan.input.string() << ": " << scan.filesExamined << " file(s), " << scan.series.size() << " series, "
+              << scan.skipped.size() << " skipped\n";
     for (std::size_t i = 0; i < scan.series.size(); ++i) {
         const LoadedSeries& l = loaded[i];
         const SeriesReport& r = l.attempted && l.error.empty() ? l.report.series : scan.series[i];
@@ -102,10 +106,14 @@ void printText(const ScanReport& scan, const std::vector<LoadedSeries>& loaded, 
         std::cout << "  images          " << r.imageCount << (r.multiframe ? " frames of one multi-frame object" : "")
                   << (r.localizer ? " (localizer)" : "") << "\n";
         std::cout << "  matrix          " << r.matrix.x << " x " << r.matrix.y << "\n";
-        std::cout << "  spacing         " << fixed(r.pixelSpacing.x, 3) << " x " << fixed(r.pixelSpacing.y, 3) << " mm, slices "
-                  << fixed(r.sliceSpacing, 3) << " mm apart (median; thickness " << fixed(r.sliceThickness, 2) << " mm)\n";
+        std::cout << "  spacing         " << fixed(r.pixelSpacing.x, 3) << " x " << fixed(r.pixelSpacing.y, 3)
+                  << " mm, slices " << fixed(r.sliceSpacing, 3) << " mm apart (median; thickness "
+                  << fixed(r.sliceThickness, 2) << " mm)\n";
         std::cout << "  spacing uniform " << (r.uniformSpacing ? "yes" : "no")
-                  << (r.uniformSpacing ? "" : " (gaps " + fixed(r.minSliceGap, 2) + " to " + fixed(r.maxSliceGap, 2) + " mm)") << "\n";
+                  << (r.uniformSpacing
+                          ? ""
+                          : " (gaps " + fixed(r.minSliceGap, 2) + " to " + fixed(r.maxSliceGap, 2) + " mm)")
+                  << "\n";
         std::cout << "  orientation     " << r.orientation << ", rows " << triple(r.rowDirection, 3) << ", columns "
                   << triple(r.columnDirection, 3) << "\n";
         std::cout << "  origin          " << triple(r.origin) << " mm LPS\n";
@@ -113,11 +121,13 @@ void printText(const ScanReport& scan, const std::vector<LoadedSeries>& loaded, 
                   << (r.statedGantryTiltDegrees ? ", header says " + fixed(*r.statedGantryTiltDegrees, 1) : "") << "\n";
         std::cout << "  transfer syntax " << join(r.transferSyntaxes) << "\n";
         if (r.hu.measured)
-            std::cout << "  HU              min " << r.hu.min << ", max " << r.hu.max << ", mean " << fixed(r.hu.mean, 1) << "\n";
+            std::cout << "  HU              min " << r.hu.min << ", max " << r.hu.max << ", mean "
+                      << fixed(r.hu.mean, 1) << "\n";
         if (l.attempted && l.error.empty()) {
             const auto& g = l.geometry;
             std::cout << "  volume          " << g.dims.x << " x " << g.dims.y << " x " << g.dims.z << " voxels of "
-                      << fixed(g.spacing.x, 3) << " x " << fixed(g.spacing.y, 3) << " x " << fixed(g.spacing.z, 3) << " mm\n";
+                      << fixed(g.spacing.x, 3) << " x " << fixed(g.spacing.y, 3) << " x " << fixed(g.spacing.z, 3)
+                      << " mm\n";
             if (l.report.resampled) std::cout << "  resampling      " << l.report.resampling << "\n";
         }
         if (!r.loadable) std::cout << "  not loadable    " << r.notLoadableReason << "\n";
@@ -180,7 +190,8 @@ int info(const Args& args) {
         j["files_examined"] = shown.filesExamined;
         j["default_ct_series"] = chosen.empty() ? json(nullptr) : json(chosen);
         j["series"] = json::array();
-        for (std::size_t i = 0; i < shown.series.size(); ++i) j["series"].push_back(seriesJson(shown.series[i], loaded[i]));
+        for (std::size_t i = 0; i < shown.series.size(); ++i)
+            j["series"].push_back(seriesJson(shown.series[i], loaded[i]));
         j["skipped"] = json::array();
         for (const auto& s : shown.skipped) j["skipped"].push_back({{"path", s.path.string()}, {"reason", s.reason}});
         j["identifying_attributes"] = shown.identifyingAttributes;
@@ -197,14 +208,15 @@ int info(const Args& args) {
 }
 }  // namespace
 
-POLYSIM_REGISTER_COMMAND({"info", "list the DICOM series in a folder, DICOMDIR or file",
-                          "polysim info PATH [--json] [--headers-only]\n"
-                          "  Lists every series found under PATH (folders are searched recursively): UID, description,\n"
-                          "  matrix, spacing, orientation, origin, gantry tilt, spacing uniformity, transfer syntaxes,\n"
-                          "  HU min/max/mean, warnings, skipped files with reasons and identifying attributes present.\n"
-                          "  --json          one JSON document (keys documented in the README)\n"
-                          "  --headers-only  do not decode pixels (no HU statistics, no volume geometry)\n"
-                          "  Exit status 1 when PATH holds no CT series.",
-                          info});
+POLYSIM_REGISTER_COMMAND(
+    {"info", "list the DICOM series in a folder, DICOMDIR or file",
+     "polysim info PATH [--json] [--headers-only]\n"
+     "  Lists every series found under PATH (folders are searched recursively): UID, description,\n"
+     "  matrix, spacing, orientation, origin, gantry tilt, spacing uniformity, transfer syntaxes,\n"
+     "  HU min/max/mean, warnings, skipped files with reasons and identifying attributes present.\n"
+     "  --json          one JSON document (keys documented in the README)\n"
+     "  --headers-only  do not decode pixels (no HU statistics, no volume geometry)\n"
+     "  Exit status 1 when PATH holds no CT series.",
+     info});
 
 }  // namespace polysim::cli

@@ -19,7 +19,9 @@ using nlohmann::json;
 json interval(const std::optional<imaging::ZInterval>& z) {
     return z ? json::array({z->fromMm, z->toMm}) : json(nullptr);
 }
-json value(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json value(const std::optional<double>& v) {
+    return v ? json(*v) : json(nullptr);
+}
 
 int run(const Args& args) {
     std::string path, series, masks, labels;
@@ -54,9 +56,9 @@ int run(const Args& args) {
             std::optional<std::map<int, std::string>> names;
             if (!labels.empty()) names = imaging::readLabelNames(labels);
             auto placed = imaging::placeOnGeometry(imaging::readSegmentation(masks, names), volume->geometry());
-            L = imaging::combineLandmarks(
-                imaging::findLandmarks(imaging::StructureLabels{placed.geometry, std::move(placed.labels), placed.names}),
-                L);
+            L = imaging::combineLandmarks(imaging::findLandmarks(imaging::StructureLabels{
+                                              placed.geometry, std::move(placed.labels), placed.names}),
+                                          L);
         }
         const auto contrast = imaging::estimateContrastPhase(*volume, L);
         std::vector<std::string> why;
@@ -97,13 +99,17 @@ int run(const Args& args) {
         }
         auto line = [](const char* name, const std::optional<imaging::ZInterval>& z) {
             std::cout << "  " << name;
-            if (z) std::cout << z->fromMm << " to " << z->toMm << " mm\n";
-            else std::cout << "not in the images\n";
+            if (z)
+                std::cout << z->fromMm << " to " << z->toMm << " mm\n";
+            else
+                std::cout << "not in the images\n";
         };
         auto at = [](const char* name, const std::optional<double>& v) {
             std::cout << "  " << name;
-            if (v) std::cout << *v << " mm\n";
-            else std::cout << "not in the images\n";
+            if (v)
+                std::cout << *v << " mm\n";
+            else
+                std::cout << "not in the images\n";
         };
         std::cout << path << ": z " << L.volume.fromMm << " to " << L.volume.toMm << " mm (landmarks from the "
                   << L.source << ")\n";

@@ -45,7 +45,9 @@ int compareRealism(phantom::PhantomOptions o, const Args& args, const std::strin
         const auto regions = phantom::compareWithReal(realFolder, o, imagesOut);
         std::vector<phantom::StatisticsRow> rows;
         for (const auto& r : regions) {
-            rows.push_back({"phantom " + r.reference.region + " (" + std::string(phantom::seriesKindName(r.reference.phantomSeries)) + ")", r.phantom});
+            rows.push_back({"phantom " + r.reference.region + " (" +
+                                std::string(phantom::seriesKindName(r.reference.phantomSeries)) + ")",
+                            r.phantom});
             rows.push_back({"real " + r.reference.region + " (" + r.reference.folder + ")", r.real});
         }
         std::cout << phantom::statisticsTable(rows);
@@ -104,8 +106,8 @@ int phantomCommand(const Args& args) {
                 std::fflush(stderr);
             });
             if (!quiet) std::fprintf(stderr, "\n");
-            std::cout << "wrote " << study.fileCount << " images in " << study.seriesInstanceUids.size() << " series to "
-                      << study.folder.string() << "\n";
+            std::cout << "wrote " << study.fileCount << " images in " << study.seriesInstanceUids.size()
+                      << " series to " << study.folder.string() << "\n";
         }
         if (!findingsOut.empty()) {
             std::ofstream f(findingsOut);
@@ -124,10 +126,11 @@ int phantomCommand(const Args& args) {
     }
 }
 }  // namespace
-POLYSIM_REGISTER_COMMAND({"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
-                          "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--matrix N] [--slice-mm X] "
-                          "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
-                          "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"
-                          "       polysim phantom --list-injuries",
-                          phantomCommand});
+POLYSIM_REGISTER_COMMAND(
+    {"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
+     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--matrix N] [--slice-mm X] "
+     "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
+     "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"
+     "       polysim phantom --list-injuries",
+     phantomCommand});
 }  // namespace polysim::cli

@@ -14,8 +14,10 @@
 namespace polysim::cli {
 namespace {
 constexpr std::string_view kUsage =
-    "polysim play SCENARIO.toml --script TRAINEE.txt --log FILE.jsonl [--trainee NAME] [--resume] [--exam] [--slice-mm MM]\n"
-    "  --script   timed trainee actions (format: README, 'Trainee scripts'); an empty file is a trainee who does nothing\n"
+    "polysim play SCENARIO.toml --script TRAINEE.txt --log FILE.jsonl [--trainee NAME] [--resume] [--exam] [--slice-mm "
+    "MM]\n"
+    "  --script   timed trainee actions (format: README, 'Trainee scripts'); an empty file is a trainee who does "
+    "nothing\n"
     "  --log      the event log to write (JSON Lines); with --resume, a killed session's log to continue\n"
     "  --trainee  name stored in the log (default: $USER)\n"
     "  --slice-mm slice spacing the coverage counts in (default: the phantom's, or 1 mm for DICOM cases)\n"
@@ -41,7 +43,8 @@ int play(const Args& args) {
     if (!sliceText.empty()) {
         char* end = nullptr;
         double mm = std::strtod(sliceText.c_str(), &end);
-        if (!end || *end || !(mm > 0)) return usageError("play", "--slice-mm needs a number above 0, not '" + sliceText + "'");
+        if (!end || *end || !(mm > 0))
+            return usageError("play", "--slice-mm needs a number above 0, not '" + sliceText + "'");
         options.defaultSliceMm = mm;
     }
 
@@ -94,6 +97,7 @@ int play(const Args& args) {
 }
 }  // namespace
 
-POLYSIM_REGISTER_COMMAND({"play", "run a scripted trainee through a scenario headless, writing the event log", kUsage, play});
+POLYSIM_REGISTER_COMMAND({"play", "run a scripted trainee through a scenario headless, writing the event log", kUsage,
+                          play});
 
 }  // namespace polysim::cli

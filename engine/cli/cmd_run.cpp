@@ -49,8 +49,9 @@ int runSimulator(const Args& args) {
     return gui::runApp(o);
 }
 }  // namespace
-POLYSIM_REGISTER_COMMAND({"run", "open the simulator (the default when no command is given)",
-                          "polysim run [SCENARIO.toml] [--script TRAINEE] [--log FILE] [--screenshot FILE.png --at SECONDS] "
-                          "[--bench-frames N] [--resume] [--exam] [--mute] [--size WxH] [--serve [ADDR:]PORT]",
-                          runSimulator});
+POLYSIM_REGISTER_COMMAND(
+    {"run", "open the simulator (the default when no command is given)",
+     "polysim run [SCENARIO.toml] [--script TRAINEE] [--log FILE] [--screenshot FILE.png --at SECONDS] "
+     "[--bench-frames N] [--resume] [--exam] [--mute] [--size WxH] [--serve [ADDR:]PORT]",
+     runSimulator});
 }  // namespace polysim::cli

@@ -92,8 +92,10 @@ int score(const Args& args) {
     if (!htmlPath.empty()) {
         std::string note;
         scoring::KeyImages keyImages;
-        if (images) keyImages = scoring::renderKeyImages(sc, &note);
-        else note = "Key images left out (--no-images).";
+        if (images)
+            keyImages = scoring::renderKeyImages(sc, &note);
+        else
+            note = "Key images left out (--no-images).";
         if (!note.empty()) std::cerr << "note: " << note << "\n";
         if (!writeFile(htmlPath, scoring::debriefHtml(sc, s, keyImages, note))) return 1;
         if (jsonPath != "-") std::cout << "debrief: " << htmlPath << "\n";
@@ -103,8 +105,8 @@ int score(const Args& args) {
             auto where = dbPath.empty() ? scoring::defaultResultsLocation() : scoring::ResultsLocation::parse(dbPath);
             auto stored = scoring::recordScore(where, s, s.trainee, positional[1]);
             if (!stored.problem.empty())
-                std::cerr << "warning: " << stored.problem << (stored.storedIn.empty() ? " (the result was not stored)" : "")
-                          << "\n";
+                std::cerr << "warning: " << stored.problem
+                          << (stored.storedIn.empty() ? " (the result was not stored)" : "") << "\n";
             if (!stored.storedIn.empty() && jsonPath != "-") std::cout << "stored in " << stored.storedIn << "\n";
         } catch (const scoring::HistoryError& e) {
             std::cerr << "warning: " << e.what() << " (the result was not stored)\n";

@@ -14,7 +14,9 @@ namespace polysim::cli {
 namespace {
 
 // "phantom" or "phantom:KIND" where KIND is a series kind (head, arterial, ...).
-bool isPhantomPath(const std::string& p) { return p == "phantom" || p.rfind("phantom:", 0) == 0; }
+bool isPhantomPath(const std::string& p) {
+    return p == "phantom" || p.rfind("phantom:", 0) == 0;
+}
 
 int snapshot(const Args& args) {
     std::string path, out, series, injuries;

@@ -32,7 +32,9 @@ bool registerCommand(const Command& command) {
     return true;
 }
 
-const std::vector<Command>& commands() { return registry(); }
+const std::vector<Command>& commands() {
+    return registry();
+}
 
 const Command* findCommand(std::string_view name) {
     for (const auto& c : registry())

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -92,9 +92,12 @@ double percentile(std::vector<double> v, double p) {
 
 fs::path sessionsFolder() {
     fs::path base;
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = fs::path(x) / "polysim";
-    else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local" / "share" / "polysim";
-    else base = fs::temp_directory_path() / "polysim";
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        base = fs::path(x) / "polysim";
+    else if (const char* h = std::getenv("HOME"); h && *h)
+        base = fs::path(h) / ".local" / "share" / "polysim";
+    else
+        base = fs::temp_directory_path() / "polysim";
     return base / "sessions";
 }
 
@@ -118,8 +121,8 @@ SimulatorApp::SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scen
         // The one line an instructor (or a script) looks for; everything else the app says goes to stderr.
         std::cout << "instructor console: " << console_->url() << std::endl;
         if (scenario_)  // --serve comes with a case, so the app opens on its briefing
-            console_->publish(session::Json{{"waiting", true},
-                                            {"scenario", {{"id", scenario_->meta.id}, {"title", scenario_->meta.title}}}}
+            console_->publish(session::Json{
+                {"waiting", true}, {"scenario", {{"id", scenario_->meta.id}, {"title", scenario_->meta.title}}}}
                                   .dump());
     }
 }
@@ -129,7 +132,8 @@ SimulatorApp::~SimulatorApp() {
 }
 
 int SimulatorApp::loop() {
-    while (frame(nullptr)) {}
+    while (frame(nullptr)) {
+    }
     return 0;
 }
 
@@ -140,9 +144,12 @@ bool SimulatorApp::frame(Screenshot* shot) {
     while (SDL_PollEvent(&e)) {
         ImGui_ImplSDL2_ProcessEvent(&e);
         if (e.type == SDL_QUIT) {
-            if (confirmQuit_) running_ = false;  // closed again while the app asks: that is the answer
-            else if (screen_ == Screen::Reading && room_ && !room_->ended()) confirmQuit_ = openQuit_ = true;
-            else running_ = false;
+            if (confirmQuit_)
+                running_ = false;  // closed again while the app asks: that is the answer
+            else if (screen_ == Screen::Reading && room_ && !room_->ended())
+                confirmQuit_ = openQuit_ = true;
+            else
+                running_ = false;
         }
         // While the app asks before leaving, the room behind the dialog takes no input.
         if (screen_ == Screen::Reading && room_ && !confirmQuit_) room_->handleEvent(e);
@@ -157,8 +164,10 @@ bool SimulatorApp::frame(Screenshot* shot) {
         room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
         if (consoleLink_) consoleLink_->frame(room_->session(), room_->log(), room_->coverage(), dt);
         imagesShown_ = room_->prepareFrame();
-        if (room_->images().preparing()) drawPreparing(*room_);
-        else room_->draw();
+        if (room_->images().preparing())
+            drawPreparing(*room_);
+        else
+            room_->draw();
         if (room_->ended()) {
             score_ = scoring::scoreSession(*scenario_, room_->log().events());
             if (consoleLink_) consoleLink_->publishNow(room_->session(), room_->log(), &*score_);
@@ -229,9 +238,9 @@ void SimulatorApp::startReading() {
     const bool first = !sessionStarted_;
     sessionStarted_ = true;
     ReadingRoomOptions ro;
-    ro.log = !resumeLog_.empty()                ? resumeLog_
+    ro.log = !resumeLog_.empty()              ? resumeLog_
              : first && !options_.log.empty() ? options_.log
-                                                : defaultLogFile(*scenario_);
+                                              : defaultLogFile(*scenario_);
     ro.resume = !resumeLog_.empty() || (first && options_.resume);
     ro.examMode = options_.examMode;
     ro.sound = options_.sound;
@@ -253,8 +262,10 @@ void SimulatorApp::closeDebrief() {
     room_.reset();
     score_.reset();
     resumeLog_.clear();
-    if (library_.empty()) loadLibrary();
-    else refreshLibraryState();
+    if (library_.empty())
+        loadLibrary();
+    else
+        refreshLibraryState();
     backToLibrary();
 }
 
@@ -305,7 +316,8 @@ void waitForImages(AppWindow& w, ReadingRoom& room) {
     auto deadline = Clock::now() + std::chrono::minutes(30);
     while (!room.images().allLoaded()) {
         SDL_Event e;
-        while (SDL_PollEvent(&e)) {}
+        while (SDL_PollEvent(&e)) {
+        }
         w.beginFrame();
         room.prepareFrame();
         if (room.images().preparing()) drawPreparing(room);
@@ -317,7 +329,8 @@ void waitForImages(AppWindow& w, ReadingRoom& room) {
 
 int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bindings& bindings) {
     ReadingRoomOptions ro;
-    ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-run-" + std::to_string(::getpid()) + ".jsonl") : o.log;
+    ro.log =
+        o.log.empty() ? fs::temp_directory_path() / ("polysim-run-" + std::to_string(::getpid()) + ".jsonl") : o.log;
     ro.examMode = o.examMode;
     ro.sound = o.sound;
     ro.resume = o.resume;
@@ -327,8 +340,10 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     waitForImages(w, room);
     // A script plays as `polysim play` does; without one, the room runs as for a trainee who has done nothing yet
     // (the scout on screen the moment it arrived), in one step of real time.
-    if (o.script.empty() && !o.resume) room.advanceBy(*o.at);
-    else room.advanceTo(*o.at);
+    if (o.script.empty() && !o.resume)
+        room.advanceBy(*o.at);
+    else
+        room.advanceTo(*o.at);
     room.refreshCoverageNow();
     // A session over by then shows what the trainee would see: the debrief, once its key images are made.
     std::optional<scoring::Score> score;
@@ -348,10 +363,14 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
     for (int i = 0; i < 3; ++i) {
         w.beginFrame();
         room.prepareFrame();
-        if (debrief) debrief->draw();
-        else room.draw();
-        if (i < 2) w.endFrame();
-        else w.renderWithoutSwap();
+        if (debrief)
+            debrief->draw();
+        else
+            room.draw();
+        if (i < 2)
+            w.endFrame();
+        else
+            w.renderWithoutSwap();
     }
     writePng(o.screenshot, w.readPixels());
     w.swap();
@@ -364,7 +383,8 @@ int screenshotRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s
 
 int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bindings& bindings) {
     ReadingRoomOptions ro;
-    ro.log = o.log.empty() ? fs::temp_directory_path() / ("polysim-bench-" + std::to_string(::getpid()) + ".jsonl") : o.log;
+    ro.log =
+        o.log.empty() ? fs::temp_directory_path() / ("polysim-bench-" + std::to_string(::getpid()) + ".jsonl") : o.log;
     ro.sound = false;
     ReadingRoom room(s, ro, bindings);
     room.createGl();
@@ -381,12 +401,15 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
     std::optional<double> firstImage, firstVolume;
     while (!firstImage) {
         SDL_Event e;
-        while (SDL_PollEvent(&e)) {}
+        while (SDL_PollEvent(&e)) {
+        }
         w.beginFrame();
         if (!room.images().preparing()) room.advanceTo(firstSeriesDone);
         bool shown = room.prepareFrame();
-        if (room.images().preparing()) drawPreparing(room);
-        else room.draw();
+        if (room.images().preparing())
+            drawPreparing(room);
+        else
+            room.draw();
         w.endFrame();
         glFinish();
         if (!firstVolume && room.viewer().volume()) firstVolume = since();
@@ -420,7 +443,8 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
     for (int f = 0; f < o.benchFrames; ++f) {
         auto t0 = Clock::now();
         SDL_Event e;
-        while (SDL_PollEvent(&e)) {}
+        while (SDL_PollEvent(&e)) {
+        }
         int number = room.viewer().imageNumber(Plane::Axial);
         if (number >= room.viewer().sliceCount(Plane::Axial)) direction = -1;
         if (number <= 1) direction = 1;
@@ -445,16 +469,30 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
 Simulator::Simulator(const RunOptions& options, AppWindow& window)
     : app_(std::make_unique<SimulatorApp>(options, window)) {}
 Simulator::~Simulator() = default;
-bool Simulator::frame(Screenshot* shot) { return app_->frame(shot); }
-Simulator::Screen Simulator::screen() const { return app_->screen(); }
-std::vector<LibraryCase> Simulator::library() const { return app_->library(); }
-std::string Simulator::caseId() const { return app_->caseId(); }
+bool Simulator::frame(Screenshot* shot) {
+    return app_->frame(shot);
+}
+Simulator::Screen Simulator::screen() const {
+    return app_->screen();
+}
+std::vector<LibraryCase> Simulator::library() const {
+    return app_->library();
+}
+std::string Simulator::caseId() const {
+    return app_->caseId();
+}
 std::optional<std::pair<float, float>> Simulator::controlCentre(const std::string& name) const {
     return app_->controlCentre(name);
 }
-bool Simulator::imagesShown() const { return app_->imagesShown(); }
-const DebriefView* Simulator::debrief() const { return app_->debrief(); }
-std::optional<double> Simulator::sessionTime() const { return app_->sessionTime(); }
+bool Simulator::imagesShown() const {
+    return app_->imagesShown();
+}
+const DebriefView* Simulator::debrief() const {
+    return app_->debrief();
+}
+std::optional<double> Simulator::sessionTime() const {
+    return app_->sessionTime();
+}
 
 int runApp(const RunOptions& o) {
     const bool headless = !o.screenshot.empty() || o.benchFrames > 0;

@@ -17,8 +17,8 @@ struct RunOptions {
     std::filesystem::path log;         // event log; default: the user data folder
     std::filesystem::path screenshot;  // write a PNG of the reading room at `at` seconds, then exit
     std::optional<double> at;
-    int benchFrames = 0;               // scroll this many frames and print frame-time percentiles
-    bool resume = false;               // continue the session in `log` instead of starting a new one
+    int benchFrames = 0;  // scroll this many frames and print frame-time percentiles
+    bool resume = false;  // continue the session in `log` instead of starting a new one
     bool examMode = false;
     bool sound = true;
     // The instructor's console ([ADDR:]PORT, empty: none): its address is printed on stdout as one line.
@@ -39,9 +39,9 @@ struct Screenshot;
 // A case in the library as the user sees it.
 struct LibraryCase {
     std::filesystem::path file;
-    std::string id, title;    // empty when the file does not load
-    bool isDefault = false;   // the case `make run` opens (scenario::defaultScenarioPath)
-    std::string unavailable;  // why it cannot be started (a scenario error, images not on this machine)
+    std::string id, title;       // empty when the file does not load
+    bool isDefault = false;      // the case `make run` opens (scenario::defaultScenarioPath)
+    std::string unavailable;     // why it cannot be started (a scenario error, images not on this machine)
     std::optional<double> best;  // the trainee's best total in the results history
     bool bestPassed = false;     // ... and whether that session passed
     std::string bestShown;       // the Best column as shown: "82.4 passed", "58.3 - not passed", "-"
@@ -67,8 +67,8 @@ public:
     // reading room its top bar's "series:<id>", and "leave" / "stay" while it asks before leaving; on the debrief
     // "export", "open-report", "close", "section:<n>".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
-    bool imagesShown() const;  // the reading room shows a CT image
-    const DebriefView* debrief() const;  // the debrief screen, while it shows
+    bool imagesShown() const;                   // the reading room shows a CT image
+    const DebriefView* debrief() const;         // the debrief screen, while it shows
     std::optional<double> sessionTime() const;  // the reading room's session clock, while it shows
 
 private:

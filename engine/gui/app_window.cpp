@@ -42,7 +42,8 @@ AppWindow::AppWindow(const WindowOptions& o) {
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     flags |= o.hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
-    window_ = SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.width, o.height, flags);
+    window_ =
+        SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.width, o.height, flags);
     if (!window_) throw std::runtime_error(std::string("cannot create the window: ") + SDL_GetError());
     context_ = SDL_GL_CreateContext(window_);
     if (!context_) {
@@ -108,7 +109,9 @@ void AppWindow::renderWithoutSwap() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void AppWindow::swap() { SDL_GL_SwapWindow(window_); }
+void AppWindow::swap() {
+    SDL_GL_SwapWindow(window_);
+}
 
 void AppWindow::endFrame() {
     renderWithoutSwap();

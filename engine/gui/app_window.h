@@ -31,8 +31,8 @@ public:
     AppWindow(const AppWindow&) = delete;
     AppWindow& operator=(const AppWindow&) = delete;
 
-    void beginFrame();  // ImGui new frame
-    void endFrame();    // renders ImGui and swaps
+    void beginFrame();         // ImGui new frame
+    void endFrame();           // renders ImGui and swaps
     void renderWithoutSwap();  // renders into the back buffer (for a read-back before the swap)
     void swap();
     Screenshot readPixels() const;  // the back buffer as last rendered

@@ -128,16 +128,18 @@ public:
 
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(kPanel, io.DisplaySize.y));
-        ImGui::Begin("Authoring", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                               ImGuiWindowFlags_NoCollapse);
+        ImGui::Begin("Authoring", nullptr,
+                     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
         ImGui::TextWrapped("%s", model_.outFile().string().c_str());
         if (ImGui::Button("Save (Ctrl+S)")) save();
         ImGui::SameLine();
         if (ImGui::Button("Save as...")) askWhereToSave(false);
         ImGui::SameLine();
         // Unsaved edits outrank the last save's message, which they make stale.
-        if (model_.unsaved()) ImGui::TextColored(palette::kAttention, "unsaved changes");
-        else ImGui::TextUnformatted(status_.c_str());
+        if (model_.unsaved())
+            ImGui::TextColored(palette::kAttention, "unsaved changes");
+        else
+            ImGui::TextUnformatted(status_.c_str());
         drawNotes();
         if (images_.preparing())
             ImGui::ProgressBar(float(images_.prepareFraction()), ImVec2(-1, 0), images_.prepareStage().c_str());
@@ -200,15 +202,20 @@ private:
         AuthoringContext ctx = context();
         switch (routeAuthoringEvent(e, ctx, canvas_, quit_, bindings_, io.WantCaptureMouse, io.WantCaptureKeyboard,
                                     typing)) {
-            case AuthoringRequest::Save: save(); break;
-            case AuthoringRequest::FinishTypingFirst: waitingForTyping_.push_back(e); break;
-            case AuthoringRequest::None: break;
+            case AuthoringRequest::Save:
+                save();
+                break;
+            case AuthoringRequest::FinishTypingFirst:
+                waitingForTyping_.push_back(e);
+                break;
+            case AuthoringRequest::None:
+                break;
         }
     }
 
     AuthoringContext context() {
-        glm::dvec3 lps = viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(viewer_.cursor())
-                                          : glm::dvec3(0.0);
+        glm::dvec3 lps =
+            viewer_.volume() ? viewer_.volume()->geometry().indexToPatient(viewer_.cursor()) : glm::dvec3(0.0);
         return AuthoringContext{model_, viewer_, selection_, widgets_, lps, &bindings_};
     }
     void edited(bool changed) {
@@ -368,7 +375,8 @@ private:
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", row.c_str());
             if (clicked) {
                 selected = i;
-                if (viewer_.volume()) viewer_.setCursor(glm::round(viewer_.volume()->geometry().patientToIndex(f.centreLps)));
+                if (viewer_.volume())
+                    viewer_.setCursor(glm::round(viewer_.volume()->geometry().patientToIndex(f.centreLps)));
             }
         }
         ImGui::EndChild();
@@ -465,7 +473,8 @@ int runAuthoring(const AuthoringOptions& o) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
         while (!screen.images().allLoaded()) {
             SDL_Event e;
-            while (SDL_PollEvent(&e)) {}
+            while (SDL_PollEvent(&e)) {
+            }
             window.beginFrame();
             screen.prepareFrame();
             screen.draw();
@@ -480,16 +489,19 @@ int runAuthoring(const AuthoringOptions& o) {
             window.beginFrame();
             screen.prepareFrame();
             screen.draw();
-            if (i < 19) window.endFrame();
-            else window.renderWithoutSwap();
+            if (i < 19)
+                window.endFrame();
+            else
+                window.renderWithoutSwap();
         }
         writePng(o.screenshot, window.readPixels());
         window.swap();
         const auto& diagnostics = screen.diagnostics();
         int errors = 0;
         for (const auto& d : diagnostics) errors += d.severity == scenario::Diagnostic::Severity::Error;
-        std::cout << "authoring screenshot: " << o.screenshot.string() << "\nfindings " << model.scenario().findings.size()
-                  << ", errors " << errors << ", warnings " << diagnostics.size() - std::size_t(errors) << "\n";
+        std::cout << "authoring screenshot: " << o.screenshot.string() << "\nfindings "
+                  << model.scenario().findings.size() << ", errors " << errors << ", warnings "
+                  << diagnostics.size() - std::size_t(errors) << "\n";
         screen.destroyGl();
         return 0;
     }

@@ -22,7 +22,7 @@ struct AuthoringOptions {
     std::filesystem::path out;         // empty: save over the scenario file
     std::filesystem::path screenshot;  // render the authoring screen once the images are loaded, write a PNG, exit
     int width = 1600, height = 900;
-    std::vector<std::string> notes;    // what the author must do next (a new case's skeleton), shown in the panel
+    std::vector<std::string> notes;  // what the author must do next (a new case's skeleton), shown in the panel
 };
 
 // Returns the exit status; throws std::runtime_error for a scenario that does not load or no display.

@@ -397,7 +397,9 @@ void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Pla
     std::sort(ticks.begin(), ticks.end(), [](const Tick& a, const Tick& b) { return a.y < b.y; });
 
     const float font = std::round(ImGui::GetFontSize() * 0.8125f);  // the timeline's size: names, not reading matter
-    auto widthOf = [&](const std::string& t) { return ImGui::GetFont()->CalcTextSizeA(font, FLT_MAX, 0.f, t.c_str()).x; };
+    auto widthOf = [&](const std::string& t) {
+        return ImGui::GetFont()->CalcTextSizeA(font, FLT_MAX, 0.f, t.c_str()).x;
+    };
     // Each region at a tick has a line of its own (limits at one height share the tick, not a line), so no name is
     // cut to make room for another; the strip is as wide as the longest name, up to almost half the view.
     struct Line {

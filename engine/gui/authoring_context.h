@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include <glm/glm.hpp>
 #include <imgui.h>
+#include <glm/glm.hpp>
 
 #include "gui/authoring.h"
 #include "gui/viewer.h"
@@ -61,7 +61,7 @@ struct AuthoringContext {
     Viewer& viewer;
     AuthoringSelection& selection;
     AuthoringWidgetState& widgets;
-    glm::dvec3 crosshairLps{0.0};  // the viewer's crosshair in patient mm (zero before the images load)
+    glm::dvec3 crosshairLps{0.0};        // the viewer's crosshair in patient mm (zero before the images load)
     const Bindings* bindings = nullptr;  // the user's key bindings (the defaults when none are given)
 };
 

@@ -104,7 +104,8 @@ bool setRegionPlane(const scenario::Scenario& s, scenario::Region& r, imaging::P
     std::sort(r.planes.begin(), r.planes.end(), [](auto a, auto b) { return int(a) < int(b); });
     if (plane == imaging::Plane::Axial || r.sweep(plane)) return true;
     auto& span = plane == imaging::Plane::Sagittal ? r.xMm : r.yMm;
-    if (s.images.phantom && scenario::defaultRegionTemplate(r.id)) span = scenario::detail::phantomRegionSpan(r.id, plane);
+    if (s.images.phantom && scenario::defaultRegionTemplate(r.id))
+        span = scenario::detail::phantomRegionSpan(r.id, plane);
     if (!span) span = plane == imaging::Plane::Sagittal ? std::make_pair(-25.0, 25.0) : std::make_pair(-100.0, 100.0);
     return true;
 }
@@ -203,7 +204,9 @@ bool idField(AuthoringContext& ctx, const char* label, const std::string& id,
     return renamed;
 }
 
-void endTyping() { ImGui::ClearActiveID(); }
+void endTyping() {
+    ImGui::ClearActiveID();
+}
 
 void setSessionDuration(scenario::Scenario& s, double seconds) {
     seconds = std::max(1.0, seconds);
@@ -513,9 +516,10 @@ void drawRegionEditor(AuthoringContext& ctx, scenario::Region& r) {
                                              nullptr, "%.0f")))
             span = std::make_pair(mm[0], std::max(mm[1], mm[0] + 1));  // the format wants the lower limit first
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(sagittal ? "right to left (the patient's right is lower): what a sweep of sagittal "
-                                         "slices must cross"
-                                       : "front to back (anterior is lower): what a sweep of coronal slices must cross");
+            ImGui::SetTooltip(sagittal
+                                  ? "right to left (the patient's right is lower): what a sweep of sagittal "
+                                    "slices must cross"
+                                  : "front to back (anterior is lower): what a sweep of coronal slices must cross");
     }
 }
 
@@ -726,8 +730,8 @@ void drawCaseAndSession(AuthoringContext& ctx) {
         heading("learning objectives (briefing and debrief)");
         touched(ctx, stringListEditor("objectives", m.learningObjectives, "+ objective"));
         heading("for the programme: level, milestones, sign-off");
-        static const std::vector<std::string> levels{"PGY-1", "PGY-2", "PGY-3", "PGY-4", "PGY-5", "PGY-6", "PGY-7",
-                                                     "ESR-1", "ESR-2", "ESR-3", "ESR-4", "ESR-5"};
+        static const std::vector<std::string> levels{"PGY-1", "PGY-2", "PGY-3", "PGY-4", "PGY-5", "PGY-6",
+                                                     "PGY-7", "ESR-1", "ESR-2", "ESR-3", "ESR-4", "ESR-5"};
         touched(ctx, idCombo("level", m.level, levels, "not stated", 130));
         heading("ACGME milestones (PC2, MK2, ICS1, ...)");
         touched(ctx, stringListEditor("milestones", m.milestones, "+ milestone"));
@@ -777,7 +781,8 @@ void drawCaseAndSession(AuthoringContext& ctx) {
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
                 ImGui::TextUnformatted(sp.id.c_str());
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("kind: %s", std::string(scenario::seriesKindText(sp.kind)).c_str());
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("kind: %s", std::string(scenario::seriesKindText(sp.kind)).c_str());
                 ImGui::TableNextColumn();
                 ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
                 touched(ctx, ImGui::InputText("##label", &sp.label));

@@ -73,8 +73,7 @@ std::string renameInterruption(scenario::Scenario& s, const std::string& from, c
 // to)` returns why it refused (shown under the field until the next edit of it) or "". True when it renamed. What
 // is typed lives in ctx.widgets.idField.
 bool idField(AuthoringContext& ctx, const char* label, const std::string& id,
-             const std::function<std::string(const std::string& from, const std::string& to)>& rename,
-             float width = 0);
+             const std::function<std::string(const std::string& from, const std::string& to)>& rename, float width = 0);
 
 // A new session length (at least 1 s). Deadlines that were the old length's defaults (a Category 1 finding's 5 min
 // or session end, the session end for the others) follow to the new length's; deadlines the author chose stay.

@@ -127,7 +127,8 @@ const scenario::SeriesSpec* firstSeriesShowing(const Scenario& s, const scenario
     for (const auto& series : s.images.series) {
         const bool shows = region && !region->series.empty()
                                ? series.id == region->series
-                               : series.kind != phantom::SeriesKind::Scout && (series.kind != phantom::SeriesKind::Head || (region && region->id == "head"));
+                               : series.kind != phantom::SeriesKind::Scout &&
+                                     (series.kind != phantom::SeriesKind::Head || (region && region->id == "head"));
         if (shows && (!first || series.arrivalSeconds < first->arrivalSeconds)) first = &series;
     }
     return first;
@@ -142,9 +143,9 @@ StartEstimate fromRegion(const Scenario& s, const scenario::Region* region, cons
     }
     e.seconds = series->arrivalSeconds + delay;
     e.reason = "estimate: the series " + (series->label.empty() ? series->id : series->label) + " shows " + what +
-               " and starts arriving at " +
-               clock(series->arrivalSeconds) + "; it fires when the trainee first has it on screen, so at that time" +
-               " at the earliest" + (delay > 0 ? ", then " + shortNumber(delay) + " s delay" : "");
+               " and starts arriving at " + clock(series->arrivalSeconds) +
+               "; it fires when the trainee first has it on screen, so at that time" + " at the earliest" +
+               (delay > 0 ? ", then " + shortNumber(delay) + " s delay" : "");
     return e;
 }
 
@@ -188,10 +189,10 @@ StartEstimate estimate(const Scenario& s, const Interruption& in, int depth) {
                 return e;
             }
             e.seconds = *before.seconds + *after + t.delaySeconds;
-            e.reason = "estimate: " + interruptionName(s, t.target) + " starts " + (before.exact ? "at " : "at about ") +
-                       clock(*before.seconds) + ", asks " + std::to_string(target->maxRepeats + 1) + " time(s) " +
-                       shortNumber(target->patienceSeconds) + " s apart and escalates unanswered at " +
-                       clock(*before.seconds + *after) +
+            e.reason = "estimate: " + interruptionName(s, t.target) + " starts " +
+                       (before.exact ? "at " : "at about ") + clock(*before.seconds) + ", asks " +
+                       std::to_string(target->maxRepeats + 1) + " time(s) " + shortNumber(target->patienceSeconds) +
+                       " s apart and escalates unanswered at " + clock(*before.seconds + *after) +
                        (t.delaySeconds > 0 ? ", then " + shortNumber(t.delaySeconds) + " s delay" : "");
             return e;
         }
@@ -213,7 +214,9 @@ std::string blockLabel(const Interruption& in, const StartEstimate& e) {
     return e.exact ? who : (e.seconds ? "~" : "? ") + who + "  " + e.trigger;
 }
 
-std::string seriesName(const scenario::SeriesSpec& series) { return series.label.empty() ? series.id : series.label; }
+std::string seriesName(const scenario::SeriesSpec& series) {
+    return series.label.empty() ? series.id : series.label;
+}
 
 std::size_t addInterruptionAt(AuthoringModel& model, double seconds) {
     auto& s = model.scenario();
@@ -432,8 +435,9 @@ void drawVitals(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axi
 }
 
 std::string interruptionTip(const Interruption& in, const StartEstimate& e) {
-    std::string tip = (in.name.empty() ? scenario::roleTitle(in.role) : in.name + " - " + scenario::roleTitle(in.role)) + " (" + in.id +
-                      ")\n\"" + in.text + "\"\n\n" + e.trigger + ": " + e.reason;
+    std::string tip =
+        (in.name.empty() ? scenario::roleTitle(in.role) : in.name + " - " + scenario::roleTitle(in.role)) + " (" +
+        in.id + ")\n\"" + in.text + "\"\n\n" + e.trigger + ": " + e.reason;
     if (const auto after = escalatesAfter(in))
         tip += "\nunanswered, escalates " + shortNumber(*after) + " s after it starts (bar length)";
     else if (in.kind == InterruptionKind::Noise)

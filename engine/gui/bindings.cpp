@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 const std::vector<CommandInfo>& bindableCommands() {
     static const std::vector<CommandInfo> all = [] {
         std::vector<CommandInfo> c = {
-            {"slice.next", "next image (towards the feet in the axial view)", CommandKind::Key, "plane, zoom, pan, position"},
+            {"slice.next", "next image (towards the feet in the axial view)", CommandKind::Key,
+             "plane, zoom, pan, position"},
             {"slice.previous", "previous image (towards the head)", CommandKind::Key, "plane, zoom, pan, position"},
             {"slice.next10", "10 images on", CommandKind::Key, "plane, zoom, pan, position"},
             {"slice.previous10", "10 images back", CommandKind::Key, "plane, zoom, pan, position"},
@@ -40,7 +41,8 @@ const std::vector<CommandInfo>& bindableCommands() {
             {"finding.mark", "mark a finding at the crosshair", CommandKind::Key, "mark"},
             {"authoring.save", "authoring: save the case", CommandKind::Key},
             {"authoring.quit", "authoring: quit (asks first when there are unsaved changes)", CommandKind::Key},
-            {"authoring.cancel", "authoring: put back what a drag changed, or cancel the quit question", CommandKind::Key},
+            {"authoring.cancel", "authoring: put back what a drag changed, or cancel the quit question",
+             CommandKind::Key},
             {"authoring.delete", "authoring: delete the selected interruption on the timeline", CommandKind::Key},
         };
         // Preset commands come from the shared preset table, so a new preset is bindable without code here.
@@ -70,9 +72,15 @@ std::string Chord::toString() const {
     if (mods & kAlt) s += "Alt+";
     if (mods & kShift) s += "Shift+";
     switch (kind) {
-        case CommandKind::Key: s += SDL_GetKeyName(SDL_Keycode(key)); break;
-        case CommandKind::Wheel: s += "Wheel"; break;
-        case CommandKind::Drag: s += button == 1 ? "LeftDrag" : button == 2 ? "MiddleDrag" : "RightDrag"; break;
+        case CommandKind::Key:
+            s += SDL_GetKeyName(SDL_Keycode(key));
+            break;
+        case CommandKind::Wheel:
+            s += "Wheel";
+            break;
+        case CommandKind::Drag:
+            s += button == 1 ? "LeftDrag" : button == 2 ? "MiddleDrag" : "RightDrag";
+            break;
     }
     return s;
 }
@@ -84,10 +92,14 @@ std::optional<Chord> Chord::parse(std::string_view text) {
         auto plus = text.find('+');
         if (plus == std::string_view::npos || plus == 0 || plus + 1 >= text.size()) break;
         auto mod = text.substr(0, plus);
-        if (mod == "Ctrl") c.mods |= kCtrl;
-        else if (mod == "Shift") c.mods |= kShift;
-        else if (mod == "Alt") c.mods |= kAlt;
-        else return std::nullopt;
+        if (mod == "Ctrl")
+            c.mods |= kCtrl;
+        else if (mod == "Shift")
+            c.mods |= kShift;
+        else if (mod == "Alt")
+            c.mods |= kAlt;
+        else
+            return std::nullopt;
         text.remove_prefix(plus + 1);
     }
     if (text == "Wheel") {
@@ -180,7 +192,9 @@ Bindings Bindings::load(const fs::path& file) {
             if (chord->kind != info->kind)
                 fail(file, n.source(),
                      "'" + command + "' needs a " +
-                         (info->kind == CommandKind::Key ? "key" : info->kind == CommandKind::Wheel ? "Wheel" : "Drag") +
+                         (info->kind == CommandKind::Key     ? "key"
+                          : info->kind == CommandKind::Wheel ? "Wheel"
+                                                             : "Drag") +
                          " chord, not '" + *text + "'");
             chords.push_back(*chord);
         };
@@ -207,7 +221,8 @@ void Bindings::save(const fs::path& file) const {
     std::ofstream out(file);
     if (!out) throw std::runtime_error(file.string() + ": cannot write the bindings file");
     out << "# polysim key and mouse bindings: command = [chords]. Chords: keys (\"Shift+Down\", \"7\"),\n"
-           "# \"Wheel\" with modifiers, \"LeftDrag\" / \"MiddleDrag\" / \"RightDrag\". Delete a line to get the default.\n"
+           "# \"Wheel\" with modifiers, \"LeftDrag\" / \"MiddleDrag\" / \"RightDrag\". Delete a line to get the "
+           "default.\n"
         << root << "\n";
 }
 

@@ -30,9 +30,9 @@ enum Modifier : uint8_t { kCtrl = 1, kShift = 2, kAlt = 4 };
 // One key press, wheel turn or mouse drag with its modifiers.
 struct Chord {
     CommandKind kind = CommandKind::Key;
-    int32_t key = 0;     // SDL_Keycode for Key chords
-    int button = 0;      // 1 left, 2 middle, 3 right (SDL numbering) for Drag chords
-    uint8_t mods = 0;    // Modifier bits
+    int32_t key = 0;   // SDL_Keycode for Key chords
+    int button = 0;    // 1 left, 2 middle, 3 right (SDL numbering) for Drag chords
+    uint8_t mods = 0;  // Modifier bits
     bool operator==(const Chord&) const = default;
 
     std::string toString() const;

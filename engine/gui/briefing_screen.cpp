@@ -17,7 +17,8 @@ namespace {
 std::string sedationInStory(const std::string& story) {
     std::string lower = story;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    const bool intubated = lower.find("intubated") != std::string::npos || lower.find("intubation") != std::string::npos;
+    const bool intubated =
+        lower.find("intubated") != std::string::npos || lower.find("intubation") != std::string::npos;
     const bool sedated = lower.find("sedat") != std::string::npos || lower.find("anaesthetis") != std::string::npos ||
                          lower.find("anesthetiz") != std::string::npos;
     if (intubated && sedated) return "intubation and sedation";

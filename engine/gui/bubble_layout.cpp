@@ -5,9 +5,9 @@
 
 namespace polysim::gui {
 namespace {
-constexpr float kGap = 10;          // between two bubbles
-constexpr float kNewHeight = 140;   // a bubble not drawn yet is taken to be this tall
-constexpr float kRestMargin = 6;    // the pointer rests on a bubble this close to its edge too
+constexpr float kGap = 10;         // between two bubbles
+constexpr float kNewHeight = 140;  // a bubble not drawn yet is taken to be this tall
+constexpr float kRestMargin = 6;   // the pointer rests on a bubble this close to its edge too
 }  // namespace
 
 void BubbleLayout::beginFrame(ImVec2 pointer, double now) {

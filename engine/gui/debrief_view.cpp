@@ -34,12 +34,17 @@ ImU32 colour(scoring::Rgb c, int alpha = 255) {
 
 ImVec4 toneColour(Tone t) {
     switch (t) {
-        case Tone::Muted: return ImVec4(0.62f, 0.64f, 0.68f, 1);
-        case Tone::Critical: return ImVec4(1.0f, 0.45f, 0.45f, 1);
-        case Tone::Omission: return ImVec4(1.0f, 0.78f, 0.35f, 1);
+        case Tone::Muted:
+            return ImVec4(0.62f, 0.64f, 0.68f, 1);
+        case Tone::Critical:
+            return ImVec4(1.0f, 0.45f, 0.45f, 1);
+        case Tone::Omission:
+            return ImVec4(1.0f, 0.78f, 0.35f, 1);
         case Tone::Effective:
-        case Tone::Passed: return ImVec4(0.45f, 0.95f, 0.55f, 1);
-        case Tone::Plain: break;
+        case Tone::Passed:
+            return ImVec4(0.45f, 0.95f, 0.55f, 1);
+        case Tone::Plain:
+            break;
     }
     return ImGui::GetStyleColorVec4(ImGuiCol_Text);
 }
@@ -47,11 +52,15 @@ ImVec4 toneColour(Tone t) {
 // Row backgrounds for the band colours, dark enough for light text.
 std::optional<ImU32> rowColour(Tone t) {
     switch (t) {
-        case Tone::Critical: return IM_COL32(92, 34, 34, 255);
-        case Tone::Omission: return IM_COL32(78, 62, 22, 255);
+        case Tone::Critical:
+            return IM_COL32(92, 34, 34, 255);
+        case Tone::Omission:
+            return IM_COL32(78, 62, 22, 255);
         case Tone::Effective:
-        case Tone::Passed: return IM_COL32(28, 68, 40, 255);
-        default: return std::nullopt;
+        case Tone::Passed:
+            return IM_COL32(28, 68, 40, 255);
+        default:
+            return std::nullopt;
     }
 }
 
@@ -88,8 +97,8 @@ DebriefView::DebriefView(const scenario::Scenario& scenario, const scoring::Scor
         p.png = scoring::renderKeyImages(scenario, &p.note);
         for (const auto& [id, bytes] : p.png) {
             int w = 0, h = 0, n = 0;
-            stbi_uc* pixels = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()),
-                                                    &w, &h, &n, 4);
+            stbi_uc* pixels =
+                stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h, &n, 4);
             if (!pixels) continue;
             p.decoded[id] = {w, h, std::vector<unsigned char>(pixels, pixels + std::size_t(w) * h * 4)};
             stbi_image_free(pixels);
@@ -126,7 +135,9 @@ void DebriefView::pollKeyImages() {
     ready_ = true;
 }
 
-fs::path DebriefView::reportPath() const { return log_.empty() ? fs::path() : fs::path(log_).replace_extension(".html"); }
+fs::path DebriefView::reportPath() const {
+    return log_.empty() ? fs::path() : fs::path(log_).replace_extension(".html");
+}
 
 bool DebriefView::exportReport() {
     statusError_ = true;
@@ -208,7 +219,8 @@ DebriefView::Action DebriefView::draw() {
 
 DebriefView::Action DebriefView::drawFooter() {
     ImGui::BeginDisabled(!ready_ || log_.empty());
-    bool exportNow = ImGui::Button(ready_ ? "Export the HTML report" : "Export the HTML report (preparing key images...)");
+    bool exportNow =
+        ImGui::Button(ready_ ? "Export the HTML report" : "Export the HTML report (preparing key images...)");
     ImGui::EndDisabled();
     if (ready_ && !log_.empty()) noteControl("export");
     if (exportNow) exportReport();
@@ -219,7 +231,9 @@ DebriefView::Action DebriefView::drawFooter() {
             char* argv[] = {const_cast<char*>(opener_.c_str()), const_cast<char*>(file.c_str()), nullptr};
             pid_t pid = 0;
             if (posix_spawn(&pid, opener_.c_str(), nullptr, nullptr, argv, environ) == 0) {
-                std::thread([pid] { ::waitpid(pid, nullptr, 0); }).detach();  // xdg-open returns once it has handed over
+                std::thread([pid] {
+                    ::waitpid(pid, nullptr, 0);
+                }).detach();  // xdg-open returns once it has handed over
                 status_ = "Opening " + file + " with xdg-open";
             } else {
                 status_ = "Could not start xdg-open for " + file;
@@ -338,13 +352,21 @@ void DebriefView::drawBlock(const DebriefBlock& b, int index) {
             }
             ImGui::PopStyleColor();
             break;
-        case DebriefBlock::Kind::Table: drawTable(b.table, "##table", !b.table.columns.empty()); break;
-        case DebriefBlock::Kind::Finding: drawFinding(b.finding, index); break;
-        case DebriefBlock::Kind::KeyImagesNote:
-            if (!ready_) ImGui::TextDisabled("Preparing the key images...");
-            else if (!imagesNote_.empty()) ImGui::TextColored(toneColour(Tone::Muted), "%s", imagesNote_.c_str());
+        case DebriefBlock::Kind::Table:
+            drawTable(b.table, "##table", !b.table.columns.empty());
             break;
-        case DebriefBlock::Kind::Plot: drawPlot(); break;
+        case DebriefBlock::Kind::Finding:
+            drawFinding(b.finding, index);
+            break;
+        case DebriefBlock::Kind::KeyImagesNote:
+            if (!ready_)
+                ImGui::TextDisabled("Preparing the key images...");
+            else if (!imagesNote_.empty())
+                ImGui::TextColored(toneColour(Tone::Muted), "%s", imagesNote_.c_str());
+            break;
+        case DebriefBlock::Kind::Plot:
+            drawPlot();
+            break;
         case DebriefBlock::Kind::Method:
             // The formulas behind the words: there for whoever asks, shut until then.
             drawn_.texts.push_back(b.label);
@@ -366,10 +388,12 @@ void DebriefView::drawTable(const scoring::DebriefTable& t, const char* id, bool
     for (int c = 0; c < columns; ++c) {
         std::size_t total = c < int(t.columns.size()) ? t.columns[std::size_t(c)].size() : 0;
         for (const auto& r : t.rows)
-            if (c < int(r.cells.size())) total += r.cells[std::size_t(c)].text.size() + r.cells[std::size_t(c)].note.size();
+            if (c < int(r.cells.size()))
+                total += r.cells[std::size_t(c)].text.size() + r.cells[std::size_t(c)].note.size();
         weight[std::size_t(c)] = std::clamp(float(total) / float(t.rows.size() + 1), 4.0f, 70.0f);
     }
-    if (!ImGui::BeginTable(id, columns, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+    if (!ImGui::BeginTable(id, columns,
+                           ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
         return;
     float labels = 0;  // label / value pairs: the labels as wide as the longest
     if (!header)
@@ -393,7 +417,8 @@ void DebriefView::drawTable(const scoring::DebriefTable& t, const char* id, bool
         for (const auto& cell : row.cells) {
             ImGui::TableNextColumn();
             if (cell.bar) {
-                ImGui::ProgressBar(float(std::clamp(*cell.bar, 0.0, 1.0)), ImVec2(std::min(120.0f, ImGui::GetContentRegionAvail().x), 6), "");
+                ImGui::ProgressBar(float(std::clamp(*cell.bar, 0.0, 1.0)),
+                                   ImVec2(std::min(120.0f, ImGui::GetContentRegionAvail().x), 6), "");
             }
             ImGui::PushStyleColor(ImGuiCol_Text, toneColour(cell.tone));
             text(cell.text);
@@ -552,7 +577,8 @@ void DebriefView::drawPlot() {
         if (inside(m.at.x - 6, m.at.y - 6, m.at.x + 6, m.at.y + 6)) tip = m.title;
     }
     for (const auto& c : p.calls) {
-        dl->AddTriangleFilled(P(c.at.x - 5, c.at.y), P(c.at.x + 5, c.at.y), P(c.at.x, c.at.y + 9), IM_COL32(0, 0, 0, 255));
+        dl->AddTriangleFilled(P(c.at.x - 5, c.at.y), P(c.at.x + 5, c.at.y), P(c.at.x, c.at.y + 9),
+                              IM_COL32(0, 0, 0, 255));
         ++n;
         if (inside(c.at.x - 6, c.at.y, c.at.x + 6, c.at.y + 10)) tip = c.title;
     }

@@ -72,8 +72,10 @@ std::string availabilityText(const scenario::Scenario& s) {
     out += dataset.empty() ? "" : " (" + dataset + ")";
     out += ", which polysim cannot ship.";
     // The RSNA challenge datasets are published on Kaggle under the name of the folder they unpack to.
-    if (folder.rfind("rsna-", 0) == 0) out += " Download it from kaggle.com/competitions/" + folder + ".";
-    else out += " Get it from its publisher (see the case's image licence).";
+    if (folder.rfind("rsna-", 0) == 0)
+        out += " Download it from kaggle.com/competitions/" + folder + ".";
+    else
+        out += " Get it from its publisher (see the case's image licence).";
     if (!var.empty())
         out += " Then start polysim with " + var + " set to the folder that holds " +
                (folder.empty() ? std::string("it") : folder + "/") + ".";
@@ -81,7 +83,9 @@ std::string availabilityText(const scenario::Scenario& s) {
 }
 
 // The Level column: the difficulty, and the training level when the case states one.
-std::string levelText(const scenario::Metadata& m) { return m.difficulty + (m.level.empty() ? "" : ", " + m.level); }
+std::string levelText(const scenario::Metadata& m) {
+    return m.difficulty + (m.level.empty() ? "" : ", " + m.level);
+}
 
 // Under it: the case's version and whether faculty have signed this version off.
 std::string reviewText(const scenario::Metadata& m) {
@@ -112,7 +116,8 @@ void drawReview(const scenario::Metadata& m) {
 std::vector<LibraryCase> SimulatorApp::library() const {
     std::vector<LibraryCase> out;
     for (const auto& e : library_) {
-        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt, false, "-", "", "", ""};
+        LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt, false,
+                      "-",    "", "", ""};
         if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
         if (auto b = best_.find(c.id); b != best_.end()) {
             c.best = b->second.first, c.bestPassed = b->second.second;
@@ -132,8 +137,9 @@ void SimulatorApp::loadLibrary() {
     const fs::path defaultCase = scenario::defaultScenarioPath();
     auto files = scenario::shippedScenarios();
     std::error_code ec;
-    if (!options_.scenario.empty() &&
-        std::none_of(files.begin(), files.end(), [&](const fs::path& f) { return fs::equivalent(f, options_.scenario, ec); }))
+    if (!options_.scenario.empty() && std::none_of(files.begin(), files.end(), [&](const fs::path& f) {
+            return fs::equivalent(f, options_.scenario, ec);
+        }))
         files.insert(files.begin(), options_.scenario);
     for (const auto& f : files) {
         LibraryEntry e{f, std::nullopt, "", false, ""};
@@ -220,9 +226,12 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TextUnformatted(levelText(e.scenario->meta).c_str());
                 drawReview(e.scenario->meta);
                 ImGui::TableNextColumn();
-                if (auto b = best_.find(e.scenario->meta.id); b == best_.end()) ImGui::TextDisabled("-");
-                else if (b->second.second) ImGui::TextColored(palette::kDone, "%s", bestText(b->second).c_str());
-                else ImGui::TextColored(palette::kError, "%s", bestText(b->second).c_str());
+                if (auto b = best_.find(e.scenario->meta.id); b == best_.end())
+                    ImGui::TextDisabled("-");
+                else if (b->second.second)
+                    ImGui::TextColored(palette::kDone, "%s", bestText(b->second).c_str());
+                else
+                    ImGui::TextColored(palette::kError, "%s", bestText(b->second).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
                 ImGui::TableNextColumn();
@@ -242,8 +251,7 @@ void SimulatorApp::drawLibrary() {
     if (unfinished_) {
         ImGui::Separator();
         ImGui::PushStyleColor(ImGuiCol_Text, palette::kAttention);
-        wrappedText("An unfinished session of '" + unfinished_->second + "' was found: " +
-                    unfinished_->first.string());
+        wrappedText("An unfinished session of '" + unfinished_->second + "' was found: " + unfinished_->first.string());
         ImGui::PopStyleColor();
         for (auto& e : library_) {
             if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;

@@ -20,10 +20,10 @@ inline const ImVec4 kPending{0.85f, 0.85f, 0.85f, 1};  // a region of the readin
 inline const ImVec4 kMarkId{1, 0.5f, 0.5f, 1};         // a mark's id in the findings list
 
 // Buttons.
-inline const ImVec4 kSelected{0.2f, 0.4f, 0.7f, 1};       // the preset on screen, the computed scout shown
-inline const ImVec4 kArrived{0.15f, 0.45f, 0.25f, 1};     // a series complete (and the computed scout offered)
-inline const ImVec4 kArriving{0.75f, 0.55f, 0.1f, 1};     // a series arriving
-inline const ImVec4 kAwaited{0.3f, 0.3f, 0.3f, 1};        // a series not yet arrived
+inline const ImVec4 kSelected{0.2f, 0.4f, 0.7f, 1};    // the preset on screen, the computed scout shown
+inline const ImVec4 kArrived{0.15f, 0.45f, 0.25f, 1};  // a series complete (and the computed scout offered)
+inline const ImVec4 kArriving{0.75f, 0.55f, 0.1f, 1};  // a series arriving
+inline const ImVec4 kAwaited{0.3f, 0.3f, 0.3f, 1};     // a series not yet arrived
 inline const ImVec4 kAwaitedText{0.7f, 0.7f, 0.7f, 1};
 
 // The deterioration alarm and the bubbles' state.

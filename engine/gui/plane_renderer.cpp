@@ -15,12 +15,16 @@ namespace {
 // The driver's log when a shader failed to compile or a program to link; nothing when it worked.
 std::optional<std::string> failure(GLuint id, bool program) {
     GLint ok = 0;
-    if (program) glGetProgramiv(id, GL_LINK_STATUS, &ok);
-    else glGetShaderiv(id, GL_COMPILE_STATUS, &ok);
+    if (program)
+        glGetProgramiv(id, GL_LINK_STATUS, &ok);
+    else
+        glGetShaderiv(id, GL_COMPILE_STATUS, &ok);
     if (ok) return std::nullopt;
     char log[2048] = {};
-    if (program) glGetProgramInfoLog(id, sizeof log, nullptr, log);
-    else glGetShaderInfoLog(id, sizeof log, nullptr, log);
+    if (program)
+        glGetProgramInfoLog(id, sizeof log, nullptr, log);
+    else
+        glGetShaderInfoLog(id, sizeof log, nullptr, log);
     return std::string(log);
 }
 
@@ -45,8 +49,7 @@ void PlaneProgram::create() {
     glLinkProgram(program_);
     glDeleteShader(vs);
     glDeleteShader(fs);
-    if (auto log = failure(program_, true))
-        throw std::runtime_error("shaders/plane.*.glsl: link failed: " + *log);
+    if (auto log = failure(program_, true)) throw std::runtime_error("shaders/plane.*.glsl: link failed: " + *log);
     uDisplaySize = glGetUniformLocation(program_, "uDisplaySize");
     uImageRect = glGetUniformLocation(program_, "uImageRect");
     uUvToTexture = glGetUniformLocation(program_, "uUvToTexture");
@@ -128,13 +131,17 @@ std::array<int, 2> extractPlane(const imaging::Volume& volume, const PlaneMappin
     index = std::clamp(index, 0, d[m.normalAxis] - 1);
     const std::size_t rowLen = std::size_t(d.x);
     if (m.normalAxis == 2) {  // an acquired slice: one copy
-        if (shown(index)) std::memcpy(out.data(), volume.slice(index), out.size() * sizeof(int16_t));
-        else std::fill(out.begin(), out.end(), imaging::Volume::kAirHU);
+        if (shown(index))
+            std::memcpy(out.data(), volume.slice(index), out.size() * sizeof(int16_t));
+        else
+            std::fill(out.begin(), out.end(), imaging::Volume::kAirHU);
     } else if (m.normalAxis == 1) {  // one row from every slice
         for (int k = 0; k < d.z; ++k) {
             int16_t* dst = out.data() + std::size_t(k) * rowLen;
-            if (shown(k)) std::memcpy(dst, volume.slice(k) + std::size_t(index) * rowLen, rowLen * 2);
-            else std::fill(dst, dst + rowLen, imaging::Volume::kAirHU);
+            if (shown(k))
+                std::memcpy(dst, volume.slice(k) + std::size_t(index) * rowLen, rowLen * 2);
+            else
+                std::fill(dst, dst + rowLen, imaging::Volume::kAirHU);
         }
     } else {  // one column from every slice
         for (int k = 0; k < d.z; ++k) {

@@ -46,7 +46,7 @@ private:
 struct PlaneDraw {
     const PlaneProgram* program = nullptr;
     const PlaneTexture* texture = nullptr;
-    ImageRect image;                 // in ImGui display coordinates
+    ImageRect image;  // in ImGui display coordinates
     std::array<float, 9> uvToTexture{};
     imaging::Window window;
 };

@@ -22,10 +22,12 @@ bool imguiTakesMouse(const SDL_Event& e, ImVec2 pointer) {
     if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopup)) return true;
     switch (e.type) {
         case SDL_MOUSEBUTTONDOWN:
-        case SDL_MOUSEBUTTONUP: return imguiWindowAt(ImVec2(float(e.button.x), float(e.button.y)));
+        case SDL_MOUSEBUTTONUP:
+            return imguiWindowAt(ImVec2(float(e.button.x), float(e.button.y)));
         case SDL_MOUSEMOTION:
             return imguiWindowAt(ImVec2(float(e.motion.x), float(e.motion.y))) || ImGui::GetIO().WantCaptureMouse;
-        default: return imguiWindowAt(pointer);  // the wheel acts where the pointer is
+        default:
+            return imguiWindowAt(pointer);  // the wheel acts where the pointer is
     }
 }
 

@@ -80,8 +80,10 @@ std::vector<std::string> ReadingRoom::scriptRefusals() const {
 bool ReadingRoom::apply(const session::Command& c) {
     session_->update();
     auto r = session_->apply(c);
-    if (!r.accepted) setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
-    else if (!r.notice.empty()) setStatus(r.notice);  // a call or answer the session could not link to a finding
+    if (!r.accepted)
+        setStatus(std::string(session::commandName(c)) + " refused: " + r.reason);
+    else if (!r.notice.empty())
+        setStatus(r.notice);  // a call or answer the session could not link to a finding
     return r.accepted;
 }
 
@@ -172,7 +174,9 @@ void ReadingRoom::sendPreset(std::string_view preset, const imaging::Window& w) 
     lastWindowSent_ = clock_.now();
 }
 
-bool ReadingRoom::computedScoutShown() const { return session_->view().series == session::kComputedScout; }
+bool ReadingRoom::computedScoutShown() const {
+    return session_->view().series == session::kComputedScout;
+}
 
 void ReadingRoom::showComputedScout(bool shown) {
     if (shown == computedScoutShown()) return;
@@ -368,8 +372,10 @@ void ReadingRoom::onViewerChange(const ViewerChange& v, std::string_view command
         else if (v.centreMm)
             session_->preview(session::SetPan{*v.centreMm});
     } else if (command == "window.adjust") {
-        if (clock_.now() - lastWindowSent_ >= kDragLogSeconds) sendWindow(v.window);
-        else session_->preview(session::SetWindow{"", v.window});
+        if (clock_.now() - lastWindowSent_ >= kDragLogSeconds)
+            sendWindow(v.window);
+        else
+            session_->preview(session::SetWindow{"", v.window});
     }
 }
 
@@ -437,9 +443,9 @@ void ReadingRoom::showSessionSeries() {
         // Scenario arrival: images reach the viewer top-down over the series' arrival time.
         for (const auto& st : session_->seriesStates())
             if (st.spec && st.spec->id == shownSeries_)
-                viewer_.setArrivedImages(st.arrivedFraction >= 1.0 ? -1
-                                                                   : int(std::floor(st.arrivedFraction *
-                                                                                    viewer_.sliceCount(Plane::Axial))));
+                viewer_.setArrivedImages(st.arrivedFraction >= 1.0
+                                             ? -1
+                                             : int(std::floor(st.arrivedFraction * viewer_.sliceCount(Plane::Axial))));
     }
     std::vector<std::pair<glm::dvec3, std::string>> marks;
     for (const auto& m : session_->marks()) marks.emplace_back(m.lps, m.id + " " + m.label);
@@ -470,7 +476,8 @@ void ReadingRoom::speakNewInterruptions() {
         spoken_[a.spec->id] = {a.repeats, a.escalated};
         if (!audio_) continue;
         if (a.spec->role == "phone" || a.spec->role == "pager") audio_->ring(a.spec->role == "pager");
-        if (!a.saying.empty() && a.spec->role != "phone" && a.spec->role != "pager") audio_->say(a.spec->role, a.saying);
+        if (!a.saying.empty() && a.spec->role != "phone" && a.spec->role != "pager")
+            audio_->say(a.spec->role, a.saying);
     }
     for (const auto& [finding, at] : session_->deteriorationsFired()) {
         if (!announced_.emplace(finding, at).second || session_->now() - at > kAlertSeconds) continue;
@@ -498,9 +505,8 @@ void ReadingRoom::refreshCoverage(bool force) {
     if (pendingCoverage_.valid() || n == coverageEvents_ || (!force && now - coverageTicks_ < 1000)) return;
     coverageEvents_ = n;
     coverageTicks_ = now;
-    pendingCoverage_ = std::async(std::launch::async, [this, events = log_->events()] {
-        return scoring::scoreSession(scenario_, events);
-    });
+    pendingCoverage_ = std::async(std::launch::async,
+                                  [this, events = log_->events()] { return scoring::scoreSession(scenario_, events); });
     if (force) refreshCoverage(true);
 }
 
@@ -512,16 +518,17 @@ void ReadingRoom::draw() {
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, kTopBar));
     ImGui::SetNextWindowSize(ImVec2(kLeftPanel, io.DisplaySize.y - kTopBar));
-    ImGui::Begin("##hud", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::Begin("##hud", nullptr,
+                 ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     // The monitor, the presets and the actions at the foot keep their places at any window height; the reading
     // order and the findings and calls share what is left, each scrolling inside its own region.
     drawVitals(ImGui::GetCursorScreenPos(), ImVec2(kLeftPanel - 16, io.DisplaySize.y >= 800 ? 150.f : 132.f));
     drawPresets();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float lists = std::max(3 * ImGui::GetFrameHeightWithSpacing(),
-                                 ImGui::GetContentRegionAvail().y - actionsHeight_ - spacing);
+    const float lists =
+        std::max(3 * ImGui::GetFrameHeightWithSpacing(), ImGui::GetContentRegionAvail().y - actionsHeight_ - spacing);
     float findings = lists;
     if (!options_.examMode) {
         // The checklist at its full height while the findings keep at least 150 px (or half of the room).

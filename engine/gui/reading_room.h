@@ -28,11 +28,11 @@
 namespace polysim::gui {
 
 struct ReadingRoomOptions {
-    std::filesystem::path log;     // event log file (required)
-    bool examMode = false;         // hides the reading-order checklist and coverage
-    bool sound = true;             // speak interruptions (espeak-ng through SDL audio)
+    std::filesystem::path log;  // event log file (required)
+    bool examMode = false;      // hides the reading-order checklist and coverage
+    bool sound = true;          // speak interruptions (espeak-ng through SDL audio)
     std::string trainee;
-    bool resume = false;           // continue the session in `log` (a crashed or quit session) instead of a new one
+    bool resume = false;  // continue the session in `log` (a crashed or quit session) instead of a new one
 };
 
 class ReadingRoom {
@@ -88,8 +88,8 @@ public:
     const std::vector<std::string>& alertsShown() const { return alertsShown_; }
     // Where a control was drawn in the last frame, window pixels: "series:<id>", "series:computed-scout",
     // "primary-survey", "end-session", "end-session:confirm", "end-session:keep-reading", "answer:<interruption>",
-    // "alert:<finding>" (a deterioration's announcement), "bubble:<interruption>" (a whole bubble), "keys", "call-text", "conclusion", "conclusion:state",
-    // "submit-conclusion".
+    // "alert:<finding>" (a deterioration's announcement), "bubble:<interruption>" (a whole bubble), "keys",
+    // "call-text", "conclusion", "conclusion:state", "submit-conclusion".
     std::optional<std::pair<float, float>> controlCentre(const std::string& name) const;
     // Its rectangle (min, max), e.g. "status": the last refusal or resume warning while it shows.
     std::optional<std::pair<ImVec2, ImVec2>> controlRect(const std::string& name) const;
@@ -121,7 +121,7 @@ private:
     // A drag ended: what the session showed of it and had not logged yet is logged.
     void finishGesture();
     bool apply(const session::Command& c);  // true when the session accepted it
-    void speakNewInterruptions();  // and the announcements of deteriorations
+    void speakNewInterruptions();           // and the announcements of deteriorations
     void refreshCoverage(bool force);
     void drawTopBar();
     void drawViewerPlaceholder();
@@ -162,7 +162,7 @@ private:
     // opens it as a series (kComputedScout) like any scout: it is logged and scored as what was on screen.
     scenario::SeriesSpec computedScout_;
     bool computedScoutShown() const;
-    std::optional<bool> bubbleLane_;  // the trainee's choice; none: by the window's width
+    std::optional<bool> bubbleLane_;                             // the trainee's choice; none: by the window's width
     std::map<std::string, std::pair<ImVec2, ImVec2>> controls_;  // name -> drawn rectangle
     void noteControl(const std::string& name);
     double lastCrosshairSent_ = -1e9;
@@ -201,9 +201,9 @@ private:
     std::string pickerSearch_;
     int pickerHighlight_ = 0;  // the match Enter takes
     std::string conclusion_;
-    bool editingConclusion_ = false;  // the box is the text field; otherwise it shows the whole sentence wrapped
-    bool focusConclusion_ = false;    // ... and takes the keyboard on the next frame (a click on the sentence),
-    bool caretToEnd_ = false;         // ... its caret at the end of the sentence
+    bool editingConclusion_ = false;      // the box is the text field; otherwise it shows the whole sentence wrapped
+    bool focusConclusion_ = false;        // ... and takes the keyboard on the next frame (a click on the sentence),
+    bool caretToEnd_ = false;             // ... its caret at the end of the sentence
     std::vector<std::string> callRoles_;  // callRoles(scenario_)
     std::size_t caseRoles_ = 0;           // how many of them the case itself names
     std::string callText_, callRole_ = "trauma_leader";

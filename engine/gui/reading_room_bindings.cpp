@@ -47,9 +47,10 @@ void ReadingRoom::drawBindings() {
     if (!bindingsOpen_) return;
     ImGui::SetNextWindowSize(ImVec2(620, 560), ImGuiCond_Appearing);
     ImGui::Begin("Keys and mouse", &bindingsOpen_);
-    ImGui::TextWrapped("Every action is a named command. Click a chord to rebind it, then press the key, turn the wheel "
-                       "or press the mouse button over the image (Escape cancels). Saved in %s.",
-                       defaultBindingsFile().string().c_str());
+    ImGui::TextWrapped(
+        "Every action is a named command. Click a chord to rebind it, then press the key, turn the wheel "
+        "or press the mouse button over the image (Escape cancels). Saved in %s.",
+        defaultBindingsFile().string().c_str());
     if (!bindingsStatus_.empty()) ImGui::TextColored(palette::kSaved, "%s", bindingsStatus_.c_str());
     if (ImGui::BeginTable("bindings", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, ImVec2(0, -34))) {
         ImGui::TableSetupColumn("command");

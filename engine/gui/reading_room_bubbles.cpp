@@ -1,7 +1,7 @@
 // The reading room's speech bubbles (see reading_room.h): the team's interruptions in their role colours, with the
 // quick answers and the typed answer, and the deterioration announcements above them.
-#include "gui/reading_room.h"
 #include "gui/palette.h"
+#include "gui/reading_room.h"
 #include "gui/reading_room_layout.h"
 
 #include <algorithm>
@@ -17,13 +17,19 @@ namespace polysim::gui {
 namespace {
 // The colour of each role the scenario reader knows (scenario::detail::knownRoles) in the room.
 constexpr std::pair<std::string_view, ImU32> kRoleColours[] = {
-    {"trauma_leader", IM_COL32(200, 60, 60, 255)},      {"neurosurgeon", IM_COL32(120, 80, 200, 255)},
-    {"anaesthetist", IM_COL32(40, 150, 90, 255)},       {"vascular_surgeon", IM_COL32(200, 110, 30, 255)},
-    {"visceral_surgeon", IM_COL32(190, 160, 30, 255)},  {"thoracic_surgeon", IM_COL32(30, 160, 170, 255)},
-    {"orthopaedic_surgeon", IM_COL32(120, 170, 40, 255)}, {"neurologist", IM_COL32(60, 120, 200, 255)},
-    {"emergency_physician", IM_COL32(170, 60, 170, 255)}, {"radiographer", IM_COL32(110, 170, 230, 255)},
+    {"trauma_leader", IM_COL32(200, 60, 60, 255)},
+    {"neurosurgeon", IM_COL32(120, 80, 200, 255)},
+    {"anaesthetist", IM_COL32(40, 150, 90, 255)},
+    {"vascular_surgeon", IM_COL32(200, 110, 30, 255)},
+    {"visceral_surgeon", IM_COL32(190, 160, 30, 255)},
+    {"thoracic_surgeon", IM_COL32(30, 160, 170, 255)},
+    {"orthopaedic_surgeon", IM_COL32(120, 170, 40, 255)},
+    {"neurologist", IM_COL32(60, 120, 200, 255)},
+    {"emergency_physician", IM_COL32(170, 60, 170, 255)},
+    {"radiographer", IM_COL32(110, 170, 230, 255)},
     {"interventional_radiologist", IM_COL32(230, 120, 120, 255)},
-    {"nurse", IM_COL32(200, 90, 160, 255)},             {"phone", IM_COL32(100, 130, 160, 255)},
+    {"nurse", IM_COL32(200, 90, 160, 255)},
+    {"phone", IM_COL32(100, 130, 160, 255)},
     {"pager", IM_COL32(170, 140, 100, 255)},
 };
 }  // namespace
@@ -47,7 +53,8 @@ Announcement splitAnnouncement(const std::string& text) {
     for (char c : speaker) id += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
     for (const auto& r : scenario::detail::knownRoles()) {
         std::string title;
-        for (char c : scenario::roleTitle(r)) title += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
+        for (char c : scenario::roleTitle(r))
+            title += c == ' ' ? '_' : char(std::tolower(static_cast<unsigned char>(c)));
         if (id == r || id == title) a.role = r;
     }
     if (a.role.empty() && id == "anaesthesiologist") a.role = "anaesthetist";
@@ -119,7 +126,8 @@ void ReadingRoom::drawBubbles() {
         asking.insert(spec.id);
         // While the pointer rests on the bubbles, a bubble keeps the words it had (a repeat reflows them later).
         auto kept = bubbleWords_.find(spec.id);
-        if (kept == bubbleWords_.end() || !bubbleLayout_.holding()) kept = bubbleWords_.insert_or_assign(spec.id, live).first;
+        if (kept == bubbleWords_.end() || !bubbleLayout_.holding())
+            kept = bubbleWords_.insert_or_assign(spec.id, live).first;
         const session::ActiveInterruption& a = kept->second;
         const auto top = bubbleLayout_.place(spec.id, x, w, y);
         if (!top) continue;
@@ -134,10 +142,10 @@ void ReadingRoom::drawBubbles() {
         ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.f);
         std::string title = "##bubble" + spec.id;
         // A bubble that appears takes no focus: the keys stay with the viewer or the field being typed in.
-        ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
-                                                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                                                 ImGuiWindowFlags_AlwaysAutoResize |
-                                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+        ImGui::Begin(title.c_str(), nullptr,
+                     ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize |
+                         ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
         const std::string who = spec.name + (spec.name.empty() ? "" : " - ") + scenario::roleTitle(spec.role);
         ImGui::TextColored(palette::kWhite, "%s", who.c_str());
         // The state beside the name when it fits, else on a line of its own: never cut off.
@@ -200,8 +208,9 @@ void ReadingRoom::drawBubbles() {
         ImGui::PopID();
         bubbleLayout_.drawn(spec.id, ImGui::GetWindowPos(),
                             ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(), y + ImGui::GetWindowHeight()));
-        controls_["bubble:" + spec.id] = {ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
-                                                                        y + ImGui::GetWindowHeight())};
+        controls_["bubble:" + spec.id] = {
+            ImGui::GetWindowPos(),
+            ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(), y + ImGui::GetWindowHeight())};
         y += ImGui::GetWindowHeight() + 10;
         ImGui::End();
         ImGui::PopStyleVar(2);

@@ -115,8 +115,10 @@ void ReadingRoom::drawConclusionBox() {
         };
         ImGui::InputTextMultiline("##conclusion", &conclusion_, size, ImGuiInputTextFlags_CallbackAlways, caretToEnd,
                                   &caretToEnd_);
-        if (ImGui::IsItemActive()) editingConclusion_ = true;
-        else if (ImGui::IsItemDeactivated()) editingConclusion_ = false;
+        if (ImGui::IsItemActive())
+            editingConclusion_ = true;
+        else if (ImGui::IsItemDeactivated())
+            editingConclusion_ = false;
         return;
     }
     ImGui::PushStyleColor(ImGuiCol_ChildBg, style.Colors[ImGuiCol_FrameBg]);
@@ -130,7 +132,8 @@ void ReadingRoom::drawConclusionBox() {
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
     if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_TextInput);
-    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) editingConclusion_ = focusConclusion_ = caretToEnd_ = true;
+    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+        editingConclusion_ = focusConclusion_ = caretToEnd_ = true;
 }
 
 void ReadingRoom::drawConclusion() {

@@ -1,9 +1,9 @@
 // The reading room's HUD (see reading_room.h): the top bar with the session clock and the series, the vitals monitor,
 // the window presets, the reading-order checklist, the status line and the placeholder before the first image.
-#include "gui/reading_room.h"
 #include "gui/palette.h"
-#include "gui/text_fit.h"
+#include "gui/reading_room.h"
 #include "gui/reading_room_layout.h"
+#include "gui/text_fit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -39,9 +39,8 @@ void ReadingRoom::drawStatus() {
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
     ImGui::TextColored(palette::kStatus, "%s",
                        wrapToWidth(status_, width - 16 - 2 * ImGui::GetStyle().WindowPadding.x).c_str());
-    controls_["status"] = {ImGui::GetWindowPos(),
-                           ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
-                                  ImGui::GetWindowPos().y + ImGui::GetWindowHeight())};
+    controls_["status"] = {ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
+                                                         ImGui::GetWindowPos().y + ImGui::GetWindowHeight())};
     ImGui::End();
     ImGui::PopStyleVar();
 }
@@ -76,8 +75,9 @@ void ReadingRoom::drawTopBar() {
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, kTopBar));
-    ImGui::Begin("##top", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImGui::Begin("##top", nullptr,
+                 ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
     ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
     if (big) ImGui::PushFont(big);
     ImGui::TextColored(palette::kDone, "T+ %s", clockText(session_->now()).c_str());
@@ -129,8 +129,7 @@ void ReadingRoom::drawTopBar() {
     }
     for (const auto& b : buttons) {
         if (!b.state) {
-            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown() ? palette::kSelected
-                                                                       : palette::kArrived);
+            ImGui::PushStyleColor(ImGuiCol_Button, computedScoutShown() ? palette::kSelected : palette::kArrived);
             if (ImGui::Button(b.label.c_str())) showComputedScout(true);
             noteControl(std::string("series:") + kComputedScoutId);
             if (ImGui::IsItemHovered())
@@ -140,8 +139,9 @@ void ReadingRoom::drawTopBar() {
             continue;
         }
         const auto& st = *b.state;
-        ImVec4 c = st.arrivedFraction <= 0 ? palette::kAwaited :
-                   st.arrivedFraction < 1 ? palette::kArriving : palette::kArrived;
+        ImVec4 c = st.arrivedFraction <= 0  ? palette::kAwaited
+                   : st.arrivedFraction < 1 ? palette::kArriving
+                                            : palette::kArrived;
         ImGui::PushStyleColor(ImGuiCol_Button, c);
         if (st.arrivedFraction <= 0) ImGui::PushStyleColor(ImGuiCol_Text, palette::kAwaitedText);
         bool open = ImGui::Button((b.label + "##" + st.spec->id).c_str());
@@ -238,7 +238,8 @@ void ReadingRoom::drawChecklist(float height) {
         ImGui::TextColored(done ? palette::kDone : palette::kPending, "%s", text.c_str());
         const std::string hint = coverageHint(*region);
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s%s%s", text != line ? region->label.c_str() : "", text != line ? "\n" : "", hint.c_str());
+            ImGui::SetTooltip("%s%s%s", text != line ? region->label.c_str() : "", text != line ? "\n" : "",
+                              hint.c_str());
         const ImVec2 rowMin = ImGui::GetItemRectMin();
         const float rowBottom = ImGui::GetItemRectMax().y;
         char percent[16];
@@ -251,8 +252,7 @@ void ReadingRoom::drawChecklist(float height) {
         const float full = ImGui::GetWindowPos().x + right - rowMin.x;
         const float filled = full * float(std::min(1.0, fraction / std::max(0.01, region->minCoverage)));
         ImDrawList* l = ImGui::GetWindowDrawList();
-        l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + full, rowBottom + 3),
-                         palette::kBarTrack);
+        l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + full, rowBottom + 3), palette::kBarTrack);
         l->AddRectFilled(ImVec2(rowMin.x, rowBottom + 1), ImVec2(rowMin.x + filled, rowBottom + 3),
                          done ? palette::kBarDone : palette::kBarGoing);
     }
@@ -266,7 +266,9 @@ namespace polysim::gui {
 std::string coverageHint(const scenario::Region& region) {
     std::string planes;
     for (std::size_t i = 0; i < region.planes.size(); ++i)
-        planes += (i == 0 ? "" : i + 1 == region.planes.size() ? " or " : ", ") +
+        planes += (i == 0                          ? ""
+                   : i + 1 == region.planes.size() ? " or "
+                                                   : ", ") +
                   std::string(imaging::planeName(region.planes[i]));
     return "Counts the images of this region seen in " +
            (region.windows.empty() ? std::string("any window") : scoring::windowsPhrase(region.windows)) +

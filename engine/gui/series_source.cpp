@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "phantom/phantom.h"
 #include "gui/view_geometry.h"
 #include "imaging/scout.h"
+#include "phantom/phantom.h"
 #include "scenario/phantom_source.h"
 
 namespace polysim::gui {
@@ -26,8 +26,8 @@ std::string missingImages(const scenario::Scenario& scenario) {
             var = text.substr(from, to - from);
         }
         std::string how = var.empty() ? "put the DICOM series there or change the series' folder in the scenario file"
-                                      : "download the data and point " + var +
-                                            " at the folder that holds it (export " + var + "=/path/to/data)";
+                                      : "download the data and point " + var + " at the folder that holds it (export " +
+                                            var + "=/path/to/data)";
         how += "; see scenarios/README.md, \"A DICOM case\"";
         if (spec.folder.empty())
             return "the images of series '" + spec.id + "' are not on this machine: its folder \"" + text +
@@ -55,12 +55,15 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
     });
     if (!scenario.images.phantom && !order_.empty()) {
         // The body series: the first that is not the head (a head-only case projects its head).
-        auto body = std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != phantom::SeriesKind::Head; });
+        auto body =
+            std::find_if(order_.begin(), order_.end(), [](auto* s) { return s->kind != phantom::SeriesKind::Head; });
         scoutFrom_ = (body != order_.end() ? *body : order_.front())->id;
         if (const auto* source = session::computedScoutSource(scenario)) scoutFrom_ = source->id;  // the session's rule
         scout_.first = scoutSpec_ ? scoutSpec_->id : std::string(kComputedScoutId);
-        if (scoutSpec_) startScout();
-        else projectScout_ = true;
+        if (scoutSpec_)
+            startScout();
+        else
+            projectScout_ = true;
     }
     if (scenario.images.phantom) {
         preparing_ = true;
@@ -149,9 +152,8 @@ void SeriesSource::poll() {
         }
         if (projectScout_ && !scout_.second.valid() && !volumes_.count(scout_.first))
             if (auto body = volume(scoutFrom_); body && body->complete())
-                scout_.second = std::async(std::launch::async, [body] {
-                    return std::shared_ptr<const imaging::Volume>(projectScout(*body));
-                });
+                scout_.second = std::async(
+                    std::launch::async, [body] { return std::shared_ptr<const imaging::Volume>(projectScout(*body)); });
         if (!current_ && !starting_.valid() && next_ < order_.size()) startNext();
     } catch (const std::exception& e) {
         error_ = e.what();
@@ -160,20 +162,21 @@ void SeriesSource::poll() {
 }
 
 void SeriesSource::startScout() {
-    scout_.second = std::async(std::launch::async, [folder = folderOf(*scoutSpec_),
-                                                    uid = scenario_.images.phantom ? std::string()
-                                                                                   : scoutSpec_->seriesInstanceUid] {
-        return std::shared_ptr<const imaging::Volume>(imaging::loadLocalizer(folder, uid));
-    });
+    scout_.second = std::async(std::launch::async,
+                               [folder = folderOf(*scoutSpec_),
+                                uid = scenario_.images.phantom ? std::string() : scoutSpec_->seriesInstanceUid] {
+                                   return std::shared_ptr<const imaging::Volume>(imaging::loadLocalizer(folder, uid));
+                               });
 }
 
 void SeriesSource::startNext() {
     const auto* spec = order_[next_++];
     currentId_ = spec->id;
-    starting_ = std::async(std::launch::async, [folder = folderOf(*spec),
-                                                uid = scenario_.images.phantom ? std::string() : spec->seriesInstanceUid] {
-        return imaging::StreamingLoad::start(folder, uid);
-    });
+    starting_ = std::async(
+        std::launch::async,
+        [folder = folderOf(*spec), uid = scenario_.images.phantom ? std::string() : spec->seriesInstanceUid] {
+            return imaging::StreamingLoad::start(folder, uid);
+        });
 }
 
 std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& id) const {
@@ -183,7 +186,8 @@ std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& i
     std::lock_guard lock(streamedMutex_);
     for (const auto& spec : scenario_.images.series)
         if (spec.id == id)
-            if (auto s = spec.kind ? streamed_.find(*spec.kind) : streamed_.end(); s != streamed_.end()) return s->second;
+            if (auto s = spec.kind ? streamed_.find(*spec.kind) : streamed_.end(); s != streamed_.end())
+                return s->second;
     return nullptr;
 }
 

@@ -75,7 +75,7 @@ private:
     std::future<std::unique_ptr<imaging::StreamingLoad>> starting_;
     std::pair<std::string, std::future<std::shared_ptr<const imaging::Volume>>> scout_;
     const scenario::SeriesSpec* scoutSpec_ = nullptr;  // the case's scout series, if it has one
-    std::string scoutFrom_;      // DICOM: the body series a scout is projected from
+    std::string scoutFrom_;                            // DICOM: the body series a scout is projected from
     bool projectScout_ = false;  // DICOM: no scout of its own (or it did not read): project the body series
     std::string currentId_;
     std::map<std::string, std::shared_ptr<const imaging::Volume>> volumes_;

@@ -91,7 +91,7 @@ private:
     std::unique_ptr<console::ConsoleServer> console_;
     std::unique_ptr<console::ConsoleLink> consoleLink_;
     std::optional<scoring::Score> score_;
-    std::unique_ptr<DebriefView> debrief_;  // after score_: it refers to it
+    std::unique_ptr<DebriefView> debrief_;                 // after score_: it refers to it
     std::map<std::string, std::pair<double, bool>> best_;  // best total, and whether that session passed
     std::optional<std::pair<fs::path, std::string>> unfinished_;
     fs::path resumeLog_;

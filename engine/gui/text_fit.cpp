@@ -24,7 +24,9 @@ std::string fitText(const std::string& text, float width) {
 }
 
 namespace {
-float widthOf(const std::string& s) { return ImGui::CalcTextSize(s.c_str(), s.c_str() + s.size()).x; }
+float widthOf(const std::string& s) {
+    return ImGui::CalcTextSize(s.c_str(), s.c_str() + s.size()).x;
+}
 
 // A word wider than a line, in pieces that fit: cut after a path's '/' (or '\\', '-', '_') where one fits, else
 // after as many whole UTF-8 characters as fit.

@@ -22,15 +22,15 @@ using imaging::AxisMap;
 // One view's mapping between its image (u across, v down, both 0..1 over the whole plane) and voxel indices.
 struct PlaneMapping {
     Plane plane = Plane::Axial;
-    int normalAxis = 2;         // voxel axis the view cuts across
-    int nextStep = 1;           // index step of "next image": towards the feet, the back, the patient's left
-    int textureAxisX = 0;       // voxel axis stored along the texture's x (the lower-numbered in-plane axis)
-    int textureAxisY = 1;       // voxel axis stored along the texture's y
-    int acrossAxis = 0;         // voxel axis that runs left-to-right on screen
-    bool acrossFlipped = false; // true when the index decreases left-to-right
-    int downAxis = 1;           // voxel axis that runs top-to-bottom on screen
+    int normalAxis = 2;          // voxel axis the view cuts across
+    int nextStep = 1;            // index step of "next image": towards the feet, the back, the patient's left
+    int textureAxisX = 0;        // voxel axis stored along the texture's x (the lower-numbered in-plane axis)
+    int textureAxisY = 1;        // voxel axis stored along the texture's y
+    int acrossAxis = 0;          // voxel axis that runs left-to-right on screen
+    bool acrossFlipped = false;  // true when the index decreases left-to-right
+    int downAxis = 1;            // voxel axis that runs top-to-bottom on screen
     bool downFlipped = false;
-    glm::dvec2 sizeMm{0.0};     // physical width and height of the whole plane
+    glm::dvec2 sizeMm{0.0};                    // physical width and height of the whole plane
     std::array<std::string_view, 4> labels{};  // orientation letters at left, right, top, bottom
 
     static PlaneMapping of(Plane plane, const imaging::VolumeGeometry& g);

@@ -22,7 +22,9 @@ void textWithShadow(ImDrawList* l, ImVec2 p, ImU32 col, const char* s) {
 }
 }  // namespace
 
-void Viewer::createGl() { program_.create(); }
+void Viewer::createGl() {
+    program_.create();
+}
 void Viewer::destroyGl() {
     for (auto& v : views_) v.texture.release(), v.uploadedIndex = -1;
     program_.destroy();
@@ -73,9 +75,13 @@ bool Viewer::sliceArrived(int k) const {
     return number <= arrivedImages_;
 }
 
-int Viewer::sliceCount(Plane p) const { return volume_ ? volume_->dims()[views_[int(p)].mapping.normalAxis] : 0; }
+int Viewer::sliceCount(Plane p) const {
+    return volume_ ? volume_->dims()[views_[int(p)].mapping.normalAxis] : 0;
+}
 
-int Viewer::imageNumber(Plane p) const { return imageNumber(p, look()); }
+int Viewer::imageNumber(Plane p) const {
+    return imageNumber(p, look());
+}
 
 int Viewer::imageNumber(Plane p, const ViewerLook& k) const {
     const auto& m = views_[int(p)].mapping;
@@ -83,7 +89,9 @@ int Viewer::imageNumber(Plane p, const ViewerLook& k) const {
     return m.nextStep > 0 ? idx + 1 : sliceCount(p) - idx;
 }
 
-ViewerChange Viewer::state(Plane p) const { return changeOf(p, look()); }
+ViewerChange Viewer::state(Plane p) const {
+    return changeOf(p, look());
+}
 
 ViewerChange Viewer::changeOf(Plane p, const ViewerLook& k) const {
     ViewerChange s;
@@ -137,8 +145,10 @@ void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image, cons
         glm::dvec3 from = look.cursor, to = look.cursor;
         from.z = k - 0.5, to.z = last + 0.5;
         const glm::dvec2 a = image.toPixels(v.mapping.uvOf(from, d)), b = image.toPixels(v.mapping.uvOf(to, d));
-        if (v.mapping.downAxis == 2) hatch({image.min.x, a.y}, {image.max.x, b.y});
-        else hatch({a.x, image.min.y}, {b.x, image.max.y});
+        if (v.mapping.downAxis == 2)
+            hatch({image.min.x, a.y}, {image.max.x, b.y});
+        else
+            hatch({a.x, image.min.y}, {b.x, image.max.y});
         k = last + 1;
     }
 }
@@ -179,7 +189,9 @@ imaging::Window clampedWindow(imaging::Window w) {
 }
 }  // namespace
 
-void Viewer::setWindow(imaging::Window w) { own_.window = clampedWindow(w); }
+void Viewer::setWindow(imaging::Window w) {
+    own_.window = clampedWindow(w);
+}
 
 void Viewer::moveSlice(ViewerLook& k, Plane p, int images) const {
     if (!volume_) return;
@@ -206,18 +218,30 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
     ViewerLook k = before;
     active_ = p;
     auto notches = int(std::lround(amount.x));
-    if (command == "slice.next") moveSlice(k, p, 1);
-    else if (command == "slice.previous") moveSlice(k, p, -1);
-    else if (command == "slice.next10") moveSlice(k, p, 10);
-    else if (command == "slice.previous10") moveSlice(k, p, -10);
-    else if (command == "slice.first") moveSlice(k, p, -sliceCount(p));
-    else if (command == "slice.last") moveSlice(k, p, sliceCount(p));
-    else if (command == "slice.scroll") moveSlice(k, p, -notches);  // wheel towards the user = next image
-    else if (command == "slice.scroll10") moveSlice(k, p, -10 * notches);
-    else if (command == "view.zoom") zoomAbout(k, p, std::pow(kZoomStep, amount.x), mousePx);
-    else if (command == "view.zoom_in") zoomAbout(k, p, kZoomStep, {-1, -1});
-    else if (command == "view.zoom_out") zoomAbout(k, p, 1.0 / kZoomStep, {-1, -1});
-    else if (command == "view.pan") k.centreMm[int(p)] = centreOf(p, k, k.zoom[int(p)], panPx(p, k) + amount);
+    if (command == "slice.next")
+        moveSlice(k, p, 1);
+    else if (command == "slice.previous")
+        moveSlice(k, p, -1);
+    else if (command == "slice.next10")
+        moveSlice(k, p, 10);
+    else if (command == "slice.previous10")
+        moveSlice(k, p, -10);
+    else if (command == "slice.first")
+        moveSlice(k, p, -sliceCount(p));
+    else if (command == "slice.last")
+        moveSlice(k, p, sliceCount(p));
+    else if (command == "slice.scroll")
+        moveSlice(k, p, -notches);  // wheel towards the user = next image
+    else if (command == "slice.scroll10")
+        moveSlice(k, p, -10 * notches);
+    else if (command == "view.zoom")
+        zoomAbout(k, p, std::pow(kZoomStep, amount.x), mousePx);
+    else if (command == "view.zoom_in")
+        zoomAbout(k, p, kZoomStep, {-1, -1});
+    else if (command == "view.zoom_out")
+        zoomAbout(k, p, 1.0 / kZoomStep, {-1, -1});
+    else if (command == "view.pan")
+        k.centreMm[int(p)] = centreOf(p, k, k.zoom[int(p)], panPx(p, k) + amount);
     else if (command == "view.reset") {
         k.zoom = {1.0, 1.0, 1.0};
         k.centreMm = {};
@@ -227,8 +251,10 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
         double f = std::max(0.5, k.window.width / 400.0);
         k.window = clampedWindow({k.window.width + amount.x * 2.0 * f, k.window.level - amount.y * 1.0 * f});
     } else if (command == "crosshair.move") {
-        if (auto probeAt = probe(mousePx, before); probeAt && probeAt->plane == p) k.cursor = glm::dvec3(probeAt->voxel);
-        else return true;
+        if (auto probeAt = probe(mousePx, before); probeAt && probeAt->plane == p)
+            k.cursor = glm::dvec3(probeAt->voxel);
+        else
+            return true;
     } else if (command.starts_with("window.preset.")) {
         const auto* preset = imaging::findWindowPreset(command.substr(14));
         if (!preset) return false;
@@ -257,7 +283,9 @@ std::optional<Plane> Viewer::viewAt(glm::dvec2 px) const {
     return std::nullopt;
 }
 
-ImageRect Viewer::imageRect(Plane p) const { return imageRect(p, look()); }
+ImageRect Viewer::imageRect(Plane p) const {
+    return imageRect(p, look());
+}
 
 ImageRect Viewer::imageRect(Plane p, const ViewerLook& k) const {
     const View& v = views_[int(p)];
@@ -329,7 +357,9 @@ PlaneFrame Viewer::frame(Plane p) const {
     return f;
 }
 
-std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const { return probe(px, look()); }
+std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px) const {
+    return probe(px, look());
+}
 
 std::optional<Viewer::Probe> Viewer::probe(glm::dvec2 px, const ViewerLook& k) const {
     if (!volume_) return std::nullopt;
@@ -399,7 +429,8 @@ std::string Viewer::handleEvent(const SDL_Event& e, const Bindings& bindings, bo
             lastMouse_ = mouse_;
             return run(&dragCommand_, dragPlane_, delta, mouse_);
         }
-        default: return {};
+        default:
+            return {};
     }
 }
 

@@ -40,7 +40,7 @@ struct ViewerChange {
     int imageNumber = 1;         // 1-based, as the viewer shows it (axial: counted from the head)
     glm::dvec3 cursorLps{0.0};   // crosshair in patient mm
     imaging::Window window;
-    double zoom = 1;                      // that plane's framing
+    double zoom = 1;  // that plane's framing
     std::optional<glm::dvec2> centreMm;
 };
 
@@ -52,7 +52,7 @@ struct RegionBand {
 
 class Viewer {
 public:
-    void createGl();   // after the GL context exists
+    void createGl();  // after the GL context exists
     void destroyGl();
 
     void setVolume(std::shared_ptr<const imaging::Volume> volume, std::string seriesLabel);

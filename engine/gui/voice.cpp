@@ -97,7 +97,8 @@ std::vector<int16_t> ringTone(bool pager) {
         for (int i = 0; i < n; ++i) {
             double t = double(i) / rate;
             double env = std::min({1.0, t * 200.0, (seconds - t) * 200.0});  // no clicks at the edges
-            double v = f2 > 0 ? 0.5 * (std::sin(2 * M_PI * f1 * t) + std::sin(2 * M_PI * f2 * t)) : std::sin(2 * M_PI * f1 * t);
+            double v = f2 > 0 ? 0.5 * (std::sin(2 * M_PI * f1 * t) + std::sin(2 * M_PI * f2 * t))
+                              : std::sin(2 * M_PI * f1 * t);
             s.push_back(int16_t(v * env * amp * 32767));
         }
     };
@@ -160,7 +161,9 @@ void RoomAudio::say(const std::string& role, const std::string& text) {
     queueReady_.notify_one();
 }
 
-void RoomAudio::ring(bool pager) { play({ringTone(pager)}); }
+void RoomAudio::ring(bool pager) {
+    play({ringTone(pager)});
+}
 
 int RoomAudio::playing() const {
     std::lock_guard lock(mixMutex_);

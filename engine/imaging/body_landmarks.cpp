@@ -25,10 +25,14 @@ std::optional<double> BodyLandmarks::lowerDome() const {
 
 const char* contrastPhaseName(ContrastPhase phase) {
     switch (phase) {
-        case ContrastPhase::NonContrast: return "non-contrast";
-        case ContrastPhase::Arterial: return "arterial";
-        case ContrastPhase::PortalVenous: return "portal venous";
-        case ContrastPhase::Unknown: break;
+        case ContrastPhase::NonContrast:
+            return "non-contrast";
+        case ContrastPhase::Arterial:
+            return "arterial";
+        case ContrastPhase::PortalVenous:
+            return "portal venous";
+        case ContrastPhase::Unknown:
+            break;
     }
     return "unknown";
 }
@@ -124,7 +128,8 @@ std::vector<int> label2d(const std::vector<uint8_t>& mask, int w, int h, std::ve
             stack.pop_back();
             ++sizes[id];
             const int x = p % w, y = p / w;
-            const int next[4] = {x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1, y + 1 < h ? p + w : -1};
+            const int next[4] = {x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1,
+                                 y + 1 < h ? p + w : -1};
             for (int q : next)
                 if (q >= 0 && mask[q] && !labels[q]) {
                     labels[q] = id;
@@ -192,18 +197,18 @@ double largestInscribedRadius(const std::vector<uint8_t>& mask, int w, int h) {
 // What one working slice shows.
 struct SliceFacts {
     double z = 0;
-    double bodyArea = 0;          // mm², the patient's largest cross-section with its holes filled
+    double bodyArea = 0;  // mm², the patient's largest cross-section with its holes filled
     double bodyCx = 0, bodyCy = 0;
     double bodyWidth = 0, bodyDepth = 0;
-    double cranialCavity = 0;     // mm² of brain-density tissue enclosed by bone
-    double spineBone = 0;         // mm² of bone in the posterior midline
+    double cranialCavity = 0;  // mm² of brain-density tissue enclosed by bone
+    double spineBone = 0;      // mm² of bone in the posterior midline
     double spineCx = 0, spineCy = 0;
     double anteriorMidlineBone = 0;
-    double lateralBoneRight = 0, lateralBoneLeft = 0;  // mm² of bone 45 mm or more from the midline
+    double lateralBoneRight = 0, lateralBoneLeft = 0;      // mm² of bone 45 mm or more from the midline
     double femoralRadiusRight = 0, femoralRadiusLeft = 0;  // mm, largest disc of bone on each side
-    bool twoThighs = false;       // the two largest parts are side by side and of similar size
-    double trachea = 0;           // mm² of the largest air tube in the midline just in front of the spine
-    std::vector<uint8_t> body;    // filled body mask
+    bool twoThighs = false;                                // the two largest parts are side by side and of similar size
+    double trachea = 0;         // mm² of the largest air tube in the midline just in front of the spine
+    std::vector<uint8_t> body;  // filled body mask
     std::vector<uint8_t> innerAir;
 };
 
@@ -264,7 +269,8 @@ SliceFacts describe(const WorkGrid& g, const WorkSlice& s) {
         for (int x = 0; x < g.w; ++x) {
             if (s.max[std::size_t(y) * g.w + x] < 180) continue;
             for (int b = std::max(0, y - 1); b <= std::min(g.h - 1, y + 1); ++b)
-                for (int a = std::max(0, x - 1); a <= std::min(g.w - 1, x + 1); ++a) notBone[std::size_t(b) * g.w + a] = 0;
+                for (int a = std::max(0, x - 1); a <= std::min(g.w - 1, x + 1); ++a)
+                    notBone[std::size_t(b) * g.w + a] = 0;
         }
     auto open = reachableFromBorder(notBone, g.w, g.h);
     std::vector<uint8_t> cavity(n);
@@ -290,7 +296,8 @@ SliceFacts describe(const WorkGrid& g, const WorkSlice& s) {
         if (dx <= -45) f.lateralBoneRight += cortex * g.pixelArea(), right[i] = 1;
         if (dx >= 45) f.lateralBoneLeft += cortex * g.pixelArea(), left[i] = 1;
     }
-    if (f.spineBone > 0) f.spineCx = spx / (f.spineBone / g.pixelArea()), f.spineCy = spy / (f.spineBone / g.pixelArea());
+    if (f.spineBone > 0)
+        f.spineCx = spx / (f.spineBone / g.pixelArea()), f.spineCy = spy / (f.spineBone / g.pixelArea());
     // The trachea: an air tube of 0.8 to 8 cm² in the midline, between the sternum and the spine.
     if (f.spineBone > 0) {
         auto airLabels = label2d(f.innerAir, g.w, g.h, sizes);
@@ -300,7 +307,8 @@ SliceFacts describe(const WorkGrid& g, const WorkSlice& s) {
         int tubes = 0;
         for (std::size_t c = 1; c < sizes.size(); ++c) {
             const double area = sizes[c] * g.pixelArea(), cx = sx2[c] / sizes[c], cy = sy2[c] / sizes[c];
-            if (area >= 120 && area <= 800 && std::abs(cx - f.spineCx) < 60 && cy < f.spineCy - 5 && cy > f.spineCy - 120) {
+            if (area >= 120 && area <= 800 && std::abs(cx - f.spineCx) < 60 && cy < f.spineCy - 5 &&
+                cy > f.spineCy - 120) {
                 ++tubes;
                 if (std::abs(cx - f.spineCx) < 40) f.trachea = std::max(f.trachea, area);
             }
@@ -331,7 +339,8 @@ std::vector<std::pair<int, int>> runs(const std::vector<SliceFacts>& facts, cons
 }
 
 std::pair<int, int> longest(const std::vector<std::pair<int, int>>& rs) {
-    return *std::max_element(rs.begin(), rs.end(), [](auto& a, auto& b) { return a.second - a.first < b.second - b.first; });
+    return *std::max_element(rs.begin(), rs.end(),
+                             [](auto& a, auto& b) { return a.second - a.first < b.second - b.first; });
 }
 
 // The lungs: 3D components of air inside the body that are large and mostly aerated lung (-950 to -500 HU), plus
@@ -413,7 +422,8 @@ std::vector<std::vector<uint8_t>> findLungs(const WorkGrid& g, const std::vector
 // is lung. Over the liver or the spleen the floor is the diaphragm; its high points lateral to the heart (whose top
 // also floors the lung, medially) are the dome. The 90th percentile keeps a few partial-volume columns from deciding.
 std::optional<double> findDome(const WorkGrid& g, const std::vector<SliceFacts>& facts,
-                               const std::vector<std::vector<uint8_t>>& lungs, bool rightSide, const ZInterval& within) {
+                               const std::vector<std::vector<uint8_t>>& lungs, bool rightSide,
+                               const ZInterval& within) {
     const std::size_t plane = std::size_t(g.w) * g.h;
     std::vector<double> floor(plane, 1e300);
     double width = 0, cx = 0, cy = 0;
@@ -462,7 +472,8 @@ BodyLandmarks findLandmarks(const Volume& volume) {
     auto zOf = [&](int k) { return facts[k].z; };
     const double half = g.sliceMm / 2;
 
-    auto bodyRuns = runs(facts, [&](int k) { return facts[k].bodyArea >= 500; }, 2);
+    auto bodyRuns = runs(
+        facts, [&](int k) { return facts[k].bodyArea >= 500; }, 2);
     if (bodyRuns.empty()) {
         L.notes.push_back("no body in the images");
         return L;
@@ -475,7 +486,8 @@ BodyLandmarks findLandmarks(const Volume& volume) {
     for (int k = 0; k < d; ++k)
         if (!lungs.empty() && !lungs[k].empty())
             lungArea[k] = std::count(lungs[k].begin(), lungs[k].end(), 1) * g.pixelArea();
-    auto lungRuns = runs(facts, [&](int k) { return lungArea[k] >= 300; }, 2);
+    auto lungRuns = runs(
+        facts, [&](int k) { return lungArea[k] >= 300; }, 2);
     if (!lungRuns.empty()) {
         auto r = longest(lungRuns);
         L.lungs = ZInterval{zOf(r.first) - half, zOf(r.second) + half};
@@ -499,9 +511,7 @@ BodyLandmarks findLandmarks(const Volume& volume) {
     }
 
     // Cranium: the skull closes around brain tissue; the head is small beside a trunk and holds no lung.
-    auto cranial = [&](int k) {
-        return facts[k].cranialCavity >= 1500 && facts[k].bodyArea < 450e2 && !hasLung(k);
-    };
+    auto cranial = [&](int k) { return facts[k].cranialCavity >= 1500 && facts[k].bodyArea < 450e2 && !hasLung(k); };
     auto craniumRuns = runs(facts, cranial, 2);
     if (!craniumRuns.empty()) {
         auto r = longest(craniumRuns);
@@ -532,10 +542,13 @@ BodyLandmarks findLandmarks(const Volume& volume) {
     if (L.spine) {
         double hi = L.skullBase ? std::min(*L.skullBase, L.spine->toMm) : L.spine->toMm;
         std::optional<double> lo;
-        if (L.lungs) lo = std::max(L.lungs->toMm, L.spine->fromMm);
-        else if (L.cranium) lo = L.spine->fromMm;  // a head and neck CT: the spine below the skull is cervical
+        if (L.lungs)
+            lo = std::max(L.lungs->toMm, L.spine->fromMm);
+        else if (L.cranium)
+            lo = L.spine->fromMm;  // a head and neck CT: the spine below the skull is cervical
         // Without lungs or skull the spine in the images is thoracic or lumbar, unless the neck alone is there.
-        if (lo && hi - *lo >= 10 && (L.cranium || L.volume.toMm > L.lungs->toMm + 10)) L.cervicalSpine = ZInterval{*lo, hi};
+        if (lo && hi - *lo >= 10 && (L.cranium || L.volume.toMm > L.lungs->toMm + 10))
+            L.cervicalSpine = ZInterval{*lo, hi};
     }
 
     // Pelvis: below the lungs, the iliac wings are broad bone on both sides that goes on for centimetres.
@@ -546,20 +559,24 @@ BodyLandmarks findLandmarks(const Volume& volume) {
                (!L.skullBase || zOf(k) < *L.skullBase - 200) && facts[k].bodyArea >= 350e2;
     };
     auto iliac = [&](int k) {
-        return belowLungs(k) && !facts[k].twoThighs && facts[k].lateralBoneRight >= 400 && facts[k].lateralBoneLeft >= 400;
+        return belowLungs(k) && !facts[k].twoThighs && facts[k].lateralBoneRight >= 400 &&
+               facts[k].lateralBoneLeft >= 400;
     };
     for (int k = d - 1; k >= need - 1; --k) {
         bool all = true;
         for (int i = 0; all && i < need; ++i) all = iliac(k - i);
         if (all) {
             // A crest at the top slice may continue above the images: only a crest with trunk above it is one.
-            if (k < d - 1) L.iliacCrests = zOf(k) + half;
-            else L.notes.push_back("iliac wings reach the top of the images (crests above them)");
+            if (k < d - 1)
+                L.iliacCrests = zOf(k) + half;
+            else
+                L.notes.push_back("iliac wings reach the top of the images (crests above them)");
             break;
         }
     }
     const double pelvisTop = L.iliacCrests ? *L.iliacCrests : (L.lungs ? L.lungs->fromMm : L.volume.toMm);
-    // Femoral heads: on both sides a disc of bone at least 15 mm in radius (the ilium and the femoral shaft are thinner).
+    // Femoral heads: on both sides a disc of bone at least 15 mm in radius (the ilium and the femoral shaft are
+    // thinner).
     for (int k = d - 1; k >= 2; --k) {
         if (zOf(k) > pelvisTop || !belowLungs(k)) continue;
         auto head = [&](int i) { return facts[i].femoralRadiusRight >= 15 && facts[i].femoralRadiusLeft >= 15; };
@@ -579,7 +596,8 @@ BodyLandmarks findLandmarks(const Volume& volume) {
             break;
         }
     // Thighs: the two legs apart, below the pelvis.
-    auto thighRuns = runs(facts, [&](int k) { return facts[k].twoThighs && !hasLung(k) && !inCranium(k); }, 2);
+    auto thighRuns = runs(
+        facts, [&](int k) { return facts[k].twoThighs && !hasLung(k) && !inCranium(k); }, 2);
     if (!thighRuns.empty()) {
         auto r = longest(thighRuns);
         if ((r.second - r.first + 1) * g.sliceMm >= 20) L.thighs = ZInterval{zOf(r.first) - half, zOf(r.second) + half};
@@ -603,7 +621,8 @@ BodyLandmarks findLandmarks(const StructureLabels& labels) {
     for (std::size_t v = 0; v < labels.voxels.size(); ++v) {
         const int id = labels.voxels[v];
         if (!id) continue;
-        const int k = int(v / plane), j = int((v % plane) / std::size_t(geo.dims.x)), i = int(v % std::size_t(geo.dims.x));
+        const int k = int(v / plane), j = int((v % plane) / std::size_t(geo.dims.x)),
+                  i = int(v % std::size_t(geo.dims.x));
         const double z = geo.indexToPatient({i, j, k}).z;
         auto [it, inserted] = extent.try_emplace(id, ZInterval{z, z});
         if (!inserted) it->second = {std::min(it->second.fromMm, z), std::max(it->second.toMm, z)};
@@ -710,8 +729,8 @@ ContrastEstimate estimateContrastPhase(const Volume& volume, const BodyLandmarks
         std::vector<uint8_t> bright(n, 0);
         for (std::size_t i = 0; i < n; ++i) {
             const double dx = g.x[i] - f.spineCx, dy = g.y[i] - f.spineCy;
-            bright[i] = f.body[i] && s.mean[i] >= 120 && s.mean[i] <= 700 && std::abs(dx) <= 50 && dy <= -10 &&
-                        dy >= -90;
+            bright[i] =
+                f.body[i] && s.mean[i] >= 120 && s.mean[i] <= 700 && std::abs(dx) <= 50 && dy <= -10 && dy >= -90;
         }
         std::vector<int> sizes;
         auto labels = label2d(bright, g.w, g.h, sizes);
@@ -786,8 +805,10 @@ ContrastEstimate estimateContrastPhase(const Volume& volume, const BodyLandmarks
     const double ao = *out.aortaHu;
     // Late arterial: aorta 250 to 400 HU with the liver barely enhanced; portal venous: aorta 130 to 250 HU and the
     // liver at 100 HU or more (clinical reference, section 5).
-    if (ao >= 250 && (!out.liverHu || *out.liverHu < 100)) out.phase = ContrastPhase::Arterial;
-    else out.phase = ContrastPhase::PortalVenous;
+    if (ao >= 250 && (!out.liverHu || *out.liverHu < 100))
+        out.phase = ContrastPhase::Arterial;
+    else
+        out.phase = ContrastPhase::PortalVenous;
     if (out.liverHu)
         std::snprintf(buf, sizeof buf, "aorta %.0f HU (median of %zu slices), liver %.0f HU", ao, aortaPerSlice.size(),
                       *out.liverHu);

@@ -21,23 +21,23 @@ struct ZInterval {
 };
 
 struct BodyLandmarks {
-    ZInterval volume;                       // what the images cover along z
-    std::optional<ZInterval> body;          // slices where the body is in the field of view
-    std::optional<ZInterval> cranium;       // slices through the cranial cavity (brain enclosed by skull)
-    std::optional<double> skullBase;        // lowest slice of the cranial cavity (posterior fossa, foramen magnum)
-    std::optional<double> vertex;           // top of the skull, when the skull closes inside the images
-    std::optional<ZInterval> spine;         // slices with a vertebra (or the sacrum) in the posterior midline
-    std::optional<ZInterval> cervicalSpine; // the part of the spine between the skull base and the lung apices
-    std::optional<ZInterval> lungs;         // lowest lung base to the higher apex
-    std::optional<double> carina;           // where the trachea, a midline air tube from the neck, divides
+    ZInterval volume;                        // what the images cover along z
+    std::optional<ZInterval> body;           // slices where the body is in the field of view
+    std::optional<ZInterval> cranium;        // slices through the cranial cavity (brain enclosed by skull)
+    std::optional<double> skullBase;         // lowest slice of the cranial cavity (posterior fossa, foramen magnum)
+    std::optional<double> vertex;            // top of the skull, when the skull closes inside the images
+    std::optional<ZInterval> spine;          // slices with a vertebra (or the sacrum) in the posterior midline
+    std::optional<ZInterval> cervicalSpine;  // the part of the spine between the skull base and the lung apices
+    std::optional<ZInterval> lungs;          // lowest lung base to the higher apex
+    std::optional<double> carina;            // where the trachea, a midline air tube from the neck, divides
     std::optional<double> diaphragmDomeRight, diaphragmDomeLeft;  // top of each hemidiaphragm
-    std::optional<double> iliacCrests;      // top of the iliac wings (both sides)
-    std::optional<double> femoralHeads;     // top of the femoral heads
+    std::optional<double> iliacCrests;                            // top of the iliac wings (both sides)
+    std::optional<double> femoralHeads;                           // top of the femoral heads
     std::optional<ZInterval> pubicSymphysis;
-    std::optional<double> pelvisBottom;     // lowest point of the bony pelvis (symphysis, ischial tuberosities)
-    std::optional<ZInterval> thighs;        // slices with the two thighs apart, below the pelvis
-    std::string source;                     // "images" or "segmentation"
-    std::vector<std::string> notes;         // how each landmark was found, or why a search gave up
+    std::optional<double> pelvisBottom;  // lowest point of the bony pelvis (symphysis, ischial tuberosities)
+    std::optional<ZInterval> thighs;     // slices with the two thighs apart, below the pelvis
+    std::string source;                  // "images" or "segmentation"
+    std::vector<std::string> notes;      // how each landmark was found, or why a search gave up
 
     // The higher dome (the top of the abdomen) and the lower one.
     std::optional<double> higherDome() const;
@@ -74,7 +74,7 @@ struct ContrastEstimate {
     ContrastPhase phase = ContrastPhase::Unknown;
     std::optional<double> aortaHu;  // median HU of the aortic lumen, where the aorta was found
     std::optional<double> liverHu;  // median HU of the liver under the right dome, where found
-    std::string reason;                  // the measurements behind the decision, in words
+    std::string reason;             // the measurements behind the decision, in words
 };
 
 // Tells the phase from the aorta (the bright round tube in front of the spine) and the liver under the right dome

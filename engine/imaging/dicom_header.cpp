@@ -74,8 +74,8 @@ std::string unusableNumbers(DcmItem* item, const DcmTagKey& key, const char* nam
         if (item->findAndGetFloat64(key, v, static_cast<unsigned long>(i)).bad() || !std::isfinite(v) ||
             (positive && v <= 0))
             return std::string(name) + " '" + text.c_str() + "' is not " +
-                   (positive ? "a positive finite number" : "a finite number") +
-                   (count > 1 ? " pair" : "") + (positive ? "; its size in mm would be a guess" : "; its HU would be a guess");
+                   (positive ? "a positive finite number" : "a finite number") + (count > 1 ? " pair" : "") +
+                   (positive ? "; its size in mm would be a guess" : "; its HU would be a guess");
     }
     return {};
 }
@@ -176,12 +176,18 @@ bool isEncapsulated(const std::string& uid) {
 
 bool transferSyntaxSupported(const std::string& uid) {
     static const char* kSupported[] = {
-        UID_LittleEndianImplicitTransferSyntax, UID_LittleEndianExplicitTransferSyntax,
-        UID_BigEndianExplicitTransferSyntax,    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
-        UID_RLELosslessTransferSyntax,          UID_JPEGProcess1TransferSyntax,
-        UID_JPEGProcess2_4TransferSyntax,       UID_JPEGProcess14TransferSyntax,
-        UID_JPEGProcess14SV1TransferSyntax,     UID_JPEGLSLosslessTransferSyntax,
-        UID_JPEGLSLossyTransferSyntax,          UID_JPEG2000LosslessOnlyTransferSyntax,
+        UID_LittleEndianImplicitTransferSyntax,
+        UID_LittleEndianExplicitTransferSyntax,
+        UID_BigEndianExplicitTransferSyntax,
+        UID_DeflatedExplicitVRLittleEndianTransferSyntax,
+        UID_RLELosslessTransferSyntax,
+        UID_JPEGProcess1TransferSyntax,
+        UID_JPEGProcess2_4TransferSyntax,
+        UID_JPEGProcess14TransferSyntax,
+        UID_JPEGProcess14SV1TransferSyntax,
+        UID_JPEGLSLosslessTransferSyntax,
+        UID_JPEGLSLossyTransferSyntax,
+        UID_JPEG2000LosslessOnlyTransferSyntax,
         UID_JPEG2000TransferSyntax,
     };
     for (const char* s : kSupported)
@@ -313,12 +319,13 @@ FileHeader readFileHeader(const fs::path& path) {
 
     std::string invalid;  // a value present but unusable: the file is skipped, naming it
     auto readGeometry = [&invalid](DcmItem* positionItem, DcmItem* orientationItem, DcmItem* measuresItem,
-                           DcmItem* rescaleItem, SliceHeader& s) {
+                                   DcmItem* rescaleItem, SliceHeader& s) {
         double pos[3], iop[6], ps[2];
         if (getDoubles(positionItem, DCM_ImagePositionPatient, pos, 3) &&
             getDoubles(orientationItem, DCM_ImageOrientationPatient, iop, 6)) {
             glm::dvec3 r(iop[0], iop[1], iop[2]), c(iop[3], iop[4], iop[5]);
-            if (glm::length(r) > 0.5 && glm::length(c) > 0.5 && std::abs(glm::dot(glm::normalize(r), glm::normalize(c))) < 0.05) {
+            if (glm::length(r) > 0.5 && glm::length(c) > 0.5 &&
+                std::abs(glm::dot(glm::normalize(r), glm::normalize(c))) < 0.05) {
                 s.position = glm::dvec3(pos[0], pos[1], pos[2]);
                 s.rowDirection = glm::normalize(r);
                 // Scanners round the cosines; make the pair exactly orthonormal so the volume axes are.
@@ -331,10 +338,12 @@ FileHeader readFileHeader(const fs::path& path) {
         else if (invalid.empty())
             invalid = unusableNumbers(measuresItem, DCM_PixelSpacing, "PixelSpacing", 2, true);
         if (auto t = getDouble(measuresItem, DCM_SliceThickness)) s.sliceThickness = *t;
-        if (auto slope = getDouble(rescaleItem, DCM_RescaleSlope); slope && *slope != 0.0) s.rescaleSlope = *slope;
+        if (auto slope = getDouble(rescaleItem, DCM_RescaleSlope); slope && *slope != 0.0)
+            s.rescaleSlope = *slope;
         else if (invalid.empty())
             invalid = unusableNumbers(rescaleItem, DCM_RescaleSlope, "RescaleSlope", 1, false);
-        if (auto icpt = getDouble(rescaleItem, DCM_RescaleIntercept)) s.rescaleIntercept = *icpt;
+        if (auto icpt = getDouble(rescaleItem, DCM_RescaleIntercept))
+            s.rescaleIntercept = *icpt;
         else if (invalid.empty())
             invalid = unusableNumbers(rescaleItem, DCM_RescaleIntercept, "RescaleIntercept", 1, false);
     };

@@ -20,7 +20,7 @@ struct FileHeader {
     std::string skipReason;  // non-empty: the file is skipped with this reason
     bool isDicomdir = false;
     std::vector<std::filesystem::path> dicomdirFiles;  // files a DICOMDIR refers to
-    std::vector<SliceHeader> images;                    // one per frame
+    std::vector<SliceHeader> images;                   // one per frame
     std::string seriesInstanceUid, studyInstanceUid, description, modality;
     int seriesNumber = 0;
     bool hasSeriesNumber = false;

@@ -48,25 +48,25 @@ struct SkippedFile {
 // One image (one file, or one frame of an enhanced multi-frame file) as its header describes it.
 struct SliceHeader {
     std::filesystem::path file;
-    int frame = 0;                      // 0-based frame in a multi-frame object; 0 for single-frame files
-    int frameCount = 1;                 // frames in that file
+    int frame = 0;       // 0-based frame in a multi-frame object; 0 for single-frame files
+    int frameCount = 1;  // frames in that file
     int instanceNumber = 0;
-    glm::dvec3 position{0.0};           // ImagePositionPatient, LPS mm, centre of the first pixel
-    glm::dvec3 rowDirection{1, 0, 0};   // direction of increasing column index (along a row)
+    glm::dvec3 position{0.0};          // ImagePositionPatient, LPS mm, centre of the first pixel
+    glm::dvec3 rowDirection{1, 0, 0};  // direction of increasing column index (along a row)
     glm::dvec3 columnDirection{0, 1, 0};
     glm::dvec2 pixelSpacing{1.0, 1.0};  // x = between columns, y = between rows (DICOM stores row spacing first)
     double sliceThickness = 0.0;
     int rows = 0, columns = 0;
     int bitsAllocated = 16, bitsStored = 16;
-    bool pixelSigned = false;            // PixelRepresentation 1
+    bool pixelSigned = false;  // PixelRepresentation 1
     int samplesPerPixel = 1;
     std::string photometric;
     double rescaleSlope = 1.0, rescaleIntercept = 0.0;
     std::optional<int32_t> paddingValue;  // PixelPaddingValue in stored units
     std::string transferSyntaxUid;
     std::string sopClassUid;
-    bool localizer = false;              // ImageType contains LOCALIZER (scout / topogram)
-    bool hasPosition = false;            // ImagePositionPatient and ImageOrientationPatient present
+    bool localizer = false;    // ImageType contains LOCALIZER (scout / topogram)
+    bool hasPosition = false;  // ImagePositionPatient and ImageOrientationPatient present
     // Where native (uncompressed) pixel data lies in the file, found while scanning; 0 when unknown or encapsulated.
     // The decoder then reads a frame with one pread instead of parsing the file again.
     std::uint64_t pixelDataOffset = 0, pixelDataLength = 0;
@@ -87,32 +87,32 @@ struct SeriesReport {
     std::string description;
     std::string modality;
     int seriesNumber = 0;
-    std::string splitReason;          // why this part was split from the rest of its DICOM series, if it was
-    int imageCount = 0;               // images (files or frames) in this part
-    glm::ivec2 matrix{0, 0};          // columns, rows
-    glm::dvec2 pixelSpacing{0.0};     // mm between columns, between rows
-    double sliceThickness = 0.0;      // as stated in the headers
-    double sliceSpacing = 0.0;        // median distance between positions, measured along the slice normal
+    std::string splitReason;       // why this part was split from the rest of its DICOM series, if it was
+    int imageCount = 0;            // images (files or frames) in this part
+    glm::ivec2 matrix{0, 0};       // columns, rows
+    glm::dvec2 pixelSpacing{0.0};  // mm between columns, between rows
+    double sliceThickness = 0.0;   // as stated in the headers
+    double sliceSpacing = 0.0;     // median distance between positions, measured along the slice normal
     double minSliceGap = 0.0, maxSliceGap = 0.0;
     glm::dvec3 rowDirection{1, 0, 0}, columnDirection{0, 1, 0}, normal{0, 0, 1};
-    std::string orientation;          // "axial", "coronal", "sagittal", "oblique" (from the normal)
-    glm::dvec3 origin{0.0};           // LPS mm of the first pixel of the first slice after sorting
-    double gantryTiltDegrees = 0.0;   // measured from the positions, not from (0018,1120)
+    std::string orientation;                        // "axial", "coronal", "sagittal", "oblique" (from the normal)
+    glm::dvec3 origin{0.0};                         // LPS mm of the first pixel of the first slice after sorting
+    double gantryTiltDegrees = 0.0;                 // measured from the positions, not from (0018,1120)
     std::optional<double> statedGantryTiltDegrees;  // (0018,1120) when present, for comparison only
     bool uniformSpacing = true;
-    int missingSlices = 0;            // estimated from gaps that are multiples of the usual spacing
-    int duplicatePositions = 0;       // images sharing a position with another one
+    int missingSlices = 0;       // estimated from gaps that are multiples of the usual spacing
+    int duplicatePositions = 0;  // images sharing a position with another one
     bool localizer = false;
     bool multiframe = false;
     bool isCt = false;
-    bool loadable = false;            // can become a Volume
+    bool loadable = false;  // can become a Volume
     std::string notLoadableReason;
-    bool needsResampling = false;     // tilted or unevenly spaced: loaded onto a regular orthogonal grid
+    bool needsResampling = false;               // tilted or unevenly spaced: loaded onto a regular orthogonal grid
     std::vector<std::string> transferSyntaxes;  // readable names, e.g. "RLE Lossless"
     HuStatistics hu;
-    std::vector<std::string> warnings;          // plain words, as a radiographer would understand them
+    std::vector<std::string> warnings;               // plain words, as a radiographer would understand them
     std::vector<std::string> identifyingAttributes;  // names of identifying attributes present and non-empty
-    std::vector<SliceHeader> slices;  // sorted along the normal (ascending), duplicates included
+    std::vector<SliceHeader> slices;                 // sorted along the normal (ascending), duplicates included
 };
 
 struct ScanReport {
@@ -127,8 +127,8 @@ struct ScanReport {
 using ProgressCallback = std::function<void(std::size_t done, std::size_t total)>;
 
 struct LoadOptions {
-    unsigned threads = 0;        // decoding threads; 0 = one per core
-    ProgressCallback progress;   // called from worker threads (keep it cheap, make it thread-safe)
+    unsigned threads = 0;           // decoding threads; 0 = one per core
+    ProgressCallback progress;      // called from worker threads (keep it cheap, make it thread-safe)
     bool computeStatistics = true;  // HU min/max/mean of the loaded volume into the report
 };
 
@@ -141,16 +141,16 @@ ScanReport scanDicom(const std::filesystem::path& path, const ProgressCallback& 
 // scan derived from their study, series number, orientation and geometry ("nouid-3-1a2b3c4d").
 std::string seriesKey(const SeriesReport& series);
 
-// Chooses the series to load: by id or SeriesInstanceUID (or seriesKey) if given, else the largest axial CT series that is not a
-// localizer (falling back to the largest other CT volume). Throws NoCtSeriesError / SeriesNotFoundError.
+// Chooses the series to load: by id or SeriesInstanceUID (or seriesKey) if given, else the largest axial CT series that
+// is not a localizer (falling back to the largest other CT volume). Throws NoCtSeriesError / SeriesNotFoundError.
 const SeriesReport& chooseCtSeries(const ScanReport& scan, const std::string& seriesInstanceUid = {});
 
 struct LoadReport {
-    SeriesReport series;                 // the chosen series; hu filled in when computed
-    std::vector<SkippedFile> skipped;    // files skipped while scanning or decoding
+    SeriesReport series;               // the chosen series; hu filled in when computed
+    std::vector<SkippedFile> skipped;  // files skipped while scanning or decoding
     bool resampled = false;
-    std::string resampling;              // how the grid was made, in words, when resampled
-    std::vector<std::string> warnings;   // series warnings plus anything found while decoding
+    std::string resampling;             // how the grid was made, in words, when resampled
+    std::vector<std::string> warnings;  // series warnings plus anything found while decoding
 };
 
 // Loads one CT series as a Volume (blocking; decodes on all cores). Throws a DicomLoadError subclass when impossible.

@@ -48,9 +48,12 @@ void storedToHu(const Sample* src, std::size_t count, const SliceHeader& s, int1
 
     auto stored = [&](Sample raw) -> int32_t {
         if constexpr (sizeof(Sample) == 4) {
-            if (fullWidth) return s.pixelSigned ? int32_t(raw) : int32_t(std::min<uint32_t>(uint32_t(raw), 0x7fffffffu));
+            if (fullWidth)
+                return s.pixelSigned ? int32_t(raw) : int32_t(std::min<uint32_t>(uint32_t(raw), 0x7fffffffu));
         }
-        if (fullWidth) return s.pixelSigned ? int32_t(std::make_signed_t<Sample>(raw)) : int32_t(std::make_unsigned_t<Sample>(raw));
+        if (fullWidth)
+            return s.pixelSigned ? int32_t(std::make_signed_t<Sample>(raw))
+                                 : int32_t(std::make_unsigned_t<Sample>(raw));
         const uint32_t mask = (1u << bits) - 1u;
         uint32_t v = uint32_t(std::make_unsigned_t<Sample>(raw)) & mask;
         if (s.pixelSigned && (v & (1u << (bits - 1)))) return int32_t(v) - int32_t(1u << bits);
@@ -178,8 +181,8 @@ std::optional<std::pair<int, int>> jpegFrameSize(const uint8_t* data, std::size_
             continue;
         }
         const std::size_t length = std::size_t(data[pos + 2]) << 8 | data[pos + 3];
-        const bool sof = (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) ||
-                         marker == 0xF7;
+        const bool sof =
+            (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) || marker == 0xF7;
         if (sof) {
             if (pos + 9 > size || length < 7) return std::nullopt;
             const int height = data[pos + 5] << 8 | data[pos + 6];
@@ -271,7 +274,8 @@ bool readNativeFrame(const SliceHeader& s, int16_t* out) {
         (s.bitsAllocated != 8 && s.bitsAllocated != 16 && s.bitsAllocated != 32))
         return false;
     const std::uint64_t start = s.pixelDataOffset + std::uint64_t(s.frame) * bytes;
-    if (std::uint64_t(s.frame + 1) * bytes > s.pixelDataLength) fail(s, "pixel data shorter than Rows x Columns x frames");
+    if (std::uint64_t(s.frame + 1) * bytes > s.pixelDataLength)
+        fail(s, "pixel data shorter than Rows x Columns x frames");
     const int fd = ::open(s.file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;  // let the full reader say why
     thread_local std::vector<uint8_t> buffer;
@@ -286,9 +290,15 @@ bool readNativeFrame(const SliceHeader& s, int16_t* out) {
     ::close(fd);
     if (got < bytes) fail(s, "file ends inside its pixel data (truncated)");
     switch (s.bitsAllocated) {
-        case 8: storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out); break;
-        case 16: storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out); break;
-        default: storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out); break;
+        case 8:
+            storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out);
+            break;
+        case 16:
+            storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out);
+            break;
+        default:
+            storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out);
+            break;
     }
     return true;
 }
@@ -332,10 +342,17 @@ void decodeToHu(const SliceHeader& s, int16_t* out) {
     if (status.bad())
         fail(s, "cannot decode " + transferSyntaxName(s.transferSyntaxUid) + " pixel data: " + status.text());
     switch (s.bitsAllocated) {
-        case 8: storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out); break;
-        case 16: storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out); break;
-        case 32: storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out); break;
-        default: fail(s, "unsupported BitsAllocated " + std::to_string(s.bitsAllocated));
+        case 8:
+            storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out);
+            break;
+        case 16:
+            storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out);
+            break;
+        case 32:
+            storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out);
+            break;
+        default:
+            fail(s, "unsupported BitsAllocated " + std::to_string(s.bitsAllocated));
     }
 }
 

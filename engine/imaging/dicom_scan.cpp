@@ -9,8 +9,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <limits>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -140,7 +140,8 @@ void analyse(SeriesReport& r) {
                              " combinations); each slice is converted to HU with its own");
 
     if (!first.hasPosition) {
-        r.notLoadableReason = "no ImagePositionPatient/ImageOrientationPatient: the images cannot be placed in the patient";
+        r.notLoadableReason =
+            "no ImagePositionPatient/ImageOrientationPatient: the images cannot be placed in the patient";
         return;
     }
     if (r.localizer) {
@@ -185,16 +186,18 @@ void analyse(SeriesReport& r) {
             for (double g : gaps) {
                 double ratio = g / r.sliceSpacing;
                 long whole = std::lround(ratio);
-                if (std::abs(g - whole * r.sliceSpacing) > tolerance * std::max(1L, whole)) onlyMultiples = false;
-                else if (whole >= 2) r.missingSlices += int(whole - 1);
+                if (std::abs(g - whole * r.sliceSpacing) > tolerance * std::max(1L, whole))
+                    onlyMultiples = false;
+                else if (whole >= 2)
+                    r.missingSlices += int(whole - 1);
             }
             if (!onlyMultiples) r.missingSlices = 0;
             if (r.missingSlices > 0)
                 r.warnings.push_back("missing images? " + std::to_string(r.missingSlices) +
                                      " slice position(s) absent in a " + fixed(r.sliceSpacing, 2) + " mm stack");
             else
-                r.warnings.push_back("slice spacing varies from " + fixed(r.minSliceGap, 2) + " to " + fixed(r.maxSliceGap, 2) +
-                                     " mm (measured along the slice normal)");
+                r.warnings.push_back("slice spacing varies from " + fixed(r.minSliceGap, 2) + " to " +
+                                     fixed(r.maxSliceGap, 2) + " mm (measured along the slice normal)");
         }
         glm::dvec3 v = distinct.back() - distinct.front();
         double cosine = std::clamp(std::abs(glm::dot(glm::normalize(v), n)), 0.0, 1.0);
@@ -208,11 +211,13 @@ void analyse(SeriesReport& r) {
     }
     if (r.statedGantryTiltDegrees && std::abs(std::abs(*r.statedGantryTiltDegrees) - r.gantryTiltDegrees) > 0.5)
         r.warnings.push_back("GantryDetectorTilt (0018,1120) says " + fixed(*r.statedGantryTiltDegrees, 1) +
-                             " degrees but the positions show " + fixed(r.gantryTiltDegrees, 1) + "; the positions are used");
+                             " degrees but the positions show " + fixed(r.gantryTiltDegrees, 1) +
+                             "; the positions are used");
     r.needsResampling = r.gantryTiltDegrees > 0.05 || !r.uniformSpacing;
     if (r.needsResampling)
-        r.warnings.push_back("resampled to a regular orthogonal grid when loaded (as dcm2niix does for tilted or "
-                             "unevenly spaced CT)");
+        r.warnings.push_back(
+            "resampled to a regular orthogonal grid when loaded (as dcm2niix does for tilted or "
+            "unevenly spaced CT)");
     r.loadable = true;
 }
 
@@ -343,7 +348,8 @@ std::string leaveOutDistantImages(std::vector<SliceHeader>& slices, std::vector<
         if (!(std::abs(p.x) < kBeyondAnyScanner && std::abs(p.y) < kBeyondAnyScanner &&
               std::abs(p.z) < kBeyondAnyScanner)) {
             out[i] = true;
-            reasons[i] = "ImagePositionPatient " + fmtPos(p) + " mm is not a place inside a scanner; left out of the volume";
+            reasons[i] =
+                "ImagePositionPatient " + fmtPos(p) + " mm is not a place inside a scanner; left out of the volume";
         }
     }
     // Sideways: a stack drifts in-plane only as far as its gantry tilt makes it (under 2 mm per mm along the
@@ -424,8 +430,9 @@ std::string leaveOutDistantImages(std::vector<SliceHeader>& slices, std::vector<
     }
     slices = std::move(kept);
     if (left == 0) return {};
-    return std::to_string(left) + " image(s) left out: their position lies far from the rest of the series "
-                                  "(each is listed with the skipped files)";
+    return std::to_string(left) +
+           " image(s) left out: their position lies far from the rest of the series "
+           "(each is listed with the skipped files)";
 }
 
 }  // namespace

@@ -79,12 +79,16 @@ private:
     std::size_t filled_ = 0;
 };
 
-uint16_t u16(const uint8_t* p, bool little) { return little ? uint16_t(p[0] | p[1] << 8) : uint16_t(p[0] << 8 | p[1]); }
+uint16_t u16(const uint8_t* p, bool little) {
+    return little ? uint16_t(p[0] | p[1] << 8) : uint16_t(p[0] << 8 | p[1]);
+}
 uint32_t u32(const uint8_t* p, bool little) {
     return little ? uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24
                   : uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
-bool isVr(const uint8_t* p) { return p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'A' && p[1] <= 'Z'; }
+bool isVr(const uint8_t* p) {
+    return p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'A' && p[1] <= 'Z';
+}
 bool longVr(const uint8_t* p) {
     static const char* kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV"};
     for (const char* v : kLong)
@@ -255,11 +259,13 @@ void probe(Bytes& bytes, int limit, FileProbe& out) {
         little = syntax != "1.2.840.10008.1.2.2";
         if (syntax == "1.2.840.10008.1.2.1.99") {
             const std::uint64_t rest = bytes.size() > pos ? bytes.size() - pos : 0;
-            const uint8_t* compressed = rest > 0 && rest < (std::uint64_t(1) << 31) ? bytes.at(pos, std::size_t(rest)) : nullptr;
+            const uint8_t* compressed =
+                rest > 0 && rest < (std::uint64_t(1) << 31) ? bytes.at(pos, std::size_t(rest)) : nullptr;
             std::vector<uint8_t> plain;
             if (!compressed || !inflateAll(compressed, std::size_t(rest), plain)) return;
             MemoryBytes inflated(plain.data(), plain.size());
-            walkDataSet(inflated, 0, false, true, limit, out, true, false);  // offsets of the inflated stream, not the file
+            walkDataSet(inflated, 0, false, true, limit, out, true,
+                        false);  // offsets of the inflated stream, not the file
             return;
         }
     }

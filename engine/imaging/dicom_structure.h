@@ -1,7 +1,8 @@
 // A first look at a file before DCMTK parses it: its size, whether it has the DICM preamble, and how deeply its
 // sequences nest. DCMTK reads nested sequences by recursion without a limit, so a file of ten thousand nested
 // undefined-length sequences overflows the stack and takes the whole process (and every other slice) with it;
-// this walk bounds the nesting without recursion and without reading values it does not need (pixel data stays on disk).
+// this walk bounds the nesting without recursion and without reading values it does not need (pixel data stays on
+// disk).
 #pragma once
 
 #include <cstdint>
@@ -12,9 +13,9 @@ namespace polysim::imaging::detail {
 
 struct FileProbe {
     std::uintmax_t size = 0;
-    bool part10 = false;     // 128-byte preamble followed by "DICM"
-    int maxDepth = 0;        // deepest nesting of sequences and items seen
-    std::string problem;     // non-empty: the file must not be handed to the parser (the reason names it)
+    bool part10 = false;  // 128-byte preamble followed by "DICM"
+    int maxDepth = 0;     // deepest nesting of sequences and items seen
+    std::string problem;  // non-empty: the file must not be handed to the parser (the reason names it)
     // The data set's own PixelData when it has a defined length (native pixels): where its value starts, how long.
     std::uint64_t pixelDataOffset = 0, pixelDataLength = 0;
     bool littleEndian = true;

@@ -65,8 +65,8 @@ Plan makePlan(const SeriesReport& series) {
     const double span = plan.distance.back();
     const double widest = std::max({maxX - minX, maxY - minY});
     if (!(widest < 2.0 * detail::kMaxImageSide) || !std::isfinite(span) || !(minGap > 0))
-        throw DicomLoadError(series.id + " (" + first.file.string() + "...): slice positions spread " +
-                             fixed(span, 2) + " mm along the normal and " + fixed(widest, 2) +
+        throw DicomLoadError(series.id + " (" + first.file.string() + "...): slice positions spread " + fixed(span, 2) +
+                             " mm along the normal and " + fixed(widest, 2) +
                              " pixels sideways; they cannot form one volume");
     // Widen the grid so that every shifted slice fits (a tilted stack slides sideways as it climbs).
     const double eps = 1e-3;
@@ -85,11 +85,13 @@ Plan makePlan(const SeriesReport& series) {
     if (series.gantryTiltDegrees > 0.05) why = "gantry tilt " + fixed(series.gantryTiltDegrees, 1) + " degrees";
     if (!series.uniformSpacing)
         why += std::string(why.empty() ? "" : ", ") +
-               (series.missingSlices > 0 ? std::to_string(series.missingSlices) + " missing slice(s)"
-                                         : "slice gaps " + fixed(series.minSliceGap, 2) + "-" + fixed(series.maxSliceGap, 2) + " mm");
-    plan.resampling = "resampled (" + why + ") from " + std::to_string(count) + " slices onto a regular orthogonal grid of " +
-                      std::to_string(g.dims.x) + "x" + std::to_string(g.dims.y) + "x" + std::to_string(g.dims.z) +
-                      " voxels, " + fixed(g.spacing.x, 3) + " x " + fixed(g.spacing.y, 3) + " x " + fixed(spacing, 3) +
+               (series.missingSlices > 0
+                    ? std::to_string(series.missingSlices) + " missing slice(s)"
+                    : "slice gaps " + fixed(series.minSliceGap, 2) + "-" + fixed(series.maxSliceGap, 2) + " mm");
+    plan.resampling = "resampled (" + why + ") from " + std::to_string(count) +
+                      " slices onto a regular orthogonal grid of " + std::to_string(g.dims.x) + "x" +
+                      std::to_string(g.dims.y) + "x" + std::to_string(g.dims.z) + " voxels, " + fixed(g.spacing.x, 3) +
+                      " x " + fixed(g.spacing.y, 3) + " x " + fixed(spacing, 3) +
                       " mm, by linear interpolation along the slice normal and within each slice";
     return plan;
 }
@@ -171,8 +173,8 @@ struct StreamingLoad::State {
                 std::fill(target, target + sliceVoxels, Volume::kAirHU);
                 std::lock_guard lock(mutex);
                 report.skipped.push_back({plan.sources[k].file, e.what()});
-                report.warnings.push_back("slice " + std::to_string(k + 1) + " could not be decoded and is shown as air: " +
-                                          e.what());
+                report.warnings.push_back("slice " + std::to_string(k + 1) +
+                                          " could not be decoded and is shown as air: " + e.what());
             }
             if (!plan.resample) volume->markSliceReady(int(k));
             std::size_t d = done.fetch_add(1) + 1;
@@ -186,9 +188,9 @@ struct StreamingLoad::State {
         try {
             if (cancelled.load()) throw DicomLoadError("loading of series " + report.series.id + " was cancelled");
             if (decoded.load() == 0)
-                throw SeriesNotLoadableError("no image of series " + report.series.id + " could be decoded" +
-                                             (report.skipped.empty() ? std::string()
-                                                                     : "; first error: " + report.skipped.back().reason));
+                throw SeriesNotLoadableError(
+                    "no image of series " + report.series.id + " could be decoded" +
+                    (report.skipped.empty() ? std::string() : "; first error: " + report.skipped.back().reason));
             if (plan.resample) resample();
             if (options.computeStatistics) statistics();
         } catch (...) {
@@ -196,7 +198,8 @@ struct StreamingLoad::State {
             // The volume was allocated unfilled: whatever was not written must read as air, not as garbage.
             for (int k = 0; k < volume->dims().z; ++k)
                 if (plan.resample || !volume->sliceReady(k))
-                    std::fill(volume->slice(k), volume->slice(k) + volume->geometry().sliceVoxelCount(), Volume::kAirHU);
+                    std::fill(volume->slice(k), volume->slice(k) + volume->geometry().sliceVoxelCount(),
+                              Volume::kAirHU);
         }
         volume->markAllReady();
         std::lock_guard lock(mutex);
@@ -282,10 +285,12 @@ std::unique_ptr<StreamingLoad> StreamingLoad::start(const std::filesystem::path&
     return start(scan, uid, std::move(options));
 }
 
-std::unique_ptr<StreamingLoad> StreamingLoad::start(const ScanReport& scan, const std::string& uid, LoadOptions options) {
+std::unique_ptr<StreamingLoad> StreamingLoad::start(const ScanReport& scan, const std::string& uid,
+                                                    LoadOptions options) {
     const SeriesReport& series = chooseCtSeries(scan, uid);
     if (!series.loadable)
-        throw SeriesNotLoadableError("series " + series.id + " cannot be loaded as a volume: " + series.notLoadableReason);
+        throw SeriesNotLoadableError("series " + series.id +
+                                     " cannot be loaded as a volume: " + series.notLoadableReason);
     auto state = std::make_shared<State>();
     state->options = std::move(options);
     state->plan = makePlan(series);
@@ -306,9 +311,15 @@ std::unique_ptr<StreamingLoad> StreamingLoad::start(const ScanReport& scan, cons
     return std::unique_ptr<StreamingLoad>(new StreamingLoad(state));
 }
 
-std::shared_ptr<Volume> StreamingLoad::volume() const { return state_->volume; }
-std::size_t StreamingLoad::filesDone() const { return state_->done.load(); }
-std::size_t StreamingLoad::filesTotal() const { return state_->plan.sources.size(); }
+std::shared_ptr<Volume> StreamingLoad::volume() const {
+    return state_->volume;
+}
+std::size_t StreamingLoad::filesDone() const {
+    return state_->done.load();
+}
+std::size_t StreamingLoad::filesTotal() const {
+    return state_->plan.sources.size();
+}
 bool StreamingLoad::finished() const {
     std::lock_guard lock(state_->mutex);
     return state_->finished;
@@ -317,7 +328,9 @@ void StreamingLoad::wait() {
     std::unique_lock lock(state_->mutex);
     state_->finishedSignal.wait(lock, [&] { return state_->finished; });
 }
-void StreamingLoad::cancel() { state_->cancelled = true; }
+void StreamingLoad::cancel() {
+    state_->cancelled = true;
+}
 const LoadReport& StreamingLoad::report() {
     wait();
     if (state_->error) std::rethrow_exception(state_->error);

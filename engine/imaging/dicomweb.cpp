@@ -102,7 +102,8 @@ bool MultipartReader::step() {
             } else {
                 end = buffer_.find("\r\n\r\n");
                 if (end == std::string::npos) {
-                    if (buffer_.size() > kMaxPartHeaderBytes) throw std::runtime_error("multipart part headers too long");
+                    if (buffer_.size() > kMaxPartHeaderBytes)
+                        throw std::runtime_error("multipart part headers too long");
                     return false;
                 }
                 std::size_t pos = 0;
@@ -185,7 +186,9 @@ std::string root(const Server& server) {
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base;
 }
-std::string studyUrl(const Server& s, const std::string& study) { return root(s) + "/studies/" + study; }
+std::string studyUrl(const Server& s, const std::string& study) {
+    return root(s) + "/studies/" + study;
+}
 std::string seriesUrl(const Server& s, const std::string& study, const std::string& series) {
     return studyUrl(s, study) + "/series/" + series;
 }
@@ -251,17 +254,28 @@ size_t onBody(char* data, size_t size, size_t count, void* user) {
 
 std::string statusText(long status) {
     switch (status) {
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 406: return "Not Acceptable";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        default: return "";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 406:
+            return "Not Acceptable";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        default:
+            return "";
     }
 }
 
@@ -364,9 +378,9 @@ Head get(const Server& server, const std::string& url, const std::string& accept
                                 "the server refused " + url + " with " + what +
                                     ": it needs credentials (a user and password, or an access token)" + tail);
         if (status == 403)
-            throw DicomWebError(FailureKind::Forbidden, url, status,
-                                "the server refused " + url + " with " + what +
-                                    ": these credentials may not read it" + tail);
+            throw DicomWebError(
+                FailureKind::Forbidden, url, status,
+                "the server refused " + url + " with " + what + ": these credentials may not read it" + tail);
         if (status == 404)
             throw DicomWebError(FailureKind::NotFound, url, status,
                                 "the server has nothing at " + url + " (" + what +
@@ -496,7 +510,10 @@ class SeriesWriter : public MultipartReader::Handler {
 public:
     SeriesWriter(fs::path dir, std::string study, std::string series, std::string url,
                  std::function<void(const std::string& sop, const fs::path& file)> onInstance)
-        : dir_(std::move(dir)), study_(std::move(study)), series_(std::move(series)), url_(std::move(url)),
+        : dir_(std::move(dir)),
+          study_(std::move(study)),
+          series_(std::move(series)),
+          url_(std::move(url)),
           onInstance_(std::move(onInstance)) {}
     ~SeriesWriter() override { abandon(); }
 
@@ -521,7 +538,9 @@ public:
     void partData(const char* data, std::size_t size) override {
         out_.write(data, std::streamsize(size));
         partBytes_ += size;
-        if (!out_) throw DicomWebError(FailureKind::LocalFile, url_, 0, "cannot write " + partPath_.string() + " (disk full?)");
+        if (!out_)
+            throw DicomWebError(FailureKind::LocalFile, url_, 0,
+                                "cannot write " + partPath_.string() + " (disk full?)");
     }
     void endPart() override {
         out_.close();
@@ -532,18 +551,21 @@ public:
                                     std::to_string(*declaredLength_) + " it announced");
         auto uids = readUids(partPath_);
         if (!uids)
-            throw DicomWebError(FailureKind::BadResponse, url_, 200, "the server sent a part from " + url_ +
-                                                                          " that is not a readable DICOM file");
-        if (!plausibleUid(uids->sop))
             throw DicomWebError(FailureKind::BadResponse, url_, 200,
-                                "an instance from " + url_ + " has an invalid SOPInstanceUID '" + firstLine(uids->sop) + "'");
+                                "the server sent a part from " + url_ + " that is not a readable DICOM file");
+        if (!plausibleUid(uids->sop))
+            throw DicomWebError(
+                FailureKind::BadResponse, url_, 200,
+                "an instance from " + url_ + " has an invalid SOPInstanceUID '" + firstLine(uids->sop) + "'");
         if (uids->series != series_ || uids->study != study_)
             throw DicomWebError(FailureKind::BadResponse, url_, 200,
                                 "the server sent instance " + uids->sop + " of another study or series from " + url_);
         fs::path final = dir_ / (uids->sop + ".dcm");
         std::error_code ec;
         fs::rename(partPath_, final, ec);
-        if (ec) throw DicomWebError(FailureKind::LocalFile, url_, 0, "cannot rename " + partPath_.string() + ": " + ec.message());
+        if (ec)
+            throw DicomWebError(FailureKind::LocalFile, url_, 0,
+                                "cannot rename " + partPath_.string() + ": " + ec.message());
         partPath_.clear();
         onInstance_(uids->sop, final);
     }
@@ -690,7 +712,8 @@ FetchReport fetchStudy(const Server& server, const std::string& studyUid, const 
     }
     std::error_code ec;
     fs::create_directories(folder, ec);
-    if (ec) throw DicomWebError(FailureKind::LocalFile, {}, 0, "cannot create " + folder.string() + ": " + ec.message());
+    if (ec)
+        throw DicomWebError(FailureKind::LocalFile, {}, 0, "cannot create " + folder.string() + ": " + ec.message());
 
     FetchContext ctx{server, studyUid, report, {}, options};
     ctx.progress.seriesCount = series.size();
@@ -699,7 +722,8 @@ FetchReport fetchStudy(const Server& server, const std::string& studyUid, const 
         report.series.push_back(s);
         fs::path dir = folder / s.uid;
         fs::create_directories(dir, ec);
-        if (ec) throw DicomWebError(FailureKind::LocalFile, {}, 0, "cannot create " + dir.string() + ": " + ec.message());
+        if (ec)
+            throw DicomWebError(FailureKind::LocalFile, {}, 0, "cannot create " + dir.string() + ": " + ec.message());
         std::set<std::string> present = completeInstances(dir);
         const std::set<std::string> before = present;  // complete before this run
         const std::string url = seriesUrl(server, studyUid, s.uid);

@@ -33,7 +33,7 @@ public:
         : std::runtime_error(message), kind_(kind), url_(std::move(url)), httpStatus_(httpStatus) {}
     FailureKind kind() const { return kind_; }
     const std::string& url() const { return url_; }  // the request that failed
-    long httpStatus() const { return httpStatus_; }   // 0 when no HTTP answer came
+    long httpStatus() const { return httpStatus_; }  // 0 when no HTTP answer came
 
 private:
     FailureKind kind_;
@@ -46,8 +46,8 @@ struct Server {
     std::vector<std::string> headers;  // extra request headers, "Name: value" (e.g. an Authorization bearer token)
     std::string userPassword;          // "user:password" for HTTP basic authentication; empty: none
     long connectTimeoutSeconds = 20;
-    long stallSeconds = 60;            // a transfer that receives nothing for this long counts as dropped
-    std::size_t pageSize = 1000;       // QIDO-RS results asked for per request (limit/offset paging)
+    long stallSeconds = 60;       // a transfer that receives nothing for this long counts as dropped
+    std::size_t pageSize = 1000;  // QIDO-RS results asked for per request (limit/offset paging)
 };
 
 struct SeriesInfo {
@@ -66,14 +66,15 @@ struct InstanceInfo {
 // QIDO-RS, following limit/offset pages until the server has nothing new (servers cap page sizes differently, and
 // some ignore paging altogether). Throws DicomWebError.
 std::vector<SeriesInfo> listSeries(const Server& server, const std::string& studyUid);
-std::vector<InstanceInfo> listInstances(const Server& server, const std::string& studyUid, const std::string& seriesUid);
+std::vector<InstanceInfo> listInstances(const Server& server, const std::string& studyUid,
+                                        const std::string& seriesUid);
 
 struct FetchProgress {
     std::string seriesUid;
     std::size_t seriesIndex = 0, seriesCount = 0;  // 1-based index of the series being fetched
     std::size_t instancesDone = 0;                 // complete on disk (fetched now or before)
     std::size_t instancesTotal = 0;
-    std::uint64_t bytesReceived = 0;               // this run, over the network
+    std::uint64_t bytesReceived = 0;  // this run, over the network
 };
 
 struct FetchOptions {
@@ -83,10 +84,10 @@ struct FetchOptions {
 
 struct FetchReport {
     std::filesystem::path folder;
-    std::vector<SeriesInfo> series;          // the series fetched
+    std::vector<SeriesInfo> series;  // the series fetched
     std::size_t instancesTotal = 0;
-    std::size_t alreadyPresent = 0;          // complete before this run, not downloaded again
-    std::size_t fetched = 0;                 // downloaded in this run
+    std::size_t alreadyPresent = 0;  // complete before this run, not downloaded again
+    std::size_t fetched = 0;         // downloaded in this run
     std::uint64_t bytesReceived = 0;
     std::vector<std::filesystem::path> files;  // every instance file of the study in the folder
     std::vector<std::string> warnings;
@@ -127,7 +128,7 @@ public:
 
 private:
     enum class State { Preamble, AfterDelimiter, Headers, Body, Epilogue };
-    bool step();  // one state transition on the buffer; false when more bytes are needed
+    bool step();             // one state transition on the buffer; false when more bytes are needed
     std::string delimiter_;  // "--" + boundary
     Handler& handler_;
     State state_ = State::Preamble;

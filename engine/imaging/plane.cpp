@@ -5,9 +5,12 @@ namespace polysim::imaging {
 
 std::string_view planeName(Plane p) {
     switch (p) {
-        case Plane::Axial: return "axial";
-        case Plane::Coronal: return "coronal";
-        case Plane::Sagittal: return "sagittal";
+        case Plane::Axial:
+            return "axial";
+        case Plane::Coronal:
+            return "coronal";
+        case Plane::Sagittal:
+            return "sagittal";
     }
     return "?";
 }

@@ -14,6 +14,8 @@ std::optional<Plane> parsePlane(std::string_view name);  // the inverse; empty f
 
 // The patient axis (LPS: 0 x, 1 y, 2 z) along a plane's normal, which is also the voxel axis of an axial stack:
 // z for axial, y for coronal, x for sagittal.
-constexpr int normalAxis(Plane p) { return p == Plane::Axial ? 2 : p == Plane::Coronal ? 1 : 0; }
+constexpr int normalAxis(Plane p) {
+    return p == Plane::Axial ? 2 : p == Plane::Coronal ? 1 : 0;
+}
 
 }  // namespace polysim::imaging

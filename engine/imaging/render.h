@@ -14,10 +14,9 @@
 
 namespace polysim::imaging {
 
-
 struct Image8 {
     int width = 0, height = 0;
-    int channels = 1;  // 1 = grey, 3 = RGB
+    int channels = 1;                  // 1 = grey, 3 = RGB
     std::vector<std::uint8_t> pixels;  // row-major, top row first
 };
 

@@ -108,16 +108,36 @@ void forEachValue(const nifti_image& nim, const fs::path& file, Fn&& fn) {
         for (std::size_t i = 0; i < n; ++i) fn(i, double(p[i]));
     };
     switch (nim.datatype) {
-        case DT_UINT8: run(static_cast<const uint8_t*>(nim.data)); break;
-        case DT_INT8: run(static_cast<const int8_t*>(nim.data)); break;
-        case DT_INT16: run(static_cast<const int16_t*>(nim.data)); break;
-        case DT_UINT16: run(static_cast<const uint16_t*>(nim.data)); break;
-        case DT_INT32: run(static_cast<const int32_t*>(nim.data)); break;
-        case DT_UINT32: run(static_cast<const uint32_t*>(nim.data)); break;
-        case DT_INT64: run(static_cast<const int64_t*>(nim.data)); break;
-        case DT_UINT64: run(static_cast<const uint64_t*>(nim.data)); break;
-        case DT_FLOAT32: run(static_cast<const float*>(nim.data)); break;
-        case DT_FLOAT64: run(static_cast<const double*>(nim.data)); break;
+        case DT_UINT8:
+            run(static_cast<const uint8_t*>(nim.data));
+            break;
+        case DT_INT8:
+            run(static_cast<const int8_t*>(nim.data));
+            break;
+        case DT_INT16:
+            run(static_cast<const int16_t*>(nim.data));
+            break;
+        case DT_UINT16:
+            run(static_cast<const uint16_t*>(nim.data));
+            break;
+        case DT_INT32:
+            run(static_cast<const int32_t*>(nim.data));
+            break;
+        case DT_UINT32:
+            run(static_cast<const uint32_t*>(nim.data));
+            break;
+        case DT_INT64:
+            run(static_cast<const int64_t*>(nim.data));
+            break;
+        case DT_UINT64:
+            run(static_cast<const uint64_t*>(nim.data));
+            break;
+        case DT_FLOAT32:
+            run(static_cast<const float*>(nim.data));
+            break;
+        case DT_FLOAT64:
+            run(static_cast<const double*>(nim.data));
+            break;
         default:
             throw SegmentationError(file.string() + ": voxel type " + nifti_datatype_string(nim.datatype) +
                                     " is not a label or CT value type");
@@ -152,10 +172,9 @@ struct IndexMap {
 IndexMap indexMap(const VolumeGeometry& from, const VolumeGeometry& to) {
     const glm::dmat3 toM = to.direction * glm::dmat3(glm::dvec3(to.spacing.x, 0, 0), glm::dvec3(0, to.spacing.y, 0),
                                                      glm::dvec3(0, 0, to.spacing.z));
-    const glm::dmat3 fromInv =
-        glm::dmat3(glm::dvec3(1 / from.spacing.x, 0, 0), glm::dvec3(0, 1 / from.spacing.y, 0),
-                   glm::dvec3(0, 0, 1 / from.spacing.z)) *
-        glm::transpose(from.direction);
+    const glm::dmat3 fromInv = glm::dmat3(glm::dvec3(1 / from.spacing.x, 0, 0), glm::dvec3(0, 1 / from.spacing.y, 0),
+                                          glm::dvec3(0, 0, 1 / from.spacing.z)) *
+                               glm::transpose(from.direction);
     return {fromInv * toM, fromInv * (to.origin - from.origin)};
 }
 
@@ -281,29 +300,123 @@ std::shared_ptr<Volume> readNiftiCt(const fs::path& file) {
 const std::map<int, std::string>& totalSegmentatorNames() {
     static const std::map<int, std::string> names = [] {
         // TotalSegmentator v2, task "total", in label order.
-        static const char* const kNames[] = {
-            "spleen", "kidney_right", "kidney_left", "gallbladder", "liver", "stomach", "pancreas",
-            "adrenal_gland_right", "adrenal_gland_left", "lung_upper_lobe_left", "lung_lower_lobe_left",
-            "lung_upper_lobe_right", "lung_middle_lobe_right", "lung_lower_lobe_right", "esophagus", "trachea",
-            "thyroid_gland", "small_bowel", "duodenum", "colon", "urinary_bladder", "prostate", "kidney_cyst_left",
-            "kidney_cyst_right", "sacrum", "vertebrae_S1", "vertebrae_L5", "vertebrae_L4", "vertebrae_L3",
-            "vertebrae_L2", "vertebrae_L1", "vertebrae_T12", "vertebrae_T11", "vertebrae_T10", "vertebrae_T9",
-            "vertebrae_T8", "vertebrae_T7", "vertebrae_T6", "vertebrae_T5", "vertebrae_T4", "vertebrae_T3",
-            "vertebrae_T2", "vertebrae_T1", "vertebrae_C7", "vertebrae_C6", "vertebrae_C5", "vertebrae_C4",
-            "vertebrae_C3", "vertebrae_C2", "vertebrae_C1", "heart", "aorta", "pulmonary_vein",
-            "brachiocephalic_trunk", "subclavian_artery_right", "subclavian_artery_left",
-            "common_carotid_artery_right", "common_carotid_artery_left", "brachiocephalic_vein_left",
-            "brachiocephalic_vein_right", "atrial_appendage_left", "superior_vena_cava", "inferior_vena_cava",
-            "portal_vein_and_splenic_vein", "iliac_artery_left", "iliac_artery_right", "iliac_vena_left",
-            "iliac_vena_right", "humerus_left", "humerus_right", "scapula_left", "scapula_right", "clavicula_left",
-            "clavicula_right", "femur_left", "femur_right", "hip_left", "hip_right", "spinal_cord",
-            "gluteus_maximus_left", "gluteus_maximus_right", "gluteus_medius_left", "gluteus_medius_right",
-            "gluteus_minimus_left", "gluteus_minimus_right", "autochthon_left", "autochthon_right", "iliopsoas_left",
-            "iliopsoas_right", "brain", "skull", "rib_left_1", "rib_left_2", "rib_left_3", "rib_left_4",
-            "rib_left_5", "rib_left_6", "rib_left_7", "rib_left_8", "rib_left_9", "rib_left_10", "rib_left_11",
-            "rib_left_12", "rib_right_1", "rib_right_2", "rib_right_3", "rib_right_4", "rib_right_5",
-            "rib_right_6", "rib_right_7", "rib_right_8", "rib_right_9", "rib_right_10", "rib_right_11",
-            "rib_right_12", "sternum", "costal_cartilages"};
+        static const char* const kNames[] = {"spleen",
+                                             "kidney_right",
+                                             "kidney_left",
+                                             "gallbladder",
+                                             "liver",
+                                             "stomach",
+                                             "pancreas",
+                                             "adrenal_gland_right",
+                                             "adrenal_gland_left",
+                                             "lung_upper_lobe_left",
+                                             "lung_lower_lobe_left",
+                                             "lung_upper_lobe_right",
+                                             "lung_middle_lobe_right",
+                                             "lung_lower_lobe_right",
+                                             "esophagus",
+                                             "trachea",
+                                             "thyroid_gland",
+                                             "small_bowel",
+                                             "duodenum",
+                                             "colon",
+                                             "urinary_bladder",
+                                             "prostate",
+                                             "kidney_cyst_left",
+                                             "kidney_cyst_right",
+                                             "sacrum",
+                                             "vertebrae_S1",
+                                             "vertebrae_L5",
+                                             "vertebrae_L4",
+                                             "vertebrae_L3",
+                                             "vertebrae_L2",
+                                             "vertebrae_L1",
+                                             "vertebrae_T12",
+                                             "vertebrae_T11",
+                                             "vertebrae_T10",
+                                             "vertebrae_T9",
+                                             "vertebrae_T8",
+                                             "vertebrae_T7",
+                                             "vertebrae_T6",
+                                             "vertebrae_T5",
+                                             "vertebrae_T4",
+                                             "vertebrae_T3",
+                                             "vertebrae_T2",
+                                             "vertebrae_T1",
+                                             "vertebrae_C7",
+                                             "vertebrae_C6",
+                                             "vertebrae_C5",
+                                             "vertebrae_C4",
+                                             "vertebrae_C3",
+                                             "vertebrae_C2",
+                                             "vertebrae_C1",
+                                             "heart",
+                                             "aorta",
+                                             "pulmonary_vein",
+                                             "brachiocephalic_trunk",
+                                             "subclavian_artery_right",
+                                             "subclavian_artery_left",
+                                             "common_carotid_artery_right",
+                                             "common_carotid_artery_left",
+                                             "brachiocephalic_vein_left",
+                                             "brachiocephalic_vein_right",
+                                             "atrial_appendage_left",
+                                             "superior_vena_cava",
+                                             "inferior_vena_cava",
+                                             "portal_vein_and_splenic_vein",
+                                             "iliac_artery_left",
+                                             "iliac_artery_right",
+                                             "iliac_vena_left",
+                                             "iliac_vena_right",
+                                             "humerus_left",
+                                             "humerus_right",
+                                             "scapula_left",
+                                             "scapula_right",
+                                             "clavicula_left",
+                                             "clavicula_right",
+                                             "femur_left",
+                                             "femur_right",
+                                             "hip_left",
+                                             "hip_right",
+                                             "spinal_cord",
+                                             "gluteus_maximus_left",
+                                             "gluteus_maximus_right",
+                                             "gluteus_medius_left",
+                                             "gluteus_medius_right",
+                                             "gluteus_minimus_left",
+                                             "gluteus_minimus_right",
+                                             "autochthon_left",
+                                             "autochthon_right",
+                                             "iliopsoas_left",
+                                             "iliopsoas_right",
+                                             "brain",
+                                             "skull",
+                                             "rib_left_1",
+                                             "rib_left_2",
+                                             "rib_left_3",
+                                             "rib_left_4",
+                                             "rib_left_5",
+                                             "rib_left_6",
+                                             "rib_left_7",
+                                             "rib_left_8",
+                                             "rib_left_9",
+                                             "rib_left_10",
+                                             "rib_left_11",
+                                             "rib_left_12",
+                                             "rib_right_1",
+                                             "rib_right_2",
+                                             "rib_right_3",
+                                             "rib_right_4",
+                                             "rib_right_5",
+                                             "rib_right_6",
+                                             "rib_right_7",
+                                             "rib_right_8",
+                                             "rib_right_9",
+                                             "rib_right_10",
+                                             "rib_right_11",
+                                             "rib_right_12",
+                                             "sternum",
+                                             "costal_cartilages"};
         std::map<int, std::string> m;
         for (std::size_t i = 0; i < std::size(kNames); ++i) m[int(i + 1)] = kNames[i];
         return m;

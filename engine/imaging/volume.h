@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
-#include <new>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,10 +22,10 @@ namespace polysim::imaging {
 
 // Where voxel (i, j, k) sits in the patient. i runs along image columns, j along rows, k across slices.
 struct VolumeGeometry {
-    glm::ivec3 dims{0, 0, 0};            // columns, rows, slices
-    glm::dvec3 spacing{1.0, 1.0, 1.0};   // mm between voxel centres along i, j, k
-    glm::dvec3 origin{0.0, 0.0, 0.0};    // LPS mm of the centre of voxel (0, 0, 0)
-    glm::dmat3 direction{1.0};           // columns: unit LPS direction of the i, j and k axes
+    glm::ivec3 dims{0, 0, 0};           // columns, rows, slices
+    glm::dvec3 spacing{1.0, 1.0, 1.0};  // mm between voxel centres along i, j, k
+    glm::dvec3 origin{0.0, 0.0, 0.0};   // LPS mm of the centre of voxel (0, 0, 0)
+    glm::dmat3 direction{1.0};          // columns: unit LPS direction of the i, j and k axes
 
     glm::dvec3 indexToPatient(const glm::dvec3& ijk) const { return origin + direction * (ijk * spacing); }
     glm::dvec3 patientToIndex(const glm::dvec3& lps) const {
@@ -55,7 +55,9 @@ public:
     // are first written by the decoding threads, in parallel. Read only slices marked ready.
     struct Unfilled {};
     Volume(const VolumeGeometry& geometry, Unfilled)
-        : geometry_(geometry), count_(geometry.voxelCount()), voxels_(allocateVoxels(count_)),
+        : geometry_(geometry),
+          count_(geometry.voxelCount()),
+          voxels_(allocateVoxels(count_)),
           ready_(std::make_unique<std::atomic<uint8_t>[]>(std::size_t(std::max(geometry.dims.z, 0)))) {}
 
     Volume(const Volume&) = delete;

@@ -13,8 +13,8 @@ std::optional<Window> parseWindow(std::string_view text) {
     auto a = text.substr(0, slash), b = text.substr(slash + 1);
     auto r1 = std::from_chars(a.data(), a.data() + a.size(), w);
     auto r2 = std::from_chars(b.data(), b.data() + b.size(), l);
-    if (r1.ec != std::errc{} || r1.ptr != a.data() + a.size() || r2.ec != std::errc{} || r2.ptr != b.data() + b.size() ||
-        w <= 0)
+    if (r1.ec != std::errc{} || r1.ptr != a.data() + a.size() || r2.ec != std::errc{} ||
+        r2.ptr != b.data() + b.size() || w <= 0)
         return std::nullopt;
     return Window{w, l};
 }

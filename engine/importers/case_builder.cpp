@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 using scenario::Region;
 
 namespace {
-double round1(double v) { return std::round(v * 10.0) / 10.0; }
+double round1(double v) {
+    return std::round(v * 10.0) / 10.0;
+}
 
 struct RoleQuestion {
     std::string_view role, name, text, escalation;
@@ -180,15 +182,15 @@ ImportedCase buildCase(const CaseRequest& req) {
         std::vector<std::string> labels;
         std::string region;
         for (const auto& f : s.findings) {
-            const bool mine = role == "trauma_leader"
-                                  ? f.acrCategory == 1
-                                  : std::find(f.tell.begin(), f.tell.end(), role) != f.tell.end();
+            const bool mine = role == "trauma_leader" ? f.acrCategory == 1
+                                                      : std::find(f.tell.begin(), f.tell.end(), role) != f.tell.end();
             if (!mine) continue;
             in.relatedFindings.push_back(f.id);
             labels.push_back(inSentence(f.label));
             if (region.empty()) region = f.region;
             for (const auto& w : f.synonyms)
-                if (std::find(in.keywords.begin(), in.keywords.end(), w) == in.keywords.end() && in.keywords.size() < 12)
+                if (std::find(in.keywords.begin(), in.keywords.end(), w) == in.keywords.end() &&
+                    in.keywords.size() < 12)
                     in.keywords.push_back(w);
         }
         if (in.relatedFindings.empty()) continue;
@@ -232,13 +234,13 @@ ImportedCase buildCase(const CaseRequest& req) {
     scenario::fillConclusionAndReport(s);
     out.scenario = std::move(s);
     for (auto& n : req.notes) out.notes.push_back(n);
-    for (auto& n : made.notes)
-    {
+    for (auto& n : made.notes) {
         // What the importer has filled in already is not left to the author.
-        const bool done = n.find("No findings yet") != std::string::npos ||
-                          (req.segmentation && n.find("Region z") != std::string::npos) ||
-                          ((req.seriesKind || !req.seriesKindByUid.empty()) && n.find("Series kinds") != std::string::npos) ||
-                          (!req.licence.empty() && n.find("image licence") != std::string::npos);
+        const bool done =
+            n.find("No findings yet") != std::string::npos ||
+            (req.segmentation && n.find("Region z") != std::string::npos) ||
+            ((req.seriesKind || !req.seriesKindByUid.empty()) && n.find("Series kinds") != std::string::npos) ||
+            (!req.licence.empty() && n.find("image licence") != std::string::npos);
         if (!done) out.notes.push_back(n);
     }
     return out;

@@ -30,17 +30,17 @@ struct InjuryTruth {
     std::string label;  // "Splenic laceration, high grade"
     std::vector<std::string> synonyms;
     int acrCategory = 1;
-    std::string region;        // preferred region id ("abdomen_pelvis", "spine")
+    std::string region;           // preferred region id ("abdomen_pelvis", "spine")
     glm::dvec3 lo{0.0}, hi{0.0};  // box (LPS mm)
-    std::string description;   // the expert's line
+    std::string description;      // the expert's line
     std::string teachingPoint;
     std::vector<std::string> windows;  // empty = the region's
-    std::string role;          // the specialist whose question depends on it ("visceral_surgeon")
-    std::string source;        // where the truth came from, for the notes ("train.csv spleen_high; mask label 2")
+    std::string role;                  // the specialist whose question depends on it ("visceral_surgeon")
+    std::string source;  // where the truth came from, for the notes ("train.csv spleen_high; mask label 2")
 };
 
 struct CaseRequest {
-    std::filesystem::path dicomFolder;   // the CT series (all series under it become the case's series)
+    std::filesystem::path dicomFolder;  // the CT series (all series under it become the case's series)
     std::filesystem::path outFile;
     std::string title;
     std::string licence;                 // citation and licence of the images

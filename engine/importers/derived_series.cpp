@@ -23,7 +23,9 @@ std::string decimal(double v) {
     return s;
 }
 
-std::string triple(const glm::dvec3& v) { return decimal(v.x) + "\\" + decimal(v.y) + "\\" + decimal(v.z); }
+std::string triple(const glm::dvec3& v) {
+    return decimal(v.x) + "\\" + decimal(v.y) + "\\" + decimal(v.z);
+}
 
 // DICOM LO/LT values have length limits; a long list of injuries is cut at a word.
 std::string limited(std::string s, std::size_t max) {

@@ -10,10 +10,10 @@
 namespace polysim::importers {
 
 struct DerivedSeriesText {
-    std::string seriesDescription;     // "Portal venous abdomen (injuries inserted)"
-    std::string derivationDescription; // what was done to the source images, in words
-    std::string imageComments;         // e.g. the list of inserted injuries
-    std::string contrast;              // ContrastBolusAgent when enhanced, "" when not
+    std::string seriesDescription;      // "Portal venous abdomen (injuries inserted)"
+    std::string derivationDescription;  // what was done to the source images, in words
+    std::string imageComments;          // e.g. the list of inserted injuries
+    std::string contrast;               // ContrastBolusAgent when enhanced, "" when not
     int seriesNumber = 1;
     // File names: "IM%05d.dcm" by default; "%d.dcm" names files by instance number as RSNA datasets do.
     std::string fileNamePattern = "IM%05d.dcm";

@@ -33,9 +33,9 @@ std::vector<std::string> listDataset(const std::filesystem::path& root);
 
 // ---- injuries inserted into a real normal CT ----
 struct SegmentedImport {
-    std::filesystem::path ct;     // a DICOM folder or a NIfTI CT
-    std::string seriesUid;        // which series of a DICOM folder (empty: the loader's choice)
-    std::filesystem::path masks;  // multilabel NIfTI or a folder of one mask per structure
+    std::filesystem::path ct;                         // a DICOM folder or a NIfTI CT
+    std::string seriesUid;                            // which series of a DICOM folder (empty: the loader's choice)
+    std::filesystem::path masks;                      // multilabel NIfTI or a folder of one mask per structure
     std::optional<std::filesystem::path> labelNames;  // labels.csv for a multilabel map
     std::vector<std::string> injuries;
     std::filesystem::path outFile;
@@ -43,7 +43,7 @@ struct SegmentedImport {
     // NonContrast, Arterial or PortalVenous; default: from the aorta and portal vein, else portal
     std::optional<phantom::SeriesKind> phase;
     std::uint64_t seed = 1;
-    std::string licence;                 // the source images' licence and citation
+    std::string licence;  // the source images' licence and citation
 };
 ImportedCase importSegmented(const SegmentedImport& request);
 

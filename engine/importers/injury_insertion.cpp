@@ -110,7 +110,9 @@ public:
         dm.size = hi - dm.lo + 1;
         const float inf = std::numeric_limits<float>::max() / 4;
         dm.d.assign(std::size_t(dm.size.x) * dm.size.y * dm.size.z, inf);
-        auto li = [&](int i, int j, int k) { return (std::size_t(k) * dm.size.y + std::size_t(j)) * dm.size.x + std::size_t(i); };
+        auto li = [&](int i, int j, int k) {
+            return (std::size_t(k) * dm.size.y + std::size_t(j)) * dm.size.x + std::size_t(i);
+        };
         for (int k = 0; k < dm.size.z; ++k)
             for (int j = 0; j < dm.size.y; ++j)
                 for (int i = 0; i < dm.size.x; ++i)
@@ -180,7 +182,8 @@ public:
     double smooth(const glm::dvec3& p, double scaleMm, int salt = 0) const {
         const double a = double((seed_ + std::uint64_t(salt)) % 1000) * 0.37;
         return (std::sin(p.x / scaleMm + a) + std::sin(p.y / (scaleMm * 1.3) + 2 * a) +
-                std::sin(p.z / (scaleMm * 0.8) + 3 * a)) / 3.0;
+                std::sin(p.z / (scaleMm * 0.8) + 3 * a)) /
+               3.0;
     }
 
     const VolumeGeometry& geometry() const { return g_; }
@@ -232,30 +235,32 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
     t.windows = {"soft_tissue", "liver"};
     if (id == "splenic_laceration") {
         t.label = "Splenic laceration with perisplenic haematoma";
-        t.synonyms = {"splenic laceration", "spleen laceration", "splenic injury", "spleen injury",
-                      "ruptured spleen", "splenic rupture"};
+        t.synonyms = {"splenic laceration", "spleen laceration", "splenic injury",
+                      "spleen injury",      "ruptured spleen",   "splenic rupture"};
         t.acrCategory = 1;
         t.role = "visceral_surgeon";
         t.description = "Splenic laceration reaching the capsule, with a perisplenic haematoma.";
-        t.teachingPoint = "A laceration is a linear or branching low-density cleft in the enhancing spleen; look "
-                          "for haematoma and a contrast blush beside it (AAST 2018).";
+        t.teachingPoint =
+            "A laceration is a linear or branching low-density cleft in the enhancing spleen; look "
+            "for haematoma and a contrast blush beside it (AAST 2018).";
     } else if (id == "liver_laceration") {
         t.label = "Liver laceration with perihepatic haematoma";
         t.synonyms = {"liver laceration", "hepatic laceration", "liver injury", "hepatic injury"};
         t.acrCategory = 1;
         t.role = "visceral_surgeon";
         t.description = "Laceration of the liver reaching the capsule, with a perihepatic haematoma.";
-        t.teachingPoint = "Read the liver in a liver window (150/90): a laceration is a branching cleft, lower "
-                          "than the enhanced parenchyma.";
+        t.teachingPoint =
+            "Read the liver in a liver window (150/90): a laceration is a branching cleft, lower "
+            "than the enhanced parenchyma.";
     } else if (id == "kidney_laceration") {
         t.label = "Renal laceration with perirenal haematoma (" + organ + ")";
-        t.synonyms = {"renal laceration", "kidney laceration", "renal injury", "kidney injury",
-                      "perirenal haematoma"};
+        t.synonyms = {"renal laceration", "kidney laceration", "renal injury", "kidney injury", "perirenal haematoma"};
         t.acrCategory = 2;
         t.role = "visceral_surgeon";
         t.description = "Cortical laceration of the " + organ + " with a perirenal haematoma.";
-        t.teachingPoint = "Renal lacerations deeper than 1 cm or into the collecting system raise the grade; "
-                          "delayed images show urine leaks.";
+        t.teachingPoint =
+            "Renal lacerations deeper than 1 cm or into the collecting system raise the grade; "
+            "delayed images show urine leaks.";
     } else if (id == "hemoperitoneum") {
         t.label = "Haemoperitoneum";
         t.synonyms = {"hemoperitoneum", "haemoperitoneum", "free fluid", "intraperitoneal blood",
@@ -263,8 +268,9 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
         t.acrCategory = 1;
         t.role = "visceral_surgeon";
         t.description = "Free intraperitoneal fluid of blood density around the liver and spleen and in the pelvis.";
-        t.teachingPoint = "Blood collects first in the dependent spaces: Morison's pouch, the paracolic gutters and "
-                          "the pelvis. Unclotted blood is 30 to 45 HU, clot beside the bleeding organ denser.";
+        t.teachingPoint =
+            "Blood collects first in the dependent spaces: Morison's pouch, the paracolic gutters and "
+            "the pelvis. Unclotted blood is 30 to 45 HU, clot beside the bleeding organ denser.";
     } else if (id == "active_extravasation") {
         t.label = "Active extravasation (" + organ + ")";
         t.synonyms = {"active extravasation", "active bleeding", "contrast blush", "extravasation",
@@ -272,9 +278,10 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
         t.acrCategory = 1;
         t.role = "vascular_surgeon";
         t.description = "Active contrast extravasation from the " + organ + ", growing into the haematoma.";
-        t.teachingPoint = "Extravasation is contrast outside vessels, about as dense as the aorta, that grows and "
-                          "changes shape on the portal phase; a pseudoaneurysm keeps its shape and fades with the "
-                          "blood pool.";
+        t.teachingPoint =
+            "Extravasation is contrast outside vessels, about as dense as the aorta, that grows and "
+            "changes shape on the portal phase; a pseudoaneurysm keeps its shape and fades with the "
+            "blood pool.";
     } else if (id == "vertebral_fracture") {
         t.label = "Vertebral body fracture (" + organ + ")";
         t.synonyms = {"vertebral fracture", "spine fracture", "spinal fracture", "vertebral body fracture",
@@ -287,8 +294,9 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
         t.role = "orthopaedic_surgeon";
         t.windows = {"bone"};
         t.description = "Fracture line through the body of " + organ + ".";
-        t.teachingPoint = "Read the spine in a bone window on sagittal reformats: follow the cortex of each "
-                          "vertebral body for a break.";
+        t.teachingPoint =
+            "Read the spine in a bone window on sagittal reformats: follow the cortex of each "
+            "vertebral body for a break.";
     } else if (id == "rib_fracture") {
         t.label = "Rib fracture (" + organ + ")";
         t.synonyms = {"rib fracture", "fractured rib", "broken rib"};
@@ -305,8 +313,9 @@ InjuryTruth truthFor(const std::string& id, const std::string& organ) {
         t.role = "orthopaedic_surgeon";
         t.windows = {"bone"};
         t.description = "Fracture line through the " + organ + ".";
-        t.teachingPoint = "A pelvic ring is broken in two places more often than one: look for the second break "
-                          "and for pelvic haematoma.";
+        t.teachingPoint =
+            "A pelvic ring is broken in two places more often than one: look for the second break "
+            "and for pelvic haematoma.";
     }
     return t;
 }
@@ -321,20 +330,23 @@ std::string words(std::string s) {
 
 const std::vector<InsertableInjury>& insertableInjuries() {
     static const std::vector<InsertableInjury> all{
-        {"splenic_laceration", "laceration cleft through the spleen to its capsule, perisplenic haematoma",
-         {"spleen"}},
+        {"splenic_laceration", "laceration cleft through the spleen to its capsule, perisplenic haematoma", {"spleen"}},
         {"liver_laceration", "laceration cleft in the liver with a perihepatic haematoma", {"liver"}},
-        {"kidney_laceration", "cortical laceration of a kidney with a perirenal haematoma",
+        {"kidney_laceration",
+         "cortical laceration of a kidney with a perirenal haematoma",
          {"kidney_left", "kidney_right"}},
-        {"hemoperitoneum", "free fluid of blood density around liver and spleen and in the pelvis",
+        {"hemoperitoneum",
+         "free fluid of blood density around liver and spleen and in the pelvis",
          {"liver", "spleen", "urinary_bladder"}},
         {"active_extravasation",
          "contrast blush in a lacerated organ: small and dense in the arterial phase, larger and pooled in the "
          "portal phase",
          {"spleen", "liver", "kidney_left", "kidney_right"}},
-        {"vertebral_fracture", "fracture line through the cortex of a vertebral body (L1, T12, L2 ...)",
+        {"vertebral_fracture",
+         "fracture line through the cortex of a vertebral body (L1, T12, L2 ...)",
          {"vertebrae_L1", "vertebrae_T12", "vertebrae_L2", "vertebrae_L3", "vertebrae_T11", "vertebrae_L4"}},
-        {"rib_fracture", "fracture through a lower rib at its lateral arc",
+        {"rib_fracture",
+         "fracture through a lower rib at its lateral arc",
          {"rib_left_10", "rib_left_9", "rib_left_11", "rib_right_10", "rib_right_9", "rib_right_11"}},
         {"pelvic_fracture", "fracture line through the anterior pelvic ring", {"hip_left", "hip_right"}},
     };
@@ -431,8 +443,9 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             lacerations[id] = {*organ, surface, -d, surface - d * (0.7 * depth)};
         } else if (id == "active_extravasation") {
             if (o.phase == phantom::SeriesKind::NonContrast)
-                throw ImportError("cannot insert active_extravasation: it shows only on a contrast-enhanced CT, and "
-                                  "this CT is non-contrast (give --phase arterial or portal if that is wrong)");
+                throw ImportError(
+                    "cannot insert active_extravasation: it shows only on a contrast-enhanced CT, and "
+                    "this CT is non-contrast (give --phase arterial or portal if that is wrong)");
             // In a laceration asked for together, else at the edge of the first solid organ the map has.
             std::optional<Laceration> lac;
             for (const char* l : {"splenic_laceration", "liver_laceration", "kidney_laceration"})
@@ -446,8 +459,9 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             } else {
                 auto o2 = P.structure({"spleen", "liver", "kidney_left", "kidney_right"}, 200);
                 if (!o2)
-                    throw ImportError("cannot insert active_extravasation: the segmentation has no spleen, liver or "
-                                      "kidney");
+                    throw ImportError(
+                        "cannot insert active_extravasation: the segmentation has no spleen, liver or "
+                        "kidney");
                 organ = *o2;
                 centre = P.centroid(organ);
             }
@@ -481,7 +495,8 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             for (const char* name : {"liver", "spleen", "urinary_bladder"}) {
                 auto organ = P.structure({name}, 100);
                 if (!organ) continue;
-                where += (where.empty() ? "" : ", ") + std::string(name == std::string("urinary_bladder") ? "pelvis" : name);
+                where +=
+                    (where.empty() ? "" : ", ") + std::string(name == std::string("urinary_bladder") ? "pelvis" : name);
                 const Box ob = P.boxOf(*organ);
                 const glm::dvec3 c = P.centroid(*organ);
                 const glm::dvec3 mid = P.bodyCentre(P.voxelOf(c).z);
@@ -497,7 +512,8 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
                     const glm::dvec3 rel = x - c;
                     const double dependent = rel.y / 40.0 + (pelvis ? 0.0 : glm::dot(rel, out) / 60.0);
                     if (dependent < -0.1) return;
-                    const double thick = maxThick * std::min(1.0, 0.35 + dependent) * (1.0 + 0.25 * P.smooth(x, 7.0, 6));
+                    const double thick =
+                        maxThick * std::min(1.0, 0.35 + dependent) * (1.0 + 0.25 * P.smooth(x, 7.0, 6));
                     const float dd = dist.at(i, j, k);
                     if (dd <= 0 || dd > thick) return;
                     const int16_t v = P.hu(idx);
@@ -506,8 +522,9 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
                 });
             }
             if (where.empty())
-                throw ImportError("cannot insert hemoperitoneum: the segmentation has no liver, spleen or urinary "
-                                  "bladder to put the fluid around");
+                throw ImportError(
+                    "cannot insert hemoperitoneum: the segmentation has no liver, spleen or urinary "
+                    "bladder to put the fluid around");
         } else {
             // Fractures: a thin line through the bone, painted only where the real CT has bone, so it breaks the
             // real cortex and trabeculae.
@@ -515,8 +532,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             for (const auto& name : info->needs)
                 if (!bone) bone = P.structure({name.c_str()}, id == "rib_fracture" ? 40 : 150);
             if (!bone)
-                throw ImportError("cannot insert " + id + ": the segmentation has none of " +
-                                  listInWords(info->needs));
+                throw ImportError("cannot insert " + id + ": the segmentation has none of " + listInWords(info->needs));
             where = seg.nameOf(*bone);
             const Box bb = P.boxOf(*bone);
             const glm::dvec3 c = P.centroid(*bone);

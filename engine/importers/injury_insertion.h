@@ -15,8 +15,8 @@
 namespace polysim::importers {
 
 struct InsertableInjury {
-    std::string id;           // "splenic_laceration"
-    std::string summary;      // one line for --list
+    std::string id;                  // "splenic_laceration"
+    std::string summary;             // one line for --list
     std::vector<std::string> needs;  // structures, any of which it can be painted in ("spleen")
 };
 const std::vector<InsertableInjury>& insertableInjuries();
@@ -25,13 +25,13 @@ struct InsertionOptions {
     std::vector<std::string> injuries;  // ids from insertableInjuries(), in any order
     // NonContrast, Arterial or PortalVenous: how extravasation looks
     phantom::SeriesKind phase = phantom::SeriesKind::PortalVenous;
-    std::uint64_t seed = 1;             // same seed, same CT, same masks: same voxels
+    std::uint64_t seed = 1;  // same seed, same CT, same masks: same voxels
 };
 
 struct InsertionResult {
-    std::vector<InjuryTruth> truths;        // one per injury, in the order asked
-    imaging::LabelMap truthMap;             // the changed voxels, labelled by injury (names = injury ids)
-    std::vector<std::string> notes;         // which structure each was painted in
+    std::vector<InjuryTruth> truths;  // one per injury, in the order asked
+    imaging::LabelMap truthMap;       // the changed voxels, labelled by injury (names = injury ids)
+    std::vector<std::string> notes;   // which structure each was painted in
 };
 
 // Paints into `ct` (changed in place); `segmentation` must be on the CT's grid (placeOnGeometry). Throws ImportError

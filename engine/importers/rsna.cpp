@@ -63,9 +63,12 @@ std::vector<std::string> splitCsvLine(const std::string& line) {
     std::string cur;
     bool quoted = false;
     for (char c : line) {
-        if (c == '"') quoted = !quoted;
-        else if (c == ',' && !quoted) out.push_back(cur), cur.clear();
-        else if (c != '\r') cur += c;
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == ',' && !quoted)
+            out.push_back(cur), cur.clear();
+        else if (c != '\r')
+            cur += c;
     }
     out.push_back(cur);
     return out;
@@ -74,8 +77,7 @@ std::vector<std::string> splitCsvLine(const std::string& line) {
 Csv readCsv(const fs::path& file, const std::string& what) {
     std::ifstream in(file);
     if (!in)
-        throw ImportError(file.string() + ": missing (" + what +
-                          "); is the folder the dataset's root, as downloaded?");
+        throw ImportError(file.string() + ": missing (" + what + "); is the folder the dataset's root, as downloaded?");
     Csv csv;
     csv.file = file;
     std::string line;
@@ -105,8 +107,8 @@ std::size_t findRow(const Csv& csv, const std::string& column, const std::string
     for (std::size_t r = 0; r < csv.rows.size(); ++r)
         if (csv.cell(r, column) == id) return r;
     throw ImportError(what + " '" + id + "' is not in " + csv.file.string() + " (" + std::to_string(csv.rows.size()) +
-                      " rows; e.g. " + examples(csv, column) + "); 'polysim import " +
-                      csv.file.parent_path().string() + " --list' lists them");
+                      " rows; e.g. " + examples(csv, column) + "); 'polysim import " + csv.file.parent_path().string() +
+                      " --list' lists them");
 }
 
 // The grid a series' volume will have, from its headers (no pixels read).
@@ -123,8 +125,8 @@ std::pair<glm::dvec3, glm::dvec3> seriesBox(const imaging::SeriesReport& r) {
     const auto g = seriesGeometry(r);
     glm::dvec3 lo(1e300), hi(-1e300);
     for (int c = 0; c < 8; ++c) {
-        const glm::dvec3 p = g.indexToPatient(glm::dvec3((c & 1) ? g.dims.x - 1 : 0, (c & 2) ? g.dims.y - 1 : 0,
-                                                         (c & 4) ? g.dims.z - 1 : 0));
+        const glm::dvec3 p = g.indexToPatient(
+            glm::dvec3((c & 1) ? g.dims.x - 1 : 0, (c & 2) ? g.dims.y - 1 : 0, (c & 4) ? g.dims.z - 1 : 0));
         lo = glm::min(lo, p);
         hi = glm::max(hi, p);
     }
@@ -222,8 +224,9 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
                 incomplete.insert(meta.cell(r, "series_id"));
         }
     } else {
-        notes.push_back("No train_series_meta.csv: series kinds come from the images (aorta and liver), not from "
-                        "the dataset's aortic HU.");
+        notes.push_back(
+            "No train_series_meta.csv: series kinds come from the images (aorta and liver), not from "
+            "the dataset's aortic HU.");
     }
 
     const fs::path study = root / "train_images" / patientId;
@@ -250,8 +253,9 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
     const std::map<int, std::string> raticNames{
         {1, "liver"}, {2, "spleen"}, {3, "kidney_left"}, {4, "kidney_right"}, {5, "bowel"}};
     std::optional<imaging::LabelMap> seg = datasetMask(root / "segmentations", mainId, raticNames, *main, notes);
-    if (incomplete.count(mainId)) notes.push_back("train_series_meta.csv marks series " + mainId +
-                                                  " as not covering every organ (incomplete_organ).");
+    if (incomplete.count(mainId))
+        notes.push_back("train_series_meta.csv marks series " + mainId +
+                        " as not covering every organ (incomplete_organ).");
 
     std::vector<InjuryTruth> injuries;
     struct Organ {
@@ -314,7 +318,8 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
         il.require({"patient_id", "series_id", "instance_number", "injury_name"});
         for (std::size_t r = 0; r < il.rows.size(); ++r)
             if (il.cell(r, "patient_id") == patientId)
-                imageLabels[il.cell(r, "injury_name")].push_back({il.cell(r, "series_id"), il.integer(r, "instance_number")});
+                imageLabels[il.cell(r, "injury_name")].push_back(
+                    {il.cell(r, "series_id"), il.integer(r, "instance_number")});
     }
     struct ImageInjury {
         std::string column, labelName, id, label, mask;
@@ -322,13 +327,23 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
         std::string role, description, teaching;
     };
     const ImageInjury imageInjuries[] = {
-        {"extravasation_injury", "Active_Extravasation", "active_extravasation", "Active extravasation", "",
-         {"active extravasation", "active bleeding", "contrast blush", "extravasation"}, "vascular_surgeon",
+        {"extravasation_injury",
+         "Active_Extravasation",
+         "active_extravasation",
+         "Active extravasation",
+         "",
+         {"active extravasation", "active bleeding", "contrast blush", "extravasation"},
+         "vascular_surgeon",
          "Active contrast extravasation.",
          "Contrast outside the vessels, as dense as the aorta, that grows on the later phase: tell the trauma "
          "leader at once; interventional radiology or surgery stops it."},
-        {"bowel_injury", "Bowel", "bowel_injury", "Bowel injury", "bowel",
-         {"bowel injury", "bowel perforation", "mesenteric injury", "hollow viscus injury"}, "visceral_surgeon",
+        {"bowel_injury",
+         "Bowel",
+         "bowel_injury",
+         "Bowel injury",
+         "bowel",
+         {"bowel injury", "bowel perforation", "mesenteric injury", "hollow viscus injury"},
+         "visceral_surgeon",
          "Bowel or mesenteric injury.",
          "Look for bowel wall discontinuity, free air, mesenteric haematoma and free fluid without a solid-organ "
          "injury to explain it."},
@@ -386,8 +401,9 @@ ImportedCase importRsnaAbdominal(const fs::path& root, const std::string& patien
     req.title = "Blunt abdominal trauma (RSNA patient " + patientId + ")";
     req.licence = kRaticLicence;
     req.mechanism = "Blunt abdominal trauma (the dataset does not record the mechanism; the instructor may add it).";
-    req.prehospital = "Haemodynamically borderline on arrival after a road traffic collision; contrast-enhanced "
-                      "CT of the abdomen and pelvis.";
+    req.prehospital =
+        "Haemodynamically borderline on arrival after a road traffic collision; contrast-enhanced "
+        "CT of the abdomen and pelvis.";
     req.learningObjectives = {"Find, grade and call abdominal organ injuries on a real trauma CT",
                               "Look for active extravasation and bowel injury"};
     req.injuries = injuries;
@@ -465,8 +481,8 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
     // Which fractured vertebra each box belongs to: the mask under its centre, else the nearest fractured vertebra
     // by height (masks), else by order from the top.
     std::map<int, std::vector<PatientBox>> boxesOf;
-    const std::map<int, imaging::StructureExtent> levelExtents = seg ? imaging::structureExtents(*seg)
-                                                               : std::map<int, imaging::StructureExtent>{};
+    const std::map<int, imaging::StructureExtent> levelExtents =
+        seg ? imaging::structureExtents(*seg) : std::map<int, imaging::StructureExtent>{};
     auto [slo, shi] = seriesBox(*main);
     for (const auto& b : boxes) {
         int owner = 0;
@@ -508,15 +524,16 @@ ImportedCase importRsnaCspine(const fs::path& root, const std::string& studyUid,
         t.windows = {"bone"};
         t.role = "neurosurgeon";
         t.description = "Fracture of " + name + ".";
-        t.teachingPoint = "Read the cervical spine in a bone window on sagittal and coronal reformats; check the "
-                          "alignment lines and the craniocervical junction. A cervical fracture is unstable until "
-                          "proven otherwise: keep the collar on and tell the team.";
+        t.teachingPoint =
+            "Read the cervical spine in a bone window on sagittal and coronal reformats; check the "
+            "alignment lines and the craniocervical junction. A cervical fracture is unstable until "
+            "proven otherwise: keep the collar on and tell the team.";
         if (!boxesOf[v].empty()) {
             t.lo = glm::dvec3(1e300);
             t.hi = glm::dvec3(-1e300);
             for (const auto& b : boxesOf[v]) t.lo = glm::min(t.lo, b.lo), t.hi = glm::max(t.hi, b.hi);
-            t.source = "train.csv " + name + "; " + std::to_string(boxesOf[v].size()) +
-                       " box(es) in train_bounding_boxes.csv";
+            t.source =
+                "train.csv " + name + "; " + std::to_string(boxesOf[v].size()) + " box(es) in train_bounding_boxes.csv";
         } else if (levelExtents.count(v)) {
             const auto& e = levelExtents.at(v);
             t.lo = e.lo;
@@ -592,8 +609,10 @@ std::vector<std::string> listDataset(const fs::path& root) {
             if (train.integer(r, "extravasation_injury") == 1) what.push_back("active extravasation");
             if (train.integer(r, "bowel_injury") == 1) what.push_back("bowel injury");
             const std::string id = train.cell(r, "patient_id");
-            if (what.empty()) healthy.push_back(id);
-            else injured.push_back("patient " + id + ": " + listInWords(what) + phaseText(id));
+            if (what.empty())
+                healthy.push_back(id);
+            else
+                injured.push_back("patient " + id + ": " + listInWords(what) + phaseText(id));
         }
         std::vector<std::string> out = injured;
         out.push_back(std::to_string(injured.size()) + " of " + std::to_string(train.rows.size()) +
@@ -614,8 +633,10 @@ std::vector<std::string> listDataset(const fs::path& root) {
             for (int v = 1; v <= 7; ++v)
                 if (train.integer(r, "C" + std::to_string(v)) == 1) levels.push_back("C" + std::to_string(v));
             const std::string id = train.cell(r, "StudyInstanceUID");
-            if (levels.empty()) healthy.push_back(id);
-            else injured.push_back("study " + id + ": fracture of " + listInWords(levels));
+            if (levels.empty())
+                healthy.push_back(id);
+            else
+                injured.push_back("study " + id + ": fracture of " + listInWords(levels));
         }
         std::vector<std::string> out = injured;
         out.push_back(std::to_string(injured.size()) + " of " + std::to_string(train.rows.size()) +

@@ -41,8 +41,9 @@ ImportedCase importSegmented(const SegmentedImport& r) {
                                 : fs::absolute(r.imagesFolder);
     std::error_code ec;
     if (fs::exists(images, ec) && !fs::is_empty(images, ec))
-        throw ImportError(images.string() + " already exists and is not empty: not writing the derived series over "
-                                            "it (remove it or choose another --images)");
+        throw ImportError(images.string() +
+                          " already exists and is not empty: not writing the derived series over "
+                          "it (remove it or choose another --images)");
 
     std::shared_ptr<imaging::Volume> ct;
     try {
@@ -96,15 +97,17 @@ ImportedCase importSegmented(const SegmentedImport& r) {
     text.seriesDescription = phaseWords + " CT, injuries inserted";
     text.derivationDescription = "Injuries painted into a real CT by polysim import segmented (" + list +
                                  "), inside the structures of its segmentation; not an original acquisition. "
-                                 "Source images: " + r.ct.filename().string() + "; masks: " +
-                                 r.masks.filename().string() + "; seed " + std::to_string(r.seed) + ".";
-    text.imageComments = "SIMULATED INJURIES for teaching: " + list + ". Ground truth in " +
-                         r.outFile.filename().string() + ".";
+                                 "Source images: " +
+                                 r.ct.filename().string() + "; masks: " + r.masks.filename().string() + "; seed " +
+                                 std::to_string(r.seed) + ".";
+    text.imageComments =
+        "SIMULATED INJURIES for teaching: " + list + ". Ground truth in " + r.outFile.filename().string() + ".";
     text.contrast = io.phase == phantom::SeriesKind::NonContrast ? "" : "IV contrast";
     text.seriesNumber = 2;
     try {
         writeDerivedSeries(*ct, images, text);
-        imaging::writeNiftiLabels(inserted.truthMap, images.parent_path() / (r.outFile.stem().string() + "_truth.nii.gz"));
+        imaging::writeNiftiLabels(inserted.truthMap,
+                                  images.parent_path() / (r.outFile.stem().string() + "_truth.nii.gz"));
     } catch (const std::exception& e) {
         throw ImportError(e.what());
     }
@@ -116,7 +119,8 @@ ImportedCase importSegmented(const SegmentedImport& r) {
     // findings, the images' comments and the instructor's listing).
     std::string source = r.ct.filename().string();
     for (const char* ext : {".gz", ".nii"})
-        if (source.size() > std::string(ext).size() && source.ends_with(ext)) source.resize(source.size() - std::string(ext).size());
+        if (source.size() > std::string(ext).size() && source.ends_with(ext))
+            source.resize(source.size() - std::string(ext).size());
     req.title = "Blunt trauma, real CT with simulated injuries (" + source + ")";
     req.licence = r.licence.empty()
                       ? "Derived from the CT " + r.ct.filename().string() +
@@ -129,8 +133,10 @@ ImportedCase importSegmented(const SegmentedImport& r) {
     req.seriesKind = io.phase;
     req.segmentation = seg;
     req.notes = notes;
-    req.notes.push_back("Derived series (new UIDs) in " + images.string() + "; the changed voxels, labelled by "
-                        "injury, in " + (r.outFile.stem().string() + "_truth.nii.gz") + " beside it.");
+    req.notes.push_back("Derived series (new UIDs) in " + images.string() +
+                        "; the changed voxels, labelled by "
+                        "injury, in " +
+                        (r.outFile.stem().string() + "_truth.nii.gz") + " beside it.");
     return buildCase(req);
 }
 

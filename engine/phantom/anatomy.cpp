@@ -38,7 +38,8 @@ struct Builder {
     const WarpSet* brain() const { return m.brainWarp.empty() ? nullptr : &m.brainWarp; }
 };
 
-ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05, std::uint64_t salt = 1) {
+ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05,
+             std::uint64_t salt = 1) {
     return std::make_shared<Ellipsoid>(c, r, rot, wob, freq, salt);
 }
 ShapePtr tube(std::vector<dvec4> pts, bool smooth = true, double wob = 0, double freq = 0.1, std::uint64_t salt = 3) {
@@ -79,7 +80,8 @@ ShapePtr noiseSheets(ShapePtr within, double freq, double widthMm, std::uint64_t
 ShapePtr noiseCurves(ShapePtr within, double freq, double radiusMm, std::uint64_t salt) {
     return std::make_shared<Implicit>([within](double z, Box2& bx) { return within->sliceBox(z, bx); },
                                       [freq, radiusMm, salt](const dvec3& p) {
-                                          const double a = valueNoise(p * freq, salt), c = valueNoise(p * freq, salt + 7);
+                                          const double a = valueNoise(p * freq, salt),
+                                                       c = valueNoise(p * freq, salt + 7);
                                           return std::sqrt(a * a + c * c) / (1.2 * freq) - radiusMm;
                                       });
 }
@@ -90,7 +92,9 @@ ShapePtr plate(std::vector<dvec4> pts, double zc, double halfHeight) {
     for (auto& q : pts) q.z = zc;
     auto path = tube(pts, pts.size() > 2);
     return std::make_shared<Implicit>(
-        [path, zc, halfHeight](double z, Box2& bx) { return std::abs(z - zc) <= halfHeight + 1 && path->sliceBox(zc, bx); },
+        [path, zc, halfHeight](double z, Box2& bx) {
+            return std::abs(z - zc) <= halfHeight + 1 && path->sliceBox(zc, bx);
+        },
         [path, zc, halfHeight](const dvec3& p) {
             const double d = path->sdf({p.x, p.y, zc}), dz = std::abs(p.z - zc) - halfHeight;
             return d > 0 && dz > 0 ? std::hypot(d, dz) : std::max(d, dz);
@@ -115,9 +119,9 @@ ShapePtr spinous(double y0, double y1, double zc, double drop, double thick, dou
 // ---- landmarks ----
 
 const std::vector<K>& torsoKeys() {
-    static const std::vector<K> k{{-900, 0, 0, 110, 62},  {-880, 0, 2, 150, 88},  {-840, 0, 4, 166, 100},
-                                  {-780, 0, 6, 168, 104}, {-700, 0, 6, 158, 104}, {-640, 0, 6, 148, 104},
-                                  {-580, 0, 6, 145, 106}, {-500, 0, 8, 152, 112}, {-440, 0, 8, 156, 114},
+    static const std::vector<K> k{{-900, 0, 0, 110, 62},  {-880, 0, 2, 150, 88},   {-840, 0, 4, 166, 100},
+                                  {-780, 0, 6, 168, 104}, {-700, 0, 6, 158, 104},  {-640, 0, 6, 148, 104},
+                                  {-580, 0, 6, 145, 106}, {-500, 0, 8, 152, 112},  {-440, 0, 8, 156, 114},
                                   {-360, 0, 8, 158, 114}, {-300, 0, 10, 160, 108}, {-278, 0, 14, 150, 92},
                                   {-262, 0, 14, 95, 72}};
     return k;
@@ -136,10 +140,10 @@ std::vector<K> outlineKeys(const Habitus& h) {
 }
 const std::vector<K>& cavityKeys() {
     // The thoracic cavity stops short of the back: the spine and paraspinal muscles lie behind it.
-    static const std::vector<K> k{{-860, 0, -5, 62, 40},  {-820, 0, 2, 98, 62},   {-760, 0, 8, 118, 74},
-                                  {-700, 0, 4, 130, 84},  {-640, 0, 0, 126, 84},  {-560, 0, 0, 130, 86},
-                                  {-480, 0, 0, 138, 88},  {-400, 0, -2, 138, 88}, {-340, 0, 0, 128, 86},
-                                  {-300, 0, 6, 108, 78},  {-272, 0, 14, 78, 60},  {-252, 0, 20, 40, 38}};
+    static const std::vector<K> k{{-860, 0, -5, 62, 40}, {-820, 0, 2, 98, 62},   {-760, 0, 8, 118, 74},
+                                  {-700, 0, 4, 130, 84}, {-640, 0, 0, 126, 84},  {-560, 0, 0, 130, 86},
+                                  {-480, 0, 0, 138, 88}, {-400, 0, -2, 138, 88}, {-340, 0, 0, 128, 86},
+                                  {-300, 0, 6, 108, 78}, {-272, 0, 14, 78, 60},  {-252, 0, 20, 40, 38}};
     return k;
 }
 // Right and left hemidiaphragm domes; the higher wins (the heart sits on the central tendon).
@@ -173,13 +177,20 @@ double spineY(double z) {
 namespace {
 // The spinal canal's and the pedicles' radii at level z (cervical, thoracic, lumbar), and how much wider than round
 // the ring of pedicles and laminae is.
-double canalRadius(double z) { return z > -250 ? 9.0 : z > -520 ? 8.0 : 10.0; }
-double pedicleRadius(double z) { return z > -250 ? 3.2 : z > -520 ? 4.0 : 5.2; }
+double canalRadius(double z) {
+    return z > -250 ? 9.0 : z > -520 ? 8.0 : 10.0;
+}
+double pedicleRadius(double z) {
+    return z > -250 ? 3.2 : z > -520 ? 4.0 : 5.2;
+}
 constexpr double kRingWiden = 1.1;
 // The sacrum: a wedge tilted back.
 const std::vector<K>& sacrumKeys() {
-    static const std::vector<K> k{{-805, 0, 90, 10, 7}, {-780, 0, 78, 24, 13}, {-740, 0, 60, 46, 18},
-                                  {-705, 0, 44, 54, 21}, {-690, 0, 38, 40, 20}};
+    static const std::vector<K> k{{-805, 0, 90, 10, 7},
+                                  {-780, 0, 78, 24, 13},
+                                  {-740, 0, 60, 46, 18},
+                                  {-705, 0, 44, 54, 21},
+                                  {-690, 0, 38, 40, 20}};
     return k;
 }
 }  // namespace
@@ -209,9 +220,11 @@ const std::vector<VertebraLevel>& vertebrae() {
         const char* cn[] = {"C2", "C3", "C4", "C5", "C6", "C7"};
         for (int i = 0; i < 6; ++i) out.push_back({cn[i], -152.0 - 16.5 * i, 11.0, 9.0 + 0.4 * i, 8.0 + 0.2 * i});
         const char* tn[] = {"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"};
-        for (int i = 0; i < 12; ++i) out.push_back({tn[i], -252.0 - 23.0 * i, 16.5 + 0.35 * i, 13.0 + 0.45 * i, 11.5 + 0.35 * i});
+        for (int i = 0; i < 12; ++i)
+            out.push_back({tn[i], -252.0 - 23.0 * i, 16.5 + 0.35 * i, 13.0 + 0.45 * i, 11.5 + 0.35 * i});
         const char* ln[] = {"L1", "L2", "L3", "L4", "L5"};
-        for (int i = 0; i < 5; ++i) out.push_back({ln[i], -537.0 - 33.0 * i, 24.0 + 0.6 * i, 21.0 + 1.0 * i, 16.5 + 0.6 * i});
+        for (int i = 0; i < 5; ++i)
+            out.push_back({ln[i], -537.0 - 33.0 * i, 24.0 + 0.6 * i, 21.0 + 1.0 * i, 16.5 + 0.6 * i});
         return out;
     }();
     return v;
@@ -237,7 +250,8 @@ std::vector<glm::dvec4> ribPath(int s, int n) {
         const double z = z0 - drop * std::pow(t, 1.3);
         const auto k = cavity.at(z);
         const double out = 4.0;
-        pts.push_back({k.cx + s * (k.rx + out) * std::sin(phi), k.cy + (k.ry + out) * std::cos(phi), z, n == 1 ? 5.0 : 4.2});
+        pts.push_back(
+            {k.cx + s * (k.rx + out) * std::sin(phi), k.cy + (k.ry + out) * std::cos(phi), z, n == 1 ? 5.0 : 4.2});
     }
     return pts;
 }
@@ -267,7 +281,7 @@ void upperArmDetail(Builder& b, int s, const std::vector<dvec3>& humerus, double
     b.add(along({-16, -6, 0}, 5.5), -90, kFat, bit(kMuscle));               // fat round the bundle
     b.add(along({-16, -6, 0}, 2.4), b.H(42, 320, 170), kBlood, bit(kFat));  // brachial artery
     for (double dy : {-3.5, 3.5})
-        b.add(along({-18.5, -6 + dy, 0}, 1.8), b.H(42, 70, 150), kBlood, bit(kFat));  // brachial veins
+        b.add(along({-18.5, -6 + dy, 0}, 1.8), b.H(42, 70, 150), kBlood, bit(kFat));                  // brachial veins
     b.add(along({0.9 * armRadius, -0.45 * armRadius, 0}, 2.2), b.H(42, 70, 150), kBlood, bit(kFat));  // cephalic vein
 }
 
@@ -285,7 +299,9 @@ void bodyWall(Builder& b) {
     }
     b.add(ext(muscleKeys, 0.88, 3.0, 0.03, 12), 52, kMuscle, kAnyTissue, 10, 0.15);
     for (int s : {-1, 1}) {
-        auto thigh = ext({{-1010, s * 88.0, -6, 72, 78}, {-930, s * 86.0, -4, 78, 84}, {-870, s * 82.0, -2, 82, 90},
+        auto thigh = ext({{-1010, s * 88.0, -6, 72, 78},
+                          {-930, s * 86.0, -4, 78, 84},
+                          {-870, s * 82.0, -2, 82, 90},
                           {-840, s * 75.0, 0, 70, 80}},
                          0.92, 2.0, 0.03, 13 + s);
         b.m.skin.push_back(thigh);
@@ -293,15 +309,24 @@ void bodyWall(Builder& b) {
         b.add(offset(thigh, -2.5), -98, kFat);
         b.add(offset(thigh, -13), 52, kMuscle);
         // Fascial fat planes between the quadriceps, adductors and hamstrings.
-        b.add(tube({{s * 70.0, -30, -860, 1.4}, {s * 80.0, -20, -1010, 1.4}}, false, 1.0, 0.06, 40 + s), -90, kFat, bit(kMuscle));
-        b.add(tube({{s * 105.0, 30, -860, 1.4}, {s * 110.0, 25, -1010, 1.4}}, false, 1.0, 0.06, 42 + s), -90, kFat, bit(kMuscle));
+        b.add(tube({{s * 70.0, -30, -860, 1.4}, {s * 80.0, -20, -1010, 1.4}}, false, 1.0, 0.06, 40 + s), -90, kFat,
+              bit(kMuscle));
+        b.add(tube({{s * 105.0, 30, -860, 1.4}, {s * 110.0, 25, -1010, 1.4}}, false, 1.0, 0.06, 42 + s), -90, kFat,
+              bit(kMuscle));
         // Arms beside the body, or raised above the head (out of the head's field of view) for the body scan.
         const bool up = b.m.habitus.armsUp;
-        auto arm = up ? tube({{s * 178.0, 18, -285, 34}, {s * 184.0, 26, -230, 33}, {s * 188.0, 34, -150, 31},
-                              {s * 182.0, 24, -80, 27}, {s * 172.0, 6, -10, 24}},
+        auto arm = up ? tube({{s * 178.0, 18, -285, 34},
+                              {s * 184.0, 26, -230, 33},
+                              {s * 188.0, 34, -150, 31},
+                              {s * 182.0, 24, -80, 27},
+                              {s * 172.0, 6, -10, 24}},
                              true, 1.5, 0.05, 20 + s)
-                      : tube({{s * 178.0, 18, -285, 34}, {s * 198.0, 22, -330, 36}, {s * 202.0, 22, -450, 34},
-                              {s * 200.0, 18, -575, 30}, {s * 188.0, -5, -660, 28}, {s * 172.0, -30, -760, 25},
+                      : tube({{s * 178.0, 18, -285, 34},
+                              {s * 198.0, 22, -330, 36},
+                              {s * 202.0, 22, -450, 34},
+                              {s * 200.0, 18, -575, 30},
+                              {s * 188.0, -5, -660, 28},
+                              {s * 172.0, -30, -760, 25},
                               {s * 160.0, -40, -830, 22}},
                              true, 1.5, 0.05, 20 + s);
         b.m.skin.push_back(arm);
@@ -328,17 +353,20 @@ void brainParts(Builder& b, const ShapePtr& cavity);
 
 void headOutline(Builder& b) {
     auto scalp = ell({0, 8, -88}, {80, 102, 90}, glm::dmat3(1.0), 1.0, 0.05, 30);
-    auto face = ext({{-222, 0, 10, 52, 58}, {-205, 0, 0, 50, 64}, {-185, 0, -6, 55, 76}, {-160, 0, -2, 62, 84},
-                     {-130, 0, -4, 68, 92}, {-95, 0, -2, 70, 94}},
+    auto face = ext({{-222, 0, 10, 52, 58},
+                     {-205, 0, 0, 50, 64},
+                     {-185, 0, -6, 55, 76},
+                     {-160, 0, -2, 62, 84},
+                     {-130, 0, -4, 68, 92},
+                     {-95, 0, -2, 70, 94}},
                     0, 1.5, 0.05, 31);
-    auto neck = ext({{-272, 0, 14, 70, 66}, {-240, 0, 12, 62, 64}, {-200, 0, 12, 58, 62}, {-150, 0, 15, 56, 60}}, 0.9, 1.0,
-                    0.05, 32);
+    auto neck = ext({{-272, 0, 14, 70, 66}, {-240, 0, 12, 62, 64}, {-200, 0, 12, 58, 62}, {-150, 0, 15, 56, 60}}, 0.9,
+                    1.0, 0.05, 32);
     auto outline = smoothUnion(scalp, smoothUnion(face, neck, 10), 10);
     b.m.skin.push_back(outline);
     b.add(outline, 35, kSkin);
     b.add(offset(outline, -2.5), -95, kFat);
-    b.add(intersect(offset(smoothUnion(face, neck, 10), -8),
-                    below([](double, double) { return -100.0; }, -300, -90)),
+    b.add(intersect(offset(smoothUnion(face, neck, 10), -8), below([](double, double) { return -100.0; }, -300, -90)),
           52, kMuscle);
     auto nose = tube({{0, -93, -100, 5}, {0, -104, -122, 9}, {0, -97, -138, 9}}, true, 0.8);
     b.add(nose, 35, kSkin);
@@ -347,12 +375,11 @@ void headOutline(Builder& b) {
 }
 
 void head(Builder& b) {
-
     // Skull: outer table, diploe, inner table; cut below the skull base where the face takes over. The vault is about
     // 7 mm thick over the frontal and occipital bones and thins to 3-4 mm over the temporal squama, where the diploe
     // between the tables all but vanishes.
-    auto cavity = intersect(ell({0, 8, -90}, {66.5, 87.5, 77.5}, glm::dmat3(1.0), 0.6, 0.04, 33),
-                            above(skullBaseZ, -180, 10));
+    auto cavity =
+        intersect(ell({0, 8, -90}, {66.5, 87.5, 77.5}, glm::dmat3(1.0), 0.6, 0.04, 33), above(skullBaseZ, -180, 10));
     auto vault = std::make_shared<Implicit>(
         [cavity](double z, Box2& bx) {
             if (!cavity->sliceBox(z, bx)) return false;
@@ -361,7 +388,8 @@ void head(Builder& b) {
         },
         [cavity](const dvec3& p) {
             const double temporal = std::exp(-((p.y - 2) / 34) * ((p.y - 2) / 34)) *
-                                    std::exp(-((p.z + 100) / 30) * ((p.z + 100) / 30)) * smoothstep(35, 62, std::abs(p.x));
+                                    std::exp(-((p.z + 100) / 30) * ((p.z + 100) / 30)) *
+                                    smoothstep(35, 62, std::abs(p.x));
             const double thick = 7.0 - 3.4 * temporal + 0.8 * valueNoise(p * 0.03, 34);
             return cavity->sdf(p) - thick;
         });
@@ -393,14 +421,17 @@ void head(Builder& b) {
         b.add(mastoid, -350, kAirway, kAnyTissue, 750, 0.35);
         b.add(tube({{s * 24.0, 12, -124, 7}, {s * 56.0, 26, -130, 9}}, false), 1450, kBone);  // petrous ridge
         // Mandible (condyle, ramus, body) and teeth.
-        b.bone(tube({{s * 52.0, 4, -128, 6}, {s * 50.0, 6, -158, 8}, {s * 45.0, -8, -196, 8}, {s * 30.0, -55, -206, 8},
+        b.bone(tube({{s * 52.0, 4, -128, 6},
+                     {s * 50.0, 6, -158, 8},
+                     {s * 45.0, -8, -196, 8},
+                     {s * 30.0, -55, -206, 8},
                      {0, -72, -208, 9}},
                     true, 0.6),
                2.5, 1250, 420);
         b.add(tube({{s * 28.0, -38, -167, 5}, {s * 20.0, -60, -167, 5}, {0, -70, -167, 5}}, true), 1900, kBone);
         b.add(tube({{s * 27.0, -36, -181, 4.5}, {s * 19.0, -57, -181, 4.5}, {0, -66, -181, 4.5}}, true), 1900, kBone);
         b.add(tube({{s * 50.0, 30, -138, 8}, {s * 42.0, -18, -212, 10}, {s * 24.0, -52, -266, 7}}, true, 0.6), 55,
-              kMuscle);  // sternocleidomastoid
+              kMuscle);                                                              // sternocleidomastoid
         b.add(ell({s * 18.0, -22, -245}, {8, 11, 19}), b.H(105, 190, 150), kGland);  // thyroid lobe
     }
     auto sphenoid = ell({0, -14, -118}, {14, 12, 10});
@@ -464,15 +495,18 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
         b.add(ell({s * 19.0, -6, -82}, {9, 17, 11}, rotation(0, 0, s * 15.0)), 38, kBrain, kAnyTissue, 2, 0.1, w);
         b.add(ell({s * 10.0, 13, -84}, {9, 13, 9}), 37, kBrain, kAnyTissue, 2, 0.1, w);
         // Caudate: its head bulges into the frontal horn, its body tapers along the ventricle's lateral wall.
-        b.add(tube({{s * 17.0, -20, -66, 8}, {s * 19.0, -4, -60, 5}, {s * 22.0, 16, -60, 3}}, true, 0.8, 0.1, 76 + s), 37,
-              kBrain, bit(kBrain), 2, 0.1, w);
+        b.add(tube({{s * 17.0, -20, -66, 8}, {s * 19.0, -4, -60, 5}, {s * 22.0, 16, -60, 3}}, true, 0.8, 0.1, 76 + s),
+              37, kBrain, bit(kBrain), 2, 0.1, w);
         b.add(ell({s * 52.0, -6, -86}, {4, 22, 8}, rotation(0, 0, s * 8.0), 1.0, 0.1, 74), 8, kCsf, bit(kBrain), 0, 0.1,
               w);  // Sylvian fissure
-        auto lateral = tube({{s * 12.0, -30, -62, 3.5}, {s * 14.0, -12, -58, 5.5}, {s * 16.0, 10, -60, 5.5},
-                             {s * 23.0, 32, -68, 6.5}, {s * 17.0, 52, -68, 2.5}});
+        auto lateral = tube({{s * 12.0, -30, -62, 3.5},
+                             {s * 14.0, -12, -58, 5.5},
+                             {s * 16.0, 10, -60, 5.5},
+                             {s * 23.0, 32, -68, 6.5},
+                             {s * 17.0, 52, -68, 2.5}});
         b.add(lateral, 7, kCsf, bit(kBrain), 0, 0.1, w);
-        b.add(tube({{s * 23.0, 32, -68, 4.5}, {s * 32.0, 18, -86, 3.5}, {s * 33.0, -6, -96, 2.5}}), 7, kCsf, bit(kBrain), 0,
-              0.1, w);
+        b.add(tube({{s * 23.0, 32, -68, 4.5}, {s * 32.0, 18, -86, 3.5}, {s * 33.0, -6, -96, 2.5}}), 7, kCsf,
+              bit(kBrain), 0, 0.1, w);
         b.add(ell({s * 24.0, 48, -131}, {30, 26, 19}, glm::dmat3(1.0), 1.5, 0.1, 75), 42, kBrain,
               bit(kBrain) | bit(kCsf), 5, 0.45, w);  // cerebellar hemisphere with folia
     }
@@ -515,8 +549,8 @@ ShapePtr lungShape(int s, bool collapsedSide) {
 }
 
 // A branching vessel or airway tree grown from a hilum into a lung.
-void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, double len, int depth, std::uint64_t salt,
-              float hu, float lungHU, Tissue t, TissueMask onto, bool airway) {
+void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, double len, int depth,
+              std::uint64_t salt, float hu, float lungHU, Tissue t, TissueMask onto, bool airway) {
     if (depth > 11 || r < 0.35) return;
     dvec3 end = pos + dir * len;
     for (int tries = 0; tries < 3 && lung->sdf(end) > -2.5; ++tries) {
@@ -537,11 +571,12 @@ void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, 
         rnd -= dir * glm::dot(rnd, dir);
         if (glm::length(rnd) < 1e-6) rnd = dvec3(0, 0, 1);
         rnd = glm::normalize(rnd);
-        const double angle = glm::radians(child == 0 ? 22.0 + 12 * unit(mix64(h + 2)) : -(28.0 + 12 * unit(mix64(h + 3))));
+        const double angle =
+            glm::radians(child == 0 ? 22.0 + 12 * unit(mix64(h + 2)) : -(28.0 + 12 * unit(mix64(h + 3))));
         dvec3 nd = glm::normalize(dir * std::cos(angle) + rnd * std::sin(std::abs(angle)) * (child == 0 ? 1.0 : -1.0));
         const double rr = child == 0 ? r * 0.8 : r * 0.68;
-        growTree(b, lung, end, nd, rr, len * (child == 0 ? 0.85 : 0.75), depth + 1, mix64(salt * 2 + child), hu, lungHU, t,
-                 onto, airway);
+        growTree(b, lung, end, nd, rr, len * (child == 0 ? 0.85 : 0.75), depth + 1, mix64(salt * 2 + child), hu, lungHU,
+                 t, onto, airway);
     }
 }
 
@@ -572,8 +607,12 @@ void chest(Builder& b) {
               }),
           50, kMuscle);
     for (int s : {-1, 1}) {
-        b.add(ext({{-720, s * 40.0, 72, 30, 22}, {-640, s * 40.0, 74, 34, 26}, {-540, s * 36.0, 84, 30, 22},
-                   {-400, s * 30.0, 88, 24, 15}, {-300, s * 28.0, 78, 26, 18}, {-240, s * 30.0, 55, 26, 22},
+        b.add(ext({{-720, s * 40.0, 72, 30, 22},
+                   {-640, s * 40.0, 74, 34, 26},
+                   {-540, s * 36.0, 84, 30, 22},
+                   {-400, s * 30.0, 88, 24, 15},
+                   {-300, s * 28.0, 78, 26, 18},
+                   {-240, s * 30.0, 55, 26, 22},
                    {-160, s * 28.0, 48, 24, 20}},
                   0, 1.5, 0.05, 61 + s),
               54, kMuscle);  // paraspinal muscles
@@ -624,21 +663,35 @@ void chest(Builder& b) {
         }
     }
     // Mediastinum: fat, heart, great vessels, airway and oesophagus (shifted as a whole by a tension pneumothorax).
-    b.add(ext({{-488, 8, -12, 40, 58}, {-430, 10, -18, 44, 72}, {-360, 4, -12, 32, 64}, {-300, 0, -4, 24, 46},
+    b.add(ext({{-488, 8, -12, 40, 58},
+               {-430, 10, -18, 44, 72},
+               {-360, 4, -12, 32, 64},
+               {-300, 0, -4, 24, 46},
                {-268, 0, 6, 16, 26}},
               0, 2.0, 0.05, 67),
           -90, kMediastinalFat, kAnyTissue, 12, 0.1, mw);
     const glm::dmat3 heartRot = rotation(0, 18, -38);
     b.add(ell({22, -28, -428}, {68, 52, 56}, heartRot, 2.0, 0.05, 68), -85, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
-    b.add(ell({22, -28, -428}, {62, 47, 52}, heartRot, 1.5, 0.05, 69), b.H(45, 115, 105), kHeart, kAnyTissue, 4, 0.1, mw);
-    b.add(ell({40, -22, -432}, {30, 19, 27}, heartRot), b.H(42, 320, 170), kBlood, kAnyTissue, 0, 0.1, mw);   // LV
-    b.add(ell({8, -58, -430}, {34, 13, 30}, heartRot), b.H(42, 210, 160), kBlood, kAnyTissue, 0, 0.1, mw);    // RV
+    b.add(ell({22, -28, -428}, {62, 47, 52}, heartRot, 1.5, 0.05, 69), b.H(45, 115, 105), kHeart, kAnyTissue, 4, 0.1,
+          mw);
+    b.add(ell({40, -22, -432}, {30, 19, 27}, heartRot), b.H(42, 320, 170), kBlood, kAnyTissue, 0, 0.1, mw);  // LV
+    b.add(ell({8, -58, -430}, {34, 13, 30}, heartRot), b.H(42, 210, 160), kBlood, kAnyTissue, 0, 0.1, mw);   // RV
     b.add(ell({-32, -18, -446}, {22, 24, 27}), b.H(42, 170, 160), kBlood, kAnyTissue, 0, 0.1, mw);           // RA
-    b.add(ell({10, 10, -396}, {27, 16, 17}), b.H(42, 300, 165), kBlood, kAnyTissue, 0, 0.1, mw);              // LA
+    b.add(ell({10, 10, -396}, {27, 16, 17}), b.H(42, 300, 165), kBlood, kAnyTissue, 0, 0.1, mw);             // LA
     const float aoHU = b.H(45, 330, 175);
-    auto aorta = tube({{-4, -26, -430, 14}, {-8, -26, -380, 15}, {-8, -22, -330, 14}, {-3, -10, -305, 13},
-                       {12, 14, -300, 12.5}, {24, 30, -312, 12}, {28, 38, -345, 11.5}, {28, 42, -400, 11},
-                       {22, 36, -470, 11}, {12, 18, -515, 10.5}, {5, 6, -560, 10}, {4, -2, -620, 9.5}, {4, -4, -655, 9}});
+    auto aorta = tube({{-4, -26, -430, 14},
+                       {-8, -26, -380, 15},
+                       {-8, -22, -330, 14},
+                       {-3, -10, -305, 13},
+                       {12, 14, -300, 12.5},
+                       {24, 30, -312, 12},
+                       {28, 38, -345, 11.5},
+                       {28, 42, -400, 11},
+                       {22, 36, -470, 11},
+                       {12, 18, -515, 10.5},
+                       {5, 6, -560, 10},
+                       {4, -2, -620, 9.5},
+                       {4, -4, -655, 9}});
     b.add(aorta, aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
     b.m.organs["aorta"] = aorta;
     plaques(b, aorta);
@@ -648,7 +701,9 @@ void chest(Builder& b) {
     b.add(tube({{18, 20, -303, 5}, {34, 20, -272, 4.5}, {80, 8, -272, 4.5}, {150, 15, -285, 4}}), aoHU, kBlood,
           kAnyTissue, 0, 0.1, mw);
     for (int s : {-1, 1}) {
-        b.add(tube({{s * (s < 0 ? 22.0 : 18.0), -8, -262, 4}, {s * 24.0, -10, -210, 3.6}, {s * 24.0, 2, -160, 3.4},
+        b.add(tube({{s * (s < 0 ? 22.0 : 18.0), -8, -262, 4},
+                    {s * 24.0, -10, -210, 3.6},
+                    {s * 24.0, 2, -160, 3.4},
                     {s * 21.0, 8, -128, 2.8}}),
               aoHU, kBlood);  // common / internal carotid
         b.add(tube({{s * 36.0, 12, -132, 5}, {s * 34.0, -6, -215, 6.5}, {s * 26.0, -14, -272, 7}}), b.H(42, 95, 160),
@@ -657,7 +712,8 @@ void chest(Builder& b) {
     // Veins: left brachiocephalic (dense contrast from the arm), SVC, IVC.
     const float svcHU = b.H(42, 420, 170);
     b.add(tube({{80, -10, -270, 5}, {20, -30, -288, 5.5}, {-30, -24, -298, 7}}), svcHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{-30, -24, -298, 8}, {-32, -20, -360, 9.5}, {-32, -18, -420, 10}}), svcHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    b.add(tube({{-30, -24, -298, 8}, {-32, -20, -360, 9.5}, {-32, -18, -420, 10}}), svcHU, kBlood, kAnyTissue, 0, 0.1,
+          mw);
     // Pulmonary trunk and arteries.
     const float paHU = b.H(42, 260, 160);
     b.add(tube({{10, -58, -410, 13}, {14, -40, -365, 13}, {14, -24, -345, 12}}), paHU, kBlood, kAnyTissue, 0, 0.1, mw);
@@ -665,7 +721,8 @@ void chest(Builder& b) {
     b.add(tube({{14, -24, -345, 10}, {-10, -12, -350, 9.5}, {-30, 4, -356, 9}, {-48, 14, -362, 7}}), paHU, kBlood,
           kAnyTissue, 0, 0.1, mw);
     for (int s : {-1, 1})
-        b.add(tube({{s * 50.0, 26, -395, 6}, {s * 22.0, 14, -398, 7}}), b.H(42, 280, 165), kBlood, kAnyTissue, 0, 0.1, mw);
+        b.add(tube({{s * 50.0, 26, -395, 6}, {s * 22.0, 14, -398, 7}}), b.H(42, 280, 165), kBlood, kAnyTissue, 0, 0.1,
+              mw);
     // Trachea and main bronchi, oesophagus.
     auto trachea = tube({{0, -22, -232, 9}, {0, -14, -275, 9.5}, {1, 4, -318, 9.5}, {2, 12, -334, 8}});
     b.add(offset(trachea, 2), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
@@ -677,25 +734,36 @@ void chest(Builder& b) {
         b.add(bronchus, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
     }
     const bool oesoTube = b.m.has("esophageal_intubation");
-    auto oeso = tube({{0, 0, -212, 7}, {3, 8, -260, 7.5}, {4, 24, -320, 7.5}, {6, 26, -380, 7.5}, {8, 20, -450, 7.5},
-                      {24, 6, -495, 8.5}, {42, 6, -512, 10}});
+    auto oeso = tube({{0, 0, -212, 7},
+                      {3, 8, -260, 7.5},
+                      {4, 24, -320, 7.5},
+                      {6, 26, -380, 7.5},
+                      {8, 20, -450, 7.5},
+                      {24, 6, -495, 8.5},
+                      {42, 6, -512, 10}});
     b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
     b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
     // Sternum, clavicles, scapulae, shoulders.
-    b.bone(ext({{-468, 0, -96, 5, 3}, {-450, 0, -100, 12, 5}, {-400, 0, -100, 14, 6}, {-318, 0, -92, 15, 6},
-                {-305, 0, -88, 24, 8}, {-276, 0, -80, 20, 8}},
+    b.bone(ext({{-468, 0, -96, 5, 3},
+                {-450, 0, -100, 12, 5},
+                {-400, 0, -100, 14, 6},
+                {-318, 0, -92, 15, 6},
+                {-305, 0, -88, 24, 8},
+                {-276, 0, -80, 20, 8}},
                0, 0.5, 0.1, 70),
            1.5, 900, 260);
     for (int s : {-1, 1}) {
-        b.bone(tube({{s * 14.0, -80, -270, 8}, {s * 60.0, -88, -263, 7}, {s * 110.0, -62, -262, 6.5},
+        b.bone(tube({{s * 14.0, -80, -270, 8},
+                     {s * 60.0, -88, -263, 7},
+                     {s * 110.0, -62, -262, 6.5},
                      {s * 148.0, -10, -266, 6.5}}),
                2.0);
         b.bone(intersect(ell({s * 112.0, 80, -338}, {50, 4, 70}, rotation(0, 0, s * -38.0), 1.0, 0.08, 71 + s),
                          offset(ext(torsoKeys(), 0.9), -14)),
                1.4, 900, 300);
         b.bone(tube({{s * 85.0, 100, -295, 5}, {s * 135.0, 50, -280, 5}}, false), 1.5);  // scapular spine
-        b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                              // glenoid
-        b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);                    // humeral head
+        b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                           // glenoid
+        b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);                 // humeral head
     }
 }
 
@@ -705,9 +773,12 @@ void endotrachealTube(Builder& b) {
     const WarpSet* mw = b.med();
     const bool oesoTube = b.m.has("esophageal_intubation");
     const std::vector<dvec4> ettPath =
-        oesoTube ? std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -6, -205, 4.6}, {2, 4, -250, 4.6},
-                                      {4, 18, -300, 4.6}, {5, 26, -335, 4.6}}
-                 : std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -20, -215, 4.6}, {0, -18, -250, 4.6},
+        oesoTube ? std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -6, -205, 4.6},
+                                      {2, 4, -250, 4.6},   {4, 18, -300, 4.6},  {5, 26, -335, 4.6}}
+                 : std::vector<dvec4>{{0, -62, -180, 4.6},
+                                      {0, -18, -186, 4.6},
+                                      {0, -20, -215, 4.6},
+                                      {0, -18, -250, 4.6},
                                       {0, -4, -295, 4.6}};
     auto ett = tube(ettPath);
     b.add(ett, 160, kDevice, kAnyTissue, 0, 0.1, mw);
@@ -744,7 +815,8 @@ void ribs(Builder& b) {
                 const dvec3 end(pts.back());
                 const dvec3 target = n <= 7 ? dvec3(s * 14.0, -96, v->z - drop - 8 - (n - 1) * 2.0)
                                             : dvec3(s * (40.0 + 10 * (n - 7)), -88, end.z + 12);
-                b.add(tube({{end, 3.6}, {(end + target) * 0.5 + dvec3(0, -4, 0), 3.4}, {target, 3.2}}), 130, kCartilage);
+                b.add(tube({{end, 3.6}, {(end + target) * 0.5 + dvec3(0, -4, 0), 3.4}, {target, 3.2}}), 130,
+                      kCartilage);
             }
         }
     }
@@ -803,8 +875,8 @@ void spine(Builder& b) {
         const double spLen = v.z > -250 ? 18 : v.z > -520 ? 24 : 26;
         const double spDrop = v.z > -250 ? 5 : v.z > -520 ? 16 : 3;
         b.bone(spinous(cy + cr + pr * 0.3, cy + cr + spLen, zc, spDrop, pr * 1.1,
-                       v.z > -520 ? 0.22 * v.height : 0.36 * v.height), 1.2,
-               950, 200);
+                       v.z > -520 ? 0.22 * v.height : 0.36 * v.height),
+               1.2, 950, 200);
         const double tpLen = v.z > -250 ? 14 : v.z > -520 ? 22 : 30;
         const double tpBack = v.z > -250 ? 0 : v.z > -520 ? 14 : 2;
         for (int s : {-1, 1}) {
@@ -825,8 +897,13 @@ void spine(Builder& b) {
         }
     }
     // C1 ring and dens.
-    b.bone(tube({{-10, 4, -134, 4}, {-20, 14, -134, 4}, {-14, 32, -134, 3.5}, {0, 38, -134, 3.5}, {14, 32, -134, 3.5},
-                 {20, 14, -134, 4}, {10, 4, -134, 4}}),
+    b.bone(tube({{-10, 4, -134, 4},
+                 {-20, 14, -134, 4},
+                 {-14, 32, -134, 3.5},
+                 {0, 38, -134, 3.5},
+                 {14, 32, -134, 3.5},
+                 {20, 14, -134, 4},
+                 {10, 4, -134, 4}}),
            1.2);
     b.bone(tube({{0, 12, -146, 5}, {0, 13, -130, 4.5}}, false), 1.2);
     b.add(tube(canal), 8, kCsf, bit(kMuscle) | bit(kFat) | bit(kVisceralFat) | bit(kCartilage));
@@ -845,7 +922,9 @@ void abdominalWall(Builder& b) {
                 bx = {-1e4, -1e4, 1e4, 1e4};
                 return true;
             },
-            [zTop, zBottom, yMax](const dvec3& p) { return std::max({p.z - zTop, zBottom - p.z, p.y - yMax}); });
+            [zTop, zBottom, yMax](const dvec3& p) {
+                return std::max({p.z - zTop, zBottom - p.z, p.y - yMax});
+            });
     };
     // Under the costal margin laterally (z -520) and the xiphoid in front (z -500), down to the pelvic brim.
     auto region = band(-515, -800, 40);
@@ -853,13 +932,21 @@ void abdominalWall(Builder& b) {
     b.add(intersect(subtract(cav, offset(cav, -14)), region), 54, kMuscle, soft, 8, 0.12);
     for (double d : {-4.5, -9.0})
         b.add(intersect(intersect(subtract(offset(cav, d + 0.7), offset(cav, d - 0.7)), region),
-                        std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
-                                                   [](const dvec3& p) { return 62 - std::abs(p.x); })),
+                        std::make_shared<Implicit>(
+                            [](double, Box2& bx) {
+                                bx = {-1e4, -1e4, 1e4, 1e4};
+                                return true;
+                            },
+                            [](const dvec3& p) { return 62 - std::abs(p.x); })),
               -85, kFat, bit(kMuscle))
             .thin = 1.4;
     // Linea alba between the recti.
-    b.add(intersect(region, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
-                                                      [](const dvec3& p) { return std::abs(p.x) - 0.8; })),
+    b.add(intersect(region, std::make_shared<Implicit>(
+                                [](double, Box2& bx) {
+                                    bx = {-1e4, -1e4, 1e4, 1e4};
+                                    return true;
+                                },
+                                [](const dvec3& p) { return std::abs(p.x) - 0.8; })),
           -60, kFat, bit(kMuscle))
         .thin = 1.6;
     for (int s : {-1, 1}) {
@@ -872,7 +959,8 @@ void abdominalWall(Builder& b) {
         b.add(offset(rectus, 1.3), -80, kFat, soft | bit(kMuscle));
         b.add(rectus, 56, kMuscle, bit(kFat), 8, 0.15);
         // Quadratus lumborum beside the spine, behind the kidneys.
-        b.add(tube({{s * 48.0, 72, -560, 9}, {s * 56.0, 70, -620, 13}, {s * 62.0, 60, -690, 14}}, true, 1.0, 0.08, 124 + s),
+        b.add(tube({{s * 48.0, 72, -560, 9}, {s * 56.0, 70, -620, 13}, {s * 62.0, 60, -690, 14}}, true, 1.0, 0.08,
+                   124 + s),
               52, kMuscle, soft, 8, 0.15);
     }
 }
@@ -907,8 +995,12 @@ void bowelLoops(Builder& b, dvec3 centre, dvec3 radii, int walks, int steps, dou
                 .thin = 1.2;
         if (unit(mix64(h0 + 4)) < 0.35)
             b.add(intersect(offset(loops, -3.5),
-                            std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
-                                                       [salt](const dvec3& q) { return 3.0 - 10.0 * valueNoise(q * 0.04, salt + 200); })),
+                            std::make_shared<Implicit>(
+                                [](double, Box2& bx) {
+                                    bx = {-1e4, -1e4, 1e4, 1e4};
+                                    return true;
+                                },
+                                [salt](const dvec3& q) { return 3.0 - 10.0 * valueNoise(q * 0.04, salt + 200); })),
                   -1000, kAir, bit(kBowelContent) | bit(kBowel));
     }
 }
@@ -918,10 +1010,11 @@ void abdomen(Builder& b) {
     auto cav = offset(ext(cavityKeys()), -1);
     auto underDome = below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -250);
     // Liver: right and left lobes fused, under the right dome.
-    auto liver = intersect(intersect(smoothUnion(ell({-66, 6, -548}, {78, 92, 80}, glm::dmat3(1.0), 4.0, 0.03, 90),
-                                                 ell({10, -42, -505}, {62, 40, 30}, rotation(0, 10, -15), 3.0, 0.04, 91), 22),
-                                     cav),
-                           underDome);
+    auto liver =
+        intersect(intersect(smoothUnion(ell({-66, 6, -548}, {78, 92, 80}, glm::dmat3(1.0), 4.0, 0.03, 90),
+                                        ell({10, -42, -505}, {62, 40, 30}, rotation(0, 10, -15), 3.0, 0.04, 91), 22),
+                            cav),
+                  underDome);
     b.add(liver, b.H(58, 82, 118), kLiver, kAnyTissue, 7, 0.07);
     b.m.organs["liver"] = liver;
     const float hvHU = b.H(42, 70, 160), portalHU = b.H(42, 150, 190);
@@ -935,8 +1028,9 @@ void abdomen(Builder& b) {
     // Portal branches fanning out from the hilum to the periphery, each dividing as it goes (seen as dots and short
     // branching lines in any slice), and the fissure of the ligamentum teres parting the left lobe's segments.
     const std::vector<std::pair<dvec3, dvec3>> portalTrunks{
-        {{-55, 0, -545}, {-0.9, 0.2, 0.4}},  {{-55, 0, -545}, {-0.7, 0.7, -0.1}}, {{-55, 0, -545}, {-0.7, -0.6, 0.2}},
-        {{-55, 0, -545}, {-0.4, 0.3, -0.85}}, {{-10, -30, -530}, {0.6, -0.6, 0.35}}, {{-10, -30, -530}, {0.8, -0.1, -0.2}},
+        {{-55, 0, -545}, {-0.9, 0.2, 0.4}},    {{-55, 0, -545}, {-0.7, 0.7, -0.1}},
+        {{-55, 0, -545}, {-0.7, -0.6, 0.2}},   {{-55, 0, -545}, {-0.4, 0.3, -0.85}},
+        {{-10, -30, -530}, {0.6, -0.6, 0.35}}, {{-10, -30, -530}, {0.8, -0.1, -0.2}},
         {{-30, -2, -562}, {-0.2, -0.8, -0.5}}};
     for (std::size_t i = 0; i < portalTrunks.size(); ++i)
         growTree(b, liver, portalTrunks[i].first, glm::normalize(portalTrunks[i].second), 3.0, 24, 3, 500 + i, portalHU,
@@ -962,25 +1056,37 @@ void abdomen(Builder& b) {
     // the stomach up with air: a large gastric bubble under the left dome with a thin dependent fluid layer, the sign
     // the scout can show before the axials settle where the tube lies.
     const double inflate = b.m.has("esophageal_intubation") ? 1.4 : 1.0;
-    auto stomach = tube({{44, 22, -492, 30 * inflate}, {60, -8, -520, 34 * inflate}, {46, -46, -552, 27 * inflate},
-                         {12, -60, -576, 19 * (1 + (inflate - 1) / 2)}, {-18, -46, -585, 13}},
+    auto stomach = tube({{44, 22, -492, 30 * inflate},
+                         {60, -8, -520, 34 * inflate},
+                         {46, -46, -552, 27 * inflate},
+                         {12, -60, -576, 19 * (1 + (inflate - 1) / 2)},
+                         {-18, -46, -585, 13}},
                         true, 2.0, 0.06, 93);
     b.add(intersect(stomach, underDome), b.H(40, 95, 85), kBowel);
     auto lumen = intersect(offset(stomach, inflate > 1 ? -3.0 : -4.5), underDome);
     b.add(lumen, 12, kBowelContent, kAnyTissue, 6, 0.1);
     const double airLevel = inflate > 1 ? 28.0 : -42.0;  // y of the air-fluid level (supine: air lies anterior)
-    b.add(intersect(lumen, std::make_shared<Implicit>([](double, Box2& bx) { bx = {-1e4, -1e4, 1e4, 1e4}; return true; },
-                                                     [airLevel](const dvec3& p) { return p.y - airLevel; })),
+    b.add(intersect(lumen, std::make_shared<Implicit>(
+                               [](double, Box2& bx) {
+                                   bx = {-1e4, -1e4, 1e4, 1e4};
+                                   return true;
+                               },
+                               [airLevel](const dvec3& p) { return p.y - airLevel; })),
           -1000, kAir, bit(kBowelContent));
-    auto duodenum = tube({{-18, -46, -585, 12}, {-46, -22, -592, 13}, {-52, 10, -612, 12}, {-36, 16, -640, 11},
-                          {0, 10, -650, 10}, {32, 0, -640, 10}},
+    auto duodenum = tube({{-18, -46, -585, 12},
+                          {-46, -22, -592, 13},
+                          {-52, 10, -612, 12},
+                          {-36, 16, -640, 11},
+                          {0, 10, -650, 10},
+                          {32, 0, -640, 10}},
                          true, 1.5, 0.08, 94);
     b.add(duodenum, b.H(40, 100, 85), kBowel);
     b.add(tube({{-46, -22, -592, 9}, {-52, 10, -612, 8}, {-36, 16, -640, 7.5}, {0, 10, -650, 7}}), 10, kBowelContent,
           bit(kBowel));
     b.add(tube({{-36, -2, -605, 13}, {-5, -8, -592, 10}, {40, 12, -584, 10}, {82, 34, -572, 8}}, true, 2.5, 0.15, 95),
           b.H(42, 125, 100), kPancreas, kAnyTissue, 6, 0.15);
-    b.add(tube({{78, 36, -574, 4}, {40, 20, -586, 4.5}, {-2, 8, -594, 5.5}, {-4, 8, -575, 7}}), b.H(42, 120, 180), kBlood);
+    b.add(tube({{78, 36, -574, 4}, {40, 20, -586, 4.5}, {-2, 8, -594, 5.5}, {-4, 8, -575, 7}}), b.H(42, 120, 180),
+          kBlood);
     // Kidneys: perirenal fat, cortex, medullary pyramids (corticomedullary phase), sinus fat and pelvis.
     for (int s : {-1, 1}) {
         const dvec3 kc(s * 72.0, 58, s < 0 ? -600.0 : -585.0);
@@ -988,7 +1094,8 @@ void abdomen(Builder& b) {
         auto perirenal = ell(kc, {34, 31, 62}, rot, 3.0, 0.05, 96 + s);
         b.add(perirenal, -92, kVisceralFat);
         // Gerota's fascia round the perirenal fat.
-        b.add(subtract(offset(perirenal, 0.5), offset(perirenal, -0.5)), 30, kVisceralFat, bit(kVisceralFat)).thin = 1.0;
+        b.add(subtract(offset(perirenal, 0.5), offset(perirenal, -0.5)), 30, kVisceralFat, bit(kVisceralFat)).thin =
+            1.0;
         // A bean: the hilum a notch in its medial border, where the sinus fat opens to the perirenal fat.
         const glm::dmat3 inv = glm::transpose(rot);
         auto kidney = subtract(ell(kc, {27, 23, 54}, rot, 1.0, 0.08, 98 + s),
@@ -1020,15 +1127,19 @@ void abdomen(Builder& b) {
         // Renal pelvis (unopacified urine) leaving through the hilum, with calyces reaching towards the pyramids.
         b.add(ell(kc + rot * dvec3(-s * 22.0, -5, -4), {7, 5, 13}, rot), 8, kFluid, bit(kVisceralFat) | bit(kKidney));
         for (double zz : {-18.0, 0.0, 18.0})
-            b.add(tube({{kc + rot * dvec3(-s * 19.0, -5, -4), 2.2}, {kc + rot * dvec3(-s * 6.0, -4, zz), 2.0}}, false), 8,
-                  kFluid, bit(kVisceralFat));
+            b.add(tube({{kc + rot * dvec3(-s * 19.0, -5, -4), 2.2}, {kc + rot * dvec3(-s * 6.0, -4, zz), 2.0}}, false),
+                  8, kFluid, bit(kVisceralFat));
         b.add(tube({{4, 2, -592, 3.2}, {s * 35.0, 30, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
               b.H(45, 320, 175), kBlood);  // renal artery
         b.add(tube({{-22, 2, -596, 4.5}, {s * 35.0, 22, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
               b.H(42, 170, 170), kBlood);  // renal vein
         // Psoas and iliacus.
-        b.add(tube({{s * 26.0, 48, -530, 6}, {s * 38.0, 44, -600, 14}, {s * 50.0, 36, -660, 20}, {s * 62.0, 16, -720, 21},
-                    {s * 74.0, -10, -780, 18}, {s * 86.0, -22, -830, 13}},
+        b.add(tube({{s * 26.0, 48, -530, 6},
+                    {s * 38.0, 44, -600, 14},
+                    {s * 50.0, 36, -660, 20},
+                    {s * 62.0, 16, -720, 21},
+                    {s * 74.0, -10, -780, 18},
+                    {s * 86.0, -22, -830, 13}},
                    true, 1.0, 0.06, 97 + s),
               54, kMuscle);
         b.add(ell({s * 82.0, 20, -720}, {26, 38, 38}, rotation(0, 0, s * 35.0), 2.0, 0.05, 99 + s), 52, kMuscle);
@@ -1037,11 +1148,19 @@ void abdomen(Builder& b) {
     b.add(tube({{-24, 10, -470, 11}, {-26, 8, -530, 11}, {-24, 2, -596, 11}, {-20, 0, -640, 10}, {-12, 4, -662, 9}}),
           b.H(42, art ? 95 : 40, 160), kBlood);
     for (int s : {-1, 1}) {
-        b.add(tube({{4, -4, -655, 7}, {s * 40.0, 20, -700, 6.5}, {s * 68.0, 2, -758, 5.5}, {s * 84.0, -38, -812, 5},
-                    {s * 86.0, -32, -860, 4.5}, {s * 82.0, -24, -1010, 4}}),
-                   b.H(45, 330, 175), kBlood);
-        b.add(tube({{-12, 4, -662, 8}, {s * 36.0, 30, -705, 7.5}, {s * 64.0, 12, -760, 7}, {s * 76.0, -32, -815, 6.5},
-                    {s * 76.0, -26, -870, 6}, {s * 76.0, -18, -1010, 5}}),
+        b.add(tube({{4, -4, -655, 7},
+                    {s * 40.0, 20, -700, 6.5},
+                    {s * 68.0, 2, -758, 5.5},
+                    {s * 84.0, -38, -812, 5},
+                    {s * 86.0, -32, -860, 4.5},
+                    {s * 82.0, -24, -1010, 4}}),
+              b.H(45, 330, 175), kBlood);
+        b.add(tube({{-12, 4, -662, 8},
+                    {s * 36.0, 30, -705, 7.5},
+                    {s * 64.0, 12, -760, 7},
+                    {s * 76.0, -32, -815, 6.5},
+                    {s * 76.0, -26, -870, 6},
+                    {s * 76.0, -18, -1010, 5}}),
               b.H(42, 50, 160), kBlood);
     }
     // Crura of the diaphragm: muscular bands from the front of the upper lumbar bodies arching forward round the aorta
@@ -1053,9 +1172,19 @@ void abdomen(Builder& b) {
                true, 1.0, 0.08, 127),
           52, kMuscle, bit(kVisceralFat), 6, 0.15);
     // Colon (stool with gas), small bowel (fluid-filled, enhancing wall), bladder, rectum.
-    auto colon = tube({{-100, 10, -730, 24}, {-108, 30, -660, 22}, {-92, -10, -600, 22}, {-40, -62, -615, 21},
-                       {40, -62, -610, 21}, {100, 0, -560, 21}, {112, 40, -620, 19}, {108, 30, -700, 18},
-                       {70, 10, -760, 17}, {20, 0, -780, 17}, {0, 56, -790, 18}, {0, 68, -840, 15}, {0, 62, -870, 9}},
+    auto colon = tube({{-100, 10, -730, 24},
+                       {-108, 30, -660, 22},
+                       {-92, -10, -600, 22},
+                       {-40, -62, -615, 21},
+                       {40, -62, -610, 21},
+                       {100, 0, -560, 21},
+                       {112, 40, -620, 19},
+                       {108, 30, -700, 18},
+                       {70, 10, -760, 17},
+                       {20, 0, -780, 17},
+                       {0, 56, -790, 18},
+                       {0, 68, -840, 15},
+                       {0, 62, -870, 9}},
                       true, 2.5, 0.05, 101);
     b.add(colon, b.H(40, 70, 80), kBowel, bit(kVisceralFat) | bit(kMuscle) | bit(kFat));
     // Stool: mottled faecal matter with gas bubbles of every size, and larger gas pockets in some segments.
@@ -1135,30 +1264,34 @@ void pelvis(Builder& b) {
         b.bone(ell({s * 112.0, 22, -842}, {10, 10, 12}), 1.6, 950, 240);
         const bool femurFx = b.m.has("femur_fracture") && s == 1;
         if (femurFx) {
-            b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 121.0, -4, -928, 14}}), 6.0, 1300, -20);
-            b.bone(tube({{s * 130.0, 2, -934, 14}, {s * 124.0, -4, -975, 13.5}, {s * 120.0, -6, -1010, 13.5}}), 6.0, 1300,
+            b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 121.0, -4, -928, 14}}), 6.0, 1300,
                    -20);
+            b.bone(tube({{s * 130.0, 2, -934, 14}, {s * 124.0, -4, -975, 13.5}, {s * 120.0, -6, -1010, 13.5}}), 6.0,
+                   1300, -20);
         } else {
-            b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 116.0, -6, -1010, 13.5}}), 6.0, 1300,
-                   -20);
+            b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 116.0, -6, -1010, 13.5}}), 6.0,
+                   1300, -20);
         }
         b.bone(tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}}), 2.0, 950, 260);
         const double symGap = 2.0;
         b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
         b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
-        b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle, bit(kFat) | bit(kVisceralFat));  // obturator internus
+        b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle,
+              bit(kFat) | bit(kVisceralFat));  // obturator internus
         // Fat planes that part gluteus maximus from medius and minimus behind the hip, and the anterior thigh
         // muscles (sartorius, rectus femoris, tensor fasciae latae) from each other in front of it.
         auto glutealPlane = ell({s * 92.0, 18, -790}, {64, 58, 80}, rotation(0, 0, s * -15.0), 2.0, 0.05, 117 + s);
         b.add(intersect(subtract(offset(glutealPlane, 1.2), offset(glutealPlane, -1.2)),
-                        std::make_shared<Implicit>([](double z, Box2& bx) {
-                                                       bx = {-1e4, -1e4, 1e4, 1e4};
-                                                       return z < -720 && z > -900;
-                                                   },
-                                                   [](const dvec3& p) { return 20 - p.y; })),
+                        std::make_shared<Implicit>(
+                            [](double z, Box2& bx) {
+                                bx = {-1e4, -1e4, 1e4, 1e4};
+                                return z < -720 && z > -900;
+                            },
+                            [](const dvec3& p) { return 20 - p.y; })),
               -85, kFat, bit(kMuscle));
         for (double a : {-35.0, 10.0})
-            b.add(tube({{s * (100.0 + a * 0.6), -58, -800, 0.9}, {s * (96.0 + a), -62, -860, 0.9},
+            b.add(tube({{s * (100.0 + a * 0.6), -58, -800, 0.9},
+                        {s * (96.0 + a), -62, -860, 0.9},
                         {s * (88.0 + a), -70, -1000, 0.9}},
                        true, 1.0, 0.06, 119 + s),
                   -85, kFat, bit(kMuscle))

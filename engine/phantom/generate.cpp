@@ -16,7 +16,8 @@ namespace detail {
 const float* noiseTable() {
     static const std::vector<float> table = [] {
         std::vector<float> t(64 * 64 * 64);
-        for (std::size_t i = 0; i < t.size(); ++i) t[i] = float(unit(hash3(std::int64_t(i), 17, 29, 0x5eed)) * 2.0 - 1.0);
+        for (std::size_t i = 0; i < t.size(); ++i)
+            t[i] = float(unit(hash3(std::int64_t(i), 17, 29, 0x5eed)) * 2.0 - 1.0);
         return t;
     }();
     return table.data();
@@ -37,8 +38,9 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
         if (i0 > i1 || j0 > j1) continue;
         const double inv = 1.0 / (std::max(c.dx, c.dy) * L.edge * c.edgeScale);
         const double cover = L.thin > 0 ? std::min(1.0, L.thin / std::max(c.dx, c.dy)) : 1.0;
-        const std::uint64_t salt = mix64(textureSalt ^ (std::uint64_t(L.tissue) << 40) ^
-                                         std::uint64_t(std::int64_t(L.hu * 8.0f)) ^ (std::uint64_t(L.textureFreq * 1000) << 20));
+        const std::uint64_t salt =
+            mix64(textureSalt ^ (std::uint64_t(L.tissue) << 40) ^ std::uint64_t(std::int64_t(L.hu * 8.0f)) ^
+                  (std::uint64_t(L.textureFreq * 1000) << 20));
         for (int j = j0; j <= j1; ++j) {
             const double y = c.y0 + j * c.dy;
             float* hu = c.hu + std::size_t(j) * c.nx;
@@ -65,9 +67,12 @@ namespace {
 
 Contrast contrastOf(SeriesKind k) {
     switch (k) {
-        case SeriesKind::Arterial: return Contrast::Arterial;
-        case SeriesKind::PortalVenous: return Contrast::Portal;
-        default: return Contrast::None;
+        case SeriesKind::Arterial:
+            return Contrast::Arterial;
+        case SeriesKind::PortalVenous:
+            return Contrast::Portal;
+        default:
+            return Contrast::None;
     }
 }
 
@@ -103,8 +108,8 @@ void blurSlice(float* hu, int nx, int ny, float c, std::vector<float>& tmp) {
 
 // CT image noise: white noise smoothed by a separable [1 c 1] kernel (the grain of the reconstruction kernel), then
 // scaled to `sigma`.
-void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma, float grain, std::vector<float>& white,
-              std::vector<float>& tmp) {
+void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma, float grain,
+              std::vector<float>& white, std::vector<float>& tmp) {
     white.resize(std::size_t(nx + 2) * (ny + 2));
     tmp.resize(white.size());
     for (int j = -1; j <= ny; ++j)
@@ -112,7 +117,9 @@ void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma
             const std::uint64_t h = hash3(i, j, k, seed);
             // Sum of four uniforms: close enough to Gaussian for image noise.
             const double g = (double(h & 0xffff) + double((h >> 16) & 0xffff) + double((h >> 32) & 0xffff) +
-                              double((h >> 48) & 0xffff)) / 65536.0 - 2.0;
+                              double((h >> 48) & 0xffff)) /
+                                 65536.0 -
+                             2.0;
             white[std::size_t(j + 1) * (nx + 2) + std::size_t(i + 1)] = float(g * 1.7320508);
         }
     const int W = nx + 2;
@@ -130,7 +137,9 @@ void addNoise(float* hu, int nx, int ny, int k, std::uint64_t seed, double sigma
         }
 }
 
-int16_t toHU(float v) { return int16_t(std::lround(std::clamp(v, -1024.0f, 3071.0f))); }
+int16_t toHU(float v) {
+    return int16_t(std::lround(std::clamp(v, -1024.0f, 3071.0f)));
+}
 
 // Runs fn(k) for k in [0, n) on every hardware thread; progress reported from the calling thread only. When
 // onDone throws (the caller stopping the work), the other threads stop after their slice and the exception goes on.
@@ -165,18 +174,23 @@ using namespace detail;
 
 std::string_view seriesKindName(SeriesKind kind) {
     switch (kind) {
-        case SeriesKind::Scout: return "scout";
-        case SeriesKind::Head: return "head";
-        case SeriesKind::NonContrast: return "noncontrast";
-        case SeriesKind::Arterial: return "arterial";
-        case SeriesKind::PortalVenous: return "portal";
+        case SeriesKind::Scout:
+            return "scout";
+        case SeriesKind::Head:
+            return "head";
+        case SeriesKind::NonContrast:
+            return "noncontrast";
+        case SeriesKind::Arterial:
+            return "arterial";
+        case SeriesKind::PortalVenous:
+            return "portal";
     }
     return "?";
 }
 
 bool parseSeriesKind(std::string_view name, SeriesKind& out) {
-    for (auto k : {SeriesKind::Scout, SeriesKind::Head, SeriesKind::NonContrast, SeriesKind::Arterial,
-                   SeriesKind::PortalVenous})
+    for (auto k :
+         {SeriesKind::Scout, SeriesKind::Head, SeriesKind::NonContrast, SeriesKind::Arterial, SeriesKind::PortalVenous})
         if (seriesKindName(k) == name) {
             out = k;
             return true;
@@ -190,7 +204,8 @@ void validate(const PhantomOptions& o) {
     if (!(o.sliceMm >= 0.25 && o.sliceMm <= 20))
         throw PhantomError("phantom: slice spacing " + std::to_string(o.sliceMm) + " mm is out of range (0.25 to 20)");
     if (!(o.fieldOfViewMm >= 200 && o.fieldOfViewMm <= 700))
-        throw PhantomError("phantom: field of view " + std::to_string(o.fieldOfViewMm) + " mm is out of range (200 to 700)");
+        throw PhantomError("phantom: field of view " + std::to_string(o.fieldOfViewMm) +
+                           " mm is out of range (200 to 700)");
     for (auto k : o.phases)
         if (k == SeriesKind::Scout || k == SeriesKind::Head)
             throw PhantomError("phantom: phases may only be noncontrast, arterial or portal");
@@ -198,9 +213,14 @@ void validate(const PhantomOptions& o) {
 }
 
 const BodyExtent& bodyExtent() {
-    static const BodyExtent e{-996.0, 4.0,
-                              {{"head", -235, 4}, {"neck", -275, -185}, {"chest", -560, -250}, {"abdomen", -720, -465},
-                               {"pelvis", -880, -680}, {"thighs", -996, -860}}};
+    static const BodyExtent e{-996.0,
+                              4.0,
+                              {{"head", -235, 4},
+                               {"neck", -275, -185},
+                               {"chest", -560, -250},
+                               {"abdomen", -720, -465},
+                               {"pelvis", -880, -680},
+                               {"thighs", -996, -860}}};
     return e;
 }
 
@@ -293,8 +313,9 @@ void generateScout(const PhantomOptions& o, imaging::Volume& vol, const Progress
         [&](int r) {
             std::vector<float> hu(std::size_t(nx) * ny, -1000.0f);
             std::vector<std::uint8_t> lab(hu.size(), kAir);
-            Canvas c{hu.data(), lab.data(), nx, ny, g.origin.x, -fovY / 2 + dy / 2, g.spacing.x, dy,
-                     g.origin.z - r * g.spacing.y};
+            Canvas c{hu.data(),   lab.data(), nx,
+                     ny,          g.origin.x, -fovY / 2 + dy / 2,
+                     g.spacing.x, dy,         g.origin.z - r * g.spacing.y};
             paintLayers(c, model->layers, o.seed);
             for (int i = 0; i < nx; ++i) {
                 double wel = 0;  // water-equivalent path length, mm
@@ -341,14 +362,22 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
             hu.assign(std::size_t(nx) * ny, -1000.0f);
             lab.assign(hu.size(), kAir);
             const bool head = kind == SeriesKind::Head;
-            Canvas c{hu.data(), lab.data(), nx, ny, g.origin.x, g.origin.y, g.spacing.x, g.spacing.y,
-                     g.origin.z + k * g.spacing.z, head ? 1.5 : 1.0};
+            Canvas c{hu.data(),
+                     lab.data(),
+                     nx,
+                     ny,
+                     g.origin.x,
+                     g.origin.y,
+                     g.spacing.x,
+                     g.spacing.y,
+                     g.origin.z + k * g.spacing.z,
+                     head ? 1.5 : 1.0};
             paintLayers(c, model->layers, o.seed);
             if (head) blurSlice(hu.data(), nx, ny, kHeadBlur, tmp);
             // The head protocol's reconstruction corrects beam hardening by bone (iteratively), leaving a trace.
             addScanArtefacts(beamPath, c, k, o.seed, hu.data(), 1.0, head ? 0.15 : 1.0);
-            addNoise(hu.data(), nx, ny, k, o.seed, head ? kHeadNoise : kBodyNoise, head ? kHeadGrain : kBodyGrain, white,
-                     tmp);
+            addNoise(hu.data(), nx, ny, k, o.seed, head ? kHeadNoise : kBodyNoise, head ? kHeadGrain : kBodyGrain,
+                     white, tmp);
             int16_t* dst = vol->slice(k);
             for (std::size_t i = 0; i < hu.size(); ++i) dst[i] = toHU(hu[i]);
             vol->markSliceReady(k);

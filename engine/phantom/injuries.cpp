@@ -13,61 +13,131 @@ namespace polysim::phantom {
 
 const std::vector<InjuryInfo>& injuryLibrary() {
     static const std::vector<InjuryInfo> lib{
-        {"epidural_hematoma", "Epidural haematoma, right temporoparietal, with midline shift",
-         {"EDH", "epidural hematoma", "epidural haematoma", "extradural haematoma", "extradural hematoma", "epidural bleed"},
-         1, "head", "Biconvex hyperdense extra-axial collection over the right convexity with mass effect and midline shift to the left.", false},
-        {"subdural_hematoma", "Acute subdural haematoma, left convexity",
+        {"epidural_hematoma",
+         "Epidural haematoma, right temporoparietal, with midline shift",
+         {"EDH", "epidural hematoma", "epidural haematoma", "extradural haematoma", "extradural hematoma",
+          "epidural bleed"},
+         1,
+         "head",
+         "Biconvex hyperdense extra-axial collection over the right convexity with mass effect and midline shift to "
+         "the left.",
+         false},
+        {"subdural_hematoma",
+         "Acute subdural haematoma, left convexity",
          {"SDH", "subdural hematoma", "subdural haematoma", "acute subdural", "subdural bleed"},
-         1, "head", "Crescentic hyperdense collection along the left hemispheric convexity, mild mass effect.", false},
-        {"skull_fracture", "Undisplaced linear skull fracture, right parietal (hair-thin)",
+         1,
+         "head",
+         "Crescentic hyperdense collection along the left hemispheric convexity, mild mass effect.",
+         false},
+        {"skull_fracture",
+         "Undisplaced linear skull fracture, right parietal (hair-thin)",
          {"skull fracture", "calvarial fracture", "linear skull fracture", "parietal fracture"},
-         2, "head", "Hair-thin undisplaced linear fracture of the right parietal bone, visible only in the bone window.", true},
-        {"tension_pneumothorax", "Tension pneumothorax, right, with mediastinal shift",
+         2,
+         "head",
+         "Hair-thin undisplaced linear fracture of the right parietal bone, visible only in the bone window.",
+         true},
+        {"tension_pneumothorax",
+         "Tension pneumothorax, right, with mediastinal shift",
          {"tension pneumothorax", "pneumothorax", "PTX", "tension PTX"},
-         1, "chest_lungs", "Large right pneumothorax with collapsed lung at the hilum and shift of the mediastinum to the left.", false},
-        {"hemothorax", "Haemothorax, left",
+         1,
+         "chest_lungs",
+         "Large right pneumothorax with collapsed lung at the hilum and shift of the mediastinum to the left.",
+         false},
+        {"hemothorax",
+         "Haemothorax, left",
          {"haemothorax", "hemothorax", "pleural haematoma", "blood in the pleural space"},
-         1, "chest_lungs", "Dependent left pleural fluid of blood density (about 40 HU) with compressive atelectasis.", false},
-        {"aortic_injury", "Traumatic aortic injury at the isthmus with mediastinal haematoma",
-         {"aortic injury", "aortic transection", "aortic rupture", "pseudoaneurysm", "intimal flap", "mediastinal haematoma",
-          "mediastinal hematoma", "TAI"},
-         1, "chest_mediastinum", "Contained pseudoaneurysm and intimal flap at the aortic isthmus with surrounding mediastinal haematoma.", false},
-        {"splenic_laceration", "Splenic laceration with active extravasation",
+         1,
+         "chest_lungs",
+         "Dependent left pleural fluid of blood density (about 40 HU) with compressive atelectasis.",
+         false},
+        {"aortic_injury",
+         "Traumatic aortic injury at the isthmus with mediastinal haematoma",
+         {"aortic injury", "aortic transection", "aortic rupture", "pseudoaneurysm", "intimal flap",
+          "mediastinal haematoma", "mediastinal hematoma", "TAI"},
+         1,
+         "chest_mediastinum",
+         "Contained pseudoaneurysm and intimal flap at the aortic isthmus with surrounding mediastinal haematoma.",
+         false},
+        {"splenic_laceration",
+         "Splenic laceration with active extravasation",
          {"splenic laceration", "spleen laceration", "splenic injury", "ruptured spleen", "active extravasation",
           "contrast blush", "active bleeding"},
-         1, "abdomen_pelvis", "Deep splenic laceration with an active contrast blush and perisplenic haematoma.", false},
-        {"liver_laceration", "Liver laceration, right lobe (segments 6/7)",
+         1,
+         "abdomen_pelvis",
+         "Deep splenic laceration with an active contrast blush and perisplenic haematoma.",
+         false},
+        {"liver_laceration",
+         "Liver laceration, right lobe (segments 6/7)",
          {"liver laceration", "hepatic laceration", "liver injury", "hepatic injury"},
-         2, "abdomen_pelvis", "Branching hypodense laceration in the posterior right hepatic lobe.", false},
-        {"liver_laceration_subtle", "Small hypodense liver laceration, left lobe (subtle)",
+         2,
+         "abdomen_pelvis",
+         "Branching hypodense laceration in the posterior right hepatic lobe.",
+         false},
+        {"liver_laceration_subtle",
+         "Small hypodense liver laceration, left lobe (subtle)",
          {"liver laceration", "hepatic laceration", "small liver laceration"},
-         2, "abdomen_pelvis", "Small ill-defined hypodense laceration in the left hepatic lobe, best seen in the liver window.", true},
-        {"hemoperitoneum", "Haemoperitoneum",
+         2,
+         "abdomen_pelvis",
+         "Small ill-defined hypodense laceration in the left hepatic lobe, best seen in the liver window.",
+         true},
+        {"hemoperitoneum",
+         "Haemoperitoneum",
          {"haemoperitoneum", "hemoperitoneum", "free fluid", "intraperitoneal blood", "free intraperitoneal fluid"},
-         1, "abdomen_pelvis", "Free intraperitoneal fluid of blood density in Morison's pouch, the right paracolic gutter and the pelvis.", false},
-        {"kidney_laceration", "Left kidney laceration with perirenal haematoma",
+         1,
+         "abdomen_pelvis",
+         "Free intraperitoneal fluid of blood density in Morison's pouch, the right paracolic gutter and the pelvis.",
+         false},
+        {"kidney_laceration",
+         "Left kidney laceration with perirenal haematoma",
          {"kidney laceration", "renal laceration", "renal injury", "kidney injury", "perirenal haematoma",
           "perirenal hematoma"},
-         2, "abdomen_pelvis", "Laceration of the lateral left renal cortex with a perirenal haematoma.", false},
-        {"pelvic_ring_fracture", "Pelvic ring fracture: right pubic rami and left sacral ala",
+         2,
+         "abdomen_pelvis",
+         "Laceration of the lateral left renal cortex with a perirenal haematoma.",
+         false},
+        {"pelvic_ring_fracture",
+         "Pelvic ring fracture: right pubic rami and left sacral ala",
          {"pelvic fracture", "pelvic ring fracture", "pubic rami fracture", "sacral fracture"},
-         1, "abdomen_pelvis", "Fractures of the right superior and inferior pubic rami and the left sacral ala with pelvic haematoma.", false},
-        {"vertebral_burst_fracture", "Burst fracture of L1 with retropulsion",
+         1,
+         "abdomen_pelvis",
+         "Fractures of the right superior and inferior pubic rami and the left sacral ala with pelvic haematoma.",
+         false},
+        {"vertebral_burst_fracture",
+         "Burst fracture of L1 with retropulsion",
          {"burst fracture", "vertebral fracture", "L1 fracture", "spine fracture", "retropulsion"},
-         2, "spine", "L1 burst fracture with loss of height and a retropulsed fragment narrowing the canal.", false},
-        {"rib_fractures", "Displaced fractures of right ribs 5 to 8",
+         2,
+         "spine",
+         "L1 burst fracture with loss of height and a retropulsed fragment narrowing the canal.",
+         false},
+        {"rib_fractures",
+         "Displaced fractures of right ribs 5 to 8",
          {"rib fractures", "rib fracture", "serial rib fractures", "broken ribs"},
-         3, "chest_lungs", "Displaced lateral fractures of the right 5th to 8th ribs.", false},
-        {"rib_fracture_subtle", "Undisplaced fracture of the left 7th rib (hair-thin)",
+         3,
+         "chest_lungs",
+         "Displaced lateral fractures of the right 5th to 8th ribs.",
+         false},
+        {"rib_fracture_subtle",
+         "Undisplaced fracture of the left 7th rib (hair-thin)",
          {"rib fracture", "undisplaced rib fracture", "left rib fracture"},
-         3, "chest_lungs", "Hair-thin undisplaced fracture line of the posterolateral left 7th rib.", true},
-        {"esophageal_intubation", "Endotracheal tube in the oesophagus",
+         3,
+         "chest_lungs",
+         "Hair-thin undisplaced fracture line of the posterolateral left 7th rib.",
+         true},
+        {"esophageal_intubation",
+         "Endotracheal tube in the oesophagus",
          {"oesophageal intubation", "esophageal intubation", "misplaced tube", "tube in the oesophagus",
           "tube in the esophagus", "malpositioned endotracheal tube", "ETT malposition"},
-         1, "airway", "The endotracheal tube lies in the oesophagus behind the empty trachea.", false},
-        {"femur_fracture", "Displaced fracture of the left femoral shaft",
+         1,
+         "airway",
+         "The endotracheal tube lies in the oesophagus behind the empty trachea.",
+         false},
+        {"femur_fracture",
+         "Displaced fracture of the left femoral shaft",
          {"femur fracture", "femoral fracture", "femoral shaft fracture", "broken femur"},
-         2, "extremities", "Transverse displaced fracture of the distal left femoral shaft with thigh haematoma.", false},
+         2,
+         "extremities",
+         "Transverse displaced fracture of the distal left femoral shaft with thigh haematoma.",
+         false},
     };
     return lib;
 }
@@ -188,7 +258,8 @@ Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex,
 namespace {
 using glm::dvec4;
 
-ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05, std::uint64_t salt = 1) {
+ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0, double freq = 0.05,
+             std::uint64_t salt = 1) {
     return std::make_shared<Ellipsoid>(c, r, rot, wob, freq, salt);
 }
 ShapePtr tube(std::vector<dvec4> pts, bool smooth = true, double wob = 0, double freq = 0.1, std::uint64_t salt = 3) {
@@ -247,7 +318,8 @@ void addInjuryLayers(Model& m) {
                 }),
             62, kHaematoma, brainMask, 4, 0.2);
     }
-    if (m.has("skull_fracture")) addCrack(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask, 0.7);
+    if (m.has("skull_fracture"))
+        addCrack(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask, 0.7);
 
     if (m.has("hemothorax")) {
         auto lung = m.organs.at("lung_left");
@@ -256,8 +328,8 @@ void addInjuryLayers(Model& m) {
                                               [lung, y0](const dvec3& p) {
                                                   // Supine: blood lies posteriorly and climbs the lateral
                                                   // chest wall as a meniscus.
-                                                  const double level = y0 + 3.0 * std::sin(p.z * 0.05) -
-                                                                       0.008 * (p.x - 60) * (p.x - 60);
+                                                  const double level =
+                                                      y0 + 3.0 * std::sin(p.z * 0.05) - 0.008 * (p.x - 60) * (p.x - 60);
                                                   return std::max(lung->sdf(p), level - p.y);
                                               });
         };
@@ -288,26 +360,33 @@ void addInjuryLayers(Model& m) {
         auto spleen = m.organs.at("spleen");
         add(m,
             std::make_shared<Implicit>(
-                [spleen](double z, Box2& b) { return spleen->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true); },
+                [spleen](double z, Box2& b) {
+                    return spleen->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true);
+                },
                 [spleen](const dvec3& p) {
                     const double s = spleen->sdf(p);
                     return std::max({s - 9.0, -s, 70.0 - p.x});
                 }),
             55, kHaematoma, bit(kVisceralFat) | bit(kFat), 4, 0.15);
-        add(m, std::make_shared<Combine>(Combine::Intersect, spleen, crack({100, 50, -525}, {0.8, -0.5, 0.3}, 2.2, 45, 3.0)),
+        add(m,
+            std::make_shared<Combine>(Combine::Intersect, spleen,
+                                      crack({100, 50, -525}, {0.8, -0.5, 0.3}, 2.2, 45, 3.0)),
             50, kHaematoma, bit(kSpleen), 4, 0.2);
         const double r = m.contrast == Contrast::Portal ? 1.5 : 1.0;
         add(m, ell({97, 48, -522}, {6 * r, 7 * r, 6 * r}, glm::dmat3(1.0), 2.0, 0.2, 404), H(52, 260, 230), kBlood,
             bit(kSpleen) | bit(kHaematoma) | bit(kVisceralFat), 40, 0.3);
     }
     if (m.has("liver_laceration")) {
-        add(m, tube({{-122, 42, -548, 3.5}, {-96, 30, -560, 5.0}, {-76, 42, -576, 4.0}, {-62, 30, -586, 2.5}}, false, 1.6, 0.25, 405),
+        add(m,
+            tube({{-122, 42, -548, 3.5}, {-96, 30, -560, 5.0}, {-76, 42, -576, 4.0}, {-62, 30, -586, 2.5}}, false, 1.6,
+                 0.25, 405),
             H(42, 45, 55), kHaematoma, bit(kLiver), 3, 0.2);
-        add(m, tube({{-96, 30, -560, 3.5}, {-102, 10, -544, 2.5}, {-98, 8, -538, 1.5}}, false, 1.2, 0.25, 406), H(42, 45, 55),
-            kHaematoma, bit(kLiver), 3, 0.2);
+        add(m, tube({{-96, 30, -560, 3.5}, {-102, 10, -544, 2.5}, {-98, 8, -538, 1.5}}, false, 1.2, 0.25, 406),
+            H(42, 45, 55), kHaematoma, bit(kLiver), 3, 0.2);
     }
     if (m.has("liver_laceration_subtle"))
-        add(m, ell({-30, -35, -515}, {7, 3, 9}, rotation(0, 20, 35), 1.0, 0.3, 407), H(40, 62, 96), kHaematoma, bit(kLiver));
+        add(m, ell({-30, -35, -515}, {7, 3, 9}, rotation(0, 20, 35), 1.0, 0.3, 407), H(40, 62, 96), kHaematoma,
+            bit(kLiver));
     if (m.has("hemoperitoneum")) {
         const TissueMask onto = bit(kVisceralFat);
         auto liver = m.organs.at("liver");
@@ -316,18 +395,28 @@ void addInjuryLayers(Model& m) {
         add(m, ell({0, -10, -790}, {50, 30, 24}, glm::dmat3(1.0), 4.0, 0.06, 410), 40, kFluid, onto, 4, 0.1);
         add(m,
             std::make_shared<Implicit>(
-                [liver](double z, Box2& b) { return liver->sliceBox(z, b) && (b = {b.x0 - 8, b.y0 - 8, b.x1 + 8, b.y1 + 8}, true); },
-                [liver](const dvec3& p) { return std::max({liver->sdf(p) - 5.0, p.x + 40.0, -p.z - 640}); }),
+                [liver](double z, Box2& b) {
+                    return liver->sliceBox(z, b) && (b = {b.x0 - 8, b.y0 - 8, b.x1 + 8, b.y1 + 8}, true);
+                },
+                [liver](const dvec3& p) {
+                    return std::max({liver->sdf(p) - 5.0, p.x + 40.0, -p.z - 640});
+                }),
             40, kFluid, onto, 4, 0.1);
     }
     if (m.has("kidney_laceration")) {
         auto kidney = m.organs.at("kidney_left");
         add(m,
             std::make_shared<Implicit>(
-                [kidney](double z, Box2& b) { return kidney->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true); },
-                [kidney](const dvec3& p) { return std::max({kidney->sdf(p) - 10.0, -kidney->sdf(p), 66.0 - p.x}); }),
+                [kidney](double z, Box2& b) {
+                    return kidney->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true);
+                },
+                [kidney](const dvec3& p) {
+                    return std::max({kidney->sdf(p) - 10.0, -kidney->sdf(p), 66.0 - p.x});
+                }),
             56, kHaematoma, bit(kVisceralFat), 4, 0.15);
-        add(m, std::make_shared<Combine>(Combine::Intersect, kidney, crack({90, 58, -588}, {0.25, 0.3, 0.92}, 2.0, 24, 2.0)),
+        add(m,
+            std::make_shared<Combine>(Combine::Intersect, kidney,
+                                      crack({90, 58, -588}, {0.25, 0.3, 0.92}, 2.0, 24, 2.0)),
             45, kHaematoma, bit(kKidney), 3, 0.2);
     }
     if (m.has("pelvic_ring_fracture")) {
@@ -340,8 +429,9 @@ void addInjuryLayers(Model& m) {
     if (m.has("vertebral_burst_fracture")) {
         const double y = spineY(-537);
         const auto* l1 = findVertebra("L1");
-        add(m, std::make_shared<Extrusion>(std::vector<Extrusion::Key>{{-552, 0, y, l1->rx + 9, l1->ry + 8},
-                                                                      {-522, 0, y, l1->rx + 9, l1->ry + 8}}),
+        add(m,
+            std::make_shared<Extrusion>(std::vector<Extrusion::Key>{{-552, 0, y, l1->rx + 9, l1->ry + 8},
+                                                                    {-522, 0, y, l1->rx + 9, l1->ry + 8}}),
             55, kHaematoma, kSoft | bit(kCartilage));
         add(m, crack({0, y, -536}, {0.1, 0.35, 1.0}, 0.9, 30, 1.0), 60, kHaematoma, kBoneMask);
         add(m, crack({5, y, -537}, {1, 0.25, 0.05}, 0.8, 30, 1.0), 60, kHaematoma, kBoneMask);
@@ -349,8 +439,8 @@ void addInjuryLayers(Model& m) {
     }
     if (m.has("rib_fractures")) {
         for (int n = 5; n <= 8; ++n)
-            add(m, ell(ribBreakPoint(-1, n, 6.5 / 13.0), {8, 8, 8}, glm::dmat3(1.0), 2.0, 0.1, 412 + std::uint64_t(n)), 55,
-                kHaematoma, bit(kMuscle) | bit(kFat), 4, 0.15);
+            add(m, ell(ribBreakPoint(-1, n, 6.5 / 13.0), {8, 8, 8}, glm::dmat3(1.0), 2.0, 0.1, 412 + std::uint64_t(n)),
+                55, kHaematoma, bit(kMuscle) | bit(kFat), 4, 0.15);
     }
     if (m.has("rib_fracture_subtle")) {
         const auto pts = ribPath(1, 7);
@@ -359,8 +449,8 @@ void addInjuryLayers(Model& m) {
         addCrack(m, crack(p, dvec3(pts[i + 1]) - dvec3(pts[i]), 0.3, 7), 50, kHaematoma, kBoneMask, 0.6);
     }
     if (m.has("femur_fracture"))
-        add(m, ell({126, -2, -931}, {34, 34, 38}, glm::dmat3(1.0), 4.0, 0.06, 420), 56, kHaematoma, bit(kMuscle) | bit(kFat),
-            5, 0.15);
+        add(m, ell({126, -2, -931}, {34, 34, 38}, glm::dmat3(1.0), 4.0, 0.06, 420), 56, kHaematoma,
+            bit(kMuscle) | bit(kFat), 5, 0.15);
 }
 
 std::set<std::string> canonicalInjuries(const PhantomOptions& options) {
@@ -453,9 +543,10 @@ std::string tomlVec(const glm::dvec3& v) {
 std::string findingsToml(const std::vector<Finding>& findings) {
     // Every value is written out, not only `injury`, so the block also serves a scenario that reads this study as
     // DICOM from disk, where there is no phantom to fill the ground truth in.
-    std::string out = "# Ground truth of the synthetic patient, in the scenario file's [[findings]] syntax\n"
-                      "# (scenarios/README.md). Add deadline, tell, windows and teaching_point per case.\n"
-                      "# In a case that reads this study from disk as DICOM, delete the `injury` lines.\n";
+    std::string out =
+        "# Ground truth of the synthetic patient, in the scenario file's [[findings]] syntax\n"
+        "# (scenarios/README.md). Add deadline, tell, windows and teaching_point per case.\n"
+        "# In a case that reads this study from disk as DICOM, delete the `injury` lines.\n";
     for (const auto& f : findings) {
         out += "\n[[findings]]\n";
         out += "id = " + tomlString(f.id) + "\n";

@@ -20,7 +20,7 @@ enum class Contrast { None, Arterial, Portal };
 struct Habitus {
     double extraFatMm = 0;  // added to the subcutaneous fat of the trunk (-6 = lean .. +28 = obese)
     bool female = false;
-    int age = 45;           // years; plaques from about 55
+    int age = 45;  // years; plaques from about 55
     bool armsUp = false;
 };
 // Seed 1 is the reference patient (45-year-old man of average build, arms at his sides); other seeds vary.
@@ -32,7 +32,7 @@ struct Model {
     WarpSet mediastinumWarp;  // shift of the mediastinum by a tension pneumothorax
     Contrast contrast = Contrast::Arterial;
     Habitus habitus;
-    std::set<std::string> injuries;  // canonical ids
+    std::set<std::string> injuries;          // canonical ids
     std::map<std::string, ShapePtr> organs;  // shapes the injuries refer to: "cranial_cavity", "liver", "spleen"...
     std::vector<ShapePtr> skin;              // outer outlines of the body (trunk, head and neck, thighs, arms)
     bool has(const char* id) const { return injuries.count(id) != 0; }
@@ -46,7 +46,8 @@ Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto = kAnyTissu
            const WarpSet* warp = nullptr);
 
 // Builds the whole patient for one contrast phase; injuries by canonical id.
-std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus = {});
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast,
+                                  const Habitus& habitus = {});
 
 // Canonical ids of the options' injuries (synonyms resolved); throws PhantomError for unknown ones.
 std::set<std::string> canonicalInjuries(const PhantomOptions& options);

@@ -30,7 +30,7 @@ enum class SeriesKind {
     Arterial,      // "arterial": whole body, late arterial phase
     PortalVenous,  // "portal": abdomen and pelvis, portal venous phase
 };
-std::string_view seriesKindName(SeriesKind kind);           // "scout", "head", ...
+std::string_view seriesKindName(SeriesKind kind);              // "scout", "head", ...
 bool parseSeriesKind(std::string_view name, SeriesKind& out);  // accepts the names above
 
 struct PhantomOptions {
@@ -54,9 +54,9 @@ struct InjuryInfo {
     std::string label;                  // "Epidural haematoma, right temporoparietal, with midline shift"
     std::vector<std::string> synonyms;  // what a trainee may call it ("EDH", "extradural haematoma", ...)
     int acrCategory = 1;                // 1: minutes, verbal; 2: hours; 3: days
-    std::string region;                 // airway | chest_lungs | chest_mediastinum | abdomen_pelvis | head | spine | extremities
-    std::string description;            // the expert's one-line description
-    bool subtle = false;                // a deliberately hard-to-see variant
+    std::string region;       // airway | chest_lungs | chest_mediastinum | abdomen_pelvis | head | spine | extremities
+    std::string description;  // the expert's one-line description
+    bool subtle = false;      // a deliberately hard-to-see variant
 };
 const std::vector<InjuryInfo>& injuryLibrary();
 // By id or (case-insensitive) synonym; nullptr when unknown.
@@ -69,8 +69,8 @@ struct Finding {
     std::vector<std::string> synonyms;
     int acrCategory = 1;
     std::string region;
-    glm::dvec3 centreLps{0.0};   // centre of the lesion itself, patient LPS mm
-    glm::dvec3 extentMm{0.0};    // box size around centreLps that holds the lesion
+    glm::dvec3 centreLps{0.0};  // centre of the lesion itself, patient LPS mm
+    glm::dvec3 extentMm{0.0};   // box size around centreLps that holds the lesion
     std::string expertDescription;
     SeriesKind series = SeriesKind::Arterial;  // the series that shows it best
     // Box (LPS mm, min and max corners) outside which the injury changes no voxel of any series. Larger than the
@@ -89,13 +89,13 @@ std::string findingsToml(const std::vector<Finding>& findings);
 
 // z in LPS mm (superior is +z). The vertex is at z = 0; the body ends at mid-thigh at about z = -1000.
 struct ZRange {
-    std::string name;  // head, neck, chest, abdomen, pelvis, thighs
+    std::string name;    // head, neck, chest, abdomen, pelvis, thighs
     double zFromMm = 0;  // inferior bound
     double zToMm = 0;    // superior bound
 };
 struct BodyExtent {
-    double zBottomMm = -1000.0;  // lowest scanned z (mid-thigh)
-    double zTopMm = 0.0;         // vertex
+    double zBottomMm = -1000.0;   // lowest scanned z (mid-thigh)
+    double zTopMm = 0.0;          // vertex
     std::vector<ZRange> regions;  // head, neck, chest, abdomen, pelvis, thighs (may overlap by a few mm)
 };
 const BodyExtent& bodyExtent();

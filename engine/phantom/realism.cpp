@@ -13,12 +13,12 @@
 namespace polysim::phantom {
 namespace {
 
-constexpr int kBlock = 16;                        // noise block, pixels
+constexpr int kBlock = 16;                           // noise block, pixels
 constexpr double kNoiseLow = -40, kNoiseHigh = 160;  // a noise block lies wholly in this HU range
 constexpr double kSoftLow = -150, kSoftHigh = 250;   // soft tissue for levels and edges
 constexpr double kLevelHu = 5;
 constexpr double kEdgeHuPerMm = 12;
-constexpr double kSmoothMm = 2.5;                 // width of the local mean before levels and edges
+constexpr double kSmoothMm = 2.5;  // width of the local mean before levels and edges
 constexpr double kBodyHu = -400;
 
 struct Pool {
@@ -99,7 +99,8 @@ std::vector<float> boxMean(const std::int16_t* v, int nx, int ny, int r) {
     std::vector<float> out(std::size_t(nx) * ny);
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
-            const int a = std::max(0, i - r), b = std::min(nx, i + r + 1), c = std::max(0, j - r), d = std::min(ny, j + r + 1);
+            const int a = std::max(0, i - r), b = std::min(nx, i + r + 1), c = std::max(0, j - r),
+                      d = std::min(ny, j + r + 1);
             const double s = I[std::size_t(d) * (nx + 1) + b] - I[std::size_t(c) * (nx + 1) + b] -
                              I[std::size_t(d) * (nx + 1) + a] + I[std::size_t(c) * (nx + 1) + a];
             out[std::size_t(j) * nx + i] = float(s / double((b - a) * (d - c)));
@@ -172,7 +173,8 @@ void noiseBlocks(const std::int16_t* v, int nx, int ny, Pool& pool) {
                     re[w][u] = a, im[w][u] = s;
                 }
             for (int w = 0; w < kBlock; ++w)
-                for (int u = 0; u < kBlock; ++u) pool.nps[std::size_t(w) * kBlock + u] += re[w][u] * re[w][u] + im[w][u] * im[w][u];
+                for (int u = 0; u < kBlock; ++u)
+                    pool.nps[std::size_t(w) * kBlock + u] += re[w][u] * re[w][u] + im[w][u] * im[w][u];
             ++pool.npsBlocks;
         }
 }
@@ -285,11 +287,13 @@ ImageStatistics measureZRange(const imaging::Volume& volume, double zFromMm, dou
     const auto& g = volume.geometry();
     const double k0 = g.patientToIndex(g.origin + glm::dvec3(0, 0, zFromMm - g.origin.z)).z;
     const double k1 = g.patientToIndex(g.origin + glm::dvec3(0, 0, zToMm - g.origin.z)).z;
-    const int lo = std::max(0, int(std::ceil(std::min(k0, k1)))), hi = std::min(g.dims.z - 1, int(std::floor(std::max(k0, k1))));
+    const int lo = std::max(0, int(std::ceil(std::min(k0, k1)))),
+              hi = std::min(g.dims.z - 1, int(std::floor(std::max(k0, k1))));
     std::vector<int> ks;
     if (hi >= lo) {
         const int n = std::min(count, hi - lo + 1);
-        for (int i = 0; i < n; ++i) ks.push_back(n == 1 ? (lo + hi) / 2 : lo + int(std::lround(double(hi - lo) * i / (n - 1))));
+        for (int i = 0; i < n; ++i)
+            ks.push_back(n == 1 ? (lo + hi) / 2 : lo + int(std::lround(double(hi - lo) * i / (n - 1))));
         ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
     }
     return measureSlices(volume, ks);
@@ -331,8 +335,8 @@ const std::vector<SideBySideView>& sideBySideViews() {
          SeriesKind::Arterial, -430, -200, imaging::findWindowPreset("mediastinum")->window},
         {"compare-upper-abdomen.png", "upper abdomen at the pancreas, soft-tissue window", "lidc-idri-0001-chest",
          SeriesKind::Arterial, -565, -275, imaging::findWindowPreset("soft_tissue")->window},
-        {"compare-head-brain.png", "head at the lateral ventricles, brain window", "cptac-gbm-head", SeriesKind::Head, -62,
-         10, imaging::findWindowPreset("brain")->window},
+        {"compare-head-brain.png", "head at the lateral ventricles, brain window", "cptac-gbm-head", SeriesKind::Head,
+         -62, 10, imaging::findWindowPreset("brain")->window},
     };
     return v;
 }
@@ -341,15 +345,16 @@ imaging::Image8 bodyCentredAxial(const imaging::Volume& vol, double z, const ima
                                  double heightMm, double pixelMm) {
     const auto& g = vol.geometry();
     const int nx = g.dims.x, ny = g.dims.y;
-    const int k = std::clamp(int(std::lround(g.patientToIndex(g.origin + glm::dvec3(0, 0, z - g.origin.z)).z)), 0,
-                             g.dims.z - 1);
+    const int k =
+        std::clamp(int(std::lround(g.patientToIndex(g.origin + glm::dvec3(0, 0, z - g.origin.z)).z)), 0, g.dims.z - 1);
     const std::int16_t* v = vol.slice(k);
     const auto body = bodyMask(v, nx, ny);
     double si = 0, sj = 0, n = 0;
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i)
             if (body[std::size_t(j) * nx + i]) si += i, sj += j, n += 1;
-    const glm::dvec3 centre = g.indexToPatient(n > 0 ? glm::dvec3(si / n, sj / n, k) : glm::dvec3(nx / 2.0, ny / 2.0, k));
+    const glm::dvec3 centre =
+        g.indexToPatient(n > 0 ? glm::dvec3(si / n, sj / n, k) : glm::dvec3(nx / 2.0, ny / 2.0, k));
     imaging::Image8 img;
     img.width = int(std::lround(widthMm / pixelMm));
     img.height = int(std::lround(heightMm / pixelMm));
@@ -380,7 +385,8 @@ imaging::Image8 beside(const imaging::Image8& a, const imaging::Image8& b) {
     out.height = std::max(a.height, b.height);
     out.pixels.assign(std::size_t(out.width) * out.height, 40);
     for (int r = 0; r < a.height; ++r)
-        std::copy_n(a.pixels.data() + std::size_t(r) * a.width, a.width, out.pixels.data() + std::size_t(r) * out.width);
+        std::copy_n(a.pixels.data() + std::size_t(r) * a.width, a.width,
+                    out.pixels.data() + std::size_t(r) * out.width);
     for (int r = 0; r < b.height; ++r)
         std::copy_n(b.pixels.data() + std::size_t(r) * b.width, b.width,
                     out.pixels.data() + std::size_t(r) * out.width + a.width + gap);

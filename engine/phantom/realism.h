@@ -11,7 +11,7 @@
 namespace polysim::phantom {
 
 struct ImageStatistics {
-    int slices = 0;                 // slices measured
+    int slices = 0;  // slices measured
     // Robust soft-tissue noise, HU: the median standard deviation of 16 x 16-pixel blocks lying wholly in soft tissue
     // (-30..130 HU), each after removing its mean and linear trend, so anatomy barely counts.
     double noiseHu = 0;
@@ -53,9 +53,9 @@ namespace polysim::phantom {
 
 // A real series under the real-CT fixtures folder and the stretch of the phantom with the same anatomy.
 struct RealReference {
-    std::string region;   // "chest", "upper abdomen", "head"
-    std::string folder;   // under the real fixtures folder, e.g. "lidc-idri-0001-chest"
-    std::string source;   // whom to credit
+    std::string region;  // "chest", "upper abdomen", "head"
+    std::string folder;  // under the real fixtures folder, e.g. "lidc-idri-0001-chest"
+    std::string source;  // whom to credit
     SeriesKind phantomSeries;
     double phantomZFrom, phantomZTo;  // LPS z of the phantom slab measured
     double realZFrom, realZTo;        // LPS z of the real slab with the same anatomy
@@ -64,8 +64,8 @@ const std::vector<RealReference>& realReferences();
 
 // One side-by-side picture: the phantom (left) beside the real series (right) at the same level and window.
 struct SideBySideView {
-    std::string file;   // "compare-chest-lung.png"
-    std::string what;   // "chest at the carina, lung window"
+    std::string file;    // "compare-chest-lung.png"
+    std::string what;    // "chest at the carina, lung window"
     std::string folder;  // real series, as in RealReference::folder
     SeriesKind phantomSeries;
     double phantomZ, realZ;
@@ -74,8 +74,8 @@ struct SideBySideView {
 const std::vector<SideBySideView>& sideBySideViews();
 
 // The axial slice nearest `z`, resampled at `pixelMm` over a widthMm x heightMm box centred on the body.
-imaging::Image8 bodyCentredAxial(const imaging::Volume& volume, double z, const imaging::Window& window,
-                                 double widthMm, double heightMm, double pixelMm);
+imaging::Image8 bodyCentredAxial(const imaging::Volume& volume, double z, const imaging::Window& window, double widthMm,
+                                 double heightMm, double pixelMm);
 
 struct RegionComparison {
     RealReference reference;

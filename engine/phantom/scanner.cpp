@@ -96,8 +96,9 @@ void addScannerTable(Model& m) {
     for (int pass = 0; pass < 3; ++pass) {
         auto t = *padTop;
         for (int k = 1; k + 1 < n; ++k)
-            (*padTop)[std::size_t(k)] = std::max(t[std::size_t(k)], 0.25 * t[std::size_t(k - 1)] + 0.5 * t[std::size_t(k)] +
-                                                                           0.25 * t[std::size_t(k + 1)]);
+            (*padTop)[std::size_t(k)] =
+                std::max(t[std::size_t(k)],
+                         0.25 * t[std::size_t(k - 1)] + 0.5 * t[std::size_t(k)] + 0.25 * t[std::size_t(k + 1)]);
     }
     auto rise = [](double x) {
         const double e = std::max(0.0, std::abs(x) - kFlat);
@@ -116,8 +117,10 @@ void addScannerTable(Model& m) {
     const TissueMask air = bit(kAir);
     // Mattress: foam under a vinyl cover, from the back down to the cradle.
     add(m, sheet(pad, shell(0), kHalfWidth - 15, yLo, cradle), -910, kCouch, air).edge = 1.5;
-    add(m, sheet(pad, [pad](double x, double z) { return pad(x, z) + 0.6; }, kHalfWidth - 15, yLo, cradle), 250, kCouch,
-        bit(kCouch))
+    add(m,
+        sheet(
+            pad, [pad](double x, double z) { return pad(x, z) + 0.6; }, kHalfWidth - 15, yLo, cradle),
+        250, kCouch, bit(kCouch))
         .thin = 0.6;
     // Cradle: a thin upper carbon-fibre skin and a 2.5 mm lower one around 15 mm of structural foam.
     add(m, sheet(shell(0), shell(18.5), kHalfWidth, yLo, yHi), -960, kCouch, air | bit(kCouch));
@@ -125,8 +128,8 @@ void addScannerTable(Model& m) {
     add(m, sheet(shell(16), shell(18.5), kHalfWidth, yLo, yHi), 420, kCouch, bit(kCouch));
 }
 
-// Four ECG electrodes on the front of the chest (right and left below the clavicles, right and left lower chest), each a
-// foam-and-gel pad on the skin with a metal snap, and a thin lead running from the snap over the chest in the air.
+// Four ECG electrodes on the front of the chest (right and left below the clavicles, right and left lower chest), each
+// a foam-and-gel pad on the skin with a metal snap, and a thin lead running from the snap over the chest in the air.
 void addEcgElectrodes(Model& m) {
     const auto it = m.organs.find("trunk_skin");
     if (it == m.organs.end()) return;
@@ -162,21 +165,23 @@ void addEcgElectrodes(Model& m) {
 // bases and gone by the hila, from -600 HU at the pleura fading into aerated lung. Painted only onto lung.
 void addDependentAtelectasis(Model& m, const ShapePtr& lung) {
     constexpr double kBase = -500, kTop = -400, kDepth = 14;
-    auto band = [lung](double depthMm) { return std::make_shared<Implicit>(
-        [lung](double z, Box2& b) {
-            if (z > kTop || !lung->sliceBox(z, b)) return false;
-            b.y0 = 0.5 * (b.y0 + b.y1) - 10;  // the posterior half only
-            return true;
-        },
-        [lung, depthMm](const dvec3& p) {
-            const double d = lung->sdf(p);
-            if (d > 0) return 100.0;
-            const double f = std::clamp((kTop - p.z) / (kTop - kBase), 0.0, 1.0);
-            // How much the pleura here faces down (posteriorly): the change of distance one step towards the back.
-            const double facing = std::clamp((lung->sdf(p + dvec3(0, 2.0, 0)) - d) / 2.0, 0.0, 1.0);
-            const double w = f * f * (3 - 2 * f) * std::clamp((facing - 0.25) / 0.5, 0.0, 1.0);
-            return -d + 4 - (depthMm + 4) * w;  // w = 0: at least 4 mm outside, whatever the pixel size
-        }); };
+    auto band = [lung](double depthMm) {
+        return std::make_shared<Implicit>(
+            [lung](double z, Box2& b) {
+                if (z > kTop || !lung->sliceBox(z, b)) return false;
+                b.y0 = 0.5 * (b.y0 + b.y1) - 10;  // the posterior half only
+                return true;
+            },
+            [lung, depthMm](const dvec3& p) {
+                const double d = lung->sdf(p);
+                if (d > 0) return 100.0;
+                const double f = std::clamp((kTop - p.z) / (kTop - kBase), 0.0, 1.0);
+                // How much the pleura here faces down (posteriorly): the change of distance one step towards the back.
+                const double facing = std::clamp((lung->sdf(p + dvec3(0, 2.0, 0)) - d) / 2.0, 0.0, 1.0);
+                const double w = f * f * (3 - 2 * f) * std::clamp((facing - 0.25) / 0.5, 0.0, 1.0);
+                return -d + 4 - (depthMm + 4) * w;  // w = 0: at least 4 mm outside, whatever the pixel size
+            });
+    };
     // Three nested bands (denser towards the pleura) so that the density fades into the aerated lung.
     for (const auto& [depth, hu] : {std::pair{1.0, -770.0f}, std::pair{0.6, -690.0f}, std::pair{0.3, -600.0f}})
         add(m, band(kDepth * depth), hu, kLung, bit(kLung));
@@ -202,7 +207,8 @@ constexpr double kBoneStarvation = 2.0;
 
 // Gaussian-ish unit noise from a hash (sum of four uniforms).
 double gauss(std::uint64_t h) {
-    return ((double(h & 0xffff) + double((h >> 16) & 0xffff) + double((h >> 32) & 0xffff) + double((h >> 48) & 0xffff)) /
+    return ((double(h & 0xffff) + double((h >> 16) & 0xffff) + double((h >> 32) & 0xffff) +
+             double((h >> 48) & 0xffff)) /
                 65536.0 -
             2.0) *
            1.7320508;
@@ -230,7 +236,7 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
     for (std::size_t i = 0; i < lo.size(); ++i) {
         // The couch is left out: its thin shells lie along the horizontal rays, whose noise would streak the table.
         if (lab[i] == kCouch) lo[i] = -1000.0f;
-        mu[i] = float(kMuWater * d * std::max(0.0, 1.0 + lo[i] / 1000.0));       // per cell crossed
+        mu[i] = float(kMuWater * d * std::max(0.0, 1.0 + lo[i] / 1000.0));        // per cell crossed
         bone[i] = float(kMuWater * d * std::max(0.0, (lo[i] - 100.0) / 1000.0));  // bone mineral beyond soft tissue
         any |= lo[i] > -500;
     }
@@ -246,7 +252,8 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
     int bi0 = n, bi1 = -1, bj0 = n, bj1 = -1;
     for (int j = 0; j < n; ++j)
         for (int i = 0; i < n; ++i)
-            if (mask[std::size_t(j) * n + i]) bi0 = std::min(bi0, i), bi1 = std::max(bi1, i), bj0 = std::min(bj0, j), bj1 = std::max(bj1, j);
+            if (mask[std::size_t(j) * n + i])
+                bi0 = std::min(bi0, i), bi1 = std::max(bi1, i), bj0 = std::min(bj0, j), bj1 = std::max(bj1, j);
     // Line integrals: NA views x n rays, sampled once per cell along the ray. The photon-starvation noise of every
     // view is independent, so that the streaks of neighbouring views fan out across each other from the dense
     // structures that starve them instead of lying side by side as a few parallel lines.
@@ -298,12 +305,13 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
     // Per ray: the noise of the photons missing beyond the reference, and the beam-hardening error; then the ramp
     // filter along the detector (which turns a noisy ray into a bright-and-dark streak).
     // The rays are filtered and back-projected at twice the tracing resolution (detector bins and grid of d / 2), so
-    // that a streak is as fine as a real one; each fine bin takes the line integral of its place on the coarse detector.
+    // that a streak is as fine as a real one; each fine bin takes the line integral of its place on the coarse
+    // detector.
     const int F = 2, D2 = D * F, n2 = n * F;
     const double d2 = d / F, fx0 = cx - n * d / 2 + d2 / 2, fy0 = cy - n * d / 2 + d2 / 2;
     // SD in projection units that back-projects to kStreakHu over all views (ramp filter power 1/12 per d^2).
-    const double sigma0 = kStreakHu * kMuWater / 1000.0 * d2 * std::sqrt(double(NA)) /
-                          (std::numbers::pi * std::sqrt(1.0 / 12.0));
+    const double sigma0 =
+        kStreakHu * kMuWater / 1000.0 * d2 * std::sqrt(double(NA)) / (std::numbers::pi * std::sqrt(1.0 / 12.0));
     ray.resize(std::size_t(D2));
     std::vector<double> h(kTaps + 1, 0.0);
     h[0] = 0.25;
@@ -312,7 +320,8 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
         for (int b = 0; b < D2; ++b) {
             double v = h[0] * ray[std::size_t(b)];
             for (int t = 1; t <= kTaps; t += 2) {
-                const double l = b - t >= 0 ? ray[std::size_t(b - t)] : 0.0, r = b + t < D2 ? ray[std::size_t(b + t)] : 0.0;
+                const double l = b - t >= 0 ? ray[std::size_t(b - t)] : 0.0,
+                             r = b + t < D2 ? ray[std::size_t(b + t)] : 0.0;
                 v += h[std::size_t(t)] * (l + r);
             }
             out[b] = float(v / d2);  // ramp filter: d * sum(h / d^2)
@@ -327,7 +336,8 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
         const float* p = proj.data() + std::size_t(a) * D;
         const bool hardView = a % kViewsPerAngle == 0 && hardening != 0;
         if (hardView) {
-            // The beam-hardening error is smooth (its own ramp-filtered edges would ring through the few angles traced).
+            // The beam-hardening error is smooth (its own ramp-filtered edges would ring through the few angles
+            // traced).
             const float* pb = boneProj.data() + std::size_t(a) * D;
             hard.assign(std::size_t(D), 0.0f);
             for (int b = 0; b < D; ++b) {

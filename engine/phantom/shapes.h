@@ -29,7 +29,9 @@ inline std::uint64_t hash3(std::int64_t i, std::int64_t j, std::int64_t k, std::
     h = mix64(h ^ std::uint64_t(j) * 0xd6e8feb86659fd93ULL);
     return mix64(h ^ std::uint64_t(k) * 0xa0761d6478bd642fULL);
 }
-inline double unit(std::uint64_t h) { return double(h >> 11) * (1.0 / 9007199254740992.0); }  // [0, 1)
+inline double unit(std::uint64_t h) {
+    return double(h >> 11) * (1.0 / 9007199254740992.0);
+}  // [0, 1)
 
 // Value noise in [-1, 1], smooth (C1), lattice spacing 1: trilinear lookups in a fixed periodic 64^3 table (cheap
 // enough to run per voxel); `salt` shifts into a different part of the table.
@@ -58,12 +60,40 @@ inline double fbm(const glm::dvec3& p, std::uint64_t salt) {
 // ---- tissues (labels let later layers paint only onto certain tissues) ----
 
 enum Tissue : std::uint8_t {
-    kAir = 0, kSkin, kFat, kMuscle, kVisceralFat, kMediastinalFat, kLung, kLungVessel, kAirway, kBlood, kHeart,
-    kLiver, kSpleen, kKidney, kPancreas, kBowel, kBowelContent, kFluid, kBrain, kCsf, kBone, kMarrow, kCartilage,
-    kDevice, kHaematoma, kPleura, kGland, kCouch, kTissueCount
+    kAir = 0,
+    kSkin,
+    kFat,
+    kMuscle,
+    kVisceralFat,
+    kMediastinalFat,
+    kLung,
+    kLungVessel,
+    kAirway,
+    kBlood,
+    kHeart,
+    kLiver,
+    kSpleen,
+    kKidney,
+    kPancreas,
+    kBowel,
+    kBowelContent,
+    kFluid,
+    kBrain,
+    kCsf,
+    kBone,
+    kMarrow,
+    kCartilage,
+    kDevice,
+    kHaematoma,
+    kPleura,
+    kGland,
+    kCouch,
+    kTissueCount
 };
 using TissueMask = std::uint64_t;
-constexpr TissueMask bit(Tissue t) { return TissueMask(1) << t; }
+constexpr TissueMask bit(Tissue t) {
+    return TissueMask(1) << t;
+}
 constexpr TissueMask kAnyTissue = ~TissueMask(0);
 
 // ---- a slice being painted ----
@@ -190,7 +220,8 @@ struct Tube : Shape {
             }
             p.push_back(pts.back());
         }
-        for (std::size_t i = 0; i + 1 < p.size(); ++i) addSeg(glm::dvec3(p[i]), glm::dvec3(p[i + 1]), p[i].w, p[i + 1].w);
+        for (std::size_t i = 0; i + 1 < p.size(); ++i)
+            addSeg(glm::dvec3(p[i]), glm::dvec3(p[i + 1]), p[i].w, p[i + 1].w);
         if (p.size() == 1) addSeg(glm::dvec3(p[0]), glm::dvec3(p[0]), p[0].w, p[0].w);
     }
     void addSeg(glm::dvec3 a, glm::dvec3 b, double ra, double rb) {
@@ -208,8 +239,10 @@ struct Tube : Shape {
             const double m = std::max(s.ra, s.rb) + wobble + 1.0;
             const Box2 sb{std::min(s.a.x, s.b.x) - m, std::min(s.a.y, s.b.y) - m, std::max(s.a.x, s.b.x) + m,
                           std::max(s.a.y, s.b.y) + m};
-            if (!any) b = sb;
-            else b = {std::min(b.x0, sb.x0), std::min(b.y0, sb.y0), std::max(b.x1, sb.x1), std::max(b.y1, sb.y1)};
+            if (!any)
+                b = sb;
+            else
+                b = {std::min(b.x0, sb.x0), std::min(b.y0, sb.y0), std::max(b.x1, sb.x1), std::max(b.y1, sb.y1)};
             any = true;
         }
         return any;
@@ -252,7 +285,8 @@ struct Extrusion : Shape {
         const Key &a = keys[i - 1], &b = keys[i];
         double t = (z - a.z) / (b.z - a.z);
         t = t * t * (3 - 2 * t);  // smooth between key frames
-        return {z, a.cx + (b.cx - a.cx) * t, a.cy + (b.cy - a.cy) * t, a.rx + (b.rx - a.rx) * t, a.ry + (b.ry - a.ry) * t};
+        return {z, a.cx + (b.cx - a.cx) * t, a.cy + (b.cy - a.cy) * t, a.rx + (b.rx - a.rx) * t,
+                a.ry + (b.ry - a.ry) * t};
     }
     bool sliceBox(double z, Box2& b) const override {
         if (z < keys.front().z - 1 || z > keys.back().z + 1) return false;
@@ -296,16 +330,21 @@ struct Combine : Shape {
         if (op != SmoothUnion) return a->sliceBox(z, bx);
         Box2 b1{}, b2{};
         const bool h1 = a->sliceBox(z, b1), h2 = b->sliceBox(z, b2);
-        if (h1 && h2) bx = {std::min(b1.x0, b2.x0), std::min(b1.y0, b2.y0), std::max(b1.x1, b2.x1), std::max(b1.y1, b2.y1)};
-        else if (h1) bx = b1;
-        else if (h2) bx = b2;
+        if (h1 && h2)
+            bx = {std::min(b1.x0, b2.x0), std::min(b1.y0, b2.y0), std::max(b1.x1, b2.x1), std::max(b1.y1, b2.y1)};
+        else if (h1)
+            bx = b1;
+        else if (h2)
+            bx = b2;
         return h1 || h2;
     }
     double sdf(const glm::dvec3& p) const override {
         const double da = a->sdf(p), db = b->sdf(p);
         switch (op) {
-            case Intersect: return std::max(da, db);
-            case Subtract: return std::max(da, -db);
+            case Intersect:
+                return std::max(da, db);
+            case Subtract:
+                return std::max(da, -db);
             case SmoothUnion: {
                 const double h = std::clamp(0.5 + 0.5 * (db - da) / k, 0.0, 1.0);
                 return db + (da - db) * h - k * h * (1.0 - h);
@@ -314,8 +353,12 @@ struct Combine : Shape {
         return da;
     }
 };
-inline ShapePtr intersect(ShapePtr a, ShapePtr b) { return std::make_shared<Combine>(Combine::Intersect, a, b); }
-inline ShapePtr subtract(ShapePtr a, ShapePtr b) { return std::make_shared<Combine>(Combine::Subtract, a, b); }
+inline ShapePtr intersect(ShapePtr a, ShapePtr b) {
+    return std::make_shared<Combine>(Combine::Intersect, a, b);
+}
+inline ShapePtr subtract(ShapePtr a, ShapePtr b) {
+    return std::make_shared<Combine>(Combine::Subtract, a, b);
+}
 inline ShapePtr smoothUnion(ShapePtr a, ShapePtr b, double k = 8) {
     return std::make_shared<Combine>(Combine::SmoothUnion, a, b, k);
 }
@@ -332,7 +375,9 @@ struct Offset : Shape {
     }
     double sdf(const glm::dvec3& p) const override { return s->sdf(p) - d; }
 };
-inline ShapePtr offset(ShapePtr s, double d) { return std::make_shared<Offset>(std::move(s), d); }
+inline ShapePtr offset(ShapePtr s, double d) {
+    return std::make_shared<Offset>(std::move(s), d);
+}
 
 // Rotation from Euler angles in degrees (about x, then y, then z).
 inline glm::dmat3 rotation(double ax, double ay, double az) {
@@ -349,11 +394,11 @@ struct Layer {
     ShapePtr shape;
     float hu = 0;
     Tissue tissue = kAir;
-    TissueMask onto = kAnyTissue;       // paint only over these tissues
-    float texture = 0;                  // HU amplitude of smooth mottling
-    double textureFreq = 0.1;           // 1/mm
-    const WarpSet* warp = nullptr;      // deformation applied before evaluating the shape
-    double edge = 1.0;                  // partial-volume ramp width in pixels (larger = softer)
+    TissueMask onto = kAnyTissue;   // paint only over these tissues
+    float texture = 0;              // HU amplitude of smooth mottling
+    double textureFreq = 0.1;       // 1/mm
+    const WarpSet* warp = nullptr;  // deformation applied before evaluating the shape
+    double edge = 1.0;              // partial-volume ramp width in pixels (larger = softer)
     // Thickness in mm of a structure that may be thinner than a pixel (small vessels, fracture lines): its
     // partial-volume contribution is scaled by thickness / pixel size, as a detector would average it. 0 = off.
     double thin = 0;

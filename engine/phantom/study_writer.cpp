@@ -2,6 +2,7 @@
 // the options, and keeps generated studies in the user cache so the app generates each case only once.
 #include <signal.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -10,7 +11,6 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -46,7 +46,8 @@ std::string canonicalOptions(const PhantomOptions& o) {
 
 // "2.25." followed by a 128-bit number from the options and the purpose: the same options give the same UIDs.
 std::string uid(const std::string& canonical, const std::string& purpose) {
-    const std::uint64_t hi = detail::mix64(fnv1a(canonical + "#" + purpose)), lo = detail::mix64(fnv1a(purpose + "@" + canonical, 0x84222325cbf29ce4ULL));
+    const std::uint64_t hi = detail::mix64(fnv1a(canonical + "#" + purpose)),
+                        lo = detail::mix64(fnv1a(purpose + "@" + canonical, 0x84222325cbf29ce4ULL));
     unsigned __int128 v = (static_cast<unsigned __int128>(hi) << 64) | lo;
     v >>= 1;  // keep well under 2^128 - 1
     std::string digits;
@@ -62,7 +63,9 @@ std::string ds(double v) {
     std::snprintf(buf, sizeof buf, "%.8g", std::abs(v) < 5e-9 ? 0.0 : v);
     return buf;
 }
-std::string ds3(const glm::dvec3& v) { return ds(v.x) + "\\" + ds(v.y) + "\\" + ds(v.z); }
+std::string ds3(const glm::dvec3& v) {
+    return ds(v.x) + "\\" + ds(v.y) + "\\" + ds(v.z);
+}
 
 struct SeriesText {
     const char* description;
@@ -73,11 +76,16 @@ struct SeriesText {
 };
 SeriesText seriesText(SeriesKind k) {
     switch (k) {
-        case SeriesKind::Scout: return {"Topogram AP", "WHOLEBODY", "T20f", "600\\2400", ""};
-        case SeriesKind::Head: return {"Head non-contrast", "HEAD", "H31s", "40\\80", ""};
-        case SeriesKind::NonContrast: return {"Body non-contrast", "WHOLEBODY", "B31f", "40\\400", ""};
-        case SeriesKind::Arterial: return {"Whole body arterial phase", "WHOLEBODY", "B31f", "40\\400", "Iodinated contrast"};
-        case SeriesKind::PortalVenous: return {"Abdomen pelvis portal venous phase", "ABDOMEN", "B31f", "60\\400", "Iodinated contrast"};
+        case SeriesKind::Scout:
+            return {"Topogram AP", "WHOLEBODY", "T20f", "600\\2400", ""};
+        case SeriesKind::Head:
+            return {"Head non-contrast", "HEAD", "H31s", "40\\80", ""};
+        case SeriesKind::NonContrast:
+            return {"Body non-contrast", "WHOLEBODY", "B31f", "40\\400", ""};
+        case SeriesKind::Arterial:
+            return {"Whole body arterial phase", "WHOLEBODY", "B31f", "40\\400", "Iodinated contrast"};
+        case SeriesKind::PortalVenous:
+            return {"Abdomen pelvis portal venous phase", "ABDOMEN", "B31f", "60\\400", "Iodinated contrast"};
     }
     return {"", "", "", "", ""};
 }
@@ -104,7 +112,8 @@ void writeImage(const imaging::Volume& vol, int k, SeriesKind kind, int seriesNu
     put(DCM_SpecificCharacterSet, "ISO_IR 100");
     put(DCM_ImageType, kind == SeriesKind::Scout ? "ORIGINAL\\PRIMARY\\LOCALIZER" : "ORIGINAL\\PRIMARY\\AXIAL");
     put(DCM_SOPClassUID, UID_CTImageStorage);
-    put(DCM_SOPInstanceUID, uid(ids.canonical, "image/" + std::to_string(seriesNumber) + "/" + std::to_string(instance)));
+    put(DCM_SOPInstanceUID,
+        uid(ids.canonical, "image/" + std::to_string(seriesNumber) + "/" + std::to_string(instance)));
     put(DCM_StudyDate, "20000101");
     put(DCM_SeriesDate, "20000101");
     put(DCM_ContentDate, "20000101");

@@ -30,7 +30,9 @@ struct Box {
     }
 };
 
-std::string vec(const glm::dvec3& v) { return "[" + shortNumber(v.x) + ", " + shortNumber(v.y) + ", " + shortNumber(v.z) + "]"; }
+std::string vec(const glm::dvec3& v) {
+    return "[" + shortNumber(v.x) + ", " + shortNumber(v.y) + ", " + shortNumber(v.z) + "]";
+}
 
 class Checker {
 public:
@@ -108,27 +110,33 @@ private:
     void checkIds() {
         // Where the file has no 'id' at all, the reader said so already.
         if ((locs_.empty() || locs_.count("meta.id")) && readable("meta.id") && !validId(s_.meta.id))
-            report_.error(at("meta.id", top()),
-                          "'id' must be lower-case letters, digits, '_' or '-' (it names results), not '" +
-                              s_.meta.id + "'");
+            report_.error(
+                at("meta.id", top()),
+                "'id' must be lower-case letters, digits, '_' or '-' (it names results), not '" + s_.meta.id + "'");
         for (std::size_t i = 0; i < s_.findings.size(); ++i)
             if (!s_.findings[i].id.empty() && !validId(s_.findings[i].id))
                 report_.error(at("findings[" + std::to_string(i) + "].id", s_.findings[i].where),
                               "'id' must be lower-case letters, digits, '_' or '-', not '" + s_.findings[i].id + "'");
-        unique(s_.images.series, [](const SeriesSpec& x) -> const std::string& { return x.id; }, "images.series",
-               "series", [&](std::size_t i) { return s_.images.series[i].where; });
-        unique(s_.regions, [](const Region& x) -> const std::string& { return x.id; }, "regions", "region",
-               [&](std::size_t i) { return s_.regions[i].where; });
-        unique(s_.findings, [](const Finding& x) -> const std::string& { return x.id; }, "findings", "finding",
-               [&](std::size_t i) { return s_.findings[i].where; });
-        unique(s_.interruptions, [](const Interruption& x) -> const std::string& { return x.id; }, "interruptions",
-               "interruption", [&](std::size_t i) { return s_.interruptions[i].where; });
-        unique(s_.conclusion.keyPoints, [](const KeyPoint& x) -> const std::string& { return x.id; },
-               "conclusion.key_points", "key point", [&](std::size_t) { return top(); });
+        unique(
+            s_.images.series, [](const SeriesSpec& x) -> const std::string& { return x.id; }, "images.series", "series",
+            [&](std::size_t i) { return s_.images.series[i].where; });
+        unique(
+            s_.regions, [](const Region& x) -> const std::string& { return x.id; }, "regions", "region",
+            [&](std::size_t i) { return s_.regions[i].where; });
+        unique(
+            s_.findings, [](const Finding& x) -> const std::string& { return x.id; }, "findings", "finding",
+            [&](std::size_t i) { return s_.findings[i].where; });
+        unique(
+            s_.interruptions, [](const Interruption& x) -> const std::string& { return x.id; }, "interruptions",
+            "interruption", [&](std::size_t i) { return s_.interruptions[i].where; });
+        unique(
+            s_.conclusion.keyPoints, [](const KeyPoint& x) -> const std::string& { return x.id; },
+            "conclusion.key_points", "key point", [&](std::size_t) { return top(); });
         for (std::size_t i = 0; i < s_.interruptions.size(); ++i) {
             const auto& in = s_.interruptions[i];
-            unique(in.answers, [](const AnswerOption& x) -> const std::string& { return x.id; },
-                   "interruptions[" + std::to_string(i) + "].answers", "answer", [&](std::size_t) { return in.where; });
+            unique(
+                in.answers, [](const AnswerOption& x) -> const std::string& { return x.id; },
+                "interruptions[" + std::to_string(i) + "].answers", "answer", [&](std::size_t) { return in.where; });
         }
     }
 
@@ -161,18 +169,19 @@ private:
             if (phantom) {
                 if (!sp.folderText.empty())
                     report_.error(at(p + ".folder", sp.where),
-                                  "series '" + sp.id + "' has a 'folder', but this scenario runs on the built-in "
-                                  "phantom, which generates its series (remove [images.phantom] to use DICOM)");
+                                  "series '" + sp.id +
+                                      "' has a 'folder', but this scenario runs on the built-in "
+                                      "phantom, which generates its series (remove [images.phantom] to use DICOM)");
                 if (!sp.seriesInstanceUid.empty())
                     report_.error(at(p + ".series_uid", sp.where),
                                   "'series_uid' is for DICOM series; the phantom's series are chosen by 'kind'");
                 if (sp.kind) {
                     auto [it, inserted] = kinds.emplace(*sp.kind, i);
                     if (!inserted)
-                        report_.error(at(p + ".kind", sp.where),
-                                      "the phantom makes one series of each kind; '" +
-                                          std::string(seriesKindText(sp.kind)) +
-                                          "' is already series '" + series[it->second].id + "'");
+                        report_.error(at(p + ".kind", sp.where), "the phantom makes one series of each kind; '" +
+                                                                     std::string(seriesKindText(sp.kind)) +
+                                                                     "' is already series '" + series[it->second].id +
+                                                                     "'");
                 }
             } else {
                 if (sp.folderText.empty()) {
@@ -190,16 +199,17 @@ private:
         if (options_.requireData)
             report_.error(where, message);
         else
-            report_.warning(where, message + "; the scenario cannot be played on this machine until the data is "
-                                             "there (with --require-data this is an error)");
+            report_.warning(where, message +
+                                       "; the scenario cannot be played on this machine until the data is "
+                                       "there (with --require-data this is an error)");
     }
 
     void checkDicomSeries(const SeriesSpec& sp, const std::string& p) {
         const SourceLocation where = at(p + ".folder", sp.where);
         if (sp.folder.empty()) {
             std::string var = sp.folderText.substr(sp.folderText.size() > 1 && sp.folderText[1] == '{' ? 2 : 1);
-            var = var.substr(0, var.find_first_not_of(
-                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"));
+            var =
+                var.substr(0, var.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"));
             dataMissing(where, "DICOM data of series '" + sp.id + "' not found: environment variable " + var +
                                    " is not set (set it to the folder that holds the dataset)");
             return;
@@ -239,14 +249,14 @@ private:
                                             (uids.empty() ? std::string(" (it holds no CT series)")
                                                           : " (CT series there: " + joinQuoted(uids) + ")"));
             else
-                report_.error(uidWhere, "no CT series in " + sp.folder.string() + " for series '" + sp.id + "': " +
-                                            e.what());
+                report_.error(uidWhere,
+                              "no CT series in " + sp.folder.string() + " for series '" + sp.id + "': " + e.what());
             return;
         }
         if (!chosen->loadable) {
             report_.error(sp.seriesInstanceUid.empty() ? where : at(p + ".series_uid", where),
-                          "series '" + sp.id + "' (" + chosen->id + ") cannot be loaded as a volume: " +
-                              chosen->notLoadableReason);
+                          "series '" + sp.id + "' (" + chosen->id +
+                              ") cannot be loaded as a volume: " + chosen->notLoadableReason);
             return;
         }
         if (sp.kind != phantom::SeriesKind::Scout && !chosen->slices.empty()) dicomBoxes_.push_back(boxOf(*chosen));
@@ -311,8 +321,9 @@ private:
     // A reformat plane's span must lie inside the images, or no sweep of them could cross it.
     void checkPlaneSpans(const Region& r, const std::string& p) {
         if (r.planes.empty())
-            report_.error(at(p + ".planes", r.where), "region '" + r.id + "' is read in no plane, so it can never count "
-                                                                           "as read");
+            report_.error(at(p + ".planes", r.where), "region '" + r.id +
+                                                          "' is read in no plane, so it can never count "
+                                                          "as read");
         const auto box = volumeBox();
         for (auto plane : {imaging::Plane::Sagittal, imaging::Plane::Coronal}) {
             const auto span = r.sweep(plane);
@@ -328,8 +339,9 @@ private:
             report_.error(at(p + "." + key, r.where),
                           "'" + key + "' of region '" + r.id + "' [" + shortNumber(span->first) + ", " +
                               shortNumber(span->second) + "] mm runs outside the images (" + key + " " +
-                              shortNumber(box->lo[axis]) + " to " + shortNumber(box->hi[axis]) + " mm), so no sweep of " +
-                              std::string(imaging::planeName(plane)) + " slices could cross it");
+                              shortNumber(box->lo[axis]) + " to " + shortNumber(box->hi[axis]) +
+                              " mm), so no sweep of " + std::string(imaging::planeName(plane)) +
+                              " slices could cross it");
         }
     }
 
@@ -338,8 +350,8 @@ private:
         std::set<std::string> seen;
         for (std::size_t i = 0; i < s_.readingOrder.size(); ++i) {
             const auto& id = s_.readingOrder[i];
-            const SourceLocation w = at("session.reading_order[" + std::to_string(i) + "]",
-                                        at("session.reading_order", top()));
+            const SourceLocation w =
+                at("session.reading_order[" + std::to_string(i) + "]", at("session.reading_order", top()));
             if (!s_.findRegion(id))
                 report_.error(w, "reading order names unknown region '" + id + "'" + didYouMean(id, regionIds) +
                                      " (regions: " + joinQuoted(regionIds) + ")");
@@ -457,7 +469,7 @@ private:
                 std::string w = words(n);
                 if (w.size() > 2 && title.find(w) != std::string::npos) {
                     report_.warning(at("meta.title", top()), "the title names finding '" + f.id + "' ('" + n +
-                                                                  "'): say what happened, not what is to be found");
+                                                                 "'): say what happened, not what is to be found");
                     break;
                 }
             }
@@ -480,10 +492,9 @@ private:
             const std::string p = "findings[" + std::to_string(i) + "]";
             const Region* region = f.region.empty() ? nullptr : s_.findRegion(f.region);
             if (!f.region.empty() && !region)
-                report_.error(at(p + ".region", f.where), "finding '" + f.id + "' is in region '" + f.region +
-                                                              "', which does not exist" +
-                                                              didYouMean(f.region, regionIds) +
-                                                              " (regions: " + joinQuoted(regionIds) + ")");
+                report_.error(at(p + ".region", f.where),
+                              "finding '" + f.id + "' is in region '" + f.region + "', which does not exist" +
+                                  didYouMean(f.region, regionIds) + " (regions: " + joinQuoted(regionIds) + ")");
             if (f.deadlineSeconds > s_.durationSeconds)
                 report_.error(at(p + ".deadline", f.where),
                               "deadline of finding '" + f.id + "' (" + shortNumber(f.deadlineSeconds) +
@@ -513,7 +524,8 @@ private:
             if (placed && region && (f.centreLps.z < region->zFromMm - 1.0 || f.centreLps.z > region->zToMm + 1.0))
                 report_.warning(centreAt, "finding '" + f.id + "' at z = " + shortNumber(f.centreLps.z) +
                                               " mm is outside its region '" + region->id + "' (z " +
-                                              shortNumber(region->zFromMm) + " to " + shortNumber(region->zToMm) + " mm)");
+                                              shortNumber(region->zFromMm) + " to " + shortNumber(region->zToMm) +
+                                              " mm)");
         }
         if (s_.images.phantom) {
             const auto library = phantomInjuryIds();
@@ -524,8 +536,10 @@ private:
                                           [&](const Finding& f) { return f.phantomInjury == inj; });
                 if (!scored)
                     report_.warning(at("images.phantom.injuries[" + std::to_string(i) + "]", top()),
-                                    "injury '" + inj + "' is in the images but no finding scores it (add a "
-                                    "[[findings]] entry with injury = \"" + inj + "\")");
+                                    "injury '" + inj +
+                                        "' is in the images but no finding scores it (add a "
+                                        "[[findings]] entry with injury = \"" +
+                                        inj + "\")");
             }
         }
     }
@@ -547,8 +561,9 @@ private:
             checkVitals(p.vitalsTrend[i].vitals, at(path, top()));
             const double t = p.vitalsTrend[i].atSeconds;
             if (t < lastAt && readable(path + ".at"))
-                report_.error(at(path + ".at", at(path, top())), "vitals trend entries must be in time order; 'at' = " +
-                                                                     shortNumber(t) + " s comes after " + shortNumber(lastAt) + " s");
+                report_.error(at(path + ".at", at(path, top())),
+                              "vitals trend entries must be in time order; 'at' = " + shortNumber(t) +
+                                  " s comes after " + shortNumber(lastAt) + " s");
             lastAt = std::max(lastAt, t);
             if (p.vitalsTrend[i].atSeconds > s_.durationSeconds)
                 report_.warning(at(path + ".at", top()), "vitals change at " + shortNumber(p.vitalsTrend[i].atSeconds) +
@@ -562,13 +577,14 @@ private:
             checkVitals(d.vitals, at(path, top()));
             const Finding* f = s_.findFinding(d.findingId);
             if (!d.findingId.empty() && !f)
-                report_.error(at(path + ".finding", at(path, top())),
-                              "deterioration refers to unknown finding '" + d.findingId + "'" +
-                                  didYouMean(d.findingId, findingIds));
+                report_.error(at(path + ".finding", at(path, top())), "deterioration refers to unknown finding '" +
+                                                                          d.findingId + "'" +
+                                                                          didYouMean(d.findingId, findingIds));
             else if (f && f->acrCategory != 1)
                 report_.warning(at(path + ".finding", at(path, top())),
                                 "deterioration follows finding '" + f->id + "', which is Category " +
-                                    std::to_string(f->acrCategory) + ", not 1: a late call of it would not "
+                                    std::to_string(f->acrCategory) +
+                                    ", not 1: a late call of it would not "
                                     "normally change the patient within the session");
         }
     }
@@ -615,8 +631,9 @@ private:
                                           "'" + didYouMean(tr.target, interruptionIds));
                     else if (inCycle(i))
                         report_.error(at(p + ".when_ignored", in.where),
-                                      "interruption '" + in.id + "' is part of a cycle of 'when_ignored' triggers, "
-                                      "so none of them can ever start");
+                                      "interruption '" + in.id +
+                                          "' is part of a cycle of 'when_ignored' triggers, "
+                                          "so none of them can ever start");
                     break;
             }
             for (std::size_t k = 0; k < in.relatedFindings.size(); ++k)
@@ -625,10 +642,9 @@ private:
                                   "interruption '" + in.id + "' refers to unknown finding '" + in.relatedFindings[k] +
                                       "'" + didYouMean(in.relatedFindings[k], findingIds));
             if (!in.role.empty() && std::find(roles.begin(), roles.end(), in.role) == roles.end())
-                report_.warning(at(p + ".role", in.where), "interruption '" + in.id + "' has role '" + in.role +
-                                                               "', which is not a known role" +
-                                                               didYouMean(in.role, roles) +
-                                                               " (roles: " + joinQuoted(roles) + ")");
+                report_.warning(at(p + ".role", in.where),
+                                "interruption '" + in.id + "' has role '" + in.role + "', which is not a known role" +
+                                    didYouMean(in.role, roles) + " (roles: " + joinQuoted(roles) + ")");
             const bool answerable = in.kind != InterruptionKind::Noise;
             if (answerable && in.answers.empty() && in.keywords.empty())
                 report_.warning(in.where, "interruption '" + in.id +
@@ -639,8 +655,9 @@ private:
                                 "no answer of interruption '" + in.id + "' is marked correct = true");
             // In a negative scan a challenge pushes an overcall: holding is the right answer, with no finding to name.
             if (in.kind == InterruptionKind::Challenge && in.relatedFindings.empty() && !s_.findings.empty())
-                report_.warning(in.where, "challenge '" + in.id + "' names no 'findings' it is about, so holding or "
-                                                                   "revising cannot be judged");
+                report_.warning(in.where, "challenge '" + in.id +
+                                              "' names no 'findings' it is about, so holding or "
+                                              "revising cannot be judged");
             if (in.kind == InterruptionKind::Noise && !in.answers.empty())
                 report_.warning(at(p + ".answers", in.where),
                                 "noise '" + in.id + "' has answers; noise is only acknowledged");
@@ -673,7 +690,7 @@ private:
                 cur = next[cur];
             }
             if (cur == kNone || walk[cur] != start) continue;  // ran out, or into a chain already walked
-            for (std::size_t c = cur;;) {  // `cur` closed a loop in this walk: mark the loop
+            for (std::size_t c = cur;;) {                      // `cur` closed a loop in this walk: mark the loop
                 onCycle_[c] = 1;
                 c = next[c];
                 if (c == cur) break;
@@ -710,8 +727,7 @@ private:
 
 }  // namespace
 
-void checkScenario(const Scenario& scenario, const Locations& locations, const LoadOptions& options,
-                   Report& report) {
+void checkScenario(const Scenario& scenario, const Locations& locations, const LoadOptions& options, Report& report) {
     Checker(scenario, locations, options, report).run();
 }
 

@@ -82,9 +82,12 @@ bool Region::readIn(imaging::Plane plane) const {
 
 std::optional<std::pair<double, double>> Region::sweep(imaging::Plane plane) const {
     switch (plane) {
-        case Plane::Axial: return std::make_pair(zFromMm, zToMm);
-        case Plane::Coronal: return yMm;
-        case Plane::Sagittal: return xMm;
+        case Plane::Axial:
+            return std::make_pair(zFromMm, zToMm);
+        case Plane::Coronal:
+            return yMm;
+        case Plane::Sagittal:
+            return xMm;
     }
     return std::nullopt;
 }
@@ -169,13 +172,13 @@ void setFromPhantomTruth(Finding& f, const phantom::Finding& truth) {
 }
 
 std::optional<std::pair<double, double>> phantomRegionSpan(std::string_view regionId, imaging::Plane plane) {
-    const char* part = regionId == "cervical_spine" ? "cervical_spine"
-                       : regionId == "spine"        ? "thoracolumbar_spine"
+    const char* part = regionId == "cervical_spine"   ? "cervical_spine"
+                       : regionId == "spine"          ? "thoracolumbar_spine"
                        : regionId == "abdomen_pelvis" ? "abdomen_pelvis"
                                                       : nullptr;
     const auto* c = part ? phantom::findCrossSpan(part) : nullptr;
     if (!c) return std::nullopt;
-    auto span = plane == Plane::Sagittal ? std::make_pair(c->xFromMm, c->xToMm)
+    auto span = plane == Plane::Sagittal  ? std::make_pair(c->xFromMm, c->xToMm)
                 : plane == Plane::Coronal ? std::make_pair(c->yFromMm, c->yToMm)
                                           : std::make_pair(0.0, 0.0);
     if (!(span.first < span.second)) return std::nullopt;
@@ -221,11 +224,16 @@ const std::vector<std::string>& seriesKinds() {
 std::string defaultSeriesLabel(const std::optional<phantom::SeriesKind>& kind) {
     if (!kind) return {};
     switch (*kind) {
-    case phantom::SeriesKind::Scout: return "Scout";
-    case phantom::SeriesKind::Head: return "Non-contrast head";
-    case phantom::SeriesKind::NonContrast: return "Non-contrast body";
-    case phantom::SeriesKind::Arterial: return "Arterial body";
-    case phantom::SeriesKind::PortalVenous: return "Portal venous abdomen";
+        case phantom::SeriesKind::Scout:
+            return "Scout";
+        case phantom::SeriesKind::Head:
+            return "Non-contrast head";
+        case phantom::SeriesKind::NonContrast:
+            return "Non-contrast body";
+        case phantom::SeriesKind::Arterial:
+            return "Arterial body";
+        case phantom::SeriesKind::PortalVenous:
+            return "Portal venous abdomen";
     }
     return {};
 }
@@ -277,13 +285,19 @@ bool validId(std::string_view id) {
 namespace {
 // The roles scenarios know, with how people read them.
 constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
-    {"trauma_leader", "Trauma team leader"},   {"neurosurgeon", "Neurosurgeon"},
-    {"anaesthetist", "Anaesthetist"},          {"vascular_surgeon", "Vascular surgeon"},
-    {"visceral_surgeon", "Visceral surgeon"},  {"thoracic_surgeon", "Thoracic surgeon"},
-    {"orthopaedic_surgeon", "Orthopaedic surgeon"}, {"neurologist", "Neurologist"},
-    {"emergency_physician", "Emergency physician"}, {"radiographer", "Radiographer"},
+    {"trauma_leader", "Trauma team leader"},
+    {"neurosurgeon", "Neurosurgeon"},
+    {"anaesthetist", "Anaesthetist"},
+    {"vascular_surgeon", "Vascular surgeon"},
+    {"visceral_surgeon", "Visceral surgeon"},
+    {"thoracic_surgeon", "Thoracic surgeon"},
+    {"orthopaedic_surgeon", "Orthopaedic surgeon"},
+    {"neurologist", "Neurologist"},
+    {"emergency_physician", "Emergency physician"},
+    {"radiographer", "Radiographer"},
     {"interventional_radiologist", "Interventional radiologist"},
-    {"nurse", "Nurse"},                        {"phone", "Phone"},
+    {"nurse", "Nurse"},
+    {"phone", "Phone"},
     {"pager", "Pager"}};
 }  // namespace
 

@@ -20,7 +20,9 @@ std::string mm(double v) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
     return buf;
 }
-double round1(double v) { return std::round(v * 10.0) / 10.0; }
+double round1(double v) {
+    return std::round(v * 10.0) / 10.0;
+}
 }  // namespace
 
 std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& L, std::vector<std::string>* why) {
@@ -46,8 +48,9 @@ std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& L, std::v
     // Head: the cranium, with the face and mandible below the skull base, up to the vertex.
     if (L.cranium) {
         double top = L.vertex ? *L.vertex : std::max(L.cranium->toMm, std::min(body.toMm, L.cranium->toMm + 30));
-        put("head", *L.skullBase - 40, top, "skull base - 40 mm (face, mandible) to " +
-                                                std::string(L.vertex ? "the vertex" : "the top of the skull in the images"));
+        put("head", *L.skullBase - 40, top,
+            "skull base - 40 mm (face, mandible) to " +
+                std::string(L.vertex ? "the vertex" : "the top of the skull in the images"));
     } else {
         say("head", "left out: no cranial cavity in the images");
     }
@@ -68,8 +71,10 @@ std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& L, std::v
             bottom = body.fromMm;
             text = "the lowest neck slice to ";
         }
-        if (bottom) put("airway", *bottom, top, text + (L.skullBase ? "the skull base" : "the top of the images"));
-        else say("airway", "left out: neither lungs nor a skull base to place the neck by");
+        if (bottom)
+            put("airway", *bottom, top, text + (L.skullBase ? "the skull base" : "the top of the images"));
+        else
+            say("airway", "left out: neither lungs nor a skull base to place the neck by");
     }
 
     if (L.lungs) {
@@ -98,26 +103,36 @@ std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& L, std::v
         }
         double bottom = body.fromMm;
         std::string low = "the lowest slice";
-        if (L.pelvisBottom) bottom = *L.pelvisBottom - 10, low = "10 mm below the pubic symphysis";
-        else if (L.thighs) bottom = L.thighs->toMm, low = "the top of the thighs";
-        if (top) put("abdomen_pelvis", bottom, *top, low + " to the " + text);
-        else say("abdomen_pelvis", L.cranium ? "left out: a head and neck study" : "left out: the images end above the lung bases");
+        if (L.pelvisBottom)
+            bottom = *L.pelvisBottom - 10, low = "10 mm below the pubic symphysis";
+        else if (L.thighs)
+            bottom = L.thighs->toMm, low = "the top of the thighs";
+        if (top)
+            put("abdomen_pelvis", bottom, *top, low + " to the " + text);
+        else
+            say("abdomen_pelvis",
+                L.cranium ? "left out: a head and neck study" : "left out: the images end above the lung bases");
     }
 
     // The cervical spine is read early, with the airway; the thoracolumbar spine is the rest of the column below it.
     if (L.cervicalSpine)
         put("cervical_spine", L.cervicalSpine->fromMm, L.cervicalSpine->toMm,
-            std::string("vertebrae in the posterior midline from ") + (L.lungs ? "the lung apices" : "the lowest slice") +
-                " to " + (L.skullBase ? "the skull base" : "the top of the spine"));
-    else say("cervical_spine", L.spine ? "left out: no vertebrae between the lung apices and the skull base"
-                                       : "left out: no vertebrae in the images");
+            std::string("vertebrae in the posterior midline from ") +
+                (L.lungs ? "the lung apices" : "the lowest slice") + " to " +
+                (L.skullBase ? "the skull base" : "the top of the spine"));
+    else
+        say("cervical_spine", L.spine ? "left out: no vertebrae between the lung apices and the skull base"
+                                      : "left out: no vertebrae in the images");
     if (L.spine)
-        put("spine", L.spine->fromMm, L.cervicalSpine ? std::min(L.spine->toMm, L.cervicalSpine->fromMm) : L.spine->toMm,
+        put("spine", L.spine->fromMm,
+            L.cervicalSpine ? std::min(L.spine->toMm, L.cervicalSpine->fromMm) : L.spine->toMm,
             std::string("vertebrae in the posterior midline") + (L.cervicalSpine ? " below the cervical spine" : ""));
     else
         say("spine", "left out: no vertebrae in the images");
-    if (L.thighs) put("extremities", L.thighs->fromMm, L.thighs->toMm, "the thighs apart below the pelvis");
-    else say("extremities", "left out: no thighs in the images");
+    if (L.thighs)
+        put("extremities", L.thighs->fromMm, L.thighs->toMm, "the thighs apart below the pelvis");
+    else
+        say("extremities", "left out: no thighs in the images");
 
     std::vector<Region> out;
     for (const auto& id : defaultReadingOrder()) {
@@ -155,10 +170,14 @@ std::optional<phantom::SeriesKind> seriesKindFromImages(const imaging::BodyLandm
                                                         const imaging::ContrastEstimate& c) {
     if (L.cranium && !L.lungs && c.phase == imaging::ContrastPhase::Unknown) return phantom::SeriesKind::Head;
     switch (c.phase) {
-        case imaging::ContrastPhase::NonContrast: return phantom::SeriesKind::NonContrast;
-        case imaging::ContrastPhase::Arterial: return phantom::SeriesKind::Arterial;
-        case imaging::ContrastPhase::PortalVenous: return phantom::SeriesKind::PortalVenous;
-        case imaging::ContrastPhase::Unknown: break;
+        case imaging::ContrastPhase::NonContrast:
+            return phantom::SeriesKind::NonContrast;
+        case imaging::ContrastPhase::Arterial:
+            return phantom::SeriesKind::Arterial;
+        case imaging::ContrastPhase::PortalVenous:
+            return phantom::SeriesKind::PortalVenous;
+        case imaging::ContrastPhase::Unknown:
+            break;
     }
     return std::nullopt;
 }

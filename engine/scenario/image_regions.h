@@ -14,7 +14,8 @@ namespace polysim::scenario {
 // The default regions (labels and windows of the default reading order) that these landmarks show, each with its z
 // range (LPS mm) clipped to the images, in the default reading order; regions the images do not hold are left out.
 // `why` gets one line per region saying which landmarks bound it (or why it is left out).
-std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& landmarks, std::vector<std::string>* why = nullptr);
+std::vector<Region> regionsFromLandmarks(const imaging::BodyLandmarks& landmarks,
+                                         std::vector<std::string>* why = nullptr);
 
 // Regions of several series of one patient: each region over the union of its ranges in the series that show it.
 std::vector<Region> mergeRegions(const std::vector<std::vector<Region>>& perSeries);

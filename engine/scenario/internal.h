@@ -9,7 +9,6 @@
 
 #include "scenario/loader.h"
 
-
 namespace polysim::scenario::detail {
 
 struct Report {

@@ -28,8 +28,12 @@ int LoadResult::errorCount() const {
     return int(std::count_if(diagnostics.begin(), diagnostics.end(),
                              [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; }));
 }
-int LoadResult::warningCount() const { return int(diagnostics.size()) - errorCount(); }
-bool LoadResult::ok() const { return errorCount() == 0; }
+int LoadResult::warningCount() const {
+    return int(diagnostics.size()) - errorCount();
+}
+bool LoadResult::ok() const {
+    return errorCount() == 0;
+}
 std::vector<Diagnostic> LoadResult::unreadable() const {
     std::vector<Diagnostic> out;
     for (const auto& d : diagnostics)
@@ -181,7 +185,9 @@ std::filesystem::path scenarioDirectory() {
 #endif
 }
 
-std::filesystem::path defaultScenarioPath() { return scenarioDirectory() / "motorcyclist.toml"; }
+std::filesystem::path defaultScenarioPath() {
+    return scenarioDirectory() / "motorcyclist.toml";
+}
 
 std::vector<std::filesystem::path> shippedScenarios() {
     std::vector<std::filesystem::path> out;

@@ -31,7 +31,7 @@ struct LoadResult {
     // show its errors and save it without losing anything. Unset when a diagnostic is `unreadable`.
     std::optional<Scenario> draft;
     std::vector<Diagnostic> diagnostics;  // sorted by position
-    bool ok() const;  // no errors
+    bool ok() const;                      // no errors
     // The diagnostics that keep a model from being built (see Diagnostic::unreadable).
     std::vector<Diagnostic> unreadable() const;
     int errorCount() const;

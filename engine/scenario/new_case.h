@@ -49,9 +49,10 @@ NewCase newPhantomCase(const std::filesystem::path& outFile, const NewPhantomCas
 // no landmark can be found (no axial series), the default regions are spread over the series' z range as a first
 // guess. Throws NewCaseError naming the folder when it does not exist or holds no loadable CT series.
 struct NewDicomCaseOptions {
-    // A segmentation of the study (imaging/segmentation.h: a multilabel NIfTI or a folder of masks, with TotalSegmentator
-    // names). Each series it lies on takes its landmarks from the structures (findLandmarks(StructureLabels)) instead
-    // of from HU; series it does not lie on keep the HU landmarks and a note says why.
+    // A segmentation of the study (imaging/segmentation.h: a multilabel NIfTI or a folder of masks, with
+    // TotalSegmentator names). Each series it lies on takes its landmarks from the structures
+    // (findLandmarks(StructureLabels)) instead of from HU; series it does not lie on keep the HU landmarks and a note
+    // says why.
     std::optional<imaging::LabelMap> segmentation;
 };
 // With a segmentation: throws NewCaseError naming the mask and each series' reason when it lies on none of them.

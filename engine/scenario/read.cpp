@@ -18,16 +18,26 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string typeName(const toml::node& n) {
     switch (n.type()) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        default: return "nothing";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        default:
+            return "nothing";
     }
 }
 
@@ -261,7 +271,8 @@ public:
         std::string text;
         if (const auto* d = n->as_date()) {
             char buf[16];
-            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(d->get().year), int(d->get().month), int(d->get().day));
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(d->get().year), int(d->get().month),
+                          int(d->get().day));
             text = buf;
         } else if (const auto* s = n->as_string()) {
             text = s->get();
@@ -270,7 +281,8 @@ public:
             return std::nullopt;
         }
         if (!validDate(text)) {
-            report_.unreadable(at(*n), "'" + std::string(key) + "' must be a date written YYYY-MM-DD, not '" + text + "'");
+            report_.unreadable(at(*n),
+                               "'" + std::string(key) + "' must be a date written YYYY-MM-DD, not '" + text + "'");
             return std::nullopt;
         }
         return text;
@@ -334,21 +346,22 @@ private:
         std::vector<std::string> homes;
         for (const auto& sec : formatSections()) {
             if (sec.name == context_ || sec.name == "the scenario") continue;
-            bool has = std::find(sec.keys.begin(), sec.keys.end(), key) != sec.keys.end() ||
-                       (sec.takesVitals && std::find(FormatSection::vitalsKeys().begin(),
-                                                     FormatSection::vitalsKeys().end(), key) !=
-                                               FormatSection::vitalsKeys().end());
+            bool has =
+                std::find(sec.keys.begin(), sec.keys.end(), key) != sec.keys.end() ||
+                (sec.takesVitals && std::find(FormatSection::vitalsKeys().begin(), FormatSection::vitalsKeys().end(),
+                                              key) != FormatSection::vitalsKeys().end());
             if (has) homes.push_back(sec.name);
         }
         if (homes.empty() || homes.size() > 3) return {};
         std::string out = " ('" + key + "' belongs in ";
-        for (std::size_t i = 0; i < homes.size(); ++i) out += (i ? i + 1 == homes.size() ? " or " : ", " : "") + homes[i];
+        for (std::size_t i = 0; i < homes.size(); ++i)
+            out += (i ? i + 1 == homes.size() ? " or " : ", " : "") + homes[i];
         return out + ")";
     }
 
     std::optional<double> inRange(const toml::node& n, std::string_view key, double v, double lo, double hi) {
         if (!std::isfinite(v) || v < lo || v > hi) {
-            std::string range = hi == kInf ? "at least " + shortNumber(lo)
+            std::string range = hi == kInf    ? "at least " + shortNumber(lo)
                                 : lo == -kInf ? "at most " + shortNumber(hi)
                                               : "between " + shortNumber(lo) + " and " + shortNumber(hi);
             report_.unreadable(at(n), "'" + std::string(key) + "' must be " + range + ", not " + shortNumber(v));
@@ -413,7 +426,6 @@ const std::vector<std::string> kDifficulties{"beginner", "intermediate", "advanc
 const std::vector<std::string> kSexes{"male", "female", "unknown"};
 const std::vector<std::string> kKinds{"question", "request", "challenge", "noise"};
 const std::vector<std::string> kTriggerKeys{"at", "when_region_opened", "when_finding_on_screen", "when_ignored"};
-
 
 class ScenarioReader {
 public:
@@ -489,8 +501,7 @@ private:
         if (auto v = f.string("mechanism", true)) p.mechanism = *v;
         if (auto v = f.string("prehospital")) p.prehospital = *v;
         if (const toml::table* vt = f.table("vitals")) {
-            Fields vf(report_, locs_, *vt, "[patient.vitals]", "patient.vitals", keys("[patient.vitals]"),
-                      f.where());
+            Fields vf(report_, locs_, *vt, "[patient.vitals]", "patient.vitals", keys("[patient.vitals]"), f.where());
             p.vitalsAtStart = readVitals(vf, p.vitalsAtStart);
             vf.finish();
         }
@@ -535,8 +546,7 @@ private:
         Fields f(report_, locs_, *t, "[images]", "images", keys("[images]"), root.where());
         imagesWhere_ = f.where();
         if (const toml::table* pt = f.table("phantom")) {
-            Fields pf(report_, locs_, *pt, "[images.phantom]", "images.phantom", keys("[images.phantom]"),
-                      f.where());
+            Fields pf(report_, locs_, *pt, "[images.phantom]", "images.phantom", keys("[images.phantom]"), f.where());
             PhantomSource ph;
             if (const toml::node* n = pf.get("seed")) {
                 if (const auto* i = n->as_integer(); i && i->get() >= 0)
@@ -623,7 +633,8 @@ private:
                 s_.regions = phantomRegions();
                 for (auto& r : s_.regions) {
                     r.where = imagesWhere_;
-                    if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout)) r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
+                    if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout))
+                        r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
                 }
             } else {
                 report_.error(root.where(),
@@ -663,7 +674,7 @@ private:
                         r.zToMm = (*nums)[1];
                         haveZ = true;
                     }
-                } 
+                }
             }
             if (!haveZ && phantom && tmpl) {
                 // Also after a broken 'z' (already reported), so that findings are not judged against [0, 0].
@@ -674,15 +685,17 @@ private:
                 }
             }
             if (!haveZ && !f.has("z")) {
-                report_.unreadable(f.where(), "missing required key 'z' in [[regions]] '" + r.id + "'" +
-                                             (phantom ? " (only the default region ids " +
-                                                            joinQuoted(defaultReadingOrder()) +
-                                                            " take their z range from the phantom)"
-                                                      : std::string(" (DICOM regions need [inferior, superior] mm)")));
+                report_.unreadable(f.where(),
+                                   "missing required key 'z' in [[regions]] '" + r.id + "'" +
+                                       (phantom ? " (only the default region ids " + joinQuoted(defaultReadingOrder()) +
+                                                      " take their z range from the phantom)"
+                                                : std::string(" (DICOM regions need [inferior, superior] mm)")));
             }
             if (auto v = f.strings("windows")) r.windows = *v;
-            if (auto v = f.string("series")) r.series = *v;
-            else if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout)) r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
+            if (auto v = f.string("series"))
+                r.series = *v;
+            else if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout))
+                r.series = seriesIdOfKind(phantom::SeriesKind::Scout);
             if (auto v = f.number("min_coverage", false, 0, 1)) r.minCoverage = *v;
             readPlanes(f, r, phantom && tmpl);
             f.finish();
@@ -750,7 +763,8 @@ private:
                                        " in mm that a sweep of " + std::string(imaging::planeName(p)) +
                                        " slices must cross");
             if (f.has(key) && !r.readIn(p))
-                report_.warning(f.keyAt(key), "'" + key + "' of region '" + r.id + "' is used only when 'planes' lists '" +
+                report_.warning(f.keyAt(key), "'" + key + "' of region '" + r.id +
+                                                  "' is used only when 'planes' lists '" +
                                                   std::string(imaging::planeName(p)) + "'");
         }
         fillPlaneSpans(r, false);
@@ -758,7 +772,6 @@ private:
 
     bool hasSeriesKind(phantom::SeriesKind kind) const { return !seriesIdOfKind(kind).empty(); }
     std::string seriesIdOfKind(phantom::SeriesKind kind) const {
-
         for (const auto& sp : s_.images.series)
             if (sp.kind == kind) return sp.id;
         return {};
@@ -816,13 +829,18 @@ private:
             if (auto v = f.boolean("late_call_critical")) fd.lateCallCritical = *v;
             if (auto v = f.boolean("on_scout")) fd.onScout = *v;
             if (auto v = f.string("side")) {
-                if (*v == "left") fd.side = Side::Left;
-                else if (*v == "right") fd.side = Side::Right;
-                else if (*v == "bilateral") fd.side = Side::Bilateral;
-                else if (*v == "none") fd.side = Side::None;
+                if (*v == "left")
+                    fd.side = Side::Left;
+                else if (*v == "right")
+                    fd.side = Side::Right;
+                else if (*v == "bilateral")
+                    fd.side = Side::Bilateral;
+                else if (*v == "none")
+                    fd.side = Side::None;
                 else
-                    report_.unreadable(loc(path + ".side", f.where()),
-                                       "'side' must be \"left\", \"right\", \"bilateral\" or \"none\", not \"" + *v + "\"");
+                    report_.unreadable(
+                        loc(path + ".side", f.where()),
+                        "'side' must be \"left\", \"right\", \"bilateral\" or \"none\", not \"" + *v + "\"");
             }
             f.finish();
             s_.findings.push_back(fd);
@@ -837,8 +855,8 @@ private:
             in.where = f.where();
             if (auto v = f.string("id", true)) in.id = *v;
             if (auto v = f.choice("kind", kKinds, true)) {
-                in.kind = *v == "question"  ? InterruptionKind::Question
-                          : *v == "request" ? InterruptionKind::Request
+                in.kind = *v == "question"    ? InterruptionKind::Question
+                          : *v == "request"   ? InterruptionKind::Request
                           : *v == "challenge" ? InterruptionKind::Challenge
                                               : InterruptionKind::Noise;
             }
@@ -966,8 +984,8 @@ public:
 }  // namespace
 
 const std::vector<std::string>& FormatSection::vitalsKeys() {
-    static const std::vector<std::string> k{"heart_rate", "bp", "systolic", "diastolic", "spo2", "respiratory_rate",
-                                            "gcs"};
+    static const std::vector<std::string> k{"heart_rate",       "bp", "systolic", "diastolic", "spo2",
+                                            "respiratory_rate", "gcs"};
     return k;
 }
 
@@ -978,8 +996,8 @@ const std::vector<FormatSection>& formatSections() {
           "scoring"},
          false},
         {"[meta]",
-         {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence", "level", "milestones",
-          "esr_curriculum", "reviewed_by", "reviewed_on"},
+         {"id", "title", "author", "version", "difficulty", "learning_objectives", "image_licence", "level",
+          "milestones", "esr_curriculum", "reviewed_by", "reviewed_on"},
          false},
         {"[session]", {"duration", "reading_order", "alternative_orders"}, false},
         {"[patient]", {"age", "sex", "mechanism", "prehospital", "vitals", "trend", "deterioration"}, false},
@@ -995,9 +1013,26 @@ const std::vector<FormatSection>& formatSections() {
           "teaching_point", "description", "essential", "late_call_critical", "on_scout", "side"},
          false},
         {"[[interruptions]]",
-         {"id", "kind", "role", "name", "text", "at", "when_region_opened", "when_finding_on_screen", "when_ignored",
-          "delay", "findings", "answers", "keywords", "wrong_keywords", "patience", "repeat_text", "max_repeats", "escalation_text",
-          "duration", "choices_after"},
+         {"id",
+          "kind",
+          "role",
+          "name",
+          "text",
+          "at",
+          "when_region_opened",
+          "when_finding_on_screen",
+          "when_ignored",
+          "delay",
+          "findings",
+          "answers",
+          "keywords",
+          "wrong_keywords",
+          "patience",
+          "repeat_text",
+          "max_repeats",
+          "escalation_text",
+          "duration",
+          "choices_after"},
          false},
         {"[[interruptions.answers]]", {"id", "text", "correct", "feedback"}, false},
         {"[conclusion]", {"sentence", "key_points"}, false},

@@ -51,12 +51,12 @@ bool validMilestone(std::string_view id);
 bool validDate(std::string_view date);
 
 struct VitalSigns {
-    double heartRate = 80;   // beats/min
-    double systolic = 120;   // mmHg
-    double diastolic = 80;   // mmHg
-    double spo2 = 98;        // %
+    double heartRate = 80;        // beats/min
+    double systolic = 120;        // mmHg
+    double diastolic = 80;        // mmHg
+    double spo2 = 98;             // %
     double respiratoryRate = 16;  // breaths/min
-    int gcs = 15;            // Glasgow coma scale 3..15
+    int gcs = 15;                 // Glasgow coma scale 3..15
 };
 
 // A scheduled change of vitals (linear ramp from the previous state to `vitals` ending at `atSeconds`).
@@ -69,7 +69,7 @@ struct VitalsChange {
 // What happens when a Category 1 finding is not called by its deadline.
 struct Deterioration {
     std::string findingId;
-    VitalSigns vitals;      // vitals drift to these over `overSeconds` after the deadline passes
+    VitalSigns vitals;  // vitals drift to these over `overSeconds` after the deadline passes
     double overSeconds = 60;
     std::string announcement;  // e.g. the anaesthetist: "Pressure's dropping, what's going on?"
 };
@@ -95,7 +95,8 @@ struct PhantomSource {
 
 // One series the trainee receives. For the phantom, `kind` selects which generated series it is;
 // for DICOM on disk, `folder` (+ `seriesInstanceUid` when the folder holds several) says where it is.
-// A series kind as the scenario file writes it ("scout", "head", "noncontrast", "arterial", "portal"); empty when unset.
+// A series kind as the scenario file writes it ("scout", "head", "noncontrast", "arterial", "portal"); empty when
+// unset.
 inline std::string_view seriesKindText(const std::optional<phantom::SeriesKind>& kind) {
     return kind ? phantom::seriesKindName(*kind) : std::string_view();
 }
@@ -112,12 +113,12 @@ struct SeriesSpec {
     // What the series is: scout, head, noncontrast, arterial, portal (as the scenario file names them); unset for a
     // DICOM series the file does not say.
     std::optional<phantom::SeriesKind> kind;
-    std::filesystem::path folder;      // resolved absolute path (DICOM only)
-    std::string seriesInstanceUid;     // DICOM only; empty = the one CT series in the folder
-    double arrivalSeconds = 0;         // when the first image arrives
-    double arrivalDurationSeconds = 0; // images stream in over this time (0 = all at once)
+    std::filesystem::path folder;       // resolved absolute path (DICOM only)
+    std::string seriesInstanceUid;      // DICOM only; empty = the one CT series in the folder
+    double arrivalSeconds = 0;          // when the first image arrives
+    double arrivalDurationSeconds = 0;  // images stream in over this time (0 = all at once)
     SourceLocation where;
-    std::string folderText;            // the folder as written in the file ("${POLYSIM_DATA}/..."), for saving back
+    std::string folderText;  // the folder as written in the file ("${POLYSIM_DATA}/..."), for saving back
 };
 
 struct Images {
@@ -128,13 +129,13 @@ struct Images {
 // A body region the reading order and coverage speak of, as a range along the patient's
 // superior-inferior axis (LPS z, mm; head is higher z).
 struct Region {
-    std::string id;     // "head", "chest_lungs", ...
-    std::string label;  // "Chest: lungs and pleura"
-    double zFromMm = 0;  // lower bound (inferior)
-    double zToMm = 0;    // upper bound (superior)
+    std::string id;                    // "head", "chest_lungs", ...
+    std::string label;                 // "Chest: lungs and pleura"
+    double zFromMm = 0;                // lower bound (inferior)
+    double zToMm = 0;                  // upper bound (superior)
     std::vector<std::string> windows;  // window preset names in which the region counts as read
-    std::string series;  // SeriesSpec id that shows this region (empty = any)
-    double minCoverage = 0.8;  // fraction of the region's slices to see in a suitable window to count as read
+    std::string series;                // SeriesSpec id that shows this region (empty = any)
+    double minCoverage = 0.8;          // fraction of the region's slices to see in a suitable window to count as read
     // The planes the region counts as read in (clinical reference, section 2: the spine on sagittal reformats, the
     // pelvis on coronal ones): axial slices sweep its z range, sagittal slices its left-right span `xMm`, coronal
     // slices its front-back span `yMm`. Its coverage is that of the plane read best.
@@ -159,18 +160,18 @@ struct Finding {
     int acrCategory = 1;  // 1: minutes, verbal; 2: hours; 3: days
     std::string region;   // Region id
     glm::dvec3 centreLps{0.0};
-    glm::dvec3 extentMm{10.0};       // box size around the centre, mm
-    double deadlineSeconds = 300;     // call it by this session time
-    std::vector<std::string> tell;    // roles who must be told ("trauma_leader", "neurosurgeon", ...)
-    std::vector<std::string> windows; // windows in which it is visible (empty = the region's windows)
+    glm::dvec3 extentMm{10.0};         // box size around the centre, mm
+    double deadlineSeconds = 300;      // call it by this session time
+    std::vector<std::string> tell;     // roles who must be told ("trauma_leader", "neurosurgeon", ...)
+    std::vector<std::string> windows;  // windows in which it is visible (empty = the region's windows)
     std::string teachingPoint;
-    std::string expertDescription;   // the expert's one-line description
-    std::string phantomInjury;       // the phantom injury that produces it (phantom cases)
+    std::string expertDescription;  // the expert's one-line description
+    std::string phantomInjury;      // the phantom injury that produces it (phantom cases)
     // Words of which one must be said with its name for the full diagnosis ("tension", "active"), besides those
     // the trauma lexicon knows for its injury; without them a name earns partial credit.
     std::vector<std::string> essential;
-    bool lateCallCritical = true;     // Category 1 called after its deadline is a critical error
-    std::optional<bool> onScout;      // shows on the scout; unset: as the trauma lexicon says for its injury
+    bool lateCallCritical = true;  // Category 1 called after its deadline is a critical error
+    std::optional<bool> onScout;   // shows on the scout; unset: as the trauma lexicon says for its injury
     // The side a reader must name, if any: unset, from the label's words, else from the centre for an injury the
     // trauma lexicon knows to be lateralised (session::findingSide).
     std::optional<Side> side;
@@ -181,10 +182,10 @@ enum class InterruptionKind { Question, Request, Challenge, Noise };
 
 struct InterruptionTrigger {
     enum class Type {
-        AtTime,             // at `atSeconds`
-        RegionOpened,       // when region `target` is first shown (then + delaySeconds)
-        FindingOnScreen,    // when finding `target` is first on screen (then + delaySeconds)
-        InterruptionIgnored // when interruption `target` has escalated unanswered (then + delaySeconds)
+        AtTime,              // at `atSeconds`
+        RegionOpened,        // when region `target` is first shown (then + delaySeconds)
+        FindingOnScreen,     // when finding `target` is first on screen (then + delaySeconds)
+        InterruptionIgnored  // when interruption `target` has escalated unanswered (then + delaySeconds)
     };
     Type type = Type::AtTime;
     double atSeconds = 0;
@@ -204,7 +205,8 @@ struct AnswerOption {
 struct Interruption {
     std::string id;
     InterruptionTrigger trigger;
-    std::string role;  // "neurosurgeon", "trauma_leader", "anaesthetist", "vascular_surgeon", "visceral_surgeon", "nurse", "phone", "pager"
+    std::string role;  // "neurosurgeon", "trauma_leader", "anaesthetist", "vascular_surgeon", "visceral_surgeon",
+                       // "nurse", "phone", "pager"
     std::string name;  // "Dr Weber"
     std::string text;  // what they say
     InterruptionKind kind = InterruptionKind::Question;
@@ -214,11 +216,11 @@ struct Interruption {
     // Free-text answers saying any of these (not negated) are wrong whatever else they name: the action the wrong
     // answer takes ("wait", "later") when the question is what to do about a finding the answer may name right.
     std::vector<std::string> wrongKeywords;
-    double patienceSeconds = 30;               // before they repeat
-    std::string repeatText;                    // said on repeat (empty = text again)
-    int maxRepeats = 1;                        // after this many repeats they escalate
-    std::string escalationText;                // said when escalating
-    double durationSeconds = 0;                // noise: how long it rings
+    double patienceSeconds = 30;  // before they repeat
+    std::string repeatText;       // said on repeat (empty = text again)
+    int maxRepeats = 1;           // after this many repeats they escalate
+    std::string escalationText;   // said when escalating
+    double durationSeconds = 0;   // noise: how long it rings
     // The quick answers are offered this long after the question (or at once after a free-text answer that was
     // not right); unset: when they first repeat it (patience). Never in exam mode.
     std::optional<double> choicesAfterSeconds;

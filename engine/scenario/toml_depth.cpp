@@ -72,7 +72,8 @@ std::optional<TomlNestingProblem> findTomlNestingProblem(std::string_view text, 
             case '\n':
                 dots = 0;
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     return std::nullopt;

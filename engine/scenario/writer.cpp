@@ -23,11 +23,21 @@ std::string number(double v) {
 void escapeInto(std::string& out, const std::string& s, bool multiline) {
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += multiline ? "\n" : "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += multiline ? "\n" : "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     char buf[8];
@@ -154,10 +164,14 @@ bool differs(const VitalSigns& a, const VitalSigns& b) {
 
 const char* kindName(InterruptionKind k) {
     switch (k) {
-        case InterruptionKind::Question: return "question";
-        case InterruptionKind::Request: return "request";
-        case InterruptionKind::Challenge: return "challenge";
-        case InterruptionKind::Noise: return "noise";
+        case InterruptionKind::Question:
+            return "question";
+        case InterruptionKind::Request:
+            return "request";
+        case InterruptionKind::Challenge:
+            return "challenge";
+        case InterruptionKind::Noise:
+            return "noise";
     }
     return "question";
 }
@@ -507,7 +521,8 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
         w.section("[scoring]");
         w.numUnless("pass_threshold", sw.passThreshold, implicit.passThreshold);
         w.numUnless("min_finding_band", sw.minFindingBand, implicit.minFindingBand);
-        w.numUnless("min_dwell_ms", std::round(sw.minDwellSeconds * 1e6) / 1e3, std::round(implicit.minDwellSeconds * 1e6) / 1e3);
+        w.numUnless("min_dwell_ms", std::round(sw.minDwellSeconds * 1e6) / 1e3,
+                    std::round(implicit.minDwellSeconds * 1e6) / 1e3);
     }
     if (sw.findings != implicit.findings || sw.order != implicit.order || sw.coverage != implicit.coverage ||
         sw.interruptions != implicit.interruptions || sw.conclusion != implicit.conclusion) {

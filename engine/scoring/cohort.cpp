@@ -38,7 +38,8 @@ HistoryEntry fromScoreJson(const Json& j, const std::filesystem::path& file) {
 }
 
 // The case as its latest scored sessions saw it: level, milestones, version and sign-off (a draft says so).
-template <class Trainees> std::string caseLine(const Trainees& trainees) {
+template <class Trainees>
+std::string caseLine(const Trainees& trainees) {
     Json scenario;
     for (const auto& [name, l] : trainees) {
         Json j = Json::parse(l.entry->scoreJson, nullptr, false);
@@ -142,11 +143,13 @@ std::string cohortText(const std::vector<HistoryEntry>& results) {
 std::string cohortHtml(const std::vector<HistoryEntry>& results) {
     std::ostringstream o;
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src "
+         "'unsafe-inline'\">\n"
       << "<title>polysim cohort report</title><style>\n"
       << "body{font-family:sans-serif;max-width:1100px;margin:0 auto;padding:16px;color:#222;background:#fafafa}\n"
       << "h2{border-bottom:2px solid #ccd;padding-bottom:4px;margin-top:28px}\n"
-      << "table{border-collapse:collapse;width:100%;margin:8px 0}td,th{border:1px solid #ddd;padding:4px 6px;text-align:left}\n"
+      << "table{border-collapse:collapse;width:100%;margin:8px 0}td,th{border:1px solid #ddd;padding:4px "
+         "6px;text-align:left}\n"
       << "th{background:#eef}.pass{background:#eaf7ee}.fail{background:#fdecea}.why{color:#555;font-size:.9em}\n"
       << "</style></head><body>\n<h1>Cohort report</h1>\n";
     auto latest = latestBy(results);
@@ -156,7 +159,8 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
       << " scored session(s). Each trainee's latest attempt counts; attempts and best total are shown beside it.</p>\n";
     for (const auto& [scenarioId, trainees] : latest) {
         std::string title = trainees.begin()->second.entry->scenarioTitle;
-        o << "<h2>" << htmlEscape(title.empty() ? scenarioId : title) << " <small>(" << htmlEscape(scenarioId) << ")</small></h2>\n";
+        o << "<h2>" << htmlEscape(title.empty() ? scenarioId : title) << " <small>(" << htmlEscape(scenarioId)
+          << ")</small></h2>\n";
         o << "<p class=\"case\">" << htmlEscape(caseLine(trainees)) << "</p>\n";
         // Bar chart of latest totals with the pass line.
         const double rowH = 22, left = 160, width = 700;
@@ -166,28 +170,32 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
         int row = 0;
         for (const auto& [name, l] : trainees) {
             double y = 10 + rowH * row++;
-            o << "<text x=\"" << (left - 6) << "\" y=\"" << (y + 14) << "\" text-anchor=\"end\">" << htmlEscape(name) << "</text>\n";
-            o << "<rect x=\"" << left << "\" y=\"" << y << "\" height=\"16\" width=\"" << fixed(width * l.entry->total / 100.0, 1)
-              << "\" fill=\"" << (l.entry->passed ? "#1e8449" : "#c0392b") << "\"/>\n";
+            o << "<text x=\"" << (left - 6) << "\" y=\"" << (y + 14) << "\" text-anchor=\"end\">" << htmlEscape(name)
+              << "</text>\n";
+            o << "<rect x=\"" << left << "\" y=\"" << y << "\" height=\"16\" width=\""
+              << fixed(width * l.entry->total / 100.0, 1) << "\" fill=\"" << (l.entry->passed ? "#1e8449" : "#c0392b")
+              << "\"/>\n";
             o << "<text x=\"" << fixed(left + width * l.entry->total / 100.0 + 4, 1) << "\" y=\"" << (y + 13) << "\">"
               << fixed(l.entry->total, 1) << "</text>\n";
         }
         o << "<line x1=\"" << left << "\" x2=\"" << (left + width) << "\" y1=\"" << (h - 14) << "\" y2=\"" << (h - 14)
-          << "\" stroke=\"#333\"/><text x=\"" << left << "\" y=\"" << (h - 2) << "\">0</text><text x=\"" << (left + width)
-          << "\" y=\"" << (h - 2) << "\" text-anchor=\"end\">100</text>\n</svg>\n";
+          << "\" stroke=\"#333\"/><text x=\"" << left << "\" y=\"" << (h - 2) << "\">0</text><text x=\""
+          << (left + width) << "\" y=\"" << (h - 2) << "\" text-anchor=\"end\">100</text>\n</svg>\n";
 
-        o << "<table><tr><th>Trainee</th><th>Total</th><th>Passed</th><th>Critical errors</th><th>Findings</th><th>Order</th>"
+        o << "<table><tr><th>Trainee</th><th>Total</th><th>Passed</th><th>Critical "
+             "errors</th><th>Findings</th><th>Order</th>"
              "<th>Coverage</th><th>Interruptions</th><th>Conclusion</th><th>Attempts (best)</th></tr>\n";
         std::map<std::string, FindingStats> findings;
         std::vector<double> lags;
         int wrongAnswers = 0, answers = 0;
         for (const auto& [name, l] : trainees) {
             const auto& e = *l.entry;
-            o << "<tr class=\"" << (e.passed ? "pass" : "fail") << "\"><td>" << htmlEscape(name) << "</td><td>" << fixed(e.total, 1)
-              << "</td><td>" << (e.passed ? "yes" : "no") << "</td><td>" << e.criticalErrors << "</td><td>"
-              << fixed(e.findings * 100, 0) << " %</td><td>" << fixed(e.order * 100, 0) << " %</td><td>"
+            o << "<tr class=\"" << (e.passed ? "pass" : "fail") << "\"><td>" << htmlEscape(name) << "</td><td>"
+              << fixed(e.total, 1) << "</td><td>" << (e.passed ? "yes" : "no") << "</td><td>" << e.criticalErrors
+              << "</td><td>" << fixed(e.findings * 100, 0) << " %</td><td>" << fixed(e.order * 100, 0) << " %</td><td>"
               << fixed(e.coverage * 100, 0) << " %</td><td>" << fixed(e.interruptions * 100, 0) << " %</td><td>"
-              << fixed(e.conclusion * 100, 0) << " %</td><td>" << l.attempts << " (" << fixed(l.best, 1) << ")</td></tr>\n";
+              << fixed(e.conclusion * 100, 0) << " %</td><td>" << l.attempts << " (" << fixed(l.best, 1)
+              << ")</td></tr>\n";
             Json j = Json::parse(e.scoreJson, nullptr, false);
             if (j.is_discarded()) continue;
             for (const auto& f : j["findings"].value("items", Json::array())) {
@@ -214,19 +222,21 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
             }
         }
         o << "</table>\n<h3>Injuries</h3>\n<table><tr><th>Injury</th><th>Found by</th><th>Mean band</th>"
-             "<th>Never looked (observational)</th><th>Looked, missed or misnamed (interpretive)</th><th>Not told in time (communication)</th>"
+             "<th>Never looked (observational)</th><th>Looked, missed or misnamed (interpretive)</th><th>Not told in "
+             "time (communication)</th>"
              "<th>Rules that decided</th></tr>\n";
         for (const auto& [id, st] : findings)
-            o << "<tr><td>" << htmlEscape(st.label.empty() ? id : st.label) << "</td><td>" << st.found << " of " << st.total
-              << "</td><td>" << fixed(st.bandSum / std::max(1, st.total), 1) << "</td><td>" << st.observational << "</td><td>"
-              << st.interpretive << "</td><td>" << st.communication << "</td><td>" << htmlEscape(rulesText(st.rules))
-              << "</td></tr>\n";
+            o << "<tr><td>" << htmlEscape(st.label.empty() ? id : st.label) << "</td><td>" << st.found << " of "
+              << st.total << "</td><td>" << fixed(st.bandSum / std::max(1, st.total), 1) << "</td><td>"
+              << st.observational << "</td><td>" << st.interpretive << "</td><td>" << st.communication << "</td><td>"
+              << htmlEscape(rulesText(st.rules)) << "</td></tr>\n";
         o << "</table>\n";
         double lagMean = 0;
         for (double l : lags) lagMean += l;
         if (!lags.empty()) lagMean /= double(lags.size());
         o << "<p>Interruptions: " << answers << " answered, " << wrongAnswers << " wrongly; mean resumption lag "
-          << (lags.empty() ? std::string("—") : fixed(lagMean, 1) + " s") << " over " << lags.size() << " resumption(s).</p>\n";
+          << (lags.empty() ? std::string("—") : fixed(lagMean, 1) + " s") << " over " << lags.size()
+          << " resumption(s).</p>\n";
     }
     o << "<p class=\"why\">Scores as `polysim score` explains them; sources: ";
     std::set<std::string> sources;

@@ -14,9 +14,13 @@ namespace {
 using Block = DebriefBlock;
 using Plot = DepthTimePlot;
 
-std::string optTime(const std::optional<double>& t) { return t ? clockText(*t) : "—"; }
+std::string optTime(const std::optional<double>& t) {
+    return t ? clockText(*t) : "—";
+}
 
-std::string quoted(const std::string& text) { return "“" + text + "”"; }
+std::string quoted(const std::string& text) {
+    return "“" + text + "”";
+}
 
 std::string joined(const std::vector<std::string>& items, const std::string& sep) {
     std::string out;
@@ -77,8 +81,10 @@ std::string findingsInWords(const FindingsPart& p) {
     std::size_t found = 0, urgent = 0;
     std::vector<std::string> missed;
     for (const auto& f : p.items) {
-        if (f.labelCorrect) ++found;
-        else if (f.finding) missed.push_back(f.finding->label);
+        if (f.labelCorrect)
+            ++found;
+        else if (f.finding)
+            missed.push_back(f.finding->label);
         if (f.critical) ++urgent;
     }
     std::string out = "You identified " + std::to_string(found) + " of " + plural(p.items.size(), "injury", "injuries");
@@ -87,7 +93,8 @@ std::string findingsInWords(const FindingsPart& p) {
         out += ". " + plural(urgent, "urgent injury was", "urgent injuries were") +
                " missed or not called in time, and that alone fails the session";
     if (!p.extraMarks.empty())
-        out += ". " + plural(p.extraMarks.size(), "mark", "marks") + " on something that is not an injury cost a little";
+        out +=
+            ". " + plural(p.extraMarks.size(), "mark", "marks") + " on something that is not an injury cost a little";
     return out + ".";
 }
 
@@ -95,16 +102,18 @@ std::string orderInWords(const scenario::Scenario& sc, const OrderPart& p) {
     std::string out = "You finished " + std::to_string(p.completed.size()) + " of " +
                       plural(p.protocol.size(), "region", "regions") + " of the reading order";
     if (p.completed.size() >= 2)
-        out += p.outOfOrder.empty()
-                   ? (p.followed > 0 ? ", in an order this case accepts instead of the protocol's (" +
-                                           [&] {
-                                               std::vector<std::string> first;
-                                               for (std::size_t i = 0; i < p.protocol.size() && i < 3; ++i)
-                                                   first.push_back(regionName(sc, p.protocol[i]));
-                                               return joined(first, ", ") + (p.protocol.size() > 3 ? ", ..." : "");
-                                           }() + ")"
-                                     : ", in the order the protocol reads them")
-                   : ", " + plural(p.outOfOrder.size(), "of them", "of them") + " after a region the protocol reads later";
+        out +=
+            p.outOfOrder.empty()
+                ? (p.followed > 0 ? ", in an order this case accepts instead of the protocol's (" +
+                                        [&] {
+                                            std::vector<std::string> first;
+                                            for (std::size_t i = 0; i < p.protocol.size() && i < 3; ++i)
+                                                first.push_back(regionName(sc, p.protocol[i]));
+                                            return joined(first, ", ") + (p.protocol.size() > 3 ? ", ..." : "");
+                                        }() +
+                                        ")"
+                                  : ", in the order the protocol reads them")
+                : ", " + plural(p.outOfOrder.size(), "of them", "of them") + " after a region the protocol reads later";
     std::vector<std::string> open;
     for (const auto& id : p.notCompleted) open.push_back(regionName(sc, id));
     if (!open.empty()) out += ". Not finished: " + joined(open, "; ");
@@ -113,12 +122,13 @@ std::string orderInWords(const scenario::Scenario& sc, const OrderPart& p) {
     std::vector<std::string> prompt, slow;
     for (const auto& q : p.priorities) {
         const std::string& name = q.finding->label;
-        if (!q.toldAt) slow.push_back(name + " was never told");
-        else if (q.score >= 1.0) prompt.push_back(name + " at " + clockText(*q.toldAt));
+        if (!q.toldAt)
+            slow.push_back(name + " was never told");
+        else if (q.score >= 1.0)
+            prompt.push_back(name + " at " + clockText(*q.toldAt));
         else
-            slow.push_back(name + " was told at " + clockText(*q.toldAt) + ", " +
-                           clockText(*q.toldAt - q.availableAt) + " after its images arrived (deadline " +
-                           clockText(q.finding->deadlineSeconds) + ")");
+            slow.push_back(name + " was told at " + clockText(*q.toldAt) + ", " + clockText(*q.toldAt - q.availableAt) +
+                           " after its images arrived (deadline " + clockText(q.finding->deadlineSeconds) + ")");
     }
     if (!prompt.empty()) out += " What kills first, told first: " + joined(prompt, "; ") + ".";
     if (!slow.empty()) out += " Told late in the read: " + joined(slow, "; ") + ".";
@@ -130,7 +140,8 @@ std::string planesPhrase(const RegionCoverage& r) {
     std::vector<std::string> names;
     for (const auto& pc : r.planes) names.emplace_back(imaging::planeName(pc.plane));
     std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
     return out + " slices";
 }
 
@@ -180,7 +191,9 @@ Block ofKind(Block::Kind kind) {
     return b;
 }
 
-Tone bandTone(int band) { return band <= 2 ? Tone::Critical : band <= 6 ? Tone::Omission : Tone::Effective; }
+Tone bandTone(int band) {
+    return band <= 2 ? Tone::Critical : band <= 6 ? Tone::Omission : Tone::Effective;
+}
 
 const scenario::Interruption* interruptionOf(const scenario::Scenario& sc, const std::string& id) {
     return sc.findInterruption(id);
@@ -221,15 +234,15 @@ std::string timelineLine(const scenario::Scenario& sc, const Json& e) {
     if (ev == "interruption_repeat") return "Repeated: " + quoted(e.value("text", ""));
     if (ev == "interruption_escalate") return "Escalated: " + quoted(e.value("text", ""));
     if (ev == "vitals") return "Vitals: " + e.value("note", std::string("change"));
-    if (ev == "deadline_missed")
-        return "Deadline passed without a call: " + findingLabel(sc, e.value("finding", ""));
+    if (ev == "deadline_missed") return "Deadline passed without a call: " + findingLabel(sc, e.value("finding", ""));
     if (ev == "deterioration")
         return "DETERIORATION: " + e.value("announcement", findingLabel(sc, e.value("finding", "")));
     if (ev == "session_end") return "Session ended (" + e.value("reason", "") + ")";
     if (act == "pause") return "Instructor stopped the clock" + refused;
     if (act == "resume") {
         double held = e.value("held_s", 0.0);
-        return "Instructor restarted the clock" + (held > 0 ? " after " + fixed(held, 0) + " s" : std::string()) + refused;
+        return "Instructor restarted the clock" + (held > 0 ? " after " + fixed(held, 0) + " s" : std::string()) +
+               refused;
     }
     if (act == "hold") return "Instructor held back " + quoted(e.value("interruption", "")) + refused;
     if (act == "note") return "Instructor's note: " + quoted(e.value("text", ""));
@@ -261,7 +274,8 @@ std::string plainSummary(const scenario::Scenario& sc, const Score& s) {
         return "Not passed: " + std::to_string(s.criticalErrors.size()) + " critical error" +
                (s.criticalErrors.size() == 1 ? "" : "s") +
                " (a Category 1 finding missed or not called in time), and any one fails the session whatever the "
-               "total. The total was " + totalText(s.total) + " of 100; a pass needs " + mark + ".";
+               "total. The total was " +
+               totalText(s.total) + " of 100; a pass needs " + mark + ".";
     return "Not passed: the total " + totalText(s.total) + " is below the pass mark of " + mark +
            ", though there was no critical error.";
 }
@@ -280,11 +294,11 @@ DebriefSection summary(const scenario::Scenario& sc, const Score& s) {
     }
     int found = 0;
     for (const auto& f : s.findings.items) found += f.labelCorrect ? 1 : 0;
-    sec.blocks.push_back(paragraph(
-        "You identified " + std::to_string(found) + " of " + std::to_string(s.findings.items.size()) +
-        " injuries, completed " + std::to_string(s.order.completed.size()) + " of " +
-        std::to_string(s.order.protocol.size()) + " regions of the reading order, and handled " +
-        std::to_string(s.interruptions.items.size()) + " interruption(s)."));
+    sec.blocks.push_back(
+        paragraph("You identified " + std::to_string(found) + " of " + std::to_string(s.findings.items.size()) +
+                  " injuries, completed " + std::to_string(s.order.completed.size()) + " of " +
+                  std::to_string(s.order.protocol.size()) + " regions of the reading order, and handled " +
+                  std::to_string(s.interruptions.items.size()) + " interruption(s)."));
     DebriefTable parts{{"Part", "Score", "Weight", "Why"}, {}};
     auto part = [&](const char* name, double score, double weight, const std::string& why) {
         parts.rows.push_back({{{name},
@@ -339,7 +353,8 @@ DebriefFinding findingCard(const FindingScore& f) {
                         ? std::string()
                         : " (" + (f.error.empty() ? std::string() : f.error + " error") +
                               (f.rule.empty() ? "" : (f.error.empty() ? "" : ": ") + ruleTitle(f.rule)) + ")");
-    card.method = "Band " + std::to_string(f.band) + " of 10 on the WIDI SIM scale: 0 to 2 is a critical error, 3 to "
+    card.method = "Band " + std::to_string(f.band) +
+                  " of 10 on the WIDI SIM scale: 0 to 2 is a critical error, 3 to "
                   "6 an omission, 7 to 10 effective. The findings part is the mean band over the injuries, weighted "
                   "by how urgent each is (Category 1 three times, Category 2 twice).";
     card.tone = bandTone(f.band);
@@ -360,11 +375,12 @@ DebriefFinding findingCard(const FindingScore& f) {
     if (!f.rule.empty()) card.notes.push_back({"The rule:", ruleExplanation(f.rule)});
     std::vector<std::string> said;
     for (const auto& st : f.statements)
-        said.push_back(clockText(st.t) + " " + statementText(st) + (st.counted ? "" : ", before it was seen: not counted"));
+        said.push_back(clockText(st.t) + " " + statementText(st) +
+                       (st.counted ? "" : ", before it was seen: not counted"));
     if (!said.empty())
-        card.notes.push_back({f.contradictions.empty() ? "What was said about it:"
-                                                       : "Contradictory statements (the last word counts):",
-                              joined(said, "; ")});
+        card.notes.push_back(
+            {f.contradictions.empty() ? "What was said about it:" : "Contradictory statements (the last word counts):",
+             joined(said, "; ")});
     if (!f.finding->expertDescription.empty()) card.notes.push_back({"Expert:", f.finding->expertDescription});
     if (!f.finding->teachingPoint.empty()) card.notes.push_back({"Teaching point:", f.finding->teachingPoint});
     return card;
@@ -393,13 +409,13 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
         std::optional<double> at;
         for (const auto& [id, t] : s.order.completed)
             if (id == s.order.protocol[i]) at = t;
-        order.rows.push_back({{{std::to_string(i + 1)},
-                               {regionName(sc, s.order.protocol[i])},
-                               {at ? clockText(*at) : "not completed"}},
-                              at ? Tone::Plain : Tone::Omission});
+        order.rows.push_back(
+            {{{std::to_string(i + 1)}, {regionName(sc, s.order.protocol[i])}, {at ? clockText(*at) : "not completed"}},
+             at ? Tone::Plain : Tone::Omission});
     }
     sec.blocks.push_back(table(std::move(order)));
-    sec.blocks.push_back(method({{}, {{{{"Reading order"}, {s.order.why, "", std::nullopt, Tone::Muted}}, Tone::Plain}}}));
+    sec.blocks.push_back(
+        method({{}, {{{{"Reading order"}, {s.order.why, "", std::nullopt, Tone::Muted}}, Tone::Plain}}}));
 
     sec.blocks.push_back(heading("Coverage per region"));
     DebriefTable coverage{{"Region", "Seen in a suitable window", "Time", "Scroll courses", "Style"}, {}};
@@ -407,19 +423,19 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
     for (const auto& r : s.coverage.regions) {
         const bool projection = projectionRegion(sc, *r.region);
         // The plane is named where the region can be read in more than one.
-        std::string seen = projection ? (r.completedAt ? "viewed" : "not viewed") + std::string(" (one image)")
-                                      : fixed(r.fraction * 100, 0) + " % of " + std::to_string(r.slices) +
-                                            (r.planes.size() > 1 ? " " + std::string(imaging::planeName(r.plane)) : "") +
-                                            " slices";
+        std::string seen =
+            projection ? (r.completedAt ? "viewed" : "not viewed") + std::string(" (one image)")
+                       : fixed(r.fraction * 100, 0) + " % of " + std::to_string(r.slices) +
+                             (r.planes.size() > 1 ? " " + std::string(imaging::planeName(r.plane)) : "") + " slices";
         coverage.rows.push_back({{{r.region->label.empty() ? r.region->id : r.region->label},
                                   {seen, "", std::min(1.0, r.fraction)},
                                   {fixed(r.seconds, 0) + " s"},
                                   {projection ? std::string("—") : std::to_string(r.scrollCourses)},
                                   {r.style}},
                                  r.completedAt ? Tone::Plain : Tone::Omission});
-        coverageHow.rows.push_back({{{r.region->label.empty() ? r.region->id : r.region->label},
-                                     {r.why, "", std::nullopt, Tone::Muted}},
-                                    Tone::Plain});
+        coverageHow.rows.push_back(
+            {{{r.region->label.empty() ? r.region->id : r.region->label}, {r.why, "", std::nullopt, Tone::Muted}},
+             Tone::Plain});
     }
     sec.blocks.push_back(table(std::move(coverage)));
     sec.blocks.push_back(method(std::move(coverageHow)));
@@ -431,19 +447,21 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
         DebriefTable t{{"Who, when", "They said", "Your answer", "Back to reading"}, {}};
         DebriefTable how{{}, {}};
         for (const auto& i : s.interruptions.items) {
-            std::string who = scenario::roleTitle(i.spec->role) + (i.spec->name.empty() ? "" : " (" + i.spec->name + ")") +
-                              " at " + clockText(i.startedAt);
+            std::string who = scenario::roleTitle(i.spec->role) +
+                              (i.spec->name.empty() ? "" : " (" + i.spec->name + ")") + " at " + clockText(i.startedAt);
             std::string answer = i.answeredAt ? answerText(i.spec, i.answer) + (i.correct ? " ✔" : " ✘") + " after " +
                                                     fixed(*i.responseSeconds, 0) + " s"
                                               : std::string("—");
-            std::string back = i.resumption + (i.resumptionLagSeconds ? ", lag " + fixed(*i.resumptionLagSeconds, 1) + " s"
-                                                                      : std::string());
+            std::string back =
+                i.resumption +
+                (i.resumptionLagSeconds ? ", lag " + fixed(*i.resumptionLagSeconds, 1) + " s" : std::string());
             t.rows.push_back({{{who}, {i.spec->text}, {answer, i.feedback}, {back}},
                               i.score >= 0.75 ? Tone::Plain : Tone::Omission});
             how.rows.push_back({{{who}, {i.why, "", std::nullopt, Tone::Muted}}, Tone::Plain});
         }
         sec.blocks.push_back(table(std::move(t)));
-        how.rows.push_back({{{"All interruptions"}, {s.interruptions.why, "", std::nullopt, Tone::Muted}}, Tone::Plain});
+        how.rows.push_back(
+            {{{"All interruptions"}, {s.interruptions.why, "", std::nullopt, Tone::Muted}}, Tone::Plain});
         sec.blocks.push_back(method(std::move(how)));
     }
 
@@ -453,8 +471,8 @@ DebriefSection analysis(const scenario::Scenario& sc, const Score& s) {
     if (!s.conclusion.keyPoints.empty()) {
         DebriefTable points{{"Key point", "Named"}, {}};
         for (const auto& k : s.conclusion.keyPoints)
-            points.rows.push_back({{{k.point->label}, {k.named ? "yes ✔" : "no ✘"}},
-                                   k.named ? Tone::Effective : Tone::Omission});
+            points.rows.push_back(
+                {{{k.point->label}, {k.named ? "yes ✔" : "no ✘"}}, k.named ? Tone::Effective : Tone::Omission});
         sec.blocks.push_back(table(std::move(points)));
     }
     return sec;
@@ -465,7 +483,8 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
     std::vector<std::string> points;
     for (const auto& f : s.findings.items) {
         if (f.band >= 9) continue;
-        points.push_back(f.finding->label + ": " + (f.finding->teachingPoint.empty() ? f.why : f.finding->teachingPoint));
+        points.push_back(f.finding->label + ": " +
+                         (f.finding->teachingPoint.empty() ? f.why : f.finding->teachingPoint));
     }
     for (const auto& r : s.coverage.regions) {
         if (r.completedAt) continue;
@@ -482,7 +501,8 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
             points.push_back("After the " + roleName(i.spec->role) + " (" + clockText(i.startedAt) +
                              "): " + (i.feedback.empty() ? i.why : i.feedback));
     if (!s.order.outOfOrder.empty())
-        points.push_back("Keep the protocol order (diagnose first what kills first): " + s.order.outOfOrder.front() + ".");
+        points.push_back("Keep the protocol order (diagnose first what kills first): " + s.order.outOfOrder.front() +
+                         ".");
     if (points.empty()) points.push_back("A clean read: keep this routine under pressure.");
     sec.blocks.push_back(bullets(std::move(points)));
     if (!sc.conclusion.expertSentence.empty()) {
@@ -504,13 +524,14 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
         sec.blocks.push_back(bullets(s.warnings, Tone::Muted));
     }
     DebriefTable how{{}, {}};
-    how.rows.push_back({{{"Scoring"},
-                         {"WIDI SIM bands for each injury, how soon each Category 1 finding was told once its images had arrived "
-                          "and Kendall's tau between the protocol's order and yours, "
-                          "coverage in a suitable window, resumption lag after interruptions (clinical reference, "
-                          "sections 6 to 8).",
-                          "", std::nullopt, Tone::Muted}},
-                        Tone::Plain});
+    how.rows.push_back(
+        {{{"Scoring"},
+          {"WIDI SIM bands for each injury, how soon each Category 1 finding was told once its images had arrived "
+           "and Kendall's tau between the protocol's order and yours, "
+           "coverage in a suitable window, resumption lag after interruptions (clinical reference, "
+           "sections 6 to 8).",
+           "", std::nullopt, Tone::Muted}},
+         Tone::Plain});
     sec.blocks.push_back(method(std::move(how)));
     return sec;
 }
@@ -537,7 +558,8 @@ DepthTimePlot buildDepthTimePlot(const scenario::Scenario& sc, const Score& scor
     for (const auto& i : score.interruptions.items) {
         double t1 = i.answeredAt.value_or(score.endTime);
         for (const auto& e : score.events)
-            if (e.value("event", "") == "interruption_end" && e.value("id", "") == i.spec->id) t1 = e["t"].get<double>();
+            if (e.value("event", "") == "interruption_end" && e.value("id", "") == i.spec->id)
+                t1 = e["t"].get<double>();
         std::size_t lane = 0;
         while (lane < laneEnd.size() && laneEnd[lane] > i.startedAt) ++lane;
         if (lane == laneEnd.size()) laneEnd.push_back(0);

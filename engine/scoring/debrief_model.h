@@ -25,7 +25,7 @@ struct DebriefCell {
                 Tone tone = Tone::Plain)
         : text(std::move(text)), note(std::move(note)), bar(bar), tone(tone) {}
     std::string text;
-    std::string note;          // a second, muted line (an answer's feedback)
+    std::string note;           // a second, muted line (an answer's feedback)
     std::optional<double> bar;  // 0..1: drawn as a bar before the text (coverage, part scores)
     Tone tone = Tone::Plain;
 };
@@ -45,7 +45,7 @@ struct DebriefFinding {
     std::string heading;  // "Tension pneumothorax, right — critical error (observational error: missed)"
     Tone tone = Tone::Plain;
     std::string why;
-    std::string method;  // how its band was reached (WIDI SIM), shown folded under "How is this computed"
+    std::string method;    // how its band was reached (WIDI SIM), shown folded under "How is this computed"
     DebriefTable details;  // ACR category, on screen, seen, marked, identified, called
     std::vector<std::pair<std::string, std::string>> notes;  // {"Expert", ...}, {"Teaching point", ...}
 };
@@ -132,8 +132,8 @@ struct DepthTimePlot {
     std::vector<Lane> lanes;
     std::vector<Injury> injuries;
     std::vector<Path> paths;
-    std::vector<Marker> marks;          // circles at (time, z)
-    std::vector<Marker> calls;          // triangles at the top of the area
+    std::vector<Marker> marks;           // circles at (time, z)
+    std::vector<Marker> calls;           // triangles at the top of the area
     std::vector<Marker> deteriorations;  // red lines down through the area at `at.x`
     std::vector<Tick> ticks;
     std::string axisLabel;

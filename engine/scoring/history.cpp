@@ -94,7 +94,8 @@ ResultsLocation ResultsLocation::parse(std::string_view text) {
     if (text.empty()) throw HistoryError("an empty results database name: give a file or a postgresql:// URL");
     if (startsWith(text, "postgresql://") || startsWith(text, "postgres://")) return parsePostgresUrl(text);
     if (auto scheme = text.find("://"); scheme != std::string_view::npos)
-        throw HistoryError("'" + std::string(text) + "': results can go to a file or to postgresql://USER@HOST[:PORT]/DB, not to '" +
+        throw HistoryError("'" + std::string(text) +
+                           "': results can go to a file or to postgresql://USER@HOST[:PORT]/DB, not to '" +
                            std::string(text.substr(0, scheme)) + "://'");
     return SqliteResults{std::filesystem::path(text)};
 }
@@ -164,10 +165,10 @@ long long upsert(SqlConnection& db, const HistoryEntry& e) {
         "interruptions = excluded.interruptions, conclusion = excluded.conclusion, "
         "duration_seconds = excluded.duration_seconds, log_path = excluded.log_path, "
         "score_json = excluded.score_json RETURNING id";
-    auto rows = db.query(sql, {e.scoredAt, e.trainee, e.scenarioId, e.scenarioTitle, e.total,
-                               static_cast<long long>(e.passed ? 1 : 0), static_cast<long long>(e.criticalErrors),
-                               e.findings, e.order, e.coverage, e.interruptions, e.conclusion, e.durationSeconds,
-                               e.logPath, e.logDigest, e.scoreJson});
+    auto rows = db.query(
+        sql, {e.scoredAt, e.trainee, e.scenarioId, e.scenarioTitle, e.total, static_cast<long long>(e.passed ? 1 : 0),
+              static_cast<long long>(e.criticalErrors), e.findings, e.order, e.coverage, e.interruptions, e.conclusion,
+              e.durationSeconds, e.logPath, e.logDigest, e.scoreJson});
     if (rows.empty()) throw HistoryError(db.describe() + ": the result was not stored");
     return asInteger(rows[0][0]);
 }
@@ -180,9 +181,13 @@ History::History(const ResultsLocation& where)
 
 History::~History() = default;
 
-std::string History::describe() const { return db_->describe(); }
+std::string History::describe() const {
+    return db_->describe();
+}
 
-int History::schemaVersion() const { return schemaVersionOf(*db_); }
+int History::schemaVersion() const {
+    return schemaVersionOf(*db_);
+}
 
 long long History::record(const Score& score, const std::string& trainee, const std::filesystem::path& log,
                           const std::string& logDigest) {
@@ -248,7 +253,8 @@ PushReport History::pushTo(History& target) const {
         PushReport report;
         for (const auto& e : mine) {
             auto there = db.query(
-                "SELECT scored_at, score_json FROM sessions WHERE trainee = $1 AND scenario_id = $2 AND log_digest = $3",
+                "SELECT scored_at, score_json FROM sessions WHERE trainee = $1 AND scenario_id = $2 AND log_digest = "
+                "$3",
                 {e.trainee, e.scenarioId, e.logDigest});
             if (there.empty()) {
                 upsert(db, e);

@@ -23,8 +23,8 @@ struct HistoryError : std::runtime_error {
 };
 
 struct HistoryEntry {
-    long long id = 0;       // this database's own number for the row
-    std::string scoredAt;   // UTC, "2026-11-23 17:05:00" (when it was scored, not part of the session)
+    long long id = 0;      // this database's own number for the row
+    std::string scoredAt;  // UTC, "2026-11-23 17:05:00" (when it was scored, not part of the session)
     std::string trainee;
     std::string scenarioId, scenarioTitle;
     double total = 0;

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -37,8 +37,9 @@ std::shared_ptr<imaging::Volume> volumeFor(const scenario::Scenario& sc, const s
         o.fieldOfViewMm = ph.fieldOfViewMm;
         if (!spec.kind) throw std::runtime_error("phantom series '" + spec.id + "' has no kind");
         const phantom::SeriesKind kind = *spec.kind;
-        o.phases = {kind == phantom::SeriesKind::Head || kind == phantom::SeriesKind::Scout ? phantom::SeriesKind::Arterial
-                                                                                              : kind};
+        o.phases = {kind == phantom::SeriesKind::Head || kind == phantom::SeriesKind::Scout
+                        ? phantom::SeriesKind::Arterial
+                        : kind};
         return std::shared_ptr<imaging::Volume>(phantom::generateSeries(o, kind).release());
     }
     return imaging::loadCtVolume(spec.folder, spec.seriesInstanceUid);
@@ -47,7 +48,8 @@ std::shared_ptr<imaging::Volume> volumeFor(const scenario::Scenario& sc, const s
 // The series' folder in the phantom study the reading room cached for this scenario, when that study is complete on
 // this machine (ensureCachedStudy writes findings.json last and renames the folder into place at the end).
 std::optional<fs::path> cachedSeriesFolder(const scenario::Scenario& sc, const scenario::SeriesSpec& spec) {
-    if (!sc.images.phantom || spec.kind == phantom::SeriesKind::Scout) return std::nullopt;  // the scout is a projection, not a stack
+    if (!sc.images.phantom || spec.kind == phantom::SeriesKind::Scout)
+        return std::nullopt;  // the scout is a projection, not a stack
     const fs::path study = phantom::cacheRoot() / ("phantom-" + phantom::optionsHash(scenario::phantomOptionsFor(sc)));
     std::error_code ec;
     if (!fs::exists(study / "findings.json", ec)) return std::nullopt;
@@ -166,7 +168,7 @@ std::string keyImagePng(const scenario::Scenario& sc, const scenario::Finding& f
 KeyImages renderKeyImages(const scenario::Scenario& sc, std::string* note, KeyImageSources* sources) {
     KeyImages out;
     std::map<std::string, std::shared_ptr<imaging::Volume>> wholeSeries;  // generated or loaded, by series id
-    std::map<std::string, std::optional<fs::path>> cached;                 // cached study folder, by series id
+    std::map<std::string, std::optional<fs::path>> cached;                // cached study folder, by series id
     std::vector<std::string> problems;
     for (const auto& f : sc.findings) {
         const auto* spec = keyImageSeries(sc, f);

@@ -69,13 +69,16 @@ public:
             std::visit(
                 [&](const auto& v) {
                     using T = std::decay_t<decltype(v)>;
-                    if constexpr (std::is_same_v<T, std::monostate>) return;
-                    else if constexpr (std::is_same_v<T, long long>) text[i] = std::to_string(v);
+                    if constexpr (std::is_same_v<T, std::monostate>)
+                        return;
+                    else if constexpr (std::is_same_v<T, long long>)
+                        text[i] = std::to_string(v);
                     else if constexpr (std::is_same_v<T, double>) {
                         char b[40];
                         std::snprintf(b, sizeof b, "%.17g", v);  // round-trips exactly
                         text[i] = b;
-                    } else text[i] = v;
+                    } else
+                        text[i] = v;
                     values[i] = text[i].c_str();
                 },
                 params[i]);
@@ -86,8 +89,10 @@ public:
             for (const auto& row : r) {
                 SqlRow out;
                 for (const auto& field : row) {
-                    if (field.is_null()) out.emplace_back(std::monostate{});
-                    else out.emplace_back(std::string(field.c_str(), field.size()));
+                    if (field.is_null())
+                        out.emplace_back(std::monostate{});
+                    else
+                        out.emplace_back(std::string(field.c_str(), field.size()));
                 }
                 rows.push_back(std::move(out));
             }
@@ -113,8 +118,8 @@ private:
         } catch (const pqxx::broken_connection& e) {
             throw HistoryError(shown_ + ": lost the connection to the results server: " + trimmed(e.what()));
         } catch (const pqxx::insufficient_privilege& e) {
-            throw HistoryError(shown_ + ": the server refused (ask its administrator for rights on the tables): " +
-                               trimmed(e.what()));
+            throw HistoryError(
+                shown_ + ": the server refused (ask its administrator for rights on the tables): " + trimmed(e.what()));
         } catch (const pqxx::failure& e) {
             throw HistoryError(shown_ + ": " + trimmed(e.what()));
         }

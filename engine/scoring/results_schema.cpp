@@ -61,7 +61,9 @@ void refuseNewer(SqlConnection& db, int version) {
 
 }  // namespace
 
-int latestSchemaVersion() { return std::end(kMigrations)[-1].version; }
+int latestSchemaVersion() {
+    return std::end(kMigrations)[-1].version;
+}
 
 int schemaVersionOf(SqlConnection& db) {
     return inTransaction(db, false, [&] { return readVersion(db); });
@@ -119,7 +121,9 @@ long long steadyNow() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-double secondsSince(long long steadyNanos) { return double(steadyNow() - steadyNanos) * 1e-9; }
+double secondsSince(long long steadyNanos) {
+    return double(steadyNow() - steadyNanos) * 1e-9;
+}
 
 void waitBeforeRetry(int attempt) {
     thread_local std::minstd_rand jitter(std::random_device{}());

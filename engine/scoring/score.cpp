@@ -20,8 +20,12 @@ using session::ViewChange;
 using session::ViewState;
 
 namespace {
-double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
-std::string pct(double f) { return fixed(f * 100.0, 0) + " %"; }
+double r3(double v) {
+    return std::round(v * 1000.0) / 1000.0;
+}
+std::string pct(double f) {
+    return fixed(f * 100.0, 0) + " %";
+}
 
 // The window a view shows, by preset name or as width/level (the JSON's on_screen_windows).
 // A window as the debrief names it: its preset (also a dragged window that landed on one), else W/L to the whole HU, so
@@ -56,7 +60,9 @@ std::vector<Span> spansOf(const std::vector<ViewChange>& changes, double end) {
 
 }  // namespace
 
-std::string totalText(double total) { return fixed(total, 1); }
+std::string totalText(double total) {
+    return fixed(total, 1);
+}
 
 namespace {
 struct RuleWords {
@@ -80,7 +86,8 @@ constexpr RuleWords kRules[] = {
      "It was named by its organ or a lesser diagnosis only, without its essential element (tension, active bleeding, "
      "burst...): partial credit."},
     {"late_critical", "Category 1 called late",
-     "A Category 1 finding was told after its deadline: a critical error, unless the case relaxes it for this finding."},
+     "A Category 1 finding was told after its deadline: a critical error, unless the case relaxes it for this "
+     "finding."},
     {"late", "called late", "It was told after its deadline."},
     {"told_wrong_person", "told the wrong people", "It was told only to people who cannot act on it."},
     {"not_called", "never called", "It was found but never told to who must hear it."},
@@ -137,12 +144,13 @@ std::string statementText(const FindingStatement& st) {
                       : st.kind == "conclusion" ? "conclusion '" + st.text + "'"
                       : st.kind == "choice"     ? "picked answer to the " + roleName(st.role) + " '" + st.text + "'"
                                                 : "told the " + roleName(st.role) + " '" + st.text + "'";
-    std::string verdict = st.level == session::Naming::Full      ? "names it"
-                          : st.level == session::Naming::Partial
-                              ? (st.other.empty() ? "names it in part" : "hedges between it and " + st.other + ": in part")
-                          : st.level == session::Naming::Denied  ? "says it is not there"
-                          : st.level == session::Naming::Other   ? "names " + st.other
-                                                                 : "";
+    std::string verdict =
+        st.level == session::Naming::Full ? "names it"
+        : st.level == session::Naming::Partial
+            ? (st.other.empty() ? "names it in part" : "hedges between it and " + st.other + ": in part")
+        : st.level == session::Naming::Denied ? "says it is not there"
+        : st.level == session::Naming::Other  ? "names " + st.other
+                                              : "";
     return how + " (" + verdict + ")";
 }
 
@@ -159,8 +167,10 @@ OrderPart orderAgainst(const scenario::Scenario& sc, const std::vector<std::stri
         const RegionCoverage* rc = nullptr;
         for (const auto& r : coverage)
             if (r.region->id == protocol[i]) rc = &r;
-        if (rc && rc->completedAt) done.push_back({*rc->completedAt, int(i)});
-        else order.notCompleted.push_back(protocol[i]);
+        if (rc && rc->completedAt)
+            done.push_back({*rc->completedAt, int(i)});
+        else
+            order.notCompleted.push_back(protocol[i]);
     }
     std::stable_sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [t, i] : done) order.completed.push_back({protocol[std::size_t(i)], t});
@@ -180,14 +190,16 @@ OrderPart orderAgainst(const scenario::Scenario& sc, const std::vector<std::stri
     if (done.size() >= 2) {
         int concordant = 0, discordant = 0;
         for (std::size_t a = 0; a < done.size(); ++a)
-            for (std::size_t b = a + 1; b < done.size(); ++b) (done[a].second < done[b].second ? concordant : discordant)++;
+            for (std::size_t b = a + 1; b < done.size(); ++b)
+                (done[a].second < done[b].second ? concordant : discordant)++;
         order.tau = double(concordant - discordant) / double(concordant + discordant);
         order.score = (*order.tau + 1) / 2 * (double(done.size()) / total);
         order.why = "Kendall's tau = (concordant " + std::to_string(concordant) + " - discordant " +
-                    std::to_string(discordant) + ") / " + std::to_string(concordant + discordant) + " pairs = " +
-                    fixed(*order.tau, 2) + " over the " + std::to_string(done.size()) + " of " +
-                    std::to_string(int(total)) + " protocol regions completed; part = (tau + 1) / 2 x completed share = " +
-                    fixed(order.score, 2) + ".";
+                    std::to_string(discordant) + ") / " + std::to_string(concordant + discordant) +
+                    " pairs = " + fixed(*order.tau, 2) + " over the " + std::to_string(done.size()) + " of " +
+                    std::to_string(int(total)) +
+                    " protocol regions completed; part = (tau + 1) / 2 x completed share = " + fixed(order.score, 2) +
+                    ".";
     } else {
         order.score = total > 0 ? double(done.size()) / total : 1.0;
         order.why = std::to_string(done.size()) + " of " + std::to_string(int(total)) +
@@ -249,11 +261,13 @@ void scorePriority(const scenario::Scenario& sc, const session::Session& s, Scor
     }
     order.priority = sum / double(order.priorities.size());
     order.score = 2.0 / 3.0 * *order.priority + 1.0 / 3.0 * *order.sequence;
-    order.why = "What kills first, told first (two thirds of the part): each Category 1 finding earns full credit when "
-                "the team hears of it in the first half of the time from its images' arrival to its deadline, half at "
-                "the deadline, none after it (" + joinList(parts, "; ") + "); mean " + fixed(*order.priority, 2) +
-                ". Sequence of regions (one third): " + order.why + " Part = 2/3 x " + fixed(*order.priority, 2) +
-                " + 1/3 x " + fixed(*order.sequence, 2) + " = " + fixed(order.score, 2) + ".";
+    order.why =
+        "What kills first, told first (two thirds of the part): each Category 1 finding earns full credit when "
+        "the team hears of it in the first half of the time from its images' arrival to its deadline, half at "
+        "the deadline, none after it (" +
+        joinList(parts, "; ") + "); mean " + fixed(*order.priority, 2) +
+        ". Sequence of regions (one third): " + order.why + " Part = 2/3 x " + fixed(*order.priority, 2) + " + 1/3 x " +
+        fixed(*order.sequence, 2) + " = " + fixed(order.score, 2) + ".";
 }
 
 // The slices of one sweep plane across a region: those seen in a suitable window for the floor, and those that went
@@ -268,9 +282,7 @@ PlaneCoverage coverIn(const scenario::Scenario& sc, const session::Session& s, c
     const int axis = imaging::normalAxis(plane);
     // Slices are counted in the spacing of the series that shows the region (a reformat in the same spacing).
     const double sliceMm = s.sliceMm(countingSeries);
-    auto count = [&](double mm) {
-        return std::max(1, int(std::ceil((mm - pc.fromMm) / sliceMm - 1e-9)));
-    };
+    auto count = [&](double mm) { return std::max(1, int(std::ceil((mm - pc.fromMm) / sliceMm - 1e-9))); };
     pc.slices = count(pc.toMm);
     auto index = [&](double mm) { return std::clamp(int(std::floor((mm - pc.fromMm) / sliceMm)), 0, pc.slices - 1); };
     std::vector<char> seen(std::size_t(pc.slices), 0), glimpsed(std::size_t(pc.slices), 0);
@@ -310,15 +322,20 @@ PlaneCoverage coverIn(const scenario::Scenario& sc, const session::Session& s, c
     return pc;
 }
 
-std::string planeWord(imaging::Plane p) { return std::string(imaging::planeName(p)); }
+std::string planeWord(imaging::Plane p) {
+    return std::string(imaging::planeName(p));
+}
 
 // How a sweep plane runs across the body, for the debrief's words.
 std::string sweepWords(const PlaneCoverage& pc) {
     const std::string span = shortNumber(pc.fromMm) + " to " + shortNumber(pc.toMm) + " mm";
     switch (pc.plane) {
-        case imaging::Plane::Sagittal: return "right to left across x " + span;
-        case imaging::Plane::Coronal: return "front to back across y " + span;
-        case imaging::Plane::Axial: break;
+        case imaging::Plane::Sagittal:
+            return "right to left across x " + span;
+        case imaging::Plane::Coronal:
+            return "front to back across y " + span;
+        case imaging::Plane::Axial:
+            break;
     }
     return "feet to head across z " + span;
 }
@@ -406,11 +423,11 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             std::vector<std::string> names;
             for (const auto& pc : rc.planes) names.push_back(planeWord(pc.plane));
             rc.style = "not read";
-            rc.why = "never on screen in " + (names.empty() ? std::string("an axial") : "a " + joinList(names, " or ")) +
-                     " slice";
+            rc.why = "never on screen in " +
+                     (names.empty() ? std::string("an axial") : "a " + joinList(names, " or ")) + " slice";
         } else {
-            double drill = 0.5 * std::min(rc.passes / 4.0, 1.0) +
-                           0.5 * std::clamp((0.5 - rc.secondsPerSlice) / 0.45, 0.0, 1.0);
+            double drill =
+                0.5 * std::min(rc.passes / 4.0, 1.0) + 0.5 * std::clamp((0.5 - rc.secondsPerSlice) / 0.45, 0.0, 1.0);
             rc.drillerIndex = drill;
             rc.style = drill >= 0.6 ? "driller" : drill <= 0.4 ? "scanner" : "mixed";
             const std::string plane = planeWord(best.plane);
@@ -423,12 +440,11 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                                                  fixed(sc.weights.minDwellSeconds * 1000, 0) +
                                                  " ms an image, too fast to read, and do not count (too fast)"
                                            : std::string()) +
-                     "; " +
-                     fixed(rc.seconds, 0) + " s on screen in " + std::to_string(rc.scrollCourses) +
+                     "; " + fixed(rc.seconds, 0) + " s on screen in " + std::to_string(rc.scrollCourses) +
                      " scroll course(s), " + fixed(rc.passes, 1) + " pass(es) through its " +
-                     (best.plane == imaging::Plane::Axial ? "depth" : "width") + ", " +
-                     fixed(rc.secondsPerSlice, 2) + " s per slice: " + rc.style + " (index " +
-                     fixed(drill, 2) + "; drillers scroll fast through depth many times, scanners slowly once)";
+                     (best.plane == imaging::Plane::Axial ? "depth" : "width") + ", " + fixed(rc.secondsPerSlice, 2) +
+                     " s per slice: " + rc.style + " (index " + fixed(drill, 2) +
+                     "; drillers scroll fast through depth many times, scanners slowly once)";
             std::vector<std::string> others;
             for (const auto& pc : rc.planes)
                 if (pc.plane != best.plane)
@@ -436,8 +452,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
                                      std::to_string(pc.slices) + " = " + pct(pc.fraction) +
                                      (pc.slicesTooFast > 0 ? " (" + std::to_string(pc.slicesTooFast) + " too fast)"
                                                            : std::string()));
-            if (!others.empty())
-                rc.why += "; " + joinList(others, ", ") + " (a region counts in the plane read best)";
+            if (!others.empty()) rc.why += "; " + joinList(others, ", ") + " (a region counts in the plane read best)";
         }
         sum += std::min(1.0, rc.fraction / std::max(1e-6, region.minCoverage));
         out.coverage.regions.push_back(rc);
@@ -447,7 +462,8 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
     for (const auto& r : out.coverage.regions) complete += r.completedAt ? 1 : 0;
     out.coverage.why = std::to_string(complete) + " of " + std::to_string(sc.regions.size()) +
                        " regions read to their required coverage; the part is the mean over regions of "
-                       "coverage / required coverage (capped at 1) = " + fixed(out.coverage.score, 2) +
+                       "coverage / required coverage (capped at 1) = " +
+                       fixed(out.coverage.score, 2) +
                        ". Coverage predicts accuracy better than experience (Williams et al. 2021).";
 
     // Reading order: scored against the reading order and each alternative order the case accepts; the one the
@@ -536,8 +552,8 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                         n.other = g.label;
                         break;
                     }
-            FindingStatement st{m.placedAt, "mark", m.label, "", n.level,
-                                n.level == Naming::Partial ? n.hedgedWith : n.other, false};
+            FindingStatement st{
+                m.placedAt, "mark", m.label, "", n.level, n.level == Naming::Partial ? n.hedgedWith : n.other, false};
             fs.statements.push_back(st);
             if (!fs.marked || n.level == Naming::Full) fs.markLabel = m.label;
             fs.marked = true;
@@ -546,10 +562,11 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             auto has = [&](const std::vector<std::string>& ids) {
                 return std::find(ids.begin(), ids.end(), f.id) != ids.end();
             };
-            Naming level = has(c.findings) ? Naming::Full : has(c.partly) ? Naming::Partial
-                                                          : has(c.denied) ? Naming::Denied
-                                                          : has(c.wrongSide) ? Naming::Other
-                                                                          : Naming::None;
+            Naming level = has(c.findings)    ? Naming::Full
+                           : has(c.partly)    ? Naming::Partial
+                           : has(c.denied)    ? Naming::Denied
+                           : has(c.wrongSide) ? Naming::Other
+                                              : Naming::None;
             std::string other = level == Naming::Other     ? "it on the other side"
                                 : level == Naming::Partial ? session::nameFinding(c.text, f).hedgedWith
                                                            : "";
@@ -621,10 +638,9 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         bool mustCall = cat1 || !f.tell.empty();
         std::string who = f.tell.empty() ? "the team" : roles(f.tell, " or ");
         std::string deadline = f.deadlineSeconds > 0 ? clockText(f.deadlineSeconds) : "the end";
-        std::string seenText = fs.onScreenWindows.empty()
-                                   ? "never on screen"
-                                   : "on screen in " + windowsPhrase(fs.onScreenWindows, "and") + " (it shows in " +
-                                         windowsPhrase(windows) + ")";
+        std::string seenText = fs.onScreenWindows.empty() ? "never on screen"
+                                                          : "on screen in " + windowsPhrase(fs.onScreenWindows, "and") +
+                                                                " (it shows in " + windowsPhrase(windows) + ")";
         auto guesses = [&] {
             if (fs.unseenNames.empty()) return std::string();
             return " It was named at " + clockText(fs.unseenNames.front()) +
@@ -637,18 +653,21 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             if (fs.tooFast) {
                 fs.rule = "too_fast";
                 fs.why = "Too fast to see: " + seenText + ", but in a window that shows it for at most " +
-                         fixed(fs.longestLookSeconds * 1000, 0) + " ms an image, below the " +
-                         fixed(floor * 1000, 0) + " ms a reader needs to take an image in (observational error)." +
-                         guesses();
+                         fixed(fs.longestLookSeconds * 1000, 0) + " ms an image, below the " + fixed(floor * 1000, 0) +
+                         " ms a reader needs to take an image in (observational error)." + guesses();
             } else if (!fs.unseenNames.empty()) {
                 fs.rule = "not_seen";
-                fs.why = "Named but never seen: " + seenText + ", so it was never looked at in a window that shows it "
-                         "(observational error)." + guesses();
+                fs.why = "Named but never seen: " + seenText +
+                         ", so it was never looked at in a window that shows it "
+                         "(observational error)." +
+                         guesses();
             } else {
                 fs.rule = "missed";
-                fs.why = "Missed: " + seenText + ", so it was never looked at in a window that shows it (observational error).";
+                fs.why = "Missed: " + seenText +
+                         ", so it was never looked at in a window that shows it (observational error).";
             }
-        } else if (standingOther || (lastWord && (lastWord->level == Naming::Other || lastWord->level == Naming::Denied))) {
+        } else if (standingOther ||
+                   (lastWord && (lastWord->level == Naming::Other || lastWord->level == Naming::Denied))) {
             fs.rule = "misidentified";
             fs.error = "interpretive";
             fs.band = cat1 ? 1 : 3;
@@ -657,18 +676,20 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                          standingOtherLabel + "', which names a different diagnosis (interpretive error).";
             else if (lastWord->level == Naming::Denied)
                 fs.why = "Misidentified: seen at " + clockText(*fs.seenAt) + ", but the last word on it, at " +
-                         clockText(lastWord->t) + ", says it is not there: '" + lastWord->text + "' (interpretive error).";
+                         clockText(lastWord->t) + ", says it is not there: '" + lastWord->text +
+                         "' (interpretive error).";
             else
                 fs.why = "Misidentified: seen at " + clockText(*fs.seenAt) + ", but the last word on it, at " +
                          clockText(lastWord->t) + ", calls it " + lastWord->other + ": '" + lastWord->text +
                          "' (interpretive error).";
-            if (!fs.contradictions.empty()) fs.why += " Contradictory statements: " + joinList(fs.contradictions, "; ") + ".";
+            if (!fs.contradictions.empty())
+                fs.why += " Contradictory statements: " + joinList(fs.contradictions, "; ") + ".";
         } else if (!lastWord) {
             fs.rule = "unnamed";
             fs.error = "interpretive";
             fs.band = cat1 ? 1 : 3;
-            fs.why = "Seen at " + clockText(*fs.seenAt) + " in a suitable window but neither marked nor named (interpretive error)." +
-                     guesses();
+            fs.why = "Seen at " + clockText(*fs.seenAt) +
+                     " in a suitable window but neither marked nor named (interpretive error)." + guesses();
         } else if (!fs.labelCorrect) {
             // Named only in part: the organ, a lesser diagnosis, or the name without its essential element.
             fs.rule = "incomplete";
@@ -694,13 +715,15 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
                     fs.error = "communication";
                     fs.rule = "late_critical";
                     fs.band = 4;
-                    fs.why += " Told to " + who + " only at " + clockText(*fs.partlyCalledAt) + ", after the deadline " +
-                              deadline + ": a Category 1 finding told late is a critical error (communication error).";
+                    fs.why += " Told to " + who + " only at " + clockText(*fs.partlyCalledAt) +
+                              ", after the deadline " + deadline +
+                              ": a Category 1 finding told late is a critical error (communication error).";
                 } else if (!fs.partlyCalledAt) {
                     fs.error = "communication";
                     fs.rule = "not_called";
                     fs.band = 2;
-                    fs.why += " Never told to " + who + ": a Category 1 finding must be told at once (communication "
+                    fs.why += " Never told to " + who +
+                              ": a Category 1 finding must be told at once (communication "
                               "error).";
                 }
             }
@@ -725,11 +748,12 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             fs.error = "communication";
             bool critical = cat1 && f.lateCallCritical;
             fs.rule = critical ? "late_critical" : "late";
-            fs.why = "Found and told to the " + roleName(fs.calledTo) + ", but late: at " + clockText(*fs.calledAt) +
-                     ", the deadline was " + deadline +
-                     (critical ? "; a Category 1 finding told after its deadline is a critical error, whatever the rest "
-                                 "of the read (communication error)."
-                               : " (omission).");
+            fs.why =
+                "Found and told to the " + roleName(fs.calledTo) + ", but late: at " + clockText(*fs.calledAt) +
+                ", the deadline was " + deadline +
+                (critical ? "; a Category 1 finding told after its deadline is a critical error, whatever the rest "
+                            "of the read (communication error)."
+                          : " (omission).");
         } else if (!fs.toldRoles.empty()) {
             fs.band = cat1 ? 2 : 4;
             fs.error = "communication";
@@ -747,8 +771,8 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         fs.bandName = fs.band <= 2 ? "critical error" : fs.band <= 6 ? "omission" : "effective";
         fs.critical = cat1 && (fs.band < sc.weights.minFindingBand || fs.rule == "late_critical");
         if (fs.critical) {
-            std::string what = fs.rule == "late_critical"   ? "called late"
-                               : fs.rule == "misidentified" ? "misidentified"
+            std::string what = fs.rule == "late_critical"    ? "called late"
+                               : fs.rule == "misidentified"  ? "misidentified"
                                : fs.error == "communication" ? "uncalled"
                                                              : "missed";
             out.criticalErrors.push_back("Category 1 finding " + what + ": " + f.label + " — " + fs.why);
@@ -801,10 +825,10 @@ void scoreFalseCalls(const scenario::Scenario& sc, const session::Session& s, Sc
             probe.phantomInjury = d->id;
             if (session::nameFinding(text, probe).level != session::Naming::Full) continue;
             out.findings.falseCalls.push_back({t, kind, role, text, d->label});
-            out.criticalErrors.push_back("False Category 1 call: " + d->label + " " +
-                                         (role.empty() ? std::string("in the conclusion") : "told to the " + roleName(role)) +
-                                         " at " + clockText(t) + " ('" + text +
-                                         "'), but this patient has none (a major discrepancy)");
+            out.criticalErrors.push_back(
+                "False Category 1 call: " + d->label + " " +
+                (role.empty() ? std::string("in the conclusion") : "told to the " + roleName(role)) + " at " +
+                clockText(t) + " ('" + text + "'), but this patient has none (a major discrepancy)");
         }
     };
     // Answers, from the questions as they played out (a wrong or not-understood answer was still said).
@@ -931,7 +955,8 @@ void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s,
                     const auto& v = *sp.view;
                     if (v.plane != session::Plane::Axial || v.projection || std::abs(v.cursor.z - zq) > spacing / 2)
                         continue;
-                    if (sameWindowAs && !(v.preset == sameWindowAs->preset && v.window == sameWindowAs->window)) continue;
+                    if (sameWindowAs && !(v.preset == sameWindowAs->preset && v.window == sameWindowAs->window))
+                        continue;
                     for (const auto& r : sc.regions)
                         if (session::regionOnScreen(v, r) && session::windowSuits(v.window, r.windows)) return true;
                 }
@@ -974,8 +999,8 @@ void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s,
                                            (is.escalated ? ", after it escalated" : "") +
                                            (rec.correct ? ", correctly (+0.5)" : ", wrongly (+0)")
                                      : std::string("Never answered") + (is.escalated ? "; it escalated" : "")) +
-                     "; promptness +" + fixed(promptPts, 2) + "; " + resumptionWhy + " (+" +
-                     fixed(resumePoints, 2) + ")" + (is.challenge.empty() ? "" : "; challenge " + is.challenge) + ".";
+                     "; promptness +" + fixed(promptPts, 2) + "; " + resumptionWhy + " (+" + fixed(resumePoints, 2) +
+                     ")" + (is.challenge.empty() ? "" : "; challenge " + is.challenge) + ".";
         }
         sum += is.score;
         ++counted;
@@ -983,11 +1008,12 @@ void scoreInterruptions(const scenario::Scenario& sc, const session::Session& s,
     }
     out.interruptions.score = counted ? sum / counted : 1.0;
     out.interruptions.why =
-        counted ? "Mean over " + std::to_string(counted) +
-                      " interruptions of: right answer 0.5, answered before they had to repeat 0.25 (after a repeat "
-                      "0.1), resumed where reading stopped 0.25 (re-searched 0.15, skipped 0). Resumption lag is the "
-                      "time from the end of an interruption to the next slice moved, mark or call (Williams and Drew 2017)."
-                : "No interruption happened in this session.";
+        counted
+            ? "Mean over " + std::to_string(counted) +
+                  " interruptions of: right answer 0.5, answered before they had to repeat 0.25 (after a repeat "
+                  "0.1), resumed where reading stopped 0.25 (re-searched 0.15, skipped 0). Resumption lag is the "
+                  "time from the end of an interruption to the next slice moved, mark or call (Williams and Drew 2017)."
+            : "No interruption happened in this session.";
 }
 
 // ---------------------------------------------------------------- conclusion
@@ -1005,12 +1031,15 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
         for (const auto& f : sc.findings)
             if (!about && session::nameFinding(kp.label, f).level == session::Naming::Full) about = &f;
         bool hit = session::saysPhrase(c.text, kp.label);
-        if (about) hit = hit || session::nameFinding(c.text, *about).level == session::Naming::Full;
+        if (about)
+            hit = hit || session::nameFinding(c.text, *about).level == session::Naming::Full;
         else
             for (const auto& k : kp.keywords) hit = hit || (!session::anatomyOnly(k) && session::saysPhrase(c.text, k));
         c.keyPoints.push_back({&kp, hit});
-        if (hit) ++named;
-        else missing.push_back(kp.label);
+        if (hit)
+            ++named;
+        else
+            missing.push_back(kp.label);
     }
     if (c.text.empty()) {
         c.score = 0;
@@ -1035,13 +1064,13 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
             });
             if (!inCase) overcalls.push_back(d.label);
         }
-        c.score = std::max(0.0, (double(named) - 0.25 * double(overcalls.size())) /
-                                    double(sc.conclusion.keyPoints.size()));
+        c.score =
+            std::max(0.0, (double(named) - 0.25 * double(overcalls.size())) / double(sc.conclusion.keyPoints.size()));
         c.why = "Names " + std::to_string(named) + " of " + std::to_string(sc.conclusion.keyPoints.size()) +
                 " key points" + (missing.empty() ? "" : "; missing: " + joinList(missing)) +
-                (overcalls.empty() ? std::string()
-                                   : "; names injuries this patient does not have (-0.25 of a point each): " +
-                                         joinList(overcalls)) +
+                (overcalls.empty()
+                     ? std::string()
+                     : "; names injuries this patient does not have (-0.25 of a point each): " + joinList(overcalls)) +
                 ".";
     }
 }
@@ -1085,23 +1114,23 @@ Score scoreSession(const scenario::Scenario& scenario, const std::vector<Json>& 
 
     const auto& w = scenario.weights;
     double wsum = w.findings + w.order + w.coverage + w.interruptions + w.conclusion;
-    double raw = wsum > 0 ? (w.findings * out.findings.score + w.order * out.order.score +
-                             w.coverage * out.coverage.score + w.interruptions * out.interruptions.score +
-                             w.conclusion * out.conclusion.score) / wsum
-                          : 0.0;
+    double raw = wsum > 0
+                     ? (w.findings * out.findings.score + w.order * out.order.score + w.coverage * out.coverage.score +
+                        w.interruptions * out.interruptions.score + w.conclusion * out.conclusion.score) /
+                           wsum
+                     : 0.0;
     out.total = std::round(raw * 1000.0) / 10.0;
     out.passed = out.total >= w.passThreshold && out.criticalErrors.empty();
-    out.why = "findings " + fixed(out.findings.score, 2) + " x " + fixed(w.findings, 2) + " + order " +
-              fixed(out.order.score, 2) + " x " + fixed(w.order, 2) + " + coverage " +
-              fixed(out.coverage.score, 2) + " x " + fixed(w.coverage, 2) + " + interruptions " +
-              fixed(out.interruptions.score, 2) + " x " + fixed(w.interruptions, 2) + " + conclusion " +
-              fixed(out.conclusion.score, 2) + " x " + fixed(w.conclusion, 2) + ", over the weights' sum " +
-              fixed(wsum, 2) + ", x 100 = " + fixed(out.total, 1) + ". Pass needs " +
-              fixed(w.passThreshold, 0) + " and no critical error: " +
-              (out.passed ? std::string("passed.")
-                          : out.criticalErrors.empty() ? std::string("failed on the total.")
-                                                       : "failed, " + std::to_string(out.criticalErrors.size()) +
-                                                             " critical error(s).");
+    out.why =
+        "findings " + fixed(out.findings.score, 2) + " x " + fixed(w.findings, 2) + " + order " +
+        fixed(out.order.score, 2) + " x " + fixed(w.order, 2) + " + coverage " + fixed(out.coverage.score, 2) + " x " +
+        fixed(w.coverage, 2) + " + interruptions " + fixed(out.interruptions.score, 2) + " x " +
+        fixed(w.interruptions, 2) + " + conclusion " + fixed(out.conclusion.score, 2) + " x " + fixed(w.conclusion, 2) +
+        ", over the weights' sum " + fixed(wsum, 2) + ", x 100 = " + fixed(out.total, 1) + ". Pass needs " +
+        fixed(w.passThreshold, 0) + " and no critical error: " +
+        (out.passed                   ? std::string("passed.")
+         : out.criticalErrors.empty() ? std::string("failed on the total.")
+                                      : "failed, " + std::to_string(out.criticalErrors.size()) + " critical error(s).");
     return out;
 }
 
@@ -1115,7 +1144,9 @@ Score scoreLogFile(const scenario::Scenario& scenario, const std::filesystem::pa
 
 // ---------------------------------------------------------------- JSON
 namespace {
-Json opt(const std::optional<double>& v) { return v ? Json(r3(*v)) : Json(nullptr); }
+Json opt(const std::optional<double>& v) {
+    return v ? Json(r3(*v)) : Json(nullptr);
+}
 
 // Each part of the score starts with its score and why.
 Json partJson(double score, const std::string& why) {
@@ -1256,15 +1287,18 @@ Json scoreToJson(const Score& s) {
     order["tau"] = opt(s.order.tau);
     order["why"] = s.order.why;
     order["protocol"] = s.order.protocol;
-    order["completed"] =
-        arrayOf(s.order.completed, [](const auto& c) { return Json{{"region", c.first}, {"at", r3(c.second)}}; });
+    order["completed"] = arrayOf(s.order.completed, [](const auto& c) {
+        return Json{{"region", c.first}, {"at", r3(c.second)}};
+    });
     order["not_completed"] = s.order.notCompleted;
     order["out_of_order"] = s.order.outOfOrder;
     order["followed"] = s.order.followed;
     order["priority"] = opt(s.order.priority);
     order["sequence"] = opt(s.order.sequence);
     order["priorities"] = arrayOf(s.order.priorities, [](const OrderPart::Priority& p) {
-        return Json{{"finding", p.finding->id}, {"available_at", r3(p.availableAt)}, {"told_at", opt(p.toldAt)},
+        return Json{{"finding", p.finding->id},
+                    {"available_at", r3(p.availableAt)},
+                    {"told_at", opt(p.toldAt)},
                     {"score", r3(p.score)}};
     });
     j["order"] = order;

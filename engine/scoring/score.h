@@ -24,37 +24,37 @@ struct FindingStatement {
     std::string text;
     std::string role;  // who was told (calls)
     session::Naming level = session::Naming::None;
-    std::string other;      // for Naming::Other: the diagnosis named instead
-    bool counted = false;   // said after the finding had been seen (before that it is a guess)
+    std::string other;     // for Naming::Other: the diagnosis named instead
+    bool counted = false;  // said after the finding had been seen (before that it is a guess)
 };
 // "mark 'liver laceration' (names Liver laceration)", as the debrief lists contradictions.
 std::string statementText(const FindingStatement& statement);
 
 struct FindingScore {
     const scenario::Finding* finding = nullptr;
-    bool onScreen = false;                  // on screen in any window
+    bool onScreen = false;                     // on screen in any window
     std::vector<std::string> onScreenWindows;  // windows it was on screen in (preset names or W/L)
-    bool seen = false;                      // on screen in a window that shows it, one image for the floor or longer
+    bool seen = false;                         // on screen in a window that shows it, one image for the floor or longer
     std::optional<double> seenAt;
-    std::string seenSeries;                 // the series it was seen on
-    bool tooFast = false;                   // in a suitable window only for less than the perceptual floor
-    double longestLookSeconds = 0;          // longest time one image of it was on screen in a suitable window
-    std::vector<FindingStatement> statements;      // everything said about it, in time order
-    std::vector<std::string> contradictions;  // statements that disagree, as text ("01:20 mark '...' (names ...)")
-    std::vector<double> unseenNames;        // times it was named before it had been seen (guesses, not counted)
-    std::optional<double> partlyCalledAt;   // first call to a required role naming it at least in part
-    bool marked = false;                    // a mark (not removed) on its box
+    std::string seenSeries;                    // the series it was seen on
+    bool tooFast = false;                      // in a suitable window only for less than the perceptual floor
+    double longestLookSeconds = 0;             // longest time one image of it was on screen in a suitable window
+    std::vector<FindingStatement> statements;  // everything said about it, in time order
+    std::vector<std::string> contradictions;   // statements that disagree, as text ("01:20 mark '...' (names ...)")
+    std::vector<double> unseenNames;           // times it was named before it had been seen (guesses, not counted)
+    std::optional<double> partlyCalledAt;      // first call to a required role naming it at least in part
+    bool marked = false;                       // a mark (not removed) on its box
     std::string markLabel;
-    bool labelCorrect = false;              // a mark on it, or words said, name it
-    std::optional<double> detectedAt;       // first correct mark or first words naming it
-    std::vector<std::string> toldRoles;     // everyone told, in order
+    bool labelCorrect = false;           // a mark on it, or words said, name it
+    std::optional<double> detectedAt;    // first correct mark or first words naming it
+    std::vector<std::string> toldRoles;  // everyone told, in order
     std::optional<double> firstToldAt;
-    std::optional<double> calledAt;         // first call to a role who must hear it
+    std::optional<double> calledAt;  // first call to a role who must hear it
     std::string calledTo;
     bool calledInTime = false;
-    int band = 0;                           // 0..10 (WIDI SIM: 0-2 critical, 3-6 omission, 7-10 effective)
-    std::string bandName;                   // "critical error" | "omission" | "effective"
-    std::string error;                      // "" | "observational" | "interpretive" | "communication"
+    int band = 0;          // 0..10 (WIDI SIM: 0-2 critical, 3-6 omission, 7-10 effective)
+    std::string bandName;  // "critical error" | "omission" | "effective"
+    std::string error;     // "" | "observational" | "interpretive" | "communication"
     // The rule that decided (JSON "error"): "" | "missed" | "too_fast" | "not_seen" | "unnamed" | "misidentified" |
     // "incomplete" | "late_critical" | "late" | "told_wrong_person" | "not_called".
     std::string rule;
@@ -81,23 +81,23 @@ struct FindingsPart {
 };
 
 struct OrderPart {
-    std::vector<std::string> protocol;  // the scenario's reading order
+    std::vector<std::string> protocol;                      // the scenario's reading order
     std::vector<std::pair<std::string, double>> completed;  // regions in the order they were completed, with times
     std::vector<std::string> notCompleted;
-    std::optional<double> tau;          // Kendall's tau over completed regions (needs two)
+    std::optional<double> tau;  // Kendall's tau over completed regions (needs two)
     std::vector<std::string> outOfOrder;
     int followed = 0;  // the order scored against: 0 the reading order, k the case's alternative order k
     // What kills first, told first: for each Category 1 finding, how soon the team heard of it once its images had
     // arrived, against its deadline. The main measure of the part when the case has Category 1 findings.
     struct Priority {
         const scenario::Finding* finding = nullptr;
-        double availableAt = 0;             // the first image that can show it arrived
-        std::optional<double> toldAt;       // first call naming it, at least in part, to a role who must hear it
-        double score = 0;                   // 0..1
+        double availableAt = 0;        // the first image that can show it arrived
+        std::optional<double> toldAt;  // first call naming it, at least in part, to a role who must hear it
+        double score = 0;              // 0..1
     };
     std::vector<Priority> priorities;
-    std::optional<double> priority;     // mean of the priorities' scores; none without Category 1 findings
-    std::optional<double> sequence;     // the part from tau alone (the score when there is no priority)
+    std::optional<double> priority;  // mean of the priorities' scores; none without Category 1 findings
+    std::optional<double> sequence;  // the part from tau alone (the score when there is no priority)
     double score = 0;
     std::string why;
 };
@@ -121,13 +121,13 @@ struct RegionCoverage {
     imaging::Plane plane = imaging::Plane::Axial;
     std::vector<PlaneCoverage> planes;
     int slices = 0;
-    int slicesSeen = 0;       // in a suitable window, each for at least the perceptual floor
-    int slicesTooFast = 0;    // shown in a suitable window, but only for less than the floor
+    int slicesSeen = 0;     // in a suitable window, each for at least the perceptual floor
+    int slicesTooFast = 0;  // shown in a suitable window, but only for less than the floor
     double fraction = 0;
     std::optional<double> completedAt;  // when fraction reached the region's minCoverage
-    double seconds = 0;       // time with a slice of the region on screen (any window)
-    int scrollCourses = 0;    // runs of scrolling in one direction inside the region
-    double passes = 0;        // distance scrolled inside the region / the span it sweeps
+    double seconds = 0;                 // time with a slice of the region on screen (any window)
+    int scrollCourses = 0;              // runs of scrolling in one direction inside the region
+    double passes = 0;                  // distance scrolled inside the region / the span it sweeps
     double secondsPerSlice = 0;
     double drillerIndex = 0;  // 0 = scanner (slow, one pass), 1 = driller (fast, many passes through depth)
     std::string style;        // "driller" | "scanner" | "mixed" | "not read"
@@ -154,7 +154,7 @@ struct InterruptionScore {
     std::string resumption;  // "resumed where stopped" | "re-searched covered ground" | "skipped uncovered ground" |
                              // "moved on to new ground" | "did not resume"
     std::optional<double> stoppedAtMm, resumedAtMm;
-    std::string challenge;   // challenges: "held" | "revised" | "unanswered"
+    std::string challenge;  // challenges: "held" | "revised" | "unanswered"
     double score = 0;
     std::string why;
 };

@@ -12,13 +12,13 @@ namespace polysim::scoring {
 namespace {
 
 const SqlDialect kSqlite{
-    "SQLite",
-    "INTEGER PRIMARY KEY",
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+    "SQLite", "INTEGER PRIMARY KEY", "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
     "",  // BEGIN IMMEDIATE already excludes other writers
 };
 
-bool busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+bool busy(int rc) {
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
 
 class SqliteConnection final : public SqlConnection {
 public:
@@ -72,10 +72,14 @@ public:
             std::visit(
                 [&](const auto& v) {
                     using T = std::decay_t<decltype(v)>;
-                    if constexpr (std::is_same_v<T, std::monostate>) sqlite3_bind_null(st.get(), at);
-                    else if constexpr (std::is_same_v<T, long long>) sqlite3_bind_int64(st.get(), at, v);
-                    else if constexpr (std::is_same_v<T, double>) sqlite3_bind_double(st.get(), at, v);
-                    else sqlite3_bind_text(st.get(), at, v.data(), int(v.size()), SQLITE_TRANSIENT);
+                    if constexpr (std::is_same_v<T, std::monostate>)
+                        sqlite3_bind_null(st.get(), at);
+                    else if constexpr (std::is_same_v<T, long long>)
+                        sqlite3_bind_int64(st.get(), at, v);
+                    else if constexpr (std::is_same_v<T, double>)
+                        sqlite3_bind_double(st.get(), at, v);
+                    else
+                        sqlite3_bind_text(st.get(), at, v.data(), int(v.size()), SQLITE_TRANSIENT);
                 },
                 params[i]);
         }
@@ -84,12 +88,19 @@ public:
             SqlRow row;
             for (int c = 0, n = sqlite3_column_count(st.get()); c < n; ++c) {
                 switch (sqlite3_column_type(st.get(), c)) {
-                    case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
-                    case SQLITE_INTEGER: row.emplace_back(static_cast<long long>(sqlite3_column_int64(st.get(), c))); break;
-                    case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(st.get(), c)); break;
+                    case SQLITE_NULL:
+                        row.emplace_back(std::monostate{});
+                        break;
+                    case SQLITE_INTEGER:
+                        row.emplace_back(static_cast<long long>(sqlite3_column_int64(st.get(), c)));
+                        break;
+                    case SQLITE_FLOAT:
+                        row.emplace_back(sqlite3_column_double(st.get(), c));
+                        break;
                     default: {
                         const unsigned char* t = sqlite3_column_text(st.get(), c);
-                        row.emplace_back(std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st.get(), c)));
+                        row.emplace_back(
+                            std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st.get(), c)));
                     }
                 }
             }
@@ -147,6 +158,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> openSqlite(const SqliteResults& where) { return std::make_unique<SqliteConnection>(where); }
+std::unique_ptr<SqlConnection> openSqlite(const SqliteResults& where) {
+    return std::make_unique<SqliteConnection>(where);
+}
 
 }  // namespace polysim::scoring

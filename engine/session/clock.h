@@ -8,7 +8,9 @@
 namespace polysim::session {
 
 // Session times are kept to the millisecond so the log (which prints them) and a replay of the log agree exactly.
-inline double roundToMs(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
+inline double roundToMs(double seconds) {
+    return std::round(seconds * 1000.0) / 1000.0;
+}
 
 class SessionClock {
 public:

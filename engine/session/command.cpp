@@ -6,32 +6,58 @@
 namespace polysim::session {
 
 namespace {
-template <class T> constexpr std::string_view nameOf() {
-    if constexpr (std::is_same_v<T, OpenSeries>) return "series";
-    else if constexpr (std::is_same_v<T, SetPlane>) return "plane";
-    else if constexpr (std::is_same_v<T, SetPosition>) return "position";
-    else if constexpr (std::is_same_v<T, SetWindow>) return "window";
-    else if constexpr (std::is_same_v<T, SetZoom>) return "zoom";
-    else if constexpr (std::is_same_v<T, SetPan>) return "pan";
-    else if constexpr (std::is_same_v<T, ResetView>) return "reset_view";
-    else if constexpr (std::is_same_v<T, SetCrosshair>) return "crosshair";
-    else if constexpr (std::is_same_v<T, MarkFinding>) return "mark";
-    else if constexpr (std::is_same_v<T, RemoveMark>) return "unmark";
-    else if constexpr (std::is_same_v<T, AnswerInterruption>) return "answer";
-    else if constexpr (std::is_same_v<T, CallFinding>) return "call";
-    else if constexpr (std::is_same_v<T, DeclarePrimarySurveyComplete>) return "primary_survey_complete";
-    else if constexpr (std::is_same_v<T, WriteConclusion>) return "conclude";
-    else if constexpr (std::is_same_v<T, EndSession>) return "end";
-    else if constexpr (std::is_same_v<T, PauseClock>) return "pause";
-    else if constexpr (std::is_same_v<T, ResumeClock>) return "resume";
-    else if constexpr (std::is_same_v<T, InjectInterruption>) return "inject";
-    else if constexpr (std::is_same_v<T, HoldInterruption>) return "hold";
-    else if constexpr (std::is_same_v<T, Say>) return "say";
-    else return "note";
+template <class T>
+constexpr std::string_view nameOf() {
+    if constexpr (std::is_same_v<T, OpenSeries>)
+        return "series";
+    else if constexpr (std::is_same_v<T, SetPlane>)
+        return "plane";
+    else if constexpr (std::is_same_v<T, SetPosition>)
+        return "position";
+    else if constexpr (std::is_same_v<T, SetWindow>)
+        return "window";
+    else if constexpr (std::is_same_v<T, SetZoom>)
+        return "zoom";
+    else if constexpr (std::is_same_v<T, SetPan>)
+        return "pan";
+    else if constexpr (std::is_same_v<T, ResetView>)
+        return "reset_view";
+    else if constexpr (std::is_same_v<T, SetCrosshair>)
+        return "crosshair";
+    else if constexpr (std::is_same_v<T, MarkFinding>)
+        return "mark";
+    else if constexpr (std::is_same_v<T, RemoveMark>)
+        return "unmark";
+    else if constexpr (std::is_same_v<T, AnswerInterruption>)
+        return "answer";
+    else if constexpr (std::is_same_v<T, CallFinding>)
+        return "call";
+    else if constexpr (std::is_same_v<T, DeclarePrimarySurveyComplete>)
+        return "primary_survey_complete";
+    else if constexpr (std::is_same_v<T, WriteConclusion>)
+        return "conclude";
+    else if constexpr (std::is_same_v<T, EndSession>)
+        return "end";
+    else if constexpr (std::is_same_v<T, PauseClock>)
+        return "pause";
+    else if constexpr (std::is_same_v<T, ResumeClock>)
+        return "resume";
+    else if constexpr (std::is_same_v<T, InjectInterruption>)
+        return "inject";
+    else if constexpr (std::is_same_v<T, HoldInterruption>)
+        return "hold";
+    else if constexpr (std::is_same_v<T, Say>)
+        return "say";
+    else
+        return "note";
 }
 
-Json vec(const glm::dvec3& v) { return Json::array({v.x, v.y, v.z}); }
-Json vec(const glm::dvec2& v) { return Json::array({v.x, v.y}); }
+Json vec(const glm::dvec3& v) {
+    return Json::array({v.x, v.y, v.z});
+}
+Json vec(const glm::dvec2& v) {
+    return Json::array({v.x, v.y});
+}
 
 bool readNumber(const Json& j, const char* key, double& out) {
     auto it = j.find(key);
@@ -56,7 +82,8 @@ bool readString(const Json& j, const char* key, std::string& out, bool required 
     out = it->get<std::string>();
     return true;
 }
-template <int N> bool readVec(const Json& j, const char* key, glm::vec<N, double>& out) {
+template <int N>
+bool readVec(const Json& j, const char* key, glm::vec<N, double>& out) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_array() || it->size() != N) return false;
     for (int i = 0; i < N; ++i) {
@@ -126,21 +153,28 @@ Json commandToJson(const Command& command) {
     std::visit(
         [&](const auto& c) {
             using T = std::decay_t<decltype(c)>;
-            if constexpr (std::is_same_v<T, OpenSeries>) j["series"] = c.series;
-            else if constexpr (std::is_same_v<T, SetPlane>) j["plane"] = std::string(planeName(c.plane));
-            else if constexpr (std::is_same_v<T, SetPosition>) j["mm"] = c.mm;
+            if constexpr (std::is_same_v<T, OpenSeries>)
+                j["series"] = c.series;
+            else if constexpr (std::is_same_v<T, SetPlane>)
+                j["plane"] = std::string(planeName(c.plane));
+            else if constexpr (std::is_same_v<T, SetPosition>)
+                j["mm"] = c.mm;
             else if constexpr (std::is_same_v<T, SetWindow>) {
                 if (!c.preset.empty()) j["preset"] = c.preset;
                 j["width"] = c.window.width;
                 j["level"] = c.window.level;
-            } else if constexpr (std::is_same_v<T, SetZoom>) j["zoom"] = c.zoom;
-            else if constexpr (std::is_same_v<T, SetPan>) j["centre"] = vec(c.centreMm);
-            else if constexpr (std::is_same_v<T, SetCrosshair>) j["lps"] = vec(c.lps);
+            } else if constexpr (std::is_same_v<T, SetZoom>)
+                j["zoom"] = c.zoom;
+            else if constexpr (std::is_same_v<T, SetPan>)
+                j["centre"] = vec(c.centreMm);
+            else if constexpr (std::is_same_v<T, SetCrosshair>)
+                j["lps"] = vec(c.lps);
             else if constexpr (std::is_same_v<T, MarkFinding>) {
                 j["lps"] = vec(c.lps);
                 j["label"] = c.label;
                 if (!c.id.empty()) j["id"] = c.id;
-            } else if constexpr (std::is_same_v<T, RemoveMark>) j["id"] = c.id;
+            } else if constexpr (std::is_same_v<T, RemoveMark>)
+                j["id"] = c.id;
             else if constexpr (std::is_same_v<T, AnswerInterruption>) {
                 j["interruption"] = c.interruption;
                 if (!c.option.empty()) j["option"] = c.option;
@@ -149,7 +183,8 @@ Json commandToJson(const Command& command) {
                 if (!c.mark.empty()) j["mark"] = c.mark;
                 if (!c.text.empty()) j["text"] = c.text;
                 j["role"] = c.role;
-            } else if constexpr (std::is_same_v<T, WriteConclusion>) j["text"] = c.text;
+            } else if constexpr (std::is_same_v<T, WriteConclusion>)
+                j["text"] = c.text;
             else if constexpr (std::is_same_v<T, EndSession>) {
                 if (!c.by.empty()) j["by"] = c.by;
             } else if constexpr (std::is_same_v<T, ResumeClock>) {
@@ -162,7 +197,8 @@ Json commandToJson(const Command& command) {
                 if (!c.findings.empty()) j["findings"] = c.findings;
                 if (!c.keywords.empty()) j["keywords"] = c.keywords;
                 if (!c.id.empty()) j["id"] = c.id;
-            } else if constexpr (std::is_same_v<T, InstructorNote>) j["text"] = c.text;
+            } else if constexpr (std::is_same_v<T, InstructorNote>)
+                j["text"] = c.text;
         },
         command);
     return j;
@@ -264,8 +300,9 @@ std::optional<Command> commandFromJson(const Json& j, std::string* error) {
     }
     if (name == "say") {
         Say c;
-        if (!readString(j, "role", c.role) || !readString(j, "text", c.text) || !readStrings(j, "findings", c.findings) ||
-            !readStrings(j, "keywords", c.keywords) || !readString(j, "id", c.id, false))
+        if (!readString(j, "role", c.role) || !readString(j, "text", c.text) ||
+            !readStrings(j, "findings", c.findings) || !readStrings(j, "keywords", c.keywords) ||
+            !readString(j, "id", c.id, false))
             return fail("say: needs \"role\" and \"text\" (\"findings\" and \"keywords\": lists of text)");
         return c;
     }

@@ -15,9 +15,9 @@
 
 namespace polysim::session {
 
+using imaging::parsePlane;
 using imaging::Plane;
 using imaging::planeName;
-using imaging::parsePlane;
 
 // Shows another series (e.g. "head" after the body CT). The cursor stays where it was.
 struct OpenSeries {
@@ -113,9 +113,10 @@ struct InstructorNote {
     std::string text;
 };
 
-using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, ResetView, SetCrosshair, MarkFinding, RemoveMark,
-                             AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession,
-                             PauseClock, ResumeClock, InjectInterruption, HoldInterruption, Say, InstructorNote>;
+using Command =
+    std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, ResetView, SetCrosshair, MarkFinding,
+                 RemoveMark, AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession,
+                 PauseClock, ResumeClock, InjectInterruption, HoldInterruption, Say, InstructorNote>;
 
 // The one vocabulary of actions: each command's name in the event log (commandName), the trainee script's verb for
 // it and the script's usage. A script's `scroll` is a run of logged positions; `goto` also reads as `slice` or

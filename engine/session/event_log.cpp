@@ -13,8 +13,7 @@ namespace polysim::session {
 EventLog::EventLog(const std::filesystem::path& path, bool append) : path_(path) {
     if (auto why = whyNotWritable(path); !why.empty()) throw LogError(path.string() + ": " + why);
     file_ = std::fopen(path.c_str(), append ? "ab" : "wb");
-    if (!file_)
-        throw LogError(path.string() + ": cannot open the event log for writing: " + std::strerror(errno));
+    if (!file_) throw LogError(path.string() + ": cannot open the event log for writing: " + std::strerror(errno));
 }
 
 EventLog::~EventLog() {
@@ -68,8 +67,8 @@ namespace {
 // The kinds of event the session writes ("action" lines are the trainee's and are checked when replayed).
 bool knownEventKind(const std::string& kind) {
     static const std::set<std::string> kinds = {
-        "session_start",        "series_arrived",  "series_complete", "vitals",      "interruption_start",
-        "interruption_repeat",  "interruption_escalate", "interruption_end", "deadline_missed", "deterioration",
+        "session_start",       "series_arrived",        "series_complete",  "vitals",          "interruption_start",
+        "interruption_repeat", "interruption_escalate", "interruption_end", "deadline_missed", "deterioration",
         "session_end"};
     return kinds.count(kind) > 0;
 }

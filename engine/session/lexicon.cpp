@@ -15,13 +15,27 @@ namespace {
 // Abbreviations people type, as the words they stand for.
 const std::map<std::string, std::string>& abbreviations() {
     static const std::map<std::string, std::string> m{
-        {"ptx", "pneumothorax"}, {"tptx", "tension pneumothorax"}, {"pneumo", "pneumothorax"},
-        {"htx", "hemothorax"},   {"edh", "epidural hematoma"},     {"sdh", "subdural hematoma"},
-        {"sah", "subarachnoid hemorrhage"}, {"dai", "diffuse axonal injury"}, {"ett", "endotracheal tube"},
-        {"et", "endotracheal"},  {"fx", "fracture"},  {"fxs", "fracture"}, {"tai", "traumatic aortic injury"},
-        {"bai", "blunt aortic injury"}, {"btai", "blunt traumatic aortic injury"},
-        {"hemopneumothorax", "hemothorax pneumothorax"}, {"hemopneumothoraces", "hemothorax pneumothorax"},
-        {"si", "sacroiliac"}, {"sij", "sacroiliac"}, {"ivc", "inferior vena cava"}, {"ir", "interventional radiology"},
+        {"ptx", "pneumothorax"},
+        {"tptx", "tension pneumothorax"},
+        {"pneumo", "pneumothorax"},
+        {"htx", "hemothorax"},
+        {"edh", "epidural hematoma"},
+        {"sdh", "subdural hematoma"},
+        {"sah", "subarachnoid hemorrhage"},
+        {"dai", "diffuse axonal injury"},
+        {"ett", "endotracheal tube"},
+        {"et", "endotracheal"},
+        {"fx", "fracture"},
+        {"fxs", "fracture"},
+        {"tai", "traumatic aortic injury"},
+        {"bai", "blunt aortic injury"},
+        {"btai", "blunt traumatic aortic injury"},
+        {"hemopneumothorax", "hemothorax pneumothorax"},
+        {"hemopneumothoraces", "hemothorax pneumothorax"},
+        {"si", "sacroiliac"},
+        {"sij", "sacroiliac"},
+        {"ivc", "inferior vena cava"},
+        {"ir", "interventional radiology"},
     };
     return m;
 }
@@ -44,8 +58,8 @@ const std::map<std::string, std::string>& concepts() {
         add("spine", {"spinal", "vertebra", "vertebre", "vertebral", "vertebrae", "vertebras", "spines"});
         add("skull", {"calvarial", "calvarium", "cranial", "calvaria"});
         add("hematoma", {"hematomas", "hematomata", "clot", "clots"});
-        add("bleeding", {"hemorrhage", "hemorrhages", "hemorrhaging", "hemorrhagic", "bleed", "bleeds", "bled",
-                         "bleeder"});
+        add("bleeding",
+            {"hemorrhage", "hemorrhages", "hemorrhaging", "hemorrhagic", "bleed", "bleeds", "bled", "bleeder"});
         add("extravasation", {"extravasating", "extravasated", "extravasations", "blush", "blushes", "jet"});
         add("pneumothorax", {"pneumothoraces", "pneumothoraxes"});
         add("hemothorax", {"hemothoraces", "hemothoraxes"});
@@ -93,38 +107,44 @@ const std::map<std::string, std::string>& concepts() {
 // Words that carry no meaning for naming a finding (articles, prepositions, sides, sizes, hedges).
 const std::set<std::string>& stopWords() {
     static const std::set<std::string> s{
-        "a",     "an",    "the",   "of",     "in",     "on",    "at",     "to",    "is",     "are",   "was",
-        "were",  "be",    "been",  "with",   "there",  "this",  "that",   "it",    "its",    "from",  "for",
-        "by",    "has",   "have",  "right",  "left",   "bilateral", "side", "large", "small", "big",  "massive",
-        "some",  "i",     "we",    "you",    "he",     "she",   "his",    "her",   "patient", "pt",  "looks",
-        "look",  "like",  "think", "probably", "possible", "possibly", "likely", "definite", "definitely",
-        "clear", "clearly", "obvious", "seen", "see", "visible", "present", "also", "as", "into", "just",
-        "very",  "quite", "significant", "acute", "new", "here", "please", "so", "do", "does", "one", "two",
-        "my",    "your",  "our",   "their",  "them",   "they",  "me",     "us",    "now",   "go",    "going",
-        "will",  "can",   "could", "would",  "should", "might", "may",    "let",   "well",  "ok",    "okay",
-        "yes",   "sure",  "what",  "about",  "which",  "who",   "an",     "any",   "all",   "both",  "up",
-        "down",  "out",   "over",  "under",  "behind", "level", "lobe",   "segment", "segments", "mm", "cm",
-        "other", "same",  "only", "t", "s", "d", "ll",  "evident", "identified", "showing", "shows", "show", "area", "region",
-        "rt", "lt", "r", "l", "sided", "bilaterally", "dextral", "sinistral", "unilateral", "ipsilateral"};
+        "a",          "an",       "the",         "of",          "in",         "on",        "at",         "to",
+        "is",         "are",      "was",         "were",        "be",         "been",      "with",       "there",
+        "this",       "that",     "it",          "its",         "from",       "for",       "by",         "has",
+        "have",       "right",    "left",        "bilateral",   "side",       "large",     "small",      "big",
+        "massive",    "some",     "i",           "we",          "you",        "he",        "she",        "his",
+        "her",        "patient",  "pt",          "looks",       "look",       "like",      "think",      "probably",
+        "possible",   "possibly", "likely",      "definite",    "definitely", "clear",     "clearly",    "obvious",
+        "seen",       "see",      "visible",     "present",     "also",       "as",        "into",       "just",
+        "very",       "quite",    "significant", "acute",       "new",        "here",      "please",     "so",
+        "do",         "does",     "one",         "two",         "my",         "your",      "our",        "their",
+        "them",       "they",     "me",          "us",          "now",        "go",        "going",      "will",
+        "can",        "could",    "would",       "should",      "might",      "may",       "let",        "well",
+        "ok",         "okay",     "yes",         "sure",        "what",       "about",     "which",      "who",
+        "an",         "any",      "all",         "both",        "up",         "down",      "out",        "over",
+        "under",      "behind",   "level",       "lobe",        "segment",    "segments",  "mm",         "cm",
+        "other",      "same",     "only",        "t",           "s",          "d",         "ll",         "evident",
+        "identified", "showing",  "shows",       "show",        "area",       "region",    "rt",         "lt",
+        "r",          "l",        "sided",       "bilaterally", "dextral",    "sinistral", "unilateral", "ipsilateral"};
     return s;
 }
 
 // Cues that say something is absent. Before the words they cover...
 const std::set<std::string>& negationsBefore() {
-    static const std::set<std::string> s{"no", "not", "without", "negative", "nil", "never", "neither", "nor",
-                                         "absence", "isn", "aren", "doesn", "don", "cannot", "exclude", "excluding"};
+    static const std::set<std::string> s{"no",      "not",    "without", "negative", "nil",  "never",
+                                         "neither", "nor",    "absence", "isn",      "aren", "doesn",
+                                         "don",     "cannot", "exclude", "excluding"};
     return s;
 }
 // ...and after them ("pneumothorax excluded", "the liver is normal").
 const std::set<std::string>& negationsAfter() {
-    static const std::set<std::string> s{"excluded", "absent", "unlikely", "normal", "unremarkable", "intact",
-                                         "ruled", "fine", "ok", "okay", "clear", "negative", "stable"};
+    static const std::set<std::string> s{"excluded", "absent", "unlikely", "normal", "unremarkable", "intact", "ruled",
+                                         "fine",     "ok",     "okay",     "clear",  "negative",     "stable"};
     return s;
 }
 // Words that close a clause: what follows is a new statement.
 const std::set<std::string>& clauseBreaks() {
-    static const std::set<std::string> s{"and", "but", "however", "although", "though", "whereas", "while",
-                                         "yet", "then", "plus", "also", "except", "apart", "which", "so"};
+    static const std::set<std::string> s{"and",  "but",  "however", "although", "though", "whereas", "while", "yet",
+                                         "then", "plus", "also",    "except",   "apart",  "which",   "so"};
     return s;
 }
 
@@ -175,17 +195,17 @@ std::vector<std::string> canonical(std::string w) {
 }
 
 struct Word {
-    std::string raw;            // lower case, as typed
-    bool breakBefore = false;   // punctuation before it ends a clause
+    std::string raw;              // lower case, as typed
+    bool breakBefore = false;     // punctuation before it ends a clause
     bool sentenceBefore = false;  // ... or a sentence
-    bool slashBefore = false;   // a slash between it and the word before: "EDH/SDH" offers two diagnoses
-    bool question = false;      // a question mark follows it
+    bool slashBefore = false;     // a slash between it and the word before: "EDH/SDH" offers two diagnoses
+    bool question = false;        // a question mark follows it
 };
 
 // Prefixes written with a hyphen that make one word with what follows.
 const std::set<std::string>& hyphenPrefixes() {
-    static const std::set<std::string> s{"extra", "intra", "sub", "retro", "peri", "pseudo", "hemo", "pneumo", "non",
-                                         "re", "antero", "postero", "trans", "para", "infra", "supra"};
+    static const std::set<std::string> s{"extra", "intra", "sub",    "retro",   "peri",  "pseudo", "hemo",  "pneumo",
+                                         "non",   "re",    "antero", "postero", "trans", "para",   "infra", "supra"};
     return s;
 }
 
@@ -235,7 +255,8 @@ std::vector<Word> splitWords(std::string_view text) {
             pendingBreak = true;
             if (c == '/') pendingSlash = true;
         } else if (c == '-') {
-            // A dash between words ("No - active bleeding") ends a clause; a hyphen inside one ("Tension-PTX") does not.
+            // A dash between words ("No - active bleeding") ends a clause; a hyphen inside one ("Tension-PTX") does
+            // not.
             bool hyphen = wasWord && i + 1 < text.size() && std::isalnum(static_cast<unsigned char>(text[i + 1]));
             if (!hyphen) pendingBreak = true;
         } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80) {
@@ -256,8 +277,8 @@ std::vector<Word> splitWords(std::string_view text) {
 struct Idiom {
     std::vector<std::string> words;  // American spelling, lower case, as splitWords gives them
     std::vector<std::string> as;
-    bool loose = false;              // "means", "=", "is", "the" may stand between its words
-    bool notOfSpine = false;         // not in a sentence about the spine ("lateral compression fracture of L1")
+    bool loose = false;       // "means", "=", "is", "the" may stand between its words
+    bool notOfSpine = false;  // not in a sentence about the spine ("lateral compression fracture of L1")
 };
 const std::vector<Idiom>& idioms() {
     static const std::vector<Idiom> v = [] {
@@ -302,7 +323,7 @@ const std::vector<Idiom>& idioms() {
 
 // A word that puts a sentence on the spine: "spine", "vertebral", "lumbar", a level ("L1", "T12", "C2").
 bool spineWord(const std::string& w) {
-    static const std::set<std::string> s{"spine",  "spinal", "vertebra", "vertebral", "vertebrae", "vertebre",
+    static const std::set<std::string> s{"spine",  "spinal",        "vertebra", "vertebral", "vertebrae", "vertebre",
                                          "lumbar", "thoracolumbar", "endplate", "endplates", "cervical"};
     if (s.count(w)) return true;
     return w.size() >= 2 && w.size() <= 3 && (w[0] == 'c' || w[0] == 't' || w[0] == 'l') &&
@@ -311,9 +332,9 @@ bool spineWord(const std::string& w) {
 
 // A word that names a part of the pelvic ring.
 bool pelvisWord(const std::string& w) {
-    static const std::set<std::string> s{"pelvis", "pelvic", "ring", "pubic", "pubis", "rami", "ramus", "sacral",
-                                         "sacrum", "ala", "alar", "symphysis", "symphyseal", "sacroiliac", "si",
-                                         "iliac"};
+    static const std::set<std::string> s{"pelvis",     "pelvic",     "ring",   "pubic", "pubis", "rami",
+                                         "ramus",      "sacral",     "sacrum", "ala",   "alar",  "symphysis",
+                                         "symphyseal", "sacroiliac", "si",     "iliac"};
     return s.count(w) > 0;
 }
 
@@ -406,9 +427,10 @@ std::optional<scenario::Side> sideWord(const std::vector<std::string>& raw, std:
 // Words after which what a negation said stops and a new statement about it starts: "no trace means wrong place",
 // "no capnography trace, so the tube is in the oesophagus". They end a negation's reach, not the clause.
 const std::set<std::string>& negationEnds() {
-    static const std::set<std::string> s{"means", "mean", "meaning", "equals", "implies", "imply", "indicates",
-                                         "indicate", "suggests", "suggesting", "therefore", "thus", "hence",
-                                         "because", "until", "unless", "otherwise", "confirms", "confirming"};
+    static const std::set<std::string> s{"means",     "mean",      "meaning",  "equals",    "implies",
+                                         "imply",     "indicates", "indicate", "suggests",  "suggesting",
+                                         "therefore", "thus",      "hence",    "because",   "until",
+                                         "unless",    "otherwise", "confirms", "confirming"};
     return s;
 }
 
@@ -426,9 +448,9 @@ bool negatesAfter(const std::vector<std::string>& raw, std::size_t k) {
 // Words that say what the reader is about to look for, not what is there: "rule out a tension pneumothorax",
 // "looking for active bleeding", "assess for EDH". What follows them in the clause names nothing and denies nothing.
 bool searchesAt(const std::vector<std::string>& raw, std::size_t k) {
-    static const std::set<std::string> verbs{"look",     "looking",  "check",    "checking",  "evaluate", "evaluating",
-                                             "assess",   "assessing", "search",  "searching", "screen",   "screening",
-                                             "hunt",     "hunting",  "scan",     "scanning",  "examine",  "examining"};
+    static const std::set<std::string> verbs{"look",   "looking",   "check",  "checking",  "evaluate", "evaluating",
+                                             "assess", "assessing", "search", "searching", "screen",   "screening",
+                                             "hunt",   "hunting",   "scan",   "scanning",  "examine",  "examining"};
     if (k + 1 < raw.size() && raw[k] == "rule" && raw[k + 1] == "out") return true;
     if (k + 1 < raw.size() && verbs.count(raw[k]) && raw[k + 1] == "for") return true;
     // "need to exclude", "have to exclude", "to exclude": an intention, not a statement of absence.
@@ -467,8 +489,10 @@ void readClause(const std::vector<std::string>& raw, Sentence& s) {
                 bool meaningAfter = false;
                 for (std::size_t j = k + 1; j < b; ++j)
                     if (!skip[j] && !canonical(raw[j]).empty() && !negationsAfter().count(raw[j])) meaningAfter = true;
-                if (meaningAfter) negFrom = std::min(negFrom, k + 1);
-                else if (k > a) negAll = true;
+                if (meaningAfter)
+                    negFrom = std::min(negFrom, k + 1);
+                else if (k > a)
+                    negAll = true;
             }
             if ((negationsAfter().count(raw[k]) && k > a) || anywhere.count(raw[k])) negAll = true;
             if (raw[k] == "out" && k > a && (raw[k - 1] == "ruled" || raw[k - 1] == "rule")) negAll = true;
@@ -478,17 +502,17 @@ void readClause(const std::vector<std::string>& raw, Sentence& s) {
     }
     ClauseSides cs;
     for (std::size_t k = 0; k < raw.size(); ++k) {
-        if (skip[k] || negatesAfter(raw, k) || negationsAfter().count(raw[k]) || negationEnds().count(raw[k]))
-            continue;
+        if (skip[k] || negatesAfter(raw, k) || negationsAfter().count(raw[k]) || negationEnds().count(raw[k])) continue;
         for (auto& c : canonical(raw[k])) {
             (negated[k] ? s.negated : s.positive).insert(c);
             if (!negated[k]) cs.words.insert(c);
         }
         if (auto side = sideWord(raw, k); side && !negated[k]) cs.sides.insert(*side);
         // "chronic", "healed", "old" (not "81-year-old") said of what is named: a finding of another age.
-        static const std::set<std::string> chronic{"chronic", "healed", "healing", "longstanding", "preexisting", "old"};
-        static const std::set<std::string> ages{"year", "years", "yr", "yrs", "month", "months", "week", "weeks",
-                                                "day", "days", "yo"};
+        static const std::set<std::string> chronic{"chronic",      "healed",      "healing",
+                                                   "longstanding", "preexisting", "old"};
+        static const std::set<std::string> ages{"year", "years", "yr",  "yrs",  "month", "months",
+                                                "week", "weeks", "day", "days", "yo"};
         if (!negated[k] && chronic.count(raw[k]) && !(raw[k] == "old" && k > 0 && ages.count(raw[k - 1])))
             s.chronic = true;
     }
@@ -511,12 +535,26 @@ void shareSides(Sentence& s) {
 // The words say a part has not been read yet, or promise to tell later: "not read yet", "haven't looked at the
 // spine", "I'll tell you before you move him". Such a sentence names an organ without saying anything about it.
 bool defersReading(const std::vector<std::string>& w) {
-    static const std::vector<std::vector<std::string>> cues{
-        {"not", "read"},   {"not", "yet", "read"}, {"yet", "to", "read"}, {"yet", "to", "look"},
-        {"not", "looked"}, {"haven", "t", "read"}, {"haven", "t", "looked"}, {"havent", "read"},
-        {"havent", "looked"}, {"not", "got", "to"}, {"not", "reached"}, {"not", "yet", "looked"},
-        {"ll", "tell", "you"}, {"will", "tell", "you"}, {"ll", "let", "you", "know"}, {"will", "let", "you", "know"},
-        {"once", "it", "arrives"}, {"when", "it", "arrives"}, {"not", "arrived"}, {"not", "in", "yet"}};
+    static const std::vector<std::vector<std::string>> cues{{"not", "read"},
+                                                            {"not", "yet", "read"},
+                                                            {"yet", "to", "read"},
+                                                            {"yet", "to", "look"},
+                                                            {"not", "looked"},
+                                                            {"haven", "t", "read"},
+                                                            {"haven", "t", "looked"},
+                                                            {"havent", "read"},
+                                                            {"havent", "looked"},
+                                                            {"not", "got", "to"},
+                                                            {"not", "reached"},
+                                                            {"not", "yet", "looked"},
+                                                            {"ll", "tell", "you"},
+                                                            {"will", "tell", "you"},
+                                                            {"ll", "let", "you", "know"},
+                                                            {"will", "let", "you", "know"},
+                                                            {"once", "it", "arrives"},
+                                                            {"when", "it", "arrives"},
+                                                            {"not", "arrived"},
+                                                            {"not", "in", "yet"}};
     for (std::size_t i = 0; i < w.size(); ++i)
         for (const auto& c : cues) {
             std::size_t k = 0;
@@ -538,10 +576,9 @@ std::vector<Sentence> readSentences(std::string_view text) {
     static const std::set<std::string> hedges{"or", "versus", "vs", "either", "differential", "ddx", "alternatively"};
     int stretch = 0;
     // A question ("is there a tension pneumothorax?", "could it be an EDH?") asks; it names and denies nothing.
-    static const std::set<std::string> interrogatives{"is",   "are",  "any",   "could", "can",   "do",   "does",
-                                                      "did",  "was",  "were",  "should", "has",  "have", "might",
-                                                      "may",  "would", "will", "shall", "isn",  "aren", "what",
-                                                      "where", "which", "how",  "why"};
+    static const std::set<std::string> interrogatives{
+        "is",    "are", "any",   "could", "can",   "do",  "does", "did",  "was",   "were",  "should", "has", "have",
+        "might", "may", "would", "will",  "shall", "isn", "aren", "what", "where", "which", "how",    "why"};
     bool question = false;
     auto endSentence = [&] {
         endClause();
@@ -554,8 +591,10 @@ std::vector<Sentence> readSentences(std::string_view text) {
         cur = {};
     };
     for (const auto& w : readIdioms(splitWords(text))) {
-        if (w.sentenceBefore) endSentence();
-        else if (w.breakBefore) endClause();
+        if (w.sentenceBefore)
+            endSentence();
+        else if (w.breakBefore)
+            endClause();
         // A clause break ends a stretch, except where the break comes with the hedge itself ("EDH, or SDH",
         // "EDH/SDH").
         const bool hedge = hedges.count(w.raw) > 0;
@@ -596,15 +635,14 @@ bool anyOf(const Bag& bag, const std::set<std::string>& words) {
 }
 
 const std::set<std::string>& anatomyWords() {
-    static const std::set<std::string> s{"spleen",  "liver",   "kidney", "lung",  "aorta",  "pelvis",  "rib",
-                                         "spine",   "skull",   "esophagus", "trachea", "mediastinum", "pleura",
-                                         "femur",   "pubis",   "sacrum", "brain", "head",   "chest",   "abdomen",
-                                         "heart",   "neck",    "bone",   "isthmus", "ring",  "l1",      "lumbar",
-                                         "thoracolumbar", "temporoparietal", "parietal", "convexity", "hilum",
-                                         "bowel", "pancrea", "bladder", "diaphragm", "airway", "tube", "hip",
-                                         "shoulder", "face", "facial", "orbit", "scapula", "clavicle", "sternum",
-                                         "leg", "arm", "thigh", "vessel", "artery", "vein", "endotracheal",
-                                         "symphysis", "sacroiliac"};
+    static const std::set<std::string> s{
+        "spleen", "liver",     "kidney",  "lung",          "aorta",           "pelvis",    "rib",       "spine",
+        "skull",  "esophagus", "trachea", "mediastinum",   "pleura",          "femur",     "pubis",     "sacrum",
+        "brain",  "head",      "chest",   "abdomen",       "heart",           "neck",      "bone",      "isthmus",
+        "ring",   "l1",        "lumbar",  "thoracolumbar", "temporoparietal", "parietal",  "convexity", "hilum",
+        "bowel",  "pancrea",   "bladder", "diaphragm",     "airway",          "tube",      "hip",       "shoulder",
+        "face",   "facial",    "orbit",   "scapula",       "clavicle",        "sternum",   "leg",       "arm",
+        "thigh",  "vessel",    "artery",  "vein",          "endotracheal",    "symphysis", "sacroiliac"};
     return s;
 }
 
@@ -638,155 +676,162 @@ Diagnosis scout(Diagnosis d) {
 // ---------------------------------------------------------------- the lexicon
 const std::vector<Diagnosis>& traumaLexicon() {
     static const std::vector<Diagnosis> all = [] {
-    std::vector<Diagnosis> all{
-        // Injuries the simulator makes (ids are the phantom's).
-        // Extradural called subdural (and the reverse) is the wrong name for a collection that goes to theatre all
-        // the same: partly right, not a different diagnosis.
-        dx("epidural_hematoma", "Epidural haematoma", {"epidural hematoma", "epidural bleeding", "epidural collection"},
-           {}, {"intracranial bleeding", "intracranial hematoma", "extra axial hematoma", "extra axial collection",
+        std::vector<Diagnosis> all{
+            // Injuries the simulator makes (ids are the phantom's).
+            // Extradural called subdural (and the reverse) is the wrong name for a collection that goes to theatre all
+            // the same: partly right, not a different diagnosis.
+            dx("epidural_hematoma", "Epidural haematoma",
+               {"epidural hematoma", "epidural bleeding", "epidural collection"}, {},
+               {"intracranial bleeding", "intracranial hematoma", "extra axial hematoma", "extra axial collection",
                 "subdural hematoma", "subdural bleeding", "subdural"},
-           {"brain", "head", "skull"}),
-        dx("subdural_hematoma", "Acute subdural haematoma", {"subdural hematoma", "subdural bleeding", "subdural"}, {},
-           {"intracranial bleeding", "intracranial hematoma", "extra axial collection", "epidural hematoma",
-            "epidural bleeding", "epidural"},
-           {"brain", "head"}),
-        dx("skull_fracture", "Skull fracture", {"skull fracture", "parietal fracture", "temporal fracture"}, {}, {},
-           {"skull"}),
-        scout(dx("tension_pneumothorax", "Tension pneumothorax",
-                 {"tension pneumothorax", "pneumothorax mediastinum shift", "pneumothorax shift"}, {"tension", "shift"},
-                 {"pneumothorax", "collapse lung", "air pleura"}, {"lung", "pleura"})),
-        dx("hemothorax", "Haemothorax", {"hemothorax", "pleura bleeding", "pleura hematoma", "blood pleura",
-                                         "blood chest"},
-           {"hemothorax", "blood", "bleeding", "hematoma"}, {"pleura effusion", "pleura fluid", "fluid chest"}, {"pleura"}),
-        dx("aortic_injury", "Traumatic aortic injury",
-           {"aorta injury", "aorta transection", "aorta rupture", "aorta pseudoaneurysm", "aorta intimal flap",
-            "aorta laceration", "aorta dissection", "isthmus injury", "isthmus pseudoaneurysm", "aorta tear"},
-           {"aorta", "isthmus"}, {"mediastinum hematoma", "mediastinum bleeding", "periaortic hematoma", "mediastinum widening"},
-           {"aorta"}),
-        organ(dx("splenic_laceration", "Splenic laceration with active extravasation",
-           {"spleen laceration", "spleen injury", "spleen rupture", "spleen bleeding", "spleen extravasation",
-            "spleen fracture", "spleen hematoma"},
-           {"active", "extravasation"}, {"perisplenic hematoma", "spleen contusion"}, {"spleen"})),
-        organ(dx("liver_laceration", "Liver laceration", {"liver laceration", "liver injury", "liver rupture",
-                                                    "liver fracture"},
-           {}, {"liver contusion", "liver hematoma", "subcapsular hematoma"}, {"liver"})),
-        dx("hemoperitoneum", "Haemoperitoneum", {"hemoperitoneum", "intraperitoneal blood", "blood abdomen",
-                                                  "intraperitoneal bleeding"},
-           {}, {"free fluid", "intraperitoneal fluid", "ascites"}, {"abdomen"}),
-        organ(dx("kidney_laceration", "Kidney laceration", {"kidney laceration", "kidney injury", "kidney rupture",
-                                                      "perirenal hematoma"},
-           {}, {"kidney contusion"}, {"kidney"})),
-        organ(dx("pelvic_ring_fracture", "Pelvic ring fracture",
-           {"pelvis fracture", "pelvis ring fracture", "pubis fracture", "sacrum fracture", "unstable pelvis",
-            "sacrum ala fracture", "pelvis ring disruption", "pelvis ring injury", "lateral compression",
-            "anteroposterior compression", "open book", "vertical shear", "symphysis diastasis",
-            "sacroiliac diastasis", "symphysis widening", "sacroiliac widening", "symphysis disruption",
-            "sacroiliac disruption"},
-           {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum", "symphysis", "sacroiliac"})),
-        dx("vertebral_burst_fracture", "Vertebral burst fracture", {"burst fracture", "spine burst",
-                                                                    "fracture retropulsion"},
-           {"burst", "retropulsion"}, {"compression fracture", "spine fracture", "l1 fracture", "lumbar fracture",
-                                       "spine injury"},
-           {"spine", "l1"}),
-        dx("rib_fractures", "Rib fractures", {"rib fracture"}, {}, {"flail chest", "flail segment", "flail"}, {"rib"}),
-        dx("rib_fracture_subtle", "Undisplaced rib fracture", {"rib fracture"}, {}, {}, {"rib"}),
-        dx("esophageal_intubation", "Oesophageal intubation",
-                 {"esophagus tube", "tube esophagus", "esophagus intubation", "misplaced tube", "malpositioned tube",
-                  "tube malposition"},
-                 {"esophagus", "misplaced", "malpositioned", "malposition"}, {"tube"}, {"tube"}),
-        dx("femur_fracture", "Femoral shaft fracture", {"femur fracture", "femur shaft fracture"}, {}, {}, {"femur"}),
-        // Other trauma injuries a reader may name.
-        dx("simple_pneumothorax", "Pneumothorax (simple)", {"pneumothorax"}),
-        dx("pneumomediastinum", "Pneumomediastinum", {"pneumomediastinum"}),
-        dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
-        dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
-        dx("flail_chest", "Flail chest", {"flail chest", "flail segment", "flail"}),
-        dx("sternal_fracture", "Sternal fracture", {"sternal fracture", "sternum fracture"}),
-        dx("pericardial_effusion", "Haemopericardium / tamponade", {"hemopericardium", "pericardial effusion",
-                                                                   "tamponade"}),
-        dx("diaphragm_rupture", "Diaphragmatic rupture", {"diaphragm rupture", "diaphragmatic rupture",
-                                                          "diaphragmatic hernia"}),
-        dx("tracheobronchial_injury", "Tracheobronchial injury", {"trachea injury", "bronchial injury",
-                                                                  "trachea tear"}),
-        dx("esophageal_injury", "Oesophageal rupture", {"esophagus rupture", "esophagus injury"}),
-        dx("subarachnoid_hemorrhage", "Traumatic subarachnoid haemorrhage", {"subarachnoid bleeding"}),
-        dx("cerebral_contusion", "Cerebral contusion", {"brain contusion", "haemorrhagic contusion"}),
-        dx("diffuse_axonal_injury", "Diffuse axonal injury", {"diffuse axonal injury", "shear injury"}),
-        dx("facial_fracture", "Facial fractures", {"facial fracture", "orbital fracture", "le fort fracture",
-                                                   "mandible fracture"}),
-        dx("cervical_spine_fracture", "Cervical spine fracture", {"cervical fracture", "c2 fracture",
-                                                                  "odontoid fracture"}),
-        dx("vertebral_compression_fracture", "Vertebral compression fracture", {"compression fracture"}),
-        dx("chance_fracture", "Chance fracture", {"chance fracture", "flexion distraction"}),
-        dx("pancreatic_injury", "Pancreatic injury", {"pancreatic injury", "pancreatic laceration",
-                                                      "pancreatic transection"}),
-        dx("bowel_injury", "Bowel or mesenteric injury", {"bowel injury", "mesenteric injury", "bowel perforation",
-                                                          "mesenteric hematoma", "pneumoperitoneum"}),
-        dx("adrenal_hematoma", "Adrenal haematoma", {"adrenal hematoma", "adrenal bleeding"}),
-        dx("bladder_rupture", "Bladder rupture", {"bladder rupture", "bladder injury"}),
-        dx("urethral_injury", "Urethral injury", {"urethral injury"}),
-        dx("hip_dislocation", "Hip dislocation", {"hip dislocation", "dislocated hip"}),
-        dx("acetabular_fracture", "Acetabular fracture", {"acetabular fracture", "acetabulum fracture"}),
-        dx("tibial_fracture", "Tibial fracture", {"tibia fracture", "tibial fracture", "tibial plateau fracture"}),
-        dx("scapular_fracture", "Scapular fracture", {"scapula fracture", "scapular fracture"}),
-        dx("clavicle_fracture", "Clavicle fracture", {"clavicle fracture", "clavicular fracture"}),
-        dx("humeral_fracture", "Humeral fracture", {"humerus fracture", "humeral fracture"}),
-        dx("carotid_dissection", "Carotid or vertebral artery dissection", {"carotid dissection",
-                                                                           "vertebral artery dissection"}),
-        dx("mainstem_intubation", "Endobronchial (right main bronchus) intubation", {"mainstem intubation",
-                                                                                     "endobronchial intubation",
-                                                                                     "tube bronchus"}),
-        // Normal variants and mimics.
-        variant("splenic_cleft", "Splenic cleft (normal variant)", {"spleen cleft", "spleen lobulation"}),
-        variant("arterial_phase_spleen", "Arterial-phase splenic heterogeneity (zebra spleen)",
-                {"zebra spleen", "arterial phase heterogeneity", "arterial phase spleen", "heterogeneous spleen",
-                 "moire spleen"}),
-        variant("ductus_diverticulum", "Ductus diverticulum (normal variant)", {"ductus diverticulum", "diverticulum"}),
-        variant("pericardial_recess", "Pericardial recess", {"pericardial recess", "superior recess"}),
-        variant("azygos_lobe", "Azygos lobe", {"azygos lobe", "azygos fissure"}),
-        variant("skin_fold", "Skin fold (pneumothorax mimic)", {"skin fold"}),
-        variant("bulla", "Bulla (pneumothorax mimic)", {"bulla", "bullae", "emphysema"}),
-        variant("mach_band", "Mach band", {"mach band"}),
-        variant("motion_artefact", "Motion or breathing artefact", {"motion artefact", "breathing artefact",
-                                                                    "motion artifact", "artefact", "artifact"}),
-        variant("streak_artefact", "Streak or beam-hardening artefact", {"streak artefact", "beam hardening",
-                                                                         "streak artifact"}),
-        variant("vascular_channel", "Vascular channel or suture (fracture mimic)",
-                {"vascular channel", "vascular groove", "suture line", "cranial suture", "nutrient foramen"}),
-        variant("accessory_ossicle", "Accessory ossicle or unfused apophysis", {"accessory ossicle",
-                                                                                "unfused apophysis", "os acromiale"}),
-        variant("limbus_vertebra", "Limbus vertebra or Schmorl node", {"limbus vertebra", "schmorl node"}),
-        variant("old_fracture", "Old healed fracture", {"old fracture", "healed fracture", "old wedge"}),
-        variant("focal_fatty_sparing", "Focal fat or fatty sparing (liver)", {"fatty sparing", "focal fat",
-                                                                              "fatty infiltration"}),
-        variant("hepatic_cyst", "Simple cyst", {"cyst", "cysts"}),
-        variant("atelectasis", "Atelectasis", {"atelectasis", "dependent atelectasis"}),
-        variant("bowel_gas", "Bowel gas", {"bowel gas"}),
-        variant("mixing_artefact", "Contrast mixing artefact", {"mixing artefact", "mixing artifact", "inflow artefact"}),
-    };
-    // A burst named by its level alone: "L1 burst", "T12 burst".
-    for (auto& d : all)
-        if (d.id == "vertebral_burst_fracture") {
-            for (int i = 1; i <= 12; ++i) d.names.push_back("t" + std::to_string(i) + " burst");
-            for (int i = 1; i <= 5; ++i) d.names.push_back("l" + std::to_string(i) + " burst");
-            for (int i = 3; i <= 7; ++i) d.names.push_back("c" + std::to_string(i) + " burst");
-        }
-    // Injuries of paired organs or of one side of the body: a reader names their side.
-    static const std::set<std::string> lateral{
-        "epidural_hematoma", "subdural_hematoma", "skull_fracture", "tension_pneumothorax", "hemothorax",
-        "kidney_laceration", "rib_fractures", "rib_fracture_subtle", "femur_fracture", "simple_pneumothorax",
-        "pulmonary_contusion", "pulmonary_laceration", "flail_chest", "cerebral_contusion", "adrenal_hematoma",
-        "hip_dislocation", "acetabular_fracture", "tibial_fracture", "scapular_fracture", "clavicle_fracture",
-        "humeral_fracture", "carotid_dissection"};
-    for (auto& d : all) d.lateral = lateral.count(d.id) > 0;
-    // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
-    // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
-    // imminent death.
-    static const std::set<std::string> category1{"tension_pneumothorax", "aortic_injury", "epidural_hematoma",
-                                                 "subdural_hematoma", "splenic_laceration", "esophageal_intubation",
-                                                 "pericardial_effusion"};
-    for (auto& d : all) d.category1 = category1.count(d.id) > 0;
-    return all;
+               {"brain", "head", "skull"}),
+            dx("subdural_hematoma", "Acute subdural haematoma", {"subdural hematoma", "subdural bleeding", "subdural"},
+               {},
+               {"intracranial bleeding", "intracranial hematoma", "extra axial collection", "epidural hematoma",
+                "epidural bleeding", "epidural"},
+               {"brain", "head"}),
+            dx("skull_fracture", "Skull fracture", {"skull fracture", "parietal fracture", "temporal fracture"}, {}, {},
+               {"skull"}),
+            scout(dx("tension_pneumothorax", "Tension pneumothorax",
+                     {"tension pneumothorax", "pneumothorax mediastinum shift", "pneumothorax shift"},
+                     {"tension", "shift"}, {"pneumothorax", "collapse lung", "air pleura"}, {"lung", "pleura"})),
+            dx("hemothorax", "Haemothorax",
+               {"hemothorax", "pleura bleeding", "pleura hematoma", "blood pleura", "blood chest"},
+               {"hemothorax", "blood", "bleeding", "hematoma"}, {"pleura effusion", "pleura fluid", "fluid chest"},
+               {"pleura"}),
+            dx("aortic_injury", "Traumatic aortic injury",
+               {"aorta injury", "aorta transection", "aorta rupture", "aorta pseudoaneurysm", "aorta intimal flap",
+                "aorta laceration", "aorta dissection", "isthmus injury", "isthmus pseudoaneurysm", "aorta tear"},
+               {"aorta", "isthmus"},
+               {"mediastinum hematoma", "mediastinum bleeding", "periaortic hematoma", "mediastinum widening"},
+               {"aorta"}),
+            organ(dx("splenic_laceration", "Splenic laceration with active extravasation",
+                     {"spleen laceration", "spleen injury", "spleen rupture", "spleen bleeding", "spleen extravasation",
+                      "spleen fracture", "spleen hematoma"},
+                     {"active", "extravasation"}, {"perisplenic hematoma", "spleen contusion"}, {"spleen"})),
+            organ(dx("liver_laceration", "Liver laceration",
+                     {"liver laceration", "liver injury", "liver rupture", "liver fracture"}, {},
+                     {"liver contusion", "liver hematoma", "subcapsular hematoma"}, {"liver"})),
+            dx("hemoperitoneum", "Haemoperitoneum",
+               {"hemoperitoneum", "intraperitoneal blood", "blood abdomen", "intraperitoneal bleeding"}, {},
+               {"free fluid", "intraperitoneal fluid", "ascites"}, {"abdomen"}),
+            organ(dx("kidney_laceration", "Kidney laceration",
+                     {"kidney laceration", "kidney injury", "kidney rupture", "perirenal hematoma"}, {},
+                     {"kidney contusion"}, {"kidney"})),
+            organ(dx("pelvic_ring_fracture", "Pelvic ring fracture",
+                     {"pelvis fracture", "pelvis ring fracture", "pubis fracture", "sacrum fracture", "unstable pelvis",
+                      "sacrum ala fracture", "pelvis ring disruption", "pelvis ring injury", "lateral compression",
+                      "anteroposterior compression", "open book", "vertical shear", "symphysis diastasis",
+                      "sacroiliac diastasis", "symphysis widening", "sacroiliac widening", "symphysis disruption",
+                      "sacroiliac disruption"},
+                     {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum", "symphysis", "sacroiliac"})),
+            dx("vertebral_burst_fracture", "Vertebral burst fracture",
+               {"burst fracture", "spine burst", "fracture retropulsion"}, {"burst", "retropulsion"},
+               {"compression fracture", "spine fracture", "l1 fracture", "lumbar fracture", "spine injury"},
+               {"spine", "l1"}),
+            dx("rib_fractures", "Rib fractures", {"rib fracture"}, {}, {"flail chest", "flail segment", "flail"},
+               {"rib"}),
+            dx("rib_fracture_subtle", "Undisplaced rib fracture", {"rib fracture"}, {}, {}, {"rib"}),
+            dx("esophageal_intubation", "Oesophageal intubation",
+               {"esophagus tube", "tube esophagus", "esophagus intubation", "misplaced tube", "malpositioned tube",
+                "tube malposition"},
+               {"esophagus", "misplaced", "malpositioned", "malposition"}, {"tube"}, {"tube"}),
+            dx("femur_fracture", "Femoral shaft fracture", {"femur fracture", "femur shaft fracture"}, {}, {},
+               {"femur"}),
+            // Other trauma injuries a reader may name.
+            dx("simple_pneumothorax", "Pneumothorax (simple)", {"pneumothorax"}),
+            dx("pneumomediastinum", "Pneumomediastinum", {"pneumomediastinum"}),
+            dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
+            dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
+            dx("flail_chest", "Flail chest", {"flail chest", "flail segment", "flail"}),
+            dx("sternal_fracture", "Sternal fracture", {"sternal fracture", "sternum fracture"}),
+            dx("pericardial_effusion", "Haemopericardium / tamponade",
+               {"hemopericardium", "pericardial effusion", "tamponade"}),
+            dx("diaphragm_rupture", "Diaphragmatic rupture",
+               {"diaphragm rupture", "diaphragmatic rupture", "diaphragmatic hernia"}),
+            dx("tracheobronchial_injury", "Tracheobronchial injury",
+               {"trachea injury", "bronchial injury", "trachea tear"}),
+            dx("esophageal_injury", "Oesophageal rupture", {"esophagus rupture", "esophagus injury"}),
+            dx("subarachnoid_hemorrhage", "Traumatic subarachnoid haemorrhage", {"subarachnoid bleeding"}),
+            dx("cerebral_contusion", "Cerebral contusion", {"brain contusion", "haemorrhagic contusion"}),
+            dx("diffuse_axonal_injury", "Diffuse axonal injury", {"diffuse axonal injury", "shear injury"}),
+            dx("facial_fracture", "Facial fractures",
+               {"facial fracture", "orbital fracture", "le fort fracture", "mandible fracture"}),
+            dx("cervical_spine_fracture", "Cervical spine fracture",
+               {"cervical fracture", "c2 fracture", "odontoid fracture"}),
+            dx("vertebral_compression_fracture", "Vertebral compression fracture", {"compression fracture"}),
+            dx("chance_fracture", "Chance fracture", {"chance fracture", "flexion distraction"}),
+            dx("pancreatic_injury", "Pancreatic injury",
+               {"pancreatic injury", "pancreatic laceration", "pancreatic transection"}),
+            dx("bowel_injury", "Bowel or mesenteric injury",
+               {"bowel injury", "mesenteric injury", "bowel perforation", "mesenteric hematoma", "pneumoperitoneum"}),
+            dx("adrenal_hematoma", "Adrenal haematoma", {"adrenal hematoma", "adrenal bleeding"}),
+            dx("bladder_rupture", "Bladder rupture", {"bladder rupture", "bladder injury"}),
+            dx("urethral_injury", "Urethral injury", {"urethral injury"}),
+            dx("hip_dislocation", "Hip dislocation", {"hip dislocation", "dislocated hip"}),
+            dx("acetabular_fracture", "Acetabular fracture", {"acetabular fracture", "acetabulum fracture"}),
+            dx("tibial_fracture", "Tibial fracture", {"tibia fracture", "tibial fracture", "tibial plateau fracture"}),
+            dx("scapular_fracture", "Scapular fracture", {"scapula fracture", "scapular fracture"}),
+            dx("clavicle_fracture", "Clavicle fracture", {"clavicle fracture", "clavicular fracture"}),
+            dx("humeral_fracture", "Humeral fracture", {"humerus fracture", "humeral fracture"}),
+            dx("carotid_dissection", "Carotid or vertebral artery dissection",
+               {"carotid dissection", "vertebral artery dissection"}),
+            dx("mainstem_intubation", "Endobronchial (right main bronchus) intubation",
+               {"mainstem intubation", "endobronchial intubation", "tube bronchus"}),
+            // Normal variants and mimics.
+            variant("splenic_cleft", "Splenic cleft (normal variant)", {"spleen cleft", "spleen lobulation"}),
+            variant("arterial_phase_spleen", "Arterial-phase splenic heterogeneity (zebra spleen)",
+                    {"zebra spleen", "arterial phase heterogeneity", "arterial phase spleen", "heterogeneous spleen",
+                     "moire spleen"}),
+            variant("ductus_diverticulum", "Ductus diverticulum (normal variant)",
+                    {"ductus diverticulum", "diverticulum"}),
+            variant("pericardial_recess", "Pericardial recess", {"pericardial recess", "superior recess"}),
+            variant("azygos_lobe", "Azygos lobe", {"azygos lobe", "azygos fissure"}),
+            variant("skin_fold", "Skin fold (pneumothorax mimic)", {"skin fold"}),
+            variant("bulla", "Bulla (pneumothorax mimic)", {"bulla", "bullae", "emphysema"}),
+            variant("mach_band", "Mach band", {"mach band"}),
+            variant("motion_artefact", "Motion or breathing artefact",
+                    {"motion artefact", "breathing artefact", "motion artifact", "artefact", "artifact"}),
+            variant("streak_artefact", "Streak or beam-hardening artefact",
+                    {"streak artefact", "beam hardening", "streak artifact"}),
+            variant("vascular_channel", "Vascular channel or suture (fracture mimic)",
+                    {"vascular channel", "vascular groove", "suture line", "cranial suture", "nutrient foramen"}),
+            variant("accessory_ossicle", "Accessory ossicle or unfused apophysis",
+                    {"accessory ossicle", "unfused apophysis", "os acromiale"}),
+            variant("limbus_vertebra", "Limbus vertebra or Schmorl node", {"limbus vertebra", "schmorl node"}),
+            variant("old_fracture", "Old healed fracture", {"old fracture", "healed fracture", "old wedge"}),
+            variant("focal_fatty_sparing", "Focal fat or fatty sparing (liver)",
+                    {"fatty sparing", "focal fat", "fatty infiltration"}),
+            variant("hepatic_cyst", "Simple cyst", {"cyst", "cysts"}),
+            variant("atelectasis", "Atelectasis", {"atelectasis", "dependent atelectasis"}),
+            variant("bowel_gas", "Bowel gas", {"bowel gas"}),
+            variant("mixing_artefact", "Contrast mixing artefact",
+                    {"mixing artefact", "mixing artifact", "inflow artefact"}),
+        };
+        // A burst named by its level alone: "L1 burst", "T12 burst".
+        for (auto& d : all)
+            if (d.id == "vertebral_burst_fracture") {
+                for (int i = 1; i <= 12; ++i) d.names.push_back("t" + std::to_string(i) + " burst");
+                for (int i = 1; i <= 5; ++i) d.names.push_back("l" + std::to_string(i) + " burst");
+                for (int i = 3; i <= 7; ++i) d.names.push_back("c" + std::to_string(i) + " burst");
+            }
+        // Injuries of paired organs or of one side of the body: a reader names their side.
+        static const std::set<std::string> lateral{
+            "epidural_hematoma",   "subdural_hematoma",   "skull_fracture",      "tension_pneumothorax",
+            "hemothorax",          "kidney_laceration",   "rib_fractures",       "rib_fracture_subtle",
+            "femur_fracture",      "simple_pneumothorax", "pulmonary_contusion", "pulmonary_laceration",
+            "flail_chest",         "cerebral_contusion",  "adrenal_hematoma",    "hip_dislocation",
+            "acetabular_fracture", "tibial_fracture",     "scapular_fracture",   "clavicle_fracture",
+            "humeral_fracture",    "carotid_dissection"};
+        for (auto& d : all) d.lateral = lateral.count(d.id) > 0;
+        // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
+        // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
+        // imminent death.
+        static const std::set<std::string> category1{
+            "tension_pneumothorax", "aortic_injury",         "epidural_hematoma",   "subdural_hematoma",
+            "splenic_laceration",   "esophageal_intubation", "pericardial_effusion"};
+        for (auto& d : all) d.category1 = category1.count(d.id) > 0;
+        return all;
     }();
     return all;
 }
@@ -797,7 +842,8 @@ scenario::Side findingSide(const scenario::Finding& finding) {
     std::set<scenario::Side> said;
     for (const auto& s : readSentences(finding.label))
         for (const auto& c : s.clauses) said.insert(c.sides.begin(), c.sides.end());
-    if (said.count(scenario::Side::Bilateral) || (said.count(scenario::Side::Left) && said.count(scenario::Side::Right)))
+    if (said.count(scenario::Side::Bilateral) ||
+        (said.count(scenario::Side::Left) && said.count(scenario::Side::Right)))
         return scenario::Side::Bilateral;
     if (said.size() == 1) return *said.begin();
     // Else where it lies, for an injury with a side: patient left is +x in LPS.
@@ -809,25 +855,52 @@ scenario::Side findingSide(const scenario::Finding& finding) {
 }
 
 std::string_view bodyPartOf(const Diagnosis& d) {
-    static const std::map<std::string, std::string_view> part{
-        {"epidural_hematoma", "head"}, {"subdural_hematoma", "head"}, {"skull_fracture", "head"},
-        {"subarachnoid_hemorrhage", "head"}, {"cerebral_contusion", "head"}, {"diffuse_axonal_injury", "head"},
-        {"facial_fracture", "head"}, {"carotid_dissection", "head"},
-        {"tension_pneumothorax", "chest"}, {"hemothorax", "chest"}, {"aortic_injury", "chest"},
-        {"rib_fractures", "chest"}, {"rib_fracture_subtle", "chest"}, {"esophageal_intubation", "chest"},
-        {"simple_pneumothorax", "chest"}, {"pneumomediastinum", "chest"}, {"pulmonary_contusion", "chest"},
-        {"pulmonary_laceration", "chest"}, {"flail_chest", "chest"}, {"sternal_fracture", "chest"},
-        {"pericardial_effusion", "chest"}, {"diaphragm_rupture", "chest"}, {"tracheobronchial_injury", "chest"},
-        {"esophageal_injury", "chest"}, {"mainstem_intubation", "chest"}, {"scapular_fracture", "chest"},
-        {"clavicle_fracture", "chest"},
-        {"splenic_laceration", "abdomen"}, {"liver_laceration", "abdomen"}, {"hemoperitoneum", "abdomen"},
-        {"kidney_laceration", "abdomen"}, {"pancreatic_injury", "abdomen"}, {"bowel_injury", "abdomen"},
-        {"adrenal_hematoma", "abdomen"},
-        {"pelvic_ring_fracture", "pelvis"}, {"bladder_rupture", "pelvis"}, {"urethral_injury", "pelvis"},
-        {"hip_dislocation", "pelvis"}, {"acetabular_fracture", "pelvis"},
-        {"vertebral_burst_fracture", "spine"}, {"cervical_spine_fracture", "spine"},
-        {"vertebral_compression_fracture", "spine"}, {"chance_fracture", "spine"},
-        {"femur_fracture", "limbs"}, {"tibial_fracture", "limbs"}, {"humeral_fracture", "limbs"}};
+    static const std::map<std::string, std::string_view> part{{"epidural_hematoma", "head"},
+                                                              {"subdural_hematoma", "head"},
+                                                              {"skull_fracture", "head"},
+                                                              {"subarachnoid_hemorrhage", "head"},
+                                                              {"cerebral_contusion", "head"},
+                                                              {"diffuse_axonal_injury", "head"},
+                                                              {"facial_fracture", "head"},
+                                                              {"carotid_dissection", "head"},
+                                                              {"tension_pneumothorax", "chest"},
+                                                              {"hemothorax", "chest"},
+                                                              {"aortic_injury", "chest"},
+                                                              {"rib_fractures", "chest"},
+                                                              {"rib_fracture_subtle", "chest"},
+                                                              {"esophageal_intubation", "chest"},
+                                                              {"simple_pneumothorax", "chest"},
+                                                              {"pneumomediastinum", "chest"},
+                                                              {"pulmonary_contusion", "chest"},
+                                                              {"pulmonary_laceration", "chest"},
+                                                              {"flail_chest", "chest"},
+                                                              {"sternal_fracture", "chest"},
+                                                              {"pericardial_effusion", "chest"},
+                                                              {"diaphragm_rupture", "chest"},
+                                                              {"tracheobronchial_injury", "chest"},
+                                                              {"esophageal_injury", "chest"},
+                                                              {"mainstem_intubation", "chest"},
+                                                              {"scapular_fracture", "chest"},
+                                                              {"clavicle_fracture", "chest"},
+                                                              {"splenic_laceration", "abdomen"},
+                                                              {"liver_laceration", "abdomen"},
+                                                              {"hemoperitoneum", "abdomen"},
+                                                              {"kidney_laceration", "abdomen"},
+                                                              {"pancreatic_injury", "abdomen"},
+                                                              {"bowel_injury", "abdomen"},
+                                                              {"adrenal_hematoma", "abdomen"},
+                                                              {"pelvic_ring_fracture", "pelvis"},
+                                                              {"bladder_rupture", "pelvis"},
+                                                              {"urethral_injury", "pelvis"},
+                                                              {"hip_dislocation", "pelvis"},
+                                                              {"acetabular_fracture", "pelvis"},
+                                                              {"vertebral_burst_fracture", "spine"},
+                                                              {"cervical_spine_fracture", "spine"},
+                                                              {"vertebral_compression_fracture", "spine"},
+                                                              {"chance_fracture", "spine"},
+                                                              {"femur_fracture", "limbs"},
+                                                              {"tibial_fracture", "limbs"},
+                                                              {"humeral_fracture", "limbs"}};
     auto it = part.find(d.id);
     return it == part.end() ? std::string_view() : it->second;
 }
@@ -863,10 +936,14 @@ std::vector<const Diagnosis*> plausibleDistractors(const scenario::Finding& abou
 
 std::string_view sideName(scenario::Side side) {
     switch (side) {
-        case scenario::Side::Left: return "left";
-        case scenario::Side::Right: return "right";
-        case scenario::Side::Bilateral: return "bilateral";
-        case scenario::Side::None: break;
+        case scenario::Side::Left:
+            return "left";
+        case scenario::Side::Right:
+            return "right";
+        case scenario::Side::Bilateral:
+            return "bilateral";
+        case scenario::Side::None:
+            break;
     }
     return "";
 }
@@ -902,11 +979,16 @@ const Diagnosis* diagnosisOf(const scenario::Finding& finding) {
 
 std::string_view namingName(Naming n) {
     switch (n) {
-        case Naming::None: return "none";
-        case Naming::Denied: return "denied";
-        case Naming::Other: return "other";
-        case Naming::Partial: return "partial";
-        case Naming::Full: return "full";
+        case Naming::None:
+            return "none";
+        case Naming::Denied:
+            return "denied";
+        case Naming::Other:
+            return "other";
+        case Naming::Partial:
+            return "partial";
+        case Naming::Full:
+            return "full";
     }
     return "none";
 }
@@ -914,9 +996,9 @@ std::string_view namingName(Naming n) {
 // ---------------------------------------------------------------- reading text against a finding
 namespace {
 struct FindingWords {
-    std::vector<Bag> names;    // full names (label, first clause, synonyms, the lexicon's names)
-    Bag essential;             // one of these must be said as well
-    std::vector<Bag> lesser;   // partly right
+    std::vector<Bag> names;   // full names (label, first clause, synonyms, the lexicon's names)
+    Bag essential;            // one of these must be said as well
+    std::vector<Bag> lesser;  // partly right
     Bag organs;
     bool organRequired = false;
     const Diagnosis* diagnosis = nullptr;
@@ -951,7 +1033,8 @@ FindingWords wordsOf(const scenario::Finding& f) {
     }
     // A loose synonym that the lexicon knows as a lesser diagnosis ("flail chest" for rib fractures, "pneumothorax"
     // for a tension pneumothorax) stays a lesser one, whatever the case's synonym list says.
-    std::erase_if(w.names, [&](const Bag& b) { return std::find(w.lesser.begin(), w.lesser.end(), b) != w.lesser.end(); });
+    std::erase_if(w.names,
+                  [&](const Bag& b) { return std::find(w.lesser.begin(), w.lesser.end(), b) != w.lesser.end(); });
     if (w.organRequired) {
         // A name that does not say the organ ("active bleeding") names a lesser thing: where is it bleeding?
         std::vector<Bag> keep;
@@ -1051,8 +1134,10 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
         bool named = false, namedNoEssential = false;
         for (const auto& b : w.names)
             if (within(b, s.positive)) {
-                if (w.essential.empty() || anyOf(w.essential, s.positive)) named = true;
-                else namedNoEssential = true;
+                if (w.essential.empty() || anyOf(w.essential, s.positive))
+                    named = true;
+                else
+                    namedNoEssential = true;
             }
         if (named || namedNoEssential) {
             if (otherSide(s)) {
@@ -1118,8 +1203,10 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
         if (!other.empty()) continue;
         if (organ) partial = true;
     }
-    if (full) out.level = Naming::Full;
-    else if (denied) out.level = Naming::Denied;
+    if (full)
+        out.level = Naming::Full;
+    else if (denied)
+        out.level = Naming::Denied;
     else if (partial) {
         out.level = Naming::Partial;
         out.hedgedWith = hedged;
@@ -1152,10 +1239,12 @@ bool saysWords(std::string_view text, std::string_view phrase) {
     const auto pw = splitWords(phrase);
     if (pw.empty()) return false;
     const auto words = splitWords(text);
-    static const std::set<std::string> contracted{"don", "can", "won", "doesn", "didn", "shouldn", "isn", "aren", "mustn"};
+    static const std::set<std::string> contracted{"don",     "can", "won",  "doesn", "didn",
+                                                  "shouldn", "isn", "aren", "mustn"};
     for (std::size_t i = 0; i < words.size(); ++i) {
         std::size_t k = 0;
-        while (k < pw.size() && i + k < words.size() && americanSpelling(words[i + k].raw) == americanSpelling(pw[k].raw))
+        while (k < pw.size() && i + k < words.size() &&
+               americanSpelling(words[i + k].raw) == americanSpelling(pw[k].raw))
             ++k;
         if (k != pw.size()) continue;
         // Not negated just before it, within three words of its clause: "no drain", "not an old fracture", "don't
@@ -1171,10 +1260,10 @@ bool saysWords(std::string_view text, std::string_view phrase) {
 }
 
 bool saysAnAnswer(std::string_view text) {
-    static const std::set<std::string> answers{"yes",    "yeah",   "yep",      "no",     "nope",  "fine",  "ok",
-                                               "okay",   "normal", "clear",    "stable", "unstable", "now", "later",
-                                               "wait",   "agree",  "disagree", "correct", "wrong", "sure", "negative",
-                                               "positive", "immediately", "urgent"};
+    static const std::set<std::string> answers{"yes",   "yeah",  "yep",      "no",       "nope",        "fine",
+                                               "ok",    "okay",  "normal",   "clear",    "stable",      "unstable",
+                                               "now",   "later", "wait",     "agree",    "disagree",    "correct",
+                                               "wrong", "sure",  "negative", "positive", "immediately", "urgent"};
     for (const auto& w : splitWords(text))
         if (answers.count(w.raw)) return true;
     return false;

@@ -59,7 +59,7 @@ std::string_view namingName(Naming n);  // "none", "denied", "other", "partial",
 
 struct TextNaming {
     Naming level = Naming::None;
-    std::string other;  // for Other: the label of the diagnosis named instead
+    std::string other;       // for Other: the label of the diagnosis named instead
     bool wrongSide = false;  // Other because the words name the finding on the other side only
     std::string hedgedWith;  // Partial because the words offer it or another diagnosis: that one's label
 };

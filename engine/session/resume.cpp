@@ -25,7 +25,8 @@ void checkLogMatchesScenario(const std::vector<Json>& events, const scenario::Sc
         throw LogError(file.string() + ":1: this log is of scenario '" + id + "', not '" + scenario.meta.id + "'");
 }
 
-ResumedSession resumeSession(const scenario::Scenario& scenario, SessionClock& clock, const std::filesystem::path& path) {
+ResumedSession resumeSession(const scenario::Scenario& scenario, SessionClock& clock,
+                             const std::filesystem::path& path) {
     ResumedSession out;
     LogContents contents = readEventLog(path);
     out.warnings = contents.warnings;
@@ -46,8 +47,9 @@ ResumedSession resumeSession(const scenario::Scenario& scenario, SessionClock& c
     if (out.session->paused() && !out.log->expecting()) {
         // Nobody may be there to resume it (the console is gone with the process that stopped).
         out.session->apply(ResumeClock{});
-        out.warnings.push_back(path.string() + ": the instructor had paused the clock when the session stopped; it "
-                                               "runs again");
+        out.warnings.push_back(path.string() +
+                               ": the instructor had paused the clock when the session stopped; it "
+                               "runs again");
     }
     for (const auto& e : contents.events)
         if (e.contains("action")) ++out.actionsReplayed;

@@ -35,8 +35,12 @@ const scenario::SeriesSpec* computedScoutSource(const scenario::Scenario& scenar
 }
 
 namespace {
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
-double round1(double v) { return std::round(v * 10.0) / 10.0; }
+double round3(double v) {
+    return std::round(v * 1000.0) / 1000.0;
+}
+double round1(double v) {
+    return std::round(v * 10.0) / 10.0;
+}
 
 Json vitalsJson(const scenario::VitalSigns& v) {
     Json j;
@@ -111,12 +115,15 @@ Command quantised(Command c) {
     std::visit(
         [](auto& x) {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, SetPosition>) x.mm = round3(x.mm);
+            if constexpr (std::is_same_v<T, SetPosition>)
+                x.mm = round3(x.mm);
             else if constexpr (std::is_same_v<T, SetWindow>) {
                 x.window.width = round3(x.window.width);
                 x.window.level = round3(x.window.level);
-            } else if constexpr (std::is_same_v<T, SetZoom>) x.zoom = round3(x.zoom);
-            else if constexpr (std::is_same_v<T, SetPan>) x.centreMm = glm::dvec2(round3(x.centreMm.x), round3(x.centreMm.y));
+            } else if constexpr (std::is_same_v<T, SetZoom>)
+                x.zoom = round3(x.zoom);
+            else if constexpr (std::is_same_v<T, SetPan>)
+                x.centreMm = glm::dvec2(round3(x.centreMm.x), round3(x.centreMm.y));
             else if constexpr (std::is_same_v<T, MarkFinding> || std::is_same_v<T, SetCrosshair>)
                 x.lps = glm::dvec3(round3(x.lps.x), round3(x.lps.y), round3(x.lps.z));
         },
@@ -127,17 +134,30 @@ Command quantised(Command c) {
 void nameFindings(const scenario::Scenario& scenario, const std::string& words, Call& call) {
     for (const auto& f : scenario.findings) {
         auto n = nameFinding(words, f);
-        if (n.level == Naming::Full) call.findings.push_back(f.id);
-        else if (n.level == Naming::Partial) call.partly.push_back(f.id);
-        else if (n.level == Naming::Denied) call.denied.push_back(f.id);
-        else if (n.wrongSide) call.wrongSide.push_back(f.id);
+        if (n.level == Naming::Full)
+            call.findings.push_back(f.id);
+        else if (n.level == Naming::Partial)
+            call.partly.push_back(f.id);
+        else if (n.level == Naming::Denied)
+            call.denied.push_back(f.id);
+        else if (n.wrongSide)
+            call.wrongSide.push_back(f.id);
     }
 }
 }  // namespace
 
 struct Session::Pending {
-    enum Kind { SeriesArrive, SeriesComplete, Vitals, InterruptionStart, InterruptionRepeat, InterruptionEscalate,
-                InterruptionRingOut, Deadline, TimeUp };
+    enum Kind {
+        SeriesArrive,
+        SeriesComplete,
+        Vitals,
+        InterruptionStart,
+        InterruptionRepeat,
+        InterruptionEscalate,
+        InterruptionRingOut,
+        Deadline,
+        TimeUp
+    };
     double t = 0;
     long seq = 0;
     Kind kind = TimeUp;
@@ -162,7 +182,9 @@ struct Session::Impl {
     // Wrong answers from the lexicon offered beside each question's own (interruption index -> answers).
     std::map<int, std::vector<scenario::AnswerOption>> distractors;
 
-    void schedule(double t, Pending::Kind kind, int index) { pending.push_back({roundToMs(t), nextSeq++, kind, index}); }
+    void schedule(double t, Pending::Kind kind, int index) {
+        pending.push_back({roundToMs(t), nextSeq++, kind, index});
+    }
 };
 
 Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventLog& log, SessionOptions options)
@@ -190,7 +212,8 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
         const auto* about = scenario_.findFinding(spec.relatedFindings.front());
         if (!about) continue;
         std::uint64_t seed = scenario_.images.phantom ? scenario_.images.phantom->seed : 1;
-        for (char ch : scenario_.meta.id + "/" + spec.id) seed = (seed ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+        for (char ch : scenario_.meta.id + "/" + spec.id)
+            seed = (seed ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
         for (const auto* d : plausibleDistractors(*about, scenario_, seed, kDistractorsPerQuestion)) {
             scenario::AnswerOption a;
             a.id = "lexicon:" + d->id;
@@ -209,7 +232,8 @@ Session::Session(const scenario::Scenario& scenario, SessionClock& clock, EventL
             try {
                 auto g = phantom::seriesGeometry(phantomOptions, *spec.kind);
                 if (g.dims.z <= 0) continue;
-                double a = g.indexToPatient(glm::dvec3(0, 0, 0)).z, b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
+                double a = g.indexToPatient(glm::dvec3(0, 0, 0)).z,
+                       b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
                 options_.seriesZMm[spec.id] = {std::min(a, b), std::max(a, b)};
             } catch (const std::exception&) {
                 // The validator reports a phantom it cannot make; the series is then not limited.
@@ -268,7 +292,9 @@ void Session::logEvent(Json event) {
     log_.append(line);
 }
 
-void Session::update() { advanceTo(clock_.now()); }
+void Session::update() {
+    advanceTo(clock_.now());
+}
 
 void Session::advanceTo(double seconds) {
     if (impl_->paused) return;  // the instructor holds the clock: nothing happens until it resumes
@@ -385,8 +411,8 @@ void Session::fireDue(double upTo) {
                           {"text", spec.escalationText.empty() ? spec.text : spec.escalationText}});
                 for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
                     const auto& trig = impl_->specs[i].trigger;
-                    if (trig.type == scenario::InterruptionTrigger::Type::InterruptionIgnored && trig.target == spec.id &&
-                        impl_->scheduledStart.insert(int(i)).second)
+                    if (trig.type == scenario::InterruptionTrigger::Type::InterruptionIgnored &&
+                        trig.target == spec.id && impl_->scheduledStart.insert(int(i)).second)
                         impl_->schedule(now_ + trig.delaySeconds, Pending::InterruptionStart, int(i));
                 }
                 break;
@@ -416,7 +442,9 @@ void Session::fireDue(double upTo) {
                 }
                 break;
             }
-            case Pending::TimeUp: endSession("time_up"); break;
+            case Pending::TimeUp:
+                endSession("time_up");
+                break;
         }
     }
 }
@@ -446,7 +474,9 @@ scenario::VitalSigns Session::vitalsAt(double t) const {
     return v;
 }
 
-bool Session::seriesArrived(const std::string& id) const { return impl_->seriesArrived.count(id) > 0; }
+bool Session::seriesArrived(const std::string& id) const {
+    return impl_->seriesArrived.count(id) > 0;
+}
 
 std::vector<const scenario::AnswerOption*> Session::offeredChoices(const std::string& interruptionId) const {
     std::vector<const scenario::AnswerOption*> out;
@@ -491,7 +521,8 @@ std::vector<SeriesState> Session::seriesStates() const {
     for (const auto& s : scenario_.images.series) {
         double f = 0;
         if (now_ >= s.arrivalSeconds)
-            f = s.arrivalDurationSeconds > 0 ? std::min(1.0, (now_ - s.arrivalSeconds) / s.arrivalDurationSeconds) : 1.0;
+            f = s.arrivalDurationSeconds > 0 ? std::min(1.0, (now_ - s.arrivalSeconds) / s.arrivalDurationSeconds)
+                                             : 1.0;
         out.push_back({&s, f});
     }
     return out;
@@ -518,7 +549,9 @@ std::vector<ActiveInterruption> Session::activeInterruptions() const {
     return out;
 }
 
-bool Session::paused() const { return impl_->paused; }
+bool Session::paused() const {
+    return impl_->paused;
+}
 
 const scenario::Interruption* Session::findInterruption(const std::string& id) const {
     for (const auto& spec : impl_->specs)
@@ -607,10 +640,12 @@ ApplyResult Session::apply(const Command& raw) {
         const bool kept = std::visit(
             [&](const auto& c) {
                 using T = std::decay_t<decltype(c)>;
-                if constexpr (std::is_same_v<T, OpenSeries>) return false;
+                if constexpr (std::is_same_v<T, OpenSeries>)
+                    return false;
                 else if constexpr (kViewCommand<T>)
                     return !changeView(preview_->view, preview_->framing, c).has_value();
-                else return true;
+                else
+                    return true;
             },
             command);
         if (!kept || (preview_->view == view_ && preview_->framing == framing_)) preview_.reset();
@@ -618,13 +653,21 @@ ApplyResult Session::apply(const Command& raw) {
     return result;
 }
 
-const Framing& Session::framing(Plane plane) const { return framing_[std::size_t(plane)]; }
-const Framing& Session::projectionFraming() const { return framing_[3]; }
-const ViewState& Session::shownView() const { return preview_ ? preview_->view : view_; }
+const Framing& Session::framing(Plane plane) const {
+    return framing_[std::size_t(plane)];
+}
+const Framing& Session::projectionFraming() const {
+    return framing_[3];
+}
+const ViewState& Session::shownView() const {
+    return preview_ ? preview_->view : view_;
+}
 const Framing& Session::shownFraming(Plane plane) const {
     return preview_ ? preview_->framing[std::size_t(plane)] : framing(plane);
 }
-const Framing& Session::shownProjectionFraming() const { return preview_ ? preview_->framing[3] : framing_[3]; }
+const Framing& Session::shownProjectionFraming() const {
+    return preview_ ? preview_->framing[3] : framing_[3];
+}
 
 ApplyResult Session::preview(const Command& raw) {
     update();
@@ -642,7 +685,8 @@ ApplyResult Session::preview(const Command& raw) {
             using T = std::decay_t<decltype(c)>;
             if constexpr (kViewCommand<T>)
                 return changeView(next.view, next.framing, c);
-            else return std::string("only a change of view can be shown before it is logged");
+            else
+                return std::string("only a change of view can be shown before it is logged");
         },
         command);
     if (why) return refuse(*why);
@@ -650,7 +694,9 @@ ApplyResult Session::preview(const Command& raw) {
     return result;
 }
 
-void Session::dropPreview() { preview_.reset(); }
+void Session::dropPreview() {
+    preview_.reset();
+}
 
 ApplyResult Session::applyAccepted(const Command& command) {
     ApplyResult result;
@@ -665,12 +711,12 @@ ApplyResult Session::applyAccepted(const Command& command) {
     bool startNow = false;  // an interruption the instructor brought in starts right after the command's line
     // While the instructor holds the clock the trainee may look around, but nothing they say or mark counts.
     const bool heldByPause =
-        impl_->paused && (std::holds_alternative<MarkFinding>(command) || std::holds_alternative<RemoveMark>(command) ||
-                          std::holds_alternative<AnswerInterruption>(command) ||
-                          std::holds_alternative<CallFinding>(command) ||
-                          std::holds_alternative<DeclarePrimarySurveyComplete>(command) ||
-                          std::holds_alternative<WriteConclusion>(command) ||
-                          (std::holds_alternative<EndSession>(command) && !isInstructorCommand(command)));
+        impl_->paused &&
+        (std::holds_alternative<MarkFinding>(command) || std::holds_alternative<RemoveMark>(command) ||
+         std::holds_alternative<AnswerInterruption>(command) || std::holds_alternative<CallFinding>(command) ||
+         std::holds_alternative<DeclarePrimarySurveyComplete>(command) ||
+         std::holds_alternative<WriteConclusion>(command) ||
+         (std::holds_alternative<EndSession>(command) && !isInstructorCommand(command)));
     auto findSpec = [&](const std::string& id) {
         for (std::size_t i = 0; i < impl_->specs.size(); ++i)
             if (impl_->specs[i].id == id) return int(i);
@@ -697,8 +743,9 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!known) return refuse("no series '" + c.series + "' in this scenario");
                 if (!seriesArrived(c.series)) return refuse("series '" + c.series + "' has not arrived yet");
                 view_.series = c.series;
-                view_.projection = std::any_of(scenario_.images.series.begin(), scenario_.images.series.end(),
-                                               [&](const auto& s) { return s.id == c.series && s.kind == phantom::SeriesKind::Scout; });
+                view_.projection = std::any_of(
+                    scenario_.images.series.begin(), scenario_.images.series.end(),
+                    [&](const auto& s) { return s.id == c.series && s.kind == phantom::SeriesKind::Scout; });
                 viewChanged = true;
             } else if constexpr (kViewCommand<T>) {
                 if (auto why = changeView(view_, framing_, c)) return refuse(*why);
@@ -743,8 +790,9 @@ ApplyResult Session::applyAccepted(const Command& command) {
                     if (!opt) return refuse("'" + c.interruption + "' has no answer '" + c.option + "'");
                     auto offered = offeredChoices(c.interruption);
                     if (std::find(offered.begin(), offered.end(), opt) == offered.end())
-                        return refuse(options_.exam ? "exam mode: answer in your own words"
-                                                    : "the quick answers are not offered yet: answer in your own words");
+                        return refuse(options_.exam
+                                          ? "exam mode: answer in your own words"
+                                          : "the quick answers are not offered yet: answer in your own words");
                     correct = opt->correct;
                     choice = true;
                     words = opt->text + (c.text.empty() ? "" : " " + c.text);
@@ -796,8 +844,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!call.partly.empty()) extra["partly_names"] = call.partly;
                 if (!call.denied.empty()) extra["denies"] = call.denied;
                 if (correct && spec.kind != scenario::InterruptionKind::Noise &&
-                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty() ||
-                     !call.wrongSide.empty()))
+                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty() || !call.wrongSide.empty()))
                     calls_.push_back(call);
             } else if constexpr (std::is_same_v<T, CallFinding>) {
                 if (c.role.empty()) return refuse("a call needs a role (who is told)");
@@ -865,8 +912,8 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 for (const auto& f : c.findings)
                     if (!scenario_.findFinding(f)) return refuse("no finding '" + f + "' in this scenario");
                 std::string id = c.id;
-                if (id.empty())
-                    do id = "say" + std::to_string(impl_->nextSay++);
+                if (id.empty()) do
+                        id = "say" + std::to_string(impl_->nextSay++);
                     while (findSpec(id) >= 0);
                 else if (findSpec(id) >= 0)
                     return refuse("there is already an interruption '" + id + "'");
@@ -929,9 +976,9 @@ std::vector<std::string> Session::replay(const std::vector<Json>& events, const 
         advanceTo(t);
         auto result = apply(*command);
         if (result.accepted == e.contains("refused")) {
-            warnings.push_back(where.at(i) + " (" + std::string(commandName(*command)) + " at " +
-                               std::to_string(t) + " s): " + (result.accepted ? "accepted now, was refused"
-                                                                              : "refused now: " + result.reason));
+            warnings.push_back(
+                where.at(i) + " (" + std::string(commandName(*command)) + " at " + std::to_string(t) +
+                " s): " + (result.accepted ? "accepted now, was refused" : "refused now: " + result.reason));
         }
     }
     advanceTo(last);

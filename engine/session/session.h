@@ -55,7 +55,7 @@ inline constexpr std::size_t kDistractorsPerQuestion = 2;
 
 // What the trainee looks at.
 struct ViewState {
-    std::string series;  // empty until a series is open
+    std::string series;       // empty until a series is open
     bool projection = false;  // the open series is a scout (one projection image: the whole body at once)
     Plane plane = Plane::Axial;
     glm::dvec3 cursor{0.0};  // LPS mm; the slice shown passes through it
@@ -90,13 +90,13 @@ struct Mark {
 struct Call {
     double t = 0;
     std::string mark;
-    std::string text;   // the words used (the mark's label when called by mark)
+    std::string text;  // the words used (the mark's label when called by mark)
     std::string role;
-    std::vector<std::string> findings;  // scenario findings this call names (by words or by a mark on them)
-    std::vector<std::string> partly;    // findings it names only in part (the organ, a lesser diagnosis)
-    std::vector<std::string> denied;    // findings it says are not there ("no pneumothorax")
-    bool choice = false;                // a quick answer picked from the offered choices, not the trainee's words
-    std::vector<std::string> wrongSide; // findings it names on the other side only (a misidentification)
+    std::vector<std::string> findings;   // scenario findings this call names (by words or by a mark on them)
+    std::vector<std::string> partly;     // findings it names only in part (the organ, a lesser diagnosis)
+    std::vector<std::string> denied;     // findings it says are not there ("no pneumothorax")
+    bool choice = false;                 // a quick answer picked from the offered choices, not the trainee's words
+    std::vector<std::string> wrongSide;  // findings it names on the other side only (a misidentification)
 };
 
 // One interruption as it played out.
@@ -106,14 +106,14 @@ struct InterruptionRecord {
     std::vector<double> repeatedAt;
     std::optional<double> escalatedAt;
     std::optional<double> answeredAt;
-    std::string option;  // chosen quick answer
-    std::string text;    // free text answer
+    std::string option;                                    // chosen quick answer
+    std::string text;                                      // free text answer
     std::vector<std::pair<double, std::string>> attempts;  // free-text answers not understood (they still wait)
-    std::optional<double> choicesAt;  // when the quick answers were first offered
+    std::optional<double> choicesAt;                       // when the quick answers were first offered
     bool correct = false;
     std::optional<double> endedAt;
-    std::string endReason;  // "answered", "rang out", "session ended"
-    ViewState viewAtStart;  // where reading stood when it began
+    std::string endReason;    // "answered", "rang out", "session ended"
+    ViewState viewAtStart;    // where reading stood when it began
     bool injected = false;    // the instructor brought it in (inject), not the script's trigger
     bool instructor = false;  // the instructor said it (say): not in the scenario file
     bool scored = true;       // counts in the interruptions part (an instructor's remark does not)

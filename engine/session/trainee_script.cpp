@@ -116,7 +116,8 @@ struct LineParser {
     }
 
     void expectCount(const std::vector<Token>& tok, std::size_t min, std::size_t max, const std::string& usage) const {
-        if (tok.size() < min) fail(tok.back().column + int(tok.back().text.size()), "missing argument; usage: " + usage);
+        if (tok.size() < min)
+            fail(tok.back().column + int(tok.back().text.size()), "missing argument; usage: " + usage);
         if (tok.size() > max) fail(tok[max].column, "unexpected '" + tok[max].text + "'; usage: " + usage);
     }
 };
@@ -153,8 +154,8 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
                 std::string& list = n.instructor ? instructor : trainee;
                 list += (list.empty() ? "" : ", ") + std::string(n.script);
             }
-            p.fail(tok[1].column, "unknown action '" + tok[1].text + "' (" + trainee + "; the instructor's: " +
-                                      instructor + ")");
+            p.fail(tok[1].column,
+                   "unknown action '" + tok[1].text + "' (" + trainee + "; the instructor's: " + instructor + ")");
         }
         const std::string verb(action->script);
         const std::string usage(action->usage);
@@ -182,7 +183,8 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             s.overSeconds = p.number({secs, args[5].column, false}, "a duration in seconds (e.g. 20s)");
             if (s.overSeconds < 0) p.fail(args[5].column, "the duration cannot be negative");
             if (args.size() > 6) {
-                if (args[6].text != "step" || args.size() != 8) p.fail(args[6].column, "expected 'step MM'; usage: " + usage);
+                if (args[6].text != "step" || args.size() != 8)
+                    p.fail(args[6].column, "expected 'step MM'; usage: " + usage);
                 s.stepMm = p.number(args[7], "a step in mm");
                 if (s.stepMm <= 0) p.fail(args[7].column, "the step must be above 0 mm");
             }
@@ -190,7 +192,8 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
         } else if (verb == "window") {
             p.expectCount(args, 2, 2, usage);
             auto w = imaging::parseWindow(args[1].text);
-            if (!w) p.fail(args[1].column, "unknown window '" + args[1].text + "' (a preset such as lung, or 1500/-600)");
+            if (!w)
+                p.fail(args[1].column, "unknown window '" + args[1].text + "' (a preset such as lung, or 1500/-600)");
             const auto* preset = imaging::findWindowPreset(args[1].text);
             a.what = Command{SetWindow{preset ? std::string(preset->name) : std::string(), *w}};
         } else if (verb == "zoom") {
@@ -212,7 +215,8 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             auto v = p.numbers(args[1], 3, "X,Y,Z in mm (LPS)");
             MarkFinding m{{v[0], v[1], v[2]}, args[2].text, ""};
             if (args.size() > 3) {
-                if (args[3].text != "as" || args.size() != 5) p.fail(args[3].column, "expected 'as ID'; usage: " + usage);
+                if (args[3].text != "as" || args.size() != 5)
+                    p.fail(args[3].column, "expected 'as ID'; usage: " + usage);
                 m.id = args[4].text;
             } else {
                 m.id = "m" + std::to_string(autoMark);
@@ -227,14 +231,18 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
         } else if (verb == "answer") {
             p.expectCount(args, 3, 3, usage);
             AnswerInterruption ans{args[1].text, "", ""};
-            if (args[2].quoted) ans.text = args[2].text;
-            else ans.option = args[2].text;
+            if (args[2].quoted)
+                ans.text = args[2].text;
+            else
+                ans.option = args[2].text;
             a.what = Command{ans};
         } else if (verb == "call") {
             p.expectCount(args, 3, 3, usage);
             CallFinding c;
-            if (!args[1].quoted && markIds.count(args[1].text)) c.mark = args[1].text;
-            else c.text = args[1].text;
+            if (!args[1].quoted && markIds.count(args[1].text))
+                c.mark = args[1].text;
+            else
+                c.text = args[1].text;
             c.role = args[2].text;
             a.what = Command{c};
         } else if (verb == "primary-survey-complete") {
@@ -246,7 +254,8 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
         } else if (verb == "end") {
             p.expectCount(args, 1, 2, usage);
             if (args.size() == 2 && args[1].text != "instructor")
-                p.fail(args[1].column, "expected 'instructor' (the instructor ends the session); usage: end [instructor]");
+                p.fail(args[1].column,
+                       "expected 'instructor' (the instructor ends the session); usage: end [instructor]");
             a.what = Command{EndSession{args.size() == 2 ? "instructor" : ""}};
         } else if (verb == "pause") {
             p.expectCount(args, 1, 1, usage);
@@ -263,8 +272,10 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             a.what = Command{r};
         } else if (verb == "inject" || verb == "hold") {
             p.expectCount(args, 2, 2, usage);
-            if (verb == "inject") a.what = Command{InjectInterruption{args[1].text}};
-            else a.what = Command{HoldInterruption{args[1].text}};
+            if (verb == "inject")
+                a.what = Command{InjectInterruption{args[1].text}};
+            else
+                a.what = Command{HoldInterruption{args[1].text}};
         } else if (verb == "say") {
             p.expectCount(args, 3, 7, usage);
             Say say{args[1].text, args[2].text, {}, {}, ""};
@@ -280,9 +291,12 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             };
             for (std::size_t k = 3; k < args.size(); k += 2) {
                 if (k + 1 >= args.size()) p.fail(args[k].column, "missing argument; usage: " + usage);
-                if (args[k].text == "about") say.findings = split(args[k + 1].text);
-                else if (args[k].text == "keywords") say.keywords = split(args[k + 1].text);
-                else p.fail(args[k].column, "expected 'about' or 'keywords'; usage: " + usage);
+                if (args[k].text == "about")
+                    say.findings = split(args[k + 1].text);
+                else if (args[k].text == "keywords")
+                    say.keywords = split(args[k + 1].text);
+                else
+                    p.fail(args[k].column, "expected 'about' or 'keywords'; usage: " + usage);
             }
             a.what = Command{say};
         } else if (verb == "note") {

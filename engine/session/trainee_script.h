@@ -84,10 +84,10 @@ private:
     void applyAt(Session& session, SessionClock& clock, double t, const Command& command, int line);
 
     TraineeScript script_;
-    std::size_t skip_ = 0;     // commands still to skip (resume)
-    std::size_t next_ = 0;     // next action
-    int scrollStep_ = -1;      // slice reached inside the scroll being played (-1: not started)
-    int scrollSteps_ = 0;      // slices of that scroll after its first
+    std::size_t skip_ = 0;  // commands still to skip (resume)
+    std::size_t next_ = 0;  // next action
+    int scrollStep_ = -1;   // slice reached inside the scroll being played (-1: not started)
+    int scrollSteps_ = 0;   // slices of that scroll after its first
     int applied_ = 0;
     std::vector<std::string> refused_;
 };

@@ -66,7 +66,8 @@ void BM_ConsoleLatencyTraineeActionToLivePage(benchmark::State& state) {
             state.SkipWithError("the live page did not receive the change within 2 s");
             break;
         }
-        worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        worst =
+            std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     state.counters["worst_ms"] = worst;
     mg_close_connection(conn);

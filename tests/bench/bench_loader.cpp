@@ -117,7 +117,8 @@ void generate(const fs::path& dir, bool rle) {
         }
         char name[32];
         std::snprintf(name, sizeof name, "IM%05d.dcm", k);
-        if (file.saveFile((dir / name).c_str(), xfer).bad()) throw std::runtime_error("cannot write " + (dir / name).string());
+        if (file.saveFile((dir / name).c_str(), xfer).bad())
+            throw std::runtime_error("cannot write " + (dir / name).string());
     }
     std::ofstream(marker) << stamp;
 }
@@ -160,7 +161,9 @@ void record(const std::string& key, const ChildRun& r) {
     if (it == gBest.end() || r.seconds < it->second.seconds) gBest[key] = r;
 }
 
-fs::path dataDir(bool rle) { return gRoot / (rle ? "rle" : "uncompressed"); }
+fs::path dataDir(bool rle) {
+    return gRoot / (rle ? "rle" : "uncompressed");
+}
 
 void report(benchmark::State& state, const std::string& key, const ChildRun& r) {
     if (r.status != 0) state.SkipWithError((key + " failed").c_str());
@@ -183,7 +186,8 @@ void BM_Dcm2niix(benchmark::State& state) {
     for (auto _ : state) {
         fs::remove_all(out);
         fs::create_directories(out);
-        ChildRun r = runChild({"dcm2niix", "-z", "n", "-b", "n", "-f", "bench", "-o", out.string(), dataDir(rle).string()});
+        ChildRun r =
+            runChild({"dcm2niix", "-z", "n", "-b", "n", "-f", "bench", "-o", out.string(), dataDir(rle).string()});
         report(state, std::string("dcm2niix ") + (rle ? "rle" : "uncompressed"), r);
     }
     fs::remove_all(out);
@@ -213,9 +217,10 @@ void printSummary() {
         const ChildRun& d2n = gBest[std::string("dcm2niix ") + set];
         const ChildRun& cat = gBest[std::string("cat ") + set];
         std::printf("%-13s %10.3f %10.3f %10.3f %13.2fx %13.2fx %13.2fx\n", set, ours.seconds, d2n.seconds, cat.seconds,
-                    d2n.seconds > 0 ? ours.seconds / d2n.seconds : 0.0, cat.seconds > 0 ? ours.seconds / cat.seconds : 0.0,
-                    ours.peakMiB / volumeMiB);
-        std::printf("%-13s peak MiB: polysim %.0f, dcm2niix %.0f, cat %.0f\n", "", ours.peakMiB, d2n.peakMiB, cat.peakMiB);
+                    d2n.seconds > 0 ? ours.seconds / d2n.seconds : 0.0,
+                    cat.seconds > 0 ? ours.seconds / cat.seconds : 0.0, ours.peakMiB / volumeMiB);
+        std::printf("%-13s peak MiB: polysim %.0f, dcm2niix %.0f, cat %.0f\n", "", ours.peakMiB, d2n.peakMiB,
+                    cat.peakMiB);
     }
     std::printf("targets: polysim/dcm2niix <= 0.50, polysim/cat <= 2.00 (uncompressed), peak/volume <= 1.25\n");
 }

@@ -25,13 +25,18 @@ struct PhantomRun {
 };
 PhantomRun gPhantomBest;
 
-fs::path polysimBinary() { return fs::canonical("/proc/self/exe").parent_path().parent_path() / "polysim"; }
+fs::path polysimBinary() {
+    return fs::canonical("/proc/self/exe").parent_path().parent_path() / "polysim";
+}
 
 PhantomRun runPhantom(const fs::path& out, int matrix, double sliceMm) {
     fs::remove_all(out);
     const std::string bin = polysimBinary().string();
-    std::vector<std::string> args{bin, "phantom", "--out", out.string(), "--matrix", std::to_string(matrix), "--slice-mm",
-                                  std::to_string(sliceMm), "--quiet"};
+    std::vector<std::string> args{bin,          "phantom",
+                                  "--out",      out.string(),
+                                  "--matrix",   std::to_string(matrix),
+                                  "--slice-mm", std::to_string(sliceMm),
+                                  "--quiet"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -68,10 +73,11 @@ void BM_PhantomStudy(benchmark::State& state) {
     const double bodyMiB = double(matrix) * matrix * 1000 * 2 / (1024.0 * 1024.0);
     state.counters["peak_per_volume"] = gPhantomBest.peakMiB / bodyMiB;
     if (matrix == 512)
-        std::printf("\nphantom study 512x512, 1 mm (1000-slice arterial body + head + scout): wall %.1f s, CPU %.1f s, "
-                    "peak %.0f MiB = %.2fx the %.0f MiB body volume (targets: <= 30 s on two cores, <= 2x)\n",
-                    gPhantomBest.seconds, gPhantomBest.cpuSeconds, gPhantomBest.peakMiB, gPhantomBest.peakMiB / bodyMiB,
-                    bodyMiB);
+        std::printf(
+            "\nphantom study 512x512, 1 mm (1000-slice arterial body + head + scout): wall %.1f s, CPU %.1f s, "
+            "peak %.0f MiB = %.2fx the %.0f MiB body volume (targets: <= 30 s on two cores, <= 2x)\n",
+            gPhantomBest.seconds, gPhantomBest.cpuSeconds, gPhantomBest.peakMiB, gPhantomBest.peakMiB / bodyMiB,
+            bodyMiB);
 }
 BENCHMARK(BM_PhantomStudy)->Arg(256)->Arg(512)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
 

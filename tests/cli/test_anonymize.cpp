@@ -8,8 +8,8 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
-#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcuid.h>
 
 #include <fstream>
 #include <set>
@@ -55,9 +55,9 @@ bool hasPrivate(DcmItem& item) {
     return false;
 }
 
-const std::vector<std::string> kIdentity = {"DOE^JANE", "MRN-4711", "19700203", "Springfield General", "HOUSE^GREGORY",
-                                            "ACC99821", "20240115", "Jane fell", "OLD-0815", "ACME secret", "CT-ROOM-2",
-                                            "Dr^Who"};
+const std::vector<std::string> kIdentity = {"DOE^JANE",      "MRN-4711",    "19700203",  "Springfield General",
+                                            "HOUSE^GREGORY", "ACC99821",    "20240115",  "Jane fell",
+                                            "OLD-0815",      "ACME secret", "CT-ROOM-2", "Dr^Who"};
 
 // A copy of the tilted GE head CT (real scanner files) carrying a made-up patient's identity in the attributes the
 // profile must treat, in a folder whose name is the patient's.
@@ -212,8 +212,8 @@ TEST(Anonymize, PatientCharacteristicsStayWhenAsked) {
     fs::path dir = scratchDir("anonymize-keep");
     IdentifiedStudy in = identifiedCopy(fixturesDir() / "dicom" / "ge-head-tilt", dir);
     fs::path out = dir / "out";
-    CommandResult r = runPolysim("anonymize " + in.folder.string() + " --out " + out.string() +
-                                 " --keep-patient-characteristics");
+    CommandResult r =
+        runPolysim("anonymize " + in.folder.string() + " --out " + out.string() + " --keep-patient-characteristics");
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("identifying attributes present: PatientAge (kept as asked)"), std::string::npos) << r.out;
     DcmFileFormat ff;

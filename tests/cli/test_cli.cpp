@@ -73,7 +73,8 @@ TEST(Cli, AnOptionWithoutItsValueSaysWhatItNeeds) {
 TEST(Cli, NumbersAndNamedValuesAreChecked) {
     expectUsageError("phantom --out x --matrix 12x", "--matrix needs a whole number");
     expectUsageError("phantom --out x --seed -3", "--seed needs a whole number");
-    expectUsageError("phantom --out x --phases arterial,scout", "unknown phase 'scout' (noncontrast, arterial, portal)");
+    expectUsageError("phantom --out x --phases arterial,scout",
+                     "unknown phase 'scout' (noncontrast, arterial, portal)");
     expectUsageError("snapshot phantom --at 1O", "--at needs a number of mm");
     expectUsageError("snapshot phantom --plane oblique --out x.png", "--plane must be axial, coronal or sagittal");
     expectUsageError("snapshot phantom --window lugn --out x.png",
@@ -98,8 +99,8 @@ TEST(Cli, FlagsAndOptionsMayComeInAnyOrder) {
     auto dir = polysim::test::scratchDir("cli_order");
     auto scenario = polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml";
     // --quiet before the file and -q after it both silence the summary line.
-    for (const auto& args : {"validate --quiet --no-scan " + scenario.string(),
-                                   "validate " + scenario.string() + " --no-scan -q"}) {
+    for (const auto& args :
+         {"validate --quiet --no-scan " + scenario.string(), "validate " + scenario.string() + " --no-scan -q"}) {
         auto r = runPolysim(args);
         EXPECT_EQ(r.exitCode, 0) << args << "\n" << r.err;
         EXPECT_EQ(r.out, "") << args;
@@ -108,8 +109,8 @@ TEST(Cli, FlagsAndOptionsMayComeInAnyOrder) {
     EXPECT_NE(r.out.find(": valid"), std::string::npos) << r.out;
     // The findings of a phantom written with options before and after --findings-out are the same file.
     auto a = runPolysim("phantom --seed 7 --injuries tension_pneumothorax --findings-out " + (dir / "a.json").string());
-    auto b = runPolysim("phantom --findings-out " + (dir / "b.json").string() +
-                        " --injuries tension_pneumothorax --seed 7");
+    auto b =
+        runPolysim("phantom --findings-out " + (dir / "b.json").string() + " --injuries tension_pneumothorax --seed 7");
     ASSERT_EQ(a.exitCode, 0) << a.err;
     ASSERT_EQ(b.exitCode, 0) << b.err;
     EXPECT_NE(polysim::test::readFile(dir / "a.json").find("tension_pneumothorax"), std::string::npos);

@@ -22,7 +22,9 @@ namespace {
 using namespace polysim::imaging;
 namespace fs = std::filesystem;
 
-fs::path headCt() { return fixturesDir() / "dicom" / "ge-head-tilt"; }
+fs::path headCt() {
+    return fixturesDir() / "dicom" / "ge-head-tilt";
+}
 
 std::string attribute(const fs::path& file, const DcmTagKey& key) {
     std::string bytes = readFile(file);
@@ -135,8 +137,8 @@ TEST_F(Fetch, AUrlEndingInTheStudyNeedsNoStudyOptionAndListingDownloadsNothing) 
     EXPECT_NE(list.out.find("1 series"), std::string::npos) << list.out;
     EXPECT_NE(list.out.find("28 instances"), std::string::npos) << list.out;
 
-    CommandResult r = runPolysim("fetch " + server_->dicomWebUrl() + "/studies/" + study_ + "/ --out " + out().string() +
-                                 " --quiet");
+    CommandResult r =
+        runPolysim("fetch " + server_->dicomWebUrl() + "/studies/" + study_ + "/ --out " + out().string() + " --quiet");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(filesWithExtension(out(), ".dcm").size(), 28u);
 }
@@ -170,8 +172,8 @@ TEST_F(Fetch, AFetchCutShortKeepsWholeInstancesOnlyAndTheNextRunFetchesJustTheRe
 
     CommandResult resumed = fetch(server_->dicomWebUrl());
     ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
-    const std::string counts = std::to_string(28 - kept.size()) + " fetched, " + std::to_string(kept.size()) +
-                               " already here";
+    const std::string counts =
+        std::to_string(28 - kept.size()) + " fetched, " + std::to_string(kept.size()) + " already here";
     EXPECT_NE(resumed.out.find(counts), std::string::npos) << resumed.out;
     for (const auto& [f, before] : stamps) {
         FileStamp after = stampOf(f);
@@ -220,7 +222,8 @@ TEST_F(Fetch, AWrongRootOrAnUnknownStudyIsNotFound) {
     EXPECT_NE(wrongRoot.err.find("HTTP 404"), std::string::npos) << wrongRoot.err;
     EXPECT_NE(wrongRoot.err.find(server_->url() + "/dicomweb/studies/" + study_), std::string::npos) << wrongRoot.err;
 
-    CommandResult unknown = runPolysim("fetch " + server_->dicomWebUrl() + " --study 1.2.3.4.5 --out " + out().string());
+    CommandResult unknown =
+        runPolysim("fetch " + server_->dicomWebUrl() + " --study 1.2.3.4.5 --out " + out().string());
     EXPECT_EQ(unknown.exitCode, 1);
     EXPECT_NE(unknown.err.find("holds no series of study 1.2.3.4.5"), std::string::npos) << unknown.err;
 
@@ -248,7 +251,8 @@ TEST_F(Fetch, AServerThatWantsCredentialsSaysSoAndTheRightOnesWork) {
 
     // The same credentials as a header (how tokens are given).
     fs::remove_all(out());
-    CommandResult header = fetch(server_->dicomWebUrl(), "--header 'Authorization: Basic dGVhY2hlcjpzM2NyZXQ=' --quiet");
+    CommandResult header =
+        fetch(server_->dicomWebUrl(), "--header 'Authorization: Basic dGVhY2hlcjpzM2NyZXQ=' --quiet");
     ASSERT_EQ(header.exitCode, 0) << header.err;
     EXPECT_EQ(filesWithExtension(out(), ".dcm").size(), 28u);
 }

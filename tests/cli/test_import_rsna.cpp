@@ -14,8 +14,12 @@ using namespace polysim;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path tsDir() { return test::fixturesDir() / "real" / "totalsegmentator-example"; }
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+fs::path tsDir() {
+    return test::fixturesDir() / "real" / "totalsegmentator-example";
+}
+std::string q(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 // The real CT as a DICOM series named by instance number (`<n>.dcm`), as both RSNA datasets store them; instance 1
 // is the lowest slice.
@@ -70,9 +74,13 @@ fs::path ratic(const std::string& name) {
     writeStudy(root / "train_images" / "10004" / "21057");
     writeStudy(root / "train_images" / "10005" / "30001");
     fs::create_directories(root / "segmentations");
-    writeDatasetMask(root / "segmentations" / "21057.nii",
-                     {{"liver", 1}, {"spleen", 2}, {"kidney_left", 3}, {"kidney_right", 4}, {"small_bowel", 5},
-                      {"duodenum", 5}, {"colon", 5}});
+    writeDatasetMask(root / "segmentations" / "21057.nii", {{"liver", 1},
+                                                            {"spleen", 2},
+                                                            {"kidney_left", 3},
+                                                            {"kidney_right", 4},
+                                                            {"small_bowel", 5},
+                                                            {"duodenum", 5},
+                                                            {"colon", 5}});
     std::ofstream(root / "train.csv")
         << "patient_id,bowel_healthy,bowel_injury,extravasation_healthy,extravasation_injury,kidney_healthy,"
            "kidney_low,kidney_high,liver_healthy,liver_low,liver_high,spleen_healthy,spleen_low,spleen_high,"
@@ -194,8 +202,7 @@ TEST(ImportRsnaCspine, BoxesAndMasksLocateTheFractures) {
     std::ofstream(root / "train.csv") << "StudyInstanceUID,patient_overall,C1,C2,C3,C4,C5,C6,C7\n"
                                       << uid << ",1,0,1,0,0,1,0,0\n1.2.826.0.1.3680043.6201,0,0,0,0,0,0,0,0\n";
     char line[200];
-    std::snprintf(line, sizeof line, "%s,%.1f,%.1f,6.0,4.0,%d\n", uid.c_str(), col - 3, row - 2,
-                  slice->instanceNumber);
+    std::snprintf(line, sizeof line, "%s,%.1f,%.1f,6.0,4.0,%d\n", uid.c_str(), col - 3, row - 2, slice->instanceNumber);
     std::ofstream(root / "train_bounding_boxes.csv") << "StudyInstanceUID,x,y,width,height,slice_number\n" << line;
 
     const fs::path out = root.parent_path() / "rsna_cspine_case.toml";

@@ -17,9 +17,13 @@ using namespace polysim;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path tsDir() { return test::fixturesDir() / "real" / "totalsegmentator-example"; }
+fs::path tsDir() {
+    return test::fixturesDir() / "real" / "totalsegmentator-example";
+}
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string q(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 std::string tag(const fs::path& file, const DcmTagKey& key) {
     DcmFileFormat ff;
@@ -51,9 +55,8 @@ Painted painted(const fs::path& caseDir, const std::string& stem) {
                 const glm::ivec3 s(glm::round(derived->geometry().patientToIndex(g.indexToPatient({i, j, k}))));
                 p.after->at(i, j, k) = derived->at(s.x, s.y, s.z);
             }
-    p.truth = imaging::placeOnGeometry(imaging::readSegmentation(caseDir / (stem + "_truth.nii.gz"),
-                                                                 std::map<int, std::string>{}),
-                                       g);
+    p.truth = imaging::placeOnGeometry(
+        imaging::readSegmentation(caseDir / (stem + "_truth.nii.gz"), std::map<int, std::string>{}), g);
     p.anatomy = imaging::placeOnGeometry(imaging::readSegmentation(tsDir() / "example_seg.nii.gz"), g);
     return p;
 }
@@ -119,9 +122,9 @@ TEST(ImportSegmented, InjuriesArePaintedInsideTheirStructures) {
     EXPECT_FALSE(s.conclusion.keyPoints.empty());
 
     // The same CT, masks, injuries and seed paint the same voxels.
-    r = test::runPolysim("import segmented " + q(tsDir() / "example_ct_sm.nii.gz") + " --masks " +
-                         q(tsDir() / "example_seg.nii.gz") +
-                         " --insert splenic_laceration,hemoperitoneum,vertebral_fracture --out " + q(dir / "again.toml"));
+    r = test::runPolysim(
+        "import segmented " + q(tsDir() / "example_ct_sm.nii.gz") + " --masks " + q(tsDir() / "example_seg.nii.gz") +
+        " --insert splenic_laceration,hemoperitoneum,vertebral_fracture --out " + q(dir / "again.toml"));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(test::readFile(dir / "again_truth.nii.gz"), test::readFile(dir / "spleen_truth.nii.gz"));
     // ... and the same images (the files differ only in their new UIDs, whose length varies).

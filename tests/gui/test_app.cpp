@@ -17,9 +17,13 @@ using polysim::test::runPolysim;
 using polysim::test::runShell;
 
 namespace {
-std::string slurp(const fs::path& p) { return polysim::test::readFile(p); }
+std::string slurp(const fs::path& p) {
+    return polysim::test::readFile(p);
+}
 
-fs::path smallMotorcyclist(const fs::path& dir) { return polysim::test::smallShippedScenario("motorcyclist", dir); }
+fs::path smallMotorcyclist(const fs::path& dir) {
+    return polysim::test::smallShippedScenario("motorcyclist", dir);
+}
 
 // Every test shares one phantom cache, so the small phantom is generated once per test run.
 std::string env() {
@@ -50,8 +54,8 @@ TEST(App, ScreenshotShowsTheCtImageTheHudAndTheSpeakingTeamMember) {
     fs::path scenario = smallMotorcyclist(dir);
     // 50 s: the arterial series is streaming in and the trauma leader has asked about the scout (at 12 s,
     // repeating while unanswered).
-    auto r = runShell(env() + polysim::test::polysimBinary().string() + " run " + scenario.string() +
-                      " --screenshot " + (dir / "shot.png").string() + " --at 50 --log " + (dir / "log.jsonl").string());
+    auto r = runShell(env() + polysim::test::polysimBinary().string() + " run " + scenario.string() + " --screenshot " +
+                      (dir / "shot.png").string() + " --at 50 --log " + (dir / "log.jsonl").string());
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     Png png = readPng(dir / "shot.png");
     ASSERT_EQ(png.w, 1600);
@@ -106,14 +110,14 @@ TEST(App, ScriptedTraineeLogsExactlyWhatPolysimPlayLogs) {
                                           "05:00 primary-survey-complete\n"
                                           "05:10 conclude \"Right tension pneumothorax, decompress now.\"\n"
                                           "05:20 end\n";
-    auto play = runShell(env() + "USER=tester " + polysim::test::polysimBinary().string() + " play " +
-                         scenario.string() + " --script " + (dir / "trainee.txt").string() + " --log " +
-                         (dir / "play.jsonl").string());
+    auto play =
+        runShell(env() + "USER=tester " + polysim::test::polysimBinary().string() + " play " + scenario.string() +
+                 " --script " + (dir / "trainee.txt").string() + " --log " + (dir / "play.jsonl").string());
     ASSERT_EQ(play.exitCode, 0) << play.out << play.err;
     // The app stops at 55 s (mid-scroll) for its screenshot, then plays the rest of the script.
-    auto app = runShell(env() + "USER=tester " + polysim::test::polysimBinary().string() + " run " +
-                        scenario.string() + " --script " + (dir / "trainee.txt").string() + " --log " +
-                        (dir / "app.jsonl").string() + " --screenshot " + (dir / "shot.png").string() + " --at 55");
+    auto app = runShell(env() + "USER=tester " + polysim::test::polysimBinary().string() + " run " + scenario.string() +
+                        " --script " + (dir / "trainee.txt").string() + " --log " + (dir / "app.jsonl").string() +
+                        " --screenshot " + (dir / "shot.png").string() + " --at 55");
     ASSERT_EQ(app.exitCode, 0) << app.out << app.err;
     std::string a = slurp(dir / "app.jsonl"), p = slurp(dir / "play.jsonl");
     EXPECT_GT(p.size(), 1000u);
@@ -126,8 +130,8 @@ TEST(App, AnInterruptedSessionResumesFromItsLog) {
     std::ofstream(dir / "trainee.txt") << "00:14 answer leader_scout \"right tension pneumothorax\"\n"
                                           "00:40 window lung\n"
                                           "00:45 mark 60,0,-300 \"tension pneumothorax\" as ptx\n";
-    auto play = runShell(env() + polysim::test::polysimBinary().string() + " play " + scenario.string() +
-                         " --script " + (dir / "trainee.txt").string() + " --log " + (dir / "full.jsonl").string());
+    auto play = runShell(env() + polysim::test::polysimBinary().string() + " play " + scenario.string() + " --script " +
+                         (dir / "trainee.txt").string() + " --log " + (dir / "full.jsonl").string());
     ASSERT_EQ(play.exitCode, 0) << play.err;
     // The app "crashed" at 60 s: its log holds everything up to then and no session_end.
     std::ifstream in(dir / "full.jsonl");
@@ -147,7 +151,8 @@ TEST(App, AnInterruptedSessionResumesFromItsLog) {
     std::string after = slurp(dir / "crashed.jsonl");
     EXPECT_EQ(after.substr(0, kept.size()), kept) << "the logged part must stay as it was";
     EXPECT_GT(after.size(), kept.size()) << "the resumed session goes on logging";
-    EXPECT_EQ(after.find("\"session_start\"", kept.find('\n')), std::string::npos) << "resuming must not start a new session";
+    EXPECT_EQ(after.find("\"session_start\"", kept.find('\n')), std::string::npos)
+        << "resuming must not start a new session";
     EXPECT_NE(after.find("\"mark\""), std::string::npos);  // the mark from before the crash is still in the session
 }
 
@@ -170,9 +175,9 @@ TEST(App, AScriptedSessionResumedInTheAppLogsWhatPlayResumedLogs) {
     auto play = runShell(polysim + " play " + scenario.string() + " --script " + script + " --log " +
                          (dir / "play.jsonl").string() + " --resume");
     ASSERT_EQ(play.exitCode, 0) << play.err;
-    auto app = runShell(polysim + " run " + scenario.string() + " --script " + script + " --log " +
-                        (dir / "app.jsonl").string() + " --resume --screenshot " + (dir / "shot.png").string() +
-                        " --at 120");
+    auto app =
+        runShell(polysim + " run " + scenario.string() + " --script " + script + " --log " +
+                 (dir / "app.jsonl").string() + " --resume --screenshot " + (dir / "shot.png").string() + " --at 120");
     ASSERT_EQ(app.exitCode, 0) << app.out << app.err;
     EXPECT_EQ(app.err.find("refused"), std::string::npos) << "the app played the script again: " << app.err;
     const std::string played = slurp(dir / "play.jsonl"), run = slurp(dir / "app.jsonl");

@@ -25,7 +25,9 @@ using polysim::gui::AuthoringModel;
 using polysim::scenario::Diagnostic;
 
 namespace {
-fs::path smallMotorcyclist(const fs::path& dir) { return polysim::test::smallShippedScenario("motorcyclist", dir); }
+fs::path smallMotorcyclist(const fs::path& dir) {
+    return polysim::test::smallShippedScenario("motorcyclist", dir);
+}
 
 polysim::scenario::Scenario load(const fs::path& file) {
     auto r = polysim::scenario::loadScenario(file);
@@ -86,8 +88,9 @@ TEST(Authoring, EditsAreValidatedAsTheyHappen) {
     auto ds = model.validate();
     bool outside = false;
     for (const auto& d : ds)
-        outside = outside || (d.severity == Diagnostic::Severity::Error && d.message.find("'lost'") != std::string::npos &&
-                              d.message.find("outside the volume") != std::string::npos);
+        outside =
+            outside || (d.severity == Diagnostic::Severity::Error && d.message.find("'lost'") != std::string::npos &&
+                        d.message.find("outside the volume") != std::string::npos);
     EXPECT_TRUE(outside) << polysim::scenario::formatDiagnostics(ds);
     // Two findings with one id: the loader's duplicate rule fires on the edited model too.
     model.scenario().findings.back().centreLps = model.scenario().findings.front().centreLps;
@@ -104,9 +107,8 @@ TEST(Authoring, ScreenshotShowsTheImagesAndTheReopenedFindings) {
     const char* base = std::getenv("POLYSIM_TEST_TMP");
     fs::path cache = fs::path(base ? base : "/tmp/polysim-test") / "gui-phantom-cache";
     auto r = polysim::test::runShell("XDG_CACHE_HOME=" + cache.string() + " XDG_CONFIG_HOME=" + cache.string() +
-                                     " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() +
-                                     " author " + (dir / "edited.toml").string() + " --screenshot " +
-                                     (dir / "shot.png").string());
+                                     " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() + " author " +
+                                     (dir / "edited.toml").string() + " --screenshot " + (dir / "shot.png").string());
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("findings " + std::to_string(count) + ", errors 0"), std::string::npos) << r.out;
 
@@ -331,8 +333,8 @@ TEST(Authoring, NewPhantomCaseFromTheCommandLineOpensAndReloads) {
     auto r = polysim::test::runShell("XDG_CACHE_HOME=" + cache.string() + " XDG_CONFIG_HOME=" + cache.string() +
                                      " SDL_AUDIODRIVER=dummy " + polysim::test::polysimBinary().string() +
                                      " author --new phantom --injuries tension_pneumothorax,splenic_laceration"
-                                     " --seed 7 --matrix 128 --slice-mm 4 --out " + out.string() + " --screenshot " +
-                                     (dir / "shot.png").string());
+                                     " --seed 7 --matrix 128 --slice-mm 4 --out " +
+                                     out.string() + " --screenshot " + (dir / "shot.png").string());
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("findings 2, errors 0"), std::string::npos) << r.out;
     ASSERT_TRUE(fs::exists(dir / "shot.png"));
@@ -358,8 +360,8 @@ TEST(Authoring, NewCaseRefusesToOverwriteAnExistingFile) {
     EXPECT_NE(noOut.err.find("--out"), std::string::npos) << noOut.err;
 
     fs::create_directories(dir / "empty");
-    auto noCt = polysim::test::runPolysim("author --new " + (dir / "empty").string() + " --out " +
-                                          (dir / "x.toml").string());
+    auto noCt =
+        polysim::test::runPolysim("author --new " + (dir / "empty").string() + " --out " + (dir / "x.toml").string());
     EXPECT_EQ(noCt.exitCode, 1);
     EXPECT_NE(noCt.err.find((dir / "empty").string()), std::string::npos) << noCt.err;
     EXPECT_FALSE(fs::exists(dir / "x.toml"));

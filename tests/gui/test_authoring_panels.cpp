@@ -387,7 +387,8 @@ TEST(AuthoringPanels, TypingARegionIdRenamesOnlyWhenTheFieldIsLeft) {
 
     // Ctrl+S or Ctrl+Q while the field is still typed in: the screen leaves the field before the next frame's
     // widgets, so the typed id is renamed before the save writes the case or the quit asks about unsaved changes.
-    retype("neck", [] {}, false);
+    retype(
+        "neck", [] {}, false);
     EXPECT_EQ(s.regions[std::size_t(airway)].id, "head_neck") << "typing alone renames nothing";
     imgui.frame(field, false, [&] {
         polysim::gui::endTyping();

@@ -40,7 +40,8 @@ void useSharedPhantomCache() {
 
 gui::Screenshot frame(gui::AppWindow& window, gui::DebriefView& view) {
     SDL_Event e;
-    while (SDL_PollEvent(&e)) {}
+    while (SDL_PollEvent(&e)) {
+    }
     window.beginFrame();
     view.draw();
     window.renderWithoutSwap();
@@ -127,9 +128,9 @@ TEST(DebriefScreen, DrawsEverySectionTextPlotElementAndKeyImageOfTheReport) {
     // Each plot element once: bands and their labels, brackets, lanes with label and start line, injuries with their
     // centre line, paths, marks, calls, deteriorations, the axis, ticks with labels, the axis label.
     const auto& p = content.plot;
-    int expected = int(2 * p.bands.size() + p.brackets.size() + 3 * p.lanes.size() + 2 * p.injuries.size() +
-                       p.paths.size() + p.marks.size() + p.calls.size() + p.deteriorations.size() + 1 +
-                       2 * p.ticks.size() + 1);
+    int expected =
+        int(2 * p.bands.size() + p.brackets.size() + 3 * p.lanes.size() + 2 * p.injuries.size() + p.paths.size() +
+            p.marks.size() + p.calls.size() + p.deteriorations.size() + 1 + 2 * p.ticks.size() + 1);
     EXPECT_EQ(drawn.plotPrimitives, expected);
 
     // The plot on screen: white paper, the reading path in the soft-tissue blue, the deterioration's red line.

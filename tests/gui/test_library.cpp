@@ -424,9 +424,9 @@ TEST(Library, RunningACaseWithAnUnfinishedSessionOffersToResumeItOnTheBriefing) 
     fs::create_directories(sessions);
     // A session that crashed at 50 s: the log `polysim play` writes, cut before its end.
     std::ofstream(dir / "trainee.txt") << "00:41 series arterial\n00:42 position -300\n";
-    auto play = polysim::test::runShell(polysim::test::polysimBinary().string() + " play " + file.string() +
-                                        " --script " + (dir / "trainee.txt").string() + " --log " +
-                                        (dir / "full.jsonl").string());
+    auto play =
+        polysim::test::runShell(polysim::test::polysimBinary().string() + " play " + file.string() + " --script " +
+                                (dir / "trainee.txt").string() + " --log " + (dir / "full.jsonl").string());
     ASSERT_EQ(play.exitCode, 0) << play.err;
     const fs::path crashed = sessions / "motorcyclist-crashed.jsonl";
     {

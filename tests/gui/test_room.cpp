@@ -148,9 +148,12 @@ struct Room {
         return true;
     }
     void key(SDL_Keycode k, Uint16 mods = KMOD_NONE) {
-        polysim::test::pressKey(window.sdl(), k, [this] { frame(); }, mods);
+        polysim::test::pressKey(
+            window.sdl(), k, [this] { frame(); }, mods);
     }
-    void type(const std::string& text) { polysim::test::typeText(window.sdl(), text, [this] { frame(); }); }
+    void type(const std::string& text) {
+        polysim::test::typeText(window.sdl(), text, [this] { frame(); });
+    }
     int logged(const std::string& action) const {
         int n = 0;
         for (const auto& e : room->log().events()) n += e.value("action", "") == action;
@@ -309,8 +312,8 @@ TEST(ReadingRoomView, EveryBindingLogsOnlyTheActionsItsRowInTheBindingsTableName
             for (std::size_t i = before; i < events.size(); ++i) {
                 const std::string action = events[i].value("action", "");
                 if (!action.empty()) {
-                    EXPECT_TRUE(named.count(action)) << info.name << " logged '" << action << "', which its row ("
-                                                     << info.logs << ") does not name";
+                    EXPECT_TRUE(named.count(action))
+                        << info.name << " logged '" << action << "', which its row (" << info.logs << ") does not name";
                     ++checked;
                 }
             }
@@ -518,8 +521,9 @@ TEST(DicomScout, ADicomCaseShowsItsOwnLocalizerNotAProjection) {
     }
     ASSERT_FALSE(arterial.empty());
     ASSERT_FALSE(scoutFolder.empty());
-    auto scenario = load(dicomCase(dir, arterial, "[[images.series]]\nid = \"topogram\"\nkind = \"scout\"\nfolder = \"" +
-                                                       scoutFolder.string() + "\"\narrival = 0\n\n"));
+    auto scenario = load(dicomCase(dir, arterial,
+                                   "[[images.series]]\nid = \"topogram\"\nkind = \"scout\"\nfolder = \"" +
+                                       scoutFolder.string() + "\"\narrival = 0\n\n"));
     ASSERT_FALSE(scenario.images.phantom);
 
     Room r(scenario, dir / "log.jsonl");
@@ -725,7 +729,8 @@ TEST(ReadingRoomBubbles, PhoneAndPagerCanBeDealtWith) {
     EXPECT_FALSE(r.asking("pager_ward"));
     std::vector<std::string> answered;
     for (const auto& e : r.room->log().events())
-        if (e.value("action", "") == "answer" && !e.contains("refused")) answered.push_back(e.value("interruption", ""));
+        if (e.value("action", "") == "answer" && !e.contains("refused"))
+            answered.push_back(e.value("interruption", ""));
     EXPECT_EQ(answered, (std::vector<std::string>{"phone_ed", "pager_ward"}));
 }
 
@@ -947,7 +952,8 @@ TEST(ReadingRoomLayout, TheTopBarFitsItsButtonsBeforeKeys) {
             for (const auto& s : scenario.images.series) {
                 auto button = r.room->controlRect("series:" + s.id);
                 ASSERT_TRUE(button) << s.id;
-                EXPECT_GT(button->first.x, right) << width << " at " << at << " s: " << s.id << " overlaps the one before";
+                EXPECT_GT(button->first.x, right)
+                    << width << " at " << at << " s: " << s.id << " overlaps the one before";
                 right = button->second.x;
             }
             EXPECT_LT(right, keys->first.x) << width << " at " << at << " s: the series buttons run under Keys";
@@ -974,7 +980,8 @@ TEST(ReadingRoomView, TheScoutOpensInItsOwnWindowAndTheSlicesGetTheirsBack) {
     // Both changes are in the log as the trainee's window actions, right after each series.
     std::vector<std::string> actions;
     for (std::size_t i = logged; i < r.room->log().events().size(); ++i)
-        if (r.room->log().events()[i].contains("action")) actions.push_back(r.room->log().events()[i].value("action", ""));
+        if (r.room->log().events()[i].contains("action"))
+            actions.push_back(r.room->log().events()[i].value("action", ""));
     EXPECT_EQ(actions, (std::vector<std::string>{"series", "window", "series", "window"}));
 }
 
@@ -1009,7 +1016,8 @@ TEST(ReadingRoomKeys, TheConclusionBoxGrowsToShowTheWholeSubmittedSentence) {
     auto box = r.room->controlRect("conclusion");
     ASSERT_TRUE(box);
     const float width = box->second.x - box->first.x;
-    const float lines = ImGui::CalcTextSize(sentence.c_str(), nullptr, false, width - 30).y / ImGui::GetTextLineHeight();
+    const float lines =
+        ImGui::CalcTextSize(sentence.c_str(), nullptr, false, width - 30).y / ImGui::GetTextLineHeight();
     ASSERT_GE(lines, 3.0f) << "the sentence is too short for the test";
     // The box is as tall as the wrapped sentence, and still in the panel with the buttons below it in the window.
     EXPECT_GE(box->second.y - box->first.y, lines * ImGui::GetTextLineHeight()) << (dir / "conclusion.png");
@@ -1279,8 +1287,8 @@ TEST(ReadingRoomFirstMinute, ASeriesOpensAtTheBodyInItsOwnKindsWindow) {
     ASSERT_EQ(view.series, "head");
     // Not image 1, the air above the vertex: the first image that holds the head.
     EXPECT_GT(r.room->viewer().imageNumber(Plane::Axial), 1);
-    EXPECT_GT(bodyAtCrosshair(*r.room), 5) << "the head opened in air, at image "
-                                            << r.room->viewer().imageNumber(Plane::Axial);
+    EXPECT_GT(bodyAtCrosshair(*r.room), 5)
+        << "the head opened in air, at image " << r.room->viewer().imageNumber(Plane::Axial);
     EXPECT_LT(r.room->viewer().imageNumber(Plane::Axial), 20) << "not at the top of the head";
     EXPECT_EQ(view.preset, "brain") << "the head opened in the scout's or the soft-tissue window";
     // The trainee reads the head in the subdural window, then opens the body: soft tissue, not subdural.

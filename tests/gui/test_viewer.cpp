@@ -186,13 +186,13 @@ TEST(Viewer, RendersTheVolumeWithTheWindowInTheShader) {
     viewer.setWindow({400, 40});
     auto s1 = render();
     writePng(polysim::test::scratchDir("viewer") / "soft_tissue.png", s1);  // for a human to look at
-    EXPECT_EQ(grey(s1, right), 255);                  // bone is white in a soft-tissue window
-    EXPECT_LT(grey(s1, left), 10);                    // lung is black
-    EXPECT_NEAR(grey(s1, soft), 127, 6);              // 40 HU sits mid-grey at level 40
+    EXPECT_EQ(grey(s1, right), 255);                                        // bone is white in a soft-tissue window
+    EXPECT_LT(grey(s1, left), 10);                                          // lung is black
+    EXPECT_NEAR(grey(s1, soft), 127, 6);                                    // 40 HU sits mid-grey at level 40
     viewer.setWindow({1500, -600});
     auto s2 = render();
-    EXPECT_GT(grey(s2, soft), 200);                   // soft tissue is bright in a lung window
-    EXPECT_GT(grey(s2, left), 60);                    // and the lung shows grey
+    EXPECT_GT(grey(s2, soft), 200);  // soft tissue is bright in a lung window
+    EXPECT_GT(grey(s2, left), 60);   // and the lung shows grey
     viewer.destroyGl();
 }
 
@@ -223,7 +223,7 @@ TEST(Viewer, ImagesNotYetArrivedAreHatchedNotShownAsAir) {
     AppWindow window({.width = 1000, .height = 600, .vsync = false, .hidden = true});
     Viewer viewer = laidOutViewer(testVolume());
     viewer.createGl();
-    viewer.setArrivedImages(10);  // the top 10 of 40 images
+    viewer.setArrivedImages(10);     // the top 10 of 40 images
     viewer.setWindow({1500, -600});  // a lung window, where air is grey
     auto render = [&] {
         window.beginFrame();

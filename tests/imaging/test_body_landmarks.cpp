@@ -197,9 +197,18 @@ TEST(BodyLandmarks, ASegmentationDrivesTheLandmarksByItsStructureNames) {
     labels.geometry.dims = {20, 20, 200};
     labels.geometry.origin = {0, 0, -100};
     labels.voxels.assign(labels.geometry.voxelCount(), 0);
-    labels.names = {{10, "lung_upper_lobe_left"}, {14, "lung_lower_lobe_right"}, {5, "liver"}, {1, "spleen"},
-                    {90, "brain"},  {46, "vertebrae_C5"},          {31, "vertebrae_L1"}, {77, "hip_left"},
-                    {78, "hip_right"}, {75, "femur_left"},         {76, "femur_right"}, {999, "made_up_thing"}};
+    labels.names = {{10, "lung_upper_lobe_left"},
+                    {14, "lung_lower_lobe_right"},
+                    {5, "liver"},
+                    {1, "spleen"},
+                    {90, "brain"},
+                    {46, "vertebrae_C5"},
+                    {31, "vertebrae_L1"},
+                    {77, "hip_left"},
+                    {78, "hip_right"},
+                    {75, "femur_left"},
+                    {76, "femur_right"},
+                    {999, "made_up_thing"}};
     int column = 0;  // each structure in a column of its own, so no box overwrites another
     auto box = [&](int label, int zFrom, int zTo) {
         const int i0 = column++;

@@ -24,7 +24,9 @@ namespace {
 using namespace polysim::imaging;
 namespace fs = std::filesystem;
 
-fs::path wg04(const std::string& name) { return fixturesDir() / "dicom" / "wg04" / name; }
+fs::path wg04(const std::string& name) {
+    return fixturesDir() / "dicom" / "wg04" / name;
+}
 
 std::shared_ptr<Volume> loadFile(const fs::path& file) {
     LoadReport report;
@@ -78,7 +80,7 @@ int jpegLsNear(const fs::path& file) {
 struct Nifti {
     glm::ivec3 dims{0};
     glm::dvec3 pixdim{0.0};
-    glm::dmat4 affine{1.0};  // voxel index -> RAS mm (srow_x/y/z), glm column-major
+    glm::dmat4 affine{1.0};      // voxel index -> RAS mm (srow_x/y/z), glm column-major
     std::vector<double> values;  // scaled voxel values (int16 data only), NIfTI order
 };
 

@@ -50,7 +50,9 @@ const SkippedFile* skippedEntry(const ScanReport& scan, const fs::path& file) {
     return nullptr;
 }
 
-std::string bytesOf(const fs::path& file) { return readFile(file); }
+std::string bytesOf(const fs::path& file) {
+    return readFile(file);
+}
 void writeBytes(const fs::path& file, const std::string& bytes) {
     std::ofstream(file, std::ios::binary) << bytes;
 }
@@ -70,8 +72,14 @@ std::size_t dataSetStart(const std::string& b) {
 
 // `depth` nested undefined-length sequences (ReferencedImageSequence), each holding one undefined-length item.
 std::string nestedSequences(int depth) {
-    const std::string open("\x08\x00\x40\x11SQ\x00\x00\xff\xff\xff\xff" "\xfe\xff\x00\xe0\xff\xff\xff\xff", 20);
-    const std::string close("\xfe\xff\x0d\xe0\x00\x00\x00\x00" "\xfe\xff\xdd\xe0\x00\x00\x00\x00", 16);
+    const std::string open(
+        "\x08\x00\x40\x11SQ\x00\x00\xff\xff\xff\xff"
+        "\xfe\xff\x00\xe0\xff\xff\xff\xff",
+        20);
+    const std::string close(
+        "\xfe\xff\x0d\xe0\x00\x00\x00\x00"
+        "\xfe\xff\xdd\xe0\x00\x00\x00\x00",
+        16);
     std::string out;
     out.reserve(std::size_t(depth) * 36);
     for (int i = 0; i < depth; ++i) out += open;
@@ -127,8 +135,8 @@ TEST(DicomHostile, ShallowNestingAsRealFilesHaveItIsStillRead) {
 }
 
 TEST(DicomHostile, ASliceWithAnAbsurdPositionIsLeftOutNamingItsFile) {
-    for (const glm::dvec3 wrong : {glm::dvec3(-32, -32, 1e308), glm::dvec3(-32, -32, 30000.0),
-                                   glm::dvec3(3000.0, -32, 12.0)}) {
+    for (const glm::dvec3 wrong :
+         {glm::dvec3(-32, -32, 1e308), glm::dvec3(-32, -32, 30000.0), glm::dvec3(3000.0, -32, 12.0)}) {
         const fs::path dir = scratchDir("absurd_position");
         const std::string uid = writeStack(dir, 20);
         editFile(dir / "slice007.dcm", [&](DcmDataset& ds) {

@@ -57,7 +57,8 @@ int16_t expectedHu(const SyntheticSlice& base, double z, int i, int j) {
 void expectSliceIs(const Volume& v, int k, const SyntheticSlice& base, double z) {
     for (int j = 0; j < base.rows; j += 7)
         for (int i = 0; i < base.columns; i += 5)
-            ASSERT_EQ(v.at(i, j, k), expectedHu(base, z, i, j)) << "slice " << k << " should be z=" << z << " at " << i << "," << j;
+            ASSERT_EQ(v.at(i, j, k), expectedHu(base, z, i, j))
+                << "slice " << k << " should be z=" << z << " at " << i << "," << j;
 }
 
 TEST(DicomTraps, ReversedInstanceNumbersDoNotChangeTheAnatomicOrder) {
@@ -290,9 +291,9 @@ TEST(DicomTraps, UnsignedStorageWithIntercept1024AndHighBitsOutsideBitsStored) {
     s.bitsStored = 12;
     s.rescaleIntercept = -1024;
     s.stored = testPattern(64, 64, 3);
-    s.stored[0] = 0;                     // -1024 HU
-    s.stored[1] = 4095;                  // 3071 HU
-    s.stored[2] = uint16_t(0xF000 | 24); // garbage above BitsStored must be ignored: -1000 HU
+    s.stored[0] = 0;                      // -1024 HU
+    s.stored[1] = 4095;                   // 3071 HU
+    s.stored[2] = uint16_t(0xF000 | 24);  // garbage above BitsStored must be ignored: -1000 HU
     writeCtSlice(dir / "u.dcm", s);
     auto v = loadCtVolume(dir);
     EXPECT_EQ(v->at(0, 0, 0), -1024);
@@ -321,7 +322,7 @@ TEST(DicomTraps, PaddingPixelsBecomeAirNotRescaledValues) {
     s.seriesInstanceUid = newUid();
     s.rescaleIntercept = -1024;
     s.paddingValue = -2000;
-    s.stored.assign(64 * 64, 1064);  // 40 HU
+    s.stored.assign(64 * 64, 1064);                                                    // 40 HU
     for (int i = 0; i < 64; ++i) s.stored[std::size_t(i)] = uint16_t(int16_t(-2000));  // first row is padding
     writeCtSlice(dir / "p.dcm", s);
     auto v = loadCtVolume(dir);
@@ -387,8 +388,12 @@ TEST(DicomTraps, AFolderWithoutCtIsAClearErrorNamingTheFolder) {
 
 TEST(DicomTraps, EveryWrittenTransferSyntaxDecodesToTheSameHu) {
     fs::path dir = scratchDir("syntaxes");
-    const DicomSyntax syntaxes[] = {DicomSyntax::ExplicitLittle, DicomSyntax::ImplicitLittle, DicomSyntax::ExplicitBig,
-                                    DicomSyntax::Deflated,       DicomSyntax::Rle,            DicomSyntax::JpegLossless,
+    const DicomSyntax syntaxes[] = {DicomSyntax::ExplicitLittle,
+                                    DicomSyntax::ImplicitLittle,
+                                    DicomSyntax::ExplicitBig,
+                                    DicomSyntax::Deflated,
+                                    DicomSyntax::Rle,
+                                    DicomSyntax::JpegLossless,
                                     DicomSyntax::JpegLsLossless};
     std::vector<std::shared_ptr<Volume>> volumes;
     for (DicomSyntax syntax : syntaxes) {

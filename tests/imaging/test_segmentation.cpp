@@ -15,7 +15,9 @@ using imaging::VolumeGeometry;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path tsDir() { return test::fixturesDir() / "real" / "totalsegmentator-example"; }
+fs::path tsDir() {
+    return test::fixturesDir() / "real" / "totalsegmentator-example";
+}
 
 // A DICOM-like series grid: axial, LPS, uneven spacing, off-centre origin.
 VolumeGeometry seriesGrid() {
@@ -152,7 +154,7 @@ TEST(Segmentation, RealMultilabelMapSitsOnItsCt) {
         return label ? meanHu(*ct, placed, *label) : std::nan("");
     };
     for (const char* organ : {"liver", "spleen", "kidney_left", "kidney_right"}) {
-        EXPECT_GT(hu(organ), 0.0) << organ;   // soft tissue, not fat (-100) or gas
+        EXPECT_GT(hu(organ), 0.0) << organ;    // soft tissue, not fat (-100) or gas
         EXPECT_LT(hu(organ), 100.0) << organ;  // not bone
     }
     for (const char* bone : {"vertebrae_L1", "vertebrae_L2", "vertebrae_T12"}) EXPECT_GT(hu(bone), 150.0) << bone;
@@ -216,7 +218,8 @@ TEST(Segmentation, MaskOffTheSeriesIsAClearError) {
 TEST(Segmentation, BadFilesAreRefusedWithAReason) {
     const fs::path dir = test::scratchDir("seg_bad");
     {
-        std::ofstream(dir / "junk.nii") << "this is not a NIfTI file at all, just text that is long enough" << std::string(400, 'x');
+        std::ofstream(dir / "junk.nii") << "this is not a NIfTI file at all, just text that is long enough"
+                                        << std::string(400, 'x');
     }
     EXPECT_THROW(imaging::readSegmentation(dir / "junk.nii"), imaging::SegmentationError);
     EXPECT_THROW(imaging::readSegmentation(dir / "missing.nii.gz"), imaging::SegmentationError);
@@ -227,9 +230,7 @@ TEST(Segmentation, BadFilesAreRefusedWithAReason) {
     } catch (const imaging::SegmentationError& e) {
         EXPECT_NE(std::string(e.what()).find("not a label"), std::string::npos) << e.what();
     }
-    {
-        std::ofstream(dir / "labels.csv") << "label,name\n1,spleen\nseven,liver\n";
-    }
+    { std::ofstream(dir / "labels.csv") << "label,name\n1,spleen\nseven,liver\n"; }
     try {
         imaging::readLabelNames(dir / "labels.csv");
         FAIL();

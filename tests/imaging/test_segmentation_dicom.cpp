@@ -11,7 +11,9 @@ using namespace polysim;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path tsDir() { return test::fixturesDir() / "real" / "totalsegmentator-example"; }
+fs::path tsDir() {
+    return test::fixturesDir() / "real" / "totalsegmentator-example";
+}
 
 std::shared_ptr<imaging::Volume> exampleDicom() {
     const auto scan = imaging::scanDicom(tsDir() / "example_ct_dicom");
@@ -64,9 +66,10 @@ TEST(SegmentationOnDicom, ExampleMaskLandsOnItsSeries) {
 TEST(SegmentationOnDicom, InjuriesInsertedIntoTheExampleSeries) {
     ASSERT_TRUE(exampleDicom()) << "example_ct_dicom (files without a SeriesInstanceUID) did not load as one series";
     const fs::path dir = test::scratchDir("seg_dicom_import");
-    auto r = test::runPolysim("import segmented '" + (tsDir() / "example_ct_dicom").string() + "' --masks '" +
-                              (tsDir() / "example_seg_dicom.nii.gz").string() +
-                              "' --insert splenic_laceration,rib_fracture --out '" + (dir / "case.toml").string() + "'");
+    auto r =
+        test::runPolysim("import segmented '" + (tsDir() / "example_ct_dicom").string() + "' --masks '" +
+                         (tsDir() / "example_seg_dicom.nii.gz").string() +
+                         "' --insert splenic_laceration,rib_fracture --out '" + (dir / "case.toml").string() + "'");
     ASSERT_EQ(r.exitCode, 0) << r.err << r.out;
     const auto loaded = scenario::loadScenario(dir / "case.toml");
     ASSERT_TRUE(loaded.ok()) << scenario::formatDiagnostics(loaded.diagnostics);

@@ -84,8 +84,8 @@ INSTANTIATE_TEST_SUITE_P(Library, InjuryFootprint, ::testing::ValuesIn([] {
                          [](const auto& info) { return info.param; });
 
 TEST(PhantomInjuries, LibraryHasTheIssuesInjuriesWithSubtleVariantsAndKnownRegions) {
-    const std::set<std::string> regions{"airway", "chest_lungs", "chest_mediastinum", "abdomen_pelvis", "head", "spine",
-                                        "extremities"};
+    const std::set<std::string> regions{"airway", "chest_lungs", "chest_mediastinum", "abdomen_pelvis",
+                                        "head",   "spine",       "extremities"};
     int subtle = 0;
     for (const auto& i : phantom::injuryLibrary()) {
         EXPECT_TRUE(regions.count(i.region)) << i.id << " has region " << i.region;
@@ -198,7 +198,7 @@ TEST(PhantomInjuries, TensionPneumothoraxShowsOnTheScoutAsAShiftedMediastinumAnd
 TEST(PhantomInjuries, OesophagealIntubationShowsOnTheScoutAsTheTubesLineOverTheAirwayAndAStomachFullOfAir) {
     auto options = [](std::vector<std::string> injuries) {
         auto o = testOptions(std::move(injuries));
-        o.seed = 77;  // the oesophageal-intubation case's patient
+        o.seed = 77;     // the oesophageal-intubation case's patient
         o.matrix = 512;  // the cases' matrix: the line is 1.6 mm wide
         return o;
     };

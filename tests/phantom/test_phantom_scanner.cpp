@@ -37,7 +37,9 @@ int columnAt(const imaging::Volume& v, double x) {
     const auto& g = v.geometry();
     return std::clamp(int(std::lround((x - g.origin.x) / g.spacing.x)), 0, g.dims.x - 1);
 }
-double yOf(const imaging::Volume& v, int j) { return v.geometry().origin.y + j * v.geometry().spacing.y; }
+double yOf(const imaging::Volume& v, int j) {
+    return v.geometry().origin.y + j * v.geometry().spacing.y;
+}
 
 // Along the column at x of the slice at z, from behind the patient forwards: the couch's lower carbon shell (the
 // first run brighter than 150 HU), then what lies between it and the back (the darkest value: foam), then the back
@@ -111,7 +113,8 @@ TEST(PhantomScanner, EcgElectrodesWithMetalSnapsSitOnTheChestSkinOnBothSides) {
             for (int i = 0; i < g.dims.x; ++i) {
                 if (v.at(i, j, k) < 2000 || yOf(v, j) > -40) continue;
                 // A snap: air in front of it, skin and fat right behind it.
-                const int front = j - int(std::lround(12 / g.spacing.y)), behind = j + int(std::lround(8 / g.spacing.y));
+                const int front = j - int(std::lround(12 / g.spacing.y)),
+                          behind = j + int(std::lround(8 / g.spacing.y));
                 if (front < 0 || behind >= g.dims.y) continue;
                 if (v.at(i, front, k) > -900) continue;
                 bool tissue = false;
@@ -157,7 +160,8 @@ TEST(PhantomScanner, DependentLungBasesAreDenserThanTheFrontAndTheApices) {
     const double bases = gradient(-515, -480), apices = gradient(-340, -300);
     // Partial volume with the chest wall and the posterior veins make the back of the lung a little denser at every
     // level; the atelectasis adds a band at the bases only.
-    EXPECT_GT(bases, apices + 40.0) << "the dependent lung bases (" << bases << " HU denser at the back) are not denser "
+    EXPECT_GT(bases, apices + 40.0) << "the dependent lung bases (" << bases
+                                    << " HU denser at the back) are not denser "
                                     << "than the upper lungs (" << apices << ")";
 }
 
@@ -249,7 +253,8 @@ TEST(PhantomScanner, BeamHardeningDarkensTheBandBetweenTheFemoralHeadsAndThePetr
     // The head series keeps 15 % of the error (its reconstruction corrects beam hardening by bone).
     const auto skullBase = artefacts(-128, 0, 0.15);
     const double petrous = meanIn(skullBase, -14, 14, 10, 30), forehead = meanIn(skullBase, -20, 20, -60, -40);
-    EXPECT_LT(between, front - 10.0) << "no dark band between the femoral heads: " << between << " HU against " << front;
+    EXPECT_LT(between, front - 10.0) << "no dark band between the femoral heads: " << between << " HU against "
+                                     << front;
     EXPECT_LT(petrous, forehead - 3.0) << "no dark band between the petrous bones: " << petrous << " HU against "
                                        << forehead;
 }

@@ -100,16 +100,19 @@ TEST(PhantomStudy, Dcm2niixConvertsEverySeriesWithTheGeometryAndVoxelsOfOurLoade
         ASSERT_TRUE(vol);
         const auto& g = vol->geometry();
         ASSERT_EQ(std::set<int>(n.dims, n.dims + 3), (std::set<int>{g.dims.x, g.dims.y, g.dims.z})) << number;
-        const auto a = corners([&](double i, double j, double k) { return n.lps(i, j, k); }, {n.dims[0], n.dims[1], n.dims[2]});
+        const auto a =
+            corners([&](double i, double j, double k) { return n.lps(i, j, k); }, {n.dims[0], n.dims[1], n.dims[2]});
         const auto b = corners([&](double i, double j, double k) { return g.indexToPatient({i, j, k}); }, g.dims);
-        for (int c = 0; c < 8; ++c) EXPECT_NEAR(glm::length(a[std::size_t(c)] - b[std::size_t(c)]), 0.0, 0.05) << number;
+        for (int c = 0; c < 8; ++c)
+            EXPECT_NEAR(glm::length(a[std::size_t(c)] - b[std::size_t(c)]), 0.0, 0.05) << number;
         int compared = 0;
         for (int k = 0; k < n.dims[2]; k += 3)
             for (int j = 0; j < n.dims[1]; j += 5)
                 for (int i = 0; i < n.dims[0]; i += 5) {
                     const glm::dvec3 idx = glm::round(g.patientToIndex(n.lps(i, j, k)));
                     ASSERT_TRUE(vol->contains(int(idx.x), int(idx.y), int(idx.z)));
-                    ASSERT_EQ(int(std::lround(n.at(i, j, k) * n.slope + n.inter)), vol->at(int(idx.x), int(idx.y), int(idx.z)));
+                    ASSERT_EQ(int(std::lround(n.at(i, j, k) * n.slope + n.inter)),
+                              vol->at(int(idx.x), int(idx.y), int(idx.z)));
                     ++compared;
                 }
         EXPECT_GT(compared, 500);
@@ -276,9 +279,10 @@ std::pair<unsigned, unsigned> pngSize(const fs::path& file) {
 
 TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     const fs::path dir = test::scratchDir("phantom_cli");
-    auto r = test::runPolysim("phantom --out " + (dir / "study").string() +
-                              " --matrix 64 --slice-mm 8 --seed 3 --injuries EDH,tension_pneumothorax --quiet --findings-out " +
-                              (dir / "findings.json").string());
+    auto r = test::runPolysim(
+        "phantom --out " + (dir / "study").string() +
+        " --matrix 64 --slice-mm 8 --seed 3 --injuries EDH,tension_pneumothorax --quiet --findings-out " +
+        (dir / "findings.json").string());
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string findings = slurp(dir / "findings.json");
     EXPECT_NE(findings.find("\"id\": \"epidural_hematoma\""), std::string::npos) << findings;
@@ -290,7 +294,7 @@ TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto cor = pngSize(dir / "cor.png");
     const double pixel = 500.0 / 64;
-    EXPECT_EQ(cor.first, 64u);                                           // width: the field of view
+    EXPECT_EQ(cor.first, 64u);                                         // width: the field of view
     EXPECT_NEAR(double(cor.second - 1) * pixel, 1000.0 - 8.0, pixel);  // height: first to last slice centre
     r = test::runPolysim("snapshot " + (dir / "study").string() + " --z 5000 --out " + (dir / "x.png").string());
     EXPECT_EQ(r.exitCode, 1);

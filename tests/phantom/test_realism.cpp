@@ -16,7 +16,9 @@ using namespace polysim;
 
 namespace {
 
-fs::path realFolder() { return test::fixturesDir() / "real"; }
+fs::path realFolder() {
+    return test::fixturesDir() / "real";
+}
 
 // A 256 x 256 x 4 slice "patient": a 180 mm disc of `hu` in air, with Gaussian white noise of `sigma`.
 std::unique_ptr<imaging::Volume> noisyDisc(double hu, double sigma, double pixelMm) {
@@ -109,8 +111,8 @@ TEST(PhantomRealism, BodyAndHeadSeriesFallWithinTheRangeOfRealCtAtTheSameAnatomy
             const Band& band = r.reference.region == "head" ? head : body;
             EXPECT_GE(r.phantom.slices, 3) << r.reference.region;
             EXPECT_TRUE(band.holds(r.phantom.*metric))
-                << "phantom " << r.reference.region << ": " << name << " " << r.phantom.*metric << " is outside the real "
-                << band.lo << " .. " << band.hi << " (+-" << kTolerance * 100 << " %)";
+                << "phantom " << r.reference.region << ": " << name << " " << r.phantom.*metric
+                << " is outside the real " << band.lo << " .. " << band.hi << " (+-" << kTolerance * 100 << " %)";
         }
     }
 }
@@ -153,7 +155,8 @@ TEST(PhantomPatients, DifferentSeedsGiveDifferentBuildsAndArmPositionsAroundTheS
         // even the heaviest build does not.
         double reach = 0;
         const auto& gv = v->geometry();
-        const int kk = int(std::lround(gv.patientToIndex({0, 0, -575}).z)), jj = int(std::lround(gv.patientToIndex({0, 10, -575}).y));
+        const int kk = int(std::lround(gv.patientToIndex({0, 0, -575}).z)),
+                  jj = int(std::lround(gv.patientToIndex({0, 10, -575}).y));
         for (int i = 0; i < gv.dims.x; ++i)
             if (v->at(i, jj, kk) > -400) reach = std::max(reach, std::abs(gv.indexToPatient({i, jj, kk}).x));
         (reach > 195 ? armsDown : armsUp) = true;

@@ -30,7 +30,8 @@ double quadrant(const Image8& img, bool left, bool top) {
     double s = 0;
     int n = 0;
     for (int r = top ? 0 : img.height / 2; r < (top ? img.height / 2 : img.height); ++r)
-        for (int c = left ? 0 : img.width / 2; c < (left ? img.width / 2 : img.width); ++c) s += img.pixels[std::size_t(r) * img.width + c], ++n;
+        for (int c = left ? 0 : img.width / 2; c < (left ? img.width / 2 : img.width); ++c)
+            s += img.pixels[std::size_t(r) * img.width + c], ++n;
     return s / n;
 }
 

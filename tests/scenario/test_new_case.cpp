@@ -369,8 +369,8 @@ TEST_F(NewDicomCase, ASegmentationGivenPlacesTheRegionsByItsStructures) {
     const auto* spine = s.findRegion("spine");
     const auto* abdomen = s.findRegion("abdomen_pelvis");
     ASSERT_TRUE(spine && abdomen);
-    const auto placed = imaging::placeOnGeometry(*options.segmentation,
-                                                 imaging::loadCtVolume(ts / "example_ct_dicom")->geometry());
+    const auto placed =
+        imaging::placeOnGeometry(*options.segmentation, imaging::loadCtVolume(ts / "example_ct_dicom")->geometry());
     double lo = 1e300, hi = -1e300;
     for (const auto& [label, e] : imaging::structureExtents(placed))
         if (placed.nameOf(label).rfind("vertebrae_", 0) == 0) lo = std::min(lo, e.lo.z), hi = std::max(hi, e.hi.z);

@@ -34,7 +34,9 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-fs::path scenariosDir() { return test::sourceDir() / "scenarios"; }
+fs::path scenariosDir() {
+    return test::sourceDir() / "scenarios";
+}
 
 std::vector<fs::path> tomlFiles(const fs::path& dir) {
     std::vector<fs::path> out;
@@ -125,9 +127,9 @@ TEST_F(ShippedScenarios, PhantomCasesCoverAllInterruptionKindsAndTriggerTypes) {
         }
         EXPECT_EQ(triggers.size(), 4u) << f << ": at, region opened, finding on screen, interruption ignored";
         EXPECT_FALSE(s.patient.deteriorations.empty()) << f;
-        EXPECT_TRUE(std::any_of(s.findings.begin(), s.findings.end(),
-                                [](const scenario::Finding& x) { return x.acrCategory == 1; }))
-            << f;
+        EXPECT_TRUE(std::any_of(s.findings.begin(), s.findings.end(), [](const scenario::Finding& x) {
+            return x.acrCategory == 1;
+        })) << f;
     }
 }
 
@@ -138,8 +140,8 @@ TEST(DefaultScenario, AsksThePhantomForTheSeriesItNames) {
     EXPECT_EQ(o.seed, r.scenario->images.phantom->seed);
     EXPECT_EQ(o.injuries, r.scenario->images.phantom->injuries);
     // The motorcyclist has an arterial body and a portal venous abdomen (for the growing splenic blush).
-    EXPECT_EQ(o.phases, (std::vector<phantom::SeriesKind>{phantom::SeriesKind::Arterial,
-                                                          phantom::SeriesKind::PortalVenous}));
+    EXPECT_EQ(o.phases,
+              (std::vector<phantom::SeriesKind>{phantom::SeriesKind::Arterial, phantom::SeriesKind::PortalVenous}));
     EXPECT_NO_THROW(phantom::validate(o));
     auto kinds = phantom::studySeries(o);
     for (const auto& spec : r.scenario->images.series) {
@@ -287,8 +289,7 @@ std::vector<Expectation> expectationsOf(const fs::path& file) {
     const std::regex re(R"(^# expect: (\d+):(\d+): (error|warning): (.*)$)");
     std::smatch m;
     while (std::getline(in, line))
-        if (std::regex_match(line, m, re))
-            out.push_back({std::stoi(m[1]), std::stoi(m[2]), m[3], m[4], line});
+        if (std::regex_match(line, m, re)) out.push_back({std::stoi(m[1]), std::stoi(m[2]), m[3], m[4], line});
     return out;
 }
 }  // namespace
@@ -332,10 +333,12 @@ TEST_P(BrokenFile, GivesTheExpectedDiagnosticsAtTheExpectedLineAndColumn) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, BrokenFile, ::testing::ValuesIn(tomlFiles(test::sourceDir() / "tests/scenario/broken")),
+INSTANTIATE_TEST_SUITE_P(Corpus, BrokenFile,
+                         ::testing::ValuesIn(tomlFiles(test::sourceDir() / "tests/scenario/broken")),
                          [](const ::testing::TestParamInfo<fs::path>& info) {
                              std::string n = info.param.stem().string();
-                             std::replace_if(n.begin(), n.end(), [](char c) { return !std::isalnum((unsigned char)c); }, '_');
+                             std::replace_if(
+                                 n.begin(), n.end(), [](char c) { return !std::isalnum((unsigned char)c); }, '_');
                              return n;
                          });
 
@@ -352,8 +355,8 @@ TEST_F(ShippedScenarios, FilesWithErrorsOfMeaningGiveADraftButUnreadableValuesDo
         // since an edited model no longer knows the position of each value).
         // Saved as it is, the draft opens again with its errors still there: nothing was fixed by making it up.
         auto saved = scenario::parseScenario(scenario::toToml(*r.draft), "saved.toml");
-        EXPECT_TRUE(saved.draft && saved.unreadable().empty())
-            << name << ": the saved draft cannot be opened again\n" << scenario::formatDiagnostics(saved.diagnostics);
+        EXPECT_TRUE(saved.draft && saved.unreadable().empty()) << name << ": the saved draft cannot be opened again\n"
+                                                               << scenario::formatDiagnostics(saved.diagnostics);
         EXPECT_FALSE(saved.ok()) << name << ": saving the draft made its errors disappear";
         auto gist = [](const std::string& m) { return m.substr(0, m.find(" (")); };
         for (const auto& d : scenario::validateScenario(*r.draft)) {
@@ -401,7 +404,8 @@ mechanism = "m"
 [[images.series]]
 id = "head"
 kind = "head"
-folder = ")" + folder + R"("
+folder = ")" +
+           folder + R"("
 )" + (uid.empty() ? std::string() : "series_uid = \"" + uid + "\"\n") +
            R"([[regions]]
 id = "head"
@@ -411,7 +415,8 @@ id = "f"
 label = "f"
 category = 1
 region = "head"
-centre = )" + centre + R"(
+centre = )" +
+           centre + R"(
 extent = [10, 10, 10]
 [[conclusion.key_points]]
 id = "k"
@@ -446,8 +451,8 @@ TEST_F(DicomScenario, FolderUnderTheDataVariableIsFoundWhenTheVariableIsSet) {
     const glm::dvec3 inside = series.slices[series.slices.size() / 2].position +
                               series.rowDirection * (series.pixelSpacing.x * series.matrix.x / 2.0) +
                               series.columnDirection * (series.pixelSpacing.y * series.matrix.y / 2.0);
-    const std::string centre = "[" + std::to_string(inside.x) + ", " + std::to_string(inside.y) + ", " +
-                               std::to_string(inside.z) + "]";
+    const std::string centre =
+        "[" + std::to_string(inside.x) + ", " + std::to_string(inside.y) + ", " + std::to_string(inside.z) + "]";
     auto r = scenario::parseScenario(dicomScenario("${POLYSIM_DATA}/ge-head-tilt", series.seriesInstanceUid, centre),
                                      "case.toml");
     EXPECT_TRUE(r.ok()) << scenario::formatDiagnostics(r.diagnostics);
@@ -456,8 +461,8 @@ TEST_F(DicomScenario, FolderUnderTheDataVariableIsFoundWhenTheVariableIsSet) {
     EXPECT_EQ(r.scenario->images.series[0].folderText, "${POLYSIM_DATA}/ge-head-tilt");
 
     // The same finding 40 cm to the patient's left is outside the scanned head.
-    const std::string outside = "[" + std::to_string(inside.x + 400) + ", " + std::to_string(inside.y) + ", " +
-                                std::to_string(inside.z) + "]";
+    const std::string outside =
+        "[" + std::to_string(inside.x + 400) + ", " + std::to_string(inside.y) + ", " + std::to_string(inside.z) + "]";
     auto o = scenario::parseScenario(dicomScenario("${POLYSIM_DATA}/ge-head-tilt", "", outside), "case.toml");
     EXPECT_FALSE(o.ok());
     bool found = std::any_of(o.diagnostics.begin(), o.diagnostics.end(), [](const Diagnostic& d) {
@@ -505,9 +510,15 @@ TEST(Robustness, RandomBytesAndMangledScenariosNeverCrashAndAlwaysExplain) {
             for (int e = 0; e < edits; ++e) {
                 std::size_t pos = rng() % text.size();
                 switch (rng() % 4) {
-                    case 0: text.erase(pos, 1 + rng() % 20); break;
-                    case 1: text.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
-                    case 2: text[pos] = alphabet[rng() % alphabet.size()]; break;
+                    case 0:
+                        text.erase(pos, 1 + rng() % 20);
+                        break;
+                    case 1:
+                        text.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+                        break;
+                    case 2:
+                        text[pos] = alphabet[rng() % alphabet.size()];
+                        break;
                     case 3: {
                         std::size_t from = rng() % text.size();
                         text.insert(pos, text.substr(from, rng() % 80));
@@ -879,9 +890,10 @@ TEST(PhantomExport, FindingsWrittenAsTomlValidateInAScenarioAndKeepThePhantomsPo
     std::stringstream block;
     block << in.rdbuf();
     ASSERT_NE(block.str().find("[[findings]]"), std::string::npos) << block.str();
-    const std::string text = "[meta]\nid = \"t\"\ntitle = \"t\"\n[patient]\nage = 30\nsex = \"male\"\nmechanism = \"m\"\n"
-                             "[images.phantom]\nseed = 1\ninjuries = [\"epidural_hematoma\", \"splenic_laceration\"]\n" +
-                             block.str();
+    const std::string text =
+        "[meta]\nid = \"t\"\ntitle = \"t\"\n[patient]\nage = 30\nsex = \"male\"\nmechanism = \"m\"\n"
+        "[images.phantom]\nseed = 1\ninjuries = [\"epidural_hematoma\", \"splenic_laceration\"]\n" +
+        block.str();
     auto parsed = scenario::parseScenario(text, "exported.toml");
     ASSERT_TRUE(parsed.ok()) << scenario::formatDiagnostics(parsed.diagnostics) << "\n" << text;
     for (const auto& d : parsed.diagnostics)  // the excerpt has no conclusion; nothing may be wrong with its findings

@@ -60,12 +60,14 @@ TEST(ScenarioHostile, ValidateRefusesADeepFileFromTheCommandLineInsteadOfCrashin
 std::string manyInterruptions(int count) {
     std::string text = readFile(sourceDir() / "scenarios" / "motorcyclist.toml");
     for (int i = 0; i < count; ++i) {
-        text += "\n[[interruptions]]\nid = \"x" + std::to_string(i) + "\"\nkind = \"question\"\n"
+        text += "\n[[interruptions]]\nid = \"x" + std::to_string(i) +
+                "\"\nkind = \"question\"\n"
                 "role = \"trauma_leader\"\nname = \"Dr X\"\n";
         text += i == 0 ? "at = 30\n" : "when_ignored = \"x" + std::to_string(i - 1) + "\"\n";
-        text += "text = \"Anything new on the scan?\"\nfindings = [\"tension_pneumothorax\"]\n"
-                "keywords = [\"pneumothorax\"]\npatience = 20\nmax_repeats = 1\n\n"
-                "[[interruptions.answers]]\ntext = \"Yes\"\ncorrect = true\n";
+        text +=
+            "text = \"Anything new on the scan?\"\nfindings = [\"tension_pneumothorax\"]\n"
+            "keywords = [\"pneumothorax\"]\npatience = 20\nmax_repeats = 1\n\n"
+            "[[interruptions.answers]]\ntext = \"Yes\"\ncorrect = true\n";
     }
     return text;
 }
@@ -85,8 +87,9 @@ TEST(ScenarioHostile, ACycleOfIgnoredTriggersIsStillFoundInALongChain) {
     const std::string first = "id = \"x0\"\nkind = \"question\"\nrole = \"trauma_leader\"\nname = \"Dr X\"\nat = 30\n";
     const auto at = text.find(first);
     ASSERT_NE(at, std::string::npos);
-    text.replace(at, first.size(),
-                 "id = \"x0\"\nkind = \"question\"\nrole = \"trauma_leader\"\nname = \"Dr X\"\nwhen_ignored = \"x299\"\n");
+    text.replace(
+        at, first.size(),
+        "id = \"x0\"\nkind = \"question\"\nrole = \"trauma_leader\"\nname = \"Dr X\"\nwhen_ignored = \"x299\"\n");
     auto r = scenario::parseScenario(text, "cycle.toml", {false, false});
     EXPECT_FALSE(r.ok());
     EXPECT_NE(scenario::formatDiagnostics(r.diagnostics).find("cycle"), std::string::npos);

@@ -36,7 +36,9 @@ Score scored(const scenario::Scenario& sc, const std::string& script, const std:
     session::runTraineeScript(s, clock, session::parseTraineeScript(script, "script.txt"));
     return scoreSession(sc, log.events());
 }
-void writeText(const std::filesystem::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+void writeText(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream(p, std::ios::binary) << text;
+}
 }  // namespace
 
 TEST(Debrief, IsOneSelfContainedFileWithThePearlsPartsAndTheDepthTimePlot) {
@@ -70,7 +72,8 @@ TEST(Debrief, TheHtmlReportHoldsEveryTextOfTheDebriefContentOfTheShippedNoviceRu
         titles.push_back(sec.title);
         EXPECT_FALSE(sec.blocks.empty()) << sec.title;
     }
-    EXPECT_EQ(titles, (std::vector<std::string>{"1. Summary", "2. What happened", "3. Analysis", "4. Take-home points"}));
+    EXPECT_EQ(titles,
+              (std::vector<std::string>{"1. Summary", "2. What happened", "3. Analysis", "4. Take-home points"}));
     auto texts = debriefTexts(content);
     EXPECT_GT(texts.size(), 150u);
     auto html = debriefHtml(sc, s, {});
@@ -91,8 +94,9 @@ TEST(Debrief, TheHtmlReportHoldsEveryTextOfTheDebriefContentOfTheShippedNoviceRu
     EXPECT_EQ(plot.lanes.size(), s.interruptions.items.size());
     EXPECT_EQ(plot.deteriorations.size(), 1u);
     EXPECT_EQ(plot.injuries.size(), sc.findings.size());
-    EXPECT_TRUE(std::any_of(plot.paths.begin(), plot.paths.end(),
-                            [](const auto& p) { return p.colour == windowColour("soft_tissue") && p.points.size() > 10; }));
+    EXPECT_TRUE(std::any_of(plot.paths.begin(), plot.paths.end(), [](const auto& p) {
+        return p.colour == windowColour("soft_tissue") && p.points.size() > 10;
+    }));
     for (const auto& p : plot.paths)
         for (const auto& q : p.points) {
             EXPECT_GE(q.x, plot.area.x0 - 1e-6);
@@ -113,8 +117,8 @@ TEST(Debrief, TheWhysSpeakAsAResidentAndTheMethodIsFoldedBehindHowIsThisComputed
     auto loaded = scenario::loadScenario(test::sourceDir() / "scenarios" / "motorcyclist.toml");
     ASSERT_TRUE(loaded.scenario);
     const auto& sc = *loaded.scenario;
-    auto s = scored(sc, test::readFile(test::sourceDir() / "scenarios" / "scripts" / "motorcyclist-novice.txt"),
-                    "novice");
+    auto s =
+        scored(sc, test::readFile(test::sourceDir() / "scenarios" / "scripts" / "motorcyclist-novice.txt"), "novice");
     auto content = buildDebrief(sc, s);
     // What is shown unfolded: no formula, no scale, no statistic.
     std::string shown;
@@ -178,11 +182,11 @@ TEST(Debrief, RendersInHeadlessChromium) {
     auto sc = test::traumaCase();
     auto s = scored(sc, test::kExpertScript, "expert");
     writeText(dir / "debrief.html", debriefHtml(sc, s, {}));
-    auto r = test::runShell("cd " + dir.string() +
-                            " && HOME=" + dir.string() +
-                            " timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-                            "--no-first-run --screenshot=" + (dir / "shot.png").string() +
-                            " --window-size=1200,2000 file://" + (dir / "debrief.html").string());
+    auto r = test::runShell(
+        "cd " + dir.string() + " && HOME=" + dir.string() +
+        " timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+        "--no-first-run --screenshot=" +
+        (dir / "shot.png").string() + " --window-size=1200,2000 file://" + (dir / "debrief.html").string());
     ASSERT_TRUE(std::filesystem::exists(dir / "shot.png")) << r.err;
     EXPECT_GT(std::filesystem::file_size(dir / "shot.png"), 20000u);
     // Not blank: the screenshot has many distinct colours (text, plot lines, bars).
@@ -258,8 +262,9 @@ TEST(Cohort, NamesEachCasesLevelMilestonesAndSignOffOrDraft) {
     signedCase.meta.reviewedOn = "2026-11-20";
     writeText(dir / "ana.json", scoreToJson(scored(signedCase, test::kExpertScript, "ana")).dump(2));
     auto text = cohortText(loadResults({dir / "ana.json"}));
-    EXPECT_NE(text.find("Level: PGY-3; ACGME milestones: PC2, MK2; version 2.0, reviewed by Dr A. Faculty on 2026-11-20"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find("Level: PGY-3; ACGME milestones: PC2, MK2; version 2.0, reviewed by Dr A. Faculty on 2026-11-20"),
+        std::string::npos)
         << text;
     auto draft = test::traumaCase();
     draft.meta.version = "2.1";
@@ -276,8 +281,10 @@ struct ScratchCache {
         setenv("XDG_CACHE_HOME", dir.c_str(), 1);
     }
     ~ScratchCache() {
-        if (previous) setenv("XDG_CACHE_HOME", previous->c_str(), 1);
-        else unsetenv("XDG_CACHE_HOME");
+        if (previous)
+            setenv("XDG_CACHE_HOME", previous->c_str(), 1);
+        else
+            unsetenv("XDG_CACHE_HOME");
     }
     std::optional<std::string> previous;
 };

@@ -43,8 +43,7 @@ scenario::Region& regionIn(scenario::Scenario& sc, const std::string& id) {
 
 // Fall from height: the body CT arrives at 0:40. Only the spine's sagittal sweep, in the window and at the pace given.
 std::string sagittalSpine(const std::string& window, const std::string& sweep) {
-    return "00:41 series arterial\n00:42 window " + window + "\n00:43 plane sagittal\n00:43 " + sweep +
-           "\n01:30 end\n";
+    return "00:41 series arterial\n00:42 window " + window + "\n00:43 plane sagittal\n00:43 " + sweep + "\n01:30 end\n";
 }
 // Every word of a debrief, its tables' cells included.
 std::string debriefText(const Debrief& d) {
@@ -97,8 +96,8 @@ TEST(Multiplanar, TheSpineReadOnlyOnSagittalReformatsAtAHumanPaceInABoneWindowIs
     const auto model = buildDebrief(test::shippedScenario("fall-from-height"), s);
     const std::string words = debriefText(model);
     EXPECT_NE(words.find("Read on reformats: "), std::string::npos) << words;
-    EXPECT_NE(words.find("Thoracolumbar spine on sagittal slices"), std::string::npos) << words
-        << "the summary names the region read on reformats";
+    EXPECT_NE(words.find("Thoracolumbar spine on sagittal slices"), std::string::npos)
+        << words << "the summary names the region read on reformats";
     EXPECT_NE(words.find("100 % of 50 sagittal slices"), std::string::npos) << "the coverage table names the plane";
 }
 
@@ -141,7 +140,8 @@ TEST(Multiplanar, ARegionThatDoesNotListAPlaneGetsNoCreditFromIt) {
     EXPECT_EQ(spine.plane, Plane::Axial);
     // ...and a coronal sweep of the chest in a lung window: the lungs are read on axial slices.
     auto chest = fallFromHeight(
-        "00:41 series arterial\n00:42 window lung\n00:43 plane coronal\n00:43 scroll -120 -> 110 over 23s\n01:30 end\n");
+        "00:41 series arterial\n00:42 window lung\n00:43 plane coronal\n00:43 scroll -120 -> 110 over 23s\n01:30 "
+        "end\n");
     const auto& lungs = region(chest, "chest_lungs");
     EXPECT_EQ(lungs.slicesSeen, 0) << lungs.why;
     EXPECT_FALSE(lungs.completedAt.has_value());
@@ -163,8 +163,9 @@ TEST(Multiplanar, TheAbdomenAndPelvisReadOnCoronalReformatsCountAsRead) {
 
 TEST(Multiplanar, AReformatOfASeriesThatDoesNotHoldTheWholeRegionDoesNotReadIt) {
     // The head series stops at the skull base: its sagittal slices do not show the thoracolumbar spine.
-    auto s = fallFromHeight("00:21 series head\n00:22 window bone\n00:23 plane sagittal\n00:23 scroll -25 -> 25 over 5s\n"
-                            "01:30 end\n");
+    auto s = fallFromHeight(
+        "00:21 series head\n00:22 window bone\n00:23 plane sagittal\n00:23 scroll -25 -> 25 over 5s\n"
+        "01:30 end\n");
     EXPECT_EQ(region(s, "spine").slicesSeen, 0) << region(s, "spine").why;
 }
 

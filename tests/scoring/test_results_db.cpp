@@ -23,20 +23,28 @@ using polysim::test::ThrowawayPostgres;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path motorcyclist() { return test::sourceDir() / "scenarios" / "motorcyclist.toml"; }
-std::string q(const std::string& s) { return "'" + s + "'"; }
-std::string q(const fs::path& p) { return q(p.string()); }
+fs::path motorcyclist() {
+    return test::sourceDir() / "scenarios" / "motorcyclist.toml";
+}
+std::string q(const std::string& s) {
+    return "'" + s + "'";
+}
+std::string q(const fs::path& p) {
+    return q(p.string());
+}
 
 // A session log played by a shipped trainee script (expert, novice, interrupted).
 fs::path playedLog(const fs::path& dir, const std::string& who, const std::string& trainee) {
     fs::path log = dir / (trainee + "-" + who + ".jsonl");
     auto script = test::sourceDir() / "scenarios" / "scripts" / ("motorcyclist-" + who + ".txt");
-    auto r = runPolysim("play " + q(motorcyclist()) + " --script " + q(script) + " --log " + q(log) + " --trainee " + trainee);
+    auto r = runPolysim("play " + q(motorcyclist()) + " --script " + q(script) + " --log " + q(log) + " --trainee " +
+                        trainee);
     EXPECT_EQ(r.exitCode, 0) << r.err;
     return log;
 }
 // `polysim score` into `db` (a file or a URL), with this computer's own file in `dir` (XDG_DATA_HOME).
-test::CommandResult score(const fs::path& dir, const fs::path& log, const std::string& db, const std::string& more = "") {
+test::CommandResult score(const fs::path& dir, const fs::path& log, const std::string& db,
+                          const std::string& more = "") {
     return runShell("XDG_DATA_HOME=" + q(dir / "xdg") + " " + test::polysimBinary().string() + " score " +
                     q(motorcyclist()) + " " + q(log) + " --no-images --db " + q(db) + " " + more);
 }
@@ -122,7 +130,8 @@ TEST(ResultsDatabase, PushingALaptopsResultsTwiceAddsNoDuplicates) {
     ThrowawayPostgres pg;
     auto dir = test::scratchDir("resultsdb_push");
     fs::path laptop = dir / "laptop.sqlite";
-    auto e = playedLog(dir, "expert", "ana"), n = playedLog(dir, "novice", "ana"), i = playedLog(dir, "interrupted", "cy");
+    auto e = playedLog(dir, "expert", "ana"), n = playedLog(dir, "novice", "ana"),
+         i = playedLog(dir, "interrupted", "cy");
     for (const auto& log : {e, n, i}) score(dir, log, laptop.string());
     // Another laptop already pushed one result of its own.
     auto other = playedLog(dir, "expert", "dee");
@@ -139,8 +148,10 @@ TEST(ResultsDatabase, PushingALaptopsResultsTwiceAddsNoDuplicates) {
     EXPECT_EQ(rows(pg), 4);
     EXPECT_EQ(rows(pg, "trainee = 'ana'"), 2);
     // The pushed rows are the laptop's: same time stamps and scores.
-    EXPECT_EQ(pg.sql("SELECT scored_at || ' ' || total FROM sessions WHERE trainee = 'cy'"),
-              runShell("sqlite3 " + q(laptop) + " \"SELECT scored_at || ' ' || total FROM sessions WHERE trainee = 'cy'\"").out);
+    EXPECT_EQ(
+        pg.sql("SELECT scored_at || ' ' || total FROM sessions WHERE trainee = 'cy'"),
+        runShell("sqlite3 " + q(laptop) + " \"SELECT scored_at || ' ' || total FROM sessions WHERE trainee = 'cy'\"")
+            .out);
     // A log scored again on the laptop later is newer: the next push updates that row and adds nothing.
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     score(dir, n, laptop.string());
@@ -259,14 +270,16 @@ TEST(ResultsDatabase, AnOlderLaptopHistoryIsAdoptedWithItsResults) {
     auto dir = test::scratchDir("resultsdb_legacy");
     fs::path file = dir / "results.sqlite";
     // The table as polysim created it before versioned migrations.
-    auto made = runShell("sqlite3 " + q(file) + " \"CREATE TABLE sessions (id INTEGER PRIMARY KEY, scored_at TEXT NOT NULL "
-                         "DEFAULT (datetime('now')), trainee TEXT NOT NULL, scenario_id TEXT NOT NULL, scenario_title TEXT "
-                         "NOT NULL, total REAL NOT NULL, passed INTEGER NOT NULL, critical_errors INTEGER NOT NULL, findings "
-                         "REAL, reading_order REAL, coverage REAL, interruptions REAL, conclusion REAL, duration_seconds REAL, "
-                         "log_path TEXT, log_digest TEXT NOT NULL, score_json TEXT NOT NULL, UNIQUE (trainee, scenario_id, "
-                         "log_digest)); INSERT INTO sessions (scored_at, trainee, scenario_id, scenario_title, total, passed, "
-                         "critical_errors, log_digest, score_json) VALUES ('2026-10-01 09:00:00', 'ana', 'motorcyclist', "
-                         "'Motorcyclist', 64.5, 0, 1, 'abc', '{}')\"");
+    auto made =
+        runShell("sqlite3 " + q(file) +
+                 " \"CREATE TABLE sessions (id INTEGER PRIMARY KEY, scored_at TEXT NOT NULL "
+                 "DEFAULT (datetime('now')), trainee TEXT NOT NULL, scenario_id TEXT NOT NULL, scenario_title TEXT "
+                 "NOT NULL, total REAL NOT NULL, passed INTEGER NOT NULL, critical_errors INTEGER NOT NULL, findings "
+                 "REAL, reading_order REAL, coverage REAL, interruptions REAL, conclusion REAL, duration_seconds REAL, "
+                 "log_path TEXT, log_digest TEXT NOT NULL, score_json TEXT NOT NULL, UNIQUE (trainee, scenario_id, "
+                 "log_digest)); INSERT INTO sessions (scored_at, trainee, scenario_id, scenario_title, total, passed, "
+                 "critical_errors, log_digest, score_json) VALUES ('2026-10-01 09:00:00', 'ana', 'motorcyclist', "
+                 "'Motorcyclist', 64.5, 0, 1, 'abc', '{}')\"");
     ASSERT_EQ(made.exitCode, 0) << made.err;
     scoring::History db(file);
     EXPECT_EQ(db.schemaVersion(), 2);
@@ -284,8 +297,9 @@ TEST(ResultsDatabase, FiftyLaptopsScoringAtOnceLoseNothing) {
     auto log = playedLog(dir, "interrupted", "ana");
     fs::path shared = dir / "shared.sqlite";
     auto fifty = [&](const std::string& dbArgs, const std::string& name) {
-        std::string cmd = "cd " + q(dir) + " && for i in $(seq -w 1 50); do (XDG_DATA_HOME=" + q(dir / ("xdg-" + name)) +
-                          " " + test::polysimBinary().string() + " score " + q(motorcyclist()) + " " + q(log) +
+        std::string cmd = "cd " + q(dir) +
+                          " && for i in $(seq -w 1 50); do (XDG_DATA_HOME=" + q(dir / ("xdg-" + name)) + " " +
+                          test::polysimBinary().string() + " score " + q(motorcyclist()) + " " + q(log) +
                           " --no-images --trainee resident$i " + dbArgs + " > " + name + "-$i.out 2>&1; echo $? > " +
                           name + "-$i.rc) & done; wait";
         auto t0 = std::chrono::steady_clock::now();

@@ -14,7 +14,9 @@ using polysim::test::runShell;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path scenario() { return polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml"; }
+fs::path scenario() {
+    return polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml";
+}
 fs::path script(const std::string& who) {
     return polysim::test::sourceDir() / "scenarios" / "scripts" / ("motorcyclist-" + who + ".txt");
 }
@@ -24,12 +26,14 @@ std::string slurp(const fs::path& p) {
     ss << in.rdbuf();
     return ss.str();
 }
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string q(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 // Plays a shipped script and scores it; returns the score JSON.
 nlohmann::json playAndScore(const fs::path& dir, const std::string& who, int expectedExit) {
-    auto play = runPolysim("play " + q(scenario()) + " --script " + q(script(who)) + " --log " + q(dir / (who + ".jsonl")) +
-                           " --trainee " + who);
+    auto play = runPolysim("play " + q(scenario()) + " --script " + q(script(who)) + " --log " +
+                           q(dir / (who + ".jsonl")) + " --trainee " + who);
     EXPECT_EQ(play.exitCode, 0) << play.err;
     EXPECT_EQ(play.err.find("refused"), std::string::npos) << play.err;  // the scripts only do what the case allows
     auto score = runPolysim("score " + q(scenario()) + " " + q(dir / (who + ".jsonl")) + " --json " +
@@ -65,11 +69,13 @@ TEST(ScoreCli, TheNoviceMissesTheTensionPneumothoraxObservationallyAndFails) {
     EXPECT_FALSE(ptx["seen"].get<bool>());
     EXPECT_EQ(ptx["on_screen_windows"], nlohmann::json::array({"soft_tissue"}));
     bool listed = false;
-    for (const auto& c : j["critical_errors"]) listed = listed || c.get<std::string>().find("Tension pneumothorax") != std::string::npos;
+    for (const auto& c : j["critical_errors"])
+        listed = listed || c.get<std::string>().find("Tension pneumothorax") != std::string::npos;
     EXPECT_TRUE(listed) << j["critical_errors"];
     // Its deadline passed without a call: the anaesthetist's announcement is in the log at 02:30.
     std::string log = slurp(dir / "novice.jsonl");
-    EXPECT_NE(log.find("{\"t\":150.0,\"event\":\"deterioration\",\"finding\":\"tension_pneumothorax\""), std::string::npos);
+    EXPECT_NE(log.find("{\"t\":150.0,\"event\":\"deterioration\",\"finding\":\"tension_pneumothorax\""),
+              std::string::npos);
 }
 
 TEST(ScoreCli, ARunInterruptedMidChestShowsAMeasuredResumptionLag) {
@@ -99,8 +105,8 @@ TEST(ScoreCli, TheSameScriptTwiceGivesByteIdenticalLogsAndScores) {
 
 TEST(ScoreCli, AKilledSessionResumesFromItsLogWithNothingLost) {
     auto dir = polysim::test::scratchDir("cli_resume");
-    auto full = runPolysim("play " + q(scenario()) + " --script " + q(script("expert")) + " --log " + q(dir / "full.jsonl") +
-                           " --trainee r");
+    auto full = runPolysim("play " + q(scenario()) + " --script " + q(script("expert")) + " --log " +
+                           q(dir / "full.jsonl") + " --trainee r");
     ASSERT_EQ(full.exitCode, 0) << full.err;
     std::string text = slurp(dir / "full.jsonl");
     std::size_t cut = text.find('\n', text.size() / 2) + 30;  // killed while writing a line
@@ -133,8 +139,8 @@ TEST(ScoreCli, TheDebriefWithKeyImagesRendersInHeadlessChromium) {
     EXPECT_EQ(images, 3u) << r.err;
     auto shot = runShell("cd " + q(dir) + " && HOME=" + q(dir) +
                          " timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-                         "--no-first-run --screenshot=" + q(dir / "shot.png") + " --window-size=1200,2000 file://" +
-                         (dir / "debrief.html").string());
+                         "--no-first-run --screenshot=" +
+                         q(dir / "shot.png") + " --window-size=1200,2000 file://" + (dir / "debrief.html").string());
     ASSERT_TRUE(fs::exists(dir / "shot.png")) << shot.err;
     auto colours = runShell("convert " + q(dir / "shot.png") + " -format %k info:");
     EXPECT_GT(std::stoi(colours.out), 50) << colours.out << colours.err;
@@ -144,8 +150,10 @@ TEST(ScoreCli, HistoryShowsATraineesTrendAndCohortComparesTrainees) {
     auto dir = polysim::test::scratchDir("cli_history");
     auto db = dir / "results.sqlite";
     for (const char* who : {"novice", "expert"}) {
-        runPolysim("play " + q(scenario()) + " --script " + q(script(who)) + " --log " + q(dir / (std::string(who) + ".jsonl")));
-        auto r = runPolysim("score " + q(scenario()) + " " + q(dir / (std::string(who) + ".jsonl")) + " --trainee ana --db " + q(db));
+        runPolysim("play " + q(scenario()) + " --script " + q(script(who)) + " --log " +
+                   q(dir / (std::string(who) + ".jsonl")));
+        auto r = runPolysim("score " + q(scenario()) + " " + q(dir / (std::string(who) + ".jsonl")) +
+                            " --trainee ana --db " + q(db));
         ASSERT_NE(r.exitCode, 1) << r.err;
     }
     auto h = runPolysim("history --trainee ana --db " + q(db));
@@ -157,8 +165,8 @@ TEST(ScoreCli, HistoryShowsATraineesTrendAndCohortComparesTrainees) {
     auto env = runShell("POLYSIM_DB=" + q(db) + " " + polysim::test::polysimBinary().string() + " history --all");
     EXPECT_NE(env.out.find("ana on motorcyclist"), std::string::npos) << env.out << env.err;
 
-    auto ben = runPolysim("score " + q(scenario()) + " " + q(dir / "expert.jsonl") + " --trainee ben --no-history --json " +
-                          q(dir / "ben.json"));
+    auto ben = runPolysim("score " + q(scenario()) + " " + q(dir / "expert.jsonl") +
+                          " --trainee ben --no-history --json " + q(dir / "ben.json"));
     auto c = runPolysim("cohort " + q(db) + " " + q(dir / "ben.json") + " --html " + q(dir / "cohort.html"));
     EXPECT_EQ(c.exitCode, 0) << c.err;
     EXPECT_NE(c.out.find("ana: "), std::string::npos) << c.out;
@@ -184,7 +192,8 @@ TEST(ScoreCli, EveryShippedPhantomScenarioHasAnExpertRunThatPassesAndANoviceRunT
         ++scenarios;
         for (const char* who : {"expert", "novice"}) {
             auto log = dir / (id + "-" + who + ".jsonl");
-            auto play = runPolysim("play " + q(toml) + " --script " + q(scripts / (id + "-" + who + ".txt")) + " --log " + q(log));
+            auto play = runPolysim("play " + q(toml) + " --script " + q(scripts / (id + "-" + who + ".txt")) +
+                                   " --log " + q(log));
             ASSERT_EQ(play.exitCode, 0) << id << " " << who << ": " << play.err;
             EXPECT_EQ(play.err.find("refused"), std::string::npos) << id << " " << who << ": " << play.err;
             auto score = runPolysim("score " + q(toml) + " " + q(log) + " --no-history --json -");

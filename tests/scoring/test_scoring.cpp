@@ -178,7 +178,8 @@ TEST(Scoring, TheSameRunAlwaysGetsTheSameScore) {
 TEST(Scoring, TheJsonHasTheDocumentedTopLevelKeysAndEveryPartSaysWhy) {
     auto sc = test::traumaCase();
     auto j = scoreToJson(scoreSession(sc, play(sc, test::kExpertScript)));
-    for (const char* key : {"total", "passed", "critical_errors", "findings", "order", "coverage", "interruptions", "conclusion"})
+    for (const char* key :
+         {"total", "passed", "critical_errors", "findings", "order", "coverage", "interruptions", "conclusion"})
         EXPECT_TRUE(j.contains(key)) << key;
     for (const char* part : {"findings", "order", "coverage", "interruptions", "conclusion"}) {
         EXPECT_FALSE(j[part]["why"].get<std::string>().empty()) << part;

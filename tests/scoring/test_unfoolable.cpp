@@ -22,7 +22,9 @@ using namespace polysim;
 using namespace polysim::scoring;
 
 namespace {
-const scenario::Scenario& shipped(const std::string& name) { return test::shippedScenario(name); }
+const scenario::Scenario& shipped(const std::string& name) {
+    return test::shippedScenario(name);
+}
 std::string shippedScript(const std::string& name) {
     return test::readFile(test::sourceDir() / "scenarios" / "scripts" / (name + ".txt"));
 }
@@ -66,8 +68,7 @@ std::string expertWith(const std::string& scenarioName, const std::string& actio
 // ---------------------------------------------------------------- the shipped scripts
 TEST(Unfoolable, ShippedExpertsStillPassAt95AndNovicesStillFail) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
-                                   "car-rollover"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"}) {
         auto expert = score(name, shippedScript(name + "-expert"));
         EXPECT_TRUE(expert.passed) << name << ": " << expert.why;
         EXPECT_GE(expert.total, 95.0) << name << ": " << expert.why;
@@ -129,11 +130,13 @@ TEST(Unfoolable, ANameGuessedBeforeTheLookCountsOnlyOnceTheFindingHasBeenSeen) {
 // main measure for that finding.
 TEST(Unfoolable, APerfectSequenceThatTellsACategory1FindingLateLosesTheOrderPart) {
     const auto expert = score("motorcyclist", shippedScript("motorcyclist-expert"));
-    auto late = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                             {{"01:55 call spleen visceral_surgeon\n01:56 call spleen trauma_leader\n", ""},
-                                              {"03:05 conclude", "04:30 call spleen visceral_surgeon\n"
-                                                                 "04:31 call spleen trauma_leader\n04:35 conclude"},
-                                              {"03:10 end", "04:40 end"}}));
+    auto late =
+        score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                     {{"01:55 call spleen visceral_surgeon\n01:56 call spleen trauma_leader\n", ""},
+                                      {"03:05 conclude",
+                                       "04:30 call spleen visceral_surgeon\n"
+                                       "04:31 call spleen trauma_leader\n04:35 conclude"},
+                                      {"03:10 end", "04:40 end"}}));
     ASSERT_TRUE(expert.order.priority.has_value());
     EXPECT_DOUBLE_EQ(*expert.order.priority, 1.0) << expert.order.why;
     ASSERT_TRUE(late.order.sequence.has_value());
@@ -148,8 +151,9 @@ TEST(Unfoolable, APerfectSequenceThatTellsACategory1FindingLateLosesTheOrderPart
     EXPECT_DOUBLE_EQ(*spleen->toldAt, 270.0);
     EXPECT_NE(late.order.why.find("What kills first"), std::string::npos) << late.order.why;
     // Never told at all: that finding earns nothing in the order part.
-    auto never = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                              {{"01:55 call spleen visceral_surgeon\n01:56 call spleen trauma_leader\n", ""}}));
+    auto never =
+        score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                     {{"01:55 call spleen visceral_surgeon\n01:56 call spleen trauma_leader\n", ""}}));
     EXPECT_LT(*never.order.priority, *late.order.priority) << never.order.why;
 }
 
@@ -196,11 +200,12 @@ TEST(Unfoolable, TheRightNameWithTheWrongActionIsAWrongAnswer) {
 // debrief says it was a hedge.
 TEST(Unfoolable, AHedgeBetweenTwoDiagnosesEarnsPartialCreditNotTheDiagnosis) {
     const auto expert = score("fall-from-height", shippedScript("fall-from-height-expert"));
-    auto hedged = score("fall-from-height",
-                        edited(shippedScript("fall-from-height-expert"),
-                               {{"Right temporoparietal epidural haematoma", "Right temporoparietal epidural or subdural haematoma"},
-                                {"\"epidural haematoma with midline shift\"", "\"EDH/SDH with midline shift\""},
-                                {"conclude \"Right epidural haematoma", "conclude \"Right extradural or subdural haematoma"}}));
+    auto hedged = score(
+        "fall-from-height",
+        edited(shippedScript("fall-from-height-expert"),
+               {{"Right temporoparietal epidural haematoma", "Right temporoparietal epidural or subdural haematoma"},
+                {"\"epidural haematoma with midline shift\"", "\"EDH/SDH with midline shift\""},
+                {"conclude \"Right epidural haematoma", "conclude \"Right extradural or subdural haematoma"}}));
     const auto& f = finding(hedged, "epidural_hematoma");
     EXPECT_FALSE(f.labelCorrect) << f.why;
     EXPECT_EQ(f.rule, "incomplete") << f.why;
@@ -263,14 +268,15 @@ TEST(Unfoolable, APerceptualFloorSetByTheCaseIsUsed) {
     EXPECT_EQ(finding(byDefault, "vertebral_burst_fracture").rule, "too_fast");
     sc.weights.minDwellSeconds = 0.010;
     auto relaxed = scoreSession(sc, play(sc, script));
-    EXPECT_TRUE(finding(relaxed, "vertebral_burst_fracture").rule.empty()) << finding(relaxed, "vertebral_burst_fracture").why;
+    EXPECT_TRUE(finding(relaxed, "vertebral_burst_fracture").rule.empty())
+        << finding(relaxed, "vertebral_burst_fracture").why;
 }
 
 TEST(Unfoolable, ABriskButHumanPaceKeepsFullCoverage) {
     // 40 ms an image (25 images a second), faster than the shipped experts, still reads every slice.
     for (const std::string name : {"motorcyclist", "oesophageal-intubation"}) {
-        auto s = score(name, edited(shippedScript(name + "-expert"), {{"scroll -185 -> -1000 over 40s",
-                                                                          "scroll -185 -> -1000 over 32.6s"}}));
+        auto s = score(name, edited(shippedScript(name + "-expert"),
+                                    {{"scroll -185 -> -1000 over 40s", "scroll -185 -> -1000 over 32.6s"}}));
         for (const auto& r : s.coverage.regions) EXPECT_TRUE(r.completedAt.has_value()) << name << " " << r.why;
         EXPECT_GE(s.total, 95.0) << name << ": " << s.why;
     }
@@ -312,9 +318,10 @@ TEST(Unfoolable, AReformatShowsAFindingOnlyWhereItLiesInTheDisplayedPlane) {
 
 // ---------------------------------------------------------------- a wrong name at the right place
 TEST(Unfoolable, AMarkNamingADifferentInjuryIsAMisidentificationWhateverElseWasSaid) {
-    auto s = score("motorcyclist",
-                   edited(shippedScript("motorcyclist-expert"),
-                          {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}}));
+    auto s = score(
+        "motorcyclist",
+        edited(shippedScript("motorcyclist-expert"),
+               {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}}));
     const auto& f = finding(s, "splenic_laceration");
     EXPECT_EQ(f.rule, "misidentified") << f.why;
     EXPECT_EQ(f.error, "interpretive");
@@ -331,8 +338,11 @@ TEST(Unfoolable, AMarkNamingADifferentInjuryIsAMisidentificationWhateverElseWasS
 
 TEST(Unfoolable, TheLastWordCountsAndContradictionsAreShown) {
     // Called right, then taken back: "no active bleeding from the spleen" is the last word.
-    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                          {{"03:10 end", "03:08 call \"no active bleeding from the spleen, only a laceration\" trauma_leader\n03:10 end"}}));
+    auto s = score(
+        "motorcyclist",
+        edited(shippedScript("motorcyclist-expert"),
+               {{"03:10 end",
+                 "03:08 call \"no active bleeding from the spleen, only a laceration\" trauma_leader\n03:10 end"}}));
     const auto& f = finding(s, "splenic_laceration");
     EXPECT_EQ(f.rule, "misidentified") << f.why;
     EXPECT_FALSE(f.contradictions.empty());
@@ -346,11 +356,11 @@ TEST(Unfoolable, TheLastWordCountsAndContradictionsAreShown) {
 }
 
 TEST(Unfoolable, ACorrectLabelInOtherWordsStillCounts) {
-    auto s = score("motorcyclist",
-                   edited(shippedScript("motorcyclist-expert"),
-                          {{"\"splenic laceration with active extravasation\" as spleen",
-                            "\"lacerated spleen, actively bleeding (arterial blush)\" as spleen"},
-                           {"\"pelvic ring fracture, lateral compression\" as pelvis", "\"fractured pubic rami and sacral ala\" as pelvis"}}));
+    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                          {{"\"splenic laceration with active extravasation\" as spleen",
+                                            "\"lacerated spleen, actively bleeding (arterial blush)\" as spleen"},
+                                           {"\"pelvic ring fracture, lateral compression\" as pelvis",
+                                            "\"fractured pubic rami and sacral ala\" as pelvis"}}));
     EXPECT_TRUE(finding(s, "splenic_laceration").rule.empty()) << finding(s, "splenic_laceration").why;
     EXPECT_TRUE(finding(s, "pelvic_ring_fracture").rule.empty()) << finding(s, "pelvic_ring_fracture").why;
     EXPECT_GE(s.total, 95.0);
@@ -359,22 +369,26 @@ TEST(Unfoolable, ACorrectLabelInOtherWordsStillCounts) {
 // ---------------------------------------------------------------- late Category 1 calls
 TEST(Unfoolable, ACategory1FindingCalledAfterItsDeadlineIsACriticalError) {
     // The tension pneumothorax, seen on the scout, told only at 04:30 (deadline 02:30).
-    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                          {{"00:15 answer leader_scout \"Right tension pneumothorax with mediastinal shift - decompress now.\"", ""},
-                                           {"00:17 call \"tension pneumothorax, right\" anaesthetist", ""},
-                                           {"00:47 answer drain_question \"Now: tension pneumothorax on the right.\"", ""},
-                                           {"03:10 end", "04:30 call ptx trauma_leader\n04:40 end"}}));
+    auto s = score(
+        "motorcyclist",
+        edited(
+            shippedScript("motorcyclist-expert"),
+            {{"00:15 answer leader_scout \"Right tension pneumothorax with mediastinal shift - decompress now.\"", ""},
+             {"00:17 call \"tension pneumothorax, right\" anaesthetist", ""},
+             {"00:47 answer drain_question \"Now: tension pneumothorax on the right.\"", ""},
+             {"03:10 end", "04:30 call ptx trauma_leader\n04:40 end"}}));
     const auto& f = finding(s, "tension_pneumothorax");
     EXPECT_EQ(f.rule, "late_critical") << f.why;
     EXPECT_TRUE(f.critical);
     EXPECT_FALSE(s.passed);
 
-    auto o = score("oesophageal-intubation",
-                   edited(shippedScript("oesophageal-intubation-expert"),
-                          {{"00:51 answer leader_etco2 \"No: the tube is behind an empty trachea, in the oesophagus. It's the tube.\"", ""},
-                           {"00:53 call tube anaesthetist\n", ""},
-                           {"00:53 call tube trauma_leader\n", ""},
-                           {"03:00 end", "02:59 call tube anaesthetist\n03:00 end"}}));
+    auto o = score("oesophageal-intubation", edited(shippedScript("oesophageal-intubation-expert"),
+                                                    {{"00:51 answer leader_etco2 \"No: the tube is behind an empty "
+                                                      "trachea, in the oesophagus. It's the tube.\"",
+                                                      ""},
+                                                     {"00:53 call tube anaesthetist\n", ""},
+                                                     {"00:53 call tube trauma_leader\n", ""},
+                                                     {"03:00 end", "02:59 call tube anaesthetist\n03:00 end"}}));
     EXPECT_EQ(finding(o, "esophageal_intubation").rule, "late_critical") << finding(o, "esophageal_intubation").why;
     EXPECT_FALSE(o.passed);
 }
@@ -383,11 +397,16 @@ TEST(Unfoolable, ACaseMayRelaxTheLateCallRuleForOneFinding) {
     auto sc = shipped("motorcyclist");
     for (auto& f : sc.findings)
         if (f.id == "tension_pneumothorax") f.lateCallCritical = false;
-    auto s = scoreSession(sc, play(sc, edited(shippedScript("motorcyclist-expert"),
-                                              {{"00:15 answer leader_scout \"Right tension pneumothorax with mediastinal shift - decompress now.\"", ""},
-                                               {"00:17 call \"tension pneumothorax, right\" anaesthetist", ""},
-                                               {"00:47 answer drain_question \"Now: tension pneumothorax on the right.\"", ""},
-                                               {"03:10 end", "04:30 call ptx trauma_leader\n04:40 end"}})));
+    auto s = scoreSession(
+        sc,
+        play(sc,
+             edited(
+                 shippedScript("motorcyclist-expert"),
+                 {{"00:15 answer leader_scout \"Right tension pneumothorax with mediastinal shift - decompress now.\"",
+                   ""},
+                  {"00:17 call \"tension pneumothorax, right\" anaesthetist", ""},
+                  {"00:47 answer drain_question \"Now: tension pneumothorax on the right.\"", ""},
+                  {"03:10 end", "04:30 call ptx trauma_leader\n04:40 end"}})));
     const auto& f = finding(s, "tension_pneumothorax");
     EXPECT_EQ(f.rule, "late") << f.why;
     EXPECT_FALSE(f.critical);
@@ -461,10 +480,12 @@ TEST(Unfoolable, ACorrectCallInTheTraineesOwnWordsCounts) {
                    edited(shippedScript("motorcyclist-expert"),
                           {{"01:16 answer surgeon_bleeding \"Will do - I'll call you as soon as I'm in the abdomen.\"",
                             "01:16 answer surgeon_bleeding \"Will call you\""},
-                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels, as dense as the aorta in this phase and far "
+                           {"01:17 answer zebra_challenge \"No - that is contrast outside the vessels, as dense as the "
+                            "aorta in this phase and far "
                             "denser than clot: active bleeding.\"",
                             "01:17 answer zebra_challenge \"No, active splenic bleeding\""},
-                           {"01:55 call spleen visceral_surgeon", "01:55 call \"Active splenic bleeding, go to theatre\" visceral_surgeon"}}));
+                           {"01:55 call spleen visceral_surgeon",
+                            "01:55 call \"Active splenic bleeding, go to theatre\" visceral_surgeon"}}));
     const auto& f = finding(s, "splenic_laceration");
     EXPECT_TRUE(f.rule.empty()) << f.why;
     EXPECT_EQ(f.calledTo, "visceral_surgeon");
@@ -491,14 +512,16 @@ TEST(Unfoolable, ACallThatNamesNothingIsReportedAtOnce) {
 
 TEST(Unfoolable, NegationsAndWrongAnswersNeverCountAsDetectionOrCall) {
     // Pedestrian: "no aortic injury, no haematoma" to "the chest is clear, isn't it?" is wrong and tells nothing.
-    auto s = score("pedestrian", edited(shippedScript("pedestrian-expert"),
-                                        {{"01:03 answer leader_allclear \"No - there is an aortic isthmus injury with mediastinal haematoma. Keep her here, call vascular.\"",
-                                          "01:03 answer leader_allclear \"no aortic injury, no haematoma\""},
-                                         {"01:22 mark 26,28,-326 \"aortic isthmus injury with mediastinal haematoma\" as aorta", ""},
-                                         {"01:23 call aorta vascular_surgeon", ""},
-                                         {"01:24 call aorta trauma_leader", ""},
-                                         {"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
-                                          "No aortic injury and a normal liver."}}));
+    auto s = score("pedestrian",
+                   edited(shippedScript("pedestrian-expert"),
+                          {{"01:03 answer leader_allclear \"No - there is an aortic isthmus injury with mediastinal "
+                            "haematoma. Keep her here, call vascular.\"",
+                            "01:03 answer leader_allclear \"no aortic injury, no haematoma\""},
+                           {"01:22 mark 26,28,-326 \"aortic isthmus injury with mediastinal haematoma\" as aorta", ""},
+                           {"01:23 call aorta vascular_surgeon", ""},
+                           {"01:24 call aorta trauma_leader", ""},
+                           {"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
+                            "No aortic injury and a normal liver."}}));
     const auto& f = finding(s, "aortic_injury");
     EXPECT_FALSE(f.labelCorrect) << f.why;
     EXPECT_TRUE(f.critical);
@@ -515,9 +538,11 @@ TEST(Unfoolable, NegationsAndWrongAnswersNeverCountAsDetectionOrCall) {
 }
 
 TEST(Unfoolable, AShortKeywordLikePelvisNeverCreditsAKeyPoint) {
-    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                          {{"Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC pelvic ring fracture: decompress the chest now, then haemorrhage control.",
-                                            "Pneumothorax, spleen, pelvis."}}));
+    auto s =
+        score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
+                                     {{"Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC "
+                                       "pelvic ring fracture: decompress the chest now, then haemorrhage control.",
+                                       "Pneumothorax, spleen, pelvis."}}));
     for (const auto& k : s.conclusion.keyPoints) EXPECT_FALSE(k.named) << k.point->label;
 }
 
@@ -527,9 +552,9 @@ TEST(Unfoolable, HistoryAndCohortShowTheRuleThatCostEachFinding) {
     auto q = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
     auto scenarioFile = test::sourceDir() / "scenarios" / "motorcyclist.toml";
     {
-        std::ofstream(dir / "wrong-name.txt")
-            << edited(shippedScript("motorcyclist-expert"),
-                      {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}});
+        std::ofstream(dir / "wrong-name.txt") << edited(
+            shippedScript("motorcyclist-expert"),
+            {{"\"splenic laceration with active extravasation\" as spleen", "\"liver laceration\" as spleen"}});
     }
     auto play = test::runPolysim("play " + q(scenarioFile) + " --script " + q(dir / "wrong-name.txt") + " --log " +
                                  q(dir / "run.jsonl") + " --trainee ana");
@@ -550,10 +575,11 @@ TEST(Unfoolable, HistoryAndCohortShowTheRuleThatCostEachFinding) {
 // ---------------------------------------------------------------- lists of every diagnosis
 TEST(Unfoolable, AMarkLabelListingEveryInjuryOfTheCaseNamesNone) {
     const std::string all = "\"tension pneumothorax, active splenic bleeding, unstable pelvic ring fracture\"";
-    auto s = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                          {{"\"tension pneumothorax, right\" as ptx", all + " as ptx"},
-                                           {"\"splenic laceration with active extravasation\" as spleen", all + " as spleen"},
-                                           {"\"pelvic ring fracture, lateral compression\" as pelvis", all + " as pelvis"}}));
+    auto s = score("motorcyclist",
+                   edited(shippedScript("motorcyclist-expert"),
+                          {{"\"tension pneumothorax, right\" as ptx", all + " as ptx"},
+                           {"\"splenic laceration with active extravasation\" as spleen", all + " as spleen"},
+                           {"\"pelvic ring fracture, lateral compression\" as pelvis", all + " as pelvis"}}));
     for (const std::string id : {"splenic_laceration", "pelvic_ring_fracture"}) {
         EXPECT_EQ(finding(s, id).rule, "misidentified") << finding(s, id).why;
     }
@@ -561,11 +587,12 @@ TEST(Unfoolable, AMarkLabelListingEveryInjuryOfTheCaseNamesNone) {
 }
 
 TEST(Unfoolable, AConclusionListingInjuriesThePatientDoesNotHaveLosesPoints) {
-    auto s = score("pedestrian",
-                   edited(shippedScript("pedestrian-expert"),
-                          {{"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
-                            "Traumatic aortic isthmus injury, a small liver laceration, epidural haematoma, tension "
-                            "pneumothorax, splenic laceration with active extravasation and a femoral shaft fracture."}}));
+    auto s =
+        score("pedestrian",
+              edited(shippedScript("pedestrian-expert"),
+                     {{"Traumatic aortic isthmus injury for the vascular surgeons, and a small liver laceration.",
+                       "Traumatic aortic isthmus injury, a small liver laceration, epidural haematoma, tension "
+                       "pneumothorax, splenic laceration with active extravasation and a femoral shaft fracture."}}));
     EXPECT_LT(s.conclusion.score, 0.6) << s.conclusion.why;
     EXPECT_NE(s.conclusion.why.find("does not have"), std::string::npos) << s.conclusion.why;
 }
@@ -573,8 +600,9 @@ TEST(Unfoolable, AConclusionListingInjuriesThePatientDoesNotHaveLosesPoints) {
 // ---------------------------------------------------------------- the side of a lateralised finding
 TEST(Unfoolable, TheWrongSideOfALateralisedFindingIsAMisidentification) {
     // A mark on the right tension pneumothorax labelled as a left one.
-    auto mark = score("motorcyclist", edited(shippedScript("motorcyclist-expert"),
-                                             {{"\"tension pneumothorax, right\" as ptx", "\"left tension pneumothorax\" as ptx"}}));
+    auto mark = score("motorcyclist",
+                      edited(shippedScript("motorcyclist-expert"),
+                             {{"\"tension pneumothorax, right\" as ptx", "\"left tension pneumothorax\" as ptx"}}));
     const auto& m = finding(mark, "tension_pneumothorax");
     EXPECT_EQ(m.rule, "misidentified") << m.why;
     EXPECT_EQ(m.error, "interpretive");
@@ -583,14 +611,17 @@ TEST(Unfoolable, TheWrongSideOfALateralisedFindingIsAMisidentification) {
     EXPECT_NE(m.why.find("left"), std::string::npos) << m.why;
 
     // The last word to the team names the wrong side.
-    auto call = score("motorcyclist",
-                      edited(shippedScript("motorcyclist-expert"),
-                             {{"03:10 end", "03:08 call \"sorry: the tension pneumothorax is on the left\" trauma_leader\n03:10 end"}}));
+    auto call = score(
+        "motorcyclist",
+        edited(
+            shippedScript("motorcyclist-expert"),
+            {{"03:10 end", "03:08 call \"sorry: the tension pneumothorax is on the left\" trauma_leader\n03:10 end"}}));
     EXPECT_EQ(finding(call, "tension_pneumothorax").rule, "misidentified") << finding(call, "tension_pneumothorax").why;
     EXPECT_FALSE(call.passed);
 
     // The epidural haematoma called on the left to the neurosurgeon.
-    auto left = score("fall-from-height", expertWith("fall-from-height", "call \"left epidural haematoma\" neurosurgeon"));
+    auto left =
+        score("fall-from-height", expertWith("fall-from-height", "call \"left epidural haematoma\" neurosurgeon"));
     EXPECT_EQ(finding(left, "epidural_hematoma").rule, "misidentified") << finding(left, "epidural_hematoma").why;
 
     // No side, or the right one in other words, loses nothing.
@@ -633,42 +664,41 @@ TEST(Unfoolable, AMarkOnTwoFindingsIsAboutTheOneItNames) {
 TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection) {
     int questions = 0;
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
-                                   "car-rollover"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"}) {
         const auto& sc = shipped(name);
         session::SessionClock clock;
         session::EventLog log;
         session::Session s(sc, clock, log);
         std::set<std::string> checked;
         for (double t = 1; t < sc.durationSeconds && !s.ended(); t += 2) {
-          s.advanceTo(t);
-          for (const auto& r : sc.regions)
-              if (!r.series.empty() && s.seriesArrived(r.series) && !checked.count("open " + r.series)) {
-                  checked.insert("open " + r.series);
-                  s.apply(session::OpenSeries{r.series});
-              }
-          for (const auto& in : s.activeInterruptions()) {
-            const auto& spec = *in.spec;
-            if (checked.count(spec.id)) continue;
-            s.apply(session::AnswerInterruption{spec.id, "", "hmm"});  // not understood: the choices are offered
-            auto offered = s.offeredChoices(spec.id);
-            if (offered.empty() || spec.relatedFindings.empty()) continue;
-            checked.insert(spec.id);
-            ++questions;
-            int lexicon = 0;
-            for (const auto* a : offered) {
-                if (a->id.rfind("lexicon:", 0) != 0) continue;
-                ++lexicon;
-                EXPECT_FALSE(a->correct);
-                // Never an injury of this patient: none of its findings is named by it, even in part.
-                for (const auto& f : sc.findings) {
-                    auto level = session::nameFinding(a->text, f).level;
-                    EXPECT_TRUE(level != session::Naming::Full && level != session::Naming::Partial)
-                        << name << ": '" << a->text << "' names " << f.id;
+            s.advanceTo(t);
+            for (const auto& r : sc.regions)
+                if (!r.series.empty() && s.seriesArrived(r.series) && !checked.count("open " + r.series)) {
+                    checked.insert("open " + r.series);
+                    s.apply(session::OpenSeries{r.series});
                 }
+            for (const auto& in : s.activeInterruptions()) {
+                const auto& spec = *in.spec;
+                if (checked.count(spec.id)) continue;
+                s.apply(session::AnswerInterruption{spec.id, "", "hmm"});  // not understood: the choices are offered
+                auto offered = s.offeredChoices(spec.id);
+                if (offered.empty() || spec.relatedFindings.empty()) continue;
+                checked.insert(spec.id);
+                ++questions;
+                int lexicon = 0;
+                for (const auto* a : offered) {
+                    if (a->id.rfind("lexicon:", 0) != 0) continue;
+                    ++lexicon;
+                    EXPECT_FALSE(a->correct);
+                    // Never an injury of this patient: none of its findings is named by it, even in part.
+                    for (const auto& f : sc.findings) {
+                        auto level = session::nameFinding(a->text, f).level;
+                        EXPECT_TRUE(level != session::Naming::Full && level != session::Naming::Partial)
+                            << name << ": '" << a->text << "' names " << f.id;
+                    }
+                }
+                EXPECT_EQ(lexicon, int(session::kDistractorsPerQuestion)) << name << " " << spec.id;
             }
-            EXPECT_EQ(lexicon, int(session::kDistractorsPerQuestion)) << name << " " << spec.id;
-          }
         }
     }
     EXPECT_GE(questions, 3) << "questions with choices checked on the shipped cases";
@@ -687,7 +717,8 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
     };
     EXPECT_EQ(order(), order());
     const auto ids = order();
-    const auto wrongId = *std::find_if(ids.begin(), ids.end(), [](const std::string& id) { return id.rfind("lexicon:", 0) == 0; });
+    const auto wrongId =
+        *std::find_if(ids.begin(), ids.end(), [](const std::string& id) { return id.rfind("lexicon:", 0) == 0; });
 
     // Picking one is a wrong answer that tells nothing.
     auto s = score("motorcyclist", "00:01 series scout\n00:40 answer leader_scout " + wrongId + "\n01:00 end\n");
@@ -707,7 +738,8 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
 // nothing: a major discrepancy, scored as a critical error, in a call, an answer or the conclusion.
 TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
     // The pedestrian has an aortic injury and a liver laceration, no pneumothorax.
-    auto ptx = score("pedestrian", expertWith("pedestrian", "call \"right tension pneumothorax, decompress now\" trauma_leader"));
+    auto ptx = score("pedestrian",
+                     expertWith("pedestrian", "call \"right tension pneumothorax, decompress now\" trauma_leader"));
     ASSERT_EQ(ptx.findings.falseCalls.size(), 1u);
     EXPECT_EQ(ptx.findings.falseCalls[0].diagnosis, "Tension pneumothorax");
     EXPECT_EQ(ptx.findings.falseCalls[0].kind, "call");
@@ -733,15 +765,16 @@ TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
     EXPECT_TRUE(lesser.findings.falseCalls.empty());
 
     // In the conclusion, too.
-    auto conclusion = score("pedestrian", expertWith("pedestrian", "conclude \"Aortic isthmus injury, liver laceration and an epidural haematoma.\""));
+    auto conclusion = score(
+        "pedestrian",
+        expertWith("pedestrian", "conclude \"Aortic isthmus injury, liver laceration and an epidural haematoma.\""));
     ASSERT_EQ(conclusion.findings.falseCalls.size(), 1u);
     EXPECT_EQ(conclusion.findings.falseCalls[0].kind, "conclusion");
     EXPECT_FALSE(conclusion.passed);
 
     // The shipped experts make no false call on any case.
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
-                                   "car-rollover"})
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"})
         EXPECT_TRUE(score(name, shippedScript(name + "-expert")).findings.falseCalls.empty()) << name;
 }
 
@@ -758,11 +791,15 @@ std::string lowered(std::string s) {
 std::vector<std::string> phaseWords(const std::optional<phantom::SeriesKind>& kind) {
     if (!kind) return {};
     switch (*kind) {
-    case phantom::SeriesKind::Scout: return {"scout", "topogram"};
-    case phantom::SeriesKind::Head:
-    case phantom::SeriesKind::NonContrast: return {"non-contrast", "noncontrast", "unenhanced"};
-    case phantom::SeriesKind::Arterial: return {"arterial"};
-    case phantom::SeriesKind::PortalVenous: return {"portal", "venous phase"};
+        case phantom::SeriesKind::Scout:
+            return {"scout", "topogram"};
+        case phantom::SeriesKind::Head:
+        case phantom::SeriesKind::NonContrast:
+            return {"non-contrast", "noncontrast", "unenhanced"};
+        case phantom::SeriesKind::Arterial:
+            return {"arterial"};
+        case phantom::SeriesKind::PortalVenous:
+            return {"portal", "venous phase"};
     }
     return {};
 }
@@ -791,8 +828,7 @@ double knowableAt(const scenario::Scenario& sc, const scenario::Finding& f) {
 
 TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
-                                   "car-rollover"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"}) {
         const auto& sc = shipped(name);
         auto script = session::parseTraineeScript(shippedScript(name + "-expert"), name + "-expert.txt");
         auto arrival = [&](const std::string& id) {
@@ -836,7 +872,8 @@ TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
             }
             if (text.empty() || promises(text)) continue;
             for (const auto* f : about)
-                EXPECT_GE(a.t, knowableAt(sc, *f)) << where << "speaks of '" << f->id << "' before any series that shows it has arrived";
+                EXPECT_GE(a.t, knowableAt(sc, *f))
+                    << where << "speaks of '" << f->id << "' before any series that shows it has arrived";
             for (const auto& s : sc.images.series) {
                 if (a.t >= s.arrivalSeconds) continue;
                 for (const auto& word : phaseWords(s.kind))
@@ -870,11 +907,12 @@ TEST(Unfoolable, ALateralCompressionPelvisInTheConclusionIsThePelvicFractureNotA
 // "No trace = wrong place" to the anaesthetist is the right answer and tells them the tube is misplaced; "Not read
 // yet" to the orthopaedic surgeon is a right answer that names nothing.
 TEST(Unfoolable, TeachingPhrasesWithNegationWordsAreRightAnswers) {
-    auto o = score("oesophageal-intubation",
-                   edited(shippedScript("oesophageal-intubation-expert"),
-                          {{"\"The scout cannot settle it. Wrong place until proven otherwise: check the capnograph now "
-                            "- I'll confirm on the axials in thirty seconds.\"",
-                            "\"No trace = wrong place: check the capnograph now.\""}}));
+    auto o =
+        score("oesophageal-intubation",
+              edited(shippedScript("oesophageal-intubation-expert"),
+                     {{"\"The scout cannot settle it. Wrong place until proven otherwise: check the capnograph now "
+                       "- I'll confirm on the axials in thirty seconds.\"",
+                       "\"No trace = wrong place: check the capnograph now.\""}}));
     bool asked = false;
     for (const auto& i : o.interruptions.items)
         if (i.spec->id == "anaesthetist_tube") {
@@ -905,8 +943,7 @@ TEST(Unfoolable, TeachingPhrasesWithNegationWordsAreRightAnswers) {
 // order, and the debrief says which region came late.
 TEST(Unfoolable, TheCervicalSpineIsReadWithTheAirwayNotLeftToTheEnd) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
-                                   "car-rollover"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"}) {
         const auto& sc = shipped(name);
         ASSERT_NE(sc.findRegion("cervical_spine"), nullptr) << name;
         const auto order = sc.readingOrder;
@@ -941,9 +978,10 @@ TEST(Unfoolable, TheCervicalSpineIsReadWithTheAirwayNotLeftToTheEnd) {
 TEST(Unfoolable, ExtraduralCalledSubduralEarnsPartialCreditWhenToldInTime) {
     const auto expertScript = shippedScript("fall-from-height-expert");
     auto expert = score("fall-from-height", expertScript);
-    const auto subdural = edited(expertScript, {{"Right temporoparietal epidural haematoma", "Right acute subdural haematoma"},
-                                                {"\"epidural haematoma with midline shift\"", "\"subdural haematoma with midline shift\""},
-                                                {"Right epidural haematoma", "Right acute subdural haematoma"}});
+    const auto subdural = edited(
+        expertScript, {{"Right temporoparietal epidural haematoma", "Right acute subdural haematoma"},
+                       {"\"epidural haematoma with midline shift\"", "\"subdural haematoma with midline shift\""},
+                       {"Right epidural haematoma", "Right acute subdural haematoma"}});
     auto s = score("fall-from-height", subdural);
     const auto& edh = finding(s, "epidural_hematoma");
     EXPECT_EQ(edh.rule, "incomplete") << edh.why;
@@ -955,9 +993,10 @@ TEST(Unfoolable, ExtraduralCalledSubduralEarnsPartialCreditWhenToldInTime) {
     EXPECT_TRUE(s.criticalErrors.empty()) << s.criticalErrors.front();
 
     // The same partly right name, never told to anyone (no call, and no answer to the neurosurgeon): critical.
-    const auto untold = edited(subdural, {{"01:47 call edh trauma_leader\n", ""},
-                                          {"Right acute subdural haematoma with mass effect and midline shift to the left: theatre now.",
-                                           "Give me a moment."}});
+    const auto untold = edited(
+        subdural, {{"01:47 call edh trauma_leader\n", ""},
+                   {"Right acute subdural haematoma with mass effect and midline shift to the left: theatre now.",
+                    "Give me a moment."}});
     auto u = score("fall-from-height", untold);
     const auto& edhUntold = finding(u, "epidural_hematoma");
     EXPECT_EQ(edhUntold.rule, "not_called") << edhUntold.why;
@@ -978,9 +1017,10 @@ TEST(Unfoolable, AnAlternativeOrderTheCaseAcceptsKeepsTheOrderPart) {
     EXPECT_EQ(expert.order.followed, 0);
     EXPECT_DOUBLE_EQ(expert.order.score, 1.0) << expert.order.why;
 
-    const auto headFirst = edited(expertScript, {{"00:41 series arterial\n", "00:31 series head\n00:32 window brain\n"
-                                                                             "00:32 scroll 4 -> -235 over 8s\n"
-                                                                             "00:41 series arterial\n00:41 window soft_tissue\n"}});
+    const auto headFirst = edited(expertScript, {{"00:41 series arterial\n",
+                                                  "00:31 series head\n00:32 window brain\n"
+                                                  "00:32 scroll 4 -> -235 over 8s\n"
+                                                  "00:41 series arterial\n00:41 window soft_tissue\n"}});
     auto accepted = scoreSession(sc, play(sc, headFirst));
     EXPECT_EQ(accepted.order.followed, 1) << accepted.order.why;
     EXPECT_DOUBLE_EQ(accepted.order.score, 1.0) << accepted.order.why;

@@ -14,7 +14,9 @@ using namespace polysim;
 using session::Naming;
 
 namespace {
-const scenario::Scenario& shipped(const std::string& name) { return test::shippedScenario(name); }
+const scenario::Scenario& shipped(const std::string& name) {
+    return test::shippedScenario(name);
+}
 const scenario::Finding& finding(const std::string& scenarioName, const std::string& id) {
     const auto* f = shipped(scenarioName).findFinding(id);
     if (!f) throw std::runtime_error("no finding " + id + " in " + scenarioName);
@@ -23,7 +25,9 @@ const scenario::Finding& finding(const std::string& scenarioName, const std::str
 Naming level(const std::string& scenarioName, const std::string& id, const std::string& text) {
     return session::nameFinding(text, finding(scenarioName, id)).level;
 }
-std::string name(Naming n) { return std::string(session::namingName(n)); }
+std::string name(Naming n) {
+    return std::string(session::namingName(n));
+}
 }  // namespace
 
 TEST(Lexicon, NegatedWordsNeverNameAFinding) {
@@ -119,10 +123,12 @@ TEST(Lexicon, ThePhrasingCorpusIsReadWithHighPrecisionAndRecall) {
         }
     }
     double precision = tp + fp ? double(tp) / (tp + fp) : 0, recall = tp + fn ? double(tp) / (tp + fn) : 0;
-    std::printf("phrasing corpus: %d phrasings, %d calls (full), %d near misses; precision %.3f, recall %.3f; "
-                "level exactly as expected %d of %d\n",
-                lines, tp + fn, fp + tn, precision, recall, exact, lines);
-    for (const auto& [k, n] : confusion) std::printf("  expected %-8s read %-8s %d\n", k.first.c_str(), k.second.c_str(), n);
+    std::printf(
+        "phrasing corpus: %d phrasings, %d calls (full), %d near misses; precision %.3f, recall %.3f; "
+        "level exactly as expected %d of %d\n",
+        lines, tp + fn, fp + tn, precision, recall, exact, lines);
+    for (const auto& [k, n] : confusion)
+        std::printf("  expected %-8s read %-8s %d\n", k.first.c_str(), k.second.c_str(), n);
     EXPECT_GE(precision, 0.98);
     EXPECT_GE(recall, 0.95);
     // At least 20 phrasings, with positives and near misses, for every shipped Category 1 finding.
@@ -193,9 +199,9 @@ TEST(Lexicon, ACoordinatedListNamesEachOfItsDiagnoses) {
     scenario::Finding liver;
     liver.id = "liver_injury";
     liver.label = "Liver laceration";
-    for (const char* text : {"splenic and liver lacerations", "liver and splenic lacerations",
-                             "lacerations of the spleen and liver", "splenic, hepatic and renal lacerations",
-                             "spleen and liver are lacerated"}) {
+    for (const char* text :
+         {"splenic and liver lacerations", "liver and splenic lacerations", "lacerations of the spleen and liver",
+          "splenic, hepatic and renal lacerations", "spleen and liver are lacerated"}) {
         EXPECT_EQ(session::nameFinding(text, spleen).level, Naming::Full) << text;
         EXPECT_EQ(session::nameFinding(text, liver).level, Naming::Full) << text;
         EXPECT_TRUE(session::saysPhrase(text, "splenic laceration")) << text;
@@ -217,8 +223,9 @@ TEST(Lexicon, AHedgeBetweenTwoDiagnosesNamesNeitherInFull) {
     sdh.id = "subdural_hematoma";
     sdh.label = "Subdural haematoma";
     sdh.phantomInjury = "subdural_hematoma";
-    for (const char* text : {"epidural or subdural haematoma", "EDH/SDH", "EDH / SDH right", "either an EDH or an SDH", "EDH and/or SDH",
-                             "subdural vs epidural hematoma", "extradural haematoma, differential subdural"}) {
+    for (const char* text :
+         {"epidural or subdural haematoma", "EDH/SDH", "EDH / SDH right", "either an EDH or an SDH", "EDH and/or SDH",
+          "subdural vs epidural hematoma", "extradural haematoma, differential subdural"}) {
         auto n = session::nameFinding(text, edh);
         EXPECT_EQ(n.level, Naming::Partial) << text;
         EXPECT_FALSE(n.hedgedWith.empty()) << text;
@@ -272,9 +279,10 @@ TEST(Lexicon, AnAcuteInjuryCalledOldIsOnlyPartlyNamed) {
 // Saying what one is about to look for, or asking, is neither a call nor a false Category 1 call: "rule out aortic
 // injury", "looking for active bleeding", "r/o tension PTX", "is there an EDH?". Said as a finding after it, it is.
 TEST(Lexicon, ASearchOrAQuestionNamesNothing) {
-    for (const char* text : {"rule out aortic injury", "r/o traumatic aortic injury", "looking for aortic injury now",
-                             "checking for a tension pneumothorax", "assess for EDH", "I need to exclude active splenic bleeding",
-                             "is there a tension pneumothorax?", "Could this be an epidural haematoma?"})
+    for (const char* text :
+         {"rule out aortic injury", "r/o traumatic aortic injury", "looking for aortic injury now",
+          "checking for a tension pneumothorax", "assess for EDH", "I need to exclude active splenic bleeding",
+          "is there a tension pneumothorax?", "Could this be an epidural haematoma?"})
         for (const char* id : {"aortic_injury", "tension_pneumothorax", "epidural_hematoma", "splenic_laceration"})
             EXPECT_FALSE(namesDiagnosis(text, id)) << text << " / " << id;
     EXPECT_TRUE(namesDiagnosis("Looked for it: traumatic aortic injury at the isthmus", "aortic_injury"));
@@ -285,14 +293,13 @@ TEST(Lexicon, ASearchOrAQuestionNamesNothing) {
 // Young-Burgess patterns are pelvic ring fractures: "lateral compression" is not a vertebral compression fracture, and
 // a vertical shear is not a shear injury of the brain.
 TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {
-    for (const char* text : {"lateral compression pelvic fracture", "LC type pelvic ring injury",
-                             "pelvis: lateral compression, right rami and left sacral ala",
-                             "lateral compression injury",
-                             "Lateral-compression ring fracture (right rami, left sacral ala)", "LC-II pelvic fracture",
-                             "anteroposterior compression pelvic injury", "APC injury of the pelvis",
-                             "antero-posterior compression fracture", "open book pelvis", "open-book injury",
-                             "vertical shear injury", "pelvic ring injury", "symphyseal diastasis",
-                             "widened SI joint with symphysis diastasis"}) {
+    for (const char* text :
+         {"lateral compression pelvic fracture", "LC type pelvic ring injury",
+          "pelvis: lateral compression, right rami and left sacral ala", "lateral compression injury",
+          "Lateral-compression ring fracture (right rami, left sacral ala)", "LC-II pelvic fracture",
+          "anteroposterior compression pelvic injury", "APC injury of the pelvis",
+          "antero-posterior compression fracture", "open book pelvis", "open-book injury", "vertical shear injury",
+          "pelvic ring injury", "symphyseal diastasis", "widened SI joint with symphysis diastasis"}) {
         EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Full) << text;
         EXPECT_FALSE(namesDiagnosis(text, "vertebral_compression_fracture")) << text;
         EXPECT_FALSE(namesDiagnosis(text, "diffuse_axonal_injury")) << text;
@@ -300,8 +307,8 @@ TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {
         EXPECT_TRUE(spine == Naming::None || spine == Naming::Other) << text << ": " << name(spine);
     }
     // A compression fracture of the spine stays one, even when called lateral.
-    for (const char* text : {"L1 compression fracture", "lateral compression fracture of L1",
-                             "lumbar wedge compression fracture"}) {
+    for (const char* text :
+         {"L1 compression fracture", "lateral compression fracture of L1", "lumbar wedge compression fracture"}) {
         EXPECT_TRUE(namesDiagnosis(text, "vertebral_compression_fracture")) << text;
         EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Other) << text;
         EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", text), Naming::Partial) << text;
@@ -318,9 +325,9 @@ TEST(Lexicon, APelvicRingPatternNamesThePelvicRingFractureNeverASpineFracture) {
 // A negation word negates what it governs, not everything after it in the clause.
 TEST(Lexicon, ANegationReachesOnlyTheDiagnosisItGoverns) {
     // The capnography rule names the misplaced tube.
-    for (const char* text : {"no trace means wrong place", "No trace = wrong place",
-                             "no trace means wrong place, tube in the oesophagus",
-                             "No trace, wrong place: reintubate"}) {
+    for (const char* text :
+         {"no trace means wrong place", "No trace = wrong place", "no trace means wrong place, tube in the oesophagus",
+          "No trace, wrong place: reintubate"}) {
         EXPECT_EQ(level("oesophageal-intubation", "esophageal_intubation", text), Naming::Full) << text;
         EXPECT_TRUE(session::saysPhrase(text, "wrong place")) << text;
     }
@@ -392,14 +399,14 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
 // must name the finding at least in part.
 TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
     for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall",
-                                   "car-rollover"}) {
+                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"}) {
         for (const auto& f : shipped(name).findings) {
             const auto* own = session::diagnosisOf(f);
             for (const auto& s : f.synonyms) {
                 const auto level = session::nameFinding(s, f).level;
                 EXPECT_TRUE(level == Naming::Full || level == Naming::Partial)
-                    << name << ": '" << s << "' for " << f.id << " reads as " << std::string(session::namingName(level));
+                    << name << ": '" << s << "' for " << f.id << " reads as "
+                    << std::string(session::namingName(level));
                 for (const auto& d : session::traumaLexicon()) {
                     if (&d == own) continue;
                     scenario::Finding other;

@@ -82,7 +82,8 @@ TEST(LogHostile, ADeviceOrAPipeIsRefusedAsLogScriptOrResumedLogAtOnce) {
     EXPECT_NO_THROW(EventLog("/dev/null", false));  // throwing the log away stays possible
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // hang guard, not a speed claim
 
-    auto r = runPolysim("score " + (sourceDir() / "scenarios" / "motorcyclist.toml").string() + " /dev/zero --no-history");
+    auto r =
+        runPolysim("score " + (sourceDir() / "scenarios" / "motorcyclist.toml").string() + " /dev/zero --no-history");
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("/dev/zero"), std::string::npos) << r.err;
 }

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "session/matching.h"
@@ -212,7 +212,9 @@ TEST(TraineeScript, AScrollStepsThroughEverySliceAtAnEvenPace) {
     SessionClock clock;
     EventLog log;
     Session s(sc, clock, log);
-    runTraineeScript(s, clock, parseTraineeScript("00:01 series arterial\n00:10 scroll -260 -> -300 over 10s\n00:30 end\n", "s.txt"));
+    runTraineeScript(
+        s, clock,
+        parseTraineeScript("00:01 series arterial\n00:10 scroll -260 -> -300 over 10s\n00:30 end\n", "s.txt"));
     std::vector<std::pair<double, double>> positions;
     for (const auto& e : log.events())
         if (e.value("action", "") == "position") positions.push_back({e["t"].get<double>(), e["mm"].get<double>()});
@@ -339,12 +341,14 @@ TEST(Session, ACrosshairMoveIsLoggedAndReplayedToTheSamePoint) {
     playToFile(sc, "00:21 series arterial\n00:22 crosshair 12.3456,-40,-250\n00:23 end\n", dir / "log.jsonl");
     const std::string text = slurp(dir / "log.jsonl");
     EXPECT_NE(text.find("\"action\":\"crosshair\""), std::string::npos) << text;
-    EXPECT_NE(text.find("[12.346,-40.0,-250.0]"), std::string::npos) << "kept to the micrometre the log prints: " << text;
+    EXPECT_NE(text.find("[12.346,-40.0,-250.0]"), std::string::npos)
+        << "kept to the micrometre the log prints: " << text;
     // Replayed from the log (a resumed session) to the same point.
     std::ifstream in(dir / "log.jsonl");
     std::ofstream cut(dir / "cut.jsonl");
     for (std::string line; std::getline(in, line);)
-        if (line.find("session_end") == std::string::npos && line.find("\"end\"") == std::string::npos) cut << line << "\n";
+        if (line.find("session_end") == std::string::npos && line.find("\"end\"") == std::string::npos)
+            cut << line << "\n";
     cut.close();
     SessionClock clock;
     auto resumed = resumeSession(sc, clock, dir / "cut.jsonl");
@@ -377,8 +381,9 @@ TEST(SessionView, EachPlaneKeepsItsOwnZoomAndPanAndAResetLogsOneActionThatReplay
     EXPECT_FALSE(s.framing(Plane::Sagittal).centreMm);
 
     // "reset" puts every view back whole and centred, as one logged action a replay repeats.
-    playToFile(sc, "00:21 series arterial\n00:22 zoom 2\n00:22 pan 10,-20\n00:23 plane coronal\n00:24 zoom 3\n00:25 reset\n",
-               dir / "reset.jsonl");
+    playToFile(
+        sc, "00:21 series arterial\n00:22 zoom 2\n00:22 pan 10,-20\n00:23 plane coronal\n00:24 zoom 3\n00:25 reset\n",
+        dir / "reset.jsonl");
     EXPECT_NE(slurp(dir / "reset.jsonl").find("\"action\":\"reset_view\""), std::string::npos);
     SessionClock clock2;
     auto reset = resumeSession(sc, clock2, dir / "reset.jsonl");

@@ -36,9 +36,30 @@ inline scenario::Scenario traumaCase() {
     d.announcement = "Pressure's dropping, what's going on in the chest?";
     s.patient.deteriorations = {d};
 
-    s.regions = {{"head", "Head", -200, 0, {"brain", "subdural", "bone"}, "head", 0.8, {imaging::Plane::Axial}, {}, {}, {}},
-                 {"chest_lungs", "Chest: lungs and pleura", -480, -260, {"lung"}, "arterial", 0.8, {imaging::Plane::Axial}, {}, {}, {}},
-                 {"abdomen_pelvis", "Abdomen and pelvis", -800, -480, {"soft_tissue", "liver"}, "arterial", 0.8, {imaging::Plane::Axial}, {}, {}, {}}};
+    s.regions = {
+        {"head", "Head", -200, 0, {"brain", "subdural", "bone"}, "head", 0.8, {imaging::Plane::Axial}, {}, {}, {}},
+        {"chest_lungs",
+         "Chest: lungs and pleura",
+         -480,
+         -260,
+         {"lung"},
+         "arterial",
+         0.8,
+         {imaging::Plane::Axial},
+         {},
+         {},
+         {}},
+        {"abdomen_pelvis",
+         "Abdomen and pelvis",
+         -800,
+         -480,
+         {"soft_tissue", "liver"},
+         "arterial",
+         0.8,
+         {imaging::Plane::Axial},
+         {},
+         {},
+         {}}};
     s.readingOrder = {"chest_lungs", "abdomen_pelvis", "head"};
 
     Finding ptx;
@@ -73,8 +94,9 @@ inline scenario::Scenario traumaCase() {
     neuro.role = "neurosurgeon";
     neuro.name = "Dr Weber";
     neuro.text = "Anything in the head I need to take to theatre?";
-    neuro.answers = {{"not_yet", "I have not read the head yet, you will hear in two minutes.", true, ""},
-                     {"no_bleed", "No bleed.", false, "The head had not been read yet: never answer for unread images."}};
+    neuro.answers = {
+        {"not_yet", "I have not read the head yet, you will hear in two minutes.", true, ""},
+        {"no_bleed", "No bleed.", false, "The head had not been read yet: never answer for unread images."}};
     neuro.patienceSeconds = 20;
     neuro.choicesAfterSeconds = 0;  // the quick answers at once: these scripts pick them
     neuro.repeatText = "Hello? The head?";

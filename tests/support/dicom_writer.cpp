@@ -41,7 +41,9 @@ std::string ds(double v) {
     std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
 }
-std::string triple(const glm::dvec3& v) { return ds(v.x) + "\\" + ds(v.y) + "\\" + ds(v.z); }
+std::string triple(const glm::dvec3& v) {
+    return ds(v.x) + "\\" + ds(v.y) + "\\" + ds(v.z);
+}
 }  // namespace
 
 void writeCtSlice(const std::filesystem::path& file, const SyntheticSlice& s) {
@@ -92,14 +94,22 @@ void writeCtSlice(const std::filesystem::path& file, const SyntheticSlice& s) {
     }
     std::vector<uint16_t> pixels = s.stored.empty() ? testPattern(s.rows, s.columns, s.instanceNumber) : s.stored;
     if (pixels.size() != std::size_t(s.rows) * s.columns) throw std::runtime_error("DICOM writer: wrong pixel count");
-    check(d->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size())), "PixelData");
+    check(d->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size())),
+          "PixelData");
 
     E_TransferSyntax xfer = EXS_LittleEndianExplicit;
     switch (s.syntax) {
-        case DicomSyntax::ExplicitLittle: break;
-        case DicomSyntax::ImplicitLittle: xfer = EXS_LittleEndianImplicit; break;
-        case DicomSyntax::ExplicitBig: xfer = EXS_BigEndianExplicit; break;
-        case DicomSyntax::Deflated: xfer = EXS_DeflatedLittleEndianExplicit; break;
+        case DicomSyntax::ExplicitLittle:
+            break;
+        case DicomSyntax::ImplicitLittle:
+            xfer = EXS_LittleEndianImplicit;
+            break;
+        case DicomSyntax::ExplicitBig:
+            xfer = EXS_BigEndianExplicit;
+            break;
+        case DicomSyntax::Deflated:
+            xfer = EXS_DeflatedLittleEndianExplicit;
+            break;
         case DicomSyntax::Rle: {
             DcmRLERepresentationParameter rp;
             check(d->chooseRepresentation(EXS_RLELossless, &rp), "RLE encoding");

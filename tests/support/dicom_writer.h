@@ -15,30 +15,30 @@ namespace polysim::test {
 enum class DicomSyntax { ExplicitLittle, ImplicitLittle, ExplicitBig, Deflated, Rle, JpegLossless, JpegLsLossless };
 
 struct SyntheticSlice {
-    std::string studyInstanceUid;     // empty: one fixed test study
-    std::string seriesInstanceUid;    // empty: attribute absent (as in some exported series)
-    std::string sopInstanceUid;       // empty: a fresh UID
+    std::string studyInstanceUid;   // empty: one fixed test study
+    std::string seriesInstanceUid;  // empty: attribute absent (as in some exported series)
+    std::string sopInstanceUid;     // empty: a fresh UID
     std::string modality = "CT";
     std::string seriesDescription = "synthetic";
     int seriesNumber = 1;
     int instanceNumber = 1;
     int rows = 64, columns = 64;
-    glm::dvec3 position{0.0};                 // ImagePositionPatient (LPS mm)
-    glm::dvec3 rowDirection{1, 0, 0};         // first three ImageOrientationPatient values
-    glm::dvec3 columnDirection{0, 1, 0};      // last three
-    glm::dvec2 pixelSpacing{1.0, 1.0};        // x = between columns, y = between rows
+    glm::dvec3 position{0.0};             // ImagePositionPatient (LPS mm)
+    glm::dvec3 rowDirection{1, 0, 0};     // first three ImageOrientationPatient values
+    glm::dvec3 columnDirection{0, 1, 0};  // last three
+    glm::dvec2 pixelSpacing{1.0, 1.0};    // x = between columns, y = between rows
     double sliceThickness = 2.0;
-    bool pixelSigned = true;                  // PixelRepresentation
+    bool pixelSigned = true;  // PixelRepresentation
     int bitsStored = 16;
     double rescaleSlope = 1.0, rescaleIntercept = 0.0;
-    std::optional<int32_t> paddingValue;      // PixelPaddingValue in stored units
-    bool localizer = false;                   // ImageType ORIGINAL\PRIMARY\LOCALIZER
-    std::optional<double> statedGantryTilt;   // (0018,1120)
-    std::string patientName = "PHANTOM^TEST"; // empty: attribute absent
+    std::optional<int32_t> paddingValue;       // PixelPaddingValue in stored units
+    bool localizer = false;                    // ImageType ORIGINAL\PRIMARY\LOCALIZER
+    std::optional<double> statedGantryTilt;    // (0018,1120)
+    std::string patientName = "PHANTOM^TEST";  // empty: attribute absent
     std::string patientId = "TEST-0001";
-    std::string institutionName;              // empty: absent
+    std::string institutionName;  // empty: absent
     DicomSyntax syntax = DicomSyntax::ExplicitLittle;
-    std::vector<uint16_t> stored;             // rows*columns stored values (bit patterns); empty: a test pattern
+    std::vector<uint16_t> stored;  // rows*columns stored values (bit patterns); empty: a test pattern
 };
 
 // A test pattern of stored values that differs for every pixel and slice (so a wrong order shows).

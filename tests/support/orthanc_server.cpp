@@ -53,7 +53,9 @@ std::string dicomWebPlugin() {
     throw std::runtime_error("the Orthanc DICOMweb plugin is not installed (Debian package orthanc-dicomweb)");
 }
 
-size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
+size_t discard(char*, size_t size, size_t count, void*) {
+    return size * count;
+}
 size_t readInto(char* ptr, size_t size, size_t count, void* user) {
     auto* in = static_cast<std::ifstream*>(user);
     in->read(ptr, std::streamsize(size * count));
@@ -101,10 +103,16 @@ OrthancServer::OrthancServer(const fs::path& dir, OrthancOptions options) : dir_
     throw std::runtime_error("Orthanc did not start; its log ends:\n" + tail(dir_ / "orthanc.log"));
 }
 
-OrthancServer::~OrthancServer() { stop(); }
+OrthancServer::~OrthancServer() {
+    stop();
+}
 
-std::string OrthancServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-std::string OrthancServer::dicomWebUrl() const { return url() + "/dicom-web"; }
+std::string OrthancServer::url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+}
+std::string OrthancServer::dicomWebUrl() const {
+    return url() + "/dicom-web";
+}
 
 bool OrthancServer::tryStart(int port) {
     port_ = port;

@@ -32,7 +32,7 @@ public:
     OrthancServer& operator=(const OrthancServer&) = delete;
 
     int port() const { return port_; }
-    std::string url() const;         // http://127.0.0.1:PORT
+    std::string url() const;          // http://127.0.0.1:PORT
     std::string dicomWebUrl() const;  // the DICOMweb root
     // Stores one file through the REST API (POST /instances). Returns false when Orthanc refuses it (not DICOM).
     bool upload(const std::filesystem::path& file);

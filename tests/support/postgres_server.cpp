@@ -63,12 +63,12 @@ ThrowawayPostgres::ThrowawayPostgres() : bin_(postgresBinDir()) {
         if (!nobody) throw std::runtime_error("running as root, and there is no user 'nobody' to run PostgreSQL as");
         if (::chown(dir_.c_str(), nobody->pw_uid, nobody->pw_gid) != 0)
             throw std::runtime_error("cannot give " + dir_.string() + " to nobody");
-        asServerUser_ = "setpriv --reuid=" + std::to_string(nobody->pw_uid) + " --regid=" +
-                        std::to_string(nobody->pw_gid) + " --clear-groups ";
+        asServerUser_ = "setpriv --reuid=" + std::to_string(nobody->pw_uid) +
+                        " --regid=" + std::to_string(nobody->pw_gid) + " --clear-groups ";
     }
-    auto init = runShell("cd " + quoted(dir_.string()) + " && " + asServerUser_ + quoted((bin_ / "initdb").string()) +
-                         " -D " + quoted((dir_ / "data").string()) +
-                         " -U polysim --auth=trust -E UTF8 --no-locale --no-sync");
+    auto init =
+        runShell("cd " + quoted(dir_.string()) + " && " + asServerUser_ + quoted((bin_ / "initdb").string()) + " -D " +
+                 quoted((dir_ / "data").string()) + " -U polysim --auth=trust -E UTF8 --no-locale --no-sync");
     if (init.exitCode != 0) throw std::runtime_error("initdb failed:\n" + init.out + init.err);
     start();
     sql("SELECT 1", "postgres");

@@ -4,9 +4,9 @@
 // the server run as the unprivileged user `nobody`.
 #pragma once
 
+#include <sys/types.h>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 namespace polysim::test {
 

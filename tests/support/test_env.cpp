@@ -3,21 +3,27 @@
 
 #include "scenario/loader.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <sstream>
 #include <stdexcept>
 
 namespace polysim::test {
 namespace fs = std::filesystem;
 
-fs::path fixturesDir() { return fs::path(POLYSIM_FIXTURES_DIR); }
-fs::path sourceDir() { return fs::path(POLYSIM_SOURCE_DIR); }
-fs::path polysimBinary() { return fs::path(POLYSIM_BINARY); }
+fs::path fixturesDir() {
+    return fs::path(POLYSIM_FIXTURES_DIR);
+}
+fs::path sourceDir() {
+    return fs::path(POLYSIM_SOURCE_DIR);
+}
+fs::path polysimBinary() {
+    return fs::path(POLYSIM_BINARY);
+}
 
 fs::path scratchDir(const std::string& name) {
     const char* base = std::getenv("POLYSIM_TEST_TMP");
@@ -56,7 +62,8 @@ fs::path smallShippedScenario(const std::string& name, const fs::path& dir) {
 
 CommandResult runShell(const std::string& command) {
     static int counter = 0;
-    fs::path dir = fs::temp_directory_path() / ("polysim-cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::path dir =
+        fs::temp_directory_path() / ("polysim-cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::create_directories(dir);
     std::string full = "(" + command + ") >" + (dir / "out").string() + " 2>" + (dir / "err").string();
     int status = std::system(full.c_str());
@@ -68,6 +75,8 @@ CommandResult runShell(const std::string& command) {
     return r;
 }
 
-CommandResult runPolysim(const std::string& args) { return runShell(polysimBinary().string() + " " + args); }
+CommandResult runPolysim(const std::string& args) {
+    return runShell(polysimBinary().string() + " " + args);
+}
 
 }  // namespace polysim::test

@@ -8,9 +8,9 @@
 
 namespace polysim::test {
 
-std::filesystem::path fixturesDir();                  // ../shared/fixtures next to the project
-std::filesystem::path sourceDir();                    // project root
-std::filesystem::path polysimBinary();                // the built `polysim`
+std::filesystem::path fixturesDir();                        // ../shared/fixtures next to the project
+std::filesystem::path sourceDir();                          // project root
+std::filesystem::path polysimBinary();                      // the built `polysim`
 std::filesystem::path scratchDir(const std::string& name);  // fresh empty folder for this test
 
 // The whole file as bytes (empty when it cannot be read).

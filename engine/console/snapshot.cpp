@@ -33,8 +33,8 @@ std::string triggerText(const scenario::InterruptionTrigger& t) {
 
 // Log lines the console lists as they happen: everything but slice moves, pans and zooms (there are thousands).
 bool listed(const Json& e) {
-    static const std::set<std::string> quiet = {"position", "pan",    "zoom",     "reset_view",
-                                                "plane",    "window", "crosshair"};
+    static const std::set<std::string> quiet = {"position", "pan",    "zoom",      "reset_view",
+                                                "plane",    "window", "crosshair", "layout"};
     return !quiet.count(e.value("action", "")) && e.value("event", "") != "session_start";
 }
 }  // namespace

@@ -1,5 +1,5 @@
-// The app's main loop and its hand-over between screens, and its headless modes (see app.h). The library and the
-// briefing screens are drawn in library_screen.cpp and briefing_screen.cpp.
+// The app's main loop and its hand-over between screens, and its headless modes (see app.h). Each screen is in its own
+// file (see simulator_app.h).
 #include "gui/app.h"
 
 #include <algorithm>
@@ -22,7 +22,6 @@
 #include "gui/bindings.h"
 #include "gui/debrief_view.h"
 #include "gui/gl.h"
-#include "gui/modal.h"
 #include "gui/palette.h"
 #include "gui/reading_room.h"
 #include "gui/series_source.h"
@@ -69,17 +68,21 @@ Bindings loadBindings(std::string& warning) {
     }
 }
 
-void drawPreparing(const ReadingRoom& room) {
+}  // namespace
+
+void drawPreparing(ReadingRoom& room) {
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(520, 0));
     ImGui::Begin("Preparing the patient", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
     ImGui::TextWrapped("Generating the built-in phantom into the user cache (first use only; later runs reuse it).");
-    auto& images = const_cast<ReadingRoom&>(room).images();
+    auto& images = room.images();
     ImGui::ProgressBar(float(images.prepareFraction()), ImVec2(-1, 0));
     ImGui::TextUnformatted(images.prepareStage().c_str());
     ImGui::End();
 }
+
+namespace {
 
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
@@ -102,33 +105,37 @@ fs::path sessionsFolder() {
 }
 
 SimulatorApp::SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded)
-    : options_(o), window_(w) {
-    bindings_ = loadBindings(warning_);
-    trainee_ = session::defaultTrainee();  // as the reading room names the trainee
+    : window_(w), state_(o) {
+    state_.bindings = loadBindings(state_.warning);
+    state_.trainee = session::defaultTrainee();  // as the reading room names the trainee
     if (!o.scenario.empty()) {
-        scenario_ = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
-        screen_ = Screen::Briefing;
-        if (!o.resume) unfinished_ = unfinishedSession();  // offered on the briefing when it is this case's
+        state_.scenario = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
+        if (!o.resume) state_.unfinished = unfinishedSession();  // offered on the briefing when it is this case's
+        screen_ = makeBriefingScreen(*this);
     } else {
         loadLibrary();
+        screen_ = makeLibraryScreen(*this);
     }
     if (!o.serve.empty()) {
         std::string why;
         auto address = console::parseConsoleAddress(o.serve, &why);
         if (!address) throw std::runtime_error("--serve " + o.serve + ": " + why);
-        console_ = std::make_unique<console::ConsoleServer>(*address);
-        consoleLink_ = std::make_unique<console::ConsoleLink>(*console_);
+        state_.console = std::make_unique<console::ConsoleServer>(*address);
+        state_.consoleLink = std::make_unique<console::ConsoleLink>(*state_.console);
         // The one line an instructor (or a script) looks for; everything else the app says goes to stderr.
-        std::cout << "instructor console: " << console_->url() << std::endl;
-        if (scenario_)  // --serve comes with a case, so the app opens on its briefing
-            console_->publish(session::Json{
-                {"waiting", true}, {"scenario", {{"id", scenario_->meta.id}, {"title", scenario_->meta.title}}}}
-                                  .dump());
+        std::cout << "instructor console: " << state_.console->url() << std::endl;
+        if (state_.scenario)  // --serve comes with a case, so the app opens on its briefing
+            state_.console->publish(
+                session::Json{{"waiting", true},
+                              {"scenario", {{"id", state_.scenario->meta.id}, {"title", state_.scenario->meta.title}}}}
+                    .dump());
     }
 }
 
+// The screens go first, while the GL context they made their textures in still exists.
 SimulatorApp::~SimulatorApp() {
-    if (running_ && room_) room_->destroyGl();  // left without quitting (a test): the GL context still exists
+    next_.reset();
+    screen_.reset();
 }
 
 int SimulatorApp::loop() {
@@ -143,64 +150,18 @@ bool SimulatorApp::frame(Screenshot* shot) {
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         ImGui_ImplSDL2_ProcessEvent(&e);
-        if (e.type == SDL_QUIT) {
-            if (confirmQuit_)
-                running_ = false;  // closed again while the app asks: that is the answer
-            else if (screen_ == Screen::Reading && room_ && !room_->ended())
-                confirmQuit_ = openQuit_ = true;
-            else
-                running_ = false;
-        }
-        // While the app asks before leaving, the room behind the dialog takes no input.
-        if (screen_ == Screen::Reading && room_ && !confirmQuit_) room_->handleEvent(e);
+        if (e.type == SDL_QUIT && screen_->mayLeave()) running_ = false;
+        screen_->handleEvent(e);
     }
     Uint64 nowTicks = SDL_GetPerformanceCounter();
     double dt = last_ ? double(nowTicks - last_) / double(SDL_GetPerformanceFrequency()) : 0.0;
     last_ = nowTicks;
     window_.beginFrame();
-    if (screen_ == Screen::Reading && room_) {
-        // A stalled frame must not skip a scenario event's moment. The session clock stands still while the app
-        // asks before leaving: only real time passes then, so a scripted run logs the same session times.
-        room_->advanceBy(confirmQuit_ ? 0.0 : std::min(dt, 0.25));
-        if (consoleLink_) consoleLink_->frame(room_->session(), room_->log(), room_->coverage(), dt);
-        imagesShown_ = room_->prepareFrame();
-        if (room_->images().preparing())
-            drawPreparing(*room_);
-        else
-            room_->draw();
-        if (room_->ended()) {
-            score_ = scoring::scoreSession(*scenario_, room_->log().events());
-            if (consoleLink_) consoleLink_->publishNow(room_->session(), room_->log(), &*score_);
-            if (!score_->trainee.empty()) trainee_ = score_->trainee;
-            debrief_ = std::make_unique<DebriefView>(*scenario_, *score_, room_->log().path());
-            screen_ = Screen::Debrief;
-            try {  // the results history, as `polysim score` keeps it
-                auto stored = scoring::recordScore(scoring::defaultResultsLocation(), *score_, score_->trainee,
-                                                   room_->log().path());
-                if (!stored.problem.empty()) warning_ = stored.problem;
-            } catch (const std::exception& e) {
-                warning_ = e.what();
-            }
-        }
-    } else if (screen_ == Screen::Library) {
-        drawLibrary();
-    } else if (screen_ == Screen::Briefing) {
-        drawBriefing();
-        if (console_ && screen_ == Screen::Briefing) {
-            // Before the session there is nothing to command but its start: the instructor may give it.
-            bool start = false;
-            for (const auto& c : console_->takeCommands()) start = start || c.value("action", "") == "start";
-            if (start) startReading();
-        }
-    } else if (screen_ == Screen::Debrief) {
-        drawDebrief();
-    }
-    if (screen_ != Screen::Reading) confirmQuit_ = false;
-    if (confirmQuit_) drawConfirmQuit();
-    if (!warning_.empty()) {
+    screen_->draw(dt);
+    if (!state_.warning.empty()) {
         ImGui::SetNextWindowPos(ImVec2(10, ImGui::GetIO().DisplaySize.y - 40));
         ImGui::Begin("##warning", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
-        ImGui::TextColored(palette::kStatus, "%s", warning_.c_str());
+        ImGui::TextColored(palette::kStatus, "%s", state_.warning.c_str());
         ImGui::End();
     }
     if (shot) {
@@ -210,63 +171,22 @@ bool SimulatorApp::frame(Screenshot* shot) {
     } else {
         window_.endFrame();
     }
-    if (!running_ && room_) room_->destroyGl();
+    if (next_) {
+        screen_ = std::move(next_);  // the screen that asked to move on goes now, after its last frame
+        if (screen_->kind() == Screen::Library) state_.scenario.reset();  // no case is chosen in the library
+    }
     return running_;
-}
-
-std::optional<double> SimulatorApp::sessionTime() const {
-    return screen_ == Screen::Reading && room_ ? std::optional<double>(room_->clock().now()) : std::nullopt;
 }
 
 std::optional<std::pair<float, float>> SimulatorApp::controlCentre(const std::string& name) const {
     auto it = controls_.find(name);
     if (it != controls_.end()) return it->second;
-    if (screen_ == Screen::Reading && room_) return room_->controlCentre(name);
-    if (screen_ == Screen::Debrief && debrief_) return debrief_->controlCentre(name);
-    return std::nullopt;
+    return screen_->controlCentre(name);
 }
 
-// Remembers where a control was drawn this frame, for Simulator::controlCentre.
 void SimulatorApp::noteControl(const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     controls_[name] = {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
-}
-
-void SimulatorApp::startReading() {
-    // --log, --resume and --script are for the first session; later ones (from the library after a debrief)
-    // get a log of their own, so the first one's is never written over.
-    const bool first = !sessionStarted_;
-    sessionStarted_ = true;
-    ReadingRoomOptions ro;
-    ro.log = !resumeLog_.empty()              ? resumeLog_
-             : first && !options_.log.empty() ? options_.log
-                                              : defaultLogFile(*scenario_);
-    ro.resume = !resumeLog_.empty() || (first && options_.resume);
-    ro.examMode = options_.examMode;
-    ro.sound = options_.sound;
-    room_ = std::make_unique<ReadingRoom>(*scenario_, ro, bindings_);
-    room_->createGl();
-    if (first && !options_.script.empty()) room_->setScript(session::loadTraineeScript(options_.script));
-    screen_ = Screen::Reading;
-}
-
-void SimulatorApp::backToLibrary() {
-    scenario_.reset();
-    screen_ = Screen::Library;
-}
-
-// The debrief's "Close": back to the library, the session's room, score and debrief gone.
-void SimulatorApp::closeDebrief() {
-    debrief_.reset();
-    if (room_) room_->destroyGl();
-    room_.reset();
-    score_.reset();
-    resumeLog_.clear();
-    if (library_.empty())
-        loadLibrary();
-    else
-        refreshLibraryState();
-    backToLibrary();
 }
 
 void SimulatorApp::fullScreenWindow(const char* name) {
@@ -276,35 +196,38 @@ void SimulatorApp::fullScreenWindow(const char* name) {
     ImGui::Begin(name, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
 }
 
-void SimulatorApp::drawDebrief() {
-    if (debrief_->draw() == DebriefView::Action::Close) closeDebrief();
+void SimulatorApp::openBriefing(scenario::Scenario chosen) {
+    state_.scenario = std::move(chosen);
+    show(makeBriefingScreen(*this));
 }
 
-// Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see frame()).
-void SimulatorApp::drawConfirmQuit() {
-    const bool preparing = room_->images().preparing();
-    const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
-    if (!beginModal(title, std::exchange(openQuit_, false))) return;
-    if (preparing) {
-        // Nothing has started: the scan begins once the patient is ready.
-        ImGui::TextUnformatted("The patient is still being prepared, so the session has not started yet.");
-        ImGui::TextUnformatted("Leaving stops preparing the images; they are made again next time.");
-    } else {
-        ImGui::TextUnformatted("The session is paused. Everything you did is in its event log:");
-        ImGui::TextDisabled("%s", room_->log().path().string().c_str());
-    }
-    ImGui::TextDisabled("Closing the window again leaves too.");
-    bool leave = ImGui::Button("Leave");
-    noteControl("leave");
-    if (leave) running_ = false;
-    ImGui::SameLine();
-    bool stay = ImGui::Button(preparing ? "Keep waiting" : "Keep reading");
-    noteControl("stay");
-    if (stay) {
-        confirmQuit_ = false;
-        ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndPopup();
+void SimulatorApp::startReading(const fs::path& resumeLog) {
+    // --log, --resume and --script are for the first session; later ones (from the library after a debrief)
+    // get a log of their own, so the first one's is never written over.
+    const RunOptions& o = state_.options;
+    const bool first = !state_.sessionStarted;
+    state_.sessionStarted = true;
+    ReadingRoomOptions ro;
+    ro.log = !resumeLog.empty() ? resumeLog : first && !o.log.empty() ? o.log : defaultLogFile(*state_.scenario);
+    ro.resume = !resumeLog.empty() || (first && o.resume);
+    ro.examMode = o.examMode;
+    ro.sound = o.sound;
+    auto room = std::make_unique<ReadingRoom>(*state_.scenario, ro, state_.bindings);
+    room->createGl();
+    if (first && !o.script.empty()) room->setScript(session::loadTraineeScript(o.script));
+    show(makeReadingScreen(*this, std::move(room)));
+}
+
+void SimulatorApp::showDebrief(std::unique_ptr<ReadingRoom> room) {
+    show(makeDebriefScreen(*this, std::move(room)));
+}
+
+void SimulatorApp::backToLibrary() {
+    if (state_.library.empty())
+        loadLibrary();
+    else
+        refreshLibraryState();
+    show(makeLibraryScreen(*this));
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include <imgui.h>
 
 #include "gui/gl.h"
+#include "gui/palette.h"
 #include "imaging/render.h"
 
 namespace polysim::gui {
@@ -25,7 +26,7 @@ void styleForReadingRoom() {
     s.WindowRounding = 4;
     s.FrameRounding = 3;
     s.WindowBorderSize = 1;
-    s.Colors[ImGuiCol_WindowBg] = ImVec4(0.08f, 0.09f, 0.10f, 0.96f);
+    s.Colors[ImGuiCol_WindowBg] = palette::kWindowBackground;
 }
 }  // namespace
 

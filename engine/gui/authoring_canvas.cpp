@@ -1,6 +1,7 @@
 // Authoring on the images (see authoring_canvas.h): the pure geometry first, then the canvas that draws the boxes
 // and region limits over the viewer and turns mouse drags into edits of the model.
 #include "gui/authoring_canvas.h"
+#include "gui/palette.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,14 +19,14 @@ constexpr double kClickPx = 3;      // a press that moves less than this is a cl
 constexpr double kLabelCharPx = 7;  // width of one character of the default font, for hit tests without ImGui
 constexpr double kLabelHeightPx = 15;
 
-constexpr ImU32 kBox = IM_COL32(255, 150, 30, 255);          // a finding's box
-constexpr ImU32 kBoxSelected = IM_COL32(255, 240, 70, 255);  // the selected finding's box and handles
-constexpr ImU32 kBoxFill = IM_COL32(255, 240, 70, 28);
-constexpr ImU32 kDrawing = IM_COL32(120, 230, 255, 255);  // the box being drawn
-constexpr ImU32 kRegion = IM_COL32(70, 200, 110, 255);    // region limit lines
-constexpr ImU32 kRegionSelected = IM_COL32(150, 255, 170, 255);
-constexpr ImU32 kRegionLabel = IM_COL32(110, 210, 140, 200);
-constexpr ImU32 kShadow = IM_COL32(0, 0, 0, 220);
+using palette::kBox;
+using palette::kBoxFill;
+using palette::kBoxSelected;
+using palette::kDrawing;
+using palette::kRegion;
+using palette::kRegionLabel;
+using palette::kRegionSelected;
+using palette::kShadow;
 
 FindingBox boxOf(const scenario::Finding& f) {
     return {f.centreLps, f.extentMm};
@@ -423,7 +424,7 @@ void AuthoringCanvas::drawRegionLimits(ImDrawList* l, AuthoringContext& ctx, Pla
                 stripWidth = std::clamp(widest + 12, 60.f, std::max(60.f, float(bounds.size().x) * 0.45f));
     const float stripLeft = stripRight - stripWidth;
     l->AddRectFilled(ImVec2(stripLeft - 2, float(bounds.min.y)), ImVec2(stripRight + 2, float(bounds.max.y)),
-                     IM_COL32(0, 0, 0, 110));
+                     palette::kRegionStrip);
     for (const auto& t : ticks) {
         bool isSelected = false;
         for (const auto& limit : t.limits) isSelected = isSelected || limit.first == selected;
@@ -529,7 +530,7 @@ void AuthoringCanvas::draw(ImDrawList* l, AuthoringContext& ctx) {
             const float mx = std::floor((a.x + b.x) / 2), my = std::floor((a.y + b.y) / 2);
             for (ImVec2 h : {a, ImVec2(mx, a.y), ImVec2(b.x, a.y), ImVec2(a.x, my), ImVec2(b.x, my), ImVec2(a.x, b.y),
                              ImVec2(mx, b.y), b}) {
-                l->AddRectFilled(ImVec2(h.x - 4, h.y - 4), ImVec2(h.x + 4, h.y + 4), IM_COL32(0, 0, 0, 255));
+                l->AddRectFilled(ImVec2(h.x - 4, h.y - 4), ImVec2(h.x + 4, h.y + 4), palette::kHandleRim);
                 l->AddRectFilled(ImVec2(h.x - 3, h.y - 3), ImVec2(h.x + 3, h.y + 3), kBoxSelected);
             }
         };

@@ -2,6 +2,7 @@
 // serve every panel, and the edits that have rules of their own (order, time order, defaults) are the plain
 // functions at the top.
 #include "gui/authoring_panels.h"
+#include "gui/palette.h"
 
 #include <algorithm>
 #include <cctype>
@@ -196,7 +197,7 @@ bool idField(AuthoringContext& ctx, const char* label, const std::string& id,
         }
     }
     if (field.refused == self && field.typing != self) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::kError);
         ImGui::TextWrapped("not renamed: %s", field.why.c_str());
         ImGui::PopStyleColor();
     }
@@ -440,7 +441,7 @@ void drawPhantomInjury(AuthoringContext& ctx, scenario::Finding& f) {
         ImGui::SetTooltip("%s", info->label.c_str());
     auto& injuries = phantom->injuries;
     if (std::find(injuries.begin(), injuries.end(), f.phantomInjury) != injuries.end()) return;
-    ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "not in this case's phantom images");
+    ImGui::TextColored(palette::kAttention, "not in this case's phantom images");
     ImGui::SameLine();
     if (ImGui::SmallButton("add to the phantom")) {
         injuries.push_back(f.phantomInjury);

@@ -12,6 +12,7 @@
 
 #include "common/format.h"
 #include "gui/authoring_panels.h"
+#include "gui/palette.h"
 #include "gui/reading_room.h"
 #include "scenario/internal.h"
 
@@ -268,8 +269,8 @@ using Trigger = scenario::InterruptionTrigger::Type;
 constexpr float kGutter = 96;     // lane names
 const ImVec2 kPadding(6, 5);      // the strip window's padding
 constexpr float kRowHeight = 16;  // one interruption row
-const ImU32 kText = IM_COL32(225, 225, 230, 255);
-const ImU32 kDim = IM_COL32(150, 150, 160, 255);
+constexpr ImU32 kText = palette::kTimelineText;
+constexpr ImU32 kDim = palette::kTimelineDim;
 
 ImU32 scaled(ImU32 colour, float f, int alpha = 255) {
     ImVec4 c = ImGui::ColorConvertU32ToFloat4(colour);
@@ -312,12 +313,12 @@ struct Lane {
 
 void drawLaneFrame(ImDrawList* dl, const Lane& lane, float left, float right, int index) {
     dl->AddRectFilled(ImVec2(left, lane.top), ImVec2(right, lane.top + lane.height),
-                      index % 2 ? IM_COL32(255, 255, 255, 10) : IM_COL32(255, 255, 255, 18));
+                      index % 2 ? palette::kLaneOdd : palette::kLaneEven);
     const float y = lane.hint ? lane.top + 4 : lane.top + (lane.height - ImGui::GetFontSize()) * 0.5f;
     dl->AddText(ImVec2(left - kGutter + 4, std::max(lane.top, y)), kDim, lane.name);
     if (lane.hint)
         dl->AddText(ImVec2(left - kGutter + 4, std::max(lane.top, y) + ImGui::GetFontSize() + 2),
-                    IM_COL32(120, 120, 130, 255), lane.hint);
+                    palette::kTimelineHint, lane.hint);
     hoverTip(ImVec2(left - kGutter, lane.top), ImVec2(left, lane.top + lane.height), lane.help);
 }
 
@@ -325,7 +326,7 @@ void drawTicks(ImDrawList* dl, const TimeAxis& axis, float top, float bottom) {
     const double step = tickStep(axis, 64);
     for (double t = std::ceil(axis.fromSeconds / step) * step; t <= axis.toSeconds + 1e-6; t += step) {
         const float x = std::round(axis.x(t));
-        dl->AddLine(ImVec2(x, top + ImGui::GetFontSize()), ImVec2(x, bottom), IM_COL32(255, 255, 255, 28));
+        dl->AddLine(ImVec2(x, top + ImGui::GetFontSize()), ImVec2(x, bottom), palette::kTick);
         const std::string text = clock(t);
         const float w = ImGui::CalcTextSize(text.c_str()).x;
         dl->AddText(ImVec2(std::clamp(x - w * 0.5f, axis.left, axis.right - w), top), kDim, text.c_str());
@@ -356,7 +357,7 @@ void drawSeries(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axi
         const float y = lane.top + h * float(rows[i]);
         const ImVec2 lo(axis.x(series.arrivalSeconds), y + 2);
         const ImVec2 hi(std::max(lo.x + 3, axis.x(series.arrivalSeconds + series.arrivalDurationSeconds)), y + h - 1);
-        dl->AddRectFilled(lo, hi, IM_COL32(70, 110, 160, 200), 2);
+        dl->AddRectFilled(lo, hi, palette::kSeriesBar, 2);
         label(dl, ImVec2(lo.x + 4, y + (h - ImGui::GetFontSize()) * 0.5f), axis.right, kText, seriesName(series));
         hoverTip(ImVec2(lo.x, y), ImVec2(std::max(hi.x, lo.x + 40), y + h),
                  "series " + series.id + (series.label.empty() ? "" : " (" + series.label + ")") + "\narrives " +
@@ -368,7 +369,7 @@ void drawSeries(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axi
 }
 
 ImU32 categoryColour(int category) {
-    return category == 1 ? IM_COL32(235, 70, 70, 255) : category == 2 ? IM_COL32(230, 170, 50, 255) : kDim;
+    return category == 1 ? palette::kCategory1 : category == 2 ? palette::kCategory2 : kDim;
 }
 
 void drawDeadlines(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axis, const Lane& lane,
@@ -422,7 +423,7 @@ void drawVitals(ImDrawList* dl, const scenario::Scenario& s, const TimeAxis& axi
     std::vector<float> xs;
     for (const auto& c : trend) xs.push_back(axis.x(c.atSeconds));
     const auto limits = labelLimits(xs, std::vector<int>(xs.size(), 0), axis.right);
-    const ImU32 colour = IM_COL32(110, 200, 220, 255);
+    const ImU32 colour = palette::kVitalsMark;
     for (std::size_t i = 0; i < trend.size(); ++i) {
         const float x = xs[i], cy = lane.top + lane.height * 0.5f, r = lane.height * 0.3f;
         dl->AddQuadFilled(ImVec2(x, cy - r), ImVec2(x + r, cy), ImVec2(x, cy + r), ImVec2(x - r, cy), colour);
@@ -548,7 +549,7 @@ void drawInterruptions(ImDrawList* dl, AuthoringContext& ctx, const TimeAxis& ax
                                  std::to_string(st.firstRow + visible) + " of " + std::to_string(rows) +
                                  "\nShift+wheel";
         dl->AddText(ImVec2(axis.left - kGutter + 4, lane.top + lane.height - 2 * ImGui::GetFontSize() - 4),
-                    IM_COL32(230, 190, 90, 255), more.c_str());
+                    palette::kMoreRows, more.c_str());
         const ImGuiIO& io = ImGui::GetIO();
         if (ImGui::IsWindowHovered() && io.KeyShift && io.MouseWheel != 0 &&
             ImGui::IsMouseHoveringRect(ImVec2(axis.left - kGutter, lane.top),

@@ -32,7 +32,7 @@ const std::vector<CommandInfo>& bindableCommands() {
             {"view.zoom_in", "zoom in", CommandKind::Key, "plane, zoom, pan"},
             {"view.zoom_out", "zoom out", CommandKind::Key, "plane, zoom, pan"},
             {"view.reset", "reset zoom, pan and window", CommandKind::Key, "reset_view, window"},
-            {"view.swap", "swap the big view: axial, coronal, sagittal in turn", CommandKind::Key},
+            {"view.swap", "swap the big view: axial, coronal, sagittal in turn", CommandKind::Key, "layout"},
             {"view.bubble_lane", "speech bubbles in a lane of their own beside the images, or over the reformats",
              CommandKind::Key},
             {"view.pan", "pan", CommandKind::Drag, "plane, zoom, pan"},

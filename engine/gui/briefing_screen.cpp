@@ -26,11 +26,25 @@ std::string sedationInStory(const std::string& story) {
     if (sedated) return "sedation";
     return "";
 }
-}  // namespace
 
-void SimulatorApp::drawBriefing() {
-    const auto& s = *scenario_;
-    fullScreenWindow("##briefing");
+// The console's address as a QR code for the instructor's phone. Only here, before the session: the page shows the
+// ground truth, so the code is gone once the trainee reads.
+void drawConsoleCode(SimulatorApp& app, const std::string& url);
+
+class BriefingScreen : public AppScreen {
+public:
+    explicit BriefingScreen(SimulatorApp& app) : app_(app) {}
+    Simulator::Screen kind() const override { return Simulator::Screen::Briefing; }
+    void draw(double) override;
+
+private:
+    SimulatorApp& app_;
+};
+
+void BriefingScreen::draw(double) {
+    AppState& st = app_.state();
+    const auto& s = *st.scenario;
+    SimulatorApp::fullScreenWindow("##briefing");
     ImGuiIO& io = ImGui::GetIO();
     ImFont* big = io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
     if (big) ImGui::PushFont(big);
@@ -61,37 +75,40 @@ void SimulatorApp::drawBriefing() {
         "the primary survey complete and write a one-sentence conclusion.");
     ImGui::Spacing();
     // `polysim run CASE` after a crash: the case's session that never ended is offered here too.
-    const bool offerResume = unfinished_ && unfinished_->second == s.meta.id && !sessionStarted_;
+    const bool offerResume = st.unfinished && st.unfinished->second == s.meta.id && !st.sessionStarted;
     if (offerResume) {
         ImGui::TextColored(palette::kAttention, "An unfinished session of this case was found: %s",
-                           unfinished_->first.string().c_str());
+                           st.unfinished->first.string().c_str());
         ImGui::TextDisabled("Resume it to carry on where it stopped, or start a new session.");
         bool resume = ImGui::Button("Resume it", ImVec2(200, 40));
-        noteControl("resume");
+        app_.noteControl("resume");
         if (resume) {
-            resumeLog_ = unfinished_->first;
-            startReading();
+            app_.startReading(st.unfinished->first);
             ImGui::End();
             return;
         }
         ImGui::SameLine();
     }
     bool start = ImGui::Button(offerResume ? "Start a new session" : "Start reading", ImVec2(200, 40));
-    noteControl("start");
-    if (start) startReading();
+    app_.noteControl("start");
+    if (start) app_.startReading();
     ImGui::SameLine();
-    if (!library_.empty()) {
+    if (!st.library.empty()) {
         bool back = ImGui::Button("Back to the library", ImVec2(200, 40));
-        noteControl("back");
-        if (back) backToLibrary();
+        app_.noteControl("back");
+        if (back) app_.backToLibrary();
     }
-    if (console_) drawConsoleCode(console_->url());
+    if (st.console) drawConsoleCode(app_, st.console->url());
     ImGui::End();
+    if (st.console && !app_.leaving()) {
+        // Before the session there is nothing to command but its start: the instructor may give it.
+        bool startNow = false;
+        for (const auto& c : st.console->takeCommands()) startNow = startNow || c.value("action", "") == "start";
+        if (startNow) app_.startReading();
+    }
 }
 
-// The console's address as a QR code for the instructor's phone. Only here, before the session: the page shows the
-// ground truth, so the code is gone once the trainee reads.
-void SimulatorApp::drawConsoleCode(const std::string& url) {
+void drawConsoleCode(SimulatorApp& app, const std::string& url) {
     QRcode* code = QRcode_encodeString(url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!code) return;
     ImGui::Spacing();
@@ -102,16 +119,21 @@ void SimulatorApp::drawConsoleCode(const std::string& url) {
     const float side = float(code->width) * module + 2 * quiet;
     ImVec2 at = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(at, ImVec2(at.x + side, at.y + side), IM_COL32(255, 255, 255, 255));
+    dl->AddRectFilled(at, ImVec2(at.x + side, at.y + side), palette::kQrLight);
     for (int y = 0; y < code->width; ++y)
         for (int x = 0; x < code->width; ++x)
             if (code->data[y * code->width + x] & 1) {
                 ImVec2 a(at.x + quiet + float(x) * module, at.y + quiet + float(y) * module);
-                dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32(0, 0, 0, 255));
+                dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), palette::kQrDark);
             }
     ImGui::Dummy(ImVec2(side, side));
-    noteControl("console-code");
+    app.noteControl("console-code");
     QRcode_free(code);
+}
+}  // namespace
+
+std::unique_ptr<AppScreen> makeBriefingScreen(SimulatorApp& app) {
+    return std::make_unique<BriefingScreen>(app);
 }
 
 }  // namespace polysim::gui

@@ -18,6 +18,7 @@
 #include <stb/stb_image.h>
 
 #include "gui/gl.h"
+#include "gui/palette.h"
 #include "scoring/key_images.h"
 
 extern char** environ;
@@ -35,14 +36,14 @@ ImU32 colour(scoring::Rgb c, int alpha = 255) {
 ImVec4 toneColour(Tone t) {
     switch (t) {
         case Tone::Muted:
-            return ImVec4(0.62f, 0.64f, 0.68f, 1);
+            return palette::kToneMuted;
         case Tone::Critical:
-            return ImVec4(1.0f, 0.45f, 0.45f, 1);
+            return palette::kToneCritical;
         case Tone::Omission:
-            return ImVec4(1.0f, 0.78f, 0.35f, 1);
+            return palette::kToneOmission;
         case Tone::Effective:
         case Tone::Passed:
-            return ImVec4(0.45f, 0.95f, 0.55f, 1);
+            return palette::kToneGood;
         case Tone::Plain:
             break;
     }
@@ -53,19 +54,19 @@ ImVec4 toneColour(Tone t) {
 std::optional<ImU32> rowColour(Tone t) {
     switch (t) {
         case Tone::Critical:
-            return IM_COL32(92, 34, 34, 255);
+            return palette::kRowCritical;
         case Tone::Omission:
-            return IM_COL32(78, 62, 22, 255);
+            return palette::kRowOmission;
         case Tone::Effective:
         case Tone::Passed:
-            return IM_COL32(28, 68, 40, 255);
+            return palette::kRowGood;
         default:
             return std::nullopt;
     }
 }
 
 // A paragraph's lead ("Critical errors", "Expert:").
-const ImVec4 kLabelColour(0.55f, 0.75f, 1.0f, 1);
+const ImVec4 kLabelColour = palette::kDebriefLabel;
 
 ImFont* boldFont() {
     ImGuiIO& io = ImGui::GetIO();
@@ -310,7 +311,7 @@ void DebriefView::drawBlock(const DebriefBlock& b, int index) {
             ImVec2 at = ImGui::GetCursorScreenPos();
             ImGui::GetWindowDrawList()->AddRectFilled(
                 at, ImVec2(at.x + size.x + 16, at.y + size.y + 8),
-                b.tone == Tone::Passed ? IM_COL32(30, 132, 73, 255) : IM_COL32(192, 57, 43, 255), 4);
+                b.tone == Tone::Passed ? palette::kBadgePassed : palette::kBadgeFailed, 4);
             ImGui::SetCursorScreenPos(ImVec2(at.x + 8, at.y + 4));
             ImGui::TextUnformatted(b.label.c_str());
             drawn_.texts.push_back(b.label);
@@ -334,7 +335,7 @@ void DebriefView::drawBlock(const DebriefBlock& b, int index) {
         case DebriefBlock::Kind::Quote: {
             ImGui::Indent(14);
             ImVec2 top = ImGui::GetCursorScreenPos();
-            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.9f, 1.0f, 1));
+            ImGui::PushStyleColor(ImGuiCol_Text, palette::kQuote);
             text(b.text);
             ImGui::PopStyleColor();
             ImVec2 bottom = ImGui::GetItemRectMax();
@@ -530,7 +531,7 @@ void DebriefView::drawPlot() {
     };
     const auto& a = p.area;
     drawn_.plotX0 = o.x, drawn_.plotY0 = o.y, drawn_.plotX1 = o.x + width, drawn_.plotY1 = o.y + float(p.height) * s;
-    dl->AddRectFilled(P(0, 0), P(p.width, p.height), IM_COL32(255, 255, 255, 255));
+    dl->AddRectFilled(P(0, 0), P(p.width, p.height), palette::kPlotPaper);
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const bool hovered = ImGui::IsItemHovered();
     std::string tip;
@@ -540,21 +541,21 @@ void DebriefView::drawPlot() {
     };
     for (const auto& b : p.bands) {
         dl->AddRectFilled(P(b.rect.x0, b.rect.y0), P(b.rect.x1, b.rect.y1), colour(b.fill));
-        dl->AddRect(P(b.rect.x0, b.rect.y0), P(b.rect.x1, b.rect.y1), IM_COL32(204, 204, 221, 255), 0, 0, 0.5f * s);
+        dl->AddRect(P(b.rect.x0, b.rect.y0), P(b.rect.x1, b.rect.y1), palette::kPlotBand, 0, 0, 0.5f * s);
         ++n;
-        label(b.shownLabel, p.labelX, b.labelY, 11, IM_COL32(51, 51, 68, 255), 1.0f);
+        label(b.shownLabel, p.labelX, b.labelY, 11, palette::kPlotBandLabel, 1.0f);
         if (inside(0, b.labelY - 11, p.labelX, b.labelY + 2)) tip = b.label;
     }
     for (const auto& b : p.brackets) {
         const ImVec2 pts[] = {P(b.x + 3, b.y0), P(b.x, b.y0), P(b.x, b.y1), P(b.x + 3, b.y1)};
-        dl->AddPolyline(pts, 4, IM_COL32(102, 102, 119, 255), 0, 1.2f * s);
+        dl->AddPolyline(pts, 4, palette::kPlotBandArrow, 0, 1.2f * s);
         ++n;
         if (inside(b.x - 3, b.y0, b.x + 4, b.y1)) tip = b.label;
     }
     for (const auto& l : p.lanes) {
         dl->AddRectFilled(P(l.rect.x0, l.rect.y0), P(l.rect.x1, l.rect.y1), colour(l.fill));
         ++n;
-        label(l.label, l.rect.x0 + 2, l.rect.y0 + 9, 9, IM_COL32(90, 58, 0, 255), 0.0f);
+        label(l.label, l.rect.x0 + 2, l.rect.y0 + 9, 9, palette::kPlotLaneLabel, 0.0f);
         dashedV(l.startX, a.y0, a.y1, colour(0xe59866), 0.8f, 2, 3);
         if (inside(l.rect.x0, l.rect.y0, l.rect.x1, l.rect.y1)) tip = l.title;
     }
@@ -572,13 +573,12 @@ void DebriefView::drawPlot() {
         ++n;
     }
     for (const auto& m : p.marks) {
-        dl->AddCircle(P(m.at.x, m.at.y), 5 * s, IM_COL32(0, 0, 0, 255), 0, 1.5f * s);
+        dl->AddCircle(P(m.at.x, m.at.y), 5 * s, palette::kPlotInk, 0, 1.5f * s);
         ++n;
         if (inside(m.at.x - 6, m.at.y - 6, m.at.x + 6, m.at.y + 6)) tip = m.title;
     }
     for (const auto& c : p.calls) {
-        dl->AddTriangleFilled(P(c.at.x - 5, c.at.y), P(c.at.x + 5, c.at.y), P(c.at.x, c.at.y + 9),
-                              IM_COL32(0, 0, 0, 255));
+        dl->AddTriangleFilled(P(c.at.x - 5, c.at.y), P(c.at.x + 5, c.at.y), P(c.at.x, c.at.y + 9), palette::kPlotInk);
         ++n;
         if (inside(c.at.x - 6, c.at.y, c.at.x + 6, c.at.y + 10)) tip = c.title;
     }
@@ -587,14 +587,14 @@ void DebriefView::drawPlot() {
         ++n;
         if (inside(d.at.x - 3, a.y0, d.at.x + 3, a.y1)) tip = d.title;
     }
-    dl->AddLine(P(a.x0, a.y1), P(a.x1, a.y1), IM_COL32(51, 51, 51, 255), s);
+    dl->AddLine(P(a.x0, a.y1), P(a.x1, a.y1), palette::kPlotAxis, s);
     ++n;
     for (const auto& t : p.ticks) {
-        dl->AddLine(P(t.x, a.y1), P(t.x, a.y1 + 4), IM_COL32(51, 51, 51, 255), s);
+        dl->AddLine(P(t.x, a.y1), P(t.x, a.y1 + 4), palette::kPlotAxis, s);
         ++n;
-        label(t.label, t.x, a.y1 + 16, 11, IM_COL32(34, 34, 34, 255), 0.5f);
+        label(t.label, t.x, a.y1 + 16, 11, palette::kPlotTick, 0.5f);
     }
-    label(p.axisLabel, (p.width + a.x0) / 2, p.height - 4, 11, IM_COL32(85, 85, 85, 255), 0.5f);
+    label(p.axisLabel, (p.width + a.x0) / 2, p.height - 4, 11, palette::kPlotAxisLabel, 0.5f);
     if (!tip.empty()) ImGui::SetTooltip("%s", tip.c_str());
 }
 

@@ -1,5 +1,5 @@
 // The scenario library screen (see simulator_app.h): the cases with their difficulty, mechanism and the trainee's
-// best total, the unfinished session offered for resuming.
+// best total, the unfinished session offered for resuming. Also how the app reads the library and the results.
 #include "gui/simulator_app.h"
 
 #include <algorithm>
@@ -115,11 +115,11 @@ void drawReview(const scenario::Metadata& m) {
 
 std::vector<LibraryCase> SimulatorApp::library() const {
     std::vector<LibraryCase> out;
-    for (const auto& e : library_) {
+    for (const auto& e : state_.library) {
         LibraryCase c{e.file, "", "", e.isDefault, e.error.empty() ? e.missing : e.error, std::nullopt, false,
                       "-",    "", "", ""};
         if (e.scenario) c.id = e.scenario->meta.id, c.title = e.scenario->meta.title;
-        if (auto b = best_.find(c.id); b != best_.end()) {
+        if (auto b = state_.best.find(c.id); b != state_.best.end()) {
             c.best = b->second.first, c.bestPassed = b->second.second;
             c.bestShown = bestText(b->second);
         }
@@ -133,14 +133,16 @@ std::vector<LibraryCase> SimulatorApp::library() const {
 // The shipped cases, and the case given on the command line when it is not one of them (so it can be run again
 // after its debrief); each with the trainee's best score and the unfinished session, if any.
 void SimulatorApp::loadLibrary() {
-    library_.clear();
+    auto& library = state_.library;
+    const RunOptions& options = state_.options;
+    library.clear();
     const fs::path defaultCase = scenario::defaultScenarioPath();
     auto files = scenario::shippedScenarios();
     std::error_code ec;
-    if (!options_.scenario.empty() && std::none_of(files.begin(), files.end(), [&](const fs::path& f) {
-            return fs::equivalent(f, options_.scenario, ec);
+    if (!options.scenario.empty() && std::none_of(files.begin(), files.end(), [&](const fs::path& f) {
+            return fs::equivalent(f, options.scenario, ec);
         }))
-        files.insert(files.begin(), options_.scenario);
+        files.insert(files.begin(), options.scenario);
     for (const auto& f : files) {
         LibraryEntry e{f, std::nullopt, "", false, ""};
         e.isDefault = fs::equivalent(f, defaultCase, ec);
@@ -151,13 +153,13 @@ void SimulatorApp::loadLibrary() {
         } else {
             e.error = scenario::formatDiagnostics(r.diagnostics);
         }
-        library_.push_back(std::move(e));
+        library.push_back(std::move(e));
     }
     // The default case (the one `make run` opens) first, the others up the difficulty ladder (beginner to advanced,
     // then by training level), in file-name order within a step; files that do not load last.
-    std::stable_partition(library_.begin(), library_.end(), [](const LibraryEntry& e) { return e.isDefault; });
+    std::stable_partition(library.begin(), library.end(), [](const LibraryEntry& e) { return e.isDefault; });
     auto rank = [](const LibraryEntry& e) { return e.scenario ? ladderRank(e.scenario->meta) : 1000; };
-    std::stable_sort(library_.begin() + (library_.empty() || !library_.front().isDefault ? 0 : 1), library_.end(),
+    std::stable_sort(library.begin() + (library.empty() || !library.front().isDefault ? 0 : 1), library.end(),
                      [&](const LibraryEntry& a, const LibraryEntry& b) { return rank(a) < rank(b); });
     refreshLibraryState();
 }
@@ -165,24 +167,39 @@ void SimulatorApp::loadLibrary() {
 // Best scores (this trainee's, from the results history) and the session left unfinished, read again after
 // each session so the library shows the one just recorded.
 void SimulatorApp::refreshLibraryState() {
-    best_.clear();
+    auto& best = state_.best;
+    best.clear();
     try {
         scoring::History history(scoring::defaultResultsLocation());
-        for (const auto& h : history.entries(trainee_))
-            if (auto b = best_.find(h.scenarioId); b == best_.end() || h.total > b->second.first)
-                best_[h.scenarioId] = {h.total, h.passed};
+        for (const auto& h : history.entries(state_.trainee))
+            if (auto b = best.find(h.scenarioId); b == best.end() || h.total > b->second.first)
+                best[h.scenarioId] = {h.total, h.passed};
     } catch (const std::exception& e) {
-        warning_ = e.what();
+        state_.warning = e.what();
     }
-    unfinished_ = unfinishedSession();
+    state_.unfinished = unfinishedSession();
 }
 
-void SimulatorApp::drawLibrary() {
-    fullScreenWindow("##library");
+namespace {
+class LibraryScreen : public AppScreen {
+public:
+    explicit LibraryScreen(SimulatorApp& app) : app_(app) {}
+    Simulator::Screen kind() const override { return Simulator::Screen::Library; }
+    void draw(double) override;
+
+private:
+    SimulatorApp& app_;
+};
+
+void LibraryScreen::draw(double) {
+    AppState& st = app_.state();
+    auto& library = st.library;
+    auto& unfinished = st.unfinished;
+    SimulatorApp::fullScreenWindow("##library");
     ImGui::TextUnformatted("polysim - polytrauma CT reading room");
     ImGui::TextDisabled("Choose a case. Images, team interruptions and scoring follow the scenario file.");
     ImGui::TextDisabled("Best: %s's best total in the results history.",
-                        trainee_.empty() ? "the unnamed trainee" : trainee_.c_str());
+                        st.trainee.empty() ? "the unnamed trainee" : st.trainee.c_str());
     ImGui::Separator();
     if (ImGui::BeginTable("scenarios", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
         ImGui::TableSetupColumn("Case");
@@ -191,7 +208,7 @@ void SimulatorApp::drawLibrary() {
         ImGui::TableSetupColumn("Mechanism");
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80);
         ImGui::TableHeadersRow();
-        for (auto& e : library_) {
+        for (auto& e : library) {
             ImGui::TableNextRow();
             ImGui::PushID(e.file.string().c_str());
             ImGui::TableNextColumn();
@@ -217,7 +234,7 @@ void SimulatorApp::drawLibrary() {
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.missing.c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextDisabled("no images");
-                noteControl("unavailable:" + e.scenario->meta.id);
+                app_.noteControl("unavailable:" + e.scenario->meta.id);
             } else {
                 if (e.isDefault) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette::kDefaultCaseRow);
                 ImGui::TextUnformatted(e.scenario->meta.title.c_str());
@@ -226,7 +243,7 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TextUnformatted(levelText(e.scenario->meta).c_str());
                 drawReview(e.scenario->meta);
                 ImGui::TableNextColumn();
-                if (auto b = best_.find(e.scenario->meta.id); b == best_.end())
+                if (auto b = st.best.find(e.scenario->meta.id); b == st.best.end())
                     ImGui::TextDisabled("-");
                 else if (b->second.second)
                     ImGui::TextColored(palette::kDone, "%s", bestText(b->second).c_str());
@@ -236,38 +253,39 @@ void SimulatorApp::drawLibrary() {
                 ImGui::TextWrapped("%s", e.scenario->patient.mechanism.c_str());
                 ImGui::TableNextColumn();
                 bool open = ImGui::Button("Open");
-                noteControl("open:" + e.scenario->meta.id);
-                if (open) {
-                    scenario_ = *e.scenario;  // a copy: the library keeps its entry for "Back"
-                    screen_ = Screen::Briefing;
-                }
+                app_.noteControl("open:" + e.scenario->meta.id);
+                if (open) app_.openBriefing(*e.scenario);  // a copy: the library keeps its entry for "Back"
             }
             ImGui::PopID();
-            if (screen_ != Screen::Library) break;
+            if (app_.leaving()) break;
         }
         ImGui::EndTable();
     }
-    if (library_.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
-    if (unfinished_) {
+    if (library.empty()) ImGui::TextUnformatted("No scenarios found (see POLYSIM_SCENARIOS).");
+    if (unfinished) {
         ImGui::Separator();
         ImGui::PushStyleColor(ImGuiCol_Text, palette::kAttention);
-        wrappedText("An unfinished session of '" + unfinished_->second + "' was found: " + unfinished_->first.string());
+        wrappedText("An unfinished session of '" + unfinished->second + "' was found: " + unfinished->first.string());
         ImGui::PopStyleColor();
-        for (auto& e : library_) {
-            if (!e.scenario || e.scenario->meta.id != unfinished_->second) continue;
+        for (auto& e : library) {
+            if (!e.scenario || e.scenario->meta.id != unfinished->second) continue;
             bool resume = ImGui::Button("Resume it");
-            noteControl("resume");
+            app_.noteControl("resume");
             if (resume) {
-                scenario_ = *e.scenario;
-                resumeLog_ = unfinished_->first;
-                startReading();
+                st.scenario = *e.scenario;
+                app_.startReading(unfinished->first);
                 break;
             }
         }
         ImGui::SameLine();
-        if (ImGui::Button("Ignore")) unfinished_.reset();
+        if (ImGui::Button("Ignore")) unfinished.reset();
     }
     ImGui::End();
+}
+}  // namespace
+
+std::unique_ptr<AppScreen> makeLibraryScreen(SimulatorApp& app) {
+    return std::make_unique<LibraryScreen>(app);
 }
 
 }  // namespace polysim::gui

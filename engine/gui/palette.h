@@ -49,4 +49,73 @@ inline constexpr ImU32 kWaitingTitle = IM_COL32(230, 200, 120, 255);
 inline constexpr ImU32 kWaitingLine = IM_COL32(170, 170, 170, 255);
 inline constexpr ImU32 kDefaultCaseRow = IM_COL32(30, 70, 45, 255);
 
+// The viewer: crosshair, overlay text, the trainee's marks, the hatch over images not yet arrived, the view frames.
+inline constexpr ImU32 kCrosshair = IM_COL32(60, 200, 255, 150);
+inline constexpr ImU32 kViewerLabel = IM_COL32(255, 210, 80, 255);  // the regions and series over the image
+inline constexpr ImU32 kViewerText = IM_COL32(230, 230, 230, 255);
+inline constexpr ImU32 kTextShadow = IM_COL32(0, 0, 0, 220);
+inline constexpr ImU32 kNotArrived = IM_COL32(10, 25, 80, 215);
+inline constexpr ImU32 kNotArrivedHatch = IM_COL32(50, 80, 170, 200);
+inline constexpr ImU32 kMark = IM_COL32(255, 80, 80, 255);
+inline constexpr ImU32 kMarkLabel = IM_COL32(255, 120, 120, 255);
+inline constexpr ImU32 kActiveView = IM_COL32(60, 120, 200, 255);  // the frame of the view the keys act on
+inline constexpr ImU32 kViewFrame = IM_COL32(50, 50, 50, 255);
+
+// The banner while the instructor holds the clock.
+inline constexpr ImU32 kPausedBanner = IM_COL32(20, 40, 90, 230);
+inline constexpr ImU32 kPausedText = IM_COL32(255, 255, 255, 255);
+
+// The debrief: text by tone, row and score-badge backgrounds, quotes and labels.
+inline const ImVec4 kToneMuted{0.62f, 0.64f, 0.68f, 1};
+inline const ImVec4 kToneCritical{1.0f, 0.45f, 0.45f, 1};
+inline const ImVec4 kToneOmission{1.0f, 0.78f, 0.35f, 1};
+inline const ImVec4 kToneGood{0.45f, 0.95f, 0.55f, 1};  // effective, passed
+inline constexpr ImU32 kRowCritical = IM_COL32(92, 34, 34, 255);
+inline constexpr ImU32 kRowOmission = IM_COL32(78, 62, 22, 255);
+inline constexpr ImU32 kRowGood = IM_COL32(28, 68, 40, 255);
+inline constexpr ImU32 kBadgePassed = IM_COL32(30, 132, 73, 255);
+inline constexpr ImU32 kBadgeFailed = IM_COL32(192, 57, 43, 255);
+inline const ImVec4 kQuote{0.85f, 0.9f, 1.0f, 1};
+inline const ImVec4 kDebriefLabel{0.55f, 0.75f, 1.0f, 1};
+// Its depth-versus-time plot, in the HTML report's colours on the report's white paper.
+inline constexpr ImU32 kPlotPaper = IM_COL32(255, 255, 255, 255);
+inline constexpr ImU32 kPlotBand = IM_COL32(204, 204, 221, 255);
+inline constexpr ImU32 kPlotBandLabel = IM_COL32(51, 51, 68, 255);
+inline constexpr ImU32 kPlotBandArrow = IM_COL32(102, 102, 119, 255);
+inline constexpr ImU32 kPlotLaneLabel = IM_COL32(90, 58, 0, 255);
+inline constexpr ImU32 kPlotInk = IM_COL32(0, 0, 0, 255);  // marks and calls
+inline constexpr ImU32 kPlotAxis = IM_COL32(51, 51, 51, 255);
+inline constexpr ImU32 kPlotTick = IM_COL32(34, 34, 34, 255);
+inline constexpr ImU32 kPlotAxisLabel = IM_COL32(85, 85, 85, 255);
+
+// Authoring: the canvas's boxes and region limits, the timeline's lanes.
+inline constexpr ImU32 kBox = IM_COL32(255, 150, 30, 255);          // a finding's box
+inline constexpr ImU32 kBoxSelected = IM_COL32(255, 240, 70, 255);  // the selected finding's box and handles
+inline constexpr ImU32 kBoxFill = IM_COL32(255, 240, 70, 28);
+inline constexpr ImU32 kDrawing = IM_COL32(120, 230, 255, 255);  // the box being drawn
+inline constexpr ImU32 kRegion = IM_COL32(70, 200, 110, 255);    // region limit lines
+inline constexpr ImU32 kRegionSelected = IM_COL32(150, 255, 170, 255);
+inline constexpr ImU32 kRegionLabel = IM_COL32(110, 210, 140, 200);
+inline constexpr ImU32 kShadow = IM_COL32(0, 0, 0, 220);
+inline constexpr ImU32 kRegionStrip = IM_COL32(0, 0, 0, 110);  // behind the region labels
+inline constexpr ImU32 kHandleRim = IM_COL32(0, 0, 0, 255);
+inline constexpr ImU32 kTimelineText = IM_COL32(225, 225, 230, 255);
+inline constexpr ImU32 kTimelineDim = IM_COL32(150, 150, 160, 255);
+inline constexpr ImU32 kTimelineHint = IM_COL32(120, 120, 130, 255);
+inline constexpr ImU32 kLaneOdd = IM_COL32(255, 255, 255, 10);
+inline constexpr ImU32 kLaneEven = IM_COL32(255, 255, 255, 18);
+inline constexpr ImU32 kTick = IM_COL32(255, 255, 255, 28);
+inline constexpr ImU32 kSeriesBar = IM_COL32(70, 110, 160, 200);
+inline constexpr ImU32 kCategory1 = IM_COL32(235, 70, 70, 255);
+inline constexpr ImU32 kCategory2 = IM_COL32(230, 170, 50, 255);
+inline constexpr ImU32 kVitalsMark = IM_COL32(110, 200, 220, 255);
+inline constexpr ImU32 kMoreRows = IM_COL32(230, 190, 90, 255);
+
+// The instructor console's QR code: dark modules on a light square, as every phone camera reads them.
+inline constexpr ImU32 kQrLight = IM_COL32(255, 255, 255, 255);
+inline constexpr ImU32 kQrDark = IM_COL32(0, 0, 0, 255);
+
+// The window background of every screen.
+inline const ImVec4 kWindowBackground{0.08f, 0.09f, 0.10f, 0.96f};
+
 }  // namespace polysim::gui::palette

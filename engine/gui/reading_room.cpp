@@ -2,6 +2,7 @@
 // The panels are drawn in reading_room_hud.cpp, reading_room_bubbles.cpp, reading_room_findings.cpp and
 // reading_room_bindings.cpp.
 #include "gui/reading_room.h"
+#include "gui/palette.h"
 #include "gui/pointer_guard.h"
 #include "gui/reading_room_layout.h"
 
@@ -61,6 +62,7 @@ ViewerLook ReadingRoom::lookOfSession() const {
     ViewerLook k;
     const auto& sv = session_->shownView();
     k.window = sv.window;
+    k.big = session_->bigPlane();
     const auto* vol = viewer_.volume();
     if (vol && sv.series == shownSeries_) k.cursor = vol->geometry().patientToIndex(sv.cursor);
     for (int p = 0; p < 3; ++p) {
@@ -363,6 +365,8 @@ void ReadingRoom::onViewerChange(const ViewerChange& v, std::string_view command
         for (int p = 0; p < 3; ++p) framed = framed || !(session_->framing(Plane(p)) == session::Framing{});
         if (framed) apply(session::ResetView{});
         if (!(sv.window == v.window)) sendPreset("soft_tissue", v.window);
+    } else if (command == "view.swap") {
+        apply(session::SetLayout{v.big});
     } else if (command.starts_with("view.zoom")) {
         followPlane(v.plane, v.zoom, v.centreMm);  // zooming about the mouse moves the centre too
     } else if (command == "view.pan") {
@@ -549,8 +553,8 @@ void ReadingRoom::draw() {
         ImVec2 size = ImGui::CalcTextSize(text);
         ImVec2 at((kLeftPanel + io.DisplaySize.x - size.x) * 0.5f, kTopBar + 12);
         dl->AddRectFilled(ImVec2(at.x - 12, at.y - 6), ImVec2(at.x + size.x + 12, at.y + size.y + 6),
-                          IM_COL32(20, 40, 90, 230), 4);
-        dl->AddText(at, IM_COL32(255, 255, 255, 255), text);
+                          palette::kPausedBanner, 4);
+        dl->AddText(at, palette::kPausedText, text);
         controls_["paused"] = {ImVec2(at.x - 12, at.y - 6), ImVec2(at.x + size.x + 12, at.y + size.y + 6)};
     }
     drawStatus();

@@ -6,18 +6,19 @@
 #include <cstdio>
 #include <sstream>
 
+#include "gui/palette.h"
 #include "gui/text_fit.h"
 #include "session/command.h"
 
 namespace polysim::gui {
 namespace {
 constexpr double kZoomStep = 1.15;
-constexpr ImU32 kCrosshair = IM_COL32(60, 200, 255, 150);
-constexpr ImU32 kLabel = IM_COL32(255, 210, 80, 255);
-constexpr ImU32 kText = IM_COL32(230, 230, 230, 255);
+using palette::kCrosshair;
+constexpr ImU32 kLabel = palette::kViewerLabel;
+constexpr ImU32 kText = palette::kViewerText;
 
 void textWithShadow(ImDrawList* l, ImVec2 p, ImU32 col, const char* s) {
-    l->AddText(ImVec2(p.x + 1, p.y + 1), IM_COL32(0, 0, 0, 220), s);
+    l->AddText(ImVec2(p.x + 1, p.y + 1), palette::kTextShadow, s);
     l->AddText(p, col, s);
 }
 }  // namespace
@@ -101,6 +102,7 @@ ViewerChange Viewer::changeOf(Plane p, const ViewerLook& k) const {
     s.window = k.window;
     s.zoom = k.zoom[int(p)];
     s.centreMm = k.centreMm[int(p)];
+    s.big = k.big;
     if (volume_) s.cursorLps = volume_->geometry().indexToPatient(k.cursor);
     return s;
 }
@@ -124,10 +126,10 @@ void Viewer::drawNotArrived(ImDrawList* l, Plane p, const ImageRect& image, cons
     auto hatch = [&](glm::dvec2 a, glm::dvec2 b) {
         const ImVec2 lo(float(std::min(a.x, b.x)), float(std::min(a.y, b.y)));
         const ImVec2 hi(float(std::max(a.x, b.x)), float(std::max(a.y, b.y)));
-        l->AddRectFilled(lo, hi, IM_COL32(10, 25, 80, 215));
+        l->AddRectFilled(lo, hi, palette::kNotArrived);
         l->PushClipRect(lo, hi, true);
         for (float t = lo.x - (hi.y - lo.y); t < hi.x; t += 14)
-            l->AddLine(ImVec2(t, hi.y), ImVec2(t + (hi.y - lo.y), lo.y), IM_COL32(50, 80, 170, 200), 1.5f);
+            l->AddLine(ImVec2(t, hi.y), ImVec2(t + (hi.y - lo.y), lo.y), palette::kNotArrivedHatch, 1.5f);
         l->PopClipRect();
     };
     if (v.mapping.normalAxis == 2) {  // one image of the stack: all there or not
@@ -260,9 +262,7 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
         if (!preset) return false;
         k.window = preset->window;
     } else if (command == "view.swap") {
-        big_ = big_ == Plane::Axial ? Plane::Coronal : big_ == Plane::Coronal ? Plane::Sagittal : Plane::Axial;
-        if (lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
-        return true;
+        k.big = k.big == Plane::Axial ? Plane::Coronal : k.big == Plane::Coronal ? Plane::Sagittal : Plane::Axial;
     } else if (command == "finding.mark" || command == "view.bubble_lane") {
         // Changes nothing in the viewer: whoever shows it asks for a label at the crosshair, or lays out the room.
     } else {
@@ -271,6 +271,8 @@ bool Viewer::execute(std::string_view command, Plane p, glm::dvec2 amount, glm::
     if (k == before) return true;
     if (!lookSource) own_ = k;
     if (onChange) onChange(changeOf(p, k), command);
+    // The views move at once, so the next event in this frame lands in the view now under the pointer.
+    if (k.big != before.big && lastLayoutSize_.x > 0) layout(lastLayoutMin_, lastLayoutSize_);
     return true;
 }
 
@@ -444,8 +446,9 @@ void Viewer::layout(glm::dvec2 min, glm::dvec2 size) {
     // The big plane on the left, the other two stacked on the right in axial, coronal, sagittal order.
     const double gap = 4.0;
     double bigW = std::floor(size.x * bigShare_);
-    views_[int(big_)].min = min;
-    views_[int(big_)].size = {bigW, size.y};
+    const Plane big = bigPlane();
+    views_[int(big)].min = min;
+    views_[int(big)].size = {bigW, size.y};
     double rx = min.x + bigW + gap, rw = size.x - bigW - gap, rh = std::floor((size.y - gap) / 2);
     const auto [upper, lower] = sidePlanes();
     views_[int(upper)].min = {rx, min.y};
@@ -545,11 +548,11 @@ void Viewer::draw(ImDrawList* l) {
             if (std::abs(ijk[v.mapping.normalAxis] - k.cursor[v.mapping.normalAxis]) > 2.5) continue;
             glm::dvec2 m = r.toPixels(v.mapping.uvOf(ijk, d));
             if (!markLabels_) {
-                l->AddCircle(ImVec2(float(m.x), float(m.y)), 4.f, IM_COL32(255, 80, 80, 255), 12, 2.f);
+                l->AddCircle(ImVec2(float(m.x), float(m.y)), 4.f, palette::kMark, 12, 2.f);
                 continue;
             }
-            l->AddCircle(ImVec2(float(m.x), float(m.y)), 14.f, IM_COL32(255, 80, 80, 255), 24, 2.f);
-            textWithShadow(l, ImVec2(float(m.x) + 16, float(m.y) - 8), IM_COL32(255, 120, 120, 255), label.c_str());
+            l->AddCircle(ImVec2(float(m.x), float(m.y)), 14.f, palette::kMark, 24, 2.f);
+            textWithShadow(l, ImVec2(float(m.x) + 16, float(m.y) - 8), palette::kMarkLabel, label.c_str());
         }
         if (auto pr = probe(mouse_, k); pr && pr->plane == pl) {
             char hu[16] = "\u2014";  // no value where no image has arrived
@@ -558,7 +561,7 @@ void Viewer::draw(ImDrawList* l) {
             textWithShadow(l, ImVec2(a.x + 6, b.y - 22), kText, buf);
         }
         l->PopClipRect();
-        l->AddRect(a, b, active_ == pl ? IM_COL32(60, 120, 200, 255) : IM_COL32(50, 50, 50, 255));
+        l->AddRect(a, b, active_ == pl ? palette::kActiveView : palette::kViewFrame);
     }
 }
 

@@ -29,6 +29,7 @@ struct ViewerLook {
     imaging::Window window{400, 40};
     std::array<double, 3> zoom{1.0, 1.0, 1.0};
     std::array<std::optional<glm::dvec2>, 3> centreMm{};
+    Plane big = Plane::Axial;  // the plane in the big view, the other two stacked beside it
     bool operator==(const ViewerLook&) const = default;
 };
 
@@ -42,6 +43,7 @@ struct ViewerChange {
     imaging::Window window;
     double zoom = 1;  // that plane's framing
     std::optional<glm::dvec2> centreMm;
+    Plane big = Plane::Axial;  // the plane in the big view
 };
 
 // A labelled band along the patient's S axis ("Chest: lungs"), shown next to the slice number.
@@ -96,11 +98,12 @@ public:
     void setWindow(imaging::Window w);
     Plane activePlane() const { return active_; }
     // The plane in the big view (the others stacked beside it); "view.swap" turns it axial, coronal, sagittal.
-    Plane bigPlane() const { return big_; }
+    Plane bigPlane() const { return look().big; }
     // The two planes beside it, upper then lower.
     std::array<Plane, 2> sidePlanes() const {
-        return {big_ == Plane::Axial ? Plane::Coronal : Plane::Axial,
-                big_ == Plane::Sagittal ? Plane::Coronal : Plane::Sagittal};
+        const Plane big = bigPlane();
+        return {big == Plane::Axial ? Plane::Coronal : Plane::Axial,
+                big == Plane::Sagittal ? Plane::Coronal : Plane::Sagittal};
     }
     ViewerChange state(Plane plane) const;
     int sliceCount(Plane plane) const;
@@ -166,7 +169,6 @@ private:
     bool markLabels_ = true;
     int arrivedImages_ = -1;
     std::optional<Plane> single_;  // a projection image shown alone
-    Plane big_ = Plane::Axial;     // the plane in the big view
     glm::dvec2 lastLayoutMin_{0.0}, lastLayoutSize_{0.0};
     PlaneProgram program_;
     std::array<View, 3> views_;

@@ -22,6 +22,8 @@ constexpr std::string_view nameOf() {
         return "pan";
     else if constexpr (std::is_same_v<T, ResetView>)
         return "reset_view";
+    else if constexpr (std::is_same_v<T, SetLayout>)
+        return "layout";
     else if constexpr (std::is_same_v<T, SetCrosshair>)
         return "crosshair";
     else if constexpr (std::is_same_v<T, MarkFinding>)
@@ -115,6 +117,7 @@ const std::vector<ActionName>& actionNames() {
         {"zoom", "zoom", "zoom FACTOR"},
         {"pan", "pan", "pan X,Y"},
         {"reset_view", "reset", "reset"},
+        {"layout", "layout", "layout axial|coronal|sagittal"},
         {"crosshair", "crosshair", "crosshair X,Y,Z"},
         {"mark", "mark", "mark X,Y,Z \"label\" [as ID]"},
         {"unmark", "unmark", "unmark ID"},
@@ -157,6 +160,8 @@ Json commandToJson(const Command& command) {
                 j["series"] = c.series;
             else if constexpr (std::is_same_v<T, SetPlane>)
                 j["plane"] = std::string(planeName(c.plane));
+            else if constexpr (std::is_same_v<T, SetLayout>)
+                j["big"] = std::string(planeName(c.big));
             else if constexpr (std::is_same_v<T, SetPosition>)
                 j["mm"] = c.mm;
             else if constexpr (std::is_same_v<T, SetWindow>) {
@@ -244,6 +249,12 @@ std::optional<Command> commandFromJson(const Json& j, std::string* error) {
         return c;
     }
     if (name == "reset_view") return ResetView{};
+    if (name == "layout") {
+        std::string big;
+        auto plane = readString(j, "big", big) ? parsePlane(big) : std::nullopt;
+        if (!plane) return fail("layout: needs \"big\" axial|coronal|sagittal");
+        return SetLayout{*plane};
+    }
     if (name == "crosshair") {
         SetCrosshair c;
         if (!readVec<3>(j, "lps", c.lps)) return fail("crosshair: needs \"lps\" [x, y, z]");

@@ -50,6 +50,11 @@ struct SetPan {
 // Every view back to the whole image, centred (zoom 1, no pan): the reading room's "reset zoom, pan and window" (the
 // window goes back as a SetWindow of its own).
 struct ResetView {};
+// Which plane the big view shows, the other two stacked beside it (the reading room's "swap the big view"). It changes
+// where each plane is on screen, not what any of them shows.
+struct SetLayout {
+    Plane big = Plane::Axial;
+};
 // Moves the crosshair, LPS mm: the point the three views pass through (a click or drag within an image). Along the
 // current plane's normal it moves the slice as SetPosition does; across it, the levels of the other two views.
 struct SetCrosshair {
@@ -113,10 +118,10 @@ struct InstructorNote {
     std::string text;
 };
 
-using Command =
-    std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, ResetView, SetCrosshair, MarkFinding,
-                 RemoveMark, AnswerInterruption, CallFinding, DeclarePrimarySurveyComplete, WriteConclusion, EndSession,
-                 PauseClock, ResumeClock, InjectInterruption, HoldInterruption, Say, InstructorNote>;
+using Command = std::variant<OpenSeries, SetPlane, SetPosition, SetWindow, SetZoom, SetPan, ResetView, SetLayout,
+                             SetCrosshair, MarkFinding, RemoveMark, AnswerInterruption, CallFinding,
+                             DeclarePrimarySurveyComplete, WriteConclusion, EndSession, PauseClock, ResumeClock,
+                             InjectInterruption, HoldInterruption, Say, InstructorNote>;
 
 // The one vocabulary of actions: each command's name in the event log (commandName), the trainee script's verb for
 // it and the script's usage. A script's `scroll` is a run of logged positions; `goto` also reads as `slice` or

@@ -751,6 +751,8 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (auto why = changeView(view_, framing_, c)) return refuse(*why);
                 // A scout's own zoom and pan are not the slices' view.
                 viewChanged = !(view_.projection && (std::is_same_v<T, SetZoom> || std::is_same_v<T, SetPan>));
+            } else if constexpr (std::is_same_v<T, SetLayout>) {
+                bigPlane_ = c.big;  // where the planes are on screen: what each shows is unchanged
             } else if constexpr (std::is_same_v<T, MarkFinding>) {
                 std::string id = c.id.empty() ? "m" + std::to_string(nextMark_) : c.id;
                 for (const auto& m : marks_)

@@ -178,6 +178,8 @@ public:
     // changes nothing of the slices' view.
     const Framing& framing(Plane plane) const;
     const Framing& projectionFraming() const;
+    // The plane the big view shows (SetLayout); the other two are stacked beside it.
+    Plane bigPlane() const { return bigPlane_; }
     // What the trainee sees now: the view as the log has it, with a gesture in progress laid over it (a drag between
     // its logged steps). preview() takes a view command (plane, position, window, zoom, pan, crosshair, reset) the
     // trainee is in the middle of: checked as apply() checks it, shown at once, and logged only when the room applies
@@ -244,6 +246,7 @@ private:
         std::array<Framing, 4> framing;
     };
     std::optional<Preview> preview_;
+    Plane bigPlane_ = Plane::Axial;
     std::vector<ViewChange> viewChanges_;
     std::vector<Mark> marks_;
     int nextMark_ = 1;

@@ -203,6 +203,11 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             p.expectCount(args, 2, 2, usage);
             auto v = p.numbers(args[1], 2, "X,Y in mm");
             a.what = Command{SetPan{{v[0], v[1]}}};
+        } else if (verb == "layout") {
+            p.expectCount(args, 2, 2, usage);
+            auto plane = parsePlane(args[1].text);
+            if (!plane) p.fail(args[1].column, "unknown plane '" + args[1].text + "' (axial, coronal or sagittal)");
+            a.what = Command{SetLayout{*plane}};
         } else if (verb == "reset") {
             p.expectCount(args, 1, 1, usage);
             a.what = Command{ResetView{}};

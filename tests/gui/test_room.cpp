@@ -287,6 +287,26 @@ TEST(ReadingRoomView, TheViewerShowsTheSessionsViewWithNoCopyOfItsOwn) {
     EXPECT_EQ(session.view().preset, "soft_tissue");
 }
 
+TEST(ReadingRoomView, TheBigViewIsTheSessionsLayoutLoggedWhenSwappedAndShownWhenReplayed) {
+    auto dir = polysim::test::scratchDir("room-layout");
+    auto scenario = load(motorcyclist(dir));
+    Room r(scenario, dir / "log.jsonl");
+    r.readArterialAt(85);
+    auto& viewer = r.room->viewer();
+    ASSERT_EQ(viewer.bigPlane(), Plane::Axial);
+    const double bigWidth = viewer.viewBounds(Plane::Axial).max.x - viewer.viewBounds(Plane::Axial).min.x;
+    // V swaps the big view to the coronal: logged as the layout, and the coronal now fills the big view.
+    viewer.execute("view.swap", Plane::Axial);
+    EXPECT_EQ(r.logged("layout"), 1);
+    EXPECT_EQ(r.room->session().bigPlane(), Plane::Coronal);
+    EXPECT_EQ(viewer.bigPlane(), Plane::Coronal);
+    const auto coronal = viewer.viewBounds(Plane::Coronal);
+    EXPECT_NEAR(coronal.max.x - coronal.min.x, bigWidth, 1.0) << "the coronal did not move into the big view";
+    // Whatever sets the session's layout (a script, a replay) is what the screen shows, with no copy in the viewer.
+    ASSERT_TRUE(r.room->session().apply(polysim::session::SetLayout{Plane::Sagittal}).accepted);
+    EXPECT_EQ(viewer.bigPlane(), Plane::Sagittal);
+}
+
 TEST(ReadingRoomView, EveryBindingLogsOnlyTheActionsItsRowInTheBindingsTableNames) {
     auto dir = polysim::test::scratchDir("room-vocabulary");
     auto scenario = load(motorcyclist(dir));

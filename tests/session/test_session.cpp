@@ -391,6 +391,32 @@ TEST(SessionView, EachPlaneKeepsItsOwnZoomAndPanAndAResetLogsOneActionThatReplay
     EXPECT_EQ(reset.session->view().zoom, 1.0);
 }
 
+TEST(SessionView, TheBigViewsPlaneIsALoggedLayoutThatReplaysAndChangesNoPlanesView) {
+    auto sc = test::traumaCase();
+    const auto dir = test::scratchDir("session-layout");
+    playToFile(sc, "00:21 series arterial\n00:22 zoom 2\n00:23 layout sagittal\n", dir / "log.jsonl");
+    EXPECT_NE(slurp(dir / "log.jsonl").find("\"action\":\"layout\",\"big\":\"sagittal\""), std::string::npos);
+    SessionClock clock;
+    auto resumed = resumeSession(sc, clock, dir / "log.jsonl");
+    const Session& s = *resumed.session;
+    EXPECT_EQ(s.bigPlane(), Plane::Sagittal) << "a replay lost which plane the big view showed";
+    // Where the planes are on screen is not what is read: the plane, its zoom and the view history stay as they were.
+    EXPECT_EQ(s.view().plane, Plane::Axial);
+    EXPECT_EQ(s.view().zoom, 2.0);
+    playToFile(sc, "00:21 series arterial\n00:22 zoom 2\n", dir / "without.jsonl");
+    SessionClock clock2;
+    auto without = resumeSession(sc, clock2, dir / "without.jsonl");
+    EXPECT_EQ(s.viewChanges().size(), without.session->viewChanges().size());
+    EXPECT_EQ(without.session->bigPlane(), Plane::Axial);
+    // A script line that names no plane is an error at its place.
+    try {
+        parseTraineeScript("00:01 layout oblique\n", "run.txt");
+        ADD_FAILURE() << "a layout with no plane was accepted";
+    } catch (const ScriptError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("run.txt:1:14:", 0), 0u) << e.what();
+    }
+}
+
 TEST(SessionView, ADragInProgressShowsAtOnceButIsLoggedOnlyWhenApplied) {
     auto sc = test::traumaCase();
     SessionClock clock;

@@ -11,6 +11,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -38,6 +40,19 @@ public:
             out = parsed;
             return true;
         });
+    }
+    // The options of a built-in phantom, `--seed N --matrix N --slice-mm MM --injuries ID,ID,...`: the three numbers
+    // read as text (for the command to check) or as numbers, the injuries as text.
+    template <typename T>
+    ArgReader& phantomOptions(T& seed, T& matrix, T& sliceMm, std::string& injuries) {
+        for (auto [name, out] : {std::pair{"--seed", &seed}, {"--matrix", &matrix}, {"--slice-mm", &sliceMm}}) {
+            std::string bad = std::string(name) + " needs a number";
+            if constexpr (std::is_same_v<T, std::string>)
+                value(name, *out, std::move(bad));
+            else
+                number(name, *out, std::move(bad));
+        }
+        return value("--injuries", injuries, "--injuries needs ID,ID,...");
     }
     // `NAME VALUE` where `accept` takes the value or refuses it (returns false); `bad` is the usage error for a
     // refused or missing value.

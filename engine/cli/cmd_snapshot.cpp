@@ -37,10 +37,7 @@ int snapshot(const Args& args) {
         .value("--window", windowText, "--window needs a preset name or W/L")
         .value("--out", out, "--out needs a file name")
         .value("--series", series, "--series needs a SeriesInstanceUID")
-        .number("--seed", seed, "--seed needs a number")
-        .number("--matrix", matrix, "--matrix needs a number")
-        .number("--slice-mm", sliceMm, "--slice-mm needs a number")
-        .value("--injuries", injuries, "--injuries needs ID,ID,...")
+        .phantomOptions(seed, matrix, sliceMm, injuries)
         .positional(path)
         .tooMany("more than one PATH given");
     if (auto status = in.read(args)) return *status;

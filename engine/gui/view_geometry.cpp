@@ -6,34 +6,38 @@
 
 namespace polysim::gui {
 
+namespace {
+// A direction in the patient: an LPS axis (0 L, 1 P, 2 S) and which way along it.
+struct Towards {
+    int axis, sign;
+};
+// Where a plane's screen right, screen down and "next image" point in the patient, and its orientation letters.
+struct Layout {
+    Towards right, down, next;
+    std::array<std::string_view, 4> labels;
+};
+
+Layout layoutOf(Plane plane) {
+    constexpr int L = 0, P = 1, S = 2;
+    if (plane == Plane::Coronal)  // looking from the front: superior at the top
+        return {{L, 1}, {S, -1}, {P, 1}, {"R", "L", "S", "I"}};
+    if (plane == Plane::Sagittal)  // looking from the patient's left: anterior on screen left
+        return {{P, 1}, {S, -1}, {L, 1}, {"A", "P", "S", "I"}};
+    // Axial, looking from the feet: the patient's left on screen right, posterior at the bottom.
+    return {{L, 1}, {P, 1}, {S, -1}, {"R", "L", "A", "P"}};
+}
+}  // namespace
+
 PlaneMapping PlaneMapping::of(Plane plane, const imaging::VolumeGeometry& g) {
     const AxisMap a = AxisMap::of(g);
+    const Layout t = layoutOf(plane);
     PlaneMapping m;
     m.plane = plane;
-    constexpr int L = 0, P = 1, S = 2;
-    switch (plane) {
-        case Plane::Axial:  // looking from the feet: patient's left on screen right, posterior at the bottom
-            m.normalAxis = a.voxelAxis[S];
-            m.acrossAxis = a.voxelAxis[L], m.acrossFlipped = a.sign[L] < 0;
-            m.downAxis = a.voxelAxis[P], m.downFlipped = a.sign[P] < 0;
-            m.labels = {"R", "L", "A", "P"};
-            m.nextStep = -a.sign[S];
-            break;
-        case Plane::Coronal:  // looking from the front: superior at the top
-            m.normalAxis = a.voxelAxis[P];
-            m.acrossAxis = a.voxelAxis[L], m.acrossFlipped = a.sign[L] < 0;
-            m.downAxis = a.voxelAxis[S], m.downFlipped = a.sign[S] > 0;
-            m.labels = {"R", "L", "S", "I"};
-            m.nextStep = a.sign[P];
-            break;
-        case Plane::Sagittal:  // looking from the patient's left: anterior on screen left
-            m.normalAxis = a.voxelAxis[L];
-            m.acrossAxis = a.voxelAxis[P], m.acrossFlipped = a.sign[P] < 0;
-            m.downAxis = a.voxelAxis[S], m.downFlipped = a.sign[S] > 0;
-            m.labels = {"A", "P", "S", "I"};
-            m.nextStep = a.sign[L];
-            break;
-    }
+    m.normalAxis = a.voxelAxis[t.next.axis];
+    m.acrossAxis = a.voxelAxis[t.right.axis], m.acrossFlipped = a.sign[t.right.axis] * t.right.sign < 0;
+    m.downAxis = a.voxelAxis[t.down.axis], m.downFlipped = a.sign[t.down.axis] * t.down.sign < 0;
+    m.labels = t.labels;
+    m.nextStep = a.sign[t.next.axis] * t.next.sign;
     m.textureAxisX = std::min(m.acrossAxis, m.downAxis);
     m.textureAxisY = std::max(m.acrossAxis, m.downAxis);
     m.sizeMm = {g.dims[m.acrossAxis] * g.spacing[m.acrossAxis], g.dims[m.downAxis] * g.spacing[m.downAxis]};

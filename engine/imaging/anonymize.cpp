@@ -23,252 +23,260 @@ namespace fs = std::filesystem;
 
 namespace {
 enum class Action { Remove, Empty, Dummy, NewUid, Keep };
-enum class Retained { Never, PatientCharacteristics, Descriptions };
 
 struct Rule {
-    std::uint16_t group, element;
+    DcmTagKey tag;
     Action action;
-    Retained retained = Retained::Never;
 };
 
 constexpr Action X = Action::Remove, Z = Action::Empty, D = Action::Dummy, U = Action::NewUid, K = Action::Keep;
 
-// PS3.15 Table E.1-1, Basic Profile.
+// PS3.15 Table E.1-1, Basic Profile, by attribute keyword.
 const Rule kRules[] = {
-    {0x0008, 0x0014, U},                          // Instance Creator UID
-    {0x0008, 0x0015, X},                          // Instance Coercion DateTime
-    {0x0008, 0x0018, U},                          // SOP Instance UID
-    {0x0008, 0x0020, Z},                          // Study Date
-    {0x0008, 0x0021, X},                          // Series Date
-    {0x0008, 0x0022, X},                          // Acquisition Date
-    {0x0008, 0x0023, Z},                          // Content Date
-    {0x0008, 0x0024, X},                          // Overlay Date
-    {0x0008, 0x0025, X},                          // Curve Date
-    {0x0008, 0x002A, X},                          // Acquisition DateTime
-    {0x0008, 0x0030, Z},                          // Study Time
-    {0x0008, 0x0031, X},                          // Series Time
-    {0x0008, 0x0032, X},                          // Acquisition Time
-    {0x0008, 0x0033, Z},                          // Content Time
-    {0x0008, 0x0034, X},                          // Overlay Time
-    {0x0008, 0x0035, X},                          // Curve Time
-    {0x0008, 0x0050, Z},                          // Accession Number
-    {0x0008, 0x0058, U},                          // Failed SOP Instance UID List
-    {0x0008, 0x0080, X},                          // Institution Name
-    {0x0008, 0x0081, X},                          // Institution Address
-    {0x0008, 0x0082, X},                          // Institution Code Sequence
-    {0x0008, 0x0090, Z},                          // Referring Physician's Name
-    {0x0008, 0x0092, X},                          // Referring Physician's Address
-    {0x0008, 0x0094, X},                          // Referring Physician's Telephone Numbers
-    {0x0008, 0x0096, X},                          // Referring Physician Identification Sequence
-    {0x0008, 0x009C, Z},                          // Consulting Physician's Name
-    {0x0008, 0x009D, X},                          // Consulting Physician Identification Sequence
-    {0x0008, 0x0201, X},                          // Timezone Offset From UTC
-    {0x0008, 0x1010, X},                          // Station Name
-    {0x0008, 0x1030, X, Retained::Descriptions},  // Study Description
-    {0x0008, 0x103E, X, Retained::Descriptions},  // Series Description
-    {0x0008, 0x1040, X},                          // Institutional Department Name
-    {0x0008, 0x1041, X},                          // Institutional Department Type Code Sequence
-    {0x0008, 0x1048, X},                          // Physician(s) of Record
-    {0x0008, 0x1049, X},                          // Physician(s) of Record Identification Sequence
-    {0x0008, 0x1050, X},                          // Performing Physicians' Name
-    {0x0008, 0x1052, X},                          // Performing Physician Identification Sequence
-    {0x0008, 0x1060, X},                          // Name of Physician(s) Reading Study
-    {0x0008, 0x1062, X},                          // Physician(s) Reading Study Identification Sequence
-    {0x0008, 0x1070, X},                          // Operators' Name
-    {0x0008, 0x1072, X},                          // Operator Identification Sequence
-    {0x0008, 0x1080, X},                          // Admitting Diagnoses Description
-    {0x0008, 0x1084, X},                          // Admitting Diagnoses Code Sequence
-    {0x0008, 0x1110, X},                          // Referenced Study Sequence
-    {0x0008, 0x1111, X},                          // Referenced Performed Procedure Step Sequence
-    {0x0008, 0x1120, X},                          // Referenced Patient Sequence
-    {0x0008, 0x1140, K},                          // Referenced Image Sequence (X/Z/U*: kept, its UIDs replaced)
-    {0x0008, 0x1155, U},                          // Referenced SOP Instance UID
-    {0x0008, 0x1195, U},                          // Transaction UID
-    {0x0008, 0x2111, X},                          // Derivation Description
-    {0x0008, 0x2112, K},                          // Source Image Sequence (X/Z/U*: kept, its UIDs replaced)
-    {0x0008, 0x3010, U},                          // Irradiation Event UID
-    {0x0008, 0x4000, X},                          // Identifying Comments
-    {0x0010, 0x0010, Z},                          // Patient's Name
-    {0x0010, 0x0020, Z},                          // Patient ID
-    {0x0010, 0x0021, X},                          // Issuer of Patient ID
-    {0x0010, 0x0030, Z},                          // Patient's Birth Date
-    {0x0010, 0x0032, X},                          // Patient's Birth Time
-    {0x0010, 0x0040, Z, Retained::PatientCharacteristics},  // Patient's Sex
-    {0x0010, 0x0050, X},                                    // Patient's Insurance Plan Code Sequence
-    {0x0010, 0x0101, X},                                    // Patient's Primary Language Code Sequence
-    {0x0010, 0x0102, X},                                    // Patient's Primary Language Modifier Code Sequence
-    {0x0010, 0x1000, X},                                    // Other Patient IDs
-    {0x0010, 0x1001, X},                                    // Other Patient Names
-    {0x0010, 0x1002, X},                                    // Other Patient IDs Sequence
-    {0x0010, 0x1005, X},                                    // Patient's Birth Name
-    {0x0010, 0x1010, X, Retained::PatientCharacteristics},  // Patient's Age
-    {0x0010, 0x1020, X, Retained::PatientCharacteristics},  // Patient's Size
-    {0x0010, 0x1030, X, Retained::PatientCharacteristics},  // Patient's Weight
-    {0x0010, 0x1040, X},                                    // Patient's Address
-    {0x0010, 0x1050, X},                                    // Insurance Plan Identification
-    {0x0010, 0x1060, X},                                    // Patient's Mother's Birth Name
-    {0x0010, 0x1080, X},                                    // Military Rank
-    {0x0010, 0x1081, X},                                    // Branch of Service
-    {0x0010, 0x1090, X},                                    // Medical Record Locator
-    {0x0010, 0x1100, X},                                    // Referenced Patient Photo Sequence
-    {0x0010, 0x2000, X},                                    // Medical Alerts
-    {0x0010, 0x2110, X},                                    // Allergies
-    {0x0010, 0x2150, X},                                    // Country of Residence
-    {0x0010, 0x2152, X},                                    // Region of Residence
-    {0x0010, 0x2154, X},                                    // Patient's Telephone Numbers
-    {0x0010, 0x2155, X},                                    // Patient's Telecom Information
-    {0x0010, 0x2160, X},                                    // Ethnic Group
-    {0x0010, 0x2180, X},                                    // Occupation
-    {0x0010, 0x21A0, X},                                    // Smoking Status
-    {0x0010, 0x21B0, X},                                    // Additional Patient History
-    {0x0010, 0x21C0, X},                                    // Pregnancy Status
-    {0x0010, 0x21D0, X},                                    // Last Menstrual Date
-    {0x0010, 0x21F0, X},                                    // Patient's Religious Preference
-    {0x0010, 0x2203, X},                                    // Patient's Sex Neutered
-    {0x0010, 0x2297, X},                                    // Responsible Person
-    {0x0010, 0x2299, X},                                    // Responsible Organization
-    {0x0010, 0x4000, X},                                    // Patient Comments
-    {0x0012, 0x0010, X},                                    // Clinical Trial Sponsor Name
-    {0x0012, 0x0020, X},                                    // Clinical Trial Protocol ID
-    {0x0012, 0x0021, X},                                    // Clinical Trial Protocol Name
-    {0x0012, 0x0030, X},                                    // Clinical Trial Site ID
-    {0x0012, 0x0031, X},                                    // Clinical Trial Site Name
-    {0x0012, 0x0040, X},                                    // Clinical Trial Subject ID
-    {0x0012, 0x0042, X},                                    // Clinical Trial Subject Reading ID
-    {0x0012, 0x0050, X},                                    // Clinical Trial Time Point ID
-    {0x0012, 0x0051, X},                                    // Clinical Trial Time Point Description
-    {0x0012, 0x0060, X},                                    // Clinical Trial Coordinating Center Name
-    {0x0012, 0x0071, X},                                    // Clinical Trial Series ID
-    {0x0012, 0x0072, X},                                    // Clinical Trial Series Description
-    {0x0012, 0x0081, X},                                    // Clinical Trial Protocol Ethics Committee Name
-    {0x0012, 0x0082, X},                                    // Clinical Trial Protocol Ethics Committee Approval Number
-    {0x0018, 0x1000, X},                                    // Device Serial Number
-    {0x0018, 0x1002, U},                                    // Device UID
-    {0x0018, 0x1004, X},                                    // Plate ID
-    {0x0018, 0x1005, X},                                    // Generator ID
-    {0x0018, 0x1007, X},                                    // Cassette ID
-    {0x0018, 0x1008, X},                                    // Gantry ID
-    {0x0018, 0x1030, X, Retained::Descriptions},            // Protocol Name
-    {0x0018, 0x1400, X},                                    // Acquisition Device Processing Description
-    {0x0018, 0x4000, X},                                    // Acquisition Comments
-    {0x0018, 0x700A, X},                                    // Detector ID
-    {0x0018, 0x9424, X},                                    // Acquisition Protocol Description
-    {0x0018, 0xA003, X},                                    // Contribution Description
-    {0x0020, 0x000D, U},                                    // Study Instance UID
-    {0x0020, 0x000E, U},                                    // Series Instance UID
-    {0x0020, 0x0010, Z},                                    // Study ID
-    {0x0020, 0x0052, U},                                    // Frame of Reference UID
-    {0x0020, 0x0200, U},                                    // Synchronization Frame of Reference UID
-    {0x0020, 0x3401, X},                                    // Modifying Device ID
-    {0x0020, 0x3404, X},                                    // Modifying Device Manufacturer
-    {0x0020, 0x3406, X},                                    // Modified Image Description
-    {0x0020, 0x4000, X},                                    // Image Comments
-    {0x0020, 0x9158, X},                                    // Frame Comments
-    {0x0020, 0x9161, U},                                    // Concatenation UID
-    {0x0020, 0x9164, U},                                    // Dimension Organization UID
-    {0x0028, 0x1199, U},                                    // Palette Color Lookup Table UID
-    {0x0028, 0x1214, U},                                    // Large Palette Color Lookup Table UID
-    {0x0028, 0x4000, X},                                    // Image Presentation Comments
-    {0x0032, 0x0012, X},                                    // Study ID Issuer
-    {0x0032, 0x1020, X},                                    // Scheduled Study Location
-    {0x0032, 0x1021, X},                                    // Scheduled Study Location AE Title
-    {0x0032, 0x1030, X},                                    // Reason for Study
-    {0x0032, 0x1032, X},                                    // Requesting Physician
-    {0x0032, 0x1033, X},                                    // Requesting Service
-    {0x0032, 0x1060, X},                                    // Requested Procedure Description
-    {0x0032, 0x1070, X},                                    // Requested Contrast Agent
-    {0x0032, 0x4000, X},                                    // Study Comments
-    {0x0038, 0x0004, X},                                    // Referenced Patient Alias Sequence
-    {0x0038, 0x0010, X},                                    // Admission ID
-    {0x0038, 0x0011, X},                                    // Issuer of Admission ID
-    {0x0038, 0x001E, X},                                    // Scheduled Patient Institution Residence
-    {0x0038, 0x0020, X},                                    // Admitting Date
-    {0x0038, 0x0021, X},                                    // Admitting Time
-    {0x0038, 0x0040, X},                                    // Discharge Diagnosis Description
-    {0x0038, 0x0050, X},                                    // Special Needs
-    {0x0038, 0x0060, X},                                    // Service Episode ID
-    {0x0038, 0x0061, X},                                    // Issuer of Service Episode ID
-    {0x0038, 0x0062, X},                                    // Service Episode Description
-    {0x0038, 0x0300, X},                                    // Current Patient Location
-    {0x0038, 0x0400, X},                                    // Patient's Institution Residence
-    {0x0038, 0x0500, X},                                    // Patient State
-    {0x0038, 0x4000, X},                                    // Visit Comments
-    {0x0040, 0x0001, X},                                    // Scheduled Station AE Title
-    {0x0040, 0x0002, X},                                    // Scheduled Procedure Step Start Date
-    {0x0040, 0x0003, X},                                    // Scheduled Procedure Step Start Time
-    {0x0040, 0x0004, X},                                    // Scheduled Procedure Step End Date
-    {0x0040, 0x0005, X},                                    // Scheduled Procedure Step End Time
-    {0x0040, 0x0006, X},                                    // Scheduled Performing Physician's Name
-    {0x0040, 0x0007, X},                                    // Scheduled Procedure Step Description
-    {0x0040, 0x000B, X},                                    // Scheduled Performing Physician Identification Sequence
-    {0x0040, 0x0010, X},                                    // Scheduled Station Name
-    {0x0040, 0x0011, X},                                    // Scheduled Procedure Step Location
-    {0x0040, 0x0012, X},                                    // Pre-Medication
-    {0x0040, 0x0241, X},                                    // Performed Station AE Title
-    {0x0040, 0x0242, X},                                    // Performed Station Name
-    {0x0040, 0x0243, X},                                    // Performed Location
-    {0x0040, 0x0244, X},                                    // Performed Procedure Step Start Date
-    {0x0040, 0x0245, X},                                    // Performed Procedure Step Start Time
-    {0x0040, 0x0250, X},                                    // Performed Procedure Step End Date
-    {0x0040, 0x0251, X},                                    // Performed Procedure Step End Time
-    {0x0040, 0x0253, X},                                    // Performed Procedure Step ID
-    {0x0040, 0x0254, X},                                    // Performed Procedure Step Description
-    {0x0040, 0x0275, X},                                    // Request Attributes Sequence
-    {0x0040, 0x0280, X},                                    // Comments on the Performed Procedure Step
-    {0x0040, 0x0555, X},                                    // Acquisition Context Sequence
-    {0x0040, 0x1001, X},                                    // Requested Procedure ID
-    {0x0040, 0x1004, X},                                    // Patient Transport Arrangements
-    {0x0040, 0x1005, X},                                    // Requested Procedure Location
-    {0x0040, 0x1010, X},                                    // Names of Intended Recipients of Results
-    {0x0040, 0x1011, X},                                    // Intended Recipients of Results Identification Sequence
-    {0x0040, 0x1101, X},                                    // Person Identification Code Sequence
-    {0x0040, 0x1102, X},                                    // Person's Address
-    {0x0040, 0x1103, X},                                    // Person's Telephone Numbers
-    {0x0040, 0x1104, X},                                    // Person's Telecom Information
-    {0x0040, 0x1400, X},                                    // Requested Procedure Comments
-    {0x0040, 0x2001, X},                                    // Reason for the Imaging Service Request
-    {0x0040, 0x2008, X},                                    // Order Entered By
-    {0x0040, 0x2009, X},                                    // Order Enterer's Location
-    {0x0040, 0x2010, X},                                    // Order Callback Phone Number
-    {0x0040, 0x2011, X},                                    // Order Callback Telecom Information
-    {0x0040, 0x2016, Z},                                    // Placer Order Number / Imaging Service Request
-    {0x0040, 0x2017, Z},                                    // Filler Order Number / Imaging Service Request
-    {0x0040, 0x2400, X},                                    // Imaging Service Request Comments
-    {0x0040, 0x3001, X},                                    // Confidentiality Constraint on Patient Data Description
-    {0x0040, 0xA027, D},                                    // Verifying Organization
-    {0x0040, 0xA073, D},                                    // Verifying Observer Sequence
-    {0x0040, 0xA075, D},                                    // Verifying Observer Name
-    {0x0040, 0xA078, X},                                    // Author Observer Sequence
-    {0x0040, 0xA07A, X},                                    // Participant Sequence
-    {0x0040, 0xA07C, X},                                    // Custodial Organization Sequence
-    {0x0040, 0xA088, Z},                                    // Verifying Observer Identification Code Sequence
-    {0x0040, 0xA123, D},                                    // Person Name
-    {0x0040, 0xA124, U},                                    // UID
-    {0x0040, 0xA730, X},                                    // Content Sequence
-    {0x0040, 0xDB0C, U},                                    // Template Extension Organization UID
-    {0x0040, 0xDB0D, U},                                    // Template Extension Creator UID
-    {0x0070, 0x0001, X},                                    // Graphic Annotation Sequence
-    {0x0070, 0x0084, Z},                                    // Content Creator's Name
-    {0x0070, 0x0086, X},                                    // Content Creator's Identification Code Sequence
-    {0x0088, 0x0140, U},                                    // Storage Media File-set UID
-    {0x3006, 0x0024, U},                                    // Referenced Frame of Reference UID
-    {0x3006, 0x00C2, U},                                    // Related Frame of Reference UID
-    {0x0400, 0x0100, X},                                    // Digital Signature UID
-    {0x0400, 0x0402, X},                                    // Referenced Digital Signature Sequence
-    {0x0400, 0x0403, X},                                    // Referenced SOP Instance MAC Sequence
-    {0x0400, 0x0404, X},                                    // MAC
-    {0x0400, 0x0550, X},                                    // Modified Attributes Sequence
-    {0x0400, 0x0561, X},                                    // Original Attributes Sequence
-    {0x4000, 0x0010, X},                                    // Arbitration
-    {0x4000, 0x4000, X},                                    // Text Comments
-    {0xFFFA, 0xFFFA, X},                                    // Digital Signatures Sequence
-    {0xFFFC, 0xFFFC, X},                                    // Data Set Trailing Padding
+    {DCM_InstanceCreatorUID, U},
+    {DCM_InstanceCoercionDateTime, X},
+    {DCM_SOPInstanceUID, U},
+    {DCM_StudyDate, Z},
+    {DCM_SeriesDate, X},
+    {DCM_AcquisitionDate, X},
+    {DCM_ContentDate, Z},
+    {DCM_RETIRED_OverlayDate, X},
+    {DCM_RETIRED_CurveDate, X},
+    {DCM_AcquisitionDateTime, X},
+    {DCM_StudyTime, Z},
+    {DCM_SeriesTime, X},
+    {DCM_AcquisitionTime, X},
+    {DCM_ContentTime, Z},
+    {DCM_RETIRED_OverlayTime, X},
+    {DCM_RETIRED_CurveTime, X},
+    {DCM_AccessionNumber, Z},
+    {DCM_FailedSOPInstanceUIDList, U},
+    {DCM_InstitutionName, X},
+    {DCM_InstitutionAddress, X},
+    {DCM_InstitutionCodeSequence, X},
+    {DCM_ReferringPhysicianName, Z},
+    {DCM_ReferringPhysicianAddress, X},
+    {DCM_ReferringPhysicianTelephoneNumbers, X},
+    {DCM_ReferringPhysicianIdentificationSequence, X},
+    {DCM_ConsultingPhysicianName, Z},
+    {DCM_ConsultingPhysicianIdentificationSequence, X},
+    {DCM_TimezoneOffsetFromUTC, X},
+    {DCM_StationName, X},
+    {DCM_StudyDescription, X},
+    {DCM_SeriesDescription, X},
+    {DCM_InstitutionalDepartmentName, X},
+    {DCM_InstitutionalDepartmentTypeCodeSequence, X},
+    {DCM_PhysiciansOfRecord, X},
+    {DCM_PhysiciansOfRecordIdentificationSequence, X},
+    {DCM_PerformingPhysicianName, X},
+    {DCM_PerformingPhysicianIdentificationSequence, X},
+    {DCM_NameOfPhysiciansReadingStudy, X},
+    {DCM_PhysiciansReadingStudyIdentificationSequence, X},
+    {DCM_OperatorsName, X},
+    {DCM_OperatorIdentificationSequence, X},
+    {DCM_AdmittingDiagnosesDescription, X},
+    {DCM_AdmittingDiagnosesCodeSequence, X},
+    {DCM_ReferencedStudySequence, X},
+    {DCM_ReferencedPerformedProcedureStepSequence, X},
+    {DCM_ReferencedPatientSequence, X},
+    {DCM_ReferencedImageSequence, K},  // X/Z/U*: kept, its UIDs replaced
+    {DCM_ReferencedSOPInstanceUID, U},
+    {DCM_TransactionUID, U},
+    {DCM_DerivationDescription, X},
+    {DCM_SourceImageSequence, K},  // X/Z/U*: kept, its UIDs replaced
+    {DCM_IrradiationEventUID, U},
+    {DCM_RETIRED_IdentifyingComments, X},
+    {DCM_PatientName, Z},
+    {DCM_PatientID, Z},
+    {DCM_IssuerOfPatientID, X},
+    {DCM_PatientBirthDate, Z},
+    {DCM_PatientBirthTime, X},
+    {DCM_PatientSex, Z},
+    {DCM_PatientInsurancePlanCodeSequence, X},
+    {DCM_PatientPrimaryLanguageCodeSequence, X},
+    {DCM_PatientPrimaryLanguageModifierCodeSequence, X},
+    {DCM_RETIRED_OtherPatientIDs, X},
+    {DCM_OtherPatientNames, X},
+    {DCM_OtherPatientIDsSequence, X},
+    {DCM_PatientBirthName, X},
+    {DCM_PatientAge, X},
+    {DCM_PatientSize, X},
+    {DCM_PatientWeight, X},
+    {DCM_PatientAddress, X},
+    {DCM_RETIRED_InsurancePlanIdentification, X},
+    {DCM_PatientMotherBirthName, X},
+    {DCM_MilitaryRank, X},
+    {DCM_BranchOfService, X},
+    {DCM_RETIRED_MedicalRecordLocator, X},
+    {DCM_ReferencedPatientPhotoSequence, X},
+    {DCM_MedicalAlerts, X},
+    {DCM_Allergies, X},
+    {DCM_CountryOfResidence, X},
+    {DCM_RegionOfResidence, X},
+    {DCM_PatientTelephoneNumbers, X},
+    {DCM_PatientTelecomInformation, X},
+    {DCM_EthnicGroup, X},
+    {DCM_Occupation, X},
+    {DCM_SmokingStatus, X},
+    {DCM_AdditionalPatientHistory, X},
+    {DCM_PregnancyStatus, X},
+    {DCM_LastMenstrualDate, X},
+    {DCM_PatientReligiousPreference, X},
+    {DCM_PatientSexNeutered, X},
+    {DCM_ResponsiblePerson, X},
+    {DCM_ResponsibleOrganization, X},
+    {DCM_PatientComments, X},
+    {DCM_ClinicalTrialSponsorName, X},
+    {DCM_ClinicalTrialProtocolID, X},
+    {DCM_ClinicalTrialProtocolName, X},
+    {DCM_ClinicalTrialSiteID, X},
+    {DCM_ClinicalTrialSiteName, X},
+    {DCM_ClinicalTrialSubjectID, X},
+    {DCM_ClinicalTrialSubjectReadingID, X},
+    {DCM_ClinicalTrialTimePointID, X},
+    {DCM_ClinicalTrialTimePointDescription, X},
+    {DCM_ClinicalTrialCoordinatingCenterName, X},
+    {DCM_ClinicalTrialSeriesID, X},
+    {DCM_ClinicalTrialSeriesDescription, X},
+    {DCM_ClinicalTrialProtocolEthicsCommitteeName, X},
+    {DCM_ClinicalTrialProtocolEthicsCommitteeApprovalNumber, X},
+    {DCM_DeviceSerialNumber, X},
+    {DCM_DeviceUID, U},
+    {DCM_PlateID, X},
+    {DCM_GeneratorID, X},
+    {DCM_CassetteID, X},
+    {DCM_GantryID, X},
+    {DCM_ProtocolName, X},
+    {DCM_AcquisitionDeviceProcessingDescription, X},
+    {DCM_RETIRED_AcquisitionComments, X},
+    {DCM_DetectorID, X},
+    {DCM_AcquisitionProtocolDescription, X},
+    {DCM_ContributionDescription, X},
+    {DCM_StudyInstanceUID, U},
+    {DCM_SeriesInstanceUID, U},
+    {DCM_StudyID, Z},
+    {DCM_FrameOfReferenceUID, U},
+    {DCM_SynchronizationFrameOfReferenceUID, U},
+    {DCM_RETIRED_ModifyingDeviceID, X},
+    {DCM_RETIRED_ModifyingDeviceManufacturer, X},
+    {DCM_RETIRED_ModifiedImageDescription, X},
+    {DCM_ImageComments, X},
+    {DCM_FrameComments, X},
+    {DCM_ConcatenationUID, U},
+    {DCM_DimensionOrganizationUID, U},
+    {DCM_PaletteColorLookupTableUID, U},
+    {DCM_RETIRED_LargePaletteColorLookupTableUID, U},
+    {DCM_RETIRED_ImagePresentationComments, X},
+    {DCM_RETIRED_StudyIDIssuer, X},
+    {DCM_RETIRED_ScheduledStudyLocation, X},
+    {DCM_RETIRED_ScheduledStudyLocationAETitle, X},
+    {DCM_RETIRED_ReasonForStudy, X},
+    {DCM_RequestingPhysician, X},
+    {DCM_RequestingService, X},
+    {DCM_RequestedProcedureDescription, X},
+    {DCM_RequestedContrastAgent, X},
+    {DCM_RETIRED_StudyComments, X},
+    {DCM_ReferencedPatientAliasSequence, X},
+    {DCM_AdmissionID, X},
+    {DCM_RETIRED_IssuerOfAdmissionID, X},
+    {DCM_RETIRED_ScheduledPatientInstitutionResidence, X},
+    {DCM_AdmittingDate, X},
+    {DCM_AdmittingTime, X},
+    {DCM_RETIRED_DischargeDiagnosisDescription, X},
+    {DCM_SpecialNeeds, X},
+    {DCM_ServiceEpisodeID, X},
+    {DCM_RETIRED_IssuerOfServiceEpisodeID, X},
+    {DCM_ServiceEpisodeDescription, X},
+    {DCM_CurrentPatientLocation, X},
+    {DCM_PatientInstitutionResidence, X},
+    {DCM_PatientState, X},
+    {DCM_VisitComments, X},
+    {DCM_ScheduledStationAETitle, X},
+    {DCM_ScheduledProcedureStepStartDate, X},
+    {DCM_ScheduledProcedureStepStartTime, X},
+    {DCM_ScheduledProcedureStepEndDate, X},
+    {DCM_ScheduledProcedureStepEndTime, X},
+    {DCM_ScheduledPerformingPhysicianName, X},
+    {DCM_ScheduledProcedureStepDescription, X},
+    {DCM_ScheduledPerformingPhysicianIdentificationSequence, X},
+    {DCM_ScheduledStationName, X},
+    {DCM_ScheduledProcedureStepLocation, X},
+    {DCM_PreMedication, X},
+    {DCM_PerformedStationAETitle, X},
+    {DCM_PerformedStationName, X},
+    {DCM_PerformedLocation, X},
+    {DCM_PerformedProcedureStepStartDate, X},
+    {DCM_PerformedProcedureStepStartTime, X},
+    {DCM_PerformedProcedureStepEndDate, X},
+    {DCM_PerformedProcedureStepEndTime, X},
+    {DCM_PerformedProcedureStepID, X},
+    {DCM_PerformedProcedureStepDescription, X},
+    {DCM_RequestAttributesSequence, X},
+    {DCM_CommentsOnThePerformedProcedureStep, X},
+    {DCM_AcquisitionContextSequence, X},
+    {DCM_RequestedProcedureID, X},
+    {DCM_PatientTransportArrangements, X},
+    {DCM_RequestedProcedureLocation, X},
+    {DCM_NamesOfIntendedRecipientsOfResults, X},
+    {DCM_IntendedRecipientsOfResultsIdentificationSequence, X},
+    {DCM_PersonIdentificationCodeSequence, X},
+    {DCM_PersonAddress, X},
+    {DCM_PersonTelephoneNumbers, X},
+    {DCM_PersonTelecomInformation, X},
+    {DCM_RequestedProcedureComments, X},
+    {DCM_RETIRED_ReasonForTheImagingServiceRequest, X},
+    {DCM_OrderEnteredBy, X},
+    {DCM_OrderEntererLocation, X},
+    {DCM_OrderCallbackPhoneNumber, X},
+    {DCM_OrderCallbackTelecomInformation, X},
+    {DCM_PlacerOrderNumberImagingServiceRequest, Z},
+    {DCM_FillerOrderNumberImagingServiceRequest, Z},
+    {DCM_ImagingServiceRequestComments, X},
+    {DCM_ConfidentialityConstraintOnPatientDataDescription, X},
+    {DCM_VerifyingOrganization, D},
+    {DCM_VerifyingObserverSequence, D},
+    {DCM_VerifyingObserverName, D},
+    {DCM_AuthorObserverSequence, X},
+    {DCM_ParticipantSequence, X},
+    {DCM_CustodialOrganizationSequence, X},
+    {DCM_VerifyingObserverIdentificationCodeSequence, Z},
+    {DCM_PersonName, D},
+    {DCM_UID, U},
+    {DCM_ContentSequence, X},
+    {DCM_RETIRED_TemplateExtensionOrganizationUID, U},
+    {DCM_RETIRED_TemplateExtensionCreatorUID, U},
+    {DCM_GraphicAnnotationSequence, X},
+    {DCM_ContentCreatorName, Z},
+    {DCM_ContentCreatorIdentificationCodeSequence, X},
+    {DCM_StorageMediaFileSetUID, U},
+    {DCM_ReferencedFrameOfReferenceUID, U},
+    {DCM_RETIRED_RelatedFrameOfReferenceUID, U},
+    {DCM_DigitalSignatureUID, X},
+    {DCM_ReferencedDigitalSignatureSequence, X},
+    {DCM_ReferencedSOPInstanceMACSequence, X},
+    {DCM_MAC, X},
+    {DCM_ModifiedAttributesSequence, X},
+    {DCM_OriginalAttributesSequence, X},
+    {DCM_RETIRED_Arbitrary, X},
+    {DCM_RETIRED_TextComments, X},
+    {DCM_DigitalSignaturesSequence, X},
+    {DCM_DataSetTrailingPadding, X},
 };
 
 const Rule* ruleFor(const DcmTagKey& tag) {
     for (const auto& r : kRules)
-        if (r.group == tag.getGroup() && r.element == tag.getElement()) return &r;
+        if (r.tag == tag) return &r;
     return nullptr;
+}
+
+// What the options keep of the attributes the profile removes or empties: the Retain Patient Characteristics Option
+// (Table E.1-1's column of that name), and the study, series and protocol descriptions.
+const DcmTagKey kPatientCharacteristics[] = {DCM_PatientSex, DCM_PatientAge, DCM_PatientSize, DCM_PatientWeight};
+const DcmTagKey kDescriptions[] = {DCM_StudyDescription, DCM_SeriesDescription, DCM_ProtocolName};
+
+template <std::size_t N>
+bool listed(const DcmTagKey (&tags)[N], const DcmTagKey& tag) {
+    return std::find(std::begin(tags), std::end(tags), tag) != std::end(tags);
 }
 
 // UIDs that name kinds of things (SOP classes, transfer syntaxes, coding schemes), not instances: never replaced.
@@ -347,8 +355,8 @@ void Deidentifier::clean(DcmItem& item, int depth) {
             action = Action::Remove;
         } else if (rule) {
             action = rule->action;
-            if ((rule->retained == Retained::PatientCharacteristics && options_.keepPatientCharacteristics) ||
-                (rule->retained == Retained::Descriptions && options_.keepDescriptions))
+            if ((options_.keepPatientCharacteristics && listed(kPatientCharacteristics, tag)) ||
+                (options_.keepDescriptions && listed(kDescriptions, tag)))
                 action = Action::Keep;
         } else if (vr == EVR_PN) {
             action = Action::Empty;  // any person's name the table does not list

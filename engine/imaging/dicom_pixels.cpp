@@ -98,6 +98,23 @@ void storedToHu(const Sample* src, std::size_t count, const SliceHeader& s, int1
     }
 }
 
+// The same for samples of BitsAllocated bits, as they lie in a frame's bytes.
+void bytesToHu(const uint8_t* bytes, std::size_t count, const SliceHeader& s, int16_t* out) {
+    switch (s.bitsAllocated) {
+        case 8:
+            storedToHu(bytes, count, s, out);
+            break;
+        case 16:
+            storedToHu(reinterpret_cast<const uint16_t*>(bytes), count, s, out);
+            break;
+        case 32:
+            storedToHu(reinterpret_cast<const uint32_t*>(bytes), count, s, out);
+            break;
+        default:
+            fail(s, "unsupported BitsAllocated " + std::to_string(s.bitsAllocated));
+    }
+}
+
 struct MemoryStream {
     const uint8_t* data;
     std::size_t size;
@@ -289,17 +306,7 @@ bool readNativeFrame(const SliceHeader& s, int16_t* out) {
     }
     ::close(fd);
     if (got < bytes) fail(s, "file ends inside its pixel data (truncated)");
-    switch (s.bitsAllocated) {
-        case 8:
-            storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out);
-            break;
-        case 16:
-            storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out);
-            break;
-        default:
-            storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out);
-            break;
-    }
+    bytesToHu(buffer.data(), count, s, out);
     return true;
 }
 
@@ -341,19 +348,7 @@ void decodeToHu(const SliceHeader& s, int16_t* out) {
     status = pixel->getUncompressedFrame(ds, Uint32(s.frame), startFragment, buffer.data(), frameSize, colourModel);
     if (status.bad())
         fail(s, "cannot decode " + transferSyntaxName(s.transferSyntaxUid) + " pixel data: " + status.text());
-    switch (s.bitsAllocated) {
-        case 8:
-            storedToHu(reinterpret_cast<const uint8_t*>(buffer.data()), count, s, out);
-            break;
-        case 16:
-            storedToHu(reinterpret_cast<const uint16_t*>(buffer.data()), count, s, out);
-            break;
-        case 32:
-            storedToHu(reinterpret_cast<const uint32_t*>(buffer.data()), count, s, out);
-            break;
-        default:
-            fail(s, "unsupported BitsAllocated " + std::to_string(s.bitsAllocated));
-    }
+    bytesToHu(buffer.data(), count, s, out);
 }
 
 }  // namespace polysim::imaging::detail

@@ -156,6 +156,13 @@ public:
         return at(int(std::lround(c.x)), int(std::lround(c.y)), k);
     }
 
+    // The way out from the body's midline to p in the axial plane (unit length), or `fallback` when p is on it.
+    glm::dvec3 outward(const glm::dvec3& p, const glm::dvec3& fallback) const {
+        glm::dvec3 d = p - bodyCentre(voxelOf(p).z);
+        d.z = 0;
+        return glm::length(d) > 1 ? glm::normalize(d) : fallback;
+    }
+
     void paint(std::size_t idx, int i, int j, int k, double value, int injury, Box& box) {
         ct_.voxels()[idx] = int16_t(std::clamp(std::lround(value), -1024L, 3071L));
         truth_.labels[idx] = uint16_t(injury);
@@ -228,94 +235,135 @@ const char* organName(const std::string& id) {
     return "kidney";
 }
 
+// What a case says of each injury that can be inserted. "{organ}" in a label or description stands for the structure
+// it was inserted into, as a radiologist says it; a fracture of a cervical vertebra is read in the cervical spine
+// region, with the airway, not in the region given here.
+struct InjuryText {
+    const char* id;
+    int acrCategory;
+    const char* region;
+    const char* role;  // the specialist whose question depends on it
+    std::vector<std::string> windows;
+    const char* label;
+    std::vector<std::string> synonyms;
+    const char* description;
+    const char* teachingPoint;
+};
+
+const std::vector<InjuryText>& injuryTexts() {
+    const std::vector<std::string> abdomen{"soft_tissue", "liver"}, bone{"bone"};
+    static const std::vector<InjuryText> all{
+        {"splenic_laceration",
+         1,
+         "abdomen_pelvis",
+         "visceral_surgeon",
+         abdomen,
+         "Splenic laceration with perisplenic haematoma",
+         {"splenic laceration", "spleen laceration", "splenic injury", "spleen injury", "ruptured spleen",
+          "splenic rupture"},
+         "Splenic laceration reaching the capsule, with a perisplenic haematoma.",
+         "A laceration is a linear or branching low-density cleft in the enhancing spleen; look for haematoma and a "
+         "contrast blush beside it (AAST 2018)."},
+        {"liver_laceration",
+         1,
+         "abdomen_pelvis",
+         "visceral_surgeon",
+         abdomen,
+         "Liver laceration with perihepatic haematoma",
+         {"liver laceration", "hepatic laceration", "liver injury", "hepatic injury"},
+         "Laceration of the liver reaching the capsule, with a perihepatic haematoma.",
+         "Read the liver in a liver window (150/90): a laceration is a branching cleft, lower than the enhanced "
+         "parenchyma."},
+        {"kidney_laceration",
+         2,
+         "abdomen_pelvis",
+         "visceral_surgeon",
+         abdomen,
+         "Renal laceration with perirenal haematoma ({organ})",
+         {"renal laceration", "kidney laceration", "renal injury", "kidney injury", "perirenal haematoma"},
+         "Cortical laceration of the {organ} with a perirenal haematoma.",
+         "Renal lacerations deeper than 1 cm or into the collecting system raise the grade; delayed images show urine "
+         "leaks."},
+        {"hemoperitoneum",
+         1,
+         "abdomen_pelvis",
+         "visceral_surgeon",
+         abdomen,
+         "Haemoperitoneum",
+         {"hemoperitoneum", "haemoperitoneum", "free fluid", "intraperitoneal blood", "intra-abdominal bleeding"},
+         "Free intraperitoneal fluid of blood density around the liver and spleen and in the pelvis.",
+         "Blood collects first in the dependent spaces: Morison's pouch, the paracolic gutters and the pelvis. "
+         "Unclotted blood is 30 to 45 HU, clot beside the bleeding organ denser."},
+        {"active_extravasation",
+         1,
+         "abdomen_pelvis",
+         "vascular_surgeon",
+         abdomen,
+         "Active extravasation ({organ})",
+         {"active extravasation", "active bleeding", "contrast blush", "extravasation", "arterial bleeding"},
+         "Active contrast extravasation from the {organ}, growing into the haematoma.",
+         "Extravasation is contrast outside vessels, about as dense as the aorta, that grows and changes shape on the "
+         "portal phase; a pseudoaneurysm keeps its shape and fades with the blood pool."},
+        {"vertebral_fracture",
+         2,
+         "spine",
+         "orthopaedic_surgeon",
+         bone,
+         "Vertebral body fracture ({organ})",
+         {"vertebral fracture", "spine fracture", "spinal fracture", "vertebral body fracture", "burst fracture"},
+         "Fracture line through the body of {organ}.",
+         "Read the spine in a bone window on sagittal reformats: follow the cortex of each vertebral body for a "
+         "break."},
+        {"rib_fracture",
+         3,
+         "chest_lungs",
+         "trauma_leader",
+         bone,
+         "Rib fracture ({organ})",
+         {"rib fracture", "fractured rib", "broken rib"},
+         "Fracture of {organ}.",
+         "Lower rib fractures point to the spleen, liver and kidneys beneath them."},
+        {"pelvic_fracture",
+         2,
+         "abdomen_pelvis",
+         "orthopaedic_surgeon",
+         bone,
+         "Pelvic fracture ({organ})",
+         {"pelvic fracture", "pelvis fracture", "fractured pelvis", "pubic ramus fracture"},
+         "Fracture line through the {organ}.",
+         "A pelvic ring is broken in two places more often than one: look for the second break and for pelvic "
+         "haematoma."},
+    };
+    return all;
+}
+
+// `text` with each "{organ}" replaced by `organ`.
+std::string withOrgan(std::string text, const std::string& organ) {
+    const std::string mark = "{organ}";
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + organ.size()))
+        text.replace(at, mark.size(), organ);
+    return text;
+}
+
 InjuryTruth truthFor(const std::string& id, const std::string& organ) {
     InjuryTruth t;
     t.id = id;
     t.region = "abdomen_pelvis";
     t.windows = {"soft_tissue", "liver"};
-    if (id == "splenic_laceration") {
-        t.label = "Splenic laceration with perisplenic haematoma";
-        t.synonyms = {"splenic laceration", "spleen laceration", "splenic injury",
-                      "spleen injury",      "ruptured spleen",   "splenic rupture"};
-        t.acrCategory = 1;
-        t.role = "visceral_surgeon";
-        t.description = "Splenic laceration reaching the capsule, with a perisplenic haematoma.";
-        t.teachingPoint =
-            "A laceration is a linear or branching low-density cleft in the enhancing spleen; look "
-            "for haematoma and a contrast blush beside it (AAST 2018).";
-    } else if (id == "liver_laceration") {
-        t.label = "Liver laceration with perihepatic haematoma";
-        t.synonyms = {"liver laceration", "hepatic laceration", "liver injury", "hepatic injury"};
-        t.acrCategory = 1;
-        t.role = "visceral_surgeon";
-        t.description = "Laceration of the liver reaching the capsule, with a perihepatic haematoma.";
-        t.teachingPoint =
-            "Read the liver in a liver window (150/90): a laceration is a branching cleft, lower "
-            "than the enhanced parenchyma.";
-    } else if (id == "kidney_laceration") {
-        t.label = "Renal laceration with perirenal haematoma (" + organ + ")";
-        t.synonyms = {"renal laceration", "kidney laceration", "renal injury", "kidney injury", "perirenal haematoma"};
-        t.acrCategory = 2;
-        t.role = "visceral_surgeon";
-        t.description = "Cortical laceration of the " + organ + " with a perirenal haematoma.";
-        t.teachingPoint =
-            "Renal lacerations deeper than 1 cm or into the collecting system raise the grade; "
-            "delayed images show urine leaks.";
-    } else if (id == "hemoperitoneum") {
-        t.label = "Haemoperitoneum";
-        t.synonyms = {"hemoperitoneum", "haemoperitoneum", "free fluid", "intraperitoneal blood",
-                      "intra-abdominal bleeding"};
-        t.acrCategory = 1;
-        t.role = "visceral_surgeon";
-        t.description = "Free intraperitoneal fluid of blood density around the liver and spleen and in the pelvis.";
-        t.teachingPoint =
-            "Blood collects first in the dependent spaces: Morison's pouch, the paracolic gutters and "
-            "the pelvis. Unclotted blood is 30 to 45 HU, clot beside the bleeding organ denser.";
-    } else if (id == "active_extravasation") {
-        t.label = "Active extravasation (" + organ + ")";
-        t.synonyms = {"active extravasation", "active bleeding", "contrast blush", "extravasation",
-                      "arterial bleeding"};
-        t.acrCategory = 1;
-        t.role = "vascular_surgeon";
-        t.description = "Active contrast extravasation from the " + organ + ", growing into the haematoma.";
-        t.teachingPoint =
-            "Extravasation is contrast outside vessels, about as dense as the aorta, that grows and "
-            "changes shape on the portal phase; a pseudoaneurysm keeps its shape and fades with the "
-            "blood pool.";
-    } else if (id == "vertebral_fracture") {
-        t.label = "Vertebral body fracture (" + organ + ")";
-        t.synonyms = {"vertebral fracture", "spine fracture", "spinal fracture", "vertebral body fracture",
-                      "burst fracture"};
-        t.acrCategory = 2;
-        // A cervical vertebra is read early, with the airway; the rest of the column later.
-        t.region = organ.size() > 1 && organ[0] == 'C' && std::isdigit(static_cast<unsigned char>(organ[1]))
-                       ? "cervical_spine"
-                       : "spine";
-        t.role = "orthopaedic_surgeon";
-        t.windows = {"bone"};
-        t.description = "Fracture line through the body of " + organ + ".";
-        t.teachingPoint =
-            "Read the spine in a bone window on sagittal reformats: follow the cortex of each "
-            "vertebral body for a break.";
-    } else if (id == "rib_fracture") {
-        t.label = "Rib fracture (" + organ + ")";
-        t.synonyms = {"rib fracture", "fractured rib", "broken rib"};
-        t.acrCategory = 3;
-        t.region = "chest_lungs";
-        t.role = "trauma_leader";
-        t.windows = {"bone"};
-        t.description = "Fracture of " + organ + ".";
-        t.teachingPoint = "Lower rib fractures point to the spleen, liver and kidneys beneath them.";
-    } else if (id == "pelvic_fracture") {
-        t.label = "Pelvic fracture (" + organ + ")";
-        t.synonyms = {"pelvic fracture", "pelvis fracture", "fractured pelvis", "pubic ramus fracture"};
-        t.acrCategory = 2;
-        t.role = "orthopaedic_surgeon";
-        t.windows = {"bone"};
-        t.description = "Fracture line through the " + organ + ".";
-        t.teachingPoint =
-            "A pelvic ring is broken in two places more often than one: look for the second break "
-            "and for pelvic haematoma.";
+    for (const auto& x : injuryTexts()) {
+        if (x.id != id) continue;
+        t.label = withOrgan(x.label, organ);
+        t.synonyms = x.synonyms;
+        t.acrCategory = x.acrCategory;
+        t.region = x.region;
+        // A cervical vertebra is read with the airway.
+        if (id == "vertebral_fracture" && organ.size() > 1 && organ[0] == 'C' &&
+            std::isdigit(static_cast<unsigned char>(organ[1])))
+            t.region = "cervical_spine";
+        t.role = x.role;
+        t.windows = x.windows;
+        t.description = withOrgan(x.description, organ);
+        t.teachingPoint = x.teachingPoint;
     }
     return t;
 }
@@ -392,10 +440,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
             where = seg.nameOf(*organ);
             const Box ob = P.boxOf(*organ);
             const glm::dvec3 c = P.centroid(*organ);
-            const glm::dvec3 mid = P.bodyCentre(P.voxelOf(c).z);
-            glm::dvec3 d = c - mid;
-            d.z = 0;
-            d = glm::length(d) > 1 ? glm::normalize(d) : glm::dvec3(1, 0, 0);
+            glm::dvec3 d = P.outward(c, glm::dvec3(1, 0, 0));
             if (id == "splenic_laceration") d = glm::normalize(d + glm::dvec3(0, 0.6, 0));  // posterolateral
             // The capsule point furthest out along d, and how deep the organ is along d.
             double far = -1e300, near = 1e300;
@@ -499,10 +544,7 @@ InsertionResult insertInjuries(Volume& ct, const LabelMap& seg, const InsertionO
                     (where.empty() ? "" : ", ") + std::string(name == std::string("urinary_bladder") ? "pelvis" : name);
                 const Box ob = P.boxOf(*organ);
                 const glm::dvec3 c = P.centroid(*organ);
-                const glm::dvec3 mid = P.bodyCentre(P.voxelOf(c).z);
-                glm::dvec3 out = c - mid;
-                out.z = 0;
-                out = glm::length(out) > 1 ? glm::normalize(out) : glm::dvec3(0, 1, 0);
+                const glm::dvec3 out = P.outward(c, glm::dvec3(0, 1, 0));
                 const bool pelvis = std::string(name) == "urinary_bladder";
                 const double maxThick = pelvis ? 14.0 : 9.0;
                 const auto dist = P.distanceTo(*organ, ob, maxThick + 2);

@@ -265,6 +265,16 @@ ShapePtr ell(dvec3 c, dvec3 r, glm::dmat3 rot = glm::dmat3(1.0), double wob = 0,
 ShapePtr tube(std::vector<dvec4> pts, bool smooth = true, double wob = 0, double freq = 0.1, std::uint64_t salt = 3) {
     return std::make_shared<Tube>(pts, smooth, wob, freq, salt);
 }
+// A shape within `marginMm` of an organ in each slice, whose signed distance is `dist`.
+ShapePtr nearOrgan(ShapePtr organ, double marginMm, std::function<double(const dvec3&)> dist) {
+    return std::make_shared<Implicit>(
+        [organ, marginMm](double z, Box2& b) {
+            if (!organ->sliceBox(z, b)) return false;
+            b = {b.x0 - marginMm, b.y0 - marginMm, b.x1 + marginMm, b.y1 + marginMm};
+            return true;
+        },
+        std::move(dist));
+}
 // A crack: slab of half-width `half` around the plane through c with normal n, limited to a ball of radius r.
 ShapePtr crack(dvec3 c, dvec3 n, double half, double r, double wobble = 0) {
     n = glm::normalize(n);
@@ -359,14 +369,11 @@ void addInjuryLayers(Model& m) {
     if (m.has("splenic_laceration")) {
         auto spleen = m.organs.at("spleen");
         add(m,
-            std::make_shared<Implicit>(
-                [spleen](double z, Box2& b) {
-                    return spleen->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true);
-                },
-                [spleen](const dvec3& p) {
-                    const double s = spleen->sdf(p);
-                    return std::max({s - 9.0, -s, 70.0 - p.x});
-                }),
+            nearOrgan(spleen, 12,
+                      [spleen](const dvec3& p) {
+                          const double s = spleen->sdf(p);
+                          return std::max({s - 9.0, -s, 70.0 - p.x});
+                      }),
             55, kHaematoma, bit(kVisceralFat) | bit(kFat), 4, 0.15);
         add(m,
             std::make_shared<Combine>(Combine::Intersect, spleen,
@@ -394,25 +401,19 @@ void addInjuryLayers(Model& m) {
         add(m, tube({{-122, 10, -600, 10}, {-125, 5, -700, 9}}, false, 2.0, 0.08, 409), 40, kFluid, onto, 4, 0.1);
         add(m, ell({0, -10, -790}, {50, 30, 24}, glm::dmat3(1.0), 4.0, 0.06, 410), 40, kFluid, onto, 4, 0.1);
         add(m,
-            std::make_shared<Implicit>(
-                [liver](double z, Box2& b) {
-                    return liver->sliceBox(z, b) && (b = {b.x0 - 8, b.y0 - 8, b.x1 + 8, b.y1 + 8}, true);
-                },
-                [liver](const dvec3& p) {
-                    return std::max({liver->sdf(p) - 5.0, p.x + 40.0, -p.z - 640});
-                }),
+            nearOrgan(liver, 8,
+                      [liver](const dvec3& p) {
+                          return std::max({liver->sdf(p) - 5.0, p.x + 40.0, -p.z - 640});
+                      }),
             40, kFluid, onto, 4, 0.1);
     }
     if (m.has("kidney_laceration")) {
         auto kidney = m.organs.at("kidney_left");
         add(m,
-            std::make_shared<Implicit>(
-                [kidney](double z, Box2& b) {
-                    return kidney->sliceBox(z, b) && (b = {b.x0 - 12, b.y0 - 12, b.x1 + 12, b.y1 + 12}, true);
-                },
-                [kidney](const dvec3& p) {
-                    return std::max({kidney->sdf(p) - 10.0, -kidney->sdf(p), 66.0 - p.x});
-                }),
+            nearOrgan(kidney, 12,
+                      [kidney](const dvec3& p) {
+                          return std::max({kidney->sdf(p) - 10.0, -kidney->sdf(p), 66.0 - p.x});
+                      }),
             56, kHaematoma, bit(kVisceralFat), 4, 0.15);
         add(m,
             std::make_shared<Combine>(Combine::Intersect, kidney,

@@ -134,6 +134,26 @@ public:
         return std::nullopt;
     }
 
+    // Optional keys into the model: each KEY's value, when it is there and of its OUT's type (a string, a list of
+    // strings, true or false), goes to its OUT; an OUT keeps what it had otherwise. `read(KEY, OUT, KEY, OUT, ...)`.
+    void read(std::string_view key, std::string& out) {
+        if (auto v = string(key)) out = *v;
+    }
+    void read(std::string_view key, std::vector<std::string>& out) {
+        if (auto v = strings(key)) out = *v;
+    }
+    void read(std::string_view key, bool& out) {
+        if (auto v = boolean(key)) out = *v;
+    }
+    void read(std::string_view key, std::optional<bool>& out) {
+        if (auto v = boolean(key)) out = *v;
+    }
+    template <typename Out, typename... More>
+    void read(std::string_view key, Out& out, std::string_view next, More&... more) {
+        read(key, out);
+        read(next, more...);
+    }
+
     // Seconds: a number, or a string such as "90s", "4m", "4m30s", "1:30".
     std::optional<double> seconds(std::string_view key, bool required = false, double lo = 0) {
         const toml::node* n = get(key, required);
@@ -462,15 +482,10 @@ private:
         auto& m = s_.meta;
         if (auto v = f.string("id", true)) m.id = *v;
         if (auto v = f.string("title", true)) m.title = *v;
-        if (auto v = f.string("author")) m.author = *v;
-        if (auto v = f.string("version")) m.version = *v;
+        f.read("author", m.author, "version", m.version);
         m.difficulty = f.choice("difficulty", kDifficulties).value_or("intermediate");
-        if (auto v = f.strings("learning_objectives")) m.learningObjectives = *v;
-        if (auto v = f.string("image_licence")) m.imageLicence = *v;
-        if (auto v = f.string("level")) m.level = *v;
-        if (auto v = f.strings("milestones")) m.milestones = *v;
-        if (auto v = f.strings("esr_curriculum")) m.esrCurriculum = *v;
-        if (auto v = f.string("reviewed_by")) m.reviewedBy = *v;
+        f.read("learning_objectives", m.learningObjectives, "image_licence", m.imageLicence, "level", m.level,
+               "milestones", m.milestones, "esr_curriculum", m.esrCurriculum, "reviewed_by", m.reviewedBy);
         m.reviewedOn = f.date("reviewed_on").value_or("");
         f.finish();
     }
@@ -499,7 +514,7 @@ private:
         if (auto v = f.integer("age", true, 0, 120)) p.ageYears = *v;
         if (auto v = f.choice("sex", kSexes, true)) p.sex = *v;
         if (auto v = f.string("mechanism", true)) p.mechanism = *v;
-        if (auto v = f.string("prehospital")) p.prehospital = *v;
+        f.read("prehospital", p.prehospital);
         if (const toml::table* vt = f.table("vitals")) {
             Fields vf(report_, locs_, *vt, "[patient.vitals]", "patient.vitals", keys("[patient.vitals]"), f.where());
             p.vitalsAtStart = readVitals(vf, p.vitalsAtStart);
@@ -533,7 +548,7 @@ private:
             Deterioration d;
             if (auto v = f.string("finding", true)) d.findingId = *v;
             if (auto v = f.seconds("over", false, 0)) d.overSeconds = *v;
-            if (auto v = f.string("announcement")) d.announcement = *v;
+            f.read("announcement", d.announcement);
             d.vitals = readVitals(f, trendEnd_);
             f.finish();
             p.deteriorations.push_back(d);
@@ -656,7 +671,7 @@ private:
                 r.minCoverage = tmpl->minCoverage;
                 r.planes = tmpl->planes;
             }
-            if (auto v = f.string("label")) r.label = *v;
+            f.read("label", r.label);
             if (r.label.empty()) r.label = r.id;
             bool haveZ = false;
             if (const toml::node* n = f.get("z")) {
@@ -691,7 +706,7 @@ private:
                                                       " take their z range from the phantom)"
                                                 : std::string(" (DICOM regions need [inferior, superior] mm)")));
             }
-            if (auto v = f.strings("windows")) r.windows = *v;
+            f.read("windows", r.windows);
             if (auto v = f.string("series"))
                 r.series = *v;
             else if (r.id == "scout" && hasSeriesKind(phantom::SeriesKind::Scout))
@@ -819,15 +834,11 @@ private:
             }
             fd.deadlineSeconds =
                 f.seconds("deadline", false, 1).value_or(defaultDeadlineSeconds(fd.acrCategory, s_.durationSeconds));
-            if (auto v = f.strings("tell")) fd.tell = *v;
+            f.read("tell", fd.tell);
             // A Category 1 finding is always told to someone: the trauma team leader unless the author says whom.
             if (fd.tell.empty()) fd.tell = defaultTell(fd.acrCategory);
-            if (auto v = f.strings("windows")) fd.windows = *v;
-            if (auto v = f.string("teaching_point")) fd.teachingPoint = *v;
-            if (auto v = f.string("description")) fd.expertDescription = *v;
-            if (auto v = f.strings("essential")) fd.essential = *v;
-            if (auto v = f.boolean("late_call_critical")) fd.lateCallCritical = *v;
-            if (auto v = f.boolean("on_scout")) fd.onScout = *v;
+            f.read("windows", fd.windows, "teaching_point", fd.teachingPoint, "description", fd.expertDescription,
+                   "essential", fd.essential, "late_call_critical", fd.lateCallCritical, "on_scout", fd.onScout);
             if (auto v = f.string("side")) {
                 if (*v == "left")
                     fd.side = Side::Left;
@@ -861,16 +872,14 @@ private:
                                               : InterruptionKind::Noise;
             }
             if (auto v = f.string("role", true)) in.role = *v;
-            if (auto v = f.string("name")) in.name = *v;
+            f.read("name", in.name);
             if (auto v = f.string("text", true)) in.text = *v;
             readTrigger(f, in);
-            if (auto v = f.strings("findings")) in.relatedFindings = *v;
-            if (auto v = f.strings("keywords")) in.keywords = *v;
-            if (auto v = f.strings("wrong_keywords")) in.wrongKeywords = *v;
+            f.read("findings", in.relatedFindings, "keywords", in.keywords, "wrong_keywords", in.wrongKeywords);
             if (auto v = f.seconds("patience", false, 1)) in.patienceSeconds = *v;
-            if (auto v = f.string("repeat_text")) in.repeatText = *v;
+            f.read("repeat_text", in.repeatText);
             if (auto v = f.integer("max_repeats", false, 0, 20)) in.maxRepeats = *v;
-            if (auto v = f.string("escalation_text")) in.escalationText = *v;
+            f.read("escalation_text", in.escalationText);
             if (auto v = f.seconds("duration", false, 0)) in.durationSeconds = *v;
             if (auto v = f.seconds("choices_after", false, 0)) in.choicesAfterSeconds = *v;
             auto answers = f.tables("answers");
@@ -923,7 +932,7 @@ private:
         const toml::table* t = root.table("conclusion");
         if (!t) return;
         Fields f(report_, locs_, *t, "[conclusion]", "conclusion", keys("[conclusion]"), root.where());
-        if (auto v = f.string("sentence")) s_.conclusion.expertSentence = *v;
+        f.read("sentence", s_.conclusion.expertSentence);
         for (const toml::table* kt : f.tables("key_points")) {
             std::string path = "conclusion.key_points[" + std::to_string(s_.conclusion.keyPoints.size()) + "]";
             Fields kf(report_, locs_, *kt, "[[conclusion.key_points]]", path, keys("[[conclusion.key_points]]"),
@@ -942,8 +951,7 @@ private:
         const toml::table* t = root.table("debrief");
         if (!t) return;
         Fields f(report_, locs_, *t, "[debrief]", "debrief", keys("[debrief]"), root.where());
-        if (auto v = f.string("expert_report")) s_.expertReport = *v;
-        if (auto v = f.string("teaching_notes")) s_.teachingNotes = *v;
+        f.read("expert_report", s_.expertReport, "teaching_notes", s_.teachingNotes);
         f.finish();
     }
 

@@ -222,27 +222,11 @@ std::vector<HistoryEntry> History::entries(const std::string& trainee) const {
     auto rows = inTransaction(*db_, false, [&] { return db_->query(sql, params); });
     std::vector<HistoryEntry> out;
     out.reserve(rows.size());
-    for (const auto& r : rows) {
-        HistoryEntry e;
-        e.id = asInteger(r[0]);
-        e.scoredAt = asText(r[1]);
-        e.trainee = asText(r[2]);
-        e.scenarioId = asText(r[3]);
-        e.scenarioTitle = asText(r[4]);
-        e.total = asDouble(r[5]);
-        e.passed = asInteger(r[6]) != 0;
-        e.criticalErrors = int(asInteger(r[7]));
-        e.findings = asDouble(r[8]);
-        e.order = asDouble(r[9]);
-        e.coverage = asDouble(r[10]);
-        e.interruptions = asDouble(r[11]);
-        e.conclusion = asDouble(r[12]);
-        e.durationSeconds = asDouble(r[13]);
-        e.logPath = asText(r[14]);
-        e.logDigest = asText(r[15]);
-        e.scoreJson = asText(r[16]);
-        out.push_back(std::move(e));
-    }
+    // The columns in the order of HistoryEntry's members.
+    for (const auto& r : rows)
+        out.push_back({asInteger(r[0]), asText(r[1]), asText(r[2]), asText(r[3]), asText(r[4]), asDouble(r[5]),
+                       asInteger(r[6]) != 0, int(asInteger(r[7])), asDouble(r[8]), asDouble(r[9]), asDouble(r[10]),
+                       asDouble(r[11]), asDouble(r[12]), asDouble(r[13]), asText(r[14]), asText(r[15]), asText(r[16])});
     return out;
 }
 

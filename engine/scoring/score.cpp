@@ -373,13 +373,7 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             if (!projection) rc.planes.push_back(pc);
         }
         if (!haveBest) best = coverIn(sc, s, spans, region, imaging::Plane::Axial, series);
-        rc.plane = best.plane;
-        rc.slices = best.slices;
-        rc.slicesSeen = best.slicesSeen;
-        rc.slicesTooFast = best.slicesTooFast;
-        rc.fraction = best.fraction;
-        rc.completedAt = best.completedAt;
-        rc.seconds = best.seconds;
+        static_cast<PlaneCoverage&>(rc) = best;
         // Scroll behaviour: consecutive positions along the normal of the plane read in, inside the region.
         const int axis = imaging::normalAxis(best.plane);
         int displays = 0;
@@ -1149,10 +1143,10 @@ Json opt(const std::optional<double>& v) {
 }
 
 // Each part of the score starts with its score and why.
-Json partJson(double score, const std::string& why) {
+Json partJson(const PartScore& p) {
     Json part;
-    part["score"] = r3(score);
-    part["why"] = why;
+    part["score"] = r3(p.score);
+    part["why"] = p.why;
     return part;
 }
 
@@ -1163,46 +1157,46 @@ Json arrayOf(const std::vector<Item>& items, ToJson toJson) {
     return out;
 }
 
+Json statementJson(const FindingStatement& st) {
+    return Json{{"t", r3(st.t)},
+                {"kind", st.kind},
+                {"text", st.text},
+                {"role", st.role},
+                {"names", std::string(session::namingName(st.level))},
+                {"other", st.other},
+                {"counted", st.counted}};
+}
+
 Json findingJson(const FindingScore& f) {
-    Json x;
-    x["id"] = f.finding->id;
-    x["label"] = f.finding->label;
-    x["category"] = f.finding->acrCategory;
-    x["region"] = f.finding->region;
-    x["on_screen"] = f.onScreen;
-    x["on_screen_windows"] = f.onScreenWindows;
-    x["seen"] = f.seen;
-    x["seen_at"] = opt(f.seenAt);
-    x["seen_series"] = f.seenSeries.empty() ? Json(nullptr) : Json(f.seenSeries);
-    x["too_fast"] = f.tooFast;
-    x["longest_look_seconds"] = r3(f.longestLookSeconds);
-    x["marked"] = f.marked;
-    x["mark_label"] = f.markLabel;
-    x["label_correct"] = f.labelCorrect;
-    x["detected_at"] = opt(f.detectedAt);
-    x["told"] = f.toldRoles;
-    x["called_at"] = opt(f.calledAt);
-    x["called_to"] = f.calledTo;
-    x["must_tell"] = f.finding->tell;
-    x["deadline"] = r3(f.finding->deadlineSeconds);
-    x["called_in_time"] = f.calledInTime;
-    x["band"] = f.band;
-    x["band_name"] = f.bandName;
-    x["error"] = f.rule.empty() ? Json(nullptr) : Json(f.rule);
-    x["error_class"] = f.error.empty() ? Json(nullptr) : Json(f.error);
-    x["statements"] = arrayOf(f.statements, [](const FindingStatement& st) {
-        return Json{{"t", r3(st.t)},
-                    {"kind", st.kind},
-                    {"text", st.text},
-                    {"role", st.role},
-                    {"names", std::string(session::namingName(st.level))},
-                    {"other", st.other},
-                    {"counted", st.counted}};
-    });
-    x["contradictions"] = f.contradictions;
-    x["critical"] = f.critical;
-    x["why"] = f.why;
-    return x;
+    return Json{{"id", f.finding->id},
+                {"label", f.finding->label},
+                {"category", f.finding->acrCategory},
+                {"region", f.finding->region},
+                {"on_screen", f.onScreen},
+                {"on_screen_windows", f.onScreenWindows},
+                {"seen", f.seen},
+                {"seen_at", opt(f.seenAt)},
+                {"seen_series", f.seenSeries.empty() ? Json(nullptr) : Json(f.seenSeries)},
+                {"too_fast", f.tooFast},
+                {"longest_look_seconds", r3(f.longestLookSeconds)},
+                {"marked", f.marked},
+                {"mark_label", f.markLabel},
+                {"label_correct", f.labelCorrect},
+                {"detected_at", opt(f.detectedAt)},
+                {"told", f.toldRoles},
+                {"called_at", opt(f.calledAt)},
+                {"called_to", f.calledTo},
+                {"must_tell", f.finding->tell},
+                {"deadline", r3(f.finding->deadlineSeconds)},
+                {"called_in_time", f.calledInTime},
+                {"band", f.band},
+                {"band_name", f.bandName},
+                {"error", f.rule.empty() ? Json(nullptr) : Json(f.rule)},
+                {"error_class", f.error.empty() ? Json(nullptr) : Json(f.error)},
+                {"statements", arrayOf(f.statements, statementJson)},
+                {"contradictions", f.contradictions},
+                {"critical", f.critical},
+                {"why", f.why}};
 }
 
 Json regionJson(const RegionCoverage& r) {
@@ -1240,26 +1234,24 @@ Json regionJson(const RegionCoverage& r) {
 }
 
 Json interruptionJson(const InterruptionScore& i) {
-    Json x;
-    x["id"] = i.spec->id;
-    x["role"] = i.spec->role;
-    x["text"] = i.spec->text;
-    x["started_at"] = r3(i.startedAt);
-    x["answered_at"] = opt(i.answeredAt);
-    x["response_seconds"] = opt(i.responseSeconds);
-    x["repeats"] = i.repeats;
-    x["escalated"] = i.escalated;
-    x["answer"] = i.answer;
-    x["correct"] = i.correct;
-    x["feedback"] = i.feedback;
-    x["resumption_lag_seconds"] = opt(i.resumptionLagSeconds);
-    x["resumption"] = i.resumption;
-    x["stopped_at_mm"] = opt(i.stoppedAtMm);
-    x["resumed_at_mm"] = opt(i.resumedAtMm);
-    x["challenge"] = i.challenge.empty() ? Json(nullptr) : Json(i.challenge);
-    x["score"] = r3(i.score);
-    x["why"] = i.why;
-    return x;
+    return Json{{"id", i.spec->id},
+                {"role", i.spec->role},
+                {"text", i.spec->text},
+                {"started_at", r3(i.startedAt)},
+                {"answered_at", opt(i.answeredAt)},
+                {"response_seconds", opt(i.responseSeconds)},
+                {"repeats", i.repeats},
+                {"escalated", i.escalated},
+                {"answer", i.answer},
+                {"correct", i.correct},
+                {"feedback", i.feedback},
+                {"resumption_lag_seconds", opt(i.resumptionLagSeconds)},
+                {"resumption", i.resumption},
+                {"stopped_at_mm", opt(i.stoppedAtMm)},
+                {"resumed_at_mm", opt(i.resumedAtMm)},
+                {"challenge", i.challenge.empty() ? Json(nullptr) : Json(i.challenge)},
+                {"score", r3(i.score)},
+                {"why", i.why}};
 }
 }  // namespace
 
@@ -1271,7 +1263,7 @@ Json scoreToJson(const Score& s) {
     j["min_dwell_ms"] = r3(s.minDwellSeconds * 1000);
     j["why"] = s.why;
 
-    Json findings = partJson(s.findings.score, s.findings.why);
+    Json findings = partJson(s.findings);
     findings["items"] = arrayOf(s.findings.items, findingJson);
     findings["extra_marks"] = arrayOf(s.findings.extraMarks, [](const auto& m) {
         return Json{{"id", m.id}, {"label", m.label}, {"lps", {r3(m.lps.x), r3(m.lps.y), r3(m.lps.z)}}};
@@ -1303,15 +1295,15 @@ Json scoreToJson(const Score& s) {
     });
     j["order"] = order;
 
-    Json coverage = partJson(s.coverage.score, s.coverage.why);
+    Json coverage = partJson(s.coverage);
     coverage["regions"] = arrayOf(s.coverage.regions, regionJson);
     j["coverage"] = coverage;
 
-    Json interruptions = partJson(s.interruptions.score, s.interruptions.why);
+    Json interruptions = partJson(s.interruptions);
     interruptions["items"] = arrayOf(s.interruptions.items, interruptionJson);
     j["interruptions"] = interruptions;
 
-    Json conclusion = partJson(s.conclusion.score, s.conclusion.why);
+    Json conclusion = partJson(s.conclusion);
     conclusion["text"] = s.conclusion.text;
     conclusion["at"] = opt(s.conclusion.at);
     conclusion["key_points"] = arrayOf(s.conclusion.keyPoints, [](const auto& k) {

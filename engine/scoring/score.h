@@ -72,15 +72,19 @@ struct FalseCall {
     std::string diagnosis;  // the lexicon label of the Category 1 diagnosis named
 };
 
-struct FindingsPart {
-    std::vector<FindingScore> items;
-    std::vector<FalseCall> falseCalls;
-    std::vector<session::Mark> extraMarks;  // marks on no finding of the case
-    double score = 0;                       // 0..1
+// What each part of the score comes to: 0..1, and why.
+struct PartScore {
+    double score = 0;
     std::string why;
 };
 
-struct OrderPart {
+struct FindingsPart : PartScore {
+    std::vector<FindingScore> items;
+    std::vector<FalseCall> falseCalls;
+    std::vector<session::Mark> extraMarks;  // marks on no finding of the case
+};
+
+struct OrderPart : PartScore {
     std::vector<std::string> protocol;                      // the scenario's reading order
     std::vector<std::pair<std::string, double>> completed;  // regions in the order they were completed, with times
     std::vector<std::string> notCompleted;
@@ -98,8 +102,6 @@ struct OrderPart {
     std::vector<Priority> priorities;
     std::optional<double> priority;  // mean of the priorities' scores; none without Category 1 findings
     std::optional<double> sequence;  // the part from tau alone (the score when there is no priority)
-    double score = 0;
-    std::string why;
 };
 
 // How much of a region one sweep plane showed: the slices across the span it must cross (scenario::Region::sweep).
@@ -107,37 +109,28 @@ struct PlaneCoverage {
     imaging::Plane plane = imaging::Plane::Axial;
     double fromMm = 0, toMm = 0;  // the span along the plane's normal, LPS mm
     int slices = 0;
-    int slicesSeen = 0;
-    int slicesTooFast = 0;
-    double fraction = 0;
-    std::optional<double> completedAt;
-    double seconds = 0;  // time with a slice of the region in this plane on screen (any window)
-};
-
-// The numbers below are those of the plane the region was read best in (`plane`); `planes` has each plane it is read
-// in. A projection region (the scout) has no planes.
-struct RegionCoverage {
-    const scenario::Region* region = nullptr;
-    imaging::Plane plane = imaging::Plane::Axial;
-    std::vector<PlaneCoverage> planes;
-    int slices = 0;
     int slicesSeen = 0;     // in a suitable window, each for at least the perceptual floor
     int slicesTooFast = 0;  // shown in a suitable window, but only for less than the floor
     double fraction = 0;
     std::optional<double> completedAt;  // when fraction reached the region's minCoverage
-    double seconds = 0;                 // time with a slice of the region on screen (any window)
-    int scrollCourses = 0;              // runs of scrolling in one direction inside the region
-    double passes = 0;                  // distance scrolled inside the region / the span it sweeps
+    double seconds = 0;                 // time with a slice of the region in this plane on screen (any window)
+};
+
+// The plane coverage is that of the plane the region was read best in (`plane`); `planes` has each plane it is read
+// in. A projection region (the scout) has no planes.
+struct RegionCoverage : PlaneCoverage {
+    const scenario::Region* region = nullptr;
+    std::vector<PlaneCoverage> planes;
+    int scrollCourses = 0;  // runs of scrolling in one direction inside the region
+    double passes = 0;      // distance scrolled inside the region / the span it sweeps
     double secondsPerSlice = 0;
     double drillerIndex = 0;  // 0 = scanner (slow, one pass), 1 = driller (fast, many passes through depth)
     std::string style;        // "driller" | "scanner" | "mixed" | "not read"
     std::string why;
 };
 
-struct CoveragePart {
+struct CoveragePart : PartScore {
     std::vector<RegionCoverage> regions;
-    double score = 0;
-    std::string why;
 };
 
 struct InterruptionScore {
@@ -159,10 +152,8 @@ struct InterruptionScore {
     std::string why;
 };
 
-struct InterruptionsPart {
+struct InterruptionsPart : PartScore {
     std::vector<InterruptionScore> items;
-    double score = 0;
-    std::string why;
 };
 
 struct KeyPointScore {
@@ -170,12 +161,10 @@ struct KeyPointScore {
     bool named = false;
 };
 
-struct ConclusionPart {
+struct ConclusionPart : PartScore {
     std::string text;
     std::optional<double> at;
     std::vector<KeyPointScore> keyPoints;
-    double score = 0;
-    std::string why;
 };
 
 struct Score {

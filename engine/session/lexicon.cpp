@@ -104,27 +104,28 @@ const std::map<std::string, std::string>& concepts() {
     return m;
 }
 
+// The words of `text`, separated by spaces.
+std::set<std::string> wordSet(std::string_view text) {
+    std::set<std::string> out;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t end = std::min(text.find(' ', at), text.size());
+        if (end > at) out.emplace(text.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
+}
+
 // Words that carry no meaning for naming a finding (articles, prepositions, sides, sizes, hedges).
 const std::set<std::string>& stopWords() {
-    static const std::set<std::string> s{
-        "a",          "an",       "the",         "of",          "in",         "on",        "at",         "to",
-        "is",         "are",      "was",         "were",        "be",         "been",      "with",       "there",
-        "this",       "that",     "it",          "its",         "from",       "for",       "by",         "has",
-        "have",       "right",    "left",        "bilateral",   "side",       "large",     "small",      "big",
-        "massive",    "some",     "i",           "we",          "you",        "he",        "she",        "his",
-        "her",        "patient",  "pt",          "looks",       "look",       "like",      "think",      "probably",
-        "possible",   "possibly", "likely",      "definite",    "definitely", "clear",     "clearly",    "obvious",
-        "seen",       "see",      "visible",     "present",     "also",       "as",        "into",       "just",
-        "very",       "quite",    "significant", "acute",       "new",        "here",      "please",     "so",
-        "do",         "does",     "one",         "two",         "my",         "your",      "our",        "their",
-        "them",       "they",     "me",          "us",          "now",        "go",        "going",      "will",
-        "can",        "could",    "would",       "should",      "might",      "may",       "let",        "well",
-        "ok",         "okay",     "yes",         "sure",        "what",       "about",     "which",      "who",
-        "an",         "any",      "all",         "both",        "up",         "down",      "out",        "over",
-        "under",      "behind",   "level",       "lobe",        "segment",    "segments",  "mm",         "cm",
-        "other",      "same",     "only",        "t",           "s",          "d",         "ll",         "evident",
-        "identified", "showing",  "shows",       "show",        "area",       "region",    "rt",         "lt",
-        "r",          "l",        "sided",       "bilaterally", "dextral",    "sinistral", "unilateral", "ipsilateral"};
+    static const std::set<std::string> s = wordSet(
+        "a an the of in on at to is are was were be been with there this that it its from for by has have "
+        "right left bilateral side large small big massive some i we you he she his her patient pt looks look "
+        "like think probably possible possibly likely definite definitely clear clearly obvious seen see "
+        "visible present also as into just very quite significant acute new here please so do does one two my "
+        "your our their them they me us now go going will can could would should might may let well ok okay "
+        "yes sure what about which who an any all both up down out over under behind level lobe segment "
+        "segments mm cm other same only t s d ll evident identified showing shows show area region rt lt r l "
+        "sided bilaterally dextral sinistral unilateral ipsilateral");
     return s;
 }
 
@@ -635,14 +636,12 @@ bool anyOf(const Bag& bag, const std::set<std::string>& words) {
 }
 
 const std::set<std::string>& anatomyWords() {
-    static const std::set<std::string> s{
-        "spleen", "liver",     "kidney",  "lung",          "aorta",           "pelvis",    "rib",       "spine",
-        "skull",  "esophagus", "trachea", "mediastinum",   "pleura",          "femur",     "pubis",     "sacrum",
-        "brain",  "head",      "chest",   "abdomen",       "heart",           "neck",      "bone",      "isthmus",
-        "ring",   "l1",        "lumbar",  "thoracolumbar", "temporoparietal", "parietal",  "convexity", "hilum",
-        "bowel",  "pancrea",   "bladder", "diaphragm",     "airway",          "tube",      "hip",       "shoulder",
-        "face",   "facial",    "orbit",   "scapula",       "clavicle",        "sternum",   "leg",       "arm",
-        "thigh",  "vessel",    "artery",  "vein",          "endotracheal",    "symphysis", "sacroiliac"};
+    static const std::set<std::string> s = wordSet(
+        "spleen liver kidney lung aorta pelvis rib spine skull esophagus trachea mediastinum pleura femur "
+        "pubis sacrum brain head chest abdomen heart neck bone isthmus ring l1 lumbar thoracolumbar "
+        "temporoparietal parietal convexity hilum bowel pancrea bladder diaphragm airway tube hip shoulder "
+        "face facial orbit scapula clavicle sternum leg arm thigh vessel artery vein endotracheal symphysis "
+        "sacroiliac");
     return s;
 }
 

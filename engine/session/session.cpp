@@ -43,14 +43,8 @@ double round1(double v) {
 }
 
 Json vitalsJson(const scenario::VitalSigns& v) {
-    Json j;
-    j["hr"] = round1(v.heartRate);
-    j["sys"] = round1(v.systolic);
-    j["dia"] = round1(v.diastolic);
-    j["spo2"] = round1(v.spo2);
-    j["rr"] = round1(v.respiratoryRate);
-    j["gcs"] = v.gcs;
-    return j;
+    return Json{{"hr", round1(v.heartRate)}, {"sys", round1(v.systolic)},       {"dia", round1(v.diastolic)},
+                {"spo2", round1(v.spo2)},    {"rr", round1(v.respiratoryRate)}, {"gcs", v.gcs}};
 }
 
 scenario::VitalSigns lerp(const scenario::VitalSigns& a, const scenario::VitalSigns& b, double f) {

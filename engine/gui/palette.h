@@ -77,16 +77,19 @@ inline constexpr ImU32 kBadgePassed = IM_COL32(30, 132, 73, 255);
 inline constexpr ImU32 kBadgeFailed = IM_COL32(192, 57, 43, 255);
 inline const ImVec4 kQuote{0.85f, 0.9f, 1.0f, 1};
 inline const ImVec4 kDebriefLabel{0.55f, 0.75f, 1.0f, 1};
-// Its depth-versus-time plot, in the HTML report's colours on the report's white paper.
-inline constexpr ImU32 kPlotPaper = IM_COL32(255, 255, 255, 255);
-inline constexpr ImU32 kPlotBand = IM_COL32(204, 204, 221, 255);
-inline constexpr ImU32 kPlotBandLabel = IM_COL32(51, 51, 68, 255);
-inline constexpr ImU32 kPlotBandArrow = IM_COL32(102, 102, 119, 255);
-inline constexpr ImU32 kPlotLaneLabel = IM_COL32(90, 58, 0, 255);
-inline constexpr ImU32 kPlotInk = IM_COL32(0, 0, 0, 255);  // marks and calls
-inline constexpr ImU32 kPlotAxis = IM_COL32(51, 51, 51, 255);
-inline constexpr ImU32 kPlotTick = IM_COL32(34, 34, 34, 255);
-inline constexpr ImU32 kPlotAxisLabel = IM_COL32(85, 85, 85, 255);
+// Its depth-versus-time plot, in the HTML report's colours (#rrggbb) on the report's white paper.
+constexpr ImU32 hex(unsigned rgb) {
+    return IM_COL32((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff, 255);
+}
+inline constexpr ImU32 kPlotPaper = hex(0xffffff);
+inline constexpr ImU32 kPlotBand = hex(0xccccdd);
+inline constexpr ImU32 kPlotBandLabel = hex(0x333344);
+inline constexpr ImU32 kPlotBandArrow = hex(0x666677);
+inline constexpr ImU32 kPlotLaneLabel = hex(0x5a3a00);
+inline constexpr ImU32 kPlotInk = hex(0x000000);  // marks and calls
+inline constexpr ImU32 kPlotAxis = hex(0x333333);
+inline constexpr ImU32 kPlotTick = hex(0x222222);
+inline constexpr ImU32 kPlotAxisLabel = hex(0x555555);
 
 // Authoring: the canvas's boxes and region limits, the timeline's lanes.
 inline constexpr ImU32 kBox = IM_COL32(255, 150, 30, 255);          // a finding's box

@@ -311,7 +311,7 @@ void DebriefView::drawBlock(const DebriefBlock& b, int index) {
             ImVec2 at = ImGui::GetCursorScreenPos();
             ImGui::GetWindowDrawList()->AddRectFilled(
                 at, ImVec2(at.x + size.x + 16, at.y + size.y + 8),
-                b.tone == Tone::Passed ? palette::kBadgePassed : palette::kBadgeFailed, 4);
+                b.tone == Tone::Passed ? colour(scoring::kReportInk.passed) : colour(scoring::kReportInk.failed), 4);
             ImGui::SetCursorScreenPos(ImVec2(at.x + 8, at.y + 4));
             ImGui::TextUnformatted(b.label.c_str());
             drawn_.texts.push_back(b.label);
@@ -531,7 +531,7 @@ void DebriefView::drawPlot() {
     };
     const auto& a = p.area;
     drawn_.plotX0 = o.x, drawn_.plotY0 = o.y, drawn_.plotX1 = o.x + width, drawn_.plotY1 = o.y + float(p.height) * s;
-    dl->AddRectFilled(P(0, 0), P(p.width, p.height), palette::kPlotPaper);
+    dl->AddRectFilled(P(0, 0), P(p.width, p.height), colour(scoring::kReportInk.paper));
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const bool hovered = ImGui::IsItemHovered();
     std::string tip;
@@ -541,28 +541,29 @@ void DebriefView::drawPlot() {
     };
     for (const auto& b : p.bands) {
         dl->AddRectFilled(P(b.rect.x0, b.rect.y0), P(b.rect.x1, b.rect.y1), colour(b.fill));
-        dl->AddRect(P(b.rect.x0, b.rect.y0), P(b.rect.x1, b.rect.y1), palette::kPlotBand, 0, 0, 0.5f * s);
+        dl->AddRect(P(b.rect.x0, b.rect.y0), P(b.rect.x1, b.rect.y1), colour(scoring::kReportInk.bandEdge), 0, 0,
+                    0.5f * s);
         ++n;
-        label(b.shownLabel, p.labelX, b.labelY, 11, palette::kPlotBandLabel, 1.0f);
+        label(b.shownLabel, p.labelX, b.labelY, 11, colour(scoring::kReportInk.bandLabel), 1.0f);
         if (inside(0, b.labelY - 11, p.labelX, b.labelY + 2)) tip = b.label;
     }
     for (const auto& b : p.brackets) {
         const ImVec2 pts[] = {P(b.x + 3, b.y0), P(b.x, b.y0), P(b.x, b.y1), P(b.x + 3, b.y1)};
-        dl->AddPolyline(pts, 4, palette::kPlotBandArrow, 0, 1.2f * s);
+        dl->AddPolyline(pts, 4, colour(scoring::kReportInk.bracket), 0, 1.2f * s);
         ++n;
         if (inside(b.x - 3, b.y0, b.x + 4, b.y1)) tip = b.label;
     }
     for (const auto& l : p.lanes) {
         dl->AddRectFilled(P(l.rect.x0, l.rect.y0), P(l.rect.x1, l.rect.y1), colour(l.fill));
         ++n;
-        label(l.label, l.rect.x0 + 2, l.rect.y0 + 9, 9, palette::kPlotLaneLabel, 0.0f);
-        dashedV(l.startX, a.y0, a.y1, colour(0xe59866), 0.8f, 2, 3);
+        label(l.label, l.rect.x0 + 2, l.rect.y0 + 9, 9, colour(scoring::kReportInk.laneLabel), 0.0f);
+        dashedV(l.startX, a.y0, a.y1, colour(scoring::kReportInk.laneStart), 0.8f, 2, 3);
         if (inside(l.rect.x0, l.rect.y0, l.rect.x1, l.rect.y1)) tip = l.title;
     }
     for (const auto& f : p.injuries) {
-        dl->AddRectFilled(P(f.bar.x0, f.bar.y0), P(f.bar.x1, f.bar.y1), colour(0xc0392b));
+        dl->AddRectFilled(P(f.bar.x0, f.bar.y0), P(f.bar.x1, f.bar.y1), colour(scoring::kReportInk.injury));
         ++n;
-        dashedH(a.x0, a.x1, f.centreY, colour(0xc0392b), 0.6f, 4, 4);
+        dashedH(a.x0, a.x1, f.centreY, colour(scoring::kReportInk.injury), 0.6f, 4, 4);
         if (inside(f.bar.x0 - 3, f.bar.y0, f.bar.x1 + 1, f.bar.y1)) tip = f.label;
     }
     for (const auto& path : p.paths) {
@@ -573,28 +574,29 @@ void DebriefView::drawPlot() {
         ++n;
     }
     for (const auto& m : p.marks) {
-        dl->AddCircle(P(m.at.x, m.at.y), 5 * s, palette::kPlotInk, 0, 1.5f * s);
+        dl->AddCircle(P(m.at.x, m.at.y), 5 * s, colour(scoring::kReportInk.marks), 0, 1.5f * s);
         ++n;
         if (inside(m.at.x - 6, m.at.y - 6, m.at.x + 6, m.at.y + 6)) tip = m.title;
     }
     for (const auto& c : p.calls) {
-        dl->AddTriangleFilled(P(c.at.x - 5, c.at.y), P(c.at.x + 5, c.at.y), P(c.at.x, c.at.y + 9), palette::kPlotInk);
+        dl->AddTriangleFilled(P(c.at.x - 5, c.at.y), P(c.at.x + 5, c.at.y), P(c.at.x, c.at.y + 9),
+                              colour(scoring::kReportInk.marks));
         ++n;
         if (inside(c.at.x - 6, c.at.y, c.at.x + 6, c.at.y + 10)) tip = c.title;
     }
     for (const auto& d : p.deteriorations) {
-        dl->AddLine(P(d.at.x, a.y0), P(d.at.x, a.y1), colour(0xc0392b), 2 * s);
+        dl->AddLine(P(d.at.x, a.y0), P(d.at.x, a.y1), colour(scoring::kReportInk.injury), 2 * s);
         ++n;
         if (inside(d.at.x - 3, a.y0, d.at.x + 3, a.y1)) tip = d.title;
     }
-    dl->AddLine(P(a.x0, a.y1), P(a.x1, a.y1), palette::kPlotAxis, s);
+    dl->AddLine(P(a.x0, a.y1), P(a.x1, a.y1), colour(scoring::kReportInk.axis), s);
     ++n;
     for (const auto& t : p.ticks) {
-        dl->AddLine(P(t.x, a.y1), P(t.x, a.y1 + 4), palette::kPlotAxis, s);
+        dl->AddLine(P(t.x, a.y1), P(t.x, a.y1 + 4), colour(scoring::kReportInk.axis), s);
         ++n;
-        label(t.label, t.x, a.y1 + 16, 11, palette::kPlotTick, 0.5f);
+        label(t.label, t.x, a.y1 + 16, 11, colour(scoring::kReportInk.tickLabel), 0.5f);
     }
-    label(p.axisLabel, (p.width + a.x0) / 2, p.height - 4, 11, palette::kPlotAxisLabel, 0.5f);
+    label(p.axisLabel, (p.width + a.x0) / 2, p.height - 4, 11, colour(scoring::kReportInk.axisLabel), 0.5f);
     if (!tip.empty()) ImGui::SetTooltip("%s", tip.c_str());
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/format.h"
 #include "scoring/debrief.h"
+#include "scoring/debrief_model.h"
 
 namespace polysim::scoring {
 
@@ -173,8 +174,8 @@ std::string cohortHtml(const std::vector<HistoryEntry>& results) {
             o << "<text x=\"" << (left - 6) << "\" y=\"" << (y + 14) << "\" text-anchor=\"end\">" << htmlEscape(name)
               << "</text>\n";
             o << "<rect x=\"" << left << "\" y=\"" << y << "\" height=\"16\" width=\""
-              << fixed(width * l.entry->total / 100.0, 1) << "\" fill=\"" << (l.entry->passed ? "#1e8449" : "#c0392b")
-              << "\"/>\n";
+              << fixed(width * l.entry->total / 100.0, 1) << "\" fill=\""
+              << hexColour(l.entry->passed ? kReportInk.passed : kReportInk.failed) << "\"/>\n";
             o << "<text x=\"" << fixed(left + width * l.entry->total / 100.0 + 4, 1) << "\" y=\"" << (y + 13) << "\">"
               << fixed(l.entry->total, 1) << "</text>\n";
         }

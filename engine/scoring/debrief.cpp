@@ -63,12 +63,6 @@ std::string base64(const std::string& bytes) {
 }
 
 namespace {
-std::string hex(Rgb c) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "#%06x", unsigned(c & 0xffffff));
-    return buf;
-}
-
 const char* toneClass(Tone t) {
     switch (t) {
         case Tone::Muted:
@@ -117,61 +111,65 @@ std::string plotSvg(const DepthTimePlot& p) {
     o << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << p.width << " " << fixed(p.height, 1)
       << "\" width=\"100%\" role=\"img\" aria-label=\"Slice position over time\" font-family=\"sans-serif\" "
          "font-size=\"11\">\n";
-    o << "<rect x=\"0\" y=\"0\" width=\"" << p.width << "\" height=\"" << fixed(p.height, 1)
-      << "\" fill=\"#ffffff\"/>\n";
+    o << "<rect x=\"0\" y=\"0\" width=\"" << p.width << "\" height=\"" << fixed(p.height, 1) << "\" fill=\""
+      << hexColour(kReportInk.paper) << "\"/>\n";
     for (const auto& b : p.bands) {
         o << "<rect x=\"" << fixed(b.rect.x0, 1) << "\" y=\"" << fixed(b.rect.y0, 1) << "\" width=\""
           << fixed(b.rect.x1 - b.rect.x0, 1) << "\" height=\"" << fixed(b.rect.y1 - b.rect.y0, 1) << "\" fill=\""
-          << hex(b.fill) << "\" stroke=\"#ccd\" stroke-width=\"0.5\"/>\n";
-        o << "<text x=\"" << fixed(p.labelX, 1) << "\" y=\"" << fixed(b.labelY, 1)
-          << "\" text-anchor=\"end\" fill=\"#334\"><title>" << htmlEscape(b.label) << "</title>"
+          << hexColour(b.fill) << "\" stroke=\"" << hexColour(kReportInk.bandEdge) << "\" stroke-width=\"0.5\"/>\n";
+        o << "<text x=\"" << fixed(p.labelX, 1) << "\" y=\"" << fixed(b.labelY, 1) << "\" text-anchor=\"end\" fill=\""
+          << hexColour(kReportInk.bandLabel) << "\"><title>" << htmlEscape(b.label) << "</title>"
           << htmlEscape(b.shownLabel) << "</text>\n";
     }
     for (const auto& b : p.brackets)
         o << "<path d=\"M" << fixed(b.x + 3, 1) << " " << fixed(b.y0, 1) << " H" << fixed(b.x, 1) << " V"
-          << fixed(b.y1, 1) << " H" << fixed(b.x + 3, 1)
-          << "\" fill=\"none\" stroke=\"#667\" stroke-width=\"1.2\"><title>" << htmlEscape(b.label)
+          << fixed(b.y1, 1) << " H" << fixed(b.x + 3, 1) << "\" fill=\"none\" stroke=\""
+          << hexColour(kReportInk.bracket) << "\" stroke-width=\"1.2\"><title>" << htmlEscape(b.label)
           << "</title></path>\n";
     for (const auto& l : p.lanes) {
         o << "<rect x=\"" << fixed(l.rect.x0, 1) << "\" y=\"" << fixed(l.rect.y0, 1) << "\" width=\""
           << fixed(l.rect.x1 - l.rect.x0, 1) << "\" height=\"" << fixed(l.rect.y1 - l.rect.y0, 1) << "\" fill=\""
-          << hex(l.fill) << "\"><title>" << htmlEscape(l.title) << "</title></rect>\n";
+          << hexColour(l.fill) << "\"><title>" << htmlEscape(l.title) << "</title></rect>\n";
         o << "<text x=\"" << fixed(l.rect.x0 + 2, 1) << "\" y=\"" << fixed(l.rect.y0 + 9, 1)
-          << "\" font-size=\"9\" fill=\"#5a3a00\">" << htmlEscape(l.label) << "</text>\n";
+          << "\" font-size=\"9\" fill=\"" << hexColour(kReportInk.laneLabel) << "\">" << htmlEscape(l.label)
+          << "</text>\n";
         o << "<line x1=\"" << fixed(l.startX, 1) << "\" x2=\"" << fixed(l.startX, 1) << "\" y1=\"" << fixed(a.y0, 1)
-          << "\" y2=\"" << fixed(a.y1, 1) << "\" stroke=\"#e59866\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n";
+          << "\" y2=\"" << fixed(a.y1, 1) << "\" stroke=\"" << hexColour(kReportInk.laneStart)
+          << "\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n";
     }
     for (const auto& f : p.injuries) {
         o << "<rect x=\"" << fixed(f.bar.x0, 1) << "\" y=\"" << fixed(f.bar.y0, 1) << "\" width=\""
-          << fixed(f.bar.x1 - f.bar.x0, 1) << "\" height=\"" << fixed(f.bar.y1 - f.bar.y0, 1)
-          << "\" fill=\"#c0392b\"><title>" << htmlEscape(f.label) << "</title></rect>\n";
+          << fixed(f.bar.x1 - f.bar.x0, 1) << "\" height=\"" << fixed(f.bar.y1 - f.bar.y0, 1) << "\" fill=\""
+          << hexColour(kReportInk.injury) << "\"><title>" << htmlEscape(f.label) << "</title></rect>\n";
         o << "<line x1=\"" << fixed(a.x0, 1) << "\" x2=\"" << fixed(a.x1, 1) << "\" y1=\"" << fixed(f.centreY, 1)
-          << "\" y2=\"" << fixed(f.centreY, 1)
-          << "\" stroke=\"#c0392b\" stroke-width=\"0.6\" stroke-dasharray=\"4 4\"/>\n";
+          << "\" y2=\"" << fixed(f.centreY, 1) << "\" stroke=\"" << hexColour(kReportInk.injury)
+          << "\" stroke-width=\"0.6\" stroke-dasharray=\"4 4\"/>\n";
     }
     for (const auto& path : p.paths)
-        o << "<path d=\"" << pathData(path.points) << "\" fill=\"none\" stroke=\"" << hex(path.colour)
+        o << "<path d=\"" << pathData(path.points) << "\" fill=\"none\" stroke=\"" << hexColour(path.colour)
           << "\" stroke-width=\"1.8\"/>\n";
     for (const auto& m : p.marks)
         o << "<circle cx=\"" << fixed(m.at.x, 1) << "\" cy=\"" << fixed(m.at.y, 1)
-          << "\" r=\"5\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"><title>" << htmlEscape(m.title)
-          << "</title></circle>\n";
+          << "\" r=\"5\" fill=\"none\" stroke=\"" << hexColour(kReportInk.marks) << "\" stroke-width=\"1.5\"><title>"
+          << htmlEscape(m.title) << "</title></circle>\n";
     for (const auto& c : p.calls)
         o << "<path d=\"M" << fixed(c.at.x - 5, 1) << " " << fixed(c.at.y, 1) << " L" << fixed(c.at.x + 5, 1) << " "
-          << fixed(c.at.y, 1) << " L" << fixed(c.at.x, 1) << " " << fixed(c.at.y + 9, 1) << " Z\" fill=\"#000\"><title>"
-          << htmlEscape(c.title) << "</title></path>\n";
+          << fixed(c.at.y, 1) << " L" << fixed(c.at.x, 1) << " " << fixed(c.at.y + 9, 1) << " Z\" fill=\""
+          << hexColour(kReportInk.marks) << "\"><title>" << htmlEscape(c.title) << "</title></path>\n";
     for (const auto& d : p.deteriorations)
         o << "<line x1=\"" << fixed(d.at.x, 1) << "\" x2=\"" << fixed(d.at.x, 1) << "\" y1=\"" << fixed(a.y0, 1)
-          << "\" y2=\"" << fixed(a.y1, 1) << "\" stroke=\"#c0392b\" stroke-width=\"2\"><title>" << htmlEscape(d.title)
-          << "</title></line>\n";
+          << "\" y2=\"" << fixed(a.y1, 1) << "\" stroke=\"" << hexColour(kReportInk.injury)
+          << "\" stroke-width=\"2\"><title>" << htmlEscape(d.title) << "</title></line>\n";
     o << "<line x1=\"" << fixed(a.x0, 1) << "\" x2=\"" << fixed(a.x1, 1) << "\" y1=\"" << fixed(a.y1, 1) << "\" y2=\""
-      << fixed(a.y1, 1) << "\" stroke=\"#333\"/>\n";
+      << fixed(a.y1, 1) << "\" stroke=\"" << hexColour(kReportInk.axis) << "\"/>\n";
     for (const auto& t : p.ticks)
         o << "<line x1=\"" << fixed(t.x, 1) << "\" x2=\"" << fixed(t.x, 1) << "\" y1=\"" << fixed(a.y1, 1) << "\" y2=\""
-          << fixed(a.y1 + 4, 1) << "\" stroke=\"#333\"/><text x=\"" << fixed(t.x, 1) << "\" y=\"" << fixed(a.y1 + 16, 1)
-          << "\" text-anchor=\"middle\">" << htmlEscape(t.label) << "</text>\n";
+          << fixed(a.y1 + 4, 1) << "\" stroke=\"" << hexColour(kReportInk.axis) << "\"/><text x=\"" << fixed(t.x, 1)
+          << "\" y=\"" << fixed(a.y1 + 16, 1) << "\" text-anchor=\"middle\" fill=\"" << hexColour(kReportInk.tickLabel)
+          << "\">" << htmlEscape(t.label) << "</text>\n";
     o << "<text x=\"" << fixed((p.width + a.x0) / 2, 1) << "\" y=\"" << fixed(p.height - 4, 1)
-      << "\" text-anchor=\"middle\" fill=\"#555\">" << htmlEscape(p.axisLabel) << "</text>\n";
+      << "\" text-anchor=\"middle\" fill=\"" << hexColour(kReportInk.axisLabel) << "\">" << htmlEscape(p.axisLabel)
+      << "</text>\n";
     o << "</svg>\n";
     return o.str();
 }
@@ -222,7 +220,8 @@ std::string debriefHtml(const scenario::Scenario& sc, const Score& s, const KeyI
       << "body{font-family:sans-serif;max-width:1100px;margin:0 auto;padding:16px;color:#222;background:#fafafa}\n"
       << "h1{margin-bottom:4px}h2{border-bottom:2px solid #ccd;padding-bottom:4px;margin-top:32px}\n"
       << ".badge{display:inline-block;padding:4px 12px;border-radius:4px;color:#fff;font-weight:bold}\n"
-      << ".badge.pass{background:#1e8449}.badge.critical{background:#c0392b}.why{color:#555;font-size:0.9em}\n"
+      << ".badge.pass{background:" << hexColour(kReportInk.passed)
+      << "}.badge.critical{background:" << hexColour(kReportInk.failed) << "}.why{color:#555;font-size:0.9em}\n"
       << "table{border-collapse:collapse;width:100%;margin:8px 0}td,th{border:1px solid #ddd;padding:4px "
          "6px;text-align:left;vertical-align:top}\n"
       << "th{background:#eef}.critical{background:#fdecea}.omission{background:#fff6e0}.effective{background:#eaf7ee}\n"
@@ -289,7 +288,7 @@ std::string debriefHtml(const scenario::Scenario& sc, const Score& s, const KeyI
                 case DebriefBlock::Kind::Plot:
                     o << "<div class=\"legend\">";
                     for (const auto& l : d.plot.legend)
-                        o << "<span><i style=\"background:" << hex(l.colour) << "\"></i>" << htmlEscape(l.label)
+                        o << "<span><i style=\"background:" << hexColour(l.colour) << "\"></i>" << htmlEscape(l.label)
                           << "</span>";
                     o << "</div>\n" << plotSvg(d.plot);
                     break;

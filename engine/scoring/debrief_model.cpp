@@ -537,6 +537,12 @@ DebriefSection takeHome(const scenario::Scenario& sc, const Score& s) {
 }
 }  // namespace
 
+std::string hexColour(Rgb c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%06x", unsigned(c & 0xffffff));
+    return buf;
+}
+
 Rgb windowColour(const std::string& preset) {
     if (preset == "lung") return 0x1e9e4a;
     if (preset == "soft_tissue") return 0x2e6fd8;

@@ -17,6 +17,20 @@ namespace polysim::scoring {
 
 using Rgb = std::uint32_t;  // 0xRRGGBB
 
+// The reports' ink, the same in the HTML report and in the app's debrief: the depth-versus-time plot's, and the
+// total's badge (also the cohort report's bars).
+struct ReportInk {
+    Rgb paper = 0xffffff, bandEdge = 0xccccdd, bandLabel = 0x333344, bracket = 0x666677, laneLabel = 0x5a3a00;
+    Rgb laneStart = 0xe59866;  // where an interruption began
+    Rgb injury = 0xc0392b;     // the findings' levels, and a deterioration
+    Rgb marks = 0x000000;      // the trainee's marks and calls
+    Rgb axis = 0x333333, tickLabel = 0x222222, axisLabel = 0x555555;
+    Rgb passed = 0x1e8449, failed = 0xc0392b;
+};
+inline constexpr ReportInk kReportInk{};
+// "#rrggbb", as HTML and SVG write a colour.
+std::string hexColour(Rgb c);
+
 // How a piece of text or a row is set off: muted for reasons and footnotes, the band colours for findings.
 enum class Tone { Plain, Muted, Critical, Omission, Effective, Passed };
 

@@ -74,6 +74,12 @@ struct LineParser {
         return v;
     }
 
+    Plane plane(const Token& t) const {
+        auto plane = parsePlane(t.text);
+        if (!plane) fail(t.column, "unknown plane '" + t.text + "' (axial, coronal or sagittal)");
+        return *plane;
+    }
+
     std::vector<double> numbers(const Token& t, std::size_t n, const char* what) const {
         std::vector<double> out;
         std::size_t start = 0;
@@ -165,9 +171,7 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             a.what = Command{OpenSeries{args[1].text}};
         } else if (verb == "plane") {
             p.expectCount(args, 2, 2, usage);
-            auto plane = parsePlane(args[1].text);
-            if (!plane) p.fail(args[1].column, "unknown plane '" + args[1].text + "' (axial, coronal or sagittal)");
-            a.what = Command{SetPlane{*plane}};
+            a.what = Command{SetPlane{p.plane(args[1])}};
         } else if (verb == "goto") {
             p.expectCount(args, 2, 2, usage);
             a.what = Command{SetPosition{p.number(args[1], "a position in mm")}};
@@ -205,9 +209,7 @@ TraineeScript parseTraineeScript(const std::string& text, const std::filesystem:
             a.what = Command{SetPan{{v[0], v[1]}}};
         } else if (verb == "layout") {
             p.expectCount(args, 2, 2, usage);
-            auto plane = parsePlane(args[1].text);
-            if (!plane) p.fail(args[1].column, "unknown plane '" + args[1].text + "' (axial, coronal or sagittal)");
-            a.what = Command{SetLayout{*plane}};
+            a.what = Command{SetLayout{p.plane(args[1])}};
         } else if (verb == "reset") {
             p.expectCount(args, 1, 1, usage);
             a.what = Command{ResetView{}};

@@ -672,12 +672,15 @@ void chest(Builder& b) {
           -90, kMediastinalFat, kAnyTissue, 12, 0.1, mw);
     const glm::dmat3 heartRot = rotation(0, 18, -38);
     b.add(ell({22, -28, -428}, {68, 52, 56}, heartRot, 2.0, 0.05, 68), -85, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
-    b.add(ell({22, -28, -428}, {62, 47, 52}, heartRot, 1.5, 0.05, 69), b.H(45, 115, 105), kHeart, kAnyTissue, 4, 0.1,
-          mw);
+    auto heart = ell({22, -28, -428}, {62, 47, 52}, heartRot, 1.5, 0.05, 69);
+    b.add(heart, b.H(45, 115, 105), kHeart, kAnyTissue, 4, 0.1, mw);
+    b.m.organs["heart"] = heart;
     b.add(ell({40, -22, -432}, {30, 19, 27}, heartRot), b.H(42, 320, 170), kBlood, kAnyTissue, 0, 0.1, mw);  // LV
     b.add(ell({8, -58, -430}, {34, 13, 30}, heartRot), b.H(42, 210, 160), kBlood, kAnyTissue, 0, 0.1, mw);   // RV
-    b.add(ell({-32, -18, -446}, {22, 24, 27}), b.H(42, 170, 160), kBlood, kAnyTissue, 0, 0.1, mw);           // RA
-    b.add(ell({10, 10, -396}, {27, 16, 17}), b.H(42, 300, 165), kBlood, kAnyTissue, 0, 0.1, mw);             // LA
+    auto rightAtrium = ell({-32, -18, -446}, {22, 24, 27});
+    b.add(rightAtrium, b.H(42, 170, 160), kBlood, kAnyTissue, 0, 0.1, mw);  // RA
+    b.m.organs["right_atrium"] = rightAtrium;
+    b.add(ell({10, 10, -396}, {27, 16, 17}), b.H(42, 300, 165), kBlood, kAnyTissue, 0, 0.1, mw);  // LA
     const float aoHU = b.H(45, 330, 175);
     auto aorta = tube({{-4, -26, -430, 14},
                        {-8, -26, -380, 15},
@@ -744,14 +747,15 @@ void chest(Builder& b) {
     b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
     b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
     // Sternum, clavicles, scapulae, shoulders.
-    b.bone(ext({{-468, 0, -96, 5, 3},
-                {-450, 0, -100, 12, 5},
-                {-400, 0, -100, 14, 6},
-                {-318, 0, -92, 15, 6},
-                {-305, 0, -88, 24, 8},
-                {-276, 0, -80, 20, 8}},
-               0, 0.5, 0.1, 70),
-           1.5, 900, 260);
+    auto sternum = ext({{-468, 0, -96, 5, 3},
+                        {-450, 0, -100, 12, 5},
+                        {-400, 0, -100, 14, 6},
+                        {-318, 0, -92, 15, 6},
+                        {-305, 0, -88, 24, 8},
+                        {-276, 0, -80, 20, 8}},
+                       0, 0.5, 0.1, 70);
+    b.bone(sternum, 1.5, 900, 260);
+    b.m.organs["sternum"] = sternum;
     for (int s : {-1, 1}) {
         b.bone(tube({{s * 14.0, -80, -270, 8},
                      {s * 60.0, -88, -263, 7},

@@ -138,6 +138,23 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "extremities",
          "Transverse displaced fracture of the distal left femoral shaft with thigh haematoma.",
          false},
+        {"sternal_fracture",
+         "Sternal body fracture with retrosternal haematoma",
+         {"sternal fracture", "sternum fracture", "fractured sternum", "broken sternum"},
+         2,
+         "chest_mediastinum",
+         "Transverse fracture of the upper sternal body, the lower fragment stepped a few millimetres back, with a "
+         "retrosternal haematoma; best seen on a sagittal reformat in a bone window.",
+         false},
+        {"hemopericardium",
+         "Haemopericardium with cardiac tamponade",
+         {"haemopericardium", "hemopericardium", "cardiac tamponade", "pericardial tamponade", "tamponade",
+          "pericardial haematoma", "pericardial hematoma", "blood in the pericardium"},
+         1,
+         "chest_mediastinum",
+         "Pericardial collection of blood density (about 45 HU), up to 1.5 cm thick, with a flattened right "
+         "ventricle and a distended IVC and hepatic veins filled by reflux of contrast: tamponade.",
+         false},
     };
     return lib;
 }
@@ -191,6 +208,14 @@ dvec3 ribBreakPoint(int side, int n, double t) {
 const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {10, 0, 0}};
 const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
 const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {40, 0, 0}};
+// Tamponade: the pericardial blood presses the thin anterior wall of the right ventricle back towards the septum.
+const Warp kTamponadeWarp{{2, -66, -432}, {30, 26, 34}, {6.2, 7.9, 0}};
+
+// Sternal fracture: the break of the sternal body, the plane's normal (up and a little back), and the step of the
+// lower fragment (posterior).
+const dvec3 kSternalBreak{0, -96, -355};
+const dvec3 kSternalBreakNormal{0, 0.3, 1};
+const dvec3 kSternalStep{0, 3.5, 0};
 
 InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, SeriesKind series) {
     const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;
@@ -233,6 +258,11 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     // The tube and the oesophagus around it, and the stomach it blows up with air.
     if (id == "esophageal_intubation") return box({2, 2, -262}, {20, 90, 160}, {-45, -110, -615}, {120, 80, -168});
     if (id == "femur_fracture") return box({126, -2, -931}, {56, 56, 60}, {78, -52, -1015}, {178, 48, -812});
+    // The break and the haematoma behind it; the stepped lower fragment reaches down to the xiphoid.
+    if (id == "sternal_fracture") return box({0, -92, -358}, {52, 36, 60}, {-32, -118, -478}, {32, -66, -318});
+    // The blood around the heart (the box leaves out the top of the sac in front, where the sternum lies); the
+    // flattened right ventricle, and the distended IVC and hepatic veins below.
+    if (id == "hemopericardium") return box({20, -24, -432}, {150, 124, 130}, {-100, -104, -685}, {104, 48, -350});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -240,6 +270,7 @@ void addInjuryWarps(Model& m) {
     if (m.has("epidural_hematoma")) m.brainWarp.warps.push_back(kEdhWarp);
     if (m.has("subdural_hematoma")) m.brainWarp.warps.push_back(kSdhWarp);
     if (m.has("tension_pneumothorax")) m.mediastinumWarp.warps.push_back(kTensionWarp);
+    if (m.has("hemopericardium")) m.mediastinumWarp.warps.push_back(kTamponadeWarp);
 }
 
 Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex, double freq, const WarpSet* w) {
@@ -296,6 +327,23 @@ Layer& addCrack(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, doubl
 }
 constexpr TissueMask kBoneMask = bit(kBone) | bit(kMarrow);
 constexpr TissueMask kSoft = bit(kFat) | bit(kVisceralFat) | bit(kMuscle) | bit(kMediastinalFat);
+// A shape moved by d.
+ShapePtr shifted(ShapePtr s, dvec3 d) {
+    return std::make_shared<Implicit>(
+        [s, d](double z, Box2& b) {
+            if (!s->sliceBox(z - d.z, b)) return false;
+            b = {b.x0 + d.x, b.y0 + d.y, b.x1 + d.x, b.y1 + d.y};
+            return true;
+        },
+        [s, d](const dvec3& p) { return s->sdf(p - d); });
+}
+// The part of a shape below (caudal to) a plane through c with normal n, within z >= zLow.
+ShapePtr belowPlane(ShapePtr s, dvec3 c, dvec3 n, double zLow) {
+    n = glm::normalize(n);
+    return std::make_shared<Implicit>(
+        [s, c, zLow](double z, Box2& b) { return z >= zLow && z <= c.z + 12 && s->sliceBox(z, b); },
+        [s, c, n](const dvec3& p) { return std::max(s->sdf(p), glm::dot(p - c, n)); });
+}
 }  // namespace
 
 void addInjuryLayers(Model& m) {
@@ -452,6 +500,65 @@ void addInjuryLayers(Model& m) {
     if (m.has("femur_fracture"))
         add(m, ell({126, -2, -931}, {34, 34, 38}, glm::dmat3(1.0), 4.0, 0.06, 420), 56, kHaematoma,
             bit(kMuscle) | bit(kFat), 5, 0.15);
+    if (m.has("sternal_fracture")) {
+        auto sternum = m.organs.at("sternum");
+        // The retrosternal haematoma, in the fat between the sternum and the great vessels.
+        add(m, ell({0, -83, -360}, {24, 8, 30}, glm::dmat3(1.0), 2.0, 0.08, 421), 58, kHaematoma, kSoft, 5, 0.15);
+        // The lower fragment leaves its place (fracture haematoma where it was) and lies a few millimetres back.
+        add(m, belowPlane(sternum, kSternalBreak, kSternalBreakNormal, -480), 52, kHaematoma, kBoneMask, 4, 0.2);
+        auto moved = shifted(sternum, kSternalStep);
+        add(m, belowPlane(moved, kSternalBreak, kSternalBreakNormal, -480), 900, kBone, kAnyTissue, 60, 0.4);
+        add(m, belowPlane(offset(moved, -1.5), kSternalBreak, kSternalBreakNormal, -480), 260, kMarrow, bit(kBone), 90,
+            0.55);
+        // The fracture gap between the fragments.
+        add(m, crack(kSternalBreak + kSternalStep * 0.5, kSternalBreakNormal, 0.9, 24, 0.6), 50, kHaematoma, kBoneMask);
+    }
+    if (m.has("hemopericardium")) {
+        auto heart = m.organs.at("heart");
+        // What the pericardium holds: the heart and the right atrium bulging from its right border.
+        auto contents = smoothUnion(heart, offset(m.organs.at("right_atrium"), 2.0), 8);
+        // The blood is 5 to 10 mm deep, deepest behind the heart (the patient is supine), a little uneven.
+        auto sac = [contents](double extra) {
+            return std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    // The heart with its right atrium and the deepest blood around them.
+                    if (z < -505 || z > -350) return false;
+                    b = {-80, -105, 105, 50};
+                    return true;
+                },
+                [contents, extra](const dvec3& p) {
+                    const double depth =
+                        5.0 + 5.0 * std::clamp((p.y + 40.0) / 60.0, 0.0, 1.0) + 1.5 * valueNoise(p * 0.04, 431);
+                    return contents->sdf(p) - depth - extra;
+                });
+        };
+        const TissueMask around = bit(kMediastinalFat) | bit(kVisceralFat) | bit(kLung) | bit(kLungVessel);
+        add(m, sac(1.4), 40, kPleura, around);  // the parietal pericardium, a thin line outside the blood
+        add(m, sac(0), 45, kFluid, around | bit(kPleura), 5, 0.1);
+        // Epicardial fat in patches on the heart's surface, under the blood (on the heart where the blood pressed
+        // it).
+        add(m,
+            std::make_shared<Implicit>([heart](double z, Box2& b) { return heart->sliceBox(z, b); },
+                                       [heart](const dvec3& p) {
+                                           const double h = heart->sdf(p);
+                                           const double w =
+                                               3.0 * std::clamp(valueNoise(p * 0.05, 433) + 0.15, 0.0, 1.0);
+                                           return std::max(-h, h - w);
+                                       }),
+            -75, kMediastinalFat, bit(kFluid), 8, 0.1, mw);
+        // The right heart cannot fill: blood and contrast from the arm run back into a distended IVC and hepatic
+        // veins (dense in the arterial phase).
+        const TissueMask veinBed = bit(kBlood) | bit(kLiver) | bit(kVisceralFat) | bit(kMuscle) | bit(kFat);
+        add(m, tube({{-25, 10, -462, 15}, {-26, 8, -530, 15}, {-24, 3, -575, 13.5}}), H(42, 300, 165), kBlood, veinBed,
+            30, 0.08);
+        add(m, tube({{-24, 3, -575, 13.5}, {-20, 0, -640, 12}, {-12, 4, -664, 10}}), H(42, 95, 160), kBlood, veinBed, 0,
+            0.1);
+        for (int i = 0; i < 3; ++i) {
+            const double a = glm::radians(-60.0 + 55 * i);
+            add(m, tube({{-20, 12, -476, 7.5}, {-20 + 74 * std::sin(a) * 0.9, 12 - 66 * std::cos(a) * 0.6, -507, 3.8}}),
+                H(42, 280, 165), kBlood, bit(kLiver) | bit(kBlood), 25, 0.1);
+        }
+    }
 }
 
 std::set<std::string> canonicalInjuries(const PhantomOptions& options) {

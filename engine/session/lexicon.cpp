@@ -95,6 +95,8 @@ const std::map<std::string, std::string>& concepts() {
         add("chest", {"thorax", "thoracic", "chests"});
         add("abdomen", {"abdominal", "belly", "tummy"});
         add("heart", {"cardiac"});
+        add("pericardium", {"pericardial"});
+        add("sternum", {"sternal"});
         add("pseudoaneurysm", {"pseudoaneurysms", "pseudo"});
         add("dissection", {"dissected"});
         add("transection", {"transected"});
@@ -743,9 +745,12 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
             dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
             dx("flail_chest", "Flail chest", {"flail chest", "flail segment", "flail"}),
-            dx("sternal_fracture", "Sternal fracture", {"sternal fracture", "sternum fracture"}),
-            dx("pericardial_effusion", "Haemopericardium / tamponade",
-               {"hemopericardium", "pericardial effusion", "tamponade"}),
+            dx("sternal_fracture", "Sternal fracture", {"sternal fracture", "sternum fracture"}, {},
+               {"retrosternal hematoma", "retrosternal bleeding"}, {"sternum"}),
+            dx("hemopericardium", "Haemopericardium / tamponade",
+               {"hemopericardium", "pericardial effusion", "tamponade", "pericardial hematoma", "pericardial bleeding",
+                "blood pericardium"},
+               {}, {"pericardial fluid", "pericardial collection"}, {"pericardium"}),
             dx("diaphragm_rupture", "Diaphragmatic rupture",
                {"diaphragm rupture", "diaphragmatic rupture", "diaphragmatic hernia"}),
             dx("tracheobronchial_injury", "Tracheobronchial injury",
@@ -827,8 +832,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
         // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
         // imminent death.
         static const std::set<std::string> category1{
-            "tension_pneumothorax", "aortic_injury",         "epidural_hematoma",   "subdural_hematoma",
-            "splenic_laceration",   "esophageal_intubation", "pericardial_effusion"};
+            "tension_pneumothorax", "aortic_injury",         "epidural_hematoma", "subdural_hematoma",
+            "splenic_laceration",   "esophageal_intubation", "hemopericardium"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -874,7 +879,7 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"pulmonary_laceration", "chest"},
                                                               {"flail_chest", "chest"},
                                                               {"sternal_fracture", "chest"},
-                                                              {"pericardial_effusion", "chest"},
+                                                              {"hemopericardium", "chest"},
                                                               {"diaphragm_rupture", "chest"},
                                                               {"tracheobronchial_injury", "chest"},
                                                               {"esophageal_injury", "chest"},

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
 #include <set>
 
 #include "phantom/phantom.h"
@@ -279,4 +283,87 @@ TEST(PhantomInjuries, TissuesHaveTheirReferenceHounsfieldValues) {
     EXPECT_NEAR(medianAround({-80, 0, -575}, 8), 82, 15) << "liver, late arterial";
     EXPECT_NEAR(medianAround({-125, -40, -640}, 4), -98, 20) << "subcutaneous fat (-100 to -50)";
     EXPECT_NEAR(medianAround({-72, 58, -600}, 5), 185, 40) << "renal cortex, arterial (150-200)";
+}
+
+// The steering-wheel chest (scenarios/steering-wheel-chest.toml): blood of 35 to 50 HU in a rim all round the heart,
+// the signs of tamponade (a flattened right ventricle, contrast running back into a distended IVC), and a sternal
+// body fracture whose lower fragment steps back, with a haematoma behind it. Without the injuries, none of it.
+TEST(PhantomInjuries, HaemopericardiumIsABloodRimRoundTheHeartWithTamponadeAndTheSternumStepsBack) {
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto hurt =
+        phantom::generateSeries(testOptions({"hemopericardium", "sternal_fracture"}), phantom::SeriesKind::Arterial);
+    const auto& g = normal->geometry();
+    auto forEach = [&](glm::dvec3 lo, glm::dvec3 hi, auto&& fn) {
+        for (int k = 0; k < g.dims.z; ++k)
+            for (int j = 0; j < g.dims.y; ++j)
+                for (int i = 0; i < g.dims.x; ++i) {
+                    const glm::dvec3 p = g.indexToPatient({i, j, k});
+                    if (inBox(p, lo, hi, 0)) fn(p, normal->at(i, j, k), hurt->at(i, j, k));
+                }
+    };
+    // Blood-density voxels round the heart (centre 22, -28), by sector of the axial plane.
+    const glm::dvec2 heart(22, -28);
+    std::array<long, 8> before{}, after{};
+    forEach({-70, -120, -455}, {115, 65, -400}, [&](const glm::dvec3& p, int a, int b) {
+        const glm::dvec2 d = glm::dvec2(p) - heart;
+        const double r = glm::length(d);
+        if (r < 30 || r > 85) return;
+        const int s = int(std::floor((std::atan2(d.y, d.x) + std::numbers::pi) / (2 * std::numbers::pi) * 8)) % 8;
+        before[std::size_t(s)] += a >= 25 && a <= 65;
+        after[std::size_t(s)] += b >= 25 && b <= 65;
+    });
+    int rimSectors = 0;
+    long gained = 0;
+    for (std::size_t s = 0; s < 8; ++s) {
+        rimSectors += after[s] >= before[s] + 4;
+        gained += after[s] - before[s];
+        std::printf("sector %zu: blood-density voxels %ld without, %ld with the haemopericardium\n", s, before[s],
+                    after[s]);
+    }
+    EXPECT_GE(rimSectors, 7) << "the blood surrounds the heart";
+    EXPECT_GT(gained, 150);
+    // Tamponade: contrast from the arm in a distended IVC below the heart (unopacified, about 95 HU, without it).
+    long ivcDense0 = 0, ivcDense1 = 0;
+    forEach({-50, -15, -540}, {0, 35, -495}, [&](const glm::dvec3& p, int a, int b) {
+        if (glm::length(glm::dvec2(p) - glm::dvec2(-26, 8)) > 20) return;
+        ivcDense0 += a > 180;
+        ivcDense1 += b > 180;
+    });
+    std::printf("IVC: %ld voxels above 180 HU without, %ld with tamponade\n", ivcDense0, ivcDense1);
+    EXPECT_GT(ivcDense1, 150) << "a distended IVC full of refluxed contrast";
+    EXPECT_GT(ivcDense1, 5 * ivcDense0 + 50);
+    // ...and a right ventricle pressed flat: less contrast-filled lumen in front of the septum.
+    long rv0 = 0, rv1 = 0;
+    forEach({-25, -85, -450}, {30, -45, -415}, [&](const glm::dvec3&, int a, int b) {
+        rv0 += a > 150;
+        rv1 += b > 150;
+    });
+    std::printf("right ventricle lumen: %ld voxels without, %ld with tamponade\n", rv0, rv1);
+    EXPECT_LT(double(rv1), 0.8 * double(rv0)) << "the right ventricle is compressed";
+
+    // The sternum on the midline: the lower fragment lies about 3.5 mm further back, the upper one where it was.
+    auto boneY = [&](const imaging::Volume& v, double zLo, double zHi) {
+        double sum = 0, w = 0;
+        for (int k = 0; k < g.dims.z; ++k)
+            for (int j = 0; j < g.dims.y; ++j)
+                for (int i = 0; i < g.dims.x; ++i) {
+                    const glm::dvec3 p = g.indexToPatient({i, j, k});
+                    if (std::abs(p.x) > 6 || p.y < -125 || p.y > -80 || p.z < zLo || p.z > zHi) continue;
+                    const double h = std::max(0, v.at(i, j, k) - 200);
+                    sum += h * p.y;
+                    w += h;
+                }
+        return w > 0 ? sum / w : 0.0;
+    };
+    const double lowerStep = boneY(*hurt, -440, -372) - boneY(*normal, -440, -372);
+    const double upperStep = boneY(*hurt, -345, -322) - boneY(*normal, -345, -322);
+    EXPECT_GT(lowerStep, 2.0) << "the lower fragment steps back";
+    EXPECT_LT(lowerStep, 5.5);
+    EXPECT_LT(std::abs(upperStep), 1.0) << "the upper fragment stays";
+    long haem0 = 0, haem1 = 0;
+    forEach({-18, -92, -385}, {18, -76, -335}, [&](const glm::dvec3&, int a, int b) {
+        haem0 += a >= 40 && a <= 80;
+        haem1 += b >= 40 && b <= 80;
+    });
+    EXPECT_GT(haem1, haem0 + 15) << "a retrosternal haematoma";
 }

@@ -132,8 +132,9 @@ TEST(Lexicon, ThePhrasingCorpusIsReadWithHighPrecisionAndRecall) {
     EXPECT_GE(precision, 0.98);
     EXPECT_GE(recall, 0.95);
     // At least 20 phrasings, with positives and near misses, for every shipped Category 1 finding.
-    for (const std::string sc : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                 "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"})
+    for (const std::string sc :
+         {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"})
         for (const auto& f : shipped(sc).findings) {
             if (f.acrCategory != 1) continue;
             std::string key = sc + "/" + f.id;
@@ -398,8 +399,9 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
 // single rib fractures, "compression fracture" for a burst fracture, "pleural effusion" for a haemothorax), and each
 // must name the finding at least in part.
 TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
-    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover"}) {
+    for (const std::string name :
+         {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"}) {
         for (const auto& f : shipped(name).findings) {
             const auto* own = session::diagnosisOf(f);
             for (const auto& s : f.synonyms) {
@@ -422,4 +424,42 @@ TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
             }
         }
     }
+}
+
+// The steering-wheel chest: a haemopericardium with tamponade and a sternal fracture. Their names, in the words
+// readers use, name them and nothing else; the tamponade is not an aortic injury, and the retrosternal haematoma is
+// only part of the sternal fracture.
+TEST(Lexicon, HaemopericardiumAndSternalFractureAreNamedByTheirOwnWordsOnly) {
+    const std::string sc = "steering-wheel-chest";
+    for (const char* text : {"haemopericardium", "Hemopericardium", "pericardial effusion with tamponade",
+                             "cardiac tamponade", "blood in the pericardium", "pericardial haematoma",
+                             "haemo-pericardium with tamponade", "Tamponade: the RV is flat and the IVC full"})
+        EXPECT_EQ(level(sc, "hemopericardium", text), Naming::Full) << text;
+    for (const char* text : {"no pericardial effusion", "no tamponade", "the heart looks fine, no haemopericardium"})
+        EXPECT_EQ(level(sc, "hemopericardium", text), Naming::Denied) << text;
+    EXPECT_EQ(level(sc, "hemopericardium", "a little pericardial fluid"), Naming::Partial);
+    EXPECT_NE(level(sc, "hemopericardium", "pericardial recess"), Naming::Full);
+    EXPECT_NE(level(sc, "hemopericardium", "sternal fracture"), Naming::Full);
+    EXPECT_NE(level(sc, "hemopericardium", "mediastinal haematoma"), Naming::Full);
+
+    for (const char* text : {"sternal fracture", "fractured sternum",
+                             "sternal body fracture with retrosternal haematoma", "broken sternum", "#sternum"})
+        EXPECT_EQ(level(sc, "sternal_fracture", text), Naming::Full) << text;
+    EXPECT_EQ(level(sc, "sternal_fracture", "retrosternal haematoma"), Naming::Partial);
+    EXPECT_EQ(level(sc, "sternal_fracture", "no sternal fracture"), Naming::Denied);
+    EXPECT_NE(level(sc, "sternal_fracture", "haemopericardium"), Naming::Full);
+    EXPECT_NE(level(sc, "sternal_fracture", "rib fractures"), Naming::Full);
+
+    // Neither name calls another shipped case's finding, and neither is a false alarm of an aortic injury.
+    EXPECT_NE(level("pedestrian", "aortic_injury", "haemopericardium with tamponade"), Naming::Full);
+    EXPECT_NE(level("pedestrian", "aortic_injury", "sternal fracture with retrosternal haematoma"), Naming::Full);
+    EXPECT_NE(level("oesophageal-intubation", "rib_fractures", "sternal fracture"), Naming::Full);
+    EXPECT_NE(level("ladder-fall", "hemothorax", "haemopericardium"), Naming::Full);
+    // The lexicon knows the tamponade as a Category 1 diagnosis under the phantom's id.
+    const auto* d = session::diagnosisOf(finding(sc, "hemopericardium"));
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->id, "hemopericardium");
+    EXPECT_TRUE(d->category1);
+    EXPECT_EQ(finding(sc, "hemopericardium").acrCategory, 1);
+    EXPECT_EQ(finding(sc, "sternal_fracture").acrCategory, 2);
 }

@@ -64,13 +64,14 @@ int compareRealism(phantom::PhantomOptions o, const Args& args, const std::strin
 int phantomCommand(const Args& args) {
     phantom::PhantomOptions o;
     std::string out, findingsOut, realism, imagesOut;
-    std::optional<std::string> injuries, phases;
+    std::optional<std::string> injuries, devices, phases;
     bool quiet = false, list = false;
     ArgReader in("phantom");
     in.flag("--list-injuries", list)
         .value("--out", out, "--out needs a folder")
         .number("--seed", o.seed, "--seed needs a whole number")
         .value("--injuries", injuries, "--injuries needs ID,ID,... (see --list-injuries)")
+        .value("--devices", devices, "--devices needs ID,... (pelvic_binder)")
         .number("--matrix", o.matrix, "--matrix needs a whole number")
         .number("--slice-mm", o.sliceMm, "--slice-mm needs a number")
         .number("--fov-mm", o.fieldOfViewMm, "--fov-mm needs a number")
@@ -83,6 +84,7 @@ int phantomCommand(const Args& args) {
     if (auto status = in.read(args)) return *status;
     if (list) return listInjuries();
     if (injuries) o.injuries = splitList(*injuries);
+    if (devices) o.devices = splitList(*devices);
     if (phases) {
         o.phases.clear();
         for (const auto& p : splitList(*phases)) {
@@ -128,7 +130,8 @@ int phantomCommand(const Args& args) {
 }  // namespace
 POLYSIM_REGISTER_COMMAND(
     {"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
-     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--matrix N] [--slice-mm X] "
+     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--devices pelvic_binder] [--matrix N] [--slice-mm "
+     "X] "
      "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
      "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"
      "       polysim phantom --list-injuries",

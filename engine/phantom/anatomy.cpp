@@ -305,6 +305,7 @@ void bodyWall(Builder& b) {
                           {-840, s * 75.0, 0, 70, 80}},
                          0.92, 2.0, 0.03, 13 + s);
         b.m.skin.push_back(thigh);
+        b.m.organs[s < 0 ? "thigh_skin_right" : "thigh_skin_left"] = thigh;
         b.add(thigh, 35, kSkin);
         b.add(offset(thigh, -2.5), -98, kFat);
         b.add(offset(thigh, -13), 52, kMuscle);
@@ -1317,11 +1318,13 @@ Habitus habitusOf(std::uint64_t seed) {
     return h;
 }
 
-std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus) {
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus,
+                                  const std::set<std::string>& devices) {
     auto m = std::make_unique<Model>();
     m->contrast = contrast;
     m->habitus = habitus;
     m->injuries = injuries;
+    m->devices = devices;
     addInjuryWarps(*m);
     Builder b{*m, contrast};
     bodyWall(b);
@@ -1337,6 +1340,7 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     endotrachealTube(b);
     addInjuryLayers(*m);
     addEcgElectrodes(*m);
+    if (m->devices.count("pelvic_binder")) addPelvicBinder(*m);
     addScannerTable(*m);
     return m;
 }

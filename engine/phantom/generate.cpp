@@ -198,6 +198,21 @@ bool parseSeriesKind(std::string_view name, SeriesKind& out) {
     return false;
 }
 
+const std::vector<std::string>& knownDevices() {
+    static const std::vector<std::string> all = {"pelvic_binder"};
+    return all;
+}
+
+namespace detail {
+std::set<std::string> devicesOf(const PhantomOptions& o) {
+    const auto& known = knownDevices();
+    for (const auto& d : o.devices)
+        if (std::find(known.begin(), known.end(), d) == known.end())
+            throw PhantomError("phantom: unknown device '" + d + "' (known: pelvic_binder)");
+    return {o.devices.begin(), o.devices.end()};
+}
+}  // namespace detail
+
 void validate(const PhantomOptions& o) {
     if (o.matrix < 16 || o.matrix > 1024)
         throw PhantomError("phantom: matrix " + std::to_string(o.matrix) + " is out of range (16 to 1024)");
@@ -210,6 +225,7 @@ void validate(const PhantomOptions& o) {
         if (k == SeriesKind::Scout || k == SeriesKind::Head)
             throw PhantomError("phantom: phases may only be noncontrast, arterial or portal");
     canonicalInjuries(o);
+    devicesOf(o);
 }
 
 const BodyExtent& bodyExtent() {
@@ -304,7 +320,7 @@ namespace {
 
 void generateScout(const PhantomOptions& o, imaging::Volume& vol, const Progress& progress) {
     const auto g = vol.geometry();
-    const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o.seed));
+    const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o.seed), devicesOf(o));
     const int nx = g.dims.x, rows = g.dims.y, ny = 160;
     const double fovY = o.fieldOfViewMm, dy = fovY / ny;
     std::vector<float> out(std::size_t(nx) * rows);
@@ -347,10 +363,11 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
                            " series does not have that series' dimensions");
     if (kind == SeriesKind::Scout) return generateScout(o, out, progress);
     imaging::Volume* vol = &out;
-    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed));
+    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed), devicesOf(o));
     // The scanner's streaks follow the beam's path through the patient without the injuries, so that an injury changes
-    // the pixels of its own finding only (the ground truth's promise).
-    const auto plain = model->injuries.empty() ? nullptr : buildModel({}, contrastOf(kind), habitusOf(o.seed));
+    // the pixels of its own finding only (the ground truth's promise). The devices are in the beam's path.
+    const auto plain =
+        model->injuries.empty() ? nullptr : buildModel({}, contrastOf(kind), habitusOf(o.seed), devicesOf(o));
     const std::vector<Layer> beamPath = beamPathLayers(plain ? plain->layers : model->layers);
     const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
     const std::string stage(seriesKindName(kind));

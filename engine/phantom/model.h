@@ -33,6 +33,7 @@ struct Model {
     Contrast contrast = Contrast::Arterial;
     Habitus habitus;
     std::set<std::string> injuries;          // canonical ids
+    std::set<std::string> devices;           // PhantomOptions::devices
     std::map<std::string, ShapePtr> organs;  // shapes the injuries refer to: "cranial_cavity", "liver", "spleen"...
     std::vector<ShapePtr> skin;              // outer outlines of the body (trunk, head and neck, thighs, arms)
     bool has(const char* id) const { return injuries.count(id) != 0; }
@@ -46,11 +47,13 @@ Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto = kAnyTissu
            const WarpSet* warp = nullptr);
 
 // Builds the whole patient for one contrast phase; injuries by canonical id.
-std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast,
-                                  const Habitus& habitus = {});
+std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus = {},
+                                  const std::set<std::string>& devices = {});
 
 // Canonical ids of the options' injuries (synonyms resolved); throws PhantomError for unknown ones.
 std::set<std::string> canonicalInjuries(const PhantomOptions& options);
+// The options' devices as a set; throws PhantomError for a device not in knownDevices().
+std::set<std::string> devicesOf(const PhantomOptions& options);
 
 // ---- fixed anatomy landmarks (LPS mm) the injuries and the ground truth refer to ----
 
@@ -87,6 +90,8 @@ InjuryGeometry injuryGeometry(const std::string& id);
 // cradle with a foam core) following the habitus, and ECG electrodes with their leads on the chest skin.
 void addScannerTable(Model& m);
 void addEcgElectrodes(Model& m);
+// A pelvic binder round the hips (needs the organs "trunk_skin", "thigh_skin_left" and "thigh_skin_right").
+void addPelvicBinder(Model& m);
 // Dependent atelectasis: a subpleural band of denser lung along the posterior (dependent) pleura of the bases.
 void addDependentAtelectasis(Model& m, const ShapePtr& lung);
 

@@ -36,13 +36,19 @@ bool parseSeriesKind(std::string_view name, SeriesKind& out);  // accepts the na
 struct PhantomOptions {
     std::uint64_t seed = 1;
     std::vector<std::string> injuries;  // injury ids (or synonyms) from injuryLibrary(); order does not matter
-    int matrix = 512;                   // columns = rows of every axial series
-    double sliceMm = 1.0;               // slice spacing = thickness of the axial series
-    double fieldOfViewMm = 500.0;       // body field of view; the head series uses min(250, this)
+    // What the team put on the patient before the scan, from knownDevices() ("pelvic_binder"); order does not matter.
+    std::vector<std::string> devices;
+    int matrix = 512;              // columns = rows of every axial series
+    double sliceMm = 1.0;          // slice spacing = thickness of the axial series
+    double fieldOfViewMm = 500.0;  // body field of view; the head series uses min(250, this)
     // Series written besides the scout and the non-contrast head (a real trauma protocol: arterial body,
     // optionally portal venous abdomen/pelvis).
     std::vector<SeriesKind> phases{SeriesKind::Arterial};
 };
+
+// The devices a case may put on the patient: "pelvic_binder" (a belt round the hips at the greater trochanters, its
+// buckle over the front).
+const std::vector<std::string>& knownDevices();
 
 // Throws PhantomError naming the bad value (unknown injury with the list of valid ids, matrix out of 16..1024, ...).
 void validate(const PhantomOptions& options);

@@ -1,6 +1,6 @@
 // What the scanner and the trauma bay add to the patient's images besides anatomy: the couch the patient lies on, the
-// ECG electrodes and leads on the chest, and the dependent atelectasis of a supine patient's lung bases. Everything
-// outside the body is painted onto air only, so no anatomy changes.
+// ECG electrodes and leads on the chest, a pelvic binder where the case puts one on, and the dependent atelectasis of a
+// supine patient's lung bases. Everything outside the body is painted onto air only, so no anatomy changes.
 #include <cmath>
 #include <numbers>
 
@@ -158,6 +158,51 @@ void addEcgElectrodes(Model& m) {
             lead.push_back({q + qn * (7.0 + 2 * std::sin(3 * t + s.x)), 0.8});
         }
         add(m, std::make_shared<Tube>(lead, true), 1400, kDevice, bit(kAir));
+    }
+}
+
+// A pelvic binder as the trauma bay puts it on (ATLS: at the level of the greater trochanters, not over the iliac
+// crests): a woven belt about 140 mm wide and 2.5 mm thick lying on the skin all round the hips and the tops of the
+// thighs, over the back too, and its plastic buckle over the front. It goes round the body's outer contour, not into
+// the cleft between the thighs. Painted onto air only.
+void addPelvicBinder(Model& m) {
+    constexpr double kTop = -740, kBottom = -880, kGap = 0.4, kThick = 2.5;
+    std::vector<ShapePtr> body;
+    for (const char* name : {"trunk_skin", "thigh_skin_left", "thigh_skin_right"})
+        if (const auto it = m.organs.find(name); it != m.organs.end()) body.push_back(it->second);
+    if (body.empty()) return;
+    auto belt = std::make_shared<Implicit>(
+        [body](double z, Box2& b) {
+            if (z > kTop + 2 || z < kBottom - 2) return false;
+            bool any = false;
+            for (const auto& s : body) {
+                Box2 sb{};
+                if (!s->sliceBox(z, sb)) continue;
+                b = any ? Box2{std::min(b.x0, sb.x0), std::min(b.y0, sb.y0), std::max(b.x1, sb.x1),
+                               std::max(b.y1, sb.y1)}
+                        : sb;
+                any = true;
+            }
+            b = {b.x0 - 8, b.y0 - 8, b.x1 + 8, b.y1 + 8};
+            return any;
+        },
+        [body](const dvec3& p) {
+            double d = 1e9;
+            for (const auto& s : body) d = std::min(d, s->sdf(p));
+            const double shell = std::abs(d - (kGap + kThick / 2)) - kThick / 2;
+            const double slab = std::max(kBottom - p.z, p.z - kTop);
+            // Between the thighs the belt bridges the cleft: nothing inside the body's outline there.
+            const double cleft = std::abs(p.x) < 40 && p.z < -830 ? 40 - std::abs(p.x) : -1e9;
+            return std::max({shell, slab, cleft});
+        });
+    add(m, belt, -60, kDevice, bit(kAir)).edge = 0.8;
+    // The buckle over the front, at the middle of the belt.
+    dvec3 p, nrm;
+    if (frontOfTrunk(body.front(), 0, (kTop + kBottom) / 2, p, nrm)) {
+        const dvec3 u = glm::normalize(glm::cross(dvec3(0, 0, 1), nrm));
+        const glm::dmat3 frame(u, glm::cross(nrm, u), nrm);
+        add(m, std::make_shared<Ellipsoid>(p + nrm * (kGap + kThick + 4.5), dvec3(34, 26, 4.5), frame), 180, kDevice,
+            bit(kAir) | bit(kDevice));
     }
 }
 

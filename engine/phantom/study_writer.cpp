@@ -41,6 +41,11 @@ std::string canonicalOptions(const PhantomOptions& o) {
     for (const auto& id : detail::canonicalInjuries(o)) s += id + ",";
     s += "|";
     for (auto k : studySeries(o)) s += std::string(seriesKindName(k)) + ",";
+    // Only a study with devices says so: the studies without keep their folders and UIDs.
+    if (const auto devices = detail::devicesOf(o); !devices.empty()) {
+        s += "|devices=";
+        for (const auto& d : devices) s += d + ",";
+    }
     return s;
 }
 

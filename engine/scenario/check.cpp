@@ -430,6 +430,13 @@ private:
                 else if (!seen.insert(id).second)
                     report_.error(w, "injury '" + id + "' is listed twice");
             }
+            const auto& known = phantom::knownDevices();
+            const auto& devices = s_.images.phantom->devices;
+            for (std::size_t i = 0; i < devices.size(); ++i)
+                if (std::find(known.begin(), known.end(), devices[i]) == known.end())
+                    report_.error(at("images.phantom.devices[" + std::to_string(i) + "]", at("images.phantom", top())),
+                                  "unknown device '" + devices[i] + "'" + didYouMean(devices[i], known) +
+                                      " (known: pelvic_binder)");
         }
         for (std::size_t i = 0; i < s_.findings.size(); ++i) {
             const auto& f = s_.findings[i];

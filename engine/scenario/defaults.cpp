@@ -64,6 +64,7 @@ phantom::PhantomOptions phantomOptionsFor(const Scenario& scenario) {
     const auto& p = *scenario.images.phantom;
     o.seed = p.seed;
     o.injuries = p.injuries;
+    o.devices = p.devices;
     o.matrix = p.matrix;
     o.sliceMm = p.sliceMm;
     o.fieldOfViewMm = p.fieldOfViewMm;

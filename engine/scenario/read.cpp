@@ -570,6 +570,7 @@ private:
                     report_.unreadable(pf.at(*n), "'seed' must be a non-negative integer");
             }
             if (auto v = pf.strings("injuries")) ph.injuries = *v;
+            if (auto v = pf.strings("devices")) ph.devices = *v;
             if (auto v = pf.integer("matrix", false, 16, 1024)) ph.matrix = *v;
             if (auto v = pf.number("slice_mm", false, 0.25, 20)) ph.sliceMm = *v;
             if (auto v = pf.number("field_of_view_mm", false, 100, 1000)) ph.fieldOfViewMm = *v;
@@ -1013,7 +1014,7 @@ const std::vector<FormatSection>& formatSections() {
         {"[[patient.trend]]", {"at", "note"}, true},
         {"[[patient.deterioration]]", {"finding", "over", "announcement"}, true},
         {"[images]", {"phantom", "series"}, false},
-        {"[images.phantom]", {"seed", "injuries", "matrix", "slice_mm", "field_of_view_mm"}, false},
+        {"[images.phantom]", {"seed", "injuries", "devices", "matrix", "slice_mm", "field_of_view_mm"}, false},
         {"[[images.series]]", {"id", "label", "kind", "folder", "series_uid", "arrival", "arrival_duration"}, false},
         {"[[regions]]", {"id", "label", "z", "windows", "series", "min_coverage", "planes", "x", "y"}, false},
         {"[[findings]]",

@@ -88,6 +88,7 @@ struct Patient {
 struct PhantomSource {
     std::uint64_t seed = 1;
     std::vector<std::string> injuries;  // phantom injury ids
+    std::vector<std::string> devices;   // what the team put on the patient (phantom::knownDevices())
     int matrix = 512;
     double sliceMm = 1.0;
     double fieldOfViewMm = 500.0;

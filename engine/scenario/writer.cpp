@@ -453,6 +453,7 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
         w.section("[images.phantom]");
         if (ph.seed != implicit.seed) w.key("seed", std::to_string(ph.seed));
         w.strings("injuries", ph.injuries);
+        if (!ph.devices.empty()) w.strings("devices", ph.devices);
         if (ph.matrix != implicit.matrix) w.key("matrix", std::to_string(ph.matrix));
         w.numUnless("slice_mm", ph.sliceMm, implicit.sliceMm);
         w.numUnless("field_of_view_mm", ph.fieldOfViewMm, implicit.fieldOfViewMm);

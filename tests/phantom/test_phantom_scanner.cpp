@@ -258,3 +258,48 @@ TEST(PhantomScanner, BeamHardeningDarkensTheBandBetweenTheFemoralHeadsAndThePetr
     EXPECT_LT(petrous, forehead - 3.0) << "no dark band between the petrous bones: " << petrous << " HU against "
                                        << forehead;
 }
+
+// The motorcyclist's binder, put on at the scene, is on his images: a belt of fabric density round the hips at the
+// greater trochanters, over the back as well as the front and both sides, with its buckle over the front. Above and
+// below the belt, and in a case without one, nothing changes.
+TEST(PhantomScanner, APelvicBinderWrapsTheHipsAtTheTrochantersOnlyWhenTheCaseHasOne) {
+    auto bound = options(1);
+    bound.devices = {"pelvic_binder"};
+    const auto withBinder = phantom::generateSeries(bound, phantom::SeriesKind::Arterial);
+    const auto& without = arterial(1);
+    ASSERT_EQ(withBinder->dims(), without.dims());
+    const auto& g = without.geometry();
+    // Where the belt is (air in the case without one, much denser with it), by quadrant round the slice's centre.
+    auto beltQuadrants = [&](double z) {
+        const int k = sliceAt(without, z);
+        std::map<std::string, int> q;
+        double maxDiff = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const double a = without.at(i, j, k), b = withBinder->at(i, j, k);
+                maxDiff = std::max(maxDiff, std::abs(b - a));
+                if (a > -700 || b - a < 300) continue;
+                const double x = g.origin.x + i * g.spacing.x, y = yOf(without, j);
+                if (std::abs(x) > std::abs(y))
+                    q[x < 0 ? "right" : "left"]++;
+                else
+                    q[y < 0 ? "front" : "back"]++;
+            }
+        return std::make_pair(q, maxDiff);
+    };
+    const auto atTrochanters = beltQuadrants(-810).first;
+    for (const char* side : {"right", "left", "front", "back"})
+        EXPECT_GE(atTrochanters.count(side) ? atTrochanters.at(side) : 0, 4) << "no belt on the " << side;
+    // The buckle: plastic over the front of the belt, at the midline.
+    const int k = sliceAt(without, -810), i = columnAt(without, 0);
+    double buckle = -1000;
+    for (int j = 0; j < g.dims.y / 2; ++j)
+        if (without.at(i, j, k) < -700) buckle = std::max(buckle, double(withBinder->at(i, j, k)));
+    EXPECT_GT(buckle, 60) << "no buckle over the front";
+    // Well above and below the belt the slices are the same as without it.
+    for (double z : {-640.0, -960.0})
+        EXPECT_LT(beltQuadrants(z).second, 1.0) << "the binder changed the slice at " << z;
+    // A device the phantom does not know is refused by name.
+    bound.devices = {"pelvic_bindr"};
+    EXPECT_THROW(phantom::validate(bound), phantom::PhantomError);
+}

@@ -27,14 +27,11 @@ namespace fs = std::filesystem;
 
 std::shared_ptr<imaging::Volume> volumeFor(const scenario::Scenario& sc, const scenario::SeriesSpec& spec) {
     if (sc.images.phantom) {
-        const auto& ph = *sc.images.phantom;
-        phantom::PhantomOptions o;
-        o.seed = ph.seed;
-        o.injuries = ph.injuries;
-        // A debrief picture does not need the full reading resolution; this keeps `polysim score` quick.
-        o.matrix = std::min(ph.matrix, 256);
-        o.sliceMm = std::max(ph.sliceMm, 2.0);
-        o.fieldOfViewMm = ph.fieldOfViewMm;
+        // The patient the case reads (seed, injuries, devices), but a debrief picture does not need the full reading
+        // resolution; this keeps `polysim score` quick.
+        phantom::PhantomOptions o = scenario::phantomOptionsFor(sc);
+        o.matrix = std::min(o.matrix, 256);
+        o.sliceMm = std::max(o.sliceMm, 2.0);
         if (!spec.kind) throw std::runtime_error("phantom series '" + spec.id + "' has no kind");
         const phantom::SeriesKind kind = *spec.kind;
         o.phases = {kind == phantom::SeriesKind::Head || kind == phantom::SeriesKind::Scout

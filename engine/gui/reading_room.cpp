@@ -95,7 +95,7 @@ void ReadingRoom::setStatus(std::string text) {
 }
 
 void ReadingRoom::advanceBy(double seconds) {
-    if (images_.preparing()) return;  // the scan has not started while the phantom is still being made
+    if (!images_.begun()) return;  // the scan starts with the first image the phantom being made can show
     if (script_) {
         // A scripted run logs what `polysim play` logs: the room adds nothing of its own.
         clock_.advanceBy(seconds);
@@ -443,6 +443,8 @@ void ReadingRoom::showSessionSeries() {
             shownSeries_.clear();
         }
     }
+    if (viewer_.volume() && sv.series == shownSeries_)
+        if (auto vol = images_.volume(sv.series); vol && vol.get() != viewer_.volume()) viewer_.refreshVolume(vol);
     if (viewer_.volume() && sv.series == shownSeries_) {
         // Scenario arrival: images reach the viewer top-down over the series' arrival time.
         for (const auto& st : session_->seriesStates())

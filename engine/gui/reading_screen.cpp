@@ -38,7 +38,7 @@ public:
         room_->advanceBy(confirmQuit_ ? 0.0 : std::min(seconds, 0.25));
         if (st.consoleLink) st.consoleLink->frame(room_->session(), room_->log(), room_->coverage(), seconds);
         imagesShown_ = room_->prepareFrame();
-        if (room_->images().preparing())
+        if (!room_->images().begun())
             drawPreparing(*room_);
         else
             room_->draw();
@@ -57,11 +57,12 @@ public:
         return room_ ? std::optional<double>(room_->clock().now()) : std::nullopt;
     }
     bool imagesShown() const override { return imagesShown_; }
+    bool makingImages() const override { return room_ && room_->images().preparing(); }
 
 private:
     // Modal: the room behind it is dimmed and takes no input, and its session clock stands still (see draw()).
     void drawConfirmQuit() {
-        const bool preparing = room_->images().preparing();
+        const bool preparing = !room_->images().begun();
         const char* title = preparing ? "Leave before the session starts?###leave" : "Leave the session?###leave";
         if (!beginModal(title, std::exchange(openQuit_, false))) return;
         if (preparing) {
@@ -71,6 +72,10 @@ private:
         } else {
             ImGui::TextUnformatted("The session is paused. Everything you did is in its event log:");
             ImGui::TextDisabled("%s", room_->log().path().string().c_str());
+            if (room_->images().preparing())
+                ImGui::TextUnformatted(
+                    "The patient's images are still being made: leaving stops that, and they "
+                    "are made again next time.");
         }
         ImGui::TextDisabled("Closing the window again leaves too.");
         bool leave = ImGui::Button("Leave");

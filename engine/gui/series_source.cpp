@@ -77,9 +77,13 @@ SeriesSource::SeriesSource(const scenario::Scenario& scenario) : scenario_(scena
                     std::lock_guard lock(stageMutex_);
                     stage_ = std::string(stage);
                 },
-                [this](phantom::SeriesKind kind, std::shared_ptr<const imaging::Volume> volume) {
+                [this](phantom::SeriesKind kind, std::shared_ptr<const imaging::Volume> volume, bool growing) {
                     std::lock_guard lock(streamedMutex_);
                     streamed_[kind] = std::move(volume);
+                    if (growing)
+                        growing_.insert(kind);
+                    else
+                        growing_.erase(kind);
                 });
         });
     }
@@ -126,6 +130,7 @@ void SeriesSource::poll() {
                         for (const auto& spec : scenario_.images.series)
                             if (spec.kind == kind) volumes_[spec.id] = vol;
                 streamed_.clear();
+                growing_.clear();
             }
             std::erase_if(order_, [&](auto* spec) { return volumes_.count(spec->id) > 0; });
             if (scoutSpec_ && !volumes_.count(scoutSpec_->id)) {
@@ -189,6 +194,22 @@ std::shared_ptr<const imaging::Volume> SeriesSource::volume(const std::string& i
             if (auto s = spec.kind ? streamed_.find(*spec.kind) : streamed_.end(); s != streamed_.end())
                 return s->second;
     return nullptr;
+}
+
+bool SeriesSource::begun() const {
+    if (!preparing_) return true;
+    std::lock_guard lock(streamedMutex_);
+    return !streamed_.empty();
+}
+
+bool SeriesSource::seriesComplete(const std::string& id) const {
+    const auto v = volume(id);
+    if (!v || !v->complete()) return false;
+    if (!preparing_) return true;
+    std::lock_guard lock(streamedMutex_);
+    for (const auto& spec : scenario_.images.series)
+        if (spec.id == id && spec.kind && growing_.count(*spec.kind)) return false;
+    return true;
 }
 
 bool SeriesSource::allLoaded() const {

@@ -1,6 +1,6 @@
 // Where the reading room's images come from: the scenario's DICOM folders, or the built-in phantom generated once
-// into the user cache (in the background, with progress) and streamed from there. Series load one after another
-// in order of arrival, each slice visible as soon as it is decoded.
+// into the user cache (in the background, with progress), shown as it is made and kept from there. Series load one
+// after another in order of arrival, each slice visible as soon as it is decoded.
 #pragma once
 
 #include <atomic>
@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -45,9 +46,14 @@ public:
     // each series as it is generated, its slices filling in; once the study is in the cache those volumes are kept
     // (they hold exactly the voxels the files hold), and only what was not generated here is read from disk.
     bool preparing() const { return preparing_; }
+    // The scan can start: the images are ready, or the phantom being made has its first image (the scout, growing
+    // from the top) to show. The series after it are made in order of arrival while the session runs.
+    bool begun() const;
     double prepareFraction() const { return fraction_.load(); }
     std::string prepareStage() const;
     bool allLoaded() const;
+    // Every image of the series is there (a scout still growing from the top is not).
+    bool seriesComplete(const std::string& seriesId) const;
     std::string error() const { return error_; }
 
 private:
@@ -82,6 +88,7 @@ private:
     // The phantom's series by kind name, as they are being generated (filled from the generating thread).
     mutable std::mutex streamedMutex_;
     std::map<phantom::SeriesKind, std::shared_ptr<const imaging::Volume>> streamed_;
+    std::set<phantom::SeriesKind> growing_;  // one-image series shown as they grow
     std::vector<std::unique_ptr<imaging::StreamingLoad>> finished_;
 };
 

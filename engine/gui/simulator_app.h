@@ -78,6 +78,8 @@ public:
     virtual std::optional<double> sessionTime() const { return std::nullopt; }
     virtual bool imagesShown() const { return false; }
     virtual const DebriefView* debrief() const { return nullptr; }
+    // The images are still being made on this machine's cores: the app draws fewer frames meanwhile.
+    virtual bool makingImages() const { return false; }
 };
 
 class SimulatorApp {

@@ -53,6 +53,12 @@ void Viewer::setVolume(std::shared_ptr<const imaging::Volume> volume, std::strin
     own_.cursor = c;
 }
 
+void Viewer::refreshVolume(std::shared_ptr<const imaging::Volume> volume) {
+    if (!volume_ || !volume || volume->dims() != volume_->dims()) return setVolume(std::move(volume), seriesLabel_);
+    volume_ = std::move(volume);
+    for (auto& v : views_) v.uploadedIndex = v.uploadedReady = -1;
+}
+
 glm::dvec3 Viewer::clampedCursor(glm::dvec3 ijk) const {
     if (!volume_) return ijk;
     const glm::ivec3 d = volume_->dims();

@@ -58,6 +58,8 @@ public:
     void destroyGl();
 
     void setVolume(std::shared_ptr<const imaging::Volume> volume, std::string seriesLabel);
+    // The same series' image, more of it made (the scout growing as it is generated): same geometry, the look kept.
+    void refreshVolume(std::shared_ptr<const imaging::Volume> volume);
     const imaging::Volume* volume() const { return volume_.get(); }
     void setRegions(std::vector<RegionBand> regions) { regions_ = std::move(regions); }
     void setDefaultWindow(imaging::Window w) { defaultWindow_ = w; }

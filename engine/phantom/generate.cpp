@@ -86,6 +86,9 @@ constexpr float kBodyGrain = 20.0f, kHeadGrain = 2.0f;  // centre weight of the 
 // Centre weight of the head series' [1 c 1] point-spread blur: its 0.5 mm pixels are finer than the scanner's
 // resolution. The body's 1 mm pixels already hold the blur in the one-pixel partial-volume ramp of every edge.
 constexpr float kHeadBlur = 2.0f;
+// Samples along the beam through the body for each pixel of the topogram: a line integral of shapes whose edges are
+// anti-aliased over the sample spacing, so more samples change little but cost time.
+constexpr int kScoutDepthSamples = 80;
 
 // The scanner's point-spread function: a separable [1 c 1] / (c + 2) blur of the painted slice (edges, small
 // vessels); a smaller centre weight blurs more.
@@ -318,32 +321,54 @@ imaging::VolumeGeometry seriesGeometry(const PhantomOptions& o, SeriesKind kind)
 
 namespace {
 
-void generateScout(const PhantomOptions& o, imaging::Volume& vol, const Progress& progress) {
+// The topogram is made row by row from the top of the head down, as the table moves through the gantry. `partial`
+// (when set) gets the image made so far as it grows: a new volume each time, the rows below still air.
+void generateScout(const PhantomOptions& o, imaging::Volume& vol, const Progress& progress,
+                   const PartialImage& partial) {
     const auto g = vol.geometry();
     const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o.seed), devicesOf(o));
-    const int nx = g.dims.x, rows = g.dims.y, ny = 160;
+    const int nx = g.dims.x, rows = g.dims.y, ny = kScoutDepthSamples;
     const double fovY = o.fieldOfViewMm, dy = fovY / ny;
-    std::vector<float> out(std::size_t(nx) * rows);
+    // A row's pixels are written once, then its flag is set: the partial images copy only flagged rows.
+    std::vector<std::atomic<std::uint8_t>> rowDone(static_cast<std::size_t>(rows));
+    // The first rows show as soon as there are a few (the first image on screen), then about every 3% of the image.
+    int shownRows = 0;
+    const int first = std::max(1, rows / 64), step = std::max(1, rows / 32);
+    auto showSoFar = [&](int d) {
+        if (!partial || (d < (shownRows == 0 ? first : shownRows + step) && d < rows)) return;
+        int prefix = shownRows;
+        while (prefix < rows && rowDone[std::size_t(prefix)].load(std::memory_order_acquire)) ++prefix;
+        if (prefix == shownRows || prefix == rows) return;  // nothing new, or the whole image (shown by the caller)
+        auto soFar = std::make_shared<imaging::Volume>(g);
+        std::copy_n(vol.voxels().data(), std::size_t(prefix) * nx, soFar->voxels().data());
+        soFar->markAllReady();
+        shownRows = prefix;
+        partial(std::move(soFar));
+    };
     parallelSlices(
         rows,
         [&](int r) {
-            std::vector<float> hu(std::size_t(nx) * ny, -1000.0f);
-            std::vector<std::uint8_t> lab(hu.size(), kAir);
+            thread_local std::vector<float> hu;
+            thread_local std::vector<std::uint8_t> lab;
+            hu.assign(std::size_t(nx) * ny, -1000.0f);
+            lab.assign(hu.size(), kAir);
             Canvas c{hu.data(),   lab.data(), nx,
                      ny,          g.origin.x, -fovY / 2 + dy / 2,
                      g.spacing.x, dy,         g.origin.z - r * g.spacing.y};
             paintLayers(c, model->layers, o.seed);
+            int16_t* row = vol.voxels().data() + std::size_t(r) * nx;
             for (int i = 0; i < nx; ++i) {
                 double wel = 0;  // water-equivalent path length, mm
                 for (int j = 0; j < ny; ++j) wel += std::max(0.0, (hu[std::size_t(j) * nx + i] + 1000.0) / 1000.0) * dy;
                 const double noise = (unit(hash3(i, r, 0, o.seed ^ 0x5c0u)) - 0.5) * 20.0;
-                out[std::size_t(r) * nx + i] = float(wel * 7.0 - 1000.0 + noise);
+                row[i] = toHU(float(wel * 7.0 - 1000.0 + noise));
             }
+            rowDone[std::size_t(r)].store(1, std::memory_order_release);
         },
         [&](int d) {
             if (progress) progress(double(d) / rows, "scout");
+            showSoFar(d);
         });
-    for (std::size_t i = 0; i < out.size(); ++i) vol.voxels()[i] = toHU(out[i]);
     vol.markAllReady();
 }
 
@@ -355,13 +380,14 @@ std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesK
     return vol;
 }
 
-void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volume& out, const Progress& progress) {
+void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volume& out, const Progress& progress,
+                        const PartialImage& partial) {
     validate(o);
     const auto g = seriesGeometry(o, kind);
     if (out.dims() != g.dims)
         throw PhantomError("the volume for the " + std::string(seriesKindName(kind)) +
                            " series does not have that series' dimensions");
-    if (kind == SeriesKind::Scout) return generateScout(o, out, progress);
+    if (kind == SeriesKind::Scout) return generateScout(o, out, progress, partial);
     imaging::Volume* vol = &out;
     const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed), devicesOf(o));
     // The scanner's streaks follow the beam's path through the patient without the injuries, so that an injury changes
@@ -371,9 +397,11 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
     const std::vector<Layer> beamPath = beamPathLayers(plain ? plain->layers : model->layers);
     const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
     const std::string stage(seriesKindName(kind));
+    // From the top down, the order in which a head-first scan sends its images, so the first to arrive are made first.
     parallelSlices(
         nz,
-        [&](int k) {
+        [&](int n) {
+            const int k = nz - 1 - n;
             thread_local std::vector<float> hu, white, tmp;
             thread_local std::vector<std::uint8_t> lab;
             hu.assign(std::size_t(nx) * ny, -1000.0f);

@@ -137,12 +137,18 @@ std::vector<SeriesKind> studySeries(const PhantomOptions& options);
 // the same options give identical voxels on every machine.
 std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& options, SeriesKind kind,
                                                 const Progress& progress = {});
+// A one-image series (the scout) as it grows: a new volume holding the rows made so far (the rest air), all marked
+// ready.
+using PartialImage = std::function<void(std::shared_ptr<const imaging::Volume> soFar)>;
 // The same into a volume made with seriesGeometry(options, kind), each slice marked ready as soon as it is made, so a
-// viewer holding the volume shows the series as it is generated.
+// viewer holding the volume shows the series as it is generated. Slices are made from the top down, the order a
+// head-first scan sends them. The scout is made row by row from the top; `partial` sees it grow.
 void generateSeriesInto(const PhantomOptions& options, SeriesKind kind, imaging::Volume& volume,
-                        const Progress& progress = {});
-// Called as a series starts being generated, with the volume its slices fill in (from the generating thread).
-using SeriesStarted = std::function<void(SeriesKind kind, std::shared_ptr<const imaging::Volume> volume)>;
+                        const Progress& progress = {}, const PartialImage& partial = {});
+// Called as a series starts being generated, with the volume its slices fill in (from the generating thread), with
+// `growing` false. A one-image series (the scout) is shown as it grows instead: called with each partial image
+// (`growing` true), then with the complete one.
+using SeriesStarted = std::function<void(SeriesKind kind, std::shared_ptr<const imaging::Volume> volume, bool growing)>;
 
 struct WrittenStudy {
     std::filesystem::path folder;

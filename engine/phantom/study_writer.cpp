@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kGeneratorVersion = "polysim-phantom-7";
+constexpr const char* kGeneratorVersion = "polysim-phantom-8";
 
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
     for (unsigned char c : s) {
@@ -221,17 +221,9 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
     const auto series = studySeries(o);
     double total = 0, done = 0;
     for (auto k : series) total += 2 * cost(o, k);
-    int number = 0;
-    for (auto kind : series) {
-        ++number;
+    auto writeSeries = [&](int number, SeriesKind kind, const imaging::Volume& vol) {
         const double c = cost(o, kind);
         const std::string name(seriesKindName(kind));
-        auto vol = std::make_shared<imaging::Volume>(seriesGeometry(o, kind));
-        if (started) started(kind, vol);
-        generateSeriesInto(o, kind, *vol, [&](double f, std::string_view stage) {
-            if (progress) progress((done + f * c) / total, std::string("generating ") + std::string(stage));
-        });
-        done += c;
         char dirName[32];
         std::snprintf(dirName, sizeof dirName, "%02d_%s", number, name.c_str());
         const fs::path dir = folder / dirName;
@@ -239,7 +231,7 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
         if (ec) throw PhantomError(dir.string() + ": cannot create the series folder (" + ec.message() + ")");
         const std::string seriesUid = uid(ids.canonical, "series/" + std::to_string(number));
         out.seriesInstanceUids.push_back(seriesUid);
-        const int nz = vol->dims().z;
+        const int nz = vol.dims().z;
         std::atomic<int> next{0}, written{0};
         std::string error;
         std::mutex errorMutex;
@@ -248,7 +240,7 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
                 char fileName[32];
                 std::snprintf(fileName, sizeof fileName, "IM%05d.dcm", nz - k);
                 try {
-                    writeImage(*vol, k, kind, number, seriesUid, ids, dir / fileName);
+                    writeImage(vol, k, kind, number, seriesUid, ids, dir / fileName);
                 } catch (const std::exception& e) {
                     std::lock_guard lock(errorMutex);
                     if (error.empty()) error = e.what();
@@ -272,7 +264,36 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
         if (!error.empty()) throw PhantomError(error);
         done += c;
         out.fileCount += std::size_t(nz);
+    };
+    // Someone watching the series as they are made (the reading room) holds them anyway and waits for the next one:
+    // then every series is made first, in order, and the files are written after the last. Otherwise each series is
+    // written as soon as it is made, so only one is in memory at a time.
+    std::vector<std::pair<SeriesKind, std::shared_ptr<const imaging::Volume>>> toWrite;
+    int number = 0;
+    for (auto kind : series) {
+        ++number;
+        const double c = cost(o, kind);
+        auto vol = std::make_shared<imaging::Volume>(seriesGeometry(o, kind));
+        const bool oneImage = vol->dims().z == 1;  // shown as it grows, then complete
+        if (started && !oneImage) started(kind, vol, false);
+        PartialImage partial;
+        if (started && oneImage)
+            partial = [&](std::shared_ptr<const imaging::Volume> soFar) { started(kind, soFar, true); };
+        generateSeriesInto(
+            o, kind, *vol,
+            [&](double f, std::string_view stage) {
+                if (progress) progress((done + f * c) / total, std::string("generating ") + std::string(stage));
+            },
+            partial);
+        if (started && oneImage) started(kind, vol, false);
+        done += c;
+        if (started)
+            toWrite.emplace_back(kind, std::move(vol));
+        else
+            writeSeries(number, kind, *vol);
     }
+    number = 0;
+    for (const auto& [kind, vol] : toWrite) writeSeries(++number, kind, *vol);
     if (progress) progress(1.0, "done");
     return out;
 }

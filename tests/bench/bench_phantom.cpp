@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -80,5 +81,52 @@ void BM_PhantomStudy(benchmark::State& state) {
             bodyMiB);
 }
 BENCHMARK(BM_PhantomStudy)->Arg(256)->Arg(512)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
+
+// The first launch of the default case on an empty cache, as a trainee meets it: `polysim run --bench-frames` opens
+// the room on the built-in scenario, the session running on real time while the 512 x 512 phantom is made in order
+// of arrival. It prints the time to the first image and, per series, its completion on the session clock against its
+// arrival; those lines are passed on here. Needs a display: without one it runs under xvfb-run.
+void BM_FirstLaunchEmptyCache(benchmark::State& state) {
+    const fs::path cache = fs::temp_directory_path() / ("polysim-bench-cache-" + std::to_string(::getpid()));
+    for (auto _ : state) {
+        fs::remove_all(cache);
+        const bool display = std::getenv("DISPLAY") && *std::getenv("DISPLAY");
+        const std::string command = "XDG_CACHE_HOME=" + cache.string() + " XDG_DATA_HOME=" + cache.string() +
+                                    " SDL_AUDIODRIVER=dummy " +
+                                    (display ? "" : "xvfb-run -a -s '-screen 0 1600x900x24' ") +
+                                    polysimBinary().string() + " run --bench-frames 50 --mute 2>&1";
+        const auto t0 = std::chrono::steady_clock::now();
+        FILE* p = ::popen(command.c_str(), "r");
+        if (!p) {
+            state.SkipWithError("cannot start polysim run");
+            break;
+        }
+        std::string out;
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, p)) out += buf;
+        const int status = ::pclose(p);
+        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        if (status != 0) {
+            std::printf("%s", out.c_str());
+            state.SkipWithError("polysim run --bench-frames failed");
+            break;
+        }
+        std::printf("\nfirst launch, empty cache, default case (512 x 512 phantom made while the session runs):\n");
+        for (std::size_t at = 0; at < out.size();) {
+            const std::size_t end = std::min(out.find('\n', at), out.size());
+            const std::string line = out.substr(at, end - at);
+            if (line.starts_with("time to first image") || line.starts_with("every series") ||
+                line.starts_with("series "))
+                std::printf("  %s\n", line.c_str());
+            if (double v; std::sscanf(line.c_str(), "time to first image: %lf", &v) == 1)
+                state.counters["first_image_s"] = v;
+            if (double v; std::sscanf(line.c_str(), "every series complete %lf", &v) == 1)
+                state.counters["all_series_s"] = v;
+            at = end + 1;
+        }
+    }
+    fs::remove_all(cache);
+}
+BENCHMARK(BM_FirstLaunchEmptyCache)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace

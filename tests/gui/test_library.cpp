@@ -362,7 +362,7 @@ std::vector<fs::path> phantomFolders(const fs::path& cache) {
 }
 }  // namespace
 
-TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothingToResume) {
+TEST(Library, LeavingWhileThePatientsImagesAreMadeStopsMakingThemAndTheSessionCanBeResumed) {
     auto dir = polysim::test::scratchDir("library-leave-preparing");
     // The full-size case in a cache of its own: its phantom takes long enough to make that the user leaves first.
     fs::path lib = dir / "scenarios";
@@ -382,12 +382,15 @@ TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothin
         ASSERT_TRUE(ui.click("open:motorcyclist"));
         ASSERT_TRUE(ui.click("start"));
         ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
-        auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::seconds(
-                            600);  // a guard against a hang: a cold phantom cache on a loaded machine takes minutes
-        while (phantomFolders(cache).empty() && std::chrono::steady_clock::now() < deadline) ui.frame();
+        // A guard against a hang: a cold phantom cache on a loaded machine takes minutes.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
+        // The session starts with the scout as it grows, long before the whole patient is made.
+        while (!app.imagesShown() && std::chrono::steady_clock::now() < deadline) ui.frame();
+        ASSERT_TRUE(app.imagesShown()) << "the scout never showed";
         ASSERT_EQ(phantomFolders(cache).size(), 1u) << "the phantom is not being made";
-        // The window is closed: the app asks first, in words for a session that has not started.
+        ASSERT_TRUE(phantomFolders(cache).front().filename().string().find(".partial-") != std::string::npos)
+            << "the whole study was made before the first image showed";
+        // The window is closed: the app asks first.
         SDL_Event quit{};
         quit.type = SDL_QUIT;
         SDL_PushEvent(&quit);
@@ -397,21 +400,31 @@ TEST(Library, LeavingWhileThePatientIsPreparedStopsThePreparationAndLeavesNothin
         ASSERT_TRUE(ui.click("leave"));
         EXPECT_FALSE(app.frame()) << "the app did not leave";
     }
-    // Left before the patient was ready: the generation stopped (no study was finished after all) and took its
+    // Left before the patient was made: the generation stopped (no study was finished after all) and took its
     // partial folder with it.
     EXPECT_TRUE(phantomFolders(cache).empty()) << phantomFolders(cache).front();
 
-    // The session log holds only its start: nothing to resume.
+    // The session had begun (the scout was on screen): it is offered for resume, and resuming makes the images again.
     std::vector<fs::path> logs;
     for (const auto& e : fs::directory_iterator(dir / "data" / "polysim" / "sessions")) logs.push_back(e.path());
     ASSERT_EQ(logs.size(), 1u);
+    EXPECT_NE(polysim::test::readFile(logs.front()).find("\"series\":\"scout\""), std::string::npos)
+        << "the scout on screen is in the log";
+    {
+        Simulator app(o, window);
+        app.frame();
+        app.frame();
+        EXPECT_TRUE(app.controlCentre("resume")) << "a begun session is not offered for resume";
+    }
+    // A session in which nothing happened (only its start logged) is not offered; once something happens, it is.
+    const std::string text = polysim::test::readFile(logs.front());
+    std::ofstream(logs.front(), std::ios::trunc) << text.substr(0, text.find('\n') + 1);
     {
         Simulator app(o, window);
         app.frame();
         app.frame();
         EXPECT_FALSE(app.controlCentre("resume")) << "a session in which nothing happened is offered for resume";
     }
-    // Once something happened in it, it is offered.
     std::ofstream(logs.front(), std::ios::app) << "{\"t\":3.0,\"action\":\"series\",\"series\":\"scout\"}\n";
     {
         Simulator app(o, window);

@@ -1425,3 +1425,68 @@ TEST(ReadingRoomView, AResumedSessionShowsItsCrosshair) {
     EXPECT_NEAR(shown.y, -20.0, g.spacing.y);
     EXPECT_NEAR(shown.z, -300.0, g.spacing.z);
 }
+
+// On a machine that has never made the case's patient, the session does not wait for the whole study: it starts with
+// the scout as it grows, and the series after it are made while the trainee reads, in order of arrival.
+TEST(ReadingRoomFirstMinute, OnAnEmptyCacheTheSessionStartsWithTheGrowingScoutWhileTheRestIsMade) {
+    auto dir = polysim::test::scratchDir("room-empty-cache");
+    useTestEnvironment(dir);
+    setenv("XDG_CACHE_HOME", (dir / "cache").c_str(), 1);  // nothing made yet
+    std::string text = polysim::test::readFile(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml");
+    text.insert(text.find("[images.phantom]") + 16, "\nmatrix = 256\nslice_mm = 2");
+    std::ofstream(dir / "motorcyclist.toml") << text;
+    auto scenario = load(dir / "motorcyclist.toml");
+    polysim::gui::AppWindow window(Room::options());
+    polysim::gui::Bindings bindings = polysim::gui::Bindings::defaults();
+    polysim::gui::ReadingRoomOptions ro;
+    ro.log = dir / "log.jsonl";
+    ro.sound = false;
+    ReadingRoom room(scenario, ro, bindings);
+    room.createGl();
+    auto frame = [&](double seconds) {
+        room.advanceBy(seconds);
+        window.beginFrame();
+        const bool shown = room.prepareFrame();
+        room.draw();
+        window.renderWithoutSwap();
+        window.swap();
+        return shown;
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    while (!room.images().begun() && std::chrono::steady_clock::now() < deadline) {
+        frame(0.1);
+        EXPECT_EQ(room.clock().now(), 0.0) << "the session clock stood still until there was an image to show";
+        SDL_Delay(5);
+    }
+    ASSERT_TRUE(room.images().begun());
+    ASSERT_TRUE(room.images().preparing()) << "the first image showed only once the whole study was made";
+    bool scoutShown = false;
+    for (int i = 0; i < 5; ++i) scoutShown = frame(0.1) || scoutShown;
+    EXPECT_GT(room.clock().now(), 0.4) << "the session runs while the images are made";
+    EXPECT_EQ(room.session().view().series, "scout");
+    EXPECT_TRUE(scoutShown) << "the scout, as far as it is made, is on screen";
+    ASSERT_NE(room.viewer().volume(), nullptr);
+    EXPECT_TRUE(room.images().preparing()) << "a 256 x 256 study took under half a second: the test proves nothing";
+    // The session goes on in real time; the study completes, and what is on screen is the whole scout.
+    auto last = std::chrono::steady_clock::now();
+    while (!room.images().allLoaded() && std::chrono::steady_clock::now() < deadline) {
+        const auto now = std::chrono::steady_clock::now();
+        frame(std::min(0.25, std::chrono::duration<double>(now - last).count()));
+        last = now;
+        SDL_Delay(5);
+    }
+    ASSERT_TRUE(room.images().allLoaded());
+    frame(0.0);
+    const auto scout = room.images().volume("scout");
+    ASSERT_TRUE(scout && room.images().seriesComplete("scout"));
+    if (room.session().view().series == "scout") {
+        EXPECT_EQ(room.viewer().volume(), scout.get());
+    }
+    const auto cached = polysim::imaging::loadLocalizer(polysim::phantom::studySeriesFolder(
+        polysim::phantom::ensureCachedStudy(polysim::scenario::phantomOptionsFor(scenario)),
+        polysim::phantom::SeriesKind::Scout));
+    ASSERT_TRUE(cached);
+    EXPECT_TRUE(std::equal(scout->voxels().begin(), scout->voxels().end(), cached->voxels().begin()))
+        << "the scout shown is the one in the cache";
+    room.destroyGl();
+}

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
+#include <thread>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -139,6 +141,78 @@ TEST(PhantomStudy, LoaderReadsBackExactlyTheGeneratedVoxels) {
         EXPECT_TRUE(std::equal(generated->voxels().begin(), generated->voxels().end(), loaded->voxels().begin()))
             << "voxels differ in " << phantom::seriesKindName(series[s]);
     }
+}
+
+// The room shows the study while it is made: the scout grows from the top of the head down, as a topogram does while
+// the table moves, and each slice series is made from its top image down, the order a head-first scan sends them.
+TEST(PhantomStudy, TheScoutGrowsFromTheTopAndEachSeriesIsMadeInTheOrderItsImagesArrive) {
+    auto o = smallOptions();
+    o.matrix = 128;
+    o.sliceMm = 4;
+    const auto dir = test::scratchDir("phantom_stream");
+    std::vector<std::shared_ptr<const imaging::Volume>> scouts;
+    std::vector<bool> growing;
+    std::map<phantom::SeriesKind, std::shared_ptr<const imaging::Volume>> series;
+    // For each slice series: whether, at every moment a slice was ready, every slice above it was ready too.
+    std::map<phantom::SeriesKind, bool> topDown;
+    phantom::SeriesKind current = phantom::SeriesKind::Scout;
+    phantom::writeStudy(
+        o, dir,
+        [&](double, std::string_view stage) {
+            auto it = series.find(current);
+            if (it == series.end() || !stage.starts_with("generating")) return;
+            const auto& v = *it->second;
+            // The threads take the slices in turn from the top: a slice is ready only when all but those still being
+            // made (at most one per thread) above it are ready too. The count is read after the look, as it only grows.
+            const int nz = v.dims().z;
+            int lowest = nz;
+            for (int k = 0; k < nz && lowest == nz; ++k)
+                if (v.sliceReady(k)) lowest = k;
+            const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+            const bool ok = lowest == nz || (nz - 1 - lowest) <= v.slicesReady() + threads;
+            topDown.try_emplace(current, true).first->second &= ok;
+        },
+        [&](phantom::SeriesKind kind, std::shared_ptr<const imaging::Volume> v, bool grows) {
+            current = kind;
+            if (kind == phantom::SeriesKind::Scout) {
+                scouts.push_back(v);
+                growing.push_back(grows);
+            } else {
+                EXPECT_FALSE(grows);
+                series[kind] = v;
+            }
+        });
+    ASSERT_GE(scouts.size(), 4u) << "the scout is shown as it grows, not only when it is complete";
+    EXPECT_FALSE(growing.back()) << "the last scout shown is the complete one";
+    EXPECT_TRUE(std::all_of(growing.begin(), growing.end() - 1, [](bool g) { return g; }));
+    const auto& whole = *scouts.back();
+    ASSERT_TRUE(whole.complete());
+    const int nx = whole.dims().x, rows = whole.dims().y;
+    int lastRows = 0;
+    for (std::size_t n = 0; n + 1 < scouts.size(); ++n) {
+        const auto& part = *scouts[n];
+        ASSERT_EQ(part.dims(), whole.dims());
+        // The rows made so far are the complete image's; below them, air.
+        int made = 0;
+        while (made < rows &&
+               std::equal(part.slice(0) + std::size_t(made) * nx, part.slice(0) + std::size_t(made + 1) * nx,
+                          whole.slice(0) + std::size_t(made) * nx))
+            ++made;
+        EXPECT_GT(made, lastRows) << "partial scout " << n << " shows more rows than the one before";
+        EXPECT_LT(made, rows) << "partial scout " << n << " is not yet the whole image";
+        for (int r = made; r < rows; ++r)
+            for (int i = 0; i < nx; ++i)
+                ASSERT_EQ(part.slice(0)[std::size_t(r) * nx + i], imaging::Volume::kAirHU)
+                    << "partial scout " << n << " row " << r << " is not air below the rows made";
+        lastRows = made;
+    }
+    ASSERT_EQ(topDown.size(), 2u) << "the head and the arterial body were watched while they were made";
+    for (const auto& [kind, ok] : topDown)
+        EXPECT_TRUE(ok) << phantom::seriesKindName(kind) << ": a slice was made before the slices above it";
+    // What was shown is what was written: the cached image is the complete scout.
+    const auto loaded = imaging::loadLocalizer(phantom::studySeriesFolder(dir, phantom::SeriesKind::Scout), "");
+    ASSERT_TRUE(loaded);
+    EXPECT_TRUE(std::equal(whole.voxels().begin(), whole.voxels().end(), loaded->voxels().begin()));
 }
 
 TEST(PhantomStudy, SameOptionsWriteByteIdenticalFilesAndCarryNoRealIdentity) {

@@ -116,6 +116,7 @@ SimulatorApp::SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scen
     if (!o.scenario.empty()) {
         state_.scenario = loaded ? std::move(loaded) : loadOrThrow(o.scenario);
         if (!o.resume) state_.unfinished = unfinishedSession();  // offered on the briefing when it is this case's
+        prepareImages();
         screen_ = makeBriefingScreen(*this);
     } else {
         loadLibrary();
@@ -187,7 +188,10 @@ bool SimulatorApp::frame(Screenshot* shot) {
     }
     if (next_) {
         screen_ = std::move(next_);  // the screen that asked to move on goes now, after its last frame
-        if (screen_->kind() == Screen::Library) state_.scenario.reset();  // no case is chosen in the library
+        if (screen_->kind() == Screen::Library) {
+            state_.images.reset();  // no case is chosen in the library: making its images stops
+            state_.scenario.reset();
+        }
     }
     return running_;
 }
@@ -211,8 +215,19 @@ void SimulatorApp::fullScreenWindow(const char* name) {
 }
 
 void SimulatorApp::openBriefing(scenario::Scenario chosen) {
+    state_.images.reset();  // reads the scenario being replaced
     state_.scenario = std::move(chosen);
+    prepareImages();
     show(makeBriefingScreen(*this));
+}
+
+void SimulatorApp::prepareImages() {
+    // The trainee reads the briefing for half a minute or more: on a case's first use the phantom is made meanwhile,
+    // in order of arrival, and a DICOM case's folders are looked at. Images that are not on this machine are left
+    // to the room, which says so.
+    state_.images.reset();
+    if (state_.scenario && missingImages(*state_.scenario).empty())
+        state_.images = std::make_unique<SeriesSource>(*state_.scenario);
 }
 
 void SimulatorApp::startReading(const fs::path& resumeLog) {
@@ -226,7 +241,7 @@ void SimulatorApp::startReading(const fs::path& resumeLog) {
     ro.resume = !resumeLog.empty() || (first && o.resume);
     ro.examMode = o.examMode;
     ro.sound = o.sound;
-    auto room = std::make_unique<ReadingRoom>(*state_.scenario, ro, state_.bindings);
+    auto room = std::make_unique<ReadingRoom>(*state_.scenario, ro, state_.bindings, std::move(state_.images));
     room->createGl();
     if (first && !o.script.empty()) room->setScript(session::loadTraineeScript(o.script));
     show(makeReadingScreen(*this, std::move(room)));

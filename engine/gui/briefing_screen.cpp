@@ -36,6 +36,10 @@ public:
     explicit BriefingScreen(SimulatorApp& app) : app_(app) {}
     Simulator::Screen kind() const override { return Simulator::Screen::Briefing; }
     void draw(double) override;
+    bool makingImages() const override {
+        const auto& images = app_.state().images;
+        return images && images->preparing();
+    }
 
 private:
     SimulatorApp& app_;
@@ -74,6 +78,12 @@ void BriefingScreen::draw(double) {
         "questions while you read. Keep your reading order, call life-threatening findings at once, then declare "
         "the primary survey complete and write a one-sentence conclusion.");
     ImGui::Spacing();
+    // On first use the patient's images are made while the briefing is read (the room takes them over).
+    if (st.images && st.images->preparing()) {
+        ImGui::TextDisabled("Preparing the patient's images while you read (first use of this case only):");
+        ImGui::ProgressBar(float(st.images->prepareFraction()), ImVec2(420, 0), st.images->prepareStage().c_str());
+        ImGui::Spacing();
+    }
     // `polysim run CASE` after a crash: the case's session that never ended is offered here too.
     const bool offerResume = st.unfinished && st.unfinished->second == s.meta.id && !st.sessionStarted;
     if (offerResume) {

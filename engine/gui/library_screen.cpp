@@ -272,6 +272,7 @@ void LibraryScreen::draw(double) {
             bool resume = ImGui::Button("Resume it");
             app_.noteControl("resume");
             if (resume) {
+                st.images.reset();  // reads the scenario being replaced
                 st.scenario = *e.scenario;
                 app_.startReading(unfinished->first);
                 break;

@@ -18,8 +18,13 @@
 
 namespace polysim::gui {
 
-ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings)
-    : scenario_(scenario), options_(options), bindings_(bindings), images_(scenario) {
+ReadingRoom::ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings,
+                         std::unique_ptr<SeriesSource> images)
+    : scenario_(scenario),
+      options_(options),
+      bindings_(bindings),
+      images_(images && &images->scenario() == &scenario ? std::move(images)
+                                                         : std::make_unique<SeriesSource>(scenario)) {
     callRoles_ = callRoles(scenario, &caseRoles_);
     callRole_ = callRoles_.front();
     computedScout_.id = std::string(session::kComputedScout);
@@ -95,7 +100,7 @@ void ReadingRoom::setStatus(std::string text) {
 }
 
 void ReadingRoom::advanceBy(double seconds) {
-    if (!images_.begun()) return;  // the scan starts with the first image the phantom being made can show
+    if (!images_->begun()) return;  // the scan starts with the first image the phantom being made can show
     if (script_) {
         // A scripted run logs what `polysim play` logs: the room adds nothing of its own.
         clock_.advanceBy(seconds);
@@ -240,7 +245,7 @@ bool ReadingRoom::sliceSeriesSeen() const {
 std::optional<std::pair<double, double>> ReadingRoom::seriesZRange(const std::string& series) const {
     const auto& known = session_->options().seriesZMm;
     if (auto it = known.find(series); it != known.end()) return it->second;
-    const auto vol = images_.volume(series);
+    const auto vol = images_->volume(series);
     if (!vol || vol->dims().z < 1) return std::nullopt;
     const auto& g = vol->geometry();
     const double a = g.indexToPatient(glm::dvec3(0.0)).z, b = g.indexToPatient(glm::dvec3(0, 0, g.dims.z - 1)).z;
@@ -267,7 +272,7 @@ std::optional<double> ReadingRoom::usefulFirstZ(const scenario::SeriesSpec& spec
     if (!top) return std::nullopt;
     // From there down to the first image that holds the body: a region that starts at the vertex starts in air.
     // Only the middle of the image counts, where the patient lies and the table does not.
-    const auto vol = images_.volume(spec.id);
+    const auto vol = images_->volume(spec.id);
     if (!vol || vol->dims().z < 2) return top;
     const auto& g = vol->geometry();
     const auto d = vol->dims();
@@ -339,7 +344,7 @@ bool ReadingRoom::bubbleLane() const {
 bool ReadingRoom::computedScoutOffered() const {
     return std::none_of(scenario_.images.series.begin(), scenario_.images.series.end(),
                         [](const auto& s) { return s.kind == phantom::SeriesKind::Scout; }) &&
-           images_.volume(kComputedScoutId) != nullptr;
+           images_->volume(kComputedScoutId) != nullptr;
 }
 
 void ReadingRoom::onViewerChange(const ViewerChange& v, std::string_view command) {
@@ -412,7 +417,7 @@ void ReadingRoom::handleEvent(const SDL_Event& e) {
 void ReadingRoom::showSessionSeries() {
     const auto& sv = session_->view();
     if (!sv.series.empty() && sv.series != shownSeries_) {
-        if (auto vol = images_.volume(sv.series)) {
+        if (auto vol = images_->volume(sv.series)) {
             std::string label = sv.series == computedScout_.id ? computedScout_.label : sv.series;
             for (const auto& s : scenario_.images.series)
                 if (s.id == sv.series) label = s.label;
@@ -444,7 +449,7 @@ void ReadingRoom::showSessionSeries() {
         }
     }
     if (viewer_.volume() && sv.series == shownSeries_)
-        if (auto vol = images_.volume(sv.series); vol && vol.get() != viewer_.volume()) viewer_.refreshVolume(vol);
+        if (auto vol = images_->volume(sv.series); vol && vol.get() != viewer_.volume()) viewer_.refreshVolume(vol);
     if (viewer_.volume() && sv.series == shownSeries_) {
         // Scenario arrival: images reach the viewer top-down over the series' arrival time.
         for (const auto& st : session_->seriesStates())
@@ -459,7 +464,7 @@ void ReadingRoom::showSessionSeries() {
 }
 
 bool ReadingRoom::prepareFrame() {
-    images_.poll();
+    images_->poll();
     // Laid out before the sync: a pan the session asks for is placed in the views as they are on screen.
     ImGuiIO& io = ImGui::GetIO();
     // With the bubbles in their lane the viewer is narrower: the big view takes more of it, since the vertex-to-thigh

@@ -40,7 +40,10 @@ public:
     // The window a scout opens in: the one the phantom's scout carries in its DICOM header.
     static constexpr imaging::Window kScoutWindow{2400, 600};
 
-    ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings);
+    // `images`: the case's images already being loaded or made (from the briefing), for this same scenario object;
+    // without them the room starts loading them itself.
+    ReadingRoom(const scenario::Scenario& scenario, const ReadingRoomOptions& options, Bindings& bindings,
+                std::unique_ptr<SeriesSource> images = nullptr);
     ~ReadingRoom();  // waits for a coverage computation in flight
 
     void createGl() { viewer_.createGl(); }
@@ -66,7 +69,7 @@ public:
     session::Session& session() { return *session_; }
     session::SessionClock& clock() { return clock_; }
     Viewer& viewer() { return viewer_; }
-    SeriesSource& images() { return images_; }
+    SeriesSource& images() { return *images_; }
     const session::EventLog& log() const { return *log_; }
     bool ended() const { return session_->ended(); }
     std::vector<std::string> scriptRefusals() const;
@@ -151,7 +154,7 @@ private:
     session::SessionClock clock_;
     std::unique_ptr<session::EventLog> log_;
     std::unique_ptr<session::Session> session_;
-    SeriesSource images_;
+    std::unique_ptr<SeriesSource> images_;  // made here, or handed over already loading (from the briefing)
     Viewer viewer_;
     std::unique_ptr<RoomAudio> audio_;
     std::optional<ScriptPlayer> script_;

@@ -34,6 +34,8 @@ public:
     explicit SeriesSource(const scenario::Scenario& scenario);
     ~SeriesSource();
 
+    const scenario::Scenario& scenario() const { return scenario_; }
+
     // Call once per frame: starts the next load when the previous one is done. Throws std::runtime_error with the
     // reason (phantom generation failed, no CT series in a folder...).
     void poll();

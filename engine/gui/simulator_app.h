@@ -56,6 +56,9 @@ struct AppState {
     // The case chosen (from the library or the command line), while one is: the briefing, the room and the debrief
     // read it.
     std::optional<scenario::Scenario> scenario;
+    // The chosen case's images, loaded or made while the briefing is read; the reading room takes them over.
+    // Always reset before `scenario` changes: it reads that scenario.
+    std::unique_ptr<SeriesSource> images;
     bool sessionStarted = false;  // --log, --resume and --script belong to the first session only
     // The instructor's console (--serve): commands from the page are applied on the session clock.
     std::unique_ptr<console::ConsoleServer> console;
@@ -88,6 +91,8 @@ public:
     SimulatorApp(const RunOptions& o, AppWindow& w, std::optional<scenario::Scenario> loaded = std::nullopt);
     ~SimulatorApp();
     int loop();
+    // Starts loading (or, on first use, making) the chosen case's images for the room to take over.
+    void prepareImages();
     bool frame(Screenshot* shot);
     Screen screen() const { return screen_->kind(); }
     std::string caseId() const { return state_.scenario ? state_.scenario->meta.id : std::string(); }

@@ -619,3 +619,53 @@ TEST(Library, WithTheInstructorsConsoleTheBriefingShowsItsCodeAndTheReadingRoomN
         EXPECT_FALSE(app.controlCentre("console-code"));
     }
 }
+
+// The trainee reads the briefing for half a minute or more: on a case's first use its patient is made meanwhile, so
+// the room has its images from its first frame. Going back to the library stops making them.
+TEST(Library, ThePatientIsMadeWhileTheBriefingIsReadAndGoingBackStopsIt) {
+    auto dir = polysim::test::scratchDir("library-briefing-prepares");
+    fs::path lib = dir / "scenarios";
+    fs::create_directories(lib);
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml", lib / "motorcyclist.toml");
+    polysim::test::smallShippedScenario("pedestrian", lib);  // a small patient, made in seconds
+    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
+    useTestEnvironment(dir);
+    const fs::path cache = dir / "cache";
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    polysim::gui::AppWindow window(shownWindow());
+    polysim::gui::RunOptions o;
+    o.sound = false;
+    Simulator app(o, window);
+    Clicker ui(app, window);
+    ui.frame();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);  // a guard against a hang
+
+    // The full-size case: its patient is being made while the briefing shows; back in the library, it stops.
+    ASSERT_TRUE(ui.click("open:motorcyclist"));
+    ASSERT_EQ(app.screen(), Simulator::Screen::Briefing);
+    // Its partial folder is there within moments of the briefing opening.
+    const auto soon = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (phantomFolders(cache).empty() && std::chrono::steady_clock::now() < soon) ui.frame();
+    ASSERT_EQ(phantomFolders(cache).size(), 1u) << "the briefing does not make the patient";
+    EXPECT_NE(phantomFolders(cache).front().filename().string().find(".partial-"), std::string::npos);
+    ASSERT_TRUE(ui.click("back"));
+    ui.frame();
+    ASSERT_EQ(app.screen(), Simulator::Screen::Library);
+    EXPECT_TRUE(phantomFolders(cache).empty()) << "making the patient went on after the case was left";
+
+    // The small case: made completely while its briefing is read, before the session starts.
+    ASSERT_TRUE(ui.click("open:pedestrian"));
+    ASSERT_EQ(app.screen(), Simulator::Screen::Briefing);
+    auto made = [&] {
+        for (const auto& f : phantomFolders(cache))
+            if (f.filename().string().find(".partial-") == std::string::npos) return true;
+        return false;
+    };
+    while (!made() && std::chrono::steady_clock::now() < deadline) ui.frame();
+    ASSERT_TRUE(made()) << "the patient was not made while the briefing was read";
+    EXPECT_EQ(app.screen(), Simulator::Screen::Briefing);
+    ASSERT_TRUE(ui.click("start"));
+    ASSERT_EQ(app.screen(), Simulator::Screen::Reading);
+    ui.frame();
+    EXPECT_TRUE(app.imagesShown()) << "the room did not take over the images made during the briefing";
+}

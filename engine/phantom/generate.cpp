@@ -37,6 +37,7 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
         const int j1 = std::min(c.ny - 1, int(std::ceil((b.y1 - c.y0) / c.dy)) + 1);
         if (i0 > i1 || j0 > j1) continue;
         const double inv = 1.0 / (std::max(c.dx, c.dy) * L.edge * c.edgeScale);
+        const double reach = 0.5 / inv;  // a voxel is painted where the distance is below this
         const double cover = L.thin > 0 ? std::min(1.0, L.thin / std::max(c.dx, c.dy)) : 1.0;
         const std::uint64_t salt =
             mix64(textureSalt ^ (std::uint64_t(L.tissue) << 40) ^ std::uint64_t(std::int64_t(L.hu * 8.0f)) ^
@@ -48,7 +49,10 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
             for (int i = i0; i <= i1; ++i) {
                 if (!(L.onto & bit(Tissue(lab[i])))) continue;
                 glm::dvec3 p(c.x0 + i * c.dx, y, c.z);
-                if (L.warp) p = L.warp->source(p);
+                if (L.warp)
+                    p = L.warp->source(p);
+                else if (L.shape->surelyBeyond(p, reach))
+                    continue;
                 const double d = L.shape->sdf(p);
                 double a = 0.5 - d * inv;
                 if (a <= 0) continue;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -35,7 +36,7 @@ inline double unit(std::uint64_t h) {
 
 // Value noise in [-1, 1], smooth (C1), lattice spacing 1: trilinear lookups in a fixed periodic 64^3 table (cheap
 // enough to run per voxel); `salt` shifts into a different part of the table.
-const float* noiseTable();
+[[gnu::const]] const float* noiseTable();
 inline double valueNoise(const glm::dvec3& p0, std::uint64_t salt) {
     const std::uint64_t h = mix64(salt * 0x9e3779b97f4a7c15ULL + 12345);
     const glm::dvec3 p = p0 + glm::dvec3(double(h & 1023) * 0.0625, double((h >> 10) & 1023) * 0.0625,
@@ -152,6 +153,20 @@ struct Shape {
     // xy box holding the cross-section at z; false when the shape does not reach z.
     virtual bool sliceBox(double z, Box2& box) const = 0;
     virtual double sdf(const glm::dvec3& p) const = 0;
+    // True only where sdf(p) >= d for certain, found more cheaply than sdf itself; false where it cannot tell.
+    // Painting asks it first, so that a thin shape with a large box (a rib, a vessel tree) costs little away from
+    // itself. Painting looks along one row of a slice at a time, which a shape may use to narrow its search.
+    virtual bool surelyBeyond(const glm::dvec3& /*p*/, double /*d*/) const { return false; }
+
+    // Unique to this shape for the life of the program, for per-thread caches of one slice or row (an address may
+    // be reused by a later patient's shape).
+    const std::uint64_t serial = nextSerial();
+
+private:
+    static std::uint64_t nextSerial() {
+        static std::atomic<std::uint64_t> n{0};
+        return ++n;
+    }
 };
 using ShapePtr = std::shared_ptr<const Shape>;
 
@@ -196,6 +211,8 @@ struct Tube : Shape {
         glm::dvec3 a, b;
         double ra, rb;
         double zlo, zhi;
+        glm::dvec3 lo, hi;  // the segment's box (its axis, without the radius)
+        double rmax;        // the larger of its two radii
     };
     std::vector<Seg> segs;
     double wobble = 0, wobbleFreq = 0.1;
@@ -226,7 +243,15 @@ struct Tube : Shape {
     }
     void addSeg(glm::dvec3 a, glm::dvec3 b, double ra, double rb) {
         const double m = std::max(ra, rb) + wobble + 1.0;
-        Seg s{a, b, ra, rb, std::min(a.z, b.z) - m, std::max(a.z, b.z) + m};
+        Seg s{a,
+              b,
+              ra,
+              rb,
+              std::min(a.z, b.z) - m,
+              std::max(a.z, b.z) + m,
+              glm::min(a, b),
+              glm::max(a, b),
+              std::max(ra, rb)};
         zlo = std::min(zlo, s.zlo);
         zhi = std::max(zhi, s.zhi);
         segs.push_back(s);
@@ -251,6 +276,12 @@ struct Tube : Shape {
         double best = 1e9;
         for (const auto& s : segs) {
             if (p.z < s.zlo || p.z > s.zhi) continue;
+            // The segment's distance is at least the distance to its box less its larger radius: a segment that
+            // cannot come nearer than the nearest so far is skipped without changing the result.
+            const double reach = best + s.rmax;
+            if (reach <= 0) continue;
+            const glm::dvec3 out = glm::max(glm::max(s.lo - p, p - s.hi), glm::dvec3(0.0));
+            if (glm::dot(out, out) >= reach * reach) continue;
             const glm::dvec3 ab = s.b - s.a, ap = p - s.a;
             const double l2 = glm::dot(ab, ab);
             const double t = l2 > 0 ? std::clamp(glm::dot(ap, ab) / l2, 0.0, 1.0) : 0.0;
@@ -259,6 +290,39 @@ struct Tube : Shape {
         }
         if (wobble > 0 && std::abs(best) < 3 * wobble + 2) best += wobble * fbm(p * wobbleFreq, salt);
         return best;
+    }
+    // A segment is nearer than its box less its larger radius, and the wobble moves the surface by at most its
+    // amplitude (|fbm| <= 1). The segments that can come within d of a row are listed once per row.
+    bool surelyBeyond(const glm::dvec3& p, double d) const override {
+        if (p.z < zlo || p.z > zhi) return true;
+        const double margin = d + wobble + 1e-6;
+        struct Row {
+            std::uint64_t shape = 0;
+            double y = 0, z = 0, margin = 0;
+            std::vector<const Seg*> near;
+        };
+        thread_local Row row;
+        if (row.shape != serial || row.y != p.y || row.z != p.z || row.margin != margin) {
+            row.shape = serial;
+            row.y = p.y;
+            row.z = p.z;
+            row.margin = margin;
+            row.near.clear();
+            for (const auto& s : segs) {
+                if (p.z < s.zlo || p.z > s.zhi) continue;
+                const double reach = margin + s.rmax;
+                if (reach <= 0) continue;
+                const double oy = std::max({s.lo.y - p.y, p.y - s.hi.y, 0.0}),
+                             oz = std::max({s.lo.z - p.z, p.z - s.hi.z, 0.0});
+                if (oy * oy + oz * oz < reach * reach) row.near.push_back(&s);
+            }
+        }
+        for (const Seg* s : row.near) {
+            const double reach = margin + s->rmax;
+            const glm::dvec3 out = glm::max(glm::max(s->lo - p, p - s->hi), glm::dvec3(0.0));
+            if (glm::dot(out, out) < reach * reach) return false;
+        }
+        return true;
     }
 };
 
@@ -296,7 +360,15 @@ struct Extrusion : Shape {
         return true;
     }
     double sdf(const glm::dvec3& p) const override {
-        const Key k = at(p.z);
+        // A slice is painted one z at a time: its cross-section is looked up once per shape and slice.
+        struct Cached {
+            std::uint64_t shape = 0;
+            double z = 0;
+            Key key{};
+        };
+        thread_local Cached cached;
+        if (cached.shape != serial || cached.z != p.z) cached = {serial, p.z, at(p.z)};
+        const Key& k = cached.key;
         const double ux = (p.x - k.cx) / k.rx, uy = (p.y - k.cy) / k.ry;
         const double k0 = std::sqrt(ux * ux + uy * uy);
         const double gx = ux / k.rx, gy = uy / k.ry;
@@ -352,6 +424,18 @@ struct Combine : Shape {
         }
         return da;
     }
+    // The smooth union lies at most k / 4 inside the nearer of its two shapes.
+    bool surelyBeyond(const glm::dvec3& p, double d) const override {
+        switch (op) {
+            case Intersect:
+                return a->surelyBeyond(p, d) || b->surelyBeyond(p, d);
+            case Subtract:
+                return a->surelyBeyond(p, d);
+            case SmoothUnion:
+                return a->surelyBeyond(p, d + k / 4) && b->surelyBeyond(p, d + k / 4);
+        }
+        return false;
+    }
 };
 inline ShapePtr intersect(ShapePtr a, ShapePtr b) {
     return std::make_shared<Combine>(Combine::Intersect, a, b);
@@ -374,6 +458,7 @@ struct Offset : Shape {
         return true;
     }
     double sdf(const glm::dvec3& p) const override { return s->sdf(p) - d; }
+    bool surelyBeyond(const glm::dvec3& p, double beyond) const override { return s->surelyBeyond(p, beyond + d); }
 };
 inline ShapePtr offset(ShapePtr s, double d) {
     return std::make_shared<Offset>(std::move(s), d);

@@ -163,7 +163,9 @@ bool SimulatorApp::frame(Screenshot* shot) {
     if (!running_) return false;
     controls_.clear();
     SDL_Event e;
+    bool input = false;
     while (SDL_PollEvent(&e)) {
+        input = true;
         ImGui_ImplSDL2_ProcessEvent(&e);
         if (e.type == SDL_QUIT && screen_->mayLeave()) running_ = false;
         screen_->handleEvent(e);
@@ -183,8 +185,8 @@ bool SimulatorApp::frame(Screenshot* shot) {
         window_.renderWithoutSwap();
         *shot = window_.readPixels();
         window_.swap();
-    } else {
-        window_.endFrame();
+    } else if (window_.endFrameIfChanged(input || next_ != nullptr)) {
+        ++framesDrawn_;
     }
     if (next_) {
         screen_ = std::move(next_);  // the screen that asked to move on goes now, after its last frame
@@ -354,6 +356,7 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
     std::map<std::string, SeriesTiming> timing;
     auto last = Clock::now();
     const auto deadline = last + std::chrono::minutes(30);
+    int loadFrames = 0, loadFramesDrawn = 0;
     while (!firstImage || !room.images().allLoaded()) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
@@ -368,7 +371,10 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
             drawPreparing(room);
         else
             room.draw();
-        w.endFrame();
+        // As the app draws for a trainee looking at the images without touching anything: a frame that shows
+        // nothing new is not drawn.
+        ++loadFrames;
+        if (w.endFrameIfChanged(false)) ++loadFramesDrawn;
         glFinish();
         if (!firstVolume && room.viewer().volume()) firstVolume = since();
         if (shown && !firstImage) firstImage = since();
@@ -434,6 +440,8 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
     std::printf("time to first image: %.3f s (window and session ready %.3f s, first series' volume %.3f s)\n",
                 *firstImage, roomReady, firstVolume.value_or(0));
     std::printf("every series complete %.1f s after launch\n", loadedAt);
+    std::printf("while the images were made: %d frames, %d drawn (the others showed nothing new)\n", loadFrames,
+                loadFramesDrawn);
     for (const auto& spec : s.images.series) {
         const auto& t = timing[spec.id];
         const double from = spec.arrivalSeconds, to = spec.arrivalSeconds + spec.arrivalDurationSeconds;
@@ -477,6 +485,9 @@ bool Simulator::imagesShown() const {
 }
 const DebriefView* Simulator::debrief() const {
     return app_->debrief();
+}
+std::uint64_t Simulator::framesDrawn() const {
+    return app_->framesDrawn();
 }
 std::optional<double> Simulator::sessionTime() const {
     return app_->sessionTime();

@@ -70,6 +70,7 @@ public:
     bool imagesShown() const;                   // the reading room shows a CT image
     const DebriefView* debrief() const;         // the debrief screen, while it shows
     std::optional<double> sessionTime() const;  // the reading room's session clock, while it shows
+    std::uint64_t framesDrawn() const;          // frames drawn so far: one that shows nothing new is left out
 
 private:
     std::unique_ptr<SimulatorApp> app_;

@@ -12,6 +12,7 @@
 
 #include "gui/gl.h"
 #include "gui/palette.h"
+#include "gui/plane_renderer.h"
 #include "imaging/render.h"
 
 namespace polysim::gui {
@@ -103,6 +104,10 @@ void AppWindow::beginFrame() {
 
 void AppWindow::renderWithoutSwap() {
     ImGui::Render();
+    drawGl();
+}
+
+void AppWindow::drawGl() {
     glViewport(0, 0, width(), height());
     glDisable(GL_SCISSOR_TEST);
     glClearColor(0.0f, 0.0f, 0.0f, 1.0f);  // the viewer's background: views need no fill of their own
@@ -117,6 +122,63 @@ void AppWindow::swap() {
 void AppWindow::endFrame() {
     renderWithoutSwap();
     swap();
+    drawnHash_ = 0;
+}
+
+namespace {
+
+// FNV-1a over the bytes of a value.
+struct FrameHash {
+    std::uint64_t h = 1469598103934665603ULL;
+    void bytes(const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+    }
+    template <class T>
+    void value(const T& v) {
+        bytes(&v, sizeof v);
+    }
+};
+
+// Everything the GL draw of this frame depends on: the vertices, indices and commands of every draw list, what
+// the views' draw callbacks draw (image rectangle, reformat mapping, window), the display size and the textures.
+std::uint64_t frameHash(const ImDrawData& d) {
+    FrameHash f;
+    f.value(d.DisplaySize.x);
+    f.value(d.DisplaySize.y);
+    f.value(d.FramebufferScale.x);
+    f.value(d.FramebufferScale.y);
+    f.value(textureUploads());
+    for (int l = 0; l < d.CmdListsCount; ++l) {
+        const ImDrawList& list = *d.CmdLists[l];
+        f.bytes(list.VtxBuffer.Data, std::size_t(list.VtxBuffer.Size) * sizeof(ImDrawVert));
+        f.bytes(list.IdxBuffer.Data, std::size_t(list.IdxBuffer.Size) * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& c : list.CmdBuffer) {
+            f.value(c.ClipRect.x), f.value(c.ClipRect.y), f.value(c.ClipRect.z), f.value(c.ClipRect.w);
+            f.value(c.TextureId), f.value(c.VtxOffset), f.value(c.IdxOffset), f.value(c.ElemCount);
+            f.value(c.UserCallback);
+            if (c.UserCallback == drawPlaneCallback && c.UserCallbackData) {
+                const auto& p = *static_cast<const PlaneDraw*>(c.UserCallbackData);
+                f.value(p.program), f.value(p.texture), f.value(p.image.min), f.value(p.image.max);
+                f.value(p.uvToTexture), f.value(p.window.width), f.value(p.window.level);
+            }
+        }
+    }
+    return f.h;
+}
+
+}  // namespace
+
+bool AppWindow::endFrameIfChanged(bool force) {
+    ImGui::Render();
+    const std::uint64_t hash = frameHash(*ImGui::GetDrawData());
+    const std::uint64_t now = SDL_GetTicks64();
+    if (!force && hash == drawnHash_ && now - drawnTicks_ < 500) return false;
+    drawGl();
+    swap();
+    drawnHash_ = hash;
+    drawnTicks_ = now;
+    return true;
 }
 
 Screenshot AppWindow::readPixels() const {

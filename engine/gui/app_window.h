@@ -31,8 +31,14 @@ public:
     AppWindow(const AppWindow&) = delete;
     AppWindow& operator=(const AppWindow&) = delete;
 
-    void beginFrame();         // ImGui new frame
-    void endFrame();           // renders ImGui and swaps
+    void beginFrame();  // ImGui new frame
+    void endFrame();    // renders ImGui and swaps
+    // Renders and swaps only when the frame differs from the last one drawn (its draw lists, the views' images
+    // and settings, any texture upload), when `force` is set (input, a window event), or when the last drawn
+    // frame is older than half a second. A trainee looking at a still image then costs no drawing: on a machine
+    // without a GPU the cores go to making the patient's images, and on a laptop the battery lasts. Returns
+    // whether it drew.
+    bool endFrameIfChanged(bool force);
     void renderWithoutSwap();  // renders into the back buffer (for a read-back before the swap)
     void swap();
     Screenshot readPixels() const;  // the back buffer as last rendered
@@ -41,8 +47,12 @@ public:
     int height() const;
 
 private:
+    void drawGl();  // the ImGui draw data of the frame into the back buffer
+
     SDL_Window* window_ = nullptr;
     void* context_ = nullptr;
+    std::uint64_t drawnHash_ = 0;   // of the last frame drawn
+    std::uint64_t drawnTicks_ = 0;  // when it was drawn (SDL_GetTicks64)
 };
 
 // Writes RGBA pixels as PNG; throws std::runtime_error naming the file on failure.

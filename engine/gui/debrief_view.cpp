@@ -130,6 +130,7 @@ void DebriefView::pollKeyImages() {
         const GLuint tex = newImageTexture();
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+        ++textureUploads();
         textures_[id] = {tex, {img.width, img.height}};
     }
     glBindTexture(GL_TEXTURE_2D, 0);

@@ -7,6 +7,15 @@
 #include <GL/gl.h>
 #include <GL/glext.h>
 
+#include <cstdint>
+
+// Texture uploads so far (on the GL thread): a frame whose draw lists are unchanged is left undrawn only when no
+// image has changed either.
+inline std::uint64_t& textureUploads() {
+    static std::uint64_t n = 0;
+    return n;
+}
+
 // A new 2D texture, bound, that samples linearly and clamps at its edges (images in the views and the debrief).
 inline GLuint newImageTexture() {
     GLuint texture = 0;

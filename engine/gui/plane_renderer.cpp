@@ -89,6 +89,7 @@ void PlaneTexture::upload(const int16_t* hu, int width, int height) {
     }
     glPixelStorei(GL_UNPACK_ALIGNMENT, 2);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    ++textureUploads();
     if (width != width_ || height != height_) {
         glTexImage2D(GL_TEXTURE_2D, 0, GL_R16_SNORM, width, height, 0, GL_RED, GL_SHORT, hu);
         width_ = width, height_ = height;

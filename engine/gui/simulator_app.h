@@ -93,7 +93,10 @@ public:
     int loop();
     // Starts loading (or, on first use, making) the chosen case's images for the room to take over.
     void prepareImages();
+    // One frame: events, the screen, and the drawing, left out when it would show nothing new (a screenshot is
+    // always drawn).
     bool frame(Screenshot* shot);
+    std::uint64_t framesDrawn() const { return framesDrawn_; }
     Screen screen() const { return screen_->kind(); }
     std::string caseId() const { return state_.scenario ? state_.scenario->meta.id : std::string(); }
     bool imagesShown() const { return screen_->imagesShown(); }
@@ -134,6 +137,7 @@ private:
     std::unique_ptr<AppScreen> next_;
     bool running_ = true;
     Uint64 last_ = 0;
+    std::uint64_t framesDrawn_ = 0;  // frames that showed something new (the others are not drawn)
     std::map<std::string, std::pair<float, float>> controls_;
 };
 

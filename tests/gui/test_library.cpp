@@ -198,6 +198,40 @@ TEST(Library, PickACaseReadTheBriefingAndStartReading) {
     }
 }
 
+// A screen nobody touches is drawn once and then left alone, so that a machine without a GPU keeps its cores
+// for making the patient's images and a laptop its battery; input draws at once, and a frame is never older than
+// half a second.
+TEST(Library, AStillScreenIsNotDrawnAgainUntilTheTraineeTouchesSomething) {
+    auto dir = libraryFolder("library-still");
+    polysim::gui::AppWindow window(shownWindow());
+    Simulator app(quietRun(dir), window);
+    // Let the layout settle: the library is fully drawn within a few frames.
+    int settling = 0;
+    for (std::uint64_t before = app.framesDrawn(); settling < 30; ++settling) {
+        app.frame();
+        if (app.framesDrawn() == before) break;
+        before = app.framesDrawn();
+    }
+    ASSERT_LT(settling, 30) << "the library never stopped changing";
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t still = app.framesDrawn();
+    for (int i = 0; i < 20; ++i) app.frame();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_LE(app.framesDrawn() - still, std::uint64_t(seconds / 0.5))
+        << "frames that show nothing new were drawn (" << seconds << " s of frames)";
+    // A key press is input: the next frame is drawn.
+    const std::uint64_t beforeKey = app.framesDrawn();
+    polysim::test::pressKey(window.sdl(), SDLK_DOWN, [&] { app.frame(); });
+    EXPECT_GT(app.framesDrawn(), beforeKey) << "a frame with input was not drawn";
+    // And a still screen is drawn again after half a second at the latest.
+    const std::uint64_t beforeWait = app.framesDrawn();
+    for (int i = 0; i < 8; ++i) {
+        SDL_Delay(100);
+        app.frame();
+    }
+    EXPECT_GT(app.framesDrawn(), beforeWait) << "a still screen was not redrawn within 0.8 s";
+}
+
 TEST(Library, ACaseWithoutItsImagesIsListedWithTheReason) {
     auto dir = polysim::test::scratchDir("library-missing");
     setenv("POLYSIM_SCENARIOS", makeLibrary(dir).c_str(), 1);

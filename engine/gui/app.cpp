@@ -84,10 +84,14 @@ void drawPreparing(ReadingRoom& room) {
 
 namespace {
 
-// The app's frame pacing: 60 frames a second, 30 while the images are being made.
-double frameSeconds(bool makingImages) {
-    return makingImages ? 1.0 / 30.0 : 1.0 / 60.0;
+// The app's frame pacing: 60 frames a second; while the images are being made, 30 while the trainee is using the
+// mouse or keyboard (scrolling, windowing) and 15 while they only look (the monitor's trace still sweeps).
+double frameSeconds(bool makingImages, bool recentInput) {
+    if (!makingImages) return 1.0 / 60.0;
+    return recentInput ? 1.0 / 30.0 : 1.0 / 15.0;
 }
+// Input this recent counts as the trainee using the app.
+constexpr double kRecentInputSeconds = 1.0;
 
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
@@ -146,14 +150,16 @@ SimulatorApp::~SimulatorApp() {
 
 int SimulatorApp::loop() {
     // At most 60 frames a second, also where the display does not hold the swap to its refresh (a virtual display,
-    // vsync off in the driver), and 30 while the patient's images are being made on first use: frames drawn faster
-    // than needed take the cores that make the images (and a laptop's battery).
+    // vsync off in the driver), and fewer while the patient's images are being made on first use (frameSeconds):
+    // frames drawn faster than needed take the cores that make the images (and a laptop's battery). Input ends the
+    // wait at once, so the first key press after a still moment is not held back.
     const Uint64 frequency = SDL_GetPerformanceFrequency();
     Uint64 start = SDL_GetPerformanceCounter();
     while (frame(nullptr)) {
         const double spent = double(SDL_GetPerformanceCounter() - start) / double(frequency);
-        const double budget = frameSeconds(screen_->makingImages());
-        if (spent < budget) SDL_Delay(Uint32((budget - spent) * 1000.0));
+        const double sinceInput = double(SDL_GetPerformanceCounter() - lastInput_) / double(frequency);
+        const double budget = frameSeconds(screen_->makingImages(), sinceInput < kRecentInputSeconds);
+        if (spent < budget) SDL_WaitEventTimeout(nullptr, int((budget - spent) * 1000.0));
         start = SDL_GetPerformanceCounter();
     }
     return 0;
@@ -166,6 +172,7 @@ bool SimulatorApp::frame(Screenshot* shot) {
     bool input = false;
     while (SDL_PollEvent(&e)) {
         input = true;
+        lastInput_ = SDL_GetPerformanceCounter();
         ImGui_ImplSDL2_ProcessEvent(&e);
         if (e.type == SDL_QUIT && screen_->mayLeave()) running_ = false;
         screen_->handleEvent(e);
@@ -388,9 +395,9 @@ int benchRun(const RunOptions& o, AppWindow& w, const scenario::Scenario& s, Bin
             if (!t.completeAt && room.images().seriesComplete(st.spec->id)) t.completeAt = room.clock().now();
         }
         if (Clock::now() > deadline) throw std::runtime_error("the images did not load within 30 minutes");
-        // Paced as the app paces its frames.
+        // Paced as the app paces its frames for a trainee who looks without touching the mouse or keyboard.
         const double spent = std::chrono::duration<double>(Clock::now() - now).count();
-        const double budget = frameSeconds(room.images().preparing());
+        const double budget = frameSeconds(room.images().preparing(), false);
         if (spent < budget) SDL_Delay(Uint32((budget - spent) * 1000.0));
     }
     const double loadedAt = since();

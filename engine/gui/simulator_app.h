@@ -137,6 +137,7 @@ private:
     std::unique_ptr<AppScreen> next_;
     bool running_ = true;
     Uint64 last_ = 0;
+    Uint64 lastInput_ = 0;           // SDL performance counter at the last input event
     std::uint64_t framesDrawn_ = 0;  // frames that showed something new (the others are not drawn)
     std::map<std::string, std::pair<float, float>> controls_;
 };

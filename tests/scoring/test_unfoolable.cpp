@@ -69,7 +69,7 @@ std::string expertWith(const std::string& scenarioName, const std::string& actio
 TEST(Unfoolable, ShippedExpertsStillPassAt95AndNovicesStillFail) {
     for (const std::string name :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"}) {
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"}) {
         auto expert = score(name, shippedScript(name + "-expert"));
         EXPECT_TRUE(expert.passed) << name << ": " << expert.why;
         EXPECT_GE(expert.total, 95.0) << name << ": " << expert.why;
@@ -666,7 +666,7 @@ TEST(Unfoolable, ChoicesIncludePlausibleWrongDiagnosesThatNeverCountAsADetection
     int questions = 0;
     for (const std::string name :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"}) {
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"}) {
         const auto& sc = shipped(name);
         session::SessionClock clock;
         session::EventLog log;
@@ -777,7 +777,7 @@ TEST(Unfoolable, AFalseCategory1CallIsACriticalError) {
     // The shipped experts make no false call on any case.
     for (const std::string name :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"})
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"})
         EXPECT_TRUE(score(name, shippedScript(name + "-expert")).findings.falseCalls.empty()) << name;
 }
 
@@ -832,7 +832,7 @@ double knowableAt(const scenario::Scenario& sc, const scenario::Finding& f) {
 TEST(Unfoolable, ShippedExpertsOnlyUseWhatHasArrived) {
     for (const std::string name :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"}) {
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"}) {
         const auto& sc = shipped(name);
         auto script = session::parseTraineeScript(shippedScript(name + "-expert"), name + "-expert.txt");
         auto arrival = [&](const std::string& id) {
@@ -948,7 +948,7 @@ TEST(Unfoolable, TeachingPhrasesWithNegationWordsAreRightAnswers) {
 TEST(Unfoolable, TheCervicalSpineIsReadWithTheAirwayNotLeftToTheEnd) {
     for (const std::string name :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"}) {
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"}) {
         const auto& sc = shipped(name);
         ASSERT_NE(sc.findRegion("cervical_spine"), nullptr) << name;
         const auto order = sc.readingOrder;

@@ -134,7 +134,7 @@ TEST(Lexicon, ThePhrasingCorpusIsReadWithHighPrecisionAndRecall) {
     // At least 20 phrasings, with positives and near misses, for every shipped Category 1 finding.
     for (const std::string sc :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"})
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"})
         for (const auto& f : shipped(sc).findings) {
             if (f.acrCategory != 1) continue;
             std::string key = sc + "/" + f.id;
@@ -401,7 +401,7 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
 TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
     for (const std::string name :
          {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation", "elderly-fall-anticoagulated",
-          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest"}) {
+          "cyclist-handlebar", "ladder-fall", "car-rollover", "steering-wheel-chest", "equestrian-kick"}) {
         for (const auto& f : shipped(name).findings) {
             const auto* own = session::diagnosisOf(f);
             for (const auto& s : f.synonyms) {

@@ -72,6 +72,8 @@ int phantomCommand(const Args& args) {
         .number("--seed", o.seed, "--seed needs a whole number")
         .value("--injuries", injuries, "--injuries needs ID,ID,... (see --list-injuries)")
         .value("--devices", devices, "--devices needs ID,... (pelvic_binder)")
+        .value("--sex", o.sex, "--sex needs male or female")
+        .number("--age", o.ageYears, "--age needs a whole number of years")
         .number("--matrix", o.matrix, "--matrix needs a whole number")
         .number("--slice-mm", o.sliceMm, "--slice-mm needs a number")
         .number("--fov-mm", o.fieldOfViewMm, "--fov-mm needs a number")
@@ -130,8 +132,8 @@ int phantomCommand(const Args& args) {
 }  // namespace
 POLYSIM_REGISTER_COMMAND(
     {"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
-     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--devices pelvic_binder] [--matrix N] [--slice-mm "
-     "X] "
+     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--devices pelvic_binder] [--sex male|female] "
+     "[--age YEARS] [--matrix N] [--slice-mm X] "
      "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
      "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"
      "       polysim phantom --list-injuries",

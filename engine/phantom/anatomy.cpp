@@ -1318,6 +1318,16 @@ Habitus habitusOf(std::uint64_t seed) {
     return h;
 }
 
+Habitus habitusOf(const PhantomOptions& o) {
+    Habitus h = habitusOf(o.seed);
+    if (o.sex == "female")
+        h.female = true;
+    else if (o.sex == "male")
+        h.female = false;
+    if (o.ageYears > 0) h.age = o.ageYears;
+    return h;
+}
+
 std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contrast contrast, const Habitus& habitus,
                                   const std::set<std::string>& devices) {
     auto m = std::make_unique<Model>();

@@ -231,6 +231,11 @@ void validate(const PhantomOptions& o) {
     for (auto k : o.phases)
         if (k == SeriesKind::Scout || k == SeriesKind::Head)
             throw PhantomError("phantom: phases may only be noncontrast, arterial or portal");
+    if (!o.sex.empty() && o.sex != "male" && o.sex != "female")
+        throw PhantomError("phantom: sex '" + o.sex + "' is not male or female");
+    if (o.ageYears != 0 && (o.ageYears < 16 || o.ageYears > 100))
+        throw PhantomError("phantom: age " + std::to_string(o.ageYears) +
+                           " is out of range (the built-in patient is an adult of 16 to 100)");
     canonicalInjuries(o);
     devicesOf(o);
 }
@@ -330,7 +335,7 @@ namespace {
 void generateScout(const PhantomOptions& o, imaging::Volume& vol, const Progress& progress,
                    const PartialImage& partial) {
     const auto g = vol.geometry();
-    const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o.seed), devicesOf(o));
+    const auto model = buildModel(canonicalInjuries(o), Contrast::None, habitusOf(o), devicesOf(o));
     const int nx = g.dims.x, rows = g.dims.y, ny = kScoutDepthSamples;
     const double fovY = o.fieldOfViewMm, dy = fovY / ny;
     // A row's pixels are written once, then its flag is set: the partial images copy only flagged rows.
@@ -393,11 +398,10 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
                            " series does not have that series' dimensions");
     if (kind == SeriesKind::Scout) return generateScout(o, out, progress, partial);
     imaging::Volume* vol = &out;
-    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o.seed), devicesOf(o));
+    const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o), devicesOf(o));
     // The scanner's streaks follow the beam's path through the patient without the injuries, so that an injury changes
     // the pixels of its own finding only (the ground truth's promise). The devices are in the beam's path.
-    const auto plain =
-        model->injuries.empty() ? nullptr : buildModel({}, contrastOf(kind), habitusOf(o.seed), devicesOf(o));
+    const auto plain = model->injuries.empty() ? nullptr : buildModel({}, contrastOf(kind), habitusOf(o), devicesOf(o));
     const std::vector<Layer> beamPath = beamPathLayers(plain ? plain->layers : model->layers);
     const int nx = g.dims.x, ny = g.dims.y, nz = g.dims.z;
     const std::string stage(seriesKindName(kind));

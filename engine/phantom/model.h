@@ -25,6 +25,8 @@ struct Habitus {
 };
 // Seed 1 is the reference patient (45-year-old man of average build, arms at his sides); other seeds vary.
 Habitus habitusOf(std::uint64_t seed);
+// The seed's habitus with the sex and age the options give.
+Habitus habitusOf(const PhantomOptions& options);
 
 struct Model {
     std::vector<Layer> layers;

@@ -38,6 +38,11 @@ struct PhantomOptions {
     std::vector<std::string> injuries;  // injury ids (or synonyms) from injuryLibrary(); order does not matter
     // What the team put on the patient before the scan, from knownDevices() ("pelvic_binder"); order does not matter.
     std::vector<std::string> devices;
+    // The patient the case describes, so that the images show the sex and age its story gives (the pelvic organs,
+    // the calcified plaques of age): "male", "female", or empty for the seed's; the age in years (16 to 100), or 0
+    // for the seed's. The seed still varies the build and the arms.
+    std::string sex;
+    int ageYears = 0;
     int matrix = 512;              // columns = rows of every axial series
     double sliceMm = 1.0;          // slice spacing = thickness of the axial series
     double fieldOfViewMm = 500.0;  // body field of view; the head series uses min(250, this)

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kGeneratorVersion = "polysim-phantom-8";
+constexpr const char* kGeneratorVersion = "polysim-phantom-9";
 
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
     for (unsigned char c : s) {
@@ -46,6 +47,8 @@ std::string canonicalOptions(const PhantomOptions& o) {
         s += "|devices=";
         for (const auto& d : devices) s += d + ",";
     }
+    if (!o.sex.empty()) s += "|sex=" + o.sex;
+    if (o.ageYears > 0) s += "|age=" + std::to_string(o.ageYears);
     return s;
 }
 
@@ -101,6 +104,7 @@ void check(const OFCondition& c, const fs::path& file) {
 
 struct StudyIds {
     std::string canonical, study, frame, patientId;
+    std::string sex, age;  // the patient's, as DICOM writes them ("F", "025Y")
 };
 
 // One image of a series: slice k of the volume.
@@ -134,8 +138,8 @@ void writeImage(const imaging::Volume& vol, int k, SeriesKind kind, int seriesNu
     put(DCM_PatientName, "POLYSIM^PHANTOM");
     put(DCM_PatientID, ids.patientId);
     put(DCM_PatientBirthDate, "");
-    put(DCM_PatientSex, "O");
-    put(DCM_PatientAge, "040Y");
+    put(DCM_PatientSex, ids.sex);
+    put(DCM_PatientAge, ids.age);
     put(DCM_BodyPartExamined, t.bodyPart);
     if (*t.contrast) put(DCM_ContrastBolusAgent, t.contrast);
     put(DCM_SliceThickness, ds(kind == SeriesKind::Scout ? 1.0 : g.spacing.z));
@@ -215,6 +219,13 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
     ids.study = uid(ids.canonical, "study");
     ids.frame = uid(ids.canonical, "frame");
     ids.patientId = "POLYSIM-" + optionsHash(o).substr(0, 8);
+    {
+        const auto h = detail::habitusOf(o);
+        char age[8];
+        std::snprintf(age, sizeof age, "%03dY", std::clamp(h.age, 0, 999));
+        ids.sex = h.female ? "F" : "M";
+        ids.age = age;
+    }
     WrittenStudy out;
     out.folder = folder;
     out.studyInstanceUid = ids.study;

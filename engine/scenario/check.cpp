@@ -562,6 +562,15 @@ private:
     void checkPatient() {
         const auto& p = s_.patient;
         checkVitals(p.vitalsAtStart, at("patient.vitals", at("patient", top())));
+        // The built-in patient takes the case's sex and age (phantomOptionsFor); outside what it can show, the
+        // seed's are shown instead and the author should know.
+        if (s_.images.phantom && p.ageYears > 0 && (p.ageYears < 16 || p.ageYears > 100))
+            report_.warning(at("patient.age", at("patient", top())),
+                            "the built-in patient is an adult of 16 to 100: a patient of " +
+                                std::to_string(p.ageYears) + " is shown at the age its seed gives");
+        if (s_.images.phantom && p.sex == "unknown")
+            report_.warning(at("patient.sex", at("patient", top())),
+                            "sex 'unknown': the built-in patient is shown with the sex its seed gives");
         double lastAt = 0;
         for (std::size_t i = 0; i < p.vitalsTrend.size(); ++i) {
             const std::string path = "patient.trend[" + std::to_string(i) + "]";

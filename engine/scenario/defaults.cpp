@@ -65,6 +65,9 @@ phantom::PhantomOptions phantomOptionsFor(const Scenario& scenario) {
     o.seed = p.seed;
     o.injuries = p.injuries;
     o.devices = p.devices;
+    // The images show the patient the story describes.
+    if (scenario.patient.sex == "male" || scenario.patient.sex == "female") o.sex = scenario.patient.sex;
+    if (scenario.patient.ageYears >= 16 && scenario.patient.ageYears <= 100) o.ageYears = scenario.patient.ageYears;
     o.matrix = p.matrix;
     o.sliceMm = p.sliceMm;
     o.fieldOfViewMm = p.fieldOfViewMm;

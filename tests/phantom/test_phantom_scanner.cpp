@@ -4,12 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 
 #include "phantom/model.h"
 #include "phantom/phantom.h"
+#include "support/test_env.h"
 
 using namespace polysim;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -67,6 +73,76 @@ BackProfile backProfile(const imaging::Volume& v, double x, double z) {
 }
 
 }  // namespace
+
+// A case's patient is the one its story gives, over the seed's: the seed's old man, made a woman of 25, has a
+// uterus behind the bladder and no prostate, and no calcified plaques; his build and arms stay the seed's. The DICOM
+// header says the same.
+TEST(PhantomScanner, TheImagesShowTheSexAndAgeTheCaseGivesOverTheSeeds) {
+    std::uint64_t seed = 0;
+    for (std::uint64_t s = 2; s < 400 && !seed; ++s) {
+        const auto h = phantom::detail::habitusOf(s);
+        if (!h.female && h.age >= 75) seed = s;
+    }
+    ASSERT_NE(seed, 0u);
+    auto hers = options(seed);
+    hers.sex = "female";
+    hers.ageYears = 25;
+    const auto own = phantom::detail::habitusOf(seed), given = phantom::detail::habitusOf(hers);
+    EXPECT_TRUE(given.female);
+    EXPECT_EQ(given.age, 25);
+    EXPECT_EQ(given.extraFatMm, own.extraFatMm) << "the build is no longer the seed's";
+    EXPECT_EQ(given.armsUp, own.armsUp) << "the arms are no longer the seed's";
+
+    const auto& him = arterial(seed);
+    const auto her = phantom::generateSeries(hers, phantom::SeriesKind::Arterial);
+    ASSERT_EQ(her->dims(), him.dims());
+    // Mean HU in a small box round a point (LPS mm) of the slice at its z.
+    auto meanAt = [](const imaging::Volume& v, double x, double y, double z) {
+        const auto& g = v.geometry();
+        const int k = sliceAt(v, z);
+        double s = 0;
+        int n = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const double px = g.origin.x + i * g.spacing.x, py = g.origin.y + j * g.spacing.y;
+                if (std::abs(px - x) > 8 || std::abs(py - y) > 6) continue;
+                s += v.at(i, j, k), ++n;
+            }
+        return n ? s / n : -2000.0;
+    };
+    const double herUterus = meanAt(*her, 0, -15, -770), hisUterus = meanAt(him, 0, -15, -770);
+    const double herProstate = meanAt(*her, 0, -34, -842), hisProstate = meanAt(him, 0, -34, -842);
+    EXPECT_GT(herUterus, 60) << "no enhancing uterus behind her bladder";
+    EXPECT_GT(herUterus, hisUterus + 30) << "his pelvis has what hers has behind the bladder";
+    EXPECT_GT(hisProstate, 40) << "no prostate below his bladder";
+    EXPECT_GT(hisProstate, herProstate + 30) << "her pelvis has his prostate";
+    // Plaques: bright specks on his arteries that are not in hers (the rest of the two series is the same patient
+    // with the same noise).
+    long onlyHis = 0, onlyHers = 0;
+    const auto& g = him.geometry();
+    for (int k = 0; k < g.dims.z; ++k)
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const int d = him.at(i, j, k) - her->at(i, j, k);
+                onlyHis += d > 250;
+                onlyHers += d < -250;
+            }
+    EXPECT_GT(onlyHis, 20) << "the " << own.age << "-year-old has no calcified plaques";
+    EXPECT_LT(onlyHers, onlyHis / 4) << "the 25-year-old has bright specks the old man does not";
+
+    const fs::path dir = polysim::test::scratchDir("phantom-patient");
+    auto tiny = hers;
+    tiny.matrix = 16;
+    tiny.sliceMm = 20;
+    phantom::writeStudy(tiny, dir);
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile((dir / "03_arterial" / "IM00001.dcm").c_str()).good());
+    OFString sex, age;
+    file.getDataset()->findAndGetOFString(DCM_PatientSex, sex);
+    file.getDataset()->findAndGetOFString(DCM_PatientAge, age);
+    EXPECT_EQ(std::string(sex.c_str()), "F");
+    EXPECT_EQ(std::string(age.c_str()), "025Y");
+}
 
 TEST(PhantomScanner, ACouchOfCarbonShellAndFoamLiesUnderThePatientsBackInTheArterialSeries) {
     const auto& v = arterial();

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "imaging/dicom_loader.h"
+#include "phantom/model.h"
 #include "phantom/phantom.h"
 #include "scenario/internal.h"
 #include "scenario/loader.h"
@@ -149,6 +150,24 @@ TEST(DefaultScenario, AsksThePhantomForTheSeriesItNames) {
         EXPECT_NE(std::find(kinds.begin(), kinds.end(), *spec.kind), kinds.end())
             << scenario::seriesKindText(spec.kind) << " is not generated";
     }
+}
+
+// Every shipped case on the built-in patient shows the patient its story describes: the sex and the age of
+// [patient] reach the phantom (its pelvic organs, the plaques of age), whatever the seed chooses for build and arms.
+TEST(ShippedPhantomCases, TheImagesShowTheSexAndAgeThePatientTableGives) {
+    int phantomCases = 0;
+    for (const auto& file : scenario::shippedScenarios()) {
+        auto r = scenario::loadScenario(file);
+        ASSERT_TRUE(r.scenario) << file;
+        if (!r.scenario->images.phantom) continue;
+        ++phantomCases;
+        const auto& patient = r.scenario->patient;
+        const auto habitus = phantom::detail::habitusOf(scenario::phantomOptionsFor(*r.scenario));
+        ASSERT_TRUE(patient.sex == "male" || patient.sex == "female") << file << ": " << patient.sex;
+        EXPECT_EQ(habitus.female, patient.sex == "female") << file;
+        EXPECT_EQ(habitus.age, patient.ageYears) << file;
+    }
+    EXPECT_GE(phantomCases, 10);
 }
 
 TEST(DefaultScenario, IsTheMotorcyclistAndLoads) {

@@ -53,6 +53,19 @@ fs::path libraryFolder(const std::string& name) {
     return dir;
 }
 
+// A library of the full-size default case in `dir`, the app's environment pointed at it with a phantom cache of its
+// own (returned), so that its patient is made from nothing.
+fs::path fullSizeLibrary(const fs::path& dir) {
+    fs::path lib = dir / "scenarios";
+    fs::create_directories(lib);
+    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml", lib / "motorcyclist.toml");
+    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
+    useTestEnvironment(dir);
+    const fs::path cache = dir / "cache";
+    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    return cache;
+}
+
 polysim::gui::WindowOptions shownWindow() {
     polysim::gui::WindowOptions wo;
     wo.vsync = false;
@@ -399,13 +412,7 @@ std::vector<fs::path> phantomFolders(const fs::path& cache) {
 TEST(Library, LeavingWhileThePatientsImagesAreMadeStopsMakingThemAndTheSessionCanBeResumed) {
     auto dir = polysim::test::scratchDir("library-leave-preparing");
     // The full-size case in a cache of its own: its phantom takes long enough to make that the user leaves first.
-    fs::path lib = dir / "scenarios";
-    fs::create_directories(lib);
-    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml", lib / "motorcyclist.toml");
-    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
-    useTestEnvironment(dir);
-    const fs::path cache = dir / "cache";
-    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    const fs::path cache = fullSizeLibrary(dir);
     polysim::gui::AppWindow window(shownWindow());
     polysim::gui::RunOptions o;
     o.sound = false;  // the log goes where the library looks for unfinished sessions
@@ -658,14 +665,8 @@ TEST(Library, WithTheInstructorsConsoleTheBriefingShowsItsCodeAndTheReadingRoomN
 // the room has its images from its first frame. Going back to the library stops making them.
 TEST(Library, ThePatientIsMadeWhileTheBriefingIsReadAndGoingBackStopsIt) {
     auto dir = polysim::test::scratchDir("library-briefing-prepares");
-    fs::path lib = dir / "scenarios";
-    fs::create_directories(lib);
-    fs::copy_file(polysim::test::sourceDir() / "scenarios" / "motorcyclist.toml", lib / "motorcyclist.toml");
-    polysim::test::smallShippedScenario("pedestrian", lib);  // a small patient, made in seconds
-    setenv("POLYSIM_SCENARIOS", lib.c_str(), 1);
-    useTestEnvironment(dir);
-    const fs::path cache = dir / "cache";
-    setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+    const fs::path cache = fullSizeLibrary(dir);
+    polysim::test::smallShippedScenario("pedestrian", dir / "scenarios");  // a small patient, made in seconds
     polysim::gui::AppWindow window(shownWindow());
     polysim::gui::RunOptions o;
     o.sound = false;

@@ -77,6 +77,19 @@ ShapePtr noiseSheets(ShapePtr within, double freq, double widthMm, std::uint64_t
                                           return std::abs(valueNoise(p * freq, salt)) / (1.2 * freq) - widthMm / 2;
                                       });
 }
+// Sheets that come and go: the zero set of one field kept only where a second, coarser field is high, each sheet
+// tapering to nothing at its ends. A slice then shows short streaks of fat between muscle bundles, as a real muscle
+// does, instead of closed wavy contours.
+ShapePtr brokenSheets(ShapePtr within, double freq, double widthMm, std::uint64_t salt) {
+    return std::make_shared<Implicit>([within](double z, Box2& bx) { return within->sliceBox(z, bx); },
+                                      [freq, widthMm, salt](const dvec3& p) {
+                                          const double d = std::abs(valueNoise(p * freq, salt)) / (1.2 * freq);
+                                          if (d > widthMm) return d;
+                                          const double g =
+                                              smoothstep(0.0, 0.3, valueNoise(p * (freq * 0.6), salt + 13));
+                                          return d - widthMm / 2 * g + (1.0 - g) * 2.0;
+                                      });
+}
 ShapePtr noiseCurves(ShapePtr within, double freq, double radiusMm, std::uint64_t salt) {
     return std::make_shared<Implicit>([within](double z, Box2& bx) { return within->sliceBox(z, bx); },
                                       [freq, radiusMm, salt](const dvec3& p) {
@@ -235,12 +248,22 @@ const VertebraLevel* findVertebra(const char* name) {
     return nullptr;
 }
 
+namespace {
+// How far rib n falls from its head to its front end. The lower ribs slope steeply: the 9th and 10th reach the costal
+// margin at the first and second lumbar levels and the floating 11th and 12th end in the flank beside the kidneys, so
+// a slice through the upper abdomen cuts five or six ribs round the liver and spleen, as on a real scan.
+double ribDrop(int n) {
+    static constexpr double kDrop[13] = {0, 22, 40, 40, 62, 62, 62, 62, 62, 92, 112, 96, 72};
+    return kDrop[std::clamp(n, 1, 12)];
+}
+}  // namespace
+
 std::vector<glm::dvec4> ribPath(int s, int n) {
     static const Extrusion cavity(cavityKeys());
     const VertebraLevel* v = findVertebra(("T" + std::to_string(n)).c_str());
     const double z0 = v->z + 4;
     const double phiEnd = glm::radians(n <= 7 ? 150.0 : n <= 10 ? 135.0 - (n - 8) * 8 : 105.0 - (n - 11) * 15);
-    const double drop = n == 1 ? 22 : n <= 3 ? 40 : n <= 9 ? 62 : 45;
+    const double drop = ribDrop(n);
     std::vector<dvec4> pts;
     pts.push_back({s * (v->rx + 4), spineY(v->z) + 4, z0, 4.0});
     const int N = 12;
@@ -799,7 +822,7 @@ void ribs(Builder& b) {
     for (int s : {-1, 1}) {
         for (int n = 1; n <= 12; ++n) {
             const VertebraLevel* v = findVertebra(("T" + std::to_string(n)).c_str());
-            const double drop = n == 1 ? 22 : n <= 3 ? 40 : n <= 9 ? 62 : 45;
+            const double drop = ribDrop(n);
             std::vector<dvec4> pts = ribPath(s, n);
             // Displaced fractures of right ribs 5-8 (injury): the lateral arc is broken and offset.
             const bool broken = b.m.has("rib_fractures") && s == -1 && n >= 5 && n <= 8;
@@ -856,8 +879,8 @@ void spine(Builder& b) {
                         0, 0.6, 0.15, 80);
         // The body: a thin cortical shell round cancellous bone, whose trabeculae show as a coarse lattice of brighter
         // lines in red marrow, and the basivertebral vein's channel entering from the back at mid-height.
-        b.bone(body, 1.1, 950, 150);
-        b.add(intersect(offset(body, -1.5), noiseSheets(body, 0.55, 0.4, 81)), 420, kMarrow, bit(kMarrow)).thin = 0.4;
+        b.bone(body, 1.1, 950, 200);
+        b.add(intersect(offset(body, -1.5), noiseSheets(body, 0.55, 0.4, 81)), 360, kMarrow, bit(kMarrow)).thin = 0.4;
         b.add(plate({{0, y + v.ry, 0, 1.2}, {0, y + v.ry * 0.45, 0, 0.9}, {-v.rx * 0.25, y + v.ry * 0.05, 0, 0.6}}, v.z,
                     h * 0.12),
               80, kMarrow, bit(kMarrow));
@@ -869,18 +892,41 @@ void spine(Builder& b) {
         const double archHalf = v.z > -250 ? 0.25 * v.height : 0.32 * v.height;
         // Pedicles and laminae as a ring around the canal, then spinous and transverse processes, all as plates of
         // bone as tall as a real arch (an axial slice through the body shows its arch, not a ring of tube).
-        std::vector<dvec4> ring;
-        for (int a = 0; a <= 8; ++a) {
-            const double phi = glm::radians(-135.0 + a * 33.75);  // 0 = straight back
-            // Pedicles (at the front of the ring) thicker than the laminae behind.
-            const double r = pr * (0.72 + 0.28 * smoothstep(60, 120, std::abs(glm::degrees(phi))));
-            ring.push_back({(cr + pr * 0.7) * std::sin(phi) * kRingWiden, cy + (cr + pr * 0.7) * std::cos(phi), 0, r});
+        const bool lumbar = v.z < -520;
+        std::vector<dvec4> ring, lamina;
+        if (lumbar) {
+            // A lumbar arch: short thick pedicles straight back from the body, then laminae meeting at an angle
+            // behind a triangular canal.
+            const double R = cr + pr * 0.7, W = R * kRingWiden;
+            for (int s : {-1, 1}) {
+                const std::vector<dvec4> half{{s * W, cy - 0.55 * R, 0, pr * 0.95},
+                                              {s * W * 1.02, cy + 0.1 * R, 0, pr * 0.9},
+                                              {s * W * 0.62, cy + 0.8 * R, 0, pr * 0.58}};
+                if (s < 0)
+                    ring.insert(ring.end(), half.begin(), half.end());
+                else
+                    ring.insert(ring.end(), half.rbegin(), half.rend());
+                if (s < 0) ring.push_back({0, cy + 1.22 * R, 0, pr * 0.6});
+            }
+            lamina.assign(ring.begin() + 1, ring.end() - 1);
+        } else {
+            for (int a = 0; a <= 8; ++a) {
+                const double phi = glm::radians(-135.0 + a * 33.75);  // 0 = straight back
+                // Pedicles (at the front of the ring) thicker than the laminae behind.
+                const double r = pr * (0.72 + 0.28 * smoothstep(60, 120, std::abs(glm::degrees(phi))));
+                const dvec4 q{(cr + pr * 0.7) * std::sin(phi) * kRingWiden, cy + (cr + pr * 0.7) * std::cos(phi), 0, r};
+                ring.push_back(q);
+                if (a >= 2 && a <= 6) lamina.push_back({q.x, q.y, 0, pr * 0.7});
+            }
         }
         b.bone(plate(ring, zc, archHalf), 1.2, 950, 200);
+        // The laminae slope down from the pedicles to the inferior articular processes, so that most slices through a
+        // thoracic or lumbar vertebra show its arch closed behind the canal.
+        if (v.z <= -250) b.bone(plate(lamina, zc - 0.3 * v.height, 0.3 * v.height), 1.2, 950, 200);
         const double spLen = v.z > -250 ? 18 : v.z > -520 ? 24 : 26;
         const double spDrop = v.z > -250 ? 5 : v.z > -520 ? 16 : 3;
         b.bone(spinous(cy + cr + pr * 0.3, cy + cr + spLen, zc, spDrop, pr * 1.1,
-                       v.z > -520 ? 0.22 * v.height : 0.36 * v.height),
+                       v.z > -520 ? 0.22 * v.height : 0.46 * v.height),
                1.2, 950, 200);
         const double tpLen = v.z > -250 ? 14 : v.z > -520 ? 22 : 30;
         const double tpBack = v.z > -250 ? 0 : v.z > -520 ? 14 : 2;
@@ -911,6 +957,11 @@ void spine(Builder& b) {
                  {10, 4, -134, 4}}),
            1.2);
     b.bone(tube({{0, 12, -146, 5}, {0, 13, -130, 4.5}}, false), 1.2);
+    // Epidural fat fills the lumbar canal round the thecal sac, into the corners of its triangle.
+    std::vector<dvec4> epidural;
+    for (const auto& q : canal)
+        if (q.z < -505) epidural.push_back({q.x, q.y + 1.5, q.z, q.w + 3.5});
+    b.add(tube(epidural), -90, kFat, bit(kMuscle) | bit(kVisceralFat) | bit(kCartilage), 10, 0.2);
     b.add(tube(canal), 8, kCsf, bit(kMuscle) | bit(kFat) | bit(kVisceralFat) | bit(kCartilage));
     b.add(tube(cord), 36, kBrain, bit(kCsf));
 }
@@ -1096,7 +1147,8 @@ void abdomen(Builder& b) {
     for (int s : {-1, 1}) {
         const dvec3 kc(s * 72.0, 58, s < 0 ? -600.0 : -585.0);
         const glm::dmat3 rot = rotation(12, s * 14.0, s * -28.0);
-        auto perirenal = ell(kc, {34, 31, 62}, rot, 3.0, 0.05, 96 + s);
+        // The perirenal fat lies mostly behind and beside the kidney; in front it is a thin rim.
+        auto perirenal = ell(kc + dvec3(s * 4.0, 5.0, 0), {34, 31, 63}, rot, 3.0, 0.05, 96 + s);
         b.add(perirenal, -92, kVisceralFat);
         // Gerota's fascia round the perirenal fat.
         b.add(subtract(offset(perirenal, 0.5), offset(perirenal, -0.5)), 30, kVisceralFat, bit(kVisceralFat)).thin =
@@ -1241,7 +1293,7 @@ void fineDetail(Builder& b) {
     const float vesselHU = b.H(42, 210, 170);
     b.add(noiseSheets(torso, 0.045, 0.7, 201), -15, kFat, bit(kFat)).thin = 0.7;
     b.add(noiseSheets(torso, 0.06, 0.6, 203), -10, kFat, bit(kFat)).thin = 0.6;
-    b.add(noiseSheets(torso, 0.07, 0.8, 205), -60, kMuscle, bit(kMuscle)).thin = 0.8;
+    b.add(brokenSheets(torso, 0.07, 0.8, 205), -60, kMuscle, bit(kMuscle)).thin = 0.8;
     b.add(noiseSheets(torso, 0.05, 0.7, 207), -20, kVisceralFat, bit(kVisceralFat) | bit(kMediastinalFat)).thin = 0.7;
     // Mesenteric and retroperitoneal vessels: below the diaphragm only (the mediastinum has its own named vessels).
     auto belly = intersect(torso, below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -440));

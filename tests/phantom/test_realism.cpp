@@ -8,6 +8,8 @@
 #include <random>
 
 #include "imaging/dicom_loader.h"
+#include "phantom/model.h"
+#include "phantom/phantom.h"
 #include "phantom/realism.h"
 #include "support/test_env.h"
 
@@ -201,5 +203,77 @@ TEST(PhantomPatients, AnArmBesideTheBodyHoldsItsArteryAndItsMuscleCompartments) 
         EXPECT_GT(artery, 4) << (s < 0 ? "right" : "left") << " arm: no enhancing brachial artery";
         EXPECT_GT(septum, 2) << (s < 0 ? "right" : "left") << " arm: no intermuscular septum";
         EXPECT_GT(muscle, 100) << (s < 0 ? "right" : "left") << " arm: no muscle round the humerus";
+    }
+}
+
+namespace {
+
+// Bone (above 300 HU) as connected pieces of one axial slice: the centre of each piece in patient mm.
+std::vector<glm::dvec2> bonePieces(const imaging::Volume& v, int k) {
+    const auto& g = v.geometry();
+    std::vector<std::uint8_t> seen(std::size_t(g.dims.x) * g.dims.y, 0);
+    std::vector<glm::dvec2> pieces;
+    for (int j0 = 0; j0 < g.dims.y; ++j0)
+        for (int i0 = 0; i0 < g.dims.x; ++i0) {
+            if (seen[std::size_t(j0) * g.dims.x + i0] || v.at(i0, j0, k) <= 300) continue;
+            std::vector<glm::ivec2> stack{{i0, j0}};
+            seen[std::size_t(j0) * g.dims.x + i0] = 1;
+            glm::dvec2 sum(0);
+            int n = 0;
+            while (!stack.empty()) {
+                const glm::ivec2 q = stack.back();
+                stack.pop_back();
+                const glm::dvec3 p = g.indexToPatient({q.x, q.y, k});
+                sum += glm::dvec2(p.x, p.y), ++n;
+                for (const glm::ivec2 d : {glm::ivec2(1, 0), glm::ivec2(-1, 0), glm::ivec2(0, 1), glm::ivec2(0, -1)}) {
+                    const glm::ivec2 r = q + d;
+                    if (r.x < 0 || r.y < 0 || r.x >= g.dims.x || r.y >= g.dims.y) continue;
+                    auto& s = seen[std::size_t(r.y) * g.dims.x + r.x];
+                    if (s || v.at(r.x, r.y, k) <= 300) continue;
+                    s = 1;
+                    stack.push_back(r);
+                }
+            }
+            pieces.push_back(sum / double(n));
+        }
+    return pieces;
+}
+
+}  // namespace
+
+// The bony frame a reader's eye expects round the upper abdomen: the lower ribs slope down round the liver and spleen
+// (a slice at the renal hila cuts several on each side), and a slice through a lumbar vertebral body shows its arch
+// closed behind the canal, not a canal open to the back muscles.
+TEST(PhantomAnatomy, TheLowerRibsSurroundTheUpperAbdomenAndTheLumbarArchesCloseBehindTheCanal) {
+    phantom::PhantomOptions o;
+    o.matrix = 256;
+    o.sliceMm = 2;
+    const auto v = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    const auto& g = v->geometry();
+    auto sliceAt = [&](double z) { return int(std::lround(g.patientToIndex({0, 0, z}).z)); };
+    for (double z : {-550.0, -560.0}) {
+        int right = 0, left = 0;
+        for (const auto& c : bonePieces(*v, sliceAt(z))) {
+            // In the wall lateral to the spine and the transverse processes, off the arms (beyond 165 mm).
+            if (std::abs(c.x) > 75 && std::abs(c.x) < 165 && c.y < 95) (c.x < 0 ? right : left)++;
+        }
+        EXPECT_GE(right, 2) << "z " << z << ": ribs round the liver";
+        EXPECT_GE(left, 2) << "z " << z << ": ribs round the spleen";
+    }
+    for (const auto& level : phantom::detail::vertebrae()) {
+        if (level.name[0] != 'L') continue;
+        const double canalBack = phantom::detail::spineY(level.z) + level.ry + 7.5 + 10;
+        int slices = 0, closed = 0;
+        for (double z = level.z - level.height / 2 + 1; z <= level.z + level.height / 2 - 1; z += g.spacing.z) {
+            const int k = sliceAt(z);
+            bool bone = false;
+            for (double y = canalBack - 3; y <= canalBack + 12 && !bone; y += 0.5) {
+                const glm::dvec3 q = g.patientToIndex({0, y, z});
+                bone = v->at(int(std::lround(q.x)), int(std::lround(q.y)), k) > 300;
+            }
+            ++slices, closed += bone;
+        }
+        EXPECT_GE(double(closed) / slices, 0.9) << level.name << ": " << closed << " of " << slices
+                                                << " slices through the body show the arch behind the canal";
     }
 }

@@ -575,7 +575,8 @@ ShapePtr lungShape(int s, bool collapsedSide) {
 // A branching vessel or airway tree grown from a hilum into a lung.
 void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, double len, int depth,
               std::uint64_t salt, float hu, float lungHU, Tissue t, TissueMask onto, bool airway) {
-    if (depth > 11 || r < 0.35) return;
+    // Bronchi narrower than about 3 mm show only near the hila on CT: the airway tree stops there.
+    if (depth > 11 || r < (airway ? 1.5 : 0.35)) return;
     dvec3 end = pos + dir * len;
     for (int tries = 0; tries < 3 && lung->sdf(end) > -2.5; ++tries) {
         len *= 0.55;
@@ -584,7 +585,9 @@ void growTree(Builder& b, const ShapePtr& lung, dvec3 pos, dvec3 dir, double r, 
     if (lung->sdf(end) > -1.0 && depth > 0) return;
     const double r2 = r * 0.86;
     if (airway) {
-        b.add(tube({{pos, r + 0.9}, {end, r2 + 0.9}}, false), 20, kAirway, onto).thin = 2 * r + 1.8;
+        // The wall is about a sixth of the diameter: a millimetre round a segmental bronchus, thinner beyond.
+        const double wall = 0.3 + 0.2 * r, wall2 = 0.3 + 0.2 * r2;
+        b.add(tube({{pos, r + wall}, {end, r2 + wall2}}, false), 20, kAirway, onto).thin = 2 * (r + wall);
         b.add(tube({{pos, r}, {end, r2}}, false), -990, kAirway, bit(kAirway) | onto).thin = 2 * r;
     } else {
         b.add(tube({{pos, r}, {end, r2}}, false), hu, t, onto).thin = 2 * r;
@@ -677,9 +680,9 @@ void chest(Builder& b) {
                                         std::sin(around) * std::sqrt(1 - up * up), up * 1.2));
         };
         for (int i = 0; i < 14; ++i) {
-            growTree(b, lung, hilum + dvec3(0, 0, -3.0 * i + 12), trunk(i, 11), 3.6 * scale + 0.6, 34 * scale,
+            growTree(b, lung, hilum + dvec3(0, 0, -3.0 * i + 12), trunk(i, 11), 2.7 * scale + 0.5, 34 * scale,
                      collapsed ? 5 : 0, 100 + i + s * 10, paHU, lungHU, kLungVessel, onto, false);
-            growTree(b, lung, hilum + dvec3(-s * 2.0, 14, -16.0 - 2 * i), trunk(i, 22), 3.4 * scale + 0.5, 32 * scale,
+            growTree(b, lung, hilum + dvec3(-s * 2.0, 14, -16.0 - 2 * i), trunk(i, 22), 2.6 * scale + 0.4, 32 * scale,
                      collapsed ? 5 : 0, 200 + i + s * 10, pvHU, lungHU, kLungVessel, onto, false);
             if (i < 6)
                 growTree(b, lung, hilum + dvec3(s * 2.0, 6, 6.0 - 6 * i), trunk(i, 33), 3.5 * scale + 0.5, 28 * scale,

@@ -523,9 +523,10 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
               37, kBrain, bit(kBrain), 2, 0.1, w);
         b.add(ell({s * 52.0, -6, -86}, {4, 22, 8}, rotation(0, 0, s * 8.0), 1.0, 0.1, 74), 8, kCsf, bit(kBrain), 0, 0.1,
               w);  // Sylvian fissure
-        auto lateral = tube({{s * 12.0, -30, -62, 3.5},
-                             {s * 14.0, -12, -58, 5.5},
-                             {s * 16.0, 10, -60, 5.5},
+        // The lateral ventricles either side of the septum pellucidum, their frontal horns a few millimetres apart.
+        auto lateral = tube({{s * 7.5, -30, -62, 3.5},
+                             {s * 8.5, -12, -58, 5.5},
+                             {s * 10.0, 10, -60, 5.5},
                              {s * 23.0, 32, -68, 6.5},
                              {s * 17.0, 52, -68, 2.5}});
         b.add(lateral, 7, kCsf, bit(kBrain), 0, 0.1, w);
@@ -542,15 +543,19 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
     b.add(ell({0, 36, -128}, {7, 4.5, 7}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // fourth ventricle
     // Interhemispheric fissure and falx, above the corpus callosum.
     auto fissure = [cavity](double half) {
-        return std::make_shared<Implicit>(
-            [cavity](double z, Box2& bx) { return z > -100 && cavity->sliceBox(z, bx); },
-            [cavity, half](const dvec3& p) {
-                double d = std::abs(p.x) - half;
-                const double callosum = std::max({std::abs(p.y - 2) - 36, -58 - p.z, p.z + 82});
-                d = std::max(d, std::min(callosum, -(p.z + 56)) < 0 ? -callosum : -1e9);
-                d = std::max(d, -(p.z + 100));
-                return std::max(d, cavity->sdf(p) + 0.5);
-            });
+        return std::make_shared<Implicit>([cavity](double z, Box2& bx) { return z > -100 && cavity->sliceBox(z, bx); },
+                                          [cavity, half](const dvec3& p) {
+                                              double d = std::abs(p.x) - half;
+                                              // Between genu and splenium the fissure ends on the corpus callosum,
+                                              // whose body arches over the lateral ventricles: at their level the
+                                              // midline holds the septum pellucidum, not the falx.
+                                              const double t = (p.y - 2) / 36;
+                                              const double callosum =
+                                                  std::max(std::abs(p.y - 2) - 36, p.z + 46 + 14 * t * t);
+                                              if (callosum < 0) d = std::max(d, -callosum);
+                                              d = std::max(d, -(p.z + 100));
+                                              return std::max(d, cavity->sdf(p) + 0.5);
+                                          });
     };
     // The falx is a dural sheet under a millimetre thick: a little denser than brain, seen best where CSF borders it.
     b.add(fissure(1.3), 8, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <random>
 
 #include "imaging/dicom_loader.h"
@@ -208,6 +210,15 @@ TEST(PhantomPatients, AnArmBesideTheBodyHoldsItsArteryAndItsMuscleCompartments) 
 
 namespace {
 
+// One series of the built-in patient of `seed` at `matrix` pixels and `sliceMm` spacing.
+std::unique_ptr<imaging::Volume> series(phantom::SeriesKind kind, int matrix, double sliceMm, std::uint64_t seed = 1) {
+    phantom::PhantomOptions o;
+    o.seed = seed;
+    o.matrix = matrix;
+    o.sliceMm = sliceMm;
+    return phantom::generateSeries(o, kind);
+}
+
 // Bone (above 300 HU) as connected pieces of one axial slice: the centre of each piece in patient mm.
 std::vector<glm::dvec2> bonePieces(const imaging::Volume& v, int k) {
     const auto& g = v.geometry();
@@ -245,10 +256,7 @@ std::vector<glm::dvec2> bonePieces(const imaging::Volume& v, int k) {
 // (a slice at the renal hila cuts several on each side), and a slice through a lumbar vertebral body shows its arch
 // closed behind the canal, not a canal open to the back muscles.
 TEST(PhantomAnatomy, TheLowerRibsSurroundTheUpperAbdomenAndTheLumbarArchesCloseBehindTheCanal) {
-    phantom::PhantomOptions o;
-    o.matrix = 256;
-    o.sliceMm = 2;
-    const auto v = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    const auto v = series(phantom::SeriesKind::Arterial, 256, 2);
     const auto& g = v->geometry();
     auto sliceAt = [&](double z) { return int(std::lround(g.patientToIndex({0, 0, z}).z)); };
     for (double z : {-550.0, -560.0}) {
@@ -276,4 +284,38 @@ TEST(PhantomAnatomy, TheLowerRibsSurroundTheUpperAbdomenAndTheLumbarArchesCloseB
         EXPECT_GE(double(closed) / slices, 0.9) << level.name << ": " << closed << " of " << slices
                                                 << " slices through the body show the arch behind the canal";
     }
+}
+
+// At the level of the bodies of the lateral ventricles a reader sees them either side of a thin septum pellucidum
+// under the corpus callosum, the falx only in the fissure in front of and behind them: not two tubes far apart with a
+// CSF cleft running the whole length of the midline between them.
+TEST(PhantomAnatomy, TheLateralVentriclesLieEitherSideOfTheSeptumWithNoFissureBetweenThem) {
+    const auto v = series(phantom::SeriesKind::Head, 512, 2);
+    const auto& g = v->geometry();
+    const int k = int(std::lround(g.patientToIndex({0, 0, -60}).z));
+    int midlineCsf = 0, midlineN = 0;
+    std::map<int, std::pair<double, int>> columns;  // column: sum of HU and pixels over the ventricles' length
+    for (int j = 0; j < g.dims.y; ++j)
+        for (int i = 0; i < g.dims.x; ++i) {
+            const glm::dvec3 p = g.indexToPatient({i, j, k});
+            if (p.y < -6 || p.y > 8) continue;
+            const int hu = v->at(i, j, k);
+            // CSF (about 8 HU) under 15 HU; the head series' noise takes brain (about 30 HU) there rarely.
+            if (std::abs(p.x) < 1.3) midlineCsf += hu < 15, ++midlineN;
+            auto& c = columns[i];
+            c.first += hu, ++c.second;
+        }
+    ASSERT_GT(midlineN, 20);
+    // The nearest column to the midline, each side, that is CSF along the ventricles' length.
+    double innerWall[2] = {1e9, 1e9};
+    for (const auto& [i, c] : columns) {
+        const double x = g.indexToPatient({i, 0, k}).x;
+        if (std::abs(x) > 1.5 && std::abs(x) < 25 && c.first / c.second < 15)
+            innerWall[x < 0 ? 0 : 1] = std::min(innerWall[x < 0 ? 0 : 1], std::abs(x));
+    }
+    EXPECT_LT(double(midlineCsf) / midlineN, 0.15)
+        << midlineCsf << " of " << midlineN << " midline pixels between the ventricles are CSF";
+    for (int s = 0; s < 2; ++s)
+        EXPECT_LT(innerWall[s], 4.5) << (s == 0 ? "right" : "left") << " lateral ventricle is " << innerWall[s]
+                                     << " mm from the midline";
 }

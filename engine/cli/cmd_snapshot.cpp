@@ -1,6 +1,7 @@
 // `polysim snapshot PATH --z MM ...`: one windowed plane of a DICOM series (or the built-in phantom) to PNG, without a
 // window. For authoring scenarios, reports and tests.
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -8,6 +9,7 @@
 #include "cli/command.h"
 #include "imaging/dicom_loader.h"
 #include "imaging/render.h"
+#include "imaging/segmentation.h"
 #include "phantom/phantom.h"
 
 namespace polysim::cli {
@@ -48,7 +50,8 @@ int snapshot(const Args& args) {
                               "unknown window '" + *windowText + "' (a preset such as lung, or W/L like 1500/-600)");
         window = *w;
     }
-    if (path.empty()) return usageError("snapshot", "missing PATH (a DICOM folder or file, or 'phantom[:KIND]')");
+    if (path.empty())
+        return usageError("snapshot", "missing PATH (a DICOM folder or file, a NIfTI CT, or 'phantom[:KIND]')");
     if (out.empty()) return usageError("snapshot", "missing --out FILE.png");
     try {
         std::shared_ptr<const imaging::Volume> volume;
@@ -69,6 +72,8 @@ int snapshot(const Args& args) {
                                                   "' (scout, head, noncontrast, arterial, portal)");
             if (kind != phantom::SeriesKind::Scout && kind != phantom::SeriesKind::Head) o.phases = {kind};
             volume = phantom::generateSeries(o, kind);
+        } else if (imaging::isNiftiName(path) && !std::filesystem::is_directory(path)) {
+            volume = imaging::readNiftiCt(path);
         } else {
             const auto scan = imaging::scanDicom(path);
             try {
@@ -103,7 +108,8 @@ int snapshot(const Args& args) {
 POLYSIM_REGISTER_COMMAND({"snapshot", "render one plane of a DICOM series or the phantom to PNG",
                           "polysim snapshot PATH [--z MM] [--plane axial|coronal|sagittal] [--window NAME|W/L] "
                           "--out FILE.png [--series UID]\n"
-                          "  PATH: a DICOM folder or file, or phantom[:scout|head|noncontrast|arterial|portal] "
+                          "  PATH: a DICOM folder or file, a CT in NIfTI (.nii, .nii.gz), or "
+                          "phantom[:scout|head|noncontrast|arterial|portal] "
                           "(then also --seed N --injuries ID,... --matrix N --slice-mm X; default 256, 2 mm)\n"
                           "  --z MM: position along the plane normal in patient mm (z axial, y coronal, x sagittal; "
                           "default the middle)",

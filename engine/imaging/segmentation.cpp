@@ -28,11 +28,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool isNiftiName(const fs::path& p) {
-    const std::string n = lower(p.filename().string());
-    return n.ends_with(".nii") || n.ends_with(".nii.gz");
-}
-
 std::string structureNameFromFile(const fs::path& p) {
     std::string n = p.filename().string();
     for (const char* ext : {".nii.gz", ".NII.GZ", ".nii", ".NII"})
@@ -205,6 +200,11 @@ std::string boxText(const Box& b) {
     return s;
 }
 }  // namespace
+
+bool isNiftiName(const fs::path& p) {
+    const std::string n = lower(p.filename().string());
+    return n.ends_with(".nii") || n.ends_with(".nii.gz");
+}
 
 std::optional<int> LabelMap::labelOf(const std::string& name) const {
     const std::string want = lower(name);

@@ -58,6 +58,9 @@ std::map<int, std::size_t> labelCounts(const LabelMap& map);
 // neither (its voxels cannot be placed in a patient) or has shear.
 VolumeGeometry niftiGeometry(const std::filesystem::path& file);
 
+// Whether a file name is NIfTI's (.nii or .nii.gz, any case).
+bool isNiftiName(const std::filesystem::path& p);
+
 // A CT stored as NIfTI (TotalSegmentator's example_ct.nii.gz), in HU with its LPS geometry.
 std::shared_ptr<Volume> readNiftiCt(const std::filesystem::path& file);
 

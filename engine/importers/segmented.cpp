@@ -14,12 +14,6 @@ namespace polysim::importers {
 namespace fs = std::filesystem;
 
 namespace {
-bool isNifti(const fs::path& p) {
-    std::string n = p.filename().string();
-    std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return n.ends_with(".nii") || n.ends_with(".nii.gz");
-}
-
 std::string words(std::string s) {
     std::replace(s.begin(), s.end(), '_', ' ');
     return s;
@@ -47,7 +41,7 @@ ImportedCase importSegmented(const SegmentedImport& r) {
 
     std::shared_ptr<imaging::Volume> ct;
     try {
-        if (isNifti(r.ct) && !fs::is_directory(r.ct, ec))
+        if (imaging::isNiftiName(r.ct) && !fs::is_directory(r.ct, ec))
             ct = imaging::readNiftiCt(r.ct);
         else
             ct = imaging::loadCtVolume(r.ct, r.seriesUid);

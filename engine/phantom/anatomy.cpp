@@ -113,6 +113,44 @@ ShapePtr plate(std::vector<dvec4> pts, double zc, double halfHeight) {
             return d > 0 && dz > 0 ? std::hypot(d, dz) : std::max(d, dz);
         });
 }
+// A plate whose cross-section is a path of points (x, y) with radii (z) given at key levels: between two keys the
+// points and radii are interpolated, so the path can curve, thin, thicken and move along z (the iliac wings). Every
+// key holds the same number of points; the keys are in ascending z and the plate ends at the first and the last.
+ShapePtr sweptPath(std::vector<std::pair<double, std::vector<dvec3>>> keys) {
+    auto at = [keys](double z) {
+        std::size_t i = 1;
+        while (i + 1 < keys.size() && keys[i].first < z) ++i;
+        const auto& [z0, a] = keys[i - 1];
+        const auto& [z1, b] = keys[i];
+        const double t = std::clamp((z - z0) / (z1 - z0), 0.0, 1.0);
+        std::vector<dvec3> path(a.size());
+        for (std::size_t n = 0; n < a.size(); ++n) path[n] = glm::mix(a[n], b[n], t);
+        return path;
+    };
+    const double zLo = keys.front().first, zHi = keys.back().first;
+    return std::make_shared<Implicit>(
+        [at, zLo, zHi](double z, Box2& bx) {
+            if (z < zLo - 1 || z > zHi + 1) return false;
+            bx = {1e9, 1e9, -1e9, -1e9};
+            for (const auto& q : at(std::clamp(z, zLo, zHi))) {
+                bx.x0 = std::min(bx.x0, q.x - q.z - 1), bx.y0 = std::min(bx.y0, q.y - q.z - 1);
+                bx.x1 = std::max(bx.x1, q.x + q.z + 1), bx.y1 = std::max(bx.y1, q.y + q.z + 1);
+            }
+            return true;
+        },
+        [at, zLo, zHi](const dvec3& p) {
+            const auto path = at(std::clamp(p.z, zLo, zHi));
+            double d = 1e9;
+            for (std::size_t n = 0; n + 1 < path.size(); ++n) {
+                const glm::dvec2 a(path[n]), ab = glm::dvec2(path[n + 1]) - a, q = glm::dvec2(p) - a;
+                const double t = std::clamp(glm::dot(q, ab) / std::max(glm::dot(ab, ab), 1e-9), 0.0, 1.0);
+                d = std::min(d, glm::length(q - ab * t) - glm::mix(path[n].z, path[n + 1].z, t));
+            }
+            const double dz = std::max(zLo - p.z, p.z - zHi);
+            return d > 0 && dz > 0 ? std::hypot(d, dz) : std::max(d, dz);
+        });
+}
+
 // A spinous process: a midline plate `thick` wide from y0 back to y1, its axis sloping from zc down by `drop`, half
 // height `halfHeight` at its root and two thirds of that at its tip.
 ShapePtr spinous(double y0, double y1, double zc, double drop, double thick, double halfHeight) {
@@ -159,6 +197,21 @@ const std::vector<K>& cavityKeys() {
                                   {-300, 0, 6, 108, 78}, {-272, 0, 14, 78, 60},  {-252, 0, 20, 40, 38}};
     return k;
 }
+// The visceral fat of the trunk: the cavity above the pelvic brim; below it the true pelvis narrows between the
+// obturator internus muscles on the inner walls of the acetabula to the perirectal and ischioanal fat.
+const std::vector<K>& visceralKeys() {
+    static const std::vector<K> k = [] {
+        std::vector<K> out{{-860, 0, 16, 34, 38},
+                           {-825, 0, 12, 40, 58},
+                           {-790, 0, 8, 42, 68},
+                           {-765, 0, 8, 80, 76},
+                           {-735, 0, 6, 112, 80}};
+        for (const auto& c : cavityKeys())
+            if (c.z >= -700) out.push_back(c);
+        return out;
+    }();
+    return k;
+}
 // Right and left hemidiaphragm domes; the higher wins (the heart sits on the central tendon).
 double domeZ(double x, double y) {
     const double rr = (x + 72) * (x + 72) + 0.8 * (y - 10) * (y - 10);
@@ -200,7 +253,7 @@ constexpr double kRingWiden = 1.1;
 // The sacrum: a wedge tilted back.
 const std::vector<K>& sacrumKeys() {
     static const std::vector<K> k{{-805, 0, 90, 10, 7},
-                                  {-780, 0, 78, 24, 13},
+                                  {-780, 0, 78, 20, 12},
                                   {-740, 0, 60, 46, 18},
                                   {-705, 0, 44, 54, 21},
                                   {-690, 0, 38, 40, 20}};
@@ -630,7 +683,7 @@ void chest(Builder& b) {
     const WarpSet* mw = b.med();
     const bool tension = b.m.has("tension_pneumothorax");
     auto cavity = ext(cavityKeys(), 0, 2.0, 0.03, 60);
-    b.add(cavity, -95, kVisceralFat, kAnyTissue, 14, 0.1);
+    b.add(ext(visceralKeys(), 0, 2.0, 0.03, 60), -95, kVisceralFat, kAnyTissue, 14, 0.1);
     // Diaphragm: a 5 mm muscle sheet under the lung bases.
     b.add(std::make_shared<Implicit>(
               [cavity](double z, Box2& bx) { return z > -570 && z < -460 && cavity->sliceBox(z, bx); },
@@ -991,7 +1044,7 @@ void abdominalWall(Builder& b) {
             });
     };
     // Under the costal margin laterally (z -520) and the xiphoid in front (z -500), down to the pelvic brim.
-    auto region = band(-515, -800, 40);
+    auto region = band(-515, -700, 40);
     const TissueMask soft = bit(kVisceralFat) | bit(kFat);
     b.add(intersect(subtract(cav, offset(cav, -14)), region), 54, kMuscle, soft, 8, 0.12);
     for (double d : {-4.5, -9.0})
@@ -1245,10 +1298,11 @@ void abdomen(Builder& b) {
                        {100, 0, -560, 21},
                        {112, 40, -620, 19},
                        {108, 30, -700, 18},
-                       {70, 10, -760, 17},
-                       {20, 0, -780, 17},
-                       {0, 56, -790, 18},
-                       {0, 68, -840, 15},
+                       {70, 10, -745, 17},
+                       {22, -4, -752, 17},
+                       {0, 36, -768, 17},
+                       {0, 52, -800, 16},
+                       {0, 66, -840, 14},
                        {0, 62, -870, 9}},
                       true, 2.5, 0.05, 101);
     b.add(colon, b.H(40, 70, 80), kBowel, bit(kVisceralFat) | bit(kMuscle) | bit(kFat));
@@ -1272,7 +1326,7 @@ void abdomen(Builder& b) {
                                                            })),
           -1000, kAir, bit(kBowelContent));
     // Jejunum in the left upper quadrant below the stomach, ileum filling the rest of the mesentery down to the pelvis.
-    auto bladder = ell({0, -42, -795}, {42, 34, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
+    auto bladder = ell({0, -34, -795}, {46, 38, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
     const std::vector<ShapePtr> hollow{stomach, duodenum, colon, bladder};
     bowelLoops(b, {50, -18, -590}, {55, 40, 36}, 7, 26, 9.5, 0.16, 4343, hollow);
     bowelLoops(b, {-5, -22, -680}, {92, 50, 70}, 14, 34, 11.0, 0.09, 4242, hollow);
@@ -1318,14 +1372,38 @@ void pelvis(Builder& b) {
     b.bone(ext(sacrumKeys(), 0, 1.5, 0.08, 110), 1.6, 900, 250);
     b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
     for (int s : {-1, 1}) {
-        const double th = glm::degrees(std::atan2(-90.0, s * 78.0));
-        b.bone(ell({s * 88.0, 14, -712}, {68, 5.5, 46}, rotation(-8, 0, th), 2.5, 0.05, 111 + s), 1.6, 950, 260);
-        b.bone(ell({s * 86.0, 4, -778}, {26, 34, 30}, glm::dmat3(1.0), 1.0, 0.08, 113 + s), 2.0, 950, 260);
+        // The ilium: a curved blade from the posterior superior iliac spine and the sacroiliac joint, thick at the
+        // back, thin in the middle of the iliac fossa, to the anterior superior iliac spine; lower down it narrows
+        // and thickens into the body above the acetabulum, parting from the sacrum at the greater sciatic notch.
+        std::vector<std::pair<double, std::vector<dvec3>>> ilium{
+            {-770, {{62, 54, 5}, {66, 48, 7}, {74, 40, 8}, {82, 24, 10}, {86, 6, 11}, {86, -8, 9}}},
+            {-745, {{50, 70, 5}, {54, 64, 8}, {68, 52, 5.5}, {88, 32, 4}, {100, 6, 4}, {102, -16, 5.5}}},
+            {-720, {{52, 74, 6}, {58, 56, 9}, {74, 52, 4}, {98, 34, 3}, {114, 6, 3}, {116, -22, 5}}},
+            {-690, {{52, 72, 6}, {58, 46, 8}, {78, 48, 4}, {104, 32, 3}, {122, 4, 3}, {126, -24, 5.5}}},
+            {-655, {{60, 70, 4}, {66, 60, 4}, {90, 52, 4.5}, {114, 32, 4.5}, {128, 4, 4.5}, {128, -16, 4.5}}},
+        };
+        for (auto& [z, path] : ilium)
+            for (auto& q : path) q.x *= s;
+        b.bone(sweptPath(ilium), 1.6, 950, 260);
+        // The acetabulum: a cup of bone round the femoral head, open laterally, forwards and down, its walls (the
+        // anterior and posterior columns) wrapping the head's front and back.
+        const dvec3 hip(s * 92.0, -6, -792), open = glm::normalize(dvec3(s * 0.66, -0.26, -0.7));
+        b.bone(std::make_shared<Implicit>(
+                   [hip](double z, Box2& bx) {
+                       bx = {hip.x - 35, hip.y - 35, hip.x + 35, hip.y + 35};
+                       return std::abs(z - hip.z) < 35;
+                   },
+                   [hip, open](const dvec3& p) {
+                       const double r = glm::length(p - hip);
+                       return std::max({r - 33.0, 26.5 - r, glm::dot(p - hip, open) - 7.0});
+                   }),
+               1.8, 950, 260);
         b.add(ell({s * 92.0, -6, -792}, {26.5, 26.5, 26.5}), 45, kCartilage);
-        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 240);
-        // Femur: neck, greater and lesser trochanter, shaft with fatty marrow.
-        b.bone(tube({{s * 92.0, -6, -792, 15}, {s * 128.0, 4, -812, 15}}, false), 2.0, 950, 240);
-        b.bone(ell({s * 142.0, 12, -810}, {20, 22, 24}, glm::dmat3(1.0), 1.0, 0.08, 115 + s), 1.6, 950, 240);
+        // Femur: neck, then the head over it (dense cancellous bone, no cortex of the neck inside it), greater and
+        // lesser trochanter, shaft with fatty marrow.
+        b.bone(tube({{s * 92.0, -6, -792, 15}, {s * 128.0, 4, -812, 15}}, false), 2.0, 950, 260);
+        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 320);
+        b.bone(ell({s * 138.0, 14, -820}, {18, 21, 20}, glm::dmat3(1.0), 1.0, 0.08, 115 + s), 1.6, 950, 240);
         b.bone(ell({s * 112.0, 22, -842}, {10, 10, 12}), 1.6, 950, 240);
         const bool femurFx = b.m.has("femur_fracture") && s == 1;
         if (femurFx) {

@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include "imaging/dicom_loader.h"
+#include "imaging/segmentation.h"
 
 namespace polysim::phantom {
 namespace {
@@ -337,6 +338,11 @@ const std::vector<SideBySideView>& sideBySideViews() {
          SeriesKind::Arterial, -565, -275, imaging::findWindowPreset("soft_tissue")->window},
         {"compare-head-brain.png", "head at the lateral ventricles, brain window", "cptac-gbm-head", SeriesKind::Head,
          -62, 10, imaging::findWindowPreset("brain")->window},
+        // The only real pelvis among the references is a 3 mm-voxel portal venous series (TotalSegmentator's example),
+        // at the femoral heads and the roofs of the acetabula, above the metal of its left hip replacement.
+        {"compare-pelvis.png", "pelvis at the femoral heads, soft-tissue window",
+         "totalsegmentator-example/example_ct.nii.gz", SeriesKind::PortalVenous, -792, 135,
+         imaging::findWindowPreset("soft_tissue")->window},
     };
     return v;
 }
@@ -402,7 +408,8 @@ std::vector<RegionComparison> compareWithReal(const std::filesystem::path& realF
         auto& v = real[folder];
         if (!v) {
             try {
-                v = imaging::loadCtVolume(realFolder / folder);
+                const auto path = realFolder / folder;
+                v = imaging::isNiftiName(path) ? imaging::readNiftiCt(path) : imaging::loadCtVolume(path);
             } catch (const std::exception& e) {
                 throw PhantomError("real reference " + (realFolder / folder).string() + ": " + e.what());
             }

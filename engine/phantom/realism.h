@@ -54,7 +54,7 @@ namespace polysim::phantom {
 // A real series under the real-CT fixtures folder and the stretch of the phantom with the same anatomy.
 struct RealReference {
     std::string region;  // "chest", "upper abdomen", "head"
-    std::string folder;  // under the real fixtures folder, e.g. "lidc-idri-0001-chest"
+    std::string folder;  // under the real fixtures folder, e.g. "lidc-idri-0001-chest" (a DICOM folder or a NIfTI CT)
     std::string source;  // whom to credit
     SeriesKind phantomSeries;
     double phantomZFrom, phantomZTo;  // LPS z of the phantom slab measured
@@ -66,7 +66,7 @@ const std::vector<RealReference>& realReferences();
 struct SideBySideView {
     std::string file;    // "compare-chest-lung.png"
     std::string what;    // "chest at the carina, lung window"
-    std::string folder;  // real series, as in RealReference::folder
+    std::string folder;  // real series, as in RealReference::folder, or a NIfTI CT file under the real folder
     SeriesKind phantomSeries;
     double phantomZ, realZ;
     imaging::Window window;

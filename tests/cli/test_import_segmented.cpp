@@ -243,3 +243,35 @@ TEST(ImportSegmented, BadInputIsAClearError) {
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_NE(r.out.find("hemoperitoneum"), std::string::npos);
 }
+
+// A CT that came as NIfTI (TotalSegmentator's example) can be looked at before it is made into a case: snapshot places
+// it by its affine, at its own patient positions, and a file that is not NIfTI is named in a clear error.
+TEST(SnapshotCli, RendersACtStoredAsNiftiAtItsPatientPositions) {
+    const fs::path dir = test::scratchDir("snapshot_nifti");
+    const fs::path ct = tsDir() / "example_ct.nii.gz";
+    const auto volume = imaging::readNiftiCt(ct);
+    const auto& g = volume->geometry();
+    // Halfway down the series: inside it. The reported range is the series' own, from its affine.
+    const double zMid = g.indexToPatient({0, 0, g.dims.z / 2}).z;
+    auto r = test::runPolysim("snapshot " + q(ct) + " --z " + std::to_string(zMid) + " --window bone --out " +
+                              q(dir / "axial.png"));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::ifstream png(dir / "axial.png", std::ios::binary);
+    std::string head(24, '\0');
+    png.read(head.data(), 24);
+    auto be32 = [&](std::size_t o) {
+        return (unsigned(uint8_t(head[o])) << 24) | (unsigned(uint8_t(head[o + 1])) << 16) |
+               (unsigned(uint8_t(head[o + 2])) << 8) | unsigned(uint8_t(head[o + 3]));
+    };
+    EXPECT_EQ(head.substr(1, 3), "PNG");
+    EXPECT_EQ(be32(16), unsigned(g.dims.x));
+    EXPECT_EQ(be32(20), unsigned(g.dims.y));
+    r = test::runPolysim("snapshot " + q(ct) + " --z 5000 --out " + q(dir / "x.png"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("outside"), std::string::npos) << r.err;
+    { std::ofstream(dir / "notes.nii.gz") << "not a NIfTI file"; }
+    r = test::runPolysim("snapshot " + q(dir / "notes.nii.gz") + " --out " + q(dir / "y.png"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("notes.nii.gz"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "y.png"));
+}

@@ -152,14 +152,15 @@ TEST(BodyLandmarks, TheTotalSegmentatorSliceStackIsAbdomenAndSpineInThePortalPha
 TEST(BodyLandmarks, ThePhantomsLandmarksLieWhereItsAnatomyIsBuilt) {
     const auto& f = phantomSeries(phantom::SeriesKind::Arterial);
     const auto& L = f.landmarks;
-    // The phantom's anatomy (engine/phantom/anatomy.cpp): vertex at 0, liver dome at -468, iliac wings up to about
-    // -670, acetabular roofs at -748 over femoral heads topping at -768, thighs apart below about -880.
+    // The phantom's anatomy (engine/phantom/anatomy.cpp): vertex at 0, liver dome at -468, iliac crests at the L4-L5
+    // disc (about -655), acetabular roofs at -758 over femoral heads topping at -768 (a disc of bone 15 mm in radius
+    // from about -774), thighs apart below about -880.
     ASSERT_TRUE(L.vertex && L.skullBase && L.lungs && L.diaphragmDomeRight && L.iliacCrests && L.femoralHeads);
     EXPECT_NEAR(*L.vertex, 0, 6);
     EXPECT_NEAR(*L.diaphragmDomeRight, -468, 15);
-    EXPECT_NEAR(*L.iliacCrests, -675, 20);
-    EXPECT_LE(*L.femoralHeads, -740);
-    EXPECT_GE(*L.femoralHeads, -775);
+    EXPECT_NEAR(*L.iliacCrests, -655, 15);
+    EXPECT_LE(*L.femoralHeads, -765);
+    EXPECT_GE(*L.femoralHeads, -785);
     ASSERT_TRUE(L.thighs);
     EXPECT_LT(L.thighs->toMm, *L.femoralHeads - 60);
     ASSERT_TRUE(L.spine);

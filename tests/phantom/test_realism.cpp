@@ -319,3 +319,45 @@ TEST(PhantomAnatomy, TheLateralVentriclesLieEitherSideOfTheSeptumWithNoFissureBe
         EXPECT_LT(innerWall[s], 4.5) << (s == 0 ? "right" : "left") << " lateral ventricle is " << innerWall[s]
                                      << " mm from the midline";
 }
+
+// The pelvis a reader knows: the iliac wings are blades that curve round the iliac fossa, not flat plates, and at the
+// femoral heads the obturator internus lines the inner wall of each acetabulum, so the pelvic fat lies between two
+// bands of muscle rather than against the bone.
+TEST(PhantomAnatomy, TheIliacWingsCurveRoundTheFossaAndMuscleLinesTheInnerWallOfTheAcetabulum) {
+    const auto v = series(phantom::SeriesKind::Arterial, 256, 2);
+    const auto& g = v->geometry();
+    auto hu = [&](double x, double y, double z) {
+        const glm::dvec3 q = g.patientToIndex({x, y, z});
+        return v->at(int(std::lround(q.x)), int(std::lround(q.y)), int(std::lround(q.z)));
+    };
+    for (int s : {-1, 1}) {
+        const char* side = s < 0 ? "right" : "left";
+        // The outer surface of the wing halfway up, row by row from the anterior superior iliac spine back towards
+        // the sacroiliac joint (beyond the sacrum, inside the arms).
+        std::vector<glm::dvec2> edge;  // (y, |x|)
+        for (double y = -20; y <= 50; y += 2)
+            for (double ax = 150; ax >= 60; ax -= 0.5)
+                if (hu(s * ax, y, -720) > 300) {
+                    edge.push_back({y, ax});
+                    break;
+                }
+        ASSERT_GE(edge.size(), 30u) << side << " iliac wing missing from rows at z -720";
+        const glm::dvec2 a = edge.front(), b = edge.back();
+        double bulge = -1e9;
+        for (const auto& p : edge) bulge = std::max(bulge, p.y - (a.y + (p.x - a.x) / (b.x - a.x) * (b.y - a.y)));
+        EXPECT_GT(bulge, 6.0) << side << " iliac wing: its middle lies only " << bulge
+                              << " mm lateral to the line between its ends (a flat plate)";
+        // Medial to the acetabulum's inner wall around the centre of the femoral head: muscle, then fat. Averaged
+        // over a patch, since the streaks between the femoral heads cross it.
+        double sum = 0;
+        int n = 0;
+        for (double y = -16; y <= 4; y += 1) {
+            double wall = 0;
+            for (double ax = 30; ax <= 90 && wall == 0; ax += 0.5)
+                if (hu(s * ax, y, -792) > 300) wall = ax;
+            ASSERT_GT(wall, 0) << side << " acetabulum at y " << y;
+            for (double ax = wall - 7; ax <= wall - 2; ax += 0.5) sum += hu(s * ax, y, -792), ++n;
+        }
+        EXPECT_GT(sum / n, 15.0) << side << ": fat (" << sum / n << " HU) against the inner wall of the acetabulum";
+    }
+}

@@ -692,7 +692,8 @@ void chest(Builder& b) {
               }),
           50, kMuscle);
     for (int s : {-1, 1}) {
-        b.add(ext({{-720, s * 40.0, 72, 30, 22},
+        b.add(ext({{-720, s * 28.0, 80, 20, 18},
+                   {-685, s * 32.0, 78, 26, 22},
                    {-640, s * 40.0, 74, 34, 26},
                    {-540, s * 36.0, 84, 30, 22},
                    {-400, s * 30.0, 88, 24, 15},
@@ -1378,9 +1379,9 @@ void pelvis(Builder& b) {
         std::vector<std::pair<double, std::vector<dvec3>>> ilium{
             {-770, {{62, 54, 5}, {66, 48, 7}, {74, 40, 8}, {82, 24, 10}, {86, 6, 11}, {86, -8, 9}}},
             {-745, {{50, 70, 5}, {54, 64, 8}, {68, 52, 5.5}, {88, 32, 4}, {100, 6, 4}, {102, -16, 5.5}}},
-            {-720, {{52, 74, 6}, {58, 56, 9}, {74, 52, 4}, {98, 34, 3}, {114, 6, 3}, {116, -22, 5}}},
-            {-690, {{52, 72, 6}, {58, 46, 8}, {78, 48, 4}, {104, 32, 3}, {122, 4, 3}, {126, -24, 5.5}}},
-            {-655, {{60, 70, 4}, {66, 60, 4}, {90, 52, 4.5}, {114, 32, 4.5}, {128, 4, 4.5}, {128, -16, 4.5}}},
+            {-720, {{56, 78, 6}, {58, 56, 9}, {74, 52, 4}, {98, 34, 3}, {114, 6, 3}, {116, -22, 5}}},
+            {-690, {{60, 74, 6}, {58, 46, 8}, {78, 48, 4}, {104, 32, 3}, {122, 4, 3}, {126, -24, 5.5}}},
+            {-655, {{74, 60, 4}, {78, 52, 4}, {90, 52, 4.5}, {114, 32, 4.5}, {128, 4, 4.5}, {128, -16, 4.5}}},
         };
         for (auto& [z, path] : ilium)
             for (auto& q : path) q.x *= s;
@@ -1399,12 +1400,9 @@ void pelvis(Builder& b) {
                    }),
                1.8, 950, 260);
         b.add(ell({s * 92.0, -6, -792}, {26.5, 26.5, 26.5}), 45, kCartilage);
-        // Femur: neck, then the head over it (dense cancellous bone, no cortex of the neck inside it), greater and
-        // lesser trochanter, shaft with fatty marrow.
-        b.bone(tube({{s * 92.0, -6, -792, 15}, {s * 128.0, 4, -812, 15}}, false), 2.0, 950, 260);
-        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 320);
-        b.bone(ell({s * 138.0, 14, -820}, {18, 21, 20}, glm::dmat3(1.0), 1.0, 0.08, 115 + s), 1.6, 950, 240);
-        b.bone(ell({s * 112.0, 22, -842}, {10, 10, 12}), 1.6, 950, 240);
+        // Femur: the shaft with fatty marrow and a thick cortex, then over its top the neck, the greater and lesser
+        // trochanters and the intertrochanteric region as one bone of cancellous marrow (no cortex of one part drawn
+        // across another), then the head over the neck (dense cancellous bone).
         const bool femurFx = b.m.has("femur_fracture") && s == 1;
         if (femurFx) {
             b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 121.0, -4, -928, 14}}), 6.0, 1300,
@@ -1415,6 +1413,12 @@ void pelvis(Builder& b) {
             b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 116.0, -6, -1010, 13.5}}), 6.0,
                    1300, -20);
         }
+        auto proximal = smoothUnion(
+            smoothUnion(tube({{s * 92.0, -6, -792, 15}, {s * 128.0, 4, -812, 15}, {s * 131.0, 3, -848, 14.5}}, false),
+                        ell({s * 138.0, 14, -820}, {18, 21, 20}, glm::dmat3(1.0), 1.0, 0.08, 115 + s), 6),
+            ell({s * 118.0, 20, -842}, {10, 10, 12}), 4);
+        b.bone(proximal, 2.0, 950, 250);
+        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 320);
         b.bone(tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}}), 2.0, 950, 260);
         const double symGap = 2.0;
         b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
@@ -1441,6 +1445,32 @@ void pelvis(Builder& b) {
                 .thin = 1.8;
     }
     b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
+    // The muscles round the hip, each in its sheath of fat, so the reader sees separate muscles rather than one grey
+    // mass: iliopsoas in front of the joint, sartorius, rectus femoris and tensor fasciae latae below the iliac spines,
+    // gluteus medius and minimus on the outer face of the ilium. Painted onto muscle only, after the bones.
+    auto sheathed = [&b](const ShapePtr& m, float hu) {
+        b.add(subtract(offset(m, 1.4), m), -75, kFat, bit(kMuscle)).thin = 1.4;
+        b.add(m, hu, kMuscle, bit(kMuscle), 8, 0.15);
+    };
+    for (int s : {-1, 1}) {
+        sheathed(tube({{s * 66.0, 10, -740, 17}, {s * 74.0, -30, -785, 14}, {s * 82.0, -40, -830, 12}}, true, 1.0, 0.06,
+                      131 + s),
+                 56);  // iliopsoas
+        sheathed(tube({{s * 122.0, -30, -712, 5},
+                       {s * 116.0, -52, -770, 9},
+                       {s * 102.0, -66, -850, 10},
+                       {s * 80.0, -62, -1000, 10}},
+                      true, 1.0, 0.06, 133 + s),
+                 50);  // sartorius
+        sheathed(tube({{s * 104.0, -40, -770, 7}, {s * 104.0, -50, -820, 12}, {s * 98.0, -56, -1000, 15}}, true, 1.0,
+                      0.06, 135 + s),
+                 54);  // rectus femoris
+        sheathed(tube({{s * 134.0, -26, -720, 7}, {s * 142.0, -22, -790, 11}, {s * 146.0, -14, -880, 8}}, true, 1.0,
+                      0.06, 137 + s),
+                 48);  // tensor fasciae latae
+        sheathed(ell({s * 122.0, 30, -760}, {22, 38, 50}, rotation(0, 0, s * -20.0), 2.0, 0.06, 139 + s),
+                 53);  // gluteus medius and minimus
+    }
 }
 
 }  // namespace

@@ -117,34 +117,43 @@ ShapePtr plate(std::vector<dvec4> pts, double zc, double halfHeight) {
 // points and radii are interpolated, so the path can curve, thin, thicken and move along z (the iliac wings). Every
 // key holds the same number of points; the keys are in ascending z and the plate ends at the first and the last.
 ShapePtr sweptPath(std::vector<std::pair<double, std::vector<dvec3>>> keys) {
-    auto at = [keys](double z) {
-        std::size_t i = 1;
+    // The two keys about z and how far between them; the path's points are mixed on the fly (no copy per voxel).
+    auto span = [keys](double z, std::size_t& i, double& t) {
+        i = 1;
         while (i + 1 < keys.size() && keys[i].first < z) ++i;
-        const auto& [z0, a] = keys[i - 1];
-        const auto& [z1, b] = keys[i];
-        const double t = std::clamp((z - z0) / (z1 - z0), 0.0, 1.0);
-        std::vector<dvec3> path(a.size());
-        for (std::size_t n = 0; n < a.size(); ++n) path[n] = glm::mix(a[n], b[n], t);
-        return path;
+        t = std::clamp((z - keys[i - 1].first) / (keys[i].first - keys[i - 1].first), 0.0, 1.0);
+    };
+    auto point = [keys](std::size_t i, double t, std::size_t n) {
+        return glm::mix(keys[i - 1].second[n], keys[i].second[n], t);
     };
     const double zLo = keys.front().first, zHi = keys.back().first;
+    const std::size_t count = keys.front().second.size();
     return std::make_shared<Implicit>(
-        [at, zLo, zHi](double z, Box2& bx) {
+        [span, point, zLo, zHi, count](double z, Box2& bx) {
             if (z < zLo - 1 || z > zHi + 1) return false;
+            std::size_t i;
+            double t;
+            span(std::clamp(z, zLo, zHi), i, t);
             bx = {1e9, 1e9, -1e9, -1e9};
-            for (const auto& q : at(std::clamp(z, zLo, zHi))) {
+            for (std::size_t n = 0; n < count; ++n) {
+                const dvec3 q = point(i, t, n);
                 bx.x0 = std::min(bx.x0, q.x - q.z - 1), bx.y0 = std::min(bx.y0, q.y - q.z - 1);
                 bx.x1 = std::max(bx.x1, q.x + q.z + 1), bx.y1 = std::max(bx.y1, q.y + q.z + 1);
             }
             return true;
         },
-        [at, zLo, zHi](const dvec3& p) {
-            const auto path = at(std::clamp(p.z, zLo, zHi));
+        [span, point, zLo, zHi, count](const dvec3& p) {
+            std::size_t i;
+            double t;
+            span(std::clamp(p.z, zLo, zHi), i, t);
             double d = 1e9;
-            for (std::size_t n = 0; n + 1 < path.size(); ++n) {
-                const glm::dvec2 a(path[n]), ab = glm::dvec2(path[n + 1]) - a, q = glm::dvec2(p) - a;
-                const double t = std::clamp(glm::dot(q, ab) / std::max(glm::dot(ab, ab), 1e-9), 0.0, 1.0);
-                d = std::min(d, glm::length(q - ab * t) - glm::mix(path[n].z, path[n + 1].z, t));
+            dvec3 from = point(i, t, 0);
+            for (std::size_t n = 1; n < count; ++n) {
+                const dvec3 to = point(i, t, n);
+                const glm::dvec2 a(from), ab = glm::dvec2(to) - a, q = glm::dvec2(p) - a;
+                const double u = std::clamp(glm::dot(q, ab) / std::max(glm::dot(ab, ab), 1e-9), 0.0, 1.0);
+                d = std::min(d, glm::length(q - ab * u) - glm::mix(from.z, to.z, u));
+                from = to;
             }
             const double dz = std::max(zLo - p.z, p.z - zHi);
             return d > 0 && dz > 0 ? std::hypot(d, dz) : std::max(d, dz);

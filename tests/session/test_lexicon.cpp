@@ -132,9 +132,7 @@ TEST(Lexicon, ThePhrasingCorpusIsReadWithHighPrecisionAndRecall) {
     EXPECT_GE(precision, 0.98);
     EXPECT_GE(recall, 0.95);
     // At least 20 phrasings, with positives and near misses, for every shipped Category 1 finding.
-    for (const std::string sc : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                 "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover",
-                                 "steering-wheel-chest", "equestrian-kick", "belted-driver"})
+    for (const std::string& sc : test::shippedCaseNames())
         for (const auto& f : shipped(sc).findings) {
             if (f.acrCategory != 1) continue;
             std::string key = sc + "/" + f.id;
@@ -399,9 +397,7 @@ TEST(Lexicon, HyphenatedPrefixesShorthandAndCombinedNamesAreRead) {
 // single rib fractures, "compression fracture" for a burst fracture, "pleural effusion" for a haemothorax), and each
 // must name the finding at least in part.
 TEST(Lexicon, NoShippedSynonymNamesADifferentDiagnosis) {
-    for (const std::string name : {"motorcyclist", "fall-from-height", "pedestrian", "oesophageal-intubation",
-                                   "elderly-fall-anticoagulated", "cyclist-handlebar", "ladder-fall", "car-rollover",
-                                   "steering-wheel-chest", "equestrian-kick", "belted-driver"}) {
+    for (const std::string& name : test::shippedCaseNames()) {
         for (const auto& f : shipped(name).findings) {
             const auto* own = session::diagnosisOf(f);
             for (const auto& s : f.synonyms) {

@@ -5,6 +5,7 @@
 
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -47,6 +48,18 @@ const scenario::Scenario& shippedScenario(const std::string& name) {
     auto result = scenario::loadScenario(sourceDir() / "scenarios" / (name + ".toml"));
     if (!result.scenario) throw std::runtime_error(scenario::formatDiagnostics(result.diagnostics));
     return loaded.emplace(name, *result.scenario).first->second;
+}
+
+std::vector<std::string> shippedCaseNames() {
+    std::vector<std::string> names;
+    const auto dir = sourceDir() / "scenarios";
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".toml") continue;
+        const auto name = entry.path().stem().string();
+        if (std::filesystem::exists(dir / "scripts" / (name + "-expert.txt"))) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 fs::path smallShippedScenario(const std::string& name, const fs::path& dir) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "scenario/scenario.h"
 
@@ -22,6 +23,10 @@ std::filesystem::path smallShippedScenario(const std::string& name, const std::f
 // A shipped scenario (scenarios/NAME.toml) as loaded, once per test process; throws with the diagnostics when it
 // does not load.
 const scenario::Scenario& shippedScenario(const std::string& name);
+
+// The shipped cases with a scripted expert and novice: every scenarios/NAME.toml with
+// scenarios/scripts/NAME-expert.txt, sorted by name. A new case with scripts is in every shipped-case test at once.
+std::vector<std::string> shippedCaseNames();
 
 struct CommandResult {
     int exitCode = -1;

@@ -370,6 +370,16 @@ void upperArmDetail(Builder& b, int s, const std::vector<dvec3>& humerus, double
     b.add(along({0.9 * armRadius, -0.45 * armRadius, 0}, 2.2), b.H(42, 70, 150), kBlood, bit(kFat));  // cephalic vein
 }
 
+// The outer surface of the trunk's muscles, inside the subcutaneous fat (thicker over the abdomen and hips).
+ShapePtr trunkMuscleWall() {
+    std::vector<K> muscleKeys;
+    for (const auto& k : torsoKeys()) {
+        const double fat = k.z < -560 && k.z > -860 ? 20 : 11;
+        muscleKeys.push_back({k.z, k.cx, k.cy, std::max(5.0, k.rx - fat), std::max(5.0, k.ry - fat)});
+    }
+    return ext(muscleKeys, 0.88, 3.0, 0.03, 12);
+}
+
 void bodyWall(Builder& b) {
     // Torso, thighs and arms: skin, subcutaneous fat, muscle. Fat is thicker over abdomen and hips.
     auto torso = ext(outlineKeys(b.m.habitus), 0.9, 2.0, 0.02, 11);
@@ -377,12 +387,7 @@ void bodyWall(Builder& b) {
     b.m.skin.push_back(torso);
     b.add(torso, 35, kSkin);
     b.add(offset(torso, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
-    std::vector<K> muscleKeys;
-    for (const auto& k : torsoKeys()) {
-        const double fat = k.z < -560 && k.z > -860 ? 20 : 11;
-        muscleKeys.push_back({k.z, k.cx, k.cy, std::max(5.0, k.rx - fat), std::max(5.0, k.ry - fat)});
-    }
-    b.add(ext(muscleKeys, 0.88, 3.0, 0.03, 12), 52, kMuscle, kAnyTissue, 10, 0.15);
+    b.add(trunkMuscleWall(), 52, kMuscle, kAnyTissue, 10, 0.15);
     for (int s : {-1, 1}) {
         auto thigh = ext({{-1010, s * 88.0, -6, 72, 78},
                           {-930, s * 86.0, -4, 78, 84},
@@ -700,17 +705,23 @@ void chest(Builder& b) {
                   return std::max(cavity->sdf(p), std::abs(p.z - (domeZ(p.x, p.y) - 2.5)) - 3.0);
               }),
           50, kMuscle);
+    // The erector spinae and multifidus fill the gutters beside the spinous processes, under the thoracolumbar
+    // fascia: their back follows the trunk's muscle wall (subcutaneous fat behind them), a thin fat plane parts them
+    // from the muscles round them.
+    const auto wall = offset(trunkMuscleWall(), -1.0);
     for (int s : {-1, 1}) {
-        b.add(ext({{-720, s * 28.0, 80, 20, 18},
-                   {-685, s * 32.0, 78, 26, 22},
-                   {-640, s * 40.0, 74, 34, 26},
-                   {-540, s * 36.0, 84, 30, 22},
-                   {-400, s * 30.0, 88, 24, 15},
-                   {-300, s * 28.0, 78, 26, 18},
-                   {-240, s * 30.0, 55, 26, 22},
-                   {-160, s * 28.0, 48, 24, 20}},
-                  0, 1.5, 0.05, 61 + s),
-              54, kMuscle);  // paraspinal muscles
+        auto paraspinal = intersect(ext({{-720, s * 28.0, 80, 20, 18},
+                                         {-685, s * 32.0, 78, 26, 22},
+                                         {-640, s * 40.0, 74, 34, 26},
+                                         {-540, s * 36.0, 84, 30, 22},
+                                         {-400, s * 30.0, 88, 24, 15},
+                                         {-300, s * 28.0, 78, 26, 18},
+                                         {-240, s * 30.0, 55, 26, 22},
+                                         {-160, s * 28.0, 48, 24, 20}},
+                                        0, 1.5, 0.05, 61 + s),
+                                    wall);
+        b.add(offset(paraspinal, 1.2), -80, kFat, bit(kMuscle));
+        b.add(paraspinal, 54, kMuscle, bit(kMuscle) | bit(kFat), 8, 0.15);
         // Pectoralis major, inside the chest wall's fat.
         b.add(intersect(ell({s * 70.0, -100, -330}, {70, 14, 42}, rotation(0, 0, s * -8.0), 1.5, 0.04, 63 + s),
                         offset(ext(torsoKeys(), 0.9), -6)),

@@ -286,6 +286,30 @@ TEST(PhantomAnatomy, TheLowerRibsSurroundTheUpperAbdomenAndTheLumbarArchesCloseB
     }
 }
 
+// The back of a supine patient is one smooth curve of skin over subcutaneous fat; the erector spinae lie in the
+// gutters beside the spine under that fat, not as lumps bulging out of the back. Along the columns over the
+// paraspinal muscles, the 20 mm under the skin hold fat at every level of the lumbar spine.
+TEST(PhantomAnatomy, TheParaspinalMusclesLieUnderTheSubcutaneousFatOfTheBack) {
+    const auto v = series(phantom::SeriesKind::Arterial, 256, 2);
+    const auto& g = v->geometry();
+    for (double z : {-540.0, -580.0, -620.0, -660.0, -700.0}) {
+        const int k = int(std::lround(g.patientToIndex({0, 0, z}).z));
+        std::vector<double> fatMm;
+        for (double x : {-50.0, -40.0, -30.0, 30.0, 40.0, 50.0}) {
+            const int i = int(std::lround(g.patientToIndex({x, 0, z}).x));
+            // Out of the body towards the table to the skin's surface, then the fat in the 20 mm under it.
+            int j = int(std::lround(g.patientToIndex({x, 40, z}).y));
+            while (j + 1 < g.dims.y && v->at(i, j + 1, k) >= -400) ++j;
+            int fat = 0;
+            for (int d = 0; d * g.spacing.y < 20 && j - d >= 0; ++d) fat += v->at(i, j - d, k) < -30;
+            fatMm.push_back(fat * g.spacing.y);
+        }
+        std::sort(fatMm.begin(), fatMm.end());
+        EXPECT_GE(fatMm.front(), 5.0) << "z " << z << ": the thinnest fat over the paraspinal muscles is "
+                                      << fatMm.front() << " mm (median " << fatMm[fatMm.size() / 2] << " mm)";
+    }
+}
+
 // At the level of the bodies of the lateral ventricles a reader sees them either side of a thin septum pellucidum
 // under the corpus callosum, the falx only in the fissure in front of and behind them: not two tubes far apart with a
 // CSF cleft running the whole length of the midline between them.

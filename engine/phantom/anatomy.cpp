@@ -1053,6 +1053,8 @@ void spine(Builder& b) {
 // linea alba in front, and quadratus lumborum beside the spine behind the kidneys.
 void abdominalWall(Builder& b) {
     auto cav = ext(cavityKeys(), 0, 2.0, 0.03, 60);
+    // What the wall's muscles enclose (free gas and fluid lie against its inner surface).
+    b.m.organs["inside_abdominal_wall"] = offset(cav, -14);
     auto band = [](double zTop, double zBottom, double yMax) {
         return std::make_shared<Implicit>(
             [zTop, zBottom](double z, Box2& bx) {
@@ -1106,8 +1108,10 @@ void abdominalWall(Builder& b) {
 // Loops of small bowel packed in an ellipsoid of the mesentery: several short seeded random walks, each turned back
 // as it nears the edge, with an enhancing wall, fluid, the folds of the valvulae conniventes (`folds`, feathery in the
 // jejunum) and a little gas in a few loops. Painted only into the visceral fat, so they pack around the organs.
-void bowelLoops(Builder& b, dvec3 centre, dvec3 radii, int walks, int steps, double radius, double folds,
-                std::uint64_t salt, const std::vector<ShapePtr>& avoid) {
+// Returns the loops' outer walls (one tube per walk), for the injuries that lie on them.
+std::vector<ShapePtr> bowelLoops(Builder& b, dvec3 centre, dvec3 radii, int walks, int steps, double radius,
+                                 double folds, std::uint64_t salt, const std::vector<ShapePtr>& avoid) {
+    std::vector<ShapePtr> out;
     for (int w = 0; w < walks; ++w) {
         const std::uint64_t h0 = hash3(w, 0, 0, salt);
         dvec3 p = centre + radii * 0.6 * dvec3(unit(h0) * 2 - 1, unit(mix64(h0)) * 2 - 1, unit(mix64(h0 + 1)) * 2 - 1);
@@ -1124,6 +1128,7 @@ void bowelLoops(Builder& b, dvec3 centre, dvec3 radii, int walks, int steps, dou
         // Kept clear of the other hollow organs (their walls and contents are the same tissues as the loops').
         ShapePtr loops = tube(path, true, 1.0, 0.12, salt + 10 + w);
         for (const auto& a : avoid) loops = subtract(loops, offset(a, 1.5));
+        out.push_back(loops);
         b.add(loops, b.H(40, 115, 95), kBowel, bit(kVisceralFat), 6, 0.15);
         auto lumen = offset(loops, -2.2);
         b.add(lumen, 16, kBowelContent, bit(kBowel), 6, 0.1);
@@ -1141,12 +1146,14 @@ void bowelLoops(Builder& b, dvec3 centre, dvec3 radii, int walks, int steps, dou
                                 [salt](const dvec3& q) { return 3.0 - 10.0 * valueNoise(q * 0.04, salt + 200); })),
                   -1000, kAir, bit(kBowelContent) | bit(kBowel));
     }
+    return out;
 }
 
 void abdomen(Builder& b) {
     const bool art = b.c == Contrast::Arterial;
     auto cav = offset(ext(cavityKeys()), -1);
     auto underDome = below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -250);
+    b.m.organs["below_diaphragm"] = underDome;
     // Liver: right and left lobes fused, under the right dome.
     auto liver =
         intersect(intersect(smoothUnion(ell({-66, 6, -548}, {78, 92, 80}, glm::dmat3(1.0), 4.0, 0.03, 90),
@@ -1350,7 +1357,7 @@ void abdomen(Builder& b) {
     auto bladder = ell({0, -34, -795}, {46, 38, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
     const std::vector<ShapePtr> hollow{stomach, duodenum, colon, bladder};
     bowelLoops(b, {50, -18, -590}, {55, 40, 36}, 7, 26, 9.5, 0.16, 4343, hollow);
-    bowelLoops(b, {-5, -22, -680}, {92, 50, 70}, 14, 34, 11.0, 0.09, 4242, hollow);
+    b.m.organs["ileum"] = unionOf(bowelLoops(b, {-5, -22, -680}, {92, 50, 70}, 14, 34, 11.0, 0.09, 4242, hollow));
     b.add(bladder, 40, kBowel);
     b.add(offset(bladder, -2.5), 7, kFluid);
     if (b.m.habitus.female) {

@@ -155,6 +155,35 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "Pericardial collection of blood density (about 45 HU), up to 1.5 cm thick, with a flattened right "
          "ventricle and a distended IVC and hepatic veins filled by reflux of contrast: tamponade.",
          false},
+        {"pneumoperitoneum",
+         "Pneumoperitoneum: free intraperitoneal gas from a hollow viscus perforation",
+         {"pneumoperitoneum", "free air", "free gas", "free intraperitoneal air", "free intraperitoneal gas",
+          "extraluminal gas", "extraluminal air", "bowel perforation", "hollow viscus perforation"},
+         1,
+         "abdomen_pelvis",
+         "Small pockets and a thin anterior collection of gas (about -1000 HU) outside the bowel, under the anterior "
+         "abdominal wall and over the front of the liver, with a few bubbles in the mesentery; non-dependent, and "
+         "seen best in a lung or wide window.",
+         true},
+        {"mesenteric_injury",
+         "Mesenteric injury with a thickened small-bowel segment",
+         {"mesenteric injury", "mesenteric haematoma", "mesenteric hematoma", "bowel and mesenteric injury",
+          "small bowel injury", "bowel injury"},
+         2,
+         "abdomen_pelvis",
+         "Mesenteric haematoma (about 55 HU) with stranding of the mesenteric fat in the left mid-abdomen, a little "
+         "fluid between the small-bowel loops (about 25 HU), and a short segment of ileum whose wall is thickened to "
+         "about 7 mm and enhances; no solid-organ injury to explain the fluid.",
+         true},
+        {"seatbelt_sign",
+         "Seat-belt sign: stranding of the subcutaneous fat of the lower abdominal wall",
+         {"seat belt sign", "seatbelt sign", "lap belt sign", "seat belt mark", "abdominal wall contusion",
+          "subcutaneous stranding"},
+         3,
+         "abdomen_pelvis",
+         "A band of stranding and haziness in the subcutaneous fat across the lower anterior abdominal wall, where "
+         "the lap belt lay.",
+         false},
     };
     return lib;
 }
@@ -217,6 +246,11 @@ const dvec3 kSternalBreak{0, -96, -355};
 const dvec3 kSternalBreakNormal{0, 0.3, 1};
 const dvec3 kSternalStep{0, 3.5, 0};
 
+// The mesenteric injury: the centre of the haematoma in the ileal mesentery (left of the midline, at the level where
+// the lap belt pressed the bowel against the spine), and the loop beside it whose wall is thickened.
+const dvec3 kMesentery{28, -40, -692};
+const dvec3 kInjuredLoop{12, -50, -690};
+
 InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, SeriesKind series) {
     const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;
     const dvec3 hi = glm::max(w.centre + w.radius, centre + extent * 0.5) + 4.0;
@@ -263,6 +297,14 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     // The blood around the heart (the box leaves out the top of the sac in front, where the sternum lies); the
     // flattened right ventricle, and the distended IVC and hepatic veins below.
     if (id == "hemopericardium") return box({20, -24, -432}, {150, 124, 130}, {-100, -104, -685}, {104, 48, -350});
+    // The gas over the liver and under the anterior wall, and the bubbles in the mesentery below.
+    if (id == "pneumoperitoneum")
+        return box({-25, -72, -545}, {110, 24, 80}, {-135, -100, -722}, {100, -10, -458}, SeriesKind::PortalVenous);
+    // The haematoma and stranding, the thickened loop beside it, and the fluid between the loops round them.
+    if (id == "mesenteric_injury")
+        return box(kMesentery, {44, 36, 40}, kMesentery - dvec3(62, 52, 52), kMesentery + dvec3(62, 52, 52),
+                   SeriesKind::PortalVenous);
+    if (id == "seatbelt_sign") return box({0, -84, -700}, {220, 30, 34}, {-150, -112, -730}, {150, -55, -670});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -343,6 +385,17 @@ ShapePtr belowPlane(ShapePtr s, dvec3 c, dvec3 n, double zLow) {
     return std::make_shared<Implicit>(
         [s, c, zLow](double z, Box2& b) { return z >= zLow && z <= c.z + 12 && s->sliceBox(z, b); },
         [s, c, n](const dvec3& p) { return std::max(s->sdf(p), glm::dot(p - c, n)); });
+}
+// Broken strands within a shape: the zero set of one noise field kept where a coarser field is high, so that a slice
+// shows short streaks of oedema and blood through fat (stranding) rather than closed contours.
+ShapePtr strands(ShapePtr within, double freq, double widthMm, std::uint64_t salt) {
+    return std::make_shared<Implicit>([within](double z, Box2& b) { return within->sliceBox(z, b); },
+                                      [within, freq, widthMm, salt](const dvec3& p) {
+                                          const double d = std::abs(valueNoise(p * freq, salt)) / (1.2 * freq);
+                                          const double g =
+                                              std::clamp(valueNoise(p * (freq * 0.43), salt + 1) / 0.3, 0.0, 1.0);
+                                          return std::max(within->sdf(p), d - widthMm / 2 * g + (1.0 - g) * 2.0);
+                                      });
 }
 }  // namespace
 
@@ -558,6 +611,119 @@ void addInjuryLayers(Model& m) {
             add(m, tube({{-20, 12, -476, 7.5}, {-20 + 74 * std::sin(a) * 0.9, 12 - 66 * std::cos(a) * 0.6, -507, 3.8}}),
                 H(42, 280, 165), kBlood, bit(kLiver) | bit(kBlood), 25, 0.1);
         }
+    }
+    if (m.has("pneumoperitoneum")) {
+        // Free gas rises to the front of the supine patient: a thin layer between the anterior abdominal wall and
+        // the front of the liver, deepest in the epigastrium and thinning to the flanks and downwards.
+        auto liver = m.organs.at("liver");
+        auto depth = [](const dvec3& p) {
+            const double across = 1.0 - std::clamp(std::abs(p.x + 20.0) / 95.0, 0.0, 1.0);
+            const double along = 1.0 - std::clamp(std::abs(p.z + 530.0) / 65.0, 0.0, 1.0);
+            return 7.0 * std::sqrt(across * along) + 1.2 * valueNoise(p * 0.08, 441);
+        };
+        add(m,
+            std::make_shared<Implicit>(
+                [liver](double z, Box2& b) {
+                    if (z < -600 || z > -462 || !liver->sliceBox(z, b)) return false;
+                    b.y1 = std::min(b.y1, -40.0);
+                    return b.y0 < b.y1;
+                },
+                [liver, depth](const dvec3& p) {
+                    // The outer `t` mm of the liver that face forwards: moving `t` mm to the front leaves the
+                    // liver. The liver's surface is pushed back by the gas in front of it.
+                    const double t = depth(p);
+                    if (t <= 0.3) return 5.0;
+                    return std::max({liver->sdf(p), -liver->sdf(p - dvec3(0, t, 0)), p.y + 45.0});
+                }),
+            -1000, kAir, bit(kLiver) | bit(kVisceralFat));
+        // Under the anterior wall below the liver: gas in the fat between the wall and the loops and colon that lie
+        // against it.
+        auto inside = m.organs.at("inside_abdominal_wall");
+        auto abdomen = m.organs.at("below_diaphragm");
+        add(m,
+            std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    if (z < -705 || z > -540) return false;
+                    b = {-95, -95, 75, -40};
+                    return true;
+                },
+                [inside, abdomen](const dvec3& p) {
+                    const double across = 1.0 - std::clamp(std::abs(p.x + 10.0) / 80.0, 0.0, 1.0);
+                    const double t = 4.5 * across + 1.5 * valueNoise(p * 0.1, 443) - 0.5;
+                    const double d = inside->sdf(p);
+                    return std::max({d, -d - t, p.y + 48.0, abdomen->sdf(p)});
+                }),
+            -1000, kAir, bit(kVisceralFat));
+        // Bubbles of 2 to 6 mm in the mesenteric fat in front of the torn loop and along the falciform ligament.
+        const std::vector<dvec4> bubbles{{18, -58, -684, 2.4}, {30, -60, -700, 1.8},  {-4, -60, -676, 1.6},
+                                         {40, -52, -690, 1.4}, {-30, -54, -700, 2.0}, {-12, -58, -706, 1.5},
+                                         {4, -62, -578, 2.2},  {2, -58, -592, 1.6},   {-42, -58, -690, 1.3}};
+        for (std::size_t i = 0; i < bubbles.size(); ++i)
+            add(m, intersect(ell(dvec3(bubbles[i]), dvec3(bubbles[i].w), glm::dmat3(1.0), 0.4, 0.4, 445 + i), abdomen),
+                -1000, kAir, bit(kVisceralFat));
+    }
+    if (m.has("mesenteric_injury")) {
+        auto ileum = m.organs.at("ileum");
+        const TissueMask fat = bit(kVisceralFat);
+        // Stranding: the mesenteric fat round the tear hazy and streaked.
+        add(m, ell(kMesentery, {52, 38, 44}, rotation(0, 0, 25), 6.0, 0.05, 451), -55, kVisceralFat, fat, 22, 0.2);
+        add(m, strands(ell(kMesentery, {48, 34, 40}, rotation(0, 0, 25), 6.0, 0.05, 451), 0.14, 1.4, 454), 10,
+            kVisceralFat, fat, 6, 0.2)
+            .thin = 1.3;
+        // The mesenteric haematoma between the loops.
+        add(m, ell(kMesentery, {15, 10, 14}, rotation(0, 0, 25), 3.0, 0.08, 452), 56, kHaematoma, fat, 6, 0.15);
+        // Fluid between the loops round it: the fat within a few millimetres of a loop's wall, in patches.
+        const dvec3 fc = kMesentery + dvec3(-12, 6, -6);
+        add(m,
+            std::make_shared<Implicit>(
+                [fc](double z, Box2& b) {
+                    if (std::abs(z - fc.z) > 46) return false;
+                    b = {fc.x - 56, fc.y - 40, fc.x + 56, fc.y + 40};
+                    return true;
+                },
+                [ileum, fc](const dvec3& p) {
+                    const dvec3 q = (p - fc) / dvec3(44, 32, 36);
+                    const double region = (glm::length(q) - 1.0) * 32.0;
+                    const double reach = 1.5 + 4.0 * valueNoise(p * 0.07, 453);
+                    return std::max(ileum->sdf(p) - reach, region);
+                }),
+            26, kFluid, fat, 4, 0.1);
+        // A short segment of the loop beside the haematoma: its wall thickened to about 7 mm by blood and oedema
+        // (narrowing the lumen), with an enhancing inner layer.
+        auto segment = [ileum](double grow) {
+            return std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    if (std::abs(z - kInjuredLoop.z) > 20) return false;
+                    b = {kInjuredLoop.x - 20, kInjuredLoop.y - 20, kInjuredLoop.x + 20, kInjuredLoop.y + 20};
+                    return true;
+                },
+                [ileum, grow](const dvec3& p) {
+                    const double ball = glm::length(p - kInjuredLoop) - 17.0;
+                    return std::max({ileum->sdf(p), -ileum->sdf(p) - grow, ball});
+                });
+        };
+        const TissueMask loop = bit(kBowel) | bit(kBowelContent) | bit(kAir);
+        add(m, segment(7.0), H(48, 85, 95), kBowel, loop, 8, 0.15);
+        add(m, segment(1.2), H(45, 105, 120), kBowel, bit(kBowel), 6, 0.15);  // the serosa enhances
+        add(m, subtract(segment(7.0), segment(5.5)), H(45, 130, 150), kBowel, bit(kBowel), 6, 0.2);  // mucosa
+    }
+    if (m.has("seatbelt_sign")) {
+        // Where the lap belt lay: the subcutaneous fat across the lower abdomen hazy, with streaks of oedema and
+        // blood.
+        auto band = [](double zHalf) {
+            return std::make_shared<Implicit>(
+                [zHalf](double z, Box2& b) {
+                    if (std::abs(z + 700) > zHalf + 6) return false;
+                    b = {-140, -110, 140, -58};
+                    return true;
+                },
+                [zHalf](const dvec3& p) {
+                    const double half = zHalf + 5.0 * valueNoise(p * 0.05, 461);
+                    return std::max({std::abs(p.z + 700 + 0.06 * p.x) - half, p.y + 62.0, std::abs(p.x) - 125.0});
+                });
+        };
+        add(m, band(14), -52, kFat, bit(kFat), 22, 0.12);
+        add(m, strands(band(12), 0.16, 1.2, 463), -5, kFat, bit(kFat), 10, 0.2).thin = 1.2;
     }
 }
 

@@ -171,24 +171,15 @@ void addPelvicBinder(Model& m) {
     for (const char* name : {"trunk_skin", "thigh_skin_left", "thigh_skin_right"})
         if (const auto it = m.organs.find(name); it != m.organs.end()) body.push_back(it->second);
     if (body.empty()) return;
+    auto outline = unionOf(body);
     auto belt = std::make_shared<Implicit>(
-        [body](double z, Box2& b) {
-            if (z > kTop + 2 || z < kBottom - 2) return false;
-            bool any = false;
-            for (const auto& s : body) {
-                Box2 sb{};
-                if (!s->sliceBox(z, sb)) continue;
-                b = any ? Box2{std::min(b.x0, sb.x0), std::min(b.y0, sb.y0), std::max(b.x1, sb.x1),
-                               std::max(b.y1, sb.y1)}
-                        : sb;
-                any = true;
-            }
+        [outline](double z, Box2& b) {
+            if (z > kTop + 2 || z < kBottom - 2 || !outline->sliceBox(z, b)) return false;
             b = {b.x0 - 8, b.y0 - 8, b.x1 + 8, b.y1 + 8};
-            return any;
+            return true;
         },
-        [body](const dvec3& p) {
-            double d = 1e9;
-            for (const auto& s : body) d = std::min(d, s->sdf(p));
+        [outline](const dvec3& p) {
+            const double d = outline->sdf(p);
             const double shell = std::abs(d - (kGap + kThick / 2)) - kThick / 2;
             const double slab = std::max(kBottom - p.z, p.z - kTop);
             // Between the thighs the belt bridges the cleft: nothing inside the body's outline there.

@@ -446,6 +446,27 @@ inline ShapePtr subtract(ShapePtr a, ShapePtr b) {
 inline ShapePtr smoothUnion(ShapePtr a, ShapePtr b, double k = 8) {
     return std::make_shared<Combine>(Combine::SmoothUnion, a, b, k);
 }
+// The union of shapes (the nearest one's distance), in the box that holds all of them.
+inline ShapePtr unionOf(std::vector<ShapePtr> parts) {
+    return std::make_shared<Implicit>(
+        [parts](double z, Box2& bx) {
+            bool any = false;
+            for (const auto& s : parts) {
+                Box2 b{};
+                if (!s->sliceBox(z, b)) continue;
+                bx = any ? Box2{std::min(bx.x0, b.x0), std::min(bx.y0, b.y0), std::max(bx.x1, b.x1),
+                                std::max(bx.y1, b.y1)}
+                         : b;
+                any = true;
+            }
+            return any;
+        },
+        [parts](const glm::dvec3& p) {
+            double d = 1e9;
+            for (const auto& s : parts) d = std::min(d, s->sdf(p));
+            return d;
+        });
+}
 // The shape grown (d > 0) or shrunk (d < 0) by a distance.
 struct Offset : Shape {
     ShapePtr s;

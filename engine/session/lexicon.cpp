@@ -101,6 +101,9 @@ const std::map<std::string, std::string>& concepts() {
         add("dissection", {"dissected"});
         add("transection", {"transected"});
         add("free", {});
+        add("air", {"gas", "gases"});
+        add("mesentery", {"mesenteric", "mesenteries"});
+        add("perforation", {"perforated", "perforations", "perforate"});
         return c;
     }();
     return m;
@@ -767,8 +770,17 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("chance_fracture", "Chance fracture", {"chance fracture", "flexion distraction"}),
             dx("pancreatic_injury", "Pancreatic injury",
                {"pancreatic injury", "pancreatic laceration", "pancreatic transection"}),
-            dx("bowel_injury", "Bowel or mesenteric injury",
-               {"bowel injury", "mesenteric injury", "bowel perforation", "mesenteric hematoma", "pneumoperitoneum"}),
+            // Free gas is the sign of a perforation: the call that opens the abdomen. A bowel or mesenteric injury
+            // without it is a neighbouring, lesser diagnosis of the same patient.
+            dx("pneumoperitoneum", "Pneumoperitoneum (free intraperitoneal gas)",
+               {"pneumoperitoneum", "free air", "free intraperitoneal air", "intraperitoneal air", "extraluminal air",
+                "bowel perforation", "hollow viscus perforation", "perforated bowel", "perforated viscus",
+                "bowel rupture"},
+               {}, {"bowel injury", "hollow viscus injury", "small bowel injury"}, {}),
+            dx("mesenteric_injury", "Bowel or mesenteric injury",
+               {"bowel injury", "mesentery injury", "mesentery hematoma", "mesentery bleeding", "mesentery tear",
+                "bowel contusion", "bowel wall hematoma", "hollow viscus injury", "small bowel injury"},
+               {}, {"mesentery stranding", "bowel wall thickening", "interloop fluid", "thickened bowel"}, {}),
             dx("adrenal_hematoma", "Adrenal haematoma", {"adrenal hematoma", "adrenal bleeding"}),
             dx("bladder_rupture", "Bladder rupture", {"bladder rupture", "bladder injury"}),
             dx("urethral_injury", "Urethral injury", {"urethral injury"}),
@@ -833,7 +845,7 @@ const std::vector<Diagnosis>& traumaLexicon() {
         // imminent death.
         static const std::set<std::string> category1{
             "tension_pneumothorax", "aortic_injury",         "epidural_hematoma", "subdural_hematoma",
-            "splenic_laceration",   "esophageal_intubation", "hemopericardium"};
+            "splenic_laceration",   "esophageal_intubation", "hemopericardium",   "pneumoperitoneum"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -891,7 +903,8 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"hemoperitoneum", "abdomen"},
                                                               {"kidney_laceration", "abdomen"},
                                                               {"pancreatic_injury", "abdomen"},
-                                                              {"bowel_injury", "abdomen"},
+                                                              {"pneumoperitoneum", "abdomen"},
+                                                              {"mesenteric_injury", "abdomen"},
                                                               {"adrenal_hematoma", "abdomen"},
                                                               {"pelvic_ring_fracture", "pelvis"},
                                                               {"bladder_rupture", "pelvis"},

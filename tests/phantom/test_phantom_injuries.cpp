@@ -9,6 +9,7 @@
 #include <numbers>
 #include <set>
 
+#include "phantom/model.h"
 #include "phantom/phantom.h"
 
 using namespace polysim;
@@ -366,4 +367,142 @@ TEST(PhantomInjuries, HaemopericardiumIsABloodRimRoundTheHeartWithTamponadeAndTh
         haem1 += b >= 40 && b <= 80;
     });
     EXPECT_GT(haem1, haem0 + 15) << "a retrosternal haematoma";
+}
+
+namespace {
+// The test patient at 2 mm slices and 256 pixels, fine enough for a layer of gas a few millimetres thick.
+phantom::PhantomOptions fineOptions(std::vector<std::string> injuries) {
+    auto o = testOptions(std::move(injuries));
+    o.matrix = 256;
+    o.sliceMm = 2;
+    return o;
+}
+// The tissue of each pixel (the label map) of an n x n mm portal-phase slice at z from (x0, y0), 1 mm pixels.
+std::vector<std::uint8_t> labelMap(const std::set<std::string>& injuries, double z, double x0, double y0, int n) {
+    using namespace phantom::detail;
+    const auto model = buildModel(injuries, Contrast::Portal);
+    std::vector<float> hu(std::size_t(n) * n, -1000);
+    std::vector<std::uint8_t> label(hu.size(), kAir);
+    Canvas c{hu.data(), label.data(), n, n, x0, y0, 1, 1, z, 1};
+    paintLayers(c, model->layers, 1);
+    return label;
+}
+// Calls fn(position, HU without, HU with) for every voxel of two volumes of the same geometry.
+template <class Fn>
+void eachVoxel(const imaging::Volume& without, const imaging::Volume& with, Fn&& fn) {
+    const auto& g = without.geometry();
+    for (int k = 0; k < g.dims.z; ++k)
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) fn(g.indexToPatient({i, j, k}), without.at(i, j, k), with.at(i, j, k));
+}
+}  // namespace
+
+// The seat-belt case (scenarios/seatbelt-bowel.toml), portal phase: free gas lies in front (the supine patient's
+// non-dependent side), under the anterior abdominal wall and over the front of the liver, where the uninjured patient
+// has liver, fat or muscle and never bowel gas; none of it lies in the back half of the belly. Without the injury there
+// is no gas there.
+TEST(PhantomInjuries, PneumoperitoneumIsFreeGasInFrontOfTheLiverAndUnderTheWallOutsideTheBowel) {
+    const auto normal = phantom::generateSeries(fineOptions({}), phantom::SeriesKind::PortalVenous);
+    const auto hurt = phantom::generateSeries(fineOptions({"pneumoperitoneum"}), phantom::SeriesKind::PortalVenous);
+    long overLiver = 0, underWall = 0, mesentery = 0, back = 0, overLiverBefore = 0;
+    double ySum = 0;
+    long gas = 0;
+    eachVoxel(*normal, *hurt, [&](const glm::dvec3& p, int a, int b) {
+        if (p.z > -470 || p.z < -720 || std::abs(p.x) > 140) return;
+        if (inBox(p, {-60, -80, -580}, {-20, -50, -535}, 0)) overLiverBefore += a < -900;
+        if (b > -900 || a < -500) return;
+        // New gas where there was tissue.
+        ++gas;
+        ySum += p.y;
+        back += p.y > 0;
+        if (inBox(p, {-60, -80, -580}, {-20, -50, -535}, 0)) ++overLiver;
+        if (inBox(p, {-70, -80, -705}, {60, -50, -600}, 0)) ++underWall;
+        if (inBox(p, {-40, -70, -712}, {45, -45, -672}, 0)) ++mesentery;
+    });
+    std::printf(
+        "new gas voxels %ld (mean y %.1f), over the liver %ld (before %ld), under the wall %ld, in the "
+        "mesentery %ld, in the back half %ld\n",
+        gas, gas ? ySum / double(gas) : 0.0, overLiver, overLiverBefore, underWall, mesentery, back);
+    EXPECT_EQ(overLiverBefore, 0) << "no gas in front of the liver without the injury";
+    EXPECT_GT(overLiver, 60) << "a layer of gas between the liver and the anterior abdominal wall";
+    EXPECT_GT(underWall, 8) << "gas under the anterior wall below the liver";
+    EXPECT_GT(mesentery, 2) << "bubbles in the mesenteric fat";
+    EXPECT_EQ(back, 0) << "free gas rises to the front of a supine patient";
+    EXPECT_LT(gas ? ySum / double(gas) : 0.0, -50.0);
+
+    // Outside the bowel: in the label map every pixel the gas takes was liver, fat or muscle in the uninjured
+    // patient, never bowel wall, bowel contents or the bowel's own gas.
+    using namespace phantom::detail;
+    long taken = 0, fromBowel = 0;
+    for (double z : {-530.0, -560.0, -600.0, -650.0, -690.0, -700.0}) {
+        constexpr int n = 240;
+        const auto lab0 = labelMap({}, z, -120, -120, n), lab1 = labelMap({"pneumoperitoneum"}, z, -120, -120, n);
+        for (int q = 0; q < n * n; ++q) {
+            if (lab1[q] != kAir || lab0[q] == kAir) continue;
+            ++taken;
+            fromBowel += lab0[q] == kBowel || lab0[q] == kBowelContent;
+        }
+    }
+    std::printf("label map: %ld pixels of tissue became free gas, %ld of them bowel\n", taken, fromBowel);
+    EXPECT_GT(taken, 100);
+    EXPECT_EQ(fromBowel, 0) << "the free gas lies outside the bowel";
+}
+
+// The same case: a mesenteric haematoma (clotted blood, 45 to 70 HU) where the mesenteric fat was, fluid of 10 to 40
+// HU in the fat between the small-bowel loops round it and nowhere else, and the loop beside it with a thick wall
+// narrowing its lumen. Without the injury the mesentery is fat and the loop's lumen open.
+TEST(PhantomInjuries, MesentericInjuryIsAHaematomaAndFluidBetweenTheLoopsBesideAThickenedLoop) {
+    const auto normal = phantom::generateSeries(fineOptions({}), phantom::SeriesKind::PortalVenous);
+    const auto hurt = phantom::generateSeries(fineOptions({"mesenteric_injury"}), phantom::SeriesKind::PortalVenous);
+    const glm::dvec3 haematoma(28, -40, -692), loop(12, -50, -690);
+    long clot = 0, fluidNear = 0, fluidFar = 0, lumen0 = 0, lumen1 = 0, wall0 = 0, wall1 = 0;
+    eachVoxel(*normal, *hurt, [&](const glm::dvec3& p, int a, int b) {
+        if (p.z > -450 || p.z < -870) return;
+        const bool wasFat = a < -50;
+        if (glm::length(p - haematoma) < 9 && wasFat && b >= 40 && b <= 75) ++clot;
+        if (wasFat && b >= 8 && b <= 40) (glm::length(p - glm::dvec3(16, -34, -698)) < 50 ? fluidNear : fluidFar)++;
+        if (glm::length(p - loop) < 8) {
+            lumen0 += a >= -20 && a <= 40;
+            lumen1 += b >= -20 && b <= 40;
+        }
+        if (glm::length(p - loop) < 14) {
+            wall0 += a >= 60;
+            wall1 += b >= 60;
+        }
+    });
+    std::printf("clot %ld; fluid in fat near the loops %ld, far %ld; lumen %ld -> %ld; wall %ld -> %ld\n", clot,
+                fluidNear, fluidFar, lumen0, lumen1, wall0, wall1);
+    EXPECT_GT(clot, 25) << "a mesenteric haematoma";
+    EXPECT_GT(fluidNear, 80) << "fluid in the fat between the loops";
+    EXPECT_LT(fluidFar, 5) << "and nowhere else (no blood in the pouches or the pelvis)";
+    EXPECT_LT(double(lumen1), 0.6 * double(lumen0)) << "the thickened wall narrows the lumen";
+    EXPECT_GT(wall1, wall0 + 40) << "the loop's wall is thick and enhances";
+
+    // Between the loops: in the label map the fluid takes the mesenteric fat, and a loop's wall lies within 6 mm of
+    // every pixel of it.
+    using namespace phantom::detail;
+    long fluid = 0, notFat = 0, byALoop = 0;
+    for (double z : {-680.0, -690.0, -700.0, -710.0}) {
+        constexpr int n = 160;
+        const auto lab0 = labelMap({}, z, -60, -110, n), lab1 = labelMap({"mesenteric_injury"}, z, -60, -110, n);
+        for (int j = 0; j < n; ++j)
+            for (int i = 0; i < n; ++i) {
+                if (lab1[j * n + i] != kFluid || lab0[j * n + i] == kFluid) continue;
+                ++fluid;
+                notFat += lab0[j * n + i] != kVisceralFat;
+                bool loopNear = false;
+                for (int dj = -6; dj <= 6 && !loopNear; ++dj)
+                    for (int di = -6; di <= 6 && !loopNear; ++di) {
+                        const int jj = j + dj, ii = i + di;
+                        loopNear = di * di + dj * dj <= 36 && jj >= 0 && jj < n && ii >= 0 && ii < n &&
+                                   lab1[jj * n + ii] == kBowel;
+                    }
+                byALoop += loopNear;
+            }
+    }
+    std::printf("label map: %ld pixels of interloop fluid, %ld not fat before, %ld within 6 mm of a loop\n", fluid,
+                notFat, byALoop);
+    EXPECT_GT(fluid, 100);
+    EXPECT_EQ(notFat, 0);
+    EXPECT_GE(double(byALoop), 0.97 * double(fluid)) << "the fluid lies between the loops";
 }

@@ -459,3 +459,30 @@ TEST(Lexicon, HaemopericardiumAndSternalFractureAreNamedByTheirOwnWordsOnly) {
     EXPECT_EQ(finding(sc, "hemopericardium").acrCategory, 1);
     EXPECT_EQ(finding(sc, "sternal_fracture").acrCategory, 2);
 }
+
+// The seat-belt case: free gas is named by its own words, gas said to be in the bowel is another thing (the mimic),
+// a bowel or mesenteric injury is only part of the perforation, and neither names the other case's diagnoses.
+TEST(Lexicon, FreeGasIsAPerforationAndGasInTheBowelIsNot) {
+    const std::string sc = "seatbelt-bowel";
+    for (const char* text : {"free gas", "free air in front of the liver", "pneumoperitoneum", "bowel perforation",
+                             "perforated viscus", "extraluminal gas under the anterior abdominal wall"})
+        EXPECT_EQ(level(sc, "pneumoperitoneum", text), Naming::Full) << text;
+    for (const char* text : {"gas in the bowel", "bowel gas in the colon"})
+        EXPECT_EQ(level(sc, "pneumoperitoneum", text), Naming::Other) << text;
+    EXPECT_EQ(level(sc, "pneumoperitoneum", "no free air"), Naming::Denied);
+    EXPECT_EQ(level(sc, "pneumoperitoneum", "bowel injury"), Naming::Partial);
+    EXPECT_NE(level(sc, "pneumoperitoneum", "mesenteric haematoma"), Naming::Full);
+
+    for (const char* text : {"mesenteric haematoma", "mesenteric injury with interloop fluid", "bowel injury",
+                             "bowel and mesenteric injury"})
+        EXPECT_EQ(level(sc, "mesenteric_injury", text), Naming::Full) << text;
+    EXPECT_EQ(level(sc, "mesenteric_injury", "some interloop fluid"), Naming::Partial);
+    EXPECT_NE(level(sc, "mesenteric_injury", "free gas"), Naming::Full);
+    EXPECT_NE(level("cyclist-handlebar", "hemoperitoneum", "free gas"), Naming::Full);
+    EXPECT_NE(level("motorcyclist", "tension_pneumothorax", "pneumoperitoneum"), Naming::Full);
+    // Free gas is a Category 1 diagnosis under the phantom's id; the mesenteric injury is not.
+    const auto* gas = session::diagnosisOf(finding(sc, "pneumoperitoneum"));
+    EXPECT_TRUE(gas && gas->id == "pneumoperitoneum" && gas->category1);
+    const auto* mesentery = session::diagnosisOf(finding(sc, "mesenteric_injury"));
+    EXPECT_TRUE(mesentery && mesentery->id == "mesenteric_injury" && !mesentery->category1);
+}

@@ -574,7 +574,8 @@ void addInjuryLayers(Model& m) {
         auto body = m.organs.at("vertebral_body_C5");
         const dvec3 centre(0, spineY(c5->z), c5->z);
         // The prevertebral haematoma from C2 to C7: soft tissue in front of the bodies, pushing into the back of the
-        // pharynx and larynx (the airway narrows); the oesophagus, air in its lumen, keeps its place in it.
+        // pharynx and larynx (the airway narrows, with no trace of its old wall); the oesophagus, air in its lumen,
+        // the vessels and the thyroid keep their place in it.
         const dvec3 oesoTop{0, 0, -212}, oesoAxis = glm::normalize(dvec3{3, 8, -260} - oesoTop);
         add(m,
             std::make_shared<Implicit>(
@@ -585,14 +586,17 @@ void addInjuryLayers(Model& m) {
                 },
                 [oesoTop, oesoAxis](const dvec3& p) {
                     const double back = spineY(p.z), depth = prevertebralDepth(p.z);
-                    const double front = back - 8.5 - depth - 1.2 * valueNoise(p * 0.12, 441);
+                    const double front = back - 8.5 - depth - 0.6 * valueNoise(p * 0.08, 441);
                     const double halfWidth = 9.0 + 0.35 * depth;
                     const dvec3 q = p - oesoTop;
                     const double oesophagus = glm::length(q - oesoAxis * std::max(0.0, glm::dot(q, oesoAxis)));
                     return std::max(
                         {front - p.y, p.y - back, std::abs(p.x) - halfWidth, 0.5 - depth, 2.5 - oesophagus});
                 }),
-            58, kHaematoma, kSoft | bit(kAirway), 5, 0.15);
+            58, kHaematoma,
+            kAnyTissue &
+                ~(kBoneMask | bit(kCartilage) | bit(kBowel) | bit(kCsf) | bit(kBrain) | bit(kBlood) | bit(kGland)),
+            5, 0.15);
         // The fracture runs from the front of the body, a little above mid-height, down and back to the lower
         // endplate: in front of and below it is the teardrop fragment.
         const dvec3 a = centre + dvec3(0, -c5->ry, 2.5), b = centre + dvec3(0, 6.5 - c5->ry, -c5->height / 2);

@@ -959,6 +959,8 @@ void spine(Builder& b) {
                          {v.z + h / 2 - 2, 0, y, v.rx + grow, v.ry + grow},
                          {v.z + h / 2, 0, y, (v.rx + grow) * 0.9, (v.ry + grow) * 0.9}},
                         0, 0.6, 0.15, 80);
+        // The cervical bodies, for the injuries that break them.
+        if (v.name[0] == 'C') b.m.organs[std::string("vertebral_body_") + v.name] = body;
         // The body: a thin cortical shell round cancellous bone, whose trabeculae show as a coarse lattice of brighter
         // lines in red marrow, and the basivertebral vein's channel entering from the back at mid-height.
         b.bone(body, 1.1, 950, 200);

@@ -184,6 +184,17 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "A band of stranding and haziness in the subcutaneous fat across the lower anterior abdominal wall, where "
          "the lap belt lay.",
          false},
+        {"cervical_spine_fracture",
+         "C5 flexion teardrop fracture with prevertebral haematoma (unstable)",
+         {"cervical spine fracture", "cervical fracture", "C5 fracture", "fracture of C5", "teardrop fracture",
+          "flexion teardrop fracture", "C5 teardrop fracture", "fractured C5"},
+         1,
+         "cervical_spine",
+         "Flexion teardrop fracture of C5: a triangular anteroinferior fragment, the rest of the body tilted forward "
+         "with its posteroinferior corner pushed about 3 mm back into the canal against the cord, a sagittal split of "
+         "the body, and a prevertebral haematoma (about 9 mm deep at C3, over 22 mm at C6) narrowing the airway; "
+         "best seen on a sagittal reformat in a bone window.",
+         false},
     };
     return lib;
 }
@@ -250,6 +261,22 @@ const dvec3 kSternalStep{0, 3.5, 0};
 // the lap belt pressed the bowel against the spine), and the loop beside it whose wall is thickened.
 const dvec3 kMesentery{28, -40, -692};
 const dvec3 kInjuredLoop{12, -50, -690};
+// C5 flexion teardrop fracture: the body tilts forward (degrees about the left-right axis, its top going forward)
+// and moves back, leaving its anteroinferior corner (the teardrop) a little forward and down.
+constexpr double kTeardropTiltDeg = 9.0;
+const dvec3 kTeardropBodyShift{0, 2.2, -0.3};
+const dvec3 kTeardropFragmentShift{0, -1.8, -1.2};
+// How deep the prevertebral haematoma is in front of the cervical bodies (mm) at levels z: about 9 mm at C3 (normal
+// up to 7 mm at C2 to C4), over 22 mm at C6.
+double prevertebralDepth(double z) {
+    static const std::vector<std::pair<double, double>> k{{-238, 0},    {-232, 21}, {-218, 28}, {-201, 14},
+                                                          {-185, 10.5}, {-170, 9},  {-162, 5},  {-156, 0}};
+    if (z <= k.front().first || z >= k.back().first) return 0;
+    std::size_t i = 1;
+    while (k[i].first < z) ++i;
+    const double t = (z - k[i - 1].first) / (k[i].first - k[i - 1].first);
+    return k[i - 1].second + (k[i].second - k[i - 1].second) * t;
+}
 
 InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, SeriesKind series) {
     const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;
@@ -305,6 +332,13 @@ InjuryGeometry injuryGeometry(const std::string& id) {
         return box(kMesentery, {44, 36, 40}, kMesentery - dvec3(62, 52, 52), kMesentery + dvec3(62, 52, 52),
                    SeriesKind::PortalVenous);
     if (id == "seatbelt_sign") return box({0, -84, -700}, {220, 30, 34}, {-150, -112, -730}, {150, -55, -670});
+    // The broken C5 body and its fragments; the prevertebral haematoma from C2 to C7 in front of the bodies and the
+    // airway it narrows, and the retropulsed corner in the canal.
+    if (id == "cervical_spine_fracture") {
+        const auto* c5 = findVertebra("C5");
+        const double y = spineY(c5->z);
+        return box({0, y - 2, c5->z}, {28, 32, 24}, {-24, -34, -244}, {24, y + 22, -150});
+    }
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -396,6 +430,27 @@ ShapePtr strands(ShapePtr within, double freq, double widthMm, std::uint64_t sal
                                               std::clamp(valueNoise(p * (freq * 0.43), salt + 1) / 0.3, 0.0, 1.0);
                                           return std::max(within->sdf(p), d - widthMm / 2 * g + (1.0 - g) * 2.0);
                                       });
+}
+// A shape turned by `rot` about `pivot` and then moved by d; `box` and [zLo, zHi] bound where it may lie.
+ShapePtr placed(ShapePtr s, dvec3 pivot, glm::dmat3 rot, dvec3 d, Box2 box, double zLo, double zHi) {
+    const glm::dmat3 back = glm::transpose(rot);
+    return std::make_shared<Implicit>(
+        [box, zLo, zHi](double z, Box2& b) {
+            if (z < zLo || z > zHi) return false;
+            b = box;
+            return true;
+        },
+        [s, pivot, back, d](const dvec3& p) { return s->sdf(pivot + back * (p - pivot - d)); });
+}
+// The half of space where dot(p - c, n) <= 0.
+ShapePtr halfSpace(dvec3 c, dvec3 n) {
+    n = glm::normalize(n);
+    return std::make_shared<Implicit>(
+        [](double, Box2& b) {
+            b = {-1e4, -1e4, 1e4, 1e4};
+            return true;
+        },
+        [c, n](const dvec3& p) { return glm::dot(p - c, n); });
 }
 }  // namespace
 
@@ -565,6 +620,59 @@ void addInjuryLayers(Model& m) {
             0.55);
         // The fracture gap between the fragments.
         add(m, crack(kSternalBreak + kSternalStep * 0.5, kSternalBreakNormal, 0.9, 24, 0.6), 50, kHaematoma, kBoneMask);
+    }
+    if (m.has("cervical_spine_fracture")) {
+        const auto* c5 = findVertebra("C5");
+        auto body = m.organs.at("vertebral_body_C5");
+        const dvec3 centre(0, spineY(c5->z), c5->z);
+        // The prevertebral haematoma from C2 to C7: soft tissue in front of the bodies, pushing into the back of the
+        // pharynx and larynx (the airway narrows, with no trace of its old wall); the oesophagus, air in its lumen,
+        // the vessels and the thyroid keep their place in it.
+        const dvec3 oesoTop{0, 0, -212}, oesoAxis = glm::normalize(dvec3{3, 8, -260} - oesoTop);
+        add(m,
+            std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    if (z < -240 || z > -154) return false;
+                    b = {-18, -34, 18, 26};
+                    return true;
+                },
+                [oesoTop, oesoAxis](const dvec3& p) {
+                    const double back = spineY(p.z), depth = prevertebralDepth(p.z);
+                    const double front = back - 8.5 - depth - 0.6 * valueNoise(p * 0.08, 441);
+                    const double halfWidth = 9.0 + 0.35 * depth;
+                    const dvec3 q = p - oesoTop;
+                    const double oesophagus = glm::length(q - oesoAxis * std::max(0.0, glm::dot(q, oesoAxis)));
+                    return std::max(
+                        {front - p.y, p.y - back, std::abs(p.x) - halfWidth, 0.5 - depth, 2.5 - oesophagus});
+                }),
+            58, kHaematoma,
+            kAnyTissue &
+                ~(kBoneMask | bit(kCartilage) | bit(kBowel) | bit(kCsf) | bit(kBrain) | bit(kBlood) | bit(kGland)),
+            5, 0.15);
+        // The fracture runs from the front of the body, a little above mid-height, down and back to the lower
+        // endplate: in front of and below it is the teardrop fragment.
+        const dvec3 a = centre + dvec3(0, -c5->ry, 2.5), b = centre + dvec3(0, 6.5 - c5->ry, -c5->height / 2);
+        const dvec3 n = glm::cross(b - a, dvec3(1, 0, 0));  // forward and down
+        // The body's bone becomes fracture haematoma where no fragment lies any more.
+        add(m, offset(body, 0.6), 62, kHaematoma, kBoneMask, 4, 0.2);
+        // Each fragment: cortex outside, cancellous bone with its trabecular lattice to the broken face.
+        auto lattice = std::make_shared<Implicit>(
+            [body](double z, Box2& bx) { return body->sliceBox(z, bx); },
+            [](const dvec3& p) { return std::abs(valueNoise(p * 0.55, 81)) / (1.2 * 0.55) - 0.2; });
+        const Box2 around{-16, centre.y - 16, 16, centre.y + 18};
+        auto fragment = [&](ShapePtr side, glm::dmat3 rot, dvec3 d) {
+            auto put = [&](ShapePtr s) {
+                return placed(intersect(s, side), centre, rot, d, around, c5->z - 12, c5->z + 12);
+            };
+            add(m, put(body), 950, kBone, kAnyTissue, 60, 0.4);
+            add(m, put(offset(body, -1.1)), 200, kMarrow, bit(kBone), 90, 0.55);
+            add(m, put(intersect(offset(body, -1.5), lattice)), 360, kMarrow, bit(kMarrow)).thin = 0.4;
+        };
+        fragment(halfSpace(a, n), rotation(kTeardropTiltDeg, 0, 0), kTeardropBodyShift);
+        fragment(halfSpace(a, -n), glm::dmat3(1.0), kTeardropFragmentShift);
+        // A sagittal split through the tilted body, seen on the axial slices.
+        addCrack(m, crack(centre + kTeardropBodyShift + dvec3(1.5, 0, 0), {1, 0.12, 0.05}, 0.5, 9, 0.8), 60, kHaematoma,
+                 kBoneMask, 0.9);
     }
     if (m.has("hemopericardium")) {
         auto heart = m.organs.at("heart");

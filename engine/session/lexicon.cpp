@@ -764,8 +764,10 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("diffuse_axonal_injury", "Diffuse axonal injury", {"diffuse axonal injury", "shear injury"}),
             dx("facial_fracture", "Facial fractures",
                {"facial fracture", "orbital fracture", "le fort fracture", "mandible fracture"}),
+            // A cervical fracture called a burst fracture (a teardrop fracture pushes bone into the canal too) is
+            // partly named.
             dx("cervical_spine_fracture", "Cervical spine fracture",
-               {"cervical fracture", "c2 fracture", "odontoid fracture"}),
+               {"cervical fracture", "c2 fracture", "odontoid fracture", "teardrop fracture"}, {}, {"burst fracture"}),
             dx("vertebral_compression_fracture", "Vertebral compression fracture", {"compression fracture"}),
             dx("chance_fracture", "Chance fracture", {"chance fracture", "flexion distraction"}),
             dx("pancreatic_injury", "Pancreatic injury",

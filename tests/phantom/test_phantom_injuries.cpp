@@ -89,8 +89,8 @@ INSTANTIATE_TEST_SUITE_P(Library, InjuryFootprint, ::testing::ValuesIn([] {
                          [](const auto& info) { return info.param; });
 
 TEST(PhantomInjuries, LibraryHasTheIssuesInjuriesWithSubtleVariantsAndKnownRegions) {
-    const std::set<std::string> regions{"airway", "chest_lungs", "chest_mediastinum", "abdomen_pelvis",
-                                        "head",   "spine",       "extremities"};
+    const std::set<std::string> regions{"airway",         "cervical_spine", "chest_lungs", "chest_mediastinum",
+                                        "abdomen_pelvis", "head",           "spine",       "extremities"};
     int subtle = 0;
     for (const auto& i : phantom::injuryLibrary()) {
         EXPECT_TRUE(regions.count(i.region)) << i.id << " has region " << i.region;
@@ -505,4 +505,83 @@ TEST(PhantomInjuries, MesentericInjuryIsAHaematomaAndFluidBetweenTheLoopsBesideA
     EXPECT_GT(fluid, 100);
     EXPECT_EQ(notFat, 0);
     EXPECT_GE(double(byALoop), 0.97 * double(fluid)) << "the fluid lies between the loops";
+}
+
+// The diving neck (scenarios/diving-neck.toml): a C5 flexion teardrop fracture. Read along the midline of the neck on
+// the non-contrast head series (1 mm), it shows a lucent fracture gap through the C5 body where there was bone, the
+// body's back wall pushed into the canal, and soft tissue in front of the cervical bodies deeper than normal (over 7
+// mm at C3, over 22 mm at C6: the prevertebral haematoma). Without the injury, none of it; C6 and C4 keep their
+// place.
+TEST(PhantomInjuries,
+     C5TeardropFractureOpensAGapInTheBodyPushesItsBackWallIntoTheCanalAndThickensThePrevertebralTissue) {
+    auto options = [](std::vector<std::string> injuries) {
+        auto o = testOptions(std::move(injuries));
+        o.matrix = 256;  // the head series' 250 mm field of view: about 1 mm pixels
+        o.sliceMm = 1;
+        return o;
+    };
+    const auto normal = phantom::generateSeries(options({}), phantom::SeriesKind::Head);
+    const auto hurt = phantom::generateSeries(options({"cervical_spine_fracture"}), phantom::SeriesKind::Head);
+    const auto& g = normal->geometry();
+    auto at = [&](const imaging::Volume& v, glm::dvec3 p) {
+        const glm::dvec3 ijk = glm::round(g.patientToIndex(p));
+        return v.at(int(ijk.x), int(ijk.y), int(ijk.z));
+    };
+    // The vertebral bodies' centres (the phantom's landmarks: C3 -168.5, C4 -185, C5 -201.5, C6 -218 mm), their
+    // centre y from the curve of the spine, read here from the images: the middle of the bone on the midline.
+    auto bodyCentreY = [&](const imaging::Volume& v, double z) {
+        double sum = 0, n = 0;
+        for (double y = -5; y <= 25; y += 0.5)
+            if (at(v, {0, y, z}) > 300) sum += y, ++n;
+        return n ? sum / n : 0.0;
+    };
+    // 1. The fracture: voxels of the C5 body that were bone (over 150 HU) and are now fluid or soft tissue.
+    long gap = 0, wasBone = 0;
+    const double y5 = bodyCentreY(*normal, -201.5);
+    for (double x = -4; x <= 4; x += 1)
+        for (double y = y5 - 7; y <= y5 + 7; y += 1)
+            for (double z = -206; z <= -197; z += 1) {
+                const int a = at(*normal, {x, y, z}), b = at(*hurt, {x, y, z});
+                wasBone += a > 150;
+                gap += a > 150 && b < 100;
+            }
+    std::printf("C5 body: %ld of %ld bone voxels became fluid or soft tissue\n", gap, wasBone);
+    EXPECT_GT(wasBone, 600);
+    EXPECT_GT(gap, 60) << "a lucent fracture gap through the C5 body";
+    // 2. Retropulsion: the back wall of the lower C5 body lies further back (the last bone voxel before the canal on
+    // the midline), C6's where it was.
+    auto backWall = [&](const imaging::Volume& v, double z) {
+        const double yc = bodyCentreY(*normal, z);
+        double last = yc;
+        for (double y = yc; y <= yc + 16; y += 0.25)
+            if (at(v, {0, y, z}) > 300) last = y;
+        return last;
+    };
+    const double c5Back = backWall(*hurt, -205) - backWall(*normal, -205);
+    const double c6Back = backWall(*hurt, -218) - backWall(*normal, -218);
+    std::printf("back wall moved back: C5 lower body %.1f mm, C6 %.1f mm\n", c5Back, c6Back);
+    EXPECT_GT(c5Back, 2.0) << "the posteroinferior corner of C5 pushed into the canal";
+    EXPECT_LT(c5Back, 6.0);
+    EXPECT_LT(std::abs(c6Back), 0.6) << "C6 stays";
+    // 3. The prevertebral soft tissue: from the front cortex of the body forward to the air of the pharynx or larynx
+    // (6 mm of air at least: the few millimetres of air in the oesophagus are not the airway).
+    auto prevertebral = [&](const imaging::Volume& v, double z) {
+        const double yc = bodyCentreY(*normal, z);
+        double front = yc;
+        for (double y = yc; y >= yc - 15; y -= 0.25)
+            if (at(v, {0, y, z}) > 300) front = y;
+        for (double y = front; y > front - 60; y -= 0.25) {
+            bool air = true;
+            for (double d = 0; d < 6 && air; d += 0.5) air = at(v, {0, y - d, z}) < -300;
+            if (air) return front - y;
+        }
+        return 60.0;
+    };
+    for (double z : {-168.5, -185.0, -218.0})
+        std::printf("prevertebral soft tissue at z %.1f: %.1f mm without, %.1f mm with the fracture\n", z,
+                    prevertebral(*normal, z), prevertebral(*hurt, z));
+    EXPECT_LT(prevertebral(*normal, -168.5), 7.0) << "normal at C3";
+    EXPECT_GT(prevertebral(*hurt, -168.5), 7.0) << "swollen at C3 (normal up to 7 mm)";
+    EXPECT_LT(prevertebral(*normal, -218), 22.0) << "normal at C6";
+    EXPECT_GT(prevertebral(*hurt, -218), 22.0) << "swollen at C6 (normal up to 22 mm)";
 }

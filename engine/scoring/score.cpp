@@ -556,12 +556,12 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
             auto has = [&](const std::vector<std::string>& ids) {
                 return std::find(ids.begin(), ids.end(), f.id) != ids.end();
             };
-            Naming level = has(c.findings)    ? Naming::Full
-                           : has(c.partly)    ? Naming::Partial
-                           : has(c.denied)    ? Naming::Denied
-                           : has(c.wrongSide) ? Naming::Other
-                                              : Naming::None;
-            std::string other = level == Naming::Other     ? "it on the other side"
+            Naming level = has(c.findings)        ? Naming::Full
+                           : has(c.partly)        ? Naming::Partial
+                           : has(c.denied)        ? Naming::Denied
+                           : has(c.misidentified) ? Naming::Other
+                                                  : Naming::None;
+            std::string other = level == Naming::Other     ? session::nameFinding(c.text, f).other
                                 : level == Naming::Partial ? session::nameFinding(c.text, f).hedgedWith
                                                            : "";
             if (level == Naming::None && !c.mark.empty()) {
@@ -580,7 +580,7 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
         if (s.conclusionAt()) {
             // The conclusion speaks of the whole case: another diagnosis named there is about another finding.
             auto n = session::nameFinding(s.conclusion(), f);
-            if (n.level != Naming::None && (n.level != Naming::Other || n.wrongSide))
+            if (n.level != Naming::None && (n.level != Naming::Other || n.misidentified))
                 fs.statements.push_back({*s.conclusionAt(), "conclusion", s.conclusion(), "", n.level,
                                          n.level == Naming::Partial ? n.hedgedWith : n.other, false});
         }

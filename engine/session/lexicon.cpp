@@ -336,6 +336,51 @@ bool spineWord(const std::string& w) {
            std::all_of(w.begin() + 1, w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
+// A vertebral level as written ("c5", "t12", "l1", "s1") as its place from the skull down (C1 = 0, T1 = 7,
+// L1 = 19, S1 = 24); -1 for a word that is not one.
+int spineLevelIndex(const std::string& w) {
+    if (w.size() < 2 || w.size() > 3) return -1;
+    if (!std::all_of(w.begin() + 1, w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        return -1;
+    const int n = std::stoi(w.substr(1));
+    struct Segment {
+        char letter;
+        int first, count;
+    };
+    static constexpr Segment segments[] = {{'c', 0, 7}, {'t', 7, 12}, {'l', 19, 5}, {'s', 24, 5}};
+    for (const auto& s : segments)
+        if (w[0] == s.letter) return n >= 1 && n <= s.count ? s.first + n - 1 : -1;
+    return -1;
+}
+
+// The vertebral levels words name: each level, and every level of a range ("C2-C7", "T12 to L2", "C2 through C7").
+std::set<int> spineLevelsOf(const std::vector<std::string>& raw, const std::vector<char>& keep) {
+    std::set<int> out;
+    int last = -1;
+    std::size_t lastAt = 0;
+    for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (!keep[k]) continue;
+        const int v = spineLevelIndex(raw[k]);
+        if (v < 0) continue;
+        const bool range =
+            last >= 0 && (lastAt + 1 == k ||
+                          (lastAt + 2 == k && (raw[k - 1] == "to" || raw[k - 1] == "through" || raw[k - 1] == "thru")));
+        if (range)
+            for (int i = std::min(last, v); i <= std::max(last, v); ++i) out.insert(i);
+        out.insert(v);
+        last = v;
+        lastAt = k;
+    }
+    return out;
+}
+
+std::string spineLevelName(int index) {
+    static const char* names[] = {"C1", "C2", "C3", "C4", "C5", "C6", "C7",  "T1",  "T2",  "T3",
+                                  "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "L1",
+                                  "L2", "L3", "L4", "L5", "S1", "S2", "S3",  "S4",  "S5"};
+    return index >= 0 && index < int(std::size(names)) ? names[index] : "";
+}
+
 // A word that names a part of the pelvic ring.
 bool pelvisWord(const std::string& w) {
     static const std::set<std::string> s{"pelvis",     "pelvic",     "ring",   "pubic", "pubis", "rami",
@@ -392,10 +437,12 @@ std::vector<Word> readIdioms(const std::vector<Word>& in) {
     return out;
 }
 
-// The sides a clause names positively, with its meaning words, to tell which finding a side is said of.
+// The sides and vertebral levels a clause names positively, with its meaning words, to tell which finding a side or
+// a level is said of.
 struct ClauseSides {
     std::set<std::string> words;
     std::set<scenario::Side> sides;
+    std::set<int> levels;  // vertebral levels, as spineLevelIndex gives them
 };
 // A sentence as sets of meaning words said positively and said to be absent, and the sides its clauses name.
 struct Sentence {
@@ -507,6 +554,9 @@ void readClause(const std::vector<std::string>& raw, Sentence& s) {
         a = b + 1;
     }
     ClauseSides cs;
+    std::vector<char> positiveWord(raw.size(), 0);
+    for (std::size_t k = 0; k < raw.size(); ++k) positiveWord[k] = !skip[k] && !negated[k];
+    cs.levels = spineLevelsOf(raw, positiveWord);
     for (std::size_t k = 0; k < raw.size(); ++k) {
         if (skip[k] || negatesAfter(raw, k) || negationsAfter().count(raw[k]) || negationEnds().count(raw[k])) continue;
         for (auto& c : canonical(raw[k])) {
@@ -872,6 +922,21 @@ scenario::Side findingSide(const scenario::Finding& finding) {
     return scenario::Side::None;
 }
 
+std::set<int> findingLevels(const scenario::Finding& finding) {
+    auto of = [](std::string_view text) {
+        std::vector<std::string> raw;
+        for (const auto& w : splitWords(text)) raw.push_back(w.raw);
+        return spineLevelsOf(raw, std::vector<char>(raw.size(), 1));
+    };
+    std::set<int> out = of(finding.label);
+    if (out.empty())
+        for (const auto& s : finding.synonyms) {
+            auto l = of(s);
+            out.insert(l.begin(), l.end());
+        }
+    return out;
+}
+
 std::string_view bodyPartOf(const Diagnosis& d) {
     static const std::map<std::string, std::string_view> part{{"epidural_hematoma", "head"},
                                                               {"subdural_hematoma", "head"},
@@ -1021,6 +1086,9 @@ struct FindingWords {
     Bag organs;
     bool organRequired = false;
     const Diagnosis* diagnosis = nullptr;
+    // Names that say a vertebral level, without it ("C3 fracture": "fracture"): said at another level only, they name
+    // another fracture.
+    std::vector<Bag> levelFree;
 };
 
 FindingWords wordsOf(const scenario::Finding& f) {
@@ -1062,6 +1130,12 @@ FindingWords wordsOf(const scenario::Finding& f) {
     }
     for (const auto& e : f.essential)
         for (auto& c : bagOf(e)) w.essential.insert(c);
+    for (const auto& b : w.names) {
+        Bag rest;
+        for (const auto& x : b)
+            if (spineLevelIndex(x) < 0) rest.insert(x);
+        if (!rest.empty() && rest.size() < b.size()) w.levelFree.push_back(std::move(rest));
+    }
     // The essential element itself never counts as an organ or a lesser name.
     return w;
 }
@@ -1134,8 +1208,9 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     if (sentences.empty()) return out;
     FindingWords w = wordsOf(finding);
     bool full = false, partial = false, denied = false;
-    std::string other, wrongSide, hedged;
+    std::string other, wrongSide, wrongLevel, hedged;
     const scenario::Side side = findingSide(finding);
+    const std::set<int> levels = findingLevels(finding);
     // The words that say a clause speaks of this finding, to find the side said of it.
     std::set<std::string> topic(w.essential.begin(), w.essential.end());
     topic.insert(w.organs.begin(), w.organs.end());
@@ -1149,6 +1224,19 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             if (anyOf(c.words, topic)) said.insert(c.sides.begin(), c.sides.end());
         return !said.empty() && !said.count(side) && !said.count(scenario::Side::Bilateral);
     };
+    // A sentence that names it at other vertebral levels only names another fracture: the level the surgeon will
+    // operate on. Its text: "it at C2".
+    auto otherLevel = [&](const Sentence& s) -> std::string {
+        if (levels.empty()) return {};
+        std::set<int> said;
+        for (const auto& c : s.clauses)
+            if (anyOf(c.words, topic)) said.insert(c.levels.begin(), c.levels.end());
+        for (int l : said)
+            if (levels.count(l)) return {};
+        std::string at;
+        for (int l : said) at += (at.empty() ? "" : "/") + spineLevelName(l);
+        return at.empty() ? "" : "it at " + at;
+    };
     for (const auto& s : sentences) {
         bool named = false, namedNoEssential = false;
         for (const auto& b : w.names)
@@ -1161,6 +1249,10 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
         if (named || namedNoEssential) {
             if (otherSide(s)) {
                 wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
+                continue;
+            }
+            if (auto at = otherLevel(s); !at.empty()) {
+                wrongLevel = at;
                 continue;
             }
         }
@@ -1207,6 +1299,13 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");
             continue;
         }
+        bool levelFree = false;
+        for (const auto& b : w.levelFree) levelFree = levelFree || within(b, s.positive);
+        if (lesser || organ || levelFree)
+            if (auto at = otherLevel(s); !at.empty()) {
+                wrongLevel = at;
+                continue;
+            }
         if (lesser) {
             partial = true;
             continue;
@@ -1229,10 +1328,10 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     else if (partial) {
         out.level = Naming::Partial;
         out.hedgedWith = hedged;
-    } else if (!wrongSide.empty()) {
+    } else if (!wrongSide.empty() || !wrongLevel.empty()) {
         out.level = Naming::Other;
-        out.other = wrongSide;
-        out.wrongSide = true;
+        out.other = !wrongSide.empty() ? wrongSide : wrongLevel;
+        out.misidentified = true;
     } else if (!other.empty()) {
         out.level = Naming::Other;
         out.other = other;

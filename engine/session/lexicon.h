@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,10 @@ inline constexpr double kSideFromMidlineMm = 15.0;
 // the lexicon knows to be lateralised. None: any side, or none, is right.
 scenario::Side findingSide(const scenario::Finding& finding);
 std::string_view sideName(scenario::Side side);  // "left", "right", "bilateral", "" for none
+// The vertebral levels a finding is at, from its label ("C5 flexion teardrop fracture", "C2 fracture"), else from its
+// synonyms ("L1 fracture"), as places from the skull down (C1 = 0, T1 = 7, L1 = 19, S1 = 24); empty when none is
+// named. A reader who names the finding at other levels only names another fracture.
+std::set<int> findingLevels(const scenario::Finding& finding);
 // The part of the body a diagnosis is in ("head", "chest", "abdomen", "pelvis", "spine", "limbs"), empty if none.
 std::string_view bodyPartOf(const Diagnosis& d);
 // Injuries a reader could plausibly name instead of `about` (the same part of the body) that name no finding of
@@ -59,9 +64,9 @@ std::string_view namingName(Naming n);  // "none", "denied", "other", "partial",
 
 struct TextNaming {
     Naming level = Naming::None;
-    std::string other;       // for Other: the label of the diagnosis named instead
-    bool wrongSide = false;  // Other because the words name the finding on the other side only
-    std::string hedgedWith;  // Partial because the words offer it or another diagnosis: that one's label
+    std::string other;           // for Other: the label of the diagnosis named instead
+    bool misidentified = false;  // Other because the words name it on the other side or at other vertebral levels
+    std::string hedgedWith;      // Partial because the words offer it or another diagnosis: that one's label
 };
 
 // Reads `text` against a finding (its label, synonyms, the lexicon's names, the scenario's `essential` words).

@@ -134,8 +134,8 @@ void nameFindings(const scenario::Scenario& scenario, const std::string& words, 
             call.partly.push_back(f.id);
         else if (n.level == Naming::Denied)
             call.denied.push_back(f.id);
-        else if (n.wrongSide)
-            call.wrongSide.push_back(f.id);
+        else if (n.misidentified)
+            call.misidentified.push_back(f.id);
     }
 }
 }  // namespace
@@ -840,7 +840,8 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!call.partly.empty()) extra["partly_names"] = call.partly;
                 if (!call.denied.empty()) extra["denies"] = call.denied;
                 if (correct && spec.kind != scenario::InterruptionKind::Noise &&
-                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty() || !call.wrongSide.empty()))
+                    (!call.findings.empty() || !call.partly.empty() || !call.denied.empty() ||
+                     !call.misidentified.empty()))
                     calls_.push_back(call);
             } else if constexpr (std::is_same_v<T, CallFinding>) {
                 if (c.role.empty()) return refuse("a call needs a role (who is told)");
@@ -861,7 +862,7 @@ ApplyResult Session::applyAccepted(const Command& command) {
                 if (!call.denied.empty()) extra["denies"] = call.denied;
                 result.linkedFindings = call.findings;
                 result.linkedFindings.insert(result.linkedFindings.end(), call.partly.begin(), call.partly.end());
-                if (result.linkedFindings.empty() && call.denied.empty() && call.wrongSide.empty()) {
+                if (result.linkedFindings.empty() && call.denied.empty() && call.misidentified.empty()) {
                     result.notice = "not linked to a finding - name the finding";
                     extra["linked"] = false;
                 }

@@ -92,11 +92,11 @@ struct Call {
     std::string mark;
     std::string text;  // the words used (the mark's label when called by mark)
     std::string role;
-    std::vector<std::string> findings;   // scenario findings this call names (by words or by a mark on them)
-    std::vector<std::string> partly;     // findings it names only in part (the organ, a lesser diagnosis)
-    std::vector<std::string> denied;     // findings it says are not there ("no pneumothorax")
-    bool choice = false;                 // a quick answer picked from the offered choices, not the trainee's words
-    std::vector<std::string> wrongSide;  // findings it names on the other side only (a misidentification)
+    std::vector<std::string> findings;       // scenario findings this call names (by words or by a mark on them)
+    std::vector<std::string> partly;         // findings it names only in part (the organ, a lesser diagnosis)
+    std::vector<std::string> denied;         // findings it says are not there ("no pneumothorax")
+    bool choice = false;                     // a quick answer picked from the offered choices, not the trainee's words
+    std::vector<std::string> misidentified;  // findings it names on the other side or at other levels only
 };
 
 // One interruption as it played out.

@@ -599,6 +599,31 @@ TEST(Unfoolable, AConclusionListingInjuriesThePatientDoesNotHaveLosesPoints) {
     EXPECT_NE(s.conclusion.why.find("does not have"), std::string::npos) << s.conclusion.why;
 }
 
+// ---------------------------------------------------------------- the level of a spine fracture
+TEST(Unfoolable, ASpineFractureCalledAtAnotherLevelIsAMisidentification) {
+    // The C5 teardrop fracture marked and called as C6: a fracture at another level.
+    auto mark = score("diving-neck", edited(shippedScript("diving-neck-expert"),
+                                            {{"\"unstable C5 flexion teardrop", "\"unstable C6 flexion teardrop"}}));
+    const auto& m = finding(mark, "cervical_spine_fracture");
+    EXPECT_EQ(m.rule, "misidentified") << m.why;
+    EXPECT_FALSE(mark.passed);
+
+    // The last word to the team names another level.
+    auto call = score("fall-from-height",
+                      expertWith("fall-from-height", "call \"T12 burst fracture with retropulsion\" trauma_leader"));
+    EXPECT_EQ(finding(call, "vertebral_burst_fracture").rule, "misidentified")
+        << finding(call, "vertebral_burst_fracture").why;
+    EXPECT_NE(finding(call, "vertebral_burst_fracture").why.find("T12"), std::string::npos)
+        << finding(call, "vertebral_burst_fracture").why;
+
+    // The right level in other words loses nothing.
+    auto fine = score("fall-from-height",
+                      expertWith("fall-from-height", "call \"L1 burst, retropulsed fragment\" trauma_leader"));
+    EXPECT_TRUE(finding(fine, "vertebral_burst_fracture").rule.empty())
+        << finding(fine, "vertebral_burst_fracture").why;
+    EXPECT_TRUE(fine.passed);
+}
+
 // ---------------------------------------------------------------- the side of a lateralised finding
 TEST(Unfoolable, TheWrongSideOfALateralisedFindingIsAMisidentification) {
     // A mark on the right tension pneumothorax labelled as a left one.

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "session/lexicon.h"
@@ -152,7 +153,7 @@ TEST(Lexicon, TheWrongSideOfALateralisedFindingNamesAnotherLesion) {
 
     auto wrong = session::nameFinding("left tension pneumothorax", finding("motorcyclist", "tension_pneumothorax"));
     EXPECT_EQ(wrong.level, Naming::Other);
-    EXPECT_TRUE(wrong.wrongSide);
+    EXPECT_TRUE(wrong.misidentified);
     EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "Tension PTX on the left, decompress"), Naming::Other);
     EXPECT_EQ(level("motorcyclist", "tension_pneumothorax", "lt tension pneumothorax"), Naming::Other);
     EXPECT_EQ(level("fall-from-height", "epidural_hematoma", "Left EDH, theatre now"), Naming::Other);
@@ -187,6 +188,55 @@ TEST(Lexicon, TheWrongSideOfALateralisedFindingNamesAnotherLesion) {
     EXPECT_EQ(session::nameFinding("right tension pneumothorax", f).level, Naming::Full);
     f.side = scenario::Side::None;
     EXPECT_EQ(session::nameFinding("right tension pneumothorax", f).level, Naming::Full);
+}
+
+// A fracture named at another vertebral level is another fracture: the level is where the surgeon operates. A
+// name with the right level, a range that holds it, or no level at all keeps its credit.
+TEST(Lexicon, AFractureNamedAtAnotherVertebralLevelNamesAnotherFracture) {
+    const auto& c5 = finding("diving-neck", "cervical_spine_fracture");
+    const auto& l1 = finding("fall-from-height", "vertebral_burst_fracture");
+    EXPECT_EQ(session::findingLevels(c5), std::set<int>{4});
+    EXPECT_EQ(session::findingLevels(l1), std::set<int>{19});
+
+    auto c2 = session::nameFinding("unstable C2 teardrop fracture", c5);
+    EXPECT_EQ(c2.level, Naming::Other);
+    EXPECT_TRUE(c2.misidentified);
+    EXPECT_EQ(c2.other, "it at C2");
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "C6 flexion teardrop fracture, unstable"), Naming::Other);
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "C2 fracture"), Naming::Other);
+    // A lesser name at the wrong level earns nothing either.
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "C4 compression fracture"), Naming::Other);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "T12 burst fracture with retropulsion"),
+              Naming::Other);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "L2 burst, retropulsed fragment"), Naming::Other);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "C6 burst fracture"), Naming::Other);
+
+    // The right level, a range or pair that holds it, or no level at all.
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "C5 teardrop fracture"), Naming::Full);
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "unstable teardrop fracture"), Naming::Full);
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "teardrop fracture with haematoma from C2 to C7"),
+              Naming::Full);
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "unstable C4-C6 fracture-dislocation, teardrop"),
+              Naming::Full);
+    EXPECT_EQ(level("diving-neck", "cervical_spine_fracture", "C5 teardrop fracture, C2 and C6 intact"), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "L1 burst fracture"), Naming::Full);
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "T12-L1 burst fracture"), Naming::Full);
+    // Another level said of something else in the sentence is not said of this fracture.
+    EXPECT_EQ(level("fall-from-height", "vertebral_burst_fracture", "L1 burst fracture, and T12 is normal"),
+              Naming::Full);
+
+    // A real CT's fracture takes its level from its label, as the cervical spine importer writes it.
+    scenario::Finding c3;
+    c3.id = "fracture_c3";
+    c3.label = "C3 fracture";
+    c3.synonyms = {"C3 fracture", "cervical spine fracture", "cervical fracture", "fracture of C3"};
+    c3.acrCategory = 1;
+    EXPECT_EQ(session::nameFinding("C3 fracture", c3).level, Naming::Full);
+    EXPECT_EQ(session::nameFinding("fracture of C7", c3).level, Naming::Other);
+    EXPECT_EQ(session::nameFinding("cervical spine fracture", c3).level, Naming::Full);
+    // A finding without a level ignores levels.
+    const auto& ribs = finding("motorcyclist", "tension_pneumothorax");
+    EXPECT_TRUE(session::findingLevels(ribs).empty());
 }
 
 // Coordinated plurals and lists name each of their diagnoses: "splenic and liver lacerations" says a splenic

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
 #include <regex>
 #include <set>
@@ -168,6 +169,21 @@ TEST(ShippedPhantomCases, TheImagesShowTheSexAndAgeThePatientTableGives) {
         EXPECT_EQ(habitus.age, patient.ageYears) << file;
     }
     EXPECT_GE(phantomCases, 10);
+}
+
+// Solo practice meets a different patient in every case: no two shipped cases on the built-in patient share a seed
+// (the seed chooses build, fat, arms and the small variations of the anatomy).
+TEST(ShippedPhantomCases, NoTwoCasesShareAPatient) {
+    std::map<std::uint64_t, std::string> bySeed;
+    for (const auto& file : scenario::shippedScenarios()) {
+        auto r = scenario::loadScenario(file);
+        ASSERT_TRUE(r.scenario) << file;
+        if (!r.scenario->images.phantom) continue;
+        const auto seed = r.scenario->images.phantom->seed;
+        auto [it, fresh] = bySeed.emplace(seed, file.filename().string());
+        EXPECT_TRUE(fresh) << file.filename() << " uses seed " << seed << ", as " << it->second << " does";
+    }
+    EXPECT_GE(bySeed.size(), 10u);
 }
 
 TEST(DefaultScenario, IsTheMotorcyclistAndLoads) {

@@ -775,18 +775,18 @@ void addInjuryLayers(Model& m) {
         add(m, inBladder(haematoma), 55, kHaematoma, bladder, 5, 0.15);
         // The blush: contrast pouring out beside the obturator artery. In the arterial phase a small irregular
         // jet as dense as the artery; in the portal phase the pool has grown, spread and run back along the side wall,
-        // denser than the arteries, which are fading.
+        // denser than the arteries, which are fading. It spreads through the fat, the clot and the side wall's muscle.
+        const TissueMask bed = pelvicFat | bit(kHaematoma) | bit(kMuscle);
         if (m.contrast == Contrast::Arterial) {
-            add(m, ell(kBlush, {5.5, 7.5, 6.5}, rotation(0, 0, 30), 1.6, 0.2, 484), 345, kBlood,
-                pelvicFat | bit(kHaematoma), 40, 0.3);
+            add(m, ell(kBlush, {5.5, 7.5, 6.5}, rotation(0, 0, 30), 1.6, 0.2, 484), 345, kBlood, bed, 40, 0.3);
             add(m,
                 tube({{kBlush.x - 3, kBlush.y + 2, kBlush.z + 3, 1.6}, {kBlush.x + 4, kBlush.y - 7, kBlush.z - 2, 1.2}},
                      false, 0.6, 0.3, 485),
-                330, kBlood, pelvicFat | bit(kHaematoma), 30, 0.3);
+                330, kBlood, bed, 30, 0.3);
         } else if (m.contrast == Contrast::Portal) {
             auto pool = smoothUnion(ell(kBlush + dvec3(1, 2, -2), {8.5, 12, 10}, rotation(0, 0, 30), 2.5, 0.12, 486),
                                     ell(kBlush + dvec3(4, -8, -8), {6, 10, 8}, rotation(0, 0, 10), 2.0, 0.15, 487), 6);
-            add(m, pool, 265, kBlood, pelvicFat | bit(kHaematoma), 45, 0.25);
+            add(m, pool, 265, kBlood, bed, 45, 0.25);
         }
     }
     if (m.has("hemopericardium")) {

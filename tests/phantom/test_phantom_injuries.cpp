@@ -681,10 +681,10 @@ TEST(PhantomInjuries, OpenBookPelvisWidensTheSymphysisAndTheFrontOfTheRightSacro
     EXPECT_EQ(left, 0) << "the left joint unchanged";
 }
 
-// The same case: active arterial bleeding in the pelvis. On the arterial phase a blush of contrast lies in the fat
-// and haematoma beside the right internal iliac branches, about as dense as the external iliac artery in the same
-// phase, where the uninjured patient has no contrast; on the portal phase there is more of it and it is denser than
-// the iliac artery, which has faded (the pool grows and spreads). The extraperitoneal haematoma (40 to 75 HU) lies
+// The same case: active arterial bleeding in the pelvis. On the arterial phase a blush of contrast lies in the side
+// wall (fat, clot and muscle) beside the right internal iliac branches, about as dense as the external iliac artery in
+// the same phase, where the uninjured patient has no contrast; on the portal phase there is more of it and it is denser
+// than the iliac artery, which has faded (the pool grows and spreads). The extraperitoneal haematoma (40 to 75 HU) lies
 // between the pubis and the bladder (the space of Retzius), where there was fat or the front of the bladder, and the
 // bladder's urine is pushed back from the front.
 TEST(PhantomInjuries, PelvicArterialBleedingIsABlushThatGrowsOnThePortalPhaseInAHaematomaInFrontOfTheBladder) {

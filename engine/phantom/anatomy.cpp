@@ -1399,7 +1399,9 @@ void fineDetail(Builder& b) {
 
 void pelvis(Builder& b) {
     // Sacrum (wedge, tilted back), iliac wings, acetabula, femoral heads and shafts, pubic and ischial rami.
-    b.bone(ext(sacrumKeys(), 0, 1.5, 0.08, 110), 1.6, 900, 250);
+    auto sacrum = ext(sacrumKeys(), 0, 1.5, 0.08, 110);
+    b.m.organs["sacrum"] = sacrum;  // for the injuries that open the sacroiliac joints
+    b.bone(sacrum, 1.6, 900, 250);
     b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
     for (int s : {-1, 1}) {
         // The ilium: a curved blade from the posterior superior iliac spine and the sacroiliac joint, thick at the
@@ -1449,7 +1451,8 @@ void pelvis(Builder& b) {
         b.bone(proximal, 2.0, 950, 250);
         b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 320);
         b.bone(tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}}), 2.0, 950, 260);
-        const double symGap = 2.0;
+        // An open-book injury held reduced by a binder: the pubic bodies stay apart, the joint about 8 mm wide.
+        const double symGap = b.m.has("open_book_pelvis") ? 12.0 : 2.0;
         b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
         b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
         b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle,

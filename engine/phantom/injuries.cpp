@@ -195,6 +195,30 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "the body, and a prevertebral haematoma (about 9 mm deep at C3, over 22 mm at C6) narrowing the airway; "
          "best seen on a sagittal reformat in a bone window.",
          false},
+        {"open_book_pelvis",
+         "Open-book pelvic ring injury (anteroposterior compression) held reduced by the binder",
+         {"open book pelvis", "open-book pelvic injury", "open book injury", "APC injury", "APC pelvic injury",
+          "anteroposterior compression injury", "symphyseal diastasis", "pubic diastasis", "symphysis diastasis",
+          "widened symphysis", "sacroiliac joint widening", "widened SI joint"},
+         1,
+         "abdomen_pelvis",
+         "Anteroposterior compression (open-book) injury of the pelvic ring, reduced by the binder: the pubic "
+         "symphysis about 8 mm wide with a small bony avulsion and blood in the joint, the anterior right "
+         "sacroiliac joint widened (the posterior part closed); the binder stays on, so the ring looks nearly "
+         "normal. Young-Burgess APC II.",
+         false},
+        {"pelvic_arterial_bleeding",
+         "Active arterial bleeding from a right internal iliac branch with an extraperitoneal pelvic haematoma",
+         {"active pelvic arterial bleeding", "active pelvic bleeding", "active extravasation in the pelvis",
+          "arterial blush in the pelvis", "pelvic contrast blush", "active internal iliac bleeding",
+          "active extravasation from the internal iliac artery", "pelvic active extravasation"},
+         1,
+         "abdomen_pelvis",
+         "Extraperitoneal pelvic haematoma (about 55 HU) in the space of Retzius and along the right pelvic side "
+         "wall, pushing the bladder back and to the left, with an active arterial blush beside the anterior "
+         "division of the right internal iliac artery (its obturator branch): as dense as the iliac artery in the "
+         "arterial phase, larger, more diffuse and denser than the iliac artery in the portal phase.",
+         false},
     };
     return lib;
 }
@@ -278,6 +302,20 @@ double prevertebralDepth(double z) {
     return k[i - 1].second + (k[i].second - k[i - 1].second) * t;
 }
 
+// The open book: where the blood lies in the widened symphysis, and the small flake of bone torn from the front of
+// the right pubic body.
+const dvec3 kSymphysis{0, -67, -821};
+const dvec3 kSymphysisAvulsion{-3.5, -77, -811};
+// The right internal iliac artery from the bifurcation down into the pelvis, its superior gluteal branch back to the
+// greater sciatic notch, and its anterior division with the obturator artery forward along the side wall; the blush
+// lies beside the obturator artery, towards the bladder.
+const std::vector<glm::dvec4> kInternalIliac{
+    {-40, 20, -702, 4.2}, {-44, 30, -716, 4}, {-50, 38, -736, 3.6}, {-54, 30, -756, 3}};
+const std::vector<glm::dvec4> kSuperiorGluteal{{-50, 38, -736, 3}, {-56, 48, -748, 2.6}, {-62, 54, -756, 2.2}};
+const std::vector<glm::dvec4> kObturatorArtery{
+    {-54, 30, -756, 3}, {-56, 14, -772, 2.4}, {-57, -2, -790, 2.2}, {-60, -18, -808, 2}};
+const dvec3 kBlush{-50, 4, -784};
+
 InjuryGeometry warpBox(const Warp& w, dvec3 centre, dvec3 extent, SeriesKind series) {
     const dvec3 lo = glm::min(w.centre - w.radius, centre - extent * 0.5) - 4.0;
     const dvec3 hi = glm::max(w.centre + w.radius, centre + extent * 0.5) + 4.0;
@@ -339,6 +377,12 @@ InjuryGeometry injuryGeometry(const std::string& id) {
         const double y = spineY(c5->z);
         return box({0, y - 2, c5->z}, {28, 32, 24}, {-24, -34, -244}, {24, y + 22, -150});
     }
+    // The widened symphysis (to mark); the pubic bodies that moved apart and the right sacroiliac joint opened in
+    // front.
+    if (id == "open_book_pelvis") return box(kSymphysis, {24, 26, 30}, {-95, -95, -870}, {95, 90, -690});
+    // The haematoma in the space of Retzius and along the right side wall up to the blush; the bladder it pushes,
+    // the internal iliac artery and its branches.
+    if (id == "pelvic_arterial_bleeding") return box({-28, -22, -796}, {70, 90, 54}, {-86, -96, -850}, {50, 72, -690});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -673,6 +717,77 @@ void addInjuryLayers(Model& m) {
         // A sagittal split through the tilted body, seen on the axial slices.
         addCrack(m, crack(centre + kTeardropBodyShift + dvec3(1.5, 0, 0), {1, 0.12, 0.05}, 0.5, 9, 0.8), 60, kHaematoma,
                  kBoneMask, 0.9);
+    }
+    if (m.has("open_book_pelvis")) {
+        // The pubic bodies lie apart (anatomy: the symphysis about 8 mm wide under the binder); blood fills the torn
+        // joint between them, round what is left of its disc.
+        add(m, ell(kSymphysis, {7.5, 11, 13}, glm::dmat3(1.0), 1.0, 0.1, 471), 58, kHaematoma, kSoft | bit(kCartilage),
+            4, 0.2);
+        add(m, ell(kSymphysis + dvec3(0, 2, 2), {1.6, 6, 7}, glm::dmat3(1.0), 0.8, 0.15, 472), 80, kCartilage,
+            bit(kHaematoma));
+        // A flake of bone torn from the front of the right pubic body, in the gap.
+        add(m, ell(kSymphysisAvulsion, {2.0, 1.5, 2.6}, rotation(0, 0, 20)), 800, kBone, bit(kHaematoma) | kSoft);
+        // The right sacroiliac joint opened in front: the iliac side of the joint stands further from the sacrum in
+        // front (about 4 mm more), closing to normal at the back, where the ligaments held. A new cortex lines the
+        // iliac face.
+        auto sacrum = m.organs.at("sacrum");
+        auto opened = [sacrum](double extra) {
+            return std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    if (z < -772 || z > -694) return false;
+                    b = {-90, 10, -30, 90};
+                    return true;
+                },
+                [sacrum, extra](const dvec3& p) {
+                    // How far the joint opens: 4.5 mm at its front, nothing at its back third; fading at its ends.
+                    const double front = std::clamp((62.0 - p.y) / 18.0, 0.0, 1.0);
+                    const double ends = std::clamp(std::min(p.z + 772, -694 - p.z) / 10.0, 0.0, 1.0);
+                    const double open = 4.5 * front * ends;
+                    const double d = sacrum->sdf(p);
+                    return std::max({0.8 - d, d - (5.5 + open + extra), 0.3 - open, p.x + 30});
+                });
+        };
+        add(m, opened(1.3), 950, kBone, bit(kMarrow));
+        add(m, opened(0), 30, kFluid, kBoneMask, 3, 0.2);
+    }
+    if (m.has("pelvic_arterial_bleeding")) {
+        // The right internal iliac artery and its branches (the phantom draws only the common and external iliac
+        // arteries without this injury).
+        const float artery = H(45, 330, 175);
+        const TissueMask around = kSoft | bit(kHaematoma);
+        add(m, tube(kInternalIliac), artery, kBlood, around);
+        add(m, tube(kSuperiorGluteal), artery, kBlood, around);
+        add(m, tube(kObturatorArtery), artery, kBlood, around);
+        // The extraperitoneal haematoma: in the space of Retzius between the pubis and the bladder, and along the
+        // right pelvic side wall back to the torn branch. It presses the front and right of the bladder, whose wall
+        // now runs along the haematoma.
+        auto haematoma =
+            smoothUnion(smoothUnion(ell({-6, -62, -800}, {42, 15, 26}, glm::dmat3(1.0), 3.0, 0.08, 481),
+                                    ell({-44, -24, -796}, {14, 40, 28}, rotation(0, 0, -12), 3.0, 0.08, 482), 10),
+                        ell({-50, 8, -782}, {12, 22, 24}, glm::dmat3(1.0), 2.5, 0.08, 483), 10);
+        const TissueMask pelvicFat = bit(kVisceralFat) | bit(kFat);
+        const TissueMask bladder = bit(kBowel) | bit(kFluid);
+        auto inBladder = [&](ShapePtr s) {
+            return intersect(s, ell({0, -34, -795}, {47.5, 39.5, 31.5}));  // the bladder and its wall
+        };
+        add(m, haematoma, 55, kHaematoma, pelvicFat, 5, 0.15);
+        add(m, inBladder(offset(haematoma, 2.0)), 40, kBowel, bladder);
+        add(m, inBladder(haematoma), 55, kHaematoma, bladder, 5, 0.15);
+        // The blush: contrast pouring out beside the obturator artery. In the arterial phase a small irregular
+        // jet as dense as the artery; in the portal phase the pool has grown, spread and run back along the side wall,
+        // denser than the arteries, which are fading. It spreads through the fat, the clot and the side wall's muscle.
+        const TissueMask bed = pelvicFat | bit(kHaematoma) | bit(kMuscle);
+        if (m.contrast == Contrast::Arterial) {
+            add(m, ell(kBlush, {5.5, 7.5, 6.5}, rotation(0, 0, 30), 1.6, 0.2, 484), 345, kBlood, bed, 40, 0.3);
+            add(m,
+                tube({{kBlush.x - 3, kBlush.y + 2, kBlush.z + 3, 1.6}, {kBlush.x + 4, kBlush.y - 7, kBlush.z - 2, 1.2}},
+                     false, 0.6, 0.3, 485),
+                330, kBlood, bed, 30, 0.3);
+        } else if (m.contrast == Contrast::Portal) {
+            auto pool = smoothUnion(ell(kBlush + dvec3(1, 2, -2), {8.5, 12, 10}, rotation(0, 0, 30), 2.5, 0.12, 486),
+                                    ell(kBlush + dvec3(4, -8, -8), {6, 10, 8}, rotation(0, 0, 10), 2.0, 0.15, 487), 6);
+            add(m, pool, 265, kBlood, bed, 45, 0.25);
+        }
     }
     if (m.has("hemopericardium")) {
         auto heart = m.organs.at("heart");

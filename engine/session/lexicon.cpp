@@ -53,7 +53,7 @@ const std::map<std::string, std::string>& concepts() {
         add("kidney", {"renal", "kidneys"});
         add("lung", {"pulmonary", "lungs"});
         add("aorta", {"aortic"});
-        add("pelvis", {"pelvic"});
+        add("pelvis", {"pelvic", "hemipelvis"});
         add("rib", {"ribs", "costal"});
         add("spine", {"spinal", "vertebra", "vertebre", "vertebral", "vertebrae", "vertebras", "spines"});
         add("skull", {"calvarial", "calvarium", "cranial", "calvaria"});
@@ -724,6 +724,10 @@ Diagnosis scout(Diagnosis d) {
     d.onScout = true;
     return d;
 }
+Diagnosis oneClause(Diagnosis d) {
+    d.inOneClause = true;
+    return d;
+}
 
 }  // namespace
 
@@ -773,12 +777,49 @@ const std::vector<Diagnosis>& traumaLexicon() {
                      {"kidney laceration", "kidney injury", "kidney rupture", "perirenal hematoma"}, {},
                      {"kidney contusion"}, {"kidney"})),
             organ(dx("pelvic_ring_fracture", "Pelvic ring fracture",
-                     {"pelvis fracture", "pelvis ring fracture", "pubis fracture", "sacrum fracture", "unstable pelvis",
-                      "sacrum ala fracture", "pelvis ring disruption", "pelvis ring injury", "lateral compression",
-                      "anteroposterior compression", "open book", "vertical shear", "symphysis diastasis",
-                      "sacroiliac diastasis", "symphysis widening", "sacroiliac widening", "symphysis disruption",
-                      "sacroiliac disruption"},
+                     {"pelvis fracture",
+                      "pelvis ring fracture",
+                      "pubis fracture",
+                      "sacrum fracture",
+                      "unstable pelvis",
+                      "sacrum ala fracture",
+                      "pelvis ring disruption",
+                      "pelvis ring injury",
+                      "lateral compression",
+                      "anteroposterior compression",
+                      "open book",
+                      "vertical shear",
+                      "symphysis diastasis",
+                      "sacroiliac diastasis",
+                      "symphysis widening",
+                      "sacroiliac widening",
+                      "symphysis disruption",
+                      "sacroiliac disruption",
+                      "lateral compression fracture",
+                      "lateral compression ring fracture",
+                      "lateral compression ring injury",
+                      "lateral compression ring disruption"},
                      {}, {"pelvis hematoma"}, {"pelvis", "pubis", "sacrum", "symphysis", "sacroiliac"})),
+            // An open book is a pelvic ring injury of its own pattern: a ring fracture named without it is part of
+            // it, a lateral compression another pattern.
+            dx("open_book_pelvis", "Open-book pelvic injury (anteroposterior compression)",
+               {"open book", "anteroposterior compression", "symphysis diastasis", "pubis diastasis",
+                "symphysis widening", "symphysis disruption", "symphysis separation", "sacroiliac widening",
+                "sacroiliac diastasis", "sacroiliac disruption"},
+               {},
+               {"pelvis ring fracture", "pelvis fracture", "pelvis ring injury", "pelvis ring disruption",
+                "unstable pelvis", "pelvis hematoma"},
+               {"pelvis", "pubis", "symphysis", "sacroiliac"}),
+            // Bleeding in the pelvis counts when it is active: a haematoma or a pseudoaneurysm (which does not grow
+            // on the portal phase) is part of it. Said in one clause, so that a list of a patient's injuries
+            // ("active splenic bleeding and a pelvic fracture") does not put the bleeding in the pelvis.
+            oneClause(dx("pelvic_arterial_bleeding", "Active arterial bleeding in the pelvis",
+                         {"pelvis bleeding", "pelvis extravasation", "iliac bleeding", "iliac extravasation",
+                          "gluteal bleeding", "gluteal extravasation", "obturator bleeding", "obturator extravasation"},
+                         {"active", "extravasation"},
+                         {"pelvis hematoma", "extraperitoneal hematoma", "pseudoaneurysm", "active extravasation",
+                          "active bleeding"},
+                         {"pelvis", "iliac", "gluteal", "obturator"})),
             dx("vertebral_burst_fracture", "Vertebral burst fracture",
                {"burst fracture", "spine burst", "fracture retropulsion"}, {"burst", "retropulsion"},
                {"compression fracture", "spine fracture", "l1 fracture", "lumbar fracture", "spine injury"},
@@ -885,19 +926,20 @@ const std::vector<Diagnosis>& traumaLexicon() {
             }
         // Injuries of paired organs or of one side of the body: a reader names their side.
         static const std::set<std::string> lateral{
-            "epidural_hematoma",   "subdural_hematoma",   "skull_fracture",      "tension_pneumothorax",
-            "hemothorax",          "kidney_laceration",   "rib_fractures",       "rib_fracture_subtle",
-            "femur_fracture",      "simple_pneumothorax", "pulmonary_contusion", "pulmonary_laceration",
-            "flail_chest",         "cerebral_contusion",  "adrenal_hematoma",    "hip_dislocation",
-            "acetabular_fracture", "tibial_fracture",     "scapular_fracture",   "clavicle_fracture",
-            "humeral_fracture",    "carotid_dissection"};
+            "epidural_hematoma",   "subdural_hematoma",   "skull_fracture",          "tension_pneumothorax",
+            "hemothorax",          "kidney_laceration",   "rib_fractures",           "rib_fracture_subtle",
+            "femur_fracture",      "simple_pneumothorax", "pulmonary_contusion",     "pulmonary_laceration",
+            "flail_chest",         "cerebral_contusion",  "adrenal_hematoma",        "hip_dislocation",
+            "acetabular_fracture", "tibial_fracture",     "scapular_fracture",       "clavicle_fracture",
+            "humeral_fracture",    "carotid_dissection",  "pelvic_arterial_bleeding"};
         for (auto& d : all) d.lateral = lateral.count(d.id) > 0;
         // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
         // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
         // imminent death.
         static const std::set<std::string> category1{
-            "tension_pneumothorax", "aortic_injury",         "epidural_hematoma", "subdural_hematoma",
-            "splenic_laceration",   "esophageal_intubation", "hemopericardium",   "pneumoperitoneum"};
+            "tension_pneumothorax", "aortic_injury",           "epidural_hematoma", "subdural_hematoma",
+            "splenic_laceration",   "esophageal_intubation",   "hemopericardium",   "pneumoperitoneum",
+            "open_book_pelvis",     "pelvic_arterial_bleeding"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -974,6 +1016,8 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"mesenteric_injury", "abdomen"},
                                                               {"adrenal_hematoma", "abdomen"},
                                                               {"pelvic_ring_fracture", "pelvis"},
+                                                              {"open_book_pelvis", "pelvis"},
+                                                              {"pelvic_arterial_bleeding", "pelvis"},
                                                               {"bladder_rupture", "pelvis"},
                                                               {"urethral_injury", "pelvis"},
                                                               {"hip_dislocation", "pelvis"},
@@ -1239,13 +1283,19 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
     };
     for (const auto& s : sentences) {
         bool named = false, namedNoEssential = false;
-        for (const auto& b : w.names)
-            if (within(b, s.positive)) {
-                if (w.essential.empty() || anyOf(w.essential, s.positive))
-                    named = true;
-                else
-                    namedNoEssential = true;
-            }
+        auto nameIn = [&](const std::set<std::string>& words) {
+            for (const auto& b : w.names)
+                if (within(b, words)) {
+                    if (w.essential.empty() || anyOf(w.essential, words))
+                        named = true;
+                    else
+                        namedNoEssential = true;
+                }
+        };
+        if (w.diagnosis && w.diagnosis->inOneClause)
+            for (const auto& c : s.clauses) nameIn(c.words);
+        else
+            nameIn(s.positive);
         if (named || namedNoEssential) {
             if (otherSide(s)) {
                 wrongSide = std::string("it on the ") + (side == scenario::Side::Left ? "right" : "left");

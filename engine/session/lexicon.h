@@ -27,6 +27,9 @@ struct Diagnosis {
     bool onScout = false;                // shows on a scout (topogram) when present
     bool lateral = false;                // an injury of one side: a reader names it ("right", "left")
     bool category1 = false;              // an ACR Category 1 diagnosis: told at once, and a major discrepancy if false
+    // A name and the essential element count only when said in one clause: "active splenic bleeding and a pelvic
+    // fracture" does not say that the pelvis is bleeding.
+    bool inOneClause = false;
 };
 
 // Every diagnosis the lexicon knows, injuries first, then normal variants and mimics.

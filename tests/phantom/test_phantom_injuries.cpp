@@ -585,3 +585,154 @@ TEST(PhantomInjuries,
     EXPECT_LT(prevertebral(*normal, -218), 22.0) << "normal at C6";
     EXPECT_GT(prevertebral(*hurt, -218), 22.0) << "swollen at C6 (normal up to 22 mm)";
 }
+
+namespace {
+// HU of an n x n slice at z from (x0, y0) with `mm` pixels, painted from the model of the default patient (no
+// scanner noise or blur): fine enough to measure a joint a few millimetres wide.
+std::vector<float> huMap(const std::set<std::string>& injuries, phantom::detail::Contrast contrast, double z, double x0,
+                         double y0, int n, double mm) {
+    using namespace phantom::detail;
+    const auto model = buildModel(injuries, contrast);
+    std::vector<float> hu(std::size_t(n) * n, -1000);
+    std::vector<std::uint8_t> label(hu.size(), kAir);
+    Canvas c{hu.data(), label.data(), n, n, x0, y0, mm, mm, z, 1};
+    paintLayers(c, model->layers, 1);
+    return hu;
+}
+}  // namespace
+
+// The pelvis-binder case (scenarios/pelvis-binder-bleed.toml): an open-book (anteroposterior compression) injury held
+// reduced by the binder. Read across the front of the pelvis, the two pubic bodies stand apart: at the narrowest
+// level of the symphysis there are 6 to 10 mm without bone between them (blood in the joint), where the uninjured
+// pelvis has bone or a joint under 3 mm; a flake of bone lies in front of the gap. The right sacroiliac joint is
+// wider in front, where bone of the ilium became joint space; its back and the left joint are as they were.
+TEST(PhantomInjuries, OpenBookPelvisWidensTheSymphysisAndTheFrontOfTheRightSacroiliacJoint) {
+    using phantom::detail::Contrast;
+    const std::set<std::string> none, hurt{"open_book_pelvis"};
+    constexpr double mm = 0.25;
+    // The width without bone (under 300 HU) across the midline, on the row y: from the last bone left of x = 0 to
+    // the first bone right of it; -1 if one side has no bone within 20 mm.
+    auto gapAt = [&](const std::vector<float>& hu, double y, double x0, double y0, int n) {
+        const int j = int(std::lround((y - y0) / mm));
+        auto boneAt = [&](double x) { return hu[std::size_t(j) * n + int(std::lround((x - x0) / mm))] > 300; };
+        if (boneAt(0)) return 0.0;
+        double l = 0, r = 0;
+        while (l < 20 && !boneAt(-l)) l += mm;
+        while (r < 20 && !boneAt(r)) r += mm;
+        return l >= 20 || r >= 20 ? -1.0 : l + r - mm;
+    };
+    auto narrowest = [&](const std::set<std::string>& injuries, double* bloodHu) {
+        double best = 1e9;
+        for (double z = -832; z <= -806; z += 1) {
+            constexpr int n = 160;
+            const double x0 = -20, y0 = -86;
+            const auto hu = huMap(injuries, Contrast::Arterial, z, x0, y0, n, mm);
+            for (double y = -74; y <= -60; y += 1) {
+                const double g = gapAt(hu, y, x0, y0, n);
+                if (g < 0 || g >= best) continue;
+                best = g;
+                if (bloodHu) *bloodHu = hu[std::size_t(std::lround((y - y0) / mm)) * n + int(std::lround(-x0 / mm))];
+            }
+        }
+        return best;
+    };
+    double blood = 0;
+    const double gap0 = narrowest(none, nullptr), gap1 = narrowest(hurt, &blood);
+    std::printf("symphysis at its narrowest: %.1f mm without, %.1f mm with the open book (%.0f HU in the gap)\n", gap0,
+                gap1, blood);
+    EXPECT_LT(gap0, 3.0) << "the uninjured symphysis";
+    EXPECT_GE(gap1, 6.0) << "the symphysis diastasis under the binder";
+    EXPECT_LE(gap1, 10.0) << "reduced by the binder: not the 2.5 cm of an open book without one";
+    EXPECT_GT(blood, 30);
+    EXPECT_LT(blood, 100) << "blood in the torn joint";
+    // The flake of bone in front of the gap.
+    {
+        const auto h0 = huMap(none, Contrast::Arterial, -811, -10, -84, 40, mm);
+        const auto h1 = huMap(hurt, Contrast::Arterial, -811, -10, -84, 40, mm);
+        long flake = 0;
+        for (std::size_t q = 0; q < h1.size(); ++q) flake += h1[q] > 400 && h0[q] < 200;
+        std::printf("avulsed flake: %ld new bone pixels of %.2f mm\n", flake, mm);
+        EXPECT_GT(flake, 20) << "a small avulsion at the symphysis";
+    }
+    // The sacroiliac joints: bone that became joint space, in front (y < 48) and at the back (y > 64) of the right
+    // joint, and anywhere on the left.
+    long rightFront = 0, rightBack = 0, left = 0;
+    for (double z : {-760.0, -740.0, -720.0, -705.0}) {
+        constexpr int n = 400;
+        constexpr double px = 0.5;
+        const auto h0 = huMap(none, Contrast::Arterial, z, -100, 0, n, px);
+        const auto h1 = huMap(hurt, Contrast::Arterial, z, -100, 0, n, px);
+        for (int j = 0; j < n; ++j)
+            for (int i = 0; i < n; ++i) {
+                const std::size_t q = std::size_t(j) * n + i;
+                const double x = -100 + i * px, y = j * px;
+                if (!(h0[q] > 200 && h1[q] < 120) || y > 100) continue;
+                if (x > 20) ++left;
+                if (x < -20 && y < 48) ++rightFront;
+                if (x < -20 && y > 64) ++rightBack;
+            }
+    }
+    std::printf(
+        "sacroiliac joints: bone became joint space over %ld pixels in front of the right joint, %ld at its "
+        "back, %ld on the left (0.5 mm pixels)\n",
+        rightFront, rightBack, left);
+    EXPECT_GT(rightFront, 80) << "the front of the right sacroiliac joint widened";
+    EXPECT_EQ(rightBack, 0) << "the back of the joint held";
+    EXPECT_EQ(left, 0) << "the left joint unchanged";
+}
+
+// The same case: active arterial bleeding in the pelvis. On the arterial phase a blush of contrast lies in the side
+// wall (fat, clot and muscle) beside the right internal iliac branches, about as dense as the external iliac artery in
+// the same phase, where the uninjured patient has no contrast; on the portal phase there is more of it and it is denser
+// than the iliac artery, which has faded (the pool grows and spreads). The extraperitoneal haematoma (40 to 75 HU) lies
+// between the pubis and the bladder (the space of Retzius), where there was fat or the front of the bladder, and the
+// bladder's urine is pushed back from the front.
+TEST(PhantomInjuries, PelvicArterialBleedingIsABlushThatGrowsOnThePortalPhaseInAHaematomaInFrontOfTheBladder) {
+    struct Phase {
+        long blush = 0;
+        double blushHu = 0, iliacHu = 0;
+    };
+    auto read = [](phantom::SeriesKind kind, long* retzius, long* urine0, long* urine1) {
+        const auto normal = phantom::generateSeries(fineOptions({}), kind);
+        const auto hurt = phantom::generateSeries(fineOptions({"pelvic_arterial_bleeding"}), kind);
+        Phase ph;
+        long iliacN = 0;
+        double sum = 0;
+        eachVoxel(*normal, *hurt, [&](const glm::dvec3& p, int a, int b) {
+            if (p.z > -690 || p.z < -860) return;
+            // The right external iliac artery's lumen, in front of the hip.
+            if (inBox(p, {-87, -41, -818}, {-81, -35, -806}, 0)) {
+                ph.iliacHu += a;
+                ++iliacN;
+            }
+            // In front of the bladder, behind the muscle of the wall: fat or urine before, clot now.
+            if (inBox(p, {-25, -64, -806}, {15, -50, -790}, 0) && a < 30 && b >= 40 && b <= 75) ++*retzius;
+            if (inBox(p, {-40, -70, -805}, {0, -40, -785}, 0)) {
+                *urine0 += a > -10 && a < 25;
+                *urine1 += b > -10 && b < 25;
+            }
+            // New contrast medial to the internal iliac branches, on the side wall.
+            if (inBox(p, {-54, -20, -805}, {-28, 24, -765}, 0) && a < 100 && b > 150) {
+                ++ph.blush;
+                sum += b;
+            }
+        });
+        ph.iliacHu /= double(std::max(1L, iliacN));
+        ph.blushHu = ph.blush ? sum / double(ph.blush) : 0.0;
+        return ph;
+    };
+    long retzius = 0, urine0 = 0, urine1 = 0, ignore = 0;
+    const Phase art = read(phantom::SeriesKind::Arterial, &retzius, &urine0, &urine1);
+    const Phase pv = read(phantom::SeriesKind::PortalVenous, &ignore, &ignore, &ignore);
+    std::printf(
+        "blush: arterial %ld voxels at %.0f HU (iliac artery %.0f), portal %ld voxels at %.0f HU (iliac %.0f)\n",
+        art.blush, art.blushHu, art.iliacHu, pv.blush, pv.blushHu, pv.iliacHu);
+    std::printf("haematoma in the space of Retzius: %ld voxels; urine in front of the bladder: %ld without, %ld with\n",
+                retzius, urine0, urine1);
+    EXPECT_GT(art.blush, 8) << "a blush of contrast outside the vessels on the arterial phase";
+    EXPECT_GT(art.blushHu, 0.75 * art.iliacHu) << "as dense as the iliac artery in the same phase";
+    EXPECT_GT(pv.blush, art.blush * 3 / 2) << "the pool grows on the portal phase";
+    EXPECT_GT(pv.blushHu, pv.iliacHu) << "denser than the fading iliac artery on the portal phase";
+    EXPECT_GT(retzius, 150) << "a haematoma between the pubis and the bladder";
+    EXPECT_LT(urine1, urine0 / 2) << "the bladder pushed back from the front";
+}

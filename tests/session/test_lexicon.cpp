@@ -536,3 +536,47 @@ TEST(Lexicon, FreeGasIsAPerforationAndGasInTheBowelIsNot) {
     const auto* mesentery = session::diagnosisOf(finding(sc, "mesenteric_injury"));
     EXPECT_TRUE(mesentery && mesentery->id == "mesenteric_injury" && !mesentery->category1);
 }
+
+// The pelvis-binder case: the bleeding is named by its activity in the pelvis (a blush, active extravasation); a
+// haematoma or a pseudoaneurysm, which does not grow on the portal phase, is only part of it. The open book is named
+// by its own pattern (APC, a symphyseal diastasis, a widened SI joint); a lateral compression is another pattern, and a
+// pelvic fracture without the pattern only part of it. Neither names the other case's pelvic ring fracture wrongly.
+TEST(Lexicon, APelvicBlushIsActiveBleedingAndAnOpenBookIsNotALateralCompression) {
+    const std::string sc = "pelvis-binder-bleed";
+    for (const char* text : {"active extravasation in the pelvis", "arterial blush in the right hemipelvis",
+                             "contrast blush beside the right internal iliac artery", "active bleeding in the pelvis",
+                             "active extravasation from the obturator artery"})
+        EXPECT_EQ(level(sc, "pelvic_arterial_bleeding", text), Naming::Full) << text;
+    for (const char* text : {"pseudoaneurysm of the right internal iliac artery", "pelvic haematoma",
+                             "extraperitoneal haematoma", "bleeding in the pelvis"})
+        EXPECT_EQ(level(sc, "pelvic_arterial_bleeding", text), Naming::Partial) << text;
+    EXPECT_EQ(level(sc, "pelvic_arterial_bleeding", "no active extravasation in the pelvis"), Naming::Denied);
+    EXPECT_EQ(level(sc, "pelvic_arterial_bleeding", "active splenic bleeding"), Naming::Other);
+    EXPECT_EQ(level(sc, "pelvic_arterial_bleeding", "active extravasation in the left pelvis"), Naming::Other)
+        << "the wrong side";
+
+    for (const char* text : {"open book pelvis", "APC injury", "anteroposterior compression", "symphyseal diastasis",
+                             "pubic diastasis", "widened SI joint", "sacroiliac joint widening"})
+        EXPECT_EQ(level(sc, "open_book_pelvis", text), Naming::Full) << text;
+    for (const char* text : {"lateral compression", "lateral compression pelvic fracture", "LC pelvic ring injury"})
+        EXPECT_EQ(level(sc, "open_book_pelvis", text), Naming::Other) << text;
+    EXPECT_EQ(level(sc, "open_book_pelvis", "pelvic ring fracture"), Naming::Partial);
+    EXPECT_EQ(level(sc, "open_book_pelvis", "no symphyseal diastasis"), Naming::Denied);
+    // The motorcyclist's lateral compression fracture keeps its names, open book among them.
+    for (const char* text : {"lateral compression pelvic fracture", "open book pelvis", "pelvic ring fracture"})
+        EXPECT_EQ(level("motorcyclist", "pelvic_ring_fracture", text), Naming::Full) << text;
+    EXPECT_NE(level("motorcyclist", "splenic_laceration", "active extravasation in the pelvis"), Naming::Full);
+    // A list of injuries with the spleen's bleeding and a pelvic fracture does not say that the pelvis bleeds (the
+    // motorcyclist's conclusion is no false call of it).
+    EXPECT_FALSE(
+        namesDiagnosis("Right tension pneumothorax, active splenic bleeding and a Young-Burgess LC pelvic "
+                       "ring fracture",
+                       "pelvic_arterial_bleeding"));
+    EXPECT_TRUE(namesDiagnosis("pelvic fracture with active bleeding in the pelvis", "pelvic_arterial_bleeding"));
+    // Both are Category 1 diagnoses under the phantom's ids.
+    for (const char* id : {"pelvic_arterial_bleeding", "open_book_pelvis"}) {
+        const auto* d = session::diagnosisOf(finding(sc, id));
+        EXPECT_TRUE(d && d->id == id && d->category1) << id;
+        EXPECT_EQ(finding(sc, id).acrCategory, 1) << id;
+    }
+}

@@ -836,11 +836,13 @@ void chest(Builder& b) {
     auto trachea = tube({{0, -22, -232, 9}, {0, -14, -275, 9.5}, {1, 4, -318, 9.5}, {2, 12, -334, 8}});
     b.add(offset(trachea, 2), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
     b.add(trachea, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    b.m.organs["trachea"] = trachea;
     for (int s : {-1, 1}) {
         auto bronchus = s < 0 ? tube({{2, 12, -334, 7.5}, {-24, 20, -352, 7}, {-44, 16, -368, 6}})
                               : tube({{2, 12, -334, 7}, {26, 18, -356, 6.5}, {48, 16, -376, 5.5}});
         b.add(offset(bronchus, 1.8), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
         b.add(bronchus, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+        b.m.organs[s < 0 ? "main_bronchus_right" : "main_bronchus_left"] = bronchus;
     }
     const bool oesoTube = b.m.has("esophageal_intubation");
     auto oeso = tube({{0, 0, -212, 7},
@@ -852,6 +854,7 @@ void chest(Builder& b) {
                       {42, 6, -512, 10}});
     b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
     b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    b.m.organs["oesophagus"] = oeso;
     // Sternum, clavicles, scapulae, shoulders.
     auto sternum = ext({{-468, 0, -96, 5, 3},
                         {-450, 0, -100, 12, 5},
@@ -882,14 +885,25 @@ void chest(Builder& b) {
 void endotrachealTube(Builder& b) {
     const WarpSet* mw = b.med();
     const bool oesoTube = b.m.has("esophageal_intubation");
+    // Pushed in too far (injury): down the trachea, past the carina and 2 cm into the right main bronchus, which
+    // leaves the steeper, wider way on; the cuff lies in the distal trachea above the carina.
+    const bool deepTube = b.m.has("endobronchial_intubation");
     const std::vector<dvec4> ettPath =
         oesoTube ? std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -6, -205, 4.6},
                                       {2, 4, -250, 4.6},   {4, 18, -300, 4.6},  {5, 26, -335, 4.6}}
-                 : std::vector<dvec4>{{0, -62, -180, 4.6},
-                                      {0, -18, -186, 4.6},
-                                      {0, -20, -215, 4.6},
-                                      {0, -18, -250, 4.6},
-                                      {0, -4, -295, 4.6}};
+        : deepTube
+            ? std::vector<dvec4>{{0, -62, -180, 4.6}, {0, -18, -186, 4.6}, {0, -20, -215, 4.6}, {0, -18, -250, 4.6},
+                                 {0, -8, -290, 4.6},  {1, 5, -318, 4.6},   {-5, 14, -336, 4.6}, {-14, 17, -345, 4.6}}
+            : std::vector<dvec4>{{0, -62, -180, 4.6},
+                                 {0, -18, -186, 4.6},
+                                 {0, -20, -215, 4.6},
+                                 {0, -18, -250, 4.6},
+                                 {0, -4, -295, 4.6}};
+    if (deepTube) {
+        // The cuff: a thin-walled balloon of air round the tube, filling the distal trachea.
+        auto cuff = [](double r) { return ell({0.8, -1, -306}, {r, r, r + 5}, rotation(-23, 0, 0)); };
+        b.add(subtract(cuff(8.6), cuff(7.9)), 70, kDevice, bit(kAirway), 0, 0.1, mw);
+    }
     auto ett = tube(ettPath);
     b.add(ett, 160, kDevice, kAnyTissue, 0, 0.1, mw);
     b.add(offset(ett, -1.2), -1000, kAirway, bit(kDevice), 0, 0.1, mw);

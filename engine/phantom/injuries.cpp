@@ -219,6 +219,29 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "division of the right internal iliac artery (its obturator branch): as dense as the iliac artery in the "
          "arterial phase, larger, more diffuse and denser than the iliac artery in the portal phase.",
          false},
+        {"endobronchial_intubation",
+         "Endotracheal tube in the right main bronchus, with collapse of the left lower lobe",
+         {"endobronchial intubation", "right main bronchus intubation", "right mainstem intubation",
+          "mainstem intubation", "endobronchial tube", "tube in the right main bronchus", "tube too deep",
+          "ETT in the right bronchus"},
+         1,
+         "airway",
+         "The tip of the endotracheal tube lies 2 cm beyond the carina in the right main bronchus, the cuff in the "
+         "distal trachea: the left lung is not ventilated. The left lower lobe is collapsed (a dense enhancing "
+         "triangle behind the heart against the spine, its fissure swung back and in), the left upper lobe is "
+         "hypoaerated, and the mediastinum lies a little to the left.",
+         false},
+        {"pneumomediastinum",
+         "Pneumomediastinum (Macklin effect), no airway or oesophageal wall defect",
+         {"pneumomediastinum", "mediastinal emphysema", "free mediastinal air", "mediastinal air", "mediastinal gas",
+          "Macklin effect"},
+         2,
+         "chest_mediastinum",
+         "Streaks of gas (below -900 HU) round the trachea, the oesophagus and the aortic arch and along the "
+         "sheaths of the main bronchi and pulmonary arteries at the hila, tracking up into the soft tissues of the "
+         "lower neck; none inside the airway, and the tracheal and oesophageal walls are intact (alveolar rupture "
+         "with gas along the bronchovascular sheaths: the Macklin effect).",
+         false},
     };
     return lib;
 }
@@ -274,6 +297,12 @@ const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
 const Warp kTensionWarp{{0, 0, -390}, {120, 170, 160}, {40, 0, 0}};
 // Tamponade: the pericardial blood presses the thin anterior wall of the right ventricle back towards the septum.
 const Warp kTamponadeWarp{{2, -66, -432}, {30, 26, 34}, {6.2, 7.9, 0}};
+// A collapsed left lower lobe pulls the mediastinum a little to the left.
+const Warp kLobarCollapseWarp{{0, 10, -410}, {110, 150, 150}, {7, 0, 0}};
+// The left lower lobe, collapsed: the part of the left lung on the back, inner and lower side of a plane through
+// kCollapsedFissure (the displaced oblique fissure), a triangle behind the heart with its base on the diaphragm.
+const dvec3 kCollapsedFissure{60, 40, -430};
+const dvec3 kCollapsedFissureNormal{-0.55, 0.6, -0.5};
 
 // Sternal fracture: the break of the sternal body, the plane's normal (up and a little back), and the step of the
 // lower fragment (posterior).
@@ -383,6 +412,15 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     // The haematoma in the space of Retzius and along the right side wall up to the blush; the bladder it pushes,
     // the internal iliac artery and its branches.
     if (id == "pelvic_arterial_bleeding") return box({-28, -22, -796}, {70, 90, 54}, {-86, -96, -850}, {50, 72, -690});
+    // The tube's tip in the right main bronchus; the tube from the mouth, the mediastinum pulled to the left and the
+    // whole left lung.
+    if (id == "endobronchial_intubation") {
+        const auto g = warpBox(kLobarCollapseWarp, {-8, 14, -338}, {24, 20, 30}, SeriesKind::Arterial);
+        return box(g.centre, g.extent, glm::min(g.affectedMin, dvec3(-40, -110, -570)),
+                   glm::max(g.affectedMax, dvec3(160, 120, -170)));
+    }
+    // The gas round the trachea, oesophagus and arch and at the hila, and up into the lower neck.
+    if (id == "pneumomediastinum") return box({0, 10, -305}, {50, 50, 90}, {-75, -60, -400}, {80, 60, -160});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -391,6 +429,7 @@ void addInjuryWarps(Model& m) {
     if (m.has("subdural_hematoma")) m.brainWarp.warps.push_back(kSdhWarp);
     if (m.has("tension_pneumothorax")) m.mediastinumWarp.warps.push_back(kTensionWarp);
     if (m.has("hemopericardium")) m.mediastinumWarp.warps.push_back(kTamponadeWarp);
+    if (m.has("endobronchial_intubation")) m.mediastinumWarp.warps.push_back(kLobarCollapseWarp);
 }
 
 Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex, double freq, const WarpSet* w) {
@@ -947,6 +986,42 @@ void addInjuryLayers(Model& m) {
         };
         add(m, band(14), -52, kFat, bit(kFat), 22, 0.12);
         add(m, strands(band(12), 0.16, 1.2, 463), -5, kFat, bit(kFat), 10, 0.2).thin = 1.2;
+    }
+    if (m.has("endobronchial_intubation")) {
+        // The tube (anatomy) ventilates the right lung alone. The left upper lobe, still open, holds less air; the
+        // left lower lobe has lost its air: dense lung that enhances, its vessels brighter still, no air bronchogram.
+        auto lung = m.organs.at("lung_left");
+        add(m, lung, -640, kLung, bit(kLung), 30, 0.15);
+        add(m, intersect(lung, halfSpace(kCollapsedFissure, -kCollapsedFissureNormal)), H(40, 95, 85), kLung,
+            bit(kLung) | bit(kAirway), 8, 0.15);
+    }
+    if (m.has("pneumomediastinum")) {
+        // Gas from ruptured alveoli tracks along the bronchovascular sheaths to the hila and spreads in the
+        // mediastinal fat round the airway, oesophagus and arch, and up into the neck: streaks a few millimetres
+        // thick just outside each wall, broken where the noise says so. Only fat and muscle take it, never the airway,
+        // lung, vessels or the oesophagus's wall.
+        auto streaks = [](ShapePtr organ, double wall, double depth, double zLo, double zHi, std::uint64_t salt) {
+            return std::make_shared<Implicit>(
+                [organ, wall, depth, zLo, zHi](double z, Box2& b) {
+                    if (z < zLo || z > zHi || !organ->sliceBox(z, b)) return false;
+                    const double r = wall + depth + 1;
+                    b = {b.x0 - r, b.y0 - r, b.x1 + r, b.y1 + r};
+                    return true;
+                },
+                [organ, wall, depth, zLo, zHi, salt](const dvec3& p) {
+                    const double t = depth * std::clamp(valueNoise(p * 0.07, salt) * 2.5 + 0.5, 0.0, 1.0);
+                    if (t < 0.6) return 4.0;
+                    const double d = organ->sdf(p);
+                    return std::max({wall - d, d - wall - t, zLo - p.z, p.z - zHi});
+                });
+        };
+        const TissueMask soft = bit(kMediastinalFat) | bit(kFat) | bit(kVisceralFat) | bit(kMuscle);
+        auto gas = [&](ShapePtr s) { add(m, std::move(s), -1000, kAir, soft, 0, 0.1, mw); };
+        gas(streaks(m.organs.at("trachea"), 2.4, 4.5, -330, -175, 471));
+        gas(streaks(m.organs.at("oesophagus"), 0.4, 4.0, -360, -175, 472));
+        gas(streaks(m.organs.at("aorta"), 0.5, 4.0, -345, -290, 473));
+        gas(streaks(m.organs.at("main_bronchus_right"), 2.2, 3.5, -375, -330, 474));
+        gas(streaks(m.organs.at("main_bronchus_left"), 2.2, 3.5, -385, -330, 475));
     }
 }
 

@@ -68,6 +68,7 @@ const std::map<std::string, std::string>& concepts() {
         add("rupture", {"ruptured", "ruptures"});
         add("esophagus", {"esophageal", "gullet"});
         add("trachea", {"tracheal"});
+        add("bronchus", {"bronchi", "bronchial", "mainstem"});
         add("tube", {"tubes", "intubation", "intubated"});
         add("epidural", {"extradural"});
         add("mediastinum", {"mediastinal"});
@@ -319,6 +320,12 @@ const std::vector<Idiom>& idioms() {
             for (const char* x : {"precautions", "precaution", "immobilization", "immobilisation", "board"})
                 add({w, x}, {"precautions"});
         add({"c", "spine", "precautions"}, {"precautions"});
+        // Gas in the mediastinum is one diagnosis: "free mediastinal air" is not the free air of the abdomen.
+        for (const char* w : {"air", "gas", "emphysema"}) {
+            add({"mediastinal", w}, {"pneumomediastinum"});
+            add({w, "in", "the", "mediastinum"}, {"pneumomediastinum"});
+            add({w, "in", "mediastinum"}, {"pneumomediastinum"});
+        }
         // Longest first.
         std::stable_sort(out.begin(), out.end(),
                          [](const Idiom& a, const Idiom& b) { return a.words.size() > b.words.size(); });
@@ -835,7 +842,9 @@ const std::vector<Diagnosis>& traumaLexicon() {
                {"femur"}),
             // Other trauma injuries a reader may name.
             dx("simple_pneumothorax", "Pneumothorax (simple)", {"pneumothorax"}),
-            dx("pneumomediastinum", "Pneumomediastinum", {"pneumomediastinum"}),
+            // Gas round the airway and the great vessels, outside the pleura and the pericardium.
+            dx("pneumomediastinum", "Pneumomediastinum", {"pneumomediastinum", "macklin effect", "macklin"}),
+            dx("pneumopericardium", "Pneumopericardium", {"pneumopericardium", "air pericardium"}),
             dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
             dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
             dx("flail_chest", "Flail chest", {"flail chest", "flail segment", "flail"}),
@@ -885,8 +894,14 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("humeral_fracture", "Humeral fracture", {"humerus fracture", "humeral fracture"}),
             dx("carotid_dissection", "Carotid or vertebral artery dissection",
                {"carotid dissection", "vertebral artery dissection"}),
-            dx("mainstem_intubation", "Endobronchial (right main bronchus) intubation",
-               {"mainstem intubation", "endobronchial intubation", "tube bronchus"}),
+            // A tube pushed past the carina into a main bronchus: the tube (or its tip) said to be in a bronchus,
+            // too deep or past the carina. The tube alone, or a collapsed lung, is partly right. The scout shows its
+            // line running on past the carina.
+            scout(dx("endobronchial_intubation", "Endobronchial (right main bronchus) intubation",
+                     {"endobronchial", "endobronchial intubation", "tube bronchus", "tube too deep", "tube deep",
+                      "tube too far", "tube past carina", "tube beyond carina", "tube below carina", "tip past carina",
+                      "tip beyond carina", "tip below carina", "tip bronchus", "pull tube back", "withdraw tube"},
+                     {}, {"tube", "lung collapse"}, {"tube"})),
             // Normal variants and mimics.
             variant("splenic_cleft", "Splenic cleft (normal variant)", {"spleen cleft", "spleen lobulation"}),
             variant("arterial_phase_spleen", "Arterial-phase splenic heterogeneity (zebra spleen)",
@@ -939,7 +954,7 @@ const std::vector<Diagnosis>& traumaLexicon() {
         static const std::set<std::string> category1{
             "tension_pneumothorax", "aortic_injury",           "epidural_hematoma", "subdural_hematoma",
             "splenic_laceration",   "esophageal_intubation",   "hemopericardium",   "pneumoperitoneum",
-            "open_book_pelvis",     "pelvic_arterial_bleeding"};
+            "open_book_pelvis",     "pelvic_arterial_bleeding", "endobronchial_intubation"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -1004,7 +1019,8 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"diaphragm_rupture", "chest"},
                                                               {"tracheobronchial_injury", "chest"},
                                                               {"esophageal_injury", "chest"},
-                                                              {"mainstem_intubation", "chest"},
+                                                              {"endobronchial_intubation", "chest"},
+                                                              {"pneumopericardium", "chest"},
                                                               {"scapular_fracture", "chest"},
                                                               {"clavicle_fracture", "chest"},
                                                               {"splenic_laceration", "abdomen"},

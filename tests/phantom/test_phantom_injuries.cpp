@@ -25,26 +25,49 @@ phantom::PhantomOptions testOptions(std::vector<std::string> injuries = {}) {
     return o;
 }
 
+// A shipped case's patient at the cases' matrix (512: the tube's radio-opaque line is 1.6 mm wide).
+phantom::PhantomOptions caseOptions(std::uint64_t seed, std::vector<std::string> injuries) {
+    auto o = testOptions(std::move(injuries));
+    o.seed = seed;
+    o.matrix = 512;
+    return o;
+}
+// The scout's column at LPS x and its row at z.
+template <class Geometry>
+int scoutColumn(const Geometry& g, double x) {
+    return int(std::lround(g.patientToIndex(glm::dvec3(x, 0, 0)).x));
+}
+template <class Geometry>
+int scoutRow(const Geometry& g, double z) {
+    return int(std::lround(g.patientToIndex(glm::dvec3(0, 0, z)).y));
+}
+
 bool inBox(const glm::dvec3& p, const glm::dvec3& lo, const glm::dvec3& hi, double margin) {
     return p.x >= lo.x - margin && p.y >= lo.y - margin && p.z >= lo.z - margin && p.x <= hi.x + margin &&
            p.y <= hi.y + margin && p.z <= hi.z + margin;
 }
 
-// Mean LPS x of voxels in [lo, hi] whose HU lies in [huLo, huHi].
-double meanX(const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi, int huLo, int huHi, long* count = nullptr) {
+// Calls fn(position, HU) for each voxel in [lo, hi].
+template <class Fn>
+void eachInBox(const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi, Fn&& fn) {
     const auto& g = v.geometry();
-    double sum = 0;
-    long n = 0;
     for (int k = 0; k < g.dims.z; ++k)
         for (int j = 0; j < g.dims.y; ++j)
             for (int i = 0; i < g.dims.x; ++i) {
                 const glm::dvec3 p = g.indexToPatient({i, j, k});
-                if (!inBox(p, lo, hi, 0)) continue;
-                const int h = v.at(i, j, k);
-                if (h < huLo || h > huHi) continue;
-                sum += p.x;
-                ++n;
+                if (inBox(p, lo, hi, 0)) fn(p, int(v.at(i, j, k)));
             }
+}
+
+// Mean LPS x of voxels in [lo, hi] whose HU lies in [huLo, huHi].
+double meanX(const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi, int huLo, int huHi, long* count = nullptr) {
+    double sum = 0;
+    long n = 0;
+    eachInBox(v, lo, hi, [&](const glm::dvec3& p, int h) {
+        if (h < huLo || h > huHi) return;
+        sum += p.x;
+        ++n;
+    });
     if (count) *count = n;
     return n ? sum / double(n) : 0.0;
 }
@@ -201,17 +224,12 @@ TEST(PhantomInjuries, TensionPneumothoraxShowsOnTheScoutAsAShiftedMediastinumAnd
 // shows over the airway wherever the tube lies, and bagging into the oesophagus blows the stomach up with air, a dark
 // bubble under the left dome that the normal patient does not have.
 TEST(PhantomInjuries, OesophagealIntubationShowsOnTheScoutAsTheTubesLineOverTheAirwayAndAStomachFullOfAir) {
-    auto options = [](std::vector<std::string> injuries) {
-        auto o = testOptions(std::move(injuries));
-        o.seed = 77;     // the oesophageal-intubation case's patient
-        o.matrix = 512;  // the cases' matrix: the line is 1.6 mm wide
-        return o;
-    };
-    const auto normal = phantom::generateSeries(options({}), phantom::SeriesKind::Scout);
-    const auto oeso = phantom::generateSeries(options({"esophageal_intubation"}), phantom::SeriesKind::Scout);
+    // The case's patient (scenarios/oesophageal-intubation.toml).
+    const auto normal = phantom::generateSeries(caseOptions(77, {}), phantom::SeriesKind::Scout);
+    const auto oeso = phantom::generateSeries(caseOptions(77, {"esophageal_intubation"}), phantom::SeriesKind::Scout);
     const auto& g = normal->geometry();
-    auto column = [&](double x) { return int(std::lround(g.patientToIndex(glm::dvec3(x, 0, 0)).x)); };
-    auto row = [&](double z) { return int(std::lround(g.patientToIndex(glm::dvec3(0, 0, z)).y)); };
+    auto column = [&](double x) { return scoutColumn(g, x); };
+    auto row = [&](double z) { return scoutRow(g, z); };
     // The line: down the neck, the brightest column near the tube's left wall stands above the columns 3 mm either
     // side of it (the air of the pharynx and trachea, or of the distended oesophagus).
     const int side = int(std::lround(3.0 / g.spacing.x));
@@ -735,4 +753,141 @@ TEST(PhantomInjuries, PelvicArterialBleedingIsABlushThatGrowsOnThePortalPhaseInA
     EXPECT_GT(pv.blushHu, pv.iliacHu) << "denser than the fading iliac artery on the portal phase";
     EXPECT_GT(retzius, 150) << "a haematoma between the pubis and the bladder";
     EXPECT_LT(urine1, urine0 / 2) << "the bladder pushed back from the front";
+}
+
+// The tube pushed too deep (scenarios/tube-right-bronchus.toml): on the scout the tube's radio-opaque line runs on past
+// the carina (z -334) and bends to the patient's right, where the normal tube's line stops above it; on the axial
+// images the line's bright dot lies below the carina in the right main bronchus only with the injury.
+TEST(PhantomInjuries, EndobronchialTubeTipLiesPastTheCarinaInTheRightMainBronchusOnTheScoutAndTheAxials) {
+    // The case's patient (scenarios/tube-right-bronchus.toml).
+    const auto normal = phantom::generateSeries(caseOptions(7403, {}), phantom::SeriesKind::Scout);
+    const auto deep =
+        phantom::generateSeries(caseOptions(7403, {"endobronchial_intubation"}), phantom::SeriesKind::Scout);
+    const auto& g = normal->geometry();
+    auto column = [&](double x) { return scoutColumn(g, x); };
+    auto row = [&](double z) { return scoutRow(g, z); };
+    const int side = int(std::lround(3.0 / g.spacing.x));
+    // Follow the line down from the neck: in each row, the brightest column within 2 mm of where it was in the row
+    // above, while it stands 60 above the columns 3 mm either side of it. Where it stops is the tip.
+    auto tip = [&](const imaging::Volume& v, double& x) {
+        const int reach = int(std::lround(2.0 / g.spacing.x));
+        int at = column(1), peak = at;
+        for (int i = column(-6); i <= column(9); ++i)
+            if (v.at(i, row(-260), 0) > v.at(at, row(-260), 0)) at = i;
+        double z = 0;
+        for (int r = row(-260); r <= row(-400); ++r, at = peak) {
+            peak = at - reach;
+            for (int i = at - reach; i <= at + reach; ++i)
+                if (v.at(i, r, 0) > v.at(peak, r, 0)) peak = i;
+            const double c = v.at(peak, r, 0) - 0.5 * (v.at(peak - side, r, 0) + v.at(peak + side, r, 0));
+            if (c < 60) break;
+            const auto p = g.indexToPatient(glm::dvec3(peak, r, 0));
+            z = p.z;
+            x = p.x;
+        }
+        return z;
+    };
+    double x0 = 0, x1 = 0;
+    const double z0 = tip(*normal, x0), z1 = tip(*deep, x1);
+    std::printf("scout: the line ends at z %.1f (x %.1f) without, z %.1f (x %.1f) with the injury\n", z0, x0, z1, x1);
+    EXPECT_GT(z0, -305.0) << "the normal tube ends above the carina";
+    EXPECT_LT(z1, -338.0) << "the tube's line runs on past the carina on the scout";
+    EXPECT_LT(x1, x0 - 4.0) << "and its tip lies to the patient's right, in the right main bronchus";
+
+    // Axial: the line (over 1500 HU, denser than any bone here) below the carina, within 25 mm of the midline; 6 mm
+    // and more below the carina it lies right of the midline (the mediastinum itself lies 4 mm to the left).
+    auto dots = [](const imaging::Volume& v, long& right) {
+        const auto& gg = v.geometry();
+        long n = 0;
+        right = 0;
+        for (int k = 0; k < gg.dims.z; ++k)
+            for (int j = 0; j < gg.dims.y; ++j)
+                for (int i = 0; i < gg.dims.x; ++i) {
+                    const glm::dvec3 p = gg.indexToPatient({i, j, k});
+                    if (p.z > -336 || p.z < -380 || std::abs(p.x) > 25 || p.y < -10 || p.y > 40) continue;
+                    if (v.at(i, j, k) < 1500) continue;
+                    ++n;
+                    right += p.x < 0 || p.z > -340;
+                }
+        return n;
+    };
+    const auto a0 = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto a1 = phantom::generateSeries(testOptions({"endobronchial_intubation"}), phantom::SeriesKind::Arterial);
+    long r0 = 0, r1 = 0;
+    const long n0 = dots(*a0, r0), n1 = dots(*a1, r1);
+    std::printf("axial: voxels of the line below the carina %ld without, %ld with (%ld right of the midline)\n", n0, n1,
+                r1);
+    EXPECT_EQ(n0, 0) << "no tube below the carina in the normal patient";
+    EXPECT_GT(n1, 0) << "the tube's line below the carina";
+    EXPECT_EQ(r1, n1) << "in the right main bronchus, not the left";
+}
+
+// The same patient's lungs: the unventilated left lower lobe collapses to a dense, enhancing triangle behind the heart
+// against the spine, the left upper lobe holds less air, the right lung is unchanged, and the mediastinum lies a few
+// millimetres to the left.
+TEST(PhantomInjuries, EndobronchialIntubationCollapsesTheLeftLowerLobeAndPullsTheMediastinumLeft) {
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto deep = phantom::generateSeries(testOptions({"endobronchial_intubation"}), phantom::SeriesKind::Arterial);
+    auto mean = [](const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi) {
+        double sum = 0;
+        long n = 0;
+        eachInBox(v, lo, hi, [&](const glm::dvec3&, int h) {
+            sum += h;
+            ++n;
+        });
+        return n ? sum / double(n) : 0.0;
+    };
+    const glm::dvec3 lowerLo(32, 55, -500), lowerHi(60, 78, -462);   // behind the heart, beside the spine
+    const glm::dvec3 upperLo(55, -20, -320), upperHi(95, 30, -285);  // the left upper lobe
+    const glm::dvec3 rightLo(-100, -40, -450), rightHi(-50, 40, -350);
+    const double lower0 = mean(*normal, lowerLo, lowerHi), lower1 = mean(*deep, lowerLo, lowerHi);
+    const double upper0 = mean(*normal, upperLo, upperHi), upper1 = mean(*deep, upperLo, upperHi);
+    const double right0 = mean(*normal, rightLo, rightHi), right1 = mean(*deep, rightLo, rightHi);
+    std::printf("left lower lobe %.0f -> %.0f HU, left upper lobe %.0f -> %.0f HU, right lung %.0f -> %.0f HU\n",
+                lower0, lower1, upper0, upper1, right0, right1);
+    EXPECT_LT(lower0, -600) << "aerated lung without the injury";
+    EXPECT_GT(lower1, 20) << "the left lower lobe is airless and enhances";
+    EXPECT_LT(upper0, -700);
+    EXPECT_GT(upper1, upper0 + 100) << "the left upper lobe holds less air";
+    EXPECT_LT(upper1, -400) << "but is still aerated";
+    EXPECT_NEAR(right1, right0, 10) << "the ventilated right lung is unchanged";
+    const glm::dvec3 heartLo(-80, -90, -450), heartHi(100, 30, -400);
+    const double x0 = meanX(*normal, heartLo, heartHi, 150, 500), x1 = meanX(*deep, heartLo, heartHi, 150, 500);
+    std::printf("contrast-filled heart and vessels: mean x %.1f -> %.1f mm\n", x0, x1);
+    EXPECT_GT(x1 - x0, 3.0) << "the mediastinum moves to the left, towards the collapse";
+    EXPECT_LT(x1 - x0, 10.0) << "a little, not like a tension pneumothorax";
+}
+
+// The same case's pneumomediastinum: gas (below -900 HU) appears where there was soft tissue round the trachea, the
+// oesophagus, the arch and the main bronchi, and up in the lower neck; in the label map every pixel it takes was fat
+// or muscle, never the airway, the lung or the oesophagus's wall or lumen (no tear, no pneumothorax).
+TEST(PhantomInjuries, PneumomediastinumIsGasRoundTheAirwayOesophagusAndArchAndInTheNeckOutsideTheAirway) {
+    const auto normal = phantom::generateSeries(fineOptions({}), phantom::SeriesKind::Arterial);
+    const auto hurt = phantom::generateSeries(fineOptions({"pneumomediastinum"}), phantom::SeriesKind::Arterial);
+    long chest = 0, neck = 0, lung = 0;
+    eachVoxel(*normal, *hurt, [&](const glm::dvec3& p, int a, int b) {
+        if (b > -900 || a < -500) return;  // new gas where there was tissue
+        if (std::abs(p.x) < 50 && p.y > -45 && p.y < 50 && p.z < -250 && p.z > -390) ++chest;
+        if (std::abs(p.x) < 40 && p.z <= -175 && p.z >= -245) ++neck;
+        if (std::abs(p.x) > 60) ++lung;
+    });
+    std::printf("new gas voxels: mediastinum %ld, lower neck %ld, beyond the mediastinum %ld\n", chest, neck, lung);
+    EXPECT_GT(chest, 150) << "gas in the mediastinum";
+    EXPECT_GT(neck, 40) << "gas tracking into the lower neck";
+    EXPECT_EQ(lung, 0) << "no gas in the lungs or the pleural spaces";
+
+    using namespace phantom::detail;
+    long taken = 0, wrong = 0;
+    for (double z : {-200.0, -230.0, -260.0, -290.0, -320.0, -350.0, -370.0}) {
+        constexpr int n = 120;
+        const auto lab0 = labelMap({}, z, -60, -60, n), lab1 = labelMap({"pneumomediastinum"}, z, -60, -60, n);
+        for (int q = 0; q < n * n; ++q) {
+            if (lab1[q] != kAir || lab0[q] == kAir) continue;
+            ++taken;
+            wrong += !(lab0[q] == kMediastinalFat || lab0[q] == kFat || lab0[q] == kVisceralFat || lab0[q] == kMuscle);
+        }
+    }
+    std::printf("label map: %ld pixels became mediastinal gas, %ld of them not fat or muscle\n", taken, wrong);
+    EXPECT_GT(taken, 150);
+    EXPECT_EQ(wrong, 0) << "the gas lies outside the airway, lung, vessels and oesophagus";
 }

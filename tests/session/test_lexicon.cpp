@@ -580,3 +580,31 @@ TEST(Lexicon, APelvicBlushIsActiveBleedingAndAnOpenBookIsNotALateralCompression)
         EXPECT_EQ(finding(sc, id).acrCategory, 1) << id;
     }
 }
+
+// The tube pushed into the right main bronchus (scenarios/tube-right-bronchus.toml): said in the words readers use, it
+// names that tube and nothing else, and a tube in the oesophagus is another diagnosis. Gas in the mediastinum is a
+// pneumomediastinum, never the abdomen's free air, and a pneumothorax or pneumopericardium is something else.
+TEST(Lexicon, ATubeInTheRightBronchusAndGasInTheMediastinumAreNamedByTheirOwnWordsOnly) {
+    const std::string sc = "tube-right-bronchus";
+    for (const char* text :
+         {"tube in the right main bronchus", "endobronchial tube", "the tube is too deep", "ETT in the right bronchus",
+          "right mainstem intubation", "the tip is past the carina", "pull the tube back 3 cm"})
+        EXPECT_EQ(level(sc, "endobronchial_intubation", text), Naming::Full) << text;
+    for (const char* text : {"oesophageal intubation", "the tube is in the oesophagus"})
+        EXPECT_EQ(level(sc, "endobronchial_intubation", text), Naming::Other) << text;
+    EXPECT_EQ(level(sc, "endobronchial_intubation", "the endotracheal tube"), Naming::Partial);
+    EXPECT_EQ(level(sc, "endobronchial_intubation", "the tube is not too deep"), Naming::Denied);
+    EXPECT_NE(level("oesophageal-intubation", "esophageal_intubation", "the tube is too deep"), Naming::Full);
+    const auto* tube = session::diagnosisOf(finding(sc, "endobronchial_intubation"));
+    EXPECT_TRUE(tube && tube->id == "endobronchial_intubation" && tube->category1 && tube->onScout);
+
+    for (const char* text : {"pneumomediastinum", "mediastinal emphysema", "free mediastinal air",
+                             "gas in the mediastinum tracking into the neck", "Macklin effect"})
+        EXPECT_EQ(level(sc, "pneumomediastinum", text), Naming::Full) << text;
+    for (const char* text : {"pneumothorax", "pneumopericardium"})
+        EXPECT_EQ(level(sc, "pneumomediastinum", text), Naming::Other) << text;
+    for (const char* text : {"free mediastinal air", "mediastinal gas"})
+        EXPECT_NE(level("seatbelt-bowel", "pneumoperitoneum", text), Naming::Full) << text;
+    const auto* gas = session::diagnosisOf(finding(sc, "pneumomediastinum"));
+    EXPECT_TRUE(gas && gas->id == "pneumomediastinum" && !gas->category1);
+}

@@ -242,6 +242,29 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "lower neck; none inside the airway, and the tracheal and oesophageal walls are intact (alveolar rupture "
          "with gas along the bronchovascular sheaths: the Macklin effect).",
          false},
+        {"subarachnoid_hemorrhage",
+         "Traumatic subarachnoid haemorrhage, both frontal convexities and the left Sylvian fissure",
+         {"subarachnoid haemorrhage", "subarachnoid hemorrhage", "traumatic subarachnoid haemorrhage",
+          "traumatic subarachnoid hemorrhage", "tSAH", "SAH", "sulcal blood", "sulcal haemorrhage",
+          "blood in the Sylvian fissure", "subarachnoid blood"},
+         1,
+         "head",
+         "Thin hyperdense blood (50-70 HU) filling sulci over both frontal convexities and the left Sylvian fissure, "
+         "where there should be CSF; the basal cisterns are clear (the pattern of trauma, not of an aneurysm). Not "
+         "the falx, which is a thin dense line in the midline, nor the dense venous sinuses.",
+         false},
+        {"cerebral_contusion",
+         "Haemorrhagic cerebral contusions, bilateral inferior frontal and left temporal pole (contrecoup)",
+         {"cerebral contusion", "brain contusion", "haemorrhagic contusion", "hemorrhagic contusion",
+          "contrecoup contusion", "frontal contusion", "temporal contusion", "intraparenchymal haemorrhage",
+          "intraparenchymal hemorrhage"},
+         1,
+         "head",
+         "Patchy haemorrhagic foci (55-75 HU) in low-density oedema (15-25 HU) in the cortex and subcortical white "
+         "matter of both inferior frontal lobes (gyri recti and orbitofrontal gyri) and the left temporal pole: "
+         "contrecoup of an occipital impact, with a boggy occipital scalp haematoma at the coup site. Contusions "
+         "blossom over hours: repeat CT.",
+         false},
     };
     return lib;
 }
@@ -421,6 +444,12 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     }
     // The gas round the trachea, oesophagus and arch and at the hila, and up into the lower neck.
     if (id == "pneumomediastinum") return box({0, 10, -305}, {50, 50, 90}, {-75, -60, -400}, {80, 60, -160});
+    // The blood in the sulci of both frontal convexities and in the left Sylvian fissure.
+    if (id == "subarachnoid_hemorrhage")
+        return box({0, -38, -58}, {120, 80, 70}, {-72, -92, -108}, {72, 30, -14}, SeriesKind::Head);
+    // Both inferior frontal lobes and the left temporal pole; the scalp haematoma at the back of the head.
+    if (id == "cerebral_contusion")
+        return box({14, -42, -100}, {92, 60, 26}, {-50, -84, -124}, {72, 122, -44}, SeriesKind::Head);
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -525,6 +554,16 @@ ShapePtr placed(ShapePtr s, dvec3 pivot, glm::dmat3 rot, dvec3 d, Box2 box, doub
         },
         [s, pivot, back, d](const dvec3& p) { return s->sdf(pivot + back * (p - pivot - d)); });
 }
+// A shape given by its signed distance, lying within `box` between zLo and zHi.
+ShapePtr withinSlab(double zLo, double zHi, Box2 box, std::function<double(const dvec3&)> dist) {
+    return std::make_shared<Implicit>(
+        [zLo, zHi, box](double z, Box2& b) {
+            if (z < zLo || z > zHi) return false;
+            b = box;
+            return true;
+        },
+        std::move(dist));
+}
 // The half of space where dot(p - c, n) <= 0.
 ShapePtr halfSpace(dvec3 c, dvec3 n) {
     n = glm::normalize(n);
@@ -566,6 +605,62 @@ void addInjuryLayers(Model& m) {
                     return std::max(inside, -inside - t);
                 }),
             62, kHaematoma, brainMask, 4, 0.2);
+    }
+    const WarpSet* bw = m.brainWarp.empty() ? nullptr : &m.brainWarp;
+    if (m.has("subarachnoid_hemorrhage")) {
+        // Blood where the CSF of the sulci was: over both frontal convexities in patches (some sulci fill, others
+        // stay dark), away from the midline so the interhemispheric fissure and the falx keep their look, and along
+        // the left Sylvian fissure. The thin CSF rim under the inner table stays CSF (blood there would be a
+        // subdural's crescent); the basal cisterns stay clear.
+        auto cav = m.organs.at("cranial_cavity");
+        add(m,
+            withinSlab(-104, -18, {-70, -90, 70, 26},
+                       [cav](const dvec3& p) {
+                           const double depth = -cav->sdf(p);  // mm in from the inner table
+                           const double patch = (0.25 - valueNoise(p * 0.045, 471)) * 12.0;
+                           const double convexity = std::max({2.2 - depth, depth - 14.0, 9.0 - std::abs(p.x), p.y + 8.0,
+                                                              -80.0 - p.z, p.z + 20.0, patch});
+                           const dvec3 q = rotation(0, 0, 8.0) * (p - dvec3(52, -6, -86));
+                           const double sylvian =
+                               std::max((glm::length(q / dvec3(7, 25, 11)) - 1.0) * 8.0, 2.2 - depth);
+                           return std::min(convexity, sylvian);
+                       }),
+            62, kHaematoma, bit(kCsf), 4, 0.2, bw);
+    }
+    if (m.has("cerebral_contusion")) {
+        // Contrecoup: the brain strikes the floor of the anterior fossa and the sphenoid ridge. Oedema of the cortex
+        // and the white matter under it, darker than brain, with patchy haemorrhage in it; the CSF rim under the
+        // inner table stays.
+        auto cav = m.organs.at("cranial_cavity");
+        struct Site {
+            dvec3 c, r;
+            std::uint64_t salt;
+        };
+        const std::vector<Site> sites{{{-18, -50, -95}, {15, 17, 10}, 481},
+                                      {{19, -48, -95}, {16, 18, 10}, 483},
+                                      {{45, -18, -102}, {13, 16, 11}, 485}};
+        auto inBrain = [cav](ShapePtr s) {
+            return std::make_shared<Implicit>([s](double z, Box2& b) { return s->sliceBox(z, b); },
+                                              [s, cav](const dvec3& p) {
+                                                  const double depth = -cav->sdf(p);
+                                                  return std::max({s->sdf(p), 2.2 - depth, depth - 22.0});
+                                              });
+        };
+        for (const auto& s : sites)
+            add(m, inBrain(ell(s.c, s.r, glm::dmat3(1.0), 2.5, 0.12, s.salt)), 17, kBrain, bit(kBrain) | bit(kCsf), 3,
+                0.15, bw);
+        for (const auto& s : sites) {
+            auto core = ell(s.c, s.r * 0.7, glm::dmat3(1.0), 1.5, 0.12, s.salt + 1);
+            auto foci = std::make_shared<Implicit>([core](double z, Box2& b) { return core->sliceBox(z, b); },
+                                                   [core, salt = s.salt](const dvec3& p) {
+                                                       const double blob = (0.12 - valueNoise(p * 0.2, salt + 2)) * 5.0;
+                                                       return std::max(core->sdf(p), blob);
+                                                   });
+            add(m, inBrain(foci), 66, kHaematoma, bit(kBrain), 5, 0.2, bw);
+        }
+        // The coup site: a boggy haematoma in the scalp over the occiput.
+        add(m, ell({0, 104, -80}, {30, 14, 24}, glm::dmat3(1.0), 2.0, 0.08, 487), 55, kHaematoma,
+            bit(kFat) | bit(kSkin), 5, 0.15);
     }
     if (m.has("skull_fracture"))
         addCrack(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask, 0.7);

@@ -22,6 +22,7 @@ const std::map<std::string, std::string>& abbreviations() {
         {"edh", "epidural hematoma"},
         {"sdh", "subdural hematoma"},
         {"sah", "subarachnoid hemorrhage"},
+        {"tsah", "traumatic subarachnoid hemorrhage"},
         {"dai", "diffuse axonal injury"},
         {"ett", "endotracheal tube"},
         {"et", "endotracheal"},
@@ -105,6 +106,8 @@ const std::map<std::string, std::string>& concepts() {
         add("air", {"gas", "gases"});
         add("mesentery", {"mesenteric", "mesenteries"});
         add("perforation", {"perforated", "perforations", "perforate"});
+        add("sulcus", {"sulci", "sulcal"});
+        add("contrecoup", {"countercoup"});
         return c;
     }();
     return m;
@@ -859,8 +862,18 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("tracheobronchial_injury", "Tracheobronchial injury",
                {"trachea injury", "bronchial injury", "trachea tear"}),
             dx("esophageal_injury", "Oesophageal rupture", {"esophagus rupture", "esophagus injury"}),
-            dx("subarachnoid_hemorrhage", "Traumatic subarachnoid haemorrhage", {"subarachnoid bleeding"}),
-            dx("cerebral_contusion", "Cerebral contusion", {"brain contusion", "haemorrhagic contusion"}),
+            // Blood in the sulci and in a contused brain are their own diagnoses; an extra-axial collection named
+            // in their place, or bleeding in the head said without where, is a neighbour: partly right. A dense
+            // falx or venous sinus is the mimic, not the blood.
+            dx("subarachnoid_hemorrhage", "Traumatic subarachnoid haemorrhage",
+               {"subarachnoid bleeding", "subarachnoid blood", "sulcus blood", "sulcus bleeding", "sylvian blood",
+                "sylvian bleeding", "blood sylvian fissure"},
+               {}, {"intracranial bleeding", "intracranial blood", "subdural hematoma", "subdural"}, {"brain", "head"}),
+            dx("cerebral_contusion", "Cerebral contusion",
+               {"brain contusion", "haemorrhagic contusion", "frontal contusion", "temporal contusion",
+                "contrecoup contusion", "coup contrecoup", "contre coup", "contrecoup injury",
+                "intraparenchymal bleeding", "parenchymal bleeding", "intraparenchymal hematoma"},
+               {}, {"intracranial bleeding", "intracranial hematoma", "contusion"}, {"brain", "head"}),
             dx("diffuse_axonal_injury", "Diffuse axonal injury", {"diffuse axonal injury", "shear injury"}),
             dx("facial_fracture", "Facial fractures",
                {"facial fracture", "orbital fracture", "le fort fracture", "mandible fracture"}),
@@ -931,6 +944,10 @@ const std::vector<Diagnosis>& traumaLexicon() {
             variant("bowel_gas", "Bowel gas", {"bowel gas"}),
             variant("mixing_artefact", "Contrast mixing artefact",
                     {"mixing artefact", "mixing artifact", "inflow artefact"}),
+            variant("dense_falx", "Dense or calcified falx / tentorium (haemorrhage mimic)",
+                    {"falx calcification", "calcified falx", "dense falx", "falx", "tentorium", "dense tentorium"}),
+            variant("dense_venous_sinus", "Hyperdense venous sinus (haemorrhage mimic)",
+                    {"dense sinus", "hyperdense sinus", "venous sinus", "dense venous sinus", "sagittal sinus"}),
         };
         // A burst named by its level alone: "L1 burst", "T12 burst".
         for (auto& d : all)
@@ -954,7 +971,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
         static const std::set<std::string> category1{
             "tension_pneumothorax", "aortic_injury",           "epidural_hematoma", "subdural_hematoma",
             "splenic_laceration",   "esophageal_intubation",   "hemopericardium",   "pneumoperitoneum",
-            "open_book_pelvis",     "pelvic_arterial_bleeding", "endobronchial_intubation"};
+            "open_book_pelvis",     "pelvic_arterial_bleeding", "endobronchial_intubation", "subarachnoid_hemorrhage",
+            "cerebral_contusion"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();

@@ -891,3 +891,66 @@ TEST(PhantomInjuries, PneumomediastinumIsGasRoundTheAirwayOesophagusAndArchAndIn
     EXPECT_GT(taken, 150);
     EXPECT_EQ(wrong, 0) << "the gas lies outside the airway, lung, vessels and oesophagus";
 }
+
+// The assaulted head (scenarios/assault-head.toml), non-contrast head series: traumatic subarachnoid blood is
+// hyperdense (45 to 90 HU) where the sulci held CSF (under 18 HU), over both frontal convexities and in the left
+// Sylvian fissure; the midline (interhemispheric fissure and falx) and the right Sylvian fissure keep their look.
+// Without the injury there is no blood in the sulci.
+TEST(PhantomInjuries,
+     SubarachnoidHaemorrhageIsBloodWhereTheSulciHeldCsfOverBothFrontalLobesAndInTheLeftSylvianFissure) {
+    const auto normal = phantom::generateSeries(fineOptions({}), phantom::SeriesKind::Head);
+    const auto hurt = phantom::generateSeries(fineOptions({"subarachnoid_hemorrhage"}), phantom::SeriesKind::Head);
+    long right = 0, left = 0, sylvian = 0, rightSylvian = 0, midline = 0, before = 0;
+    eachVoxel(*normal, *hurt, [&](const glm::dvec3& p, int a, int b) {
+        if (p.z < -110 || p.z > -15) return;
+        const bool frontal = p.y < -10 && p.z > -78;
+        if (frontal && a >= 45) before += a <= 90 && std::abs(p.x) > 10 && std::abs(p.x) < 55 && p.y > -60;
+        if (std::abs(p.x) < 3 && a != b) ++midline;
+        const bool blood = a < 18 && b >= 45 && b <= 90;
+        if (!blood) return;
+        if (frontal && p.x < -10) ++right;
+        if (frontal && p.x > 10) ++left;
+        if (inBox(p, {38, -32, -98}, {64, 20, -74}, 0)) ++sylvian;
+        if (inBox(p, {-64, -32, -98}, {-38, 20, -80}, 0)) ++rightSylvian;
+    });
+    std::printf(
+        "CSF that became blood: right frontal %ld, left frontal %ld, left Sylvian %ld, right Sylvian %ld; "
+        "changed voxels on the midline %ld\n",
+        right, left, sylvian, rightSylvian, midline);
+    EXPECT_GT(right, 60) << "blood in the sulci over the right frontal convexity";
+    EXPECT_GT(left, 60) << "blood in the sulci over the left frontal convexity";
+    EXPECT_GT(sylvian, 60) << "blood in the left Sylvian fissure";
+    EXPECT_EQ(rightSylvian, 0) << "the right Sylvian fissure stays CSF";
+    EXPECT_EQ(midline, 0) << "the falx and the interhemispheric fissure are not blood";
+}
+
+// The same case: contrecoup contusions of both inferior frontal lobes and the left temporal pole, each a patch of
+// brain (22 to 50 HU before) now mixed: haemorrhagic foci over 55 HU within low-density oedema under 22 HU. Without the
+// injury there is neither.
+TEST(PhantomInjuries, CerebralContusionsAreHaemorrhagicFociInOedemaInBothInferiorFrontalLobesAndTheLeftTemporalPole) {
+    const auto normal = phantom::generateSeries(fineOptions({}), phantom::SeriesKind::Head);
+    const auto hurt = phantom::generateSeries(fineOptions({"cerebral_contusion"}), phantom::SeriesKind::Head);
+    struct Site {
+        const char* name;
+        glm::dvec3 lo, hi;
+        long foci = 0, oedema = 0, fociBefore = 0;
+    };
+    std::array<Site, 3> sites{Site{"right inferior frontal", {-34, -68, -106}, {-4, -32, -84}},
+                              Site{"left inferior frontal", {4, -68, -106}, {36, -30, -84}},
+                              Site{"left temporal pole", {32, -36, -114}, {60, 0, -90}}};
+    eachVoxel(*normal, *hurt, [&](const glm::dvec3& p, int a, int b) {
+        for (auto& s : sites) {
+            if (!inBox(p, s.lo, s.hi, 0)) continue;
+            s.fociBefore += a >= 55 && a <= 90;
+            if (a < 22 || a > 50) continue;
+            s.foci += b >= 55 && b <= 90;
+            s.oedema += b < 22 && b > -10;
+        }
+    });
+    for (const auto& s : sites) {
+        std::printf("%s: brain that became haemorrhage %ld, oedema %ld (haemorrhage-dense voxels before %ld)\n", s.name,
+                    s.foci, s.oedema, s.fociBefore);
+        EXPECT_GT(s.foci, 30) << s.name << ": haemorrhagic foci";
+        EXPECT_GT(s.oedema, 100) << s.name << ": low-density oedema round them";
+    }
+}

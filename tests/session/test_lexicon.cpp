@@ -608,3 +608,43 @@ TEST(Lexicon, ATubeInTheRightBronchusAndGasInTheMediastinumAreNamedByTheirOwnWor
     const auto* gas = session::diagnosisOf(finding(sc, "pneumomediastinum"));
     EXPECT_TRUE(gas && gas->id == "pneumomediastinum" && !gas->category1);
 }
+
+// The assaulted head: blood in the sulci is named by its own words, a contusion by its own, an extra-axial collection
+// is at most a neighbour of the subarachnoid blood, and the mimics (the falx, a dense sinus) name the mimic, not the
+// blood.
+TEST(Lexicon, SulcalBloodAndContusionsAreNamedByTheirOwnWordsAndTheFalxIsNotBlood) {
+    const std::string sc = "assault-head";
+    const std::string sah = "subarachnoid_hemorrhage", contusion = "cerebral_contusion";
+    for (const char* text : {"traumatic subarachnoid haemorrhage", "tSAH", "sulcal blood", "blood in the sulci",
+                             "blood in the left Sylvian fissure", "subarachnoid bleed"})
+        EXPECT_EQ(level(sc, sah, text), Naming::Full) << text;
+    for (const char* text : {"haemorrhagic contusion", "bifrontal contusions", "contrecoup contusions",
+                             "coup-contrecoup injury", "intraparenchymal haemorrhage", "left temporal contusion"})
+        EXPECT_EQ(level(sc, contusion, text), Naming::Full) << text;
+    for (const char* text : {"just the falx", "falx calcification", "dense sinus", "hyperdense venous sinus"})
+        for (const auto& id : {sah, contusion}) EXPECT_EQ(level(sc, id, text), Naming::Other) << id << ": " << text;
+    // What each reads as, and what it must never read as.
+    struct Reading {
+        std::string scenario, finding, text;
+        Naming is;
+    };
+    for (const auto& r : std::vector<Reading>{{sc, sah, "subdural haematoma", Naming::Partial},
+                                              {sc, sah, "extradural haematoma", Naming::Other},
+                                              {sc, sah, "no SAH", Naming::Denied},
+                                              {sc, contusion, "contusion", Naming::Partial},
+                                              {sc, contusion, "lung contusion", Naming::Other}})
+        EXPECT_EQ(level(r.scenario, r.finding, r.text), r.is) << r.finding << ": " << r.text;
+    for (const auto& r : std::vector<Reading>{
+             {sc, contusion, "subdural haematoma", Naming::Full},
+             {sc, contusion, "sulcal blood", Naming::Full},
+             {"elderly-fall-anticoagulated", "subdural_hematoma", "subarachnoid haemorrhage", Naming::Full},
+             {"elderly-fall-anticoagulated", "subdural_hematoma", "haemorrhagic contusion", Naming::Full},
+             {"elderly-fall-anticoagulated", "subdural_hematoma", "falx", Naming::Full}})
+        EXPECT_NE(level(r.scenario, r.finding, r.text), r.is) << r.finding << ": " << r.text;
+    // Acute intracranial haemorrhage is a Category 1 result under the phantom's ids.
+    for (const auto& id : {sah, contusion}) {
+        const auto* d = session::diagnosisOf(finding(sc, id));
+        EXPECT_TRUE(d && d->id == id && d->category1) << id;
+        EXPECT_EQ(finding(sc, id).acrCategory, 1) << id;
+    }
+}

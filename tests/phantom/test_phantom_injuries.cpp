@@ -628,3 +628,41 @@ TEST(PhantomInjuries, DiaphragmaticRuptureLiftsTheStomachIntoTheLeftChestThrough
     std::printf("heart moved %.1f mm in x\n", shift);
     EXPECT_LT(shift, -3.0) << "the mediastinum pushed to the right";
 }
+
+// The diaphragm-rupture case says the scout shows the left dome's outline lost under a density at the left base (the
+// stomach, its wall and fluid, and the compressed lung round it). On the AP projection the band just above the
+// normal left dome is denser than the lung higher up, by far more than in the normal chest, where aerated lung lies
+// down to the dome.
+TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTheDome) {
+    auto options = [](std::vector<std::string> injuries) {
+        auto o = testOptions(std::move(injuries));
+        o.seed = 7201;  // the diaphragm-rupture case's patient
+        o.matrix = 256;
+        return o;
+    };
+    const auto normal = phantom::generateSeries(options({}), phantom::SeriesKind::Scout);
+    const auto hurt = phantom::generateSeries(options({"diaphragmatic_rupture"}), phantom::SeriesKind::Scout);
+    const auto& g = normal->geometry();
+    ASSERT_EQ(g.dims.z, 1);
+    // Mean and spread of the scout's values over LPS x in [x0, x1] and z in [z0, z1].
+    auto stats = [&](const imaging::Volume& v, double x0, double x1, double z0, double z1, double& sd) {
+        double sum = 0, sq = 0;
+        long n = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const glm::dvec3 p = g.indexToPatient(glm::dvec3(i, j, 0));
+                if (p.x < x0 || p.x > x1 || p.z < z0 || p.z > z1) continue;
+                const double h = v.at(i, j, 0);
+                sum += h, sq += h * h, ++n;
+            }
+        const double mean = sum / double(std::max(n, 1L));
+        sd = std::sqrt(std::max(0.0, sq / double(std::max(n, 1L)) - mean * mean));
+        return mean;
+    };
+    double sd0 = 0, sd1 = 0, sdUp0 = 0, sdUp1 = 0;  // the spreads, printed
+    const double base0 = stats(*normal, 55, 105, -478, -430, sd0), base1 = stats(*hurt, 55, 105, -478, -430, sd1);
+    const double up0 = stats(*normal, 55, 105, -400, -360, sdUp0), up1 = stats(*hurt, 55, 105, -400, -360, sdUp1);
+    std::printf("left base above the dome: %.0f (sd %.0f) without, %.0f (sd %.0f) with; lung above: %.0f, %.0f\n",
+                base0, sd0, base1, sd1, up0, up1);
+    EXPECT_GT((base1 - up1) - (base0 - up0), 60) << "the left base above the dome is denser than the lung above it";
+}

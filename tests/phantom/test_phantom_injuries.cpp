@@ -634,14 +634,13 @@ TEST(PhantomInjuries, DiaphragmaticRuptureLiftsTheStomachIntoTheLeftChestThrough
 // normal left dome is denser than the lung higher up, by far more than in the normal chest, where aerated lung lies
 // down to the dome.
 TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTheDome) {
-    auto options = [](std::vector<std::string> injuries) {
-        auto o = testOptions(std::move(injuries));
-        o.seed = 7201;  // the diaphragm-rupture case's patient
-        o.matrix = 256;
-        return o;
-    };
-    const auto normal = phantom::generateSeries(options({}), phantom::SeriesKind::Scout);
-    const auto hurt = phantom::generateSeries(options({"diaphragmatic_rupture"}), phantom::SeriesKind::Scout);
+    // The diaphragm-rupture case's patient, on a 256-pixel scout.
+    auto o = testOptions();
+    o.seed = 7201;
+    o.matrix = 256;
+    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    o.injuries = {"diaphragmatic_rupture"};
+    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Scout);
     const auto& g = normal->geometry();
     ASSERT_EQ(g.dims.z, 1);
     // Mean and spread of the scout's values over LPS x in [x0, x1] and z in [z0, z1].

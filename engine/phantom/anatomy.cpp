@@ -221,13 +221,6 @@ const std::vector<K>& visceralKeys() {
     }();
     return k;
 }
-// Right and left hemidiaphragm domes; the higher wins (the heart sits on the central tendon).
-double domeZ(double x, double y) {
-    const double rr = (x + 72) * (x + 72) + 0.8 * (y - 10) * (y - 10);
-    const double rl = (x - 72) * (x - 72) + 0.8 * (y - 10) * (y - 10);
-    return std::max(-470.0 - 0.009 * rr, -485.0 - 0.009 * rl);
-}
-
 // Skull base: anterior fossa high, middle fossa dips laterally, posterior fossa lowest.
 double skullBaseZ(double x, double y) {
     double z = -106.0 + (-150.0 + 106.0) * smoothstep(-25, 35, y);
@@ -236,6 +229,12 @@ double skullBaseZ(double x, double y) {
 }
 
 }  // namespace
+
+double domeZ(double x, double y) {
+    const double rr = (x + 72) * (x + 72) + 0.8 * (y - 10) * (y - 10);
+    const double rl = (x - 72) * (x - 72) + 0.8 * (y - 10) * (y - 10);
+    return std::max(-470.0 - 0.009 * rr, -485.0 - 0.009 * rl);
+}
 
 double spineY(double z) {
     static const std::vector<std::pair<double, double>> k{{-800, 84}, {-760, 64}, {-700, 40}, {-669, 28},
@@ -1217,16 +1216,41 @@ void abdomen(Builder& b) {
     // the stomach up with air: a large gastric bubble under the left dome with a thin dependent fluid layer, the sign
     // the scout can show before the axials settle where the tube lies.
     const double inflate = b.m.has("esophageal_intubation") ? 1.4 : 1.0;
-    auto stomach = tube({{44, 22, -492, 30 * inflate},
-                         {60, -8, -520, 34 * inflate},
-                         {46, -46, -552, 27 * inflate},
-                         {12, -60, -576, 19 * (1 + (inflate - 1) / 2)},
-                         {-18, -46, -585, 13}},
-                        true, 2.0, 0.06, 93);
-    b.add(intersect(stomach, underDome), b.H(40, 95, 85), kBowel);
-    auto lumen = intersect(offset(stomach, inflate > 1 ? -3.0 : -4.5), underDome);
+    // A left diaphragmatic rupture: the fundus and upper body pass up through the tear in the left dome, pinched to a
+    // waist where its edges grip them (the collar), and fill the back of the left lower chest down against the
+    // posterior ribs (no lung behind them); swallowed air distends them, the fluid lying dependent.
+    const bool herniated = b.m.has("diaphragmatic_rupture");
+    const dvec4 tear(kDiaphragmTear, kDiaphragmTearRadius);
+    auto stomach = herniated ? tube({{80, 50, -420, 26},
+                                     {80, 46, -448, 34},
+                                     {72, 32, -472, 22},
+                                     tear,
+                                     {56, -4, -516, 24},
+                                     {44, -40, -550, 25},
+                                     {12, -60, -576, 19},
+                                     {-18, -46, -585, 13}},
+                                    true, 2.0, 0.06, 93)
+                             : tube({{44, 22, -492, 30 * inflate},
+                                     {60, -8, -520, 34 * inflate},
+                                     {46, -46, -552, 27 * inflate},
+                                     {12, -60, -576, 19 * (1 + (inflate - 1) / 2)},
+                                     {-18, -46, -585, 13}},
+                                    true, 2.0, 0.06, 93);
+    // Where the stomach may lie: below the domes, or (herniated) through the tear into the left chest, beside the
+    // heart.
+    const ShapePtr room = herniated ? unionOf({underDome, ell(kDiaphragmTear, dvec3(28)),
+                                               subtract(b.m.organs.at("lung_left"), offset(b.m.organs.at("heart"), 3))})
+                                    : underDome;
+    b.add(intersect(stomach, room), b.H(40, 95, 85), kBowel);
+    b.m.organs["stomach"] = intersect(stomach, room);
+    auto lumen = intersect(offset(stomach, inflate > 1 ? -3.0 : -4.5), room);
     b.add(lumen, 12, kBowelContent, kAnyTissue, 6, 0.1);
-    const double airLevel = inflate > 1 ? 28.0 : -42.0;  // y of the air-fluid level (supine: air lies anterior)
+    // Rugal folds along the wall of the herniated stomach, so the viscus in the chest reads as stomach.
+    if (herniated)
+        b.add(intersect(subtract(lumen, offset(lumen, -6)), noiseSheets(lumen, 0.07, 2.2, 97)), b.H(40, 95, 85), kBowel,
+              bit(kBowelContent));
+    // y of the air-fluid level (supine: air lies anterior)
+    const double airLevel = inflate > 1 ? 28.0 : herniated ? 60.0 : -42.0;
     b.add(intersect(lumen, std::make_shared<Implicit>(
                                [](double, Box2& bx) {
                                    bx = {-1e4, -1e4, 1e4, 1e4};

@@ -265,6 +265,20 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "contrecoup of an occipital impact, with a boggy occipital scalp haematoma at the coup site. Contusions "
          "blossom over hours: repeat CT.",
          false},
+        {"diaphragmatic_rupture",
+         "Left diaphragmatic rupture with the stomach herniated into the chest",
+         {"diaphragmatic rupture", "ruptured diaphragm", "diaphragm rupture", "diaphragmatic injury",
+          "diaphragmatic tear", "torn diaphragm", "diaphragmatic hernia", "traumatic diaphragmatic hernia",
+          "intrathoracic stomach", "gastric herniation", "herniated stomach", "stomach in the chest"},
+         1,
+         "chest_lungs",
+         "A tear of about 3.5 cm in the posterolateral left hemidiaphragm, its free edges thickened; the gastric "
+         "fundus and upper body (gas anteriorly, fluid dependent, rugal folds) pass up through it, pinched to a waist "
+         "at the tear (the collar sign), into the left lower chest, where they lie against the posterior ribs with no "
+         "lung behind them (the dependent viscera sign) up to about 7 cm above the normal left dome; the left lower "
+         "lobe is compressed above the stomach and the mediastinum pushed slightly to the right. Not a raised "
+         "hemidiaphragm and not a haemothorax: a chest drain here would enter the stomach.",
+         false},
     };
     return lib;
 }
@@ -326,6 +340,8 @@ const Warp kLobarCollapseWarp{{0, 10, -410}, {110, 150, 150}, {7, 0, 0}};
 // kCollapsedFissure (the displaced oblique fissure), a triangle behind the heart with its base on the diaphragm.
 const dvec3 kCollapsedFissure{60, 40, -430};
 const dvec3 kCollapsedFissureNormal{-0.55, 0.6, -0.5};
+// Diaphragmatic rupture: the stomach in the left chest pushes the mediastinum a little to the right.
+const Warp kHerniationWarp{{10, 0, -430}, {100, 130, 100}, {-7, 0, 0}};
 
 // Sternal fracture: the break of the sternal body, the plane's normal (up and a little back), and the step of the
 // lower fragment (posterior).
@@ -450,6 +466,9 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     // Both inferior frontal lobes and the left temporal pole; the scalp haematoma at the back of the head.
     if (id == "cerebral_contusion")
         return box({14, -42, -100}, {92, 60, 26}, {-50, -84, -124}, {72, 122, -44}, SeriesKind::Head);
+    // The tear and the stomach above it in the left chest; the stomach's new course below the tear, the compressed
+    // lung round it and the mediastinum pushed to the right.
+    if (id == "diaphragmatic_rupture") return box({74, 36, -456}, {64, 76, 92}, {-95, -135, -605}, {140, 100, -325});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -459,6 +478,7 @@ void addInjuryWarps(Model& m) {
     if (m.has("tension_pneumothorax")) m.mediastinumWarp.warps.push_back(kTensionWarp);
     if (m.has("hemopericardium")) m.mediastinumWarp.warps.push_back(kTamponadeWarp);
     if (m.has("endobronchial_intubation")) m.mediastinumWarp.warps.push_back(kLobarCollapseWarp);
+    if (m.has("diaphragmatic_rupture")) m.mediastinumWarp.warps.push_back(kHerniationWarp);
 }
 
 Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex, double freq, const WarpSet* w) {
@@ -922,6 +942,38 @@ void addInjuryLayers(Model& m) {
                                     ell(kBlush + dvec3(4, -8, -8), {6, 10, 8}, rotation(0, 0, 10), 2.0, 0.15, 487), 6);
             add(m, pool, 265, kBlood, bed, 45, 0.25);
         }
+    }
+    if (m.has("diaphragmatic_rupture")) {
+        // The stomach itself is drawn through the tear with the abdomen (anatomy.cpp). The tear: no muscle round the
+        // stomach's waist out to about 3.5 cm across (a thin rim of fat round the waist), and the free edges beyond
+        // it retracted and thickened.
+        const dvec3 axis = glm::normalize(dvec3{72, 32, -472} - dvec3{56, -4, -516});
+        auto aroundTear = [axis](double rFrom, double rTo, double halfThickness) {
+            return std::make_shared<Implicit>(
+                [](double z, Box2& b) {
+                    if (z < kDiaphragmTear.z - 30 || z > kDiaphragmTear.z + 30) return false;
+                    b = {kDiaphragmTear.x - 40, kDiaphragmTear.y - 40, kDiaphragmTear.x + 40, kDiaphragmTear.y + 40};
+                    return true;
+                },
+                [axis, rFrom, rTo, halfThickness](const dvec3& p) {
+                    const dvec3 q = p - kDiaphragmTear;
+                    const double r = glm::length(q - axis * glm::dot(q, axis));
+                    const double sheet = std::abs(p.z - (domeZ(p.x, p.y) - 2.5)) - halfThickness;
+                    return std::max({sheet, rFrom - r, r - rTo});
+                });
+        };
+        const TissueMask lungMask = bit(kLung) | bit(kLungVessel) | bit(kAirway);
+        add(m, aroundTear(0, 18.5, 4.0), -90, kVisceralFat, bit(kMuscle));
+        add(m, aroundTear(18.5, 27, 5.0), 50, kMuscle, lungMask | bit(kVisceralFat) | bit(kFat), 8, 0.15);
+        // The left lower lobe pressed against the stomach: collapsed lung next to it, denser lung further out.
+        auto lung = m.organs.at("lung_left"), stomach = m.organs.at("stomach");
+        auto round = [&](double mm) {
+            return std::make_shared<Implicit>(
+                [lung](double z, Box2& b) { return z > -500 && z < -380 && lung->sliceBox(z, b); },
+                [lung, stomach, mm](const dvec3& p) { return std::max(lung->sdf(p), stomach->sdf(p) - mm); });
+        };
+        add(m, round(20), -200, kLung, lungMask, 30, 0.12);
+        add(m, round(8), H(35, 95, 75), kLung, lungMask, 6, 0.15);
     }
     if (m.has("hemopericardium")) {
         auto heart = m.organs.at("heart");

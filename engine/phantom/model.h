@@ -59,6 +59,13 @@ std::set<std::string> devicesOf(const PhantomOptions& options);
 
 // ---- fixed anatomy landmarks (LPS mm) the injuries and the ground truth refer to ----
 
+// The diaphragm: z of the higher of the right and left domes at (x, y); the diaphragm is a 6 mm sheet just below.
+double domeZ(double x, double y);
+// A left diaphragmatic rupture: the centre of the tear in the left dome, where the herniated stomach passes through
+// it, and the stomach's radius there (the waist).
+inline const glm::dvec3 kDiaphragmTear{64, 20, -490};
+inline constexpr double kDiaphragmTearRadius = 15.0;
+
 // Spine: vertebral body centre y as a function of z (lordosis / kyphosis).
 double spineY(double z);
 struct VertebraLevel {

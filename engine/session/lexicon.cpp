@@ -94,7 +94,7 @@ const std::map<std::string, std::string>& concepts() {
         add("fluid", {"fluids"});
         add("brain", {"cerebral", "intracranial"});
         add("head", {"heads"});
-        add("chest", {"thorax", "thoracic", "chests"});
+        add("chest", {"thorax", "thoracic", "chests", "intrathoracic", "hemithorax", "hemithoraces"});
         add("abdomen", {"abdominal", "belly", "tummy"});
         add("heart", {"cardiac"});
         add("pericardium", {"pericardial"});
@@ -108,6 +108,10 @@ const std::map<std::string, std::string>& concepts() {
         add("perforation", {"perforated", "perforations", "perforate"});
         add("sulcus", {"sulci", "sulcal"});
         add("contrecoup", {"countercoup"});
+        add("diaphragm", {"diaphragmatic", "diaphragms", "hemidiaphragm", "hemidiaphragms", "hemidiaphragmatic"});
+        add("stomach", {"gastric", "stomachs"});
+        add("hernia", {"herniation", "herniated", "herniating", "herniate", "hernias", "herniations", "hernial"});
+        add("viscera", {"viscus", "visceral"});
         return c;
     }();
     return m;
@@ -857,8 +861,14 @@ const std::vector<Diagnosis>& traumaLexicon() {
                {"hemopericardium", "pericardial effusion", "tamponade", "pericardial hematoma", "pericardial bleeding",
                 "blood pericardium"},
                {}, {"pericardial fluid", "pericardial collection"}, {"pericardium"}),
-            dx("diaphragm_rupture", "Diaphragmatic rupture",
-               {"diaphragm rupture", "diaphragmatic rupture", "diaphragmatic hernia"}),
+            // A torn diaphragm is named by the tear, by what has come up through it (the stomach in the chest) or by
+            // its
+            // signs; a raised hemidiaphragm (eventration) or fluid in the pleura (haemothorax) is another diagnosis.
+            dx("diaphragmatic_rupture", "Diaphragmatic rupture",
+               {"diaphragm rupture", "diaphragm laceration", "diaphragm defect", "diaphragm hernia", "diaphragm injury",
+                "stomach hernia", "stomach chest", "viscera hernia", "colon chest", "collar sign",
+                "dependent viscera sign"},
+               {}, {}, {"diaphragm"}),
             dx("tracheobronchial_injury", "Tracheobronchial injury",
                {"trachea injury", "bronchial injury", "trachea tear"}),
             dx("esophageal_injury", "Oesophageal rupture", {"esophagus rupture", "esophagus injury"}),
@@ -942,6 +952,9 @@ const std::vector<Diagnosis>& traumaLexicon() {
             variant("hepatic_cyst", "Simple cyst", {"cyst", "cysts"}),
             variant("atelectasis", "Atelectasis", {"atelectasis", "dependent atelectasis"}),
             variant("bowel_gas", "Bowel gas", {"bowel gas"}),
+            variant("diaphragm_eventration", "Eventration or raised hemidiaphragm",
+                    {"eventration", "raised diaphragm", "elevated diaphragm", "high diaphragm", "diaphragm elevation",
+                     "diaphragm paralysis", "phrenic palsy", "phrenic nerve palsy"}),
             variant("mixing_artefact", "Contrast mixing artefact",
                     {"mixing artefact", "mixing artifact", "inflow artefact"}),
             variant("dense_falx", "Dense or calcified falx / tentorium (haemorrhage mimic)",
@@ -972,7 +985,7 @@ const std::vector<Diagnosis>& traumaLexicon() {
             "tension_pneumothorax", "aortic_injury",           "epidural_hematoma", "subdural_hematoma",
             "splenic_laceration",   "esophageal_intubation",   "hemopericardium",   "pneumoperitoneum",
             "open_book_pelvis",     "pelvic_arterial_bleeding", "endobronchial_intubation", "subarachnoid_hemorrhage",
-            "cerebral_contusion"};
+            "cerebral_contusion",   "diaphragmatic_rupture"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -1034,7 +1047,7 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"flail_chest", "chest"},
                                                               {"sternal_fracture", "chest"},
                                                               {"hemopericardium", "chest"},
-                                                              {"diaphragm_rupture", "chest"},
+                                                              {"diaphragmatic_rupture", "chest"},
                                                               {"tracheobronchial_injury", "chest"},
                                                               {"esophageal_injury", "chest"},
                                                               {"endobronchial_intubation", "chest"},

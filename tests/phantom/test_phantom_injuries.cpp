@@ -954,3 +954,83 @@ TEST(PhantomInjuries, CerebralContusionsAreHaemorrhagicFociInOedemaInBothInferio
         EXPECT_GT(s.oedema, 100) << s.name << ": low-density oedema round them";
     }
 }
+
+// The T-boned driver (scenarios/diaphragm-rupture.toml): a left diaphragmatic rupture. On the arterial series the
+// stomach's gas lies in the left chest above the level of the normal left dome (about -485 mm), where there was only
+// lung; no lung is left between the stomach and the posterior ribs (the dependent viscera sign); the gas-filled lumen
+// is pinched to a waist where it passes through the tear (the collar sign), narrower than the fundus above and the
+// body below; and the heart is pushed a little to the right. Without the injury, none of it.
+TEST(PhantomInjuries, DiaphragmaticRuptureLiftsTheStomachIntoTheLeftChestThroughACollarAgainstThePosteriorRibs) {
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto hurt = phantom::generateSeries(testOptions({"diaphragmatic_rupture"}), phantom::SeriesKind::Arterial);
+    auto count = [](const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi, int huLo, int huHi) {
+        long n = 0;
+        meanX(v, lo, hi, huLo, huHi, &n);
+        return n;
+    };
+    // 1. Gas (below -960 HU: the lung is about -870) in the left chest above the normal dome.
+    const glm::dvec3 chestLo(30, -40, -476), chestHi(130, 90, -400);
+    const long gas0 = count(*normal, chestLo, chestHi, -1024, -960), gas1 = count(*hurt, chestLo, chestHi, -1024, -960);
+    std::printf("gas voxels in the left lower chest: %ld without, %ld with the rupture\n", gas0, gas1);
+    EXPECT_GT(gas1, gas0 + 300) << "the stomach's gas above the left hemidiaphragm";
+    // 2. The dependent viscera sign: lung (-960 to -600 HU) in the band in front of the posterior ribs beside the
+    // spine, at the stomach's levels.
+    const glm::dvec3 backLo(55, 58, -460), backHi(105, 85, -430);
+    const long lung0 = count(*normal, backLo, backHi, -959, -600), lung1 = count(*hurt, backLo, backHi, -959, -600);
+    std::printf("lung voxels against the left posterior ribs: %ld without, %ld with the rupture\n", lung0, lung1);
+    EXPECT_GT(lung0, 40) << "the normal left lower lobe lies against the posterior ribs";
+    EXPECT_LT(lung1, lung0 / 5) << "the stomach lies against the posterior ribs with no lung behind it";
+    // 3. The collar: the gas of the stomach in one axial slice (the box round its course) at the fundus, at the tear
+    // and at the body below it.
+    auto gasIn = [&](double z) {
+        return count(*hurt, {20, -50, z - 1.5}, {125, 90, z + 1.5}, -1024, -960) -
+               count(*normal, {20, -50, z - 1.5}, {125, 90, z + 1.5}, -1024, -960);
+    };
+    const long fundus = gasIn(-448), waist = gasIn(-490), body = gasIn(-514);
+    std::printf("stomach gas per slice: fundus %ld, tear %ld, body %ld voxels\n", fundus, waist, body);
+    EXPECT_GT(waist, 5) << "the stomach passes through the tear";
+    EXPECT_LT(waist * 2, fundus) << "a waist at the tear, narrower than the fundus above";
+    EXPECT_LT(waist * 4, body * 3) << "a waist at the tear, narrower than the body below";
+    // 4. The contrast-filled heart chambers move to the right (-x).
+    const glm::dvec3 heartLo(-80, -90, -450), heartHi(100, 30, -400);
+    const double shift = meanX(*hurt, heartLo, heartHi, 150, 500) - meanX(*normal, heartLo, heartHi, 150, 500);
+    std::printf("heart moved %.1f mm in x\n", shift);
+    EXPECT_LT(shift, -3.0) << "the mediastinum pushed to the right";
+}
+
+// The diaphragm-rupture case says the scout shows the left dome's outline lost under a density at the left base (the
+// stomach, its wall and fluid, and the compressed lung round it). On the AP projection the band just above the
+// normal left dome is denser than the lung higher up, by far more than in the normal chest, where aerated lung lies
+// down to the dome.
+TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTheDome) {
+    // The diaphragm-rupture case's patient, on a 256-pixel scout.
+    auto o = testOptions();
+    o.seed = 7201;
+    o.matrix = 256;
+    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    o.injuries = {"diaphragmatic_rupture"};
+    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    const auto& g = normal->geometry();
+    ASSERT_EQ(g.dims.z, 1);
+    // Mean and spread of the scout's values over LPS x in [x0, x1] and z in [z0, z1].
+    auto stats = [&](const imaging::Volume& v, double x0, double x1, double z0, double z1, double& sd) {
+        double sum = 0, sq = 0;
+        long n = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const glm::dvec3 p = g.indexToPatient(glm::dvec3(i, j, 0));
+                if (p.x < x0 || p.x > x1 || p.z < z0 || p.z > z1) continue;
+                const double h = v.at(i, j, 0);
+                sum += h, sq += h * h, ++n;
+            }
+        const double mean = sum / double(std::max(n, 1L));
+        sd = std::sqrt(std::max(0.0, sq / double(std::max(n, 1L)) - mean * mean));
+        return mean;
+    };
+    double sd0 = 0, sd1 = 0, sdUp0 = 0, sdUp1 = 0;  // the spreads, printed
+    const double base0 = stats(*normal, 55, 105, -478, -430, sd0), base1 = stats(*hurt, 55, 105, -478, -430, sd1);
+    const double up0 = stats(*normal, 55, 105, -400, -360, sdUp0), up1 = stats(*hurt, 55, 105, -400, -360, sdUp1);
+    std::printf("left base above the dome: %.0f (sd %.0f) without, %.0f (sd %.0f) with; lung above: %.0f, %.0f\n",
+                base0, sd0, base1, sd1, up0, up1);
+    EXPECT_GT((base1 - up1) - (base0 - up0), 60) << "the left base above the dome is denser than the lung above it";
+}

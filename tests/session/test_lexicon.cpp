@@ -648,3 +648,20 @@ TEST(Lexicon, SulcalBloodAndContusionsAreNamedByTheirOwnWordsAndTheFalxIsNotBloo
         EXPECT_EQ(finding(sc, id).acrCategory, 1) << id;
     }
 }
+
+// The T-boned driver: a torn left hemidiaphragm with the stomach in the chest. The tear, the stomach above it and
+// the signs that show it name it; the X-ray's readings (a raised hemidiaphragm, an eventration, a haemothorax) name
+// other diagnoses, and it is a Category 1 diagnosis (the drain set is open).
+TEST(Lexicon, ADiaphragmaticRuptureIsTheTearOrTheStomachInTheChestAndNeverARaisedHemidiaphragm) {
+    const std::string sc = "diaphragm-rupture", id = "diaphragmatic_rupture";
+    for (const char* text : {"diaphragmatic rupture", "torn diaphragm", "ruptured left hemidiaphragm",
+                             "gastric herniation into the chest", "intrathoracic stomach", "stomach in the chest",
+                             "collar sign", "dependent viscera sign", "traumatic diaphragmatic hernia"})
+        EXPECT_EQ(level(sc, id, text), Naming::Full) << text;
+    for (const char* text : {"raised left hemidiaphragm", "eventration", "elevated hemidiaphragm", "left haemothorax"})
+        EXPECT_EQ(level(sc, id, text), Naming::Other) << text;
+    EXPECT_EQ(level(sc, id, "no diaphragmatic rupture"), Naming::Denied);
+    EXPECT_NE(level(sc, id, "large gastric bubble"), Naming::Full);
+    const auto* torn = session::diagnosisOf(finding(sc, id));
+    EXPECT_TRUE(torn && torn->id == id && torn->category1);
+}

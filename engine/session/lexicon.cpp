@@ -981,11 +981,13 @@ const std::vector<Diagnosis>& traumaLexicon() {
         // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
         // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
         // imminent death.
-        static const std::set<std::string> category1{
-            "tension_pneumothorax", "aortic_injury",           "epidural_hematoma", "subdural_hematoma",
-            "splenic_laceration",   "esophageal_intubation",   "hemopericardium",   "pneumoperitoneum",
-            "open_book_pelvis",     "pelvic_arterial_bleeding", "endobronchial_intubation", "subarachnoid_hemorrhage",
-            "cerebral_contusion",   "diaphragmatic_rupture"};
+        static const std::set<std::string> category1{"tension_pneumothorax",     "aortic_injury",
+                                                     "epidural_hematoma",        "subdural_hematoma",
+                                                     "splenic_laceration",       "esophageal_intubation",
+                                                     "hemopericardium",          "pneumoperitoneum",
+                                                     "open_book_pelvis",         "pelvic_arterial_bleeding",
+                                                     "endobronchial_intubation", "subarachnoid_hemorrhage",
+                                                     "cerebral_contusion",       "diaphragmatic_rupture"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();

@@ -862,8 +862,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
                 "blood pericardium"},
                {}, {"pericardial fluid", "pericardial collection"}, {"pericardium"}),
             // A torn diaphragm is named by the tear, by what has come up through it (the stomach in the chest) or by
-            // its
-            // signs; a raised hemidiaphragm (eventration) or fluid in the pleura (haemothorax) is another diagnosis.
+            // its signs; a raised hemidiaphragm (eventration) or fluid in the pleura (haemothorax) is another
+            // diagnosis.
             dx("diaphragmatic_rupture", "Diaphragmatic rupture",
                {"diaphragm rupture", "diaphragm laceration", "diaphragm defect", "diaphragm hernia", "diaphragm injury",
                 "stomach hernia", "stomach chest", "viscera hernia", "colon chest", "collar sign",

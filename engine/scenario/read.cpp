@@ -974,6 +974,7 @@ private:
         if (auto v = f.number("pass_threshold", false, 0, 100)) w.passThreshold = *v;
         if (auto v = f.number("min_finding_band", false, 0, 10)) w.minFindingBand = *v;
         if (auto v = f.number("min_dwell_ms", false, 0, 2000)) w.minDwellSeconds = *v / 1000.0;
+        if (auto v = f.number("unread_share", false, 0, 1)) w.unreadShare = *v;
         f.finish();
     }
 
@@ -1047,7 +1048,7 @@ const std::vector<FormatSection>& formatSections() {
         {"[conclusion]", {"sentence", "key_points"}, false},
         {"[[conclusion.key_points]]", {"id", "label", "keywords"}, false},
         {"[debrief]", {"expert_report", "teaching_notes"}, false},
-        {"[scoring]", {"weights", "pass_threshold", "min_finding_band", "min_dwell_ms"}, false},
+        {"[scoring]", {"weights", "pass_threshold", "min_finding_band", "min_dwell_ms", "unread_share"}, false},
         {"[scoring.weights]", {"findings", "order", "coverage", "interruptions", "conclusion"}, false},
     };
     return all;

@@ -252,6 +252,10 @@ struct ScoringWeights {
     // 30 ms, about the fastest paging through thin slices that readers use (3 cm/s over 1 mm slices).
     double minDwellSeconds = kDefaultMinDwellSeconds;
     static constexpr double kDefaultMinDwellSeconds = 0.030;
+    // A region seen on less than this share of its `min_coverage` by the end of the session was not read: the
+    // session cannot pass (a trainee who jumps to the slices that hold the findings has read nothing else). 0 turns
+    // the rule off.
+    double unreadShare = 0.5;
 };
 
 struct Scenario {

@@ -518,12 +518,13 @@ std::string toToml(const Scenario& s, const std::filesystem::path& folderBase, c
     const auto& sw = s.weights;
     const ScoringWeights implicit;
     if (sw.passThreshold != implicit.passThreshold || sw.minFindingBand != implicit.minFindingBand ||
-        sw.minDwellSeconds != implicit.minDwellSeconds) {
+        sw.minDwellSeconds != implicit.minDwellSeconds || sw.unreadShare != implicit.unreadShare) {
         w.section("[scoring]");
         w.numUnless("pass_threshold", sw.passThreshold, implicit.passThreshold);
         w.numUnless("min_finding_band", sw.minFindingBand, implicit.minFindingBand);
         w.numUnless("min_dwell_ms", std::round(sw.minDwellSeconds * 1e6) / 1e3,
                     std::round(implicit.minDwellSeconds * 1e6) / 1e3);
+        w.numUnless("unread_share", sw.unreadShare, implicit.unreadShare);
     }
     if (sw.findings != implicit.findings || sw.order != implicit.order || sw.coverage != implicit.coverage ||
         sw.interruptions != implicit.interruptions || sw.conclusion != implicit.conclusion) {

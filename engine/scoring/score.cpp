@@ -343,6 +343,7 @@ std::string sweepWords(const PlaneCoverage& pc) {
 void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, const std::vector<Span>& spans,
                    Score& out) {
     double sum = 0;
+    std::vector<std::string> unread;  // "Chest: lungs and pleura 3 % of 40 %"
     for (const auto& region : sc.regions) {
         RegionCoverage rc;
         rc.region = &region;
@@ -449,9 +450,22 @@ void scoreCoverage(const scenario::Scenario& sc, const session::Session& s, cons
             if (!others.empty()) rc.why += "; " + joinList(others, ", ") + " (a region counts in the plane read best)";
         }
         sum += std::min(1.0, rc.fraction / std::max(1e-6, region.minCoverage));
+        // A region hardly seen was not read, whatever was found elsewhere: going straight to the slices that hold
+        // the injuries reads none of the rest, where a real patient's other injuries would be. The scout is one
+        // image the order and coverage parts already count.
+        const double unreadBelow = sc.weights.unreadShare * region.minCoverage;
+        if (!projection && unreadBelow > 0 && rc.fraction < unreadBelow) {
+            rc.unread = true;
+            unread.push_back(regionName(sc, region.id) + " " + pct(rc.fraction) + " of " + pct(unreadBelow));
+        }
         out.coverage.regions.push_back(rc);
     }
     out.coverage.score = sc.regions.empty() ? 1.0 : sum / double(sc.regions.size());
+    if (!unread.empty())
+        out.criticalErrors.push_back(
+            "Not read by the end (the share seen in a window that suits the region, against "
+            "the least that counts as read): " +
+            joinList(unread) + ". A pass needs every region read, not only the slices where the injuries are.");
     int complete = 0;
     for (const auto& r : out.coverage.regions) complete += r.completedAt ? 1 : 0;
     out.coverage.why = std::to_string(complete) + " of " + std::to_string(sc.regions.size()) +
@@ -1229,6 +1243,7 @@ Json regionJson(const RegionCoverage& r) {
     x["seconds_per_slice"] = r3(r.secondsPerSlice);
     x["driller_index"] = r3(r.drillerIndex);
     x["style"] = r.style;
+    x["unread"] = r.unread;
     x["why"] = r.why;
     return x;
 }

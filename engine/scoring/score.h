@@ -126,6 +126,7 @@ struct RegionCoverage : PlaneCoverage {
     double secondsPerSlice = 0;
     double drillerIndex = 0;  // 0 = scanner (slow, one pass), 1 = driller (fast, many passes through depth)
     std::string style;        // "driller" | "scanner" | "mixed" | "not read"
+    bool unread = false;      // seen below the case's unread share of its required coverage by the end: no pass
     std::string why;
 };
 

@@ -207,11 +207,24 @@ TEST(ImportSegmented, ImportedCasePlaysAndScores) {
                   "00:21 series %s\n00:22 window soft_tissue\n00:23 scroll %.0f -> %.0f over 20s\n"
                   "00:45 mark %.0f,%.0f,%.0f \"splenic laceration\" as a\n00:46 call a trauma_leader\n"
                   "00:47 mark %.0f,%.0f,%.0f \"haemoperitoneum\" as b\n00:48 call b trauma_leader\n"
-                  "00:49 answer visceral_surgeon_asks yes\n01:31 answer trauma_leader_asks yes\n"
-                  "01:40 conclude \"splenic laceration with haemoperitoneum\"\n",
+                  "00:49 answer visceral_surgeon_asks yes\n",
                   s.images.series.front().id.c_str(), abdomen->zToMm, abdomen->zFromMm, lac->centreLps.x,
                   lac->centreLps.y, lac->centreLps.z, hp->centreLps.x, hp->centreLps.y, hp->centreLps.z);
-    std::ofstream(dir / "script.txt") << script;
+    // Then every other region the importer made, each in its own window: a pass needs every region read.
+    std::string rest;
+    int at = 50;
+    for (const auto& region : s.regions) {
+        if (region.id == abdomen->id || region.windows.empty()) continue;
+        char line[256];
+        std::snprintf(line, sizeof line, "00:%02d window %s\n00:%02d scroll %.0f -> %.0f over 6s\n", at,
+                      region.windows.front().c_str(), at, region.zToMm, region.zFromMm);
+        rest += line;
+        at += 7;
+    }
+    ASSERT_LT(at, 91) << "too many regions for the script's minute";
+    std::ofstream(dir / "script.txt") << script << rest
+                                      << "01:31 answer trauma_leader_asks yes\n"
+                                         "01:40 conclude \"splenic laceration with haemoperitoneum\"\n";
     r = test::runPolysim("play " + q(dir / "case.toml") + " --script " + q(dir / "script.txt") + " --log " +
                          q(dir / "log.jsonl"));
     ASSERT_EQ(r.exitCode, 0) << r.err;

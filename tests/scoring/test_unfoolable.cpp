@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "scoring/debrief_model.h"
 #include "scoring/score.h"
@@ -1064,4 +1065,40 @@ TEST(Unfoolable, AnAlternativeOrderTheCaseAcceptsKeepsTheOrderPart) {
     EXPECT_FALSE(notAccepted.order.outOfOrder.empty());
     // The order does not buy time: the findings part is the same for both.
     EXPECT_DOUBLE_EQ(accepted.findings.score, notAccepted.findings.score);
+}
+
+TEST(Unfoolable, GoingStraightToTheInjuriesWithoutReadingTheRestDoesNotPass) {
+    // The expert's script without a single scroll: it goes to the slices that hold the injuries, looks, marks, calls
+    // and answers as the expert does, and reads nothing else. Someone who has played the case before can do this;
+    // on a new patient it misses whatever lies elsewhere.
+    bool totalAlonePasses = false;
+    for (const std::string name : {"assault-head", "tube-right-bronchus", "pelvis-binder-bleed", "motorcyclist"}) {
+        std::string script;
+        std::istringstream in(shippedScript(name + "-expert"));
+        for (std::string line; std::getline(in, line);)
+            if (line.find(" scroll ") == std::string::npos) script += line + "\n";
+        const auto& sc = shipped(name);
+        auto s = scoreSession(sc, play(sc, script));
+        EXPECT_FALSE(s.passed) << name << ": " << s.why;
+        auto unread = std::find_if(s.criticalErrors.begin(), s.criticalErrors.end(),
+                                   [](const std::string& e) { return e.rfind("Not read by the end", 0) == 0; });
+        ASSERT_NE(unread, s.criticalErrors.end()) << name;
+        EXPECT_NE(unread->find("Chest: lungs and pleura"), std::string::npos) << *unread;
+        int flagged = 0;
+        for (const auto& r : s.coverage.regions) flagged += r.unread ? 1 : 0;
+        EXPECT_GE(flagged, 3) << name;
+        if (s.total >= sc.weights.passThreshold) totalAlonePasses = true;
+        // The same read in a case that turns the rule off passes or fails on its total alone.
+        auto relaxed = sc;
+        relaxed.weights.unreadShare = 0;
+        auto r = scoreSession(relaxed, play(relaxed, script));
+        EXPECT_EQ(r.passed, r.total >= sc.weights.passThreshold && r.criticalErrors.empty()) << name;
+        for (const auto& e : r.criticalErrors) EXPECT_NE(e.rfind("Not read by the end", 0), 0u) << e;
+        // The expert, who reads every region, is not touched by it.
+        auto expert = score(name, shippedScript(name + "-expert"));
+        for (const auto& reg : expert.coverage.regions) EXPECT_FALSE(reg.unread) << name << " " << reg.why;
+        EXPECT_TRUE(expert.passed) << name;
+    }
+    // Without the rule, at least one of these reads would pass on its total: the rule is what fails it.
+    EXPECT_TRUE(totalAlonePasses);
 }

@@ -1034,3 +1034,101 @@ TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTh
                 base0, sd0, base1, sd1, up0, up1);
     EXPECT_GT((base1 - up1) - (base0 - up0), 60) << "the left base above the dome is denser than the lung above it";
 }
+
+namespace {
+// Whether the model's tissue at p is bone (cortex or marrow): one 0.5 mm pixel painted from the model.
+bool boneAt(const phantom::detail::Model& model, const glm::dvec3& p) {
+    using namespace phantom::detail;
+    float hu = -1000;
+    std::uint8_t label = kAir;
+    Canvas c{&hu, &label, 1, 1, p.x, p.y, 0.5, 0.5, p.z, 1};
+    paintLayers(c, model.layers, 1);
+    return label == kBone || label == kMarrow;
+}
+// Walking along right rib n from its back (t = 0.2) to near its front end (t = 0.95) on a line `inMm` inside its
+// centre line (towards the chest's centre): the fraction t where each run of at least 1 mm without bone begins, and
+// the fraction of the walk between the flail's breaks that met bone.
+struct RibWalk {
+    std::vector<double> gaps;
+    double boneBetweenBreaks = 0;
+};
+RibWalk walkRib(const phantom::detail::Model& model, int n, double inMm) {
+    using namespace phantom::detail;
+    RibWalk w;
+    const glm::dvec3 inward = flailInward(n);
+    bool seenBone = false;
+    int run = 0;
+    double runStart = 0;
+    long between = 0, betweenBone = 0;
+    for (double t = 0.2; t <= 0.95; t += 0.001) {
+        const glm::dvec3 p = ribPointAt(-1, n, t) + inward * inMm;
+        const bool bone = boneAt(model, p);
+        if (t > kFlailBreaks[0] + 0.03 && t < kFlailBreaks[1] - 0.03) {
+            ++between;
+            betweenBone += bone;
+        }
+        if (bone) {
+            // A gap is a run of about 1 mm or more (the path's points lie about 25 mm apart: 0.001 is 0.3 mm).
+            if (seenBone && run >= 4) w.gaps.push_back(runStart);
+            seenBone = true;
+            run = 0;
+        } else if (run++ == 0) {
+            runStart = t;
+        }
+    }
+    w.boneBetweenBreaks = double(betweenBone) / double(std::max(between, 1L));
+    return w;
+}
+}  // namespace
+
+// The flail-chest case (scenarios/flail-chest.toml). Walked along their course, right ribs 4 to 8 each have two gaps
+// without bone, one posterolateral and one anterolateral, where the uninjured ribs are whole; the 3rd and 9th ribs
+// stay whole. The segment between the breaks is pushed in: a line 6 mm inside the rib's old centre line, which runs
+// outside the normal rib, meets bone along the segment.
+TEST(PhantomInjuries, FlailChestBreaksRightRibsFourToEightTwiceEachAndPushesTheSegmentIn) {
+    using namespace phantom::detail;
+    const auto normal = buildModel({}, Contrast::Arterial);
+    const auto hurt = buildModel({"flail_chest"}, Contrast::Arterial);
+    for (int n = 3; n <= 9; ++n) {
+        const bool flail = n >= kFlailFirstRib && n <= kFlailLastRib;
+        const auto before = walkRib(*normal, n, 2.0), after = walkRib(*hurt, n, 2.0);
+        const auto inside0 = walkRib(*normal, n, 6.0), inside1 = walkRib(*hurt, n, 6.0);
+        std::printf("rib %d: %zu gaps without, %zu with the flail (at", n, before.gaps.size(), after.gaps.size());
+        for (double t : after.gaps) std::printf(" %.3f", t);
+        std::printf("); bone 6 mm inside between the breaks %.2f without, %.2f with\n", inside0.boneBetweenBreaks,
+                    inside1.boneBetweenBreaks);
+        EXPECT_TRUE(before.gaps.empty()) << "rib " << n << " is whole without the injury";
+        if (!flail) {
+            EXPECT_TRUE(after.gaps.empty()) << "rib " << n << " lies outside the flail segment and stays whole";
+            continue;
+        }
+        ASSERT_EQ(after.gaps.size(), 2u) << "rib " << n << " is broken in two places";
+        EXPECT_NEAR(after.gaps[0], kFlailBreaks[0], 0.03) << "rib " << n << ": the posterolateral break";
+        EXPECT_NEAR(after.gaps[1], kFlailBreaks[1], 0.03) << "rib " << n << ": the anterolateral break";
+        EXPECT_LT(inside0.boneBetweenBreaks, 0.05) << "rib " << n << ": no bone 6 mm inside the normal rib";
+        EXPECT_GT(inside1.boneBetweenBreaks, 0.8) << "rib " << n << ": the segment is pushed in";
+    }
+}
+
+// The flail chest's pulmonary contusion: on the arterial series the right lung beneath the segment holds many voxels
+// of contused lung (ground glass to consolidation, -700 to -50 HU) where the uninjured lung is aerated (the few there
+// without the injury are partial volume at the pleura and the vessels, as on the left); the left lung opposite is as
+// it was.
+TEST(PhantomInjuries, FlailChestContusesTheRightLungBeneathTheSegmentAndNotTheLeft) {
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto hurt = phantom::generateSeries(testOptions({"flail_chest"}), phantom::SeriesKind::Arterial);
+    auto count = [](const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi) {
+        long n = 0;
+        meanX(v, lo, hi, -700, -50, &n);
+        return n;
+    };
+    const glm::dvec3 rightLo(-135, -40, -440), rightHi(-80, 40, -370);
+    const glm::dvec3 leftLo(80, -40, -440), leftHi(135, 40, -370);
+    const long r0 = count(*normal, rightLo, rightHi), r1 = count(*hurt, rightLo, rightHi);
+    const long l0 = count(*normal, leftLo, leftHi), l1 = count(*hurt, leftLo, leftHi);
+    std::printf("contused-lung voxels beneath the segment: right %ld without, %ld with; left %ld, %ld\n", r0, r1, l0,
+                l1);
+    EXPECT_GT(r1, r0 + 150) << "the right lung beneath the flail segment is contused";
+    EXPECT_GT(r1, 2 * l1) << "more than the left lung opposite";
+    EXPECT_EQ(l0, l1) << "the left lung is untouched";
+}

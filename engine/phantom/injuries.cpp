@@ -281,8 +281,7 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          false},
         {"flail_chest",
          "Flail segment, right ribs 4 to 8, with pulmonary contusion",
-         {"flail chest", "flail segment", "right flail chest", "flail segment right ribs 4 to 8",
-          "segmental rib fractures", "stove-in chest", "flail chest with pulmonary contusion"},
+         {"flail chest", "flail segment", "right flail chest", "flail segment right ribs 4 to 8", "stove-in chest"},
          1,
          "chest_lungs",
          "Right ribs 4 to 8 each broken twice, posterolaterally and anterolaterally, the breaks lined up rib above "

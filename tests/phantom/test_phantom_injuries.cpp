@@ -1132,3 +1132,38 @@ TEST(PhantomInjuries, FlailChestContusesTheRightLungBeneathTheSegmentAndNotTheLe
     EXPECT_GT(r1, 2 * l1) << "more than the left lung opposite";
     EXPECT_EQ(l0, l1) << "the left lung is untouched";
 }
+
+namespace {
+// The mean of a scout's pixels between LPS x0 and x1 and z0 and z1 (column and row ranges of the one image).
+double scoutMean(const imaging::Volume& scout, double x0, double x1, double z0, double z1) {
+    const auto& g = scout.geometry();
+    const int c0 = std::max(0, std::min(scoutColumn(g, x0), scoutColumn(g, x1)));
+    const int c1 = std::min(g.dims.x - 1, std::max(scoutColumn(g, x0), scoutColumn(g, x1)));
+    const int r0 = std::max(0, std::min(scoutRow(g, z0), scoutRow(g, z1)));
+    const int r1 = std::min(g.dims.y - 1, std::max(scoutRow(g, z0), scoutRow(g, z1)));
+    double sum = 0;
+    long n = 0;
+    for (int r = r0; r <= r1; ++r)
+        for (int c = c0; c <= c1; ++c, ++n) sum += scout.at(c, r, 0);
+    return n ? sum / double(n) : 0.0;
+}
+}  // namespace
+
+// The flail-chest case says the scout shows patchy density over the lateral right mid zone (the contusion under the
+// segment): on the AP projection the lateral right chest at the segment's levels is denser than in the normal chest,
+// and the left chest opposite is unchanged.
+TEST(PhantomInjuries, FlailChestShowsOnTheScoutAsDensityOverTheLateralRightMidZone) {
+    auto o = testOptions();
+    o.seed = 7605;
+    o.matrix = 256;
+    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    o.injuries = {"flail_chest"};
+    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    ASSERT_EQ(normal->geometry().dims.z, 1);
+    const double right0 = scoutMean(*normal, -140, -95, -430, -360), right1 = scoutMean(*hurt, -140, -95, -430, -360);
+    const double left0 = scoutMean(*normal, 95, 140, -430, -360), left1 = scoutMean(*hurt, 95, 140, -430, -360);
+    std::printf("lateral mid zone on the scout: right %.0f without, %.0f with; left %.0f, %.0f\n", right0, right1,
+                left0, left1);
+    EXPECT_GT(right1 - right0, 60) << "the contusion makes the lateral right mid zone denser";
+    EXPECT_NEAR(left1, left0, 1.0) << "the left chest is unchanged";
+}

@@ -32,6 +32,16 @@ phantom::PhantomOptions caseOptions(std::uint64_t seed, std::vector<std::string>
     o.matrix = 512;
     return o;
 }
+// A shipped case's patient (its seed) on a 256-pixel scout, without the injury and with it.
+std::pair<std::unique_ptr<imaging::Volume>, std::unique_ptr<imaging::Volume>> scoutsOf(std::uint64_t seed,
+                                                                                       const std::string& injury) {
+    auto o = testOptions();
+    o.seed = seed;
+    o.matrix = 256;
+    auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    o.injuries = {injury};
+    return {std::move(normal), phantom::generateSeries(o, phantom::SeriesKind::Scout)};
+}
 // The scout's column at LPS x and its row at z.
 template <class Geometry>
 int scoutColumn(const Geometry& g, double x) {
@@ -1004,12 +1014,7 @@ TEST(PhantomInjuries, DiaphragmaticRuptureLiftsTheStomachIntoTheLeftChestThrough
 // down to the dome.
 TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTheDome) {
     // The diaphragm-rupture case's patient, on a 256-pixel scout.
-    auto o = testOptions();
-    o.seed = 7201;
-    o.matrix = 256;
-    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
-    o.injuries = {"diaphragmatic_rupture"};
-    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    const auto [normal, hurt] = scoutsOf(7201, "diaphragmatic_rupture");
     const auto& g = normal->geometry();
     ASSERT_EQ(g.dims.z, 1);
     // Mean and spread of the scout's values over LPS x in [x0, x1] and z in [z0, z1].
@@ -1153,12 +1158,7 @@ double scoutMean(const imaging::Volume& scout, double x0, double x1, double z0, 
 // segment): on the AP projection the lateral right chest at the segment's levels is denser than in the normal chest,
 // and the left chest opposite is unchanged.
 TEST(PhantomInjuries, FlailChestShowsOnTheScoutAsDensityOverTheLateralRightMidZone) {
-    auto o = testOptions();
-    o.seed = 7605;
-    o.matrix = 256;
-    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
-    o.injuries = {"flail_chest"};
-    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    const auto [normal, hurt] = scoutsOf(7605, "flail_chest");
     ASSERT_EQ(normal->geometry().dims.z, 1);
     const double right0 = scoutMean(*normal, -140, -95, -430, -360), right1 = scoutMean(*hurt, -140, -95, -430, -360);
     const double left0 = scoutMean(*normal, 95, 140, -430, -360), left1 = scoutMean(*hurt, 95, 140, -430, -360);

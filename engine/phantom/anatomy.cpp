@@ -340,6 +340,22 @@ std::vector<glm::dvec4> ribPath(int s, int n) {
     return pts;
 }
 
+glm::dvec3 ribPointAt(int side, int n, double t, glm::dvec3* direction) {
+    const auto pts = ribPath(side, n);
+    const double f = std::clamp(t, 0.0, 1.0) * double(pts.size() - 1);
+    const std::size_t i = std::min(std::size_t(f), pts.size() - 2);
+    if (direction) *direction = glm::normalize(dvec3(pts[i + 1]) - dvec3(pts[i]));
+    return glm::mix(dvec3(pts[i]), dvec3(pts[i + 1]), f - double(i));
+}
+
+glm::dvec3 flailInward(int n) {
+    // The chord between the two breaks lies inside the rib's arc: from the arc's middle towards it is inwards.
+    const dvec3 chord = (ribPointAt(-1, n, kFlailBreaks[0]) + ribPointAt(-1, n, kFlailBreaks[1])) * 0.5;
+    const dvec3 arc = ribPointAt(-1, n, (kFlailBreaks[0] + kFlailBreaks[1]) * 0.5);
+    const dvec3 d = chord - arc;
+    return glm::normalize(dvec3(d.x, d.y, 0));
+}
+
 namespace {
 
 // ---- the body, region by region ----
@@ -913,6 +929,62 @@ void endotrachealTube(Builder& b) {
     b.add(tube(stripe), 12000, kDevice, kAnyTissue, 0, 0.1, mw);
 }
 
+// A rib of a flail segment in three pieces: the posterior arc up to the posterolateral break, the segment between the
+// breaks pushed in, and the anterior arc from the anterolateral break on. Each broken end is cut square with
+// marrow out to the break (no cortex closes a fresh fracture); the pushed-in segment leaves a cortical step at
+// each end.
+void flailRib(Builder& b, int n, const std::vector<dvec4>& pts) {
+    dvec3 dir[2];
+    const dvec3 brk[2] = {ribPointAt(-1, n, kFlailBreaks[0], &dir[0]), ribPointAt(-1, n, kFlailBreaks[1], &dir[1])};
+    const double f[2] = {kFlailBreaks[0] * double(pts.size() - 1), kFlailBreaks[1] * double(pts.size() - 1)};
+    const double g = kFlailGapMm / 2, reach = 6.0, w = pts[1].w;
+    // The side of the plane through break k (normal along the rib) towards the front end (sign +1) or the head (-1).
+    auto side = [&](int k, double sign) {
+        const dvec3 c = brk[k], nrm = dir[k] * sign;
+        return std::make_shared<Implicit>(
+            [](double, Box2& bx) {
+                bx = {-1e4, -1e4, 1e4, 1e4};
+                return true;
+            },
+            [c, nrm, g](const dvec3& p) { return g - glm::dot(p - c, nrm); });
+    };
+    // The points of the path between the fractions a and b, run on a little past each cut so the cut is square.
+    auto span = [&](double a, double bEnd, bool fromHead, bool toEnd) {
+        std::vector<dvec4> out;
+        if (!fromHead) out.push_back(dvec4(ribPointAt(-1, n, a / double(pts.size() - 1)), w));
+        for (std::size_t i = 0; i < pts.size(); ++i)
+            if ((fromHead || double(i) > a) && (toEnd || double(i) < bEnd)) out.push_back(pts[i]);
+        if (!toEnd) out.push_back(dvec4(ribPointAt(-1, n, bEnd / double(pts.size() - 1)), w));
+        return out;
+    };
+    auto extend = [&](std::vector<dvec4> p, int k, bool atEnd) {
+        const dvec3 e = brk[k] + dir[k] * (atEnd ? reach : -reach);
+        if (atEnd)
+            p.back() = dvec4(e, w);
+        else
+            p.front() = dvec4(e, w);
+        return p;
+    };
+    // A piece moved by `shift`, then cut square at the breaks (so the gaps keep their width whichever way it moved).
+    auto piece = [&](ShapePtr rib, std::vector<ShapePtr> cuts, dvec3 shift) {
+        ShapePtr cortex = shifted(rib, shift), marrow = shifted(offset(rib, -1.3), shift);
+        for (auto& c : cuts) {
+            cortex = intersect(cortex, c);
+            marrow = intersect(marrow, c);
+        }
+        b.add(cortex, 1000, kBone, kAnyTissue, 60, 0.4);
+        b.add(marrow, 300, kMarrow, bit(kBone), 90, 0.55);
+    };
+    // Posterior arc: from the head to the posterolateral break.
+    piece(tube(extend(span(0, f[0], true, false), 0, true)), {side(0, -1)}, dvec3(0));
+    // The flail segment, pushed in.
+    auto mid = span(f[0], f[1], false, false);
+    mid = extend(extend(mid, 0, false), 1, true);
+    piece(tube(mid), {side(0, 1), side(1, -1)}, flailInward(n) * kFlailDepressionMm);
+    // Anterior arc: from the anterolateral break to the front end.
+    piece(tube(extend(span(f[1], 0, false, true), 1, false)), {side(1, 1)}, dvec3(0));
+}
+
 void ribs(Builder& b) {
     for (int s : {-1, 1}) {
         for (int n = 1; n <= 12; ++n) {
@@ -921,7 +993,10 @@ void ribs(Builder& b) {
             std::vector<dvec4> pts = ribPath(s, n);
             // Displaced fractures of right ribs 5-8 (injury): the lateral arc is broken and offset.
             const bool broken = b.m.has("rib_fractures") && s == -1 && n >= 5 && n <= 8;
-            if (broken) {
+            const bool flail = b.m.has("flail_chest") && s == -1 && n >= kFlailFirstRib && n <= kFlailLastRib;
+            if (flail) {
+                flailRib(b, n, pts);
+            } else if (broken) {
                 const std::size_t cut = 7;
                 std::vector<dvec4> a(pts.begin(), pts.begin() + cut), c(pts.begin() + cut, pts.end());
                 const dvec3 mid = (dvec3(a.back()) + dvec3(c.front())) * 0.5;

@@ -279,6 +279,19 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "lobe is compressed above the stomach and the mediastinum pushed slightly to the right. Not a raised "
          "hemidiaphragm and not a haemothorax: a chest drain here would enter the stomach.",
          false},
+        {"flail_chest",
+         "Flail segment, right ribs 4 to 8, with pulmonary contusion",
+         {"flail chest", "flail segment", "right flail chest", "flail segment right ribs 4 to 8", "stove-in chest"},
+         1,
+         "chest_lungs",
+         "Right ribs 4 to 8 each broken twice, posterolaterally and anterolaterally, the breaks lined up rib above "
+         "rib: a flail segment about 14 cm long, pushed a few millimetres in, with a cortical step, a gap and a small "
+         "fragment at each break, haematoma in the intercostal muscle and subcutaneous emphysema over it. Beneath it "
+         "a pulmonary contusion of the right middle and lower lobes: ill-defined ground glass and consolidation "
+         "against the pleura (no subpleural sparing), not confined to a segment. Paradoxical movement and the "
+         "contusion threaten ventilation: intensive care, early non-invasive ventilation or intubation, regional "
+         "analgesia, and rib fixation to be discussed.",
+         false},
     };
     return lib;
 }
@@ -328,6 +341,21 @@ dvec3 ribBreakPoint(int side, int n, double t) {
     const std::size_t i = std::min(std::size_t(f), pts.size() - 2);
     return glm::mix(dvec3(pts[i]), dvec3(pts[i + 1]), f - double(i));
 }
+
+// The flail chest: the middle of rib n's segment, the centre and radii of the region of contused lung beneath the
+// segment (the contusion lies within it, against the pleura), and the lowest corner of that region.
+dvec3 flailMiddle(int n) {
+    return ribBreakPoint(-1, n, (kFlailBreaks[0] + kFlailBreaks[1]) * 0.5);
+}
+dvec3 flailContusionCentre() {
+    return (flailMiddle(5) + flailMiddle(7)) * 0.5 + flailInward(6) * 30.0 + dvec3(0, 0, -8);
+}
+const dvec3 kFlailContusionRadii{42, 62, 62};
+// The subcutaneous emphysema: the centre and radii of the region of the chest wall's fat it lies in.
+dvec3 flailEmphysemaCentre() {
+    return flailMiddle(6) - flailInward(6) * 18.0;
+}
+const dvec3 kFlailEmphysemaRadii{45, 75, 65};
 
 const Warp kEdhWarp{{-30, 10, -62}, {85, 100, 70}, {10, 0, 0}};
 const Warp kSdhWarp{{35, 5, -65}, {85, 100, 70}, {-5, 0, 0}};
@@ -469,6 +497,22 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     // The tear and the stomach above it in the left chest; the stomach's new course below the tear, the compressed
     // lung round it and the mediastinum pushed to the right.
     if (id == "diaphragmatic_rupture") return box({74, 36, -456}, {64, 76, 92}, {-95, -135, -605}, {140, 100, -325});
+    // The flail segment between its two lines of breaks; the whole of the redrawn ribs, the haematoma and the gas in
+    // the chest wall, and the contused lung beneath.
+    if (id == "flail_chest") {
+        dvec3 lo, hi, blo(1e9), bhi(-1e9);
+        ribBox(-1, kFlailFirstRib, kFlailLastRib, 0, lo, hi);
+        for (int n = kFlailFirstRib; n <= kFlailLastRib; ++n)
+            for (double t : kFlailBreaks) {
+                const dvec3 p = ribBreakPoint(-1, n, t);
+                blo = glm::min(blo, p);
+                bhi = glm::max(bhi, p);
+            }
+        const dvec3 c = flailContusionCentre(), e = flailEmphysemaCentre();
+        lo = glm::min(lo, glm::min(c - kFlailContusionRadii, e - kFlailEmphysemaRadii));
+        hi = glm::max(hi, glm::max(c + kFlailContusionRadii, e + kFlailEmphysemaRadii));
+        return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 16.0, hi + 16.0);
+    }
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -535,16 +579,6 @@ Layer& addCrack(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, doubl
 }
 constexpr TissueMask kBoneMask = bit(kBone) | bit(kMarrow);
 constexpr TissueMask kSoft = bit(kFat) | bit(kVisceralFat) | bit(kMuscle) | bit(kMediastinalFat);
-// A shape moved by d.
-ShapePtr shifted(ShapePtr s, dvec3 d) {
-    return std::make_shared<Implicit>(
-        [s, d](double z, Box2& b) {
-            if (!s->sliceBox(z - d.z, b)) return false;
-            b = {b.x0 + d.x, b.y0 + d.y, b.x1 + d.x, b.y1 + d.y};
-            return true;
-        },
-        [s, d](const dvec3& p) { return s->sdf(p - d); });
-}
 // The part of a shape below (caudal to) a plane through c with normal n, within z >= zLow.
 ShapePtr belowPlane(ShapePtr s, dvec3 c, dvec3 n, double zLow) {
     n = glm::normalize(n);
@@ -796,6 +830,49 @@ void addInjuryLayers(Model& m) {
         for (int n = 5; n <= 8; ++n)
             add(m, ell(ribBreakPoint(-1, n, 6.5 / 13.0), {8, 8, 8}, glm::dmat3(1.0), 2.0, 0.1, 412 + std::uint64_t(n)),
                 55, kHaematoma, bit(kMuscle) | bit(kFat), 4, 0.15);
+    }
+    if (m.has("flail_chest")) {
+        // The ribs themselves are drawn broken with the skeleton (anatomy.cpp). At each break, haematoma in the
+        // intercostal muscle and the fat round it, and at most breaks a small fragment of cortex lying in it, outside
+        // the rib.
+        const TissueMask wall = bit(kMuscle) | bit(kFat);
+        for (int n = kFlailFirstRib; n <= kFlailLastRib; ++n)
+            for (int k = 0; k < 2; ++k) {
+                const dvec3 p = ribBreakPoint(-1, n, kFlailBreaks[k]);
+                const std::uint64_t salt = 500 + std::uint64_t(n * 2 + k);
+                add(m, ell(p, {10, 10, 9}, glm::dmat3(1.0), 2.0, 0.1, salt), 55, kHaematoma, wall, 4, 0.15);
+                if ((n + k) % 3 != 0)
+                    add(m, ell(p - flailInward(n) * 6.0 + dvec3(0, 0, 2.5), {2.2, 1.4, 1.6}, rotation(0, 0, 30.0 * n)),
+                        900, kBone, wall | bit(kHaematoma));
+            }
+        // Subcutaneous emphysema: pockets and streaks of gas in the fat over the segment.
+        const dvec3 over = flailEmphysemaCentre(), r = kFlailEmphysemaRadii;
+        add(m,
+            withinSlab(over.z - r.z, over.z + r.z, {over.x - r.x, over.y - r.y, over.x + r.x, over.y + r.y},
+                       [over, r](const dvec3& p) {
+                           const double region = glm::length((p - over) / r) - 1.0;
+                           const double pockets = (0.3 - valueNoise(p * 0.16, 511)) * 5.0;
+                           return std::max(region * 40.0, pockets);
+                       }),
+            -1000, kAir, bit(kFat));
+        // The pulmonary contusion beneath: ground glass in a band along the pleura under the segment, of uneven
+        // depth, with patches of consolidation in it; it ignores the segments' borders and reaches the pleura.
+        auto lung = m.organs.at("lung_right");
+        const dvec3 c = flailContusionCentre();
+        auto contusion = [lung, c](double depthMm, double patch, std::uint64_t salt) {
+            return withinSlab(c.z - kFlailContusionRadii.z, c.z + kFlailContusionRadii.z,
+                              {c.x - kFlailContusionRadii.x, c.y - kFlailContusionRadii.y, c.x + kFlailContusionRadii.x,
+                               c.y + kFlailContusionRadii.y},
+                              [lung, c, depthMm, patch, salt](const dvec3& p) {
+                                  const double region = (glm::length((p - c) / kFlailContusionRadii) - 1.0) * 40.0;
+                                  const double depth = -lung->sdf(p);
+                                  const double reach = depthMm * (1.0 + 0.45 * valueNoise(p * 0.06, salt));
+                                  const double patches = (patch - valueNoise(p * 0.08, salt + 1)) * 10.0;
+                                  return std::max({lung->sdf(p), depth - reach, region, patches});
+                              });
+        };
+        add(m, contusion(30, -0.35, 513), -560, kLung, bit(kLung), 70, 0.2);
+        add(m, contusion(16, 0.05, 515), -90, kLung, bit(kLung), 50, 0.2);
     }
     if (m.has("rib_fracture_subtle")) {
         const auto pts = ribPath(1, 7);

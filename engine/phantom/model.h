@@ -85,6 +85,18 @@ std::pair<double, double> abdominopelvicYSpan(double zFromMm, double zToMm);
 
 // Centre line of rib n (1..12) on side s (-1 right, +1 left), posterior to anterior, with radii in w.
 std::vector<glm::dvec4> ribPath(int side, int n);
+// The point of rib n's centre line at fraction t of ribPath's points (0 the head, 1 the front end), and the rib's
+// direction there (towards its front end).
+glm::dvec3 ribPointAt(int side, int n, double t, glm::dvec3* direction = nullptr);
+// A flail segment of the right chest wall: ribs kFlailFirstRib to kFlailLastRib each broken twice, posterolaterally
+// and anterolaterally (fractions of ribPath as in ribPointAt); the segment between the breaks lies
+// kFlailDepressionMm further in, and kFlailGapMm of haematoma parts the broken ends.
+inline constexpr int kFlailFirstRib = 4, kFlailLastRib = 8;
+inline constexpr double kFlailBreaks[2] = {0.36, 0.80};
+inline constexpr double kFlailDepressionMm = 4.0;
+inline constexpr double kFlailGapMm = 2.4;
+// The direction in which rib n's flail segment is pushed in (towards the chest's centre, level in z).
+glm::dvec3 flailInward(int n);
 
 // Lesion placement shared by the painter and groundTruth().
 struct InjuryGeometry {

@@ -484,6 +484,16 @@ struct Offset : Shape {
 inline ShapePtr offset(ShapePtr s, double d) {
     return std::make_shared<Offset>(std::move(s), d);
 }
+// A shape moved by d.
+inline ShapePtr shifted(ShapePtr s, glm::dvec3 d) {
+    return std::make_shared<Implicit>(
+        [s, d](double z, Box2& b) {
+            if (!s->sliceBox(z - d.z, b)) return false;
+            b = {b.x0 + d.x, b.y0 + d.y, b.x1 + d.x, b.y1 + d.y};
+            return true;
+        },
+        [s, d](const glm::dvec3& p) { return s->sdf(p - d); });
+}
 
 // Rotation from Euler angles in degrees (about x, then y, then z).
 inline glm::dmat3 rotation(double ax, double ay, double az) {

@@ -854,7 +854,14 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("pneumopericardium", "Pneumopericardium", {"pneumopericardium", "air pericardium"}),
             dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
             dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
-            dx("flail_chest", "Flail chest", {"flail chest", "flail segment", "flail"}),
+            // A flail segment is named by the flail, by ribs broken twice each (segmental, double) or by the stove-in
+            // chest; ribs broken once each ("rib fractures") miss what makes it a flail and are partly right, as is the
+            // contused lung beneath it said alone.
+            dx("flail_chest", "Flail chest",
+               {"flail chest", "flail segment", "flail", "segmental rib fracture", "rib segmental fracture",
+                "double rib fracture", "rib fracture two places", "rib fracture twice", "stove chest",
+                "paradoxical chest wall"},
+               {}, {"rib fracture", "serial rib fracture", "multiple rib fracture", "lung contusion"}, {"rib"}),
             dx("sternal_fracture", "Sternal fracture", {"sternal fracture", "sternum fracture"}, {},
                {"retrosternal hematoma", "retrosternal bleeding"}, {"sternum"}),
             dx("hemopericardium", "Haemopericardium / tamponade",
@@ -981,13 +988,21 @@ const std::vector<Diagnosis>& traumaLexicon() {
         // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
         // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
         // imminent death.
-        static const std::set<std::string> category1{"tension_pneumothorax",     "aortic_injury",
-                                                     "epidural_hematoma",        "subdural_hematoma",
-                                                     "splenic_laceration",       "esophageal_intubation",
-                                                     "hemopericardium",          "pneumoperitoneum",
-                                                     "open_book_pelvis",         "pelvic_arterial_bleeding",
-                                                     "endobronchial_intubation", "subarachnoid_hemorrhage",
-                                                     "cerebral_contusion",       "diaphragmatic_rupture"};
+        static const std::set<std::string> category1{"tension_pneumothorax",
+                                                     "aortic_injury",
+                                                     "epidural_hematoma",
+                                                     "subdural_hematoma",
+                                                     "splenic_laceration",
+                                                     "esophageal_intubation",
+                                                     "hemopericardium",
+                                                     "pneumoperitoneum",
+                                                     "open_book_pelvis",
+                                                     "pelvic_arterial_bleeding",
+                                                     "endobronchial_intubation",
+                                                     "subarachnoid_hemorrhage",
+                                                     "cerebral_contusion",
+                                                     "diaphragmatic_rupture",
+                                                     "flail_chest"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();

@@ -32,6 +32,16 @@ phantom::PhantomOptions caseOptions(std::uint64_t seed, std::vector<std::string>
     o.matrix = 512;
     return o;
 }
+// A shipped case's patient (its seed) on a 256-pixel scout, without the injury and with it.
+std::pair<std::unique_ptr<imaging::Volume>, std::unique_ptr<imaging::Volume>> scoutsOf(std::uint64_t seed,
+                                                                                       const std::string& injury) {
+    auto o = testOptions();
+    o.seed = seed;
+    o.matrix = 256;
+    auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    o.injuries = {injury};
+    return {std::move(normal), phantom::generateSeries(o, phantom::SeriesKind::Scout)};
+}
 // The scout's column at LPS x and its row at z.
 template <class Geometry>
 int scoutColumn(const Geometry& g, double x) {
@@ -1004,12 +1014,7 @@ TEST(PhantomInjuries, DiaphragmaticRuptureLiftsTheStomachIntoTheLeftChestThrough
 // down to the dome.
 TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTheDome) {
     // The diaphragm-rupture case's patient, on a 256-pixel scout.
-    auto o = testOptions();
-    o.seed = 7201;
-    o.matrix = 256;
-    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Scout);
-    o.injuries = {"diaphragmatic_rupture"};
-    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Scout);
+    const auto [normal, hurt] = scoutsOf(7201, "diaphragmatic_rupture");
     const auto& g = normal->geometry();
     ASSERT_EQ(g.dims.z, 1);
     // Mean and spread of the scout's values over LPS x in [x0, x1] and z in [z0, z1].
@@ -1033,4 +1038,132 @@ TEST(PhantomInjuries, DiaphragmaticRuptureShowsOnTheScoutAsADenseLeftBaseAboveTh
     std::printf("left base above the dome: %.0f (sd %.0f) without, %.0f (sd %.0f) with; lung above: %.0f, %.0f\n",
                 base0, sd0, base1, sd1, up0, up1);
     EXPECT_GT((base1 - up1) - (base0 - up0), 60) << "the left base above the dome is denser than the lung above it";
+}
+
+namespace {
+// Whether the model's tissue at p is bone (cortex or marrow): one 0.5 mm pixel painted from the model.
+bool boneAt(const phantom::detail::Model& model, const glm::dvec3& p) {
+    using namespace phantom::detail;
+    float hu = -1000;
+    std::uint8_t label = kAir;
+    Canvas c{&hu, &label, 1, 1, p.x, p.y, 0.5, 0.5, p.z, 1};
+    paintLayers(c, model.layers, 1);
+    return label == kBone || label == kMarrow;
+}
+// Walking along right rib n from its back (t = 0.2) to near its front end (t = 0.95) on a line `inMm` inside its
+// centre line (towards the chest's centre): the fraction t where each run of at least 1 mm without bone begins, and
+// the fraction of the walk between the flail's breaks that met bone.
+struct RibWalk {
+    std::vector<double> gaps;
+    double boneBetweenBreaks = 0;
+};
+RibWalk walkRib(const phantom::detail::Model& model, int n, double inMm) {
+    using namespace phantom::detail;
+    RibWalk w;
+    const glm::dvec3 inward = flailInward(n);
+    bool seenBone = false;
+    int run = 0;
+    double runStart = 0;
+    long between = 0, betweenBone = 0;
+    for (double t = 0.2; t <= 0.95; t += 0.001) {
+        const glm::dvec3 p = ribPointAt(-1, n, t) + inward * inMm;
+        const bool bone = boneAt(model, p);
+        if (t > kFlailBreaks[0] + 0.03 && t < kFlailBreaks[1] - 0.03) {
+            ++between;
+            betweenBone += bone;
+        }
+        if (bone) {
+            // A gap is a run of about 1 mm or more (the path's points lie about 25 mm apart: 0.001 is 0.3 mm).
+            if (seenBone && run >= 4) w.gaps.push_back(runStart);
+            seenBone = true;
+            run = 0;
+        } else if (run++ == 0) {
+            runStart = t;
+        }
+    }
+    w.boneBetweenBreaks = double(betweenBone) / double(std::max(between, 1L));
+    return w;
+}
+}  // namespace
+
+// The flail-chest case (scenarios/flail-chest.toml). Walked along their course, right ribs 4 to 8 each have two gaps
+// without bone, one posterolateral and one anterolateral, where the uninjured ribs are whole; the 3rd and 9th ribs
+// stay whole. The segment between the breaks is pushed in: a line 6 mm inside the rib's old centre line, which runs
+// outside the normal rib, meets bone along the segment.
+TEST(PhantomInjuries, FlailChestBreaksRightRibsFourToEightTwiceEachAndPushesTheSegmentIn) {
+    using namespace phantom::detail;
+    const auto normal = buildModel({}, Contrast::Arterial);
+    const auto hurt = buildModel({"flail_chest"}, Contrast::Arterial);
+    for (int n = 3; n <= 9; ++n) {
+        const bool flail = n >= kFlailFirstRib && n <= kFlailLastRib;
+        const auto before = walkRib(*normal, n, 2.0), after = walkRib(*hurt, n, 2.0);
+        const auto inside0 = walkRib(*normal, n, 6.0), inside1 = walkRib(*hurt, n, 6.0);
+        std::printf("rib %d: %zu gaps without, %zu with the flail (at", n, before.gaps.size(), after.gaps.size());
+        for (double t : after.gaps) std::printf(" %.3f", t);
+        std::printf("); bone 6 mm inside between the breaks %.2f without, %.2f with\n", inside0.boneBetweenBreaks,
+                    inside1.boneBetweenBreaks);
+        EXPECT_TRUE(before.gaps.empty()) << "rib " << n << " is whole without the injury";
+        if (!flail) {
+            EXPECT_TRUE(after.gaps.empty()) << "rib " << n << " lies outside the flail segment and stays whole";
+            continue;
+        }
+        ASSERT_EQ(after.gaps.size(), 2u) << "rib " << n << " is broken in two places";
+        EXPECT_NEAR(after.gaps[0], kFlailBreaks[0], 0.03) << "rib " << n << ": the posterolateral break";
+        EXPECT_NEAR(after.gaps[1], kFlailBreaks[1], 0.03) << "rib " << n << ": the anterolateral break";
+        EXPECT_LT(inside0.boneBetweenBreaks, 0.05) << "rib " << n << ": no bone 6 mm inside the normal rib";
+        EXPECT_GT(inside1.boneBetweenBreaks, 0.8) << "rib " << n << ": the segment is pushed in";
+    }
+}
+
+// The flail chest's pulmonary contusion: on the arterial series the right lung beneath the segment holds many voxels
+// of contused lung (ground glass to consolidation, -700 to -50 HU) where the uninjured lung is aerated (the few there
+// without the injury are partial volume at the pleura and the vessels, as on the left); the left lung opposite is as
+// it was.
+TEST(PhantomInjuries, FlailChestContusesTheRightLungBeneathTheSegmentAndNotTheLeft) {
+    const auto normal = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    const auto hurt = phantom::generateSeries(testOptions({"flail_chest"}), phantom::SeriesKind::Arterial);
+    auto count = [](const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi) {
+        long n = 0;
+        meanX(v, lo, hi, -700, -50, &n);
+        return n;
+    };
+    const glm::dvec3 rightLo(-135, -40, -440), rightHi(-80, 40, -370);
+    const glm::dvec3 leftLo(80, -40, -440), leftHi(135, 40, -370);
+    const long r0 = count(*normal, rightLo, rightHi), r1 = count(*hurt, rightLo, rightHi);
+    const long l0 = count(*normal, leftLo, leftHi), l1 = count(*hurt, leftLo, leftHi);
+    std::printf("contused-lung voxels beneath the segment: right %ld without, %ld with; left %ld, %ld\n", r0, r1, l0,
+                l1);
+    EXPECT_GT(r1, r0 + 150) << "the right lung beneath the flail segment is contused";
+    EXPECT_GT(r1, 2 * l1) << "more than the left lung opposite";
+    EXPECT_EQ(l0, l1) << "the left lung is untouched";
+}
+
+namespace {
+// The mean of a scout's pixels between LPS x0 and x1 and z0 and z1 (column and row ranges of the one image).
+double scoutMean(const imaging::Volume& scout, double x0, double x1, double z0, double z1) {
+    const auto& g = scout.geometry();
+    const int c0 = std::max(0, std::min(scoutColumn(g, x0), scoutColumn(g, x1)));
+    const int c1 = std::min(g.dims.x - 1, std::max(scoutColumn(g, x0), scoutColumn(g, x1)));
+    const int r0 = std::max(0, std::min(scoutRow(g, z0), scoutRow(g, z1)));
+    const int r1 = std::min(g.dims.y - 1, std::max(scoutRow(g, z0), scoutRow(g, z1)));
+    double sum = 0;
+    long n = 0;
+    for (int r = r0; r <= r1; ++r)
+        for (int c = c0; c <= c1; ++c, ++n) sum += scout.at(c, r, 0);
+    return n ? sum / double(n) : 0.0;
+}
+}  // namespace
+
+// The flail-chest case says the scout shows patchy density over the lateral right mid zone (the contusion under the
+// segment): on the AP projection the lateral right chest at the segment's levels is denser than in the normal chest,
+// and the left chest opposite is unchanged.
+TEST(PhantomInjuries, FlailChestShowsOnTheScoutAsDensityOverTheLateralRightMidZone) {
+    const auto [normal, hurt] = scoutsOf(7605, "flail_chest");
+    ASSERT_EQ(normal->geometry().dims.z, 1);
+    const double right0 = scoutMean(*normal, -140, -95, -430, -360), right1 = scoutMean(*hurt, -140, -95, -430, -360);
+    const double left0 = scoutMean(*normal, 95, 140, -430, -360), left1 = scoutMean(*hurt, 95, 140, -430, -360);
+    std::printf("lateral mid zone on the scout: right %.0f without, %.0f with; left %.0f, %.0f\n", right0, right1,
+                left0, left1);
+    EXPECT_GT(right1 - right0, 60) << "the contusion makes the lateral right mid zone denser";
+    EXPECT_NEAR(left1, left0, 1.0) << "the left chest is unchanged";
 }

@@ -665,3 +665,23 @@ TEST(Lexicon, ADiaphragmaticRuptureIsTheTearOrTheStomachInTheChestAndNeverARaise
     const auto* torn = session::diagnosisOf(finding(sc, id));
     EXPECT_TRUE(torn && torn->id == id && torn->category1);
 }
+
+// The elderly driver: right ribs 4 to 8 each broken twice over a pulmonary contusion. The flail, the ribs broken twice
+// (segmental, double, in two places) or the stove-in chest name it; rib fractures said without what makes them a
+// flail, or the contusion alone, are only part of it; a pneumothorax or a haemothorax is another diagnosis, and it is
+// a Category 1 diagnosis (where he goes and how he breathes).
+TEST(Lexicon, AFlailChestIsRibsBrokenTwiceAndRibFracturesAloneAreOnlyPartOfIt) {
+    const std::string sc = "flail-chest", id = "flail_chest";
+    for (const char* text : {"flail segment right ribs 4 to 8", "right flail chest", "segmental rib fractures",
+                             "segmental fractures of the right ribs", "right ribs each broken in two places",
+                             "double rib fractures on the right", "stove-in chest"})
+        EXPECT_EQ(level(sc, id, text), Naming::Full) << text;
+    for (const char* text :
+         {"rib fractures", "right rib fractures", "multiple rib fractures", "pulmonary contusion", "broken ribs"})
+        EXPECT_EQ(level(sc, id, text), Naming::Partial) << text;
+    for (const char* text : {"right pneumothorax", "right haemothorax", "left flail chest"})
+        EXPECT_EQ(level(sc, id, text), Naming::Other) << text;
+    EXPECT_EQ(level(sc, id, "no flail segment"), Naming::Denied);
+    const auto* flail = session::diagnosisOf(finding(sc, id));
+    EXPECT_TRUE(flail && flail->id == id && flail->category1);
+}

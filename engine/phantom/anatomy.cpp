@@ -825,11 +825,12 @@ void chest(Builder& b) {
     b.add(tube({{18, 20, -303, 5}, {34, 20, -272, 4.5}, {80, 8, -272, 4.5}, {150, 15, -285, 4}}), aoHU, kBlood,
           kAnyTissue, 0, 0.1, mw);
     for (int s : {-1, 1}) {
-        b.add(tube({{s * (s < 0 ? 22.0 : 18.0), -8, -262, 4},
-                    {s * 24.0, -10, -210, 3.6},
-                    {s * 24.0, 2, -160, 3.4},
-                    {s * 21.0, 8, -128, 2.8}}),
-              aoHU, kBlood);  // common / internal carotid
+        auto carotid = tube({{s * (s < 0 ? 22.0 : 18.0), -8, -262, 4},
+                             {s * 24.0, -10, -210, 3.6},
+                             {s * 24.0, 2, -160, 3.4},
+                             {s * 21.0, 8, -128, 2.8}});
+        b.add(carotid, aoHU, kBlood);  // common / internal carotid
+        b.m.organs[s < 0 ? "carotid_right" : "carotid_left"] = carotid;
         b.add(tube({{s * 36.0, 12, -132, 5}, {s * 34.0, -6, -215, 6.5}, {s * 26.0, -14, -272, 7}}), b.H(42, 95, 160),
               kBlood);  // internal jugular
     }

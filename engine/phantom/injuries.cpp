@@ -292,6 +292,21 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "contusion threaten ventilation: intensive care, early non-invasive ventilation or intubation, regional "
          "analgesia, and rib fixation to be discussed.",
          false},
+        {"carotid_dissection",
+         "Left internal carotid artery dissection (blunt cerebrovascular injury, Denver grade II)",
+         {"carotid dissection", "left carotid dissection", "internal carotid dissection", "ICA dissection",
+          "left ICA dissection", "carotid artery dissection", "carotid injury", "blunt carotid injury",
+          "blunt cerebrovascular injury", "BCVI", "carotid intimal flap", "carotid intramural haematoma",
+          "carotid intramural hematoma", "dissected left internal carotid", "left internal carotid dissection"},
+         1,
+         "cervical_spine",
+         "The left internal carotid artery about 1.5 to 3 cm above the level of the bifurcation (C2-C3): an eccentric "
+         "crescent of non-enhancing intramural haematoma (about 60 HU) along its posterolateral wall narrows the "
+         "contrast-filled lumen to about half the area of the right internal carotid at the same level, a thin raised "
+         "intimal flap lies across the remaining lumen, and the lumen tapers back to normal calibre over the next "
+         "1.5 cm; the vessel's outer diameter is slightly larger than the right. Stranding in the subcutaneous fat of "
+         "the left neck where the shoulder belt lay. Seen on the arterial phase; the bones are normal.",
+         false},
     };
     return lib;
 }
@@ -513,6 +528,11 @@ InjuryGeometry injuryGeometry(const std::string& id) {
         hi = glm::max(hi, glm::max(c + kFlailContusionRadii, e + kFlailEmphysemaRadii));
         return box((blo + bhi) * 0.5, (bhi - blo) + 20.0, lo - 16.0, hi + 16.0);
     }
+    // The narrowed segment of the left internal carotid; the tapered lumen above it and the belt's stranding in the
+    // fat of the left neck.
+    if (id == "carotid_dissection")
+        return box({23, 3, (kCarotidDissectionLow + kCarotidDissectionHigh) / 2}, {14, 14, 16}, {5, -70, -235},
+                   {75, 30, kCarotidTaperTop + 4});
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -1051,6 +1071,54 @@ void addInjuryLayers(Model& m) {
         };
         add(m, round(20), -200, kLung, lungMask, 30, 0.12);
         add(m, round(8), H(35, 95, 75), kLung, lungMask, 6, 0.15);
+    }
+    if (m.has("carotid_dissection")) {
+        // How far the haematoma has grown at height z: none below the lesion, full along it, and thinning over the
+        // tapered segment above.
+        auto grown = [](double z) {
+            if (z < kCarotidDissectionLow - 5 || z > kCarotidTaperTop) return 0.0;
+            if (z < kCarotidDissectionLow) return (z - kCarotidDissectionLow + 5) / 5;
+            if (z <= kCarotidDissectionHigh) return 1.0;
+            return (kCarotidTaperTop - z) / (kCarotidTaperTop - kCarotidDissectionHigh);
+        };
+        // The remaining lumen is pushed anteromedially, the wall bulges posterolaterally; the crescent between them is
+        // blood in the wall, which does not enhance.
+        auto ica = m.organs.at("carotid_left");
+        const dvec3 toLumen = glm::normalize(dvec3(-0.6, -0.8, 0));
+        auto lumen = [ica, toLumen](const dvec3& p, double g) { return ica->sdf(p - toLumen * (1.15 * g)) + 1.2 * g; };
+        auto wall = [ica, toLumen](const dvec3& p, double g) { return ica->sdf(p + toLumen * (0.9 * g)) - 0.9 * g; };
+        const Box2 neckBox{8, -14, 40, 18};
+        const double zLo = kCarotidDissectionLow - 6, zHi = kCarotidTaperTop + 1;
+        add(m,
+            withinSlab(zLo, zHi, neckBox,
+                       [grown, lumen, wall](const dvec3& p) {
+                           const double g = grown(p.z);
+                           if (g <= 0) return 4.0;
+                           return std::max(wall(p, g), -lumen(p, g));
+                       }),
+            60, kHaematoma, kAnyTissue, 4, 0.25);
+        // The raised intimal flap: a thin sheet from the torn wall half-way across the remaining lumen, along the
+        // narrowed segment (the artery's axis runs from (24, 2, -160) to (21, 8, -128)).
+        const dvec3 along = glm::normalize(glm::cross(toLumen, dvec3(0, 0, 1)));
+        add(m,
+            withinSlab(kCarotidDissectionLow, kCarotidDissectionHigh + 2, neckBox,
+                       [toLumen, along, lumen](const dvec3& p) {
+                           const double t = (p.z + 160) / 32;
+                           const dvec3 axis(24 - 3 * t, 2 + 6 * t, p.z);
+                           const dvec3 q = p - axis - toLumen * 0.4;
+                           return std::max({lumen(p, 1.0), std::abs(glm::dot(q, toLumen)) - 0.5, -glm::dot(q, along)});
+                       }),
+            60, kHaematoma, bit(kBlood), 0, 0.1);
+        // Where the shoulder belt crossed the left side of the neck, from the lateral neck down to the front: the
+        // subcutaneous fat hazy, with strands of oedema and blood.
+        auto band = [](double half) {
+            return withinSlab(-235, -170, {4, -70, 75, 25}, [half](const dvec3& p) {
+                const double h = half + 4.0 * valueNoise(p * 0.06, 481);
+                return std::max({std::abs(p.z + 214 - 0.35 * p.x) - h, 6.0 - p.x, p.y - 22.0});
+            });
+        };
+        add(m, band(11), -45, kFat, bit(kFat), 20, 0.12);
+        add(m, strands(band(9), 0.16, 1.2, 483), 0, kFat, bit(kFat), 10, 0.2).thin = 1.2;
     }
     if (m.has("hemopericardium")) {
         auto heart = m.organs.at("heart");

@@ -65,6 +65,10 @@ double domeZ(double x, double y);
 // it, and the stomach's radius there (the waist).
 inline const glm::dvec3 kDiaphragmTear{64, 20, -490};
 inline constexpr double kDiaphragmTearRadius = 15.0;
+// A left internal carotid dissection: the z range of the intramural haematoma at its thickest (about 1.5 to 3 cm
+// above the level of the bifurcation, C3-C4, at about -177 mm), and where the lumen tapers back to normal above it.
+inline constexpr double kCarotidDissectionLow = -163.0, kCarotidDissectionHigh = -149.0;
+inline constexpr double kCarotidTaperTop = -135.0;
 
 // Spine: vertebral body centre y as a function of z (lordosis / kyphosis).
 double spineY(double z);

@@ -37,6 +37,11 @@ const std::map<std::string, std::string>& abbreviations() {
         {"sij", "sacroiliac"},
         {"ivc", "inferior vena cava"},
         {"ir", "interventional radiology"},
+        {"ica", "internal carotid artery"},
+        {"icas", "internal carotid artery"},
+        {"cca", "common carotid artery"},
+        {"bcvi", "blunt cerebrovascular injury"},
+        {"bcvis", "blunt cerebrovascular injury"},
     };
     return m;
 }
@@ -100,7 +105,8 @@ const std::map<std::string, std::string>& concepts() {
         add("pericardium", {"pericardial"});
         add("sternum", {"sternal"});
         add("pseudoaneurysm", {"pseudoaneurysms", "pseudo"});
-        add("dissection", {"dissected"});
+        add("dissection", {"dissected", "dissections", "dissecting"});
+        add("carotid", {"carotids"});
         add("transection", {"transected"});
         add("free", {});
         add("air", {"gas", "gases"});
@@ -922,8 +928,20 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("scapular_fracture", "Scapular fracture", {"scapula fracture", "scapular fracture"}),
             dx("clavicle_fracture", "Clavicle fracture", {"clavicle fracture", "clavicular fracture"}),
             dx("humeral_fracture", "Humeral fracture", {"humerus fracture", "humeral fracture"}),
-            dx("carotid_dissection", "Carotid or vertebral artery dissection",
-               {"carotid dissection", "vertebral artery dissection"}),
+            // Blunt injury of a carotid artery (Denver grades I-V) named by the artery and its lesion: the dissection,
+            // the flap, the blood in its wall, or a blunt cerebrovascular injury; a narrowing, a pseudoaneurysm or an
+            // occlusion of the carotid names it in part. The vertebral artery's injury and spasm are other diagnoses.
+            dx("carotid_dissection", "Carotid artery dissection (blunt cerebrovascular injury)",
+               {"carotid dissection", "carotid intimal flap", "carotid flap", "carotid intramural hematoma",
+                "carotid wall hematoma", "carotid injury", "carotid tear", "carotid intimal tear",
+                "carotid intimal injury", "cerebrovascular injury", "carotid dissection flap"},
+               {},
+               {"carotid stenosis", "carotid narrowing", "carotid irregularity", "carotid pseudoaneurysm",
+                "carotid occlusion", "carotid thrombus"},
+               {"carotid"}),
+            dx("vertebral_artery_dissection", "Vertebral artery dissection",
+               {"vertebral artery dissection", "vertebral artery injury", "vertebral artery occlusion",
+                "vertebral artery flap"}),
             // A tube pushed past the carina into a main bronchus: the tube (or its tip) said to be in a bronchus,
             // too deep or past the carina. The tube alone, or a collapsed lung, is partly right. The scout shows its
             // line running on past the carina.
@@ -964,6 +982,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
                      "diaphragm paralysis", "phrenic palsy", "phrenic nerve palsy"}),
             variant("mixing_artefact", "Contrast mixing artefact",
                     {"mixing artefact", "mixing artifact", "inflow artefact"}),
+            variant("carotid_spasm", "Carotid spasm or flow artefact (dissection mimic)",
+                    {"carotid spasm", "vasospasm", "arterial spasm", "carotid flow artefact"}),
             variant("dense_falx", "Dense or calcified falx / tentorium (haemorrhage mimic)",
                     {"falx calcification", "calcified falx", "dense falx", "falx", "tentorium", "dense tentorium"}),
             variant("dense_venous_sinus", "Hyperdense venous sinus (haemorrhage mimic)",
@@ -1002,7 +1022,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
                                                      "subarachnoid_hemorrhage",
                                                      "cerebral_contusion",
                                                      "diaphragmatic_rupture",
-                                                     "flail_chest"};
+                                                     "flail_chest",
+                                                     "carotid_dissection"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -1051,6 +1072,7 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"diffuse_axonal_injury", "head"},
                                                               {"facial_fracture", "head"},
                                                               {"carotid_dissection", "head"},
+                                                              {"vertebral_artery_dissection", "head"},
                                                               {"tension_pneumothorax", "chest"},
                                                               {"hemothorax", "chest"},
                                                               {"aortic_injury", "chest"},

@@ -1167,3 +1167,67 @@ TEST(PhantomInjuries, FlailChestShowsOnTheScoutAsDensityOverTheLateralRightMidZo
     EXPECT_GT(right1 - right0, 60) << "the contusion makes the lateral right mid zone denser";
     EXPECT_NEAR(left1, left0, 1.0) << "the left chest is unchanged";
 }
+
+// The belted passenger with the neck belt mark (scenarios/neck-seatbelt-carotid.toml): a left internal carotid
+// dissection, Denver grade II. On the arterial series the contrast-filled lumen of the left internal carotid, along the
+// narrowed segment 1.5 to 3 cm above the bifurcation's level, has about half the area of the right's at the same
+// levels (without the injury the two are alike); behind it, where the normal artery is full of contrast, lies a
+// crescent of blood in the wall that does not enhance; above it the lumen widens again (the taper). The mandible's
+// beam hardening darkens this level by up to about 100 HU, so the crescent is measured against the same voxels without
+// the injury: contrast of about 330 HU replaced by blood of about 60.
+TEST(PhantomInjuries, CarotidDissectionNarrowsTheLeftInternalCarotidLumenWithANonEnhancingCrescentInItsWall) {
+    auto neck = [](std::vector<std::string> injuries) {
+        auto o = testOptions(std::move(injuries));
+        o.matrix = 192;
+        o.fieldOfViewMm = 200;  // 1 mm pixels: the internal carotid is about 7 mm across
+        o.sliceMm = 2;
+        return phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    };
+    const auto normal = neck({}), hurt = neck({"carotid_dissection"});
+    // Voxels of contrast round the internal carotid on one side (s = -1 right, +1 left) between z0 and z1; the
+    // internal jugular beside it enhances less on the arterial phase.
+    auto lumen = [](const imaging::Volume& v, int s, double z0, double z1) {
+        long n = 0;
+        eachInBox(v, {s < 0 ? -34.0 : 14.0, -8, z0}, {s < 0 ? -14.0 : 34.0, 14, z1}, [&](const glm::dvec3&, int h) {
+            if (h > 80) ++n;
+        });
+        return n;
+    };
+    using phantom::detail::kCarotidDissectionHigh, phantom::detail::kCarotidDissectionLow,
+        phantom::detail::kCarotidTaperTop;
+    const double lo = kCarotidDissectionLow + 2, hi = kCarotidDissectionHigh - 2;
+    const double normalRatio = double(lumen(*normal, 1, lo, hi)) / double(lumen(*normal, -1, lo, hi));
+    const double hurtRatio = double(lumen(*hurt, 1, lo, hi)) / double(lumen(*hurt, -1, lo, hi));
+    std::printf("left / right internal carotid lumen at the lesion: %.2f without, %.2f with the dissection\n",
+                normalRatio, hurtRatio);
+    EXPECT_NEAR(normalRatio, 1.0, 0.15) << "the normal carotids are alike";
+    EXPECT_LT(hurtRatio, 0.7) << "the left lumen narrowed by the intramural haematoma (more than 25 %)";
+    EXPECT_GT(hurtRatio, 0.25) << "narrowed, not occluded (grade II, not IV)";
+    // The taper: above the lesion the lumen widens back towards the right's calibre.
+    const double above = double(lumen(*hurt, 1, kCarotidDissectionHigh + 4, kCarotidTaperTop - 2)) /
+                         double(lumen(*hurt, -1, kCarotidDissectionHigh + 4, kCarotidTaperTop - 2));
+    std::printf("left / right lumen over the tapered segment above: %.2f\n", above);
+    EXPECT_GT(above, hurtRatio + 0.1) << "the lumen tapers back to normal above the narrowed segment";
+    // The crescent: 3 mm behind the axis, away from the remaining lumen (posterolaterally), at each slice of the
+    // lesion; the same place in the right artery (mirrored) stays full of contrast.
+    auto at = [](const imaging::Volume& v, int s, double z) {
+        const double t = (z + 160) / 32;
+        const glm::dvec3 axis(s * (24 - 3 * t), 2 + 6 * t, z);
+        const glm::dvec3 back = glm::dvec3(s * 0.6, 0.8, 0) * 3.0;
+        const auto i = v.geometry().patientToIndex(axis + back);
+        return double(v.at(int(std::lround(i.x)), int(std::lround(i.y)), int(std::lround(i.z))));
+    };
+    double drop = 0, rightDrop = 0;
+    int n = 0;
+    for (double z = lo; z <= hi; z += 2, ++n) {
+        drop += at(*normal, 1, z) - at(*hurt, 1, z);
+        rightDrop += at(*normal, -1, z) - at(*hurt, -1, z);
+    }
+    drop /= n;
+    rightDrop /= n;
+    std::printf("HU lost behind the internal carotid's axis with the dissection: left %.0f, right %.0f\n", drop,
+                rightDrop);
+    EXPECT_NEAR(rightDrop, 0, 25) << "the right internal carotid is untouched";
+    EXPECT_GT(drop, 190) << "the contrast in the left artery's wall is gone: it does not enhance";
+    EXPECT_LT(drop, 350) << "what replaced it is blood (about 60 HU), not fat or air";
+}

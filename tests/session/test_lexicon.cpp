@@ -685,3 +685,27 @@ TEST(Lexicon, AFlailChestIsRibsBrokenTwiceAndRibFracturesAloneAreOnlyPartOfIt) {
     const auto* flail = session::diagnosisOf(finding(sc, id));
     EXPECT_TRUE(flail && flail->id == id && flail->category1);
 }
+
+// The belted passenger with the neck belt mark: a left internal carotid dissection. The dissection, its flap or the
+// blood in its wall, or a blunt cerebrovascular injury of that carotid, name it; the right carotid is another lesion
+// (the side the treatment is aimed at), and a vertebral artery dissection, carotid spasm or a normal neck are not it.
+// It is a Category 1 diagnosis (stroke prevention with antithrombotics starts now).
+TEST(Lexicon, ALeftCarotidDissectionIsTheDissectedArteryOnItsSideAndNeverSpasmOrTheVertebralArtery) {
+    const std::string sc = "neck-seatbelt-carotid", id = "carotid_dissection";
+    for (const char* text :
+         {"left ICA dissection", "carotid dissection", "BCVI grade 2 left internal carotid", "intimal flap left ICA",
+          "blunt cerebrovascular injury", "intramural haematoma in the left internal carotid artery"})
+        EXPECT_EQ(level(sc, id, text), Naming::Full) << text;
+    for (const char* text : {"right ICA dissection", "right carotid dissection"}) {
+        const auto n = session::nameFinding(text, finding(sc, id));
+        EXPECT_EQ(n.level, Naming::Other) << text;
+        EXPECT_TRUE(n.misidentified) << text;
+    }
+    for (const char* text : {"vertebral artery dissection", "carotid spasm"})
+        EXPECT_EQ(level(sc, id, text), Naming::Other) << text;
+    EXPECT_NE(level(sc, id, "normal neck"), Naming::Full);
+    EXPECT_EQ(level(sc, id, "no carotid dissection"), Naming::Denied);
+    EXPECT_EQ(level(sc, id, "left ICA narrowing"), Naming::Partial);
+    const auto* dissection = session::diagnosisOf(finding(sc, id));
+    EXPECT_TRUE(dissection && dissection->id == id && dissection->category1);
+}

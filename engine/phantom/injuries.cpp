@@ -1022,7 +1022,7 @@ void addInjuryLayers(Model& m) {
         const dvec3 towards = glm::normalize(kDuctusDiverticulum - kIsthmusCentre);
         // The bulge's own frame: its short axis along `towards` (out of the wall), longest along the vessel.
         const dvec3 side = glm::normalize(glm::cross(towards, dvec3(0, 0, 1)));
-        auto bulge = ell(kDuctusDiverticulum, {6, 8, 9}, glm::dmat3(towards, side, glm::cross(towards, side)));
+        auto bulge = ell(kDuctusDiverticulum, {6, 10, 10}, glm::dmat3(towards, side, glm::cross(towards, side)));
         auto widened = subtract(intersect(ell(kDuctusDiverticulum, dvec3(20)), smoothUnion(aorta, bulge, 6)), aorta);
         add(m, widened, H(45, 330, 175), kBlood, kAnyTissue, 0, 0.1, mw);
     }

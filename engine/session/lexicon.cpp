@@ -929,12 +929,13 @@ const std::vector<Diagnosis>& traumaLexicon() {
                       "tube too far", "tube past carina", "tube beyond carina", "tube below carina", "tip past carina",
                       "tip beyond carina", "tip below carina", "tip bronchus", "pull tube back", "withdraw tube"},
                      {}, {"tube", "lung collapse"}, {"tube"})),
-            // A minimal aortic injury (SVS grade I) is named by its grade or by the small intimal flap or tear that
-            // it is; the aorta alone is part of it. A pseudoaneurysm or a transection is a graver injury (grade III
+            // A minimal aortic injury (SVS grade I) is named by its grade (an intimal flap alone is also part of
+            // the graver injuries: the case's synonyms say where this one lies); the aorta or a flap alone is part
+            // of it. A pseudoaneurysm or a transection is a graver injury (grade III
             // or IV, for an endograft): said of this flap it over-calls its grade, a false Category 1 call of the
             // traumatic aortic injury when the patient has none.
             dx("minimal_aortic_injury", "Minimal aortic injury (intimal flap, SVS grade I)",
-               {"minimal aorta injury", "minimal aorta tear", "intimal flap", "intimal tear", "intimal injury",
+               {"minimal aorta injury", "minimal aorta tear", "minimal intimal flap", "minimal intimal tear",
                 "grade 1 aorta injury", "grade one aorta injury", "svs grade 1", "svs 1"},
                {}, {"aorta flap", "flap"}, {"aorta"}),
             // An incidental solid nodule: named as a nodule; a lung mass or lesion is part of it.

@@ -672,11 +672,11 @@ TEST(Lexicon, ADiaphragmaticRuptureIsTheTearOrTheStomachInTheChestAndNeverARaise
 // and the diverticulum as a normal variant.
 TEST(Lexicon, AMinimalAorticInjuryIsTheFlapByItsGradeAndNeitherThePseudoaneurysmNorTheDiverticulum) {
     const std::string sc = "aortic-mimic", id = "minimal_aortic_injury";
-    for (const char* text : {"minimal aortic injury", "small intimal flap in the descending aorta", "intimal tear",
-                             "SVS grade 1 aortic injury", "grade 1 aortic injury", "MAI"})
+    for (const char* text : {"minimal aortic injury", "small intimal flap in the descending aorta",
+                             "minimal intimal tear", "SVS grade 1 aortic injury", "grade 1 aortic injury", "MAI"})
         EXPECT_EQ(level(sc, id, text), Naming::Full) << text;
     for (const char* text : {"pseudoaneurysm at the isthmus", "aortic transection", "ductus diverticulum",
-                             "ductus bump at the isthmus", "a normal variant at the isthmus"})
+                             "ductus bump at the isthmus", "a bump of the isthmus"})
         EXPECT_EQ(level(sc, id, text), Naming::Other) << text;
     EXPECT_EQ(level(sc, id, "a flap in the aorta"), Naming::Partial);
     EXPECT_EQ(level(sc, id, "no intimal flap"), Naming::Denied);

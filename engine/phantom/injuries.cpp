@@ -307,6 +307,41 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "1.5 cm; the vessel's outer diameter is slightly larger than the right. Stranding in the subcutaneous fat of "
          "the left neck where the shoulder belt lay. Seen on the arterial phase; the bones are normal.",
          false},
+        {"ductus_diverticulum",
+         "Ductus diverticulum of the aortic isthmus (normal variant)",
+         {"ductus diverticulum", "ductus bump", "ductal diverticulum", "diverticulum of the isthmus"},
+         0,
+         "chest_mediastinum",
+         "A smooth, symmetric focal bulge of about 5 mm from the anteromedial wall of the aortic isthmus, just beyond "
+         "the left subclavian origin, towards the ligamentum arteriosum: it meets the wall at obtuse angles, fills "
+         "with contrast exactly as the aorta does, and has no intimal flap and no haematoma round it. A normal "
+         "variant (the remnant of the ductus arteriosus), not an injury: a pseudoaneurysm meets the wall at acute "
+         "angles, is irregular and comes with a flap or a mediastinal haematoma.",
+         false,
+         true},
+        {"minimal_aortic_injury",
+         "Minimal aortic injury (SVS grade I intimal tear) of the proximal descending aorta",
+         {"minimal aortic injury", "MAI", "grade I aortic injury", "grade 1 aortic injury", "SVS grade I aortic injury",
+          "SVS grade 1 aortic injury", "small intimal flap", "intimal tear of the descending aorta"},
+         2,
+         "chest_mediastinum",
+         "A thin (about 1.3 mm) intimal flap about 6 mm long in the axial plane and 7 mm along the vessel, arising "
+         "from the left posterolateral wall of the proximal descending aorta about 5 cm below the isthmus and lying "
+         "free in the contrast-filled lumen; the outer contour of the aorta is normal and there is no periaortic or "
+         "mediastinal haematoma. SVS grade I: blood-pressure and heart-rate control and a follow-up CT, not an "
+         "endograft.",
+         false},
+        {"lung_nodule",
+         "Solid pulmonary nodule of about 8.5 mm, right upper lobe (incidental)",
+         {"lung nodule", "pulmonary nodule", "right upper lobe nodule", "solid nodule", "incidental lung nodule",
+          "RUL nodule"},
+         3,
+         "chest_lungs",
+         "A solid, round soft-tissue nodule of about 8.5 mm with a slightly lobulated edge in the posterior segment "
+         "of the right upper lobe, in aerated lung away from the vessels and the pleura. Incidental: in a 58-year-old "
+         "smoker (high risk) a solid nodule of 6-8 mm is followed with CT at 3-6 months and one over 8 mm is "
+         "considered for CT at 3 months, PET-CT or tissue sampling (Fleischner Society 2017).",
+         false},
     };
     return lib;
 }
@@ -533,6 +568,11 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     if (id == "carotid_dissection")
         return box({23, 3, (kCarotidDissectionLow + kCarotidDissectionHigh) / 2}, {14, 14, 16}, {5, -70, -235},
                    {75, 30, kCarotidTaperTop + 4});
+    // The bulge of the isthmus; the blood it adds lies within a few millimetres of it.
+    if (id == "ductus_diverticulum") return lesionOnly(kDuctusDiverticulum, {16, 16, 20}, 6);
+    // The flap inside the lumen of the descending aorta: it changes nothing outside the vessel.
+    if (id == "minimal_aortic_injury") return lesionOnly(kMinimalAorticInjury, {14, 14, 12}, 4);
+    if (id == "lung_nodule") return lesionOnly(kLungNodule, {12, 12, 12}, 4);
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -1120,6 +1160,42 @@ void addInjuryLayers(Model& m) {
         add(m, band(11), -45, kFat, bit(kFat), 20, 0.12);
         add(m, strands(band(9), 0.16, 1.2, 483), 0, kFat, bit(kFat), 10, 0.2).thin = 1.2;
     }
+    if (m.has("ductus_diverticulum")) {
+        // A smooth bulge of the anteromedial isthmus, blended into the wall (obtuse angles), filled with the aorta's
+        // own blood: only what lies outside the aorta is painted, so the lumen itself is unchanged.
+        auto aorta = m.organs.at("aorta");
+        const dvec3 towards = glm::normalize(kDuctusDiverticulum - kIsthmusCentre);
+        // The bulge's own frame: its short axis along `towards` (out of the wall), longest along the vessel.
+        const dvec3 side = glm::normalize(glm::cross(towards, dvec3(0, 0, 1)));
+        auto bulge = ell(kDuctusDiverticulum, {6, 10, 10}, glm::dmat3(towards, side, glm::cross(towards, side)));
+        auto widened = subtract(intersect(ell(kDuctusDiverticulum, dvec3(20)), smoothUnion(aorta, bulge, 6)), aorta);
+        add(m, widened, H(45, 330, 175), kBlood, kAnyTissue, 0, 0.1, mw);
+    }
+    if (m.has("minimal_aortic_injury")) {
+        // A thin intimal flap from the left posterolateral wall, leaning into the lumen, about 6 mm across and 7 mm
+        // along the vessel; painted only on the aorta's blood, so the outer contour and the fat round it are unchanged.
+        auto aorta = m.organs.at("aorta");
+        auto flap = std::make_shared<Implicit>(
+            [](double z, Box2& b) {
+                if (std::abs(z - kMinimalAorticInjury.z) > 6) return false;
+                b = {kMinimalAorticInjury.x - 10, kMinimalAorticInjury.y - 10, kMinimalAorticInjury.x + 10,
+                     kMinimalAorticInjury.y + 10};
+                return true;
+            },
+            [aorta](const dvec3& p) {
+                const dvec3 q = p - kMinimalAorticFlapBase;
+                const dvec3 along = glm::normalize(kMinimalAorticInjury - kMinimalAorticFlapBase);
+                const dvec3 across = glm::normalize(glm::cross(along, dvec3(0, 0, 1)));
+                const double s = glm::dot(q, along);
+                return std::max({std::abs(glm::dot(q, across)) - 0.65, -s - 1.0, s - 6.0, std::abs(q.z) - 3.5,
+                                 aorta->sdf(p) + 0.3});
+            });
+        add(m, flap, 70, kHaematoma, bit(kBlood), 0, 0.1, mw);
+    }
+    if (m.has("lung_nodule"))
+        // A solid nodule, round with a slightly lobulated edge, in aerated lung.
+        add(m, ell(kLungNodule, {4.3, 4.1, 4.4}, rotation(0, 0, 20), 0.6, 0.45, 511), H(38, 70, 65), kLung,
+            bit(kLung) | bit(kLungVessel), 6, 0.2);
     if (m.has("hemopericardium")) {
         auto heart = m.organs.at("heart");
         // What the pericardium holds: the heart and the right atrium bulging from its right border.

@@ -70,6 +70,17 @@ inline constexpr double kDiaphragmTearRadius = 15.0;
 inline constexpr double kCarotidDissectionLow = -163.0, kCarotidDissectionHigh = -149.0;
 inline constexpr double kCarotidTaperTop = -135.0;
 
+// The aortic isthmus, just beyond the left subclavian origin: the centre of the lumen, and the centre of a ductus
+// diverticulum's bulge from its anteromedial wall (towards the ligamentum arteriosum).
+inline const glm::dvec3 kIsthmusCentre{26.4, 34.0, -322.6};
+inline const glm::dvec3 kDuctusDiverticulum{19.9, 23.4, -324.0};
+// A minimal aortic injury about 5 cm below the isthmus: the flap's base on the left posterolateral wall of the
+// descending aorta (centre about (28.6, 41.5, -378), radius 11 mm) and the point it leans towards in the lumen.
+inline const glm::dvec3 kMinimalAorticFlapBase{37.4, 48.1, -378};
+inline const glm::dvec3 kMinimalAorticInjury{33.0, 41.8, -378};
+// An incidental solid nodule in the posterior segment of the right upper lobe.
+inline const glm::dvec3 kLungNodule{-78, 38, -318};
+
 // Spine: vertebral body centre y as a function of z (lordosis / kyphosis).
 double spineY(double z);
 struct VertebraLevel {

@@ -68,6 +68,9 @@ struct InjuryInfo {
     std::string region;       // airway | chest_lungs | chest_mediastinum | abdomen_pelvis | head | spine | extremities
     std::string description;  // the expert's one-line description
     bool subtle = false;      // a deliberately hard-to-see variant
+    // A normal variant the phantom can paint (acrCategory 0): not an injury, so no finding scores it; the trauma
+    // lexicon knows it as a mimic, and naming an injury in its place is a false call.
+    bool normalVariant = false;
 };
 const std::vector<InjuryInfo>& injuryLibrary();
 // By id or (case-insensitive) synonym; nullptr when unknown.

@@ -539,6 +539,8 @@ private:
             for (std::size_t i = 0; i < s_.images.phantom->injuries.size(); ++i) {
                 const auto& inj = s_.images.phantom->injuries[i];
                 if (std::find(library.begin(), library.end(), inj) == library.end()) continue;  // reported above
+                // A normal variant (a ductus diverticulum) is in the images to be told from an injury, not scored.
+                if (const auto* info = phantom::findInjury(inj); info && info->normalVariant) continue;
                 bool scored = std::any_of(s_.findings.begin(), s_.findings.end(),
                                           [&](const Finding& f) { return f.phantomInjury == inj; });
                 if (!scored)

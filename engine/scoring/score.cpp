@@ -813,7 +813,47 @@ void scoreFindings(const scenario::Scenario& sc, const session::Session& s, cons
 // Everything told to the team: calls, answers to questions (typed, not understood, or picked), the conclusion. A
 // Category 1 diagnosis named in full there that names no finding of this patient, even in part, is a false alarm
 // that sends a team to theatre or angiography: a major discrepancy in departmental review, scored as a critical
-// error. Saying it is absent ("no tension pneumothorax") is not a call of it.
+// error. Saying it is absent ("no tension pneumothorax") is not a call of it. A sentence that names in full an injury
+// this patient has is about that injury, not a false call of a graver diagnosis of the same organ that shares its
+// words: "minimal aortic injury, a small intimal flap in the descending aorta" is the grade I injury he has, while
+// "pseudoaneurysm at the isthmus" or "aortic transection" is the Category 1 injury he does not.
+namespace {
+std::vector<std::string> sentencesOf(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // Where the lexicon's reader ends a sentence.
+        if (c != '.' && c != ';' && c != '!' && c != '?' && c != '\n') continue;
+        out.push_back(text.substr(from, i + 1 - from));
+        from = i + 1;
+    }
+    if (from < text.size()) out.push_back(text.substr(from));
+    return out;
+}
+bool sharesAnOrgan(const session::Diagnosis& a, const session::Diagnosis& b) {
+    for (const auto& o : a.organs)
+        if (std::find(b.organs.begin(), b.organs.end(), o) != b.organs.end()) return true;
+    return false;
+}
+// The text names `d` in full in a sentence that is not about an injury of the same organ this patient has.
+bool namesInFull(const scenario::Scenario& sc, const session::Diagnosis& d, const std::string& text) {
+    scenario::Finding probe;
+    probe.id = d.id;
+    probe.label = d.label;
+    probe.phantomInjury = d.id;
+    for (const auto& sentence : sentencesOf(text)) {
+        if (session::nameFinding(sentence, probe).level != session::Naming::Full) continue;
+        const bool ofAFinding = std::any_of(sc.findings.begin(), sc.findings.end(), [&](const scenario::Finding& f) {
+            const auto* fd = session::diagnosisOf(f);
+            return fd && sharesAnOrgan(*fd, d) && session::nameFinding(sentence, f).level == session::Naming::Full;
+        });
+        if (!ofAFinding) return true;
+    }
+    return false;
+}
+}  // namespace
+
 void scoreFalseCalls(const scenario::Scenario& sc, const session::Session& s, Score& out) {
     std::vector<const session::Diagnosis*> absent;
     for (const auto& d : session::traumaLexicon()) {
@@ -827,11 +867,7 @@ void scoreFalseCalls(const scenario::Scenario& sc, const session::Session& s, Sc
     if (absent.empty()) return;
     auto check = [&](double t, const std::string& kind, const std::string& role, const std::string& text) {
         for (const auto* d : absent) {
-            scenario::Finding probe;
-            probe.id = d->id;
-            probe.label = d->label;
-            probe.phantomInjury = d->id;
-            if (session::nameFinding(text, probe).level != session::Naming::Full) continue;
+            if (!namesInFull(sc, *d, text)) continue;
             out.findings.falseCalls.push_back({t, kind, role, text, d->label});
             out.criticalErrors.push_back(
                 "False Category 1 call: " + d->label + " " +
@@ -1060,12 +1096,7 @@ void scoreConclusion(const scenario::Scenario& sc, const session::Session& s, Sc
         // list of every diagnosis is not a conclusion.
         std::vector<std::string> overcalls;
         for (const auto& d : session::traumaLexicon()) {
-            if (d.variant) continue;
-            scenario::Finding probe;
-            probe.id = d.id;
-            probe.label = d.label;
-            probe.phantomInjury = d.id;
-            if (session::nameFinding(c.text, probe).level != session::Naming::Full) continue;
+            if (d.variant || !namesInFull(sc, d, c.text)) continue;
             bool inCase = std::any_of(sc.findings.begin(), sc.findings.end(), [&](const scenario::Finding& f) {
                 auto level = session::nameFinding(d.label, f).level;
                 return level == session::Naming::Full || level == session::Naming::Partial;

@@ -118,6 +118,10 @@ const std::map<std::string, std::string>& concepts() {
         add("stomach", {"gastric", "stomachs"});
         add("hernia", {"herniation", "herniated", "herniating", "herniate", "hernias", "herniations", "hernial"});
         add("viscera", {"viscus", "visceral"});
+        add("ductus", {"ductal"});
+        add("diverticulum", {"diverticula"});
+        add("nodule", {"nodules", "nodular"});
+        add("flap", {"flaps"});
         return c;
     }();
     return m;
@@ -950,13 +954,28 @@ const std::vector<Diagnosis>& traumaLexicon() {
                       "tube too far", "tube past carina", "tube beyond carina", "tube below carina", "tip past carina",
                       "tip beyond carina", "tip below carina", "tip bronchus", "pull tube back", "withdraw tube"},
                      {}, {"tube", "lung collapse"}, {"tube"})),
+            // A minimal aortic injury (SVS grade I) is named by its grade (an intimal flap alone is also part of
+            // the graver injuries: the case's synonyms say where this one lies); the aorta or a flap alone is part
+            // of it. A pseudoaneurysm or a transection is a graver injury (grade III
+            // or IV, for an endograft): said of this flap it over-calls its grade, a false Category 1 call of the
+            // traumatic aortic injury when the patient has none.
+            dx("minimal_aortic_injury", "Minimal aortic injury (intimal flap, SVS grade I)",
+               {"minimal aorta injury", "minimal aorta tear", "minimal intimal flap", "minimal intimal tear",
+                "grade 1 aorta injury", "grade one aorta injury", "svs grade 1", "svs 1"},
+               {}, {"aorta flap", "flap"}, {"aorta"}),
+            // An incidental solid nodule: named as a nodule; a lung mass or lesion is part of it.
+            dx("lung_nodule", "Pulmonary nodule", {"nodule", "lung nodule", "solid nodule", "nodular opacity"}, {},
+               {"lung lesion", "lung mass", "lung opacity", "density lung"}, {}),
             // Normal variants and mimics.
             variant("splenic_cleft", "Splenic cleft (normal variant)", {"spleen cleft", "spleen lobulation"}),
             variant("arterial_phase_spleen", "Arterial-phase splenic heterogeneity (zebra spleen)",
                     {"zebra spleen", "arterial phase heterogeneity", "arterial phase spleen", "heterogeneous spleen",
                      "moire spleen"}),
+            // The bump of the isthmus where the ductus arteriosus was: named as a diverticulum, a ductus bump or a
+            // normal variant of the isthmus.
             variant("ductus_diverticulum", "Ductus diverticulum (normal variant)",
-                    {"ductus diverticulum", "diverticulum"}),
+                    {"ductus diverticulum", "diverticulum", "ductus bump", "ductal bump", "ductus remnant",
+                     "variant isthmus", "isthmus bump"}),
             variant("pericardial_recess", "Pericardial recess", {"pericardial recess", "superior recess"}),
             variant("azygos_lobe", "Azygos lobe", {"azygos lobe", "azygos fissure"}),
             variant("skin_fold", "Skin fold (pneumothorax mimic)", {"skin fold"}),
@@ -997,13 +1016,30 @@ const std::vector<Diagnosis>& traumaLexicon() {
                 for (int i = 3; i <= 7; ++i) d.names.push_back("c" + std::to_string(i) + " burst");
             }
         // Injuries of paired organs or of one side of the body: a reader names their side.
-        static const std::set<std::string> lateral{
-            "epidural_hematoma",   "subdural_hematoma",   "skull_fracture",          "tension_pneumothorax",
-            "hemothorax",          "kidney_laceration",   "rib_fractures",           "rib_fracture_subtle",
-            "femur_fracture",      "simple_pneumothorax", "pulmonary_contusion",     "pulmonary_laceration",
-            "flail_chest",         "cerebral_contusion",  "adrenal_hematoma",        "hip_dislocation",
-            "acetabular_fracture", "tibial_fracture",     "scapular_fracture",       "clavicle_fracture",
-            "humeral_fracture",    "carotid_dissection",  "pelvic_arterial_bleeding"};
+        static const std::set<std::string> lateral{"epidural_hematoma",
+                                                   "subdural_hematoma",
+                                                   "skull_fracture",
+                                                   "tension_pneumothorax",
+                                                   "hemothorax",
+                                                   "kidney_laceration",
+                                                   "rib_fractures",
+                                                   "rib_fracture_subtle",
+                                                   "femur_fracture",
+                                                   "simple_pneumothorax",
+                                                   "pulmonary_contusion",
+                                                   "pulmonary_laceration",
+                                                   "flail_chest",
+                                                   "cerebral_contusion",
+                                                   "adrenal_hematoma",
+                                                   "hip_dislocation",
+                                                   "acetabular_fracture",
+                                                   "tibial_fracture",
+                                                   "scapular_fracture",
+                                                   "clavicle_fracture",
+                                                   "humeral_fracture",
+                                                   "carotid_dissection",
+                                                   "pelvic_arterial_bleeding",
+                                                   "lung_nodule"};
         for (auto& d : all) d.lateral = lateral.count(d.id) > 0;
         // ACR Category 1: the diagnoses that need a direct call within minutes (tension pneumothorax, aortic injury,
         // intracranial haemorrhage with mass effect, active extravasation) and a misplaced or tamponading cause of
@@ -1093,6 +1129,8 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"pneumopericardium", "chest"},
                                                               {"scapular_fracture", "chest"},
                                                               {"clavicle_fracture", "chest"},
+                                                              {"minimal_aortic_injury", "chest"},
+                                                              {"lung_nodule", "chest"},
                                                               {"splenic_laceration", "abdomen"},
                                                               {"liver_laceration", "abdomen"},
                                                               {"hemoperitoneum", "abdomen"},

@@ -127,7 +127,10 @@ TEST(PhantomInjuries, LibraryHasTheIssuesInjuriesWithSubtleVariantsAndKnownRegio
     int subtle = 0;
     for (const auto& i : phantom::injuryLibrary()) {
         EXPECT_TRUE(regions.count(i.region)) << i.id << " has region " << i.region;
-        EXPECT_GE(i.acrCategory, 1);
+        EXPECT_GE(i.acrCategory, i.normalVariant ? 0 : 1) << i.id;
+        if (i.normalVariant) {
+            EXPECT_EQ(i.acrCategory, 0) << i.id << ": a normal variant is not an injury";
+        }
         EXPECT_LE(i.acrCategory, 3);
         EXPECT_FALSE(i.description.empty());
         subtle += i.subtle;
@@ -1230,4 +1233,196 @@ TEST(PhantomInjuries, CarotidDissectionNarrowsTheLeftInternalCarotidLumenWithANo
     EXPECT_NEAR(rightDrop, 0, 25) << "the right internal carotid is untouched";
     EXPECT_GT(drop, 190) << "the contrast in the left artery's wall is gone: it does not enhance";
     EXPECT_LT(drop, 350) << "what replaced it is blood (about 60 HU), not fat or air";
+}
+
+namespace {
+// The aortic-mimic case's patient (scenarios/aortic-mimic.toml) at 2 mm slices and 256 pixels over a 250 mm field of
+// view (about 1 mm pixels), fine enough for a flap a little over a millimetre thick; arterial phase. Generated once
+// without and once with its aorta and lung findings, which lie far enough apart not to touch each other.
+phantom::PhantomOptions aorticMimicOptions(std::vector<std::string> injuries) {
+    auto o = testOptions(std::move(injuries));
+    o.seed = 7908;
+    o.ageYears = 58;
+    o.sex = "male";
+    o.matrix = 256;
+    o.sliceMm = 2;
+    o.fieldOfViewMm = 250;
+    return o;
+}
+const imaging::Volume& aorticMimicVolume(bool withFindings) {
+    static const auto normal = phantom::generateSeries(aorticMimicOptions({}), phantom::SeriesKind::Arterial);
+    static const auto variant =
+        phantom::generateSeries(aorticMimicOptions({"ductus_diverticulum", "minimal_aortic_injury", "lung_nodule"}),
+                                phantom::SeriesKind::Arterial);
+    return withFindings ? *variant : *normal;
+}
+// HU at an LPS point, trilinear between voxel centres.
+double huAt(const imaging::Volume& v, const glm::dvec3& p) {
+    const auto& g = v.geometry();
+    const glm::dvec3 f = g.patientToIndex(p);
+    const glm::ivec3 i0 = glm::ivec3(glm::floor(f));
+    const glm::dvec3 t = f - glm::dvec3(i0);
+    double sum = 0;
+    for (int c = 0; c < 8; ++c) {
+        const glm::ivec3 i = i0 + glm::ivec3(c & 1, (c >> 1) & 1, (c >> 2) & 1);
+        const glm::ivec3 clamped = glm::clamp(i, glm::ivec3(0), g.dims - 1);
+        const double w = (c & 1 ? t.x : 1 - t.x) * ((c >> 1) & 1 ? t.y : 1 - t.y) * ((c >> 2) & 1 ? t.z : 1 - t.z);
+        sum += w * v.at(clamped.x, clamped.y, clamped.z);
+    }
+    return sum;
+}
+// The aorta's edge along a ray in the axial plane from its centre: the first distance at which the HU falls below
+// the half-way value between the lumen (about 330 HU) and the mediastinal fat (about -90 HU).
+double edgeAlong(const imaging::Volume& v, glm::dvec3 centre, glm::dvec3 dir) {
+    dir = glm::normalize(glm::dvec3(dir.x, dir.y, 0));
+    for (double r = 0; r < 40; r += 0.25)
+        if (huAt(v, centre + dir * r) < 120) return r;
+    return 40;
+}
+}  // namespace
+
+// The aortic-mimic case: a ductus diverticulum. In the isthmus' axial slice the aorta's contour bulges towards the
+// ligamentum arteriosum (anteromedially) by several millimetres, with the aorta's own HU inside and no low-density
+// line between the lumen and the bulge; the far (posterolateral) wall does not move, the bulge sits on a broad base
+// (widened 25 degrees either side of its apex: obtuse angles, not a narrow neck) and fades out by 40 degrees, and 3 cm
+// further down the aorta is as it was. Without it the contour is round.
+TEST(PhantomInjuries, DuctusDiverticulumIsASmoothAnteromedialBulgeOfTheIsthmusFilledLikeTheAorta) {
+    const auto& normal = aorticMimicVolume(false);
+    const auto& variant = aorticMimicVolume(true);
+    const glm::dvec3 c = phantom::detail::kIsthmusCentre;
+    const glm::dvec3 toward = glm::normalize(phantom::detail::kDuctusDiverticulum - c);
+    const double apex0 = edgeAlong(normal, c, toward), apex1 = edgeAlong(variant, c, toward);
+    const double back0 = edgeAlong(normal, c, -toward), back1 = edgeAlong(variant, c, -toward);
+    auto turned = [&](double degrees) {
+        const double a = glm::radians(degrees);
+        return glm::dvec3(toward.x * std::cos(a) - toward.y * std::sin(a),
+                          toward.x * std::sin(a) + toward.y * std::cos(a), 0);
+    };
+    auto widenedAt = [&](double degrees) {
+        return edgeAlong(variant, c, turned(degrees)) - edgeAlong(normal, c, turned(degrees));
+    };
+    std::printf("widened at -40, -25, 25, 40 degrees: %.1f, %.1f, %.1f, %.1f mm\n", widenedAt(-40), widenedAt(-25),
+                widenedAt(25), widenedAt(40));
+    const double shoulder = std::min(widenedAt(25), widenedAt(-25));
+    std::printf(
+        "isthmus edge anteromedially: %.1f mm without, %.1f mm with the diverticulum; posterolaterally %.1f, "
+        "%.1f; shoulders widened by %.1f mm\n",
+        apex0, apex1, back0, back1, shoulder);
+    EXPECT_GT(apex1 - apex0, 4.0) << "the contour bulges anteromedially";
+    EXPECT_LT(apex1 - apex0, 8.0) << "a bump, not an aneurysm";
+    EXPECT_NEAR(back1, back0, 1.0) << "the far wall stays where it was";
+    EXPECT_GT(shoulder, 1.0) << "a broad base on the wall (obtuse angles), not a narrow neck";
+    EXPECT_LT(std::max(widenedAt(40), widenedAt(-40)), apex1 - apex0 - 1.0) << "focal: it fades out round the wall";
+    // Inside the bulge: the aorta's HU all the way out, with no dip between lumen and bulge (no flap).
+    double lumen = 0, lowest = 1e9, bulge = 0;
+    int nl = 0, nb = 0;
+    for (double r = 0; r < apex1 - 1.5; r += 0.25) {
+        const double h = huAt(variant, c + toward * r);
+        lowest = std::min(lowest, h);
+        if (r < apex0 - 3) lumen += h, ++nl;
+        if (r > apex0 + 0.5) bulge += h, ++nb;
+    }
+    lumen /= std::max(nl, 1), bulge /= std::max(nb, 1);
+    std::printf("lumen %.0f HU, bulge %.0f HU, lowest on the way out %.0f HU\n", lumen, bulge, lowest);
+    EXPECT_GT(nb, 8);
+    EXPECT_NEAR(bulge, lumen, 60.0) << "the bulge fills as the aorta does";
+    EXPECT_GT(lowest, lumen - 100) << "no low-density line across it";
+    // Focal: 3 cm lower the descending aorta is unchanged.
+    const glm::dvec3 lower(28.2, 38.9, -352);
+    EXPECT_NEAR(edgeAlong(variant, lower, toward), edgeAlong(normal, lower, toward), 0.5);
+}
+
+// The aortic-mimic case: a minimal aortic injury. Across the flap, in the contrast-filled lumen of the proximal
+// descending aorta, the HU falls to a narrow trough (a thin line of low density, a millimetre or so thick, that the
+// normal aorta does not have); nothing changes outside the aorta (no contour change, no haematoma), and the flap is
+// short: a centimetre above or below it the lumen is as it was.
+TEST(PhantomInjuries, MinimalAorticInjuryIsAThinShortIntimalFlapInTheLumenWithNoContourChangeOrHaematoma) {
+    const auto& normal = aorticMimicVolume(false);
+    const auto& injured = aorticMimicVolume(true);
+    const glm::dvec3 base = phantom::detail::kMinimalAorticFlapBase, tip = phantom::detail::kMinimalAorticInjury;
+    const glm::dvec3 along = glm::normalize(tip - base);
+    const glm::dvec3 across = glm::normalize(glm::cross(along, glm::dvec3(0, 0, 1)));
+    const glm::dvec3 mid = base + along * 4.0;
+    // The profile across the flap, 3 mm either side of it (inside the lumen).
+    auto profile = [&](const imaging::Volume& v, glm::dvec3 at, double& lowest, double& ends, double& width) {
+        std::vector<double> h;
+        for (double s = -3; s <= 3.001; s += 0.25) h.push_back(huAt(v, at + across * s));
+        lowest = *std::min_element(h.begin(), h.end());
+        ends = (h.front() + h.back()) / 2;
+        const double half = (lowest + ends) / 2;
+        width = 0.25 * double(std::count_if(h.begin(), h.end(), [&](double x) { return x < half; }));
+    };
+    double low0, ends0, w0, low1, ends1, w1;
+    profile(normal, mid, low0, ends0, w0);
+    profile(injured, mid, low1, ends1, w1);
+    std::printf(
+        "across the flap: lowest %.0f HU between %.0f HU without, lowest %.0f HU between %.0f HU with the "
+        "injury, trough %.2f mm wide\n",
+        low0, ends0, low1, ends1, w1);
+    EXPECT_GT(low0, ends0 - 80) << "the normal lumen is even";
+    EXPECT_GT(ends1, 250) << "contrast on either side of the flap";
+    EXPECT_LT(low1, ends1 - 120) << "a low-density line in the lumen";
+    EXPECT_LT(w1, 3.0) << "thin";
+    EXPECT_GT(w1, 0.5);
+    // Short: 1 cm above and below the lumen is even.
+    for (double dz : {-10.0, 10.0}) {
+        double l, e, w;
+        profile(injured, mid + glm::dvec3(0, 0, dz), l, e, w);
+        EXPECT_GT(l, e - 80) << "no flap " << dz << " mm along the aorta";
+    }
+    // No contour change and no haematoma: outside the aorta (beyond 1.5 mm from its normal edge) nothing differs in
+    // the slabs round the flap.
+    const glm::dvec3 centre(28.6, 41.5, tip.z);
+    long changedOutside = 0, changedInside = 0;
+    eachInBox(
+        injured, centre - glm::dvec3(30, 30, 12), centre + glm::dvec3(30, 30, 12), [&](const glm::dvec3& p, int h) {
+            const auto ijk = glm::ivec3(glm::round(normal.geometry().patientToIndex(p)));
+            if (normal.at(ijk.x, ijk.y, ijk.z) == h) return;
+            (glm::length(glm::dvec2(p.x - centre.x, p.y - centre.y)) > 11.1 + 1.5 ? changedOutside : changedInside)++;
+        });
+    std::printf("voxels changed inside the aorta %ld, outside it %ld\n", changedInside, changedOutside);
+    EXPECT_GT(changedInside, 0);
+    EXPECT_EQ(changedOutside, 0) << "no contour change, no periaortic haematoma";
+}
+
+// The aortic-mimic case: an incidental solid nodule in the right upper lobe. Where the normal patient has aerated
+// lung, a round soft-tissue blob of about 8.5 mm (7.5 to 9.5 mm as the diameter of a sphere of its volume, and across
+// in each direction), solid (its core of soft-tissue density), with aerated lung all round it.
+TEST(PhantomInjuries, LungNoduleIsASolidRoundBlobOfAboutEightAndAHalfMillimetresInAeratedRightUpperLobe) {
+    const auto& normal = aorticMimicVolume(false);
+    const auto& with = aorticMimicVolume(true);
+    const glm::dvec3 c = phantom::detail::kLungNodule;
+    const auto& g = with.geometry();
+    const double voxel = g.spacing.x * g.spacing.y * g.spacing.z;
+    double volume = 0, core = 0, shell = 0;
+    long nCore = 0, nShell = 0;
+    glm::dvec3 lo(1e9), hi(-1e9);
+    eachInBox(with, c - 14.0, c + 14.0, [&](const glm::dvec3& p, int h) {
+        const auto ijk = glm::ivec3(glm::round(g.patientToIndex(p)));
+        const int h0 = normal.at(ijk.x, ijk.y, ijk.z);
+        const double r = glm::length(p - c);
+        // Soft tissue where there was lung, counted by its share of the way from lung to soft tissue.
+        if (h0 < -500 && h > -800) {
+            volume += voxel * std::clamp((h - h0) / (40.0 - h0), 0.0, 1.0);
+            if (h > -400) lo = glm::min(lo, p), hi = glm::max(hi, p);
+        }
+        if (r < 2.0) core += h, ++nCore;
+        if (r > 8 && r < 13) shell += h0, ++nShell;
+    });
+    core /= double(std::max(nCore, 1L)), shell /= double(std::max(nShell, 1L));
+    const double diameter = std::cbrt(6 * volume / std::numbers::pi);
+    const glm::dvec3 across = hi - lo + glm::dvec3(g.spacing.x, g.spacing.y, g.spacing.z);
+    std::printf(
+        "nodule: %.0f mm3, %.1f mm as a sphere, %.1f x %.1f x %.1f mm across; core %.0f HU; lung round it "
+        "%.0f HU\n",
+        volume, diameter, across.x, across.y, across.z, core, shell);
+    EXPECT_LT(shell, -700) << "it sits in aerated lung";
+    EXPECT_GT(diameter, 7.5);
+    EXPECT_LT(diameter, 9.5);
+    for (int a = 0; a < 3; ++a) {
+        EXPECT_GT(across[a], 6.5) << "axis " << a;
+        EXPECT_LT(across[a], 11.5) << "axis " << a;
+    }
+    EXPECT_GT(core, -100) << "solid: soft tissue at its core";
+    EXPECT_LT(core, 150);
 }

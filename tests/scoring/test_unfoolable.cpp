@@ -1102,3 +1102,34 @@ TEST(Unfoolable, GoingStraightToTheInjuriesWithoutReadingTheRestDoesNotPass) {
     // Without the rule, at least one of these reads would pass on its total: the rule is what fails it.
     EXPECT_TRUE(totalAlonePasses);
 }
+
+// The aortic mimic: the driver has a minimal aortic injury (grade I, Category 2) and a ductus diverticulum, and no
+// Category 1 aortic injury. Calling the bump a pseudoaneurysm, or the flap a transection, is a false Category 1 call;
+// naming the diverticulum, or the minimal injury with the aorta's words ("minimal aortic injury", "intimal flap in
+// the aorta"), is not. A sentence of its own that calls the pseudoaneurysm is false even beside one that names the
+// minimal injury.
+TEST(Unfoolable, APseudoaneurysmCalledAtADuctusDiverticulumIsAFalseCategory1CallAndTheMinimalInjuryIsNot) {
+    const std::string sc = "aortic-mimic";
+    auto falseCalls = [&](const std::string& text) {
+        return score(sc, expertWith(sc, "call \"" + text + "\" vascular_surgeon"));
+    };
+    for (const char* text :
+         {"Pseudoaneurysm at the aortic isthmus - book the endograft", "aortic transection in the descending aorta",
+          "Minimal aortic injury lower down. And a pseudoaneurysm at the isthmus."}) {
+        const auto s = falseCalls(text);
+        ASSERT_EQ(s.findings.falseCalls.size(), 1u) << text;
+        EXPECT_EQ(s.findings.falseCalls[0].diagnosis, "Traumatic aortic injury") << text;
+        EXPECT_FALSE(s.passed) << text;
+    }
+    for (const char* text : {"ductus diverticulum at the isthmus, not a pseudoaneurysm: no endograft",
+                             "minimal aortic injury: a small intimal flap in the descending aorta",
+                             "intimal flap in the proximal descending aorta, SVS grade 1 aortic injury"}) {
+        const auto s = falseCalls(text);
+        EXPECT_TRUE(s.findings.falseCalls.empty()) << text;
+        EXPECT_TRUE(s.passed) << text << ": " << s.why;
+    }
+    // The novice who books the endograft fails on it.
+    const auto novice = score(sc, shippedScript(sc + "-novice"));
+    EXPECT_FALSE(novice.findings.falseCalls.empty());
+    EXPECT_FALSE(novice.passed);
+}

@@ -709,3 +709,28 @@ TEST(Lexicon, ALeftCarotidDissectionIsTheDissectedArteryOnItsSideAndNeverSpasmOr
     const auto* dissection = session::diagnosisOf(finding(sc, id));
     EXPECT_TRUE(dissection && dissection->id == id && dissection->category1);
 }
+
+// The aortic-mimic driver: a minimal aortic injury (SVS grade I) below a ductus diverticulum. The grade, the small
+// intimal flap or tear name the injury; a pseudoaneurysm or a transection names the graver, Category 1 injury he does
+// not have, and a ductus diverticulum the mimic: other diagnoses. The lexicon knows the minimal injury as Category 2
+// and the diverticulum as a normal variant.
+TEST(Lexicon, AMinimalAorticInjuryIsTheFlapByItsGradeAndNeitherThePseudoaneurysmNorTheDiverticulum) {
+    const std::string sc = "aortic-mimic", id = "minimal_aortic_injury";
+    for (const char* text : {"minimal aortic injury", "small intimal flap in the descending aorta",
+                             "minimal intimal tear", "SVS grade 1 aortic injury", "grade 1 aortic injury", "MAI"})
+        EXPECT_EQ(level(sc, id, text), Naming::Full) << text;
+    for (const char* text : {"pseudoaneurysm at the isthmus", "aortic transection", "ductus diverticulum",
+                             "ductus bump at the isthmus", "a bump of the isthmus"})
+        EXPECT_EQ(level(sc, id, text), Naming::Other) << text;
+    EXPECT_EQ(level(sc, id, "a flap in the aorta"), Naming::Partial);
+    EXPECT_EQ(level(sc, id, "no intimal flap"), Naming::Denied);
+    const auto* mai = session::diagnosisOf(finding(sc, id));
+    EXPECT_TRUE(mai && mai->id == id && !mai->category1 && !mai->variant);
+    const auto& all = session::traumaLexicon();
+    const auto bump = std::find_if(all.begin(), all.end(), [](const auto& d) { return d.id == "ductus_diverticulum"; });
+    ASSERT_NE(bump, all.end());
+    EXPECT_TRUE(bump->variant && !bump->category1);
+    // The nodule: named as a nodule, on its side.
+    EXPECT_EQ(level(sc, "lung_nodule", "right upper lobe nodule"), Naming::Full);
+    EXPECT_EQ(level(sc, "lung_nodule", "left upper lobe nodule"), Naming::Other);
+}

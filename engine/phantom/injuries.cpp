@@ -282,7 +282,7 @@ const std::vector<InjuryInfo>& injuryLibrary() {
         {"facial_fractures",
          "Le Fort II fracture of both sides with bilateral mandible fractures (right parasymphyseal, left angle)",
          {"Le Fort II fracture", "Le Fort 2 fracture", "bilateral Le Fort II", "midface fracture", "pyramidal fracture",
-          "bilateral mandible fractures", "mandibular fractures", "flail mandible", "facial fractures"},
+          "bilateral mandible fractures", "mandibular fractures", "facial fractures"},
          2,
          "head",
          "A pyramidal (Le Fort II) fracture on both sides: lines through the medial orbital walls, across the orbital "

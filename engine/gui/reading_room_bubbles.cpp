@@ -28,6 +28,7 @@ constexpr std::pair<std::string_view, ImU32> kRoleColours[] = {
     {"emergency_physician", IM_COL32(170, 60, 170, 255)},
     {"radiographer", IM_COL32(110, 170, 230, 255)},
     {"interventional_radiologist", IM_COL32(230, 120, 120, 255)},
+    {"maxillofacial_surgeon", IM_COL32(150, 110, 70, 255)},
     {"nurse", IM_COL32(200, 90, 160, 255)},
     {"phone", IM_COL32(100, 130, 160, 255)},
     {"pager", IM_COL32(170, 140, 100, 255)},

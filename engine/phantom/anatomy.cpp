@@ -523,17 +523,19 @@ void head(Builder& b) {
         auto maxSinus = ell({s * 30.0, -48, -142}, {17, 20, 18}, glm::dmat3(1.0), 1.0, 0.06, 40 + s);
         b.add(offset(maxSinus, 1.8), 1000, kBone);
         b.add(maxSinus, -1000, kAir);
+        b.m.organs[s < 0 ? "maxillary_sinus_right" : "maxillary_sinus_left"] = maxSinus;
         auto mastoid = ell({s * 55.0, 32, -135}, {11, 13, 13});
         b.add(mastoid, -350, kAirway, kAnyTissue, 750, 0.35);
         b.add(tube({{s * 24.0, 12, -124, 7}, {s * 56.0, 26, -130, 9}}, false), 1450, kBone);  // petrous ridge
         // Mandible (condyle, ramus, body) and teeth.
-        b.bone(tube({{s * 52.0, 4, -128, 6},
-                     {s * 50.0, 6, -158, 8},
-                     {s * 45.0, -8, -196, 8},
-                     {s * 30.0, -55, -206, 8},
-                     {0, -72, -208, 9}},
-                    true, 0.6),
-               2.5, 1250, 420);
+        auto mandible = tube({{s * 52.0, 4, -128, 6},
+                              {s * 50.0, 6, -158, 8},
+                              {s * 45.0, -8, -196, 8},
+                              {s * 30.0, -55, -206, 8},
+                              {0, -72, -208, 9}},
+                             true, 0.6);
+        b.bone(mandible, 2.5, 1250, 420);
+        b.m.organs[s < 0 ? "mandible_right" : "mandible_left"] = mandible;  // the facial fractures break it
         b.add(tube({{s * 28.0, -38, -167, 5}, {s * 20.0, -60, -167, 5}, {0, -70, -167, 5}}, true), 1900, kBone);
         b.add(tube({{s * 27.0, -36, -181, 4.5}, {s * 19.0, -57, -181, 4.5}, {0, -66, -181, 4.5}}, true), 1900, kBone);
         b.add(tube({{s * 50.0, 30, -138, 8}, {s * 42.0, -18, -212, 10}, {s * 24.0, -52, -266, 7}}, true, 0.6), 55,
@@ -543,12 +545,13 @@ void head(Builder& b) {
     auto sphenoid = ell({0, -14, -118}, {14, 12, 10});
     b.add(offset(sphenoid, 2), 1000, kBone);
     b.add(sphenoid, -1000, kAir);
-    b.add(ell({0, -56, -134}, {10, 30, 17}, glm::dmat3(1.0), 1.0, 0.08, 45), -1000, kAir);
+    auto nasalCavity = ell({0, -56, -134}, {10, 30, 17}, glm::dmat3(1.0), 1.0, 0.08, 45);
+    b.add(nasalCavity, -1000, kAir);
+    b.m.organs["nasal_cavity"] = nasalCavity;
     b.add(ext({{-150, 0, -56, 0.9, 30}, {-115, 0, -56, 0.9, 30}}), 900, kBone);  // nasal septum
     b.add(ell({0, -32, -182}, {25, 32, 14}), 62, kMuscle);                       // tongue
     // Pharynx down to the larynx; the trachea continues in chest().
-    b.add(tube({{0, -2, -138, 9}, {0, -6, -165, 7}, {0, -12, -195, 7}, {0, -22, -215, 8}, {0, -22, -232, 8.5}}), -1000,
-          kAirway);
+    b.add(tube(kPharynx), -1000, kAirway);
 }
 
 // Brain inside the cranial cavity: CSF rim, cortex with sulci, white matter, deep grey matter, ventricles, falx.

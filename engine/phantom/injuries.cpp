@@ -342,6 +342,31 @@ const std::vector<InjuryInfo>& injuryLibrary() {
          "smoker (high risk) a solid nodule of 6-8 mm is followed with CT at 3-6 months and one over 8 mm is "
          "considered for CT at 3 months, PET-CT or tissue sampling (Fleischner Society 2017).",
          false},
+        {"facial_fractures",
+         "Le Fort II fracture of both sides with bilateral mandible fractures (right parasymphyseal, left angle)",
+         {"Le Fort II fracture", "Le Fort 2 fracture", "bilateral Le Fort II", "midface fracture", "pyramidal fracture",
+          "bilateral mandible fractures", "mandibular fractures", "facial fractures"},
+         2,
+         "head",
+         "A pyramidal (Le Fort II) fracture on both sides: lines through the medial orbital walls, across the orbital "
+         "floors and the infraorbital rims, down the anterior, lateral and posterior walls of both maxillary sinuses "
+         "and through both pterygoid plates (broken with a step), and across the nasal septum; blood (about 55 HU) "
+         "fills both maxillary sinuses to a small anterior bubble of air and the back of the nasal cavity, and the "
+         "soft tissues of the midface are swollen. The mandible is broken on both sides, through the right "
+         "parasymphysis and the left angle, the segment between them (the chin and the left body) pulled about 4 mm "
+         "back and 3 mm down: a flail anterior mandible.",
+         false},
+        {"airway_compromise",
+         "Airway compromise: blood and swelling in the nasopharynx and oropharynx, the tongue base fallen back",
+         {"airway compromise", "airway at risk", "compromised airway", "threatened airway", "narrowed airway",
+          "pharyngeal haematoma", "pharyngeal hematoma", "blood in the pharynx", "airway narrowing"},
+         1,
+         "airway",
+         "From the nasopharynx down to the tongue base the pharyngeal air column is a slit about 3 mm deep: blood and "
+         "swollen soft tissue (about 58 HU) fill its back, and the tongue base, no longer held forward by the broken "
+         "mandible, lies against it from the front. The larynx below is open. The airway must be secured now (awake "
+         "fibreoptic or surgical), before he is laid flat again; not through the nose.",
+         false},
     };
     return lib;
 }
@@ -573,6 +598,13 @@ InjuryGeometry injuryGeometry(const std::string& id) {
     // The flap inside the lumen of the descending aorta: it changes nothing outside the vessel.
     if (id == "minimal_aortic_injury") return lesionOnly(kMinimalAorticInjury, {14, 14, 12}, 4);
     if (id == "lung_nodule") return lesionOnly(kLungNodule, {12, 12, 12}, 4);
+    // The midface from the orbital floors to the maxillary alveolus and the mandible below it; the swelling of the
+    // cheeks and the pterygoid plates behind the sinuses.
+    if (id == "facial_fractures")
+        return box({0, -50, -160}, {100, 80, 120}, {-80, -110, -230}, {80, 10, -95}, SeriesKind::Head);
+    // The pharynx from the nasopharynx to the tongue base.
+    if (id == "airway_compromise")
+        return box({0, -10, -186}, {30, 44, 100}, {-20, -40, -225}, {20, 20, -122}, SeriesKind::Head);
     throw PhantomError("phantom: no geometry for injury '" + id + "'");
 }
 
@@ -1196,6 +1228,87 @@ void addInjuryLayers(Model& m) {
         // A solid nodule, round with a slightly lobulated edge, in aerated lung.
         add(m, ell(kLungNodule, {4.3, 4.1, 4.4}, rotation(0, 0, 20), 0.6, 0.45, 511), H(38, 70, 65), kLung,
             bit(kLung) | bit(kLungVessel), 6, 0.2);
+    if (m.has("facial_fractures")) {
+        // The Le Fort II lines, side by side: each a crack 2 mm wide filled with blood through the bone it crosses.
+        const TissueMask blood = bit(kHaematoma);
+        for (int s : {-1, 1}) {
+            // Up the medial orbital wall, across the orbital floor and the infraorbital rim and down the front of
+            // the maxillary sinus, then back along its lateral and posterior walls to the pterygoid plates.
+            add(m, crack({s * 15.5, -74, -112}, {0, 1, 0.25}, 1.0, 11, 0.8), 55, kHaematoma, kBoneMask);
+            add(m, crack({s * 24.0, -70, -126}, {1, 0.15, 0}, 1.0, 17, 0.8), 55, kHaematoma, kBoneMask);
+            add(m, crack({s * 38.0, -36, -146}, {0, 0, 1}, 1.0, 18, 0.5), 55, kHaematoma, kBoneMask);
+            // The pterygoid plates (drawn here: the phantom's face has none of its own), medial and lateral, broken
+            // across with the lower piece stepped 2 mm back.
+            for (double x : {15.0, 24.0}) {
+                auto plate = [s, x](double zLo, double zHi, double dy) {
+                    return withinSlab(
+                        zLo, zHi, {s * x - 3, -30 + dy, s * x + 3, -6 + dy}, [s, x, zLo, zHi, dy](const dvec3& p) {
+                            const dvec3 q =
+                                glm::abs(p - dvec3(s * x, -18 + dy, (zLo + zHi) / 2)) - dvec3(0.8, 8, (zHi - zLo) / 2);
+                            return std::max({q.x, q.y, q.z});
+                        });
+                };
+                add(m, plate(-149.5, -136, 0), 1000, kBone, kSoft | blood, 60, 0.4);
+                add(m, plate(-168, -152.5, 2), 1000, kBone, kSoft | blood, 60, 0.4);
+                add(m,
+                    withinSlab(-152.5, -149.5, {s * x - 3, -30, s * x + 3, -4},
+                               [s, x](const dvec3& p) {
+                                   return std::max(std::abs(p.x - s * x) - 0.8, std::abs(p.y + 17) - 9);
+                               }),
+                    55, kHaematoma, kSoft);
+            }
+            // Blood fills the maxillary sinus (it lies at the back: the patient is supine) but for a small bubble of
+            // air in front.
+            auto sinus = m.organs.at(s < 0 ? "maxillary_sinus_right" : "maxillary_sinus_left");
+            add(m, intersect(sinus, halfSpace({0, -61, 0}, {0, -1, 0})), 55, kHaematoma, bit(kAir), 6, 0.15);
+            // Swollen cheek: the skin and fat in front of the maxilla dense and about 7 mm thicker.
+            add(m,
+                intersect(ell({s * 34.0, -72, -142}, {20, 7, 15}, glm::dmat3(1.0), 1.0, 0.08, 611 + s),
+                          halfSpace({0, 0, -123}, {0, 0, 1})),
+                45, kHaematoma, bit(kAir) | bit(kFat) | bit(kSkin), 6, 0.12);
+        }
+        // Across the nasal septum, and blood in the back of the nasal cavity.
+        add(m, crack({0, -70, -124}, {0, 0.2, 1}, 1.0, 15, 0.8), 55, kHaematoma, kBoneMask);
+        add(m, intersect(m.organs.at("nasal_cavity"), halfSpace({0, -50, 0}, {0, -1, 0})), 55, kHaematoma, bit(kAir), 6,
+            0.15);
+        // The midface's subcutaneous fat oedematous under the swelling.
+        add(m, intersect(ell({0, -82, -138}, {62, 22, 36}), halfSpace({0, 0, -123}, {0, 0, 1})), 38, kHaematoma,
+            bit(kFat), 8, 0.15);
+
+        // The mandible, broken through the right parasymphysis and the left angle: the segment between them (the
+        // chin and the left body) is pulled back and down by the muscles of the floor of the mouth.
+        const dvec3 c1{-14, -67, -207}, n1 = glm::normalize(dvec3{0.87, -0.49, 0});
+        const dvec3 c2{42, -20, -199}, n2 = glm::normalize(dvec3{-0.3, -0.94, -0.2});
+        const dvec3 pull{0, 4, -3};
+        const ShapePtr jaw = unionOf({m.organs.at("mandible_right"), m.organs.at("mandible_left")});
+        auto segment = [&](ShapePtr s) { return intersect(intersect(s, halfSpace(c1, -n1)), halfSpace(c2, -n2)); };
+        add(m, segment(offset(jaw, 0.8)), 50, kMuscle, kBoneMask, 8, 0.15);
+        add(m, shifted(segment(jaw), pull), 1250, kBone, kAnyTissue & ~bit(kAir), 60, 0.4);
+        add(m, shifted(segment(offset(jaw, -2.5)), pull), 420, kMarrow, bit(kBone), 90, 0.55);
+        add(m, crack(c1, n1, 1.2, 13, 0.5), 55, kHaematoma, kBoneMask);
+        add(m, crack(c2, n2, 1.2, 13, 0.5), 55, kHaematoma, kBoneMask);
+    }
+    if (m.has("airway_compromise")) {
+        // The pharynx narrowed to a slit about 3 mm deep: blood and swollen soft tissue fill its back from the
+        // nasopharynx to the tongue base, and the tongue base (and, above it, blood) fills its front.
+        auto centreY = [](double z) {
+            for (std::size_t i = 1; i < kPharynx.size(); ++i)
+                if (z >= kPharynx[i].z) {
+                    const double t = (z - kPharynx[i].z) / (kPharynx[i - 1].z - kPharynx[i].z);
+                    return kPharynx[i].y + t * (kPharynx[i - 1].y - kPharynx[i].y);
+                }
+            return kPharynx.back().y;
+        };
+        const Box2 box{-14, -40, 14, 20};
+        auto inPharynx = [centreY](double side) {
+            return [centreY, side](const dvec3& p) {
+                return std::max({side * (centreY(p.z) - p.y) + 1.5, std::abs(p.x) - 13, std::abs(p.y + 10) - 28});
+            };
+        };
+        add(m, withinSlab(-212, -126, box, inPharynx(1)), 58, kHaematoma, bit(kAirway), 8, 0.15);
+        add(m, withinSlab(-205, -158, box, inPharynx(-1)), 62, kMuscle, bit(kAirway), 5, 0.1);
+        add(m, withinSlab(-158, -126, box, inPharynx(-1)), 58, kHaematoma, bit(kAirway), 8, 0.15);
+    }
     if (m.has("hemopericardium")) {
         auto heart = m.organs.at("heart");
         // What the pericardium holds: the heart and the right atrium bulging from its right border.

@@ -81,6 +81,10 @@ inline const glm::dvec3 kMinimalAorticInjury{33.0, 41.8, -378};
 // An incidental solid nodule in the posterior segment of the right upper lobe.
 inline const glm::dvec3 kLungNodule{-78, 38, -318};
 
+// The pharynx from the nasopharynx down to the larynx: the centre and radius of its air column at each point.
+inline const std::vector<glm::dvec4> kPharynx{
+    {0, -2, -138, 9}, {0, -6, -165, 7}, {0, -12, -195, 7}, {0, -22, -215, 8}, {0, -22, -232, 8.5}};
+
 // Spine: vertebral body centre y as a function of z (lordosis / kyphosis).
 double spineY(double z);
 struct VertebraLevel {

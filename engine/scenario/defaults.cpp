@@ -300,6 +300,7 @@ constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
     {"emergency_physician", "Emergency physician"},
     {"radiographer", "Radiographer"},
     {"interventional_radiologist", "Interventional radiologist"},
+    {"maxillofacial_surgeon", "Maxillofacial surgeon"},
     {"nurse", "Nurse"},
     {"phone", "Phone"},
     {"pager", "Pager"}};

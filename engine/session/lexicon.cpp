@@ -114,6 +114,15 @@ const std::map<std::string, std::string>& concepts() {
         add("perforation", {"perforated", "perforations", "perforate"});
         add("sulcus", {"sulci", "sulcal"});
         add("contrecoup", {"countercoup"});
+        add("pharynx", {"pharyngeal", "oropharynx", "oropharyngeal", "nasopharynx", "nasopharyngeal", "hypopharynx",
+                        "hypopharyngeal", "pharynges"});
+        add("mandible", {"mandibular", "mandibles", "jaw"});
+        add("maxilla", {"maxillary", "maxillae"});
+        add("compromise", {"compromised", "compromising"});
+        add("narrowing", {"narrowed", "narrow", "narrows"});
+        add("obstruction", {"obstructed", "obstructing"});
+        add("threat", {"threatened", "threatening", "threatens"});
+        add("risk", {"risks"});
         add("diaphragm", {"diaphragmatic", "diaphragms", "hemidiaphragm", "hemidiaphragms", "hemidiaphragmatic"});
         add("stomach", {"gastric", "stomachs"});
         add("hernia", {"herniation", "herniated", "herniating", "herniate", "hernias", "herniations", "hernial"});
@@ -377,6 +386,9 @@ int spineLevelIndex(const std::string& w) {
     return -1;
 }
 
+// Le Fort levels share the set of vertebral levels, above them all.
+constexpr int kLeFort = 100;
+
 // The vertebral levels words name: each level, and every level of a range ("C2-C7", "T12 to L2", "C2 through C7").
 std::set<int> spineLevelsOf(const std::vector<std::string>& raw, const std::vector<char>& keep) {
     std::set<int> out;
@@ -395,10 +407,26 @@ std::set<int> spineLevelsOf(const std::vector<std::string>& raw, const std::vect
         last = v;
         lastAt = k;
     }
+    // The level of a Le Fort fracture ("Le Fort II", "LeFort 1", "Le Fort I and II"), as kLeFort + 1..3: the pattern
+    // tells the surgeon which bones are broken, as a vertebral level does.
+    static const std::map<std::string, int> leFortLevels{{"i", 1}, {"1", 1}, {"ii", 2}, {"2", 2}, {"iii", 3}, {"3", 3}};
+    static const std::set<std::string> joins{"and", "or", "to", "through", "type", "plus"};
+    for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (!(raw[k] == "lefort" || (raw[k] == "fort" && k > 0 && raw[k - 1] == "le"))) continue;
+        for (std::size_t j = k + 1; j < raw.size() && j <= k + 6; ++j) {
+            if (auto l = leFortLevels.find(raw[j]); l != leFortLevels.end()) {
+                if (keep[j]) out.insert(kLeFort + l->second);
+            } else if (!joins.count(raw[j])) {
+                break;
+            }
+        }
+    }
     return out;
 }
 
 std::string spineLevelName(int index) {
+    if (index > kLeFort)
+        return "Le Fort " + std::string(index == kLeFort + 1 ? "I" : index == kLeFort + 2 ? "II" : "III");
     static const char* names[] = {"C1", "C2", "C3", "C4", "C5", "C6", "C7",  "T1",  "T2",  "T3",
                                   "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "L1",
                                   "L2", "L3", "L4", "L5", "S1", "S2", "S3",  "S4",  "S5"};
@@ -902,8 +930,23 @@ const std::vector<Diagnosis>& traumaLexicon() {
                 "intraparenchymal bleeding", "parenchymal bleeding", "intraparenchymal hematoma"},
                {}, {"intracranial bleeding", "intracranial hematoma", "contusion"}, {"brain", "head"}),
             dx("diffuse_axonal_injury", "Diffuse axonal injury", {"diffuse axonal injury", "shear injury"}),
-            dx("facial_fracture", "Facial fractures",
-               {"facial fracture", "orbital fracture", "le fort fracture", "mandible fracture"}),
+            // Facial fractures (under the phantom's id): named by the pattern (Le Fort, at the level the finding
+            // gives: a Le Fort I called for a Le Fort II is another fracture, as a spine level is), the midface or the
+            // mandible; an orbital fracture alone is part of it, an isolated nasal fracture another diagnosis.
+            dx("facial_fractures", "Facial fractures",
+               {"facial fracture", "le fort", "lefort", "midface fracture", "mid face fracture", "maxilla fracture",
+                "mandible fracture", "flail mandible", "pyramidal fracture", "craniofacial disjunction",
+                "pterygoid fracture", "facial smash"},
+               {}, {"orbital fracture", "orbit floor fracture", "zygoma fracture"}, {"face", "mandible", "maxilla"}),
+            // The airway threatened by the facial fractures: blood and swelling in the pharynx, the tongue fallen
+            // back. A patent or normal airway is not it.
+            dx("airway_compromise", "Airway compromise",
+               {"airway compromise", "airway risk", "threatened airway", "airway threat", "airway narrowing",
+                "airway obstruction", "pharynx hematoma", "pharynx narrowing", "pharynx blood", "blood airway",
+                "pharynx swelling airway", "tongue fallen back", "tongue falling back", "secure airway",
+                "airway secured"},
+               {}, {"pharynx swelling"}, {"airway", "pharynx"}),
+            dx("nasal_fracture", "Isolated nasal bone fracture", {"nasal fracture", "nose fracture"}),
             // A cervical fracture called a burst fracture (a teardrop fracture pushes bone into the canal too) is
             // partly named.
             dx("cervical_spine_fracture", "Cervical spine fracture",
@@ -1007,6 +1050,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
                     {"falx calcification", "calcified falx", "dense falx", "falx", "tentorium", "dense tentorium"}),
             variant("dense_venous_sinus", "Hyperdense venous sinus (haemorrhage mimic)",
                     {"dense sinus", "hyperdense sinus", "venous sinus", "dense venous sinus", "sagittal sinus"}),
+            variant("sinusitis", "Sinusitis or sinus fluid",
+                    {"sinusitis", "sinus fluid", "sinus disease", "mucosal thickening", "sinus opacification"}),
         };
         // A burst named by its level alone: "L1 burst", "T12 burst".
         for (auto& d : all)
@@ -1059,7 +1104,8 @@ const std::vector<Diagnosis>& traumaLexicon() {
                                                      "cerebral_contusion",
                                                      "diaphragmatic_rupture",
                                                      "flail_chest",
-                                                     "carotid_dissection"};
+                                                     "carotid_dissection",
+                                                     "airway_compromise"};
         for (auto& d : all) d.category1 = category1.count(d.id) > 0;
         return all;
     }();
@@ -1106,7 +1152,9 @@ std::string_view bodyPartOf(const Diagnosis& d) {
                                                               {"subarachnoid_hemorrhage", "head"},
                                                               {"cerebral_contusion", "head"},
                                                               {"diffuse_axonal_injury", "head"},
-                                                              {"facial_fracture", "head"},
+                                                              {"facial_fractures", "head"},
+                                                              {"nasal_fracture", "head"},
+                                                              {"airway_compromise", "head"},
                                                               {"carotid_dissection", "head"},
                                                               {"vertebral_artery_dissection", "head"},
                                                               {"tension_pneumothorax", "chest"},
@@ -1403,6 +1451,7 @@ TextNaming nameFinding(std::string_view text, const scenario::Finding& finding) 
             if (levels.count(l)) return {};
         std::string at;
         for (int l : said) at += (at.empty() ? "" : "/") + spineLevelName(l);
+        if (!at.empty() && *said.begin() > kLeFort) return "it as " + at;
         return at.empty() ? "" : "it at " + at;
     };
     for (const auto& s : sentences) {

@@ -44,7 +44,8 @@ scenario::Side findingSide(const scenario::Finding& finding);
 std::string_view sideName(scenario::Side side);  // "left", "right", "bilateral", "" for none
 // The vertebral levels a finding is at, from its label ("C5 flexion teardrop fracture", "C2 fracture"), else from its
 // synonyms ("L1 fracture"), as places from the skull down (C1 = 0, T1 = 7, L1 = 19, S1 = 24); empty when none is
-// named. A reader who names the finding at other levels only names another fracture.
+// named; a Le Fort fracture's level ("Le Fort II") is one more, above them all. A reader who names the finding at
+// other levels only names another fracture.
 std::set<int> findingLevels(const scenario::Finding& finding);
 // The part of the body a diagnosis is in ("head", "chest", "abdomen", "pelvis", "spine", "limbs"), empty if none.
 std::string_view bodyPartOf(const Diagnosis& d);

@@ -1426,3 +1426,155 @@ TEST(PhantomInjuries, LungNoduleIsASolidRoundBlobOfAboutEightAndAHalfMillimetres
     EXPECT_GT(core, -100) << "solid: soft tissue at its core";
     EXPECT_LT(core, 150);
 }
+
+namespace {
+// The HU of an axial slice of the non-contrast head model at z, painted at 0.5 mm pixels over [x0, x1] x [y0, y1]
+// (before the scanner's blur and noise), and the HU at a point of it.
+struct FaceSlice {
+    double x0, y0, px = 0.5;
+    int nx, ny;
+    std::vector<float> hu;
+    float at(double x, double y) const {
+        const int i = std::clamp(int(std::lround((x - x0) / px)), 0, nx - 1);
+        const int j = std::clamp(int(std::lround((y - y0) / px)), 0, ny - 1);
+        return hu[std::size_t(j) * nx + i];
+    }
+};
+FaceSlice faceSlice(const std::set<std::string>& injuries, double z, double x0, double y0, double x1, double y1) {
+    using namespace phantom::detail;
+    const auto model = buildModel(injuries, Contrast::None);
+    FaceSlice s{x0, y0, 0.5, int((x1 - x0) / 0.5) + 1, int((y1 - y0) / 0.5) + 1, {}};
+    s.hu.assign(std::size_t(s.nx) * s.ny, -1000);
+    std::vector<std::uint8_t> label(s.hu.size(), phantom::detail::kAir);
+    Canvas c{s.hu.data(), label.data(), s.nx, s.ny, x0, y0, s.px, s.px, z, 1};
+    paintLayers(c, model->layers, 1);
+    return s;
+}
+}  // namespace
+
+// The motorcyclist thrown face first (scenarios/facial-airway.toml). The airway: on the head series the air column of
+// the pharynx from the nasopharynx to the tongue base is a slit, blood and swollen soft tissue where the uninjured
+// patient has air, while the larynx below stays open. Without the injury, the whole lumen is air.
+TEST(PhantomInjuries, AirwayCompromiseNarrowsThePharynxToASlitOfBloodAndTongueAboveAnOpenLarynx) {
+    auto o = testOptions();
+    o.sliceMm = 2;
+    o.matrix = 192;
+    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Head);
+    o.injuries = {"airway_compromise"};
+    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Head);
+    auto count = [](const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi, int huLo, int huHi) {
+        long n = 0;
+        meanX(v, lo, hi, huLo, huHi, &n);
+        return n;
+    };
+    // Air (below -500 HU) in the pharynx between the nasopharynx and the tongue base, and blood or soft tissue
+    // (30 to 90 HU) there.
+    const glm::dvec3 lo(-12, -30, -200), hi(12, 12, -136);
+    const long air0 = count(*normal, lo, hi, -1024, -500), air1 = count(*hurt, lo, hi, -1024, -500);
+    const long soft0 = count(*normal, lo, hi, 30, 90), soft1 = count(*hurt, lo, hi, 30, 90);
+    std::printf("pharyngeal air: %ld voxels without, %ld with; blood or soft tissue %ld without, %ld with\n", air0,
+                air1, soft0, soft1);
+    EXPECT_GT(air0, 150) << "the normal pharynx holds air";
+    EXPECT_LT(air1 * 3, air0) << "the air column narrowed to less than a third";
+    EXPECT_GT(air1, 0) << "a slit of air remains";
+    EXPECT_GT(soft1 - soft0, (air0 - air1) / 3) << "blood and swelling where the air was";
+    // The larynx below the tongue base keeps its air.
+    const glm::dvec3 lLo(-12, -34, -232), lHi(12, -8, -218);
+    EXPECT_GT(count(*hurt, lLo, lHi, -1024, -500) * 10, count(*normal, lLo, lHi, -1024, -500) * 8)
+        << "the larynx is open";
+}
+
+// The facial fractures (Le Fort II on both sides, the mandible broken at the right parasymphysis and the left angle).
+// Blood fills both maxillary sinuses on the head series where the uninjured patient has air; in the bone (painted at
+// 0.5 mm) the lateral walls of the sinuses, the pterygoid plates and the mandible have gaps at the fracture lines; the
+// chin is pulled back. Without the injury, air in the sinuses, no gaps, no plates broken and the chin in place.
+TEST(PhantomInjuries, FacialFracturesFillTheMaxillarySinusesWithBloodAndBreakTheSinusWallsPterygoidsAndMandible) {
+    auto o = testOptions();
+    o.sliceMm = 2;
+    o.matrix = 192;
+    const auto normal = phantom::generateSeries(o, phantom::SeriesKind::Head);
+    o.injuries = {"facial_fractures"};
+    const auto hurt = phantom::generateSeries(o, phantom::SeriesKind::Head);
+    auto meanHu = [](const imaging::Volume& v, glm::dvec3 lo, glm::dvec3 hi) {
+        double sum = 0;
+        long n = 0;
+        eachInBox(v, lo, hi, [&](const glm::dvec3&, int h) {
+            sum += h;
+            ++n;
+        });
+        return n ? sum / double(n) : 0.0;
+    };
+    // 1. The back of each maxillary sinus: air without, blood (40-70 HU) with.
+    for (int s : {-1, 1}) {
+        const glm::dvec3 lo(s * 30.0 - 6, -50, -148), hi(s * 30.0 + 6, -38, -136);
+        const double h0 = meanHu(*normal, lo, hi), h1 = meanHu(*hurt, lo, hi);
+        std::printf("maxillary sinus (x %+d): %.0f HU without, %.0f HU with\n", s * 30, h0, h1);
+        EXPECT_LT(h0, -800) << "air in the normal sinus";
+        EXPECT_GT(h1, 40) << "blood in the sinus";
+        EXPECT_LT(h1, 70) << "blood, not bone";
+    }
+    // 2. Bone gaps, painted at 0.5 mm: bone (above 500 HU) along each structure, counted on the fracture line.
+    auto bone = [](const FaceSlice& f, glm::dvec2 a, glm::dvec2 b) {
+        int n = 0;
+        for (int k = 0; k <= 40; ++k) {
+            const glm::dvec2 p = a + (b - a) * (k / 40.0);
+            n += f.at(p.x, p.y) > 500;
+        }
+        return n;
+    };
+    const std::set<std::string> none, hurtSet{"facial_fractures"};
+    // The lateral wall of the right maxillary sinus, crossed on the fracture line (z -146) and 8 mm above it.
+    const auto wall0 = faceSlice(none, -146, -60, -70, 0, -20), wall1 = faceSlice(hurtSet, -146, -60, -70, 0, -20);
+    int wallBone0 = 0, wallBone1 = 0;
+    for (double y : {-48.0, -44.0, -40.0, -36.0}) {
+        wallBone0 += bone(wall0, {-56, y}, {-38, y});
+        wallBone1 += bone(wall1, {-56, y}, {-38, y});
+    }
+    std::printf("right maxillary lateral wall on the fracture line: %d bone samples without, %d with\n", wallBone0,
+                wallBone1);
+    EXPECT_GT(wallBone0, 4) << "the normal lateral wall";
+    EXPECT_EQ(wallBone1, 0) << "a gap in the lateral wall at the fracture";
+    // The pterygoid plates (drawn with the injury): bone above and below the break, a gap at it.
+    int above = 0, at = 0, below = 0, normalPlates = 0;
+    for (int s : {-1, 1}) {
+        const double x = s * 15.0;
+        above += bone(faceSlice(hurtSet, -142, x - 4, -30, x + 4, -4), {x - 3, -18}, {x + 3, -18});
+        at += bone(faceSlice(hurtSet, -151, x - 4, -30, x + 4, -4), {x - 3, -18}, {x + 3, -18});
+        below += bone(faceSlice(hurtSet, -160, x - 4, -30, x + 4, -4), {x - 3, -16}, {x + 3, -16});
+        normalPlates += bone(faceSlice(none, -142, x - 4, -30, x + 4, -4), {x - 3, -18}, {x + 3, -18});
+    }
+    std::printf("medial pterygoid plates: bone above %d, at %d, below %d the break (%d without the injury)\n", above,
+                at, below, normalPlates);
+    EXPECT_GT(above, 0);
+    EXPECT_GT(below, 0);
+    EXPECT_EQ(at, 0) << "the plates broken across";
+    // The mandible across the right parasymphyseal fracture, along the body through the chin (z -207).
+    const auto jaw0 = faceSlice(none, -207, -40, -90, 50, 0), jaw1 = faceSlice(hurtSet, -207, -40, -90, 50, 0);
+    auto boneAround = [&](const FaceSlice& f, glm::dvec2 c, glm::dvec2 along) {
+        int n = 0;
+        const glm::dvec2 across(-along.y, along.x);
+        for (double t = -0.3; t <= 0.3; t += 0.3)
+            n += bone(f, c + along * t - across * 10.0, c + along * t + across * 10.0);
+        return n;
+    };
+    const glm::dvec2 along = glm::normalize(glm::dvec2(0.87, -0.49));
+    const int gap0 = boneAround(jaw0, {-14, -67}, along), gap1 = boneAround(jaw1, {-14, -67}, along);
+    std::printf("mandible at the right parasymphysis: %d bone samples without, %d with\n", gap0, gap1);
+    EXPECT_GT(gap0, 10) << "the normal mandible";
+    EXPECT_LT(gap1 * 4, gap0) << "a gap at the parasymphyseal fracture";
+    // The chin pulled back: the bone's mean y in front of the mouth moves posteriorly (+y).
+    auto chinY = [](const FaceSlice& f) {
+        double sum = 0;
+        long n = 0;
+        for (double x = -8; x <= 8; x += 0.5)
+            for (double y = -90; y <= -50; y += 0.5)
+                if (f.at(x, y) > 500) {
+                    sum += y;
+                    ++n;
+                }
+        return n ? sum / double(n) : 0.0;
+    };
+    const auto chin0 = faceSlice(none, -210, -40, -90, 50, 0), chin1 = faceSlice(hurtSet, -210, -40, -90, 50, 0);
+    std::printf("chin bone mean y: %.1f without, %.1f with\n", chinY(chin0), chinY(chin1));
+    EXPECT_GT(chinY(chin1) - chinY(chin0), 2.5) << "the chin segment pulled back";
+}

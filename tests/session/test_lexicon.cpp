@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "session/lexicon.h"
 #include "support/test_env.h"
@@ -733,4 +734,29 @@ TEST(Lexicon, AMinimalAorticInjuryIsTheFlapByItsGradeAndNeitherThePseudoaneurysm
     // The nodule: named as a nodule, on its side.
     EXPECT_EQ(level(sc, "lung_nodule", "right upper lobe nodule"), Naming::Full);
     EXPECT_EQ(level(sc, "lung_nodule", "left upper lobe nodule"), Naming::Other);
+}
+
+// The motorcyclist's face (scenarios/facial-airway.toml): a Le Fort II fracture called a Le Fort I or III is another
+// fracture (the pattern tells the surgeon which bones are broken and whether a nasal tube may pass), as a spine
+// fracture at another level is; the midface or the mandible named without a level is the fracture, an isolated nasal
+// fracture or sinus fluid is not; the airway is named by its compromise, not by the word alone.
+TEST(Lexicon, ALeFortFractureCalledAtAnotherLevelNamesAnotherFracture) {
+    const auto one = session::nameFinding("Le Fort I fracture", finding("facial-airway", "facial_fractures"));
+    EXPECT_TRUE(one.level == Naming::Other && one.misidentified && one.other == "it as Le Fort I") << one.other;
+    const std::vector<std::tuple<std::string, std::string, Naming>> said{
+        {"facial_fractures", "Le Fort III, craniofacial disjunction", Naming::Other},
+        {"facial_fractures", "Le Fort II fracture on both sides", Naming::Full},
+        {"facial_fractures", "LeFort 2 fractures", Naming::Full},
+        {"facial_fractures", "bilateral mandible fractures", Naming::Full},
+        {"facial_fractures", "midface fracture", Naming::Full},
+        {"facial_fractures", "nasal bone fracture", Naming::Other},
+        {"facial_fractures", "sinus fluid", Naming::Other},
+        {"airway_compromise", "airway at risk", Naming::Full},
+        {"airway_compromise", "pharyngeal haematoma narrowing the airway", Naming::Full},
+        {"airway_compromise", "the airway", Naming::Partial},
+    };
+    for (const auto& [id, text, want] : said)
+        EXPECT_EQ(level("facial-airway", id, text), want) << id << ": '" << text << "'";
+    const auto* airway = session::diagnosisOf(finding("facial-airway", "airway_compromise"));
+    EXPECT_TRUE(airway && airway->category1);
 }

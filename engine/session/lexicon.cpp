@@ -155,8 +155,8 @@ const std::set<std::string>& stopWords() {
         "like think probably possible possibly likely definite definitely clear clearly obvious seen see "
         "visible present also as into just very quite significant acute new here please so do does one two my "
         "your our their them they me us now go going will can could would should might may let well ok okay "
-        "yes sure what about which who an any all both up down out over under behind level lobe segment "
-        "segments mm cm other same only t s d ll evident identified showing shows show area region rt lt r l "
+        "yes sure what about which who an any all both up down out over under behind level lobe mm cm "
+        " other same only t s d ll evident identified showing shows show area region rt lt r l "
         "sided bilaterally dextral sinistral unilateral ipsilateral");
     return s;
 }
@@ -893,10 +893,11 @@ const std::vector<Diagnosis>& traumaLexicon() {
             dx("pulmonary_contusion", "Pulmonary contusion", {"lung contusion"}),
             dx("pulmonary_laceration", "Pulmonary laceration", {"lung laceration", "pneumatocele"}),
             // A flail segment is named by the flail, by ribs broken twice each (segmental, double) or by the stove-in
-            // chest; ribs broken once each ("rib fractures") miss what makes it a flail and are partly right, as is the
+            // chest ("segment" is a word of its own, so a flail mandible is the jaw's, not the chest's); ribs broken
+            // once each ("rib fractures") miss what makes it a flail and are partly right, as is the
             // contused lung beneath it said alone.
             dx("flail_chest", "Flail chest",
-               {"flail chest", "flail segment", "flail", "segmental rib fracture", "rib segmental fracture",
+               {"flail chest", "flail segment", "flail rib", "segmental rib fracture", "rib segmental fracture",
                 "double rib fracture", "rib fracture two places", "rib fracture twice", "stove chest",
                 "paradoxical chest wall"},
                {}, {"rib fracture", "serial rib fracture", "multiple rib fracture", "lung contusion"}, {"rib"}),
@@ -941,11 +942,12 @@ const std::vector<Diagnosis>& traumaLexicon() {
             // The airway threatened by the facial fractures: blood and swelling in the pharynx, the tongue fallen
             // back. A patent or normal airway is not it.
             dx("airway_compromise", "Airway compromise",
-               {"airway compromise", "airway risk", "threatened airway", "airway threat", "airway narrowing",
-                "airway obstruction", "pharynx hematoma", "pharynx narrowing", "pharynx blood", "blood airway",
-                "pharynx swelling airway", "tongue fallen back", "tongue falling back", "secure airway",
-                "airway secured"},
-               {}, {"pharynx swelling"}, {"airway", "pharynx"}),
+               {"airway compromise", "airway risk", "threatened airway", "airway threat", "airway obstruction",
+                "pharynx hematoma", "pharynx blood", "blood airway", "pharynx swelling airway", "tongue fallen back",
+                "tongue falling back"},
+               // A narrowed airway alone is a sign other injuries give too (a prevertebral haematoma behind a
+               // cervical fracture); securing the airway is a plan, not a finding.
+               {}, {"pharynx swelling", "airway narrowing", "pharynx narrowing"}, {"airway", "pharynx"}),
             dx("nasal_fracture", "Isolated nasal bone fracture", {"nasal fracture", "nose fracture"}),
             // A cervical fracture called a burst fracture (a teardrop fracture pushes bone into the canal too) is
             // partly named.

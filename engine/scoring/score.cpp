@@ -846,7 +846,15 @@ bool namesInFull(const scenario::Scenario& sc, const session::Diagnosis& d, cons
         if (session::nameFinding(sentence, probe).level != session::Naming::Full) continue;
         const bool ofAFinding = std::any_of(sc.findings.begin(), sc.findings.end(), [&](const scenario::Finding& f) {
             const auto* fd = session::diagnosisOf(f);
-            return fd && sharesAnOrgan(*fd, d) && session::nameFinding(sentence, f).level == session::Naming::Full;
+            if (!fd || !sharesAnOrgan(*fd, d) || session::nameFinding(sentence, f).level != session::Naming::Full)
+                return false;
+            // Only where the finding's own name reads as the graver diagnosis too ("minimal aortic injury" says
+            // "aortic injury"): a haemothorax named beside a tension pneumothorax, or a subarachnoid haemorrhage
+            // beside a subdural haematoma, leaves the graver call standing.
+            auto readsAsD = [&](const std::string& name) {
+                return session::nameFinding(name, probe).level == session::Naming::Full;
+            };
+            return readsAsD(f.label) || std::any_of(f.synonyms.begin(), f.synonyms.end(), readsAsD);
         });
         if (!ofAFinding) return true;
     }

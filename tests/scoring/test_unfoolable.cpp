@@ -1133,3 +1133,22 @@ TEST(Unfoolable, APseudoaneurysmCalledAtADuctusDiverticulumIsAFalseCategory1Call
     EXPECT_FALSE(novice.findings.falseCalls.empty());
     EXPECT_FALSE(novice.passed);
 }
+
+TEST(Unfoolable, AGraverDiagnosisSaidInTheSameSentenceAsAnInjuryOfTheSameOrganIsStillAFalseCall) {
+    // A sentence that names the patient's own injury is about that injury only where its name reads as the graver
+    // diagnosis too ("minimal aortic injury"); a graver diagnosis said beside it is still told to the team.
+    struct Probe {
+        std::string scenario, words, falseCall;
+    };
+    for (const Probe& p :
+         {Probe{"ladder-fall", "Left haemothorax with a left tension pneumothorax, needle it now", "Tension"},
+          Probe{"aortic-mimic",
+                "Minimal aortic injury of the descending aorta; pseudoaneurysm at the isthmus, endograft", "aortic"}}) {
+        auto s = score(p.scenario, expertWith(p.scenario, "call \"" + p.words + "\" trauma_leader"));
+        const bool called =
+            std::any_of(s.findings.falseCalls.begin(), s.findings.falseCalls.end(),
+                        [&](const auto& fc) { return fc.diagnosis.find(p.falseCall) != std::string::npos; });
+        EXPECT_TRUE(called) << p.scenario << ": " << s.why;
+        EXPECT_FALSE(s.passed) << p.scenario;
+    }
+}

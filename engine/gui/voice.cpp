@@ -52,7 +52,7 @@ RoleVoice voiceForRole(const std::string& role) {
         {"emergency_physician", {"en-029+m6", 50, 180}},
         {"radiographer", {"en-gb-x-gbclan+f2", 55, 170}},
         {"interventional_radiologist", {"en-gb-x-rp+f4", 45, 170}},
-        {"maxillofacial_surgeon", {"en-gb+m3", 45, 170}},
+        {"maxillofacial_surgeon", {"en-gb-scotland+m5", 40, 165}},
         {"nurse", {"en+f2", 70, 170}},
         {"phone", {"en-us+f1", 50, 175}},  // the caller at the other end
         {"pager", {"en+m2", 50, 175}},

@@ -299,7 +299,7 @@ const std::vector<InjuryInfo>& injuryLibrary() {
           "blunt cerebrovascular injury", "BCVI", "carotid intimal flap", "carotid intramural haematoma",
           "carotid intramural hematoma", "dissected left internal carotid", "left internal carotid dissection"},
          1,
-         "cervical_spine",
+         "head",
          "The left internal carotid artery about 1.5 to 3 cm above the level of the bifurcation (C2-C3): an eccentric "
          "crescent of non-enhancing intramural haematoma (about 60 HU) along its posterolateral wall narrows the "
          "contrast-filled lumen to about half the area of the right internal carotid at the same level, a thin raised "
@@ -594,7 +594,11 @@ InjuryGeometry injuryGeometry(const std::string& id) {
         return box({23, 3, (kCarotidDissectionLow + kCarotidDissectionHigh) / 2}, {14, 14, 16}, {5, -70, -235},
                    {75, 30, kCarotidTaperTop + 4});
     // The bulge of the isthmus; the blood it adds lies within a few millimetres of it.
-    if (id == "ductus_diverticulum") return lesionOnly(kDuctusDiverticulum, {16, 16, 20}, 6);
+    // A few voxels of the isthmus's far wall, across the lumen from it, change by a little as well: the affected
+    // range holds the whole isthmus.
+    if (id == "ductus_diverticulum")
+        return box(kDuctusDiverticulum, {16, 16, 20}, kDuctusDiverticulum - dvec3(14, 14, 16),
+                   dvec3(kDuctusDiverticulum.x + 14, kIsthmusCentre.y + 20, kDuctusDiverticulum.z + 16));
     // The flap inside the lumen of the descending aorta: it changes nothing outside the vessel.
     if (id == "minimal_aortic_injury") return lesionOnly(kMinimalAorticInjury, {14, 14, 12}, 4);
     if (id == "lung_nodule") return lesionOnly(kLungNodule, {12, 12, 12}, 4);

@@ -78,6 +78,16 @@ inline const glm::dvec3 kDuctusDiverticulum{19.9, 23.4, -324.0};
 // descending aorta (centre about (28.6, 41.5, -378), radius 11 mm) and the point it leans towards in the lumen.
 inline const glm::dvec3 kMinimalAorticFlapBase{37.4, 48.1, -378};
 inline const glm::dvec3 kMinimalAorticInjury{33.0, 41.8, -378};
+// The heart: the centre of its pericardial envelope, and its own frame (the columns: the long axis from the base to
+// the apex, which points left, forwards and down; across the septum towards the left ventricle; upwards), and a
+// point of it given in that frame (mm along each column from the centre).
+inline const glm::dvec3 kHeartCentre{22, -28, -428};
+glm::dmat3 heartFrame();
+inline glm::dvec3 heartPoint(double u, double v, double w) {
+    return kHeartCentre + heartFrame() * glm::dvec3(u, v, w);
+}
+// The centre of the left ventricular cavity in the heart's frame.
+inline const glm::dvec3 kLeftVentricleCavity{6, 13, -6};
 // An incidental solid nodule in the posterior segment of the right upper lobe.
 inline const glm::dvec3 kLungNodule{-78, 38, -318};
 

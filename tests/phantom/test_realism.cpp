@@ -385,3 +385,73 @@ TEST(PhantomAnatomy, TheIliacWingsCurveRoundTheFossaAndMuscleLinesTheInnerWallOf
         EXPECT_GT(sum / n, 15.0) << side << ": fat (" << sum / n << " HU) against the inner wall of the acetabulum";
     }
 }
+
+// The heart reads as a heart, not as bright ovals in a grey ball: in the arterial phase the left ventricle's cavity is
+// ringed by a wall of myocardium about a centimetre thick, the septum parts it from the right ventricle's blood, and
+// the lateral wall ends in epicardial fat or lung. Without contrast, blood and muscle are one grey and the fat in the
+// grooves is what outlines the chambers.
+TEST(PhantomAnatomy, TheLeftVentricleHasAMyocardialWallAndASeptumAndFatOutlinesTheChambersWithoutContrast) {
+    namespace pd = phantom::detail;
+    const auto v = series(phantom::SeriesKind::Arterial, 256, 2);
+    const glm::dvec3 lv =
+        pd::heartPoint(pd::kLeftVentricleCavity.x, pd::kLeftVentricleCavity.y, pd::kLeftVentricleCavity.z);
+    // Across the septum and the lateral wall, in the slice through the cavity's centre: the frame's second column.
+    const glm::dvec3 across = glm::normalize(glm::dvec3(pd::heartFrame()[1].x, pd::heartFrame()[1].y, 0));
+    auto profile = [&](const imaging::Volume& vol, double sign) {
+        const auto& gv = vol.geometry();
+        const int k = int(std::lround(gv.patientToIndex(lv).z));
+        std::vector<double> out;  // one value per 0.5 mm, the median of three neighbours along the ray
+        auto at = [&](double t) {
+            const glm::dvec3 q = gv.patientToIndex(lv + sign * t * across);
+            return double(vol.at(int(std::lround(q.x)), int(std::lround(q.y)), k));
+        };
+        for (double t = 0; t < 70; t += 0.5) {
+            double a = at(t - 1), b = at(t), c = at(t + 1);
+            out.push_back(std::max(std::min(a, b), std::min(std::max(a, b), c)));
+        }
+        return out;
+    };
+    // The length in mm of the run that starts at index i and stays within [lo, hi]; i moves past it.
+    auto run = [](const std::vector<double>& p, std::size_t& i, double lo, double hi) {
+        const std::size_t start = i;
+        while (i < p.size() && p[i] >= lo && p[i] <= hi) ++i;
+        return double(i - start) * 0.5;
+    };
+    for (double sign : {1.0, -1.0}) {
+        const char* wall = sign > 0 ? "lateral wall" : "septum";
+        const auto p = profile(*v, sign);
+        std::size_t i = 0;
+        EXPECT_GE(run(p, i, 200, 700), 12.0) << wall << ": the left ventricle's contrast-filled cavity";
+        const double muscle = run(p, i, 40, 185);
+        EXPECT_GE(muscle, 6.0) << wall << ": myocardium round the cavity";
+        EXPECT_LE(muscle, 16.0) << wall << ": a wall, not a slab of tissue filling the heart";
+        if (sign < 0) {
+            EXPECT_GE(run(p, i, 120, 700), 8.0) << "the right ventricle's blood beyond the septum";
+        } else {
+            bool outside = false;
+            for (std::size_t j = i; j < std::min(p.size(), i + 24) && !outside; ++j) outside = p[j] < -30;
+            EXPECT_TRUE(outside) << "epicardial fat or lung within 12 mm outside the lateral wall";
+        }
+    }
+    // Without contrast: inside the pericardium, the ventricles' grey is broken by fat (the grooves and the fat over
+    // the heart), on a twenty-fifth to a third of the pixels of the slice through the ventricles.
+    phantom::PhantomOptions o;
+    o.matrix = 256;
+    o.sliceMm = 2;
+    const auto plain = phantom::generateSeries(o, phantom::SeriesKind::NonContrast);
+    const auto& gp = plain->geometry();
+    const int k = int(std::lround(gp.patientToIndex(lv).z));
+    int fat = 0, n = 0;
+    for (double u = -40; u <= 50; u += 1)
+        for (double w = -45; w <= 45; w += 1) {
+            // The slice's points inside the envelope (radii 62, 47, 52, less a millimetre for the pericardium).
+            const glm::dvec3 p = pd::heartPoint(u, 0, 0) + w * glm::dvec3(-across.y, across.x, 0);
+            const glm::dvec3 q = gp.patientToIndex({p.x, p.y, lv.z});
+            const glm::dvec3 local = glm::transpose(pd::heartFrame()) * (glm::dvec3(p.x, p.y, lv.z) - pd::kHeartCentre);
+            if (glm::length(local / glm::dvec3(61, 46, 51)) > 1) continue;
+            ++n, fat += plain->at(int(std::lround(q.x)), int(std::lround(q.y)), k) < -30;
+        }
+    ASSERT_GT(n, 1000);
+    EXPECT_GT(double(fat) / n, 0.04) << "fat outlines the chambers: " << fat << " of " << n << " pixels";
+    EXPECT_LT(double(fat) / n, 0.35) << "the heart is muscle and blood, not a ball of fat: " << fat << " of " << n;
+}

@@ -711,7 +711,7 @@ void plaques(Builder& b, const ShapePtr& vessel) {
     b.add(spots, 750, kBone, kAnyTissue, 150, 0.4, b.med());
 }
 
-// The heart inside its pericardial envelope `heart` (an ellipsoid turned by `rot`): chambers as a radiologist reads
+// The heart inside its pericardial envelope `heart` (an ellipsoid in heartFrame()): chambers as a radiologist reads
 // them on an axial slice, not bright ovals in a grey ball. In the heart's own frame (u along the long axis from the
 // base to the apex, which points left, forwards and down; v across the septum towards the left ventricle; w
 // upwards), the left ventricle is a thick-walled prolate cavity with two papillary muscles, the right ventricle a

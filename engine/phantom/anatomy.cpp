@@ -723,9 +723,8 @@ void plaques(Builder& b, const ShapePtr& vessel) {
 // grey and only the fat outlines the chambers.
 void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
     const glm::dmat3 rot = heartFrame();
-    auto at = [](double u, double v, double w) { return heartPoint(u, v, w); };
     auto chamber = [&](dvec3 c, dvec3 r, double wob, std::uint64_t salt) {
-        return intersect(ell(at(c.x, c.y, c.z), r, rot, wob, 0.06, salt), offset(heart, -2.5));
+        return intersect(ell(heartPoint(c.x, c.y, c.z), r, rot, wob, 0.06, salt), offset(heart, -2.5));
     };
     const float myoHU = b.H(45, 118, 108);
     // Epicardial fat under the pericardium, then the muscle of each chamber on it.
@@ -735,15 +734,15 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
     auto lvCavity = chamber(kLeftVentricleCavity, {47, 23, 34}, 0.8, 302);
     auto rvCavityEll = chamber({0, -15, -8}, {52, 23, 45}, 1.2, 303);
     auto rvOuter = offset(rvCavityEll, 3.5);
-    auto laCavity = ell(at(-40, 20, 16), {17, 24, 17}, rot, 1.0, 0.06, 304);
+    auto laCavity = ell(heartPoint(-40, 20, 16), {17, 24, 17}, rot, 1.0, 0.06, 304);
     auto rightAtrium = ell({-32, -18, -446}, {22, 24, 27}, glm::dmat3(1.0), 1.0, 0.06, 305);
     b.m.organs["right_atrium"] = rightAtrium;
     // Muscle: the ventricles' walls (the septum is the left ventricle's), the atria's thin walls, the outflow tract.
     b.add(unionOf({lvOuter, rvOuter}), myoHU, kHeart, bit(kHeart), 6, 0.1, mw);
     b.add(offset(laCavity, 2.0), myoHU, kHeart, bit(kHeart) | bit(kMediastinalFat), 4, 0.1, mw);
     b.add(offset(rightAtrium, 2.0), myoHU, kHeart, kAnyTissue, 4, 0.1, mw);
-    const dvec3 pulmonaryRoot = at(3, -31, 20), aorticRoot(-6, -22, -414);
-    auto rvot = tube({glm::dvec4(at(4, -20, 6), 12), glm::dvec4(pulmonaryRoot, 12.5)});
+    const dvec3 pulmonaryRoot = heartPoint(3, -31, 20), aorticRoot(-6, -22, -414);
+    auto rvot = tube({glm::dvec4(heartPoint(4, -20, 6), 12), glm::dvec4(pulmonaryRoot, 12.5)});
     b.add(offset(rvot, 3.0), myoHU, kHeart, bit(kHeart) | bit(kMediastinalFat), 4, 0.1, mw);
     // Blood: right atrium (mixing in the arterial phase), right ventricle, left atrium, left ventricle.
     const bool arterial = b.c == Contrast::Arterial;
@@ -751,19 +750,19 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
     b.add(subtract(rvCavityEll, lvOuter), b.H(42, 190, 162), kBlood, bit(kHeart), arterial ? 30.0f : 5.0f, 0.08, mw);
     b.add(rvot, b.H(42, 200, 162), kBlood, kAnyTissue, 0, 0.1, mw);
     // The moderator band crosses the right ventricle near the apex.
-    b.add(tube({glm::dvec4(at(30, -18, -8), 2.2), glm::dvec4(at(28, -31, -12), 2.0)}), myoHU, kHeart, bit(kBlood), 0,
-          0.1, mw);
+    b.add(tube({glm::dvec4(heartPoint(30, -18, -8), 2.2), glm::dvec4(heartPoint(28, -31, -12), 2.0)}), myoHU, kHeart,
+          bit(kBlood), 0, 0.1, mw);
     b.add(laCavity, b.H(42, 300, 165), kBlood, kAnyTissue, 4, 0.1, mw);
     b.add(lvCavity, b.H(42, 322, 168), kBlood, bit(kHeart), 5, 0.1, mw);
     // The left ventricular outflow tract joins the cavity to the aortic root; the mitral inflow to the left atrium.
-    b.add(tube({glm::dvec4(at(-8, 4, -2), 11), glm::dvec4(aorticRoot, 12)}), b.H(42, 322, 168), kBlood, bit(kHeart), 0,
-          0.1, mw);
-    b.add(tube({glm::dvec4(at(-18, 16, 4), 12), glm::dvec4(at(-36, 20, 14), 13)}), b.H(42, 310, 166), kBlood,
+    b.add(tube({glm::dvec4(heartPoint(-8, 4, -2), 11), glm::dvec4(aorticRoot, 12)}), b.H(42, 322, 168), kBlood,
           bit(kHeart), 0, 0.1, mw);
+    b.add(tube({glm::dvec4(heartPoint(-18, 16, 4), 12), glm::dvec4(heartPoint(-36, 20, 14), 13)}), b.H(42, 310, 166),
+          kBlood, bit(kHeart), 0, 0.1, mw);
     // Papillary muscles: the anterolateral and posteromedial, from the free wall into the cavity.
     for (double w : {-13.0, 13.0})
-        b.add(ell(at(16, 25, w), {15, 5, 5.5}, rot, 0.6, 0.1, 306 + std::uint64_t(w > 0)), myoHU, kHeart, bit(kBlood),
-              0, 0.1, mw);
+        b.add(ell(heartPoint(16, 25, w), {15, 5, 5.5}, rot, 0.6, 0.1, 306 + std::uint64_t(w > 0)), myoHU, kHeart,
+              bit(kBlood), 0, 0.1, mw);
     // The grooves: the atrioventricular groove rings the heart near its base (u about -30), the interventricular
     // grooves run where the septum (v about -20) meets the surface. Each is a wedge of fat 8 mm wide at the surface
     // closing 7 mm deep, painted over the muscle (the cavities are painted after it).
@@ -784,13 +783,14 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
     // anterior interventricular groove towards the apex.
     const float coronaryHU = b.H(42, 330, 175);
     auto surfaceW = [](double u, double v, double sign) {
-        const double f = 1.0 - (u / 62.0) * (u / 62.0) - (v / 47.0) * (v / 47.0);
-        return sign * (52.0 * std::sqrt(std::max(0.0, f)) - 3.0);
+        const double f = 1.0 - (u / kHeartRadii.x) * (u / kHeartRadii.x) - (v / kHeartRadii.y) * (v / kHeartRadii.y);
+        return sign * (kHeartRadii.z * std::sqrt(std::max(0.0, f)) - 3.0);
     };
     auto coronary = [&](std::vector<dvec3> pts, double r0, double r1, std::uint64_t salt) {
         std::vector<dvec4> q;
         for (std::size_t i = 0; i < pts.size(); ++i)
-            q.push_back(dvec4(at(pts[i].x, pts[i].y, pts[i].z), r0 + (r1 - r0) * double(i) / double(pts.size() - 1)));
+            q.push_back(
+                dvec4(heartPoint(pts[i].x, pts[i].y, pts[i].z), r0 + (r1 - r0) * double(i) / double(pts.size() - 1)));
         auto t = tube(q, true, 0.6, 0.1, salt);
         b.add(offset(t, 2.5), -88, kHeart, bit(kHeart), 8, 0.1, mw);
         b.add(t, coronaryHU, kBlood, bit(kHeart) | bit(kMediastinalFat), 0, 0.1, mw).thin = 2 * r1;
@@ -798,8 +798,8 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
     };
     // Round the atrioventricular ring at u = -30 (its radii there, 3 mm in): angle 90 is up, 180 the right side.
     auto ring = [](double degrees) {
-        const double a = glm::radians(degrees), k = std::sqrt(1.0 - (30.0 / 62.0) * (30.0 / 62.0));
-        return dvec3(-30, (47.0 * k - 3.0) * std::cos(a), (52.0 * k - 3.0) * std::sin(a));
+        const double a = glm::radians(degrees), k = std::sqrt(1.0 - (30.0 / kHeartRadii.x) * (30.0 / kHeartRadii.x));
+        return dvec3(-30, (kHeartRadii.y * k - 3.0) * std::cos(a), (kHeartRadii.z * k - 3.0) * std::sin(a));
     };
     coronary({ring(110), ring(150), ring(190), ring(230), ring(265)}, 2.0, 1.4, 311);  // right coronary
     coronary({ring(70), ring(30), ring(-10), ring(-50)}, 1.8, 1.2, 313);               // circumflex
@@ -892,7 +892,7 @@ void chest(Builder& b) {
               0, 2.0, 0.05, 67),
           -90, kMediastinalFat, kAnyTissue, 12, 0.1, mw);
     b.add(ell(kHeartCentre, {68, 52, 56}, heartFrame(), 2.0, 0.05, 68), -85, kMediastinalFat, kAnyTissue, 0, 0.05, mw);
-    auto heart = ell(kHeartCentre, {62, 47, 52}, heartFrame(), 1.5, 0.05, 69);
+    auto heart = ell(kHeartCentre, kHeartRadii, heartFrame(), 1.5, 0.05, 69);
     b.m.organs["heart"] = heart;
     cardiac(b, heart, mw);
     const float aoHU = b.H(45, 330, 175);

@@ -82,6 +82,8 @@ inline const glm::dvec3 kMinimalAorticInjury{33.0, 41.8, -378};
 // the apex, which points left, forwards and down; across the septum towards the left ventricle; upwards), and a
 // point of it given in that frame (mm along each column from the centre).
 inline const glm::dvec3 kHeartCentre{22, -28, -428};
+// The radii of the pericardial envelope along the frame's columns.
+inline const glm::dvec3 kHeartRadii{62, 47, 52};
 glm::dmat3 heartFrame();
 inline glm::dvec3 heartPoint(double u, double v, double w) {
     return kHeartCentre + heartFrame() * glm::dvec3(u, v, w);

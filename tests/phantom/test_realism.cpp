@@ -444,11 +444,11 @@ TEST(PhantomAnatomy, TheLeftVentricleHasAMyocardialWallAndASeptumAndFatOutlinesT
     int fat = 0, n = 0;
     for (double u = -40; u <= 50; u += 1)
         for (double w = -45; w <= 45; w += 1) {
-            // The slice's points inside the envelope (radii 62, 47, 52, less a millimetre for the pericardium).
+            // The slice's points inside the envelope, less a millimetre for the pericardium.
             const glm::dvec3 p = pd::heartPoint(u, 0, 0) + w * glm::dvec3(-across.y, across.x, 0);
             const glm::dvec3 q = gp.patientToIndex({p.x, p.y, lv.z});
             const glm::dvec3 local = glm::transpose(pd::heartFrame()) * (glm::dvec3(p.x, p.y, lv.z) - pd::kHeartCentre);
-            if (glm::length(local / glm::dvec3(61, 46, 51)) > 1) continue;
+            if (glm::length(local / (pd::kHeartRadii - 1.0)) > 1) continue;
             ++n, fat += plain->at(int(std::lround(q.x)), int(std::lround(q.y)), k) < -30;
         }
     ASSERT_GT(n, 1000);

@@ -188,10 +188,14 @@ const std::vector<K>& torsoKeys() {
 }
 // The skin outline of the trunk for a habitus: the reference outline with the extra subcutaneous fat, most over the
 // abdomen and hips, least at the neck. Muscles and organs keep the reference positions.
+// How much of a habitus's extra subcutaneous fat the trunk carries at z: all of it over the abdomen and hips.
+double trunkFatShare(double z) {
+    return z < -480 && z > -880 ? 1.0 : z <= -880 ? 0.6 : z > -280 ? 0.3 : 0.55;
+}
 std::vector<K> outlineKeys(const Habitus& h) {
     std::vector<K> out;
     for (auto k : torsoKeys()) {
-        const double w = k.z < -480 && k.z > -880 ? 1.0 : k.z <= -880 ? 0.6 : k.z > -280 ? 0.3 : 0.55;
+        const double w = trunkFatShare(k.z);
         k.rx = std::max(5.0, k.rx + h.extraFatMm * w);
         k.ry = std::max(5.0, k.ry + h.extraFatMm * w * 0.8);
         out.push_back(k);
@@ -385,6 +389,65 @@ void upperArmDetail(Builder& b, int s, const std::vector<dvec3>& humerus, double
     b.add(along({0.9 * armRadius, -0.45 * armRadius, 0}, 2.2), b.H(42, 70, 150), kBlood, bit(kFat));  // cephalic vein
 }
 
+// A hand beside the thigh (arms down, palm towards the thigh, thumb in front): a flat palm and four fingers in a row,
+// with the carpal bones in two rows at the wrist, five metacarpals and the phalanges parted at their joints, each a
+// small bone with its own cortex. So a slice at the hips cuts bones in the hand, not a ring of skin round nothing.
+constexpr double kHandY = -36;                       // the hand's middle, front to back
+constexpr double kFingerY[] = {-26, -8.5, 8.5, 25};  // index to little finger, from the hand's middle
+constexpr double kFingerEnd[] = {-952, -962, -954, -934};
+
+ShapePtr handShape(int s, double dx) {
+    const double y0 = kHandY;
+    auto palm = ext({{-888, dx + s * 184.0, y0, 10, 36},
+                     {-872, dx + s * 182.0, y0, 13, 41},
+                     {-830, dx + s * 177.0, y0, 14, 38},
+                     {-800, dx + s * 172.0, y0 + 2, 15, 28},
+                     {-784, dx + s * 170.0, y0 + 2, 17, 24}},
+                    0, 1.0, 0.06, 150 + s);
+    std::vector<ShapePtr> digits;
+    for (int f = 0; f < 4; ++f)
+        digits.push_back(tube({{dx + s * 184.0, y0 + kFingerY[f] * 0.9, -874, 9},
+                               {dx + s * 187.0, y0 + kFingerY[f], -910, 8.5},
+                               {dx + s * 189.0, y0 + kFingerY[f], kFingerEnd[f], 7}},
+                              true, 0.6, 0.1, 152 + std::uint64_t(f) * 2 + std::uint64_t(s + 1)));
+    digits.push_back(tube(
+        {{dx + s * 174.0, y0 - 22, -800, 12}, {dx + s * 178.0, y0 - 36, -846, 10}, {dx + s * 181.0, y0 - 40, -890, 8}},
+        true, 0.6, 0.1, 162 + s));  // thumb
+    for (const auto& part : digits) palm = smoothUnion(palm, part, 3);
+    return palm;
+}
+
+// The hand's bones, inside handShape(s, dx).
+void handBones(Builder& b, int s, double dx) {
+    const double y0 = kHandY;
+    // Carpal bones, front to back: scaphoid, lunate, triquetrum and pisiform in the proximal row; trapezium,
+    // trapezoid, capitate and hamate in the distal one.
+    const dvec4 carpals[] = {{-1, -17, -799, 7.0}, {0, -6, -797, 6.0}, {-1, 4, -799, 5.5}, {-5, 11, -801, 4.0},
+                             {1, -18, -813, 5.5},  {2, -8, -812, 5.0}, {2, 2, -812, 7.0},  {1, 13, -811, 6.0}};
+    std::uint64_t salt = 170 + std::uint64_t(s + 1) * 10;
+    for (const dvec4& c : carpals)
+        b.bone(ell({dx + s * (172.0 + c.x), y0 + c.y, c.z}, {0.9 * c.w, c.w, 1.1 * c.w}, glm::dmat3(1.0), 0.6, 0.2,
+                   salt++),
+               1.0, 950, 260);
+    // Metacarpals, then the three phalanges of each finger with a joint space between them.
+    for (int f = 0; f < 4; ++f) {
+        const double y = y0 + kFingerY[f] * 0.9;
+        b.bone(tube({{dx + s * 175.0, y, -822, 5}, {dx + s * 179.0, y, -848, 3.6}, {dx + s * 182.0, y, -868, 5}}), 1.2,
+               1000, 200);
+        const double len = (-874.0 - kFingerEnd[f]) - 8;
+        double z = -877;
+        for (double share : {0.45, 0.32, 0.23}) {
+            const double l = len * share - 2.5;
+            b.bone(
+                tube({{dx + s * 185.0, y0 + kFingerY[f], z, 4}, {dx + s * 187.0, y0 + kFingerY[f], z - l, 3.2}}, false),
+                1.0, 1000, 200);
+            z -= l + 2.5;
+        }
+    }
+    b.bone(tube({{dx + s * 174.0, y0 - 24, -812, 5}, {dx + s * 177.0, y0 - 34, -840, 4.2}}, false), 1.2, 1000, 200);
+    b.bone(tube({{dx + s * 178.0, y0 - 37, -848, 4}, {dx + s * 181.0, y0 - 40, -884, 3.2}}, false), 1.0, 1000, 200);
+}
+
 // The outer surface of the trunk's muscles, inside the subcutaneous fat (thicker over the abdomen and hips).
 ShapePtr trunkMuscleWall() {
     std::vector<K> muscleKeys;
@@ -414,34 +477,42 @@ void bodyWall(Builder& b) {
         b.add(thigh, 35, kSkin);
         b.add(offset(thigh, -2.5), -98, kFat);
         b.add(offset(thigh, -13), 52, kMuscle);
-        // Fascial fat planes between the quadriceps, adductors and hamstrings.
-        b.add(tube({{s * 70.0, -30, -860, 1.4}, {s * 80.0, -20, -1010, 1.4}}, false, 1.0, 0.06, 40 + s), -90, kFat,
-              bit(kMuscle));
-        b.add(tube({{s * 105.0, 30, -860, 1.4}, {s * 110.0, 25, -1010, 1.4}}, false, 1.0, 0.06, 42 + s), -90, kFat,
-              bit(kMuscle));
         // Arms beside the body, or raised above the head (out of the head's field of view) for the body scan.
+        // An arm beside the body rests on the trunk's fat: it lies further out by the fat the habitus adds there.
         const bool up = b.m.habitus.armsUp;
+        const double fat = std::max(0.0, b.m.habitus.extraFatMm);
+        auto aside = [&](std::vector<dvec4> pts) {
+            if (!up)
+                for (auto& q : pts) q.x += s * fat * trunkFatShare(q.z);
+            return pts;
+        };
+        auto aside3 = [&](std::vector<dvec3> pts) {
+            if (!up)
+                for (auto& q : pts) q.x += s * fat * trunkFatShare(q.z);
+            return pts;
+        };
         auto arm = up ? tube({{s * 178.0, 18, -285, 34},
                               {s * 184.0, 26, -230, 33},
                               {s * 188.0, 34, -150, 31},
                               {s * 182.0, 24, -80, 27},
                               {s * 172.0, 6, -10, 24}},
                              true, 1.5, 0.05, 20 + s)
-                      : tube({{s * 178.0, 18, -285, 34},
-                              {s * 198.0, 22, -330, 36},
-                              {s * 202.0, 22, -450, 34},
-                              {s * 200.0, 18, -575, 30},
-                              {s * 188.0, -5, -660, 28},
-                              {s * 172.0, -30, -760, 25},
-                              {s * 160.0, -40, -830, 22}},
+                      : tube(aside({{s * 178.0, 18, -285, 34},
+                                    {s * 198.0, 22, -330, 36},
+                                    {s * 202.0, 22, -450, 34},
+                                    {s * 200.0, 18, -575, 30},
+                                    {s * 188.0, -5, -660, 28},
+                                    {s * 172.0, -30, -760, 24},
+                                    {s * 170.0, -34, -792, 20}}),
                              true, 1.5, 0.05, 20 + s);
+        if (!up) arm = smoothUnion(arm, handShape(s, s * fat), 4);
         b.m.skin.push_back(arm);
         b.add(arm, 35, kSkin);
         b.add(offset(arm, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
         b.add(offset(arm, -8), 52, kMuscle, kAnyTissue, 10, 0.15);
         upperArmDetail(b, s,
                        up ? std::vector<dvec3>{{s * 178.0, 22, -300}, {s * 184.0, 28, -240}, {s * 188.0, 34, -160}}
-                          : std::vector<dvec3>{{s * 180.0, 22, -320}, {s * 200.0, 24, -400}, {s * 200.0, 22, -560}},
+                          : aside3({{s * 180.0, 22, -320}, {s * 200.0, 24, -400}, {s * 200.0, 22, -560}}),
                        30);
         if (up) {
             b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 184.0, 28, -240, 10}, {s * 188.0, 34, -150, 11}}, true), 3.0);
@@ -449,9 +520,17 @@ void bodyWall(Builder& b) {
             b.bone(tube({{s * 182.0, 40, -140, 7}, {s * 174.0, 20, -80, 6}, {s * 166.0, 4, -15, 6}}, true), 2.0);
             continue;
         }
-        b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}, true), 3.0);
-        b.bone(tube({{s * 196.0, 12, -590, 8}, {s * 182.0, -15, -680, 7}, {s * 170.0, -35, -770, 7}}, true), 2.0);
-        b.bone(tube({{s * 204.0, 24, -592, 7}, {s * 190.0, -2, -680, 6}, {s * 178.0, -25, -775, 6}}, true), 2.0);
+        b.bone(tube(aside({{s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}), true),
+               3.0);
+        handBones(b, s, s * fat);
+        // Radius (in front, flaring at the wrist) and ulna, with the patient's palms towards the thighs.
+        const std::vector<dvec4> radius{
+            {196, 12, -590, 8}, {182, -15, -680, 7}, {170, -38, -772, 7}, {168, -44, -790, 9.5}};
+        const std::vector<dvec4> ulna{{204, 24, -592, 7}, {190, -2, -680, 6}, {178, -24, -775, 6}, {175, -25, -789, 6}};
+        for (auto pts : {radius, ulna}) {
+            for (auto& q : pts) q.x *= s;
+            b.bone(tube(aside(pts), true), 2.0);
+        }
     }
 }
 
@@ -1604,6 +1683,86 @@ void fineDetail(Builder& b) {
         b.add(noiseCurves(spleen, 0.05, 0.9, 215), b.H(42, 200, 150), kBlood, bit(kSpleen)).thin = 1.8;
 }
 
+// The muscles of one side's hip and thigh, each as its axis: (x, y, z, r) keys from the top down, x for the left
+// side, r the muscle's half-width there (it shrinks to nothing where the muscle begins or ends).
+std::vector<std::vector<dvec4>> hipAndThighMuscles(int s) {
+    std::vector<std::vector<dvec4>> m{
+        {{60, 20, -700, 18},
+         {66, 10, -740, 17},
+         {74, -30, -785, 14},
+         {82, -40, -830, 12},
+         {95, -20, -855, 0}},                                                                    // iliopsoas
+        {{122, -30, -712, 5}, {116, -52, -770, 9}, {102, -66, -850, 10}, {80, -62, -1010, 10}},  // sartorius
+        {{104, -40, -770, 4}, {104, -50, -820, 12}, {98, -56, -1010, 15}},                       // rectus femoris
+        {{134, -26, -720, 7}, {142, -22, -790, 11}, {146, -14, -880, 8}, {150, -10, -905, 0}},   // tensor fasciae latae
+        {{115, 25, -690, 18}, {125, 25, -740, 26}, {135, 15, -790, 18}, {142, 5, -825, 0}},      // gluteus medius
+        {{108, 10, -740, 10}, {122, 0, -790, 10}, {130, -5, -815, 0}},                           // gluteus minimus
+        {{70, 85, -715, 12},
+         {90, 75, -760, 25},
+         {105, 65, -800, 30},
+         {120, 55, -840, 22},
+         {135, 45, -885, 0}},                                                                 // maximus
+        {{62, 10, -760, 8}, {54, -2, -795, 16}, {58, 6, -835, 11}, {70, 30, -855, 0}},        // obturator internus
+        {{55, -40, -800, 2}, {58, -40, -830, 10}, {70, -35, -870, 8}, {80, -30, -895, 0}},    // pectineus
+        {{55, -10, -828, 3}, {60, -12, -845, 10}, {70, -5, -862, 0}},                         // obturator externus
+        {{95, 40, -828, 3}, {100, 38, -850, 9}, {105, 35, -872, 0}},                          // quadratus femoris
+        {{35, -45, -830, 3}, {55, -40, -870, 14}, {70, -30, -960, 12}, {85, -15, -1010, 8}},  // adductor longus
+        {{40, -20, -842, 4}, {55, -15, -880, 13}, {70, -10, -945, 0}},                        // adductor brevis
+        {{50, 30, -848, 6}, {60, 20, -900, 20}, {75, 15, -1010, 20}},                         // adductor magnus
+        {{20, -30, -838, 4}, {28, -10, -900, 9}, {40, 0, -1010, 9}},                          // gracilis
+        {{145, 10, -838, 5}, {152, 5, -900, 22}, {150, 0, -1010, 22}},                        // vastus lateralis
+        {{125, -20, -858, 4}, {122, -22, -920, 16}, {116, -25, -1010, 15}},                   // vastus intermedius
+        {{100, -30, -898, 3}, {98, -35, -960, 12}, {95, -35, -1010, 16}},                     // vastus medialis
+        {{110, 45, -858, 5}, {128, 45, -930, 15}, {130, 45, -1010, 16}},                      // biceps femoris
+        {{95, 55, -858, 5}, {100, 60, -930, 12}, {100, 58, -1010, 12}},                       // semitendinosus
+        {{80, 45, -878, 3}, {85, 45, -940, 14}, {90, 45, -1010, 16}},                         // semimembranosus
+    };
+    for (auto& axis : m)
+        for (auto& k : axis) k.x *= s;
+    return m;
+}
+
+// The fascial planes between muscles that lie side by side: each point of muscle belongs to the muscle whose axis it
+// is nearest (less that muscle's half-width there), and where two muscles are about equally near, a plane of fat 1.5
+// to 3 mm thick, wavy as real planes are, runs between them. So the muscles fill the space between bone and
+// subcutaneous fat as real ones do, meeting along planes, rather than floating as tubes in one grey mass. Only near a
+// muscle's own outline, so no plane crosses muscle that belongs to none of them.
+ShapePtr muscleSepta(std::vector<std::vector<dvec4>> axes, std::uint64_t salt) {
+    double zTop = -1e9, zBottom = 1e9;
+    Box2 all{1e9, 1e9, -1e9, -1e9};
+    for (const auto& a : axes)
+        for (const auto& k : a) {
+            zTop = std::max(zTop, k.z), zBottom = std::min(zBottom, k.z);
+            all = {std::min(all.x0, k.x - 60), std::min(all.y0, k.y - 60), std::max(all.x1, k.x + 60),
+                   std::max(all.y1, k.y + 60)};
+        }
+    return std::make_shared<Implicit>(
+        [=](double z, Box2& bx) {
+            bx = all;
+            return z <= zTop && z >= zBottom;
+        },
+        [axes = std::move(axes), salt](const dvec3& p) {
+            double d1 = 1e9, d2 = 1e9;
+            for (const auto& a : axes) {
+                if (p.z > a.front().z || p.z < a.back().z) continue;
+                std::size_t i = 1;
+                while (i + 1 < a.size() && a[i].z > p.z) ++i;
+                const double t = (a[i - 1].z - p.z) / (a[i - 1].z - a[i].z);
+                const dvec4 k = a[i - 1] + (a[i] - a[i - 1]) * t;
+                const double d = std::hypot(p.x - k.x, p.y - k.y) - k.w;
+                if (d < d1)
+                    d2 = d1, d1 = d;
+                else if (d < d2)
+                    d2 = d;
+            }
+            if (d2 > 1e8 || d1 > 18) return 50.0;
+            double g = 0.5 * (d2 - d1);
+            if (g > 8) return g;
+            g += 1.5 * fbm(p * 0.06, salt);
+            return g - (0.8 + 0.4 * (1 + valueNoise(p * 0.04, salt + 7)));
+        });
+}
+
 void pelvis(Builder& b) {
     // Sacrum (wedge, tilted back), iliac wings, acetabula, femoral heads and shafts, pubic and ischial rami.
     auto sacrum = ext(sacrumKeys(), 0, 1.5, 0.08, 110);
@@ -1626,17 +1785,24 @@ void pelvis(Builder& b) {
         b.bone(sweptPath(ilium), 1.6, 950, 260);
         // The acetabulum: a cup of bone round the femoral head, open laterally, forwards and down, its walls (the
         // anterior and posterior columns) wrapping the head's front and back.
+        // The pubic rami and the ischium leave it as one bone, their cortex continuous with the cup's.
         const dvec3 hip(s * 92.0, -6, -792), open = glm::normalize(dvec3(s * 0.66, -0.26, -0.7));
-        b.bone(std::make_shared<Implicit>(
-                   [hip](double z, Box2& bx) {
-                       bx = {hip.x - 35, hip.y - 35, hip.x + 35, hip.y + 35};
-                       return std::abs(z - hip.z) < 35;
-                   },
-                   [hip, open](const dvec3& p) {
-                       const double r = glm::length(p - hip);
-                       return std::max({r - 33.0, 26.5 - r, glm::dot(p - hip, open) - 7.0});
-                   }),
-               1.8, 950, 260);
+        // An open-book injury held reduced by a binder: the pubic bodies stay apart, the joint about 8 mm wide.
+        const double symGap = b.m.has("open_book_pelvis") ? 12.0 : 2.0;
+        auto ischium = tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}});
+        auto superiorRamus = tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}});
+        auto inferiorRamus = tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}});
+        auto cup = std::make_shared<Implicit>(
+            [hip](double z, Box2& bx) {
+                bx = {hip.x - 35, hip.y - 35, hip.x + 35, hip.y + 35};
+                return std::abs(z - hip.z) < 35;
+            },
+            [hip, open](const dvec3& p) {
+                const double r = glm::length(p - hip);
+                return std::max({r - 33.0, 26.5 - r, glm::dot(p - hip, open) - 7.0});
+            });
+        b.bone(smoothUnion(smoothUnion(smoothUnion(cup, ischium, 5), superiorRamus, 5), inferiorRamus, 5), 1.8, 950,
+               200);
         b.add(ell({s * 92.0, -6, -792}, {26.5, 26.5, 26.5}), 45, kCartilage);
         // Femur: the shaft with fatty marrow and a thick cortex, then over its top the neck, the greater and lesser
         // trochanters and the intertrochanteric region as one bone of cancellous marrow (no cortex of one part drawn
@@ -1656,60 +1822,15 @@ void pelvis(Builder& b) {
                         ell({s * 138.0, 14, -820}, {18, 21, 20}, glm::dmat3(1.0), 1.0, 0.08, 115 + s), 6),
             ell({s * 118.0, 20, -842}, {10, 10, 12}), 4);
         b.bone(proximal, 2.0, 950, 250);
-        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 320);
-        b.bone(tube({{s * 82.0, 20, -800, 13}, {s * 72.0, 34, -832, 12}, {s * 60.0, 34, -856, 11}}), 2.0, 950, 260);
-        // An open-book injury held reduced by a binder: the pubic bodies stay apart, the joint about 8 mm wide.
-        const double symGap = b.m.has("open_book_pelvis") ? 12.0 : 2.0;
-        b.bone(tube({{s * 76.0, -22, -798, 10}, {s * 40.0, -56, -808, 9}, {s * symGap, -68, -815, 8}}), 1.6, 950, 260);
-        b.bone(tube({{s * symGap, -62, -828, 8}, {s * 32.0, -32, -846, 7}, {s * 58.0, 30, -856, 9}}), 1.6, 950, 260);
+        b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 270);
         b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle,
               bit(kFat) | bit(kVisceralFat));  // obturator internus
-        // Fat planes that part gluteus maximus from medius and minimus behind the hip, and the anterior thigh
-        // muscles (sartorius, rectus femoris, tensor fasciae latae) from each other in front of it.
-        auto glutealPlane = ell({s * 92.0, 18, -790}, {64, 58, 80}, rotation(0, 0, s * -15.0), 2.0, 0.05, 117 + s);
-        b.add(intersect(subtract(offset(glutealPlane, 1.2), offset(glutealPlane, -1.2)),
-                        std::make_shared<Implicit>(
-                            [](double z, Box2& bx) {
-                                bx = {-1e4, -1e4, 1e4, 1e4};
-                                return z < -720 && z > -900;
-                            },
-                            [](const dvec3& p) { return 20 - p.y; })),
-              -85, kFat, bit(kMuscle));
-        for (double a : {-35.0, 10.0})
-            b.add(tube({{s * (100.0 + a * 0.6), -58, -800, 0.9},
-                        {s * (96.0 + a), -62, -860, 0.9},
-                        {s * (88.0 + a), -70, -1000, 0.9}},
-                       true, 1.0, 0.06, 119 + s),
-                  -85, kFat, bit(kMuscle))
-                .thin = 1.8;
     }
     b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
-    // The muscles round the hip, each in its sheath of fat, so the reader sees separate muscles rather than one grey
-    // mass: iliopsoas in front of the joint, sartorius, rectus femoris and tensor fasciae latae below the iliac spines,
-    // gluteus medius and minimus on the outer face of the ilium. Painted onto muscle only, after the bones.
-    auto sheathed = [&b](const ShapePtr& m, float hu) {
-        b.add(subtract(offset(m, 1.4), m), -75, kFat, bit(kMuscle)).thin = 1.4;
-        b.add(m, hu, kMuscle, bit(kMuscle), 8, 0.15);
-    };
-    for (int s : {-1, 1}) {
-        sheathed(tube({{s * 66.0, 10, -740, 17}, {s * 74.0, -30, -785, 14}, {s * 82.0, -40, -830, 12}}, true, 1.0, 0.06,
-                      131 + s),
-                 56);  // iliopsoas
-        sheathed(tube({{s * 122.0, -30, -712, 5},
-                       {s * 116.0, -52, -770, 9},
-                       {s * 102.0, -66, -850, 10},
-                       {s * 80.0, -62, -1000, 10}},
-                      true, 1.0, 0.06, 133 + s),
-                 50);  // sartorius
-        sheathed(tube({{s * 104.0, -40, -770, 7}, {s * 104.0, -50, -820, 12}, {s * 98.0, -56, -1000, 15}}, true, 1.0,
-                      0.06, 135 + s),
-                 54);  // rectus femoris
-        sheathed(tube({{s * 134.0, -26, -720, 7}, {s * 142.0, -22, -790, 11}, {s * 146.0, -14, -880, 8}}, true, 1.0,
-                      0.06, 137 + s),
-                 48);  // tensor fasciae latae
-        sheathed(ell({s * 122.0, 30, -760}, {22, 38, 50}, rotation(0, 0, s * -20.0), 2.0, 0.06, 139 + s),
-                 53);  // gluteus medius and minimus
-    }
+    // The muscles of the hip and thigh, parted by their fascial planes (see muscleSepta). Painted onto muscle only,
+    // after the bones.
+    for (int s : {-1, 1})
+        b.add(muscleSepta(hipAndThighMuscles(s), 117 + std::uint64_t(s + 1)), -80, kFat, bit(kMuscle));
 }
 
 }  // namespace

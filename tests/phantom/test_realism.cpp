@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <numbers>
 #include <random>
 
 #include "imaging/dicom_loader.h"
@@ -187,7 +188,18 @@ TEST(PhantomPatients, AnArmBesideTheBodyHoldsItsArteryAndItsMuscleCompartments) 
     const double z = -450;
     const int k = int(std::lround(g.patientToIndex({0, 0, z}).z));
     for (int s : {-1, 1}) {
-        const glm::dvec2 humerus(s * 200.0, 23.0);
+        // The humerus: the bone beside the chest, above the couch (the arm lies further out in a patient with more
+        // fat).
+        glm::dvec2 humerus(0);
+        int bone = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const glm::dvec3 p = g.indexToPatient({i, j, k});
+                if (s * p.x > 175 && std::abs(p.y - 23) < 30 && v->at(i, j, k) > 300)
+                    humerus += glm::dvec2(p.x, p.y), ++bone;
+            }
+        ASSERT_GT(bone, 50) << (s < 0 ? "right" : "left") << " arm: no humerus beside the chest";
+        humerus /= double(bone);
         int artery = 0, septum = 0, muscle = 0;
         for (int j = 0; j < g.dims.y; ++j)
             for (int i = 0; i < g.dims.x; ++i) {
@@ -454,4 +466,75 @@ TEST(PhantomAnatomy, TheLeftVentricleHasAMyocardialWallAndASeptumAndFatOutlinesT
     ASSERT_GT(n, 1000);
     EXPECT_GT(double(fat) / n, 0.04) << "fat outlines the chambers: " << fat << " of " << n << " pixels";
     EXPECT_LT(double(fat) / n, 0.35) << "the heart is muscle and blood, not a ball of fat: " << fat << " of " << n;
+}
+
+// A hand beside the hip is a hand: with the arms beside the body, a slice through the palm cuts the metacarpals as
+// separate small bones in a flat hand beside each thigh, not a ring of skin round nothing.
+TEST(PhantomPatients, AHandBesideTheHipHoldsItsMetacarpalsInAFlatPalm) {
+    const auto v = series(phantom::SeriesKind::Arterial, 512, 5, 3);  // seed 3: arms beside the body
+    const auto& g = v->geometry();
+    const int k = int(std::lround(g.patientToIndex({0, 0, -845}).z));
+    for (int s : {-1, 1}) {
+        const char* side = s < 0 ? "right" : "left";
+        // The bones beside the hip, beyond the trunk and the thigh: in a row from front to back across the palm.
+        std::vector<glm::dvec2> bones;
+        for (const auto& c : bonePieces(*v, k))
+            if (s * c.x > 155) bones.push_back(c);
+        EXPECT_GE(bones.size(), 4u) << side << " hand: " << bones.size()
+                                    << " bones in the palm at z -845 (five metacarpals)";
+        if (bones.size() < 2) continue;
+        double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
+        for (const auto& c : bones)
+            x0 = std::min(x0, c.x), x1 = std::max(x1, c.x), y0 = std::min(y0, c.y), y1 = std::max(y1, c.y);
+        EXPECT_GT(y1 - y0, 3 * (x1 - x0) + 20) << side << " hand: the bones span " << (x1 - x0) << " mm across and "
+                                               << (y1 - y0) << " mm front to back, not a row across a flat palm";
+    }
+}
+
+// The muscles of the hip and thigh are separate muscles: walking round the thigh midway between the femur and the
+// skin, the path crosses the fat planes between quadriceps, adductors and hamstrings, and round the hip those between
+// the glutei and the muscles in front of the joint.
+TEST(PhantomAnatomy, FatPlanesPartTheMusclesOfTheHipAndThigh) {
+    const auto v = series(phantom::SeriesKind::Arterial, 512, 5);
+    const auto& g = v->geometry();
+    // The fat planes crossed on a circle: runs of at most 8 mm that are not muscle, hold fat and lie between muscle
+    // on both sides (bone, or the subcutaneous fat's long runs, are no plane).
+    auto planesOnRing = [&](glm::dvec2 c, double r, double z) {
+        const int k = int(std::lround(g.patientToIndex({0, 0, z}).z));
+        constexpr int n = 1440;
+        const double step = r * 2 * std::numbers::pi / n;
+        std::vector<int> hu(n);
+        for (int a = 0; a < n; ++a) {
+            const double t = a * 2 * std::numbers::pi / n;
+            const glm::dvec3 q = g.patientToIndex({c.x + r * std::cos(t), c.y + r * std::sin(t), z});
+            hu[a] = v->at(int(std::lround(q.x)), int(std::lround(q.y)), k);
+        }
+        auto muscle = [](int h) { return h > 20 && h < 150; };
+        int start = 0;
+        while (start < n && !muscle(hu[start])) ++start;
+        if (start == n) return 0;
+        int planes = 0, run = 0;
+        bool fat = false;
+        for (int a = 1; a <= n; ++a) {
+            const int h = hu[(start + a) % n];
+            if (muscle(h)) {
+                if (run > 0 && fat && run * step <= 8) ++planes;
+                run = 0, fat = false;
+            } else if (h >= 150) {
+                run = n;  // bone: what follows is no plane between muscles
+            } else {
+                ++run, fat = fat || h < -30;
+            }
+        }
+        return planes;
+    };
+    // Summed over four circles, as one circle may run along a plane rather than across it.
+    for (int s : {-1, 1}) {
+        const char* side = s < 0 ? "right" : "left";
+        int thigh = 0, hip = 0;
+        for (double r : {32.0, 36.0, 40.0, 44.0}) thigh += planesOnRing({s * 87.0, -4}, r, -950);
+        for (double r : {40.0, 44.0, 48.0, 52.0}) hip += planesOnRing({s * 92.0, -6}, r, -790);
+        EXPECT_GE(thigh, 14) << side << " thigh: " << thigh << " fat planes between its muscles on four circles";
+        EXPECT_GE(hip, 10) << side << " hip: " << hip << " fat planes between the muscles round the femoral head";
+    }
 }

@@ -71,7 +71,7 @@ int phantomCommand(const Args& args) {
         .value("--out", out, "--out needs a folder")
         .number("--seed", o.seed, "--seed needs a whole number")
         .value("--injuries", injuries, "--injuries needs ID,ID,... (see --list-injuries)")
-        .value("--devices", devices, "--devices needs ID,... (pelvic_binder)")
+        .value("--devices", devices, "--devices needs ID,... (pelvic_binder, endotracheal_tube)")
         .value("--sex", o.sex, "--sex needs male or female")
         .number("--age", o.ageYears, "--age needs a whole number of years")
         .number("--matrix", o.matrix, "--matrix needs a whole number")
@@ -132,7 +132,8 @@ int phantomCommand(const Args& args) {
 }  // namespace
 POLYSIM_REGISTER_COMMAND(
     {"phantom", "write the synthetic polytrauma patient as a DICOM CT study",
-     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--devices pelvic_binder] [--sex male|female] "
+     "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--devices pelvic_binder,endotracheal_tube] [--sex "
+     "male|female] "
      "[--age YEARS] [--matrix N] [--slice-mm X] "
      "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
      "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"

@@ -1879,7 +1879,7 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     spine(b);
     ribs(b);
     head(b);
-    endotrachealTube(b);
+    if (m->devices.count("endotracheal_tube")) endotrachealTube(b);
     addInjuryLayers(*m);
     addEcgElectrodes(*m);
     if (m->devices.count("pelvic_binder")) addPelvicBinder(*m);

@@ -206,8 +206,14 @@ bool parseSeriesKind(std::string_view name, SeriesKind& out) {
 }
 
 const std::vector<std::string>& knownDevices() {
-    static const std::vector<std::string> all = {"pelvic_binder"};
+    static const std::vector<std::string> all = {"pelvic_binder", "endotracheal_tube"};
     return all;
+}
+
+std::string knownDeviceList() {
+    std::string out;
+    for (const auto& d : knownDevices()) out += (out.empty() ? "" : ", ") + d;
+    return out;
 }
 
 namespace detail {
@@ -215,8 +221,12 @@ std::set<std::string> devicesOf(const PhantomOptions& o) {
     const auto& known = knownDevices();
     for (const auto& d : o.devices)
         if (std::find(known.begin(), known.end(), d) == known.end())
-            throw PhantomError("phantom: unknown device '" + d + "' (known: pelvic_binder)");
-    return {o.devices.begin(), o.devices.end()};
+            throw PhantomError("phantom: unknown device '" + d + "' (known: " + knownDeviceList() + ")");
+    std::set<std::string> out(o.devices.begin(), o.devices.end());
+    // A misplaced tube is a tube: the injuries that put it in the oesophagus or a main bronchus bring it.
+    for (const auto& id : canonicalInjuries(o))
+        if (id == "esophageal_intubation" || id == "endobronchial_intubation") out.insert("endotracheal_tube");
+    return out;
 }
 }  // namespace detail
 

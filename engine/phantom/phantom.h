@@ -36,7 +36,8 @@ bool parseSeriesKind(std::string_view name, SeriesKind& out);  // accepts the na
 struct PhantomOptions {
     std::uint64_t seed = 1;
     std::vector<std::string> injuries;  // injury ids (or synonyms) from injuryLibrary(); order does not matter
-    // What the team put on the patient before the scan, from knownDevices() ("pelvic_binder"); order does not matter.
+    // What the team put on the patient before the scan, from knownDevices() ("pelvic_binder", "endotracheal_tube");
+    // order does not matter.
     std::vector<std::string> devices;
     // The patient the case describes, so that the images show the sex and age its story gives (the pelvic organs,
     // the calcified plaques of age): "male", "female", or empty for the seed's; the age in years (16 to 100), or 0
@@ -52,8 +53,12 @@ struct PhantomOptions {
 };
 
 // The devices a case may put on the patient: "pelvic_binder" (a belt round the hips at the greater trochanters, its
-// buckle over the front).
+// buckle over the front) and "endotracheal_tube" (an intubated patient's tube, its tip in the mid trachea; the
+// oesophageal and endobronchial intubation injuries bring it, misplaced). A patient the case does not intubate has no
+// tube in the images.
 const std::vector<std::string>& knownDevices();
+// knownDevices() as "pelvic_binder, endotracheal_tube", for messages.
+std::string knownDeviceList();
 
 // Throws PhantomError naming the bad value (unknown injury with the list of valid ids, matrix out of 16..1024, ...).
 void validate(const PhantomOptions& options);

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kGeneratorVersion = "polysim-phantom-13";
+constexpr const char* kGeneratorVersion = "polysim-phantom-14";
 
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
     for (unsigned char c : s) {

@@ -436,7 +436,7 @@ private:
                 if (std::find(known.begin(), known.end(), devices[i]) == known.end())
                     report_.error(at("images.phantom.devices[" + std::to_string(i) + "]", at("images.phantom", top())),
                                   "unknown device '" + devices[i] + "'" + didYouMean(devices[i], known) +
-                                      " (known: pelvic_binder)");
+                                      " (known: " + phantom::knownDeviceList() + ")");
         }
         for (std::size_t i = 0; i < s_.findings.size(); ++i) {
             const auto& f = s_.findings[i];

@@ -92,7 +92,10 @@ TEST_P(InjuryFootprint, ChangesHuInsideItsFindingAndNowhereOutsideItsAffectedBox
     ASSERT_EQ(findings.size(), 1u);
     const auto& f = findings[0];
     const auto kind = f.series;
-    const auto a = phantom::generateSeries(testOptions(), kind);
+    // The same patient with the same devices: a misplaced tube is compared with the tube where it belongs.
+    auto without = testOptions();
+    for (const auto& d : phantom::detail::devicesOf(with)) without.devices.push_back(d);
+    const auto a = phantom::generateSeries(without, kind);
     const auto b = phantom::generateSeries(with, kind);
     const auto& g = a->geometry();
     const double margin = glm::length(g.spacing);  // partial-volume edge of one voxel
@@ -237,8 +240,10 @@ TEST(PhantomInjuries, TensionPneumothoraxShowsOnTheScoutAsAShiftedMediastinumAnd
 // shows over the airway wherever the tube lies, and bagging into the oesophagus blows the stomach up with air, a dark
 // bubble under the left dome that the normal patient does not have.
 TEST(PhantomInjuries, OesophagealIntubationShowsOnTheScoutAsTheTubesLineOverTheAirwayAndAStomachFullOfAir) {
-    // The case's patient (scenarios/oesophageal-intubation.toml).
-    const auto normal = phantom::generateSeries(caseOptions(77, {}), phantom::SeriesKind::Scout);
+    // The case's patient (scenarios/oesophageal-intubation.toml), and the same patient with the tube in the trachea.
+    auto intubated = caseOptions(77, {});
+    intubated.devices = {"endotracheal_tube"};
+    const auto normal = phantom::generateSeries(intubated, phantom::SeriesKind::Scout);
     const auto oeso = phantom::generateSeries(caseOptions(77, {"esophageal_intubation"}), phantom::SeriesKind::Scout);
     const auto& g = normal->geometry();
     auto column = [&](double x) { return scoutColumn(g, x); };
@@ -772,8 +777,10 @@ TEST(PhantomInjuries, PelvicArterialBleedingIsABlushThatGrowsOnThePortalPhaseInA
 // the carina (z -334) and bends to the patient's right, where the normal tube's line stops above it; on the axial
 // images the line's bright dot lies below the carina in the right main bronchus only with the injury.
 TEST(PhantomInjuries, EndobronchialTubeTipLiesPastTheCarinaInTheRightMainBronchusOnTheScoutAndTheAxials) {
-    // The case's patient (scenarios/tube-right-bronchus.toml).
-    const auto normal = phantom::generateSeries(caseOptions(7403, {}), phantom::SeriesKind::Scout);
+    // The case's patient (scenarios/tube-right-bronchus.toml), and the same patient with the tube where it belongs.
+    auto intubated = caseOptions(7403, {});
+    intubated.devices = {"endotracheal_tube"};
+    const auto normal = phantom::generateSeries(intubated, phantom::SeriesKind::Scout);
     const auto deep =
         phantom::generateSeries(caseOptions(7403, {"endobronchial_intubation"}), phantom::SeriesKind::Scout);
     const auto& g = normal->geometry();
@@ -824,7 +831,9 @@ TEST(PhantomInjuries, EndobronchialTubeTipLiesPastTheCarinaInTheRightMainBronchu
                 }
         return n;
     };
-    const auto a0 = phantom::generateSeries(testOptions(), phantom::SeriesKind::Arterial);
+    auto axialIntubated = testOptions();
+    axialIntubated.devices = {"endotracheal_tube"};
+    const auto a0 = phantom::generateSeries(axialIntubated, phantom::SeriesKind::Arterial);
     const auto a1 = phantom::generateSeries(testOptions({"endobronchial_intubation"}), phantom::SeriesKind::Arterial);
     long r0 = 0, r1 = 0;
     const long n0 = dots(*a0, r0), n1 = dots(*a1, r1);

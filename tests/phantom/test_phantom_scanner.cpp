@@ -379,3 +379,34 @@ TEST(PhantomScanner, APelvicBinderWrapsTheHipsAtTheTrochantersOnlyWhenTheCaseHas
     bound.devices = {"pelvic_bindr"};
     EXPECT_THROW(phantom::validate(bound), phantom::PhantomError);
 }
+
+// A patient the case does not intubate (the elderly faller, the diver, the steering-wheel chest, who are talking) has
+// no tube: the trachea is air from wall to wall. With the case's tube, its wall and radio-opaque line lie in the
+// trachea; the misplaced-tube injuries bring their tube without being told.
+TEST(PhantomScanner, AnEndotrachealTubeLiesInTheTracheaOnlyWhenTheCaseIntubatesThePatient) {
+    auto intubated = options(1);
+    intubated.devices = {"endotracheal_tube"};
+    const auto withTube = phantom::generateSeries(intubated, phantom::SeriesKind::Arterial);
+    const auto& without = arterial(1);
+    ASSERT_EQ(withTube->dims(), without.dims());
+    const auto& g = without.geometry();
+    for (double z : {-230.0, -250.0}) {
+        const int k = sliceAt(without, z);
+        int tube = 0, air = 0, n = 0;
+        for (int j = 0; j < g.dims.y; ++j)
+            for (int i = 0; i < g.dims.x; ++i) {
+                const double x = g.origin.x + i * g.spacing.x, y = yOf(without, j);
+                if (std::hypot(x, y + 19.5) > 4.8) continue;  // the middle of the trachea, where the tube runs
+                ++n;
+                tube += withTube->at(i, j, k) > -600;
+                air += without.at(i, j, k) < -800;
+            }
+        ASSERT_GT(n, 12);
+        EXPECT_GE(tube, 3) << "no tube in the trachea of the intubated patient at z " << z;
+        EXPECT_EQ(air, n) << "something in the trachea of a patient with no tube at z " << z;
+    }
+    auto misplaced = options(1);
+    misplaced.injuries = {"esophageal_intubation"};
+    EXPECT_TRUE(phantom::detail::devicesOf(misplaced).count("endotracheal_tube"));
+    EXPECT_FALSE(phantom::detail::devicesOf(options(1)).count("endotracheal_tube"));
+}

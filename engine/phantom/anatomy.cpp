@@ -1701,7 +1701,7 @@ std::vector<std::vector<dvec4>> hipAndThighMuscles(int s) {
          {90, 75, -760, 25},
          {105, 65, -800, 30},
          {120, 55, -840, 22},
-         {135, 45, -885, 0}},                                                                 // maximus
+         {135, 45, -885, 0}},                                                                 // gluteus maximus
         {{62, 10, -760, 8}, {54, -2, -795, 16}, {58, 6, -835, 11}, {70, 30, -855, 0}},        // obturator internus
         {{55, -40, -800, 2}, {58, -40, -830, 10}, {70, -35, -870, 8}, {80, -30, -895, 0}},    // pectineus
         {{55, -10, -828, 3}, {60, -12, -845, 10}, {70, -5, -862, 0}},                         // obturator externus
@@ -1723,8 +1723,8 @@ std::vector<std::vector<dvec4>> hipAndThighMuscles(int s) {
 }
 
 // The fascial planes between muscles that lie side by side: each point of muscle belongs to the muscle whose axis it
-// is nearest (less that muscle's half-width there), and where two muscles are about equally near, a plane of fat 1.5
-// to 3 mm thick, wavy as real planes are, runs between them. So the muscles fill the space between bone and
+// is nearest (less that muscle's half-width there), and where two muscles are about equally near, a plane of fat 1.6
+// to 3.2 mm thick, wavy as real planes are, runs between them. So the muscles fill the space between bone and
 // subcutaneous fat as real ones do, meeting along planes, rather than floating as tubes in one grey mass. Only near a
 // muscle's own outline, so no plane crosses muscle that belongs to none of them.
 ShapePtr muscleSepta(std::vector<std::vector<dvec4>> axes, std::uint64_t salt) {
@@ -1784,8 +1784,8 @@ void pelvis(Builder& b) {
             for (auto& q : path) q.x *= s;
         b.bone(sweptPath(ilium), 1.6, 950, 260);
         // The acetabulum: a cup of bone round the femoral head, open laterally, forwards and down, its walls (the
-        // anterior and posterior columns) wrapping the head's front and back.
-        // The pubic rami and the ischium leave it as one bone, their cortex continuous with the cup's.
+        // anterior and posterior columns) wrapping the head's front and back. The pubic rami and the ischium leave it
+        // as one bone, their cortex continuous with the cup's.
         const dvec3 hip(s * 92.0, -6, -792), open = glm::normalize(dvec3(s * 0.66, -0.26, -0.7));
         // An open-book injury held reduced by a binder: the pubic bodies stay apart, the joint about 8 mm wide.
         const double symGap = b.m.has("open_book_pelvis") ? 12.0 : 2.0;

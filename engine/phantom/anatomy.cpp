@@ -481,12 +481,7 @@ void bodyWall(Builder& b) {
         // An arm beside the body rests on the trunk's fat: it lies further out by the fat the habitus adds there.
         const bool up = b.m.habitus.armsUp;
         const double fat = std::max(0.0, b.m.habitus.extraFatMm);
-        auto aside = [&](std::vector<dvec4> pts) {
-            if (!up)
-                for (auto& q : pts) q.x += s * fat * trunkFatShare(q.z);
-            return pts;
-        };
-        auto aside3 = [&](std::vector<dvec3> pts) {
+        auto aside = [&]<class P>(std::vector<P> pts) {
             if (!up)
                 for (auto& q : pts) q.x += s * fat * trunkFatShare(q.z);
             return pts;
@@ -497,30 +492,33 @@ void bodyWall(Builder& b) {
                               {s * 182.0, 24, -80, 27},
                               {s * 172.0, 6, -10, 24}},
                              true, 1.5, 0.05, 20 + s)
-                      : tube(aside({{s * 178.0, 18, -285, 34},
-                                    {s * 198.0, 22, -330, 36},
-                                    {s * 202.0, 22, -450, 34},
-                                    {s * 200.0, 18, -575, 30},
-                                    {s * 188.0, -5, -660, 28},
-                                    {s * 172.0, -30, -760, 24},
-                                    {s * 170.0, -34, -792, 20}}),
+                      : tube(aside(std::vector<dvec4>{{s * 178.0, 18, -285, 34},
+                                                      {s * 198.0, 22, -330, 36},
+                                                      {s * 202.0, 22, -450, 34},
+                                                      {s * 200.0, 18, -575, 30},
+                                                      {s * 188.0, -5, -660, 28},
+                                                      {s * 172.0, -30, -760, 24},
+                                                      {s * 170.0, -34, -792, 20}}),
                              true, 1.5, 0.05, 20 + s);
         if (!up) arm = smoothUnion(arm, handShape(s, s * fat), 4);
         b.m.skin.push_back(arm);
         b.add(arm, 35, kSkin);
         b.add(offset(arm, -2.5), -98, kFat, kAnyTissue, 14, 0.12);
         b.add(offset(arm, -8), 52, kMuscle, kAnyTissue, 10, 0.15);
-        upperArmDetail(b, s,
-                       up ? std::vector<dvec3>{{s * 178.0, 22, -300}, {s * 184.0, 28, -240}, {s * 188.0, 34, -160}}
-                          : aside3({{s * 180.0, 22, -320}, {s * 200.0, 24, -400}, {s * 200.0, 22, -560}}),
-                       30);
+        upperArmDetail(
+            b, s,
+            up ? std::vector<dvec3>{{s * 178.0, 22, -300}, {s * 184.0, 28, -240}, {s * 188.0, 34, -160}}
+               : aside(std::vector<dvec3>{{s * 180.0, 22, -320}, {s * 200.0, 24, -400}, {s * 200.0, 22, -560}}),
+            30);
         if (up) {
             b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 184.0, 28, -240, 10}, {s * 188.0, 34, -150, 11}}, true), 3.0);
             b.bone(tube({{s * 192.0, 36, -140, 8}, {s * 184.0, 26, -80, 7}, {s * 176.0, 12, -15, 7}}, true), 2.0);
             b.bone(tube({{s * 182.0, 40, -140, 7}, {s * 174.0, 20, -80, 6}, {s * 166.0, 4, -15, 6}}, true), 2.0);
             continue;
         }
-        b.bone(tube(aside({{s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}), true),
+        b.bone(tube(aside(std::vector<dvec4>{
+                        {s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}),
+                    true),
                3.0);
         handBones(b, s, s * fat);
         // Radius (in front, flaring at the wrist) and ulna, with the patient's palms towards the thighs.

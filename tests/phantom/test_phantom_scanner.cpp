@@ -35,6 +35,13 @@ const imaging::Volume& arterial(std::uint64_t seed = 1) {
     return *v;
 }
 
+// The arterial series of seed 1 with the given devices on the patient.
+std::unique_ptr<imaging::Volume> arterialWith(std::vector<std::string> devices) {
+    auto o = options(1);
+    o.devices = std::move(devices);
+    return phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+}
+
 int sliceAt(const imaging::Volume& v, double z) {
     const auto& g = v.geometry();
     return std::clamp(int(std::lround((z - g.origin.z) / g.spacing.z)), 0, g.dims.z - 1);
@@ -339,9 +346,7 @@ TEST(PhantomScanner, BeamHardeningDarkensTheBandBetweenTheFemoralHeadsAndThePetr
 // greater trochanters, over the back as well as the front and both sides, with its buckle over the front. Above and
 // below the belt, and in a case without one, nothing changes.
 TEST(PhantomScanner, APelvicBinderWrapsTheHipsAtTheTrochantersOnlyWhenTheCaseHasOne) {
-    auto bound = options(1);
-    bound.devices = {"pelvic_binder"};
-    const auto withBinder = phantom::generateSeries(bound, phantom::SeriesKind::Arterial);
+    const auto withBinder = arterialWith({"pelvic_binder"});
     const auto& without = arterial(1);
     ASSERT_EQ(withBinder->dims(), without.dims());
     const auto& g = without.geometry();
@@ -376,6 +381,7 @@ TEST(PhantomScanner, APelvicBinderWrapsTheHipsAtTheTrochantersOnlyWhenTheCaseHas
     for (double z : {-640.0, -960.0})
         EXPECT_LT(beltQuadrants(z).second, 1.0) << "the binder changed the slice at " << z;
     // A device the phantom does not know is refused by name.
+    auto bound = options(1);
     bound.devices = {"pelvic_bindr"};
     EXPECT_THROW(phantom::validate(bound), phantom::PhantomError);
 }
@@ -384,9 +390,7 @@ TEST(PhantomScanner, APelvicBinderWrapsTheHipsAtTheTrochantersOnlyWhenTheCaseHas
 // no tube: the trachea is air from wall to wall. With the case's tube, its wall and radio-opaque line lie in the
 // trachea; the misplaced-tube injuries bring their tube without being told.
 TEST(PhantomScanner, AnEndotrachealTubeLiesInTheTracheaOnlyWhenTheCaseIntubatesThePatient) {
-    auto intubated = options(1);
-    intubated.devices = {"endotracheal_tube"};
-    const auto withTube = phantom::generateSeries(intubated, phantom::SeriesKind::Arterial);
+    const auto withTube = arterialWith({"endotracheal_tube"});
     const auto& without = arterial(1);
     ASSERT_EQ(withTube->dims(), without.dims());
     const auto& g = without.geometry();

@@ -12,6 +12,7 @@
 
 namespace polysim::cli {
 namespace {
+namespace fs = std::filesystem;
 
 std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
@@ -63,9 +64,9 @@ int compareRealism(phantom::PhantomOptions o, const Args& args, const std::strin
 
 int phantomCommand(const Args& args) {
     phantom::PhantomOptions o;
-    std::string out, findingsOut, realism, imagesOut;
+    std::string out, findingsOut, realism, imagesOut, labelsOut;
     std::optional<std::string> injuries, devices, phases;
-    bool quiet = false, list = false;
+    bool quiet = false, list = false, noLabels = false;
     ArgReader in("phantom");
     in.flag("--list-injuries", list)
         .value("--out", out, "--out needs a folder")
@@ -81,6 +82,8 @@ int phantomCommand(const Args& args) {
         .value("--findings-out", findingsOut, "--findings-out needs a file name")
         .value("--realism", realism, "--realism needs the folder of the real CT references")
         .value("--images-out", imagesOut, "--images-out needs a folder")
+        .value("--labels-out", labelsOut, "--labels-out needs a folder")
+        .flag("--no-labels", noLabels)
         .flag("--quiet", quiet)
         .flag("-q", quiet);
     if (auto status = in.read(args)) return *status;
@@ -101,17 +104,31 @@ int phantomCommand(const Args& args) {
     try {
         phantom::validate(o);
         if (!out.empty()) {
+            // The label maps go beside the study folder (STUDY_labels), not into it: DICOM readers of the study meet
+            // DICOM files only.
+            if (labelsOut.empty() && !noLabels) {
+                fs::path study = fs::path(out).lexically_normal();
+                if (study.filename().empty()) study = study.parent_path();
+                labelsOut = study.string() + "_labels";
+            }
+            if (noLabels) labelsOut.clear();
             int lastPercent = -1;
-            const auto study = phantom::writeStudy(o, out, [&](double f, std::string_view stage) {
-                const int p = int(f * 100);
-                if (quiet || p == lastPercent) return;
-                lastPercent = p;
-                std::fprintf(stderr, "\r%3d%%  %-40.*s", p, int(stage.size()), stage.data());
-                std::fflush(stderr);
-            });
+            const auto study = phantom::writeStudy(
+                o, out,
+                [&](double f, std::string_view stage) {
+                    const int p = int(f * 100);
+                    if (quiet || p == lastPercent) return;
+                    lastPercent = p;
+                    std::fprintf(stderr, "\r%3d%%  %-40.*s", p, int(stage.size()), stage.data());
+                    std::fflush(stderr);
+                },
+                {}, labelsOut);
             if (!quiet) std::fprintf(stderr, "\n");
             std::cout << "wrote " << study.fileCount << " images in " << study.seriesInstanceUids.size()
                       << " series to " << study.folder.string() << "\n";
+            if (!study.labelMaps.empty())
+                std::cout << "wrote the anatomy's label maps to " << study.labelMaps.front().parent_path().string()
+                          << " (labels.csv names the structures)\n";
         }
         if (!findingsOut.empty()) {
             std::ofstream f(findingsOut);
@@ -135,7 +152,8 @@ POLYSIM_REGISTER_COMMAND(
      "polysim phantom --out DIR [--seed N] [--injuries ID,ID,...] [--devices pelvic_binder,endotracheal_tube] [--sex "
      "male|female] "
      "[--age YEARS] [--matrix N] [--slice-mm X] "
-     "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--quiet]\n"
+     "[--fov-mm X] [--phases arterial,portal] [--findings-out FILE.toml|FILE.json] [--labels-out DIR | --no-labels] "
+     "[--quiet]\n"
      "       polysim phantom --realism REAL_CT_FOLDER [--images-out DIR] [--seed N] [--slice-mm X]\n"
      "       polysim phantom --list-injuries",
      phantomCommand});

@@ -12,6 +12,11 @@ using glm::dvec3;
 using glm::dvec4;
 using K = Extrusion::Key;
 
+// A side's name in the label map's structure names: s = -1 is the patient's right (LPS x < 0).
+std::string sideName(int s) {
+    return s < 0 ? "right" : "left";
+}
+
 double smoothstep(double a, double b, double x) {
     const double t = std::clamp((x - a) / (b - a), 0.0, 1.0);
     return t * t * (3 - 2 * t);
@@ -35,6 +40,8 @@ struct Builder {
         add(offset(s, -cortex), marrowHU, kMarrow, bit(kBone), marrowHU > 100 ? 90.0f : 30.0f, 0.55, w);
     }
     const WarpSet* med() const { return m.mediastinumWarp.empty() ? nullptr : &m.mediastinumWarp; }
+    // The layers added while the scope lives belong to the named structure (the label map's name for them).
+    [[nodiscard]] StructureScope as(const std::string& name) const { return StructureScope(m, name); }
     const WarpSet* brain() const { return m.brainWarp.empty() ? nullptr : &m.brainWarp; }
 };
 
@@ -476,7 +483,10 @@ void bodyWall(Builder& b) {
         b.m.organs[s < 0 ? "thigh_skin_right" : "thigh_skin_left"] = thigh;
         b.add(thigh, 35, kSkin);
         b.add(offset(thigh, -2.5), -98, kFat);
-        b.add(offset(thigh, -13), 52, kMuscle);
+        {
+            auto n = b.as("thigh_muscles_" + sideName(s));
+            b.add(offset(thigh, -13), 52, kMuscle);
+        }
         // Arms beside the body, or raised above the head (out of the head's field of view) for the body scan.
         // An arm beside the body rests on the trunk's fat: it lies further out by the fat the habitus adds there.
         const bool up = b.m.habitus.armsUp;
@@ -511,22 +521,37 @@ void bodyWall(Builder& b) {
                : aside(std::vector<dvec3>{{s * 180.0, 22, -320}, {s * 200.0, 24, -400}, {s * 200.0, 22, -560}}),
             30);
         if (up) {
-            b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 184.0, 28, -240, 10}, {s * 188.0, 34, -150, 11}}, true), 3.0);
-            b.bone(tube({{s * 192.0, 36, -140, 8}, {s * 184.0, 26, -80, 7}, {s * 176.0, 12, -15, 7}}, true), 2.0);
+            {
+                auto n = b.as("humerus_" + sideName(s));
+                b.bone(tube({{s * 174.0, 22, -305, 11}, {s * 184.0, 28, -240, 10}, {s * 188.0, 34, -150, 11}}, true),
+                       3.0);
+            }
+            {
+                auto n = b.as("radius_" + sideName(s));
+                b.bone(tube({{s * 192.0, 36, -140, 8}, {s * 184.0, 26, -80, 7}, {s * 176.0, 12, -15, 7}}, true), 2.0);
+            }
+            auto n = b.as("ulna_" + sideName(s));
             b.bone(tube({{s * 182.0, 40, -140, 7}, {s * 174.0, 20, -80, 6}, {s * 166.0, 4, -15, 6}}, true), 2.0);
             continue;
         }
-        b.bone(tube(aside(std::vector<dvec4>{
-                        {s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}),
-                    true),
-               3.0);
-        handBones(b, s, s * fat);
+        {
+            auto n = b.as("humerus_" + sideName(s));
+            b.bone(tube(aside(std::vector<dvec4>{
+                            {s * 174.0, 22, -305, 11}, {s * 200.0, 24, -400, 10}, {s * 200.0, 22, -570, 11}}),
+                        true),
+                   3.0);
+        }
+        {
+            auto n = b.as("hand_bones_" + sideName(s));
+            handBones(b, s, s * fat);
+        }
         // Radius (in front, flaring at the wrist) and ulna, with the patient's palms towards the thighs.
         const std::vector<dvec4> radius{
             {196, 12, -590, 8}, {182, -15, -680, 7}, {170, -38, -772, 7}, {168, -44, -790, 9.5}};
         const std::vector<dvec4> ulna{{204, 24, -592, 7}, {190, -2, -680, 6}, {178, -24, -775, 6}, {175, -25, -789, 6}};
-        for (auto pts : {radius, ulna}) {
+        for (auto [pts, name] : {std::pair{radius, "radius_"}, std::pair{ulna, "ulna_"}}) {
             for (auto& q : pts) q.x *= s;
+            auto n = b.as(name + sideName(s));
             b.bone(tube(aside(pts), true), 2.0);
         }
     }
@@ -583,9 +608,12 @@ void head(Builder& b) {
     b.add(scalpZone, -20, kFat, bit(kFat), 75, 0.3);
     b.add(intersect(offset(skullOuter, 1.3), above([](double, double) { return -112.0; }, -180, 10)), 42, kSkin,
           bit(kFat));
-    b.add(skullOuter, 1250, kBone, kAnyTissue, 80, 0.3);
-    b.add(offset(skullOuter, -1.7), 430, kMarrow, bit(kBone), 190, 0.35);
-    b.add(offset(cavity, 1.3), 1250, kBone, bit(kMarrow) | bit(kBone), 80, 0.3);
+    {
+        auto n = b.as("skull");
+        b.add(skullOuter, 1250, kBone, kAnyTissue, 80, 0.3);
+        b.add(offset(skullOuter, -1.7), 430, kMarrow, bit(kBone), 190, 0.35);
+        b.add(offset(cavity, 1.3), 1250, kBone, bit(kMarrow) | bit(kBone), 80, 0.3);
+    }
     b.m.organs["cranial_cavity"] = cavity;
     b.m.organs["skull"] = skullOuter;
     brainParts(b, cavity);
@@ -593,17 +621,26 @@ void head(Builder& b) {
     // Face: orbits, sinuses, nasal cavity, jaw, tongue, airway.
     for (int s : {-1, 1}) {
         auto orbit = ell({s * 31.0, -66, -106}, {17, 24, 17}, rotation(0, 0, s * 12.0));
-        b.add(offset(orbit, 1.8), 1000, kBone);
-        b.add(orbit, -85, kFat, kAnyTissue, 5, 0.1);
-        b.add(ell({s * 32.0, -76, -106}, {12, 12, 12}), 12, kFluid);
-        b.add(ell({s * 32.0, -87, -106}, {4.5, 2, 4.5}), 105, kGland);
+        {
+            auto n = b.as("orbit_" + sideName(s));
+            b.add(offset(orbit, 1.8), 1000, kBone);
+            b.add(orbit, -85, kFat, kAnyTissue, 5, 0.1);
+            b.add(ell({s * 32.0, -76, -106}, {12, 12, 12}), 12, kFluid);
+            b.add(ell({s * 32.0, -87, -106}, {4.5, 2, 4.5}), 105, kGland);
+        }
         auto maxSinus = ell({s * 30.0, -48, -142}, {17, 20, 18}, glm::dmat3(1.0), 1.0, 0.06, 40 + s);
-        b.add(offset(maxSinus, 1.8), 1000, kBone);
-        b.add(maxSinus, -1000, kAir);
+        {
+            auto n = b.as("maxillary_sinus_" + sideName(s));
+            b.add(offset(maxSinus, 1.8), 1000, kBone);
+            b.add(maxSinus, -1000, kAir);
+        }
         b.m.organs[s < 0 ? "maxillary_sinus_right" : "maxillary_sinus_left"] = maxSinus;
         auto mastoid = ell({s * 55.0, 32, -135}, {11, 13, 13});
-        b.add(mastoid, -350, kAirway, kAnyTissue, 750, 0.35);
-        b.add(tube({{s * 24.0, 12, -124, 7}, {s * 56.0, 26, -130, 9}}, false), 1450, kBone);  // petrous ridge
+        {
+            auto n = b.as("temporal_bone_" + sideName(s));
+            b.add(mastoid, -350, kAirway, kAnyTissue, 750, 0.35);
+            b.add(tube({{s * 24.0, 12, -124, 7}, {s * 56.0, 26, -130, 9}}, false), 1450, kBone);  // petrous ridge
+        }
         // Mandible (condyle, ramus, body) and teeth.
         auto mandible = tube({{s * 52.0, 4, -128, 6},
                               {s * 50.0, 6, -158, 8},
@@ -611,24 +648,49 @@ void head(Builder& b) {
                               {s * 30.0, -55, -206, 8},
                               {0, -72, -208, 9}},
                              true, 0.6);
-        b.bone(mandible, 2.5, 1250, 420);
+        {
+            auto n = b.as("mandible");
+            b.bone(mandible, 2.5, 1250, 420);
+        }
         b.m.organs[s < 0 ? "mandible_right" : "mandible_left"] = mandible;  // the facial fractures break it
-        b.add(tube({{s * 28.0, -38, -167, 5}, {s * 20.0, -60, -167, 5}, {0, -70, -167, 5}}, true), 1900, kBone);
-        b.add(tube({{s * 27.0, -36, -181, 4.5}, {s * 19.0, -57, -181, 4.5}, {0, -66, -181, 4.5}}, true), 1900, kBone);
-        b.add(tube({{s * 50.0, 30, -138, 8}, {s * 42.0, -18, -212, 10}, {s * 24.0, -52, -266, 7}}, true, 0.6), 55,
-              kMuscle);                                                              // sternocleidomastoid
-        b.add(ell({s * 18.0, -22, -245}, {8, 11, 19}), b.H(105, 190, 150), kGland);  // thyroid lobe
+        {
+            auto n = b.as("teeth");
+            b.add(tube({{s * 28.0, -38, -167, 5}, {s * 20.0, -60, -167, 5}, {0, -70, -167, 5}}, true), 1900, kBone);
+            b.add(tube({{s * 27.0, -36, -181, 4.5}, {s * 19.0, -57, -181, 4.5}, {0, -66, -181, 4.5}}, true), 1900,
+                  kBone);
+        }
+        {
+            auto n = b.as("sternocleidomastoid_" + sideName(s));
+            b.add(tube({{s * 50.0, 30, -138, 8}, {s * 42.0, -18, -212, 10}, {s * 24.0, -52, -266, 7}}, true, 0.6), 55,
+                  kMuscle);  // sternocleidomastoid
+        }
+        {
+            auto n = b.as("thyroid_gland");
+            b.add(ell({s * 18.0, -22, -245}, {8, 11, 19}), b.H(105, 190, 150), kGland);  // thyroid lobe
+        }
     }
     auto sphenoid = ell({0, -14, -118}, {14, 12, 10});
-    b.add(offset(sphenoid, 2), 1000, kBone);
-    b.add(sphenoid, -1000, kAir);
+    {
+        auto n = b.as("sphenoid_sinus");
+        b.add(offset(sphenoid, 2), 1000, kBone);
+        b.add(sphenoid, -1000, kAir);
+    }
     auto nasalCavity = ell({0, -56, -134}, {10, 30, 17}, glm::dmat3(1.0), 1.0, 0.08, 45);
-    b.add(nasalCavity, -1000, kAir);
+    {
+        auto n = b.as("nasal_cavity");
+        b.add(nasalCavity, -1000, kAir);
+    }
     b.m.organs["nasal_cavity"] = nasalCavity;
     b.add(ext({{-150, 0, -56, 0.9, 30}, {-115, 0, -56, 0.9, 30}}), 900, kBone);  // nasal septum
-    b.add(ell({0, -32, -182}, {25, 32, 14}), 62, kMuscle);                       // tongue
+    {
+        auto n = b.as("tongue");
+        b.add(ell({0, -32, -182}, {25, 32, 14}), 62, kMuscle);  // tongue
+    }
     // Pharynx down to the larynx; the trachea continues in chest().
-    b.add(tube(kPharynx), -1000, kAirway);
+    {
+        auto n = b.as("pharynx");
+        b.add(tube(kPharynx), -1000, kAirway);
+    }
 }
 
 // Brain inside the cranial cavity: CSF rim, cortex with sulci, white matter, deep grey matter, ventricles, falx.
@@ -636,7 +698,10 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
     const WarpSet* w = b.brain();
     b.add(cavity, 8, kCsf);
     auto brain = offset(cavity, -1.6);
-    b.add(brain, 39, kBrain, bit(kCsf), 4, 0.05, w);
+    {
+        auto n = b.as("brain");
+        b.add(brain, 39, kBrain, bit(kCsf), 4, 0.05, w);
+    }
     // Sulci: CSF clefts running in from the surface between the gyri, wider at the surface and closing towards their
     // fundus 5-21 mm deep. Their pattern lives on the brain's surface (a noise field sampled at the point's direction
     // from the centre, drifting a little with depth), so each cleft is a sheet standing on the surface, not a tube.
@@ -676,13 +741,26 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
         gyri.at(p, depth, to, sd, hw);
         return std::max(3.0 - depth, std::min(hw + 2.8 - to, sd + 2.8 - depth));
     });
-    b.add(smoothUnion(core, gyral, 4), 28, kBrain, bit(kBrain), 4, 0.07, w);
+    {
+        auto n = b.as("brain_white_matter");
+        b.add(smoothUnion(core, gyral, 4), 28, kBrain, bit(kBrain), 4, 0.07, w);
+    }
     for (int s : {-1, 1}) {
-        b.add(ell({s * 19.0, -6, -82}, {9, 17, 11}, rotation(0, 0, s * 15.0)), 38, kBrain, kAnyTissue, 2, 0.1, w);
-        b.add(ell({s * 10.0, 13, -84}, {9, 13, 9}), 37, kBrain, kAnyTissue, 2, 0.1, w);
+        {
+            auto n = b.as("lentiform_nucleus_" + sideName(s));
+            b.add(ell({s * 19.0, -6, -82}, {9, 17, 11}, rotation(0, 0, s * 15.0)), 38, kBrain, kAnyTissue, 2, 0.1, w);
+        }
+        {
+            auto n = b.as("thalamus_" + sideName(s));
+            b.add(ell({s * 10.0, 13, -84}, {9, 13, 9}), 37, kBrain, kAnyTissue, 2, 0.1, w);
+        }
         // Caudate: its head bulges into the frontal horn, its body tapers along the ventricle's lateral wall.
-        b.add(tube({{s * 17.0, -20, -66, 8}, {s * 19.0, -4, -60, 5}, {s * 22.0, 16, -60, 3}}, true, 0.8, 0.1, 76 + s),
-              37, kBrain, bit(kBrain), 2, 0.1, w);
+        {
+            auto n = b.as("caudate_nucleus_" + sideName(s));
+            b.add(
+                tube({{s * 17.0, -20, -66, 8}, {s * 19.0, -4, -60, 5}, {s * 22.0, 16, -60, 3}}, true, 0.8, 0.1, 76 + s),
+                37, kBrain, bit(kBrain), 2, 0.1, w);
+        }
         b.add(ell({s * 52.0, -6, -86}, {4, 22, 8}, rotation(0, 0, s * 8.0), 1.0, 0.1, 74), 8, kCsf, bit(kBrain), 0, 0.1,
               w);  // Sylvian fissure
         // The lateral ventricles either side of the septum pellucidum, their frontal horns a few millimetres apart.
@@ -691,18 +769,33 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
                              {s * 10.0, 10, -60, 5.5},
                              {s * 23.0, 32, -68, 6.5},
                              {s * 17.0, 52, -68, 2.5}});
-        b.add(lateral, 7, kCsf, bit(kBrain), 0, 0.1, w);
-        b.add(tube({{s * 23.0, 32, -68, 4.5}, {s * 32.0, 18, -86, 3.5}, {s * 33.0, -6, -96, 2.5}}), 7, kCsf,
-              bit(kBrain), 0, 0.1, w);
-        b.add(ell({s * 24.0, 48, -131}, {30, 26, 19}, glm::dmat3(1.0), 1.5, 0.1, 75), 42, kBrain,
-              bit(kBrain) | bit(kCsf), 5, 0.45, w);  // cerebellar hemisphere with folia
+        {
+            auto n = b.as("lateral_ventricle_" + sideName(s));
+            b.add(lateral, 7, kCsf, bit(kBrain), 0, 0.1, w);
+            b.add(tube({{s * 23.0, 32, -68, 4.5}, {s * 32.0, 18, -86, 3.5}, {s * 33.0, -6, -96, 2.5}}), 7, kCsf,
+                  bit(kBrain), 0, 0.1, w);
+        }
+        {
+            auto n = b.as("cerebellum_" + sideName(s));
+            b.add(ell({s * 24.0, 48, -131}, {30, 26, 19}, glm::dmat3(1.0), 1.5, 0.1, 75), 42, kBrain,
+                  bit(kBrain) | bit(kCsf), 5, 0.45, w);  // cerebellar hemisphere with folia
+        }
     }
-    b.add(ell({0, 5, -80}, {2.2, 13, 8}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // third ventricle
+    {
+        auto n = b.as("third_ventricle");
+        b.add(ell({0, 5, -80}, {2.2, 13, 8}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // third ventricle
+    }
     // Foramen magnum: the brainstem leaves the skull through the posterior fossa floor.
     b.add(tube({{0, 24, -138, 14}, {0, 22, -166, 13}}), 8, kCsf, bit(kBone) | bit(kMarrow) | bit(kMuscle), 0, 0.1, w);
-    b.add(tube({{0, 8, -92, 11}, {0, 20, -122, 11}, {0, 24, -150, 9}, {0, 22, -166, 7}}), 33, kBrain,
-          bit(kBrain) | bit(kCsf), 0, 0.1, w);
-    b.add(ell({0, 36, -128}, {7, 4.5, 7}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // fourth ventricle
+    {
+        auto n = b.as("brainstem");
+        b.add(tube({{0, 8, -92, 11}, {0, 20, -122, 11}, {0, 24, -150, 9}, {0, 22, -166, 7}}), 33, kBrain,
+              bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    }
+    {
+        auto n = b.as("fourth_ventricle");
+        b.add(ell({0, 36, -128}, {7, 4.5, 7}), 7, kCsf, bit(kBrain), 0, 0.1, w);  // fourth ventricle
+    }
     // Interhemispheric fissure and falx, above the corpus callosum.
     auto fissure = [cavity](double half) {
         return std::make_shared<Implicit>([cavity](double z, Box2& bx) { return z > -100 && cavity->sliceBox(z, bx); },
@@ -721,7 +814,10 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
     };
     // The falx is a dural sheet under a millimetre thick: a little denser than brain, seen best where CSF borders it.
     b.add(fissure(1.3), 8, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
-    b.add(fissure(0.35), 55, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    {
+        auto n = b.as("falx_cerebri");
+        b.add(fissure(0.35), 55, kCsf, bit(kBrain) | bit(kCsf), 0, 0.1, w);
+    }
 }
 
 ShapePtr lungShape(int s, bool collapsedSide) {
@@ -804,9 +900,14 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
         return intersect(ell(heartPoint(c.x, c.y, c.z), r, rot, wob, 0.06, salt), offset(heart, -2.5));
     };
     const float myoHU = b.H(45, 118, 108);
+    auto inHeart = b.as("heart");
     // Epicardial fat under the pericardium, then the muscle of each chamber on it.
     b.add(heart, -88, kHeart, kAnyTissue, 10, 0.1, mw);
-    b.add(subtract(offset(heart, 1.1), heart), 32, kPleura, bit(kMediastinalFat) | bit(kLung), 0, 0.1, mw).thin = 1.1;
+    {
+        auto n = b.as("pericardium");
+        b.add(subtract(offset(heart, 1.1), heart), 32, kPleura, bit(kMediastinalFat) | bit(kLung), 0, 0.1, mw).thin =
+            1.1;
+    }
     auto lvOuter = chamber({6, 12, -6}, {58, 34, 46}, 1.2, 301);
     auto lvCavity = chamber(kLeftVentricleCavity, {47, 23, 34}, 0.8, 302);
     auto rvCavityEll = chamber({0, -15, -8}, {52, 23, 45}, 1.2, 303);
@@ -815,31 +916,59 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
     auto rightAtrium = ell({-32, -18, -446}, {22, 24, 27}, glm::dmat3(1.0), 1.0, 0.06, 305);
     b.m.organs["right_atrium"] = rightAtrium;
     // Muscle: the ventricles' walls (the septum is the left ventricle's), the atria's thin walls, the outflow tract.
-    b.add(unionOf({lvOuter, rvOuter}), myoHU, kHeart, bit(kHeart), 6, 0.1, mw);
-    b.add(offset(laCavity, 2.0), myoHU, kHeart, bit(kHeart) | bit(kMediastinalFat), 4, 0.1, mw);
-    b.add(offset(rightAtrium, 2.0), myoHU, kHeart, kAnyTissue, 4, 0.1, mw);
+    {
+        auto n = b.as("heart_myocardium");
+        b.add(unionOf({lvOuter, rvOuter}), myoHU, kHeart, bit(kHeart), 6, 0.1, mw);
+        b.add(offset(laCavity, 2.0), myoHU, kHeart, bit(kHeart) | bit(kMediastinalFat), 4, 0.1, mw);
+        b.add(offset(rightAtrium, 2.0), myoHU, kHeart, kAnyTissue, 4, 0.1, mw);
+    }
     const dvec3 pulmonaryRoot = heartPoint(3, -31, 20), aorticRoot(-6, -22, -414);
     auto rvot = tube({glm::dvec4(heartPoint(4, -20, 6), 12), glm::dvec4(pulmonaryRoot, 12.5)});
-    b.add(offset(rvot, 3.0), myoHU, kHeart, bit(kHeart) | bit(kMediastinalFat), 4, 0.1, mw);
+    {
+        auto n = b.as("heart_myocardium");
+        b.add(offset(rvot, 3.0), myoHU, kHeart, bit(kHeart) | bit(kMediastinalFat), 4, 0.1, mw);
+    }
     // Blood: right atrium (mixing in the arterial phase), right ventricle, left atrium, left ventricle.
     const bool arterial = b.c == Contrast::Arterial;
-    b.add(rightAtrium, b.H(42, 175, 160), kBlood, kAnyTissue, arterial ? 95.0f : 6.0f, 0.07, mw);
-    b.add(subtract(rvCavityEll, lvOuter), b.H(42, 190, 162), kBlood, bit(kHeart), arterial ? 30.0f : 5.0f, 0.08, mw);
-    b.add(rvot, b.H(42, 200, 162), kBlood, kAnyTissue, 0, 0.1, mw);
+    {
+        auto n = b.as("heart_atrium_right");
+        b.add(rightAtrium, b.H(42, 175, 160), kBlood, kAnyTissue, arterial ? 95.0f : 6.0f, 0.07, mw);
+    }
+    {
+        auto n = b.as("heart_ventricle_right");
+        b.add(subtract(rvCavityEll, lvOuter), b.H(42, 190, 162), kBlood, bit(kHeart), arterial ? 30.0f : 5.0f, 0.08,
+              mw);
+        b.add(rvot, b.H(42, 200, 162), kBlood, kAnyTissue, 0, 0.1, mw);
+    }
     // The moderator band crosses the right ventricle near the apex.
-    b.add(tube({glm::dvec4(heartPoint(30, -18, -8), 2.2), glm::dvec4(heartPoint(28, -31, -12), 2.0)}), myoHU, kHeart,
-          bit(kBlood), 0, 0.1, mw);
-    b.add(laCavity, b.H(42, 300, 165), kBlood, kAnyTissue, 4, 0.1, mw);
-    b.add(lvCavity, b.H(42, 322, 168), kBlood, bit(kHeart), 5, 0.1, mw);
-    // The left ventricular outflow tract joins the cavity to the aortic root; the mitral inflow to the left atrium.
-    b.add(tube({glm::dvec4(heartPoint(-8, 4, -2), 11), glm::dvec4(aorticRoot, 12)}), b.H(42, 322, 168), kBlood,
-          bit(kHeart), 0, 0.1, mw);
-    b.add(tube({glm::dvec4(heartPoint(-18, 16, 4), 12), glm::dvec4(heartPoint(-36, 20, 14), 13)}), b.H(42, 310, 166),
-          kBlood, bit(kHeart), 0, 0.1, mw);
+    {
+        auto n = b.as("heart_myocardium");
+        b.add(tube({glm::dvec4(heartPoint(30, -18, -8), 2.2), glm::dvec4(heartPoint(28, -31, -12), 2.0)}), myoHU,
+              kHeart, bit(kBlood), 0, 0.1, mw);
+    }
+    {
+        auto n = b.as("heart_atrium_left");
+        b.add(laCavity, b.H(42, 300, 165), kBlood, kAnyTissue, 4, 0.1, mw);
+    }
+    {
+        auto n = b.as("heart_ventricle_left");
+        b.add(lvCavity, b.H(42, 322, 168), kBlood, bit(kHeart), 5, 0.1, mw);
+        // The left ventricular outflow tract joins the cavity to the aortic root; the mitral inflow to the left atrium.
+        b.add(tube({glm::dvec4(heartPoint(-8, 4, -2), 11), glm::dvec4(aorticRoot, 12)}), b.H(42, 322, 168), kBlood,
+              bit(kHeart), 0, 0.1, mw);
+    }
+    {
+        auto n = b.as("heart_atrium_left");
+        b.add(tube({glm::dvec4(heartPoint(-18, 16, 4), 12), glm::dvec4(heartPoint(-36, 20, 14), 13)}),
+              b.H(42, 310, 166), kBlood, bit(kHeart), 0, 0.1, mw);
+    }
     // Papillary muscles: the anterolateral and posteromedial, from the free wall into the cavity.
-    for (double w : {-13.0, 13.0})
-        b.add(ell(heartPoint(16, 25, w), {15, 5, 5.5}, rot, 0.6, 0.1, 306 + std::uint64_t(w > 0)), myoHU, kHeart,
-              bit(kBlood), 0, 0.1, mw);
+    {
+        auto n = b.as("heart_myocardium");
+        for (double w : {-13.0, 13.0})
+            b.add(ell(heartPoint(16, 25, w), {15, 5, 5.5}, rot, 0.6, 0.1, 306 + std::uint64_t(w > 0)), myoHU, kHeart,
+                  bit(kBlood), 0, 0.1, mw);
+    }
     // The grooves: the atrioventricular groove rings the heart near its base (u about -30), the interventricular
     // grooves run where the septum (v about -20) meets the surface. Each is a wedge of fat 8 mm wide at the surface
     // closing 7 mm deep, painted over the muscle (the cavities are painted after it).
@@ -864,6 +993,7 @@ void cardiac(Builder& b, const ShapePtr& heart, const WarpSet* mw) {
         return sign * (kHeartRadii.z * std::sqrt(std::max(0.0, f)) - 3.0);
     };
     auto coronary = [&](std::vector<dvec3> pts, double r0, double r1, std::uint64_t salt) {
+        auto n = b.as("coronary_arteries");
         std::vector<dvec4> q;
         for (std::size_t i = 0; i < pts.size(); ++i)
             q.push_back(
@@ -891,12 +1021,15 @@ void chest(Builder& b) {
     auto cavity = ext(cavityKeys(), 0, 2.0, 0.03, 60);
     b.add(ext(visceralKeys(), 0, 2.0, 0.03, 60), -95, kVisceralFat, kAnyTissue, 14, 0.1);
     // Diaphragm: a 5 mm muscle sheet under the lung bases.
-    b.add(std::make_shared<Implicit>(
-              [cavity](double z, Box2& bx) { return z > -570 && z < -460 && cavity->sliceBox(z, bx); },
-              [cavity](const dvec3& p) {
-                  return std::max(cavity->sdf(p), std::abs(p.z - (domeZ(p.x, p.y) - 2.5)) - 3.0);
-              }),
-          50, kMuscle);
+    {
+        auto n = b.as("diaphragm");
+        b.add(std::make_shared<Implicit>(
+                  [cavity](double z, Box2& bx) { return z > -570 && z < -460 && cavity->sliceBox(z, bx); },
+                  [cavity](const dvec3& p) {
+                      return std::max(cavity->sdf(p), std::abs(p.z - (domeZ(p.x, p.y) - 2.5)) - 3.0);
+                  }),
+              50, kMuscle);
+    }
     // The erector spinae and multifidus fill the gutters beside the spinous processes, under the thoracolumbar
     // fascia: their back follows the trunk's muscle wall (subcutaneous fat behind them), a thin fat plane parts them
     // from the muscles round them.
@@ -913,11 +1046,17 @@ void chest(Builder& b) {
                                         0, 1.5, 0.05, 61 + s),
                                     wall);
         b.add(offset(paraspinal, 1.2), -80, kFat, bit(kMuscle));
-        b.add(paraspinal, 54, kMuscle, bit(kMuscle) | bit(kFat), 8, 0.15);
+        {
+            auto n = b.as("autochthon_" + sideName(s));
+            b.add(paraspinal, 54, kMuscle, bit(kMuscle) | bit(kFat), 8, 0.15);
+        }
         // Pectoralis major, inside the chest wall's fat.
-        b.add(intersect(ell({s * 70.0, -100, -330}, {70, 14, 42}, rotation(0, 0, s * -8.0), 1.5, 0.04, 63 + s),
-                        offset(ext(torsoKeys(), 0.9), -6)),
-              52, kMuscle, kAnyTissue, 10, 0.15);
+        {
+            auto n = b.as("pectoralis_major_" + sideName(s));
+            b.add(intersect(ell({s * 70.0, -100, -330}, {70, 14, 42}, rotation(0, 0, s * -8.0), 1.5, 0.04, 63 + s),
+                            offset(ext(torsoKeys(), 0.9), -6)),
+                  52, kMuscle, kAnyTissue, 10, 0.15);
+        }
     }
     // Lungs with pulmonary vessels and bronchi.
     const float lungHU = -870;
@@ -925,6 +1064,7 @@ void chest(Builder& b) {
         auto lung = lungShape(s, false);
         b.m.organs[s < 0 ? "lung_right" : "lung_left"] = lung;
         const bool collapsed = tension && s == -1;
+        auto inLung = b.as("lung_" + sideName(s));
         if (collapsed) {
             b.add(lung, -1000, kPleura);  // pleural air filling the right hemithorax
             auto stump = ell({-42, 18, -385}, {20, 28, 48}, rotation(0, 0, 10), 3.0, 0.08, 66);
@@ -951,10 +1091,17 @@ void chest(Builder& b) {
                                         std::sin(around) * std::sqrt(1 - up * up), up * 1.2));
         };
         for (int i = 0; i < 14; ++i) {
-            growTree(b, lung, hilum + dvec3(0, 0, -3.0 * i + 12), trunk(i, 11), 2.7 * scale + 0.5, 34 * scale,
-                     collapsed ? 5 : 0, 100 + i + s * 10, paHU, lungHU, kLungVessel, onto, false);
-            growTree(b, lung, hilum + dvec3(-s * 2.0, 14, -16.0 - 2 * i), trunk(i, 22), 2.6 * scale + 0.4, 32 * scale,
-                     collapsed ? 5 : 0, 200 + i + s * 10, pvHU, lungHU, kLungVessel, onto, false);
+            {
+                auto n = b.as("pulmonary_arteries_" + sideName(s));
+                growTree(b, lung, hilum + dvec3(0, 0, -3.0 * i + 12), trunk(i, 11), 2.7 * scale + 0.5, 34 * scale,
+                         collapsed ? 5 : 0, 100 + i + s * 10, paHU, lungHU, kLungVessel, onto, false);
+            }
+            {
+                auto n = b.as("pulmonary_veins_" + sideName(s));
+                growTree(b, lung, hilum + dvec3(-s * 2.0, 14, -16.0 - 2 * i), trunk(i, 22), 2.6 * scale + 0.4,
+                         32 * scale, collapsed ? 5 : 0, 200 + i + s * 10, pvHU, lungHU, kLungVessel, onto, false);
+            }
+            auto n = b.as("bronchi_" + sideName(s));
             if (i < 6)
                 growTree(b, lung, hilum + dvec3(s * 2.0, 6, 6.0 - 6 * i), trunk(i, 33), 3.5 * scale + 0.5, 28 * scale,
                          collapsed ? 7 : 3, 300 + i + s * 10, 0, lungHU, kAirway, onto | bit(kAirway), true);
@@ -986,48 +1133,92 @@ void chest(Builder& b) {
                        {5, 6, -560, 10},
                        {4, -2, -620, 9.5},
                        {4, -4, -655, 9}});
-    b.add(aorta, aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.m.organs["aorta"] = aorta;
-    plaques(b, aorta);
-    b.add(tube({{-4, -14, -308, 6}, {-14, -14, -280, 6}, {-22, -8, -262, 5}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{-22, -8, -262, 5}, {-70, 4, -272, 4.5}, {-150, 15, -285, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{6, -2, -302, 4.5}, {18, -8, -272, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{18, 20, -303, 5}, {34, 20, -272, 4.5}, {80, 8, -272, 4.5}, {150, 15, -285, 4}}), aoHU, kBlood,
-          kAnyTissue, 0, 0.1, mw);
+    {
+        auto n = b.as("aorta");
+        b.add(aorta, aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
+        b.m.organs["aorta"] = aorta;
+        plaques(b, aorta);
+    }
+    {
+        auto n = b.as("brachiocephalic_trunk");
+        b.add(tube({{-4, -14, -308, 6}, {-14, -14, -280, 6}, {-22, -8, -262, 5}}), aoHU, kBlood, kAnyTissue, 0, 0.1,
+              mw);
+    }
+    {
+        auto n = b.as("subclavian_artery_right");
+        b.add(tube({{-22, -8, -262, 5}, {-70, 4, -272, 4.5}, {-150, 15, -285, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1,
+              mw);
+    }
+    {
+        auto n = b.as("common_carotid_artery_left");
+        b.add(tube({{6, -2, -302, 4.5}, {18, -8, -272, 4}}), aoHU, kBlood, kAnyTissue, 0, 0.1, mw);
+    }
+    {
+        auto n = b.as("subclavian_artery_left");
+        b.add(tube({{18, 20, -303, 5}, {34, 20, -272, 4.5}, {80, 8, -272, 4.5}, {150, 15, -285, 4}}), aoHU, kBlood,
+              kAnyTissue, 0, 0.1, mw);
+    }
     for (int s : {-1, 1}) {
         auto carotid = tube({{s * (s < 0 ? 22.0 : 18.0), -8, -262, 4},
                              {s * 24.0, -10, -210, 3.6},
                              {s * 24.0, 2, -160, 3.4},
                              {s * 21.0, 8, -128, 2.8}});
-        b.add(carotid, aoHU, kBlood);  // common / internal carotid
+        {
+            auto n = b.as("common_carotid_artery_" + sideName(s));
+            b.add(carotid, aoHU, kBlood);  // common / internal carotid
+        }
         b.m.organs[s < 0 ? "carotid_right" : "carotid_left"] = carotid;
-        b.add(tube({{s * 36.0, 12, -132, 5}, {s * 34.0, -6, -215, 6.5}, {s * 26.0, -14, -272, 7}}), b.H(42, 95, 160),
-              kBlood);  // internal jugular
+        {
+            auto n = b.as("internal_jugular_vein_" + sideName(s));
+            b.add(tube({{s * 36.0, 12, -132, 5}, {s * 34.0, -6, -215, 6.5}, {s * 26.0, -14, -272, 7}}),
+                  b.H(42, 95, 160),
+                  kBlood);  // internal jugular
+        }
     }
     // Veins: left brachiocephalic (dense contrast from the arm), SVC, IVC.
     const float svcHU = b.H(42, 420, 170);
-    b.add(tube({{80, -10, -270, 5}, {20, -30, -288, 5.5}, {-30, -24, -298, 7}}), svcHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{-30, -24, -298, 8}, {-32, -20, -360, 9.5}, {-32, -18, -420, 10}}), svcHU, kBlood, kAnyTissue, 0, 0.1,
-          mw);
+    {
+        auto n = b.as("brachiocephalic_vein_left");
+        b.add(tube({{80, -10, -270, 5}, {20, -30, -288, 5.5}, {-30, -24, -298, 7}}), svcHU, kBlood, kAnyTissue, 0, 0.1,
+              mw);
+    }
+    {
+        auto n = b.as("superior_vena_cava");
+        b.add(tube({{-30, -24, -298, 8}, {-32, -20, -360, 9.5}, {-32, -18, -420, 10}}), svcHU, kBlood, kAnyTissue, 0,
+              0.1, mw);
+    }
     // Pulmonary trunk and arteries.
     const float paHU = b.H(42, 260, 160);
-    b.add(tube({{10, -58, -410, 13}, {14, -40, -365, 13}, {14, -24, -345, 12}}), paHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{14, -24, -345, 10}, {38, 2, -352, 9}, {50, 14, -362, 7}}), paHU, kBlood, kAnyTissue, 0, 0.1, mw);
-    b.add(tube({{14, -24, -345, 10}, {-10, -12, -350, 9.5}, {-30, 4, -356, 9}, {-48, 14, -362, 7}}), paHU, kBlood,
-          kAnyTissue, 0, 0.1, mw);
-    for (int s : {-1, 1})
-        b.add(tube({{s * 50.0, 26, -395, 6}, {s * 22.0, 14, -398, 7}}), b.H(42, 280, 165), kBlood, kAnyTissue, 0, 0.1,
+    {
+        auto n = b.as("pulmonary_artery");
+        b.add(tube({{10, -58, -410, 13}, {14, -40, -365, 13}, {14, -24, -345, 12}}), paHU, kBlood, kAnyTissue, 0, 0.1,
               mw);
+        b.add(tube({{14, -24, -345, 10}, {38, 2, -352, 9}, {50, 14, -362, 7}}), paHU, kBlood, kAnyTissue, 0, 0.1, mw);
+        b.add(tube({{14, -24, -345, 10}, {-10, -12, -350, 9.5}, {-30, 4, -356, 9}, {-48, 14, -362, 7}}), paHU, kBlood,
+              kAnyTissue, 0, 0.1, mw);
+    }
+    {
+        auto n = b.as("pulmonary_vein");
+        for (int s : {-1, 1})
+            b.add(tube({{s * 50.0, 26, -395, 6}, {s * 22.0, 14, -398, 7}}), b.H(42, 280, 165), kBlood, kAnyTissue, 0,
+                  0.1, mw);
+    }
     // Trachea and main bronchi, oesophagus.
     auto trachea = tube({{0, -22, -232, 9}, {0, -14, -275, 9.5}, {1, 4, -318, 9.5}, {2, 12, -334, 8}});
-    b.add(offset(trachea, 2), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
-    b.add(trachea, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    {
+        auto n = b.as("trachea");
+        b.add(offset(trachea, 2), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
+        b.add(trachea, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    }
     b.m.organs["trachea"] = trachea;
     for (int s : {-1, 1}) {
         auto bronchus = s < 0 ? tube({{2, 12, -334, 7.5}, {-24, 20, -352, 7}, {-44, 16, -368, 6}})
                               : tube({{2, 12, -334, 7}, {26, 18, -356, 6.5}, {48, 16, -376, 5.5}});
-        b.add(offset(bronchus, 1.8), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
-        b.add(bronchus, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+        {
+            auto n = b.as("main_bronchus_" + sideName(s));
+            b.add(offset(bronchus, 1.8), 60, kCartilage, kAnyTissue, 0, 0.1, mw);
+            b.add(bronchus, -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+        }
         b.m.organs[s < 0 ? "main_bronchus_right" : "main_bronchus_left"] = bronchus;
     }
     const bool oesoTube = b.m.has("esophageal_intubation");
@@ -1038,8 +1229,11 @@ void chest(Builder& b) {
                       {8, 20, -450, 7.5},
                       {24, 6, -495, 8.5},
                       {42, 6, -512, 10}});
-    b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
-    b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    {
+        auto n = b.as("esophagus");
+        b.add(oesoTube ? offset(oeso, 4) : oeso, 45, kBowel, kAnyTissue, 0, 0.1, mw);
+        b.add(offset(oeso, oesoTube ? 1.5 : -5.5), -1000, kAirway, kAnyTissue, 0, 0.1, mw);
+    }
     b.m.organs["oesophagus"] = oeso;
     // Sternum, clavicles, scapulae, shoulders.
     auto sternum = ext({{-468, 0, -96, 5, 3},
@@ -1049,20 +1243,32 @@ void chest(Builder& b) {
                         {-305, 0, -88, 24, 8},
                         {-276, 0, -80, 20, 8}},
                        0, 0.5, 0.1, 70);
-    b.bone(sternum, 1.5, 900, 260);
+    {
+        auto n = b.as("sternum");
+        b.bone(sternum, 1.5, 900, 260);
+    }
     b.m.organs["sternum"] = sternum;
     for (int s : {-1, 1}) {
-        b.bone(tube({{s * 14.0, -80, -270, 8},
-                     {s * 60.0, -88, -263, 7},
-                     {s * 110.0, -62, -262, 6.5},
-                     {s * 148.0, -10, -266, 6.5}}),
-               2.0);
-        b.bone(intersect(ell({s * 112.0, 80, -338}, {50, 4, 70}, rotation(0, 0, s * -38.0), 1.0, 0.08, 71 + s),
-                         offset(ext(torsoKeys(), 0.9), -14)),
-               1.4, 900, 300);
-        b.bone(tube({{s * 85.0, 100, -295, 5}, {s * 135.0, 50, -280, 5}}, false), 1.5);  // scapular spine
-        b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                           // glenoid
-        b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);                 // humeral head
+        {
+            auto n = b.as("clavicula_" + sideName(s));
+            b.bone(tube({{s * 14.0, -80, -270, 8},
+                         {s * 60.0, -88, -263, 7},
+                         {s * 110.0, -62, -262, 6.5},
+                         {s * 148.0, -10, -266, 6.5}}),
+                   2.0);
+        }
+        {
+            auto n = b.as("scapula_" + sideName(s));
+            b.bone(intersect(ell({s * 112.0, 80, -338}, {50, 4, 70}, rotation(0, 0, s * -38.0), 1.0, 0.08, 71 + s),
+                             offset(ext(torsoKeys(), 0.9), -14)),
+                   1.4, 900, 300);
+            b.bone(tube({{s * 85.0, 100, -295, 5}, {s * 135.0, 50, -280, 5}}, false), 1.5);  // scapular spine
+            b.bone(ell({s * 145.0, 30, -290}, {10, 16, 18}), 2.0);                           // glenoid
+        }
+        {
+            auto n = b.as("humerus_" + sideName(s));
+            b.bone(ell({s * 170.0, 26, -292}, {22, 22, 24}), 1.5, 900, 260);  // humeral head
+        }
     }
 }
 
@@ -1165,6 +1371,7 @@ void ribs(Builder& b) {
             // Displaced fractures of right ribs 5-8 (injury): the lateral arc is broken and offset.
             const bool broken = b.m.has("rib_fractures") && s == -1 && n >= 5 && n <= 8;
             const bool flail = b.m.has("flail_chest") && s == -1 && n >= kFlailFirstRib && n <= kFlailLastRib;
+            auto rib = b.as("rib_" + sideName(s) + "_" + std::to_string(n));
             if (flail) {
                 flailRib(b, n, pts);
             } else if (broken) {
@@ -1181,6 +1388,7 @@ void ribs(Builder& b) {
                 b.bone(tube(pts), 1.3, 1000, 300);
             }
             if (n <= 10) {
+                auto cartilage = b.as("costal_cartilages");
                 const dvec3 end(pts.back());
                 const dvec3 target = n <= 7 ? dvec3(s * 14.0, -96, v->z - drop - 8 - (n - 1) * 2.0)
                                             : dvec3(s * (40.0 + 10 * (n - 7)), -88, end.z + 12);
@@ -1204,12 +1412,14 @@ void spine(Builder& b) {
     for (std::size_t i = 0; i + 1 < levels.size(); ++i) {
         const auto &lo = levels[i + 1], &hi = levels[i];
         const double top = lo.z + lo.height / 2, bottom = hi.z - hi.height / 2;
+        auto disc = b.as("intervertebral_discs");
         b.add(ext({{top - 0.5, 0, spineY(lo.z), lo.rx * 0.97, lo.ry * 0.97},
                    {bottom + 0.5, 0, spineY(hi.z), hi.rx * 0.97, hi.ry * 0.97}}),
               85, kCartilage);  // disc
     }
     for (const auto& v : levels) {
         const bool burst = b.m.has("vertebral_burst_fracture") && std::string_view(v.name) == "L1";
+        auto vertebra = b.as(std::string("vertebrae_") + v.name);
         const double h = burst ? v.height * 0.7 : v.height;
         const double grow = burst ? 3.0 : 0.0;
         const double y = spineY(v.z);
@@ -1291,22 +1501,34 @@ void spine(Builder& b) {
         }
     }
     // C1 ring and dens.
-    b.bone(tube({{-10, 4, -134, 4},
-                 {-20, 14, -134, 4},
-                 {-14, 32, -134, 3.5},
-                 {0, 38, -134, 3.5},
-                 {14, 32, -134, 3.5},
-                 {20, 14, -134, 4},
-                 {10, 4, -134, 4}}),
-           1.2);
-    b.bone(tube({{0, 12, -146, 5}, {0, 13, -130, 4.5}}, false), 1.2);
+    {
+        auto n = b.as("vertebrae_C1");
+        b.bone(tube({{-10, 4, -134, 4},
+                     {-20, 14, -134, 4},
+                     {-14, 32, -134, 3.5},
+                     {0, 38, -134, 3.5},
+                     {14, 32, -134, 3.5},
+                     {20, 14, -134, 4},
+                     {10, 4, -134, 4}}),
+               1.2);
+    }
+    {
+        auto n = b.as("vertebrae_C2");
+        b.bone(tube({{0, 12, -146, 5}, {0, 13, -130, 4.5}}, false), 1.2);
+    }
     // Epidural fat fills the lumbar canal round the thecal sac, into the corners of its triangle.
     std::vector<dvec4> epidural;
     for (const auto& q : canal)
         if (q.z < -505) epidural.push_back({q.x, q.y + 1.5, q.z, q.w + 3.5});
     b.add(tube(epidural), -90, kFat, bit(kMuscle) | bit(kVisceralFat) | bit(kCartilage), 10, 0.2);
-    b.add(tube(canal), 8, kCsf, bit(kMuscle) | bit(kFat) | bit(kVisceralFat) | bit(kCartilage));
-    b.add(tube(cord), 36, kBrain, bit(kCsf));
+    {
+        auto n = b.as("spinal_canal");
+        b.add(tube(canal), 8, kCsf, bit(kMuscle) | bit(kFat) | bit(kVisceralFat) | bit(kCartilage));
+    }
+    {
+        auto n = b.as("spinal_cord");
+        b.add(tube(cord), 36, kBrain, bit(kCsf));
+    }
 }
 
 // The anterolateral abdominal wall inside the cavity's margin, below the costal margin: external oblique, internal
@@ -1330,7 +1552,10 @@ void abdominalWall(Builder& b) {
     // Under the costal margin laterally (z -520) and the xiphoid in front (z -500), down to the pelvic brim.
     auto region = band(-515, -700, 40);
     const TissueMask soft = bit(kVisceralFat) | bit(kFat);
-    b.add(intersect(subtract(cav, offset(cav, -14)), region), 54, kMuscle, soft, 8, 0.12);
+    {
+        auto n = b.as("abdominal_wall_muscles");
+        b.add(intersect(subtract(cav, offset(cav, -14)), region), 54, kMuscle, soft, 8, 0.12);
+    }
     for (double d : {-4.5, -9.0})
         b.add(intersect(intersect(subtract(offset(cav, d + 0.7), offset(cav, d - 0.7)), region),
                         std::make_shared<Implicit>(
@@ -1358,11 +1583,17 @@ void abdominalWall(Builder& b) {
                 keys.push_back({k.z, s * (k.rx * 0.28 + 2), k.cy - k.ry + 8.5, k.rx * 0.24, k.z > -520 ? 4.5 : 6.5});
         auto rectus = ext(keys, 0, 1.0, 0.05, 120 + s);
         b.add(offset(rectus, 1.3), -80, kFat, soft | bit(kMuscle));
-        b.add(rectus, 56, kMuscle, bit(kFat), 8, 0.15);
+        {
+            auto n = b.as("rectus_abdominis_" + sideName(s));
+            b.add(rectus, 56, kMuscle, bit(kFat), 8, 0.15);
+        }
         // Quadratus lumborum beside the spine, behind the kidneys.
-        b.add(tube({{s * 48.0, 72, -560, 9}, {s * 56.0, 70, -620, 13}, {s * 62.0, 60, -690, 14}}, true, 1.0, 0.08,
-                   124 + s),
-              52, kMuscle, soft, 8, 0.15);
+        {
+            auto n = b.as("quadratus_lumborum_" + sideName(s));
+            b.add(tube({{s * 48.0, 72, -560, 9}, {s * 56.0, 70, -620, 13}, {s * 62.0, 60, -690, 14}}, true, 1.0, 0.08,
+                       124 + s),
+                  52, kMuscle, soft, 8, 0.15);
+        }
     }
 }
 
@@ -1421,15 +1652,22 @@ void abdomen(Builder& b) {
                                         ell({10, -42, -505}, {62, 40, 30}, rotation(0, 10, -15), 3.0, 0.04, 91), 22),
                             cav),
                   underDome);
+    auto inLiver = b.as("liver");
     b.add(liver, b.H(58, 82, 118), kLiver, kAnyTissue, 7, 0.07);
     b.m.organs["liver"] = liver;
     const float hvHU = b.H(42, 70, 160), portalHU = b.H(42, 150, 190);
     for (int i = 0; i < 3; ++i) {
         const double a = glm::radians(-60.0 + 55 * i);
-        b.add(tube({{-20, 12, -478, 5}, {-20 + 75 * std::sin(a) * 0.9, 12 - 60 * std::cos(a) * 0.6, -505, 2.2}}), hvHU,
-              kBlood, bit(kLiver));
+        {
+            auto n = b.as("hepatic_veins");
+            b.add(tube({{-20, 12, -478, 5}, {-20 + 75 * std::sin(a) * 0.9, 12 - 60 * std::cos(a) * 0.6, -505, 2.2}}),
+                  hvHU, kBlood, bit(kLiver));
+        }
     }
-    b.add(tube({{-4, 8, -575, 7}, {-30, -2, -562, 7}, {-55, 0, -545, 5}, {-85, 10, -540, 3}}), portalHU, kBlood);
+    {
+        auto n = b.as("portal_vein_and_splenic_vein");
+        b.add(tube({{-4, 8, -575, 7}, {-30, -2, -562, 7}, {-55, 0, -545, 5}, {-85, 10, -540, 3}}), portalHU, kBlood);
+    }
     b.add(tube({{-30, -2, -562, 4.5}, {-10, -30, -530, 3.5}, {20, -50, -510, 2.5}}), portalHU, kBlood, bit(kLiver));
     // Portal branches fanning out from the hilum to the periphery, each dividing as it goes (seen as dots and short
     // branching lines in any slice), and the fissure of the ligamentum teres parting the left lobe's segments.
@@ -1452,12 +1690,19 @@ void abdomen(Builder& b) {
                                    std::abs(p.z + 537) - 32});
               }),
           -70, kVisceralFat, bit(kLiver));
-    b.add(ell({-42, -58, -585}, {14, 30, 18}, rotation(30, 0, 30)), 6, kFluid);  // gallbladder
+    inLiver.close();
+    {
+        auto n = b.as("gallbladder");
+        b.add(ell({-42, -58, -585}, {14, 30, 18}, rotation(30, 0, 30)), 6, kFluid);  // gallbladder
+    }
     // Spleen: a crescent, concave toward the hilum; arterial phase shows the "zebra" pattern.
-    auto spleen = subtract(intersect(ell({98, 50, -525}, {30, 62, 50}, rotation(0, 0, 38), 2.5, 0.05, 92), cav),
-                           ell({62, 30, -530}, {26, 40, 40}, rotation(0, 0, 38)));
-    b.add(spleen, b.H(46, 140, 120), kSpleen, kAnyTissue, art ? 55.0f : 3.0f, art ? 0.09 : 0.05);
-    b.m.organs["spleen"] = spleen;
+    {
+        auto n = b.as("spleen");
+        auto spleen = subtract(intersect(ell({98, 50, -525}, {30, 62, 50}, rotation(0, 0, 38), 2.5, 0.05, 92), cav),
+                               ell({62, 30, -530}, {26, 40, 40}, rotation(0, 0, 38)));
+        b.add(spleen, b.H(46, 140, 120), kSpleen, kAnyTissue, art ? 55.0f : 3.0f, art ? 0.09 : 0.05);
+        b.m.organs["spleen"] = spleen;
+    }
     // Stomach with fluid and an anterior air pocket, duodenum, pancreas. Bagging through a tube in the oesophagus blows
     // the stomach up with air: a large gastric bubble under the left dome with a thin dependent fluid layer, the sign
     // the scout can show before the axials settle where the tube lies.
@@ -1487,6 +1732,7 @@ void abdomen(Builder& b) {
     const ShapePtr room = herniated ? unionOf({underDome, ell(kDiaphragmTear, dvec3(28)),
                                                subtract(b.m.organs.at("lung_left"), offset(b.m.organs.at("heart"), 3))})
                                     : underDome;
+    auto inStomach = b.as("stomach");
     b.add(intersect(stomach, room), b.H(40, 95, 85), kBowel);
     b.m.organs["stomach"] = intersect(stomach, room);
     auto lumen = intersect(offset(stomach, inflate > 1 ? -3.0 : -4.5), room);
@@ -1504,6 +1750,7 @@ void abdomen(Builder& b) {
                                },
                                [airLevel](const dvec3& p) { return p.y - airLevel; })),
           -1000, kAir, bit(kBowelContent));
+    inStomach.close();
     auto duodenum = tube({{-18, -46, -585, 12},
                           {-46, -22, -592, 13},
                           {-52, 10, -612, 12},
@@ -1511,13 +1758,23 @@ void abdomen(Builder& b) {
                           {0, 10, -650, 10},
                           {32, 0, -640, 10}},
                          true, 1.5, 0.08, 94);
-    b.add(duodenum, b.H(40, 100, 85), kBowel);
-    b.add(tube({{-46, -22, -592, 9}, {-52, 10, -612, 8}, {-36, 16, -640, 7.5}, {0, 10, -650, 7}}), 10, kBowelContent,
-          bit(kBowel));
-    b.add(tube({{-36, -2, -605, 13}, {-5, -8, -592, 10}, {40, 12, -584, 10}, {82, 34, -572, 8}}, true, 2.5, 0.15, 95),
-          b.H(42, 125, 100), kPancreas, kAnyTissue, 6, 0.15);
-    b.add(tube({{78, 36, -574, 4}, {40, 20, -586, 4.5}, {-2, 8, -594, 5.5}, {-4, 8, -575, 7}}), b.H(42, 120, 180),
-          kBlood);
+    {
+        auto n = b.as("duodenum");
+        b.add(duodenum, b.H(40, 100, 85), kBowel);
+        b.add(tube({{-46, -22, -592, 9}, {-52, 10, -612, 8}, {-36, 16, -640, 7.5}, {0, 10, -650, 7}}), 10,
+              kBowelContent, bit(kBowel));
+    }
+    {
+        auto n = b.as("pancreas");
+        b.add(
+            tube({{-36, -2, -605, 13}, {-5, -8, -592, 10}, {40, 12, -584, 10}, {82, 34, -572, 8}}, true, 2.5, 0.15, 95),
+            b.H(42, 125, 100), kPancreas, kAnyTissue, 6, 0.15);
+    }
+    {
+        auto n = b.as("portal_vein_and_splenic_vein");
+        b.add(tube({{78, 36, -574, 4}, {40, 20, -586, 4.5}, {-2, 8, -594, 5.5}, {-4, 8, -575, 7}}), b.H(42, 120, 180),
+              kBlood);
+    }
     // Kidneys: perirenal fat, cortex, medullary pyramids (corticomedullary phase), sinus fat and pelvis.
     for (int s : {-1, 1}) {
         const dvec3 kc(s * 72.0, 58, s < 0 ? -600.0 : -585.0);
@@ -1532,6 +1789,7 @@ void abdomen(Builder& b) {
         const glm::dmat3 inv = glm::transpose(rot);
         auto kidney = subtract(ell(kc, {27, 23, 54}, rot, 1.0, 0.08, 98 + s),
                                ell(kc + rot * dvec3(-s * 30.0, -4, 0), {10, 8, 20}, rot, 1.0, 0.1, 94 + s));
+        auto inKidney = b.as("kidney_" + sideName(s));
         b.add(kidney, b.H(32, 185, 165), kKidney, kAnyTissue, 4, 0.1);
         b.m.organs[s < 0 ? "kidney_right" : "kidney_left"] = kidney;
         // Medullary pyramids (dark in the corticomedullary phase): everything deeper than the 5 mm cortex and short of
@@ -1561,48 +1819,79 @@ void abdomen(Builder& b) {
         for (double zz : {-18.0, 0.0, 18.0})
             b.add(tube({{kc + rot * dvec3(-s * 19.0, -5, -4), 2.2}, {kc + rot * dvec3(-s * 6.0, -4, zz), 2.0}}, false),
                   8, kFluid, bit(kVisceralFat));
-        b.add(tube({{4, 2, -592, 3.2}, {s * 35.0, 30, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
-              b.H(45, 320, 175), kBlood);  // renal artery
-        b.add(tube({{-22, 2, -596, 4.5}, {s * 35.0, 22, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
-              b.H(42, 170, 170), kBlood);  // renal vein
+        inKidney.close();
+        {
+            auto n = b.as("renal_artery_" + sideName(s));
+            b.add(tube({{4, 2, -592, 3.2}, {s * 35.0, 30, -594, 3}, {kc.x - s * 18, kc.y - 4, kc.z, 2.8}}),
+                  b.H(45, 320, 175), kBlood);  // renal artery
+        }
+        {
+            auto n = b.as("renal_vein_" + sideName(s));
+            b.add(tube({{-22, 2, -596, 4.5}, {s * 35.0, 22, -598, 4.5}, {kc.x - s * 18, kc.y - 8, kc.z - 2, 4}}),
+                  b.H(42, 170, 170), kBlood);  // renal vein
+        }
         // Psoas and iliacus.
-        b.add(tube({{s * 26.0, 48, -530, 6},
-                    {s * 38.0, 44, -600, 14},
-                    {s * 50.0, 36, -660, 20},
-                    {s * 62.0, 16, -720, 21},
-                    {s * 74.0, -10, -780, 18},
-                    {s * 86.0, -22, -830, 13}},
-                   true, 1.0, 0.06, 97 + s),
-              54, kMuscle);
-        b.add(ell({s * 82.0, 20, -720}, {26, 38, 38}, rotation(0, 0, s * 35.0), 2.0, 0.05, 99 + s), 52, kMuscle);
+        {
+            auto n = b.as("iliopsoas_" + sideName(s));
+            b.add(tube({{s * 26.0, 48, -530, 6},
+                        {s * 38.0, 44, -600, 14},
+                        {s * 50.0, 36, -660, 20},
+                        {s * 62.0, 16, -720, 21},
+                        {s * 74.0, -10, -780, 18},
+                        {s * 86.0, -22, -830, 13}},
+                       true, 1.0, 0.06, 97 + s),
+                  54, kMuscle);
+            b.add(ell({s * 82.0, 20, -720}, {26, 38, 38}, rotation(0, 0, s * 35.0), 2.0, 0.05, 99 + s), 52, kMuscle);
+        }
     }
     // IVC (unopacified below the renal veins in the arterial phase), iliac vessels.
-    b.add(tube({{-24, 10, -470, 11}, {-26, 8, -530, 11}, {-24, 2, -596, 11}, {-20, 0, -640, 10}, {-12, 4, -662, 9}}),
-          b.H(42, art ? 95 : 40, 160), kBlood);
+    {
+        auto n = b.as("inferior_vena_cava");
+        b.add(
+            tube({{-24, 10, -470, 11}, {-26, 8, -530, 11}, {-24, 2, -596, 11}, {-20, 0, -640, 10}, {-12, 4, -662, 9}}),
+            b.H(42, art ? 95 : 40, 160), kBlood);
+    }
     for (int s : {-1, 1}) {
-        b.add(tube({{4, -4, -655, 7},
-                    {s * 40.0, 20, -700, 6.5},
-                    {s * 68.0, 2, -758, 5.5},
-                    {s * 84.0, -38, -812, 5},
-                    {s * 86.0, -32, -860, 4.5},
-                    {s * 82.0, -24, -1010, 4}}),
-              b.H(45, 330, 175), kBlood);
-        b.add(tube({{-12, 4, -662, 8},
-                    {s * 36.0, 30, -705, 7.5},
-                    {s * 64.0, 12, -760, 7},
-                    {s * 76.0, -32, -815, 6.5},
-                    {s * 76.0, -26, -870, 6},
-                    {s * 76.0, -18, -1010, 5}}),
-              b.H(42, 50, 160), kBlood);
+        {
+            auto n = b.as("iliac_artery_" + sideName(s));
+            b.add(tube({{4, -4, -655, 7},
+                        {s * 40.0, 20, -700, 6.5},
+                        {s * 68.0, 2, -758, 5.5},
+                        {s * 84.0, -38, -812, 5},
+                        {s * 86.0, -32, -860, 4.5},
+                        {s * 82.0, -24, -1010, 4}}),
+                  b.H(45, 330, 175), kBlood);
+        }
+        {
+            auto n = b.as("iliac_vena_" + sideName(s));
+            b.add(tube({{-12, 4, -662, 8},
+                        {s * 36.0, 30, -705, 7.5},
+                        {s * 64.0, 12, -760, 7},
+                        {s * 76.0, -32, -815, 6.5},
+                        {s * 76.0, -26, -870, 6},
+                        {s * 76.0, -18, -1010, 5}}),
+                  b.H(42, 50, 160), kBlood);
+        }
     }
     // Crura of the diaphragm: muscular bands from the front of the upper lumbar bodies arching forward round the aorta
     // to the oesophageal hiatus, the right one thicker; only into the fat, so the vessels pass through.
-    b.add(tube({{-12, 28, -625, 4}, {-16, 16, -585, 6.5}, {-16, 2, -550, 6.5}, {-10, -8, -520, 5.5}, {0, -12, -500, 4}},
-               true, 1.0, 0.08, 126),
-          52, kMuscle, bit(kVisceralFat), 6, 0.15);
-    b.add(tube({{12, 26, -612, 3.5}, {18, 16, -578, 5.5}, {18, 0, -545, 5.5}, {10, -8, -518, 4.5}, {2, -12, -502, 3.5}},
-               true, 1.0, 0.08, 127),
-          52, kMuscle, bit(kVisceralFat), 6, 0.15);
+    {
+        auto n = b.as("diaphragm");
+        b.add(tube({{-12, 28, -625, 4},
+                    {-16, 16, -585, 6.5},
+                    {-16, 2, -550, 6.5},
+                    {-10, -8, -520, 5.5},
+                    {0, -12, -500, 4}},
+                   true, 1.0, 0.08, 126),
+              52, kMuscle, bit(kVisceralFat), 6, 0.15);
+        b.add(tube({{12, 26, -612, 3.5},
+                    {18, 16, -578, 5.5},
+                    {18, 0, -545, 5.5},
+                    {10, -8, -518, 4.5},
+                    {2, -12, -502, 3.5}},
+                   true, 1.0, 0.08, 127),
+              52, kMuscle, bit(kVisceralFat), 6, 0.15);
+    }
     // Colon (stool with gas), small bowel (fluid-filled, enhancing wall), bladder, rectum.
     auto colon = tube({{-100, 10, -730, 24},
                        {-108, 30, -660, 22},
@@ -1619,9 +1908,13 @@ void abdomen(Builder& b) {
                        {0, 66, -840, 14},
                        {0, 62, -870, 9}},
                       true, 2.5, 0.05, 101);
-    b.add(colon, b.H(40, 70, 80), kBowel, bit(kVisceralFat) | bit(kMuscle) | bit(kFat));
+    {
+        auto n = b.as("colon");
+        b.add(colon, b.H(40, 70, 80), kBowel, bit(kVisceralFat) | bit(kMuscle) | bit(kFat));
+    }
     // Stool: mottled faecal matter with gas bubbles of every size, and larger gas pockets in some segments.
     auto colonLumen = offset(colon, -3);
+    auto inColon = b.as("colon");
     b.add(colonLumen, -40, kBowelContent, bit(kBowel), 90, 0.3);
     auto everywhere = [](double, Box2& bx) {
         bx = {-1e4, -1e4, 1e4, 1e4};
@@ -1639,26 +1932,41 @@ void abdomen(Builder& b) {
                                                                return (0.5 - v) / (1.2 * 0.025);
                                                            })),
           -1000, kAir, bit(kBowelContent));
+    inColon.close();
     // Jejunum in the left upper quadrant below the stomach, ileum filling the rest of the mesentery down to the pelvis.
     auto bladder = ell({0, -34, -795}, {46, 38, 30}, glm::dmat3(1.0), 1.5, 0.05, 103);
     const std::vector<ShapePtr> hollow{stomach, duodenum, colon, bladder};
-    bowelLoops(b, {50, -18, -590}, {55, 40, 36}, 7, 26, 9.5, 0.16, 4343, hollow);
-    b.m.organs["ileum"] = unionOf(bowelLoops(b, {-5, -22, -680}, {92, 50, 70}, 14, 34, 11.0, 0.09, 4242, hollow));
-    b.add(bladder, 40, kBowel);
-    b.add(offset(bladder, -2.5), 7, kFluid);
+    {
+        auto n = b.as("small_bowel");
+        bowelLoops(b, {50, -18, -590}, {55, 40, 36}, 7, 26, 9.5, 0.16, 4343, hollow);
+        b.m.organs["ileum"] = unionOf(bowelLoops(b, {-5, -22, -680}, {92, 50, 70}, 14, 34, 11.0, 0.09, 4242, hollow));
+    }
+    {
+        auto n = b.as("urinary_bladder");
+        b.add(bladder, 40, kBowel);
+        b.add(offset(bladder, -2.5), 7, kFluid);
+    }
     if (b.m.habitus.female) {
         // Uterus behind and above the bladder (enhancing myometrium, a thin endometrial stripe), ovaries beside it.
         auto uterus = ell({0, 2, -770}, {32, 24, 42}, rotation(-35, 0, 0), 2.0, 0.06, 104);
-        b.add(uterus, b.H(45, 95, 120), kGland, bit(kVisceralFat) | bit(kBowel) | bit(kBowelContent), 6, 0.12);
-        b.add(ell({0, 2, -770}, {16, 3, 28}, rotation(-35, 0, 0)), b.H(30, 45, 60), kGland, bit(kGland));
-        for (int s : {-1, 1})
+        {
+            auto n = b.as("uterus");
+            b.add(uterus, b.H(45, 95, 120), kGland, bit(kVisceralFat) | bit(kBowel) | bit(kBowelContent), 6, 0.12);
+            b.add(ell({0, 2, -770}, {16, 3, 28}, rotation(-35, 0, 0)), b.H(30, 45, 60), kGland, bit(kGland));
+        }
+        for (int s : {-1, 1}) {
+            auto n = b.as("ovary_" + sideName(s));
             b.add(ell({s * 52.0, 10, -775}, {12, 9, 15}, glm::dmat3(1.0), 1.5, 0.1, 105 + s), b.H(35, 60, 75), kGland,
                   bit(kVisceralFat) | bit(kBowel) | bit(kBowelContent), 10, 0.2);
+        }
     } else {
         // Prostate below the bladder, with the central gland a little darker than the peripheral zone.
         auto prostate = ell({0, -34, -842}, {21, 16, 18}, glm::dmat3(1.0), 1.0, 0.08, 106);
-        b.add(prostate, b.H(40, 70, 85), kGland, bit(kVisceralFat) | bit(kFat) | bit(kMuscle), 5, 0.15);
-        b.add(ell({0, -38, -840}, {11, 8, 12}), b.H(36, 60, 72), kGland, bit(kGland), 5, 0.2);
+        {
+            auto n = b.as("prostate");
+            b.add(prostate, b.H(40, 70, 85), kGland, bit(kVisceralFat) | bit(kFat) | bit(kMuscle), 5, 0.15);
+            b.add(ell({0, -38, -840}, {11, 8, 12}), b.H(36, 60, 72), kGland, bit(kGland), 5, 0.2);
+        }
     }
 }
 
@@ -1673,12 +1981,19 @@ void fineDetail(Builder& b) {
     b.add(noiseSheets(torso, 0.05, 0.7, 207), -20, kVisceralFat, bit(kVisceralFat) | bit(kMediastinalFat)).thin = 0.7;
     // Mesenteric and retroperitoneal vessels: below the diaphragm only (the mediastinum has its own named vessels).
     auto belly = intersect(torso, below([](double x, double y) { return domeZ(x, y) - 5; }, -900, -440));
-    b.add(noiseCurves(belly, 0.035, 1.2, 209), vesselHU, kBlood, bit(kVisceralFat)).thin = 2.4;
-    b.add(noiseCurves(belly, 0.06, 0.7, 211), vesselHU, kBlood, bit(kVisceralFat)).thin = 1.4;
-    if (auto liver = b.m.organs["liver"])
+    {
+        auto n = b.as("mesenteric_vessels");
+        b.add(noiseCurves(belly, 0.035, 1.2, 209), vesselHU, kBlood, bit(kVisceralFat)).thin = 2.4;
+        b.add(noiseCurves(belly, 0.06, 0.7, 211), vesselHU, kBlood, bit(kVisceralFat)).thin = 1.4;
+    }
+    if (auto liver = b.m.organs["liver"]) {
+        auto n = b.as("liver");
         b.add(noiseCurves(liver, 0.03, 1.6, 213), b.H(42, 120, 175), kBlood, bit(kLiver)).thin = 3.2;
-    if (auto spleen = b.m.organs["spleen"])
+    }
+    if (auto spleen = b.m.organs["spleen"]) {
+        auto n = b.as("spleen");
         b.add(noiseCurves(spleen, 0.05, 0.9, 215), b.H(42, 200, 150), kBlood, bit(kSpleen)).thin = 1.8;
+    }
 }
 
 // The muscles of one side's hip and thigh, each as its axis: (x, y, z, r) keys from the top down, x for the left
@@ -1765,8 +2080,11 @@ void pelvis(Builder& b) {
     // Sacrum (wedge, tilted back), iliac wings, acetabula, femoral heads and shafts, pubic and ischial rami.
     auto sacrum = ext(sacrumKeys(), 0, 1.5, 0.08, 110);
     b.m.organs["sacrum"] = sacrum;  // for the injuries that open the sacroiliac joints
-    b.bone(sacrum, 1.6, 900, 250);
-    b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
+    {
+        auto n = b.as("sacrum");
+        b.bone(sacrum, 1.6, 900, 250);
+        b.add(tube({{0, 52, -690, 6}, {0, 68, -740, 5}, {0, 82, -780, 3.5}}), 8, kCsf, bit(kMarrow) | bit(kBone));
+    }
     for (int s : {-1, 1}) {
         // The ilium: a curved blade from the posterior superior iliac spine and the sacroiliac joint, thick at the
         // back, thin in the middle of the iliac fossa, to the anterior superior iliac spine; lower down it narrows
@@ -1780,7 +2098,10 @@ void pelvis(Builder& b) {
         };
         for (auto& [z, path] : ilium)
             for (auto& q : path) q.x *= s;
-        b.bone(sweptPath(ilium), 1.6, 950, 260);
+        {
+            auto n = b.as("hip_" + sideName(s));
+            b.bone(sweptPath(ilium), 1.6, 950, 260);
+        }
         // The acetabulum: a cup of bone round the femoral head, open laterally, forwards and down, its walls (the
         // anterior and posterior columns) wrapping the head's front and back. The pubic rami and the ischium leave it
         // as one bone, their cortex continuous with the cup's.
@@ -1799,13 +2120,17 @@ void pelvis(Builder& b) {
                 const double r = glm::length(p - hip);
                 return std::max({r - 33.0, 26.5 - r, glm::dot(p - hip, open) - 7.0});
             });
-        b.bone(smoothUnion(smoothUnion(smoothUnion(cup, ischium, 5), superiorRamus, 5), inferiorRamus, 5), 1.8, 950,
-               200);
-        b.add(ell({s * 92.0, -6, -792}, {26.5, 26.5, 26.5}), 45, kCartilage);
+        {
+            auto n = b.as("hip_" + sideName(s));
+            b.bone(smoothUnion(smoothUnion(smoothUnion(cup, ischium, 5), superiorRamus, 5), inferiorRamus, 5), 1.8, 950,
+                   200);
+            b.add(ell({s * 92.0, -6, -792}, {26.5, 26.5, 26.5}), 45, kCartilage);
+        }
         // Femur: the shaft with fatty marrow and a thick cortex, then over its top the neck, the greater and lesser
         // trochanters and the intertrochanteric region as one bone of cancellous marrow (no cortex of one part drawn
         // across another), then the head over the neck (dense cancellous bone).
         const bool femurFx = b.m.has("femur_fracture") && s == 1;
+        auto inFemur = b.as("femur_" + sideName(s));
         if (femurFx) {
             b.bone(tube({{s * 134.0, 4, -825, 15}, {s * 127.0, 0, -880, 14.5}, {s * 121.0, -4, -928, 14}}), 6.0, 1300,
                    -20);
@@ -1821,10 +2146,17 @@ void pelvis(Builder& b) {
             ell({s * 118.0, 20, -842}, {10, 10, 12}), 4);
         b.bone(proximal, 2.0, 950, 250);
         b.bone(ell({s * 92.0, -6, -792}, {24, 24, 24}), 1.8, 950, 270);
-        b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle,
-              bit(kFat) | bit(kVisceralFat));  // obturator internus
+        inFemur.close();
+        {
+            auto n = b.as("obturator_internus_" + sideName(s));
+            b.add(ell({s * 75.0, 6, -825}, {18, 24, 14}), 52, kMuscle,
+                  bit(kFat) | bit(kVisceralFat));  // obturator internus
+        }
     }
-    b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
+    {
+        auto n = b.as("pubic_symphysis");
+        b.add(ell({0, -66, -821}, {2.5, 8, 10}), 70, kCartilage, bit(kFat) | bit(kVisceralFat) | bit(kMuscle));
+    }
     // The muscles of the hip and thigh, parted by their fascial planes (see muscleSepta). Painted onto muscle only,
     // after the bones.
     for (int s : {-1, 1})
@@ -1877,10 +2209,20 @@ std::unique_ptr<Model> buildModel(const std::set<std::string>& injuries, Contras
     spine(b);
     ribs(b);
     head(b);
-    if (m->devices.count("endotracheal_tube")) endotrachealTube(b);
+    if (m->devices.count("endotracheal_tube")) {
+        auto n = b.as("endotracheal_tube");
+        endotrachealTube(b);
+    }
     addInjuryLayers(*m);
-    addEcgElectrodes(*m);
-    if (m->devices.count("pelvic_binder")) addPelvicBinder(*m);
+    {
+        auto n = b.as("ecg_electrodes");
+        addEcgElectrodes(*m);
+    }
+    if (m->devices.count("pelvic_binder")) {
+        auto n = b.as("pelvic_binder");
+        addPelvicBinder(*m);
+    }
+    auto n = b.as("ct_table");
     addScannerTable(*m);
     return m;
 }

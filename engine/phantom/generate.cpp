@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "imaging/segmentation.h"
 #include "phantom/model.h"
 
 namespace polysim::phantom {
@@ -46,6 +47,7 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
             const double y = c.y0 + j * c.dy;
             float* hu = c.hu + std::size_t(j) * c.nx;
             std::uint8_t* lab = c.label + std::size_t(j) * c.nx;
+            std::uint16_t* st = c.structure ? c.structure + std::size_t(j) * c.nx : nullptr;
             for (int i = i0; i <= i1; ++i) {
                 if (!(L.onto & bit(Tissue(lab[i])))) continue;
                 glm::dvec3 p(c.x0 + i * c.dx, y, c.z);
@@ -61,7 +63,10 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
                 double v = L.hu;
                 if (L.texture != 0) v += L.texture * fbm(p * L.textureFreq, salt);
                 hu[i] += float(a * (v - hu[i]));
-                if (a >= 0.5) lab[i] = L.tissue;
+                if (a >= 0.5) {
+                    if (st && !(L.keepsStructure && lab[i] == L.tissue)) st[i] = L.structure;
+                    lab[i] = L.tissue;
+                }
             }
         }
     }
@@ -400,15 +405,25 @@ std::unique_ptr<imaging::Volume> generateSeries(const PhantomOptions& o, SeriesK
 }
 
 void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volume& out, const Progress& progress,
-                        const PartialImage& partial) {
+                        const PartialImage& partial, imaging::LabelMap* labels) {
     validate(o);
     const auto g = seriesGeometry(o, kind);
     if (out.dims() != g.dims)
         throw PhantomError("the volume for the " + std::string(seriesKindName(kind)) +
                            " series does not have that series' dimensions");
-    if (kind == SeriesKind::Scout) return generateScout(o, out, progress, partial);
+    if (kind == SeriesKind::Scout) {
+        if (labels) throw PhantomError("the scout is a projection: it has no label map");
+        return generateScout(o, out, progress, partial);
+    }
     imaging::Volume* vol = &out;
     const auto model = buildModel(canonicalInjuries(o), contrastOf(kind), habitusOf(o), devicesOf(o));
+    if (labels) {
+        labels->geometry = g;
+        labels->labels.assign(std::size_t(g.dims.x) * g.dims.y * g.dims.z, 0);
+        labels->names.clear();
+        for (std::size_t id = 1; id < model->structureNames.size(); ++id)
+            labels->names[int(id)] = model->structureNames[id];
+    }
     // The scanner's streaks follow the beam's path through the patient without the injuries, so that an injury changes
     // the pixels of its own finding only (the ground truth's promise). The devices are in the beam's path.
     const auto plain = model->injuries.empty() ? nullptr : buildModel({}, contrastOf(kind), habitusOf(o), devicesOf(o));
@@ -425,6 +440,7 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
             hu.assign(std::size_t(nx) * ny, -1000.0f);
             lab.assign(hu.size(), kAir);
             const bool head = kind == SeriesKind::Head;
+            std::uint16_t* structure = labels ? labels->labels.data() + std::size_t(k) * hu.size() : nullptr;
             Canvas c{hu.data(),
                      lab.data(),
                      nx,
@@ -434,7 +450,8 @@ void generateSeriesInto(const PhantomOptions& o, SeriesKind kind, imaging::Volum
                      g.spacing.x,
                      g.spacing.y,
                      g.origin.z + k * g.spacing.z,
-                     head ? 1.5 : 1.0};
+                     head ? 1.5 : 1.0,
+                     structure};
             paintLayers(c, model->layers, o.seed);
             if (head) blurSlice(hu.data(), nx, ny, kHeadBlur, tmp);
             // The head protocol's reconstruction corrects beam hardening by bone (iteratively), leaving a trace.

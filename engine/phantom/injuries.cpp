@@ -621,8 +621,52 @@ void addInjuryWarps(Model& m) {
     if (m.has("diaphragmatic_rupture")) m.mediastinumWarp.warps.push_back(kHerniationWarp);
 }
 
+std::uint16_t Model::structureId(const std::string& name) {
+    const auto it = std::find(structureNames.begin(), structureNames.end(), name);
+    if (it != structureNames.end()) return std::uint16_t(it - structureNames.begin());
+    structureNames.push_back(name);
+    return std::uint16_t(structureNames.size() - 1);
+}
+
+namespace {
+// The structure a layer outside any named structure belongs to: its tissue (air outside the body is none).
+const char* tissueStructure(Tissue t) {
+    static const char* const names[kTissueCount] = {"",
+                                                    "skin",
+                                                    "subcutaneous_fat",
+                                                    "muscle",
+                                                    "visceral_fat",
+                                                    "mediastinal_fat",
+                                                    "lung",
+                                                    "lung_vessels",
+                                                    "airway",
+                                                    "blood_vessel",
+                                                    "heart",
+                                                    "liver",
+                                                    "spleen",
+                                                    "kidney",
+                                                    "pancreas",
+                                                    "bowel",
+                                                    "bowel_content",
+                                                    "fluid",
+                                                    "brain",
+                                                    "csf",
+                                                    "bone",
+                                                    "bone_marrow",
+                                                    "cartilage",
+                                                    "device",
+                                                    "haematoma",
+                                                    "pleura",
+                                                    "gland",
+                                                    "ct_table"};
+    return names[t];
+}
+}  // namespace
+
 Layer& add(Model& m, ShapePtr s, float hu, Tissue t, TissueMask onto, float tex, double freq, const WarpSet* w) {
     Layer l;
+    l.structure = m.currentStructure != 0 ? m.currentStructure : t == kAir ? 0 : m.structureId(tissueStructure(t));
+    l.keepsStructure = m.currentStructure == 0;
     l.shape = std::move(s);
     l.hu = hu;
     l.tissue = t;

@@ -38,10 +38,38 @@ struct Model {
     std::set<std::string> devices;           // PhantomOptions::devices
     std::map<std::string, ShapePtr> organs;  // shapes the injuries refer to: "cranial_cavity", "liver", "spleen"...
     std::vector<ShapePtr> skin;              // outer outlines of the body (trunk, head and neck, thighs, arms)
+    // The structures the layers paint, by Layer::structure (index 0 is none): TotalSegmentator's names where it has
+    // the structure ("liver", "vertebrae_L1", "rib_left_4"), otherwise names of the same form; layers outside any
+    // named structure are named by their tissue ("subcutaneous_fat").
+    std::vector<std::string> structureNames{""};
+    std::uint16_t currentStructure = 0;  // the structure add() gives new layers (see StructureScope)
+    // The index of a structure's name, added when new.
+    std::uint16_t structureId(const std::string& name);
     bool has(const char* id) const { return injuries.count(id) != 0; }
     Model() = default;
     Model(const Model&) = delete;
     Model& operator=(const Model&) = delete;
+};
+
+// While alive, every layer added to the model belongs to the named structure (nested scopes: the innermost).
+class StructureScope {
+public:
+    StructureScope(Model& m, const std::string& name) : m_(m), outer_(m.currentStructure) {
+        m.currentStructure = m.structureId(name);
+    }
+    ~StructureScope() { close(); }
+    // Ends the scope before the end of its block.
+    void close() {
+        if (open_) m_.currentStructure = outer_;
+        open_ = false;
+    }
+    StructureScope(const StructureScope&) = delete;
+    StructureScope& operator=(const StructureScope&) = delete;
+
+private:
+    Model& m_;
+    std::uint16_t outer_;
+    bool open_ = true;
 };
 
 // Appends a painted layer to the model (the anatomy and the injuries paint through this one function).

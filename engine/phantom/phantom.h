@@ -15,6 +15,10 @@
 
 #include "imaging/volume.h"
 
+namespace polysim::imaging {
+struct LabelMap;
+}
+
 namespace polysim::phantom {
 
 // A user-caused problem with the options (unknown injury id, impossible matrix, unwritable folder...).
@@ -156,8 +160,13 @@ using PartialImage = std::function<void(std::shared_ptr<const imaging::Volume> s
 // The same into a volume made with seriesGeometry(options, kind), each slice marked ready as soon as it is made, so a
 // viewer holding the volume shows the series as it is generated. Slices are made from the top down, the order a
 // head-first scan sends them. The scout is made row by row from the top; `partial` sees it grow.
+// With `labels`, the same pass also makes the anatomy's label map on the series' grid: each voxel holds the structure
+// painted there, named in labels->names (TotalSegmentator's names where it has the structure, "vertebrae_L1",
+// "rib_left_4", "liver"; otherwise names of that form, and tissues outside a named structure by their tissue,
+// "subcutaneous_fat"). The numbers are the model's own; writeStudy() gives a study one numbering. Not for the scout.
 void generateSeriesInto(const PhantomOptions& options, SeriesKind kind, imaging::Volume& volume,
-                        const Progress& progress = {}, const PartialImage& partial = {});
+                        const Progress& progress = {}, const PartialImage& partial = {},
+                        imaging::LabelMap* labels = nullptr);
 // Called as a series starts being generated, with the volume its slices fill in (from the generating thread), with
 // `growing` false. A one-image series (the scout) is shown as it grows instead: called with each partial image
 // (`growing` true), then with the complete one.
@@ -168,13 +177,21 @@ struct WrittenStudy {
     std::string studyInstanceUid;
     std::vector<std::string> seriesInstanceUids;  // in studySeries() order
     std::size_t fileCount = 0;
+    // With label maps: the anatomy of each axial series (<labelFolder>/<number>_<kind>.nii.gz); labels.csv beside
+    // them names their labels (TotalSegmentator's `label,name` form).
+    std::vector<std::filesystem::path> labelMaps;
 };
 // Writes the study as DICOM CT Image Storage files (explicit VR little endian, int16, one file per slice) in
 // folder/<series-number>_<kind>/IM<nnnnn>.dcm. UIDs derive from the options, so the same options give
 // byte-identical files. Throws PhantomError when the folder cannot be written.
 // `started` sees each series' volume as its generation starts.
+// With a `labelFolder`, each axial series' anatomy is written there as a NIfTI label map (see WrittenStudy), apart
+// from the DICOM files so that DICOM readers of the study meet DICOM only. One numbering for the whole study:
+// TotalSegmentator v2's label numbers for the structures it has (5 liver, 31 vertebrae_L1), then the phantom's other
+// structures from 200 in the order the series first paint them.
 WrittenStudy writeStudy(const PhantomOptions& options, const std::filesystem::path& folder,
-                        const Progress& progress = {}, const SeriesStarted& started = {});
+                        const Progress& progress = {}, const SeriesStarted& started = {},
+                        const std::filesystem::path& labelFolder = {});
 // The folder a written study holds the series of this kind in (<number>_<kind>/); empty when it has none.
 std::filesystem::path studySeriesFolder(const std::filesystem::path& study, SeriesKind kind);
 

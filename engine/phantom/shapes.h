@@ -107,6 +107,9 @@ struct Canvas {
     double dx = 1, dy = 1;  // mm per pixel
     double z = 0;           // LPS z of the slice
     double edgeScale = 1;   // width of every partial-volume ramp, in pixels (the scanner's blur at this pixel size)
+    // When set, each pixel gets the structure (Layer::structure) of the last layer that covers at least half of it:
+    // the label map.
+    std::uint16_t* structure = nullptr;
 };
 
 struct Box2 {
@@ -518,6 +521,11 @@ struct Layer {
     // Thickness in mm of a structure that may be thinner than a pixel (small vessels, fracture lines): its
     // partial-volume contribution is scaled by thickness / pixel size, as a detector would average it. 0 = off.
     double thin = 0;
+    // The anatomical structure the layer paints (an index into Model::structureNames; 0 = none, outside the body).
+    std::uint16_t structure = 0;
+    // A layer of no named structure (named by its tissue) painted over its own tissue keeps the structure there: the
+    // septa in a named muscle's fat planes belong to that muscle.
+    bool keepsStructure = false;
 };
 
 // Paints layers in order onto the canvas.

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include "imaging/segmentation.h"
 #include "phantom/model.h"
 
 namespace polysim::phantom {
@@ -207,8 +209,11 @@ std::filesystem::path studySeriesFolder(const std::filesystem::path& study, Seri
     return {};
 }
 
+// Where the label maps' numbers for the phantom's own structures start, clear of TotalSegmentator's (1 to 117).
+constexpr int kFirstPhantomLabel = 200;
+
 WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const Progress& progress,
-                        const SeriesStarted& started) {
+                        const SeriesStarted& started, const fs::path& labelFolder) {
     validate(o);
     std::error_code ec;
     fs::create_directories(folder, ec);
@@ -280,6 +285,35 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
     // then every series is made first, in order, and the files are written after the last. Otherwise each series is
     // written as soon as it is made, so only one is in memory at a time.
     std::vector<std::pair<SeriesKind, std::shared_ptr<const imaging::Volume>>> toWrite;
+    // The study's one numbering of the label maps' structures.
+    std::map<std::string, int> labelOf;
+    for (const auto& [label, name] : imaging::totalSegmentatorNames()) labelOf[name] = label;
+    std::map<int, std::string> studyNames;
+    int nextLabel = kFirstPhantomLabel;
+    auto writeLabels = [&](int number, SeriesKind kind, imaging::LabelMap& map) {
+        std::vector<std::uint16_t> renumber(map.names.empty() ? 1 : std::size_t(map.names.rbegin()->first) + 1, 0);
+        for (const auto& [local, name] : map.names) {
+            auto [it, added] = labelOf.try_emplace(name, nextLabel);
+            if (added) ++nextLabel;
+            renumber[std::size_t(local)] = std::uint16_t(it->second);
+        }
+        std::map<int, std::string> names;
+        for (auto& v : map.labels)
+            if (v != 0) v = renumber[v];
+        for (const auto& [local, name] : map.names) names[renumber[std::size_t(local)]] = name;
+        map.names = names;
+        studyNames.insert(names.begin(), names.end());
+        fs::create_directories(labelFolder, ec);
+        if (ec) throw PhantomError(labelFolder.string() + ": cannot create the label folder (" + ec.message() + ")");
+        char fileName[48];
+        std::snprintf(fileName, sizeof fileName, "%02d_%s.nii.gz", number, std::string(seriesKindName(kind)).c_str());
+        try {
+            imaging::writeNiftiLabels(map, labelFolder / fileName);
+        } catch (const imaging::SegmentationError& e) {
+            throw PhantomError(e.what());
+        }
+        out.labelMaps.push_back(labelFolder / fileName);
+    };
     int number = 0;
     for (auto kind : series) {
         ++number;
@@ -290,12 +324,15 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
         PartialImage partial;
         if (started && oneImage)
             partial = [&](std::shared_ptr<const imaging::Volume> soFar) { started(kind, soFar, true); };
+        imaging::LabelMap labels;
+        const bool withLabels = !labelFolder.empty() && kind != SeriesKind::Scout;
         generateSeriesInto(
             o, kind, *vol,
             [&](double f, std::string_view stage) {
                 if (progress) progress((done + f * c) / total, std::string("generating ") + std::string(stage));
             },
-            partial);
+            partial, withLabels ? &labels : nullptr);
+        if (withLabels) writeLabels(number, kind, labels);
         if (started && oneImage) started(kind, vol, false);
         done += c;
         if (started)
@@ -305,6 +342,12 @@ WrittenStudy writeStudy(const PhantomOptions& o, const fs::path& folder, const P
     }
     number = 0;
     for (const auto& [kind, vol] : toWrite) writeSeries(++number, kind, *vol);
+    if (!labelFolder.empty()) {
+        std::ofstream csv(labelFolder / "labels.csv");
+        csv << "label,name\n";
+        for (const auto& [label, name] : studyNames) csv << label << "," << name << "\n";
+        if (!csv) throw PhantomError((labelFolder / "labels.csv").string() + ": cannot be written");
+    }
     if (progress) progress(1.0, "done");
     return out;
 }

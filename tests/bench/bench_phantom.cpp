@@ -33,11 +33,11 @@ fs::path polysimBinary() {
 PhantomRun runPhantom(const fs::path& out, int matrix, double sliceMm) {
     fs::remove_all(out);
     const std::string bin = polysimBinary().string();
-    std::vector<std::string> args{bin,          "phantom",
-                                  "--out",      out.string(),
-                                  "--matrix",   std::to_string(matrix),
-                                  "--slice-mm", std::to_string(sliceMm),
-                                  "--quiet"};
+    std::vector<std::string> args{bin,           "phantom",
+                                  "--out",       out.string(),
+                                  "--matrix",    std::to_string(matrix),
+                                  "--slice-mm",  std::to_string(sliceMm),
+                                  "--no-labels", "--quiet"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "imaging/dicom_loader.h"
+#include "imaging/segmentation.h"
+#include "phantom/model.h"
 #include "phantom/phantom.h"
 #include "support/test_env.h"
 
@@ -383,4 +385,92 @@ TEST(PhantomCli, WritesStudyAndFindingsThatSnapshotRendersWithTrueAspect) {
     const auto topogram = pngSize(dir / "scout.png");
     EXPECT_EQ(topogram.first, 64u);
     EXPECT_NEAR(double(topogram.second) * pixel, 1000.0, 2 * pixel);
+}
+
+// The label map is the ground truth of the anatomy: each structure where the images show it, named as
+// TotalSegmentator names it, one numbering across the study's series.
+TEST(PhantomStudy, ItsLabelMapNamesOverAHundredStructuresWhereTheImagesShowThem) {
+    const fs::path dir = test::scratchDir("phantom_labels");
+    auto o = smallOptions();
+    o.matrix = 128;
+    o.sliceMm = 4;
+    o.injuries.clear();
+    o.phases = {phantom::SeriesKind::Arterial, phantom::SeriesKind::PortalVenous};
+    const auto study = phantom::writeStudy(o, dir / "study", {}, {}, dir / "labels");
+    ASSERT_EQ(study.labelMaps.size(), 3u);  // head, arterial, portal
+    EXPECT_TRUE(fs::is_regular_file(dir / "labels" / "labels.csv"));
+    EXPECT_FALSE(fs::exists(dir / "study" / "labels")) << "the DICOM study folder holds DICOM files only";
+
+    const auto arterial = imaging::readSegmentation(study.labelMaps[1]);  // names from labels.csv beside it
+    const auto g = phantom::seriesGeometry(o, phantom::SeriesKind::Arterial);
+    ASSERT_EQ(arterial.geometry.dims, g.dims);
+    EXPECT_NEAR(glm::length(arterial.geometry.origin - g.origin), 0.0, 0.01);
+    const auto extents = imaging::structureExtents(arterial);
+    EXPECT_GE(extents.size(), 100u);
+    // TotalSegmentator's numbers for the structures it has, and the same number in every series.
+    const auto portal = imaging::readSegmentation(study.labelMaps[2]);
+    for (const auto& [label, name] : imaging::totalSegmentatorNames()) {
+        if (auto l = arterial.labelOf(name)) {
+            EXPECT_EQ(*l, label) << name;
+        }
+        if (auto l = portal.labelOf(name)) {
+            EXPECT_EQ(*l, label) << name;
+        }
+    }
+
+    const auto ct = phantom::generateSeries(o, phantom::SeriesKind::Arterial);
+    auto meanHU = [&](const imaging::LabelMap& map, const imaging::Volume& vol, const std::string& name) {
+        const auto l = map.labelOf(name);
+        EXPECT_TRUE(l) << name;
+        if (!l) return 0.0;
+        double sum = 0;
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < map.labels.size(); ++i)
+            if (map.labels[i] == *l) sum += vol.voxels()[i], ++n;
+        return n ? sum / double(n) : 0.0;
+    };
+    auto centre = [&](const std::string& name) {
+        const auto l = arterial.labelOf(name);
+        EXPECT_TRUE(l && extents.count(*l)) << name;
+        return l && extents.count(*l) ? extents.at(*l).centroid : glm::dvec3(0);
+    };
+    // The voxels of each structure hold its tissue in the arterial phase.
+    EXPECT_GT(meanHU(arterial, *ct, "aorta"), 250);
+    EXPECT_LT(meanHU(arterial, *ct, "lung_right"), -600);
+    EXPECT_GT(meanHU(arterial, *ct, "femur_left"), 150);
+    EXPECT_GT(meanHU(arterial, *ct, "vertebrae_L1"), 150);
+    const double liver = meanHU(arterial, *ct, "liver");
+    EXPECT_GT(liver, 55);
+    EXPECT_LT(liver, 140);
+    EXPECT_LT(meanHU(arterial, *ct, "subcutaneous_fat"), -50);
+    // Right is the patient's right (LPS x < 0); the vertebrae stack from the neck down at their own levels.
+    for (const char* pair : {"kidney", "femur", "humerus", "iliopsoas", "hip"}) {
+        EXPECT_LT(centre(std::string(pair) + "_right").x, -20) << pair;
+        EXPECT_GT(centre(std::string(pair) + "_left").x, 20) << pair;
+    }
+    EXPECT_GT(centre("rib_left_6").x, 0);
+    EXPECT_LT(centre("rib_right_6").x, 0);
+    for (const char* level : {"C5", "T4", "T12", "L1", "L4"})
+        EXPECT_NEAR(centre(std::string("vertebrae_") + level).z, phantom::detail::findVertebra(level)->z, 12) << level;
+    EXPECT_GT(centre("heart").z, centre("liver").z);
+    EXPECT_GT(centre("liver").z, centre("urinary_bladder").z);
+
+    // The head series: cortex brighter than white matter, CSF in the ventricles.
+    const auto head = imaging::readSegmentation(study.labelMaps[0]);
+    const auto headCt = phantom::generateSeries(o, phantom::SeriesKind::Head);
+    EXPECT_GT(meanHU(head, *headCt, "brain") - meanHU(head, *headCt, "brain_white_matter"), 5);
+    EXPECT_LT(meanHU(head, *headCt, "lateral_ventricle_right"), 18);
+    EXPECT_GT(meanHU(head, *headCt, "skull"), 500);
+}
+
+TEST(PhantomCli, WritesTheLabelMapsBesideTheStudyUnlessToldNot) {
+    const fs::path dir = test::scratchDir("phantom_cli_labels");
+    auto r = test::runPolysim("phantom --out " + (dir / "study").string() + "/ --matrix 32 --slice-mm 10 --quiet");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(fs::is_regular_file(dir / "study_labels" / "labels.csv")) << r.out;
+    EXPECT_TRUE(fs::is_regular_file(dir / "study_labels" / "03_arterial.nii.gz")) << r.out;
+    EXPECT_NE(r.out.find("study_labels"), std::string::npos) << r.out;
+    r = test::runPolysim("phantom --out " + (dir / "bare").string() + " --no-labels --matrix 32 --slice-mm 10 --quiet");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "bare_labels"));
 }

@@ -820,6 +820,58 @@ void brainParts(Builder& b, const ShapePtr& cavity) {
     }
 }
 
+// The fissures of a lung and its lobes. The oblique (major) fissure runs from about the level of T4 at the back
+// down and forwards to the front of the diaphragm, its lateral edge further forwards than its medial one (so an axial
+// slice cuts it as a line from the back of the hilum out and forwards to the chest wall): behind and below it lies
+// the lower lobe. On the right, the horizontal (minor) fissure at about the level of the hilum, sloping a little
+// down towards the front, parts the middle lobe (below it) from the upper lobe in front of the oblique fissure.
+// Each fissure is a pleural sheet under a millimetre thick (a fine line in a lung window, a band where a slice runs
+// along it); the lobes only name the label map's voxels.
+void lungLobes(Builder& b, int s, const ShapePtr& lung) {
+    const double cx = s * 78.0;
+    // Signed distance (mm, about) from the oblique fissure: positive behind it, in the lower lobe.
+    auto oblique = [cx, s](const dvec3& p) {
+        const double lateral = s * (p.x - cx);  // mm from the lung's centre towards the chest wall
+        const double yf = 60 + (p.z + 330) * 0.6 - 0.35 * lateral + 0.003 * lateral * lateral +
+                          3.0 * valueNoise(p * 0.02, 401 + std::uint64_t(s + 1));
+        return (p.y - yf) / 1.22;
+    };
+    // Signed distance from the horizontal fissure: positive above it.
+    auto horizontal = [](const dvec3& p) {
+        const double zh = -390 + 0.25 * p.y + 3.0 * valueNoise(p * 0.025, 405);
+        return (p.z - zh) / 1.03;
+    };
+    auto within = [lung](auto f) {
+        return std::make_shared<Implicit>([lung](double z, Box2& bx) { return lung->sliceBox(z, bx); },
+                                          [lung, f](const dvec3& p) { return std::max(lung->sdf(p), f(p)); });
+    };
+    const TissueMask onto = bit(kLung) | bit(kLungVessel);
+    // A collapsed left lower lobe (a tube in the right main bronchus) draws its own fissure, displaced.
+    if (!(s > 0 && b.m.has("endobronchial_intubation")))
+        b.add(within([oblique](const dvec3& p) { return std::abs(oblique(p)) - 0.5; }), -100, kLung, bit(kLung)).thin =
+            0.6;
+    if (s < 0)
+        b.add(within([oblique, horizontal](const dvec3& p) {
+                  return std::max(std::abs(horizontal(p)) - 0.5, oblique(p) + 1.0);
+              }),
+              -100, kLung, bit(kLung))
+            .thin = 0.6;
+    auto lobe = [&](const std::string& name, auto f) {
+        auto n = b.as(name);
+        b.add(within(f), 0, kLung, onto).labelOnly = true;
+    };
+    const std::string side = sideName(s);
+    lobe("lung_lower_lobe_" + side, [oblique](const dvec3& p) { return -oblique(p); });
+    if (s > 0) {
+        lobe("lung_upper_lobe_left", oblique);
+        return;
+    }
+    lobe("lung_upper_lobe_right",
+         [oblique, horizontal](const dvec3& p) { return std::max(oblique(p), -horizontal(p)); });
+    lobe("lung_middle_lobe_right",
+         [oblique, horizontal](const dvec3& p) { return std::max(oblique(p), horizontal(p)); });
+}
+
 ShapePtr lungShape(int s, bool collapsedSide) {
     (void)collapsedSide;
     const double cx = s * 78.0;
@@ -1075,6 +1127,7 @@ void chest(Builder& b) {
         addDependentAtelectasis(b.m, lung);
         // The fine peripheral vessels the trees below do not reach: a sparse tangle of sub-millimetre branches.
         b.add(noiseCurves(lung, 0.035, 0.7, 221 + s), 40, kLungVessel, bit(kLung)).thin = 1.4;
+        lungLobes(b, s, lung);
     }
     for (int s : {-1, 1}) {
         const bool collapsed = tension && s == -1;

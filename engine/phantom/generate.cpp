@@ -26,6 +26,7 @@ const float* noiseTable() {
 
 void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t textureSalt) {
     for (const auto& L : layers) {
+        if (L.labelOnly && !c.structure) continue;
         Box2 b{};
         if (!L.shape->sliceBox(c.z, b)) continue;
         if (L.warp) {
@@ -58,6 +59,10 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
                 const double d = L.shape->sdf(p);
                 double a = 0.5 - d * inv;
                 if (a <= 0) continue;
+                if (L.labelOnly) {
+                    if (a >= 0.5) st[i] = L.structure;
+                    continue;
+                }
                 if (a > 1) a = 1;
                 a *= cover;
                 double v = L.hu;

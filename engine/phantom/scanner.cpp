@@ -466,7 +466,7 @@ void addScanArtefacts(const std::vector<Layer>& layers, const Canvas& slice, int
 std::vector<Layer> beamPathLayers(const std::vector<Layer>& layers) {
     std::vector<Layer> out;
     for (const auto& l : layers) {
-        if (l.thin > 0) continue;
+        if (l.thin > 0 || l.labelOnly) continue;
         out.push_back(l);
         out.back().texture = 0;
     }

@@ -526,6 +526,9 @@ struct Layer {
     // A layer of no named structure (named by its tissue) painted over its own tissue keeps the structure there: the
     // septa in a named muscle's fat planes belong to that muscle.
     bool keepsStructure = false;
+    // A layer that only names the structure of what is painted under it (the lobes of a lung): no pixels change, and
+    // it is skipped when no label map is made.
+    bool labelOnly = false;
 };
 
 // Paints layers in order onto the canvas.

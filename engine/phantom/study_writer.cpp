@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kGeneratorVersion = "polysim-phantom-14";
+constexpr const char* kGeneratorVersion = "polysim-phantom-15";
 
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
     for (unsigned char c : s) {

@@ -2093,40 +2093,97 @@ std::vector<std::vector<dvec4>> hipAndThighMuscles(int s) {
 // to 3.2 mm thick, wavy as real planes are, runs between them. So the muscles fill the space between bone and
 // subcutaneous fat as real ones do, meeting along planes, rather than floating as tubes in one grey mass. Only near a
 // muscle's own outline, so no plane crosses muscle that belongs to none of them.
-ShapePtr muscleSepta(std::vector<std::vector<dvec4>> axes, std::uint64_t salt) {
+// The names of hipAndThighMuscles' muscles in its order: with the side, their names in the label map.
+const char* const kHipAndThighMuscleNames[] = {
+    "iliopsoas",          "sartorius",          "rectus_femoris",    "tensor_fasciae_latae",
+    "gluteus_medius",     "gluteus_minimus",    "gluteus_maximus",   "obturator_internus",
+    "pectineus",          "obturator_externus", "quadratus_femoris", "adductor_longus",
+    "adductor_brevis",    "adductor_magnus",    "gracilis",          "vastus_lateralis",
+    "vastus_intermedius", "vastus_medialis",    "biceps_femoris",    "semitendinosus",
+    "semimembranosus"};
+
+// Where muscle axes lie: the z range they span and a box round them in every slice.
+struct MuscleRange {
     double zTop = -1e9, zBottom = 1e9;
-    Box2 all{1e9, 1e9, -1e9, -1e9};
+    Box2 box{1e9, 1e9, -1e9, -1e9};
+};
+MuscleRange muscleRange(const std::vector<std::vector<dvec4>>& axes) {
+    MuscleRange r;
     for (const auto& a : axes)
         for (const auto& k : a) {
-            zTop = std::max(zTop, k.z), zBottom = std::min(zBottom, k.z);
-            all = {std::min(all.x0, k.x - 60), std::min(all.y0, k.y - 60), std::max(all.x1, k.x + 60),
-                   std::max(all.y1, k.y + 60)};
+            r.zTop = std::max(r.zTop, k.z), r.zBottom = std::min(r.zBottom, k.z);
+            r.box = {std::min(r.box.x0, k.x - 60), std::min(r.box.y0, k.y - 60), std::max(r.box.x1, k.x + 60),
+                     std::max(r.box.y1, k.y + 60)};
         }
+    return r;
+}
+
+// How far (mm) p lies outside the outline of the nearest muscle and of the second nearest (1e9 when no muscle spans
+// p's level), and which muscle is the nearest.
+struct NearestMuscles {
+    double d1 = 1e9, d2 = 1e9;
+    std::size_t nearest = 0;
+};
+NearestMuscles nearestMuscles(const std::vector<std::vector<dvec4>>& axes, const dvec3& p) {
+    NearestMuscles n;
+    for (std::size_t m = 0; m < axes.size(); ++m) {
+        const auto& a = axes[m];
+        if (p.z > a.front().z || p.z < a.back().z) continue;
+        std::size_t i = 1;
+        while (i + 1 < a.size() && a[i].z > p.z) ++i;
+        const double t = (a[i - 1].z - p.z) / (a[i - 1].z - a[i].z);
+        const dvec4 k = a[i - 1] + (a[i] - a[i - 1]) * t;
+        const double d = std::hypot(p.x - k.x, p.y - k.y) - k.w;
+        if (d < n.d1)
+            n.d2 = n.d1, n.d1 = d, n.nearest = m;
+        else if (d < n.d2)
+            n.d2 = d;
+    }
+    return n;
+}
+
+// How far from a muscle's outline a point of muscle still belongs to it (beyond, it belongs to none of them).
+constexpr double kMuscleReach = 18;
+
+// The fascial planes between muscles that lie side by side: each point of muscle belongs to the muscle whose axis it
+// is nearest (less that muscle's half-width there), and where two muscles are about equally near, a plane of fat 1.6
+// to 3.2 mm thick, wavy as real planes are, runs between them. So the muscles fill the space between bone and
+// subcutaneous fat as real ones do, meeting along planes, rather than floating as tubes in one grey mass. Only near a
+// muscle's own outline, so no plane crosses muscle that belongs to none of them.
+ShapePtr muscleSepta(std::vector<std::vector<dvec4>> axes, std::uint64_t salt) {
+    const MuscleRange r = muscleRange(axes);
     return std::make_shared<Implicit>(
-        [=](double z, Box2& bx) {
-            bx = all;
-            return z <= zTop && z >= zBottom;
+        [r](double z, Box2& bx) {
+            bx = r.box;
+            return z <= r.zTop && z >= r.zBottom;
         },
         [axes = std::move(axes), salt](const dvec3& p) {
-            double d1 = 1e9, d2 = 1e9;
-            for (const auto& a : axes) {
-                if (p.z > a.front().z || p.z < a.back().z) continue;
-                std::size_t i = 1;
-                while (i + 1 < a.size() && a[i].z > p.z) ++i;
-                const double t = (a[i - 1].z - p.z) / (a[i - 1].z - a[i].z);
-                const dvec4 k = a[i - 1] + (a[i] - a[i - 1]) * t;
-                const double d = std::hypot(p.x - k.x, p.y - k.y) - k.w;
-                if (d < d1)
-                    d2 = d1, d1 = d;
-                else if (d < d2)
-                    d2 = d;
-            }
-            if (d2 > 1e8 || d1 > 18) return 50.0;
-            double g = 0.5 * (d2 - d1);
+            const NearestMuscles n = nearestMuscles(axes, p);
+            if (n.d2 > 1e8 || n.d1 > kMuscleReach) return 50.0;
+            double g = 0.5 * (n.d2 - n.d1);
             if (g > 8) return g;
             g += 1.5 * fbm(p * 0.06, salt);
             return g - (0.8 + 0.4 * (1 + valueNoise(p * 0.04, salt + 7)));
         });
+}
+
+// For the label map: the muscle each point of these muscles belongs to (the nearest, as muscleSepta parts them).
+void nameMuscles(Builder& b, std::vector<std::vector<dvec4>> axes, int s) {
+    std::vector<std::uint16_t> ids;
+    for (const char* name : kHipAndThighMuscleNames)
+        ids.push_back(b.m.structureId(name + std::string("_") + sideName(s)));
+    const MuscleRange r = muscleRange(axes);
+    auto near = std::make_shared<Implicit>(
+        [r](double z, Box2& bx) {
+            bx = r.box;
+            return z <= r.zTop && z >= r.zBottom;
+        },
+        [axes](const dvec3& p) { return nearestMuscles(axes, p).d1 - kMuscleReach; });
+    Layer& l = b.add(near, 0, kMuscle, bit(kMuscle));
+    l.labelOnly = true;
+    l.structureAt = [axes = std::move(axes), ids = std::move(ids)](const dvec3& p) {
+        return ids[nearestMuscles(axes, p).nearest];
+    };
 }
 
 void pelvis(Builder& b) {
@@ -2212,8 +2269,10 @@ void pelvis(Builder& b) {
     }
     // The muscles of the hip and thigh, parted by their fascial planes (see muscleSepta). Painted onto muscle only,
     // after the bones.
-    for (int s : {-1, 1})
+    for (int s : {-1, 1}) {
         b.add(muscleSepta(hipAndThighMuscles(s), 117 + std::uint64_t(s + 1)), -80, kFat, bit(kMuscle));
+        nameMuscles(b, hipAndThighMuscles(s), s);
+    }
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ void paintLayers(Canvas& c, const std::vector<Layer>& layers, std::uint64_t text
                 double a = 0.5 - d * inv;
                 if (a <= 0) continue;
                 if (L.labelOnly) {
-                    if (a >= 0.5) st[i] = L.structure;
+                    if (a >= 0.5) st[i] = L.structureAt ? L.structureAt(p) : L.structure;
                     continue;
                 }
                 if (a > 1) a = 1;

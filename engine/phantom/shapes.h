@@ -529,6 +529,9 @@ struct Layer {
     // A layer that only names the structure of what is painted under it (the lobes of a lung): no pixels change, and
     // it is skipped when no label map is made.
     bool labelOnly = false;
+    // For a label-only layer: the structure at each point, when it differs from point to point (the muscles of a
+    // thigh, parted by their fascial planes).
+    std::function<std::uint16_t(const glm::dvec3&)> structureAt;
 };
 
 // Paints layers in order onto the canvas.

@@ -482,7 +482,7 @@ TEST(PhantomStudy, ItsLabelMapNamesOverAHundredStructuresWhereTheImagesShowThem)
     EXPECT_LT(liver, 140);
     EXPECT_LT(meanHU(arterial, *ct, "subcutaneous_fat"), -50);
     // Right is the patient's right (LPS x < 0); the vertebrae stack from the neck down at their own levels.
-    for (const char* pair : {"kidney", "femur", "humerus", "iliopsoas", "hip"}) {
+    for (const char* pair : {"kidney", "femur", "humerus", "iliopsoas", "hip", "gluteus_maximus", "vastus_lateralis"}) {
         EXPECT_LT(centre(std::string(pair) + "_right").x, -20) << pair;
         EXPECT_GT(centre(std::string(pair) + "_left").x, 20) << pair;
     }
@@ -490,6 +490,12 @@ TEST(PhantomStudy, ItsLabelMapNamesOverAHundredStructuresWhereTheImagesShowThem)
     EXPECT_LT(centre("rib_right_6").x, 0);
     for (const char* level : {"C5", "T4", "T12", "L1", "L4"})
         EXPECT_NEAR(centre(std::string("vertebrae_") + level).z, phantom::detail::findVertebra(level)->z, 12) << level;
+    // The muscles of the thigh each in its compartment: the gluteus maximus behind, the quadriceps in front, the
+    // vastus lateralis outside the adductors.
+    EXPECT_GT(centre("gluteus_maximus_left").y, centre("rectus_femoris_left").y + 40);
+    EXPECT_GT(centre("biceps_femoris_right").y, centre("vastus_intermedius_right").y + 30);
+    EXPECT_LT(centre("vastus_lateralis_right").x, centre("adductor_magnus_right").x - 30);
+    EXPECT_GT(meanHU(arterial, *ct, "adductor_longus_left"), 20);
     EXPECT_GT(centre("heart").z, centre("liver").z);
     EXPECT_GT(centre("liver").z, centre("urinary_bladder").z);
 

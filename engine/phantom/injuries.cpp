@@ -777,9 +777,12 @@ void addInjuryLayers(Model& m) {
     const WarpSet* mw = m.mediastinumWarp.empty() ? nullptr : &m.mediastinumWarp;
     const TissueMask brainMask = bit(kBrain) | bit(kCsf);
 
-    if (m.has("epidural_hematoma"))
+    if (m.has("epidural_hematoma")) {
+        StructureScope injury(m, "epidural_hematoma");
         add(m, ell({-63, 10, -62}, {10, 34, 30}, glm::dmat3(1.0), 1.0, 0.1, 401), 66, kHaematoma, brainMask, 5, 0.2);
+    }
     if (m.has("subdural_hematoma")) {
+        StructureScope injury(m, "subdural_hematoma");
         auto cav = m.organs.at("cranial_cavity");
         add(m,
             std::make_shared<Implicit>(
@@ -802,6 +805,7 @@ void addInjuryLayers(Model& m) {
     }
     const WarpSet* bw = m.brainWarp.empty() ? nullptr : &m.brainWarp;
     if (m.has("subarachnoid_hemorrhage")) {
+        StructureScope injury(m, "subarachnoid_hemorrhage");
         // Blood where the CSF of the sulci was: over both frontal convexities in patches (some sulci fill, others
         // stay dark), away from the midline so the interhemispheric fissure and the falx keep their look, and along
         // the left Sylvian fissure. The thin CSF rim under the inner table stays CSF (blood there would be a
@@ -822,6 +826,7 @@ void addInjuryLayers(Model& m) {
             62, kHaematoma, bit(kCsf), 4, 0.2, bw);
     }
     if (m.has("cerebral_contusion")) {
+        StructureScope injury(m, "cerebral_contusion");
         // Contrecoup: the brain strikes the floor of the anterior fossa and the sphenoid ridge. Oedema of the cortex
         // and the white matter under it, darker than brain, with patchy haemorrhage in it; the CSF rim under the
         // inner table stays.
@@ -856,10 +861,13 @@ void addInjuryLayers(Model& m) {
         add(m, ell({0, 104, -80}, {30, 14, 24}, glm::dmat3(1.0), 2.0, 0.08, 487), 55, kHaematoma,
             bit(kFat) | bit(kSkin), 5, 0.15);
     }
-    if (m.has("skull_fracture"))
+    if (m.has("skull_fracture")) {
+        StructureScope injury(m, "skull_fracture");
         addCrack(m, crack({-66, 10, -40}, {0.15, 0.9, 0.4}, 0.35, 28), 45, kFluid, kBoneMask, 0.7);
+    }
 
     if (m.has("hemothorax")) {
+        StructureScope injury(m, "hemothorax");
         auto lung = m.organs.at("lung_left");
         auto inLung = [lung](double y0) {
             return std::make_shared<Implicit>([lung](double z, Box2& b) { return lung->sliceBox(z, b); },
@@ -876,6 +884,7 @@ void addInjuryLayers(Model& m) {
         add(m, inLung(32), 42, kFluid, lungMask | bit(kLung), 4, 0.1);
     }
     if (m.has("aortic_injury")) {
+        StructureScope injury(m, "aortic_injury");
         auto aorta = m.organs.at("aorta");
         add(m, ell({16, 22, -330}, {38, 36, 48}, glm::dmat3(1.0), 4.0, 0.06, 402), 58, kHaematoma,
             bit(kMediastinalFat) | bit(kVisceralFat), 5, 0.15, mw);
@@ -895,6 +904,7 @@ void addInjuryLayers(Model& m) {
         add(m, flap, 70, kHaematoma, bit(kBlood), 0, 0.1, mw);
     }
     if (m.has("splenic_laceration")) {
+        StructureScope injury(m, "splenic_laceration");
         auto spleen = m.organs.at("spleen");
         add(m,
             nearOrgan(spleen, 12,
@@ -912,6 +922,7 @@ void addInjuryLayers(Model& m) {
             bit(kSpleen) | bit(kHaematoma) | bit(kVisceralFat), 40, 0.3);
     }
     if (m.has("liver_laceration")) {
+        StructureScope injury(m, "liver_laceration");
         add(m,
             tube({{-122, 42, -548, 3.5}, {-96, 30, -560, 5.0}, {-76, 42, -576, 4.0}, {-62, 30, -586, 2.5}}, false, 1.6,
                  0.25, 405),
@@ -919,10 +930,13 @@ void addInjuryLayers(Model& m) {
         add(m, tube({{-96, 30, -560, 3.5}, {-102, 10, -544, 2.5}, {-98, 8, -538, 1.5}}, false, 1.2, 0.25, 406),
             H(42, 45, 55), kHaematoma, bit(kLiver), 3, 0.2);
     }
-    if (m.has("liver_laceration_subtle"))
+    if (m.has("liver_laceration_subtle")) {
+        StructureScope injury(m, "liver_laceration_subtle");
         add(m, ell({-30, -35, -515}, {7, 3, 9}, rotation(0, 20, 35), 1.0, 0.3, 407), H(40, 62, 96), kHaematoma,
             bit(kLiver));
+    }
     if (m.has("hemoperitoneum")) {
+        StructureScope injury(m, "hemoperitoneum");
         const TissueMask onto = bit(kVisceralFat);
         auto liver = m.organs.at("liver");
         add(m, ell({-78, 42, -585}, {30, 20, 35}, glm::dmat3(1.0), 4.0, 0.06, 408), 40, kFluid, onto, 4, 0.1);
@@ -936,6 +950,7 @@ void addInjuryLayers(Model& m) {
             40, kFluid, onto, 4, 0.1);
     }
     if (m.has("kidney_laceration")) {
+        StructureScope injury(m, "kidney_laceration");
         auto kidney = m.organs.at("kidney_left");
         add(m,
             nearOrgan(kidney, 12,
@@ -949,6 +964,7 @@ void addInjuryLayers(Model& m) {
             45, kHaematoma, bit(kKidney), 3, 0.2);
     }
     if (m.has("pelvic_ring_fracture")) {
+        StructureScope injury(m, "pelvic_ring_fracture");
         add(m, ell({-45, -25, -805}, {26, 28, 26}, glm::dmat3(1.0), 3.0, 0.08, 411), 52, kHaematoma,
             bit(kVisceralFat) | bit(kFat) | bit(kMuscle), 4, 0.15);
         add(m, crack({-42, -54, -807}, {1, 0.25, 0.1}, 1.3, 16, 1.0), 45, kHaematoma, kBoneMask);
@@ -956,22 +972,32 @@ void addInjuryLayers(Model& m) {
         add(m, crack({32, 50, -715}, {1, 0.1, 0.1}, 1.0, 30, 1.5), 45, kHaematoma, kBoneMask);
     }
     if (m.has("vertebral_burst_fracture")) {
+        StructureScope injury(m, "vertebral_burst_fracture");
         const double y = spineY(-537);
         const auto* l1 = findVertebra("L1");
         add(m,
             std::make_shared<Extrusion>(std::vector<Extrusion::Key>{{-552, 0, y, l1->rx + 9, l1->ry + 8},
                                                                     {-522, 0, y, l1->rx + 9, l1->ry + 8}}),
             55, kHaematoma, kSoft | bit(kCartilage));
-        add(m, crack({0, y, -536}, {0.1, 0.35, 1.0}, 0.9, 30, 1.0), 60, kHaematoma, kBoneMask);
-        add(m, crack({5, y, -537}, {1, 0.25, 0.05}, 0.8, 30, 1.0), 60, kHaematoma, kBoneMask);
+        // The fracture lines stay in the crushed body of L1: not across the discs into T12 and L2.
+        const double crushedHalf = 0.35 * l1->height;
+        auto inL1 = [&](ShapePtr c) {
+            return intersect(c, std::make_shared<Extrusion>(
+                                    std::vector<Extrusion::Key>{{l1->z - crushedHalf, 0, y, l1->rx + 6, l1->ry + 6},
+                                                                {l1->z + crushedHalf, 0, y, l1->rx + 6, l1->ry + 6}}));
+        };
+        add(m, inL1(crack({0, y, -536}, {0.1, 0.35, 1.0}, 0.9, 30, 1.0)), 60, kHaematoma, kBoneMask);
+        add(m, inL1(crack({5, y, -537}, {1, 0.25, 0.05}, 0.8, 30, 1.0)), 60, kHaematoma, kBoneMask);
         add(m, ell({0, y + l1->ry + 5.5, -533}, {9, 3.5, 6}), 950, kBone, bit(kCsf) | bit(kBrain) | kSoft);
     }
     if (m.has("rib_fractures")) {
+        StructureScope injury(m, "rib_fractures");
         for (int n = 5; n <= 8; ++n)
             add(m, ell(ribBreakPoint(-1, n, 6.5 / 13.0), {8, 8, 8}, glm::dmat3(1.0), 2.0, 0.1, 412 + std::uint64_t(n)),
                 55, kHaematoma, bit(kMuscle) | bit(kFat), 4, 0.15);
     }
     if (m.has("flail_chest")) {
+        StructureScope injury(m, "flail_chest");
         // The ribs themselves are drawn broken with the skeleton (anatomy.cpp). At each break, haematoma in the
         // intercostal muscle and the fat round it, and at most breaks a small fragment of cortex lying in it, outside
         // the rib.
@@ -1015,15 +1041,19 @@ void addInjuryLayers(Model& m) {
         add(m, contusion(16, 0.05, 515), -90, kLung, bit(kLung), 50, 0.2);
     }
     if (m.has("rib_fracture_subtle")) {
+        StructureScope injury(m, "rib_fracture_subtle");
         const auto pts = ribPath(1, 7);
         const dvec3 p = ribBreakPoint(1, 7, 0.4);
         const std::size_t i = std::size_t(0.4 * double(pts.size() - 1));
         addCrack(m, crack(p, dvec3(pts[i + 1]) - dvec3(pts[i]), 0.3, 7), 50, kHaematoma, kBoneMask, 0.6);
     }
-    if (m.has("femur_fracture"))
+    if (m.has("femur_fracture")) {
+        StructureScope injury(m, "femur_fracture");
         add(m, ell({126, -2, -931}, {34, 34, 38}, glm::dmat3(1.0), 4.0, 0.06, 420), 56, kHaematoma,
             bit(kMuscle) | bit(kFat), 5, 0.15);
+    }
     if (m.has("sternal_fracture")) {
+        StructureScope injury(m, "sternal_fracture");
         auto sternum = m.organs.at("sternum");
         // The retrosternal haematoma, in the fat between the sternum and the great vessels.
         add(m, ell({0, -83, -360}, {24, 8, 30}, glm::dmat3(1.0), 2.0, 0.08, 421), 58, kHaematoma, kSoft, 5, 0.15);
@@ -1037,6 +1067,7 @@ void addInjuryLayers(Model& m) {
         add(m, crack(kSternalBreak + kSternalStep * 0.5, kSternalBreakNormal, 0.9, 24, 0.6), 50, kHaematoma, kBoneMask);
     }
     if (m.has("cervical_spine_fracture")) {
+        StructureScope injury(m, "cervical_spine_fracture");
         const auto* c5 = findVertebra("C5");
         auto body = m.organs.at("vertebral_body_C5");
         const dvec3 centre(0, spineY(c5->z), c5->z);
@@ -1090,6 +1121,7 @@ void addInjuryLayers(Model& m) {
                  kBoneMask, 0.9);
     }
     if (m.has("open_book_pelvis")) {
+        StructureScope injury(m, "open_book_pelvis");
         // The pubic bodies lie apart (anatomy: the symphysis about 8 mm wide under the binder); blood fills the torn
         // joint between them, round what is left of its disc.
         add(m, ell(kSymphysis, {7.5, 11, 13}, glm::dmat3(1.0), 1.0, 0.1, 471), 58, kHaematoma, kSoft | bit(kCartilage),
@@ -1122,6 +1154,7 @@ void addInjuryLayers(Model& m) {
         add(m, opened(0), 30, kFluid, kBoneMask, 3, 0.2);
     }
     if (m.has("pelvic_arterial_bleeding")) {
+        StructureScope injury(m, "pelvic_arterial_bleeding");
         // The right internal iliac artery and its branches (the phantom draws only the common and external iliac
         // arteries without this injury).
         const float artery = H(45, 330, 175);
@@ -1161,6 +1194,7 @@ void addInjuryLayers(Model& m) {
         }
     }
     if (m.has("diaphragmatic_rupture")) {
+        StructureScope injury(m, "diaphragmatic_rupture");
         // The stomach itself is drawn through the tear with the abdomen (anatomy.cpp). The tear: no muscle round the
         // stomach's waist out to about 3.5 cm across (a thin rim of fat round the waist), and the free edges beyond
         // it retracted and thickened.
@@ -1193,6 +1227,7 @@ void addInjuryLayers(Model& m) {
         add(m, round(8), H(35, 95, 75), kLung, lungMask, 6, 0.15);
     }
     if (m.has("carotid_dissection")) {
+        StructureScope injury(m, "carotid_dissection");
         // How far the haematoma has grown at height z: none below the lesion, full along it, and thinning over the
         // tapered segment above.
         auto grown = [](double z) {
@@ -1241,6 +1276,7 @@ void addInjuryLayers(Model& m) {
         add(m, strands(band(9), 0.16, 1.2, 483), 0, kFat, bit(kFat), 10, 0.2).thin = 1.2;
     }
     if (m.has("ductus_diverticulum")) {
+        StructureScope injury(m, "ductus_diverticulum");
         // A smooth bulge of the anteromedial isthmus, blended into the wall (obtuse angles), filled with the aorta's
         // own blood: only what lies outside the aorta is painted, so the lumen itself is unchanged.
         auto aorta = m.organs.at("aorta");
@@ -1252,6 +1288,7 @@ void addInjuryLayers(Model& m) {
         add(m, widened, H(45, 330, 175), kBlood, kAnyTissue, 0, 0.1, mw);
     }
     if (m.has("minimal_aortic_injury")) {
+        StructureScope injury(m, "minimal_aortic_injury");
         // A thin intimal flap from the left posterolateral wall, leaning into the lumen, about 6 mm across and 7 mm
         // along the vessel; painted only on the aorta's blood, so the outer contour and the fat round it are unchanged.
         auto aorta = m.organs.at("aorta");
@@ -1272,11 +1309,14 @@ void addInjuryLayers(Model& m) {
             });
         add(m, flap, 70, kHaematoma, bit(kBlood), 0, 0.1, mw);
     }
-    if (m.has("lung_nodule"))
+    if (m.has("lung_nodule")) {
+        StructureScope injury(m, "lung_nodule");
         // A solid nodule, round with a slightly lobulated edge, in aerated lung.
         add(m, ell(kLungNodule, {4.3, 4.1, 4.4}, rotation(0, 0, 20), 0.6, 0.45, 511), H(38, 70, 65), kLung,
             bit(kLung) | bit(kLungVessel), 6, 0.2);
+    }
     if (m.has("facial_fractures")) {
+        StructureScope injury(m, "facial_fractures");
         // The Le Fort II lines, side by side: each a crack 2 mm wide filled with blood through the bone it crosses.
         const TissueMask blood = bit(kHaematoma);
         for (int s : {-1, 1}) {
@@ -1337,6 +1377,7 @@ void addInjuryLayers(Model& m) {
         add(m, crack(c2, n2, 1.2, 13, 0.5), 55, kHaematoma, kBoneMask);
     }
     if (m.has("airway_compromise")) {
+        StructureScope injury(m, "airway_compromise");
         // The pharynx narrowed to a slit about 3 mm deep: blood and swollen soft tissue fill its back from the
         // nasopharynx to the tongue base, and the tongue base (and, above it, blood) fills its front.
         auto centreY = [](double z) {
@@ -1358,6 +1399,7 @@ void addInjuryLayers(Model& m) {
         add(m, withinSlab(-158, -126, box, inPharynx(-1)), 58, kHaematoma, bit(kAirway), 8, 0.15);
     }
     if (m.has("hemopericardium")) {
+        StructureScope injury(m, "hemopericardium");
         auto heart = m.organs.at("heart");
         // What the pericardium holds: the heart and the right atrium bulging from its right border.
         auto contents = smoothUnion(heart, offset(m.organs.at("right_atrium"), 2.0), 8);
@@ -1404,6 +1446,7 @@ void addInjuryLayers(Model& m) {
         }
     }
     if (m.has("pneumoperitoneum")) {
+        StructureScope injury(m, "pneumoperitoneum");
         // Free gas rises to the front of the supine patient: a thin layer between the anterior abdominal wall and
         // the front of the liver, deepest in the epigastrium and thinning to the flanks and downwards.
         auto liver = m.organs.at("liver");
@@ -1454,6 +1497,7 @@ void addInjuryLayers(Model& m) {
                 -1000, kAir, bit(kVisceralFat));
     }
     if (m.has("mesenteric_injury")) {
+        StructureScope injury(m, "mesenteric_injury");
         auto ileum = m.organs.at("ileum");
         const TissueMask fat = bit(kVisceralFat);
         // Stranding: the mesenteric fat round the tear hazy and streaked.
@@ -1499,6 +1543,7 @@ void addInjuryLayers(Model& m) {
         add(m, subtract(segment(7.0), segment(5.5)), H(45, 130, 150), kBowel, bit(kBowel), 6, 0.2);  // mucosa
     }
     if (m.has("seatbelt_sign")) {
+        StructureScope injury(m, "seatbelt_sign");
         // Where the lap belt lay: the subcutaneous fat across the lower abdomen hazy, with streaks of oedema and
         // blood.
         auto band = [](double zHalf) {
@@ -1517,6 +1562,7 @@ void addInjuryLayers(Model& m) {
         add(m, strands(band(12), 0.16, 1.2, 463), -5, kFat, bit(kFat), 10, 0.2).thin = 1.2;
     }
     if (m.has("endobronchial_intubation")) {
+        StructureScope injury(m, "endobronchial_intubation");
         // The tube (anatomy) ventilates the right lung alone. The left upper lobe, still open, holds less air; the
         // left lower lobe has lost its air: dense lung that enhances, its vessels brighter still, no air bronchogram.
         auto lung = m.organs.at("lung_left");
@@ -1525,6 +1571,7 @@ void addInjuryLayers(Model& m) {
             bit(kLung) | bit(kAirway), 8, 0.15);
     }
     if (m.has("pneumomediastinum")) {
+        StructureScope injury(m, "pneumomediastinum");
         // Gas from ruptured alveoli tracks along the bronchovascular sheaths to the hila and spreads in the
         // mediastinal fat round the airway, oesophagus and arch, and up into the neck: streaks a few millimetres
         // thick just outside each wall, broken where the noise says so. Only fat and muscle take it, never the airway,

@@ -518,3 +518,33 @@ TEST(PhantomCli, WritesTheLabelMapsBesideTheStudyUnlessToldNot) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_FALSE(fs::exists(dir / "bare_labels"));
 }
+
+// An injury's voxels carry its id in the label map, inside the box its ground truth gives: the map and the findings
+// tell the same story.
+TEST(PhantomStudy, TheLabelMapHoldsEachInjuryWhereItsGroundTruthPutsIt) {
+    auto o = smallOptions();
+    o.matrix = 128;
+    o.sliceMm = 3;
+    o.injuries = {"epidural_hematoma", "splenic_laceration", "hemothorax", "vertebral_burst_fracture", "lung_nodule"};
+    int checked = 0;
+    for (const auto& f : phantom::groundTruth(o)) {
+        imaging::Volume vol(phantom::seriesGeometry(o, f.series));
+        imaging::LabelMap map;
+        phantom::generateSeriesInto(o, f.series, vol, {}, {}, &map);
+        const auto label = map.labelOf(f.id);
+        if (!label) {
+            ADD_FAILURE() << f.id << " has no voxels of its own in the label map";
+            continue;
+        }
+        const auto e = imaging::structureExtent(map, *label);
+        EXPECT_GT(e.voxels, 3u) << f.id;
+        const glm::dvec3 margin = map.geometry.spacing;  // a voxel's reach
+        for (int a = 0; a < 3; ++a) {
+            EXPECT_GE(e.lo[a], f.affectedMinLps[a] - margin[a]) << f.id << " axis " << a;
+            EXPECT_LE(e.hi[a], f.affectedMaxLps[a] + margin[a]) << f.id << " axis " << a;
+            EXPECT_NEAR(e.centroid[a], f.centreLps[a], f.extentMm[a] / 2 + margin[a]) << f.id << " axis " << a;
+        }
+        ++checked;
+    }
+    EXPECT_EQ(checked, 5);
+}
